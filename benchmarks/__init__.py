@@ -1,0 +1,1 @@
+"""Measured comparisons of Kinerja Bot against the naive way (DESIGN.md section 9)."""

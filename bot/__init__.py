@@ -1,0 +1,1 @@
+"""Kinerja Bot: the service that runs SOP P-SEK-KP-09 on Google Sheets/Drive and Telegram."""

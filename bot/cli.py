@@ -1,0 +1,53 @@
+"""The command line of Kinerja Bot: ``python -m bot COMMAND``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.doctor import format_report, run_doctor
+from bot.logging_setup import configure_logging
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_CONFIG = "config/settings.yaml"
+
+
+def _cmd_doctor(args: argparse.Namespace) -> int:
+    code, results = run_doctor(args.config)
+    sys.stdout.write(format_report(results) + "\n")
+    sys.stdout.write(
+        "Semua pemeriksaan lulus.\n" if code == 0 else "Ada pemeriksaan yang gagal; lihat di atas.\n"
+    )
+    return code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand and an example for each."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Kinerja Bot: pengumpulan data kinerja (SOP P-SEK-KP-09) lewat "
+        "Google Sheets dan Telegram.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log lebih rinci")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="PERINTAH")
+
+    doctor = commands.add_parser(
+        "doctor",
+        help="periksa pengaturan dan koneksi",
+        description="Memeriksa berkas pengaturan dan menyebutkan cara memperbaiki setiap masalah.",
+        epilog="contoh: python -m bot doctor --config config/settings.example.yaml",
+    )
+    doctor.add_argument("--config", default=DEFAULT_CONFIG, help="berkas pengaturan YAML")
+    doctor.set_defaults(handler=_cmd_doctor)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line, configure logging once, run the command."""
+    args = build_parser().parse_args(argv)
+    configure_logging(args.verbose)
+    return args.handler(args)

@@ -1,0 +1,1 @@
+"""Settings loading and validation, the example settings file and the demo data."""

@@ -1,0 +1,515 @@
+"""Settings of Kinerja Bot: one frozen, validated object built from a YAML file and the environment.
+
+The admin edits a YAML file (see ``config/settings.example.yaml``); secrets (the bot token, the
+Google key file) come from environment variables or from files outside the repository. A bad
+file never produces a traceback: :func:`load_settings` raises :class:`SettingsError`, whose text
+lists every problem with its key path and what is expected, in Indonesian.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    EmailStr,
+    Field,
+    SecretStr,
+    ValidationError,
+)
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+ENV_PREFIX = "KINERJA_"
+DEFAULT_DATABASE_URL = "sqlite:///data/kinerja.db"
+DEFAULT_TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
+
+
+class SettingsProblem(BaseModel):
+    """One problem in a settings file: where it is and what is expected there."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class SettingsError(Exception):
+    """The settings file could not be used; ``problems`` lists every reason."""
+
+    def __init__(self, source: str, problems: Iterable[SettingsProblem]) -> None:
+        self.source = source
+        self.problems = sorted(set(problems), key=lambda p: (p.path, p.message))
+        lines = [f"Berkas pengaturan {source} tidak valid ({len(self.problems)} masalah):"]
+        lines += [f"  - {problem}" for problem in self.problems]
+        super().__init__("\n".join(lines))
+
+
+# --- value types -------------------------------------------------------------------------------
+
+_TIME_PATTERN = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+
+
+def _parse_time(value: Any) -> time:
+    """Accept ``08:00`` or ``08.00`` (the Indonesian way of writing a time)."""
+    if isinstance(value, time):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        # YAML 1.1 reads an unquoted 08:00 as a sexagesimal integer (480).
+        hours, minutes = divmod(value, 60)
+        if 0 <= hours < 24:
+            return time(hours, minutes)
+    if isinstance(value, str):
+        match = _TIME_PATTERN.match(value.strip())
+        if match:
+            return time(int(match.group(1)), int(match.group(2)))
+    raise ValueError(f"jam tidak sah: {value!r}; tulis seperti 08:00")
+
+
+def _check_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as err:
+        raise ValueError(f"zona waktu tidak dikenal: {value!r}; contoh Asia/Jakarta") from err
+    return value
+
+
+Jam = Annotated[time, BeforeValidator(_parse_time)]
+ZonaWaktu = Annotated[str, AfterValidator(_check_timezone)]
+KodeBidang = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{1,11}$")]
+
+
+class SatuanWaktu(StrEnum):
+    """Units in which the SOP states a Mutu Baku."""
+
+    MENIT = "menit"
+    JAM = "jam"
+    HARI_KERJA = "hari_kerja"
+
+
+_DURATION_PATTERN = re.compile(r"^(\d+)\s*(menit|jam|hari(?:\s+kerja)?)$", re.IGNORECASE)
+
+
+class Durasi(BaseModel):
+    """A Mutu Baku such as "15 menit" or "1 hari" (one working day)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    jumlah: int = Field(gt=0)
+    satuan: SatuanWaktu
+
+    @classmethod
+    def parse(cls, value: Any) -> Any:
+        """Turn "15 menit" / "1 hari" into a Durasi; leave mappings for normal validation."""
+        if isinstance(value, str):
+            match = _DURATION_PATTERN.match(value.strip())
+            if not match:
+                raise ValueError(
+                    f"durasi tidak sah: {value!r}; tulis seperti '15 menit', '2 jam' atau '1 hari'"
+                )
+            unit = match.group(2).lower()
+            satuan = SatuanWaktu.HARI_KERJA if unit.startswith("hari") else SatuanWaktu(unit)
+            return {"jumlah": int(match.group(1)), "satuan": satuan}
+        return value
+
+    def __str__(self) -> str:
+        label = {"menit": "menit", "jam": "jam", "hari_kerja": "hari kerja"}[self.satuan.value]
+        return f"{self.jumlah} {label}"
+
+
+DurasiField = Annotated[Durasi, BeforeValidator(Durasi.parse)]
+
+
+# --- sections ----------------------------------------------------------------------------------
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Orang(_Section):
+    """A person: a name, and how to reach them on Telegram and Google."""
+
+    nama: str = Field(min_length=1)
+    nip: str | None = None
+    telegram_id: int | None = Field(default=None, gt=0)
+    email: EmailStr | None = None
+
+
+class Bidang(_Section):
+    """One unit of the dinas that fills its own yearly workbook."""
+
+    kode: KodeBidang
+    nama: str = Field(min_length=1)
+    folder_id: str = Field(min_length=1)
+    editor: tuple[EmailStr, ...] = Field(min_length=1)
+    kepala: Orang | None = None
+    staf: tuple[Orang, ...] = ()
+
+
+class Pejabat(_Section):
+    """The officials named by the SOP who act across bidang."""
+
+    kepala_dinas: Orang
+    sekretaris: Orang
+    kasubbag_kpep: Orang
+
+
+class Dinas(_Section):
+    """The office itself."""
+
+    nama: str = Field(min_length=1)
+    singkatan: str = Field(default="Disnaker", min_length=1)
+    kabupaten: str = Field(min_length=1)
+
+
+class GoogleAuth(StrEnum):
+    """How the bot signs in to Google."""
+
+    SERVICE_ACCOUNT = "service_account"
+    OAUTH = "oauth"
+
+
+class GoogleSettings(_Section):
+    """Google Drive and Sheets access."""
+
+    auth: GoogleAuth = GoogleAuth.SERVICE_ACCOUNT
+    endpoint: str | None = Field(default=None, pattern=r"^https?://[^\s/]+(:\d+)?/?$")
+    key_file: Path | None = None
+    oauth_client_file: Path | None = None
+    oauth_token_file: Path | None = None
+    root_folder_id: str = Field(min_length=1)
+    archive_folder_id: str | None = None
+    shared_drive_id: str | None = None
+    kirim_email_notifikasi: bool = False
+    master_indikator: Path
+    timeout_detik: float = Field(default=30.0, gt=0, le=600)
+    maks_percobaan: int = Field(default=5, ge=1, le=20)
+
+
+class TelegramSettings(_Section):
+    """Telegram Bot API access."""
+
+    base_url: str = Field(default=DEFAULT_TELEGRAM_BASE_URL, pattern=r"^https?://\S+$")
+    token: SecretStr | None = None
+    token_file: Path | None = None
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str | None = None
+
+    def resolved_token(self) -> str | None:
+        """The bot token from the environment or from ``token_file``; never logged."""
+        if self.token is not None:
+            return self.token.get_secret_value()
+        if self.token_file is not None and self.token_file.is_file():
+            return self.token_file.read_text(encoding="utf-8").strip() or None
+        return None
+
+
+class Jadwal(_Section):
+    """When periods open, when input closes, when reminders go out, how often sheets are read."""
+
+    hari_kerja_buka_setelah_triwulan: int = Field(default=1, ge=1, le=20)
+    jam_buka: Jam = time(8, 0)
+    batas_input_hari_kerja: int = Field(default=5, ge=1, le=30)
+    jam_pengingat: Jam = time(8, 0)
+    pengingat_hari_sebelum_batas: tuple[int, ...] = (2, 1, 0)
+    interval_polling_detik: int = Field(default=60, ge=5, le=3600)
+    undangan_berlaku_hari: int = Field(default=7, ge=1, le=90)
+
+
+class MutuBaku(_Section):
+    """The SOP's quality standard (time allowed) for each of its nine steps."""
+
+    langkah_1: DurasiField = Durasi(jumlah=15, satuan=SatuanWaktu.MENIT)
+    langkah_2: DurasiField = Durasi(jumlah=1, satuan=SatuanWaktu.HARI_KERJA)
+    langkah_3: DurasiField = Durasi(jumlah=10, satuan=SatuanWaktu.MENIT)
+    langkah_4: DurasiField = Durasi(jumlah=1, satuan=SatuanWaktu.HARI_KERJA)
+    langkah_5: DurasiField = Durasi(jumlah=10, satuan=SatuanWaktu.MENIT)
+    langkah_6: DurasiField = Durasi(jumlah=30, satuan=SatuanWaktu.MENIT)
+    langkah_7: DurasiField = Durasi(jumlah=10, satuan=SatuanWaktu.MENIT)
+    langkah_8: DurasiField = Durasi(jumlah=30, satuan=SatuanWaktu.MENIT)
+    langkah_9: DurasiField = Durasi(jumlah=5, satuan=SatuanWaktu.MENIT)
+
+    def for_step(self, step: int) -> Durasi:
+        """The Mutu Baku of SOP step ``step`` (1..9)."""
+        return getattr(self, f"langkah_{step}")
+
+
+class DatabaseSettings(_Section):
+    """Where the state store lives."""
+
+    url: str = Field(default=DEFAULT_DATABASE_URL, min_length=1)
+
+
+class Settings(BaseSettings):
+    """Everything the service needs, validated and frozen."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter="__",
+        frozen=True,
+        extra="forbid",
+    )
+
+    dinas: Dinas
+    tahun: int = Field(ge=2020, le=2100)
+    zona_waktu: ZonaWaktu = "Asia/Jakarta"
+    sekretariat: KodeBidang
+    bidang: tuple[Bidang, ...] = Field(min_length=1)
+    pejabat: Pejabat
+    google: GoogleSettings
+    telegram: TelegramSettings = TelegramSettings()
+    jadwal: Jadwal = Jadwal()
+    mutu_baku: MutuBaku = MutuBaku()
+    database: DatabaseSettings = DatabaseSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The environment wins over the file: that is where secrets and overrides come from.
+        return (env_settings, init_settings)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The office's time zone."""
+        return ZoneInfo(self.zona_waktu)
+
+    def bidang_by_kode(self, kode: str) -> Bidang:
+        """The bidang with this kode; KeyError when there is none."""
+        for bidang in self.bidang:
+            if bidang.kode == kode:
+                return bidang
+        raise KeyError(kode)
+
+    def kepala_bidang(self, kode: str) -> Orang:
+        """Who corrects this bidang's report (SOP step 3): its Kepala, or the Sekretaris."""
+        bidang = self.bidang_by_kode(kode)
+        if bidang.kepala is not None:
+            return bidang.kepala
+        return self.pejabat.sekretaris
+
+
+# --- loading -----------------------------------------------------------------------------------
+
+_ERROR_MESSAGES: dict[str, str] = {
+    "missing": "wajib diisi",
+    "extra_forbidden": "kunci tidak dikenal (salah ketik?)",
+    "string_type": "harus berupa teks",
+    "int_type": "harus berupa bilangan bulat",
+    "int_parsing": "harus berupa bilangan bulat",
+    "int_from_float": "harus berupa bilangan bulat",
+    "float_type": "harus berupa angka",
+    "float_parsing": "harus berupa angka",
+    "bool_type": "harus true atau false",
+    "bool_parsing": "harus true atau false",
+    "model_type": "harus berupa bagian berisi kunci-kunci (mapping)",
+    "model_attributes_type": "harus berupa bagian berisi kunci-kunci (mapping)",
+    "tuple_type": "harus berupa daftar",
+    "list_type": "harus berupa daftar",
+    "too_short": "tidak boleh kosong",
+    "string_too_short": "tidak boleh kosong",
+    "enum": "nilai tidak dikenal",
+    "literal_error": "nilai tidak dikenal",
+    "path_type": "harus berupa path berkas",
+}
+
+
+def _format_path(loc: Iterable[Any]) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        else:
+            parts.append(("." if parts else "") + str(item))
+    return "".join(parts)
+
+
+def _translate(error: Mapping[str, Any]) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "value_error":
+        message = str(ctx.get("error", error["msg"]))
+        if "email" in error["msg"].lower() or "@" in message:
+            return f"alamat email tidak sah: {error.get('input')!r}"
+        return message
+    if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
+        bound = next(iter(ctx.values()), "?")
+        words = {
+            "greater_than": "lebih dari",
+            "greater_than_equal": "paling sedikit",
+            "less_than": "kurang dari",
+            "less_than_equal": "paling banyak",
+        }
+        return f"harus {words[kind]} {bound} (tertulis {error.get('input')!r})"
+    if kind == "string_pattern_mismatch":
+        return f"format tidak sah: {error.get('input')!r} (pola {ctx.get('pattern')})"
+    if kind in {"enum", "literal_error"}:
+        return f"nilai tidak dikenal {error.get('input')!r}; pilihan: {ctx.get('expected')}"
+    message = _ERROR_MESSAGES.get(kind)
+    if message is None:
+        return error["msg"]
+    if kind.endswith(("_type", "_parsing")) and "input" in error:
+        return f"{message} (tertulis {error['input']!r})"
+    return message
+
+
+def _cross_reference_problems(data: Mapping[str, Any]) -> list[SettingsProblem]:
+    """Checks that span keys: duplicate bidang kode, references to an unknown kode."""
+    problems: list[SettingsProblem] = []
+    bidang = data.get("bidang")
+    known: set[str] = set()
+    if isinstance(bidang, list):
+        seen: dict[str, int] = {}
+        for index, item in enumerate(bidang):
+            if not isinstance(item, Mapping) or not isinstance(item.get("kode"), str):
+                continue
+            kode = item["kode"]
+            if kode in seen:
+                problems.append(
+                    SettingsProblem(
+                        path=f"bidang[{index}].kode",
+                        message=f"kode {kode!r} sudah dipakai oleh bidang[{seen[kode]}]; "
+                        "setiap bidang harus punya kode sendiri",
+                    )
+                )
+            else:
+                seen[kode] = index
+        known = set(seen)
+    sekretariat = data.get("sekretariat")
+    if isinstance(sekretariat, str) and known and sekretariat not in known:
+        problems.append(
+            SettingsProblem(
+                path="sekretariat",
+                message=f"kode bidang {sekretariat!r} tidak ada di daftar bidang "
+                f"(yang ada: {', '.join(sorted(known))})",
+            )
+        )
+    telegram = data.get("telegram")
+    if isinstance(telegram, Mapping) and "token" in telegram:
+        problems.append(
+            SettingsProblem(
+                path="telegram.token",
+                message="token bot jangan ditulis di berkas pengaturan; isi variabel lingkungan "
+                f"{ENV_PREFIX}TELEGRAM__TOKEN atau tunjuk berkas di luar repo dengan "
+                "telegram.token_file",
+            )
+        )
+    return problems
+
+
+def _telegram_ids(data: Mapping[str, Any]) -> list[tuple[str, int]]:
+    found: list[tuple[str, int]] = []
+
+    def visit(node: Any, path: str) -> None:
+        if isinstance(node, Mapping):
+            for key, value in node.items():
+                child = f"{path}.{key}" if path else str(key)
+                if key == "telegram_id" and isinstance(value, int):
+                    found.append((child, value))
+                else:
+                    visit(value, child)
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                visit(value, f"{path}[{index}]")
+
+    visit({"pejabat": data.get("pejabat"), "bidang": data.get("bidang")}, "")
+    return found
+
+
+def _duplicate_role_problems(data: Mapping[str, Any]) -> list[SettingsProblem]:
+    """A Telegram account held by two different entries is almost always a copy-paste slip."""
+    problems: list[SettingsProblem] = []
+    first_seen: dict[int, str] = {}
+    for path, telegram_id in _telegram_ids(data):
+        if telegram_id in first_seen:
+            problems.append(
+                SettingsProblem(
+                    path=path,
+                    message=f"telegram_id {telegram_id} sudah dipakai di {first_seen[telegram_id]}",
+                )
+            )
+        else:
+            first_seen[telegram_id] = path
+    return problems
+
+
+def parse_settings(data: Any, source: str = "<data>") -> Settings:
+    """Validate already-loaded YAML data (plus the environment) into a Settings object."""
+    if not isinstance(data, Mapping):
+        raise SettingsError(
+            source, [SettingsProblem(path="", message="isi berkas harus berupa mapping YAML")]
+        )
+    problems = _cross_reference_problems(data) + _duplicate_role_problems(data)
+    clean = dict(data)
+    if isinstance(clean.get("telegram"), Mapping):
+        clean["telegram"] = {k: v for k, v in clean["telegram"].items() if k != "token"}
+    try:
+        settings = Settings(**clean)
+    except ValidationError as err:
+        errors = err.errors(include_url=False)
+        paths = [_format_path(e["loc"]) for e in errors]
+        for error, path in zip(errors, paths, strict=True):
+            # A list whose only item is invalid also reports "too short": the item's own
+            # error already says what is wrong.
+            if error["type"] == "too_short" and any(
+                other.startswith(path + "[") for other in paths
+            ):
+                continue
+            problems.append(SettingsProblem(path=path, message=_translate(error)))
+        raise SettingsError(source, problems) from None
+    if problems:
+        raise SettingsError(source, problems)
+    return settings
+
+
+def load_settings(path: str | Path) -> Settings:
+    """Read a YAML settings file and the environment into one validated, frozen object."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as err:
+        raise SettingsError(
+            str(file), [SettingsProblem(path="", message=f"berkas tidak bisa dibaca: {err.strerror}")]
+        ) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"baris {mark.line + 1}, kolom {mark.column + 1}: " if mark else ""
+        problem = getattr(err, "problem", None) or str(err)
+        raise SettingsError(
+            str(file), [SettingsProblem(path="", message=f"YAML tidak sah, {where}{problem}")]
+        ) from None
+    settings = parse_settings(data, str(file))
+    return _resolve_relative_paths(settings, file.parent)
+
+
+def _resolve_relative_paths(settings: Settings, base: Path) -> Settings:
+    """Relative file paths in the settings are relative to the settings file, not the CWD."""
+    google = settings.google
+    updates: dict[str, Path] = {}
+    for name in ("key_file", "oauth_client_file", "oauth_token_file", "master_indikator"):
+        value = getattr(google, name)
+        if value is not None and not value.is_absolute():
+            updates[name] = (base / value).resolve()
+    if not updates:
+        return settings
+    return settings.model_copy(update={"google": google.model_copy(update=updates)})

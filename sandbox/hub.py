@@ -1,0 +1,126 @@
+"""State shared by every service of the sandbox: request statistics and injected faults."""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+ServiceName = Literal["google", "telegram"]
+SERVICES: tuple[ServiceName, ...] = ("google", "telegram")
+FAULT_STATUSES = frozenset({400, 403, 408, 429, 500, 502, 503, 504})
+
+
+class FaultSpecError(ValueError):
+    """A fault request that cannot be honoured."""
+
+
+@dataclass
+class Fault:
+    """Errors to inject: ``count`` times, or on a ``rate`` share of matching requests."""
+
+    service: ServiceName
+    status: int
+    count: int | None = None
+    rate: float | None = None
+    method: str | None = None
+    retry_after: int = 1
+    injected: int = 0
+
+    def matches(self, service: str, method: str) -> bool:
+        """Whether this fault applies to a request of ``method`` on ``service``."""
+        if service != self.service:
+            return False
+        return self.method is None or self.method == method
+
+    @property
+    def exhausted(self) -> bool:
+        """A counted fault that has been injected as often as asked."""
+        return self.count is not None and self.injected >= self.count
+
+
+@dataclass
+class Hub:
+    """Counts requests per service and method, and decides which ones fail on purpose."""
+
+    seed: int = 1234
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _stats: dict[str, Counter[str]] = field(default_factory=dict)
+    _faults: list[Fault] = field(default_factory=list)
+    _random: random.Random = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._random = random.Random(self.seed)
+        self._stats = {name: Counter() for name in SERVICES}
+
+    def record(self, service: ServiceName, method: str) -> Fault | None:
+        """Count one request; return the fault to inject into it, if any."""
+        with self._lock:
+            self._stats[service][method] += 1
+            for fault in self._faults:
+                if not fault.matches(service, method) or fault.exhausted:
+                    continue
+                if fault.rate is not None and self._random.random() >= fault.rate:
+                    continue
+                fault.injected += 1
+                self._stats[service]["_faults_injected"] += 1
+                return fault
+            return None
+
+    def add_fault(self, spec: dict[str, Any]) -> Fault:
+        """Register a fault from the control API's JSON body."""
+        service = spec.get("service")
+        if service not in SERVICES:
+            raise FaultSpecError(f"service must be one of {SERVICES}")
+        status = spec.get("status")
+        if not isinstance(status, int) or status not in FAULT_STATUSES:
+            raise FaultSpecError(f"status must be one of {sorted(FAULT_STATUSES)}")
+        count, rate = spec.get("count"), spec.get("rate")
+        if (count is None) == (rate is None):
+            raise FaultSpecError("give exactly one of count or rate")
+        if count is not None and (not isinstance(count, int) or count < 1):
+            raise FaultSpecError("count must be a positive integer")
+        if rate is not None and (not isinstance(rate, (int, float)) or not 0 < rate <= 1):
+            raise FaultSpecError("rate must be a number in (0, 1]")
+        method = spec.get("method")
+        if method is not None and not isinstance(method, str):
+            raise FaultSpecError("method must be a string")
+        retry_after = spec.get("retry_after", 1)
+        if not isinstance(retry_after, int) or retry_after < 0:
+            raise FaultSpecError("retry_after must be a non-negative integer")
+        fault = Fault(service, status, count, None if rate is None else float(rate), method, retry_after)
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
+    def clear_faults(self) -> None:
+        """Stop injecting errors."""
+        with self._lock:
+            self._faults.clear()
+
+    def stats(self) -> dict[str, Any]:
+        """Requests per method for each service, with totals."""
+        with self._lock:
+            result: dict[str, Any] = {}
+            for name, counter in self._stats.items():
+                methods = {k: v for k, v in sorted(counter.items()) if not k.startswith("_")}
+                result[name] = {
+                    "total": sum(methods.values()),
+                    "faults_injected": counter["_faults_injected"],
+                    "methods": methods,
+                }
+            return result
+
+    def reset_stats(self) -> None:
+        """Start counting from zero."""
+        with self._lock:
+            self._stats = {name: Counter() for name in SERVICES}
+
+    def reset(self) -> None:
+        """Forget statistics and faults."""
+        self.clear_faults()
+        self.reset_stats()
+        with self._lock:
+            self._random = random.Random(self.seed)

@@ -1,0 +1,196 @@
+"""The sandbox's HTTP server: one origin serving Google, the Bot API and the control API.
+
+Each half (``sandbox.google``, ``sandbox.telegram``) is a :class:`SandboxService`; this module
+only routes requests to them, serves the shared control endpoints (faults, stats, reset) and
+runs the server in a thread for tests or in the foreground for ``python -m sandbox serve``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Protocol
+
+from werkzeug.exceptions import HTTPException
+from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.wrappers import Request, Response
+
+from sandbox.hub import FaultSpecError, Hub, ServiceName
+
+logger = logging.getLogger(__name__)
+
+CONTROL_PREFIX = "/_sandbox/"
+
+
+def json_response(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """A JSON response as every part of the sandbox sends it."""
+    return Response(
+        json.dumps(payload, ensure_ascii=False),
+        status=status,
+        headers=headers,
+        mimetype="application/json",
+    )
+
+
+def read_json(request: Request) -> Any:
+    """The request body as JSON; ValueError when it is not."""
+    raw = request.get_data(cache=True)
+    if not raw:
+        return {}
+    return json.loads(raw)
+
+
+class SandboxService(Protocol):
+    """One half of the sandbox (Google or Telegram)."""
+
+    name: ServiceName
+
+    def matches(self, path: str) -> bool:
+        """Whether this service serves the request path."""
+
+    def handle(self, request: Request) -> Response:
+        """Answer a request on one of the service's API paths."""
+
+    def control(self, request: Request, path: str) -> Response | None:
+        """Answer ``/_sandbox/<name>/<path>``; None when the path is unknown."""
+
+    def reset(self) -> None:
+        """Forget all state."""
+
+
+ServiceFactory = Callable[["SandboxApp"], SandboxService]
+
+
+def default_service_factories() -> list[ServiceFactory]:
+    """The Google and Telegram halves."""
+    from sandbox.google.service import GoogleService
+    from sandbox.telegram.service import TelegramService
+
+    return [GoogleService, TelegramService]
+
+
+class SandboxApp:
+    """The WSGI application behind the sandbox."""
+
+    def __init__(self, factories: Sequence[ServiceFactory] | None = None, seed: int = 1234) -> None:
+        self.hub = Hub(seed=seed)
+        self.base_url = "http://127.0.0.1"
+        self.services: list[SandboxService] = [
+            factory(self) for factory in (factories or default_service_factories())
+        ]
+
+    def service(self, name: str) -> SandboxService:
+        """The service called ``name``."""
+        for service in self.services:
+            if service.name == name:
+                return service
+        raise KeyError(name)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        request = Request(environ)
+        try:
+            response = self.dispatch(request)
+        except HTTPException as err:
+            response = err.get_response(environ)
+        except Exception:  # the server must survive any bad request
+            logger.exception("sandbox: unhandled error for %s %s", request.method, request.path)
+            response = json_response(
+                {"error": {"code": 500, "message": "Internal sandbox error", "status": "INTERNAL"}},
+                500,
+            )
+        return response(environ, start_response)
+
+    def dispatch(self, request: Request) -> Response:
+        """Route a request to the control API or to the service owning its path."""
+        path = request.path
+        if path.startswith(CONTROL_PREFIX):
+            return self.control(request, path[len(CONTROL_PREFIX) :])
+        for service in self.services:
+            if service.matches(path):
+                return service.handle(request)
+        return json_response(
+            {"error": {"code": 404, "message": f"Not found: {path}", "status": "NOT_FOUND"}}, 404
+        )
+
+    def control(self, request: Request, path: str) -> Response:
+        """The shared control endpoints, then each service's own."""
+        path = path.strip("/")
+        if path == "faults":
+            if request.method == "DELETE":
+                self.hub.clear_faults()
+                return json_response({"ok": True})
+            if request.method != "POST":
+                return json_response({"error": "use POST or DELETE"}, 405)
+            try:
+                spec = read_json(request)
+                if not isinstance(spec, dict):
+                    raise FaultSpecError("body must be a JSON object")
+                fault = self.hub.add_fault(spec)
+            except (ValueError, FaultSpecError) as err:
+                return json_response({"error": str(err)}, 400)
+            return json_response({"ok": True, "fault": {"service": fault.service, "status": fault.status}})
+        if path == "stats":
+            if request.method in {"DELETE", "POST"}:
+                self.hub.reset_stats()
+                return json_response({"ok": True})
+            return json_response(self.hub.stats())
+        if path == "reset" and request.method == "POST":
+            self.hub.reset()
+            for service in self.services:
+                service.reset()
+            return json_response({"ok": True})
+        name, _, rest = path.partition("/")
+        for service in self.services:
+            if service.name == name:
+                response = service.control(request, rest)
+                if response is not None:
+                    return response
+        return json_response({"error": f"unknown control endpoint: /_sandbox/{path}"}, 404)
+
+
+class SandboxServer:
+    """The sandbox listening on a loopback port, in a background thread or the foreground."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, app: SandboxApp | None = None) -> None:
+        self.app = app or SandboxApp()
+        self._server: BaseWSGIServer = make_server(host, port, self.app, threaded=True)
+        self.host = host
+        self.port = self._server.server_port
+        self.app.base_url = self.base_url
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        """``http://HOST:PORT`` of this server."""
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> SandboxServer:
+        """Serve in a daemon thread."""
+        self._thread = threading.Thread(target=self._server.serve_forever, name="sandbox", daemon=True)
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        """Serve in this thread until :meth:`stop` (or a signal handler calling it)."""
+        self._server.serve_forever()
+
+    def stop(self) -> None:
+        """Stop serving and close the socket."""
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+
+@contextmanager
+def running_sandbox(host: str = "127.0.0.1", port: int = 0, seed: int = 1234) -> Iterator[SandboxServer]:
+    """A sandbox served in a background thread for the duration of the block."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = SandboxServer(host, port, SandboxApp(seed=seed)).start()
+    try:
+        yield server
+    finally:
+        server.stop()

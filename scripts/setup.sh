@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Creates (or reuses) .venv with Python 3.11 and installs the pinned requirements.
+# Usage: scripts/setup.sh [--dev]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-}
+if [ -z "$PYTHON" ]; then
+  for candidate in python3.11 python3 python; do
+    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+      PYTHON=$candidate
+      break
+    fi
+  done
+fi
+if [ -z "$PYTHON" ]; then
+  echo "Python 3.11 tidak ditemukan (Python 3.11 is required)." >&2
+  exit 1
+fi
+
+requirements=requirements.txt
+[ "${1:-}" = "--dev" ] && requirements=requirements-dev.txt
+
+if [ ! -x .venv/bin/python ]; then
+  echo "Membuat .venv dengan $PYTHON ..."
+  "$PYTHON" -m venv .venv
+fi
+
+# Reinstall only when the requirement files change.
+stamp=.venv/.requirements-$(cat requirements.txt "$requirements" | sha256sum | cut -c1-16)
+if [ ! -f "$stamp" ]; then
+  echo "Memasang dependensi dari $requirements ..."
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$requirements"
+  rm -f .venv/.requirements-*
+  touch "$stamp"
+fi

@@ -1,0 +1,1 @@
+"""The Google edge and the report domain: workbook layout, numbers, capaian, aggregation."""

@@ -1,0 +1,28 @@
+"""Shared fixtures: paths, the example settings, a running sandbox."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_SETTINGS = REPO_ROOT / "config" / "settings.example.yaml"
+
+
+@pytest.fixture
+def example_settings_path() -> Path:
+    """The settings file shipped as the example."""
+    return EXAMPLE_SETTINGS
+
+
+@pytest.fixture(autouse=True)
+def _no_kinerja_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Tests start without the developer's KINERJA_* variables."""
+    import os
+
+    for key in list(os.environ):
+        if key.startswith("KINERJA_"):
+            monkeypatch.delenv(key)
+    yield
