@@ -98,7 +98,9 @@ BAD_FILES = [
     pytest.param("google.kunci_aneh", 1, "google.kunci_aneh", "kunci tidak dikenal", id="unknown-key"),
     pytest.param("mutu_baku.langkah_3", "sebentar", "mutu_baku.langkah_3", "durasi tidak sah", id="bad-duration"),
     pytest.param("bidang.0.kode", "se k", "bidang[0].kode", "format tidak sah", id="bad-kode-format"),
-    pytest.param("pejabat.sekretaris.telegram_id", -5, "pejabat.sekretaris.telegram_id", "lebih dari", id="negative-id"),
+    pytest.param(
+        "pejabat.sekretaris.telegram_id", -5, "pejabat.sekretaris.telegram_id", "lebih dari", id="negative-id"
+    ),
     pytest.param("telegram.token", "123:abc", "telegram.token", "jangan ditulis", id="token-in-file"),
     pytest.param("pejabat.sekretaris.telegram_id", 100000001, "pejabat.sekretaris.telegram_id", "sudah dipakai",
                  id="same-telegram-id-twice"),
