@@ -172,9 +172,15 @@ def hitung_capaian(target: Any, realisasi: Any, polaritas: Any) -> float | None:
     r = _number(realisasi)
     if t is None or r is None or t <= 0:
         return None
-    ratio = r / t
-    # (2T - R) / T is written 2 - R/T so that 2T cannot overflow for huge targets.
-    capaian = ratio * 100.0 if arah is Polaritas.POSITIF else max((2.0 - ratio) * 100.0, 0.0)
+    # Multiply before dividing: for whole numbers R x 100 is exact, so a capaian that is exactly
+    # 66 comes out as 66.0 (R / T x 100 can give 65.99999999999999 and the wrong predikat).
+    numerator = r if arah is Polaritas.POSITIF else 2.0 * t - r
+    capaian = numerator * 100.0 / t
+    if not math.isfinite(capaian):
+        # Only for astronomically large inputs: divide first so the product cannot overflow.
+        capaian = (r / t if arah is Polaritas.POSITIF else 2.0 - r / t) * 100.0
+    if arah is Polaritas.NEGATIF:
+        capaian = max(capaian, 0.0)
     return capaian if math.isfinite(capaian) else None
 
 
@@ -202,10 +208,16 @@ def capaian_series(target: pd.Series, realisasi: pd.Series, polaritas: pd.Series
     r = realisasi.to_numpy(dtype=float, na_value=np.nan)
     negatif = _polaritas_codes(polaritas)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        ratio = np.where(t > 0, r / t, np.nan)
-        capaian = np.where(negatif, np.maximum((2.0 - ratio) * 100.0, 0.0), ratio * 100.0)
-    # np.maximum keeps NaN, so a missing ratio stays missing; overflow to inf is no capaian.
-    capaian = np.where(np.isfinite(capaian), capaian, np.nan)
+        valid = t > 0
+        safe_t = np.where(valid, t, 1.0)
+        numerator = np.where(negatif, 2.0 * t - r, r)
+        capaian = numerator * 100.0 / safe_t
+        ratio = r / safe_t
+        fallback = np.where(negatif, 2.0 - ratio, ratio) * 100.0
+        capaian = np.where(np.isfinite(capaian), capaian, fallback)
+        capaian = np.where(negatif, np.maximum(capaian, 0.0), capaian)
+    # np.maximum keeps NaN, so a missing R stays missing; overflow to inf is no capaian.
+    capaian = np.where(valid & np.isfinite(capaian), capaian, np.nan)
     return pd.Series(capaian, index=target.index, dtype="float64")
 
 
@@ -240,11 +252,12 @@ def nilai_periode(values_by_tw: Mapping[int, Any] | Sequence[Any], jenis: Any, t
     reported = [v for v in _values_list(values_by_tw)[:upto] if v is not None]
     if not reported:
         return None
+    # Plain left-to-right sums, the same arithmetic as nilai_periode_frame's.
     if kind is Jenis.KUMULATIF:
-        return math.fsum(reported)
+        return sum(reported, 0.0)
     if kind is Jenis.NILAI_AKHIR:
         return reported[-1]
-    return math.fsum(reported) / len(reported)
+    return sum(reported, 0.0) / len(reported)
 
 
 def nilai_periode_frame(values: pd.DataFrame, jenis: pd.Series, tw: int) -> pd.Series:
@@ -306,7 +319,9 @@ def serapan_anggaran(realisasi_kumulatif: Any, pagu: Any) -> float | None:
     ceiling = _number(pagu)
     if spent is None or ceiling is None or ceiling <= 0:
         return None
-    serapan = spent / ceiling * 100.0
+    serapan = spent * 100.0 / ceiling
+    if not math.isfinite(serapan):
+        serapan = spent / ceiling * 100.0
     return serapan if math.isfinite(serapan) else None
 
 
@@ -315,6 +330,9 @@ def serapan_series(realisasi_kumulatif: pd.Series, pagu: pd.Series) -> pd.Series
     spent = realisasi_kumulatif.to_numpy(dtype=float, na_value=np.nan)
     ceiling = pagu.to_numpy(dtype=float, na_value=np.nan)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        serapan = np.where(ceiling > 0, spent / ceiling * 100.0, np.nan)
+        safe = np.where(ceiling > 0, ceiling, 1.0)
+        serapan = spent * 100.0 / safe
+        serapan = np.where(np.isfinite(serapan), serapan, spent / safe * 100.0)
+        serapan = np.where(ceiling > 0, serapan, np.nan)
     serapan = np.where(np.isfinite(serapan), serapan, np.nan)
     return pd.Series(serapan, index=realisasi_kumulatif.index, dtype="float64")

@@ -65,10 +65,12 @@ def _parse_text(original: str) -> float | None:
         text = _SPACES.sub("", text[1:])
     if not text:
         return None
+    # The sign may stand before or after the currency: "-Rp 500" and "Rp -500".
     sign = 1.0
-    if text[0] in "-\u2212":
+    text = _CURRENCY.sub("", text)
+    if text[:1] in ("-", "\u2212"):
         sign, text = -1.0, text[1:]
-    elif text[0] == "+":
+    elif text[:1] == "+":
         text = text[1:]
     text = _CURRENCY.sub("", text)
     if text.endswith("%"):
