@@ -95,9 +95,9 @@ def test_parse_angka_refuses_non_numbers(value: object) -> None:
 
 
 def test_message_quotes_the_value_in_indonesian() -> None:
-    with pytest.raises(AngkaTidakSah, match='^"dua puluh" bukan angka$'):
+    with pytest.raises(AngkaTidakSah, match=r'^"dua puluh" bukan angka$'):
         parse_angka("dua puluh")
-    with pytest.raises(AngkaTidakSah, match='^"TRUE" bukan angka$'):
+    with pytest.raises(AngkaTidakSah, match=r'^"TRUE" bukan angka$'):
         parse_angka(True)
 
 
