@@ -391,7 +391,7 @@ class _Validator:
                 Severity.ERROR,
                 0,
                 0,
-                "",
+                layout.COL_NO,
                 "Baris judul kolom tab Realisasi tidak ditemukan (No, Kode, Indikator Kinerja, ...); "
                 "jangan mengubah atau menghapus judul kolom",
             )
