@@ -7,7 +7,32 @@ import pytest
 from sheets import layout
 from sheets.master import Master
 
-EXPECTED_HEADER = ["No", "Kode", "Program/Kegiatan/Sub Kegiatan", "Indikator Kinerja", "Satuan", "Polaritas", "Jenis Indikator", "Target Tahunan", "Target TW I", "Target TW II", "Target TW III", "Target TW IV", "Realisasi TW I", "Realisasi TW II", "Realisasi TW III", "Realisasi TW IV", "Pagu Anggaran (Rp)", "Realisasi Anggaran TW I (Rp)", "Realisasi Anggaran TW II (Rp)", "Realisasi Anggaran TW III (Rp)", "Realisasi Anggaran TW IV (Rp)", "Kendala/Keterangan", "Bukti Dukung (tautan)", "Catatan Validasi"]
+EXPECTED_HEADER = [
+    "No",
+    "Kode",
+    "Program/Kegiatan/Sub Kegiatan",
+    "Indikator Kinerja",
+    "Satuan",
+    "Polaritas",
+    "Jenis Indikator",
+    "Target Tahunan",
+    "Target TW I",
+    "Target TW II",
+    "Target TW III",
+    "Target TW IV",
+    "Realisasi TW I",
+    "Realisasi TW II",
+    "Realisasi TW III",
+    "Realisasi TW IV",
+    "Pagu Anggaran (Rp)",
+    "Realisasi Anggaran TW I (Rp)",
+    "Realisasi Anggaran TW II (Rp)",
+    "Realisasi Anggaran TW III (Rp)",
+    "Realisasi Anggaran TW IV (Rp)",
+    "Kendala/Keterangan",
+    "Bukti Dukung (tautan)",
+    "Catatan Validasi",
+]
 
 
 def test_realisasi_header_is_exactly_the_design() -> None:
