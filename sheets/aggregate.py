@@ -194,7 +194,8 @@ def build_rekap(
     layout.tw_label(tw)
     combined = _combined(master, tables, bidang_names)
     # Bidang in the settings' order first, then any other bidang of the master list.
-    order = [code for code in bidang_names if code in set(combined["kode_bidang"])]
+    present = set(combined["kode_bidang"].unique())
+    order = [code for code in bidang_names if code in present]
     order += [code for code in master.bidang_codes() if code not in order]
     rank = {code: position for position, code in enumerate(order)}
     combined = combined.sort_values(

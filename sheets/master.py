@@ -18,6 +18,7 @@ import io
 import logging
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +135,11 @@ class Master:
 
     def frame(self) -> pd.DataFrame:
         """The list as a DataFrame (:data:`MASTER_FRAME_COLUMNS`); ``no`` numbers rows within a bidang."""
+        return self._frame.copy()
+
+    @cached_property
+    def _frame(self) -> pd.DataFrame:
+        # Built once per list: the rekap asks for it on every run.
         counters: dict[str, int] = {}
         records = []
         for item in self.indikator:

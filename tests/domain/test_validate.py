@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sheets import layout
 from sheets.master import Master
@@ -432,3 +434,42 @@ def test_status_row_details() -> None:
     assert parsed[2].siap_dikoreksi and not parsed[1].siap_dikoreksi
     assert parsed[2].row == 4 and parsed[2].cell == "'Status'!B4"
     assert (parsed[2].status_alur, parsed[2].catatan, parsed[2].diperbarui) == ("x", "y", 45000)
+
+
+cell_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**15), max_value=10**15),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=12),
+    st.sampled_from(
+        ["#DIV/0!", "#REF!", "#N/A", "#VALUE!", "#NAME?", "#ERROR!", "1.234,5", "75%", "Rp 1.500"]
+    ),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    edits=st.lists(st.tuples(st.integers(0, 11), st.integers(0, 26), cell_values), max_size=25),
+    tw=st.integers(1, 4),
+    submission=st.booleans(),
+    percent=st.sets(st.tuples(st.integers(0, 11), st.integers(0, 26)), max_size=5),
+)
+def test_any_grid_validates_without_raising(
+    demo_master: Master, edits: list[tuple[int, int, Any]], tw: int, submission: bool, percent: set
+) -> None:
+    grid = filled_grid(demo_master, BIDANG, 4)
+    grid += [[] for _ in range(3)]
+    for r, c, value in edits:
+        row = grid[r]
+        while len(row) <= c:
+            row.append("")
+        row[c] = value
+    result = validate_realisasi(
+        grid, demo_master, bidang=BIDANG, tw=tw, submission=submission, percent_cells=percent
+    )
+    assert len(result.table) == 8
+    for problem in result.problems:
+        assert re.fullmatch(r"[A-Z]+[1-9]\d*", problem.cell)
+        assert problem.row == _rc(problem.cell)[0] + 1
+        assert problem.message
