@@ -1,0 +1,47 @@
+"""Numbers for people to read: Indonesian display (``1.234,57``, ``75,00%``, ``Rp 1.500.000``).
+
+The report domain keeps full precision everywhere; rounding happens only here, when a figure
+becomes text in a Telegram message or a note.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+__all__ = ["KOSONG", "format_angka", "format_persen", "format_rupiah"]
+
+KOSONG = "-"
+"""What an empty figure (not reported, not computable) looks like in text."""
+
+
+def _is_missing(x: Real | None) -> bool:
+    return x is None or math.isnan(float(x))
+
+
+def format_angka(x: Real | None, desimal: int = 2) -> str:
+    """``1234.567`` -> ``"1.234,57"``: dots group thousands, comma marks decimals; empty -> ``"-"``."""
+    if _is_missing(x):
+        return KOSONG
+    value = float(x)  # type: ignore[arg-type]
+    if math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    text = f"{abs(value):,.{max(desimal, 0)}f}"
+    text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    # "-0,00" reads as a mistake; a value that rounds to zero is shown as zero.
+    negative = value < 0 and any(ch not in "0.," for ch in text)
+    return f"-{text}" if negative else text
+
+
+def format_persen(x: Real | None, desimal: int = 2) -> str:
+    """``75`` -> ``"75,00%"`` (the value is already in percent); empty -> ``"-"``."""
+    if _is_missing(x):
+        return KOSONG
+    return f"{format_angka(x, desimal)}%"
+
+
+def format_rupiah(x: Real | None) -> str:
+    """``1500000`` -> ``"Rp 1.500.000"`` (whole rupiah); empty -> ``"-"``."""
+    if _is_missing(x):
+        return KOSONG
+    return f"Rp {format_angka(x, 0)}"

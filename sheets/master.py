@@ -1,0 +1,304 @@
+"""The master list of indicators (daftar induk indikator): loaded from CSV or sheet rows, validated.
+
+The Kasubbag KPEP keeps one list for the whole dinas (``config/demo/indikator.csv`` is the
+demo's): one row per indicator with its bidang, Kode, programme, indicator name, unit,
+polaritas, jenis, targets and pagu. The bidang workbooks are built from it and a report is
+checked against it. A bad list never half-loads: :class:`MasterError` lists every problem,
+each naming its CSV line, in Indonesian.
+
+An indicator is identified by ``(bidang, Kode, Indikator Kinerja)``: the Kode is the sub
+kegiatan's code, which several indicators of one sub kegiatan share. :attr:`Indikator.key`
+is the string form used in tables and snapshots.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sheets import layout
+from sheets.capaian import Jenis, NilaiTidakDikenal, Polaritas, parse_jenis, parse_polaritas
+from sheets.numbers import AngkaTidakSah, DomainError, parse_angka
+
+__all__ = [
+    "MASTER_COLUMNS",
+    "Indikator",
+    "Master",
+    "MasterError",
+    "indikator_key",
+    "load_master",
+    "parse_master",
+]
+
+logger = logging.getLogger(__name__)
+
+COL_BIDANG = "Bidang"
+MASTER_COLUMNS: tuple[str, ...] = (
+    COL_BIDANG,
+    layout.COL_KODE,
+    layout.COL_PROGRAM,
+    layout.COL_INDIKATOR,
+    layout.COL_SATUAN,
+    layout.COL_POLARITAS,
+    layout.COL_JENIS,
+    layout.COL_TARGET_TAHUNAN,
+    *(layout.col_target(tw) for tw in layout.TW_LABELS),
+    layout.COL_PAGU,
+)
+"""The header of the master list, in this order."""
+
+
+class MasterError(DomainError):
+    """The master list cannot be used; ``problems`` lists every reason, each with its line."""
+
+    def __init__(self, source: str, problems: Sequence[str]) -> None:
+        self.source = source
+        self.problems = list(problems)
+        lines = [f"Daftar induk indikator {source} tidak dapat dipakai ({len(self.problems)} masalah):"]
+        lines += [f"  - {problem}" for problem in self.problems]
+        super().__init__("\n".join(lines))
+
+
+def indikator_key(kode: str, indikator: str) -> str:
+    """The identity of an indicator within its bidang: ``"<kode>|<indikator, spaces collapsed>"``."""
+    return f"{' '.join(str(kode).split())}|{' '.join(str(indikator).split())}"
+
+
+@dataclass(frozen=True)
+class Indikator:
+    """One indicator of the master list."""
+
+    bidang: str
+    kode: str
+    program: str
+    indikator: str
+    satuan: str
+    polaritas: Polaritas
+    jenis: Jenis
+    target_tahunan: float
+    target_tw: tuple[float | None, float | None, float | None, float | None]
+    pagu: float | None
+    line: int = 0
+
+    @property
+    def key(self) -> str:
+        """See :func:`indikator_key`."""
+        return indikator_key(self.kode, self.indikator)
+
+    @property
+    def persen(self) -> bool:
+        """Whether the unit is a percentage (``%`` or ``persen``)."""
+        return self.satuan.strip().casefold() in {"%", "persen", "persentase"}
+
+
+MASTER_FRAME_COLUMNS: tuple[str, ...] = (
+    "bidang",
+    "key",
+    "no",
+    "kode",
+    "program",
+    "indikator",
+    "satuan",
+    "polaritas",
+    "jenis",
+    "target_tahunan",
+    "target_tw1",
+    "target_tw2",
+    "target_tw3",
+    "target_tw4",
+    "pagu",
+)
+
+
+@dataclass(frozen=True)
+class Master:
+    """The whole master list, in file order."""
+
+    indikator: tuple[Indikator, ...]
+    source: str = ""
+
+    def bidang_codes(self) -> tuple[str, ...]:
+        """The bidang codes in order of first appearance."""
+        return tuple(dict.fromkeys(item.bidang for item in self.indikator))
+
+    def for_bidang(self, bidang: str) -> tuple[Indikator, ...]:
+        """The indicators of one bidang, in file order."""
+        return tuple(item for item in self.indikator if item.bidang == bidang)
+
+    def frame(self) -> pd.DataFrame:
+        """The list as a DataFrame (:data:`MASTER_FRAME_COLUMNS`); ``no`` numbers rows within a bidang."""
+        return self._frame.copy()
+
+    @cached_property
+    def _frame(self) -> pd.DataFrame:
+        # Built once per list: the rekap asks for it on every run.
+        counters: dict[str, int] = {}
+        records = []
+        for item in self.indikator:
+            counters[item.bidang] = counters.get(item.bidang, 0) + 1
+            records.append(
+                (
+                    item.bidang,
+                    item.key,
+                    counters[item.bidang],
+                    item.kode,
+                    item.program,
+                    item.indikator,
+                    item.satuan,
+                    str(item.polaritas),
+                    str(item.jenis),
+                    item.target_tahunan,
+                    *item.target_tw,
+                    item.pagu,
+                )
+            )
+        frame = pd.DataFrame.from_records(records, columns=list(MASTER_FRAME_COLUMNS))
+        float_columns = ["target_tahunan", "target_tw1", "target_tw2", "target_tw3", "target_tw4", "pagu"]
+        frame[float_columns] = frame[float_columns].astype("float64")
+        frame["no"] = frame["no"].astype("int64")
+        return frame
+
+    def __len__(self) -> int:
+        return len(self.indikator)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return " ".join(str(value).split())
+
+
+def parse_master(
+    rows: Iterable[Sequence[Any]],
+    source: str = "daftar induk",
+    *,
+    bidang_codes: Collection[str] | None = None,
+    first_line: int = 1,
+) -> Master:
+    """Build a :class:`Master` from rows (header first), as read from a CSV file or a master sheet.
+
+    ``bidang_codes``, when given, are the bidang codes the settings know; any other is an error.
+    ``first_line`` is the line number of the header (for messages).
+    """
+    iterator = iter(rows)
+    problems: list[str] = []
+    header_raw = next(iterator, None)
+    if header_raw is None:
+        raise MasterError(source, ["berkas kosong; baris pertama harus berisi judul kolom"])
+    header = [layout.normal_label(str(cell)) for cell in header_raw]
+    positions: dict[str, int] = {}
+    for label in MASTER_COLUMNS:
+        wanted = layout.normal_label(label)
+        if wanted in header:
+            positions[label] = header.index(wanted)
+        else:
+            problems.append(f'baris {first_line}: kolom "{label}" tidak ada')
+    if problems:
+        raise MasterError(source, problems)
+
+    items: list[Indikator] = []
+    seen: dict[tuple[str, str], int] = {}
+    for offset, raw in enumerate(iterator, start=1):
+        line = first_line + offset
+        row = list(raw)
+        if not any(_text(cell) for cell in row):
+            continue
+
+        def get(label: str, row: list[Any] = row) -> Any:
+            index = positions[label]
+            return row[index] if index < len(row) else None
+
+        bidang = _text(get(COL_BIDANG))
+        kode = _text(get(layout.COL_KODE))
+        nama = _text(get(layout.COL_INDIKATOR))
+        for label, value in ((COL_BIDANG, bidang), (layout.COL_KODE, kode), (layout.COL_INDIKATOR, nama)):
+            if not value:
+                problems.append(f'baris {line}: kolom "{label}" kosong')
+        if bidang and bidang_codes is not None and bidang not in bidang_codes:
+            known = ", ".join(sorted(bidang_codes))
+            problems.append(f'baris {line}: bidang "{bidang}" tidak dikenal (yang ada: {known})')
+        try:
+            polaritas = parse_polaritas(_text(get(layout.COL_POLARITAS)))
+        except NilaiTidakDikenal as err:
+            problems.append(f"baris {line}: {err}")
+            polaritas = Polaritas.POSITIF
+        try:
+            jenis = parse_jenis(_text(get(layout.COL_JENIS)))
+        except NilaiTidakDikenal as err:
+            problems.append(f"baris {line}: {err}")
+            jenis = Jenis.KUMULATIF
+
+        def number(label: str, required: bool, line: int = line) -> float | None:
+            try:
+                value = parse_angka(get(label))
+            except AngkaTidakSah as err:
+                problems.append(f'baris {line}: kolom "{label}": {err}')
+                return None
+            if value is None and required:
+                problems.append(f'baris {line}: kolom "{label}" kosong')
+            elif value is not None and value < 0:
+                problems.append(f'baris {line}: kolom "{label}" bernilai negatif ({value:g})')
+            return value
+
+        target_tahunan = number(layout.COL_TARGET_TAHUNAN, required=True)
+        targets = tuple(number(layout.col_target(tw), required=False) for tw in layout.TW_LABELS)
+        pagu = number(layout.COL_PAGU, required=False)
+
+        if bidang and kode and nama:
+            identity = (bidang, indikator_key(kode, nama))
+            if identity in seen:
+                problems.append(
+                    f'baris {line}: indikator "{nama}" (Kode {kode}) bidang {bidang} '
+                    f"sudah ada di baris {seen[identity]}"
+                )
+            else:
+                seen[identity] = line
+        items.append(
+            Indikator(
+                bidang=bidang,
+                kode=kode,
+                program=_text(get(layout.COL_PROGRAM)),
+                indikator=nama,
+                satuan=_text(get(layout.COL_SATUAN)),
+                polaritas=polaritas,
+                jenis=jenis,
+                target_tahunan=target_tahunan if target_tahunan is not None else 0.0,
+                target_tw=targets,  # type: ignore[arg-type]
+                pagu=pagu,
+                line=line,
+            )
+        )
+    if not items and not problems:
+        problems.append("tidak ada satu pun indikator")
+    if problems:
+        raise MasterError(source, problems)
+    logger.info("master list %s: %d indicators", source, len(items))
+    return Master(indikator=tuple(items), source=source)
+
+
+def load_master(path: str | Path, *, bidang_codes: Collection[str] | None = None) -> Master:
+    """Read and validate the master list CSV (UTF-8, comma or semicolon separated)."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as err:
+        raise MasterError(str(file), ["berkas tidak ditemukan"]) from err
+    except UnicodeDecodeError as err:
+        raise MasterError(str(file), ["berkas bukan teks UTF-8; simpan ulang sebagai CSV UTF-8"]) from err
+    except OSError as err:
+        raise MasterError(str(file), [f"berkas tidak dapat dibaca: {err.strerror}"]) from err
+    first_line = text.splitlines()[0] if text else ""
+    # Spreadsheet programs set to Indonesian export CSV with semicolons.
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+    rows = list(reader)
+    return parse_master(rows, str(file), bidang_codes=bidang_codes)
