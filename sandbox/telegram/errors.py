@@ -75,7 +75,5 @@ _FAULT_DESCRIPTIONS = {
 def fault_error(status: int, retry_after: int) -> BotApiError:
     """The Telegram-style error for a fault injected through the hub."""
     if status == 429:
-        return BotApiError(
-            429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
-        )
+        return BotApiError(429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after})
     return BotApiError(status, _FAULT_DESCRIPTIONS.get(status, "Internal Server Error"))

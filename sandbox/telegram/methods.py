@@ -45,13 +45,18 @@ _BUTTON_ACTIONS = (
     "callback_game",
     "pay",
 )
+_TEXT_BUTTONS_UNALLOWED = (
+    "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
+)
 _COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
 _STALE_QUERY = "query is too old and response timeout expired or query ID is invalid"
 _NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the same "
     "as a current content and reply markup of the message"
 )
-_CONFLICT_WEBHOOK = "can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+_CONFLICT_WEBHOOK = (
+    "can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+)
 _CONFLICT_POLL = "terminated by other getUpdates request; make sure that only one bot instance is running"
 
 
@@ -141,9 +146,7 @@ class BotApi:
             for button in row:
                 actions = [key for key in _BUTTON_ACTIONS if key in button]
                 if not actions:
-                    raise BadRequest(
-                        "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
-                    )
+                    raise BadRequest(_TEXT_BUTTONS_UNALLOWED)
                 if "callback_data" in button:
                     size = len(button["callback_data"].encode("utf-8"))
                     if size == 0 or size > MAX_CALLBACK_DATA_BYTES:
@@ -251,7 +254,9 @@ class BotApi:
         return stored
 
     @staticmethod
-    def apply_edit(stored: StoredMessage, changes: Json, markup_raw: Json | None, inline: Json | None) -> Json:
+    def apply_edit(
+        stored: StoredMessage, changes: Json, markup_raw: Json | None, inline: Json | None
+    ) -> Json:
         """Replace the message's JSON with an edited copy (text or caption, markup, edit_date)."""
         previous = stored.data
         data = {key: value for key, value in previous.items() if key not in {"reply_markup", "edit_date"}}
@@ -426,7 +431,11 @@ class BotApi:
         if not params.get("text", "").strip():
             raise BadRequest("message text is empty")
         plain, entities = self.formatted(
-            params["text"], params.get("parse_mode"), params.get("entities"), MAX_TEXT_LENGTH, "message is too long"
+            params["text"],
+            params.get("parse_mode"),
+            params.get("entities"),
+            MAX_TEXT_LENGTH,
+            "message is too long",
         )
         if not plain:
             raise BadRequest("message text is empty")
@@ -591,7 +600,9 @@ def _clip_entities(text: str, entities: list[Entity] | None) -> list[Entity] | N
     if not entities:
         return entities
     total = utf16_len(text)
-    return [e for e in entities if e["length"] > 0 and 0 <= e["offset"] and e["offset"] + e["length"] <= total]
+    return [
+        e for e in entities if e["length"] > 0 and e["offset"] >= 0 and e["offset"] + e["length"] <= total
+    ]
 
 
 __all__ = ["BotApi", "BotApiError", "reply_snapshot"]

@@ -58,13 +58,15 @@ def api_spec() -> dict[str, Any]:
     return json.loads(SPEC_PATH.read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=1)
+def _methods_by_lower_name() -> dict[str, str]:
+    return {known.lower(): known for known in api_spec()["all_methods"]}
+
+
 def canonical_method(name: str) -> tuple[str, bool]:
     """The canonical spelling of a method name and whether the spec has it at all."""
-    lowered = name.lower()
-    for known in api_spec()["all_methods"]:
-        if known.lower() == lowered:
-            return known, True
-    return name, False
+    known = _methods_by_lower_name().get(name.lower())
+    return (known, True) if known else (name, False)
 
 
 def read_raw_params(request: Request) -> tuple[dict[str, Any], dict[str, FileStorage]]:
@@ -90,7 +92,7 @@ def read_raw_params(request: Request) -> tuple[dict[str, Any], dict[str, FileSto
 
 def _type_error(where: str, field: str, expected: str) -> BadRequest:
     if where:
-        return BadRequest(f"can't parse {where}: Field \"{field}\" must be of type {expected}")
+        return BadRequest(f'can\'t parse {where}: Field "{field}" must be of type {expected}')
     return BadRequest(f'field "{field}" must be of type {expected}')
 
 
@@ -125,12 +127,12 @@ class ParamReader:
         if "InputFile" in types:
             return self.input_file(name, value)
         needs_json = any(t.startswith("Array of") or t in self.types for t in types)
-        if needs_json and isinstance(value, str):
-            if not ({"String", "Integer"} & set(types)) or value.lstrip()[:1] in {"{", "["}:
-                try:
-                    value = json.loads(value)
-                except ValueError as err:
-                    raise BadRequest(f"can't parse {name} JSON object") from err
+        scalar_allowed = bool({"String", "Integer"} & set(types))
+        if needs_json and isinstance(value, str) and (not scalar_allowed or value.lstrip()[:1] in {"{", "["}):
+            try:
+                value = json.loads(value)
+            except ValueError as err:
+                raise BadRequest(f"can't parse {name} JSON object") from err
         return self.coerce(value, types, "", name)
 
     def input_file(self, name: str, value: Any) -> Upload | str:
@@ -142,7 +144,7 @@ class ParamReader:
         if value.startswith("attach://"):
             attached = self.files.get(value[len("attach://") :])
             if attached is None:
-                raise BadRequest(f"can't find attached file \"{value[len('attach://'):]}\"")
+                raise BadRequest(f'can\'t find attached file "{value[len("attach://") :]}"')
             return Upload(attached.filename or name, attached.read(), attached.mimetype or None)
         return value
 
@@ -194,7 +196,9 @@ class ParamReader:
             if not isinstance(value, list):
                 raise _type_error(where, field, type_name)
             inner = type_name[len("Array of ") :]
-            return [self._coerce_one(item, inner, where or inner, f"{field}[{n}]") for n, item in enumerate(value)]
+            return [
+                self._coerce_one(item, inner, where or inner, f"{field}[{n}]") for n, item in enumerate(value)
+            ]
         if type_name == "InputFile":
             return self.input_file(field, value)
         spec = self.types.get(type_name)
@@ -204,7 +208,9 @@ class ParamReader:
             return self.coerce(value, spec["subtypes"], where or type_name, field)
         return self._object(value, type_name, spec, where or type_name, field)
 
-    def _object(self, value: Any, type_name: str, spec: dict[str, Any], where: str, field: str) -> dict[str, Any]:
+    def _object(
+        self, value: Any, type_name: str, spec: dict[str, Any], where: str, field: str
+    ) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise BadRequest(f"can't parse {where}: object expected as {field}")
         result: dict[str, Any] = {}
@@ -215,6 +221,6 @@ class ParamReader:
                 continue
             coerced = self.coerce(value[name], item["types"], where, name)
             if "const" in item and coerced != item["const"]:
-                raise BadRequest(f"can't parse {where}: Field \"{name}\" must be \"{item['const']}\"")
+                raise BadRequest(f'can\'t parse {where}: Field "{name}" must be "{item["const"]}"')
             result[name] = coerced
         return result

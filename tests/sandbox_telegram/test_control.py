@@ -60,11 +60,18 @@ def test_sent_media_messages_parse_with_ptb(people: Sandbox) -> None:
 
 
 def test_reply_and_edit_updates(people: Sandbox) -> None:
-    question = people.api("sendMessage", chat_id=USER, text="Alasan pengembalian?",
-                          reply_markup={"force_reply": True})
+    question = people.api(
+        "sendMessage", chat_id=USER, text="Alasan pengembalian?", reply_markup={"force_reply": True}
+    )
     answer = people.say(USER, "Angka TW II belum lengkap", reply_to_message_id=question["message_id"])
-    edited = people.control("telegram/edit", {"user_id": USER, "message_id": answer["message_id"],
-                                              "text": "Angka TW II belum lengkap, mohon dicek"})
+    edited = people.control(
+        "telegram/edit",
+        {
+            "user_id": USER,
+            "message_id": answer["message_id"],
+            "text": "Angka TW II belum lengkap, mohon dicek",
+        },
+    )
     updates = people.api("getUpdates")
     assert updates[0]["message"]["reply_to_message"]["message_id"] == question["message_id"]
     assert updates[1]["update_id"] == edited["update_id"]
@@ -88,24 +95,40 @@ def test_group_privacy_mode(people: Sandbox) -> None:
 
 
 def test_press_by_label_and_forged_data(people: Sandbox) -> None:
-    sent = people.api("sendMessage", chat_id=USER, text="Setujui?", reply_markup={
-        "inline_keyboard": [[{"text": "Ya", "callback_data": "y"}, {"text": "Situs", "url": "https://contoh.id"}]]})
-    people.control("telegram/press", {"user_id": USER, "message_id": sent["message_id"], "text": "Tidak"},
-                   expect=400)
-    people.control("telegram/press", {"user_id": USER, "message_id": sent["message_id"], "text": "Situs"},
-                   expect=400)
+    sent = people.api(
+        "sendMessage",
+        chat_id=USER,
+        text="Setujui?",
+        reply_markup={
+            "inline_keyboard": [
+                [{"text": "Ya", "callback_data": "y"}, {"text": "Situs", "url": "https://contoh.id"}]
+            ]
+        },
+    )
+    people.control(
+        "telegram/press", {"user_id": USER, "message_id": sent["message_id"], "text": "Tidak"}, expect=400
+    )
+    people.control(
+        "telegram/press", {"user_id": USER, "message_id": sent["message_id"], "text": "Situs"}, expect=400
+    )
     people.control("telegram/press", {"user_id": USER, "message_id": 77, "text": "Ya"}, expect=404)
-    forged = people.control("telegram/press", {"user_id": USER, "message_id": sent["message_id"],
-                                               "data": "approve:999"})
+    forged = people.control(
+        "telegram/press", {"user_id": USER, "message_id": sent["message_id"], "data": "approve:999"}
+    )
     query = people.api("getUpdates")[0]["callback_query"]
     assert query["id"] == forged["callback_query_id"] and query["data"] == "approve:999"
     assert query["from"]["id"] == USER and query["chat_instance"]
     people.api("deleteMessage", chat_id=USER, message_id=sent["message_id"])
     people.control("telegram/press", {"user_id": USER, "message_id": sent["message_id"], "data": "y"})
     stale = people.api("getUpdates", offset=-1)[0]["callback_query"]["message"]
-    assert stale == {"chat": {"id": USER, "first_name": "Dewi", "username": "dewi", "type": "private"},
-                     "message_id": sent["message_id"], "date": 0}
-    assert telegram.CallbackQuery.de_json(people.api("getUpdates", offset=-1)[0]["callback_query"], None).message
+    assert stale == {
+        "chat": {"id": USER, "first_name": "Dewi", "username": "dewi", "type": "private"},
+        "message_id": sent["message_id"],
+        "date": 0,
+    }
+    assert telegram.CallbackQuery.de_json(
+        people.api("getUpdates", offset=-1)[0]["callback_query"], None
+    ).message
 
 
 @pytest.mark.parametrize(
@@ -113,15 +136,30 @@ def test_press_by_label_and_forged_data(people: Sandbox) -> None:
     [
         pytest.param("telegram/users", {"first_name": "x"}, 400, id="user-without-id"),
         pytest.param("telegram/users", {"id": -5, "first_name": "x"}, 400, id="user-negative-id"),
-        pytest.param("telegram/groups", {"id": 5, "title": "x", "member_ids": []}, 400, id="group-positive-id"),
-        pytest.param("telegram/groups", {"id": -5, "title": "x", "member_ids": [424242]}, 404, id="group-unknown-member"),
+        pytest.param(
+            "telegram/groups", {"id": 5, "title": "x", "member_ids": []}, 400, id="group-positive-id"
+        ),
+        pytest.param(
+            "telegram/groups",
+            {"id": -5, "title": "x", "member_ids": [424242]},
+            404,
+            id="group-unknown-member",
+        ),
         pytest.param("telegram/send", {"user_id": 424242, "text": "x"}, 404, id="send-unknown-user"),
         pytest.param("telegram/send", {"user_id": USER}, 400, id="send-nothing"),
-        pytest.param("telegram/send", {"user_id": USER, "text": "x", "reply_to_message_id": 9}, 400,
-                     id="send-reply-missing"),
-        pytest.param("telegram/edit", {"user_id": USER, "message_id": 9, "text": "x"}, 400, id="edit-missing"),
+        pytest.param(
+            "telegram/send",
+            {"user_id": USER, "text": "x", "reply_to_message_id": 9},
+            400,
+            id="send-reply-missing",
+        ),
+        pytest.param(
+            "telegram/edit", {"user_id": USER, "message_id": 9, "text": "x"}, 400, id="edit-missing"
+        ),
         pytest.param("telegram/press", {"user_id": USER, "message_id": 1}, 400, id="press-without-label"),
-        pytest.param("telegram/send", {"user_id": USER, "text": "x", "token": "1:nope"}, 404, id="unknown-bot"),
+        pytest.param(
+            "telegram/send", {"user_id": USER, "text": "x", "token": "1:nope"}, 404, id="unknown-bot"
+        ),
     ],
 )
 def test_control_rejects_bad_requests(people: Sandbox, path: str, body: dict, status: int) -> None:

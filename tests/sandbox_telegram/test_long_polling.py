@@ -68,8 +68,12 @@ def test_offset_confirms_and_limit_caps(tg: Sandbox, chat: int) -> None:
 
 
 def test_allowed_updates_filters_later_updates(tg: Sandbox, chat: int) -> None:
-    sent = tg.api("sendMessage", chat_id=chat, text="Pilih", reply_markup={
-        "inline_keyboard": [[{"text": "A", "callback_data": "a"}]]})
+    sent = tg.api(
+        "sendMessage",
+        chat_id=chat,
+        text="Pilih",
+        reply_markup={"inline_keyboard": [[{"text": "A", "callback_data": "a"}]]},
+    )
     assert tg.api("getUpdates", allowed_updates=["callback_query"]) == []
     tg.say(chat, "diabaikan")
     pressed = tg.control("telegram/press", {"user_id": chat, "message_id": sent["message_id"], "text": "A"})
@@ -107,11 +111,17 @@ def test_reset_ends_a_waiting_poll(tg: Sandbox, chat: int) -> None:
 
 def test_fifty_presses_at_once_each_become_one_update(tg: Sandbox, chat: int) -> None:
     keyboard = {"inline_keyboard": [[{"text": "OK", "callback_data": "ok"}]]}
-    message_ids = [tg.api("sendMessage", chat_id=chat, text=f"#{n}", reply_markup=keyboard)["message_id"]
-                   for n in range(50)]
+    message_ids = [
+        tg.api("sendMessage", chat_id=chat, text=f"#{n}", reply_markup=keyboard)["message_id"]
+        for n in range(50)
+    ]
     with ThreadPoolExecutor(10) as pool:
-        presses = list(pool.map(lambda mid: tg.control("telegram/press", {
-            "user_id": chat, "message_id": mid, "text": "OK"}), message_ids))
+        presses = list(
+            pool.map(
+                lambda mid: tg.control("telegram/press", {"user_id": chat, "message_id": mid, "text": "OK"}),
+                message_ids,
+            )
+        )
     updates = tg.api("getUpdates")
     assert len(updates) == 50
     assert sorted(u["update_id"] for u in updates) == [u["update_id"] for u in updates]

@@ -13,7 +13,14 @@ import pytest
 from PIL import Image
 from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, RetryAfter
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from tests.sandbox_telegram.conftest import Sandbox
 
@@ -66,10 +73,17 @@ async def test_application_handles_command_callback_force_reply_and_photo(tg: Sa
 
     async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.message is not None
-        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Setujui", callback_data="approve:TW1"),
-                                          InlineKeyboardButton("Kembalikan", callback_data="return:TW1")]])
-        await update.message.reply_text("Laporan <b>TW I</b> siap dikoreksi.", parse_mode="HTML",
-                                        reply_markup=keyboard)
+        keyboard = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton("Setujui", callback_data="approve:TW1"),
+                    InlineKeyboardButton("Kembalikan", callback_data="return:TW1"),
+                ]
+            ]
+        )
+        await update.message.reply_text(
+            "Laporan <b>TW I</b> siap dikoreksi.", parse_mode="HTML", reply_markup=keyboard
+        )
 
     async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -79,8 +93,11 @@ async def test_application_handles_command_callback_force_reply_and_photo(tg: Sa
         if query.data == "return:TW1":
             await query.edit_message_text("Laporan TW I dikembalikan.")
             assert query.message is not None
-            await context.bot.send_message(query.message.chat.id, "Mohon tulis alasannya:",
-                                           reply_markup=ForceReply(input_field_placeholder="Alasan"))
+            await context.bot.send_message(
+                query.message.chat.id,
+                "Mohon tulis alasannya:",
+                reply_markup=ForceReply(input_field_placeholder="Alasan"),
+            )
 
     async def reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.message is not None and update.message.reply_to_message is not None
@@ -106,8 +123,11 @@ async def test_application_handles_command_callback_force_reply_and_photo(tg: Sa
             assert prompt[0]["text"] == "Laporan TW I siap dikoreksi."
             assert prompt[0]["entities"] == [{"type": "bold", "offset": 8, "length": 4}]
 
-            pressed = await asyncio.to_thread(tg.control, "telegram/press", {
-                "user_id": USER, "message_id": prompt[0]["message_id"], "text": "Kembalikan"})
+            pressed = await asyncio.to_thread(
+                tg.control,
+                "telegram/press",
+                {"user_id": USER, "message_id": prompt[0]["message_id"], "text": "Kembalikan"},
+            )
             messages = await wait_until(lambda: at_least(tg, 2))
             assert messages[0]["text"] == "Laporan TW I dikembalikan." and messages[0]["edits"] == 1
             assert "reply_markup" not in messages[0]
@@ -115,7 +135,9 @@ async def test_application_handles_command_callback_force_reply_and_photo(tg: Sa
             answer = await asyncio.to_thread(tg.control, f"telegram/callbacks/{pressed['callback_query_id']}")
             assert answer["answered"] is True and answer["text"] == "Tercatat"
 
-            await asyncio.to_thread(tg.say, USER, "Realisasi belum diisi", reply_to_message_id=messages[1]["message_id"])
+            await asyncio.to_thread(
+                tg.say, USER, "Realisasi belum diisi", reply_to_message_id=messages[1]["message_id"]
+            )
             messages = await wait_until(lambda: at_least(tg, 3))
             await wait_until(lambda: "downloaded" in received)
         finally:
@@ -127,10 +149,22 @@ async def test_application_handles_command_callback_force_reply_and_photo(tg: Sa
     assert photo_message["caption"] == "Grafik capaian"
     assert (photo_message["photo"][-1]["width"], photo_message["photo"][-1]["height"]) == (1000, 600)
     assert Image.open(io.BytesIO(received["downloaded"])).size == (1000, 600)
-    assert tg.api("getMyCommands") == [{"command": "start", "description": "Mulai"},
-                                       {"command": "status", "description": "Status laporan"}]
-    assert {"getMe", "deleteWebhook", "getUpdates", "sendMessage", "answerCallbackQuery", "editMessageText",
-            "sendPhoto", "getFile", "sendChatAction", "setMyCommands"} <= tg.recorder.methods()
+    assert tg.api("getMyCommands") == [
+        {"command": "start", "description": "Mulai"},
+        {"command": "status", "description": "Status laporan"},
+    ]
+    assert {
+        "getMe",
+        "deleteWebhook",
+        "getUpdates",
+        "sendMessage",
+        "answerCallbackQuery",
+        "editMessageText",
+        "sendPhoto",
+        "getFile",
+        "sendChatAction",
+        "setMyCommands",
+    } <= tg.recorder.methods()
 
 
 def _seconds(value: int | dtm.timedelta) -> float:
@@ -139,8 +173,10 @@ def _seconds(value: int | dtm.timedelta) -> float:
 
 async def test_ptb_raises_retry_after_on_429(tg: Sandbox) -> None:
     tg.user(USER, "Rina")
-    tg.control("faults", {"service": "telegram", "status": 429, "count": 1, "method": "sendMessage",
-                          "retry_after": 2})
+    tg.control(
+        "faults",
+        {"service": "telegram", "status": 429, "count": 1, "method": "sendMessage", "retry_after": 2},
+    )
     async with Bot(tg.token, base_url=f"{tg.base_url}/bot") as bot:
         with pytest.raises(RetryAfter) as caught:
             await bot.send_message(USER, "halo")
@@ -160,8 +196,9 @@ async def test_ptb_maps_bad_request_and_forbidden(tg: Sandbox) -> None:
 
 async def test_updater_rides_out_a_429_on_get_updates(tg: Sandbox) -> None:
     tg.user(USER, "Rina")
-    tg.control("faults", {"service": "telegram", "status": 429, "count": 1, "method": "getUpdates",
-                          "retry_after": 1})
+    tg.control(
+        "faults", {"service": "telegram", "status": 429, "count": 1, "method": "getUpdates", "retry_after": 1}
+    )
 
     async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.message is not None

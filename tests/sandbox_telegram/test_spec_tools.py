@@ -28,7 +28,12 @@ MESSAGE = {"message_id": 1, "from": BOT, "chat": CHAT, "date": 1, "text": "x"}
         pytest.param("Array of Update", [{"update_id": 1, "message": MESSAGE}], id="updates"),
         pytest.param(
             "CallbackQuery",
-            {"id": "1", "from": BOT, "chat_instance": "2", "message": {"chat": CHAT, "message_id": 3, "date": 0}},
+            {
+                "id": "1",
+                "from": BOT,
+                "chat_instance": "2",
+                "message": {"chat": CHAT, "message_id": 3, "date": 0},
+            },
             id="inaccessible-message-union",
         ),
         pytest.param("Float", 3, id="int-is-float"),
@@ -41,7 +46,9 @@ def test_validator_accepts_conforming_values(type_expr: str, value: object) -> N
 @pytest.mark.parametrize(
     ("type_expr", "value", "needle"),
     [
-        pytest.param("Message", {k: v for k, v in MESSAGE.items() if k != "date"}, "date", id="missing-required"),
+        pytest.param(
+            "Message", {k: v for k, v in MESSAGE.items() if k != "date"}, "date", id="missing-required"
+        ),
         pytest.param("Message", {**MESSAGE, "colour": "red"}, "colour", id="unknown-field"),
         pytest.param("Message", {**MESSAGE, "message_id": "1"}, "message_id", id="wrong-scalar"),
         pytest.param("Message", {**MESSAGE, "from": {**BOT, "is_bot": 1}}, "is_bot", id="nested-wrong"),
