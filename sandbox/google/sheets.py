@@ -246,7 +246,13 @@ def _table_range(spreadsheet: Spreadsheet, bounds: Bounds) -> tuple[int, int, in
         return cell is not None and not cell.is_blank()
 
     last: tuple[int, int] | None = None
-    for r in range(min(bounds.r1, len(grid)) - 1, bounds.r0 - 1, -1):
+    if bounds.rows == 1 and bounds.cols == 1:
+        # a single cell: the table is the data region around that cell, if it holds data
+        if not filled(bounds.r0, bounds.c0):
+            return None
+        last = (bounds.r0, bounds.c0)
+        bounds = Bounds(sheet, 0, sheet.row_count, 0, sheet.column_count)
+    for r in range(min(bounds.r1, len(grid)) - 1 if last is None else -1, bounds.r0 - 1, -1):
         row = grid[r]
         for c in range(min(bounds.c1, len(row)) - 1, bounds.c0 - 1, -1):
             if filled(r, c):
