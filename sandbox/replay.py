@@ -30,7 +30,14 @@ from sandbox.server import SandboxApp
 VOLATILE_FIELDS: tuple[str, ...] = ("createdTime", "modifiedTime", "etag", "version")
 # ...and id fields whose recorded value is mapped to the sandbox's value (must stay consistent).
 ID_FIELDS: tuple[str, ...] = (
-    "id", "spreadsheetId", "sheetId", "protectedRangeId", "chartId", "namedRangeId", "fileId", "permissionId",
+    "id",
+    "spreadsheetId",
+    "sheetId",
+    "protectedRangeId",
+    "chartId",
+    "namedRangeId",
+    "fileId",
+    "permissionId",
 )
 GOOGLE_HOSTS = ("https://sheets.googleapis.com", "https://www.googleapis.com")
 REPLAY_EMAIL = "replay@sandbox.test"
@@ -157,7 +164,9 @@ class Replayer:
         self.token = response.get_json()["token"]
 
     # ---- seeding -----------------------------------------------------------------------------------
-    def _seed(self, file_id: str, name: str, owner: str, created: str | None = None, modified: str | None = None) -> None:
+    def _seed(
+        self, file_id: str, name: str, owner: str, created: str | None = None, modified: str | None = None
+    ) -> None:
         body = {"id": file_id, "name": name, "owner": owner}
         if created:
             body["createdTime"] = created
@@ -176,7 +185,7 @@ class Replayer:
             if file_id in self.mapper.ids or file_id in self.known:
                 continue
             self.known.add(file_id)
-            if status == 404 or creates and path.endswith("/files"):
+            if status == 404 or (creates and path.endswith("/files")):
                 continue
             title = None
             if isinstance(expected, dict):
@@ -187,8 +196,13 @@ class Replayer:
             for entry in expected["files"]:
                 file_id = entry.get("id") if isinstance(entry, dict) else None
                 if file_id and file_id not in self.mapper.ids and file_id not in self.known:
-                    self._seed(file_id, entry.get("name", "Untitled"), REPLAY_EMAIL, entry.get("createdTime"),
-                               entry.get("modifiedTime"))
+                    self._seed(
+                        file_id,
+                        entry.get("name", "Untitled"),
+                        REPLAY_EMAIL,
+                        entry.get("createdTime"),
+                        entry.get("modifiedTime"),
+                    )
 
     # ---- running -----------------------------------------------------------------------------------
     def run(self) -> Outcome:
@@ -204,14 +218,24 @@ class Replayer:
             actual_status, actual_text, content_type = self._send(request)
             where = f"interaction {index} ({request['method']} {urlsplit(request['uri']).path})"
             if actual_status != status:
-                return Outcome(self.name, "failed", f"{where}: status {actual_status} != recorded {status}: "
-                               f"{actual_text[:300]!r}", index)
+                return Outcome(
+                    self.name,
+                    "failed",
+                    f"{where}: status {actual_status} != recorded {status}: {actual_text[:300]!r}",
+                    index,
+                )
             if expected is _RAW:
                 if "json" in content_type:
-                    return Outcome(self.name, "failed", f"{where}: JSON answer where the recording has raw bytes", index)
+                    return Outcome(
+                        self.name, "failed", f"{where}: JSON answer where the recording has raw bytes", index
+                    )
                 if expected_text is not None and actual_text != expected_text and "text" in content_type:
-                    return Outcome(self.name, "failed", f"{where}: body {actual_text[:200]!r} != {expected_text[:200]!r}",
-                                   index)
+                    return Outcome(
+                        self.name,
+                        "failed",
+                        f"{where}: body {actual_text[:200]!r} != {expected_text[:200]!r}",
+                        index,
+                    )
                 continue
             actual = _json(actual_text) if expected is not None else None
             problem = self._compare(expected, actual, "$")
@@ -235,13 +259,17 @@ class Replayer:
             else:
                 data = body_text.encode()
         headers = {"Authorization": f"Bearer {self.token}"}
-        content_type = (request.get("headers") or {}).get("Content-Type") or (request.get("headers") or {}).get(
-            "content-type"
-        )
+        content_type = (request.get("headers") or {}).get("Content-Type") or (
+            request.get("headers") or {}
+        ).get("content-type")
         if isinstance(content_type, list):
             content_type = content_type[0] if content_type else None
         builder = EnvironBuilder(
-            method=request["method"], path=path, query_string=query, headers=headers, data=data,
+            method=request["method"],
+            path=path,
+            query_string=query,
+            headers=headers,
+            data=data,
             content_type=content_type or ("application/json" if data else None),
         )
         environ = builder.get_environ()
@@ -303,11 +331,17 @@ class Replayer:
                 return f"{path}: type {type(actual).__name__} != recorded {type(expected).__name__}"
             known = self.mapper.ids.get(expected)
             if known is None:
-                if actual in self.mapper.ids.values() and self.mapper.ids.get(expected) != actual and expected != actual:
+                if (
+                    actual in self.mapper.ids.values()
+                    and self.mapper.ids.get(expected) != actual
+                    and expected != actual
+                ):
                     return f"{path}: sandbox id {actual!r} already stands for another recorded id"
                 self.mapper.ids[expected] = actual
                 return None
-            return None if known == actual else f"{path}: {actual!r} != recorded {expected!r} (mapped {known!r})"
+            return (
+                None if known == actual else f"{path}: {actual!r} != recorded {expected!r} (mapped {known!r})"
+            )
         return self._compare(expected, actual, path)
 
 
@@ -339,7 +373,9 @@ def replay_all(paths: Iterable[str | Path]) -> Iterator[Outcome]:
 def volatile_description() -> str:
     """The printed list of what the comparison ignores."""
     return (
-        "volatile fields (compared by type only): " + ", ".join(VOLATILE_FIELDS)
-        + "; id fields (recorded value mapped to the sandbox's, consistently): " + ", ".join(ID_FIELDS)
+        "volatile fields (compared by type only): "
+        + ", ".join(VOLATILE_FIELDS)
+        + "; id fields (recorded value mapped to the sandbox's, consistently): "
+        + ", ".join(ID_FIELDS)
         + "; account emails (mapped to the replaying account's, consistently)"
     )

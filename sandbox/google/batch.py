@@ -41,8 +41,9 @@ def handle_batch(service: GoogleService, request: Request) -> Response:
         if "Authorization" not in headers and request.headers.get("Authorization"):
             headers["Authorization"] = request.headers["Authorization"]
         url = urlsplit(target)
-        builder = EnvironBuilder(method=method, path=url.path, query_string=url.query, headers=headers,
-                                 data=body.rstrip(b"\r\n"))
+        builder = EnvironBuilder(
+            method=method, path=url.path, query_string=url.query, headers=headers, data=body.rstrip(b"\r\n")
+        )
         env = builder.get_environ()
         env["RAW_URI"] = url.path
         inner = Request(env)
@@ -50,10 +51,14 @@ def handle_batch(service: GoogleService, request: Request) -> Response:
         payload = response.get_data()
         status_line = f"HTTP/1.1 {response.status}"
         chunk = (
-            f"--{boundary}\r\nContent-Type: application/http\r\n"
-            f"Content-ID: <response-{content_id.strip('<>')}>\r\n\r\n"
-            f"{status_line}\r\nContent-Type: {response.content_type}\r\nContent-Length: {len(payload)}\r\n\r\n"
-        ).encode() + payload + b"\r\n"
+            (
+                f"--{boundary}\r\nContent-Type: application/http\r\n"
+                f"Content-ID: <response-{content_id.strip('<>')}>\r\n\r\n"
+                f"{status_line}\r\nContent-Type: {response.content_type}\r\nContent-Length: {len(payload)}\r\n\r\n"
+            ).encode()
+            + payload
+            + b"\r\n"
+        )
         chunks.append(chunk)
     chunks.append(f"--{boundary}--\r\n".encode())
     return Response(b"".join(chunks), 200, content_type=f"multipart/mixed; boundary={boundary}")

@@ -45,7 +45,9 @@ class Ctx:
         try:
             return int(raw)
         except ValueError:
-            raise GoogleApiError(400, f"Invalid value for {name}: {raw}", api=self.api, reason="invalid") from None
+            raise GoogleApiError(
+                400, f"Invalid value for {name}: {raw}", api=self.api, reason="invalid"
+            ) from None
 
     def body(self) -> Any:
         """The JSON body ({} when empty); Google's 400 when malformed."""
@@ -72,7 +74,7 @@ class Ctx:
         if not isinstance(body, dict):
             raise GoogleApiError(
                 400,
-                "Invalid JSON payload received. Unknown name \"\": Root element must be a message.",
+                'Invalid JSON payload received. Unknown name "": Root element must be a message.',
                 api=self.api,
                 reason="parseError",
             )

@@ -75,9 +75,7 @@ def permission_json(store: Store, perm: Permission, file: DriveFile | None = Non
     out["deleted"] = False
     out["pendingOwner"] = False
     if file is not None and file.drive_id:
-        out["permissionDetails"] = [
-            {"permissionType": "file", "role": perm.role, "inherited": False}
-        ]
+        out["permissionDetails"] = [{"permissionType": "file", "role": perm.role, "inherited": False}]
     return out
 
 
@@ -265,13 +263,19 @@ def _string_map(value: Any, name: str) -> dict[str, str | None]:
         if item is not None and not isinstance(item, (str, int, float, bool)):
             raise drive_error(400, f"Invalid value for {name}.", "invalid", name)
         if len(str(key)) + len(str(item or "")) > 124:
-            raise drive_error(400, "The size of a property key and value must not exceed 124 bytes.",
-                              "invalidProperty", name)
+            raise drive_error(
+                400,
+                "The size of a property key and value must not exceed 124 bytes.",
+                "invalidProperty",
+                name,
+            )
         out[str(key)] = None if item is None else str(item)
     return out
 
 
-def new_spreadsheet(file_id: str, title: str, locale: str = "en_US", time_zone: str = "Etc/GMT") -> Spreadsheet:
+def new_spreadsheet(
+    file_id: str, title: str, locale: str = "en_US", time_zone: str = "Etc/GMT"
+) -> Spreadsheet:
     """A fresh spreadsheet with ``Sheet1`` (sheetId 0), as Drive and Sheets create it."""
     spreadsheet = Spreadsheet(file_id, title, locale, time_zone)
     spreadsheet.add_sheet("Sheet1", sheet_id=0)
@@ -279,7 +283,10 @@ def new_spreadsheet(file_id: str, title: str, locale: str = "en_US", time_zone: 
 
 
 def create_file(
-    ctx: Ctx, metadata: dict[str, Any], content: bytes | None = None, content_type: str | None = None,
+    ctx: Ctx,
+    metadata: dict[str, Any],
+    content: bytes | None = None,
+    content_type: str | None = None,
     file_id: str | None = None,
 ) -> DriveFile:
     """files.create: a folder, a spreadsheet or a file with content."""
@@ -302,9 +309,14 @@ def create_file(
         owner=None if drive_id else ctx.email,
         parents=parents,
         drive_id=drive_id,
-        app_properties={k: v for k, v in _string_map(metadata.get("appProperties"), "appProperties").items()
-                        if v is not None},
-        properties={k: v for k, v in _string_map(metadata.get("properties"), "properties").items() if v is not None},
+        app_properties={
+            k: v
+            for k, v in _string_map(metadata.get("appProperties"), "appProperties").items()
+            if v is not None
+        },
+        properties={
+            k: v for k, v in _string_map(metadata.get("properties"), "properties").items() if v is not None
+        },
         description=metadata.get("description"),
         last_modifier=ctx.email,
     )
@@ -408,8 +420,12 @@ def _order(files: list[DriveFile], order_by: str | None) -> list[DriveFile]:
 def _page(ctx: Ctx, items: list[Any], default_size: int, max_size: int) -> tuple[list[Any], str | None]:
     size = ctx.int_arg("pageSize", default_size)
     if size < 1 or size > max_size:
-        raise drive_error(400, f"Invalid value '{size}'. Values must be within the range: [1, {max_size}]",
-                          "invalid", "pageSize")
+        raise drive_error(
+            400,
+            f"Invalid value '{size}'. Values must be within the range: [1, {max_size}]",
+            "invalid",
+            "pageSize",
+        )
     token = ctx.arg("pageToken") or ""
     try:
         offset = int(token) if token else 0
@@ -438,7 +454,9 @@ def files_list(ctx: Ctx) -> Any:
     return apply_fields(body, parse_fields(fields))
 
 
-def files_update(ctx: Ctx, file_id: str, content: bytes | None = None, content_type: str | None = None) -> Any:
+def files_update(
+    ctx: Ctx, file_id: str, content: bytes | None = None, content_type: str | None = None
+) -> Any:
     """PATCH /drive/v3/files/{id}: name, parents, appProperties, description, trashed."""
     store = ctx.store
     file = get_file(ctx, file_id, write=True)
@@ -460,7 +478,9 @@ def files_update(ctx: Ctx, file_id: str, content: bytes | None = None, content_t
     if "description" in body:
         file.description = body["description"]
     if "trashed" in body:
-        if body["trashed"] and not (file.owner == ctx.email or (store.role(file, ctx.email) in {"organizer", "fileOrganizer"})):
+        if body["trashed"] and not (
+            file.owner == ctx.email or (store.role(file, ctx.email) in {"organizer", "fileOrganizer"})
+        ):
             raise insufficient()
         file.trashed = bool(body["trashed"])
     if "starred" in body:
@@ -484,8 +504,9 @@ def files_update(ctx: Ctx, file_id: str, content: bytes | None = None, content_t
         if len(parents) > 1:
             raise drive_error(
                 403,
-                "A shared drive item must have exactly one parent." if drive_id else
-                "Increasing the number of parents is not allowed.",
+                "A shared drive item must have exactly one parent."
+                if drive_id
+                else "Increasing the number of parents is not allowed.",
                 "cannotAddParent",
             )
         if drive_id != file.drive_id and file.drive_id is None and drive_id is not None:
@@ -530,11 +551,17 @@ def files_copy(ctx: Ctx, file_id: str) -> Any:
     body = ctx.json_object()
     parents = body.get("parents")
     if parents is None:
-        parents = source.parents[:1] if source.parents and ctx.store.can_write(
-            ctx.store.files[source.parents[0]], ctx.email) else ([source.drive_id] if source.drive_id and
-                                                                  source.drive_id in ctx.store.drives and
-                                                                  ctx.email in ctx.store.drives[source.drive_id].members
-                                                                  else [])
+        parents = (
+            source.parents[:1]
+            if source.parents and ctx.store.can_write(ctx.store.files[source.parents[0]], ctx.email)
+            else (
+                [source.drive_id]
+                if source.drive_id
+                and source.drive_id in ctx.store.drives
+                and ctx.email in ctx.store.drives[source.drive_id].members
+                else []
+            )
+        )
     metadata = {
         "name": body.get("name") or f"Copy of {source.name}",
         "mimeType": source.mime_type,
@@ -593,7 +620,9 @@ def permissions_create(ctx: Ctx, file_id: str) -> Any:
         raise drive_error(400, "Invalid permission role specified", "invalid", "permission.role")
     email = (body.get("emailAddress") or "").lower() or None
     if kind in {"user", "group"} and not email:
-        raise drive_error(400, "The permission emailAddress field is required.", "required", "permission.emailAddress")
+        raise drive_error(
+            400, "The permission emailAddress field is required.", "required", "permission.emailAddress"
+        )
     if kind == "domain" and not body.get("domain"):
         raise drive_error(400, "The permission domain field is required.", "required", "permission.domain")
     if role == "owner":
@@ -605,9 +634,13 @@ def permissions_create(ctx: Ctx, file_id: str) -> Any:
                 "transferOwnership",
             )
         if file.drive_id:
-            raise drive_error(403, "Shared drive items cannot be transferred.", "teamDrivesOwnershipTransferNotSupported")
+            raise drive_error(
+                403, "Shared drive items cannot be transferred.", "teamDrivesOwnershipTransferNotSupported"
+            )
         if file.owner:
-            file.permissions.append(Permission(store.account(file.owner).permission_id, "user", "writer", file.owner))
+            file.permissions.append(
+                Permission(store.account(file.owner).permission_id, "user", "writer", file.owner)
+            )
         file.owner = email
         file.permissions = [p for p in file.permissions if p.email != email]
         perm = Permission(store.account(email or "").permission_id, "user", "owner", email)
@@ -646,8 +679,9 @@ def permissions_get(ctx: Ctx, file_id: str, permission_id: str) -> Any:
     file = get_file(ctx, file_id)
     for perm in all_permissions(ctx.store, file):
         if perm.id == permission_id:
-            return apply_fields(permission_json(ctx.store, perm, file), parse_fields(ctx.arg("fields") or
-                                                                                     "kind,id,type,role"))
+            return apply_fields(
+                permission_json(ctx.store, perm, file), parse_fields(ctx.arg("fields") or "kind,id,type,role")
+            )
     raise drive_error(404, f"Permission not found: {permission_id}.", "notFound", "permissionId")
 
 
@@ -710,13 +744,28 @@ def changes_list(ctx: Ctx) -> Any:
             continue
         if file is None or change.removed:
             if include_removed:
-                out.append({"kind": "drive#change", "changeType": "file", "removed": True,
-                            "fileId": change.file_id, "time": change.time})
+                out.append(
+                    {
+                        "kind": "drive#change",
+                        "changeType": "file",
+                        "removed": True,
+                        "fileId": change.file_id,
+                        "time": change.time,
+                    }
+                )
             continue
         if not store.visible(file, ctx.email):
             continue
-        out.append({"kind": "drive#change", "changeType": "file", "removed": False, "fileId": file.id,
-                    "time": change.time, "file": file_json(ctx, file)})
+        out.append(
+            {
+                "kind": "drive#change",
+                "changeType": "file",
+                "removed": False,
+                "fileId": file.id,
+                "time": change.time,
+                "file": file_json(ctx, file),
+            }
+        )
     body: dict[str, Any] = {"kind": "drive#changeList"}
     if following:
         body["nextPageToken"] = following
@@ -724,7 +773,10 @@ def changes_list(ctx: Ctx) -> Any:
         body["newStartPageToken"] = str(len(store.changes) + 1)
     body["changes"] = out
     del last_seq
-    fields = ctx.arg("fields") or "kind,nextPageToken,newStartPageToken,changes(kind,changeType,removed,fileId,time,file(kind,id,name,mimeType))"
+    fields = (
+        ctx.arg("fields")
+        or "kind,nextPageToken,newStartPageToken,changes(kind,changeType,removed,fileId,time,file(kind,id,name,mimeType))"
+    )
     return apply_fields(body, parse_fields(fields))
 
 
@@ -739,7 +791,9 @@ def drives_create(ctx: Ctx) -> Any:
         raise drive_error(400, "Required: name", "required", "name")
     drive = SharedDrive(ctx.store.new_drive_id(), name, {ctx.email: "organizer"})
     ctx.store.drives[drive.id] = drive
-    return apply_fields(drive_json(ctx.store, drive, ctx.email), parse_fields(ctx.arg("fields") or "kind,id,name"))
+    return apply_fields(
+        drive_json(ctx.store, drive, ctx.email), parse_fields(ctx.arg("fields") or "kind,id,name")
+    )
 
 
 def drives_get(ctx: Ctx, drive_id: str) -> Any:
@@ -747,7 +801,9 @@ def drives_get(ctx: Ctx, drive_id: str) -> Any:
     drive = ctx.store.drives.get(drive_id)
     if drive is None or ctx.email not in drive.members:
         raise drive_error(404, f"Shared drive not found: {drive_id}", "notFound", "driveId")
-    return apply_fields(drive_json(ctx.store, drive, ctx.email), parse_fields(ctx.arg("fields") or "kind,id,name"))
+    return apply_fields(
+        drive_json(ctx.store, drive, ctx.email), parse_fields(ctx.arg("fields") or "kind,id,name")
+    )
 
 
 def drives_list(ctx: Ctx) -> Any:

@@ -57,7 +57,7 @@ def _number_regex(rules: LocaleRules) -> re.Pattern[str]:
     g, d = re.escape(rules.group), re.escape(rules.decimal)
     groups = rf"[0-9]{{1,3}}(?:{g}[0-9]{{3}})+"
     if rules.group == "\u202f":
-        groups = rf"[0-9]{{1,3}}(?:[\u202f\u00a0 ][0-9]{{3}})+"
+        groups = r"[0-9]{1,3}(?:[\u202f\u00a0 ][0-9]{3})+"
     return re.compile(rf"^([+-]?)((?:{groups})|[0-9]*)(?:{d}([0-9]*))?$")
 
 
@@ -130,7 +130,9 @@ def parse_user_entered(raw: Any, locale: str) -> Parsed:
         return Parsed(float(body), number_format={"type": "SCIENTIFIC", "pattern": "0.00E+00"})
     day = _parse_date(stripped, rules)
     if day is not None:
-        pattern = "yyyy-mm-dd" if _ISO_DATE.match(stripped) else ("d/m/yyyy" if rules.day_first else "m/d/yyyy")
+        pattern = (
+            "yyyy-mm-dd" if _ISO_DATE.match(stripped) else ("d/m/yyyy" if rules.day_first else "m/d/yyyy")
+        )
         return Parsed(float(date_serial(day)), number_format={"type": "DATE", "pattern": pattern})
     return Parsed(text)
 
@@ -161,7 +163,7 @@ def general(value: float, rules: LocaleRules) -> str:
         mantissa = mantissa.rstrip("0").rstrip(".")
         text = f"{mantissa}E{int(exp):+03d}"
     else:
-        digits = max(0, 10 - (int(math.floor(math.log10(abs(value)))) + 1))
+        digits = max(0, 10 - (math.floor(math.log10(abs(value))) + 1))
         text = f"{value:.{min(digits, 15)}f}".rstrip("0").rstrip(".")
     return text.replace(".", rules.decimal) if rules.decimal != "." else text
 
@@ -169,7 +171,9 @@ def general(value: float, rules: LocaleRules) -> str:
 def _grouped(value: float, decimals: int, rules: LocaleRules, group: bool) -> str:
     text = f"{abs(value):,.{decimals}f}" if group else f"{abs(value):.{decimals}f}"
     text = text.replace(",", "\0").replace(".", rules.decimal).replace("\0", rules.group)
-    return ("-" if value < 0 and float(text.replace(rules.group, "").replace(rules.decimal, ".")) != 0 else "") + text
+    return (
+        "-" if value < 0 and float(text.replace(rules.group, "").replace(rules.decimal, ".")) != 0 else ""
+    ) + text
 
 
 def format_number(value: float, number_format: dict[str, str] | None, locale: str) -> str:
@@ -193,7 +197,7 @@ def format_number(value: float, number_format: dict[str, str] | None, locale: st
     decimals = len(core.split(".")[1]) if "." in core else 0
     text = _grouped(scaled, decimals, rules, "," in core)
     prefix = ""
-    match = re.match(r'^\[\$([^\]-]*)', pattern) or re.match(r'^"([^"]*)"', pattern)
+    match = re.match(r"^\[\$([^\]-]*)", pattern) or re.match(r'^"([^"]*)"', pattern)
     if match:
         prefix = match.group(1)
     elif pattern.startswith("$"):

@@ -34,7 +34,9 @@ def _sheet(file: DriveFile) -> Spreadsheet:
 def _option(ctx: Ctx, name: str, allowed: set[str], default: str) -> str:
     value = ctx.arg(name) or default
     if value not in allowed:
-        raise bad_request(f"Invalid value at '{_snake(name)}' (type.googleapis.com/google.apps.sheets.v4.{name[0].upper()}{name[1:]}), \"{value}\"")
+        raise bad_request(
+            f"Invalid value at '{_snake(name)}' (type.googleapis.com/google.apps.sheets.v4.{name[0].upper()}{name[1:]}), \"{value}\""
+        )
     return value
 
 
@@ -63,8 +65,9 @@ def spreadsheets_get(ctx: Ctx, spreadsheet_id: str) -> Any:
         include_grid = any(p.startswith("sheets.data") or p == "*" for p in mask_paths(mask))
     else:
         include_grid = ctx.flag("includeGridData")
-    body = core.spreadsheet_json(ctx.store, file, ctx.email, ranges=ranges or None, include_grid=include_grid,
-                                 base_url=ctx.base_url)
+    body = core.spreadsheet_json(
+        ctx.store, file, ctx.email, ranges=ranges or None, include_grid=include_grid, base_url=ctx.base_url
+    )
     if mask is not None:
         body = core.prune_empty(apply_fields(body, mask))
         if "sheets" in body:
@@ -84,7 +87,9 @@ def spreadsheets_create(ctx: Ctx) -> Any:
     store = ctx.store
     file_id = store.new_file_id()
     title = props.get("title") or "Untitled spreadsheet"
-    spreadsheet = new_spreadsheet(file_id, title, props.get("locale") or "en_US", props.get("timeZone") or "Etc/GMT")
+    spreadsheet = new_spreadsheet(
+        file_id, title, props.get("locale") or "en_US", props.get("timeZone") or "Etc/GMT"
+    )
     sheets = body.get("sheets") or []
     if sheets:
         spreadsheet.sheets = []
@@ -97,11 +102,19 @@ def spreadsheets_create(ctx: Ctx) -> Any:
                 int(grid.get("columnCount") or 26),
                 sheet_id=sp.get("sheetId", 0 if not spreadsheet.sheets else None),
             )
-    file = File(id=file_id, name=title, mime_type=SPREADSHEET_MIME, owner=ctx.email, spreadsheet=spreadsheet,
-                last_modifier=ctx.email)
+    file = File(
+        id=file_id,
+        name=title,
+        mime_type=SPREADSHEET_MIME,
+        owner=ctx.email,
+        spreadsheet=spreadsheet,
+        last_modifier=ctx.email,
+    )
     store.files[file_id] = file
     store.touch(file, ctx.email)
-    return core.spreadsheet_json(store, file, ctx.email, ranges=None, include_grid=False, base_url=ctx.base_url)
+    return core.spreadsheet_json(
+        store, file, ctx.email, ranges=None, include_grid=False, base_url=ctx.base_url
+    )
 
 
 def spreadsheets_batch_update(ctx: Ctx, spreadsheet_id: str) -> Any:
@@ -112,7 +125,11 @@ def spreadsheets_batch_update(ctx: Ctx, spreadsheet_id: str) -> Any:
     out: dict[str, Any] = {"spreadsheetId": spreadsheet_id, "replies": replies}
     if body.get("includeSpreadsheetInResponse"):
         out["updatedSpreadsheet"] = core.spreadsheet_json(
-            ctx.store, file, ctx.email, ranges=None, include_grid=bool(body.get("responseIncludeGridData")),
+            ctx.store,
+            file,
+            ctx.email,
+            ranges=None,
+            include_grid=bool(body.get("responseIncludeGridData")),
             base_url=ctx.base_url,
         )
     return out
@@ -150,7 +167,8 @@ def values_batch_get(ctx: Ctx, spreadsheet_id: str) -> Any:
     ranges = ctx.request.args.getlist("ranges")
     spreadsheet = _sheet(file)
     value_ranges = [
-        core.read_values(spreadsheet, _read_bounds(spreadsheet, r), major, option, date_option) for r in ranges
+        core.read_values(spreadsheet, _read_bounds(spreadsheet, r), major, option, date_option)
+        for r in ranges
     ]
     out: dict[str, Any] = {"spreadsheetId": spreadsheet_id}
     if value_ranges:
@@ -158,22 +176,39 @@ def values_batch_get(ctx: Ctx, spreadsheet_id: str) -> Any:
     return out
 
 
-def _write(ctx: Ctx, file: DriveFile, range_text: str, data: dict[str, Any], input_option: str, field: str,
-           exact: bool | None = None) -> dict[str, Any]:
+def _write(
+    ctx: Ctx,
+    file: DriveFile,
+    range_text: str,
+    data: dict[str, Any],
+    input_option: str,
+    field: str,
+    exact: bool | None = None,
+) -> dict[str, Any]:
     spreadsheet = _sheet(file)
     values = core.coerce_values(data.get("values"), field)
     major = data.get("majorDimension") or "ROWS"
     if major not in core.DIMENSIONS:
         raise bad_request(f"Invalid value at '{field.rsplit('.', 1)[0]}.major_dimension', \"{major}\"")
     bounds = parse_range(spreadsheet, range_text, clip=False)
-    if data.get("range") and data["range"] != range_text and parse_range(spreadsheet, data["range"], clip=False).a1() != bounds.a1():
+    if (
+        data.get("range")
+        and data["range"] != range_text
+        and parse_range(spreadsheet, data["range"], clip=False).a1() != bounds.a1()
+    ):
         raise bad_request(
             f"Requested writing within range [{range_text}], but tried writing within range [{data['range']}]."
         )
     single = bounds.rows == 1 and bounds.cols == 1 and ":" not in range_text.split("!")[-1]
     whole_sheet = "!" not in range_text and spreadsheet.sheet_by_title(range_text.strip("'")) is not None
     return core.write_values(
-        ctx.store, file, ctx.email, bounds, values, major, input_option,
+        ctx.store,
+        file,
+        ctx.email,
+        bounds,
+        values,
+        major,
+        input_option,
         exact_range=(not single and not whole_sheet) if exact is None else exact,
     )
 
@@ -185,14 +220,17 @@ def values_update(ctx: Ctx, spreadsheet_id: str, range_text: str) -> Any:
     if not input_option:
         raise bad_request("'valueInputOption' is required but not specified")
     if input_option not in core.INPUT_OPTIONS:
-        raise bad_request(f"Invalid value at 'value_input_option' (type.googleapis.com/google.apps.sheets.v4.ValueInputOption), \"{input_option}\"")
+        raise bad_request(
+            f"Invalid value at 'value_input_option' (type.googleapis.com/google.apps.sheets.v4.ValueInputOption), \"{input_option}\""
+        )
     file = open_file(ctx, spreadsheet_id, write=True)
     result = _write(ctx, file, range_text, body, input_option, "data.values")
     out = {"spreadsheetId": spreadsheet_id, **result}
     if ctx.flag("includeValuesInResponse") and "updatedRows" in result:
         option = _option(ctx, "responseValueRenderOption", core.VALUE_RENDER, "FORMATTED_VALUE")
-        out["updatedData"] = core.read_values(_sheet(file), parse_range(_sheet(file), result["updatedRange"]),
-                                              option=option)
+        out["updatedData"] = core.read_values(
+            _sheet(file), parse_range(_sheet(file), result["updatedRange"]), option=option
+        )
     return out
 
 
@@ -216,7 +254,12 @@ def values_batch_update(ctx: Ctx, spreadsheet_id: str) -> Any:
         parse_range(spreadsheet, item["range"], clip=False)
         core.coerce_values(item.get("values"), f"data[{index}].values")
     responses = []
-    totals = {"totalUpdatedRows": 0, "totalUpdatedColumns": 0, "totalUpdatedCells": 0, "totalUpdatedSheets": 0}
+    totals = {
+        "totalUpdatedRows": 0,
+        "totalUpdatedColumns": 0,
+        "totalUpdatedCells": 0,
+        "totalUpdatedSheets": 0,
+    }
     sheets_touched: set[int] = set()
     for index, item in enumerate(data):
         result = _write(ctx, file, item["range"], item, input_option, f"data[{index}].values")
@@ -266,16 +309,24 @@ def _table_range(spreadsheet: Spreadsheet, bounds: Bounds) -> tuple[int, int, in
     changed = True
     while changed:
         changed = False
-        if r0 > bounds.r0 and any(filled(r0 - 1, c) for c in range(max(c0 - 1, bounds.c0), min(c1 + 1, bounds.c1))):
+        if r0 > bounds.r0 and any(
+            filled(r0 - 1, c) for c in range(max(c0 - 1, bounds.c0), min(c1 + 1, bounds.c1))
+        ):
             r0 -= 1
             changed = True
-        if r1 < bounds.r1 and any(filled(r1, c) for c in range(max(c0 - 1, bounds.c0), min(c1 + 1, bounds.c1))):
+        if r1 < bounds.r1 and any(
+            filled(r1, c) for c in range(max(c0 - 1, bounds.c0), min(c1 + 1, bounds.c1))
+        ):
             r1 += 1
             changed = True
-        if c0 > bounds.c0 and any(filled(r, c0 - 1) for r in range(max(r0 - 1, bounds.r0), min(r1 + 1, bounds.r1))):
+        if c0 > bounds.c0 and any(
+            filled(r, c0 - 1) for r in range(max(r0 - 1, bounds.r0), min(r1 + 1, bounds.r1))
+        ):
             c0 -= 1
             changed = True
-        if c1 < bounds.c1 and any(filled(r, c1) for r in range(max(r0 - 1, bounds.r0), min(r1 + 1, bounds.r1))):
+        if c1 < bounds.c1 and any(
+            filled(r, c1) for r in range(max(r0 - 1, bounds.r0), min(r1 + 1, bounds.r1))
+        ):
             c1 += 1
             changed = True
     return r0, r1, c0, c1
@@ -305,18 +356,27 @@ def values_append(ctx: Ctx, spreadsheet_id: str, range_text: str) -> Any:
         start_r, start_c = bounds.r0, bounds.c0
     else:
         start_r, start_c = table[1], table[2]
-    n_rows = (max((len(c) for c in values), default=0) if major == "COLUMNS" else len(values))
-    n_cols = (len(values) if major == "COLUMNS" else max((len(r) for r in values), default=0))
+    n_rows = max((len(c) for c in values), default=0) if major == "COLUMNS" else len(values)
+    n_cols = len(values) if major == "COLUMNS" else max((len(r) for r in values), default=0)
     if insert_option == "INSERT_ROWS" and n_rows:
         Batch(ctx.store, file, ctx.email).insert_dimension(
-            {"range": {"sheetId": sheet.sheet_id, "dimension": "ROWS", "startIndex": start_r, "endIndex": start_r + n_rows}}
+            {
+                "range": {
+                    "sheetId": sheet.sheet_id,
+                    "dimension": "ROWS",
+                    "startIndex": start_r,
+                    "endIndex": start_r + n_rows,
+                }
+            }
         )
     if start_r + n_rows > sheet.row_count:
         sheet.row_count = start_r + n_rows  # append grows the grid as Sheets does
     if start_c + n_cols > sheet.column_count:
         sheet.column_count = start_c + n_cols
     target = Bounds(sheet, start_r, start_r + max(n_rows, 1), start_c, start_c + max(n_cols, 1))
-    result = core.write_values(ctx.store, file, ctx.email, target, values, major, input_option, exact_range=False)
+    result = core.write_values(
+        ctx.store, file, ctx.email, target, values, major, input_option, exact_range=False
+    )
     out: dict[str, Any] = {"spreadsheetId": spreadsheet_id}
     if table is not None:
         from sandbox.google.a1 import format_range
@@ -324,7 +384,9 @@ def values_append(ctx: Ctx, spreadsheet_id: str, range_text: str) -> Any:
         out["tableRange"] = format_range(sheet.title, *table)
     updates = {"spreadsheetId": spreadsheet_id, **result}
     if ctx.flag("includeValuesInResponse") and "updatedRows" in result:
-        updates["updatedData"] = core.read_values(spreadsheet, parse_range(spreadsheet, result["updatedRange"]))
+        updates["updatedData"] = core.read_values(
+            spreadsheet, parse_range(spreadsheet, result["updatedRange"])
+        )
     out["updates"] = updates
     return out
 
@@ -334,7 +396,10 @@ def values_clear(ctx: Ctx, spreadsheet_id: str, range_text: str) -> Any:
     ctx.json_object()
     file = open_file(ctx, spreadsheet_id, write=True)
     bounds = _read_bounds(_sheet(file), range_text)
-    return {"spreadsheetId": spreadsheet_id, "clearedRange": core.clear_values(ctx.store, file, ctx.email, bounds)}
+    return {
+        "spreadsheetId": spreadsheet_id,
+        "clearedRange": core.clear_values(ctx.store, file, ctx.email, bounds),
+    }
 
 
 def values_batch_clear(ctx: Ctx, spreadsheet_id: str) -> Any:

@@ -26,21 +26,75 @@ from sandbox.google.sheets_core import (
 
 # Every Request kind of the Sheets v4 discovery document; the ones without a handler get a 501.
 KNOWN_KINDS = {
-    "addBanding", "addChart", "addConditionalFormatRule", "addDataSource", "addDimensionGroup",
-    "addFilterView", "addNamedRange", "addProtectedRange", "addSheet", "addSlicer", "addTable",
-    "appendCells", "appendDimension", "autoFill", "autoResizeDimensions", "cancelDataSourceRefresh",
-    "clearBasicFilter", "copyPaste", "createDeveloperMetadata", "cutPaste", "deleteBanding",
-    "deleteConditionalFormatRule", "deleteDataSource", "deleteDeveloperMetadata", "deleteDimension",
-    "deleteDimensionGroup", "deleteDuplicates", "deleteEmbeddedObject", "deleteFilterView",
-    "deleteNamedRange", "deleteProtectedRange", "deleteRange", "deleteSheet", "deleteTable",
-    "duplicateFilterView", "duplicateSheet", "findReplace", "insertDimension", "insertRange",
-    "mergeCells", "moveDimension", "pasteData", "randomizeRange", "refreshDataSource",
-    "repeatCell", "setBasicFilter", "setDataValidation", "sortRange", "textToColumns",
-    "trimWhitespace", "unmergeCells", "updateBanding", "updateBorders", "updateCells",
-    "updateChartSpec", "updateConditionalFormatRule", "updateDataSource", "updateDeveloperMetadata",
-    "updateDimensionGroup", "updateDimensionProperties", "updateEmbeddedObjectBorder",
-    "updateEmbeddedObjectPosition", "updateFilterView", "updateNamedRange", "updateProtectedRange",
-    "updateSheetProperties", "updateSlicerSpec", "updateSpreadsheetProperties", "updateTable",
+    "addBanding",
+    "addChart",
+    "addConditionalFormatRule",
+    "addDataSource",
+    "addDimensionGroup",
+    "addFilterView",
+    "addNamedRange",
+    "addProtectedRange",
+    "addSheet",
+    "addSlicer",
+    "addTable",
+    "appendCells",
+    "appendDimension",
+    "autoFill",
+    "autoResizeDimensions",
+    "cancelDataSourceRefresh",
+    "clearBasicFilter",
+    "copyPaste",
+    "createDeveloperMetadata",
+    "cutPaste",
+    "deleteBanding",
+    "deleteConditionalFormatRule",
+    "deleteDataSource",
+    "deleteDeveloperMetadata",
+    "deleteDimension",
+    "deleteDimensionGroup",
+    "deleteDuplicates",
+    "deleteEmbeddedObject",
+    "deleteFilterView",
+    "deleteNamedRange",
+    "deleteProtectedRange",
+    "deleteRange",
+    "deleteSheet",
+    "deleteTable",
+    "duplicateFilterView",
+    "duplicateSheet",
+    "findReplace",
+    "insertDimension",
+    "insertRange",
+    "mergeCells",
+    "moveDimension",
+    "pasteData",
+    "randomizeRange",
+    "refreshDataSource",
+    "repeatCell",
+    "setBasicFilter",
+    "setDataValidation",
+    "sortRange",
+    "textToColumns",
+    "trimWhitespace",
+    "unmergeCells",
+    "updateBanding",
+    "updateBorders",
+    "updateCells",
+    "updateChartSpec",
+    "updateConditionalFormatRule",
+    "updateDataSource",
+    "updateDeveloperMetadata",
+    "updateDimensionGroup",
+    "updateDimensionProperties",
+    "updateEmbeddedObjectBorder",
+    "updateEmbeddedObjectPosition",
+    "updateFilterView",
+    "updateNamedRange",
+    "updateProtectedRange",
+    "updateSheetProperties",
+    "updateSlicerSpec",
+    "updateSpreadsheetProperties",
+    "updateTable",
 }
 
 
@@ -105,7 +159,13 @@ class Txn:
     def rollback(self) -> None:
         """Put everything back."""
         for cell, (value, formula, fmt, note, validation) in self.cells.values():
-            cell.value, cell.formula, cell.fmt, cell.note, cell.validation = value, formula, fmt, note, validation
+            cell.value, cell.formula, cell.fmt, cell.note, cell.validation = (
+                value,
+                formula,
+                fmt,
+                note,
+                validation,
+            )
         for sheet in self.sheets:
             vars(sheet).update(self.sheet_state[id(sheet)])
         vars(self.spreadsheet).update(self.ss_state)
@@ -150,10 +210,13 @@ class Batch:
                 handler = self.handlers.get(kind)
                 if handler is None:
                     raise GoogleApiError(
-                        501, f"Invalid requests[{index}]: the request kind {kind} is not implemented by the sandbox."
+                        501,
+                        f"Invalid requests[{index}]: the request kind {kind} is not implemented by the sandbox.",
                     )
                 if not isinstance(body, dict):
-                    raise GoogleApiError(400, f"Invalid requests[{index}].{kind}: the request must be an object.")
+                    raise GoogleApiError(
+                        400, f"Invalid requests[{index}].{kind}: the request must be an object."
+                    )
                 try:
                     reply = handler(body)
                 except _Invalid as err:
@@ -181,10 +244,16 @@ class Batch:
         grid_range = grid_range or {}
         sheet = self.sheet(grid_range.get("sheetId"))
         r0 = int(grid_range.get("startRowIndex") or 0)
-        r1 = int(grid_range.get("endRowIndex", sheet.row_count) if grid_range.get("endRowIndex") is not None else sheet.row_count)
+        r1 = int(
+            grid_range.get("endRowIndex", sheet.row_count)
+            if grid_range.get("endRowIndex") is not None
+            else sheet.row_count
+        )
         c0 = int(grid_range.get("startColumnIndex") or 0)
         c1 = int(
-            grid_range.get("endColumnIndex") if grid_range.get("endColumnIndex") is not None else sheet.column_count
+            grid_range.get("endColumnIndex")
+            if grid_range.get("endColumnIndex") is not None
+            else sheet.column_count
         )
         if r0 < 0 or c0 < 0 or r1 < r0 or c1 < c0:
             raise _Invalid("Invalid grid range.")
@@ -251,7 +320,9 @@ class Batch:
                 raise protected_cell()
         self.ss.sheets.remove(sheet)
         self.ss.protected_ranges = [
-            pr for pr in self.ss.protected_ranges if (pr.get("range") or {}).get("sheetId", 0) != sheet.sheet_id
+            pr
+            for pr in self.ss.protected_ranges
+            if (pr.get("range") or {}).get("sheetId", 0) != sheet.sheet_id
         ]
         self.ss.reindex()
         if all(s.hidden for s in self.ss.sheets):
@@ -345,7 +416,7 @@ class Batch:
         raise _Invalid(f"No protected range with id: {pr_id}")
 
     def _check_range(self, grid_range: dict[str, Any] | None) -> dict[str, Any]:
-        sheet, r0, r1, c0, c1 = self.bounds(grid_range)
+        sheet, _r0, _r1, _c0, _c1 = self.bounds(grid_range)
         out: dict[str, Any] = {}
         if sheet.sheet_id:
             out["sheetId"] = sheet.sheet_id
@@ -450,7 +521,9 @@ class Batch:
                     self.txn.cell(sheet, r, c).validation = rule
 
     def _apply_cell(self, cell: Cell, data: dict[str, Any], mask: dict[str, Any] | None) -> None:
-        keys = {"userEnteredValue", "userEnteredFormat", "note", "dataValidation"} if mask is None else set(mask)
+        keys = (
+            {"userEnteredValue", "userEnteredFormat", "note", "dataValidation"} if mask is None else set(mask)
+        )
         if "userEnteredValue" in keys:
             value = data.get("userEnteredValue") or {}
             cell.formula = None
@@ -558,7 +631,9 @@ class Batch:
             if overlaps and not inside:
                 raise _Invalid("Must specify a range that doesn't partially intersect an existing merge.")
         sheet.merges = [
-            m for m in sheet.merges if not (r0 <= m["r0"] and m["r1"] <= r1 and c0 <= m["c0"] and m["c1"] <= c1)
+            m
+            for m in sheet.merges
+            if not (r0 <= m["r0"] and m["r1"] <= r1 and c0 <= m["c0"] and m["c1"] <= c1)
         ]
         for b0, b1, d0, d1 in blocks:
             if (b1 - b0) * (d1 - d0) <= 1:
@@ -618,7 +693,11 @@ class Batch:
 
     def _shift_ranges(self, sheet: Sheet, dimension: str, at: int, delta: int) -> None:
         lo, hi = ("r0", "r1") if dimension == "ROWS" else ("c0", "c1")
-        keys = ("startRowIndex", "endRowIndex") if dimension == "ROWS" else ("startColumnIndex", "endColumnIndex")
+        keys = (
+            ("startRowIndex", "endRowIndex")
+            if dimension == "ROWS"
+            else ("startColumnIndex", "endColumnIndex")
+        )
         kept = []
         for m in sheet.merges:
             m = dict(m)
@@ -651,7 +730,9 @@ class Batch:
             sheet.row_meta = shifted
         else:
             if start > sheet.column_count:
-                raise _Invalid(f"Range startIndex ({start}) is beyond the grid (columns: {sheet.column_count}).")
+                raise _Invalid(
+                    f"Range startIndex ({start}) is beyond the grid (columns: {sheet.column_count})."
+                )
             sheet.column_count += count
             for row in sheet.grid:
                 if start < len(row):
@@ -670,15 +751,21 @@ class Batch:
             self.guard(sheet, start, end, 0, sheet.column_count)
             del sheet.grid[start:end]
             sheet.row_count -= end - start
-            sheet.row_meta = {(k - (end - start) if k >= end else k): v for k, v in sheet.row_meta.items()
-                              if not start <= k < end}
+            sheet.row_meta = {
+                (k - (end - start) if k >= end else k): v
+                for k, v in sheet.row_meta.items()
+                if not start <= k < end
+            }
         else:
             self.guard(sheet, 0, sheet.row_count, start, end)
             for row in sheet.grid:
                 del row[start:end]
             sheet.column_count -= end - start
-            sheet.col_meta = {(k - (end - start) if k >= end else k): v for k, v in sheet.col_meta.items()
-                              if not start <= k < end}
+            sheet.col_meta = {
+                (k - (end - start) if k >= end else k): v
+                for k, v in sheet.col_meta.items()
+                if not start <= k < end
+            }
         self._shift_ranges(sheet, dimension, start, -(end - start))
 
     def append_dimension(self, body: dict[str, Any]) -> None:
@@ -734,7 +821,9 @@ class Batch:
         else:
             anchor = (position.get("overlayPosition") or {}).get("anchorCell") or {}
             host = self.sheet(anchor.get("sheetId"))
-            overlay = copy.deepcopy(position.get("overlayPosition") or {"anchorCell": {"sheetId": host.sheet_id}})
+            overlay = copy.deepcopy(
+                position.get("overlayPosition") or {"anchorCell": {"sheetId": host.sheet_id}}
+            )
             overlay.setdefault("widthPixels", 600)
             overlay.setdefault("heightPixels", 371)
             position = {"overlayPosition": overlay}

@@ -28,12 +28,16 @@ def parse_multipart_related(body: bytes, content_type: str) -> tuple[dict[str, A
     )
     parts = list(message.iter_parts()) if message.is_multipart() else []
     if len(parts) != 2:
-        raise GoogleApiError(400, "Invalid multipart request with 0 mime parts.", api="drive", reason="badContent")
+        raise GoogleApiError(
+            400, "Invalid multipart request with 0 mime parts.", api="drive", reason="badContent"
+        )
     meta_raw = parts[0].get_payload(decode=True) or b"{}"
     try:
         metadata = json.loads(meta_raw or b"{}")
     except ValueError:
-        raise GoogleApiError(400, "Invalid JSON payload received.", api="drive", reason="parseError") from None
+        raise GoogleApiError(
+            400, "Invalid JSON payload received.", api="drive", reason="parseError"
+        ) from None
     media = parts[1].get_payload(decode=True) or b""
     return metadata, media, parts[1].get_content_type()
 
@@ -42,7 +46,9 @@ def handle_upload(service: GoogleService, request: Request, path: str) -> Respon
     """Route an upload request to files.create or files.update."""
     match = re.match(r"^/upload/drive/v3/files(?:/(?P<fid>[^/?]+))?/?$", path)
     if match is None:
-        return Response(json.dumps({"error": {"code": 404, "message": "Not Found"}}), 404, mimetype="application/json")
+        return Response(
+            json.dumps({"error": {"code": 404, "message": "Not Found"}}), 404, mimetype="application/json"
+        )
     file_id = match.group("fid")
     method_id = "drive.files.update" if file_id else "drive.files.create"
     upload_type = request.args.get("uploadType", "media")
@@ -54,7 +60,12 @@ def handle_upload(service: GoogleService, request: Request, path: str) -> Respon
             if upload_id is None:
                 metadata = ctx.json_object()
                 session = secrets.token_urlsafe(16)
-                _SESSIONS[session] = (ctx.email, file_id, metadata, request.headers.get("X-Upload-Content-Type"))
+                _SESSIONS[session] = (
+                    ctx.email,
+                    file_id,
+                    metadata,
+                    request.headers.get("X-Upload-Content-Type"),
+                )
                 query = "&".join(f"{k}={v}" for k, v in request.args.items(multi=True))
                 location = f"{ctx.base_url}{path}?{query}&upload_id={session}"
                 return Response(b"", 200, headers={"Location": location})
@@ -72,9 +83,13 @@ def handle_upload(service: GoogleService, request: Request, path: str) -> Respon
     return service.call(request, method_id, "drive", run, {})
 
 
-def _finish(ctx: Ctx, file_id: str | None, metadata: dict[str, Any], media: bytes, media_type: str | None) -> Any:
+def _finish(
+    ctx: Ctx, file_id: str | None, metadata: dict[str, Any], media: bytes, media_type: str | None
+) -> Any:
     if file_id:
         ctx._body, ctx._parsed = metadata, True
-        return drive.files_update(ctx, file_id, content=media, content_type=metadata.get("mimeType") or media_type)
+        return drive.files_update(
+            ctx, file_id, content=media, content_type=metadata.get("mimeType") or media_type
+        )
     file = drive.create_file(ctx, metadata, content=media, content_type=media_type)
     return drive.respond_file(ctx, file)

@@ -18,9 +18,10 @@ from tests.sandbox_google.schema import validate_method
 BOT = "kinerja-bot@kinerja-sandbox.iam.gserviceaccount.com"
 
 
-@pytest.fixture
-def schema_log(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, Any]]]:
+@pytest.fixture(scope="module")
+def schema_log() -> Iterator[list[tuple[str, Any]]]:
     """Every successful JSON answer of the Google half, validated at teardown."""
+    monkeypatch = pytest.MonkeyPatch()
     seen: list[tuple[str, Any]] = []
     original = GoogleService.call
 
@@ -31,16 +32,26 @@ def schema_log(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, Any]
         return response
 
     monkeypatch.setattr(GoogleService, "call", recording)
-    yield seen
+    try:
+        yield seen
+    finally:
+        monkeypatch.undo()
+    assert seen, "no Google answers were recorded"
     for method_id, body in seen:
         validate_method(method_id, body)
 
 
-@pytest.fixture
-def sandbox(schema_log: list[tuple[str, Any]]) -> Iterator[SandboxServer]:
-    """A sandbox on a free loopback port."""
+@pytest.fixture(scope="module")
+def _module_sandbox(schema_log: list[tuple[str, Any]]) -> Iterator[SandboxServer]:
     with running_sandbox() as server:
         yield server
+
+
+@pytest.fixture
+def sandbox(_module_sandbox: SandboxServer) -> SandboxServer:
+    """A sandbox on a free loopback port, reset for each test (shared per module for speed)."""
+    requests.post(f"{_module_sandbox.base_url}/_sandbox/reset", timeout=5).raise_for_status()
+    return _module_sandbox
 
 
 def person_token(base_url: str, email: str) -> str:

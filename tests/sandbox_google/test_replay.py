@@ -26,8 +26,9 @@ def test_cassette_replays(path: Path) -> None:
 @pytest.mark.skipif(not PATHS, reason="fidelity cassettes not present")
 def test_replay_cli_prints_summary(tmp_path: Path) -> None:
     subset = [str(p) for p in PATHS[:3]]
-    result = subprocess.run([sys.executable, "-m", "sandbox", "replay", *subset], capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "sandbox", "replay", *subset], capture_output=True, text=True, timeout=60
+    )
     lines = result.stdout.strip().splitlines()
     assert result.returncode == 0, result.stdout + result.stderr
     assert lines[0].startswith("volatile fields")
@@ -47,8 +48,9 @@ def test_replay_reports_failure_and_skip(tmp_path: Path) -> None:
         ' "body": "{\\"requests\\": [{\\"sortRange\\": {}}]}", "headers": {}}, "response": {"status": {"code": 200,'
         ' "message": "OK"}, "headers": {}, "body": {"string": "{}"}}}], "version": 1}'
     )
-    result = subprocess.run([sys.executable, "-m", "sandbox", "replay", str(tmp_path)], capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "sandbox", "replay", str(tmp_path)], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 1
     assert "sortRange" in result.stdout
     assert result.stdout.strip().splitlines()[-1] == "0 passed, 1 failed, 1 skipped"
