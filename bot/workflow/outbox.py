@@ -11,6 +11,7 @@ binds; a person who blocked the bot is marked unreachable and the Kasubbag is to
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from collections.abc import Callable
@@ -172,7 +173,5 @@ class OutboxWorker:
                 await self.run_once()
             except Exception:
                 logger.exception("outbox batch failed")
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=interval)
-            except TimeoutError:
-                pass

@@ -11,6 +11,7 @@ call never blocks the chat and never piles up.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -88,10 +89,8 @@ class WorkflowScheduler:
         self.run_all_now()
         while not stop.is_set():
             self.scheduler.run_pending()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=tick_seconds)
-            except TimeoutError:
-                pass
         pending = [s.task for s in self.jobs.values() if s.task is not None and not s.task.done()]
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
