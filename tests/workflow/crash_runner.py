@@ -17,6 +17,7 @@ import asyncio
 import os
 import signal
 import sqlite3
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -91,21 +92,12 @@ def next_action(service: WorkflowService, workbook: InMemoryWorkbook) -> Callabl
             raise RuntimeError("the tick should have opened TW I")
         period = periods[0]
         pid, state = period.id, DinasState(period.state)
-        count = lambda event, bidang=None: tx.count_audit(pid, event, bidang)  # noqa: E731
         reports = tx.reports(pid)
         answered = {r.bidang for r in tx.tindak_lanjut_of(pid)}
-        counts = {
-            (str(e), b): count(e, b)
-            for e in (BidangEvent.SUBMISSION_INVALID, BidangEvent.RETURN, BidangEvent.REOPEN)
-            for b in ("SEK", "PTK")
-        }
-        dinas_counts = {
-            str(e): count(e)
-            for e in (
-                DinasEvent.REOPEN_BIDANG, DinasEvent.ADD_ANALYSIS_NOTE, DinasEvent.RETURN_BY_SEKRETARIS,
-                DinasEvent.RETURN_BY_KEPALA_DINAS,
-            )
-        }
+        # How often each event happened (to each bidang): what the people already did.
+        seen = Counter((a.event, a.bidang) for a in tx.audit_rows(pid))
+    counts = {(event, kode): seen[(str(event), kode)] for event in BidangEvent for kode in ("SEK", "PTK")}
+    dinas_counts = {str(e): sum(n for (ev, _), n in seen.items() if ev == e) for e in DinasEvent}
 
     def submit(kode: str, ok: bool) -> Callable[[], None]:
         version = 1 + counts[(BidangEvent.RETURN, kode)] + counts[(BidangEvent.REOPEN, kode)]
@@ -121,13 +113,24 @@ def next_action(service: WorkflowService, workbook: InMemoryWorkbook) -> Callabl
     if state is DinasState.COLLECTING:
         for report in reports:
             kode, rstate = report.bidang, BidangState(report.state)
-            if rstate is BidangState.OPENED and kode == "PTK" and not counts[(BidangEvent.SUBMISSION_INVALID, kode)]:
+            if (
+                rstate is BidangState.OPENED
+                and kode == "PTK"
+                and not counts[(BidangEvent.SUBMISSION_INVALID, kode)]
+            ):
                 return submit(kode, ok=False)
-            if rstate in (BidangState.OPENED, BidangState.FILLING, BidangState.RETURNED, BidangState.REOPENED):
+            if rstate in (
+                BidangState.OPENED,
+                BidangState.FILLING,
+                BidangState.RETURNED,
+                BidangState.REOPENED,
+            ):
                 return submit(kode, ok=True)
             if rstate is BidangState.SUBMITTED:
                 if kode == "PTK" and not counts[(BidangEvent.RETURN, kode)]:
-                    return lambda k=kode: service.return_koreksi(actor(KEPALA[k]), pid, k, "Lengkapi bukti dukung")
+                    return lambda k=kode: service.return_koreksi(
+                        actor(KEPALA[k]), pid, k, "Lengkapi bukti dukung"
+                    )
                 return lambda k=kode: service.approve_koreksi(actor(KEPALA[k]), pid, k)
         return lambda: service.advance(pid)
     kasubbag = actor(KASUBBAG)
@@ -146,11 +149,15 @@ def next_action(service: WorkflowService, workbook: InMemoryWorkbook) -> Callabl
             return lambda: service.return_by_kepala_dinas(actor(KADIS), pid, "Analisis belum tajam")
         return lambda: service.approve_by_kepala_dinas(actor(KADIS), pid)
     if state is DinasState.WRITING_REKOMENDASI:
-        return lambda: service.give_rekomendasi(actor(KADIS), pid, "Tingkatkan serapan", {"PTK": "Bursa kerja"})
+        return lambda: service.give_rekomendasi(
+            actor(KADIS), pid, "Tingkatkan serapan", {"PTK": "Bursa kerja"}
+        )
     if state is DinasState.FOLLOW_UP:
         for report in reports:
             if report.bidang not in answered:
-                return lambda k=report.bidang: service.record_tindak_lanjut(actor(KEPALA[k]), pid, k, f"TL {k}")
+                return lambda k=report.bidang: service.record_tindak_lanjut(
+                    actor(KEPALA[k]), pid, k, f"TL {k}"
+                )
         return lambda: service.advance(pid)
     return None
 
@@ -166,10 +173,15 @@ def run(db: Path, notify: Path, kill_at: int | None) -> None:
     service.start()
     worker = OutboxWorker(store, FileNotifier(notify), clock)
 
-    def written() -> tuple[int, int, int]:
-        with store.transaction() as tx:
-            return len(tx.audit_rows()), len(tx.outbox_rows()), tx.count_pending()
+    counting = (
+        "SELECT (SELECT COUNT(*) FROM audit), (SELECT COUNT(*) FROM outbox), "
+        "(SELECT COUNT(*) FROM timers_fired), (SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL)"
+    )
 
+    def written() -> tuple[int, ...]:
+        return tuple(clock.conn.execute(counting).fetchone())
+
+    runner = asyncio.Runner()
     for _ in range(500):
         before = written()
         service.tick()
@@ -180,12 +192,13 @@ def run(db: Path, notify: Path, kill_at: int | None) -> None:
             break
         action()
         boundary()
-        if asyncio.run(worker.run_once()):
+        if runner.run(worker.run_once()):
             boundary()
     else:
         raise RuntimeError("the script did not finish")
-    while asyncio.run(worker.run_once()):
+    while runner.run(worker.run_once()):
         boundary()
+    runner.close()
     engine.dispose()
 
 

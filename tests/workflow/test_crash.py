@@ -21,8 +21,16 @@ REPO = Path(__file__).resolve().parents[2]
 # Columns that depend on when a row was delivered, not on what was decided.
 VOLATILE = {"outbox": {"sent_at", "attempts", "next_attempt_at", "last_error"}}
 TABLES = [
-    "periods", "bidang_reports", "people", "audit", "snapshots", "rekomendasi", "tindak_lanjut",
-    "outbox", "timers_fired", "poll_state",
+    "periods",
+    "bidang_reports",
+    "people",
+    "audit",
+    "snapshots",
+    "rekomendasi",
+    "tindak_lanjut",
+    "outbox",
+    "timers_fired",
+    "poll_state",
 ]
 
 
@@ -32,7 +40,7 @@ def dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
     try:
         result = {}
         for table in TABLES:
-            cursor = conn.execute(f"SELECT * FROM {table}")  # noqa: S608 - fixed table names
+            cursor = conn.execute(f"SELECT * FROM {table}")
             names = [c[0] for c in cursor.description]
             keep = [i for i, n in enumerate(names) if n not in VOLATILE.get(table, set())]
             result[table] = sorted((tuple(row[i] for i in keep) for row in cursor), key=repr)
@@ -64,9 +72,18 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any],
     """An undisturbed run in a fresh interpreter (``python -m tests.workflow.crash_runner``)."""
     base = tmp_path_factory.mktemp("reference")
     subprocess.run(
-        [sys.executable, "-m", "tests.workflow.crash_runner", "--db", str(base / "k.db"), "--notify",
-         str(base / "sent.jsonl")],
-        cwd=REPO, check=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "tests.workflow.crash_runner",
+            "--db",
+            str(base / "k.db"),
+            "--notify",
+            str(base / "sent.jsonl"),
+        ],
+        cwd=REPO,
+        check=True,
+        timeout=60,
     )
     return dump(base / "k.db"), delivered(base / "sent.jsonl")
 
@@ -77,10 +94,19 @@ def test_reference_run_is_complete(reference) -> None:
     assert tables["unsent"] == [(0,)]
     assert set(sent) == {row[1] for row in tables["outbox"]} and max(sent.values()) == 1
     events = {row[9] for row in tables["audit"]}
-    assert {"dikembalikan_sekretaris", "dikembalikan_kepala_dinas", "buka_kembali_bidang", "kembalikan",
-            "pengajuan_tidak_valid", "serahkan_ke_kasubbag", "serahkan_ke_bidang", "tutup"} <= events
+    assert {
+        "dikembalikan_sekretaris",
+        "dikembalikan_kepala_dinas",
+        "buka_kembali_bidang",
+        "kembalikan",
+        "pengajuan_tidak_valid",
+        "serahkan_ke_kasubbag",
+        "serahkan_ke_bidang",
+        "tutup",
+    } <= events
 
 
+@pytest.mark.reliability
 def test_sigkill_at_every_boundary_then_restart(tmp_path: Path, reference) -> None:
     crash_runner.run(tmp_path / "warm.db", tmp_path / "warm.jsonl", None)  # warm caches before forking
     expected_tables, expected_sent = reference
@@ -102,8 +128,15 @@ def test_sigkill_at_every_boundary_then_restart(tmp_path: Path, reference) -> No
 
 def test_killed_fresh_interpreter_recovers(tmp_path: Path, reference) -> None:
     """One kill of a real ``python -m`` process in the middle, restarted the same way."""
-    args = [sys.executable, "-m", "tests.workflow.crash_runner", "--db", str(tmp_path / "k.db"),
-            "--notify", str(tmp_path / "sent.jsonl")]
+    args = [
+        sys.executable,
+        "-m",
+        "tests.workflow.crash_runner",
+        "--db",
+        str(tmp_path / "k.db"),
+        "--notify",
+        str(tmp_path / "sent.jsonl"),
+    ]
     killed = subprocess.run([*args, "--kill-at", "40"], cwd=REPO, timeout=60)
     assert killed.returncode == -signal.SIGKILL
     subprocess.run(args, cwd=REPO, check=True, timeout=60)
