@@ -56,15 +56,16 @@ def delivered(notify: Path) -> Counter[str]:
     return Counter(json.loads(line)["key"] for line in notify.read_text().splitlines())
 
 
-def forked_run(db: Path, notify: Path, kill_at: int | None) -> int:
-    """Run the service script in a forked child process; its exit code (-9 when killed)."""
-    process = multiprocessing.get_context("fork").Process(
-        target=crash_runner.run, args=(db, notify, kill_at), daemon=True
-    )
-    process.start()
-    process.join(60)
-    assert process.exitcode is not None, "runner hung"
-    return process.exitcode
+def forked_runs(jobs: list[tuple[Path, Path, int | None]]) -> list[int]:
+    """Run the service script in forked child processes side by side; their exit codes (-9: killed)."""
+    context = multiprocessing.get_context("fork")
+    processes = [context.Process(target=crash_runner.run, args=job, daemon=True) for job in jobs]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(60)
+        assert process.exitcode is not None, "runner hung"
+    return [p.exitcode for p in processes]
 
 
 @pytest.fixture(scope="module")
@@ -110,19 +111,21 @@ def test_reference_run_is_complete(reference) -> None:
 def test_sigkill_at_every_boundary_then_restart(tmp_path: Path, reference) -> None:
     crash_runner.run(tmp_path / "warm.db", tmp_path / "warm.jsonl", None)  # warm caches before forking
     expected_tables, expected_sent = reference
-    kills = 0
-    for kill_at in range(1, 1000):
-        db, notify = tmp_path / f"k{kill_at}.db", tmp_path / f"k{kill_at}.jsonl"
-        code = forked_run(db, notify, kill_at)
-        if code == 0:  # the script ended before this boundary: every boundary has been tried
-            break
-        assert code == -signal.SIGKILL
-        kills += 1
-        assert forked_run(db, notify, None) == 0
-        assert dump(db) == expected_tables, f"state differs after a kill at boundary {kill_at}"
-        assert delivered(notify) == expected_sent, f"notifications differ after a kill at boundary {kill_at}"
-        for path in tmp_path.glob(f"k{kill_at}.*"):
-            path.unlink()
+    kills, done, kill_at = 0, False, 1
+    while not done:
+        # Two kill points at a time, each on its own database: the machine has two cores.
+        batch = [(tmp_path / f"k{k}.db", tmp_path / f"k{k}.jsonl", k) for k in (kill_at, kill_at + 1)]
+        codes = forked_runs(batch)
+        killed = [job for job, code in zip(batch, codes, strict=True) if code != 0]
+        assert all(code in (0, -signal.SIGKILL) for code in codes), codes
+        done = len(killed) < len(batch)  # a run ended before its kill point: every boundary tried
+        kills += len(killed)
+        assert forked_runs([(db, notify, None) for db, notify, _ in killed]) == [0] * len(killed)
+        for db, notify, k in killed:
+            assert dump(db) == expected_tables, f"state differs after a kill at boundary {k}"
+            assert delivered(notify) == expected_sent, f"notifications differ after a kill at boundary {k}"
+            db.unlink()
+        kill_at += len(batch)
     assert kills > 50
 
 
