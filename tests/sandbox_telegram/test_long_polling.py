@@ -23,24 +23,24 @@ def chat(tg: Sandbox) -> int:
 def test_timeout_zero_answers_at_once(tg: Sandbox, chat: int) -> None:
     started = time.monotonic()
     assert tg.api("getUpdates", timeout=0) == []
-    assert time.monotonic() - started < 0.5
+    assert time.monotonic() - started < 2.0
 
 
 def test_empty_poll_holds_for_timeout(tg: Sandbox, chat: int) -> None:
     started = time.monotonic()
     assert tg.api("getUpdates", timeout=1) == []
-    assert 0.9 <= time.monotonic() - started < 2.0
+    assert 0.9 <= time.monotonic() - started < 5.0
 
 
 def test_poll_returns_promptly_when_an_update_arrives(tg: Sandbox, chat: int) -> None:
     with ThreadPoolExecutor(1) as pool:
         started = time.monotonic()
-        future = pool.submit(tg.api, "getUpdates", timeout=10)
+        future = pool.submit(tg.api, "getUpdates", timeout=30)
         time.sleep(0.3)
         sent = tg.say(chat, "/start")
         updates = future.result(timeout=5)
         elapsed = time.monotonic() - started
-    assert elapsed < 1.5
+    assert elapsed < 10  # far below the 30 s the poll would otherwise hold
     assert [u["update_id"] for u in updates] == [sent["update_id"]]
     message = updates[0]["message"]
     assert message["text"] == "/start"
@@ -50,11 +50,11 @@ def test_poll_returns_promptly_when_an_update_arrives(tg: Sandbox, chat: int) ->
 
 def test_other_requests_are_served_while_a_poll_waits(tg: Sandbox, chat: int) -> None:
     with ThreadPoolExecutor(1) as pool:
-        future = pool.submit(tg.api, "getUpdates", timeout=2)
+        future = pool.submit(tg.api, "getUpdates", timeout=6)
         time.sleep(0.2)
         started = time.monotonic()
         tg.api("sendMessage", chat_id=chat, text="tidak terhalang")
-        assert time.monotonic() - started < 0.5
+        assert time.monotonic() - started < 3.0  # not held until the 6 s poll ends
         future.result(timeout=5)
 
 
@@ -102,7 +102,7 @@ def test_a_second_poll_terminates_the_first_with_409(tg: Sandbox, chat: int) -> 
 def test_reset_ends_a_waiting_poll(tg: Sandbox, chat: int) -> None:
     with ThreadPoolExecutor(1) as pool:
         started = time.monotonic()
-        future = pool.submit(tg.api, "getUpdates", timeout=10)
+        future = pool.submit(tg.api, "getUpdates", timeout=30)
         time.sleep(0.2)
         tg.control("reset", {})
         assert future.result(timeout=5) == []
