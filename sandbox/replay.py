@@ -259,9 +259,9 @@ class Replayer:
             else:
                 data = body_text.encode()
         headers = {"Authorization": f"Bearer {self.token}"}
-        content_type = (request.get("headers") or {}).get("Content-Type") or (
-            request.get("headers") or {}
-        ).get("content-type")
+        content_type = (request.get("headers") or {}).get("Content-Type") or (request.get("headers") or {}).get(
+            "content-type"
+        )
         if isinstance(content_type, list):
             content_type = content_type[0] if content_type else None
         builder = EnvironBuilder(
@@ -309,7 +309,10 @@ class Replayer:
                     return problem
             return None
         if not _same_type(expected, actual):
-            return f"{path}: type {type(actual).__name__} != recorded {type(expected).__name__} ({actual!r} vs {expected!r})"
+            return (
+                f"{path}: type {type(actual).__name__} != recorded {type(expected).__name__} "
+                f"({actual!r} vs {expected!r})"
+            )
         if isinstance(expected, str):
             expected = self.mapper.to_actual(expected)
             if _EMAIL.match(expected) and _EMAIL.match(actual) and expected != actual:
@@ -339,9 +342,7 @@ class Replayer:
                     return f"{path}: sandbox id {actual!r} already stands for another recorded id"
                 self.mapper.ids[expected] = actual
                 return None
-            return (
-                None if known == actual else f"{path}: {actual!r} != recorded {expected!r} (mapped {known!r})"
-            )
+            return None if known == actual else f"{path}: {actual!r} != recorded {expected!r} (mapped {known!r})"
         return self._compare(expected, actual, path)
 
 

@@ -165,7 +165,6 @@ def parse_range(spreadsheet: Spreadsheet, text: str, *, clip: bool = True) -> Bo
     bounds = Bounds(sheet, r0, r1, c0, c1)
     if clip and (r1 > max_r or c1 > max_c):
         raise bad_request(
-            f"Range ({quote_title(sheet.title)}!{cells}) exceeds grid limits. "
-            f"Max rows: {max_r}, max columns: {max_c}"
+            f"Range ({quote_title(sheet.title)}!{cells}) exceeds grid limits. Max rows: {max_r}, max columns: {max_c}"
         )
     return bounds

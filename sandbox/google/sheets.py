@@ -35,7 +35,8 @@ def _option(ctx: Ctx, name: str, allowed: set[str], default: str) -> str:
     value = ctx.arg(name) or default
     if value not in allowed:
         raise bad_request(
-            f"Invalid value at '{_snake(name)}' (type.googleapis.com/google.apps.sheets.v4.{name[0].upper()}{name[1:]}), \"{value}\""
+            f"Invalid value at '{_snake(name)}' "
+            f'(type.googleapis.com/google.apps.sheets.v4.{name[0].upper()}{name[1:]}), "{value}"'
         )
     return value
 
@@ -87,9 +88,7 @@ def spreadsheets_create(ctx: Ctx) -> Any:
     store = ctx.store
     file_id = store.new_file_id()
     title = props.get("title") or "Untitled spreadsheet"
-    spreadsheet = new_spreadsheet(
-        file_id, title, props.get("locale") or "en_US", props.get("timeZone") or "Etc/GMT"
-    )
+    spreadsheet = new_spreadsheet(file_id, title, props.get("locale") or "en_US", props.get("timeZone") or "Etc/GMT")
     sheets = body.get("sheets") or []
     if sheets:
         spreadsheet.sheets = []
@@ -112,9 +111,7 @@ def spreadsheets_create(ctx: Ctx) -> Any:
     )
     store.files[file_id] = file
     store.touch(file, ctx.email)
-    return core.spreadsheet_json(
-        store, file, ctx.email, ranges=None, include_grid=False, base_url=ctx.base_url
-    )
+    return core.spreadsheet_json(store, file, ctx.email, ranges=None, include_grid=False, base_url=ctx.base_url)
 
 
 def spreadsheets_batch_update(ctx: Ctx, spreadsheet_id: str) -> Any:
@@ -167,8 +164,7 @@ def values_batch_get(ctx: Ctx, spreadsheet_id: str) -> Any:
     ranges = ctx.request.args.getlist("ranges")
     spreadsheet = _sheet(file)
     value_ranges = [
-        core.read_values(spreadsheet, _read_bounds(spreadsheet, r), major, option, date_option)
-        for r in ranges
+        core.read_values(spreadsheet, _read_bounds(spreadsheet, r), major, option, date_option) for r in ranges
     ]
     out: dict[str, Any] = {"spreadsheetId": spreadsheet_id}
     if value_ranges:
@@ -221,7 +217,8 @@ def values_update(ctx: Ctx, spreadsheet_id: str, range_text: str) -> Any:
         raise bad_request("'valueInputOption' is required but not specified")
     if input_option not in core.INPUT_OPTIONS:
         raise bad_request(
-            f"Invalid value at 'value_input_option' (type.googleapis.com/google.apps.sheets.v4.ValueInputOption), \"{input_option}\""
+            "Invalid value at 'value_input_option' "
+            f'(type.googleapis.com/google.apps.sheets.v4.ValueInputOption), "{input_option}"'
         )
     file = open_file(ctx, spreadsheet_id, write=True)
     result = _write(ctx, file, range_text, body, input_option, "data.values")
@@ -309,24 +306,16 @@ def _table_range(spreadsheet: Spreadsheet, bounds: Bounds) -> tuple[int, int, in
     changed = True
     while changed:
         changed = False
-        if r0 > bounds.r0 and any(
-            filled(r0 - 1, c) for c in range(max(c0 - 1, bounds.c0), min(c1 + 1, bounds.c1))
-        ):
+        if r0 > bounds.r0 and any(filled(r0 - 1, c) for c in range(max(c0 - 1, bounds.c0), min(c1 + 1, bounds.c1))):
             r0 -= 1
             changed = True
-        if r1 < bounds.r1 and any(
-            filled(r1, c) for c in range(max(c0 - 1, bounds.c0), min(c1 + 1, bounds.c1))
-        ):
+        if r1 < bounds.r1 and any(filled(r1, c) for c in range(max(c0 - 1, bounds.c0), min(c1 + 1, bounds.c1))):
             r1 += 1
             changed = True
-        if c0 > bounds.c0 and any(
-            filled(r, c0 - 1) for r in range(max(r0 - 1, bounds.r0), min(r1 + 1, bounds.r1))
-        ):
+        if c0 > bounds.c0 and any(filled(r, c0 - 1) for r in range(max(r0 - 1, bounds.r0), min(r1 + 1, bounds.r1))):
             c0 -= 1
             changed = True
-        if c1 < bounds.c1 and any(
-            filled(r, c1) for r in range(max(r0 - 1, bounds.r0), min(r1 + 1, bounds.r1))
-        ):
+        if c1 < bounds.c1 and any(filled(r, c1) for r in range(max(r0 - 1, bounds.r0), min(r1 + 1, bounds.r1))):
             c1 += 1
             changed = True
     return r0, r1, c0, c1
@@ -374,9 +363,7 @@ def values_append(ctx: Ctx, spreadsheet_id: str, range_text: str) -> Any:
     if start_c + n_cols > sheet.column_count:
         sheet.column_count = start_c + n_cols
     target = Bounds(sheet, start_r, start_r + max(n_rows, 1), start_c, start_c + max(n_cols, 1))
-    result = core.write_values(
-        ctx.store, file, ctx.email, target, values, major, input_option, exact_range=False
-    )
+    result = core.write_values(ctx.store, file, ctx.email, target, values, major, input_option, exact_range=False)
     out: dict[str, Any] = {"spreadsheetId": spreadsheet_id}
     if table is not None:
         from sandbox.google.a1 import format_range
@@ -384,9 +371,7 @@ def values_append(ctx: Ctx, spreadsheet_id: str, range_text: str) -> Any:
         out["tableRange"] = format_range(sheet.title, *table)
     updates = {"spreadsheetId": spreadsheet_id, **result}
     if ctx.flag("includeValuesInResponse") and "updatedRows" in result:
-        updates["updatedData"] = core.read_values(
-            spreadsheet, parse_range(spreadsheet, result["updatedRange"])
-        )
+        updates["updatedData"] = core.read_values(spreadsheet, parse_range(spreadsheet, result["updatedRange"]))
     out["updates"] = updates
     return out
 

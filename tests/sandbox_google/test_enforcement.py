@@ -126,9 +126,7 @@ def test_person_sees_only_what_is_shared(sandbox: SandboxServer, gc: gspread.Cli
     with pytest.raises(gspread.exceptions.APIError) as read_only:
         sheet.update([["x"]], "A1")
     assert read_only.value.response.status_code == 403
-    staff_drive = discovery_service(
-        sandbox.base_url, "drive", person_token(sandbox.base_url, "staf.ptk@dinas.test")
-    )
+    staff_drive = discovery_service(sandbox.base_url, "drive", person_token(sandbox.base_url, "staf.ptk@dinas.test"))
     with pytest.raises(HttpError) as not_found:
         staff_drive.files().get(fileId=other.id).execute()
     assert not_found.value.status_code == 404
@@ -202,9 +200,7 @@ def test_protected_ranges_and_strict_validation(
     sheets.spreadsheets().values().update(
         spreadsheetId=sid, range="Sheet1!A1", valueInputOption="RAW", body={"values": [["Judul"]]}
     ).execute()
-    staff = gspread_client(
-        sandbox.base_url, person_token(sandbox.base_url, "staf.ptk@dinas.test")
-    ).open_by_key(sid)
+    staff = gspread_client(sandbox.base_url, person_token(sandbox.base_url, "staf.ptk@dinas.test")).open_by_key(sid)
     ws = staff.sheet1
     ws.update([["12"]], "B2", value_input_option="USER_ENTERED")
     with pytest.raises(gspread.exceptions.APIError) as protected:
@@ -292,9 +288,7 @@ def test_control_folder_with_exact_id_and_writers(sandbox: SandboxServer, drive:
         .create(body={"name": "Laporan", "mimeType": SHEET_MIME, "parents": ["root-folder"]}, fields="id")
         .execute()
     )
-    kasubbag = discovery_service(
-        sandbox.base_url, "drive", person_token(sandbox.base_url, "kasubbag@dinas.test")
-    )
+    kasubbag = discovery_service(sandbox.base_url, "drive", person_token(sandbox.base_url, "kasubbag@dinas.test"))
     assert kasubbag.files().get(fileId=created["id"], fields="id,capabilities(canEdit)").execute() == {
         "id": created["id"],
         "capabilities": {"canEdit": True},
