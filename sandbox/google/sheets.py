@@ -258,14 +258,22 @@ def values_batch_update(ctx: Ctx, spreadsheet_id: str) -> Any:
         "totalUpdatedSheets": 0,
     }
     sheets_touched: set[int] = set()
+    # Google documents the row and column totals as the number of rows (columns) where at least
+    # one cell was updated, so two writes into the same columns count those columns once.
+    rows_touched: set[tuple[int, int]] = set()
+    cols_touched: set[tuple[int, int]] = set()
     for index, item in enumerate(data):
         result = _write(ctx, file, item["range"], item, input_option, f"data[{index}].values")
         responses.append({"spreadsheetId": spreadsheet_id, **result})
-        totals["totalUpdatedRows"] += result.get("updatedRows", 0)
-        totals["totalUpdatedColumns"] += result.get("updatedColumns", 0)
         totals["totalUpdatedCells"] += result.get("updatedCells", 0)
         if result.get("updatedCells"):
-            sheets_touched.add(parse_range(spreadsheet, item["range"], clip=False).sheet.sheet_id)
+            written = parse_range(spreadsheet, result["updatedRange"], clip=False)
+            sheet_id = written.sheet.sheet_id
+            sheets_touched.add(sheet_id)
+            rows_touched.update((sheet_id, r) for r in range(written.r0, written.r1))
+            cols_touched.update((sheet_id, c) for c in range(written.c0, written.c1))
+    totals["totalUpdatedRows"] = len(rows_touched)
+    totals["totalUpdatedColumns"] = len(cols_touched)
     totals["totalUpdatedSheets"] = len(sheets_touched)
     out: dict[str, Any] = {"spreadsheetId": spreadsheet_id}
     out.update({k: v for k, v in totals.items() if v})
