@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox.google import sheets_core as core
-from sandbox.google.a1 import Bounds, parse_range
+from sandbox.google.a1 import Bounds, parse_range, quote_title, split_title
 from sandbox.google.context import Ctx
-from sandbox.google.errors import GoogleApiError, bad_request, permission_denied
+from sandbox.google.errors import GoogleApiError, bad_request, in_batch_item, permission_denied
 from sandbox.google.fields import apply_fields, mask_paths, parse_fields
 from sandbox.google.model import SPREADSHEET_MIME, DriveFile, Spreadsheet
-from sandbox.google.sheets_batch import Batch
+from sandbox.google.sheets_batch import Batch, Txn
 
 
 def open_file(ctx: Ctx, spreadsheet_id: str, *, write: bool = False) -> DriveFile:
@@ -147,8 +147,12 @@ def _read_bounds(spreadsheet: Spreadsheet, text: str) -> Bounds:
     bounds = parse_range(spreadsheet, text, clip=False)
     sheet = bounds.sheet
     if bounds.r0 >= sheet.row_count or bounds.c0 >= sheet.column_count:
+        # Sheets names the range with the title quoted only where A1 needs it: a reported
+        # ``Range (FORENSIC_LIVE!A221:ZZ) exceeds grid limits`` for gspread's ``'FORENSIC_LIVE'!A221:ZZ``.
+        _, cells = split_title(text)
+        shown = f"{quote_title(sheet.title)}!{cells}" if cells else quote_title(sheet.title)
         raise bad_request(
-            f"Range ({text}) exceeds grid limits. Max rows: {sheet.row_count}, max columns: {sheet.column_count}"
+            f"Range ({shown}) exceeds grid limits. Max rows: {sheet.row_count}, max columns: {sheet.column_count}"
         )
     bounds.r1 = min(bounds.r1, sheet.row_count)
     bounds.c1 = min(bounds.c1, sheet.column_count)
@@ -170,6 +174,25 @@ def values_batch_get(ctx: Ctx, spreadsheet_id: str) -> Any:
     if value_ranges:
         out["valueRanges"] = value_ranges
     return out
+
+
+def _journal_values_batch(spreadsheet: Spreadsheet, data: list[dict[str, Any]]) -> Txn:
+    """Undo information for the cells a values.batchUpdate may overwrite."""
+    txn = Txn(spreadsheet)
+    for item in data:
+        bounds = parse_range(spreadsheet, item["range"], clip=False)
+        values = core.coerce_values(item.get("values"), "data.values")
+        height, width = len(values), max((len(row) for row in values), default=0)
+        if item.get("majorDimension") == "COLUMNS":
+            height, width = width, height
+        sheet = bounds.sheet
+        for r in range(bounds.r0, min(bounds.r0 + height, len(sheet.grid))):
+            row = sheet.grid[r]
+            for c in range(bounds.c0, min(bounds.c0 + width, len(row))):
+                cell = row[c]
+                if cell is not None and id(cell) not in txn.cells:
+                    txn.cells[id(cell)] = (cell, (cell.value, cell.formula, cell.fmt, cell.note, cell.validation))
+    return txn
 
 
 def _write(
@@ -262,8 +285,16 @@ def values_batch_update(ctx: Ctx, spreadsheet_id: str) -> Any:
     # one cell was updated, so two writes into the same columns count those columns once.
     rows_touched: set[tuple[int, int]] = set()
     cols_touched: set[tuple[int, int]] = set()
+    # The request is all or nothing: a later item refused (protected cell, strict validation)
+    # must undo the earlier ones, so journal what the items may overwrite.
+    txn = _journal_values_batch(spreadsheet, data) if len(data) > 1 else None
     for index, item in enumerate(data):
-        result = _write(ctx, file, item["range"], item, input_option, f"data[{index}].values")
+        try:
+            result = _write(ctx, file, item["range"], item, input_option, f"data[{index}].values")
+        except GoogleApiError as err:
+            if txn is not None:
+                txn.rollback()
+            raise in_batch_item(err, f"Invalid data[{index}]") from None
         responses.append({"spreadsheetId": spreadsheet_id, **result})
         totals["totalUpdatedCells"] += result.get("updatedCells", 0)
         if result.get("updatedCells"):
@@ -400,7 +431,12 @@ def values_batch_clear(ctx: Ctx, spreadsheet_id: str) -> Any:
     body = ctx.json_object()
     file = open_file(ctx, spreadsheet_id, write=True)
     ranges = body.get("ranges") or []
-    bounds = [_read_bounds(_sheet(file), r) for r in ranges]
+    bounds = []
+    for index, text in enumerate(ranges):
+        try:
+            bounds.append(_read_bounds(_sheet(file), text))
+        except GoogleApiError as err:
+            raise in_batch_item(err, f"Invalid range[{index}]") from None
     cleared = [core.clear_values(ctx.store, file, ctx.email, b) for b in bounds]
     out: dict[str, Any] = {"spreadsheetId": spreadsheet_id}
     if cleared:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sandbox.google.a1 import format_range
-from sandbox.google.errors import GoogleApiError, protected_cell
+from sandbox.google.errors import GoogleApiError, in_batch_item, protected_cell
 from sandbox.google.fields import parse_fields
 from sandbox.google.model import Cell, DriveFile, Sheet, Spreadsheet, Store
 from sandbox.google.sheets_core import (
@@ -217,6 +217,10 @@ class Batch:
                     reply = handler(body)
                 except _Invalid as err:
                     raise GoogleApiError(400, f"Invalid requests[{index}].{kind}: {err}") from None
+                except GoogleApiError as err:
+                    if err.code != 400:
+                        raise
+                    raise in_batch_item(err, f"Invalid requests[{index}].{kind}") from None
                 replies.append(reply or {})
         except GoogleApiError:
             self.txn.rollback()

@@ -359,8 +359,13 @@ def _condition_ok(rule: dict[str, Any], value: Any, spreadsheet: Spreadsheet) ->
 
 def validation_error(sheet: Sheet, r: int, c: int, raw: Any) -> GoogleApiError:
     """400 for a value a strict data validation rule rejects."""
-    where = format_range(sheet.title, r, r + 1, c, c + 1)
-    return GoogleApiError(400, f"Invalid value at '{where}': \"{raw}\" violates the data validation rule of the cell.")
+    # The wording Sheets uses for a rejected entry (as reported from the live product); the API
+    # answers it as a 400 INVALID_ARGUMENT.
+    del raw
+    cell = format_range(sheet.title, r, r + 1, c, c + 1).rsplit("!", 1)[-1]
+    return GoogleApiError(
+        400, f"The data you entered in cell {cell} violates the data validation rules set on this cell."
+    )
 
 
 def coerce_values(values: Any, field: str) -> list[list[Any]]:

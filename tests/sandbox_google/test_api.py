@@ -406,3 +406,32 @@ def test_malformed_json_is_400_not_a_crash(sandbox: SandboxServer, owner_token: 
     )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == 400
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda book: book.sheet1.batch_clear(["A221:ZZ"]),
+            "Invalid range[0]: Range (Sheet1!A221:ZZ) exceeds grid limits. Max rows: 220, max columns: 18",
+        ),
+        (
+            lambda book: book.sheet1.update([["a"]], "AA1"),
+            "Range (Sheet1!AA1) exceeds grid limits. Max rows: 220, max columns: 18",
+        ),
+        (
+            lambda book: book.values_batch_update(
+                {"valueInputOption": "RAW", "data": [{"range": "Sheet1!S1", "values": [["a"]]}]}
+            ),
+            "Invalid data[0]: Range (Sheet1!S1) exceeds grid limits. Max rows: 220, max columns: 18",
+        ),
+    ],
+    ids=["batchClear", "update", "values.batchUpdate"],
+)
+def test_exceeds_grid_limits_wording(gc: gspread.Client, call: Any, message: str) -> None:
+    book = gc.create("grid")
+    book.sheet1.resize(220, 18)
+    with pytest.raises(gspread.exceptions.APIError) as info:
+        call(book)
+    assert info.value.response.status_code == 400
+    assert info.value.response.json()["error"]["message"] == message
