@@ -42,9 +42,7 @@ def token_credentials(token: str) -> Credentials:
 def gspread_client(base_url: str, token_or_credentials: str | Any) -> gspread.Client:
     """A real gspread client acting with a sandbox token (or any google-auth credentials)."""
     credentials = (
-        token_credentials(token_or_credentials)
-        if isinstance(token_or_credentials, str)
-        else token_or_credentials
+        token_credentials(token_or_credentials) if isinstance(token_or_credentials, str) else token_or_credentials
     )
     return gspread.authorize(credentials, http_client=sandbox_http_client(base_url))
 
@@ -66,9 +64,7 @@ def discovery_service(base_url: str, api: str, token_or_credentials: str | Any) 
     from googleapiclient.discovery import build_from_document
 
     credentials = (
-        token_credentials(token_or_credentials)
-        if isinstance(token_or_credentials, str)
-        else token_or_credentials
+        token_credentials(token_or_credentials) if isinstance(token_or_credentials, str) else token_or_credentials
     )
     return build_from_document(discovery_document(api, base_url), credentials=credentials)
 

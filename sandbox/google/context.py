@@ -45,9 +45,7 @@ class Ctx:
         try:
             return int(raw)
         except ValueError:
-            raise GoogleApiError(
-                400, f"Invalid value for {name}: {raw}", api=self.api, reason="invalid"
-            ) from None
+            raise GoogleApiError(400, f"Invalid value for {name}: {raw}", api=self.api, reason="invalid") from None
 
     def body(self) -> Any:
         """The JSON body ({} when empty); Google's 400 when malformed."""

@@ -233,7 +233,8 @@ def _resolve_parent(ctx: Ctx, parent_id: str) -> tuple[str | None, str | None]:
     return parent.id, parent.drive_id
 
 
-def _placement(ctx: Ctx, parents: Any) -> tuple[list[str], str | None]:
+def placement(ctx: Ctx, parents: Any) -> tuple[list[str], str | None]:
+    """(parent folder ids, shared drive id) for a new file's ``parents``, checked for access."""
     if parents in (None, []):
         return [], None
     if not isinstance(parents, list) or not all(isinstance(p, str) for p in parents):
@@ -248,7 +249,8 @@ def _placement(ctx: Ctx, parents: Any) -> tuple[list[str], str | None]:
     return ([folder] if folder else []), drive_id
 
 
-def _check_quota(ctx: Ctx, drive_id: str | None) -> None:
+def check_quota(ctx: Ctx, drive_id: str | None) -> None:
+    """403 storageQuotaExceeded for a service account creating outside a shared drive."""
     if ctx.account.is_service and drive_id is None:
         raise storage_quota_exceeded()
 
@@ -273,9 +275,7 @@ def _string_map(value: Any, name: str) -> dict[str, str | None]:
     return out
 
 
-def new_spreadsheet(
-    file_id: str, title: str, locale: str = "en_US", time_zone: str = "Etc/GMT"
-) -> Spreadsheet:
+def new_spreadsheet(file_id: str, title: str, locale: str = "en_US", time_zone: str = "Etc/GMT") -> Spreadsheet:
     """A fresh spreadsheet with ``Sheet1`` (sheetId 0), as Drive and Sheets create it."""
     spreadsheet = Spreadsheet(file_id, title, locale, time_zone)
     spreadsheet.add_sheet("Sheet1", sheet_id=0)
@@ -295,10 +295,10 @@ def create_file(
     if name is not None and not isinstance(name, str):
         raise drive_error(400, "Invalid value for name.", "invalid", "name")
     mime = metadata.get("mimeType") or content_type or "application/octet-stream"
-    parents, drive_id = _placement(ctx, metadata.get("parents"))
+    parents, drive_id = placement(ctx, metadata.get("parents"))
     if metadata.get("driveId") and not parents and drive_id is None:
         _, drive_id = _resolve_parent(ctx, str(metadata["driveId"]))
-    _check_quota(ctx, drive_id)
+    check_quota(ctx, drive_id)
     requested_id = metadata.get("id") or file_id
     if requested_id and requested_id in store.files:
         raise drive_error(409, "A file already exists with the provided ID.", "duplicate", "id")
@@ -310,13 +310,9 @@ def create_file(
         parents=parents,
         drive_id=drive_id,
         app_properties={
-            k: v
-            for k, v in _string_map(metadata.get("appProperties"), "appProperties").items()
-            if v is not None
+            k: v for k, v in _string_map(metadata.get("appProperties"), "appProperties").items() if v is not None
         },
-        properties={
-            k: v for k, v in _string_map(metadata.get("properties"), "properties").items() if v is not None
-        },
+        properties={k: v for k, v in _string_map(metadata.get("properties"), "properties").items() if v is not None},
         description=metadata.get("description"),
         last_modifier=ctx.email,
     )
@@ -364,8 +360,9 @@ def _corpus_files(ctx: Ctx) -> list[DriveFile]:
     if all_drives and not supports:
         raise drive_error(
             403,
-            "The includeItemsFromAllDrives parameter can only be set to true when supportsAllDrives is also set to true.",
-            "teamDrivesParameterNotSupported" if False else "invalid",
+            "The includeItemsFromAllDrives parameter can only be set to true "
+            "when supportsAllDrives is also set to true.",
+            "invalid",
             "includeItemsFromAllDrives",
         )
     if corpora not in {"user", "drive", "allDrives", "domain", "teamDrive"}:
@@ -455,12 +452,17 @@ def files_list(ctx: Ctx) -> Any:
 
 
 def files_update(
-    ctx: Ctx, file_id: str, content: bytes | None = None, content_type: str | None = None
+    ctx: Ctx,
+    file_id: str,
+    content: bytes | None = None,
+    content_type: str | None = None,
+    metadata: dict[str, Any] | None = None,
 ) -> Any:
-    """PATCH /drive/v3/files/{id}: name, parents, appProperties, description, trashed."""
+    """PATCH /drive/v3/files/{id}: name, parents, appProperties, description, trashed
+    (and, from the upload endpoint, new content with its metadata)."""
     store = ctx.store
     file = get_file(ctx, file_id, write=True)
-    body = ctx.json_object() if content is None else {}
+    body = metadata if metadata is not None else ctx.json_object()
     if "name" in body:
         if not isinstance(body["name"], str):
             raise drive_error(400, "Invalid value for name.", "invalid", "name")
@@ -488,7 +490,8 @@ def files_update(
     if "parents" in body:
         raise drive_error(
             403,
-            "The parents field is not directly writable in update requests. Use the addParents and removeParents parameters instead.",
+            "The parents field is not directly writable in update requests. "
+            "Use the addParents and removeParents parameters instead.",
             "fieldNotWritable",
         )
     add = [p for p in (ctx.arg("addParents") or "").split(",") if p]
@@ -620,9 +623,7 @@ def permissions_create(ctx: Ctx, file_id: str) -> Any:
         raise drive_error(400, "Invalid permission role specified", "invalid", "permission.role")
     email = (body.get("emailAddress") or "").lower() or None
     if kind in {"user", "group"} and not email:
-        raise drive_error(
-            400, "The permission emailAddress field is required.", "required", "permission.emailAddress"
-        )
+        raise drive_error(400, "The permission emailAddress field is required.", "required", "permission.emailAddress")
     if kind == "domain" and not body.get("domain"):
         raise drive_error(400, "The permission domain field is required.", "required", "permission.domain")
     if role == "owner":
@@ -638,9 +639,7 @@ def permissions_create(ctx: Ctx, file_id: str) -> Any:
                 403, "Shared drive items cannot be transferred.", "teamDrivesOwnershipTransferNotSupported"
             )
         if file.owner:
-            file.permissions.append(
-                Permission(store.account(file.owner).permission_id, "user", "writer", file.owner)
-            )
+            file.permissions.append(Permission(store.account(file.owner).permission_id, "user", "writer", file.owner))
         file.owner = email
         file.permissions = [p for p in file.permissions if p.email != email]
         perm = Permission(store.account(email or "").permission_id, "user", "owner", email)
@@ -775,7 +774,8 @@ def changes_list(ctx: Ctx) -> Any:
     del last_seq
     fields = (
         ctx.arg("fields")
-        or "kind,nextPageToken,newStartPageToken,changes(kind,changeType,removed,fileId,time,file(kind,id,name,mimeType))"
+        or "kind,nextPageToken,newStartPageToken,"
+        "changes(kind,changeType,removed,fileId,time,file(kind,id,name,mimeType))"
     )
     return apply_fields(body, parse_fields(fields))
 
@@ -791,9 +791,7 @@ def drives_create(ctx: Ctx) -> Any:
         raise drive_error(400, "Required: name", "required", "name")
     drive = SharedDrive(ctx.store.new_drive_id(), name, {ctx.email: "organizer"})
     ctx.store.drives[drive.id] = drive
-    return apply_fields(
-        drive_json(ctx.store, drive, ctx.email), parse_fields(ctx.arg("fields") or "kind,id,name")
-    )
+    return apply_fields(drive_json(ctx.store, drive, ctx.email), parse_fields(ctx.arg("fields") or "kind,id,name"))
 
 
 def drives_get(ctx: Ctx, drive_id: str) -> Any:
@@ -801,9 +799,7 @@ def drives_get(ctx: Ctx, drive_id: str) -> Any:
     drive = ctx.store.drives.get(drive_id)
     if drive is None or ctx.email not in drive.members:
         raise drive_error(404, f"Shared drive not found: {drive_id}", "notFound", "driveId")
-    return apply_fields(
-        drive_json(ctx.store, drive, ctx.email), parse_fields(ctx.arg("fields") or "kind,id,name")
-    )
+    return apply_fields(drive_json(ctx.store, drive, ctx.email), parse_fields(ctx.arg("fields") or "kind,id,name"))
 
 
 def drives_list(ctx: Ctx) -> Any:

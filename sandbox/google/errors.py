@@ -113,18 +113,31 @@ def permission_denied(api: str = "sheets") -> GoogleApiError:
 
 def drive_file_not_found(file_id: str) -> GoogleApiError:
     """Drive's 404 for a file the caller cannot see or that does not exist."""
-    return GoogleApiError(
-        404, f"File not found: {file_id}.", api="drive", reason="notFound", location="fileId"
-    )
+    return GoogleApiError(404, f"File not found: {file_id}.", api="drive", reason="notFound", location="fileId")
+
+
+PROTECTED_MESSAGE = (
+    "You are trying to edit a protected cell or object. Please contact the spreadsheet owner "
+    "to remove protection if you need to edit."
+)
 
 
 def protected_cell() -> GoogleApiError:
-    """403 for a person writing into a protected range."""
-    return GoogleApiError(
-        403,
-        "You are trying to edit a protected cell or object. Please contact the spreadsheet owner "
-        "to remove protection if you need to edit.",
-    )
+    """400 for a person writing into a protected range.
+
+    Sheets answers this as a bad request, not a 403: reports of the live API show
+    ``HTTP error 400`` with this text, and inside a batch the text is prefixed with the item,
+    ``Invalid data[0]: You are trying to edit a protected cell or object.``
+    (values.batchUpdate) or ``Invalid requests[0].updateCells: ...`` (spreadsheets.batchUpdate).
+    """
+    return GoogleApiError(400, PROTECTED_MESSAGE)
+
+
+def in_batch_item(err: GoogleApiError, prefix: str) -> GoogleApiError:
+    """A cell-level error raised inside one item of a batch, prefixed as Sheets does."""
+    if err.message.startswith("Invalid "):
+        return err
+    return GoogleApiError(err.code, f"{prefix}: {err.message}", api=err.api, reason=err.reason)
 
 
 def invalid_values_field(field: str, value: Any) -> GoogleApiError:

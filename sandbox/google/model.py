@@ -129,9 +129,7 @@ class Cell:
 class Sheet:
     """One tab: properties, dense cell grid (up to the used extent), merges, protections..."""
 
-    def __init__(
-        self, sheet_id: int, title: str, index: int, rows: int = DEFAULT_ROWS, cols: int = DEFAULT_COLS
-    ):
+    def __init__(self, sheet_id: int, title: str, index: int, rows: int = DEFAULT_ROWS, cols: int = DEFAULT_COLS):
         self.sheet_id = sheet_id
         self.title = title
         self.index = index
@@ -251,6 +249,7 @@ class Store:
             self.drives: dict[str, SharedDrive] = {}
             self.changes: list[Change] = []
             self.comments: dict[str, list[dict[str, Any]]] = {}
+            self.uploads: dict[str, Any] = {}  # resumable upload sessions by upload_id
             self._perm_seq = itertools.count(1)
 
     # ---- ids ------------------------------------------------------------------------------

@@ -130,9 +130,7 @@ def parse_user_entered(raw: Any, locale: str) -> Parsed:
         return Parsed(float(body), number_format={"type": "SCIENTIFIC", "pattern": "0.00E+00"})
     day = _parse_date(stripped, rules)
     if day is not None:
-        pattern = (
-            "yyyy-mm-dd" if _ISO_DATE.match(stripped) else ("d/m/yyyy" if rules.day_first else "m/d/yyyy")
-        )
+        pattern = "yyyy-mm-dd" if _ISO_DATE.match(stripped) else ("d/m/yyyy" if rules.day_first else "m/d/yyyy")
         return Parsed(float(date_serial(day)), number_format={"type": "DATE", "pattern": pattern})
     return Parsed(text)
 
@@ -171,9 +169,7 @@ def general(value: float, rules: LocaleRules) -> str:
 def _grouped(value: float, decimals: int, rules: LocaleRules, group: bool) -> str:
     text = f"{abs(value):,.{decimals}f}" if group else f"{abs(value):.{decimals}f}"
     text = text.replace(",", "\0").replace(".", rules.decimal).replace("\0", rules.group)
-    return (
-        "-" if value < 0 and float(text.replace(rules.group, "").replace(rules.decimal, ".")) != 0 else ""
-    ) + text
+    return ("-" if value < 0 and float(text.replace(rules.group, "").replace(rules.decimal, ".")) != 0 else "") + text
 
 
 def format_number(value: float, number_format: dict[str, str] | None, locale: str) -> str:

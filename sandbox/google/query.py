@@ -193,9 +193,7 @@ class _Parser:
                 return lambda f, e: value in f.mime_type
             raise invalid_query()
         if lowered in {"modifiedtime", "createdtime", "viewedbymetime"}:
-            if not re.match(
-                r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$", value
-            ):
+            if not re.match(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$", value):
                 raise invalid_query()
             bound = _normalise_time(value)
             attr = "modified_time" if lowered != "createdtime" else "created_time"

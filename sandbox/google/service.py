@@ -205,9 +205,7 @@ class GoogleService:
     # ---- protocol --------------------------------------------------------------------------------
     def matches(self, path: str) -> bool:
         """Paths owned by this half."""
-        return path.startswith(
-            ("/v4/spreadsheets", "/drive/v3", "/upload/drive/v3", "/batch/drive/v3", "/token")
-        )
+        return path.startswith(("/v4/spreadsheets", "/drive/v3", "/upload/drive/v3", "/batch/drive/v3", "/token"))
 
     def reset(self) -> None:
         """Forget every account, file and drive."""
@@ -244,13 +242,9 @@ class GoogleService:
         self.app.hub.record("google", "unknown")
         if known:
             return error_response(
-                GoogleApiError(
-                    405, f"Method {method} is not allowed for {path}", api=api, reason="methodNotAllowed"
-                )
+                GoogleApiError(405, f"Method {method} is not allowed for {path}", api=api, reason="methodNotAllowed")
             )
-        return error_response(
-            GoogleApiError(404, f"Method not found: {method} {path}", api=api, reason="notFound")
-        )
+        return error_response(GoogleApiError(404, f"Method not found: {method} {path}", api=api, reason="notFound"))
 
     def call(
         self,
@@ -281,9 +275,7 @@ class GoogleService:
 
     def _context(self, request: Request, api: str) -> Ctx:
         header = request.headers.get("Authorization", "")
-        token = (
-            header[7:].strip() if header.lower().startswith("bearer ") else request.args.get("access_token")
-        )
+        token = header[7:].strip() if header.lower().startswith("bearer ") else request.args.get("access_token")
         if not token:
             err = unauthenticated(missing=True)
             err.api = api
@@ -298,9 +290,7 @@ class GoogleService:
     def _token(self, request: Request) -> Response:
         fault = self.app.hub.record("google", "oauth2.token")
         if fault is not None:
-            return json_response(
-                {"error": "internal_failure", "error_description": "Backend Error"}, fault.status
-            )
+            return json_response({"error": "internal_failure", "error_description": "Backend Error"}, fault.status)
         if request.method != "POST":
             return json_response({"error": "invalid_request", "error_description": "Use POST"}, 405)
         try:
@@ -372,13 +362,9 @@ class GoogleService:
         )
         store.account(owner)
         for writer in body.get("writers") or []:
-            folder.permissions.append(
-                Permission(store.account(writer).permission_id, "user", "writer", writer.lower())
-            )
+            folder.permissions.append(Permission(store.account(writer).permission_id, "user", "writer", writer.lower()))
         for reader in body.get("readers") or []:
-            folder.permissions.append(
-                Permission(store.account(reader).permission_id, "user", "reader", reader.lower())
-            )
+            folder.permissions.append(Permission(store.account(reader).permission_id, "user", "reader", reader.lower()))
         store.files[folder.id] = folder
         store.touch(folder, owner.lower())
         return json_response(self._debug_file(folder))
@@ -446,13 +432,10 @@ class GoogleService:
             "trashed": file.trashed,
             "appProperties": dict(file.app_properties),
             "permissions": [
-                {"id": p.id, "type": p.type, "role": p.role, "emailAddress": p.email}
-                for p in file.permissions
+                {"id": p.id, "type": p.type, "role": p.role, "emailAddress": p.email} for p in file.permissions
             ],
             "createdTime": file.created_time,
             "modifiedTime": file.modified_time,
             "sheets": [s.title for s in file.spreadsheet.sheets] if file.spreadsheet else None,
-            "protectedRanges": json.loads(json.dumps(file.spreadsheet.protected_ranges))
-            if file.spreadsheet
-            else None,
+            "protectedRanges": json.loads(json.dumps(file.spreadsheet.protected_ranges)) if file.spreadsheet else None,
         }

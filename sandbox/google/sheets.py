@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox.google import sheets_core as core
-from sandbox.google.a1 import Bounds, parse_range
+from sandbox.google.a1 import Bounds, parse_range, quote_title, split_title
 from sandbox.google.context import Ctx
-from sandbox.google.errors import GoogleApiError, bad_request, permission_denied
+from sandbox.google.errors import GoogleApiError, bad_request, in_batch_item, permission_denied
 from sandbox.google.fields import apply_fields, mask_paths, parse_fields
 from sandbox.google.model import SPREADSHEET_MIME, DriveFile, Spreadsheet
-from sandbox.google.sheets_batch import Batch
+from sandbox.google.sheets_batch import Batch, Txn
 
 
 def open_file(ctx: Ctx, spreadsheet_id: str, *, write: bool = False) -> DriveFile:
@@ -35,7 +35,8 @@ def _option(ctx: Ctx, name: str, allowed: set[str], default: str) -> str:
     value = ctx.arg(name) or default
     if value not in allowed:
         raise bad_request(
-            f"Invalid value at '{_snake(name)}' (type.googleapis.com/google.apps.sheets.v4.{name[0].upper()}{name[1:]}), \"{value}\""
+            f"Invalid value at '{_snake(name)}' "
+            f'(type.googleapis.com/google.apps.sheets.v4.{name[0].upper()}{name[1:]}), "{value}"'
         )
     return value
 
@@ -87,9 +88,7 @@ def spreadsheets_create(ctx: Ctx) -> Any:
     store = ctx.store
     file_id = store.new_file_id()
     title = props.get("title") or "Untitled spreadsheet"
-    spreadsheet = new_spreadsheet(
-        file_id, title, props.get("locale") or "en_US", props.get("timeZone") or "Etc/GMT"
-    )
+    spreadsheet = new_spreadsheet(file_id, title, props.get("locale") or "en_US", props.get("timeZone") or "Etc/GMT")
     sheets = body.get("sheets") or []
     if sheets:
         spreadsheet.sheets = []
@@ -112,9 +111,7 @@ def spreadsheets_create(ctx: Ctx) -> Any:
     )
     store.files[file_id] = file
     store.touch(file, ctx.email)
-    return core.spreadsheet_json(
-        store, file, ctx.email, ranges=None, include_grid=False, base_url=ctx.base_url
-    )
+    return core.spreadsheet_json(store, file, ctx.email, ranges=None, include_grid=False, base_url=ctx.base_url)
 
 
 def spreadsheets_batch_update(ctx: Ctx, spreadsheet_id: str) -> Any:
@@ -150,8 +147,12 @@ def _read_bounds(spreadsheet: Spreadsheet, text: str) -> Bounds:
     bounds = parse_range(spreadsheet, text, clip=False)
     sheet = bounds.sheet
     if bounds.r0 >= sheet.row_count or bounds.c0 >= sheet.column_count:
+        # Sheets names the range with the title quoted only where A1 needs it: a reported
+        # ``Range (FORENSIC_LIVE!A221:ZZ) exceeds grid limits`` for gspread's ``'FORENSIC_LIVE'!A221:ZZ``.
+        _, cells = split_title(text)
+        shown = f"{quote_title(sheet.title)}!{cells}" if cells else quote_title(sheet.title)
         raise bad_request(
-            f"Range ({text}) exceeds grid limits. Max rows: {sheet.row_count}, max columns: {sheet.column_count}"
+            f"Range ({shown}) exceeds grid limits. Max rows: {sheet.row_count}, max columns: {sheet.column_count}"
         )
     bounds.r1 = min(bounds.r1, sheet.row_count)
     bounds.c1 = min(bounds.c1, sheet.column_count)
@@ -167,13 +168,31 @@ def values_batch_get(ctx: Ctx, spreadsheet_id: str) -> Any:
     ranges = ctx.request.args.getlist("ranges")
     spreadsheet = _sheet(file)
     value_ranges = [
-        core.read_values(spreadsheet, _read_bounds(spreadsheet, r), major, option, date_option)
-        for r in ranges
+        core.read_values(spreadsheet, _read_bounds(spreadsheet, r), major, option, date_option) for r in ranges
     ]
     out: dict[str, Any] = {"spreadsheetId": spreadsheet_id}
     if value_ranges:
         out["valueRanges"] = value_ranges
     return out
+
+
+def _journal_values_batch(spreadsheet: Spreadsheet, data: list[dict[str, Any]]) -> Txn:
+    """Undo information for the cells a values.batchUpdate may overwrite."""
+    txn = Txn(spreadsheet)
+    for item in data:
+        bounds = parse_range(spreadsheet, item["range"], clip=False)
+        values = core.coerce_values(item.get("values"), "data.values")
+        height, width = len(values), max((len(row) for row in values), default=0)
+        if item.get("majorDimension") == "COLUMNS":
+            height, width = width, height
+        sheet = bounds.sheet
+        for r in range(bounds.r0, min(bounds.r0 + height, len(sheet.grid))):
+            row = sheet.grid[r]
+            for c in range(bounds.c0, min(bounds.c0 + width, len(row))):
+                cell = row[c]
+                if cell is not None and id(cell) not in txn.cells:
+                    txn.cells[id(cell)] = (cell, (cell.value, cell.formula, cell.fmt, cell.note, cell.validation))
+    return txn
 
 
 def _write(
@@ -221,7 +240,8 @@ def values_update(ctx: Ctx, spreadsheet_id: str, range_text: str) -> Any:
         raise bad_request("'valueInputOption' is required but not specified")
     if input_option not in core.INPUT_OPTIONS:
         raise bad_request(
-            f"Invalid value at 'value_input_option' (type.googleapis.com/google.apps.sheets.v4.ValueInputOption), \"{input_option}\""
+            "Invalid value at 'value_input_option' "
+            f'(type.googleapis.com/google.apps.sheets.v4.ValueInputOption), "{input_option}"'
         )
     file = open_file(ctx, spreadsheet_id, write=True)
     result = _write(ctx, file, range_text, body, input_option, "data.values")
@@ -261,14 +281,30 @@ def values_batch_update(ctx: Ctx, spreadsheet_id: str) -> Any:
         "totalUpdatedSheets": 0,
     }
     sheets_touched: set[int] = set()
+    # Google documents the row and column totals as the number of rows (columns) where at least
+    # one cell was updated, so two writes into the same columns count those columns once.
+    rows_touched: set[tuple[int, int]] = set()
+    cols_touched: set[tuple[int, int]] = set()
+    # The request is all or nothing: a later item refused (protected cell, strict validation)
+    # must undo the earlier ones, so journal what the items may overwrite.
+    txn = _journal_values_batch(spreadsheet, data) if len(data) > 1 else None
     for index, item in enumerate(data):
-        result = _write(ctx, file, item["range"], item, input_option, f"data[{index}].values")
+        try:
+            result = _write(ctx, file, item["range"], item, input_option, f"data[{index}].values")
+        except GoogleApiError as err:
+            if txn is not None:
+                txn.rollback()
+            raise in_batch_item(err, f"Invalid data[{index}]") from None
         responses.append({"spreadsheetId": spreadsheet_id, **result})
-        totals["totalUpdatedRows"] += result.get("updatedRows", 0)
-        totals["totalUpdatedColumns"] += result.get("updatedColumns", 0)
         totals["totalUpdatedCells"] += result.get("updatedCells", 0)
         if result.get("updatedCells"):
-            sheets_touched.add(parse_range(spreadsheet, item["range"], clip=False).sheet.sheet_id)
+            written = parse_range(spreadsheet, result["updatedRange"], clip=False)
+            sheet_id = written.sheet.sheet_id
+            sheets_touched.add(sheet_id)
+            rows_touched.update((sheet_id, r) for r in range(written.r0, written.r1))
+            cols_touched.update((sheet_id, c) for c in range(written.c0, written.c1))
+    totals["totalUpdatedRows"] = len(rows_touched)
+    totals["totalUpdatedColumns"] = len(cols_touched)
     totals["totalUpdatedSheets"] = len(sheets_touched)
     out: dict[str, Any] = {"spreadsheetId": spreadsheet_id}
     out.update({k: v for k, v in totals.items() if v})
@@ -309,24 +345,16 @@ def _table_range(spreadsheet: Spreadsheet, bounds: Bounds) -> tuple[int, int, in
     changed = True
     while changed:
         changed = False
-        if r0 > bounds.r0 and any(
-            filled(r0 - 1, c) for c in range(max(c0 - 1, bounds.c0), min(c1 + 1, bounds.c1))
-        ):
+        if r0 > bounds.r0 and any(filled(r0 - 1, c) for c in range(max(c0 - 1, bounds.c0), min(c1 + 1, bounds.c1))):
             r0 -= 1
             changed = True
-        if r1 < bounds.r1 and any(
-            filled(r1, c) for c in range(max(c0 - 1, bounds.c0), min(c1 + 1, bounds.c1))
-        ):
+        if r1 < bounds.r1 and any(filled(r1, c) for c in range(max(c0 - 1, bounds.c0), min(c1 + 1, bounds.c1))):
             r1 += 1
             changed = True
-        if c0 > bounds.c0 and any(
-            filled(r, c0 - 1) for r in range(max(r0 - 1, bounds.r0), min(r1 + 1, bounds.r1))
-        ):
+        if c0 > bounds.c0 and any(filled(r, c0 - 1) for r in range(max(r0 - 1, bounds.r0), min(r1 + 1, bounds.r1))):
             c0 -= 1
             changed = True
-        if c1 < bounds.c1 and any(
-            filled(r, c1) for r in range(max(r0 - 1, bounds.r0), min(r1 + 1, bounds.r1))
-        ):
+        if c1 < bounds.c1 and any(filled(r, c1) for r in range(max(r0 - 1, bounds.r0), min(r1 + 1, bounds.r1))):
             c1 += 1
             changed = True
     return r0, r1, c0, c1
@@ -374,9 +402,7 @@ def values_append(ctx: Ctx, spreadsheet_id: str, range_text: str) -> Any:
     if start_c + n_cols > sheet.column_count:
         sheet.column_count = start_c + n_cols
     target = Bounds(sheet, start_r, start_r + max(n_rows, 1), start_c, start_c + max(n_cols, 1))
-    result = core.write_values(
-        ctx.store, file, ctx.email, target, values, major, input_option, exact_range=False
-    )
+    result = core.write_values(ctx.store, file, ctx.email, target, values, major, input_option, exact_range=False)
     out: dict[str, Any] = {"spreadsheetId": spreadsheet_id}
     if table is not None:
         from sandbox.google.a1 import format_range
@@ -384,9 +410,7 @@ def values_append(ctx: Ctx, spreadsheet_id: str, range_text: str) -> Any:
         out["tableRange"] = format_range(sheet.title, *table)
     updates = {"spreadsheetId": spreadsheet_id, **result}
     if ctx.flag("includeValuesInResponse") and "updatedRows" in result:
-        updates["updatedData"] = core.read_values(
-            spreadsheet, parse_range(spreadsheet, result["updatedRange"])
-        )
+        updates["updatedData"] = core.read_values(spreadsheet, parse_range(spreadsheet, result["updatedRange"]))
     out["updates"] = updates
     return out
 
@@ -407,7 +431,12 @@ def values_batch_clear(ctx: Ctx, spreadsheet_id: str) -> Any:
     body = ctx.json_object()
     file = open_file(ctx, spreadsheet_id, write=True)
     ranges = body.get("ranges") or []
-    bounds = [_read_bounds(_sheet(file), r) for r in ranges]
+    bounds = []
+    for index, text in enumerate(ranges):
+        try:
+            bounds.append(_read_bounds(_sheet(file), text))
+        except GoogleApiError as err:
+            raise in_batch_item(err, f"Invalid range[{index}]") from None
     cleared = [core.clear_values(ctx.store, file, ctx.email, b) for b in bounds]
     out: dict[str, Any] = {"spreadsheetId": spreadsheet_id}
     if cleared:

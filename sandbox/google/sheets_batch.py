@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sandbox.google.a1 import format_range
-from sandbox.google.errors import GoogleApiError, protected_cell
+from sandbox.google.errors import GoogleApiError, in_batch_item, protected_cell
 from sandbox.google.fields import parse_fields
 from sandbox.google.model import Cell, DriveFile, Sheet, Spreadsheet, Store
 from sandbox.google.sheets_core import (
@@ -197,9 +197,7 @@ class Batch:
         try:
             for index, request in enumerate(requests):
                 if not isinstance(request, dict) or len(request) != 1:
-                    raise GoogleApiError(
-                        400, f"Invalid requests[{index}]: exactly one kind of request must be set."
-                    )
+                    raise GoogleApiError(400, f"Invalid requests[{index}]: exactly one kind of request must be set.")
                 kind, body = next(iter(request.items()))
                 if kind not in KNOWN_KINDS:
                     raise GoogleApiError(
@@ -214,13 +212,15 @@ class Batch:
                         f"Invalid requests[{index}]: the request kind {kind} is not implemented by the sandbox.",
                     )
                 if not isinstance(body, dict):
-                    raise GoogleApiError(
-                        400, f"Invalid requests[{index}].{kind}: the request must be an object."
-                    )
+                    raise GoogleApiError(400, f"Invalid requests[{index}].{kind}: the request must be an object.")
                 try:
                     reply = handler(body)
                 except _Invalid as err:
                     raise GoogleApiError(400, f"Invalid requests[{index}].{kind}: {err}") from None
+                except GoogleApiError as err:
+                    if err.code != 400:
+                        raise
+                    raise in_batch_item(err, f"Invalid requests[{index}].{kind}") from None
                 replies.append(reply or {})
         except GoogleApiError:
             self.txn.rollback()
@@ -251,9 +251,7 @@ class Batch:
         )
         c0 = int(grid_range.get("startColumnIndex") or 0)
         c1 = int(
-            grid_range.get("endColumnIndex")
-            if grid_range.get("endColumnIndex") is not None
-            else sheet.column_count
+            grid_range.get("endColumnIndex") if grid_range.get("endColumnIndex") is not None else sheet.column_count
         )
         if r0 < 0 or c0 < 0 or r1 < r0 or c1 < c0:
             raise _Invalid("Invalid grid range.")
@@ -320,9 +318,7 @@ class Batch:
                 raise protected_cell()
         self.ss.sheets.remove(sheet)
         self.ss.protected_ranges = [
-            pr
-            for pr in self.ss.protected_ranges
-            if (pr.get("range") or {}).get("sheetId", 0) != sheet.sheet_id
+            pr for pr in self.ss.protected_ranges if (pr.get("range") or {}).get("sheetId", 0) != sheet.sheet_id
         ]
         self.ss.reindex()
         if all(s.hidden for s in self.ss.sheets):
@@ -521,9 +517,7 @@ class Batch:
                     self.txn.cell(sheet, r, c).validation = rule
 
     def _apply_cell(self, cell: Cell, data: dict[str, Any], mask: dict[str, Any] | None) -> None:
-        keys = (
-            {"userEnteredValue", "userEnteredFormat", "note", "dataValidation"} if mask is None else set(mask)
-        )
+        keys = {"userEnteredValue", "userEnteredFormat", "note", "dataValidation"} if mask is None else set(mask)
         if "userEnteredValue" in keys:
             value = data.get("userEnteredValue") or {}
             cell.formula = None
@@ -631,9 +625,7 @@ class Batch:
             if overlaps and not inside:
                 raise _Invalid("Must specify a range that doesn't partially intersect an existing merge.")
         sheet.merges = [
-            m
-            for m in sheet.merges
-            if not (r0 <= m["r0"] and m["r1"] <= r1 and c0 <= m["c0"] and m["c1"] <= c1)
+            m for m in sheet.merges if not (r0 <= m["r0"] and m["r1"] <= r1 and c0 <= m["c0"] and m["c1"] <= c1)
         ]
         for b0, b1, d0, d1 in blocks:
             if (b1 - b0) * (d1 - d0) <= 1:
@@ -693,11 +685,7 @@ class Batch:
 
     def _shift_ranges(self, sheet: Sheet, dimension: str, at: int, delta: int) -> None:
         lo, hi = ("r0", "r1") if dimension == "ROWS" else ("c0", "c1")
-        keys = (
-            ("startRowIndex", "endRowIndex")
-            if dimension == "ROWS"
-            else ("startColumnIndex", "endColumnIndex")
-        )
+        keys = ("startRowIndex", "endRowIndex") if dimension == "ROWS" else ("startColumnIndex", "endColumnIndex")
         kept = []
         for m in sheet.merges:
             m = dict(m)
@@ -730,9 +718,7 @@ class Batch:
             sheet.row_meta = shifted
         else:
             if start > sheet.column_count:
-                raise _Invalid(
-                    f"Range startIndex ({start}) is beyond the grid (columns: {sheet.column_count})."
-                )
+                raise _Invalid(f"Range startIndex ({start}) is beyond the grid (columns: {sheet.column_count}).")
             sheet.column_count += count
             for row in sheet.grid:
                 if start < len(row):
@@ -752,9 +738,7 @@ class Batch:
             del sheet.grid[start:end]
             sheet.row_count -= end - start
             sheet.row_meta = {
-                (k - (end - start) if k >= end else k): v
-                for k, v in sheet.row_meta.items()
-                if not start <= k < end
+                (k - (end - start) if k >= end else k): v for k, v in sheet.row_meta.items() if not start <= k < end
             }
         else:
             self.guard(sheet, 0, sheet.row_count, start, end)
@@ -762,9 +746,7 @@ class Batch:
                 del row[start:end]
             sheet.column_count -= end - start
             sheet.col_meta = {
-                (k - (end - start) if k >= end else k): v
-                for k, v in sheet.col_meta.items()
-                if not start <= k < end
+                (k - (end - start) if k >= end else k): v for k, v in sheet.col_meta.items() if not start <= k < end
             }
         self._shift_ranges(sheet, dimension, start, -(end - start))
 
@@ -821,9 +803,7 @@ class Batch:
         else:
             anchor = (position.get("overlayPosition") or {}).get("anchorCell") or {}
             host = self.sheet(anchor.get("sheetId"))
-            overlay = copy.deepcopy(
-                position.get("overlayPosition") or {"anchorCell": {"sheetId": host.sheet_id}}
-            )
+            overlay = copy.deepcopy(position.get("overlayPosition") or {"anchorCell": {"sheetId": host.sheet_id}})
             overlay.setdefault("widthPixels", 600)
             overlay.setdefault("heightPixels", 371)
             position = {"overlayPosition": overlay}

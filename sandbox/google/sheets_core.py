@@ -145,9 +145,7 @@ def norm_format(fmt: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in fmt.items() if v is not None}
 
 
-def grid_range_json(
-    sheet_id: int, r0: int | None, r1: int | None, c0: int | None, c1: int | None
-) -> dict[str, int]:
+def grid_range_json(sheet_id: int, r0: int | None, r1: int | None, c0: int | None, c1: int | None) -> dict[str, int]:
     """A GridRange as Google prints it (sheetId 0 omitted, open ends omitted)."""
     out: dict[str, int] = {}
     if sheet_id:
@@ -185,9 +183,7 @@ class Reader:
             return REF
         self._active.add(key)
         try:
-            return evaluate(
-                cell.formula, lambda title, r0, r1, c0, c1: self._resolve(sheet, title, r0, r1, c0, c1)
-            )
+            return evaluate(cell.formula, lambda title, r0, r1, c0, c1: self._resolve(sheet, title, r0, r1, c0, c1))
         finally:
             self._active.discard(key)
 
@@ -272,9 +268,7 @@ def editors_of(protection: dict[str, Any]) -> set[str]:
     return {u.lower() for u in (protection.get("editors") or {}).get("users") or []}
 
 
-def _intersects(
-    pr: dict[str, Any], sheet: Sheet, r0: int, r1: int, c0: int, c1: int, *, grid: bool = False
-) -> bool:
+def _intersects(pr: dict[str, Any], sheet: Sheet, r0: int, r1: int, c0: int, c1: int, *, grid: bool = False) -> bool:
     rng = pr if grid else (pr.get("range") or {})
     if rng.get("sheetId", 0) != sheet.sheet_id:
         return False
@@ -286,9 +280,7 @@ def _intersects(
 def _cell_protected(pr: dict[str, Any], sheet: Sheet, r: int, c: int) -> bool:
     if not _intersects(pr, sheet, r, r + 1, c, c + 1):
         return False
-    return all(
-        not _intersects(un, sheet, r, r + 1, c, c + 1, grid=True) for un in pr.get("unprotectedRanges") or []
-    )
+    return all(not _intersects(un, sheet, r, r + 1, c, c + 1, grid=True) for un in pr.get("unprotectedRanges") or [])
 
 
 def check_protection(
@@ -367,8 +359,13 @@ def _condition_ok(rule: dict[str, Any], value: Any, spreadsheet: Spreadsheet) ->
 
 def validation_error(sheet: Sheet, r: int, c: int, raw: Any) -> GoogleApiError:
     """400 for a value a strict data validation rule rejects."""
-    where = format_range(sheet.title, r, r + 1, c, c + 1)
-    return GoogleApiError(400, f'Invalid value at \'{where}\': "{raw}" violates the data validation rule of the cell.')
+    # The wording Sheets uses for a rejected entry (as reported from the live product); the API
+    # answers it as a 400 INVALID_ARGUMENT.
+    del raw
+    cell = format_range(sheet.title, r, r + 1, c, c + 1).rsplit("!", 1)[-1]
+    return GoogleApiError(
+        400, f"The data you entered in cell {cell} violates the data validation rules set on this cell."
+    )
 
 
 def coerce_values(values: Any, field: str) -> list[list[Any]]:
@@ -710,9 +707,7 @@ def spreadsheet_json(
     return body
 
 
-def protected_range_json(
-    spreadsheet: Spreadsheet, file: DriveFile, pr: dict[str, Any], email: str
-) -> dict[str, Any]:
+def protected_range_json(spreadsheet: Spreadsheet, file: DriveFile, pr: dict[str, Any], email: str) -> dict[str, Any]:
     """A ProtectedRange as the caller sees it."""
     out: dict[str, Any] = {"protectedRangeId": pr["protectedRangeId"]}
     if pr.get("range") is not None:

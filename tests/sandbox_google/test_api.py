@@ -80,9 +80,7 @@ def test_create_folder_and_spreadsheet_then_list_by_query(drive: Any) -> None:
         "iso-date",
     ],
 )
-def test_user_entered_parses_by_locale(
-    sheets: Any, locale: str, typed: str, unformatted: Any, formatted: str
-) -> None:
+def test_user_entered_parses_by_locale(sheets: Any, locale: str, typed: str, unformatted: Any, formatted: str) -> None:
     book = sheets.spreadsheets().create(body={"properties": {"title": "t", "locale": locale}}).execute()
     assert book["properties"]["locale"] == locale
     sid = book["spreadsheetId"]
@@ -100,14 +98,10 @@ def test_percent_gets_percent_format_and_formulas_compute(gc: gspread.Client) ->
     book = gc.create("Rumus")
     book.update_locale("id_ID")
     ws = book.sheet1
-    ws.update(
-        [["10", "20", "=SUM(A1:B1)", "=A1*B1+1", "=C1/A1", "75%"]], "A1", value_input_option="USER_ENTERED"
-    )
+    ws.update([["10", "20", "=SUM(A1:B1)", "=A1*B1+1", "=C1/A1", "75%"]], "A1", value_input_option="USER_ENTERED")
     assert ws.get("A1:F1", value_render_option="UNFORMATTED_VALUE") == [[10, 20, 30, 201, 3, 0.75]]
     assert ws.get("C1:D1", value_render_option="FORMULA") == [["=SUM(A1:B1)", "=A1*B1+1"]]
-    data = book.fetch_sheet_metadata(
-        {"ranges": "Sheet1!F1", "fields": "sheets.data.rowData.values.userEnteredFormat"}
-    )
+    data = book.fetch_sheet_metadata({"ranges": "Sheet1!F1", "fields": "sheets.data.rowData.values.userEnteredFormat"})
     cell = data["sheets"][0]["data"][0]["rowData"][0]["values"][0]
     assert cell["userEnteredFormat"]["numberFormat"]["type"] == "PERCENT"
     ws.update([["5"]], "A1", value_input_option="USER_ENTERED")
@@ -293,20 +287,14 @@ def test_batch_update_replies_and_unsupported_kind(sheets: Any) -> None:
             body={"requests": [{"addSheet": {"properties": {"title": "rolled back"}}}, {"sortRange": {}}]},
         ).execute()
     assert info.value.status_code == 501 and "sortRange" in str(info.value)
-    titles = [
-        s["properties"]["title"] for s in sheets.spreadsheets().get(spreadsheetId=sid).execute()["sheets"]
-    ]
+    titles = [s["properties"]["title"] for s in sheets.spreadsheets().get(spreadsheetId=sid).execute()["sheets"]]
     assert "rolled back" not in titles
 
 
 def test_get_with_grid_data_and_nested_fields(gc: gspread.Client, sheets: Any) -> None:
     book = gc.create("grid")
     book.sheet1.update([["a", "b"], ["1", "2"]], "A1")
-    full = (
-        sheets.spreadsheets()
-        .get(spreadsheetId=book.id, ranges=["Sheet1!A1:B2"], includeGridData=True)
-        .execute()
-    )
+    full = sheets.spreadsheets().get(spreadsheetId=book.id, ranges=["Sheet1!A1:B2"], includeGridData=True).execute()
     rows = full["sheets"][0]["data"][0]["rowData"]
     assert rows[1]["values"][0]["effectiveValue"] == {"stringValue": "1"}
     masked = (
@@ -347,9 +335,7 @@ def test_drive_update_copy_delete_and_export(drive: Any, gc: gspread.Client) -> 
     ]
     pdf = drive.files().export(fileId=book.id, mimeType="application/pdf").execute()
     assert pdf.startswith(b"%PDF") and b"%%EOF" in pdf[-64:]
-    assert drive.files().list(q="name contains 'Copy'", fields="files(id)").execute()["files"] == [
-        {"id": copy["id"]}
-    ]
+    assert drive.files().list(q="name contains 'Copy'", fields="files(id)").execute()["files"] == [{"id": copy["id"]}]
     drive.files().delete(fileId=copy["id"]).execute()
     with pytest.raises(HttpError) as info:
         drive.files().get(fileId=copy["id"]).execute()
@@ -374,9 +360,7 @@ def test_sheet_edit_bumps_modified_time_and_shows_in_changes(
     after = drive.files().get(fileId=book.id, fields="modifiedTime").execute()["modifiedTime"]
     assert after > before
     changes = (
-        staff_drive.changes()
-        .list(pageToken=token, fields="newStartPageToken,changes(fileId,file(name))")
-        .execute()
+        staff_drive.changes().list(pageToken=token, fields="newStartPageToken,changes(fileId,file(name))").execute()
     )
     assert [c["fileId"] for c in changes["changes"]] == [book.id]
     again = staff_drive.changes().list(pageToken=changes["newStartPageToken"]).execute()
@@ -407,9 +391,7 @@ def test_permissions_create_list_delete(drive: Any, gc: gspread.Client) -> None:
 
 def test_no_or_bad_token_is_google_401(sandbox: SandboxServer) -> None:
     missing = requests.get(f"{sandbox.base_url}/v4/spreadsheets/x", timeout=5)
-    bad = requests.get(
-        f"{sandbox.base_url}/drive/v3/files", headers={"Authorization": "Bearer nope"}, timeout=5
-    )
+    bad = requests.get(f"{sandbox.base_url}/drive/v3/files", headers={"Authorization": "Bearer nope"}, timeout=5)
     assert missing.status_code == 401 and missing.json()["error"]["status"] == "UNAUTHENTICATED"
     assert bad.status_code == 401 and bad.json()["error"]["code"] == 401
 
@@ -424,3 +406,32 @@ def test_malformed_json_is_400_not_a_crash(sandbox: SandboxServer, owner_token: 
     )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == 400
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda book: book.sheet1.batch_clear(["A221:ZZ"]),
+            "Invalid range[0]: Range (Sheet1!A221:ZZ) exceeds grid limits. Max rows: 220, max columns: 18",
+        ),
+        (
+            lambda book: book.sheet1.update([["a"]], "AA1"),
+            "Range (Sheet1!AA1) exceeds grid limits. Max rows: 220, max columns: 18",
+        ),
+        (
+            lambda book: book.values_batch_update(
+                {"valueInputOption": "RAW", "data": [{"range": "Sheet1!S1", "values": [["a"]]}]}
+            ),
+            "Invalid data[0]: Range (Sheet1!S1) exceeds grid limits. Max rows: 220, max columns: 18",
+        ),
+    ],
+    ids=["batchClear", "update", "values.batchUpdate"],
+)
+def test_exceeds_grid_limits_wording(gc: gspread.Client, call: Any, message: str) -> None:
+    book = gc.create("grid")
+    book.sheet1.resize(220, 18)
+    with pytest.raises(gspread.exceptions.APIError) as info:
+        call(book)
+    assert info.value.response.status_code == 400
+    assert info.value.response.json()["error"]["message"] == message

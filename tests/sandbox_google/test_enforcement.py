@@ -126,9 +126,7 @@ def test_person_sees_only_what_is_shared(sandbox: SandboxServer, gc: gspread.Cli
     with pytest.raises(gspread.exceptions.APIError) as read_only:
         sheet.update([["x"]], "A1")
     assert read_only.value.response.status_code == 403
-    staff_drive = discovery_service(
-        sandbox.base_url, "drive", person_token(sandbox.base_url, "staf.ptk@dinas.test")
-    )
+    staff_drive = discovery_service(sandbox.base_url, "drive", person_token(sandbox.base_url, "staf.ptk@dinas.test"))
     with pytest.raises(HttpError) as not_found:
         staff_drive.files().get(fileId=other.id).execute()
     assert not_found.value.status_code == 404
@@ -202,23 +200,28 @@ def test_protected_ranges_and_strict_validation(
     sheets.spreadsheets().values().update(
         spreadsheetId=sid, range="Sheet1!A1", valueInputOption="RAW", body={"values": [["Judul"]]}
     ).execute()
-    staff = gspread_client(
-        sandbox.base_url, person_token(sandbox.base_url, "staf.ptk@dinas.test")
-    ).open_by_key(sid)
+    staff = gspread_client(sandbox.base_url, person_token(sandbox.base_url, "staf.ptk@dinas.test")).open_by_key(sid)
     ws = staff.sheet1
     ws.update([["12"]], "B2", value_input_option="USER_ENTERED")
     with pytest.raises(gspread.exceptions.APIError) as protected:
         ws.update([["x"]], "A1")
     error = protected.value.response.json()["error"]
-    assert protected.value.response.status_code == 403
+    assert protected.value.response.status_code == 400
     assert error["message"].startswith("You are trying to edit a protected cell or object.")
     with pytest.raises(gspread.exceptions.APIError) as invalid:
         ws.update([["-5"]], "B3", value_input_option="USER_ENTERED")
     assert invalid.value.response.status_code == 400
-    assert invalid.value.response.json()["error"]["status"] == "INVALID_ARGUMENT"
+    assert invalid.value.response.json()["error"] == {
+        "code": 400,
+        "message": "The data you entered in cell B3 violates the data validation rules set on this cell.",
+        "status": "INVALID_ARGUMENT",
+    }
     with pytest.raises(gspread.exceptions.APIError) as not_editor:
         staff.batch_update({"requests": [{"deleteProtectedRange": {"protectedRangeId": pr_id}}]})
-    assert not_editor.value.response.status_code == 403
+    assert not_editor.value.response.status_code == 400
+    assert not_editor.value.response.json()["error"]["message"].startswith(
+        "Invalid requests[0].deleteProtectedRange: You are trying to edit a protected cell or object."
+    )
     assert ws.get("A1:B3", value_render_option="UNFORMATTED_VALUE") == [["Judul"], ["", 12]]
 
 
@@ -292,10 +295,40 @@ def test_control_folder_with_exact_id_and_writers(sandbox: SandboxServer, drive:
         .create(body={"name": "Laporan", "mimeType": SHEET_MIME, "parents": ["root-folder"]}, fields="id")
         .execute()
     )
-    kasubbag = discovery_service(
-        sandbox.base_url, "drive", person_token(sandbox.base_url, "kasubbag@dinas.test")
-    )
+    kasubbag = discovery_service(sandbox.base_url, "drive", person_token(sandbox.base_url, "kasubbag@dinas.test"))
     assert kasubbag.files().get(fileId=created["id"], fields="id,capabilities(canEdit)").execute() == {
         "id": created["id"],
         "capabilities": {"canEdit": True},
     }
+
+
+def test_protected_cell_inside_a_values_batch_names_the_item(sandbox: SandboxServer, gc: gspread.Client) -> None:
+    book = gc.create("Laporan")
+    book.batch_update(
+        {
+            "requests": [
+                {
+                    "addProtectedRange": {
+                        "protectedRange": {
+                            "range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 1},
+                            "editors": {"users": ["owner@dinas.test"]},
+                        }
+                    }
+                }
+            ]
+        }
+    )
+    book.share("staf@dinas.test", perm_type="user", role="writer", notify=False)
+    staff = gspread_client(sandbox.base_url, person_token(sandbox.base_url, "staf@dinas.test")).open_by_key(book.id)
+    with pytest.raises(gspread.exceptions.APIError) as info:
+        staff.values_batch_update(
+            {
+                "valueInputOption": "RAW",
+                "data": [{"range": "A2", "values": [["ok"]]}, {"range": "A1", "values": [["x"]]}],
+            }
+        )
+    assert info.value.response.status_code == 400
+    assert info.value.response.json()["error"]["message"].startswith(
+        "Invalid data[1]: You are trying to edit a protected cell or object."
+    )
+    assert "values" not in book.values_get("Sheet1!A1:A2")  # the batch is all or nothing

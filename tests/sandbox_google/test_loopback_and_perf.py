@@ -15,9 +15,7 @@ from sandbox.server import SandboxServer
 from tests.sandbox_google.conftest import BOT, person_token
 
 
-def test_no_request_leaves_loopback(
-    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_no_request_leaves_loopback(sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from sandbox.google.auth import write_key
     from sandbox.google.clients import service_account_credentials
 

@@ -14,6 +14,14 @@ CASSETTES = Path("/work/shared/fidelity/google/cassettes")
 if not CASSETTES.exists():
     CASSETTES = Path(__file__).resolve().parents[3] / "shared" / "fidelity" / "google" / "cassettes"
 PATHS = cassette_paths([CASSETTES]) if CASSETTES.exists() else []
+# gspread cassettes not among the shared ones (see extra_cassettes/README.md)
+EXTRA = cassette_paths([Path(__file__).parent / "extra_cassettes"])
+
+
+@pytest.mark.parametrize("path", EXTRA, ids=[p.stem for p in EXTRA])
+def test_extra_cassette_replays(path: Path) -> None:
+    outcome = replay_file(path)
+    assert outcome.status == "passed", outcome.detail
 
 
 @pytest.mark.skipif(not PATHS, reason="fidelity cassettes not present")
