@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,6 +10,8 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_SETTINGS = REPO_ROOT / "config" / "settings.example.yaml"
+# The project's shared/ folder (fidelity data, SOP texts) stands beside the repository.
+SHARED_DIR = Path(os.environ.get("KINERJA_SHARED_DIR", REPO_ROOT.parent / "shared"))
 
 
 @pytest.fixture
@@ -20,8 +23,6 @@ def example_settings_path() -> Path:
 @pytest.fixture(autouse=True)
 def _no_kinerja_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Tests start without the developer's KINERJA_* variables."""
-    import os
-
     for key in list(os.environ):
         if key.startswith("KINERJA_"):
             monkeypatch.delenv(key)

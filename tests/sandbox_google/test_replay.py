@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,11 +10,13 @@ from pathlib import Path
 import pytest
 
 from sandbox.replay import cassette_paths, replay_file
+from tests.conftest import SHARED_DIR
 
-CASSETTES = Path("/work/shared/fidelity/google/cassettes")
-if not CASSETTES.exists():
-    CASSETTES = Path(__file__).resolve().parents[3] / "shared" / "fidelity" / "google" / "cassettes"
+CASSETTES = SHARED_DIR / "fidelity" / "google" / "cassettes"
 PATHS = cassette_paths([CASSETTES]) if CASSETTES.exists() else []
+# CI always has shared/ beside the clone: there a missing folder is a failure, not a skip.
+if not PATHS and os.environ.get("CI"):
+    raise RuntimeError(f"fidelity cassettes not found in {CASSETTES}")
 # gspread cassettes not among the shared ones (see extra_cassettes/README.md)
 EXTRA = cassette_paths([Path(__file__).parent / "extra_cassettes"])
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-SPEC_PATH = Path(__file__).resolve().parents[3] / "shared" / "fidelity" / "telegram" / "bot-api-spec.json"
+from tests.conftest import SHARED_DIR
+
+SPEC_PATH = SHARED_DIR / "fidelity" / "telegram" / "bot-api-spec.json"
 
 
 class SpecViolation(AssertionError):
