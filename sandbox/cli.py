@@ -31,6 +31,34 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_keygen(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from sandbox.google.auth import write_key
+
+    write_key(Path(args.out), args.url, args.email)
+    sys.stdout.write(f"service account key for {args.email} written to {args.out}\n")
+    return 0
+
+
+def _cmd_replay(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from sandbox.replay import replay_all, volatile_description
+
+    logging.getLogger("sandbox").setLevel(logging.CRITICAL)
+    sys.stdout.write(volatile_description() + "\n")
+    counts: Counter[str] = Counter()
+    for outcome in replay_all(args.paths):
+        counts[outcome.status] += 1
+        line = f"{outcome.status.upper():7} {outcome.name}"
+        if outcome.detail:
+            line += f": {outcome.detail}"
+        sys.stdout.write(line + "\n")
+    sys.stdout.write(f"{counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped\n")
+    return 1 if counts["failed"] else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Subcommands of the sandbox CLI."""
     parser = argparse.ArgumentParser(prog="python -m sandbox", description="Loopback Google + Bot API sandbox")
@@ -41,6 +69,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8765, help="0 picks a free port")
     serve.add_argument("--seed", type=int, default=1234, help="seed for rate-based faults")
     serve.set_defaults(handler=_cmd_serve)
+    keygen = commands.add_parser("keygen", help="write a throwaway service-account key for the sandbox")
+    keygen.add_argument("--url", required=True, help="sandbox base URL, e.g. http://127.0.0.1:8765")
+    keygen.add_argument("--email", required=True, help="service account email")
+    keygen.add_argument("--out", required=True, help="key file to write")
+    keygen.set_defaults(handler=_cmd_keygen)
+    replay = commands.add_parser("replay", help="replay recorded Google cassettes against a fresh sandbox")
+    replay.add_argument("paths", nargs="+", help="cassette files or folders")
+    replay.set_defaults(handler=_cmd_replay)
     return parser
 
 
