@@ -15,6 +15,7 @@ import contextlib
 import logging
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -71,11 +72,14 @@ class OutboxWorker:
     async def run_once(self) -> int:
         """Deliver one batch of due rows; returns how many were sent."""
         sent = 0
+        blocked: set[int] = set()
         for row, person in await asyncio.to_thread(self._load):
-            sent += await self._deliver_one(row, person)
+            if person is not None and person.id in blocked:
+                person = replace(person, unreachable=True)  # found out earlier in this batch
+            sent += await self._deliver_one(row, person, blocked)
         return sent
 
-    async def _deliver_one(self, row: Row[Any], person: Person | None) -> int:
+    async def _deliver_one(self, row: Row[Any], person: Person | None, blocked: set[int]) -> int:
         now = self.clock()
         if person is None or person.telegram_id is None:
             await asyncio.to_thread(
@@ -102,6 +106,7 @@ class OutboxWorker:
             await self.notifier.deliver(notification)
         except RecipientUnreachable as err:
             logger.warning("recipient %s unreachable: %s", person.id, err)
+            blocked.add(person.id)
             await asyncio.to_thread(self._fail, row, person, str(err) or "tidak dapat dihubungi", True)
             return 0
         except TransientDeliveryError as err:
@@ -139,7 +144,8 @@ class OutboxWorker:
         now = self.clock()
         with self.store.transaction() as tx:
             tx.mark_failed(row.id, error, now)
-            if not newly:
+            current = tx.get_person(person.id)
+            if not newly or current is None or current.unreachable:
                 return
             tx.update_person(person.id, unreachable=True)
             if person.role is Role.KASUBBAG_KPEP or row.kind == Kind.RECIPIENT_UNREACHABLE:

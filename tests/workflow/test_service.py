@@ -176,7 +176,7 @@ def test_refused_actions_write_nothing(service, drive, store, workbook, case, ac
 
 
 def test_double_press_counts_once(service, drive, store) -> None:
-    pid = drive.collecting()
+    drive.collecting()
     drive.submit("PTK")
     drive.approve("PTK")
     before = counts(store)
