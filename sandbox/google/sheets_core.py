@@ -257,7 +257,10 @@ def _intersects(pr: dict[str, Any], sheet: Sheet, r0: int, r1: int, c0: int, c1:
 def _cell_protected(pr: dict[str, Any], sheet: Sheet, r: int, c: int) -> bool:
     if not _intersects(pr, sheet, r, r + 1, c, c + 1):
         return False
-    return all(not _intersects(un, sheet, r, r + 1, c, c + 1) for un in pr.get("unprotectedRanges") or [])
+    # unprotectedRanges holds bare GridRanges; _intersects expects a protection ({"range": ...})
+    return all(
+        not _intersects({"range": un}, sheet, r, r + 1, c, c + 1) for un in pr.get("unprotectedRanges") or []
+    )
 
 
 def check_protection(
