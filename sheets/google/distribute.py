@@ -25,8 +25,8 @@ from sheets.google.spreadsheet import cell
 from sheets.master import Indikator
 
 __all__ = [
-    "BookLayout",
     "STATUS_ALUR_DIBUKA",
+    "BookLayout",
     "layout_requests",
     "parse_book_layout",
     "protection_requests",

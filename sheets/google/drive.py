@@ -234,5 +234,7 @@ class DriveFiles:
     def replace_content(self, file_id: str, mime: str, content: bytes) -> FileInfo:
         """New content for an existing file."""
         media = MediaInMemoryUpload(content, mimetype=mime, resumable=False)
-        request = self.drive.files().update(fileId=file_id, media_body=media, fields=FILE_FIELDS, supportsAllDrives=True)
+        request = self.drive.files().update(
+            fileId=file_id, media_body=media, fields=FILE_FIELDS, supportsAllDrives=True
+        )
         return FileInfo.from_json(self._run(request, f"memperbarui {file_id}"))

@@ -267,9 +267,8 @@ class GoogleWorkbooks:
             approved = current.approved - {tw}
             if current.open_tw == tw and approved == current.approved:
                 return
-            self.sheets.batch_update(
-                book.file.id, protection_requests(current, tw, approved), f"membuka kembali {layout.tw_label(tw)} {kode}"
-            )
+            action = f"membuka kembali {layout.tw_label(tw)} {kode}"
+            self.sheets.batch_update(book.file.id, protection_requests(current, tw, approved), action)
             current.open_tw, current.approved = tw, approved
             memory = self._memory_of(kode)
             memory.approved_values.pop(tw, None)

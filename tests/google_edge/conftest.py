@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -129,12 +130,51 @@ def _provision(server: SandboxServer, tmp: Path) -> tuple[Path, Settings]:
     return key_file, settings
 
 
+@contextmanager
+def provisioned_env(tmp: Path) -> Iterator[Env]:
+    """A fresh sandbox provisioned for the bot (a context manager, for tests needing two)."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    with running_sandbox() as server:
+        key_file, settings = _provision(server, tmp)
+        yield Env(server, settings, key_file, load_master(DEMO_MASTER))
+
+
 @pytest.fixture
 def env(tmp_path: Path) -> Iterator[Env]:
     """A fresh sandbox provisioned for the bot."""
-    with running_sandbox() as server:
-        key_file, settings = _provision(server, tmp_path)
-        yield Env(server, settings, key_file, load_master(DEMO_MASTER))
+    with provisioned_env(tmp_path / "main") as environment:
+        yield environment
+
+
+def workbook_state(env: Env) -> dict[str, Any]:
+    """Every bot file, id-free: name, place, tabs, protections, writers and cell values."""
+    admin = env.person(BOT_EMAIL)
+    state: dict[str, Any] = {}
+    for f in env.files():
+        props = f["appProperties"]
+        if not props:
+            continue
+        key = "/".join(f"{k}={v}" for k, v in sorted(props.items()))
+        assert key not in state, f"duplicate file {key}"
+        entry: dict[str, Any] = {
+            "name": f["name"], "parents": f["parents"], "sheets": f["sheets"], "trashed": f["trashed"],
+            "writers": sorted(p["emailAddress"] for p in f["permissions"] if p["role"] == "writer"),
+            "protections": sorted(
+                (p["description"], json.dumps(p["range"], sort_keys=True),
+                 json.dumps(p["unprotectedRanges"], sort_keys=True), tuple(p["editors"]["users"]))
+                for p in f["protectedRanges"] or []
+            ),
+        }
+        if f["sheets"]:
+            values = admin.http_client.values_batch_get(
+                f["id"], [f"'{title}'" for title in f["sheets"]], params={"valueRenderOption": "UNFORMATTED_VALUE"}
+            )
+            grids = [vr.get("values", []) for vr in values["valueRanges"]]
+            # "Diperbarui" holds the time of the bot's last write: not part of the state compared
+            entry["values"] = [[row[:4] if title == "Status" else row for row in grid]
+                               for title, grid in zip(f["sheets"], grids, strict=True)]
+        state[key] = entry
+    return state
 
 
 KODES = ("SEK", "PTK", "LAT", "HIJ")
