@@ -95,15 +95,15 @@ class Env:
 def make_settings(base_url: str, key_file: Path, tmp: Path, **google: Any) -> Settings:
     """The example settings with google.* pointing at the sandbox."""
     data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
-    data["google"].update(
-        endpoint=base_url.rstrip("/"),
-        key_file=str(key_file),
-        shared_drive_id=SHARED_DRIVE,
-        master_indikator=str(DEMO_MASTER),
-        root_folder_id="folder-dinas",
-        archive_folder_id="folder-arsip",
+    data["google"].update({
+        "endpoint": base_url.rstrip("/"),
+        "key_file": str(key_file),
+        "shared_drive_id": SHARED_DRIVE,
+        "master_indikator": str(DEMO_MASTER),
+        "root_folder_id": "folder-dinas",
+        "archive_folder_id": "folder-arsip",
         **google,
-    )
+    })
     data["database"] = {"url": f"sqlite:///{tmp / 'kinerja.db'}"}
     return parse_settings(data, "test")
 
