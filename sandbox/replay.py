@@ -9,7 +9,9 @@ explicit volatile fields in :data:`VOLATILE_FIELDS`.
 Files the recorded account already had (they show up in a listing, or are opened, before the
 cassette creates them) are seeded just before the interaction that first mentions them: owned
 by the replaying account when the recording could open them, by another account when it got
-403, and not at all when it got 404.
+403, and not at all when it got 404. A seeded spreadsheet gets the sheets the recording shows
+it had (from a recorded spreadsheet resource, or from a sheet title a successful request names
+in a range), since older cassettes work on a spreadsheet set up outside the recording.
 """
 
 from __future__ import annotations
@@ -20,17 +22,25 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from werkzeug.test import Client, EnvironBuilder, run_wsgi_app
 
+from sandbox.google.a1 import split_title
 from sandbox.server import SandboxApp
 
 # Fields compared by type only (their values differ run to run)...
 VOLATILE_FIELDS: tuple[str, ...] = ("createdTime", "modifiedTime", "etag", "version")
 # ...and id fields whose recorded value is mapped to the sandbox's value (must stay consistent).
 ID_FIELDS: tuple[str, ...] = (
-    "id", "spreadsheetId", "sheetId", "protectedRangeId", "chartId", "namedRangeId", "fileId", "permissionId",
+    "id",
+    "spreadsheetId",
+    "sheetId",
+    "protectedRangeId",
+    "chartId",
+    "namedRangeId",
+    "fileId",
+    "permissionId",
 )
 GOOGLE_HOSTS = ("https://sheets.googleapis.com", "https://www.googleapis.com")
 REPLAY_EMAIL = "replay@sandbox.test"
@@ -38,6 +48,7 @@ STRANGER_EMAIL = "someone-else@sandbox.test"
 _ID_IN_PATH = re.compile(r"/(?:spreadsheets|files)/([A-Za-z0-9_-]+)")
 _SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]+$")
+_VALUES_RANGE = re.compile(r"^/v4/spreadsheets/[^/]+/values/([^/:]+)")
 
 
 @dataclass
@@ -152,12 +163,15 @@ class Replayer:
         self.client = Client(self.app)
         self.mapper = _Mapper()
         self.known: set[str] = set()
+        self.seeded: set[str] = set()
         self.google = self.app.service("google")
         response = self.client.post("/_sandbox/google/accounts", json={"email": REPLAY_EMAIL})
         self.token = response.get_json()["token"]
 
     # ---- seeding -----------------------------------------------------------------------------------
-    def _seed(self, file_id: str, name: str, owner: str, created: str | None = None, modified: str | None = None) -> None:
+    def _seed(
+        self, file_id: str, name: str, owner: str, created: str | None = None, modified: str | None = None
+    ) -> None:
         body = {"id": file_id, "name": name, "owner": owner}
         if created:
             body["createdTime"] = created
@@ -165,6 +179,7 @@ class Replayer:
             body["modifiedTime"] = modified
         self.client.post("/_sandbox/google/files", json=body)
         self.known.add(file_id)
+        self.seeded.add(file_id)
         self.mapper.ids.setdefault(file_id, file_id)
 
     def _prepare(self, request: dict[str, Any], status: int, expected: Any) -> None:
@@ -176,19 +191,62 @@ class Replayer:
             if file_id in self.mapper.ids or file_id in self.known:
                 continue
             self.known.add(file_id)
-            if status == 404 or creates and path.endswith("/files"):
+            if status == 404 or (creates and path.endswith("/files")):
                 continue
             title = None
             if isinstance(expected, dict):
                 title = (expected.get("properties") or {}).get("title") or expected.get("name")
             owner = STRANGER_EMAIL if status == 403 else REPLAY_EMAIL
             self._seed(file_id, title or "Untitled spreadsheet", owner)
+            if isinstance(expected, dict) and isinstance(expected.get("sheets"), list):
+                self._seed_sheets(file_id, expected["sheets"])
+        if 200 <= status < 300 and path.startswith("/v4/spreadsheets/"):
+            file_id = path.split("/")[3].split(":")[0]
+            for title in _range_titles(request):
+                self._seed_sheet_title(file_id, title)
         if isinstance(expected, dict) and isinstance(expected.get("files"), list):
             for entry in expected["files"]:
                 file_id = entry.get("id") if isinstance(entry, dict) else None
                 if file_id and file_id not in self.mapper.ids and file_id not in self.known:
-                    self._seed(file_id, entry.get("name", "Untitled"), REPLAY_EMAIL, entry.get("createdTime"),
-                               entry.get("modifiedTime"))
+                    self._seed(
+                        file_id,
+                        entry.get("name", "Untitled"),
+                        REPLAY_EMAIL,
+                        entry.get("createdTime"),
+                        entry.get("modifiedTime"),
+                    )
+
+    def _spreadsheet(self, file_id: str) -> Any:
+        if file_id not in self.seeded:
+            return None
+        file = self.google.store.files.get(file_id)  # type: ignore[attr-defined]
+        return file.spreadsheet if file is not None else None
+
+    def _seed_sheets(self, file_id: str, sheets: list[Any]) -> None:
+        """Give a seeded spreadsheet the sheets a recorded spreadsheet resource lists."""
+        spreadsheet = self._spreadsheet(file_id)
+        props = [s.get("properties") for s in sheets if isinstance(s, dict)]
+        props = [p for p in props if isinstance(p, dict) and isinstance(p.get("title"), str)]
+        if spreadsheet is None or not props:
+            return
+        spreadsheet.sheets.clear()
+        for prop in props:
+            grid = prop.get("gridProperties") or {}
+            sheet = spreadsheet.add_sheet(
+                prop["title"],
+                rows=int(grid.get("rowCount", 1000)),
+                cols=int(grid.get("columnCount", 26)),
+                sheet_id=int(prop.get("sheetId", 0)),
+            )
+            sheet.hidden = bool(prop.get("hidden", False))
+            self.mapper.ids.setdefault(sheet.sheet_id, sheet.sheet_id)
+
+    def _seed_sheet_title(self, file_id: str, title: str) -> None:
+        """A sheet a successful recorded request names, on a seeded spreadsheet lacking it."""
+        spreadsheet = self._spreadsheet(file_id)
+        if spreadsheet is not None and spreadsheet.sheet_by_title(title) is None:
+            sheet = spreadsheet.add_sheet(title)
+            self.mapper.ids.setdefault(sheet.sheet_id, sheet.sheet_id)
 
     # ---- running -----------------------------------------------------------------------------------
     def run(self) -> Outcome:
@@ -204,14 +262,24 @@ class Replayer:
             actual_status, actual_text, content_type = self._send(request)
             where = f"interaction {index} ({request['method']} {urlsplit(request['uri']).path})"
             if actual_status != status:
-                return Outcome(self.name, "failed", f"{where}: status {actual_status} != recorded {status}: "
-                               f"{actual_text[:300]!r}", index)
+                return Outcome(
+                    self.name,
+                    "failed",
+                    f"{where}: status {actual_status} != recorded {status}: {actual_text[:300]!r}",
+                    index,
+                )
             if expected is _RAW:
                 if "json" in content_type:
-                    return Outcome(self.name, "failed", f"{where}: JSON answer where the recording has raw bytes", index)
+                    return Outcome(
+                        self.name, "failed", f"{where}: JSON answer where the recording has raw bytes", index
+                    )
                 if expected_text is not None and actual_text != expected_text and "text" in content_type:
-                    return Outcome(self.name, "failed", f"{where}: body {actual_text[:200]!r} != {expected_text[:200]!r}",
-                                   index)
+                    return Outcome(
+                        self.name,
+                        "failed",
+                        f"{where}: body {actual_text[:200]!r} != {expected_text[:200]!r}",
+                        index,
+                    )
                 continue
             actual = _json(actual_text) if expected is not None else None
             problem = self._compare(expected, actual, "$")
@@ -241,7 +309,11 @@ class Replayer:
         if isinstance(content_type, list):
             content_type = content_type[0] if content_type else None
         builder = EnvironBuilder(
-            method=request["method"], path=path, query_string=query, headers=headers, data=data,
+            method=request["method"],
+            path=path,
+            query_string=query,
+            headers=headers,
+            data=data,
             content_type=content_type or ("application/json" if data else None),
         )
         environ = builder.get_environ()
@@ -281,7 +353,10 @@ class Replayer:
                     return problem
             return None
         if not _same_type(expected, actual):
-            return f"{path}: type {type(actual).__name__} != recorded {type(expected).__name__} ({actual!r} vs {expected!r})"
+            return (
+                f"{path}: type {type(actual).__name__} != recorded {type(expected).__name__} "
+                f"({actual!r} vs {expected!r})"
+            )
         if isinstance(expected, str):
             expected = self.mapper.to_actual(expected)
             if _EMAIL.match(expected) and _EMAIL.match(actual) and expected != actual:
@@ -303,12 +378,40 @@ class Replayer:
                 return f"{path}: type {type(actual).__name__} != recorded {type(expected).__name__}"
             known = self.mapper.ids.get(expected)
             if known is None:
-                if actual in self.mapper.ids.values() and self.mapper.ids.get(expected) != actual and expected != actual:
+                if (
+                    actual in self.mapper.ids.values()
+                    and self.mapper.ids.get(expected) != actual
+                    and expected != actual
+                ):
                     return f"{path}: sandbox id {actual!r} already stands for another recorded id"
                 self.mapper.ids[expected] = actual
                 return None
             return None if known == actual else f"{path}: {actual!r} != recorded {expected!r} (mapped {known!r})"
         return self._compare(expected, actual, path)
+
+
+def _range_titles(request: dict[str, Any]) -> list[str]:
+    """Sheet titles named in the A1 ranges of a recorded Sheets request (path, query, body)."""
+    url = urlsplit(request["uri"])
+    ranges: list[str] = list(parse_qs(url.query).get("ranges", []))
+    match = _VALUES_RANGE.match(url.path)
+    if match:
+        ranges.append(unquote(match.group(1)))
+    body = _json(_body_text(request))
+    if isinstance(body, dict):
+        ranges.extend(r for r in body.get("ranges") or [] if isinstance(r, str))
+        ranges.extend(
+            d["range"] for d in body.get("data") or [] if isinstance(d, dict) and isinstance(d.get("range"), str)
+        )
+    titles = []
+    for text in ranges:
+        try:
+            title, _ = split_title(text)
+        except ValueError:
+            continue
+        if title:
+            titles.append(title)
+    return titles
 
 
 def _same_type(expected: Any, actual: Any) -> bool:
@@ -339,7 +442,9 @@ def replay_all(paths: Iterable[str | Path]) -> Iterator[Outcome]:
 def volatile_description() -> str:
     """The printed list of what the comparison ignores."""
     return (
-        "volatile fields (compared by type only): " + ", ".join(VOLATILE_FIELDS)
-        + "; id fields (recorded value mapped to the sandbox's, consistently): " + ", ".join(ID_FIELDS)
+        "volatile fields (compared by type only): "
+        + ", ".join(VOLATILE_FIELDS)
+        + "; id fields (recorded value mapped to the sandbox's, consistently): "
+        + ", ".join(ID_FIELDS)
         + "; account emails (mapped to the replaying account's, consistently)"
     )

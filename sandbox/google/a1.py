@@ -79,7 +79,7 @@ def format_range(title: str, r0: int, r1: int, c0: int, c1: int) -> str:
     return f"{quote_title(title)}!{cells}"
 
 
-def _split_title(text: str) -> tuple[str | None, str | None]:
+def split_title(text: str) -> tuple[str | None, str | None]:
     """(title, cells) from ``'My sheet'!A1:B2``, ``Sheet1!A1``, ``Sheet1`` or ``A1:B2``."""
     if text.startswith("'"):
         i, title = 1, []
@@ -119,7 +119,7 @@ def _parse_ref(ref: str) -> tuple[int | None, int | None]:
 def parse_range(spreadsheet: Spreadsheet, text: str, *, clip: bool = True) -> Bounds:
     """Resolve ``text`` on ``spreadsheet``; 400 ``Unable to parse range`` when it cannot."""
     try:
-        title, cells = _split_title(text.strip())
+        title, cells = split_title(text.strip())
     except ValueError:
         raise bad_request(f"Unable to parse range: {text}") from None
     sheet: Sheet | None
@@ -165,7 +165,6 @@ def parse_range(spreadsheet: Spreadsheet, text: str, *, clip: bool = True) -> Bo
     bounds = Bounds(sheet, r0, r1, c0, c1)
     if clip and (r1 > max_r or c1 > max_c):
         raise bad_request(
-            f"Range ({quote_title(sheet.title)}!{cells}) exceeds grid limits. "
-            f"Max rows: {max_r}, max columns: {max_c}"
+            f"Range ({quote_title(sheet.title)}!{cells}) exceeds grid limits. Max rows: {max_r}, max columns: {max_c}"
         )
     return bounds

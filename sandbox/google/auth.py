@@ -38,7 +38,9 @@ def jwt_claims(assertion: str) -> dict[str, Any]:
     """The claims of a JWT, unverified."""
     parts = assertion.split(".")
     if len(parts) != 3:
-        raise TokenError("invalid_grant", "Invalid JWT: Token must be a short-lived token and in a reasonable timeframe")
+        raise TokenError(
+            "invalid_grant", "Invalid JWT: Token must be a short-lived token and in a reasonable timeframe"
+        )
     try:
         claims = json.loads(_b64decode(parts[1]))
     except (ValueError, UnicodeDecodeError):

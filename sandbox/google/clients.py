@@ -67,3 +67,17 @@ def discovery_service(base_url: str, api: str, token_or_credentials: str | Any) 
         token_credentials(token_or_credentials) if isinstance(token_or_credentials, str) else token_or_credentials
     )
     return build_from_document(discovery_document(api, base_url), credentials=credentials)
+
+
+def service_account_credentials(key_file: str, scopes: list[str]) -> Any:
+    """Service-account credentials from a key file, without google-auth's background lookup.
+
+    google-auth 2.62 starts a "regional access boundary" lookup to
+    ``iamcredentials.googleapis.com`` after each token refresh, a host ``token_uri`` does not
+    move; turning it off keeps every request on the sandbox.
+    """
+    from google.oauth2 import service_account
+
+    credentials = service_account.Credentials.from_service_account_file(key_file, scopes=scopes)
+    credentials._is_regional_access_boundary_lookup_required = lambda: False  # type: ignore[method-assign]
+    return credentials

@@ -72,7 +72,7 @@ class Ctx:
         if not isinstance(body, dict):
             raise GoogleApiError(
                 400,
-                "Invalid JSON payload received. Unknown name \"\": Root element must be a message.",
+                'Invalid JSON payload received. Unknown name "": Root element must be a message.',
                 api=self.api,
                 reason="parseError",
             )

@@ -75,9 +75,7 @@ def permission_json(store: Store, perm: Permission, file: DriveFile | None = Non
     out["deleted"] = False
     out["pendingOwner"] = False
     if file is not None and file.drive_id:
-        out["permissionDetails"] = [
-            {"permissionType": "file", "role": perm.role, "inherited": False}
-        ]
+        out["permissionDetails"] = [{"permissionType": "file", "role": perm.role, "inherited": False}]
     return out
 
 
@@ -239,7 +237,8 @@ def _resolve_parent(ctx: Ctx, parent_id: str) -> tuple[str | None, str | None]:
     return parent.id, parent.drive_id
 
 
-def _placement(ctx: Ctx, parents: Any) -> tuple[list[str], str | None]:
+def placement(ctx: Ctx, parents: Any) -> tuple[list[str], str | None]:
+    """(parent folder ids, shared drive id) for a new file's ``parents``, checked for access."""
     if parents in (None, []):
         return [], None
     if not isinstance(parents, list) or not all(isinstance(p, str) for p in parents):
@@ -254,7 +253,8 @@ def _placement(ctx: Ctx, parents: Any) -> tuple[list[str], str | None]:
     return ([folder] if folder else []), drive_id
 
 
-def _check_quota(ctx: Ctx, drive_id: str | None) -> None:
+def check_quota(ctx: Ctx, drive_id: str | None) -> None:
+    """403 storageQuotaExceeded for a service account creating outside a shared drive."""
     if ctx.account.is_service and drive_id is None:
         raise storage_quota_exceeded()
 
@@ -269,8 +269,12 @@ def _string_map(value: Any, name: str) -> dict[str, str | None]:
         if item is not None and not isinstance(item, (str, int, float, bool)):
             raise drive_error(400, f"Invalid value for {name}.", "invalid", name)
         if len(str(key)) + len(str(item or "")) > 124:
-            raise drive_error(400, "The size of a property key and value must not exceed 124 bytes.",
-                              "invalidProperty", name)
+            raise drive_error(
+                400,
+                "The size of a property key and value must not exceed 124 bytes.",
+                "invalidProperty",
+                name,
+            )
         out[str(key)] = None if item is None else str(item)
     return out
 
@@ -283,7 +287,10 @@ def new_spreadsheet(file_id: str, title: str, locale: str = "en_US", time_zone: 
 
 
 def create_file(
-    ctx: Ctx, metadata: dict[str, Any], content: bytes | None = None, content_type: str | None = None,
+    ctx: Ctx,
+    metadata: dict[str, Any],
+    content: bytes | None = None,
+    content_type: str | None = None,
     file_id: str | None = None,
 ) -> DriveFile:
     """files.create: a folder, a spreadsheet or a file with content."""
@@ -292,10 +299,10 @@ def create_file(
     if name is not None and not isinstance(name, str):
         raise drive_error(400, "Invalid value for name.", "invalid", "name")
     mime = metadata.get("mimeType") or content_type or "application/octet-stream"
-    parents, drive_id = _placement(ctx, metadata.get("parents"))
+    parents, drive_id = placement(ctx, metadata.get("parents"))
     if metadata.get("driveId") and not parents and drive_id is None:
         _, drive_id = _resolve_parent(ctx, str(metadata["driveId"]))
-    _check_quota(ctx, drive_id)
+    check_quota(ctx, drive_id)
     requested_id = metadata.get("id") or file_id
     if requested_id and requested_id in store.files:
         raise drive_error(409, "A file already exists with the provided ID.", "duplicate", "id")
@@ -306,8 +313,9 @@ def create_file(
         owner=None if drive_id else ctx.email,
         parents=parents,
         drive_id=drive_id,
-        app_properties={k: v for k, v in _string_map(metadata.get("appProperties"), "appProperties").items()
-                        if v is not None},
+        app_properties={
+            k: v for k, v in _string_map(metadata.get("appProperties"), "appProperties").items() if v is not None
+        },
         properties={k: v for k, v in _string_map(metadata.get("properties"), "properties").items() if v is not None},
         description=metadata.get("description"),
         last_modifier=ctx.email,
@@ -356,8 +364,9 @@ def _corpus_files(ctx: Ctx) -> list[DriveFile]:
     if all_drives and not supports:
         raise drive_error(
             403,
-            "The includeItemsFromAllDrives parameter can only be set to true when supportsAllDrives is also set to true.",
-            "teamDrivesParameterNotSupported" if False else "invalid",
+            "The includeItemsFromAllDrives parameter can only be set to true "
+            "when supportsAllDrives is also set to true.",
+            "invalid",
             "includeItemsFromAllDrives",
         )
     if corpora not in {"user", "drive", "allDrives", "domain", "teamDrive"}:
@@ -412,8 +421,12 @@ def _order(files: list[DriveFile], order_by: str | None) -> list[DriveFile]:
 def _page(ctx: Ctx, items: list[Any], default_size: int, max_size: int) -> tuple[list[Any], str | None]:
     size = ctx.int_arg("pageSize", default_size)
     if size < 1 or size > max_size:
-        raise drive_error(400, f"Invalid value '{size}'. Values must be within the range: [1, {max_size}]",
-                          "invalid", "pageSize")
+        raise drive_error(
+            400,
+            f"Invalid value '{size}'. Values must be within the range: [1, {max_size}]",
+            "invalid",
+            "pageSize",
+        )
     token = ctx.arg("pageToken") or ""
     try:
         offset = int(token) if token else 0
@@ -442,11 +455,18 @@ def files_list(ctx: Ctx) -> Any:
     return apply_fields(body, parse_fields(fields))
 
 
-def files_update(ctx: Ctx, file_id: str, content: bytes | None = None, content_type: str | None = None) -> Any:
-    """PATCH /drive/v3/files/{id}: name, parents, appProperties, description, trashed."""
+def files_update(
+    ctx: Ctx,
+    file_id: str,
+    content: bytes | None = None,
+    content_type: str | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> Any:
+    """PATCH /drive/v3/files/{id}: name, parents, appProperties, description, trashed
+    (and, from the upload endpoint, new content with its metadata)."""
     store = ctx.store
     file = get_file(ctx, file_id, write=True)
-    body = ctx.json_object() if content is None else {}
+    body = metadata if metadata is not None else ctx.json_object()
     if "name" in body:
         if not isinstance(body["name"], str):
             raise drive_error(400, "Invalid value for name.", "invalid", "name")
@@ -464,7 +484,9 @@ def files_update(ctx: Ctx, file_id: str, content: bytes | None = None, content_t
     if "description" in body:
         file.description = body["description"]
     if "trashed" in body:
-        if body["trashed"] and not (file.owner == ctx.email or (store.role(file, ctx.email) in {"organizer", "fileOrganizer"})):
+        if body["trashed"] and not (
+            file.owner == ctx.email or (store.role(file, ctx.email) in {"organizer", "fileOrganizer"})
+        ):
             raise insufficient()
         file.trashed = bool(body["trashed"])
     if "starred" in body:
@@ -472,7 +494,8 @@ def files_update(ctx: Ctx, file_id: str, content: bytes | None = None, content_t
     if "parents" in body:
         raise drive_error(
             403,
-            "The parents field is not directly writable in update requests. Use the addParents and removeParents parameters instead.",
+            "The parents field is not directly writable in update requests. "
+            "Use the addParents and removeParents parameters instead.",
             "fieldNotWritable",
         )
     add = [p for p in (ctx.arg("addParents") or "").split(",") if p]
@@ -488,8 +511,9 @@ def files_update(ctx: Ctx, file_id: str, content: bytes | None = None, content_t
         if len(parents) > 1:
             raise drive_error(
                 403,
-                "A shared drive item must have exactly one parent." if drive_id else
-                "Increasing the number of parents is not allowed.",
+                "A shared drive item must have exactly one parent."
+                if drive_id
+                else "Increasing the number of parents is not allowed.",
                 "cannotAddParent",
             )
         if drive_id != file.drive_id and file.drive_id is None and drive_id is not None:
@@ -534,11 +558,17 @@ def files_copy(ctx: Ctx, file_id: str) -> Any:
     body = ctx.json_object()
     parents = body.get("parents")
     if parents is None:
-        parents = source.parents[:1] if source.parents and ctx.store.can_write(
-            ctx.store.files[source.parents[0]], ctx.email) else ([source.drive_id] if source.drive_id and
-                                                                  source.drive_id in ctx.store.drives and
-                                                                  ctx.email in ctx.store.drives[source.drive_id].members
-                                                                  else [])
+        parents = (
+            source.parents[:1]
+            if source.parents and ctx.store.can_write(ctx.store.files[source.parents[0]], ctx.email)
+            else (
+                [source.drive_id]
+                if source.drive_id
+                and source.drive_id in ctx.store.drives
+                and ctx.email in ctx.store.drives[source.drive_id].members
+                else []
+            )
+        )
     metadata = {
         "name": body.get("name") or f"Copy of {source.name}",
         "mimeType": source.mime_type,
@@ -609,7 +639,9 @@ def permissions_create(ctx: Ctx, file_id: str) -> Any:
                 "transferOwnership",
             )
         if file.drive_id:
-            raise drive_error(403, "Shared drive items cannot be transferred.", "teamDrivesOwnershipTransferNotSupported")
+            raise drive_error(
+                403, "Shared drive items cannot be transferred.", "teamDrivesOwnershipTransferNotSupported"
+            )
         if file.owner:
             file.permissions.append(Permission(store.account(file.owner).permission_id, "user", "writer", file.owner))
         file.owner = email
@@ -650,8 +682,9 @@ def permissions_get(ctx: Ctx, file_id: str, permission_id: str) -> Any:
     file = get_file(ctx, file_id)
     for perm in all_permissions(ctx.store, file):
         if perm.id == permission_id:
-            return apply_fields(permission_json(ctx.store, perm, file), parse_fields(ctx.arg("fields") or
-                                                                                     "kind,id,type,role"))
+            return apply_fields(
+                permission_json(ctx.store, perm, file), parse_fields(ctx.arg("fields") or "kind,id,type,role")
+            )
     raise drive_error(404, f"Permission not found: {permission_id}.", "notFound", "permissionId")
 
 
@@ -714,13 +747,28 @@ def changes_list(ctx: Ctx) -> Any:
             continue
         if file is None or change.removed:
             if include_removed:
-                out.append({"kind": "drive#change", "changeType": "file", "removed": True,
-                            "fileId": change.file_id, "time": change.time})
+                out.append(
+                    {
+                        "kind": "drive#change",
+                        "changeType": "file",
+                        "removed": True,
+                        "fileId": change.file_id,
+                        "time": change.time,
+                    }
+                )
             continue
         if not store.visible(file, ctx.email):
             continue
-        out.append({"kind": "drive#change", "changeType": "file", "removed": False, "fileId": file.id,
-                    "time": change.time, "file": file_json(ctx, file)})
+        out.append(
+            {
+                "kind": "drive#change",
+                "changeType": "file",
+                "removed": False,
+                "fileId": file.id,
+                "time": change.time,
+                "file": file_json(ctx, file),
+            }
+        )
     body: dict[str, Any] = {"kind": "drive#changeList"}
     if following:
         body["nextPageToken"] = following
@@ -728,7 +776,11 @@ def changes_list(ctx: Ctx) -> Any:
         body["newStartPageToken"] = str(len(store.changes) + 1)
     body["changes"] = out
     del last_seq
-    fields = ctx.arg("fields") or "kind,nextPageToken,newStartPageToken,changes(kind,changeType,removed,fileId,time,file(kind,id,name,mimeType))"
+    fields = (
+        ctx.arg("fields")
+        or "kind,nextPageToken,newStartPageToken,"
+        "changes(kind,changeType,removed,fileId,time,file(kind,id,name,mimeType))"
+    )
     return apply_fields(body, parse_fields(fields))
 
 

@@ -113,9 +113,7 @@ def permission_denied(api: str = "sheets") -> GoogleApiError:
 
 def drive_file_not_found(file_id: str) -> GoogleApiError:
     """Drive's 404 for a file the caller cannot see or that does not exist."""
-    return GoogleApiError(
-        404, f"File not found: {file_id}.", api="drive", reason="notFound", location="fileId"
-    )
+    return GoogleApiError(404, f"File not found: {file_id}.", api="drive", reason="notFound", location="fileId")
 
 
 def protected_cell() -> GoogleApiError:

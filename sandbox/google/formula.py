@@ -234,7 +234,12 @@ def _compare(op: str, left: Any, right: Any) -> bool:
     else:
         a, b = _num(left), _num(right)  # type: ignore[assignment]
     return {
-        "=": a == b, "<>": a != b, "<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b,
+        "=": a == b,
+        "<>": a != b,
+        "<": a < b,
+        ">": a > b,
+        "<=": a <= b,
+        ">=": a >= b,
     }[op]
 
 

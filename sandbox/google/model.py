@@ -105,7 +105,7 @@ class Change:
 class Cell:
     """One cell: effective value, the formula typed (if any), format, note, validation."""
 
-    __slots__ = ("formula", "fmt", "note", "validation", "value")
+    __slots__ = ("fmt", "formula", "note", "validation", "value")
 
     def __init__(self) -> None:
         self.value: Any = None
@@ -209,8 +209,14 @@ class Spreadsheet:
             if self.sheet_by_id(value) is None:
                 return value
 
-    def add_sheet(self, title: str, rows: int = DEFAULT_ROWS, cols: int = DEFAULT_COLS, index: int | None = None,
-                  sheet_id: int | None = None) -> Sheet:
+    def add_sheet(
+        self,
+        title: str,
+        rows: int = DEFAULT_ROWS,
+        cols: int = DEFAULT_COLS,
+        index: int | None = None,
+        sheet_id: int | None = None,
+    ) -> Sheet:
         """Append (or insert at ``index``) a new sheet."""
         sid = self.new_id() if sheet_id is None else sheet_id
         position = len(self.sheets) if index is None else max(0, min(index, len(self.sheets)))
@@ -243,6 +249,7 @@ class Store:
             self.drives: dict[str, SharedDrive] = {}
             self.changes: list[Change] = []
             self.comments: dict[str, list[dict[str, Any]]] = {}
+            self.uploads: dict[str, Any] = {}  # resumable upload sessions by upload_id
             self._perm_seq = itertools.count(1)
 
     # ---- ids ------------------------------------------------------------------------------
@@ -290,9 +297,11 @@ class Store:
         if file.owner == email:
             better("owner")
         for perm in file.permissions:
-            if perm.type == "anyone" or (perm.type == "user" and perm.email == email):
-                better(perm.role)
-            elif perm.type == "domain" and perm.domain and email.endswith("@" + perm.domain):
+            if (
+                perm.type == "anyone"
+                or (perm.type == "user" and perm.email == email)
+                or (perm.type == "domain" and perm.domain and email.endswith("@" + perm.domain))
+            ):
                 better(perm.role)
         if file.drive_id:
             drive = self.drives.get(file.drive_id)

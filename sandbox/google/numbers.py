@@ -57,7 +57,7 @@ def _number_regex(rules: LocaleRules) -> re.Pattern[str]:
     g, d = re.escape(rules.group), re.escape(rules.decimal)
     groups = rf"[0-9]{{1,3}}(?:{g}[0-9]{{3}})+"
     if rules.group == "\u202f":
-        groups = rf"[0-9]{{1,3}}(?:[\u202f\u00a0 ][0-9]{{3}})+"
+        groups = r"[0-9]{1,3}(?:[\u202f\u00a0 ][0-9]{3})+"
     return re.compile(rf"^([+-]?)((?:{groups})|[0-9]*)(?:{d}([0-9]*))?$")
 
 
@@ -161,7 +161,7 @@ def general(value: float, rules: LocaleRules) -> str:
         mantissa = mantissa.rstrip("0").rstrip(".")
         text = f"{mantissa}E{int(exp):+03d}"
     else:
-        digits = max(0, 10 - (int(math.floor(math.log10(abs(value)))) + 1))
+        digits = max(0, 10 - (math.floor(math.log10(abs(value))) + 1))
         text = f"{value:.{min(digits, 15)}f}".rstrip("0").rstrip(".")
     return text.replace(".", rules.decimal) if rules.decimal != "." else text
 
@@ -193,7 +193,7 @@ def format_number(value: float, number_format: dict[str, str] | None, locale: st
     decimals = len(core.split(".")[1]) if "." in core else 0
     text = _grouped(scaled, decimals, rules, "," in core)
     prefix = ""
-    match = re.match(r'^\[\$([^\]-]*)', pattern) or re.match(r'^"([^"]*)"', pattern)
+    match = re.match(r"^\[\$([^\]-]*)", pattern) or re.match(r'^"([^"]*)"', pattern)
     if match:
         prefix = match.group(1)
     elif pattern.startswith("$"):

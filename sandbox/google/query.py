@@ -178,8 +178,10 @@ class _Parser:
                 return lambda f, e: f.name != value
             if op == "contains":
                 if lowered == "name":
-                    return lambda f, e: any(w.lower().startswith(value.lower()) for w in f.name.split()) or \
-                        f.name.lower().startswith(value.lower())
+                    return lambda f, e: (
+                        any(w.lower().startswith(value.lower()) for w in f.name.split())
+                        or f.name.lower().startswith(value.lower())
+                    )
                 return lambda f, e: value.lower() in f.name.lower()
             raise invalid_query()
         if lowered == "mimetype":
@@ -196,8 +198,12 @@ class _Parser:
             bound = _normalise_time(value)
             attr = "modified_time" if lowered != "createdtime" else "created_time"
             compare = {
-                "=": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
-                ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b,
+                "=": lambda a, b: a == b,
+                "!=": lambda a, b: a != b,
+                "<": lambda a, b: a < b,
+                ">": lambda a, b: a > b,
+                "<=": lambda a, b: a <= b,
+                ">=": lambda a, b: a >= b,
             }.get(op)
             if compare is None:
                 raise invalid_query()

@@ -31,42 +31,125 @@ Handler = Callable[..., Any]
 _S = r"(?P<sid>[^/:?]+)"
 _F = r"(?P<fid>[^/?]+)"
 ROUTES: list[tuple[str, re.Pattern[str], str, Handler, str]] = [
-    ("GET", re.compile(rf"^/v4/spreadsheets/{_S}/values:batchGet$"), "sheets.spreadsheets.values.batchGet",
-     sheets.values_batch_get, "sheets"),
-    ("POST", re.compile(rf"^/v4/spreadsheets/{_S}/values:batchUpdate$"), "sheets.spreadsheets.values.batchUpdate",
-     sheets.values_batch_update, "sheets"),
-    ("POST", re.compile(rf"^/v4/spreadsheets/{_S}/values:batchClear$"), "sheets.spreadsheets.values.batchClear",
-     sheets.values_batch_clear, "sheets"),
-    ("POST", re.compile(rf"^/v4/spreadsheets/{_S}/values/(?P<range>[^/]+):append$"),
-     "sheets.spreadsheets.values.append", sheets.values_append, "sheets"),
-    ("POST", re.compile(rf"^/v4/spreadsheets/{_S}/values/(?P<range>[^/]+):clear$"),
-     "sheets.spreadsheets.values.clear", sheets.values_clear, "sheets"),
-    ("GET", re.compile(rf"^/v4/spreadsheets/{_S}/values/(?P<range>[^/]+)$"), "sheets.spreadsheets.values.get",
-     sheets.values_get, "sheets"),
-    ("PUT", re.compile(rf"^/v4/spreadsheets/{_S}/values/(?P<range>[^/]+)$"), "sheets.spreadsheets.values.update",
-     sheets.values_update, "sheets"),
-    ("POST", re.compile(rf"^/v4/spreadsheets/{_S}:batchUpdate$"), "sheets.spreadsheets.batchUpdate",
-     sheets.spreadsheets_batch_update, "sheets"),
-    ("GET", re.compile(rf"^/v4/spreadsheets/{_S}$"), "sheets.spreadsheets.get", sheets.spreadsheets_get, "sheets"),
-    ("POST", re.compile(r"^/v4/spreadsheets/?$"), "sheets.spreadsheets.create", sheets.spreadsheets_create, "sheets"),
+    (
+        "GET",
+        re.compile(rf"^/v4/spreadsheets/{_S}/values:batchGet$"),
+        "sheets.spreadsheets.values.batchGet",
+        sheets.values_batch_get,
+        "sheets",
+    ),
+    (
+        "POST",
+        re.compile(rf"^/v4/spreadsheets/{_S}/values:batchUpdate$"),
+        "sheets.spreadsheets.values.batchUpdate",
+        sheets.values_batch_update,
+        "sheets",
+    ),
+    (
+        "POST",
+        re.compile(rf"^/v4/spreadsheets/{_S}/values:batchClear$"),
+        "sheets.spreadsheets.values.batchClear",
+        sheets.values_batch_clear,
+        "sheets",
+    ),
+    (
+        "POST",
+        re.compile(rf"^/v4/spreadsheets/{_S}/values/(?P<range>[^/]+):append$"),
+        "sheets.spreadsheets.values.append",
+        sheets.values_append,
+        "sheets",
+    ),
+    (
+        "POST",
+        re.compile(rf"^/v4/spreadsheets/{_S}/values/(?P<range>[^/]+):clear$"),
+        "sheets.spreadsheets.values.clear",
+        sheets.values_clear,
+        "sheets",
+    ),
+    (
+        "GET",
+        re.compile(rf"^/v4/spreadsheets/{_S}/values/(?P<range>[^/]+)$"),
+        "sheets.spreadsheets.values.get",
+        sheets.values_get,
+        "sheets",
+    ),
+    (
+        "PUT",
+        re.compile(rf"^/v4/spreadsheets/{_S}/values/(?P<range>[^/]+)$"),
+        "sheets.spreadsheets.values.update",
+        sheets.values_update,
+        "sheets",
+    ),
+    (
+        "POST",
+        re.compile(rf"^/v4/spreadsheets/{_S}:batchUpdate$"),
+        "sheets.spreadsheets.batchUpdate",
+        sheets.spreadsheets_batch_update,
+        "sheets",
+    ),
+    (
+        "GET",
+        re.compile(rf"^/v4/spreadsheets/{_S}$"),
+        "sheets.spreadsheets.get",
+        sheets.spreadsheets_get,
+        "sheets",
+    ),
+    (
+        "POST",
+        re.compile(r"^/v4/spreadsheets/?$"),
+        "sheets.spreadsheets.create",
+        sheets.spreadsheets_create,
+        "sheets",
+    ),
     ("GET", re.compile(r"^/drive/v3/files/?$"), "drive.files.list", drive.files_list, "drive"),
     ("POST", re.compile(r"^/drive/v3/files/?$"), "drive.files.create", drive.files_create, "drive"),
     ("POST", re.compile(rf"^/drive/v3/files/{_F}/copy$"), "drive.files.copy", drive.files_copy, "drive"),
     ("GET", re.compile(rf"^/drive/v3/files/{_F}/export$"), "drive.files.export", drive.files_export, "drive"),
-    ("GET", re.compile(rf"^/drive/v3/files/{_F}/comments$"), "drive.comments.list", drive.comments_list, "drive"),
-    ("GET", re.compile(rf"^/drive/v3/files/{_F}/permissions$"), "drive.permissions.list", drive.permissions_list,
-     "drive"),
-    ("POST", re.compile(rf"^/drive/v3/files/{_F}/permissions$"), "drive.permissions.create",
-     drive.permissions_create, "drive"),
-    ("GET", re.compile(rf"^/drive/v3/files/{_F}/permissions/(?P<pid>[^/?]+)$"), "drive.permissions.get",
-     drive.permissions_get, "drive"),
-    ("DELETE", re.compile(rf"^/drive/v3/files/{_F}/permissions/(?P<pid>[^/?]+)$"), "drive.permissions.delete",
-     drive.permissions_delete, "drive"),
+    (
+        "GET",
+        re.compile(rf"^/drive/v3/files/{_F}/comments$"),
+        "drive.comments.list",
+        drive.comments_list,
+        "drive",
+    ),
+    (
+        "GET",
+        re.compile(rf"^/drive/v3/files/{_F}/permissions$"),
+        "drive.permissions.list",
+        drive.permissions_list,
+        "drive",
+    ),
+    (
+        "POST",
+        re.compile(rf"^/drive/v3/files/{_F}/permissions$"),
+        "drive.permissions.create",
+        drive.permissions_create,
+        "drive",
+    ),
+    (
+        "GET",
+        re.compile(rf"^/drive/v3/files/{_F}/permissions/(?P<pid>[^/?]+)$"),
+        "drive.permissions.get",
+        drive.permissions_get,
+        "drive",
+    ),
+    (
+        "DELETE",
+        re.compile(rf"^/drive/v3/files/{_F}/permissions/(?P<pid>[^/?]+)$"),
+        "drive.permissions.delete",
+        drive.permissions_delete,
+        "drive",
+    ),
     ("GET", re.compile(rf"^/drive/v3/files/{_F}$"), "drive.files.get", drive.files_get, "drive"),
     ("PATCH", re.compile(rf"^/drive/v3/files/{_F}$"), "drive.files.update", drive.files_update, "drive"),
     ("DELETE", re.compile(rf"^/drive/v3/files/{_F}$"), "drive.files.delete", drive.files_delete, "drive"),
-    ("GET", re.compile(r"^/drive/v3/changes/startPageToken$"), "drive.changes.getStartPageToken",
-     drive.changes_start_token, "drive"),
+    (
+        "GET",
+        re.compile(r"^/drive/v3/changes/startPageToken$"),
+        "drive.changes.getStartPageToken",
+        drive.changes_start_token,
+        "drive",
+    ),
     ("GET", re.compile(r"^/drive/v3/changes/?$"), "drive.changes.list", drive.changes_list, "drive"),
     ("GET", re.compile(r"^/drive/v3/drives/?$"), "drive.drives.list", drive.drives_list, "drive"),
     ("POST", re.compile(r"^/drive/v3/drives/?$"), "drive.drives.create", drive.drives_create, "drive"),
@@ -96,8 +179,12 @@ def fault_error(status: int, api: str) -> GoogleApiError:
     """The error Google answers for an injected status."""
     message = FAULT_MESSAGES.get(status, "Error")
     if api == "drive" and status in {403, 429}:
-        return GoogleApiError(status, "Rate limit exceeded", api="drive",
-                              reason="userRateLimitExceeded" if status == 403 else "rateLimitExceeded")
+        return GoogleApiError(
+            status,
+            "Rate limit exceeded",
+            api="drive",
+            reason="userRateLimitExceeded" if status == 403 else "rateLimitExceeded",
+        )
     return GoogleApiError(status, message, api=api)
 
 
@@ -148,16 +235,26 @@ class GoogleService:
                 continue
             if verb != method:
                 continue
-            return self.call(request, method_id, route_api, handler, {k: unquote(v) for k, v in match.groupdict().items()})
+            return self.call(
+                request, method_id, route_api, handler, {k: unquote(v) for k, v in match.groupdict().items()}
+            )
         known = any(p.match(path) for _, p, _, _, _ in ROUTES)
         self.app.hub.record("google", "unknown")
         if known:
-            return error_response(GoogleApiError(405, f"Method {method} is not allowed for {path}", api=api,
-                                                 reason="methodNotAllowed"))
+            return error_response(
+                GoogleApiError(405, f"Method {method} is not allowed for {path}", api=api, reason="methodNotAllowed")
+            )
         return error_response(GoogleApiError(404, f"Method not found: {method} {path}", api=api, reason="notFound"))
 
-    def call(self, request: Request, method_id: str, api: str, handler: Handler, params: dict[str, str],
-             **extra: Any) -> Response:
+    def call(
+        self,
+        request: Request,
+        method_id: str,
+        api: str,
+        handler: Handler,
+        params: dict[str, str],
+        **extra: Any,
+    ) -> Response:
         """Authenticate, maybe inject a fault, run the handler, shape the answer."""
         fault = self.app.hub.record("google", method_id)
         if fault is not None:
@@ -255,8 +352,13 @@ class GoogleService:
         from sandbox.google.model import DriveFile
 
         folder = DriveFile(
-            id=folder_id, name=name, mime_type=FOLDER_MIME, owner=None if drive_id else owner.lower(),
-            parents=[p for p in parents if p != drive_id], drive_id=drive_id, last_modifier=owner.lower(),
+            id=folder_id,
+            name=name,
+            mime_type=FOLDER_MIME,
+            owner=None if drive_id else owner.lower(),
+            parents=[p for p in parents if p != drive_id],
+            drive_id=drive_id,
+            last_modifier=owner.lower(),
         )
         store.account(owner)
         for writer in body.get("writers") or []:
@@ -282,8 +384,13 @@ class GoogleService:
         mime = body.get("mimeType") or SPREADSHEET_MIME
         drive_id = body.get("drive_id")
         file = DriveFile(
-            id=file_id, name=name, mime_type=mime, owner=None if drive_id else owner.lower(),
-            parents=list(body.get("parents") or []), drive_id=drive_id, last_modifier=owner.lower(),
+            id=file_id,
+            name=name,
+            mime_type=mime,
+            owner=None if drive_id else owner.lower(),
+            parents=list(body.get("parents") or []),
+            drive_id=drive_id,
+            last_modifier=owner.lower(),
             app_properties=dict(body.get("appProperties") or {}),
         )
         store.account(owner)
@@ -324,8 +431,9 @@ class GoogleService:
             "driveId": file.drive_id,
             "trashed": file.trashed,
             "appProperties": dict(file.app_properties),
-            "permissions": [{"id": p.id, "type": p.type, "role": p.role, "emailAddress": p.email}
-                            for p in file.permissions],
+            "permissions": [
+                {"id": p.id, "type": p.type, "role": p.role, "emailAddress": p.email} for p in file.permissions
+            ],
             "createdTime": file.created_time,
             "modifiedTime": file.modified_time,
             "sheets": [s.title for s in file.spreadsheet.sheets] if file.spreadsheet else None,

@@ -34,7 +34,10 @@ def _sheet(file: DriveFile) -> Spreadsheet:
 def _option(ctx: Ctx, name: str, allowed: set[str], default: str) -> str:
     value = ctx.arg(name) or default
     if value not in allowed:
-        raise bad_request(f"Invalid value at '{_snake(name)}' (type.googleapis.com/google.apps.sheets.v4.{name[0].upper()}{name[1:]}), \"{value}\"")
+        raise bad_request(
+            f"Invalid value at '{_snake(name)}' "
+            f'(type.googleapis.com/google.apps.sheets.v4.{name[0].upper()}{name[1:]}), "{value}"'
+        )
     return value
 
 
@@ -63,8 +66,9 @@ def spreadsheets_get(ctx: Ctx, spreadsheet_id: str) -> Any:
         include_grid = any(p.startswith("sheets.data") or p == "*" for p in mask_paths(mask))
     else:
         include_grid = ctx.flag("includeGridData")
-    body = core.spreadsheet_json(ctx.store, file, ctx.email, ranges=ranges or None, include_grid=include_grid,
-                                 base_url=ctx.base_url)
+    body = core.spreadsheet_json(
+        ctx.store, file, ctx.email, ranges=ranges or None, include_grid=include_grid, base_url=ctx.base_url
+    )
     if mask is not None:
         body = core.prune_empty(apply_fields(body, mask))
         if "sheets" in body:
@@ -97,8 +101,14 @@ def spreadsheets_create(ctx: Ctx) -> Any:
                 int(grid.get("columnCount") or 26),
                 sheet_id=sp.get("sheetId", 0 if not spreadsheet.sheets else None),
             )
-    file = File(id=file_id, name=title, mime_type=SPREADSHEET_MIME, owner=ctx.email, spreadsheet=spreadsheet,
-                last_modifier=ctx.email)
+    file = File(
+        id=file_id,
+        name=title,
+        mime_type=SPREADSHEET_MIME,
+        owner=ctx.email,
+        spreadsheet=spreadsheet,
+        last_modifier=ctx.email,
+    )
     store.files[file_id] = file
     store.touch(file, ctx.email)
     return core.spreadsheet_json(store, file, ctx.email, ranges=None, include_grid=False, base_url=ctx.base_url)
@@ -112,7 +122,11 @@ def spreadsheets_batch_update(ctx: Ctx, spreadsheet_id: str) -> Any:
     out: dict[str, Any] = {"spreadsheetId": spreadsheet_id, "replies": replies}
     if body.get("includeSpreadsheetInResponse"):
         out["updatedSpreadsheet"] = core.spreadsheet_json(
-            ctx.store, file, ctx.email, ranges=None, include_grid=bool(body.get("responseIncludeGridData")),
+            ctx.store,
+            file,
+            ctx.email,
+            ranges=None,
+            include_grid=bool(body.get("responseIncludeGridData")),
             base_url=ctx.base_url,
         )
     return out
@@ -158,22 +172,39 @@ def values_batch_get(ctx: Ctx, spreadsheet_id: str) -> Any:
     return out
 
 
-def _write(ctx: Ctx, file: DriveFile, range_text: str, data: dict[str, Any], input_option: str, field: str,
-           exact: bool | None = None) -> dict[str, Any]:
+def _write(
+    ctx: Ctx,
+    file: DriveFile,
+    range_text: str,
+    data: dict[str, Any],
+    input_option: str,
+    field: str,
+    exact: bool | None = None,
+) -> dict[str, Any]:
     spreadsheet = _sheet(file)
     values = core.coerce_values(data.get("values"), field)
     major = data.get("majorDimension") or "ROWS"
     if major not in core.DIMENSIONS:
         raise bad_request(f"Invalid value at '{field.rsplit('.', 1)[0]}.major_dimension', \"{major}\"")
     bounds = parse_range(spreadsheet, range_text, clip=False)
-    if data.get("range") and data["range"] != range_text and parse_range(spreadsheet, data["range"], clip=False).a1() != bounds.a1():
+    if (
+        data.get("range")
+        and data["range"] != range_text
+        and parse_range(spreadsheet, data["range"], clip=False).a1() != bounds.a1()
+    ):
         raise bad_request(
             f"Requested writing within range [{range_text}], but tried writing within range [{data['range']}]."
         )
     single = bounds.rows == 1 and bounds.cols == 1 and ":" not in range_text.split("!")[-1]
     whole_sheet = "!" not in range_text and spreadsheet.sheet_by_title(range_text.strip("'")) is not None
     return core.write_values(
-        ctx.store, file, ctx.email, bounds, values, major, input_option,
+        ctx.store,
+        file,
+        ctx.email,
+        bounds,
+        values,
+        major,
+        input_option,
         exact_range=(not single and not whole_sheet) if exact is None else exact,
     )
 
@@ -185,14 +216,18 @@ def values_update(ctx: Ctx, spreadsheet_id: str, range_text: str) -> Any:
     if not input_option:
         raise bad_request("'valueInputOption' is required but not specified")
     if input_option not in core.INPUT_OPTIONS:
-        raise bad_request(f"Invalid value at 'value_input_option' (type.googleapis.com/google.apps.sheets.v4.ValueInputOption), \"{input_option}\"")
+        raise bad_request(
+            "Invalid value at 'value_input_option' "
+            f'(type.googleapis.com/google.apps.sheets.v4.ValueInputOption), "{input_option}"'
+        )
     file = open_file(ctx, spreadsheet_id, write=True)
     result = _write(ctx, file, range_text, body, input_option, "data.values")
     out = {"spreadsheetId": spreadsheet_id, **result}
     if ctx.flag("includeValuesInResponse") and "updatedRows" in result:
         option = _option(ctx, "responseValueRenderOption", core.VALUE_RENDER, "FORMATTED_VALUE")
-        out["updatedData"] = core.read_values(_sheet(file), parse_range(_sheet(file), result["updatedRange"]),
-                                              option=option)
+        out["updatedData"] = core.read_values(
+            _sheet(file), parse_range(_sheet(file), result["updatedRange"]), option=option
+        )
     return out
 
 
@@ -216,16 +251,29 @@ def values_batch_update(ctx: Ctx, spreadsheet_id: str) -> Any:
         parse_range(spreadsheet, item["range"], clip=False)
         core.coerce_values(item.get("values"), f"data[{index}].values")
     responses = []
-    totals = {"totalUpdatedRows": 0, "totalUpdatedColumns": 0, "totalUpdatedCells": 0, "totalUpdatedSheets": 0}
+    totals = {
+        "totalUpdatedRows": 0,
+        "totalUpdatedColumns": 0,
+        "totalUpdatedCells": 0,
+        "totalUpdatedSheets": 0,
+    }
     sheets_touched: set[int] = set()
+    # Google documents the row and column totals as the number of rows (columns) where at least
+    # one cell was updated, so two writes into the same columns count those columns once.
+    rows_touched: set[tuple[int, int]] = set()
+    cols_touched: set[tuple[int, int]] = set()
     for index, item in enumerate(data):
         result = _write(ctx, file, item["range"], item, input_option, f"data[{index}].values")
         responses.append({"spreadsheetId": spreadsheet_id, **result})
-        totals["totalUpdatedRows"] += result.get("updatedRows", 0)
-        totals["totalUpdatedColumns"] += result.get("updatedColumns", 0)
         totals["totalUpdatedCells"] += result.get("updatedCells", 0)
         if result.get("updatedCells"):
-            sheets_touched.add(parse_range(spreadsheet, item["range"], clip=False).sheet.sheet_id)
+            written = parse_range(spreadsheet, result["updatedRange"], clip=False)
+            sheet_id = written.sheet.sheet_id
+            sheets_touched.add(sheet_id)
+            rows_touched.update((sheet_id, r) for r in range(written.r0, written.r1))
+            cols_touched.update((sheet_id, c) for c in range(written.c0, written.c1))
+    totals["totalUpdatedRows"] = len(rows_touched)
+    totals["totalUpdatedColumns"] = len(cols_touched)
     totals["totalUpdatedSheets"] = len(sheets_touched)
     out: dict[str, Any] = {"spreadsheetId": spreadsheet_id}
     out.update({k: v for k, v in totals.items() if v})
@@ -246,7 +294,13 @@ def _table_range(spreadsheet: Spreadsheet, bounds: Bounds) -> tuple[int, int, in
         return cell is not None and not cell.is_blank()
 
     last: tuple[int, int] | None = None
-    for r in range(min(bounds.r1, len(grid)) - 1, bounds.r0 - 1, -1):
+    if bounds.rows == 1 and bounds.cols == 1:
+        # a single cell: the table is the data region around that cell, if it holds data
+        if not filled(bounds.r0, bounds.c0):
+            return None
+        last = (bounds.r0, bounds.c0)
+        bounds = Bounds(sheet, 0, sheet.row_count, 0, sheet.column_count)
+    for r in range(min(bounds.r1, len(grid)) - 1 if last is None else -1, bounds.r0 - 1, -1):
         row = grid[r]
         for c in range(min(bounds.c1, len(row)) - 1, bounds.c0 - 1, -1):
             if filled(r, c):
@@ -299,11 +353,18 @@ def values_append(ctx: Ctx, spreadsheet_id: str, range_text: str) -> Any:
         start_r, start_c = bounds.r0, bounds.c0
     else:
         start_r, start_c = table[1], table[2]
-    n_rows = (max((len(c) for c in values), default=0) if major == "COLUMNS" else len(values))
-    n_cols = (len(values) if major == "COLUMNS" else max((len(r) for r in values), default=0))
+    n_rows = max((len(c) for c in values), default=0) if major == "COLUMNS" else len(values)
+    n_cols = len(values) if major == "COLUMNS" else max((len(r) for r in values), default=0)
     if insert_option == "INSERT_ROWS" and n_rows:
         Batch(ctx.store, file, ctx.email).insert_dimension(
-            {"range": {"sheetId": sheet.sheet_id, "dimension": "ROWS", "startIndex": start_r, "endIndex": start_r + n_rows}}
+            {
+                "range": {
+                    "sheetId": sheet.sheet_id,
+                    "dimension": "ROWS",
+                    "startIndex": start_r,
+                    "endIndex": start_r + n_rows,
+                }
+            }
         )
     if start_r + n_rows > sheet.row_count:
         sheet.row_count = start_r + n_rows  # append grows the grid as Sheets does
@@ -328,7 +389,10 @@ def values_clear(ctx: Ctx, spreadsheet_id: str, range_text: str) -> Any:
     ctx.json_object()
     file = open_file(ctx, spreadsheet_id, write=True)
     bounds = _read_bounds(_sheet(file), range_text)
-    return {"spreadsheetId": spreadsheet_id, "clearedRange": core.clear_values(ctx.store, file, ctx.email, bounds)}
+    return {
+        "spreadsheetId": spreadsheet_id,
+        "clearedRange": core.clear_values(ctx.store, file, ctx.email, bounds),
+    }
 
 
 def values_batch_clear(ctx: Ctx, spreadsheet_id: str) -> Any:

@@ -26,21 +26,75 @@ from sandbox.google.sheets_core import (
 
 # Every Request kind of the Sheets v4 discovery document; the ones without a handler get a 501.
 KNOWN_KINDS = {
-    "addBanding", "addChart", "addConditionalFormatRule", "addDataSource", "addDimensionGroup",
-    "addFilterView", "addNamedRange", "addProtectedRange", "addSheet", "addSlicer", "addTable",
-    "appendCells", "appendDimension", "autoFill", "autoResizeDimensions", "cancelDataSourceRefresh",
-    "clearBasicFilter", "copyPaste", "createDeveloperMetadata", "cutPaste", "deleteBanding",
-    "deleteConditionalFormatRule", "deleteDataSource", "deleteDeveloperMetadata", "deleteDimension",
-    "deleteDimensionGroup", "deleteDuplicates", "deleteEmbeddedObject", "deleteFilterView",
-    "deleteNamedRange", "deleteProtectedRange", "deleteRange", "deleteSheet", "deleteTable",
-    "duplicateFilterView", "duplicateSheet", "findReplace", "insertDimension", "insertRange",
-    "mergeCells", "moveDimension", "pasteData", "randomizeRange", "refreshDataSource",
-    "repeatCell", "setBasicFilter", "setDataValidation", "sortRange", "textToColumns",
-    "trimWhitespace", "unmergeCells", "updateBanding", "updateBorders", "updateCells",
-    "updateChartSpec", "updateConditionalFormatRule", "updateDataSource", "updateDeveloperMetadata",
-    "updateDimensionGroup", "updateDimensionProperties", "updateEmbeddedObjectBorder",
-    "updateEmbeddedObjectPosition", "updateFilterView", "updateNamedRange", "updateProtectedRange",
-    "updateSheetProperties", "updateSlicerSpec", "updateSpreadsheetProperties", "updateTable",
+    "addBanding",
+    "addChart",
+    "addConditionalFormatRule",
+    "addDataSource",
+    "addDimensionGroup",
+    "addFilterView",
+    "addNamedRange",
+    "addProtectedRange",
+    "addSheet",
+    "addSlicer",
+    "addTable",
+    "appendCells",
+    "appendDimension",
+    "autoFill",
+    "autoResizeDimensions",
+    "cancelDataSourceRefresh",
+    "clearBasicFilter",
+    "copyPaste",
+    "createDeveloperMetadata",
+    "cutPaste",
+    "deleteBanding",
+    "deleteConditionalFormatRule",
+    "deleteDataSource",
+    "deleteDeveloperMetadata",
+    "deleteDimension",
+    "deleteDimensionGroup",
+    "deleteDuplicates",
+    "deleteEmbeddedObject",
+    "deleteFilterView",
+    "deleteNamedRange",
+    "deleteProtectedRange",
+    "deleteRange",
+    "deleteSheet",
+    "deleteTable",
+    "duplicateFilterView",
+    "duplicateSheet",
+    "findReplace",
+    "insertDimension",
+    "insertRange",
+    "mergeCells",
+    "moveDimension",
+    "pasteData",
+    "randomizeRange",
+    "refreshDataSource",
+    "repeatCell",
+    "setBasicFilter",
+    "setDataValidation",
+    "sortRange",
+    "textToColumns",
+    "trimWhitespace",
+    "unmergeCells",
+    "updateBanding",
+    "updateBorders",
+    "updateCells",
+    "updateChartSpec",
+    "updateConditionalFormatRule",
+    "updateDataSource",
+    "updateDeveloperMetadata",
+    "updateDimensionGroup",
+    "updateDimensionProperties",
+    "updateEmbeddedObjectBorder",
+    "updateEmbeddedObjectPosition",
+    "updateFilterView",
+    "updateNamedRange",
+    "updateProtectedRange",
+    "updateSheetProperties",
+    "updateSlicerSpec",
+    "updateSpreadsheetProperties",
+    "updateTable",
 }
 
 
@@ -105,7 +159,13 @@ class Txn:
     def rollback(self) -> None:
         """Put everything back."""
         for cell, (value, formula, fmt, note, validation) in self.cells.values():
-            cell.value, cell.formula, cell.fmt, cell.note, cell.validation = value, formula, fmt, note, validation
+            cell.value, cell.formula, cell.fmt, cell.note, cell.validation = (
+                value,
+                formula,
+                fmt,
+                note,
+                validation,
+            )
         for sheet in self.sheets:
             vars(sheet).update(self.sheet_state[id(sheet)])
         vars(self.spreadsheet).update(self.ss_state)
@@ -137,9 +197,7 @@ class Batch:
         try:
             for index, request in enumerate(requests):
                 if not isinstance(request, dict) or len(request) != 1:
-                    raise GoogleApiError(
-                        400, f"Invalid requests[{index}]: exactly one kind of request must be set."
-                    )
+                    raise GoogleApiError(400, f"Invalid requests[{index}]: exactly one kind of request must be set.")
                 kind, body = next(iter(request.items()))
                 if kind not in KNOWN_KINDS:
                     raise GoogleApiError(
@@ -150,7 +208,8 @@ class Batch:
                 handler = self.handlers.get(kind)
                 if handler is None:
                     raise GoogleApiError(
-                        501, f"Invalid requests[{index}]: the request kind {kind} is not implemented by the sandbox."
+                        501,
+                        f"Invalid requests[{index}]: the request kind {kind} is not implemented by the sandbox.",
                     )
                 if not isinstance(body, dict):
                     raise GoogleApiError(400, f"Invalid requests[{index}].{kind}: the request must be an object.")
@@ -181,7 +240,11 @@ class Batch:
         grid_range = grid_range or {}
         sheet = self.sheet(grid_range.get("sheetId"))
         r0 = int(grid_range.get("startRowIndex") or 0)
-        r1 = int(grid_range.get("endRowIndex", sheet.row_count) if grid_range.get("endRowIndex") is not None else sheet.row_count)
+        r1 = int(
+            grid_range.get("endRowIndex", sheet.row_count)
+            if grid_range.get("endRowIndex") is not None
+            else sheet.row_count
+        )
         c0 = int(grid_range.get("startColumnIndex") or 0)
         c1 = int(
             grid_range.get("endColumnIndex") if grid_range.get("endColumnIndex") is not None else sheet.column_count
@@ -345,7 +408,7 @@ class Batch:
         raise _Invalid(f"No protected range with id: {pr_id}")
 
     def _check_range(self, grid_range: dict[str, Any] | None) -> dict[str, Any]:
-        sheet, r0, r1, c0, c1 = self.bounds(grid_range)
+        sheet, _r0, _r1, _c0, _c1 = self.bounds(grid_range)
         out: dict[str, Any] = {}
         if sheet.sheet_id:
             out["sheetId"] = sheet.sheet_id
@@ -670,15 +733,17 @@ class Batch:
             self.guard(sheet, start, end, 0, sheet.column_count)
             del sheet.grid[start:end]
             sheet.row_count -= end - start
-            sheet.row_meta = {(k - (end - start) if k >= end else k): v for k, v in sheet.row_meta.items()
-                              if not start <= k < end}
+            sheet.row_meta = {
+                (k - (end - start) if k >= end else k): v for k, v in sheet.row_meta.items() if not start <= k < end
+            }
         else:
             self.guard(sheet, 0, sheet.row_count, start, end)
             for row in sheet.grid:
                 del row[start:end]
             sheet.column_count -= end - start
-            sheet.col_meta = {(k - (end - start) if k >= end else k): v for k, v in sheet.col_meta.items()
-                              if not start <= k < end}
+            sheet.col_meta = {
+                (k - (end - start) if k >= end else k): v for k, v in sheet.col_meta.items() if not start <= k < end
+            }
         self._shift_ranges(sheet, dimension, start, -(end - start))
 
     def append_dimension(self, body: dict[str, Any]) -> None:

@@ -38,12 +38,27 @@ THEME: dict[str, Any] = {
     "themeColors": [
         {"colorType": "TEXT", "color": {"rgbColor": {}}},
         {"colorType": "BACKGROUND", "color": {"rgbColor": {"red": 1, "green": 1, "blue": 1}}},
-        {"colorType": "ACCENT1", "color": {"rgbColor": {"red": 0.25882354, "green": 0.52156866, "blue": 0.95686275}}},
-        {"colorType": "ACCENT2", "color": {"rgbColor": {"red": 0.91764706, "green": 0.2627451, "blue": 0.20784314}}},
-        {"colorType": "ACCENT3", "color": {"rgbColor": {"red": 0.9843137, "green": 0.7372549, "blue": 0.015686275}}},
-        {"colorType": "ACCENT4", "color": {"rgbColor": {"red": 0.20392157, "green": 0.65882355, "blue": 0.3254902}}},
+        {
+            "colorType": "ACCENT1",
+            "color": {"rgbColor": {"red": 0.25882354, "green": 0.52156866, "blue": 0.95686275}},
+        },
+        {
+            "colorType": "ACCENT2",
+            "color": {"rgbColor": {"red": 0.91764706, "green": 0.2627451, "blue": 0.20784314}},
+        },
+        {
+            "colorType": "ACCENT3",
+            "color": {"rgbColor": {"red": 0.9843137, "green": 0.7372549, "blue": 0.015686275}},
+        },
+        {
+            "colorType": "ACCENT4",
+            "color": {"rgbColor": {"red": 0.20392157, "green": 0.65882355, "blue": 0.3254902}},
+        },
         {"colorType": "ACCENT5", "color": {"rgbColor": {"red": 1, "green": 0.42745098, "blue": 0.003921569}}},
-        {"colorType": "ACCENT6", "color": {"rgbColor": {"red": 0.27450982, "green": 0.7411765, "blue": 0.7764706}}},
+        {
+            "colorType": "ACCENT6",
+            "color": {"rgbColor": {"red": 0.27450982, "green": 0.7411765, "blue": 0.7764706}},
+        },
         {"colorType": "LINK", "color": {"rgbColor": {"red": 0.06666667, "green": 0.33333334, "blue": 0.8}}},
     ],
 }
@@ -135,7 +150,12 @@ def grid_range_json(sheet_id: int, r0: int | None, r1: int | None, c0: int | Non
     out: dict[str, int] = {}
     if sheet_id:
         out["sheetId"] = sheet_id
-    for key, value in (("startRowIndex", r0), ("endRowIndex", r1), ("startColumnIndex", c0), ("endColumnIndex", c1)):
+    for key, value in (
+        ("startRowIndex", r0),
+        ("endRowIndex", r1),
+        ("startColumnIndex", c0),
+        ("endColumnIndex", c1),
+    ):
         if value is not None:
             out[key] = value
     return out
@@ -210,7 +230,10 @@ class Reader:
 
 
 def read_values(
-    spreadsheet: Spreadsheet, bounds: Bounds, major: str = "ROWS", option: str = "FORMATTED_VALUE",
+    spreadsheet: Spreadsheet,
+    bounds: Bounds,
+    major: str = "ROWS",
+    option: str = "FORMATTED_VALUE",
     date_option: str = "SERIAL_NUMBER",
 ) -> dict[str, Any]:
     """A ValueRange for ``bounds`` (trailing empties trimmed as Google does)."""
@@ -245,8 +268,8 @@ def editors_of(protection: dict[str, Any]) -> set[str]:
     return {u.lower() for u in (protection.get("editors") or {}).get("users") or []}
 
 
-def _intersects(pr: dict[str, Any], sheet: Sheet, r0: int, r1: int, c0: int, c1: int) -> bool:
-    rng = pr.get("range") or {}
+def _intersects(pr: dict[str, Any], sheet: Sheet, r0: int, r1: int, c0: int, c1: int, *, grid: bool = False) -> bool:
+    rng = pr if grid else (pr.get("range") or {})
     if rng.get("sheetId", 0) != sheet.sheet_id:
         return False
     pr0, pr1 = rng.get("startRowIndex", 0), rng.get("endRowIndex", sheet.row_count)
@@ -257,14 +280,15 @@ def _intersects(pr: dict[str, Any], sheet: Sheet, r0: int, r1: int, c0: int, c1:
 def _cell_protected(pr: dict[str, Any], sheet: Sheet, r: int, c: int) -> bool:
     if not _intersects(pr, sheet, r, r + 1, c, c + 1):
         return False
-    # unprotectedRanges holds bare GridRanges; _intersects expects a protection ({"range": ...})
-    return all(
-        not _intersects({"range": un}, sheet, r, r + 1, c, c + 1) for un in pr.get("unprotectedRanges") or []
-    )
+    return all(not _intersects(un, sheet, r, r + 1, c, c + 1, grid=True) for un in pr.get("unprotectedRanges") or [])
 
 
 def check_protection(
-    spreadsheet: Spreadsheet, file: DriveFile, email: str, sheet: Sheet, cells: list[tuple[int, int]] | tuple[int, int, int, int],
+    spreadsheet: Spreadsheet,
+    file: DriveFile,
+    email: str,
+    sheet: Sheet,
+    cells: list[tuple[int, int]] | tuple[int, int, int, int],
 ) -> None:
     """403 when ``email`` writes a cell of a protection it is not an editor of."""
     if file.owner == email:
@@ -295,8 +319,13 @@ def _condition_ok(rule: dict[str, Any], value: Any, spreadsheet: Spreadsheet) ->
     if value is None or value == "":
         return True
     if kind == "ONE_OF_LIST":
-        text = value if isinstance(value, str) else numbers.general(float(value), numbers.rules_for("en_US")) \
-            if isinstance(value, float) else str(value)
+        text = (
+            value
+            if isinstance(value, str)
+            else numbers.general(float(value), numbers.rules_for("en_US"))
+            if isinstance(value, float)
+            else str(value)
+        )
         return text.strip().lower() in {a.strip().lower() for a in args}
     if kind == "BOOLEAN":
         return isinstance(value, bool)
@@ -331,12 +360,7 @@ def _condition_ok(rule: dict[str, Any], value: Any, spreadsheet: Spreadsheet) ->
 def validation_error(sheet: Sheet, r: int, c: int, raw: Any) -> GoogleApiError:
     """400 for a value a strict data validation rule rejects."""
     where = format_range(sheet.title, r, r + 1, c, c + 1)
-    return GoogleApiError(
-        400,
-        f"Invalid value at '{where}': the input {raw!r} violates the data validation rule of the cell.".replace(
-            f"{raw!r}", '"' + str(raw) + '"'
-        ),
-    )
+    return GoogleApiError(400, f"Invalid value at '{where}': \"{raw}\" violates the data validation rule of the cell.")
 
 
 def coerce_values(values: Any, field: str) -> list[list[Any]]:
@@ -603,12 +627,8 @@ def grid_data(spreadsheet: Spreadsheet, sheet: Sheet, r0: int, r1: int, c0: int,
         rows.pop()
     if rows:
         data["rowData"] = rows
-    data["rowMetadata"] = [
-        {"pixelSize": 21, **sheet.row_meta.get(r, {})} for r in range(r0, r1)
-    ]
-    data["columnMetadata"] = [
-        {"pixelSize": 100, **sheet.col_meta.get(c, {})} for c in range(c0, c1)
-    ]
+    data["rowMetadata"] = [{"pixelSize": 21, **sheet.row_meta.get(r, {})} for r in range(r0, r1)]
+    data["columnMetadata"] = [{"pixelSize": 100, **sheet.col_meta.get(c, {})} for c in range(c0, c1)]
     return data
 
 
@@ -632,7 +652,12 @@ def prune_empty(node: Any, key: str | None = None) -> Any:
 
 
 def spreadsheet_json(
-    store: Store, file: DriveFile, email: str, *, ranges: list[Bounds] | None, include_grid: bool,
+    store: Store,
+    file: DriveFile,
+    email: str,
+    *,
+    ranges: list[Bounds] | None,
+    include_grid: bool,
     base_url: str,
 ) -> dict[str, Any]:
     """The Spreadsheet resource as spreadsheets.get answers it."""
@@ -651,7 +676,9 @@ def spreadsheet_json(
             else:
                 entry["data"] = [grid_data(spreadsheet, sheet, b.r0, b.r1, b.c0, b.c1) for b in blocks]
         if sheet.merges:
-            entry["merges"] = [grid_range_json(sheet.sheet_id, m["r0"], m["r1"], m["c0"], m["c1"]) for m in sheet.merges]
+            entry["merges"] = [
+                grid_range_json(sheet.sheet_id, m["r0"], m["r1"], m["c0"], m["c1"]) for m in sheet.merges
+            ]
         if sheet.conditional_formats:
             entry["conditionalFormats"] = copy.deepcopy(sheet.conditional_formats)
         protections = [
