@@ -198,12 +198,16 @@ def drive_json(store: Store, drive: SharedDrive, email: str) -> dict[str, Any]:
 
 
 # ---- lookups ------------------------------------------------------------------------------------
-def get_file(ctx: Ctx, file_id: str, *, write: bool = False) -> DriveFile:
-    """A file the caller can see (404 otherwise); 403 when ``write`` and it is read-only."""
+def get_file(ctx: Ctx, file_id: str, *, write: bool = False, any_drive: bool = False) -> DriveFile:
+    """A file the caller can see (404 otherwise); 403 when ``write`` and it is read-only.
+
+    ``any_drive``: the method has no ``supportsAllDrives`` parameter (files.export) and serves
+    Shared Drive files as Google does.
+    """
     file = ctx.store.files.get(file_id)
     if file is None or not ctx.store.visible(file, ctx.email):
         raise drive_file_not_found(file_id)
-    if file.drive_id and not ctx.flag("supportsAllDrives") and not ctx.flag("supportsTeamDrives"):
+    if file.drive_id and not any_drive and not ctx.flag("supportsAllDrives") and not ctx.flag("supportsTeamDrives"):
         raise drive_file_not_found(file_id)
     if write and not ctx.store.can_write(file, ctx.email):
         raise insufficient()
@@ -588,7 +592,7 @@ def files_export(ctx: Ctx, file_id: str) -> Any:
 
     from sandbox.google.export import EXPORTERS
 
-    file = get_file(ctx, file_id)
+    file = get_file(ctx, file_id, any_drive=True)
     mime = ctx.arg("mimeType")
     if not mime:
         raise drive_error(400, "Required parameter: mimeType", "required", "mimeType")

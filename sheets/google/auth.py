@@ -1,0 +1,123 @@
+"""Credentials from the settings, and the clients built on them.
+
+``google.auth: service_account`` reads the key file (its ``token_uri`` says where tokens come
+from); ``google.auth: oauth`` reads the user's token file, made once by the installed-app flow
+(:func:`authorize_installed_app`, run by the admin from a terminal; the file lives outside the
+repository, mode 0600). :func:`build_clients` gives a gspread HTTP client for Sheets and a
+googleapiclient Drive service, both sending through one :class:`~sheets.google.http.GoogleSession`
+whose base URL is ``google.endpoint`` when set.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from google.auth.credentials import Credentials
+from google.oauth2 import credentials as user_credentials
+from google.oauth2 import service_account
+from gspread.http_client import HTTPClient
+
+from config.settings import GoogleAuth, GoogleSettings
+from sheets.google.errors import CredentialsProblem
+from sheets.google.http import GoogleSession, Httplib2Adapter, RetryPolicy
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["SCOPES", "GoogleClients", "authorize_installed_app", "build_clients", "load_credentials"]
+
+SCOPES: tuple[str, ...] = (
+    "https://www.googleapis.com/auth/spreadsheets",
+    "https://www.googleapis.com/auth/drive",
+)
+
+
+def load_credentials(google: GoogleSettings) -> tuple[Credentials, str | None]:
+    """The bot's credentials and, when known, its account email (for protected-range editors)."""
+    if google.auth is GoogleAuth.SERVICE_ACCOUNT:
+        if google.key_file is None:
+            raise CredentialsProblem(
+                "google.key_file is not set",
+                penjelasan="Isi google.key_file (atau KINERJA_GOOGLE__KEY_FILE) dengan path kunci service account.",
+            )
+        try:
+            creds = service_account.Credentials.from_service_account_file(str(google.key_file), scopes=list(SCOPES))
+        except (OSError, ValueError, KeyError) as err:
+            raise CredentialsProblem(
+                f"cannot read service account key {google.key_file}: {err}",
+                penjelasan=f"Berkas kunci service account {google.key_file} tidak dapat dibaca atau rusak.",
+            ) from err
+        return creds, creds.service_account_email
+    token_file = google.oauth_token_file
+    if token_file is None or not Path(token_file).is_file():
+        raise CredentialsProblem(
+            f"OAuth token file {token_file} missing",
+            penjelasan="Berkas token OAuth belum ada. Jalankan sekali: python -m bot google-login "
+            "(membuka alur login Google di peramban), lalu ulangi.",
+        )
+    try:
+        data = json.loads(Path(token_file).read_text(encoding="utf-8"))
+        creds = user_credentials.Credentials.from_authorized_user_info(data, scopes=list(SCOPES))
+    except (OSError, ValueError, KeyError) as err:
+        raise CredentialsProblem(
+            f"cannot read OAuth token file {token_file}: {err}",
+            penjelasan=f"Berkas token OAuth {token_file} rusak; hapus lalu jalankan python -m bot google-login.",
+        ) from err
+    email = data.get("account") or data.get("email") or None
+    return creds, email
+
+
+def authorize_installed_app(google: GoogleSettings, *, open_browser: bool = True) -> Path:
+    """Run the OAuth installed-app flow once and keep the token file (mode 0600); returns its path."""
+    from google_auth_oauthlib.flow import InstalledAppFlow
+
+    if google.oauth_client_file is None or google.oauth_token_file is None:
+        raise CredentialsProblem(
+            "oauth_client_file/oauth_token_file not set",
+            penjelasan="Isi google.oauth_client_file dan google.oauth_token_file untuk auth: oauth.",
+        )
+    flow = InstalledAppFlow.from_client_secrets_file(str(google.oauth_client_file), scopes=list(SCOPES))
+    creds = flow.run_local_server(port=0, open_browser=open_browser)
+    path = Path(google.oauth_token_file)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Written with restrictive permissions from the start: the refresh token is a secret.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(creds.to_json())
+    logger.info("OAuth token saved to %s", path)
+    return path
+
+
+@dataclass
+class GoogleClients:
+    """The clients the adapter uses, all sending through ``session``."""
+
+    session: GoogleSession
+    sheets: HTTPClient
+    drive: Any
+    account_email: str | None
+
+
+def build_clients(
+    google: GoogleSettings,
+    *,
+    credentials: Credentials | None = None,
+    account_email: str | None = None,
+    policy: RetryPolicy | None = None,
+) -> GoogleClients:
+    """gspread (Sheets) and googleapiclient (Drive) clients on one session, per the settings."""
+    from googleapiclient.discovery import build
+
+    if credentials is None:
+        credentials, account_email = load_credentials(google)
+    policy = policy or RetryPolicy(attempts=google.maks_percobaan, timeout=google.timeout_detik)
+    session = GoogleSession(credentials, endpoint=google.endpoint, policy=policy)
+    sheets = HTTPClient(auth=credentials, session=session)
+    drive = build(
+        "drive", "v3", http=Httplib2Adapter(session), static_discovery=True, cache_discovery=False
+    )
+    return GoogleClients(session=session, sheets=sheets, drive=drive, account_email=account_email)

@@ -1,0 +1,69 @@
+"""Feedback into a bidang workbook: per-row ``Catatan Validasi`` and the ``Status`` row, one call.
+
+Only cells the bot owns are written: the ``Catatan Validasi`` column (every data row, so notes
+of fixed rows are cleared), and ``Status Alur``/``Catatan``/``Diperbarui`` of the TW. The one
+person-editable cell the bot ever writes is ``Status Pengisian``, set back to ``Draft`` when a
+report is returned (:func:`reset_submission_data`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.workflow.ports import ProblemInfo
+from sheets import layout
+
+__all__ = ["catatan_validasi_texts", "feedback_data", "reset_submission_data"]
+
+SEVERITY_LABEL = {"error": "Galat", "warning": "Peringatan"}
+
+
+def catatan_validasi_texts(problems: Sequence[ProblemInfo], rows: int) -> tuple[list[str], list[str]]:
+    """(one text per data row 2..rows+1, lines of problems outside the data rows)."""
+    notes: list[list[str]] = [[] for _ in range(rows)]
+    elsewhere: list[str] = []
+    for problem in problems:
+        line = f"{SEVERITY_LABEL.get(problem.severity, problem.severity)}: {problem.message}"
+        index = problem.row - layout.FIRST_DATA_ROW
+        if 0 <= index < rows:
+            notes[index].append(line)
+        else:
+            elsewhere.append(line)
+    return ["\n".join(lines) for lines in notes], elsewhere
+
+
+def feedback_data(
+    tw: int, problems: Sequence[ProblemInfo], status_alur: str, catatan: str, rows: int, when: str
+) -> list[dict[str, Any]]:
+    """The values.batchUpdate data: the whole ``Catatan Validasi`` column and the TW's Status cells."""
+    texts, elsewhere = catatan_validasi_texts(problems, rows)
+    if elsewhere:
+        catatan = "\n".join([catatan, *elsewhere]) if catatan else "\n".join(elsewhere)
+    data: list[dict[str, Any]] = []
+    if rows:
+        data.append({
+            "range": layout.column_range(
+                layout.TAB_REALISASI, layout.HEADER_ROW, layout.COL_CATATAN_VALIDASI,
+                layout.FIRST_DATA_ROW, layout.FIRST_DATA_ROW + rows - 1,
+            ),
+            "majorDimension": "ROWS",
+            "values": [[text] for text in texts],
+        })
+    row = layout.status_row(tw)
+    data.append({
+        "range": f"{layout.quote_tab(layout.TAB_STATUS)}!C{row}:E{row}",
+        "majorDimension": "ROWS",
+        "values": [[status_alur, catatan, when]],
+    })
+    return data
+
+
+def reset_submission_data(tw: int, reason: str, when: str) -> list[dict[str, Any]]:
+    """The values.batchUpdate data: ``Status Pengisian`` back to Draft, ``reason`` as Catatan."""
+    row = layout.status_row(tw)
+    tab = layout.quote_tab(layout.TAB_STATUS)
+    return [
+        {"range": f"{tab}!B{row}", "values": [[layout.STATUS_DRAFT]]},
+        {"range": f"{tab}!D{row}:E{row}", "values": [[reason, when]]},
+    ]

@@ -1,0 +1,287 @@
+"""The dinas workbook writer: every tab in one spreadsheets.batchUpdate and one values.batchUpdate.
+
+The approved snapshots become typed tables (:func:`tables_from_snapshots`), pandas builds the
+frames (:func:`sheets.aggregate.build_rekap`), and :func:`rekap_requests` turns them into
+
+1. one ``spreadsheets.batchUpdate``: a scratch tab, delete the old tabs (their charts and rules
+   go with them), add ``Ringkasan``, ``TW I`` .. ``TW IV``, ``Rekomendasi``, ``Riwayat`` sized
+   for their rows, with frozen headers, header format, number formats, column widths, predikat
+   colours by conditional formatting and a native column chart of capaian per bidang, then
+   delete the scratch tab;
+2. one ``values.batchUpdate`` writing every tab from A1.
+
+Whole-column ranges keep the number of requests independent of the number of rows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+
+from bot.workflow.ports import AuditEntry, RekapData
+from sheets import layout
+from sheets.aggregate import Rekap, build_rekap, rows_for_sheet
+from sheets.capaian import PREDIKAT_LABELS
+from sheets.master import Master
+
+__all__ = ["RekapSheets", "build_rekap_sheets", "rekap_requests", "rekap_summary", "tables_from_snapshots"]
+
+TAB_IDS: dict[str, int] = {tab: 100 + index for index, tab in enumerate(layout.DINAS_TABS)}
+SCRATCH_ID = 99
+SCRATCH_TITLE = "_kinerja_bot_sementara"
+PREDIKAT_COLOURS: dict[str, dict[str, float]] = {
+    "Sangat Tinggi": {"red": 0.42, "green": 0.75, "blue": 0.45},
+    "Tinggi": {"red": 0.72, "green": 0.88, "blue": 0.64},
+    "Sedang": {"red": 1.0, "green": 0.9, "blue": 0.6},
+    "Rendah": {"red": 0.98, "green": 0.75, "blue": 0.55},
+    "Sangat Rendah": {"red": 0.92, "green": 0.5, "blue": 0.47},
+}
+HEADER_FORMAT = {"textFormat": {"bold": True}, "backgroundColor": {"red": 0.85, "green": 0.9, "blue": 0.97},
+                 "wrapStrategy": "WRAP", "verticalAlignment": "MIDDLE"}
+PERCENT_COLUMNS = {"capaian", "rata_rata_capaian", "serapan"}
+RUPIAH_COLUMNS = {"pagu", "anggaran_periode", "anggaran_kumulatif"}
+WIDE_COLUMNS = {"bidang": 260, "program": 260, "indikator": 300, "kendala": 260, "rekomendasi": 360,
+                "tindak_lanjut": 360, "kegiatan": 260, "keterangan": 260, "catatan_capaian": 220}
+CHART_COLUMN_OFFSET = 1
+"""Empty columns between the Ringkasan table and the chart's data block."""
+UMUM = "Umum (seluruh bidang)"
+
+
+def tables_from_snapshots(
+    master: Master, snapshots: Sequence[Any]
+) -> dict[str, pd.DataFrame]:
+    """Bidang kode -> typed table (key, realisasi/anggaran/kendala per TW) from approved snapshots."""
+    by_bidang: dict[str, dict[str, dict[str, Any]]] = {}
+    for snapshot in snapshots:
+        rows = by_bidang.setdefault(snapshot.bidang, {})
+        entries = snapshot.values.get("indikator", {}) if isinstance(snapshot.values, Mapping) else {}
+        for key, entry in entries.items():
+            row = rows.setdefault(key, {"key": key})
+            row[f"realisasi_tw{snapshot.tw}"] = entry.get("realisasi")
+            row[f"anggaran_tw{snapshot.tw}"] = entry.get("anggaran")
+            row[f"kendala_tw{snapshot.tw}"] = entry.get("kendala") or None
+    columns = ["key"] + [f"{name}_tw{tw}" for name in ("realisasi", "anggaran", "kendala") for tw in layout.TW_LABELS]
+    tables: dict[str, pd.DataFrame] = {}
+    for kode, rows in by_bidang.items():
+        frame = pd.DataFrame.from_records(list(rows.values()), columns=columns)
+        for tw in layout.TW_LABELS:
+            frame[f"realisasi_tw{tw}"] = frame[f"realisasi_tw{tw}"].astype("float64")
+            frame[f"anggaran_tw{tw}"] = frame[f"anggaran_tw{tw}"].astype("float64")
+            frame[f"kendala_tw{tw}"] = frame[f"kendala_tw{tw}"].astype("str")
+        tables[kode] = frame
+    return tables
+
+
+@dataclass(frozen=True)
+class RekapSheets:
+    """The grid of every dinas tab, the rekap frames, and where the chart data sits."""
+
+    rekap: Rekap
+    grids: dict[str, list[list[Any]]]
+    columns: dict[str, list[str]]
+    chart_rows: int
+    chart_column: int
+
+
+def _when(moment: datetime | None, tz: ZoneInfo) -> str:
+    if moment is None:
+        return ""
+    return moment.astimezone(tz).strftime("%d-%m-%Y %H:%M")
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None or not math.isfinite(seconds):
+        return ""
+    minutes = round(seconds / 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    parts = [f"{days} hari" if days else "", f"{hours} jam" if hours else "", f"{minutes} menit" if minutes else ""]
+    return " ".join(p for p in parts if p) or "0 menit"
+
+
+def _rekomendasi_rows(data: RekapData, names: Mapping[str, str], tz: ZoneInfo) -> list[list[Any]]:
+    header = [label for _, label in layout.REKOMENDASI_COLUMNS]
+    tindak = {(t.tw, t.bidang): t for t in data.tindak_lanjut}
+    rows: list[list[Any]] = []
+    used: set[tuple[int, str]] = set()
+    for item in sorted(data.rekomendasi, key=lambda r: (r.tw, r.bidang or "")):
+        follow = tindak.get((item.tw, item.bidang)) if item.bidang else None
+        if follow is not None and item.bidang:
+            used.add((item.tw, item.bidang))
+        rows.append([
+            layout.tw_label(item.tw), names.get(item.bidang, item.bidang) if item.bidang else UMUM, item.teks,
+            _when(item.diberikan, tz), follow.teks if follow else "", _when(follow.dicatat if follow else None, tz),
+        ])
+    for (tw, kode), follow in sorted(tindak.items()):
+        if (tw, kode) not in used:
+            rows.append([layout.tw_label(tw), names.get(kode, kode), "(rekomendasi umum)", "", follow.teks,
+                         _when(follow.dicatat, tz)])
+    return [header, *rows]
+
+
+def _riwayat_rows(entries: Sequence[AuditEntry], tw: int, names: Mapping[str, str], tz: ZoneInfo) -> list[list[Any]]:
+    header = [label for _, label in layout.RIWAYAT_COLUMNS]
+    rows: list[list[Any]] = []
+    for entry in sorted(entries, key=lambda e: e.at):
+        start = None
+        if entry.duration_seconds is not None:
+            start = entry.at - pd.Timedelta(seconds=entry.duration_seconds).to_pytimedelta()
+        within = "" if entry.within is None else ("Sesuai" if entry.within else "Melebihi")
+        rows.append([
+            layout.tw_label(tw), entry.sop_step, entry.event,
+            names.get(entry.bidang, entry.bidang) if entry.bidang else "",
+            f"{entry.actor_nama} ({entry.actor_role})", _when(start, tz), _when(entry.at, tz),
+            _duration(entry.duration_seconds), _duration(entry.mutu_baku_seconds), within, entry.reason or "",
+        ])
+    return [header, *rows]
+
+
+def build_rekap_sheets(
+    master: Master, data: RekapData, bidang_names: Mapping[str, str], tw: int, tz: ZoneInfo
+) -> RekapSheets:
+    """Every tab's grid for the dinas workbook up to TW ``tw``."""
+    tables = tables_from_snapshots(master, data.snapshots)
+    rekap = build_rekap(master, tables, bidang_names, tw)
+    grids: dict[str, list[list[Any]]] = {}
+    columns: dict[str, list[str]] = {}
+    ringkasan = rows_for_sheet(rekap.ringkasan)
+    dinas = rekap.dinas.copy()
+    dinas.insert(0, "bidang", "Seluruh Dinas")
+    dinas.insert(0, "kode_bidang", "")
+    dinas_rows = rows_for_sheet(dinas[[name for name, _ in layout.RINGKASAN_COLUMNS]])[1:]
+    catatan = [[""], ["Catatan analisis Kasubbag KPEP:", data.catatan_analisis]] if data.catatan_analisis else []
+    grids[layout.TAB_RINGKASAN] = [*ringkasan, [""], *dinas_rows, *catatan]
+    columns[layout.TAB_RINGKASAN] = [name for name, _ in layout.RINGKASAN_COLUMNS]
+    chart_rows = len(rekap.chart)
+    chart_column = len(layout.RINGKASAN_COLUMNS) + CHART_COLUMN_OFFSET
+    chart_block = [["Bidang", f"Rata-rata Capaian {layout.tw_label(tw)} (%)"]] + [
+        [row.bidang, "" if pd.isna(row.capaian) else float(row.capaian)] for row in rekap.chart.itertuples()
+    ]
+    grid = grids[layout.TAB_RINGKASAN]
+    for r, pair in enumerate(chart_block):
+        while len(grid) <= r:
+            grid.append([])
+        grid[r] = list(grid[r]) + [""] * (chart_column - len(grid[r])) + pair
+    for k in layout.TW_LABELS:
+        tab = layout.tw_label(k)
+        columns[tab] = [name for name, _ in layout.REKAP_TW_COLUMNS]
+        if k in rekap.per_tw:
+            grids[tab] = rows_for_sheet(rekap.per_tw[k])
+        else:
+            grids[tab] = [[label for _, label in layout.REKAP_TW_COLUMNS], [f"{tab} belum direkap."]]
+    grids[layout.TAB_REKOMENDASI] = _rekomendasi_rows(data, bidang_names, tz)
+    columns[layout.TAB_REKOMENDASI] = [name for name, _ in layout.REKOMENDASI_COLUMNS]
+    grids[layout.TAB_RIWAYAT] = _riwayat_rows(data.riwayat, tw, bidang_names, tz)
+    columns[layout.TAB_RIWAYAT] = [name for name, _ in layout.RIWAYAT_COLUMNS]
+    return RekapSheets(rekap, grids, columns, chart_rows, chart_column)
+
+
+def _range(tab: str, r0: int | None = None, r1: int | None = None, c0: int | None = None,
+           c1: int | None = None) -> dict[str, int]:
+    out = {"sheetId": TAB_IDS[tab]}
+    for key, value in (("startRowIndex", r0), ("endRowIndex", r1), ("startColumnIndex", c0), ("endColumnIndex", c1)):
+        if value is not None:
+            out[key] = value
+    return out
+
+
+def rekap_requests(sheets: RekapSheets, existing_sheet_ids: Sequence[int], tw: int) -> list[dict[str, Any]]:
+    """The one spreadsheets.batchUpdate that rebuilds every dinas tab (count independent of rows)."""
+    requests: list[dict[str, Any]] = [
+        {"addSheet": {"properties": {"sheetId": SCRATCH_ID, "title": SCRATCH_TITLE,
+                                     "gridProperties": {"rowCount": 1, "columnCount": 1}}}},
+    ]
+    requests += [{"deleteSheet": {"sheetId": sid}} for sid in existing_sheet_ids if sid != SCRATCH_ID]
+    for index, tab in enumerate(layout.DINAS_TABS):
+        grid = sheets.grids[tab]
+        width = max(len(row) for row in grid)
+        requests.append({"addSheet": {"properties": {
+            "sheetId": TAB_IDS[tab], "title": tab, "index": index,
+            "gridProperties": {"rowCount": len(grid) + 1, "columnCount": max(width, 1), "frozenRowCount": 1}}}})
+    for tab in layout.DINAS_TABS:
+        names = sheets.columns[tab]
+        requests.append({"repeatCell": {
+            "range": _range(tab, 0, 1, 0, len(names)), "cell": {"userEnteredFormat": HEADER_FORMAT},
+            "fields": "userEnteredFormat(textFormat,backgroundColor,wrapStrategy,verticalAlignment)"}})
+        for c, name in enumerate(names):
+            pattern = None
+            if name in PERCENT_COLUMNS:
+                pattern = {"type": "NUMBER", "pattern": "0.00"}
+            elif name in RUPIAH_COLUMNS:
+                pattern = {"type": "NUMBER", "pattern": "#,##0"}
+            if pattern is not None:
+                requests.append({"repeatCell": {
+                    "range": _range(tab, 1, None, c, c + 1), "cell": {"userEnteredFormat": {"numberFormat": pattern}},
+                    "fields": "userEnteredFormat.numberFormat"}})
+            if name in WIDE_COLUMNS:
+                requests.append({"updateDimensionProperties": {
+                    "range": {"sheetId": TAB_IDS[tab], "dimension": "COLUMNS", "startIndex": c, "endIndex": c + 1},
+                    "properties": {"pixelSize": WIDE_COLUMNS[name]}, "fields": "pixelSize"}})
+            if name == "predikat":
+                for label in PREDIKAT_LABELS:
+                    requests.append({"addConditionalFormatRule": {"index": 0, "rule": {
+                        "ranges": [_range(tab, 1, None, c, c + 1)],
+                        "booleanRule": {
+                            "condition": {"type": "TEXT_EQ", "values": [{"userEnteredValue": label}]},
+                            "format": {"backgroundColor": PREDIKAT_COLOURS[label]}}}}})
+    ringkasan_id = TAB_IDS[layout.TAB_RINGKASAN]
+    c0 = sheets.chart_column
+    last = sheets.chart_rows + 1
+    requests.append({"addChart": {"chart": {
+        "spec": {
+            "title": f"Rata-rata Capaian per Bidang {layout.tw_label(tw)}",
+            "basicChart": {
+                "chartType": "COLUMN",
+                "legendPosition": "NO_LEGEND",
+                "headerCount": 1,
+                "axis": [{"position": "BOTTOM_AXIS", "title": "Bidang"},
+                         {"position": "LEFT_AXIS", "title": "Capaian (%)"}],
+                "domains": [{"domain": {"sourceRange": {"sources": [
+                    _range(layout.TAB_RINGKASAN, 0, last, c0, c0 + 1)]}}}],
+                "series": [{"series": {"sourceRange": {"sources": [
+                    _range(layout.TAB_RINGKASAN, 0, last, c0 + 1, c0 + 2)]}}, "targetAxis": "LEFT_AXIS"}],
+            },
+        },
+        "position": {"overlayPosition": {"anchorCell": {"sheetId": ringkasan_id, "rowIndex": last + 1,
+                                                        "columnIndex": c0}}},
+    }}})
+    requests.append({"deleteSheet": {"sheetId": SCRATCH_ID}})
+    return requests
+
+
+def rekap_values(sheets: RekapSheets) -> list[dict[str, Any]]:
+    """The one values.batchUpdate: every tab from A1."""
+    return [{"range": f"{layout.quote_tab(tab)}!A1", "majorDimension": "ROWS", "values": sheets.grids[tab]}
+            for tab in layout.DINAS_TABS]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
+def rekap_summary(rekap: Rekap) -> dict[str, Any]:
+    """JSON-ready figures per bidang (and for the dinas) at the rekap's TW, for the RekapRef."""
+    label = layout.tw_label(rekap.tw)
+    latest = rekap.ringkasan[rekap.ringkasan["triwulan"] == label]
+    bidang = {
+        str(row["kode_bidang"]): {name: _plain(row[name]) for name in (
+            "bidang", "jumlah_indikator", "indikator_dinilai", "rata_rata_capaian", "predikat", "serapan")}
+        for row in latest.to_dict("records")
+    }
+    whole = rekap.dinas[rekap.dinas["triwulan"] == label].to_dict("records")
+    dinas = {name: _plain(whole[0][name]) for name in (
+        "jumlah_indikator", "indikator_dinilai", "rata_rata_capaian", "predikat", "serapan")} if whole else {}
+    return {"tw": rekap.tw, "bidang": bidang, "dinas": dinas}

@@ -1,0 +1,418 @@
+"""``GoogleWorkbooks``: the workflow's :class:`~bot.workflow.ports.WorkbookPort` on Drive and Sheets.
+
+Blocking; the service calls it through ``asyncio.to_thread``. Every method is idempotent: files
+are found by their ``appProperties`` before any is created, the bidang layout is one atomic
+batch, and opening/locking a TW sets the protections to an exact state. Request budget:
+
+- ``distribute``: 1 Drive search for all bidang, then per bidang 1 create + 1 layout batch
+  (new) or 1 read of the protections + at most 1 batch (existing), + 1 share per missing editor;
+- ``poll``: 1 Drive change listing + 1 read per changed workbook (:mod:`sheets.google.poll`);
+- ``write_feedback``/``reset_submission``: 1 values.batchUpdate; ``lock_tw``/``reopen_tw``:
+  1 batchUpdate (plus 1 Drive search and 1 read after a restart);
+- ``write_rekap``: 1 batchUpdate + 1 values.batchUpdate, whatever the number of rows (plus the
+  search/create and 1 read of the tab ids the first time in a process).
+
+The adapter keeps in memory the workbooks it knows and what it last saw in each; after a
+restart it rebuilds them from Drive by ``appProperties`` and from the protections' recorded
+state. Approved snapshots come from a :class:`~sheets.google.poll.SnapshotSource` when one is
+given (the composition root wires the store); otherwise from what this process approved.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.workflow.ports import (
+    AccessLost,
+    ArchiveRef,
+    PollBatch,
+    PollEvent,
+    ProblemInfo,
+    RekapData,
+    RekapRef,
+    WorkbookMissing,
+    WorkbookRef,
+)
+from config.settings import Settings
+from sheets import layout
+from sheets.google.archive import archive_workbook
+from sheets.google.auth import GoogleClients, build_clients
+from sheets.google.distribute import (
+    BOOK_FIELDS,
+    STATUS_ALUR_DIBUKA,
+    BookLayout,
+    layout_requests,
+    parse_book_layout,
+    protection_requests,
+    status_row_request,
+)
+from sheets.google.drive import (
+    PROP_BIDANG,
+    PROP_DINAS,
+    PROP_JENIS,
+    PROP_TAHUN,
+    SPREADSHEET_MIME,
+    DriveFiles,
+    FileInfo,
+)
+from sheets.google.errors import AccessDenied, ApiRequestInvalid, NotFound, WorkbookLayoutError
+from sheets.google.feedback import feedback_data, reset_submission_data
+from sheets.google.http import RetryPolicy
+from sheets.google.poll import BookMemory, SnapshotSource, events_for, read_workbook
+from sheets.google.rekap import TAB_IDS, build_rekap_sheets, rekap_requests, rekap_summary, rekap_values
+from sheets.google.spreadsheet import SheetsApi
+from sheets.master import Master, load_master
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["GoogleWorkbooks"]
+
+
+@dataclass
+class _Book:
+    kode: str
+    file: FileInfo
+    layout: BookLayout | None = None
+
+
+class GoogleWorkbooks:
+    """The Google side of the workflow (implements ``WorkbookPort``)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        master: Master | None = None,
+        clients: GoogleClients | None = None,
+        snapshots: SnapshotSource | None = None,
+        policy: RetryPolicy | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.master = master or load_master(
+            settings.google.master_indikator, bidang_codes=[b.kode for b in settings.bidang]
+        )
+        self.clients = clients or build_clients(settings.google, policy=policy)
+        self.drive = DriveFiles(self.clients.drive, settings)
+        self.sheets = SheetsApi(self.clients.sheets)
+        self.snapshots = snapshots
+        self.clock = clock or (lambda: datetime.now(settings.tz))
+        self._lock = threading.RLock()
+        self._books: dict[tuple[int, str], _Book] = {}
+        self._by_id: dict[str, tuple[int, str]] = {}
+        self._memory: dict[str, BookMemory] = {}
+        self._rekap: dict[int, tuple[FileInfo, list[int] | None]] = {}
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def _now_text(self) -> str:
+        return self.clock().astimezone(self.settings.tz).strftime("%d-%m-%Y %H:%M")
+
+    def _remember(self, tahun: int, kode: str, file: FileInfo) -> _Book:
+        key = (tahun, kode)
+        book = self._books.get(key)
+        if book is None or book.file.id != file.id:
+            book = _Book(kode, file)
+            self._books[key] = book
+        else:
+            book.file = file
+        self._by_id[file.id] = key
+        return book
+
+    def _discover(self, tahun: int) -> dict[str, FileInfo]:
+        """Every bidang workbook of ``tahun`` on Drive (one search); the oldest wins a duplicate."""
+        found: dict[str, FileInfo] = {}
+        for file in self.drive.find(self.drive.props(tahun, "bidang"), mime=SPREADSHEET_MIME):
+            kode = file.app_properties.get(PROP_BIDANG, "")
+            if kode in found:
+                logger.warning("duplicate workbook for %s %d: %s (using %s)", kode, tahun, file.id, found[kode].id)
+                continue
+            found[kode] = file
+            self._remember(tahun, kode, file)
+        return found
+
+    def _read_layout(self, book: _Book) -> BookLayout | None:
+        body = self.sheets.get(book.file.id, fields=BOOK_FIELDS, action=f"membaca struktur workbook {book.kode}")
+        book.layout = parse_book_layout(body)
+        return book.layout
+
+    def _book(self, kode: str, tahun: int | None = None) -> _Book:
+        """The laid-out workbook of ``kode`` (from memory, else found on Drive)."""
+        tahun = tahun or self.settings.tahun
+        book = self._books.get((tahun, kode))
+        if book is None:
+            self._discover(tahun)
+            book = self._books.get((tahun, kode))
+        if book is None:
+            raise NotFound(
+                f"no workbook for bidang {kode} {tahun}",
+                penjelasan=f"Workbook bidang {kode} tahun {tahun} tidak ditemukan di Drive; "
+                "jalankan pembagian format (langkah 1) lebih dulu.",
+            )
+        if book.layout is None and self._read_layout(book) is None:
+            raise WorkbookLayoutError(f"workbook of {kode} {tahun} has no Realisasi tab")
+        return book
+
+    def _memory_of(self, kode: str) -> BookMemory:
+        return self._memory.setdefault(kode, BookMemory())
+
+    # --- step 1: distribution --------------------------------------------------------------
+
+    def distribute(self, tahun: int, tw: int, bidang_kodes: Sequence[str]) -> Mapping[str, WorkbookRef]:
+        """Find or create each bidang's workbook, lay it out, share it, open TW ``tw`` for input."""
+        layout.tw_label(tw)
+        with self._lock:
+            found = self._discover(tahun)
+            refs: dict[str, WorkbookRef] = {}
+            for kode in bidang_kodes:
+                bidang = self.settings.bidang_by_kode(kode)
+                file = found.get(kode)
+                if file is None:
+                    file = self.drive.create_spreadsheet(
+                        layout.judul_bidang(tahun, bidang.nama),
+                        bidang.folder_id,
+                        self.drive.props(tahun, "bidang", **{PROP_BIDANG: kode}),
+                    )
+                book = self._remember(tahun, kode, file)
+                self._prepare(book, tahun, tw, bidang.nama, fresh=kode not in found)
+                self.drive.share_writers(book.file, bidang.editor)
+                refs[kode] = WorkbookRef(url=book.file.url, spreadsheet_id=book.file.id)
+            logger.info("distributed TW %d %d to %s", tw, tahun, ", ".join(refs))
+            return refs
+
+    def _prepare(self, book: _Book, tahun: int, tw: int, nama: str, *, fresh: bool) -> None:
+        current = None if fresh else self._read_layout(book)
+        if current is None:
+            items = self.master.for_bidang(book.kode)
+            requests = layout_requests(
+                tahun, nama, items, open_tw=tw, bot_email=self.clients.account_email,
+                time_zone=self.settings.zona_waktu, status_when=self._now_text(),
+            )
+            try:
+                replies = self.sheets.batch_update(book.file.id, requests, f"menyusun workbook {book.kode}")
+            except ApiRequestInvalid:
+                # A retried batch that Google had applied already: the layout is there.
+                if self._read_layout(book) is None:
+                    raise
+            else:
+                protections = {}
+                for reply in replies:
+                    added = reply.get("addProtectedRange", {}).get("protectedRange")
+                    if added:
+                        tab = next(t for t in layout.BIDANG_TABS if f"({t})" in str(added.get("description", "")))
+                        protections[tab] = int(added["protectedRangeId"])
+                book.layout = BookLayout(rows=len(items), protections=protections, open_tw=tw)
+                return
+            current = book.layout
+            assert current is not None
+        if current.open_tw == tw:
+            return  # already open: re-running changes nothing (and keeps the Status row as is)
+        approved = current.approved - {tw}
+        requests = protection_requests(current, tw, approved)
+        requests.append(status_row_request(tw, status_alur=STATUS_ALUR_DIBUKA, catatan="", when=self._now_text()))
+        self.sheets.batch_update(book.file.id, requests, f"membuka {layout.tw_label(tw)} untuk {book.kode}")
+        current.open_tw, current.approved = tw, approved
+
+    # --- steps 2-3: feedback, lock, reopen -------------------------------------------------
+
+    def write_feedback(
+        self, kode: str, tw: int, problems: Sequence[ProblemInfo], status_alur: str, catatan: str
+    ) -> None:
+        """Per-row Catatan Validasi and the Status row's Status Alur/Catatan, one values.batchUpdate."""
+        with self._lock:
+            book = self._book(kode)
+            assert book.layout is not None
+            data = feedback_data(tw, problems, status_alur, catatan, book.layout.rows, self._now_text())
+            self.sheets.values_update(book.file.id, data, f"menulis catatan validasi {kode}")
+
+    def reset_submission(self, kode: str, tw: int, reason: str) -> None:
+        """Status Pengisian back to Draft with ``reason`` as Catatan, one values.batchUpdate."""
+        with self._lock:
+            book = self._book(kode)
+            self.sheets.values_update(
+                book.file.id, reset_submission_data(tw, reason, self._now_text()), f"mengembalikan status {kode}"
+            )
+            memory = self._memory_of(kode)
+            memory.submitted.pop(tw, None)
+
+    def lock_tw(self, kode: str, tw: int) -> None:
+        """Protect TW ``tw``'s cells (approval): one batchUpdate moving the protections."""
+        with self._lock:
+            book = self._book(kode)
+            current = book.layout
+            assert current is not None
+            approved = current.approved | {tw}
+            open_tw = None if current.open_tw == tw else current.open_tw
+            if open_tw == current.open_tw and approved == current.approved:
+                return
+            self.sheets.batch_update(
+                book.file.id, protection_requests(current, open_tw, approved), f"mengunci {layout.tw_label(tw)} {kode}"
+            )
+            current.open_tw, current.approved = open_tw, approved
+            memory = self._memory_of(kode)
+            if tw in memory.submitted_values:
+                memory.approved_values[tw] = memory.submitted_values[tw]
+
+    def reopen_tw(self, kode: str, tw: int) -> None:
+        """Open TW ``tw``'s cells again (after a return or a reopen): one batchUpdate."""
+        with self._lock:
+            book = self._book(kode)
+            current = book.layout
+            assert current is not None
+            approved = current.approved - {tw}
+            if current.open_tw == tw and approved == current.approved:
+                return
+            action = f"membuka kembali {layout.tw_label(tw)} {kode}"
+            self.sheets.batch_update(book.file.id, protection_requests(current, tw, approved), action)
+            current.open_tw, current.approved = tw, approved
+            memory = self._memory_of(kode)
+            memory.approved_values.pop(tw, None)
+            memory.tamper.pop(tw, None)
+            memory.submitted.pop(tw, None)
+
+    # --- step 2: polling -------------------------------------------------------------------
+
+    def poll(self, cursor: str | None) -> PollBatch:
+        """One Drive change listing, then one read per changed bidang workbook of this year."""
+        with self._lock:
+            tahun = self.settings.tahun
+            events: list[PollEvent] = []
+            targets: dict[str, str] = {}
+            if cursor is None:
+                token = self.drive.start_page_token()
+                for kode, file in self._discover(tahun).items():
+                    targets[file.id] = kode
+            else:
+                changes, token = self.drive.changes(cursor)
+                discovered = False
+                for change in changes:
+                    file_id = str(change.get("fileId"))
+                    data = change.get("file")
+                    if change.get("removed") or not data:
+                        if file_id not in self._by_id and not discovered:
+                            self._discover(tahun)  # after a restart: learn which ids are ours
+                            discovered = True
+                        key = self._by_id.get(file_id)
+                        if key is not None and key[0] == tahun:
+                            targets[file_id] = key[1]
+                        continue
+                    kode = self._ours(data, tahun)
+                    if kode is None:
+                        continue
+                    file = FileInfo.from_json(data)
+                    self._remember(tahun, kode, file)
+                    if file.trashed:
+                        events.append(WorkbookMissing(bidang=kode, reason="workbook dipindahkan ke tempat sampah"))
+                        continue
+                    self._check_name(kode, file, tahun, events)
+                    targets[file.id] = kode
+            if targets:
+                snapshots = self.snapshots.approved_snapshots(tahun) if self.snapshots is not None else {}
+                for file_id, kode in targets.items():
+                    events += self._read_events(file_id, kode, tahun, snapshots.get(kode))
+            logger.debug("poll: %d changed workbooks, %d events", len(targets), len(events))
+            return PollBatch(events=tuple(events), cursor=token)
+
+    def _ours(self, data: Mapping[str, Any], tahun: int) -> str | None:
+        props = data.get("appProperties") or {}
+        if (
+            props.get(PROP_DINAS) == self.drive.dinas
+            and props.get(PROP_TAHUN) == str(tahun)
+            and props.get(PROP_JENIS) == "bidang"
+            and props.get(PROP_BIDANG)
+        ):
+            return str(props[PROP_BIDANG])
+        return None
+
+    def _check_name(self, kode: str, file: FileInfo, tahun: int, events: list[PollEvent]) -> None:
+        try:
+            expected = layout.judul_bidang(tahun, self.settings.bidang_by_kode(kode).nama)
+        except KeyError:
+            return
+        memory = self._memory_of(kode)
+        if file.name != expected and memory.reported_name != file.name:
+            events.append(WorkbookMissing(bidang=kode, reason=f"judul workbook diubah menjadi {file.name!r}"))
+        memory.reported_name = file.name if file.name != expected else None
+
+    def _read_events(
+        self, file_id: str, kode: str, tahun: int, snapshots: Mapping[int, Mapping[str, Any]] | None
+    ) -> list[PollEvent]:
+        try:
+            read = read_workbook(self.sheets, file_id)
+        except NotFound:
+            self._forget(file_id)
+            return [WorkbookMissing(bidang=kode, reason="workbook dihapus atau tidak ditemukan")]
+        except AccessDenied:
+            return [AccessLost(bidang=kode)]
+        except ApiRequestInvalid as err:
+            logger.warning("workbook %s of %s unreadable: %s", file_id, kode, err)
+            return [WorkbookMissing(bidang=kode, reason="tab Realisasi atau Status diganti nama atau dihapus")]
+        book = self._books.get((tahun, kode))
+        if book is not None and book.layout is not None:
+            book.layout.open_tw, book.layout.approved = read.open_tw, read.approved
+        return events_for(kode, read, self.master, self._memory_of(kode), snapshots)
+
+    def _forget(self, file_id: str) -> None:
+        key = self._by_id.pop(file_id, None)
+        if key is not None and key in self._books and self._books[key].file.id == file_id:
+            del self._books[key]
+
+    # --- steps 4-9: the dinas workbook and the archive -------------------------------------
+
+    def _rekap_book(self, tahun: int, *, create: bool) -> tuple[FileInfo, list[int] | None]:
+        cached = self._rekap.get(tahun)
+        if cached is not None:
+            return cached
+        found = self.drive.find(self.drive.props(tahun, "rekap"), mime=SPREADSHEET_MIME)
+        if found:
+            entry: tuple[FileInfo, list[int] | None] = (found[0], None)
+        elif create:
+            file = self.drive.create_spreadsheet(
+                layout.judul_dinas(tahun, self.settings.dinas.nama),
+                self.settings.google.root_folder_id,
+                self.drive.props(tahun, "rekap"),
+            )
+            entry = (file, [0])
+        else:
+            raise NotFound(
+                f"no rekap workbook for {tahun}",
+                penjelasan=f"Workbook rekap dinas tahun {tahun} belum dibuat; susun rekap lebih dulu.",
+            )
+        self._rekap[tahun] = entry
+        return entry
+
+    def _rekap_sheet_ids(self, file: FileInfo) -> list[int]:
+        body = self.sheets.get(file.id, fields="sheets(properties(sheetId))", action="membaca tab workbook rekap")
+        return [int(s["properties"]["sheetId"]) for s in body.get("sheets", [])]
+
+    def write_rekap(self, tahun: int, tw: int, data: RekapData) -> RekapRef:
+        """Write every tab of the dinas workbook: one batchUpdate and one values.batchUpdate."""
+        layout.tw_label(tw)
+        with self._lock:
+            file, sheet_ids = self._rekap_book(tahun, create=True)
+            if sheet_ids is None:
+                sheet_ids = self._rekap_sheet_ids(file)
+            names = {b.kode: b.nama for b in self.settings.bidang}
+            sheets = build_rekap_sheets(self.master, data, names, tw, self.settings.tz)
+            action = f"menyusun tab workbook rekap {tahun}"
+            try:
+                self.sheets.batch_update(file.id, rekap_requests(sheets, sheet_ids, tw), action)
+            except ApiRequestInvalid:
+                # The tabs changed under us (or a retried batch had applied): read them and redo once.
+                sheet_ids = self._rekap_sheet_ids(file)
+                self.sheets.batch_update(file.id, rekap_requests(sheets, sheet_ids, tw), action)
+            self._rekap[tahun] = (file, sorted(TAB_IDS.values()))
+            self.sheets.values_update(file.id, rekap_values(sheets), f"menulis isi workbook rekap {tahun}")
+            return RekapRef(url=file.url, spreadsheet_id=file.id, summary=rekap_summary(sheets.rekap))
+
+    def archive(self, tahun: int, tw: int) -> ArchiveRef:
+        """Export the dinas workbook as PDF and xlsx into the archive folder (missing copies only)."""
+        with self._lock:
+            file, _ = self._rekap_book(tahun, create=False)
+            folder = self.settings.google.archive_folder_id or self.settings.google.root_folder_id
+            return archive_workbook(self.drive, file, tahun, tw, folder)

@@ -1,0 +1,180 @@
+"""Fixtures of the Google edge tests: a running sandbox, a service-account key made through its
+control API, a Shared Drive with the settings' folders, Settings pointing google.endpoint at it,
+and helpers to act as a bidang's staff through real gspread.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import gspread
+import pytest
+import requests
+import yaml
+
+from config.settings import Settings, parse_settings
+from sandbox.google.clients import discovery_service, gspread_client
+from sandbox.server import SandboxServer, running_sandbox
+from sheets.google.http import RetryPolicy
+from sheets.google.workbooks import GoogleWorkbooks
+from sheets.master import Master, load_master
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO_ROOT / "config" / "settings.example.yaml"
+DEMO_MASTER = REPO_ROOT / "config" / "demo" / "indikator.csv"
+BOT_EMAIL = "kinerja-bot@kinerja-sandbox.iam.gserviceaccount.com"
+SHARED_DRIVE = "drive-kinerja"
+ADMIN = "admin@disnaker.example.go.id"
+FAST = RetryPolicy(attempts=6, timeout=10.0, initial_wait=0.001, max_wait=0.01)
+
+
+@dataclass
+class Env:
+    """One sandbox with the bot's key, drive and folders, and the settings that point at it."""
+
+    server: SandboxServer
+    settings: Settings
+    key_file: Path
+    master: Master
+
+    @property
+    def base(self) -> str:
+        return self.server.base_url.rstrip("/")
+
+    def control(self, method: str, path: str, body: Any = None) -> Any:
+        response = requests.request(method, f"{self.base}/_sandbox/{path}", json=body, timeout=10)
+        response.raise_for_status()
+        return response.json()
+
+    def google_total(self) -> int:
+        """Google API requests since the last reset (the token endpoint excluded)."""
+        stats = self.control("GET", "stats")["google"]
+        return sum(n for method, n in stats["methods"].items() if method != "oauth2.token")
+
+    def google_methods(self) -> dict[str, int]:
+        return dict(self.control("GET", "stats")["google"]["methods"])
+
+    def reset_stats(self) -> None:
+        self.control("POST", "stats")
+
+    def fault(self, status: int, *, rate: float | None = None, count: int | None = None,
+              method: str | None = None) -> None:
+        spec: dict[str, Any] = {"service": "google", "status": status}
+        spec.update({k: v for k, v in (("rate", rate), ("count", count), ("method", method)) if v is not None})
+        self.control("POST", "faults", spec)
+
+    def clear_faults(self) -> None:
+        self.control("DELETE", "faults")
+
+    def files(self) -> list[dict[str, Any]]:
+        return list(self.control("GET", "google/files")["files"])
+
+    def person(self, email: str) -> gspread.Client:
+        """A real gspread client acting as ``email`` (a sandbox token for that person)."""
+        token = self.control("POST", "google/accounts", {"email": email})["token"]
+        return gspread_client(self.base, token)
+
+    def person_token(self, email: str) -> str:
+        return str(self.control("POST", "google/accounts", {"email": email})["token"])
+
+    def admin_drive(self) -> Any:
+        """Drive as the bot's own account (an admin acting on the files outside the adapter)."""
+        return discovery_service(self.base, "drive", self.person_token(BOT_EMAIL))
+
+    def workbooks(self, **kwargs: Any) -> GoogleWorkbooks:
+        kwargs.setdefault("policy", FAST)
+        kwargs.setdefault("master", self.master)
+        return GoogleWorkbooks(self.settings, **kwargs)
+
+
+def make_settings(base_url: str, key_file: Path, tmp: Path, **google: Any) -> Settings:
+    """The example settings with google.* pointing at the sandbox."""
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    data["google"].update({
+        "endpoint": base_url.rstrip("/"),
+        "key_file": str(key_file),
+        "shared_drive_id": SHARED_DRIVE,
+        "master_indikator": str(DEMO_MASTER),
+        "root_folder_id": "folder-dinas",
+        "archive_folder_id": "folder-arsip",
+        **google,
+    })
+    data["database"] = {"url": f"sqlite:///{tmp / 'kinerja.db'}"}
+    return parse_settings(data, "test")
+
+
+def _provision(server: SandboxServer, tmp: Path) -> tuple[Path, Settings]:
+    base = server.base_url.rstrip("/")
+
+    def post(path: str, body: Any) -> Any:
+        response = requests.post(f"{base}/_sandbox/{path}", json=body, timeout=10)
+        response.raise_for_status()
+        return response.json()
+
+    key = post("google/service-accounts", {"email": BOT_EMAIL})
+    key_file = tmp / "service-account.json"
+    key_file.write_text(json.dumps(key), encoding="utf-8")
+    post("google/drives", {"id": SHARED_DRIVE, "name": "Kinerja Disnaker",
+                           "members": [{"email": BOT_EMAIL, "role": "organizer"},
+                                       {"email": ADMIN, "role": "organizer"}]})
+    settings = make_settings(base, key_file, tmp)
+    folders = {b.folder_id: b.nama for b in settings.bidang}
+    folders.update({"folder-dinas": "Kinerja Dinas", "folder-arsip": "Arsip Kinerja"})
+    for folder_id, name in folders.items():
+        post("google/folders", {"id": folder_id, "name": name, "owner": ADMIN, "drive_id": SHARED_DRIVE})
+    return key_file, settings
+
+
+@contextmanager
+def provisioned_env(tmp: Path) -> Iterator[Env]:
+    """A fresh sandbox provisioned for the bot (a context manager, for tests needing two)."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    with running_sandbox() as server:
+        key_file, settings = _provision(server, tmp)
+        yield Env(server, settings, key_file, load_master(DEMO_MASTER))
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> Iterator[Env]:
+    """A fresh sandbox provisioned for the bot."""
+    with provisioned_env(tmp_path / "main") as environment:
+        yield environment
+
+
+def workbook_state(env: Env) -> dict[str, Any]:
+    """Every bot file, id-free: name, place, tabs, protections, writers and cell values."""
+    admin = env.person(BOT_EMAIL)
+    state: dict[str, Any] = {}
+    for f in env.files():
+        props = f["appProperties"]
+        if not props:
+            continue
+        key = "/".join(f"{k}={v}" for k, v in sorted(props.items()))
+        assert key not in state, f"duplicate file {key}"
+        entry: dict[str, Any] = {
+            "name": f["name"], "parents": f["parents"], "sheets": f["sheets"], "trashed": f["trashed"],
+            "writers": sorted(p["emailAddress"] for p in f["permissions"] if p["role"] == "writer"),
+            "protections": sorted(
+                (p["description"], json.dumps(p["range"], sort_keys=True),
+                 json.dumps(p["unprotectedRanges"], sort_keys=True), tuple(p["editors"]["users"]))
+                for p in f["protectedRanges"] or []
+            ),
+        }
+        if f["sheets"]:
+            values = admin.http_client.values_batch_get(
+                f["id"], [f"'{title}'" for title in f["sheets"]], params={"valueRenderOption": "UNFORMATTED_VALUE"}
+            )
+            grids = [vr.get("values", []) for vr in values["valueRanges"]]
+            # "Diperbarui" holds the time of the bot's last write: not part of the state compared
+            entry["values"] = [[row[:4] if title == "Status" else row for row in grid]
+                               for title, grid in zip(f["sheets"], grids, strict=True)]
+        state[key] = entry
+    return state
+
+
+KODES = ("SEK", "PTK", "LAT", "HIJ")

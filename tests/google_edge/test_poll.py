@@ -1,0 +1,173 @@
+"""Polling (SOP step 2): request budget, events, percent cells, feedback, lock and reopen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gspread
+import pytest
+
+from bot.workflow.ports import (
+    ApprovedDataChanged,
+    SubmissionReady,
+    ValuesChanged,
+    WorkbookMissing,
+    canonical_hash,
+)
+from sheets import layout
+from sheets.google.workbooks import GoogleWorkbooks
+from tests.google_edge.conftest import KODES, Env
+
+HEADER = list(layout.REALISASI_HEADER)
+
+
+def col(label: str) -> str:
+    return layout.column_letter(HEADER.index(label))
+
+
+def staff_sheet(env: Env, wb_refs: Any, kode: str, tab: str = layout.TAB_REALISASI) -> gspread.Worksheet:
+    email = env.settings.bidang_by_kode(kode).editor[0]
+    return env.person(email).open_by_key(wb_refs[kode].spreadsheet_id).worksheet(tab)
+
+
+def fill(env: Env, refs: Any, kode: str, tw: int, *, percent_row: int | None = None) -> None:
+    """The staff fills every indicator of TW ``tw`` (USER_ENTERED, as typed in the browser)."""
+    rows = len(env.master.for_bidang(kode))
+    sheet = staff_sheet(env, refs, kode)
+    values = [[str(10 * tw + n)] for n in range(1, rows + 1)]
+    if percent_row is not None:
+        values[percent_row - 2] = ["75%"]
+    sheet.update(values, f"{col(layout.col_realisasi(tw))}2:{col(layout.col_realisasi(tw))}{rows + 1}",
+                 value_input_option="USER_ENTERED")
+    sheet.update([["1.000.000"]] * rows, f"{col(layout.col_anggaran(tw))}2:{col(layout.col_anggaran(tw))}{rows + 1}",
+                 value_input_option="USER_ENTERED")
+
+
+def submit(env: Env, refs: Any, kode: str, tw: int, status: str = "Siap Dikoreksi") -> None:
+    staff_sheet(env, refs, kode, layout.TAB_STATUS).update([[status]], f"B{layout.status_row(tw)}")
+
+
+@pytest.fixture
+def distributed(env: Env) -> tuple[GoogleWorkbooks, dict, str]:
+    wb = env.workbooks()
+    refs = dict(wb.distribute(2026, 1, KODES))
+    first = wb.poll(None)
+    assert first.cursor
+    return wb, refs, first.cursor
+
+
+def test_poll_budget_is_one_plus_changed(env: Env, distributed: tuple) -> None:
+    wb, refs, cursor = distributed
+    env.reset_stats()
+    quiet = wb.poll(cursor)
+    assert env.google_total() == 1
+    assert quiet.events == ()
+    fill(env, refs, "PTK", 1)
+    fill(env, refs, "LAT", 1)
+    env.reset_stats()
+    batch = wb.poll(quiet.cursor)
+    assert env.google_total() == 1 + 2
+    assert sorted(e.bidang for e in batch.events) == ["LAT", "PTK"]
+    assert all(isinstance(e, ValuesChanged) and e.tw == 1 for e in batch.events)
+    env.reset_stats()
+    assert wb.poll(batch.cursor).events == ()
+    assert env.google_total() == 1
+
+
+def test_submission_ready_with_percent_cell_kept_as_meant(env: Env, distributed: tuple) -> None:
+    wb, refs, cursor = distributed
+    items = env.master.for_bidang("PTK")
+    percent_row = next(n for n, item in enumerate(items, start=2) if item.persen) if any(
+        i.persen for i in items) else 2
+    fill(env, refs, "PTK", 1, percent_row=percent_row)
+    submit(env, refs, "PTK", 1)
+    batch = wb.poll(cursor)
+    ready = [e for e in batch.events if isinstance(e, SubmissionReady)]
+    assert len(ready) == 1
+    event = ready[0]
+    assert event.bidang == "PTK" and event.tw == 1
+    assert event.values_hash == canonical_hash(event.values)
+    item = items[percent_row - 2]
+    assert event.values["indikator"][item.key]["realisasi"] == pytest.approx(75.0)
+    assert event.values["indikator"][items[0].key if percent_row != 2 else items[1].key]["anggaran"] == 1_000_000
+    assert event.summary["jumlah_indikator"] == len(items)
+    # the same state seen again (e.g. after the bot's own write) is not a second submission
+    assert not [e for e in wb.poll(batch.cursor).events if isinstance(e, SubmissionReady)]
+
+
+def test_invalid_submission_feedback_written_and_cleared(env: Env, distributed: tuple) -> None:
+    wb, refs, cursor = distributed
+    fill(env, refs, "HIJ", 1)
+    sheet = staff_sheet(env, refs, "HIJ")
+    sheet.update([["dua puluh"]], f"{col(layout.col_realisasi(1))}3", value_input_option="USER_ENTERED")
+    submit(env, refs, "HIJ", 1)
+    batch = wb.poll(cursor)
+    event = next(e for e in batch.events if isinstance(e, SubmissionReady))
+    assert not event.ok
+    bad = [p for p in event.problems if p.severity == "error"]
+    assert [p.cell for p in bad] == [f"{col(layout.col_realisasi(1))}3"]
+    env.reset_stats()
+    wb.write_feedback("HIJ", 1, event.problems, "Perlu perbaikan", "Ada 1 kesalahan")
+    wb.reset_submission("HIJ", 1, "Ada 1 kesalahan")
+    assert env.google_total() == 2
+    notes = sheet.col_values(HEADER.index(layout.COL_CATATAN_VALIDASI) + 1)
+    assert "dua puluh" in notes[2] and notes[1] == ""
+    status = staff_sheet(env, refs, "HIJ", layout.TAB_STATUS).row_values(2)
+    assert status[:4] == ["TW I", "Draft", "Perlu perbaikan", "Ada 1 kesalahan"]
+    # fixed: the bot clears the note; staff cells untouched
+    sheet.update([["20"]], f"{col(layout.col_realisasi(1))}3", value_input_option="USER_ENTERED")
+    wb.write_feedback("HIJ", 1, [], "Menunggu koreksi Kepala Bidang", "")
+    assert all(v == "" for v in sheet.col_values(HEADER.index(layout.COL_CATATAN_VALIDASI) + 1)[1:])
+    assert sheet.acell(f"{col(layout.col_realisasi(1))}3", value_render_option="UNFORMATTED_VALUE").value == 20
+
+
+def test_lock_then_tamper_then_reopen(env: Env, distributed: tuple) -> None:
+    wb, refs, cursor = distributed
+    fill(env, refs, "SEK", 1)
+    submit(env, refs, "SEK", 1)
+    batch = wb.poll(cursor)
+    assert any(isinstance(e, SubmissionReady) and e.ok for e in batch.events)
+    env.reset_stats()
+    wb.lock_tw("SEK", 1)
+    assert env.google_methods() == {"sheets.spreadsheets.batchUpdate": 1}
+    sheet = staff_sheet(env, refs, "SEK")
+    with pytest.raises(gspread.exceptions.APIError):
+        sheet.update([[99]], f"{col(layout.col_realisasi(1))}2")
+    # an admin (the bot's own account) changes an approved value: the poll notices
+    admin = env.person(env.settings.google.key_file and "kinerja-bot@kinerja-sandbox.iam.gserviceaccount.com")
+    admin.open_by_key(refs["SEK"].spreadsheet_id).worksheet(layout.TAB_REALISASI).update(
+        [[999]], f"{col(layout.col_realisasi(1))}2")
+    batch = wb.poll(batch.cursor)
+    tamper = [e for e in batch.events if isinstance(e, ApprovedDataChanged)]
+    assert len(tamper) == 1 and tamper[0].tw == 1 and tamper[0].bidang == "SEK"
+    assert not [e for e in wb.poll(batch.cursor).events if isinstance(e, ApprovedDataChanged)]
+    wb.reopen_tw("SEK", 1)
+    sheet.update([[11]], f"{col(layout.col_realisasi(1))}2")
+
+
+def test_restarted_adapter_rebuilds_state_from_drive(env: Env, distributed: tuple) -> None:
+    _wb, refs, cursor = distributed
+    fill(env, refs, "LAT", 1)
+    submit(env, refs, "LAT", 1)
+    restarted = env.workbooks()
+    batch = restarted.poll(cursor)
+    assert [type(e) for e in batch.events] == [SubmissionReady]
+    restarted.lock_tw("LAT", 1)  # finds the workbook by appProperties, reads its protections
+    assert restarted.poll(batch.cursor).events == ()
+
+
+def test_deleted_workbook_and_renamed_tab_are_reported(env: Env, distributed: tuple) -> None:
+    wb, refs, cursor = distributed
+    drive = env.admin_drive()
+    drive.files().delete(fileId=refs["PTK"].spreadsheet_id, supportsAllDrives=True).execute()
+    admin = env.person("kinerja-bot@kinerja-sandbox.iam.gserviceaccount.com")
+    book = admin.open_by_key(refs["LAT"].spreadsheet_id)
+    book.worksheet(layout.TAB_REALISASI).update_title("Realisasi Lama")
+    drive.files().update(fileId=refs["HIJ"].spreadsheet_id, body={"name": "Salinan laporan"},
+                         supportsAllDrives=True).execute()
+    batch = wb.poll(cursor)
+    missing = {e.bidang: e.reason for e in batch.events if isinstance(e, WorkbookMissing)}
+    assert set(missing) == {"PTK", "LAT", "HIJ"}
+    assert "dihapus" in missing["PTK"]
+    assert "tab" in missing["LAT"]
+    assert "judul" in missing["HIJ"]

@@ -1,0 +1,122 @@
+"""The dinas workbook: constant request count whatever the rows, chart and colours, archive."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.workflow.ports import AuditEntry, RekapData, RekomendasiData, SnapshotData, TindakLanjutData
+from sheets import layout
+from sheets.google.drive import PDF_MIME, XLSX_MIME
+from sheets.master import MASTER_COLUMNS, Master, parse_master
+from tests.google_edge.conftest import BOT_EMAIL, KODES, Env
+
+TZ = ZoneInfo("Asia/Jakarta")
+
+
+def big_master(rows: int) -> Master:
+    """``rows`` indicators spread over the four bidang."""
+    lines = [list(MASTER_COLUMNS)]
+    for n in range(rows):
+        kode = KODES[n % len(KODES)]
+        lines.append([kode, f"1.{n:05d}", "Program Uji", f"Indikator uji {n}", "%" if n % 7 == 0 else "orang",
+                      "Negatif" if n % 5 == 0 else "Positif", ("Kumulatif", "Nilai Akhir", "Rata-rata")[n % 3],
+                      "100", "25", "50", "75", "100", "1000000"])
+    return parse_master(lines, "uji")
+
+
+def rekap_data(master: Master, tw: int = 1) -> RekapData:
+    snapshots = []
+    for kode in KODES:
+        entries = {
+            item.key: {"realisasi": float(20 + i % 10), "anggaran": 200_000.0, "kendala": "", "bukti": ""}
+            for i, item in enumerate(master.for_bidang(kode))
+        }
+        for k in range(1, tw + 1):
+            values = {"tw": k, "indikator": entries}
+            snapshots.append(SnapshotData(kode, k, values, ""))
+    at = datetime(2026, 4, 10, 9, 0, tzinfo=TZ)
+    return RekapData(
+        snapshots=tuple(snapshots),
+        catatan_analisis="Capaian umumnya baik.",
+        rekomendasi=(RekomendasiData(tw, None, "Percepat penyerapan anggaran.", at),
+                     RekomendasiData(tw, "PTK", "Perluas job fair.", at)),
+        tindak_lanjut=(TindakLanjutData(tw, "PTK", "Job fair dijadwalkan Mei.", at + timedelta(days=1)),),
+        riwayat=(AuditEntry(3, "kepala_bidang", "Agus Priyono", "koreksi_disetujui", "PTK", at, 420.0, 600.0,
+                            True, None),),
+    )
+
+
+def test_rekap_request_count_is_the_same_for_10_and_10000_rows(env: Env) -> None:
+    counts = {}
+    for tahun, rows in ((2026, 10), (2027, 10_000)):
+        master = big_master(rows)
+        wb = env.workbooks(master=master)
+        wb.drive.start_page_token()
+        env.reset_stats()
+        ref = wb.write_rekap(tahun, 1, rekap_data(master))
+        cold = env.google_methods()
+        env.reset_stats()
+        wb.write_rekap(tahun, 1, rekap_data(master))
+        warm = env.google_methods()
+        counts[rows] = (cold, warm)
+        assert ref.summary["dinas"]["jumlah_indikator"] == rows
+    assert counts[10] == counts[10_000]
+    cold, warm = counts[10]
+    assert warm == {"sheets.spreadsheets.batchUpdate": 1, "sheets.spreadsheets.values.batchUpdate": 1}
+    assert cold == {"drive.files.list": 1, "drive.files.create": 1, **warm}
+    # a restarted bot: find + read tab ids + the same two writes
+    env.reset_stats()
+    env.workbooks(master=big_master(10)).write_rekap(2026, 1, rekap_data(big_master(10)))
+    assert env.google_total() == 4
+
+
+def test_rekap_tabs_chart_colours_and_archive(env: Env) -> None:
+    wb = env.workbooks()
+    ref = wb.write_rekap(2026, 2, rekap_data(env.master, tw=2))
+    admin = env.person(BOT_EMAIL)
+    meta = admin.http_client.spreadsheets_get(
+        ref.spreadsheet_id,
+        params={"fields": "properties(title),sheets(properties(title,gridProperties),charts(chartId),"
+                          "conditionalFormats)"})
+    assert meta["properties"]["title"] == layout.judul_dinas(2026, env.settings.dinas.nama)
+    titles = [s["properties"]["title"] for s in meta["sheets"]]
+    assert titles == list(layout.DINAS_TABS)
+    ringkasan = meta["sheets"][0]
+    assert len(ringkasan.get("charts", [])) == 1
+    assert ringkasan["properties"]["gridProperties"]["frozenRowCount"] == 1
+    assert len(meta["sheets"][1].get("conditionalFormats", [])) == 5
+    book = admin.open_by_key(ref.spreadsheet_id)
+    tw1 = book.worksheet("TW I").get_all_values()
+    assert tw1[0] == [label for _, label in layout.REKAP_TW_COLUMNS]
+    assert len(tw1) == 1 + len(env.master)
+    assert book.worksheet("TW III").acell("A2").value == "TW III belum direkap."
+    rekomendasi = book.worksheet(layout.TAB_REKOMENDASI).get_all_values()
+    assert ["TW II", env.settings.bidang_by_kode("PTK").nama, "Perluas job fair."] == rekomendasi[2][:3]
+    assert rekomendasi[2][4] == "Job fair dijadwalkan Mei."
+    assert set(ref.summary["bidang"]) == set(KODES)
+    # rewriting replaces the tabs: still one chart, no duplicated rules
+    wb.write_rekap(2026, 2, rekap_data(env.master, tw=2))
+    meta = admin.http_client.spreadsheets_get(
+        ref.spreadsheet_id, params={"fields": "sheets(properties(title),charts(chartId),conditionalFormats)"})
+    assert len(meta["sheets"]) == len(layout.DINAS_TABS)
+    assert len(meta["sheets"][0].get("charts", [])) == 1
+    # archive: PDF and xlsx in the archive folder, once
+    archived = wb.archive(2026, 2)
+    again = env.workbooks().archive(2026, 2)
+    assert again.file_ids == archived.file_ids
+    files = {f["id"]: f for f in env.files()}
+    assert sorted(files[i]["mimeType"] for i in archived.file_ids) == sorted([PDF_MIME, XLSX_MIME])
+    assert all(files[i]["parents"] == ["folder-arsip"] for i in archived.file_ids)
+    content = env.admin_drive().files().get_media(fileId=archived.file_ids[0], supportsAllDrives=True).execute()
+    assert content.startswith(b"%PDF")
+
+
+def test_archive_without_rekap_is_a_clear_error(env: Env) -> None:
+    from sheets.google.errors import NotFound
+
+    with pytest.raises(NotFound) as err:
+        env.workbooks().archive(2026, 1)
+    assert "rekap" in err.value.penjelasan
