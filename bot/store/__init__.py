@@ -1,0 +1,1 @@
+"""The state store: SQLAlchemy Core tables, engine setup, migrations and the repository."""

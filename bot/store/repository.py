@@ -1,0 +1,372 @@
+"""The store's repository: one :class:`Tx` per transaction, all reads and writes the core needs.
+
+``Store.transaction()`` opens one database transaction (``BEGIN IMMEDIATE`` on SQLite): a state
+change, its audit row and its outbox rows are written through the same :class:`Tx` and commit
+or roll back together.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Row, and_, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+
+from bot.store import schema as s
+
+logger = logging.getLogger(__name__)
+
+
+class Store:
+    """The database behind the workflow: an Engine and transactions on it."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        """One transaction; commits when the block ends normally, rolls back on an exception."""
+        with self.engine.begin() as connection:
+            yield Tx(connection)
+
+    def dispose(self) -> None:
+        """Close pooled connections."""
+        self.engine.dispose()
+
+
+class Tx:
+    """Reads and writes inside one open transaction."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.conn = connection
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def _insert_ignore(self, table: Any, values: Mapping[str, Any], key: str) -> bool:
+        """Insert unless a row with the same unique ``key`` exists; True when inserted."""
+        dialect = self.conn.dialect.name
+        if dialect in ("sqlite", "postgresql"):
+            module = sqlite if dialect == "sqlite" else postgresql
+            statement = module.insert(table).values(**values).on_conflict_do_nothing(index_elements=[key])
+            return self.conn.execute(statement).rowcount == 1
+        try:
+            with self.conn.begin_nested():
+                self.conn.execute(insert(table).values(**values))
+        except IntegrityError:
+            return False
+        return True
+
+    # --- periods -----------------------------------------------------------------------------
+
+    def insert_period(self, **values: Any) -> int:
+        """Create a period row; returns its id."""
+        return self.conn.execute(insert(s.periods).values(**values)).inserted_primary_key[0]
+
+    def get_period(self, period_id: int) -> Row[Any] | None:
+        """The period with this id."""
+        return self.conn.execute(select(s.periods).where(s.periods.c.id == period_id)).first()
+
+    def find_period(self, tahun: int, tw: int) -> Row[Any] | None:
+        """The period of (tahun, tw)."""
+        return self.conn.execute(
+            select(s.periods).where(s.periods.c.tahun == tahun, s.periods.c.tw == tw)
+        ).first()
+
+    def periods(self, exclude_states: Sequence[str] = ()) -> list[Row[Any]]:
+        """Every period (oldest first), optionally without some states."""
+        query = select(s.periods).order_by(s.periods.c.tahun, s.periods.c.tw)
+        if exclude_states:
+            query = query.where(s.periods.c.state.not_in(list(exclude_states)))
+        return list(self.conn.execute(query))
+
+    def update_period(self, period_id: int, **values: Any) -> None:
+        """Change columns of a period."""
+        self.conn.execute(update(s.periods).where(s.periods.c.id == period_id).values(**values))
+
+    # --- bidang reports ----------------------------------------------------------------------
+
+    def insert_report(self, **values: Any) -> int:
+        """Create a bidang report row."""
+        return self.conn.execute(insert(s.bidang_reports).values(**values)).inserted_primary_key[0]
+
+    def reports(self, period_id: int) -> list[Row[Any]]:
+        """The bidang reports of a period, by id."""
+        return list(
+            self.conn.execute(
+                select(s.bidang_reports)
+                .where(s.bidang_reports.c.period_id == period_id)
+                .order_by(s.bidang_reports.c.id)
+            )
+        )
+
+    def get_report(self, period_id: int, bidang: str) -> Row[Any] | None:
+        """One bidang's report of a period."""
+        return self.conn.execute(
+            select(s.bidang_reports).where(
+                s.bidang_reports.c.period_id == period_id, s.bidang_reports.c.bidang == bidang
+            )
+        ).first()
+
+    def update_report(self, report_id: int, **values: Any) -> None:
+        """Change columns of a bidang report."""
+        self.conn.execute(update(s.bidang_reports).where(s.bidang_reports.c.id == report_id).values(**values))
+
+    # --- people ------------------------------------------------------------------------------
+
+    def people(self) -> list[Row[Any]]:
+        """Everyone, by id."""
+        return list(self.conn.execute(select(s.people).order_by(s.people.c.id)))
+
+    def get_person(self, person_id: int) -> Row[Any] | None:
+        """One person."""
+        return self.conn.execute(select(s.people).where(s.people.c.id == person_id)).first()
+
+    def person_by_telegram(self, telegram_id: int) -> Row[Any] | None:
+        """The person bound to this Telegram user id."""
+        return self.conn.execute(select(s.people).where(s.people.c.telegram_id == telegram_id)).first()
+
+    def people_with_role(self, role: str, bidang: str | None = None) -> list[Row[Any]]:
+        """Everyone holding ``role`` (in ``bidang`` when given), by id."""
+        query = select(s.people).where(s.people.c.role == role).order_by(s.people.c.id)
+        if bidang is not None:
+            query = query.where(s.people.c.bidang == bidang)
+        return list(self.conn.execute(query))
+
+    def find_person(self, role: str, bidang: str | None, nama: str) -> Row[Any] | None:
+        """A person by role, bidang and name (how config entries are matched on restart)."""
+        return self.conn.execute(
+            select(s.people).where(
+                s.people.c.role == role,
+                s.people.c.bidang.is_(None) if bidang is None else s.people.c.bidang == bidang,
+                s.people.c.nama == nama,
+            )
+        ).first()
+
+    def insert_person(self, **values: Any) -> int:
+        """Create a person row."""
+        values.setdefault("unreachable", False)
+        return self.conn.execute(insert(s.people).values(**values)).inserted_primary_key[0]
+
+    def update_person(self, person_id: int, **values: Any) -> None:
+        """Change columns of a person."""
+        self.conn.execute(update(s.people).where(s.people.c.id == person_id).values(**values))
+
+    def clear_telegram_id(self, telegram_id: int, except_person: int) -> None:
+        """Unbind a Telegram id from anyone else (it is unique)."""
+        self.conn.execute(
+            update(s.people)
+            .where(s.people.c.telegram_id == telegram_id, s.people.c.id != except_person)
+            .values(telegram_id=None)
+        )
+
+    # --- invites -----------------------------------------------------------------------------
+
+    def insert_invite(self, **values: Any) -> int:
+        """Store an invite code (its hash only)."""
+        return self.conn.execute(insert(s.invite_codes).values(**values)).inserted_primary_key[0]
+
+    def invite_by_hash(self, code_hash: str) -> Row[Any] | None:
+        """The invite with this code hash."""
+        return self.conn.execute(
+            select(s.invite_codes).where(s.invite_codes.c.code_hash == code_hash)
+        ).first()
+
+    def use_invite(self, invite_id: int, at: datetime, telegram_id: int) -> bool:
+        """Mark an invite used; False when someone used it first."""
+        result = self.conn.execute(
+            update(s.invite_codes)
+            .where(s.invite_codes.c.id == invite_id, s.invite_codes.c.used_at.is_(None))
+            .values(used_at=at, used_by_telegram_id=telegram_id)
+        )
+        return result.rowcount == 1
+
+    def record_failed_attempt(self, telegram_id: int, at: datetime) -> None:
+        """Remember a wrong invite code."""
+        self.conn.execute(insert(s.invite_attempts).values(telegram_id=telegram_id, at=at))
+
+    def failed_attempts_since(self, telegram_id: int, since: datetime) -> int:
+        """Wrong codes from this Telegram user since ``since``."""
+        return self.conn.execute(
+            select(func.count())
+            .select_from(s.invite_attempts)
+            .where(s.invite_attempts.c.telegram_id == telegram_id, s.invite_attempts.c.at >= since)
+        ).scalar_one()
+
+    # --- audit -------------------------------------------------------------------------------
+
+    def insert_audit(self, **values: Any) -> int:
+        """Append an audit row; returns its id."""
+        return self.conn.execute(insert(s.audit).values(**values)).inserted_primary_key[0]
+
+    def audit_rows(self, period_id: int | None = None) -> list[Row[Any]]:
+        """The audit trail (of one period when given), oldest first."""
+        query = select(s.audit).order_by(s.audit.c.id)
+        if period_id is not None:
+            query = query.where(s.audit.c.period_id == period_id)
+        return list(self.conn.execute(query))
+
+    def count_audit(self, period_id: int, event: str, bidang: str | None = None) -> int:
+        """How many times ``event`` happened in a period (to one bidang when given)."""
+        query = (
+            select(func.count())
+            .select_from(s.audit)
+            .where(s.audit.c.period_id == period_id, s.audit.c.event == event)
+        )
+        if bidang is not None:
+            query = query.where(s.audit.c.bidang == bidang)
+        return self.conn.execute(query).scalar_one()
+
+    # --- snapshots, rekomendasi, tindak lanjut -----------------------------------------------
+
+    def upsert_snapshot(self, period_id: int, bidang: str, **values: Any) -> None:
+        """Store the approved values of a bidang for a period, replacing an older approval."""
+        existing = self.conn.execute(
+            select(s.snapshots.c.id).where(
+                s.snapshots.c.period_id == period_id, s.snapshots.c.bidang == bidang
+            )
+        ).scalar_one_or_none()
+        if existing is None:
+            self.conn.execute(insert(s.snapshots).values(period_id=period_id, bidang=bidang, **values))
+        else:
+            self.conn.execute(update(s.snapshots).where(s.snapshots.c.id == existing).values(**values))
+
+    def get_snapshot(self, period_id: int, bidang: str) -> Row[Any] | None:
+        """The approved snapshot of a bidang for a period."""
+        return self.conn.execute(
+            select(s.snapshots).where(s.snapshots.c.period_id == period_id, s.snapshots.c.bidang == bidang)
+        ).first()
+
+    def snapshots_of_year(self, tahun: int, up_to_tw: int) -> list[Row[Any]]:
+        """Every snapshot of ``tahun`` with tw <= ``up_to_tw``."""
+        return list(
+            self.conn.execute(
+                select(s.snapshots)
+                .where(s.snapshots.c.tahun == tahun, s.snapshots.c.tw <= up_to_tw)
+                .order_by(s.snapshots.c.tw, s.snapshots.c.bidang)
+            )
+        )
+
+    def insert_rekomendasi(self, **values: Any) -> int:
+        """Store one rekomendasi."""
+        return self.conn.execute(insert(s.rekomendasi).values(**values)).inserted_primary_key[0]
+
+    def rekomendasi_of(self, period_id: int) -> list[Row[Any]]:
+        """The rekomendasi of a period, general first."""
+        return list(
+            self.conn.execute(
+                select(s.rekomendasi)
+                .where(s.rekomendasi.c.period_id == period_id)
+                .order_by(s.rekomendasi.c.id)
+            )
+        )
+
+    def insert_tindak_lanjut(self, **values: Any) -> int:
+        """Store one bidang's tindak lanjut."""
+        return self.conn.execute(insert(s.tindak_lanjut).values(**values)).inserted_primary_key[0]
+
+    def tindak_lanjut_of(self, period_id: int) -> list[Row[Any]]:
+        """The tindak lanjut recorded for a period."""
+        return list(
+            self.conn.execute(
+                select(s.tindak_lanjut)
+                .where(s.tindak_lanjut.c.period_id == period_id)
+                .order_by(s.tindak_lanjut.c.id)
+            )
+        )
+
+    # --- outbox ------------------------------------------------------------------------------
+
+    def enqueue(self, **values: Any) -> bool:
+        """Add an outbox row; False (and nothing written) when its dedupe key already exists."""
+        values.setdefault("attempts", 0)
+        return self._insert_ignore(s.outbox, values, "dedupe_key")
+
+    def pending_outbox(self, now: datetime, limit: int) -> list[Row[Any]]:
+        """Rows due for delivery, oldest first."""
+        return list(
+            self.conn.execute(
+                select(s.outbox)
+                .where(
+                    s.outbox.c.sent_at.is_(None),
+                    s.outbox.c.failed_at.is_(None),
+                    s.outbox.c.next_attempt_at <= now,
+                )
+                .order_by(s.outbox.c.id)
+                .limit(limit)
+            )
+        )
+
+    def get_outbox(self, row_id: int) -> Row[Any] | None:
+        """One outbox row."""
+        return self.conn.execute(select(s.outbox).where(s.outbox.c.id == row_id)).first()
+
+    def mark_sent(self, row_id: int, at: datetime) -> bool:
+        """Mark a row delivered; False when it was already marked (another worker)."""
+        result = self.conn.execute(
+            update(s.outbox)
+            .where(s.outbox.c.id == row_id, s.outbox.c.sent_at.is_(None))
+            .values(sent_at=at, attempts=s.outbox.c.attempts + 1, last_error=None)
+        )
+        return result.rowcount == 1
+
+    def mark_retry(
+        self, row_id: int, error: str, next_attempt_at: datetime, count_attempt: bool = True
+    ) -> None:
+        """Record a failed try and when to try again."""
+        values: dict[str, Any] = {"last_error": error[:2000], "next_attempt_at": next_attempt_at}
+        if count_attempt:
+            values["attempts"] = s.outbox.c.attempts + 1
+        self.conn.execute(update(s.outbox).where(s.outbox.c.id == row_id).values(**values))
+
+    def mark_failed(self, row_id: int, error: str, at: datetime) -> None:
+        """Give up on a row for good."""
+        self.conn.execute(
+            update(s.outbox)
+            .where(s.outbox.c.id == row_id)
+            .values(failed_at=at, last_error=error[:2000], attempts=s.outbox.c.attempts + 1)
+        )
+
+    def outbox_rows(self, period_id: int | None = None) -> list[Row[Any]]:
+        """Every outbox row (of one period when given), by id."""
+        query = select(s.outbox).order_by(s.outbox.c.id)
+        if period_id is not None:
+            query = query.where(s.outbox.c.period_id == period_id)
+        return list(self.conn.execute(query))
+
+    def count_pending(self) -> int:
+        """Rows neither sent nor given up."""
+        return self.conn.execute(
+            select(func.count())
+            .select_from(s.outbox)
+            .where(and_(s.outbox.c.sent_at.is_(None), s.outbox.c.failed_at.is_(None)))
+        ).scalar_one()
+
+    # --- timers and poll cursor --------------------------------------------------------------
+
+    def fire_timer(self, key: str, at: datetime) -> bool:
+        """Record that timer ``key`` fired; False when it already had (each fires once)."""
+        return self._insert_ignore(s.timers_fired, {"key": key, "fired_at": at}, "key")
+
+    def timer_fired(self, key: str) -> bool:
+        """Whether timer ``key`` fired already."""
+        return (
+            self.conn.execute(select(s.timers_fired.c.key).where(s.timers_fired.c.key == key)).first()
+            is not None
+        )
+
+    def get_cursor(self, name: str) -> str | None:
+        """A stored poll cursor."""
+        return self.conn.execute(select(s.poll_state.c.cursor).where(s.poll_state.c.name == name)).scalar()
+
+    def set_cursor(self, name: str, cursor: str | None, at: datetime) -> None:
+        """Store a poll cursor."""
+        updated = self.conn.execute(
+            update(s.poll_state).where(s.poll_state.c.name == name).values(cursor=cursor, updated_at=at)
+        )
+        if updated.rowcount == 0:
+            self.conn.execute(insert(s.poll_state).values(name=name, cursor=cursor, updated_at=at))

@@ -1,0 +1,231 @@
+"""The state store's tables (SQLAlchemy Core). Migrations in ``bot/store/migrations`` build them.
+
+Times are stored as naive UTC and come back as aware UTC datetimes (:class:`UtcDateTime`), so
+SQLite and PostgreSQL behave alike.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """An aware datetime stored as naive UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use an aware datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+periods = Table(
+    "periods",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("tahun", Integer, nullable=False),
+    Column("tw", Integer, nullable=False),
+    Column("state", String(40), nullable=False),
+    Column("since", UtcDateTime, nullable=False),
+    Column("step_since", UtcDateTime, nullable=False),
+    Column("opened_at", UtcDateTime, nullable=False),
+    Column("distributed_at", UtcDateTime),
+    Column("deadline", UtcDateTime),
+    Column("catatan_analisis", Text),
+    Column("last_reason", Text),
+    Column("rekap_url", Text),
+    Column("rekap_spreadsheet_id", String(200)),
+    Column("rekap_summary", JSON),
+    Column("archive_url", Text),
+    Column("closed_at", UtcDateTime),
+    UniqueConstraint("tahun", "tw", name="uq_periods_tahun_tw"),
+)
+
+bidang_reports = Table(
+    "bidang_reports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("period_id", Integer, ForeignKey("periods.id", ondelete="CASCADE"), nullable=False),
+    Column("bidang", String(12), nullable=False),
+    Column("state", String(40), nullable=False),
+    Column("since", UtcDateTime, nullable=False),
+    Column("step_since", UtcDateTime, nullable=False),
+    Column("holder_role", String(20)),
+    Column("workbook_url", Text),
+    Column("spreadsheet_id", String(200)),
+    Column("last_reason", Text),
+    Column("submission", JSON),
+    UniqueConstraint("period_id", "bidang", name="uq_bidang_reports_period_bidang"),
+)
+
+people = Table(
+    "people",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("role", String(20), nullable=False),
+    Column("bidang", String(12)),
+    Column("nama", String(200), nullable=False),
+    Column("telegram_id", Integer, unique=True),
+    Column("unreachable", Boolean, nullable=False, default=False),
+    Column("source", String(10), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+invite_codes = Table(
+    "invite_codes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code_hash", String(64), nullable=False, unique=True),
+    Column("role", String(20), nullable=False),
+    Column("bidang", String(12)),
+    Column("nama", String(200), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("used_at", UtcDateTime),
+    Column("used_by_telegram_id", Integer),
+)
+
+invite_attempts = Table(
+    "invite_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("telegram_id", Integer, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Index("ix_invite_attempts_telegram_at", "telegram_id", "at"),
+)
+
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("period_id", Integer, ForeignKey("periods.id", ondelete="CASCADE")),
+    Column("bidang", String(12)),
+    Column("machine", String(10), nullable=False),
+    Column("sop_step", Integer),
+    Column("actor_role", String(20), nullable=False),
+    Column("actor_person_id", Integer, ForeignKey("people.id")),
+    Column("actor_nama", String(200), nullable=False),
+    Column("telegram_user_id", Integer),
+    Column("event", String(40), nullable=False),
+    Column("from_state", String(40)),
+    Column("to_state", String(40)),
+    Column("at", UtcDateTime, nullable=False),
+    Column("duration_seconds", Float),
+    Column("mutu_baku_seconds", Float),
+    Column("within", Boolean),
+    Column("reason", Text),
+    Column("note", Text),
+    Index("ix_audit_period", "period_id", "id"),
+)
+
+snapshots = Table(
+    "snapshots",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("period_id", Integer, ForeignKey("periods.id", ondelete="CASCADE"), nullable=False),
+    Column("bidang", String(12), nullable=False),
+    Column("tahun", Integer, nullable=False),
+    Column("tw", Integer, nullable=False),
+    Column("values", JSON, nullable=False),
+    Column("values_hash", String(64), nullable=False),
+    Column("approved_at", UtcDateTime, nullable=False),
+    Column("audit_id", Integer, ForeignKey("audit.id")),
+    UniqueConstraint("period_id", "bidang", name="uq_snapshots_period_bidang"),
+)
+
+rekomendasi = Table(
+    "rekomendasi",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("period_id", Integer, ForeignKey("periods.id", ondelete="CASCADE"), nullable=False),
+    Column("bidang", String(12)),
+    Column("teks", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("audit_id", Integer, ForeignKey("audit.id")),
+)
+
+tindak_lanjut = Table(
+    "tindak_lanjut",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("period_id", Integer, ForeignKey("periods.id", ondelete="CASCADE"), nullable=False),
+    Column("bidang", String(12), nullable=False),
+    Column("teks", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("actor_person_id", Integer, ForeignKey("people.id")),
+    Column("audit_id", Integer, ForeignKey("audit.id")),
+    UniqueConstraint("period_id", "bidang", name="uq_tindak_lanjut_period_bidang"),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("dedupe_key", String(200), nullable=False, unique=True),
+    Column("period_id", Integer, ForeignKey("periods.id", ondelete="SET NULL")),
+    Column("recipient_role", String(20), nullable=False),
+    Column("recipient_bidang", String(12)),
+    Column("recipient_person_id", Integer, ForeignKey("people.id")),
+    Column("recipient_nama", String(200), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+    Column("sent_at", UtcDateTime),
+    Column("failed_at", UtcDateTime),
+    Index("ix_outbox_pending", "sent_at", "failed_at", "next_attempt_at"),
+)
+
+timers_fired = Table(
+    "timers_fired",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("fired_at", UtcDateTime, nullable=False),
+)
+
+poll_state = Table(
+    "poll_state",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("cursor", Text),
+    Column("updated_at", UtcDateTime, nullable=False),
+)

@@ -1,0 +1,240 @@
+"""People: who holds which role, their Telegram bindings, invite codes, recipients and superiors.
+
+People come from the settings (synchronised into the store at start) or from a one-time invite
+code (``/daftar KODE``). The code itself is never stored, only its sha256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Row
+
+from bot.store.repository import Store, Tx
+from bot.workflow.errors import ActionRefused
+from bot.workflow.machine import Role
+from config.settings import Orang, Settings
+
+logger = logging.getLogger(__name__)
+
+INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: typed from a phone
+INVITE_LENGTH = 10
+MAX_FAILED_ATTEMPTS = 5
+LOCKOUT = timedelta(hours=1)
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.KEPALA_DINAS: "Kepala Dinas",
+    Role.SEKRETARIS: "Sekretaris",
+    Role.KASUBBAG_KPEP: "Kasubbag Keuangan, Perencanaan, Evaluasi, dan Pelaporan",
+    Role.KEPALA_BIDANG: "Kepala Bidang",
+    Role.STAF: "staf bidang",
+    Role.SYSTEM: "Kinerja Bot",
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who performs an action: a bound person, a bidang's staff seen through the sheet, or the bot."""
+
+    role: Role
+    nama: str
+    bidang: str | None = None
+    person_id: int | None = None
+    telegram_id: int | None = None
+
+
+SYSTEM_ACTOR = Actor(Role.SYSTEM, "Kinerja Bot")
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person row as plain data."""
+
+    id: int
+    role: Role
+    bidang: str | None
+    nama: str
+    telegram_id: int | None
+    unreachable: bool
+
+    @classmethod
+    def from_row(cls, row: Row[Any]) -> Person:
+        """Build from a ``people`` row."""
+        return cls(row.id, Role(row.role), row.bidang, row.nama, row.telegram_id, bool(row.unreachable))
+
+    def as_actor(self) -> Actor:
+        """This person acting."""
+        return Actor(self.role, self.nama, self.bidang, self.id, self.telegram_id)
+
+
+def hash_code(code: str) -> str:
+    """sha256 of a normalised invite code."""
+    return hashlib.sha256(code.strip().upper().encode("utf-8")).hexdigest()
+
+
+class Directory:
+    """People lookups that depend on the settings (who corrects which bidang) and the store."""
+
+    def __init__(self, settings: Settings, store: Store) -> None:
+        self.settings = settings
+        self.store = store
+
+    # --- settings -> store ---------------------------------------------------------------------
+
+    def _config_people(self) -> list[tuple[Role, str | None, Orang]]:
+        pejabat = self.settings.pejabat
+        found: list[tuple[Role, str | None, Orang]] = [
+            (Role.KEPALA_DINAS, None, pejabat.kepala_dinas),
+            (Role.SEKRETARIS, None, pejabat.sekretaris),
+            (Role.KASUBBAG_KPEP, None, pejabat.kasubbag_kpep),
+        ]
+        for bidang in self.settings.bidang:
+            if bidang.kepala is not None:
+                found.append((Role.KEPALA_BIDANG, bidang.kode, bidang.kepala))
+            found.extend((Role.STAF, bidang.kode, orang) for orang in bidang.staf)
+        return found
+
+    def sync_from_settings(self, now: datetime) -> None:
+        """Make sure every configured person has a row; a configured Telegram id wins."""
+        with self.store.transaction() as tx:
+            for role, bidang, orang in self._config_people():
+                row = tx.find_person(role, bidang, orang.nama)
+                if row is None:
+                    if orang.telegram_id is not None:
+                        tx.clear_telegram_id(orang.telegram_id, except_person=-1)
+                    tx.insert_person(
+                        role=role,
+                        bidang=bidang,
+                        nama=orang.nama,
+                        telegram_id=orang.telegram_id,
+                        source="config",
+                        created_at=now,
+                    )
+                elif orang.telegram_id is not None and row.telegram_id != orang.telegram_id:
+                    tx.clear_telegram_id(orang.telegram_id, except_person=row.id)
+                    tx.update_person(row.id, telegram_id=orang.telegram_id, unreachable=False)
+
+    # --- lookups -------------------------------------------------------------------------------
+
+    def corrector_is_sekretaris(self, kode: str) -> bool:
+        """True when the Sekretaris corrects this bidang (the Sekretariat without its own Kepala)."""
+        return self.settings.bidang_by_kode(kode).kepala is None
+
+    def bidang_nama(self, kode: str) -> str:
+        """The bidang's full name."""
+        return self.settings.bidang_by_kode(kode).nama
+
+    def actor_for_telegram(self, telegram_id: int) -> Actor | None:
+        """The bound person behind a Telegram user id, or None (unbound)."""
+        with self.store.transaction() as tx:
+            row = tx.person_by_telegram(telegram_id)
+        return None if row is None else Person.from_row(row).as_actor()
+
+    def recipients(self, tx: Tx, role: Role, bidang: str | None = None) -> list[Person]:
+        """The people a message for ``role`` (of ``bidang``) goes to, with sensible fallbacks."""
+        if role is Role.KEPALA_BIDANG and bidang is not None:
+            rows = tx.people_with_role(Role.KEPALA_BIDANG, bidang)
+            if not rows and self.corrector_is_sekretaris(bidang):
+                rows = tx.people_with_role(Role.SEKRETARIS)
+        elif role is Role.STAF and bidang is not None:
+            rows = tx.people_with_role(Role.STAF, bidang)
+            if not rows:
+                logger.warning("bidang %s has no staf; telling its Kepala Bidang instead", bidang)
+                return self.recipients(tx, Role.KEPALA_BIDANG, bidang)
+        else:
+            rows = tx.people_with_role(role)
+        if not rows:
+            logger.error("nobody holds role %s (bidang %s); notification not addressed", role, bidang)
+        return [Person.from_row(row) for row in rows]
+
+    def superior(self, role: Role, bidang: str | None) -> tuple[Role, str | None] | None:
+        """Whom a late holder is escalated to: staf -> Kepala Bidang -> Sekretaris -> Kepala Dinas."""
+        if role is Role.STAF:
+            return Role.KEPALA_BIDANG, bidang
+        if role is Role.KEPALA_BIDANG:
+            if bidang is not None and self.corrector_is_sekretaris(bidang):
+                return Role.KEPALA_DINAS, None
+            return Role.SEKRETARIS, None
+        if role is Role.KASUBBAG_KPEP:
+            return Role.SEKRETARIS, None
+        if role is Role.SEKRETARIS:
+            return Role.KEPALA_DINAS, None
+        return None
+
+    def set_reachable(self, telegram_id: int, reachable: bool) -> None:
+        """Mark a person (un)reachable, e.g. reachable again after /start."""
+        with self.store.transaction() as tx:
+            row = tx.person_by_telegram(telegram_id)
+            if row is not None:
+                tx.update_person(row.id, unreachable=not reachable)
+
+    # --- invite codes --------------------------------------------------------------------------
+
+    def create_invite(self, role: Role, bidang: str | None, nama: str, now: datetime) -> str:
+        """A new single-use code (returned once, stored hashed) valid ``undangan_berlaku_hari`` days."""
+        role = Role(role)
+        if role is Role.SYSTEM:
+            raise ActionRefused("Peran tersebut tidak dapat didaftarkan.")
+        needs_bidang = role in (Role.KEPALA_BIDANG, Role.STAF)
+        if needs_bidang:
+            if bidang is None:
+                raise ActionRefused("Peran ini memerlukan kode bidang (--bidang).")
+            try:
+                self.settings.bidang_by_kode(bidang)
+            except KeyError:
+                raise ActionRefused(f"Kode bidang {bidang!r} tidak dikenal.") from None
+        elif bidang is not None:
+            raise ActionRefused("Peran ini tidak terikat pada bidang; jangan isi --bidang.")
+        if not nama.strip():
+            raise ActionRefused("Nama wajib diisi.")
+        code = "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH))
+        with self.store.transaction() as tx:
+            tx.insert_invite(
+                code_hash=hash_code(code),
+                role=role,
+                bidang=bidang,
+                nama=nama.strip(),
+                created_at=now,
+                expires_at=now + timedelta(days=self.settings.jadwal.undangan_berlaku_hari),
+            )
+        return code
+
+    def redeem_invite(self, telegram_id: int, code: str, now: datetime) -> Actor:
+        """Bind ``telegram_id`` with a code; refused when wrong, used, expired or locked out."""
+        with self.store.transaction() as tx:
+            if tx.failed_attempts_since(telegram_id, now - LOCKOUT) >= MAX_FAILED_ATTEMPTS:
+                raise ActionRefused("Terlalu banyak kode yang salah. Silakan coba lagi satu jam lagi.")
+            invite = tx.invite_by_hash(hash_code(code))
+            if invite is None:
+                tx.record_failed_attempt(telegram_id, now)
+                refusal = "Kode pendaftaran tidak dikenal. Mohon periksa kembali kode Anda."
+            elif invite.used_at is not None:
+                refusal = "Kode pendaftaran ini sudah dipakai."
+            elif invite.expires_at <= now:
+                refusal = "Kode pendaftaran ini sudah kedaluwarsa. Mohon minta kode baru kepada admin."
+            else:
+                refusal = ""
+            if not refusal:
+                tx.use_invite(invite.id, now, telegram_id)
+                person = tx.find_person(invite.role, invite.bidang, invite.nama)
+                tx.clear_telegram_id(telegram_id, except_person=person.id if person else -1)
+                if person is None:
+                    person_id = tx.insert_person(
+                        role=invite.role,
+                        bidang=invite.bidang,
+                        nama=invite.nama,
+                        telegram_id=telegram_id,
+                        source="invite",
+                        created_at=now,
+                    )
+                else:
+                    person_id = person.id
+                    tx.update_person(person_id, telegram_id=telegram_id, unreachable=False)
+                return Person.from_row(tx.get_person(person_id)).as_actor()
+        # Outside the block so that the failed attempt above is committed.
+        raise ActionRefused(refusal)

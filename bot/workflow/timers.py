@@ -1,0 +1,186 @@
+"""Reminders and escalations, computed from the store each sweep; each fires once.
+
+* Input deadline (step 2): at ``jam_pengingat`` on working days H-2, H-1, H, then daily while
+  overdue, to the staff of every bidang still filling. A slot missed while the bot was down is
+  not sent late: only the latest slot that has passed fires.
+* Tindak lanjut (step 9): daily at ``jam_pengingat`` on working days, to each Kepala Bidang who
+  has not answered.
+* Mutu Baku: for every step held by a person, a reminder to the holder when the step reaches its
+  Mutu Baku and an escalation to the holder's superior at twice it.
+Every timer has a key recorded in ``timers_fired`` in the same transaction as its outbox rows,
+so a timer fires exactly once however often the sweep runs and whatever crashes in between.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Row
+
+from bot.workflow.machine import BIDANG_HOLDS, DINAS_HOLDS, BidangState, DinasState, Holding, Role
+from bot.workflow.notifications import Kind
+
+if TYPE_CHECKING:
+    from bot.workflow.service import WorkflowService
+
+logger = logging.getLogger(__name__)
+
+_INPUT_STATES = {BidangState.OPENED, BidangState.FILLING, BidangState.RETURNED, BidangState.REOPENED}
+
+
+@dataclass(frozen=True)
+class Timer:
+    """One due reminder or escalation."""
+
+    key: str
+    kind: Kind
+    role: Role
+    bidang: str | None
+    payload: dict[str, Any]
+    period_id: int
+
+
+def _mutu_baku_timers(
+    service: WorkflowService,
+    period: Row[Any],
+    holding: Holding,
+    bidang: str | None,
+    state: str,
+    since: datetime,
+    now: datetime,
+) -> list[Timer]:
+    durasi = service.settings.mutu_baku.for_step(holding.sop_step)
+    timers: list[Timer] = []
+    base = {
+        "period_id": period.id,
+        "tahun": period.tahun,
+        "tw": period.tw,
+        "bidang": bidang,
+        "sop_step": holding.sop_step,
+        "state": state,
+        "since": since.isoformat(),
+        "mutu_baku": str(durasi),
+    }
+    # The key holds the step's start: a step entered again (after a return) gets fresh timers.
+    key = f"mb:{period.id}:{bidang or '-'}:{holding.sop_step}:{since.isoformat()}"
+    reminder_at = service.calendar.mutu_baku_deadline(since, durasi, 1)
+    if now >= reminder_at:
+        timers.append(
+            Timer(
+                f"{key}:reminder",
+                Kind.MUTU_BAKU_REMINDER,
+                holding.role,
+                bidang,
+                {**base, "due_at": reminder_at.isoformat()},
+                period.id,
+            )
+        )
+    escalation_at = service.calendar.mutu_baku_deadline(since, durasi, 2)
+    superior = service.directory.superior(holding.role, bidang)
+    if now >= escalation_at and superior is not None:
+        role, sup_bidang = superior
+        with service.store.transaction() as tx:
+            holders = service.directory.recipients(tx, holding.role, bidang)
+        timers.append(
+            Timer(
+                f"{key}:escalation",
+                Kind.MUTU_BAKU_ESCALATION,
+                role,
+                sup_bidang,
+                {
+                    **base,
+                    "due_at": escalation_at.isoformat(),
+                    "holder_role": str(holding.role),
+                    "holder_nama": ", ".join(p.nama for p in holders),
+                },
+                period.id,
+            )
+        )
+    return timers
+
+
+def due_timers(service: WorkflowService, now: datetime) -> list[Timer]:
+    """Every timer whose time has come (fired or not; firing filters the fired ones)."""
+    cal = service.calendar
+    timers: list[Timer] = []
+    with service.store.transaction() as tx:
+        periods = tx.periods(exclude_states=[DinasState.CLOSED])
+        reports = {p.id: tx.reports(p.id) for p in periods}
+        answered = {p.id: {r.bidang for r in tx.tindak_lanjut_of(p.id)} for p in periods}
+    for period in periods:
+        state = DinasState(period.state)
+        base = {"period_id": period.id, "tahun": period.tahun, "tw": period.tw}
+        holding = DINAS_HOLDS.get(state)
+        if holding is not None and state is not DinasState.FOLLOW_UP:
+            timers += _mutu_baku_timers(service, period, holding, None, state, period.step_since, now)
+        if state is DinasState.COLLECTING:
+            for report in reports[period.id]:
+                report_holding = BIDANG_HOLDS.get(BidangState(report.state))
+                if report_holding is not None:
+                    timers += _mutu_baku_timers(
+                        service, period, report_holding, report.bidang, report.state, report.step_since, now
+                    )
+                if BidangState(report.state) in _INPUT_STATES and period.deadline is not None:
+                    slot = cal.latest_reminder_slot(period.deadline, now, not_before=period.distributed_at)
+                    if slot is not None:
+                        left = cal.working_days_between(slot.date(), cal.localize(period.deadline).date())
+                        timers.append(
+                            Timer(
+                                f"deadline:{period.id}:{report.bidang}:{slot.date().isoformat()}",
+                                Kind.DEADLINE_REMINDER,
+                                Role.STAF,
+                                report.bidang,
+                                {
+                                    **base,
+                                    "bidang": report.bidang,
+                                    "bidang_nama": service.directory.bidang_nama(report.bidang),
+                                    "url": report.workbook_url,
+                                    "deadline": period.deadline.isoformat(),
+                                    "hari_kerja_tersisa": left,
+                                },
+                                period.id,
+                            )
+                        )
+        if state is DinasState.FOLLOW_UP:
+            slot = cal.daily_slot(now)
+            for report in reports[period.id]:
+                if report.bidang in answered[period.id]:
+                    continue
+                timers += _mutu_baku_timers(
+                    service, period, DINAS_HOLDS[state], report.bidang, state, period.step_since, now
+                )
+                if slot is not None and slot > period.since:
+                    timers.append(
+                        Timer(
+                            f"tl:{period.id}:{report.bidang}:{slot.date().isoformat()}",
+                            Kind.TINDAK_LANJUT_REMINDER,
+                            Role.KEPALA_BIDANG,
+                            report.bidang,
+                            {
+                                **base,
+                                "bidang": report.bidang,
+                                "bidang_nama": service.directory.bidang_nama(report.bidang),
+                            },
+                            period.id,
+                        )
+                    )
+    return timers
+
+
+def run_timers(service: WorkflowService) -> int:
+    """Fire every due timer not fired yet; each in its own transaction. Returns how many fired."""
+    now = service.now()
+    fired = 0
+    for timer in due_timers(service, now):
+        with service.store.transaction() as tx:
+            if not tx.fire_timer(timer.key, now):
+                continue
+            service._notify(
+                tx, timer.key, timer.kind, timer.role, timer.bidang, timer.payload, now, timer.period_id
+            )
+        fired += 1
+        logger.info("timer %s fired", timer.key)
+    return fired

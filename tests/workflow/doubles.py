@@ -1,0 +1,113 @@
+"""Test doubles for the workflow core's ports: an in-memory workbook and a file-append notifier."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.workflow.errors import PortError, RecipientUnreachable, TransientDeliveryError
+from bot.workflow.ports import (
+    ArchiveRef,
+    Notification,
+    PollBatch,
+    PollEvent,
+    ProblemInfo,
+    RekapData,
+    RekapRef,
+    WorkbookRef,
+)
+
+
+@dataclass
+class InMemoryWorkbook:
+    """A WorkbookPort double: records every call, keeps TW locks, returns queued poll events."""
+
+    calls: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
+    locked: set[tuple[str, int]] = field(default_factory=set)
+    feedback: dict[tuple[str, int], tuple[str, str, tuple[ProblemInfo, ...]]] = field(default_factory=dict)
+    rekap_writes: list[RekapData] = field(default_factory=list)
+    queued: list[PollEvent] = field(default_factory=list)
+    cursor: int = 0
+    fail: dict[str, int] = field(default_factory=dict)
+
+    def _call(self, name: str, *args: Any) -> None:
+        self.calls.append((name, args))
+        if self.fail.get(name, 0) > 0:
+            self.fail[name] -= 1
+            raise PortError(f"{name} gagal (simulasi)")
+
+    def names(self) -> list[str]:
+        return [name for name, _ in self.calls]
+
+    def distribute(self, tahun: int, tw: int, bidang_kodes: Sequence[str]) -> Mapping[str, WorkbookRef]:
+        self._call("distribute", tahun, tw, tuple(bidang_kodes))
+        return {
+            k: WorkbookRef(f"https://sheets.test/{tahun}/{k}", f"sheet-{tahun}-{k}") for k in bidang_kodes
+        }
+
+    def write_feedback(
+        self, kode: str, tw: int, problems: Sequence[ProblemInfo], status_alur: str, catatan: str
+    ) -> None:
+        self._call("write_feedback", kode, tw, status_alur)
+        self.feedback[(kode, tw)] = (status_alur, catatan, tuple(problems))
+
+    def reset_submission(self, kode: str, tw: int, reason: str) -> None:
+        self._call("reset_submission", kode, tw, reason)
+
+    def lock_tw(self, kode: str, tw: int) -> None:
+        self._call("lock_tw", kode, tw)
+        self.locked.add((kode, tw))
+
+    def reopen_tw(self, kode: str, tw: int) -> None:
+        self._call("reopen_tw", kode, tw)
+        self.locked.discard((kode, tw))
+
+    def write_rekap(self, tahun: int, tw: int, data: RekapData) -> RekapRef:
+        self._call("write_rekap", tahun, tw)
+        self.rekap_writes.append(data)
+        return RekapRef(
+            f"https://sheets.test/rekap/{tahun}",
+            f"rekap-{tahun}",
+            {"bidang": sorted({s.bidang for s in data.snapshots if s.tw == tw})},
+        )
+
+    def archive(self, tahun: int, tw: int) -> ArchiveRef:
+        self._call("archive", tahun, tw)
+        return ArchiveRef(f"https://drive.test/arsip/{tahun}/tw{tw}", (f"pdf-{tahun}-{tw}",))
+
+    def poll(self, cursor: str | None) -> PollBatch:
+        self._call("poll", cursor)
+        events, self.queued = tuple(self.queued), []
+        self.cursor += 1
+        return PollBatch(events, f"token-{self.cursor}")
+
+
+class FileNotifier:
+    """A Notifier that appends one JSON line per delivered notification to a file."""
+
+    def __init__(self, path: Path, unreachable: set[int] | None = None, transient: int = 0) -> None:
+        self.path = path
+        self.unreachable = unreachable or set()
+        self.transient = transient
+
+    async def deliver(self, notification: Notification) -> None:
+        if notification.telegram_id in self.unreachable:
+            raise RecipientUnreachable("Forbidden: bot was blocked by the user")
+        if self.transient > 0:
+            self.transient -= 1
+            raise TransientDeliveryError("network down", retry_after=1.0)
+        line = json.dumps(
+            {"key": notification.dedupe_key, "kind": notification.kind, "to": notification.telegram_id},
+            sort_keys=True,
+        )
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+            handle.flush()
+
+    def lines(self) -> list[dict[str, Any]]:
+        if not self.path.exists():
+            return []
+        return [json.loads(line) for line in self.path.read_text(encoding="utf-8").splitlines()]
