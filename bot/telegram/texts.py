@@ -716,7 +716,8 @@ HELP_BY_ROLE: dict[str, str] = {
     ),
     "kasubbag_kpep": (
         "Sebagai Kasubbag Keuangan, Perencanaan, Evaluasi, dan Pelaporan, Bapak/Ibu:\n"
-        "- menerima draf rekap dinas, menambahkan catatan analisis, dan mengirimkannya kepada Sekretaris (langkah 4);\n"
+        "- menerima draf rekap dinas, menambahkan catatan analisis (Tambah analisis), lalu menekan "
+        "Kirim ke Sekretaris (langkah 4);\n"
         "- bila laporan dikembalikan, membuka kembali laporan bidang atau mengirim ulang;\n"
         "- menerima laporan tindak lanjut dan pemberitahuan bila ada penerima yang tidak dapat dihubungi.\n\n"
         "/rekap - tautan, ringkasan, dan grafik rekap dinas"

@@ -58,11 +58,12 @@ class EdgeWorkbook(InMemoryWorkbook):
         kodes = sorted({s.bidang for s in data.snapshots if s.tw == tw})
         figures = {"PTK": (95.5, "Sangat Tinggi", 61.0), "SEK": (72.25, "Sedang", 48.5), "LAT": (55.0, "Rendah", 20.0)}
         bidang = [
-            {"kode_bidang": k, "rata_rata_capaian": figures.get(k, (None,))[0], "predikat": figures.get(k, (0, None))[1],
-             "serapan": figures.get(k, (0, 0, None))[2]}
+            {"kode_bidang": k, "rata_rata_capaian": c, "predikat": p, "serapan": s}
             for k in kodes
+            for c, p, s in [figures[k]]
         ]
-        summary = {"dinas": {"jumlah_indikator": 14, "rata_rata_capaian": 83.875, "predikat": "Tinggi"}, "bidang": bidang}
+        dinas = {"jumlah_indikator": 14, "rata_rata_capaian": 83.875, "predikat": "Tinggi"}
+        summary = {"dinas": dinas, "bidang": bidang}
         return RekapRef(ref.url, ref.spreadsheet_id, summary)
 
 
@@ -81,9 +82,7 @@ def sandbox_server() -> Iterator[SandboxServer]:
     server.stop()
 
 
-def edge_settings(
-    base_url: str, database: Path, kodes: tuple[str, ...] = ("SEK", "PTK"), **overrides: Any
-) -> Settings:
+def edge_settings(base_url: str, database: Path, kodes: tuple[str, ...] = ("SEK", "PTK"), **overrides: Any) -> Settings:
     """The example settings cut to ``kodes`` (the Sekretariat, corrected by the Sekretaris, and PTK),
     pointed at the sandbox and a temp store."""
     data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
