@@ -3,8 +3,11 @@
 When a button needs free text (Kembalikan's reason, the analysis note, the rekomendasi, a
 tindak lanjut), the bot sends a ForceReply prompt and records (chat, prompt message) -> (action,
 period, bidang, the message whose buttons give way to the outcome). The person's reply is matched
-through ``reply_to_message``; a prompt is answered once. The table is created by the Alembic
-migration ``0002_telegram_prompts``.
+through ``reply_to_message``; a prompt is answered once.
+
+The table belongs to the Telegram edge alone: it lives in this module's own ``MetaData`` and is
+created (if missing, idempotently) when the PromptStore is built, beside the core's
+Alembic-managed schema, which stays exactly the core's.
 """
 
 from __future__ import annotations
@@ -71,6 +74,7 @@ class PromptStore:
 
     def __init__(self, store: Store) -> None:
         self.engine = store.engine
+        metadata.create_all(self.engine, checkfirst=True)
 
     def add(
         self,

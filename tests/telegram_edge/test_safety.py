@@ -4,15 +4,18 @@ forged presses answer clearly and change nothing; every refusal leaves the store
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 
 import pytest
 
-from bot.telegram.app import KinerjaBot
+from bot.logging_setup import configure_logging
+from bot.telegram.app import KinerjaBot, create_bot
 from bot.telegram.callback_data import Action, CallbackData
 from bot.workflow.machine import BidangState, DinasState
 from config.settings import Settings
 from sandbox.server import SandboxServer
+from sandbox.telegram import DEFAULT_BOT_TOKEN
 from tests.telegram_edge.conftest import (
     KADIS,
     KASUBBAG,
@@ -185,3 +188,45 @@ async def test_reply_without_prompt_gets_guidance(kinerja: KinerjaBot, people: P
     hello = await people.wait_message(KASUBBAG, "Selamat datang")
     await people.say(KASUBBAG, "Ini alasan saya", reply_to=hello["message_id"])
     await people.wait_message(KASUBBAG, "gunakan fitur Balas", after=hello["message_id"])
+
+
+async def test_pending_prompt_survives_a_restart(
+    kinerja: KinerjaBot, workbook: EdgeWorkbook, people: People, settings: Settings
+) -> None:
+    pid = await collecting(kinerja, people)
+    await submitted(kinerja, workbook, "PTK")
+    request = await people.wait_message(KEPALA["PTK"], "Permohonan koreksi")
+    await people.press(KEPALA["PTK"], request["message_id"], "Kembalikan")
+    prompt = await people.wait_message(KEPALA["PTK"], "membalas pesan ini")
+    await kinerja.stop()
+    again = create_bot(
+        settings,
+        workbook,
+        store=kinerja.store,
+        token=DEFAULT_BOT_TOKEN,
+        outbox_interval=0.05,
+        poll_timeout=1,
+        with_scheduler=False,
+    )
+    await again.start()
+    try:
+        await people.say(KEPALA["PTK"], "Lampiran bukti dukung belum ada.", reply_to=prompt["message_id"])
+        await people.wait_edit(KEPALA["PTK"], request["message_id"], "Alasan: Lampiran bukti dukung belum ada.")
+        await people.wait_message(STAF["PTK"], "Lampiran bukti dukung belum ada.")
+    finally:
+        await again.stop()
+    assert audit_count(kinerja, pid, "kembalikan", "PTK") == 1
+
+
+async def test_token_never_reaches_the_logs(
+    kinerja: KinerjaBot, people: People, caplog: pytest.LogCaptureFixture
+) -> None:
+    configure_logging()
+    caplog.set_level(logging.DEBUG)
+    await people.say(KASUBBAG, "/start")
+    await people.wait_message(KASUBBAG, "Selamat datang")
+    await asyncio.to_thread(kinerja.service.start_period, 2026, 1)
+    await people.wait_message(SEKRETARIS, "Permohonan persetujuan")
+    assert caplog.records  # something was logged
+    secret = DEFAULT_BOT_TOKEN.split(":", 1)[1]
+    assert secret not in caplog.text
