@@ -8,6 +8,7 @@ condition, which releases the lock, so long polls never block other requests.
 from __future__ import annotations
 
 import copy
+import itertools
 import logging
 import re
 import time
@@ -319,7 +320,7 @@ class BotApi:
                     raise Conflict(_CONFLICT_POLL)
                 if bot.webhook is not None:
                     raise Conflict(_CONFLICT_WEBHOOK)
-            return list(bot.updates)[:limit]
+            return list(itertools.islice(bot.updates, limit))
 
     @staticmethod
     def _confirm(bot: BotState, offset: int | None) -> None:

@@ -30,7 +30,6 @@ class InMemoryWorkbook:
     feedback: dict[tuple[str, int], tuple[str, str, tuple[ProblemInfo, ...]]] = field(default_factory=dict)
     rekap_writes: list[RekapData] = field(default_factory=list)
     queued: list[PollEvent] = field(default_factory=list)
-    cursor: int = 0
     fail: dict[str, int] = field(default_factory=dict)
 
     def _call(self, name: str, *args: Any) -> None:
@@ -81,8 +80,9 @@ class InMemoryWorkbook:
     def poll(self, cursor: str | None) -> PollBatch:
         self._call("poll", cursor)
         events, self.queued = tuple(self.queued), []
-        self.cursor += 1
-        return PollBatch(events, f"token-{self.cursor}")
+        # Derived from the cursor given, so a process restarted after a crash continues the same way.
+        number = 0 if cursor is None else int(cursor.rsplit("-", 1)[1])
+        return PollBatch(events, f"token-{number + 1}")
 
 
 class FileNotifier:
