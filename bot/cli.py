@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from bot.doctor import format_report, run_doctor
 from bot.logging_setup import configure_logging
+from bot.telegram.invite import INVITE_ROLES, cmd_invite
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     doctor.add_argument("--config", default=DEFAULT_CONFIG, help="berkas pengaturan YAML")
     doctor.set_defaults(handler=_cmd_doctor)
+
+    invite = commands.add_parser(
+        "invite",
+        help="buat kode undangan /daftar untuk seorang pegawai",
+        description="Membuat kode undangan sekali pakai. Pegawai mengirim /daftar KODE kepada bot "
+        "untuk mengikat akun Telegram-nya pada peran ini. Kode berlaku sesuai "
+        "jadwal.undangan_berlaku_hari; lima kode salah berturut-turut mengunci pengirim satu jam.",
+        epilog="contoh: python -m bot invite --role kepala_bidang --bidang PTK --nama \"Agus Priyono, S.H.\"",
+    )
+    invite.add_argument("--role", required=True, choices=INVITE_ROLES, help="peran pegawai")
+    invite.add_argument("--bidang", help="kode bidang (wajib untuk kepala_bidang dan staf)")
+    invite.add_argument("--nama", required=True, help="nama lengkap pegawai")
+    invite.add_argument("--config", default=DEFAULT_CONFIG, help="berkas pengaturan YAML")
+    invite.set_defaults(handler=cmd_invite)
     return parser
 
 

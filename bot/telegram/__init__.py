@@ -1,0 +1,1 @@
+"""The Telegram edge of Kinerja Bot: PTB application, handlers, rendering, delivery."""

@@ -1,0 +1,89 @@
+"""The callback data of inline buttons: a small, versioned, typed codec within Telegram's 64 bytes.
+
+Format: ``k1|<action>|<period_id>|<bidang or ->``, e.g. ``k1|kok|12|PTK``. Decoding never trusts
+the input: a wrong version, an unknown action, a non-numeric period or a malformed bidang raises
+:class:`CallbackDataError`, and a decoded press is still checked server-side (bound person,
+role, bidang, current state) by the handlers and the workflow service before anything changes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+VERSION = "k1"
+SEPARATOR = "|"
+MAX_BYTES = 64
+_BIDANG = re.compile(r"^[A-Z0-9]{1,12}$")
+_PERIOD = re.compile(r"^[1-9][0-9]{0,9}$")
+
+
+class CallbackDataError(ValueError):
+    """The callback data is not one this bot produced (forged, truncated, from an old version)."""
+
+
+class Action(StrEnum):
+    """What a button asks for."""
+
+    DIST_APPROVE = "dok"  # step 1 Setujui
+    DIST_DEFER = "dtd"  # step 1 Tunda
+    KOREKSI_APPROVE = "kok"  # step 3 Setujui
+    KOREKSI_RETURN = "krt"  # step 3 Kembalikan (asks for a reason)
+    ANALYSIS_NOTE = "anl"  # step 4 Tambah analisis (asks for the note)
+    SUBMIT_SEKRETARIS = "ksk"  # step 4 Kirim ke Sekretaris
+    FORWARD_KADIS = "tkd"  # step 5 Teruskan ke Kepala Dinas
+    SEKRETARIS_RETURN = "srt"  # step 5 Kembalikan (asks for a reason)
+    KADIS_APPROVE = "dok6"  # step 6 Setujui
+    KADIS_RETURN = "drt"  # step 6 Kembalikan (asks for a reason)
+    REKOMENDASI = "rek"  # step 6 Tulis rekomendasi (asks for the text)
+    TINDAK_LANJUT = "tl"  # step 9 Catat tindak lanjut (asks for the text)
+    REOPEN_BIDANG = "rop"  # after a return: Buka kembali (asks for a reason)
+
+
+# Actions that need a bidang, and those that must not carry one.
+BIDANG_ACTIONS = frozenset({Action.KOREKSI_APPROVE, Action.KOREKSI_RETURN, Action.TINDAK_LANJUT, Action.REOPEN_BIDANG})
+
+
+@dataclass(frozen=True)
+class CallbackData:
+    """One button's meaning."""
+
+    action: Action
+    period_id: int
+    bidang: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.period_id <= 0:
+            raise CallbackDataError("period_id must be positive")
+        needs = self.action in BIDANG_ACTIONS
+        if needs and (self.bidang is None or not _BIDANG.match(self.bidang)):
+            raise CallbackDataError(f"action {self.action} needs a bidang kode")
+        if not needs and self.bidang is not None:
+            raise CallbackDataError(f"action {self.action} takes no bidang")
+
+    def encode(self) -> str:
+        """The string to put in ``callback_data`` (always within 64 bytes)."""
+        text = SEPARATOR.join((VERSION, self.action.value, str(self.period_id), self.bidang or "-"))
+        if len(text.encode("utf-8")) > MAX_BYTES:  # pragma: no cover - bounded by the patterns
+            raise CallbackDataError("callback data over 64 bytes")
+        return text
+
+
+def decode(data: str | None) -> CallbackData:
+    """Parse callback data; CallbackDataError for anything this bot would not have produced."""
+    if not data or len(data.encode("utf-8", errors="replace")) > MAX_BYTES:
+        raise CallbackDataError("empty or oversized callback data")
+    parts = data.split(SEPARATOR)
+    if len(parts) != 4:
+        raise CallbackDataError("wrong number of fields")
+    version, action, period, bidang = parts
+    if version != VERSION:
+        raise CallbackDataError(f"unknown version {version!r}")
+    try:
+        parsed_action = Action(action)
+    except ValueError:
+        raise CallbackDataError(f"unknown action {action!r}") from None
+    if not _PERIOD.match(period):
+        raise CallbackDataError("period is not a positive number")
+    return CallbackData(parsed_action, int(period), None if bidang == "-" else bidang)

@@ -1,0 +1,629 @@
+"""Telegram handlers: short async functions that check, call the workflow service, and answer.
+
+Every press and command is checked server-side: the sender must be bound (else a polite answer on
+how to register), the callback data must decode (else a clear answer), and the workflow service
+checks role, bidang and current state before writing anything; its :class:`ActionRefused` reason
+is shown in the callback answer (an alert) or as a reply. Blocking store/Google work runs in a
+thread (``asyncio.to_thread``). A decision edits its message: the buttons give way to the outcome
+(what, who, when). Kembalikan and the other free-text steps send a ForceReply prompt recorded in
+the store (:mod:`bot.telegram.prompts`); the answer is matched through ``reply_to_message``.
+
+The callback answer is sent after the service call so that a refusal reason can be its alert;
+when the service takes longer than ``SLOW_ACTION_SECONDS`` the press is acknowledged first and
+the outcome or refusal follows as a message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from telegram import CallbackQuery, ForceReply, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import BadRequest
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.telegram import texts
+from bot.telegram.callback_data import Action, CallbackData, CallbackDataError, decode
+from bot.telegram.charts import Bar, capaian_chart
+from bot.telegram.notifier import MAX_MESSAGE_UNITS, split_text, utf16_len
+from bot.telegram.prompts import Prompt, PromptStore
+from bot.telegram.render import keyboard, rekap_figures
+from bot.telegram.submission import SubmissionReader
+from bot.workflow.errors import ActionRefused
+from bot.workflow.machine import BIDANG_HOLDS, DINAS_HOLDS, BidangEvent, DinasEvent, Role
+from bot.workflow.people import Actor
+from bot.workflow.service import STATE_LABELS, WorkflowService
+from config.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+BOT_DATA_KEY = "kinerja"
+SLOW_ACTION_SECONDS = 8.0
+REKAP_ROLES = frozenset({Role.KEPALA_DINAS, Role.SEKRETARIS, Role.KASUBBAG_KPEP, Role.KEPALA_BIDANG})
+_KHUSUS_LINE = re.compile(r"^\s*([A-Za-z0-9]{1,12})\s*:\s*(.+?)\s*$")
+
+
+@dataclass
+class EdgeContext:
+    """The services the handlers use, built once by the composition root (``bot_data[BOT_DATA_KEY]``)."""
+
+    settings: Settings
+    service: WorkflowService
+    prompts: PromptStore
+    reader: SubmissionReader | None = None
+
+    def now(self) -> datetime:
+        """The office's current time."""
+        return self.service.now()
+
+    def when(self) -> str:
+        """Now, as people read it."""
+        return texts.format_waktu(self.now(), self.settings.tz)
+
+    def bidang_nama(self, kode: str | None) -> str | None:
+        """A bidang's name (the kode when unknown)."""
+        if kode is None:
+            return None
+        try:
+            return self.settings.bidang_by_kode(kode).nama
+        except KeyError:
+            return kode
+
+
+def edge(context: ContextTypes.DEFAULT_TYPE) -> EdgeContext:
+    """The EdgeContext stored in ``bot_data``."""
+    return context.application.bot_data[BOT_DATA_KEY]
+
+
+async def _actor(ctx: EdgeContext, telegram_id: int) -> Actor | None:
+    return await asyncio.to_thread(ctx.service.directory.actor_for_telegram, telegram_id)
+
+
+async def _reply(message: Message, text: str) -> None:
+    for part in split_text(text):
+        await message.reply_text(part)
+
+
+# ==========================================================================================
+# commands
+# ==========================================================================================
+
+
+async def cmd_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start: greet a bound person (and mark them reachable again), or say how to register."""
+    ctx, message, user = edge(context), update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    actor = await _actor(ctx, user.id)
+    if actor is None:
+        await _reply(message, texts.start_unbound(ctx.settings.dinas.nama))
+        return
+    await asyncio.to_thread(ctx.service.directory.set_reachable, user.id, True)
+    await _reply(message, texts.start_bound(actor.nama, actor.role, ctx.bidang_nama(actor.bidang)))
+
+
+async def cmd_daftar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/daftar KODE: bind the sender with a one-time invite code."""
+    ctx, message, user = edge(context), update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    if not context.args or len(context.args) != 1:
+        await _reply(message, texts.DAFTAR_USAGE)
+        return
+    existing = await _actor(ctx, user.id)
+    if existing is not None:
+        await _reply(message, texts.daftar_already(existing.nama))
+        return
+    try:
+        actor = await asyncio.to_thread(ctx.service.directory.redeem_invite, user.id, context.args[0], ctx.now())
+    except ActionRefused as err:
+        logger.info("invite refused for telegram user %s", user.id)
+        await _reply(message, texts.refused(err.reason))
+        return
+    logger.info("telegram user %s bound as %s (%s)", user.id, actor.role, actor.bidang)
+    await _reply(message, texts.daftar_ok(actor.nama, actor.role, ctx.bidang_nama(actor.bidang)))
+
+
+async def _bound_or_explain(ctx: EdgeContext, message: Message, user_id: int) -> Actor | None:
+    actor = await _actor(ctx, user_id)
+    if actor is None:
+        await _reply(message, texts.start_unbound(ctx.settings.dinas.nama))
+    return actor
+
+
+async def cmd_bantuan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/bantuan: what this person can do, by role."""
+    ctx, message, user = edge(context), update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    actor = await _bound_or_explain(ctx, message, user.id)
+    if actor is not None:
+        await _reply(message, texts.bantuan(actor.role))
+
+
+def status_text(ctx: EdgeContext) -> str:
+    """The /status text for the current period (blocking: reads the store)."""
+    service = ctx.service
+    period_id = service.current_period_id()
+    if period_id is None:
+        return texts.STATUS_NO_PERIOD
+    view = service.period_view(period_id)
+    now, tz = ctx.now(), ctx.settings.tz
+
+    def holder_line(role: Role | None, names: tuple[str, ...], since: datetime, step: int | None) -> str | None:
+        if role is None or step is None:
+            return None
+        durasi = ctx.settings.mutu_baku.for_step(step)
+        late = now > service.calendar.mutu_baku_deadline(since, durasi)
+        return texts.status_holder(texts.role_name(role), names, since, now - since, str(durasi), late, tz)
+
+    lines = [texts.status_header(view.tw, view.tahun, STATE_LABELS[view.state], view.deadline, tz)]
+    dinas_holding = DINAS_HOLDS.get(view.state)
+    if dinas_holding is not None and dinas_holding.role is not Role.KEPALA_BIDANG:
+        line = holder_line(view.holder_role, view.holder_nama, view.step_since, dinas_holding.sop_step)
+        if line:
+            lines.append(line)
+    lines.append("")
+    for report in view.reports:
+        lines.append(texts.status_bidang(report.bidang_nama, report.bidang, STATE_LABELS[report.state]))
+        holding = BIDANG_HOLDS.get(report.state)
+        if holding is not None and view.state.value == "pengumpulan":
+            line = holder_line(report.holder_role, report.holder_nama, report.step_since, holding.sop_step)
+            if line:
+                lines.append(line)
+        if report.last_reason and report.state.value in ("dikembalikan", "dibuka_kembali"):
+            lines.append(texts.status_reason(report.last_reason))
+        if view.state.value in ("tindak_lanjut", "selesai"):
+            lines.append(texts.status_tindak_lanjut(report.tindak_lanjut))
+    return "\n".join(lines)
+
+
+async def cmd_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/status: the period, each bidang's state, who holds each open step and for how long."""
+    ctx, message, user = edge(context), update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    if await _bound_or_explain(ctx, message, user.id) is None:
+        return
+    await _reply(message, await asyncio.to_thread(status_text, ctx))
+
+
+async def cmd_rekap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/rekap: the dinas rekap's link, summary and capaian chart."""
+    ctx, message, user = edge(context), update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    actor = await _bound_or_explain(ctx, message, user.id)
+    if actor is None:
+        return
+    if actor.role not in REKAP_ROLES:
+        await _reply(message, texts.REKAP_NOT_ALLOWED)
+        return
+    period_id = await asyncio.to_thread(ctx.service.current_period_id)
+    view = None if period_id is None else await asyncio.to_thread(ctx.service.period_view, period_id)
+    if view is None or view.rekap_url is None:
+        await _reply(message, texts.REKAP_NONE if view else texts.STATUS_NO_PERIOD)
+        return
+    summary = await asyncio.to_thread(_rekap_summary, ctx, view.id)
+    figures, dinas = rekap_figures(summary, ctx.settings)
+    body = texts.rekap_lines(figures, dinas)
+    if figures:
+        chart = await asyncio.to_thread(capaian_chart, [Bar(f[0], f[2], f[3]) for f in figures])
+        await message.reply_photo(chart, caption=texts.chart_caption(view.tw, view.tahun))
+    await _reply(message, texts.rekap_message(view.tw, view.tahun, view.rekap_url, body, view.catatan_analisis))
+
+
+def _rekap_summary(ctx: EdgeContext, period_id: int) -> dict[str, Any]:
+    with ctx.service.store.transaction() as tx:
+        period = tx.get_period(period_id)
+    return dict(period.rekap_summary or {}) if period is not None else {}
+
+
+async def cmd_kirim(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/kirim: a staff member submits the open TW (same effect as the sheet's status)."""
+    ctx, message, user = edge(context), update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    actor = await _bound_or_explain(ctx, message, user.id)
+    if actor is None:
+        return
+    if actor.role is not Role.STAF or actor.bidang is None:
+        await _reply(message, texts.KIRIM_NOT_STAFF)
+        return
+    period_id = await asyncio.to_thread(ctx.service.current_period_id)
+    if period_id is None:
+        await _reply(message, texts.KIRIM_NO_PERIOD)
+        return
+    view = await asyncio.to_thread(ctx.service.period_view, period_id)
+    if ctx.reader is None:
+        await _reply(message, texts.KIRIM_UNSUPPORTED)
+        return
+    try:
+        submission = await asyncio.to_thread(ctx.reader.read_submission, actor.bidang, view.tw)
+    except ActionRefused as err:
+        await _reply(message, texts.refused(err.reason))
+        return
+    except Exception:
+        logger.exception("reading the submission of %s TW %s failed", actor.bidang, view.tw)
+        await _reply(message, texts.KIRIM_READ_FAILED)
+        return
+    try:
+        await asyncio.to_thread(ctx.service.submit, actor, submission)
+    except ActionRefused as err:
+        await _reply(message, texts.refused(err.reason))
+        return
+    if submission.ok:
+        await _reply(message, texts.kirim_ok(view.tw, view.tahun))
+    else:
+        errors = sum(1 for p in submission.problems if p.severity == "error")
+        await _reply(message, texts.kirim_invalid(view.tw, view.tahun, errors))
+
+
+# ==========================================================================================
+# buttons
+# ==========================================================================================
+
+# Buttons that ask for free text first: the check run before sending the prompt.
+PROMPT_ACTIONS = {
+    Action.KOREKSI_RETURN,
+    Action.SEKRETARIS_RETURN,
+    Action.KADIS_RETURN,
+    Action.ANALYSIS_NOTE,
+    Action.REKOMENDASI,
+    Action.TINDAK_LANJUT,
+    Action.REOPEN_BIDANG,
+}
+
+
+def precheck(service: WorkflowService, actor: Actor, data: CallbackData) -> tuple[int, int]:
+    """Refuse (ActionRefused) before prompting when the action could not be taken now.
+
+    Runs the core's own checks (role, bidang, table row for the current state) without writing;
+    the action re-checks everything when the answer arrives. Returns (tw, tahun) for the prompt.
+    """
+    with service.store.transaction() as tx:
+        period = service._period(tx, data.period_id)
+        if data.action is Action.KOREKSI_RETURN:
+            assert data.bidang is not None
+            service._check_bidang(period, service._report(tx, period, data.bidang), BidangEvent.RETURN, actor)
+        elif data.action is Action.REOPEN_BIDANG:
+            assert data.bidang is not None
+            service._check_dinas(period, DinasEvent.REOPEN_BIDANG, actor)
+            service._check_bidang(period, service._report(tx, period, data.bidang), BidangEvent.REOPEN, actor)
+        elif data.action is Action.TINDAK_LANJUT:
+            service._check_dinas(period, DinasEvent.RECORD_TINDAK_LANJUT, actor, bidang=data.bidang)
+            if data.bidang in {r.bidang for r in tx.tindak_lanjut_of(period.id)}:
+                raise ActionRefused(f"Tindak lanjut {service._bidang_label(data.bidang or '')} sudah dicatat.")
+        else:
+            event = {
+                Action.SEKRETARIS_RETURN: DinasEvent.RETURN_BY_SEKRETARIS,
+                Action.KADIS_RETURN: DinasEvent.RETURN_BY_KEPALA_DINAS,
+                Action.ANALYSIS_NOTE: DinasEvent.ADD_ANALYSIS_NOTE,
+                Action.REKOMENDASI: DinasEvent.GIVE_REKOMENDASI,
+            }[data.action]
+            service._check_dinas(period, event, actor)
+        return period.tw, period.tahun
+
+
+def _prompt_text(ctx: EdgeContext, data: CallbackData, tw: int, tahun: int) -> tuple[str, str]:
+    kodes = [b.kode for b in ctx.settings.bidang]
+    if data.action in (Action.KOREKSI_RETURN,):
+        return texts.prompt_alasan(texts.WHAT_KOREKSI, tw, tahun), texts.PLACEHOLDER_ALASAN
+    if data.action in (Action.SEKRETARIS_RETURN, Action.KADIS_RETURN):
+        return texts.prompt_alasan(texts.WHAT_TELAAH, tw, tahun), texts.PLACEHOLDER_ALASAN
+    if data.action is Action.ANALYSIS_NOTE:
+        return texts.prompt_analisis(tw, tahun), texts.PLACEHOLDER_ANALISIS
+    if data.action is Action.REKOMENDASI:
+        return texts.prompt_rekomendasi(tw, tahun, kodes), texts.PLACEHOLDER_REKOMENDASI
+    if data.action is Action.TINDAK_LANJUT:
+        return texts.prompt_tindak_lanjut(
+            tw, tahun, ctx.bidang_nama(data.bidang) or ""
+        ), texts.PLACEHOLDER_TINDAK_LANJUT
+    return (
+        texts.prompt_alasan_buka_kembali(ctx.bidang_nama(data.bidang) or "", tw, tahun),
+        texts.PLACEHOLDER_ALASAN,
+    )
+
+
+def _direct_call(ctx: EdgeContext, actor: Actor, data: CallbackData) -> tuple[Callable[[], None], str]:
+    """The service call of a button that acts at once, and its outcome label."""
+    s, pid = ctx.service, data.period_id
+    if data.action is Action.DIST_APPROVE:
+        return (lambda: s.approve_distribution(actor, pid)), texts.OUTCOME_SETUJUI_DISTRIBUSI
+    if data.action is Action.DIST_DEFER:
+        return (lambda: s.defer_distribution(actor, pid)), texts.OUTCOME_TUNDA
+    if data.action is Action.KOREKSI_APPROVE:
+        kode = data.bidang or ""
+        return (lambda: s.approve_koreksi(actor, pid, kode)), texts.OUTCOME_SETUJUI
+    if data.action is Action.SUBMIT_SEKRETARIS:
+        return (lambda: s.submit_to_sekretaris(actor, pid)), texts.OUTCOME_KIRIM_SEKRETARIS
+    if data.action is Action.FORWARD_KADIS:
+        return (lambda: s.forward_to_kepala_dinas(actor, pid)), texts.OUTCOME_TERUSKAN
+    if data.action is Action.KADIS_APPROVE:
+        return (lambda: s.approve_by_kepala_dinas(actor, pid)), texts.OUTCOME_SETUJUI
+    raise CallbackDataError(f"action {data.action} is not a direct action")  # pragma: no cover
+
+
+async def show_outcome(
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    message_id: int,
+    original: str | None,
+    line: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Replace a message's buttons by the outcome line (or ``markup``); too long -> a reply instead."""
+    bot = context.bot
+    new_text = (original or "") + line
+    try:
+        if original is not None and utf16_len(new_text) <= MAX_MESSAGE_UNITS:
+            await bot.edit_message_text(new_text, chat_id=chat_id, message_id=message_id, reply_markup=markup)
+            return
+        await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=markup)
+    except BadRequest as err:  # the message is gone or unchanged: the outcome still goes out
+        logger.info("could not edit message %s in chat %s: %s", message_id, chat_id, err)
+    await bot.send_message(chat_id, line.strip(), reply_to_message_id=message_id, allow_sending_without_reply=True)
+
+
+async def _answer(query: CallbackQuery, text: str, alert: bool = False) -> None:
+    try:
+        await query.answer(text[:200], show_alert=alert)
+    except BadRequest as err:  # too old to answer: the person still gets a message where needed
+        logger.info("callback query not answered: %s", err)
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Any inline button: decode, check bound, then act or prompt; refusals answer with the reason."""
+    ctx, query = edge(context), update.callback_query
+    if query is None:
+        return
+    try:
+        data = decode(query.data)
+    except CallbackDataError as err:
+        logger.warning("undecodable callback data from telegram user %s: %s", query.from_user.id, err)
+        await _answer(query, texts.ANS_BAD_BUTTON, alert=True)
+        return
+    actor = await _actor(ctx, query.from_user.id)
+    if actor is None:
+        await _answer(query, texts.ANS_UNBOUND, alert=True)
+        return
+    message = query.message
+    if not isinstance(message, Message):
+        await _answer(query, texts.ANS_BAD_BUTTON, alert=True)
+        return
+    if data.action in PROMPT_ACTIONS:
+        await _ask(context, query, message, ctx, actor, data)
+    else:
+        await _act(context, query, message, ctx, actor, data)
+
+
+async def _ask(
+    context: ContextTypes.DEFAULT_TYPE,
+    query: CallbackQuery,
+    message: Message,
+    ctx: EdgeContext,
+    actor: Actor,
+    data: CallbackData,
+) -> None:
+    try:
+        tw, tahun = await asyncio.to_thread(precheck, ctx.service, actor, data)
+    except ActionRefused as err:
+        await _answer(query, texts.refused(err.reason), alert=True)
+        return
+    text, placeholder = _prompt_text(ctx, data, tw, tahun)
+    prompt = await context.bot.send_message(
+        message.chat.id, text, reply_markup=ForceReply(selective=True, input_field_placeholder=placeholder)
+    )
+    await asyncio.to_thread(
+        ctx.prompts.add,
+        chat_id=message.chat.id,
+        message_id=prompt.message_id,
+        telegram_user_id=query.from_user.id,
+        action=data.action,
+        period_id=data.period_id,
+        bidang=data.bidang,
+        origin_message_id=message.message_id,
+        origin_text=message.text,
+        now=ctx.now(),
+    )
+    await _answer(query, texts.ANS_PROMPT_SENT)
+
+
+async def _act(
+    context: ContextTypes.DEFAULT_TYPE,
+    query: CallbackQuery,
+    message: Message,
+    ctx: EdgeContext,
+    actor: Actor,
+    data: CallbackData,
+) -> None:
+    call, label = _direct_call(ctx, actor, data)
+    task = asyncio.ensure_future(asyncio.to_thread(call))
+    done, _ = await asyncio.wait({task}, timeout=SLOW_ACTION_SECONDS)
+    answered = not done
+    if answered:
+        await _answer(query, texts.ANS_DONE)
+    try:
+        await task
+    except ActionRefused as err:
+        logger.info("telegram user %s refused %s: %s", query.from_user.id, data.action, err.reason)
+        if answered:
+            await context.bot.send_message(message.chat.id, texts.refused(err.reason))
+        else:
+            await _answer(query, texts.refused(err.reason), alert=True)
+        return
+    except Exception:
+        if not answered:
+            await _answer(query, texts.ANS_ERROR, alert=True)
+        raise
+    logger.info(
+        "telegram user %s: %s on period %s %s", query.from_user.id, data.action, data.period_id, data.bidang or ""
+    )
+    if not answered:
+        await _answer(query, texts.ANS_DONE)
+    markup = None
+    if data.action is Action.DIST_DEFER:  # the request stays open: Setujui remains
+        markup = keyboard([(texts.BTN_SETUJUI, CallbackData(Action.DIST_APPROVE, data.period_id))])
+    line = texts.outcome(label, actor.nama, ctx.when())
+    await show_outcome(context, message.chat.id, message.message_id, message.text, line, markup)
+
+
+# ==========================================================================================
+# free-text answers to prompts
+# ==========================================================================================
+
+
+def parse_rekomendasi(text: str, kodes: tuple[str, ...]) -> tuple[str, dict[str, str]]:
+    """Split a rekomendasi answer: ``KODE: teks`` lines per bidang, every other line general."""
+    umum: list[str] = []
+    khusus: dict[str, str] = {}
+    known = {k.upper(): k for k in kodes}
+    for line in text.splitlines():
+        match = _KHUSUS_LINE.match(line)
+        if match and match.group(1).upper() in known:
+            kode = known[match.group(1).upper()]
+            khusus[kode] = f"{khusus[kode]} {match.group(2)}" if kode in khusus else match.group(2)
+        elif line.strip():
+            umum.append(line.strip())
+    return "\n".join(umum), khusus
+
+
+def _answer_call(
+    ctx: EdgeContext, actor: Actor, prompt: Prompt, text: str
+) -> tuple[Callable[[], None], str, str, str | None]:
+    """(service call, outcome label, reply text, outcome detail) for a prompt's answer."""
+    s, pid, kode = ctx.service, prompt.period_id, prompt.bidang or ""
+    action = prompt.action
+    if action is Action.KOREKSI_RETURN:
+        return (
+            (lambda: s.return_koreksi(actor, pid, kode, text)),
+            texts.OUTCOME_KEMBALIKAN,
+            texts.REPLY_RETURNED,
+            texts.outcome_reason(text),
+        )
+    if action is Action.SEKRETARIS_RETURN:
+        return (
+            (lambda: s.return_by_sekretaris(actor, pid, text)),
+            texts.OUTCOME_KEMBALIKAN,
+            texts.REPLY_RETURNED,
+            texts.outcome_reason(text),
+        )
+    if action is Action.KADIS_RETURN:
+        return (
+            (lambda: s.return_by_kepala_dinas(actor, pid, text)),
+            texts.OUTCOME_KEMBALIKAN,
+            texts.REPLY_RETURNED,
+            texts.outcome_reason(text),
+        )
+    if action is Action.ANALYSIS_NOTE:
+        return (lambda: s.add_analysis_note(actor, pid, text)), texts.OUTCOME_ANALISIS, texts.REPLY_ANALISIS, None
+    if action is Action.REKOMENDASI:
+        umum, khusus = parse_rekomendasi(text, s.kodes)
+        return (
+            (lambda: s.give_rekomendasi(actor, pid, umum, khusus)),
+            texts.OUTCOME_REKOMENDASI,
+            texts.REPLY_REKOMENDASI,
+            texts.outcome_text("Rekomendasi", text),
+        )
+    if action is Action.TINDAK_LANJUT:
+        return (
+            (lambda: s.record_tindak_lanjut(actor, pid, kode, text)),
+            texts.OUTCOME_TINDAK_LANJUT,
+            texts.REPLY_TINDAK_LANJUT,
+            texts.outcome_text("Tindak lanjut", text),
+        )
+    return (
+        (lambda: s.reopen_bidang(actor, pid, kode, text)),
+        texts.OUTCOME_BUKA_KEMBALI,
+        texts.REPLY_REOPENED,
+        texts.outcome_reason(text),
+    )
+
+
+async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A text replying to a bot message: the answer to a pending prompt, or guidance."""
+    ctx, message, user = edge(context), update.effective_message, update.effective_user
+    if message is None or user is None or message.reply_to_message is None or not message.text:
+        return
+    prompt = await asyncio.to_thread(ctx.prompts.find, message.chat.id, message.reply_to_message.message_id)
+    if prompt is None:
+        await _reply(message, texts.ANS_FREE_TEXT)
+        return
+    if prompt.telegram_user_id != user.id:
+        await _reply(message, texts.ANS_PROMPT_NOT_YOURS)
+        return
+    if prompt.answered_at is not None:
+        await _reply(message, texts.ANS_PROMPT_DONE)
+        return
+    actor = await _bound_or_explain(ctx, message, user.id)
+    if actor is None:
+        return
+    text = message.text.strip()
+    call, label, done_text, detail = _answer_call(ctx, actor, prompt, text)
+    try:
+        await asyncio.to_thread(call)
+    except ActionRefused as err:
+        logger.info("telegram user %s refused %s: %s", user.id, prompt.action, err.reason)
+        await _reply(message, texts.refused(err.reason))
+        return
+    await asyncio.to_thread(ctx.prompts.mark_answered, prompt.id, ctx.now())
+    logger.info(
+        "telegram user %s answered %s on period %s %s", user.id, prompt.action, prompt.period_id, prompt.bidang or ""
+    )
+    await _reply(message, texts.reply_done(done_text))
+    if prompt.origin_message_id is not None and prompt.action is not Action.ANALYSIS_NOTE:
+        line = texts.outcome(label, actor.nama, ctx.when(), detail)
+        await show_outcome(context, message.chat.id, prompt.origin_message_id, prompt.origin_text, line)
+
+
+async def on_free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Text that answers nothing: unbound people learn how to register, others how to reply."""
+    ctx, message, user = edge(context), update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    if await _bound_or_explain(ctx, message, user.id) is not None:
+        await _reply(message, texts.ANS_FREE_TEXT)
+
+
+async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A person restarted the bot after blocking it: reachable again."""
+    member = update.my_chat_member
+    if member is None or member.chat.type != ChatType.PRIVATE:
+        return
+    if member.new_chat_member.status == ChatMemberStatus.MEMBER:
+        await asyncio.to_thread(edge(context).service.directory.set_reachable, member.from_user.id, True)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log every unhandled handler error (never the token: PTB's errors do not carry it)."""
+    logger.error("handler failed for update %s", getattr(update, "update_id", None), exc_info=context.error)
+
+
+def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Add every handler of the bot to ``application`` (private chats only)."""
+    private = filters.ChatType.PRIVATE
+    application.add_handler(CommandHandler("start", cmd_start, filters=private))
+    application.add_handler(CommandHandler("daftar", cmd_daftar, filters=private))
+    application.add_handler(CommandHandler("status", cmd_status, filters=private))
+    application.add_handler(CommandHandler("rekap", cmd_rekap, filters=private))
+    application.add_handler(CommandHandler("kirim", cmd_kirim, filters=private))
+    application.add_handler(CommandHandler("bantuan", cmd_bantuan, filters=private))
+    application.add_handler(CallbackQueryHandler(on_button))
+    application.add_handler(MessageHandler(private & filters.TEXT & filters.REPLY & ~filters.COMMAND, on_reply))
+    application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_free_text))
+    application.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    application.add_error_handler(on_error)

@@ -1,0 +1,331 @@
+"""Notification (kind + payload) -> what the bot sends: text, inline buttons, and maybe the chart.
+
+One function per outbox kind the core emits (``bot.workflow.notifications.Kind``); the words
+come from :mod:`bot.telegram.texts`, the buttons carry :mod:`bot.telegram.callback_data`.
+
+Rekap summaries (``RekapRef.summary``, stored as the period's ``rekap_summary``) are read
+tolerantly. The expected shape, matching ``sheets.aggregate``'s Ringkasan columns, is::
+
+    {"dinas": {"jumlah_indikator": 28, "rata_rata_capaian": 93.1, "predikat": "Sangat Tinggi", ...},
+     "bidang": [{"kode_bidang": "PTK", "bidang": "...", "rata_rata_capaian": 95.2,
+                 "predikat": "Sangat Tinggi", "serapan": 61.0}, ...]}
+
+``bidang`` may also be a mapping kode -> figures, or a plain list of kodes (no figures: no chart).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.telegram import texts
+from bot.telegram.callback_data import Action, CallbackData
+from bot.telegram.charts import Bar, capaian_chart
+from bot.workflow.notifications import Kind
+from config.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+Figure = tuple[str, str, float | None, str | None, float | None]  # kode, nama, capaian, predikat, serapan
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What to send for one notification: the text, its buttons, and a chart to send first."""
+
+    text: str
+    keyboard: InlineKeyboardMarkup | None = None
+    photo: bytes | None = None
+    photo_caption: str | None = None
+
+
+def keyboard(*rows: Sequence[tuple[str, CallbackData]]) -> InlineKeyboardMarkup:
+    """Inline keyboard from rows of (label, callback data)."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data.encode()) for label, data in row] for row in rows]
+    )
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if number != number else number  # NaN -> None
+
+
+def rekap_figures(summary: Mapping[str, Any] | None, settings: Settings) -> tuple[list[Figure], dict[str, Any]]:
+    """Per-bidang figures and the dinas-level figures of a rekap summary (see the module doc)."""
+    summary = summary or {}
+    raw = summary.get("bidang", summary.get("per_bidang"))
+    items: list[tuple[str, Mapping[str, Any]]] = []
+    if isinstance(raw, Mapping):
+        items = [(str(k), v) for k, v in raw.items() if isinstance(v, Mapping)]
+    elif isinstance(raw, list | tuple):
+        for entry in raw:
+            if isinstance(entry, Mapping):
+                kode = entry.get("kode_bidang") or entry.get("kode")
+                if kode:
+                    items.append((str(kode), entry))
+    names = {b.kode: b.nama for b in settings.bidang}
+    figures: list[Figure] = []
+    for kode, values in items:
+        capaian = _number(values.get("rata_rata_capaian", values.get("capaian")))
+        predikat = values.get("predikat")
+        figures.append(
+            (
+                kode,
+                str(values.get("bidang") or values.get("nama") or names.get(kode, kode)),
+                capaian,
+                str(predikat) if isinstance(predikat, str) and predikat else None,
+                _number(values.get("serapan", values.get("serapan_anggaran"))),
+            )
+        )
+    dinas = summary.get("dinas")
+    if not isinstance(dinas, Mapping):
+        dinas = {
+            k: v
+            for k, v in summary.items()
+            if k not in ("bidang", "per_bidang") and not isinstance(v, Mapping | list | tuple)
+        }
+    return figures, dict(dinas)
+
+
+def rekap_body_and_chart(summary: Mapping[str, Any] | None, settings: Settings) -> tuple[str, bytes | None]:
+    """The summary text of a rekap and, when there are figures, the capaian chart."""
+    figures, dinas = rekap_figures(summary, settings)
+    chart = capaian_chart([Bar(f[0], f[2], f[3]) for f in figures]) if figures else None
+    return texts.rekap_lines(figures, dinas), chart
+
+
+class Renderer:
+    """Renders every outbox kind; needs the settings for the zone and the bidang list."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.tz = settings.tz
+        self.kodes = tuple(b.kode for b in settings.bidang)
+        self._by_kind: dict[str, Callable[[Mapping[str, Any], str], Rendered]] = {
+            Kind.DISTRIBUTION_APPROVAL_REQUEST: self._distribution_approval_request,
+            Kind.DISTRIBUTION_DEFERRED: lambda p, r: Rendered(
+                texts.distribution_deferred(p["tw"], p["tahun"], p["actor_nama"], p.get("note"))
+            ),
+            Kind.DISTRIBUTION_DONE: lambda p, r: Rendered(
+                texts.distribution_done(p["tw"], p["tahun"], p["links"], p["deadline"], self.tz)
+            ),
+            Kind.INPUT_OPENED: lambda p, r: Rendered(
+                texts.input_opened(p["tw"], p["tahun"], p["bidang_nama"], p["url"], p["deadline"], self.tz)
+            ),
+            Kind.VALIDATION_FAILED: lambda p, r: Rendered(
+                texts.validation_failed(p["tw"], p["tahun"], p["bidang_nama"], p["url"], p["problems"])
+            ),
+            Kind.SUBMISSION_RECEIVED: lambda p, r: Rendered(
+                texts.submission_received(p["tw"], p["tahun"], p["bidang_nama"], p["warnings"])
+            ),
+            Kind.KOREKSI_REQUEST: self._koreksi_request,
+            Kind.REPORT_RETURNED: lambda p, r: Rendered(
+                texts.report_returned(p["tw"], p["tahun"], p["bidang_nama"], p["url"], p["reason"], p["actor_nama"])
+            ),
+            Kind.REPORT_APPROVED: lambda p, r: Rendered(
+                texts.report_approved(p["tw"], p["tahun"], p["bidang_nama"], p["actor_nama"])
+            ),
+            Kind.REKAP_DRAFT: self._rekap_draft,
+            Kind.TELAAH_REQUEST: self._telaah_request,
+            Kind.TELAAH_KEPALA_DINAS_REQUEST: self._telaah_kepala_dinas_request,
+            Kind.DINAS_RETURNED: self._dinas_returned,
+            Kind.REKOMENDASI_REQUEST: self._rekomendasi_request,
+            Kind.REKOMENDASI_HANDED: lambda p, r: Rendered(
+                texts.rekomendasi_handed(
+                    p["tw"], p["tahun"], p["umum"], p["per_bidang"], p["url"], sekretaris=r == "sekretaris"
+                )
+            ),
+            Kind.REKOMENDASI_FOR_BIDANG: self._rekomendasi_for_bidang,
+            Kind.BIDANG_REOPENED: lambda p, r: Rendered(
+                texts.bidang_reopened(p["tw"], p["tahun"], p["bidang_nama"], p["url"], p["reason"], p["actor_nama"])
+            ),
+            Kind.TINDAK_LANJUT_RECORDED: lambda p, r: Rendered(
+                texts.tindak_lanjut_recorded(p["tw"], p["tahun"], p["bidang_nama"], p["teks"], p["actor_nama"])
+            ),
+            Kind.PERIOD_CLOSED: lambda p, r: Rendered(
+                texts.period_closed(p["tw"], p["tahun"], p["rekap_url"], p["archive_url"])
+            ),
+            Kind.DEADLINE_REMINDER: lambda p, r: Rendered(
+                texts.deadline_reminder(
+                    p["tw"],
+                    p["tahun"],
+                    p["bidang_nama"],
+                    p["url"],
+                    p["deadline"],
+                    int(p["hari_kerja_tersisa"]),
+                    self.tz,
+                )
+            ),
+            Kind.TINDAK_LANJUT_REMINDER: self._tindak_lanjut_reminder,
+            Kind.MUTU_BAKU_REMINDER: lambda p, r: Rendered(
+                texts.mutu_baku_reminder(
+                    p["tw"],
+                    p["tahun"],
+                    p["sop_step"],
+                    self._bidang_label(p.get("bidang")),
+                    p["since"],
+                    p["mutu_baku"],
+                    self.tz,
+                )
+            ),
+            Kind.MUTU_BAKU_ESCALATION: lambda p, r: Rendered(
+                texts.mutu_baku_escalation(
+                    p["tw"],
+                    p["tahun"],
+                    p["sop_step"],
+                    self._bidang_label(p.get("bidang")),
+                    p["since"],
+                    p["mutu_baku"],
+                    p["holder_role"],
+                    p["holder_nama"],
+                    self.tz,
+                )
+            ),
+            Kind.TAMPER_DETECTED: lambda p, r: Rendered(texts.tamper_detected(p["tw"], p["tahun"], p["bidang_nama"])),
+            Kind.WORKBOOK_MISSING: lambda p, r: Rendered(texts.workbook_missing(p["bidang_nama"], p["reason"])),
+            Kind.ACCESS_LOST: lambda p, r: Rendered(texts.access_lost(p["bidang_nama"])),
+            Kind.RECIPIENT_UNREACHABLE: lambda p, r: Rendered(
+                texts.recipient_unreachable(p["nama"], p["role"], self._bidang_label(p.get("bidang")))
+            ),
+        }
+
+    def kinds(self) -> frozenset[str]:
+        """Every kind this renderer knows."""
+        return frozenset(self._by_kind)
+
+    def render(self, kind: str, payload: Mapping[str, Any], recipient_role: str) -> Rendered:
+        """The message for one notification to a person holding ``recipient_role``."""
+        builder = self._by_kind.get(kind)
+        if builder is None:
+            logger.error("no renderer for notification kind %s", kind)
+            return Rendered(texts.unknown_kind(kind))
+        return builder(payload, str(recipient_role))
+
+    def _bidang_label(self, kode: str | None) -> str | None:
+        if not kode:
+            return None
+        try:
+            return self.settings.bidang_by_kode(kode).nama
+        except KeyError:
+            return kode
+
+    # --- kinds with buttons ---------------------------------------------------------------------
+
+    def _distribution_approval_request(self, p: Mapping[str, Any], role: str) -> Rendered:
+        pid = int(p["period_id"])
+        return Rendered(
+            texts.distribution_approval_request(p["tw"], p["tahun"], p["bidang"], p["mutu_baku"]),
+            keyboard(
+                [
+                    (texts.BTN_SETUJUI, CallbackData(Action.DIST_APPROVE, pid)),
+                    (texts.BTN_TUNDA, CallbackData(Action.DIST_DEFER, pid)),
+                ]
+            ),
+        )
+
+    def _koreksi_request(self, p: Mapping[str, Any], role: str) -> Rendered:
+        pid, kode = int(p["period_id"]), str(p["bidang"])
+        return Rendered(
+            texts.koreksi_request(
+                p["tw"], p["tahun"], p["bidang_nama"], p["url"], p["summary"], p["warnings"], p["mutu_baku"]
+            ),
+            keyboard(
+                [
+                    (texts.BTN_SETUJUI, CallbackData(Action.KOREKSI_APPROVE, pid, kode)),
+                    (texts.BTN_KEMBALIKAN, CallbackData(Action.KOREKSI_RETURN, pid, kode)),
+                ]
+            ),
+        )
+
+    def _rekap_draft(self, p: Mapping[str, Any], role: str) -> Rendered:
+        pid = int(p["period_id"])
+        body, chart = rekap_body_and_chart(p.get("summary"), self.settings)
+        return Rendered(
+            texts.rekap_draft(p["tw"], p["tahun"], p["url"], body, p["mutu_baku"]),
+            keyboard(
+                [(texts.BTN_TAMBAH_ANALISIS, CallbackData(Action.ANALYSIS_NOTE, pid))],
+                [(texts.BTN_KIRIM_SEKRETARIS, CallbackData(Action.SUBMIT_SEKRETARIS, pid))],
+            ),
+            chart,
+            texts.chart_caption(p["tw"], p["tahun"]) if chart else None,
+        )
+
+    def _telaah(self, p: Mapping[str, Any], kepala_dinas: bool) -> tuple[str, bytes | None]:
+        body, chart = rekap_body_and_chart(p.get("summary"), self.settings)
+        text = texts.telaah_request(
+            p["tw"], p["tahun"], p["url"], body, p.get("catatan_analisis"), p["mutu_baku"], kepala_dinas
+        )
+        return text, chart
+
+    def _telaah_request(self, p: Mapping[str, Any], role: str) -> Rendered:
+        pid = int(p["period_id"])
+        text, chart = self._telaah(p, kepala_dinas=False)
+        return Rendered(
+            text,
+            keyboard(
+                [(texts.BTN_TERUSKAN_KADIS, CallbackData(Action.FORWARD_KADIS, pid))],
+                [(texts.BTN_KEMBALIKAN, CallbackData(Action.SEKRETARIS_RETURN, pid))],
+            ),
+            chart,
+            texts.chart_caption(p["tw"], p["tahun"]) if chart else None,
+        )
+
+    def _telaah_kepala_dinas_request(self, p: Mapping[str, Any], role: str) -> Rendered:
+        pid = int(p["period_id"])
+        text, chart = self._telaah(p, kepala_dinas=True)
+        return Rendered(
+            text,
+            keyboard(
+                [
+                    (texts.BTN_SETUJUI, CallbackData(Action.KADIS_APPROVE, pid)),
+                    (texts.BTN_KEMBALIKAN, CallbackData(Action.KADIS_RETURN, pid)),
+                ]
+            ),
+            chart,
+            texts.chart_caption(p["tw"], p["tahun"]) if chart else None,
+        )
+
+    def _dinas_returned(self, p: Mapping[str, Any], role: str) -> Rendered:
+        for_kasubbag = role == "kasubbag_kpep"
+        text = texts.dinas_returned(p["tw"], p["tahun"], p["reason"], p["by_role"], p["actor_nama"], for_kasubbag)
+        if not for_kasubbag:
+            return Rendered(text)
+        pid = int(p["period_id"])
+        reopen = [(texts.btn_buka_kembali(k), CallbackData(Action.REOPEN_BIDANG, pid, k)) for k in self.kodes]
+        rows = [reopen[i : i + 2] for i in range(0, len(reopen), 2)]
+        rows.append([(texts.BTN_TAMBAH_ANALISIS, CallbackData(Action.ANALYSIS_NOTE, pid))])
+        rows.append([(texts.BTN_KIRIM_SEKRETARIS, CallbackData(Action.SUBMIT_SEKRETARIS, pid))])
+        return Rendered(text, keyboard(*rows))
+
+    def _rekomendasi_request(self, p: Mapping[str, Any], role: str) -> Rendered:
+        pid = int(p["period_id"])
+        return Rendered(
+            texts.rekomendasi_request(p["tw"], p["tahun"], p["bidang"]),
+            keyboard([(texts.BTN_TULIS_REKOMENDASI, CallbackData(Action.REKOMENDASI, pid))]),
+        )
+
+    def _rekomendasi_for_bidang(self, p: Mapping[str, Any], role: str) -> Rendered:
+        pid, kode = int(p["period_id"]), str(p["bidang"])
+        return Rendered(
+            texts.rekomendasi_for_bidang(
+                p["tw"], p["tahun"], p["bidang_nama"], p["umum"], p.get("khusus"), p["mutu_baku"]
+            ),
+            keyboard([(texts.BTN_CATAT_TINDAK_LANJUT, CallbackData(Action.TINDAK_LANJUT, pid, kode))]),
+        )
+
+    def _tindak_lanjut_reminder(self, p: Mapping[str, Any], role: str) -> Rendered:
+        pid, kode = int(p["period_id"]), str(p["bidang"])
+        return Rendered(
+            texts.tindak_lanjut_reminder(p["tw"], p["tahun"], p["bidang_nama"]),
+            keyboard([(texts.BTN_CATAT_TINDAK_LANJUT, CallbackData(Action.TINDAK_LANJUT, pid, kode))]),
+        )

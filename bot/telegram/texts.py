@@ -1,0 +1,853 @@
+"""Every text a Telegram user reads, in one module: Indonesian, polite official register.
+
+Dates read like "Senin, 6 April 2026 08.00 WIB"; numbers use the decimal comma
+(:mod:`sheets.formatting`). Messages are plain text (no parse mode): reasons and notes typed by
+people are shown as they are, with nothing to escape. Functions here only build strings; which
+message goes to whom, and with which buttons, is decided in ``render.py`` and ``handlers.py``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sheets.formatting import format_angka, format_persen, format_rupiah
+
+# --- dates, durations, numbers ------------------------------------------------------------------
+
+HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+BULAN = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+ROMAWI = {1: "I", 2: "II", 3: "III", 4: "IV"}
+_ZONE_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
+def zone_label(tz: ZoneInfo) -> str:
+    """WIB / WITA / WIT for the Indonesian zones, else the zone's own abbreviation."""
+    return _ZONE_ABBREVIATIONS.get(tz.key, "")
+
+
+def format_waktu(moment: datetime | str | None, tz: ZoneInfo) -> str:
+    """``Senin, 6 April 2026 08.00 WIB``; an ISO string is parsed first; None -> ``-``."""
+    if moment is None or moment == "":
+        return "-"
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+    local = moment.astimezone(tz)
+    label = zone_label(tz) or (local.tzname() or "")
+    return (
+        f"{HARI[local.weekday()]}, {local.day} {BULAN[local.month - 1]} {local.year} "
+        f"{local.hour:02d}.{local.minute:02d} {label}"
+    ).rstrip()
+
+
+def format_durasi(delta: timedelta | float) -> str:
+    """A span of time in words: ``2 hari 3 jam``, ``1 jam 5 menit``, ``kurang dari 1 menit``."""
+    seconds = delta.total_seconds() if isinstance(delta, timedelta) else float(delta)
+    minutes = max(0, int(seconds // 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(f"{days} hari")
+    if hours:
+        parts.append(f"{hours} jam")
+    if mins and not days:
+        parts.append(f"{mins} menit")
+    return " ".join(parts) if parts else "kurang dari 1 menit"
+
+
+def periode(tw: int, tahun: int) -> str:
+    """``Triwulan I 2026``."""
+    return f"Triwulan {ROMAWI.get(tw, str(tw))} {tahun}"
+
+
+def angka(value: Any) -> str:
+    """A figure for reading: whole numbers without decimals, others with the decimal comma."""
+    if isinstance(value, bool) or value is None:
+        return "-" if value is None else ("ya" if value else "tidak")
+    if isinstance(value, int):
+        return format_angka(value, 0)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "-"
+        return format_angka(value, 0 if value.is_integer() else 2)
+    return str(value)
+
+
+# --- roles ----------------------------------------------------------------------------------------
+
+ROLE_NAMES = {
+    "kepala_dinas": "Kepala Dinas",
+    "sekretaris": "Sekretaris",
+    "kasubbag_kpep": "Kasubbag Keuangan, Perencanaan, Evaluasi, dan Pelaporan",
+    "kepala_bidang": "Kepala Bidang",
+    "staf": "Staf pengisi laporan",
+    "system": "Kinerja Bot",
+}
+
+
+def role_name(role: str, bidang_nama: str | None = None) -> str:
+    """The role as a person reads it, with the bidang when there is one."""
+    name = ROLE_NAMES.get(str(role), str(role))
+    return f"{name} ({bidang_nama})" if bidang_nama else name
+
+
+# --- summaries ------------------------------------------------------------------------------------
+
+_SUMMARY_LABELS: dict[str, tuple[str, str]] = {
+    # key -> (label, how: "angka" | "persen" | "rupiah" | "teks")
+    "jumlah_indikator": ("Jumlah indikator", "angka"),
+    "indikator": ("Jumlah indikator", "angka"),
+    "indikator_terisi": ("Indikator terisi", "angka"),
+    "indikator_dinilai": ("Indikator dinilai", "angka"),
+    "rata_rata_capaian": ("Rata-rata capaian", "persen"),
+    "rata_capaian": ("Rata-rata capaian", "persen"),
+    "capaian": ("Capaian", "persen"),
+    "predikat": ("Predikat", "teks"),
+    "sangat_tinggi": ("Predikat Sangat Tinggi", "angka"),
+    "tinggi": ("Predikat Tinggi", "angka"),
+    "sedang": ("Predikat Sedang", "angka"),
+    "rendah": ("Predikat Rendah", "angka"),
+    "sangat_rendah": ("Predikat Sangat Rendah", "angka"),
+    "pagu": ("Pagu anggaran", "rupiah"),
+    "anggaran_kumulatif": ("Realisasi anggaran", "rupiah"),
+    "realisasi_anggaran": ("Realisasi anggaran", "rupiah"),
+    "serapan": ("Serapan anggaran", "persen"),
+    "serapan_anggaran": ("Serapan anggaran", "persen"),
+}
+
+
+def _format_by(how: str, value: Any) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if how == "persen":
+            return format_persen(value)
+        if how == "rupiah":
+            return format_rupiah(value)
+    return angka(value)
+
+
+def summary_lines(summary: Mapping[str, Any], skip: Iterable[str] = ()) -> list[str]:
+    """``- Label: value`` lines of a summary mapping; known keys first, nested mappings skipped."""
+    skipped = set(skip)
+    lines: list[str] = []
+    seen_labels: set[str] = set()
+    for key, (label, how) in _SUMMARY_LABELS.items():
+        if key in summary and key not in skipped and label not in seen_labels:
+            seen_labels.add(label)
+            lines.append(f"- {label}: {_format_by(how, summary[key])}")
+    for key, value in summary.items():
+        if key in _SUMMARY_LABELS or key in skipped or isinstance(value, Mapping | list | tuple):
+            continue
+        lines.append(f"- {key.replace('_', ' ').capitalize()}: {angka(value)}")
+    return lines
+
+
+def bidang_figure_line(kode: str, nama: str, capaian: float | None, predikat: str | None, serapan: float | None) -> str:
+    """One bidang's line in a rekap summary."""
+    parts = [f"capaian {format_persen(capaian)}"]
+    if predikat:
+        parts.append(f"predikat {predikat}")
+    if serapan is not None:
+        parts.append(f"serapan anggaran {format_persen(serapan)}")
+    return f"- {nama} ({kode}): {', '.join(parts)}"
+
+
+def problem_line(problem: Mapping[str, Any]) -> str:
+    """One validation problem, naming its cell."""
+    cell = problem.get("cell") or "-"
+    column = problem.get("column") or ""
+    row = problem.get("row")
+    indikator = problem.get("indikator") or ""
+    where = f"sel {cell}"
+    if column:
+        where += f" ({column}"
+        where += f", baris {row}" if row else ""
+        where += ")"
+    about = f" [{indikator}]" if indikator else ""
+    return f"- {where}{about}: {problem.get('message', '')}"
+
+
+# --- buttons --------------------------------------------------------------------------------------
+
+BTN_SETUJUI = "Setujui"
+BTN_TUNDA = "Tunda"
+BTN_KEMBALIKAN = "Kembalikan"
+BTN_TAMBAH_ANALISIS = "Tambah analisis"
+BTN_KIRIM_SEKRETARIS = "Kirim ke Sekretaris"
+BTN_TERUSKAN_KADIS = "Teruskan ke Kepala Dinas"
+BTN_TULIS_REKOMENDASI = "Tulis rekomendasi"
+BTN_CATAT_TINDAK_LANJUT = "Catat tindak lanjut"
+BTN_BUKA_ANALISIS = "Buka lembar rekap"
+
+
+def btn_buka_kembali(kode: str) -> str:
+    """Label of the Kasubbag's reopen button for one bidang."""
+    return f"Buka kembali {kode}"
+
+
+# --- notifications (one builder per outbox kind) --------------------------------------------------
+
+
+def _head(title: str, tw: int, tahun: int) -> str:
+    return f"{title}\nPeriode: {periode(tw, tahun)}"
+
+
+def distribution_approval_request(tw: int, tahun: int, bidang: Sequence[str], mutu_baku: str) -> str:
+    """Step 1: the Sekretaris is asked to approve sharing the format."""
+    return (
+        f"{_head('Permohonan persetujuan pembagian format laporan kinerja', tw, tahun)}\n\n"
+        f"Yth. Bapak/Ibu Sekretaris,\n"
+        f"mohon persetujuan untuk membagikan format laporan kinerja {periode(tw, tahun)} kepada "
+        f"{len(bidang)} bidang ({', '.join(bidang)}) melalui Google Drive.\n\n"
+        f"Mutu Baku langkah 1: {mutu_baku}.\n"
+        f"Silakan pilih Setujui atau Tunda."
+    )
+
+
+def distribution_deferred(tw: int, tahun: int, actor_nama: str, note: str | None) -> str:
+    """Step 1 deferred: the Kasubbag is told."""
+    text = (
+        f"{_head('Pembagian format ditunda', tw, tahun)}\n\n"
+        f"Bapak/Ibu Sekretaris ({actor_nama}) menunda persetujuan pembagian format laporan kinerja."
+    )
+    if note:
+        text += f"\nCatatan: {note}"
+    return text + "\nPermohonan persetujuan tetap terbuka."
+
+
+def distribution_done(tw: int, tahun: int, links: Mapping[str, str], deadline: str, tz: ZoneInfo) -> str:
+    """Step 1 done: the Kasubbag gets every bidang's link."""
+    lines = [f"- {kode}: {url}" for kode, url in links.items()]
+    return (
+        f"{_head('Format laporan kinerja telah dibagikan', tw, tahun)}\n\n"
+        f"Format telah dibagikan kepada setiap bidang:\n" + "\n".join(lines) + "\n\n"
+        f"Batas pengisian: {format_waktu(deadline, tz)}."
+    )
+
+
+def input_opened(tw: int, tahun: int, bidang_nama: str, url: str, deadline: str, tz: ZoneInfo) -> str:
+    """Step 2 begins: the bidang's staff get the link and the deadline."""
+    return (
+        f"{_head('Pengisian laporan kinerja dibuka', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"Yth. Bapak/Ibu, mohon mengisi realisasi {periode(tw, tahun)} pada tautan berikut:\n{url}\n\n"
+        f"Batas pengisian: {format_waktu(deadline, tz)}.\n"
+        f'Setelah selesai, ubah Status Pengisian menjadi "Siap Dikoreksi" pada tab Status, '
+        f"atau kirim perintah /kirim di sini."
+    )
+
+
+def validation_failed(tw: int, tahun: int, bidang_nama: str, url: str, problems: Sequence[Mapping[str, Any]]) -> str:
+    """Step 2: the staff are told exactly which cells are wrong."""
+    errors = [p for p in problems if p.get("severity") == "error"]
+    warnings = [p for p in problems if p.get("severity") != "error"]
+    text = (
+        f"{_head('Laporan belum dapat diajukan', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"Mohon maaf, ditemukan {len(errors)} kesalahan yang perlu Bapak/Ibu perbaiki:\n"
+        + "\n".join(problem_line(p) for p in errors)
+    )
+    if warnings:
+        text += f"\n\nPeringatan ({len(warnings)}):\n" + "\n".join(problem_line(p) for p in warnings)
+    return text + f"\n\nTautan laporan: {url}\nSetelah diperbaiki, mohon ajukan kembali."
+
+
+def submission_received(tw: int, tahun: int, bidang_nama: str, warnings: Sequence[Mapping[str, Any]]) -> str:
+    """Step 2 done: the staff are told the report went to the Kepala Bidang."""
+    text = (
+        f"{_head('Laporan telah diajukan', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"Terima kasih. Laporan telah lolos pemeriksaan dan diteruskan untuk dikoreksi."
+    )
+    if warnings:
+        text += f"\n\nPeringatan ({len(warnings)}):\n" + "\n".join(problem_line(p) for p in warnings)
+    return text
+
+
+def koreksi_request(
+    tw: int,
+    tahun: int,
+    bidang_nama: str,
+    url: str,
+    summary: Mapping[str, Any],
+    warnings: Sequence[Mapping[str, Any]],
+    mutu_baku: str,
+) -> str:
+    """Step 3: the Kepala Bidang is asked to correct the report."""
+    text = (
+        f"{_head('Permohonan koreksi laporan kinerja', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"Yth. Bapak/Ibu, laporan bidang telah diajukan dan menunggu koreksi.\n"
+    )
+    lines = summary_lines(summary)
+    if lines:
+        text += "\nRingkasan:\n" + "\n".join(lines) + "\n"
+    if warnings:
+        text += f"\nPeringatan ({len(warnings)}):\n" + "\n".join(problem_line(p) for p in warnings) + "\n"
+    else:
+        text += "\nTidak ada peringatan.\n"
+    return text + f"\nTautan laporan: {url}\nMutu Baku langkah 3: {mutu_baku}."
+
+
+def report_returned(tw: int, tahun: int, bidang_nama: str, url: str, reason: str, actor_nama: str) -> str:
+    """Step 3 returned: the staff get the reason."""
+    return (
+        f"{_head('Laporan dikembalikan untuk diperbaiki', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"Laporan dikembalikan oleh {actor_nama}.\nAlasan: {reason}\n\n"
+        f"Mohon diperbaiki pada tautan berikut lalu diajukan kembali:\n{url}"
+    )
+
+
+def report_approved(tw: int, tahun: int, bidang_nama: str, actor_nama: str) -> str:
+    """Step 3 approved: the staff are told."""
+    return (
+        f"{_head('Laporan disetujui', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"Laporan telah disetujui oleh {actor_nama}. Sel triwulan ini kini dikunci. Terima kasih."
+    )
+
+
+def rekap_lines(
+    figures: Sequence[tuple[str, str, float | None, str | None, float | None]], dinas: Mapping[str, Any]
+) -> str:
+    """The body of a rekap summary: the dinas figures, then one line per bidang."""
+    parts = []
+    dinas_lines = summary_lines(dinas)
+    if dinas_lines:
+        parts.append("Tingkat dinas:\n" + "\n".join(dinas_lines))
+    if figures:
+        parts.append("Per bidang:\n" + "\n".join(bidang_figure_line(*f) for f in figures))
+    return "\n\n".join(parts)
+
+
+def rekap_draft(tw: int, tahun: int, url: str, body: str, mutu_baku: str) -> str:
+    """Step 4: the Kasubbag gets the draft rekap."""
+    text = (
+        f"{_head('Draf rekap laporan kinerja dinas', tw, tahun)}\n\n"
+        f"Yth. Bapak/Ibu Kasubbag, seluruh laporan bidang telah disetujui dan draf rekap telah disusun.\n"
+    )
+    if body:
+        text += f"\n{body}\n"
+    return text + (
+        f"\nTautan rekap: {url}\nMutu Baku langkah 4: {mutu_baku}.\n"
+        f"Bapak/Ibu dapat menambahkan catatan analisis, lalu mengirimkannya kepada Sekretaris."
+    )
+
+
+def telaah_request(
+    tw: int, tahun: int, url: str, body: str, catatan: str | None, mutu_baku: str, kepala_dinas: bool
+) -> str:
+    """Steps 5 and 6: the Sekretaris or the Kepala Dinas is asked to review."""
+    who = "Kepala Dinas" if kepala_dinas else "Sekretaris"
+    step = 6 if kepala_dinas else 5
+    text = (
+        f"{_head('Permohonan telaah laporan kinerja dinas', tw, tahun)}\n\n"
+        f"Yth. Bapak/Ibu {who}, mohon menelaah laporan kinerja dinas berikut.\n"
+    )
+    if body:
+        text += f"\n{body}\n"
+    text += f"\nCatatan analisis Kasubbag: {catatan}\n" if catatan else "\nBelum ada catatan analisis.\n"
+    return text + f"\nTautan rekap: {url}\nMutu Baku langkah {step}: {mutu_baku}."
+
+
+def dinas_returned(tw: int, tahun: int, reason: str, by_role: str, actor_nama: str, for_kasubbag: bool) -> str:
+    """Steps 5/6 returned: the Kasubbag (and the Sekretaris) get the reason."""
+    text = (
+        f"{_head('Laporan kinerja dinas dikembalikan', tw, tahun)}\n\n"
+        f"Laporan dikembalikan oleh {role_name(by_role)} ({actor_nama}).\nAlasan: {reason}"
+    )
+    if for_kasubbag:
+        text += (
+            "\n\nBapak/Ibu dapat membuka kembali laporan salah satu bidang untuk diperbaiki, "
+            "menambahkan catatan analisis, atau mengirimkan kembali laporan kepada Sekretaris."
+        )
+    return text
+
+
+def rekomendasi_request(tw: int, tahun: int, bidang: Sequence[str]) -> str:
+    """Step 6: the Kepala Dinas is asked for the rekomendasi."""
+    return (
+        f"{_head('Permohonan rekomendasi Kepala Dinas', tw, tahun)}\n\n"
+        f"Yth. Bapak/Ibu Kepala Dinas, laporan telah Bapak/Ibu setujui. Mohon menuliskan rekomendasi "
+        f"umum, dan bila perlu rekomendasi khusus untuk bidang tertentu ({', '.join(bidang)}).\n"
+        f"Tekan tombol di bawah untuk menulis rekomendasi."
+    )
+
+
+def rekomendasi_handed(
+    tw: int, tahun: int, umum: str, per_bidang: Mapping[str, str], url: str, sekretaris: bool
+) -> str:
+    """Steps 7 and 8: the Sekretaris and the Kasubbag are told the rekomendasi went on."""
+    text = f"{_head('Rekomendasi Kepala Dinas telah diteruskan', tw, tahun)}\n\nRekomendasi umum: {umum}\n"
+    if per_bidang:
+        text += "Rekomendasi per bidang:\n" + "\n".join(f"- {k}: {v}" for k, v in per_bidang.items()) + "\n"
+    if sekretaris:
+        text += "\nLangkah 7: laporan dan rekomendasi telah diserahkan kepada Kasubbag (dicatat otomatis).\n"
+    text += "Langkah 8: rekomendasi telah diteruskan kepada setiap bidang untuk ditindaklanjuti (dicatat otomatis)."
+    return text + f"\n\nTautan rekap: {url}"
+
+
+def rekomendasi_for_bidang(tw: int, tahun: int, bidang_nama: str, umum: str, khusus: str | None, mutu_baku: str) -> str:
+    """Step 9: each bidang gets the rekomendasi that concern it."""
+    text = (
+        f"{_head('Rekomendasi Kepala Dinas untuk ditindaklanjuti', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"Rekomendasi umum: {umum}\n"
+    )
+    text += f"Rekomendasi khusus untuk bidang ini: {khusus}\n" if khusus else "Tidak ada rekomendasi khusus.\n"
+    return text + f"\nMohon mencatat tindak lanjutnya. Mutu Baku langkah 9: {mutu_baku}."
+
+
+def bidang_reopened(tw: int, tahun: int, bidang_nama: str, url: str, reason: str, actor_nama: str) -> str:
+    """A bidang's approved report is opened again by the Kasubbag."""
+    return (
+        f"{_head('Laporan bidang dibuka kembali', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"Laporan dibuka kembali oleh {actor_nama} untuk diperbaiki.\nAlasan: {reason}\n\n"
+        f"Tautan laporan: {url}\nSetelah diperbaiki, mohon ajukan kembali."
+    )
+
+
+def tindak_lanjut_recorded(tw: int, tahun: int, bidang_nama: str, teks: str, actor_nama: str) -> str:
+    """Step 9: the Kasubbag is told a bidang recorded its tindak lanjut."""
+    return (
+        f"{_head('Tindak lanjut dicatat', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{actor_nama} mencatat tindak lanjut:\n{teks}"
+    )
+
+
+def period_closed(tw: int, tahun: int, rekap_url: str, archive_url: str) -> str:
+    """The closing note to everyone."""
+    return (
+        f"{_head('Periode pelaporan kinerja ditutup', tw, tahun)}\n\n"
+        f"Seluruh bidang telah mencatat tindak lanjut. Laporan kinerja {periode(tw, tahun)} telah "
+        f"ditutup dan diarsipkan. Terima kasih atas kerja sama Bapak/Ibu.\n\n"
+        f"Rekap: {rekap_url}\nArsip: {archive_url}"
+    )
+
+
+def deadline_reminder(tw: int, tahun: int, bidang_nama: str, url: str, deadline: str, sisa: int, tz: ZoneInfo) -> str:
+    """Reminder before/after the input deadline."""
+    if sisa > 0:
+        when = f"Batas pengisian {sisa} hari kerja lagi, yaitu {format_waktu(deadline, tz)}."
+    elif sisa == 0:
+        when = f"Hari ini adalah batas pengisian: {format_waktu(deadline, tz)}."
+    else:
+        when = f"Batas pengisian telah lewat {-sisa} hari kerja ({format_waktu(deadline, tz)})."
+    return (
+        f"{_head('Pengingat pengisian laporan kinerja', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{when}\nMohon segera melengkapi dan mengajukan laporan:\n{url}"
+    )
+
+
+def tindak_lanjut_reminder(tw: int, tahun: int, bidang_nama: str) -> str:
+    """Reminder to record the tindak lanjut."""
+    return (
+        f"{_head('Pengingat tindak lanjut rekomendasi', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"Tindak lanjut atas rekomendasi Kepala Dinas belum dicatat. Mohon tekan tombol "
+        f'"{BTN_CATAT_TINDAK_LANJUT}" pada pesan rekomendasi atau di bawah ini.'
+    )
+
+
+def mutu_baku_reminder(
+    tw: int, tahun: int, sop_step: int, bidang: str | None, since: str, mutu_baku: str, tz: ZoneInfo
+) -> str:
+    """The holder of a step reached its Mutu Baku."""
+    where = f"\nBidang: {bidang}" if bidang else ""
+    return (
+        f"{_head('Pengingat Mutu Baku', tw, tahun)}{where}\n\n"
+        f"Langkah {sop_step} menunggu tindakan Bapak/Ibu sejak {format_waktu(since, tz)}; "
+        f"Mutu Baku langkah ini {mutu_baku} telah tercapai. Mohon segera ditindaklanjuti."
+    )
+
+
+def mutu_baku_escalation(
+    tw: int,
+    tahun: int,
+    sop_step: int,
+    bidang: str | None,
+    since: str,
+    mutu_baku: str,
+    holder_role: str,
+    holder_nama: str,
+    tz: ZoneInfo,
+) -> str:
+    """The superior of a late holder is told."""
+    where = f"\nBidang: {bidang}" if bidang else ""
+    return (
+        f"{_head('Eskalasi Mutu Baku', tw, tahun)}{where}\n\n"
+        f"Langkah {sop_step} berada pada {role_name(holder_role)} ({holder_nama or '-'}) sejak "
+        f"{format_waktu(since, tz)}, melewati dua kali Mutu Baku ({mutu_baku}). "
+        f"Mohon perhatian Bapak/Ibu."
+    )
+
+
+def tamper_detected(tw: int, tahun: int, bidang_nama: str) -> str:
+    """Approved data changed in the sheet."""
+    return (
+        f"{_head('Data yang telah disetujui berubah', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"Isi lembar kerja bidang ini berbeda dari data yang telah disetujui. Rekap dinas tetap "
+        f"memakai data yang disetujui. Mohon diperiksa."
+    )
+
+
+def workbook_missing(bidang_nama: str, reason: str) -> str:
+    """A bidang's workbook cannot be found."""
+    return (
+        f"Workbook bidang tidak ditemukan\nBidang: {bidang_nama}\n\n"
+        f"Kinerja Bot tidak dapat menemukan workbook bidang ini ({reason}). Mohon diperiksa di Google Drive."
+    )
+
+
+def access_lost(bidang_nama: str) -> str:
+    """The bot lost access to a workbook."""
+    return (
+        f"Akses workbook hilang\nBidang: {bidang_nama}\n\n"
+        f"Akun Kinerja Bot tidak lagi memiliki akses ke workbook bidang ini. Mohon bagikan kembali."
+    )
+
+
+def recipient_unreachable(nama: str, role: str, bidang: str | None) -> str:
+    """The Kasubbag is told someone cannot be reached (blocked the bot)."""
+    who = role_name(role, bidang)
+    return (
+        f"Penerima tidak dapat dihubungi\n\n"
+        f"Pesan Kinerja Bot kepada {nama} ({who}) tidak dapat dikirim; kemungkinan yang bersangkutan "
+        f"memblokir bot. Mohon hubungi yang bersangkutan agar membuka bot dan mengirim /start."
+    )
+
+
+def unknown_kind(kind: str) -> str:
+    """A notification kind this version cannot render (should not happen)."""
+    return f"Pemberitahuan dari Kinerja Bot ({kind})."
+
+
+# --- outcomes after a decision --------------------------------------------------------------------
+
+OUTCOME_SETUJUI_DISTRIBUSI = "Disetujui"
+OUTCOME_TUNDA = "Ditunda"
+OUTCOME_SETUJUI = "Disetujui"
+OUTCOME_KEMBALIKAN = "Dikembalikan"
+OUTCOME_KIRIM_SEKRETARIS = "Dikirim kepada Sekretaris"
+OUTCOME_TERUSKAN = "Diteruskan kepada Kepala Dinas"
+OUTCOME_REKOMENDASI = "Rekomendasi diberikan"
+OUTCOME_TINDAK_LANJUT = "Tindak lanjut dicatat"
+OUTCOME_BUKA_KEMBALI = "Dibuka kembali"
+OUTCOME_ANALISIS = "Catatan analisis ditambahkan"
+
+
+def outcome(what: str, nama: str, when: str, detail: str | None = None) -> str:
+    """The line that replaces the buttons: what, by whom, when (and the reason or text)."""
+    line = f"\n\n>> {what} oleh {nama} pada {when}."
+    if detail:
+        line += f"\n{detail}"
+    return line
+
+
+def outcome_reason(reason: str) -> str:
+    """The reason shown in an outcome."""
+    return f"Alasan: {reason}"
+
+
+def outcome_text(label: str, text: str) -> str:
+    """A text shown in an outcome."""
+    return f"{label}: {text}"
+
+
+# --- prompts (ForceReply) -------------------------------------------------------------------------
+
+PLACEHOLDER_ALASAN = "Tulis alasan"
+PLACEHOLDER_ANALISIS = "Tulis catatan analisis"
+PLACEHOLDER_REKOMENDASI = "Tulis rekomendasi"
+PLACEHOLDER_TINDAK_LANJUT = "Tulis tindak lanjut"
+
+
+def prompt_alasan(what: str, tw: int, tahun: int) -> str:
+    """Kembalikan: ask for the reason."""
+    return (
+        f"Mohon tuliskan alasan {what} ({periode(tw, tahun)}) dengan membalas pesan ini. "
+        f"Tanpa alasan, laporan tidak akan dikembalikan."
+    )
+
+
+def prompt_analisis(tw: int, tahun: int) -> str:
+    """Tambah analisis: ask for the note."""
+    return (
+        f"Mohon tuliskan catatan analisis untuk laporan kinerja dinas {periode(tw, tahun)} dengan "
+        f"membalas pesan ini. Catatan baru menggantikan catatan sebelumnya."
+    )
+
+
+def prompt_rekomendasi(tw: int, tahun: int, kodes: Sequence[str]) -> str:
+    """Tulis rekomendasi: ask for the general and optional per-bidang rekomendasi."""
+    contoh = kodes[0] if kodes else "KODE"
+    return (
+        f"Mohon tuliskan rekomendasi untuk {periode(tw, tahun)} dengan membalas pesan ini.\n"
+        f"Baris-baris biasa menjadi rekomendasi umum. Untuk rekomendasi khusus suatu bidang, tulis "
+        f"pada baris tersendiri diawali kode bidang dan titik dua, misalnya:\n"
+        f"{contoh}: Tingkatkan ...\n"
+        f"Kode bidang: {', '.join(kodes)}."
+    )
+
+
+def prompt_tindak_lanjut(tw: int, tahun: int, bidang_nama: str) -> str:
+    """Catat tindak lanjut: ask for the text."""
+    return (
+        f"Mohon tuliskan tindak lanjut {bidang_nama} atas rekomendasi Kepala Dinas "
+        f"({periode(tw, tahun)}) dengan membalas pesan ini."
+    )
+
+
+def prompt_alasan_buka_kembali(bidang_nama: str, tw: int, tahun: int) -> str:
+    """Buka kembali: ask for the reason."""
+    return (
+        f"Mohon tuliskan alasan membuka kembali laporan {bidang_nama} ({periode(tw, tahun)}) dengan membalas pesan ini."
+    )
+
+
+WHAT_KOREKSI = "pengembalian laporan bidang"
+WHAT_TELAAH = "pengembalian laporan kinerja dinas"
+
+# --- answers to presses and replies -----------------------------------------------------------------
+
+ANS_DONE = "Terima kasih, tercatat."
+ANS_PROMPT_SENT = "Silakan tulis dengan membalas pesan yang baru dikirim."
+ANS_BAD_BUTTON = "Maaf, tombol ini tidak dikenali atau sudah tidak berlaku."
+ANS_UNBOUND = "Maaf, akun Telegram Bapak/Ibu belum terdaftar. Kirim /daftar KODE terlebih dahulu."
+ANS_ERROR = "Maaf, terjadi gangguan. Silakan coba beberapa saat lagi."
+ANS_PROMPT_NOT_YOURS = "Maaf, permintaan ini bukan untuk Bapak/Ibu."
+ANS_PROMPT_DONE = "Permintaan ini sudah dijawab sebelumnya; tidak ada perubahan."
+ANS_FREE_TEXT = (
+    "Mohon maaf, pesan ini tidak dapat diproses. Bila Bapak/Ibu hendak menjawab permintaan Kinerja Bot "
+    "(alasan, catatan, rekomendasi, tindak lanjut), mohon gunakan fitur Balas (reply) pada pesan "
+    "permintaan tersebut. Ketik /bantuan untuk daftar perintah."
+)
+
+
+def reply_done(what: str) -> str:
+    """After a prompt was answered successfully."""
+    return f"Terima kasih. {what}."
+
+
+REPLY_RETURNED = "Laporan telah dikembalikan beserta alasannya"
+REPLY_ANALISIS = "Catatan analisis telah disimpan"
+REPLY_REKOMENDASI = "Rekomendasi telah disimpan dan diteruskan kepada Sekretaris, Kasubbag, dan setiap bidang"
+REPLY_TINDAK_LANJUT = "Tindak lanjut telah dicatat pada rekap dinas"
+REPLY_REOPENED = "Laporan bidang telah dibuka kembali"
+
+
+def refused(reason: str) -> str:
+    """A refusal from the workflow, shown as it is."""
+    return reason
+
+
+# --- commands ---------------------------------------------------------------------------------------
+
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", "Mulai dan lihat peran Anda"),
+    ("daftar", "Daftar dengan kode undangan: /daftar KODE"),
+    ("status", "Status laporan kinerja periode berjalan"),
+    ("rekap", "Tautan, ringkasan, dan grafik rekap dinas"),
+    ("kirim", "Ajukan laporan triwulan bidang (staf)"),
+    ("bantuan", "Apa yang dapat Anda lakukan"),
+)
+
+
+def start_bound(nama: str, role: str, bidang_nama: str | None) -> str:
+    """/start for a bound person."""
+    return (
+        f"Selamat datang, Bapak/Ibu {nama}.\n"
+        f"Anda terdaftar sebagai {role_name(role, bidang_nama)} pada Kinerja Bot.\n"
+        f"Ketik /bantuan untuk melihat apa yang dapat Anda lakukan."
+    )
+
+
+def start_unbound(dinas: str) -> str:
+    """/start (or any action) from an unbound person: how to register."""
+    return (
+        f"Selamat datang di Kinerja Bot {dinas}.\n\n"
+        f"Akun Telegram Bapak/Ibu belum terdaftar. Untuk mendaftar, mohon minta kode undangan kepada "
+        f"admin Kinerja Bot, lalu kirim:\n/daftar KODE\n\n"
+        f"Pegawai yang ID Telegram-nya sudah tercatat di pengaturan tidak perlu mendaftar."
+    )
+
+
+DAFTAR_USAGE = "Mohon kirim kode undangan bersama perintahnya, misalnya: /daftar ABCD234XYZ"
+
+
+def daftar_ok(nama: str, role: str, bidang_nama: str | None) -> str:
+    """/daftar succeeded."""
+    return (
+        f"Pendaftaran berhasil. Selamat datang, Bapak/Ibu {nama}, sebagai "
+        f"{role_name(role, bidang_nama)}.\nKetik /bantuan untuk melihat apa yang dapat Anda lakukan."
+    )
+
+
+def daftar_already(nama: str) -> str:
+    """/daftar from someone already bound."""
+    return f"Akun Telegram ini sudah terdaftar atas nama {nama}. Tidak ada perubahan."
+
+
+HELP_COMMON = "/status - status laporan kinerja periode berjalan\n/bantuan - pesan ini"
+HELP_BY_ROLE: dict[str, str] = {
+    "staf": (
+        "Sebagai staf pengisi laporan, Bapak/Ibu:\n"
+        "- mengisi realisasi triwulan pada tautan Google Sheets yang dikirim Kinerja Bot;\n"
+        '- mengajukan laporan dengan mengubah Status Pengisian menjadi "Siap Dikoreksi" atau dengan /kirim;\n'
+        "- menerima hasil pemeriksaan per sel dan hasil koreksi Kepala Bidang.\n\n"
+        "/kirim - ajukan laporan triwulan yang sedang dibuka"
+    ),
+    "kepala_bidang": (
+        "Sebagai Kepala Bidang, Bapak/Ibu:\n"
+        "- mengoreksi laporan bidang (langkah 3) dengan tombol Setujui atau Kembalikan (dengan alasan);\n"
+        "- mencatat tindak lanjut rekomendasi Kepala Dinas (langkah 9) dengan tombol Catat tindak lanjut.\n\n"
+        "/rekap - tautan, ringkasan, dan grafik rekap dinas"
+    ),
+    "kasubbag_kpep": (
+        "Sebagai Kasubbag Keuangan, Perencanaan, Evaluasi, dan Pelaporan, Bapak/Ibu:\n"
+        "- menerima draf rekap dinas, menambahkan catatan analisis (Tambah analisis), lalu menekan "
+        "Kirim ke Sekretaris (langkah 4);\n"
+        "- bila laporan dikembalikan, membuka kembali laporan bidang atau mengirim ulang;\n"
+        "- menerima laporan tindak lanjut dan pemberitahuan bila ada penerima yang tidak dapat dihubungi.\n\n"
+        "/rekap - tautan, ringkasan, dan grafik rekap dinas"
+    ),
+    "sekretaris": (
+        "Sebagai Sekretaris, Bapak/Ibu:\n"
+        "- menyetujui atau menunda pembagian format laporan (langkah 1);\n"
+        "- mengoreksi laporan Sekretariat (langkah 3) bila Sekretariat tidak memiliki kepala sendiri;\n"
+        "- menelaah laporan dinas: Teruskan ke Kepala Dinas atau Kembalikan dengan alasan (langkah 5).\n\n"
+        "/rekap - tautan, ringkasan, dan grafik rekap dinas"
+    ),
+    "kepala_dinas": (
+        "Sebagai Kepala Dinas, Bapak/Ibu:\n"
+        "- menelaah laporan dinas: Setujui atau Kembalikan dengan alasan (langkah 6);\n"
+        "- memberikan rekomendasi umum dan, bila perlu, rekomendasi per bidang.\n\n"
+        "/rekap - tautan, ringkasan, dan grafik rekap dinas"
+    ),
+}
+
+
+def bantuan(role: str) -> str:
+    """/bantuan for a bound person, by role."""
+    return f"{HELP_BY_ROLE.get(role, '')}\n{HELP_COMMON}"
+
+
+# /status
+
+STATUS_NO_PERIOD = "Belum ada periode pelaporan kinerja yang dimulai."
+
+
+def status_header(tw: int, tahun: int, state_label: str, deadline: datetime | None, tz: ZoneInfo) -> str:
+    """First lines of /status."""
+    text = f"Status laporan kinerja {periode(tw, tahun)}\nTahap dinas: {state_label}"
+    if deadline is not None:
+        text += f"\nBatas pengisian: {format_waktu(deadline, tz)}"
+    return text
+
+
+def status_holder(
+    holder: str, names: Sequence[str], since: datetime, elapsed: timedelta, mutu_baku: str, late: bool, tz: ZoneInfo
+) -> str:
+    """Who holds a step, since when, against its Mutu Baku."""
+    who = f"{holder} ({', '.join(names)})" if names else holder
+    verdict = "melewati Mutu Baku" if late else "masih dalam Mutu Baku"
+    return (
+        f"  Di tangan: {who}, sejak {format_waktu(since, tz)} ({format_durasi(elapsed)}; "
+        f"Mutu Baku {mutu_baku}, {verdict})"
+    )
+
+
+def status_bidang(nama: str, kode: str, state_label: str) -> str:
+    """A bidang's line in /status."""
+    return f"- {nama} ({kode}): {state_label}"
+
+
+def status_reason(reason: str) -> str:
+    """The last return reason in /status."""
+    return f"  Alasan terakhir: {reason}"
+
+
+def status_tindak_lanjut(teks: str | None) -> str:
+    """A bidang's tindak lanjut in /status."""
+    return f"  Tindak lanjut: {teks}" if teks else "  Tindak lanjut: belum dicatat"
+
+
+# /rekap
+
+REKAP_NONE = "Rekap dinas belum tersedia untuk periode ini; rekap disusun setelah seluruh bidang disetujui."
+REKAP_NOT_ALLOWED = "Maaf, rekap dinas hanya dapat dilihat oleh Kepala Bidang dan pejabat dinas."
+
+
+def rekap_message(tw: int, tahun: int, url: str, body: str, catatan: str | None) -> str:
+    """/rekap."""
+    text = f"Rekap laporan kinerja dinas {periode(tw, tahun)}\n\nTautan: {url}"
+    if body:
+        text += f"\n\n{body}"
+    if catatan:
+        text += f"\n\nCatatan analisis: {catatan}"
+    return text
+
+
+def chart_caption(tw: int, tahun: int) -> str:
+    """The caption of the capaian chart."""
+    return f"Capaian per bidang, {periode(tw, tahun)}"
+
+
+CHART_TITLE = "Rata-rata capaian per bidang"
+CHART_YLABEL = "Capaian (%)"
+CHART_NO_DATA = "Belum ada capaian"
+
+# /kirim
+
+KIRIM_NOT_STAFF = "Maaf, perintah /kirim hanya untuk staf pengisi laporan bidang."
+KIRIM_NO_PERIOD = "Saat ini tidak ada triwulan yang dibuka untuk pengisian."
+KIRIM_UNSUPPORTED = (
+    "Mohon maaf, pengajuan lewat Telegram belum tersedia. Silakan ubah Status Pengisian menjadi "
+    '"Siap Dikoreksi" pada tab Status di Google Sheets.'
+)
+
+
+def kirim_ok(tw: int, tahun: int) -> str:
+    """/kirim accepted."""
+    return f"Laporan {periode(tw, tahun)} telah diajukan untuk dikoreksi Kepala Bidang. Terima kasih."
+
+
+def kirim_invalid(tw: int, tahun: int, errors: int) -> str:
+    """/kirim found errors."""
+    return (
+        f"Laporan {periode(tw, tahun)} belum dapat diajukan: ditemukan {errors} kesalahan. "
+        f"Rincian per sel dikirim dalam pesan terpisah dan dicatat pada kolom Catatan Validasi."
+    )
+
+
+KIRIM_READ_FAILED = "Mohon maaf, lembar kerja bidang tidak dapat dibaca saat ini. Silakan coba beberapa saat lagi."
+
+# --- text splitting -------------------------------------------------------------------------------------
+
+
+def part_marker(index: int, total: int) -> str:
+    """Marks a part of a message split over Telegram's limit."""
+    return f"(bagian {index}/{total})"
+
+
+# --- command line -------------------------------------------------------------------------------------
+
+
+def invite_created(nama: str, role: str, bidang: str | None, code: str, until: str) -> str:
+    """What ``python -m bot invite`` prints."""
+    return (
+        f"Kode undangan untuk {nama} ({role_name(role, bidang)}):\n\n    {code}\n\n"
+        f"Berlaku sampai {until}, sekali pakai. Mohon yang bersangkutan mengirim\n"
+        f"    /daftar {code}\nkepada bot Telegram Kinerja Bot.\n"
+    )

@@ -1,0 +1,112 @@
+"""Delivery through the outbox and the real notifier: 429s delay but lose nothing, network errors
+are retried, a person who blocked the bot is marked unreachable and the Kasubbag told, long text
+is split and never cut."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from bot.telegram.app import KinerjaBot
+from bot.telegram.notifier import strip_marker
+from bot.workflow.ports import ProblemInfo, SubmissionReady
+from tests.telegram_edge.conftest import KASUBBAG, SEKRETARIS, STAF, EdgeWorkbook, People, wait_for
+
+
+async def approve_distribution(bot: KinerjaBot) -> int:
+    pid = await asyncio.to_thread(bot.service.start_period, 2026, 1)
+    sekretaris = bot.service.directory.actor_for_telegram(SEKRETARIS)
+    assert sekretaris is not None
+    await asyncio.to_thread(bot.service.approve_distribution, sekretaris, pid)
+    return pid
+
+
+def pending(bot: KinerjaBot) -> int:
+    with bot.store.transaction() as tx:
+        return tx.count_pending()
+
+
+async def test_429_delays_but_loses_nothing(kinerja: KinerjaBot, people: People) -> None:
+    await people.control(
+        "faults", {"service": "telegram", "status": 429, "count": 2, "method": "sendMessage", "retry_after": 1}
+    )
+    started = time.monotonic()
+    await approve_distribution(kinerja)
+    for who in (KASUBBAG, STAF["PTK"], STAF["SEK"]):
+        await people.wait_message(who, "telah dibagikan" if who == KASUBBAG else "Pengisian laporan kinerja dibuka")
+    assert time.monotonic() - started >= 1.0  # Telegram's RetryAfter was honoured
+    await wait_for(lambda: asyncio.to_thread(lambda: pending(kinerja) == 0))
+    assert (await people.control("stats"))["telegram"]["faults_injected"] == 2
+    # Exactly one copy of each message, nothing lost.
+    for who in (SEKRETARIS, KASUBBAG, STAF["PTK"], STAF["SEK"]):
+        texts = [m.get("text", "") for m in await people.messages(who)]
+        assert len(texts) == len(set(texts)) == 1, texts
+
+
+async def test_long_retry_after_goes_back_to_the_outbox(kinerja: KinerjaBot, people: People) -> None:
+    kinerja.notifier.max_inline_wait = 0.0  # any wait is handed back to the outbox
+    await people.control(
+        "faults", {"service": "telegram", "status": 429, "count": 1, "method": "sendMessage", "retry_after": 1}
+    )
+    await asyncio.to_thread(kinerja.service.start_period, 2026, 1)
+    with kinerja.store.transaction() as tx:
+        [row] = tx.outbox_rows()
+
+    async def retried() -> bool:
+        with kinerja.store.transaction() as tx:
+            current = tx.get_outbox(row.id)
+        return (current.attempts >= 1 and "membatasi laju" in (current.last_error or "")) or current.sent_at is not None
+
+    await wait_for(retried)
+    ask = await people.wait_message(SEKRETARIS, "Permohonan persetujuan")
+    assert len(await people.messages(SEKRETARIS)) == 1 and ask["reply_markup"]
+
+
+async def test_network_error_is_retried(kinerja: KinerjaBot, people: People) -> None:
+    kinerja.notifier.network_delay = 0.01
+    await people.control("faults", {"service": "telegram", "status": 502, "count": 2, "method": "sendMessage"})
+    await asyncio.to_thread(kinerja.service.start_period, 2026, 1)
+    await people.wait_message(SEKRETARIS, "Permohonan persetujuan")
+    assert len(await people.messages(SEKRETARIS)) == 1
+
+
+async def test_blocked_person_is_marked_and_kasubbag_told(kinerja: KinerjaBot, people: People) -> None:
+    await people.control("telegram/block", {"user_id": STAF["PTK"]})
+    await approve_distribution(kinerja)
+    told = await people.wait_message(KASUBBAG, "Penerima tidak dapat dihubungi")
+    assert "Rina Kurniawati, S.E." in told["text"] and "Penempatan" in told["text"]
+
+    def unreachable() -> bool:
+        with kinerja.store.transaction() as tx:
+            return bool(tx.person_by_telegram(STAF["PTK"]).unreachable)
+
+    assert await asyncio.to_thread(unreachable)
+    # Back again: unblocking (my_chat_member) makes the person reachable.
+    await people.control("telegram/unblock", {"user_id": STAF["PTK"]})
+    await wait_for(lambda: asyncio.to_thread(lambda: not unreachable()))
+
+
+async def test_long_validation_feedback_is_split_never_cut(
+    kinerja: KinerjaBot, workbook: EdgeWorkbook, people: People
+) -> None:
+    await approve_distribution(kinerja)
+    problems = tuple(
+        ProblemInfo(f"M{row}", "Realisasi TW I", row, f"Indikator nomor {row}", "error", f'"teks {row}" bukan angka')
+        for row in range(10, 160)
+    )
+    workbook.queued.append(SubmissionReady("PTK", 1, ok=False, problems=problems))
+    await asyncio.to_thread(kinerja.service.poll_once)
+    first = await people.wait_message(STAF["PTK"], "(bagian 1/")
+    total = int(first["text"].rsplit("/", 1)[1].rstrip(")"))
+    assert total >= 2
+
+    async def all_parts() -> list[dict] | None:
+        parts = [m for m in await people.messages(STAF["PTK"]) if "(bagian " in (m.get("text") or "")]
+        return parts if len(parts) == total else None
+
+    parts = await wait_for(all_parts)
+    assert all(len(p["text"]) <= 4096 for p in parts)
+    joined = "".join(strip_marker(p["text"]) for p in parts)
+    for row in range(10, 160):
+        assert f'- sel M{row} (Realisasi TW I, baris {row}) [Indikator nomor {row}]: "teks {row}" bukan angka' in joined
+    assert joined.startswith("Laporan belum dapat diajukan") and joined.endswith("mohon ajukan kembali.")

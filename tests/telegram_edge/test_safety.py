@@ -1,0 +1,232 @@
+"""Safety: unbound, wrong-role and wrong-bidang presses are refused; doubled, stale, replayed and
+forged presses answer clearly and change nothing; every refusal leaves the store as it was."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.logging_setup import configure_logging
+from bot.telegram.app import KinerjaBot, create_bot
+from bot.telegram.callback_data import Action, CallbackData
+from bot.workflow.machine import BidangState, DinasState
+from config.settings import Settings
+from sandbox.server import SandboxServer
+from sandbox.telegram import DEFAULT_BOT_TOKEN
+from tests.telegram_edge.conftest import (
+    KADIS,
+    KASUBBAG,
+    KEPALA,
+    SEKRETARIS,
+    STAF,
+    STRANGER,
+    EdgeWorkbook,
+    People,
+    edge_settings,
+)
+from tests.workflow.scenario import submission
+
+
+@pytest.fixture
+def settings(sandbox_server: SandboxServer, tmp_path: Path) -> Settings:
+    """Three bidang here, so that one Kepala Bidang can press another's button."""
+    return edge_settings(sandbox_server.base_url, tmp_path / "kinerja.db", kodes=("SEK", "PTK", "LAT"))
+
+
+async def collecting(bot: KinerjaBot, people: People) -> int:
+    """Start TW I and let the Sekretaris approve distribution through the service."""
+    service = bot.service
+    pid = await asyncio.to_thread(service.start_period, 2026, 1)
+    sekretaris = service.directory.actor_for_telegram(SEKRETARIS)
+    assert sekretaris is not None
+    await asyncio.to_thread(service.approve_distribution, sekretaris, pid)
+    return pid
+
+
+async def submitted(bot: KinerjaBot, workbook: EdgeWorkbook, kode: str) -> None:
+    workbook.queued.append(submission(kode, 1))
+    await asyncio.to_thread(bot.service.poll_once)
+
+
+def audit_count(bot: KinerjaBot, pid: int, event: str, bidang: str | None = None) -> int:
+    with bot.store.transaction() as tx:
+        return tx.count_audit(pid, event, bidang)
+
+
+async def test_unbound_person_is_told_how_to_register(kinerja: KinerjaBot, people: People) -> None:
+    pid = await collecting(kinerja, people)
+    for command in ("/start", "/status", "/kirim", "/rekap", "/bantuan", "halo"):
+        before = await people.last_id(STRANGER)
+        await people.say(STRANGER, command)
+        answer = await people.wait_message(STRANGER, "/daftar KODE", after=before)
+        assert "belum terdaftar" in answer["text"]
+    # A forged press on the bot's own message in the stranger's chat.
+    message_id = await people.last_id(STRANGER)
+    forged = CallbackData(Action.DIST_APPROVE, pid).encode()
+    pressed = await people.press_data(STRANGER, message_id, forged)
+    answer = await people.answer(pressed["callback_query_id"])
+    assert answer["show_alert"] is True and "belum terdaftar" in answer["text"]
+    assert audit_count(kinerja, pid, "setujui_distribusi") == 1
+
+
+async def test_wrong_role_and_other_bidang_are_refused(
+    kinerja: KinerjaBot, workbook: EdgeWorkbook, people: People
+) -> None:
+    pid = await collecting(kinerja, people)
+    await submitted(kinerja, workbook, "PTK")
+    await people.wait_message(KEPALA["PTK"], "Permohonan koreksi")
+    opened = await people.wait_message(STAF["PTK"], "Pengisian laporan kinerja dibuka")
+
+    # A staff member forges the Kepala Bidang's approval on a message of their own chat.
+    approve_ptk = CallbackData(Action.KOREKSI_APPROVE, pid, "PTK").encode()
+    pressed = await people.press_data(STAF["PTK"], opened["message_id"], approve_ptk)
+    answer = await people.answer(pressed["callback_query_id"])
+    assert answer["show_alert"] is True
+    assert answer["text"].startswith("Maaf, langkah ini hanya dapat dilakukan oleh Kepala Bidang Penempatan")
+
+    # The Kepala of LAT presses PTK's Setujui and Kembalikan.
+    await people.say(KEPALA["LAT"], "/bantuan")
+    lat_help = await people.wait_message(KEPALA["LAT"], "Sebagai Kepala Bidang")
+    for data in (approve_ptk, CallbackData(Action.KOREKSI_RETURN, pid, "PTK").encode()):
+        pressed = await people.press_data(KEPALA["LAT"], lat_help["message_id"], data)
+        answer = await people.answer(pressed["callback_query_id"])
+        assert answer["show_alert"] is True and "Kepala Bidang Penempatan" in answer["text"]
+    # No prompt was sent for the refused Kembalikan, and PTK is still waiting for its own Kepala.
+    assert await people.last_id(KEPALA["LAT"]) == lat_help["message_id"]
+
+    # The Kepala Dinas forging step 1's approval, long after it was given: refused by state.
+    await people.say(KADIS, "/start")
+    kadis_msg = await people.wait_message(KADIS, "Selamat datang")
+    pressed = await people.press_data(KADIS, kadis_msg["message_id"], CallbackData(Action.DIST_APPROVE, pid).encode())
+    answer = await people.answer(pressed["callback_query_id"])
+    assert answer["show_alert"] is True and "hanya dapat dilakukan oleh Sekretaris" in answer["text"]
+
+    view = kinerja.service.period_view(pid)
+    assert {r.bidang: r.state for r in view.reports}["PTK"] is BidangState.SUBMITTED
+    assert audit_count(kinerja, pid, "setujui") == 0 and audit_count(kinerja, pid, "kembalikan") == 0
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param("k2|kok|1|PTK", id="old-version"),
+        pytest.param("k1|zzz|1|-", id="unknown-action"),
+        pytest.param("k1|kok|abc|PTK", id="period-not-a-number"),
+        pytest.param("k1|kok|1|-", id="bidang-missing"),
+        pytest.param("k1|dok|1|PTK", id="bidang-not-expected"),
+        pytest.param("k1|kok|1|ptk; drop", id="bidang-malformed"),
+        pytest.param("approve:TW1", id="foreign-format"),
+    ],
+)
+async def test_forged_callback_data_is_answered_and_changes_nothing(
+    kinerja: KinerjaBot, people: People, data: str
+) -> None:
+    pid = await asyncio.to_thread(kinerja.service.start_period, 2026, 1)
+    ask = await people.wait_message(SEKRETARIS, "Permohonan persetujuan")
+    pressed = await people.press_data(SEKRETARIS, ask["message_id"], data)
+    answer = await people.answer(pressed["callback_query_id"])
+    assert answer["show_alert"] is True and "tidak dikenali" in answer["text"]
+    assert kinerja.service.period_view(pid).state is DinasState.AWAITING_DISTRIBUTION
+
+
+async def test_double_press_counts_once_and_replay_is_refused(
+    kinerja: KinerjaBot, workbook: EdgeWorkbook, people: People
+) -> None:
+    pid = await collecting(kinerja, people)
+    await submitted(kinerja, workbook, "PTK")
+    request = await people.wait_message(KEPALA["PTK"], "Permohonan koreksi")
+    data = request["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    first = await people.press(KEPALA["PTK"], request["message_id"], "Setujui")
+    second = await people.press_data(KEPALA["PTK"], request["message_id"], data)  # the same button, again
+    assert (await people.answer(first["callback_query_id"]))["show_alert"] is False
+    answer = await people.answer(second["callback_query_id"])
+    assert answer["show_alert"] is True and "sudah disetujui" in answer["text"]
+    await people.wait_edit(KEPALA["PTK"], request["message_id"], ">> Disetujui oleh Agus Priyono")
+    # A replay much later (the button is gone; forged with the old data): still refused.
+    replay = await people.press_data(KEPALA["PTK"], request["message_id"], data)
+    assert (await people.answer(replay["callback_query_id"]))["show_alert"] is True
+    assert audit_count(kinerja, pid, "setujui", "PTK") == 1
+    with kinerja.store.transaction() as tx:
+        approved = [r for r in tx.outbox_rows(pid) if r.kind == "report_approved"]
+    assert len(approved) == 1
+    await people.wait_message(STAF["PTK"], "Laporan disetujui")
+
+
+async def test_stale_prompt_answer_is_refused(kinerja: KinerjaBot, workbook: EdgeWorkbook, people: People) -> None:
+    """Kembalikan pressed, then Setujui: the reason that follows changes nothing."""
+    pid = await collecting(kinerja, people)
+    await submitted(kinerja, workbook, "PTK")
+    request = await people.wait_message(KEPALA["PTK"], "Permohonan koreksi")
+    await people.press(KEPALA["PTK"], request["message_id"], "Kembalikan")
+    prompt = await people.wait_message(KEPALA["PTK"], "membalas pesan ini")
+    await people.press(KEPALA["PTK"], request["message_id"], "Setujui")
+    await people.wait_edit(KEPALA["PTK"], request["message_id"], ">> Disetujui")
+    await people.say(KEPALA["PTK"], "Ternyata ada yang salah.", reply_to=prompt["message_id"])
+    await people.wait_message(KEPALA["PTK"], "tidak dapat dilakukan sekarang", after=prompt["message_id"])
+    assert {r.bidang: r.state for r in kinerja.service.period_view(pid).reports}["PTK"] is BidangState.APPROVED
+    assert audit_count(kinerja, pid, "kembalikan") == 0
+
+
+async def test_tunda_keeps_the_request_open(kinerja: KinerjaBot, people: People) -> None:
+    pid = await asyncio.to_thread(kinerja.service.start_period, 2026, 1)
+    ask = await people.wait_message(SEKRETARIS, "Permohonan persetujuan")
+    await people.press(SEKRETARIS, ask["message_id"], "Tunda")
+    edited = await people.wait_edit(SEKRETARIS, ask["message_id"], ">> Ditunda oleh Sri Wahyuni")
+    assert [b["text"] for b in edited["reply_markup"]["inline_keyboard"][0]] == ["Setujui"]
+    await people.wait_message(KASUBBAG, "Pembagian format ditunda")
+    assert kinerja.service.period_view(pid).state is DinasState.AWAITING_DISTRIBUTION
+    await people.press(SEKRETARIS, ask["message_id"], "Setujui")
+    await people.wait_edit(SEKRETARIS, ask["message_id"], ">> Disetujui oleh")
+    assert kinerja.service.period_view(pid).state is DinasState.COLLECTING
+
+
+async def test_reply_without_prompt_gets_guidance(kinerja: KinerjaBot, people: People) -> None:
+    await people.say(KASUBBAG, "/start")
+    hello = await people.wait_message(KASUBBAG, "Selamat datang")
+    await people.say(KASUBBAG, "Ini alasan saya", reply_to=hello["message_id"])
+    await people.wait_message(KASUBBAG, "gunakan fitur Balas", after=hello["message_id"])
+
+
+async def test_pending_prompt_survives_a_restart(
+    kinerja: KinerjaBot, workbook: EdgeWorkbook, people: People, settings: Settings
+) -> None:
+    pid = await collecting(kinerja, people)
+    await submitted(kinerja, workbook, "PTK")
+    request = await people.wait_message(KEPALA["PTK"], "Permohonan koreksi")
+    await people.press(KEPALA["PTK"], request["message_id"], "Kembalikan")
+    prompt = await people.wait_message(KEPALA["PTK"], "membalas pesan ini")
+    await kinerja.stop()
+    again = create_bot(
+        settings,
+        workbook,
+        store=kinerja.store,
+        token=DEFAULT_BOT_TOKEN,
+        outbox_interval=0.05,
+        poll_timeout=1,
+        with_scheduler=False,
+    )
+    await again.start()
+    try:
+        await people.say(KEPALA["PTK"], "Lampiran bukti dukung belum ada.", reply_to=prompt["message_id"])
+        await people.wait_edit(KEPALA["PTK"], request["message_id"], "Alasan: Lampiran bukti dukung belum ada.")
+        await people.wait_message(STAF["PTK"], "Lampiran bukti dukung belum ada.")
+    finally:
+        await again.stop()
+    assert audit_count(kinerja, pid, "kembalikan", "PTK") == 1
+
+
+async def test_token_never_reaches_the_logs(
+    kinerja: KinerjaBot, people: People, caplog: pytest.LogCaptureFixture
+) -> None:
+    configure_logging()
+    caplog.set_level(logging.DEBUG)
+    await people.say(KASUBBAG, "/start")
+    await people.wait_message(KASUBBAG, "Selamat datang")
+    await asyncio.to_thread(kinerja.service.start_period, 2026, 1)
+    await people.wait_message(SEKRETARIS, "Permohonan persetujuan")
+    assert caplog.records  # something was logged
+    secret = DEFAULT_BOT_TOKEN.split(":", 1)[1]
+    assert secret not in caplog.text

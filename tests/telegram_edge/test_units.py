@@ -1,0 +1,255 @@
+"""Pure pieces of the Telegram edge: callback codec, Indonesian dates and numbers, rendering of
+every outbox kind, splitting, the chart, the rekomendasi parser."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from PIL import Image
+
+from bot.telegram import texts
+from bot.telegram.callback_data import Action, CallbackData, CallbackDataError, decode
+from bot.telegram.charts import PREDIKAT_COLOURS, Bar, capaian_chart
+from bot.telegram.handlers import parse_rekomendasi
+from bot.telegram.notifier import split_text, strip_marker, utf16_len
+from bot.telegram.render import Renderer, rekap_figures
+from bot.workflow.notifications import PAYLOAD_KEYS, Kind
+from config.settings import Settings
+from tests.telegram_edge.conftest import edge_settings
+
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return edge_settings("http://127.0.0.1:1", tmp_path / "k.db")
+
+
+# --- callback data ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("action", list(Action), ids=lambda a: a.name)
+def test_callback_data_round_trips_within_64_bytes(action: Action) -> None:
+    bidang = (
+        "ABCDEFGHIJKL"
+        if action in {Action.KOREKSI_APPROVE, Action.KOREKSI_RETURN, Action.TINDAK_LANJUT, Action.REOPEN_BIDANG}
+        else None
+    )
+    data = CallbackData(action, 9_999_999_999, bidang)
+    encoded = data.encode()
+    assert len(encoded.encode()) <= 64
+    assert decode(encoded) == data
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        None,
+        "k1|kok|1",
+        "k1|kok|0|PTK",
+        "k1|kok|-3|PTK",
+        "k1|kok|1|ptk",
+        "k9|dok|1|-",
+        "k1|DOK|1|-",
+        "x" * 65,
+        "k1|dok|1|-|extra",
+    ],
+    ids=["empty", "none", "short", "zero", "negative", "lowercase-bidang", "version", "case", "oversized", "extra"],
+)
+def test_callback_data_rejects_what_the_bot_never_made(raw: str | None) -> None:
+    with pytest.raises(CallbackDataError):
+        decode(raw)
+
+
+# --- texts --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        pytest.param(datetime(2026, 4, 6, 8, 0, tzinfo=WIB), "Senin, 6 April 2026 08.00 WIB", id="local"),
+        pytest.param(datetime(2026, 4, 6, 1, 5, tzinfo=UTC), "Senin, 6 April 2026 08.05 WIB", id="utc"),
+        pytest.param("2026-12-31T23:59:00+07:00", "Kamis, 31 Desember 2026 23.59 WIB", id="iso"),
+        pytest.param("2026-08-16T17:00:00+00:00", "Senin, 17 Agustus 2026 00.00 WIB", id="iso-utc-next-day"),
+        pytest.param(None, "-", id="none"),
+    ],
+)
+def test_format_waktu(moment: Any, expected: str) -> None:
+    assert texts.format_waktu(moment, WIB) == expected
+
+
+def test_format_waktu_other_zones() -> None:
+    moment = datetime(2026, 4, 6, 1, 0, tzinfo=UTC)
+    assert texts.format_waktu(moment, ZoneInfo("Asia/Makassar")) == "Senin, 6 April 2026 09.00 WITA"
+    assert texts.format_waktu(moment, ZoneInfo("Asia/Jayapura")) == "Senin, 6 April 2026 10.00 WIT"
+
+
+@pytest.mark.parametrize(
+    ("delta", "expected"),
+    [
+        (timedelta(seconds=30), "kurang dari 1 menit"),
+        (timedelta(minutes=65), "1 jam 5 menit"),
+        (timedelta(days=2, hours=3, minutes=9), "2 hari 3 jam"),
+    ],
+    ids=["seconds", "hour-minutes", "days"],
+)
+def test_format_durasi(delta: timedelta, expected: str) -> None:
+    assert texts.format_durasi(delta) == expected
+
+
+def test_summary_uses_the_decimal_comma() -> None:
+    lines = texts.summary_lines({"rata_rata_capaian": 1234.567, "pagu": 1500000, "jumlah_indikator": 7, "x_y": 2.5})
+    assert lines == [
+        "- Jumlah indikator: 7",
+        "- Rata-rata capaian: 1.234,57%",
+        "- Pagu anggaran: Rp 1.500.000",
+        "- X y: 2,50",
+    ]
+
+
+# --- rendering every kind ------------------------------------------------------------------------
+
+SAMPLE: dict[str, Any] = {
+    "period_id": 3,
+    "tahun": 2026,
+    "tw": 2,
+    "bidang": "PTK",
+    "bidang_nama": "Bidang Penempatan",
+    "mutu_baku": "10 menit",
+    "actor_nama": "Agus",
+    "note": None,
+    "links": {"PTK": "https://s/1"},
+    "deadline": "2026-07-08T08:00:00+07:00",
+    "url": "https://s/1",
+    "problems": [
+        {
+            "cell": "M14",
+            "column": "Realisasi TW II",
+            "row": 14,
+            "indikator": "X",
+            "severity": "error",
+            "message": "bukan angka",
+        }
+    ],
+    "warnings": [],
+    "summary": {"jumlah_indikator": 3, "rata_rata_capaian": 80.0},
+    "reason": "Perbaiki.",
+    "catatan_analisis": "Baik.",
+    "by_role": "sekretaris",
+    "sop_step": 3,
+    "umum": "Umum.",
+    "per_bidang": {"PTK": "Khusus."},
+    "khusus": "Khusus.",
+    "teks": "Sudah.",
+    "rekap_url": "https://r",
+    "archive_url": "https://a",
+    "hari_kerja_tersisa": -1,
+    "state": "diajukan",
+    "since": "2026-07-08T08:00:00+07:00",
+    "due_at": "2026-07-08T08:10:00+07:00",
+    "holder_role": "kepala_bidang",
+    "holder_nama": "Agus",
+    "snapshot_hash": "a",
+    "sheet_hash": "b",
+    "nama": "Rina",
+    "role": "staf",
+    "kind": "input_opened",
+    "error": "blocked",
+}
+
+
+def test_renderer_knows_every_kind(settings: Settings) -> None:
+    assert Renderer(settings).kinds() == set(Kind)
+
+
+@pytest.mark.parametrize("kind", list(Kind), ids=lambda k: k.value)
+def test_every_kind_renders_in_indonesian(settings: Settings, kind: Kind) -> None:
+    payload = {key: SAMPLE[key] for key in PAYLOAD_KEYS[kind]}
+    if kind is Kind.DISTRIBUTION_APPROVAL_REQUEST or kind is Kind.REKOMENDASI_REQUEST:
+        payload["bidang"] = ["SEK", "PTK"]
+    rendered = Renderer(settings).render(kind, payload, "kasubbag_kpep")
+    assert rendered.text and "None" not in rendered.text and "{" not in rendered.text
+    if "tw" in payload:
+        assert "Triwulan II 2026" in rendered.text
+    for row in rendered.keyboard.inline_keyboard if rendered.keyboard else ():
+        for button in row:
+            decode(button.callback_data)  # every button carries data the bot can read back
+
+
+def test_buttons_per_kind(settings: Settings) -> None:
+    renderer = Renderer(settings)
+
+    def labels(kind: Kind, role: str = "kasubbag_kpep") -> list[str]:
+        payload = {key: SAMPLE[key] for key in PAYLOAD_KEYS[kind]}
+        rendered = renderer.render(kind, payload, role)
+        return [b.text for row in (rendered.keyboard.inline_keyboard if rendered.keyboard else ()) for b in row]
+
+    assert labels(Kind.KOREKSI_REQUEST) == ["Setujui", "Kembalikan"]
+    assert labels(Kind.REKAP_DRAFT) == ["Tambah analisis", "Kirim ke Sekretaris"]
+    assert labels(Kind.TELAAH_REQUEST) == ["Teruskan ke Kepala Dinas", "Kembalikan"]
+    assert labels(Kind.TELAAH_KEPALA_DINAS_REQUEST) == ["Setujui", "Kembalikan"]
+    assert labels(Kind.REKOMENDASI_FOR_BIDANG) == ["Catat tindak lanjut"]
+    assert labels(Kind.DINAS_RETURNED) == [
+        "Buka kembali SEK",
+        "Buka kembali PTK",
+        "Tambah analisis",
+        "Kirim ke Sekretaris",
+    ]
+    assert labels(Kind.DINAS_RETURNED, "sekretaris") == []
+
+
+def test_rekap_figures_accept_list_mapping_and_plain_kodes(settings: Settings) -> None:
+    as_list = {"bidang": [{"kode_bidang": "PTK", "rata_rata_capaian": 91.0, "predikat": "Sangat Tinggi"}]}
+    as_map = {"bidang": {"PTK": {"capaian": 91.0, "predikat": "Sangat Tinggi"}}}
+    for summary in (as_list, as_map):
+        figures, _ = rekap_figures(summary, settings)
+        assert figures == [
+            ("PTK", "Bidang Penempatan Tenaga Kerja dan Perluasan Kesempatan Kerja", 91.0, "Sangat Tinggi", None)
+        ]
+    assert rekap_figures({"bidang": ["PTK", "SEK"]}, settings) == ([], {})
+
+
+# --- splitting ------------------------------------------------------------------------------------
+
+
+@given(st.text(alphabet="ab \né😀", min_size=0, max_size=3000), st.integers(min_value=60, max_value=500))
+def test_split_never_cuts(text: str, limit: int) -> None:
+    parts = split_text(text, limit)
+    assert all(utf16_len(p) <= limit for p in parts)
+    assert "".join(strip_marker(p) if len(parts) > 1 else p for p in parts) == text
+
+
+def test_split_numbers_parts_and_prefers_paragraphs() -> None:
+    text = "\n\n".join(f"Paragraf {i} " + "x" * 1500 for i in range(5))
+    parts = split_text(text)
+    assert [p[-12:] for p in parts] == ["(bagian 1/3)", "(bagian 2/3)", "(bagian 3/3)"]
+    assert all(strip_marker(p).startswith("Paragraf ") for p in parts)  # cut between paragraphs
+
+
+# --- chart and rekomendasi -------------------------------------------------------------------------
+
+
+def test_chart_is_a_png_with_predikat_colours() -> None:
+    png = capaian_chart([Bar("PTK", 95.5, "Sangat Tinggi"), Bar("SEK", 40.0, "Sangat Rendah"), Bar("LAT", None, None)])
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    assert image.size == (800, 450)
+    colours = {c for _, c in image.getcolors(maxcolors=100000)}
+    for predikat in ("Sangat Tinggi", "Sangat Rendah"):
+        hex_colour = PREDIKAT_COLOURS[predikat]
+        assert tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)) in colours
+
+
+def test_parse_rekomendasi() -> None:
+    umum, khusus = parse_rekomendasi(
+        "Tingkatkan serapan.\nptk: Perluas bursa kerja.\nXYZ: bukan bidang\nPTK: Dan pelatihan.", ("SEK", "PTK")
+    )
+    assert umum == "Tingkatkan serapan.\nXYZ: bukan bidang"
+    assert khusus == {"PTK": "Perluas bursa kerja. Dan pelatihan."}
