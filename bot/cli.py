@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from bot.doctor import format_report, run_doctor
 from bot.logging_setup import configure_logging
 from bot.telegram.invite import INVITE_ROLES, cmd_invite
+from config.settings import SettingsError, load_settings
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +24,26 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
         "Semua pemeriksaan lulus.\n" if code == 0 else "Ada pemeriksaan yang gagal; lihat di atas.\n"
     )
     return code
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    try:
+        settings = load_settings(args.config)
+    except SettingsError as err:
+        sys.stderr.write(f"{err}\nPeriksa dengan: python -m bot doctor --config {args.config}\n")
+        return 2
+    if not settings.telegram.resolved_token():
+        sys.stderr.write(
+            "Token bot Telegram belum diisi: isi variabel lingkungan KINERJA_TELEGRAM__TOKEN "
+            "atau telegram.token_file.\n"
+        )
+        return 2
+    import asyncio
+
+    from bot.runtime import run_until_signalled
+
+    asyncio.run(run_until_signalled(settings))
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,6 +65,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     doctor.add_argument("--config", default=DEFAULT_CONFIG, help="berkas pengaturan YAML")
     doctor.set_defaults(handler=_cmd_doctor)
+
+    run = commands.add_parser(
+        "run",
+        help="jalankan layanan (Telegram long polling, polling sheet, pengingat)",
+        description="Menjalankan Kinerja Bot sampai dihentikan dengan SIGINT/SIGTERM. Migrasi basis "
+        "data dijalankan otomatis saat mulai.",
+        epilog="contoh: KINERJA_TELEGRAM__TOKEN=... python -m bot run --config /etc/kinerja-bot/settings.yaml",
+    )
+    run.add_argument("--config", default=DEFAULT_CONFIG, help="berkas pengaturan YAML")
+    run.set_defaults(handler=_cmd_run)
 
     invite = commands.add_parser(
         "invite",

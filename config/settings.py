@@ -59,7 +59,7 @@ class SettingsError(Exception):
 
 # --- value types -------------------------------------------------------------------------------
 
-_TIME_PATTERN = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+_TIME_PATTERN = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)(?:[:.]00)?$")
 
 
 def _parse_time(value: Any) -> time:

@@ -155,6 +155,7 @@ def test_missing_file(tmp_path: Path) -> None:
         pytest.param("08:00", time(8, 0), id="colon"),
         pytest.param("07.30", time(7, 30), id="indonesian-dot"),
         pytest.param(480, time(8, 0), id="yaml11-sexagesimal"),
+        pytest.param("08:00:00", time(8, 0), id="with-seconds"),
     ],
 )
 def test_times(raw: Any, expected: time) -> None:
