@@ -14,6 +14,22 @@ values AND each cell's format type in the same single request, so the value the 
 :func:`sheets.validate.validate_realisasi` as ``percent_cells`` and are multiplied by 100 there.
 The same answer carries the ``Realisasi`` protection, whose description records the open TW and
 the approved TWs (see :mod:`sheets.google.distribute`), so a restarted bot needs no extra call.
+
+A change with ``removed: true`` (Drive: "the file has been removed from this list of changes,
+for example by deletion or loss of access"; it carries no ``file``) for a known workbook is
+re-checked with this same single read, and its answer decides the event
+(:meth:`sheets.google.workbooks.GoogleWorkbooks.poll`):
+
+- Sheets answers 403 PERMISSION_DENIED: the spreadsheet exists and the bot may not read it
+  -> ``AccessLost`` (someone removed the bot's permission or moved the file out of its reach);
+- Sheets answers 404 NOT_FOUND: the spreadsheet no longer exists (deleted for good)
+  -> ``WorkbookMissing``;
+- the read succeeds (access given back in the meantime): the usual events of a changed workbook.
+
+Why not ``files.get``: Drive answers 404 "File not found" both for a deleted file and for one
+the caller lost access to, so it cannot tell the two apart; Sheets can, in the same one request
+the poll budget (1 + k) already counts. A move to the trash is not a removal: it arrives as a
+change with ``file.trashed`` and is reported as ``WorkbookMissing`` without reading the file.
 """
 
 from __future__ import annotations
