@@ -27,15 +27,24 @@ def my_drive_bot(env: Env, tmp_path: Path) -> tuple[GoogleWorkbooks, dict[str, A
     """The bot as an OAuth user, workbooks distributed into a My Drive folder, first poll done."""
     person = env.control("POST", "google/accounts", {"email": BOT_USER})
     token_file = tmp_path / "oauth-token.json"
-    token_file.write_text(json.dumps({
-        "refresh_token": person["refresh_token"], "client_id": "kinerja-desktop", "client_secret": "rahasia",
-        "token_uri": f"{env.base}/token", "account": BOT_USER,
-    }))
+    token_file.write_text(
+        json.dumps(
+            {
+                "refresh_token": person["refresh_token"],
+                "client_id": "kinerja-desktop",
+                "client_secret": "rahasia",
+                "token_uri": f"{env.base}/token",
+                "account": BOT_USER,
+            }
+        )
+    )
     env.control("POST", "google/folders", {"id": "folder-oauth", "name": "Kinerja", "owner": BOT_USER})
-    settings = make_settings(env.base, env.key_file, tmp_path, shared_drive_id=None, auth="oauth",
-                             oauth_token_file=str(token_file))
-    settings = settings.model_copy(update={"bidang": tuple(
-        b.model_copy(update={"folder_id": "folder-oauth"}) for b in settings.bidang)})
+    settings = make_settings(
+        env.base, env.key_file, tmp_path, shared_drive_id=None, auth="oauth", oauth_token_file=str(token_file)
+    )
+    settings = settings.model_copy(
+        update={"bidang": tuple(b.model_copy(update={"folder_id": "folder-oauth"}) for b in settings.bidang)}
+    )
     wb = GoogleWorkbooks(settings, master=env.master, policy=FAST)
     refs = dict(wb.distribute(2026, 1, KODES))
     cursor = wb.poll(None).cursor
