@@ -524,7 +524,7 @@ def files_update(
         file.content = content
         if content_type:
             file.mime_type = content_type
-    store.touch(file, ctx.email)
+    _touch_tree(store, file, ctx.email)  # a move can change who sees what is inside
     return respond_file(ctx, file)
 
 
@@ -537,6 +537,14 @@ def _descendants(store: Store, file: DriveFile) -> list[DriveFile]:
                 out.append(other)
                 stack.append(other.id)
     return out
+
+
+def _touch_tree(store: Store, file: DriveFile, email: str) -> None:
+    """Record a change of ``file``, and of each file under it whose viewers changed with it."""
+    store.touch(file, email)
+    if file.mime_type == FOLDER_MIME:
+        for child in _descendants(store, file):
+            store.recheck(child)
 
 
 def files_delete(ctx: Ctx, file_id: str) -> Any:
@@ -661,7 +669,7 @@ def permissions_create(ctx: Ctx, file_id: str) -> Any:
         else:
             perm = Permission(perm_id, kind, role, email, body.get("domain"))
             file.permissions.append(perm)
-    store.touch(file, ctx.email)
+    _touch_tree(store, file, ctx.email)
     out = permission_json(store, perm, file)
     return apply_fields(out, parse_fields(ctx.arg("fields") or "kind,id,type,role"))
 
@@ -698,7 +706,7 @@ def permissions_delete(ctx: Ctx, file_id: str, permission_id: str) -> Any:
     file.permissions = [p for p in file.permissions if p.id != permission_id]
     if len(file.permissions) == before:
         raise drive_error(404, f"Permission not found: {permission_id}.", "notFound", "permissionId")
-    store.touch(file, ctx.email)
+    _touch_tree(store, file, ctx.email)
     return None
 
 
@@ -710,7 +718,11 @@ def changes_start_token(ctx: Ctx) -> Any:
 
 
 def changes_list(ctx: Ctx) -> Any:
-    """GET /drive/v3/changes?pageToken=N: the latest change per file the caller can see."""
+    """GET /drive/v3/changes?pageToken=N: the latest change per file the caller can see.
+
+    A file the caller could see and no longer can (deleted, or its permission removed) is
+    listed as ``removed: true`` without ``file``; files the caller never saw are not listed.
+    """
     store = ctx.store
     token = ctx.arg("pageToken")
     if not token:
@@ -729,53 +741,51 @@ def changes_list(ctx: Ctx) -> Any:
     include_removed = (ctx.arg("includeRemoved") or "true").lower() != "false"
     window = store.changes[start - 1 :]
     latest: dict[str, Any] = {}
+    lost: set[str] = set()  # files the caller saw and stopped seeing within the window
     for change in window:
         latest[change.file_id] = change
+        if ctx.email in change.lost:
+            lost.add(change.file_id)
     ordered = sorted(latest.values(), key=lambda c: c.seq)
     out: list[dict[str, Any]] = []
-    last_seq = start - 1
     following: str | None = None
     for change in ordered:
         if len(out) >= size:
             following = str(change.seq)
             break
-        last_seq = change.seq
         file = store.files.get(change.file_id)
         if drive_id and change.drive_id != drive_id:
             continue
         if change.drive_id and not (all_drives or drive_id):
             continue
-        if file is None or change.removed:
-            if include_removed:
-                out.append(
-                    {
-                        "kind": "drive#change",
-                        "changeType": "file",
-                        "removed": True,
-                        "fileId": change.file_id,
-                        "time": change.time,
-                    }
-                )
-            continue
-        if not store.visible(file, ctx.email):
-            continue
-        out.append(
-            {
-                "kind": "drive#change",
-                "changeType": "file",
-                "removed": False,
-                "fileId": file.id,
-                "time": change.time,
-                "file": file_json(ctx, file),
-            }
-        )
+        if file is not None and not change.removed and store.visible(file, ctx.email):
+            out.append(
+                {
+                    "kind": "drive#change",
+                    "changeType": "file",
+                    "removed": False,
+                    "fileId": file.id,
+                    "time": change.time,
+                    "file": file_json(ctx, file),
+                }
+            )
+        elif change.file_id in lost and include_removed:
+            # Deleted, or the caller lost access: Drive says ``removed`` and gives no file.
+            out.append(
+                {
+                    "kind": "drive#change",
+                    "changeType": "file",
+                    "removed": True,
+                    "fileId": change.file_id,
+                    "time": change.time,
+                }
+            )
     body: dict[str, Any] = {"kind": "drive#changeList"}
     if following:
         body["nextPageToken"] = following
     else:
         body["newStartPageToken"] = str(len(store.changes) + 1)
     body["changes"] = out
-    del last_seq
     fields = (
         ctx.arg("fields")
         or "kind,nextPageToken,newStartPageToken,"

@@ -100,6 +100,9 @@ class Change:
     time: str
     removed: bool = False
     drive_id: str | None = None
+    # Accounts that could see the file before this change and cannot after it: Drive lists the
+    # change to them as ``removed: true`` (deletion or loss of access), to nobody else.
+    lost: frozenset[str] = frozenset()
 
 
 class Cell:
@@ -248,6 +251,7 @@ class Store:
             self.files: dict[str, DriveFile] = {}
             self.drives: dict[str, SharedDrive] = {}
             self.changes: list[Change] = []
+            self.viewers: dict[str, frozenset[str]] = {}  # file id -> accounts that saw it at its last change
             self.comments: dict[str, list[dict[str, Any]]] = {}
             self.uploads: dict[str, Any] = {}  # resumable upload sessions by upload_id
             self._perm_seq = itertools.count(1)
@@ -332,7 +336,29 @@ class Store:
             file.version += 1
             if email:
                 file.last_modifier = email
-        self.changes.append(Change(len(self.changes) + 1, file.id, stamp, removed, file.drive_id))
+        self._log(file, stamp, removed)
+
+    def recheck(self, file: DriveFile) -> None:
+        """Log a change for ``file`` when who can see it changed without the file itself changing.
+
+        A permission added to or removed from a folder changes who sees everything in it; Drive
+        lists those files to the accounts that gained (or, as removed, lost) them.
+        """
+        if self._viewers(file) != self.viewers.get(file.id, frozenset()):
+            self._log(file, now_rfc3339(), removed=False)
+
+    def _viewers(self, file: DriveFile) -> frozenset[str]:
+        return frozenset(email for email in self.accounts if self.visible(file, email))
+
+    def _log(self, file: DriveFile, stamp: str, removed: bool) -> None:
+        before = self.viewers.get(file.id, frozenset())
+        after = frozenset() if removed else self._viewers(file)
+        if removed:
+            self.viewers.pop(file.id, None)
+        else:
+            self.viewers[file.id] = after
+        change = Change(len(self.changes) + 1, file.id, stamp, removed, file.drive_id, before - after)
+        self.changes.append(change)
 
     def spreadsheet_file(self, spreadsheet_id: str) -> DriveFile:
         """The Drive file of a spreadsheet; 404 as Sheets says it when unknown."""

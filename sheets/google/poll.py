@@ -14,6 +14,22 @@ values AND each cell's format type in the same single request, so the value the 
 :func:`sheets.validate.validate_realisasi` as ``percent_cells`` and are multiplied by 100 there.
 The same answer carries the ``Realisasi`` protection, whose description records the open TW and
 the approved TWs (see :mod:`sheets.google.distribute`), so a restarted bot needs no extra call.
+
+A change with ``removed: true`` (Drive: "the file has been removed from this list of changes,
+for example by deletion or loss of access"; it carries no ``file``) for a known workbook is
+re-checked with this same single read, and its answer decides the event
+(:meth:`sheets.google.workbooks.GoogleWorkbooks.poll`):
+
+- Sheets answers 403 PERMISSION_DENIED: the spreadsheet exists and the bot may not read it
+  -> ``AccessLost`` (someone removed the bot's permission or moved the file out of its reach);
+- Sheets answers 404 NOT_FOUND: the spreadsheet no longer exists (deleted for good)
+  -> ``WorkbookMissing``;
+- the read succeeds (access given back in the meantime): the usual events of a changed workbook.
+
+Why not ``files.get``: Drive answers 404 "File not found" both for a deleted file and for one
+the caller lost access to, so it cannot tell the two apart; Sheets can, in the same one request
+the poll budget (1 + k) already counts. A move to the trash is not a removal: it arrives as a
+change with ``file.trashed`` and is reported as ``WorkbookMissing`` without reading the file.
 """
 
 from __future__ import annotations
@@ -51,6 +67,7 @@ __all__ = [
     "WorkbookRead",
     "events_for",
     "read_workbook",
+    "submission_for",
 ]
 
 READ_FIELDS = (
@@ -215,6 +232,67 @@ def _tampered(baseline: Mapping[str, Any], sheet: Mapping[str, Any]) -> Mapping[
     return {**baseline, "indikator": merged} if changed else None
 
 
+def _approved_values(
+    memory: BookMemory, snapshots: Mapping[int, Mapping[str, Any]] | None
+) -> dict[int, Mapping[str, Any]]:
+    approved_values: dict[int, Mapping[str, Any]] = dict(memory.approved_values)
+    if snapshots is not None:
+        approved_values.update({int(k): v for k, v in snapshots.items()})
+    return approved_values
+
+
+def _submission(
+    kode: str,
+    tw: int,
+    read: WorkbookRead,
+    master: Master,
+    approved_values: Mapping[int, Mapping[str, Any]],
+    *,
+    siap: bool,
+) -> SubmissionReady:
+    """TW ``tw`` validated (as a submission when ``siap``) in the form the poll reports it."""
+    earlier = {k: v for k, v in approved_values.items() if k < tw}
+    result = validate_realisasi(
+        read.realisasi,
+        master,
+        bidang=kode,
+        tw=tw,
+        submission=siap,
+        approved=earlier,
+        percent_cells=read.percent_cells,
+    )
+    values = snapshot_values(result.table, tw)
+    return SubmissionReady(
+        bidang=kode,
+        tw=tw,
+        ok=result.ok,
+        problems=tuple(problem_info(p) for p in result.problems),
+        summary=_json_ready(result.summary()),
+        values=values,
+        values_hash=snapshot_hash(values),
+    )
+
+
+def submission_for(
+    kode: str,
+    tw: int,
+    read: WorkbookRead,
+    master: Master,
+    memory: BookMemory,
+    snapshots: Mapping[int, Mapping[str, Any]] | None,
+) -> SubmissionReady:
+    """TW ``tw`` validated as a submission whatever its Status row says (``/kirim``).
+
+    Remembered as submitted and seen, so a poll finding the same data (with "Siap Dikoreksi" or
+    not) reports nothing new, and an approval (``lock_tw``) keeps these values as the baseline.
+    """
+    ready = _submission(kode, tw, read, master, _approved_values(memory, snapshots), siap=True)
+    memory.submitted[tw] = ready.values_hash
+    memory.submitted_values[tw] = ready.values
+    memory.last_hash[tw] = ready.values_hash  # seen: the next poll reports only later edits
+    return ready
+
+
 def events_for(
     kode: str,
     read: WorkbookRead,
@@ -224,39 +302,17 @@ def events_for(
 ) -> list[PollEvent]:
     """The events one read of bidang ``kode``'s workbook gives, updating ``memory``."""
     events: list[PollEvent] = []
-    approved_values: dict[int, Mapping[str, Any]] = dict(memory.approved_values)
-    if snapshots is not None:
-        approved_values.update({int(k): v for k, v in snapshots.items()})
+    approved_values = _approved_values(memory, snapshots)
     tw = read.open_tw
     if tw is not None:
         status = parse_status(read.status).get(tw)
         siap = bool(status and status.siap_dikoreksi)
-        earlier = {k: v for k, v in approved_values.items() if k < tw}
-        result = validate_realisasi(
-            read.realisasi,
-            master,
-            bidang=kode,
-            tw=tw,
-            submission=siap,
-            approved=earlier,
-            percent_cells=read.percent_cells,
-        )
-        values = snapshot_values(result.table, tw)
-        digest = snapshot_hash(values)
+        ready = _submission(kode, tw, read, master, approved_values, siap=siap)
+        values, digest = ready.values, ready.values_hash
         previous = memory.last_hash.get(tw)
         if siap:
             if memory.submitted.get(tw) != digest:
-                events.append(
-                    SubmissionReady(
-                        bidang=kode,
-                        tw=tw,
-                        ok=result.ok,
-                        problems=tuple(problem_info(p) for p in result.problems),
-                        summary=_json_ready(result.summary()),
-                        values=values,
-                        values_hash=digest,
-                    )
-                )
+                events.append(ready)
                 memory.submitted[tw] = digest
                 memory.submitted_values[tw] = values
         else:

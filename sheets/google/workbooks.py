@@ -7,6 +7,7 @@ batch, and opening/locking a TW sets the protections to an exact state. Request 
 - ``distribute``: 1 Drive search for all bidang, then per bidang 1 create + 1 layout batch
   (new) or 1 read of the protections + at most 1 batch (existing), + 1 share per missing editor;
 - ``poll``: 1 Drive change listing + 1 read per changed workbook (:mod:`sheets.google.poll`);
+- ``read_submission`` (``/kirim``): 1 read of the workbook (plus 1 Drive search after a restart);
 - ``write_feedback``/``reset_submission``: 1 values.batchUpdate; ``lock_tw``/``reopen_tw``:
   1 batchUpdate (plus 1 Drive search and 1 read after a restart);
 - ``write_rekap``: 1 batchUpdate + 1 values.batchUpdate, whatever the number of rows (plus the
@@ -35,6 +36,7 @@ from bot.workflow.ports import (
     ProblemInfo,
     RekapData,
     RekapRef,
+    SubmissionReady,
     WorkbookMissing,
     WorkbookRef,
 )
@@ -63,7 +65,7 @@ from sheets.google.drive import (
 from sheets.google.errors import AccessDenied, ApiRequestInvalid, NotFound, WorkbookLayoutError
 from sheets.google.feedback import feedback_data, reset_submission_data
 from sheets.google.http import RetryPolicy
-from sheets.google.poll import BookMemory, SnapshotSource, events_for, read_workbook
+from sheets.google.poll import BookMemory, SnapshotSource, events_for, read_workbook, submission_for
 from sheets.google.rekap import TAB_IDS, build_rekap_sheets, rekap_requests, rekap_summary, rekap_values
 from sheets.google.spreadsheet import SheetsApi
 from sheets.master import Master, load_master
@@ -144,6 +146,13 @@ class GoogleWorkbooks:
     def _book(self, kode: str, tahun: int | None = None) -> _Book:
         """The laid-out workbook of ``kode`` (from memory, else found on Drive)."""
         tahun = tahun or self.settings.tahun
+        book = self._find(kode, tahun)
+        if book.layout is None and self._read_layout(book) is None:
+            raise WorkbookLayoutError(f"workbook of {kode} {tahun} has no Realisasi tab")
+        return book
+
+    def _find(self, kode: str, tahun: int) -> _Book:
+        """The workbook of ``kode`` (from memory, else found on Drive), layout not read."""
         book = self._books.get((tahun, kode))
         if book is None:
             self._discover(tahun)
@@ -154,8 +163,6 @@ class GoogleWorkbooks:
                 penjelasan=f"Workbook bidang {kode} tahun {tahun} tidak ditemukan di Drive; "
                 "jalankan pembagian format (langkah 1) lebih dulu.",
             )
-        if book.layout is None and self._read_layout(book) is None:
-            raise WorkbookLayoutError(f"workbook of {kode} {tahun} has no Realisasi tab")
         return book
 
     def _memory_of(self, kode: str) -> BookMemory:
@@ -317,6 +324,24 @@ class GoogleWorkbooks:
                     events += self._read_events(file_id, kode, tahun, snapshots.get(kode))
             logger.debug("poll: %d changed workbooks, %d events", len(targets), len(events))
             return PollBatch(events=tuple(events), cursor=token)
+
+    def read_submission(self, kode: str, tw: int) -> SubmissionReady:
+        """Read bidang ``kode``'s workbook now and validate TW ``tw`` as a submission (``/kirim``).
+
+        The same one read and the same verdict as the poll's ``SubmissionReady`` for a TW whose
+        status is "Siap Dikoreksi" (:class:`bot.telegram.submission.SubmissionReader`).
+        """
+        layout.tw_label(tw)
+        with self._lock:
+            tahun = self.settings.tahun
+            book = self._find(kode, tahun)
+            read = read_workbook(self.sheets, book.file.id)
+            if book.layout is not None:
+                book.layout.open_tw, book.layout.approved = read.open_tw, read.approved
+            if read.open_tw != tw:
+                logger.warning("read_submission %s TW %d while the workbook has TW %s open", kode, tw, read.open_tw)
+            snapshots = self.snapshots.approved_snapshots(tahun).get(kode) if self.snapshots is not None else None
+            return submission_for(kode, tw, read, self.master, self._memory_of(kode), snapshots)
 
     def _ours(self, data: Mapping[str, Any], tahun: int) -> str | None:
         props = data.get("appProperties") or {}
