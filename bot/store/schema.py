@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -228,4 +229,24 @@ poll_state = Table(
     Column("name", String(40), primary_key=True),
     Column("cursor", Text),
     Column("updated_at", UtcDateTime, nullable=False),
+)
+
+
+# Pending ForceReply prompts of the Telegram edge (reason, note, rekomendasi, tindak lanjut): kept
+# here so a restart loses none (migration 0002).
+telegram_prompts = Table(
+    "telegram_prompts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("chat_id", BigInteger, nullable=False),
+    Column("message_id", Integer, nullable=False),
+    Column("telegram_user_id", BigInteger, nullable=False),
+    Column("action", String(8), nullable=False),
+    Column("period_id", Integer, nullable=False),
+    Column("bidang", String(12)),
+    Column("origin_message_id", Integer),
+    Column("origin_text", Text),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("answered_at", UtcDateTime),
+    UniqueConstraint("chat_id", "message_id", name="uq_telegram_prompts_chat_message"),
 )

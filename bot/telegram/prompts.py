@@ -5,9 +5,8 @@ tindak lanjut), the bot sends a ForceReply prompt and records (chat, prompt mess
 period, bidang, the message whose buttons give way to the outcome). The person's reply is matched
 through ``reply_to_message``; a prompt is answered once.
 
-The table belongs to the Telegram edge alone: it lives in this module's own ``MetaData`` and is
-created (if missing, idempotently) when the PromptStore is built, beside the core's
-Alembic-managed schema, which stays exactly the core's.
+The table (``telegram_prompts``) is part of the store's schema and created by its Alembic
+migration 0002, like every other table.
 """
 
 from __future__ import annotations
@@ -16,41 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import (
-    BigInteger,
-    Column,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
     insert,
     select,
     update,
 )
 
 from bot.store.repository import Store
-from bot.store.schema import UtcDateTime
+from bot.store.schema import telegram_prompts
 from bot.telegram.callback_data import Action
-
-metadata = MetaData()
-
-telegram_prompts = Table(
-    "telegram_prompts",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("chat_id", BigInteger, nullable=False),
-    Column("message_id", Integer, nullable=False),
-    Column("telegram_user_id", BigInteger, nullable=False),
-    Column("action", String(8), nullable=False),
-    Column("period_id", Integer, nullable=False),
-    Column("bidang", String(12)),
-    Column("origin_message_id", Integer),
-    Column("origin_text", Text),
-    Column("created_at", UtcDateTime, nullable=False),
-    Column("answered_at", UtcDateTime),
-    UniqueConstraint("chat_id", "message_id", name="uq_telegram_prompts_chat_message"),
-)
 
 
 @dataclass(frozen=True)
@@ -74,7 +46,6 @@ class PromptStore:
 
     def __init__(self, store: Store) -> None:
         self.engine = store.engine
-        metadata.create_all(self.engine, checkfirst=True)
 
     def add(
         self,

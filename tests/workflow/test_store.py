@@ -17,6 +17,7 @@ from bot.workflow.machine import Role
 from tests.workflow.conftest import WIB
 
 TABLES = {
+    "telegram_prompts",
     "periods",
     "bidang_reports",
     "people",
@@ -42,7 +43,7 @@ def test_migrations_build_exactly_the_schema(tmp_path: Path) -> None:
         assert compare_metadata(context, metadata) == []
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001_initial"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002_telegram_prompts"
     engine.dispose()
 
 
