@@ -508,27 +508,13 @@ def _answer_call(
     """(service call, outcome label, reply text, outcome detail) for a prompt's answer."""
     s, pid, kode = ctx.service, prompt.period_id, prompt.bidang or ""
     action = prompt.action
-    if action is Action.KOREKSI_RETURN:
-        return (
-            (lambda: s.return_koreksi(actor, pid, kode, text)),
-            texts.OUTCOME_KEMBALIKAN,
-            texts.REPLY_RETURNED,
-            texts.outcome_reason(text),
-        )
-    if action is Action.SEKRETARIS_RETURN:
-        return (
-            (lambda: s.return_by_sekretaris(actor, pid, text)),
-            texts.OUTCOME_KEMBALIKAN,
-            texts.REPLY_RETURNED,
-            texts.outcome_reason(text),
-        )
-    if action is Action.KADIS_RETURN:
-        return (
-            (lambda: s.return_by_kepala_dinas(actor, pid, text)),
-            texts.OUTCOME_KEMBALIKAN,
-            texts.REPLY_RETURNED,
-            texts.outcome_reason(text),
-        )
+    returns: dict[Action, Callable[[], None]] = {
+        Action.KOREKSI_RETURN: lambda: s.return_koreksi(actor, pid, kode, text),
+        Action.SEKRETARIS_RETURN: lambda: s.return_by_sekretaris(actor, pid, text),
+        Action.KADIS_RETURN: lambda: s.return_by_kepala_dinas(actor, pid, text),
+    }
+    if action in returns:
+        return returns[action], texts.OUTCOME_KEMBALIKAN, texts.REPLY_RETURNED, texts.outcome_reason(text)
     if action is Action.ANALYSIS_NOTE:
         return (lambda: s.add_analysis_note(actor, pid, text)), texts.OUTCOME_ANALISIS, texts.REPLY_ANALISIS, None
     if action is Action.REKOMENDASI:

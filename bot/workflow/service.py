@@ -397,18 +397,7 @@ class WorkflowService:
         check_payload(kind, payload)
         people = self.directory.recipients(tx, role, bidang)
         for person in people:
-            tx.enqueue(
-                dedupe_key=f"{key}:{kind}:{person.id}",
-                period_id=period_id,
-                recipient_role=person.role,
-                recipient_bidang=person.bidang,
-                recipient_person_id=person.id,
-                recipient_nama=person.nama,
-                kind=kind,
-                payload=dict(payload),
-                created_at=now,
-                next_attempt_at=now,
-            )
+            self._notify_person(tx, key, kind, person, payload, now, period_id)
         return people
 
     def _base(self, period: Row[Any]) -> dict[str, Any]:
