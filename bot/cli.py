@@ -46,6 +46,24 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_google_login(args: argparse.Namespace) -> int:
+    from sheets.google.auth import authorize_installed_app
+    from sheets.google.errors import GoogleEdgeError
+
+    try:
+        settings = load_settings(args.config)
+    except SettingsError as err:
+        sys.stderr.write(f"{err}\n")
+        return 2
+    try:
+        path = authorize_installed_app(settings.google, open_browser=not args.no_browser)
+    except GoogleEdgeError as err:
+        sys.stderr.write(f"{err.penjelasan}\n")
+        return 2
+    sys.stdout.write(f"Token OAuth tersimpan di {path}.\n")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand and an example for each."""
     parser = argparse.ArgumentParser(
@@ -75,6 +93,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--config", default=DEFAULT_CONFIG, help="berkas pengaturan YAML")
     run.set_defaults(handler=_cmd_run)
+
+    login = commands.add_parser(
+        "google-login",
+        help="masuk ke Google sekali (auth: oauth) dan simpan token",
+        description="Menjalankan alur persetujuan OAuth Google (aplikasi desktop) dan menyimpan token "
+        "di google.oauth_token_file (mode 0600). Hanya untuk google.auth: oauth.",
+        epilog="contoh: python -m bot google-login --config /etc/kinerja-bot/settings.yaml",
+    )
+    login.add_argument("--config", default=DEFAULT_CONFIG, help="berkas pengaturan YAML")
+    login.add_argument("--no-browser", action="store_true", help="jangan buka browser; salin tautan sendiri")
+    login.set_defaults(handler=_cmd_google_login)
 
     invite = commands.add_parser(
         "invite",

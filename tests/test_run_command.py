@@ -76,3 +76,15 @@ def test_run_without_token_explains_in_indonesian(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "Token bot Telegram belum diisi" in result.stderr
+
+
+def test_google_login_without_oauth_files_explains_in_indonesian() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "google-login", "--no-browser",
+         "--config", str(REPO_ROOT / "config" / "settings.example.yaml")],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=False,
+        env={k: v for k, v in os.environ.items() if not k.startswith("KINERJA_")},
+    )
+    assert result.returncode == 2
+    assert "google.oauth_client_file" in result.stderr
+    assert "Traceback" not in result.stderr
