@@ -19,6 +19,7 @@ import yaml
 
 from config.settings import Settings, parse_settings
 from sandbox.google.clients import discovery_service, gspread_client
+from sandbox.provision import ARCHIVE_FOLDER, BOT_EMAIL, ROOT_FOLDER, SHARED_DRIVE, SandboxControl, provision
 from sandbox.server import SandboxServer, running_sandbox
 from sheets.google.http import RetryPolicy
 from sheets.google.workbooks import GoogleWorkbooks
@@ -27,9 +28,6 @@ from sheets.master import Master, load_master
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO_ROOT / "config" / "settings.example.yaml"
 DEMO_MASTER = REPO_ROOT / "config" / "demo" / "indikator.csv"
-BOT_EMAIL = "kinerja-bot@kinerja-sandbox.iam.gserviceaccount.com"
-SHARED_DRIVE = "drive-kinerja"
-ADMIN = "admin@disnaker.example.go.id"
 FAST = RetryPolicy(attempts=6, timeout=10.0, initial_wait=0.001, max_wait=0.01)
 
 
@@ -100,8 +98,8 @@ def make_settings(base_url: str, key_file: Path, tmp: Path, **google: Any) -> Se
         "key_file": str(key_file),
         "shared_drive_id": SHARED_DRIVE,
         "master_indikator": str(DEMO_MASTER),
-        "root_folder_id": "folder-dinas",
-        "archive_folder_id": "folder-arsip",
+        "root_folder_id": ROOT_FOLDER,
+        "archive_folder_id": ARCHIVE_FOLDER,
         **google,
     })
     data["database"] = {"url": f"sqlite:///{tmp / 'kinerja.db'}"}
@@ -109,25 +107,11 @@ def make_settings(base_url: str, key_file: Path, tmp: Path, **google: Any) -> Se
 
 
 def _provision(server: SandboxServer, tmp: Path) -> tuple[Path, Settings]:
-    base = server.base_url.rstrip("/")
-
-    def post(path: str, body: Any) -> Any:
-        response = requests.post(f"{base}/_sandbox/{path}", json=body, timeout=10)
-        response.raise_for_status()
-        return response.json()
-
-    key = post("google/service-accounts", {"email": BOT_EMAIL})
-    key_file = tmp / "service-account.json"
-    key_file.write_text(json.dumps(key), encoding="utf-8")
-    post("google/drives", {"id": SHARED_DRIVE, "name": "Kinerja Disnaker",
-                           "members": [{"email": BOT_EMAIL, "role": "organizer"},
-                                       {"email": ADMIN, "role": "organizer"}]})
-    settings = make_settings(base, key_file, tmp)
-    folders = {b.folder_id: b.nama for b in settings.bidang}
-    folders.update({"folder-dinas": "Kinerja Dinas", "folder-arsip": "Arsip Kinerja"})
-    for folder_id, name in folders.items():
-        post("google/folders", {"id": folder_id, "name": name, "owner": ADMIN, "drive_id": SHARED_DRIVE})
-    return key_file, settings
+    """The shared provisioning (sandbox.provision), Google side only."""
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    settings = provision(SandboxControl(server.base_url), data, tmp, master=DEMO_MASTER, telegram=False)
+    assert settings.google.key_file is not None
+    return Path(settings.google.key_file), settings
 
 
 @contextmanager
