@@ -64,6 +64,12 @@ def _cmd_google_login(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from bot.demo import cmd_demo
+
+    return cmd_demo(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand and an example for each."""
     parser = argparse.ArgumentParser(
@@ -118,6 +124,18 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument("--nama", required=True, help="nama lengkap pegawai")
     invite.add_argument("--config", default=DEFAULT_CONFIG, help="berkas pengaturan YAML")
     invite.set_defaults(handler=cmd_invite)
+
+    demo = commands.add_parser(
+        "demo",
+        help="jalankan satu triwulan penuh di sandbox bawaan (tanpa internet)",
+        description="Menjalankan sandbox Google + Telegram di komputer ini, layanan Kinerja Bot yang sama "
+        "dengan perintah run, dan pegawai simulasi yang menjalankan SOP satu triwulan (TW I). Menulis rekap "
+        "xlsx, arsip PDF, grafik capaian, transkrip percakapan dan riwayat ke folder keluaran.",
+        epilog="contoh: python -m bot demo --out demo-out",
+    )
+    demo.add_argument("--out", default="demo-out", help="folder keluaran (bawaan: demo-out)")
+    demo.add_argument("--cepat", action="store_true", help="tanpa jeda tampilan antarlangkah")
+    demo.set_defaults(handler=_cmd_demo)
     return parser
 
 
