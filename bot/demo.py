@@ -48,8 +48,9 @@ from sheets.formatting import format_persen
 
 if TYPE_CHECKING:
     from bot.telegram.app import KinerjaBot
-    from sandbox.actors import Cast, Office, OfficeTime, Step, StepResult
+    from sandbox.actors import Cast, Office, OfficeTime, Person, Step, StepResult
     from sandbox.provision import SandboxControl
+    from sandbox.server import SandboxServer
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +94,7 @@ EVENT_LABELS: dict[str, str] = {
 }
 
 RIWAYAT_HEADER = (
-    "No", "Waktu", "Langkah SOP", "Bidang", "Peristiwa", "Keterangan Peristiwa", "Dari Status", "Ke Status",
+    "No", "Waktu", "Langkah SOP", "Laporan", "Bidang", "Peristiwa", "Keterangan Peristiwa", "Dari Status", "Ke Status",
     "Peran Pelaksana", "Nama Pelaksana", "ID Telegram", "Durasi (detik)", "Mutu Baku (detik)",
     "Sesuai Mutu Baku", "Alasan", "Catatan",
 )
@@ -169,6 +170,8 @@ class _Segment:
 @dataclass
 class _Progress:
     segments: list[_Segment] = field(default_factory=list)
+    step_starts: list[int] = field(default_factory=list)
+    """For each step begun, how many actions the office had logged before it."""
     pace: float = 0.0
 
 
@@ -187,6 +190,39 @@ def _without_kinerja_environment() -> Iterator[None]:
         yield
     finally:
         os.environ.update(saved)
+
+
+SHORT_ROLES = {
+    "kepala_dinas": "Kepala Dinas",
+    "sekretaris": "Sekretaris",
+    "kasubbag_kpep": "Kasubbag KPEP",
+    "kepala_bidang": "Kepala Bidang",
+    "staf": "Staf",
+}
+SHEET_ACTOR_SUFFIX = "(lewat Google Sheets)"
+
+
+def actor_label(role: str, nama: str, bidang: str | None) -> str:
+    """Who acted, short: ``Kepala Bidang PTK (Agus Priyono, S.H.)``, ``Staf SEK (lewat Google Sheets)``."""
+    if role == "system":
+        return "Kinerja Bot"
+    short = SHORT_ROLES.get(role, texts.role_name(role))
+    if role in ("kepala_bidang", "staf") and bidang:
+        short = f"{short} {bidang}"
+    if nama.endswith(SHEET_ACTOR_SUFFIX):
+        return f"{short} {SHEET_ACTOR_SUFFIX}"
+    return f"{short} ({nama})"
+
+
+@contextlib.contextmanager
+def _sandbox(given: SandboxServer | None) -> Iterator[SandboxServer]:
+    if given is not None:
+        yield given
+        return
+    from sandbox.server import running_sandbox
+
+    with running_sandbox() as server:
+        yield server
 
 
 def _fmt_time(moment: datetime, tz: Any) -> str:
@@ -226,8 +262,8 @@ class DemoRun:
     def office_time(self, when: OfficeTime) -> datetime:
         """The datetime of an office time: the n-th working day after the opening day, at HH:MM."""
         day = self.calendar.add_working_days_to_date(self.opening.date(), when.hari_kerja)
-        hour, minute = (int(part) for part in when.jam.split(":"))
-        return datetime(day.year, day.month, day.day, hour, minute, tzinfo=self.tz)
+        hour, minute, second = when.clock()
+        return datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=self.tz)
 
     # --- the service's scheduled work, run as the clock moves ----------------------------------
 
@@ -275,6 +311,8 @@ class DemoRun:
         if step.when is not None:
             self.clock.set(self.office_time(step.when))
         self.progress.segments.append(_Segment(self.chat_marks(), self.clock()))
+        assert self.office is not None
+        self.progress.step_starts.append(len(self.office.actions))
         self.sweep()
         self.poll()
         self.drain()
@@ -439,6 +477,7 @@ class DemoRun:
                     row.id,
                     row.at.astimezone(self.tz).isoformat(timespec="minutes"),
                     row.sop_step or "",
+                    row.machine,
                     row.bidang or "",
                     row.event,
                     EVENT_LABELS.get(row.event, row.event),
@@ -458,9 +497,7 @@ class DemoRun:
         for row in audit:
             if row.event == "nilai_berubah":
                 continue  # noticed in passing by the poll; not a step of the SOP
-            pelaksana = "Kinerja Bot" if row.actor_role == "system" else f"{texts.role_name(row.actor_role)}"
-            if row.actor_role != "system":
-                pelaksana += f" ({row.actor_nama})"
+            pelaksana = actor_label(row.actor_role, row.actor_nama, row.bidang)
             mutu = str(self.settings.mutu_baku.for_step(row.sop_step)) if row.sop_step else "-"
             durasi = "-" if row.duration_seconds is None else texts.format_durasi(row.duration_seconds)
             status = "-" if row.within is None else ("sesuai" if row.within else "melewati")
@@ -487,7 +524,11 @@ class DemoRun:
             "jam kantor simulasi demo.",
             "",
         ]
-        for person in self.cast.everyone():
+        people = self._transcript_order()
+        lines += ["Isi:", ""]
+        lines += [f"- {person.nama} ({person.peran})" for person in people]
+        lines.append("")
+        for person in people:
             lines += [f"## {person.nama} ({person.peran})", "", f"ID Telegram {person.telegram_id}.", ""]
             actions = [a for a in self.office.actions if a.person.telegram_id == person.telegram_id]
             for message in self.office.chat(person, include_user=True):
@@ -506,7 +547,7 @@ class DemoRun:
                 if message.get("photo"):
                     lines += ["> [Foto: grafik capaian per bidang]"]
                 body = message_text(message)
-                lines += [f"> {line}" if line else ">" for line in body.splitlines()] or [">"]
+                lines += [f"> {_md_line(line)}" if line else ">" for line in body.splitlines()] or [">"]
                 labels = button_labels(message)
                 if labels:
                     lines += ["", "Tombol: " + " ".join(f"[{label}]" for label in labels)]
@@ -519,8 +560,22 @@ class DemoRun:
                 lines += self._action_lines(action)
         return "\n".join(lines).rstrip() + "\n"
 
+    def _transcript_order(self) -> list[Person]:
+        """People in the order the SOP meets them: Sekretaris, each bidang, Kasubbag, Kepala Dinas."""
+        order = [self.cast.sekretaris]
+        for kode in self.cast.kodes:
+            order += [self.cast.staf[kode], self.cast.kepala[kode]]
+        order += [self.cast.kasubbag, self.cast.kepala_dinas]
+        seen: dict[int, Person] = {}
+        for person in order:
+            seen.setdefault(person.telegram_id, person)
+        return list(seen.values())
+
     def _action_lines(self, action: Any) -> list[str]:
-        when = texts.format_waktu(action.at, self.tz)
+        assert self.office is not None
+        position = self.office.actions.index(action)
+        step = self.steps[max(bisect.bisect_right(self.progress.step_starts, position) - 1, 0)]
+        when = f"{texts.format_waktu(action.at, self.tz)} · langkah SOP {step.sop_step}"
         if action.kind == "tekan":
             shown = " ".join(f"[{label}]" for label in action.buttons)
             return [f"*{action.person.nama} menekan tombol [{action.label}] pada pesan #{action.message_id}* "
@@ -531,6 +586,11 @@ class DemoRun:
 # ==========================================================================================
 # printing
 # ==========================================================================================
+
+
+def _md_line(line: str) -> str:
+    """A message line inside a Markdown quote: a leading ``>`` (the bot's outcome lines) stays literal."""
+    return "\\" + line if line.startswith((">", "#")) else line
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -583,10 +643,19 @@ def format_summary(summary: Mapping[str, Any], settings: Settings) -> str:
 # ==========================================================================================
 
 
-def run_demo(out: Path, *, cepat: bool = False, write: Callable[[str], None] = sys.stdout.write) -> DemoReport:
-    """Run the demo quarter and write its outputs to ``out``; :class:`DemoError` when it cannot finish."""
+def run_demo(
+    out: Path,
+    *,
+    cepat: bool = False,
+    write: Callable[[str], None] = sys.stdout.write,
+    sandbox: SandboxServer | None = None,
+) -> DemoReport:
+    """Run the demo quarter and write its outputs to ``out``; :class:`DemoError` when it cannot finish.
+
+    The sandbox is started and stopped here unless a running (fresh) one is given, which then
+    stays up afterwards with everything the demo left in it.
+    """
     from sandbox.provision import SandboxControl, provision
-    from sandbox.server import running_sandbox
 
     started = time.monotonic()
     try:
@@ -597,7 +666,7 @@ def run_demo(out: Path, *, cepat: bool = False, write: Callable[[str], None] = s
     data["google"]["master_indikator"] = str(DEMO_MASTER)
     write(f"Demo Kinerja Bot: {data['dinas']['nama']}, {texts.periode(DEMO_TW, data['tahun'])}\n")
     with tempfile.TemporaryDirectory(prefix="kinerja-demo-") as work, _without_kinerja_environment(), \
-            running_sandbox() as server:
+            _sandbox(sandbox) as server:
         control = SandboxControl(server.base_url)
         try:
             settings = provision(control, data, Path(work), master=DEMO_MASTER)

@@ -39,7 +39,8 @@ class StoreSnapshotSource:
 def build_service(settings: Settings, **options: Any) -> KinerjaBot:
     """The whole service: store (migrated), Google edge with store-backed snapshots, Telegram bot."""
     store = open_store(settings)
-    workbooks = GoogleWorkbooks(settings, snapshots=StoreSnapshotSource(store))
+    # The sheets' "Diperbarui" stamps use the same clock as the workflow.
+    workbooks = GoogleWorkbooks(settings, snapshots=StoreSnapshotSource(store), clock=options.get("clock"))
     return create_bot(settings, workbooks, store=store, **options)
 
 

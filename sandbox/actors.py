@@ -207,14 +207,14 @@ class Cast:
 
 @dataclass(frozen=True)
 class Action:
-    """Something a person did, for the transcript: a press, a message, or edits in their sheet.
+    """Something a person did that is not a chat message, for the transcript: a press or sheet edits.
 
     ``after_id`` is the latest message id of the person's chat when they acted (the action comes
     after that message); ``at`` is the office's stamp (see ``Office(stamp=...)``).
     """
 
     person: Person
-    kind: Literal["tekan", "kirim", "sheet"]
+    kind: Literal["tekan", "sheet"]
     after_id: int
     at: Any
     message_id: int | None = None
@@ -368,7 +368,7 @@ class Office:
         messages = self.chat(person, include_user=True)
         return int(messages[-1]["message_id"]) if messages else 0
 
-    def record(self, person: Person, kind: Literal["tekan", "kirim", "sheet"], **details: Any) -> None:
+    def record(self, person: Person, kind: Literal["tekan", "sheet"], **details: Any) -> None:
         """Log an action of ``person`` for the transcript."""
         action = Action(person, kind, self._chat_last_id(person), self.stamp(), **details)
         with self._lock:
@@ -561,9 +561,15 @@ class OfficeTime:
 
     hari_kerja: int
     jam: str
+    """``HH:MM`` or ``HH:MM:SS``."""
 
     def __str__(self) -> str:
         return f"hari kerja ke-{self.hari_kerja + 1}, {self.jam}"
+
+    def clock(self) -> tuple[int, int, int]:
+        """(hour, minute, second)."""
+        parts = [int(part) for part in self.jam.split(":")]
+        return parts[0], parts[1], parts[2] if len(parts) > 2 else 0
 
 
 @dataclass
@@ -1099,6 +1105,10 @@ class _QuarterBuilder:
                  expect, reply_at)
 
 
+def _hms(seconds: int) -> str:
+    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
 def quarter_steps(
     cast: Cast,
     script: QuarterScript,
@@ -1151,18 +1161,18 @@ def quarter_steps(
 
     b.analysis_note(script.catatan_analisis, (1, "13:30"), (1, "13:34"), origin=TITLE_DRAF, key="analisis")
     b.submit_to_sekretaris((1, "13:36"), origin=TITLE_DRAF, key="kirim-sekretaris")
-    b.sekretaris_return((1, "13:44"), (1, "13:46"))
+    b.sekretaris_return((1, "13:42"), (1, "13:44"))
     b.analysis_note(script.catatan_analisis_revisi, (1, "14:18"), (1, "14:24"), origin=TITLE_DINAS_DIKEMBALIKAN,
                     key="analisis-revisi")
     b.submit_to_sekretaris((1, "14:26"), origin=TITLE_DINAS_DIKEMBALIKAN, key="kirim-sekretaris-lagi")
     b.forward((1, "14:33"))
-    b.kadis_approve((1, "14:58"))
-    b.rekomendasi((1, "15:02"), (1, "15:09"))
-    minute = 10
+    b.kadis_approve((1, "14:50"))
+    b.rekomendasi((1, "14:52"), (1, "14:58"))
+    # Step 9's Mutu Baku (5 minutes) runs for every bidang at once: each records within it.
+    second = 14 * 3600 + 59 * 60
     for index, kode in enumerate(cast.kodes):
-        b.tindak_lanjut(kode, (1, f"15:{minute:02d}"), (1, f"15:{minute + 1:02d}"),
-                        closes=index == len(cast.kodes) - 1)
-        minute += 1
+        b.tindak_lanjut(kode, (1, _hms(second)), (1, _hms(second + 40)), closes=index == len(cast.kodes) - 1)
+        second += 60
     return b.steps
 
 

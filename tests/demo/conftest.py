@@ -1,0 +1,73 @@
+"""The demo, run once for the whole tests/demo suite, and what the tests compare its outputs with.
+
+The demo runs in-process (``--cepat``: no pacing pauses) on a sandbox this fixture owns, so that
+after the run the bidang workbooks the simulated staff filled can still be read: their values,
+validated and aggregated by ``sheets.validate``/``sheets.aggregate`` here, are the reference the
+exported rekap is compared with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from bot.demo import DEMO_MASTER, DemoReport, run_demo
+from sandbox.provision import BOT_EMAIL, SandboxControl
+from sandbox.server import running_sandbox
+from sheets.aggregate import Rekap, build_rekap
+from sheets.google.drive import PROP_BIDANG, PROP_JENIS
+from sheets.google.poll import read_workbook
+from sheets.google.spreadsheet import SheetsApi
+from sheets.master import Master, load_master
+from sheets.validate import validate_realisasi
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    """One finished demo: its report, everything it printed, and the reference rekap of its sheets."""
+
+    report: DemoReport
+    printed: str
+    master: Master
+    tables: dict[str, pd.DataFrame]
+    reference: Rekap
+
+    @property
+    def out(self) -> Path:
+        return self.report.out
+
+
+def _reference(control: SandboxControl, master: Master, names: dict[str, str]) -> tuple[dict[str, pd.DataFrame], Rekap]:
+    """Every bidang workbook read as the bot's own account, validated, aggregated for TW I."""
+    api = SheetsApi(control.gspread_as(BOT_EMAIL).http_client)
+    tables: dict[str, pd.DataFrame] = {}
+    for file in control.files():
+        props = file.get("appProperties") or {}
+        if props.get(PROP_JENIS) != "bidang":
+            continue
+        kode = props[PROP_BIDANG]
+        read = read_workbook(api, file["id"])
+        result = validate_realisasi(read.realisasi, master, bidang=kode, tw=1, submission=True,
+                                    percent_cells=read.percent_cells)
+        assert result.ok, [str(p) for p in result.errors]
+        tables[kode] = result.table
+    return tables, build_rekap(master, tables, names, 1)
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoRun]:
+    """The demo quarter, run once; the sandbox is read for the reference before it stops."""
+    out = tmp_path_factory.mktemp("demo") / "demo-out"
+    printed: list[str] = []
+    master = load_master(DEMO_MASTER)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PTB_TIMEDELTA", "1")
+        with running_sandbox() as server:
+            report = run_demo(out, cepat=True, write=printed.append, sandbox=server)
+            names = {kode: figures["bidang"] for kode, figures in report.summary["bidang"].items()}
+            tables, reference = _reference(SandboxControl(server.base_url), master, names)
+    yield DemoRun(report, "".join(printed), master, tables, reference)
