@@ -45,6 +45,7 @@ from bot.telegram import texts
 from bot.workflow.calendar import WorkCalendar
 from config.settings import ENV_PREFIX, Settings, SettingsError
 from sheets.formatting import format_persen
+from sheets.master import load_master
 
 if TYPE_CHECKING:
     from bot.telegram.app import KinerjaBot
@@ -68,12 +69,12 @@ _SPREADSHEET_ID = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 _FOLDER_ID = re.compile(r"/folders/([A-Za-z0-9_-]+)")
 
 EVENT_LABELS: dict[str, str] = {
-    "mulai_periode": "membuka periode, meminta persetujuan Sekretaris",
+    "mulai_periode": "membuka periode, meminta persetujuan",
     "setujui_distribusi": "menyetujui pembagian format",
     "tunda_distribusi": "menunda pembagian format",
     "nilai_berubah": "mulai mengisi lembar kerja",
     "ajukan": "mengajukan laporan bidang",
-    "pengajuan_tidak_valid": "menolak pengajuan: ada isian yang salah",
+    "pengajuan_tidak_valid": "menolak pengajuan: isian salah",
     "setujui": "menyetujui laporan bidang",
     "kembalikan": "mengembalikan laporan bidang",
     "buka_kembali": "membuka kembali laporan bidang",
@@ -85,8 +86,8 @@ EVENT_LABELS: dict[str, str] = {
     "disetujui_kepala_dinas": "menyetujui laporan kinerja dinas",
     "dikembalikan_kepala_dinas": "mengembalikan laporan kinerja dinas",
     "beri_rekomendasi": "memberi rekomendasi",
-    "serahkan_ke_kasubbag": "menyerahkan laporan dan rekomendasi kepada Kasubbag",
-    "serahkan_ke_bidang": "meneruskan rekomendasi kepada setiap bidang",
+    "serahkan_ke_kasubbag": "menyerahkan laporan dan rekomendasi",
+    "serahkan_ke_bidang": "meneruskan rekomendasi ke bidang",
     "buka_kembali_bidang": "membuka kembali laporan satu bidang",
     "catat_tindak_lanjut": "mencatat tindak lanjut",
     "tutup": "menutup dan mengarsipkan periode",
@@ -345,6 +346,10 @@ class DemoRun:
             await self.bot.start()
             try:
                 return await asyncio.to_thread(self._play)
+            except asyncio.CancelledError:  # Ctrl-C: the people stop at their next wait
+                if self.office is not None:
+                    self.office.cancel()
+                raise
             finally:
                 await self.bot.stop()
         finally:
@@ -673,7 +678,7 @@ def run_demo(
         except SettingsError as err:
             raise DemoError(f"Pengaturan demo tidak valid:\n{err}") from err
         write(f"Sandbox berjalan di {server.base_url}; {len(settings.bidang)} bidang, "
-              f"{sum(1 for _ in DEMO_MASTER.open(encoding='utf-8')) - 1} indikator.\n")
+              f"{len(load_master(DEMO_MASTER))} indikator.\n")
         demo = DemoRun(settings, control, out, write, pace=0.0 if cepat else PACE_SECONDS)
         files = asyncio.run(demo.run())
     seconds = time.monotonic() - started
@@ -695,6 +700,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     except DemoError as err:
         sys.stderr.write(f"\nDemo gagal: {err}\n")
         return 1
+    except KeyboardInterrupt:
+        sys.stderr.write("\nDemo dihentikan.\n")
+        return 130
     except Exception as err:  # the demo must end with a message, never a bare traceback
         logger.exception("demo failed")
         sys.stderr.write(f"\nDemo gagal karena kesalahan tak terduga: {type(err).__name__}: {err}\n")

@@ -260,6 +260,7 @@ class Office:
         self.nudge_every = nudge_every
         self.stamp = stamp
         self.actions: list[Action] = []
+        self._cancelled = threading.Event()
         self._http = requests.Session()
         self._gspread: dict[str, gspread.Client] = {}
         self._lock = threading.Lock()
@@ -322,12 +323,18 @@ class Office:
 
     # --- waiting ----------------------------------------------------------------------------
 
+    def cancel(self) -> None:
+        """Stop: every wait in progress or to come raises :class:`ScenarioError` (e.g. on Ctrl-C)."""
+        self._cancelled.set()
+
     def wait(self, check: Callable[[], Any], what: str, timeout: float | None = None) -> Any:
         """``check()`` until it returns something truthy; :class:`WaitTimeout` after ``timeout``."""
         limit = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
         next_nudge = 0.0
         while True:
+            if self._cancelled.is_set():
+                raise ScenarioError(f"dihentikan saat menunggu: {what}")
             result = check()
             if result:
                 return result
@@ -816,7 +823,6 @@ class _QuarterBuilder:
 
         def act(ctx: StepContext) -> None:
             request = ctx.latest(sekretaris, [TITLE_DISTRIBUSI, self.periode], button=texts.BTN_SETUJUI)
-            ctx.memo["distribusi"] = int(request["message_id"])
             ctx.office.press(sekretaris, request, texts.BTN_SETUJUI)
 
         def until(ctx: StepContext) -> bool:
@@ -956,7 +962,7 @@ class _QuarterBuilder:
                  f"permintaan alasan kepada {kepala.label}", press_at)
 
         def reply(ctx: StepContext) -> None:
-            ctx.office.reply_to_prompt(kepala, alasan, after=ctx.memo[f"koreksi-{kode}"])
+            ctx.office.reply_to_prompt(kepala, alasan, after=ctx.memo.get(f"koreksi-{kode}", 0))
 
         self.add(f"koreksi-alasan-{kode}", 3, kepala, f"menuliskan alasan pengembalian: \"{alasan}\"", reply,
                  lambda ctx: ctx.new_message(staf, [TITLE_DIKEMBALIKAN, alasan]),
@@ -978,7 +984,7 @@ class _QuarterBuilder:
                  f"permintaan catatan analisis kepada {kasubbag.label}", press_at)
 
         def reply(ctx: StepContext) -> None:
-            ctx.office.reply_to_prompt(kasubbag, text, after=ctx.memo[key])
+            ctx.office.reply_to_prompt(kasubbag, text, after=ctx.memo.get(key, 0))
 
         self.add(f"{key}-tulis", 4, kasubbag, "menuliskan catatan analisis", reply,
                  lambda ctx: ctx.new_message(kasubbag, texts.REPLY_ANALISIS),
@@ -1011,7 +1017,7 @@ class _QuarterBuilder:
                  f"permintaan alasan kepada {sekretaris.label}", press_at)
 
         def reply(ctx: StepContext) -> None:
-            ctx.office.reply_to_prompt(sekretaris, alasan, after=ctx.memo["telaah-sekretaris"])
+            ctx.office.reply_to_prompt(sekretaris, alasan, after=ctx.memo.get("telaah-sekretaris", 0))
 
         self.add("telaah-alasan", 5, sekretaris, f"menuliskan alasan pengembalian: \"{alasan}\"", reply,
                  lambda ctx: ctx.new_message(kasubbag, [TITLE_DINAS_DIKEMBALIKAN, alasan],
@@ -1055,7 +1061,7 @@ class _QuarterBuilder:
                  f"permintaan rekomendasi kepada {kadis.label}", press_at)
 
         def reply(ctx: StepContext) -> None:
-            ctx.office.reply_to_prompt(kadis, self.script.rekomendasi_text(), after=ctx.memo["rekomendasi"])
+            ctx.office.reply_to_prompt(kadis, self.script.rekomendasi_text(), after=ctx.memo.get("rekomendasi", 0))
 
         def until(ctx: StepContext) -> bool:
             handed = all(ctx.new_message(p, TITLE_REKOMENDASI_DITERUSKAN) for p in (sekretaris, kasubbag))
@@ -1089,7 +1095,7 @@ class _QuarterBuilder:
                  f"permintaan tindak lanjut kepada {kepala.label}", press_at)
 
         def reply(ctx: StepContext) -> None:
-            ctx.office.reply_to_prompt(kepala, teks, after=ctx.memo[f"tl-{kode}"])
+            ctx.office.reply_to_prompt(kepala, teks, after=ctx.memo.get(f"tl-{kode}", 0))
 
         def until(ctx: StepContext) -> bool:
             recorded = ctx.new_message(kasubbag, [TITLE_TL_DICATAT, teks])
