@@ -541,6 +541,16 @@ def set_status(spreadsheet: gspread.Spreadsheet, tw: int, status: str = layout.S
     raise ScenarioError(f"baris {label} tidak ditemukan di tab Status")
 
 
+def status_of(spreadsheet: gspread.Spreadsheet, tw: int) -> dict[str, str]:
+    """The TW's row of the Status tab as the staff sees it (column label -> text)."""
+    grid = spreadsheet.worksheet(layout.TAB_STATUS).get_all_values()
+    header = grid[0]
+    for row in grid[1:]:
+        if row and row[0] == layout.tw_label(tw):
+            return {label: (row[i] if i < len(row) else "") for i, label in enumerate(header)}
+    raise ScenarioError(f"baris {layout.tw_label(tw)} tidak ditemukan di tab Status")
+
+
 def validation_note(spreadsheet: gspread.Spreadsheet, indikator: str) -> str:
     """The Catatan Validasi the bot wrote on an indicator's row (what the staff sees in the sheet)."""
     grid = spreadsheet.worksheet(layout.TAB_REALISASI).get_all_values()
@@ -908,6 +918,17 @@ class _QuarterBuilder:
 
         def act(ctx: StepContext) -> None:
             spreadsheet = ctx.office.open_workbook(staf)
+            # What the staff reads in the sheet first: the bot's note on the row, the Status tab's remark.
+            seen = []
+            row_note = validation_note(spreadsheet, correction.indikator)
+            if row_note:
+                seen.append(f"Catatan Validasi pada barisnya: \"{row_note}\"")
+            status = status_of(spreadsheet, tw)
+            remark = status.get(layout.STATUS_HEADER[3], "")
+            if remark:
+                seen.append(f"tab Status ({status.get(layout.STATUS_HEADER[2], '')}): \"{remark}\"")
+            if seen:
+                ctx.office.record(staf, "sheet", text="membaca " + "; ".join(seen))
             cells = type_cells(spreadsheet.worksheet(layout.TAB_REALISASI), tw,
                                [(correction.indikator, correction.kolom, value)])
             note = f"mengubah sel {cells[0]} ({correction.indikator}) menjadi \"{value}\""
