@@ -237,7 +237,7 @@ class DemoRun:
     def __init__(self, settings: Settings, control: SandboxControl, out: Path, write: Callable[[str], None],
                  *, pace: float) -> None:
         from sandbox.actors import ISIAN_DEMO as isian_path
-        from sandbox.actors import Cast, bidang_names, demo_script, load_isian, quarter_steps
+        from sandbox.actors import Cast, demo_script, load_isian, quarter_steps
 
         self.settings = settings
         self.control = control
@@ -250,8 +250,7 @@ class DemoRun:
         self.clock = SimulatedClock(self.opening - timedelta(minutes=5))
         self.cast: Cast = Cast.from_settings(settings)
         self.script = demo_script(settings.tahun, load_isian(isian_path), DEMO_TW)
-        self.names = bidang_names(settings)
-        self.steps: list[Step] = quarter_steps(self.cast, self.script, self.names)
+        self.steps: list[Step] = quarter_steps(self.cast, self.script)
         self.progress = _Progress(pace=pace)
         self.bot: KinerjaBot | None = None
         self.office: Office | None = None

@@ -19,6 +19,14 @@ Typical use::
     office = Office(control, cast)
     script = demo_script(settings.tahun, load_isian(ISIAN_DEMO))
     results = Scenario(office, quarter_steps(cast, script)).run(before=..., after=...)
+
+Against a service in another process (``python -m bot run`` with the provisioned settings written
+to a file), the same steps run unchanged: leave ``Office(nudge=...)`` unset (the service polls on
+its own interval; the waits are long enough), kill and restart it in the ``before`` hook, and
+ignore :attr:`Step.when` (it only matters on a simulated clock). On a real clock the scheduler
+opens the latest due TW of ``settings.tahun`` at start: build the script for that TW
+(``demo_script(tahun, isian, tw=n)``) or pass ``quarter_steps(..., open_period=...)`` to open the
+period another way (e.g. a CLI call).
 """
 
 from __future__ import annotations
@@ -69,7 +77,6 @@ ISIAN_DEMO = Path(__file__).resolve().parents[1] / "config" / "demo" / "isian-tw
 """What the demo's staff type into their sheets for TW I (values written the way people write them)."""
 
 DEFAULT_TIMEOUT = 60.0
-_URL = re.compile(r"https?://\S+")
 _SPREADSHEET_URL = re.compile(r"https?://\S*/spreadsheets/d/[A-Za-z0-9_-]+\S*")
 PROMPT_CUE = "membalas pesan ini"  # every ForceReply prompt of the bot asks for a reply with these words
 
@@ -163,6 +170,8 @@ class Cast:
     kepala: Mapping[str, Person]
     staf: Mapping[str, Person]
     kodes: tuple[str, ...]
+    bidang_nama: Mapping[str, str]
+    """Kode -> the bidang's name, as the bot writes it on its messages (``Bidang: ...``)."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Cast:
@@ -190,6 +199,7 @@ class Cast:
             kepala=kepala,
             staf=staf,
             kodes=tuple(b.kode for b in settings.bidang),
+            bidang_nama={b.kode: b.nama for b in settings.bidang},
         )
 
     def everyone(self) -> tuple[Person, ...]:
@@ -789,8 +799,8 @@ def demo_script(tahun: int, isian: Mapping[str, tuple[Entry, ...]], tw: int = 1)
 # --- step builders -------------------------------------------------------------------------
 
 
-def _bidang_line(settings_nama: Mapping[str, str], kode: str) -> str:
-    return f"Bidang: {settings_nama.get(kode, kode)}"
+def _bidang_line(names: Mapping[str, str], kode: str) -> str:
+    return f"Bidang: {names.get(kode, kode)}"
 
 
 class _QuarterBuilder:
@@ -1136,13 +1146,7 @@ def _hms(seconds: int) -> str:
     return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
-def quarter_steps(
-    cast: Cast,
-    script: QuarterScript,
-    bidang_nama: Mapping[str, str] | None = None,
-    *,
-    open_period: Act | None = None,
-) -> list[Step]:
+def quarter_steps(cast: Cast, script: QuarterScript, *, open_period: Act | None = None) -> list[Step]:
     """Every step of one quarter, in order, for a dinas with the cast's bidang.
 
     The first step waits for the period to open: by the service's own schedule (its clock reaches
@@ -1152,8 +1156,7 @@ def quarter_steps(
     approves and writes rekomendasi; every bidang records its tindak lanjut; the last one closes
     the period. Each step carries the office time of the demo's timeline (:class:`OfficeTime`).
     """
-    names = dict(bidang_nama or {})
-    b = _QuarterBuilder(cast, script, names, open_period)
+    b = _QuarterBuilder(cast, script, cast.bidang_nama, open_period)
     typo, missing = script.salah_ketik, script.terlewat
     if typo.bidang == missing.bidang:
         raise ScenarioError("salah ketik dan isian terlewat harus pada bidang yang berbeda")
@@ -1201,14 +1204,3 @@ def quarter_steps(
         b.tindak_lanjut(kode, (1, _hms(second)), (1, _hms(second + 40)), closes=index == len(cast.kodes) - 1)
         second += 60
     return b.steps
-
-
-def bidang_names(settings: Settings) -> dict[str, str]:
-    """Kode -> nama of every bidang in ``settings`` (what the bot writes on its messages)."""
-    return {b.kode: b.nama for b in settings.bidang}
-
-
-def find_url(text: str) -> str | None:
-    """The first link in a text."""
-    match = _URL.search(text)
-    return match.group(0) if match else None
