@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.store.repository import Store
 from bot.telegram import texts
@@ -177,8 +178,9 @@ def _distribute_result(service: WorkflowService, period_id: int, *, started: boo
 # --- status -------------------------------------------------------------------------------------
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat()
+def _iso(moment: datetime | None, tz: ZoneInfo) -> str | None:
+    """ISO 8601 in the office's time zone (the store keeps UTC)."""
+    return None if moment is None else moment.astimezone(tz).isoformat()
 
 
 def _holder(role: Role | None, names: Sequence[str]) -> dict[str, Any] | None:
@@ -229,10 +231,10 @@ def _period_json(view: PeriodView, settings: Settings) -> dict[str, Any]:
         "label": texts.periode(view.tw, view.tahun),
         "state": view.state.value,
         "state_label": STATE_LABELS[view.state],
-        "since": _iso(view.since),
-        "step_since": _iso(view.step_since),
+        "since": _iso(view.since, settings.tz),
+        "step_since": _iso(view.step_since, settings.tz),
         "holder": _holder(view.holder_role, view.holder_nama),
-        "deadline": _iso(view.deadline),
+        "deadline": _iso(view.deadline, settings.tz),
         "rekap_url": view.rekap_url,
         "archive_url": view.archive_url,
         "catatan_analisis": view.catatan_analisis,
@@ -250,8 +252,8 @@ def _bidang_json(view: PeriodView | None, settings: Settings) -> list[dict[str, 
             "folder_id": bidang.folder_id,
             "state": r.state.value if r else None,
             "state_label": STATE_LABELS[r.state] if r else None,
-            "since": _iso(r.since) if r else None,
-            "step_since": _iso(r.step_since) if r else None,
+            "since": _iso(r.since, settings.tz) if r else None,
+            "step_since": _iso(r.step_since, settings.tz) if r else None,
             "holder": _holder(r.holder_role, r.holder_nama) if r else None,
             "workbook_url": r.url if r else None,
             "last_reason": r.last_reason if r else None,
