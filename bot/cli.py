@@ -299,9 +299,9 @@ def _cmd_distribute(args: argparse.Namespace) -> int:
         _out("Pesan dikirim oleh layanan Kinerja Bot yang berjalan (python -m bot run / systemd kinerja-bot); "
              "bila layanan belum berjalan, pesan terkirim saat layanan dimulai.")
         if result.sekretaris_unbound or not result.sekretaris:
-            _out("Peringatan: Sekretaris belum terikat ke Telegram, sehingga pesan belum dapat dikirim. Isi "
-                 "pejabat.sekretaris.telegram_id atau buat kode undangan: python -m bot invite --role sekretaris "
-                 "--nama \"NAMA\"")
+            _out("Peringatan: Sekretaris belum terikat ke Telegram; pesan menunggu di antrean dan terkirim "
+                 "setelah Sekretaris terikat. Isi pejabat.sekretaris.telegram_id atau buat kode undangan: "
+                 "python -m bot invite --role sekretaris --nama \"NAMA\"")
         return 0
 
     return _with_store(args.config, work)

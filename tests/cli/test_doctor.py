@@ -108,6 +108,29 @@ def _wrong_shared_drive(cli: Cli, _: pytest.MonkeyPatch) -> Path:
     return cli.write_config({"google": {"shared_drive_id": "drive-lain"}}, "drive-lain.yaml")
 
 
+def _oauth(cli: Cli, *, with_token: bool) -> Path:
+    """auth: oauth as the admin (an organizer of the Shared Drive), token file as google-login writes it."""
+    import json
+
+    token_file = cli.tmp / "oauth-token.json"
+    if with_token:
+        person = cli.control.call("POST", "google/accounts", {"email": ADMIN})
+        token_file.write_text(json.dumps({
+            "token": person["token"], "refresh_token": person["refresh_token"],
+            "token_uri": f"{cli.control.base}/token", "client_id": "kinerja-desktop", "client_secret": "rahasia",
+            "account": ADMIN,
+        }), encoding="utf-8")
+    client = cli.tmp / "oauth-client.json"
+    client.write_text('{"installed": {"client_id": "kinerja-desktop"}}', encoding="utf-8")
+    google = {"auth": "oauth", "key_file": None, "shared_drive_id": None, "oauth_client_file": str(client),
+              "oauth_token_file": str(token_file)}
+    return cli.write_config({"google": google}, "oauth.yaml")
+
+
+def _oauth_without_login(cli: Cli, _: pytest.MonkeyPatch) -> Path:
+    return _oauth(cli, with_token=False)
+
+
 def _bad_token(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("KINERJA_TELEGRAM__TOKEN", "123456:token-yang-salah")
     return cli.config
@@ -146,6 +169,8 @@ BROKEN = [
                         _garbage_key), id="garbage-key"),
     pytest.param(Broken("google.credentials", "GAGAL", "tidak ditemukan", "KINERJA_GOOGLE__KEY_FILE",
                         _missing_key), id="missing-key-file"),
+    pytest.param(Broken("google.credentials", "GAGAL", "Berkas token OAuth belum ada", "python -m bot google-login",
+                        _oauth_without_login), id="oauth-before-google-login"),
     pytest.param(Broken("google.storage", "GAGAL", "bukan anggotanya", "sebagai Content manager",
                         _stranger_key), id="key-of-another-account"),
     pytest.param(Broken("folder.PTK", "GAGAL", "folder-salah-ketik", "periksa ID di bidang[1].folder_id",
@@ -262,3 +287,10 @@ def test_database_behind_the_latest_migration_is_a_warning(cli: Cli) -> None:
     _, checks = cli.doctor()
     assert checks["database"]["status"] == "PERINGATAN"
     assert "migrasi dijalankan otomatis" in checks["database"]["fix"]
+
+
+def test_oauth_installation_passes(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    code, checks = cli.doctor(_oauth(cli, with_token=True))
+    assert code == 0, {k: c for k, c in checks.items() if c["status"] != "OK"}
+    assert checks["google.credentials"]["detail"].startswith(f"OAuth {ADMIN}")
+    assert checks["google.storage"]["detail"] == f"OAuth: berkas dibuat di Drive milik {ADMIN}"
