@@ -367,7 +367,8 @@ def export_period(settings: Settings, store: Store, tahun: int | None, tw: int, 
         path = out_dir / name
         _write_atomically(path, content)
         written.append(ExportedFile(path, what, len(content)))
-        report(f"  {what}: {path} ({len(content) / 1024:.1f} KB)")
+        size = f"{len(content) / 1024:.1f}".replace(".", ",")  # Indonesian decimal comma
+        report(f"  {what}: {path} ({size} KB)")
 
     try:
         if drive is None:

@@ -164,9 +164,26 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return 2
     import asyncio
 
-    from bot.runtime import run_until_signalled
+    from sqlalchemy.exc import SQLAlchemyError
 
-    asyncio.run(run_until_signalled(settings))
+    from bot.runtime import run_until_signalled
+    from bot.telegram.app import TelegramEdgeError
+    from sheets.google.errors import GoogleEdgeError
+    from sheets.numbers import DomainError
+
+    try:
+        asyncio.run(run_until_signalled(settings))
+    except GoogleEdgeError as err:  # raised while wiring, before anything runs: credentials, master list
+        logger.error("cannot start: %s", err)
+        sys.stderr.write(f"{err.penjelasan}\nPeriksa dengan: python -m bot doctor --config {args.config}\n")
+        return 2
+    except (DomainError, TelegramEdgeError) as err:
+        sys.stderr.write(f"{err}\nPeriksa dengan: python -m bot doctor --config {args.config}\n")
+        return 2
+    except SQLAlchemyError as err:
+        logger.error("cannot open the database: %s", err)
+        sys.stderr.write(f"Basis data ({settings.database.url}) tidak dapat dibuka: {type(err).__name__}.\n")
+        return 1
     return 0
 
 
@@ -175,7 +192,8 @@ def _add_run(commands: Any) -> None:
         "run",
         help="jalankan layanan (Telegram long polling, polling sheet, pengingat)",
         description="Menjalankan Kinerja Bot sampai dihentikan dengan SIGINT/SIGTERM (Ctrl+C). Migrasi basis "
-        "data dijalankan otomatis saat mulai.",
+        "data dijalankan otomatis saat mulai. Kode keluar 2 bila pengaturan, kredensial atau daftar indikator "
+        "tidak dapat dipakai (systemd tidak mengulang), 1 bila basis data tidak dapat dibuka.",
         epilog="contoh:\n"
         "  KINERJA_TELEGRAM__TOKEN=... python -m bot run --config /etc/kinerja-bot/settings.yaml\n"
         "  sudo systemctl start kinerja-bot        # sama, sebagai layanan systemd",
@@ -294,7 +312,7 @@ def _cmd_distribute(args: argparse.Namespace) -> int:
             return 0
         sekretaris = ", ".join(result.sekretaris) or "(tidak ada)"
         _out(f"Periode {label} dimulai (langkah 1 SOP P-SEK-KP-09).")
-        _out(f"Permintaan persetujuan pembagian format dikirim kepada Sekretaris: {sekretaris}.")
+        _out(f"Permintaan persetujuan pembagian format dikirim kepada Sekretaris: {sekretaris}")
         _out("Format dibagikan ke folder setiap bidang setelah Sekretaris menekan Setujui di Telegram.")
         _out("Pesan dikirim oleh layanan Kinerja Bot yang berjalan (python -m bot run / systemd kinerja-bot); "
              "bila layanan belum berjalan, pesan terkirim saat layanan dimulai.")

@@ -250,3 +250,16 @@ def test_export_into_a_file_is_refused(cli: Cli, tmp_path: Path) -> None:
     target.write_text("x", encoding="utf-8")
     code, _, err = cli.run("export", "--triwulan", "1", "--out", str(target))
     assert code == 2 and "bukan folder" in err
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        pytest.param({"google": {"key_file": "/tidak/ada.json"}}, "tidak dapat dibaca atau rusak", id="missing-key"),
+        pytest.param({"google": {"master_indikator": "/tidak/ada.csv"}}, "berkas tidak ditemukan", id="missing-master"),
+    ],
+)
+def test_run_refuses_to_start_with_an_explanation(cli: Cli, changes: dict[str, Any], message: str) -> None:
+    code, _, err = cli.run("run", config=cli.write_config(changes, "rusak.yaml"))
+    assert code == 2
+    assert message in err and "python -m bot doctor" in err and "Traceback" not in err
