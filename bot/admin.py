@@ -137,7 +137,9 @@ def distribute(settings: Settings, store: Store, tahun: int | None, tw: int, *, 
     service.start()  # the people of the settings must be in the store to be addressed
     with store.transaction() as tx:
         existing = tx.find_period(tahun, tw)
-        later = [p.tw for p in tx.periods() if p.tahun == tahun and p.tw > tw]
+        periods = [p for p in tx.periods() if p.tahun == tahun]
+    later = [p.tw for p in periods if p.tw > tw]
+    still_running = [p for p in periods if p.tw < tw and p.state not in TERMINAL_DINAS_STATES]
     if existing is not None:
         report(f"Periode {texts.periode(tw, tahun)} sudah dimulai sebelumnya; tidak ada yang diubah.")
         return _distribute_result(service, existing.id, started=False, early=False)
@@ -146,6 +148,9 @@ def distribute(settings: Settings, store: Store, tahun: int | None, tw: int, *, 
             f"Periode {texts.periode(max(later), tahun)} sudah dimulai; {texts.periode(tw, tahun)} "
             "tidak dapat dimulai sesudahnya."
         )
+    for period in still_running:
+        report(f"Catatan: periode {texts.periode(period.tw, tahun)} masih berjalan "
+               f"({STATE_LABELS[period.state]}); kedua periode berjalan bersamaan.")
     opens_at = service.calendar.period_open_at(tahun, tw)
     early = service.now() < opens_at
     if early:
@@ -196,7 +201,7 @@ def status_data(settings: Settings, store: Store, tahun: int | None = None, tw: 
     settings is listed, with ``state`` null when the period has no report for it yet.
     """
     service = WorkflowService(settings, store, StoreOnlyWorkbooks())
-    if tw is not None:
+    if tw is not None or tahun is not None:
         tahun, _ = check_period_input(settings, tahun, tw)
     with store.transaction() as tx:
         periods = tx.periods()

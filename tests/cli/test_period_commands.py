@@ -167,6 +167,7 @@ def test_distribute_asks_the_sekretaris_then_status_follows_the_period(cli: Cli,
                      id="other-year"),
         pytest.param(["distribute", "--triwulan", "1"], "Triwulan II 2026 sudah dimulai", id="older-tw-after-newer"),
         pytest.param(["status", "--triwulan", "3"], "Triwulan III 2026 belum dimulai", id="status-unknown-period"),
+        pytest.param(["status", "--tahun", "2027"], "bukan tahun anggaran yang dijalankan", id="status-other-year"),
         pytest.param(["export", "--triwulan", "3", "--out", "ekspor"], "belum dimulai", id="export-unknown-period"),
     ],
 )
@@ -175,6 +176,14 @@ def test_period_errors_exit_2(cli: Cli, argv: list[str], message: str) -> None:
     code, _, err = cli.run(*argv)
     assert code == 2
     assert message in err and "Traceback" not in err
+
+
+@time_machine.travel("2026-07-02 09:00 +0700", tick=False)
+def test_distribute_while_an_earlier_period_runs_says_so(cli: Cli) -> None:
+    assert cli.run("distribute", "--triwulan", "1")[0] == 0
+    code, out, _ = cli.run("distribute", "--triwulan", "2")
+    assert code == 0
+    assert "Catatan: periode Triwulan I 2026 masih berjalan" in out and "Periode Triwulan II 2026 dimulai" in out
 
 
 @time_machine.travel("2026-01-15 09:00 +0700", tick=False)
