@@ -218,19 +218,12 @@ async def cmd_rekap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if view is None or view.rekap_url is None:
         await _reply(message, texts.REKAP_NONE if view else texts.STATUS_NO_PERIOD)
         return
-    summary = await asyncio.to_thread(_rekap_summary, ctx, view.id)
-    figures, dinas = rekap_figures(summary, ctx.settings)
+    figures, dinas = rekap_figures(view.rekap_summary, ctx.settings)
     body = texts.rekap_lines(figures, dinas)
     if figures:
         chart = await asyncio.to_thread(capaian_chart, [Bar(f[0], f[2], f[3]) for f in figures])
         await message.reply_photo(chart, caption=texts.chart_caption(view.tw, view.tahun))
     await _reply(message, texts.rekap_message(view.tw, view.tahun, view.rekap_url, body, view.catatan_analisis))
-
-
-def _rekap_summary(ctx: EdgeContext, period_id: int) -> dict[str, Any]:
-    with ctx.service.store.transaction() as tx:
-        period = tx.get_period(period_id)
-    return dict(period.rekap_summary or {}) if period is not None else {}
 
 
 async def cmd_kirim(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -277,46 +270,27 @@ async def cmd_kirim(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 # buttons
 # ==========================================================================================
 
-# Buttons that ask for free text first: the check run before sending the prompt.
-PROMPT_ACTIONS = {
-    Action.KOREKSI_RETURN,
-    Action.SEKRETARIS_RETURN,
-    Action.KADIS_RETURN,
-    Action.ANALYSIS_NOTE,
-    Action.REKOMENDASI,
-    Action.TINDAK_LANJUT,
-    Action.REOPEN_BIDANG,
+# The workflow event each prompting button leads to (checked before the prompt is sent).
+PROMPT_EVENTS: dict[Action, DinasEvent | BidangEvent] = {
+    Action.KOREKSI_RETURN: BidangEvent.RETURN,
+    Action.SEKRETARIS_RETURN: DinasEvent.RETURN_BY_SEKRETARIS,
+    Action.KADIS_RETURN: DinasEvent.RETURN_BY_KEPALA_DINAS,
+    Action.ANALYSIS_NOTE: DinasEvent.ADD_ANALYSIS_NOTE,
+    Action.REKOMENDASI: DinasEvent.GIVE_REKOMENDASI,
+    Action.TINDAK_LANJUT: DinasEvent.RECORD_TINDAK_LANJUT,
+    Action.REOPEN_BIDANG: DinasEvent.REOPEN_BIDANG,
 }
 
 
 def precheck(service: WorkflowService, actor: Actor, data: CallbackData) -> tuple[int, int]:
     """Refuse (ActionRefused) before prompting when the action could not be taken now.
 
-    Runs the core's own checks (role, bidang, table row for the current state) without writing;
-    the action re-checks everything when the answer arrives. Returns (tw, tahun) for the prompt.
+    The core's own checks (:meth:`WorkflowService.check_action`: role, bidang, current state),
+    without writing; the action re-checks everything when the answer arrives. Returns
+    (tw, tahun) for the prompt.
     """
-    with service.store.transaction() as tx:
-        period = service._period(tx, data.period_id)
-        if data.action is Action.KOREKSI_RETURN:
-            assert data.bidang is not None
-            service._check_bidang(period, service._report(tx, period, data.bidang), BidangEvent.RETURN, actor)
-        elif data.action is Action.REOPEN_BIDANG:
-            assert data.bidang is not None
-            service._check_dinas(period, DinasEvent.REOPEN_BIDANG, actor)
-            service._check_bidang(period, service._report(tx, period, data.bidang), BidangEvent.REOPEN, actor)
-        elif data.action is Action.TINDAK_LANJUT:
-            service._check_dinas(period, DinasEvent.RECORD_TINDAK_LANJUT, actor, bidang=data.bidang)
-            if data.bidang in {r.bidang for r in tx.tindak_lanjut_of(period.id)}:
-                raise ActionRefused(f"Tindak lanjut {service._bidang_label(data.bidang or '')} sudah dicatat.")
-        else:
-            event = {
-                Action.SEKRETARIS_RETURN: DinasEvent.RETURN_BY_SEKRETARIS,
-                Action.KADIS_RETURN: DinasEvent.RETURN_BY_KEPALA_DINAS,
-                Action.ANALYSIS_NOTE: DinasEvent.ADD_ANALYSIS_NOTE,
-                Action.REKOMENDASI: DinasEvent.GIVE_REKOMENDASI,
-            }[data.action]
-            service._check_dinas(period, event, actor)
-        return period.tw, period.tahun
+    ref = service.check_action(actor, data.period_id, PROMPT_EVENTS[data.action], data.bidang)
+    return ref.tw, ref.tahun
 
 
 def _prompt_text(ctx: EdgeContext, data: CallbackData, tw: int, tahun: int) -> tuple[str, str]:
@@ -405,7 +379,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not isinstance(message, Message):
         await _answer(query, texts.ANS_BAD_BUTTON, alert=True)
         return
-    if data.action in PROMPT_ACTIONS:
+    if data.action in PROMPT_EVENTS:
         await _ask(context, query, message, ctx, actor, data)
     else:
         await _act(context, query, message, ctx, actor, data)
