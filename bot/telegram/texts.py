@@ -583,6 +583,10 @@ OUTCOME_BUKA_KEMBALI = "Dibuka kembali"
 OUTCOME_ANALISIS = "Catatan analisis ditambahkan"
 
 
+LABEL_REKOMENDASI = "Rekomendasi"
+LABEL_TINDAK_LANJUT = "Tindak lanjut"
+
+
 def outcome(what: str, nama: str, when: str, detail: str | None = None) -> str:
     """The line that replaces the buttons: what, by whom, when (and the reason or text)."""
     line = f"\n\n>> {what} oleh {nama} pada {when}."

@@ -223,10 +223,20 @@ async def test_token_never_reaches_the_logs(
 ) -> None:
     configure_logging()
     caplog.set_level(logging.DEBUG)
+    kinerja.notifier.network_delay = 0.01
+    # Failures too: their warnings and tracebacks must not carry the token either.
+    await people.control("faults", {"service": "telegram", "status": 502, "count": 1, "method": "getUpdates"})
+    await people.control("faults", {"service": "telegram", "status": 502, "count": 1, "method": "sendMessage"})
     await people.say(KASUBBAG, "/start")
     await people.wait_message(KASUBBAG, "Selamat datang")
     await asyncio.to_thread(kinerja.service.start_period, 2026, 1)
     await people.wait_message(SEKRETARIS, "Permohonan persetujuan")
-    assert caplog.records  # something was logged
+    assert (await people.control("stats"))["telegram"]["faults_injected"] == 2
+    assert any(r.levelno >= logging.INFO and r.name.startswith("bot.telegram") for r in caplog.records)
+    assert any(r.levelno >= logging.ERROR or r.exc_info for r in caplog.records)  # the failed poll
     secret = DEFAULT_BOT_TOKEN.split(":", 1)[1]
     assert secret not in caplog.text
+    for record in caplog.records:
+        assert secret not in record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            assert secret not in repr(record.exc_info[1])
