@@ -130,6 +130,13 @@ async def test_reminder_then_escalation_each_once_and_none_after_the_step(
     for who in EVERYONE:
         if who != KADIS:
             assert await count(people, who, ESCALATION) == 0, who
+    # /status says who holds the step, since when, for how long, against its Mutu Baku.
+    await people.say(KASUBBAG, "/status")
+    status = await people.wait_message(KASUBBAG, "Status laporan kinerja Triwulan I 2026")
+    assert (
+        "Di tangan: Sekretaris (Sri Wahyuni, S.Sos., M.Si.), sejak Senin, 6 April 2026 08.00 WIB "
+        "(45 menit; Mutu Baku 15 menit, melewati Mutu Baku)" in status["text"]
+    )
 
     # 08:46: the Sekretaris approves in chat; the outcome says what, who and when.
     clock.advance(minutes=1)
@@ -151,6 +158,19 @@ async def test_reminder_then_escalation_each_once_and_none_after_the_step(
     koreksi_escalation = await people.wait_message(SEKRETARIS, ESCALATION)
     assert "Langkah 3 berada pada Kepala Bidang (Agus Priyono, S.H.)" in koreksi_escalation["text"]
     assert await count(people, KADIS, ESCALATION) == 1  # not copied upwards
+    before = await people.last_id(KASUBBAG)
+    await people.say(KASUBBAG, "/status")
+    status = await people.wait_message(KASUBBAG, "Status laporan", after=before)
+    assert (
+        "- Bidang Penempatan Tenaga Kerja dan Perluasan Kesempatan Kerja (PTK): menunggu koreksi Kepala Bidang\n"
+        "  Di tangan: Kepala Bidang (Agus Priyono, S.H.), sejak Senin, 6 April 2026 09.00 WIB "
+        "(20 menit; Mutu Baku 10 menit, melewati Mutu Baku)" in status["text"]
+    )
+    assert (
+        "- Sekretariat (SEK): dibuka untuk pengisian\n"
+        "  Di tangan: Staf pengisi laporan (Dewi Lestari, S.AP.), sejak Senin, 6 April 2026 08.46 WIB "
+        "(34 menit; Mutu Baku 1 hari kerja, masih dalam Mutu Baku)" in status["text"]
+    )
 
     # The Kepala Bidang approves; hours of sweeps later no step 1 or step 3 timer fires again.
     await people.press(KEPALA["PTK"], request["message_id"], "Setujui")
