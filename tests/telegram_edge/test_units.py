@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from bot.telegram import texts
+from bot.telegram.app import TelegramEdgeError, build_application, file_base_url
 from bot.telegram.callback_data import Action, CallbackData, CallbackDataError, decode
 from bot.telegram.charts import PREDIKAT_COLOURS, Bar, capaian_chart
 from bot.telegram.handlers import parse_rekomendasi
@@ -321,3 +322,36 @@ def test_parse_rekomendasi() -> None:
     )
     assert umum == "Tingkatkan serapan.\nXYZ: bukan bidang"
     assert khusus == {"PTK": "Perluas bursa kerja. Dan pelatihan."}
+
+
+# --- composition root: where the application points -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("base_url", "file_url"),
+    [
+        pytest.param("https://api.telegram.org/bot", "https://api.telegram.org/file/bot", id="telegram"),
+        pytest.param("http://127.0.0.1:8765/bot/", "http://127.0.0.1:8765/file/bot", id="sandbox-trailing-slash"),
+    ],
+)
+def test_application_points_at_the_configured_base_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, base_url: str, file_url: str
+) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")
+    settings = edge_settings(base_url.rstrip("/").removesuffix("/bot"), tmp_path / "k.db")
+    assert file_base_url(base_url) == file_url
+    application = build_application(settings, token="123:abc")
+    assert application.bot.base_url == f"{base_url.rstrip('/')}123:abc"
+    assert application.bot.base_file_url == f"{file_url}123:abc"
+
+
+def test_application_refuses_a_base_url_without_bot_and_a_missing_token(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(TelegramEdgeError, match="berakhiran /bot"):
+        file_base_url("https://api.telegram.org")
+    monkeypatch.delenv("KINERJA_TELEGRAM__TOKEN", raising=False)
+    settings = edge_settings("http://127.0.0.1:1", tmp_path / "k.db")
+    assert settings.telegram.resolved_token() is None
+    with pytest.raises(TelegramEdgeError, match="token bot Telegram belum diisi"):
+        build_application(settings)
