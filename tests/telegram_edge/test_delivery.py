@@ -29,8 +29,8 @@ async def test_429_delays_but_loses_nothing(kinerja: KinerjaBot, people: People)
     waits: list[float] = []
 
     async def recorded_sleep(seconds: float) -> None:
-        waits.append(seconds)
-        await asyncio.sleep(seconds)
+        waits.append(seconds)  # what the notifier waited for; the test itself need not wait that long
+        await asyncio.sleep(min(seconds, 0.01))
 
     kinerja.notifier.sleep = recorded_sleep
     await people.control(
