@@ -692,8 +692,6 @@ def run_demo(
 def cmd_demo(args: argparse.Namespace) -> int:
     """``python -m bot demo``: 0 on success; 1 with an Indonesian message otherwise."""
     os.environ.setdefault("PTB_TIMEDELTA", "1")
-    if not getattr(args, "verbose", False):
-        logging.getLogger().setLevel(logging.WARNING)  # the progress lines are the output; -v shows the logs
     try:
         run_demo(Path(args.out), cepat=args.cepat)
     except DemoError as err:

@@ -171,10 +171,12 @@ def _doctor(config: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_doctor_accepts_the_example() -> None:
+def test_doctor_accepts_the_example_and_names_the_missing_secrets() -> None:
+    # The example is valid; it holds no secrets, so the credential checks fail (exit 1), with a fix.
     result = _doctor(EXAMPLE_SETTINGS)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.returncode == 1, result.stdout + result.stderr
     assert "[OK] Berkas pengaturan" in result.stdout
+    assert "[GAGAL] Kredensial Google" in result.stdout and "[GAGAL] Bot Telegram" in result.stdout
     assert "Traceback" not in result.stderr
 
 

@@ -140,9 +140,10 @@ def create_bot(
     service.start()
     application = build_application(settings, token)
     reader = workbook if isinstance(workbook, SubmissionReader) else None
-    application.bot_data[BOT_DATA_KEY] = EdgeContext(settings, service, PromptStore(store), reader)
-    register(application)
     notifier = TelegramNotifier(application.bot, Renderer(settings), max_inline_wait=max_inline_wait)
+    # Handler replies go through the notifier's retry rules too: a 429 or a network error delays them.
+    application.bot_data[BOT_DATA_KEY] = EdgeContext(settings, service, PromptStore(store), reader, notifier.call)
+    register(application)
     worker = OutboxWorker(store, notifier, service.now)
     scheduler = WorkflowScheduler(service) if with_scheduler else None
     return KinerjaBot(

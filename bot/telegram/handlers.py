@@ -8,9 +8,15 @@ thread (``asyncio.to_thread``). A decision edits its message: the buttons give w
 (what, who, when). Kembalikan and the other free-text steps send a ForceReply prompt recorded in
 the store (:mod:`bot.telegram.prompts`); the answer is matched through ``reply_to_message``.
 
+Before a prompt is sent, :meth:`WorkflowService.check_action` runs the action's own checks
+without writing, so a refused Kembalikan never asks for a reason. Handlers use only the service's
+public methods.
+
 The callback answer is sent after the service call so that a refusal reason can be its alert;
 when the service takes longer than ``SLOW_ACTION_SECONDS`` the press is acknowledged first and
-the outcome or refusal follows as a message.
+the outcome or refusal follows as a message. Every Bot API call of a handler (replies, answers,
+edits, prompts) goes through :meth:`EdgeContext.call`, the notifier's retry rules: a 429 waits as
+told, a network error is retried, so a reply is delayed rather than lost.
 """
 
 from __future__ import annotations
@@ -18,10 +24,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import CallbackQuery, ForceReply, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -51,6 +57,10 @@ from config.settings import Settings
 
 logger = logging.getLogger(__name__)
 
+T = TypeVar("T")
+# Runs one Bot API call with retries (``TelegramNotifier.call``).
+BotCall = Callable[[Callable[[], Awaitable[Any]]], Awaitable[Any]]
+
 BOT_DATA_KEY = "kinerja"
 SLOW_ACTION_SECONDS = 8.0
 REKAP_ROLES = frozenset({Role.KEPALA_DINAS, Role.SEKRETARIS, Role.KASUBBAG_KPEP, Role.KEPALA_BIDANG})
@@ -65,6 +75,14 @@ class EdgeContext:
     service: WorkflowService
     prompts: PromptStore
     reader: SubmissionReader | None = None
+    caller: BotCall | None = None
+
+    async def call(self, step: Callable[[], Awaitable[T]]) -> T:
+        """One Bot API call under the delivery rules (RetryAfter honoured, network errors retried)."""
+        if self.caller is None:
+            return await step()
+        result: T = await self.caller(step)
+        return result
 
     def now(self) -> datetime:
         """The office's current time."""
@@ -93,9 +111,9 @@ async def _actor(ctx: EdgeContext, telegram_id: int) -> Actor | None:
     return await asyncio.to_thread(ctx.service.directory.actor_for_telegram, telegram_id)
 
 
-async def _reply(message: Message, text: str) -> None:
+async def _reply(ctx: EdgeContext, message: Message, text: str) -> None:
     for part in split_text(text):
-        await message.reply_text(part)
+        await ctx.call(lambda part=part: message.reply_text(part))
 
 
 # ==========================================================================================
@@ -110,10 +128,10 @@ async def cmd_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     actor = await _actor(ctx, user.id)
     if actor is None:
-        await _reply(message, texts.start_unbound(ctx.settings.dinas.nama))
+        await _reply(ctx, message, texts.start_unbound(ctx.settings.dinas.nama))
         return
     await asyncio.to_thread(ctx.service.directory.set_reachable, user.id, True)
-    await _reply(message, texts.start_bound(actor.nama, actor.role, ctx.bidang_nama(actor.bidang)))
+    await _reply(ctx, message, texts.start_bound(actor.nama, actor.role, ctx.bidang_nama(actor.bidang)))
 
 
 async def cmd_daftar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -122,26 +140,26 @@ async def cmd_daftar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if message is None or user is None:
         return
     if not context.args or len(context.args) != 1:
-        await _reply(message, texts.DAFTAR_USAGE)
+        await _reply(ctx, message, texts.DAFTAR_USAGE)
         return
     existing = await _actor(ctx, user.id)
     if existing is not None:
-        await _reply(message, texts.daftar_already(existing.nama))
+        await _reply(ctx, message, texts.daftar_already(existing.nama))
         return
     try:
         actor = await asyncio.to_thread(ctx.service.directory.redeem_invite, user.id, context.args[0], ctx.now())
     except ActionRefused as err:
         logger.info("invite refused for telegram user %s", user.id)
-        await _reply(message, texts.refused(err.reason))
+        await _reply(ctx, message, texts.refused(err.reason))
         return
     logger.info("telegram user %s bound as %s (%s)", user.id, actor.role, actor.bidang)
-    await _reply(message, texts.daftar_ok(actor.nama, actor.role, ctx.bidang_nama(actor.bidang)))
+    await _reply(ctx, message, texts.daftar_ok(actor.nama, actor.role, ctx.bidang_nama(actor.bidang)))
 
 
 async def _bound_or_explain(ctx: EdgeContext, message: Message, user_id: int) -> Actor | None:
     actor = await _actor(ctx, user_id)
     if actor is None:
-        await _reply(message, texts.start_unbound(ctx.settings.dinas.nama))
+        await _reply(ctx, message, texts.start_unbound(ctx.settings.dinas.nama))
     return actor
 
 
@@ -152,7 +170,7 @@ async def cmd_bantuan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     actor = await _bound_or_explain(ctx, message, user.id)
     if actor is not None:
-        await _reply(message, texts.bantuan(actor.role))
+        await _reply(ctx, message, texts.bantuan(actor.role))
 
 
 def status_text(ctx: EdgeContext) -> str:
@@ -199,7 +217,7 @@ async def cmd_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     if await _bound_or_explain(ctx, message, user.id) is None:
         return
-    await _reply(message, await asyncio.to_thread(status_text, ctx))
+    await _reply(ctx, message, await asyncio.to_thread(status_text, ctx))
 
 
 async def cmd_rekap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -211,26 +229,20 @@ async def cmd_rekap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if actor is None:
         return
     if actor.role not in REKAP_ROLES:
-        await _reply(message, texts.REKAP_NOT_ALLOWED)
+        await _reply(ctx, message, texts.REKAP_NOT_ALLOWED)
         return
     period_id = await asyncio.to_thread(ctx.service.current_period_id)
     view = None if period_id is None else await asyncio.to_thread(ctx.service.period_view, period_id)
     if view is None or view.rekap_url is None:
-        await _reply(message, texts.REKAP_NONE if view else texts.STATUS_NO_PERIOD)
+        await _reply(ctx, message, texts.REKAP_NONE if view else texts.STATUS_NO_PERIOD)
         return
-    summary = await asyncio.to_thread(_rekap_summary, ctx, view.id)
-    figures, dinas = rekap_figures(summary, ctx.settings)
+    figures, dinas = rekap_figures(view.rekap_summary, ctx.settings)
     body = texts.rekap_lines(figures, dinas)
     if figures:
         chart = await asyncio.to_thread(capaian_chart, [Bar(f[0], f[2], f[3]) for f in figures])
-        await message.reply_photo(chart, caption=texts.chart_caption(view.tw, view.tahun))
-    await _reply(message, texts.rekap_message(view.tw, view.tahun, view.rekap_url, body, view.catatan_analisis))
-
-
-def _rekap_summary(ctx: EdgeContext, period_id: int) -> dict[str, Any]:
-    with ctx.service.store.transaction() as tx:
-        period = tx.get_period(period_id)
-    return dict(period.rekap_summary or {}) if period is not None else {}
+        caption = texts.chart_caption(view.tw, view.tahun)
+        await ctx.call(lambda: message.reply_photo(chart, caption=caption))
+    await _reply(ctx, message, texts.rekap_message(view.tw, view.tahun, view.rekap_url, body, view.catatan_analisis))
 
 
 async def cmd_kirim(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -242,81 +254,62 @@ async def cmd_kirim(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if actor is None:
         return
     if actor.role is not Role.STAF or actor.bidang is None:
-        await _reply(message, texts.KIRIM_NOT_STAFF)
+        await _reply(ctx, message, texts.KIRIM_NOT_STAFF)
         return
     period_id = await asyncio.to_thread(ctx.service.current_period_id)
     if period_id is None:
-        await _reply(message, texts.KIRIM_NO_PERIOD)
+        await _reply(ctx, message, texts.KIRIM_NO_PERIOD)
         return
     view = await asyncio.to_thread(ctx.service.period_view, period_id)
     if ctx.reader is None:
-        await _reply(message, texts.KIRIM_UNSUPPORTED)
+        await _reply(ctx, message, texts.KIRIM_UNSUPPORTED)
         return
     try:
         submission = await asyncio.to_thread(ctx.reader.read_submission, actor.bidang, view.tw)
     except ActionRefused as err:
-        await _reply(message, texts.refused(err.reason))
+        await _reply(ctx, message, texts.refused(err.reason))
         return
     except Exception:
         logger.exception("reading the submission of %s TW %s failed", actor.bidang, view.tw)
-        await _reply(message, texts.KIRIM_READ_FAILED)
+        await _reply(ctx, message, texts.KIRIM_READ_FAILED)
         return
     try:
         await asyncio.to_thread(ctx.service.submit, actor, submission)
     except ActionRefused as err:
-        await _reply(message, texts.refused(err.reason))
+        await _reply(ctx, message, texts.refused(err.reason))
         return
     if submission.ok:
-        await _reply(message, texts.kirim_ok(view.tw, view.tahun))
+        await _reply(ctx, message, texts.kirim_ok(view.tw, view.tahun))
     else:
         errors = sum(1 for p in submission.problems if p.severity == "error")
-        await _reply(message, texts.kirim_invalid(view.tw, view.tahun, errors))
+        await _reply(ctx, message, texts.kirim_invalid(view.tw, view.tahun, errors))
 
 
 # ==========================================================================================
 # buttons
 # ==========================================================================================
 
-# Buttons that ask for free text first: the check run before sending the prompt.
-PROMPT_ACTIONS = {
-    Action.KOREKSI_RETURN,
-    Action.SEKRETARIS_RETURN,
-    Action.KADIS_RETURN,
-    Action.ANALYSIS_NOTE,
-    Action.REKOMENDASI,
-    Action.TINDAK_LANJUT,
-    Action.REOPEN_BIDANG,
+# The workflow event each prompting button leads to (checked before the prompt is sent).
+PROMPT_EVENTS: dict[Action, DinasEvent | BidangEvent] = {
+    Action.KOREKSI_RETURN: BidangEvent.RETURN,
+    Action.SEKRETARIS_RETURN: DinasEvent.RETURN_BY_SEKRETARIS,
+    Action.KADIS_RETURN: DinasEvent.RETURN_BY_KEPALA_DINAS,
+    Action.ANALYSIS_NOTE: DinasEvent.ADD_ANALYSIS_NOTE,
+    Action.REKOMENDASI: DinasEvent.GIVE_REKOMENDASI,
+    Action.TINDAK_LANJUT: DinasEvent.RECORD_TINDAK_LANJUT,
+    Action.REOPEN_BIDANG: DinasEvent.REOPEN_BIDANG,
 }
 
 
 def precheck(service: WorkflowService, actor: Actor, data: CallbackData) -> tuple[int, int]:
     """Refuse (ActionRefused) before prompting when the action could not be taken now.
 
-    Runs the core's own checks (role, bidang, table row for the current state) without writing;
-    the action re-checks everything when the answer arrives. Returns (tw, tahun) for the prompt.
+    The core's own checks (:meth:`WorkflowService.check_action`: role, bidang, current state),
+    without writing; the action re-checks everything when the answer arrives. Returns
+    (tw, tahun) for the prompt.
     """
-    with service.store.transaction() as tx:
-        period = service._period(tx, data.period_id)
-        if data.action is Action.KOREKSI_RETURN:
-            assert data.bidang is not None
-            service._check_bidang(period, service._report(tx, period, data.bidang), BidangEvent.RETURN, actor)
-        elif data.action is Action.REOPEN_BIDANG:
-            assert data.bidang is not None
-            service._check_dinas(period, DinasEvent.REOPEN_BIDANG, actor)
-            service._check_bidang(period, service._report(tx, period, data.bidang), BidangEvent.REOPEN, actor)
-        elif data.action is Action.TINDAK_LANJUT:
-            service._check_dinas(period, DinasEvent.RECORD_TINDAK_LANJUT, actor, bidang=data.bidang)
-            if data.bidang in {r.bidang for r in tx.tindak_lanjut_of(period.id)}:
-                raise ActionRefused(f"Tindak lanjut {service._bidang_label(data.bidang or '')} sudah dicatat.")
-        else:
-            event = {
-                Action.SEKRETARIS_RETURN: DinasEvent.RETURN_BY_SEKRETARIS,
-                Action.KADIS_RETURN: DinasEvent.RETURN_BY_KEPALA_DINAS,
-                Action.ANALYSIS_NOTE: DinasEvent.ADD_ANALYSIS_NOTE,
-                Action.REKOMENDASI: DinasEvent.GIVE_REKOMENDASI,
-            }[data.action]
-            service._check_dinas(period, event, actor)
-        return period.tw, period.tahun
+    ref = service.check_action(actor, data.period_id, PROMPT_EVENTS[data.action], data.bidang)
+    return ref.tw, ref.tahun
 
 
 def _prompt_text(ctx: EdgeContext, data: CallbackData, tw: int, tahun: int) -> tuple[str, str]:
@@ -367,21 +360,29 @@ async def show_outcome(
     markup: InlineKeyboardMarkup | None = None,
 ) -> None:
     """Replace a message's buttons by the outcome line (or ``markup``); too long -> a reply instead."""
-    bot = context.bot
+    bot, ctx = context.bot, edge(context)
     new_text = (original or "") + line
     try:
         if original is not None and utf16_len(new_text) <= MAX_MESSAGE_UNITS:
-            await bot.edit_message_text(new_text, chat_id=chat_id, message_id=message_id, reply_markup=markup)
+            await ctx.call(
+                lambda: bot.edit_message_text(new_text, chat_id=chat_id, message_id=message_id, reply_markup=markup)
+            )
             return
-        await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=markup)
+        await ctx.call(
+            lambda: bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=markup)
+        )
     except BadRequest as err:  # the message is gone or unchanged: the outcome still goes out
         logger.info("could not edit message %s in chat %s: %s", message_id, chat_id, err)
-    await bot.send_message(chat_id, line.strip(), reply_to_message_id=message_id, allow_sending_without_reply=True)
+    await ctx.call(
+        lambda: bot.send_message(
+            chat_id, line.strip(), reply_to_message_id=message_id, allow_sending_without_reply=True
+        )
+    )
 
 
-async def _answer(query: CallbackQuery, text: str, alert: bool = False) -> None:
+async def _answer(ctx: EdgeContext, query: CallbackQuery, text: str, alert: bool = False) -> None:
     try:
-        await query.answer(text[:200], show_alert=alert)
+        await ctx.call(lambda: query.answer(text[:200], show_alert=alert))
     except BadRequest as err:  # too old to answer: the person still gets a message where needed
         logger.info("callback query not answered: %s", err)
 
@@ -395,17 +396,17 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         data = decode(query.data)
     except CallbackDataError as err:
         logger.warning("undecodable callback data from telegram user %s: %s", query.from_user.id, err)
-        await _answer(query, texts.ANS_BAD_BUTTON, alert=True)
+        await _answer(ctx, query, texts.ANS_BAD_BUTTON, alert=True)
         return
     actor = await _actor(ctx, query.from_user.id)
     if actor is None:
-        await _answer(query, texts.ANS_UNBOUND, alert=True)
+        await _answer(ctx, query, texts.ANS_UNBOUND, alert=True)
         return
     message = query.message
     if not isinstance(message, Message):
-        await _answer(query, texts.ANS_BAD_BUTTON, alert=True)
+        await _answer(ctx, query, texts.ANS_BAD_BUTTON, alert=True)
         return
-    if data.action in PROMPT_ACTIONS:
+    if data.action in PROMPT_EVENTS:
         await _ask(context, query, message, ctx, actor, data)
     else:
         await _act(context, query, message, ctx, actor, data)
@@ -422,12 +423,11 @@ async def _ask(
     try:
         tw, tahun = await asyncio.to_thread(precheck, ctx.service, actor, data)
     except ActionRefused as err:
-        await _answer(query, texts.refused(err.reason), alert=True)
+        await _answer(ctx, query, texts.refused(err.reason), alert=True)
         return
     text, placeholder = _prompt_text(ctx, data, tw, tahun)
-    prompt = await context.bot.send_message(
-        message.chat.id, text, reply_markup=ForceReply(selective=True, input_field_placeholder=placeholder)
-    )
+    force = ForceReply(selective=True, input_field_placeholder=placeholder)
+    prompt = await ctx.call(lambda: context.bot.send_message(message.chat.id, text, reply_markup=force))
     await asyncio.to_thread(
         ctx.prompts.add,
         chat_id=message.chat.id,
@@ -440,7 +440,7 @@ async def _ask(
         origin_text=message.text,
         now=ctx.now(),
     )
-    await _answer(query, texts.ANS_PROMPT_SENT)
+    await _answer(ctx, query, texts.ANS_PROMPT_SENT)
 
 
 async def _act(
@@ -456,25 +456,26 @@ async def _act(
     done, _ = await asyncio.wait({task}, timeout=SLOW_ACTION_SECONDS)
     answered = not done
     if answered:
-        await _answer(query, texts.ANS_DONE)
+        await _answer(ctx, query, texts.ANS_DONE)
     try:
         await task
     except ActionRefused as err:
         logger.info("telegram user %s refused %s: %s", query.from_user.id, data.action, err.reason)
         if answered:
-            await context.bot.send_message(message.chat.id, texts.refused(err.reason))
+            reason = texts.refused(err.reason)
+            await ctx.call(lambda: context.bot.send_message(message.chat.id, reason))
         else:
-            await _answer(query, texts.refused(err.reason), alert=True)
+            await _answer(ctx, query, texts.refused(err.reason), alert=True)
         return
     except Exception:
         if not answered:
-            await _answer(query, texts.ANS_ERROR, alert=True)
+            await _answer(ctx, query, texts.ANS_ERROR, alert=True)
         raise
     logger.info(
         "telegram user %s: %s on period %s %s", query.from_user.id, data.action, data.period_id, data.bidang or ""
     )
     if not answered:
-        await _answer(query, texts.ANS_DONE)
+        await _answer(ctx, query, texts.ANS_DONE)
     markup = None
     if data.action is Action.DIST_DEFER:  # the request stays open: Setujui remains
         markup = keyboard([(texts.BTN_SETUJUI, CallbackData(Action.DIST_APPROVE, data.period_id))])
@@ -523,14 +524,14 @@ def _answer_call(
             (lambda: s.give_rekomendasi(actor, pid, umum, khusus)),
             texts.OUTCOME_REKOMENDASI,
             texts.REPLY_REKOMENDASI,
-            texts.outcome_text("Rekomendasi", text),
+            texts.outcome_text(texts.LABEL_REKOMENDASI, text),
         )
     if action is Action.TINDAK_LANJUT:
         return (
             (lambda: s.record_tindak_lanjut(actor, pid, kode, text)),
             texts.OUTCOME_TINDAK_LANJUT,
             texts.REPLY_TINDAK_LANJUT,
-            texts.outcome_text("Tindak lanjut", text),
+            texts.outcome_text(texts.LABEL_TINDAK_LANJUT, text),
         )
     return (
         (lambda: s.reopen_bidang(actor, pid, kode, text)),
@@ -547,13 +548,13 @@ async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     prompt = await asyncio.to_thread(ctx.prompts.find, message.chat.id, message.reply_to_message.message_id)
     if prompt is None:
-        await _reply(message, texts.ANS_FREE_TEXT)
+        await _reply(ctx, message, texts.ANS_FREE_TEXT)
         return
     if prompt.telegram_user_id != user.id:
-        await _reply(message, texts.ANS_PROMPT_NOT_YOURS)
+        await _reply(ctx, message, texts.ANS_PROMPT_NOT_YOURS)
         return
     if prompt.answered_at is not None:
-        await _reply(message, texts.ANS_PROMPT_DONE)
+        await _reply(ctx, message, texts.ANS_PROMPT_DONE)
         return
     actor = await _bound_or_explain(ctx, message, user.id)
     if actor is None:
@@ -564,13 +565,13 @@ async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await asyncio.to_thread(call)
     except ActionRefused as err:
         logger.info("telegram user %s refused %s: %s", user.id, prompt.action, err.reason)
-        await _reply(message, texts.refused(err.reason))
+        await _reply(ctx, message, texts.refused(err.reason))
         return
     await asyncio.to_thread(ctx.prompts.mark_answered, prompt.id, ctx.now())
     logger.info(
         "telegram user %s answered %s on period %s %s", user.id, prompt.action, prompt.period_id, prompt.bidang or ""
     )
-    await _reply(message, texts.reply_done(done_text))
+    await _reply(ctx, message, texts.reply_done(done_text))
     if prompt.origin_message_id is not None and prompt.action is not Action.ANALYSIS_NOTE:
         line = texts.outcome(label, actor.nama, ctx.when(), detail)
         await show_outcome(context, message.chat.id, prompt.origin_message_id, prompt.origin_text, line)
@@ -582,7 +583,7 @@ async def on_free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if message is None or user is None:
         return
     if await _bound_or_explain(ctx, message, user.id) is not None:
-        await _reply(message, texts.ANS_FREE_TEXT)
+        await _reply(ctx, message, texts.ANS_FREE_TEXT)
 
 
 async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

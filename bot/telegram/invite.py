@@ -20,12 +20,12 @@ INVITE_ROLES = tuple(role.value for role in Role if role is not Role.SYSTEM)
 
 
 def cmd_invite(args: argparse.Namespace) -> int:
-    """Print a new invite code for (role, bidang, nama); 1 on bad settings, 2 on refused input."""
+    """Print a new invite code for (role, bidang, nama); 2 on bad settings or refused input."""
     try:
         settings = load_settings(args.config)
     except SettingsError as err:
         sys.stderr.write(f"{err}\n")
-        return 1
+        return 2
     store = open_store(settings)
     now = datetime.now(settings.tz)
     try:

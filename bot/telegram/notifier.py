@@ -97,8 +97,10 @@ class TelegramNotifier:
         max_inline_wait: float = 30.0,
         network_retries: int = 3,
         network_delay: float = 0.5,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.bot = bot
+        self.sleep = sleep  # every wait goes through here (RetryAfter, network backoff)
         self.renderer = renderer
         self.max_inline_wait = max_inline_wait
         self.network_retries = network_retries
@@ -141,7 +143,7 @@ class TelegramNotifier:
                     raise TransientDeliveryError(f"Telegram membatasi laju: {err}", retry_after=wait) from err
                 logger.info("Telegram asked to wait %.1f s; waiting", wait)
                 waited += wait
-                await asyncio.sleep(wait)
+                await self.sleep(wait)
             except Forbidden as err:
                 raise RecipientUnreachable(str(err)) from err
             except BadRequest as err:
@@ -153,6 +155,6 @@ class TelegramNotifier:
                 if failures > self.network_retries:
                     raise TransientDeliveryError(f"jaringan ke Telegram gagal: {err}") from err
                 logger.info("network error talking to Telegram (%s); retry %s", type(err).__name__, failures)
-                await asyncio.sleep(self.network_delay * 2 ** (failures - 1))
+                await self.sleep(self.network_delay * 2 ** (failures - 1))
             except TelegramError:
                 raise

@@ -123,7 +123,9 @@ class Renderer:
                 texts.input_opened(p["tw"], p["tahun"], p["bidang_nama"], p["url"], p["deadline"], self.tz)
             ),
             Kind.VALIDATION_FAILED: lambda p, r: Rendered(
-                texts.validation_failed(p["tw"], p["tahun"], p["bidang_nama"], p["url"], p["problems"])
+                texts.validation_failed(
+                    p["tw"], p["tahun"], p["bidang_nama"], p["url"], p["problems"], p.get("deadline"), self.tz
+                )
             ),
             Kind.SUBMISSION_RECEIVED: lambda p, r: Rendered(
                 texts.submission_received(p["tw"], p["tahun"], p["bidang_nama"], p["warnings"])
@@ -176,6 +178,7 @@ class Renderer:
                     p["since"],
                     p["mutu_baku"],
                     self.tz,
+                    p.get("url"),
                 )
             ),
             Kind.MUTU_BAKU_ESCALATION: lambda p, r: Rendered(
@@ -189,6 +192,7 @@ class Renderer:
                     p["holder_role"],
                     p["holder_nama"],
                     self.tz,
+                    p.get("url"),
                 )
             ),
             Kind.TAMPER_DETECTED: lambda p, r: Rendered(texts.tamper_detected(p["tw"], p["tahun"], p["bidang_nama"])),
@@ -310,7 +314,14 @@ class Renderer:
     def _rekomendasi_request(self, p: Mapping[str, Any], role: str) -> Rendered:
         pid = int(p["period_id"])
         return Rendered(
-            texts.rekomendasi_request(p["tw"], p["tahun"], p["bidang"]),
+            texts.rekomendasi_request(
+                p["tw"],
+                p["tahun"],
+                p["bidang"],
+                p.get("url"),
+                texts.rekap_lines(*rekap_figures(p.get("summary"), self.settings)),
+                p.get("mutu_baku"),
+            ),
             keyboard([(texts.BTN_TULIS_REKOMENDASI, CallbackData(Action.REKOMENDASI, pid))]),
         )
 
@@ -318,7 +329,7 @@ class Renderer:
         pid, kode = int(p["period_id"]), str(p["bidang"])
         return Rendered(
             texts.rekomendasi_for_bidang(
-                p["tw"], p["tahun"], p["bidang_nama"], p["umum"], p.get("khusus"), p["mutu_baku"]
+                p["tw"], p["tahun"], p["bidang_nama"], p["umum"], p.get("khusus"), p["mutu_baku"], p.get("url")
             ),
             keyboard([(texts.BTN_CATAT_TINDAK_LANJUT, CallbackData(Action.TINDAK_LANJUT, pid, kode))]),
         )

@@ -254,8 +254,16 @@ def input_opened(tw: int, tahun: int, bidang_nama: str, url: str, deadline: str,
     )
 
 
-def validation_failed(tw: int, tahun: int, bidang_nama: str, url: str, problems: Sequence[Mapping[str, Any]]) -> str:
-    """Step 2: the staff are told exactly which cells are wrong."""
+def validation_failed(
+    tw: int,
+    tahun: int,
+    bidang_nama: str,
+    url: str,
+    problems: Sequence[Mapping[str, Any]],
+    deadline: str | None = None,
+    tz: ZoneInfo | None = None,
+) -> str:
+    """Step 2: the staff are told exactly which cells are wrong (and the input deadline)."""
     errors = [p for p in problems if p.get("severity") == "error"]
     warnings = [p for p in problems if p.get("severity") != "error"]
     text = (
@@ -265,7 +273,10 @@ def validation_failed(tw: int, tahun: int, bidang_nama: str, url: str, problems:
     )
     if warnings:
         text += f"\n\nPeringatan ({len(warnings)}):\n" + "\n".join(problem_line(p) for p in warnings)
-    return text + f"\n\nTautan laporan: {url}\nSetelah diperbaiki, mohon ajukan kembali."
+    text += f"\n\nTautan laporan: {url}"
+    if deadline and tz is not None:
+        text += f"\nBatas pengisian: {format_waktu(deadline, tz)}."
+    return text + "\nSetelah diperbaiki, mohon ajukan kembali."
 
 
 def submission_received(tw: int, tahun: int, bidang_nama: str, warnings: Sequence[Mapping[str, Any]]) -> str:
@@ -377,14 +388,22 @@ def dinas_returned(tw: int, tahun: int, reason: str, by_role: str, actor_nama: s
     return text
 
 
-def rekomendasi_request(tw: int, tahun: int, bidang: Sequence[str]) -> str:
+def rekomendasi_request(
+    tw: int, tahun: int, bidang: Sequence[str], url: str | None = None, body: str = "", mutu_baku: str | None = None
+) -> str:
     """Step 6: the Kepala Dinas is asked for the rekomendasi."""
-    return (
+    text = (
         f"{_head('Permohonan rekomendasi Kepala Dinas', tw, tahun)}\n\n"
         f"Yth. Bapak/Ibu Kepala Dinas, laporan telah Bapak/Ibu setujui. Mohon menuliskan rekomendasi "
         f"umum, dan bila perlu rekomendasi khusus untuk bidang tertentu ({', '.join(bidang)}).\n"
-        f"Tekan tombol di bawah untuk menulis rekomendasi."
     )
+    if body:
+        text += f"\n{body}\n"
+    if url:
+        text += f"\nTautan rekap: {url}"
+    if mutu_baku:
+        text += f"\nMutu Baku langkah 6: {mutu_baku}."
+    return text + "\nTekan tombol di bawah untuk menulis rekomendasi."
 
 
 def rekomendasi_handed(
@@ -400,13 +419,17 @@ def rekomendasi_handed(
     return text + f"\n\nTautan rekap: {url}"
 
 
-def rekomendasi_for_bidang(tw: int, tahun: int, bidang_nama: str, umum: str, khusus: str | None, mutu_baku: str) -> str:
+def rekomendasi_for_bidang(
+    tw: int, tahun: int, bidang_nama: str, umum: str, khusus: str | None, mutu_baku: str, url: str | None = None
+) -> str:
     """Step 9: each bidang gets the rekomendasi that concern it."""
     text = (
         f"{_head('Rekomendasi Kepala Dinas untuk ditindaklanjuti', tw, tahun)}\nBidang: {bidang_nama}\n\n"
         f"Rekomendasi umum: {umum}\n"
     )
     text += f"Rekomendasi khusus untuk bidang ini: {khusus}\n" if khusus else "Tidak ada rekomendasi khusus.\n"
+    if url:
+        text += f"\nTautan rekap: {url}"
     return text + f"\nMohon mencatat tindak lanjutnya. Mutu Baku langkah 9: {mutu_baku}."
 
 
@@ -460,8 +483,19 @@ def tindak_lanjut_reminder(tw: int, tahun: int, bidang_nama: str) -> str:
     )
 
 
+def _tautan(url: str | None) -> str:
+    return f"\nTautan: {url}" if url else ""
+
+
 def mutu_baku_reminder(
-    tw: int, tahun: int, sop_step: int, bidang: str | None, since: str, mutu_baku: str, tz: ZoneInfo
+    tw: int,
+    tahun: int,
+    sop_step: int,
+    bidang: str | None,
+    since: str,
+    mutu_baku: str,
+    tz: ZoneInfo,
+    url: str | None = None,
 ) -> str:
     """The holder of a step reached its Mutu Baku."""
     where = f"\nBidang: {bidang}" if bidang else ""
@@ -469,6 +503,7 @@ def mutu_baku_reminder(
         f"{_head('Pengingat Mutu Baku', tw, tahun)}{where}\n\n"
         f"Langkah {sop_step} menunggu tindakan Bapak/Ibu sejak {format_waktu(since, tz)}; "
         f"Mutu Baku langkah ini {mutu_baku} telah tercapai. Mohon segera ditindaklanjuti."
+        f"{_tautan(url)}"
     )
 
 
@@ -482,6 +517,7 @@ def mutu_baku_escalation(
     holder_role: str,
     holder_nama: str,
     tz: ZoneInfo,
+    url: str | None = None,
 ) -> str:
     """The superior of a late holder is told."""
     where = f"\nBidang: {bidang}" if bidang else ""
@@ -489,7 +525,7 @@ def mutu_baku_escalation(
         f"{_head('Eskalasi Mutu Baku', tw, tahun)}{where}\n\n"
         f"Langkah {sop_step} berada pada {role_name(holder_role)} ({holder_nama or '-'}) sejak "
         f"{format_waktu(since, tz)}, melewati dua kali Mutu Baku ({mutu_baku}). "
-        f"Mohon perhatian Bapak/Ibu."
+        f"Mohon perhatian Bapak/Ibu.{_tautan(url)}"
     )
 
 
@@ -545,6 +581,10 @@ OUTCOME_REKOMENDASI = "Rekomendasi diberikan"
 OUTCOME_TINDAK_LANJUT = "Tindak lanjut dicatat"
 OUTCOME_BUKA_KEMBALI = "Dibuka kembali"
 OUTCOME_ANALISIS = "Catatan analisis ditambahkan"
+
+
+LABEL_REKOMENDASI = "Rekomendasi"
+LABEL_TINDAK_LANJUT = "Tindak lanjut"
 
 
 def outcome(what: str, nama: str, when: str, detail: str | None = None) -> str:

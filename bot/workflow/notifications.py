@@ -2,6 +2,9 @@
 
 The core writes ``kind`` + a JSON payload + a recipient; the Telegram edge renders the text.
 Every payload also carries ``tahun`` and ``tw`` except where noted (``recipient_unreachable``).
+A key listed here is always present, its value may be None (``url`` of a step with no sheet yet).
+Renderers read keys added after a kind was first emitted with ``.get``: rows written by an older
+version may still wait in the outbox.
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ PAYLOAD_KEYS: Mapping[Kind, frozenset[str]] = MappingProxyType(
         Kind.DISTRIBUTION_DEFERRED: frozenset({*_P, "actor_nama", "note"}),
         Kind.DISTRIBUTION_DONE: frozenset({*_P, "links", "deadline"}),
         Kind.INPUT_OPENED: frozenset({*_P, "bidang", "bidang_nama", "url", "deadline"}),
-        Kind.VALIDATION_FAILED: frozenset({*_P, "bidang", "bidang_nama", "url", "problems"}),
+        Kind.VALIDATION_FAILED: frozenset({*_P, "bidang", "bidang_nama", "url", "problems", "deadline"}),
         Kind.SUBMISSION_RECEIVED: frozenset({*_P, "bidang", "bidang_nama", "warnings"}),
         Kind.KOREKSI_REQUEST: frozenset(
             {*_P, "bidang", "bidang_nama", "url", "summary", "warnings", "mutu_baku"}
@@ -63,9 +66,11 @@ PAYLOAD_KEYS: Mapping[Kind, frozenset[str]] = MappingProxyType(
         Kind.TELAAH_REQUEST: frozenset({*_P, "url", "summary", "catatan_analisis", "mutu_baku"}),
         Kind.TELAAH_KEPALA_DINAS_REQUEST: frozenset({*_P, "url", "summary", "catatan_analisis", "mutu_baku"}),
         Kind.DINAS_RETURNED: frozenset({*_P, "reason", "by_role", "actor_nama"}),
-        Kind.REKOMENDASI_REQUEST: frozenset({*_P, "bidang"}),
+        Kind.REKOMENDASI_REQUEST: frozenset({*_P, "bidang", "url", "summary", "mutu_baku"}),
         Kind.REKOMENDASI_HANDED: frozenset({*_P, "sop_step", "umum", "per_bidang", "url"}),
-        Kind.REKOMENDASI_FOR_BIDANG: frozenset({*_P, "bidang", "bidang_nama", "umum", "khusus", "mutu_baku"}),
+        Kind.REKOMENDASI_FOR_BIDANG: frozenset(
+            {*_P, "bidang", "bidang_nama", "umum", "khusus", "url", "mutu_baku"}
+        ),
         Kind.BIDANG_REOPENED: frozenset({*_P, "bidang", "bidang_nama", "url", "reason", "actor_nama"}),
         Kind.TINDAK_LANJUT_RECORDED: frozenset({*_P, "bidang", "bidang_nama", "teks", "actor_nama"}),
         Kind.PERIOD_CLOSED: frozenset({*_P, "rekap_url", "archive_url"}),
@@ -74,10 +79,10 @@ PAYLOAD_KEYS: Mapping[Kind, frozenset[str]] = MappingProxyType(
         ),
         Kind.TINDAK_LANJUT_REMINDER: frozenset({*_P, "bidang", "bidang_nama"}),
         Kind.MUTU_BAKU_REMINDER: frozenset(
-            {*_P, "bidang", "sop_step", "state", "since", "mutu_baku", "due_at"}
+            {*_P, "bidang", "sop_step", "state", "since", "mutu_baku", "due_at", "url"}
         ),
         Kind.MUTU_BAKU_ESCALATION: frozenset(
-            {*_P, "bidang", "sop_step", "state", "since", "mutu_baku", "due_at", "holder_role", "holder_nama"}
+            {*_P, "bidang", "sop_step", "state", "since", "mutu_baku", "due_at", "url", "holder_role", "holder_nama"}
         ),
         Kind.TAMPER_DETECTED: frozenset({*_P, "bidang", "bidang_nama", "snapshot_hash", "sheet_hash"}),
         Kind.WORKBOOK_MISSING: frozenset({"bidang", "bidang_nama", "reason"}),

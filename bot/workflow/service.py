@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -101,6 +101,19 @@ def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
 
 
+# Dinas events that concern one bidang (checked with that bidang).
+_BIDANG_DINAS_EVENTS = frozenset({DinasEvent.REOPEN_BIDANG, DinasEvent.RECORD_TINDAK_LANJUT})
+
+
+@dataclass(frozen=True)
+class PeriodRef:
+    """Which period an action was checked against (for the texts that name it)."""
+
+    id: int
+    tahun: int
+    tw: int
+
+
 @dataclass(frozen=True)
 class ReportView:
     """One bidang's report as ``/status`` shows it."""
@@ -134,6 +147,7 @@ class PeriodView:
     archive_url: str | None
     catatan_analisis: str | None
     reports: tuple[ReportView, ...]
+    rekap_summary: Mapping[str, Any] = field(default_factory=dict)
 
 
 class WorkflowService:
@@ -238,6 +252,56 @@ class WorkflowService:
                 f"Laporan {self._bidang_label(report.bidang)} TW {period.tw} {period.tahun} sedang "
                 f"{STATE_LABELS[report.state]}; tindakan ini tidak dapat dilakukan sekarang."
             ) from None
+
+    def _check_event(
+        self, tx: Tx, period: Row[Any], event: DinasEvent | BidangEvent, actor: Actor, bidang: str | None
+    ) -> Row[Any] | None:
+        """Every check the action causing ``event`` runs before writing; the bidang report when it concerns one.
+
+        A bidang event, reopening a bidang and recording its tindak lanjut need ``bidang``; reopening
+        is checked on both tables (the dinas report must be in revision, the bidang report approved).
+        """
+        needs_bidang = isinstance(event, BidangEvent) or event in _BIDANG_DINAS_EVENTS
+        if needs_bidang and not bidang:
+            raise ActionRefused("Bidang untuk tindakan ini belum disebutkan.")
+        if bidang and bidang not in self.kodes:
+            raise ActionRefused(f"Kode bidang {bidang!r} tidak dikenal.")
+        if event is DinasEvent.RECORD_TINDAK_LANJUT:
+            assert bidang is not None
+            self._check_dinas(period, event, actor, bidang=bidang)
+            if bidang not in {r.bidang for r in tx.reports(period.id)}:
+                raise ActionRefused(f"Bidang {bidang} tidak termasuk periode ini.")
+            if bidang in {r.bidang for r in tx.tindak_lanjut_of(period.id)}:
+                raise ActionRefused(f"Tindak lanjut {self._bidang_label(bidang)} sudah dicatat.")
+            return None
+        if event in (DinasEvent.REOPEN_BIDANG, BidangEvent.REOPEN):
+            assert bidang is not None
+            self._check_dinas(period, DinasEvent.REOPEN_BIDANG, actor)
+            report = self._report(tx, period, bidang)
+            self._check_bidang(period, report, BidangEvent.REOPEN, actor)
+            return report
+        if isinstance(event, BidangEvent):
+            assert bidang is not None
+            report = self._report(tx, period, bidang)
+            self._check_bidang(period, report, event, actor)
+            return report
+        self._check_dinas(period, event, actor)
+        return None
+
+    def check_action(
+        self, actor: Actor, period_id: int, event: DinasEvent | BidangEvent, bidang: str | None = None
+    ) -> PeriodRef:
+        """Refuse (ActionRefused, Indonesian reason) when ``actor`` could not cause ``event`` now; writes nothing.
+
+        The same checks the action itself runs first: the period exists, role, bidang, the state
+        tables' row for the current state (and for a tindak lanjut, that it is not recorded yet).
+        The action checks again when it is taken, so a pass here promises nothing later. Used by
+        the Telegram edge before it asks for a reason or a text.
+        """
+        with self.store.transaction() as tx:
+            period = self._period(tx, period_id)
+            self._check_event(tx, period, event, actor, bidang)
+            return PeriodRef(period.id, period.tahun, period.tw)
 
     @staticmethod
     def _require_text(text: str | None, what: str) -> str:
@@ -669,6 +733,7 @@ class WorkflowService:
                         **self._bidang_base(period, ev.bidang),
                         "url": report.workbook_url,
                         "problems": problems,
+                        "deadline": _iso(period.deadline),
                     },
                     now,
                     period.id,
@@ -753,14 +818,14 @@ class WorkflowService:
         """Kepala Bidang: Setujui. Lock the TW, snapshot the approved values, tell the staff."""
         with self.store.transaction() as tx:
             period = self._period(tx, period_id)
-            self._check_bidang(period, self._report(tx, period, kode), BidangEvent.APPROVE, actor)
+            self._check_event(tx, period, BidangEvent.APPROVE, actor, kode)
         self.workbook.lock_tw(kode, period.tw)
         self.workbook.write_feedback(kode, period.tw, [], "Disetujui Kepala Bidang", "")
         now = self.now()
         with self.store.transaction() as tx:
             period = self._period(tx, period_id)
-            report = self._report(tx, period, kode)
-            self._check_bidang(period, report, BidangEvent.APPROVE, actor)
+            report = self._check_event(tx, period, BidangEvent.APPROVE, actor, kode)
+            assert report is not None
             submission = report.submission or {}
             report, audit_id = self._move_report(tx, period, report, BidangEvent.APPROVE, actor, now)
             values = submission.get("values", {})
@@ -791,14 +856,14 @@ class WorkflowService:
         reason = self._require_text(reason, "Alasan pengembalian")
         with self.store.transaction() as tx:
             period = self._period(tx, period_id)
-            self._check_bidang(period, self._report(tx, period, kode), BidangEvent.RETURN, actor)
+            self._check_event(tx, period, BidangEvent.RETURN, actor, kode)
         self.workbook.write_feedback(kode, period.tw, [], "Dikembalikan Kepala Bidang", reason)
         self.workbook.reset_submission(kode, period.tw, reason)
         now = self.now()
         with self.store.transaction() as tx:
             period = self._period(tx, period_id)
-            report = self._report(tx, period, kode)
-            self._check_bidang(period, report, BidangEvent.RETURN, actor)
+            report = self._check_event(tx, period, BidangEvent.RETURN, actor, kode)
+            assert report is not None
             report, audit_id = self._move_report(
                 tx, period, report, BidangEvent.RETURN, actor, now, reason=reason, last_reason=reason
             )
@@ -1036,7 +1101,13 @@ class WorkflowService:
                 Kind.REKOMENDASI_REQUEST,
                 Role.KEPALA_DINAS,
                 None,
-                {**self._base(period), "bidang": list(self.kodes)},
+                {
+                    **self._base(period),
+                    "bidang": list(self.kodes),
+                    "url": period.rekap_url,
+                    "summary": period.rekap_summary or {},
+                    "mutu_baku": self._mutu_baku_text(6),
+                },
                 now,
                 period.id,
             )
@@ -1116,6 +1187,7 @@ class WorkflowService:
                         **self._bidang_base(period, kode),
                         "umum": umum,
                         "khusus": khusus.get(kode),
+                        "url": ref.url,
                         "mutu_baku": self._mutu_baku_text(9),
                     },
                     now,
@@ -1127,16 +1199,14 @@ class WorkflowService:
         reason = self._require_text(reason, "Alasan membuka kembali")
         with self.store.transaction() as tx:
             period = self._period(tx, period_id)
-            self._check_dinas(period, DinasEvent.REOPEN_BIDANG, actor)
-            self._check_bidang(period, self._report(tx, period, kode), BidangEvent.REOPEN, actor)
+            self._check_event(tx, period, DinasEvent.REOPEN_BIDANG, actor, kode)
         self.workbook.reopen_tw(kode, period.tw)
         self.workbook.reset_submission(kode, period.tw, reason)
         now = self.now()
         with self.store.transaction() as tx:
             period = self._period(tx, period_id)
-            self._check_dinas(period, DinasEvent.REOPEN_BIDANG, actor)
-            report = self._report(tx, period, kode)
-            self._check_bidang(period, report, BidangEvent.REOPEN, actor)
+            report = self._check_event(tx, period, DinasEvent.REOPEN_BIDANG, actor, kode)
+            assert report is not None
             period, _ = self._move_period(
                 tx, period, DinasEvent.REOPEN_BIDANG, actor, now, bidang=kode, reason=reason
             )
@@ -1164,11 +1234,7 @@ class WorkflowService:
 
         def check(tx: Tx) -> Row[Any]:
             period = self._period(tx, period_id)
-            self._check_dinas(period, DinasEvent.RECORD_TINDAK_LANJUT, actor, bidang=kode)
-            if kode not in {r.bidang for r in tx.reports(period.id)}:
-                raise ActionRefused(f"Bidang {kode} tidak termasuk periode ini.")
-            if kode in {r.bidang for r in tx.tindak_lanjut_of(period.id)}:
-                raise ActionRefused(f"Tindak lanjut {self._bidang_label(kode)} sudah dicatat.")
+            self._check_event(tx, period, DinasEvent.RECORD_TINDAK_LANJUT, actor, kode)
             return period
 
         with self.store.transaction() as tx:
@@ -1348,4 +1414,5 @@ class WorkflowService:
                 period.archive_url,
                 period.catatan_analisis,
                 tuple(reports),
+                dict(period.rekap_summary or {}),
             )

@@ -51,6 +51,7 @@ def _mutu_baku_timers(
     state: str,
     since: datetime,
     now: datetime,
+    url: str | None,
 ) -> list[Timer]:
     durasi = service.settings.mutu_baku.for_step(holding.sop_step)
     timers: list[Timer] = []
@@ -63,6 +64,7 @@ def _mutu_baku_timers(
         "state": state,
         "since": since.isoformat(),
         "mutu_baku": str(durasi),
+        "url": url,
     }
     # The key holds the step's start: a step entered again (after a return) gets fresh timers.
     key = f"mb:{period.id}:{bidang or '-'}:{holding.sop_step}:{since.isoformat()}"
@@ -115,13 +117,22 @@ def due_timers(service: WorkflowService, now: datetime) -> list[Timer]:
         base = {"period_id": period.id, "tahun": period.tahun, "tw": period.tw}
         holding = DINAS_HOLDS.get(state)
         if holding is not None and state is not DinasState.FOLLOW_UP:
-            timers += _mutu_baku_timers(service, period, holding, None, state, period.step_since, now)
+            timers += _mutu_baku_timers(
+                service, period, holding, None, state, period.step_since, now, period.rekap_url
+            )
         if state is DinasState.COLLECTING:
             for report in reports[period.id]:
                 report_holding = BIDANG_HOLDS.get(BidangState(report.state))
                 if report_holding is not None:
                     timers += _mutu_baku_timers(
-                        service, period, report_holding, report.bidang, report.state, report.step_since, now
+                        service,
+                        period,
+                        report_holding,
+                        report.bidang,
+                        report.state,
+                        report.step_since,
+                        now,
+                        report.workbook_url,
                     )
                 if BidangState(report.state) in _INPUT_STATES and period.deadline is not None:
                     slot = cal.latest_reminder_slot(period.deadline, now, not_before=period.distributed_at)
@@ -150,7 +161,7 @@ def due_timers(service: WorkflowService, now: datetime) -> list[Timer]:
                 if report.bidang in answered[period.id]:
                     continue
                 timers += _mutu_baku_timers(
-                    service, period, DINAS_HOLDS[state], report.bidang, state, period.step_since, now
+                    service, period, DINAS_HOLDS[state], report.bidang, state, period.step_since, now, period.rekap_url
                 )
                 if slot is not None and slot > period.since:
                     timers.append(

@@ -224,6 +224,14 @@ class DriveFiles:
             raise GoogleEdgeError(f"export of {file_id} as {mime} returned {type(data).__name__}")
         return data
 
+    def download(self, file_id: str) -> bytes:
+        """The content of a stored (non-Google) file, such as an archived PDF or xlsx."""
+        request = self.drive.files().get_media(fileId=file_id, supportsAllDrives=True)
+        data = self._run(request, f"mengunduh {file_id}")
+        if not isinstance(data, bytes):
+            raise GoogleEdgeError(f"download of {file_id} returned {type(data).__name__}")
+        return data
+
     def upload(self, name: str, parent: str, mime: str, content: bytes, props: Mapping[str, str]) -> FileInfo:
         """A new file with ``content`` in ``parent`` (multipart upload)."""
         media = MediaInMemoryUpload(content, mimetype=mime, resumable=False)

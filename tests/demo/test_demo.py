@@ -254,9 +254,10 @@ def test_command_fails_with_an_indonesian_message(tmp_path: Path, capsys: pytest
 
 
 def test_help_lists_the_demo_with_an_example(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit):
-        main(["demo", "--help"])
-    assert "contoh: python -m bot demo --out demo-out" in capsys.readouterr().out
+    assert main(["--help"]) == 0
+    assert "python -m bot demo --out demo-out" in capsys.readouterr().out
+    assert main(["demo", "--help"]) == 0
+    assert "python -m bot demo --out /tmp/demo --cepat" in capsys.readouterr().out
 
 
 def test_readme_shows_the_two_commands_first_and_the_chart() -> None:

@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -170,6 +171,26 @@ class People:
         prompt = await self.wait_message(user_id, "membalas pesan ini", after=after)
         assert prompt["reply_markup"]["force_reply"] is True
         return await self.say(user_id, text, reply_to=prompt["message_id"])
+
+
+class ManualClock:
+    """A clock the test moves by hand (``create_bot(clock=...)``); the bot's threads only read it."""
+
+    def __init__(self, start: datetime) -> None:
+        self.moment = start
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def advance(self, **delta: float) -> datetime:
+        """Move forward by ``timedelta(**delta)``; returns the new time."""
+        self.moment += timedelta(**delta)
+        return self.moment
+
+    def set(self, moment: datetime) -> None:
+        """Jump to ``moment`` (never backwards: the outbox and the timers assume time goes on)."""
+        assert moment >= self.moment, (moment, self.moment)
+        self.moment = moment
 
 
 async def wait_for(check: Callable[[], Any], timeout: float = 8.0) -> Any:

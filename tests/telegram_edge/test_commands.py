@@ -4,17 +4,18 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 import yaml
 
 from bot.cli import main
+from bot.telegram import texts
 from bot.telegram.app import KinerjaBot
 from bot.workflow.machine import Role
+from config.settings import Settings
 from tests.telegram_edge.conftest import (
-    EXAMPLE,
     KADIS,
     KASUBBAG,
     KEPALA,
@@ -32,17 +33,33 @@ async def test_commands_are_registered(kinerja: KinerjaBot, people: People) -> N
     assert [c.command for c in commands] == ["start", "daftar", "status", "rekap", "kirim", "bantuan"]
 
 
-def test_invite_cli_prints_a_code_that_binds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
-    data["database"]["url"] = f"sqlite:///{tmp_path / 'kinerja.db'}"
-    data["google"]["master_indikator"] = str(EXAMPLE.parent / "demo" / "indikator.csv")
+async def test_invite_cli_prints_a_code_that_binds(
+    kinerja: KinerjaBot, people: People, settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``python -m bot invite`` on the bot's own store; the code it prints binds the sender of /daftar."""
+    data = settings.model_dump(mode="json", exclude_none=True)
+    data["jadwal"]["undangan_berlaku_hari"] = 3  # the validity is configuration
     config = tmp_path / "settings.yaml"
     config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    code = main(["invite", "--role", "staf", "--bidang", "LAT", "--nama", "Tri Handayani", "--config", str(config)])
+
+    def until() -> str:
+        return texts.format_waktu(datetime.now(settings.tz) + timedelta(days=3), settings.tz)
+
+    earliest = until()
+    code = main(["invite", "--role", "staf", "--bidang", "PTK", "--nama", "Tri Handayani", "--config", str(config)])
+    latest = until()
     out = capsys.readouterr()
     assert code == 0, out.err
     invite = out.out.split("/daftar ", 1)[1].split()[0]
-    assert len(invite) == 10 and "berlaku sampai" in out.out.lower()
+    assert len(invite) == 10
+    assert f"Berlaku sampai {earliest}" in out.out or f"Berlaku sampai {latest}" in out.out
+
+    await people.say(STRANGER, f"/daftar {invite}")
+    ok = await people.wait_message(STRANGER, "Pendaftaran berhasil")
+    assert "Tri Handayani" in ok["text"] and "Staf pengisi laporan (Bidang Penempatan" in ok["text"]
+    actor = kinerja.service.directory.actor_for_telegram(STRANGER)
+    assert actor is not None and (actor.role, actor.bidang, actor.nama) == (Role.STAF, "PTK", "Tri Handayani")
+
     # Refused input: a Kepala Bidang without --bidang.
     code = main(["invite", "--role", "kepala_bidang", "--nama", "X", "--config", str(config)])
     assert code == 2 and "--bidang" in capsys.readouterr().err

@@ -27,7 +27,7 @@ from tests.telegram_edge.conftest import (
     People,
     edge_settings,
 )
-from tests.workflow.scenario import submission
+from tests.workflow.scenario import Driver, submission
 
 
 @pytest.fixture
@@ -223,10 +223,102 @@ async def test_token_never_reaches_the_logs(
 ) -> None:
     configure_logging()
     caplog.set_level(logging.DEBUG)
+    kinerja.notifier.network_delay = 0.01
+    # Failures too: their warnings and tracebacks must not carry the token either.
+    await people.control("faults", {"service": "telegram", "status": 502, "count": 1, "method": "getUpdates"})
+    await people.control("faults", {"service": "telegram", "status": 502, "count": 1, "method": "sendMessage"})
     await people.say(KASUBBAG, "/start")
     await people.wait_message(KASUBBAG, "Selamat datang")
     await asyncio.to_thread(kinerja.service.start_period, 2026, 1)
     await people.wait_message(SEKRETARIS, "Permohonan persetujuan")
-    assert caplog.records  # something was logged
+    assert (await people.control("stats"))["telegram"]["faults_injected"] == 2
+    assert any(r.levelno >= logging.INFO and r.name.startswith("bot.telegram") for r in caplog.records)
+    assert any(r.levelno >= logging.ERROR or r.exc_info for r in caplog.records)  # the failed poll
     secret = DEFAULT_BOT_TOKEN.split(":", 1)[1]
     assert secret not in caplog.text
+    for record in caplog.records:
+        assert secret not in record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            assert secret not in repr(record.exc_info[1])
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param("k1|tl|{pid}|ZZZ", id="prompt-unknown-bidang"),
+        pytest.param("k1|kok|{pid}|ZZZ", id="direct-unknown-bidang"),
+        pytest.param("k1|dok|987654|-", id="direct-unknown-period"),
+        pytest.param("k1|krt|987654|PTK", id="prompt-unknown-period"),
+    ],
+)
+async def test_forged_well_formed_press_is_refused_by_the_core(kinerja: KinerjaBot, people: People, data: str) -> None:
+    """Data that decodes, naming a bidang or period that does not exist: a clear answer, no prompt, no change."""
+    pid = await asyncio.to_thread(kinerja.service.start_period, 2026, 1)
+    ask = await people.wait_message(SEKRETARIS, "Permohonan persetujuan")
+    pressed = await people.press_data(SEKRETARIS, ask["message_id"], data.format(pid=pid))
+    answer = await people.answer(pressed["callback_query_id"])
+    assert answer["show_alert"] is True
+    assert "tidak dikenal" in answer["text"] or "tidak ditemukan" in answer["text"]
+    assert await people.last_id(SEKRETARIS) == ask["message_id"]  # no prompt was sent
+    assert kinerja.service.period_view(pid).state is DinasState.AWAITING_DISTRIBUTION
+
+
+# Each button that asks for a reason: (stage, who presses, the message holding it, label, audit event).
+RETURN_BUTTONS = [
+    pytest.param("koreksi", KEPALA["PTK"], "Permohonan koreksi", "Kembalikan", "kembalikan", id="kepala-bidang"),
+    pytest.param(
+        "telaah_sekretaris", SEKRETARIS, "Permohonan telaah", "Kembalikan", "dikembalikan_sekretaris", id="sekretaris"
+    ),
+    pytest.param(
+        "telaah_kepala_dinas", KADIS, "Permohonan telaah", "Kembalikan", "dikembalikan_kepala_dinas", id="kepala-dinas"
+    ),
+    pytest.param("revisi", KASUBBAG, "dikembalikan", "Buka kembali PTK", "buka_kembali_bidang", id="buka-kembali"),
+]
+
+
+@pytest.mark.parametrize(("stage", "who", "holder", "label", "event"), RETURN_BUTTONS)
+async def test_kembalikan_without_a_reason_does_nothing(
+    kinerja: KinerjaBot,
+    workbook: EdgeWorkbook,
+    people: People,
+    stage: str,
+    who: int,
+    holder: str,
+    label: str,
+    event: str,
+) -> None:
+    drive = Driver(kinerja.service, workbook, None)
+    if stage == "koreksi":
+        pid = await asyncio.to_thread(drive.collecting)
+        await asyncio.to_thread(drive.submit, "PTK")
+    elif stage == "telaah_sekretaris":
+        pid = await asyncio.to_thread(drive.telaah_sekretaris)
+    elif stage == "telaah_kepala_dinas":
+        pid = await asyncio.to_thread(drive.telaah_kepala_dinas)
+    else:
+        pid = await asyncio.to_thread(drive.telaah_sekretaris)
+        sekretaris = kinerja.service.directory.actor_for_telegram(SEKRETARIS)
+        await asyncio.to_thread(kinerja.service.return_by_sekretaris, sekretaris, pid, "Periksa data PTK.")
+    before_view = kinerja.service.period_view(pid)
+    message = await people.wait_message(who, holder)
+    await people.press(who, message["message_id"], label)
+    prompt = await people.wait_message(who, "membalas pesan ini", after=message["message_id"])
+    assert prompt["reply_markup"]["force_reply"] is True
+
+    # A message that is not a reply, then a reply with no real reason: refused, nothing moves.
+    await people.say(who, "Data belum lengkap.")
+    await people.wait_message(who, "gunakan fitur Balas", after=prompt["message_id"])
+    last = await people.last_id(who)
+    await people.say(who, " . ", reply_to=prompt["message_id"])
+    await people.wait_message(who, "wajib diisi", after=last)
+    view = kinerja.service.period_view(pid)
+    assert (view.state, [r.state for r in view.reports]) == (before_view.state, [r.state for r in before_view.reports])
+    assert audit_count(kinerja, pid, event) == 0
+    still = next(m for m in await people.messages(who) if m["message_id"] == message["message_id"])
+    assert still["reply_markup"]["inline_keyboard"] and ">>" not in still["text"]  # the buttons stay
+
+    # With a reason it goes through, and the buttons give way to the outcome.
+    await people.say(who, "Data PTK belum sesuai bukti dukung.", reply_to=prompt["message_id"])
+    edited = await people.wait_edit(who, message["message_id"], "Alasan: Data PTK belum sesuai bukti dukung.")
+    assert "reply_markup" not in edited
+    assert audit_count(kinerja, pid, event) == 1

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from bot.telegram import texts
+from bot.telegram.app import TelegramEdgeError, build_application, file_base_url
 from bot.telegram.callback_data import Action, CallbackData, CallbackDataError, decode
 from bot.telegram.charts import PREDIKAT_COLOURS, Bar, capaian_chart
 from bot.telegram.handlers import parse_rekomendasi
@@ -184,6 +185,74 @@ def test_every_kind_renders_in_indonesian(settings: Settings, kind: Kind) -> Non
             decode(button.callback_data)  # every button carries data the bot can read back
 
 
+PERIODE = "Triwulan II 2026"
+NAMA = "Bidang Penempatan"  # SAMPLE's bidang_nama
+LINK = "https://s/1"
+DEADLINE = "Rabu, 8 Juli 2026 08.00 WIB"
+MB = "10 menit"
+REKAP_SUMMARY = {
+    "dinas": {"jumlah_indikator": 14, "rata_rata_capaian": 83.875, "predikat": "Tinggi"},
+    "bidang": [{"kode_bidang": "PTK", "rata_rata_capaian": 95.5, "predikat": "Sangat Tinggi"}],
+}
+REKAP_FIGURES = ("Rata-rata capaian: 83,88%", "(PTK): capaian 95,50%, predikat Sangat Tinggi")
+
+# Each message of an SOP step (and each reminder) -> what it must name: the period, the bidang,
+# the key figures, the link to the sheet, and the deadline or the Mutu Baku. Step 1 has no sheet
+# yet (the workbooks are made when it is approved) and names the bidang it will go to.
+SOP_MESSAGES: list[tuple[Kind, tuple[str, ...]]] = [
+    (Kind.DISTRIBUTION_APPROVAL_REQUEST, (PERIODE, "2 bidang (SEK, PTK)", f"Mutu Baku langkah 1: {MB}")),
+    (Kind.DISTRIBUTION_DONE, (PERIODE, f"- PTK: {LINK}", DEADLINE)),
+    (Kind.INPUT_OPENED, (PERIODE, NAMA, LINK, DEADLINE)),
+    (Kind.VALIDATION_FAILED, (PERIODE, NAMA, "sel M14 (Realisasi TW II, baris 14)", LINK, DEADLINE)),
+    (Kind.KOREKSI_REQUEST, (PERIODE, NAMA, "Rata-rata capaian: 80,00%", LINK, f"Mutu Baku langkah 3: {MB}")),
+    (Kind.REPORT_RETURNED, (PERIODE, NAMA, "Alasan: Perbaiki.", LINK)),
+    (Kind.REKAP_DRAFT, (PERIODE, *REKAP_FIGURES, LINK, f"Mutu Baku langkah 4: {MB}")),
+    (Kind.TELAAH_REQUEST, (PERIODE, *REKAP_FIGURES, LINK, f"Mutu Baku langkah 5: {MB}")),
+    (Kind.TELAAH_KEPALA_DINAS_REQUEST, (PERIODE, *REKAP_FIGURES, LINK, f"Mutu Baku langkah 6: {MB}")),
+    (Kind.REKOMENDASI_REQUEST, (PERIODE, "(SEK, PTK)", *REKAP_FIGURES, LINK, f"Mutu Baku langkah 6: {MB}")),
+    (Kind.REKOMENDASI_HANDED, (PERIODE, "- PTK: Khusus.", "Langkah 7", "Langkah 8", LINK)),
+    (Kind.REKOMENDASI_FOR_BIDANG, (PERIODE, NAMA, "khusus untuk bidang ini: Khusus.", LINK, f"langkah 9: {MB}")),
+    (Kind.BIDANG_REOPENED, (PERIODE, NAMA, "Alasan: Perbaiki.", LINK)),
+    (Kind.PERIOD_CLOSED, (PERIODE, "Rekap: https://r", "Arsip: https://a")),
+    (Kind.DEADLINE_REMINDER, (PERIODE, NAMA, LINK, "telah lewat 1 hari kerja", DEADLINE)),
+    (Kind.MUTU_BAKU_REMINDER, (PERIODE, "Bidang Penempatan Tenaga Kerja", "Langkah 3", DEADLINE, MB, LINK)),
+    (Kind.MUTU_BAKU_ESCALATION, (PERIODE, "Bidang Penempatan Tenaga Kerja", "Kepala Bidang (Agus)", MB, LINK)),
+]
+
+
+@pytest.mark.parametrize(("kind", "expected"), SOP_MESSAGES, ids=[k.value for k, _ in SOP_MESSAGES])
+def test_every_sop_step_message_names_period_bidang_figures_link_and_time(
+    settings: Settings, kind: Kind, expected: tuple[str, ...]
+) -> None:
+    payload = {key: SAMPLE[key] for key in PAYLOAD_KEYS[kind]}
+    if kind in (Kind.DISTRIBUTION_APPROVAL_REQUEST, Kind.REKOMENDASI_REQUEST):
+        payload["bidang"] = ["SEK", "PTK"]
+    if "summary" in payload and kind is not Kind.KOREKSI_REQUEST:
+        payload["summary"] = REKAP_SUMMARY
+    role = "sekretaris" if kind is Kind.REKOMENDASI_HANDED else "kasubbag_kpep"
+    text = Renderer(settings).render(kind, payload, role).text
+    for fragment in expected:
+        assert fragment in text, (fragment, text)
+
+
+def test_older_outbox_rows_without_the_newer_keys_still_render(settings: Settings) -> None:
+    """Rows written before url/deadline/mutu_baku were added to these kinds wait in the outbox."""
+    renderer = Renderer(settings)
+    older = {
+        Kind.VALIDATION_FAILED: {"deadline"},
+        Kind.REKOMENDASI_REQUEST: {"url", "summary", "mutu_baku"},
+        Kind.REKOMENDASI_FOR_BIDANG: {"url"},
+        Kind.MUTU_BAKU_REMINDER: {"url"},
+        Kind.MUTU_BAKU_ESCALATION: {"url"},
+    }
+    for kind, newer in older.items():
+        payload = {key: SAMPLE[key] for key in PAYLOAD_KEYS[kind] - newer}
+        if kind is Kind.REKOMENDASI_REQUEST:
+            payload["bidang"] = ["SEK", "PTK"]
+        text = renderer.render(kind, payload, "kepala_dinas").text
+        assert PERIODE in text and "None" not in text
+
+
 def test_buttons_per_kind(settings: Settings) -> None:
     renderer = Renderer(settings)
 
@@ -253,3 +322,36 @@ def test_parse_rekomendasi() -> None:
     )
     assert umum == "Tingkatkan serapan.\nXYZ: bukan bidang"
     assert khusus == {"PTK": "Perluas bursa kerja. Dan pelatihan."}
+
+
+# --- composition root: where the application points -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("base_url", "file_url"),
+    [
+        pytest.param("https://api.telegram.org/bot", "https://api.telegram.org/file/bot", id="telegram"),
+        pytest.param("http://127.0.0.1:8765/bot/", "http://127.0.0.1:8765/file/bot", id="sandbox-trailing-slash"),
+    ],
+)
+def test_application_points_at_the_configured_base_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, base_url: str, file_url: str
+) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")
+    settings = edge_settings(base_url.rstrip("/").removesuffix("/bot"), tmp_path / "k.db")
+    assert file_base_url(base_url) == file_url
+    application = build_application(settings, token="123:abc")
+    assert application.bot.base_url == f"{base_url.rstrip('/')}123:abc"
+    assert application.bot.base_file_url == f"{file_url}123:abc"
+
+
+def test_application_refuses_a_base_url_without_bot_and_a_missing_token(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(TelegramEdgeError, match="berakhiran /bot"):
+        file_base_url("https://api.telegram.org")
+    monkeypatch.delenv("KINERJA_TELEGRAM__TOKEN", raising=False)
+    settings = edge_settings("http://127.0.0.1:1", tmp_path / "k.db")
+    assert settings.telegram.resolved_token() is None
+    with pytest.raises(TelegramEdgeError, match="token bot Telegram belum diisi"):
+        build_application(settings)
