@@ -19,7 +19,11 @@ class FaultSpecError(ValueError):
 
 @dataclass
 class Fault:
-    """Errors to inject: ``count`` times, or on a ``rate`` share of matching requests."""
+    """Errors to inject: ``count`` times, or on a ``rate`` share of matching requests.
+
+    ``method`` limits the fault to one API method; ``account`` (Google only) to the requests
+    authenticated as that account, so a test can fail the bot's calls and not the people's.
+    """
 
     service: ServiceName
     status: int
@@ -27,11 +31,14 @@ class Fault:
     rate: float | None = None
     method: str | None = None
     retry_after: int = 1
+    account: str | None = None
     injected: int = 0
 
-    def matches(self, service: str, method: str) -> bool:
-        """Whether this fault applies to a request of ``method`` on ``service``."""
+    def matches(self, service: str, method: str, account: str | None = None) -> bool:
+        """Whether this fault applies to a request of ``method`` on ``service`` made by ``account``."""
         if service != self.service:
+            return False
+        if self.account is not None and self.account != account:
             return False
         return self.method is None or self.method == method
 
@@ -55,17 +62,18 @@ class Hub:
         self._random = random.Random(self.seed)
         self._stats = {name: Counter() for name in SERVICES}
 
-    def record(self, service: ServiceName, method: str) -> Fault | None:
-        """Count one request; return the fault to inject into it, if any."""
+    def record(self, service: ServiceName, method: str, account: str | None = None) -> Fault | None:
+        """Count one request (by ``account`` when known); return the fault to inject into it, if any."""
         with self._lock:
             self._stats[service][method] += 1
             for fault in self._faults:
-                if not fault.matches(service, method) or fault.exhausted:
+                if not fault.matches(service, method, account) or fault.exhausted:
                     continue
                 if fault.rate is not None and self._random.random() >= fault.rate:
                     continue
                 fault.injected += 1
                 self._stats[service]["_faults_injected"] += 1
+                self._stats[service][f"_faults_injected:{fault.status}"] += 1
                 return fault
             return None
 
@@ -90,7 +98,10 @@ class Hub:
         retry_after = spec.get("retry_after", 1)
         if not isinstance(retry_after, int) or retry_after < 0:
             raise FaultSpecError("retry_after must be a non-negative integer")
-        fault = Fault(service, status, count, None if rate is None else float(rate), method, retry_after)
+        account = spec.get("account")
+        if account is not None and (not isinstance(account, str) or service != "google"):
+            raise FaultSpecError("account must be a string, and only Google requests carry one")
+        fault = Fault(service, status, count, None if rate is None else float(rate), method, retry_after, account)
         with self._lock:
             self._faults.append(fault)
         return fault
@@ -106,9 +117,13 @@ class Hub:
             result: dict[str, Any] = {}
             for name, counter in self._stats.items():
                 methods = {k: v for k, v in sorted(counter.items()) if not k.startswith("_")}
+                by_status = {
+                    k.partition(":")[2]: v for k, v in sorted(counter.items()) if k.startswith("_faults_injected:")
+                }
                 result[name] = {
                     "total": sum(methods.values()),
                     "faults_injected": counter["_faults_injected"],
+                    "faults_by_status": by_status,
                     "methods": methods,
                 }
             return result

@@ -256,7 +256,7 @@ class GoogleService:
         **extra: Any,
     ) -> Response:
         """Authenticate, maybe inject a fault, run the handler, shape the answer."""
-        fault = self.app.hub.record("google", method_id)
+        fault = self.app.hub.record("google", method_id, self._caller(request))
         if fault is not None:
             return error_response(fault_error(fault.status, api))
         try:
@@ -273,9 +273,21 @@ class GoogleService:
             return Response(b"", status=204)
         return json_response(result)
 
-    def _context(self, request: Request, api: str) -> Ctx:
+    @staticmethod
+    def _bearer(request: Request) -> str | None:
         header = request.headers.get("Authorization", "")
-        token = header[7:].strip() if header.lower().startswith("bearer ") else request.args.get("access_token")
+        return header[7:].strip() if header.lower().startswith("bearer ") else request.args.get("access_token")
+
+    def _caller(self, request: Request) -> str | None:
+        """The account behind the request's token (None when it has none), for faults aimed at one account."""
+        token = self._bearer(request)
+        if not token:
+            return None
+        with self.store.lock:
+            return self.store.tokens.get(token)
+
+    def _context(self, request: Request, api: str) -> Ctx:
+        token = self._bearer(request)
         if not token:
             err = unauthenticated(missing=True)
             err.api = api
