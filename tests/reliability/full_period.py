@@ -22,6 +22,7 @@ tindak lanjut, timers), without ids and times that legitimately differ between t
 from __future__ import annotations
 
 import asyncio
+import difflib
 import os
 import re
 import signal
@@ -103,6 +104,7 @@ _WAKTU = re.compile(
     r"(Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu), \d{1,2} [A-Z][a-z]+ \d{4} \d{2}\.\d{2}( [A-Z]{3,4})?"
 )
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?")
+_TANGGAL_JAM = re.compile(r"\b\d{2}-\d{2}-\d{4} \d{2}:\d{2}\b")
 _DURASI = re.compile(r"\b\d+ (hari|jam|menit|detik)\b|kurang dari 1 menit")
 
 
@@ -123,6 +125,7 @@ class Normaliser:
         if self.times:
             value = _WAKTU.sub("<waktu>", value)
             value = _ISO.sub("<waktu>", value)
+            value = _TANGGAL_JAM.sub("<waktu>", value)
             value = _DURASI.sub("<durasi>", value)
         return value
 
@@ -147,6 +150,10 @@ def file_labels(control: SandboxControl) -> dict[str, str]:
     return labels
 
 
+OUTCOME_MARK = "\n>> "
+"""Where the outcome line the bot appends to a decided message starts (``>> Disetujui oleh ...``)."""
+
+
 @dataclass(frozen=True)
 class Message:
     """One bot message as a person reads it at the end: text, buttons, a photo or not."""
@@ -155,6 +162,11 @@ class Message:
     buttons: tuple[str, ...]
     photo: bool
     message_id: int = field(compare=False)
+
+    @property
+    def sent(self) -> tuple[str, bool]:
+        """What was sent, before the bot edited an outcome line into it (and took its buttons away)."""
+        return self.text.split(OUTCOME_MARK, 1)[0].rstrip(), self.photo
 
 
 @dataclass(frozen=True)
@@ -287,27 +299,38 @@ class ChatComparison:
     """A disturbed chat aligned with the undisturbed one."""
 
     duplicates: tuple[Message, ...]
-    """Extra copies, each right after the message it repeats (the outbox's documented resend)."""
+    """Extra copies sent right before or after their twin (the outbox's documented resend after a
+    crash between Telegram accepting a message and the outbox marking it sent)."""
     lost: tuple[Message, ...]
     """Messages of the undisturbed run that never came."""
     unexpected: tuple[Message, ...]
-    """Messages that are neither expected nor an adjacent repeat."""
+    """Messages that are neither expected nor a copy of a neighbour."""
 
 
 def align_chat(expected: Sequence[Message], actual: Sequence[Message]) -> ChatComparison:
-    """Walk ``actual`` against ``expected``: equal -> next; equal to the previous one -> a duplicate."""
+    """Align ``actual`` with ``expected`` (longest common subsequence); an extra message sent like a
+    neighbour is a duplicate, any other extra is unexpected, an expected one not matched is lost.
+
+    The twin a person acted on carries the outcome edit, the other copy keeps its buttons: copies
+    are recognised by what was sent (:attr:`Message.sent`), not by how they look at the end.
+    """
+    matcher = difflib.SequenceMatcher(None, list(expected), list(actual), autojunk=False)
+    matched_expected: set[int] = set()
+    matched_actual: set[int] = set()
+    for block in matcher.get_matching_blocks():
+        matched_expected.update(range(block.a, block.a + block.size))
+        matched_actual.update(range(block.b, block.b + block.size))
     duplicates, unexpected = [], []
-    position = 0
-    previous: Message | None = None
-    for message in actual:
-        if position < len(expected) and message == expected[position]:
-            position += 1
-            previous = message
-        elif previous is not None and message == previous:
+    for index, message in enumerate(actual):
+        if index in matched_actual:
+            continue
+        neighbours = [actual[i] for i in (index - 1, index + 1) if 0 <= i < len(actual)]
+        if any(other.sent == message.sent for other in neighbours):
             duplicates.append(message)
         else:
             unexpected.append(message)
-    return ChatComparison(tuple(duplicates), tuple(expected[position:]), tuple(unexpected))
+    lost = tuple(m for i, m in enumerate(expected) if i not in matched_expected)
+    return ChatComparison(tuple(duplicates), lost, tuple(unexpected))
 
 
 # ==========================================================================================
@@ -486,10 +509,15 @@ WATCHDOG = Person("penjaga", "Penjaga Uji", "Penjaga uji (bukan pegawai)", 10000
 class SubprocessRun:
     """One quarter against a subprocess: end state, kills, and how long it took."""
 
-    state: QuarterState
-    seconds: float
-    kill_points: list[tuple[int, str, int]] = field(default_factory=list)
-    """(scenario index, step key, SOP step) of every kill."""
+    state: QuarterState | None = None
+    seconds: float = 0.0
+    tw: int = 0
+    steps: int = 0
+    planned: dict[int, str] = field(default_factory=dict)
+    """Scenario index -> why the service is killed there (see :func:`kill_points`)."""
+    killed: list[tuple[int, str, int]] = field(default_factory=list)
+    """(scenario index, step key, SOP step) of every kill done."""
+    starts: int = 0
     exit_code: int | None = None
 
 
@@ -510,11 +538,14 @@ def kill_points(steps: Sequence[Step], *, mid_step: Sequence[str] = ()) -> dict[
 
 
 class SubprocessQuarter:
-    """The quarter against ``python -m bot run`` on the real clock; kills at ``kills`` (scenario indexes)."""
+    """The quarter against ``python -m bot run`` on the real clock; with ``kills``, SIGKILL and a
+    restart before every step :func:`kill_points` names (``mid_step`` adds steps by key)."""
 
-    def __init__(self, workdir: Path, *, kills: Mapping[int, str] | None = None, timeout: float = 60.0) -> None:
+    def __init__(self, workdir: Path, *, kills: bool = False, mid_step: Sequence[str] = (),
+                 timeout: float = 60.0) -> None:
         self.workdir = workdir
-        self.kills = dict(kills or {})
+        self.kills = kills
+        self.mid_step = tuple(mid_step)
         self.timeout = timeout
 
     def run(self) -> SubprocessRun:
@@ -536,16 +567,17 @@ class SubprocessQuarter:
             steps = quarter_steps(cast, demo_script(settings.tahun, load_isian(ISIAN_DEMO), tw=tw))
             office = Office(control, cast, timeout=self.timeout)
             service = ServiceProcess(config, self.workdir)
-            result = SubprocessRun(state=None, seconds=0.0)  # type: ignore[arg-type]
+            planned = kill_points(steps, mid_step=self.mid_step) if self.kills else {}
+            result = SubprocessRun(tw=tw, steps=len(steps), planned=planned)
             database = settings.database.url
             try:
                 service.start()
                 self._wait_answering(office, service)
 
                 def before(index: int, step: Step) -> None:
-                    if index in self.kills:
+                    if index in planned:
                         service.kill()
-                        result.kill_points.append((index, step.key, step.sop_step))
+                        result.killed.append((index, step.key, step.sop_step))
                         service.start()
                         self._wait_answering(office, service)
                     service.check_alive()
@@ -555,6 +587,7 @@ class SubprocessQuarter:
                 wait_delivered(office, database, service)
             finally:
                 result.exit_code = service.stop()
+                result.starts = service.starts
             result.state = capture(control, office, cast, database, times=True)
         result.seconds = time.monotonic() - started
         return result
