@@ -61,6 +61,7 @@ from sandbox.actors import (
 from sandbox.provision import BOT_EMAIL, SandboxControl, provision
 from sandbox.server import running_sandbox
 from sandbox.telegram import DEFAULT_BOT_TOKEN
+from sheets import layout
 from tests.conftest import REPO_ROOT
 from tests.google_edge.conftest import workbook_state
 
@@ -205,31 +206,79 @@ def chat_messages(office: Office, person: Person, normalise: Normaliser) -> tupl
     return tuple(messages)
 
 
+OBSERVED_EVENT = "nilai_berubah"
+"""The poll noticing that a bidang started typing. Whether it is seen depends on whether a poll
+runs between a staff member's typing and their /kirim (a race of two real actors, in any run), and
+it is no step of the SOP. Runs are compared as if it had not been seen: its audit row (and its
+Riwayat line) dropped, the next move of that report starting from the state before it, audit ids
+replaced by their place among the rows kept."""
+
+RIWAYAT_TAB = layout.TAB_RIWAYAT
+RIWAYAT_KEGIATAN = dict(layout.RIWAYAT_COLUMNS)["kegiatan"]
+_AUDIT_KEY = re.compile(r"^a(\d+)(?=:|$)")
+
+
+def _audit(connection: Any, normalise: Normaliser, drop: Iterable[str]) -> tuple[list[dict[str, Any]], dict[int, int]]:
+    """Audit rows without :data:`OBSERVED_EVENT` moves, and audit id -> place among the rows kept."""
+    kept: list[dict[str, Any]] = []
+    place: dict[int, int] = {}
+    carried: dict[tuple[Any, ...], Any] = {}
+    skip = {"id", *drop}
+    for row in connection.execute(select(schema.audit).order_by(schema.audit.c.id)):
+        key = (row.period_id, row.machine, row.bidang)
+        if row.event == OBSERVED_EVENT:
+            carried.setdefault(key, row.from_state)
+            continue
+        values = {k: _column(v, normalise) for k, v in row._mapping.items() if k not in skip}
+        if key in carried:
+            values["from_state"] = carried.pop(key)
+        place[row.id] = len(kept)
+        kept.append(values)
+    return kept, place
+
+
+def _column(value: Any, normalise: Normaliser) -> Any:
+    if isinstance(value, datetime):
+        return None if normalise.times else value.isoformat()
+    return normalise.value(value)
+
+
 def store_state(database_url: str, normalise: Normaliser) -> dict[str, list[Any]]:
     """The store's tables without row ids and times (time-derived columns kept only on a simulated clock)."""
     engine = create_engine(database_url, poolclass=NullPool)
-    timed = normalise.times
     try:
         with engine.connect() as connection:
+            audit, place = _audit(connection, normalise,
+                                  ("at", "duration_seconds", "within") if normalise.times else ("at",))
+
+            def key(dedupe_key: str) -> str:
+                return normalise.text(_AUDIT_KEY.sub(lambda m: f"a#{place.get(int(m.group(1)), '?')}", dedupe_key))
+
             def rows(table: Any, *, order: Any = None, drop: Iterable[str] = ()) -> list[dict[str, Any]]:
                 skip = {"id", *drop}
-                query = select(table).order_by(order if order is not None else table.c.id)
-                return [
-                    {k: normalise.value(v) if not isinstance(v, datetime) else (None if timed else v.isoformat())
-                     for k, v in row._mapping.items() if k not in skip}
-                    for row in connection.execute(query)
-                ]
+                result = []
+                for row in connection.execute(select(table).order_by(order if order is not None else table.c.id)):
+                    values = {k: _column(v, normalise) for k, v in row._mapping.items() if k not in skip}
+                    if "audit_id" in values:
+                        values["audit_id"] = place.get(row.audit_id) if row.audit_id is not None else None
+                    if "dedupe_key" in values:
+                        values["dedupe_key"] = key(row.dedupe_key)
+                    result.append(values)
+                return result
 
-            audit_times = ("at", "duration_seconds", "within") if timed else ("at",)
-            outbox = rows(schema.outbox, order=schema.outbox.c.dedupe_key,
-                          drop=("created_at", "next_attempt_at", "attempts", "last_error", "sent_at", "failed_at"))
-            delivery = [
-                {"dedupe_key": normalise.text(r.dedupe_key),
-                 "status": "gagal" if r.failed_at else "terkirim" if r.sent_at else "tertunda"}
-                for r in connection.execute(select(schema.outbox).order_by(schema.outbox.c.dedupe_key))
-            ]
+            outbox = sorted(
+                rows(schema.outbox, drop=("created_at", "next_attempt_at", "attempts", "last_error", "sent_at",
+                                          "failed_at")),
+                key=lambda r: r["dedupe_key"],
+            )
+            delivery = sorted(
+                ({"dedupe_key": key(r.dedupe_key),
+                  "status": "gagal" if r.failed_at else "terkirim" if r.sent_at else "tertunda"}
+                 for r in connection.execute(select(schema.outbox))),
+                key=lambda r: r["dedupe_key"],
+            )
             state = {
-                "audit": rows(schema.audit, drop=audit_times),
+                "audit": audit,
                 "outbox": outbox,
                 "outbox_delivery": delivery,
                 "periods": rows(schema.periods),
@@ -245,11 +294,30 @@ def store_state(database_url: str, normalise: Normaliser) -> dict[str, list[Any]
     return state
 
 
+def without_observed_moves(workbooks: Mapping[str, Any]) -> dict[str, Any]:
+    """The workbooks with the Riwayat lines of :data:`OBSERVED_EVENT` left out."""
+    result = dict(workbooks)
+    for name, book in workbooks.items():
+        sheets = list(book.get("sheets") or [])
+        if RIWAYAT_TAB not in sheets or "values" not in book:
+            continue
+        index = sheets.index(RIWAYAT_TAB)
+        values = list(book["values"])
+        grid = values[index]
+        header = grid[0] if grid else []
+        column = header.index(RIWAYAT_KEGIATAN) if RIWAYAT_KEGIATAN in header else None
+        if column is None:
+            continue
+        values[index] = [grid[0], *(r for r in grid[1:] if not (len(r) > column and r[column] == OBSERVED_EVENT))]
+        result[name] = {**book, "values": values}
+    return result
+
+
 def capture(control: SandboxControl, office: Office, cast: Cast, database_url: str, *, times: bool) -> QuarterState:
     """The end state of a run (faults must be cleared first: this reads through the sandbox)."""
     normalise = Normaliser(file_labels(control), times=times)
     # Links between workbooks hold random file ids; on a real clock the sheets' stamps differ too.
-    workbooks = normalise.value(workbook_state(_DriveView(control)))  # type: ignore[arg-type]
+    workbooks = normalise.value(without_observed_moves(workbook_state(_DriveView(control))))  # type: ignore[arg-type]
     chats = {person.key: chat_messages(office, person, normalise) for person in cast.everyone()}
     return QuarterState(workbooks, len(control.files()), chats, store_state(database_url, normalise))
 

@@ -14,20 +14,27 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import requests
+from sqlalchemy import insert
 
+from bot.store import schema
+from bot.store.migrate import upgrade
 from sandbox.provision import SandboxControl
 from sandbox.server import running_sandbox
 from tests.reliability.full_period import (
+    OBSERVED_EVENT,
     FaultPlan,
     InProcessRun,
     Message,
+    Normaliser,
     align_chat,
     differences,
     run_in_process,
+    store_state,
 )
 
 PLAN = FaultPlan()
@@ -106,6 +113,46 @@ def test_chat_alignment(expected: list[Message], actual: list[Message], duplicat
                         unexpected: int) -> None:
     result = align_chat(expected, actual)
     assert (len(result.duplicates), len(result.lost), len(result.unexpected)) == (duplicates, lost, unexpected)
+
+
+def _store_with(tmp: Path, name: str, events: list[tuple[str, str, str]]) -> dict[str, list[object]]:
+    """A migrated store holding audit moves (event, from, to) of bidang PTK, each notifying once."""
+    url = f"sqlite:///{tmp / name}.db"
+    engine = upgrade(url)
+    now = datetime(2026, 4, 1, 8, 0, tzinfo=UTC)
+    with engine.begin() as connection:
+        connection.execute(insert(schema.periods).values(id=1, tahun=2026, tw=1, state="pengumpulan", since=now,
+                                                         step_since=now, opened_at=now))
+        for event, before, after in events:
+            audit_id = connection.execute(insert(schema.audit).values(
+                period_id=1, bidang="PTK", machine="bidang", actor_role="staf", actor_nama="Rina", event=event,
+                from_state=before, to_state=after, at=now)).inserted_primary_key[0]
+            if event != OBSERVED_EVENT:
+                connection.execute(insert(schema.outbox).values(
+                    dedupe_key=f"a{audit_id}:{event}:1", recipient_role="staf", recipient_nama="Rina", kind=event,
+                    payload={}, created_at=now, next_attempt_at=now, sent_at=now))
+    engine.dispose()
+    return store_state(url, Normaliser({}))
+
+
+@pytest.mark.parametrize(
+    ("other", "equal"),
+    [
+        ([(OBSERVED_EVENT, "dikembalikan", "diisi"), ("ajukan", "diisi", "diajukan")], True),
+        ([("ajukan", "diisi", "diajukan")], False),
+        ([(OBSERVED_EVENT, "dikembalikan", "diisi"), ("ajukan", "diisi", "diajukan"), ("setujui", "diajukan",
+          "disetujui")], False),
+    ],
+    ids=["poll-saw-the-typing", "other-start-state", "extra-move"],
+)
+def test_a_move_only_the_poll_observed_is_compared_as_not_seen(
+    tmp_path: Path, other: list[tuple[str, str, str]], equal: bool
+) -> None:
+    plain = _store_with(tmp_path, "tanpa", [("kembalikan", "diajukan", "dikembalikan"),
+                                            ("ajukan", "dikembalikan", "diajukan")])
+    observed = _store_with(tmp_path, "dengan", [("kembalikan", "diajukan", "dikembalikan"), *other])
+    assert (observed == plain) is equal
+    assert plain["outbox"][1]["dedupe_key"] == "a#1:ajukan:1"
 
 
 # ==========================================================================================
