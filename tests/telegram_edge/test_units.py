@@ -112,8 +112,24 @@ def test_summary_uses_the_decimal_comma() -> None:
         "- Jumlah indikator: 7",
         "- Rata-rata capaian: 1.234,57%",
         "- Pagu anggaran: Rp 1.500.000",
-        "- X y: 2,50",
     ]
+
+
+def test_every_field_of_the_koreksi_summary_has_a_label(caplog: pytest.LogCaptureFixture) -> None:
+    """The summary the poll builds (sheets.validate.TwSummary) reads as Indonesian, no field names."""
+    import dataclasses
+
+    from sheets.validate import TwSummary
+
+    summary = TwSummary(tw=1, jumlah_indikator=7, terisi=7, dinilai=6, rata_rata_capaian=97.5, predikat="Sangat Tinggi",
+                        predikat_counts={"Sangat Tinggi": 6}, pagu=1e9, anggaran_kumulatif=2.5e8, serapan=25.0,
+                        peringatan=1, galat=0)
+    with caplog.at_level("WARNING"):
+        lines = texts.summary_lines(dataclasses.asdict(summary))
+    assert not caplog.records, caplog.text
+    assert "- Indikator terisi: 7" in lines
+    assert "- Jumlah kesalahan isian: 0" in lines
+    assert not any(line.startswith(("- Tw", "- Galat", "- Terisi")) for line in lines)
 
 
 # --- rendering every kind ------------------------------------------------------------------------
