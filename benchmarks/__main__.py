@@ -141,6 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"- {note}")
     info = document["machine"]
     print(f"\n{started}, {info['cpu_model']}, {info['cores']} cores, {info['ram_gib']} GiB RAM, {info['python']}; "
+          f"load average {info['load_average_at_start']} at start, {info['load_average_at_end']} at end; "
           f"run took {seconds:.0f} s; written to {args.out}")
     return 0
 
