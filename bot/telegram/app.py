@@ -49,6 +49,9 @@ def file_base_url(base_url: str) -> str:
     return trimmed[: -len("/bot")] + "/file/bot"
 
 
+CONCURRENT_UPDATES = 32
+
+
 def build_application(settings: Settings, token: str | None = None) -> Application[Any, Any, Any, Any, Any, Any]:
     """The PTB Application for ``settings`` (handlers not yet added)."""
     token = token or settings.telegram.resolved_token()
@@ -58,7 +61,13 @@ def build_application(settings: Settings, token: str | None = None) -> Applicati
         )
     base_url = settings.telegram.base_url.rstrip("/")
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
-        Application.builder().token(token).base_url(base_url).base_file_url(file_base_url(base_url))
+        Application.builder()
+        .token(token)
+        .base_url(base_url)
+        .base_file_url(file_base_url(base_url))
+        # Presses are handled side by side: each waits on Google in a worker thread, and the store
+        # serialises the decisions themselves (a doubled press still counts once).
+        .concurrent_updates(CONCURRENT_UPDATES)
     )
     return builder.build()
 
