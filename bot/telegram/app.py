@@ -49,9 +49,6 @@ def file_base_url(base_url: str) -> str:
     return trimmed[: -len("/bot")] + "/file/bot"
 
 
-CONCURRENT_UPDATES = 32
-
-
 def build_application(settings: Settings, token: str | None = None) -> Application[Any, Any, Any, Any, Any, Any]:
     """The PTB Application for ``settings`` (handlers not yet added)."""
     token = token or settings.telegram.resolved_token()
@@ -65,9 +62,10 @@ def build_application(settings: Settings, token: str | None = None) -> Applicati
         .token(token)
         .base_url(base_url)
         .base_file_url(file_base_url(base_url))
-        # Presses are handled side by side: each waits on Google in a worker thread, and the store
-        # serialises the decisions themselves (a doubled press still counts once).
-        .concurrent_updates(CONCURRENT_UPDATES)
+        # Presses are handled side by side (telegram.concurrent_updates): each waits on Google in a
+        # worker thread, and the store serialises the decisions themselves (a doubled press still
+        # counts once).
+        .concurrent_updates(settings.telegram.concurrent_updates)
     )
     return builder.build()
 

@@ -371,3 +371,14 @@ def test_application_refuses_a_base_url_without_bot_and_a_missing_token(
     assert settings.telegram.resolved_token() is None
     with pytest.raises(TelegramEdgeError, match="token bot Telegram belum diisi"):
         build_application(settings)
+
+
+@pytest.mark.parametrize(("setting", "expected"), [(None, 32), (1, 1), (8, 8)], ids=["default", "serial", "eight"])
+def test_application_handles_as_many_updates_at_once_as_configured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setting: int | None, expected: int
+) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")
+    overrides = {} if setting is None else {"telegram": {"concurrent_updates": setting}}
+    settings = edge_settings("http://127.0.0.1:1", tmp_path / "k.db", **overrides)
+    assert settings.telegram.concurrent_updates == expected
+    assert build_application(settings, token="123:abc").concurrent_updates == expected
