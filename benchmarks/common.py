@@ -79,6 +79,8 @@ class Sizes:
     naive_write_max_rows: int
     """Above this many indicator rows the naive writer is extrapolated from its per-row cost."""
     chat_presses: int
+    chat_google_ms: tuple[int, ...]
+    """Google latencies (ms per request, set in the sandbox during the presses) the chat runs at."""
 
 
 FULL = Sizes(
@@ -92,6 +94,7 @@ FULL = Sizes(
     write_rows=(100, 20_000),
     naive_write_max_rows=100,
     chat_presses=50,
+    chat_google_ms=(0, 100),
 )
 CEPAT = Sizes(
     name="cepat",
@@ -104,6 +107,7 @@ CEPAT = Sizes(
     write_rows=(20, 200),
     naive_write_max_rows=20,
     chat_presses=4,
+    chat_google_ms=(0, 100),
 )
 
 
@@ -335,10 +339,17 @@ class World:
 
 
 @contextmanager
-def world(n: int, workdir: Path, *, telegram: bool = False) -> Iterator[World]:
-    """A fresh sandbox provisioned for ``n`` generated bidang (store and key files in ``workdir``)."""
+def world(n: int, workdir: Path, *, telegram: bool = False,
+          overrides: Mapping[str, Mapping[str, Any]] | None = None) -> Iterator[World]:
+    """A fresh sandbox provisioned for ``n`` generated bidang (store and key files in ``workdir``).
+
+    ``overrides``: settings sections merged over the generated ones, e.g.
+    ``{"telegram": {"concurrent_updates": 1}}`` (validated with the rest of the settings).
+    """
     workdir.mkdir(parents=True, exist_ok=True)
     data, master_rows = world_data(n)
+    for section, values in (overrides or {}).items():
+        data[section] = {**data.get(section, {}), **values}
     master_file = workdir / "indikator.csv"
     with master_file.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows(master_rows)

@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.__main__ import main
+from benchmarks.common import CEPAT
 from benchmarks.rekap import generated
 from benchmarks.rekap_rows import assert_same, build_rekap_rows, plain_tables
 from sheets.aggregate import build_rekap
@@ -28,7 +29,7 @@ from sheets.capaian import Jenis, Polaritas
 from sheets.master import Indikator, Master
 
 BENCHMARKS = {"poll", "distribution", "rekap", "chat"}
-WITH_PEER = ("poll", "distribution", "rekap")
+WITH_PEER = ("poll", "distribution", "rekap")  # chat: see its own tests
 FIGURE_KEYS = {"name", "params", "unit", "product", "peer", "ratio", "target", "meets_target", "note"}
 
 
@@ -94,14 +95,36 @@ def test_rekap_write_is_constant_and_the_extrapolation_is_said(run: tuple[dict[s
     assert large["peer"] > small["peer"] > 2
 
 
-def test_chat_reports_percentiles_and_memory_without_peer(run: tuple[dict[str, Any], str]) -> None:
-    chat = {f["name"]: f for f in figures(run[0], "chat")}
-    p50, p95, p99 = (chat[f"press -> edited message, p{q}"]["product"] for q in (50, 95, 99))
-    assert 0 < p50 <= p95 <= p99 <= chat["press -> edited message, max"]["product"]
-    assert chat["press -> edited message, p95"]["target"] == 200
-    memory = [f for f in chat.values() if f["unit"] == "MB"]
-    assert len(memory) == 4 and all(f["product"] > 0 and f["target"] == 150 for f in memory)
-    assert all(f["peer"] is None and f["ratio"] is None for f in chat.values())
+def test_chat_compares_concurrent_with_serial_at_each_google_latency(run: tuple[dict[str, Any], str]) -> None:
+    chat = figures(run[0], "chat")
+    latencies = CEPAT.chat_google_ms
+    assert len(latencies) >= 2 and latencies[0] == 0 and latencies[-1] > 0
+    for google_ms in latencies:
+        mine = {f["name"]: f for f in chat if f["params"].get("google_ms") == google_ms}
+        assert all(f["params"]["presses" if f["unit"] == "ms" else "bidang"] == CEPAT.chat_presses
+                   for f in mine.values())
+        latency = [f"press -> edited message, p{q}" for q in (50, 95, 99)] + ["press -> edited message, max"]
+        for side in ("product", "peer"):
+            values = [mine[name][side] for name in latency]
+            assert 0 < values[0] <= values[1] <= values[2] <= values[3], (google_ms, side, values)
+        for figure in mine.values():  # concurrent (product) against serial (peer): ratio = serial / concurrent
+            assert figure["peer"] is not None and figure["ratio"] == pytest.approx(figure["peer"] / figure["product"])
+        assert mine["press -> edited message, p95"]["target"] == 200
+        assert "press -> callback answered, p95" in mine
+        assert mine["service RSS, peak during the presses (incl. the draft rekap)"]["target"] == 150
+    notes = run[0]["benchmarks"]["chat"]["notes"]
+    assert all(any(f"google_ms={ms}: " in note and "Google requests per press" in note for note in notes)
+               for ms in latencies)
+    assert "concurrent_updates=1" in run[0]["benchmarks"]["chat"]["peer"]
+
+
+def test_chat_memory_figures_have_targets_and_no_peer(run: tuple[dict[str, Any], str]) -> None:
+    idle = [f for f in figures(run[0], "chat") if f["unit"] == "MB" and "google_ms" not in f["params"]]
+    assert [f["name"] for f in idle] == [
+        "service RSS, idle after start", "service RSS, idle with the period open",
+        "service RSS, peak during a poll cycle (every workbook changed)",
+    ]
+    assert all(f["product"] > 0 and f["target"] == 150 and f["peer"] is None and f["ratio"] is None for f in idle)
 
 
 def test_table_prints_every_figure(run: tuple[dict[str, Any], str]) -> None:
