@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -104,7 +105,11 @@ class GoogleWorkbooks:
         self.sheets = SheetsApi(self.clients.sheets)
         self.snapshots = snapshots
         self.clock = clock or (lambda: datetime.now(settings.tz))
+        # Lock order: the workbooks lock (the shared maps, the Drive listing), then one bidang's
+        # lock (its workbook's Google writes and memory). A bidang's write takes the first only
+        # briefly, to find its book, so writes on different bidang reach Google side by side.
         self._lock = threading.RLock()
+        self._bidang_locks: dict[str, threading.RLock] = {}
         self._books: dict[tuple[int, str], _Book] = {}
         self._by_id: dict[str, tuple[int, str]] = {}
         self._memory: dict[str, BookMemory] = {}
@@ -165,6 +170,19 @@ class GoogleWorkbooks:
             )
         return book
 
+    @contextmanager
+    def _bidang_book(self, kode: str, *, with_layout: bool = True) -> Iterator[_Book]:
+        """``kode``'s workbook, held under that bidang's lock (found under the workbooks lock)."""
+        with self._lock:
+            book = self._book(kode) if with_layout else self._find(kode, self.settings.tahun)
+            bidang_lock = self._bidang_locks.setdefault(kode, threading.RLock())
+        with bidang_lock:
+            yield book
+
+    def _bidang_lock(self, kode: str) -> threading.RLock:
+        with self._lock:
+            return self._bidang_locks.setdefault(kode, threading.RLock())
+
     def _memory_of(self, kode: str) -> BookMemory:
         return self._memory.setdefault(kode, BookMemory())
 
@@ -186,8 +204,9 @@ class GoogleWorkbooks:
                         self.drive.props(tahun, "bidang", **{PROP_BIDANG: kode}),
                     )
                 book = self._remember(tahun, kode, file)
-                self._prepare(book, tahun, tw, bidang.nama, fresh=kode not in found)
-                self.drive.share_writers(book.file, bidang.editor)
+                with self._bidang_lock(kode):
+                    self._prepare(book, tahun, tw, bidang.nama, fresh=kode not in found)
+                    self.drive.share_writers(book.file, bidang.editor)
                 refs[kode] = WorkbookRef(url=book.file.url, spreadsheet_id=book.file.id)
             logger.info("distributed TW %d %d to %s", tw, tahun, ", ".join(refs))
             return refs
@@ -231,16 +250,14 @@ class GoogleWorkbooks:
         self, kode: str, tw: int, problems: Sequence[ProblemInfo], status_alur: str, catatan: str
     ) -> None:
         """Per-row Catatan Validasi and the Status row's Status Alur/Catatan, one values.batchUpdate."""
-        with self._lock:
-            book = self._book(kode)
+        with self._bidang_book(kode) as book:
             assert book.layout is not None
             data = feedback_data(tw, problems, status_alur, catatan, book.layout.rows, self._now_text())
             self.sheets.values_update(book.file.id, data, f"menulis catatan validasi {kode}")
 
     def reset_submission(self, kode: str, tw: int, reason: str) -> None:
         """Status Pengisian back to Draft with ``reason`` as Catatan, one values.batchUpdate."""
-        with self._lock:
-            book = self._book(kode)
+        with self._bidang_book(kode) as book:
             self.sheets.values_update(
                 book.file.id, reset_submission_data(tw, reason, self._now_text()), f"mengembalikan status {kode}"
             )
@@ -249,8 +266,7 @@ class GoogleWorkbooks:
 
     def lock_tw(self, kode: str, tw: int) -> None:
         """Protect TW ``tw``'s cells (approval): one batchUpdate moving the protections."""
-        with self._lock:
-            book = self._book(kode)
+        with self._bidang_book(kode) as book:
             current = book.layout
             assert current is not None
             approved = current.approved | {tw}
@@ -267,8 +283,7 @@ class GoogleWorkbooks:
 
     def reopen_tw(self, kode: str, tw: int) -> None:
         """Open TW ``tw``'s cells again (after a return or a reopen): one batchUpdate."""
-        with self._lock:
-            book = self._book(kode)
+        with self._bidang_book(kode) as book:
             current = book.layout
             assert current is not None
             approved = current.approved - {tw}
@@ -321,7 +336,8 @@ class GoogleWorkbooks:
             if targets:
                 snapshots = self.snapshots.approved_snapshots(tahun) if self.snapshots is not None else {}
                 for file_id, kode in targets.items():
-                    events += self._read_events(file_id, kode, tahun, snapshots.get(kode))
+                    with self._bidang_lock(kode):
+                        events += self._read_events(file_id, kode, tahun, snapshots.get(kode))
             logger.debug("poll: %d changed workbooks, %d events", len(targets), len(events))
             return PollBatch(events=tuple(events), cursor=token)
 
@@ -332,9 +348,8 @@ class GoogleWorkbooks:
         status is "Siap Dikoreksi" (:class:`bot.telegram.submission.SubmissionReader`).
         """
         layout.tw_label(tw)
-        with self._lock:
-            tahun = self.settings.tahun
-            book = self._find(kode, tahun)
+        tahun = self.settings.tahun
+        with self._bidang_book(kode, with_layout=False) as book:
             read = read_workbook(self.sheets, book.file.id)
             if book.layout is not None:
                 book.layout.open_tw, book.layout.approved = read.open_tw, read.approved
