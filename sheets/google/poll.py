@@ -15,6 +15,11 @@ values AND each cell's format type in the same single request, so the value the 
 The same answer carries the ``Realisasi`` protection, whose description records the open TW and
 the approved TWs (see :mod:`sheets.google.distribute`), so a restarted bot needs no extra call.
 
+A cell whose format type is ``DATE``, ``TIME`` or ``DATE_TIME`` holds a serial number (days since
+1899-12-30): a person typed ``12/03/2026`` where a number belongs. It is handed to the validator
+as the text the id_ID sheet shows (``12/03/2026``), so it is refused as "bukan angka" naming its
+cell, never read as 46093.
+
 A change with ``removed: true`` (Drive: "the file has been removed from this list of changes,
 for example by deletion or loss of access"; it carries no ``file``) for a known workbook is
 re-checked with this same single read, and its answer decides the event
@@ -38,6 +43,7 @@ import dataclasses
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.workflow.ports import (
@@ -84,6 +90,8 @@ ERROR_TEXT = {
     "NULL_VALUE": "#NULL!",
     "ERROR": "#ERROR!",
 }
+DATE_TYPES = frozenset({"DATE", "TIME", "DATE_TIME"})
+SERIAL_EPOCH = datetime(1899, 12, 30)
 
 
 class SnapshotSource(Protocol):
@@ -133,6 +141,16 @@ def _value(cell: Mapping[str, Any]) -> Any:
     return ""
 
 
+def _date_text(serial: float, number_type: str) -> str:
+    """A date/time serial as an id_ID sheet shows it (``12/03/2026``, ``10:30:00``)."""
+    moment = SERIAL_EPOCH + timedelta(days=serial)
+    if number_type == "DATE":
+        return moment.strftime("%d/%m/%Y")
+    if number_type == "TIME":
+        return moment.strftime("%H:%M:%S")
+    return moment.strftime("%d/%m/%Y %H:%M:%S")
+
+
 def _grid(data: Mapping[str, Any]) -> tuple[list[list[Any]], set[tuple[int, int]]]:
     start_r = int(data.get("startRow", 0))
     start_c = int(data.get("startColumn", 0))
@@ -142,10 +160,14 @@ def _grid(data: Mapping[str, Any]) -> tuple[list[list[Any]], set[tuple[int, int]
         values = [""] * start_c
         for c, cell in enumerate(row.get("values") or [], start=start_c):
             value = _value(cell)
-            values.append(value)
             number_type = (cell.get("effectiveFormat") or {}).get("numberFormat", {}).get("type")
-            if number_type == "PERCENT" and isinstance(value, int | float) and not isinstance(value, bool):
+            is_number = isinstance(value, int | float) and not isinstance(value, bool)
+            if number_type in DATE_TYPES and is_number:
+                # A date where a number belongs is not the number the person meant (see above).
+                value = _date_text(float(value), str(number_type))
+            elif number_type == "PERCENT" and is_number:
                 percent.add((r, c))
+            values.append(value)
         while values and values[-1] == "":
             values.pop()
         rows.append(values)
