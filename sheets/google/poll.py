@@ -20,6 +20,11 @@ A cell whose format type is ``DATE``, ``TIME`` or ``DATE_TIME`` holds a serial n
 as the text the id_ID sheet shows (``12/03/2026``), so it is refused as "bukan angka" naming its
 cell, never read as 46093.
 
+Each read also records where the bot's notes go (:class:`FeedbackPlace`): the ``Catatan
+Validasi`` column and the data rows as the validator found them, so that feedback lands beside
+the right indicator even when someone inserted a title row or moved a column, and never on a
+cell a person fills.
+
 A change with ``removed: true`` (Drive: "the file has been removed from this list of changes,
 for example by deletion or loss of access"; it carries no ``file``) for a known workbook is
 re-checked with this same single read, and its answer decides the event
@@ -59,6 +64,7 @@ from sheets.google.spreadsheet import SheetsApi
 from sheets.master import Master
 from sheets.validate import (
     Problem,
+    ValidationResult,
     parse_status,
     snapshot_hash,
     snapshot_values,
@@ -69,9 +75,11 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "BookMemory",
+    "FeedbackPlace",
     "SnapshotSource",
     "WorkbookRead",
     "events_for",
+    "feedback_place",
     "read_workbook",
     "submission_for",
 ]
@@ -113,6 +121,20 @@ class WorkbookRead:
     approved: frozenset[int]
 
 
+@dataclass(frozen=True)
+class FeedbackPlace:
+    """Where the bot writes its notes in a ``Realisasi`` tab as last read.
+
+    ``column`` is the 0-based column of ``Catatan Validasi`` (None when its header label is gone:
+    the notes then go to the Status tab); ``first_row``..``last_row`` are the 1-based sheet rows
+    below the header down to the last row holding anything (``last_row < first_row``: none).
+    """
+
+    column: int | None
+    first_row: int
+    last_row: int
+
+
 @dataclass
 class BookMemory:
     """What the adapter remembers of a workbook between polls (rebuilt lazily after a restart)."""
@@ -123,6 +145,7 @@ class BookMemory:
     approved_values: dict[int, Mapping[str, Any]] = field(default_factory=dict)
     tamper: dict[int, str] = field(default_factory=dict)
     reported_name: str | None = None
+    place: FeedbackPlace | None = None
 
 
 def _value(cell: Mapping[str, Any]) -> Any:
@@ -263,12 +286,32 @@ def _approved_values(
     return approved_values
 
 
+def _place(result: ValidationResult, read: WorkbookRead) -> FeedbackPlace:
+    if result.header_row is None:
+        return FeedbackPlace(column=None, first_row=layout.FIRST_DATA_ROW, last_row=layout.HEADER_ROW)
+    return FeedbackPlace(
+        column=result.columns.get(layout.COL_CATATAN_VALIDASI),
+        first_row=result.header_row + 1,
+        last_row=len(read.realisasi),
+    )
+
+
+def feedback_place(kode: str, read: WorkbookRead, master: Master) -> FeedbackPlace:
+    """Where the notes go in this read of bidang ``kode``'s workbook (:class:`FeedbackPlace`)."""
+    result = validate_realisasi(
+        read.realisasi, master, bidang=kode, tw=read.open_tw or 1, submission=False,
+        percent_cells=read.percent_cells,
+    )
+    return _place(result, read)
+
+
 def _submission(
     kode: str,
     tw: int,
     read: WorkbookRead,
     master: Master,
     approved_values: Mapping[int, Mapping[str, Any]],
+    memory: BookMemory,
     *,
     siap: bool,
 ) -> SubmissionReady:
@@ -283,6 +326,7 @@ def _submission(
         approved=earlier,
         percent_cells=read.percent_cells,
     )
+    memory.place = _place(result, read)
     values = snapshot_values(result.table, tw)
     return SubmissionReady(
         bidang=kode,
@@ -308,7 +352,7 @@ def submission_for(
     Remembered as submitted and seen, so a poll finding the same data (with "Siap Dikoreksi" or
     not) reports nothing new, and an approval (``lock_tw``) keeps these values as the baseline.
     """
-    ready = _submission(kode, tw, read, master, _approved_values(memory, snapshots), siap=True)
+    ready = _submission(kode, tw, read, master, _approved_values(memory, snapshots), memory, siap=True)
     memory.submitted[tw] = ready.values_hash
     memory.submitted_values[tw] = ready.values
     memory.last_hash[tw] = ready.values_hash  # seen: the next poll reports only later edits
@@ -329,7 +373,7 @@ def events_for(
     if tw is not None:
         status = parse_status(read.status).get(tw)
         siap = bool(status and status.siap_dikoreksi)
-        ready = _submission(kode, tw, read, master, approved_values, siap=siap)
+        ready = _submission(kode, tw, read, master, approved_values, memory, siap=siap)
         values, digest = ready.values, ready.values_hash
         previous = memory.last_hash.get(tw)
         if siap:

@@ -8,8 +8,10 @@ batch, and opening/locking a TW sets the protections to an exact state. Request 
   (new) or 1 read of the protections + at most 1 batch (existing), + 1 share per missing editor;
 - ``poll``: 1 Drive change listing + 1 read per changed workbook (:mod:`sheets.google.poll`);
 - ``read_submission`` (``/kirim``): 1 read of the workbook (plus 1 Drive search after a restart);
-- ``write_feedback``/``reset_submission``: 1 values.batchUpdate; ``lock_tw``/``reopen_tw``:
-  1 batchUpdate (plus 1 Drive search and 1 read after a restart);
+- ``write_feedback``/``reset_submission``: 1 values.batchUpdate (``write_feedback`` plus 1 Drive
+  search and 1 read of the workbook after a restart: the notes go where the last read found the
+  ``Catatan Validasi`` column and the rows); ``lock_tw``/``reopen_tw``: 1 batchUpdate (plus 1 Drive
+  search and 1 read after a restart);
 - ``write_rekap``: 1 batchUpdate + 1 values.batchUpdate, whatever the number of rows (plus the
   search/create and 1 read of the tab ids the first time in a process).
 
@@ -65,7 +67,14 @@ from sheets.google.drive import (
 from sheets.google.errors import AccessDenied, ApiRequestInvalid, NotFound, WorkbookLayoutError
 from sheets.google.feedback import feedback_data, reset_submission_data
 from sheets.google.http import RetryPolicy
-from sheets.google.poll import BookMemory, SnapshotSource, events_for, read_workbook, submission_for
+from sheets.google.poll import (
+    BookMemory,
+    SnapshotSource,
+    events_for,
+    feedback_place,
+    read_workbook,
+    submission_for,
+)
 from sheets.google.rekap import TAB_IDS, build_rekap_sheets, rekap_requests, rekap_summary, rekap_values
 from sheets.google.spreadsheet import SheetsApi
 from sheets.master import Master, load_master
@@ -232,9 +241,11 @@ class GoogleWorkbooks:
     ) -> None:
         """Per-row Catatan Validasi and the Status row's Status Alur/Catatan, one values.batchUpdate."""
         with self._lock:
-            book = self._book(kode)
-            assert book.layout is not None
-            data = feedback_data(tw, problems, status_alur, catatan, book.layout.rows, self._now_text())
+            book = self._find(kode, self.settings.tahun)
+            memory = self._memory_of(kode)
+            if memory.place is None:  # after a restart: find the column and rows as they are now
+                memory.place = feedback_place(kode, read_workbook(self.sheets, book.file.id), self.master)
+            data = feedback_data(tw, problems, status_alur, catatan, memory.place, self._now_text())
             self.sheets.values_update(book.file.id, data, f"menulis catatan validasi {kode}")
 
     def reset_submission(self, kode: str, tw: int, reason: str) -> None:
