@@ -147,6 +147,17 @@ class BookMemory:
     reported_name: str | None = None
     place: FeedbackPlace | None = None
 
+    def copy(self) -> BookMemory:
+        """A copy whose maps change independently (the values in them are replaced, never mutated)."""
+        return dataclasses.replace(
+            self,
+            last_hash=dict(self.last_hash),
+            submitted=dict(self.submitted),
+            submitted_values=dict(self.submitted_values),
+            approved_values=dict(self.approved_values),
+            tamper=dict(self.tamper),
+        )
+
 
 def _value(cell: Mapping[str, Any]) -> Any:
     effective = cell.get("effectiveValue")

@@ -19,6 +19,12 @@ The adapter keeps in memory the workbooks it knows and what it last saw in each;
 restart it rebuilds them from Drive by ``appProperties`` and from the protections' recorded
 state. Approved snapshots come from a :class:`~sheets.google.poll.SnapshotSource` when one is
 given (the composition root wires the store); otherwise from what this process approved.
+
+That memory decides which poll events are new, so a poll is replayable: when the core polls
+again from the cursor of the previous poll (it did not store the token that poll returned,
+because handling one of its events failed), the memory goes back to what it was before that
+poll and the same events are reported again. Without this, a submission whose handling failed
+once (a Google outage while writing the feedback) would be remembered as reported and lost.
 """
 
 from __future__ import annotations
@@ -91,6 +97,19 @@ class _Book:
     layout: BookLayout | None = None
 
 
+def _copy(memory: Mapping[str, BookMemory]) -> dict[str, BookMemory]:
+    return {kode: book.copy() for kode, book in memory.items()}
+
+
+@dataclass(frozen=True)
+class _PollStart:
+    """The cursor a poll was given, the token it returned, and the memory before it."""
+
+    cursor: str | None
+    token: str | None
+    memory: dict[str, BookMemory]
+
+
 class GoogleWorkbooks:
     """The Google side of the workflow (implements ``WorkbookPort``)."""
 
@@ -117,6 +136,7 @@ class GoogleWorkbooks:
         self._books: dict[tuple[int, str], _Book] = {}
         self._by_id: dict[str, tuple[int, str]] = {}
         self._memory: dict[str, BookMemory] = {}
+        self._last_poll: _PollStart | None = None
         self._rekap: dict[int, tuple[FileInfo, list[int] | None]] = {}
 
     # --- helpers ----------------------------------------------------------------------------
@@ -298,43 +318,63 @@ class GoogleWorkbooks:
     def poll(self, cursor: str | None) -> PollBatch:
         """One Drive change listing, then one read per changed bidang workbook of this year."""
         with self._lock:
-            tahun = self.settings.tahun
-            events: list[PollEvent] = []
-            targets: dict[str, str] = {}
-            if cursor is None:
-                token = self.drive.start_page_token()
-                for kode, file in self._discover(tahun).items():
-                    targets[file.id] = kode
-            else:
-                changes, token = self.drive.changes(cursor)
-                discovered = False
-                for change in changes:
-                    file_id = str(change.get("fileId"))
-                    data = change.get("file")
-                    if change.get("removed") or not data:
-                        if file_id not in self._by_id and not discovered:
-                            self._discover(tahun)  # after a restart: learn which ids are ours
-                            discovered = True
-                        key = self._by_id.get(file_id)
-                        if key is not None and key[0] == tahun:
-                            targets[file_id] = key[1]
-                        continue
-                    kode = self._ours(data, tahun)
-                    if kode is None:
-                        continue
-                    file = FileInfo.from_json(data)
-                    self._remember(tahun, kode, file)
-                    if file.trashed:
-                        events.append(WorkbookMissing(bidang=kode, reason="workbook dipindahkan ke tempat sampah"))
-                        continue
-                    self._check_name(kode, file, tahun, events)
-                    targets[file.id] = kode
-            if targets:
-                snapshots = self.snapshots.approved_snapshots(tahun) if self.snapshots is not None else {}
-                for file_id, kode in targets.items():
-                    events += self._read_events(file_id, kode, tahun, snapshots.get(kode))
-            logger.debug("poll: %d changed workbooks, %d events", len(targets), len(events))
-            return PollBatch(events=tuple(events), cursor=token)
+            before = self._replay_point(cursor)
+            try:
+                batch = self._poll(cursor)
+            except Exception:
+                # Nothing of a failed poll reached the core: forget what it saw, so it is seen again.
+                self._memory = _copy(before)
+                raise
+            self._last_poll = _PollStart(cursor, batch.cursor, before)
+            return batch
+
+    def _poll(self, cursor: str | None) -> PollBatch:
+        """The poll itself (see :meth:`poll`)."""
+        tahun = self.settings.tahun
+        events: list[PollEvent] = []
+        targets: dict[str, str] = {}
+        if cursor is None:
+            token = self.drive.start_page_token()
+            for kode, file in self._discover(tahun).items():
+                targets[file.id] = kode
+        else:
+            changes, token = self.drive.changes(cursor)
+            discovered = False
+            for change in changes:
+                file_id = str(change.get("fileId"))
+                data = change.get("file")
+                if change.get("removed") or not data:
+                    if file_id not in self._by_id and not discovered:
+                        self._discover(tahun)  # after a restart: learn which ids are ours
+                        discovered = True
+                    key = self._by_id.get(file_id)
+                    if key is not None and key[0] == tahun:
+                        targets[file_id] = key[1]
+                    continue
+                kode = self._ours(data, tahun)
+                if kode is None:
+                    continue
+                file = FileInfo.from_json(data)
+                self._remember(tahun, kode, file)
+                if file.trashed:
+                    events.append(WorkbookMissing(bidang=kode, reason="workbook dipindahkan ke tempat sampah"))
+                    continue
+                self._check_name(kode, file, tahun, events)
+                targets[file.id] = kode
+        if targets:
+            snapshots = self.snapshots.approved_snapshots(tahun) if self.snapshots is not None else {}
+            for file_id, kode in targets.items():
+                events += self._read_events(file_id, kode, tahun, snapshots.get(kode))
+        logger.debug("poll: %d changed workbooks, %d events", len(targets), len(events))
+        return PollBatch(events=tuple(events), cursor=token)
+
+    def _replay_point(self, cursor: str | None) -> dict[str, BookMemory]:
+        """The memory this poll starts from (restored when the last poll's token was not stored)."""
+        last = self._last_poll
+        if last is not None and last.cursor == cursor and last.token != cursor:
+            logger.info("poll from the previous cursor again: its events are reported again")
+            self._memory = _copy(last.memory)
+        return _copy(self._memory)
 
     def read_submission(self, kode: str, tw: int) -> SubmissionReady:
         """Read bidang ``kode``'s workbook now and validate TW ``tw`` as a submission (``/kirim``).
