@@ -135,6 +135,9 @@ FORMULA_ERRORS: frozenset[str] = frozenset(
 HEADER_SEARCH_ROWS = 50
 # A row is the header when it holds at least this many of the layout's labels.
 HEADER_MIN_LABELS = 4
+# Google Sheets keeps 15 significant digits: a number this large is not stored as it was typed
+# (99999999999999999999 comes back as 1e20), so it cannot be the figure the person meant.
+MAX_EXACT_NUMBER = 1e15
 
 
 class Severity(StrEnum):
@@ -170,6 +173,7 @@ class ProblemKind(StrEnum):
     BUKTI_NOT_LINK = "bukti_bukan_tautan"
     CHANGED_AFTER_APPROVAL = "berubah_setelah_disetujui"
     FUTURE_TW_FILLED = "triwulan_belum_dibuka"
+    NUMBER_TOO_LARGE = "angka_terlalu_besar"
 
 
 @dataclass(frozen=True)
@@ -542,6 +546,19 @@ class _Validator:
                     c,
                     label,
                     f"{self.prefix(label, r, item)}: {err}",
+                    item,
+                )
+            return None, False
+        if value is not None and abs(value) >= MAX_EXACT_NUMBER:
+            if report:
+                self.add(
+                    ProblemKind.NUMBER_TOO_LARGE,
+                    Severity.ERROR,
+                    r,
+                    c,
+                    label,
+                    f"{self.prefix(label, r, item)}: angka {_angka(value)} terlalu besar (lebih dari 15 digit) "
+                    "dan tidak tersimpan tepat oleh Google Sheets; periksa kembali",
                     item,
                 )
             return None, False
