@@ -11,6 +11,11 @@ the store (:mod:`bot.telegram.prompts`); the answer is matched through ``reply_t
 The callback answer is sent after the service call so that a refusal reason can be its alert;
 when the service takes longer than ``SLOW_ACTION_SECONDS`` the press is acknowledged first and
 the outcome or refusal follows as a message.
+
+In a private chat every message gets an answer: unknown commands, stickers, photos and documents
+are told what the bot understands. In groups the bot stays silent (its messages carry official
+data meant for one person, and it must not chatter in an office group); edited messages are not
+even requested from Telegram (``allowed_updates``), so an edit never repeats an action.
 """
 
 from __future__ import annotations
@@ -243,6 +248,10 @@ async def cmd_kirim(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if actor.role is not Role.STAF or actor.bidang is None:
         await _reply(message, texts.KIRIM_NOT_STAFF)
+        return
+    named = {arg.upper() for arg in context.args or ()} & {b.kode for b in ctx.settings.bidang}
+    if named - {actor.bidang}:  # "/kirim LAT" from PTK staff: never submit a report they did not name
+        await _reply(message, texts.kirim_other_bidang(ctx.bidang_nama(actor.bidang) or actor.bidang))
         return
     period_id = await asyncio.to_thread(ctx.service.current_period_id)
     if period_id is None:
@@ -585,6 +594,24 @@ async def on_free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await _reply(message, texts.ANS_FREE_TEXT)
 
 
+async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command the bot does not have (``/hapus``, a typo): say so and point to /bantuan."""
+    ctx, message, user = edge(context), update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    if await _bound_or_explain(ctx, message, user.id) is not None:
+        await _reply(message, texts.UNKNOWN_COMMAND)
+
+
+async def on_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A sticker, photo, document, voice note...: the bot reads text only; nothing is stored."""
+    ctx, message, user = edge(context), update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    if await _bound_or_explain(ctx, message, user.id) is not None:
+        await _reply(message, texts.NOT_TEXT)
+
+
 async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A person restarted the bot after blocking it: reachable again."""
     member = update.my_chat_member
@@ -611,5 +638,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(MessageHandler(private & filters.TEXT & filters.REPLY & ~filters.COMMAND, on_reply))
     application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_free_text))
+    # Anything else a person sends in private gets an answer; groups get none (see docs/keandalan.md).
+    application.add_handler(MessageHandler(private & filters.COMMAND, on_unknown_command))
+    application.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, on_not_text))
     application.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_error_handler(on_error)
