@@ -17,8 +17,9 @@ the approved TWs (see :mod:`sheets.google.distribute`), so a restarted bot needs
 
 A cell whose format type is ``DATE``, ``TIME`` or ``DATE_TIME`` holds a serial number (days since
 1899-12-30): a person typed ``12/03/2026`` where a number belongs. It is handed to the validator
-as the text the id_ID sheet shows (``12/03/2026``), so it is refused as "bukan angka" naming its
-cell, never read as 46093.
+as the text the id_ID sheet shows (``12/03/2026``) with its position in ``date_cells``, so it is
+refused as "bukan angka" naming its cell and telling how to undo the date format (a number typed
+into a date-formatted cell stays a date), never read as 46093.
 
 Each read also records where the bot's notes go (:class:`FeedbackPlace`): the ``Catatan
 Validasi`` column and the data rows as the validator found them, so that feedback lands beside
@@ -119,6 +120,7 @@ class WorkbookRead:
     status: list[list[Any]]
     open_tw: int | None
     approved: frozenset[int]
+    date_cells: frozenset[tuple[int, int]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -185,11 +187,12 @@ def _date_text(serial: float, number_type: str) -> str:
     return moment.strftime("%d/%m/%Y %H:%M:%S")
 
 
-def _grid(data: Mapping[str, Any]) -> tuple[list[list[Any]], set[tuple[int, int]]]:
+def _grid(data: Mapping[str, Any]) -> tuple[list[list[Any]], set[tuple[int, int]], set[tuple[int, int]]]:
     start_r = int(data.get("startRow", 0))
     start_c = int(data.get("startColumn", 0))
     rows: list[list[Any]] = [[] for _ in range(start_r)]
     percent: set[tuple[int, int]] = set()
+    dates: set[tuple[int, int]] = set()
     for r, row in enumerate(data.get("rowData") or [], start=start_r):
         values = [""] * start_c
         for c, cell in enumerate(row.get("values") or [], start=start_c):
@@ -199,6 +202,7 @@ def _grid(data: Mapping[str, Any]) -> tuple[list[list[Any]], set[tuple[int, int]
             if number_type in DATE_TYPES and is_number:
                 # A date where a number belongs is not the number the person meant (see above).
                 value = _date_text(float(value), str(number_type))
+                dates.add((r, c))
             elif number_type == "PERCENT" and is_number:
                 percent.add((r, c))
             values.append(value)
@@ -207,7 +211,7 @@ def _grid(data: Mapping[str, Any]) -> tuple[list[list[Any]], set[tuple[int, int]
         rows.append(values)
     while rows and not rows[-1]:
         rows.pop()
-    return rows, percent
+    return rows, percent, dates
 
 
 def read_workbook(api: SheetsApi, spreadsheet_id: str) -> WorkbookRead:
@@ -221,19 +225,20 @@ def read_workbook(api: SheetsApi, spreadsheet_id: str) -> WorkbookRead:
     realisasi: list[list[Any]] = []
     status: list[list[Any]] = []
     percent: set[tuple[int, int]] = set()
+    dates: set[tuple[int, int]] = set()
     open_tw, approved = None, frozenset[int]()
     for sheet in body.get("sheets") or []:
         title = (sheet.get("properties") or {}).get("title")
         data = (sheet.get("data") or [{}])[0]
         if title == layout.TAB_REALISASI:
-            realisasi, percent = _grid(data)
+            realisasi, percent, dates = _grid(data)
             for pr in sheet.get("protectedRanges") or []:
                 description = str(pr.get("description") or "")
                 if description.startswith(f"{PROTECTION_PREFIX} ({layout.TAB_REALISASI})"):
                     open_tw, approved = parse_state(description)
         elif title == layout.TAB_STATUS:
-            status, _ = _grid(data)
-    return WorkbookRead(realisasi, frozenset(percent), status, open_tw, approved)
+            status, _, _ = _grid(data)
+    return WorkbookRead(realisasi, frozenset(percent), status, open_tw, approved, frozenset(dates))
 
 
 def problem_info(problem: Problem) -> ProblemInfo:
@@ -311,7 +316,7 @@ def feedback_place(kode: str, read: WorkbookRead, master: Master) -> FeedbackPla
     """Where the notes go in this read of bidang ``kode``'s workbook (:class:`FeedbackPlace`)."""
     result = validate_realisasi(
         read.realisasi, master, bidang=kode, tw=read.open_tw or 1, submission=False,
-        percent_cells=read.percent_cells,
+        percent_cells=read.percent_cells, date_cells=read.date_cells,
     )
     return _place(result, read)
 
@@ -335,7 +340,7 @@ def _submission(
         tw=tw,
         submission=siap,
         approved=earlier,
-        percent_cells=read.percent_cells,
+        percent_cells=read.percent_cells, date_cells=read.date_cells,
     )
     memory.place = _place(result, read)
     values = snapshot_values(result.table, tw)
@@ -406,7 +411,13 @@ def events_for(
             continue
         sheet_values = snapshot_values(
             validate_realisasi(
-                read.realisasi, master, bidang=kode, tw=k, submission=False, percent_cells=read.percent_cells
+                read.realisasi,
+                master,
+                bidang=kode,
+                tw=k,
+                submission=False,
+                percent_cells=read.percent_cells,
+                date_cells=read.date_cells,
             ).table,
             k,
         )
