@@ -21,7 +21,7 @@ from bot.workflow.ports import ProblemInfo
 from sheets import layout
 from sheets.google.poll import FeedbackPlace
 
-__all__ = ["catatan_validasi_texts", "feedback_data", "reset_submission_data"]
+__all__ = ["catatan_validasi_texts", "feedback_data", "reset_submission_data", "status_catatan"]
 
 SEVERITY_LABEL = {"error": "Galat", "warning": "Peringatan"}
 
@@ -41,13 +41,18 @@ def catatan_validasi_texts(problems: Sequence[ProblemInfo], place: FeedbackPlace
     return ["\n".join(lines) for lines in notes], elsewhere
 
 
+def status_catatan(problems: Sequence[ProblemInfo], catatan: str, place: FeedbackPlace) -> str:
+    """The Status tab's Catatan: ``catatan`` and the problems no data row holds (header, columns)."""
+    _, elsewhere = catatan_validasi_texts(problems, place)
+    return "\n".join(line for line in (catatan, *elsewhere) if line)
+
+
 def feedback_data(
     tw: int, problems: Sequence[ProblemInfo], status_alur: str, catatan: str, place: FeedbackPlace, when: str
 ) -> list[dict[str, Any]]:
     """The values.batchUpdate data: the whole ``Catatan Validasi`` column and the TW's Status cells."""
-    texts, elsewhere = catatan_validasi_texts(problems, place)
-    if elsewhere:
-        catatan = "\n".join([catatan, *elsewhere]) if catatan else "\n".join(elsewhere)
+    texts, _ = catatan_validasi_texts(problems, place)
+    catatan = status_catatan(problems, catatan, place)
     data: list[dict[str, Any]] = []
     if texts and place.column is not None:
         letter = layout.column_letter(place.column)

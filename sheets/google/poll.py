@@ -148,6 +148,7 @@ class BookMemory:
     tamper: dict[int, str] = field(default_factory=dict)
     reported_name: str | None = None
     place: FeedbackPlace | None = None
+    catatan: dict[int, tuple[str, str]] = field(default_factory=dict)  # TW -> (catatan given, text written)
 
     def copy(self) -> BookMemory:
         """A copy whose maps change independently (the values in them are replaced, never mutated)."""
@@ -158,6 +159,7 @@ class BookMemory:
             submitted_values=dict(self.submitted_values),
             approved_values=dict(self.approved_values),
             tamper=dict(self.tamper),
+            catatan=dict(self.catatan),
         )
 
 

@@ -71,7 +71,7 @@ from sheets.google.drive import (
     FileInfo,
 )
 from sheets.google.errors import AccessDenied, ApiRequestInvalid, NotFound, WorkbookLayoutError
-from sheets.google.feedback import feedback_data, reset_submission_data
+from sheets.google.feedback import feedback_data, reset_submission_data, status_catatan
 from sheets.google.http import RetryPolicy
 from sheets.google.poll import (
     BookMemory,
@@ -267,15 +267,20 @@ class GoogleWorkbooks:
                 memory.place = feedback_place(kode, read_workbook(self.sheets, book.file.id), self.master)
             data = feedback_data(tw, problems, status_alur, catatan, memory.place, self._now_text())
             self.sheets.values_update(book.file.id, data, f"menulis catatan validasi {kode}")
+            memory.catatan[tw] = (catatan, status_catatan(problems, catatan, memory.place))
 
     def reset_submission(self, kode: str, tw: int, reason: str) -> None:
         """Status Pengisian back to Draft with ``reason`` as Catatan, one values.batchUpdate."""
         with self._lock:
             book = self._book(kode)
-            self.sheets.values_update(
-                book.file.id, reset_submission_data(tw, reason, self._now_text()), f"mengembalikan status {kode}"
-            )
             memory = self._memory_of(kode)
+            given, written = memory.catatan.get(tw, ("", ""))
+            # The feedback written just before with the same reason may carry the problems that have no
+            # row of their own (a missing column): keep them rather than write the bare reason over them.
+            text = written if given == reason else reason
+            self.sheets.values_update(
+                book.file.id, reset_submission_data(tw, text, self._now_text()), f"mengembalikan status {kode}"
+            )
             memory.submitted.pop(tw, None)
 
     def lock_tw(self, kode: str, tw: int) -> None:
