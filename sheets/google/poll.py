@@ -77,6 +77,7 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "BookMemory",
     "FeedbackPlace",
+    "KnownWorkbooks",
     "SnapshotSource",
     "WorkbookRead",
     "events_for",
@@ -108,6 +109,19 @@ class SnapshotSource(Protocol):
 
     def approved_snapshots(self, tahun: int) -> Mapping[str, Mapping[int, Mapping[str, Any]]]:
         """Bidang kode -> TW -> approved values (:func:`sheets.validate.snapshot_values` form)."""
+        ...
+
+
+class KnownWorkbooks(Protocol):
+    """The bidang workbooks the workflow has handed out (the store keeps their ids).
+
+    A workbook deleted while the bot was stopped arrives after the restart as a bare ``removed``
+    change: its id is all there is, Drive can no longer find it by ``appProperties``, and only the
+    store can say whose it was.
+    """
+
+    def workbook_ids(self, tahun: int) -> Mapping[str, str]:
+        """Spreadsheet id -> bidang kode, for every workbook of ``tahun`` the workflow knows."""
         ...
 
 

@@ -18,7 +18,9 @@ batch, and opening/locking a TW sets the protections to an exact state. Request 
 The adapter keeps in memory the workbooks it knows and what it last saw in each; after a
 restart it rebuilds them from Drive by ``appProperties`` and from the protections' recorded
 state. Approved snapshots come from a :class:`~sheets.google.poll.SnapshotSource` when one is
-given (the composition root wires the store); otherwise from what this process approved.
+given (the composition root wires the store); otherwise from what this process approved. The ids
+of the workbooks the workflow handed out come from a :class:`~sheets.google.poll.KnownWorkbooks`
+(the store again), so a workbook deleted while the bot was stopped is still reported.
 
 That memory decides which poll events are new, so a poll is replayable: when the core polls
 again from the cursor of the previous poll (it did not store the token that poll returned,
@@ -75,6 +77,7 @@ from sheets.google.feedback import feedback_data, reset_submission_data, status_
 from sheets.google.http import RetryPolicy
 from sheets.google.poll import (
     BookMemory,
+    KnownWorkbooks,
     SnapshotSource,
     events_for,
     feedback_place,
@@ -120,6 +123,7 @@ class GoogleWorkbooks:
         master: Master | None = None,
         clients: GoogleClients | None = None,
         snapshots: SnapshotSource | None = None,
+        known: KnownWorkbooks | None = None,
         policy: RetryPolicy | None = None,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
@@ -131,6 +135,7 @@ class GoogleWorkbooks:
         self.drive = DriveFiles(self.clients.drive, settings)
         self.sheets = SheetsApi(self.clients.sheets)
         self.snapshots = snapshots
+        self.known = known
         self.clock = clock or (lambda: datetime.now(settings.tz))
         self._lock = threading.RLock()
         self._books: dict[tuple[int, str], _Book] = {}
@@ -345,16 +350,20 @@ class GoogleWorkbooks:
         else:
             changes, token = self.drive.changes(cursor)
             discovered = False
+            known: Mapping[str, str] = {}
             for change in changes:
                 file_id = str(change.get("fileId"))
                 data = change.get("file")
                 if change.get("removed") or not data:
                     if file_id not in self._by_id and not discovered:
                         self._discover(tahun)  # after a restart: learn which ids are ours
+                        known = self.known.workbook_ids(tahun) if self.known is not None else {}
                         discovered = True
                     key = self._by_id.get(file_id)
                     if key is not None and key[0] == tahun:
                         targets[file_id] = key[1]
+                    elif file_id in known:  # deleted while the bot was stopped: Drive no longer finds it
+                        targets[file_id] = known[file_id]
                     continue
                 kode = self._ours(data, tahun)
                 if kode is None:
