@@ -385,7 +385,10 @@ async def show_outcome(
         await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=markup)
     except BadRequest as err:  # the message is gone or unchanged: the outcome still goes out
         logger.info("could not edit message %s in chat %s: %s", message_id, chat_id, err)
-    await bot.send_message(chat_id, line.strip(), reply_to_message_id=message_id, allow_sending_without_reply=True)
+    # The line quotes the person's reason, which may be longer than one message.
+    for index, part in enumerate(split_text(line.strip())):
+        reply_to = message_id if index == 0 else None
+        await bot.send_message(chat_id, part, reply_to_message_id=reply_to, allow_sending_without_reply=True)
 
 
 async def _answer(query: CallbackQuery, text: str, alert: bool = False) -> None:
