@@ -261,6 +261,14 @@ def staff_delete_row(w: SheetWorld) -> None:
     w.tab("PTK").delete_rows(3)
 
 
+def staff_insert_row(w: SheetWorld) -> None:
+    w.tab("PTK").insert_rows([["", "9.99.99", "Kegiatan lain", "Indikator tambahan"]], 4)
+
+
+def staff_insert_column(w: SheetWorld) -> None:
+    w.tab("PTK").insert_cols([["Kolom Tambahan"]], layout.REALISASI_HEADER.index(layout.col_realisasi(1)) + 1)
+
+
 def staff_delete_tab(w: SheetWorld) -> None:
     book = w.book("PTK")
     book.del_worksheet(book.worksheet(layout.TAB_PETUNJUK))
@@ -420,6 +428,8 @@ CASES: dict[str, Case] = {
     "staff-types-catatan-validasi": Case(staff_edit("PTK", f"{CATATAN}3", "sudah benar"), refused(PROTECTED)),
     "staff-changes-approved-tw": Case(staff_edit("SEK", R3, 99), refused(PROTECTED)),
     "staff-deletes-row": Case(staff_delete_row, refused(PROTECTED)),
+    "staff-inserts-row": Case(staff_insert_row, refused(PROTECTED)),
+    "staff-inserts-column": Case(staff_insert_column, refused(PROTECTED)),
     "staff-deletes-tab": Case(staff_delete_tab, refused(PROTECTED)),
     "staff-marks-wrong-tw": Case(
         staff_edit("PTK", f"B{layout.status_row(2)}", layout.STATUS_SIAP_DIKOREKSI, layout.TAB_STATUS),
@@ -564,3 +574,36 @@ def test_failed_poll_cycle_is_replayed_and_loses_no_submission(
     _check_answer(w, invalid(R3, '"dua puluh" bukan angka'), rows)
     w.service.poll_once()
     assert [r.id for r in w.new_outbox(before)] == [r.id for r in rows]  # said once
+
+
+PTK_STAF_TELEGRAM = 100000022
+
+
+@pytest.mark.parametrize(
+    ("cell", "typed", "says"),
+    [
+        pytest.param(R3, "dua puluh", '"dua puluh" bukan angka', id="text"),
+        pytest.param(R3, "12/03/2026", "sel berformat tanggal", id="date"),
+        pytest.param(R3, "=1/0", "galat #DIV/0!", id="formula-error"),
+        pytest.param(A4, "-5", "nilai negatif", id="negative"),
+    ],
+)
+def test_kirim_path_gives_the_same_answer(
+    make_world: Callable[..., SheetWorld], cell: str, typed: str, says: str
+) -> None:
+    """/kirim reads and validates the sheet at once (read_submission) and the service decides alike."""
+    w = make_world(my_drive=False)
+    before = w.ledger()
+    w.typed("PTK", cell, typed)
+    ready = w.workbooks.read_submission("PTK", 1)
+    assert not ready.ok
+    w.service.submit(w.actor(PTK_STAF_TELEGRAM), ready)
+    _check_answer(w, invalid(cell, says), w.new_outbox(before))
+    after = w.ledger()
+    assert after["snapshots"] == before["snapshots"]
+    assert after["states"] == {"SEK": BidangState.APPROVED, "PTK": BidangState.FILLING}
+    w.service.poll_once()  # the sheet's own Draft status and the bot's notes: nothing new to say
+    assert w.new_outbox(after) == []
+    (as_number(cell) if "tanggal" in says else retype(cell))(w)
+    w.service.submit(w.actor(PTK_STAF_TELEGRAM), w.workbooks.read_submission("PTK", 1))
+    assert w.state("PTK") is BidangState.SUBMITTED
