@@ -888,6 +888,24 @@ def kirim_invalid(tw: int, tahun: int, errors: int) -> str:
 
 KIRIM_READ_FAILED = "Mohon maaf, lembar kerja bidang tidak dapat dibaca saat ini. Silakan coba beberapa saat lagi."
 
+
+def kirim_other_bidang(bidang_nama: str) -> str:
+    """/kirim naming a bidang other than the sender's own."""
+    return (
+        f"Maaf, Bapak/Ibu hanya dapat mengajukan laporan {bidang_nama}. "
+        f"Kirim /kirim tanpa kode bidang untuk mengajukannya."
+    )
+
+
+# --- messages the bot does not act on -------------------------------------------------------------------
+
+UNKNOWN_COMMAND = "Maaf, perintah tersebut tidak dikenal. Ketik /bantuan untuk melihat perintah yang tersedia."
+NOT_TEXT = (
+    "Mohon maaf, Kinerja Bot hanya membaca pesan teks dan perintah; stiker, foto, dan berkas tidak diproses. "
+    "Dokumen bukti dukung mohon disimpan di Google Drive, lalu tautannya diisi pada kolom Bukti Dukung (tautan) "
+    "di lembar kerja bidang. Ketik /bantuan untuk daftar perintah."
+)
+
 # --- text splitting -------------------------------------------------------------------------------------
 
 
