@@ -28,6 +28,7 @@ from bot.telegram.notifier import TelegramNotifier
 from bot.telegram.prompts import PromptStore
 from bot.telegram.render import Renderer
 from bot.telegram.submission import SubmissionReader
+from bot.telegram.updates import PerChatUpdateProcessor
 from bot.workflow.outbox import OutboxWorker
 from bot.workflow.ports import WorkbookPort
 from bot.workflow.scheduler import WorkflowScheduler
@@ -62,10 +63,10 @@ def build_application(settings: Settings, token: str | None = None) -> Applicati
         .token(token)
         .base_url(base_url)
         .base_file_url(file_base_url(base_url))
-        # Presses are handled side by side (telegram.concurrent_updates): each waits on Google in a
-        # worker thread, and the store serialises the decisions themselves (a doubled press still
-        # counts once).
-        .concurrent_updates(settings.telegram.concurrent_updates)
+        # Updates of different chats are handled side by side (telegram.concurrent_updates), each
+        # waiting on Google in a worker thread; one chat's updates keep their order. The store
+        # serialises the decisions themselves (a doubled press still counts once).
+        .concurrent_updates(PerChatUpdateProcessor(settings.telegram.concurrent_updates))
     )
     return builder.build()
 
