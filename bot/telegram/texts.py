@@ -751,7 +751,8 @@ def daftar_ok(nama: str, role: str, bidang_nama: str | None) -> str:
 
 def daftar_already(nama: str) -> str:
     """/daftar from someone already bound."""
-    return f"Akun Telegram ini sudah terdaftar atas nama {nama}. Tidak ada perubahan."
+    # A name may end in a title's own period ("S.E."): no second one after it.
+    return f"Akun Telegram ini sudah terdaftar atas nama {nama.rstrip('.')}. Tidak ada perubahan."
 
 
 HELP_COMMON = "/status - status laporan kinerja periode berjalan\n/bantuan - pesan ini"

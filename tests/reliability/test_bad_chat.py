@@ -300,7 +300,7 @@ CASES: dict[str, ChatCase] = {
         KOREKSI,
         KEPALA["PTK"],
         replies_to(KEPALA["PTK"], lambda s: s.prompt["message_id"], "ok"),
-        reply="Alasan pengembalian wajib diisi",
+        reply="Alasan pengembalian terlalu singkat",
     ),
     "prompt-answer-from-wrong-person": ChatCase(
         KOREKSI, STAF["PTK"], replies_to(STAF["PTK"], lambda s: s.received["message_id"], "Tolong kembalikan saja"),
@@ -408,7 +408,7 @@ async def test_prompt_still_works_after_bad_answers(
     await people.control("telegram/send", {"user_id": KEPALA["PTK"], "reply_to_message_id": prompt_id, "photo": True})
     await people.wait_message(KEPALA["PTK"], NOT_TEXT, after=prompt_id)
     await people.say(KEPALA["PTK"], "ok", reply_to=prompt_id)
-    await people.wait_message(KEPALA["PTK"], "wajib diisi", after=prompt_id)
+    await people.wait_message(KEPALA["PTK"], "terlalu singkat", after=prompt_id)
     reason = "Lampiran bukti dukung belum ada. " * 200  # 6600 characters: beyond one Telegram message
     await people.say(KEPALA["PTK"], reason, reply_to=prompt_id)
     await people.wait_message(KEPALA["PTK"], "Laporan telah dikembalikan", after=prompt_id)
