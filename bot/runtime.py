@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 
 class StoreSnapshotSource:
-    """Approved snapshots for the Google poll, read from the workflow store (the authority)."""
+    """Approved snapshots and known workbook ids for the Google poll, from the workflow store."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -35,12 +35,24 @@ class StoreSnapshotSource:
             result.setdefault(row.bidang, {})[row.tw] = row.values
         return result
 
+    def workbook_ids(self, tahun: int) -> Mapping[str, str]:
+        """Spreadsheet id -> bidang kode of every report of ``tahun``."""
+        with self._store.transaction() as tx:
+            return {
+                report.spreadsheet_id: report.bidang
+                for period in tx.periods()
+                if period.tahun == tahun
+                for report in tx.reports(period.id)
+                if report.spreadsheet_id
+            }
+
 
 def build_service(settings: Settings, **options: Any) -> KinerjaBot:
     """The whole service: store (migrated), Google edge with store-backed snapshots, Telegram bot."""
     store = open_store(settings)
+    source = StoreSnapshotSource(store)
     # The sheets' "Diperbarui" stamps use the same clock as the workflow.
-    workbooks = GoogleWorkbooks(settings, snapshots=StoreSnapshotSource(store), clock=options.get("clock"))
+    workbooks = GoogleWorkbooks(settings, snapshots=source, known=source, clock=options.get("clock"))
     return create_bot(settings, workbooks, store=store, **options)
 
 

@@ -207,6 +207,8 @@ class TelegramSettings(_Section):
     token_file: Path | None = None
     mode: Literal["polling", "webhook"] = "polling"
     webhook_url: str | None = None
+    concurrent_updates: int = Field(default=32, ge=1)
+    """How many updates (button presses, messages) are handled at once; 1 = one at a time."""
 
     def resolved_token(self) -> str | None:
         """The bot token from the environment or from ``token_file``; never logged."""

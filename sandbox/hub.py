@@ -1,9 +1,10 @@
-"""State shared by every service of the sandbox: request statistics and injected faults."""
+"""State shared by every service of the sandbox: request statistics, injected faults and latency."""
 
 from __future__ import annotations
 
 import random
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -11,10 +12,56 @@ from typing import Any, Literal
 ServiceName = Literal["google", "telegram"]
 SERVICES: tuple[ServiceName, ...] = ("google", "telegram")
 FAULT_STATUSES = frozenset({400, 403, 408, 429, 500, 502, 503, 504})
+MAX_LATENCY_MS = 60_000
+"""Upper bound of ``ms + jitter_ms``: a latency above a minute is a typo, not a network."""
+LATENCY_KEYS = frozenset({"service", "ms", "jitter_ms"})
 
 
 class FaultSpecError(ValueError):
     """A fault request that cannot be honoured."""
+
+
+class LatencySpecError(ValueError):
+    """A latency request that cannot be honoured."""
+
+
+@dataclass(frozen=True)
+class Latency:
+    """Delay added to every API request of one service: ``ms`` plus up to ``jitter_ms`` at random."""
+
+    service: ServiceName
+    ms: float
+    jitter_ms: float = 0.0
+
+    def as_json(self) -> dict[str, Any]:
+        """The control API's JSON form."""
+        return {"service": self.service, "ms": self.ms, "jitter_ms": self.jitter_ms}
+
+
+def _milliseconds(spec: dict[str, Any], key: str, default: float | None = None) -> float:
+    value = spec.get(key, default)
+    if value is None:
+        raise LatencySpecError(f"{key} is required")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= MAX_LATENCY_MS:
+        raise LatencySpecError(f"{key} must be a number of milliseconds in [0, {MAX_LATENCY_MS}]")
+    return float(value)
+
+
+def parse_latency(spec: Any) -> Latency:
+    """A :class:`Latency` from the control API's JSON body; LatencySpecError when it is not one."""
+    if not isinstance(spec, dict):
+        raise LatencySpecError("body must be a JSON object")
+    unknown = sorted(set(spec) - LATENCY_KEYS)
+    if unknown:
+        raise LatencySpecError(f"unknown key(s) {unknown}; allowed: {sorted(LATENCY_KEYS)}")
+    service = spec.get("service")
+    if service not in SERVICES:
+        raise LatencySpecError(f"service must be one of {SERVICES}")
+    ms = _milliseconds(spec, "ms")
+    jitter_ms = _milliseconds(spec, "jitter_ms", 0.0)
+    if ms + jitter_ms > MAX_LATENCY_MS:
+        raise LatencySpecError(f"ms + jitter_ms must not exceed {MAX_LATENCY_MS}")
+    return Latency(service, ms, jitter_ms)
 
 
 @dataclass
@@ -56,10 +103,14 @@ class Hub:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _stats: dict[str, Counter[str]] = field(default_factory=dict)
     _faults: list[Fault] = field(default_factory=list)
+    _latency: dict[str, Latency] = field(default_factory=dict)
     _random: random.Random = field(init=False)
+    _jitter: random.Random = field(init=False)
 
     def __post_init__(self) -> None:
         self._random = random.Random(self.seed)
+        # A generator of its own, so that setting a jitter does not change which requests fail.
+        self._jitter = random.Random(self.seed)
         self._stats = {name: Counter() for name in SERVICES}
 
     def record(self, service: ServiceName, method: str, account: str | None = None) -> Fault | None:
@@ -111,6 +162,40 @@ class Hub:
         with self._lock:
             self._faults.clear()
 
+    def set_latency(self, latency: Latency) -> None:
+        """Delay every later API request of ``latency.service`` (replacing an earlier setting)."""
+        with self._lock:
+            self._latency[latency.service] = latency
+
+    def clear_latency(self, service: ServiceName | None = None) -> None:
+        """Answer ``service``'s requests (every service's without one) without added delay."""
+        with self._lock:
+            if service is None:
+                self._latency.clear()
+            else:
+                self._latency.pop(service, None)
+
+    def latency(self) -> dict[str, Any]:
+        """The latency set per service (the control API's GET)."""
+        with self._lock:
+            return {name: (self._latency[name].as_json() if name in self._latency else None) for name in SERVICES}
+
+    def delay(self, service: ServiceName) -> float:
+        """Sleep the latency set for ``service`` in the calling (request) thread; the seconds slept.
+
+        Services call this once per API request, before handling it, outside every lock, so that
+        concurrent requests wait side by side as they would on a network.
+        """
+        with self._lock:
+            latency = self._latency.get(service)
+            if latency is None:
+                return 0.0
+            ms = latency.ms + (self._jitter.uniform(0.0, latency.jitter_ms) if latency.jitter_ms else 0.0)
+        seconds = ms / 1000.0
+        if seconds > 0:
+            time.sleep(seconds)
+        return seconds
+
     def stats(self) -> dict[str, Any]:
         """Requests per method for each service, with totals."""
         with self._lock:
@@ -134,8 +219,10 @@ class Hub:
             self._stats = {name: Counter() for name in SERVICES}
 
     def reset(self) -> None:
-        """Forget statistics and faults."""
+        """Forget statistics, faults and latency."""
         self.clear_faults()
+        self.clear_latency()
         self.reset_stats()
         with self._lock:
             self._random = random.Random(self.seed)
+            self._jitter = random.Random(self.seed)

@@ -67,6 +67,14 @@ class SandboxControl:
         """Remove every injected fault."""
         self.call("DELETE", "faults")
 
+    def latency(self, service: str, ms: float, jitter_ms: float = 0.0) -> None:
+        """Delay every API request of ``service`` by ``ms`` (+ random ``0..jitter_ms``) milliseconds."""
+        self.call("POST", "latency", {"service": service, "ms": ms, "jitter_ms": jitter_ms})
+
+    def clear_latency(self, service: str | None = None) -> None:
+        """Answer ``service``'s requests (every service's without one) without added delay."""
+        self.call("DELETE", "latency", None if service is None else {"service": service})
+
     def files(self) -> list[dict[str, Any]]:
         """Every Drive file the sandbox holds, with its permissions, tabs and appProperties."""
         return list(self.call("GET", "google/files")["files"])

@@ -1,8 +1,22 @@
 """The sandbox's HTTP server: one origin serving Google, the Bot API and the control API.
 
 Each half (``sandbox.google``, ``sandbox.telegram``) is a :class:`SandboxService`; this module
-only routes requests to them, serves the shared control endpoints (faults, stats, reset) and
-runs the server in a thread for tests or in the foreground for ``python -m sandbox serve``.
+only routes requests to them, serves the shared control endpoints and runs the server in a
+thread for tests or in the foreground for ``python -m sandbox serve``.
+
+Shared control endpoints (each service adds its own under ``/_sandbox/<service>/``):
+
+- ``POST /_sandbox/faults {"service": "google"|"telegram", "status", "count"|"rate", "method"?,
+  "retry_after"?}``: inject errors; ``DELETE`` removes them all.
+- ``POST /_sandbox/latency {"service": "google"|"telegram", "ms", "jitter_ms"?}``: every later
+  API request of that service waits ``ms`` plus a uniform random ``0..jitter_ms`` milliseconds
+  (so ``ms`` is the floor) before it is handled, in its own request thread (the server is
+  threaded, so concurrent requests wait side by side, as on a network). Control requests and
+  Google's token endpoint are never delayed. Posting again replaces the service's setting;
+  ``DELETE /_sandbox/latency`` (body ``{"service"}`` for one service, none for all) clears it;
+  ``GET`` shows it. A body that is not one of these answers 400 with ``{"error"}``.
+- ``GET /_sandbox/stats``: request counts per service and method; ``POST``/``DELETE`` zero them.
+- ``POST /_sandbox/reset``: forget every service's state, the faults, the latency and the stats.
 """
 
 from __future__ import annotations
@@ -18,7 +32,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
-from sandbox.hub import FaultSpecError, Hub, ServiceName
+from sandbox.hub import SERVICES, FaultSpecError, Hub, LatencySpecError, ServiceName, parse_latency
 
 logger = logging.getLogger(__name__)
 
@@ -132,6 +146,8 @@ class SandboxApp:
             except (ValueError, FaultSpecError) as err:
                 return json_response({"error": str(err)}, 400)
             return json_response({"ok": True, "fault": {"service": fault.service, "status": fault.status}})
+        if path == "latency":
+            return self._latency(request)
         if path == "stats":
             if request.method in {"DELETE", "POST"}:
                 self.hub.reset_stats()
@@ -149,6 +165,32 @@ class SandboxApp:
                 if response is not None:
                     return response
         return json_response({"error": f"unknown control endpoint: /_sandbox/{path}"}, 404)
+
+
+    def _latency(self, request: Request) -> Response:
+        """``/_sandbox/latency``: GET shows, POST sets, DELETE clears the added request latency."""
+        if request.method == "GET":
+            return json_response(self.hub.latency())
+        try:
+            body = read_json(request)
+        except ValueError:
+            return json_response({"error": "body must be JSON"}, 400)
+        if request.method == "DELETE":
+            if not isinstance(body, dict) or set(body) - {"service"}:
+                return json_response({"error": 'body must be empty or {"service": ...}'}, 400)
+            service = body.get("service")
+            if service is not None and service not in SERVICES:
+                return json_response({"error": f"service must be one of {SERVICES}"}, 400)
+            self.hub.clear_latency(service)
+            return json_response({"ok": True, "latency": self.hub.latency()})
+        if request.method != "POST":
+            return json_response({"error": "use GET, POST or DELETE"}, 405)
+        try:
+            latency = parse_latency(body)
+        except LatencySpecError as err:
+            return json_response({"error": str(err)}, 400)
+        self.hub.set_latency(latency)
+        return json_response({"ok": True, "latency": latency.as_json()})
 
 
 class SandboxServer:

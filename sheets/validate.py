@@ -38,7 +38,8 @@ Values of TWs in ``approved`` come from the approved snapshot (see :func:`snapsh
 never re-read blindly; a sheet that differs from it gives a warning. Values of TWs after the
 open one are ignored (with a warning when filled). Percent-formatted cells hold a fraction
 (a person typing ``75%`` leaves 0.75): their positions are passed in ``percent_cells`` and
-their values multiplied by 100.
+their values multiplied by 100. Date-formatted cells (``date_cells``) hold a date typed where a
+number belongs; the grid carries the date as text, refused with how to undo the date format.
 """
 
 from __future__ import annotations
@@ -135,6 +136,10 @@ FORMULA_ERRORS: frozenset[str] = frozenset(
 HEADER_SEARCH_ROWS = 50
 # A row is the header when it holds at least this many of the layout's labels.
 HEADER_MIN_LABELS = 4
+DATE_CELL_REASON = "sel berformat tanggal; ubah lewat menu Format > Angka > Otomatis, lalu isi ulang"
+# Google Sheets keeps 15 significant digits: a number this large is not stored as it was typed
+# (99999999999999999999 comes back as 1e20), so it cannot be the figure the person meant.
+MAX_EXACT_NUMBER = 1e15
 
 
 class Severity(StrEnum):
@@ -170,6 +175,7 @@ class ProblemKind(StrEnum):
     BUKTI_NOT_LINK = "bukti_bukan_tautan"
     CHANGED_AFTER_APPROVAL = "berubah_setelah_disetujui"
     FUTURE_TW_FILLED = "triwulan_belum_dibuka"
+    NUMBER_TOO_LARGE = "angka_terlalu_besar"
 
 
 @dataclass(frozen=True)
@@ -292,11 +298,17 @@ def _is_link(text: str) -> bool:
 
 
 class _Grid:
-    """The ragged grid with bounds-safe access and the percent-formatted cells."""
+    """The ragged grid with bounds-safe access and the percent- and date-formatted cells."""
 
-    def __init__(self, rows: Sequence[Sequence[Any]] | None, percent_cells: Collection[tuple[int, int]]):
+    def __init__(
+        self,
+        rows: Sequence[Sequence[Any]] | None,
+        percent_cells: Collection[tuple[int, int]],
+        date_cells: Collection[tuple[int, int]] = (),
+    ):
         self.rows: list[list[Any]] = [list(row) if row is not None else [] for row in (rows or [])]
         self.percent = {(int(r), int(c)) for r, c in percent_cells}
+        self.dates = {(int(r), int(c)) for r, c in date_cells}
 
     def get(self, r: int, c: int | None) -> Any:
         if c is None or r >= len(self.rows) or c >= len(self.rows[r]):
@@ -532,6 +544,9 @@ class _Validator:
                 )
             return None, False
         try:
+            if (r, c) in self.grid.dates:
+                # Typing a number into a date-formatted cell keeps the date: the person must change the format.
+                raise AngkaTidakSah(raw, DATE_CELL_REASON)
             value = parse_angka(self.grid.number_as_meant(r, c, raw))
         except AngkaTidakSah as err:
             if report:
@@ -542,6 +557,19 @@ class _Validator:
                     c,
                     label,
                     f"{self.prefix(label, r, item)}: {err}",
+                    item,
+                )
+            return None, False
+        if value is not None and abs(value) >= MAX_EXACT_NUMBER:
+            if report:
+                self.add(
+                    ProblemKind.NUMBER_TOO_LARGE,
+                    Severity.ERROR,
+                    r,
+                    c,
+                    label,
+                    f"{self.prefix(label, r, item)}: angka {_angka(value)} terlalu besar (lebih dari 15 digit) "
+                    "dan tidak tersimpan tepat oleh Google Sheets; periksa kembali",
                     item,
                 )
             return None, False
@@ -789,12 +817,13 @@ def validate_realisasi(
     submission: bool,
     approved: Mapping[int, Mapping[str, Any]] | None = None,
     percent_cells: Collection[tuple[int, int]] = (),
+    date_cells: Collection[tuple[int, int]] = (),
 ) -> ValidationResult:
     """Read and check a ``Realisasi`` grid for TW ``tw``; ``submission`` adds the completeness checks."""
     layout.tw_label(tw)
     items = _items_for(master, bidang)
     validator = _Validator(
-        _Grid(rows, percent_cells),
+        _Grid(rows, percent_cells, date_cells),
         items,
         bidang=bidang,
         tw=tw,

@@ -102,6 +102,8 @@ BAD_FILES = [
         "pejabat.sekretaris.telegram_id", -5, "pejabat.sekretaris.telegram_id", "lebih dari", id="negative-id"
     ),
     pytest.param("telegram.token", "123:abc", "telegram.token", "jangan ditulis", id="token-in-file"),
+    pytest.param("telegram.concurrent_updates", 0, "telegram.concurrent_updates", "paling sedikit",
+                 id="no-concurrent-updates"),
     pytest.param("pejabat.sekretaris.telegram_id", 100000001, "pejabat.sekretaris.telegram_id", "sudah dipakai",
                  id="same-telegram-id-twice"),
 ]

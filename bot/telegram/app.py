@@ -28,6 +28,7 @@ from bot.telegram.notifier import TelegramNotifier
 from bot.telegram.prompts import PromptStore
 from bot.telegram.render import Renderer
 from bot.telegram.submission import SubmissionReader
+from bot.telegram.updates import PerChatUpdateProcessor
 from bot.workflow.outbox import OutboxWorker
 from bot.workflow.ports import WorkbookPort
 from bot.workflow.scheduler import WorkflowScheduler
@@ -58,7 +59,14 @@ def build_application(settings: Settings, token: str | None = None) -> Applicati
         )
     base_url = settings.telegram.base_url.rstrip("/")
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
-        Application.builder().token(token).base_url(base_url).base_file_url(file_base_url(base_url))
+        Application.builder()
+        .token(token)
+        .base_url(base_url)
+        .base_file_url(file_base_url(base_url))
+        # Updates of different chats are handled side by side (telegram.concurrent_updates), each
+        # waiting on Google in a worker thread; one chat's updates keep their order. The store
+        # serialises the decisions themselves (a doubled press still counts once).
+        .concurrent_updates(PerChatUpdateProcessor(settings.telegram.concurrent_updates))
     )
     return builder.build()
 

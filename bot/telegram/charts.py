@@ -1,7 +1,8 @@
 """The capaian chart sent with the draft rekap and ``/rekap``: one bar per bidang, coloured by predikat.
 
 matplotlib with the Agg backend (no display on an office PC); the figure is rendered into PNG
-bytes and closed at once, so repeated charts do not pile up in memory.
+bytes and closed at once, so repeated charts do not pile up in memory. matplotlib is imported on
+the first chart, not at start: it is ~25 MB of the service's resident memory, needed once a quarter.
 """
 
 from __future__ import annotations
@@ -9,12 +10,6 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.figure import Figure
 
 from bot.telegram import texts
 from sheets.formatting import format_persen
@@ -45,6 +40,12 @@ def colour_of(predikat: str | None) -> str:
 
 def capaian_chart(bars: Sequence[Bar], title: str = texts.CHART_TITLE) -> bytes:
     """A PNG bar chart of capaian per bidang; bars without capaian are drawn at 0 and grey."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
     figure = Figure(figsize=(8, 4.5), dpi=100)
     axes = figure.add_subplot()
     labels = [bar.kode for bar in bars]
@@ -68,8 +69,6 @@ def capaian_chart(bars: Sequence[Bar], title: str = texts.CHART_TITLE) -> bytes:
     axes.set_ylim(0, top)
     used = [p for p in PREDIKAT_COLOURS if any(b.predikat == p and b.capaian is not None for b in bars)]
     if used:
-        from matplotlib.patches import Patch
-
         axes.legend(handles=[Patch(color=PREDIKAT_COLOURS[p], label=p) for p in used], loc="upper right", fontsize=8)
     figure.tight_layout()
     buffer = io.BytesIO()

@@ -17,6 +17,11 @@ when the service takes longer than ``SLOW_ACTION_SECONDS`` the press is acknowle
 the outcome or refusal follows as a message. Every Bot API call of a handler (replies, answers,
 edits, prompts) goes through :meth:`EdgeContext.call`, the notifier's retry rules: a 429 waits as
 told, a network error is retried, so a reply is delayed rather than lost.
+
+In a private chat every message gets an answer: unknown commands, stickers, photos and documents
+are told what the bot understands. In groups the bot stays silent (its messages carry official
+data meant for one person, and it must not chatter in an office group); edited messages are not
+even requested from Telegram (``allowed_updates``), so an edit never repeats an action.
 """
 
 from __future__ import annotations
@@ -256,6 +261,10 @@ async def cmd_kirim(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if actor.role is not Role.STAF or actor.bidang is None:
         await _reply(ctx, message, texts.KIRIM_NOT_STAFF)
         return
+    named = {arg.upper() for arg in context.args or ()} & {b.kode for b in ctx.settings.bidang}
+    if named - {actor.bidang}:  # "/kirim LAT" from PTK staff: never submit a report they did not name
+        await _reply(ctx, message, texts.kirim_other_bidang(ctx.bidang_nama(actor.bidang) or actor.bidang))
+        return
     period_id = await asyncio.to_thread(ctx.service.current_period_id)
     if period_id is None:
         await _reply(ctx, message, texts.KIRIM_NO_PERIOD)
@@ -373,11 +382,14 @@ async def show_outcome(
         )
     except BadRequest as err:  # the message is gone or unchanged: the outcome still goes out
         logger.info("could not edit message %s in chat %s: %s", message_id, chat_id, err)
-    await ctx.call(
-        lambda: bot.send_message(
-            chat_id, line.strip(), reply_to_message_id=message_id, allow_sending_without_reply=True
+    # The line quotes the person's reason, which may be longer than one message.
+    for index, part in enumerate(split_text(line.strip())):
+        reply_to = message_id if index == 0 else None
+        await ctx.call(
+            lambda part=part, reply_to=reply_to: bot.send_message(
+                chat_id, part, reply_to_message_id=reply_to, allow_sending_without_reply=True
+            )
         )
-    )
 
 
 async def _answer(ctx: EdgeContext, query: CallbackQuery, text: str, alert: bool = False) -> None:
@@ -586,6 +598,24 @@ async def on_free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await _reply(ctx, message, texts.ANS_FREE_TEXT)
 
 
+async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command the bot does not have (``/hapus``, a typo): say so and point to /bantuan."""
+    ctx, message, user = edge(context), update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    if await _bound_or_explain(ctx, message, user.id) is not None:
+        await _reply(ctx, message, texts.UNKNOWN_COMMAND)
+
+
+async def on_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A sticker, photo, document, voice note...: the bot reads text only; nothing is stored."""
+    ctx, message, user = edge(context), update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    if await _bound_or_explain(ctx, message, user.id) is not None:
+        await _reply(ctx, message, texts.NOT_TEXT)
+
+
 async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A person restarted the bot after blocking it: reachable again."""
     member = update.my_chat_member
@@ -612,5 +642,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(MessageHandler(private & filters.TEXT & filters.REPLY & ~filters.COMMAND, on_reply))
     application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_free_text))
+    # Anything else a person sends in private gets an answer; groups get none (see docs/keandalan.md).
+    application.add_handler(MessageHandler(private & filters.COMMAND, on_unknown_command))
+    application.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, on_not_text))
     application.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_error_handler(on_error)

@@ -8,6 +8,7 @@ message goes to whom, and with which buttons, is decided in ``render.py`` and ``
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
@@ -15,6 +16,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sheets.formatting import format_angka, format_persen, format_rupiah
+
+logger = logging.getLogger(__name__)
 
 # --- dates, durations, numbers ------------------------------------------------------------------
 
@@ -117,7 +120,9 @@ _SUMMARY_LABELS: dict[str, tuple[str, str]] = {
     "jumlah_indikator": ("Jumlah indikator", "angka"),
     "indikator": ("Jumlah indikator", "angka"),
     "indikator_terisi": ("Indikator terisi", "angka"),
-    "indikator_dinilai": ("Indikator dinilai", "angka"),
+    "terisi": ("Indikator terisi", "angka"),
+    "indikator_dinilai": ("Indikator dinilai (punya target triwulan)", "angka"),
+    "dinilai": ("Indikator dinilai (punya target triwulan)", "angka"),
     "rata_rata_capaian": ("Rata-rata capaian", "persen"),
     "rata_capaian": ("Rata-rata capaian", "persen"),
     "capaian": ("Capaian", "persen"),
@@ -132,7 +137,11 @@ _SUMMARY_LABELS: dict[str, tuple[str, str]] = {
     "realisasi_anggaran": ("Realisasi anggaran", "rupiah"),
     "serapan": ("Serapan anggaran", "persen"),
     "serapan_anggaran": ("Serapan anggaran", "persen"),
+    "peringatan": ("Jumlah peringatan", "angka"),
+    "galat": ("Jumlah kesalahan isian", "angka"),
 }
+# Keys a summary carries for the program, not for the reader (the period is named in the heading).
+_SUMMARY_INTERNAL = frozenset({"tw", "tahun", "kode_bidang", "bidang"})
 
 
 def _format_by(how: str, value: Any) -> str:
@@ -145,7 +154,10 @@ def _format_by(how: str, value: Any) -> str:
 
 
 def summary_lines(summary: Mapping[str, Any], skip: Iterable[str] = ()) -> list[str]:
-    """``- Label: value`` lines of a summary mapping; known keys first, nested mappings skipped."""
+    """``- Label: value`` lines of a summary mapping; only labelled keys, in the labels' order.
+
+    A key without a label is logged, not shown: a reader never sees a program's field name.
+    """
     skipped = set(skip)
     lines: list[str] = []
     seen_labels: set[str] = set()
@@ -153,10 +165,13 @@ def summary_lines(summary: Mapping[str, Any], skip: Iterable[str] = ()) -> list[
         if key in summary and key not in skipped and label not in seen_labels:
             seen_labels.add(label)
             lines.append(f"- {label}: {_format_by(how, summary[key])}")
-    for key, value in summary.items():
-        if key in _SUMMARY_LABELS or key in skipped or isinstance(value, Mapping | list | tuple):
-            continue
-        lines.append(f"- {key.replace('_', ' ').capitalize()}: {angka(value)}")
+    unlabelled = [
+        key for key, value in summary.items()
+        if key not in _SUMMARY_LABELS and key not in _SUMMARY_INTERNAL and key not in skipped
+        and not isinstance(value, Mapping | list | tuple)
+    ]
+    if unlabelled:
+        logger.warning("summary keys without an Indonesian label, not shown: %s", ", ".join(unlabelled))
     return lines
 
 
@@ -736,7 +751,8 @@ def daftar_ok(nama: str, role: str, bidang_nama: str | None) -> str:
 
 def daftar_already(nama: str) -> str:
     """/daftar from someone already bound."""
-    return f"Akun Telegram ini sudah terdaftar atas nama {nama}. Tidak ada perubahan."
+    # A name may end in a title's own period ("S.E."): no second one after it.
+    return f"Akun Telegram ini sudah terdaftar atas nama {nama.rstrip('.')}. Tidak ada perubahan."
 
 
 HELP_COMMON = "/status - status laporan kinerja periode berjalan\n/bantuan - pesan ini"
@@ -872,6 +888,24 @@ def kirim_invalid(tw: int, tahun: int, errors: int) -> str:
 
 
 KIRIM_READ_FAILED = "Mohon maaf, lembar kerja bidang tidak dapat dibaca saat ini. Silakan coba beberapa saat lagi."
+
+
+def kirim_other_bidang(bidang_nama: str) -> str:
+    """/kirim naming a bidang other than the sender's own."""
+    return (
+        f"Maaf, Bapak/Ibu hanya dapat mengajukan laporan {bidang_nama}. "
+        f"Kirim /kirim tanpa kode bidang untuk mengajukannya."
+    )
+
+
+# --- messages the bot does not act on -------------------------------------------------------------------
+
+UNKNOWN_COMMAND = "Maaf, perintah tersebut tidak dikenal. Ketik /bantuan untuk melihat perintah yang tersedia."
+NOT_TEXT = (
+    "Mohon maaf, Kinerja Bot hanya membaca pesan teks dan perintah; stiker, foto, dan berkas tidak diproses. "
+    "Dokumen bukti dukung mohon disimpan di Google Drive, lalu tautannya diisi pada kolom Bukti Dukung (tautan) "
+    "di lembar kerja bidang. Ketik /bantuan untuk daftar perintah."
+)
 
 # --- text splitting -------------------------------------------------------------------------------------
 

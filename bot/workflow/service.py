@@ -60,6 +60,7 @@ from bot.workflow.ports import (
 )
 from bot.workflow.timers import run_timers
 from config.settings import Settings
+from sheets.layout import tw_label
 
 logger = logging.getLogger(__name__)
 
@@ -190,7 +191,7 @@ class WorkflowService:
     def _report(self, tx: Tx, period: Row[Any], kode: str) -> Row[Any]:
         report = tx.get_report(period.id, kode)
         if report is None:
-            raise ActionRefused(f"Laporan bidang {kode} untuk TW {period.tw} {period.tahun} tidak ditemukan.")
+            raise ActionRefused(f"Laporan bidang {kode} untuk {tw_label(period.tw)} {period.tahun} tidak ditemukan.")
         return report
 
     def _bidang_label(self, kode: str) -> str:
@@ -232,7 +233,7 @@ class WorkflowService:
             return dinas_transition(DinasState(period.state), event)
         except InvalidTransition:
             raise ActionRefused(
-                f"Laporan kinerja dinas TW {period.tw} {period.tahun} sedang "
+                f"Laporan kinerja dinas {tw_label(period.tw)} {period.tahun} sedang "
                 f"{STATE_LABELS[period.state]}; tindakan ini tidak dapat dilakukan sekarang."
             ) from None
 
@@ -242,14 +243,14 @@ class WorkflowService:
         self._check_role(actor, _event_role(BIDANG_TABLE, event), report.bidang)
         if period.state != DinasState.COLLECTING and event is not BidangEvent.REOPEN:
             raise ActionRefused(
-                f"Laporan kinerja dinas TW {period.tw} {period.tahun} sedang "
+                f"Laporan kinerja dinas {tw_label(period.tw)} {period.tahun} sedang "
                 f"{STATE_LABELS[period.state]}; laporan bidang tidak dapat diubah sekarang."
             )
         try:
             return bidang_transition(BidangState(report.state), event)
         except InvalidTransition:
             raise ActionRefused(
-                f"Laporan {self._bidang_label(report.bidang)} TW {period.tw} {period.tahun} sedang "
+                f"Laporan {self._bidang_label(report.bidang)} {tw_label(period.tw)} {period.tahun} sedang "
                 f"{STATE_LABELS[report.state]}; tindakan ini tidak dapat dilakukan sekarang."
             ) from None
 
@@ -306,8 +307,10 @@ class WorkflowService:
     @staticmethod
     def _require_text(text: str | None, what: str) -> str:
         cleaned = (text or "").strip()
-        if len(cleaned) < MIN_REASON_LENGTH:
+        if not any(char.isalnum() for char in cleaned):  # empty, or only " . " / "-"
             raise ActionRefused(f"{what} wajib diisi.")
+        if len(cleaned) < MIN_REASON_LENGTH:
+            raise ActionRefused(f"{what} terlalu singkat; tuliskan paling sedikit {MIN_REASON_LENGTH} huruf.")
         return cleaned
 
     # ======================================================================================
@@ -486,7 +489,7 @@ class WorkflowService:
         now = self.now()
         with self.store.transaction() as tx:
             if tx.find_period(tahun, tw) is not None:
-                raise ActionRefused(f"Periode TW {tw} {tahun} sudah dimulai.")
+                raise ActionRefused(f"Periode {tw_label(tw)} {tahun} sudah dimulai.")
             period_id = tx.insert_period(
                 tahun=tahun,
                 tw=tw,
@@ -658,7 +661,7 @@ class WorkflowService:
         with self.store.transaction() as tx:
             period = self._period_for_tw(tx, ev.tw)
             if period is None:
-                raise ActionRefused(f"Tidak ada periode TW {ev.tw} yang berjalan.")
+                raise ActionRefused(f"Tidak ada periode {tw_label(ev.tw)} yang berjalan.")
             report = self._report(tx, period, ev.bidang)
             self._check_bidang(period, report, event, checker)
         warnings = [p for p in ev.problems if p.severity == "warning"]

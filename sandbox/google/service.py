@@ -216,6 +216,7 @@ class GoogleService:
         path = raw_path(request)
         if path.startswith("/token"):
             return self._token(request)
+        self.app.hub.delay("google")  # the token endpoint is not an API request: never delayed
         if path.startswith("/batch/drive/v3"):
             from sandbox.google.batch import handle_batch
 

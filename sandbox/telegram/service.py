@@ -66,6 +66,7 @@ class TelegramService:
 
     def handle(self, request: Request) -> Response:
         """Answer a Bot API call or a file download."""
+        self.app.hub.delay("telegram")
         if request.path.startswith(FILE_PREFIX):
             return self._download(request.path[len(FILE_PREFIX) :])
         token, _, method_name = request.path[len(BOT_PREFIX) :].partition("/")

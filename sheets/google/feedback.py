@@ -4,6 +4,12 @@ Only cells the bot owns are written: the ``Catatan Validasi`` column (every data
 of fixed rows are cleared), and ``Status Alur``/``Catatan``/``Diperbarui`` of the TW. The one
 person-editable cell the bot ever writes is ``Status Pengisian``, set back to ``Draft`` when a
 report is returned (:func:`reset_submission_data`).
+
+The column and the rows come from the last read of the sheet (:class:`~sheets.google.poll.FeedbackPlace`),
+not from the layout the bot built: after an inserted title row or column the notes still land
+beside their indicator, and a fixed position never overwrites a cell a person fills (such as
+``Bukti Dukung``) nor runs past a grid someone shrank. Without a ``Catatan Validasi`` column the
+notes go to the Status tab's ``Catatan``.
 """
 
 from __future__ import annotations
@@ -13,19 +19,21 @@ from typing import Any
 
 from bot.workflow.ports import ProblemInfo
 from sheets import layout
+from sheets.google.poll import FeedbackPlace
 
-__all__ = ["catatan_validasi_texts", "feedback_data", "reset_submission_data"]
+__all__ = ["catatan_validasi_texts", "feedback_data", "reset_submission_data", "status_catatan"]
 
 SEVERITY_LABEL = {"error": "Galat", "warning": "Peringatan"}
 
 
-def catatan_validasi_texts(problems: Sequence[ProblemInfo], rows: int) -> tuple[list[str], list[str]]:
-    """(one text per data row 2..rows+1, lines of problems outside the data rows)."""
+def catatan_validasi_texts(problems: Sequence[ProblemInfo], place: FeedbackPlace) -> tuple[list[str], list[str]]:
+    """(one text per data row of ``place``, lines of problems outside the data rows)."""
+    rows = max(0, place.last_row - place.first_row + 1) if place.column is not None else 0
     notes: list[list[str]] = [[] for _ in range(rows)]
     elsewhere: list[str] = []
     for problem in problems:
         line = f"{SEVERITY_LABEL.get(problem.severity, problem.severity)}: {problem.message}"
-        index = problem.row - layout.FIRST_DATA_ROW
+        index = problem.row - place.first_row
         if 0 <= index < rows:
             notes[index].append(line)
         else:
@@ -33,20 +41,23 @@ def catatan_validasi_texts(problems: Sequence[ProblemInfo], rows: int) -> tuple[
     return ["\n".join(lines) for lines in notes], elsewhere
 
 
+def status_catatan(problems: Sequence[ProblemInfo], catatan: str, place: FeedbackPlace) -> str:
+    """The Status tab's Catatan: ``catatan`` and the problems no data row holds (header, columns)."""
+    _, elsewhere = catatan_validasi_texts(problems, place)
+    return "\n".join(line for line in (catatan, *elsewhere) if line)
+
+
 def feedback_data(
-    tw: int, problems: Sequence[ProblemInfo], status_alur: str, catatan: str, rows: int, when: str
+    tw: int, problems: Sequence[ProblemInfo], status_alur: str, catatan: str, place: FeedbackPlace, when: str
 ) -> list[dict[str, Any]]:
     """The values.batchUpdate data: the whole ``Catatan Validasi`` column and the TW's Status cells."""
-    texts, elsewhere = catatan_validasi_texts(problems, rows)
-    if elsewhere:
-        catatan = "\n".join([catatan, *elsewhere]) if catatan else "\n".join(elsewhere)
+    texts, _ = catatan_validasi_texts(problems, place)
+    catatan = status_catatan(problems, catatan, place)
     data: list[dict[str, Any]] = []
-    if rows:
+    if texts and place.column is not None:
+        letter = layout.column_letter(place.column)
         data.append({
-            "range": layout.column_range(
-                layout.TAB_REALISASI, layout.HEADER_ROW, layout.COL_CATATAN_VALIDASI,
-                layout.FIRST_DATA_ROW, layout.FIRST_DATA_ROW + rows - 1,
-            ),
+            "range": f"{layout.quote_tab(layout.TAB_REALISASI)}!{letter}{place.first_row}:{letter}{place.last_row}",
             "majorDimension": "ROWS",
             "values": [[text] for text in texts],
         })

@@ -15,6 +15,17 @@ values AND each cell's format type in the same single request, so the value the 
 The same answer carries the ``Realisasi`` protection, whose description records the open TW and
 the approved TWs (see :mod:`sheets.google.distribute`), so a restarted bot needs no extra call.
 
+A cell whose format type is ``DATE``, ``TIME`` or ``DATE_TIME`` holds a serial number (days since
+1899-12-30): a person typed ``12/03/2026`` where a number belongs. It is handed to the validator
+as the text the id_ID sheet shows (``12/03/2026``) with its position in ``date_cells``, so it is
+refused as "bukan angka" naming its cell and telling how to undo the date format (a number typed
+into a date-formatted cell stays a date), never read as 46093.
+
+Each read also records where the bot's notes go (:class:`FeedbackPlace`): the ``Catatan
+Validasi`` column and the data rows as the validator found them, so that feedback lands beside
+the right indicator even when someone inserted a title row or moved a column, and never on a
+cell a person fills.
+
 A change with ``removed: true`` (Drive: "the file has been removed from this list of changes,
 for example by deletion or loss of access"; it carries no ``file``) for a known workbook is
 re-checked with this same single read, and its answer decides the event
@@ -38,6 +49,7 @@ import dataclasses
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.workflow.ports import (
@@ -53,6 +65,7 @@ from sheets.google.spreadsheet import SheetsApi
 from sheets.master import Master
 from sheets.validate import (
     Problem,
+    ValidationResult,
     parse_status,
     snapshot_hash,
     snapshot_values,
@@ -63,9 +76,12 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "BookMemory",
+    "FeedbackPlace",
+    "KnownWorkbooks",
     "SnapshotSource",
     "WorkbookRead",
     "events_for",
+    "feedback_place",
     "read_workbook",
     "submission_for",
 ]
@@ -84,6 +100,8 @@ ERROR_TEXT = {
     "NULL_VALUE": "#NULL!",
     "ERROR": "#ERROR!",
 }
+DATE_TYPES = frozenset({"DATE", "TIME", "DATE_TIME"})
+SERIAL_EPOCH = datetime(1899, 12, 30)
 
 
 class SnapshotSource(Protocol):
@@ -91,6 +109,19 @@ class SnapshotSource(Protocol):
 
     def approved_snapshots(self, tahun: int) -> Mapping[str, Mapping[int, Mapping[str, Any]]]:
         """Bidang kode -> TW -> approved values (:func:`sheets.validate.snapshot_values` form)."""
+        ...
+
+
+class KnownWorkbooks(Protocol):
+    """The bidang workbooks the workflow has handed out (the store keeps their ids).
+
+    A workbook deleted while the bot was stopped arrives after the restart as a bare ``removed``
+    change: its id is all there is, Drive can no longer find it by ``appProperties``, and only the
+    store can say whose it was.
+    """
+
+    def workbook_ids(self, tahun: int) -> Mapping[str, str]:
+        """Spreadsheet id -> bidang kode, for every workbook of ``tahun`` the workflow knows."""
         ...
 
 
@@ -103,6 +134,21 @@ class WorkbookRead:
     status: list[list[Any]]
     open_tw: int | None
     approved: frozenset[int]
+    date_cells: frozenset[tuple[int, int]] = frozenset()
+
+
+@dataclass(frozen=True)
+class FeedbackPlace:
+    """Where the bot writes its notes in a ``Realisasi`` tab as last read.
+
+    ``column`` is the 0-based column of ``Catatan Validasi`` (None when its header label is gone:
+    the notes then go to the Status tab); ``first_row``..``last_row`` are the 1-based sheet rows
+    below the header down to the last row holding anything (``last_row < first_row``: none).
+    """
+
+    column: int | None
+    first_row: int
+    last_row: int
 
 
 @dataclass
@@ -115,6 +161,20 @@ class BookMemory:
     approved_values: dict[int, Mapping[str, Any]] = field(default_factory=dict)
     tamper: dict[int, str] = field(default_factory=dict)
     reported_name: str | None = None
+    place: FeedbackPlace | None = None
+    catatan: dict[int, tuple[str, str]] = field(default_factory=dict)  # TW -> (catatan given, text written)
+
+    def copy(self) -> BookMemory:
+        """A copy whose maps change independently (the values in them are replaced, never mutated)."""
+        return dataclasses.replace(
+            self,
+            last_hash=dict(self.last_hash),
+            submitted=dict(self.submitted),
+            submitted_values=dict(self.submitted_values),
+            approved_values=dict(self.approved_values),
+            tamper=dict(self.tamper),
+            catatan=dict(self.catatan),
+        )
 
 
 def _value(cell: Mapping[str, Any]) -> Any:
@@ -133,25 +193,41 @@ def _value(cell: Mapping[str, Any]) -> Any:
     return ""
 
 
-def _grid(data: Mapping[str, Any]) -> tuple[list[list[Any]], set[tuple[int, int]]]:
+def _date_text(serial: float, number_type: str) -> str:
+    """A date/time serial as an id_ID sheet shows it (``12/03/2026``, ``10:30:00``)."""
+    moment = SERIAL_EPOCH + timedelta(days=serial)
+    if number_type == "DATE":
+        return moment.strftime("%d/%m/%Y")
+    if number_type == "TIME":
+        return moment.strftime("%H:%M:%S")
+    return moment.strftime("%d/%m/%Y %H:%M:%S")
+
+
+def _grid(data: Mapping[str, Any]) -> tuple[list[list[Any]], set[tuple[int, int]], set[tuple[int, int]]]:
     start_r = int(data.get("startRow", 0))
     start_c = int(data.get("startColumn", 0))
     rows: list[list[Any]] = [[] for _ in range(start_r)]
     percent: set[tuple[int, int]] = set()
+    dates: set[tuple[int, int]] = set()
     for r, row in enumerate(data.get("rowData") or [], start=start_r):
         values = [""] * start_c
         for c, cell in enumerate(row.get("values") or [], start=start_c):
             value = _value(cell)
-            values.append(value)
             number_type = (cell.get("effectiveFormat") or {}).get("numberFormat", {}).get("type")
-            if number_type == "PERCENT" and isinstance(value, int | float) and not isinstance(value, bool):
+            is_number = isinstance(value, int | float) and not isinstance(value, bool)
+            if number_type in DATE_TYPES and is_number:
+                # A date where a number belongs is not the number the person meant (see above).
+                value = _date_text(float(value), str(number_type))
+                dates.add((r, c))
+            elif number_type == "PERCENT" and is_number:
                 percent.add((r, c))
+            values.append(value)
         while values and values[-1] == "":
             values.pop()
         rows.append(values)
     while rows and not rows[-1]:
         rows.pop()
-    return rows, percent
+    return rows, percent, dates
 
 
 def read_workbook(api: SheetsApi, spreadsheet_id: str) -> WorkbookRead:
@@ -165,19 +241,20 @@ def read_workbook(api: SheetsApi, spreadsheet_id: str) -> WorkbookRead:
     realisasi: list[list[Any]] = []
     status: list[list[Any]] = []
     percent: set[tuple[int, int]] = set()
+    dates: set[tuple[int, int]] = set()
     open_tw, approved = None, frozenset[int]()
     for sheet in body.get("sheets") or []:
         title = (sheet.get("properties") or {}).get("title")
         data = (sheet.get("data") or [{}])[0]
         if title == layout.TAB_REALISASI:
-            realisasi, percent = _grid(data)
+            realisasi, percent, dates = _grid(data)
             for pr in sheet.get("protectedRanges") or []:
                 description = str(pr.get("description") or "")
                 if description.startswith(f"{PROTECTION_PREFIX} ({layout.TAB_REALISASI})"):
                     open_tw, approved = parse_state(description)
         elif title == layout.TAB_STATUS:
-            status, _ = _grid(data)
-    return WorkbookRead(realisasi, frozenset(percent), status, open_tw, approved)
+            status, _, _ = _grid(data)
+    return WorkbookRead(realisasi, frozenset(percent), status, open_tw, approved, frozenset(dates))
 
 
 def problem_info(problem: Problem) -> ProblemInfo:
@@ -241,12 +318,32 @@ def _approved_values(
     return approved_values
 
 
+def _place(result: ValidationResult, read: WorkbookRead) -> FeedbackPlace:
+    if result.header_row is None:
+        return FeedbackPlace(column=None, first_row=layout.FIRST_DATA_ROW, last_row=layout.HEADER_ROW)
+    return FeedbackPlace(
+        column=result.columns.get(layout.COL_CATATAN_VALIDASI),
+        first_row=result.header_row + 1,
+        last_row=len(read.realisasi),
+    )
+
+
+def feedback_place(kode: str, read: WorkbookRead, master: Master) -> FeedbackPlace:
+    """Where the notes go in this read of bidang ``kode``'s workbook (:class:`FeedbackPlace`)."""
+    result = validate_realisasi(
+        read.realisasi, master, bidang=kode, tw=read.open_tw or 1, submission=False,
+        percent_cells=read.percent_cells, date_cells=read.date_cells,
+    )
+    return _place(result, read)
+
+
 def _submission(
     kode: str,
     tw: int,
     read: WorkbookRead,
     master: Master,
     approved_values: Mapping[int, Mapping[str, Any]],
+    memory: BookMemory,
     *,
     siap: bool,
 ) -> SubmissionReady:
@@ -259,8 +356,9 @@ def _submission(
         tw=tw,
         submission=siap,
         approved=earlier,
-        percent_cells=read.percent_cells,
+        percent_cells=read.percent_cells, date_cells=read.date_cells,
     )
+    memory.place = _place(result, read)
     values = snapshot_values(result.table, tw)
     return SubmissionReady(
         bidang=kode,
@@ -286,7 +384,7 @@ def submission_for(
     Remembered as submitted and seen, so a poll finding the same data (with "Siap Dikoreksi" or
     not) reports nothing new, and an approval (``lock_tw``) keeps these values as the baseline.
     """
-    ready = _submission(kode, tw, read, master, _approved_values(memory, snapshots), siap=True)
+    ready = _submission(kode, tw, read, master, _approved_values(memory, snapshots), memory, siap=True)
     memory.submitted[tw] = ready.values_hash
     memory.submitted_values[tw] = ready.values
     memory.last_hash[tw] = ready.values_hash  # seen: the next poll reports only later edits
@@ -307,7 +405,7 @@ def events_for(
     if tw is not None:
         status = parse_status(read.status).get(tw)
         siap = bool(status and status.siap_dikoreksi)
-        ready = _submission(kode, tw, read, master, approved_values, siap=siap)
+        ready = _submission(kode, tw, read, master, approved_values, memory, siap=siap)
         values, digest = ready.values, ready.values_hash
         previous = memory.last_hash.get(tw)
         if siap:
@@ -329,7 +427,13 @@ def events_for(
             continue
         sheet_values = snapshot_values(
             validate_realisasi(
-                read.realisasi, master, bidang=kode, tw=k, submission=False, percent_cells=read.percent_cells
+                read.realisasi,
+                master,
+                bidang=kode,
+                tw=k,
+                submission=False,
+                percent_cells=read.percent_cells,
+                date_cells=read.date_cells,
             ).table,
             k,
         )

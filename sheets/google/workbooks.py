@@ -8,22 +8,33 @@ batch, and opening/locking a TW sets the protections to an exact state. Request 
   (new) or 1 read of the protections + at most 1 batch (existing), + 1 share per missing editor;
 - ``poll``: 1 Drive change listing + 1 read per changed workbook (:mod:`sheets.google.poll`);
 - ``read_submission`` (``/kirim``): 1 read of the workbook (plus 1 Drive search after a restart);
-- ``write_feedback``/``reset_submission``: 1 values.batchUpdate; ``lock_tw``/``reopen_tw``:
-  1 batchUpdate (plus 1 Drive search and 1 read after a restart);
+- ``write_feedback``/``reset_submission``: 1 values.batchUpdate (``write_feedback`` plus 1 Drive
+  search and 1 read of the workbook after a restart: the notes go where the last read found the
+  ``Catatan Validasi`` column and the rows); ``lock_tw``/``reopen_tw``: 1 batchUpdate (plus 1 Drive
+  search and 1 read after a restart);
 - ``write_rekap``: 1 batchUpdate + 1 values.batchUpdate, whatever the number of rows (plus the
   search/create and 1 read of the tab ids the first time in a process).
 
 The adapter keeps in memory the workbooks it knows and what it last saw in each; after a
 restart it rebuilds them from Drive by ``appProperties`` and from the protections' recorded
 state. Approved snapshots come from a :class:`~sheets.google.poll.SnapshotSource` when one is
-given (the composition root wires the store); otherwise from what this process approved.
+given (the composition root wires the store); otherwise from what this process approved. The ids
+of the workbooks the workflow handed out come from a :class:`~sheets.google.poll.KnownWorkbooks`
+(the store again), so a workbook deleted while the bot was stopped is still reported.
+
+That memory decides which poll events are new, so a poll is replayable: when the core polls
+again from the cursor of the previous poll (it did not store the token that poll returned,
+because handling one of its events failed), the memory goes back to what it was before that
+poll and the same events are reported again. Without this, a submission whose handling failed
+once (a Google outage while writing the feedback) would be remembered as reported and lost.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -63,9 +74,17 @@ from sheets.google.drive import (
     FileInfo,
 )
 from sheets.google.errors import AccessDenied, ApiRequestInvalid, NotFound, WorkbookLayoutError
-from sheets.google.feedback import feedback_data, reset_submission_data
+from sheets.google.feedback import feedback_data, reset_submission_data, status_catatan
 from sheets.google.http import RetryPolicy
-from sheets.google.poll import BookMemory, SnapshotSource, events_for, read_workbook, submission_for
+from sheets.google.poll import (
+    BookMemory,
+    KnownWorkbooks,
+    SnapshotSource,
+    events_for,
+    feedback_place,
+    read_workbook,
+    submission_for,
+)
 from sheets.google.rekap import TAB_IDS, build_rekap_sheets, rekap_requests, rekap_summary, rekap_values
 from sheets.google.spreadsheet import SheetsApi
 from sheets.master import Master, load_master
@@ -82,6 +101,19 @@ class _Book:
     layout: BookLayout | None = None
 
 
+def _copy(memory: Mapping[str, BookMemory]) -> dict[str, BookMemory]:
+    return {kode: book.copy() for kode, book in memory.items()}
+
+
+@dataclass(frozen=True)
+class _PollStart:
+    """The cursor a poll was given, the token it returned, and the memory before it."""
+
+    cursor: str | None
+    token: str | None
+    memory: dict[str, BookMemory]
+
+
 class GoogleWorkbooks:
     """The Google side of the workflow (implements ``WorkbookPort``)."""
 
@@ -92,6 +124,7 @@ class GoogleWorkbooks:
         master: Master | None = None,
         clients: GoogleClients | None = None,
         snapshots: SnapshotSource | None = None,
+        known: KnownWorkbooks | None = None,
         policy: RetryPolicy | None = None,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
@@ -103,11 +136,18 @@ class GoogleWorkbooks:
         self.drive = DriveFiles(self.clients.drive, settings)
         self.sheets = SheetsApi(self.clients.sheets)
         self.snapshots = snapshots
+        self.known = known
         self.clock = clock or (lambda: datetime.now(settings.tz))
+        # Lock order: the workbooks lock (the shared maps, the Drive listing, the poll), then the
+        # bidang locks (one workbook's Google writes and memory). A bidang's write takes the first
+        # only briefly, to find its book, so writes on different bidang reach Google side by side;
+        # the poll holds every bidang lock, since a failed poll rolls the whole memory back.
         self._lock = threading.RLock()
+        self._bidang_locks: dict[str, threading.RLock] = {}
         self._books: dict[tuple[int, str], _Book] = {}
         self._by_id: dict[str, tuple[int, str]] = {}
         self._memory: dict[str, BookMemory] = {}
+        self._last_poll: _PollStart | None = None
         self._rekap: dict[int, tuple[FileInfo, list[int] | None]] = {}
 
     # --- helpers ----------------------------------------------------------------------------
@@ -165,6 +205,27 @@ class GoogleWorkbooks:
             )
         return book
 
+    def _bidang_lock(self, kode: str) -> threading.RLock:
+        with self._lock:
+            return self._bidang_locks.setdefault(kode, threading.RLock())
+
+    @contextmanager
+    def _bidang_book(self, kode: str, *, with_layout: bool = True) -> Iterator[_Book]:
+        """``kode``'s workbook, held under that bidang's lock (found under the workbooks lock)."""
+        with self._lock:
+            book = self._book(kode) if with_layout else self._find(kode, self.settings.tahun)
+            bidang_lock = self._bidang_lock(kode)
+        with bidang_lock:
+            yield book
+
+    @contextmanager
+    def _every_bidang(self) -> Iterator[None]:
+        """Every bidang lock, in one order (the caller holds the workbooks lock)."""
+        with ExitStack() as stack:
+            for kode in sorted({b.kode for b in self.settings.bidang} | set(self._bidang_locks)):
+                stack.enter_context(self._bidang_lock(kode))
+            yield
+
     def _memory_of(self, kode: str) -> BookMemory:
         return self._memory.setdefault(kode, BookMemory())
 
@@ -186,8 +247,9 @@ class GoogleWorkbooks:
                         self.drive.props(tahun, "bidang", **{PROP_BIDANG: kode}),
                     )
                 book = self._remember(tahun, kode, file)
-                self._prepare(book, tahun, tw, bidang.nama, fresh=kode not in found)
-                self.drive.share_writers(book.file, bidang.editor)
+                with self._bidang_lock(kode):
+                    self._prepare(book, tahun, tw, bidang.nama, fresh=kode not in found)
+                    self.drive.share_writers(book.file, bidang.editor)
                 refs[kode] = WorkbookRef(url=book.file.url, spreadsheet_id=book.file.id)
             logger.info("distributed TW %d %d to %s", tw, tahun, ", ".join(refs))
             return refs
@@ -231,26 +293,30 @@ class GoogleWorkbooks:
         self, kode: str, tw: int, problems: Sequence[ProblemInfo], status_alur: str, catatan: str
     ) -> None:
         """Per-row Catatan Validasi and the Status row's Status Alur/Catatan, one values.batchUpdate."""
-        with self._lock:
-            book = self._book(kode)
-            assert book.layout is not None
-            data = feedback_data(tw, problems, status_alur, catatan, book.layout.rows, self._now_text())
+        with self._bidang_book(kode, with_layout=False) as book:
+            memory = self._memory_of(kode)
+            if memory.place is None:  # after a restart: find the column and rows as they are now
+                memory.place = feedback_place(kode, read_workbook(self.sheets, book.file.id), self.master)
+            data = feedback_data(tw, problems, status_alur, catatan, memory.place, self._now_text())
             self.sheets.values_update(book.file.id, data, f"menulis catatan validasi {kode}")
+            memory.catatan[tw] = (catatan, status_catatan(problems, catatan, memory.place))
 
     def reset_submission(self, kode: str, tw: int, reason: str) -> None:
         """Status Pengisian back to Draft with ``reason`` as Catatan, one values.batchUpdate."""
-        with self._lock:
-            book = self._book(kode)
-            self.sheets.values_update(
-                book.file.id, reset_submission_data(tw, reason, self._now_text()), f"mengembalikan status {kode}"
-            )
+        with self._bidang_book(kode) as book:
             memory = self._memory_of(kode)
+            given, written = memory.catatan.get(tw, ("", ""))
+            # The feedback written just before with the same reason may carry the problems that have no
+            # row of their own (a missing column): keep them rather than write the bare reason over them.
+            text = written if given == reason else reason
+            self.sheets.values_update(
+                book.file.id, reset_submission_data(tw, text, self._now_text()), f"mengembalikan status {kode}"
+            )
             memory.submitted.pop(tw, None)
 
     def lock_tw(self, kode: str, tw: int) -> None:
         """Protect TW ``tw``'s cells (approval): one batchUpdate moving the protections."""
-        with self._lock:
-            book = self._book(kode)
+        with self._bidang_book(kode) as book:
             current = book.layout
             assert current is not None
             approved = current.approved | {tw}
@@ -267,8 +333,7 @@ class GoogleWorkbooks:
 
     def reopen_tw(self, kode: str, tw: int) -> None:
         """Open TW ``tw``'s cells again (after a return or a reopen): one batchUpdate."""
-        with self._lock:
-            book = self._book(kode)
+        with self._bidang_book(kode) as book:
             current = book.layout
             assert current is not None
             approved = current.approved - {tw}
@@ -286,44 +351,68 @@ class GoogleWorkbooks:
 
     def poll(self, cursor: str | None) -> PollBatch:
         """One Drive change listing, then one read per changed bidang workbook of this year."""
-        with self._lock:
-            tahun = self.settings.tahun
-            events: list[PollEvent] = []
-            targets: dict[str, str] = {}
-            if cursor is None:
-                token = self.drive.start_page_token()
-                for kode, file in self._discover(tahun).items():
-                    targets[file.id] = kode
-            else:
-                changes, token = self.drive.changes(cursor)
-                discovered = False
-                for change in changes:
-                    file_id = str(change.get("fileId"))
-                    data = change.get("file")
-                    if change.get("removed") or not data:
-                        if file_id not in self._by_id and not discovered:
-                            self._discover(tahun)  # after a restart: learn which ids are ours
-                            discovered = True
-                        key = self._by_id.get(file_id)
-                        if key is not None and key[0] == tahun:
-                            targets[file_id] = key[1]
-                        continue
-                    kode = self._ours(data, tahun)
-                    if kode is None:
-                        continue
-                    file = FileInfo.from_json(data)
-                    self._remember(tahun, kode, file)
-                    if file.trashed:
-                        events.append(WorkbookMissing(bidang=kode, reason="workbook dipindahkan ke tempat sampah"))
-                        continue
-                    self._check_name(kode, file, tahun, events)
-                    targets[file.id] = kode
-            if targets:
-                snapshots = self.snapshots.approved_snapshots(tahun) if self.snapshots is not None else {}
-                for file_id, kode in targets.items():
-                    events += self._read_events(file_id, kode, tahun, snapshots.get(kode))
-            logger.debug("poll: %d changed workbooks, %d events", len(targets), len(events))
-            return PollBatch(events=tuple(events), cursor=token)
+        with self._lock, self._every_bidang():
+            before = self._replay_point(cursor)
+            try:
+                batch = self._poll(cursor)
+            except Exception:
+                # Nothing of a failed poll reached the core: forget what it saw, so it is seen again.
+                self._memory = _copy(before)
+                raise
+            self._last_poll = _PollStart(cursor, batch.cursor, before)
+            return batch
+
+    def _poll(self, cursor: str | None) -> PollBatch:
+        """The poll itself (see :meth:`poll`)."""
+        tahun = self.settings.tahun
+        events: list[PollEvent] = []
+        targets: dict[str, str] = {}
+        if cursor is None:
+            token = self.drive.start_page_token()
+            for kode, file in self._discover(tahun).items():
+                targets[file.id] = kode
+        else:
+            changes, token = self.drive.changes(cursor)
+            discovered = False
+            known: Mapping[str, str] = {}
+            for change in changes:
+                file_id = str(change.get("fileId"))
+                data = change.get("file")
+                if change.get("removed") or not data:
+                    if file_id not in self._by_id and not discovered:
+                        self._discover(tahun)  # after a restart: learn which ids are ours
+                        known = self.known.workbook_ids(tahun) if self.known is not None else {}
+                        discovered = True
+                    key = self._by_id.get(file_id)
+                    if key is not None and key[0] == tahun:
+                        targets[file_id] = key[1]
+                    elif file_id in known:  # deleted while the bot was stopped: Drive no longer finds it
+                        targets[file_id] = known[file_id]
+                    continue
+                kode = self._ours(data, tahun)
+                if kode is None:
+                    continue
+                file = FileInfo.from_json(data)
+                self._remember(tahun, kode, file)
+                if file.trashed:
+                    events.append(WorkbookMissing(bidang=kode, reason="workbook dipindahkan ke tempat sampah"))
+                    continue
+                self._check_name(kode, file, tahun, events)
+                targets[file.id] = kode
+        if targets:
+            snapshots = self.snapshots.approved_snapshots(tahun) if self.snapshots is not None else {}
+            for file_id, kode in targets.items():
+                events += self._read_events(file_id, kode, tahun, snapshots.get(kode))
+        logger.debug("poll: %d changed workbooks, %d events", len(targets), len(events))
+        return PollBatch(events=tuple(events), cursor=token)
+
+    def _replay_point(self, cursor: str | None) -> dict[str, BookMemory]:
+        """The memory this poll starts from (restored when the last poll's token was not stored)."""
+        last = self._last_poll
+        if last is not None and last.cursor == cursor and last.token != cursor:
+            logger.info("poll from the previous cursor again: its events are reported again")
+            self._memory = _copy(last.memory)
+        return _copy(self._memory)
 
     def read_submission(self, kode: str, tw: int) -> SubmissionReady:
         """Read bidang ``kode``'s workbook now and validate TW ``tw`` as a submission (``/kirim``).
@@ -332,9 +421,8 @@ class GoogleWorkbooks:
         status is "Siap Dikoreksi" (:class:`bot.telegram.submission.SubmissionReader`).
         """
         layout.tw_label(tw)
-        with self._lock:
-            tahun = self.settings.tahun
-            book = self._find(kode, tahun)
+        tahun = self.settings.tahun
+        with self._bidang_book(kode, with_layout=False) as book:
             read = read_workbook(self.sheets, book.file.id)
             if book.layout is not None:
                 book.layout.open_tw, book.layout.approved = read.open_tw, read.approved

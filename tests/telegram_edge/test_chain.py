@@ -83,7 +83,7 @@ async def test_whole_chain_with_every_return_path(kinerja: KinerjaBot, workbook:
     assert prompt["reply_markup"]["force_reply"] is True
     assert state(kinerja, pid)[1]["PTK"] is BidangState.SUBMITTED  # nothing yet
     await people.say(KEPALA["PTK"], "ok", reply_to=prompt["message_id"])  # too short: refused
-    await people.wait_message(KEPALA["PTK"], "Alasan pengembalian wajib diisi", after=prompt["message_id"])
+    await people.wait_message(KEPALA["PTK"], "Alasan pengembalian terlalu singkat", after=prompt["message_id"])
     assert state(kinerja, pid)[1]["PTK"] is BidangState.SUBMITTED
     await people.say(KEPALA["PTK"], "Realisasi anggaran belum sesuai SP2D.", reply_to=prompt["message_id"])
     edited = await people.wait_edit(KEPALA["PTK"], request["message_id"], ">> Dikembalikan oleh Agus Priyono")

@@ -112,8 +112,24 @@ def test_summary_uses_the_decimal_comma() -> None:
         "- Jumlah indikator: 7",
         "- Rata-rata capaian: 1.234,57%",
         "- Pagu anggaran: Rp 1.500.000",
-        "- X y: 2,50",
     ]
+
+
+def test_every_field_of_the_koreksi_summary_has_a_label(caplog: pytest.LogCaptureFixture) -> None:
+    """The summary the poll builds (sheets.validate.TwSummary) reads as Indonesian, no field names."""
+    import dataclasses
+
+    from sheets.validate import TwSummary
+
+    summary = TwSummary(tw=1, jumlah_indikator=7, terisi=7, dinilai=6, rata_rata_capaian=97.5, predikat="Sangat Tinggi",
+                        predikat_counts={"Sangat Tinggi": 6}, pagu=1e9, anggaran_kumulatif=2.5e8, serapan=25.0,
+                        peringatan=1, galat=0)
+    with caplog.at_level("WARNING"):
+        lines = texts.summary_lines(dataclasses.asdict(summary))
+    assert not caplog.records, caplog.text
+    assert "- Indikator terisi: 7" in lines
+    assert "- Jumlah kesalahan isian: 0" in lines
+    assert not any(line.startswith(("- Tw", "- Galat", "- Terisi")) for line in lines)
 
 
 # --- rendering every kind ------------------------------------------------------------------------
@@ -355,3 +371,14 @@ def test_application_refuses_a_base_url_without_bot_and_a_missing_token(
     assert settings.telegram.resolved_token() is None
     with pytest.raises(TelegramEdgeError, match="token bot Telegram belum diisi"):
         build_application(settings)
+
+
+@pytest.mark.parametrize(("setting", "expected"), [(None, 32), (1, 1), (8, 8)], ids=["default", "serial", "eight"])
+def test_application_handles_as_many_updates_at_once_as_configured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setting: int | None, expected: int
+) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")
+    overrides = {} if setting is None else {"telegram": {"concurrent_updates": setting}}
+    settings = edge_settings("http://127.0.0.1:1", tmp_path / "k.db", **overrides)
+    assert settings.telegram.concurrent_updates == expected
+    assert build_application(settings, token="123:abc").concurrent_updates == expected

@@ -54,6 +54,20 @@ def state_of(service: WorkflowService, pid: int, kode: str | None = None) -> str
 # --- bidang level: koreksi --------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    "reason, refusal",
+    [("", "wajib diisi"), (" . ", "wajib diisi"), ("ok", "terlalu singkat; tuliskan paling sedikit 3 huruf")],
+    ids=["empty", "punctuation-only", "too-short"],
+)
+def test_return_reason_refusal_says_what_is_wrong(service, drive, store, reason: str, refusal: str) -> None:
+    pid = drive.collecting()
+    drive.submit("PTK")
+    before = counts(store)
+    with pytest.raises(ActionRefused, match=f"Alasan pengembalian {refusal}"):
+        service.return_koreksi(actor_of(service, PTK_KEPALA), pid, "PTK", reason)
+    assert counts(store) == before
+
+
 def test_return_by_kepala_bidang_needs_reason_then_reopens_input(
     service, drive, store, workbook, clock
 ) -> None:

@@ -1,0 +1,210 @@
+"""The benchmarks: ``python -m benchmarks --cepat`` end to end, and the rekap's two implementations agree.
+
+No timing is asserted anywhere: figures belong to the benchmark's output, not to pass/fail.
+What is checked is the shape of results.json, that every figure with a peer carries its ratio,
+the deterministic request counts, and that the row-by-row rekap (the aggregation's peer) gives
+the same figures as the vectorised one on random small cases.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import math
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from benchmarks.__main__ import main
+from benchmarks.common import CEPAT
+from benchmarks.rekap import generated
+from benchmarks.rekap_rows import assert_same, build_rekap_rows, plain_tables
+from sheets.aggregate import build_rekap
+from sheets.capaian import Jenis, Polaritas
+from sheets.master import Indikator, Master
+
+BENCHMARKS = {"poll", "distribution", "rekap", "chat"}
+WITH_PEER = ("poll", "distribution", "rekap")  # chat: see its own tests
+FIGURE_KEYS = {"name", "params", "unit", "product", "peer", "ratio", "target", "meets_target", "note"}
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
+    """results.json and the printed table of one ``--cepat`` run."""
+    out = tmp_path_factory.mktemp("benchmarks") / "results.json"
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(io.StringIO()):
+        assert main(["--cepat", "--out", str(out)]) == 0
+    return json.loads(out.read_text(encoding="utf-8")), printed.getvalue()
+
+
+def figures(document: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    return list(document["benchmarks"][name]["figures"])
+
+
+def test_document_names_date_mode_and_machine(run: tuple[dict[str, Any], str]) -> None:
+    document, _ = run
+    assert document["schema"] == 1 and document["mode"] == "cepat"
+    assert datetime.fromisoformat(document["date"]).tzinfo is not None
+    assert document["duration_seconds"] > 0
+    host = document["machine"]
+    assert host["cpu_model"] and host["cores"] >= 1 and host["ram_gib"] > 0
+    assert host["python"].split()[-1].count(".") == 2
+    assert host["packages"]["pandas"] == pd.__version__
+    assert host["packages"]["python-telegram-bot"]
+    assert "peer / product" in document["ratio"]
+
+
+def test_every_benchmark_has_figures_of_the_same_shape(run: tuple[dict[str, Any], str]) -> None:
+    document, _ = run
+    assert set(document["benchmarks"]) == BENCHMARKS
+    for name, benchmark in document["benchmarks"].items():
+        assert benchmark["title"] and benchmark["product"] and benchmark["peer"], name
+        assert benchmark["figures"], name
+        for figure in benchmark["figures"]:
+            assert set(figure) == FIGURE_KEYS, (name, figure)
+            assert isinstance(figure["product"], int | float) and figure["product"] >= 0, (name, figure)
+
+
+@pytest.mark.parametrize("name", WITH_PEER)
+def test_every_figure_has_its_peer_and_ratio(run: tuple[dict[str, Any], str], name: str) -> None:
+    for figure in figures(run[0], name):
+        assert figure["peer"] is not None, figure
+        assert figure["ratio"] is not None and math.isfinite(figure["ratio"]), figure
+        assert figure["ratio"] == pytest.approx(figure["peer"] / figure["product"]), figure
+
+
+def test_poll_requests_are_one_plus_k_against_five_per_workbook(run: tuple[dict[str, Any], str]) -> None:
+    counts = [f for f in figures(run[0], "poll") if f["unit"] == "requests"]
+    assert {f["params"]["k"] for f in counts} == {0, 1, 3}
+    for figure in counts:
+        assert figure["product"] == 1 + figure["params"]["k"] and figure["meets_target"] is True
+        assert figure["peer"] == 5 * figure["params"]["N"]
+
+
+def test_rekap_write_is_constant_and_the_extrapolation_is_said(run: tuple[dict[str, Any], str]) -> None:
+    rewrites = [f for f in figures(run[0], "rekap") if f["name"].startswith("Google requests to rewrite")]
+    assert [f["product"] for f in rewrites] == [2, 2]
+    small, large = rewrites
+    assert small["note"] == "measured" and "extrapolated" in large["note"]
+    assert large["peer"] > small["peer"] > 2
+
+
+def test_chat_compares_concurrent_with_serial_at_each_google_latency(run: tuple[dict[str, Any], str]) -> None:
+    chat = figures(run[0], "chat")
+    latencies = CEPAT.chat_google_ms
+    assert len(latencies) >= 2 and latencies[0] == 0 and latencies[-1] > 0
+    for google_ms in latencies:
+        mine = {f["name"]: f for f in chat if f["params"].get("google_ms") == google_ms}
+        assert all(f["params"]["presses" if f["unit"] == "ms" else "bidang"] == CEPAT.chat_presses
+                   for f in mine.values())
+        latency = [f"press -> edited message, p{q}" for q in (50, 95, 99)] + ["press -> edited message, max"]
+        for side in ("product", "peer"):
+            values = [mine[name][side] for name in latency]
+            assert 0 < values[0] <= values[1] <= values[2] <= values[3], (google_ms, side, values)
+        for figure in mine.values():  # concurrent (product) against serial (peer): ratio = serial / concurrent
+            assert figure["peer"] is not None and figure["ratio"] == pytest.approx(figure["peer"] / figure["product"])
+        assert mine["press -> edited message, p95"]["target"] == 200
+        assert "press -> callback answered, p95" in mine
+        assert mine["service RSS, peak during the presses (incl. the draft rekap)"]["target"] == 150
+    notes = run[0]["benchmarks"]["chat"]["notes"]
+    assert all(any(f"google_ms={ms}: " in note and "Google requests per press" in note for note in notes)
+               for ms in latencies)
+    assert "concurrent_updates=1" in run[0]["benchmarks"]["chat"]["peer"]
+
+
+def test_chat_memory_figures_have_targets_and_no_peer(run: tuple[dict[str, Any], str]) -> None:
+    idle = [f for f in figures(run[0], "chat") if f["unit"] == "MB" and "google_ms" not in f["params"]]
+    assert [f["name"] for f in idle] == [
+        "service RSS, idle after start", "service RSS, idle with the period open",
+        "service RSS, peak during a poll cycle (every workbook changed)",
+    ]
+    assert all(f["product"] > 0 and f["target"] == 150 and f["peer"] is None and f["ratio"] is None for f in idle)
+
+
+def test_table_prints_every_figure(run: tuple[dict[str, Any], str]) -> None:
+    document, printed = run
+    lines = printed.splitlines()
+    assert lines[0].split()[:3] == ["Benchmark", "Figure", "Params"]
+    rows = [line for line in lines if line.split(" ", 1)[0] in BENCHMARKS]
+    assert len(rows) == sum(len(b["figures"]) for b in document["benchmarks"].values())
+    assert "written to" in printed
+
+
+# --- the rekap's peer computes the same figures --------------------------------------------------
+
+NUMBER = st.one_of(st.none(), st.just(0.0), st.floats(0, 1e6, allow_nan=False, allow_subnormal=False))
+POSITIVE = st.floats(0, 1e4, allow_nan=False, allow_subnormal=False)
+TEXT = st.one_of(st.none(), st.sampled_from(["Tidak ada", "Anggaran terlambat", "Cuaca"]))
+TWS = (1, 2, 3, 4)
+
+
+@st.composite
+def rekap_case(draw: st.DrawFn) -> tuple[Master, dict[str, pd.DataFrame], dict[str, str], int]:
+    """A small master list, typed tables (some rows, some bidang missing), names and a TW."""
+    codes = [f"B{b}" for b in range(draw(st.integers(1, 3)))]
+    items: list[Indikator] = []
+    tables: dict[str, pd.DataFrame] = {}
+    for code in codes:
+        rows = []
+        for i in range(draw(st.integers(1, 5))):
+            item = Indikator(
+                bidang=code, kode=f"K{i}", program="Program", indikator=f"Indikator {i}", satuan="Orang",
+                polaritas=draw(st.sampled_from(list(Polaritas))), jenis=draw(st.sampled_from(list(Jenis))),
+                target_tahunan=draw(POSITIVE), target_tw=tuple(draw(NUMBER) for _ in TWS),  # type: ignore[arg-type]
+                pagu=draw(NUMBER),
+            )
+            items.append(item)
+            if draw(st.booleans()):
+                row: dict[str, Any] = {"key": item.key}
+                row.update({f"realisasi_tw{k}": draw(NUMBER) for k in TWS})
+                row.update({f"anggaran_tw{k}": draw(NUMBER) for k in TWS})
+                row.update({f"kendala_tw{k}": draw(TEXT) for k in TWS})
+                rows.append(row)
+        if rows or draw(st.booleans()):
+            frame = pd.DataFrame.from_records(rows, columns=["key"] + [
+                f"{name}_tw{k}" for name in ("realisasi", "anggaran", "kendala") for k in TWS])
+            numeric = [c for c in frame.columns if c.startswith(("realisasi", "anggaran"))]
+            frame[numeric] = frame[numeric].astype("float64")
+            kendala = [c for c in frame.columns if c.startswith("kendala")]
+            frame[kendala] = frame[kendala].astype("str")
+            frame["key"] = frame["key"].astype("str")
+            tables[code] = frame
+    order = draw(st.permutations(codes))
+    names = {code: f"Bidang {code}" for code in order[: draw(st.integers(0, len(order)))]}
+    return Master(indikator=tuple(items)), tables, names, draw(st.sampled_from(TWS))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rekap_case())
+def test_row_by_row_rekap_equals_the_vectorised_one(case: tuple[Master, dict, dict, int]) -> None:
+    master, tables, names, tw = case
+    assert_same(build_rekap(master, tables, names, tw), build_rekap_rows(master, plain_tables(tables), names, tw))
+
+
+def test_generated_benchmark_data_gives_equal_rekaps() -> None:
+    master, tables, names = generated(3, 30)
+    assert_same(build_rekap(master, tables, names, 4), build_rekap_rows(master, plain_tables(tables), names, 4))
+
+
+def test_a_different_figure_is_caught() -> None:
+    master, tables, names = generated(2, 10)
+    rows = build_rekap_rows(master, plain_tables(tables), names, 2)
+    first = next(r for r in rows.per_tw[2] if r["capaian"])
+    first["capaian"] *= 1 + 1e-6
+    with pytest.raises(AssertionError, match="column capaian"):
+        assert_same(build_rekap(master, tables, names, 2), rows)
+
+
+def test_cli_help_names_the_options(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    text = capsys.readouterr().out
+    assert "--cepat" in text and "--out" in text
+
