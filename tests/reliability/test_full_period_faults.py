@@ -174,7 +174,10 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[InProcessRu
         f"{faulty.stats['google']['faults_by_status']} dari {faulty.stats['google']['total']} permintaan; "
         f"Telegram: {faulty.stats['telegram']['faults_injected']} jawaban 429 dalam {faulty.bursts} gelombang "
         f"dari {faulty.stats['telegram']['total']} permintaan; "
-        f"bersih {clean.seconds:.0f} s, dengan gangguan {faulty.seconds:.0f} s"
+        f"bersih {clean.seconds:.0f} s, dengan gangguan {faulty.seconds:.0f} s; "
+        f"dibandingkan: {len(faulty.state.workbooks)} berkas bot ({faulty.state.files} berkas Drive), "
+        f"{sum(map(len, faulty.state.chats.values()))} pesan dalam {len(faulty.state.chats)} percakapan, "
+        f"{len(faulty.state.store['audit'])} baris audit, {len(faulty.state.store['outbox'])} pemberitahuan outbox"
     )
     yield clean, faulty
 

@@ -45,7 +45,10 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SubprocessR
     print(  # the figures docs/keandalan.md quotes (shown with -s)
         f"\n[sigkill] TW {killed.tw}, {killed.steps} langkah; {len(killed.killed)} kali SIGKILL "
         f"({boundaries} batas langkah SOP, sisanya awal/tengah langkah); pesan terkirim dua kali: {duplicates}; "
-        f"tanpa gangguan {calm.seconds:.0f} s, dengan SIGKILL {killed.seconds:.0f} s"
+        f"tanpa gangguan {calm.seconds:.0f} s, dengan SIGKILL {killed.seconds:.0f} s; "
+        f"dibandingkan: {len(killed.state.workbooks)} berkas bot ({killed.state.files} berkas Drive), "
+        f"{sum(map(len, calm.state.chats.values()))} pesan dalam {len(calm.state.chats)} percakapan, "
+        f"{len(killed.state.store['audit'])} baris audit, {len(killed.state.store['outbox'])} pemberitahuan outbox"
     )
     for index, why in killed.planned.items():
         print(f"  sebelum langkah skenario {index + 1}: {why}")
