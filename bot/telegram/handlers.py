@@ -589,31 +589,27 @@ async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await show_outcome(context, message.chat.id, prompt.origin_message_id, prompt.origin_text, line)
 
 
-async def on_free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Text that answers nothing: unbound people learn how to register, others how to reply."""
-    ctx, message, user = edge(context), update.effective_message, update.effective_user
-    if message is None or user is None:
-        return
-    if await _bound_or_explain(ctx, message, user.id) is not None:
-        await _reply(ctx, message, texts.ANS_FREE_TEXT)
+def _fixed_answer(text: str, doc: str) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+    """A handler answering a bound person with ``text`` (unbound people learn how to register)."""
+
+    async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        ctx, message, user = edge(context), update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        if await _bound_or_explain(ctx, message, user.id) is not None:
+            await _reply(ctx, message, text)
+
+    answer.__doc__ = doc
+    return answer
 
 
-async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A command the bot does not have (``/hapus``, a typo): say so and point to /bantuan."""
-    ctx, message, user = edge(context), update.effective_message, update.effective_user
-    if message is None or user is None:
-        return
-    if await _bound_or_explain(ctx, message, user.id) is not None:
-        await _reply(ctx, message, texts.UNKNOWN_COMMAND)
-
-
-async def on_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A sticker, photo, document, voice note...: the bot reads text only; nothing is stored."""
-    ctx, message, user = edge(context), update.effective_message, update.effective_user
-    if message is None or user is None:
-        return
-    if await _bound_or_explain(ctx, message, user.id) is not None:
-        await _reply(ctx, message, texts.NOT_TEXT)
+on_free_text = _fixed_answer(texts.ANS_FREE_TEXT, "Text that answers nothing: how to reply to a prompt.")
+on_unknown_command = _fixed_answer(
+    texts.UNKNOWN_COMMAND, "A command the bot does not have (``/hapus``, a typo): say so and point to /bantuan."
+)
+on_not_text = _fixed_answer(
+    texts.NOT_TEXT, "A sticker, photo, document, voice note...: the bot reads text only; nothing is stored."
+)
 
 
 async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

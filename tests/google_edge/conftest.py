@@ -14,11 +14,10 @@ from typing import Any
 
 import gspread
 import pytest
-import requests
 import yaml
 
 from config.settings import Settings, parse_settings
-from sandbox.google.clients import discovery_service, gspread_client
+from sandbox.google.clients import discovery_service
 from sandbox.provision import ARCHIVE_FOLDER, BOT_EMAIL, ROOT_FOLDER, SHARED_DRIVE, SandboxControl, provision
 from sandbox.server import SandboxServer, running_sandbox
 from sheets.google.http import RetryPolicy
@@ -44,41 +43,40 @@ class Env:
     def base(self) -> str:
         return self.server.base_url.rstrip("/")
 
+    @property
+    def sandbox(self) -> SandboxControl:
+        """The sandbox's control API (sandbox.provision)."""
+        return SandboxControl(self.base)
+
     def control(self, method: str, path: str, body: Any = None) -> Any:
-        response = requests.request(method, f"{self.base}/_sandbox/{path}", json=body, timeout=10)
-        response.raise_for_status()
-        return response.json()
+        return self.sandbox.call(method, path, body)
 
     def google_total(self) -> int:
         """Google API requests since the last reset (the token endpoint excluded)."""
-        stats = self.control("GET", "stats")["google"]
-        return sum(n for method, n in stats["methods"].items() if method != "oauth2.token")
+        return self.sandbox.google_total()
 
     def google_methods(self) -> dict[str, int]:
-        return dict(self.control("GET", "stats")["google"]["methods"])
+        return self.sandbox.google_methods()
 
     def reset_stats(self) -> None:
-        self.control("POST", "stats")
+        self.sandbox.reset_stats()
 
     def fault(self, status: int, *, rate: float | None = None, count: int | None = None,
               method: str | None = None) -> None:
-        spec: dict[str, Any] = {"service": "google", "status": status}
-        spec.update({k: v for k, v in (("rate", rate), ("count", count), ("method", method)) if v is not None})
-        self.control("POST", "faults", spec)
+        self.sandbox.fault("google", status, rate=rate, count=count, method=method)
 
     def clear_faults(self) -> None:
-        self.control("DELETE", "faults")
+        self.sandbox.clear_faults()
 
     def files(self) -> list[dict[str, Any]]:
-        return list(self.control("GET", "google/files")["files"])
+        return self.sandbox.files()
 
     def person(self, email: str) -> gspread.Client:
         """A real gspread client acting as ``email`` (a sandbox token for that person)."""
-        token = self.control("POST", "google/accounts", {"email": email})["token"]
-        return gspread_client(self.base, token)
+        return self.sandbox.gspread_as(email)
 
     def person_token(self, email: str) -> str:
-        return str(self.control("POST", "google/accounts", {"email": email})["token"])
+        return self.sandbox.google_token(email)
 
     def admin_drive(self) -> Any:
         """Drive as the bot's own account (an admin acting on the files outside the adapter)."""
