@@ -612,7 +612,7 @@ def format_timeline(rows: Sequence[TimelineRow], tz: Any) -> str:
         peristiwa = f"{row.peristiwa} ({row.bidang})" if row.bidang else row.peristiwa
         body.append([str(row.langkah or "-"), _fmt_time(row.waktu, tz), row.pelaksana, peristiwa, row.mutu_baku,
                      row.durasi, row.status])
-    header = ["Langkah", "Waktu", "Pelaksana", "Peristiwa", "Mutu Baku", "Waktu nyata", "Status"]
+    header = ["Langkah", "Waktu", "Pelaksana", "Peristiwa", "Mutu Baku", "Waktu pelaksanaan", "Status"]
     return _table(header, body)
 
 

@@ -216,7 +216,7 @@ def test_progress_timeline_and_rekap_are_printed(demo: DemoRun) -> None:
     printed = demo.printed
     steps = demo.report.steps
     assert len(re.findall(rf"^\[\s*\d+/{steps}\] ", printed, re.MULTILINE)) == steps
-    assert "Langkah  Waktu" in printed and "Mutu Baku" in printed and "Waktu nyata" in printed
+    assert "Langkah  Waktu" in printed and "Mutu Baku" in printed and "Waktu pelaksanaan" in printed
     for kode in KODES:
         assert re.search(rf"\({kode}\)\s+\d+/\d+\s+\d+,\d\d%\s+(Sangat Tinggi|Tinggi|Sedang|Rendah|Sangat Rendah)",
                          printed)
