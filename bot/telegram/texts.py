@@ -186,18 +186,21 @@ def bidang_figure_line(kode: str, nama: str, capaian: float | None, predikat: st
 
 
 def problem_line(problem: Mapping[str, Any]) -> str:
-    """One validation problem, naming its cell."""
+    """One validation problem, naming its cell (the column, row and indikator said once)."""
     cell = problem.get("cell") or "-"
     column = problem.get("column") or ""
     row = problem.get("row")
     indikator = problem.get("indikator") or ""
+    message = str(problem.get("message", ""))
     where = f"sel {cell}"
+    if column and column in message:  # the sheet's own message already names column, row, indikator
+        return f"- {where}: {message}"
     if column:
         where += f" ({column}"
         where += f", baris {row}" if row else ""
         where += ")"
-    about = f" [{indikator}]" if indikator else ""
-    return f"- {where}{about}: {problem.get('message', '')}"
+    about = f" [{indikator}]" if indikator and indikator not in message else ""
+    return f"- {where}{about}: {message}"
 
 
 # --- buttons --------------------------------------------------------------------------------------

@@ -141,7 +141,7 @@ def test_transcript_holds_the_returns_with_their_reasons(demo: DemoRun) -> None:
     assert "Laporan kinerja dinas dikembalikan" in text
     assert text.count(SCRIPT.alasan_sekretaris) >= 3
     # The typing error the bot caught, naming the cell, in chat and in the sheet the staff reads.
-    assert re.search(r'sel M\d+ \(Realisasi TW I, baris \d+\).*"87,5x" bukan angka', text)
+    assert re.search(r'sel M\d+: Realisasi TW I, baris \d+ .*"87,5x" bukan angka', text)
     assert re.search(r'di Google Sheets: membaca Catatan Validasi pada barisnya: .*"87,5x" bukan angka', text)
     # The Kepala Bidang's reason, written into the sheet's Status tab.
     assert re.search(rf"tab Status \(Dikembalikan Kepala Bidang\): \"{re.escape(SCRIPT.alasan_kepala_bidang)}\"",

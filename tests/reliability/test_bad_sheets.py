@@ -21,6 +21,7 @@ The table is documented case by case in docs/keandalan.md.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -497,7 +498,7 @@ def _check_answer(w: SheetWorld, answer: Answer, rows: list[Any]) -> None:
     else:
         assert mine[0].payload["bidang"] == answer.bidang
     if answer.cell is not None:
-        assert f"sel {answer.cell} " in text, text
+        assert re.search(rf"sel {answer.cell}\b", text), text  # "sel R4:" or "sel R4 (kolom...)"
     if answer.says is not None:
         assert answer.says in text, text
     if answer.kind is Kind.VALIDATION_FAILED:

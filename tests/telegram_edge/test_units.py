@@ -382,3 +382,24 @@ def test_application_handles_as_many_updates_at_once_as_configured(
     settings = edge_settings("http://127.0.0.1:1", tmp_path / "k.db", **overrides)
     assert settings.telegram.concurrent_updates == expected
     assert build_application(settings, token="123:abc").concurrent_updates == expected
+
+
+@pytest.mark.parametrize(
+    "problem, expected",
+    [
+        (
+            {"cell": "R3", "column": "Realisasi Anggaran TW I (Rp)", "row": 3, "indikator": "Pencari kerja ditempatkan",
+             "message": "Realisasi Anggaran TW I (Rp), baris 3 (Pencari kerja ditempatkan): belum diisi"},
+            "- sel R3: Realisasi Anggaran TW I (Rp), baris 3 (Pencari kerja ditempatkan): belum diisi",
+        ),
+        (
+            {"cell": "M9", "column": "Realisasi TW I", "row": 9, "indikator": "Pelatihan",
+             "message": '"12x" bukan angka'},
+            '- sel M9 (Realisasi TW I, baris 9) [Pelatihan]: "12x" bukan angka',
+        ),
+        ({"cell": "A1", "message": "Tab Realisasi tidak ditemukan"}, "- sel A1: Tab Realisasi tidak ditemukan"),
+    ],
+    ids=["message-names-its-place", "bare-message", "no-column"],
+)
+def test_problem_line_names_the_place_once(problem: dict[str, Any], expected: str) -> None:
+    assert texts.problem_line(problem) == expected
