@@ -107,6 +107,11 @@ ROLE_NAMES = {
 }
 
 
+def sentence_end(name: str) -> str:
+    """A name about to be followed by a full stop, without its title's own ("S.E." -> "S.E")."""
+    return name.rstrip(".")
+
+
 def role_name(role: str, bidang_nama: str | None = None) -> str:
     """The role as a person reads it, with the bidang when there is one."""
     name = ROLE_NAMES.get(str(role), str(role))
@@ -336,7 +341,7 @@ def report_returned(tw: int, tahun: int, bidang_nama: str, url: str, reason: str
     """Step 3 returned: the staff get the reason."""
     return (
         f"{_head('Laporan dikembalikan untuk diperbaiki', tw, tahun)}\nBidang: {bidang_nama}\n\n"
-        f"Laporan dikembalikan oleh {actor_nama}.\nAlasan: {reason}\n\n"
+        f"Laporan dikembalikan oleh {sentence_end(actor_nama)}.\nAlasan: {reason}\n\n"
         f"Mohon diperbaiki pada tautan berikut lalu diajukan kembali:\n{url}"
     )
 
@@ -345,7 +350,7 @@ def report_approved(tw: int, tahun: int, bidang_nama: str, actor_nama: str) -> s
     """Step 3 approved: the staff are told."""
     return (
         f"{_head('Laporan disetujui', tw, tahun)}\nBidang: {bidang_nama}\n\n"
-        f"Laporan telah disetujui oleh {actor_nama}. Sel triwulan ini kini dikunci. Terima kasih."
+        f"Laporan telah disetujui oleh {sentence_end(actor_nama)}. Sel triwulan ini kini dikunci. Terima kasih."
     )
 
 
@@ -725,7 +730,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 def start_bound(nama: str, role: str, bidang_nama: str | None) -> str:
     """/start for a bound person."""
     return (
-        f"Selamat datang, Bapak/Ibu {nama}.\n"
+        f"Selamat datang, Bapak/Ibu {sentence_end(nama)}.\n"
         f"Anda terdaftar sebagai {role_name(role, bidang_nama)} pada Kinerja Bot.\n"
         f"Ketik /bantuan untuk melihat apa yang dapat Anda lakukan."
     )
@@ -754,8 +759,7 @@ def daftar_ok(nama: str, role: str, bidang_nama: str | None) -> str:
 
 def daftar_already(nama: str) -> str:
     """/daftar from someone already bound."""
-    # A name may end in a title's own period ("S.E."): no second one after it.
-    return f"Akun Telegram ini sudah terdaftar atas nama {nama.rstrip('.')}. Tidak ada perubahan."
+    return f"Akun Telegram ini sudah terdaftar atas nama {sentence_end(nama)}. Tidak ada perubahan."
 
 
 HELP_COMMON = "/status - status laporan kinerja periode berjalan\n/bantuan - pesan ini"

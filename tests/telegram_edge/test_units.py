@@ -403,3 +403,16 @@ def test_application_handles_as_many_updates_at_once_as_configured(
 )
 def test_problem_line_names_the_place_once(problem: dict[str, Any], expected: str) -> None:
     assert texts.problem_line(problem) == expected
+
+
+@pytest.mark.parametrize(
+    "nama, expected",
+    [
+        ("Sugeng Riyadi, S.H., M.H.", "disetujui oleh Sugeng Riyadi, S.H., M.H. Sel triwulan"),
+        ("Drs. Arief Ridwan, MM", "disetujui oleh Drs. Arief Ridwan, MM. Sel triwulan"),
+    ],
+    ids=["title-with-period", "title-without-period"],
+)
+def test_a_name_ending_in_a_period_gets_no_second_one(nama: str, expected: str) -> None:
+    text = texts.report_approved(1, 2026, "Bidang Hubungan Industrial", nama)
+    assert expected in text and ".." not in text
