@@ -368,7 +368,10 @@ class ChatComparison:
 
     duplicates: tuple[Message, ...]
     """Extra copies sent right before or after their twin (the outbox's documented resend after a
-    crash between Telegram accepting a message and the outbox marking it sent)."""
+    crash between Telegram accepting a message and the outbox marking it sent). A notification of
+    several messages (the chart photo, then the text) is resent whole: its copy is a block."""
+    resends: int
+    """How many resent notifications the duplicates make (a block counts once)."""
     lost: tuple[Message, ...]
     """Messages of the undisturbed run that never came."""
     unexpected: tuple[Message, ...]
@@ -388,17 +391,39 @@ def align_chat(expected: Sequence[Message], actual: Sequence[Message]) -> ChatCo
     for block in matcher.get_matching_blocks():
         matched_expected.update(range(block.a, block.a + block.size))
         matched_actual.update(range(block.b, block.b + block.size))
-    duplicates, unexpected = [], []
-    for index, message in enumerate(actual):
-        if index in matched_actual:
+    duplicates: list[Message] = []
+    unexpected: list[Message] = []
+    resends = 0
+    for start, end in _runs(sorted(set(range(len(actual))) - matched_actual)):
+        block = [m.sent for m in actual[start:end]]
+        size = end - start
+        before = [m.sent for m in actual[max(0, start - size):start]]
+        after = [m.sent for m in actual[end:end + size]]
+        if block in (before, after):  # a whole notification resent next to its twin
+            duplicates.extend(actual[start:end])
+            resends += 1
             continue
-        neighbours = [actual[i] for i in (index - 1, index + 1) if 0 <= i < len(actual)]
-        if any(other.sent == message.sent for other in neighbours):
-            duplicates.append(message)
-        else:
-            unexpected.append(message)
+        for index in range(start, end):  # else message by message
+            message = actual[index]
+            neighbours = [actual[i] for i in (index - 1, index + 1) if 0 <= i < len(actual)]
+            if any(other.sent == message.sent for other in neighbours):
+                duplicates.append(message)
+                resends += 1
+            else:
+                unexpected.append(message)
     lost = tuple(m for i, m in enumerate(expected) if i not in matched_expected)
-    return ChatComparison(tuple(duplicates), lost, tuple(unexpected))
+    return ChatComparison(tuple(duplicates), resends, lost, tuple(unexpected))
+
+
+def _runs(indices: Sequence[int]) -> list[tuple[int, int]]:
+    """Sorted indices as [start, end) runs of consecutive numbers."""
+    runs: list[tuple[int, int]] = []
+    for index in indices:
+        if runs and runs[-1][1] == index:
+            runs[-1] = (runs[-1][0], index + 1)
+        else:
+            runs.append((index, index + 1))
+    return runs
 
 
 # ==========================================================================================

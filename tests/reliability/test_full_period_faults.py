@@ -95,6 +95,8 @@ REQUEST = _msg("Permohonan koreksi\nBidang: SEK", ("Setujui", "Kembalikan"))
 DECIDED = _msg("Permohonan koreksi\nBidang: SEK\n\n>> Disetujui oleh Sri pada Senin.")
 APPROVED = _msg("Laporan disetujui")
 OTHER = _msg("Draf rekap")
+CHART = Message("Capaian per bidang", (), True, 0)
+TELAAH = _msg("Permohonan telaah", ("Teruskan ke Kepala Dinas", "Kembalikan"))
 
 
 @pytest.mark.parametrize(
@@ -106,8 +108,11 @@ OTHER = _msg("Draf rekap")
         ([DECIDED, APPROVED, OTHER], [DECIDED, OTHER], 0, 1, 0),
         ([DECIDED, OTHER], [DECIDED, APPROVED, OTHER], 0, 0, 1),
         ([DECIDED, APPROVED, OTHER], [DECIDED, OTHER, APPROVED], 0, 1, 1),
+        ([CHART, TELAAH, OTHER], [CHART, TELAAH, CHART, TELAAH, OTHER], 2, 0, 0),
+        ([CHART, TELAAH, OTHER], [CHART, TELAAH, TELAAH, CHART, OTHER], 1, 0, 1),
     ],
-    ids=["equal", "resent-after", "resent-copy-acted-on", "lost", "foreign", "reordered"],
+    ids=["equal", "resent-after", "resent-copy-acted-on", "lost", "foreign", "reordered", "photo-and-text-resent",
+         "not-a-whole-resend"],
 )
 def test_chat_alignment(expected: list[Message], actual: list[Message], duplicates: int, lost: int,
                         unexpected: int) -> None:
