@@ -618,27 +618,19 @@ def format_timeline(rows: Sequence[TimelineRow], tz: Any) -> str:
 
 def format_summary(summary: Mapping[str, Any], settings: Settings) -> str:
     """The rekap per bidang (capaian, predikat, serapan) and the dinas total, as a text table."""
-    rows = []
-    bidang = summary.get("bidang") or {}
-    for kode in [b.kode for b in settings.bidang]:
-        figures = bidang.get(kode)
-        if not figures:
-            continue
-        rows.append([
-            f"{figures.get('bidang') or kode} ({kode})",
+    def row(label: str, figures: dict[str, Any]) -> list[str]:
+        return [
+            label,
             f"{figures.get('indikator_dinilai', '-')}/{figures.get('jumlah_indikator', '-')}",
             format_persen(figures.get("rata_rata_capaian")),
             str(figures.get("predikat") or "-"),
             format_persen(figures.get("serapan")),
-        ])
-    dinas = summary.get("dinas") or {}
-    rows.append([
-        f"{settings.dinas.nama} (total)",
-        f"{dinas.get('indikator_dinilai', '-')}/{dinas.get('jumlah_indikator', '-')}",
-        format_persen(dinas.get("rata_rata_capaian")),
-        str(dinas.get("predikat") or "-"),
-        format_persen(dinas.get("serapan")),
-    ])
+        ]
+
+    bidang = summary.get("bidang") or {}
+    rows = [row(f"{bidang[kode].get('bidang') or kode} ({kode})", bidang[kode])
+            for kode in (b.kode for b in settings.bidang) if bidang.get(kode)]
+    rows.append(row(f"{settings.dinas.nama} (total)", summary.get("dinas") or {}))
     return _table(["Bidang", "Indikator dinilai", "Rata-rata capaian", "Predikat", "Serapan anggaran"], rows)
 
 

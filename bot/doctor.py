@@ -547,13 +547,7 @@ def check_database(ctx: DoctorContext) -> Iterable[CheckResult]:
 def check_people(ctx: DoctorContext) -> Iterable[CheckResult]:
     """Who can act from Telegram (telegram_id in the settings or bound by invite), who cannot yet."""
     settings = ctx.settings
-    configured: list[tuple[str, str | None, str, int | None]] = [
-        (role, None, person.nama, person.telegram_id) for role, person in settings.pejabat
-    ]
-    for bidang in settings.bidang:
-        if bidang.kepala is not None:
-            configured.append(("kepala_bidang", bidang.kode, bidang.kepala.nama, bidang.kepala.telegram_id))
-        configured += [("staf", bidang.kode, s.nama, s.telegram_id) for s in bidang.staf]
+    configured = [(role, bidang, orang.nama, orang.telegram_id) for role, bidang, orang in settings.people()]
     rows: list[Any] = []
     if ctx.store is not None:
         with ctx.store.transaction() as tx:

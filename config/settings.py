@@ -301,6 +301,16 @@ class Settings(BaseSettings):
                 return bidang
         raise KeyError(kode)
 
+    def people(self) -> list[tuple[str, str | None, Orang]]:
+        """Every configured person as (role, bidang kode or None, Orang): the pejabat, then per
+        bidang its Kepala and staff. Roles are the workflow's role values."""
+        found: list[tuple[str, str | None, Orang]] = [(role, None, orang) for role, orang in self.pejabat]
+        for bidang in self.bidang:
+            if bidang.kepala is not None:
+                found.append(("kepala_bidang", bidang.kode, bidang.kepala))
+            found.extend(("staf", bidang.kode, orang) for orang in bidang.staf)
+        return found
+
     def kepala_bidang(self, kode: str) -> Orang:
         """Who corrects this bidang's report (SOP step 3): its Kepala, or the Sekretaris."""
         bidang = self.bidang_by_kode(kode)

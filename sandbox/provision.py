@@ -16,7 +16,7 @@ from typing import Any
 
 import requests
 
-from config.settings import Settings, parse_settings
+from config.settings import Orang, Settings, parse_settings
 from sandbox.google.clients import discovery_service, gspread_client
 
 BOT_EMAIL = "kinerja-bot@kinerja-sandbox.iam.gserviceaccount.com"
@@ -151,15 +151,10 @@ def provision(control: SandboxControl, settings_data: Mapping[str, Any], workdir
     return settings
 
 
-def _bound_people(settings: Settings) -> list[Any]:
-    people: list[Any] = [settings.pejabat.kepala_dinas, settings.pejabat.sekretaris, settings.pejabat.kasubbag_kpep]
-    for bidang in settings.bidang:
-        people.extend(p for p in (bidang.kepala, *bidang.staf) if p is not None)
-    seen: set[int] = set()
-    unique = []
-    for person in people:
-        telegram_id = getattr(person, "telegram_id", None)
-        if telegram_id is not None and telegram_id not in seen:
-            seen.add(telegram_id)
-            unique.append(person)
-    return unique
+def _bound_people(settings: Settings) -> list[Orang]:
+    """Everyone the settings bind by telegram_id, once each."""
+    unique: dict[int, Orang] = {}
+    for _role, _bidang, orang in settings.people():
+        if orang.telegram_id is not None:
+            unique.setdefault(orang.telegram_id, orang)
+    return list(unique.values())

@@ -62,7 +62,7 @@ from sheets import layout
 from sheets.aggregate import indicator_frame
 from sheets.capaian import PREDIKAT_LABELS, predikat, serapan_anggaran
 from sheets.formatting import format_angka, format_rupiah
-from sheets.master import Indikator, Master, indikator_key
+from sheets.master import MASTER_FRAME_COLUMNS, Indikator, Master, indikator_key
 from sheets.numbers import AngkaTidakSah, parse_angka, tampilan_nilai
 
 __all__ = [
@@ -84,18 +84,9 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 TWS = tuple(layout.TW_LABELS)
+_MASTER_PART = tuple(c for c in MASTER_FRAME_COLUMNS if c != "pagu")  # bidang .. target_tw4
 TABLE_COLUMNS: tuple[str, ...] = (
-    "bidang",
-    "key",
-    "no",
-    "kode",
-    "program",
-    "indikator",
-    "satuan",
-    "polaritas",
-    "jenis",
-    "target_tahunan",
-    *(f"target_tw{tw}" for tw in TWS),
+    *_MASTER_PART,
     *(f"realisasi_tw{tw}" for tw in TWS),
     "pagu",
     *(f"anggaran_tw{tw}" for tw in TWS),

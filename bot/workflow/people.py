@@ -87,17 +87,7 @@ class Directory:
     # --- settings -> store ---------------------------------------------------------------------
 
     def _config_people(self) -> list[tuple[Role, str | None, Orang]]:
-        pejabat = self.settings.pejabat
-        found: list[tuple[Role, str | None, Orang]] = [
-            (Role.KEPALA_DINAS, None, pejabat.kepala_dinas),
-            (Role.SEKRETARIS, None, pejabat.sekretaris),
-            (Role.KASUBBAG_KPEP, None, pejabat.kasubbag_kpep),
-        ]
-        for bidang in self.settings.bidang:
-            if bidang.kepala is not None:
-                found.append((Role.KEPALA_BIDANG, bidang.kode, bidang.kepala))
-            found.extend((Role.STAF, bidang.kode, orang) for orang in bidang.staf)
-        return found
+        return [(Role(role), bidang, orang) for role, bidang, orang in self.settings.people()]
 
     def sync_from_settings(self, now: datetime) -> None:
         """Make sure every configured person has a row; a configured Telegram id wins."""
