@@ -314,6 +314,10 @@ class Tx:
         )
         return result.rowcount == 1
 
+    def mark_parts_sent(self, row_id: int, parts_sent: int) -> None:
+        """Record how many messages of a multi-message notification Telegram accepted."""
+        self.conn.execute(update(s.outbox).where(s.outbox.c.id == row_id).values(parts_sent=parts_sent))
+
     def mark_retry(
         self, row_id: int, error: str, next_attempt_at: datetime, count_attempt: bool = True
     ) -> None:

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -213,6 +214,7 @@ outbox = Table(
     Column("last_error", Text),
     Column("sent_at", UtcDateTime),
     Column("failed_at", UtcDateTime),
+    Column("parts_sent", Integer, nullable=False, default=0, server_default=text("0")),
     Index("ix_outbox_pending", "sent_at", "failed_at", "next_attempt_at"),
 )
 
@@ -239,13 +241,15 @@ telegram_prompts = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("chat_id", BigInteger, nullable=False),
-    Column("message_id", Integer, nullable=False),
+    # NULL between recording the prompt and Telegram accepting it (see migration 0003).
+    Column("message_id", Integer),
     Column("telegram_user_id", BigInteger, nullable=False),
     Column("action", String(8), nullable=False),
     Column("period_id", Integer, nullable=False),
     Column("bidang", String(12)),
     Column("origin_message_id", Integer),
     Column("origin_text", Text),
+    Column("prompt_text", Text),
     Column("created_at", UtcDateTime, nullable=False),
     Column("answered_at", UtcDateTime),
     UniqueConstraint("chat_id", "message_id", name="uq_telegram_prompts_chat_message"),

@@ -439,19 +439,25 @@ async def _ask(
         return
     text, placeholder = _prompt_text(ctx, data, tw, tahun)
     force = ForceReply(selective=True, input_field_placeholder=placeholder)
-    prompt = await ctx.call(lambda: context.bot.send_message(message.chat.id, text, reply_markup=force))
-    await asyncio.to_thread(
-        ctx.prompts.add,
+    # Recorded before it is sent: a stop right after Telegram accepts it must not orphan the answer.
+    prompt_id = await asyncio.to_thread(
+        ctx.prompts.record,
         chat_id=message.chat.id,
-        message_id=prompt.message_id,
         telegram_user_id=query.from_user.id,
         action=data.action,
         period_id=data.period_id,
         bidang=data.bidang,
         origin_message_id=message.message_id,
         origin_text=message.text,
+        prompt_text=text,
         now=ctx.now(),
     )
+    try:
+        prompt = await ctx.call(lambda: context.bot.send_message(message.chat.id, text, reply_markup=force))
+    except BaseException:
+        await asyncio.to_thread(ctx.prompts.discard, prompt_id)
+        raise
+    await asyncio.to_thread(ctx.prompts.sent, prompt_id, prompt.message_id)
     await _answer(ctx, query, texts.ANS_PROMPT_SENT)
 
 
@@ -558,7 +564,8 @@ async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx, message, user = edge(context), update.effective_message, update.effective_user
     if message is None or user is None or message.reply_to_message is None or not message.text:
         return
-    prompt = await asyncio.to_thread(ctx.prompts.find, message.chat.id, message.reply_to_message.message_id)
+    replied_to = message.reply_to_message
+    prompt = await asyncio.to_thread(ctx.prompts.find, message.chat.id, replied_to.message_id, replied_to.text)
     if prompt is None:
         await _reply(ctx, message, texts.ANS_FREE_TEXT)
         return

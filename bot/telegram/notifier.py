@@ -2,7 +2,8 @@
 
 - 429 (``RetryAfter``): wait as told, within the same delivery, up to ``max_inline_wait``
   seconds in total; longer waits go back to the outbox as :class:`TransientDeliveryError` with
-  ``retry_after``, and the parts already sent are not sent again (progress is kept per row).
+  ``retry_after``, and the parts already sent are not sent again (progress is stored per outbox
+  row, so a restart resumes after them too).
 - Network errors and timeouts: a few quick retries, then :class:`TransientDeliveryError`.
 - ``Forbidden`` (the person blocked the bot) or a chat that no longer exists:
   :class:`RecipientUnreachable`; the outbox worker marks the person and tells the Kasubbag.
@@ -24,7 +25,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot.telegram import texts
 from bot.telegram.render import Renderer
 from bot.workflow.errors import RecipientUnreachable, TransientDeliveryError
-from bot.workflow.ports import Notification
+from bot.workflow.ports import Notification, PartsProgress
 
 logger = logging.getLogger(__name__)
 
@@ -105,9 +106,8 @@ class TelegramNotifier:
         self.max_inline_wait = max_inline_wait
         self.network_retries = network_retries
         self.network_delay = network_delay
-        self._progress: dict[int, int] = {}
 
-    async def deliver(self, notification: Notification) -> None:
+    async def deliver(self, notification: Notification, progress: PartsProgress | None = None) -> None:
         """Render and send; raise RecipientUnreachable / TransientDeliveryError as the Protocol says."""
         rendered = self.renderer.render(notification.kind, notification.payload, notification.recipient_role)
         chat_id = notification.telegram_id
@@ -119,11 +119,10 @@ class TelegramNotifier:
         for index, part in enumerate(parts):
             markup = rendered.keyboard if index == len(parts) - 1 else None
             steps.append(self._text_step(chat_id, part, markup))
-        done = self._progress.get(notification.id, 0)
-        for index in range(done, len(steps)):
+        for index in range(notification.parts_sent, len(steps)):
             await self.call(steps[index])
-            self._progress[notification.id] = index + 1
-        self._progress.pop(notification.id, None)
+            if progress is not None and index + 1 < len(steps):
+                await progress(index + 1)
 
     def _text_step(
         self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None

@@ -1,9 +1,11 @@
 """The outbox worker: delivers pending notifications through a Notifier, with bounded retries.
 
 Bookkeeping: a row is marked sent in its own transaction right after the Notifier returns; the
-dedupe key (UNIQUE) keeps a notification from being written twice. What remains at-least-once
-is the instant between the far side accepting a message and that mark: a crash exactly there
-resends that one message on restart (no message is ever lost).
+dedupe key (UNIQUE) keeps a notification from being written twice. A notification of several
+messages (a chart, then text parts) stores how many were accepted after each one, so a retry or a
+restart resumes after them. What remains at-least-once is the instant between the far side
+accepting a message and that mark: a crash exactly there resends that one message on restart (no
+message is ever lost).
 Rows whose person has no Telegram binding yet wait (without using up attempts) until someone
 binds; a person who blocked the bot is marked unreachable and the Kasubbag is told.
 """
@@ -101,9 +103,14 @@ class OutboxWorker:
             recipient_nama=person.nama,
             telegram_id=person.telegram_id,
             attempts=row.attempts,
+            parts_sent=row.parts_sent,
         )
+
+        async def progress(parts_sent: int) -> None:
+            await asyncio.to_thread(self._mark_parts_sent, row.id, parts_sent)
+
         try:
-            await self.notifier.deliver(notification)
+            await self.notifier.deliver(notification, progress)
         except RecipientUnreachable as err:
             logger.warning("recipient %s unreachable: %s", person.id, err)
             blocked.add(person.id)
@@ -125,6 +132,10 @@ class OutboxWorker:
     def _mark_sent(self, row_id: int) -> bool:
         with self.store.transaction() as tx:
             return tx.mark_sent(row_id, self.clock())
+
+    def _mark_parts_sent(self, row_id: int, parts_sent: int) -> None:
+        with self.store.transaction() as tx:
+            tx.mark_parts_sent(row_id, parts_sent)
 
     def _retry(self, row_id: int, error: str, at: datetime, count: bool) -> None:
         with self.store.transaction() as tx:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -254,6 +254,13 @@ class Notification:
     recipient_nama: str
     telegram_id: int
     attempts: int
+    # Messages of this notification Telegram already accepted (a chart, then text parts): a
+    # delivery resumes after them, also after a restart.
+    parts_sent: int = 0
+
+
+PartsProgress = Callable[[int], Awaitable[None]]
+"""Told how many messages of a notification are accepted so far, after each but the last."""
 
 
 @runtime_checkable
@@ -264,6 +271,6 @@ class Notifier(Protocol):
     at all, :class:`~bot.workflow.errors.TransientDeliveryError` when a retry may succeed.
     """
 
-    async def deliver(self, notification: Notification) -> None:
-        """Send it; return only when the far side accepted it."""
+    async def deliver(self, notification: Notification, progress: PartsProgress | None = None) -> None:
+        """Send it (from ``notification.parts_sent`` on); return only when the far side accepted it."""
         ...

@@ -8,7 +8,8 @@ import asyncio
 
 from bot.telegram.app import KinerjaBot
 from bot.telegram.notifier import strip_marker
-from bot.workflow.ports import ProblemInfo, SubmissionReady
+from bot.workflow.notifications import Kind
+from bot.workflow.ports import Notification, ProblemInfo, SubmissionReady
 from tests.telegram_edge.conftest import KASUBBAG, SEKRETARIS, STAF, EdgeWorkbook, People, wait_for
 
 
@@ -115,6 +116,25 @@ async def test_long_validation_feedback_is_split_never_cut(
     for row in range(10, 160):
         assert f'- sel M{row} (Realisasi TW I, baris {row}) [Indikator nomor {row}]: "teks {row}" bukan angka' in joined
     assert joined.startswith("Laporan belum dapat diajukan") and joined.endswith("mohon ajukan kembali.")
+
+    # Resuming (after a long RetryAfter or a restart) sends only the parts not yet accepted.
+    with kinerja.store.transaction() as tx:
+        [row] = [r for r in tx.outbox_rows() if r.kind == Kind.VALIDATION_FAILED]
+    assert row.parts_sent == total - 1  # stored after each part but the last; the last marks the row sent
+    seen = await people.last_id(STAF["PTK"])
+    told: list[int] = []
+
+    async def progress(parts_sent: int) -> None:
+        told.append(parts_sent)
+
+    notification = Notification(
+        row.id, row.dedupe_key, row.kind, row.payload, row.recipient_role, row.recipient_bidang,
+        "Rina Kurniawati, S.E.", STAF["PTK"], row.attempts, parts_sent=1,
+    )  # fmt: skip
+    await kinerja.notifier.deliver(notification, progress)
+    resent = [m["text"] for m in await people.messages(STAF["PTK"]) if m["message_id"] > seen]
+    assert resent == [p["text"] for p in parts[1:]]
+    assert told == list(range(2, total))
 
 
 async def test_replies_and_outcomes_survive_429_and_network_errors(kinerja: KinerjaBot, people: People) -> None:

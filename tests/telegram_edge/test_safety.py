@@ -8,8 +8,10 @@ import logging
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from bot.logging_setup import configure_logging
+from bot.store.schema import telegram_prompts
 from bot.telegram.app import KinerjaBot, create_bot
 from bot.telegram.callback_data import Action, CallbackData
 from bot.workflow.machine import BidangState, DinasState
@@ -190,8 +192,16 @@ async def test_reply_without_prompt_gets_guidance(kinerja: KinerjaBot, people: P
     await people.wait_message(KASUBBAG, "gunakan fitur Balas", after=hello["message_id"])
 
 
+@pytest.mark.parametrize(
+    "id_stored",
+    [
+        pytest.param(True, id="stopped-later"),
+        # The service died after Telegram accepted the prompt, before its message id was stored.
+        pytest.param(False, id="stopped-right-after-sending-the-prompt"),
+    ],
+)
 async def test_pending_prompt_survives_a_restart(
-    kinerja: KinerjaBot, workbook: EdgeWorkbook, people: People, settings: Settings
+    kinerja: KinerjaBot, workbook: EdgeWorkbook, people: People, settings: Settings, id_stored: bool
 ) -> None:
     pid = await collecting(kinerja, people)
     await submitted(kinerja, workbook, "PTK")
@@ -199,6 +209,9 @@ async def test_pending_prompt_survives_a_restart(
     await people.press(KEPALA["PTK"], request["message_id"], "Kembalikan")
     prompt = await people.wait_message(KEPALA["PTK"], "membalas pesan ini")
     await kinerja.stop()
+    if not id_stored:
+        with kinerja.store.engine.begin() as conn:
+            assert conn.execute(update(telegram_prompts).values(message_id=None)).rowcount == 1
     again = create_bot(
         settings,
         workbook,

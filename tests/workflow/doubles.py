@@ -12,6 +12,7 @@ from bot.workflow.errors import PortError, RecipientUnreachable, TransientDelive
 from bot.workflow.ports import (
     ArchiveRef,
     Notification,
+    PartsProgress,
     PollBatch,
     PollEvent,
     ProblemInfo,
@@ -93,7 +94,7 @@ class FileNotifier:
         self.unreachable = unreachable or set()
         self.transient = transient
 
-    async def deliver(self, notification: Notification) -> None:
+    async def deliver(self, notification: Notification, progress: PartsProgress | None = None) -> None:
         if notification.telegram_id in self.unreachable:
             raise RecipientUnreachable("Forbidden: bot was blocked by the user")
         if self.transient > 0:

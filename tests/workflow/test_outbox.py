@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.workflow.errors import TransientDeliveryError
 from bot.workflow.notifications import Kind
 from bot.workflow.outbox import OutboxWorker
+from bot.workflow.ports import Notification, PartsProgress
 from bot.workflow.service import WorkflowService
 from tests.workflow.conftest import KASUBBAG, SEKRETARIS, WIB, actor_of
 from tests.workflow.doubles import FileNotifier
@@ -108,3 +110,36 @@ def test_dedupe_key_stops_a_second_row(service, store) -> None:
         assert tx.enqueue(**values) is True
         assert tx.enqueue(**values) is False
         assert len(tx.outbox_rows()) == 1
+
+
+class PartedNotifier:
+    """Sends every notification as three messages; Telegram "stops answering" after ``accept`` of them."""
+
+    def __init__(self, accept: int) -> None:
+        self.accept = accept
+        self.sent: list[tuple[str, int]] = []
+
+    async def deliver(self, notification: Notification, progress: PartsProgress | None = None) -> None:
+        for part in range(notification.parts_sent, 3):
+            if len(self.sent) >= self.accept:
+                raise TransientDeliveryError("jaringan putus", retry_after=1.0)
+            self.sent.append((notification.dedupe_key, part))
+            if progress is not None and part + 1 < 3:
+                await progress(part + 1)
+
+
+async def test_parts_already_sent_are_not_sent_again_after_a_restart(service: WorkflowService, store, clock) -> None:
+    service.start_period(2026, 1)
+    notifier = PartedNotifier(accept=2)
+    assert await OutboxWorker(store, notifier, now).run_once() == 0
+    with store.transaction() as tx:
+        [row] = tx.outbox_rows()
+    assert row.parts_sent == 2 and row.sent_at is None
+    # A new worker (the service restarted) resumes with the third message only.
+    notifier.accept = 3
+    clock.shift(2)
+    assert await OutboxWorker(store, notifier, now).run_once() == 1
+    assert [part for _, part in notifier.sent] == [0, 1, 2]
+    with store.transaction() as tx:
+        [row] = tx.outbox_rows()
+    assert row.sent_at is not None

@@ -43,7 +43,9 @@ def test_migrations_build_exactly_the_schema(tmp_path: Path) -> None:
         assert compare_metadata(context, metadata) == []
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002_telegram_prompts"
+        assert (
+            conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004_outbox_parts_sent"
+        )
     engine.dispose()
 
 
@@ -88,3 +90,21 @@ def test_five_wrong_codes_lock_out_for_an_hour(service) -> None:
     actor = directory.redeem_invite(900, good, now + timedelta(minutes=65))
     # The configured Kepala LAT row is re-bound, not duplicated.
     assert actor.role == "kepala_bidang" and directory.actor_for_telegram(100000031) is None
+
+
+def test_upgrade_from_0002_keeps_pending_prompts(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'lama.db'}"
+    engine = upgrade(url, "0002_telegram_prompts")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO telegram_prompts (chat_id, message_id, telegram_user_id, action, period_id, created_at)"
+                " VALUES (7, 41, 7, 'kb', 1, '2026-04-01 01:00:00')"
+            )
+        )
+    engine.dispose()
+    engine = upgrade(url)
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT message_id, prompt_text FROM telegram_prompts")).one()
+    engine.dispose()
+    assert tuple(row) == (41, None)
