@@ -228,7 +228,9 @@ class Renderer:
     def _distribution_approval_request(self, p: Mapping[str, Any], role: str) -> Rendered:
         pid = int(p["period_id"])
         return Rendered(
-            texts.distribution_approval_request(p["tw"], p["tahun"], p["bidang"], p["mutu_baku"]),
+            texts.distribution_approval_request(
+                p["tw"], p["tahun"], p["bidang"], p["mutu_baku"], p.get("format", ()), p.get("deadline"), self.tz
+            ),
             keyboard(
                 [
                     (texts.BTN_SETUJUI, CallbackData(Action.DIST_APPROVE, pid)),

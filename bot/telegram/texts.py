@@ -233,16 +233,41 @@ def _head(title: str, tw: int, tahun: int) -> str:
     return f"{title}\nPeriode: {periode(tw, tahun)}"
 
 
-def distribution_approval_request(tw: int, tahun: int, bidang: Sequence[str], mutu_baku: str) -> str:
-    """Step 1: the Sekretaris is asked to approve sharing the format."""
-    return (
+def distribution_approval_request(
+    tw: int,
+    tahun: int,
+    bidang: Sequence[str],
+    mutu_baku: str,
+    formats: Sequence[Mapping[str, Any]] = (),
+    deadline: str | None = None,
+    tz: ZoneInfo | None = None,
+) -> str:
+    """Step 1: the Sekretaris is asked to approve sharing the format (per bidang: indicators,
+    pagu and the Drive folder it goes to; the input deadline approving today would set)."""
+    text = (
         f"{_head('Permohonan persetujuan pembagian format laporan kinerja', tw, tahun)}\n\n"
         f"Yth. Bapak/Ibu Sekretaris,\n"
         f"mohon persetujuan untuk membagikan format laporan kinerja {periode(tw, tahun)} kepada "
-        f"{len(bidang)} bidang ({', '.join(bidang)}) melalui Google Drive.\n\n"
-        f"Mutu Baku langkah 1: {mutu_baku}.\n"
-        f"Silakan pilih Setujui atau Tunda."
+        f"{len(bidang)} bidang ({', '.join(bidang)}) melalui Google Drive."
     )
+    if formats:
+        text += "\n\nFormat yang akan dibagikan:\n" + "\n".join(_format_line(f, tw) for f in formats)
+        if all("indikator" in f for f in formats):
+            total = sum(int(f["indikator"]) for f in formats)
+            pagu = sum(float(f.get("pagu") or 0) for f in formats)
+            text += f"\nJumlah: {total} indikator, pagu {format_rupiah(pagu)}."
+    if deadline and tz is not None:
+        text += f"\n\nBila disetujui hari ini, batas pengisian: {format_waktu(deadline, tz)}."
+    return text + f"\n\nMutu Baku langkah 1: {mutu_baku}.\nSilakan pilih Setujui atau Tunda."
+
+
+def _format_line(figures: Mapping[str, Any], tw: int) -> str:
+    """One bidang in the step 1 request: name, indicators, pagu, folder."""
+    line = f"- {figures['nama']} ({figures['kode']})"
+    if "indikator" in figures:
+        bertarget = f"{figures['indikator_bertarget']} bertarget TW {ROMAWI.get(tw, str(tw))}"
+        line += f": {figures['indikator']} indikator ({bertarget}), pagu {format_rupiah(figures.get('pagu') or 0)}"
+    return f"{line}\n  Folder: {figures['folder_url']}"
 
 
 def distribution_deferred(tw: int, tahun: int, actor_nama: str, note: str | None) -> str:

@@ -61,6 +61,7 @@ from bot.workflow.ports import (
 from bot.workflow.timers import run_timers
 from config.settings import Settings
 from sheets.layout import tw_label
+from sheets.master import MasterError, load_master
 
 logger = logging.getLogger(__name__)
 
@@ -519,12 +520,46 @@ class WorkflowService:
                 Kind.DISTRIBUTION_APPROVAL_REQUEST,
                 Role.SEKRETARIS,
                 None,
-                {**self._base(period), "bidang": list(self.kodes), "mutu_baku": self._mutu_baku_text(1)},
+                {
+                    **self._base(period),
+                    "bidang": list(self.kodes),
+                    "mutu_baku": self._mutu_baku_text(1),
+                    # What the Sekretaris approves: each bidang's format and folder, and the input
+                    # deadline that approving today would set.
+                    "format": self._format_figures(tw),
+                    "deadline": self.calendar.input_deadline(now).isoformat(),
+                },
                 now,
                 period_id,
             )
         logger.info("period TW %s %s started", tw, tahun)
         return period_id
+
+    def _format_figures(self, tw: int) -> list[dict[str, Any]]:
+        """Per bidang: name, indicators (all, with a target this TW), pagu and Drive folder.
+
+        Read from the master list each time (it is small, and an admin may fix it between
+        periods); when it cannot be read, only names and folders are given and the reason logged.
+        """
+        try:
+            master = load_master(self.settings.google.master_indikator)
+        except MasterError as err:
+            logger.warning("step 1 request without indicator figures: %s", err)
+            master = None
+        figures: list[dict[str, Any]] = []
+        for bidang in self.settings.bidang:
+            row: dict[str, Any] = {
+                "kode": bidang.kode,
+                "nama": bidang.nama,
+                "folder_url": f"https://drive.google.com/drive/folders/{bidang.folder_id}",
+            }
+            if master is not None:
+                items = master.for_bidang(bidang.kode)
+                row["indikator"] = len(items)
+                row["indikator_bertarget"] = sum(1 for item in items if item.target_tw[tw - 1] is not None)
+                row["pagu"] = sum(item.pagu or 0.0 for item in items)
+            figures.append(row)
+        return figures
 
     def approve_distribution(self, actor: Actor, period_id: int) -> None:
         """Sekretaris: Setujui. Distribute every workbook, open the TW, send links and deadline."""

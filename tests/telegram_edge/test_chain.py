@@ -12,6 +12,8 @@ import asyncio
 
 from bot.telegram.app import KinerjaBot
 from bot.workflow.machine import BidangState, DinasState
+from sheets.formatting import format_rupiah
+from sheets.master import load_master
 from tests.telegram_edge.conftest import (
     EVERYONE,
     KADIS,
@@ -51,6 +53,14 @@ async def test_whole_chain_with_every_return_path(kinerja: KinerjaBot, workbook:
     ask = await people.wait_message(SEKRETARIS, "Permohonan persetujuan pembagian format")
     assert "Triwulan I 2026" in ask["text"] and "Mutu Baku langkah 1: 15 menit" in ask["text"]
     assert [b["text"] for b in ask["reply_markup"]["inline_keyboard"][0]] == ["Setujui", "Tunda"]
+    # The key figures of what is approved: each bidang's format (from the master list) and folder.
+    master = load_master(service.settings.google.master_indikator)
+    for bidang in service.settings.bidang:
+        items = master.for_bidang(bidang.kode)
+        pagu = format_rupiah(sum(i.pagu or 0 for i in items))
+        assert f"- {bidang.nama} ({bidang.kode}): {len(items)} indikator (" in ask["text"]
+        assert f"pagu {pagu}\n  Folder: https://drive.google.com/drive/folders/{bidang.folder_id}" in ask["text"]
+    assert "Bila disetujui hari ini, batas pengisian: " in ask["text"] and " 23.59 WIB." in ask["text"]
     pressed = await people.press(SEKRETARIS, ask["message_id"], "Setujui")
     assert (await people.answer(pressed["callback_query_id"]))["show_alert"] is False
     edited = await people.wait_edit(SEKRETARIS, ask["message_id"], ">> Disetujui oleh Sri Wahyuni")

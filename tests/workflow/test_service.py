@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +15,8 @@ from bot.workflow.machine import DinasState as D
 from bot.workflow.notifications import PAYLOAD_KEYS, Kind
 from bot.workflow.ports import ApprovedDataChanged, ValuesChanged
 from bot.workflow.service import WorkflowService
+from config.settings import Settings
+from sheets.master import load_master
 from tests.workflow.conftest import (
     HIJ_KEPALA,
     KADIS,
@@ -407,3 +410,29 @@ def test_period_view_names_holders(service, drive) -> None:
     assert (ptk.holder_role, ptk.holder_nama) == ("kepala_bidang", ("Agus Priyono, S.H.",))
     sek = next(r for r in view.reports if r.bidang == "SEK")
     assert sek.holder_nama == ("Dewi Lestari, S.AP.",)
+
+
+@pytest.mark.parametrize("master_readable", [True, False], ids=["master-list-read", "master-list-missing"])
+def test_step_1_request_carries_each_bidang_format_and_the_deadline(
+    settings: Settings, store: Store, workbook: InMemoryWorkbook, clock, tmp_path: Path, master_readable: bool
+) -> None:
+    if not master_readable:
+        google = settings.google.model_copy(update={"master_indikator": tmp_path / "hilang.csv"})
+        settings = settings.model_copy(update={"google": google})
+    service = WorkflowService(settings, store, workbook)
+    service.start()
+    service.start_period(2026, 1)
+    with store.transaction() as tx:
+        [row] = tx.outbox_rows()
+    formats = {f["kode"]: f for f in row.payload["format"]}
+    assert list(formats) == [b.kode for b in settings.bidang]
+    # 5 working days after Wed 1 April 2026: Good Friday (3 April) is a holiday.
+    assert row.payload["deadline"] == "2026-04-09T23:59:59+07:00"
+    ptk = formats["PTK"]
+    assert ptk["folder_url"] == f"https://drive.google.com/drive/folders/{settings.bidang_by_kode('PTK').folder_id}"
+    if master_readable:
+        items = load_master(settings.google.master_indikator).for_bidang("PTK")
+        assert (ptk["indikator"], ptk["pagu"]) == (len(items), sum(i.pagu or 0 for i in items))
+        assert ptk["indikator_bertarget"] == sum(1 for i in items if i.target_tw[0] is not None)
+    else:
+        assert "indikator" not in ptk  # names and folders only; the reason is logged
