@@ -21,13 +21,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import texts
 from bot.store.repository import Store
-from bot.telegram import texts
+from bot.texts import STATE_LABELS
 from bot.workflow.errors import ActionRefused, PortError
 from bot.workflow.machine import TERMINAL_DINAS_STATES, DinasState, Role
 from bot.workflow.people import Actor
 from bot.workflow.ports import ArchiveRef, PollBatch, ProblemInfo, RekapData, RekapRef, WorkbookRef
-from bot.workflow.service import STATE_LABELS, PeriodView, WorkflowService
+from bot.workflow.service import PeriodView, WorkflowService
 from config.settings import Settings
 
 logger = logging.getLogger(__name__)

@@ -300,9 +300,9 @@ def _add_invite(commands: Any) -> None:
 
 
 def _cmd_distribute(args: argparse.Namespace) -> int:
+    from bot import texts
     from bot.admin import distribute
-    from bot.telegram import texts
-    from bot.workflow.service import STATE_LABELS
+    from bot.texts import STATE_LABELS
 
     def work(settings: Settings, store: Any) -> int:
         result = distribute(settings, store, args.tahun, args.triwulan, report=_out)
@@ -382,8 +382,8 @@ def _add_status(commands: Any) -> None:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    from bot import texts
     from bot.admin import export_period
-    from bot.telegram import texts
 
     def work(settings: Settings, store: Any) -> int:
         label = texts.periode(args.triwulan, args.tahun or settings.tahun)

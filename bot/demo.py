@@ -40,8 +40,8 @@ from typing import TYPE_CHECKING, Any
 import requests
 import yaml
 
+from bot import texts
 from bot.runtime import build_service
-from bot.telegram import texts
 from bot.workflow.calendar import WorkCalendar
 from config.settings import ENV_PREFIX, Settings, SettingsError
 from sheets.formatting import format_persen
@@ -200,7 +200,6 @@ SHORT_ROLES = {
     "kepala_bidang": "Kepala Bidang",
     "staf": "Staf",
 }
-SHEET_ACTOR_SUFFIX = "(lewat Google Sheets)"
 
 
 def actor_label(role: str, nama: str, bidang: str | None) -> str:
@@ -210,8 +209,8 @@ def actor_label(role: str, nama: str, bidang: str | None) -> str:
     short = SHORT_ROLES.get(role, texts.role_name(role))
     if role in ("kepala_bidang", "staf") and bidang:
         short = f"{short} {bidang}"
-    if nama.endswith(SHEET_ACTOR_SUFFIX):
-        return f"{short} {SHEET_ACTOR_SUFFIX}"
+    if nama.endswith(texts.SHEET_ACTOR_SUFFIX):
+        return f"{short} {texts.SHEET_ACTOR_SUFFIX}"
     return f"{short} ({nama})"
 
 

@@ -44,7 +44,7 @@ from typing import Any, Literal
 import gspread
 import requests
 
-from bot.telegram import texts
+from bot import texts
 from config.settings import Orang, Settings
 from sandbox.provision import SandboxControl
 from sheets import layout

@@ -20,9 +20,9 @@ from typing import Any
 from telegram import BotCommand
 from telegram.ext import Application, ApplicationBuilder
 
+from bot import texts
 from bot.store.migrate import upgrade
 from bot.store.repository import Store
-from bot.telegram import texts
 from bot.telegram.handlers import BOT_DATA_KEY, EdgeContext, register
 from bot.telegram.notifier import TelegramNotifier
 from bot.telegram.prompts import PromptStore
@@ -46,7 +46,7 @@ def file_base_url(base_url: str) -> str:
     """``https://api.telegram.org/bot`` -> ``https://api.telegram.org/file/bot`` (same for the sandbox)."""
     trimmed = base_url.rstrip("/")
     if not trimmed.endswith("/bot"):
-        raise TelegramEdgeError("telegram.base_url harus berakhiran /bot, misalnya https://api.telegram.org/bot")
+        raise TelegramEdgeError(texts.TELEGRAM_BASE_URL_INVALID)
     return trimmed[: -len("/bot")] + "/file/bot"
 
 
@@ -54,9 +54,7 @@ def build_application(settings: Settings, token: str | None = None) -> Applicati
     """The PTB Application for ``settings`` (handlers not yet added)."""
     token = token or settings.telegram.resolved_token()
     if not token:
-        raise TelegramEdgeError(
-            "token bot Telegram belum diisi; isi variabel lingkungan KINERJA_TELEGRAM__TOKEN atau telegram.token_file"
-        )
+        raise TelegramEdgeError(texts.TELEGRAM_TOKEN_MISSING)
     base_url = settings.telegram.base_url.rstrip("/")
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         Application.builder()

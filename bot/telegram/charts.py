@@ -11,7 +11,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.telegram import texts
+from bot import texts
 from sheets.formatting import format_persen
 
 PREDIKAT_COLOURS: dict[str, str] = {

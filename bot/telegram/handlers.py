@@ -47,7 +47,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram import texts
+from bot import texts
 from bot.telegram.callback_data import Action, CallbackData, CallbackDataError, decode
 from bot.telegram.charts import Bar, capaian_chart
 from bot.telegram.notifier import MAX_MESSAGE_UNITS, split_text, utf16_len
@@ -57,7 +57,7 @@ from bot.telegram.submission import SubmissionReader
 from bot.workflow.errors import ActionRefused
 from bot.workflow.machine import BIDANG_HOLDS, DINAS_HOLDS, BidangEvent, DinasEvent, Role
 from bot.workflow.people import Actor
-from bot.workflow.service import STATE_LABELS, WorkflowService
+from bot.workflow.service import WorkflowService
 from config.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -194,7 +194,7 @@ def status_text(ctx: EdgeContext) -> str:
         late = now > service.calendar.mutu_baku_deadline(since, durasi)
         return texts.status_holder(texts.role_name(role), names, since, now - since, str(durasi), late, tz)
 
-    lines = [texts.status_header(view.tw, view.tahun, STATE_LABELS[view.state], view.deadline, tz)]
+    lines = [texts.status_header(view.tw, view.tahun, texts.STATE_LABELS[view.state], view.deadline, tz)]
     dinas_holding = DINAS_HOLDS.get(view.state)
     if dinas_holding is not None and dinas_holding.role is not Role.KEPALA_BIDANG:
         line = holder_line(view.holder_role, view.holder_nama, view.step_since, dinas_holding.sop_step)
@@ -202,7 +202,7 @@ def status_text(ctx: EdgeContext) -> str:
             lines.append(line)
     lines.append("")
     for report in view.reports:
-        lines.append(texts.status_bidang(report.bidang_nama, report.bidang, STATE_LABELS[report.state]))
+        lines.append(texts.status_bidang(report.bidang_nama, report.bidang, texts.STATE_LABELS[report.state]))
         holding = BIDANG_HOLDS.get(report.state)
         if holding is not None and view.state.value == "pengumpulan":
             line = holder_line(report.holder_role, report.holder_nama, report.step_since, holding.sop_step)

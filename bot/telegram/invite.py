@@ -7,7 +7,7 @@ import logging
 import sys
 from datetime import datetime, timedelta
 
-from bot.telegram import texts
+from bot import texts
 from bot.telegram.app import open_store
 from bot.workflow.errors import ActionRefused
 from bot.workflow.machine import Role

@@ -22,7 +22,7 @@ from typing import Any
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.telegram import texts
+from bot import texts
 from bot.telegram.render import Renderer
 from bot.workflow.errors import RecipientUnreachable, TransientDeliveryError
 from bot.workflow.ports import Notification, PartsProgress
@@ -79,7 +79,7 @@ def split_text(text: str, limit: int = MAX_MESSAGE_UNITS) -> list[str]:
 
 def strip_marker(part: str) -> str:
     """A part without its ``(bagian i/n)`` marker (for checking that nothing was lost)."""
-    head, sep, tail = part.rpartition("\n\n(bagian ")
+    head, sep, tail = part.rpartition("\n\n" + texts.PART_MARKER_PREFIX)
     return head if sep and tail.endswith(")") else part
 
 
@@ -139,7 +139,7 @@ class TelegramNotifier:
             except RetryAfter as err:
                 wait = _seconds(err.retry_after)
                 if waited + wait > self.max_inline_wait:
-                    raise TransientDeliveryError(f"Telegram membatasi laju: {err}", retry_after=wait) from err
+                    raise TransientDeliveryError(texts.delivery_rate_limited(err), retry_after=wait) from err
                 logger.info("Telegram asked to wait %.1f s; waiting", wait)
                 waited += wait
                 await self.sleep(wait)
@@ -152,7 +152,7 @@ class TelegramNotifier:
             except NetworkError as err:  # includes TimedOut
                 failures += 1
                 if failures > self.network_retries:
-                    raise TransientDeliveryError(f"jaringan ke Telegram gagal: {err}") from err
+                    raise TransientDeliveryError(texts.delivery_network_failed(err)) from err
                 logger.info("network error talking to Telegram (%s); retry %s", type(err).__name__, failures)
                 await self.sleep(self.network_delay * 2 ** (failures - 1))
             except TelegramError:

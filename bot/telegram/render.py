@@ -1,7 +1,7 @@
 """Notification (kind + payload) -> what the bot sends: text, inline buttons, and maybe the chart.
 
 One function per outbox kind the core emits (``bot.workflow.notifications.Kind``); the words
-come from :mod:`bot.telegram.texts`, the buttons carry :mod:`bot.telegram.callback_data`.
+come from :mod:`bot.texts`, the buttons carry :mod:`bot.telegram.callback_data`.
 
 Rekap summaries (``RekapRef.summary``, stored as the period's ``rekap_summary``) are read
 tolerantly. The expected shape, matching ``sheets.aggregate``'s Ringkasan columns, is::
@@ -22,7 +22,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.telegram import texts
+from bot import texts
 from bot.telegram.callback_data import Action, CallbackData
 from bot.telegram.charts import Bar, capaian_chart
 from bot.workflow.notifications import Kind

@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import Row
 
+from bot import texts
 from bot.store.repository import Store
 from bot.workflow.errors import RecipientUnreachable, TransientDeliveryError
 from bot.workflow.machine import Role
@@ -85,12 +86,12 @@ class OutboxWorker:
         now = self.clock()
         if person is None or person.telegram_id is None:
             await asyncio.to_thread(
-                self._retry, row.id, "penerima belum terdaftar di Telegram", now + UNBOUND_RETRY, False
+                self._retry, row.id, texts.DELIVERY_NOT_BOUND, now + UNBOUND_RETRY, False
             )
             return 0
         if person.unreachable:
             await asyncio.to_thread(
-                self._fail, row, person, "penerima tidak dapat dihubungi (memblokir bot)", False
+                self._fail, row, person, texts.DELIVERY_BLOCKED, False
             )
             return 0
         notification = Notification(
@@ -114,7 +115,7 @@ class OutboxWorker:
         except RecipientUnreachable as err:
             logger.warning("recipient %s unreachable: %s", person.id, err)
             blocked.add(person.id)
-            await asyncio.to_thread(self._fail, row, person, str(err) or "tidak dapat dihubungi", True)
+            await asyncio.to_thread(self._fail, row, person, str(err) or texts.DELIVERY_UNREACHABLE, True)
             return 0
         except TransientDeliveryError as err:
             delay = err.retry_after if err.retry_after is not None else self._backoff(row.attempts + 1)

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Row
 
+from bot import texts
 from bot.store.repository import Store, Tx
 from bot.workflow.errors import ActionRefused
 from bot.workflow.machine import Role
@@ -27,16 +28,6 @@ INVITE_LENGTH = 10
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = timedelta(hours=1)
 
-ROLE_LABELS: dict[Role, str] = {
-    Role.KEPALA_DINAS: "Kepala Dinas",
-    Role.SEKRETARIS: "Sekretaris",
-    Role.KASUBBAG_KPEP: "Kasubbag Keuangan, Perencanaan, Evaluasi, dan Pelaporan",
-    Role.KEPALA_BIDANG: "Kepala Bidang",
-    Role.STAF: "staf bidang",
-    Role.SYSTEM: "Kinerja Bot",
-}
-
-
 @dataclass(frozen=True)
 class Actor:
     """Who performs an action: a bound person, a bidang's staff seen through the sheet, or the bot."""
@@ -48,7 +39,7 @@ class Actor:
     telegram_id: int | None = None
 
 
-SYSTEM_ACTOR = Actor(Role.SYSTEM, "Kinerja Bot")
+SYSTEM_ACTOR = Actor(Role.SYSTEM, texts.BOT_NAME)
 
 
 @dataclass(frozen=True)
@@ -169,19 +160,19 @@ class Directory:
         """A new single-use code (returned once, stored hashed) valid ``undangan_berlaku_hari`` days."""
         role = Role(role)
         if role is Role.SYSTEM:
-            raise ActionRefused("Peran tersebut tidak dapat didaftarkan.")
+            raise ActionRefused(texts.REFUSAL_ROLE_NOT_REGISTRABLE)
         needs_bidang = role in (Role.KEPALA_BIDANG, Role.STAF)
         if needs_bidang:
             if bidang is None:
-                raise ActionRefused("Peran ini memerlukan kode bidang (--bidang).")
+                raise ActionRefused(texts.REFUSAL_ROLE_NEEDS_BIDANG)
             try:
                 self.settings.bidang_by_kode(bidang)
             except KeyError:
-                raise ActionRefused(f"Kode bidang {bidang!r} tidak dikenal.") from None
+                raise ActionRefused(texts.refusal_unknown_bidang(bidang)) from None
         elif bidang is not None:
-            raise ActionRefused("Peran ini tidak terikat pada bidang; jangan isi --bidang.")
+            raise ActionRefused(texts.REFUSAL_ROLE_WITHOUT_BIDANG)
         if not nama.strip():
-            raise ActionRefused("Nama wajib diisi.")
+            raise ActionRefused(texts.REFUSAL_NAME_REQUIRED)
         code = "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH))
         with self.store.transaction() as tx:
             tx.insert_invite(
@@ -198,15 +189,15 @@ class Directory:
         """Bind ``telegram_id`` with a code; refused when wrong, used, expired or locked out."""
         with self.store.transaction() as tx:
             if tx.failed_attempts_since(telegram_id, now - LOCKOUT) >= MAX_FAILED_ATTEMPTS:
-                raise ActionRefused("Terlalu banyak kode yang salah. Silakan coba lagi satu jam lagi.")
+                raise ActionRefused(texts.REFUSAL_INVITE_LOCKED_OUT)
             invite = tx.invite_by_hash(hash_code(code))
             if invite is None:
                 tx.record_failed_attempt(telegram_id, now)
-                refusal = "Kode pendaftaran tidak dikenal. Mohon periksa kembali kode Anda."
+                refusal = texts.REFUSAL_INVITE_UNKNOWN
             elif invite.used_at is not None:
-                refusal = "Kode pendaftaran ini sudah dipakai."
+                refusal = texts.REFUSAL_INVITE_USED
             elif invite.expires_at <= now:
-                refusal = "Kode pendaftaran ini sudah kedaluwarsa. Mohon minta kode baru kepada admin."
+                refusal = texts.REFUSAL_INVITE_EXPIRED
             else:
                 refusal = ""
             if not refusal:

@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import Row
 
+from bot import texts
 from bot.store.repository import Store, Tx
 from bot.workflow.calendar import WorkCalendar
 from bot.workflow.errors import ActionRefused, InvalidTransition
@@ -41,7 +42,7 @@ from bot.workflow.machine import (
     dinas_transition,
 )
 from bot.workflow.notifications import Kind, check_payload
-from bot.workflow.people import ROLE_LABELS, SYSTEM_ACTOR, Actor, Directory, Person
+from bot.workflow.people import SYSTEM_ACTOR, Actor, Directory, Person
 from bot.workflow.ports import (
     AccessLost,
     ApprovedDataChanged,
@@ -60,7 +61,6 @@ from bot.workflow.ports import (
 )
 from bot.workflow.timers import run_timers
 from config.settings import Settings
-from sheets.layout import tw_label
 from sheets.master import MasterError, load_master
 
 logger = logging.getLogger(__name__)
@@ -68,26 +68,6 @@ logger = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 POLL_CURSOR = "drive"
 MIN_REASON_LENGTH = 3
-
-STATE_LABELS: dict[str, str] = {
-    BidangState.OPENED: "dibuka untuk pengisian",
-    BidangState.FILLING: "sedang diisi",
-    BidangState.SUBMITTED: "menunggu koreksi Kepala Bidang",
-    BidangState.RETURNED: "dikembalikan untuk diperbaiki",
-    BidangState.APPROVED: "sudah disetujui",
-    BidangState.REOPENED: "dibuka kembali oleh Kasubbag",
-    DinasState.AWAITING_DISTRIBUTION: "menunggu persetujuan Sekretaris untuk pembagian format",
-    DinasState.COLLECTING: "dalam tahap pengisian dan koreksi bidang",
-    DinasState.ANALYSIS: "dalam analisis Kasubbag",
-    DinasState.REVISION: "dikembalikan kepada Kasubbag untuk revisi",
-    DinasState.TELAAH_SEKRETARIS: "dalam telaah Sekretaris",
-    DinasState.TELAAH_KEPALA_DINAS: "dalam telaah Kepala Dinas",
-    DinasState.WRITING_REKOMENDASI: "menunggu rekomendasi Kepala Dinas",
-    DinasState.HANDED_TO_SEKRETARIS: "diserahkan kepada Sekretaris",
-    DinasState.HANDED_TO_KASUBBAG: "diserahkan kepada Kasubbag",
-    DinasState.FOLLOW_UP: "dalam tahap tindak lanjut bidang",
-    DinasState.CLOSED: "sudah ditutup dan diarsipkan",
-}
 
 INPUT_STATES = frozenset(
     {BidangState.OPENED, BidangState.FILLING, BidangState.RETURNED, BidangState.REOPENED}
@@ -186,13 +166,13 @@ class WorkflowService:
     def _period(self, tx: Tx, period_id: int) -> Row[Any]:
         period = tx.get_period(period_id)
         if period is None:
-            raise ActionRefused("Periode tidak ditemukan.")
+            raise ActionRefused(texts.REFUSAL_PERIOD_NOT_FOUND)
         return period
 
     def _report(self, tx: Tx, period: Row[Any], kode: str) -> Row[Any]:
         report = tx.get_report(period.id, kode)
         if report is None:
-            raise ActionRefused(f"Laporan bidang {kode} untuk {tw_label(period.tw)} {period.tahun} tidak ditemukan.")
+            raise ActionRefused(texts.refusal_report_not_found(kode, period.tw, period.tahun))
         return report
 
     def _bidang_label(self, kode: str) -> str:
@@ -205,7 +185,7 @@ class WorkflowService:
         """Refuse unless ``actor`` may act as ``role`` (for ``bidang``)."""
         if role is Role.SYSTEM:
             if actor.role is not Role.SYSTEM:
-                raise ActionRefused("Langkah ini dijalankan otomatis oleh Kinerja Bot.")
+                raise ActionRefused(texts.REFUSAL_SYSTEM_ONLY)
             return
         if role is Role.KEPALA_BIDANG:
             assert bidang is not None
@@ -214,16 +194,13 @@ class WorkflowService:
                 sekretaris_corrects and actor.role is Role.SEKRETARIS
             ):
                 return
-            who = "Sekretaris" if sekretaris_corrects else f"Kepala {self._bidang_label(bidang)}"
-            raise ActionRefused(f"Maaf, langkah ini hanya dapat dilakukan oleh {who}.")
+            raise ActionRefused(texts.refusal_only_kepala_bidang(self._bidang_label(bidang), sekretaris_corrects))
         if role is Role.STAF:
             if actor.role is Role.STAF and actor.bidang == bidang:
                 return
-            raise ActionRefused(
-                f"Maaf, langkah ini hanya dapat dilakukan oleh staf {self._bidang_label(bidang or '')}."
-            )
+            raise ActionRefused(texts.refusal_only_staf(self._bidang_label(bidang or "")))
         if actor.role is not role:
-            raise ActionRefused(f"Maaf, langkah ini hanya dapat dilakukan oleh {ROLE_LABELS[role]}.")
+            raise ActionRefused(texts.refusal_only_role(role))
 
     def _check_dinas(
         self, period: Row[Any], event: DinasEvent, actor: Actor, bidang: str | None = None
@@ -233,26 +210,19 @@ class WorkflowService:
         try:
             return dinas_transition(DinasState(period.state), event)
         except InvalidTransition:
-            raise ActionRefused(
-                f"Laporan kinerja dinas {tw_label(period.tw)} {period.tahun} sedang "
-                f"{STATE_LABELS[period.state]}; tindakan ini tidak dapat dilakukan sekarang."
-            ) from None
+            raise ActionRefused(texts.refusal_dinas_state(period.tw, period.tahun, period.state)) from None
 
     def _check_bidang(
         self, period: Row[Any], report: Row[Any], event: BidangEvent, actor: Actor
     ) -> Transition:
         self._check_role(actor, _event_role(BIDANG_TABLE, event), report.bidang)
         if period.state != DinasState.COLLECTING and event is not BidangEvent.REOPEN:
-            raise ActionRefused(
-                f"Laporan kinerja dinas {tw_label(period.tw)} {period.tahun} sedang "
-                f"{STATE_LABELS[period.state]}; laporan bidang tidak dapat diubah sekarang."
-            )
+            raise ActionRefused(texts.refusal_bidang_locked(period.tw, period.tahun, period.state))
         try:
             return bidang_transition(BidangState(report.state), event)
         except InvalidTransition:
             raise ActionRefused(
-                f"Laporan {self._bidang_label(report.bidang)} {tw_label(period.tw)} {period.tahun} sedang "
-                f"{STATE_LABELS[report.state]}; tindakan ini tidak dapat dilakukan sekarang."
+                texts.refusal_bidang_state(self._bidang_label(report.bidang), period.tw, period.tahun, report.state)
             ) from None
 
     def _check_event(
@@ -265,16 +235,16 @@ class WorkflowService:
         """
         needs_bidang = isinstance(event, BidangEvent) or event in _BIDANG_DINAS_EVENTS
         if needs_bidang and not bidang:
-            raise ActionRefused("Bidang untuk tindakan ini belum disebutkan.")
+            raise ActionRefused(texts.REFUSAL_BIDANG_NOT_NAMED)
         if bidang and bidang not in self.kodes:
-            raise ActionRefused(f"Kode bidang {bidang!r} tidak dikenal.")
+            raise ActionRefused(texts.refusal_unknown_bidang(bidang))
         if event is DinasEvent.RECORD_TINDAK_LANJUT:
             assert bidang is not None
             self._check_dinas(period, event, actor, bidang=bidang)
             if bidang not in {r.bidang for r in tx.reports(period.id)}:
-                raise ActionRefused(f"Bidang {bidang} tidak termasuk periode ini.")
+                raise ActionRefused(texts.refusal_bidang_not_in_period(bidang))
             if bidang in {r.bidang for r in tx.tindak_lanjut_of(period.id)}:
-                raise ActionRefused(f"Tindak lanjut {self._bidang_label(bidang)} sudah dicatat.")
+                raise ActionRefused(texts.refusal_tindak_lanjut_recorded(self._bidang_label(bidang)))
             return None
         if event in (DinasEvent.REOPEN_BIDANG, BidangEvent.REOPEN):
             assert bidang is not None
@@ -309,9 +279,9 @@ class WorkflowService:
     def _require_text(text: str | None, what: str) -> str:
         cleaned = (text or "").strip()
         if not any(char.isalnum() for char in cleaned):  # empty, or only " . " / "-"
-            raise ActionRefused(f"{what} wajib diisi.")
+            raise ActionRefused(texts.refusal_text_required(what))
         if len(cleaned) < MIN_REASON_LENGTH:
-            raise ActionRefused(f"{what} terlalu singkat; tuliskan paling sedikit {MIN_REASON_LENGTH} huruf.")
+            raise ActionRefused(texts.refusal_text_too_short(what, MIN_REASON_LENGTH))
         return cleaned
 
     # ======================================================================================
@@ -484,13 +454,13 @@ class WorkflowService:
     def start_period(self, tahun: int, tw: int, actor: Actor = SYSTEM_ACTOR) -> int:
         """Open period (tahun, tw): ask the Sekretaris to approve distributing the format."""
         if actor.role not in (Role.SYSTEM, Role.KASUBBAG_KPEP):
-            raise ActionRefused("Maaf, periode hanya dapat dimulai oleh Kasubbag atau sesuai jadwal.")
+            raise ActionRefused(texts.REFUSAL_START_PERIOD_ROLE)
         if tw not in (1, 2, 3, 4):
-            raise ActionRefused("Triwulan harus 1 sampai 4.")
+            raise ActionRefused(texts.REFUSAL_TW_RANGE)
         now = self.now()
         with self.store.transaction() as tx:
             if tx.find_period(tahun, tw) is not None:
-                raise ActionRefused(f"Periode {tw_label(tw)} {tahun} sudah dimulai.")
+                raise ActionRefused(texts.refusal_period_started(tw, tahun))
             period_id = tx.insert_period(
                 tahun=tahun,
                 tw=tw,
@@ -569,7 +539,7 @@ class WorkflowService:
         refs = self.workbook.distribute(period.tahun, period.tw, self.kodes)
         missing = set(self.kodes) - set(refs)
         if missing:
-            raise ActionRefused(f"Pembagian format gagal untuk bidang {', '.join(sorted(missing))}.")
+            raise ActionRefused(texts.refusal_distribution_failed(missing))
         now = self.now()
         deadline = self.calendar.input_deadline(now)
         with self.store.transaction() as tx:
@@ -687,7 +657,7 @@ class WorkflowService:
         self._on_submission(event, actor)
 
     def _staff_actor(self, kode: str) -> Actor:
-        return Actor(Role.STAF, f"Staf {self._bidang_label(kode)} (lewat Google Sheets)", bidang=kode)
+        return Actor(Role.STAF, texts.staf_via_sheet(self._bidang_label(kode)), bidang=kode)
 
     def _on_submission(self, ev: SubmissionReady, actor: Actor | None) -> None:
         event = BidangEvent.SUBMIT if ev.ok else BidangEvent.SUBMISSION_INVALID
@@ -696,16 +666,16 @@ class WorkflowService:
         with self.store.transaction() as tx:
             period = self._period_for_tw(tx, ev.tw)
             if period is None:
-                raise ActionRefused(f"Tidak ada periode {tw_label(ev.tw)} yang berjalan.")
+                raise ActionRefused(texts.refusal_no_running_period(ev.tw))
             report = self._report(tx, period, ev.bidang)
             self._check_bidang(period, report, event, checker)
         warnings = [p for p in ev.problems if p.severity == "warning"]
         errors = [p for p in ev.problems if p.severity == "error"]
         if ev.ok:
-            self.workbook.write_feedback(ev.bidang, ev.tw, warnings, "Menunggu koreksi Kepala Bidang", "")
+            self.workbook.write_feedback(ev.bidang, ev.tw, warnings, texts.SHEET_STATUS_AWAITING_KOREKSI, "")
         else:
-            catatan = f"Ditemukan {len(errors)} kesalahan; mohon diperbaiki lalu ajukan kembali."
-            self.workbook.write_feedback(ev.bidang, ev.tw, ev.problems, "Perlu perbaikan", catatan)
+            catatan = texts.sheet_validation_failed(len(errors))
+            self.workbook.write_feedback(ev.bidang, ev.tw, ev.problems, texts.SHEET_STATUS_NEEDS_FIX, catatan)
             self.workbook.reset_submission(ev.bidang, ev.tw, catatan)
         now = self.now()
         with self.store.transaction() as tx:
@@ -759,7 +729,7 @@ class WorkflowService:
                     event,
                     SYSTEM_ACTOR,
                     now,
-                    note=f"{len(errors)} kesalahan, {len(warnings)} peringatan",
+                    note=texts.audit_validation_note(len(errors), len(warnings)),
                 )
                 self._notify(
                     tx,
@@ -813,7 +783,7 @@ class WorkflowService:
                 actor=SYSTEM_ACTOR,
                 step_since=None,
                 now=now,
-                note=f"hash lembar {ev.values_hash}; snapshot {snapshot.values_hash}",
+                note=texts.audit_tamper_note(ev.values_hash, snapshot.values_hash),
             )
             # Keyed by the sheet's hash: the same change seen by every poll is reported once.
             self._notify(
@@ -858,7 +828,7 @@ class WorkflowService:
             period = self._period(tx, period_id)
             self._check_event(tx, period, BidangEvent.APPROVE, actor, kode)
         self.workbook.lock_tw(kode, period.tw)
-        self.workbook.write_feedback(kode, period.tw, [], "Disetujui Kepala Bidang", "")
+        self.workbook.write_feedback(kode, period.tw, [], texts.SHEET_STATUS_APPROVED, "")
         now = self.now()
         with self.store.transaction() as tx:
             period = self._period(tx, period_id)
@@ -891,11 +861,11 @@ class WorkflowService:
 
     def return_koreksi(self, actor: Actor, period_id: int, kode: str, reason: str) -> None:
         """Kepala Bidang: Kembalikan with a reason. Reason into the sheet, input reopened, staff told."""
-        reason = self._require_text(reason, "Alasan pengembalian")
+        reason = self._require_text(reason, texts.FIELD_ALASAN_PENGEMBALIAN)
         with self.store.transaction() as tx:
             period = self._period(tx, period_id)
             self._check_event(tx, period, BidangEvent.RETURN, actor, kode)
-        self.workbook.write_feedback(kode, period.tw, [], "Dikembalikan Kepala Bidang", reason)
+        self.workbook.write_feedback(kode, period.tw, [], texts.SHEET_STATUS_RETURNED, reason)
         self.workbook.reset_submission(kode, period.tw, reason)
         now = self.now()
         with self.store.transaction() as tx:
@@ -1027,7 +997,7 @@ class WorkflowService:
 
     def add_analysis_note(self, actor: Actor, period_id: int, note: str) -> None:
         """Kasubbag: Tambah analisis (replaces the earlier note)."""
-        note = self._require_text(note, "Catatan analisis")
+        note = self._require_text(note, texts.FIELD_CATATAN_ANALISIS)
         now = self.now()
         with self.store.transaction() as tx:
             period = self._period(tx, period_id)
@@ -1096,7 +1066,7 @@ class WorkflowService:
             )
 
     def _return_dinas(self, actor: Actor, period_id: int, event: DinasEvent, reason: str) -> None:
-        reason = self._require_text(reason, "Alasan pengembalian")
+        reason = self._require_text(reason, texts.FIELD_ALASAN_PENGEMBALIAN)
         now = self.now()
         with self.store.transaction() as tx:
             period = self._period(tx, period_id)
@@ -1154,11 +1124,11 @@ class WorkflowService:
         self, actor: Actor, period_id: int, umum: str, per_bidang: Mapping[str, str] | None = None
     ) -> None:
         """Kepala Dinas: the rekomendasi (general + per bidang). Steps 7 and 8 follow at once."""
-        umum = self._require_text(umum, "Rekomendasi umum")
+        umum = self._require_text(umum, texts.FIELD_REKOMENDASI_UMUM)
         khusus: dict[str, str] = {}
         for kode, teks in (per_bidang or {}).items():
             if kode not in self.kodes:
-                raise ActionRefused(f"Kode bidang {kode!r} tidak dikenal.")
+                raise ActionRefused(texts.refusal_unknown_bidang(kode))
             if (teks or "").strip():
                 khusus[kode] = teks.strip()
         with self.store.transaction() as tx:
@@ -1192,7 +1162,7 @@ class WorkflowService:
                 DinasEvent.HAND_TO_KASUBBAG,
                 SYSTEM_ACTOR,
                 now,
-                note="diserahkan otomatis oleh Kinerja Bot atas nama Sekretaris",
+                note=texts.AUDIT_HANDED_TO_KASUBBAG,
             )
             for role in (Role.SEKRETARIS, Role.KASUBBAG_KPEP):
                 self._notify(
@@ -1212,7 +1182,7 @@ class WorkflowService:
                 DinasEvent.HAND_TO_BIDANG,
                 SYSTEM_ACTOR,
                 now,
-                note="diteruskan otomatis oleh Kinerja Bot atas nama Kasubbag",
+                note=texts.AUDIT_HANDED_TO_BIDANG,
             )
             for kode in self.kodes:
                 self._notify(
@@ -1234,7 +1204,7 @@ class WorkflowService:
 
     def reopen_bidang(self, actor: Actor, period_id: int, kode: str, reason: str) -> None:
         """Kasubbag, after a return: reopen one bidang's approved report for correction."""
-        reason = self._require_text(reason, "Alasan membuka kembali")
+        reason = self._require_text(reason, texts.FIELD_ALASAN_BUKA_KEMBALI)
         with self.store.transaction() as tx:
             period = self._period(tx, period_id)
             self._check_event(tx, period, DinasEvent.REOPEN_BIDANG, actor, kode)
@@ -1268,7 +1238,7 @@ class WorkflowService:
 
     def record_tindak_lanjut(self, actor: Actor, period_id: int, kode: str, teks: str) -> None:
         """Kepala Bidang: Catat tindak lanjut. Written to the dinas workbook; the last one closes."""
-        teks = self._require_text(teks, "Tindak lanjut")
+        teks = self._require_text(teks, texts.FIELD_TINDAK_LANJUT)
 
         def check(tx: Tx) -> Row[Any]:
             period = self._period(tx, period_id)

@@ -29,9 +29,9 @@ from sqlalchemy import select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest
 
+from bot import texts
 from bot.store import schema
 from bot.store.repository import Store
-from bot.telegram import texts
 from bot.telegram.app import KinerjaBot
 from bot.telegram.callback_data import Action, CallbackData
 from bot.workflow.machine import BidangState

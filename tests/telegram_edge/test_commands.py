@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot import texts
 from bot.cli import main
-from bot.telegram import texts
 from bot.telegram.app import KinerjaBot
 from bot.workflow.machine import Role
 from config.settings import Settings

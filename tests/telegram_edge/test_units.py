@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-from bot.telegram import texts
+from bot import texts
 from bot.telegram.app import TelegramEdgeError, build_application, file_base_url
 from bot.telegram.callback_data import Action, CallbackData, CallbackDataError, decode
 from bot.telegram.charts import PREDIKAT_COLOURS, Bar, capaian_chart

@@ -1,9 +1,13 @@
 """Every text a Telegram user reads, in one module: Indonesian, polite official register.
 
-Dates read like "Senin, 6 April 2026 08.00 WIB"; numbers use the decimal comma
-(:mod:`sheets.formatting`). Messages are plain text (no parse mode): reasons and notes typed by
-people are shown as they are, with nothing to escape. Functions here only build strings; which
-message goes to whom, and with which buttons, is decided in ``render.py`` and ``handlers.py``.
+Besides the messages and buttons, this holds the workflow's refusals (shown in Telegram and on the
+command line), the state and role labels, and the few sentences the workflow writes to a bidang's
+sheet and to the audit trail. Dates read like "Senin, 6 April 2026 08.00 WIB"; numbers use the
+decimal comma (:mod:`sheets.formatting`). Messages are plain text (no parse mode): reasons and
+notes typed by people are shown as they are, with nothing to escape. Functions here only build
+strings; which message goes to whom, and with which buttons, is decided in ``bot/telegram/render.py``
+and ``bot/telegram/handlers.py``. This module imports only the standard library and ``sheets``
+leaves, so the workflow core may use it.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sheets.formatting import format_angka, format_persen, format_rupiah
+from sheets.layout import tw_label
 
 logger = logging.getLogger(__name__)
 
@@ -97,13 +102,15 @@ def angka(value: Any) -> str:
 
 # --- roles ----------------------------------------------------------------------------------------
 
+BOT_NAME = "Kinerja Bot"
+
 ROLE_NAMES = {
     "kepala_dinas": "Kepala Dinas",
     "sekretaris": "Sekretaris",
     "kasubbag_kpep": "Kasubbag Keuangan, Perencanaan, Evaluasi, dan Pelaporan",
     "kepala_bidang": "Kepala Bidang",
     "staf": "Staf pengisi laporan",
-    "system": "Kinerja Bot",
+    "system": BOT_NAME,
 }
 
 
@@ -117,6 +124,32 @@ def role_name(role: str, bidang_nama: str | None = None) -> str:
     name = ROLE_NAMES.get(str(role), str(role))
     return f"{name} ({bidang_nama})" if bidang_nama else name
 
+
+# --- states ---------------------------------------------------------------------------------------
+
+# Keyed by the values of bot.workflow.machine.BidangState / DinasState (StrEnum: the members look up
+# the same entries); a test checks that every state has its label.
+STATE_LABELS: dict[str, str] = {
+    # bidang report
+    "dibuka": "dibuka untuk pengisian",
+    "diisi": "sedang diisi",
+    "diajukan": "menunggu koreksi Kepala Bidang",
+    "dikembalikan": "dikembalikan untuk diperbaiki",
+    "disetujui": "sudah disetujui",
+    "dibuka_kembali": "dibuka kembali oleh Kasubbag",
+    # dinas report
+    "menunggu_persetujuan_distribusi": "menunggu persetujuan Sekretaris untuk pembagian format",
+    "pengumpulan": "dalam tahap pengisian dan koreksi bidang",
+    "analisis": "dalam analisis Kasubbag",
+    "revisi": "dikembalikan kepada Kasubbag untuk revisi",
+    "telaah_sekretaris": "dalam telaah Sekretaris",
+    "telaah_kepala_dinas": "dalam telaah Kepala Dinas",
+    "penyusunan_rekomendasi": "menunggu rekomendasi Kepala Dinas",
+    "diserahkan_ke_sekretaris": "diserahkan kepada Sekretaris",
+    "diserahkan_ke_kasubbag": "diserahkan kepada Kasubbag",
+    "tindak_lanjut": "dalam tahap tindak lanjut bidang",
+    "selesai": "sudah ditutup dan diarsipkan",
+}
 
 # --- summaries ------------------------------------------------------------------------------------
 
@@ -942,9 +975,179 @@ NOT_TEXT = (
 # --- text splitting -------------------------------------------------------------------------------------
 
 
+PART_MARKER_PREFIX = "(bagian "
+
+
 def part_marker(index: int, total: int) -> str:
     """Marks a part of a message split over Telegram's limit."""
-    return f"(bagian {index}/{total})"
+    return f"{PART_MARKER_PREFIX}{index}/{total})"
+
+
+# --- refusals (workflow) -----------------------------------------------------------------------------
+# Reasons of bot.workflow.errors.ActionRefused: answered in Telegram and printed by the command line.
+
+REFUSAL_PERIOD_NOT_FOUND = "Periode tidak ditemukan."
+REFUSAL_SYSTEM_ONLY = "Langkah ini dijalankan otomatis oleh Kinerja Bot."
+REFUSAL_BIDANG_NOT_NAMED = "Bidang untuk tindakan ini belum disebutkan."
+REFUSAL_START_PERIOD_ROLE = "Maaf, periode hanya dapat dimulai oleh Kasubbag atau sesuai jadwal."
+REFUSAL_TW_RANGE = "Triwulan harus 1 sampai 4."
+REFUSAL_ROLE_NOT_REGISTRABLE = "Peran tersebut tidak dapat didaftarkan."
+REFUSAL_ROLE_NEEDS_BIDANG = "Peran ini memerlukan kode bidang (--bidang)."
+REFUSAL_ROLE_WITHOUT_BIDANG = "Peran ini tidak terikat pada bidang; jangan isi --bidang."
+REFUSAL_NAME_REQUIRED = "Nama wajib diisi."
+REFUSAL_INVITE_LOCKED_OUT = "Terlalu banyak kode yang salah. Silakan coba lagi satu jam lagi."
+REFUSAL_INVITE_UNKNOWN = "Kode pendaftaran tidak dikenal. Mohon periksa kembali kode Anda."
+REFUSAL_INVITE_USED = "Kode pendaftaran ini sudah dipakai."
+REFUSAL_INVITE_EXPIRED = "Kode pendaftaran ini sudah kedaluwarsa. Mohon minta kode baru kepada admin."
+
+# What a typed text is called when it is missing or too short (refusal_text_required / _too_short).
+FIELD_ALASAN_PENGEMBALIAN = "Alasan pengembalian"
+FIELD_ALASAN_BUKA_KEMBALI = "Alasan membuka kembali"
+FIELD_CATATAN_ANALISIS = "Catatan analisis"
+FIELD_REKOMENDASI_UMUM = "Rekomendasi umum"
+FIELD_TINDAK_LANJUT = "Tindak lanjut"
+
+
+def refusal_unknown_bidang(kode: str) -> str:
+    """A bidang code that is not configured."""
+    return f"Kode bidang {kode!r} tidak dikenal."
+
+
+def refusal_report_not_found(kode: str, tw: int, tahun: int) -> str:
+    """The period has no report for this bidang."""
+    return f"Laporan bidang {kode} untuk {tw_label(tw)} {tahun} tidak ditemukan."
+
+
+def refusal_only_role(role: str) -> str:
+    """The step belongs to another role (Kepala Dinas, Sekretaris, Kasubbag)."""
+    return f"Maaf, langkah ini hanya dapat dilakukan oleh {ROLE_NAMES.get(str(role), str(role))}."
+
+
+def refusal_only_kepala_bidang(bidang_nama: str, sekretaris_corrects: bool) -> str:
+    """The koreksi step belongs to the bidang's Kepala (the Sekretaris for the Sekretariat)."""
+    who = ROLE_NAMES["sekretaris"] if sekretaris_corrects else f"Kepala {bidang_nama}"
+    return f"Maaf, langkah ini hanya dapat dilakukan oleh {who}."
+
+
+def refusal_only_staf(bidang_nama: str) -> str:
+    """The step belongs to the staff of this bidang."""
+    return f"Maaf, langkah ini hanya dapat dilakukan oleh staf {bidang_nama}."
+
+
+def refusal_dinas_state(tw: int, tahun: int, state: str) -> str:
+    """The dinas report's state has no such step now."""
+    return (
+        f"Laporan kinerja dinas {tw_label(tw)} {tahun} sedang "
+        f"{STATE_LABELS[state]}; tindakan ini tidak dapat dilakukan sekarang."
+    )
+
+
+def refusal_bidang_locked(tw: int, tahun: int, dinas_state: str) -> str:
+    """Bidang reports can change only while the dinas report is collecting."""
+    return (
+        f"Laporan kinerja dinas {tw_label(tw)} {tahun} sedang "
+        f"{STATE_LABELS[dinas_state]}; laporan bidang tidak dapat diubah sekarang."
+    )
+
+
+def refusal_bidang_state(bidang_nama: str, tw: int, tahun: int, state: str) -> str:
+    """The bidang report's state has no such step now."""
+    return (
+        f"Laporan {bidang_nama} {tw_label(tw)} {tahun} sedang "
+        f"{STATE_LABELS[state]}; tindakan ini tidak dapat dilakukan sekarang."
+    )
+
+
+def refusal_bidang_not_in_period(kode: str) -> str:
+    """A tindak lanjut for a bidang the period does not include."""
+    return f"Bidang {kode} tidak termasuk periode ini."
+
+
+def refusal_tindak_lanjut_recorded(bidang_nama: str) -> str:
+    """The bidang's tindak lanjut is already recorded."""
+    return f"Tindak lanjut {bidang_nama} sudah dicatat."
+
+
+def refusal_text_required(what: str) -> str:
+    """A reason, note or rekomendasi left empty (``what`` is one of the FIELD_ labels)."""
+    return f"{what} wajib diisi."
+
+
+def refusal_text_too_short(what: str, min_length: int) -> str:
+    """A reason, note or rekomendasi shorter than ``min_length`` characters."""
+    return f"{what} terlalu singkat; tuliskan paling sedikit {min_length} huruf."
+
+
+def refusal_period_started(tw: int, tahun: int) -> str:
+    """The period was opened before."""
+    return f"Periode {tw_label(tw)} {tahun} sudah dimulai."
+
+
+def refusal_distribution_failed(kodes: Iterable[str]) -> str:
+    """Some bidang workbooks could not be distributed."""
+    return f"Pembagian format gagal untuk bidang {', '.join(sorted(kodes))}."
+
+
+def refusal_no_running_period(tw: int) -> str:
+    """A submission for a TW with no open period."""
+    return f"Tidak ada periode {tw_label(tw)} yang berjalan."
+
+
+# --- sheet feedback and audit notes (workflow) ---------------------------------------------------------
+# Written by the workflow to the Status tab of a bidang's workbook and to the audit trail (Riwayat).
+
+SHEET_ACTOR_SUFFIX = "(lewat Google Sheets)"
+SHEET_STATUS_AWAITING_KOREKSI = "Menunggu koreksi Kepala Bidang"
+SHEET_STATUS_NEEDS_FIX = "Perlu perbaikan"
+SHEET_STATUS_APPROVED = "Disetujui Kepala Bidang"
+SHEET_STATUS_RETURNED = "Dikembalikan Kepala Bidang"
+AUDIT_HANDED_TO_KASUBBAG = "diserahkan otomatis oleh Kinerja Bot atas nama Sekretaris"
+AUDIT_HANDED_TO_BIDANG = "diteruskan otomatis oleh Kinerja Bot atas nama Kasubbag"
+
+
+def staf_via_sheet(bidang_nama: str) -> str:
+    """Who acted when staff submitted through the sheet's status cell."""
+    return f"Staf {bidang_nama} {SHEET_ACTOR_SUFFIX}"
+
+
+def sheet_validation_failed(errors: int) -> str:
+    """The Status tab's note after a submission with errors."""
+    return f"Ditemukan {errors} kesalahan; mohon diperbaiki lalu ajukan kembali."
+
+
+def audit_validation_note(errors: int, warnings: int) -> str:
+    """The audit note of a rejected submission."""
+    return f"{errors} kesalahan, {warnings} peringatan"
+
+
+def audit_tamper_note(sheet_hash: str, snapshot_hash: str) -> str:
+    """The audit note when approved data changed in the sheet."""
+    return f"hash lembar {sheet_hash}; snapshot {snapshot_hash}"
+
+
+# --- delivery notes (outbox.last_error, read by the admin) ---------------------------------------------
+
+DELIVERY_NOT_BOUND = "penerima belum terdaftar di Telegram"
+DELIVERY_BLOCKED = "penerima tidak dapat dihubungi (memblokir bot)"
+DELIVERY_UNREACHABLE = "tidak dapat dihubungi"
+
+
+def delivery_rate_limited(err: object) -> str:
+    """Telegram asked to wait longer than the worker waits inline."""
+    return f"Telegram membatasi laju: {err}"
+
+
+def delivery_network_failed(err: object) -> str:
+    """The network to Telegram failed on every retry."""
+    return f"jaringan ke Telegram gagal: {err}"
+
+
+# --- Telegram edge start-up (command line) -------------------------------------------------------------
+
+TELEGRAM_BASE_URL_INVALID = "telegram.base_url harus berakhiran /bot, misalnya https://api.telegram.org/bot"
+TELEGRAM_TOKEN_MISSING = (
+    "token bot Telegram belum diisi; isi variabel lingkungan KINERJA_TELEGRAM__TOKEN atau telegram.token_file"
+)
 
 
 # --- command line -------------------------------------------------------------------------------------
