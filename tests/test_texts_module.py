@@ -132,7 +132,8 @@ def test_every_role_has_a_name() -> None:
     [
         pytest.param(
             texts.refusal_dinas_state(1, 2026, DinasState.ANALYSIS),
-            "Laporan kinerja dinas TW I 2026 sedang dalam analisis Kasubbag; tindakan ini tidak dapat dilakukan sekarang.",
+            "Laporan kinerja dinas TW I 2026 sedang dalam analisis Kasubbag; "
+            "tindakan ini tidak dapat dilakukan sekarang.",
             id="dinas-state",
         ),
         pytest.param(
