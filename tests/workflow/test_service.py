@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from bot.store.repository import Store, Tx
 from bot.workflow.errors import ActionRefused, PortError
@@ -407,3 +408,29 @@ def test_period_view_names_holders(service, drive) -> None:
     assert (ptk.holder_role, ptk.holder_nama) == ("kepala_bidang", ("Agus Priyono, S.H.",))
     sek = next(r for r in view.reports if r.bidang == "SEK")
     assert sek.holder_nama == ("Dewi Lestari, S.AP.",)
+
+
+@pytest.mark.parametrize("approved", [("PTK",), ("PTK", "LAT", "HIJ")], ids=["one-of-four", "three-of-four"])
+def test_advance_reads_no_rekap_data_until_every_bidang_is_approved(
+    service, drive, store, approved: tuple[str, ...]
+) -> None:
+    """Every approval calls advance(): before the last one it must not read the year's snapshots and
+    the audit trail (50 simultaneous approvals made that quadratic, under the write lock)."""
+    pid = drive.collecting()
+    for kode in service.kodes:
+        drive.submit(kode)
+    for kode in approved:
+        drive.approve(kode)
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", seen)
+    try:
+        service.advance(pid)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", seen)
+    assert statements, "advance() read nothing at all"
+    assert not [s for s in statements if "FROM snapshots" in s or "FROM audit" in s]
+    assert state_of(service, pid) == D.COLLECTING
