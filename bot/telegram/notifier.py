@@ -109,7 +109,11 @@ class TelegramNotifier:
 
     async def deliver(self, notification: Notification, progress: PartsProgress | None = None) -> None:
         """Render and send; raise RecipientUnreachable / TransientDeliveryError as the Protocol says."""
-        rendered = self.renderer.render(notification.kind, notification.payload, notification.recipient_role)
+        # In a worker thread: the draft rekap's capaian chart (matplotlib, imported on first use) takes
+        # about a second, and on the event loop it would hold up every handler's answer and edit.
+        rendered = await asyncio.to_thread(
+            self.renderer.render, notification.kind, notification.payload, notification.recipient_role
+        )
         chat_id = notification.telegram_id
         steps: list[Callable[[], Awaitable[Message]]] = []
         if rendered.photo is not None:

@@ -957,11 +957,18 @@ class WorkflowService:
             period = self._period(tx, period_id)
             reports = tx.reports(period.id)
             all_approved = bool(reports) and all(r.state == BidangState.APPROVED for r in reports)
-            followed_up = {r.bidang for r in tx.tindak_lanjut_of(period.id)}
+            build = period.state == DinasState.COLLECTING and all_approved
+            close = period.state == DinasState.FOLLOW_UP and {
+                r.bidang for r in tx.tindak_lanjut_of(period.id)
+            } >= {r.bidang for r in reports}
+            if not (build or close):
+                # Every approval calls this: reading the year's snapshots and the audit trail each
+                # time (under the write lock) made 50 simultaneous approvals quadratic.
+                return
             data = self._rekap_data(tx, period)
-        if period.state == DinasState.COLLECTING and all_approved:
+        if build:
             self._build_draft_rekap(period_id, data)
-        elif period.state == DinasState.FOLLOW_UP and followed_up >= {r.bidang for r in reports}:
+        else:
             self._close(period_id, data)
 
     def _build_draft_rekap(self, period_id: int, data: RekapData) -> None:

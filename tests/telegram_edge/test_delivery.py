@@ -5,9 +5,15 @@ is split and never cut."""
 from __future__ import annotations
 
 import asyncio
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
 
 from bot.telegram.app import KinerjaBot
 from bot.telegram.notifier import strip_marker
+from bot.telegram.render import Rendered
 from bot.workflow.notifications import Kind
 from bot.workflow.ports import Notification, ProblemInfo, SubmissionReady
 from tests.telegram_edge.conftest import KASUBBAG, SEKRETARIS, STAF, EdgeWorkbook, People, wait_for
@@ -169,3 +175,22 @@ async def test_replies_and_outcomes_survive_429_and_network_errors(kinerja: Kine
         status["message_id"]
     ]  # answered once, nothing lost
     assert kinerja.service.period_view(pid).state == "pengumpulan"
+
+
+async def test_rendering_runs_off_the_event_loop(
+    kinerja: KinerjaBot, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The draft rekap's chart takes about a second: rendered on the loop it would stall every press."""
+    loop_thread = threading.get_ident()
+    render_threads: list[int] = []
+    renderer = kinerja.notifier.renderer
+    render = renderer.render
+
+    def recorded(kind: str, payload: Mapping[str, Any], recipient_role: str) -> Rendered:
+        render_threads.append(threading.get_ident())
+        return render(kind, payload, recipient_role)
+
+    monkeypatch.setattr(renderer, "render", recorded)
+    await approve_distribution(kinerja)
+    await people.wait_message(STAF["PTK"], "Pengisian laporan kinerja dibuka")
+    assert render_threads and loop_thread not in render_threads

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from bot.store.repository import Store, Tx
 from bot.workflow.errors import ActionRefused, PortError
@@ -436,3 +437,29 @@ def test_step_1_request_carries_each_bidang_format_and_the_deadline(
         assert ptk["indikator_bertarget"] == sum(1 for i in items if i.target_tw[0] is not None)
     else:
         assert "indikator" not in ptk  # names and folders only; the reason is logged
+
+
+@pytest.mark.parametrize("approved", [("PTK",), ("PTK", "LAT", "HIJ")], ids=["one-of-four", "three-of-four"])
+def test_advance_reads_no_rekap_data_until_every_bidang_is_approved(
+    service, drive, store, approved: tuple[str, ...]
+) -> None:
+    """Every approval calls advance(): before the last one it must not read the year's snapshots and
+    the audit trail (50 simultaneous approvals made that quadratic, under the write lock)."""
+    pid = drive.collecting()
+    for kode in service.kodes:
+        drive.submit(kode)
+    for kode in approved:
+        drive.approve(kode)
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", seen)
+    try:
+        service.advance(pid)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", seen)
+    assert statements, "advance() read nothing at all"
+    assert not [s for s in statements if "FROM snapshots" in s or "FROM audit" in s]
+    assert state_of(service, pid) == D.COLLECTING
