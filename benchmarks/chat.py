@@ -63,7 +63,6 @@ from sheets.master import Master
 LATENCY_TARGET_MS = 200.0
 RSS_TARGET_MB = 150.0
 KOREKSI = "Permohonan koreksi"
-DISTRIBUSI = "Permohonan persetujuan pembagian format"
 SETUJUI = "Setujui"
 
 
@@ -254,7 +253,10 @@ def _measure(n: int, workdir: Path, progress: Progress, scenario: Scenario, *, r
             service.call("start_period", tahun=TAHUN, tw=TW)
             sekretaris = w.settings.pejabat.sekretaris.telegram_id
             assert sekretaris is not None
-            ask = wait_until(lambda: view.find(sekretaris, DISTRIBUSI, SETUJUI), 60, "the distribution request")
+            # With 50 bidang the request lists 50 formats and is split into numbered parts; its
+            # buttons ride on the last part, which carries no title. It is the Sekretaris's only
+            # message with Setujui at this point.
+            ask = wait_until(lambda: view.find(sekretaris, "", SETUJUI), 60, "the distribution request")
             _press(w.control.base, sekretaris, ask[0])
             wait_until(lambda: view.edits(sekretaris, ask[0])[0] > ask[1], 120, "the distribution approval")
             service.call("poll")  # the first cycle reads every workbook once (no cursor yet)

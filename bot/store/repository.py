@@ -94,6 +94,12 @@ class Tx:
         """Create a bidang report row."""
         return self.conn.execute(insert(s.bidang_reports).values(**values)).inserted_primary_key[0]
 
+    def report_states(self, period_id: int) -> dict[str, str]:
+        """bidang -> state of a period's reports (without their submissions)."""
+        table = s.bidang_reports
+        rows = self.conn.execute(select(table.c.bidang, table.c.state).where(table.c.period_id == period_id))
+        return {row.bidang: row.state for row in rows}
+
     def reports(self, period_id: int) -> list[Row[Any]]:
         """The bidang reports of a period, by id."""
         return list(

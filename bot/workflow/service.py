@@ -955,12 +955,13 @@ class WorkflowService:
         once every bidang has followed up. Safe to call any time (the scheduler does, after a crash)."""
         with self.store.transaction() as tx:
             period = self._period(tx, period_id)
-            reports = tx.reports(period.id)
-            all_approved = bool(reports) and all(r.state == BidangState.APPROVED for r in reports)
+            # States only: each approval calls this, and the reports' submissions are large.
+            states = tx.report_states(period.id)
+            all_approved = bool(states) and all(state == BidangState.APPROVED for state in states.values())
             build = period.state == DinasState.COLLECTING and all_approved
             close = period.state == DinasState.FOLLOW_UP and {
                 r.bidang for r in tx.tindak_lanjut_of(period.id)
-            } >= {r.bidang for r in reports}
+            } >= states.keys()
             if not (build or close):
                 # Every approval calls this: reading the year's snapshots and the audit trail each
                 # time (under the write lock) made 50 simultaneous approvals quadratic.
