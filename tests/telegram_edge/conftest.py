@@ -21,6 +21,7 @@ import httpx
 import pytest
 import yaml
 
+from bot.store.repository import Store
 from bot.telegram.app import KinerjaBot, create_bot, open_store
 from bot.workflow.ports import RekapData, RekapRef, SubmissionReady
 from config.settings import Settings, parse_settings
@@ -229,18 +230,26 @@ def settings(sandbox_server: SandboxServer, tmp_path: Path) -> Settings:
     return edge_settings(sandbox_server.base_url, tmp_path / "kinerja.db")
 
 
-@pytest.fixture
-async def kinerja(settings: Settings, workbook: EdgeWorkbook, people: People) -> AsyncIterator[KinerjaBot]:
-    """The running bot (no scheduler: tests drive polls and periods themselves)."""
-    bot = create_bot(
+def edge_bot(
+    settings: Settings, workbook: EdgeWorkbook, store: Store, clock: Callable[[], datetime] | None = None
+) -> KinerjaBot:
+    """The bot as these tests run it: sandbox token, a quick outbox and polling, no scheduler."""
+    return create_bot(
         settings,
         workbook,
-        store=open_store(settings),
+        store=store,
         token=DEFAULT_BOT_TOKEN,
+        clock=clock,
         outbox_interval=0.05,
         poll_timeout=1,
         with_scheduler=False,
     )
+
+
+@pytest.fixture
+async def kinerja(settings: Settings, workbook: EdgeWorkbook, people: People) -> AsyncIterator[KinerjaBot]:
+    """The running bot (no scheduler: tests drive polls and periods themselves)."""
+    bot = edge_bot(settings, workbook, open_store(settings))
     await bot.start()
     try:
         yield bot

@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from bot.logging_setup import configure_logging
 from bot.store.schema import telegram_prompts
-from bot.telegram.app import KinerjaBot, create_bot
+from bot.telegram.app import KinerjaBot
 from bot.telegram.callback_data import Action, CallbackData
 from bot.workflow.machine import BidangState, DinasState
 from config.settings import Settings
@@ -27,6 +27,7 @@ from tests.telegram_edge.conftest import (
     STRANGER,
     EdgeWorkbook,
     People,
+    edge_bot,
     edge_settings,
 )
 from tests.workflow.scenario import Driver, submission
@@ -212,15 +213,7 @@ async def test_pending_prompt_survives_a_restart(
     if not id_stored:
         with kinerja.store.engine.begin() as conn:
             assert conn.execute(update(telegram_prompts).values(message_id=None)).rowcount == 1
-    again = create_bot(
-        settings,
-        workbook,
-        store=kinerja.store,
-        token=DEFAULT_BOT_TOKEN,
-        outbox_interval=0.05,
-        poll_timeout=1,
-        with_scheduler=False,
-    )
+    again = edge_bot(settings, workbook, kinerja.store)
     await again.start()
     try:
         await people.say(KEPALA["PTK"], "Lampiran bukti dukung belum ada.", reply_to=prompt["message_id"])

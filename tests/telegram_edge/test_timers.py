@@ -16,9 +16,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.telegram.app import KinerjaBot, create_bot, open_store
+from bot.telegram.app import KinerjaBot, open_store
 from config.settings import Settings
-from sandbox.telegram import DEFAULT_BOT_TOKEN
 from tests.telegram_edge.conftest import (
     EVERYONE,
     KADIS,
@@ -29,6 +28,7 @@ from tests.telegram_edge.conftest import (
     EdgeWorkbook,
     ManualClock,
     People,
+    edge_bot,
     wait_for,
 )
 from tests.workflow.scenario import submission
@@ -49,16 +49,7 @@ async def timed(
     settings: Settings, workbook: EdgeWorkbook, people: People, clock: ManualClock
 ) -> AsyncIterator[KinerjaBot]:
     """The running bot on the hand-moved clock (the test runs the sweeps)."""
-    bot = create_bot(
-        settings,
-        workbook,
-        store=open_store(settings),
-        token=DEFAULT_BOT_TOKEN,
-        clock=clock,
-        outbox_interval=0.05,
-        poll_timeout=1,
-        with_scheduler=False,
-    )
+    bot = edge_bot(settings, workbook, open_store(settings), clock)
     await bot.start()
     try:
         yield bot
