@@ -50,19 +50,30 @@ def table(results: Sequence[BenchmarkResult]) -> str:
     for result in results:
         for figure in result.figures:
             ratio = figure.ratio
-            target = "-" if figure.target is None else (
-                f"<= {_number(figure.target, figure.unit)} {'ok' if figure.meets_target else 'NOT MET'}")
-            rows.append((
-                result.name, figure.name + (" *" if figure.note and figure.note != "measured" else ""),
-                _params(dict(figure.params)), figure.unit, _number(figure.product, figure.unit),
-                _number(figure.peer, figure.unit), "-" if ratio is None else f"{ratio:,.1f}x", target,
-            ))
+            target = (
+                "-"
+                if figure.target is None
+                else (f"<= {_number(figure.target, figure.unit)} {'ok' if figure.meets_target else 'NOT MET'}")
+            )
+            rows.append(
+                (
+                    result.name,
+                    figure.name + (" *" if figure.note and figure.note != "measured" else ""),
+                    _params(dict(figure.params)),
+                    figure.unit,
+                    _number(figure.product, figure.unit),
+                    _number(figure.peer, figure.unit),
+                    "-" if ratio is None else f"{ratio:,.1f}x",
+                    target,
+                )
+            )
     widths = [max(len(str(row[i])) for row in (header, *rows)) for i in range(len(header))]
     right = {4, 5, 6}
 
     def line(row: Sequence[str]) -> str:
-        return "  ".join(cell.rjust(w) if i in right else cell.ljust(w) for i, (cell, w) in
-                         enumerate(zip(row, widths, strict=True))).rstrip()
+        return "  ".join(
+            cell.rjust(w) if i in right else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
 
     out = [line(header), line(tuple("-" * w for w in widths))]
     previous = None
@@ -74,8 +85,9 @@ def table(results: Sequence[BenchmarkResult]) -> str:
     return "\n".join(out)
 
 
-def results_json(results: Sequence[BenchmarkResult], mode: str, seconds: float, started: str,
-                 host: dict[str, Any]) -> dict[str, Any]:
+def results_json(
+    results: Sequence[BenchmarkResult], mode: str, seconds: float, started: str, host: dict[str, Any]
+) -> dict[str, Any]:
     """The document written to results.json (``host``: :func:`benchmarks.common.machine` at the start)."""
     try:
         load_end: list[float] | None = [round(x, 2) for x in os.getloadavg()]
@@ -97,12 +109,13 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m benchmarks",
         description="Kinerja Bot against the naive way, side by side on the in-process sandbox "
-                    "(DESIGN.md section 9). Prints a table and writes results.json.",
+        "(DESIGN.md section 9). Prints a table and writes results.json.",
     )
     p.add_argument("--cepat", action="store_true", help="small sizes, for a smoke run (seconds, not minutes)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"where to write the JSON (default {DEFAULT_OUT})")
-    p.add_argument("--hanya", choices=sorted(MODULES), action="append",
-                   help="run only this benchmark (repeatable); default all")
+    p.add_argument(
+        "--hanya", choices=sorted(MODULES), action="append", help="run only this benchmark (repeatable); default all"
+    )
     return p
 
 
@@ -140,9 +153,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     for note in notes:
         print(f"- {note}")
     info = document["machine"]
-    print(f"\n{started}, {info['cpu_model']}, {info['cores']} cores, {info['ram_gib']} GiB RAM, {info['python']}; "
-          f"load average {info['load_average_at_start']} at start, {info['load_average_at_end']} at end; "
-          f"run took {seconds:.0f} s; written to {args.out}")
+    print(
+        f"\n{started}, {info['cpu_model']}, {info['cores']} cores, {info['ram_gib']} GiB RAM, {info['python']}; "
+        f"load average {info['load_average_at_start']} at start, {info['load_average_at_end']} at end; "
+        f"run took {seconds:.0f} s; written to {args.out}"
+    )
     return 0
 
 

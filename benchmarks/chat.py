@@ -83,8 +83,13 @@ class ServiceProcess:
         self._log_handle = self.log.open("w", encoding="utf-8")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "benchmarks.service_process", str(settings_file)],
-            cwd=REPO, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log_handle,
-            text=True, bufsize=1,
+            cwd=REPO,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._log_handle,
+            text=True,
+            bufsize=1,
         )
         self._answers: queue.Queue[dict[str, Any] | None] = queue.Queue()
         threading.Thread(target=self._read, name="service-reader", daemon=True).start()
@@ -143,8 +148,9 @@ class TelegramView:
         with self.bot.lock:
             for message_id, stored in sorted(self.bot.chats.get(chat_id, {}).items(), reverse=True):
                 data = stored.data
-                labels = [b.get("text") for row in (data.get("reply_markup") or {}).get("inline_keyboard", [])
-                          for b in row]
+                labels = [
+                    b.get("text") for row in (data.get("reply_markup") or {}).get("inline_keyboard", []) for b in row
+                ]
                 if stored.sender == "bot" and contains in (data.get("text") or "") and button in labels:
                     return message_id, stored.edits
         return None
@@ -181,8 +187,11 @@ def wait_until(check: Callable[[], Any], timeout: float, what: str) -> Any:
 
 
 def _press(base_url: str, user_id: int, message_id: int) -> str:
-    response = requests.post(f"{base_url}/_sandbox/telegram/press",
-                             json={"user_id": user_id, "message_id": message_id, "text": SETUJUI}, timeout=60)
+    response = requests.post(
+        f"{base_url}/_sandbox/telegram/press",
+        json={"user_id": user_id, "message_id": message_id, "text": SETUJUI},
+        timeout=60,
+    )
     response.raise_for_status()
     return str(response.json()["callback_query_id"])
 
@@ -192,8 +201,9 @@ def _fill(control: Any, spreadsheet_id: str, kode: str, master: Master) -> None:
     items = master.for_bidang(kode)
     book = control.gspread_as(staff_email(kode)).open_by_key(spreadsheet_id)
     sheet = book.worksheet(layout.TAB_REALISASI)
-    realisasi = [[item.target_tw[TW - 1] if item.target_tw[TW - 1] is not None else item.target_tahunan]
-                 for item in items]
+    realisasi = [
+        [item.target_tw[TW - 1] if item.target_tw[TW - 1] is not None else item.target_tahunan] for item in items
+    ]
     anggaran = [[1_000_000] for _ in items]
     for label, values in ((layout.col_realisasi(TW), realisasi), (layout.col_anggaran(TW), anggaran)):
         column = layout.column_letter(layout.REALISASI_HEADER.index(label))
@@ -260,8 +270,11 @@ def _measure(n: int, workdir: Path, progress: Progress, scenario: Scenario, *, r
             _press(w.control.base, sekretaris, ask[0])
             wait_until(lambda: view.edits(sekretaris, ask[0])[0] > ask[1], 120, "the distribution approval")
             service.call("poll")  # the first cycle reads every workbook once (no cursor yet)
-            refs = {f["appProperties"].get(PROP_BIDANG): f["id"] for f in w.control.files()
-                    if f["appProperties"].get(PROP_JENIS) == "bidang"}
+            refs = {
+                f["appProperties"].get(PROP_BIDANG): f["id"]
+                for f in w.control.files()
+                if f["appProperties"].get(PROP_JENIS) == "bidang"
+            }
             if set(refs) != set(w.kodes):
                 raise BenchmarkError(f"workbooks found for {sorted(refs)}, expected {w.kodes}")
             for kode in w.kodes:
@@ -289,8 +302,10 @@ def _measure(n: int, workdir: Path, progress: Progress, scenario: Scenario, *, r
                 return len(requests_by_kode) == len(pressers)
 
             wait_until(all_requests, 120, f"{n} koreksi requests")
-            progress(f"chat [{label}]: poll cycle {cycle['seconds'] * 1000:.0f} ms, {n} koreksi requests "
-                     f"delivered; {n} presses at once")
+            progress(
+                f"chat [{label}]: poll cycle {cycle['seconds'] * 1000:.0f} ms, {n} koreksi requests "
+                f"delivered; {n} presses at once"
+            )
             time.sleep(0.5)  # let the outbox settle: the presses start from a quiet service
             service.call("watch")
             w.control.reset_stats()
@@ -311,13 +326,20 @@ def _measure(n: int, workdir: Path, progress: Progress, scenario: Scenario, *, r
                     answer_ms.append((answered - created) * 1000)
         finally:
             service.stop()
-    progress(f"chat [{label}]: press -> edit p50 {percentile(edit_ms, 50):.0f} ms p95 {percentile(edit_ms, 95):.0f} "
-             f"ms p99 {percentile(edit_ms, 99):.0f} ms; {google_requests} Google requests")
+    progress(
+        f"chat [{label}]: press -> edit p50 {percentile(edit_ms, 50):.0f} ms p95 {percentile(edit_ms, 95):.0f} "
+        f"ms p99 {percentile(edit_ms, 99):.0f} ms; {google_requests} Google requests"
+    )
     return Measured(edit_ms, answer_ms, google_requests, rss_presses, rss_start, rss_idle, cycle)
 
 
-def _press_all(w: Any, view: TelegramView, pressers: dict[str, int], requests_by_kode: dict[str, tuple[int, int]],
-               service: ServiceProcess) -> tuple[dict[str, float], dict[str, str]]:
+def _press_all(
+    w: Any,
+    view: TelegramView,
+    pressers: dict[str, int],
+    requests_by_kode: dict[str, tuple[int, int]],
+    service: ServiceProcess,
+) -> tuple[dict[str, float], dict[str, str]]:
     """Every presser presses Setujui at once (one barrier); when each edit became visible, and the query ids."""
     n = len(pressers)
     barrier = threading.Barrier(n)
@@ -358,10 +380,10 @@ def run(sizes: Sizes, workdir: Path, progress: Progress) -> BenchmarkResult:
         name="chat",
         title="Chat dan memori / chat and memory",
         product=f"the service as `python -m bot run` wires it (bot.runtime.build_service) in its own process, "
-                f"{n} bidang, telegram.concurrent_updates={concurrent} (the default); every Kepala Bidang "
-                f"presses Setujui on the koreksi request at the same moment",
+        f"{n} bidang, telegram.concurrent_updates={concurrent} (the default); every Kepala Bidang "
+        f"presses Setujui on the koreksi request at the same moment",
         peer="the same service with telegram.concurrent_updates=1 (one update at a time); memory figures "
-             "have no peer (compared with DESIGN.md section 9 targets: p95 < 200 ms, RSS < 150 MB)",
+        "have no peer (compared with DESIGN.md section 9 targets: p95 < 200 ms, RSS < 150 MB)",
         notes=[
             "latency: from the sandbox queuing the callback query to the edit being visible in the sandbox "
             "(1 ms polling); each approval locks the TW in Google before the edit; the last one also writes "
@@ -387,21 +409,45 @@ def run(sizes: Sizes, workdir: Path, progress: Progress) -> BenchmarkResult:
         product, peer = measured[Scenario(concurrent, google_ms)], measured[Scenario(1, google_ms)]
         params = {"presses": n, "google_ms": google_ms}
         for q in (50, 95, 99):
-            result.figures.append(Figure(
-                f"press -> edited message, p{q}", "ms", round(percentile(product.edit_ms, q), 1),
-                round(percentile(peer.edit_ms, q), 1), params, target=LATENCY_TARGET_MS if q == 95 else None,
-            ))
-        result.figures.append(Figure("press -> edited message, max", "ms", round(max(product.edit_ms), 1),
-                                     round(max(peer.edit_ms), 1), params))
+            result.figures.append(
+                Figure(
+                    f"press -> edited message, p{q}",
+                    "ms",
+                    round(percentile(product.edit_ms, q), 1),
+                    round(percentile(peer.edit_ms, q), 1),
+                    params,
+                    target=LATENCY_TARGET_MS if q == 95 else None,
+                )
+            )
+        result.figures.append(
+            Figure(
+                "press -> edited message, max",
+                "ms",
+                round(max(product.edit_ms), 1),
+                round(max(peer.edit_ms), 1),
+                params,
+            )
+        )
         if product.answer_ms and peer.answer_ms:
-            result.figures.append(Figure(
-                "press -> callback answered, p95", "ms", round(percentile(product.answer_ms, 95), 1),
-                round(percentile(peer.answer_ms, 95), 1), params,
-            ))
-        result.figures.append(Figure(
-            "service RSS, peak during the presses (incl. the draft rekap)", "MB", kib_to_mb(product.rss_presses_kib),
-            kib_to_mb(peer.rss_presses_kib), {"bidang": n, "google_ms": google_ms}, target=RSS_TARGET_MB,
-        ))
+            result.figures.append(
+                Figure(
+                    "press -> callback answered, p95",
+                    "ms",
+                    round(percentile(product.answer_ms, 95), 1),
+                    round(percentile(peer.answer_ms, 95), 1),
+                    params,
+                )
+            )
+        result.figures.append(
+            Figure(
+                "service RSS, peak during the presses (incl. the draft rekap)",
+                "MB",
+                kib_to_mb(product.rss_presses_kib),
+                kib_to_mb(peer.rss_presses_kib),
+                {"bidang": n, "google_ms": google_ms},
+                target=RSS_TARGET_MB,
+            )
+        )
         result.notes.append(
             f"google_ms={google_ms}: {product.google_requests / n:.1f} Google requests per press (mean, the draft "
             f"rekap included) concurrent, {peer.google_requests / n:.1f} serial"
@@ -412,11 +458,24 @@ def run(sizes: Sizes, workdir: Path, progress: Progress) -> BenchmarkResult:
     assert base.rss_start_kib is not None and base.rss_idle_kib is not None
     bidang = {"bidang": n}
     result.figures += [
-        Figure("service RSS, idle after start", "MB", kib_to_mb(base.rss_start_kib), None, bidang,
-               target=RSS_TARGET_MB),
-        Figure("service RSS, idle with the period open", "MB", kib_to_mb(base.rss_idle_kib), None, bidang,
-               target=RSS_TARGET_MB),
-        Figure("service RSS, peak during a poll cycle (every workbook changed)", "MB",
-               kib_to_mb(base.cycle["rss_peak_kib"]), None, {**bidang, "k": n}, target=RSS_TARGET_MB),
+        Figure(
+            "service RSS, idle after start", "MB", kib_to_mb(base.rss_start_kib), None, bidang, target=RSS_TARGET_MB
+        ),
+        Figure(
+            "service RSS, idle with the period open",
+            "MB",
+            kib_to_mb(base.rss_idle_kib),
+            None,
+            bidang,
+            target=RSS_TARGET_MB,
+        ),
+        Figure(
+            "service RSS, peak during a poll cycle (every workbook changed)",
+            "MB",
+            kib_to_mb(base.cycle["rss_peak_kib"]),
+            None,
+            {**bidang, "k": n},
+            target=RSS_TARGET_MB,
+        ),
     ]
     return result

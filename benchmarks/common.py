@@ -339,8 +339,9 @@ class World:
 
 
 @contextmanager
-def world(n: int, workdir: Path, *, telegram: bool = False,
-          overrides: Mapping[str, Mapping[str, Any]] | None = None) -> Iterator[World]:
+def world(
+    n: int, workdir: Path, *, telegram: bool = False, overrides: Mapping[str, Mapping[str, Any]] | None = None
+) -> Iterator[World]:
     """A fresh sandbox provisioned for ``n`` generated bidang (store and key files in ``workdir``).
 
     ``overrides``: settings sections merged over the generated ones, e.g.

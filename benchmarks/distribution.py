@@ -54,17 +54,47 @@ class NaiveDistributor:
 
     @staticmethod
     def _width(spreadsheet: gspread.Spreadsheet, sheet_id: int, col: int, pixels: int) -> None:
-        spreadsheet.batch_update({"requests": [{"updateDimensionProperties": {
-            "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": col, "endIndex": col + 1},
-            "properties": {"pixelSize": pixels}, "fields": "pixelSize"}}]})
+        spreadsheet.batch_update(
+            {
+                "requests": [
+                    {
+                        "updateDimensionProperties": {
+                            "range": {
+                                "sheetId": sheet_id,
+                                "dimension": "COLUMNS",
+                                "startIndex": col,
+                                "endIndex": col + 1,
+                            },
+                            "properties": {"pixelSize": pixels},
+                            "fields": "pixelSize",
+                        }
+                    }
+                ]
+            }
+        )
 
-    def _protect(self, spreadsheet: gspread.Spreadsheet, sheet_id: int, description: str,
-                 unprotected: list[dict[str, Any]]) -> None:
+    def _protect(
+        self, spreadsheet: gspread.Spreadsheet, sheet_id: int, description: str, unprotected: list[dict[str, Any]]
+    ) -> None:
         for grid in unprotected:
             grid["sheetId"] = sheet_id
-        spreadsheet.batch_update({"requests": [{"addProtectedRange": {"protectedRange": {
-            "range": {"sheetId": sheet_id}, "description": description, "warningOnly": False,
-            "editors": {"users": [self.bot_email]}, "unprotectedRanges": unprotected}}}]})
+        spreadsheet.batch_update(
+            {
+                "requests": [
+                    {
+                        "addProtectedRange": {
+                            "protectedRange": {
+                                "range": {"sheetId": sheet_id},
+                                "description": description,
+                                "warningOnly": False,
+                                "editors": {"users": [self.bot_email]},
+                                "unprotectedRanges": unprotected,
+                            }
+                        }
+                    }
+                ]
+            }
+        )
 
     def _one(self, tahun: int, tw: int, kode: str) -> str:
         bidang = self.settings.bidang_by_kode(kode)
@@ -92,7 +122,9 @@ class NaiveDistributor:
         numbers = f"{_a1(2, first)}:{_a1(rows + 1, last)}"
         realisasi.format(numbers, {"numberFormat": NUMBER_FORMAT})
         realisasi.add_validation(
-            numbers, ValidationConditionType.number_greater_than_eq, [0],
+            numbers,
+            ValidationConditionType.number_greater_than_eq,
+            [0],
             inputMessage="Isi angka 0 atau lebih, tanpa satuan (contoh 1.250 atau 87,5).",
         )
         catatan = layout.REALISASI_HEADER.index(layout.COL_CATATAN_VALIDASI)
@@ -108,8 +140,11 @@ class NaiveDistributor:
         status.format(f"A1:{_a1(1, len(layout.STATUS_HEADER) - 1)}", HEADER_FORMAT)
         column = layout.STATUS_HEADER.index("Status Pengisian")
         status.add_validation(
-            f"{_a1(2, column)}:{_a1(len(grid), column)}", ValidationConditionType.one_of_list,
-            list(layout.STATUS_PENGISIAN_OPTIONS), strict=True, showCustomUi=True,
+            f"{_a1(2, column)}:{_a1(len(grid), column)}",
+            ValidationConditionType.one_of_list,
+            list(layout.STATUS_PENGISIAN_OPTIONS),
+            strict=True,
+            showCustomUi=True,
             inputMessage="Pilih 'Siap Dikoreksi' bila isian triwulan ini sudah lengkap.",
         )
 
@@ -144,8 +179,13 @@ def measure(n: int, workdir: Path, progress: Progress) -> list[Figure]:
         f"naive {peer_requests} requests {ms(peer_time):.0f} ms"
     )
     return [
-        Figure("Google requests per bidang", "requests", round(product_requests / n, 2),
-               round(peer_requests / n, 2), params),
+        Figure(
+            "Google requests per bidang",
+            "requests",
+            round(product_requests / n, 2),
+            round(peer_requests / n, 2),
+            params,
+        ),
         Figure("wall time, all N bidang", "ms", ms(product_time), ms(peer_time), params),
     ]
 
@@ -156,10 +196,10 @@ def run(sizes: Sizes, workdir: Path, progress: Progress) -> BenchmarkResult:
         name="distribution",
         title="Pembagian format / distribution",
         product="GoogleWorkbooks.distribute: 1 Drive search, then per bidang 1 create + 1 layout batchUpdate "
-                "+ 1 share per editor",
+        "+ 1 share per editor",
         peer="gspread tutorial: client.create (+ its re-open), update_locale, update_timezone, update_title, "
-             "worksheet.update per tab, add_worksheet per tab, freeze, format per range, add_validation per rule, "
-             "one batchUpdate per column width and per protection, share per editor (same workbook, one call per step)",
+        "worksheet.update per tab, add_worksheet per tab, freeze, format per range, add_validation per rule, "
+        "one batchUpdate per column width and per protection, share per editor (same workbook, one call per step)",
         notes=["one run per N (distribution is a one-off per TW); both sides in the same sandbox"],
     )
     for n in sizes.distribution_n:

@@ -63,9 +63,12 @@ class NaivePoller:
                 tabs.get(layout.TAB_REALISASI), self.master, bidang=kode, tw=TW, submission=False
             )
             result.summary()
-            digest = snapshot_hash({
-                "values": snapshot_values(result.table, TW), "status": tabs.get(layout.TAB_STATUS),
-            })
+            digest = snapshot_hash(
+                {
+                    "values": snapshot_values(result.table, TW),
+                    "status": tabs.get(layout.TAB_STATUS),
+                }
+            )
             if self._last.get(kode) != digest:
                 changed.append(kode)
             self._last[kode] = digest
@@ -114,13 +117,25 @@ def measure(n: int, sizes: Sizes, workdir: Path, progress: Progress) -> list[Fig
                 if set(changed) != set(w.kodes[:k]):
                     raise BenchmarkError(f"naive poll saw {sorted(changed)}, expected {w.kodes[:k]}")
             params = {"N": n, "k": k}
-            figures.append(Figure(
-                "Google requests per poll cycle", "requests", float(median(product_requests)),
-                float(median(peer_requests)), params, target=float(1 + k),
-            ))
-            figures.append(Figure(
-                "wall time per poll cycle", "ms", ms(median(product_times)), ms(median(peer_times)), params,
-            ))
+            figures.append(
+                Figure(
+                    "Google requests per poll cycle",
+                    "requests",
+                    float(median(product_requests)),
+                    float(median(peer_requests)),
+                    params,
+                    target=float(1 + k),
+                )
+            )
+            figures.append(
+                Figure(
+                    "wall time per poll cycle",
+                    "ms",
+                    ms(median(product_times)),
+                    ms(median(peer_times)),
+                    params,
+                )
+            )
             progress(
                 f"poll N={n} k={k}: product {median(product_requests):.0f} requests "
                 f"{ms(median(product_times)):.1f} ms, naive {median(peer_requests):.0f} requests "
@@ -136,7 +151,7 @@ def run(sizes: Sizes, workdir: Path, progress: Progress) -> BenchmarkResult:
         title="Biaya polling / poll cost",
         product="GoogleWorkbooks.poll(cursor): 1 Drive changes.list + 1 spreadsheets.get per changed workbook",
         peer="gspread tutorial: every cycle open_by_key + worksheets() + get_all_values() on every tab of every "
-             "workbook, then the same validation",
+        "workbook, then the same validation",
         notes=[
             f"median of {sizes.poll_repeats} cycle(s) per (N, k); staff edits happen outside the measured cycle",
             "wall time on the loopback sandbox includes the sandbox's own processing of each request",

@@ -74,19 +74,22 @@ def generated(bidang: int, indikator: int, seed: int = 7) -> tuple[Master, dict[
         for i in range(indikator)
     )
     master = Master(indikator=items)
-    keys = pd.Series([indikator_key(f"2.07.{i // 10:02d}.{i:04d}", f"Indikator {i}") for i in range(indikator)],
-                     dtype="str")
+    keys = pd.Series(
+        [indikator_key(f"2.07.{i // 10:02d}.{i:04d}", f"Indikator {i}") for i in range(indikator)], dtype="str"
+    )
     tables = {}
     for code in kodes:
         values = np.round(rng.uniform(0, 60, size=(indikator, 8)), 2)
         values[rng.random((indikator, 8)) < 0.05] = np.nan
         values[:, 4:] *= 10_000
-        frame = pd.DataFrame(values, columns=[f"realisasi_tw{k}" for k in range(1, 5)]
-                             + [f"anggaran_tw{k}" for k in range(1, 5)])
+        frame = pd.DataFrame(
+            values, columns=[f"realisasi_tw{k}" for k in range(1, 5)] + [f"anggaran_tw{k}" for k in range(1, 5)]
+        )
         frame.insert(0, "key", keys)
         for k in range(1, 5):
-            kendala = pd.Series([f"Kendala TW {k} no {i}" if i % 9 == 0 else None for i in range(indikator)],
-                                dtype="str")
+            kendala = pd.Series(
+                [f"Kendala TW {k} no {i}" if i % 9 == 0 else None for i in range(indikator)], dtype="str"
+            )
             frame[f"kendala_tw{k}"] = kendala
         tables[code] = frame
     names = {code: f"Bidang Uji {code}" for code in kodes}
@@ -152,8 +155,13 @@ def aggregation(sizes: Sizes, progress: Progress) -> list[Figure]:
     )
     return [
         Figure("aggregation time", "ms", ms(median(product_times)), ms(median(peer_times)), params, target=1000.0),
-        Figure("aggregation peak memory (tracemalloc)", "MiB", round(product_peak / 2**20, 2),
-               round(peer_peak / 2**20, 2), params),
+        Figure(
+            "aggregation peak memory (tracemalloc)",
+            "MiB",
+            round(product_peak / 2**20, 2),
+            round(peer_peak / 2**20, 2),
+            params,
+        ),
     ]
 
 
@@ -230,20 +238,40 @@ def writing(sizes: Sizes, workdir: Path, progress: Progress) -> tuple[list[Figur
                     raise BenchmarkError("the naive writer must run on a smaller size first")
                 peer = fixed + per_row * total_rows
                 peer_time = per_row_seconds * total_rows
-                note = (f"naive peer extrapolated: {fixed:.0f} fixed requests + {per_row:.0f} request per row "
-                        f"x {total_rows} rows (per-row cost measured at {sizes.write_rows[0]} indicator rows)")
+                note = (
+                    f"naive peer extrapolated: {fixed:.0f} fixed requests + {per_row:.0f} request per row "
+                    f"x {total_rows} rows (per-row cost measured at {sizes.write_rows[0]} indicator rows)"
+                )
                 notes.append(f"{bidang * per_bidang} rows: {note}")
         progress(
             f"rekap write {bidang * per_bidang} rows: product {first} requests (rewrite {again}) "
             f"{ms(first_time):.0f} ms, naive {peer:.0f} requests ({note})"
         )
         figures += [
-            Figure("Google requests to write the dinas workbook (first write, incl. find/create)", "requests",
-                   float(first), float(peer), params, note=note),
-            Figure("Google requests to rewrite the dinas workbook", "requests", float(again), float(peer), params,
-                   note=note),
-            Figure("wall time to write the dinas workbook (first write)", "ms", ms(first_time), ms(peer_time),
-                   params, note=note),
+            Figure(
+                "Google requests to write the dinas workbook (first write, incl. find/create)",
+                "requests",
+                float(first),
+                float(peer),
+                params,
+                note=note,
+            ),
+            Figure(
+                "Google requests to rewrite the dinas workbook",
+                "requests",
+                float(again),
+                float(peer),
+                params,
+                note=note,
+            ),
+            Figure(
+                "wall time to write the dinas workbook (first write)",
+                "ms",
+                ms(first_time),
+                ms(peer_time),
+                params,
+                note=note,
+            ),
         ]
     return figures, notes
 
@@ -254,9 +282,9 @@ def run(sizes: Sizes, workdir: Path, progress: Progress) -> BenchmarkResult:
         name="rekap",
         title="Rekap dinas / dinas rekap",
         product="sheets.aggregate.build_rekap (vectorised pandas); GoogleWorkbooks.write_rekap "
-                "(1 batchUpdate + 1 values.batchUpdate, plus Drive find/create the first time)",
+        "(1 batchUpdate + 1 values.batchUpdate, plus Drive find/create the first time)",
         peer="benchmarks.rekap_rows.build_rekap_rows (row by row, pure Python, sheets.capaian's scalar rules); "
-             "gspread tutorial writer: create + add_worksheet per tab + append_row per row",
+        "gspread tutorial writer: create + add_worksheet per tab + append_row per row",
         notes=[
             "the two aggregations are asserted equal (floats to 1e-9 relative) before timing",
             f"aggregation time: median of {sizes.rekap_repeats} run(s); peak memory: what tracemalloc traces "

@@ -91,8 +91,9 @@ def _summary(rows: Sequence[Row]) -> Row:
     }
 
 
-def build_rekap_rows(master: Master, tables: Mapping[str, Sequence[Row]], bidang_names: Mapping[str, str],
-                     tw: int) -> RowRekap:
+def build_rekap_rows(
+    master: Master, tables: Mapping[str, Sequence[Row]], bidang_names: Mapping[str, str], tw: int
+) -> RowRekap:
     """The dinas rekap up to TW ``tw``, one indicator at a time."""
     layout.tw_label(tw)
     codes = master.bidang_codes()
@@ -121,27 +122,29 @@ def build_rekap_rows(master: Master, tables: Mapping[str, Sequence[Row]], bidang
                 capaian = hitung_capaian(target, kumulatif, item.polaritas)
                 anggaran_kumulatif = _sum(anggaran[:k])
                 kendala = values.get(f"kendala_tw{k}", values.get("kendala"))
-                per_tw[k].append({
-                    "kode_bidang": kode,
-                    "bidang": nama,
-                    "kode": item.kode,
-                    "program": item.program,
-                    "indikator": item.indikator,
-                    "satuan": item.satuan,
-                    "polaritas": str(item.polaritas),
-                    "jenis": str(item.jenis),
-                    "target": target,
-                    "realisasi_periode": realisasi[k - 1],
-                    "realisasi_kumulatif": kumulatif,
-                    "capaian": capaian,
-                    "predikat": predikat(capaian),
-                    "catatan_capaian": catatan_capaian(target, kumulatif),
-                    "pagu": item.pagu,
-                    "anggaran_periode": anggaran[k - 1],
-                    "anggaran_kumulatif": anggaran_kumulatif,
-                    "serapan": serapan_anggaran(anggaran_kumulatif, item.pagu),
-                    "kendala": None if _missing(kendala) else str(kendala),
-                })
+                per_tw[k].append(
+                    {
+                        "kode_bidang": kode,
+                        "bidang": nama,
+                        "kode": item.kode,
+                        "program": item.program,
+                        "indikator": item.indikator,
+                        "satuan": item.satuan,
+                        "polaritas": str(item.polaritas),
+                        "jenis": str(item.jenis),
+                        "target": target,
+                        "realisasi_periode": realisasi[k - 1],
+                        "realisasi_kumulatif": kumulatif,
+                        "capaian": capaian,
+                        "predikat": predikat(capaian),
+                        "catatan_capaian": catatan_capaian(target, kumulatif),
+                        "pagu": item.pagu,
+                        "anggaran_periode": anggaran[k - 1],
+                        "anggaran_kumulatif": anggaran_kumulatif,
+                        "serapan": serapan_anggaran(anggaran_kumulatif, item.pagu),
+                        "kendala": None if _missing(kendala) else str(kendala),
+                    }
+                )
 
     ringkasan: list[Row] = []
     dinas: list[Row] = []
@@ -155,9 +158,14 @@ def build_rekap_rows(master: Master, tables: Mapping[str, Sequence[Row]], bidang
         dinas.append({"triwulan": label, **_summary(per_tw[k])})
     latest = layout.TW_LABELS[tw]
     chart = [
-        {"kode_bidang": r["kode_bidang"], "bidang": r["bidang"], "capaian": r["rata_rata_capaian"],
-         "predikat": r["predikat"]}
-        for r in ringkasan if r["triwulan"] == latest
+        {
+            "kode_bidang": r["kode_bidang"],
+            "bidang": r["bidang"],
+            "capaian": r["rata_rata_capaian"],
+            "predikat": r["predikat"],
+        }
+        for r in ringkasan
+        if r["triwulan"] == latest
     ]
     return RowRekap(tw=tw, per_tw=per_tw, ringkasan=ringkasan, dinas=dinas, chart=chart)
 

@@ -99,8 +99,16 @@ async def serve(settings_file: Path) -> None:
                     events = await asyncio.to_thread(service.service.poll_once)
                     seconds = time.perf_counter() - start
                     peak = cycle.stop()
-                    _send({"ok": True, "events": events, "seconds": seconds, "rss_before_kib": before,
-                           "rss_peak_kib": peak, "rss_after_kib": rss_kib()})
+                    _send(
+                        {
+                            "ok": True,
+                            "events": events,
+                            "seconds": seconds,
+                            "rss_before_kib": before,
+                            "rss_peak_kib": peak,
+                            "rss_after_kib": rss_kib(),
+                        }
+                    )
                 elif name == "watch":
                     watch = RssWatch()
                     _send({"ok": True})

@@ -124,8 +124,15 @@ class DistributeResult:
     early: bool
 
 
-def distribute(settings: Settings, store: Store, tahun: int | None, tw: int, *, report: Report = _quiet,
-               now: Callable[[], datetime] | None = None) -> DistributeResult:
+def distribute(
+    settings: Settings,
+    store: Store,
+    tahun: int | None,
+    tw: int,
+    *,
+    report: Report = _quiet,
+    now: Callable[[], datetime] | None = None,
+) -> DistributeResult:
     """Start period (tahun, tw) so that the Sekretaris is asked to approve distributing the format.
 
     SOP step 1 distributes the format "with the Sekretaris's approval": the admin's command does
@@ -150,8 +157,10 @@ def distribute(settings: Settings, store: Store, tahun: int | None, tw: int, *, 
             "tidak dapat dimulai sesudahnya."
         )
     for period in still_running:
-        report(f"Catatan: periode {texts.periode(period.tw, tahun)} masih berjalan "
-               f"({STATE_LABELS[period.state]}); kedua periode berjalan bersamaan.")
+        report(
+            f"Catatan: periode {texts.periode(period.tw, tahun)} masih berjalan "
+            f"({STATE_LABELS[period.state]}); kedua periode berjalan bersamaan."
+        )
     opens_at = service.calendar.period_open_at(tahun, tw)
     early = service.now() < opens_at
     if early:
@@ -220,8 +229,13 @@ def status_data(settings: Settings, store: Store, tahun: int | None = None, tw: 
         "dinas": settings.dinas.nama,
         "tahun": settings.tahun,
         "periods": [
-            {"id": p.id, "tahun": p.tahun, "tw": p.tw, "state": p.state,
-             "running": p.state not in TERMINAL_DINAS_STATES}
+            {
+                "id": p.id,
+                "tahun": p.tahun,
+                "tw": p.tw,
+                "state": p.state,
+                "running": p.state not in TERMINAL_DINAS_STATES,
+            }
             for p in periods
         ],
         "period": _period_json(view, settings) if view is not None else None,
@@ -252,19 +266,21 @@ def _bidang_json(view: PeriodView | None, settings: Settings) -> list[dict[str, 
     out: list[dict[str, Any]] = []
     for bidang in settings.bidang:
         r = reports.get(bidang.kode)
-        out.append({
-            "kode": bidang.kode,
-            "nama": bidang.nama,
-            "folder_id": bidang.folder_id,
-            "state": r.state.value if r else None,
-            "state_label": STATE_LABELS[r.state] if r else None,
-            "since": _iso(r.since, settings.tz) if r else None,
-            "step_since": _iso(r.step_since, settings.tz) if r else None,
-            "holder": _holder(r.holder_role, r.holder_nama) if r else None,
-            "workbook_url": r.url if r else None,
-            "last_reason": r.last_reason if r else None,
-            "tindak_lanjut": r.tindak_lanjut if r else None,
-        })
+        out.append(
+            {
+                "kode": bidang.kode,
+                "nama": bidang.nama,
+                "folder_id": bidang.folder_id,
+                "state": r.state.value if r else None,
+                "state_label": STATE_LABELS[r.state] if r else None,
+                "since": _iso(r.since, settings.tz) if r else None,
+                "step_since": _iso(r.step_since, settings.tz) if r else None,
+                "holder": _holder(r.holder_role, r.holder_nama) if r else None,
+                "workbook_url": r.url if r else None,
+                "last_reason": r.last_reason if r else None,
+                "tindak_lanjut": r.tindak_lanjut if r else None,
+            }
+        )
     return out
 
 
@@ -346,8 +362,17 @@ def _prepare_out_dir(out_dir: Path) -> None:
         raise AdminError(f"Folder {out_dir} tidak dapat ditulisi; pilih folder lain untuk --out.")
 
 
-def export_period(settings: Settings, store: Store, tahun: int | None, tw: int, out_dir: Path, *,
-                  drive: Any = None, with_bidang: bool = True, report: Report = _quiet) -> list[ExportedFile]:
+def export_period(
+    settings: Settings,
+    store: Store,
+    tahun: int | None,
+    tw: int,
+    out_dir: Path,
+    *,
+    drive: Any = None,
+    with_bidang: bool = True,
+    report: Report = _quiet,
+) -> list[ExportedFile]:
     """Download period (tahun, tw) into ``out_dir`` through Drive: the dinas rekap as xlsx and pdf
     (the archived copies once the period is closed, else an export of the live workbook) and,
     with ``with_bidang``, every bidang workbook of the period as xlsx.
@@ -399,8 +424,11 @@ def export_period(settings: Settings, store: Store, tahun: int | None, tw: int, 
             if with_workbook:
                 report(f"Mengunduh {len(with_workbook)} workbook bidang...")
             for r in with_workbook:
-                save(f"bidang-{r.bidang}-{tahun}.xlsx", f"workbook {r.bidang} (xlsx)",
-                     drive.export(r.spreadsheet_id, XLSX_MIME))
+                save(
+                    f"bidang-{r.bidang}-{tahun}.xlsx",
+                    f"workbook {r.bidang} (xlsx)",
+                    drive.export(r.spreadsheet_id, XLSX_MIME),
+                )
     except GoogleEdgeError as err:
         logger.error("export of TW %s %s failed: %s", tw, tahun, err)
         raise AdminError(err.penjelasan, exit_code=1) from err

@@ -64,8 +64,9 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
         self._positionals.title = "argumen"
         self._optionals.title = "opsi"
-        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
-                          help="tampilkan bantuan ini lalu keluar")
+        self.add_argument(
+            "-h", "--help", action="help", default=argparse.SUPPRESS, help="tampilkan bantuan ini lalu keluar"
+        )
 
     def error(self, message: str) -> NoReturn:
         """Usage and the reason in Indonesian, exit code 2."""
@@ -100,8 +101,9 @@ def _seconds(text: str) -> float:
 
 
 def _config_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", default=DEFAULT_CONFIG, metavar="BERKAS",
-                        help=f"berkas pengaturan YAML (bawaan: {DEFAULT_CONFIG})")
+    parser.add_argument(
+        "--config", default=DEFAULT_CONFIG, metavar="BERKAS", help=f"berkas pengaturan YAML (bawaan: {DEFAULT_CONFIG})"
+    )
 
 
 # --- shared helpers of the handlers -------------------------------------------------------------
@@ -213,9 +215,13 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
         _out(report_json(code, results))
         return code
     _out(format_report(results))
-    _out({0: "Semua pemeriksaan lulus (peringatan, bila ada, tidak menghalangi bot berjalan).",
-          1: "Ada pemeriksaan yang GAGAL; perbaiki sesuai petunjuk di atas lalu ulangi.",
-          2: "Berkas pengaturan tidak dapat dipakai; perbaiki masalah di atas lalu ulangi."}[code])
+    _out(
+        {
+            0: "Semua pemeriksaan lulus (peringatan, bila ada, tidak menghalangi bot berjalan).",
+            1: "Ada pemeriksaan yang GAGAL; perbaiki sesuai petunjuk di atas lalu ulangi.",
+            2: "Berkas pengaturan tidak dapat dipakai; perbaiki masalah di atas lalu ulangi.",
+        }[code]
+    )
     return code
 
 
@@ -234,8 +240,13 @@ def _add_doctor(commands: Any) -> None:
     )
     _config_option(doctor)
     doctor.add_argument("--json", action="store_true", help="laporan sebagai JSON (untuk skrip pemantauan)")
-    doctor.add_argument("--timeout", type=_seconds, default=10.0, metavar="DETIK",
-                        help="batas waktu setiap panggilan ke Google/Telegram (bawaan: 10)")
+    doctor.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=10.0,
+        metavar="DETIK",
+        help="batas waktu setiap panggilan ke Google/Telegram (bawaan: 10)",
+    )
     doctor.set_defaults(quiet_logs=True, handler=_cmd_doctor)
 
 
@@ -284,10 +295,10 @@ def _add_invite(commands: Any) -> None:
         "untuk mengikat akun Telegram-nya pada peran ini. Kode berlaku sesuai "
         "jadwal.undangan_berlaku_hari; lima kode salah berturut-turut mengunci pengirim satu jam.",
         epilog="contoh:\n"
-        "  python -m bot invite --role kepala_bidang --bidang PTK --nama \"Agus Priyono, S.H.\"\n"
-        "  python -m bot invite --role staf --bidang LAT --nama \"Yuni Astuti, A.Md.\" \\\n"
+        '  python -m bot invite --role kepala_bidang --bidang PTK --nama "Agus Priyono, S.H."\n'
+        '  python -m bot invite --role staf --bidang LAT --nama "Yuni Astuti, A.Md." \\\n'
         "      --config /etc/kinerja-bot/settings.yaml\n"
-        "  python -m bot invite --role sekretaris --nama \"Sri Wahyuni, S.Sos., M.Si.\"",
+        '  python -m bot invite --role sekretaris --nama "Sri Wahyuni, S.Sos., M.Si."',
     )
     invite.add_argument("--role", required=True, choices=INVITE_ROLES, help="peran pegawai")
     invite.add_argument("--bidang", metavar="KODE", help="kode bidang (wajib untuk kepala_bidang dan staf)")
@@ -314,12 +325,16 @@ def _cmd_distribute(args: argparse.Namespace) -> int:
         _out(f"Periode {label} dimulai (langkah 1 SOP P-SEK-KP-09).")
         _out(f"Permintaan persetujuan pembagian format dikirim kepada Sekretaris: {sekretaris}")
         _out("Format dibagikan ke folder setiap bidang setelah Sekretaris menekan Setujui di Telegram.")
-        _out("Pesan dikirim oleh layanan Kinerja Bot yang berjalan (python -m bot run / systemd kinerja-bot); "
-             "bila layanan belum berjalan, pesan terkirim saat layanan dimulai.")
+        _out(
+            "Pesan dikirim oleh layanan Kinerja Bot yang berjalan (python -m bot run / systemd kinerja-bot); "
+            "bila layanan belum berjalan, pesan terkirim saat layanan dimulai."
+        )
         if result.sekretaris_unbound or not result.sekretaris:
-            _out("Peringatan: Sekretaris belum terikat ke Telegram; pesan menunggu di antrean dan terkirim "
-                 "setelah Sekretaris terikat. Isi pejabat.sekretaris.telegram_id atau buat kode undangan: "
-                 "python -m bot invite --role sekretaris --nama \"NAMA\"")
+            _out(
+                "Peringatan: Sekretaris belum terikat ke Telegram; pesan menunggu di antrean dan terkirim "
+                "setelah Sekretaris terikat. Isi pejabat.sekretaris.telegram_id atau buat kode undangan: "
+                'python -m bot invite --role sekretaris --nama "NAMA"'
+            )
         return 0
 
     return _with_store(args.config, work)
@@ -330,17 +345,17 @@ def _add_distribute(commands: Any) -> None:
         "distribute",
         help="mulai periode triwulan: minta persetujuan Sekretaris untuk membagikan format",
         description="Memulai periode triwulan secara manual, sama seperti jadwal otomatis: Sekretaris menerima "
-        "pesan \"Setujui pembagian format TW n?\" di Telegram, dan setelah Setujui ditekan bot membagikan "
+        'pesan "Setujui pembagian format TW n?" di Telegram, dan setelah Setujui ditekan bot membagikan '
         "workbook ke folder setiap bidang (langkah 1 SOP: pembagian format atas persetujuan Sekretaris). "
         "Bila periode itu sudah dimulai, tidak ada yang diubah.",
         epilog="contoh:\n"
         "  python -m bot distribute --triwulan 1 --config /etc/kinerja-bot/settings.yaml\n"
         "  python -m bot distribute --tahun 2026 --triwulan II",
     )
-    distribute.add_argument("--tahun", type=_tahun, metavar="TAHUN",
-                            help="tahun anggaran (bawaan: kunci tahun di pengaturan; harus sama)")
-    distribute.add_argument("--triwulan", type=_triwulan, required=True, metavar="N",
-                            help="triwulan 1-4 (boleh I-IV)")
+    distribute.add_argument(
+        "--tahun", type=_tahun, metavar="TAHUN", help="tahun anggaran (bawaan: kunci tahun di pengaturan; harus sama)"
+    )
+    distribute.add_argument("--triwulan", type=_triwulan, required=True, metavar="N", help="triwulan 1-4 (boleh I-IV)")
     _config_option(distribute)
     distribute.set_defaults(quiet_logs=True, handler=_cmd_distribute)
 
@@ -388,8 +403,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
     def work(settings: Settings, store: Any) -> int:
         label = texts.periode(args.triwulan, args.tahun or settings.tahun)
         _out(f"Mengekspor {label} ke {args.out} ...")
-        files = export_period(settings, store, args.tahun, args.triwulan, Path(args.out),
-                              with_bidang=not args.tanpa_bidang, report=_out)
+        files = export_period(
+            settings, store, args.tahun, args.triwulan, Path(args.out), with_bidang=not args.tanpa_bidang, report=_out
+        )
         _out(f"Selesai: {len(files)} berkas ditulis ke {args.out}.")
         return 0
 

@@ -95,9 +95,23 @@ EVENT_LABELS: dict[str, str] = {
 }
 
 RIWAYAT_HEADER = (
-    "No", "Waktu", "Langkah SOP", "Laporan", "Bidang", "Peristiwa", "Keterangan Peristiwa", "Dari Status", "Ke Status",
-    "Peran Pelaksana", "Nama Pelaksana", "ID Telegram", "Durasi (detik)", "Mutu Baku (detik)",
-    "Sesuai Mutu Baku", "Alasan", "Catatan",
+    "No",
+    "Waktu",
+    "Langkah SOP",
+    "Laporan",
+    "Bidang",
+    "Peristiwa",
+    "Keterangan Peristiwa",
+    "Dari Status",
+    "Ke Status",
+    "Peran Pelaksana",
+    "Nama Pelaksana",
+    "ID Telegram",
+    "Durasi (detik)",
+    "Mutu Baku (detik)",
+    "Sesuai Mutu Baku",
+    "Alasan",
+    "Catatan",
 )
 
 
@@ -233,8 +247,9 @@ def _fmt_time(moment: datetime, tz: Any) -> str:
 class DemoRun:
     """One demo: sandbox provisioned, service running, people acting, outputs written."""
 
-    def __init__(self, settings: Settings, control: SandboxControl, out: Path, write: Callable[[str], None],
-                 *, pace: float) -> None:
+    def __init__(
+        self, settings: Settings, control: SandboxControl, out: Path, write: Callable[[str], None], *, pace: float
+    ) -> None:
         from sandbox.actors import ISIAN_DEMO as isian_path
         from sandbox.actors import Cast, demo_script, load_isian, quarter_steps
 
@@ -363,8 +378,7 @@ class DemoRun:
             self.drain()
         except StepFailed as err:
             raise DemoError(
-                f"Demo berhenti pada langkah {err.index + 1} ({err.step.actor_label}: {err.step.action}): "
-                f"{err.reason}"
+                f"Demo berhenti pada langkah {err.index + 1} ({err.step.actor_label}: {err.step.action}): {err.reason}"
             ) from err
         return self._outputs()
 
@@ -433,13 +447,17 @@ class DemoRun:
         if match is None:
             raise DemoError("Tautan folder arsip tidak ada pada pesan penutupan.")
         drive = self._admin_drive()
-        listing = drive.files().list(
-            q=f"'{match.group(1)}' in parents and mimeType = '{PDF_MIME}' and trashed = false",
-            fields="files(id,name)",
-            supportsAllDrives=True,
-            includeItemsFromAllDrives=True,
-            corpora="allDrives",
-        ).execute()
+        listing = (
+            drive.files()
+            .list(
+                q=f"'{match.group(1)}' in parents and mimeType = '{PDF_MIME}' and trashed = false",
+                fields="files(id,name)",
+                supportsAllDrives=True,
+                includeItemsFromAllDrives=True,
+                corpora="allDrives",
+            )
+            .execute()
+        )
         files = listing.get("files", [])
         if not files:
             raise DemoError("Berkas PDF arsip tidak ditemukan di folder arsip.")
@@ -461,8 +479,9 @@ class DemoRun:
             raise DemoError("Grafik capaian tidak diterima Kasubbag.")
         biggest = max(message["photo"], key=lambda size: int(size["width"]) * int(size["height"]))
         base = self.control.base
-        answer = requests.get(f"{base}/bot{DEFAULT_BOT_TOKEN}/getFile", params={"file_id": biggest["file_id"]},
-                              timeout=10).json()
+        answer = requests.get(
+            f"{base}/bot{DEFAULT_BOT_TOKEN}/getFile", params={"file_id": biggest["file_id"]}, timeout=10
+        ).json()
         if not answer.get("ok"):
             raise DemoError("Berkas grafik tidak dapat diambil dari Telegram.")
         content = requests.get(f"{base}/file/bot{DEFAULT_BOT_TOKEN}/{answer['result']['file_path']}", timeout=10)
@@ -476,25 +495,27 @@ class DemoRun:
             writer = csv.writer(handle)
             writer.writerow(RIWAYAT_HEADER)
             for row in audit:
-                writer.writerow([
-                    row.id,
-                    row.at.astimezone(self.tz).isoformat(timespec="minutes"),
-                    row.sop_step or "",
-                    row.machine,
-                    row.bidang or "",
-                    row.event,
-                    EVENT_LABELS.get(row.event, row.event),
-                    row.from_state or "",
-                    row.to_state or "",
-                    texts.role_name(row.actor_role),
-                    row.actor_nama,
-                    row.telegram_user_id or "",
-                    "" if row.duration_seconds is None else round(row.duration_seconds),
-                    "" if row.mutu_baku_seconds is None else round(row.mutu_baku_seconds),
-                    "" if row.within is None else ("ya" if row.within else "tidak"),
-                    row.reason or "",
-                    row.note or "",
-                ])
+                writer.writerow(
+                    [
+                        row.id,
+                        row.at.astimezone(self.tz).isoformat(timespec="minutes"),
+                        row.sop_step or "",
+                        row.machine,
+                        row.bidang or "",
+                        row.event,
+                        EVENT_LABELS.get(row.event, row.event),
+                        row.from_state or "",
+                        row.to_state or "",
+                        texts.role_name(row.actor_role),
+                        row.actor_nama,
+                        row.telegram_user_id or "",
+                        "" if row.duration_seconds is None else round(row.duration_seconds),
+                        "" if row.mutu_baku_seconds is None else round(row.mutu_baku_seconds),
+                        "" if row.within is None else ("ya" if row.within else "tidak"),
+                        row.reason or "",
+                        row.note or "",
+                    ]
+                )
 
     def _timeline_rows(self, audit: Sequence[Any]) -> Iterator[TimelineRow]:
         for row in audit:
@@ -504,8 +525,16 @@ class DemoRun:
             mutu = str(self.settings.mutu_baku.for_step(row.sop_step)) if row.sop_step else "-"
             durasi = "-" if row.duration_seconds is None else texts.format_durasi(row.duration_seconds)
             status = "-" if row.within is None else ("sesuai" if row.within else "melewati")
-            yield TimelineRow(row.sop_step, row.at, pelaksana, EVENT_LABELS.get(row.event, row.event), row.bidang,
-                              mutu, durasi, status)
+            yield TimelineRow(
+                row.sop_step,
+                row.at,
+                pelaksana,
+                EVENT_LABELS.get(row.event, row.event),
+                row.bidang,
+                mutu,
+                durasi,
+                status,
+            )
 
     # --- transcript --------------------------------------------------------------------------
 
@@ -581,8 +610,11 @@ class DemoRun:
         when = f"{texts.format_waktu(action.at, self.tz)} · langkah SOP {step.sop_step}"
         if action.kind == "tekan":
             shown = " ".join(f"[{label}]" for label in action.buttons)
-            return [f"*{action.person.nama} menekan tombol [{action.label}] pada pesan #{action.message_id}* "
-                    f"· {when} (tombol yang tampil: {shown})", ""]
+            return [
+                f"*{action.person.nama} menekan tombol [{action.label}] pada pesan #{action.message_id}* "
+                f"· {when} (tombol yang tampil: {shown})",
+                "",
+            ]
         return [f"*{action.person.nama} di Google Sheets: {action.text}* · {when}", ""]
 
 
@@ -609,14 +641,24 @@ def format_timeline(rows: Sequence[TimelineRow], tz: Any) -> str:
     body = []
     for row in rows:
         peristiwa = f"{row.peristiwa} ({row.bidang})" if row.bidang else row.peristiwa
-        body.append([str(row.langkah or "-"), _fmt_time(row.waktu, tz), row.pelaksana, peristiwa, row.mutu_baku,
-                     row.durasi, row.status])
+        body.append(
+            [
+                str(row.langkah or "-"),
+                _fmt_time(row.waktu, tz),
+                row.pelaksana,
+                peristiwa,
+                row.mutu_baku,
+                row.durasi,
+                row.status,
+            ]
+        )
     header = ["Langkah", "Waktu", "Pelaksana", "Peristiwa", "Mutu Baku", "Waktu pelaksanaan", "Status"]
     return _table(header, body)
 
 
 def format_summary(summary: Mapping[str, Any], settings: Settings) -> str:
     """The rekap per bidang (capaian, predikat, serapan) and the dinas total, as a text table."""
+
     def row(label: str, figures: dict[str, Any]) -> list[str]:
         return [
             label,
@@ -627,8 +669,11 @@ def format_summary(summary: Mapping[str, Any], settings: Settings) -> str:
         ]
 
     bidang = summary.get("bidang") or {}
-    rows = [row(f"{bidang[kode].get('bidang') or kode} ({kode})", bidang[kode])
-            for kode in (b.kode for b in settings.bidang) if bidang.get(kode)]
+    rows = [
+        row(f"{bidang[kode].get('bidang') or kode} ({kode})", bidang[kode])
+        for kode in (b.kode for b in settings.bidang)
+        if bidang.get(kode)
+    ]
     rows.append(row(f"{settings.dinas.nama} (total)", summary.get("dinas") or {}))
     return _table(["Bidang", "Indikator dinilai", "Rata-rata capaian", "Predikat", "Serapan anggaran"], rows)
 
@@ -660,15 +705,20 @@ def run_demo(
     data = yaml.safe_load(DEMO_SETTINGS.read_text(encoding="utf-8"))
     data["google"]["master_indikator"] = str(DEMO_MASTER)
     write(f"Demo Kinerja Bot: {data['dinas']['nama']}, {texts.periode(DEMO_TW, data['tahun'])}\n")
-    with tempfile.TemporaryDirectory(prefix="kinerja-demo-") as work, _without_kinerja_environment(), \
-            _sandbox(sandbox) as server:
+    with (
+        tempfile.TemporaryDirectory(prefix="kinerja-demo-") as work,
+        _without_kinerja_environment(),
+        _sandbox(sandbox) as server,
+    ):
         control = SandboxControl(server.base_url)
         try:
             settings = provision(control, data, Path(work), master=DEMO_MASTER)
         except SettingsError as err:
             raise DemoError(f"Pengaturan demo tidak valid:\n{err}") from err
-        write(f"Sandbox berjalan di {server.base_url}; {len(settings.bidang)} bidang, "
-              f"{len(load_master(DEMO_MASTER))} indikator.\n")
+        write(
+            f"Sandbox berjalan di {server.base_url}; {len(settings.bidang)} bidang, "
+            f"{len(load_master(DEMO_MASTER))} indikator.\n"
+        )
         demo = DemoRun(settings, control, out, write, pace=0.0 if cepat else PACE_SECONDS)
         files = asyncio.run(demo.run())
     seconds = time.monotonic() - started

@@ -35,7 +35,7 @@ SHEETS_URL = "https://sheets.googleapis.com/v4/spreadsheets"
 FOLDER_MIME = "application/vnd.google-apps.folder"
 API_DISABLED_REASONS = frozenset({"accessNotConfigured", "SERVICE_DISABLED"})
 INVITE_FIX = (
-    "buat kode undangan: python -m bot invite --role PERAN [--bidang KODE] --nama \"NAMA\", lalu orang itu "
+    'buat kode undangan: python -m bot invite --role PERAN [--bidang KODE] --nama "NAMA", lalu orang itu '
     "mengirim /daftar KODE kepada bot"
 )
 
@@ -106,15 +106,24 @@ def check_master_list(ctx: DoctorContext) -> Iterable[CheckResult]:
     try:
         master = load_master(path, bidang_codes=[b.kode for b in ctx.settings.bidang])
     except DomainError as err:
-        yield _result("master", name, CheckStatus.FAILED, str(err),
-                      "perbaiki CSV daftar indikator (google.master_indikator); kolomnya dijelaskan di "
-                      "docs/pemasangan.md")
+        yield _result(
+            "master",
+            name,
+            CheckStatus.FAILED,
+            str(err),
+            "perbaiki CSV daftar indikator (google.master_indikator); kolomnya dijelaskan di docs/pemasangan.md",
+        )
         return
     counts = ", ".join(f"{b.kode} {len(master.for_bidang(b.kode))}" for b in ctx.settings.bidang)
     empty = [b.kode for b in ctx.settings.bidang if not master.for_bidang(b.kode)]
     if empty:
-        yield _result("master", name, CheckStatus.WARNING, f"{path}: bidang tanpa indikator: {', '.join(empty)}",
-                      "tambahkan indikator bidang tersebut ke CSV, atau hapus bidangnya dari pengaturan")
+        yield _result(
+            "master",
+            name,
+            CheckStatus.WARNING,
+            f"{path}: bidang tanpa indikator: {', '.join(empty)}",
+            "tambahkan indikator bidang tersebut ke CSV, atau hapus bidangnya dari pengaturan",
+        )
     else:
         yield _result("master", name, CheckStatus.OK, f"{path}: {counts} indikator")
 
@@ -128,21 +137,34 @@ def check_google_credentials(ctx: DoctorContext) -> Iterable[CheckResult]:
     name = "Kredensial Google"
     if google.auth is GoogleAuth.SERVICE_ACCOUNT:
         if google.key_file is None:
-            yield _result("google.credentials", name, CheckStatus.FAILED, "kunci service account belum diisi",
-                          "isi variabel lingkungan KINERJA_GOOGLE__KEY_FILE (atau google.key_file) dengan path "
-                          "berkas JSON kunci service account; lihat docs/pemasangan.md bagian 2a")
+            yield _result(
+                "google.credentials",
+                name,
+                CheckStatus.FAILED,
+                "kunci service account belum diisi",
+                "isi variabel lingkungan KINERJA_GOOGLE__KEY_FILE (atau google.key_file) dengan path "
+                "berkas JSON kunci service account; lihat docs/pemasangan.md bagian 2a",
+            )
             return
         if not Path(google.key_file).is_file():
-            yield _result("google.credentials", name, CheckStatus.FAILED, f"berkas {google.key_file} tidak ditemukan",
-                          "periksa path KINERJA_GOOGLE__KEY_FILE / google.key_file dan hak baca pengguna layanan")
+            yield _result(
+                "google.credentials",
+                name,
+                CheckStatus.FAILED,
+                f"berkas {google.key_file} tidak ditemukan",
+                "periksa path KINERJA_GOOGLE__KEY_FILE / google.key_file dan hak baca pengguna layanan",
+            )
             return
-        fix = ("unduh kunci JSON baru: Google Cloud Console → IAM & Admin → Service Accounts → Keys → "
-               "Add key → JSON")
+        fix = "unduh kunci JSON baru: Google Cloud Console → IAM & Admin → Service Accounts → Keys → Add key → JSON"
     else:
         if google.oauth_client_file is None or not Path(google.oauth_client_file).is_file():
-            yield _result("google.oauth_client", "Klien OAuth Google", CheckStatus.WARNING,
-                          "google.oauth_client_file belum ada (hanya dibutuhkan untuk google-login)",
-                          "unduh berkas klien OAuth (Desktop app) dari Google Cloud Console → Credentials")
+            yield _result(
+                "google.oauth_client",
+                "Klien OAuth Google",
+                CheckStatus.WARNING,
+                "google.oauth_client_file belum ada (hanya dibutuhkan untuk google-login)",
+                "unduh berkas klien OAuth (Desktop app) dari Google Cloud Console → Credentials",
+            )
         fix = f"jalankan: python -m bot google-login --config {ctx.config_path}"
     try:
         ctx.credentials, ctx.account_email = load_credentials(google)
@@ -166,11 +188,14 @@ def _explain(status: int, body: bytes, action: str) -> tuple[str, str]:
     if status == 401:
         return detail, "kredensial ditolak Google: buat kunci service account baru, atau jalankan ulang google-login"
     if status == 403 and (reason in API_DISABLED_REASONS or "has not been used" in message or "disabled" in message):
-        return detail, ("aktifkan Google Drive API dan Google Sheets API di proyek Google Cloud "
-                        "(APIs & Services → Library), tunggu beberapa menit, lalu ulangi")
+        return detail, (
+            "aktifkan Google Drive API dan Google Sheets API di proyek Google Cloud "
+            "(APIs & Services → Library), tunggu beberapa menit, lalu ulangi"
+        )
     if status == 403:
-        return detail, ("akun bot tidak punya akses; bagikan folder/Shared Drive ke akun bot sebagai "
-                        "Editor/Content manager")
+        return detail, (
+            "akun bot tidak punya akses; bagikan folder/Shared Drive ke akun bot sebagai Editor/Content manager"
+        )
     if status in (408, 429) or status >= 500:
         return detail, "Google sedang membatasi atau gangguan; ulangi beberapa menit lagi"
     return detail, "periksa pengaturan google.* (lihat docs/pemasangan.md)"
@@ -179,10 +204,14 @@ def _explain(status: int, body: bytes, action: str) -> tuple[str, str]:
 def _unreachable_fix(ctx: DoctorContext) -> str:
     endpoint = ctx.settings.google.endpoint
     if endpoint:
-        return (f"google.endpoint menunjuk ke {endpoint}: pastikan layanan itu berjalan, atau kosongkan "
-                "google.endpoint untuk Google sungguhan")
-    return ("periksa koneksi internet, proxy dan firewall ke oauth2.googleapis.com, www.googleapis.com dan "
-            "sheets.googleapis.com")
+        return (
+            f"google.endpoint menunjuk ke {endpoint}: pastikan layanan itu berjalan, atau kosongkan "
+            "google.endpoint untuk Google sungguhan"
+        )
+    return (
+        "periksa koneksi internet, proxy dan firewall ke oauth2.googleapis.com, www.googleapis.com dan "
+        "sheets.googleapis.com"
+    )
 
 
 def _get(ctx: DoctorContext, url: str, params: Mapping[str, Any]) -> requests.Response:
@@ -202,13 +231,15 @@ def check_google_reachable(ctx: DoctorContext) -> Iterable[CheckResult]:
         yield _skipped("google.reachable", name, "kredensial Google belum dapat dipakai")
         return
     policy = RetryPolicy(attempts=2, timeout=ctx.timeout, initial_wait=0.2, max_wait=0.5)
-    clients = build_clients(ctx.settings.google, credentials=ctx.credentials, account_email=ctx.account_email,
-                            policy=policy)
+    clients = build_clients(
+        ctx.settings.google, credentials=ctx.credentials, account_email=ctx.account_email, policy=policy
+    )
     ctx.session = clients.session
     where = ctx.settings.google.endpoint or "Google"
     try:
-        drive_answer = _get(ctx, f"{DRIVE_URL}/files", {"pageSize": 1, "fields": "files(id)",
-                                                         "supportsAllDrives": "true"})
+        drive_answer = _get(
+            ctx, f"{DRIVE_URL}/files", {"pageSize": 1, "fields": "files(id)", "supportsAllDrives": "true"}
+        )
     except Exception as err:  # network and token errors, translated here
         edge = translate(err, "menghubungi Google Drive")
         fix = _unreachable_fix(ctx)
@@ -240,8 +271,9 @@ def check_google_reachable(ctx: DoctorContext) -> Iterable[CheckResult]:
 Failure = tuple[int, str, str]
 
 
-def _drive_json(ctx: DoctorContext, path: str, params: Mapping[str, Any],
-                action: str) -> tuple[dict[str, Any] | None, Failure]:
+def _drive_json(
+    ctx: DoctorContext, path: str, params: Mapping[str, Any], action: str
+) -> tuple[dict[str, Any] | None, Failure]:
     """GET a Drive resource: (body, (0, "", "")) or (None, (status, detail, fix))."""
     try:
         answer = _get(ctx, f"{DRIVE_URL}/{path}", params)
@@ -264,33 +296,46 @@ def check_storage(ctx: DoctorContext) -> Iterable[CheckResult]:
         yield _result("google.storage", name, CheckStatus.OK, f"OAuth: berkas dibuat di Drive milik {who}")
         return
     if not google.shared_drive_id:
-        yield _result("google.storage", name, CheckStatus.WARNING,
-                      "service account tanpa Shared Drive: service account tidak punya kuota penyimpanan, "
-                      "membuat workbook di My Drive akan ditolak (storageQuotaExceeded)",
-                      "buat Shared Drive, tambahkan akun bot sebagai Content manager, pindahkan folder ke sana dan "
-                      "isi google.shared_drive_id; atau pakai google.auth: oauth")
+        yield _result(
+            "google.storage",
+            name,
+            CheckStatus.WARNING,
+            "service account tanpa Shared Drive: service account tidak punya kuota penyimpanan, "
+            "membuat workbook di My Drive akan ditolak (storageQuotaExceeded)",
+            "buat Shared Drive, tambahkan akun bot sebagai Content manager, pindahkan folder ke sana dan "
+            "isi google.shared_drive_id; atau pakai google.auth: oauth",
+        )
         return
     if ctx.drive is None:
         yield _skipped("google.storage", name, "Google belum dapat dihubungi")
         return
     body, (status, detail, fix) = _drive_json(
-        ctx, f"drives/{google.shared_drive_id}", {"fields": "id,name,capabilities(canAddChildren)"},
-        f"membaca Shared Drive {google.shared_drive_id}")
+        ctx,
+        f"drives/{google.shared_drive_id}",
+        {"fields": "id,name,capabilities(canAddChildren)"},
+        f"membaca Shared Drive {google.shared_drive_id}",
+    )
     if body is None:
         if status == 404:
-            detail = (f"Shared Drive {google.shared_drive_id} tidak ditemukan, atau {ctx.account_email} "
-                      "bukan anggotanya")
-            fix = (f"tambahkan {ctx.account_email} ke Shared Drive sebagai Content manager, dan periksa "
-                   "google.shared_drive_id (bagian terakhir URL Shared Drive)")
+            detail = f"Shared Drive {google.shared_drive_id} tidak ditemukan, atau {ctx.account_email} bukan anggotanya"
+            fix = (
+                f"tambahkan {ctx.account_email} ke Shared Drive sebagai Content manager, dan periksa "
+                "google.shared_drive_id (bagian terakhir URL Shared Drive)"
+            )
         yield _result("google.storage", name, CheckStatus.FAILED, detail, fix)
         return
     if not (body.get("capabilities") or {}).get("canAddChildren", False):
-        yield _result("google.storage", name, CheckStatus.FAILED,
-                      f"akun bot hanya dapat melihat Shared Drive {body.get('name')!r}",
-                      f"ubah peran {ctx.account_email} di Shared Drive menjadi Content manager")
+        yield _result(
+            "google.storage",
+            name,
+            CheckStatus.FAILED,
+            f"akun bot hanya dapat melihat Shared Drive {body.get('name')!r}",
+            f"ubah peran {ctx.account_email} di Shared Drive menjadi Content manager",
+        )
         return
-    yield _result("google.storage", name, CheckStatus.OK,
-                  f"Shared Drive {body.get('name')!r} ({google.shared_drive_id})")
+    yield _result(
+        "google.storage", name, CheckStatus.OK, f"Shared Drive {body.get('name')!r} ({google.shared_drive_id})"
+    )
 
 
 def _folders(settings: Settings) -> list[tuple[str, str, str, str]]:
@@ -300,8 +345,9 @@ def _folders(settings: Settings) -> list[tuple[str, str, str, str]]:
     if google.archive_folder_id:
         out.append(("folder.archive", "Folder arsip", "google.archive_folder_id", google.archive_folder_id))
     for index, bidang in enumerate(settings.bidang):
-        out.append((f"folder.{bidang.kode}", f"Folder bidang {bidang.kode}", f"bidang[{index}].folder_id",
-                    bidang.folder_id))
+        out.append(
+            (f"folder.{bidang.kode}", f"Folder bidang {bidang.kode}", f"bidang[{index}].folder_id", bidang.folder_id)
+        )
     return out
 
 
@@ -309,12 +355,19 @@ def check_folders(ctx: DoctorContext) -> Iterable[CheckResult]:
     """Each folder exists, is a folder, is not trashed, takes new files from the bot, in the right drive."""
     google = ctx.settings.google
     if not google.archive_folder_id:
-        yield _result("folder.archive", "Folder arsip", CheckStatus.OK,
-                      "google.archive_folder_id kosong: arsip PDF/xlsx disimpan di folder rekap dinas")
+        yield _result(
+            "folder.archive",
+            "Folder arsip",
+            CheckStatus.OK,
+            "google.archive_folder_id kosong: arsip PDF/xlsx disimpan di folder rekap dinas",
+        )
     seen: dict[str, tuple[CheckStatus, str, str]] = {}
     service_account = google.auth is GoogleAuth.SERVICE_ACCOUNT
-    share_fix = (f"tambahkan {ctx.account_email} ke Shared Drive sebagai Content manager" if google.shared_drive_id
-                 else f"bagikan folder ke {ctx.account_email} sebagai Editor")
+    share_fix = (
+        f"tambahkan {ctx.account_email} ke Shared Drive sebagai Content manager"
+        if google.shared_drive_id
+        else f"bagikan folder ke {ctx.account_email} sebagai Editor"
+    )
     for key, label, setting, folder_id in _folders(ctx.settings):
         if ctx.drive is None:
             yield _skipped(key, label, "Google belum dapat dihubungi")
@@ -325,37 +378,57 @@ def check_folders(ctx: DoctorContext) -> Iterable[CheckResult]:
         yield _result(key, label, status, detail, fix)
 
 
-def _folder_verdict(ctx: DoctorContext, folder_id: str, setting: str, service_account: bool,
-                    share_fix: str) -> tuple[CheckStatus, str, str]:
+def _folder_verdict(
+    ctx: DoctorContext, folder_id: str, setting: str, service_account: bool, share_fix: str
+) -> tuple[CheckStatus, str, str]:
     shared = ctx.settings.google.shared_drive_id
     body, (status, detail, fix) = _drive_json(
-        ctx, f"files/{folder_id}",
+        ctx,
+        f"files/{folder_id}",
         {"fields": "id,name,mimeType,trashed,driveId,capabilities(canAddChildren)", "supportsAllDrives": "true"},
-        f"membaca folder {folder_id}")
+        f"membaca folder {folder_id}",
+    )
     if body is None:
         if status == 404:
-            return (CheckStatus.FAILED, f"folder {folder_id} ({setting}) tidak ditemukan atau belum dibagikan ke "
-                    f"{ctx.account_email}", f"periksa ID di {setting} (bagian terakhir URL folder); {share_fix}")
+            return (
+                CheckStatus.FAILED,
+                f"folder {folder_id} ({setting}) tidak ditemukan atau belum dibagikan ke {ctx.account_email}",
+                f"periksa ID di {setting} (bagian terakhir URL folder); {share_fix}",
+            )
         return CheckStatus.FAILED, detail, fix
     name = body.get("name", folder_id)
     if body.get("mimeType") != FOLDER_MIME:
-        return (CheckStatus.FAILED, f"{folder_id} ({name!r}) bukan folder",
-                f"isi {setting} dengan ID folder, bukan ID berkas")
+        return (
+            CheckStatus.FAILED,
+            f"{folder_id} ({name!r}) bukan folder",
+            f"isi {setting} dengan ID folder, bukan ID berkas",
+        )
     if body.get("trashed"):
-        return (CheckStatus.FAILED, f"folder {name!r} ada di tempat sampah Drive",
-                "pulihkan folder dari tempat sampah (Drive → Sampah → Pulihkan)")
+        return (
+            CheckStatus.FAILED,
+            f"folder {name!r} ada di tempat sampah Drive",
+            "pulihkan folder dari tempat sampah (Drive → Sampah → Pulihkan)",
+        )
     if not (body.get("capabilities") or {}).get("canAddChildren", False):
-        return (CheckStatus.FAILED, f"akun bot hanya dapat melihat folder {name!r}, tidak dapat membuat berkas di sana",
-                share_fix)
+        return (
+            CheckStatus.FAILED,
+            f"akun bot hanya dapat melihat folder {name!r}, tidak dapat membuat berkas di sana",
+            share_fix,
+        )
     drive_id = body.get("driveId")
     if service_account and not drive_id:
-        return (CheckStatus.FAILED,
-                f"folder {name!r} ada di My Drive: service account tidak dapat membuat berkas di sini "
-                "(tidak punya kuota penyimpanan, storageQuotaExceeded)",
-                "pindahkan folder ke Shared Drive dan isi google.shared_drive_id, atau pakai google.auth: oauth")
+        return (
+            CheckStatus.FAILED,
+            f"folder {name!r} ada di My Drive: service account tidak dapat membuat berkas di sini "
+            "(tidak punya kuota penyimpanan, storageQuotaExceeded)",
+            "pindahkan folder ke Shared Drive dan isi google.shared_drive_id, atau pakai google.auth: oauth",
+        )
     if service_account and shared and drive_id != shared:
-        return (CheckStatus.FAILED, f"folder {name!r} ada di Shared Drive lain ({drive_id}), bukan {shared}",
-                "pindahkan folder ke Shared Drive di google.shared_drive_id, atau perbaiki google.shared_drive_id")
+        return (
+            CheckStatus.FAILED,
+            f"folder {name!r} ada di Shared Drive lain ({drive_id}), bukan {shared}",
+            "pindahkan folder ke Shared Drive di google.shared_drive_id, atau perbaiki google.shared_drive_id",
+        )
     return CheckStatus.OK, f"{name!r} ({folder_id})", ""
 
 
@@ -370,8 +443,10 @@ def check_workbooks(ctx: DoctorContext) -> Iterable[CheckResult]:
         yield _skipped("workbook", "Workbook", "Google belum dapat dihubungi")
         return
     try:
-        found = {f.app_properties.get(PROP_BIDANG, ""): f
-                 for f in reversed(ctx.drive.find(ctx.drive.props(settings.tahun, "bidang"), mime=SPREADSHEET_MIME))}
+        found = {
+            f.app_properties.get(PROP_BIDANG, ""): f
+            for f in reversed(ctx.drive.find(ctx.drive.props(settings.tahun, "bidang"), mime=SPREADSHEET_MIME))
+        }
         rekap = ctx.drive.find(ctx.drive.props(settings.tahun, "rekap"), mime=SPREADSHEET_MIME)
     except GoogleEdgeError as err:
         yield _result("workbook", "Workbook", CheckStatus.FAILED, err.penjelasan, _unreachable_fix(ctx))
@@ -393,20 +468,32 @@ def check_workbooks(ctx: DoctorContext) -> Iterable[CheckResult]:
             continue
         missing = [tab for tab in layout.BIDANG_TABS if tab not in body]
         if missing:
-            yield _result(key, label, CheckStatus.FAILED,
-                          f"{file.name!r}: tab {', '.join(missing)} tidak ditemukan (diganti nama atau dihapus?)",
-                          f"kembalikan nama tab persis {', '.join(layout.BIDANG_TABS)}; tab yang terhapus dapat "
-                          "dipulihkan lewat File → Riwayat versi di Google Sheets. Tautan: " + file.url)
+            yield _result(
+                key,
+                label,
+                CheckStatus.FAILED,
+                f"{file.name!r}: tab {', '.join(missing)} tidak ditemukan (diganti nama atau dihapus?)",
+                f"kembalikan nama tab persis {', '.join(layout.BIDANG_TABS)}; tab yang terhapus dapat "
+                "dipulihkan lewat File → Riwayat versi di Google Sheets. Tautan: " + file.url,
+            )
         else:
             yield _result(key, label, CheckStatus.OK, f"{file.name!r} {file.url}")
     if not_yet:
-        yield _result("workbook.belum", "Workbook bidang", CheckStatus.OK,
-                      f"belum dibuat untuk {', '.join(not_yet)}; dibuat saat Sekretaris menyetujui pembagian format")
+        yield _result(
+            "workbook.belum",
+            "Workbook bidang",
+            CheckStatus.OK,
+            f"belum dibuat untuk {', '.join(not_yet)}; dibuat saat Sekretaris menyetujui pembagian format",
+        )
     if rekap:
         yield _result("workbook.rekap", "Workbook rekap dinas", CheckStatus.OK, f"{rekap[0].name!r} {rekap[0].url}")
     else:
-        yield _result("workbook.rekap", "Workbook rekap dinas", CheckStatus.OK,
-                      "belum dibuat; disusun saat semua bidang disetujui")
+        yield _result(
+            "workbook.rekap",
+            "Workbook rekap dinas",
+            CheckStatus.OK,
+            "belum dibuat; disusun saat semua bidang disetujui",
+        )
 
 
 def _sheet_tabs(ctx: DoctorContext, spreadsheet_id: str) -> tuple[list[str] | None, tuple[int, str, str]]:
@@ -426,22 +513,36 @@ def _sheet_tabs(ctx: DoctorContext, spreadsheet_id: str) -> tuple[list[str] | No
 def _missing_workbook(ctx: DoctorContext, key: str, label: str, spreadsheet_id: str) -> CheckResult:
     """A workbook the running period uses is not found by its appProperties: trashed or deleted."""
     body, (status, detail, fix) = _drive_json(
-        ctx, f"files/{spreadsheet_id}", {"fields": "id,name,trashed,webViewLink", "supportsAllDrives": "true"},
-        f"membaca workbook {spreadsheet_id}")
+        ctx,
+        f"files/{spreadsheet_id}",
+        {"fields": "id,name,trashed,webViewLink", "supportsAllDrives": "true"},
+        f"membaca workbook {spreadsheet_id}",
+    )
     if body is not None and body.get("trashed"):
-        return _result(key, label, CheckStatus.FAILED, f"workbook {body.get('name')!r} ada di tempat sampah Drive",
-                       "pulihkan dari tempat sampah (Drive → Sampah → Pulihkan); bot membacanya lagi pada "
-                       "polling berikutnya")
+        return _result(
+            key,
+            label,
+            CheckStatus.FAILED,
+            f"workbook {body.get('name')!r} ada di tempat sampah Drive",
+            "pulihkan dari tempat sampah (Drive → Sampah → Pulihkan); bot membacanya lagi pada polling berikutnya",
+        )
     if body is not None:
-        return _result(key, label, CheckStatus.WARNING,
-                       f"workbook {body.get('name')!r} ada tetapi tanda pengenal Kinerja Bot-nya hilang "
-                       "(mungkin salinan)", "pakai workbook asli yang dibuat bot; jangan membuat salinan")
+        return _result(
+            key,
+            label,
+            CheckStatus.WARNING,
+            f"workbook {body.get('name')!r} ada tetapi tanda pengenal Kinerja Bot-nya hilang (mungkin salinan)",
+            "pakai workbook asli yang dibuat bot; jangan membuat salinan",
+        )
     if status == 404:
-        return _result(key, label, CheckStatus.FAILED,
-                       f"workbook {spreadsheet_id} yang dipakai periode berjalan sudah terhapus atau tidak "
-                       "dapat dibuka",
-                       "pulihkan dari tempat sampah Drive bila masih ada (30 hari); bila terhapus permanen, minta "
-                       "pemilik Shared Drive/akun memulihkannya lewat Google Workspace Admin; lihat docs/masalah.md")
+        return _result(
+            key,
+            label,
+            CheckStatus.FAILED,
+            f"workbook {spreadsheet_id} yang dipakai periode berjalan sudah terhapus atau tidak dapat dibuka",
+            "pulihkan dari tempat sampah Drive bila masih ada (30 hari); bila terhapus permanen, minta "
+            "pemilik Shared Drive/akun memulihkannya lewat Google Workspace Admin; lihat docs/masalah.md",
+        )
     return _result(key, label, CheckStatus.FAILED, detail, fix)
 
 
@@ -454,14 +555,24 @@ def check_telegram(ctx: DoctorContext) -> Iterable[CheckResult]:
     name = "Bot Telegram"
     token = telegram.resolved_token()
     if not token:
-        yield _result("telegram.token", name, CheckStatus.FAILED, "token bot belum diisi",
-                      "isi variabel lingkungan KINERJA_TELEGRAM__TOKEN atau telegram.token_file dengan token dari "
-                      "@BotFather; lihat docs/pemasangan.md bagian 3")
+        yield _result(
+            "telegram.token",
+            name,
+            CheckStatus.FAILED,
+            "token bot belum diisi",
+            "isi variabel lingkungan KINERJA_TELEGRAM__TOKEN atau telegram.token_file dengan token dari "
+            "@BotFather; lihat docs/pemasangan.md bagian 3",
+        )
         return
     base = telegram.base_url.rstrip("/")
     if not base.endswith("/bot"):
-        yield _result("telegram.token", name, CheckStatus.FAILED, f"telegram.base_url {base!r} tidak berakhiran /bot",
-                      "isi telegram.base_url dengan https://api.telegram.org/bot")
+        yield _result(
+            "telegram.token",
+            name,
+            CheckStatus.FAILED,
+            f"telegram.base_url {base!r} tidak berakhiran /bot",
+            "isi telegram.base_url dengan https://api.telegram.org/bot",
+        )
         return
     host = httpx.URL(base).host
     try:
@@ -470,27 +581,46 @@ def check_telegram(ctx: DoctorContext) -> Iterable[CheckResult]:
             hook = client.get(f"{base}{token}/getWebhookInfo") if me.status_code == 200 else None
     except httpx.HTTPError as err:
         # The message of a transport error may hold the URL, and the URL holds the token.
-        yield _result("telegram.token", name, CheckStatus.FAILED,
-                      f"Telegram ({host}) tidak dapat dihubungi: {type(err).__name__}",
-                      f"periksa koneksi internet/proxy/firewall ke {host}, atau telegram.base_url")
+        yield _result(
+            "telegram.token",
+            name,
+            CheckStatus.FAILED,
+            f"Telegram ({host}) tidak dapat dihubungi: {type(err).__name__}",
+            f"periksa koneksi internet/proxy/firewall ke {host}, atau telegram.base_url",
+        )
         return
     if me.status_code in (401, 404):
-        yield _result("telegram.token", name, CheckStatus.FAILED, "token bot ditolak Telegram (Unauthorized)",
-                      "salin ulang token dari @BotFather (/mybots → API Token); bila token dicabut, buat yang baru "
-                      "dengan /revoke lalu perbarui KINERJA_TELEGRAM__TOKEN")
+        yield _result(
+            "telegram.token",
+            name,
+            CheckStatus.FAILED,
+            "token bot ditolak Telegram (Unauthorized)",
+            "salin ulang token dari @BotFather (/mybots → API Token); bila token dicabut, buat yang baru "
+            "dengan /revoke lalu perbarui KINERJA_TELEGRAM__TOKEN",
+        )
         return
     if me.status_code != 200:
-        yield _result("telegram.token", name, CheckStatus.FAILED, f"Telegram menjawab HTTP {me.status_code}",
-                      "ulangi beberapa saat lagi; bila terus terjadi, periksa telegram.base_url")
+        yield _result(
+            "telegram.token",
+            name,
+            CheckStatus.FAILED,
+            f"Telegram menjawab HTTP {me.status_code}",
+            "ulangi beberapa saat lagi; bila terus terjadi, periksa telegram.base_url",
+        )
         return
     result = (me.json() or {}).get("result") or {}
-    yield _result("telegram.token", name, CheckStatus.OK,
-                  f"@{result.get('username', '?')} ({result.get('first_name', '')})")
+    yield _result(
+        "telegram.token", name, CheckStatus.OK, f"@{result.get('username', '?')} ({result.get('first_name', '')})"
+    )
     url = ((hook.json() or {}).get("result") or {}).get("url") if hook is not None and hook.status_code == 200 else ""
     if url and telegram.mode == "polling":
-        yield _result("telegram.webhook", "Webhook Telegram", CheckStatus.WARNING,
-                      "bot masih memasang webhook; long polling (telegram.mode: polling) akan ditolak Telegram",
-                      f"hapus webhook: buka {base}<TOKEN>/deleteWebhook sekali, atau pakai telegram.mode: webhook")
+        yield _result(
+            "telegram.webhook",
+            "Webhook Telegram",
+            CheckStatus.WARNING,
+            "bot masih memasang webhook; long polling (telegram.mode: polling) akan ditolak Telegram",
+            f"hapus webhook: buka {base}<TOKEN>/deleteWebhook sekali, atau pakai telegram.mode: webhook",
+        )
 
 
 # --- the store and the people ---------------------------------------------------------------------
@@ -513,13 +643,22 @@ def check_database(ctx: DoctorContext) -> Iterable[CheckResult]:
     try:
         parsed = make_url(url)
     except SQLAlchemyError:
-        yield _result("database", name, CheckStatus.FAILED, "database.url tidak sah",
-                      "contoh: sqlite:////var/lib/kinerja-bot/kinerja.db")
+        yield _result(
+            "database",
+            name,
+            CheckStatus.FAILED,
+            "database.url tidak sah",
+            "contoh: sqlite:////var/lib/kinerja-bot/kinerja.db",
+        )
         return
     shown = parsed.render_as_string(hide_password=True)
     if parsed.get_backend_name() == "sqlite" and parsed.database and not Path(parsed.database).exists():
-        yield _result("database", name, CheckStatus.OK,
-                      f"{shown} belum ada; dibuat dan dimigrasi otomatis saat python -m bot run pertama kali")
+        yield _result(
+            "database",
+            name,
+            CheckStatus.OK,
+            f"{shown} belum ada; dibuat dan dimigrasi otomatis saat python -m bot run pertama kali",
+        )
         return
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     try:
@@ -527,14 +666,23 @@ def check_database(ctx: DoctorContext) -> Iterable[CheckResult]:
         with engine.connect() as connection:
             current = MigrationContext.configure(connection).get_current_revision()
     except SQLAlchemyError as err:
-        yield _result("database", name, CheckStatus.FAILED, f"{shown} tidak dapat dibuka: {type(err).__name__}",
-                      "periksa database.url, hak akses berkas/folder basis data, atau server basis data")
+        yield _result(
+            "database",
+            name,
+            CheckStatus.FAILED,
+            f"{shown} tidak dapat dibuka: {type(err).__name__}",
+            "periksa database.url, hak akses berkas/folder basis data, atau server basis data",
+        )
         return
     if current != head:
         engine.dispose()
-        yield _result("database", name, CheckStatus.WARNING,
-                      f"{shown} pada revisi {current or '(kosong)'}, terbaru {head}",
-                      "tidak perlu tindakan: migrasi dijalankan otomatis saat layanan dimulai (python -m bot run)")
+        yield _result(
+            "database",
+            name,
+            CheckStatus.WARNING,
+            f"{shown} pada revisi {current or '(kosong)'}, terbaru {head}",
+            "tidak perlu tindakan: migrasi dijalankan otomatis saat layanan dimulai (python -m bot run)",
+        )
         return
     ctx.store = Store(engine)
     with ctx.store.transaction() as tx:
@@ -567,19 +715,32 @@ def check_people(ctx: DoctorContext) -> Iterable[CheckResult]:
     if by_invite:
         summary += ": " + "; ".join(who(r.role, r.bidang, r.nama) for r in by_invite)
     if unbound:
-        yield _result("people", label, CheckStatus.WARNING,
-                      f"{summary}. Belum terikat: " + "; ".join(who(*c[:3]) for c in unbound), INVITE_FIX)
+        yield _result(
+            "people",
+            label,
+            CheckStatus.WARNING,
+            f"{summary}. Belum terikat: " + "; ".join(who(*c[:3]) for c in unbound),
+            INVITE_FIX,
+        )
     else:
         yield _result("people", label, CheckStatus.OK, f"semua terikat ({summary})")
     if ctx.store is None and any(c[3] is None for c in configured):
-        yield _result("people.store", "Pendaftaran lewat undangan", CheckStatus.SKIPPED,
-                      "basis data belum dapat dibaca; pendaftaran /daftar belum diperhitungkan")
+        yield _result(
+            "people.store",
+            "Pendaftaran lewat undangan",
+            CheckStatus.SKIPPED,
+            "basis data belum dapat dibaca; pendaftaran /daftar belum diperhitungkan",
+        )
     unreachable = [r for r in rows if r.unreachable]
     if unreachable:
-        yield _result("people.unreachable", "Orang yang tidak dapat dihubungi", CheckStatus.WARNING,
-                      "; ".join(who(r.role, r.bidang, r.nama) for r in unreachable)
-                      + ": memblokir bot atau belum pernah membuka chat",
-                      "minta orang tersebut membuka chat dengan bot dan menekan Mulai (/start)")
+        yield _result(
+            "people.unreachable",
+            "Orang yang tidak dapat dihubungi",
+            CheckStatus.WARNING,
+            "; ".join(who(r.role, r.bidang, r.nama) for r in unreachable)
+            + ": memblokir bot atau belum pernah membuka chat",
+            "minta orang tersebut membuka chat dengan bot dan menekan Mulai (/start)",
+        )
 
 
 CHECKS: list[Check] = [
@@ -595,20 +756,32 @@ CHECKS: list[Check] = [
 ]
 
 
-def run_doctor(config_path: str, checks: Iterable[Check] = CHECKS, *,
-               timeout: float = DEFAULT_TIMEOUT) -> tuple[int, list[CheckResult]]:
+def run_doctor(
+    config_path: str, checks: Iterable[Check] = CHECKS, *, timeout: float = DEFAULT_TIMEOUT
+) -> tuple[int, list[CheckResult]]:
     """Run every check; exit code 0 (all OK or warnings), 1 (a check failed), 2 (unusable settings)."""
     try:
         settings = load_settings(config_path)
     except SettingsError as err:
-        results = [_result("settings", "Berkas pengaturan", CheckStatus.FAILED, str(problem),
-                           "perbaiki kunci tersebut; setiap kunci dijelaskan di docs/pemasangan.md")
-                   for problem in err.problems]
+        results = [
+            _result(
+                "settings",
+                "Berkas pengaturan",
+                CheckStatus.FAILED,
+                str(problem),
+                "perbaiki kunci tersebut; setiap kunci dijelaskan di docs/pemasangan.md",
+            )
+            for problem in err.problems
+        ]
         return 2, results
     results = [
-        _result("settings", "Berkas pengaturan", CheckStatus.OK,
-                f"{config_path}: {settings.dinas.nama}, tahun {settings.tahun}, {len(settings.bidang)} bidang, "
-                f"zona waktu {settings.zona_waktu}")
+        _result(
+            "settings",
+            "Berkas pengaturan",
+            CheckStatus.OK,
+            f"{config_path}: {settings.dinas.nama}, tahun {settings.tahun}, {len(settings.bidang)} bidang, "
+            f"zona waktu {settings.zona_waktu}",
+        )
     ]
     ctx = DoctorContext(settings=settings, config_path=config_path, timeout=timeout)
     try:

@@ -204,8 +204,11 @@ def summary_lines(summary: Mapping[str, Any], skip: Iterable[str] = ()) -> list[
             seen_labels.add(label)
             lines.append(f"- {label}: {_format_by(how, summary[key])}")
     unlabelled = [
-        key for key, value in summary.items()
-        if key not in _SUMMARY_LABELS and key not in _SUMMARY_INTERNAL and key not in skipped
+        key
+        for key, value in summary.items()
+        if key not in _SUMMARY_LABELS
+        and key not in _SUMMARY_INTERNAL
+        and key not in skipped
         and not isinstance(value, Mapping | list | tuple)
     ]
     if unlabelled:

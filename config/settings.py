@@ -116,9 +116,7 @@ class Durasi(BaseModel):
         if isinstance(value, str):
             match = _DURATION_PATTERN.match(value.strip())
             if not match:
-                raise ValueError(
-                    f"durasi tidak sah: {value!r}; tulis seperti '15 menit', '2 jam' atau '1 hari'"
-                )
+                raise ValueError(f"durasi tidak sah: {value!r}; tulis seperti '15 menit', '2 jam' atau '1 hari'")
             unit = match.group(2).lower()
             satuan = SatuanWaktu.HARI_KERJA if unit.startswith("hari") else SatuanWaktu(unit)
             return {"jumlah": int(match.group(1)), "satuan": satuan}
@@ -466,9 +464,7 @@ def _duplicate_role_problems(data: Mapping[str, Any]) -> list[SettingsProblem]:
 def parse_settings(data: Any, source: str = "<data>") -> Settings:
     """Validate already-loaded YAML data (plus the environment) into a Settings object."""
     if not isinstance(data, Mapping):
-        raise SettingsError(
-            source, [SettingsProblem(path="", message="isi berkas harus berupa mapping YAML")]
-        )
+        raise SettingsError(source, [SettingsProblem(path="", message="isi berkas harus berupa mapping YAML")])
     problems = _cross_reference_problems(data) + _duplicate_role_problems(data)
     clean = dict(data)
     if isinstance(clean.get("telegram"), Mapping):
@@ -481,9 +477,7 @@ def parse_settings(data: Any, source: str = "<data>") -> Settings:
         for error, path in zip(errors, paths, strict=True):
             # A list whose only item is invalid also reports "too short": the item's own
             # error already says what is wrong.
-            if error["type"] == "too_short" and any(
-                other.startswith(path + "[") for other in paths
-            ):
+            if error["type"] == "too_short" and any(other.startswith(path + "[") for other in paths):
                 continue
             problems.append(SettingsProblem(path=path, message=_translate(error)))
         raise SettingsError(source, problems) from None

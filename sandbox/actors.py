@@ -184,8 +184,9 @@ class Cast:
             if bidang.kepala is None:
                 kepala[bidang.kode] = sekretaris
             else:
-                kepala[bidang.kode] = _person(f"kepala:{bidang.kode}", bidang.kepala, f"Kepala Bidang {bidang.kode}",
-                                              bidang.kode)
+                kepala[bidang.kode] = _person(
+                    f"kepala:{bidang.kode}", bidang.kepala, f"Kepala Bidang {bidang.kode}", bidang.kode
+                )
             if not bidang.staf:
                 raise ScenarioError(f"bidang {bidang.kode}: belum ada staf di pengaturan; skenario membutuhkannya")
             person = _person(f"staf:{bidang.kode}", bidang.staf[0], f"Staf {bidang.kode}", bidang.kode)
@@ -283,8 +284,9 @@ class Office:
         return response.json()
 
     def _post(self, path: str, body: Mapping[str, Any]) -> Any:
-        response = self._http.post(f"{self.control.base}/_sandbox/{path}", json=dict(body),
-                                   timeout=self.control.timeout)
+        response = self._http.post(
+            f"{self.control.base}/_sandbox/{path}", json=dict(body), timeout=self.control.timeout
+        )
         if response.status_code >= 400:
             raise ScenarioError(f"kontrol sandbox {path} menolak: {response.status_code} {response.text}")
         return response.json()
@@ -357,8 +359,14 @@ class Office:
             time.sleep(self.interval)
 
     def wait_message(
-        self, person: Person, contains: str | Sequence[str], *, after: int = 0, button: str | None = None,
-        photo: bool = False, timeout: float | None = None,
+        self,
+        person: Person,
+        contains: str | Sequence[str],
+        *,
+        after: int = 0,
+        button: str | None = None,
+        photo: bool = False,
+        timeout: float | None = None,
     ) -> dict[str, Any]:
         """The first bot message after ``after`` holding ``contains`` (waited for)."""
         wanted = contains if isinstance(contains, str) else " + ".join(contains)
@@ -405,8 +413,9 @@ class Office:
                 f"{person.label}: tombol {label!r} tidak ada pada pesan {message['message_id']} "
                 f"(ada: {button_labels(message)})"
             )
-        self.record(person, "tekan", message_id=int(message["message_id"]), label=label,
-                    buttons=tuple(button_labels(message)))
+        self.record(
+            person, "tekan", message_id=int(message["message_id"]), label=label, buttons=tuple(button_labels(message))
+        )
         body = {"user_id": person.telegram_id, "message_id": int(message["message_id"]), "text": label}
         return str(self._post("telegram/press", body)["callback_query_id"])
 
@@ -523,8 +532,11 @@ def type_cells(sheet: gspread.Worksheet, tw: int, cells: Iterable[tuple[str, Kol
     header_index = _header_row(grid)
     header = grid[header_index]
     indikator_col = header.index(layout.COL_INDIKATOR)
-    rows = {row[indikator_col].strip(): n for n, row in enumerate(grid[header_index + 1 :], start=header_index + 2)
-            if len(row) > indikator_col}
+    rows = {
+        row[indikator_col].strip(): n
+        for n, row in enumerate(grid[header_index + 1 :], start=header_index + 2)
+        if len(row) > indikator_col
+    }
     updates: list[dict[str, Any]] = []
     for indikator, kolom, text in cells:
         if indikator not in rows:
@@ -688,8 +700,9 @@ class Scenario:
             raise StepFailed(index, step, f"{type(err).__name__}: {err}") from err
         return StepResult(index, step, started, time.monotonic() - started, outcome)
 
-    def run(self, *, before: Hook | None = None, after: AfterHook | None = None, start: int = 0,
-            stop: int | None = None) -> list[StepResult]:
+    def run(
+        self, *, before: Hook | None = None, after: AfterHook | None = None, start: int = 0, stop: int | None = None
+    ) -> list[StepResult]:
         """Run steps ``start`` .. ``stop - 1`` in order; :class:`StepFailed` on the first failure."""
         results = []
         for index in range(start, len(self.steps) if stop is None else stop):
@@ -806,8 +819,9 @@ def _bidang_line(names: Mapping[str, str], kode: str) -> str:
 class _QuarterBuilder:
     """Builds :func:`quarter_steps`; one method per kind of step."""
 
-    def __init__(self, cast: Cast, script: QuarterScript, bidang_nama: Mapping[str, str],
-                 open_period: Act | None) -> None:
+    def __init__(
+        self, cast: Cast, script: QuarterScript, bidang_nama: Mapping[str, str], open_period: Act | None
+    ) -> None:
         self.cast = cast
         self.script = script
         self.nama = bidang_nama
@@ -815,10 +829,20 @@ class _QuarterBuilder:
         self.steps: list[Step] = []
         self.periode = texts.periode(script.tw, script.tahun)
 
-    def add(self, key: str, sop: int, actor: Person | None, action: str, act: Act, until: Until, expect: str,
-            when: tuple[int, str] | None) -> None:
-        self.steps.append(Step(key, sop, actor, action, act, until, expect,
-                               OfficeTime(*when) if when is not None else None))
+    def add(
+        self,
+        key: str,
+        sop: int,
+        actor: Person | None,
+        action: str,
+        act: Act,
+        until: Until,
+        expect: str,
+        when: tuple[int, str] | None,
+    ) -> None:
+        self.steps.append(
+            Step(key, sop, actor, action, act, until, expect, OfficeTime(*when) if when is not None else None)
+        )
 
     # --- step 1 ------------------------------------------------------------------------------
 
@@ -830,7 +854,9 @@ class _QuarterBuilder:
                 self.open_period(ctx)
 
         self.add(
-            "periode-dibuka", 1, None,
+            "periode-dibuka",
+            1,
+            None,
             f"membuka {self.periode} dan meminta persetujuan Sekretaris untuk membagikan format",
             act,
             lambda ctx: ctx.office.find(sekretaris, [TITLE_DISTRIBUSI, self.periode], button=texts.BTN_SETUJUI),
@@ -852,28 +878,42 @@ class _QuarterBuilder:
             told = ctx.new_message(kasubbag, TITLE_DIBAGIKAN)
             return bool(done and opened and told)
 
-        self.add("setujui-distribusi", 1, sekretaris, "menyetujui pembagian format (tombol Setujui)", act, until,
-                 "tautan workbook dan batas waktu kepada setiap bidang", when)
+        self.add(
+            "setujui-distribusi",
+            1,
+            sekretaris,
+            "menyetujui pembagian format (tombol Setujui)",
+            act,
+            until,
+            "tautan workbook dan batas waktu kepada setiap bidang",
+            when,
+        )
 
     # --- steps 2 and 3 -----------------------------------------------------------------------
 
-    def _cells(self, kode: str, skip: Correction | None = None, typo: Correction | None = None
-               ) -> list[tuple[str, Kolom, str]]:
+    def _cells(
+        self, kode: str, skip: Correction | None = None, typo: Correction | None = None
+    ) -> list[tuple[str, Kolom, str]]:
         cells: list[tuple[str, Kolom, str]] = []
         kolom_list: tuple[Kolom, ...] = ("realisasi", "anggaran", "kendala", "bukti")
         for entry in self.script.isian[kode]:
             for kolom in kolom_list:
                 text = entry.value(kolom)
                 for slip in (skip, typo):
-                    if slip is not None and slip.bidang == kode and slip.indikator == entry.indikator \
-                            and slip.kolom == kolom:
+                    if (
+                        slip is not None
+                        and slip.bidang == kode
+                        and slip.indikator == entry.indikator
+                        and slip.kolom == kolom
+                    ):
                         text = slip.ketik
                 if text:
                     cells.append((entry.indikator, kolom, text))
         return cells
 
-    def fill(self, kode: str, when: tuple[int, str], *, slip: Correction | None = None,
-             expect_invalid: bool = False) -> None:
+    def fill(
+        self, kode: str, when: tuple[int, str], *, slip: Correction | None = None, expect_invalid: bool = False
+    ) -> None:
         staf, kepala = self.cast.staf[kode], self.cast.kepala[kode]
         by_telegram = kode in self.script.kirim_lewat_telegram and not expect_invalid
         tw = self.script.tw
@@ -882,14 +922,15 @@ class _QuarterBuilder:
 
         def act(ctx: StepContext) -> None:
             spreadsheet = ctx.office.open_workbook(staf)
-            written = type_cells(spreadsheet.worksheet(layout.TAB_REALISASI), tw,
-                                 self._cells(kode, skip=skip, typo=typo))
+            written = type_cells(
+                spreadsheet.worksheet(layout.TAB_REALISASI), tw, self._cells(kode, skip=skip, typo=typo)
+            )
             note = f"mengisi {len(written)} sel lembar Realisasi {layout.tw_label(tw)} ({spreadsheet.title})"
             if typo is not None:
-                note += f"; salah ketik \"{typo.ketik}\" pada {typo.indikator}"
+                note += f'; salah ketik "{typo.ketik}" pada {typo.indikator}'
             if not by_telegram:
                 set_status(spreadsheet, tw)
-                note += f"; memilih \"{layout.STATUS_SIAP_DIKOREKSI}\" di tab Status"
+                note += f'; memilih "{layout.STATUS_SIAP_DIKOREKSI}" di tab Status'
             ctx.office.record(staf, "sheet", text=note)
             if by_telegram:
                 ctx.office.send(staf, "/kirim")
@@ -906,22 +947,22 @@ class _QuarterBuilder:
 
             until: Until = until_invalid
             expect = f"pesan 'Laporan belum dapat diajukan' kepada {staf.label} dan catatan validasi di sheet"
-            action = (f"mengisi lembar {layout.tw_label(tw)} dengan salah ketik \"{slip.ketik}\" lalu memilih "
-                      f"\"Siap Dikoreksi\"")
+            action = (
+                f'mengisi lembar {layout.tw_label(tw)} dengan salah ketik "{slip.ketik}" lalu memilih "Siap Dikoreksi"'
+            )
         else:
+
             def until_submitted(ctx: StepContext) -> Any:
-                return ctx.new_message(kepala, [TITLE_KOREKSI, _bidang_line(self.nama, kode)],
-                                       button=texts.BTN_SETUJUI)
+                return ctx.new_message(kepala, [TITLE_KOREKSI, _bidang_line(self.nama, kode)], button=texts.BTN_SETUJUI)
 
             until = until_submitted
             expect = f"permohonan koreksi kepada {kepala.label}"
-            how = "mengirim /kirim di Telegram" if by_telegram else "memilih \"Siap Dikoreksi\""
+            how = "mengirim /kirim di Telegram" if by_telegram else 'memilih "Siap Dikoreksi"'
             missing = " (satu realisasi anggaran terlewat)" if skip is not None else ""
             action = f"mengisi lembar {layout.tw_label(tw)} lewat Google Sheets{missing} lalu {how}"
         self.add(f"isi-{kode}", 2, staf, action, act, until, expect, when)
 
-    def fix(self, kode: str, correction: Correction, when: tuple[int, str], *, by_telegram: bool,
-            what: str) -> None:
+    def fix(self, kode: str, correction: Correction, when: tuple[int, str], *, by_telegram: bool, what: str) -> None:
         staf, kepala = self.cast.staf[kode], self.cast.kepala[kode]
         tw = self.script.tw
         value = self.script.entry(correction).value(correction.kolom)
@@ -932,29 +973,36 @@ class _QuarterBuilder:
             seen = []
             row_note = validation_note(spreadsheet, correction.indikator)
             if row_note:
-                seen.append(f"Catatan Validasi pada barisnya: \"{row_note}\"")
+                seen.append(f'Catatan Validasi pada barisnya: "{row_note}"')
             status = status_of(spreadsheet, tw)
             remark = status.get(layout.STATUS_HEADER[3], "")
             if remark:
-                seen.append(f"tab Status ({status.get(layout.STATUS_HEADER[2], '')}): \"{remark}\"")
+                seen.append(f'tab Status ({status.get(layout.STATUS_HEADER[2], "")}): "{remark}"')
             if seen:
                 ctx.office.record(staf, "sheet", text="membaca " + "; ".join(seen))
-            cells = type_cells(spreadsheet.worksheet(layout.TAB_REALISASI), tw,
-                               [(correction.indikator, correction.kolom, value)])
-            note = f"mengubah sel {cells[0]} ({correction.indikator}) menjadi \"{value}\""
+            cells = type_cells(
+                spreadsheet.worksheet(layout.TAB_REALISASI), tw, [(correction.indikator, correction.kolom, value)]
+            )
+            note = f'mengubah sel {cells[0]} ({correction.indikator}) menjadi "{value}"'
             if not by_telegram:
                 set_status(spreadsheet, tw)
-                note += f"; memilih \"{layout.STATUS_SIAP_DIKOREKSI}\" di tab Status"
+                note += f'; memilih "{layout.STATUS_SIAP_DIKOREKSI}" di tab Status'
             ctx.office.record(staf, "sheet", text=note)
             if by_telegram:
                 ctx.office.send(staf, "/kirim")
 
-        how = "mengirim /kirim di Telegram" if by_telegram else "memilih \"Siap Dikoreksi\" lagi"
+        how = "mengirim /kirim di Telegram" if by_telegram else 'memilih "Siap Dikoreksi" lagi'
         self.add(
-            f"perbaiki-{kode}", 2, staf, f"{what} menjadi \"{value}\" lalu {how}", act,
-            lambda ctx: ctx.new_message(kepala, [TITLE_KOREKSI, _bidang_line(self.nama, kode)],
-                                        button=texts.BTN_SETUJUI),
-            f"permohonan koreksi kepada {kepala.label}", when,
+            f"perbaiki-{kode}",
+            2,
+            staf,
+            f'{what} menjadi "{value}" lalu {how}',
+            act,
+            lambda ctx: ctx.new_message(
+                kepala, [TITLE_KOREKSI, _bidang_line(self.nama, kode)], button=texts.BTN_SETUJUI
+            ),
+            f"permohonan koreksi kepada {kepala.label}",
+            when,
         )
 
     def koreksi_approve(self, kode: str, when: tuple[int, str], *, last: bool = False) -> None:
@@ -975,8 +1023,16 @@ class _QuarterBuilder:
         expect = f"'Laporan disetujui' kepada {staf.label}"
         if last:
             expect += f", draf rekap dan grafik capaian kepada {kasubbag.label}"
-        self.add(f"koreksi-setujui-{kode}", 3, kepala, f"menyetujui laporan {self.nama.get(kode, kode)} (Setujui)",
-                 act, until, expect, when)
+        self.add(
+            f"koreksi-setujui-{kode}",
+            3,
+            kepala,
+            f"menyetujui laporan {self.nama.get(kode, kode)} (Setujui)",
+            act,
+            until,
+            expect,
+            when,
+        )
 
     def koreksi_return(self, kode: str, press_at: tuple[int, str], reply_at: tuple[int, str]) -> None:
         staf, kepala = self.cast.staf[kode], self.cast.kepala[kode]
@@ -987,22 +1043,36 @@ class _QuarterBuilder:
             ctx.memo[f"koreksi-{kode}"] = int(request["message_id"])
             ctx.office.press(kepala, request, texts.BTN_KEMBALIKAN)
 
-        self.add(f"koreksi-kembalikan-{kode}", 3, kepala,
-                 f"menekan Kembalikan pada laporan {self.nama.get(kode, kode)}", press,
-                 lambda ctx: ctx.office.find(kepala, PROMPT_CUE, after=ctx.after(kepala)),
-                 f"permintaan alasan kepada {kepala.label}", press_at)
+        self.add(
+            f"koreksi-kembalikan-{kode}",
+            3,
+            kepala,
+            f"menekan Kembalikan pada laporan {self.nama.get(kode, kode)}",
+            press,
+            lambda ctx: ctx.office.find(kepala, PROMPT_CUE, after=ctx.after(kepala)),
+            f"permintaan alasan kepada {kepala.label}",
+            press_at,
+        )
 
         def reply(ctx: StepContext) -> None:
             ctx.office.reply_to_prompt(kepala, alasan, after=ctx.memo.get(f"koreksi-{kode}", 0))
 
-        self.add(f"koreksi-alasan-{kode}", 3, kepala, f"menuliskan alasan pengembalian: \"{alasan}\"", reply,
-                 lambda ctx: ctx.new_message(staf, [TITLE_DIKEMBALIKAN, alasan]),
-                 f"'Laporan dikembalikan' beserta alasannya kepada {staf.label}", reply_at)
+        self.add(
+            f"koreksi-alasan-{kode}",
+            3,
+            kepala,
+            f'menuliskan alasan pengembalian: "{alasan}"',
+            reply,
+            lambda ctx: ctx.new_message(staf, [TITLE_DIKEMBALIKAN, alasan]),
+            f"'Laporan dikembalikan' beserta alasannya kepada {staf.label}",
+            reply_at,
+        )
 
     # --- step 4 ------------------------------------------------------------------------------
 
-    def analysis_note(self, text: str, press_at: tuple[int, str], reply_at: tuple[int, str], *, origin: str,
-                      key: str) -> None:
+    def analysis_note(
+        self, text: str, press_at: tuple[int, str], reply_at: tuple[int, str], *, origin: str, key: str
+    ) -> None:
         kasubbag = self.cast.kasubbag
 
         def press(ctx: StepContext) -> None:
@@ -1010,16 +1080,30 @@ class _QuarterBuilder:
             ctx.memo[key] = int(message["message_id"])
             ctx.office.press(kasubbag, message, texts.BTN_TAMBAH_ANALISIS)
 
-        self.add(f"{key}-tekan", 4, kasubbag, "menekan Tambah analisis", press,
-                 lambda ctx: ctx.office.find(kasubbag, PROMPT_CUE, after=ctx.after(kasubbag)),
-                 f"permintaan catatan analisis kepada {kasubbag.label}", press_at)
+        self.add(
+            f"{key}-tekan",
+            4,
+            kasubbag,
+            "menekan Tambah analisis",
+            press,
+            lambda ctx: ctx.office.find(kasubbag, PROMPT_CUE, after=ctx.after(kasubbag)),
+            f"permintaan catatan analisis kepada {kasubbag.label}",
+            press_at,
+        )
 
         def reply(ctx: StepContext) -> None:
             ctx.office.reply_to_prompt(kasubbag, text, after=ctx.memo.get(key, 0))
 
-        self.add(f"{key}-tulis", 4, kasubbag, "menuliskan catatan analisis", reply,
-                 lambda ctx: ctx.new_message(kasubbag, texts.REPLY_ANALISIS),
-                 "catatan analisis tersimpan", reply_at)
+        self.add(
+            f"{key}-tulis",
+            4,
+            kasubbag,
+            "menuliskan catatan analisis",
+            reply,
+            lambda ctx: ctx.new_message(kasubbag, texts.REPLY_ANALISIS),
+            "catatan analisis tersimpan",
+            reply_at,
+        )
 
     def submit_to_sekretaris(self, when: tuple[int, str], *, origin: str, key: str) -> None:
         kasubbag, sekretaris = self.cast.kasubbag, self.cast.sekretaris
@@ -1028,9 +1112,16 @@ class _QuarterBuilder:
             message = ctx.latest(kasubbag, origin, button=texts.BTN_KIRIM_SEKRETARIS)
             ctx.office.press(kasubbag, message, texts.BTN_KIRIM_SEKRETARIS)
 
-        self.add(key, 4, kasubbag, "mengirim laporan kinerja dinas kepada Sekretaris (Kirim ke Sekretaris)", act,
-                 lambda ctx: ctx.new_message(sekretaris, TITLE_TELAAH, button=texts.BTN_TERUSKAN_KADIS),
-                 f"permohonan telaah kepada {sekretaris.label}", when)
+        self.add(
+            key,
+            4,
+            kasubbag,
+            "mengirim laporan kinerja dinas kepada Sekretaris (Kirim ke Sekretaris)",
+            act,
+            lambda ctx: ctx.new_message(sekretaris, TITLE_TELAAH, button=texts.BTN_TERUSKAN_KADIS),
+            f"permohonan telaah kepada {sekretaris.label}",
+            when,
+        )
 
     # --- step 5 ------------------------------------------------------------------------------
 
@@ -1043,17 +1134,32 @@ class _QuarterBuilder:
             ctx.memo["telaah-sekretaris"] = int(message["message_id"])
             ctx.office.press(sekretaris, message, texts.BTN_KEMBALIKAN)
 
-        self.add("telaah-kembalikan", 5, sekretaris, "menekan Kembalikan pada draf laporan kinerja dinas", press,
-                 lambda ctx: ctx.office.find(sekretaris, PROMPT_CUE, after=ctx.after(sekretaris)),
-                 f"permintaan alasan kepada {sekretaris.label}", press_at)
+        self.add(
+            "telaah-kembalikan",
+            5,
+            sekretaris,
+            "menekan Kembalikan pada draf laporan kinerja dinas",
+            press,
+            lambda ctx: ctx.office.find(sekretaris, PROMPT_CUE, after=ctx.after(sekretaris)),
+            f"permintaan alasan kepada {sekretaris.label}",
+            press_at,
+        )
 
         def reply(ctx: StepContext) -> None:
             ctx.office.reply_to_prompt(sekretaris, alasan, after=ctx.memo.get("telaah-sekretaris", 0))
 
-        self.add("telaah-alasan", 5, sekretaris, f"menuliskan alasan pengembalian: \"{alasan}\"", reply,
-                 lambda ctx: ctx.new_message(kasubbag, [TITLE_DINAS_DIKEMBALIKAN, alasan],
-                                             button=texts.BTN_KIRIM_SEKRETARIS),
-                 f"'Laporan kinerja dinas dikembalikan' beserta alasannya kepada {kasubbag.label}", reply_at)
+        self.add(
+            "telaah-alasan",
+            5,
+            sekretaris,
+            f'menuliskan alasan pengembalian: "{alasan}"',
+            reply,
+            lambda ctx: ctx.new_message(
+                kasubbag, [TITLE_DINAS_DIKEMBALIKAN, alasan], button=texts.BTN_KIRIM_SEKRETARIS
+            ),
+            f"'Laporan kinerja dinas dikembalikan' beserta alasannya kepada {kasubbag.label}",
+            reply_at,
+        )
 
     def forward(self, when: tuple[int, str]) -> None:
         sekretaris, kadis = self.cast.sekretaris, self.cast.kepala_dinas
@@ -1062,9 +1168,16 @@ class _QuarterBuilder:
             message = ctx.latest(sekretaris, TITLE_TELAAH, button=texts.BTN_TERUSKAN_KADIS)
             ctx.office.press(sekretaris, message, texts.BTN_TERUSKAN_KADIS)
 
-        self.add("teruskan-kadis", 5, sekretaris, "meneruskan laporan kepada Kepala Dinas", act,
-                 lambda ctx: ctx.new_message(kadis, TITLE_TELAAH, button=texts.BTN_SETUJUI),
-                 f"permohonan telaah kepada {kadis.label}", when)
+        self.add(
+            "teruskan-kadis",
+            5,
+            sekretaris,
+            "meneruskan laporan kepada Kepala Dinas",
+            act,
+            lambda ctx: ctx.new_message(kadis, TITLE_TELAAH, button=texts.BTN_SETUJUI),
+            f"permohonan telaah kepada {kadis.label}",
+            when,
+        )
 
     # --- step 6 (7 and 8 by the bot) -----------------------------------------------------------
 
@@ -1075,9 +1188,16 @@ class _QuarterBuilder:
             message = ctx.latest(kadis, TITLE_TELAAH, button=texts.BTN_SETUJUI)
             ctx.office.press(kadis, message, texts.BTN_SETUJUI)
 
-        self.add("kadis-setujui", 6, kadis, "menyetujui laporan kinerja dinas (Setujui)", act,
-                 lambda ctx: ctx.new_message(kadis, TITLE_REKOMENDASI, button=texts.BTN_TULIS_REKOMENDASI),
-                 f"permohonan rekomendasi kepada {kadis.label}", when)
+        self.add(
+            "kadis-setujui",
+            6,
+            kadis,
+            "menyetujui laporan kinerja dinas (Setujui)",
+            act,
+            lambda ctx: ctx.new_message(kadis, TITLE_REKOMENDASI, button=texts.BTN_TULIS_REKOMENDASI),
+            f"permohonan rekomendasi kepada {kadis.label}",
+            when,
+        )
 
     def rekomendasi(self, press_at: tuple[int, str], reply_at: tuple[int, str]) -> None:
         kadis, sekretaris, kasubbag = self.cast.kepala_dinas, self.cast.sekretaris, self.cast.kasubbag
@@ -1087,9 +1207,16 @@ class _QuarterBuilder:
             ctx.memo["rekomendasi"] = int(message["message_id"])
             ctx.office.press(kadis, message, texts.BTN_TULIS_REKOMENDASI)
 
-        self.add("rekomendasi-tekan", 6, kadis, "menekan Tulis rekomendasi", press,
-                 lambda ctx: ctx.office.find(kadis, PROMPT_CUE, after=ctx.after(kadis)),
-                 f"permintaan rekomendasi kepada {kadis.label}", press_at)
+        self.add(
+            "rekomendasi-tekan",
+            6,
+            kadis,
+            "menekan Tulis rekomendasi",
+            press,
+            lambda ctx: ctx.office.find(kadis, PROMPT_CUE, after=ctx.after(kadis)),
+            f"permintaan rekomendasi kepada {kadis.label}",
+            press_at,
+        )
 
         def reply(ctx: StepContext) -> None:
             ctx.office.reply_to_prompt(kadis, self.script.rekomendasi_text(), after=ctx.memo.get("rekomendasi", 0))
@@ -1097,20 +1224,31 @@ class _QuarterBuilder:
         def until(ctx: StepContext) -> bool:
             handed = all(ctx.new_message(p, TITLE_REKOMENDASI_DITERUSKAN) for p in (sekretaris, kasubbag))
             per_bidang = all(
-                ctx.new_message(self.cast.kepala[k], [TITLE_TINDAK_LANJUT, _bidang_line(self.nama, k)],
-                                button=texts.BTN_CATAT_TINDAK_LANJUT)
+                ctx.new_message(
+                    self.cast.kepala[k],
+                    [TITLE_TINDAK_LANJUT, _bidang_line(self.nama, k)],
+                    button=texts.BTN_CATAT_TINDAK_LANJUT,
+                )
                 for k in self.cast.kodes
             )
             return handed and per_bidang
 
-        self.add("rekomendasi-tulis", 6, kadis, "menuliskan rekomendasi umum dan rekomendasi per bidang", reply,
-                 until, "rekomendasi diteruskan (langkah 7 dan 8) kepada Sekretaris, Kasubbag dan setiap bidang",
-                 reply_at)
+        self.add(
+            "rekomendasi-tulis",
+            6,
+            kadis,
+            "menuliskan rekomendasi umum dan rekomendasi per bidang",
+            reply,
+            until,
+            "rekomendasi diteruskan (langkah 7 dan 8) kepada Sekretaris, Kasubbag dan setiap bidang",
+            reply_at,
+        )
 
     # --- step 9 ------------------------------------------------------------------------------
 
-    def tindak_lanjut(self, kode: str, press_at: tuple[int, str], reply_at: tuple[int, str], *,
-                      closes: bool = False) -> None:
+    def tindak_lanjut(
+        self, kode: str, press_at: tuple[int, str], reply_at: tuple[int, str], *, closes: bool = False
+    ) -> None:
         kepala, kasubbag = self.cast.kepala[kode], self.cast.kasubbag
         teks = self.script.tindak_lanjut[kode]
         bidang = _bidang_line(self.nama, kode)
@@ -1120,10 +1258,16 @@ class _QuarterBuilder:
             ctx.memo[f"tl-{kode}"] = int(message["message_id"])
             ctx.office.press(kepala, message, texts.BTN_CATAT_TINDAK_LANJUT)
 
-        self.add(f"tindak-lanjut-tekan-{kode}", 9, kepala,
-                 f"menekan Catat tindak lanjut untuk {self.nama.get(kode, kode)}", press,
-                 lambda ctx: ctx.office.find(kepala, PROMPT_CUE, after=ctx.after(kepala)),
-                 f"permintaan tindak lanjut kepada {kepala.label}", press_at)
+        self.add(
+            f"tindak-lanjut-tekan-{kode}",
+            9,
+            kepala,
+            f"menekan Catat tindak lanjut untuk {self.nama.get(kode, kode)}",
+            press,
+            lambda ctx: ctx.office.find(kepala, PROMPT_CUE, after=ctx.after(kepala)),
+            f"permintaan tindak lanjut kepada {kepala.label}",
+            press_at,
+        )
 
         def reply(ctx: StepContext) -> None:
             ctx.office.reply_to_prompt(kepala, teks, after=ctx.memo.get(f"tl-{kode}", 0))
@@ -1138,8 +1282,16 @@ class _QuarterBuilder:
         expect = f"tindak lanjut {kode} dicatat"
         if closes:
             expect += "; periode ditutup dan diarsipkan, semua orang diberi tahu"
-        self.add(f"tindak-lanjut-tulis-{kode}", 9, kepala, f"menuliskan tindak lanjut: \"{teks}\"", reply, until,
-                 expect, reply_at)
+        self.add(
+            f"tindak-lanjut-tulis-{kode}",
+            9,
+            kepala,
+            f'menuliskan tindak lanjut: "{teks}"',
+            reply,
+            until,
+            expect,
+            reply_at,
+        )
 
 
 def _hms(seconds: int) -> str:
@@ -1192,8 +1344,13 @@ def quarter_steps(cast: Cast, script: QuarterScript, *, open_period: Act | None 
     b.analysis_note(script.catatan_analisis, (1, "13:30"), (1, "13:34"), origin=TITLE_DRAF, key="analisis")
     b.submit_to_sekretaris((1, "13:36"), origin=TITLE_DRAF, key="kirim-sekretaris")
     b.sekretaris_return((1, "13:42"), (1, "13:44"))
-    b.analysis_note(script.catatan_analisis_revisi, (1, "14:18"), (1, "14:24"), origin=TITLE_DINAS_DIKEMBALIKAN,
-                    key="analisis-revisi")
+    b.analysis_note(
+        script.catatan_analisis_revisi,
+        (1, "14:18"),
+        (1, "14:24"),
+        origin=TITLE_DINAS_DIKEMBALIKAN,
+        key="analisis-revisi",
+    )
     b.submit_to_sekretaris((1, "14:26"), origin=TITLE_DINAS_DIKEMBALIKAN, key="kirim-sekretaris-lagi")
     b.forward((1, "14:33"))
     b.kadis_approve((1, "14:50"))

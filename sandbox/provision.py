@@ -56,8 +56,15 @@ class SandboxControl:
         """Zero the request counters."""
         self.call("POST", "stats")
 
-    def fault(self, service: str, status: int, *, rate: float | None = None, count: int | None = None,
-              method: str | None = None) -> None:
+    def fault(
+        self,
+        service: str,
+        status: int,
+        *,
+        rate: float | None = None,
+        count: int | None = None,
+        method: str | None = None,
+    ) -> None:
         """Make ``service`` answer ``status`` for a share (``rate``) or a number (``count``) of requests."""
         spec: dict[str, Any] = {"service": service, "status": status}
         spec.update({k: v for k, v in (("rate", rate), ("count", count), ("method", method)) if v is not None})
@@ -99,8 +106,14 @@ class SandboxControl:
         self.call("POST", "telegram/users", body)
 
 
-def provision_google(control: SandboxControl, settings_data: Mapping[str, Any], workdir: Path,
-                     *, master: Path | None = None, **google: Any) -> dict[str, Any]:
+def provision_google(
+    control: SandboxControl,
+    settings_data: Mapping[str, Any],
+    workdir: Path,
+    *,
+    master: Path | None = None,
+    **google: Any,
+) -> dict[str, Any]:
     """Create the bot's service account (key written to ``workdir``), a Shared Drive and the
     folders the settings name; return the settings data with ``google.*`` pointing at the sandbox."""
     workdir.mkdir(parents=True, exist_ok=True)
@@ -108,10 +121,15 @@ def provision_google(control: SandboxControl, settings_data: Mapping[str, Any], 
     key = control.call("POST", "google/service-accounts", {"email": BOT_EMAIL})
     key_file = workdir / "service-account.json"
     key_file.write_text(json.dumps(key), encoding="utf-8")
-    control.call("POST", "google/drives", {
-        "id": SHARED_DRIVE, "name": "Kinerja Disnaker",
-        "members": [{"email": BOT_EMAIL, "role": "organizer"}, {"email": ADMIN, "role": "organizer"}],
-    })
+    control.call(
+        "POST",
+        "google/drives",
+        {
+            "id": SHARED_DRIVE,
+            "name": "Kinerja Disnaker",
+            "members": [{"email": BOT_EMAIL, "role": "organizer"}, {"email": ADMIN, "role": "organizer"}],
+        },
+    )
     data["google"] = {
         **data.get("google", {}),
         "endpoint": control.base,
@@ -137,9 +155,16 @@ def provision_telegram(control: SandboxControl, settings: Settings) -> None:
         control.telegram_user(person.telegram_id, names[0], names[1] if len(names) > 1 else None)
 
 
-def provision(control: SandboxControl, settings_data: Mapping[str, Any], workdir: Path,
-              *, master: Path | None = None, database: Path | None = None, telegram: bool = True,
-              **google: Any) -> Settings:
+def provision(
+    control: SandboxControl,
+    settings_data: Mapping[str, Any],
+    workdir: Path,
+    *,
+    master: Path | None = None,
+    database: Path | None = None,
+    telegram: bool = True,
+    **google: Any,
+) -> Settings:
     """Google and Telegram sides provisioned; settings pointing at the sandbox and a store in ``workdir``."""
     data = provision_google(control, settings_data, workdir, master=master, **google)
     data["database"] = {"url": f"sqlite:///{database or workdir / 'kinerja.db'}"}

@@ -92,9 +92,7 @@ class SandboxApp:
     def __init__(self, factories: Sequence[ServiceFactory] | None = None, seed: int = 1234) -> None:
         self.hub = Hub(seed=seed)
         self.base_url = "http://127.0.0.1"
-        self.services: list[SandboxService] = [
-            factory(self) for factory in (factories or default_service_factories())
-        ]
+        self.services: list[SandboxService] = [factory(self) for factory in (factories or default_service_factories())]
 
     def service(self, name: str) -> SandboxService:
         """The service called ``name``."""
@@ -125,9 +123,7 @@ class SandboxApp:
         for service in self.services:
             if service.matches(path):
                 return service.handle(request)
-        return json_response(
-            {"error": {"code": 404, "message": f"Not found: {path}", "status": "NOT_FOUND"}}, 404
-        )
+        return json_response({"error": {"code": 404, "message": f"Not found: {path}", "status": "NOT_FOUND"}}, 404)
 
     def control(self, request: Request, path: str) -> Response:
         """The shared control endpoints, then each service's own."""
@@ -165,7 +161,6 @@ class SandboxApp:
                 if response is not None:
                     return response
         return json_response({"error": f"unknown control endpoint: /_sandbox/{path}"}, 404)
-
 
     def _latency(self, request: Request) -> Response:
         """``/_sandbox/latency``: GET shows, POST sets, DELETE clears the added request latency."""

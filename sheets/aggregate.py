@@ -162,9 +162,7 @@ def summarize(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return result.reset_index(drop=not by)
 
 
-def _combined(
-    master: Master, tables: Mapping[str, pd.DataFrame], bidang_names: Mapping[str, str]
-) -> pd.DataFrame:
+def _combined(master: Master, tables: Mapping[str, pd.DataFrame], bidang_names: Mapping[str, str]) -> pd.DataFrame:
     base = master.frame().rename(columns={"bidang": "kode_bidang"})
     wanted = ["key", *REALISASI_COLUMNS, *ANGGARAN_COLUMNS]
     parts = []
@@ -187,9 +185,7 @@ def _combined(
     return combined
 
 
-def build_rekap(
-    master: Master, tables: Mapping[str, pd.DataFrame], bidang_names: Mapping[str, str], tw: int
-) -> Rekap:
+def build_rekap(master: Master, tables: Mapping[str, pd.DataFrame], bidang_names: Mapping[str, str], tw: int) -> Rekap:
     """The dinas rekap up to TW ``tw`` from the approved typed tables of each bidang (keyed by kode)."""
     layout.tw_label(tw)
     combined = _combined(master, tables, bidang_names)
@@ -198,9 +194,9 @@ def build_rekap(
     order = [code for code in bidang_names if code in present]
     order += [code for code in master.bidang_codes() if code not in order]
     rank = {code: position for position, code in enumerate(order)}
-    combined = combined.sort_values(
-        by="kode_bidang", key=lambda codes: codes.map(rank), kind="stable"
-    ).reset_index(drop=True)
+    combined = combined.sort_values(by="kode_bidang", key=lambda codes: codes.map(rank), kind="stable").reset_index(
+        drop=True
+    )
 
     per_tw: dict[int, pd.DataFrame] = {}
     ringkasan_parts = []
@@ -219,9 +215,7 @@ def build_rekap(
     latest = ringkasan[ringkasan["triwulan"] == layout.TW_LABELS[tw]]
     chart = latest.rename(columns={"rata_rata_capaian": "capaian"})[CHART_NAMES].reset_index(drop=True)
     logger.info("rekap TW %d: %d indicators of %d bidang", tw, len(combined), len(order))
-    return Rekap(
-        tw=tw, per_tw=per_tw, ringkasan=ringkasan, dinas=dinas, chart=chart, bidang_order=tuple(order)
-    )
+    return Rekap(tw=tw, per_tw=per_tw, ringkasan=ringkasan, dinas=dinas, chart=chart, bidang_order=tuple(order))
 
 
 def rows_for_sheet(frame: pd.DataFrame) -> list[list[Any]]:

@@ -223,9 +223,7 @@ def status_pengisian_cell(tw: int) -> str:
 
 def initial_status_grid() -> list[list[Any]]:
     """The ``Status`` tab of a new workbook: header and one ``Draft`` row per TW."""
-    return [list(STATUS_HEADER)] + [
-        [TW_LABELS[tw], STATUS_DRAFT, STATUS_ALUR_BELUM_DIBUKA, "", ""] for tw in TW_LABELS
-    ]
+    return [list(STATUS_HEADER)] + [[TW_LABELS[tw], STATUS_DRAFT, STATUS_ALUR_BELUM_DIBUKA, "", ""] for tw in TW_LABELS]
 
 
 def judul_bidang(tahun: int, nama_bidang: str) -> str:
@@ -245,8 +243,7 @@ PETUNJUK_TEXT: tuple[str, ...] = (
     "4. Realisasi Anggaran diisi dengan belanja pada triwulan tersebut saja, bukan jumlah sejak awal tahun.",
     "5. Realisasi diisi sesuai Jenis Indikator: Kumulatif = hasil pada triwulan itu saja "
     "(sistem menjumlahkan); Nilai Akhir = kondisi pada akhir triwulan; Rata-rata = nilai triwulan itu.",
-    "6. Kosongkan sel bila belum ada data. Jangan menulis 'nihil' atau tanda '-'; "
-    "bila hasilnya nol, tulis 0.",
+    "6. Kosongkan sel bila belum ada data. Jangan menulis 'nihil' atau tanda '-'; bila hasilnya nol, tulis 0.",
     "7. Bukti Dukung diisi tautan (diawali https://) ke dokumen di Google Drive.",
     "8. Jangan menambah, menghapus, atau memindahkan baris dan kolom, dan jangan mengubah judul kolom.",
     "9. Setelah selesai, buka tab Status dan ubah Status Pengisian triwulan berjalan menjadi "
@@ -456,7 +453,6 @@ def editable_ranges(
 ) -> list[str]:
     """A1 ranges the editors may edit while TW ``tw`` is open, the ``Status Pengisian`` cell last."""
     ranges = [
-        column_range(TAB_REALISASI, header_row, label, first_row, last_row, header)
-        for label in editable_columns(tw)
+        column_range(TAB_REALISASI, header_row, label, first_row, last_row, header) for label in editable_columns(tw)
     ]
     return [*ranges, status_pengisian_cell(tw)]

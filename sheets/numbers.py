@@ -81,9 +81,7 @@ def _parse_text(original: str) -> float | None:
 
     if "," in text:
         whole, _, fraction = text.partition(",")
-        if not _DIGITS.match(fraction) or not (
-            whole == "" or _PLAIN_INT.match(whole) or _THOUSANDS.match(whole)
-        ):
+        if not _DIGITS.match(fraction) or not (whole == "" or _PLAIN_INT.match(whole) or _THOUSANDS.match(whole)):
             raise AngkaTidakSah(original)
         number = float(f"{whole.replace('.', '') or '0'}.{fraction or '0'}")
     elif _THOUSANDS.match(text):

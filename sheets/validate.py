@@ -479,8 +479,7 @@ class _Validator:
                     r,
                     c_kode,
                     layout.COL_KODE,
-                    f"Baris {r + 1} ({shown}) tidak ada di daftar induk indikator; "
-                    "baris tambahan ini diabaikan",
+                    f"Baris {r + 1} ({shown}) tidak ada di daftar induk indikator; baris tambahan ini diabaikan",
                     kode=kode,
                     indikator=nama,
                 )
@@ -691,8 +690,7 @@ class _Validator:
                         r,
                         c,
                         label,
-                        f"{self.prefix(label, r, item)}: {layout.tw_label(k)} belum dibuka; "
-                        "isian ini diabaikan",
+                        f"{self.prefix(label, r, item)}: {layout.tw_label(k)} belum dibuka; isian ini diabaikan",
                         item,
                     )
             return
@@ -735,8 +733,7 @@ class _Validator:
                 r,
                 self.cols[label],
                 label,
-                f"{self.prefix(label, r, item)}: {_angka(value)}% melebihi 100% untuk satuan %; "
-                "periksa kembali",
+                f"{self.prefix(label, r, item)}: {_angka(value)}% melebihi 100% untuk satuan %; periksa kembali",
                 item,
             )
 
@@ -837,9 +834,7 @@ def validate_realisasi(
         header_row=None if validator.header_r is None else validator.header_r + 1,
         columns=dict(validator.cols),
     )
-    logger.debug(
-        "validated %s TW %d: %d errors, %d warnings", bidang, tw, len(result.errors), len(result.warnings)
-    )
+    logger.debug("validated %s TW %d: %d errors, %d warnings", bidang, tw, len(result.errors), len(result.warnings))
     return result
 
 

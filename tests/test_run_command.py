@@ -41,9 +41,14 @@ def test_run_serves_the_bot_and_stops_on_sigterm(tmp_path: Path) -> None:
         env = {**os.environ, "KINERJA_TELEGRAM__TOKEN": DEFAULT_BOT_TOKEN}
         process = subprocess.Popen(
             [sys.executable, "-m", "bot", "run", "--config", str(config)],
-            cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         try:
+
             def commands_registered() -> bool:
                 reply = requests.post(f"{base}/bot{DEFAULT_BOT_TOKEN}/getMyCommands", timeout=5).json()
                 return bool(reply.get("result"))
@@ -71,7 +76,11 @@ def test_run_serves_the_bot_and_stops_on_sigterm(tmp_path: Path) -> None:
 def test_run_without_token_explains_in_indonesian(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "run", "--config", str(REPO_ROOT / "config" / "settings.example.yaml")],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=False,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
         env={k: v for k, v in os.environ.items() if not k.startswith("KINERJA_")},
     )
     assert result.returncode == 2
@@ -80,9 +89,20 @@ def test_run_without_token_explains_in_indonesian(tmp_path: Path) -> None:
 
 def test_google_login_without_oauth_files_explains_in_indonesian() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "google-login", "--no-browser",
-         "--config", str(REPO_ROOT / "config" / "settings.example.yaml")],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=False,
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "google-login",
+            "--no-browser",
+            "--config",
+            str(REPO_ROOT / "config" / "settings.example.yaml"),
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
         env={k: v for k, v in os.environ.items() if not k.startswith("KINERJA_")},
     )
     assert result.returncode == 2

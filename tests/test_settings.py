@@ -102,10 +102,16 @@ BAD_FILES = [
         "pejabat.sekretaris.telegram_id", -5, "pejabat.sekretaris.telegram_id", "lebih dari", id="negative-id"
     ),
     pytest.param("telegram.token", "123:abc", "telegram.token", "jangan ditulis", id="token-in-file"),
-    pytest.param("telegram.concurrent_updates", 0, "telegram.concurrent_updates", "paling sedikit",
-                 id="no-concurrent-updates"),
-    pytest.param("pejabat.sekretaris.telegram_id", 100000001, "pejabat.sekretaris.telegram_id", "sudah dipakai",
-                 id="same-telegram-id-twice"),
+    pytest.param(
+        "telegram.concurrent_updates", 0, "telegram.concurrent_updates", "paling sedikit", id="no-concurrent-updates"
+    ),
+    pytest.param(
+        "pejabat.sekretaris.telegram_id",
+        100000001,
+        "pejabat.sekretaris.telegram_id",
+        "sudah dipakai",
+        id="same-telegram-id-twice",
+    ),
 ]
 
 
@@ -128,8 +134,16 @@ def test_every_problem_is_reported_at_once() -> None:
     with pytest.raises(SettingsError) as caught:
         parse_settings(data)
     paths = {p.path for p in caught.value.problems}
-    assert {"tahun", "dinas.nama", "sekretariat", "bidang[1].kode", "bidang[0].editor[0]",
-            "jadwal.jam_buka", "zona_waktu", "pejabat.kepala_dinas"} <= paths
+    assert {
+        "tahun",
+        "dinas.nama",
+        "sekretariat",
+        "bidang[1].kode",
+        "bidang[0].editor[0]",
+        "jadwal.jam_buka",
+        "zona_waktu",
+        "pejabat.kepala_dinas",
+    } <= paths
 
 
 @pytest.mark.parametrize(
@@ -169,7 +183,11 @@ def test_times(raw: Any, expected: time) -> None:
 def _doctor(config: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot", "doctor", "--config", str(config)],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=False,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 

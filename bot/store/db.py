@@ -22,9 +22,7 @@ def create_store_engine(url: str) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     database = parsed.database or ""
     in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
-    kwargs: dict[str, Any] = {
-        "connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False}
-    }
+    kwargs: dict[str, Any] = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False}}
     if in_memory:
         # One shared connection, or every checkout would see a new empty database.
         kwargs["poolclass"] = StaticPool

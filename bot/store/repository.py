@@ -73,9 +73,7 @@ class Tx:
 
     def find_period(self, tahun: int, tw: int) -> Row[Any] | None:
         """The period of (tahun, tw)."""
-        return self.conn.execute(
-            select(s.periods).where(s.periods.c.tahun == tahun, s.periods.c.tw == tw)
-        ).first()
+        return self.conn.execute(select(s.periods).where(s.periods.c.tahun == tahun, s.periods.c.tw == tw)).first()
 
     def periods(self, exclude_states: Sequence[str] = ()) -> list[Row[Any]]:
         """Every period (oldest first), optionally without some states."""
@@ -178,9 +176,7 @@ class Tx:
 
     def invite_by_hash(self, code_hash: str) -> Row[Any] | None:
         """The invite with this code hash."""
-        return self.conn.execute(
-            select(s.invite_codes).where(s.invite_codes.c.code_hash == code_hash)
-        ).first()
+        return self.conn.execute(select(s.invite_codes).where(s.invite_codes.c.code_hash == code_hash)).first()
 
     def use_invite(self, invite_id: int, at: datetime, telegram_id: int) -> bool:
         """Mark an invite used; False when someone used it first."""
@@ -219,9 +215,7 @@ class Tx:
     def count_audit(self, period_id: int, event: str, bidang: str | None = None) -> int:
         """How many times ``event`` happened in a period (to one bidang when given)."""
         query = (
-            select(func.count())
-            .select_from(s.audit)
-            .where(s.audit.c.period_id == period_id, s.audit.c.event == event)
+            select(func.count()).select_from(s.audit).where(s.audit.c.period_id == period_id, s.audit.c.event == event)
         )
         if bidang is not None:
             query = query.where(s.audit.c.bidang == bidang)
@@ -232,9 +226,7 @@ class Tx:
     def upsert_snapshot(self, period_id: int, bidang: str, **values: Any) -> None:
         """Store the approved values of a bidang for a period, replacing an older approval."""
         existing = self.conn.execute(
-            select(s.snapshots.c.id).where(
-                s.snapshots.c.period_id == period_id, s.snapshots.c.bidang == bidang
-            )
+            select(s.snapshots.c.id).where(s.snapshots.c.period_id == period_id, s.snapshots.c.bidang == bidang)
         ).scalar_one_or_none()
         if existing is None:
             self.conn.execute(insert(s.snapshots).values(period_id=period_id, bidang=bidang, **values))
@@ -265,9 +257,7 @@ class Tx:
         """The rekomendasi of a period, general first."""
         return list(
             self.conn.execute(
-                select(s.rekomendasi)
-                .where(s.rekomendasi.c.period_id == period_id)
-                .order_by(s.rekomendasi.c.id)
+                select(s.rekomendasi).where(s.rekomendasi.c.period_id == period_id).order_by(s.rekomendasi.c.id)
             )
         )
 
@@ -279,9 +269,7 @@ class Tx:
         """The tindak lanjut recorded for a period."""
         return list(
             self.conn.execute(
-                select(s.tindak_lanjut)
-                .where(s.tindak_lanjut.c.period_id == period_id)
-                .order_by(s.tindak_lanjut.c.id)
+                select(s.tindak_lanjut).where(s.tindak_lanjut.c.period_id == period_id).order_by(s.tindak_lanjut.c.id)
             )
         )
 
@@ -324,9 +312,7 @@ class Tx:
         """Record how many messages of a multi-message notification Telegram accepted."""
         self.conn.execute(update(s.outbox).where(s.outbox.c.id == row_id).values(parts_sent=parts_sent))
 
-    def mark_retry(
-        self, row_id: int, error: str, next_attempt_at: datetime, count_attempt: bool = True
-    ) -> None:
+    def mark_retry(self, row_id: int, error: str, next_attempt_at: datetime, count_attempt: bool = True) -> None:
         """Record a failed try and when to try again."""
         values: dict[str, Any] = {"last_error": error[:2000], "next_attempt_at": next_attempt_at}
         if count_attempt:
@@ -364,10 +350,7 @@ class Tx:
 
     def timer_fired(self, key: str) -> bool:
         """Whether timer ``key`` fired already."""
-        return (
-            self.conn.execute(select(s.timers_fired.c.key).where(s.timers_fired.c.key == key)).first()
-            is not None
-        )
+        return self.conn.execute(select(s.timers_fired.c.key).where(s.timers_fired.c.key == key)).first() is not None
 
     def get_cursor(self, name: str) -> str | None:
         """A stored poll cursor."""

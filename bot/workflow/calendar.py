@@ -115,9 +115,7 @@ class WorkCalendar:
 
     def period_open_at(self, tahun: int, tw: int) -> datetime:
         """Default: the first working day after the quarter ends, at ``jadwal.jam_buka``."""
-        day = self.add_working_days_to_date(
-            quarter_end(tahun, tw), self.jadwal.hari_kerja_buka_setelah_triwulan
-        )
+        day = self.add_working_days_to_date(quarter_end(tahun, tw), self.jadwal.hari_kerja_buka_setelah_triwulan)
         return datetime.combine(day, self.jadwal.jam_buka, tzinfo=self.tz)
 
     def input_deadline(self, opened: datetime) -> datetime:
@@ -141,9 +139,7 @@ class WorkCalendar:
             if moment <= until:
                 yield moment
 
-    def latest_reminder_slot(
-        self, deadline: datetime, now: datetime, not_before: datetime
-    ) -> datetime | None:
+    def latest_reminder_slot(self, deadline: datetime, now: datetime, not_before: datetime) -> datetime | None:
         """The latest reminder time in [not_before, now], or None: a missed older slot never fires."""
         latest = None
         for slot in self.reminder_slots(deadline, now):

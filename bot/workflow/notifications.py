@@ -57,9 +57,7 @@ PAYLOAD_KEYS: Mapping[Kind, frozenset[str]] = MappingProxyType(
         Kind.INPUT_OPENED: frozenset({*_P, "bidang", "bidang_nama", "url", "deadline"}),
         Kind.VALIDATION_FAILED: frozenset({*_P, "bidang", "bidang_nama", "url", "problems", "deadline"}),
         Kind.SUBMISSION_RECEIVED: frozenset({*_P, "bidang", "bidang_nama", "warnings"}),
-        Kind.KOREKSI_REQUEST: frozenset(
-            {*_P, "bidang", "bidang_nama", "url", "summary", "warnings", "mutu_baku"}
-        ),
+        Kind.KOREKSI_REQUEST: frozenset({*_P, "bidang", "bidang_nama", "url", "summary", "warnings", "mutu_baku"}),
         Kind.REPORT_RETURNED: frozenset({*_P, "bidang", "bidang_nama", "url", "reason", "actor_nama"}),
         Kind.REPORT_APPROVED: frozenset({*_P, "bidang", "bidang_nama", "actor_nama"}),
         Kind.REKAP_DRAFT: frozenset({*_P, "url", "summary", "mutu_baku"}),
@@ -68,19 +66,13 @@ PAYLOAD_KEYS: Mapping[Kind, frozenset[str]] = MappingProxyType(
         Kind.DINAS_RETURNED: frozenset({*_P, "reason", "by_role", "actor_nama"}),
         Kind.REKOMENDASI_REQUEST: frozenset({*_P, "bidang", "url", "summary", "mutu_baku"}),
         Kind.REKOMENDASI_HANDED: frozenset({*_P, "sop_step", "umum", "per_bidang", "url"}),
-        Kind.REKOMENDASI_FOR_BIDANG: frozenset(
-            {*_P, "bidang", "bidang_nama", "umum", "khusus", "url", "mutu_baku"}
-        ),
+        Kind.REKOMENDASI_FOR_BIDANG: frozenset({*_P, "bidang", "bidang_nama", "umum", "khusus", "url", "mutu_baku"}),
         Kind.BIDANG_REOPENED: frozenset({*_P, "bidang", "bidang_nama", "url", "reason", "actor_nama"}),
         Kind.TINDAK_LANJUT_RECORDED: frozenset({*_P, "bidang", "bidang_nama", "teks", "actor_nama"}),
         Kind.PERIOD_CLOSED: frozenset({*_P, "rekap_url", "archive_url"}),
-        Kind.DEADLINE_REMINDER: frozenset(
-            {*_P, "bidang", "bidang_nama", "url", "deadline", "hari_kerja_tersisa"}
-        ),
+        Kind.DEADLINE_REMINDER: frozenset({*_P, "bidang", "bidang_nama", "url", "deadline", "hari_kerja_tersisa"}),
         Kind.TINDAK_LANJUT_REMINDER: frozenset({*_P, "bidang", "bidang_nama"}),
-        Kind.MUTU_BAKU_REMINDER: frozenset(
-            {*_P, "bidang", "sop_step", "state", "since", "mutu_baku", "due_at", "url"}
-        ),
+        Kind.MUTU_BAKU_REMINDER: frozenset({*_P, "bidang", "sop_step", "state", "since", "mutu_baku", "due_at", "url"}),
         Kind.MUTU_BAKU_ESCALATION: frozenset(
             {*_P, "bidang", "sop_step", "state", "since", "mutu_baku", "due_at", "url", "holder_role", "holder_nama"}
         ),

@@ -85,14 +85,10 @@ class OutboxWorker:
     async def _deliver_one(self, row: Row[Any], person: Person | None, blocked: set[int]) -> int:
         now = self.clock()
         if person is None or person.telegram_id is None:
-            await asyncio.to_thread(
-                self._retry, row.id, texts.DELIVERY_NOT_BOUND, now + UNBOUND_RETRY, False
-            )
+            await asyncio.to_thread(self._retry, row.id, texts.DELIVERY_NOT_BOUND, now + UNBOUND_RETRY, False)
             return 0
         if person.unreachable:
-            await asyncio.to_thread(
-                self._fail, row, person, texts.DELIVERY_BLOCKED, False
-            )
+            await asyncio.to_thread(self._fail, row, person, texts.DELIVERY_BLOCKED, False)
             return 0
         notification = Notification(
             id=row.id,

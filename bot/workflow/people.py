@@ -28,6 +28,7 @@ INVITE_LENGTH = 10
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = timedelta(hours=1)
 
+
 @dataclass(frozen=True)
 class Actor:
     """Who performs an action: a bound person, a bidang's staff seen through the sheet, or the bot."""

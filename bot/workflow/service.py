@@ -69,9 +69,7 @@ Clock = Callable[[], datetime]
 POLL_CURSOR = "drive"
 MIN_REASON_LENGTH = 3
 
-INPUT_STATES = frozenset(
-    {BidangState.OPENED, BidangState.FILLING, BidangState.RETURNED, BidangState.REOPENED}
-)
+INPUT_STATES = frozenset({BidangState.OPENED, BidangState.FILLING, BidangState.RETURNED, BidangState.REOPENED})
 
 
 def _event_role(table: Mapping[tuple[Any, Any], Transition], event: Any) -> Role:
@@ -202,9 +200,7 @@ class WorkflowService:
         if actor.role is not role:
             raise ActionRefused(texts.refusal_only_role(role))
 
-    def _check_dinas(
-        self, period: Row[Any], event: DinasEvent, actor: Actor, bidang: str | None = None
-    ) -> Transition:
+    def _check_dinas(self, period: Row[Any], event: DinasEvent, actor: Actor, bidang: str | None = None) -> Transition:
         """Role first (who may ever do this), then the table row for the current state."""
         self._check_role(actor, _event_role(DINAS_TABLE, event), bidang)
         try:
@@ -212,9 +208,7 @@ class WorkflowService:
         except InvalidTransition:
             raise ActionRefused(texts.refusal_dinas_state(period.tw, period.tahun, period.state)) from None
 
-    def _check_bidang(
-        self, period: Row[Any], report: Row[Any], event: BidangEvent, actor: Actor
-    ) -> Transition:
+    def _check_bidang(self, period: Row[Any], report: Row[Any], event: BidangEvent, actor: Actor) -> Transition:
         self._check_role(actor, _event_role(BIDANG_TABLE, event), report.bidang)
         if period.state != DinasState.COLLECTING and event is not BidangEvent.REOPEN:
             raise ActionRefused(texts.refusal_bidang_locked(period.tw, period.tahun, period.state))
@@ -598,9 +592,7 @@ class WorkflowService:
         with self.store.transaction() as tx:
             period = self._period(tx, period_id)
             self._check_dinas(period, DinasEvent.DEFER_DISTRIBUTION, actor)
-            period, audit_id = self._move_period(
-                tx, period, DinasEvent.DEFER_DISTRIBUTION, actor, now, note=note
-            )
+            period, audit_id = self._move_period(tx, period, DinasEvent.DEFER_DISTRIBUTION, actor, now, note=note)
             self._notify(
                 tx,
                 f"a{audit_id}",
@@ -691,9 +683,7 @@ class WorkflowService:
                     "problems": problems,
                     "submitted_at": now.isoformat(),
                 }
-                report, audit_id = self._move_report(
-                    tx, period, report, event, who, now, submission=submission
-                )
+                report, audit_id = self._move_report(tx, period, report, event, who, now, submission=submission)
                 base = self._bidang_base(period, ev.bidang)
                 self._notify(
                     tx,
@@ -906,19 +896,15 @@ class WorkflowService:
     ) -> RekapData:
         """Plain data for the dinas workbook: snapshots of the year up to this TW, rekomendasi, audit."""
         snapshots = tuple(
-            SnapshotData(r.bidang, r.tw, r.values, r.values_hash)
-            for r in tx.snapshots_of_year(period.tahun, period.tw)
+            SnapshotData(r.bidang, r.tw, r.values, r.values_hash) for r in tx.snapshots_of_year(period.tahun, period.tw)
         )
         now = self.now()
         rekomendasi = tuple(
             RekomendasiData(period.tw, r.bidang, r.teks, r.created_at) for r in tx.rekomendasi_of(period.id)
         )
         tindak_lanjut = tuple(
-            TindakLanjutData(period.tw, r.bidang, r.teks, r.created_at)
-            for r in tx.tindak_lanjut_of(period.id)
-        ) + tuple(
-            TindakLanjutData(period.tw, kode, teks, now) for kode, teks in (extra_tindak_lanjut or {}).items()
-        )
+            TindakLanjutData(period.tw, r.bidang, r.teks, r.created_at) for r in tx.tindak_lanjut_of(period.id)
+        ) + tuple(TindakLanjutData(period.tw, kode, teks, now) for kode, teks in (extra_tindak_lanjut or {}).items())
         riwayat = tuple(
             AuditEntry(
                 a.sop_step or 0,
@@ -959,9 +945,10 @@ class WorkflowService:
             states = tx.report_states(period.id)
             all_approved = bool(states) and all(state == BidangState.APPROVED for state in states.values())
             build = period.state == DinasState.COLLECTING and all_approved
-            close = period.state == DinasState.FOLLOW_UP and {
-                r.bidang for r in tx.tindak_lanjut_of(period.id)
-            } >= states.keys()
+            close = (
+                period.state == DinasState.FOLLOW_UP
+                and {r.bidang for r in tx.tindak_lanjut_of(period.id)} >= states.keys()
+            )
             if not (build or close):
                 # Every approval calls this: reading the year's snapshots and the audit trail each
                 # time (under the write lock) made 50 simultaneous approvals quadratic.
@@ -980,9 +967,7 @@ class WorkflowService:
         with self.store.transaction() as tx:
             period = self._period(tx, period_id)
             reports = tx.reports(period.id)
-            if period.state != DinasState.COLLECTING or not all(
-                r.state == BidangState.APPROVED for r in reports
-            ):
+            if period.state != DinasState.COLLECTING or not all(r.state == BidangState.APPROVED for r in reports):
                 return
             period, audit_id = self._move_period(
                 tx, period, DinasEvent.ALL_APPROVED, SYSTEM_ACTOR, now, **self._rekap_columns(ref)
@@ -1010,9 +995,7 @@ class WorkflowService:
         with self.store.transaction() as tx:
             period = self._period(tx, period_id)
             self._check_dinas(period, DinasEvent.ADD_ANALYSIS_NOTE, actor)
-            self._move_period(
-                tx, period, DinasEvent.ADD_ANALYSIS_NOTE, actor, now, note=note, catatan_analisis=note
-            )
+            self._move_period(tx, period, DinasEvent.ADD_ANALYSIS_NOTE, actor, now, note=note, catatan_analisis=note)
 
     def submit_to_sekretaris(self, actor: Actor, period_id: int) -> None:
         """Kasubbag: Kirim ke Sekretaris. The rekap is rewritten with the note, the Sekretaris asked."""
@@ -1079,22 +1062,16 @@ class WorkflowService:
         with self.store.transaction() as tx:
             period = self._period(tx, period_id)
             self._check_dinas(period, event, actor)
-            period, audit_id = self._move_period(
-                tx, period, event, actor, now, reason=reason, last_reason=reason
-            )
+            period, audit_id = self._move_period(tx, period, event, actor, now, reason=reason, last_reason=reason)
             payload = {
                 **self._base(period),
                 "reason": reason,
                 "by_role": str(actor.role),
                 "actor_nama": actor.nama,
             }
-            self._notify(
-                tx, f"a{audit_id}", Kind.DINAS_RETURNED, Role.KASUBBAG_KPEP, None, payload, now, period.id
-            )
+            self._notify(tx, f"a{audit_id}", Kind.DINAS_RETURNED, Role.KASUBBAG_KPEP, None, payload, now, period.id)
             if actor.role is Role.KEPALA_DINAS:
-                self._notify(
-                    tx, f"a{audit_id}", Kind.DINAS_RETURNED, Role.SEKRETARIS, None, payload, now, period.id
-                )
+                self._notify(tx, f"a{audit_id}", Kind.DINAS_RETURNED, Role.SEKRETARIS, None, payload, now, period.id)
 
     def return_by_sekretaris(self, actor: Actor, period_id: int, reason: str) -> None:
         """Sekretaris: Kembalikan (to the Kasubbag, with a reason)."""
@@ -1155,13 +1132,9 @@ class WorkflowService:
             period, audit_id = self._move_period(
                 tx, period, DinasEvent.GIVE_REKOMENDASI, actor, now, note=umum, **self._rekap_columns(ref)
             )
-            tx.insert_rekomendasi(
-                period_id=period.id, bidang=None, teks=umum, created_at=now, audit_id=audit_id
-            )
+            tx.insert_rekomendasi(period_id=period.id, bidang=None, teks=umum, created_at=now, audit_id=audit_id)
             for kode, teks in khusus.items():
-                tx.insert_rekomendasi(
-                    period_id=period.id, bidang=kode, teks=teks, created_at=now, audit_id=audit_id
-                )
+                tx.insert_rekomendasi(period_id=period.id, bidang=kode, teks=teks, created_at=now, audit_id=audit_id)
             handed = {**self._base(period), "umum": umum, "per_bidang": khusus, "url": ref.url}
             # Step 7: the Sekretaris hands report and rekomendasi to the Kasubbag (done by the bot).
             period, audit7 = self._move_period(
@@ -1223,9 +1196,7 @@ class WorkflowService:
             period = self._period(tx, period_id)
             report = self._check_event(tx, period, DinasEvent.REOPEN_BIDANG, actor, kode)
             assert report is not None
-            period, _ = self._move_period(
-                tx, period, DinasEvent.REOPEN_BIDANG, actor, now, bidang=kode, reason=reason
-            )
+            period, _ = self._move_period(tx, period, DinasEvent.REOPEN_BIDANG, actor, now, bidang=kode, reason=reason)
             report, audit_id = self._move_report(
                 tx, period, report, BidangEvent.REOPEN, actor, now, reason=reason, last_reason=reason
             )
@@ -1236,9 +1207,7 @@ class WorkflowService:
                 "actor_nama": actor.nama,
             }
             self._notify(tx, f"a{audit_id}", Kind.BIDANG_REOPENED, Role.STAF, kode, payload, now, period.id)
-            self._notify(
-                tx, f"a{audit_id}", Kind.BIDANG_REOPENED, Role.KEPALA_BIDANG, kode, payload, now, period.id
-            )
+            self._notify(tx, f"a{audit_id}", Kind.BIDANG_REOPENED, Role.KEPALA_BIDANG, kode, payload, now, period.id)
 
     # ======================================================================================
     # step 9: tindak lanjut, close and archive
@@ -1393,11 +1362,7 @@ class WorkflowService:
             reports = []
             for r in tx.reports(period.id):
                 holding = BIDANG_HOLDS.get(BidangState(r.state))
-                names = (
-                    tuple(p.nama for p in self.directory.recipients(tx, holding.role, r.bidang))
-                    if holding
-                    else ()
-                )
+                names = tuple(p.nama for p in self.directory.recipients(tx, holding.role, r.bidang)) if holding else ()
                 reports.append(
                     ReportView(
                         r.bidang,

@@ -117,9 +117,7 @@ def due_timers(service: WorkflowService, now: datetime) -> list[Timer]:
         base = {"period_id": period.id, "tahun": period.tahun, "tw": period.tw}
         holding = DINAS_HOLDS.get(state)
         if holding is not None and state is not DinasState.FOLLOW_UP:
-            timers += _mutu_baku_timers(
-                service, period, holding, None, state, period.step_since, now, period.rekap_url
-            )
+            timers += _mutu_baku_timers(service, period, holding, None, state, period.step_since, now, period.rekap_url)
         if state is DinasState.COLLECTING:
             for report in reports[period.id]:
                 report_holding = BIDANG_HOLDS.get(BidangState(report.state))
@@ -189,9 +187,7 @@ def run_timers(service: WorkflowService) -> int:
         with service.store.transaction() as tx:
             if not tx.fire_timer(timer.key, now):
                 continue
-            service._notify(
-                tx, timer.key, timer.kind, timer.role, timer.bidang, timer.payload, now, timer.period_id
-            )
+            service._notify(tx, timer.key, timer.kind, timer.role, timer.bidang, timer.payload, now, timer.period_id)
         fired += 1
         logger.info("timer %s fired", timer.key)
     return fired

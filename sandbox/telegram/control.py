@@ -237,12 +237,7 @@ class TelegramControl:
         document = body.get("document")
         if document is not None and not isinstance(document, dict):
             raise ControlError(400, 'document must be an object like {"file_name": "x.pdf"}')
-        if (
-            not (text and text.strip())
-            and not body.get("photo")
-            and not body.get("sticker")
-            and document is None
-        ):
+        if not (text and text.strip()) and not body.get("photo") and not body.get("sticker") and document is None:
             raise ControlError(400, "give text, photo, sticker or document")
         reply_to_id = _int(body, "reply_to_message_id", required=False)
         with bot.lock:
@@ -306,9 +301,7 @@ class TelegramControl:
                 raise ControlError(400, "only text messages can be edited here")
             changes: Json = {"text": text, "entities": sort_entities(find_auto_entities(text, [])) or None}
             data = self.api.apply_edit(stored, changes, None, None)
-            update_id = (
-                bot.push_update("edited_message", data) if self._delivered_in_group(bot, data) else None
-            )
+            update_id = bot.push_update("edited_message", data) if self._delivered_in_group(bot, data) else None
         return {"message_id": message_id, "update_id": update_id}
 
     def press(self, body: dict[str, Any], bot: BotState) -> Json:
@@ -340,9 +333,7 @@ class TelegramControl:
             else:
                 message = stored.data
             query_id = bot.new_callback_id()
-            bot.callbacks[query_id] = CallbackRecord(
-                query_id, user_id, chat_id, message_id, data, time.monotonic()
-            )
+            bot.callbacks[query_id] = CallbackRecord(query_id, user_id, chat_id, message_id, data, time.monotonic())
             query: Json = {"id": query_id, "from": person.user(), "message": message}
             query["chat_instance"] = bot.chat_instance(chat_id)
             if data is not None:
@@ -362,9 +353,7 @@ class TelegramControl:
                         raise ControlError(400, f"button {label!r} has no callback_data")
                     return str(button["callback_data"])
         labels = [button.get("text") for row in keyboard for button in row]
-        raise ControlError(
-            400, f"no inline button labelled {label!r} on message {stored.message_id}; has {labels}"
-        )
+        raise ControlError(400, f"no inline button labelled {label!r} on message {stored.message_id}; has {labels}")
 
     def _member_update(self, bot: BotState, person: Person, old: str, new: str) -> int | None:
         def member(status: str) -> Json:

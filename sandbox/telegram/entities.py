@@ -196,9 +196,7 @@ def parse_html(text: str, user_lookup: UserLookup | None = None) -> tuple[str, l
             raise EntityParseError(f"Unclosed start tag at byte offset {_byte_offset(text, begin)}")
         name = text[begin + 1 : i].lower()
         if name not in _HTML_TAGS:
-            raise EntityParseError(
-                f'Unsupported start tag "{name}" at byte offset {_byte_offset(text, begin)}'
-            )
+            raise EntityParseError(f'Unsupported start tag "{name}" at byte offset {_byte_offset(text, begin)}')
         attrs, i = _parse_attributes(text, i, name, begin)
         argument = ""
         if name == "a":
@@ -276,9 +274,7 @@ def _parse_attributes(text: str, i: int, tag: str, begin: int) -> tuple[dict[str
             while i < n and (text[i].isalnum() or text[i] in ".-"):
                 i += 1
             if i < n and not text[i].isspace() and text[i] != ">":
-                raise EntityParseError(
-                    f"Unexpected end of name token at byte offset {_byte_offset(text, start)}"
-                )
+                raise EntityParseError(f"Unexpected end of name token at byte offset {_byte_offset(text, start)}")
             attrs[name] = text[start:i].lower()
 
 
@@ -402,9 +398,7 @@ def parse_markdown_v2(text: str, user_lookup: UserLookup | None = None) -> tuple
             continue
         if ch == "\n" and quote_start is not None and at(i + 1) != ">":
             if out.length16 > quote_start:
-                entities.append(
-                    {"type": "blockquote", "offset": quote_start, "length": out.length16 - quote_start}
-                )
+                entities.append({"type": "blockquote", "offset": quote_start, "length": out.length16 - quote_start})
             quote_start = None
         top = stack[-1].kind if stack else None
         reserved = "`" if top in {"code", "pre", "pre_code"} else _MD_RESERVED
@@ -520,9 +514,7 @@ def _close_md(
                 url_chars.append(text[i])
                 i += 1
             if i >= n:
-                raise EntityParseError(
-                    f"Can't find end of a URL at byte offset {_byte_offset(text, url_begin)}"
-                )
+                raise EntityParseError(f"Can't find end of a URL at byte offset {_byte_offset(text, url_begin)}")
             url = "".join(url_chars)
         elif kind == "custom_emoji":
             raise EntityParseError("Custom emoji entity must contain a tg://emoji URL")
@@ -666,9 +658,7 @@ def parse_markdown_legacy(text: str) -> tuple[str, list[Entity]]:
         close = "]" if ch == "[" else ch
         end = text.find(close, i + 1)
         if end < 0:
-            raise EntityParseError(
-                f"Can't find end of the entity starting at byte offset {_byte_offset(text, begin)}"
-            )
+            raise EntityParseError(f"Can't find end of the entity starting at byte offset {_byte_offset(text, begin)}")
         body = text[i + 1 : end]
         start16 = out.length16
         out.add(body)

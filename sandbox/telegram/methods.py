@@ -46,18 +46,14 @@ _BUTTON_ACTIONS = (
     "callback_game",
     "pay",
 )
-_TEXT_BUTTONS_UNALLOWED = (
-    "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
-)
+_TEXT_BUTTONS_UNALLOWED = "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
 _COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
 _STALE_QUERY = "query is too old and response timeout expired or query ID is invalid"
 _NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the same "
     "as a current content and reply markup of the message"
 )
-_CONFLICT_WEBHOOK = (
-    "can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
-)
+_CONFLICT_WEBHOOK = "can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
 _CONFLICT_POLL = "terminated by other getUpdates request; make sure that only one bot instance is running"
 
 
@@ -255,9 +251,7 @@ class BotApi:
         return stored
 
     @staticmethod
-    def apply_edit(
-        stored: StoredMessage, changes: Json, markup_raw: Json | None, inline: Json | None
-    ) -> Json:
+    def apply_edit(stored: StoredMessage, changes: Json, markup_raw: Json | None, inline: Json | None) -> Json:
         """Replace the message's JSON with an edited copy (text or caption, markup, edit_date)."""
         previous = stored.data
         data = {key: value for key, value in previous.items() if key not in {"reply_markup", "edit_date"}}
@@ -601,9 +595,7 @@ def _clip_entities(text: str, entities: list[Entity] | None) -> list[Entity] | N
     if not entities:
         return entities
     total = utf16_len(text)
-    return [
-        e for e in entities if e["length"] > 0 and e["offset"] >= 0 and e["offset"] + e["length"] <= total
-    ]
+    return [e for e in entities if e["length"] > 0 and e["offset"] >= 0 and e["offset"] + e["length"] <= total]
 
 
 __all__ = ["BotApi", "BotApiError", "reply_snapshot"]

@@ -196,9 +196,7 @@ class ParamReader:
             if not isinstance(value, list):
                 raise _type_error(where, field, type_name)
             inner = type_name[len("Array of ") :]
-            return [
-                self._coerce_one(item, inner, where or inner, f"{field}[{n}]") for n, item in enumerate(value)
-            ]
+            return [self._coerce_one(item, inner, where or inner, f"{field}[{n}]") for n, item in enumerate(value)]
         if type_name == "InputFile":
             return self.input_file(field, value)
         spec = self.types.get(type_name)
@@ -208,9 +206,7 @@ class ParamReader:
             return self.coerce(value, spec["subtypes"], where or type_name, field)
         return self._object(value, type_name, spec, where or type_name, field)
 
-    def _object(
-        self, value: Any, type_name: str, spec: dict[str, Any], where: str, field: str
-    ) -> dict[str, Any]:
+    def _object(self, value: Any, type_name: str, spec: dict[str, Any], where: str, field: str) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise BadRequest(f"can't parse {where}: object expected as {field}")
         result: dict[str, Any] = {}

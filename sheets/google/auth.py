@@ -117,7 +117,5 @@ def build_clients(
     policy = policy or RetryPolicy(attempts=google.maks_percobaan, timeout=google.timeout_detik)
     session = GoogleSession(credentials, endpoint=google.endpoint, policy=policy)
     sheets = HTTPClient(auth=credentials, session=session)
-    drive = build(
-        "drive", "v3", http=Httplib2Adapter(session), static_discovery=True, cache_discovery=False
-    )
+    drive = build("drive", "v3", http=Httplib2Adapter(session), static_discovery=True, cache_discovery=False)
     return GoogleClients(session=session, sheets=sheets, drive=drive, account_email=account_email)

@@ -140,71 +140,171 @@ def layout_requests(
     open_realisasi, open_status = editable_grid_ranges(open_tw, rows)
     status_pengisian = layout.STATUS_HEADER.index("Status Pengisian")
     requests: list[dict[str, Any]] = [
-        {"updateSpreadsheetProperties": {"properties": {"locale": "id_ID", "timeZone": time_zone},
-                                         "fields": "locale,timeZone"}},
-        {"updateSheetProperties": {
-            "properties": {"sheetId": 0, "title": layout.TAB_PETUNJUK, "index": 0,
-                           "gridProperties": {"rowCount": len(petunjuk), "columnCount": 1}},
-            "fields": "title,index,gridProperties(rowCount,columnCount)"}},
-        {"addSheet": {"properties": {
-            "sheetId": SHEET_IDS[layout.TAB_REALISASI], "title": layout.TAB_REALISASI, "index": 1,
-            "gridProperties": {"rowCount": rows + 1, "columnCount": width, "frozenRowCount": 1,
-                               "frozenColumnCount": 4}}}},
-        {"addSheet": {"properties": {
-            "sheetId": SHEET_IDS[layout.TAB_STATUS], "title": layout.TAB_STATUS, "index": 2,
-            "gridProperties": {"rowCount": len(status), "columnCount": len(layout.STATUS_HEADER),
-                               "frozenRowCount": 1}}}},
-        {"updateCells": {"rows": _rows(petunjuk), "fields": "userEnteredValue",
-                         "start": {"sheetId": 0, "rowIndex": 0, "columnIndex": 0}}},
-        {"updateCells": {"rows": _rows(realisasi), "fields": "userEnteredValue",
-                         "start": {"sheetId": SHEET_IDS[layout.TAB_REALISASI], "rowIndex": 0, "columnIndex": 0}}},
-        {"updateCells": {"rows": _rows(status), "fields": "userEnteredValue",
-                         "start": {"sheetId": SHEET_IDS[layout.TAB_STATUS], "rowIndex": 0, "columnIndex": 0}}},
-        {"repeatCell": {"range": _grid(layout.TAB_PETUNJUK, 0, 1, 0, 1),
-                        "cell": {"userEnteredFormat": {"textFormat": {"bold": True, "fontSize": 14}}},
-                        "fields": "userEnteredFormat.textFormat"}},
-        {"repeatCell": {"range": _grid(layout.TAB_PETUNJUK, 1, len(petunjuk), 0, 1),
-                        "cell": {"userEnteredFormat": {"wrapStrategy": "WRAP"}},
-                        "fields": "userEnteredFormat.wrapStrategy"}},
-        {"updateDimensionProperties": {
-            "range": {"sheetId": 0, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 1},
-            "properties": {"pixelSize": 900}, "fields": "pixelSize"}},
+        {
+            "updateSpreadsheetProperties": {
+                "properties": {"locale": "id_ID", "timeZone": time_zone},
+                "fields": "locale,timeZone",
+            }
+        },
+        {
+            "updateSheetProperties": {
+                "properties": {
+                    "sheetId": 0,
+                    "title": layout.TAB_PETUNJUK,
+                    "index": 0,
+                    "gridProperties": {"rowCount": len(petunjuk), "columnCount": 1},
+                },
+                "fields": "title,index,gridProperties(rowCount,columnCount)",
+            }
+        },
+        {
+            "addSheet": {
+                "properties": {
+                    "sheetId": SHEET_IDS[layout.TAB_REALISASI],
+                    "title": layout.TAB_REALISASI,
+                    "index": 1,
+                    "gridProperties": {
+                        "rowCount": rows + 1,
+                        "columnCount": width,
+                        "frozenRowCount": 1,
+                        "frozenColumnCount": 4,
+                    },
+                }
+            }
+        },
+        {
+            "addSheet": {
+                "properties": {
+                    "sheetId": SHEET_IDS[layout.TAB_STATUS],
+                    "title": layout.TAB_STATUS,
+                    "index": 2,
+                    "gridProperties": {
+                        "rowCount": len(status),
+                        "columnCount": len(layout.STATUS_HEADER),
+                        "frozenRowCount": 1,
+                    },
+                }
+            }
+        },
+        {
+            "updateCells": {
+                "rows": _rows(petunjuk),
+                "fields": "userEnteredValue",
+                "start": {"sheetId": 0, "rowIndex": 0, "columnIndex": 0},
+            }
+        },
+        {
+            "updateCells": {
+                "rows": _rows(realisasi),
+                "fields": "userEnteredValue",
+                "start": {"sheetId": SHEET_IDS[layout.TAB_REALISASI], "rowIndex": 0, "columnIndex": 0},
+            }
+        },
+        {
+            "updateCells": {
+                "rows": _rows(status),
+                "fields": "userEnteredValue",
+                "start": {"sheetId": SHEET_IDS[layout.TAB_STATUS], "rowIndex": 0, "columnIndex": 0},
+            }
+        },
+        {
+            "repeatCell": {
+                "range": _grid(layout.TAB_PETUNJUK, 0, 1, 0, 1),
+                "cell": {"userEnteredFormat": {"textFormat": {"bold": True, "fontSize": 14}}},
+                "fields": "userEnteredFormat.textFormat",
+            }
+        },
+        {
+            "repeatCell": {
+                "range": _grid(layout.TAB_PETUNJUK, 1, len(petunjuk), 0, 1),
+                "cell": {"userEnteredFormat": {"wrapStrategy": "WRAP"}},
+                "fields": "userEnteredFormat.wrapStrategy",
+            }
+        },
+        {
+            "updateDimensionProperties": {
+                "range": {"sheetId": 0, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 1},
+                "properties": {"pixelSize": 900},
+                "fields": "pixelSize",
+            }
+        },
     ]
     for tab, count in ((layout.TAB_REALISASI, width), (layout.TAB_STATUS, len(layout.STATUS_HEADER))):
-        requests.append({"repeatCell": {
-            "range": _grid(tab, 0, 1, 0, count), "cell": {"userEnteredFormat": HEADER_FORMAT},
-            "fields": "userEnteredFormat(textFormat,backgroundColor,wrapStrategy,verticalAlignment)"}})
+        requests.append(
+            {
+                "repeatCell": {
+                    "range": _grid(tab, 0, 1, 0, count),
+                    "cell": {"userEnteredFormat": HEADER_FORMAT},
+                    "fields": "userEnteredFormat(textFormat,backgroundColor,wrapStrategy,verticalAlignment)",
+                }
+            }
+        )
     first_number = _col(layout.NUMERIC_COLUMNS[0])
     last_number = max(_col(c) for c in layout.NUMERIC_COLUMNS) + 1
     if rows:
         requests += [
-            {"repeatCell": {"range": _grid(layout.TAB_REALISASI, 1, rows + 1, first_number, last_number),
-                            "cell": {"userEnteredFormat": {"numberFormat": NUMBER_FORMAT}},
-                            "fields": "userEnteredFormat.numberFormat"}},
-            {"setDataValidation": {
-                "range": _grid(layout.TAB_REALISASI, 1, rows + 1, first_number, last_number),
-                "rule": {"condition": {"type": "NUMBER_GREATER_THAN_EQ",
-                                       "values": [{"userEnteredValue": "0"}]},
-                         "inputMessage": "Isi angka 0 atau lebih, tanpa satuan (contoh 1.250 atau 87,5).",
-                         "strict": False}}},
-            {"repeatCell": {"range": _grid(layout.TAB_REALISASI, 1, rows + 1, _col(layout.COL_CATATAN_VALIDASI),
-                                           _col(layout.COL_CATATAN_VALIDASI) + 1),
-                            "cell": {"userEnteredFormat": {"wrapStrategy": "WRAP"}},
-                            "fields": "userEnteredFormat.wrapStrategy"}},
+            {
+                "repeatCell": {
+                    "range": _grid(layout.TAB_REALISASI, 1, rows + 1, first_number, last_number),
+                    "cell": {"userEnteredFormat": {"numberFormat": NUMBER_FORMAT}},
+                    "fields": "userEnteredFormat.numberFormat",
+                }
+            },
+            {
+                "setDataValidation": {
+                    "range": _grid(layout.TAB_REALISASI, 1, rows + 1, first_number, last_number),
+                    "rule": {
+                        "condition": {"type": "NUMBER_GREATER_THAN_EQ", "values": [{"userEnteredValue": "0"}]},
+                        "inputMessage": "Isi angka 0 atau lebih, tanpa satuan (contoh 1.250 atau 87,5).",
+                        "strict": False,
+                    },
+                }
+            },
+            {
+                "repeatCell": {
+                    "range": _grid(
+                        layout.TAB_REALISASI,
+                        1,
+                        rows + 1,
+                        _col(layout.COL_CATATAN_VALIDASI),
+                        _col(layout.COL_CATATAN_VALIDASI) + 1,
+                    ),
+                    "cell": {"userEnteredFormat": {"wrapStrategy": "WRAP"}},
+                    "fields": "userEnteredFormat.wrapStrategy",
+                }
+            },
         ]
     for label, pixels in COLUMN_WIDTHS.items():
         c = _col(label)
-        requests.append({"updateDimensionProperties": {
-            "range": {"sheetId": SHEET_IDS[layout.TAB_REALISASI], "dimension": "COLUMNS",
-                      "startIndex": c, "endIndex": c + 1},
-            "properties": {"pixelSize": pixels}, "fields": "pixelSize"}})
+        requests.append(
+            {
+                "updateDimensionProperties": {
+                    "range": {
+                        "sheetId": SHEET_IDS[layout.TAB_REALISASI],
+                        "dimension": "COLUMNS",
+                        "startIndex": c,
+                        "endIndex": c + 1,
+                    },
+                    "properties": {"pixelSize": pixels},
+                    "fields": "pixelSize",
+                }
+            }
+        )
     requests += [
-        {"setDataValidation": {
-            "range": _grid(layout.TAB_STATUS, 1, len(status), status_pengisian, status_pengisian + 1),
-            "rule": {"condition": {"type": "ONE_OF_LIST",
-                                   "values": [{"userEnteredValue": v} for v in layout.STATUS_PENGISIAN_OPTIONS]},
-                     "inputMessage": "Pilih 'Siap Dikoreksi' bila isian triwulan ini sudah lengkap.",
-                     "strict": True, "showCustomUi": True}}},
+        {
+            "setDataValidation": {
+                "range": _grid(layout.TAB_STATUS, 1, len(status), status_pengisian, status_pengisian + 1),
+                "rule": {
+                    "condition": {
+                        "type": "ONE_OF_LIST",
+                        "values": [{"userEnteredValue": v} for v in layout.STATUS_PENGISIAN_OPTIONS],
+                    },
+                    "inputMessage": "Pilih 'Siap Dikoreksi' bila isian triwulan ini sudah lengkap.",
+                    "strict": True,
+                    "showCustomUi": True,
+                },
+            }
+        },
         _protection(layout.TAB_PETUNJUK, editors, [], describe(layout.TAB_PETUNJUK)),
         _protection(layout.TAB_REALISASI, editors, open_realisasi, describe(layout.TAB_REALISASI, open_tw)),
         _protection(layout.TAB_STATUS, editors, open_status, describe(layout.TAB_STATUS)),
@@ -212,9 +312,7 @@ def layout_requests(
     return requests
 
 
-def protection_requests(
-    book: BookLayout, open_tw: int | None, approved: Collection[int]
-) -> list[dict[str, Any]]:
+def protection_requests(book: BookLayout, open_tw: int | None, approved: Collection[int]) -> list[dict[str, Any]]:
     """Move the protections' exceptions so exactly TW ``open_tw`` is open (None: all locked)."""
     realisasi, status = editable_grid_ranges(open_tw, book.rows)
     try:
@@ -223,23 +321,38 @@ def protection_requests(
     except KeyError as err:
         raise WorkbookLayoutError(f"protection of tab {err} is missing") from err
     return [
-        {"updateProtectedRange": {
-            "protectedRange": {"protectedRangeId": realisasi_id, "unprotectedRanges": realisasi,
-                               "description": describe(layout.TAB_REALISASI, open_tw, approved)},
-            "fields": "unprotectedRanges,description"}},
-        {"updateProtectedRange": {
-            "protectedRange": {"protectedRangeId": status_id, "unprotectedRanges": status},
-            "fields": "unprotectedRanges"}},
+        {
+            "updateProtectedRange": {
+                "protectedRange": {
+                    "protectedRangeId": realisasi_id,
+                    "unprotectedRanges": realisasi,
+                    "description": describe(layout.TAB_REALISASI, open_tw, approved),
+                },
+                "fields": "unprotectedRanges,description",
+            }
+        },
+        {
+            "updateProtectedRange": {
+                "protectedRange": {"protectedRangeId": status_id, "unprotectedRanges": status},
+                "fields": "unprotectedRanges",
+            }
+        },
     ]
 
 
 def status_row_request(tw: int, *, status_alur: str, catatan: str, when: str) -> dict[str, Any]:
     """Write TW ``tw``'s ``Status Alur``, ``Catatan`` and ``Diperbarui`` (never ``Status Pengisian``)."""
-    return {"updateCells": {
-        "rows": [{"values": [cell(status_alur), cell(catatan), cell(when)]}],
-        "fields": "userEnteredValue",
-        "start": {"sheetId": SHEET_IDS[layout.TAB_STATUS], "rowIndex": layout.status_row(tw) - 1,
-                  "columnIndex": layout.STATUS_HEADER.index("Status Alur")}}}
+    return {
+        "updateCells": {
+            "rows": [{"values": [cell(status_alur), cell(catatan), cell(when)]}],
+            "fields": "userEnteredValue",
+            "start": {
+                "sheetId": SHEET_IDS[layout.TAB_STATUS],
+                "rowIndex": layout.status_row(tw) - 1,
+                "columnIndex": layout.STATUS_HEADER.index("Status Alur"),
+            },
+        }
+    }
 
 
 def parse_state(description: str) -> tuple[int | None, frozenset[int]]:

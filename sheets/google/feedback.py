@@ -56,17 +56,21 @@ def feedback_data(
     data: list[dict[str, Any]] = []
     if texts and place.column is not None:
         letter = layout.column_letter(place.column)
-        data.append({
-            "range": f"{layout.quote_tab(layout.TAB_REALISASI)}!{letter}{place.first_row}:{letter}{place.last_row}",
-            "majorDimension": "ROWS",
-            "values": [[text] for text in texts],
-        })
+        data.append(
+            {
+                "range": f"{layout.quote_tab(layout.TAB_REALISASI)}!{letter}{place.first_row}:{letter}{place.last_row}",
+                "majorDimension": "ROWS",
+                "values": [[text] for text in texts],
+            }
+        )
     row = layout.status_row(tw)
-    data.append({
-        "range": f"{layout.quote_tab(layout.TAB_STATUS)}!C{row}:E{row}",
-        "majorDimension": "ROWS",
-        "values": [[status_alur, catatan, when]],
-    })
+    data.append(
+        {
+            "range": f"{layout.quote_tab(layout.TAB_STATUS)}!C{row}:E{row}",
+            "majorDimension": "ROWS",
+            "values": [[status_alur, catatan, when]],
+        }
+    )
     return data
 
 

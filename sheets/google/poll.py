@@ -331,8 +331,13 @@ def _place(result: ValidationResult, read: WorkbookRead) -> FeedbackPlace:
 def feedback_place(kode: str, read: WorkbookRead, master: Master) -> FeedbackPlace:
     """Where the notes go in this read of bidang ``kode``'s workbook (:class:`FeedbackPlace`)."""
     result = validate_realisasi(
-        read.realisasi, master, bidang=kode, tw=read.open_tw or 1, submission=False,
-        percent_cells=read.percent_cells, date_cells=read.date_cells,
+        read.realisasi,
+        master,
+        bidang=kode,
+        tw=read.open_tw or 1,
+        submission=False,
+        percent_cells=read.percent_cells,
+        date_cells=read.date_cells,
     )
     return _place(result, read)
 
@@ -356,7 +361,8 @@ def _submission(
         tw=tw,
         submission=siap,
         approved=earlier,
-        percent_cells=read.percent_cells, date_cells=read.date_cells,
+        percent_cells=read.percent_cells,
+        date_cells=read.date_cells,
     )
     memory.place = _place(result, read)
     values = snapshot_values(result.table, tw)

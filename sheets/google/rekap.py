@@ -43,20 +43,31 @@ PREDIKAT_COLOURS: dict[str, dict[str, float]] = {
     "Rendah": {"red": 0.98, "green": 0.75, "blue": 0.55},
     "Sangat Rendah": {"red": 0.92, "green": 0.5, "blue": 0.47},
 }
-HEADER_FORMAT = {"textFormat": {"bold": True}, "backgroundColor": {"red": 0.85, "green": 0.9, "blue": 0.97},
-                 "wrapStrategy": "WRAP", "verticalAlignment": "MIDDLE"}
+HEADER_FORMAT = {
+    "textFormat": {"bold": True},
+    "backgroundColor": {"red": 0.85, "green": 0.9, "blue": 0.97},
+    "wrapStrategy": "WRAP",
+    "verticalAlignment": "MIDDLE",
+}
 PERCENT_COLUMNS = {"capaian", "rata_rata_capaian", "serapan"}
 RUPIAH_COLUMNS = {"pagu", "anggaran_periode", "anggaran_kumulatif"}
-WIDE_COLUMNS = {"bidang": 260, "program": 260, "indikator": 300, "kendala": 260, "rekomendasi": 360,
-                "tindak_lanjut": 360, "kegiatan": 260, "keterangan": 260, "catatan_capaian": 220}
+WIDE_COLUMNS = {
+    "bidang": 260,
+    "program": 260,
+    "indikator": 300,
+    "kendala": 260,
+    "rekomendasi": 360,
+    "tindak_lanjut": 360,
+    "kegiatan": 260,
+    "keterangan": 260,
+    "catatan_capaian": 220,
+}
 CHART_COLUMN_OFFSET = 1
 """Empty columns between the Ringkasan table and the chart's data block."""
 UMUM = "Umum (seluruh bidang)"
 
 
-def tables_from_snapshots(
-    master: Master, snapshots: Sequence[Any]
-) -> dict[str, pd.DataFrame]:
+def tables_from_snapshots(master: Master, snapshots: Sequence[Any]) -> dict[str, pd.DataFrame]:
     """Bidang kode -> typed table (key, realisasi/anggaran/kendala per TW) from approved snapshots."""
     by_bidang: dict[str, dict[str, dict[str, Any]]] = {}
     for snapshot in snapshots:
@@ -115,14 +126,28 @@ def _rekomendasi_rows(data: RekapData, names: Mapping[str, str], tz: ZoneInfo) -
         follow = tindak.get((item.tw, item.bidang)) if item.bidang else None
         if follow is not None and item.bidang:
             used.add((item.tw, item.bidang))
-        rows.append([
-            layout.tw_label(item.tw), names.get(item.bidang, item.bidang) if item.bidang else UMUM, item.teks,
-            _when(item.diberikan, tz), follow.teks if follow else "", _when(follow.dicatat if follow else None, tz),
-        ])
+        rows.append(
+            [
+                layout.tw_label(item.tw),
+                names.get(item.bidang, item.bidang) if item.bidang else UMUM,
+                item.teks,
+                _when(item.diberikan, tz),
+                follow.teks if follow else "",
+                _when(follow.dicatat if follow else None, tz),
+            ]
+        )
     for (tw, kode), follow in sorted(tindak.items()):
         if (tw, kode) not in used:
-            rows.append([layout.tw_label(tw), names.get(kode, kode), "(rekomendasi umum)", "", follow.teks,
-                         _when(follow.dicatat, tz)])
+            rows.append(
+                [
+                    layout.tw_label(tw),
+                    names.get(kode, kode),
+                    "(rekomendasi umum)",
+                    "",
+                    follow.teks,
+                    _when(follow.dicatat, tz),
+                ]
+            )
     return [header, *rows]
 
 
@@ -134,12 +159,21 @@ def _riwayat_rows(entries: Sequence[AuditEntry], tw: int, names: Mapping[str, st
         if entry.duration_seconds is not None:
             start = entry.at - pd.Timedelta(seconds=entry.duration_seconds).to_pytimedelta()
         within = "" if entry.within is None else ("Sesuai" if entry.within else "Melebihi")
-        rows.append([
-            layout.tw_label(tw), entry.sop_step, entry.event,
-            names.get(entry.bidang, entry.bidang) if entry.bidang else "",
-            f"{entry.actor_nama} ({entry.actor_role})", _when(start, tz), _when(entry.at, tz),
-            _duration(entry.duration_seconds), _duration(entry.mutu_baku_seconds), within, entry.reason or "",
-        ])
+        rows.append(
+            [
+                layout.tw_label(tw),
+                entry.sop_step,
+                entry.event,
+                names.get(entry.bidang, entry.bidang) if entry.bidang else "",
+                f"{entry.actor_nama} ({entry.actor_role})",
+                _when(start, tz),
+                _when(entry.at, tz),
+                _duration(entry.duration_seconds),
+                _duration(entry.mutu_baku_seconds),
+                within,
+                entry.reason or "",
+            ]
+        )
     return [header, *rows]
 
 
@@ -183,8 +217,9 @@ def build_rekap_sheets(
     return RekapSheets(rekap, grids, columns, chart_rows, chart_column)
 
 
-def _range(tab: str, r0: int | None = None, r1: int | None = None, c0: int | None = None,
-           c1: int | None = None) -> dict[str, int]:
+def _range(
+    tab: str, r0: int | None = None, r1: int | None = None, c0: int | None = None, c1: int | None = None
+) -> dict[str, int]:
     out = {"sheetId": TAB_IDS[tab]}
     for key, value in (("startRowIndex", r0), ("endRowIndex", r1), ("startColumnIndex", c0), ("endColumnIndex", c1)):
         if value is not None:
@@ -195,21 +230,47 @@ def _range(tab: str, r0: int | None = None, r1: int | None = None, c0: int | Non
 def rekap_requests(sheets: RekapSheets, existing_sheet_ids: Sequence[int], tw: int) -> list[dict[str, Any]]:
     """The one spreadsheets.batchUpdate that rebuilds every dinas tab (count independent of rows)."""
     requests: list[dict[str, Any]] = [
-        {"addSheet": {"properties": {"sheetId": SCRATCH_ID, "title": SCRATCH_TITLE,
-                                     "gridProperties": {"rowCount": 1, "columnCount": 1}}}},
+        {
+            "addSheet": {
+                "properties": {
+                    "sheetId": SCRATCH_ID,
+                    "title": SCRATCH_TITLE,
+                    "gridProperties": {"rowCount": 1, "columnCount": 1},
+                }
+            }
+        },
     ]
     requests += [{"deleteSheet": {"sheetId": sid}} for sid in existing_sheet_ids if sid != SCRATCH_ID]
     for index, tab in enumerate(layout.DINAS_TABS):
         grid = sheets.grids[tab]
         width = max(len(row) for row in grid)
-        requests.append({"addSheet": {"properties": {
-            "sheetId": TAB_IDS[tab], "title": tab, "index": index,
-            "gridProperties": {"rowCount": len(grid) + 1, "columnCount": max(width, 1), "frozenRowCount": 1}}}})
+        requests.append(
+            {
+                "addSheet": {
+                    "properties": {
+                        "sheetId": TAB_IDS[tab],
+                        "title": tab,
+                        "index": index,
+                        "gridProperties": {
+                            "rowCount": len(grid) + 1,
+                            "columnCount": max(width, 1),
+                            "frozenRowCount": 1,
+                        },
+                    }
+                }
+            }
+        )
     for tab in layout.DINAS_TABS:
         names = sheets.columns[tab]
-        requests.append({"repeatCell": {
-            "range": _range(tab, 0, 1, 0, len(names)), "cell": {"userEnteredFormat": HEADER_FORMAT},
-            "fields": "userEnteredFormat(textFormat,backgroundColor,wrapStrategy,verticalAlignment)"}})
+        requests.append(
+            {
+                "repeatCell": {
+                    "range": _range(tab, 0, 1, 0, len(names)),
+                    "cell": {"userEnteredFormat": HEADER_FORMAT},
+                    "fields": "userEnteredFormat(textFormat,backgroundColor,wrapStrategy,verticalAlignment)",
+                }
+            }
+        )
         for c, name in enumerate(names):
             pattern = None
             if name in PERCENT_COLUMNS:
@@ -217,49 +278,101 @@ def rekap_requests(sheets: RekapSheets, existing_sheet_ids: Sequence[int], tw: i
             elif name in RUPIAH_COLUMNS:
                 pattern = {"type": "NUMBER", "pattern": "#,##0"}
             if pattern is not None:
-                requests.append({"repeatCell": {
-                    "range": _range(tab, 1, None, c, c + 1), "cell": {"userEnteredFormat": {"numberFormat": pattern}},
-                    "fields": "userEnteredFormat.numberFormat"}})
+                requests.append(
+                    {
+                        "repeatCell": {
+                            "range": _range(tab, 1, None, c, c + 1),
+                            "cell": {"userEnteredFormat": {"numberFormat": pattern}},
+                            "fields": "userEnteredFormat.numberFormat",
+                        }
+                    }
+                )
             if name in WIDE_COLUMNS:
-                requests.append({"updateDimensionProperties": {
-                    "range": {"sheetId": TAB_IDS[tab], "dimension": "COLUMNS", "startIndex": c, "endIndex": c + 1},
-                    "properties": {"pixelSize": WIDE_COLUMNS[name]}, "fields": "pixelSize"}})
+                requests.append(
+                    {
+                        "updateDimensionProperties": {
+                            "range": {
+                                "sheetId": TAB_IDS[tab],
+                                "dimension": "COLUMNS",
+                                "startIndex": c,
+                                "endIndex": c + 1,
+                            },
+                            "properties": {"pixelSize": WIDE_COLUMNS[name]},
+                            "fields": "pixelSize",
+                        }
+                    }
+                )
             if name == "predikat":
                 for label in PREDIKAT_LABELS:
-                    requests.append({"addConditionalFormatRule": {"index": 0, "rule": {
-                        "ranges": [_range(tab, 1, None, c, c + 1)],
-                        "booleanRule": {
-                            "condition": {"type": "TEXT_EQ", "values": [{"userEnteredValue": label}]},
-                            "format": {"backgroundColor": PREDIKAT_COLOURS[label]}}}}})
+                    requests.append(
+                        {
+                            "addConditionalFormatRule": {
+                                "index": 0,
+                                "rule": {
+                                    "ranges": [_range(tab, 1, None, c, c + 1)],
+                                    "booleanRule": {
+                                        "condition": {"type": "TEXT_EQ", "values": [{"userEnteredValue": label}]},
+                                        "format": {"backgroundColor": PREDIKAT_COLOURS[label]},
+                                    },
+                                },
+                            }
+                        }
+                    )
     ringkasan_id = TAB_IDS[layout.TAB_RINGKASAN]
     c0 = sheets.chart_column
     last = sheets.chart_rows + 1
-    requests.append({"addChart": {"chart": {
-        "spec": {
-            "title": f"Rata-rata Capaian per Bidang {layout.tw_label(tw)}",
-            "basicChart": {
-                "chartType": "COLUMN",
-                "legendPosition": "NO_LEGEND",
-                "headerCount": 1,
-                "axis": [{"position": "BOTTOM_AXIS", "title": "Bidang"},
-                         {"position": "LEFT_AXIS", "title": "Capaian (%)"}],
-                "domains": [{"domain": {"sourceRange": {"sources": [
-                    _range(layout.TAB_RINGKASAN, 0, last, c0, c0 + 1)]}}}],
-                "series": [{"series": {"sourceRange": {"sources": [
-                    _range(layout.TAB_RINGKASAN, 0, last, c0 + 1, c0 + 2)]}}, "targetAxis": "LEFT_AXIS"}],
-            },
-        },
-        "position": {"overlayPosition": {"anchorCell": {"sheetId": ringkasan_id, "rowIndex": last + 1,
-                                                        "columnIndex": c0}}},
-    }}})
+    requests.append(
+        {
+            "addChart": {
+                "chart": {
+                    "spec": {
+                        "title": f"Rata-rata Capaian per Bidang {layout.tw_label(tw)}",
+                        "basicChart": {
+                            "chartType": "COLUMN",
+                            "legendPosition": "NO_LEGEND",
+                            "headerCount": 1,
+                            "axis": [
+                                {"position": "BOTTOM_AXIS", "title": "Bidang"},
+                                {"position": "LEFT_AXIS", "title": "Capaian (%)"},
+                            ],
+                            "domains": [
+                                {
+                                    "domain": {
+                                        "sourceRange": {"sources": [_range(layout.TAB_RINGKASAN, 0, last, c0, c0 + 1)]}
+                                    }
+                                }
+                            ],
+                            "series": [
+                                {
+                                    "series": {
+                                        "sourceRange": {
+                                            "sources": [_range(layout.TAB_RINGKASAN, 0, last, c0 + 1, c0 + 2)]
+                                        }
+                                    },
+                                    "targetAxis": "LEFT_AXIS",
+                                }
+                            ],
+                        },
+                    },
+                    "position": {
+                        "overlayPosition": {
+                            "anchorCell": {"sheetId": ringkasan_id, "rowIndex": last + 1, "columnIndex": c0}
+                        }
+                    },
+                }
+            }
+        }
+    )
     requests.append({"deleteSheet": {"sheetId": SCRATCH_ID}})
     return requests
 
 
 def rekap_values(sheets: RekapSheets) -> list[dict[str, Any]]:
     """The one values.batchUpdate: every tab from A1."""
-    return [{"range": f"{layout.quote_tab(tab)}!A1", "majorDimension": "ROWS", "values": sheets.grids[tab]}
-            for tab in layout.DINAS_TABS]
+    return [
+        {"range": f"{layout.quote_tab(tab)}!A1", "majorDimension": "ROWS", "values": sheets.grids[tab]}
+        for tab in layout.DINAS_TABS
+    ]
 
 
 def _plain(value: Any) -> Any:
@@ -277,11 +390,19 @@ def rekap_summary(rekap: Rekap) -> dict[str, Any]:
     label = layout.tw_label(rekap.tw)
     latest = rekap.ringkasan[rekap.ringkasan["triwulan"] == label]
     bidang = {
-        str(row["kode_bidang"]): {name: _plain(row[name]) for name in (
-            "bidang", "jumlah_indikator", "indikator_dinilai", "rata_rata_capaian", "predikat", "serapan")}
+        str(row["kode_bidang"]): {
+            name: _plain(row[name])
+            for name in ("bidang", "jumlah_indikator", "indikator_dinilai", "rata_rata_capaian", "predikat", "serapan")
+        }
         for row in latest.to_dict("records")
     }
     whole = rekap.dinas[rekap.dinas["triwulan"] == label].to_dict("records")
-    dinas = {name: _plain(whole[0][name]) for name in (
-        "jumlah_indikator", "indikator_dinilai", "rata_rata_capaian", "predikat", "serapan")} if whole else {}
+    dinas = (
+        {
+            name: _plain(whole[0][name])
+            for name in ("jumlah_indikator", "indikator_dinilai", "rata_rata_capaian", "predikat", "serapan")
+        }
+        if whole
+        else {}
+    )
     return {"tw": rekap.tw, "bidang": bidang, "dinas": dinas}

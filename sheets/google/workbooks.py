@@ -259,8 +259,13 @@ class GoogleWorkbooks:
         if current is None:
             items = self.master.for_bidang(book.kode)
             requests = layout_requests(
-                tahun, nama, items, open_tw=tw, bot_email=self.clients.account_email,
-                time_zone=self.settings.zona_waktu, status_when=self._now_text(),
+                tahun,
+                nama,
+                items,
+                open_tw=tw,
+                bot_email=self.clients.account_email,
+                time_zone=self.settings.zona_waktu,
+                status_when=self._now_text(),
             )
             try:
                 replies = self.sheets.batch_update(book.file.id, requests, f"menyusun workbook {book.kode}")

@@ -101,8 +101,9 @@ def test_chat_compares_concurrent_with_serial_at_each_google_latency(run: tuple[
     assert len(latencies) >= 2 and latencies[0] == 0 and latencies[-1] > 0
     for google_ms in latencies:
         mine = {f["name"]: f for f in chat if f["params"].get("google_ms") == google_ms}
-        assert all(f["params"]["presses" if f["unit"] == "ms" else "bidang"] == CEPAT.chat_presses
-                   for f in mine.values())
+        assert all(
+            f["params"]["presses" if f["unit"] == "ms" else "bidang"] == CEPAT.chat_presses for f in mine.values()
+        )
         latency = [f"press -> edited message, p{q}" for q in (50, 95, 99)] + ["press -> edited message, max"]
         for side in ("product", "peer"):
             values = [mine[name][side] for name in latency]
@@ -113,15 +114,17 @@ def test_chat_compares_concurrent_with_serial_at_each_google_latency(run: tuple[
         assert "press -> callback answered, p95" in mine
         assert mine["service RSS, peak during the presses (incl. the draft rekap)"]["target"] == 150
     notes = run[0]["benchmarks"]["chat"]["notes"]
-    assert all(any(f"google_ms={ms}: " in note and "Google requests per press" in note for note in notes)
-               for ms in latencies)
+    assert all(
+        any(f"google_ms={ms}: " in note and "Google requests per press" in note for note in notes) for ms in latencies
+    )
     assert "concurrent_updates=1" in run[0]["benchmarks"]["chat"]["peer"]
 
 
 def test_chat_memory_figures_have_targets_and_no_peer(run: tuple[dict[str, Any], str]) -> None:
     idle = [f for f in figures(run[0], "chat") if f["unit"] == "MB" and "google_ms" not in f["params"]]
     assert [f["name"] for f in idle] == [
-        "service RSS, idle after start", "service RSS, idle with the period open",
+        "service RSS, idle after start",
+        "service RSS, idle with the period open",
         "service RSS, peak during a poll cycle (every workbook changed)",
     ]
     assert all(f["product"] > 0 and f["target"] == 150 and f["peer"] is None and f["ratio"] is None for f in idle)
@@ -154,9 +157,15 @@ def rekap_case(draw: st.DrawFn) -> tuple[Master, dict[str, pd.DataFrame], dict[s
         rows = []
         for i in range(draw(st.integers(1, 5))):
             item = Indikator(
-                bidang=code, kode=f"K{i}", program="Program", indikator=f"Indikator {i}", satuan="Orang",
-                polaritas=draw(st.sampled_from(list(Polaritas))), jenis=draw(st.sampled_from(list(Jenis))),
-                target_tahunan=draw(POSITIVE), target_tw=tuple(draw(NUMBER) for _ in TWS),  # type: ignore[arg-type]
+                bidang=code,
+                kode=f"K{i}",
+                program="Program",
+                indikator=f"Indikator {i}",
+                satuan="Orang",
+                polaritas=draw(st.sampled_from(list(Polaritas))),
+                jenis=draw(st.sampled_from(list(Jenis))),
+                target_tahunan=draw(POSITIVE),
+                target_tw=tuple(draw(NUMBER) for _ in TWS),  # type: ignore[arg-type]
                 pagu=draw(NUMBER),
             )
             items.append(item)
@@ -167,8 +176,9 @@ def rekap_case(draw: st.DrawFn) -> tuple[Master, dict[str, pd.DataFrame], dict[s
                 row.update({f"kendala_tw{k}": draw(TEXT) for k in TWS})
                 rows.append(row)
         if rows or draw(st.booleans()):
-            frame = pd.DataFrame.from_records(rows, columns=["key"] + [
-                f"{name}_tw{k}" for name in ("realisasi", "anggaran", "kendala") for k in TWS])
+            frame = pd.DataFrame.from_records(
+                rows, columns=["key"] + [f"{name}_tw{k}" for name in ("realisasi", "anggaran", "kendala") for k in TWS]
+            )
             numeric = [c for c in frame.columns if c.startswith(("realisasi", "anggaran"))]
             frame[numeric] = frame[numeric].astype("float64")
             kendala = [c for c in frame.columns if c.startswith("kendala")]
@@ -207,4 +217,3 @@ def test_cli_help_names_the_options(capsys: pytest.CaptureFixture[str]) -> None:
     assert exit_info.value.code == 0
     text = capsys.readouterr().out
     assert "--cepat" in text and "--out" in text
-

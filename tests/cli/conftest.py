@@ -107,8 +107,9 @@ def sandbox_server() -> Iterator[SandboxServer]:
 
 
 @pytest.fixture
-def cli(sandbox_server: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> Cli:
+def cli(
+    sandbox_server: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Cli:
     """The sandbox, reset and provisioned from the example settings; settings.yaml written; token set."""
     control = SandboxControl(sandbox_server.base_url)
     control.call("POST", "reset")

@@ -52,9 +52,20 @@ def settings_keys(model: type[BaseModel] = Settings, prefix: str = "") -> Iterat
 
 def test_the_walk_finds_the_known_keys() -> None:
     keys = set(settings_keys())
-    assert {"dinas.nama", "bidang[].folder_id", "bidang[].staf[]", "bidang[].kepala", "pejabat.sekretaris",
-            "orang.telegram_id", "google.shared_drive_id", "telegram.token", "jadwal.jam_buka",
-            "mutu_baku.langkah_9", "database.url", "tahun"} <= keys
+    assert {
+        "dinas.nama",
+        "bidang[].folder_id",
+        "bidang[].staf[]",
+        "bidang[].kepala",
+        "pejabat.sekretaris",
+        "orang.telegram_id",
+        "google.shared_drive_id",
+        "telegram.token",
+        "jadwal.jam_buka",
+        "mutu_baku.langkah_9",
+        "database.url",
+        "tahun",
+    } <= keys
     assert not any(k.startswith(("mutu_baku.langkah_1.", "pejabat.sekretaris.")) for k in keys)
 
 
@@ -112,8 +123,18 @@ def test_systemd_unit_restarts_on_failure_as_its_own_user() -> None:
         pytest.param("backup", ("Cadangan basis data", ".backup(", "pg_dump"), id="backup"),
         pytest.param("restore", ("Pemulihan", "pg_restore", "systemctl stop kinerja-bot"), id="restore"),
         pytest.param("upgrade", ("Pembaruan versi", "migrasi basis data (Alembic) dijalankan otomatis"), id="upgrade"),
-        pytest.param("google", ("Google Sheets API", "Google Drive API", "Shared Drive", "Content manager",
-                                "google-login", "storageQuotaExceeded"), id="google-setup"),
+        pytest.param(
+            "google",
+            (
+                "Google Sheets API",
+                "Google Drive API",
+                "Shared Drive",
+                "Content manager",
+                "google-login",
+                "storageQuotaExceeded",
+            ),
+            id="google-setup",
+        ),
         pytest.param("botfather", ("@BotFather", "/newbot", "KINERJA_TELEGRAM__TOKEN"), id="botfather"),
     ],
 )
@@ -131,8 +152,9 @@ def test_troubleshooting_has_a_section(heading: str) -> None:
     assert f"## {heading}" in (DOCS / "masalah.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("role", ["Staf bidang", "Kepala Bidang", "Kasubbag KPEP", "Sekretaris", "Kepala Dinas",
-                                  "Admin TI"])
+@pytest.mark.parametrize(
+    "role", ["Staf bidang", "Kepala Bidang", "Kasubbag KPEP", "Sekretaris", "Kepala Dinas", "Admin TI"]
+)
 def test_handbook_has_every_role(role: str) -> None:
     assert f"## {role}" in (DOCS / "panduan-peran.md").read_text(encoding="utf-8")
 
@@ -163,7 +185,11 @@ def test_docs_index_lists_every_page() -> None:
 
 
 def test_no_doc_path_points_at_a_missing_file() -> None:
-    for name in ("config/settings.example.yaml", "config/demo/indikator.csv", "scripts/setup.sh",
-                 "scripts/kinerja-bot.service"):
+    for name in (
+        "config/settings.example.yaml",
+        "config/demo/indikator.csv",
+        "scripts/setup.sh",
+        "scripts/kinerja-bot.service",
+    ):
         assert (REPO_ROOT / name).is_file()
     assert Path(REPO_ROOT / "docs" / "perintah.md").is_file()

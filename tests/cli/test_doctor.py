@@ -18,9 +18,23 @@ from sheets import layout
 from tests.cli.conftest import Cli, Office, closed_port
 
 GOOD_KEYS = {
-    "settings", "master", "google.credentials", "google.reachable", "google.sheets_api", "google.storage",
-    "folder.root", "folder.archive", "folder.SEK", "folder.PTK", "folder.LAT", "folder.HIJ", "database",
-    "workbook.belum", "workbook.rekap", "telegram.token", "people",
+    "settings",
+    "master",
+    "google.credentials",
+    "google.reachable",
+    "google.sheets_api",
+    "google.storage",
+    "folder.root",
+    "folder.archive",
+    "folder.SEK",
+    "folder.PTK",
+    "folder.LAT",
+    "folder.HIJ",
+    "database",
+    "workbook.belum",
+    "workbook.rekap",
+    "telegram.token",
+    "people",
 }
 
 
@@ -84,8 +98,9 @@ def _missing_folder(cli: Cli, _: pytest.MonkeyPatch) -> Path:
 
 
 def _view_only_folder(cli: Cli, _: pytest.MonkeyPatch) -> Path:
-    cli.control.call("POST", "google/folders", {"id": "folder-lihat", "name": "Hanya lihat", "owner": ADMIN,
-                                                "readers": [BOT_EMAIL]})
+    cli.control.call(
+        "POST", "google/folders", {"id": "folder-lihat", "name": "Hanya lihat", "owner": ADMIN, "readers": [BOT_EMAIL]}
+    )
     return cli.write_config({"google": {"archive_folder_id": "folder-lihat"}}, "lihat.yaml")
 
 
@@ -94,13 +109,17 @@ def _no_shared_drive(cli: Cli, _: pytest.MonkeyPatch) -> Path:
     bidang = [dict(b) for b in cli.data["bidang"]]
     for item in bidang:
         folder = f"mydrive-{item['kode']}"
-        cli.control.call("POST", "google/folders", {"id": folder, "name": item["nama"], "owner": ADMIN,
-                                                    "writers": [BOT_EMAIL]})
+        cli.control.call(
+            "POST", "google/folders", {"id": folder, "name": item["nama"], "owner": ADMIN, "writers": [BOT_EMAIL]}
+        )
         item["folder_id"] = folder
-    cli.control.call("POST", "google/folders", {"id": "mydrive-root", "name": "Dinas", "owner": ADMIN,
-                                                "writers": [BOT_EMAIL]})
-    changes: dict[str, Any] = {"bidang": bidang, "google": {"shared_drive_id": None, "root_folder_id": "mydrive-root",
-                                                           "archive_folder_id": None}}
+    cli.control.call(
+        "POST", "google/folders", {"id": "mydrive-root", "name": "Dinas", "owner": ADMIN, "writers": [BOT_EMAIL]}
+    )
+    changes: dict[str, Any] = {
+        "bidang": bidang,
+        "google": {"shared_drive_id": None, "root_folder_id": "mydrive-root", "archive_folder_id": None},
+    }
     return cli.write_config(changes, "mydrive.yaml")
 
 
@@ -115,15 +134,28 @@ def _oauth(cli: Cli, *, with_token: bool) -> Path:
     token_file = cli.tmp / "oauth-token.json"
     if with_token:
         person = cli.control.call("POST", "google/accounts", {"email": ADMIN})
-        token_file.write_text(json.dumps({
-            "token": person["token"], "refresh_token": person["refresh_token"],
-            "token_uri": f"{cli.control.base}/token", "client_id": "kinerja-desktop", "client_secret": "rahasia",
-            "account": ADMIN,
-        }), encoding="utf-8")
+        token_file.write_text(
+            json.dumps(
+                {
+                    "token": person["token"],
+                    "refresh_token": person["refresh_token"],
+                    "token_uri": f"{cli.control.base}/token",
+                    "client_id": "kinerja-desktop",
+                    "client_secret": "rahasia",
+                    "account": ADMIN,
+                }
+            ),
+            encoding="utf-8",
+        )
     client = cli.tmp / "oauth-client.json"
     client.write_text('{"installed": {"client_id": "kinerja-desktop"}}', encoding="utf-8")
-    google = {"auth": "oauth", "key_file": None, "shared_drive_id": None, "oauth_client_file": str(client),
-              "oauth_token_file": str(token_file)}
+    google = {
+        "auth": "oauth",
+        "key_file": None,
+        "shared_drive_id": None,
+        "oauth_client_file": str(client),
+        "oauth_token_file": str(token_file),
+    }
     return cli.write_config({"google": google}, "oauth.yaml")
 
 
@@ -165,34 +197,65 @@ def _unreadable_settings(cli: Cli, _: pytest.MonkeyPatch) -> Path:
 
 
 BROKEN = [
-    pytest.param(Broken("google.credentials", "GAGAL", "tidak dapat dibaca atau rusak", "unduh kunci JSON baru",
-                        _garbage_key), id="garbage-key"),
-    pytest.param(Broken("google.credentials", "GAGAL", "tidak ditemukan", "KINERJA_GOOGLE__KEY_FILE",
-                        _missing_key), id="missing-key-file"),
-    pytest.param(Broken("google.credentials", "GAGAL", "Berkas token OAuth belum ada", "python -m bot google-login",
-                        _oauth_without_login), id="oauth-before-google-login"),
-    pytest.param(Broken("google.storage", "GAGAL", "bukan anggotanya", "sebagai Content manager",
-                        _stranger_key), id="key-of-another-account"),
-    pytest.param(Broken("folder.PTK", "GAGAL", "folder-salah-ketik", "periksa ID di bidang[1].folder_id",
-                        _missing_folder), id="missing-folder"),
-    pytest.param(Broken("folder.archive", "GAGAL", "hanya dapat melihat", "Content manager",
-                        _view_only_folder), id="view-only-folder"),
-    pytest.param(Broken("folder.SEK", "GAGAL", "storageQuotaExceeded", "pindahkan folder ke Shared Drive",
-                        _no_shared_drive), id="no-shared-drive"),
-    pytest.param(Broken("google.storage", "GAGAL", "drive-lain", "google.shared_drive_id",
-                        _wrong_shared_drive), id="wrong-shared-drive-id"),
+    pytest.param(
+        Broken("google.credentials", "GAGAL", "tidak dapat dibaca atau rusak", "unduh kunci JSON baru", _garbage_key),
+        id="garbage-key",
+    ),
+    pytest.param(
+        Broken("google.credentials", "GAGAL", "tidak ditemukan", "KINERJA_GOOGLE__KEY_FILE", _missing_key),
+        id="missing-key-file",
+    ),
+    pytest.param(
+        Broken(
+            "google.credentials",
+            "GAGAL",
+            "Berkas token OAuth belum ada",
+            "python -m bot google-login",
+            _oauth_without_login,
+        ),
+        id="oauth-before-google-login",
+    ),
+    pytest.param(
+        Broken("google.storage", "GAGAL", "bukan anggotanya", "sebagai Content manager", _stranger_key),
+        id="key-of-another-account",
+    ),
+    pytest.param(
+        Broken("folder.PTK", "GAGAL", "folder-salah-ketik", "periksa ID di bidang[1].folder_id", _missing_folder),
+        id="missing-folder",
+    ),
+    pytest.param(
+        Broken("folder.archive", "GAGAL", "hanya dapat melihat", "Content manager", _view_only_folder),
+        id="view-only-folder",
+    ),
+    pytest.param(
+        Broken("folder.SEK", "GAGAL", "storageQuotaExceeded", "pindahkan folder ke Shared Drive", _no_shared_drive),
+        id="no-shared-drive",
+    ),
+    pytest.param(
+        Broken("google.storage", "GAGAL", "drive-lain", "google.shared_drive_id", _wrong_shared_drive),
+        id="wrong-shared-drive-id",
+    ),
     pytest.param(Broken("telegram.token", "GAGAL", "ditolak Telegram", "@BotFather", _bad_token), id="bad-bot-token"),
-    pytest.param(Broken("telegram.token", "GAGAL", "belum diisi", "KINERJA_TELEGRAM__TOKEN", _no_token),
-                 id="no-bot-token"),
-    pytest.param(Broken("google.reachable", "GAGAL", "tidak dapat dihubungi", "google.endpoint menunjuk",
-                        _google_down), id="google-endpoint-down"),
-    pytest.param(Broken("google.reachable", "GAGAL", "HTTP 503", "ulangi beberapa menit lagi",
-                        _google_overloaded), id="google-503"),
-    pytest.param(Broken("telegram.token", "GAGAL", "tidak dapat dihubungi", "telegram.base_url",
-                        _telegram_down), id="telegram-endpoint-down"),
+    pytest.param(
+        Broken("telegram.token", "GAGAL", "belum diisi", "KINERJA_TELEGRAM__TOKEN", _no_token), id="no-bot-token"
+    ),
+    pytest.param(
+        Broken("google.reachable", "GAGAL", "tidak dapat dihubungi", "google.endpoint menunjuk", _google_down),
+        id="google-endpoint-down",
+    ),
+    pytest.param(
+        Broken("google.reachable", "GAGAL", "HTTP 503", "ulangi beberapa menit lagi", _google_overloaded),
+        id="google-503",
+    ),
+    pytest.param(
+        Broken("telegram.token", "GAGAL", "tidak dapat dihubungi", "telegram.base_url", _telegram_down),
+        id="telegram-endpoint-down",
+    ),
     pytest.param(Broken("master", "GAGAL", "tidak dapat dipakai", "perbaiki CSV", _bad_master), id="bad-master-list"),
-    pytest.param(Broken("settings", "GAGAL", "zona waktu tidak dikenal", "docs/pemasangan.md",
-                        _unreadable_settings, code=2), id="unreadable-settings"),
+    pytest.param(
+        Broken("settings", "GAGAL", "zona waktu tidak dikenal", "docs/pemasangan.md", _unreadable_settings, code=2),
+        id="unreadable-settings",
+    ),
 ]
 
 
@@ -231,7 +294,12 @@ def test_workbooks_renamed_tab_and_trashed_workbook(cli: Cli, office: Office) ->
     code, checks = cli.doctor()
     assert code == 0
     assert [k for k in checks if k.startswith("workbook.")] == [
-        "workbook.SEK", "workbook.PTK", "workbook.LAT", "workbook.HIJ", "workbook.rekap"]
+        "workbook.SEK",
+        "workbook.PTK",
+        "workbook.LAT",
+        "workbook.HIJ",
+        "workbook.rekap",
+    ]
     assert reports["PTK"].url.split("?")[0] in checks["workbook.PTK"]["detail"]
 
     bot = cli.control.gspread_as(BOT_EMAIL)
@@ -252,8 +320,12 @@ def test_workbooks_renamed_tab_and_trashed_workbook(cli: Cli, office: Office) ->
 
 def test_people_bound_by_settings_by_invite_and_not_at_all(cli: Cli) -> None:
     pejabat = cli.data["pejabat"]
-    changes = {"pejabat": {"kepala_dinas": {**pejabat["kepala_dinas"], "telegram_id": None},
-                           "sekretaris": {**pejabat["sekretaris"], "telegram_id": None}}}
+    changes = {
+        "pejabat": {
+            "kepala_dinas": {**pejabat["kepala_dinas"], "telegram_id": None},
+            "sekretaris": {**pejabat["sekretaris"], "telegram_id": None},
+        }
+    }
     config = cli.write_config(changes, "tanpa-id.yaml")
     from config.settings import load_settings
 

@@ -25,8 +25,11 @@ _HOLDER = {
     "type": ["object", "null"],
     "required": ["role", "role_label", "names"],
     "additionalProperties": False,
-    "properties": {"role": {"type": "string"}, "role_label": {"type": "string"},
-                   "names": {"type": "array", "items": {"type": "string"}}},
+    "properties": {
+        "role": {"type": "string"},
+        "role_label": {"type": "string"},
+        "names": {"type": "array", "items": {"type": "string"}},
+    },
 }
 _TIME = {"type": ["string", "null"], "format": "date-time"}
 _TEXT = {"type": ["string", "null"]}
@@ -38,26 +41,88 @@ STATUS_SCHEMA: dict[str, Any] = {
         "schema": {"const": 1},
         "dinas": {"type": "string"},
         "tahun": {"type": "integer"},
-        "periods": {"type": "array", "items": {
-            "type": "object", "required": ["id", "tahun", "tw", "state", "running"], "additionalProperties": False,
-            "properties": {"id": {"type": "integer"}, "tahun": {"type": "integer"}, "tw": {"enum": [1, 2, 3, 4]},
-                           "state": {"enum": [s.value for s in DinasState]}, "running": {"type": "boolean"}}}},
-        "period": {"type": ["object", "null"], "additionalProperties": False,
-                   "required": ["id", "tahun", "tw", "label", "state", "state_label", "since", "step_since", "holder",
-                                "deadline", "rekap_url", "archive_url", "catatan_analisis"],
-                   "properties": {"id": {"type": "integer"}, "tahun": {"type": "integer"}, "tw": {"enum": [1, 2, 3, 4]},
-                                  "label": {"type": "string"}, "state": {"enum": [s.value for s in DinasState]},
-                                  "state_label": {"type": "string"}, "since": _TIME, "step_since": _TIME,
-                                  "holder": _HOLDER, "deadline": _TIME, "rekap_url": _TEXT, "archive_url": _TEXT,
-                                  "catatan_analisis": _TEXT}},
-        "bidang": {"type": "array", "items": {
-            "type": "object", "additionalProperties": False,
-            "required": ["kode", "nama", "folder_id", "state", "state_label", "since", "step_since", "holder",
-                         "workbook_url", "last_reason", "tindak_lanjut"],
-            "properties": {"kode": {"type": "string"}, "nama": {"type": "string"}, "folder_id": {"type": "string"},
-                           "state": {"enum": [*(s.value for s in BidangState), None]}, "state_label": _TEXT,
-                           "since": _TIME, "step_since": _TIME, "holder": _HOLDER, "workbook_url": _TEXT,
-                           "last_reason": _TEXT, "tindak_lanjut": _TEXT}}},
+        "periods": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "tahun", "tw", "state", "running"],
+                "additionalProperties": False,
+                "properties": {
+                    "id": {"type": "integer"},
+                    "tahun": {"type": "integer"},
+                    "tw": {"enum": [1, 2, 3, 4]},
+                    "state": {"enum": [s.value for s in DinasState]},
+                    "running": {"type": "boolean"},
+                },
+            },
+        },
+        "period": {
+            "type": ["object", "null"],
+            "additionalProperties": False,
+            "required": [
+                "id",
+                "tahun",
+                "tw",
+                "label",
+                "state",
+                "state_label",
+                "since",
+                "step_since",
+                "holder",
+                "deadline",
+                "rekap_url",
+                "archive_url",
+                "catatan_analisis",
+            ],
+            "properties": {
+                "id": {"type": "integer"},
+                "tahun": {"type": "integer"},
+                "tw": {"enum": [1, 2, 3, 4]},
+                "label": {"type": "string"},
+                "state": {"enum": [s.value for s in DinasState]},
+                "state_label": {"type": "string"},
+                "since": _TIME,
+                "step_since": _TIME,
+                "holder": _HOLDER,
+                "deadline": _TIME,
+                "rekap_url": _TEXT,
+                "archive_url": _TEXT,
+                "catatan_analisis": _TEXT,
+            },
+        },
+        "bidang": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": [
+                    "kode",
+                    "nama",
+                    "folder_id",
+                    "state",
+                    "state_label",
+                    "since",
+                    "step_since",
+                    "holder",
+                    "workbook_url",
+                    "last_reason",
+                    "tindak_lanjut",
+                ],
+                "properties": {
+                    "kode": {"type": "string"},
+                    "nama": {"type": "string"},
+                    "folder_id": {"type": "string"},
+                    "state": {"enum": [*(s.value for s in BidangState), None]},
+                    "state_label": _TEXT,
+                    "since": _TIME,
+                    "step_since": _TIME,
+                    "holder": _HOLDER,
+                    "workbook_url": _TEXT,
+                    "last_reason": _TEXT,
+                    "tindak_lanjut": _TEXT,
+                },
+            },
+        },
     },
 }
 
@@ -84,8 +149,9 @@ def test_help_lists_every_command_with_examples(capsys: pytest.CaptureFixture[st
 
 
 def test_help_in_a_real_process() -> None:
-    result = subprocess.run([sys.executable, "-m", "bot", "--help"], cwd=REPO_ROOT, capture_output=True, text=True,
-                            timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--help"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=False
+    )
     assert result.returncode == 0
     assert "distribute" in result.stdout and "export" in result.stdout
 
@@ -97,13 +163,17 @@ def test_help_in_a_real_process() -> None:
         pytest.param(["export", "--triwulan", "satu", "--out", "x"], "triwulan harus", id="triwulan-text"),
         pytest.param(["export", "--triwulan", "1"], "argumen wajib belum diisi: --out", id="missing-out"),
         pytest.param(["status", "--tahun", "26"], "tahun harus angka empat digit", id="short-year"),
-        pytest.param(["distribute", "--triwulan", "1", "--config", "/tidak/ada.yaml"], "tidak bisa dibaca",
-                     id="unreadable-config"),
+        pytest.param(
+            ["distribute", "--triwulan", "1", "--config", "/tidak/ada.yaml"],
+            "tidak bisa dibaca",
+            id="unreadable-config",
+        ),
         pytest.param(["laporan"], "pilihan tidak dikenal", id="unknown-command"),
     ],
 )
-def test_bad_input_is_explained_with_exit_code_2(argv: list[str], message: str,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_input_is_explained_with_exit_code_2(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert message in err
@@ -136,8 +206,9 @@ def test_distribute_asks_the_sekretaris_then_status_follows_the_period(cli: Cli,
     assert data["period"]["state"] == DinasState.AWAITING_DISTRIBUTION
     assert data["period"]["holder"]["role"] == "sekretaris"
     assert data["period"]["holder"]["names"] == ["Sri Wahyuni, S.Sos., M.Si."]
-    assert data["periods"] == [{"id": data["period"]["id"], "tahun": 2026, "tw": 1,
-                                "state": DinasState.AWAITING_DISTRIBUTION, "running": True}]
+    assert data["periods"] == [
+        {"id": data["period"]["id"], "tahun": 2026, "tw": 1, "state": DinasState.AWAITING_DISTRIBUTION, "running": True}
+    ]
 
     again = cli.run("distribute", "--triwulan", "1")
     assert again[0] == 0 and "sudah dimulai sebelumnya; tidak ada yang diubah" in again[1]
@@ -163,8 +234,11 @@ def test_distribute_asks_the_sekretaris_then_status_follows_the_period(cli: Cli,
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        pytest.param(["distribute", "--tahun", "2025", "--triwulan", "1"], "bukan tahun anggaran yang dijalankan",
-                     id="other-year"),
+        pytest.param(
+            ["distribute", "--tahun", "2025", "--triwulan", "1"],
+            "bukan tahun anggaran yang dijalankan",
+            id="other-year",
+        ),
         pytest.param(["distribute", "--triwulan", "1"], "Triwulan II 2026 sudah dimulai", id="older-tw-after-newer"),
         pytest.param(["status", "--triwulan", "3"], "Triwulan III 2026 belum dimulai", id="status-unknown-period"),
         pytest.param(["status", "--tahun", "2027"], "bukan tahun anggaran yang dijalankan", id="status-other-year"),
@@ -204,8 +278,14 @@ def test_export_writes_openable_rekap_and_bidang_files(cli: Cli, office: Office,
     assert code == 0, err
     assert "Selesai: 6 berkas" in out and "Mengunduh rekap dinas" in out
     names = sorted(p.name for p in out_dir.iterdir())
-    assert names == ["bidang-HIJ-2026.xlsx", "bidang-LAT-2026.xlsx", "bidang-PTK-2026.xlsx", "bidang-SEK-2026.xlsx",
-                     "rekap-2026-TW1.pdf", "rekap-2026-TW1.xlsx"]
+    assert names == [
+        "bidang-HIJ-2026.xlsx",
+        "bidang-LAT-2026.xlsx",
+        "bidang-PTK-2026.xlsx",
+        "bidang-SEK-2026.xlsx",
+        "rekap-2026-TW1.pdf",
+        "rekap-2026-TW1.xlsx",
+    ]
     rekap = load_workbook(out_dir / "rekap-2026-TW1.xlsx")
     assert {layout.TAB_RINGKASAN, "TW I", layout.TAB_RIWAYAT} <= set(rekap.sheetnames)
     tw1 = [[c for c in row if c is not None] for row in rekap["TW I"].iter_rows(values_only=True)]
@@ -219,7 +299,9 @@ def test_export_writes_openable_rekap_and_bidang_files(cli: Cli, office: Office,
 
     code, out, _ = cli.run("export", "--triwulan", "1", "--out", str(tmp_path / "rekap-saja"), "--tanpa-bidang")
     assert code == 0 and sorted(p.name for p in (tmp_path / "rekap-saja").iterdir()) == [
-        "rekap-2026-TW1.pdf", "rekap-2026-TW1.xlsx"]
+        "rekap-2026-TW1.pdf",
+        "rekap-2026-TW1.xlsx",
+    ]
 
 
 def test_export_of_a_closed_period_takes_the_archived_copies(cli: Cli, office: Office, tmp_path: Path) -> None:

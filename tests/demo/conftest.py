@@ -51,8 +51,9 @@ def _reference(control: SandboxControl, master: Master, names: dict[str, str]) -
             continue
         kode = props[PROP_BIDANG]
         read = read_workbook(api, file["id"])
-        result = validate_realisasi(read.realisasi, master, bidang=kode, tw=1, submission=True,
-                                    percent_cells=read.percent_cells)
+        result = validate_realisasi(
+            read.realisasi, master, bidang=kode, tw=1, submission=True, percent_cells=read.percent_cells
+        )
         assert result.ok, [str(p) for p in result.errors]
         tables[kode] = result.table
     return tables, build_rekap(master, tables, names, 1)

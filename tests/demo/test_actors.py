@@ -107,16 +107,22 @@ def test_quarter_steps_refuse_both_slips_in_one_bidang(settings: Settings) -> No
         quarter_steps(Cast.from_settings(settings), clash)
 
 
-@pytest.mark.parametrize(("jam", "expected"), [("08:07", (8, 7, 0)), ("14:59:40", (14, 59, 40))],
-                         ids=["minutes", "seconds"])
+@pytest.mark.parametrize(
+    ("jam", "expected"), [("08:07", (8, 7, 0)), ("14:59:40", (14, 59, 40))], ids=["minutes", "seconds"]
+)
 def test_office_time_clock(jam: str, expected: tuple[int, int, int]) -> None:
     assert OfficeTime(0, jam).clock() == expected
 
 
 def test_wait_nudges_and_times_out_with_what_it_awaited(settings: Settings) -> None:
     nudges: list[int] = []
-    office = Office(SandboxControl("http://127.0.0.1:9"), Cast.from_settings(settings), interval=0.01,
-                    nudge=lambda: nudges.append(1), nudge_every=0.0)
+    office = Office(
+        SandboxControl("http://127.0.0.1:9"),
+        Cast.from_settings(settings),
+        interval=0.01,
+        nudge=lambda: nudges.append(1),
+        nudge_every=0.0,
+    )
     with pytest.raises(WaitTimeout, match="pesan yang tidak pernah datang"):
         office.wait(lambda: None, "pesan yang tidak pernah datang", timeout=0.05)
     assert nudges  # the runner's nudge (e.g. a poll) ran while waiting

@@ -66,13 +66,28 @@ def test_rekap_xlsx_holds_the_dinas_tabs(demo: DemoRun) -> None:
 
 @pytest.mark.parametrize("kode", KODES)
 def test_ringkasan_matches_the_rekap_of_the_sheets(demo: DemoRun, kode: str) -> None:
-    rows = [r for r in _sheet_rows(demo.out / "rekap-2026-TW1.xlsx", layout.TAB_RINGKASAN)
-            if r.get("Kode Bidang") == kode and r.get("Triwulan") == "TW I"]
+    rows = [
+        r
+        for r in _sheet_rows(demo.out / "rekap-2026-TW1.xlsx", layout.TAB_RINGKASAN)
+        if r.get("Kode Bidang") == kode and r.get("Triwulan") == "TW I"
+    ]
     assert len(rows) == 1
     expected = demo.reference.ringkasan.set_index("kode_bidang").loc[kode]
     labels = dict(layout.RINGKASAN_COLUMNS)
-    for name in ("jumlah_indikator", "indikator_dinilai", "rata_rata_capaian", "predikat", "sangat_tinggi",
-                 "tinggi", "sedang", "rendah", "sangat_rendah", "pagu", "anggaran_kumulatif", "serapan"):
+    for name in (
+        "jumlah_indikator",
+        "indikator_dinilai",
+        "rata_rata_capaian",
+        "predikat",
+        "sangat_tinggi",
+        "tinggi",
+        "sedang",
+        "rendah",
+        "sangat_rendah",
+        "pagu",
+        "anggaran_kumulatif",
+        "serapan",
+    ):
         assert _same(rows[0][labels[name]], expected[name]), (kode, name, rows[0][labels[name]], expected[name])
 
 
@@ -82,8 +97,17 @@ def test_tw1_tab_matches_every_indicator_of_the_sheets(demo: DemoRun) -> None:
     assert len(rows) == len(expected) == len(demo.master) == 28
     labels = dict(layout.REKAP_TW_COLUMNS)
     for row, (_, want) in zip(rows, expected.iterrows(), strict=True):
-        for name in ("kode_bidang", "indikator", "target", "realisasi_kumulatif", "capaian", "predikat", "pagu",
-                     "anggaran_kumulatif", "serapan"):
+        for name in (
+            "kode_bidang",
+            "indikator",
+            "target",
+            "realisasi_kumulatif",
+            "capaian",
+            "predikat",
+            "pagu",
+            "anggaran_kumulatif",
+            "serapan",
+        ):
             assert _same(row[labels[name]], want[name]), (want["indikator"], name, row[labels[name]], want[name])
 
 
@@ -144,8 +168,7 @@ def test_transcript_holds_the_returns_with_their_reasons(demo: DemoRun) -> None:
     assert re.search(r'sel M\d+: Realisasi TW I, baris \d+ .*"87,5x" bukan angka', text)
     assert re.search(r'di Google Sheets: membaca Catatan Validasi pada barisnya: .*"87,5x" bukan angka', text)
     # The Kepala Bidang's reason, written into the sheet's Status tab.
-    assert re.search(rf"tab Status \(Dikembalikan Kepala Bidang\): \"{re.escape(SCRIPT.alasan_kepala_bidang)}\"",
-                     text)
+    assert re.search(rf"tab Status \(Dikembalikan Kepala Bidang\): \"{re.escape(SCRIPT.alasan_kepala_bidang)}\"", text)
 
 
 def test_transcript_shows_buttons_and_presses(demo: DemoRun) -> None:
@@ -181,9 +204,18 @@ def test_riwayat_chains_every_transition_of_the_dinas_report(demo: DemoRun) -> N
     events = [r["Peristiwa"] for r in dinas]
     assert events.count("dikembalikan_sekretaris") == 1
     assert events.count("catat_tindak_lanjut") == len(KODES)
-    for event in ("mulai_periode", "setujui_distribusi", "semua_bidang_disetujui", "kirim_ke_sekretaris",
-                  "teruskan_ke_kepala_dinas", "disetujui_kepala_dinas", "beri_rekomendasi", "serahkan_ke_kasubbag",
-                  "serahkan_ke_bidang", "tutup"):
+    for event in (
+        "mulai_periode",
+        "setujui_distribusi",
+        "semua_bidang_disetujui",
+        "kirim_ke_sekretaris",
+        "teruskan_ke_kepala_dinas",
+        "disetujui_kepala_dinas",
+        "beri_rekomendasi",
+        "serahkan_ke_kasubbag",
+        "serahkan_ke_bidang",
+        "tutup",
+    ):
         assert event in events
 
 
@@ -218,8 +250,9 @@ def test_progress_timeline_and_rekap_are_printed(demo: DemoRun) -> None:
     assert len(re.findall(rf"^\[\s*\d+/{steps}\] ", printed, re.MULTILINE)) == steps
     assert "Langkah  Waktu" in printed and "Mutu Baku" in printed and "Waktu pelaksanaan" in printed
     for kode in KODES:
-        assert re.search(rf"\({kode}\)\s+\d+/\d+\s+\d+,\d\d%\s+(Sangat Tinggi|Tinggi|Sedang|Rendah|Sangat Rendah)",
-                         printed)
+        assert re.search(
+            rf"\({kode}\)\s+\d+/\d+\s+\d+,\d\d%\s+(Sangat Tinggi|Tinggi|Sedang|Rendah|Sangat Rendah)", printed
+        )
     assert "Dinas Tenaga Kerja Kabupaten Magetan (total)" in printed
     assert "Demo selesai dalam" in printed
 
@@ -238,7 +271,10 @@ def test_command_exits_zero_and_writes_the_outputs(tmp_path: Path) -> None:
     out = tmp_path / "keluaran"
     done = subprocess.run(
         [sys.executable, "-m", "bot", "demo", "--out", str(out), "--cepat"],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=240,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Demo selesai dalam" in done.stdout
@@ -262,7 +298,7 @@ def test_help_lists_the_demo_with_an_example(capsys: pytest.CaptureFixture[str])
 
 def test_readme_shows_the_two_commands_first_and_the_chart() -> None:
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
-    first_block = readme[readme.index("```bash"):]
+    first_block = readme[readme.index("```bash") :]
     first_block = first_block[: first_block.index("```", 3)]
     assert "scripts/demo.sh" in first_block and "scripts/test.sh" in first_block
     assert "sedang dibangun" not in readme

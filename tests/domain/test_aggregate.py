@@ -171,9 +171,7 @@ def test_ringkasan_dinas_and_chart(small_master: Master, tables: dict[str, pd.Da
     pd.testing.assert_frame_equal(rekap.chart, chart)
 
 
-def test_bidang_without_table_and_settings_order(
-    small_master: Master, tables: dict[str, pd.DataFrame]
-) -> None:
+def test_bidang_without_table_and_settings_order(small_master: Master, tables: dict[str, pd.DataFrame]) -> None:
     rekap = build_rekap(small_master, {"B": tables["B"]}, {"B": "Bidang B", "A": "Bidang A"}, 1)
     frame = rekap.per_tw[1]
     assert list(frame["kode_bidang"]) == ["B", "A", "A"]
@@ -213,9 +211,7 @@ def test_rows_for_sheet(small_master: Master, tables: dict[str, pd.DataFrame]) -
     assert full == [["Capaian (%)"], [100 / 3]]
 
 
-def test_indicator_frame_matches_rekap_for_one_bidang(
-    small_master: Master, tables: dict[str, pd.DataFrame]
-) -> None:
+def test_indicator_frame_matches_rekap_for_one_bidang(small_master: Master, tables: dict[str, pd.DataFrame]) -> None:
     rekap = build_rekap(small_master, tables, NAMES, 2)
     merged = small_master.frame().merge(tables["A"], on="key")
     own = indicator_frame(merged, 2)

@@ -635,9 +635,7 @@ def test_boundary_examples_land_exactly() -> None:
     """A capaian that is exactly 66 or 91 must not come out as 65.99999999999999."""
     for ex in WORKED_EXAMPLES:
         if ex.id.endswith(("_at_91", "_at_76", "_at_66", "_at_51", "exactly_66", "exactly_91")):
-            target = target_periode(
-                {"target_tahunan": ex.target_tahunan, f"target_tw{ex.tw}": ex.target_tw[0]}, 1
-            )
+            target = target_periode({"target_tahunan": ex.target_tahunan, f"target_tw{ex.tw}": ex.target_tw[0]}, 1)
             assert hitung_capaian(target, ex.realisasi[0], ex.polaritas) == ex.capaian, ex.id
 
 
@@ -704,9 +702,7 @@ PREDIKAT_BOUNDARIES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("capaian", "expected"), PREDIKAT_BOUNDARIES, ids=[str(c) for c, _ in PREDIKAT_BOUNDARIES]
-)
+@pytest.mark.parametrize(("capaian", "expected"), PREDIKAT_BOUNDARIES, ids=[str(c) for c, _ in PREDIKAT_BOUNDARIES])
 def test_predikat_boundaries(capaian: float | None, expected: str | None) -> None:
     assert predikat(capaian) == expected
     series = predikat_series(pd.Series([capaian], dtype="float64"))

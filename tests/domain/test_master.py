@@ -68,9 +68,7 @@ def test_bad_master_names_the_line(tmp_path: Path, lines: list[str], expected: s
 
 
 def test_every_problem_is_listed(tmp_path: Path) -> None:
-    path = write(
-        tmp_path, HEADER, GOOD.replace("Positif", "x"), GOOD.replace("1.01", "1.02").replace("Kumulatif", "y")
-    )
+    path = write(tmp_path, HEADER, GOOD.replace("Positif", "x"), GOOD.replace("1.01", "1.02").replace("Kumulatif", "y"))
     with pytest.raises(MasterError) as caught:
         load_master(path)
     assert len(caught.value.problems) == 2

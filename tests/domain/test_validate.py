@@ -211,9 +211,7 @@ CORPUS = [
         Severity.WARNING,
         percent_cells=((8, 13),),
     ),
-    BadSheet(
-        "bukti_not_link", lambda g: put(g, "W4", "ada di map biru"), K.BUKTI_NOT_LINK, "W4", Severity.WARNING
-    ),
+    BadSheet("bukti_not_link", lambda g: put(g, "W4", "ada di map biru"), K.BUKTI_NOT_LINK, "W4", Severity.WARNING),
     BadSheet(
         "bukti_without_scheme",
         lambda g: put(g, "W5", "drive.google.com/abc"),
@@ -309,9 +307,7 @@ def test_values_typed_the_indonesian_way(demo_master: Master, grid_factory) -> N
 def test_percent_cells_are_multiplied(demo_master: Master, grid_factory) -> None:  # type: ignore[no-untyped-def]
     grid = grid_factory(BIDANG, TW)
     put(grid, "N9", 0.045)
-    result = validate_realisasi(
-        grid, demo_master, bidang=BIDANG, tw=TW, submission=True, percent_cells={(8, 13)}
-    )
+    result = validate_realisasi(grid, demo_master, bidang=BIDANG, tw=TW, submission=True, percent_cells={(8, 13)})
     assert result.table.loc[7, "realisasi_tw2"] == pytest.approx(4.5)
     plain = validate_realisasi(grid, demo_master, bidang=BIDANG, tw=TW, submission=True)
     assert plain.table.loc[7, "realisasi_tw2"] == pytest.approx(0.045)
@@ -378,9 +374,7 @@ def test_summary_for_koreksi(demo_master: Master, grid_factory) -> None:  # type
 
 
 def test_snapshot_hash_is_canonical(demo_master: Master, grid_factory) -> None:  # type: ignore[no-untyped-def]
-    table = validate_realisasi(
-        grid_factory(BIDANG, TW), demo_master, bidang=BIDANG, tw=TW, submission=True
-    ).table
+    table = validate_realisasi(grid_factory(BIDANG, TW), demo_master, bidang=BIDANG, tw=TW, submission=True).table
     values = snapshot_values(table, TW)
     assert values["tw"] == TW and len(values["indikator"]) == 8
     first = next(iter(values["indikator"].values()))
@@ -442,9 +436,7 @@ cell_values = st.one_of(
     st.integers(min_value=-(10**15), max_value=10**15),
     st.floats(allow_nan=False, allow_infinity=False),
     st.text(max_size=12),
-    st.sampled_from(
-        ["#DIV/0!", "#REF!", "#N/A", "#VALUE!", "#NAME?", "#ERROR!", "1.234,5", "75%", "Rp 1.500"]
-    ),
+    st.sampled_from(["#DIV/0!", "#REF!", "#N/A", "#VALUE!", "#NAME?", "#ERROR!", "1.234,5", "75%", "Rp 1.500"]),
 )
 
 
@@ -465,9 +457,7 @@ def test_any_grid_validates_without_raising(
         while len(row) <= c:
             row.append("")
         row[c] = value
-    result = validate_realisasi(
-        grid, demo_master, bidang=BIDANG, tw=tw, submission=submission, percent_cells=percent
-    )
+    result = validate_realisasi(grid, demo_master, bidang=BIDANG, tw=tw, submission=submission, percent_cells=percent)
     assert len(result.table) == 8
     for problem in result.problems:
         assert re.fullmatch(r"[A-Z]+[1-9]\d*", problem.cell)

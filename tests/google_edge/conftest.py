@@ -61,8 +61,9 @@ class Env:
     def reset_stats(self) -> None:
         self.sandbox.reset_stats()
 
-    def fault(self, status: int, *, rate: float | None = None, count: int | None = None,
-              method: str | None = None) -> None:
+    def fault(
+        self, status: int, *, rate: float | None = None, count: int | None = None, method: str | None = None
+    ) -> None:
         self.sandbox.fault("google", status, rate=rate, count=count, method=method)
 
     def clear_faults(self) -> None:
@@ -91,15 +92,17 @@ class Env:
 def make_settings(base_url: str, key_file: Path, tmp: Path, **google: Any) -> Settings:
     """The example settings with google.* pointing at the sandbox."""
     data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
-    data["google"].update({
-        "endpoint": base_url.rstrip("/"),
-        "key_file": str(key_file),
-        "shared_drive_id": SHARED_DRIVE,
-        "master_indikator": str(DEMO_MASTER),
-        "root_folder_id": ROOT_FOLDER,
-        "archive_folder_id": ARCHIVE_FOLDER,
-        **google,
-    })
+    data["google"].update(
+        {
+            "endpoint": base_url.rstrip("/"),
+            "key_file": str(key_file),
+            "shared_drive_id": SHARED_DRIVE,
+            "master_indikator": str(DEMO_MASTER),
+            "root_folder_id": ROOT_FOLDER,
+            "archive_folder_id": ARCHIVE_FOLDER,
+            **google,
+        }
+    )
     data["database"] = {"url": f"sqlite:///{tmp / 'kinerja.db'}"}
     return parse_settings(data, "test")
 
@@ -139,11 +142,18 @@ def workbook_state(env: Env) -> dict[str, Any]:
         key = "/".join(f"{k}={v}" for k, v in sorted(props.items()))
         assert key not in state, f"duplicate file {key}"
         entry: dict[str, Any] = {
-            "name": f["name"], "parents": f["parents"], "sheets": f["sheets"], "trashed": f["trashed"],
+            "name": f["name"],
+            "parents": f["parents"],
+            "sheets": f["sheets"],
+            "trashed": f["trashed"],
             "writers": sorted(p["emailAddress"] for p in f["permissions"] if p["role"] == "writer"),
             "protections": sorted(
-                (p["description"], json.dumps(p["range"], sort_keys=True),
-                 json.dumps(p["unprotectedRanges"], sort_keys=True), tuple(p["editors"]["users"]))
+                (
+                    p["description"],
+                    json.dumps(p["range"], sort_keys=True),
+                    json.dumps(p["unprotectedRanges"], sort_keys=True),
+                    tuple(p["editors"]["users"]),
+                )
                 for p in f["protectedRanges"] or []
             ),
         }
@@ -153,8 +163,10 @@ def workbook_state(env: Env) -> dict[str, Any]:
             )
             grids = [vr.get("values", []) for vr in values["valueRanges"]]
             # "Diperbarui" holds the time of the bot's last write: not part of the state compared
-            entry["values"] = [[row[:4] if title == "Status" else row for row in grid]
-                               for title, grid in zip(f["sheets"], grids, strict=True)]
+            entry["values"] = [
+                [row[:4] if title == "Status" else row for row in grid]
+                for title, grid in zip(f["sheets"], grids, strict=True)
+            ]
         state[key] = entry
     return state
 

@@ -18,8 +18,16 @@ DENIED = json.dumps({"error": {"code": 403, "errors": [{"reason": "insufficientF
 
 @pytest.mark.parametrize(
     ("status", "body", "retry"),
-    [(408, b"", True), (429, b"", True), (500, b"", True), (503, b"", True), (403, RATE, True),
-     (403, DENIED, False), (404, b"", False), (400, b"", False)],
+    [
+        (408, b"", True),
+        (429, b"", True),
+        (500, b"", True),
+        (503, b"", True),
+        (403, RATE, True),
+        (403, DENIED, False),
+        (404, b"", False),
+        (400, b"", False),
+    ],
     ids=["408", "429", "500", "503", "403-rate", "403-denied", "404", "400"],
 )
 def test_retry_rules(status: int, body: bytes, retry: bool) -> None:
@@ -46,8 +54,16 @@ def test_drive_rate_limit_403_is_retried(env: Env) -> None:
 
 def test_service_account_without_shared_drive_hits_the_quota_with_advice(env: Env, tmp_path: Path) -> None:
     owner = "kasubbag@disnaker.example.go.id"
-    env.control("POST", "google/folders", {"id": "my-drive-folder", "name": "Laporan", "owner": owner,
-                                            "writers": ["kinerja-bot@kinerja-sandbox.iam.gserviceaccount.com"]})
+    env.control(
+        "POST",
+        "google/folders",
+        {
+            "id": "my-drive-folder",
+            "name": "Laporan",
+            "owner": owner,
+            "writers": ["kinerja-bot@kinerja-sandbox.iam.gserviceaccount.com"],
+        },
+    )
     settings = make_settings(env.base, env.key_file, tmp_path, shared_drive_id=None)
     bidang = [b.model_copy(update={"folder_id": "my-drive-folder"}) for b in settings.bidang]
     settings = settings.model_copy(update={"bidang": tuple(bidang)})
@@ -62,16 +78,25 @@ def test_oauth_token_file_works_in_my_drive(env: Env, tmp_path: Path) -> None:
     user = "kpep@disnaker.example.go.id"
     person = env.control("POST", "google/accounts", {"email": user})
     token_file = tmp_path / "oauth-token.json"
-    token_file.write_text(json.dumps({
-        "refresh_token": person["refresh_token"], "client_id": "kinerja-desktop", "client_secret": "rahasia",
-        "token_uri": f"{env.base}/token", "account": user,
-    }))
+    token_file.write_text(
+        json.dumps(
+            {
+                "refresh_token": person["refresh_token"],
+                "client_id": "kinerja-desktop",
+                "client_secret": "rahasia",
+                "token_uri": f"{env.base}/token",
+                "account": user,
+            }
+        )
+    )
     for kode_folder in ("folder-oauth",):
         env.control("POST", "google/folders", {"id": kode_folder, "name": "Kinerja", "owner": user})
-    settings = make_settings(env.base, env.key_file, tmp_path, shared_drive_id=None, auth="oauth",
-                             oauth_token_file=str(token_file))
-    settings = settings.model_copy(update={"bidang": tuple(
-        b.model_copy(update={"folder_id": "folder-oauth"}) for b in settings.bidang)})
+    settings = make_settings(
+        env.base, env.key_file, tmp_path, shared_drive_id=None, auth="oauth", oauth_token_file=str(token_file)
+    )
+    settings = settings.model_copy(
+        update={"bidang": tuple(b.model_copy(update={"folder_id": "folder-oauth"}) for b in settings.bidang)}
+    )
     wb = GoogleWorkbooks(settings, master=env.master, policy=FAST)
     refs = wb.distribute(2026, 1, KODES)
     files = {f["id"]: f for f in env.files()}

@@ -85,8 +85,12 @@ def test_staff_edits_only_open_cells_of_own_workbook(env: Env) -> None:
     sheet.update([["Tidak ada"]], f"{col[layout.COL_KENDALA]}2")
     book.worksheet(layout.TAB_STATUS).update([["Siap Dikoreksi"]], "B2")
     # protected: target, closed TW, names, Catatan Validasi, other TW's status, Status Alur
-    for cell in (f"{col[layout.COL_TARGET_TAHUNAN]}2", f"{col[layout.col_realisasi(2)]}2",
-                 f"{col[layout.COL_INDIKATOR]}3", f"{col[layout.COL_CATATAN_VALIDASI]}2"):
+    for cell in (
+        f"{col[layout.COL_TARGET_TAHUNAN]}2",
+        f"{col[layout.col_realisasi(2)]}2",
+        f"{col[layout.COL_INDIKATOR]}3",
+        f"{col[layout.COL_CATATAN_VALIDASI]}2",
+    ):
         with pytest.raises(gspread.exceptions.APIError) as err:
             sheet.update([[1]], cell)
         assert err.value.code in (400, 403), cell

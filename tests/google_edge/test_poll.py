@@ -37,10 +37,16 @@ def fill(env: Env, refs: Any, kode: str, tw: int, *, percent_row: int | None = N
     values = [[str(10 * tw + n)] for n in range(1, rows + 1)]
     if percent_row is not None:
         values[percent_row - 2] = ["75%"]
-    sheet.update(values, f"{col(layout.col_realisasi(tw))}2:{col(layout.col_realisasi(tw))}{rows + 1}",
-                 value_input_option="USER_ENTERED")
-    sheet.update([["1.000.000"]] * rows, f"{col(layout.col_anggaran(tw))}2:{col(layout.col_anggaran(tw))}{rows + 1}",
-                 value_input_option="USER_ENTERED")
+    sheet.update(
+        values,
+        f"{col(layout.col_realisasi(tw))}2:{col(layout.col_realisasi(tw))}{rows + 1}",
+        value_input_option="USER_ENTERED",
+    )
+    sheet.update(
+        [["1.000.000"]] * rows,
+        f"{col(layout.col_anggaran(tw))}2:{col(layout.col_anggaran(tw))}{rows + 1}",
+        value_input_option="USER_ENTERED",
+    )
 
 
 def submit(env: Env, refs: Any, kode: str, tw: int, status: str = "Siap Dikoreksi") -> None:
@@ -77,8 +83,7 @@ def test_poll_budget_is_one_plus_changed(env: Env, distributed: tuple) -> None:
 def test_submission_ready_with_percent_cell_kept_as_meant(env: Env, distributed: tuple) -> None:
     wb, refs, cursor = distributed
     items = env.master.for_bidang("PTK")
-    percent_row = next(n for n, item in enumerate(items, start=2) if item.persen) if any(
-        i.persen for i in items) else 2
+    percent_row = next(n for n, item in enumerate(items, start=2) if item.persen) if any(i.persen for i in items) else 2
     fill(env, refs, "PTK", 1, percent_row=percent_row)
     submit(env, refs, "PTK", 1)
     batch = wb.poll(cursor)
@@ -136,7 +141,8 @@ def test_lock_then_tamper_then_reopen(env: Env, distributed: tuple) -> None:
     # an admin (the bot's own account) changes an approved value: the poll notices
     admin = env.person(env.settings.google.key_file and "kinerja-bot@kinerja-sandbox.iam.gserviceaccount.com")
     admin.open_by_key(refs["SEK"].spreadsheet_id).worksheet(layout.TAB_REALISASI).update(
-        [[999]], f"{col(layout.col_realisasi(1))}2")
+        [[999]], f"{col(layout.col_realisasi(1))}2"
+    )
     batch = wb.poll(batch.cursor)
     tamper = [e for e in batch.events if isinstance(e, ApprovedDataChanged)]
     assert len(tamper) == 1 and tamper[0].tw == 1 and tamper[0].bidang == "SEK"
@@ -163,8 +169,9 @@ def test_deleted_workbook_and_renamed_tab_are_reported(env: Env, distributed: tu
     admin = env.person("kinerja-bot@kinerja-sandbox.iam.gserviceaccount.com")
     book = admin.open_by_key(refs["LAT"].spreadsheet_id)
     book.worksheet(layout.TAB_REALISASI).update_title("Realisasi Lama")
-    drive.files().update(fileId=refs["HIJ"].spreadsheet_id, body={"name": "Salinan laporan"},
-                         supportsAllDrives=True).execute()
+    drive.files().update(
+        fileId=refs["HIJ"].spreadsheet_id, body={"name": "Salinan laporan"}, supportsAllDrives=True
+    ).execute()
     batch = wb.poll(cursor)
     missing = {e.bidang: e.reason for e in batch.events if isinstance(e, WorkbookMissing)}
     assert set(missing) == {"PTK", "LAT", "HIJ"}

@@ -21,9 +21,23 @@ def big_master(rows: int) -> Master:
     lines = [list(MASTER_COLUMNS)]
     for n in range(rows):
         kode = KODES[n % len(KODES)]
-        lines.append([kode, f"1.{n:05d}", "Program Uji", f"Indikator uji {n}", "%" if n % 7 == 0 else "orang",
-                      "Negatif" if n % 5 == 0 else "Positif", ("Kumulatif", "Nilai Akhir", "Rata-rata")[n % 3],
-                      "100", "25", "50", "75", "100", "1000000"])
+        lines.append(
+            [
+                kode,
+                f"1.{n:05d}",
+                "Program Uji",
+                f"Indikator uji {n}",
+                "%" if n % 7 == 0 else "orang",
+                "Negatif" if n % 5 == 0 else "Positif",
+                ("Kumulatif", "Nilai Akhir", "Rata-rata")[n % 3],
+                "100",
+                "25",
+                "50",
+                "75",
+                "100",
+                "1000000",
+            ]
+        )
     return parse_master(lines, "uji")
 
 
@@ -41,11 +55,14 @@ def rekap_data(master: Master, tw: int = 1) -> RekapData:
     return RekapData(
         snapshots=tuple(snapshots),
         catatan_analisis="Capaian umumnya baik.",
-        rekomendasi=(RekomendasiData(tw, None, "Percepat penyerapan anggaran.", at),
-                     RekomendasiData(tw, "PTK", "Perluas job fair.", at)),
+        rekomendasi=(
+            RekomendasiData(tw, None, "Percepat penyerapan anggaran.", at),
+            RekomendasiData(tw, "PTK", "Perluas job fair.", at),
+        ),
         tindak_lanjut=(TindakLanjutData(tw, "PTK", "Job fair dijadwalkan Mei.", at + timedelta(days=1)),),
-        riwayat=(AuditEntry(3, "kepala_bidang", "Agus Priyono", "koreksi_disetujui", "PTK", at, 420.0, 600.0,
-                            True, None),),
+        riwayat=(
+            AuditEntry(3, "kepala_bidang", "Agus Priyono", "koreksi_disetujui", "PTK", at, 420.0, 600.0, True, None),
+        ),
     )
 
 
@@ -79,8 +96,10 @@ def test_rekap_tabs_chart_colours_and_archive(env: Env) -> None:
     admin = env.person(BOT_EMAIL)
     meta = admin.http_client.spreadsheets_get(
         ref.spreadsheet_id,
-        params={"fields": "properties(title),sheets(properties(title,gridProperties),charts(chartId),"
-                          "conditionalFormats)"})
+        params={
+            "fields": "properties(title),sheets(properties(title,gridProperties),charts(chartId),conditionalFormats)"
+        },
+    )
     assert meta["properties"]["title"] == layout.judul_dinas(2026, env.settings.dinas.nama)
     titles = [s["properties"]["title"] for s in meta["sheets"]]
     assert titles == list(layout.DINAS_TABS)
@@ -100,7 +119,8 @@ def test_rekap_tabs_chart_colours_and_archive(env: Env) -> None:
     # rewriting replaces the tabs: still one chart, no duplicated rules
     wb.write_rekap(2026, 2, rekap_data(env.master, tw=2))
     meta = admin.http_client.spreadsheets_get(
-        ref.spreadsheet_id, params={"fields": "sheets(properties(title),charts(chartId),conditionalFormats)"})
+        ref.spreadsheet_id, params={"fields": "sheets(properties(title),charts(chartId),conditionalFormats)"}
+    )
     assert len(meta["sheets"]) == len(layout.DINAS_TABS)
     assert len(meta["sheets"][0].get("charts", [])) == 1
     # archive: PDF and xlsx in the archive folder, once

@@ -283,8 +283,9 @@ def save_image(server: SandboxServer, world: SheetWorld) -> WorldImage:
     with store.lock:
         google = copy.deepcopy({k: v for k, v in vars(store).items() if k != "lock"})
     url = world.settings.database.url
-    return WorldImage(world.settings, world.bot_email, google, Path(url.removeprefix("sqlite:///")),
-                      world.period_id, dict(world.ids))
+    return WorldImage(
+        world.settings, world.bot_email, google, Path(url.removeprefix("sqlite:///")), world.period_id, dict(world.ids)
+    )
 
 
 def restore_world(server: SandboxServer, image: WorldImage, master: Master, workdir: Path) -> SheetWorld:
@@ -305,13 +306,12 @@ def restore_world(server: SandboxServer, image: WorldImage, master: Master, work
     )
     kinerja = Store(create_store_engine(settings.database.url))
     source = StoreSnapshotSource(kinerja)  # wired as bot.runtime.build_service does
-    workbooks = GoogleWorkbooks(
-        settings, master=master, snapshots=source, known=source, policy=FAST, clock=lambda: NOW
-    )
+    workbooks = GoogleWorkbooks(settings, master=master, snapshots=source, known=source, policy=FAST, clock=lambda: NOW)
     service = WorkflowService(settings, kinerja, workbooks, clock=lambda: NOW)
     service.start()
-    return SheetWorld(control, image.bot_email, settings, master, kinerja, workbooks, service, image.period_id,
-                      dict(image.ids))
+    return SheetWorld(
+        control, image.bot_email, settings, master, kinerja, workbooks, service, image.period_id, dict(image.ids)
+    )
 
 
 @pytest.fixture(scope="module")

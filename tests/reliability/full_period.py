@@ -201,8 +201,9 @@ def chat_messages(office: Office, person: Person, normalise: Normaliser) -> tupl
         text = normalise.text(message_text(message))
         if message.get("deleted"):
             text = "<dihapus> " + text
-        messages.append(Message(text, tuple(button_labels(message)), bool(message.get("photo")),
-                                int(message["message_id"])))
+        messages.append(
+            Message(text, tuple(button_labels(message)), bool(message.get("photo")), int(message["message_id"]))
+        )
     return tuple(messages)
 
 
@@ -248,8 +249,9 @@ def store_state(database_url: str, normalise: Normaliser) -> dict[str, list[Any]
     engine = create_engine(database_url, poolclass=NullPool)
     try:
         with engine.connect() as connection:
-            audit, place = _audit(connection, normalise,
-                                  ("at", "duration_seconds", "within") if normalise.times else ("at",))
+            audit, place = _audit(
+                connection, normalise, ("at", "duration_seconds", "within") if normalise.times else ("at",)
+            )
 
             def key(dedupe_key: str) -> str:
                 return normalise.text(_AUDIT_KEY.sub(lambda m: f"a#{place.get(int(m.group(1)), '?')}", dedupe_key))
@@ -267,14 +269,20 @@ def store_state(database_url: str, normalise: Normaliser) -> dict[str, list[Any]
                 return result
 
             outbox = sorted(
-                rows(schema.outbox, drop=("created_at", "next_attempt_at", "attempts", "last_error", "sent_at",
-                                          "failed_at")),
+                rows(
+                    schema.outbox,
+                    drop=("created_at", "next_attempt_at", "attempts", "last_error", "sent_at", "failed_at"),
+                ),
                 key=lambda r: r["dedupe_key"],
             )
             delivery = sorted(
-                ({"dedupe_key": key(r.dedupe_key),
-                  "status": "gagal" if r.failed_at else "terkirim" if r.sent_at else "tertunda"}
-                 for r in connection.execute(select(schema.outbox))),
+                (
+                    {
+                        "dedupe_key": key(r.dedupe_key),
+                        "status": "gagal" if r.failed_at else "terkirim" if r.sent_at else "tertunda",
+                    }
+                    for r in connection.execute(select(schema.outbox))
+                ),
                 key=lambda r: r["dedupe_key"],
             )
             state = {
@@ -353,7 +361,7 @@ def _first_difference(a: Any, b: Any, path: str = "") -> str:
             if x != y:
                 return _first_difference(x, y, f"{path}[{index}]")
         if len(a) != len(b):
-            return f"{path}: panjang {len(a)} != {len(b)}; lebih: {(a[len(b):] or b[len(a):])[:2]!r}"
+            return f"{path}: panjang {len(a)} != {len(b)}; lebih: {(a[len(b) :] or b[len(a) :])[:2]!r}"
     return f"{path}: {a!r:.300} != {b!r:.300}"
 
 
@@ -397,8 +405,8 @@ def align_chat(expected: Sequence[Message], actual: Sequence[Message]) -> ChatCo
     for start, end in _runs(sorted(set(range(len(actual))) - matched_actual)):
         block = [m.sent for m in actual[start:end]]
         size = end - start
-        before = [m.sent for m in actual[max(0, start - size):start]]
-        after = [m.sent for m in actual[end:end + size]]
+        before = [m.sent for m in actual[max(0, start - size) : start]]
+        after = [m.sent for m in actual[end : end + size]]
         if block in (before, after):  # a whole notification resent next to its twin
             duplicates.extend(actual[start:end])
             resends += 1
@@ -457,8 +465,13 @@ class FaultPlan:
     def telegram_faults(self) -> list[dict[str, Any]]:
         """One burst of 429s with Retry-After."""
         return [
-            {"service": "telegram", "status": 429, "count": count, "retry_after": self.retry_after,
-             **({"method": method} if method else {})}
+            {
+                "service": "telegram",
+                "status": 429,
+                "count": count,
+                "retry_after": self.retry_after,
+                **({"method": method} if method else {}),
+            }
             for method, count in self.telegram_burst
         ]
 
@@ -503,8 +516,7 @@ def run_in_process(workdir: Path, plan: FaultPlan | None) -> InProcessRun:
     started = time.monotonic()
     with running_sandbox() as server:
         control = SandboxControl(server.base_url)
-        settings = provision(control, demo_settings_data(), workdir, master=DEMO_MASTER,
-                             maks_percobaan=MAKS_PERCOBAAN)
+        settings = provision(control, demo_settings_data(), workdir, master=DEMO_MASTER, maks_percobaan=MAKS_PERCOBAAN)
         control.reset_stats()  # count the quarter only, not the provisioning
         if plan is not None:
             for spec in plan.google_faults():
@@ -551,7 +563,10 @@ class ServiceProcess:
         self._log = (self.logs / f"bot-{self.starts:02d}.log").open("wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot", "run", "--config", str(self.config)],
-            cwd=REPO_ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
         )
 
     def check_alive(self) -> None:
@@ -634,8 +649,9 @@ class SubprocessQuarter:
     """The quarter against ``python -m bot run`` on the real clock; with ``kills``, SIGKILL and a
     restart before every step :func:`kill_points` names (``mid_step`` adds steps by key)."""
 
-    def __init__(self, workdir: Path, *, kills: bool = False, mid_step: Sequence[str] = (),
-                 timeout: float = 60.0) -> None:
+    def __init__(
+        self, workdir: Path, *, kills: bool = False, mid_step: Sequence[str] = (), timeout: float = 60.0
+    ) -> None:
         self.workdir = workdir
         self.kills = kills
         self.mid_step = tuple(mid_step)
@@ -653,8 +669,10 @@ class SubprocessQuarter:
             if tw is None:
                 raise ScenarioError(f"belum ada TW {settings.tahun} yang jatuh tempo dibuka; periksa jam komputer")
             config = self.workdir / "settings.yaml"
-            config.write_text(yaml.safe_dump(settings.model_dump(mode="json", exclude_none=True), allow_unicode=True),
-                              encoding="utf-8")
+            config.write_text(
+                yaml.safe_dump(settings.model_dump(mode="json", exclude_none=True), allow_unicode=True),
+                encoding="utf-8",
+            )
             control.telegram_user(WATCHDOG.telegram_id, "Penjaga", "Uji")
             cast = Cast.from_settings(settings)
             steps = quarter_steps(cast, demo_script(settings.tahun, load_isian(ISIAN_DEMO), tw=tw))
@@ -702,8 +720,10 @@ def pending_outbox(database_url: str) -> int:
     engine = create_engine(database_url, poolclass=NullPool)
     try:
         with engine.connect() as connection:
-            query = select(func.count()).select_from(schema.outbox).where(
-                schema.outbox.c.sent_at.is_(None), schema.outbox.c.failed_at.is_(None)
+            query = (
+                select(func.count())
+                .select_from(schema.outbox)
+                .where(schema.outbox.c.sent_at.is_(None), schema.outbox.c.failed_at.is_(None))
             )
             return int(connection.execute(query).scalar_one())
     finally:

@@ -198,7 +198,6 @@ DAFTAR = ("/daftar", "bersama perintahnya")
 START = ("/start", "Pegawai yang ID Telegram-nya")
 
 
-
 @dataclass(frozen=True)
 class ChatCase:
     """One bad input: the stage, who does what, and the answer.
@@ -303,7 +302,9 @@ CASES: dict[str, ChatCase] = {
         reply="Alasan pengembalian terlalu singkat",
     ),
     "prompt-answer-from-wrong-person": ChatCase(
-        KOREKSI, STAF["PTK"], replies_to(STAF["PTK"], lambda s: s.received["message_id"], "Tolong kembalikan saja"),
+        KOREKSI,
+        STAF["PTK"],
+        replies_to(STAF["PTK"], lambda s: s.received["message_id"], "Tolong kembalikan saja"),
         reply=FREE_TEXT,
     ),
     "edited-message": ChatCase(KOREKSI, STAF["SEK"], edits_a_command),
@@ -429,9 +430,7 @@ async def test_bot_api_refuses_buttons_over_64_bytes(kinerja: KinerjaBot, people
     for data in ("x" * 65, "é" * 33):
         button = InlineKeyboardButton("Setujui", callback_data=data)
         with pytest.raises(BadRequest, match=r"(?i)button_data_invalid"):
-            await kinerja.application.bot.send_message(
-                KASUBBAG, "uji", reply_markup=InlineKeyboardMarkup([[button]])
-            )
+            await kinerja.application.bot.send_message(KASUBBAG, "uji", reply_markup=InlineKeyboardMarkup([[button]]))
     assert await people.messages(KASUBBAG) == []
     longest = CallbackData(Action.KADIS_APPROVE, 9_999_999_999).encode()
     assert len(longest.encode()) <= 64

@@ -329,14 +329,10 @@ CASES: dict[str, Case] = {
     ),
     # formulas with errors
     "formula-div0": Case(submit_with(R3, "=1/0"), invalid(R3, "rumus menghasilkan galat #DIV/0!"), retype(R3)),
-    "formula-ref": Case(
-        submit_with(R3, "='Tab Lama'!A1"), invalid(R3, "rumus menghasilkan galat #REF!"), retype(R3)
-    ),
+    "formula-ref": Case(submit_with(R3, "='Tab Lama'!A1"), invalid(R3, "rumus menghasilkan galat #REF!"), retype(R3)),
     "formula-na": Case(submit_with(R3, "#N/A"), invalid(R3, "rumus menghasilkan galat #N/A"), retype(R3)),
     "formula-value": Case(submit_with(R3, '="dua"+1'), invalid(R3, "rumus menghasilkan galat #VALUE!"), retype(R3)),
-    "formula-name": Case(
-        submit_with(R3, "=JUMLAH(M2:M3)"), invalid(R3, "rumus menghasilkan galat #NAME?"), retype(R3)
-    ),
+    "formula-name": Case(submit_with(R3, "=JUMLAH(M2:M3)"), invalid(R3, "rumus menghasilkan galat #NAME?"), retype(R3)),
     "formula-error-in-kendala": Case(
         submit_with(f"{KENDALA}3", "=1/0"),
         invalid(f"{KENDALA}3", "galat #DIV/0!; isi dengan teks"),

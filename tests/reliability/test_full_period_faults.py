@@ -51,8 +51,9 @@ def test_a_fault_aimed_at_one_account_spares_the_others() -> None:
         control.call("POST", "faults", {"service": "google", "status": 503, "rate": 1.0, "account": "bot@example.test"})
 
         def files_list(token: str) -> int:
-            response = requests.get(f"{control.base}/drive/v3/files", headers={"Authorization": f"Bearer {token}"},
-                                    timeout=10)
+            response = requests.get(
+                f"{control.base}/drive/v3/files", headers={"Authorization": f"Bearer {token}"}, timeout=10
+            )
             return response.status_code
 
         assert [files_list(bot), files_list(person), files_list(bot)] == [503, 200, 503]
@@ -111,11 +112,20 @@ TELAAH = _msg("Permohonan telaah", ("Teruskan ke Kepala Dinas", "Kembalikan"))
         ([CHART, TELAAH, OTHER], [CHART, TELAAH, CHART, TELAAH, OTHER], 2, 0, 0),
         ([CHART, TELAAH, OTHER], [CHART, TELAAH, TELAAH, CHART, OTHER], 1, 0, 1),
     ],
-    ids=["equal", "resent-after", "resent-copy-acted-on", "lost", "foreign", "reordered", "photo-and-text-resent",
-         "not-a-whole-resend"],
+    ids=[
+        "equal",
+        "resent-after",
+        "resent-copy-acted-on",
+        "lost",
+        "foreign",
+        "reordered",
+        "photo-and-text-resent",
+        "not-a-whole-resend",
+    ],
 )
-def test_chat_alignment(expected: list[Message], actual: list[Message], duplicates: int, lost: int,
-                        unexpected: int) -> None:
+def test_chat_alignment(
+    expected: list[Message], actual: list[Message], duplicates: int, lost: int, unexpected: int
+) -> None:
     result = align_chat(expected, actual)
     assert (len(result.duplicates), len(result.lost), len(result.unexpected)) == (duplicates, lost, unexpected)
 
@@ -126,16 +136,38 @@ def _store_with(tmp: Path, name: str, events: list[tuple[str, str, str]]) -> dic
     engine = upgrade(url)
     now = datetime(2026, 4, 1, 8, 0, tzinfo=UTC)
     with engine.begin() as connection:
-        connection.execute(insert(schema.periods).values(id=1, tahun=2026, tw=1, state="pengumpulan", since=now,
-                                                         step_since=now, opened_at=now))
+        connection.execute(
+            insert(schema.periods).values(
+                id=1, tahun=2026, tw=1, state="pengumpulan", since=now, step_since=now, opened_at=now
+            )
+        )
         for event, before, after in events:
-            audit_id = connection.execute(insert(schema.audit).values(
-                period_id=1, bidang="PTK", machine="bidang", actor_role="staf", actor_nama="Rina", event=event,
-                from_state=before, to_state=after, at=now)).inserted_primary_key[0]
+            audit_id = connection.execute(
+                insert(schema.audit).values(
+                    period_id=1,
+                    bidang="PTK",
+                    machine="bidang",
+                    actor_role="staf",
+                    actor_nama="Rina",
+                    event=event,
+                    from_state=before,
+                    to_state=after,
+                    at=now,
+                )
+            ).inserted_primary_key[0]
             if event != OBSERVED_EVENT:
-                connection.execute(insert(schema.outbox).values(
-                    dedupe_key=f"a{audit_id}:{event}:1", recipient_role="staf", recipient_nama="Rina", kind=event,
-                    payload={}, created_at=now, next_attempt_at=now, sent_at=now))
+                connection.execute(
+                    insert(schema.outbox).values(
+                        dedupe_key=f"a{audit_id}:{event}:1",
+                        recipient_role="staf",
+                        recipient_nama="Rina",
+                        kind=event,
+                        payload={},
+                        created_at=now,
+                        next_attempt_at=now,
+                        sent_at=now,
+                    )
+                )
     engine.dispose()
     return store_state(url, Normaliser({}))
 
@@ -145,16 +177,23 @@ def _store_with(tmp: Path, name: str, events: list[tuple[str, str, str]]) -> dic
     [
         ([(OBSERVED_EVENT, "dikembalikan", "diisi"), ("ajukan", "diisi", "diajukan")], True),
         ([("ajukan", "diisi", "diajukan")], False),
-        ([(OBSERVED_EVENT, "dikembalikan", "diisi"), ("ajukan", "diisi", "diajukan"), ("setujui", "diajukan",
-          "disetujui")], False),
+        (
+            [
+                (OBSERVED_EVENT, "dikembalikan", "diisi"),
+                ("ajukan", "diisi", "diajukan"),
+                ("setujui", "diajukan", "disetujui"),
+            ],
+            False,
+        ),
     ],
     ids=["poll-saw-the-typing", "other-start-state", "extra-move"],
 )
 def test_a_move_only_the_poll_observed_is_compared_as_not_seen(
     tmp_path: Path, other: list[tuple[str, str, str]], equal: bool
 ) -> None:
-    plain = _store_with(tmp_path, "tanpa", [("kembalikan", "diajukan", "dikembalikan"),
-                                            ("ajukan", "dikembalikan", "diajukan")])
+    plain = _store_with(
+        tmp_path, "tanpa", [("kembalikan", "diajukan", "dikembalikan"), ("ajukan", "dikembalikan", "diajukan")]
+    )
     observed = _store_with(tmp_path, "dengan", [("kembalikan", "diajukan", "dikembalikan"), *other])
     assert (observed == plain) is equal
     assert plain["outbox"][1]["dedupe_key"] == "a#1:ajukan:1"

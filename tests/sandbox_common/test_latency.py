@@ -75,8 +75,7 @@ def timed(call: Any) -> tuple[requests.Response, float]:
 
 
 @pytest.mark.parametrize("service", ["google", "telegram"], ids=["google", "telegram"])
-def test_api_request_waits_at_least_the_latency(sandbox: SandboxServer, control: SandboxControl,
-                                                service: str) -> None:
+def test_api_request_waits_at_least_the_latency(sandbox: SandboxServer, control: SandboxControl, service: str) -> None:
     token = control.google_token("staf@dinas.test")
     control.latency(service, LATENCY_MS)
     if service == "google":
@@ -95,8 +94,9 @@ def test_latency_is_per_service(sandbox: SandboxServer, control: SandboxControl,
     assert delays == [("google", 0.0), ("telegram", LATENCY_MS / 1000)]
 
 
-def test_control_and_token_requests_are_never_delayed(sandbox: SandboxServer, control: SandboxControl,
-                                                      delays: Delays) -> None:
+def test_control_and_token_requests_are_never_delayed(
+    sandbox: SandboxServer, control: SandboxControl, delays: Delays
+) -> None:
     control.latency("google", LATENCY_MS)
     control.latency("telegram", LATENCY_MS)
     token = control.google_token("staf@dinas.test")
@@ -156,8 +156,19 @@ def test_reset_clears_the_latency(sandbox: SandboxServer, control: SandboxContro
         ({"service": "google", "ms": 50_000, "jitter_ms": 20_000}, "must not exceed"),
         ({"service": "google", "ms": 10, "rate": 0.5}, "unknown key"),
     ],
-    ids=["not-object", "no-service", "bad-service", "no-ms", "negative", "string", "bool", "negative-jitter",
-         "too-long", "sum-too-long", "unknown-key"],
+    ids=[
+        "not-object",
+        "no-service",
+        "bad-service",
+        "no-ms",
+        "negative",
+        "string",
+        "bool",
+        "negative-jitter",
+        "too-long",
+        "sum-too-long",
+        "unknown-key",
+    ],
 )
 def test_bad_bodies_answer_400(sandbox: SandboxServer, body: Any, message: str) -> None:
     response = requests.post(f"{sandbox.base_url}/_sandbox/latency", json=body, timeout=5)

@@ -15,9 +15,7 @@ from tests.sandbox_telegram.conftest import Sandbox
 
 USER = 1001
 KEYBOARD = {
-    "inline_keyboard": [
-        [{"text": "Setujui", "callback_data": "ok:1"}, {"text": "Kembalikan", "callback_data": "no:1"}]
-    ]
+    "inline_keyboard": [[{"text": "Setujui", "callback_data": "ok:1"}, {"text": "Kembalikan", "callback_data": "no:1"}]]
 }
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are exactly "
@@ -94,9 +92,7 @@ def test_send_message_carries_what_telegram_puts_in_it(tg: Sandbox, chat: int) -
     assert first["text"] == "Ketik /status untuk melihat kemajuan."
     assert [e["type"] for e in first["entities"]] == ["bot_command", "bold"]
     assert first["link_preview_options"] == {"is_disabled": True}
-    reply = tg.api(
-        "sendMessage", chat_id=chat, text="balasan", reply_parameters={"message_id": first["message_id"]}
-    )
+    reply = tg.api("sendMessage", chat_id=chat, text="balasan", reply_parameters={"message_id": first["message_id"]})
     legacy = tg.api("sendMessage", chat_id=chat, text="lama", reply_to_message_id=first["message_id"])
     assert reply["reply_to_message"]["message_id"] == first["message_id"]
     assert legacy["reply_to_message"]["text"] == first["text"]
@@ -128,9 +124,7 @@ def test_edit_text_replaces_content_and_drops_keyboard(tg: Sandbox, chat: int) -
         text="<i>Disetujui</i>",
         parse_mode="HTML",
     )
-    assert (
-        edited["text"] == "Disetujui" and "reply_markup" not in edited and edited["edit_date"] >= sent["date"]
-    )
+    assert edited["text"] == "Disetujui" and "reply_markup" not in edited and edited["edit_date"] >= sent["date"]
     listed = tg.messages(chat)[0]
     assert listed["text"] == "Disetujui" and listed["edits"] == 1 and "reply_markup" not in listed
 
@@ -138,9 +132,7 @@ def test_edit_text_replaces_content_and_drops_keyboard(tg: Sandbox, chat: int) -
 def test_edit_reply_markup_and_delete(tg: Sandbox, chat: int) -> None:
     sent = _edit_setup(tg, chat)
     new_markup = {"inline_keyboard": [[{"text": "Selesai", "url": "https://contoh.id"}]]}
-    edited = tg.api(
-        "editMessageReplyMarkup", chat_id=chat, message_id=sent["message_id"], reply_markup=new_markup
-    )
+    edited = tg.api("editMessageReplyMarkup", chat_id=chat, message_id=sent["message_id"], reply_markup=new_markup)
     assert edited["reply_markup"]["inline_keyboard"][0][0]["url"] == "https://contoh.id/"
     assert tg.api("deleteMessage", chat_id=chat, message_id=sent["message_id"]) is True
     assert tg.messages(chat)[0]["deleted"] is True
@@ -152,9 +144,7 @@ def test_edit_reply_markup_and_delete(tg: Sandbox, chat: int) -> None:
 
 def test_answer_callback_query_is_recorded(tg: Sandbox, chat: int) -> None:
     sent = _edit_setup(tg, chat)
-    pressed = tg.control(
-        "telegram/press", {"user_id": chat, "message_id": sent["message_id"], "text": "Setujui"}
-    )
+    pressed = tg.control("telegram/press", {"user_id": chat, "message_id": sent["message_id"], "text": "Setujui"})
     update = tg.api("getUpdates", timeout=0)[-1]
     assert update["callback_query"]["data"] == "ok:1"
     assert update["callback_query"]["message"]["message_id"] == sent["message_id"]
@@ -240,8 +230,7 @@ def test_chat_action_commands_chat_and_webhook(tg: Sandbox, chat: int) -> None:
     assert tg.api("getWebhookInfo")["url"] == "https://kinerja.example/hook"
     assert tg.api_error("getUpdates") == (
         409,
-        "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the "
-        "webhook first",
+        "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
     )
     assert tg.api("deleteWebhook", drop_pending_updates=True) is True
     assert tg.api("getUpdates") == []
@@ -268,12 +257,8 @@ def _long_text(n: int) -> str:
             "Bad Request: chat not found",
             id="chat-username-not-found",
         ),
-        pytest.param(
-            "sendMessage", {"text": "x"}, 400, "Bad Request: chat_id is empty", id="chat-id-missing"
-        ),
-        pytest.param(
-            "sendMessage", {"chat_id": USER}, 400, "Bad Request: message text is empty", id="text-missing"
-        ),
+        pytest.param("sendMessage", {"text": "x"}, 400, "Bad Request: chat_id is empty", id="chat-id-missing"),
+        pytest.param("sendMessage", {"chat_id": USER}, 400, "Bad Request: message text is empty", id="text-missing"),
         pytest.param(
             "sendMessage",
             {"chat_id": USER, "text": "  \n "},
@@ -306,8 +291,7 @@ def _long_text(n: int) -> str:
             "sendMessage",
             {"chat_id": USER, "text": "TW I.", "parse_mode": "MarkdownV2"},
             400,
-            "Bad Request: can't parse entities: Character '.' is reserved and must be escaped with the "
-            "preceding '\\'",
+            "Bad Request: can't parse entities: Character '.' is reserved and must be escaped with the preceding '\\'",
             id="bad-markdown-v2",
         ),
         pytest.param(
@@ -368,9 +352,7 @@ def _long_text(n: int) -> str:
             id="edit-no-message-id",
         ),
         pytest.param("answerCallbackQuery", {"callback_query_id": "123"}, 400, STALE, id="unknown-callback"),
-        pytest.param(
-            "answerCallbackQuery", {}, 400, "Bad Request: query_id is empty", id="callback-id-missing"
-        ),
+        pytest.param("answerCallbackQuery", {}, 400, "Bad Request: query_id is empty", id="callback-id-missing"),
         pytest.param(
             "sendChatAction",
             {"chat_id": USER, "action": "dancing"},
@@ -385,9 +367,7 @@ def _long_text(n: int) -> str:
             "Bad Request: BOT_COMMAND_INVALID",
             id="bad-command",
         ),
-        pytest.param(
-            "setMyCommands", {"commands": [{"command": "x"}]}, 400, None, id="command-lacks-description"
-        ),
+        pytest.param("setMyCommands", {"commands": [{"command": "x"}]}, 400, None, id="command-lacks-description"),
         pytest.param("getFile", {"file_id": "nope"}, 400, "Bad Request: invalid file_id", id="bad-file-id"),
         pytest.param(
             "sendPhoto",
@@ -460,12 +440,11 @@ def test_edit_someone_elses_message_and_photo_text(tg: Sandbox, chat: int) -> No
         400,
         "Bad Request: message can't be edited",
     )
-    photo = tg.raw(
-        "sendPhoto", data={"chat_id": chat}, files={"photo": ("p.png", png(20, 20), "image/png")}
-    ).json()
-    assert tg.api_error(
-        "editMessageText", chat_id=chat, message_id=photo["result"]["message_id"], text="x"
-    ) == (400, "Bad Request: there is no text in the message to edit")
+    photo = tg.raw("sendPhoto", data={"chat_id": chat}, files={"photo": ("p.png", png(20, 20), "image/png")}).json()
+    assert tg.api_error("editMessageText", chat_id=chat, message_id=photo["result"]["message_id"], text="x") == (
+        400,
+        "Bad Request: there is no text in the message to edit",
+    )
 
 
 def test_callback_query_answered_twice_or_expired_is_too_old(tg: Sandbox, chat: int) -> None:
@@ -498,9 +477,7 @@ def test_blocked_user_gets_403_and_bot_sees_my_chat_member(tg: Sandbox, chat: in
     ("path", "status", "description"),
     [
         pytest.param(f"/bot{DEFAULT_BOT_TOKEN}/doSomethingOdd", 404, "Not Found", id="unknown-method"),
-        pytest.param(
-            "/bot123456:AAHwrongwrongwrongwrongwrongwrongwr/getMe", 401, "Unauthorized", id="wrong-token"
-        ),
+        pytest.param("/bot123456:AAHwrongwrongwrongwrongwrongwrongwr/getMe", 401, "Unauthorized", id="wrong-token"),
         pytest.param("/botgarbage/getMe", 401, "Unauthorized", id="malformed-token"),
     ],
 )

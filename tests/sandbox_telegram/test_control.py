@@ -60,9 +60,7 @@ def test_sent_media_messages_parse_with_ptb(people: Sandbox) -> None:
 
 
 def test_reply_and_edit_updates(people: Sandbox) -> None:
-    question = people.api(
-        "sendMessage", chat_id=USER, text="Alasan pengembalian?", reply_markup={"force_reply": True}
-    )
+    question = people.api("sendMessage", chat_id=USER, text="Alasan pengembalian?", reply_markup={"force_reply": True})
     answer = people.say(USER, "Angka TW II belum lengkap", reply_to_message_id=question["message_id"])
     edited = people.control(
         "telegram/edit",
@@ -100,17 +98,11 @@ def test_press_by_label_and_forged_data(people: Sandbox) -> None:
         chat_id=USER,
         text="Setujui?",
         reply_markup={
-            "inline_keyboard": [
-                [{"text": "Ya", "callback_data": "y"}, {"text": "Situs", "url": "https://contoh.id"}]
-            ]
+            "inline_keyboard": [[{"text": "Ya", "callback_data": "y"}, {"text": "Situs", "url": "https://contoh.id"}]]
         },
     )
-    people.control(
-        "telegram/press", {"user_id": USER, "message_id": sent["message_id"], "text": "Tidak"}, expect=400
-    )
-    people.control(
-        "telegram/press", {"user_id": USER, "message_id": sent["message_id"], "text": "Situs"}, expect=400
-    )
+    people.control("telegram/press", {"user_id": USER, "message_id": sent["message_id"], "text": "Tidak"}, expect=400)
+    people.control("telegram/press", {"user_id": USER, "message_id": sent["message_id"], "text": "Situs"}, expect=400)
     people.control("telegram/press", {"user_id": USER, "message_id": 77, "text": "Ya"}, expect=404)
     forged = people.control(
         "telegram/press", {"user_id": USER, "message_id": sent["message_id"], "data": "approve:999"}
@@ -126,9 +118,7 @@ def test_press_by_label_and_forged_data(people: Sandbox) -> None:
         "message_id": sent["message_id"],
         "date": 0,
     }
-    assert telegram.CallbackQuery.de_json(
-        people.api("getUpdates", offset=-1)[0]["callback_query"], None
-    ).message
+    assert telegram.CallbackQuery.de_json(people.api("getUpdates", offset=-1)[0]["callback_query"], None).message
 
 
 @pytest.mark.parametrize(
@@ -136,9 +126,7 @@ def test_press_by_label_and_forged_data(people: Sandbox) -> None:
     [
         pytest.param("telegram/users", {"first_name": "x"}, 400, id="user-without-id"),
         pytest.param("telegram/users", {"id": -5, "first_name": "x"}, 400, id="user-negative-id"),
-        pytest.param(
-            "telegram/groups", {"id": 5, "title": "x", "member_ids": []}, 400, id="group-positive-id"
-        ),
+        pytest.param("telegram/groups", {"id": 5, "title": "x", "member_ids": []}, 400, id="group-positive-id"),
         pytest.param(
             "telegram/groups",
             {"id": -5, "title": "x", "member_ids": [424242]},
@@ -153,13 +141,9 @@ def test_press_by_label_and_forged_data(people: Sandbox) -> None:
             400,
             id="send-reply-missing",
         ),
-        pytest.param(
-            "telegram/edit", {"user_id": USER, "message_id": 9, "text": "x"}, 400, id="edit-missing"
-        ),
+        pytest.param("telegram/edit", {"user_id": USER, "message_id": 9, "text": "x"}, 400, id="edit-missing"),
         pytest.param("telegram/press", {"user_id": USER, "message_id": 1}, 400, id="press-without-label"),
-        pytest.param(
-            "telegram/send", {"user_id": USER, "text": "x", "token": "1:nope"}, 404, id="unknown-bot"
-        ),
+        pytest.param("telegram/send", {"user_id": USER, "text": "x", "token": "1:nope"}, 404, id="unknown-bot"),
     ],
 )
 def test_control_rejects_bad_requests(people: Sandbox, path: str, body: dict, status: int) -> None:

@@ -31,9 +31,7 @@ def _types(entities: list[dict]) -> list[tuple[str, int, int]]:
             [("pre", 0, 1)],
             id="html-pre-language",
         ),
-        pytest.param(
-            '<span class="tg-spoiler">s</span>', "HTML", "s", [("spoiler", 0, 1)], id="html-spoiler"
-        ),
+        pytest.param('<span class="tg-spoiler">s</span>', "HTML", "s", [("spoiler", 0, 1)], id="html-spoiler"),
         pytest.param("😀 <b>é😀</b>", "HTML", "😀 é😀", [("bold", 3, 3)], id="html-utf16-offsets"),
         pytest.param(
             "*tebal* _miring_ __garis__",
@@ -42,9 +40,7 @@ def _types(entities: list[dict]) -> list[tuple[str, int, int]]:
             [("bold", 0, 5), ("italic", 6, 6), ("underline", 13, 5)],
             id="md-styles",
         ),
-        pytest.param(
-            "Nilai 75\\,5\\% \\(naik\\)\\.", "MarkdownV2", "Nilai 75,5% (naik).", [], id="md-escapes"
-        ),
+        pytest.param("Nilai 75\\,5\\% \\(naik\\)\\.", "MarkdownV2", "Nilai 75,5% (naik).", [], id="md-escapes"),
         pytest.param(
             "||rahasia|| ~coret~",
             "MarkdownV2",
@@ -83,9 +79,7 @@ def test_parsing(text: str, mode: str | None, plain: str, entities: list[tuple[s
 
 
 def test_text_link_url_is_normalised_and_language_kept() -> None:
-    _, entities = format_text(
-        '<a href="example.com">x</a> <pre><code class="language-py">y</code></pre>', "HTML"
-    )
+    _, entities = format_text('<a href="example.com">x</a> <pre><code class="language-py">y</code></pre>', "HTML")
     assert entities[0] == {"type": "text_link", "offset": 0, "length": 1, "url": "http://example.com/"}
     assert entities[1]["language"] == "py"
     _, md = format_text("[tautan](https://contoh.id/a\\)b)", "MarkdownV2")
@@ -96,9 +90,7 @@ def test_text_link_url_is_normalised_and_language_kept() -> None:
     ("text", "mode", "message"),
     [
         pytest.param("a < b", "HTML", 'Unsupported start tag "" at byte offset 2', id="html-bare-lt"),
-        pytest.param(
-            "<b>x", "HTML", 'Can\'t find end tag corresponding to start tag "b"', id="html-unclosed"
-        ),
+        pytest.param("<b>x", "HTML", 'Can\'t find end tag corresponding to start tag "b"', id="html-unclosed"),
         pytest.param(
             "<b>x</i>",
             "HTML",
@@ -125,12 +117,8 @@ def test_text_link_url_is_normalised_and_language_kept() -> None:
             "Character '-' is reserved and must be escaped with the preceding '\\'",
             id="md-dash",
         ),
-        pytest.param(
-            "*tebal", "MarkdownV2", "Can't find end of Bold entity at byte offset 0", id="md-unclosed"
-        ),
-        pytest.param(
-            "a _b", "MarkdownV2", "Can't find end of Italic entity at byte offset 2", id="md-italic"
-        ),
+        pytest.param("*tebal", "MarkdownV2", "Can't find end of Bold entity at byte offset 0", id="md-unclosed"),
+        pytest.param("a _b", "MarkdownV2", "Can't find end of Italic entity at byte offset 2", id="md-italic"),
         pytest.param("[x](http://a", "MarkdownV2", "Can't find end of a URL at byte offset 4", id="md-url"),
     ],
 )

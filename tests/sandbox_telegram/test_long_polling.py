@@ -112,8 +112,7 @@ def test_reset_ends_a_waiting_poll(tg: Sandbox, chat: int) -> None:
 def test_fifty_presses_at_once_each_become_one_update(tg: Sandbox, chat: int) -> None:
     keyboard = {"inline_keyboard": [[{"text": "OK", "callback_data": "ok"}]]}
     message_ids = [
-        tg.api("sendMessage", chat_id=chat, text=f"#{n}", reply_markup=keyboard)["message_id"]
-        for n in range(50)
+        tg.api("sendMessage", chat_id=chat, text=f"#{n}", reply_markup=keyboard)["message_id"] for n in range(50)
     ]
     with ThreadPoolExecutor(10) as pool:
         presses = list(

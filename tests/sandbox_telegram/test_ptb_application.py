@@ -81,9 +81,7 @@ async def test_application_handles_command_callback_force_reply_and_photo(tg: Sa
                 ]
             ]
         )
-        await update.message.reply_text(
-            "Laporan <b>TW I</b> siap dikoreksi.", parse_mode="HTML", reply_markup=keyboard
-        )
+        await update.message.reply_text("Laporan <b>TW I</b> siap dikoreksi.", parse_mode="HTML", reply_markup=keyboard)
 
     async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -196,9 +194,7 @@ async def test_ptb_maps_bad_request_and_forbidden(tg: Sandbox) -> None:
 
 async def test_updater_rides_out_a_429_on_get_updates(tg: Sandbox) -> None:
     tg.user(USER, "Rina")
-    tg.control(
-        "faults", {"service": "telegram", "status": 429, "count": 1, "method": "getUpdates", "retry_after": 1}
-    )
+    tg.control("faults", {"service": "telegram", "status": 429, "count": 1, "method": "getUpdates", "retry_after": 1})
 
     async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.message is not None

@@ -46,9 +46,7 @@ def test_validator_accepts_conforming_values(type_expr: str, value: object) -> N
 @pytest.mark.parametrize(
     ("type_expr", "value", "needle"),
     [
-        pytest.param(
-            "Message", {k: v for k, v in MESSAGE.items() if k != "date"}, "date", id="missing-required"
-        ),
+        pytest.param("Message", {k: v for k, v in MESSAGE.items() if k != "date"}, "date", id="missing-required"),
         pytest.param("Message", {**MESSAGE, "colour": "red"}, "colour", id="unknown-field"),
         pytest.param("Message", {**MESSAGE, "message_id": "1"}, "message_id", id="wrong-scalar"),
         pytest.param("Message", {**MESSAGE, "from": {**BOT, "is_bot": 1}}, "is_bot", id="nested-wrong"),

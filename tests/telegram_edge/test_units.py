@@ -121,9 +121,20 @@ def test_every_field_of_the_koreksi_summary_has_a_label(caplog: pytest.LogCaptur
 
     from sheets.validate import TwSummary
 
-    summary = TwSummary(tw=1, jumlah_indikator=7, terisi=7, dinilai=6, rata_rata_capaian=97.5, predikat="Sangat Tinggi",
-                        predikat_counts={"Sangat Tinggi": 6}, pagu=1e9, anggaran_kumulatif=2.5e8, serapan=25.0,
-                        peringatan=1, galat=0)
+    summary = TwSummary(
+        tw=1,
+        jumlah_indikator=7,
+        terisi=7,
+        dinilai=6,
+        rata_rata_capaian=97.5,
+        predikat="Sangat Tinggi",
+        predikat_counts={"Sangat Tinggi": 6},
+        pagu=1e9,
+        anggaran_kumulatif=2.5e8,
+        serapan=25.0,
+        peringatan=1,
+        galat=0,
+    )
     with caplog.at_level("WARNING"):
         lines = texts.summary_lines(dataclasses.asdict(summary))
     assert not caplog.records, caplog.text
@@ -388,13 +399,23 @@ def test_application_handles_as_many_updates_at_once_as_configured(
     "problem, expected",
     [
         (
-            {"cell": "R3", "column": "Realisasi Anggaran TW I (Rp)", "row": 3, "indikator": "Pencari kerja ditempatkan",
-             "message": "Realisasi Anggaran TW I (Rp), baris 3 (Pencari kerja ditempatkan): belum diisi"},
+            {
+                "cell": "R3",
+                "column": "Realisasi Anggaran TW I (Rp)",
+                "row": 3,
+                "indikator": "Pencari kerja ditempatkan",
+                "message": "Realisasi Anggaran TW I (Rp), baris 3 (Pencari kerja ditempatkan): belum diisi",
+            },
             "- sel R3: Realisasi Anggaran TW I (Rp), baris 3 (Pencari kerja ditempatkan): belum diisi",
         ),
         (
-            {"cell": "M9", "column": "Realisasi TW I", "row": 9, "indikator": "Pelatihan",
-             "message": '"12x" bukan angka'},
+            {
+                "cell": "M9",
+                "column": "Realisasi TW I",
+                "row": 9,
+                "indikator": "Pelatihan",
+                "message": '"12x" bukan angka',
+            },
             '- sel M9 (Realisasi TW I, baris 9) [Pelatihan]: "12x" bukan angka',
         ),
         ({"cell": "A1", "message": "Tab Realisasi tidak ditemukan"}, "- sel A1: Tab Realisasi tidak ditemukan"),

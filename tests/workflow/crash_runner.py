@@ -113,11 +113,7 @@ def next_action(service: WorkflowService, workbook: InMemoryWorkbook) -> Callabl
     if state is DinasState.COLLECTING:
         for report in reports:
             kode, rstate = report.bidang, BidangState(report.state)
-            if (
-                rstate is BidangState.OPENED
-                and kode == "PTK"
-                and not counts[(BidangEvent.SUBMISSION_INVALID, kode)]
-            ):
+            if rstate is BidangState.OPENED and kode == "PTK" and not counts[(BidangEvent.SUBMISSION_INVALID, kode)]:
                 return submit(kode, ok=False)
             if rstate in (
                 BidangState.OPENED,
@@ -128,9 +124,7 @@ def next_action(service: WorkflowService, workbook: InMemoryWorkbook) -> Callabl
                 return submit(kode, ok=True)
             if rstate is BidangState.SUBMITTED:
                 if kode == "PTK" and not counts[(BidangEvent.RETURN, kode)]:
-                    return lambda k=kode: service.return_koreksi(
-                        actor(KEPALA[k]), pid, k, "Lengkapi bukti dukung"
-                    )
+                    return lambda k=kode: service.return_koreksi(actor(KEPALA[k]), pid, k, "Lengkapi bukti dukung")
                 return lambda k=kode: service.approve_koreksi(actor(KEPALA[k]), pid, k)
         return lambda: service.advance(pid)
     kasubbag = actor(KASUBBAG)
@@ -149,15 +143,11 @@ def next_action(service: WorkflowService, workbook: InMemoryWorkbook) -> Callabl
             return lambda: service.return_by_kepala_dinas(actor(KADIS), pid, "Analisis belum tajam")
         return lambda: service.approve_by_kepala_dinas(actor(KADIS), pid)
     if state is DinasState.WRITING_REKOMENDASI:
-        return lambda: service.give_rekomendasi(
-            actor(KADIS), pid, "Tingkatkan serapan", {"PTK": "Bursa kerja"}
-        )
+        return lambda: service.give_rekomendasi(actor(KADIS), pid, "Tingkatkan serapan", {"PTK": "Bursa kerja"})
     if state is DinasState.FOLLOW_UP:
         for report in reports:
             if report.bidang not in answered:
-                return lambda k=report.bidang: service.record_tindak_lanjut(
-                    actor(KEPALA[k]), pid, k, f"TL {k}"
-                )
+                return lambda k=report.bidang: service.record_tindak_lanjut(actor(KEPALA[k]), pid, k, f"TL {k}")
         return lambda: service.advance(pid)
     return None
 

@@ -44,9 +44,7 @@ class InMemoryWorkbook:
 
     def distribute(self, tahun: int, tw: int, bidang_kodes: Sequence[str]) -> Mapping[str, WorkbookRef]:
         self._call("distribute", tahun, tw, tuple(bidang_kodes))
-        return {
-            k: WorkbookRef(f"https://sheets.test/{tahun}/{k}", f"sheet-{tahun}-{k}") for k in bidang_kodes
-        }
+        return {k: WorkbookRef(f"https://sheets.test/{tahun}/{k}", f"sheet-{tahun}-{k}") for k in bidang_kodes}
 
     def write_feedback(
         self, kode: str, tw: int, problems: Sequence[ProblemInfo], status_alur: str, catatan: str

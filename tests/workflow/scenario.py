@@ -80,7 +80,5 @@ class Driver:
 
         self.telaah_kepala_dinas()
         self.s.approve_by_kepala_dinas(self.actor(KADIS), self.pid)
-        self.s.give_rekomendasi(
-            self.actor(KADIS), self.pid, "Tingkatkan serapan.", {"PTK": "Perluas bursa kerja."}
-        )
+        self.s.give_rekomendasi(self.actor(KADIS), self.pid, "Tingkatkan serapan.", {"PTK": "Perluas bursa kerja."})
         return self.pid

@@ -68,9 +68,7 @@ def test_add_working_days(cal: WorkCalendar, start: datetime, n: int, expected: 
     ],
     ids=["tw1-2026", "tw2-2026", "tw3-2026", "tw4-2026-year-end", "tw4-2025"],
 )
-def test_period_open_and_deadline(
-    cal: WorkCalendar, tahun: int, tw: int, opens: datetime, deadline: date
-) -> None:
+def test_period_open_and_deadline(cal: WorkCalendar, tahun: int, tw: int, opens: datetime, deadline: date) -> None:
     assert cal.period_open_at(tahun, tw) == opens
     due = cal.input_deadline(opens)
     assert due.date() == deadline and (due.hour, due.minute) == (23, 59)

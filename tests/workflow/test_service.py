@@ -72,9 +72,7 @@ def test_return_reason_refusal_says_what_is_wrong(service, drive, store, reason:
     assert counts(store) == before
 
 
-def test_return_by_kepala_bidang_needs_reason_then_reopens_input(
-    service, drive, store, workbook, clock
-) -> None:
+def test_return_by_kepala_bidang_needs_reason_then_reopens_input(service, drive, store, workbook, clock) -> None:
     pid = drive.collecting()
     drive.submit("PTK")
     kepala = actor_of(service, PTK_KEPALA)
@@ -87,10 +85,7 @@ def test_return_by_kepala_bidang_needs_reason_then_reopens_input(
     assert state_of(service, pid, "PTK") == B.RETURNED
     assert ("reset_submission", ("PTK", 1, "Bukti dukung belum dilampirkan")) in workbook.calls
     [row] = outbox(store, Kind.REPORT_RETURNED)
-    assert (
-        row.recipient_nama == "Rina Kurniawati, S.E."
-        and row.payload["reason"] == "Bukti dukung belum dilampirkan"
-    )
+    assert row.recipient_nama == "Rina Kurniawati, S.E." and row.payload["reason"] == "Bukti dukung belum dilampirkan"
     with store.transaction() as tx:
         audit = tx.audit_rows()[-1]
     assert (audit.sop_step, audit.actor_role, audit.reason) == (
@@ -115,9 +110,7 @@ def test_validation_failure_writes_feedback_and_keeps_input_open(service, drive,
     assert status == "Perlu perbaikan" and problems[0].cell == "M15"
     assert workbook.names()[-1] == "reset_submission"
     [row] = outbox(store, Kind.VALIDATION_FAILED)
-    assert (
-        row.recipient_bidang == "LAT" and row.payload["problems"][0]["message"] == '"dua puluh" bukan angka'
-    )
+    assert row.recipient_bidang == "LAT" and row.payload["problems"][0]["message"] == '"dua puluh" bukan angka'
     assert outbox(store, Kind.KOREKSI_REQUEST) == []
 
 

@@ -116,9 +116,7 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text),
         sa.Column("note", sa.Text),
         sa.PrimaryKeyConstraint("id", name="pk_audit"),
-        sa.ForeignKeyConstraint(
-            ["period_id"], ["periods.id"], ondelete="CASCADE", name="fk_audit_period_id_periods"
-        ),
+        sa.ForeignKeyConstraint(["period_id"], ["periods.id"], ondelete="CASCADE", name="fk_audit_period_id_periods"),
         sa.ForeignKeyConstraint(["actor_person_id"], ["people.id"], name="fk_audit_actor_person_id_people"),
     )
     op.create_index("ix_audit_period", "audit", ["period_id", "id"])
@@ -170,9 +168,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
             name="fk_tindak_lanjut_period_id_periods",
         ),
-        sa.ForeignKeyConstraint(
-            ["actor_person_id"], ["people.id"], name="fk_tindak_lanjut_actor_person_id_people"
-        ),
+        sa.ForeignKeyConstraint(["actor_person_id"], ["people.id"], name="fk_tindak_lanjut_actor_person_id_people"),
         sa.ForeignKeyConstraint(["audit_id"], ["audit.id"], name="fk_tindak_lanjut_audit_id_audit"),
         sa.UniqueConstraint("period_id", "bidang", name="uq_tindak_lanjut_period_bidang"),
     )
@@ -194,12 +190,8 @@ def upgrade() -> None:
         sa.Column("sent_at", sa.DateTime),
         sa.Column("failed_at", sa.DateTime),
         sa.PrimaryKeyConstraint("id", name="pk_outbox"),
-        sa.ForeignKeyConstraint(
-            ["period_id"], ["periods.id"], ondelete="SET NULL", name="fk_outbox_period_id_periods"
-        ),
-        sa.ForeignKeyConstraint(
-            ["recipient_person_id"], ["people.id"], name="fk_outbox_recipient_person_id_people"
-        ),
+        sa.ForeignKeyConstraint(["period_id"], ["periods.id"], ondelete="SET NULL", name="fk_outbox_period_id_periods"),
+        sa.ForeignKeyConstraint(["recipient_person_id"], ["people.id"], name="fk_outbox_recipient_person_id_people"),
         sa.UniqueConstraint("dedupe_key", name="uq_outbox_dedupe_key"),
     )
     op.create_index("ix_outbox_pending", "outbox", ["sent_at", "failed_at", "next_attempt_at"])
