@@ -40,14 +40,15 @@ from benchmarks.common import (
     world,
 )
 from benchmarks.rekap_rows import assert_same, build_rekap_rows, plain_tables
-from bot.workflow.ports import RekapData, SnapshotData, canonical_hash
 from sandbox.provision import BOT_EMAIL
 from sheets import layout
 from sheets.aggregate import build_rekap
 from sheets.capaian import Jenis, Polaritas
+from sheets.facts import RekapData, SnapshotData
 from sheets.google.rekap import RekapSheets, build_rekap_sheets
 from sheets.google.workbooks import GoogleWorkbooks
 from sheets.master import Indikator, Master, indikator_key
+from sheets.validate import snapshot_hash
 
 REKAP_TW = 4
 
@@ -111,7 +112,7 @@ def snapshots_of(tables: Mapping[str, pd.DataFrame], tw: int) -> tuple[SnapshotD
                     "kendala": None if pd.isna(kendala) else str(kendala),
                 }
             values = {"indikator": entries}
-            result.append(SnapshotData(kode, k, values, canonical_hash(values)))
+            result.append(SnapshotData(kode, k, values, snapshot_hash(values)))
     return tuple(result)
 
 

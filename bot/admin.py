@@ -27,9 +27,9 @@ from bot.texts import STATE_LABELS
 from bot.workflow.errors import ActionRefused, PortError
 from bot.workflow.machine import TERMINAL_DINAS_STATES, DinasState, Role
 from bot.workflow.people import Actor
-from bot.workflow.ports import ArchiveRef, PollBatch, ProblemInfo, RekapData, RekapRef, WorkbookRef
 from bot.workflow.service import PeriodView, WorkflowService
 from config.settings import Settings
+from sheets.facts import ArchiveRef, BookSeen, ChangesRead, Feedback, RekapData, RekapRef, WorkbookRef
 
 logger = logging.getLogger(__name__)
 
@@ -65,15 +65,9 @@ class StoreOnlyWorkbooks:
         """Refused: distribution runs in the service after the Sekretaris approves."""
         return self._refuse("distribute")
 
-    def write_feedback(
-        self, kode: str, tw: int, problems: Sequence[ProblemInfo], status_alur: str, catatan: str
-    ) -> None:
+    def write_feedback(self, kode: str, tw: int, feedback: Feedback) -> None:
         """Refused."""
         self._refuse("write_feedback")
-
-    def reset_submission(self, kode: str, tw: int, reason: str) -> None:
-        """Refused."""
-        self._refuse("reset_submission")
 
     def lock_tw(self, kode: str, tw: int) -> None:
         """Refused."""
@@ -91,9 +85,13 @@ class StoreOnlyWorkbooks:
         """Refused."""
         return self._refuse("archive")
 
-    def poll(self, cursor: str | None) -> PollBatch:
+    def poll(self, cursor: str | None, known: Mapping[str, str]) -> ChangesRead:
         """Refused."""
         return self._refuse("poll")
+
+    def read_book(self, kode: str) -> BookSeen:
+        """Refused."""
+        return self._refuse("read_book")
 
 
 def check_period_input(settings: Settings, tahun: int | None, tw: int | None) -> tuple[int, int | None]:

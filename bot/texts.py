@@ -936,10 +936,6 @@ CHART_NO_DATA = "Belum ada capaian"
 
 KIRIM_NOT_STAFF = "Maaf, perintah /kirim hanya untuk staf pengisi laporan bidang."
 KIRIM_NO_PERIOD = "Saat ini tidak ada triwulan yang dibuka untuk pengisian."
-KIRIM_UNSUPPORTED = (
-    "Mohon maaf, pengajuan lewat Telegram belum tersedia. Silakan ubah Status Pengisian menjadi "
-    '"Siap Dikoreksi" pada tab Status di Google Sheets.'
-)
 
 
 def kirim_ok(tw: int, tahun: int) -> str:

@@ -249,6 +249,21 @@ class Tx:
             )
         )
 
+    def sheet_memory(self, tahun: int, bidang: str) -> Mapping[str, Any] | None:
+        """What the intake last knew of ``bidang``'s workbook of ``tahun`` (JSON), None when nothing."""
+        table = s.sheet_memory
+        return self.conn.execute(
+            select(table.c.memory).where(table.c.tahun == tahun, table.c.bidang == bidang)
+        ).scalar_one_or_none()
+
+    def set_sheet_memory(self, tahun: int, bidang: str, memory: Mapping[str, Any], at: datetime) -> None:
+        """Store what the intake knows of ``bidang``'s workbook of ``tahun``."""
+        table = s.sheet_memory
+        where = (table.c.tahun == tahun, table.c.bidang == bidang)
+        updated = self.conn.execute(update(table).where(*where).values(memory=dict(memory), updated_at=at))
+        if updated.rowcount == 0:
+            self.conn.execute(insert(table).values(tahun=tahun, bidang=bidang, memory=dict(memory), updated_at=at))
+
     def insert_rekomendasi(self, **values: Any) -> int:
         """Store one rekomendasi."""
         return self.conn.execute(insert(s.rekomendasi).values(**values)).inserted_primary_key[0]

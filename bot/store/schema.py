@@ -172,6 +172,18 @@ snapshots = Table(
     UniqueConstraint("period_id", "bidang", name="uq_snapshots_period_bidang"),
 )
 
+# What the workflow's intake last knew of a bidang's workbook of a year (bot.workflow.intake.SheetMemory
+# as JSON): the hashes last seen, submitted and reported per TW, where the notes go. Written once the
+# events a poll found in that workbook are handled, so the Google edge itself remembers nothing.
+sheet_memory = Table(
+    "sheet_memory",
+    metadata,
+    Column("tahun", Integer, primary_key=True),
+    Column("bidang", String(12), primary_key=True),
+    Column("memory", JSON, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
 rekomendasi = Table(
     "rekomendasi",
     metadata,

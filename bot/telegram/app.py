@@ -27,7 +27,6 @@ from bot.telegram.handlers import BOT_DATA_KEY, EdgeContext, register
 from bot.telegram.notifier import TelegramNotifier
 from bot.telegram.prompts import PromptStore
 from bot.telegram.render import Renderer
-from bot.telegram.submission import SubmissionReader
 from bot.telegram.updates import PerChatUpdateProcessor
 from bot.workflow.outbox import OutboxWorker
 from bot.workflow.ports import WorkbookPort
@@ -145,10 +144,9 @@ def create_bot(
     service = WorkflowService(settings, store, workbook, clock=clock)
     service.start()
     application = build_application(settings, token)
-    reader = workbook if isinstance(workbook, SubmissionReader) else None
     notifier = TelegramNotifier(application.bot, Renderer(settings), max_inline_wait=max_inline_wait)
     # Handler replies go through the notifier's retry rules too: a 429 or a network error delays them.
-    application.bot_data[BOT_DATA_KEY] = EdgeContext(settings, service, PromptStore(store), reader, notifier.call)
+    application.bot_data[BOT_DATA_KEY] = EdgeContext(settings, service, PromptStore(store), notifier.call)
     register(application)
     worker = OutboxWorker(store, notifier, service.now)
     scheduler = WorkflowScheduler(service) if with_scheduler else None

@@ -53,7 +53,6 @@ from bot.telegram.charts import Bar, capaian_chart
 from bot.telegram.notifier import MAX_MESSAGE_UNITS, split_text, utf16_len
 from bot.telegram.prompts import Prompt, PromptStore
 from bot.telegram.render import keyboard, rekap_figures
-from bot.telegram.submission import SubmissionReader
 from bot.workflow.errors import ActionRefused
 from bot.workflow.machine import BIDANG_HOLDS, DINAS_HOLDS, BidangEvent, DinasEvent, Role
 from bot.workflow.people import Actor
@@ -79,7 +78,6 @@ class EdgeContext:
     settings: Settings
     service: WorkflowService
     prompts: PromptStore
-    reader: SubmissionReader | None = None
     caller: BotCall | None = None
 
     async def call(self, step: Callable[[], Awaitable[T]]) -> T:
@@ -270,22 +268,14 @@ async def cmd_kirim(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _reply(ctx, message, texts.KIRIM_NO_PERIOD)
         return
     view = await asyncio.to_thread(ctx.service.period_view, period_id)
-    if ctx.reader is None:
-        await _reply(ctx, message, texts.KIRIM_UNSUPPORTED)
-        return
     try:
-        submission = await asyncio.to_thread(ctx.reader.read_submission, actor.bidang, view.tw)
+        submission = await asyncio.to_thread(ctx.service.submit_from_sheet, actor, actor.bidang, view.tw)
     except ActionRefused as err:
         await _reply(ctx, message, texts.refused(err.reason))
         return
     except Exception:
         logger.exception("reading the submission of %s TW %s failed", actor.bidang, view.tw)
         await _reply(ctx, message, texts.KIRIM_READ_FAILED)
-        return
-    try:
-        await asyncio.to_thread(ctx.service.submit, actor, submission)
-    except ActionRefused as err:
-        await _reply(ctx, message, texts.refused(err.reason))
         return
     if submission.ok:
         await _reply(ctx, message, texts.kirim_ok(view.tw, view.tahun))

@@ -25,6 +25,17 @@ from bot import texts
 from bot.store.repository import Store, Tx
 from bot.workflow.calendar import WorkCalendar
 from bot.workflow.errors import ActionRefused, InvalidTransition
+from bot.workflow.intake import (
+    AccessLost,
+    ApprovedDataChanged,
+    PollEvent,
+    SheetMemory,
+    SubmissionReady,
+    ValuesChanged,
+    WorkbookMissing,
+    events_for,
+    submission_for,
+)
 from bot.workflow.machine import (
     BIDANG_HOLDS,
     BIDANG_TABLE,
@@ -43,25 +54,23 @@ from bot.workflow.machine import (
 )
 from bot.workflow.notifications import Kind, check_payload
 from bot.workflow.people import SYSTEM_ACTOR, Actor, Directory, Person
-from bot.workflow.ports import (
-    AccessLost,
-    ApprovedDataChanged,
+from bot.workflow.ports import WorkbookPort
+from bot.workflow.timers import run_timers
+from config.settings import Settings
+from sheets import layout
+from sheets.facts import (
     AuditEntry,
-    PollEvent,
+    BookFact,
+    Feedback,
+    FeedbackPlace,
     RekapData,
     RekapRef,
     RekomendasiData,
     SnapshotData,
-    SubmissionReady,
     TindakLanjutData,
-    ValuesChanged,
-    WorkbookMissing,
-    WorkbookPort,
-    canonical_hash,
 )
-from bot.workflow.timers import run_timers
-from config.settings import Settings
-from sheets.master import MasterError, load_master
+from sheets.master import Master, MasterError, load_master
+from sheets.validate import snapshot_hash
 
 logger = logging.getLogger(__name__)
 
@@ -148,6 +157,7 @@ class WorkflowService:
         self.calendar = calendar or WorkCalendar(settings.tz, settings.jadwal)
         self.directory = Directory(settings, store)
         self.kodes: tuple[str, ...] = tuple(b.kode for b in settings.bidang)
+        self._master: Master | None = None
 
     def start(self) -> None:
         """Synchronise configured people into the store (call once at start, after migrations)."""
@@ -616,24 +626,93 @@ class WorkflowService:
         return pool[-1] if pool else None
 
     def poll_once(self) -> int:
-        """Poll the workbooks once, handle every event, store the cursor; returns the event count."""
+        """Poll the workbooks once, take in what changed, store the cursor; returns the event count.
+
+        Each changed workbook's memory (:class:`~bot.workflow.intake.SheetMemory`) is stored once its
+        events are handled; a fault while handling them leaves it as it was, and the cursor is
+        stored only after every workbook, so the next poll reads the same changes and finds the
+        events that were not taken in (those that were are not found again).
+        """
         with self.store.transaction() as tx:
             cursor = tx.get_cursor(POLL_CURSOR)
-        batch = self.workbook.poll(cursor)
-        for event in batch.events:
+            known = self._known_workbooks(tx)
+        changes = self.workbook.poll(cursor, known)
+        count = 0
+        for fact in changes.books:
+            count += self.take_in(fact)
+        with self.store.transaction() as tx:
+            tx.set_cursor(POLL_CURSOR, changes.cursor, self.now())
+        return count
+
+    def _known_workbooks(self, tx: Tx) -> dict[str, str]:
+        """Spreadsheet id -> bidang kode of every report of this year."""
+        return {
+            report.spreadsheet_id: report.bidang
+            for period in tx.periods()
+            if period.tahun == self.settings.tahun
+            for report in tx.reports(period.id)
+            if report.spreadsheet_id
+        }
+
+    @property
+    def master(self) -> Master:
+        """The master list of indicators (read once, on first use)."""
+        if self._master is None:
+            # The bidang codes are checked against the settings where the workbooks are built (the Google edge).
+            self._master = load_master(self.settings.google.master_indikator)
+        return self._master
+
+    def _memory_and_snapshots(self, kode: str) -> tuple[SheetMemory, dict[int, Any]]:
+        tahun = self.settings.tahun
+        with self.store.transaction() as tx:
+            memory = SheetMemory.from_json(tx.sheet_memory(tahun, kode))
+            snapshots = {row.tw: row.values for row in tx.snapshots_of_year(tahun, 4) if row.bidang == kode}
+        return memory, snapshots
+
+    def _store_memory(self, kode: str, before: SheetMemory, after: SheetMemory) -> None:
+        """Apply the intake's changes to the stored memory (others' writes meanwhile are kept)."""
+        if after == before:
+            return
+        tahun = self.settings.tahun
+        with self.store.transaction() as tx:
+            current = SheetMemory.from_json(tx.sheet_memory(tahun, kode))
+            tx.set_sheet_memory(tahun, kode, after.merged_into(before, current).as_json(), self.now())
+
+    def _forget_submission(self, tx: Tx, tahun: int, kode: str, tw: int) -> None:
+        """After a return or a reopen: the same data submitted again is a new submission."""
+        memory = SheetMemory.from_json(tx.sheet_memory(tahun, kode))
+        tx.set_sheet_memory(tahun, kode, memory.forget_submission(tw).as_json(), self.now())
+
+    def _expected_name(self, kode: str) -> str | None:
+        try:
+            return layout.judul_bidang(self.settings.tahun, self.settings.bidang_by_kode(kode).nama)
+        except KeyError:
+            return None
+
+    def take_in(self, fact: BookFact) -> int:
+        """Take in what the poll read of one workbook: its events handled, then its memory stored."""
+        memory, snapshots = self._memory_and_snapshots(fact.bidang)
+        events, after = events_for(
+            fact, self.settings.tahun, self.master, memory, snapshots, self._expected_name(fact.bidang)
+        )
+        self.handle_events(events, place=after.place)
+        self._store_memory(fact.bidang, memory, after)
+        return len(events)
+
+    def handle_events(self, events: Sequence[PollEvent], place: FeedbackPlace | None = None) -> None:
+        """Handle the intake's events in order; a refused one (the table lacks the move) is logged."""
+        for event in events:
             try:
-                self.handle_poll_event(event)
+                self.handle_poll_event(event, place=place)
             except (ActionRefused, InvalidTransition) as err:
                 logger.info("poll event %s ignored: %s", event, err)
-        # Stored only after every event is handled: a crash before this re-polls (idempotent).
-        with self.store.transaction() as tx:
-            tx.set_cursor(POLL_CURSOR, batch.cursor, self.now())
-        return len(batch.events)
 
-    def handle_poll_event(self, event: PollEvent, actor: Actor | None = None) -> None:
-        """React to one thing the poll saw in a sheet."""
+    def handle_poll_event(
+        self, event: PollEvent, actor: Actor | None = None, place: FeedbackPlace | None = None
+    ) -> None:
+        """React to one thing the intake found in a sheet."""
         if isinstance(event, SubmissionReady):
-            self._on_submission(event, actor)
+            self._on_submission(event, actor, place)
         elif isinstance(event, ValuesChanged):
             self._on_values_changed(event)
         elif isinstance(event, ApprovedDataChanged):
@@ -643,15 +722,32 @@ class WorkflowService:
         else:  # pragma: no cover - the union is closed
             raise TypeError(f"unknown poll event {event!r}")
 
-    def submit(self, actor: Actor, event: SubmissionReady) -> None:
-        """/kirim: a staff member submits the open TW (the Google edge read and validated it)."""
+    def submit_from_sheet(self, actor: Actor, kode: str, tw: int) -> SubmissionReady:
+        """/kirim: read bidang ``kode``'s workbook now and submit TW ``tw`` (whatever its Status row says)."""
+        self._check_role(actor, Role.STAF, kode)
+        fact = self.workbook.read_book(kode)
+        if fact.read.open_tw != tw:
+            logger.warning("/kirim %s TW %d while the workbook has TW %s open", kode, tw, fact.read.open_tw)
+        memory, snapshots = self._memory_and_snapshots(kode)
+        ready, after = submission_for(kode, tw, fact.read, self.master, memory, snapshots)
+        self.submit(actor, ready, place=after.place)
+        self._store_memory(kode, memory, after)
+        return ready
+
+    def submit(self, actor: Actor, event: SubmissionReady, place: FeedbackPlace | None = None) -> None:
+        """A staff member submits the open TW (the intake read and validated it)."""
         self._check_role(actor, Role.STAF, event.bidang)
-        self._on_submission(event, actor)
+        self._on_submission(event, actor, place)
 
     def _staff_actor(self, kode: str) -> Actor:
         return Actor(Role.STAF, texts.staf_via_sheet(self._bidang_label(kode)), bidang=kode)
 
-    def _on_submission(self, ev: SubmissionReady, actor: Actor | None) -> None:
+    def _place(self, kode: str) -> FeedbackPlace | None:
+        """Where the notes go in ``kode``'s workbook, as the intake last found it."""
+        with self.store.transaction() as tx:
+            return SheetMemory.from_json(tx.sheet_memory(self.settings.tahun, kode)).place
+
+    def _on_submission(self, ev: SubmissionReady, actor: Actor | None, place: FeedbackPlace | None) -> None:
         event = BidangEvent.SUBMIT if ev.ok else BidangEvent.SUBMISSION_INVALID
         who = actor or self._staff_actor(ev.bidang)
         checker = who if ev.ok else SYSTEM_ACTOR
@@ -663,12 +759,13 @@ class WorkflowService:
             self._check_bidang(period, report, event, checker)
         warnings = [p for p in ev.problems if p.severity == "warning"]
         errors = [p for p in ev.problems if p.severity == "error"]
+        place = place or self._place(ev.bidang)
         if ev.ok:
-            self.workbook.write_feedback(ev.bidang, ev.tw, warnings, texts.SHEET_STATUS_AWAITING_KOREKSI, "")
+            feedback = Feedback(texts.SHEET_STATUS_AWAITING_KOREKSI, "", tuple(warnings), place=place)
         else:
             catatan = texts.sheet_validation_failed(len(errors))
-            self.workbook.write_feedback(ev.bidang, ev.tw, ev.problems, texts.SHEET_STATUS_NEEDS_FIX, catatan)
-            self.workbook.reset_submission(ev.bidang, ev.tw, catatan)
+            feedback = Feedback(texts.SHEET_STATUS_NEEDS_FIX, catatan, ev.problems, reset_submission=True, place=place)
+        self.workbook.write_feedback(ev.bidang, ev.tw, feedback)
         now = self.now()
         with self.store.transaction() as tx:
             period = self._period(tx, period.id)
@@ -678,7 +775,7 @@ class WorkflowService:
             if ev.ok:
                 submission = {
                     "values": dict(ev.values),
-                    "values_hash": ev.values_hash or canonical_hash(ev.values),
+                    "values_hash": ev.values_hash or snapshot_hash(ev.values),
                     "summary": dict(ev.summary),
                     "problems": problems,
                     "submitted_at": now.isoformat(),
@@ -818,7 +915,7 @@ class WorkflowService:
             period = self._period(tx, period_id)
             self._check_event(tx, period, BidangEvent.APPROVE, actor, kode)
         self.workbook.lock_tw(kode, period.tw)
-        self.workbook.write_feedback(kode, period.tw, [], texts.SHEET_STATUS_APPROVED, "")
+        self.workbook.write_feedback(kode, period.tw, Feedback(texts.SHEET_STATUS_APPROVED, place=self._place(kode)))
         now = self.now()
         with self.store.transaction() as tx:
             period = self._period(tx, period_id)
@@ -833,7 +930,7 @@ class WorkflowService:
                 tahun=period.tahun,
                 tw=period.tw,
                 values=values,
-                values_hash=submission.get("values_hash") or canonical_hash(values),
+                values_hash=submission.get("values_hash") or snapshot_hash(values),
                 approved_at=now,
                 audit_id=audit_id,
             )
@@ -855,8 +952,8 @@ class WorkflowService:
         with self.store.transaction() as tx:
             period = self._period(tx, period_id)
             self._check_event(tx, period, BidangEvent.RETURN, actor, kode)
-        self.workbook.write_feedback(kode, period.tw, [], texts.SHEET_STATUS_RETURNED, reason)
-        self.workbook.reset_submission(kode, period.tw, reason)
+        feedback = Feedback(texts.SHEET_STATUS_RETURNED, reason, reset_submission=True, place=self._place(kode))
+        self.workbook.write_feedback(kode, period.tw, feedback)
         now = self.now()
         with self.store.transaction() as tx:
             period = self._period(tx, period_id)
@@ -865,6 +962,7 @@ class WorkflowService:
             report, audit_id = self._move_report(
                 tx, period, report, BidangEvent.RETURN, actor, now, reason=reason, last_reason=reason
             )
+            self._forget_submission(tx, period.tahun, kode, period.tw)
             self._notify(
                 tx,
                 f"a{audit_id}",
@@ -1190,7 +1288,7 @@ class WorkflowService:
             period = self._period(tx, period_id)
             self._check_event(tx, period, DinasEvent.REOPEN_BIDANG, actor, kode)
         self.workbook.reopen_tw(kode, period.tw)
-        self.workbook.reset_submission(kode, period.tw, reason)
+        self.workbook.write_feedback(kode, period.tw, Feedback(None, reason, reset_submission=True))
         now = self.now()
         with self.store.transaction() as tx:
             period = self._period(tx, period_id)
@@ -1200,6 +1298,7 @@ class WorkflowService:
             report, audit_id = self._move_report(
                 tx, period, report, BidangEvent.REOPEN, actor, now, reason=reason, last_reason=reason
             )
+            self._forget_submission(tx, period.tahun, kode, period.tw)
             payload = {
                 **self._bidang_base(period, kode),
                 "url": report.workbook_url,

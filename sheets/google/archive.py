@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import logging
 
-from bot.workflow.ports import ArchiveRef
 from sheets import layout
+from sheets.facts import ArchiveRef
 from sheets.google.drive import PDF_MIME, PROP_FORMAT, PROP_TW, XLSX_MIME, DriveFiles, FileInfo
 
 logger = logging.getLogger(__name__)

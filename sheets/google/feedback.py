@@ -5,7 +5,7 @@ of fixed rows are cleared), and ``Status Alur``/``Catatan``/``Diperbarui`` of th
 person-editable cell the bot ever writes is ``Status Pengisian``, set back to ``Draft`` when a
 report is returned (:func:`reset_submission_data`).
 
-The column and the rows come from the last read of the sheet (:class:`~sheets.google.poll.FeedbackPlace`),
+The column and the rows come from the last read of the sheet (:class:`~sheets.facts.FeedbackPlace`),
 not from the layout the bot built: after an inserted title row or column the notes still land
 beside their indicator, and a fixed position never overwrites a cell a person fills (such as
 ``Bukti Dukung``) nor runs past a grid someone shrank. Without a ``Catatan Validasi`` column the
@@ -17,11 +17,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.workflow.ports import ProblemInfo
 from sheets import layout
-from sheets.google.poll import FeedbackPlace
+from sheets.facts import Feedback, FeedbackPlace, ProblemInfo
 
-__all__ = ["catatan_validasi_texts", "feedback_data", "reset_submission_data", "status_catatan"]
+__all__ = ["catatan_validasi_texts", "feedback_batch", "feedback_data", "reset_submission_data", "status_catatan"]
 
 SEVERITY_LABEL = {"error": "Galat", "warning": "Peringatan"}
 
@@ -82,3 +81,18 @@ def reset_submission_data(tw: int, reason: str, when: str) -> list[dict[str, Any
         {"range": f"{tab}!B{row}", "values": [[layout.STATUS_DRAFT]]},
         {"range": f"{tab}!D{row}:E{row}", "values": [[reason, when]]},
     ]
+
+
+def feedback_batch(tw: int, feedback: Feedback, place: FeedbackPlace, when: str) -> list[dict[str, Any]]:
+    """The one values.batchUpdate of a :class:`Feedback`: notes and Status row, and the reset if asked.
+
+    Without a ``status_alur`` only the reset is written (a reopened TW keeps its Status Alur).
+    """
+    if feedback.status_alur is None:
+        return reset_submission_data(tw, feedback.catatan, when) if feedback.reset_submission else []
+    data = feedback_data(tw, feedback.problems, feedback.status_alur, feedback.catatan, place, when)
+    if feedback.reset_submission:
+        # The Catatan written above is the one the reset keeps: only Status Pengisian is added.
+        row = layout.status_row(tw)
+        data.append({"range": f"{layout.quote_tab(layout.TAB_STATUS)}!B{row}", "values": [[layout.STATUS_DRAFT]]})
+    return data

@@ -25,10 +25,10 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from bot.workflow.ports import AuditEntry, RekapData
 from sheets import layout
 from sheets.aggregate import Rekap, build_rekap, rows_for_sheet
 from sheets.capaian import PREDIKAT_LABELS
+from sheets.facts import AuditEntry, RekapData
 from sheets.master import Master
 
 __all__ = ["RekapSheets", "build_rekap_sheets", "rekap_requests", "rekap_summary", "tables_from_snapshots"]

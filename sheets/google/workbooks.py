@@ -15,18 +15,11 @@ batch, and opening/locking a TW sets the protections to an exact state. Request 
 - ``write_rekap``: 1 batchUpdate + 1 values.batchUpdate, whatever the number of rows (plus the
   search/create and 1 read of the tab ids the first time in a process).
 
-The adapter keeps in memory the workbooks it knows and what it last saw in each; after a
-restart it rebuilds them from Drive by ``appProperties`` and from the protections' recorded
-state. Approved snapshots come from a :class:`~sheets.google.poll.SnapshotSource` when one is
-given (the composition root wires the store); otherwise from what this process approved. The ids
-of the workbooks the workflow handed out come from a :class:`~sheets.google.poll.KnownWorkbooks`
-(the store again), so a workbook deleted while the bot was stopped is still reported.
-
-That memory decides which poll events are new, so a poll is replayable: when the core polls
-again from the cursor of the previous poll (it did not store the token that poll returned,
-because handling one of its events failed), the memory goes back to what it was before that
-poll and the same events are reported again. Without this, a submission whose handling failed
-once (a Google outage while writing the feedback) would be remembered as reported and lost.
+The adapter keeps no workflow memory: its poll states facts (per changed workbook, what one
+read found, or that the workbook is gone or unreachable; :mod:`sheets.facts`) and the workflow's
+intake decides what they mean against the store. What it caches are facts of Google itself, found
+again after a restart: each bidang workbook's file (by ``appProperties``), the ids of its
+protections and the state they record (the open TW, the approved TWs).
 """
 
 from __future__ import annotations
@@ -34,25 +27,25 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.workflow.ports import (
-    AccessLost,
-    ArchiveRef,
-    PollBatch,
-    PollEvent,
-    ProblemInfo,
-    RekapData,
-    RekapRef,
-    SubmissionReady,
-    WorkbookMissing,
-    WorkbookRef,
-)
 from config.settings import Settings
 from sheets import layout
+from sheets.facts import (
+    ArchiveRef,
+    BookFact,
+    BookGone,
+    BookSeen,
+    BookUnreachable,
+    ChangesRead,
+    Feedback,
+    RekapData,
+    RekapRef,
+    WorkbookRef,
+)
 from sheets.google.archive import archive_workbook
 from sheets.google.auth import GoogleClients, build_clients
 from sheets.google.distribute import (
@@ -74,20 +67,13 @@ from sheets.google.drive import (
     FileInfo,
 )
 from sheets.google.errors import AccessDenied, ApiRequestInvalid, NotFound, WorkbookLayoutError
-from sheets.google.feedback import feedback_data, reset_submission_data, status_catatan
+from sheets.google.feedback import feedback_batch
 from sheets.google.http import RetryPolicy
-from sheets.google.poll import (
-    BookMemory,
-    KnownWorkbooks,
-    SnapshotSource,
-    events_for,
-    feedback_place,
-    read_workbook,
-    submission_for,
-)
+from sheets.google.poll import read_workbook
 from sheets.google.rekap import TAB_IDS, build_rekap_sheets, rekap_requests, rekap_summary, rekap_values
 from sheets.google.spreadsheet import SheetsApi
 from sheets.master import Master, load_master
+from sheets.notes import feedback_place
 
 logger = logging.getLogger(__name__)
 
@@ -101,19 +87,6 @@ class _Book:
     layout: BookLayout | None = None
 
 
-def _copy(memory: Mapping[str, BookMemory]) -> dict[str, BookMemory]:
-    return {kode: book.copy() for kode, book in memory.items()}
-
-
-@dataclass(frozen=True)
-class _PollStart:
-    """The cursor a poll was given, the token it returned, and the memory before it."""
-
-    cursor: str | None
-    token: str | None
-    memory: dict[str, BookMemory]
-
-
 class GoogleWorkbooks:
     """The Google side of the workflow (implements ``WorkbookPort``)."""
 
@@ -123,8 +96,6 @@ class GoogleWorkbooks:
         *,
         master: Master | None = None,
         clients: GoogleClients | None = None,
-        snapshots: SnapshotSource | None = None,
-        known: KnownWorkbooks | None = None,
         policy: RetryPolicy | None = None,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
@@ -135,19 +106,15 @@ class GoogleWorkbooks:
         self.clients = clients or build_clients(settings.google, policy=policy)
         self.drive = DriveFiles(self.clients.drive, settings)
         self.sheets = SheetsApi(self.clients.sheets)
-        self.snapshots = snapshots
-        self.known = known
         self.clock = clock or (lambda: datetime.now(settings.tz))
         # Lock order: the workbooks lock (the shared maps, the Drive listing, the poll), then the
-        # bidang locks (one workbook's Google writes and memory). A bidang's write takes the first
+        # bidang locks (one workbook's Google writes). A bidang's write takes the first
         # only briefly, to find its book, so writes on different bidang reach Google side by side;
-        # the poll holds every bidang lock, since a failed poll rolls the whole memory back.
+        # the poll holds only the workbooks lock: it reads, it writes nothing.
         self._lock = threading.RLock()
         self._bidang_locks: dict[str, threading.RLock] = {}
         self._books: dict[tuple[int, str], _Book] = {}
         self._by_id: dict[str, tuple[int, str]] = {}
-        self._memory: dict[str, BookMemory] = {}
-        self._last_poll: _PollStart | None = None
         self._rekap: dict[int, tuple[FileInfo, list[int] | None]] = {}
 
     # --- helpers ----------------------------------------------------------------------------
@@ -218,17 +185,6 @@ class GoogleWorkbooks:
         with bidang_lock:
             yield book
 
-    @contextmanager
-    def _every_bidang(self) -> Iterator[None]:
-        """Every bidang lock, in one order (the caller holds the workbooks lock)."""
-        with ExitStack() as stack:
-            for kode in sorted({b.kode for b in self.settings.bidang} | set(self._bidang_locks)):
-                stack.enter_context(self._bidang_lock(kode))
-            yield
-
-    def _memory_of(self, kode: str) -> BookMemory:
-        return self._memory.setdefault(kode, BookMemory())
-
     # --- step 1: distribution --------------------------------------------------------------
 
     def distribute(self, tahun: int, tw: int, bidang_kodes: Sequence[str]) -> Mapping[str, WorkbookRef]:
@@ -294,30 +250,15 @@ class GoogleWorkbooks:
 
     # --- steps 2-3: feedback, lock, reopen -------------------------------------------------
 
-    def write_feedback(
-        self, kode: str, tw: int, problems: Sequence[ProblemInfo], status_alur: str, catatan: str
-    ) -> None:
-        """Per-row Catatan Validasi and the Status row's Status Alur/Catatan, one values.batchUpdate."""
+    def write_feedback(self, kode: str, tw: int, feedback: Feedback) -> None:
+        """Per-row Catatan Validasi, the Status row, and the reset to Draft if asked: one values.batchUpdate."""
         with self._bidang_book(kode, with_layout=False) as book:
-            memory = self._memory_of(kode)
-            if memory.place is None:  # after a restart: find the column and rows as they are now
-                memory.place = feedback_place(kode, read_workbook(self.sheets, book.file.id), self.master)
-            data = feedback_data(tw, problems, status_alur, catatan, memory.place, self._now_text())
-            self.sheets.values_update(book.file.id, data, f"menulis catatan validasi {kode}")
-            memory.catatan[tw] = (catatan, status_catatan(problems, catatan, memory.place))
-
-    def reset_submission(self, kode: str, tw: int, reason: str) -> None:
-        """Status Pengisian back to Draft with ``reason`` as Catatan, one values.batchUpdate."""
-        with self._bidang_book(kode) as book:
-            memory = self._memory_of(kode)
-            given, written = memory.catatan.get(tw, ("", ""))
-            # The feedback written just before with the same reason may carry the problems that have no
-            # row of their own (a missing column): keep them rather than write the bare reason over them.
-            text = written if given == reason else reason
-            self.sheets.values_update(
-                book.file.id, reset_submission_data(tw, text, self._now_text()), f"mengembalikan status {kode}"
-            )
-            memory.submitted.pop(tw, None)
+            place = feedback.place
+            if place is None:  # never read by the workflow yet: find the column and rows as they are now
+                place = feedback_place(kode, read_workbook(self.sheets, book.file.id), self.master)
+            data = feedback_batch(tw, feedback, place, self._now_text())
+            if data:
+                self.sheets.values_update(book.file.id, data, f"menulis catatan validasi {kode}")
 
     def lock_tw(self, kode: str, tw: int) -> None:
         """Protect TW ``tw``'s cells (approval): one batchUpdate moving the protections."""
@@ -332,9 +273,6 @@ class GoogleWorkbooks:
                 book.file.id, protection_requests(current, open_tw, approved), f"mengunci {layout.tw_label(tw)} {kode}"
             )
             current.open_tw, current.approved = open_tw, approved
-            memory = self._memory_of(kode)
-            if tw in memory.submitted_values:
-                memory.approved_values[tw] = memory.submitted_values[tw]
 
     def reopen_tw(self, kode: str, tw: int) -> None:
         """Open TW ``tw``'s cells again (after a return or a reopen): one batchUpdate."""
@@ -347,94 +285,61 @@ class GoogleWorkbooks:
             action = f"membuka kembali {layout.tw_label(tw)} {kode}"
             self.sheets.batch_update(book.file.id, protection_requests(current, tw, approved), action)
             current.open_tw, current.approved = tw, approved
-            memory = self._memory_of(kode)
-            memory.approved_values.pop(tw, None)
-            memory.tamper.pop(tw, None)
-            memory.submitted.pop(tw, None)
 
     # --- step 2: polling -------------------------------------------------------------------
 
-    def poll(self, cursor: str | None) -> PollBatch:
-        """One Drive change listing, then one read per changed bidang workbook of this year."""
-        with self._lock, self._every_bidang():
-            before = self._replay_point(cursor)
-            try:
-                batch = self._poll(cursor)
-            except Exception:
-                # Nothing of a failed poll reached the core: forget what it saw, so it is seen again.
-                self._memory = _copy(before)
-                raise
-            self._last_poll = _PollStart(cursor, batch.cursor, before)
-            return batch
+    def poll(self, cursor: str | None, known: Mapping[str, str]) -> ChangesRead:
+        """One Drive change listing, then one read per changed bidang workbook of this year.
 
-    def _poll(self, cursor: str | None) -> PollBatch:
-        """The poll itself (see :meth:`poll`)."""
-        tahun = self.settings.tahun
-        events: list[PollEvent] = []
-        targets: dict[str, str] = {}
-        if cursor is None:
-            token = self.drive.start_page_token()
-            for kode, file in self._discover(tahun).items():
-                targets[file.id] = kode
-        else:
-            changes, token = self.drive.changes(cursor)
-            discovered = False
-            known: Mapping[str, str] = {}
-            for change in changes:
-                file_id = str(change.get("fileId"))
-                data = change.get("file")
-                if change.get("removed") or not data:
-                    if file_id not in self._by_id and not discovered:
-                        self._discover(tahun)  # after a restart: learn which ids are ours
-                        known = self.known.workbook_ids(tahun) if self.known is not None else {}
-                        discovered = True
-                    key = self._by_id.get(file_id)
-                    if key is not None and key[0] == tahun:
-                        targets[file_id] = key[1]
-                    elif file_id in known:  # deleted while the bot was stopped: Drive no longer finds it
-                        targets[file_id] = known[file_id]
-                    continue
-                kode = self._ours(data, tahun)
-                if kode is None:
-                    continue
-                file = FileInfo.from_json(data)
-                self._remember(tahun, kode, file)
-                if file.trashed:
-                    events.append(WorkbookMissing(bidang=kode, reason="workbook dipindahkan ke tempat sampah"))
-                    continue
-                self._check_name(kode, file, tahun, events)
-                targets[file.id] = kode
-        if targets:
-            snapshots = self.snapshots.approved_snapshots(tahun) if self.snapshots is not None else {}
-            for file_id, kode in targets.items():
-                events += self._read_events(file_id, kode, tahun, snapshots.get(kode))
-        logger.debug("poll: %d changed workbooks, %d events", len(targets), len(events))
-        return PollBatch(events=tuple(events), cursor=token)
-
-    def _replay_point(self, cursor: str | None) -> dict[str, BookMemory]:
-        """The memory this poll starts from (restored when the last poll's token was not stored)."""
-        last = self._last_poll
-        if last is not None and last.cursor == cursor and last.token != cursor:
-            logger.info("poll from the previous cursor again: its events are reported again")
-            self._memory = _copy(last.memory)
-        return _copy(self._memory)
-
-    def read_submission(self, kode: str, tw: int) -> SubmissionReady:
-        """Read bidang ``kode``'s workbook now and validate TW ``tw`` as a submission (``/kirim``).
-
-        The same one read and the same verdict as the poll's ``SubmissionReady`` for a TW whose
-        status is "Siap Dikoreksi" (:class:`bot.telegram.submission.SubmissionReader`).
+        ``known`` maps the spreadsheet ids the workflow handed out to their bidang: a workbook
+        deleted while the bot was stopped arrives as a bare ``removed`` change, which Drive can no
+        longer tie to a bidang by ``appProperties``.
         """
-        layout.tw_label(tw)
-        tahun = self.settings.tahun
+        with self._lock:
+            tahun = self.settings.tahun
+            facts: list[BookFact] = []
+            targets: dict[str, str] = {}
+            if cursor is None:
+                token = self.drive.start_page_token()
+                for kode, file in self._discover(tahun).items():
+                    targets[file.id] = kode
+            else:
+                changes, token = self.drive.changes(cursor)
+                discovered = False
+                for change in changes:
+                    file_id = str(change.get("fileId"))
+                    data = change.get("file")
+                    if change.get("removed") or not data:
+                        if file_id not in self._by_id and not discovered:
+                            self._discover(tahun)  # after a restart: learn which ids are ours
+                            discovered = True
+                        key = self._by_id.get(file_id)
+                        if key is not None and key[0] == tahun:
+                            targets[file_id] = key[1]
+                        elif file_id in known:  # deleted while the bot was stopped: Drive no longer finds it
+                            targets[file_id] = known[file_id]
+                        continue
+                    kode = self._ours(data, tahun)
+                    if kode is None:
+                        continue
+                    file = FileInfo.from_json(data)
+                    self._remember(tahun, kode, file)
+                    if file.trashed:
+                        facts.append(BookGone(bidang=kode, reason="workbook dipindahkan ke tempat sampah"))
+                        continue
+                    targets[file.id] = kode
+            for file_id, kode in targets.items():
+                facts.append(self._read_fact(file_id, kode, tahun))
+            logger.debug("poll: %d changed workbooks", len(targets))
+            return ChangesRead(books=tuple(facts), cursor=token)
+
+    def read_book(self, kode: str) -> BookSeen:
+        """Read bidang ``kode``'s workbook now (``/kirim``): the same one read as the poll's."""
         with self._bidang_book(kode, with_layout=False) as book:
             read = read_workbook(self.sheets, book.file.id)
             if book.layout is not None:
                 book.layout.open_tw, book.layout.approved = read.open_tw, read.approved
-            if read.open_tw != tw:
-                logger.warning("read_submission %s TW %d while the workbook has TW %s open", kode, tw, read.open_tw)
-            snapshots = self.snapshots.approved_snapshots(tahun).get(kode) if self.snapshots is not None else None
-            return submission_for(kode, tw, read, self.master, self._memory_of(kode), snapshots)
+            return BookSeen(bidang=kode, spreadsheet_id=book.file.id, name=book.file.name, read=read)
 
     def _ours(self, data: Mapping[str, Any], tahun: int) -> str | None:
         props = data.get("appProperties") or {}
@@ -447,33 +352,24 @@ class GoogleWorkbooks:
             return str(props[PROP_BIDANG])
         return None
 
-    def _check_name(self, kode: str, file: FileInfo, tahun: int, events: list[PollEvent]) -> None:
-        try:
-            expected = layout.judul_bidang(tahun, self.settings.bidang_by_kode(kode).nama)
-        except KeyError:
-            return
-        memory = self._memory_of(kode)
-        if file.name != expected and memory.reported_name != file.name:
-            events.append(WorkbookMissing(bidang=kode, reason=f"judul workbook diubah menjadi {file.name!r}"))
-        memory.reported_name = file.name if file.name != expected else None
-
-    def _read_events(
-        self, file_id: str, kode: str, tahun: int, snapshots: Mapping[int, Mapping[str, Any]] | None
-    ) -> list[PollEvent]:
+    def _read_fact(self, file_id: str, kode: str, tahun: int) -> BookFact:
         try:
             read = read_workbook(self.sheets, file_id)
         except NotFound:
             self._forget(file_id)
-            return [WorkbookMissing(bidang=kode, reason="workbook dihapus atau tidak ditemukan")]
+            return BookGone(bidang=kode, reason="workbook dihapus atau tidak ditemukan")
         except AccessDenied:
-            return [AccessLost(bidang=kode)]
+            return BookUnreachable(bidang=kode)
         except ApiRequestInvalid as err:
             logger.warning("workbook %s of %s unreadable: %s", file_id, kode, err)
-            return [WorkbookMissing(bidang=kode, reason="tab Realisasi atau Status diganti nama atau dihapus")]
+            return BookGone(bidang=kode, reason="tab Realisasi atau Status diganti nama atau dihapus")
         book = self._books.get((tahun, kode))
-        if book is not None and book.layout is not None:
-            book.layout.open_tw, book.layout.approved = read.open_tw, read.approved
-        return events_for(kode, read, self.master, self._memory_of(kode), snapshots)
+        name = ""
+        if book is not None:
+            name = book.file.name
+            if book.layout is not None:
+                book.layout.open_tw, book.layout.approved = read.open_tw, read.approved
+        return BookSeen(bidang=kode, spreadsheet_id=file_id, name=name, read=read)
 
     def _forget(self, file_id: str) -> None:
         key = self._by_id.pop(file_id, None)

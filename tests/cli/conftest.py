@@ -17,7 +17,6 @@ import pytest
 import yaml
 
 from bot.cli import main
-from bot.runtime import StoreSnapshotSource
 from bot.store.repository import Store
 from bot.telegram.app import open_store
 from bot.workflow.people import Actor
@@ -129,7 +128,7 @@ class Office:
     def __init__(self, cli: Cli) -> None:
         self.cli = cli
         self.store = cli.store()
-        self.workbooks = GoogleWorkbooks(cli.settings, policy=FAST, snapshots=StoreSnapshotSource(self.store))
+        self.workbooks = GoogleWorkbooks(cli.settings, policy=FAST)
         self.service = WorkflowService(cli.settings, self.store, self.workbooks)
         self.service.start()
 
@@ -160,9 +159,8 @@ class Office:
         env = self.cli.env()
         for kode, row in refs.items():
             fill(env, {kode: row}, kode, view.tw)
-            ready = self.workbooks.read_submission(kode, view.tw)
+            ready = self.service.submit_from_sheet(self.actor(STAF[kode]), kode, view.tw)
             assert ready.ok, ready.problems
-            self.service.submit(self.actor(STAF[kode]), ready)
             self.service.approve_koreksi(self.actor(KEPALA[kode]), view.id, kode)
 
     def close(self) -> None:

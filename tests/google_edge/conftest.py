@@ -16,10 +16,13 @@ import gspread
 import pytest
 import yaml
 
+from bot.workflow.intake import PollEvent, SheetMemory, SubmissionReady, events_for, submission_for
 from config.settings import Settings, parse_settings
 from sandbox.google.clients import discovery_service
 from sandbox.provision import ARCHIVE_FOLDER, BOT_EMAIL, ROOT_FOLDER, SHARED_DRIVE, SandboxControl, provision
 from sandbox.server import SandboxServer, running_sandbox
+from sheets import layout
+from sheets.facts import FeedbackPlace
 from sheets.google.http import RetryPolicy
 from sheets.google.workbooks import GoogleWorkbooks
 from sheets.master import Master, load_master
@@ -87,6 +90,92 @@ class Env:
         kwargs.setdefault("policy", FAST)
         kwargs.setdefault("master", self.master)
         return GoogleWorkbooks(self.settings, **kwargs)
+
+    def poller(self, **kwargs: Any) -> IntakePoller:
+        """The Google edge with the workflow's intake on top (:class:`IntakePoller`)."""
+        return IntakePoller(self.workbooks(**kwargs))
+
+
+@dataclass(frozen=True)
+class PollResult:
+    """What one poll found: the intake's events and the cursor for the next poll."""
+
+    events: tuple[PollEvent, ...]
+    cursor: str | None
+
+
+class IntakePoller:
+    """The Google edge's poll read by the workflow's intake, as ``WorkflowService.take_in`` does.
+
+    The memory the service keeps in the store is a dict here; a "restarted" poller is given the
+    old one's ``memory`` (the store outlives the process) and a fresh edge. Every other attribute
+    is the edge's own (``distribute``, ``lock_tw``, ``write_feedback`` ...).
+    """
+
+    def __init__(self, edge: GoogleWorkbooks, memory: dict[str, SheetMemory] | None = None) -> None:
+        self.edge = edge
+        self.memory: dict[str, SheetMemory] = {} if memory is None else memory
+        self.known: dict[str, str] = {}
+        # As the store: the values last submitted, and the approved snapshots (written at approval).
+        self.submitted: dict[tuple[str, int], Any] = {}
+        self.snapshots: dict[str, dict[int, Any]] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.edge, name)
+
+    def distribute(self, tahun: int, tw: int, kodes: Any) -> Any:
+        refs = self.edge.distribute(tahun, tw, kodes)
+        self.known.update({ref.spreadsheet_id: kode for kode, ref in refs.items()})
+        return refs
+
+    def _expected(self, kode: str) -> str:
+        return layout.judul_bidang(self.edge.settings.tahun, self.edge.settings.bidang_by_kode(kode).nama)
+
+    def poll(self, cursor: str | None) -> PollResult:
+        changes = self.edge.poll(cursor, self.known)
+        events: list[PollEvent] = []
+        for fact in changes.books:
+            before = self.memory.get(fact.bidang, SheetMemory())
+            found, self.memory[fact.bidang] = events_for(
+                fact,
+                self.edge.settings.tahun,
+                self.edge.master,
+                before,
+                self.snapshots.get(fact.bidang, {}),
+                self._expected(fact.bidang),
+            )
+            self._remember(found)
+            events += found
+        return PollResult(tuple(events), changes.cursor)
+
+    def read_submission(self, kode: str, tw: int) -> SubmissionReady:
+        fact = self.edge.read_book(kode)
+        before = self.memory.get(kode, SheetMemory())
+        ready, self.memory[kode] = submission_for(
+            kode, tw, fact.read, self.edge.master, before, self.snapshots.get(kode, {})
+        )
+        self._remember([ready])
+        return ready
+
+    def _remember(self, events: Any) -> None:
+        for event in events:
+            if isinstance(event, SubmissionReady) and event.ok:
+                self.submitted[(event.bidang, event.tw)] = event.values
+
+    def lock_tw(self, kode: str, tw: int) -> None:
+        """The approval: the TW locked, its submitted values the snapshot (as ``approve_koreksi``)."""
+        self.edge.lock_tw(kode, tw)
+        if (kode, tw) in self.submitted:
+            self.snapshots.setdefault(kode, {})[tw] = self.submitted[(kode, tw)]
+
+    def reopen_tw(self, kode: str, tw: int) -> None:
+        """A reopen: the TW open again, a new submission counts (as ``reopen_bidang``)."""
+        self.edge.reopen_tw(kode, tw)
+        self.memory[kode] = self.memory.get(kode, SheetMemory()).forget_submission(tw)
+
+    def place(self, kode: str) -> FeedbackPlace | None:
+        memory = self.memory.get(kode)
+        return None if memory is None else memory.place
 
 
 def make_settings(base_url: str, key_file: Path, tmp: Path, **google: Any) -> Settings:

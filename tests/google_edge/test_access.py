@@ -13,17 +13,17 @@ from typing import Any
 
 import pytest
 
-from bot.workflow.ports import AccessLost, WorkbookMissing
+from bot.workflow.intake import AccessLost, WorkbookMissing
 from sandbox.google.clients import discovery_service
 from sheets.google.workbooks import GoogleWorkbooks
-from tests.google_edge.conftest import FAST, KODES, Env, make_settings
+from tests.google_edge.conftest import FAST, KODES, Env, IntakePoller, make_settings
 
 BOT_USER = "kpep@disnaker.example.go.id"
 OWNER = "kepala.ptk@disnaker.example.go.id"
 
 
 @pytest.fixture
-def my_drive_bot(env: Env, tmp_path: Path) -> tuple[GoogleWorkbooks, dict[str, Any], str]:
+def my_drive_bot(env: Env, tmp_path: Path) -> tuple[IntakePoller, dict[str, Any], str]:
     """The bot as an OAuth user, workbooks distributed into a My Drive folder, first poll done."""
     person = env.control("POST", "google/accounts", {"email": BOT_USER})
     token_file = tmp_path / "oauth-token.json"
@@ -45,7 +45,7 @@ def my_drive_bot(env: Env, tmp_path: Path) -> tuple[GoogleWorkbooks, dict[str, A
     settings = settings.model_copy(
         update={"bidang": tuple(b.model_copy(update={"folder_id": "folder-oauth"}) for b in settings.bidang)}
     )
-    wb = GoogleWorkbooks(settings, master=env.master, policy=FAST)
+    wb = IntakePoller(GoogleWorkbooks(settings, master=env.master, policy=FAST))
     refs = dict(wb.distribute(2026, 1, KODES))
     cursor = wb.poll(None).cursor
     assert cursor

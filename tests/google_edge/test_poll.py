@@ -7,16 +7,11 @@ from typing import Any
 import gspread
 import pytest
 
-from bot.workflow.ports import (
-    ApprovedDataChanged,
-    SubmissionReady,
-    ValuesChanged,
-    WorkbookMissing,
-    canonical_hash,
-)
+from bot.workflow.intake import ApprovedDataChanged, SubmissionReady, ValuesChanged, WorkbookMissing
 from sheets import layout
-from sheets.google.workbooks import GoogleWorkbooks
-from tests.google_edge.conftest import KODES, Env
+from sheets.facts import Feedback
+from sheets.validate import snapshot_hash
+from tests.google_edge.conftest import KODES, Env, IntakePoller
 
 HEADER = list(layout.REALISASI_HEADER)
 
@@ -54,8 +49,8 @@ def submit(env: Env, refs: Any, kode: str, tw: int, status: str = "Siap Dikoreks
 
 
 @pytest.fixture
-def distributed(env: Env) -> tuple[GoogleWorkbooks, dict, str]:
-    wb = env.workbooks()
+def distributed(env: Env) -> tuple[IntakePoller, dict, str]:
+    wb = env.poller()
     refs = dict(wb.distribute(2026, 1, KODES))
     first = wb.poll(None)
     assert first.cursor
@@ -91,7 +86,7 @@ def test_submission_ready_with_percent_cell_kept_as_meant(env: Env, distributed:
     assert len(ready) == 1
     event = ready[0]
     assert event.bidang == "PTK" and event.tw == 1
-    assert event.values_hash == canonical_hash(event.values)
+    assert event.values_hash == snapshot_hash(event.values)
     item = items[percent_row - 2]
     assert event.values["indikator"][item.key]["realisasi"] == pytest.approx(75.0)
     assert event.values["indikator"][items[0].key if percent_row != 2 else items[1].key]["anggaran"] == 1_000_000
@@ -112,16 +107,18 @@ def test_invalid_submission_feedback_written_and_cleared(env: Env, distributed: 
     bad = [p for p in event.problems if p.severity == "error"]
     assert [p.cell for p in bad] == [f"{col(layout.col_realisasi(1))}3"]
     env.reset_stats()
-    wb.write_feedback("HIJ", 1, event.problems, "Perlu perbaikan", "Ada 1 kesalahan")
-    wb.reset_submission("HIJ", 1, "Ada 1 kesalahan")
-    assert env.google_total() == 2
+    feedback = Feedback(
+        "Perlu perbaikan", "Ada 1 kesalahan", event.problems, reset_submission=True, place=wb.place("HIJ")
+    )
+    wb.write_feedback("HIJ", 1, feedback)
+    assert env.google_total() == 1  # notes, Status row and the reset to Draft in one values.batchUpdate
     notes = sheet.col_values(HEADER.index(layout.COL_CATATAN_VALIDASI) + 1)
     assert "dua puluh" in notes[2] and notes[1] == ""
     status = staff_sheet(env, refs, "HIJ", layout.TAB_STATUS).row_values(2)
     assert status[:4] == ["TW I", "Draft", "Perlu perbaikan", "Ada 1 kesalahan"]
     # fixed: the bot clears the note; staff cells untouched
     sheet.update([["20"]], f"{col(layout.col_realisasi(1))}3", value_input_option="USER_ENTERED")
-    wb.write_feedback("HIJ", 1, [], "Menunggu koreksi Kepala Bidang", "")
+    wb.write_feedback("HIJ", 1, Feedback("Menunggu koreksi Kepala Bidang", place=wb.place("HIJ")))
     assert all(v == "" for v in sheet.col_values(HEADER.index(layout.COL_CATATAN_VALIDASI) + 1)[1:])
     assert sheet.acell(f"{col(layout.col_realisasi(1))}3", value_render_option="UNFORMATTED_VALUE").value == 20
 
@@ -152,10 +149,10 @@ def test_lock_then_tamper_then_reopen(env: Env, distributed: tuple) -> None:
 
 
 def test_restarted_adapter_rebuilds_state_from_drive(env: Env, distributed: tuple) -> None:
-    _wb, refs, cursor = distributed
+    wb, refs, cursor = distributed
     fill(env, refs, "LAT", 1)
     submit(env, refs, "LAT", 1)
-    restarted = env.workbooks()
+    restarted = IntakePoller(env.workbooks(), memory=wb.memory)  # the store outlives the process
     batch = restarted.poll(cursor)
     assert [type(e) for e in batch.events] == [SubmissionReady]
     restarted.lock_tw("LAT", 1)  # finds the workbook by appProperties, reads its protections

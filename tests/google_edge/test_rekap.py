@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.workflow.ports import AuditEntry, RekapData, RekomendasiData, SnapshotData, TindakLanjutData
 from sheets import layout
+from sheets.facts import AuditEntry, RekapData, RekomendasiData, SnapshotData, TindakLanjutData
 from sheets.google.drive import PDF_MIME, XLSX_MIME
 from sheets.master import MASTER_COLUMNS, Master, parse_master
 from tests.google_edge.conftest import BOT_EMAIL, KODES, Env

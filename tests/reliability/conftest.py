@@ -30,7 +30,6 @@ import gspread
 import pytest
 import yaml
 
-from bot.runtime import StoreSnapshotSource
 from bot.store.db import create_store_engine
 from bot.store.migrate import upgrade
 from bot.store.repository import Store
@@ -232,9 +231,7 @@ def build_world(server: SandboxServer, master: Master, workdir: Path, *, my_driv
     data["database"] = {"url": f"sqlite:///{workdir / 'kinerja.db'}"}
     settings = parse_settings(data, "reliability")
     store = Store(upgrade(settings.database.url))
-    workbooks = GoogleWorkbooks(
-        settings, master=master, snapshots=StoreSnapshotSource(store), policy=FAST, clock=lambda: NOW
-    )
+    workbooks = GoogleWorkbooks(settings, master=master, policy=FAST, clock=lambda: NOW)
     service = WorkflowService(settings, store, workbooks, clock=lambda: NOW)
     service.start()
     period_id = service.start_period(2026, 1)
@@ -305,8 +302,7 @@ def restore_world(server: SandboxServer, image: WorldImage, master: Master, work
         update={"database": image.settings.database.model_copy(update={"url": f"sqlite:///{database}"})}
     )
     kinerja = Store(create_store_engine(settings.database.url))
-    source = StoreSnapshotSource(kinerja)  # wired as bot.runtime.build_service does
-    workbooks = GoogleWorkbooks(settings, master=master, snapshots=source, known=source, policy=FAST, clock=lambda: NOW)
+    workbooks = GoogleWorkbooks(settings, master=master, policy=FAST, clock=lambda: NOW)
     service = WorkflowService(settings, kinerja, workbooks, clock=lambda: NOW)
     service.start()
     return SheetWorld(

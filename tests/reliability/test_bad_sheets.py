@@ -588,13 +588,12 @@ PTK_STAF_TELEGRAM = 100000022
 def test_kirim_path_gives_the_same_answer(
     make_world: Callable[..., SheetWorld], cell: str, typed: str, says: str
 ) -> None:
-    """/kirim reads and validates the sheet at once (read_submission) and the service decides alike."""
+    """/kirim reads and validates the sheet at once (submit_from_sheet) and the service decides alike."""
     w = make_world(my_drive=False)
     before = w.ledger()
     w.typed("PTK", cell, typed)
-    ready = w.workbooks.read_submission("PTK", 1)
+    ready = w.service.submit_from_sheet(w.actor(PTK_STAF_TELEGRAM), "PTK", 1)
     assert not ready.ok
-    w.service.submit(w.actor(PTK_STAF_TELEGRAM), ready)
     _check_answer(w, invalid(cell, says), w.new_outbox(before))
     after = w.ledger()
     assert after["snapshots"] == before["snapshots"]
@@ -602,5 +601,5 @@ def test_kirim_path_gives_the_same_answer(
     w.service.poll_once()  # the sheet's own Draft status and the bot's notes: nothing new to say
     assert w.new_outbox(after) == []
     (as_number(cell) if "tanggal" in says else retype(cell))(w)
-    w.service.submit(w.actor(PTK_STAF_TELEGRAM), w.workbooks.read_submission("PTK", 1))
+    w.service.submit_from_sheet(w.actor(PTK_STAF_TELEGRAM), "PTK", 1)
     assert w.state("PTK") is BidangState.SUBMITTED

@@ -23,12 +23,14 @@ import yaml
 
 from bot.store.repository import Store
 from bot.telegram.app import KinerjaBot, create_bot, open_store
-from bot.workflow.ports import RekapData, RekapRef, SubmissionReady
 from config.settings import Settings, parse_settings
 from sandbox.server import SandboxServer
 from sandbox.telegram import DEFAULT_BOT_TOKEN
+from sheets import layout
+from sheets.facts import BookSeen, RekapData, RekapRef, WorkbookRead
+from sheets.master import load_master
+from tests.domain.conftest import DEMO_MASTER, filled_grid
 from tests.workflow.doubles import InMemoryWorkbook
-from tests.workflow.scenario import submission
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config" / "settings.example.yaml"
 
@@ -45,15 +47,22 @@ STRANGER = 555000111
 
 
 class EdgeWorkbook(InMemoryWorkbook):
-    """The in-memory WorkbookPort double, plus ``read_submission`` for /kirim and rekap figures."""
+    """The in-memory WorkbookPort double, plus a filled workbook for /kirim and rekap figures."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.next_submission: dict[str, SubmissionReady] = {}
+        # Bidang -> (row, column, value) typed over the filled sheet once, by the next /kirim read.
+        self.next_typo: dict[str, tuple[int, int, object]] = {}
 
-    def read_submission(self, kode: str, tw: int) -> SubmissionReady:
-        self._call("read_submission", kode, tw)
-        return self.next_submission.pop(kode, None) or submission(kode, tw)
+    def read_book(self, kode: str) -> BookSeen:
+        """The bidang's workbook as a careful staff member filled TW I (the core validates it)."""
+        self._call("read_book", kode)
+        grid = filled_grid(load_master(DEMO_MASTER), kode, 1)
+        if kode in self.next_typo:
+            row, column, value = self.next_typo.pop(kode)
+            grid[row - 1][column] = value
+        read = WorkbookRead(grid, frozenset(), layout.initial_status_grid(), 1, frozenset())
+        return BookSeen(kode, f"sheet-2026-{kode}", f"Laporan Kinerja 2026 - {kode}", read)
 
     def write_rekap(self, tahun: int, tw: int, data: RekapData) -> RekapRef:
         ref = super().write_rekap(tahun, tw, data)

@@ -29,8 +29,7 @@ from tests.workflow.scenario import submission
 
 async def poll(bot: KinerjaBot, workbook: EdgeWorkbook, kode: str, ok: bool = True, version: int = 1) -> None:
     """The staff set "Siap Dikoreksi" in the sheet; the next poll sees it."""
-    workbook.queued.append(submission(kode, 1, ok, version))
-    await asyncio.to_thread(bot.service.poll_once)
+    await asyncio.to_thread(bot.service.handle_events, [submission(kode, 1, ok, version)])
 
 
 def state(bot: KinerjaBot, pid: int) -> tuple[DinasState, dict[str, BidangState]]:
@@ -78,11 +77,11 @@ async def test_whole_chain_with_every_return_path(kinerja: KinerjaBot, workbook:
     assert "sel M15 (Realisasi TW I, baris 15)" in feedback["text"] and '"dua puluh" bukan angka' in feedback["text"]
     assert "sel M14" in feedback["text"]  # the warning too
 
-    # /kirim by the PTK staff; LAT through the sheet.
-    before = await people.last_id(STAF["PTK"])
-    await people.say(STAF["PTK"], "/kirim")
-    await people.wait_message(STAF["PTK"], "telah diajukan untuk dikoreksi", after=before)
-    await poll(kinerja, workbook, "SEK")
+    # /kirim by the SEK staff (the core reads and validates the filled sheet); PTK through the sheet.
+    before = await people.last_id(STAF["SEK"])
+    await people.say(STAF["SEK"], "/kirim")
+    await people.wait_message(STAF["SEK"], "telah diajukan untuk dikoreksi", after=before)
+    await poll(kinerja, workbook, "PTK")
 
     # Step 3, PTK: Kembalikan asks for a reason and does nothing without one.
     request = await people.wait_message(KEPALA["PTK"], "Permohonan koreksi")

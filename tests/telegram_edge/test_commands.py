@@ -129,8 +129,7 @@ async def test_status_and_rekap(kinerja: KinerjaBot, workbook: EdgeWorkbook, peo
 
     sekretaris = service.directory.actor_for_telegram(SEKRETARIS)
     await asyncio.to_thread(service.approve_distribution, sekretaris, pid)
-    workbook.queued.append(submission("PTK", 1))
-    await asyncio.to_thread(service.poll_once)
+    await asyncio.to_thread(service.handle_events, [submission("PTK", 1)])
     before = await people.last_id(KASUBBAG)
     await people.say(KASUBBAG, "/status")
     status = await people.wait_message(KASUBBAG, "Status laporan", after=before)
@@ -143,8 +142,7 @@ async def test_status_and_rekap(kinerja: KinerjaBot, workbook: EdgeWorkbook, peo
     await people.wait_message(KASUBBAG, "Rekap dinas belum tersedia")
     kepala = service.directory.actor_for_telegram(KEPALA["PTK"])
     await asyncio.to_thread(service.approve_koreksi, kepala, pid, "PTK")
-    workbook.queued.append(submission("SEK", 1))
-    await asyncio.to_thread(service.poll_once)
+    await asyncio.to_thread(service.handle_events, [submission("SEK", 1)])
     await asyncio.to_thread(service.approve_koreksi, sekretaris, pid, "SEK")
     before = await people.last_id(KASUBBAG)
     await people.say(KASUBBAG, "/rekap")
@@ -165,15 +163,15 @@ async def test_kirim_is_for_staff_in_an_open_tw(kinerja: KinerjaBot, workbook: E
     pid = await asyncio.to_thread(kinerja.service.start_period, 2026, 1)
     sekretaris = kinerja.service.directory.actor_for_telegram(SEKRETARIS)
     await asyncio.to_thread(kinerja.service.approve_distribution, sekretaris, pid)
-    workbook.next_submission["PTK"] = submission("PTK", 1, ok=False)
+    workbook.next_typo["PTK"] = (9, 12, "dua puluh")  # Realisasi TW I (column M), row 9
     before = await people.last_id(STAF["PTK"])
     await people.say(STAF["PTK"], "/kirim")
     await people.wait_message(STAF["PTK"], "ditemukan 1 kesalahan", after=before)
-    await people.wait_message(STAF["PTK"], "sel M15", after=before)  # the per-cell feedback follows
+    await people.wait_message(STAF["PTK"], "sel M9", after=before)  # the per-cell feedback follows
     before = await people.last_id(STAF["PTK"])
     await people.say(STAF["PTK"], "/kirim")
     await people.wait_message(STAF["PTK"], "telah diajukan untuk dikoreksi", after=before)
     before = await people.last_id(STAF["PTK"])
     await people.say(STAF["PTK"], "/kirim")  # already submitted: the core refuses, with its reason
     await people.wait_message(STAF["PTK"], "menunggu koreksi Kepala Bidang", after=before)
-    assert ("read_submission", ("PTK", 1)) in workbook.calls
+    assert ("read_book", ("PTK",)) in workbook.calls

@@ -14,8 +14,10 @@ import pytest
 from bot.telegram.app import KinerjaBot
 from bot.telegram.notifier import strip_marker
 from bot.telegram.render import Rendered
+from bot.workflow.intake import SubmissionReady
 from bot.workflow.notifications import Kind
-from bot.workflow.ports import Notification, ProblemInfo, SubmissionReady
+from bot.workflow.ports import Notification
+from sheets.facts import ProblemInfo
 from tests.telegram_edge.conftest import KASUBBAG, SEKRETARIS, STAF, EdgeWorkbook, People, wait_for
 
 
@@ -106,8 +108,7 @@ async def test_long_validation_feedback_is_split_never_cut(
         ProblemInfo(f"M{row}", "Realisasi TW I", row, f"Indikator nomor {row}", "error", f'"teks {row}" bukan angka')
         for row in range(10, 160)
     )
-    workbook.queued.append(SubmissionReady("PTK", 1, ok=False, problems=problems))
-    await asyncio.to_thread(kinerja.service.poll_once)
+    await asyncio.to_thread(kinerja.service.handle_events, [SubmissionReady("PTK", 1, ok=False, problems=problems)])
     first = await people.wait_message(STAF["PTK"], "(bagian 1/")
     total = int(first["text"].rsplit("/", 1)[1].rstrip(")"))
     assert total >= 2

@@ -50,8 +50,7 @@ async def collecting(bot: KinerjaBot, people: People) -> int:
 
 
 async def submitted(bot: KinerjaBot, workbook: EdgeWorkbook, kode: str) -> None:
-    workbook.queued.append(submission(kode, 1))
-    await asyncio.to_thread(bot.service.poll_once)
+    await asyncio.to_thread(bot.service.handle_events, [submission(kode, 1)])
 
 
 def audit_count(bot: KinerjaBot, pid: int, event: str, bidang: str | None = None) -> int:

@@ -137,8 +137,7 @@ async def test_reminder_then_escalation_each_once_and_none_after_the_step(
 
     # 09:00: PTK submits; step 3 is held by its Kepala Bidang (Mutu Baku 10 menit).
     clock.advance(minutes=14)
-    workbook.queued.append(submission("PTK", 1))
-    await asyncio.to_thread(bot.service.poll_once)
+    await asyncio.to_thread(bot.service.handle_events, [submission("PTK", 1)])
     request = await people.wait_message(KEPALA["PTK"], "Permohonan koreksi")
     await sweeps(bot, clock, 1, 10)  # 09:10
     koreksi_reminder = await people.wait_message(KEPALA["PTK"], REMINDER)

@@ -103,8 +103,7 @@ def next_action(service: WorkflowService, workbook: InMemoryWorkbook) -> Callabl
         version = 1 + counts[(BidangEvent.RETURN, kode)] + counts[(BidangEvent.REOPEN, kode)]
 
         def act() -> None:
-            workbook.queued.append(submission(kode, period.tw, ok, version))
-            service.poll_once()
+            service.handle_events([submission(kode, period.tw, ok, version)])
 
         return act
 

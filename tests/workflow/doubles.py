@@ -9,28 +9,22 @@ from pathlib import Path
 from typing import Any
 
 from bot.workflow.errors import PortError, RecipientUnreachable, TransientDeliveryError
-from bot.workflow.ports import (
-    ArchiveRef,
-    Notification,
-    PartsProgress,
-    PollBatch,
-    PollEvent,
-    ProblemInfo,
-    RekapData,
-    RekapRef,
-    WorkbookRef,
-)
+from bot.workflow.ports import Notification, PartsProgress
+from sheets.facts import ArchiveRef, BookSeen, ChangesRead, Feedback, ProblemInfo, RekapData, RekapRef, WorkbookRef
 
 
 @dataclass
 class InMemoryWorkbook:
-    """A WorkbookPort double: records every call, keeps TW locks, returns queued poll events."""
+    """A WorkbookPort double: records every call, keeps TW locks; its poll finds no change.
+
+    Workflow tests give the service the intake's events directly (``service.handle_events``);
+    the intake itself is tested on real sheets through the sandbox (tests/google_edge).
+    """
 
     calls: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
     locked: set[tuple[str, int]] = field(default_factory=set)
     feedback: dict[tuple[str, int], tuple[str, str, tuple[ProblemInfo, ...]]] = field(default_factory=dict)
     rekap_writes: list[RekapData] = field(default_factory=list)
-    queued: list[PollEvent] = field(default_factory=list)
     fail: dict[str, int] = field(default_factory=dict)
 
     def _call(self, name: str, *args: Any) -> None:
@@ -46,14 +40,13 @@ class InMemoryWorkbook:
         self._call("distribute", tahun, tw, tuple(bidang_kodes))
         return {k: WorkbookRef(f"https://sheets.test/{tahun}/{k}", f"sheet-{tahun}-{k}") for k in bidang_kodes}
 
-    def write_feedback(
-        self, kode: str, tw: int, problems: Sequence[ProblemInfo], status_alur: str, catatan: str
-    ) -> None:
-        self._call("write_feedback", kode, tw, status_alur)
-        self.feedback[(kode, tw)] = (status_alur, catatan, tuple(problems))
-
-    def reset_submission(self, kode: str, tw: int, reason: str) -> None:
-        self._call("reset_submission", kode, tw, reason)
+    def write_feedback(self, kode: str, tw: int, feedback: Feedback) -> None:
+        # One request on Google; recorded as its two parts (the notes, the reset to Draft).
+        if feedback.status_alur is not None:
+            self._call("write_feedback", kode, tw, feedback.status_alur)
+            self.feedback[(kode, tw)] = (feedback.status_alur, feedback.catatan, feedback.problems)
+        if feedback.reset_submission:
+            self._call("reset_submission", kode, tw, feedback.catatan)
 
     def lock_tw(self, kode: str, tw: int) -> None:
         self._call("lock_tw", kode, tw)
@@ -76,12 +69,15 @@ class InMemoryWorkbook:
         self._call("archive", tahun, tw)
         return ArchiveRef(f"https://drive.test/arsip/{tahun}/tw{tw}", (f"pdf-{tahun}-{tw}",))
 
-    def poll(self, cursor: str | None) -> PollBatch:
+    def poll(self, cursor: str | None, known: Mapping[str, str]) -> ChangesRead:
         self._call("poll", cursor)
-        events, self.queued = tuple(self.queued), []
         # Derived from the cursor given, so a process restarted after a crash continues the same way.
         number = 0 if cursor is None else int(cursor.rsplit("-", 1)[1])
-        return PollBatch(events, f"token-{number + 1}")
+        return ChangesRead((), f"token-{number + 1}")
+
+    def read_book(self, kode: str) -> BookSeen:
+        self._call("read_book", kode)
+        raise AssertionError("the workflow tests submit through handle_events, not /kirim")
 
 
 class FileNotifier:

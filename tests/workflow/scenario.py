@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.workflow.ports import ProblemInfo, SubmissionReady, canonical_hash
+from bot.workflow.intake import SubmissionReady
+from sheets.facts import ProblemInfo
+from sheets.validate import snapshot_hash
 
 WARNING = ProblemInfo("M14", "Realisasi TW I", 14, "Jumlah pencari kerja", "warning", "capaian di atas 150%")
 ERROR = ProblemInfo("M15", "Realisasi TW I", 15, "Jumlah pelatihan", "error", '"dua puluh" bukan angka')
@@ -14,7 +16,7 @@ def values_for(kode: str, tw: int, version: int = 1) -> dict[str, object]:
 
 
 def submission(kode: str, tw: int, ok: bool = True, version: int = 1) -> SubmissionReady:
-    """A SubmissionReady the Google edge would emit."""
+    """A SubmissionReady the intake would find."""
     values = values_for(kode, tw, version)
     problems = (WARNING,) if ok else (ERROR, WARNING)
     return SubmissionReady(
@@ -24,7 +26,7 @@ def submission(kode: str, tw: int, ok: bool = True, version: int = 1) -> Submiss
         problems=problems,
         summary={"indikator": 3, "rata_capaian": 95.5},
         values=values,
-        values_hash=canonical_hash(values),
+        values_hash=snapshot_hash(values),
     )
 
 
@@ -46,8 +48,7 @@ class Driver:
         return self.pid
 
     def submit(self, kode: str, ok: bool = True, version: int = 1) -> None:
-        self.wb.queued.append(submission(kode, self.s.period_view(self.pid).tw, ok, version))
-        self.s.poll_once()
+        self.s.handle_events([submission(kode, self.s.period_view(self.pid).tw, ok, version)])
 
     def approve(self, kode: str) -> None:
         from tests.workflow.conftest import KEPALA

@@ -11,10 +11,10 @@ from sqlalchemy import event
 
 from bot.store.repository import Store, Tx
 from bot.workflow.errors import ActionRefused, PortError
+from bot.workflow.intake import ApprovedDataChanged, ValuesChanged
 from bot.workflow.machine import BidangState as B
 from bot.workflow.machine import DinasState as D
 from bot.workflow.notifications import PAYLOAD_KEYS, Kind
-from bot.workflow.ports import ApprovedDataChanged, ValuesChanged
 from bot.workflow.service import WorkflowService
 from config.settings import Settings
 from sheets.master import load_master
@@ -119,9 +119,8 @@ def test_values_changed_moves_once_then_is_ignored(service, drive, store) -> Non
     service.handle_poll_event(ValuesChanged("HIJ", 1))
     assert state_of(service, pid, "HIJ") == B.FILLING
     before = counts(store)
-    service.poll_once()  # nothing queued
-    drive.wb.queued.append(ValuesChanged("HIJ", 1))
-    service.poll_once()  # FILLING + VALUES_CHANGED is not in the table: logged, ignored
+    service.poll_once()  # nothing changed
+    service.handle_events([ValuesChanged("HIJ", 1)])  # FILLING + VALUES_CHANGED is not in the table: logged, ignored
     assert counts(store) == before
 
 
@@ -351,8 +350,7 @@ def test_tamper_check_tells_kasubbag_once_and_keeps_snapshot(service, drive, sto
     service.handle_poll_event(ApprovedDataChanged("PTK", 1, approved_hash))
     assert outbox(store, Kind.TAMPER_DETECTED) == []
     for _ in range(3):  # every poll sees the same change
-        workbook.queued.append(ApprovedDataChanged("PTK", 1, "f" * 64))
-        service.poll_once()
+        service.handle_events([ApprovedDataChanged("PTK", 1, "f" * 64)])
     [row] = outbox(store, Kind.TAMPER_DETECTED)
     assert row.recipient_role == "kasubbag_kpep" and row.payload["snapshot_hash"] == approved_hash
     for kode in ("SEK", "LAT", "HIJ"):

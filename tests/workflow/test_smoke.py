@@ -13,8 +13,7 @@ def test_happy_path_reaches_closed(service: WorkflowService, workbook: InMemoryW
     pid = service.start_period(2026, 1)
     service.approve_distribution(actor_of(service, SEKRETARIS), pid)
     for kode in service.kodes:
-        workbook.queued.append(submission(kode, 1))
-    service.poll_once()
+        service.handle_events([submission(kode, 1)])
     for kode in service.kodes:
         clock.shift(60)
         service.approve_koreksi(actor_of(service, KEPALA[kode]), pid, kode)

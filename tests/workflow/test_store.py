@@ -28,6 +28,7 @@ TABLES = {
     "rekomendasi",
     "tindak_lanjut",
     "outbox",
+    "sheet_memory",
     "timers_fired",
     "poll_state",
     "alembic_version",
@@ -43,7 +44,7 @@ def test_migrations_build_exactly_the_schema(tmp_path: Path) -> None:
         assert compare_metadata(context, metadata) == []
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004_outbox_parts_sent"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0006_sheet_memory"
     engine.dispose()
 
 

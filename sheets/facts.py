@@ -1,0 +1,229 @@
+"""The plain data that crosses between the Google edge and the workflow core.
+
+Frozen dataclasses only, no I/O: what the Google edge read from a workbook (:class:`WorkbookRead`,
+:class:`ChangesRead`), where the bot's notes go in it (:class:`FeedbackPlace`), the validation
+problems it writes back (:class:`ProblemInfo`), and what it writes into the dinas workbook
+(:class:`RekapData` and its parts). The edge states facts with these types; the workflow's intake
+(:mod:`bot.workflow.intake`) decides what they mean. Neither side imports the other: both
+import this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class ProblemInfo:
+    """One validation problem found in a bidang's sheet (cell like ``M14``)."""
+
+    cell: str
+    column: str
+    row: int
+    indikator: str
+    severity: Severity
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form, for the outbox payload."""
+        return {
+            "cell": self.cell,
+            "column": self.column,
+            "row": self.row,
+            "indikator": self.indikator,
+            "severity": self.severity,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class FeedbackPlace:
+    """Where the bot writes its notes in a ``Realisasi`` tab as last read.
+
+    ``column`` is the 0-based column of ``Catatan Validasi`` (None when its header label is gone:
+    the notes then go to the Status tab); ``first_row``..``last_row`` are the 1-based sheet rows
+    below the header down to the last row holding anything (``last_row < first_row``: none).
+    """
+
+    column: int | None
+    first_row: int
+    last_row: int
+
+    def as_dict(self) -> dict[str, int | None]:
+        """JSON-ready form, for the store."""
+        return {"column": self.column, "first_row": self.first_row, "last_row": self.last_row}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> FeedbackPlace:
+        """The inverse of :meth:`as_dict`."""
+        column = data.get("column")
+        return cls(None if column is None else int(column), int(data["first_row"]), int(data["last_row"]))
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What the bot writes back into a bidang's TW: per-row notes and the Status row.
+
+    ``reset_submission`` also sets the TW's ``Status Pengisian`` back to ``Draft`` (a returned or
+    refused submission) with the Catatan; ``status_alur`` None writes only that reset (a reopened
+    TW). ``place`` is where the notes go (None: the edge finds it by reading the workbook).
+    """
+
+    status_alur: str | None
+    catatan: str = ""
+    problems: tuple[ProblemInfo, ...] = ()
+    reset_submission: bool = False
+    place: FeedbackPlace | None = None
+
+
+# --- what the poll read ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkbookRead:
+    """One bidang workbook as read by one request: cell values, their formats, the recorded state.
+
+    ``percent_cells`` and ``date_cells`` are (row, column) positions (0-based) in ``realisasi``
+    whose number format is a percent or a date; ``open_tw`` and ``approved`` are the state the
+    bot recorded in the ``Realisasi`` protection's description.
+    """
+
+    realisasi: list[list[Any]]
+    percent_cells: frozenset[tuple[int, int]]
+    status: list[list[Any]]
+    open_tw: int | None
+    approved: frozenset[int]
+    date_cells: frozenset[tuple[int, int]] = frozenset()
+
+
+@dataclass(frozen=True)
+class BookSeen:
+    """A changed workbook of bidang ``bidang``, read: its title and what it holds."""
+
+    bidang: str
+    spreadsheet_id: str
+    name: str
+    read: WorkbookRead
+
+
+@dataclass(frozen=True)
+class BookGone:
+    """A workbook of bidang ``bidang`` that cannot be read: trashed, deleted, or a tab renamed.
+
+    ``reason`` is the Indonesian sentence the Kasubbag reads.
+    """
+
+    bidang: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class BookUnreachable:
+    """The bot's account lost access to bidang ``bidang``'s workbook."""
+
+    bidang: str
+
+
+BookFact = BookSeen | BookGone | BookUnreachable
+
+
+@dataclass(frozen=True)
+class ChangesRead:
+    """What one poll of Drive read, and the cursor (a Drive page token) to give the next poll."""
+
+    books: tuple[BookFact, ...]
+    cursor: str | None
+
+
+# --- what the edge writes -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkbookRef:
+    """A bidang's yearly workbook."""
+
+    url: str
+    spreadsheet_id: str
+
+
+@dataclass(frozen=True)
+class RekapRef:
+    """The dinas workbook after a write; ``summary`` is JSON-ready (per bidang figures)."""
+
+    url: str
+    spreadsheet_id: str
+    summary: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ArchiveRef:
+    """Where the archived copies (PDF, xlsx) of a closed period went."""
+
+    url: str
+    file_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SnapshotData:
+    """The approved values of one bidang for one TW (authoritative over the live sheet)."""
+
+    bidang: str
+    tw: int
+    values: Mapping[str, Any]
+    values_hash: str
+
+
+@dataclass(frozen=True)
+class RekomendasiData:
+    """A Kepala Dinas rekomendasi for a TW; ``bidang`` None means the general one."""
+
+    tw: int
+    bidang: str | None
+    teks: str
+    diberikan: datetime
+
+
+@dataclass(frozen=True)
+class TindakLanjutData:
+    """One bidang's tindak lanjut of the rekomendasi of a TW."""
+
+    tw: int
+    bidang: str
+    teks: str
+    dicatat: datetime
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One row of the audit trail, for the ``Riwayat`` tab."""
+
+    sop_step: int
+    actor_role: str
+    actor_nama: str
+    event: str
+    bidang: str | None
+    at: datetime
+    duration_seconds: float | None
+    mutu_baku_seconds: float | None
+    within: bool | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class RekapData:
+    """Everything the dinas workbook needs for a TW, as plain data.
+
+    ``snapshots`` holds every approved TW of the year up to ``tw`` (cumulative indicators need
+    the earlier ones); the rekap uses these and never the live sheets.
+    """
+
+    snapshots: tuple[SnapshotData, ...]
+    catatan_analisis: str | None = None
+    rekomendasi: tuple[RekomendasiData, ...] = ()
+    tindak_lanjut: tuple[TindakLanjutData, ...] = ()
+    riwayat: tuple[AuditEntry, ...] = ()
