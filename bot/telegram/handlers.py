@@ -8,9 +8,11 @@ thread (``asyncio.to_thread``). A decision edits its message: the buttons give w
 (what, who, when). Kembalikan and the other free-text steps send a ForceReply prompt recorded in
 the store (:mod:`bot.telegram.prompts`); the answer is matched through ``reply_to_message``.
 
-Before a prompt is sent, :meth:`WorkflowService.check_action` runs the action's own checks
-without writing, so a refused Kembalikan never asks for a reason. Handlers use only the service's
-public methods.
+What a button does (its event, prompt, service call and outcome) is its row in
+:data:`bot.telegram.actions.ACTIONS`; the handlers hold no per-action logic of their own. Before a
+prompt is sent, :meth:`WorkflowService.check_action` runs the action's own checks for the row's
+event without writing, so a refused Kembalikan never asks for a reason. Handlers use only the
+service's public methods.
 
 The callback answer is sent after the service call so that a refusal reason can be its alert;
 when the service takes longer than ``SLOW_ACTION_SECONDS`` the press is acknowledged first and
