@@ -4,13 +4,18 @@ Format: ``k1|<action>|<period_id>|<bidang or ->``, e.g. ``k1|kok|12|PTK``. Decod
 the input: a wrong version, an unknown action, a non-numeric period or a malformed bidang raises
 :class:`CallbackDataError`, and a decoded press is still checked server-side (bound person,
 role, bidang, current state) by the handlers and the workflow service before anything changes.
+
+The action codes, and which actions carry a bidang, are rows of :data:`bot.telegram.actions.ACTIONS`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import StrEnum
+
+from bot.telegram.actions import ACTIONS, Action
+
+__all__ = ["MAX_BYTES", "SEPARATOR", "VERSION", "Action", "CallbackData", "CallbackDataError", "decode"]
 
 VERSION = "k1"
 SEPARATOR = "|"
@@ -21,28 +26,6 @@ _PERIOD = re.compile(r"^[1-9][0-9]{0,9}$")
 
 class CallbackDataError(ValueError):
     """The callback data is not one this bot produced (forged, truncated, from an old version)."""
-
-
-class Action(StrEnum):
-    """What a button asks for."""
-
-    DIST_APPROVE = "dok"  # step 1 Setujui
-    DIST_DEFER = "dtd"  # step 1 Tunda
-    KOREKSI_APPROVE = "kok"  # step 3 Setujui
-    KOREKSI_RETURN = "krt"  # step 3 Kembalikan (asks for a reason)
-    ANALYSIS_NOTE = "anl"  # step 4 Tambah analisis (asks for the note)
-    SUBMIT_SEKRETARIS = "ksk"  # step 4 Kirim ke Sekretaris
-    FORWARD_KADIS = "tkd"  # step 5 Teruskan ke Kepala Dinas
-    SEKRETARIS_RETURN = "srt"  # step 5 Kembalikan (asks for a reason)
-    KADIS_APPROVE = "dok6"  # step 6 Setujui
-    KADIS_RETURN = "drt"  # step 6 Kembalikan (asks for a reason)
-    REKOMENDASI = "rek"  # step 6 Tulis rekomendasi (asks for the text)
-    TINDAK_LANJUT = "tl"  # step 9 Catat tindak lanjut (asks for the text)
-    REOPEN_BIDANG = "rop"  # after a return: Buka kembali (asks for a reason)
-
-
-# Actions that need a bidang, and those that must not carry one.
-BIDANG_ACTIONS = frozenset({Action.KOREKSI_APPROVE, Action.KOREKSI_RETURN, Action.TINDAK_LANJUT, Action.REOPEN_BIDANG})
 
 
 @dataclass(frozen=True)
@@ -56,7 +39,10 @@ class CallbackData:
     def __post_init__(self) -> None:
         if self.period_id <= 0:
             raise CallbackDataError("period_id must be positive")
-        needs = self.action in BIDANG_ACTIONS
+        spec = ACTIONS.get(self.action)
+        if spec is None:
+            raise CallbackDataError(f"unknown action {self.action!r}")
+        needs = spec.needs_bidang
         if needs and (self.bidang is None or not _BIDANG.match(self.bidang)):
             raise CallbackDataError(f"action {self.action} needs a bidang kode")
         if not needs and self.bidang is not None:

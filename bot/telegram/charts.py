@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot import texts
-from sheets.formatting import format_persen
 
 PREDIKAT_COLOURS: dict[str, str] = {
     "Sangat Tinggi": "#1b7837",
@@ -53,7 +52,7 @@ def capaian_chart(bars: Sequence[Bar], title: str = texts.CHART_TITLE) -> bytes:
     colours = [colour_of(bar.predikat) if bar.capaian is not None else NO_PREDIKAT_COLOUR for bar in bars]
     drawn = axes.bar(labels, values, color=colours)
     for rect, bar in zip(drawn, bars, strict=True):
-        label = format_persen(bar.capaian) if bar.capaian is not None else texts.CHART_NO_DATA
+        label = texts.format_persen(bar.capaian) if bar.capaian is not None else texts.CHART_NO_DATA
         axes.annotate(
             label,
             (rect.get_x() + rect.get_width() / 2, rect.get_height()),

@@ -8,9 +8,11 @@ thread (``asyncio.to_thread``). A decision edits its message: the buttons give w
 (what, who, when). Kembalikan and the other free-text steps send a ForceReply prompt recorded in
 the store (:mod:`bot.telegram.prompts`); the answer is matched through ``reply_to_message``.
 
-Before a prompt is sent, :meth:`WorkflowService.check_action` runs the action's own checks
-without writing, so a refused Kembalikan never asks for a reason. Handlers use only the service's
-public methods.
+What a button does (its event, prompt, service call and outcome) is its row in
+:data:`bot.telegram.actions.ACTIONS`; the handlers hold no per-action logic of their own. Before a
+prompt is sent, :meth:`WorkflowService.check_action` runs the action's own checks for the row's
+event without writing, so a refused Kembalikan never asks for a reason. Handlers use only the
+service's public methods.
 
 The callback answer is sent after the service call so that a refusal reason can be its alert;
 when the service takes longer than ``SLOW_ACTION_SECONDS`` the press is acknowledged first and
@@ -28,10 +30,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any, TypeVar
 
 from telegram import CallbackQuery, ForceReply, InlineKeyboardMarkup, Message, Update
@@ -48,13 +50,14 @@ from telegram.ext import (
 )
 
 from bot import texts
-from bot.telegram.callback_data import Action, CallbackData, CallbackDataError, decode
+from bot.telegram.actions import ACTIONS, ActionSpec, PromptFacts, PromptSpec
+from bot.telegram.callback_data import CallbackData, CallbackDataError, decode
 from bot.telegram.charts import Bar, capaian_chart
 from bot.telegram.notifier import MAX_MESSAGE_UNITS, split_text, utf16_len
-from bot.telegram.prompts import Prompt, PromptStore
-from bot.telegram.render import keyboard, rekap_figures
+from bot.telegram.prompts import PromptStore
+from bot.telegram.render import button, keyboard, rekap_figures
 from bot.workflow.errors import ActionRefused
-from bot.workflow.machine import BIDANG_HOLDS, DINAS_HOLDS, BidangEvent, DinasEvent, Role
+from bot.workflow.machine import BIDANG_HOLDS, DINAS_HOLDS, Role
 from bot.workflow.people import Actor
 from bot.workflow.service import WorkflowService
 from config.settings import Settings
@@ -68,7 +71,6 @@ BotCall = Callable[[Callable[[], Awaitable[Any]]], Awaitable[Any]]
 BOT_DATA_KEY = "kinerja"
 SLOW_ACTION_SECONDS = 8.0
 REKAP_ROLES = frozenset({Role.KEPALA_DINAS, Role.SEKRETARIS, Role.KASUBBAG_KPEP, Role.KEPALA_BIDANG})
-_KHUSUS_LINE = re.compile(r"^\s*([A-Za-z0-9]{1,12})\s*:\s*(.+?)\s*$")
 
 
 @dataclass
@@ -107,7 +109,9 @@ class EdgeContext:
 
 def edge(context: ContextTypes.DEFAULT_TYPE) -> EdgeContext:
     """The EdgeContext stored in ``bot_data``."""
-    return context.application.bot_data[BOT_DATA_KEY]
+    ctx = context.application.bot_data[BOT_DATA_KEY]
+    assert isinstance(ctx, EdgeContext), "bot_data holds no EdgeContext: build the bot with create_bot"
+    return ctx
 
 
 async def _actor(ctx: EdgeContext, telegram_id: int) -> Actor | None:
@@ -116,7 +120,7 @@ async def _actor(ctx: EdgeContext, telegram_id: int) -> Actor | None:
 
 async def _reply(ctx: EdgeContext, message: Message, text: str) -> None:
     for part in split_text(text):
-        await ctx.call(lambda part=part: message.reply_text(part))
+        await ctx.call(partial(message.reply_text, part))
 
 
 # ==========================================================================================
@@ -288,66 +292,16 @@ async def cmd_kirim(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 # buttons
 # ==========================================================================================
 
-# The workflow event each prompting button leads to (checked before the prompt is sent).
-PROMPT_EVENTS: dict[Action, DinasEvent | BidangEvent] = {
-    Action.KOREKSI_RETURN: BidangEvent.RETURN,
-    Action.SEKRETARIS_RETURN: DinasEvent.RETURN_BY_SEKRETARIS,
-    Action.KADIS_RETURN: DinasEvent.RETURN_BY_KEPALA_DINAS,
-    Action.ANALYSIS_NOTE: DinasEvent.ADD_ANALYSIS_NOTE,
-    Action.REKOMENDASI: DinasEvent.GIVE_REKOMENDASI,
-    Action.TINDAK_LANJUT: DinasEvent.RECORD_TINDAK_LANJUT,
-    Action.REOPEN_BIDANG: DinasEvent.REOPEN_BIDANG,
-}
-
 
 def precheck(service: WorkflowService, actor: Actor, data: CallbackData) -> tuple[int, int]:
     """Refuse (ActionRefused) before prompting when the action could not be taken now.
 
-    The core's own checks (:meth:`WorkflowService.check_action`: role, bidang, current state),
-    without writing; the action re-checks everything when the answer arrives. Returns
-    (tw, tahun) for the prompt.
+    The core's own checks (:meth:`WorkflowService.check_action`: role, bidang, current state) for
+    the event of the button's row, without writing; the action re-checks everything when the
+    answer arrives. Returns (tw, tahun) for the prompt.
     """
-    ref = service.check_action(actor, data.period_id, PROMPT_EVENTS[data.action], data.bidang)
+    ref = service.check_action(actor, data.period_id, ACTIONS[data.action].event, data.bidang)
     return ref.tw, ref.tahun
-
-
-def _prompt_text(ctx: EdgeContext, data: CallbackData, tw: int, tahun: int) -> tuple[str, str]:
-    kodes = [b.kode for b in ctx.settings.bidang]
-    if data.action in (Action.KOREKSI_RETURN,):
-        return texts.prompt_alasan(texts.WHAT_KOREKSI, tw, tahun), texts.PLACEHOLDER_ALASAN
-    if data.action in (Action.SEKRETARIS_RETURN, Action.KADIS_RETURN):
-        return texts.prompt_alasan(texts.WHAT_TELAAH, tw, tahun), texts.PLACEHOLDER_ALASAN
-    if data.action is Action.ANALYSIS_NOTE:
-        return texts.prompt_analisis(tw, tahun), texts.PLACEHOLDER_ANALISIS
-    if data.action is Action.REKOMENDASI:
-        return texts.prompt_rekomendasi(tw, tahun, kodes), texts.PLACEHOLDER_REKOMENDASI
-    if data.action is Action.TINDAK_LANJUT:
-        return texts.prompt_tindak_lanjut(
-            tw, tahun, ctx.bidang_nama(data.bidang) or ""
-        ), texts.PLACEHOLDER_TINDAK_LANJUT
-    return (
-        texts.prompt_alasan_buka_kembali(ctx.bidang_nama(data.bidang) or "", tw, tahun),
-        texts.PLACEHOLDER_ALASAN,
-    )
-
-
-def _direct_call(ctx: EdgeContext, actor: Actor, data: CallbackData) -> tuple[Callable[[], None], str]:
-    """The service call of a button that acts at once, and its outcome label."""
-    s, pid = ctx.service, data.period_id
-    if data.action is Action.DIST_APPROVE:
-        return (lambda: s.approve_distribution(actor, pid)), texts.OUTCOME_SETUJUI_DISTRIBUSI
-    if data.action is Action.DIST_DEFER:
-        return (lambda: s.defer_distribution(actor, pid)), texts.OUTCOME_TUNDA
-    if data.action is Action.KOREKSI_APPROVE:
-        kode = data.bidang or ""
-        return (lambda: s.approve_koreksi(actor, pid, kode)), texts.OUTCOME_SETUJUI
-    if data.action is Action.SUBMIT_SEKRETARIS:
-        return (lambda: s.submit_to_sekretaris(actor, pid)), texts.OUTCOME_KIRIM_SEKRETARIS
-    if data.action is Action.FORWARD_KADIS:
-        return (lambda: s.forward_to_kepala_dinas(actor, pid)), texts.OUTCOME_TERUSKAN
-    if data.action is Action.KADIS_APPROVE:
-        return (lambda: s.approve_by_kepala_dinas(actor, pid)), texts.OUTCOME_SETUJUI
-    raise CallbackDataError(f"action {data.action} is not a direct action")  # pragma: no cover
 
 
 async def show_outcome(
@@ -376,9 +330,7 @@ async def show_outcome(
     for index, part in enumerate(split_text(line.strip())):
         reply_to = message_id if index == 0 else None
         await ctx.call(
-            lambda part=part, reply_to=reply_to: bot.send_message(
-                chat_id, part, reply_to_message_id=reply_to, allow_sending_without_reply=True
-            )
+            partial(bot.send_message, chat_id, part, reply_to_message_id=reply_to, allow_sending_without_reply=True)
         )
 
 
@@ -408,10 +360,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not isinstance(message, Message):
         await _answer(ctx, query, texts.ANS_BAD_BUTTON, alert=True)
         return
-    if data.action in PROMPT_EVENTS:
-        await _ask(context, query, message, ctx, actor, data)
+    spec = ACTIONS[data.action]
+    if spec.prompt is not None:
+        await _ask(context, query, message, ctx, actor, data, spec.prompt)
     else:
-        await _act(context, query, message, ctx, actor, data)
+        await _act(context, query, message, ctx, actor, data, spec)
 
 
 async def _ask(
@@ -421,14 +374,16 @@ async def _ask(
     ctx: EdgeContext,
     actor: Actor,
     data: CallbackData,
+    ask: PromptSpec,
 ) -> None:
     try:
         tw, tahun = await asyncio.to_thread(precheck, ctx.service, actor, data)
     except ActionRefused as err:
         await _answer(ctx, query, texts.refused(err.reason), alert=True)
         return
-    text, placeholder = _prompt_text(ctx, data, tw, tahun)
-    force = ForceReply(selective=True, input_field_placeholder=placeholder)
+    kodes = [b.kode for b in ctx.settings.bidang]
+    text = ask.question(PromptFacts(tw, tahun, ctx.bidang_nama(data.bidang) or "", kodes))
+    force = ForceReply(selective=True, input_field_placeholder=ask.placeholder)
     # Recorded before it is sent: a stop right after Telegram accepts it must not orphan the answer.
     prompt_id = await asyncio.to_thread(
         ctx.prompts.record,
@@ -458,9 +413,9 @@ async def _act(
     ctx: EdgeContext,
     actor: Actor,
     data: CallbackData,
+    spec: ActionSpec,
 ) -> None:
-    call, label = _direct_call(ctx, actor, data)
-    task = asyncio.ensure_future(asyncio.to_thread(call))
+    task = asyncio.ensure_future(asyncio.to_thread(spec.call, ctx.service, actor, data.period_id, data.bidang, ""))
     done, _ = await asyncio.wait({task}, timeout=SLOW_ACTION_SECONDS)
     answered = not done
     if answered:
@@ -484,69 +439,15 @@ async def _act(
     )
     if not answered:
         await _answer(ctx, query, texts.ANS_DONE)
-    markup = None
-    if data.action is Action.DIST_DEFER:  # the request stays open: Setujui remains
-        markup = keyboard([(texts.BTN_SETUJUI, CallbackData(Action.DIST_APPROVE, data.period_id))])
-    line = texts.outcome(label, actor.nama, ctx.when())
+    # A deferral leaves the request open: its Setujui stays (the row's ``keeps``).
+    markup = keyboard([button(kept, data.period_id, data.bidang) for kept in spec.keeps]) if spec.keeps else None
+    line = texts.outcome(spec.outcome, actor.nama, ctx.when())
     await show_outcome(context, message.chat.id, message.message_id, message.text, line, markup)
 
 
 # ==========================================================================================
 # free-text answers to prompts
 # ==========================================================================================
-
-
-def parse_rekomendasi(text: str, kodes: tuple[str, ...]) -> tuple[str, dict[str, str]]:
-    """Split a rekomendasi answer: ``KODE: teks`` lines per bidang, every other line general."""
-    umum: list[str] = []
-    khusus: dict[str, str] = {}
-    known = {k.upper(): k for k in kodes}
-    for line in text.splitlines():
-        match = _KHUSUS_LINE.match(line)
-        if match and match.group(1).upper() in known:
-            kode = known[match.group(1).upper()]
-            khusus[kode] = f"{khusus[kode]} {match.group(2)}" if kode in khusus else match.group(2)
-        elif line.strip():
-            umum.append(line.strip())
-    return "\n".join(umum), khusus
-
-
-def _answer_call(
-    ctx: EdgeContext, actor: Actor, prompt: Prompt, text: str
-) -> tuple[Callable[[], None], str, str, str | None]:
-    """(service call, outcome label, reply text, outcome detail) for a prompt's answer."""
-    s, pid, kode = ctx.service, prompt.period_id, prompt.bidang or ""
-    action = prompt.action
-    returns: dict[Action, Callable[[], None]] = {
-        Action.KOREKSI_RETURN: lambda: s.return_koreksi(actor, pid, kode, text),
-        Action.SEKRETARIS_RETURN: lambda: s.return_by_sekretaris(actor, pid, text),
-        Action.KADIS_RETURN: lambda: s.return_by_kepala_dinas(actor, pid, text),
-    }
-    if action in returns:
-        return returns[action], texts.OUTCOME_KEMBALIKAN, texts.REPLY_RETURNED, texts.outcome_reason(text)
-    if action is Action.ANALYSIS_NOTE:
-        return (lambda: s.add_analysis_note(actor, pid, text)), texts.OUTCOME_ANALISIS, texts.REPLY_ANALISIS, None
-    if action is Action.REKOMENDASI:
-        umum, khusus = parse_rekomendasi(text, s.kodes)
-        return (
-            (lambda: s.give_rekomendasi(actor, pid, umum, khusus)),
-            texts.OUTCOME_REKOMENDASI,
-            texts.REPLY_REKOMENDASI,
-            texts.outcome_text(texts.LABEL_REKOMENDASI, text),
-        )
-    if action is Action.TINDAK_LANJUT:
-        return (
-            (lambda: s.record_tindak_lanjut(actor, pid, kode, text)),
-            texts.OUTCOME_TINDAK_LANJUT,
-            texts.REPLY_TINDAK_LANJUT,
-            texts.outcome_text(texts.LABEL_TINDAK_LANJUT, text),
-        )
-    return (
-        (lambda: s.reopen_bidang(actor, pid, kode, text)),
-        texts.OUTCOME_BUKA_KEMBALI,
-        texts.REPLY_REOPENED,
-        texts.outcome_reason(text),
-    )
 
 
 async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -568,10 +469,13 @@ async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     actor = await _bound_or_explain(ctx, message, user.id)
     if actor is None:
         return
-    text = message.text.strip()
-    call, label, done_text, detail = _answer_call(ctx, actor, prompt, text)
+    text, spec = message.text.strip(), ACTIONS[prompt.action]
+    asked = spec.prompt
+    if asked is None:  # pragma: no cover - only a prompting action's press records a prompt
+        logger.error("prompt %s is for %s, which asks for nothing", prompt.id, prompt.action)
+        return
     try:
-        await asyncio.to_thread(call)
+        await asyncio.to_thread(spec.call, ctx.service, actor, prompt.period_id, prompt.bidang, text)
     except ActionRefused as err:
         logger.info("telegram user %s refused %s: %s", user.id, prompt.action, err.reason)
         await _reply(ctx, message, texts.refused(err.reason))
@@ -580,13 +484,13 @@ async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     logger.info(
         "telegram user %s answered %s on period %s %s", user.id, prompt.action, prompt.period_id, prompt.bidang or ""
     )
-    await _reply(ctx, message, texts.reply_done(done_text))
-    if prompt.origin_message_id is not None and prompt.action is not Action.ANALYSIS_NOTE:
-        line = texts.outcome(label, actor.nama, ctx.when(), detail)
+    await _reply(ctx, message, texts.reply_done(asked.reply))
+    if prompt.origin_message_id is not None and spec.settles:
+        line = texts.outcome(spec.outcome, actor.nama, ctx.when(), asked.detail(text))
         await show_outcome(context, message.chat.id, prompt.origin_message_id, prompt.origin_text, line)
 
 
-def _fixed_answer(text: str, doc: str) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+def _fixed_answer(text: str, doc: str) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
     """A handler answering a bound person with ``text`` (unbound people learn how to register)."""
 
     async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

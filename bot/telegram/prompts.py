@@ -20,7 +20,7 @@ from sqlalchemy import delete, insert, select, update
 
 from bot.store.repository import Store
 from bot.store.schema import telegram_prompts
-from bot.telegram.callback_data import Action
+from bot.telegram.actions import Action
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,10 @@ class PromptStore:
                     created_at=now,
                 )
             )
-            return int(result.inserted_primary_key[0])
+            key = result.inserted_primary_key
+            if key is None:  # pragma: no cover - an INSERT of one row always has its key
+                raise RuntimeError("the store returned no id for the new prompt")
+            return int(key[0])
 
     def sent(self, prompt_id: int, message_id: int) -> None:
         """Telegram accepted the prompt as ``message_id``."""

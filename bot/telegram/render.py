@@ -1,7 +1,8 @@
 """Notification (kind + payload) -> what the bot sends: text, inline buttons, and maybe the chart.
 
 One function per outbox kind the core emits (``bot.workflow.notifications.Kind``); the words
-come from :mod:`bot.texts`, the buttons carry :mod:`bot.telegram.callback_data`.
+come from :mod:`bot.texts`, the buttons carry :mod:`bot.telegram.callback_data` and take their
+labels from the actions table (:mod:`bot.telegram.actions`).
 
 Rekap summaries (``RekapRef.summary``, stored as the period's ``rekap_summary``) are read
 tolerantly. The expected shape, matching ``sheets.aggregate``'s Ringkasan columns, is::
@@ -23,7 +24,8 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
-from bot.telegram.callback_data import Action, CallbackData
+from bot.telegram.actions import ACTIONS, Action
+from bot.telegram.callback_data import CallbackData
 from bot.telegram.charts import Bar, capaian_chart
 from bot.workflow.notifications import Kind
 from config.settings import Settings
@@ -48,6 +50,11 @@ def keyboard(*rows: Sequence[tuple[str, CallbackData]]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(label, callback_data=data.encode()) for label, data in row] for row in rows]
     )
+
+
+def button(action: Action, period_id: int, bidang: str | None = None) -> tuple[str, CallbackData]:
+    """One button of ``action`` (its label from the actions table) for a period (and bidang)."""
+    return ACTIONS[action].label_for(bidang), CallbackData(action, period_id, bidang)
 
 
 def _number(value: Any) -> float | None:
@@ -233,8 +240,8 @@ class Renderer:
             ),
             keyboard(
                 [
-                    (texts.BTN_SETUJUI, CallbackData(Action.DIST_APPROVE, pid)),
-                    (texts.BTN_TUNDA, CallbackData(Action.DIST_DEFER, pid)),
+                    button(Action.DIST_APPROVE, pid),
+                    button(Action.DIST_DEFER, pid),
                 ]
             ),
         )
@@ -247,8 +254,8 @@ class Renderer:
             ),
             keyboard(
                 [
-                    (texts.BTN_SETUJUI, CallbackData(Action.KOREKSI_APPROVE, pid, kode)),
-                    (texts.BTN_KEMBALIKAN, CallbackData(Action.KOREKSI_RETURN, pid, kode)),
+                    button(Action.KOREKSI_APPROVE, pid, kode),
+                    button(Action.KOREKSI_RETURN, pid, kode),
                 ]
             ),
         )
@@ -259,8 +266,8 @@ class Renderer:
         return Rendered(
             texts.rekap_draft(p["tw"], p["tahun"], p["url"], body, p["mutu_baku"]),
             keyboard(
-                [(texts.BTN_TAMBAH_ANALISIS, CallbackData(Action.ANALYSIS_NOTE, pid))],
-                [(texts.BTN_KIRIM_SEKRETARIS, CallbackData(Action.SUBMIT_SEKRETARIS, pid))],
+                [button(Action.ANALYSIS_NOTE, pid)],
+                [button(Action.SUBMIT_SEKRETARIS, pid)],
             ),
             chart,
             texts.chart_caption(p["tw"], p["tahun"]) if chart else None,
@@ -279,8 +286,8 @@ class Renderer:
         return Rendered(
             text,
             keyboard(
-                [(texts.BTN_TERUSKAN_KADIS, CallbackData(Action.FORWARD_KADIS, pid))],
-                [(texts.BTN_KEMBALIKAN, CallbackData(Action.SEKRETARIS_RETURN, pid))],
+                [button(Action.FORWARD_KADIS, pid)],
+                [button(Action.SEKRETARIS_RETURN, pid)],
             ),
             chart,
             texts.chart_caption(p["tw"], p["tahun"]) if chart else None,
@@ -293,8 +300,8 @@ class Renderer:
             text,
             keyboard(
                 [
-                    (texts.BTN_SETUJUI, CallbackData(Action.KADIS_APPROVE, pid)),
-                    (texts.BTN_KEMBALIKAN, CallbackData(Action.KADIS_RETURN, pid)),
+                    button(Action.KADIS_APPROVE, pid),
+                    button(Action.KADIS_RETURN, pid),
                 ]
             ),
             chart,
@@ -307,10 +314,10 @@ class Renderer:
         if not for_kasubbag:
             return Rendered(text)
         pid = int(p["period_id"])
-        reopen = [(texts.btn_buka_kembali(k), CallbackData(Action.REOPEN_BIDANG, pid, k)) for k in self.kodes]
+        reopen = [button(Action.REOPEN_BIDANG, pid, k) for k in self.kodes]
         rows = [reopen[i : i + 2] for i in range(0, len(reopen), 2)]
-        rows.append([(texts.BTN_TAMBAH_ANALISIS, CallbackData(Action.ANALYSIS_NOTE, pid))])
-        rows.append([(texts.BTN_KIRIM_SEKRETARIS, CallbackData(Action.SUBMIT_SEKRETARIS, pid))])
+        rows.append([button(Action.ANALYSIS_NOTE, pid)])
+        rows.append([button(Action.SUBMIT_SEKRETARIS, pid)])
         return Rendered(text, keyboard(*rows))
 
     def _rekomendasi_request(self, p: Mapping[str, Any], role: str) -> Rendered:
@@ -324,7 +331,7 @@ class Renderer:
                 texts.rekap_lines(*rekap_figures(p.get("summary"), self.settings)),
                 p.get("mutu_baku"),
             ),
-            keyboard([(texts.BTN_TULIS_REKOMENDASI, CallbackData(Action.REKOMENDASI, pid))]),
+            keyboard([button(Action.REKOMENDASI, pid)]),
         )
 
     def _rekomendasi_for_bidang(self, p: Mapping[str, Any], role: str) -> Rendered:
@@ -333,12 +340,12 @@ class Renderer:
             texts.rekomendasi_for_bidang(
                 p["tw"], p["tahun"], p["bidang_nama"], p["umum"], p.get("khusus"), p["mutu_baku"], p.get("url")
             ),
-            keyboard([(texts.BTN_CATAT_TINDAK_LANJUT, CallbackData(Action.TINDAK_LANJUT, pid, kode))]),
+            keyboard([button(Action.TINDAK_LANJUT, pid, kode)]),
         )
 
     def _tindak_lanjut_reminder(self, p: Mapping[str, Any], role: str) -> Rendered:
         pid, kode = int(p["period_id"]), str(p["bidang"])
         return Rendered(
             texts.tindak_lanjut_reminder(p["tw"], p["tahun"], p["bidang_nama"]),
-            keyboard([(texts.BTN_CATAT_TINDAK_LANJUT, CallbackData(Action.TINDAK_LANJUT, pid, kode))]),
+            keyboard([button(Action.TINDAK_LANJUT, pid, kode)]),
         )

@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from bot import texts
+from bot.telegram.actions import parse_rekomendasi
 from bot.telegram.app import TelegramEdgeError, build_application, file_base_url
 from bot.telegram.callback_data import Action, CallbackData, CallbackDataError, decode
 from bot.telegram.charts import PREDIKAT_COLOURS, Bar, capaian_chart
-from bot.telegram.handlers import parse_rekomendasi
 from bot.telegram.notifier import split_text, strip_marker, utf16_len
 from bot.telegram.render import Renderer, rekap_figures
 from bot.workflow.notifications import PAYLOAD_KEYS, Kind
