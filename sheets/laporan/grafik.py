@@ -55,7 +55,7 @@ def grafik_capaian(batang: Sequence[Batang], judul: str, lebar_inci: float = 9.5
 
     n = max(len(batang), 1)
     tinggi = min(0.32 * n + 1.3, 9.0)
-    huruf = 9 if n <= 20 else 7
+    huruf = 10 if n <= 20 else 8
     figure = Figure(figsize=(lebar_inci, tinggi), dpi=150)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
@@ -74,12 +74,12 @@ def grafik_capaian(batang: Sequence[Batang], judul: str, lebar_inci: float = 9.5
             xytext=(3, 0),
             textcoords="offset points",
         )
-    axes.set_title(judul, fontsize=11)
-    axes.set_xlabel("Rata-rata capaian (%)", fontsize=9)
+    axes.set_title(judul, fontsize=12)
+    axes.set_xlabel("Rata-rata capaian (%)", fontsize=10)
     axes.set_xlim(0, max([100.0, *values]) * 1.15)
     axes.axvline(100.0, color="#606060", linewidth=0.6, linestyle="--")
     axes.tick_params(axis="y", labelsize=huruf)
-    axes.tick_params(axis="x", labelsize=8)
+    axes.tick_params(axis="x", labelsize=9)
     axes.spines[["top", "right"]].set_visible(False)
     used = [p for p in PREDIKAT_LABELS if any(b.predikat == p and b.capaian is not None for b in batang)]
     if used:
