@@ -402,6 +402,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     def work(settings: Settings, store: Any) -> int:
         label = texts.periode(args.triwulan, args.tahun or settings.tahun)
+        if args.laporan:
+            return _export_laporan(settings, store, args, label)
         _out(f"Mengekspor {label} ke {args.out} ...")
         files = export_period(
             settings, store, args.tahun, args.triwulan, Path(args.out), with_bidang=not args.tanpa_bidang, report=_out
@@ -410,6 +412,31 @@ def _cmd_export(args: argparse.Namespace) -> int:
         return 0
 
     return _with_store(args.config, work)
+
+
+def _export_laporan(settings: Settings, store: Any, args: argparse.Namespace, label: str) -> int:
+    """``export --laporan``: the Laporan Kinerja PDF built from the store (no Google access)."""
+    from bot.laporan_data import LaporanTidakTersedia, write_laporan
+    from sheets.master import MasterError
+
+    try:
+        path = write_laporan(
+            settings,
+            store,
+            args.tahun or settings.tahun,
+            args.triwulan,
+            Path(args.out),
+            warn=lambda text: sys.stderr.write(text + "\n"),
+        )
+    except (LaporanTidakTersedia, MasterError) as err:
+        sys.stderr.write(f"{err}\n")
+        return 2
+    except OSError as err:
+        sys.stderr.write(f"Berkas tidak dapat ditulis di {args.out}: {err.strerror}.\n")
+        return 1
+    size = f"{path.stat().st_size / 1024:.1f}".replace(".", ",")  # Indonesian decimal comma
+    _out(f"Laporan Kinerja {label} ditulis ke {path} ({size} KB).")
+    return 0
 
 
 def _add_export(commands: Any) -> None:
@@ -421,12 +448,18 @@ def _add_export(commands: Any) -> None:
         "bidang-KODE-TAHUN.xlsx, ke folder --out (dibuat bila belum ada).",
         epilog="contoh:\n"
         "  python -m bot export --tahun 2026 --triwulan 1 --out /var/backups/kinerja/2026-TW1\n"
-        "  python -m bot export --triwulan 2 --out ./ekspor --tanpa-bidang",
+        "  python -m bot export --triwulan 2 --out ./ekspor --tanpa-bidang\n"
+        "  python -m bot export --triwulan 1 --laporan --out ./laporan     # Laporan Kinerja PDF",
     )
     export.add_argument("--tahun", type=_tahun, metavar="TAHUN", help="tahun anggaran (bawaan: dari pengaturan)")
     export.add_argument("--triwulan", type=_triwulan, required=True, metavar="N", help="triwulan 1-4 (boleh I-IV)")
     export.add_argument("--out", required=True, metavar="FOLDER", help="folder tujuan")
     export.add_argument("--tanpa-bidang", action="store_true", help="hanya rekap dinas, tanpa workbook bidang")
+    export.add_argument(
+        "--laporan",
+        action="store_true",
+        help="tulis Laporan Kinerja (PDF, laporan-TAHUN-TWn.pdf) dari basis data saja, tanpa unduhan Google",
+    )
     _config_option(export)
     export.set_defaults(quiet_logs=True, handler=_cmd_export)
 

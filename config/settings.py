@@ -165,12 +165,20 @@ class Pejabat(_Section):
     kasubbag_kpep: Orang
 
 
+def _check_logo(value: Path | None) -> Path | None:
+    if value is not None and value.suffix.casefold() not in {".png", ".jpg", ".jpeg"}:
+        raise ValueError(f"logo harus berkas PNG atau JPEG (.png, .jpg, .jpeg); tertulis {str(value)!r}")
+    return value
+
+
 class Dinas(_Section):
-    """The office itself."""
+    """The office itself; ``alamat`` and ``logo_file`` go on the Laporan Kinerja's letterhead."""
 
     nama: str = Field(min_length=1)
     singkatan: str = Field(default="Disnaker", min_length=1)
     kabupaten: str = Field(min_length=1)
+    alamat: str | None = Field(default=None, min_length=1, max_length=300)
+    logo_file: Annotated[Path | None, AfterValidator(_check_logo)] = None
 
 
 class GoogleAuth(StrEnum):
@@ -510,6 +518,9 @@ def load_settings(path: str | Path) -> Settings:
 
 def _resolve_relative_paths(settings: Settings, base: Path) -> Settings:
     """Relative file paths in the settings are relative to the settings file, not the CWD."""
+    if settings.dinas.logo_file is not None and not settings.dinas.logo_file.is_absolute():
+        dinas = settings.dinas.model_copy(update={"logo_file": (base / settings.dinas.logo_file).resolve()})
+        settings = settings.model_copy(update={"dinas": dinas})
     google = settings.google
     updates: dict[str, Path] = {}
     for name in ("key_file", "oauth_client_file", "oauth_token_file", "master_indikator"):

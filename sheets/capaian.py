@@ -199,7 +199,7 @@ def catatan_capaian(target: Any, realisasi: Any) -> str | None:
 def _polaritas_codes(polaritas: pd.Series) -> np.ndarray:
     unique = pd.unique(polaritas.astype(object))
     mapping = {value: parse_polaritas(value) for value in unique}
-    return polaritas.astype(object).map(mapping).eq(Polaritas.NEGATIF).to_numpy(dtype=bool)
+    return np.asarray(polaritas.astype(object).map(mapping).eq(Polaritas.NEGATIF).to_numpy(dtype=bool))
 
 
 def capaian_series(target: pd.Series, realisasi: pd.Series, polaritas: pd.Series) -> pd.Series:

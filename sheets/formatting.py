@@ -7,7 +7,6 @@ becomes text in a Telegram message or a note.
 from __future__ import annotations
 
 import math
-from numbers import Real
 
 __all__ = ["KOSONG", "format_angka", "format_persen", "format_rupiah"]
 
@@ -15,15 +14,15 @@ KOSONG = "-"
 """What an empty figure (not reported, not computable) looks like in text."""
 
 
-def _is_missing(x: Real | None) -> bool:
+def _is_missing(x: float | None) -> bool:
     return x is None or math.isnan(float(x))
 
 
-def format_angka(x: Real | None, desimal: int = 2) -> str:
+def format_angka(x: float | None, desimal: int = 2) -> str:
     """``1234.567`` -> ``"1.234,57"``: dots group thousands, comma marks decimals; empty -> ``"-"``."""
     if _is_missing(x):
         return KOSONG
-    value = float(x)  # type: ignore[arg-type]
+    value = float(x)  # type: ignore[arg-type]  # x is not None here
     if math.isinf(value):
         return "∞" if value > 0 else "-∞"
     text = f"{abs(value):,.{max(desimal, 0)}f}"
@@ -33,14 +32,14 @@ def format_angka(x: Real | None, desimal: int = 2) -> str:
     return f"-{text}" if negative else text
 
 
-def format_persen(x: Real | None, desimal: int = 2) -> str:
+def format_persen(x: float | None, desimal: int = 2) -> str:
     """``75`` -> ``"75,00%"`` (the value is already in percent); empty -> ``"-"``."""
     if _is_missing(x):
         return KOSONG
     return f"{format_angka(x, desimal)}%"
 
 
-def format_rupiah(x: Real | None) -> str:
+def format_rupiah(x: float | None) -> str:
     """``1500000`` -> ``"Rp 1.500.000"`` (whole rupiah); empty -> ``"-"``."""
     if _is_missing(x):
         return KOSONG

@@ -109,8 +109,8 @@ def parse_angka(value: Any) -> float | None:
             raise AngkaTidakSah(value, "tak hingga")
         return number
     if isinstance(value, str):
-        number = _parse_text(value)
-        if number is not None and math.isinf(number):
+        parsed = _parse_text(value)
+        if parsed is not None and math.isinf(parsed):
             raise AngkaTidakSah(value, "terlalu besar")
-        return number
+        return parsed
     raise AngkaTidakSah(value)

@@ -28,8 +28,8 @@ from sheets.aggregate import build_rekap
 from sheets.capaian import Jenis, Polaritas
 from sheets.master import Indikator, Master
 
-BENCHMARKS = {"poll", "distribution", "rekap", "chat"}
-WITH_PEER = ("poll", "distribution", "rekap")  # chat: see its own tests
+BENCHMARKS = {"poll", "distribution", "rekap", "chat", "laporan"}
+WITH_PEER = ("poll", "distribution", "rekap", "laporan")  # chat: see its own tests
 FIGURE_KEYS = {"name", "params", "unit", "product", "peer", "ratio", "target", "meets_target", "note"}
 
 

@@ -1,0 +1,43 @@
+"""The Laporan Kinerja of a period as a PDF: the document the Kepala Dinas approves and the archive keeps.
+
+Pure report domain: plain data in (:class:`LaporanInput`), PDF bytes out (:func:`build_laporan`);
+no I/O beyond rendering, nothing imported from ``bot``. The figures come from
+:func:`sheets.aggregate.build_rekap` (see :func:`rekap_dari_snapshot`), the words and formats from
+:mod:`sheets.laporan.teks`, the chart from :mod:`sheets.laporan.grafik`, the layout from
+:mod:`sheets.laporan.dokumen`. DESIGN.md section 3, "The report document"; docs/laporan.md.
+"""
+
+from __future__ import annotations
+
+from sheets.laporan.data import (
+    Identitas,
+    LaporanInput,
+    Pejabat,
+    Rekomendasi,
+    Riwayat,
+    Snapshot,
+    TindakLanjut,
+    rekap_dari_snapshot,
+    tables_from_snapshots,
+)
+from sheets.laporan.dokumen import build_laporan, judul_laporan
+
+__all__ = [
+    "Identitas",
+    "LaporanInput",
+    "Pejabat",
+    "Rekomendasi",
+    "Riwayat",
+    "Snapshot",
+    "TindakLanjut",
+    "build_laporan",
+    "judul_laporan",
+    "nama_berkas",
+    "rekap_dari_snapshot",
+    "tables_from_snapshots",
+]
+
+
+def nama_berkas(tahun: int, tw: int) -> str:
+    """The file name of a period's report: ``laporan-2026-TW1.pdf``."""
+    return f"laporan-{tahun}-TW{tw}.pdf"

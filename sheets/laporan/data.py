@@ -1,0 +1,169 @@
+"""The input of the Laporan Kinerja: plain, frozen data, and the rekap computed from approved snapshots.
+
+These dataclasses copy what the report needs from the workflow's plain data
+(``bot.workflow.ports``: RekapData, SnapshotData, RekomendasiData, TindakLanjutData, AuditEntry)
+so that the report domain imports nothing from ``bot``. Whoever builds a :class:`LaporanInput`
+(``bot/laporan_data.py`` from the store; the workflow at step 6 and at the close) converts field by
+field.
+
+The figures are not computed here: :func:`rekap_dari_snapshot` turns the approved snapshots into
+the typed tables of :func:`sheets.aggregate.build_rekap` and returns its :class:`~sheets.aggregate.Rekap`
+(capaian, predikat, serapan by the rules of :mod:`sheets.capaian`), exactly as the dinas workbook
+gets them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from sheets import layout
+from sheets.aggregate import Rekap, build_rekap
+from sheets.master import Master
+
+__all__ = [
+    "Identitas",
+    "LaporanInput",
+    "Pejabat",
+    "Rekomendasi",
+    "Riwayat",
+    "Snapshot",
+    "TindakLanjut",
+    "rekap_dari_snapshot",
+    "tables_from_snapshots",
+]
+
+
+@dataclass(frozen=True)
+class Identitas:
+    """The letterhead: ``Pemerintah Kabupaten <kabupaten>``, the dinas, its address and logo."""
+
+    kabupaten: str
+    nama_dinas: str
+    alamat: str | None = None
+    logo: bytes | None = None
+    """PNG or JPEG bytes of the logo (the regency's emblem), drawn left of the letterhead."""
+
+
+@dataclass(frozen=True)
+class Pejabat:
+    """An official named in the report: name with titles, and NIP when known."""
+
+    nama: str
+    nip: str | None = None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The approved values of one bidang for one TW (copy of ``SnapshotData`` without the hash).
+
+    ``values`` is the snapshot as the store keeps it: ``{"indikator": {key: {"realisasi",
+    "anggaran", "kendala"}}}``.
+    """
+
+    bidang: str
+    tw: int
+    values: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Rekomendasi:
+    """A rekomendasi of the Kepala Dinas for a TW; ``bidang`` None is the general one."""
+
+    tw: int
+    bidang: str | None
+    teks: str
+    diberikan: datetime
+
+
+@dataclass(frozen=True)
+class TindakLanjut:
+    """One bidang's tindak lanjut of the rekomendasi of a TW."""
+
+    tw: int
+    bidang: str
+    teks: str
+    dicatat: datetime
+
+
+@dataclass(frozen=True)
+class Riwayat:
+    """One row of the audit trail (copy of ``AuditEntry``, plus the row's note)."""
+
+    sop_step: int
+    actor_role: str
+    actor_nama: str
+    event: str
+    bidang: str | None
+    at: datetime
+    duration_seconds: float | None = None
+    mutu_baku_seconds: float | None = None
+    within: bool | None = None
+    reason: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class LaporanInput:
+    """Everything the Laporan Kinerja of one period shows, as plain data.
+
+    ``rekap`` is :func:`sheets.aggregate.build_rekap`'s result up to TW ``tw`` (see
+    :func:`rekap_dari_snapshot`); ``bidang`` maps kode -> name in the order the report lists them.
+    ``mutu_baku`` maps SOP step -> its Mutu Baku as read (``"30 menit"``, ``"1 hari kerja"``);
+    steps without an entry show the audit row's seconds. ``dibuat`` is when the document is
+    written (printed in the footer); ``zona_waktu`` the office's IANA zone.
+    """
+
+    identitas: Identitas
+    tahun: int
+    tw: int
+    rekap: Rekap
+    bidang: Mapping[str, str]
+    kepala_dinas: Pejabat
+    sekretaris: Pejabat
+    kasubbag_kpep: Pejabat
+    catatan_analisis: str | None = None
+    rekomendasi: tuple[Rekomendasi, ...] = ()
+    tindak_lanjut: tuple[TindakLanjut, ...] = ()
+    riwayat: tuple[Riwayat, ...] = ()
+    mutu_baku: Mapping[int, str] = field(default_factory=dict)
+    zona_waktu: str = "Asia/Jakarta"
+    dibuat: datetime | None = None
+
+
+def tables_from_snapshots(snapshots: Sequence[Snapshot]) -> dict[str, pd.DataFrame]:
+    """Bidang kode -> typed table (key, realisasi/anggaran/kendala per TW) from approved snapshots.
+
+    The same reading as the dinas workbook writer's (``sheets.google.rekap.tables_from_snapshots``),
+    kept here because the report domain does not import the Google edge.
+    """
+    by_bidang: dict[str, dict[str, dict[str, Any]]] = {}
+    for snapshot in snapshots:
+        rows = by_bidang.setdefault(snapshot.bidang, {})
+        entries = snapshot.values.get("indikator", {}) if isinstance(snapshot.values, Mapping) else {}
+        for key, entry in entries.items():
+            row = rows.setdefault(key, {"key": key})
+            row[f"realisasi_tw{snapshot.tw}"] = entry.get("realisasi")
+            row[f"anggaran_tw{snapshot.tw}"] = entry.get("anggaran")
+            row[f"kendala_tw{snapshot.tw}"] = entry.get("kendala") or None
+    columns = ["key"] + [f"{name}_tw{tw}" for name in ("realisasi", "anggaran", "kendala") for tw in layout.TW_LABELS]
+    tables: dict[str, pd.DataFrame] = {}
+    for kode, rows in by_bidang.items():
+        frame = pd.DataFrame.from_records(list(rows.values()), columns=columns)
+        for tw in layout.TW_LABELS:
+            frame[f"realisasi_tw{tw}"] = frame[f"realisasi_tw{tw}"].astype("float64")
+            frame[f"anggaran_tw{tw}"] = frame[f"anggaran_tw{tw}"].astype("float64")
+            frame[f"kendala_tw{tw}"] = frame[f"kendala_tw{tw}"].astype("str")
+        tables[kode] = frame
+    return tables
+
+
+def rekap_dari_snapshot(
+    master: Master, snapshots: Sequence[Snapshot], bidang_names: Mapping[str, str], tw: int
+) -> Rekap:
+    """The rekap up to TW ``tw`` from the approved snapshots of the year (TW 1..``tw``)."""
+    return build_rekap(master, tables_from_snapshots(snapshots), bidang_names, tw)
