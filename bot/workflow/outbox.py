@@ -27,7 +27,8 @@ from bot import texts
 from bot.store.repository import Store
 from bot.workflow.errors import RecipientUnreachable, TransientDeliveryError
 from bot.workflow.machine import Role
-from bot.workflow.notifications import Kind, check_payload
+from bot.workflow.notifications import Kind
+from bot.workflow.payloads import RecipientUnreachable as UnreachablePayload
 from bot.workflow.people import Person
 from bot.workflow.ports import Notification, Notifier
 
@@ -158,14 +159,9 @@ class OutboxWorker:
             tx.update_person(person.id, unreachable=True)
             if person.role is Role.KASUBBAG_KPEP or row.kind == Kind.RECIPIENT_UNREACHABLE:
                 return
-            payload = {
-                "nama": person.nama,
-                "role": str(person.role),
-                "bidang": person.bidang,
-                "kind": row.kind,
-                "error": error,
-            }
-            check_payload(Kind.RECIPIENT_UNREACHABLE, payload)
+            payload = UnreachablePayload(
+                nama=person.nama, role=str(person.role), bidang=person.bidang, kind=row.kind, error=error
+            ).as_json()
             for kasubbag in tx.people_with_role(Role.KASUBBAG_KPEP):
                 tx.enqueue(
                     dedupe_key=f"unreachable:{person.id}:{row.id}:{kasubbag.id}",

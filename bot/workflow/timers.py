@@ -16,19 +16,22 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Row
 
-from bot.workflow.machine import BIDANG_HOLDS, DINAS_HOLDS, BidangState, DinasState, Holding, Role
+from bot.workflow.core import WorkflowCore
+from bot.workflow.machine import BIDANG_HOLDS, DINAS_HOLDS, INPUT_STATES, BidangState, DinasState, Holding, Role
 from bot.workflow.notifications import Kind
-
-if TYPE_CHECKING:
-    from bot.workflow.service import WorkflowService
+from bot.workflow.payloads import (
+    DeadlineReminder,
+    MutuBakuEscalation,
+    MutuBakuReminder,
+    Payload,
+    TindakLanjutReminder,
+)
 
 logger = logging.getLogger(__name__)
-
-_INPUT_STATES = {BidangState.OPENED, BidangState.FILLING, BidangState.RETURNED, BidangState.REOPENED}
 
 
 @dataclass(frozen=True)
@@ -39,12 +42,12 @@ class Timer:
     kind: Kind
     role: Role
     bidang: str | None
-    payload: dict[str, Any]
+    payload: Payload
     period_id: int
 
 
 def _mutu_baku_timers(
-    service: WorkflowService,
+    core: WorkflowCore,
     period: Row[Any],
     holding: Holding,
     bidang: str | None,
@@ -53,9 +56,9 @@ def _mutu_baku_timers(
     now: datetime,
     url: str | None,
 ) -> list[Timer]:
-    durasi = service.settings.mutu_baku.for_step(holding.sop_step)
+    durasi = core.settings.mutu_baku.for_step(holding.sop_step)
     timers: list[Timer] = []
-    base = {
+    base: dict[str, Any] = {
         "period_id": period.id,
         "tahun": period.tahun,
         "tw": period.tw,
@@ -68,7 +71,7 @@ def _mutu_baku_timers(
     }
     # The key holds the step's start: a step entered again (after a return) gets fresh timers.
     key = f"mb:{period.id}:{bidang or '-'}:{holding.sop_step}:{since.isoformat()}"
-    reminder_at = service.calendar.mutu_baku_deadline(since, durasi, 1)
+    reminder_at = core.calendar.mutu_baku_deadline(since, durasi, 1)
     if now >= reminder_at:
         timers.append(
             Timer(
@@ -76,54 +79,54 @@ def _mutu_baku_timers(
                 Kind.MUTU_BAKU_REMINDER,
                 holding.role,
                 bidang,
-                {**base, "due_at": reminder_at.isoformat()},
+                MutuBakuReminder(**base, due_at=reminder_at.isoformat()),
                 period.id,
             )
         )
-    escalation_at = service.calendar.mutu_baku_deadline(since, durasi, 2)
-    superior = service.directory.superior(holding.role, bidang)
+    escalation_at = core.calendar.mutu_baku_deadline(since, durasi, 2)
+    superior = core.directory.superior(holding.role, bidang)
     if now >= escalation_at and superior is not None:
         role, sup_bidang = superior
-        with service.store.transaction() as tx:
-            holders = service.directory.recipients(tx, holding.role, bidang)
+        with core.store.transaction() as tx:
+            holders = core.directory.recipients(tx, holding.role, bidang)
         timers.append(
             Timer(
                 f"{key}:escalation",
                 Kind.MUTU_BAKU_ESCALATION,
                 role,
                 sup_bidang,
-                {
+                MutuBakuEscalation(
                     **base,
-                    "due_at": escalation_at.isoformat(),
-                    "holder_role": str(holding.role),
-                    "holder_nama": ", ".join(p.nama for p in holders),
-                },
+                    due_at=escalation_at.isoformat(),
+                    holder_role=str(holding.role),
+                    holder_nama=", ".join(p.nama for p in holders),
+                ),
                 period.id,
             )
         )
     return timers
 
 
-def due_timers(service: WorkflowService, now: datetime) -> list[Timer]:
+def due_timers(core: WorkflowCore, now: datetime) -> list[Timer]:
     """Every timer whose time has come (fired or not; firing filters the fired ones)."""
-    cal = service.calendar
+    cal = core.calendar
     timers: list[Timer] = []
-    with service.store.transaction() as tx:
+    with core.store.transaction() as tx:
         periods = tx.periods(exclude_states=[DinasState.CLOSED])
         reports = {p.id: tx.reports(p.id) for p in periods}
         answered = {p.id: {r.bidang for r in tx.tindak_lanjut_of(p.id)} for p in periods}
     for period in periods:
         state = DinasState(period.state)
-        base = {"period_id": period.id, "tahun": period.tahun, "tw": period.tw}
+        base = core.builders.period_fields(period)
         holding = DINAS_HOLDS.get(state)
         if holding is not None and state is not DinasState.FOLLOW_UP:
-            timers += _mutu_baku_timers(service, period, holding, None, state, period.step_since, now, period.rekap_url)
+            timers += _mutu_baku_timers(core, period, holding, None, state, period.step_since, now, period.rekap_url)
         if state is DinasState.COLLECTING:
             for report in reports[period.id]:
                 report_holding = BIDANG_HOLDS.get(BidangState(report.state))
                 if report_holding is not None:
                     timers += _mutu_baku_timers(
-                        service,
+                        core,
                         period,
                         report_holding,
                         report.bidang,
@@ -132,7 +135,7 @@ def due_timers(service: WorkflowService, now: datetime) -> list[Timer]:
                         now,
                         report.workbook_url,
                     )
-                if BidangState(report.state) in _INPUT_STATES and period.deadline is not None:
+                if BidangState(report.state) in INPUT_STATES and period.deadline is not None:
                     slot = cal.latest_reminder_slot(period.deadline, now, not_before=period.distributed_at)
                     if slot is not None:
                         left = cal.working_days_between(slot.date(), cal.localize(period.deadline).date())
@@ -142,14 +145,14 @@ def due_timers(service: WorkflowService, now: datetime) -> list[Timer]:
                                 Kind.DEADLINE_REMINDER,
                                 Role.STAF,
                                 report.bidang,
-                                {
+                                DeadlineReminder(
                                     **base,
-                                    "bidang": report.bidang,
-                                    "bidang_nama": service.directory.bidang_nama(report.bidang),
-                                    "url": report.workbook_url,
-                                    "deadline": period.deadline.isoformat(),
-                                    "hari_kerja_tersisa": left,
-                                },
+                                    bidang=report.bidang,
+                                    bidang_nama=core.directory.bidang_nama(report.bidang),
+                                    url=report.workbook_url,
+                                    deadline=period.deadline.isoformat(),
+                                    hari_kerja_tersisa=left,
+                                ),
                                 period.id,
                             )
                         )
@@ -159,7 +162,7 @@ def due_timers(service: WorkflowService, now: datetime) -> list[Timer]:
                 if report.bidang in answered[period.id]:
                     continue
                 timers += _mutu_baku_timers(
-                    service, period, DINAS_HOLDS[state], report.bidang, state, period.step_since, now, period.rekap_url
+                    core, period, DINAS_HOLDS[state], report.bidang, state, period.step_since, now, period.rekap_url
                 )
                 if slot is not None and slot > period.since:
                     timers.append(
@@ -168,26 +171,26 @@ def due_timers(service: WorkflowService, now: datetime) -> list[Timer]:
                             Kind.TINDAK_LANJUT_REMINDER,
                             Role.KEPALA_BIDANG,
                             report.bidang,
-                            {
-                                **base,
-                                "bidang": report.bidang,
-                                "bidang_nama": service.directory.bidang_nama(report.bidang),
-                            },
+                            TindakLanjutReminder(
+                                **base, bidang=report.bidang, bidang_nama=core.directory.bidang_nama(report.bidang)
+                            ),
                             period.id,
                         )
                     )
     return timers
 
 
-def run_timers(service: WorkflowService) -> int:
+def run_timers(core: WorkflowCore) -> int:
     """Fire every due timer not fired yet; each in its own transaction. Returns how many fired."""
-    now = service.now()
+    now = core.now()
     fired = 0
-    for timer in due_timers(service, now):
-        with service.store.transaction() as tx:
+    for timer in due_timers(core, now):
+        with core.store.transaction() as tx:
             if not tx.fire_timer(timer.key, now):
                 continue
-            service._notify(tx, timer.key, timer.kind, timer.role, timer.bidang, timer.payload, now, timer.period_id)
+            core.recorder.notify(
+                tx, timer.key, timer.kind, timer.role, timer.bidang, timer.payload, now, timer.period_id
+            )
         fired += 1
         logger.info("timer %s fired", timer.key)
     return fired

@@ -21,7 +21,8 @@ from bot.telegram.callback_data import Action, CallbackData, CallbackDataError, 
 from bot.telegram.charts import PREDIKAT_COLOURS, Bar, capaian_chart
 from bot.telegram.notifier import split_text, strip_marker, utf16_len
 from bot.telegram.render import Renderer, rekap_figures
-from bot.workflow.notifications import PAYLOAD_KEYS, Kind
+from bot.workflow.notifications import Kind
+from bot.workflow.payloads import PAYLOAD_KEYS
 from config.settings import Settings
 from tests.telegram_edge.conftest import edge_settings
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import pytest
 
+from bot.workflow.builders import Builders
 from bot.workflow.errors import InvalidTransition, WorkflowError
+from bot.workflow.guards import Guards
 from bot.workflow.machine import (
     BIDANG_HOLDS,
     BIDANG_TABLE,
     DINAS_HOLDS,
     DINAS_TABLE,
-    Transition,
+    GoogleEffect,
+    Scope,
     bidang_transition,
     dinas_transition,
 )
@@ -31,6 +35,9 @@ from bot.workflow.machine import (
 from bot.workflow.machine import (
     Role as R,
 )
+from bot.workflow.notifications import Kind
+from bot.workflow.people import Directory
+from config.settings import Settings
 
 # The SOP written out independently of the module: (state, event) -> (dest, step, role, mutu baku step).
 EXPECTED_BIDANG: dict[tuple[B, BE], tuple[B, int, R, int | None]] = {
@@ -78,13 +85,15 @@ def _id(pair: tuple[object, object]) -> str:
 @pytest.mark.parametrize("pair", list(EXPECTED_BIDANG), ids=_id)
 def test_bidang_row(pair: tuple[B, BE]) -> None:
     dest, step, role, mutu_baku = EXPECTED_BIDANG[pair]
-    assert bidang_transition(*pair) == Transition(dest, step, role, mutu_baku)
+    row = bidang_transition(*pair)
+    assert (row.dest, row.sop_step, row.actor_role, row.mutu_baku_step) == (dest, step, role, mutu_baku)
 
 
 @pytest.mark.parametrize("pair", list(EXPECTED_DINAS), ids=_id)
 def test_dinas_row(pair: tuple[D, DE]) -> None:
     dest, step, role, mutu_baku = EXPECTED_DINAS[pair]
-    assert dinas_transition(*pair) == Transition(dest, step, role, mutu_baku)
+    row = dinas_transition(*pair)
+    assert (row.dest, row.sop_step, row.actor_role, row.mutu_baku_step) == (dest, step, role, mutu_baku)
 
 
 BIDANG_MISSING = [p for p in itertools.product(B, BE) if p not in EXPECTED_BIDANG]
@@ -150,3 +159,58 @@ def test_holders_are_people_and_steps_match_their_exits() -> None:
         assert holding.role is not R.SYSTEM
         exits = [t for (s, _), t in DINAS_TABLE.items() if s == state and t.mutu_baku_step]
         assert all(t.mutu_baku_step == holding.sop_step for t in exits), state
+
+
+# The effects each row names: its Google effect and (kind, role, scope) of every notification.
+EXPECTED_EFFECTS: dict[tuple[Any, Any], tuple[GoogleEffect | None, tuple[tuple[Kind, R, Scope], ...]]] = {
+    (B.OPENED, BE.SUBMIT): (
+        GoogleEffect.FEEDBACK,
+        ((Kind.KOREKSI_REQUEST, R.KEPALA_BIDANG, Scope.BIDANG), (Kind.SUBMISSION_RECEIVED, R.STAF, Scope.BIDANG)),
+    ),
+    (B.FILLING, BE.SUBMISSION_INVALID): (
+        GoogleEffect.FEEDBACK,
+        ((Kind.VALIDATION_FAILED, R.STAF, Scope.BIDANG),),
+    ),
+    (B.RETURNED, BE.VALUES_CHANGED): (None, ()),
+    (B.SUBMITTED, BE.APPROVE): (GoogleEffect.LOCK, ((Kind.REPORT_APPROVED, R.STAF, Scope.BIDANG),)),
+    (B.SUBMITTED, BE.RETURN): (GoogleEffect.RETURN, ((Kind.REPORT_RETURNED, R.STAF, Scope.BIDANG),)),
+    (B.APPROVED, BE.REOPEN): (
+        GoogleEffect.REOPEN,
+        ((Kind.BIDANG_REOPENED, R.STAF, Scope.BIDANG), (Kind.BIDANG_REOPENED, R.KEPALA_BIDANG, Scope.BIDANG)),
+    ),
+    (D.AWAITING_DISTRIBUTION, DE.APPROVE_DISTRIBUTION): (
+        GoogleEffect.DISTRIBUTE,
+        (
+            (Kind.INPUT_OPENED, R.STAF, Scope.EACH_BIDANG),
+            (Kind.DISTRIBUTION_DONE, R.KASUBBAG_KPEP, Scope.DINAS),
+        ),
+    ),
+    (D.COLLECTING, DE.ALL_APPROVED): (GoogleEffect.REKAP, ((Kind.REKAP_DRAFT, R.KASUBBAG_KPEP, Scope.DINAS),)),
+    (D.ANALYSIS, DE.ADD_ANALYSIS_NOTE): (None, ()),
+    (D.TELAAH_KEPALA_DINAS, DE.RETURN_BY_KEPALA_DINAS): (
+        None,
+        ((Kind.DINAS_RETURNED, R.KASUBBAG_KPEP, Scope.DINAS), (Kind.DINAS_RETURNED, R.SEKRETARIS, Scope.DINAS)),
+    ),
+    (D.WRITING_REKOMENDASI, DE.GIVE_REKOMENDASI): (GoogleEffect.REKAP, ()),
+    (D.HANDED_TO_KASUBBAG, DE.HAND_TO_BIDANG): (
+        None,
+        ((Kind.REKOMENDASI_FOR_BIDANG, R.KEPALA_BIDANG, Scope.EACH_BIDANG),),
+    ),
+    (D.REVISION, DE.REOPEN_BIDANG): (None, ()),
+    (D.FOLLOW_UP, DE.CLOSE): (GoogleEffect.ARCHIVE, ((Kind.PERIOD_CLOSED, R.SYSTEM, Scope.EVERYONE),)),
+}
+
+
+@pytest.mark.parametrize("pair", list(EXPECTED_EFFECTS), ids=_id)
+def test_rows_name_their_effects(pair: tuple[Any, Any]) -> None:
+    row = bidang_transition(*pair) if isinstance(pair[1], BE) else dinas_transition(*pair)
+    google, notify = EXPECTED_EFFECTS[pair]
+    assert row.google is google
+    assert tuple((n.kind, n.role, n.scope) for n in row.notify) == notify
+
+
+def test_every_notified_kind_has_a_payload_builder(settings: Settings) -> None:
+    """The generic path can build the payload of every notification a row names."""
+    named = {n.kind for table in (BIDANG_TABLE, DINAS_TABLE) for row in table.values() for n in row.notify}
+    builders = Builders(settings, Guards(Directory(settings, None), ()))  # type: ignore[arg-type]
+    assert named == builders.kinds()

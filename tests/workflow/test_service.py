@@ -14,7 +14,8 @@ from bot.workflow.errors import ActionRefused, PortError
 from bot.workflow.intake import ApprovedDataChanged, ValuesChanged
 from bot.workflow.machine import BidangState as B
 from bot.workflow.machine import DinasState as D
-from bot.workflow.notifications import PAYLOAD_KEYS, Kind
+from bot.workflow.notifications import Kind
+from bot.workflow.payloads import PAYLOAD_KEYS
 from bot.workflow.service import WorkflowService
 from config.settings import Settings
 from sheets.master import load_master

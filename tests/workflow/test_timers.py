@@ -20,11 +20,11 @@ def sent(store: Store, kind: Kind) -> list:
 def test_step_1_reminder_then_escalation_each_once(service: WorkflowService, store, clock) -> None:
     service.start_period(2026, 1)  # 08:00; Mutu Baku step 1 = 15 menit
     clock.shift(14 * 60)
-    assert run_timers(service) == 0
+    assert run_timers(service.core) == 0
     clock.shift(60)
-    assert run_timers(service) == 1
+    assert run_timers(service.core) == 1
     for _ in range(3):
-        assert run_timers(service) == 0
+        assert run_timers(service.core) == 0
     [reminder] = sent(store, Kind.MUTU_BAKU_REMINDER)
     assert reminder.recipient_role == "sekretaris" and reminder.payload["sop_step"] == 1
     clock.shift(15 * 60)
@@ -42,7 +42,7 @@ def test_koreksi_escalation_goes_to_the_superior(service, workbook, store, clock
     drive.submit("PTK")
     drive.submit("SEK")
     clock.shift(20 * 60)  # twice the 10 minute Mutu Baku of step 3
-    run_timers(service)
+    run_timers(service.core)
     escalations = {r.payload["bidang"]: r.recipient_role for r in sent(store, Kind.MUTU_BAKU_ESCALATION)}
     # PTK's Kepala Bidang -> Sekretaris; the Sekretariat is corrected by the Sekretaris -> Kepala Dinas.
     assert escalations == {"PTK": "sekretaris", "SEK": "kepala_dinas"}
@@ -53,11 +53,11 @@ def test_a_step_entered_again_gets_fresh_timers(service, workbook, store, clock)
     pid = drive.collecting()
     drive.submit("PTK")
     clock.shift(11 * 60)
-    run_timers(service)
+    run_timers(service.core)
     service.return_koreksi(actor_of(service, PTK_KEPALA), pid, "PTK", "Lengkapi data")
     drive.submit("PTK", version=2)
     clock.shift(11 * 60)
-    run_timers(service)
+    run_timers(service.core)
     koreksi = [r for r in sent(store, Kind.MUTU_BAKU_REMINDER) if r.payload["sop_step"] == 3]
     assert len(koreksi) == 2 and koreksi[0].payload["since"] != koreksi[1].payload["since"]
 
@@ -72,7 +72,7 @@ def test_input_reminders_and_staff_escalation_across_idul_fitri(service, workboo
     while day <= wib(2026, 4, 2, 8, 0):
         for hour in (7, 8, 12):
             clock.move_to(day.replace(hour=hour))
-            run_timers(service)
+            run_timers(service.core)
         day += timedelta(days=1)
     ptk = [r for r in sent(store, Kind.DEADLINE_REMINDER) if r.recipient_bidang == "PTK"]
     assert [date.fromisoformat(r.dedupe_key.split(":")[3]) for r in ptk] == [
@@ -99,8 +99,8 @@ def test_tindak_lanjut_reminders_daily_until_answered(service, workbook, store, 
     service.record_tindak_lanjut(actor_of(service, PTK_KEPALA), pid, "PTK", "Sudah ditindaklanjuti")
     for day in (2, 3, 4, 6):  # Thursday, Good Friday, Saturday, Monday
         clock.move_to(wib(2026, 4, day, 9, 0))
-        run_timers(service)
-        run_timers(service)
+        run_timers(service.core)
+        run_timers(service.core)
     rows = sent(store, Kind.TINDAK_LANJUT_REMINDER)
     assert sorted({r.dedupe_key.split(":")[3] for r in rows}) == ["2026-04-02", "2026-04-06"]
     assert "PTK" not in {r.recipient_bidang for r in rows}
@@ -112,7 +112,7 @@ def test_timers_survive_a_restart(settings, store, workbook, clock) -> None:
     first.start()
     first.start_period(2026, 1)
     clock.shift(31 * 60)
-    assert run_timers(first) == 2
+    assert run_timers(first.core) == 2
     again = WorkflowService(settings, store, workbook)  # a new process on the same database
     again.start()
-    assert run_timers(again) == 0
+    assert run_timers(again.core) == 0

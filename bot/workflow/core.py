@@ -1,0 +1,196 @@
+"""The one generic path every action of the SOP takes, and the context the steps share.
+
+:meth:`WorkflowCore.perform` takes any event (or a chain of events moved together):
+
+1. check, in a transaction, the table row for (current state, event), the actor's role and
+   bidang, and the input; refuse with :class:`~bot.workflow.errors.ActionRefused` before writing;
+2. carry out the Google effect the row names (outside any transaction; every effect is
+   idempotent, so a crash here only means the action is retried);
+3. in ONE transaction: check again (a doubled press finds the state moved on and is refused),
+   move the state, append the audit row, write what the step records and the outbox rows of
+   every notification the row names.
+
+Blocking (database and Google I/O): the Telegram edge calls it with ``asyncio.to_thread``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row
+
+from bot.store.repository import Store, Tx
+from bot.workflow.builders import Builders
+from bot.workflow.calendar import WorkCalendar
+from bot.workflow.effects import Act, Event, GoogleEffects, place_of, rekap_data
+from bot.workflow.guards import Guards
+from bot.workflow.intake import SubmissionReady
+from bot.workflow.machine import (
+    BidangEvent,
+    BidangState,
+    DinasState,
+    GoogleEffect,
+    Role,
+    Transition,
+    bidang_transition,
+    dinas_transition,
+)
+from bot.workflow.people import SYSTEM_ACTOR, Actor, Directory
+from bot.workflow.ports import WorkbookPort
+from bot.workflow.recorder import Recorder
+from config.settings import Settings
+from sheets.facts import FeedbackPlace
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class Detail:
+    """What one move writes beside its state: the audit row's reason/note, the columns it sets."""
+
+    reason: str | None = None
+    note: str | None = None
+    columns: Mapping[str, Any] = field(default_factory=dict)
+    audit_bidang: str | None = None  # a dinas move that concerns one bidang names it in the audit row
+
+
+# Per event: the move's detail, and what the step records in the same transaction.
+DetailOf = Callable[[Act, Event], Detail]
+RecordOf = Callable[[Tx, Act, Event, int], None]
+Precondition = Callable[[Tx, Row[Any]], bool]
+
+
+class WorkflowCore:
+    """Settings, store, Google port, guards, recorder and the generic path, shared by the steps."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        workbook: WorkbookPort,
+        clock: Clock | None = None,
+        calendar: WorkCalendar | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.workbook = workbook
+        self.clock: Clock = clock or (lambda: datetime.now(settings.tz))
+        self.calendar = calendar or WorkCalendar(settings.tz, settings.jadwal)
+        self.directory = Directory(settings, store)
+        self.kodes: tuple[str, ...] = tuple(b.kode for b in settings.bidang)
+        self.guards = Guards(self.directory, self.kodes)
+        self.recorder = Recorder(settings, self.calendar, self.directory, self.kodes)
+        self.builders = Builders(settings, self.guards)
+        self.effects = GoogleEffects(workbook, self.kodes)
+
+    def now(self) -> datetime:
+        """The current time, aware, in the office's zone."""
+        return self.calendar.localize(self.clock())
+
+    @staticmethod
+    def transition_of(period: Row[Any], report: Row[Any] | None, event: Event) -> Transition:
+        """The table row ``event`` takes from the current state (the report's for a bidang event)."""
+        if isinstance(event, BidangEvent):
+            assert report is not None
+            return bidang_transition(BidangState(report.state), event)
+        return dinas_transition(DinasState(period.state), event)
+
+    def _google_effect(self, period: Row[Any], report: Row[Any] | None, events: Sequence[Event]) -> GoogleEffect | None:
+        """The Google effect of the chain: the first its rows name (a chain names at most one)."""
+        state = DinasState(period.state)
+        for event in events:
+            if isinstance(event, BidangEvent):
+                assert report is not None
+                transition = bidang_transition(BidangState(report.state), event)
+            else:
+                transition = dinas_transition(state, event)
+                state = DinasState(transition.dest)
+            if transition.google is not None:
+                return transition.google
+        return None
+
+    def perform(
+        self,
+        actor: Actor,
+        period_id: int,
+        events: Sequence[Event],
+        *,
+        bidang: str | None = None,
+        text: str | None = None,
+        khusus: Mapping[str, str] | None = None,
+        submission: SubmissionReady | None = None,
+        place: FeedbackPlace | None = None,
+        detail: DetailOf | None = None,
+        record: RecordOf | None = None,
+        precondition: Precondition | None = None,
+    ) -> Act | None:
+        """Check, Google effect, then move + audit + record + outbox in one transaction.
+
+        ``events`` after the first are moved at once in the same transaction (the bot's own
+        steps 7 and 8 after the rekomendasi, the bidang's reopen with the dinas report's), each
+        by the role its row names. ``text`` is what the person typed (reason, note, rekomendasi,
+        tindak lanjut), ``submission`` what the intake found; ``precondition`` (checked in both
+        transactions) skips the action silently when false. Returns the action, or None when
+        skipped.
+        """
+        first = events[0]
+        with self.store.transaction() as tx:
+            period = self.guards.period(tx, period_id)
+            if precondition is not None and not precondition(tx, period):
+                return None
+            report = self.guards.check_event(tx, period, first, actor, bidang)
+            current = Act(
+                actor, first, period, self.now(), bidang=bidang, report=report, text=text, submission=submission
+            )
+            current.khusus = dict(khusus or {})
+            current.place = place or (place_of(tx, period.tahun, bidang) if bidang is not None else None)
+            effect = self._google_effect(period, report, events)
+            if effect in (GoogleEffect.REKAP, GoogleEffect.ARCHIVE):
+                current.rekap = rekap_data(tx, period, current)
+        if effect is not None:
+            self.effects.run(effect, current)
+        current.now = self.now()
+        with self.store.transaction() as tx:
+            period = self.guards.period(tx, period_id)
+            if precondition is not None and not precondition(tx, period):
+                return None
+            current.period = period
+            current.report = self.guards.check_event(tx, period, first, actor, bidang)
+            for event in events:
+                self._move(tx, current, event, detail, record)
+        return current
+
+    def _move(self, tx: Tx, act: Act, event: Event, detail: DetailOf | None, record: RecordOf | None) -> None:
+        transition = self.transition_of(act.period, act.report, event)
+        who = SYSTEM_ACTOR if transition.actor_role is Role.SYSTEM else act.actor
+        written = detail(act, event) if detail is not None else Detail()
+        columns = dict(written.columns)
+        if act.rekap_ref is not None and transition.google in (GoogleEffect.REKAP, GoogleEffect.ARCHIVE):
+            columns |= {
+                "rekap_url": act.rekap_ref.url,
+                "rekap_spreadsheet_id": act.rekap_ref.spreadsheet_id,
+                "rekap_summary": dict(act.rekap_ref.summary),
+            }
+        if isinstance(event, BidangEvent):
+            assert act.report is not None
+            act.report, transition, audit_id = self.recorder.move_report(
+                tx, act.period, act.report, event, who, act.now, reason=written.reason, note=written.note, **columns
+            )
+        else:
+            act.period, transition, audit_id = self.recorder.move_period(
+                tx,
+                act.period,
+                event,
+                who,
+                act.now,
+                bidang=written.audit_bidang,
+                reason=written.reason,
+                note=written.note,
+                **columns,
+            )
+        if record is not None:
+            record(tx, act, event, audit_id)
+        self.recorder.announce(tx, transition, audit_id, act.bidang, self.builders.for_act(act), act.now, act.period.id)

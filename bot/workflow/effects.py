@@ -1,0 +1,164 @@
+"""The Google effects the state tables name, carried out through the WorkbookPort.
+
+An :class:`Act` is one action as the generic path carries it: who, on which period (and bidang),
+the text they typed, what the intake found, and, once the Google effect ran, what it returned.
+:class:`GoogleEffects` runs the effect a table row names (:class:`~bot.workflow.machine.GoogleEffect`);
+every effect is idempotent, so running it again after a crash or a fault changes nothing twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row
+
+from bot import texts
+from bot.store.repository import Tx
+from bot.workflow.errors import ActionRefused
+from bot.workflow.intake import SheetMemory, SubmissionReady
+from bot.workflow.machine import BidangEvent, DinasEvent, GoogleEffect
+from bot.workflow.people import Actor
+from bot.workflow.ports import WorkbookPort
+from sheets.facts import (
+    ArchiveRef,
+    AuditEntry,
+    Feedback,
+    FeedbackPlace,
+    RekapData,
+    RekapRef,
+    RekomendasiData,
+    SnapshotData,
+    TindakLanjutData,
+    WorkbookRef,
+)
+
+Event = DinasEvent | BidangEvent
+
+
+@dataclass
+class Act:
+    """One action on its way through the generic path (check -> Google -> move + audit + outbox)."""
+
+    actor: Actor
+    event: Event
+    period: Row[Any]
+    now: datetime
+    bidang: str | None = None
+    report: Row[Any] | None = None
+    text: str | None = None  # the reason, note, rekomendasi or tindak lanjut typed
+    khusus: Mapping[str, str] = field(default_factory=dict)  # rekomendasi per bidang
+    submission: SubmissionReady | None = None
+    place: FeedbackPlace | None = None
+    rekap: RekapData | None = None  # what the dinas workbook is written from (REKAP, ARCHIVE)
+    deadline: datetime | None = None  # the input deadline a distribution sets
+    refs: Mapping[str, WorkbookRef] = field(default_factory=dict)  # DISTRIBUTE
+    rekap_ref: RekapRef | None = None  # REKAP, ARCHIVE
+    archive: ArchiveRef | None = None  # ARCHIVE
+
+    @property
+    def tahun(self) -> int:
+        """The period's year."""
+        return int(self.period.tahun)
+
+    @property
+    def tw(self) -> int:
+        """The period's TW."""
+        return int(self.period.tw)
+
+
+def rekap_data(tx: Tx, period: Row[Any], act: Act) -> RekapData:
+    """Plain data for the dinas workbook: snapshots of the year up to this TW, rekomendasi, audit.
+
+    What the action itself adds (the rekomendasi given, the tindak lanjut recorded) is included,
+    so the workbook written before the move already holds it.
+    """
+    snapshots = tuple(
+        SnapshotData(r.bidang, r.tw, r.values, r.values_hash) for r in tx.snapshots_of_year(period.tahun, period.tw)
+    )
+    rekomendasi = [RekomendasiData(period.tw, r.bidang, r.teks, r.created_at) for r in tx.rekomendasi_of(period.id)]
+    tindak_lanjut = [
+        TindakLanjutData(period.tw, r.bidang, r.teks, r.created_at) for r in tx.tindak_lanjut_of(period.id)
+    ]
+    if act.event is DinasEvent.GIVE_REKOMENDASI and act.text is not None:
+        rekomendasi.append(RekomendasiData(period.tw, None, act.text, act.now))
+        rekomendasi += [RekomendasiData(period.tw, kode, teks, act.now) for kode, teks in act.khusus.items()]
+    if act.event is DinasEvent.RECORD_TINDAK_LANJUT and act.bidang is not None and act.text is not None:
+        tindak_lanjut.append(TindakLanjutData(period.tw, act.bidang, act.text, act.now))
+    riwayat = tuple(
+        AuditEntry(
+            a.sop_step or 0,
+            a.actor_role,
+            a.actor_nama,
+            a.event,
+            a.bidang,
+            a.at,
+            a.duration_seconds,
+            a.mutu_baku_seconds,
+            a.within,
+            a.reason,
+        )
+        for a in tx.audit_rows(period.id)
+    )
+    return RekapData(
+        snapshots=snapshots,
+        catatan_analisis=period.catatan_analisis,
+        rekomendasi=tuple(rekomendasi),
+        tindak_lanjut=tuple(tindak_lanjut),
+        riwayat=riwayat,
+    )
+
+
+def place_of(tx: Tx, tahun: int, kode: str) -> FeedbackPlace | None:
+    """Where the notes go in ``kode``'s workbook, as the intake last found it."""
+    return SheetMemory.from_json(tx.sheet_memory(tahun, kode)).place
+
+
+class GoogleEffects:
+    """Runs the Google effect of a table row; what it returns is recorded on the Act."""
+
+    def __init__(self, workbook: WorkbookPort, kodes: tuple[str, ...]) -> None:
+        self.workbook = workbook
+        self.kodes = kodes
+
+    def run(self, effect: GoogleEffect, act: Act) -> None:
+        """Carry out ``effect`` for ``act`` (blocking; outside any transaction)."""
+        kode, tw = act.bidang or "", act.tw
+        if effect is GoogleEffect.DISTRIBUTE:
+            refs = self.workbook.distribute(act.tahun, tw, self.kodes)
+            missing = set(self.kodes) - set(refs)
+            if missing:
+                raise ActionRefused(texts.refusal_distribution_failed(missing))
+            act.refs = refs
+        elif effect is GoogleEffect.FEEDBACK:
+            self.workbook.write_feedback(kode, tw, self._submission_feedback(act))
+        elif effect is GoogleEffect.LOCK:
+            self.workbook.lock_tw(kode, tw)
+            self.workbook.write_feedback(kode, tw, Feedback(texts.SHEET_STATUS_APPROVED, place=act.place))
+        elif effect is GoogleEffect.RETURN:
+            feedback = Feedback(texts.SHEET_STATUS_RETURNED, act.text or "", reset_submission=True, place=act.place)
+            self.workbook.write_feedback(kode, tw, feedback)
+        elif effect is GoogleEffect.REOPEN:
+            self.workbook.reopen_tw(kode, tw)
+            self.workbook.write_feedback(kode, tw, Feedback(None, act.text or "", reset_submission=True))
+        elif effect in (GoogleEffect.REKAP, GoogleEffect.ARCHIVE):
+            assert act.rekap is not None
+            act.rekap_ref = self.workbook.write_rekap(act.tahun, tw, act.rekap)
+            if effect is GoogleEffect.ARCHIVE:
+                act.archive = self.workbook.archive(act.tahun, tw)
+        else:  # pragma: no cover - the enum is closed
+            raise ValueError(effect)
+
+    @staticmethod
+    def _submission_feedback(act: Act) -> Feedback:
+        """The validation's notes: the warnings of a valid submission, every problem of a refused one."""
+        ready = act.submission
+        assert ready is not None
+        warnings = tuple(p for p in ready.problems if p.severity == "warning")
+        if ready.ok:
+            return Feedback(texts.SHEET_STATUS_AWAITING_KOREKSI, "", warnings, place=act.place)
+        errors = sum(1 for p in ready.problems if p.severity == "error")
+        catatan = texts.sheet_validation_failed(errors)
+        return Feedback(texts.SHEET_STATUS_NEEDS_FIX, catatan, ready.problems, reset_submission=True, place=act.place)
