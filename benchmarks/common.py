@@ -237,17 +237,17 @@ def machine() -> dict[str, Any]:
     except OSError:
         pass
     try:
-        usable = len(os.sched_getaffinity(0))
+        usable: int | None = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         usable = os.cpu_count()
-    packages = {}
+    packages: dict[str, str | None] = {}
     for name in PACKAGES:
         try:
             packages[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             packages[name] = None
     try:
-        load = [round(x, 2) for x in os.getloadavg()]
+        load: list[float] | None = [round(x, 2) for x in os.getloadavg()]
     except OSError:
         load = None
     return {

@@ -226,7 +226,7 @@ def writing(sizes: Sizes, workdir: Path, progress: Progress) -> tuple[list[Figur
                 peer_time = time.perf_counter() - start
                 methods = w.control.google_methods()
                 methods.pop("oauth2.token", None)
-                peer = sum(methods.values())
+                peer: float = sum(methods.values())
                 appends = methods.get("sheets.spreadsheets.values.append", 0)
                 if appends != appended:
                     raise BenchmarkError(f"naive writer sent {appends} appends for {appended} rows")

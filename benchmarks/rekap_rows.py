@@ -114,7 +114,7 @@ def build_rekap_rows(
             values = values_of.get(item.key, {})
             realisasi = [values.get(f"realisasi_tw{t}") for t in TWS]
             anggaran = [values.get(f"anggaran_tw{t}") for t in TWS]
-            targets = {"target_tahunan": item.target_tahunan}
+            targets: dict[str, float | None] = {"target_tahunan": item.target_tahunan}
             targets.update({f"target_tw{t}": item.target_tw[t - 1] for t in TWS})
             for k in range(1, tw + 1):
                 target = target_periode(targets, k)

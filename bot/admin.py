@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 from bot import texts
@@ -58,7 +58,7 @@ class StoreOnlyWorkbooks:
     this says so plainly instead of half-running a step without its Google side.
     """
 
-    def _refuse(self, what: str) -> Any:
+    def _refuse(self, what: str) -> NoReturn:
         raise PortError(f"perintah ini tidak terhubung ke Google ({what}); jalankan langkah ini dari layanan bot")
 
     def distribute(self, tahun: int, tw: int, bidang_kodes: Sequence[str]) -> Mapping[str, WorkbookRef]:

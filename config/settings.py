@@ -27,6 +27,7 @@ from pydantic import (
     SecretStr,
     ValidationError,
 )
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 ENV_PREFIX = "KINERJA_"
@@ -252,7 +253,9 @@ class MutuBaku(_Section):
 
     def for_step(self, step: int) -> Durasi:
         """The Mutu Baku of SOP step ``step`` (1..9)."""
-        return getattr(self, f"langkah_{step}")
+        durasi = getattr(self, f"langkah_{step}")
+        assert isinstance(durasi, Durasi)  # every langkah_N field is a validated Durasi
+        return durasi
 
 
 class DatabaseSettings(_Section):
@@ -360,7 +363,7 @@ def _format_path(loc: Iterable[Any]) -> str:
     return "".join(parts)
 
 
-def _translate(error: Mapping[str, Any]) -> str:
+def _translate(error: ErrorDetails) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
     if kind == "value_error":
@@ -381,12 +384,12 @@ def _translate(error: Mapping[str, Any]) -> str:
         return f"format tidak sah: {error.get('input')!r} (pola {ctx.get('pattern')})"
     if kind in {"enum", "literal_error"}:
         return f"nilai tidak dikenal {error.get('input')!r}; pilihan: {ctx.get('expected')}"
-    message = _ERROR_MESSAGES.get(kind)
-    if message is None:
+    known = _ERROR_MESSAGES.get(kind)
+    if known is None:
         return error["msg"]
     if kind.endswith(("_type", "_parsing")) and "input" in error:
-        return f"{message} (tertulis {error['input']!r})"
-    return message
+        return f"{known} (tertulis {error['input']!r})"
+    return known
 
 
 def _cross_reference_problems(data: Mapping[str, Any]) -> list[SettingsProblem]:

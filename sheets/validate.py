@@ -445,8 +445,8 @@ class _Validator:
         """Master key -> 0-based grid row; reports added and duplicated rows."""
         by_key = {item.key: item for item in self.items}
         kode_counts: dict[str, int] = {}
-        for item in self.items:
-            kode_counts[item.kode] = kode_counts.get(item.kode, 0) + 1
+        for entry in self.items:
+            kode_counts[entry.kode] = kode_counts.get(entry.kode, 0) + 1
         by_kode = {item.kode: item for item in self.items if kode_counts[item.kode] == 1}
         c_kode = self.cols[layout.COL_KODE]
         c_nama = self.cols[layout.COL_INDIKATOR]

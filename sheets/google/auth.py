@@ -45,7 +45,10 @@ def load_credentials(google: GoogleSettings) -> tuple[Credentials, str | None]:
                 penjelasan="Isi google.key_file (atau KINERJA_GOOGLE__KEY_FILE) dengan path kunci service account.",
             )
         try:
-            creds = service_account.Credentials.from_service_account_file(str(google.key_file), scopes=list(SCOPES))
+            # google-auth leaves this classmethod unannotated; it returns an instance of the class.
+            creds: service_account.Credentials = service_account.Credentials.from_service_account_file(  # type: ignore[no-untyped-call]
+                str(google.key_file), scopes=list(SCOPES)
+            )
         except (OSError, ValueError, KeyError) as err:
             raise CredentialsProblem(
                 f"cannot read service account key {google.key_file}: {err}",
@@ -61,14 +64,17 @@ def load_credentials(google: GoogleSettings) -> tuple[Credentials, str | None]:
         )
     try:
         data = json.loads(Path(token_file).read_text(encoding="utf-8"))
-        creds = user_credentials.Credentials.from_authorized_user_info(data, scopes=list(SCOPES))
+        # google-auth leaves this classmethod unannotated; it returns an instance of the class.
+        user_creds: user_credentials.Credentials = user_credentials.Credentials.from_authorized_user_info(  # type: ignore[no-untyped-call]
+            data, scopes=list(SCOPES)
+        )
     except (OSError, ValueError, KeyError) as err:
         raise CredentialsProblem(
             f"cannot read OAuth token file {token_file}: {err}",
             penjelasan=f"Berkas token OAuth {token_file} rusak; hapus lalu jalankan python -m bot google-login.",
         ) from err
     email = data.get("account") or data.get("email") or None
-    return creds, email
+    return user_creds, email
 
 
 def authorize_installed_app(google: GoogleSettings, *, open_browser: bool = True) -> Path:

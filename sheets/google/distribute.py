@@ -103,7 +103,9 @@ def _rows(grid: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
     return [{"values": [cell(v) for v in row]} for row in grid]
 
 
-def _protection(tab: str, editors: Sequence[str], unprotected: list[dict[str, int]], description: str) -> dict:
+def _protection(
+    tab: str, editors: Sequence[str], unprotected: list[dict[str, int]], description: str
+) -> dict[str, Any]:
     return {
         "addProtectedRange": {
             "protectedRange": {

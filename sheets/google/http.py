@@ -25,6 +25,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httplib2
 import requests
+import tenacity.nap
 from google.auth.credentials import Credentials
 from google.auth.transport.requests import AuthorizedSession, Request
 from tenacity import (
@@ -106,7 +107,7 @@ class _EndpointSession(requests.Session):
         self.endpoint = endpoint
         self.timeout = timeout
 
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
         kwargs["timeout"] = kwargs.get("timeout") or self.timeout
         return super().request(method, rewrite_url(str(url), self.endpoint), *args, **kwargs)
 
@@ -126,7 +127,8 @@ class GoogleSession(AuthorizedSession):
         self.policy = policy or RetryPolicy()
         # google-auth's own calls (token refresh, access-boundary lookups) honour the endpoint too.
         auth_request = Request(_EndpointSession(self.endpoint, self.policy.timeout))
-        super().__init__(credentials, auth_request=auth_request)
+        # google-auth ships py.typed but leaves AuthorizedSession.__init__ unannotated.
+        super().__init__(credentials, auth_request=auth_request)  # type: ignore[no-untyped-call]
         self._sleep = sleep
         self.retries = 0
         """How many retries this session has made (for the logs and the benchmarks)."""
@@ -166,11 +168,12 @@ class GoogleSession(AuthorizedSession):
             retry=retry_if_exception(_is_retryable_error),
             before_sleep=self._log_retry,
             reraise=True,
-            **({"sleep": self._sleep} if self._sleep is not None else {}),
+            sleep=self._sleep if self._sleep is not None else tenacity.nap.sleep,  # tenacity's own default
         )
 
         def once(_label: str) -> requests.Response:
-            response = super(GoogleSession, self).request(
+            # AuthorizedSession.request is unannotated in google-auth; it returns requests.Session.request's answer.
+            response: requests.Response = super(GoogleSession, self).request(  # type: ignore[no-untyped-call]
                 method, url, data=data, headers=headers, max_allowed_time=max_allowed_time, timeout=timeout, **kwargs
             )
             if is_retryable_response(response.status_code, response.content):
@@ -209,4 +212,5 @@ class Httplib2Adapter:
 
     def close(self) -> None:
         """Close the underlying session."""
-        self.session.close()
+        # AuthorizedSession.close is unannotated in google-auth.
+        self.session.close()  # type: ignore[no-untyped-call]

@@ -319,15 +319,15 @@ class GoogleWorkbooks:
                         elif file_id in known:  # deleted while the bot was stopped: Drive no longer finds it
                             targets[file_id] = known[file_id]
                         continue
-                    kode = self._ours(data, tahun)
-                    if kode is None:
+                    bidang = self._ours(data, tahun)
+                    if bidang is None:
                         continue
                     file = FileInfo.from_json(data)
-                    self._remember(tahun, kode, file)
+                    self._remember(tahun, bidang, file)
                     if file.trashed:
-                        facts.append(BookGone(bidang=kode, reason="workbook dipindahkan ke tempat sampah"))
+                        facts.append(BookGone(bidang=bidang, reason="workbook dipindahkan ke tempat sampah"))
                         continue
-                    targets[file.id] = kode
+                    targets[file.id] = bidang
             for file_id, kode in targets.items():
                 facts.append(self._read_fact(file_id, kode, tahun))
             logger.debug("poll: %d changed workbooks", len(targets))
