@@ -69,11 +69,11 @@ class StoreOnlyWorkbooks:
         """Refused."""
         self._refuse("write_feedback")
 
-    def lock_tw(self, kode: str, tw: int) -> None:
+    def lock_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
         """Refused."""
         self._refuse("lock_tw")
 
-    def reopen_tw(self, kode: str, tw: int) -> None:
+    def reopen_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
         """Refused."""
         self._refuse("reopen_tw")
 

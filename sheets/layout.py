@@ -18,12 +18,33 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sheets.numbers import DomainError
 
-if TYPE_CHECKING:
-    from sheets.master import Indikator
+
+class IndikatorRow(Protocol):
+    """What the layout reads of one master indicator (:class:`sheets.master.Indikator` has it)."""
+
+    @property
+    def kode(self) -> str: ...
+    @property
+    def program(self) -> str: ...
+    @property
+    def indikator(self) -> str: ...
+    @property
+    def satuan(self) -> str: ...
+    @property
+    def polaritas(self) -> object: ...
+    @property
+    def jenis(self) -> object: ...
+    @property
+    def target_tahunan(self) -> float | None: ...
+    @property
+    def target_tw(self) -> Sequence[float | None]: ...
+    @property
+    def pagu(self) -> float | None: ...
+
 
 __all__ = [
     "BIDANG_TABS",
@@ -259,7 +280,7 @@ def petunjuk_rows(tahun: int, nama_bidang: str) -> list[list[str]]:
     return [[judul_bidang(tahun, nama_bidang)], *([line] for line in PETUNJUK_TEXT)]
 
 
-def initial_realisasi_grid(indikator: Iterable[Indikator]) -> list[list[Any]]:
+def initial_realisasi_grid(indikator: Iterable[IndikatorRow]) -> list[list[Any]]:
     """The ``Realisasi`` tab of a new workbook: the header and one row per master indicator.
 
     No, Kode, program, indikator, satuan, polaritas, jenis, targets and pagu are filled; the

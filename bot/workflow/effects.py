@@ -135,14 +135,12 @@ class GoogleEffects:
         elif effect is GoogleEffect.FEEDBACK:
             self.workbook.write_feedback(kode, tw, self._submission_feedback(act))
         elif effect is GoogleEffect.LOCK:
-            self.workbook.lock_tw(kode, tw)
-            self.workbook.write_feedback(kode, tw, Feedback(texts.SHEET_STATUS_APPROVED, place=act.place))
+            self.workbook.lock_tw(kode, tw, Feedback(texts.SHEET_STATUS_APPROVED, place=act.place))
         elif effect is GoogleEffect.RETURN:
             feedback = Feedback(texts.SHEET_STATUS_RETURNED, act.text or "", reset_submission=True, place=act.place)
             self.workbook.write_feedback(kode, tw, feedback)
         elif effect is GoogleEffect.REOPEN:
-            self.workbook.reopen_tw(kode, tw)
-            self.workbook.write_feedback(kode, tw, Feedback(None, act.text or "", reset_submission=True))
+            self.workbook.reopen_tw(kode, tw, Feedback(None, act.text or "", reset_submission=True))
         elif effect in (GoogleEffect.REKAP, GoogleEffect.ARCHIVE):
             assert act.rekap is not None
             act.rekap_ref = self.workbook.write_rekap(act.tahun, tw, act.rekap)

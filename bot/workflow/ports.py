@@ -28,12 +28,12 @@ class WorkbookPort(Protocol):
         """Write per-row Catatan Validasi and the TW's Status row (and the reset to Draft if asked)."""
         ...
 
-    def lock_tw(self, kode: str, tw: int) -> None:
-        """Protect the TW's cells after approval."""
+    def lock_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
+        """Protect the TW's cells after approval, then write ``feedback`` (the Status row)."""
         ...
 
-    def reopen_tw(self, kode: str, tw: int) -> None:
-        """Open the TW's cells for input again (after a return or a reopen)."""
+    def reopen_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
+        """Open the TW's cells for input again (after a return or a reopen), then write ``feedback``."""
         ...
 
     def write_rekap(self, tahun: int, tw: int, data: RekapData) -> RekapRef:

@@ -260,31 +260,32 @@ class GoogleWorkbooks:
             if data:
                 self.sheets.values_update(book.file.id, data, f"menulis catatan validasi {kode}")
 
-    def lock_tw(self, kode: str, tw: int) -> None:
-        """Protect TW ``tw``'s cells (approval): one batchUpdate moving the protections."""
+    def lock_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
+        """Protect TW ``tw``'s cells (approval): one batchUpdate moving the protections, then the feedback."""
         with self._bidang_book(kode) as book:
             current = book.layout
             assert current is not None
             approved = current.approved | {tw}
             open_tw = None if current.open_tw == tw else current.open_tw
-            if open_tw == current.open_tw and approved == current.approved:
-                return
-            self.sheets.batch_update(
-                book.file.id, protection_requests(current, open_tw, approved), f"mengunci {layout.tw_label(tw)} {kode}"
-            )
-            current.open_tw, current.approved = open_tw, approved
+            if open_tw != current.open_tw or approved != current.approved:
+                action = f"mengunci {layout.tw_label(tw)} {kode}"
+                self.sheets.batch_update(book.file.id, protection_requests(current, open_tw, approved), action)
+                current.open_tw, current.approved = open_tw, approved
+            if feedback is not None:
+                self.write_feedback(kode, tw, feedback)
 
-    def reopen_tw(self, kode: str, tw: int) -> None:
-        """Open TW ``tw``'s cells again (after a return or a reopen): one batchUpdate."""
+    def reopen_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
+        """Open TW ``tw``'s cells again (after a return or a reopen): one batchUpdate, then the feedback."""
         with self._bidang_book(kode) as book:
             current = book.layout
             assert current is not None
             approved = current.approved - {tw}
-            if current.open_tw == tw and approved == current.approved:
-                return
-            action = f"membuka kembali {layout.tw_label(tw)} {kode}"
-            self.sheets.batch_update(book.file.id, protection_requests(current, tw, approved), action)
-            current.open_tw, current.approved = tw, approved
+            if current.open_tw != tw or approved != current.approved:
+                action = f"membuka kembali {layout.tw_label(tw)} {kode}"
+                self.sheets.batch_update(book.file.id, protection_requests(current, tw, approved), action)
+                current.open_tw, current.approved = tw, approved
+            if feedback is not None:
+                self.write_feedback(kode, tw, feedback)
 
     # --- step 2: polling -------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from sandbox.google.clients import discovery_service
 from sandbox.provision import ARCHIVE_FOLDER, BOT_EMAIL, ROOT_FOLDER, SHARED_DRIVE, SandboxControl, provision
 from sandbox.server import SandboxServer, running_sandbox
 from sheets import layout
-from sheets.facts import FeedbackPlace
+from sheets.facts import Feedback, FeedbackPlace
 from sheets.google.http import RetryPolicy
 from sheets.google.workbooks import GoogleWorkbooks
 from sheets.master import Master, load_master
@@ -162,15 +162,15 @@ class IntakePoller:
             if isinstance(event, SubmissionReady) and event.ok:
                 self.submitted[(event.bidang, event.tw)] = event.values
 
-    def lock_tw(self, kode: str, tw: int) -> None:
+    def lock_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
         """The approval: the TW locked, its submitted values the snapshot (as ``approve_koreksi``)."""
-        self.edge.lock_tw(kode, tw)
+        self.edge.lock_tw(kode, tw, feedback)
         if (kode, tw) in self.submitted:
             self.snapshots.setdefault(kode, {})[tw] = self.submitted[(kode, tw)]
 
-    def reopen_tw(self, kode: str, tw: int) -> None:
+    def reopen_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
         """A reopen: the TW open again, a new submission counts (as ``reopen_bidang``)."""
-        self.edge.reopen_tw(kode, tw)
+        self.edge.reopen_tw(kode, tw, feedback)
         self.memory[kode] = self.memory.get(kode, SheetMemory()).forget_submission(tw)
 
     def place(self, kode: str) -> FeedbackPlace | None:

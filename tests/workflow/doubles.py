@@ -48,13 +48,17 @@ class InMemoryWorkbook:
         if feedback.reset_submission:
             self._call("reset_submission", kode, tw, feedback.catatan)
 
-    def lock_tw(self, kode: str, tw: int) -> None:
+    def lock_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
         self._call("lock_tw", kode, tw)
         self.locked.add((kode, tw))
+        if feedback is not None:
+            self.write_feedback(kode, tw, feedback)
 
-    def reopen_tw(self, kode: str, tw: int) -> None:
+    def reopen_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
         self._call("reopen_tw", kode, tw)
         self.locked.discard((kode, tw))
+        if feedback is not None:
+            self.write_feedback(kode, tw, feedback)
 
     def write_rekap(self, tahun: int, tw: int, data: RekapData) -> RekapRef:
         self._call("write_rekap", tahun, tw)
