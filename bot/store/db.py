@@ -37,7 +37,7 @@ DRIVER_PACKAGES = {
     "oracledb": "oracledb",
     "pyodbc": "pyodbc",
 }
-_USERINFO = re.compile(r"(?P<head>://[^:/@]*:)[^@]*@")
+_USERINFO = re.compile(r"(?P<head>://[^:/@]*:)(?P<password>.*)@")  # greedy: up to the host's "@"
 
 
 def masked_url(url: str | URL) -> str:
@@ -48,6 +48,40 @@ def masked_url(url: str | URL) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except (ArgumentError, ValueError):
         return _USERINFO.sub(r"\g<head>***@", url)
+
+
+def _password(url: str) -> str | None:
+    try:
+        password = make_url(url).password
+    except (ArgumentError, ValueError):
+        found = _USERINFO.search(url)
+        return found.group("password") if found else None
+    return str(password) if password else None
+
+
+def scrub_url(message: str, url: str) -> str:
+    """``message`` (an error's text, say) with ``url`` and its password replaced by the masked URL."""
+    cleaned = message.replace(url, masked_url(url))
+    password = _password(url)
+    if password:
+        cleaned = cleaned.replace(password, "***")
+    return cleaned
+
+
+class InvalidUrl(ArgumentError):
+    """``database.url`` does not parse; the text shows it without its password."""
+
+    def __init__(self, url: str) -> None:
+        self.pesan = f"database.url tidak sah: {masked_url(url)}"
+        super().__init__(self.pesan)
+
+
+def parse_url(url: str) -> URL:
+    """``url`` parsed; :class:`InvalidUrl` (never an error quoting the password) when it does not parse."""
+    try:
+        return make_url(url)
+    except (ArgumentError, ValueError):
+        raise InvalidUrl(url) from None
 
 
 class DriverMissing(ArgumentError):
@@ -68,7 +102,7 @@ class DriverMissing(ArgumentError):
 
 def create_store_engine(url: str) -> Engine:
     """An Engine for ``url``; for SQLite: WAL, foreign keys on, every transaction BEGIN IMMEDIATE."""
-    parsed = make_url(url)
+    parsed = parse_url(url)
     if parsed.get_backend_name() != "sqlite":
         kwargs: dict[str, Any] = {"pool_pre_ping": True}
         if parsed.get_backend_name() == "postgresql":
