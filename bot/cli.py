@@ -131,11 +131,7 @@ def _with_store(config: str, work: Callable[[Settings, Any], int]) -> int:
     try:
         store = open_store(settings)
     except (SQLAlchemyError, OSError) as err:
-        logger.error("cannot open the database: %s", err)
-        sys.stderr.write(
-            f"Basis data ({settings.database.url}) tidak dapat dibuka: {type(err).__name__}. Periksa database.url "
-            f"dan hak akses, atau jalankan: python -m bot doctor --config {config}\n"
-        )
+        _database_failure(settings, err, config)
         return 1
     try:
         return work(settings, store)
@@ -144,6 +140,23 @@ def _with_store(config: str, work: Callable[[Settings, Any], int]) -> int:
         return err.exit_code
     finally:
         store.dispose()
+
+
+def _database_failure(settings: Settings, err: BaseException, config: str) -> None:
+    """Why the database cannot be opened, on stderr and in the log; the URL without its password."""
+    from bot.store.db import DriverMissing, masked_url, scrub_url
+
+    shown = masked_url(settings.database.url)
+    logger.error(
+        "cannot open the database %s: %s: %s", shown, type(err).__name__, scrub_url(str(err), settings.database.url)
+    )
+    if isinstance(err, DriverMissing):
+        sys.stderr.write(f"{err.pesan}\n")
+        return
+    sys.stderr.write(
+        f"Basis data ({shown}) tidak dapat dibuka: {type(err).__name__}. Periksa database.url, hak akses "
+        f"atau server basis data, lalu jalankan: python -m bot doctor --config {config}\n"
+    )
 
 
 def _out(text: str) -> None:
@@ -183,8 +196,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"{err}\nPeriksa dengan: python -m bot doctor --config {args.config}\n")
         return 2
     except SQLAlchemyError as err:
-        logger.error("cannot open the database: %s", err)
-        sys.stderr.write(f"Basis data ({settings.database.url}) tidak dapat dibuka: {type(err).__name__}.\n")
+        _database_failure(settings, err, args.config)
         return 1
     return 0
 
@@ -304,7 +316,21 @@ def _add_invite(commands: Any) -> None:
     invite.add_argument("--bidang", metavar="KODE", help="kode bidang (wajib untuk kepala_bidang dan staf)")
     invite.add_argument("--nama", required=True, help="nama lengkap pegawai, persis seperti di pengaturan")
     _config_option(invite)
-    invite.set_defaults(quiet_logs=True, handler=cmd_invite)
+    invite.set_defaults(quiet_logs=True, handler=_cmd_invite)
+
+
+def _cmd_invite(args: argparse.Namespace) -> int:
+    """``invite`` (bot.telegram.invite), with a database that cannot be opened explained as by the others."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        return cmd_invite(args)
+    except (SQLAlchemyError, OSError) as err:
+        settings = _load(args.config)
+        if settings is None:
+            return 2
+        _database_failure(settings, err, args.config)
+        return 1
 
 
 # --- distribute ---------------------------------------------------------------------------------

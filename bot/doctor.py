@@ -216,7 +216,8 @@ def _unreachable_fix(ctx: DoctorContext) -> str:
 
 def _get(ctx: DoctorContext, url: str, params: Mapping[str, Any]) -> requests.Response:
     """One GET through the bot's own Google session (endpoint, token, timeout, two attempts)."""
-    return ctx.session.get(url, params=dict(params))
+    response: requests.Response = ctx.session.get(url, params=dict(params))
+    return response
 
 
 def check_google_reachable(ctx: DoctorContext) -> Iterable[CheckResult]:
@@ -626,15 +627,34 @@ def check_telegram(ctx: DoctorContext) -> Iterable[CheckResult]:
 # --- the store and the people ---------------------------------------------------------------------
 
 
+MIN_SQLITE = (3, 35)  # INSERT/UPDATE ... RETURNING, which the store reads
+MIN_POSTGRESQL = (13,)
+SUPPORTED_ENGINES = ("sqlite", "postgresql")
+DATABASE_URL_EXAMPLES = (
+    "contoh: sqlite:////var/lib/kinerja-bot/kinerja.db atau "
+    "postgresql+psycopg://kinerja@/kinerja?host=/var/run/postgresql (lihat docs/pemasangan.md)"
+)
+
+
+def _engine_version(connection: Any) -> tuple[str, tuple[int, ...]]:
+    """The engine's name and version as the server reports it."""
+    if connection.dialect.name == "sqlite":
+        text = str(connection.exec_driver_sql("select sqlite_version()").scalar())
+        return f"SQLite {text}", tuple(int(part) for part in text.split(".")[:2])
+    info = tuple(connection.dialect.server_version_info or ())
+    return f"{connection.dialect.name} {'.'.join(map(str, info))}", tuple(int(p) for p in info if isinstance(p, int))
+
+
 def check_database(ctx: DoctorContext) -> Iterable[CheckResult]:
-    """The database opens and is at the latest migration (opened read-only in spirit: nothing is migrated)."""
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
+    """The database: its driver installed, reachable, a supported engine version, at the latest migration.
+
+    Opened read-only in spirit: nothing is migrated. The URL is shown without its password.
+    """
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError
 
-    from bot.store.db import create_store_engine
-    from bot.store.migrate import alembic_config
+    from bot.store.db import DriverMissing, create_store_engine, masked_url, scrub_url
+    from bot.store.migrate import current_revision, head_revision
     from bot.store.repository import Store
     from bot.workflow.machine import TERMINAL_DINAS_STATES
 
@@ -642,17 +662,21 @@ def check_database(ctx: DoctorContext) -> Iterable[CheckResult]:
     name = "Basis data"
     try:
         parsed = make_url(url)
-    except SQLAlchemyError:
-        yield _result(
-            "database",
-            name,
-            CheckStatus.FAILED,
-            "database.url tidak sah",
-            "contoh: sqlite:////var/lib/kinerja-bot/kinerja.db",
-        )
+    except (SQLAlchemyError, ValueError):
+        yield _result("database", name, CheckStatus.FAILED, "database.url tidak sah", DATABASE_URL_EXAMPLES)
         return
-    shown = parsed.render_as_string(hide_password=True)
-    if parsed.get_backend_name() == "sqlite" and parsed.database and not Path(parsed.database).exists():
+    shown = masked_url(parsed)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite" and parsed.database and not Path(parsed.database).is_absolute():
+        yield _result(
+            "database.path",
+            "Letak basis data",
+            CheckStatus.WARNING,
+            f"{shown} memakai path relatif: letaknya bergantung pada folder tempat perintah dijalankan, "
+            "sehingga layanan dan perintah yang dijalankan dari folder lain dapat membuka basis data berbeda",
+            "pakai path absolut (empat garis miring), misalnya sqlite:////var/lib/kinerja-bot/kinerja.db",
+        )
+    if backend == "sqlite" and parsed.database and not Path(parsed.database).exists():
         yield _result(
             "database",
             name,
@@ -660,18 +684,56 @@ def check_database(ctx: DoctorContext) -> Iterable[CheckResult]:
             f"{shown} belum ada; dibuat dan dimigrasi otomatis saat python -m bot run pertama kali",
         )
         return
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = head_revision()
     try:
         engine = create_store_engine(url)
-        with engine.connect() as connection:
-            current = MigrationContext.configure(connection).get_current_revision()
+    except DriverMissing as err:
+        yield _result("database", name, CheckStatus.FAILED, f"driver {err.module!r} belum terpasang", err.pesan)
+        return
     except SQLAlchemyError as err:
         yield _result(
             "database",
             name,
             CheckStatus.FAILED,
-            f"{shown} tidak dapat dibuka: {type(err).__name__}",
-            "periksa database.url, hak akses berkas/folder basis data, atau server basis data",
+            f"{shown} tidak dapat dipakai: {scrub_url(str(err), url)}",
+            DATABASE_URL_EXAMPLES,
+        )
+        return
+    try:
+        with engine.connect() as connection:
+            version_text, version = _engine_version(connection)
+            current = current_revision(connection)
+    except SQLAlchemyError as err:
+        engine.dispose()
+        cause = scrub_url(str(getattr(err, "orig", None) or err), url).strip().splitlines()
+        yield _result(
+            "database",
+            name,
+            CheckStatus.FAILED,
+            f"{shown} tidak dapat dibuka: {type(err).__name__}" + (f" ({cause[-1]})" if cause else ""),
+            "periksa database.url, hak akses berkas/folder basis data, atau apakah server basis data berjalan "
+            "dan menerima pengguna ini (docs/pemasangan.md, bagian PostgreSQL)",
+        )
+        return
+    minimum = {"sqlite": MIN_SQLITE, "postgresql": MIN_POSTGRESQL}.get(backend)
+    if minimum is None:
+        yield _result(
+            "database.engine",
+            "Mesin basis data",
+            CheckStatus.WARNING,
+            f"{version_text} belum diuji; Kinerja Bot diuji dengan SQLite dan PostgreSQL",
+            "pakai SQLite (satu server) atau PostgreSQL",
+        )
+    elif version < minimum:
+        engine.dispose()
+        needed = ".".join(map(str, minimum))
+        yield _result(
+            "database",
+            name,
+            CheckStatus.FAILED,
+            f"{shown}: {version_text} terlalu lama (paling rendah {needed})",
+            f"perbarui {'pustaka SQLite Python' if backend == 'sqlite' else 'server PostgreSQL'} ke versi {needed} "
+            "atau lebih baru",
         )
         return
     if current != head:
@@ -680,7 +742,7 @@ def check_database(ctx: DoctorContext) -> Iterable[CheckResult]:
             "database",
             name,
             CheckStatus.WARNING,
-            f"{shown} pada revisi {current or '(kosong)'}, terbaru {head}",
+            f"{shown} ({version_text}) pada revisi {current or '(kosong)'}, terbaru {head}",
             "tidak perlu tindakan: migrasi dijalankan otomatis saat layanan dimulai (python -m bot run)",
         )
         return
@@ -689,7 +751,7 @@ def check_database(ctx: DoctorContext) -> Iterable[CheckResult]:
         for period in tx.periods(exclude_states=list(TERMINAL_DINAS_STATES)):
             for report in tx.reports(period.id):
                 ctx.reports[report.bidang] = report
-    yield _result("database", name, CheckStatus.OK, f"{shown}, revisi {current}")
+    yield _result("database", name, CheckStatus.OK, f"{shown} ({version_text}), revisi {current}")
 
 
 def check_people(ctx: DoctorContext) -> Iterable[CheckResult]:

@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
 # Creates (or reuses) .venv with Python 3.11 and installs the pinned requirements.
+# With --dev also the test tools, and Debian's PostgreSQL server when its binaries are missing
+# (the suite runs the store on a throwaway PostgreSQL cluster; tests/postgres.py), unless
+# KINERJA_TEST_POSTGRES_URL names a server to use instead.
 # Usage: scripts/setup.sh [--dev]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,4 +36,19 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$requirements"
   rm -f .venv/.requirements-*
   touch "$stamp"
+fi
+
+# The test suite's PostgreSQL server (initdb, pg_ctl): a missing one fails the suite, never skips it.
+if [ "${1:-}" = "--dev" ] && [ -z "${KINERJA_TEST_POSTGRES_URL:-}" ] \
+  && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "PostgreSQL (initdb, pg_ctl) tidak ditemukan dan apt-get tidak ada: pasang server PostgreSQL," \
+      "atau isi KINERJA_TEST_POSTGRES_URL dengan URL superuser sebuah server." >&2
+    exit 1
+  fi
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "Memasang PostgreSQL dari paket Debian (untuk pengujian) ..."
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql
 fi

@@ -1,4 +1,4 @@
-"""Shared fixtures: paths, the example settings, a running sandbox."""
+"""Shared fixtures: paths, the example settings, a running sandbox, the databases (tests/postgres.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# A real PostgreSQL server for the suite and the engine-parametrised database fixtures.
+from tests.postgres import database_url, empty_database_url, postgres_server
+
+__all__ = ["database_url", "empty_database_url", "postgres_server"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_SETTINGS = REPO_ROOT / "config" / "settings.example.yaml"

@@ -1,34 +1,129 @@
-"""Engine creation: SQLite with WAL, foreign keys and serialised writers; any other URL as given."""
+"""Engine creation and the database URL as it may be shown.
+
+SQLite: WAL, foreign keys and serialised writers (``BEGIN IMMEDIATE``). PostgreSQL: READ
+COMMITTED, so that a transaction's statements see what was committed before the store's write
+lock was granted (see ``Store.transaction``). Any other URL is used as given.
+
+:func:`masked_url` is the one way a URL reaches a message, a log line or ``doctor``'s report: the
+password never does. A URL whose driver is not installed raises :class:`DriverMissing`, whose
+text says in Indonesian which package is missing (instead of a ModuleNotFoundError).
+"""
 
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import StaticPool
 
 logger = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 
+# Python module of a driver -> the pip package that provides it.
+DRIVER_PACKAGES = {
+    "psycopg": "psycopg[binary]",
+    "psycopg2": "psycopg2-binary",
+    "pg8000": "pg8000",
+    "asyncpg": "asyncpg",
+    "MySQLdb": "mysqlclient",
+    "pymysql": "PyMySQL",
+    "mysql": "mysql-connector-python",
+    "oracledb": "oracledb",
+    "pyodbc": "pyodbc",
+}
+_USERINFO = re.compile(r"(?P<head>://[^:/@]*:)(?P<password>.*)@")  # greedy: up to the host's "@"
+
+
+def masked_url(url: str | URL) -> str:
+    """``url`` without its password (``***`` in its place), also when it does not parse."""
+    if isinstance(url, URL):
+        return url.render_as_string(hide_password=True)
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return _USERINFO.sub(r"\g<head>***@", url)
+
+
+def _password(url: str) -> str | None:
+    try:
+        password = make_url(url).password
+    except (ArgumentError, ValueError):
+        found = _USERINFO.search(url)
+        return found.group("password") if found else None
+    return str(password) if password else None
+
+
+def scrub_url(message: str, url: str) -> str:
+    """``message`` (an error's text, say) with ``url`` and its password replaced by the masked URL."""
+    cleaned = message.replace(url, masked_url(url))
+    password = _password(url)
+    if password:
+        cleaned = cleaned.replace(password, "***")
+    return cleaned
+
+
+class InvalidUrl(ArgumentError):
+    """``database.url`` does not parse; the text shows it without its password."""
+
+    def __init__(self, url: str) -> None:
+        self.pesan = f"database.url tidak sah: {masked_url(url)}"
+        super().__init__(self.pesan)
+
+
+def parse_url(url: str) -> URL:
+    """``url`` parsed; :class:`InvalidUrl` (never an error quoting the password) when it does not parse."""
+    try:
+        return make_url(url)
+    except (ArgumentError, ValueError):
+        raise InvalidUrl(url) from None
+
+
+class DriverMissing(ArgumentError):
+    """The URL names a database driver that is not installed; ``pesan`` says which, in Indonesian."""
+
+    def __init__(self, url: str, module: str) -> None:
+        package = DRIVER_PACKAGES.get(module, module)
+        self.module = module
+        self.package = package
+        self.pesan = (
+            f"Driver basis data untuk {masked_url(url)} belum terpasang (modul Python {module!r} tidak ada). "
+            "Kinerja Bot diuji dengan SQLite dan PostgreSQL: untuk PostgreSQL pakai URL "
+            "postgresql+psycopg://... (driver psycopg terpasang bersama requirements.txt); untuk driver lain "
+            f"pasang paketnya: .venv/bin/pip install {package}"
+        )
+        super().__init__(self.pesan)
+
 
 def create_store_engine(url: str) -> Engine:
     """An Engine for ``url``; for SQLite: WAL, foreign keys on, every transaction BEGIN IMMEDIATE."""
-    parsed = make_url(url)
+    parsed = parse_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        kwargs: dict[str, Any] = {"pool_pre_ping": True}
+        if parsed.get_backend_name() == "postgresql":
+            # The write lock of Store.transaction() relies on each statement seeing what was
+            # committed before it (an admin's default_transaction_isolation must not change that).
+            kwargs["isolation_level"] = "READ COMMITTED"
+        try:
+            return create_engine(parsed, **kwargs)
+        except ImportError as err:  # ModuleNotFoundError: the URL's driver is not installed
+            raise DriverMissing(url, (err.name or str(err)).split(".")[0]) from None
     database = parsed.database or ""
     in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
-    kwargs: dict[str, Any] = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False}}
+    sqlite_kwargs: dict[str, Any] = {
+        "connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False}
+    }
     if in_memory:
         # One shared connection, or every checkout would see a new empty database.
-        kwargs["poolclass"] = StaticPool
+        sqlite_kwargs["poolclass"] = StaticPool
     else:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, **kwargs)
+    engine = create_engine(parsed, **sqlite_kwargs)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -1,8 +1,14 @@
 """The store's repository: one :class:`Tx` per transaction, all reads and writes the core needs.
 
-``Store.transaction()`` opens one database transaction (``BEGIN IMMEDIATE`` on SQLite): a state
-change, its audit row and its outbox rows are written through the same :class:`Tx` and commit
-or roll back together.
+``Store.transaction()`` opens one database transaction: a state change, its audit row and its
+outbox rows are written through the same :class:`Tx` and commit or roll back together.
+Transactions are serialised alike on both engines (``BEGIN IMMEDIATE`` on SQLite, the store's
+advisory lock on PostgreSQL), so a decision re-checked inside its transaction is taken once.
+
+A statement whose result the code trusts ("was it inserted?", "was it still unused?") reads the
+rows of its ``RETURNING`` clause, never the driver's rowcount: psycopg 3 reports -1 for
+``INSERT ... ON CONFLICT DO NOTHING RETURNING``, and SQLAlchemy adds such a RETURNING on
+PostgreSQL by itself.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, and_, func, insert, select, update
+from sqlalchemy import Connection, Engine, Row, and_, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -32,11 +38,38 @@ class Store:
     def transaction(self) -> Iterator[Tx]:
         """One transaction; commits when the block ends normally, rolls back on an exception."""
         with self.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                _take_write_lock(connection)
             yield Tx(connection)
 
     def dispose(self) -> None:
         """Close pooled connections."""
         self.engine.dispose()
+
+
+# Key of the PostgreSQL advisory lock that serialises the store's transactions ("KINERJA" in ASCII).
+WRITE_LOCK_KEY = 0x4B494E45524A41
+WRITE_LOCK_TIMEOUT = "30s"  # as SQLite's busy timeout (bot.store.db.SQLITE_BUSY_TIMEOUT_SECONDS)
+
+
+def _take_write_lock(connection: Connection) -> None:
+    """PostgreSQL's equivalent of SQLite's ``BEGIN IMMEDIATE``: one store transaction at a time.
+
+    The workflow checks a decision in one transaction, calls Google, then re-checks and writes it
+    in a second one; SQLite serialises those second transactions, so the re-check of the later
+    one sees the earlier one's decision. On PostgreSQL (READ COMMITTED) two of them would both
+    see "not yet decided" and both write it. A transaction-scoped advisory lock, taken as the
+    first statement, gives the same order as SQLite and needs nothing from the workflow code:
+    every statement after it sees what the previous holder committed (READ COMMITTED takes a
+    new snapshot per statement, see ``bot.store.db``); it is released at commit or rollback, also
+    when the process dies; and it covers every bot instance on the same database. Row locks
+    (SELECT ... FOR UPDATE) would have to be added to each decision in the workflow, and
+    SERIALIZABLE would need a retry of whole workflow steps around their Google calls. The cost,
+    one writer at a time, is what SQLite already pays. ``lock_timeout`` bounds the wait as
+    SQLite's busy timeout does.
+    """
+    connection.execute(text(f"SET LOCAL lock_timeout = '{WRITE_LOCK_TIMEOUT}'"))
+    connection.execute(select(func.pg_advisory_xact_lock(WRITE_LOCK_KEY)))
 
 
 class Tx:
@@ -52,8 +85,13 @@ class Tx:
         dialect = self.conn.dialect.name
         if dialect in ("sqlite", "postgresql"):
             module = sqlite if dialect == "sqlite" else postgresql
-            statement = module.insert(table).values(**values).on_conflict_do_nothing(index_elements=[key])
-            return self.conn.execute(statement).rowcount == 1
+            statement = (
+                module.insert(table)
+                .values(**values)
+                .on_conflict_do_nothing(index_elements=[key])
+                .returning(table.c[key])
+            )
+            return self.conn.execute(statement).first() is not None
         try:
             with self.conn.begin_nested():
                 self.conn.execute(insert(table).values(**values))
@@ -61,11 +99,15 @@ class Tx:
             return False
         return True
 
+    def _insert_id(self, table: Any, values: Mapping[str, Any]) -> int:
+        """Insert one row; its new id (read from RETURNING)."""
+        return int(self.conn.execute(insert(table).values(**values).returning(table.c.id)).scalar_one())
+
     # --- periods -----------------------------------------------------------------------------
 
     def insert_period(self, **values: Any) -> int:
         """Create a period row; returns its id."""
-        return self.conn.execute(insert(s.periods).values(**values)).inserted_primary_key[0]
+        return self._insert_id(s.periods, values)
 
     def get_period(self, period_id: int) -> Row[Any] | None:
         """The period with this id."""
@@ -90,7 +132,7 @@ class Tx:
 
     def insert_report(self, **values: Any) -> int:
         """Create a bidang report row."""
-        return self.conn.execute(insert(s.bidang_reports).values(**values)).inserted_primary_key[0]
+        return self._insert_id(s.bidang_reports, values)
 
     def report_states(self, period_id: int) -> dict[str, str]:
         """bidang -> state of a period's reports (without their submissions)."""
@@ -154,7 +196,7 @@ class Tx:
     def insert_person(self, **values: Any) -> int:
         """Create a person row."""
         values.setdefault("unreachable", False)
-        return self.conn.execute(insert(s.people).values(**values)).inserted_primary_key[0]
+        return self._insert_id(s.people, values)
 
     def update_person(self, person_id: int, **values: Any) -> None:
         """Change columns of a person."""
@@ -172,7 +214,7 @@ class Tx:
 
     def insert_invite(self, **values: Any) -> int:
         """Store an invite code (its hash only)."""
-        return self.conn.execute(insert(s.invite_codes).values(**values)).inserted_primary_key[0]
+        return self._insert_id(s.invite_codes, values)
 
     def invite_by_hash(self, code_hash: str) -> Row[Any] | None:
         """The invite with this code hash."""
@@ -184,8 +226,9 @@ class Tx:
             update(s.invite_codes)
             .where(s.invite_codes.c.id == invite_id, s.invite_codes.c.used_at.is_(None))
             .values(used_at=at, used_by_telegram_id=telegram_id)
+            .returning(s.invite_codes.c.id)
         )
-        return result.rowcount == 1
+        return result.first() is not None
 
     def record_failed_attempt(self, telegram_id: int, at: datetime) -> None:
         """Remember a wrong invite code."""
@@ -203,7 +246,7 @@ class Tx:
 
     def insert_audit(self, **values: Any) -> int:
         """Append an audit row; returns its id."""
-        return self.conn.execute(insert(s.audit).values(**values)).inserted_primary_key[0]
+        return self._insert_id(s.audit, values)
 
     def audit_rows(self, period_id: int | None = None) -> list[Row[Any]]:
         """The audit trail (of one period when given), oldest first."""
@@ -266,7 +309,7 @@ class Tx:
 
     def insert_rekomendasi(self, **values: Any) -> int:
         """Store one rekomendasi."""
-        return self.conn.execute(insert(s.rekomendasi).values(**values)).inserted_primary_key[0]
+        return self._insert_id(s.rekomendasi, values)
 
     def rekomendasi_of(self, period_id: int) -> list[Row[Any]]:
         """The rekomendasi of a period, general first."""
@@ -278,7 +321,7 @@ class Tx:
 
     def insert_tindak_lanjut(self, **values: Any) -> int:
         """Store one bidang's tindak lanjut."""
-        return self.conn.execute(insert(s.tindak_lanjut).values(**values)).inserted_primary_key[0]
+        return self._insert_id(s.tindak_lanjut, values)
 
     def tindak_lanjut_of(self, period_id: int) -> list[Row[Any]]:
         """The tindak lanjut recorded for a period."""
@@ -320,8 +363,9 @@ class Tx:
             update(s.outbox)
             .where(s.outbox.c.id == row_id, s.outbox.c.sent_at.is_(None))
             .values(sent_at=at, attempts=s.outbox.c.attempts + 1, last_error=None)
+            .returning(s.outbox.c.id)
         )
-        return result.rowcount == 1
+        return result.first() is not None
 
     def mark_parts_sent(self, row_id: int, parts_sent: int) -> None:
         """Record how many messages of a multi-message notification Telegram accepted."""
@@ -374,7 +418,10 @@ class Tx:
     def set_cursor(self, name: str, cursor: str | None, at: datetime) -> None:
         """Store a poll cursor."""
         updated = self.conn.execute(
-            update(s.poll_state).where(s.poll_state.c.name == name).values(cursor=cursor, updated_at=at)
-        )
-        if updated.rowcount == 0:
+            update(s.poll_state)
+            .where(s.poll_state.c.name == name)
+            .values(cursor=cursor, updated_at=at)
+            .returning(s.poll_state.c.name)
+        ).first()
+        if updated is None:
             self.conn.execute(insert(s.poll_state).values(name=name, cursor=cursor, updated_at=at))

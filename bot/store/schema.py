@@ -1,7 +1,8 @@
 """The state store's tables (SQLAlchemy Core). Migrations in ``bot/store/migrations`` build them.
 
 Times are stored as naive UTC and come back as aware UTC datetimes (:class:`UtcDateTime`), so
-SQLite and PostgreSQL behave alike.
+SQLite and PostgreSQL behave alike. Every column that holds a Telegram user/chat id or a message id
+is a BigInteger (64-bit on every engine; Telegram user ids exceed 2^31), migration 0005.
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ class UtcDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=UTC)
+        stored: datetime = value
+        return stored.replace(tzinfo=UTC)
 
 
 periods = Table(
@@ -104,7 +106,7 @@ people = Table(
     Column("role", String(20), nullable=False),
     Column("bidang", String(12)),
     Column("nama", String(200), nullable=False),
-    Column("telegram_id", Integer, unique=True),
+    Column("telegram_id", BigInteger, unique=True),
     Column("unreachable", Boolean, nullable=False, default=False),
     Column("source", String(10), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
@@ -121,14 +123,14 @@ invite_codes = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("expires_at", UtcDateTime, nullable=False),
     Column("used_at", UtcDateTime),
-    Column("used_by_telegram_id", Integer),
+    Column("used_by_telegram_id", BigInteger),
 )
 
 invite_attempts = Table(
     "invite_attempts",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("telegram_id", Integer, nullable=False),
+    Column("telegram_id", BigInteger, nullable=False),
     Column("at", UtcDateTime, nullable=False),
     Index("ix_invite_attempts_telegram_at", "telegram_id", "at"),
 )
@@ -144,7 +146,7 @@ audit = Table(
     Column("actor_role", String(20), nullable=False),
     Column("actor_person_id", Integer, ForeignKey("people.id")),
     Column("actor_nama", String(200), nullable=False),
-    Column("telegram_user_id", Integer),
+    Column("telegram_user_id", BigInteger),
     Column("event", String(40), nullable=False),
     Column("from_state", String(40)),
     Column("to_state", String(40)),
@@ -254,12 +256,12 @@ telegram_prompts = Table(
     Column("id", Integer, primary_key=True),
     Column("chat_id", BigInteger, nullable=False),
     # NULL between recording the prompt and Telegram accepting it (see migration 0003).
-    Column("message_id", Integer),
+    Column("message_id", BigInteger),
     Column("telegram_user_id", BigInteger, nullable=False),
     Column("action", String(8), nullable=False),
     Column("period_id", Integer, nullable=False),
     Column("bidang", String(12)),
-    Column("origin_message_id", Integer),
+    Column("origin_message_id", BigInteger),
     Column("origin_text", Text),
     Column("prompt_text", Text),
     Column("created_at", UtcDateTime, nullable=False),

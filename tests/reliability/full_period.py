@@ -511,12 +511,17 @@ class InProcessRun:
     outputs: dict[str, Path]
 
 
-def run_in_process(workdir: Path, plan: FaultPlan | None) -> InProcessRun:
-    """One quarter on a fresh sandbox with the demo's runner (simulated clock), under ``plan`` if given."""
+def run_in_process(workdir: Path, plan: FaultPlan | None, database_url: str | None = None) -> InProcessRun:
+    """One quarter on a fresh sandbox with the demo's runner (simulated clock), under ``plan`` if given,
+    on the store at ``database_url`` when given (a SQLite file in ``workdir`` otherwise)."""
     started = time.monotonic()
     with running_sandbox() as server:
         control = SandboxControl(server.base_url)
         settings = provision(control, demo_settings_data(), workdir, master=DEMO_MASTER, maks_percobaan=MAKS_PERCOBAAN)
+        if database_url is not None:
+            settings = settings.model_copy(
+                update={"database": settings.database.model_copy(update={"url": database_url})}
+            )
         control.reset_stats()  # count the quarter only, not the provisioning
         if plan is not None:
             for spec in plan.google_faults():

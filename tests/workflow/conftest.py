@@ -39,8 +39,9 @@ def clock() -> Iterator[time_machine.Traveller]:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    engine = upgrade(f"sqlite:///{tmp_path / 'kinerja.db'}")
+def store(database_url: str) -> Iterator[Store]:
+    """A migrated store, once on SQLite and once on PostgreSQL (``database_url``, tests/postgres.py)."""
+    engine = upgrade(database_url)
     yield Store(engine)
     engine.dispose()
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from bot.store.migrate import upgrade
+from bot.store.migrate import head_revision, upgrade
 from bot.store.schema import metadata
 from bot.workflow.errors import ActionRefused
 from bot.workflow.machine import Role
@@ -35,17 +36,24 @@ TABLES = {
 }
 
 
-def test_migrations_build_exactly_the_schema(tmp_path: Path) -> None:
-    engine = upgrade(f"sqlite:///{tmp_path / 'a' / 'k.db'}")
-    upgrade(f"sqlite:///{tmp_path / 'a' / 'k.db'}").dispose()  # a second start changes nothing
+def test_migrations_build_exactly_the_schema(empty_database_url: str) -> None:
+    engine = upgrade(empty_database_url)
+    upgrade(empty_database_url).dispose()  # a second start changes nothing
     with engine.connect() as conn:
         assert set(inspect(conn).get_table_names()) == TABLES
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert compare_metadata(context, metadata) == []
-        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0006_sheet_memory"
+        if conn.dialect.name == "sqlite":
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head_revision()
     engine.dispose()
+
+
+def test_sqlite_file_in_a_new_folder(tmp_path: Path) -> None:
+    engine = upgrade(f"sqlite:///{tmp_path / 'a' / 'k.db'}")
+    engine.dispose()
+    assert (tmp_path / "a" / "k.db").exists()
 
 
 def test_aware_times_round_trip_and_naive_is_refused(store) -> None:
@@ -91,8 +99,8 @@ def test_five_wrong_codes_lock_out_for_an_hour(service) -> None:
     assert actor.role == "kepala_bidang" and directory.actor_for_telegram(100000031) is None
 
 
-def test_upgrade_from_0002_keeps_pending_prompts(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'lama.db'}"
+def test_upgrade_from_0002_keeps_pending_prompts(empty_database_url: str) -> None:
+    url = empty_database_url
     engine = upgrade(url, "0002_telegram_prompts")
     with engine.begin() as conn:
         conn.execute(
@@ -107,3 +115,87 @@ def test_upgrade_from_0002_keeps_pending_prompts(tmp_path: Path) -> None:
         row = conn.execute(text("SELECT message_id, prompt_text FROM telegram_prompts")).one()
     engine.dispose()
     assert tuple(row) == (41, None)
+
+
+BIG = 6_100_000_001  # a Telegram user id beyond 2^31, as real ones are today
+HUGE = 2**52 - 1  # the largest a Telegram id may become
+
+
+def test_upgrade_from_0004_keeps_rows_and_takes_64_bit_ids(empty_database_url: str) -> None:
+    """Migration 0005 on a database in use: every row and reference kept, 64-bit ids accepted after."""
+    url = empty_database_url
+    engine = upgrade(url, "0004_outbox_parts_sent")
+    at = datetime(2026, 4, 1, 1, 0)  # as the store writes it: naive UTC
+
+    def row(conn: Any, table: str, **values: Any) -> None:
+        names = ", ".join(values)
+        conn.execute(text(f"INSERT INTO {table} ({names}) VALUES ({', '.join(':' + n for n in values)})"), values)
+
+    with engine.begin() as conn:
+        row(conn, "periods", id=1, tahun=2026, tw=1, state="x", since=at, step_since=at, opened_at=at)
+        row(
+            conn,
+            "people",
+            id=1,
+            role="staf",
+            nama="A",
+            telegram_id=42,
+            unreachable=False,
+            source="config",
+            created_at=at,
+        )
+        row(conn, "audit", id=1, period_id=1, machine="bidang", actor_role="staf", actor_person_id=1, actor_nama="A",
+            telegram_user_id=42, event="ajukan", at=at)  # fmt: skip
+        row(conn, "tindak_lanjut", id=1, period_id=1, bidang="PTK", teks="t", created_at=at, actor_person_id=1,
+            audit_id=1)  # fmt: skip
+        row(conn, "invite_attempts", telegram_id=42, at=at)
+        row(conn, "telegram_prompts", chat_id=42, message_id=7, telegram_user_id=42, action="kb", period_id=1,
+            origin_message_id=6, created_at=at)  # fmt: skip
+    engine.dispose()
+    engine = upgrade(url)
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT telegram_id FROM people")).scalar_one() == 42
+        assert conn.execute(text("SELECT actor_person_id, telegram_user_id FROM audit")).one() == (1, 42)
+        assert conn.execute(text("SELECT audit_id FROM tindak_lanjut")).scalar_one() == 1
+        conn.execute(text("UPDATE people SET telegram_id = :big"), {"big": BIG})
+        conn.execute(text("UPDATE audit SET telegram_user_id = :big"), {"big": HUGE})
+        conn.execute(text("UPDATE invite_attempts SET telegram_id = :big"), {"big": HUGE})
+        conn.execute(text("UPDATE telegram_prompts SET message_id = :big, origin_message_id = :big"), {"big": HUGE})
+        assert conn.execute(text("SELECT telegram_id FROM people")).scalar_one() == BIG
+        assert conn.execute(text("SELECT origin_message_id FROM telegram_prompts")).scalar_one() == HUGE
+        if conn.dialect.name == "sqlite":
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert conn.execute(text("PRAGMA foreign_key_check")).fetchall() == []
+    engine.dispose()
+
+
+def test_a_telegram_id_beyond_32_bits_binds_and_acts(service, clock) -> None:
+    """An invite redeemed by a 52-bit Telegram id; the id is found again, in the audit trail too."""
+    now = datetime.now(WIB)
+    code = service.directory.create_invite(Role.STAF, "PTK", "Budi Santoso", now)
+    actor = service.directory.redeem_invite(HUGE, code, now)
+    assert actor.telegram_id == HUGE
+    assert service.directory.actor_for_telegram(HUGE) == actor
+    with service.store.transaction() as tx:
+        assert tx.person_by_telegram(HUGE) is not None
+
+
+def test_insert_if_absent_and_trusted_updates_answer_alike(store) -> None:
+    """What the workflow trusts: the first insert is reported, the second is not (psycopg 3 too)."""
+    at = datetime(2026, 4, 1, 8, 0, tzinfo=WIB)
+    with store.transaction() as tx:
+        assert tx.fire_timer("t1", at) is True
+        assert tx.fire_timer("t1", at) is False
+        assert tx.timer_fired("t1")
+        row = {"recipient_role": "staf", "recipient_nama": "A", "kind": "k", "payload": {}, "created_at": at}
+        assert tx.enqueue(dedupe_key="d1", next_attempt_at=at, **row) is True
+        assert tx.enqueue(dedupe_key="d1", next_attempt_at=at, **row) is False
+        [queued] = tx.outbox_rows()
+        assert tx.mark_sent(queued.id, at) is True
+        assert tx.mark_sent(queued.id, at) is False
+        tx.set_cursor("drive", "a", at)
+        tx.set_cursor("drive", "b", at)
+        assert tx.get_cursor("drive") == "b"
+        invite = tx.insert_invite(code_hash="h", role="staf", nama="A", created_at=at, expires_at=at)
+        assert tx.use_invite(invite, at, BIG) is True
+        assert tx.use_invite(invite, at, BIG + 1) is False

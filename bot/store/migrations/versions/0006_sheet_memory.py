@@ -5,7 +5,7 @@ reported per workbook, and rolled that memory back when a poll was replayed. The
 intake now keeps it here, written once a workbook's events are handled.
 
 Revision ID: 0006_sheet_memory
-Revises: 0004_outbox_parts_sent
+Revises: 0005_bigint_telegram_ids
 Create Date: 2026-12-02
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_sheet_memory"
-down_revision = "0004_outbox_parts_sent"
+down_revision = "0005_bigint_telegram_ids"
 branch_labels = None
 depends_on = None
 

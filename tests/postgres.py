@@ -1,0 +1,185 @@
+"""A real PostgreSQL server for the suite, and the store fixtures parametrised over both engines.
+
+``postgres_server`` (session) is either the server named by ``KINERJA_TEST_POSTGRES_URL`` (a
+superuser URL such as ``postgresql+psycopg://postgres@/postgres?host=/var/run/postgresql``) or a
+throwaway cluster started from the PostgreSQL binaries (Debian's ``postgresql`` package,
+``/usr/lib/postgresql/*/bin``): ``initdb`` into a temporary folder, listening only on a unix
+socket in that folder, stopped and removed when the session ends. As root the cluster runs as the
+``postgres`` system user (``initdb`` and ``postgres`` refuse to run as root).
+
+Missing binaries are a failure, never a skip: ``scripts/setup.sh --dev`` installs them.
+
+Each test gets its own database: ``CREATE DATABASE ... TEMPLATE`` of one migrated at session
+start (``migrated=True``) or of ``template0``, dropped after the test.
+
+``database_url`` is parametrised ``sqlite``/``postgresql``; ``store`` fixtures build on it.
+"""
+
+from __future__ import annotations
+
+import glob
+import itertools
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import URL, make_url
+
+from bot.store.migrate import upgrade
+
+ENV_URL = "KINERJA_TEST_POSTGRES_URL"
+ENGINES = ("sqlite", "postgresql")
+TEMPLATE = "kinerja_test_template"
+SUPERUSER = "kinerja_test"
+# Durability is not under test: a throwaway cluster need not fsync (several times faster).
+FAST_SETTINGS = (
+    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 "
+    "-c listen_addresses='' -c log_min_messages=warning"
+)
+_INSTALL_HINT = (
+    "PostgreSQL binaries (initdb, pg_ctl) not found under /usr/lib/postgresql/*/bin or on PATH. "
+    "Install them with scripts/setup.sh --dev (apt-get install postgresql), or point "
+    f"{ENV_URL} at a server (a superuser URL)."
+)
+
+
+def _binaries() -> Path:
+    """The folder holding initdb and pg_ctl (the newest Debian version first)."""
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name), reverse=True)
+    for folder in candidates:
+        if (Path(folder) / "initdb").exists() and (Path(folder) / "pg_ctl").exists():
+            return Path(folder)
+    initdb = shutil.which("initdb")
+    if initdb and shutil.which("pg_ctl"):
+        return Path(initdb).parent
+    pytest.fail(_INSTALL_HINT, pytrace=False)
+
+
+@dataclass
+class PostgresServer:
+    """A server the tests may create and drop databases on."""
+
+    admin_url: URL
+    _names: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    def url_of(self, database: str) -> str:
+        """The URL (as a string, password included) of ``database`` on this server."""
+        return self.admin_url.set(database=database).render_as_string(hide_password=False)
+
+    def _admin(self, *statements: str) -> None:
+        engine = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as connection:
+                for statement in statements:
+                    connection.execute(text(statement))
+        finally:
+            engine.dispose()
+
+    def prepare_template(self) -> None:
+        """The migrated database every ``migrated=True`` test database is copied from."""
+        self._admin(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)", f"CREATE DATABASE {TEMPLATE}")
+        upgrade(self.url_of(TEMPLATE)).dispose()
+
+    def create_database(self, migrated: bool = True) -> str:
+        """A new database (at the latest migration when ``migrated``); its URL."""
+        name = f"kinerja_test_{os.getpid()}_{next(self._names)}"
+        template = TEMPLATE if migrated else "template0"
+        self._admin(f"CREATE DATABASE {name} TEMPLATE {template}")
+        return self.url_of(name)
+
+    def drop_database(self, url: str) -> None:
+        """Drop a database made by :meth:`create_database` (connections still open are ended)."""
+        name = make_url(url).database
+        self._admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _as_postgres_user(command: list[str]) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """The session's PostgreSQL server (see the module docstring)."""
+    given = os.environ.get(ENV_URL)
+    if given:
+        server = PostgresServer(make_url(given))
+        server.prepare_template()
+        yield server
+        server._admin(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)")
+        return
+    binaries = _binaries()
+    root = Path(tempfile.mkdtemp(prefix="kinerja-pg-"))
+    data = root / "data"
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres", "postgres")
+    run = {"check": True, "capture_output": True, "text": True}
+    try:
+        subprocess.run(  # type: ignore[call-overload]
+            _as_postgres_user(
+                [str(binaries / "initdb"), "-D", str(data), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--no-sync"]
+            ),
+            **run,
+        )
+        subprocess.run(  # type: ignore[call-overload]
+            _as_postgres_user(
+                [
+                    str(binaries / "pg_ctl"),
+                    "start",
+                    "-w",
+                    "-D",
+                    str(data),
+                    "-l",
+                    str(root / "postgres.log"),
+                    "-o",
+                    f"{FAST_SETTINGS} -c unix_socket_directories='{root}'",
+                ]
+            ),
+            **run,
+        )
+    except subprocess.CalledProcessError as err:
+        log = (root / "postgres.log").read_text(errors="replace") if (root / "postgres.log").exists() else ""
+        shutil.rmtree(root, ignore_errors=True)
+        pytest.fail(f"throwaway PostgreSQL did not start: {err.stderr}\n{log}", pytrace=False)
+    admin = URL.create("postgresql+psycopg", username=SUPERUSER, database="postgres", query={"host": str(root)})
+    server = PostgresServer(admin)
+    try:
+        server.prepare_template()
+        yield server
+    finally:
+        subprocess.run(
+            _as_postgres_user([str(binaries / "pg_ctl"), "stop", "-D", str(data), "-m", "immediate", "-w"]),
+            capture_output=True,
+            check=False,
+        )
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _database(request: pytest.FixtureRequest, tmp_path: Path, migrated: bool) -> Iterator[str]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'kinerja.db'}"
+        if migrated:
+            upgrade(url).dispose()
+        yield url
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    url = server.create_database(migrated=migrated)
+    yield url
+    server.drop_database(url)
+
+
+@pytest.fixture(params=ENGINES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a database at the latest migration, on SQLite and on PostgreSQL."""
+    yield from _database(request, tmp_path, migrated=True)
+
+
+@pytest.fixture(params=ENGINES)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a database never migrated, on SQLite and on PostgreSQL."""
+    yield from _database(request, tmp_path, migrated=False)
