@@ -1,7 +1,7 @@
 """What every benchmark shares: sizes, figures, progress lines, the machine, and a provisioned world.
 
 A *world* is a running in-process sandbox (:func:`sandbox.server.running_sandbox`) provisioned by
-:func:`sandbox.provision.provision` for settings with N generated bidang: ``SEK`` (corrected by the
+:func:`bot.demo.provision.provision` for settings with N generated bidang: ``SEK`` (corrected by the
 Sekretaris, as in the example settings) then ``B01`` .. ``B<N-1>``, each with one staff member
 (Google editor, Telegram user) and, except ``SEK``, a Kepala Bidang. The master list gives each
 bidang the indicators of one of the demo's four bidang (``config/demo/indikator.csv``), in turn.
@@ -26,8 +26,9 @@ from typing import Any
 
 import yaml
 
+from bot.demo.provision import provision
 from config.settings import Settings
-from sandbox.provision import SandboxControl, provision
+from sandbox.control import SandboxControl
 from sandbox.server import SandboxServer, running_sandbox
 from sheets.google.http import RetryPolicy
 from sheets.master import Master, load_master

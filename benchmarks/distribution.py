@@ -20,8 +20,8 @@ import gspread
 from gspread.utils import ValidationConditionType
 
 from benchmarks.common import POLICY, TAHUN, TW, BenchmarkResult, Figure, Progress, Sizes, ms, world
+from bot.demo.provision import BOT_EMAIL
 from config.settings import Settings
-from sandbox.provision import BOT_EMAIL
 from sheets import layout
 from sheets.google.distribute import (
     COLUMN_WIDTHS,

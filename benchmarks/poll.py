@@ -34,8 +34,8 @@ from benchmarks.common import (
     staff_email,
     world,
 )
+from bot.demo.provision import BOT_EMAIL
 from bot.workflow.intake import SheetMemory, ValuesChanged, events_for
-from sandbox.provision import BOT_EMAIL
 from sheets import layout
 from sheets.google.workbooks import GoogleWorkbooks
 from sheets.master import Master

@@ -40,7 +40,7 @@ from benchmarks.common import (
     world,
 )
 from benchmarks.rekap_rows import assert_same, build_rekap_rows, plain_tables
-from sandbox.provision import BOT_EMAIL
+from bot.demo.provision import BOT_EMAIL
 from sheets import layout
 from sheets.aggregate import build_rekap
 from sheets.capaian import Jenis, Polaritas

@@ -84,4 +84,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the sandbox CLI."""
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO)
-    return args.handler(args)
+    code: int = args.handler(args)
+    return code

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from werkzeug.datastructures import Headers
 from werkzeug.test import Client, EnvironBuilder, run_wsgi_app
 
 from sandbox.google.a1 import split_title
@@ -106,7 +107,7 @@ def _json(text: str | bytes | None) -> Any:
     if text in (None, b"", ""):
         return None
     try:
-        return json.loads(text)  # type: ignore[arg-type]
+        return json.loads(text)
     except (ValueError, TypeError):
         return _RAW
 
@@ -141,7 +142,7 @@ def unsupported_kind(app: SandboxApp, interactions: list[dict[str, Any]]) -> str
             for item in (body or {}).get("requests", []) if isinstance(body, dict) else []:
                 for kind in item:
                     if kind not in handled:
-                        return kind
+                        return str(kind)
     del app
     return None
 
@@ -225,8 +226,8 @@ class Replayer:
     def _seed_sheets(self, file_id: str, sheets: list[Any]) -> None:
         """Give a seeded spreadsheet the sheets a recorded spreadsheet resource lists."""
         spreadsheet = self._spreadsheet(file_id)
-        props = [s.get("properties") for s in sheets if isinstance(s, dict)]
-        props = [p for p in props if isinstance(p, dict) and isinstance(p.get("title"), str)]
+        candidates = [s.get("properties") for s in sheets if isinstance(s, dict)]
+        props: list[dict[str, Any]] = [p for p in candidates if isinstance(p, dict) and isinstance(p.get("title"), str)]
         if spreadsheet is None or not props:
             return
         spreadsheet.sheets.clear()
@@ -312,7 +313,7 @@ class Replayer:
             method=request["method"],
             path=path,
             query_string=query,
-            headers=headers,
+            headers=Headers(headers),
             data=data,
             content_type=content_type or ("application/json" if data else None),
         )

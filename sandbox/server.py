@@ -1,8 +1,10 @@
 """The sandbox's HTTP server: one origin serving Google, the Bot API and the control API.
 
-Each half (``sandbox.google``, ``sandbox.telegram``) is a :class:`SandboxService`; this module
-only routes requests to them, serves the shared control endpoints and runs the server in a
-thread for tests or in the foreground for ``python -m sandbox serve``.
+Each half (``sandbox.google``, ``sandbox.telegram``) is a :class:`~sandbox.http.SandboxService`
+built for its host (:class:`~sandbox.http.ServiceHost`, here :class:`SandboxApp`); the halves
+import only :mod:`sandbox.http`, never this module. This module only routes requests to them,
+serves the shared control endpoints and runs the server in a thread for tests or in the
+foreground for ``python -m sandbox serve``.
 
 Shared control endpoints (each service adds its own under ``/_sandbox/<service>/``):
 
@@ -21,68 +23,31 @@ Shared control endpoints (each service adds its own under ``/_sandbox/<service>/
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Protocol
+from typing import Any
 
 from werkzeug.exceptions import HTTPException
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
-from sandbox.hub import SERVICES, FaultSpecError, Hub, LatencySpecError, ServiceName, parse_latency
+from sandbox.google.service import GoogleService
+from sandbox.http import SandboxService, ServiceFactory, json_response, read_json
+from sandbox.hub import SERVICES, FaultSpecError, Hub, LatencySpecError, parse_latency
+from sandbox.telegram.service import TelegramService
 
 logger = logging.getLogger(__name__)
 
 CONTROL_PREFIX = "/_sandbox/"
 
 
-def json_response(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    """A JSON response as every part of the sandbox sends it."""
-    return Response(
-        json.dumps(payload, ensure_ascii=False),
-        status=status,
-        headers=headers,
-        mimetype="application/json",
-    )
-
-
-def read_json(request: Request) -> Any:
-    """The request body as JSON; ValueError when it is not."""
-    raw = request.get_data(cache=True)
-    if not raw:
-        return {}
-    return json.loads(raw)
-
-
-class SandboxService(Protocol):
-    """One half of the sandbox (Google or Telegram)."""
-
-    name: ServiceName
-
-    def matches(self, path: str) -> bool:
-        """Whether this service serves the request path."""
-
-    def handle(self, request: Request) -> Response:
-        """Answer a request on one of the service's API paths."""
-
-    def control(self, request: Request, path: str) -> Response | None:
-        """Answer ``/_sandbox/<name>/<path>``; None when the path is unknown."""
-
-    def reset(self) -> None:
-        """Forget all state."""
-
-
-ServiceFactory = Callable[["SandboxApp"], SandboxService]
+__all__ = ["CONTROL_PREFIX", "SandboxApp", "SandboxServer", "default_service_factories", "running_sandbox"]
 
 
 def default_service_factories() -> list[ServiceFactory]:
     """The Google and Telegram halves."""
-    from sandbox.google.service import GoogleService
-    from sandbox.telegram.service import TelegramService
-
     return [GoogleService, TelegramService]
 
 

@@ -15,8 +15,8 @@ __all__ = ["database_url", "empty_database_url", "postgres_server"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_SETTINGS = REPO_ROOT / "config" / "settings.example.yaml"
-# The project's shared/ folder (fidelity data, SOP texts) stands beside the repository.
-SHARED_DIR = Path(os.environ.get("KINERJA_SHARED_DIR", REPO_ROOT.parent / "shared"))
+# Real traffic and specs the sandbox is checked against, vendored with their licences (see its README).
+FIDELITY_DIR = REPO_ROOT / "tests" / "fidelity"
 
 
 @pytest.fixture

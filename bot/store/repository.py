@@ -303,8 +303,10 @@ class Tx:
         """Store what the intake knows of ``bidang``'s workbook of ``tahun``."""
         table = s.sheet_memory
         where = (table.c.tahun == tahun, table.c.bidang == bidang)
-        updated = self.conn.execute(update(table).where(*where).values(memory=dict(memory), updated_at=at))
-        if updated.rowcount == 0:
+        updated = self.conn.execute(
+            update(table).where(*where).values(memory=dict(memory), updated_at=at).returning(table.c.tahun)
+        ).first()
+        if updated is None:
             self.conn.execute(insert(table).values(tahun=tahun, bidang=bidang, memory=dict(memory), updated_at=at))
 
     def insert_rekomendasi(self, **values: Any) -> int:

@@ -100,8 +100,8 @@ def split_title(text: str) -> tuple[str | None, str | None]:
             i += 1
         raise ValueError(text)
     if "!" in text:
-        title, _, cells = text.rpartition("!")
-        return title, cells
+        sheet_title, _, cells = text.rpartition("!")
+        return sheet_title, cells
     return None, text
 
 

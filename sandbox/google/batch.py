@@ -11,17 +11,14 @@ import email.parser
 import email.policy
 import secrets
 from http import HTTPStatus
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from werkzeug.datastructures import Headers
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
-from sandbox.google.errors import GoogleApiError
-
-if TYPE_CHECKING:
-    from sandbox.google.service import GoogleService
+from sandbox.google.context import GoogleCalls
+from sandbox.google.errors import GoogleApiError, error_response
 
 # Drive documents a limit of 100 calls per batch request.
 MAX_PARTS = 100
@@ -64,15 +61,11 @@ def _reason(code: int) -> str:
 
 
 def _error_part(code: int, message: str) -> Response:
-    from sandbox.google.service import error_response
-
     return error_response(GoogleApiError(code, message, api="drive", reason="badRequest"))
 
 
-def handle_batch(service: GoogleService, request: Request) -> Response:
+def handle_batch(service: GoogleCalls, request: Request) -> Response:
     """Run every part as its own request with its own (or the outer) Authorization."""
-    from sandbox.google.service import error_response
-
     content_type = request.headers.get("Content-Type", "")
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
         b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + request.get_data()
@@ -93,7 +86,8 @@ def handle_batch(service: GoogleService, request: Request) -> Response:
     chunks: list[bytes] = []
     for part in parts:
         content_id = (part.get("Content-ID") or "").strip().strip("<>")
-        raw = part.get_payload(decode=True) or b""
+        payload = part.get_payload(decode=True)
+        raw = payload if isinstance(payload, bytes) else b""
         try:
             method, target, headers, body = _parse_part(raw)
         except BatchPartError as err:

@@ -28,7 +28,7 @@ def sandbox_http_client(base_url: str) -> type[HTTPClient]:
     """A gspread HTTPClient class that sends every request to ``base_url``."""
 
     class SandboxHTTPClient(HTTPClient):
-        def request(self, method: str, endpoint: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        def request(self, method: str, endpoint: str, *args: Any, **kwargs: Any) -> Any:
             return super().request(method, rewrite(endpoint, base_url), *args, **kwargs)
 
     return SandboxHTTPClient
@@ -36,7 +36,7 @@ def sandbox_http_client(base_url: str) -> type[HTTPClient]:
 
 def token_credentials(token: str) -> Credentials:
     """Credentials carrying a fixed bearer token."""
-    return Credentials(token=token)
+    return Credentials(token=token)  # type: ignore[no-untyped-call]
 
 
 def gspread_client(base_url: str, token_or_credentials: str | Any) -> gspread.Client:
@@ -51,7 +51,7 @@ def discovery_document(api: str, base_url: str) -> dict[str, Any]:
     """The bundled discovery document of ``api`` (``sheets`` or ``drive``) with rootUrl moved."""
     name = {"sheets": "sheets.v4.json", "drive": "drive.v3.json"}[api]
     text = resources.files("googleapiclient.discovery_cache.documents").joinpath(name).read_text()
-    document = json.loads(text)
+    document: dict[str, Any] = json.loads(text)
     document["rootUrl"] = base_url.rstrip("/") + "/"
     document["mtlsRootUrl"] = base_url.rstrip("/") + "/"
     if "batchPath" in document:
@@ -78,6 +78,8 @@ def service_account_credentials(key_file: str, scopes: list[str]) -> Any:
     """
     from google.oauth2 import service_account
 
-    credentials = service_account.Credentials.from_service_account_file(key_file, scopes=scopes)
-    credentials._is_regional_access_boundary_lookup_required = lambda: False  # type: ignore[method-assign]
+    credentials = service_account.Credentials.from_service_account_file(  # type: ignore[no-untyped-call]
+        key_file, scopes=scopes
+    )
+    credentials._is_regional_access_boundary_lookup_required = lambda: False
     return credentials

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from werkzeug.wrappers import Request
+from werkzeug.wrappers import Request, Response
 
 from sandbox.google.errors import GoogleApiError
 from sandbox.google.model import Account, Store
+from sandbox.http import ServiceHost
 
 
 @dataclass
@@ -77,3 +79,24 @@ class Ctx:
                 reason="parseError",
             )
         return body
+
+
+class GoogleCalls(Protocol):
+    """What the batch and upload endpoints need of the Google service (:class:`~sandbox.google.service.GoogleService`):
+    its host, its router and its authenticated call of one handler."""
+
+    app: ServiceHost
+
+    def dispatch(self, request: Request, method: str, path: str) -> Response:
+        """Route ``method path`` to its handler."""
+
+    def call(
+        self,
+        request: Request,
+        method_id: str,
+        api: str,
+        handler: Callable[..., Any],
+        params: dict[str, str],
+        **extra: Any,
+    ) -> Response:
+        """Authenticate, maybe inject a fault, run the handler, shape the answer."""

@@ -169,7 +169,10 @@ def _web_link(file: DriveFile) -> str:
 
 def respond_file(ctx: Ctx, file: DriveFile) -> dict[str, Any]:
     """A file resource restricted to ``fields`` (default kind,id,name,mimeType)."""
-    return apply_fields(file_json(ctx, file), parse_fields(ctx.arg("fields") or FILE_DEFAULT_FIELDS))
+    resource: dict[str, Any] = apply_fields(
+        file_json(ctx, file), parse_fields(ctx.arg("fields") or FILE_DEFAULT_FIELDS)
+    )
+    return resource
 
 
 def drive_json(store: Store, drive: SharedDrive, email: str) -> dict[str, Any]:

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from werkzeug.wrappers import Response
+
+from sandbox.http import json_response
+
 STATUS_NAMES: dict[int, str] = {
     400: "INVALID_ARGUMENT",
     401: "UNAUTHENTICATED",
@@ -87,6 +91,11 @@ class GoogleApiError(Exception):
             if self.details:
                 error["details"] = self.details
         return {"error": error}
+
+
+def error_response(err: GoogleApiError) -> Response:
+    """Google's JSON error envelope."""
+    return json_response(err.body(), err.code)
 
 
 def bad_request(message: str, api: str = "sheets") -> GoogleApiError:

@@ -17,7 +17,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _values(spreadsheet: Spreadsheet, index: int, option: str = "UNFORMATTED_VALUE") -> list[list[object]]:
     sheet = spreadsheet.sheets[index]
     bounds = Bounds(sheet, 0, sheet.row_count, 0, sheet.column_count)
-    return read_values(spreadsheet, bounds, option=option).get("values", [])
+    values: list[list[object]] = read_values(spreadsheet, bounds, option=option).get("values", [])
+    return values
 
 
 def to_xlsx(spreadsheet: Spreadsheet) -> bytes:

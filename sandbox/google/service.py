@@ -9,19 +9,19 @@ import json
 import logging
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import unquote
 
 from werkzeug.wrappers import Request, Response
 
 from sandbox.google import auth, drive, sheets
+from sandbox.google.batch import handle_batch
 from sandbox.google.context import Ctx
-from sandbox.google.errors import FAULT_MESSAGES, GoogleApiError, unauthenticated
+from sandbox.google.errors import FAULT_MESSAGES, GoogleApiError, error_response, unauthenticated
 from sandbox.google.model import FOLDER_MIME, Permission, SharedDrive, Store
-from sandbox.server import json_response, read_json
-
-if TYPE_CHECKING:
-    from sandbox.server import SandboxApp
+from sandbox.google.upload import handle_upload
+from sandbox.http import ServiceHost, json_response, read_json
+from sandbox.hub import ServiceName
 
 logger = logging.getLogger(__name__)
 
@@ -188,17 +188,12 @@ def fault_error(status: int, api: str) -> GoogleApiError:
     return GoogleApiError(status, message, api=api)
 
 
-def error_response(err: GoogleApiError) -> Response:
-    """Google's JSON error envelope."""
-    return json_response(err.body(), err.code)
-
-
 class GoogleService:
     """Sheets v4 + Drive v3 on loopback, stateful in memory."""
 
-    name = "google"
+    name: ServiceName = "google"
 
-    def __init__(self, app: SandboxApp) -> None:
+    def __init__(self, app: ServiceHost) -> None:
         self.app = app
         self.store = Store()
 
@@ -218,12 +213,8 @@ class GoogleService:
             return self._token(request)
         self.app.hub.delay("google")  # the token endpoint is not an API request: never delayed
         if path.startswith("/batch/drive/v3"):
-            from sandbox.google.batch import handle_batch
-
             return handle_batch(self, request)
         if path.startswith("/upload/drive/v3"):
-            from sandbox.google.upload import handle_upload
-
             return handle_upload(self, request, path)
         return self.dispatch(request, request.method, path)
 

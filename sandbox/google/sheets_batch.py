@@ -251,7 +251,9 @@ class Batch:
         )
         c0 = int(grid_range.get("startColumnIndex") or 0)
         c1 = int(
-            grid_range.get("endColumnIndex") if grid_range.get("endColumnIndex") is not None else sheet.column_count
+            grid_range.get("endColumnIndex", sheet.column_count)
+            if grid_range.get("endColumnIndex") is not None
+            else sheet.column_count
         )
         if r0 < 0 or c0 < 0 or r1 < r0 or c1 < c0:
             raise _Invalid("Invalid grid range.")
@@ -652,7 +654,7 @@ class Batch:
             raise _Invalid("A dimension (ROWS or COLUMNS) is required.")
         limit = sheet.row_count if dimension == "ROWS" else sheet.column_count
         start = int(rng.get("startIndex") or 0)
-        end = int(rng.get("endIndex") if rng.get("endIndex") is not None else limit)
+        end = int(rng.get("endIndex", limit) if rng.get("endIndex") is not None else limit)
         if start < 0 or end < start:
             raise _Invalid("Invalid dimension range.")
         return sheet, dimension, start, end

@@ -274,7 +274,7 @@ def _intersects(pr: dict[str, Any], sheet: Sheet, r0: int, r1: int, c0: int, c1:
         return False
     pr0, pr1 = rng.get("startRowIndex", 0), rng.get("endRowIndex", sheet.row_count)
     pc0, pc1 = rng.get("startColumnIndex", 0), rng.get("endColumnIndex", sheet.column_count)
-    return pr0 < r1 and r0 < pr1 and pc0 < c1 and c0 < pc1
+    return bool(pr0 < r1 and r0 < pr1 and pc0 < c1 and c0 < pc1)
 
 
 def _cell_protected(pr: dict[str, Any], sheet: Sheet, r: int, c: int) -> bool:
@@ -349,7 +349,7 @@ def _condition_ok(rule: dict[str, Any], value: Any, spreadsheet: Spreadsheet) ->
         check = checks.get(kind)
         return True if check is None else bool(check())
     if kind == "TEXT_CONTAINS":
-        return isinstance(value, str) and args and args[0].lower() in value.lower()
+        return isinstance(value, str) and bool(args) and args[0].lower() in value.lower()
     if kind == "TEXT_IS_EMAIL":
         return isinstance(value, str) and "@" in value
     if kind == "TEXT_IS_URL":

@@ -14,22 +14,20 @@ The three protocols as Drive documents them
 
 from __future__ import annotations
 
+import email.message
 import email.parser
 import email.policy
 import json
 import re
 import secrets
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
 from sandbox.google import drive
-from sandbox.google.context import Ctx
-from sandbox.google.errors import GoogleApiError
-
-if TYPE_CHECKING:
-    from sandbox.google.service import GoogleService
+from sandbox.google.context import Ctx, GoogleCalls
+from sandbox.google.errors import GoogleApiError, error_response
 
 UPLOAD_TYPES = ("media", "multipart", "resumable")
 # Chunks other than the last must be a multiple of 256 KiB.
@@ -54,6 +52,12 @@ def _bad_request(message: str, reason: str = "badRequest") -> GoogleApiError:
     return GoogleApiError(400, message, api="drive", reason=reason)
 
 
+def _payload(part: email.message.Message) -> bytes:
+    """A MIME part's decoded body (empty when it has none)."""
+    payload = part.get_payload(decode=True)
+    return payload if isinstance(payload, bytes) else b""
+
+
 def parse_multipart_related(body: bytes, content_type: str) -> tuple[dict[str, Any], bytes, str | None]:
     """(metadata, media bytes, media content type) of a multipart/related body."""
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
@@ -62,23 +66,21 @@ def parse_multipart_related(body: bytes, content_type: str) -> tuple[dict[str, A
     parts = list(message.iter_parts()) if message.is_multipart() else []
     if len(parts) != 2:
         raise _bad_request(f"Invalid multipart request with {len(parts)} mime parts.", "badContent")
-    meta_raw = parts[0].get_payload(decode=True) or b""
+    meta_raw = _payload(parts[0])
     try:
         metadata = json.loads(meta_raw) if meta_raw.strip() else {}
     except (ValueError, UnicodeDecodeError):
         raise _bad_request("Invalid JSON payload received.", "parseError") from None
     if not isinstance(metadata, dict):
         raise _bad_request("Invalid JSON payload received. Root element must be a message.", "parseError")
-    media = parts[1].get_payload(decode=True) or b""
+    media = _payload(parts[1])
     return metadata, media, parts[1].get_content_type()
 
 
-def handle_upload(service: GoogleService, request: Request, path: str) -> Response:
+def handle_upload(service: GoogleCalls, request: Request, path: str) -> Response:
     """Route an upload request to files.create or files.update."""
     match = _PATH.match(path)
     if match is None:
-        from sandbox.google.service import error_response
-
         service.app.hub.record("google", "unknown")
         return error_response(
             GoogleApiError(404, f"Method not found: {request.method} {path}", api="drive", reason="notFound")

@@ -14,7 +14,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from sandbox.server import json_response, read_json
+from sandbox.http import json_response, read_json
 from sandbox.telegram import media
 from sandbox.telegram.constants import DEFAULT_BOT_TOKEN, TOKEN_PATTERN
 from sandbox.telegram.entities import find_auto_entities, sort_entities
@@ -322,6 +322,7 @@ class TelegramControl:
             stored = bot.chats.get(chat_id, {}).get(message_id)
             if stored is None:
                 raise ControlError(404, f"message {message_id} not found in chat {chat_id}")
+            data: str | None
             if label is not None:
                 data = self._button_data(stored, label)
                 if stored.deleted:

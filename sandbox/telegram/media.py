@@ -34,7 +34,7 @@ def store_photo(bot: BotState, upload: Upload) -> list[Json]:
     if not upload.content:
         raise BadRequest("file must be non-empty")
     try:
-        image = Image.open(io.BytesIO(upload.content))
+        image: Image.Image = Image.open(io.BytesIO(upload.content))
         image.load()
     except (UnidentifiedImageError, OSError, ValueError) as err:
         raise BadRequest("IMAGE_PROCESS_FAILED") from err

@@ -55,7 +55,8 @@ class Upload:
 @lru_cache(maxsize=1)
 def api_spec() -> dict[str, Any]:
     """The extract of the Bot API spec the sandbox validates with."""
-    return json.loads(SPEC_PATH.read_text(encoding="utf-8"))
+    spec: dict[str, Any] = json.loads(SPEC_PATH.read_text(encoding="utf-8"))
+    return spec
 
 
 @lru_cache(maxsize=1)

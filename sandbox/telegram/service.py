@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import logging
 import mimetypes
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
+from sandbox.http import ServiceHost
+from sandbox.hub import ServiceName
 from sandbox.telegram.constants import (
     DEFAULT_BOT_FIRST_NAME,
     DEFAULT_BOT_TOKEN,
@@ -24,9 +26,6 @@ from sandbox.telegram.errors import BadRequest, BotApiError, NotFound, Unauthori
 from sandbox.telegram.methods import BotApi
 from sandbox.telegram.params import ParamReader, canonical_method, read_raw_params
 from sandbox.telegram.state import World
-
-if TYPE_CHECKING:
-    from sandbox.server import SandboxApp
 
 logger = logging.getLogger(__name__)
 
@@ -48,9 +47,9 @@ def _error(err: BotApiError) -> Response:
 class TelegramService:
     """The Bot API and its control endpoints."""
 
-    name = "telegram"
+    name: ServiceName = "telegram"
 
-    def __init__(self, app: SandboxApp) -> None:
+    def __init__(self, app: ServiceHost) -> None:
         self.app = app
         self._build()
 

@@ -1,9 +1,10 @@
 """Generates ``api_spec.json``: the parameters of the methods the sandbox serves, from the Bot API spec.
 
 The sandbox validates every request against the published Bot API spec
-(PaulSonOfLars/telegram-bot-api-spec, MIT). The full spec lives outside the repository, so this
-module extracts the part the sandbox needs (its methods and every type their parameters use)
-into ``sandbox/telegram/api_spec.json``. Run ``python -m sandbox.telegram.specgen SPEC`` after
+(PaulSonOfLars/telegram-bot-api-spec, MIT). The full spec (900 KB) is vendored for the tests
+only (``tests/fidelity/telegram/bot-api-spec.json``, with its licence), so this module extracts
+the part the sandbox needs at run time (its methods and every type their parameters use) into
+``sandbox/telegram/api_spec.json``. Run ``python -m sandbox.telegram.specgen SPEC`` after
 updating the spec; a test checks the extract still matches.
 """
 

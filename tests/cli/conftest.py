@@ -17,12 +17,13 @@ import pytest
 import yaml
 
 from bot.cli import main
+from bot.demo.provision import provision
 from bot.store.repository import Store
 from bot.telegram.app import open_store
 from bot.workflow.people import Actor
 from bot.workflow.service import WorkflowService
 from config.settings import Settings, load_settings
-from sandbox.provision import SandboxControl, provision
+from sandbox.control import SandboxControl
 from sandbox.server import SandboxServer, running_sandbox
 from sandbox.telegram import DEFAULT_BOT_TOKEN
 from sheets.google.workbooks import GoogleWorkbooks

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
+from bot.demo.provision import ADMIN, BOT_EMAIL
 from bot.workflow.machine import Role
 from bot.workflow.people import Directory
-from sandbox.provision import ADMIN, BOT_EMAIL
 from sheets import layout
 from tests.cli.conftest import Cli, Office, closed_port
 

@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 
 from bot.demo import DEMO_MASTER, DemoReport, run_demo
-from sandbox.provision import BOT_EMAIL, SandboxControl
+from bot.demo.provision import BOT_EMAIL
+from sandbox.control import SandboxControl
 from sandbox.server import running_sandbox
 from sheets.aggregate import Rekap, build_rekap
 from sheets.google.drive import PROP_BIDANG, PROP_JENIS

@@ -1,4 +1,4 @@
-"""The scenario driver (sandbox.actors) without a service: the cast, the script, the steps, the waits."""
+"""The scenario driver (bot.demo) without a service: the cast, the script, the steps, the waits."""
 
 from __future__ import annotations
 
@@ -10,20 +10,15 @@ import pytest
 import yaml
 
 from bot.demo import DEMO_MASTER, DEMO_SETTINGS
+from bot.demo.actors import Cast, Office, ScenarioError, WaitTimeout
+from bot.demo.filling import load_isian
+from bot.demo.paths import ISIAN_DEMO
+from bot.demo.quarter import quarter_steps
+from bot.demo.scenario import OfficeTime
+from bot.demo.script import demo_script
 from bot.workflow.calendar import WorkCalendar
 from config.settings import Settings, parse_settings
-from sandbox.actors import (
-    ISIAN_DEMO,
-    Cast,
-    Office,
-    OfficeTime,
-    ScenarioError,
-    WaitTimeout,
-    demo_script,
-    load_isian,
-    quarter_steps,
-)
-from sandbox.provision import SandboxControl
+from sandbox.control import SandboxControl
 from sheets.master import load_master
 
 

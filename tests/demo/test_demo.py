@@ -22,8 +22,10 @@ import pytest
 from PIL import Image
 
 from bot.cli import main
+from bot.demo.filling import load_isian
+from bot.demo.paths import ISIAN_DEMO
+from bot.demo.script import demo_script
 from bot.workflow.machine import BidangState, DinasState
-from sandbox.actors import ISIAN_DEMO, demo_script, load_isian
 from sheets import layout
 from tests.demo.conftest import DemoRun
 

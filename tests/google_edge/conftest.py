@@ -16,10 +16,11 @@ import gspread
 import pytest
 import yaml
 
+from bot.demo.provision import ARCHIVE_FOLDER, BOT_EMAIL, ROOT_FOLDER, SHARED_DRIVE, provision
 from bot.workflow.intake import PollEvent, SheetMemory, SubmissionReady, events_for, submission_for
 from config.settings import Settings, parse_settings
+from sandbox.control import SandboxControl
 from sandbox.google.clients import discovery_service
-from sandbox.provision import ARCHIVE_FOLDER, BOT_EMAIL, ROOT_FOLDER, SHARED_DRIVE, SandboxControl, provision
 from sandbox.server import SandboxServer, running_sandbox
 from sheets import layout
 from sheets.facts import Feedback, FeedbackPlace
@@ -48,7 +49,7 @@ class Env:
 
     @property
     def sandbox(self) -> SandboxControl:
-        """The sandbox's control API (sandbox.provision)."""
+        """The sandbox's control API (sandbox.control)."""
         return SandboxControl(self.base)
 
     def control(self, method: str, path: str, body: Any = None) -> Any:
@@ -197,7 +198,7 @@ def make_settings(base_url: str, key_file: Path, tmp: Path, **google: Any) -> Se
 
 
 def _provision(server: SandboxServer, tmp: Path) -> tuple[Path, Settings]:
-    """The shared provisioning (sandbox.provision), Google side only."""
+    """The shared provisioning (bot.demo.provision), Google side only."""
     data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
     settings = provision(SandboxControl(server.base_url), data, tmp, master=DEMO_MASTER, telegram=False)
     assert settings.google.key_file is not None

@@ -30,6 +30,7 @@ import gspread
 import pytest
 import yaml
 
+from bot.demo.provision import BOT_EMAIL, provision_google
 from bot.store.db import create_store_engine
 from bot.store.migrate import upgrade
 from bot.store.repository import Store
@@ -38,7 +39,7 @@ from bot.workflow.machine import BidangState
 from bot.workflow.people import Actor
 from bot.workflow.service import WorkflowService
 from config.settings import Settings, parse_settings
-from sandbox.provision import BOT_EMAIL, SandboxControl, provision_google
+from sandbox.control import SandboxControl
 from sandbox.server import SandboxServer
 from sheets import layout
 from sheets.google.http import RetryPolicy

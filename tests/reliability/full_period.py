@@ -1,6 +1,6 @@
 """Machinery of the full-period reliability tests: one quarter of the SOP run twice and compared.
 
-The quarter is the demo's (:func:`sandbox.actors.quarter_steps` with :func:`sandbox.actors.demo_script`):
+The quarter is the demo's (:func:`bot.demo.quarter.quarter_steps` with :func:`bot.demo.script.demo_script`):
 four bidang fill, one is returned, one mistypes, the Sekretaris returns the draft once, the
 Kepala Dinas writes rekomendasi, every bidang records its tindak lanjut, the period closes.
 It runs once undisturbed and once disturbed, and the end states must be equal:
@@ -40,25 +40,17 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.pool import NullPool
 
 from bot.demo import DEMO_MASTER, DEMO_SETTINGS, DemoRun
+from bot.demo.actors import Cast, Office, Person, ScenarioError, button_labels, message_text
+from bot.demo.filling import load_isian
+from bot.demo.paths import ISIAN_DEMO
+from bot.demo.provision import BOT_EMAIL, provision
+from bot.demo.quarter import quarter_steps
+from bot.demo.scenario import Scenario, Step, StepResult
+from bot.demo.script import demo_script
 from bot.store import schema
 from bot.workflow.calendar import WorkCalendar
 from config.settings import Settings
-from sandbox.actors import (
-    ISIAN_DEMO,
-    Cast,
-    Office,
-    Person,
-    Scenario,
-    ScenarioError,
-    Step,
-    StepResult,
-    button_labels,
-    demo_script,
-    load_isian,
-    message_text,
-    quarter_steps,
-)
-from sandbox.provision import BOT_EMAIL, SandboxControl, provision
+from sandbox.control import SandboxControl
 from sandbox.server import running_sandbox
 from sandbox.telegram import DEFAULT_BOT_TOKEN
 from sheets import layout

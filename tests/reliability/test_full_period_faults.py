@@ -23,7 +23,7 @@ from sqlalchemy import insert
 
 from bot.store import schema
 from bot.store.migrate import upgrade
-from sandbox.provision import SandboxControl
+from sandbox.control import SandboxControl
 from sandbox.server import running_sandbox
 from tests.reliability.full_period import (
     OBSERVED_EVENT,

@@ -3,7 +3,7 @@ deliverable 2, second item).
 
 The real service runs as ``python -m bot run --config FILE`` against the sandbox on the real
 clock (polling every 5 s, the minimum); the scheduler opens the latest due TW of the demo's year
-and the demo's people play the quarter (:mod:`sandbox.actors`). Once undisturbed, once killed with
+and the demo's people play the quarter (:mod:`bot.demo.actors`). Once undisturbed, once killed with
 SIGKILL and restarted before: the first step (while the period is being opened), the first step of
 every distinct change of SOP step, and four steps in the middle of an SOP step (a ForceReply prompt
 pending across the restart, an invalid submission awaiting its fix). After each restart the run

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 import requests
 
+from sandbox.control import SandboxControl
 from sandbox.hub import Hub, Latency, LatencySpecError, parse_latency
-from sandbox.provision import SandboxControl
 from sandbox.server import SandboxServer, running_sandbox
 from sandbox.telegram import DEFAULT_BOT_TOKEN
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from sandbox.replay import cassette_paths, replay_file
-from tests.conftest import SHARED_DIR
+from tests.conftest import FIDELITY_DIR
 
-CASSETTES = SHARED_DIR / "fidelity" / "google" / "cassettes"
-PATHS = cassette_paths([CASSETTES]) if CASSETTES.exists() else []
-# CI always has shared/ beside the clone: there a missing folder is a failure, not a skip.
-if not PATHS and os.environ.get("CI"):
+CASSETTES = FIDELITY_DIR / "google" / "cassettes"
+PATHS = cassette_paths([CASSETTES]) if CASSETTES.is_dir() else []
+# The cassettes are vendored in the repository: a missing or empty folder is a failure, never a skip.
+if not PATHS:
     raise RuntimeError(f"fidelity cassettes not found in {CASSETTES}")
-# gspread cassettes not among the shared ones (see extra_cassettes/README.md)
+# gspread cassettes not among the vendored ones (see extra_cassettes/README.md)
 EXTRA = cassette_paths([Path(__file__).parent / "extra_cassettes"])
 
 
@@ -27,14 +26,12 @@ def test_extra_cassette_replays(path: Path) -> None:
     assert outcome.status == "passed", outcome.detail
 
 
-@pytest.mark.skipif(not PATHS, reason="fidelity cassettes not present")
 @pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
 def test_cassette_replays(path: Path) -> None:
     outcome = replay_file(path)
     assert outcome.status == "passed", outcome.detail
 
 
-@pytest.mark.skipif(not PATHS, reason="fidelity cassettes not present")
 def test_replay_cli_prints_summary(tmp_path: Path) -> None:
     subset = [str(p) for p in PATHS[:3]]
     result = subprocess.run(

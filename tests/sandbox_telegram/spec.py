@@ -10,9 +10,9 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from tests.conftest import SHARED_DIR
+from tests.conftest import FIDELITY_DIR
 
-SPEC_PATH = SHARED_DIR / "fidelity" / "telegram" / "bot-api-spec.json"
+SPEC_PATH = FIDELITY_DIR / "telegram" / "bot-api-spec.json"
 
 
 class SpecViolation(AssertionError):

@@ -1,11 +1,11 @@
 """``python -m bot demo``: one full quarter of SOP P-SEK-KP-09 on the embedded sandbox.
 
 The demo starts the sandbox (Google Sheets/Drive and the Telegram Bot API on loopback) in this
-process, provisions it from ``config/demo/settings.yaml`` (:mod:`sandbox.provision`), builds the
+process, provisions it from ``config/demo/settings.yaml`` (:mod:`bot.demo.provision`), builds the
 real service with :func:`bot.runtime.build_service` (the wiring of ``python -m bot run``; only the
-endpoints in the settings differ) and lets the simulated people of :mod:`sandbox.actors` run TW I
-through Telegram and gspread. Everything under ``sandbox`` is imported lazily, so ``run`` never
-needs it.
+endpoints in the settings differ) and lets the simulated people of :mod:`bot.demo.actors` run TW I
+through Telegram and gspread. The product never imports this package (``python -m bot demo``
+imports it lazily), so ``run`` never needs the sandbox.
 
 Time: the service runs on a simulated office clock (the ``clock`` option of ``create_bot``) that
 stands still until the demo moves it to the office time of the next step (minutes, hours, a
@@ -14,16 +14,15 @@ which the scheduler runs in production) is run by the demo whenever the clock mo
 waits for the bot, instead of on a wall-clock interval; ``with_scheduler`` is off for that reason.
 
 Outputs in DIR: the dinas rekap exported through Drive (xlsx), the archived PDF, the capaian
-chart the bot sent, a transcript of every chat and the audit history (riwayat) from the store.
+chart the bot sent, a transcript of every chat (:mod:`bot.demo.transcript`) and the audit
+history (riwayat) from the store (:mod:`bot.demo.report`).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import bisect
 import contextlib
-import csv
 import io
 import logging
 import os
@@ -31,8 +30,7 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,23 +39,48 @@ import requests
 import yaml
 
 from bot import texts
+from bot.demo.actors import CHART_CAPTION, TITLE_DITUTUP, Cast, Office, message_text
+from bot.demo.filling import load_isian
+from bot.demo.paths import DEMO_MASTER, DEMO_SETTINGS, ISIAN_DEMO
+from bot.demo.provision import ADMIN, provision
+from bot.demo.quarter import quarter_steps
+from bot.demo.report import (
+    DemoReport,
+    TimelineRow,
+    fmt_time,
+    format_summary,
+    format_timeline,
+    timeline_rows,
+    write_riwayat,
+)
+from bot.demo.scenario import OfficeTime, Scenario, Step, StepFailed, StepResult
+from bot.demo.script import demo_script
+from bot.demo.transcript import Progress, Segment, Transcript
 from bot.runtime import build_service
 from bot.workflow.calendar import WorkCalendar
 from config.settings import ENV_PREFIX, Settings, SettingsError
-from sheets.formatting import format_persen
+from sandbox.control import SandboxControl
+from sandbox.server import SandboxServer, running_sandbox
+from sandbox.telegram import DEFAULT_BOT_TOKEN
 from sheets.master import load_master
 
 if TYPE_CHECKING:
     from bot.telegram.app import KinerjaBot
-    from sandbox.actors import Cast, Office, OfficeTime, Person, Step, StepResult
-    from sandbox.provision import SandboxControl
-    from sandbox.server import SandboxServer
+
+__all__ = [
+    "DEFAULT_OUT",
+    "DEMO_TW",
+    "DRAIN_TIMEOUT",
+    "PACE_SECONDS",
+    "DemoError",
+    "DemoRun",
+    "SimulatedClock",
+    "cmd_demo",
+    "run_demo",
+]
 
 logger = logging.getLogger(__name__)
 
-DEMO_DIR = Path(__file__).resolve().parents[1] / "config" / "demo"
-DEMO_SETTINGS = DEMO_DIR / "settings.yaml"
-DEMO_MASTER = DEMO_DIR / "indikator.csv"
 DEFAULT_OUT = "demo-out"
 DEMO_TW = 1
 PACE_SECONDS = 0.15
@@ -67,52 +90,6 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_MIME = "application/pdf"
 _SPREADSHEET_ID = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 _FOLDER_ID = re.compile(r"/folders/([A-Za-z0-9_-]+)")
-
-EVENT_LABELS: dict[str, str] = {
-    "mulai_periode": "membuka periode, meminta persetujuan",
-    "setujui_distribusi": "menyetujui pembagian format",
-    "tunda_distribusi": "menunda pembagian format",
-    "nilai_berubah": "mulai mengisi lembar kerja",
-    "ajukan": "mengajukan laporan bidang",
-    "pengajuan_tidak_valid": "menolak pengajuan: isian salah",
-    "setujui": "menyetujui laporan bidang",
-    "kembalikan": "mengembalikan laporan bidang",
-    "buka_kembali": "membuka kembali laporan bidang",
-    "semua_bidang_disetujui": "menyusun draf rekap dinas",
-    "tambah_analisis": "menambahkan catatan analisis",
-    "kirim_ke_sekretaris": "mengirim laporan kepada Sekretaris",
-    "teruskan_ke_kepala_dinas": "meneruskan laporan kepada Kepala Dinas",
-    "dikembalikan_sekretaris": "mengembalikan laporan kinerja dinas",
-    "disetujui_kepala_dinas": "menyetujui laporan kinerja dinas",
-    "dikembalikan_kepala_dinas": "mengembalikan laporan kinerja dinas",
-    "beri_rekomendasi": "memberi rekomendasi",
-    "serahkan_ke_kasubbag": "menyerahkan laporan dan rekomendasi",
-    "serahkan_ke_bidang": "meneruskan rekomendasi ke bidang",
-    "buka_kembali_bidang": "membuka kembali laporan satu bidang",
-    "catat_tindak_lanjut": "mencatat tindak lanjut",
-    "tutup": "menutup dan mengarsipkan periode",
-    "data_disetujui_berubah": "mendeteksi perubahan data yang telah disetujui",
-}
-
-RIWAYAT_HEADER = (
-    "No",
-    "Waktu",
-    "Langkah SOP",
-    "Laporan",
-    "Bidang",
-    "Peristiwa",
-    "Keterangan Peristiwa",
-    "Dari Status",
-    "Ke Status",
-    "Peran Pelaksana",
-    "Nama Pelaksana",
-    "ID Telegram",
-    "Durasi (detik)",
-    "Mutu Baku (detik)",
-    "Sesuai Mutu Baku",
-    "Alasan",
-    "Catatan",
-)
 
 
 class DemoError(Exception):
@@ -142,55 +119,6 @@ class SimulatedClock:
 
 
 # ==========================================================================================
-# results
-# ==========================================================================================
-
-
-@dataclass(frozen=True)
-class TimelineRow:
-    """One audit row as the timeline shows it."""
-
-    langkah: int | None
-    waktu: datetime
-    pelaksana: str
-    peristiwa: str
-    bidang: str | None
-    mutu_baku: str
-    durasi: str
-    status: str
-
-
-@dataclass(frozen=True)
-class DemoReport:
-    """What a demo run produced."""
-
-    out: Path
-    files: Mapping[str, Path]
-    seconds: float
-    steps: int
-    timeline: tuple[TimelineRow, ...]
-    summary: Mapping[str, Any]
-    tahun: int
-    tw: int
-
-
-@dataclass
-class _Segment:
-    """From these message ids on (per chat), messages happened at ``moment`` of the office clock."""
-
-    marks: dict[int, int]
-    moment: datetime
-
-
-@dataclass
-class _Progress:
-    segments: list[_Segment] = field(default_factory=list)
-    step_starts: list[int] = field(default_factory=list)
-    """For each step begun, how many actions the office had logged before it."""
-    pace: float = 0.0
-
-
-# ==========================================================================================
 # the run
 # ==========================================================================================
 
@@ -207,52 +135,21 @@ def _without_kinerja_environment() -> Iterator[None]:
         os.environ.update(saved)
 
 
-SHORT_ROLES = {
-    "kepala_dinas": "Kepala Dinas",
-    "sekretaris": "Sekretaris",
-    "kasubbag_kpep": "Kasubbag KPEP",
-    "kepala_bidang": "Kepala Bidang",
-    "staf": "Staf",
-}
-
-
-def actor_label(role: str, nama: str, bidang: str | None) -> str:
-    """Who acted, short: ``Kepala Bidang PTK (Agus Priyono, S.H.)``, ``Staf SEK (lewat Google Sheets)``."""
-    if role == "system":
-        return "Kinerja Bot"
-    short = SHORT_ROLES.get(role, texts.role_name(role))
-    if role in ("kepala_bidang", "staf") and bidang:
-        short = f"{short} {bidang}"
-    if nama.endswith(texts.SHEET_ACTOR_SUFFIX):
-        return f"{short} {texts.SHEET_ACTOR_SUFFIX}"
-    return f"{short} ({nama})"
-
-
 @contextlib.contextmanager
 def _sandbox(given: SandboxServer | None) -> Iterator[SandboxServer]:
     if given is not None:
         yield given
         return
-    from sandbox.server import running_sandbox
-
     with running_sandbox() as server:
         yield server
-
-
-def _fmt_time(moment: datetime, tz: Any) -> str:
-    local = moment.astimezone(tz)
-    return f"{texts.HARI[local.weekday()][:3]} {local.day:02d}-{local.month:02d} {local.hour:02d}.{local.minute:02d}"
 
 
 class DemoRun:
     """One demo: sandbox provisioned, service running, people acting, outputs written."""
 
     def __init__(
-        self, settings: Settings, control: SandboxControl, out: Path, write: Callable[[str], None], *, pace: float
+        self, settings: Settings, control: SandboxControl, out: Path, write: Callable[[str], object], *, pace: float
     ) -> None:
-        from sandbox.actors import ISIAN_DEMO as isian_path
-        from sandbox.actors import Cast, demo_script, load_isian, quarter_steps
-
         self.settings = settings
         self.control = control
         self.out = out
@@ -263,9 +160,9 @@ class DemoRun:
         self.opening = self.calendar.period_open_at(settings.tahun, DEMO_TW)
         self.clock = SimulatedClock(self.opening - timedelta(minutes=5))
         self.cast: Cast = Cast.from_settings(settings)
-        self.script = demo_script(settings.tahun, load_isian(isian_path), DEMO_TW)
+        self.script = demo_script(settings.tahun, load_isian(ISIAN_DEMO), DEMO_TW)
         self.steps: list[Step] = quarter_steps(self.cast, self.script)
-        self.progress = _Progress(pace=pace)
+        self.progress = Progress(pace=pace)
         self.bot: KinerjaBot | None = None
         self.office: Office | None = None
         self.timeline: tuple[TimelineRow, ...] = ()
@@ -324,7 +221,7 @@ class DemoRun:
         self.drain()
         if step.when is not None:
             self.clock.set(self.office_time(step.when))
-        self.progress.segments.append(_Segment(self.chat_marks(), self.clock()))
+        self.progress.segments.append(Segment(self.chat_marks(), self.clock()))
         assert self.office is not None
         self.progress.step_starts.append(len(self.office.actions))
         self.sweep()
@@ -335,7 +232,7 @@ class DemoRun:
         """One progress line per step."""
         step = result.step
         self.write(
-            f"[{result.index + 1:2d}/{len(self.steps)}] {_fmt_time(self.clock(), self.tz)}  "
+            f"[{result.index + 1:2d}/{len(self.steps)}] {fmt_time(self.clock(), self.tz)}  "
             f"Langkah {step.sop_step}  {step.actor_label}: {step.action}\n"
         )
         if self.progress.pace:
@@ -345,8 +242,6 @@ class DemoRun:
 
     async def run(self) -> dict[str, Path]:
         """Start the service, play the scenario in a thread, stop the service; the output files."""
-        from sandbox.telegram import DEFAULT_BOT_TOKEN
-
         self.bot = build_service(
             self.settings,
             token=DEFAULT_BOT_TOKEN,
@@ -369,8 +264,6 @@ class DemoRun:
             self.bot.store.dispose()
 
     def _play(self) -> dict[str, Path]:
-        from sandbox.actors import Office, Scenario, StepFailed
-
         self.office = Office(self.control, self.cast, nudge=self.poll, stamp=self.clock)
         scenario = Scenario(self.office, self.steps)
         try:
@@ -412,14 +305,12 @@ class DemoRun:
         files["rekap_pdf"].write_bytes(self._archived_pdf(closing))
         files["grafik"].write_bytes(self._chart_png())
         files["transkrip"].write_text(self._transcript(tahun, tw), encoding="utf-8")
-        self._write_riwayat(files["riwayat"], audit)
-        self.timeline = tuple(self._timeline_rows(audit))
+        write_riwayat(files["riwayat"], audit, self.tz)
+        self.timeline = tuple(timeline_rows(audit, self.settings))
         self.summary = dict(period.rekap_summary or {})
         return files
 
     def _closing_message(self) -> str:
-        from sandbox.actors import TITLE_DITUTUP, message_text
-
         assert self.office is not None
         message = self.office.find(self.cast.kasubbag, TITLE_DITUTUP, last=True)
         if message is None:
@@ -427,8 +318,6 @@ class DemoRun:
         return message_text(message)
 
     def _admin_drive(self) -> Any:
-        from sandbox.provision import ADMIN
-
         return self.control.drive_as(ADMIN)
 
     def _export_rekap(self, closing: str) -> bytes:
@@ -468,10 +357,7 @@ class DemoRun:
 
     def _chart_png(self) -> bytes:
         """The capaian chart the bot sent the Kasubbag, downloaded from Telegram, saved as PNG."""
-        from PIL import Image
-
-        from sandbox.actors import CHART_CAPTION
-        from sandbox.telegram import DEFAULT_BOT_TOKEN
+        from PIL import Image  # lazily: only the chart needs it
 
         assert self.office is not None
         message = self.office.find(self.cast.kasubbag, CHART_CAPTION, photo=True, last=True)
@@ -490,192 +376,12 @@ class DemoRun:
         Image.open(io.BytesIO(content.content)).save(buffer, format="PNG")
         return buffer.getvalue()
 
-    def _write_riwayat(self, path: Path, audit: Sequence[Any]) -> None:
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(RIWAYAT_HEADER)
-            for row in audit:
-                writer.writerow(
-                    [
-                        row.id,
-                        row.at.astimezone(self.tz).isoformat(timespec="minutes"),
-                        row.sop_step or "",
-                        row.machine,
-                        row.bidang or "",
-                        row.event,
-                        EVENT_LABELS.get(row.event, row.event),
-                        row.from_state or "",
-                        row.to_state or "",
-                        texts.role_name(row.actor_role),
-                        row.actor_nama,
-                        row.telegram_user_id or "",
-                        "" if row.duration_seconds is None else round(row.duration_seconds),
-                        "" if row.mutu_baku_seconds is None else round(row.mutu_baku_seconds),
-                        "" if row.within is None else ("ya" if row.within else "tidak"),
-                        row.reason or "",
-                        row.note or "",
-                    ]
-                )
-
-    def _timeline_rows(self, audit: Sequence[Any]) -> Iterator[TimelineRow]:
-        for row in audit:
-            if row.event == "nilai_berubah":
-                continue  # noticed in passing by the poll; not a step of the SOP
-            pelaksana = actor_label(row.actor_role, row.actor_nama, row.bidang)
-            mutu = str(self.settings.mutu_baku.for_step(row.sop_step)) if row.sop_step else "-"
-            durasi = "-" if row.duration_seconds is None else texts.format_durasi(row.duration_seconds)
-            status = "-" if row.within is None else ("sesuai" if row.within else "melewati")
-            yield TimelineRow(
-                row.sop_step,
-                row.at,
-                pelaksana,
-                EVENT_LABELS.get(row.event, row.event),
-                row.bidang,
-                mutu,
-                durasi,
-                status,
-            )
-
-    # --- transcript --------------------------------------------------------------------------
-
-    def _moment_of(self, telegram_id: int, message_id: int) -> datetime:
-        segments = self.progress.segments
-        keys = [segment.marks.get(telegram_id, 0) for segment in segments]
-        index = bisect.bisect_left(keys, message_id) - 1
-        return segments[max(index, 0)].moment if segments else self.clock()
-
     def _transcript(self, tahun: int, tw: int) -> str:
-        from sandbox.actors import button_labels, message_text
-
         assert self.office is not None
-        lines = [
-            f"# Transkrip percakapan Telegram: demo Kinerja Bot, {texts.periode(tw, tahun)}",
-            "",
-            f"{self.settings.dinas.nama}. Setiap bagian adalah percakapan satu orang dengan Kinerja Bot, "
-            "dari pesan pertama sampai terakhir, beserta tombol yang ditampilkan dan yang ditekan. Waktu adalah "
-            "jam kantor simulasi demo.",
-            "",
-        ]
-        people = self._transcript_order()
-        lines += ["Isi:", ""]
-        lines += [f"- {person.nama} ({person.peran})" for person in people]
-        lines.append("")
-        for person in people:
-            lines += [f"## {person.nama} ({person.peran})", "", f"ID Telegram {person.telegram_id}.", ""]
-            actions = [a for a in self.office.actions if a.person.telegram_id == person.telegram_id]
-            for message in self.office.chat(person, include_user=True):
-                message_id = int(message["message_id"])
-                when = texts.format_waktu(self._moment_of(person.telegram_id, message_id), self.tz)
-                if message.get("sender") == "bot":
-                    head = f"**Kinerja Bot** · {when} · pesan #{message_id}"
-                    if message.get("edits"):
-                        head += " · diperbarui"
-                else:
-                    head = f"**{person.nama}** · {when} · pesan #{message_id}"
-                    reply = message.get("reply_to_message")
-                    if reply:
-                        head += f" · membalas pesan #{reply['message_id']}"
-                lines += [head, ""]
-                if message.get("photo"):
-                    lines += ["> [Foto: grafik capaian per bidang]"]
-                body = message_text(message)
-                lines += [f"> {_md_line(line)}" if line else ">" for line in body.splitlines()] or [">"]
-                labels = button_labels(message)
-                if labels:
-                    lines += ["", "Tombol: " + " ".join(f"[{label}]" for label in labels)]
-                elif (message.get("reply_markup") or {}).get("force_reply"):
-                    lines += ["", "(Bot meminta balasan atas pesan ini.)"]
-                lines.append("")
-                for action in [a for a in actions if a.after_id == message_id]:
-                    lines += self._action_lines(action)
-            for action in [a for a in actions if a.after_id == 0]:
-                lines += self._action_lines(action)
-        return "\n".join(lines).rstrip() + "\n"
-
-    def _transcript_order(self) -> list[Person]:
-        """People in the order the SOP meets them: Sekretaris, each bidang, Kasubbag, Kepala Dinas."""
-        order = [self.cast.sekretaris]
-        for kode in self.cast.kodes:
-            order += [self.cast.staf[kode], self.cast.kepala[kode]]
-        order += [self.cast.kasubbag, self.cast.kepala_dinas]
-        seen: dict[int, Person] = {}
-        for person in order:
-            seen.setdefault(person.telegram_id, person)
-        return list(seen.values())
-
-    def _action_lines(self, action: Any) -> list[str]:
-        assert self.office is not None
-        position = self.office.actions.index(action)
-        step = self.steps[max(bisect.bisect_right(self.progress.step_starts, position) - 1, 0)]
-        when = f"{texts.format_waktu(action.at, self.tz)} · langkah SOP {step.sop_step}"
-        if action.kind == "tekan":
-            shown = " ".join(f"[{label}]" for label in action.buttons)
-            return [
-                f"*{action.person.nama} menekan tombol [{action.label}] pada pesan #{action.message_id}* "
-                f"· {when} (tombol yang tampil: {shown})",
-                "",
-            ]
-        return [f"*{action.person.nama} di Google Sheets: {action.text}* · {when}", ""]
-
-
-# ==========================================================================================
-# printing
-# ==========================================================================================
-
-
-def _md_line(line: str) -> str:
-    """A message line inside a Markdown quote: a leading ``>`` (the bot's outcome lines) stays literal."""
-    return "\\" + line if line.startswith((">", "#")) else line
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
-    line = "  ".join(f"{{:{w}}}" for w in widths)
-    out = [line.format(*header).rstrip(), line.format(*("-" * w for w in widths)).rstrip()]
-    out += [line.format(*row).rstrip() for row in rows]
-    return "\n".join(out)
-
-
-def format_timeline(rows: Sequence[TimelineRow], tz: Any) -> str:
-    """The timeline as a text table: SOP step, time, actor, event, Mutu Baku, actual duration, verdict."""
-    body = []
-    for row in rows:
-        peristiwa = f"{row.peristiwa} ({row.bidang})" if row.bidang else row.peristiwa
-        body.append(
-            [
-                str(row.langkah or "-"),
-                _fmt_time(row.waktu, tz),
-                row.pelaksana,
-                peristiwa,
-                row.mutu_baku,
-                row.durasi,
-                row.status,
-            ]
+        transcript = Transcript(
+            self.office, self.cast, self.steps, self.progress, self.settings.dinas.nama, self.tz, self.clock
         )
-    header = ["Langkah", "Waktu", "Pelaksana", "Peristiwa", "Mutu Baku", "Waktu pelaksanaan", "Status"]
-    return _table(header, body)
-
-
-def format_summary(summary: Mapping[str, Any], settings: Settings) -> str:
-    """The rekap per bidang (capaian, predikat, serapan) and the dinas total, as a text table."""
-
-    def row(label: str, figures: dict[str, Any]) -> list[str]:
-        return [
-            label,
-            f"{figures.get('indikator_dinilai', '-')}/{figures.get('jumlah_indikator', '-')}",
-            format_persen(figures.get("rata_rata_capaian")),
-            str(figures.get("predikat") or "-"),
-            format_persen(figures.get("serapan")),
-        ]
-
-    bidang = summary.get("bidang") or {}
-    rows = [
-        row(f"{bidang[kode].get('bidang') or kode} ({kode})", bidang[kode])
-        for kode in (b.kode for b in settings.bidang)
-        if bidang.get(kode)
-    ]
-    rows.append(row(f"{settings.dinas.nama} (total)", summary.get("dinas") or {}))
-    return _table(["Bidang", "Indikator dinilai", "Rata-rata capaian", "Predikat", "Serapan anggaran"], rows)
+        return transcript.render(tahun, tw)
 
 
 # ==========================================================================================
@@ -687,7 +393,7 @@ def run_demo(
     out: Path,
     *,
     cepat: bool = False,
-    write: Callable[[str], None] = sys.stdout.write,
+    write: Callable[[str], object] = sys.stdout.write,
     sandbox: SandboxServer | None = None,
 ) -> DemoReport:
     """Run the demo quarter and write its outputs to ``out``; :class:`DemoError` when it cannot finish.
@@ -695,8 +401,6 @@ def run_demo(
     The sandbox is started and stopped here unless a running (fresh) one is given, which then
     stays up afterwards with everything the demo left in it.
     """
-    from sandbox.provision import SandboxControl, provision
-
     started = time.monotonic()
     try:
         out.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,59 @@
+"""The demo and its simulated people: one full quarter of SOP P-SEK-KP-09 on the sandbox.
+
+A package of its own that uses the product (``bot``, ``sheets``, ``config``) and the sandbox; the
+product never imports it (``python -m bot demo`` imports it lazily, inside the command).
+
+- :mod:`bot.demo.run`: ``python -m bot demo`` (:func:`run_demo`, :class:`DemoRun`);
+- :mod:`bot.demo.provision`: a sandbox provisioned for Kinerja Bot from its settings;
+- :mod:`bot.demo.actors`: the simulated people and what they can do (:class:`~bot.demo.actors.Office`);
+- :mod:`bot.demo.filling`: how a person fills a bidang sheet;
+- :mod:`bot.demo.scenario`: steps and their runner;
+- :mod:`bot.demo.script`, :mod:`bot.demo.quarter`: the content and the steps of one quarter;
+- :mod:`bot.demo.report`, :mod:`bot.demo.transcript`: what a run produced and how it is printed.
+"""
+
+from bot.demo.paths import DEMO_DIR, DEMO_MASTER, DEMO_SETTINGS
+from bot.demo.report import (
+    EVENT_LABELS,
+    RIWAYAT_HEADER,
+    SHORT_ROLES,
+    DemoReport,
+    TimelineRow,
+    actor_label,
+    format_summary,
+    format_timeline,
+)
+from bot.demo.run import (
+    DEFAULT_OUT,
+    DEMO_TW,
+    DRAIN_TIMEOUT,
+    PACE_SECONDS,
+    DemoError,
+    DemoRun,
+    SimulatedClock,
+    cmd_demo,
+    run_demo,
+)
+
+__all__ = [
+    "DEFAULT_OUT",
+    "DEMO_DIR",
+    "DEMO_MASTER",
+    "DEMO_SETTINGS",
+    "DEMO_TW",
+    "DRAIN_TIMEOUT",
+    "EVENT_LABELS",
+    "PACE_SECONDS",
+    "RIWAYAT_HEADER",
+    "SHORT_ROLES",
+    "DemoError",
+    "DemoReport",
+    "DemoRun",
+    "SimulatedClock",
+    "TimelineRow",
+    "actor_label",
+    "cmd_demo",
+    "format_summary",
+    "format_timeline",
+    "run_demo",
+]
