@@ -16,8 +16,7 @@ import logging
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
-from numbers import Real
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sheets import formatting
@@ -27,26 +26,10 @@ logger = logging.getLogger(__name__)
 
 
 # --- dates, durations, numbers ------------------------------------------------------------------
-# sheets.formatting annotates its figures as ``numbers.Real``, which mypy does not relate to int
-# or float (PEP 484 leaves the numeric tower out), although both are Reals at runtime. These
-# wrappers give the texts the int/float signature they use; the cast changes no value.
-def _real(value: float | None) -> Real | None:
-    return cast("Real | None", value)
-
-
-def format_angka(value: float | None, desimal: int = 2) -> str:
-    """``1.234,57`` (:func:`sheets.formatting.format_angka`)."""
-    return formatting.format_angka(_real(value), desimal)
-
-
-def format_persen(value: float | None, desimal: int = 2) -> str:
-    """``75,00%`` (:func:`sheets.formatting.format_persen`)."""
-    return formatting.format_persen(_real(value), desimal)
-
-
-def format_rupiah(value: float | None) -> str:
-    """``Rp 1.500.000`` (:func:`sheets.formatting.format_rupiah`)."""
-    return formatting.format_rupiah(_real(value))
+# The number formats of every text (Indonesian: ``1.234,57``, ``75,00%``, ``Rp 1.500.000``).
+format_angka = formatting.format_angka
+format_persen = formatting.format_persen
+format_rupiah = formatting.format_rupiah
 
 
 HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")

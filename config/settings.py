@@ -310,6 +310,17 @@ class Settings(BaseSettings):
                 return bidang
         raise KeyError(kode)
 
+    def bidang_nama(self, kode: str) -> str:
+        """The name of the bidang with this kode, or the kode itself when none has it.
+
+        The one lookup every text uses: a kode no longer configured (a row of an older period)
+        still reads as itself rather than failing a message.
+        """
+        try:
+            return self.bidang_by_kode(kode).nama
+        except KeyError:
+            return kode
+
     def people(self) -> list[tuple[str, str | None, Orang]]:
         """Every configured person as (role, bidang kode or None, Orang): the pejabat, then per
         bidang its Kepala and staff. Roles are the workflow's role values."""

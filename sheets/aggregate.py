@@ -20,9 +20,9 @@ four triwulan). :func:`build_rekap` gives
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -230,3 +230,40 @@ def rows_for_sheet(frame: pd.DataFrame) -> list[list[Any]]:
         present[numeric] &= np.isfinite(frame[numeric].astype("float64"))
     body = cells.where(present, "").to_numpy().tolist()
     return [header, *body]
+
+
+class SnapshotValues(Protocol):
+    """What the tables are read from: one bidang's approved values of one TW (``sheets.facts.SnapshotData``)."""
+
+    @property
+    def bidang(self) -> str: ...
+    @property
+    def tw(self) -> int: ...
+    @property
+    def values(self) -> Mapping[str, Any]: ...
+
+
+def tables_from_snapshots(snapshots: Sequence[SnapshotValues]) -> dict[str, pd.DataFrame]:
+    """Bidang kode -> typed table (key, realisasi/anggaran/kendala per TW) from approved snapshots.
+
+    The one reading of the snapshots shared by the dinas workbook and the report document.
+    """
+    by_bidang: dict[str, dict[str, dict[str, Any]]] = {}
+    for snapshot in snapshots:
+        rows = by_bidang.setdefault(snapshot.bidang, {})
+        entries = snapshot.values.get("indikator", {}) if isinstance(snapshot.values, Mapping) else {}
+        for key, entry in entries.items():
+            row = rows.setdefault(key, {"key": key})
+            row[f"realisasi_tw{snapshot.tw}"] = entry.get("realisasi")
+            row[f"anggaran_tw{snapshot.tw}"] = entry.get("anggaran")
+            row[f"kendala_tw{snapshot.tw}"] = entry.get("kendala") or None
+    columns = ["key"] + [f"{name}_tw{tw}" for name in ("realisasi", "anggaran", "kendala") for tw in layout.TW_LABELS]
+    tables: dict[str, pd.DataFrame] = {}
+    for kode, rows in by_bidang.items():
+        frame = pd.DataFrame.from_records(list(rows.values()), columns=columns)
+        for tw in layout.TW_LABELS:
+            frame[f"realisasi_tw{tw}"] = frame[f"realisasi_tw{tw}"].astype("float64")
+            frame[f"anggaran_tw{tw}"] = frame[f"anggaran_tw{tw}"].astype("float64")
+            frame[f"kendala_tw{tw}"] = frame[f"kendala_tw{tw}"].astype("str")
+        tables[kode] = frame
+    return tables

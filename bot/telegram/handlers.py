@@ -99,12 +99,7 @@ class EdgeContext:
 
     def bidang_nama(self, kode: str | None) -> str | None:
         """A bidang's name (the kode when unknown)."""
-        if kode is None:
-            return None
-        try:
-            return self.settings.bidang_by_kode(kode).nama
-        except KeyError:
-            return kode
+        return None if kode is None else self.settings.bidang_nama(kode)
 
 
 def edge(context: ContextTypes.DEFAULT_TYPE) -> EdgeContext:

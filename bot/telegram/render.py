@@ -223,12 +223,7 @@ class Renderer:
         return builder(payload, str(recipient_role))
 
     def _bidang_label(self, kode: str | None) -> str | None:
-        if not kode:
-            return None
-        try:
-            return self.settings.bidang_by_kode(kode).nama
-        except KeyError:
-            return kode
+        return self.settings.bidang_nama(kode) if kode else None
 
     # --- kinds with buttons ---------------------------------------------------------------------
 

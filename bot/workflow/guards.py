@@ -60,10 +60,7 @@ class Guards:
 
     def bidang_label(self, kode: str) -> str:
         """A bidang's name (the kode when unknown)."""
-        try:
-            return self.directory.bidang_nama(kode)
-        except KeyError:
-            return kode
+        return self.directory.settings.bidang_nama(kode)
 
     def period(self, tx: Tx, period_id: int) -> Row[Any]:
         """The period, refused when it does not exist."""

@@ -61,7 +61,7 @@ class OutboxWorker:
 
     def _backoff(self, attempts: int) -> float:
         delay = min(self.max_delay, self.base_delay * 2 ** max(0, attempts - 1))
-        return delay * random.uniform(0.8, 1.2)  # jitter: many rows failing together spread out
+        return float(delay * random.uniform(0.8, 1.2))  # jitter: many rows failing together spread out
 
     def _load(self) -> list[tuple[Row[Any], Person | None]]:
         with self.store.transaction() as tx:

@@ -107,10 +107,6 @@ class Directory:
         """True when the Sekretaris corrects this bidang (the Sekretariat without its own Kepala)."""
         return self.settings.bidang_by_kode(kode).kepala is None
 
-    def bidang_nama(self, kode: str) -> str:
-        """The bidang's full name."""
-        return self.settings.bidang_by_kode(kode).nama
-
     def actor_for_telegram(self, telegram_id: int) -> Actor | None:
         """The bound person behind a Telegram user id, or None (unbound)."""
         with self.store.transaction() as tx:
@@ -201,7 +197,7 @@ class Directory:
                 refusal = texts.REFUSAL_INVITE_EXPIRED
             else:
                 refusal = ""
-            if not refusal:
+            if invite is not None and not refusal:
                 tx.use_invite(invite.id, now, telegram_id)
                 person = tx.find_person(invite.role, invite.bidang, invite.nama)
                 tx.clear_telegram_id(telegram_id, except_person=person.id if person else -1)
@@ -217,6 +213,8 @@ class Directory:
                 else:
                     person_id = person.id
                     tx.update_person(person_id, telegram_id=telegram_id, unreachable=False)
-                return Person.from_row(tx.get_person(person_id)).as_actor()
+                bound = tx.get_person(person_id)
+                assert bound is not None  # written just above, in this transaction
+                return Person.from_row(bound).as_actor()
         # Outside the block so that the failed attempt above is committed.
         raise ActionRefused(refusal)

@@ -148,7 +148,7 @@ def due_timers(core: WorkflowCore, now: datetime) -> list[Timer]:
                                 DeadlineReminder(
                                     **base,
                                     bidang=report.bidang,
-                                    bidang_nama=core.directory.bidang_nama(report.bidang),
+                                    bidang_nama=core.settings.bidang_nama(report.bidang),
                                     url=report.workbook_url,
                                     deadline=period.deadline.isoformat(),
                                     hari_kerja_tersisa=left,
@@ -172,7 +172,7 @@ def due_timers(core: WorkflowCore, now: datetime) -> list[Timer]:
                             Role.KEPALA_BIDANG,
                             report.bidang,
                             TindakLanjutReminder(
-                                **base, bidang=report.bidang, bidang_nama=core.directory.bidang_nama(report.bidang)
+                                **base, bidang=report.bidang, bidang_nama=core.settings.bidang_nama(report.bidang)
                             ),
                             period.id,
                         )

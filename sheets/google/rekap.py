@@ -26,12 +26,12 @@ import numpy as np
 import pandas as pd
 
 from sheets import layout
-from sheets.aggregate import Rekap, build_rekap, rows_for_sheet
+from sheets.aggregate import Rekap, build_rekap, rows_for_sheet, tables_from_snapshots
 from sheets.capaian import PREDIKAT_LABELS
 from sheets.facts import AuditEntry, RekapData
 from sheets.master import Master
 
-__all__ = ["RekapSheets", "build_rekap_sheets", "rekap_requests", "rekap_summary", "tables_from_snapshots"]
+__all__ = ["RekapSheets", "build_rekap_sheets", "rekap_requests", "rekap_summary"]
 
 TAB_IDS: dict[str, int] = {tab: 100 + index for index, tab in enumerate(layout.DINAS_TABS)}
 SCRATCH_ID = 99
@@ -65,29 +65,6 @@ WIDE_COLUMNS = {
 CHART_COLUMN_OFFSET = 1
 """Empty columns between the Ringkasan table and the chart's data block."""
 UMUM = "Umum (seluruh bidang)"
-
-
-def tables_from_snapshots(master: Master, snapshots: Sequence[Any]) -> dict[str, pd.DataFrame]:
-    """Bidang kode -> typed table (key, realisasi/anggaran/kendala per TW) from approved snapshots."""
-    by_bidang: dict[str, dict[str, dict[str, Any]]] = {}
-    for snapshot in snapshots:
-        rows = by_bidang.setdefault(snapshot.bidang, {})
-        entries = snapshot.values.get("indikator", {}) if isinstance(snapshot.values, Mapping) else {}
-        for key, entry in entries.items():
-            row = rows.setdefault(key, {"key": key})
-            row[f"realisasi_tw{snapshot.tw}"] = entry.get("realisasi")
-            row[f"anggaran_tw{snapshot.tw}"] = entry.get("anggaran")
-            row[f"kendala_tw{snapshot.tw}"] = entry.get("kendala") or None
-    columns = ["key"] + [f"{name}_tw{tw}" for name in ("realisasi", "anggaran", "kendala") for tw in layout.TW_LABELS]
-    tables: dict[str, pd.DataFrame] = {}
-    for kode, rows in by_bidang.items():
-        frame = pd.DataFrame.from_records(list(rows.values()), columns=columns)
-        for tw in layout.TW_LABELS:
-            frame[f"realisasi_tw{tw}"] = frame[f"realisasi_tw{tw}"].astype("float64")
-            frame[f"anggaran_tw{tw}"] = frame[f"anggaran_tw{tw}"].astype("float64")
-            frame[f"kendala_tw{tw}"] = frame[f"kendala_tw{tw}"].astype("str")
-        tables[kode] = frame
-    return tables
 
 
 @dataclass(frozen=True)
@@ -181,7 +158,7 @@ def build_rekap_sheets(
     master: Master, data: RekapData, bidang_names: Mapping[str, str], tw: int, tz: ZoneInfo
 ) -> RekapSheets:
     """Every tab's grid for the dinas workbook up to TW ``tw``."""
-    tables = tables_from_snapshots(master, data.snapshots)
+    tables = tables_from_snapshots(data.snapshots)
     rekap = build_rekap(master, tables, bidang_names, tw)
     grids: dict[str, list[list[Any]]] = {}
     columns: dict[str, list[str]] = {}

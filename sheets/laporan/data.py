@@ -19,10 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import pandas as pd
-
-from sheets import layout
-from sheets.aggregate import Rekap, build_rekap
+from sheets.aggregate import Rekap, build_rekap, tables_from_snapshots
 from sheets.master import Master
 
 __all__ = [
@@ -133,33 +130,6 @@ class LaporanInput:
     mutu_baku: Mapping[int, str] = field(default_factory=dict)
     zona_waktu: str = "Asia/Jakarta"
     dibuat: datetime | None = None
-
-
-def tables_from_snapshots(snapshots: Sequence[Snapshot]) -> dict[str, pd.DataFrame]:
-    """Bidang kode -> typed table (key, realisasi/anggaran/kendala per TW) from approved snapshots.
-
-    The same reading as the dinas workbook writer's (``sheets.google.rekap.tables_from_snapshots``),
-    kept here because the report domain does not import the Google edge.
-    """
-    by_bidang: dict[str, dict[str, dict[str, Any]]] = {}
-    for snapshot in snapshots:
-        rows = by_bidang.setdefault(snapshot.bidang, {})
-        entries = snapshot.values.get("indikator", {}) if isinstance(snapshot.values, Mapping) else {}
-        for key, entry in entries.items():
-            row = rows.setdefault(key, {"key": key})
-            row[f"realisasi_tw{snapshot.tw}"] = entry.get("realisasi")
-            row[f"anggaran_tw{snapshot.tw}"] = entry.get("anggaran")
-            row[f"kendala_tw{snapshot.tw}"] = entry.get("kendala") or None
-    columns = ["key"] + [f"{name}_tw{tw}" for name in ("realisasi", "anggaran", "kendala") for tw in layout.TW_LABELS]
-    tables: dict[str, pd.DataFrame] = {}
-    for kode, rows in by_bidang.items():
-        frame = pd.DataFrame.from_records(list(rows.values()), columns=columns)
-        for tw in layout.TW_LABELS:
-            frame[f"realisasi_tw{tw}"] = frame[f"realisasi_tw{tw}"].astype("float64")
-            frame[f"anggaran_tw{tw}"] = frame[f"anggaran_tw{tw}"].astype("float64")
-            frame[f"kendala_tw{tw}"] = frame[f"kendala_tw{tw}"].astype("str")
-        tables[kode] = frame
-    return tables
 
 
 def rekap_dari_snapshot(
