@@ -123,7 +123,7 @@ def _with_store(config: str, work: Callable[[Settings, Any], int]) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from bot.admin import AdminError
-    from bot.telegram.app import open_store
+    from bot.runtime import open_store
 
     settings = _load(config)
     if settings is None:

@@ -1,7 +1,11 @@
-"""The composition root of ``python -m bot run``: the real Google edge, the store and the bot.
+"""The one composition root: settings -> the store, the Google edge, the workflow, the Telegram bot.
 
-Everything is built once here from the settings; the demo uses the same function, only the
-endpoints in its settings differ.
+Everything is built once here and handed to the parts that use it: the store (migrated), the
+WorkflowService, the PTB Application with its handlers (services handed over in
+``application.bot_data``), the outbox worker delivering through :class:`TelegramNotifier`, and
+the workflow scheduler. ``python -m bot run`` uses :func:`build_service` (the real Google edge);
+the tests and the demo call :func:`create_bot` with any :class:`WorkbookPort` (the sandbox-backed
+edge or a double) without a branch in the product; only the endpoints in the settings differ.
 """
 
 from __future__ import annotations
@@ -9,13 +13,66 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
-from bot.telegram.app import KinerjaBot, create_bot, open_store
+from bot.store.migrate import upgrade
+from bot.store.repository import Store
+from bot.telegram.app import KinerjaBot, build_application
+from bot.telegram.handlers import BOT_DATA_KEY, EdgeContext, register
+from bot.telegram.notifier import TelegramNotifier
+from bot.telegram.prompts import PromptStore
+from bot.telegram.render import Renderer
+from bot.workflow.outbox import OutboxWorker
+from bot.workflow.ports import WorkbookPort
+from bot.workflow.scheduler import WorkflowScheduler
+from bot.workflow.service import WorkflowService
 from config.settings import Settings
 from sheets.google.workbooks import GoogleWorkbooks
 
 logger = logging.getLogger(__name__)
+
+
+def open_store(settings: Settings) -> Store:
+    """The store of ``settings.database.url``, migrated to the latest schema."""
+    return Store(upgrade(settings.database.url))
+
+
+def create_bot(
+    settings: Settings,
+    workbook: WorkbookPort,
+    *,
+    store: Store | None = None,
+    token: str | None = None,
+    clock: Callable[[], datetime] | None = None,
+    outbox_interval: float = 1.0,
+    poll_timeout: int = 10,
+    with_scheduler: bool = True,
+    max_inline_wait: float = 30.0,
+) -> KinerjaBot:
+    """Wire every service once from ``settings`` and the Google edge ``workbook``."""
+    store = store or open_store(settings)
+    service = WorkflowService(settings, store, workbook, clock=clock)
+    service.start()
+    application = build_application(settings, token)
+    notifier = TelegramNotifier(application.bot, Renderer(settings), max_inline_wait=max_inline_wait)
+    # Handler replies go through the notifier's retry rules too: a 429 or a network error delays them.
+    application.bot_data[BOT_DATA_KEY] = EdgeContext(settings, service, PromptStore(store), notifier.call)
+    register(application)
+    worker = OutboxWorker(store, notifier, service.now)
+    scheduler = WorkflowScheduler(service) if with_scheduler else None
+    return KinerjaBot(
+        settings,
+        store,
+        service,
+        application,
+        notifier,
+        worker,
+        scheduler,
+        outbox_interval=outbox_interval,
+        poll_timeout=poll_timeout,
+    )
 
 
 def build_service(settings: Settings, **options: Any) -> KinerjaBot:

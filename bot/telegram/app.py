@@ -1,10 +1,9 @@
-"""The composition root of the Telegram side: settings + a WorkbookPort -> a running Kinerja Bot.
+"""The running Telegram side: the PTB v22 Application and what runs beside it.
 
-Built once: the store (migrated), the WorkflowService, the PTB v22 Application pointed at
-``telegram.base_url`` (the real Bot API or the sandbox), the handlers (services handed over in
-``application.bot_data``), the outbox worker delivering through :class:`TelegramNotifier`, and
-the workflow scheduler. The Google edge is a parameter (any :class:`WorkbookPort`), so tests and
-the demo plug in a double or the sandbox-backed adapter without a branch in here.
+:func:`build_application` points the Application at ``telegram.base_url`` (the real Bot API or
+the sandbox); :class:`KinerjaBot` starts and stops long polling, the outbox worker and the
+workflow scheduler together. Everything is wired once in the composition root,
+:mod:`bot.runtime`.
 """
 
 from __future__ import annotations
@@ -12,24 +11,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from telegram import BotCommand
 from telegram.ext import Application, ApplicationBuilder
 
 from bot import texts
-from bot.store.migrate import upgrade
 from bot.store.repository import Store
-from bot.telegram.handlers import BOT_DATA_KEY, EdgeContext, register
 from bot.telegram.notifier import TelegramNotifier
-from bot.telegram.prompts import PromptStore
-from bot.telegram.render import Renderer
 from bot.telegram.updates import PerChatUpdateProcessor
 from bot.workflow.outbox import OutboxWorker
-from bot.workflow.ports import WorkbookPort
 from bot.workflow.scheduler import WorkflowScheduler
 from bot.workflow.service import WorkflowService
 from config.settings import Settings
@@ -120,44 +112,3 @@ class KinerjaBot:
             await stop.wait()
         finally:
             await self.stop()
-
-
-def open_store(settings: Settings) -> Store:
-    """The store of ``settings.database.url``, migrated to the latest schema."""
-    return Store(upgrade(settings.database.url))
-
-
-def create_bot(
-    settings: Settings,
-    workbook: WorkbookPort,
-    *,
-    store: Store | None = None,
-    token: str | None = None,
-    clock: Callable[[], datetime] | None = None,
-    outbox_interval: float = 1.0,
-    poll_timeout: int = 10,
-    with_scheduler: bool = True,
-    max_inline_wait: float = 30.0,
-) -> KinerjaBot:
-    """Wire every service once from ``settings`` and the Google edge ``workbook``."""
-    store = store or open_store(settings)
-    service = WorkflowService(settings, store, workbook, clock=clock)
-    service.start()
-    application = build_application(settings, token)
-    notifier = TelegramNotifier(application.bot, Renderer(settings), max_inline_wait=max_inline_wait)
-    # Handler replies go through the notifier's retry rules too: a 429 or a network error delays them.
-    application.bot_data[BOT_DATA_KEY] = EdgeContext(settings, service, PromptStore(store), notifier.call)
-    register(application)
-    worker = OutboxWorker(store, notifier, service.now)
-    scheduler = WorkflowScheduler(service) if with_scheduler else None
-    return KinerjaBot(
-        settings,
-        store,
-        service,
-        application,
-        notifier,
-        worker,
-        scheduler,
-        outbox_interval=outbox_interval,
-        poll_timeout=poll_timeout,
-    )

@@ -8,7 +8,7 @@ import sys
 from datetime import datetime, timedelta
 
 from bot import texts
-from bot.telegram.app import open_store
+from bot.runtime import open_store
 from bot.workflow.errors import ActionRefused
 from bot.workflow.machine import Role
 from bot.workflow.people import Directory

@@ -18,8 +18,8 @@ import yaml
 
 from bot.cli import main
 from bot.demo.provision import provision
+from bot.runtime import open_store
 from bot.store.repository import Store
-from bot.telegram.app import open_store
 from bot.workflow.people import Actor
 from bot.workflow.service import WorkflowService
 from config.settings import Settings, load_settings

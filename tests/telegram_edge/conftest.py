@@ -21,8 +21,9 @@ import httpx
 import pytest
 import yaml
 
+from bot.runtime import create_bot, open_store
 from bot.store.repository import Store
-from bot.telegram.app import KinerjaBot, create_bot, open_store
+from bot.telegram.app import KinerjaBot
 from config.settings import Settings, parse_settings
 from sandbox.server import SandboxServer
 from sandbox.telegram import DEFAULT_BOT_TOKEN

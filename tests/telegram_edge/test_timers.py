@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.telegram.app import KinerjaBot, open_store
+from bot.runtime import open_store
+from bot.telegram.app import KinerjaBot
 from config.settings import Settings
 from tests.telegram_edge.conftest import (
     EVERYONE,
