@@ -53,7 +53,7 @@ from benchmarks.common import (
     staff_email,
     world,
 )
-from config.settings import Settings, TelegramSettings
+from config.settings import DatabaseSettings, Settings, TelegramSettings
 from sandbox.server import SandboxServer
 from sandbox.telegram import DEFAULT_BOT_TOKEN
 from sheets import layout
@@ -237,24 +237,52 @@ class Measured:
     rss_start_kib: int | None = None
     rss_idle_kib: int | None = None
     cycle: dict[str, Any] = field(default_factory=dict)
+    """The poll cycle that found every workbook changed (the service process's answer)."""
+    cpu_presses_s: float = 0.0
+    """CPU time of the service process during the presses."""
+    server_cpu_presses_s: float = 0.0
+    """CPU time of the database server during the presses (0 for SQLite, which runs in the service)."""
+    server_cpu_cycle_s: float = 0.0
+    """CPU time of the database server during :attr:`cycle`."""
+    idle_cycle: dict[str, Any] | None = None
+    """A poll cycle with no workbook changed (only when asked for)."""
 
 
-def _measure(n: int, workdir: Path, progress: Progress, scenario: Scenario, *, rss: bool) -> Measured:
+def _measure(
+    n: int,
+    workdir: Path,
+    progress: Progress,
+    scenario: Scenario,
+    *,
+    rss: bool,
+    database_url: str | None = None,
+    server_cpu: Callable[[], float] | None = None,
+    idle_poll: bool = False,
+) -> Measured:
     """A fresh world and service process with ``scenario``'s settings; P presses at once.
 
     The Google latency is set in the sandbox only for the presses: the world is built, the
     workbooks handed out and filled, and the poll cycle run at loopback speed. With ``rss`` the
     idle RSS is sampled after a quiet second (the other scenarios skip those pauses).
+
+    ``database_url``: the service's store instead of the world's SQLite file (an empty database,
+    migrated by the service at start); ``server_cpu``: the database server's CPU seconds so far,
+    read around the poll cycle and the presses; ``idle_poll``: also one poll cycle with no
+    workbook changed, right after the first one.
     """
     label = scenario.label
+    cpu_of_server = server_cpu or (lambda: 0.0)
     progress(f"chat [{label}]: world with {n} bidang, starting the service process")
     overrides = {"telegram": {"concurrent_updates": scenario.concurrent_updates}}
     with world(n, workdir / label, telegram=True, overrides=overrides) as w:
         if w.settings.telegram.concurrent_updates != scenario.concurrent_updates:
             raise BenchmarkError("the settings did not take telegram.concurrent_updates")
         view = TelegramView(w.server)
-        service = ServiceProcess(w.settings, workdir / label, DEFAULT_BOT_TOKEN)
-        rss_start = rss_idle = None
+        settings = w.settings
+        if database_url is not None:
+            settings = settings.model_copy(update={"database": DatabaseSettings(url=database_url)})
+        service = ServiceProcess(settings, workdir / label, DEFAULT_BOT_TOKEN)
+        rss_start = rss_idle = idle_cycle = None
         try:
             service.expect(timeout=120)
             if rss:
@@ -270,6 +298,10 @@ def _measure(n: int, workdir: Path, progress: Progress, scenario: Scenario, *, r
             _press(w.control.base, sekretaris, ask[0])
             wait_until(lambda: view.edits(sekretaris, ask[0])[0] > ask[1], 120, "the distribution approval")
             service.call("poll")  # the first cycle reads every workbook once (no cursor yet)
+            if idle_poll:
+                idle_cycle = service.call("poll")
+                if idle_cycle["events"] != 0:
+                    raise BenchmarkError(f"the idle poll cycle gave {idle_cycle['events']} events, expected 0")
             refs = {
                 f["appProperties"].get(PROP_BIDANG): f["id"]
                 for f in w.control.files()
@@ -282,7 +314,9 @@ def _measure(n: int, workdir: Path, progress: Progress, scenario: Scenario, *, r
             if rss:
                 time.sleep(1.0)
                 rss_idle = service.call("rss")["rss_kib"]
+            server_cpu_cycle = cpu_of_server()
             cycle = service.call("poll", timeout=300)
+            server_cpu_cycle = cpu_of_server() - server_cpu_cycle
             if cycle["events"] != n:
                 raise BenchmarkError(f"the poll cycle gave {cycle['events']} events, expected {n}")
             pressers: dict[str, int] = {}
@@ -308,13 +342,16 @@ def _measure(n: int, workdir: Path, progress: Progress, scenario: Scenario, *, r
             )
             time.sleep(0.5)  # let the outbox settle: the presses start from a quiet service
             service.call("watch")
+            server_cpu_presses = cpu_of_server()
             w.control.reset_stats()
             if scenario.google_ms:
                 w.control.latency("google", scenario.google_ms)
             edited_at, query_ids = _press_all(w, view, pressers, requests_by_kode, service)
             w.control.clear_latency()
             google_requests = w.control.google_total()
-            rss_presses = service.call("peak")["rss_peak_kib"]
+            peak = service.call("peak")
+            server_cpu_presses = cpu_of_server() - server_cpu_presses
+            rss_presses = peak["rss_peak_kib"]
             edit_ms, answer_ms = [], []
             for kode in w.kodes:
                 text = view.edits(pressers[kode], requests_by_kode[kode][0])[1]
@@ -330,7 +367,19 @@ def _measure(n: int, workdir: Path, progress: Progress, scenario: Scenario, *, r
         f"chat [{label}]: press -> edit p50 {percentile(edit_ms, 50):.0f} ms p95 {percentile(edit_ms, 95):.0f} "
         f"ms p99 {percentile(edit_ms, 99):.0f} ms; {google_requests} Google requests"
     )
-    return Measured(edit_ms, answer_ms, google_requests, rss_presses, rss_start, rss_idle, cycle)
+    return Measured(
+        edit_ms,
+        answer_ms,
+        google_requests,
+        rss_presses,
+        rss_start,
+        rss_idle,
+        cycle,
+        cpu_presses_s=float(peak["cpu_seconds"]),
+        server_cpu_presses_s=server_cpu_presses,
+        server_cpu_cycle_s=server_cpu_cycle,
+        idle_cycle=idle_cycle,
+    )
 
 
 def _press_all(

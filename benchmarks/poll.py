@@ -39,7 +39,8 @@ from bot.workflow.intake import SheetMemory, ValuesChanged, events_for
 from sheets import layout
 from sheets.google.workbooks import GoogleWorkbooks
 from sheets.master import Master
-from sheets.validate import snapshot_hash, snapshot_values, validate_realisasi
+from sheets.snapshot import snapshot_hash, snapshot_values
+from sheets.validate import validate_realisasi
 
 REALISASI_COLUMN = layout.column_letter(layout.REALISASI_HEADER.index(layout.col_realisasi(TW)))
 

@@ -48,7 +48,7 @@ from sheets.facts import RekapData, SnapshotData
 from sheets.google.rekap import RekapSheets, build_rekap_sheets
 from sheets.google.workbooks import GoogleWorkbooks
 from sheets.master import Indikator, Master, indikator_key
-from sheets.validate import snapshot_hash
+from sheets.snapshot import snapshot_hash
 
 REKAP_TW = 4
 

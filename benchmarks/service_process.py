@@ -8,8 +8,9 @@ drives it with one JSON command per line on stdin and reads one JSON answer per 
 - ``{"cmd": "rss"}`` -> ``{"rss_kib"}`` (``VmRSS`` of ``/proc/self/status``);
 - ``{"cmd": "start_period", "tahun", "tw"}`` -> ``{"period_id"}``;
 - ``{"cmd": "poll"}`` -> one ``WorkflowService.poll_once`` with RSS sampled every 2 ms:
-  ``{"events", "seconds", "rss_before_kib", "rss_peak_kib", "rss_after_kib"}``;
-- ``{"cmd": "watch"}`` / ``{"cmd": "peak"}``: sample RSS from now on / stop and give the peak;
+  ``{"events", "seconds", "cpu_seconds", "rss_before_kib", "rss_peak_kib", "rss_after_kib"}``;
+- ``{"cmd": "watch"}`` / ``{"cmd": "peak"}``: sample RSS from now on / stop and give the peak
+  (``rss_peak_kib``) and the process's CPU time since ``watch`` (``cpu_seconds``);
 - ``{"cmd": "stop"}``: stop the service and exit.
 
 The bot token comes from ``KINERJA_TELEGRAM__TOKEN`` as in production. Only imports of the product
@@ -61,6 +62,12 @@ class RssWatch:
         return self.peak
 
 
+def cpu_seconds() -> float:
+    """CPU time (user + system, every thread) this process has used so far."""
+    times = os.times()
+    return times.user + times.system
+
+
 def _send(payload: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(payload) + "\n")
     sys.stdout.flush()
@@ -77,6 +84,7 @@ async def serve(settings_file: Path) -> None:
     await service.start()
     _send({"ok": True, "event": "ready", "rss_kib": rss_kib()})
     watch: RssWatch | None = None
+    watch_cpu = 0.0
     try:
         while True:
             line = await asyncio.to_thread(sys.stdin.readline)
@@ -95,15 +103,18 @@ async def serve(settings_file: Path) -> None:
                 elif name == "poll":
                     before = rss_kib()
                     cycle = RssWatch()
+                    cpu = cpu_seconds()
                     start = time.perf_counter()
                     events = await asyncio.to_thread(service.service.poll_once)
                     seconds = time.perf_counter() - start
+                    cpu = cpu_seconds() - cpu
                     peak = cycle.stop()
                     _send(
                         {
                             "ok": True,
                             "events": events,
                             "seconds": seconds,
+                            "cpu_seconds": cpu,
                             "rss_before_kib": before,
                             "rss_peak_kib": peak,
                             "rss_after_kib": rss_kib(),
@@ -111,11 +122,12 @@ async def serve(settings_file: Path) -> None:
                     )
                 elif name == "watch":
                     watch = RssWatch()
+                    watch_cpu = cpu_seconds()
                     _send({"ok": True})
                 elif name == "peak":
                     peak = watch.stop() if watch is not None else rss_kib()
                     watch = None
-                    _send({"ok": True, "rss_peak_kib": peak})
+                    _send({"ok": True, "rss_peak_kib": peak, "cpu_seconds": cpu_seconds() - watch_cpu})
                 elif name == "stop":
                     break
                 else:

@@ -6,7 +6,7 @@ sheet and to the audit trail. Dates read like "Senin, 6 April 2026 08.00 WIB"; n
 decimal comma (:mod:`sheets.formatting`). Messages are plain text (no parse mode): reasons and
 notes typed by people are shown as they are, with nothing to escape. Functions here only build
 strings; which message goes to whom, and with which buttons, is decided in ``bot/telegram/render.py``
-and ``bot/telegram/handlers.py``. This module imports only the standard library and ``sheets``
+and ``bot/telegram/handlers/``. This module imports only the standard library and ``sheets``
 leaves, so the workflow core may use it.
 """
 

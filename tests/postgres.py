@@ -4,8 +4,8 @@
 superuser URL such as ``postgresql+psycopg://postgres@/postgres?host=/var/run/postgresql``) or a
 throwaway cluster started from the PostgreSQL binaries (Debian's ``postgresql`` package,
 ``/usr/lib/postgresql/*/bin``): ``initdb`` into a temporary folder, listening only on a unix
-socket in that folder, stopped and removed when the session ends. As root the cluster runs as the
-``postgres`` system user (``initdb`` and ``postgres`` refuse to run as root).
+socket in that folder, stopped and removed when the session ends (:func:`benchmarks.postgres.throwaway_cluster`, shared
+with the store benchmark). As root the cluster runs as the ``postgres`` system user.
 
 Missing binaries are a failure, never a skip: ``scripts/setup.sh --dev`` installs them.
 
@@ -17,12 +17,9 @@ start (``migrated=True``) or of ``template0``, dropped after the test.
 
 from __future__ import annotations
 
-import glob
+import contextlib
 import itertools
 import os
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,34 +28,14 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
+from benchmarks.postgres import PostgresUnavailable, throwaway_cluster
 from bot.store.migrate import upgrade
 
 ENV_URL = "KINERJA_TEST_POSTGRES_URL"
 ENGINES = ("sqlite", "postgresql")
 TEMPLATE = "kinerja_test_template"
-SUPERUSER = "kinerja_test"
 # Durability is not under test: a throwaway cluster need not fsync (several times faster).
-FAST_SETTINGS = (
-    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 "
-    "-c listen_addresses='' -c log_min_messages=warning"
-)
-_INSTALL_HINT = (
-    "PostgreSQL binaries (initdb, pg_ctl) not found under /usr/lib/postgresql/*/bin or on PATH. "
-    "Install them with scripts/setup.sh --dev (apt-get install postgresql), or point "
-    f"{ENV_URL} at a server (a superuser URL)."
-)
-
-
-def _binaries() -> Path:
-    """The folder holding initdb and pg_ctl (the newest Debian version first)."""
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name), reverse=True)
-    for folder in candidates:
-        if (Path(folder) / "initdb").exists() and (Path(folder) / "pg_ctl").exists():
-            return Path(folder)
-    initdb = shutil.which("initdb")
-    if initdb and shutil.which("pg_ctl"):
-        return Path(initdb).parent
-    pytest.fail(_INSTALL_HINT, pytrace=False)
+FAST_SETTINGS = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 
 
 @dataclass
@@ -99,10 +76,6 @@ class PostgresServer:
         self._admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-def _as_postgres_user(command: list[str]) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
-
-
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     """The session's PostgreSQL server (see the module docstring)."""
@@ -113,51 +86,14 @@ def postgres_server() -> Iterator[PostgresServer]:
         yield server
         server._admin(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)")
         return
-    binaries = _binaries()
-    root = Path(tempfile.mkdtemp(prefix="kinerja-pg-"))
-    data = root / "data"
-    if os.geteuid() == 0:
-        shutil.chown(root, "postgres", "postgres")
-    run = {"check": True, "capture_output": True, "text": True}
-    try:
-        subprocess.run(  # type: ignore[call-overload]
-            _as_postgres_user(
-                [str(binaries / "initdb"), "-D", str(data), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--no-sync"]
-            ),
-            **run,
-        )
-        subprocess.run(  # type: ignore[call-overload]
-            _as_postgres_user(
-                [
-                    str(binaries / "pg_ctl"),
-                    "start",
-                    "-w",
-                    "-D",
-                    str(data),
-                    "-l",
-                    str(root / "postgres.log"),
-                    "-o",
-                    f"{FAST_SETTINGS} -c unix_socket_directories='{root}'",
-                ]
-            ),
-            **run,
-        )
-    except subprocess.CalledProcessError as err:
-        log = (root / "postgres.log").read_text(errors="replace") if (root / "postgres.log").exists() else ""
-        shutil.rmtree(root, ignore_errors=True)
-        pytest.fail(f"throwaway PostgreSQL did not start: {err.stderr}\n{log}", pytrace=False)
-    admin = URL.create("postgresql+psycopg", username=SUPERUSER, database="postgres", query={"host": str(root)})
-    server = PostgresServer(admin)
-    try:
+    with contextlib.ExitStack() as stack:
+        try:
+            cluster = stack.enter_context(throwaway_cluster(FAST_SETTINGS))
+        except PostgresUnavailable as err:
+            pytest.fail(f"{err}, or point {ENV_URL} at a server (a superuser URL).", pytrace=False)
+        server = PostgresServer(cluster.admin_url)
         server.prepare_template()
         yield server
-    finally:
-        subprocess.run(
-            _as_postgres_user([str(binaries / "pg_ctl"), "stop", "-D", str(data), "-m", "immediate", "-w"]),
-            capture_output=True,
-            check=False,
-        )
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def _database(request: pytest.FixtureRequest, tmp_path: Path, migrated: bool) -> Iterator[str]:

@@ -28,7 +28,10 @@ from typing import Any
 from sheets.facts import BookFact, BookGone, BookSeen, FeedbackPlace, ProblemInfo, Severity, WorkbookRead
 from sheets.master import Master
 from sheets.notes import feedback_place, place_of
-from sheets.validate import Problem, parse_status, snapshot_hash, snapshot_values, validate_realisasi
+from sheets.problems import Problem
+from sheets.snapshot import snapshot_hash, snapshot_values
+from sheets.status_tab import parse_status
+from sheets.validate import validate_realisasi
 
 __all__ = [
     "AccessLost",
@@ -50,7 +53,7 @@ class SubmissionReady:
     """A TW submitted ("Siap Dikoreksi" or ``/kirim``), validated cell by cell.
 
     ``ok`` is False when any problem has severity ``error``. ``values`` is the TW's data as the
-    report domain reads it (JSON-ready); ``values_hash`` is :func:`sheets.validate.snapshot_hash` of it.
+    report domain reads it (JSON-ready); ``values_hash`` is :func:`sheets.snapshot.snapshot_hash` of it.
     """
 
     bidang: str

@@ -40,7 +40,7 @@ from bot.workflow.people import SYSTEM_ACTOR, Actor
 from sheets import layout
 from sheets.facts import BookFact, FeedbackPlace
 from sheets.master import Master, load_master
-from sheets.validate import snapshot_hash
+from sheets.snapshot import snapshot_hash
 
 logger = logging.getLogger(__name__)
 

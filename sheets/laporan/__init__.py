@@ -4,11 +4,14 @@ Pure report domain: plain data in (:class:`LaporanInput`), PDF bytes out (:func:
 no I/O beyond rendering, nothing imported from ``bot``. The figures come from
 :func:`sheets.aggregate.build_rekap` (see :func:`rekap_dari_snapshot`), the words and formats from
 :mod:`sheets.laporan.teks`, the chart from :mod:`sheets.laporan.grafik`, the layout from
-:mod:`sheets.laporan.dokumen`. DESIGN.md section 3, "The report document"; docs/laporan.md.
+:mod:`sheets.laporan.dokumen` (which assembles the page furniture of :mod:`sheets.laporan.halaman`,
+the styles of :mod:`sheets.laporan.gaya`, the tables of :mod:`sheets.laporan.tabel` and the
+sections of :mod:`sheets.laporan.bagian`). DESIGN.md section 3, "The report document"; docs/laporan.md.
 """
 
 from __future__ import annotations
 
+from sheets.laporan.bagian import judul_laporan
 from sheets.laporan.data import (
     Identitas,
     LaporanInput,
@@ -20,7 +23,7 @@ from sheets.laporan.data import (
     rekap_dari_snapshot,
     tables_from_snapshots,
 )
-from sheets.laporan.dokumen import build_laporan, judul_laporan
+from sheets.laporan.dokumen import build_laporan
 
 __all__ = [
     "Identitas",

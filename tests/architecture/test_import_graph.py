@@ -37,11 +37,17 @@ IO_LIBRARIES = frozenset(
         "matplotlib",
     }
 )
-# The report domain: layout, numbers, validation, capaian, aggregation, master list, the facts.
+# The report domain: layout, numbers, validation (and its parts), capaian, aggregation, master list, the facts.
 DOMAIN = (
     "sheets.layout",
     "sheets.numbers",
     "sheets.validate",
+    "sheets.problems",
+    "sheets.cells",
+    "sheets.realisasi_rules",
+    "sheets.status_tab",
+    "sheets.snapshot",
+    "sheets.summary",
     "sheets.capaian",
     "sheets.aggregate",
     "sheets.master",

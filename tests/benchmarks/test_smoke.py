@@ -13,6 +13,7 @@ import io
 import json
 import math
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -20,16 +21,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from benchmarks import store
 from benchmarks.__main__ import main
 from benchmarks.common import CEPAT
+from benchmarks.postgres import PostgresUnavailable
 from benchmarks.rekap import generated
 from benchmarks.rekap_rows import assert_same, build_rekap_rows, plain_tables
 from sheets.aggregate import build_rekap
 from sheets.capaian import Jenis, Polaritas
 from sheets.master import Indikator, Master
 
-BENCHMARKS = {"poll", "distribution", "rekap", "chat", "laporan"}
-WITH_PEER = ("poll", "distribution", "rekap", "laporan")  # chat: see its own tests
+BENCHMARKS = {"poll", "distribution", "rekap", "chat", "laporan", "store"}
+WITH_PEER = ("poll", "distribution", "rekap", "laporan", "store")  # chat: see its own tests
 FIGURE_KEYS = {"name", "params", "unit", "product", "peer", "ratio", "target", "meets_target", "note"}
 
 
@@ -128,6 +131,31 @@ def test_chat_memory_figures_have_targets_and_no_peer(run: tuple[dict[str, Any],
         "service RSS, peak during a poll cycle (every workbook changed)",
     ]
     assert all(f["product"] > 0 and f["target"] == 150 and f["peer"] is None and f["ratio"] is None for f in idle)
+
+
+def test_store_compares_postgresql_with_sqlite_on_the_burst_and_the_poll(run: tuple[dict[str, Any], str]) -> None:
+    benchmark = run[0]["benchmarks"]["store"]
+    assert "PostgreSQL" in benchmark["product"] and "SQLite" in benchmark["peer"]
+    assert not any(note.startswith("skipped") for note in benchmark["notes"])  # CI has PostgreSQL: never a skip
+    n = CEPAT.chat_presses
+    found = {(f["name"], tuple(sorted(f["params"].items()))) for f in benchmark["figures"]}
+    burst = (("google_ms", 0), ("presses", n))
+    assert ("PostgreSQL vs SQLite: press -> edited message, p95", burst) in found
+    assert ("PostgreSQL vs SQLite: CPU per press, service + database server", burst) in found
+    for k in (0, n):
+        assert ("PostgreSQL vs SQLite: poll cycle (poll_once), wall time", (("N", n), ("k", k))) in found
+    for figure in benchmark["figures"]:
+        assert figure["product"] > 0 and figure["peer"] > 0 and figure["target"] is None, figure
+
+
+def test_store_without_postgresql_is_skipped_with_the_reason(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    def missing(*_: Any, **__: Any) -> Any:
+        raise PostgresUnavailable("PostgreSQL binaries (initdb, pg_ctl) not found")
+
+    monkeypatch.setattr(store, "throwaway_cluster", missing)
+    result = store.run(CEPAT, tmp_path, lambda _: None)
+    assert result.figures == []
+    assert result.notes == ["skipped: PostgreSQL binaries (initdb, pg_ctl) not found"]
 
 
 def test_table_prints_every_figure(run: tuple[dict[str, Any], str]) -> None:

@@ -10,7 +10,7 @@ import pytest
 from bot.workflow.intake import ApprovedDataChanged, SubmissionReady, ValuesChanged, WorkbookMissing
 from sheets import layout
 from sheets.facts import Feedback
-from sheets.validate import snapshot_hash
+from sheets.snapshot import snapshot_hash
 from tests.google_edge.conftest import KODES, Env, IntakePoller
 
 HEADER = list(layout.REALISASI_HEADER)

@@ -9,7 +9,7 @@ from bot.workflow.ports import WorkbookPort
 from sheets import layout
 from sheets.google.errors import NotFound
 from sheets.google.workbooks import GoogleWorkbooks
-from sheets.validate import snapshot_hash
+from sheets.snapshot import snapshot_hash
 from tests.google_edge.conftest import Env, IntakePoller
 from tests.google_edge.test_poll import col, distributed, fill, staff_sheet, submit
 

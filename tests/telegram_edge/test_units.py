@@ -117,10 +117,10 @@ def test_summary_uses_the_decimal_comma() -> None:
 
 
 def test_every_field_of_the_koreksi_summary_has_a_label(caplog: pytest.LogCaptureFixture) -> None:
-    """The summary the poll builds (sheets.validate.TwSummary) reads as Indonesian, no field names."""
+    """The summary the poll builds (sheets.summary.TwSummary) reads as Indonesian, no field names."""
     import dataclasses
 
-    from sheets.validate import TwSummary
+    from sheets.summary import TwSummary
 
     summary = TwSummary(
         tw=1,

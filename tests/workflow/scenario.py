@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.workflow.intake import SubmissionReady
 from sheets.facts import ProblemInfo
-from sheets.validate import snapshot_hash
+from sheets.snapshot import snapshot_hash
 
 WARNING = ProblemInfo("M14", "Realisasi TW I", 14, "Jumlah pencari kerja", "warning", "capaian di atas 150%")
 ERROR = ProblemInfo("M15", "Realisasi TW I", 15, "Jumlah pelatihan", "error", '"dua puluh" bukan angka')

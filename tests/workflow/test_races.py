@@ -23,6 +23,7 @@ from bot.workflow.errors import ActionRefused, InvalidTransition
 from bot.workflow.machine import BidangEvent, BidangState
 from bot.workflow.notifications import Kind
 from bot.workflow.service import WorkflowService
+from sheets.facts import Feedback
 from tests.workflow.conftest import KEPALA, STAF, actor_of
 from tests.workflow.doubles import InMemoryWorkbook
 from tests.workflow.scenario import Driver, submission
@@ -41,13 +42,15 @@ class MeetingWorkbook(InMemoryWorkbook):
         if self.barrier is not None:
             self.barrier.wait(timeout=10)
 
-    def lock_tw(self, kode: str, tw: int) -> None:
-        self._meet()
-        super().lock_tw(kode, tw)
+    def lock_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
+        self._meet()  # once per decision: the Status feedback below is part of the same call
+        InMemoryWorkbook.lock_tw(self, kode, tw)
+        if feedback is not None:
+            InMemoryWorkbook.write_feedback(self, kode, tw, feedback)
 
-    def write_feedback(self, kode: str, tw: int, problems: Any, status_alur: str, catatan: str) -> None:
+    def write_feedback(self, kode: str, tw: int, feedback: Feedback) -> None:
         self._meet()
-        super().write_feedback(kode, tw, problems, status_alur, catatan)
+        super().write_feedback(kode, tw, feedback)
 
 
 @pytest.fixture
@@ -127,10 +130,10 @@ def test_sheet_siap_dikoreksi_and_kirim_at_once_submit_once(
     drive = Driver(service, workbook, clock)
     drive.collecting()
     staf = actor_of(service, STAF["PTK"])
-    workbook.queued.append(submission("PTK", 1))  # the sheet's "Siap Dikoreksi", seen by the next poll
 
     def poll() -> None:
-        service.poll_once()
+        # The sheet's "Siap Dikoreksi", as the poll's intake hands it to the workflow.
+        service.handle_events([submission("PTK", 1)])
 
     def kirim() -> None:
         service.submit(staf, submission("PTK", 1))

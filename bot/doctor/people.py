@@ -1,0 +1,100 @@
+"""Doctor checks that read the settings and the people: the master list of indicators, who is bound.
+
+Neither calls Google or Telegram; :func:`check_people` also reads the store when the database
+check could open it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from bot.doctor.report import CheckResult, CheckStatus, DoctorContext, _result
+
+INVITE_FIX = (
+    'buat kode undangan: python -m bot invite --role PERAN [--bidang KODE] --nama "NAMA", lalu orang itu '
+    "mengirim /daftar KODE kepada bot"
+)
+
+
+def check_master_list(ctx: DoctorContext) -> Iterable[CheckResult]:
+    """The master list of indicators must exist and parse: the workbooks are built from it."""
+    from sheets.master import load_master
+    from sheets.numbers import DomainError
+
+    path = ctx.settings.google.master_indikator
+    name = "Daftar indikator"
+    try:
+        master = load_master(path, bidang_codes=[b.kode for b in ctx.settings.bidang])
+    except DomainError as err:
+        yield _result(
+            "master",
+            name,
+            CheckStatus.FAILED,
+            str(err),
+            "perbaiki CSV daftar indikator (google.master_indikator); kolomnya dijelaskan di docs/pemasangan.md",
+        )
+        return
+    counts = ", ".join(f"{b.kode} {len(master.for_bidang(b.kode))}" for b in ctx.settings.bidang)
+    empty = [b.kode for b in ctx.settings.bidang if not master.for_bidang(b.kode)]
+    if empty:
+        yield _result(
+            "master",
+            name,
+            CheckStatus.WARNING,
+            f"{path}: bidang tanpa indikator: {', '.join(empty)}",
+            "tambahkan indikator bidang tersebut ke CSV, atau hapus bidangnya dari pengaturan",
+        )
+    else:
+        yield _result("master", name, CheckStatus.OK, f"{path}: {counts} indikator")
+
+
+def check_people(ctx: DoctorContext) -> Iterable[CheckResult]:
+    """Who can act from Telegram (telegram_id in the settings or bound by invite), who cannot yet."""
+    settings = ctx.settings
+    configured = [(role, bidang, orang.nama, orang.telegram_id) for role, bidang, orang in settings.people()]
+    rows: list[Any] = []
+    if ctx.store is not None:
+        with ctx.store.transaction() as tx:
+            rows = tx.people()
+    bound_in_store = {(r.role, r.bidang, r.nama): r for r in rows if r.telegram_id is not None}
+    by_settings = [c for c in configured if c[3] is not None]
+    from_settings = {(c[0], c[1], c[2]) for c in by_settings}
+    # Bound in the store but not by a telegram_id of the settings: bound with /daftar KODE.
+    by_invite = [r for key, r in bound_in_store.items() if key not in from_settings]
+    unbound = [c for c in configured if c[3] is None and (c[0], c[1], c[2]) not in bound_in_store]
+    label = "Orang terikat ke Telegram"
+
+    def who(role: str, bidang: str | None, nama: str) -> str:
+        return f"{role}{' ' + bidang if bidang else ''} ({nama})"
+
+    summary = f"{len(by_settings)} lewat pengaturan, {len(by_invite)} lewat kode undangan"
+    if by_invite:
+        summary += ": " + "; ".join(who(r.role, r.bidang, r.nama) for r in by_invite)
+    if unbound:
+        yield _result(
+            "people",
+            label,
+            CheckStatus.WARNING,
+            f"{summary}. Belum terikat: " + "; ".join(who(*c[:3]) for c in unbound),
+            INVITE_FIX,
+        )
+    else:
+        yield _result("people", label, CheckStatus.OK, f"semua terikat ({summary})")
+    if ctx.store is None and any(c[3] is None for c in configured):
+        yield _result(
+            "people.store",
+            "Pendaftaran lewat undangan",
+            CheckStatus.SKIPPED,
+            "basis data belum dapat dibaca; pendaftaran /daftar belum diperhitungkan",
+        )
+    unreachable = [r for r in rows if r.unreachable]
+    if unreachable:
+        yield _result(
+            "people.unreachable",
+            "Orang yang tidak dapat dihubungi",
+            CheckStatus.WARNING,
+            "; ".join(who(r.role, r.bidang, r.nama) for r in unreachable)
+            + ": memblokir bot atau belum pernah membuka chat",
+            "minta orang tersebut membuka chat dengan bot dan menekan Mulai (/start)",
+        )

@@ -1,0 +1,232 @@
+"""The button and reply handlers: inline button presses (callback queries) and ForceReply answers.
+
+A press is decoded, its sender checked, then acted on or answered with a prompt as its row in
+:data:`bot.telegram.actions.ACTIONS` says; the answer to a prompt is matched through
+``reply_to_message`` and completes the action. A decision edits its message (:func:`show_outcome`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from functools import partial
+
+from telegram import CallbackQuery, ForceReply, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot import texts
+from bot.telegram.actions import ACTIONS, ActionSpec, PromptFacts, PromptSpec
+from bot.telegram.callback_data import CallbackData, CallbackDataError, decode
+from bot.telegram.handlers.context import EdgeContext, _actor, _bound_or_explain, _reply, edge
+from bot.telegram.notifier import MAX_MESSAGE_UNITS, split_text, utf16_len
+from bot.telegram.render import button, keyboard
+from bot.workflow.errors import ActionRefused
+from bot.workflow.people import Actor
+from bot.workflow.service import WorkflowService
+
+logger = logging.getLogger("bot.telegram.handlers")  # the name the log has always shown for the handlers
+
+SLOW_ACTION_SECONDS = 8.0
+
+
+# ==========================================================================================
+# buttons
+# ==========================================================================================
+
+
+def precheck(service: WorkflowService, actor: Actor, data: CallbackData) -> tuple[int, int]:
+    """Refuse (ActionRefused) before prompting when the action could not be taken now.
+
+    The core's own checks (:meth:`WorkflowService.check_action`: role, bidang, current state) for
+    the event of the button's row, without writing; the action re-checks everything when the
+    answer arrives. Returns (tw, tahun) for the prompt.
+    """
+    ref = service.check_action(actor, data.period_id, ACTIONS[data.action].event, data.bidang)
+    return ref.tw, ref.tahun
+
+
+async def show_outcome(
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    message_id: int,
+    original: str | None,
+    line: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Replace a message's buttons by the outcome line (or ``markup``); too long -> a reply instead."""
+    bot, ctx = context.bot, edge(context)
+    new_text = (original or "") + line
+    try:
+        if original is not None and utf16_len(new_text) <= MAX_MESSAGE_UNITS:
+            await ctx.call(
+                lambda: bot.edit_message_text(new_text, chat_id=chat_id, message_id=message_id, reply_markup=markup)
+            )
+            return
+        await ctx.call(
+            lambda: bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=markup)
+        )
+    except BadRequest as err:  # the message is gone or unchanged: the outcome still goes out
+        logger.info("could not edit message %s in chat %s: %s", message_id, chat_id, err)
+    # The line quotes the person's reason, which may be longer than one message.
+    for index, part in enumerate(split_text(line.strip())):
+        reply_to = message_id if index == 0 else None
+        await ctx.call(
+            partial(bot.send_message, chat_id, part, reply_to_message_id=reply_to, allow_sending_without_reply=True)
+        )
+
+
+async def _answer(ctx: EdgeContext, query: CallbackQuery, text: str, alert: bool = False) -> None:
+    try:
+        await ctx.call(lambda: query.answer(text[:200], show_alert=alert))
+    except BadRequest as err:  # too old to answer: the person still gets a message where needed
+        logger.info("callback query not answered: %s", err)
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Any inline button: decode, check bound, then act or prompt; refusals answer with the reason."""
+    ctx, query = edge(context), update.callback_query
+    if query is None:
+        return
+    try:
+        data = decode(query.data)
+    except CallbackDataError as err:
+        logger.warning("undecodable callback data from telegram user %s: %s", query.from_user.id, err)
+        await _answer(ctx, query, texts.ANS_BAD_BUTTON, alert=True)
+        return
+    actor = await _actor(ctx, query.from_user.id)
+    if actor is None:
+        await _answer(ctx, query, texts.ANS_UNBOUND, alert=True)
+        return
+    message = query.message
+    if not isinstance(message, Message):
+        await _answer(ctx, query, texts.ANS_BAD_BUTTON, alert=True)
+        return
+    spec = ACTIONS[data.action]
+    if spec.prompt is not None:
+        await _ask(context, query, message, ctx, actor, data, spec.prompt)
+    else:
+        await _act(context, query, message, ctx, actor, data, spec)
+
+
+async def _ask(
+    context: ContextTypes.DEFAULT_TYPE,
+    query: CallbackQuery,
+    message: Message,
+    ctx: EdgeContext,
+    actor: Actor,
+    data: CallbackData,
+    ask: PromptSpec,
+) -> None:
+    try:
+        tw, tahun = await asyncio.to_thread(precheck, ctx.service, actor, data)
+    except ActionRefused as err:
+        await _answer(ctx, query, texts.refused(err.reason), alert=True)
+        return
+    kodes = [b.kode for b in ctx.settings.bidang]
+    text = ask.question(PromptFacts(tw, tahun, ctx.bidang_nama(data.bidang) or "", kodes))
+    force = ForceReply(selective=True, input_field_placeholder=ask.placeholder)
+    # Recorded before it is sent: a stop right after Telegram accepts it must not orphan the answer.
+    prompt_id = await asyncio.to_thread(
+        ctx.prompts.record,
+        chat_id=message.chat.id,
+        telegram_user_id=query.from_user.id,
+        action=data.action,
+        period_id=data.period_id,
+        bidang=data.bidang,
+        origin_message_id=message.message_id,
+        origin_text=message.text,
+        prompt_text=text,
+        now=ctx.now(),
+    )
+    try:
+        prompt = await ctx.call(lambda: context.bot.send_message(message.chat.id, text, reply_markup=force))
+    except BaseException:
+        await asyncio.to_thread(ctx.prompts.discard, prompt_id)
+        raise
+    await asyncio.to_thread(ctx.prompts.sent, prompt_id, prompt.message_id)
+    await _answer(ctx, query, texts.ANS_PROMPT_SENT)
+
+
+async def _act(
+    context: ContextTypes.DEFAULT_TYPE,
+    query: CallbackQuery,
+    message: Message,
+    ctx: EdgeContext,
+    actor: Actor,
+    data: CallbackData,
+    spec: ActionSpec,
+) -> None:
+    task = asyncio.ensure_future(asyncio.to_thread(spec.call, ctx.service, actor, data.period_id, data.bidang, ""))
+    done, _ = await asyncio.wait({task}, timeout=SLOW_ACTION_SECONDS)
+    answered = not done
+    if answered:
+        await _answer(ctx, query, texts.ANS_DONE)
+    try:
+        await task
+    except ActionRefused as err:
+        logger.info("telegram user %s refused %s: %s", query.from_user.id, data.action, err.reason)
+        if answered:
+            reason = texts.refused(err.reason)
+            await ctx.call(lambda: context.bot.send_message(message.chat.id, reason))
+        else:
+            await _answer(ctx, query, texts.refused(err.reason), alert=True)
+        return
+    except Exception:
+        if not answered:
+            await _answer(ctx, query, texts.ANS_ERROR, alert=True)
+        raise
+    logger.info(
+        "telegram user %s: %s on period %s %s", query.from_user.id, data.action, data.period_id, data.bidang or ""
+    )
+    if not answered:
+        await _answer(ctx, query, texts.ANS_DONE)
+    # A deferral leaves the request open: its Setujui stays (the row's ``keeps``).
+    markup = keyboard([button(kept, data.period_id, data.bidang) for kept in spec.keeps]) if spec.keeps else None
+    line = texts.outcome(spec.outcome, actor.nama, ctx.when())
+    await show_outcome(context, message.chat.id, message.message_id, message.text, line, markup)
+
+
+# ==========================================================================================
+# free-text answers to prompts
+# ==========================================================================================
+
+
+async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A text replying to a bot message: the answer to a pending prompt, or guidance."""
+    ctx, message, user = edge(context), update.effective_message, update.effective_user
+    if message is None or user is None or message.reply_to_message is None or not message.text:
+        return
+    replied_to = message.reply_to_message
+    prompt = await asyncio.to_thread(ctx.prompts.find, message.chat.id, replied_to.message_id, replied_to.text)
+    if prompt is None:
+        await _reply(ctx, message, texts.ANS_FREE_TEXT)
+        return
+    if prompt.telegram_user_id != user.id:
+        await _reply(ctx, message, texts.ANS_PROMPT_NOT_YOURS)
+        return
+    if prompt.answered_at is not None:
+        await _reply(ctx, message, texts.ANS_PROMPT_DONE)
+        return
+    actor = await _bound_or_explain(ctx, message, user.id)
+    if actor is None:
+        return
+    text, spec = message.text.strip(), ACTIONS[prompt.action]
+    asked = spec.prompt
+    if asked is None:  # pragma: no cover - only a prompting action's press records a prompt
+        logger.error("prompt %s is for %s, which asks for nothing", prompt.id, prompt.action)
+        return
+    try:
+        await asyncio.to_thread(spec.call, ctx.service, actor, prompt.period_id, prompt.bidang, text)
+    except ActionRefused as err:
+        logger.info("telegram user %s refused %s: %s", user.id, prompt.action, err.reason)
+        await _reply(ctx, message, texts.refused(err.reason))
+        return
+    await asyncio.to_thread(ctx.prompts.mark_answered, prompt.id, ctx.now())
+    logger.info(
+        "telegram user %s answered %s on period %s %s", user.id, prompt.action, prompt.period_id, prompt.bidang or ""
+    )
+    await _reply(ctx, message, texts.reply_done(asked.reply))
+    if prompt.origin_message_id is not None and spec.settles:
+        line = texts.outcome(spec.outcome, actor.nama, ctx.when(), asked.detail(text))
+        await show_outcome(context, message.chat.id, prompt.origin_message_id, prompt.origin_text, line)
