@@ -333,7 +333,7 @@ def distribution_done(tw: int, tahun: int, links: Mapping[str, str], deadline: s
     )
 
 
-def input_opened(tw: int, tahun: int, bidang_nama: str, url: str, deadline: str, tz: ZoneInfo) -> str:
+def input_opened(tw: int, tahun: int, bidang_nama: str, url: str | None, deadline: str | None, tz: ZoneInfo) -> str:
     """Step 2 begins: the bidang's staff get the link and the deadline."""
     return (
         f"{_head('Pengisian laporan kinerja dibuka', tw, tahun)}\nBidang: {bidang_nama}\n\n"
@@ -348,7 +348,7 @@ def validation_failed(
     tw: int,
     tahun: int,
     bidang_nama: str,
-    url: str,
+    url: str | None,
     problems: Sequence[Mapping[str, Any]],
     deadline: str | None = None,
     tz: ZoneInfo | None = None,
@@ -384,7 +384,7 @@ def koreksi_request(
     tw: int,
     tahun: int,
     bidang_nama: str,
-    url: str,
+    url: str | None,
     summary: Mapping[str, Any],
     warnings: Sequence[Mapping[str, Any]],
     mutu_baku: str,
@@ -404,7 +404,7 @@ def koreksi_request(
     return text + f"\nTautan laporan: {url}\nMutu Baku langkah 3: {mutu_baku}."
 
 
-def report_returned(tw: int, tahun: int, bidang_nama: str, url: str, reason: str, actor_nama: str) -> str:
+def report_returned(tw: int, tahun: int, bidang_nama: str, url: str | None, reason: str, actor_nama: str) -> str:
     """Step 3 returned: the staff get the reason."""
     return (
         f"{_head('Laporan dikembalikan untuk diperbaiki', tw, tahun)}\nBidang: {bidang_nama}\n\n"
@@ -434,7 +434,7 @@ def rekap_lines(
     return "\n\n".join(parts)
 
 
-def rekap_draft(tw: int, tahun: int, url: str, body: str, mutu_baku: str) -> str:
+def rekap_draft(tw: int, tahun: int, url: str | None, body: str, mutu_baku: str) -> str:
     """Step 4: the Kasubbag gets the draft rekap."""
     text = (
         f"{_head('Draf rekap laporan kinerja dinas', tw, tahun)}\n\n"
@@ -449,7 +449,7 @@ def rekap_draft(tw: int, tahun: int, url: str, body: str, mutu_baku: str) -> str
 
 
 def telaah_request(
-    tw: int, tahun: int, url: str, body: str, catatan: str | None, mutu_baku: str, kepala_dinas: bool
+    tw: int, tahun: int, url: str | None, body: str, catatan: str | None, mutu_baku: str, kepala_dinas: bool
 ) -> str:
     """Steps 5 and 6: the Sekretaris or the Kepala Dinas is asked to review."""
     who = "Kepala Dinas" if kepala_dinas else "Sekretaris"
@@ -497,7 +497,7 @@ def rekomendasi_request(
 
 
 def rekomendasi_handed(
-    tw: int, tahun: int, umum: str, per_bidang: Mapping[str, str], url: str, sekretaris: bool
+    tw: int, tahun: int, umum: str, per_bidang: Mapping[str, str], url: str | None, sekretaris: bool
 ) -> str:
     """Steps 7 and 8: the Sekretaris and the Kasubbag are told the rekomendasi went on."""
     text = f"{_head('Rekomendasi Kepala Dinas telah diteruskan', tw, tahun)}\n\nRekomendasi umum: {umum}\n"
@@ -523,7 +523,7 @@ def rekomendasi_for_bidang(
     return text + f"\nMohon mencatat tindak lanjutnya. Mutu Baku langkah 9: {mutu_baku}."
 
 
-def bidang_reopened(tw: int, tahun: int, bidang_nama: str, url: str, reason: str, actor_nama: str) -> str:
+def bidang_reopened(tw: int, tahun: int, bidang_nama: str, url: str | None, reason: str, actor_nama: str) -> str:
     """A bidang's approved report is opened again by the Kasubbag."""
     return (
         f"{_head('Laporan bidang dibuka kembali', tw, tahun)}\nBidang: {bidang_nama}\n\n"
@@ -540,7 +540,7 @@ def tindak_lanjut_recorded(tw: int, tahun: int, bidang_nama: str, teks: str, act
     )
 
 
-def period_closed(tw: int, tahun: int, rekap_url: str, archive_url: str) -> str:
+def period_closed(tw: int, tahun: int, rekap_url: str | None, archive_url: str | None) -> str:
     """The closing note to everyone."""
     return (
         f"{_head('Periode pelaporan kinerja ditutup', tw, tahun)}\n\n"
@@ -550,7 +550,9 @@ def period_closed(tw: int, tahun: int, rekap_url: str, archive_url: str) -> str:
     )
 
 
-def deadline_reminder(tw: int, tahun: int, bidang_nama: str, url: str, deadline: str, sisa: int, tz: ZoneInfo) -> str:
+def deadline_reminder(
+    tw: int, tahun: int, bidang_nama: str, url: str | None, deadline: str, sisa: int, tz: ZoneInfo
+) -> str:
     """Reminder before/after the input deadline."""
     if sisa > 0:
         when = f"Batas pengisian {sisa} hari kerja lagi, yaitu {format_waktu(deadline, tz)}."

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -28,6 +28,36 @@ from bot.telegram.actions import ACTIONS, Action
 from bot.telegram.callback_data import CallbackData
 from bot.telegram.charts import Bar, capaian_chart
 from bot.workflow.notifications import Kind
+from bot.workflow.payloads import (
+    BidangReopened,
+    DeadlineReminder,
+    DinasReturned,
+    DistributionApprovalRequest,
+    DistributionDeferred,
+    DistributionDone,
+    InputOpened,
+    KoreksiRequest,
+    MutuBakuEscalation,
+    MutuBakuReminder,
+    Payload,
+    PeriodClosed,
+    RecipientUnreachable,
+    RekapDraft,
+    RekomendasiForBidang,
+    RekomendasiHanded,
+    RekomendasiRequest,
+    ReportApproved,
+    ReportReturned,
+    SubmissionReceived,
+    TamperDetected,
+    TelaahRequest,
+    TindakLanjutRecorded,
+    TindakLanjutReminder,
+    ValidationFailed,
+    WorkbookMissing,
+    WorkbookProblem,
+    payload_from_json,
+)
 from config.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -111,6 +141,21 @@ def rekap_body_and_chart(summary: Mapping[str, Any] | None, settings: Settings) 
     return texts.rekap_lines(figures, dinas), chart
 
 
+P = TypeVar("P", bound=Payload)
+Builder = Callable[[Payload, str], Rendered]
+
+
+def _for(cls: type[P], build: Callable[[P, str], Rendered]) -> Builder:
+    """``build`` (which reads a ``cls``) as an entry of the renderer's table of kinds."""
+
+    def checked(payload: Payload, role: str) -> Rendered:
+        if not isinstance(payload, cls):
+            raise TypeError(f"{build.__name__} renders {cls.__name__}, not {type(payload).__name__}")
+        return build(payload, role)
+
+    return checked
+
+
 class Renderer:
     """Renders every outbox kind; needs the settings for the zone and the bidang list."""
 
@@ -118,95 +163,118 @@ class Renderer:
         self.settings = settings
         self.tz = settings.tz
         self.kodes = tuple(b.kode for b in settings.bidang)
-        self._by_kind: dict[str, Callable[[Mapping[str, Any], str], Rendered]] = {
-            Kind.DISTRIBUTION_APPROVAL_REQUEST: self._distribution_approval_request,
-            Kind.DISTRIBUTION_DEFERRED: lambda p, r: Rendered(
-                texts.distribution_deferred(p["tw"], p["tahun"], p["actor_nama"], p.get("note"))
+        self._by_kind: dict[str, Builder] = {
+            Kind.DISTRIBUTION_APPROVAL_REQUEST: _for(DistributionApprovalRequest, self._distribution_approval_request),
+            Kind.DISTRIBUTION_DEFERRED: _for(
+                DistributionDeferred,
+                lambda p, r: Rendered(texts.distribution_deferred(p.tw, p.tahun, p.actor_nama, p.note)),
             ),
-            Kind.DISTRIBUTION_DONE: lambda p, r: Rendered(
-                texts.distribution_done(p["tw"], p["tahun"], p["links"], p["deadline"], self.tz)
+            Kind.DISTRIBUTION_DONE: _for(
+                DistributionDone,
+                lambda p, r: Rendered(texts.distribution_done(p.tw, p.tahun, p.links, p.deadline, self.tz)),
             ),
-            Kind.INPUT_OPENED: lambda p, r: Rendered(
-                texts.input_opened(p["tw"], p["tahun"], p["bidang_nama"], p["url"], p["deadline"], self.tz)
+            Kind.INPUT_OPENED: _for(
+                InputOpened,
+                lambda p, r: Rendered(texts.input_opened(p.tw, p.tahun, p.bidang_nama, p.url, p.deadline, self.tz)),
             ),
-            Kind.VALIDATION_FAILED: lambda p, r: Rendered(
-                texts.validation_failed(
-                    p["tw"], p["tahun"], p["bidang_nama"], p["url"], p["problems"], p.get("deadline"), self.tz
-                )
+            Kind.VALIDATION_FAILED: _for(
+                ValidationFailed,
+                lambda p, r: Rendered(
+                    texts.validation_failed(p.tw, p.tahun, p.bidang_nama, p.url, p.problems, p.deadline, self.tz)
+                ),
             ),
-            Kind.SUBMISSION_RECEIVED: lambda p, r: Rendered(
-                texts.submission_received(p["tw"], p["tahun"], p["bidang_nama"], p["warnings"])
+            Kind.SUBMISSION_RECEIVED: _for(
+                SubmissionReceived,
+                lambda p, r: Rendered(texts.submission_received(p.tw, p.tahun, p.bidang_nama, p.warnings)),
             ),
-            Kind.KOREKSI_REQUEST: self._koreksi_request,
-            Kind.REPORT_RETURNED: lambda p, r: Rendered(
-                texts.report_returned(p["tw"], p["tahun"], p["bidang_nama"], p["url"], p["reason"], p["actor_nama"])
+            Kind.KOREKSI_REQUEST: _for(KoreksiRequest, self._koreksi_request),
+            Kind.REPORT_RETURNED: _for(
+                ReportReturned,
+                lambda p, r: Rendered(
+                    texts.report_returned(p.tw, p.tahun, p.bidang_nama, p.url, p.reason, p.actor_nama)
+                ),
             ),
-            Kind.REPORT_APPROVED: lambda p, r: Rendered(
-                texts.report_approved(p["tw"], p["tahun"], p["bidang_nama"], p["actor_nama"])
+            Kind.REPORT_APPROVED: _for(
+                ReportApproved,
+                lambda p, r: Rendered(texts.report_approved(p.tw, p.tahun, p.bidang_nama, p.actor_nama)),
             ),
-            Kind.REKAP_DRAFT: self._rekap_draft,
-            Kind.TELAAH_REQUEST: self._telaah_request,
-            Kind.TELAAH_KEPALA_DINAS_REQUEST: self._telaah_kepala_dinas_request,
-            Kind.DINAS_RETURNED: self._dinas_returned,
-            Kind.REKOMENDASI_REQUEST: self._rekomendasi_request,
-            Kind.REKOMENDASI_HANDED: lambda p, r: Rendered(
-                texts.rekomendasi_handed(
-                    p["tw"], p["tahun"], p["umum"], p["per_bidang"], p["url"], sekretaris=r == "sekretaris"
-                )
+            Kind.REKAP_DRAFT: _for(RekapDraft, self._rekap_draft),
+            Kind.TELAAH_REQUEST: _for(TelaahRequest, self._telaah_request),
+            Kind.TELAAH_KEPALA_DINAS_REQUEST: _for(TelaahRequest, self._telaah_kepala_dinas_request),
+            Kind.DINAS_RETURNED: _for(DinasReturned, self._dinas_returned),
+            Kind.REKOMENDASI_REQUEST: _for(RekomendasiRequest, self._rekomendasi_request),
+            Kind.REKOMENDASI_HANDED: _for(
+                RekomendasiHanded,
+                lambda p, r: Rendered(
+                    texts.rekomendasi_handed(p.tw, p.tahun, p.umum, p.per_bidang, p.url, sekretaris=r == "sekretaris")
+                ),
             ),
-            Kind.REKOMENDASI_FOR_BIDANG: self._rekomendasi_for_bidang,
-            Kind.BIDANG_REOPENED: lambda p, r: Rendered(
-                texts.bidang_reopened(p["tw"], p["tahun"], p["bidang_nama"], p["url"], p["reason"], p["actor_nama"])
+            Kind.REKOMENDASI_FOR_BIDANG: _for(RekomendasiForBidang, self._rekomendasi_for_bidang),
+            Kind.BIDANG_REOPENED: _for(
+                BidangReopened,
+                lambda p, r: Rendered(
+                    texts.bidang_reopened(p.tw, p.tahun, p.bidang_nama, p.url, p.reason, p.actor_nama)
+                ),
             ),
-            Kind.TINDAK_LANJUT_RECORDED: lambda p, r: Rendered(
-                texts.tindak_lanjut_recorded(p["tw"], p["tahun"], p["bidang_nama"], p["teks"], p["actor_nama"])
+            Kind.TINDAK_LANJUT_RECORDED: _for(
+                TindakLanjutRecorded,
+                lambda p, r: Rendered(texts.tindak_lanjut_recorded(p.tw, p.tahun, p.bidang_nama, p.teks, p.actor_nama)),
             ),
-            Kind.PERIOD_CLOSED: lambda p, r: Rendered(
-                texts.period_closed(p["tw"], p["tahun"], p["rekap_url"], p["archive_url"])
+            Kind.PERIOD_CLOSED: _for(
+                PeriodClosed,
+                lambda p, r: Rendered(texts.period_closed(p.tw, p.tahun, p.rekap_url, p.archive_url)),
             ),
-            Kind.DEADLINE_REMINDER: lambda p, r: Rendered(
-                texts.deadline_reminder(
-                    p["tw"],
-                    p["tahun"],
-                    p["bidang_nama"],
-                    p["url"],
-                    p["deadline"],
-                    int(p["hari_kerja_tersisa"]),
-                    self.tz,
-                )
+            Kind.DEADLINE_REMINDER: _for(
+                DeadlineReminder,
+                lambda p, r: Rendered(
+                    texts.deadline_reminder(
+                        p.tw, p.tahun, p.bidang_nama, p.url, p.deadline, p.hari_kerja_tersisa, self.tz
+                    )
+                ),
             ),
-            Kind.TINDAK_LANJUT_REMINDER: self._tindak_lanjut_reminder,
-            Kind.MUTU_BAKU_REMINDER: lambda p, r: Rendered(
-                texts.mutu_baku_reminder(
-                    p["tw"],
-                    p["tahun"],
-                    p["sop_step"],
-                    self._bidang_label(p.get("bidang")),
-                    p["since"],
-                    p["mutu_baku"],
-                    self.tz,
-                    p.get("url"),
-                )
+            Kind.TINDAK_LANJUT_REMINDER: _for(TindakLanjutReminder, self._tindak_lanjut_reminder),
+            Kind.MUTU_BAKU_REMINDER: _for(
+                MutuBakuReminder,
+                lambda p, r: Rendered(
+                    texts.mutu_baku_reminder(
+                        p.tw,
+                        p.tahun,
+                        p.sop_step,
+                        self._bidang_label(p.bidang),
+                        p.since,
+                        p.mutu_baku,
+                        self.tz,
+                        p.url,
+                    )
+                ),
             ),
-            Kind.MUTU_BAKU_ESCALATION: lambda p, r: Rendered(
-                texts.mutu_baku_escalation(
-                    p["tw"],
-                    p["tahun"],
-                    p["sop_step"],
-                    self._bidang_label(p.get("bidang")),
-                    p["since"],
-                    p["mutu_baku"],
-                    p["holder_role"],
-                    p["holder_nama"],
-                    self.tz,
-                    p.get("url"),
-                )
+            Kind.MUTU_BAKU_ESCALATION: _for(
+                MutuBakuEscalation,
+                lambda p, r: Rendered(
+                    texts.mutu_baku_escalation(
+                        p.tw,
+                        p.tahun,
+                        p.sop_step,
+                        self._bidang_label(p.bidang),
+                        p.since,
+                        p.mutu_baku,
+                        p.holder_role,
+                        p.holder_nama,
+                        self.tz,
+                        p.url,
+                    )
+                ),
             ),
-            Kind.TAMPER_DETECTED: lambda p, r: Rendered(texts.tamper_detected(p["tw"], p["tahun"], p["bidang_nama"])),
-            Kind.WORKBOOK_MISSING: lambda p, r: Rendered(texts.workbook_missing(p["bidang_nama"], p["reason"])),
-            Kind.ACCESS_LOST: lambda p, r: Rendered(texts.access_lost(p["bidang_nama"])),
-            Kind.RECIPIENT_UNREACHABLE: lambda p, r: Rendered(
-                texts.recipient_unreachable(p["nama"], p["role"], self._bidang_label(p.get("bidang")))
+            Kind.TAMPER_DETECTED: _for(
+                TamperDetected, lambda p, r: Rendered(texts.tamper_detected(p.tw, p.tahun, p.bidang_nama))
+            ),
+            Kind.WORKBOOK_MISSING: _for(
+                WorkbookMissing, lambda p, r: Rendered(texts.workbook_missing(p.bidang_nama, p.reason))
+            ),
+            Kind.ACCESS_LOST: _for(WorkbookProblem, lambda p, r: Rendered(texts.access_lost(p.bidang_nama))),
+            Kind.RECIPIENT_UNREACHABLE: _for(
+                RecipientUnreachable,
+                lambda p, r: Rendered(texts.recipient_unreachable(p.nama, p.role, self._bidang_label(p.bidang))),
             ),
         }
 
@@ -215,24 +283,23 @@ class Renderer:
         return frozenset(self._by_kind)
 
     def render(self, kind: str, payload: Mapping[str, Any], recipient_role: str) -> Rendered:
-        """The message for one notification to a person holding ``recipient_role``."""
+        """The message for one notification (an outbox row's kind and JSON payload) to a person
+        holding ``recipient_role``; the payload is read into its dataclass first."""
         builder = self._by_kind.get(kind)
         if builder is None:
             logger.error("no renderer for notification kind %s", kind)
             return Rendered(texts.unknown_kind(kind))
-        return builder(payload, str(recipient_role))
+        return builder(payload_from_json(Kind(kind), payload), str(recipient_role))
 
     def _bidang_label(self, kode: str | None) -> str | None:
         return self.settings.bidang_nama(kode) if kode else None
 
     # --- kinds with buttons ---------------------------------------------------------------------
 
-    def _distribution_approval_request(self, p: Mapping[str, Any], role: str) -> Rendered:
-        pid = int(p["period_id"])
+    def _distribution_approval_request(self, p: DistributionApprovalRequest, role: str) -> Rendered:
+        pid = p.period_id
         return Rendered(
-            texts.distribution_approval_request(
-                p["tw"], p["tahun"], p["bidang"], p["mutu_baku"], p.get("format", ()), p.get("deadline"), self.tz
-            ),
+            texts.distribution_approval_request(p.tw, p.tahun, p.bidang, p.mutu_baku, p.format, p.deadline, self.tz),
             keyboard(
                 [
                     button(Action.DIST_APPROVE, pid),
@@ -241,12 +308,10 @@ class Renderer:
             ),
         )
 
-    def _koreksi_request(self, p: Mapping[str, Any], role: str) -> Rendered:
-        pid, kode = int(p["period_id"]), str(p["bidang"])
+    def _koreksi_request(self, p: KoreksiRequest, role: str) -> Rendered:
+        pid, kode = p.period_id, p.bidang
         return Rendered(
-            texts.koreksi_request(
-                p["tw"], p["tahun"], p["bidang_nama"], p["url"], p["summary"], p["warnings"], p["mutu_baku"]
-            ),
+            texts.koreksi_request(p.tw, p.tahun, p.bidang_nama, p.url, p.summary, p.warnings, p.mutu_baku),
             keyboard(
                 [
                     button(Action.KOREKSI_APPROVE, pid, kode),
@@ -255,28 +320,26 @@ class Renderer:
             ),
         )
 
-    def _rekap_draft(self, p: Mapping[str, Any], role: str) -> Rendered:
-        pid = int(p["period_id"])
-        body, chart = rekap_body_and_chart(p.get("summary"), self.settings)
+    def _rekap_draft(self, p: RekapDraft, role: str) -> Rendered:
+        pid = p.period_id
+        body, chart = rekap_body_and_chart(p.summary, self.settings)
         return Rendered(
-            texts.rekap_draft(p["tw"], p["tahun"], p["url"], body, p["mutu_baku"]),
+            texts.rekap_draft(p.tw, p.tahun, p.url, body, p.mutu_baku),
             keyboard(
                 [button(Action.ANALYSIS_NOTE, pid)],
                 [button(Action.SUBMIT_SEKRETARIS, pid)],
             ),
             chart,
-            texts.chart_caption(p["tw"], p["tahun"]) if chart else None,
+            texts.chart_caption(p.tw, p.tahun) if chart else None,
         )
 
-    def _telaah(self, p: Mapping[str, Any], kepala_dinas: bool) -> tuple[str, bytes | None]:
-        body, chart = rekap_body_and_chart(p.get("summary"), self.settings)
-        text = texts.telaah_request(
-            p["tw"], p["tahun"], p["url"], body, p.get("catatan_analisis"), p["mutu_baku"], kepala_dinas
-        )
+    def _telaah(self, p: TelaahRequest, kepala_dinas: bool) -> tuple[str, bytes | None]:
+        body, chart = rekap_body_and_chart(p.summary, self.settings)
+        text = texts.telaah_request(p.tw, p.tahun, p.url, body, p.catatan_analisis, p.mutu_baku, kepala_dinas)
         return text, chart
 
-    def _telaah_request(self, p: Mapping[str, Any], role: str) -> Rendered:
-        pid = int(p["period_id"])
+    def _telaah_request(self, p: TelaahRequest, role: str) -> Rendered:
+        pid = p.period_id
         text, chart = self._telaah(p, kepala_dinas=False)
         return Rendered(
             text,
@@ -285,11 +348,11 @@ class Renderer:
                 [button(Action.SEKRETARIS_RETURN, pid)],
             ),
             chart,
-            texts.chart_caption(p["tw"], p["tahun"]) if chart else None,
+            texts.chart_caption(p.tw, p.tahun) if chart else None,
         )
 
-    def _telaah_kepala_dinas_request(self, p: Mapping[str, Any], role: str) -> Rendered:
-        pid = int(p["period_id"])
+    def _telaah_kepala_dinas_request(self, p: TelaahRequest, role: str) -> Rendered:
+        pid = p.period_id
         text, chart = self._telaah(p, kepala_dinas=True)
         return Rendered(
             text,
@@ -300,47 +363,45 @@ class Renderer:
                 ]
             ),
             chart,
-            texts.chart_caption(p["tw"], p["tahun"]) if chart else None,
+            texts.chart_caption(p.tw, p.tahun) if chart else None,
         )
 
-    def _dinas_returned(self, p: Mapping[str, Any], role: str) -> Rendered:
+    def _dinas_returned(self, p: DinasReturned, role: str) -> Rendered:
         for_kasubbag = role == "kasubbag_kpep"
-        text = texts.dinas_returned(p["tw"], p["tahun"], p["reason"], p["by_role"], p["actor_nama"], for_kasubbag)
+        text = texts.dinas_returned(p.tw, p.tahun, p.reason, p.by_role, p.actor_nama, for_kasubbag)
         if not for_kasubbag:
             return Rendered(text)
-        pid = int(p["period_id"])
+        pid = p.period_id
         reopen = [button(Action.REOPEN_BIDANG, pid, k) for k in self.kodes]
         rows = [reopen[i : i + 2] for i in range(0, len(reopen), 2)]
         rows.append([button(Action.ANALYSIS_NOTE, pid)])
         rows.append([button(Action.SUBMIT_SEKRETARIS, pid)])
         return Rendered(text, keyboard(*rows))
 
-    def _rekomendasi_request(self, p: Mapping[str, Any], role: str) -> Rendered:
-        pid = int(p["period_id"])
+    def _rekomendasi_request(self, p: RekomendasiRequest, role: str) -> Rendered:
+        pid = p.period_id
         return Rendered(
             texts.rekomendasi_request(
-                p["tw"],
-                p["tahun"],
-                p["bidang"],
-                p.get("url"),
-                texts.rekap_lines(*rekap_figures(p.get("summary"), self.settings)),
-                p.get("mutu_baku"),
+                p.tw,
+                p.tahun,
+                p.bidang,
+                p.url,
+                texts.rekap_lines(*rekap_figures(p.summary, self.settings)),
+                p.mutu_baku,
             ),
             keyboard([button(Action.REKOMENDASI, pid)]),
         )
 
-    def _rekomendasi_for_bidang(self, p: Mapping[str, Any], role: str) -> Rendered:
-        pid, kode = int(p["period_id"]), str(p["bidang"])
+    def _rekomendasi_for_bidang(self, p: RekomendasiForBidang, role: str) -> Rendered:
+        pid, kode = p.period_id, p.bidang
         return Rendered(
-            texts.rekomendasi_for_bidang(
-                p["tw"], p["tahun"], p["bidang_nama"], p["umum"], p.get("khusus"), p["mutu_baku"], p.get("url")
-            ),
+            texts.rekomendasi_for_bidang(p.tw, p.tahun, p.bidang_nama, p.umum, p.khusus, p.mutu_baku, p.url),
             keyboard([button(Action.TINDAK_LANJUT, pid, kode)]),
         )
 
-    def _tindak_lanjut_reminder(self, p: Mapping[str, Any], role: str) -> Rendered:
-        pid, kode = int(p["period_id"]), str(p["bidang"])
+    def _tindak_lanjut_reminder(self, p: TindakLanjutReminder, role: str) -> Rendered:
+        pid, kode = p.period_id, p.bidang
         return Rendered(
-            texts.tindak_lanjut_reminder(p["tw"], p["tahun"], p["bidang_nama"]),
+            texts.tindak_lanjut_reminder(p.tw, p.tahun, p.bidang_nama),
             keyboard([button(Action.TINDAK_LANJUT, pid, kode)]),
         )

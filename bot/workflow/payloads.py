@@ -5,13 +5,16 @@ the field names as keys) is what the outbox stores and the renderer reads. A fie
 default is in every row the core writes now (its value may be None, e.g. ``url`` before a step
 has a sheet); :data:`PAYLOAD_KEYS` lists them per kind, derived from the classes. Rows written
 by an older version may still wait in the outbox without the keys added since (``url``,
-``deadline``, ``mutu_baku`` of some kinds), so the renderer reads those with ``.get``.
+``deadline``, ``mutu_baku`` of some kinds), so those fields are typed ``| None``:
+:func:`payload_from_json` reads a row back into its dataclass, a missing key of such a field as
+None (a missing list or dict as empty).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import typing
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -158,7 +161,7 @@ class RekomendasiRequest(PeriodPayload):
     bidang: list[str]
     url: str | None
     summary: JsonDict
-    mutu_baku: str
+    mutu_baku: str | None  # the core always sets it; rows written before it was added lack it
 
 
 @dataclass(frozen=True)
@@ -324,3 +327,51 @@ def check_payload(kind: Kind, payload: Payload) -> None:
     expected = PAYLOAD_TYPES[kind]
     if type(payload) is not expected:
         raise TypeError(f"payload of {kind} must be {expected.__name__}, not {type(payload).__name__}")
+
+
+def _constant(value: Any) -> Callable[[], Any]:
+    return lambda: value
+
+
+def _when_missing(cls: type[Payload]) -> Mapping[str, Callable[[], Any]]:
+    """Per field a row may lack, what it gets instead: the dataclass default, else an empty list or
+    dict for a list or dict field, else None for a field typed ``| None``. Other fields are required."""
+    hints = typing.get_type_hints(cls)
+    makers: dict[str, Callable[[], Any]] = {}
+    for f in dataclasses.fields(cls):
+        hint = hints[f.name]
+        if f.default is not dataclasses.MISSING:
+            makers[f.name] = _constant(f.default)
+        elif f.default_factory is not dataclasses.MISSING:
+            makers[f.name] = f.default_factory
+        elif typing.get_origin(hint) in (list, dict):
+            makers[f.name] = typing.get_origin(hint)
+        elif type(None) in typing.get_args(hint):
+            makers[f.name] = _constant(None)
+    return MappingProxyType(makers)
+
+
+_WHEN_MISSING: Mapping[Kind, Mapping[str, Callable[[], Any]]] = MappingProxyType(
+    {kind: _when_missing(cls) for kind, cls in PAYLOAD_TYPES.items()}
+)
+
+
+def payload_from_json(kind: Kind, data: Mapping[str, Any]) -> Payload:
+    """The dataclass of ``kind`` from an outbox row's JSON (the inverse of :meth:`Payload.as_json`).
+
+    A key the row lacks (written by an older version) gets the field's default, else an empty
+    list or dict for a list or dict field, else None for a field typed ``| None``; a row without
+    any other field is broken (KeyError, as the dict-reading renderer raised). Keys the class does
+    not know are ignored.
+    """
+    cls = PAYLOAD_TYPES[kind]
+    when_missing = _WHEN_MISSING[kind]
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if f.name in data:
+            values[f.name] = data[f.name]
+        elif f.name in when_missing:
+            values[f.name] = when_missing[f.name]()
+        else:
+            raise KeyError(f"{kind.value} payload without {f.name!r}")
+    return cls(**values)

@@ -4,6 +4,7 @@ every outbox kind, splitting, the chart, the rekomendasi parser."""
 from __future__ import annotations
 
 import io
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from bot.telegram.charts import PREDIKAT_COLOURS, Bar, capaian_chart
 from bot.telegram.notifier import split_text, strip_marker, utf16_len
 from bot.telegram.render import Renderer, rekap_figures
 from bot.workflow.notifications import Kind
-from bot.workflow.payloads import PAYLOAD_KEYS
+from bot.workflow.payloads import PAYLOAD_KEYS, PAYLOAD_TYPES, RekomendasiRequest, payload_from_json
 from config.settings import Settings
 from tests.telegram_edge.conftest import edge_settings
 
@@ -279,6 +280,45 @@ def test_older_outbox_rows_without_the_newer_keys_still_render(settings: Setting
             payload["bidang"] = ["SEK", "PTK"]
         text = renderer.render(kind, payload, "kepala_dinas").text
         assert PERIODE in text and "None" not in text
+
+
+def _sample_row(kind: Kind) -> dict[str, Any]:
+    """An outbox row of ``kind`` with every key the core writes, from SAMPLE."""
+    payload = {key: SAMPLE[key] for key in PAYLOAD_KEYS[kind]}
+    if kind in (Kind.DISTRIBUTION_APPROVAL_REQUEST, Kind.REKOMENDASI_REQUEST):
+        payload["bidang"] = ["SEK", "PTK"]
+    return payload
+
+
+@pytest.mark.parametrize("kind", list(Kind), ids=lambda k: k.value)
+def test_every_payload_round_trips_through_the_outbox_json(kind: Kind) -> None:
+    original = PAYLOAD_TYPES[kind](**_sample_row(kind))
+    assert payload_from_json(kind, original.as_json()) == original
+    assert payload_from_json(kind, json.loads(json.dumps(original.as_json()))) == original
+
+
+@pytest.mark.parametrize("kind", list(Kind), ids=lambda k: k.value)
+def test_unknown_payload_keys_are_ignored(settings: Settings, kind: Kind) -> None:
+    row = _sample_row(kind)
+    newer = {**row, "added_by_a_newer_version": {"x": 1}}
+    assert payload_from_json(kind, newer) == payload_from_json(kind, row)
+    renderer = Renderer(settings)
+    assert renderer.render(kind, newer, "kasubbag_kpep") == renderer.render(kind, row, "kasubbag_kpep")
+
+
+def test_older_rows_read_the_missing_newer_keys_as_none_or_empty() -> None:
+    row = {key: SAMPLE[key] for key in PAYLOAD_KEYS[Kind.REKOMENDASI_REQUEST] - {"url", "summary", "mutu_baku"}}
+    row["bidang"] = ["SEK", "PTK"]
+    payload = payload_from_json(Kind.REKOMENDASI_REQUEST, row)
+    assert payload == RekomendasiRequest(3, 2026, 2, ["SEK", "PTK"], url=None, summary={}, mutu_baku=None)
+
+
+def test_a_row_without_a_required_key_is_refused() -> None:
+    """Only keys typed ``| None`` (or lists, dicts, defaults) may be missing; ``tw`` never was."""
+    row = _sample_row(Kind.INPUT_OPENED)
+    del row["tw"]
+    with pytest.raises(KeyError, match="tw"):
+        payload_from_json(Kind.INPUT_OPENED, row)
 
 
 def test_buttons_per_kind(settings: Settings) -> None:
