@@ -81,7 +81,7 @@ class StoreOnlyWorkbooks:
         """Refused."""
         return self._refuse("write_rekap")
 
-    def archive(self, tahun: int, tw: int) -> ArchiveRef:
+    def archive(self, tahun: int, tw: int, laporan: bytes | None = None) -> ArchiveRef:
         """Refused."""
         return self._refuse("archive")
 

@@ -88,7 +88,9 @@ def laporan_input(
         )
     names = {b.kode: b.nama for b in settings.bidang}
     if master is None:
-        master = load_master(settings.google.master_indikator, bidang_codes=list(names))
+        # The report covers the bidang with approved data; the master list's match with the
+        # settings is the Google edge's and doctor's check (a mismatch must not cost the archive).
+        master = load_master(settings.google.master_indikator)
     rekap = rekap_dari_snapshot(master, snapshots, names, tw)
     return LaporanInput(
         identitas=Identitas(

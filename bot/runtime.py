@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from bot.laporan_data import laporan_pdf
 from bot.store.migrate import upgrade
 from bot.store.repository import Store
 from bot.telegram.app import KinerjaBot, build_application
@@ -56,7 +57,13 @@ def create_bot(
     service = WorkflowService(settings, store, workbook, clock=clock)
     service.start()
     application = build_application(settings, token)
-    notifier = TelegramNotifier(application.bot, Renderer(settings), max_inline_wait=max_inline_wait)
+
+    def laporan(tahun: int, tw: int) -> bytes:
+        """The period's report document as it stands now (a draft until the Kepala Dinas approves)."""
+        return laporan_pdf(settings, store, tahun, tw, dibuat=service.now())
+
+    renderer = Renderer(settings, laporan=laporan)
+    notifier = TelegramNotifier(application.bot, renderer, max_inline_wait=max_inline_wait)
     # Handler replies go through the notifier's retry rules too: a 429 or a network error delays them.
     application.bot_data[BOT_DATA_KEY] = EdgeContext(settings, service, PromptStore(store), notifier.call)
     register(application)

@@ -1167,3 +1167,13 @@ def invite_created(nama: str, role: str, bidang: str | None, code: str, until: s
         f"Berlaku sampai {until}, sekali pakai. Mohon yang bersangkutan mengirim\n"
         f"    /daftar {code}\nkepada bot Telegram Kinerja Bot.\n"
     )
+
+
+def laporan_caption_draft(tw: int, tahun: int) -> str:
+    """Caption of the draft report document sent with the Kepala Dinas's telaah request (step 6)."""
+    return f"Draf Laporan Kinerja {periode(tw, tahun)} untuk ditelaah."
+
+
+def laporan_caption_final(tw: int, tahun: int) -> str:
+    """Caption of the report document sent when the period is closed and archived."""
+    return f"Laporan Kinerja {periode(tw, tahun)} yang telah disetujui dan diarsipkan."

@@ -62,6 +62,7 @@ from config.settings import ENV_PREFIX, Settings, SettingsError
 from sandbox.control import SandboxControl
 from sandbox.server import SandboxServer, running_sandbox
 from sandbox.telegram import DEFAULT_BOT_TOKEN
+from sheets.laporan import nama_berkas
 from sheets.master import load_master
 
 if TYPE_CHECKING:
@@ -295,14 +296,14 @@ class DemoRun:
         tahun, tw = period.tahun, period.tw
         files = {
             "rekap_xlsx": self.out / f"rekap-{tahun}-TW{tw}.xlsx",
-            "rekap_pdf": self.out / f"rekap-{tahun}-TW{tw}.pdf",
+            "laporan": self.out / nama_berkas(tahun, tw),
             "grafik": self.out / f"capaian-TW{tw}.png",
             "transkrip": self.out / "transkrip.md",
             "riwayat": self.out / "riwayat.csv",
         }
         closing = self._closing_message()
         files["rekap_xlsx"].write_bytes(self._export_rekap(closing))
-        files["rekap_pdf"].write_bytes(self._archived_pdf(closing))
+        files["laporan"].write_bytes(self._archived_pdf(closing))
         files["grafik"].write_bytes(self._chart_png())
         files["transkrip"].write_text(self._transcript(tahun, tw), encoding="utf-8")
         write_riwayat(files["riwayat"], audit, self.tz)
@@ -331,7 +332,7 @@ class DemoRun:
         return data
 
     def _archived_pdf(self, closing: str) -> bytes:
-        """The PDF the bot archived in the folder named by the closing message."""
+        """The report document (PDF) the bot archived in the folder named by the closing message."""
         match = _FOLDER_ID.search(closing)
         if match is None:
             raise DemoError("Tautan folder arsip tidak ada pada pesan penutupan.")

@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot import texts
@@ -119,6 +119,9 @@ class TelegramNotifier:
         if rendered.photo is not None:
             photo, caption = rendered.photo, rendered.photo_caption
             steps.append(lambda: self.bot.send_photo(chat_id, photo, caption=caption))
+        if rendered.document is not None:
+            document = InputFile(rendered.document, filename=rendered.document_name or "laporan.pdf")
+            steps.append(lambda: self.bot.send_document(chat_id, document, caption=rendered.document_caption))
         parts = split_text(rendered.text)
         for index, part in enumerate(parts):
             markup = rendered.keyboard if index == len(parts) - 1 else None

@@ -16,6 +16,7 @@ tolerantly. The expected shape, matching ``sheets.aggregate``'s Ringkasan column
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ from bot.workflow.payloads import (
     payload_from_json,
 )
 from config.settings import Settings
+from sheets.laporan import nama_berkas
 
 logger = logging.getLogger(__name__)
 
@@ -67,12 +69,21 @@ Figure = tuple[str, str, float | None, str | None, float | None]  # kode, nama, 
 
 @dataclass(frozen=True)
 class Rendered:
-    """What to send for one notification: the text, its buttons, and a chart to send first."""
+    """What to send for one notification: the text, its buttons, and a chart and a document to send first."""
 
     text: str
     keyboard: InlineKeyboardMarkup | None = None
     photo: bytes | None = None
     photo_caption: str | None = None
+    document: bytes | None = None
+    document_name: str | None = None
+    document_caption: str | None = None
+
+
+# The report document of a period (PDF bytes) for (tahun, tw), read from the store.
+LaporanSource = Callable[[int, int], bytes]
+# Who receives the report document with the closing message (the SOP's archive goes to them).
+LAPORAN_AT_CLOSE_ROLES = frozenset({"kasubbag_kpep", "kepala_dinas"})
 
 
 def keyboard(*rows: Sequence[tuple[str, CallbackData]]) -> InlineKeyboardMarkup:
@@ -157,10 +168,15 @@ def _for(cls: type[P], build: Callable[[P, str], Rendered]) -> Builder:
 
 
 class Renderer:
-    """Renders every outbox kind; needs the settings for the zone and the bidang list."""
+    """Renders every outbox kind; needs the settings for the zone and the bidang list.
 
-    def __init__(self, settings: Settings) -> None:
+    ``laporan`` gives the period's report document: the Kepala Dinas receives it (a draft) with
+    the telaah request of step 6, the Kasubbag and the Kepala Dinas the final one at the close.
+    """
+
+    def __init__(self, settings: Settings, laporan: LaporanSource | None = None) -> None:
         self.settings = settings
+        self.laporan = laporan
         self.tz = settings.tz
         self.kodes = tuple(b.kode for b in settings.bidang)
         self._by_kind: dict[str, Builder] = {
@@ -220,10 +236,7 @@ class Renderer:
                 TindakLanjutRecorded,
                 lambda p, r: Rendered(texts.tindak_lanjut_recorded(p.tw, p.tahun, p.bidang_nama, p.teks, p.actor_nama)),
             ),
-            Kind.PERIOD_CLOSED: _for(
-                PeriodClosed,
-                lambda p, r: Rendered(texts.period_closed(p.tw, p.tahun, p.rekap_url, p.archive_url)),
-            ),
+            Kind.PERIOD_CLOSED: _for(PeriodClosed, self._period_closed),
             Kind.DEADLINE_REMINDER: _for(
                 DeadlineReminder,
                 lambda p, r: Rendered(
@@ -354,7 +367,7 @@ class Renderer:
     def _telaah_kepala_dinas_request(self, p: TelaahRequest, role: str) -> Rendered:
         pid = p.period_id
         text, chart = self._telaah(p, kepala_dinas=True)
-        return Rendered(
+        rendered = Rendered(
             text,
             keyboard(
                 [
@@ -364,6 +377,27 @@ class Renderer:
             ),
             chart,
             texts.chart_caption(p.tw, p.tahun) if chart else None,
+        )
+        # Step 6: the document the Kepala Dinas approves is the one archived at the close.
+        return self._with_laporan(rendered, p.tahun, p.tw, texts.laporan_caption_draft(p.tw, p.tahun))
+
+    def _period_closed(self, p: PeriodClosed, role: str) -> Rendered:
+        rendered = Rendered(texts.period_closed(p.tw, p.tahun, p.rekap_url, p.archive_url))
+        if role not in LAPORAN_AT_CLOSE_ROLES:
+            return rendered
+        return self._with_laporan(rendered, p.tahun, p.tw, texts.laporan_caption_final(p.tw, p.tahun))
+
+    def _with_laporan(self, rendered: Rendered, tahun: int, tw: int, caption: str) -> Rendered:
+        """``rendered`` with the period's report document attached (as it is: without it if none)."""
+        if self.laporan is None:
+            return rendered
+        try:
+            document = self.laporan(tahun, tw)
+        except Exception:  # the message still goes; the document is in the archive and `export --laporan`
+            logger.exception("report document of TW %s %s not rendered for Telegram", tw, tahun)
+            return rendered
+        return dataclasses.replace(
+            rendered, document=document, document_name=nama_berkas(tahun, tw), document_caption=caption
         )
 
     def _dinas_returned(self, p: DinasReturned, role: str) -> Rendered:

@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import Row
 
+from bot.laporan_data import laporan_pdf
 from bot.store.repository import Store, Tx
 from bot.workflow.builders import Builders
 from bot.workflow.calendar import WorkCalendar
@@ -84,7 +85,10 @@ class WorkflowCore:
         self.guards = Guards(self.directory, self.kodes)
         self.recorder = Recorder(settings, self.calendar, self.directory, self.kodes)
         self.builders = Builders(settings, self.guards)
-        self.effects = GoogleEffects(workbook, self.kodes)
+        # The report document archived at the close, stamped with the workflow's own clock.
+        self.effects = GoogleEffects(
+            workbook, self.kodes, lambda tahun, tw: laporan_pdf(settings, store, tahun, tw, dibuat=self.now())
+        )
 
     def now(self) -> datetime:
         """The current time, aware, in the office's zone."""

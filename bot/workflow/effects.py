@@ -8,7 +8,8 @@ every effect is idempotent, so running it again after a crash or a fault changes
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -34,6 +35,8 @@ from sheets.facts import (
     TindakLanjutData,
     WorkbookRef,
 )
+
+logger = logging.getLogger(__name__)
 
 Event = DinasEvent | BidangEvent
 
@@ -116,12 +119,17 @@ def place_of(tx: Tx, tahun: int, kode: str) -> FeedbackPlace | None:
     return SheetMemory.from_json(tx.sheet_memory(tahun, kode)).place
 
 
+# The period's report document (PDF bytes) for (tahun, tw), read from the store.
+LaporanSource = Callable[[int, int], bytes]
+
+
 class GoogleEffects:
     """Runs the Google effect of a table row; what it returns is recorded on the Act."""
 
-    def __init__(self, workbook: WorkbookPort, kodes: tuple[str, ...]) -> None:
+    def __init__(self, workbook: WorkbookPort, kodes: tuple[str, ...], laporan: LaporanSource | None = None) -> None:
         self.workbook = workbook
         self.kodes = kodes
+        self.laporan = laporan
 
     def run(self, effect: GoogleEffect, act: Act) -> None:
         """Carry out ``effect`` for ``act`` (blocking; outside any transaction)."""
@@ -145,9 +153,25 @@ class GoogleEffects:
             assert act.rekap is not None
             act.rekap_ref = self.workbook.write_rekap(act.tahun, tw, act.rekap)
             if effect is GoogleEffect.ARCHIVE:
-                act.archive = self.workbook.archive(act.tahun, tw)
+                act.archive = self.workbook.archive(act.tahun, tw, self._laporan(act))
         else:  # pragma: no cover - the enum is closed
             raise ValueError(effect)
+
+    def _laporan(self, act: Act) -> bytes | None:
+        """The report document to archive; without it the archive still holds the workbook's export.
+
+        A document that cannot be written must not keep the period open for ever: the close goes
+        on with Drive's export of the workbook as the PDF copy, and the cause is logged.
+        """
+        if self.laporan is None:
+            return None
+        try:
+            return self.laporan(act.tahun, act.tw)
+        except Exception:
+            logger.exception(
+                "the report document of TW %s %s could not be written; archiving the export", act.tw, act.tahun
+            )
+            return None
 
     @staticmethod
     def _submission_feedback(act: Act) -> Feedback:

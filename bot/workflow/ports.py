@@ -40,8 +40,8 @@ class WorkbookPort(Protocol):
         """Write the dinas workbook from the approved snapshots; return its link and summary."""
         ...
 
-    def archive(self, tahun: int, tw: int) -> ArchiveRef:
-        """Export the dinas workbook (PDF, xlsx) into the archive folder."""
+    def archive(self, tahun: int, tw: int, laporan: bytes | None = None) -> ArchiveRef:
+        """Archive the period: the report document ``laporan`` (PDF) and the dinas workbook (xlsx)."""
         ...
 
     def poll(self, cursor: str | None, known: Mapping[str, str]) -> ChangesRead:

@@ -425,9 +425,9 @@ class GoogleWorkbooks:
             self.sheets.values_update(file.id, rekap_values(sheets), f"menulis isi workbook rekap {tahun}")
             return RekapRef(url=file.url, spreadsheet_id=file.id, summary=rekap_summary(sheets.rekap))
 
-    def archive(self, tahun: int, tw: int) -> ArchiveRef:
-        """Export the dinas workbook as PDF and xlsx into the archive folder (missing copies only)."""
+    def archive(self, tahun: int, tw: int, laporan: bytes | None = None) -> ArchiveRef:
+        """The report PDF (uploaded) and the dinas workbook as xlsx into the archive folder (missing copies only)."""
         with self._lock:
             file, _ = self._rekap_book(tahun, create=False)
             folder = self.settings.google.archive_folder_id or self.settings.google.root_folder_id
-            return archive_workbook(self.drive, file, tahun, tw, folder)
+            return archive_workbook(self.drive, file, tahun, tw, folder, laporan)

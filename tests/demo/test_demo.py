@@ -20,6 +20,7 @@ import matplotlib.image
 import openpyxl
 import pytest
 from PIL import Image
+from pypdf import PdfReader
 
 from bot.cli import main
 from bot.demo.filling import load_isian
@@ -57,7 +58,7 @@ def _same(a: object, b: object) -> bool:
 
 def test_every_output_file_is_written(demo: DemoRun) -> None:
     names = sorted(path.name for path in demo.out.iterdir())
-    assert names == ["capaian-TW1.png", "rekap-2026-TW1.pdf", "rekap-2026-TW1.xlsx", "riwayat.csv", "transkrip.md"]
+    assert names == ["capaian-TW1.png", "laporan-2026-TW1.pdf", "rekap-2026-TW1.xlsx", "riwayat.csv", "transkrip.md"]
     assert all(path.stat().st_size > 0 for path in demo.out.iterdir())
 
 
@@ -142,10 +143,15 @@ def test_chart_is_a_valid_png(demo: DemoRun) -> None:
     assert pixels.shape[:2] == (450, 800) and pixels.std() > 0  # not a blank image
 
 
-def test_archive_is_a_pdf_with_a_page_per_tab(demo: DemoRun) -> None:
-    data = (demo.out / "rekap-2026-TW1.pdf").read_bytes()
+def test_archive_is_the_report_document_the_bot_wrote(demo: DemoRun) -> None:
+    """The archived PDF is the Laporan Kinerja (#18), not Google's export of the workbook's grids."""
+    data = (demo.out / "laporan-2026-TW1.pdf").read_bytes()
     assert data.startswith(b"%PDF-")
-    assert len(re.findall(rb"/Type\s*/Page\b", data)) == len(layout.DINAS_TABS)
+    reader = PdfReader(io.BytesIO(data))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "LAPORAN KINERJA TRIWULAN I TAHUN 2026" in text.upper()
+    assert f"Halaman 1 dari {len(reader.pages)}" in text
+    assert "LEMBAR PENGESAHAN" in text.upper() and "Disetujui oleh Kepala Dinas" in text
 
 
 # --- transcript -------------------------------------------------------------------------------

@@ -140,3 +140,20 @@ def test_archive_without_rekap_is_a_clear_error(env: Env) -> None:
     with pytest.raises(NotFound) as err:
         env.workbooks().archive(2026, 1)
     assert "rekap" in err.value.penjelasan
+
+
+def test_archive_uploads_the_report_document_as_it_is(env: Env) -> None:
+    """The PDF copy is the bot's own Laporan Kinerja, uploaded (no export, no 10 MB export limit)."""
+    wb = env.workbooks()
+    wb.write_rekap(2026, 1, rekap_data(env.master))
+    laporan = b"%PDF-1.4\n% Laporan Kinerja TW I 2026\n" + b"x" * 2048 + b"\n%%EOF\n"
+    env.reset_stats()
+    archived = wb.archive(2026, 1, laporan)
+    methods = env.google_methods()
+    assert "drive.files.export" in methods and methods["drive.files.export"] == 1  # the xlsx only
+    files = {f["id"]: f for f in env.files()}
+    pdf = next(i for i in archived.file_ids if files[i]["mimeType"] == PDF_MIME)
+    assert files[pdf]["name"] == "laporan-2026-TW1.pdf"
+    assert env.admin_drive().files().get_media(fileId=pdf, supportsAllDrives=True).execute() == laporan
+    # archiving again (a retry after a crash) uploads nothing new
+    assert env.workbooks().archive(2026, 1, laporan).file_ids == archived.file_ids

@@ -26,6 +26,7 @@ class InMemoryWorkbook:
     feedback: dict[tuple[str, int], tuple[str, str, tuple[ProblemInfo, ...]]] = field(default_factory=dict)
     rekap_writes: list[RekapData] = field(default_factory=list)
     fail: dict[str, int] = field(default_factory=dict)
+    archived_laporan: bytes | None = None
 
     def _call(self, name: str, *args: Any) -> None:
         self.calls.append((name, args))
@@ -69,8 +70,9 @@ class InMemoryWorkbook:
             {"bidang": sorted({s.bidang for s in data.snapshots if s.tw == tw})},
         )
 
-    def archive(self, tahun: int, tw: int) -> ArchiveRef:
+    def archive(self, tahun: int, tw: int, laporan: bytes | None = None) -> ArchiveRef:
         self._call("archive", tahun, tw)
+        self.archived_laporan = laporan
         return ArchiveRef(f"https://drive.test/arsip/{tahun}/tw{tw}", (f"pdf-{tahun}-{tw}",))
 
     def poll(self, cursor: str | None, known: Mapping[str, str]) -> ChangesRead:

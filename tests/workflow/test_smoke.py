@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
+from pypdf import PdfReader
+
 from bot.workflow.machine import BidangState, DinasState
 from bot.workflow.service import WorkflowService
 from tests.workflow.conftest import KADIS, KASUBBAG, KEPALA, SEKRETARIS, actor_of
@@ -33,3 +37,8 @@ def test_happy_path_reaches_closed(service: WorkflowService, workbook: InMemoryW
     view = service.period_view(pid)
     assert view.state is DinasState.CLOSED
     assert view.archive_url == "https://drive.test/arsip/2026/tw1"
+    # The archive holds the report document the bot wrote (uploaded), with what the period decided.
+    assert workbook.archived_laporan is not None and workbook.archived_laporan.startswith(b"%PDF-")
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(workbook.archived_laporan)).pages)
+    assert "Tingkatkan serapan anggaran." in text and "Perluas bursa kerja." in text
+    assert "Tindak lanjut PTK" in text and "Halaman 1 dari" in text
