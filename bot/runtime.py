@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from bot.store.identity import StoreGuard
 from bot.store.migrate import upgrade
 from bot.store.repository import Store
 from bot.telegram.app import KinerjaBot, build_application
@@ -61,7 +62,8 @@ def create_bot(
     application.bot_data[BOT_DATA_KEY] = EdgeContext(settings, service, PromptStore(store), notifier.call)
     register(application)
     worker = OutboxWorker(store, notifier, service.now)
-    scheduler = WorkflowScheduler(service) if with_scheduler else None
+    guard = StoreGuard(store.engine)  # the store's identity, checked on every scheduler cycle
+    scheduler = WorkflowScheduler(service, check_store=guard.check) if with_scheduler else None
     return KinerjaBot(
         settings,
         store,

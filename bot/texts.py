@@ -1165,3 +1165,47 @@ def invite_created(nama: str, role: str, bidang: str | None, code: str, until: s
         f"Berlaku sampai {until}, sekali pakai. Mohon yang bersangkutan mengirim\n"
         f"    /daftar {code}\nkepada bot Telegram Kinerja Bot.\n"
     )
+
+
+# --- the store is no longer the service's own (bot.store.identity) -------------------------------
+# Read by the administrator in the journal and on stderr: Indonesian first, then English.
+
+STORE_CHECK_HELP = (
+    "Layanan dihentikan agar tidak bekerja dengan basis data yang salah; lihat docs/masalah.md, bagian "
+    '"Basis data hilang atau berganti saat bot berjalan".'
+)
+
+
+def store_file_gone(path: str) -> str:
+    return (
+        f"Berkas basis data {path} hilang saat bot berjalan. "
+        f"/ The database file {path} disappeared while the service was running."
+    )
+
+
+def store_file_replaced(path: str) -> str:
+    return (
+        f"Berkas basis data {path} diganti dengan berkas lain saat bot berjalan. "
+        f"/ The database file {path} was replaced by another file while the service was running."
+    )
+
+
+def store_tables_missing(url: str) -> str:
+    return (
+        f"Basis data {url} tidak lagi berisi tabel Kinerja Bot (kosong atau bukan milik layanan ini). "
+        f"/ The database {url} no longer holds Kinerja Bot's tables (empty, or not this service's)."
+    )
+
+
+def store_identity_changed(url: str, expected: str, found: str) -> str:
+    return (
+        f"Basis data {url} bukan lagi basis data yang dibuka saat mulai (identitas {expected}, sekarang {found}). "
+        f"/ The database {url} is not the one opened at start (identity {expected}, now {found})."
+    )
+
+
+def store_revision_changed(url: str, expected: str, found: str) -> str:
+    return (
+        f"Skema basis data {url} berubah saat bot berjalan (revisi {expected}, sekarang {found}). "
+        f"/ The schema of database {url} changed while the service was running (revision {expected}, now {found})."
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ TABLES = {
     "sheet_memory",
     "timers_fired",
     "poll_state",
+    "store_identity",
     "alembic_version",
 }
 
@@ -199,3 +201,25 @@ def test_insert_if_absent_and_trusted_updates_answer_alike(store) -> None:
         invite = tx.insert_invite(code_hash="h", role="staf", nama="A", created_at=at, expires_at=at)
         assert tx.use_invite(invite, at, BIG) is True
         assert tx.use_invite(invite, at, BIG + 1) is False
+
+
+def test_the_store_guard_notices_a_replaced_file_and_a_foreign_identity(tmp_path: Path) -> None:
+    from bot.store.identity import StoreGuard, StoreMismatch
+
+    path, other = tmp_path / "kinerja.db", tmp_path / "lain.db"
+    engine = upgrade(f"sqlite:///{path}")
+    guard = StoreGuard(engine)
+    guard.check()  # its own store: nothing to say
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE store_identity SET instance_id = 'orang-lain'"))
+    with pytest.raises(StoreMismatch, match="bukan lagi basis data yang dibuka saat mulai"):
+        guard.check()
+    upgrade(f"sqlite:///{other}").dispose()
+    os.replace(other, path)
+    with pytest.raises(StoreMismatch, match="diganti dengan berkas lain"):
+        guard.check()
+    path.unlink()
+    with pytest.raises(StoreMismatch, match="hilang saat bot berjalan"):
+        guard.check()
+    engine.dispose()
+    assert not path.exists()
