@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from bot.logging_setup import mask_in_logs
 from bot.store.identity import StoreGuard
 from bot.store.migrate import upgrade
 from bot.store.repository import Store
@@ -53,6 +54,8 @@ def create_bot(
     max_inline_wait: float = 30.0,
 ) -> KinerjaBot:
     """Wire every service once from ``settings`` and the Google edge ``workbook``."""
+    # Before anything can log a Bot API URL (python-telegram-bot does at DEBUG): no log line shows the token.
+    mask_in_logs(token or settings.telegram.resolved_token())
     store = store or open_store(settings)
     service = WorkflowService(settings, store, workbook, clock=clock)
     service.start()

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import requests
 import yaml
 
@@ -27,7 +28,9 @@ def _wait_for(predicate, timeout: float = 30.0) -> bool:  # type: ignore[no-unty
     return False
 
 
-def test_run_serves_the_bot_and_stops_on_sigterm(tmp_path: Path) -> None:
+@pytest.mark.parametrize("level", ["INFO", "DEBUG"])
+def test_run_serves_the_bot_and_stops_on_sigterm(tmp_path: Path, level: str) -> None:
+    """The service answers and stops cleanly; the bot token reaches no log line, even at DEBUG."""
     with running_sandbox() as server:
         base = server.base_url.rstrip("/")
         _, settings = _provision(server, tmp_path)
@@ -38,7 +41,7 @@ def test_run_serves_the_bot_and_stops_on_sigterm(tmp_path: Path) -> None:
         kasubbag = settings.pejabat.kasubbag_kpep.telegram_id
         requests.post(f"{base}/_sandbox/telegram/users", json={"id": kasubbag, "first_name": "Bambang"}, timeout=5)
 
-        env = {**os.environ, "KINERJA_TELEGRAM__TOKEN": DEFAULT_BOT_TOKEN}
+        env = {**os.environ, "KINERJA_TELEGRAM__TOKEN": DEFAULT_BOT_TOKEN, "KINERJA_LOG_LEVEL": level}
         process = subprocess.Popen(
             [sys.executable, "-m", "bot", "run", "--config", str(config)],
             cwd=REPO_ROOT,
@@ -70,6 +73,9 @@ def test_run_serves_the_bot_and_stops_on_sigterm(tmp_path: Path) -> None:
             output, _ = process.communicate(timeout=30)
         assert process.returncode == 0, output
         assert DEFAULT_BOT_TOKEN not in output
+        assert DEFAULT_BOT_TOKEN.split(":", 1)[1] not in output
+        if level == "DEBUG":
+            assert "getMe" in output  # DEBUG really was on: python-telegram-bot's calls are logged
         assert (tmp_path / "kinerja.db").exists()
 
 
