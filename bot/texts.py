@@ -727,7 +727,7 @@ def prompt_rekomendasi(tw: int, tahun: int, kodes: Sequence[str]) -> str:
         f"Baris-baris biasa menjadi rekomendasi umum. Untuk rekomendasi khusus suatu bidang, tulis "
         f"pada baris tersendiri diawali kode bidang dan titik dua, misalnya:\n"
         f"{contoh}: Tingkatkan ...\n"
-        f"Kode bidang: {', '.join(kodes)}."
+        f"Kode bidang: {', '.join(kodes)}. Baris yang diawali kode lain, atau kode tanpa isi, ditolak."
     )
 
 
@@ -1016,6 +1016,28 @@ FIELD_TINDAK_LANJUT = "Tindak lanjut"
 def refusal_unknown_bidang(kode: str) -> str:
     """A bidang code that is not configured."""
     return f"Kode bidang {kode!r} tidak dikenal."
+
+
+_REKOMENDASI_AGAIN = (
+    "Rekomendasi belum dicatat; mohon balas kembali pesan permintaan rekomendasi dengan teks yang telah diperbaiki."
+)
+
+
+def refusal_rekomendasi_unknown_code(line: str, kodes: Sequence[str]) -> str:
+    """A rekomendasi line starts with a code no bidang has (``ZZZ: ...``)."""
+    return (
+        f'Baris "{line}" diawali kode bidang yang tidak dikenal. Kode bidang yang berlaku: {", ".join(kodes)}. '
+        f"{_REKOMENDASI_AGAIN}"
+    )
+
+
+def refusal_rekomendasi_empty(kode: str, line: str | None = None) -> str:
+    """A rekomendasi for one bidang with nothing after its code (``HIJ:``)."""
+    where = f'Baris "{line}" tidak' if line else f"Rekomendasi khusus untuk bidang {kode} tidak"
+    return (
+        f"{where} berisi rekomendasi untuk bidang {kode}. Tuliskan rekomendasinya setelah titik dua, atau "
+        f"hapus baris itu. {_REKOMENDASI_AGAIN}"
+    )
 
 
 def refusal_report_not_found(kode: str, tw: int, tahun: int) -> str:

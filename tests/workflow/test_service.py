@@ -322,6 +322,8 @@ def test_rekomendasi_rules(service, drive) -> None:
         service.give_rekomendasi(kadis, pid, "")
     with pytest.raises(ActionRefused, match="tidak dikenal"):
         service.give_rekomendasi(kadis, pid, "Umum", {"XXX": "teks"})
+    with pytest.raises(ActionRefused, match="tidak berisi rekomendasi untuk bidang PTK"):
+        service.give_rekomendasi(kadis, pid, "Umum", {"PTK": "  "})
 
 
 def test_tindak_lanjut_once_per_bidang_and_last_one_closes(service, drive, store, workbook) -> None:
