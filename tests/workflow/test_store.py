@@ -223,3 +223,32 @@ def test_the_store_guard_notices_a_replaced_file_and_a_foreign_identity(tmp_path
         guard.check()
     engine.dispose()
     assert not path.exists()
+
+
+def test_an_invite_over_a_configured_binding_survives_a_restart_and_is_reported(
+    service, settings, store, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Agus (Kepala PTK, telegram_id 100000021 in the settings) binds a new account with an invite."""
+    from bot.doctor.people import check_people
+    from bot.doctor.report import CheckStatus, DoctorContext
+
+    now = datetime.now(WIB)
+    directory = service.directory
+    code = directory.create_invite(Role.KEPALA_BIDANG, "PTK", "Agus Priyono, S.H.", now)
+    directory.redeem_invite(555001, code, now)
+    # Yuni (staf LAT) is bound by invite to the account the settings give to Hendro (Kepala LAT).
+    code = directory.create_invite(Role.STAF, "LAT", "Yuni Astuti, A.Md.", now)
+    directory.redeem_invite(100000031, code, now)
+    with caplog.at_level("WARNING", logger="bot.workflow.people"):
+        directory.sync_from_settings(now + timedelta(hours=1))  # the restart
+    assert directory.actor_for_telegram(555001).nama == "Agus Priyono, S.H."
+    assert directory.actor_for_telegram(100000021) is None
+    assert directory.actor_for_telegram(100000031).nama == "Yuni Astuti, A.Md."
+    assert "bound by invite to Telegram id 555001; the settings name 100000021" in caplog.text
+    assert "Telegram id 100000031 is bound by invite to staf LAT (Yuni Astuti, A.Md.)" in caplog.text
+    warning = {r.key: r for r in check_people(DoctorContext(settings, "settings.yaml", store=store))}["people.invite"]
+    assert warning.status is CheckStatus.WARNING
+    assert "pengaturan menyebut telegram_id 100000021, tetapi terikat lewat undangan ke 555001" in warning.detail
+    assert (
+        "telegram_id 100000031 di pengaturan terikat lewat undangan ke staf LAT (Yuni Astuti, A.Md.)" in warning.detail
+    )
