@@ -18,6 +18,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.laporan_data import laporan_pdf
+from bot.logging_setup import mask_in_logs
+from bot.store.identity import StoreGuard
 from bot.store.migrate import upgrade
 from bot.store.repository import Store
 from bot.telegram.app import KinerjaBot, build_application
@@ -53,6 +55,8 @@ def create_bot(
     max_inline_wait: float = 30.0,
 ) -> KinerjaBot:
     """Wire every service once from ``settings`` and the Google edge ``workbook``."""
+    # Before anything can log a Bot API URL (python-telegram-bot does at DEBUG): no log line shows the token.
+    mask_in_logs(token or settings.telegram.resolved_token())
     store = store or open_store(settings)
     service = WorkflowService(settings, store, workbook, clock=clock)
     service.start()
@@ -68,7 +72,8 @@ def create_bot(
     application.bot_data[BOT_DATA_KEY] = EdgeContext(settings, service, PromptStore(store), notifier.call)
     register(application)
     worker = OutboxWorker(store, notifier, service.now)
-    scheduler = WorkflowScheduler(service) if with_scheduler else None
+    guard = StoreGuard(store.engine)  # the store's identity, checked on every scheduler cycle
+    scheduler = WorkflowScheduler(service, check_store=guard.check) if with_scheduler else None
     return KinerjaBot(
         settings,
         store,

@@ -729,7 +729,7 @@ def prompt_rekomendasi(tw: int, tahun: int, kodes: Sequence[str]) -> str:
         f"Baris-baris biasa menjadi rekomendasi umum. Untuk rekomendasi khusus suatu bidang, tulis "
         f"pada baris tersendiri diawali kode bidang dan titik dua, misalnya:\n"
         f"{contoh}: Tingkatkan ...\n"
-        f"Kode bidang: {', '.join(kodes)}."
+        f"Kode bidang: {', '.join(kodes)}. Baris yang diawali kode lain, atau kode tanpa isi, ditolak."
     )
 
 
@@ -1020,6 +1020,28 @@ def refusal_unknown_bidang(kode: str) -> str:
     return f"Kode bidang {kode!r} tidak dikenal."
 
 
+_REKOMENDASI_AGAIN = (
+    "Rekomendasi belum dicatat; mohon balas kembali pesan permintaan rekomendasi dengan teks yang telah diperbaiki."
+)
+
+
+def refusal_rekomendasi_unknown_code(line: str, kodes: Sequence[str]) -> str:
+    """A rekomendasi line starts with a code no bidang has (``ZZZ: ...``)."""
+    return (
+        f'Baris "{line}" diawali kode bidang yang tidak dikenal. Kode bidang yang berlaku: {", ".join(kodes)}. '
+        f"{_REKOMENDASI_AGAIN}"
+    )
+
+
+def refusal_rekomendasi_empty(kode: str, line: str | None = None) -> str:
+    """A rekomendasi for one bidang with nothing after its code (``HIJ:``)."""
+    where = f'Baris "{line}" tidak' if line else f"Rekomendasi khusus untuk bidang {kode} tidak"
+    return (
+        f"{where} berisi rekomendasi untuk bidang {kode}. Tuliskan rekomendasinya setelah titik dua, atau "
+        f"hapus baris itu. {_REKOMENDASI_AGAIN}"
+    )
+
+
 def refusal_report_not_found(kode: str, tw: int, tahun: int) -> str:
     """The period has no report for this bidang."""
     return f"Laporan bidang {kode} untuk {tw_label(tw)} {tahun} tidak ditemukan."
@@ -1177,3 +1199,47 @@ def laporan_caption_draft(tw: int, tahun: int) -> str:
 def laporan_caption_final(tw: int, tahun: int) -> str:
     """Caption of the report document sent when the period is closed and archived."""
     return f"Laporan Kinerja {periode(tw, tahun)} yang telah disetujui dan diarsipkan."
+
+
+# --- the store is no longer the service's own (bot.store.identity) -------------------------------
+# Read by the administrator in the journal and on stderr: Indonesian first, then English.
+
+STORE_CHECK_HELP = (
+    "Layanan dihentikan agar tidak bekerja dengan basis data yang salah; lihat docs/masalah.md, bagian "
+    '"Basis data hilang atau berganti saat bot berjalan".'
+)
+
+
+def store_file_gone(path: str) -> str:
+    return (
+        f"Berkas basis data {path} hilang saat bot berjalan. "
+        f"/ The database file {path} disappeared while the service was running."
+    )
+
+
+def store_file_replaced(path: str) -> str:
+    return (
+        f"Berkas basis data {path} diganti dengan berkas lain saat bot berjalan. "
+        f"/ The database file {path} was replaced by another file while the service was running."
+    )
+
+
+def store_tables_missing(url: str) -> str:
+    return (
+        f"Basis data {url} tidak lagi berisi tabel Kinerja Bot (kosong atau bukan milik layanan ini). "
+        f"/ The database {url} no longer holds Kinerja Bot's tables (empty, or not this service's)."
+    )
+
+
+def store_identity_changed(url: str, expected: str, found: str) -> str:
+    return (
+        f"Basis data {url} bukan lagi basis data yang dibuka saat mulai (identitas {expected}, sekarang {found}). "
+        f"/ The database {url} is not the one opened at start (identity {expected}, now {found})."
+    )
+
+
+def store_revision_changed(url: str, expected: str, found: str) -> str:
+    return (
+        f"Skema basis data {url} berubah saat bot berjalan (revisi {expected}, sekarang {found}). "
+        f"/ The schema of database {url} changed while the service was running (revision {expected}, now {found})."
+    )

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import requests
 import yaml
 
@@ -27,7 +28,9 @@ def _wait_for(predicate, timeout: float = 30.0) -> bool:  # type: ignore[no-unty
     return False
 
 
-def test_run_serves_the_bot_and_stops_on_sigterm(tmp_path: Path) -> None:
+@pytest.mark.parametrize("level", ["INFO", "DEBUG"])
+def test_run_serves_the_bot_and_stops_on_sigterm(tmp_path: Path, level: str) -> None:
+    """The service answers and stops cleanly; the bot token reaches no log line, even at DEBUG."""
     with running_sandbox() as server:
         base = server.base_url.rstrip("/")
         _, settings = _provision(server, tmp_path)
@@ -38,7 +41,7 @@ def test_run_serves_the_bot_and_stops_on_sigterm(tmp_path: Path) -> None:
         kasubbag = settings.pejabat.kasubbag_kpep.telegram_id
         requests.post(f"{base}/_sandbox/telegram/users", json={"id": kasubbag, "first_name": "Bambang"}, timeout=5)
 
-        env = {**os.environ, "KINERJA_TELEGRAM__TOKEN": DEFAULT_BOT_TOKEN}
+        env = {**os.environ, "KINERJA_TELEGRAM__TOKEN": DEFAULT_BOT_TOKEN, "KINERJA_LOG_LEVEL": level}
         process = subprocess.Popen(
             [sys.executable, "-m", "bot", "run", "--config", str(config)],
             cwd=REPO_ROOT,
@@ -70,6 +73,9 @@ def test_run_serves_the_bot_and_stops_on_sigterm(tmp_path: Path) -> None:
             output, _ = process.communicate(timeout=30)
         assert process.returncode == 0, output
         assert DEFAULT_BOT_TOKEN not in output
+        assert DEFAULT_BOT_TOKEN.split(":", 1)[1] not in output
+        if level == "DEBUG":
+            assert "getMe" in output  # DEBUG really was on: python-telegram-bot's calls are logged
         assert (tmp_path / "kinerja.db").exists()
 
 
@@ -108,3 +114,47 @@ def test_google_login_without_oauth_files_explains_in_indonesian() -> None:
     assert result.returncode == 2
     assert "google.oauth_client_file" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_run_stops_with_a_reason_when_its_database_file_is_deleted(tmp_path: Path) -> None:
+    """A deleted SQLite file is not recreated empty: the service exits non-zero (systemd restarts) and says why."""
+    with running_sandbox() as server:
+        base = server.base_url.rstrip("/")
+        _, settings = _provision(server, tmp_path)
+        data = settings.model_dump(mode="json", exclude_none=True)
+        data["telegram"] = {"base_url": f"{base}/bot"}
+        config = tmp_path / "settings.yaml"
+        config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        database = tmp_path / "kinerja.db"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run", "--config", str(config)],
+            cwd=REPO_ROOT,
+            env={**os.environ, "KINERJA_TELEGRAM__TOKEN": DEFAULT_BOT_TOKEN},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+
+            def commands_registered() -> bool:
+                reply = requests.post(f"{base}/bot{DEFAULT_BOT_TOKEN}/getMyCommands", timeout=5).json()
+                return bool(reply.get("result"))
+
+            assert _wait_for(commands_registered), "the bot never started"
+            database.unlink()
+            started = time.monotonic()
+            try:
+                output, _ = process.communicate(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.send_signal(signal.SIGTERM)
+                raise AssertionError("still running 60 s after its database was deleted") from None
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.communicate(timeout=30)
+        assert time.monotonic() - started < 60
+        assert process.returncode == 3, output
+        assert "Berkas basis data" in output and "hilang saat bot berjalan" in output, output
+        assert "docs/masalah.md" in output
+        assert "no such table" not in output, output
+        assert not database.exists(), "the deleted database was created again, empty"

@@ -34,7 +34,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     from sqlalchemy.exc import SQLAlchemyError
 
+    from bot import texts
     from bot.runtime import run_until_signalled
+    from bot.store.identity import StoreMismatch
     from bot.telegram.app import TelegramEdgeError
     from sheets.google.errors import GoogleEdgeError
     from sheets.numbers import DomainError
@@ -48,6 +50,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     except (DomainError, TelegramEdgeError) as err:
         sys.stderr.write(f"{err}\nPeriksa dengan: python -m bot doctor --config {args.config}\n")
         return 2
+    except StoreMismatch as err:  # deleted or replaced while running: systemd restarts, the admin reads why
+        sys.stderr.write(f"{err.reason}\n{texts.STORE_CHECK_HELP}\n")
+        return 3
     except SQLAlchemyError as err:
         _database_failure(settings, err, args.config)
         return 1
@@ -60,7 +65,8 @@ def _add_run(commands: Any) -> None:
         help="jalankan layanan (Telegram long polling, polling sheet, pengingat)",
         description="Menjalankan Kinerja Bot sampai dihentikan dengan SIGINT/SIGTERM (Ctrl+C). Migrasi basis "
         "data dijalankan otomatis saat mulai. Kode keluar 2 bila pengaturan, kredensial atau daftar indikator "
-        "tidak dapat dipakai (systemd tidak mengulang), 1 bila basis data tidak dapat dibuka.",
+        "tidak dapat dipakai (systemd tidak mengulang), 1 bila basis data tidak dapat dibuka, 3 bila basis data "
+        "hilang atau berganti saat layanan berjalan (systemd mengulang; lihat docs/masalah.md).",
         epilog="contoh:\n"
         "  KINERJA_TELEGRAM__TOKEN=... python -m bot run --config /etc/kinerja-bot/settings.yaml\n"
         "  sudo systemctl start kinerja-bot        # sama, sebagai layanan systemd",

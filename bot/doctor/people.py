@@ -88,6 +88,7 @@ def check_people(ctx: DoctorContext) -> Iterable[CheckResult]:
             CheckStatus.SKIPPED,
             "basis data belum dapat dibaca; pendaftaran /daftar belum diperhitungkan",
         )
+    yield from _invite_over_settings(configured, rows, who)
     unreachable = [r for r in rows if r.unreachable]
     if unreachable:
         yield _result(
@@ -97,4 +98,34 @@ def check_people(ctx: DoctorContext) -> Iterable[CheckResult]:
             "; ".join(who(r.role, r.bidang, r.nama) for r in unreachable)
             + ": memblokir bot atau belum pernah membuka chat",
             "minta orang tersebut membuka chat dengan bot dan menekan Mulai (/start)",
+        )
+
+
+def _invite_over_settings(configured: list[Any], rows: list[Any], who: Any) -> Iterable[CheckResult]:
+    """Bindings made by invite that the settings contradict: the invite's is kept, the settings are stale."""
+    by_key = {(r.role, r.bidang, r.nama): r for r in rows}
+    by_telegram = {r.telegram_id: r for r in rows if r.telegram_id is not None}
+    found: list[str] = []
+    for role, bidang, nama, telegram_id in configured:
+        if telegram_id is None:
+            continue
+        row, holder = by_key.get((role, bidang, nama)), by_telegram.get(telegram_id)
+        if row is not None and row.source == "invite" and row.telegram_id not in (None, telegram_id):
+            found.append(
+                f"{who(role, bidang, nama)}: pengaturan menyebut telegram_id {telegram_id}, "
+                f"tetapi terikat lewat undangan ke {row.telegram_id}"
+            )
+        elif holder is not None and holder.source == "invite" and (row is None or holder.id != row.id):
+            found.append(
+                f"{who(role, bidang, nama)}: telegram_id {telegram_id} di pengaturan terikat lewat undangan ke "
+                f"{who(holder.role, holder.bidang, holder.nama)}"
+            )
+    if found:
+        yield _result(
+            "people.invite",
+            "Pengaturan berbeda dengan pendaftaran undangan",
+            CheckStatus.WARNING,
+            "; ".join(found) + ". Pendaftaran lewat undangan yang berlaku",
+            "samakan telegram_id di pengaturan dengan akun yang terdaftar (atau hapus telegram_id itu); "
+            "untuk memakai akun lain, buat undangan baru",
         )

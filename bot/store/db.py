@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +102,28 @@ class DriverMissing(ArgumentError):
         super().__init__(self.pesan)
 
 
+def _open_without_recreating(path: Path) -> Callable[[], sqlite3.Connection]:
+    """Connections to the SQLite file ``path``: created if absent at first, never again afterwards.
+
+    SQLite creates a missing file on connect. Once the database has been opened, a file deleted
+    under the running service must not come back empty (every statement would then fail with
+    "no such table" and the service would keep running): later connections use URI mode ``rw``,
+    which fails on a missing file, and ``bot.store.identity`` stops the service.
+    """
+    opened = path.exists()
+
+    def connect() -> sqlite3.Connection:
+        nonlocal opened
+        mode = "rw" if opened else "rwc"
+        connection = sqlite3.connect(
+            f"{path.as_uri()}?mode={mode}", uri=True, timeout=SQLITE_BUSY_TIMEOUT_SECONDS, check_same_thread=False
+        )
+        opened = True
+        return connection
+
+    return connect
+
+
 def create_store_engine(url: str) -> Engine:
     """An Engine for ``url``; for SQLite: WAL, foreign keys on, every transaction BEGIN IMMEDIATE."""
     parsed = parse_url(url)
@@ -123,6 +147,8 @@ def create_store_engine(url: str) -> Engine:
         sqlite_kwargs["poolclass"] = StaticPool
     else:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
+        if not parsed.query:
+            sqlite_kwargs = {"creator": _open_without_recreating(Path(database).resolve())}
     engine = create_engine(parsed, **sqlite_kwargs)
 
     @event.listens_for(engine, "connect")

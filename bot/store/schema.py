@@ -268,3 +268,14 @@ telegram_prompts = Table(
     Column("answered_at", UtcDateTime),
     UniqueConstraint("chat_id", "message_id", name="uq_telegram_prompts_chat_message"),
 )
+
+# The store's identity (migration 0007): one row written when the database is created, with a
+# random id. The running service checks on every scheduler cycle that its database still holds
+# the id it read at start (``bot.store.identity``): a deleted or replaced database stops it.
+store_identity = Table(
+    "store_identity",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("instance_id", String(32), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)

@@ -22,6 +22,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from bot import texts
+from bot.workflow.errors import ActionRefused
 from bot.workflow.machine import BidangEvent, DinasEvent
 
 if TYPE_CHECKING:  # only for annotations: the codec importing this module stays light
@@ -136,19 +137,31 @@ class ActionSpec:
         return self.label if isinstance(self.label, str) else self.label(bidang or "")
 
 
-_KHUSUS_LINE = re.compile(r"^\s*([A-Za-z0-9]{1,12})\s*:\s*(.+?)\s*$")
+_KHUSUS_LINE = re.compile(r"^\s*([A-Za-z0-9]{1,12})\s*:\s*(.*?)\s*$")
+# A line that looks like a bidang code (capitals and digits) but names none: refused, not merged
+# into the general rekomendasi every bidang receives. "Catatan: ..." stays a general line.
+_CODE_LIKE = re.compile(r"^[A-Z][A-Z0-9]{1,11}$")
 
 
 def parse_rekomendasi(text: str, kodes: tuple[str, ...]) -> tuple[str, dict[str, str]]:
-    """Split a rekomendasi answer: ``KODE: teks`` lines per bidang, every other line general."""
+    """Split a rekomendasi answer: ``KODE: teks`` lines per bidang, every other line general.
+
+    Refused (ActionRefused, naming the line) when a line starts with a code no bidang has
+    (``ZZZ: ...``) or gives a bidang nothing (``HIJ:``).
+    """
     umum: list[str] = []
     khusus: dict[str, str] = {}
     known = {k.upper(): k for k in kodes}
     for line in text.splitlines():
         match = _KHUSUS_LINE.match(line)
-        if match and match.group(1).upper() in known:
-            kode = known[match.group(1).upper()]
-            khusus[kode] = f"{khusus[kode]} {match.group(2)}" if kode in khusus else match.group(2)
+        code, said = (match.group(1), match.group(2)) if match else ("", "")
+        if match and code.upper() in known:
+            kode = known[code.upper()]
+            if not said:
+                raise ActionRefused(texts.refusal_rekomendasi_empty(kode, line.strip()))
+            khusus[kode] = f"{khusus[kode]} {said}" if kode in khusus else said
+        elif match and _CODE_LIKE.match(code):
+            raise ActionRefused(texts.refusal_rekomendasi_unknown_code(line.strip(), kodes))
         elif line.strip():
             umum.append(line.strip())
     return "\n".join(umum), khusus

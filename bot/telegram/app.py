@@ -106,9 +106,18 @@ class KinerjaBot:
         logger.info("Kinerja Bot stopped")
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Run until ``stop`` is set."""
+        """Run until ``stop`` is set; raise the scheduler's StoreMismatch when the store stopped it."""
         await self.start()
         try:
-            await stop.wait()
+            waits = [asyncio.create_task(stop.wait())]
+            if self.scheduler is not None:
+                waits.append(asyncio.create_task(self.scheduler.failed.wait()))
+            try:
+                await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for wait in waits:
+                    wait.cancel()
         finally:
             await self.stop()
+        if self.scheduler is not None and self.scheduler.failure is not None:
+            raise self.scheduler.failure

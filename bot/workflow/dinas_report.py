@@ -94,8 +94,9 @@ class DinasReport:
         for kode, teks in (per_bidang or {}).items():
             if kode not in self.core.kodes:
                 raise ActionRefused(texts.refusal_unknown_bidang(kode))
-            if (teks or "").strip():
-                khusus[kode] = teks.strip()
+            if not (teks or "").strip():  # never dropped in silence: the bidang would get nothing
+                raise ActionRefused(texts.refusal_rekomendasi_empty(kode))
+            khusus[kode] = teks.strip()
         self.core.perform(
             actor,
             period_id,

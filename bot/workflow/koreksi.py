@@ -239,6 +239,12 @@ class Koreksi:
             snapshot = tx.get_snapshot(period.id, ev.bidang)
             if snapshot is None or snapshot.values_hash == ev.values_hash:
                 return
+            # Keyed by the sheet's hash: one audit row and one message per distinct change, also
+            # when the intake reports it again (its memory of reported changes rebuilt, say after
+            # the next TW's distribution moved the protections): the store decides, once.
+            key = f"tamper:{period.id}:{ev.bidang}:{snapshot.values_hash[:16]}:{ev.values_hash}"
+            if not tx.fire_timer(key, now):
+                return
             audit_id = core.recorder.audit(
                 tx,
                 period_id=period.id,
@@ -260,8 +266,6 @@ class Koreksi:
                 sheet_hash=ev.values_hash,
                 audit_id=audit_id,
             )
-            # Keyed by the sheet's hash: the same change seen by every poll is reported once.
-            key = f"tamper:{period.id}:{ev.bidang}:{ev.values_hash}"
             core.recorder.notify(tx, key, Kind.TAMPER_DETECTED, Role.KASUBBAG_KPEP, None, payload, now, period.id)
         logger.warning("approved data of %s TW %s changed in the sheet; snapshot kept", ev.bidang, ev.tw)
 

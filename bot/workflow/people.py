@@ -82,24 +82,66 @@ class Directory:
         return [(Role(role), bidang, orang) for role, bidang, orang in self.settings.people()]
 
     def sync_from_settings(self, now: datetime) -> None:
-        """Make sure every configured person has a row; a configured Telegram id wins."""
+        """Make sure every configured person has a row; a configured Telegram id binds them.
+
+        Except over an invite: a binding made with /daftar KODE (source ``invite``) is what the
+        office did last, so a restart keeps it, and the log says the settings name another
+        Telegram id (``doctor`` says it too). The administrator then corrects the settings, or
+        issues a new invite for the account that should act.
+        """
         with self.store.transaction() as tx:
             for role, bidang, orang in self._config_people():
                 row = tx.find_person(role, bidang, orang.nama)
+                configured = orang.telegram_id
+                if (
+                    configured is not None
+                    and (row is None or row.telegram_id != configured)
+                    and self._kept_by_invite(tx, role, bidang, orang.nama, row, configured)
+                ):
+                    configured = None
                 if row is None:
-                    if orang.telegram_id is not None:
-                        tx.clear_telegram_id(orang.telegram_id, except_person=-1)
+                    if configured is not None:
+                        tx.clear_telegram_id(configured, except_person=-1)
                     tx.insert_person(
                         role=role,
                         bidang=bidang,
                         nama=orang.nama,
-                        telegram_id=orang.telegram_id,
+                        telegram_id=configured,
                         source="config",
                         created_at=now,
                     )
-                elif orang.telegram_id is not None and row.telegram_id != orang.telegram_id:
-                    tx.clear_telegram_id(orang.telegram_id, except_person=row.id)
-                    tx.update_person(row.id, telegram_id=orang.telegram_id, unreachable=False)
+                elif configured is not None and row.telegram_id != configured:
+                    tx.clear_telegram_id(configured, except_person=row.id)
+                    tx.update_person(row.id, telegram_id=configured, unreachable=False)
+
+    @staticmethod
+    def _kept_by_invite(
+        tx: Tx, role: Role, bidang: str | None, nama: str, row: Row[Any] | None, configured: int
+    ) -> bool:
+        """True (and a warning logged) when applying ``configured`` would undo a binding made by invite."""
+        who = f"{role.value}{' ' + bidang if bidang else ''} ({nama})"
+        if row is not None and row.source == "invite" and row.telegram_id is not None:
+            logger.warning(
+                "%s is bound by invite to Telegram id %s; the settings name %s. The invite's binding is kept: "
+                "correct telegram_id in the settings, or issue a new invite for the other account",
+                who,
+                row.telegram_id,
+                configured,
+            )
+            return True
+        holder = tx.person_by_telegram(configured)
+        if holder is not None and holder.source == "invite" and (row is None or holder.id != row.id):
+            logger.warning(
+                "Telegram id %s is bound by invite to %s %s (%s); the settings give it to %s. The invite's binding "
+                "is kept: correct telegram_id in the settings, or issue a new invite",
+                configured,
+                holder.role,
+                holder.bidang or "",
+                holder.nama,
+                who,
+            )
+            return True
+        return False
 
     # --- lookups -------------------------------------------------------------------------------
 
@@ -212,7 +254,8 @@ class Directory:
                     )
                 else:
                     person_id = person.id
-                    tx.update_person(person_id, telegram_id=telegram_id, unreachable=False)
+                    # "invite": a restart keeps this binding over the settings (sync_from_settings).
+                    tx.update_person(person_id, telegram_id=telegram_id, unreachable=False, source="invite")
                 bound = tx.get_person(person_id)
                 assert bound is not None  # written just above, in this transaction
                 return Person.from_row(bound).as_actor()

@@ -230,6 +230,10 @@ class WorkflowService:
 
     # --- read models --------------------------------------------------------------------------
 
+    def running_period_ids(self) -> list[int]:
+        """Every running period, oldest first (else the latest period): what /status shows."""
+        return self.views.running_period_ids()
+
     def current_period_id(self) -> int | None:
         """The latest running period, else the latest period, else None."""
         return self.views.current_period_id()

@@ -84,6 +84,16 @@ class Views:
         pool = running or periods
         return pool[-1].id if pool else None
 
+    def running_period_ids(self) -> list[int]:
+        """Every running period, oldest first; when none runs, the latest period; else empty.
+
+        /status shows them all: a period stuck in an earlier TW must not hide behind the newest.
+        """
+        with self.store.transaction() as tx:
+            periods = tx.periods()
+        running = [p.id for p in periods if p.state not in TERMINAL_DINAS_STATES]
+        return running or ([periods[-1].id] if periods else [])
+
     def period_view(self, period_id: int) -> PeriodView:
         """The period, each bidang's state, who holds each open step and since when."""
         with self.store.transaction() as tx:

@@ -155,6 +155,17 @@ async def test_status_and_rekap(kinerja: KinerjaBot, workbook: EdgeWorkbook, peo
     await people.wait_message(STAF["PTK"], "hanya dapat dilihat oleh Kepala Bidang dan pejabat")
 
 
+async def test_status_shows_every_running_period(kinerja: KinerjaBot, people: People) -> None:
+    """An older period still running (stuck in TW I) is shown beside the newest, oldest first."""
+    service = kinerja.service
+    await asyncio.to_thread(service.start_period, 2026, 1)
+    await asyncio.to_thread(service.start_period, 2026, 2)
+    await people.say(KASUBBAG, "/status")
+    status = await people.wait_message(KASUBBAG, "Status laporan kinerja Triwulan II 2026")
+    assert "Status laporan kinerja Triwulan I 2026" in status["text"]
+    assert status["text"].index("Triwulan I 2026") < status["text"].index("Triwulan II 2026")
+
+
 async def test_kirim_is_for_staff_in_an_open_tw(kinerja: KinerjaBot, workbook: EdgeWorkbook, people: People) -> None:
     await people.say(KEPALA["PTK"], "/kirim")
     await people.wait_message(KEPALA["PTK"], "hanya untuk staf")

@@ -22,6 +22,7 @@ from bot.telegram.callback_data import Action, CallbackData, CallbackDataError, 
 from bot.telegram.charts import PREDIKAT_COLOURS, Bar, capaian_chart
 from bot.telegram.notifier import split_text, strip_marker, utf16_len
 from bot.telegram.render import Renderer, rekap_figures
+from bot.workflow.errors import ActionRefused
 from bot.workflow.notifications import Kind
 from bot.workflow.payloads import PAYLOAD_KEYS, PAYLOAD_TYPES, RekomendasiRequest, payload_from_json
 from config.settings import Settings
@@ -386,10 +387,29 @@ def test_chart_is_a_png_with_predikat_colours() -> None:
 
 def test_parse_rekomendasi() -> None:
     umum, khusus = parse_rekomendasi(
-        "Tingkatkan serapan.\nptk: Perluas bursa kerja.\nXYZ: bukan bidang\nPTK: Dan pelatihan.", ("SEK", "PTK")
+        "Tingkatkan serapan.\nptk: Perluas bursa kerja.\nCatatan: tetap umum\nPTK: Dan pelatihan.", ("SEK", "PTK")
     )
-    assert umum == "Tingkatkan serapan.\nXYZ: bukan bidang"
+    assert umum == "Tingkatkan serapan.\nCatatan: tetap umum"
     assert khusus == {"PTK": "Perluas bursa kerja. Dan pelatihan."}
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        pytest.param(
+            "ZZZ: Perluas bursa kerja.",
+            'Baris "ZZZ: Perluas bursa kerja." diawali kode bidang yang tidak dikenal',
+            id="unknown-code",
+        ),
+        pytest.param("HIJ:", 'Baris "HIJ:" tidak berisi rekomendasi untuk bidang HIJ', id="empty-known-code"),
+        pytest.param("  hij :  ", 'Baris "hij :" tidak berisi rekomendasi untuk bidang HIJ', id="empty-lowercase"),
+    ],
+)
+def test_a_rekomendasi_line_for_no_bidang_is_refused_not_sent_to_everyone(line: str, expected: str) -> None:
+    with pytest.raises(ActionRefused) as refused:
+        parse_rekomendasi(f"Tingkatkan serapan.\n{line}", ("SEK", "PTK", "HIJ"))
+    assert expected in refused.value.reason
+    assert "Rekomendasi belum dicatat" in refused.value.reason
 
 
 # --- composition root: where the application points -------------------------------------------------

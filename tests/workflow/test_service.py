@@ -322,6 +322,8 @@ def test_rekomendasi_rules(service, drive) -> None:
         service.give_rekomendasi(kadis, pid, "")
     with pytest.raises(ActionRefused, match="tidak dikenal"):
         service.give_rekomendasi(kadis, pid, "Umum", {"XXX": "teks"})
+    with pytest.raises(ActionRefused, match="tidak berisi rekomendasi untuk bidang PTK"):
+        service.give_rekomendasi(kadis, pid, "Umum", {"PTK": "  "})
 
 
 def test_tindak_lanjut_once_per_bidang_and_last_one_closes(service, drive, store, workbook) -> None:
@@ -359,6 +361,21 @@ def test_tamper_check_tells_kasubbag_once_and_keeps_snapshot(service, drive, sto
         drive.approve(kode)
     ptk = next(s for s in workbook.rekap_writes[-1].snapshots if s.bidang == "PTK")
     assert ptk.values_hash == approved_hash and dict(ptk.values) == values_for("PTK", 1)
+
+
+def test_a_change_to_approved_data_is_audited_once_even_when_the_intake_reports_it_again(service, drive, store) -> None:
+    """The duplicate "data disetujui berubah" row seen when TW IV was distributed: the intake's memory
+    of what it reported was rebuilt, so the same sheet change came again; one audit row, one message."""
+    pid = drive.collecting()
+    drive.submit("PTK")
+    drive.approve("PTK")
+    service.handle_events([ApprovedDataChanged("PTK", 1, "f" * 64)])
+    service.handle_events([ApprovedDataChanged("PTK", 1, "f" * 64)])  # reported again by a fresh memory
+    service.handle_events([ApprovedDataChanged("PTK", 1, "e" * 64)])  # a second, distinct change
+    with store.transaction() as tx:
+        rows = [r for r in tx.audit_rows(pid) if r.event == "data_disetujui_berubah"]
+    assert len(rows) == 2
+    assert len(outbox(store, Kind.TAMPER_DETECTED)) == 2
 
 
 def test_poll_cursor_is_kept_in_the_store(service, workbook, store) -> None:

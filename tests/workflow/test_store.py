@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ TABLES = {
     "sheet_memory",
     "timers_fired",
     "poll_state",
+    "store_identity",
     "alembic_version",
 }
 
@@ -199,3 +201,54 @@ def test_insert_if_absent_and_trusted_updates_answer_alike(store) -> None:
         invite = tx.insert_invite(code_hash="h", role="staf", nama="A", created_at=at, expires_at=at)
         assert tx.use_invite(invite, at, BIG) is True
         assert tx.use_invite(invite, at, BIG + 1) is False
+
+
+def test_the_store_guard_notices_a_replaced_file_and_a_foreign_identity(tmp_path: Path) -> None:
+    from bot.store.identity import StoreGuard, StoreMismatch
+
+    path, other = tmp_path / "kinerja.db", tmp_path / "lain.db"
+    engine = upgrade(f"sqlite:///{path}")
+    guard = StoreGuard(engine)
+    guard.check()  # its own store: nothing to say
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE store_identity SET instance_id = 'orang-lain'"))
+    with pytest.raises(StoreMismatch, match="bukan lagi basis data yang dibuka saat mulai"):
+        guard.check()
+    upgrade(f"sqlite:///{other}").dispose()
+    os.replace(other, path)
+    with pytest.raises(StoreMismatch, match="diganti dengan berkas lain"):
+        guard.check()
+    path.unlink()
+    with pytest.raises(StoreMismatch, match="hilang saat bot berjalan"):
+        guard.check()
+    engine.dispose()
+    assert not path.exists()
+
+
+def test_an_invite_over_a_configured_binding_survives_a_restart_and_is_reported(
+    service, settings, store, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Agus (Kepala PTK, telegram_id 100000021 in the settings) binds a new account with an invite."""
+    from bot.doctor.people import check_people
+    from bot.doctor.report import CheckStatus, DoctorContext
+
+    now = datetime.now(WIB)
+    directory = service.directory
+    code = directory.create_invite(Role.KEPALA_BIDANG, "PTK", "Agus Priyono, S.H.", now)
+    directory.redeem_invite(555001, code, now)
+    # Yuni (staf LAT) is bound by invite to the account the settings give to Hendro (Kepala LAT).
+    code = directory.create_invite(Role.STAF, "LAT", "Yuni Astuti, A.Md.", now)
+    directory.redeem_invite(100000031, code, now)
+    with caplog.at_level("WARNING", logger="bot.workflow.people"):
+        directory.sync_from_settings(now + timedelta(hours=1))  # the restart
+    assert directory.actor_for_telegram(555001).nama == "Agus Priyono, S.H."
+    assert directory.actor_for_telegram(100000021) is None
+    assert directory.actor_for_telegram(100000031).nama == "Yuni Astuti, A.Md."
+    assert "bound by invite to Telegram id 555001; the settings name 100000021" in caplog.text
+    assert "Telegram id 100000031 is bound by invite to staf LAT (Yuni Astuti, A.Md.)" in caplog.text
+    warning = {r.key: r for r in check_people(DoctorContext(settings, "settings.yaml", store=store))}["people.invite"]
+    assert warning.status is CheckStatus.WARNING
+    assert "pengaturan menyebut telegram_id 100000021, tetapi terikat lewat undangan ke 555001" in warning.detail
+    assert (
+        "telegram_id 100000031 di pengaturan terikat lewat undangan ke staf LAT (Yuni Astuti, A.Md.)" in warning.detail
+    )

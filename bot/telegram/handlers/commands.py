@@ -71,11 +71,16 @@ async def cmd_bantuan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 def status_text(ctx: EdgeContext) -> str:
-    """The /status text for the current period (blocking: reads the store)."""
-    service = ctx.service
-    period_id = service.current_period_id()
-    if period_id is None:
+    """The /status text: every running period, oldest first (blocking: reads the store)."""
+    period_ids = ctx.service.running_period_ids()
+    if not period_ids:
         return texts.STATUS_NO_PERIOD
+    return "\n\n".join(_period_status(ctx, period_id) for period_id in period_ids)
+
+
+def _period_status(ctx: EdgeContext, period_id: int) -> str:
+    """One period's block of /status: its state, each bidang's, who holds each open step."""
+    service = ctx.service
     view = service.period_view(period_id)
     now, tz = ctx.now(), ctx.settings.tz
 
