@@ -644,15 +644,24 @@ def kill_points(steps: Sequence[Step], *, mid_step: Sequence[str] = ()) -> dict[
 
 class SubprocessQuarter:
     """The quarter against ``python -m bot run`` on the real clock; with ``kills``, SIGKILL and a
-    restart before every step :func:`kill_points` names (``mid_step`` adds steps by key)."""
+    restart before every step :func:`kill_points` names (``mid_step`` adds steps by key). The
+    service's store is a SQLite file in ``workdir``, or the database at ``database_url`` when given
+    (the service migrates it at start)."""
 
     def __init__(
-        self, workdir: Path, *, kills: bool = False, mid_step: Sequence[str] = (), timeout: float = 60.0
+        self,
+        workdir: Path,
+        *,
+        kills: bool = False,
+        mid_step: Sequence[str] = (),
+        timeout: float = 60.0,
+        database_url: str | None = None,
     ) -> None:
         self.workdir = workdir
         self.kills = kills
         self.mid_step = tuple(mid_step)
         self.timeout = timeout
+        self.database_url = database_url
 
     def run(self) -> SubprocessRun:
         """Provision a fresh sandbox, start the service, play the quarter, stop it, capture the end state."""
@@ -662,6 +671,10 @@ class SubprocessQuarter:
             control = SandboxControl(server.base_url)
             data = demo_settings_data(jadwal={"interval_polling_detik": 5})
             settings = provision(control, data, self.workdir, master=DEMO_MASTER, maks_percobaan=MAKS_PERCOBAAN)
+            if self.database_url is not None:
+                settings = settings.model_copy(
+                    update={"database": settings.database.model_copy(update={"url": self.database_url})}
+                )
             tw = due_tw(settings, datetime.now(settings.tz))
             if tw is None:
                 raise ScenarioError(f"belum ada TW {settings.tahun} yang jatuh tempo dibuka; periksa jam komputer")

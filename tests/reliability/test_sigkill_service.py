@@ -14,16 +14,25 @@ outbox, periods, reports, snapshots, rekomendasi, tindak lanjut) and every chat.
 Telegram accepting a message and the outbox marking it sent resends that one message on restart:
 the documented limit of the outbox (at least once, never lost). Such copies are counted and must
 sit next to their twin; nothing may be lost and nothing else may differ.
+
+The killed quarter runs on both engines, each in its own sandbox and with its own service
+process: once on a SQLite file, once on a PostgreSQL database of the session's server
+(tests/postgres.py), with the same kill points (the start, all 8 SOP step boundaries, the four
+mid-step points). Both are compared with the one undisturbed quarter (on SQLite): a killed
+PostgreSQL run must end exactly as an undisturbed SQLite one. The three quarters run side by side
+(they mostly wait on the service's 5 s poll), so the PostgreSQL variant adds far less than a
+quarter's time to the suite.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
 import pytest
 
+from tests.postgres import ENGINES, PostgresServer
 from tests.reliability.full_period import SubprocessQuarter, SubprocessRun, align_chat, differences
 
 pytestmark = [pytest.mark.reliability, pytest.mark.timeout(480)]
@@ -33,31 +42,68 @@ MID_STEP = ("koreksi-alasan-PTK", "perbaiki-HIJ", "rekomendasi-tulis", "tindak-l
 after an invalid submission (the fix comes next), after Tulis rekomendasi and Catat tindak lanjut
 were pressed (the prompts are pending)."""
 
+CALM = "tanpa-gangguan"
+
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SubprocessRun, SubprocessRun]]:
-    """The quarter undisturbed, then with kills (each on its own fresh sandbox and database)."""
+def quarters(
+    tmp_path_factory: pytest.TempPathFactory, postgres_server: PostgresServer
+) -> Iterator[dict[str, Future[SubprocessRun]]]:
+    """The quarter undisturbed (SQLite), and with kills on each engine (each on its own fresh
+    sandbox and database); the runs keyed ``tanpa-gangguan``, ``sqlite``, ``postgresql``."""
     tmp: Path = tmp_path_factory.mktemp("sigkill")
-    # The two runs share nothing (own sandbox, database, service process) and mostly wait on the
-    # service's 5 s poll: side by side they take the time of the longer one.
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="kuartal") as pool:
-        calm_future = pool.submit(SubprocessQuarter(tmp / "tanpa-gangguan").run)
-        killed_future = pool.submit(SubprocessQuarter(tmp / "sigkill", kills=True, mid_step=MID_STEP).run)
-        calm, killed = calm_future.result(), killed_future.result()
+    url = postgres_server.create_database(migrated=False)  # python -m bot run migrates it at start
+    quarters = {
+        CALM: SubprocessQuarter(tmp / CALM),
+        "sqlite": SubprocessQuarter(tmp / "sigkill", kills=True, mid_step=MID_STEP),
+        "postgresql": SubprocessQuarter(tmp / "sigkill-postgresql", kills=True, mid_step=MID_STEP, database_url=url),
+    }
+    # The runs share nothing (own sandbox, database, service process) and mostly wait on the
+    # service's 5 s poll: side by side they take about the time of the longest one.
+    try:
+        with ThreadPoolExecutor(max_workers=len(quarters), thread_name_prefix="kuartal") as pool:
+            futures = {name: pool.submit(quarter.run) for name, quarter in quarters.items()}
+            wait(futures.values())
+        _report(futures)
+        yield futures
+    finally:
+        postgres_server.drop_database(url)
+
+
+def _report(futures: dict[str, Future[SubprocessRun]]) -> None:
+    """The figures docs/keandalan.md quotes (shown with -s), for every run that finished."""
+    if futures[CALM].exception() is not None:
+        return
+    calm = futures[CALM].result()
+    assert calm.state is not None
+    for engine in ENGINES:
+        if futures[engine].exception() is not None:
+            continue
+        killed = futures[engine].result()
+        assert killed.state is not None
+        chats = calm.state.chats
+        duplicates = sum(len(align_chat(chats[p], killed.state.chats[p]).duplicates) for p in chats)
+        boundaries = sum(1 for why in killed.planned.values() if why.startswith("batas"))
+        print(
+            f"\n[sigkill {engine}] TW {killed.tw}, {killed.steps} langkah; {len(killed.killed)} kali SIGKILL "
+            f"({boundaries} batas langkah SOP, sisanya awal/tengah langkah); pesan terkirim dua kali: {duplicates}; "
+            f"tanpa gangguan {calm.seconds:.0f} s, dengan SIGKILL {killed.seconds:.0f} s; "
+            f"dibandingkan: {len(killed.state.workbooks)} berkas bot ({killed.state.files} berkas Drive), "
+            f"{sum(map(len, chats.values()))} pesan dalam {len(chats)} percakapan, "
+            f"{len(killed.state.store['audit'])} baris audit, {len(killed.state.store['outbox'])} pemberitahuan outbox"
+        )
+        for index, why in killed.planned.items():
+            print(f"  sebelum langkah skenario {index + 1}: {why}")
+
+
+@pytest.fixture(params=ENGINES)
+def runs(
+    request: pytest.FixtureRequest, quarters: dict[str, Future[SubprocessRun]]
+) -> tuple[SubprocessRun, SubprocessRun]:
+    """(the undisturbed run, the run killed on the engine of this parameter)."""
+    calm, killed = quarters[CALM].result(), quarters[request.param].result()
     assert calm.state is not None and killed.state is not None
-    duplicates = sum(len(align_chat(calm.state.chats[p], killed.state.chats[p]).duplicates) for p in calm.state.chats)
-    boundaries = sum(1 for why in killed.planned.values() if why.startswith("batas"))
-    print(  # the figures docs/keandalan.md quotes (shown with -s)
-        f"\n[sigkill] TW {killed.tw}, {killed.steps} langkah; {len(killed.killed)} kali SIGKILL "
-        f"({boundaries} batas langkah SOP, sisanya awal/tengah langkah); pesan terkirim dua kali: {duplicates}; "
-        f"tanpa gangguan {calm.seconds:.0f} s, dengan SIGKILL {killed.seconds:.0f} s; "
-        f"dibandingkan: {len(killed.state.workbooks)} berkas bot ({killed.state.files} berkas Drive), "
-        f"{sum(map(len, calm.state.chats.values()))} pesan dalam {len(calm.state.chats)} percakapan, "
-        f"{len(killed.state.store['audit'])} baris audit, {len(killed.state.store['outbox'])} pemberitahuan outbox"
-    )
-    for index, why in killed.planned.items():
-        print(f"  sebelum langkah skenario {index + 1}: {why}")
-    yield calm, killed
+    return calm, killed
 
 
 def test_killed_at_every_sop_boundary_and_restarted(runs: tuple[SubprocessRun, SubprocessRun]) -> None:

@@ -1,6 +1,6 @@
-"""A service process for the crash test: applies a scripted SOP run to a SQLite file.
+"""A service process for the crash test: applies a scripted SOP run to a database (SQLite or PostgreSQL).
 
-``python -m tests.workflow.crash_runner --db FILE --notify FILE [--kill-at N]``
+``python -m tests.workflow.crash_runner (--db FILE | --url URL) --notify FILE [--kill-at N]``
 
 The next action is always derived from the database (what the people would do next given the
 current states and what already happened), so a process killed at any point and started again
@@ -16,12 +16,13 @@ import argparse
 import asyncio
 import os
 import signal
-import sqlite3
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import create_engine, text
 
 from bot.store.migrate import upgrade
 from bot.store.repository import Store
@@ -62,18 +63,36 @@ class BoundaryWorkbook(InMemoryWorkbook):
             self.boundary()
 
 
-class LogicalClock:
-    """Now = base + 7 minutes per committed audit row: equal in every process at equal state.
+class Reader:
+    """Short read transactions on the runner's database, through an engine of its own.
 
-    Read through its own plain sqlite3 connection: in WAL mode a reader neither waits for nor
-    blocks the service's open write transaction.
+    Not ``Store.transaction()``: a store transaction takes the write lock (``BEGIN IMMEDIATE`` on
+    SQLite, the advisory lock on PostgreSQL), and the clock is read while the service holds its
+    write transaction open. A plain read (SQLite in WAL mode, PostgreSQL READ COMMITTED) neither
+    waits for nor blocks that transaction, and sees what was committed.
     """
 
-    def __init__(self, db: Path) -> None:
-        self.conn = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    def __init__(self, url: str) -> None:
+        self.engine = create_engine(url)
+
+    def numbers(self, query: str) -> tuple[int, ...]:
+        """The one row of ``query`` (counts), read in a transaction of its own."""
+        with self.engine.connect() as connection:
+            row = connection.execute(text(query)).one()
+        return tuple(int(value) for value in row)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+class LogicalClock:
+    """Now = base + 7 minutes per committed audit row: equal in every process at equal state."""
+
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
 
     def __call__(self) -> datetime:
-        (count,) = self.conn.execute("SELECT COUNT(*) FROM audit").fetchone()
+        (count,) = self.reader.numbers("SELECT COUNT(*) FROM audit")
         return BASE + timedelta(minutes=7 * count)
 
 
@@ -151,12 +170,13 @@ def next_action(service: WorkflowService, workbook: InMemoryWorkbook) -> Callabl
     return None
 
 
-def run(db: Path, notify: Path, kill_at: int | None) -> None:
-    """Apply the script from wherever the database is; kill at boundary ``kill_at`` if given."""
+def run(url: str, notify: Path, kill_at: int | None) -> None:
+    """Apply the script from wherever the database at ``url`` is; kill at boundary ``kill_at`` if given."""
     boundary = Boundary(kill_at)
-    engine = upgrade(f"sqlite:///{db}")
+    engine = upgrade(url)
     store = Store(engine)
-    clock = LogicalClock(db)
+    reader = Reader(url)
+    clock = LogicalClock(reader)
     workbook = BoundaryWorkbook(boundary)
     service = WorkflowService(runner_settings(), store, workbook, clock=clock)
     service.start()
@@ -168,7 +188,7 @@ def run(db: Path, notify: Path, kill_at: int | None) -> None:
     )
 
     def written() -> tuple[int, ...]:
-        return tuple(clock.conn.execute(counting).fetchone())
+        return reader.numbers(counting)
 
     runner = asyncio.Runner()
     for _ in range(500):
@@ -188,16 +208,19 @@ def run(db: Path, notify: Path, kill_at: int | None) -> None:
     while runner.run(worker.run_once()):
         boundary()
     runner.close()
+    reader.dispose()
     engine.dispose()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--db", type=Path, required=True)
+    database = parser.add_mutually_exclusive_group(required=True)
+    database.add_argument("--db", type=Path, help="a SQLite file")
+    database.add_argument("--url", help="a database URL (SQLAlchemy), e.g. postgresql+psycopg://...")
     parser.add_argument("--notify", type=Path, required=True)
     parser.add_argument("--kill-at", type=int, default=None)
     args = parser.parse_args(argv)
-    run(args.db, args.notify, args.kill_at)
+    run(args.url or f"sqlite:///{args.db}", args.notify, args.kill_at)
     return 0
 
 
