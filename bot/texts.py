@@ -20,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sheets import formatting
+from sheets.formatting import BULAN, ROMAWI, ZONA_WAKTU
 from sheets.layout import tw_label
 
 logger = logging.getLogger(__name__)
@@ -33,27 +34,11 @@ format_rupiah = formatting.format_rupiah
 
 
 HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-BULAN = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
-ROMAWI = {1: "I", 2: "II", 3: "III", 4: "IV"}
-_ZONE_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 
 
 def zone_label(tz: ZoneInfo) -> str:
     """WIB / WITA / WIT for the Indonesian zones, else the zone's own abbreviation."""
-    return _ZONE_ABBREVIATIONS.get(tz.key, "")
+    return ZONA_WAKTU.get(tz.key, "")
 
 
 def format_waktu(moment: datetime | str | None, tz: ZoneInfo) -> str:

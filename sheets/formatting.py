@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["KOSONG", "format_angka", "format_persen", "format_rupiah"]
+__all__ = ["BULAN", "KOSONG", "ROMAWI", "ZONA_WAKTU", "format_angka", "format_persen", "format_rupiah"]
 
 KOSONG = "-"
 """What an empty figure (not reported, not computable) looks like in text."""
@@ -44,3 +44,26 @@ def format_rupiah(x: float | None) -> str:
     if _is_missing(x):
         return KOSONG
     return f"Rp {format_angka(x, 0)}"
+
+
+# --- names of the calendar, as Indonesian texts write them (shared by the bot's texts and the report)
+
+BULAN = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+"""Month names, January first."""
+ROMAWI = {1: "I", 2: "II", 3: "III", 4: "IV"}
+"""TW number -> its Roman numeral (``TW II``)."""
+ZONA_WAKTU = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+"""IANA zone -> the Indonesian abbreviation."""

@@ -13,7 +13,7 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sheets.formatting import KOSONG, format_angka
+from sheets.formatting import BULAN, KOSONG, ROMAWI, ZONA_WAKTU, format_angka
 
 __all__ = [
     "BULAN",
@@ -35,22 +35,6 @@ __all__ = [
     "zona",
 ]
 
-BULAN = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
-_ROMAWI = {1: "I", 2: "II", 3: "III", 4: "IV"}
-_ZONA = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 _TW_BULAN = {1: (1, 3, 31), 2: (4, 6, 30), 3: (7, 9, 30), 4: (10, 12, 31)}
 
 EVENT_LABELS: dict[str, str] = {
@@ -94,12 +78,12 @@ ROLE_LABELS: dict[str, str] = {
 
 def romawi(tw: int) -> str:
     """``2`` -> ``"II"``."""
-    return _ROMAWI.get(tw, str(tw))
+    return ROMAWI.get(tw, str(tw))
 
 
 def zona(tz: ZoneInfo) -> str:
     """WIB / WITA / WIT for the Indonesian zones, else the zone's key."""
-    return _ZONA.get(tz.key, tz.key)
+    return ZONA_WAKTU.get(tz.key, tz.key)
 
 
 def _local(moment: datetime, tz: ZoneInfo) -> datetime:
