@@ -60,17 +60,14 @@ def as_postgres_user(command: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
 
-@dataclass(frozen=True)
-class Cluster:
-    """A running throwaway cluster."""
+class Server:
+    """A PostgreSQL server reached through a superuser URL: databases are made and dropped on it."""
 
     admin_url: URL
-    """Superuser URL of the ``postgres`` database (unix socket, no password)."""
-    data: Path
-    version: str
+    """Superuser URL of the ``postgres`` database."""
 
     def url_of(self, database: str) -> str:
-        """The URL (as a string) of ``database`` on this cluster."""
+        """The URL (as a string, password included) of ``database`` on this server."""
         return self.admin_url.set(database=database).render_as_string(hide_password=False)
 
     def admin(self, *statements: str) -> None:
@@ -83,14 +80,23 @@ class Cluster:
         finally:
             engine.dispose()
 
+    def drop_database(self, url: str) -> None:
+        """Drop the database of ``url`` (connections still open are ended)."""
+        self.admin(f"DROP DATABASE IF EXISTS {make_url(url).database} WITH (FORCE)")
+
+
+@dataclass(frozen=True)
+class Cluster(Server):
+    """A running throwaway cluster (unix socket, no password)."""
+
+    admin_url: URL
+    data: Path
+    version: str
+
     def create_database(self, name: str) -> str:
         """A new empty database ``name`` (dropped first if it exists); its URL."""
         self.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}")
         return self.url_of(name)
-
-    def drop_database(self, url: str) -> None:
-        """Drop the database of ``url`` (connections still open are ended)."""
-        self.admin(f"DROP DATABASE IF EXISTS {make_url(url).database} WITH (FORCE)")
 
     def cpu_seconds(self) -> float:
         """CPU time (user + system) the server has used so far: the postmaster, its live

@@ -25,10 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
-from benchmarks.postgres import PostgresUnavailable, throwaway_cluster
+from benchmarks.postgres import PostgresUnavailable, Server, throwaway_cluster
 from bot.store.migrate import upgrade
 
 ENV_URL = "KINERJA_TEST_POSTGRES_URL"
@@ -39,41 +38,23 @@ FAST_SETTINGS = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 
 
 @dataclass
-class PostgresServer:
-    """A server the tests may create and drop databases on."""
+class PostgresServer(Server):
+    """A server the tests may create and drop databases on (copies of a migrated template)."""
 
     admin_url: URL
     _names: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
-    def url_of(self, database: str) -> str:
-        """The URL (as a string, password included) of ``database`` on this server."""
-        return self.admin_url.set(database=database).render_as_string(hide_password=False)
-
-    def _admin(self, *statements: str) -> None:
-        engine = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
-        try:
-            with engine.connect() as connection:
-                for statement in statements:
-                    connection.execute(text(statement))
-        finally:
-            engine.dispose()
-
     def prepare_template(self) -> None:
         """The migrated database every ``migrated=True`` test database is copied from."""
-        self._admin(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)", f"CREATE DATABASE {TEMPLATE}")
+        self.admin(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)", f"CREATE DATABASE {TEMPLATE}")
         upgrade(self.url_of(TEMPLATE)).dispose()
 
     def create_database(self, migrated: bool = True) -> str:
         """A new database (at the latest migration when ``migrated``); its URL."""
         name = f"kinerja_test_{os.getpid()}_{next(self._names)}"
         template = TEMPLATE if migrated else "template0"
-        self._admin(f"CREATE DATABASE {name} TEMPLATE {template}")
+        self.admin(f"CREATE DATABASE {name} TEMPLATE {template}")
         return self.url_of(name)
-
-    def drop_database(self, url: str) -> None:
-        """Drop a database made by :meth:`create_database` (connections still open are ended)."""
-        name = make_url(url).database
-        self._admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture(scope="session")
@@ -84,7 +65,7 @@ def postgres_server() -> Iterator[PostgresServer]:
         server = PostgresServer(make_url(given))
         server.prepare_template()
         yield server
-        server._admin(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)")
+        server.admin(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)")
         return
     with contextlib.ExitStack() as stack:
         try:

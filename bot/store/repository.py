@@ -282,15 +282,12 @@ class Tx:
             select(s.snapshots).where(s.snapshots.c.period_id == period_id, s.snapshots.c.bidang == bidang)
         ).first()
 
-    def snapshots_of_year(self, tahun: int, up_to_tw: int) -> list[Row[Any]]:
-        """Every snapshot of ``tahun`` with tw <= ``up_to_tw``."""
-        return list(
-            self.conn.execute(
-                select(s.snapshots)
-                .where(s.snapshots.c.tahun == tahun, s.snapshots.c.tw <= up_to_tw)
-                .order_by(s.snapshots.c.tw, s.snapshots.c.bidang)
-            )
-        )
+    def snapshots_of_year(self, tahun: int, up_to_tw: int, bidang: str | None = None) -> list[Row[Any]]:
+        """Every snapshot of ``tahun`` with tw <= ``up_to_tw`` (of one ``bidang`` when given)."""
+        query = select(s.snapshots).where(s.snapshots.c.tahun == tahun, s.snapshots.c.tw <= up_to_tw)
+        if bidang is not None:
+            query = query.where(s.snapshots.c.bidang == bidang)
+        return list(self.conn.execute(query.order_by(s.snapshots.c.tw, s.snapshots.c.bidang)))
 
     def sheet_memory(self, tahun: int, bidang: str) -> Mapping[str, Any] | None:
         """What the intake last knew of ``bidang``'s workbook of ``tahun`` (JSON), None when nothing."""

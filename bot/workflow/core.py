@@ -26,7 +26,7 @@ from bot.laporan_data import laporan_pdf
 from bot.store.repository import Store, Tx
 from bot.workflow.builders import Builders
 from bot.workflow.calendar import WorkCalendar
-from bot.workflow.effects import Act, Event, GoogleEffects, place_of, rekap_data
+from bot.workflow.effects import NOTE_EFFECTS, Act, Event, GoogleEffects, rekap_data, stored_place
 from bot.workflow.guards import Guards
 from bot.workflow.intake import SubmissionReady
 from bot.workflow.machine import (
@@ -150,8 +150,10 @@ class WorkflowCore:
                 actor, first, period, self.now(), bidang=bidang, report=report, text=text, submission=submission
             )
             current.khusus = dict(khusus or {})
-            current.place = place or (place_of(tx, period.tahun, bidang) if bidang is not None else None)
             effect = self._google_effect(period, report, events)
+            current.place = place
+            if place is None and bidang is not None and effect in NOTE_EFFECTS:
+                current.place = stored_place(tx, period.tahun, bidang)
             if effect in (GoogleEffect.REKAP, GoogleEffect.ARCHIVE):
                 current.rekap = rekap_data(tx, period, current)
         if effect is not None:

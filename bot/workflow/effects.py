@@ -114,7 +114,11 @@ def rekap_data(tx: Tx, period: Row[Any], act: Act) -> RekapData:
     )
 
 
-def place_of(tx: Tx, tahun: int, kode: str) -> FeedbackPlace | None:
+# The effects that write the validation's notes (and so need where they go).
+NOTE_EFFECTS = frozenset({GoogleEffect.FEEDBACK, GoogleEffect.LOCK, GoogleEffect.RETURN})
+
+
+def stored_place(tx: Tx, tahun: int, kode: str) -> FeedbackPlace | None:
     """Where the notes go in ``kode``'s workbook, as the intake last found it."""
     return SheetMemory.from_json(tx.sheet_memory(tahun, kode)).place
 

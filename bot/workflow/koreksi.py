@@ -105,7 +105,7 @@ class Koreksi:
         tahun = self.core.settings.tahun
         with self.core.store.transaction() as tx:
             memory = SheetMemory.from_json(tx.sheet_memory(tahun, kode))
-            snapshots = {row.tw: row.values for row in tx.snapshots_of_year(tahun, 4) if row.bidang == kode}
+            snapshots = {row.tw: row.values for row in tx.snapshots_of_year(tahun, 4, bidang=kode)}
         return memory, snapshots
 
     def _store_memory(self, kode: str, before: SheetMemory, after: SheetMemory) -> None:
