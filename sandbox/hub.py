@@ -1,4 +1,4 @@
-"""State shared by every service of the sandbox: request statistics, injected faults and latency."""
+"""State shared by every service of the sandbox: request statistics, injected faults, latency and the clock."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from sandbox.clock import SandboxClock
 
 ServiceName = Literal["google", "telegram"]
 SERVICES: tuple[ServiceName, ...] = ("google", "telegram")
@@ -104,6 +106,8 @@ class Hub:
     _stats: dict[str, Counter[str]] = field(default_factory=dict)
     _faults: list[Fault] = field(default_factory=list)
     _latency: dict[str, Latency] = field(default_factory=dict)
+    clock: SandboxClock = field(default_factory=SandboxClock)
+    """The sandbox's clock (:mod:`sandbox.clock`): what the quotas, the change lag and callback ages follow."""
     _random: random.Random = field(init=False)
     _jitter: random.Random = field(init=False)
 
@@ -219,7 +223,8 @@ class Hub:
             self._stats = {name: Counter() for name in SERVICES}
 
     def reset(self) -> None:
-        """Forget statistics, faults and latency."""
+        """Forget statistics, faults and latency; the clock back to the wall clock."""
+        self.clock.reset()
         self.clear_faults()
         self.clear_latency()
         self.reset_stats()

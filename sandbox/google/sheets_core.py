@@ -488,7 +488,7 @@ def write_values(
                 merged = dict(cell.fmt or {})
                 merged["numberFormat"] = fmt
                 cell.fmt = merged
-    store.touch(file, email)
+    store.touch(file, email, lagged=True)
     return {
         "updatedRange": format_range(sheet.title, r0, r0 + n_rows, c0, c0 + n_cols),
         "updatedRows": n_rows,
@@ -510,7 +510,7 @@ def clear_values(store: Store, file: DriveFile, email: str, bounds: Bounds) -> s
             if cell is not None:
                 cell.value = None
                 cell.formula = None
-    store.touch(file, email)
+    store.touch(file, email, lagged=True)
     return bounds.a1()
 
 
