@@ -738,7 +738,8 @@ WHAT_TELAAH = "pengembalian laporan kinerja dinas"
 
 # --- answers to presses and replies -----------------------------------------------------------------
 
-ANS_DONE = "Terima kasih, tercatat."
+ANS_PROCESSING = "Terima kasih, sedang diproses. Hasilnya akan tampil pada pesan ini."
+ANS_IN_PROGRESS = "Tombol ini sedang diproses; tidak perlu ditekan lagi."
 ANS_PROMPT_SENT = "Silakan tulis dengan membalas pesan yang baru dikirim."
 ANS_BAD_BUTTON = "Maaf, tombol ini tidak dikenali atau sudah tidak berlaku."
 ANS_UNBOUND = "Maaf, akun Telegram Bapak/Ibu belum terdaftar. Kirim /daftar KODE terlebih dahulu."
