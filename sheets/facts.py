@@ -40,6 +40,19 @@ class ProblemInfo:
             "message": self.message,
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ProblemInfo:
+        """The inverse of :meth:`as_dict`."""
+        severity: Severity = "error" if data["severity"] == "error" else "warning"
+        return cls(
+            str(data["cell"]),
+            str(data["column"]),
+            int(data["row"]),
+            str(data["indikator"]),
+            severity,
+            str(data["message"]),
+        )
+
 
 @dataclass(frozen=True)
 class FeedbackPlace:

@@ -259,6 +259,7 @@ class GoogleService:
             if err.api != api:
                 err.api = api
             return error_response(err)
+        self.app.hub.hold_after("google", method_id)  # applied; a kill test may hold the answer
         if isinstance(result, Response):
             return result
         if result is None:
