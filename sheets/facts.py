@@ -175,10 +175,12 @@ class RekapRef:
 
 @dataclass(frozen=True)
 class ArchiveRef:
-    """Where the archived copies (PDF, xlsx) of a closed period went."""
+    """Where the archived copies (PDF, xlsx) of a closed period went, and what was done otherwise."""
 
     url: str
     file_ids: tuple[str, ...] = ()
+    catatan: tuple[str, ...] = ()
+    """In Indonesian: each copy made another way than usual (an xlsx built by the bot) or left out."""
 
 
 @dataclass(frozen=True)
