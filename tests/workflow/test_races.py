@@ -13,6 +13,7 @@ first one's move, refused as decided.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -44,10 +45,9 @@ class MeetingWorkbook(InMemoryWorkbook):
 
     def _meet(self) -> None:
         if self.barrier is not None:
-            try:
+            # The other racer may have been refused before Google: then nobody comes.
+            with contextlib.suppress(threading.BrokenBarrierError):
                 self.barrier.wait(timeout=MEETING_WAIT)
-            except threading.BrokenBarrierError:  # the other racer was refused before Google
-                pass
 
     def lock_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
         self._meet()  # once per decision: the Status feedback below is part of the same call
