@@ -228,3 +228,5 @@ def test_killed_inside_an_action_ends_as_undisturbed(
         assert len(outcome.resumed) <= 1, where
         assert all(message.get("reason") is None for message in outcome.resumed), where
     assert killed >= 1
+    # The figures docs/keandalan.md quotes (shown with -s).
+    print(f"\n{action}: {requests} permintaan Google, {killed} SIGKILL di dalam tindakan")
