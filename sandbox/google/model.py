@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sandbox.google.errors import GoogleApiError
+from sandbox.google.limits import Limits
 
 FOLDER_MIME = "application/vnd.google-apps.folder"
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
@@ -270,6 +271,7 @@ class Store:
             self.change_lag = DEFAULT_CHANGE_LAG_SECONDS
             # Sheets edits not in the change feed yet: file id -> when its (coalesced) entry appears.
             self.delayed: dict[str, float] = {}
+            self.limits = Limits()  # Google's size limits and undocumented behaviours (sandbox.google.limits)
 
     # ---- ids ------------------------------------------------------------------------------
     def new_file_id(self) -> str:

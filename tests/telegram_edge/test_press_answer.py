@@ -64,7 +64,7 @@ async def test_the_press_is_answered_before_googles_work_and_the_outcome_edited_
     answer = await people.answer(pressed["callback_query_id"])
     # Answered while the TW lock is still waiting on Google (it may not have started yet).
     assert not workbook.gate.is_set()
-    assert answer["show_alert"] is False and answer["text"] == texts.ANS_PROCESSING
+    assert answer["show_alert"] is False and answer["text"] == texts.ANS_IN_PROGRESS
     assert audit_count(kinerja, pid, "setujui", "PTK") == 0
     await asyncio.to_thread(workbook.entered.wait, 10)
     workbook.gate.set()
@@ -81,7 +81,7 @@ async def test_a_quota_minute_on_googles_side_does_not_make_the_press_too_old(
     pressed = await people.press(KEPALA["PTK"], request["message_id"], "Setujui")
     await people.wait_edit(KEPALA["PTK"], request["message_id"], ">> Disetujui oleh")
     state = await people.control(f"telegram/callbacks/{pressed['callback_query_id']}")
-    assert state["answered"] is True and state["text"] == texts.ANS_PROCESSING
+    assert state["answered"] is True and state["text"] == texts.ANS_IN_PROGRESS
     assert (await people.control("clock"))["offset_seconds"] >= 61
 
 
@@ -94,7 +94,7 @@ async def test_a_second_press_while_the_first_is_processed_is_answered_at_once_a
     await asyncio.to_thread(workbook.entered.wait, 10)
     second = await people.press(KEPALA["PTK"], request["message_id"], "Setujui")
     answer = await people.answer(second["callback_query_id"])
-    assert answer["show_alert"] is True and answer["text"] == texts.ANS_IN_PROGRESS
+    assert answer["show_alert"] is True and answer["text"] == texts.ANS_ALREADY_PRESSED
     workbook.gate.set()
     assert (await people.answer(first["callback_query_id"]))["show_alert"] is False
     await people.wait_edit(KEPALA["PTK"], request["message_id"], ">> Disetujui oleh")

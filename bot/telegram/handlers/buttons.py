@@ -26,7 +26,7 @@ from bot.telegram.handlers.context import EdgeContext, _actor, _bound_or_explain
 from bot.telegram.notifier import MAX_MESSAGE_UNITS, split_text, utf16_len
 from bot.telegram.prompts import Prompt
 from bot.telegram.render import button, keyboard
-from bot.workflow.errors import ActionRefused
+from bot.workflow.errors import ActionFailed, ActionRefused
 from bot.workflow.people import Actor
 from bot.workflow.service import WorkflowService
 
@@ -138,7 +138,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     pressing = (message.chat.id, message.message_id, str(query.data))
     if pressing in ctx.pressing:
-        await _answer(ctx, query, texts.ANS_IN_PROGRESS, alert=True)
+        await _answer(ctx, query, texts.ANS_ALREADY_PRESSED, alert=True)
         return
     ctx.pressing.add(pressing)
     action: Coroutine[Any, Any, None] | None = None
@@ -182,7 +182,7 @@ async def _press(
     answered = not done
     spec = ACTIONS[data.action]
     if answered:
-        await _answer(ctx, query, texts.ANS_PROCESSING if spec.prompt is None else texts.ANS_PROMPT_SENT)
+        await _answer(ctx, query, texts.ANS_IN_PROGRESS if spec.prompt is None else texts.ANS_PROMPT_SENT)
     checked = await checking
     if checked.refusal is not None or checked.actor is None:
         refusal = checked.refusal or texts.ANS_UNBOUND
@@ -198,7 +198,7 @@ async def _press(
         await _ask(context, query, message, ctx, checked.actor, data, spec.prompt, checked.facts)
         return None
     if not answered:
-        await _answer(ctx, query, texts.ANS_PROCESSING)
+        await _answer(ctx, query, texts.ANS_IN_PROGRESS)
     return _act(context, query, message, ctx, checked.actor, data, spec)
 
 
@@ -249,6 +249,18 @@ async def _act(
     """Run the action (the press is answered already); its outcome is edited into the message."""
     try:
         await asyncio.to_thread(spec.call, ctx.service, actor, data.period_id, data.bidang, "")
+    except ActionFailed as err:  # nothing changed; the buttons stay so the press can be repeated
+        logger.warning("telegram user %s: %s did not take effect", query.from_user.id, data.action)
+        await ctx.call(
+            partial(
+                context.bot.send_message,
+                message.chat.id,
+                err.reason,
+                reply_to_message_id=message.message_id,
+                allow_sending_without_reply=True,
+            )
+        )
+        return
     except ActionRefused as err:  # decided meanwhile (another press, another person)
         logger.info("telegram user %s refused %s: %s", query.from_user.id, data.action, err.reason)
         reason = texts.refused(err.reason)
@@ -319,6 +331,10 @@ async def _complete(
     assert asked is not None
     try:
         await asyncio.to_thread(spec.call, ctx.service, actor, prompt.period_id, prompt.bidang, text)
+    except ActionFailed as err:  # nothing changed: the same answer may be sent again
+        logger.warning("telegram user %s: %s did not take effect", user_id, prompt.action)
+        await _reply(ctx, message, err.reason)
+        return
     except ActionRefused as err:
         logger.info("telegram user %s refused %s: %s", user_id, prompt.action, err.reason)
         await _reply(ctx, message, texts.refused(err.reason))
