@@ -56,6 +56,7 @@ __all__ = [
     "ScenarioError",
     "WaitTimeout",
     "button_labels",
+    "button_links",
     "message_text",
 ]
 
@@ -216,6 +217,12 @@ def button_labels(message: Mapping[str, Any]) -> list[str]:
     """The labels of a message's inline buttons, row by row."""
     keyboard = (message.get("reply_markup") or {}).get("inline_keyboard") or []
     return [str(button.get("text")) for row in keyboard for button in row]
+
+
+def button_links(message: Mapping[str, Any]) -> list[str]:
+    """The URLs of a message's URL buttons ("Buka laporan", "Buka rekap"), row by row."""
+    keyboard = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+    return [str(button["url"]) for row in keyboard for button in row if button.get("url")]
 
 
 class Office:
@@ -431,11 +438,11 @@ class Office:
             return client
 
     def workbook_link(self, person: Person) -> str:
-        """The workbook link the bot sent the person (the latest message holding a spreadsheet link)."""
+        """The workbook the person opens: the latest "Buka laporan" button the bot sent them."""
         for message in reversed(self.chat(person)):
-            match = _SPREADSHEET_URL.search(message_text(message))
-            if match:
-                return match.group(0)
+            for url in button_links(message):
+                if _SPREADSHEET_URL.fullmatch(url):
+                    return url
         raise ScenarioError(f"{person.label} belum menerima tautan workbook dari bot")
 
     def open_workbook(self, person: Person) -> Spreadsheet:

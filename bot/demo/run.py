@@ -39,7 +39,7 @@ import requests
 import yaml
 
 from bot import texts
-from bot.demo.actors import CHART_CAPTION, TITLE_DITUTUP, Cast, Office, message_text
+from bot.demo.actors import CHART_CAPTION, TITLE_DITUTUP, Cast, Office, button_links
 from bot.demo.filling import load_isian
 from bot.demo.paths import DEMO_MASTER, DEMO_SETTINGS, ISIAN_DEMO
 from bot.demo.provision import ADMIN, provision
@@ -312,20 +312,21 @@ class DemoRun:
         return files
 
     def _closing_message(self) -> str:
+        """The links of the closing message's buttons (Buka rekap, Buka folder arsip), one per line."""
         assert self.office is not None
         message = self.office.find(self.cast.kasubbag, TITLE_DITUTUP, last=True)
         if message is None:
             raise DemoError("Pesan penutupan periode tidak diterima Kasubbag.")
-        return message_text(message)
+        return "\n".join(button_links(message))
 
     def _admin_drive(self) -> Any:
         return self.control.drive_as(ADMIN)
 
     def _export_rekap(self, closing: str) -> bytes:
-        """The dinas workbook (its link is in the closing message) exported as xlsx through Drive."""
+        """The dinas workbook (the closing message's "Buka rekap") exported as xlsx through Drive."""
         match = _SPREADSHEET_ID.search(closing)
         if match is None:
-            raise DemoError("Tautan workbook rekap tidak ada pada pesan penutupan.")
+            raise DemoError("Tombol rekap tidak ada pada pesan penutupan.")
         data = self._admin_drive().files().export_media(fileId=match.group(1), mimeType=XLSX_MIME).execute()
         if not isinstance(data, bytes) or not data.startswith(b"PK"):
             raise DemoError("Ekspor xlsx workbook rekap dari Drive tidak menghasilkan berkas xlsx.")
@@ -335,7 +336,7 @@ class DemoRun:
         """The report document (PDF) the bot archived in the folder named by the closing message."""
         match = _FOLDER_ID.search(closing)
         if match is None:
-            raise DemoError("Tautan folder arsip tidak ada pada pesan penutupan.")
+            raise DemoError("Tombol folder arsip tidak ada pada pesan penutupan.")
         drive = self._admin_drive()
         listing = (
             drive.files()

@@ -24,6 +24,7 @@ from tests.telegram_edge.conftest import (
     STRANGER,
     EdgeWorkbook,
     People,
+    url_buttons,
 )
 from tests.workflow.scenario import submission
 
@@ -149,7 +150,7 @@ async def test_status_and_rekap(kinerja: KinerjaBot, workbook: EdgeWorkbook, peo
     chart = await people.wait_message(KASUBBAG, "Capaian per bidang, Triwulan I 2026", after=before)
     assert chart["photo"]
     rekap = await people.wait_message(KASUBBAG, "Rekap laporan kinerja dinas Triwulan I 2026", after=before)
-    assert "Tautan: https://sheets.test/rekap/2026" in rekap["text"]
+    assert url_buttons(rekap) == {"Buka rekap": "https://sheets.test/rekap/2026"} and "https://" not in rekap["text"]
     assert "Rata-rata capaian: 83,88%" in rekap["text"] and "capaian 95,50%" in rekap["text"]
     await people.say(STAF["PTK"], "/rekap")
     await people.wait_message(STAF["PTK"], "hanya dapat dilihat oleh Kepala Bidang dan pejabat")
