@@ -1233,12 +1233,12 @@ def invite_created(
     )
     if link is None:
         return text + f"Mohon yang bersangkutan mengirim\n    /daftar {code}\nkepada bot Telegram Kinerja Bot.\n"
-    qr = f"   atau memindai kode QR pada berkas {qr_file} (dapat dicetak),\n" if qr_file else ""
-    return text + (
-        f"Mohon yang bersangkutan membuka tautan berikut di ponsel yang memakai Telegram, lalu menekan Mulai:\n"
-        f"    {link}\n{qr}"
-        f"atau mengirim\n    /daftar {code}\nkepada bot Telegram Kinerja Bot.\n"
-    )
+    ways = [f"membuka tautan berikut di ponsel yang memakai Telegram, lalu menekan Mulai:\n       {link}"]
+    if qr_file:
+        ways.append(f"memindai kode QR pada berkas {qr_file} (dapat dicetak), lalu menekan Mulai;")
+    ways.append(f"mengirim /daftar {code} kepada bot Telegram Kinerja Bot.")
+    listed = "\n".join(f"  {number}. {way}" for number, way in enumerate(ways, start=1))
+    return text + f"Yang bersangkutan dapat mendaftar dengan salah satu cara berikut:\n{listed}\n"
 
 
 INVITE_TOKEN_REFUSED = "token bot ditolak Telegram (Unauthorized)"
