@@ -80,6 +80,8 @@ TITLE_REKOMENDASI_DITERUSKAN = "Rekomendasi Kepala Dinas telah diteruskan"
 TITLE_TINDAK_LANJUT = "Rekomendasi Kepala Dinas untuk ditindaklanjuti"
 TITLE_TL_DICATAT = "Tindak lanjut dicatat"
 TITLE_DITUTUP = "Periode pelaporan kinerja ditutup"
+TITLE_BANTUAN_KOREKSI = "Menunggu koreksi Bapak/Ibu"
+TERDAFTAR = "Pendaftaran berhasil"
 CHART_CAPTION = "Capaian per bidang"
 
 
@@ -192,14 +194,15 @@ class Cast:
 
 @dataclass(frozen=True)
 class Action:
-    """Something a person did that is not a chat message, for the transcript: a press or sheet edits.
+    """Something a person did that is not a chat message, for the transcript: a press, sheet edits,
+    or opening a link in Telegram (``text``: the link).
 
     ``after_id`` is the latest message id of the person's chat when they acted (the action comes
     after that message); ``at`` is the office's stamp (see ``Office(stamp=...)``).
     """
 
     person: Person
-    kind: Literal["tekan", "sheet"]
+    kind: Literal["tekan", "sheet", "tautan"]
     after_id: int
     at: Any
     message_id: int | None = None
@@ -377,7 +380,7 @@ class Office:
         messages = self.chat(person, include_user=True)
         return int(messages[-1]["message_id"]) if messages else 0
 
-    def record(self, person: Person, kind: Literal["tekan", "sheet"], **details: Any) -> None:
+    def record(self, person: Person, kind: Literal["tekan", "sheet", "tautan"], **details: Any) -> None:
         """Log an action of ``person`` for the transcript."""
         action = Action(person, kind, self._chat_last_id(person), self.stamp(), **details)
         with self._lock:
@@ -389,6 +392,12 @@ class Office:
         if reply_to is not None:
             body["reply_to_message_id"] = reply_to
         return int(self._post("telegram/send", body)["message_id"])
+
+    def open_link(self, person: Person, url: str) -> int:
+        """The person opens a bot's deep link (an invite) in Telegram and presses Start; the app sends
+        ``/start <code>``. Returns the id of that message."""
+        self.record(person, "tautan", text=url)
+        return int(self._post("telegram/start", {"user_id": person.telegram_id, "url": url})["message_id"])
 
     def press(self, person: Person, message: Mapping[str, Any], label: str) -> str:
         """The person presses the inline button labelled ``label``; returns the callback query id."""

@@ -15,7 +15,7 @@ import asyncio
 import logging
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -95,7 +95,6 @@ def qr_file_name(role: str, bidang: str | None, nama: str) -> str:
 
 
 def invite(
-    settings: Settings,
     directory: Directory,
     role: Role,
     bidang: str | None,
@@ -116,21 +115,21 @@ def cmd_invite(args: argparse.Namespace) -> int:
     except SettingsError as err:
         sys.stderr.write(f"{err}\n")
         return 2
-    try:
-        username: str | None = fetch_bot_username(settings)
-        problem = None
-    except InviteLinkError as err:
-        username, problem = None, err.reason
     store = open_store(settings)
     now = datetime.now(settings.tz)
     try:
-        directory = Directory(settings, store)
-        invitation = invite(settings, directory, Role(args.role), args.bidang, args.nama, now, username=username)
+        invitation = invite(Directory(settings, store), Role(args.role), args.bidang, args.nama, now)
     except ActionRefused as err:
         sys.stderr.write(f"{err.reason}\n")
         return 2
     finally:
         store.dispose()
+    # After the code is stored: a refused input or an unusable database never waits on Telegram.
+    try:
+        invitation = replace(invitation, link=deep_link(fetch_bot_username(settings), invitation.code))
+        problem = None
+    except InviteLinkError as err:
+        problem = err.reason
     until = texts.format_waktu(now + timedelta(days=settings.jadwal.undangan_berlaku_hari), settings.tz)
     qr_path: Path | None = None
     if invitation.link is not None:
