@@ -9,7 +9,7 @@ service died between Telegram accepting the prompt and the id being stored, by t
 
 The table (``telegram_prompts``) is part of the store's schema, created by Alembic migration 0002
 and given ``prompt_text`` (and a nullable ``message_id``) by 0003 and ``origin_links`` (the URL
-buttons the origin message keeps after its outcome) by 0008.
+buttons the origin message keeps after its outcome) by 0009.
 """
 
 from __future__ import annotations

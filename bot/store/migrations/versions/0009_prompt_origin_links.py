@@ -4,8 +4,8 @@ When the answer to a prompt settles that message, its action buttons give way to
 its URL buttons stay; the answer may come after a restart, so the buttons are stored with the
 prompt, as a JSON list of ``[label, url]``. Existing rows have none (NULL: nothing to keep).
 
-Revision ID: 0008_prompt_origin_links
-Revises: 0007_store_identity
+Revision ID: 0009_prompt_origin_links
+Revises: 0008_intentions
 Create Date: 2026-12-14
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_prompt_origin_links"
-down_revision = "0007_store_identity"
+revision = "0009_prompt_origin_links"
+down_revision = "0008_intentions"
 branch_labels = None
 depends_on = None
 
