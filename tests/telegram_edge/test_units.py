@@ -185,6 +185,8 @@ SAMPLE: dict[str, Any] = {
     "hari_kerja_tersisa": -1,
     "state": "diajukan",
     "since": "2026-07-08T08:00:00+07:00",
+    "pressed_at": "2026-07-08T08:05:00+07:00",
+    "event": "setujui",
     "due_at": "2026-07-08T08:10:00+07:00",
     "holder_role": "kepala_bidang",
     "holder_nama": "Agus",
