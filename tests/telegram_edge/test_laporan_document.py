@@ -35,7 +35,7 @@ async def test_report_document_goes_with_step_6_and_the_close(
     assert draft["document"]["mime_type"] == "application/pdf" and draft["document"]["file_size"] > 5_000
     request = await people.wait_message(KADIS, "Permohonan telaah laporan kinerja dinas", after=draft["message_id"])
     buttons = [b["text"] for row in request["reply_markup"]["inline_keyboard"] for b in row]
-    assert buttons == ["Setujui", "Kembalikan"]  # the decision's buttons come after the document
+    assert buttons == ["Buka rekap", "Setujui", "Kembalikan"]  # the decision's buttons come after the document
 
     def close() -> None:
         service.approve_by_kepala_dinas(actor(KADIS), pid)
