@@ -30,7 +30,7 @@ async def test_report_document_goes_with_step_6_and_the_close(
         return pid
 
     pid = await asyncio.to_thread(to_telaah_kepala_dinas)
-    draft = await people.wait_message(KADIS, "Draf Laporan Kinerja Triwulan I 2026")
+    draft = await people.wait_message(KADIS, "Draf Laporan Kinerja Triwulan I 2026", timeout=90)
     assert draft["document"]["file_name"] == "laporan-2026-TW1.pdf"
     assert draft["document"]["mime_type"] == "application/pdf" and draft["document"]["file_size"] > 5_000
     request = await people.wait_message(KADIS, "Permohonan telaah laporan kinerja dinas", after=draft["message_id"])
