@@ -247,7 +247,7 @@ poll_state = Table(
     Column("updated_at", UtcDateTime, nullable=False),
 )
 
-# Changed workbooks still to be read (migration 0009): the poll lists Drive's changes, keeps each
+# Changed workbooks still to be read (migration 0010): the poll lists Drive's changes, keeps each
 # changed workbook here with the new cursor in one transaction, and reads at most
 # ``google.maks_baca_per_polling`` of them per cycle (Sheets allows 60 reads per minute), oldest
 # ``seq`` first; a row goes once its workbook is read and taken in. Nothing changed is lost when
@@ -279,6 +279,8 @@ telegram_prompts = Table(
     Column("bidang", String(12)),
     Column("origin_message_id", BigInteger),
     Column("origin_text", Text),
+    # The URL buttons of the origin message, JSON [[label, url], ...], kept on it after the outcome (0009).
+    Column("origin_links", Text),
     Column("prompt_text", Text),
     Column("created_at", UtcDateTime, nullable=False),
     Column("answered_at", UtcDateTime),

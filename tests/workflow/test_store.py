@@ -35,6 +35,7 @@ TABLES = {
     "poll_state",
     "poll_queue",
     "store_identity",
+    "intentions",
     "alembic_version",
 }
 

@@ -6,8 +6,8 @@ The poll now keeps each changed workbook here, with the Drive cursor, in one tra
 a bounded number per cycle and carries the rest to the next: nothing changed is lost, every cycle
 makes progress.
 
-Revision ID: 0009_poll_queue
-Revises: 0008_intentions
+Revision ID: 0010_poll_queue
+Revises: 0009_prompt_origin_links
 Create Date: 2026-12-12
 """
 
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_poll_queue"
-down_revision = "0008_intentions"
+revision = "0010_poll_queue"
+down_revision = "0009_prompt_origin_links"
 branch_labels = None
 depends_on = None
 
