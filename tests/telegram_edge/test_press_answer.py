@@ -19,7 +19,7 @@ from bot import texts
 from bot.telegram.app import KinerjaBot
 from sandbox.server import SandboxServer
 from sheets.facts import Feedback
-from tests.telegram_edge.conftest import KEPALA, EdgeWorkbook, People
+from tests.telegram_edge.conftest import KEPALA, EdgeWorkbook, People, action_rows
 from tests.telegram_edge.test_safety import audit_count, collecting, submitted
 
 
@@ -69,7 +69,7 @@ async def test_the_press_is_answered_before_googles_work_and_the_outcome_edited_
     await asyncio.to_thread(workbook.entered.wait, 10)
     workbook.gate.set()
     edited = await people.wait_edit(KEPALA["PTK"], request["message_id"], ">> Disetujui oleh")
-    assert "reply_markup" not in edited
+    assert action_rows(edited) == []  # the buttons gave way to the outcome (the links stay)
     assert audit_count(kinerja, pid, "setujui", "PTK") == 1
 
 
