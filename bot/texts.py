@@ -794,9 +794,10 @@ WHAT_TELAAH = "pengembalian laporan kinerja dinas"
 
 # --- answers to presses and replies -----------------------------------------------------------------
 
-ANS_DONE = "Terima kasih, tercatat."
-# A press whose action takes long (Google slow): answered before the outcome is known.
+# Every press is answered before its action reaches Google (Telegram refuses an answer after
+# about 15 s); the outcome, or why it did not take effect, follows on the message.
 ANS_IN_PROGRESS = "Sedang diproses. Hasilnya akan disampaikan pada pesan ini."
+ANS_ALREADY_PRESSED = "Tombol ini sedang diproses; tidak perlu ditekan lagi."
 ANS_PROMPT_SENT = "Silakan tulis dengan membalas pesan yang baru dikirim."
 ANS_BAD_BUTTON = "Maaf, tombol ini tidak dikenali atau sudah tidak berlaku."
 ANS_UNBOUND = "Maaf, akun Telegram Bapak/Ibu belum terdaftar. Kirim /daftar KODE terlebih dahulu."

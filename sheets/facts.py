@@ -146,6 +146,39 @@ BookFact = BookSeen | BookGone | BookUnreachable
 
 
 @dataclass(frozen=True)
+class BookDeferred:
+    """Bidang ``bidang``'s workbook could not be read now: Google's per-minute quota stayed used up.
+
+    Nothing is known of its content; it is to be read again later.
+    """
+
+    bidang: str
+    spreadsheet_id: str
+
+
+@dataclass(frozen=True)
+class BookToRead:
+    """A changed workbook of bidang ``bidang`` that is still to be read."""
+
+    spreadsheet_id: str
+    bidang: str
+
+
+@dataclass(frozen=True)
+class ChangedBooks:
+    """What one Drive change listing found, before any workbook is read.
+
+    ``to_read``: the changed workbooks of this year; ``known``: what the listing itself says
+    without a read (a workbook moved to the trash); ``cursor``: the Drive page token to list from
+    next time (every change up to it is in ``to_read`` or ``known``).
+    """
+
+    to_read: tuple[BookToRead, ...]
+    known: tuple[BookFact, ...]
+    cursor: str | None
+
+
+@dataclass(frozen=True)
 class ChangesRead:
     """What one poll of Drive read, and the cursor (a Drive page token) to give the next poll."""
 

@@ -233,6 +233,8 @@ class Office:
 
     ``nudge`` (optional) is called at most every ``nudge_every`` seconds while a condition is
     awaited; a runner that compresses time uses it to let the service poll the sheets at once.
+    ``on_press`` (optional) is told the callback query id of every press (a runner that moves the
+    sandbox clock holds it still until the press is answered).
     """
 
     def __init__(
@@ -245,8 +247,10 @@ class Office:
         nudge: Callable[[], None] | None = None,
         nudge_every: float = 0.2,
         stamp: Callable[[], Any] = time.time,
+        on_press: Callable[[str], None] | None = None,
     ) -> None:
         self.control = control
+        self.on_press = on_press
         self.cast = cast
         self.timeout = timeout
         self.interval = interval
@@ -410,7 +414,10 @@ class Office:
             person, "tekan", message_id=int(message["message_id"]), label=label, buttons=tuple(button_labels(message))
         )
         body = {"user_id": person.telegram_id, "message_id": int(message["message_id"]), "text": label}
-        return str(self._post("telegram/press", body)["callback_query_id"])
+        query_id = str(self._post("telegram/press", body)["callback_query_id"])
+        if self.on_press is not None:
+            self.on_press(query_id)
+        return query_id
 
     def callback(self, callback_query_id: str) -> dict[str, Any]:
         """How the bot answered a press (``answered`` False until it has)."""

@@ -13,7 +13,18 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-from sheets.facts import ArchiveRef, BookSeen, ChangesRead, Feedback, RekapData, RekapRef, WorkbookRef
+from sheets.facts import (
+    ArchiveRef,
+    BookDeferred,
+    BookFact,
+    BookSeen,
+    BookToRead,
+    ChangedBooks,
+    Feedback,
+    RekapData,
+    RekapRef,
+    WorkbookRef,
+)
 
 
 @runtime_checkable
@@ -44,11 +55,16 @@ class WorkbookPort(Protocol):
         """Archive the period: the report document ``laporan`` (PDF) and the dinas workbook (xlsx)."""
         ...
 
-    def poll(self, cursor: str | None, known: Mapping[str, str]) -> ChangesRead:
-        """What changed since ``cursor`` (None on the first poll), read; the core stores the cursor.
+    def changed(self, cursor: str | None, known: Mapping[str, str]) -> ChangedBooks:
+        """Which workbooks changed since ``cursor`` (None on the first poll: every one), none read yet.
 
-        ``known`` maps the spreadsheet ids the workflow handed out to their bidang kode.
+        ``known`` maps the spreadsheet ids the workflow handed out to their bidang kode; the core
+        keeps what is to read and the new cursor in the store.
         """
+        ...
+
+    def read_changed(self, book: BookToRead) -> BookFact | BookDeferred:
+        """Read one changed workbook: what it holds, or that it is gone, unreachable or to read later."""
         ...
 
     def read_book(self, kode: str) -> BookSeen:

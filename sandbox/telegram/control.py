@@ -18,7 +18,7 @@ from werkzeug.wrappers import Request, Response
 
 from sandbox.http import InvalidText, json_response, read_json
 from sandbox.telegram import media
-from sandbox.telegram.constants import DEFAULT_BOT_TOKEN, TOKEN_PATTERN
+from sandbox.telegram.constants import DEFAULT_BOT_TOKEN, MAX_CALLBACK_QUERY_TTL_SECONDS, TOKEN_PATTERN
 from sandbox.telegram.entities import find_auto_entities, sort_entities
 from sandbox.telegram.errors import BadRequest
 from sandbox.telegram.methods import BotApi, reply_snapshot
@@ -122,6 +122,8 @@ class TelegramControl:
                 raise ControlError(405, f"use POST for {parts[0]}")
             token = body.get("token") if parts[0] != "bots" else None
             return json_response(simple[parts[0]](body, self._bot(token or request.args.get("token"))))
+        if parts == ["callback-ttl"]:
+            return json_response(self.callback_ttl(method, body))
         if len(parts) == 2 and parts[0] == "callbacks" and method == "GET":
             return json_response(self.callback(parts[1], self._bot(request.args.get("token"))))
         if len(parts) == 3 and parts[0] == "callbacks" and parts[2] == "expire" and method == "POST":
@@ -381,7 +383,7 @@ class TelegramControl:
             else:
                 message = stored.data
             query_id = bot.new_callback_id()
-            bot.callbacks[query_id] = CallbackRecord(query_id, user_id, chat_id, message_id, data, time.monotonic())
+            bot.callbacks[query_id] = CallbackRecord(query_id, user_id, chat_id, message_id, data, self.world.clock())
             query: Json = {"id": query_id, "from": person.user(), "message": message}
             query["chat_instance"] = bot.chat_instance(chat_id)
             if data is not None:
@@ -467,6 +469,23 @@ class TelegramControl:
                 "cache_time": answer.get("cache_time"),
                 "answered_at": record.answered_at,
             }
+
+    def callback_ttl(self, method: str, body: dict[str, Any]) -> Json:
+        """GET/POST callback-ttl: how long a callback query may wait for its answer (``{"seconds"}``)."""
+        if method == "POST":
+            seconds = body.get("seconds") if set(body) == {"seconds"} else None
+            if (
+                isinstance(seconds, bool)
+                or not isinstance(seconds, int | float)
+                or not 0 < seconds <= MAX_CALLBACK_QUERY_TTL_SECONDS
+            ):
+                raise ControlError(
+                    400, f'body must be {{"seconds": N}} with N in (0, {MAX_CALLBACK_QUERY_TTL_SECONDS:.0f}]'
+                )
+            self.world.callback_ttl = float(seconds)
+        elif method != "GET":
+            raise ControlError(405, "use GET or POST for callback-ttl")
+        return {"seconds": self.world.callback_ttl}
 
     def expire_callback(self, query_id: str, bot: BotState) -> Json:
         """POST callbacks/<id>/expire: age a callback query past Telegram's answer deadline."""

@@ -506,7 +506,8 @@ class BotApi:
         """answerCallbackQuery: once per query, while it is fresh."""
         with bot.lock:
             record = bot.callbacks.get(params["callback_query_id"])
-            if record is None or record.answer is not None or record.expired():
+            world = self.world
+            if record is None or record.answer is not None or record.expired(world.clock(), world.callback_ttl):
                 raise BadRequest(_STALE_QUERY)
             if len(params.get("text", "")) > 200:
                 raise BadRequest("MESSAGE_TOO_LONG")

@@ -9,7 +9,10 @@ batch, and opening/locking a TW sets the protections to an exact state. Request 
   request when Google refuses the first code) or 1 read of the protections and the locale + at
   most 1 batch (existing; + 1 locale request when the locale read back is not Indonesian), + 1
   share per missing editor;
-- ``poll``: 1 Drive change listing + 1 read per changed workbook (:mod:`sheets.google.poll`);
+- ``changed``: 1 Drive change listing (the first time: 1 Drive search); ``read_changed``: 1 read
+  of one changed workbook (:mod:`sheets.google.poll`); the workflow reads at most
+  ``google.maks_baca_per_polling`` of them per poll and keeps the rest for the next (Sheets'
+  quota: 60 reads per minute); ``poll``: both at once, every changed workbook read;
 - ``read_submission`` (``/kirim``): 1 read of the workbook (plus 1 Drive search after a restart);
 - ``write_feedback``/``reset_submission``: 1 values.batchUpdate per 2 MB (``write_feedback`` plus 1 Drive
   search and 1 read of the workbook after a restart: the notes go where the last read found the
@@ -44,10 +47,13 @@ from config.settings import Settings
 from sheets import layout
 from sheets.facts import (
     ArchiveRef,
+    BookDeferred,
     BookFact,
     BookGone,
     BookSeen,
+    BookToRead,
     BookUnreachable,
+    ChangedBooks,
     ChangesRead,
     Feedback,
     RekapData,
@@ -76,7 +82,7 @@ from sheets.google.drive import (
     DriveFiles,
     FileInfo,
 )
-from sheets.google.errors import AccessDenied, ApiRequestInvalid, NotFound, WorkbookLayoutError
+from sheets.google.errors import AccessDenied, ApiRequestInvalid, NotFound, QuotaExhausted, WorkbookLayoutError
 from sheets.google.feedback import feedback_batch
 from sheets.google.http import RetryPolicy
 from sheets.google.locale import is_indonesian, set_indonesian_locale
@@ -117,16 +123,18 @@ class GoogleWorkbooks:
         clients: GoogleClients | None = None,
         policy: RetryPolicy | None = None,
         clock: Callable[[], datetime] | None = None,
+        sleep: Callable[[float], None] | None = None,
         preferred_locale: str | None = None,
         max_request_bytes: int = MAX_REQUEST_BYTES,
     ) -> None:
-        """``preferred_locale``: the Indonesian locale code to send first (what ``doctor --live`` saw Google
-        take); ``max_request_bytes``: the largest request body sent (Google recommends 2 MB)."""
+        """``sleep``: how the Google session waits between attempts; ``preferred_locale``: the
+        Indonesian locale code to send first (what ``doctor --live`` saw Google take);
+        ``max_request_bytes``: the largest request body sent (Google recommends 2 MB)."""
         self.settings = settings
         self.master = master or load_master(
             settings.google.master_indikator, bidang_codes=[b.kode for b in settings.bidang]
         )
-        self.clients = clients or build_clients(settings.google, policy=policy)
+        self.clients = clients or build_clients(settings.google, policy=policy, sleep=sleep)
         self.drive = DriveFiles(self.clients.drive, settings)
         self.sheets = SheetsApi(self.clients.sheets)
         self.clock = clock or (lambda: datetime.now(settings.tz))
@@ -351,9 +359,10 @@ class GoogleWorkbooks:
 
     # --- step 2: polling -------------------------------------------------------------------
 
-    def poll(self, cursor: str | None, known: Mapping[str, str]) -> ChangesRead:
-        """One Drive change listing, then one read per changed bidang workbook of this year.
+    def changed(self, cursor: str | None, known: Mapping[str, str]) -> ChangedBooks:
+        """One Drive change listing: the changed bidang workbooks of this year, none of them read yet.
 
+        ``cursor`` None (the first poll): every workbook of the year, found by one Drive search.
         ``known`` maps the spreadsheet ids the workflow handed out to their bidang: a workbook
         deleted while the bot was stopped arrives as a bare ``removed`` change, which Drive can no
         longer tie to a bidang by ``appProperties``.
@@ -388,13 +397,32 @@ class GoogleWorkbooks:
                     file = FileInfo.from_json(data)
                     self._remember(tahun, bidang, file)
                     if file.trashed:
+                        targets.pop(file.id, None)
                         facts.append(BookGone(bidang=bidang, reason="workbook dipindahkan ke tempat sampah"))
                         continue
                     targets[file.id] = bidang
-            for file_id, kode in targets.items():
-                facts.append(self._read_fact(file_id, kode, tahun))
             logger.debug("poll: %d changed workbooks", len(targets))
-            return ChangesRead(books=tuple(facts), cursor=token)
+            to_read = tuple(BookToRead(spreadsheet_id=file_id, bidang=kode) for file_id, kode in targets.items())
+            return ChangedBooks(to_read=to_read, known=tuple(facts), cursor=token)
+
+    def read_changed(self, book: BookToRead) -> BookFact | BookDeferred:
+        """Read one changed workbook (one request): what it holds, or that it is gone or unreachable.
+
+        :class:`BookDeferred` when Google's per-minute quota stayed used up through every wait
+        (the HTTP layer waits it out first): the workbook is to be read later.
+        """
+        try:
+            return self._read_fact(book.spreadsheet_id, book.bidang, self.settings.tahun)
+        except QuotaExhausted as err:
+            logger.warning("workbook %s of %s not read now: %s", book.spreadsheet_id, book.bidang, err)
+            return BookDeferred(bidang=book.bidang, spreadsheet_id=book.spreadsheet_id)
+
+    def poll(self, cursor: str | None, known: Mapping[str, str]) -> ChangesRead:
+        """One Drive change listing, then one read per changed bidang workbook of this year, all at once."""
+        changed = self.changed(cursor, known)
+        facts = list(changed.known)
+        facts += [self._read_fact(book.spreadsheet_id, book.bidang, self.settings.tahun) for book in changed.to_read]
+        return ChangesRead(books=tuple(facts), cursor=changed.cursor)
 
     def read_book(self, kode: str) -> BookSeen:
         """Read bidang ``kode``'s workbook now (``/kirim``): the same one read as the poll's."""
@@ -416,22 +444,25 @@ class GoogleWorkbooks:
         return None
 
     def _read_fact(self, file_id: str, kode: str, tahun: int) -> BookFact:
+        # The read runs outside the workbooks lock: a quota wait must not hold up the bidang's writes.
         try:
             read = read_workbook(self.sheets, file_id)
         except NotFound:
-            self._forget(file_id)
+            with self._lock:
+                self._forget(file_id)
             return BookGone(bidang=kode, reason="workbook dihapus atau tidak ditemukan")
         except AccessDenied:
             return BookUnreachable(bidang=kode)
         except ApiRequestInvalid as err:
             logger.warning("workbook %s of %s unreadable: %s", file_id, kode, err)
             return BookGone(bidang=kode, reason="tab Realisasi atau Status diganti nama atau dihapus")
-        book = self._books.get((tahun, kode))
-        name = ""
-        if book is not None:
-            name = book.file.name
-            if book.layout is not None:
-                book.layout.open_tw, book.layout.approved = read.open_tw, read.approved
+        with self._lock:
+            book = self._books.get((tahun, kode))
+            name = ""
+            if book is not None:
+                name = book.file.name
+                if book.layout is not None:
+                    book.layout.open_tw, book.layout.approved = read.open_tw, read.approved
         return BookSeen(bidang=kode, spreadsheet_id=file_id, name=name, read=read)
 
     def _forget(self, file_id: str) -> None:

@@ -14,9 +14,10 @@ prompt is sent, :meth:`WorkflowService.check_action` runs the action's own check
 event without writing, so a refused Kembalikan never asks for a reason. Handlers use only the
 service's public methods.
 
-The callback answer is sent after the service call so that a refusal reason can be its alert;
-when the service takes longer than ``SLOW_ACTION_SECONDS`` the press is acknowledged first and
-the outcome or refusal follows as a message. Every Bot API call of a handler (replies, answers,
+The callback answer is sent before the service's action runs (Telegram refuses an answer after
+about 15 seconds, and an action may wait longer on Google): the store-only checks run first, so a
+refusal reason is still its alert; the outcome is edited into the message afterwards, and a
+refusal found only by the action follows as a message. Every Bot API call of a handler (replies, answers,
 edits, prompts) goes through :meth:`EdgeContext.call`, the notifier's retry rules: a 429 waits as
 told, a network error is retried, so a reply is delayed rather than lost.
 
@@ -38,7 +39,7 @@ from typing import Any
 
 from telegram.ext import Application, CallbackQueryHandler, ChatMemberHandler, CommandHandler, MessageHandler, filters
 
-from bot.telegram.handlers.buttons import SLOW_ACTION_SECONDS, on_button, on_reply, precheck, show_outcome
+from bot.telegram.handlers.buttons import ANSWER_WITHIN_SECONDS, on_button, on_reply, precheck, show_outcome
 from bot.telegram.handlers.commands import (
     REKAP_ROLES,
     cmd_bantuan,
@@ -53,9 +54,9 @@ from bot.telegram.handlers.context import BOT_DATA_KEY, BotCall, EdgeContext, ed
 from bot.telegram.handlers.messages import on_error, on_free_text, on_my_chat_member, on_not_text, on_unknown_command
 
 __all__ = [
+    "ANSWER_WITHIN_SECONDS",
     "BOT_DATA_KEY",
     "REKAP_ROLES",
-    "SLOW_ACTION_SECONDS",
     "BotCall",
     "EdgeContext",
     "cmd_bantuan",
