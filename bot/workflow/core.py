@@ -26,7 +26,7 @@ from bot.laporan_data import laporan_pdf
 from bot.store.repository import Store, Tx
 from bot.workflow.builders import Builders
 from bot.workflow.calendar import WorkCalendar
-from bot.workflow.effects import NOTE_EFFECTS, Act, Event, GoogleEffects, rekap_data, stored_place
+from bot.workflow.effects import NOTE_EFFECTS, Act, Event, GoogleEffects, rekap_data, remember_place, stored_place
 from bot.workflow.guards import Guards
 from bot.workflow.intake import SubmissionReady
 from bot.workflow.machine import (
@@ -167,6 +167,8 @@ class WorkflowCore:
             current.report = self.guards.check_event(tx, period, first, actor, bidang)
             for event in events:
                 self._move(tx, current, event, detail, record)
+            if current.place_after is not None and bidang is not None:
+                remember_place(tx, current.tahun, bidang, current.place_after, current.now)
         return current
 
     def _move(self, tx: Tx, act: Act, event: Event, detail: DetailOf | None, record: RecordOf | None) -> None:

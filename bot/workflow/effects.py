@@ -8,6 +8,7 @@ every effect is idempotent, so running it again after a crash or a fault changes
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from sheets.facts import (
     TindakLanjutData,
     WorkbookRef,
 )
+from sheets.notes import cell_marks, marked_after
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +57,7 @@ class Act:
     khusus: Mapping[str, str] = field(default_factory=dict)  # rekomendasi per bidang
     submission: SubmissionReady | None = None
     place: FeedbackPlace | None = None
+    place_after: FeedbackPlace | None = None  # ``place`` with the cells the feedback left marked
     rekap: RekapData | None = None  # what the dinas workbook is written from (REKAP, ARCHIVE)
     deadline: datetime | None = None  # the input deadline a distribution sets
     refs: Mapping[str, WorkbookRef] = field(default_factory=dict)  # DISTRIBUTE
@@ -119,8 +122,15 @@ NOTE_EFFECTS = frozenset({GoogleEffect.FEEDBACK, GoogleEffect.LOCK, GoogleEffect
 
 
 def stored_place(tx: Tx, tahun: int, kode: str) -> FeedbackPlace | None:
-    """Where the notes go in ``kode``'s workbook, as the intake last found it."""
+    """Where the notes go in ``kode``'s workbook, as the intake last found it (or a feedback left it)."""
     return SheetMemory.from_json(tx.sheet_memory(tahun, kode)).place
+
+
+def remember_place(tx: Tx, tahun: int, kode: str, place: FeedbackPlace, now: datetime) -> None:
+    """Store ``place`` as where the notes are: the cells a feedback just marked are the ones to unmark next."""
+    memory = SheetMemory.from_json(tx.sheet_memory(tahun, kode))
+    if memory.place != place:
+        tx.set_sheet_memory(tahun, kode, dataclasses.replace(memory, place=place).as_json(), now)
 
 
 # The period's report document (PDF bytes) for (tahun, tw), read from the store.
@@ -145,12 +155,17 @@ class GoogleEffects:
                 raise ActionRefused(texts.refusal_distribution_failed(missing))
             act.refs = refs
         elif effect is GoogleEffect.FEEDBACK:
-            self.workbook.write_feedback(kode, tw, self._submission_feedback(act))
+            feedback = self._submission_feedback(act)
+            self.workbook.write_feedback(kode, tw, feedback)
+            act.place_after = self._marked(feedback, tw)
         elif effect is GoogleEffect.LOCK:
-            self.workbook.lock_tw(kode, tw, Feedback(texts.SHEET_STATUS_APPROVED, place=act.place))
+            feedback = Feedback(texts.SHEET_STATUS_APPROVED, place=act.place)
+            self.workbook.lock_tw(kode, tw, feedback)
+            act.place_after = self._marked(feedback, tw)
         elif effect is GoogleEffect.RETURN:
             feedback = Feedback(texts.SHEET_STATUS_RETURNED, act.text or "", reset_submission=True, place=act.place)
             self.workbook.write_feedback(kode, tw, feedback)
+            act.place_after = self._marked(feedback, tw)
         elif effect is GoogleEffect.REOPEN:
             self.workbook.reopen_tw(kode, tw, Feedback(None, act.text or "", reset_submission=True))
         elif effect in (GoogleEffect.REKAP, GoogleEffect.ARCHIVE):
@@ -176,6 +191,13 @@ class GoogleEffects:
                 "the report document of TW %s %s could not be written; archiving the export", act.tw, act.tahun
             )
             return None
+
+    @staticmethod
+    def _marked(feedback: Feedback, tw: int) -> FeedbackPlace | None:
+        """Where the notes are once ``feedback`` is written (None: the edge found the place itself)."""
+        if feedback.place is None:
+            return None
+        return marked_after(feedback.place, cell_marks(feedback.problems, feedback.place, tw))
 
     @staticmethod
     def _submission_feedback(act: Act) -> Feedback:

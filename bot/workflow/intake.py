@@ -153,10 +153,12 @@ class SheetMemory:
                 elif mine[key] != was.get(key):
                     now[key] = mine[key]
             changes[name] = now
-        for name in ("reported_name", "place"):
-            changes[name] = (
-                getattr(self, name) if getattr(self, name) != getattr(base, name) else getattr(current, name)
-            )
+        renamed = self.reported_name != base.reported_name
+        changes["reported_name"] = self.reported_name if renamed else current.reported_name
+        # A feedback written while this read's events were handled stored the place with the cells
+        # it marked: that is newer than the read, so it is kept.
+        mine = self.place != base.place and current.place == base.place
+        changes["place"] = self.place if mine else current.place
         return dataclasses.replace(current, **changes)
 
     def forget_submission(self, tw: int) -> SheetMemory:

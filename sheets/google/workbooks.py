@@ -8,10 +8,11 @@ batch, and opening/locking a TW sets the protections to an exact state. Request 
   (new) or 1 read of the protections + at most 1 batch (existing), + 1 share per missing editor;
 - ``poll``: 1 Drive change listing + 1 read per changed workbook (:mod:`sheets.google.poll`);
 - ``read_submission`` (``/kirim``): 1 read of the workbook (plus 1 Drive search after a restart);
-- ``write_feedback``/``reset_submission``: 1 values.batchUpdate (``write_feedback`` plus 1 Drive
-  search and 1 read of the workbook after a restart: the notes go where the last read found the
-  ``Catatan Validasi`` column and the rows); ``lock_tw``/``reopen_tw``: 1 batchUpdate (plus 1 Drive
-  search and 1 read after a restart);
+- ``write_feedback``: 1 batchUpdate carrying the notes, the cell marks and the Status row (plus 1
+  Drive search after a restart, and 1 read of the workbook when the workflow never read it: the
+  notes go where the last read found the ``Catatan Validasi`` column and the rows);
+  ``lock_tw``/``reopen_tw``: 1 batchUpdate (plus 1 Drive search and 1 read after a restart), then
+  the feedback's;
 - ``write_rekap``: 1 batchUpdate + 1 values.batchUpdate, whatever the number of rows (plus the
   search/create and 1 read of the tab ids the first time in a process).
 
@@ -42,6 +43,7 @@ from sheets.facts import (
     BookUnreachable,
     ChangesRead,
     Feedback,
+    FeedbackPlace,
     RekapData,
     RekapRef,
     WorkbookRef,
@@ -67,7 +69,7 @@ from sheets.google.drive import (
     FileInfo,
 )
 from sheets.google.errors import AccessDenied, ApiRequestInvalid, NotFound, WorkbookLayoutError
-from sheets.google.feedback import feedback_batch
+from sheets.google.feedback import feedback_requests
 from sheets.google.http import RetryPolicy
 from sheets.google.poll import read_workbook
 from sheets.google.rekap import TAB_IDS, build_rekap_sheets, rekap_requests, rekap_summary, rekap_values
@@ -251,14 +253,31 @@ class GoogleWorkbooks:
     # --- steps 2-3: feedback, lock, reopen -------------------------------------------------
 
     def write_feedback(self, kode: str, tw: int, feedback: Feedback) -> None:
-        """Per-row Catatan Validasi, the Status row, and the reset to Draft if asked: one values.batchUpdate."""
+        """Catatan Validasi, the marked cells, the Status row and the reset to Draft if asked: one batchUpdate.
+
+        A place older than the sheet (rows deleted since the last read: a marked cell off the
+        grid) makes Google refuse the batch; the sheet is then read and the batch built again once.
+        """
         with self._bidang_book(kode, with_layout=False) as book:
             place = feedback.place
             if place is None:  # never read by the workflow yet: find the column and rows as they are now
-                place = feedback_place(kode, read_workbook(self.sheets, book.file.id), self.master)
-            data = feedback_batch(tw, feedback, place, self._now_text())
-            if data:
-                self.sheets.values_update(book.file.id, data, f"menulis catatan validasi {kode}")
+                place = self._current_place(kode, book)
+            action = f"menulis catatan validasi {kode}"
+            requests = feedback_requests(tw, feedback, place, self._now_text())
+            if not requests:
+                return
+            try:
+                self.sheets.batch_update(book.file.id, requests, action)
+            except ApiRequestInvalid:
+                if feedback.place is None:
+                    raise
+                logger.info("feedback of %s TW %d refused on the last read's place; reading the sheet again", kode, tw)
+                fresh = self._current_place(kode, book)
+                self.sheets.batch_update(book.file.id, feedback_requests(tw, feedback, fresh, self._now_text()), action)
+
+    def _current_place(self, kode: str, book: _Book) -> FeedbackPlace:
+        """Where the notes go and which cells carry the bot's marks, as the sheet is now (one read)."""
+        return feedback_place(kode, read_workbook(self.sheets, book.file.id), self.master)
 
     def lock_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
         """Protect TW ``tw``'s cells (approval): one batchUpdate moving the protections, then the feedback."""
