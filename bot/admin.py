@@ -29,7 +29,17 @@ from bot.workflow.machine import TERMINAL_DINAS_STATES, DinasState, Role
 from bot.workflow.people import Actor
 from bot.workflow.service import PeriodView, WorkflowService
 from config.settings import Settings
-from sheets.facts import ArchiveRef, BookSeen, ChangesRead, Feedback, RekapData, RekapRef, WorkbookRef
+from sheets.facts import (
+    ArchiveRef,
+    BookSeen,
+    ChangesRead,
+    EvidenceFile,
+    EvidenceRef,
+    Feedback,
+    RekapData,
+    RekapRef,
+    WorkbookRef,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +102,10 @@ class StoreOnlyWorkbooks:
     def read_book(self, kode: str) -> BookSeen:
         """Refused."""
         return self._refuse("read_book")
+
+    def store_evidence(self, kode: str, tw: int, evidence: EvidenceFile) -> EvidenceRef:
+        """Refused: bukti dukung arrive through the service's Telegram edge."""
+        return self._refuse("store_evidence")
 
 
 def check_period_input(settings: Settings, tahun: int | None, tw: int | None) -> tuple[int, int | None]:

@@ -13,7 +13,17 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-from sheets.facts import ArchiveRef, BookSeen, ChangesRead, Feedback, RekapData, RekapRef, WorkbookRef
+from sheets.facts import (
+    ArchiveRef,
+    BookSeen,
+    ChangesRead,
+    EvidenceFile,
+    EvidenceRef,
+    Feedback,
+    RekapData,
+    RekapRef,
+    WorkbookRef,
+)
 
 
 @runtime_checkable
@@ -53,6 +63,10 @@ class WorkbookPort(Protocol):
 
     def read_book(self, kode: str) -> BookSeen:
         """Read bidang ``kode``'s workbook now (``/kirim``)."""
+        ...
+
+    def store_evidence(self, kode: str, tw: int, evidence: EvidenceFile) -> EvidenceRef:
+        """Keep a bukti dukung in the bidang's folder of TW ``tw``; link it in its indicator's cell."""
         ...
 
 

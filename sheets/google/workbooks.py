@@ -13,6 +13,8 @@ batch, and opening/locking a TW sets the protections to an exact state. Request 
   notes go where the last read found the ``Catatan Validasi`` column and the rows);
   ``lock_tw``/``reopen_tw``: 1 batchUpdate (plus 1 Drive search and 1 read after a restart), then
   the feedback's;
+- ``store_evidence``: 1 read of the workbook, 1 Drive search, 1 upload (resumable above 5 MB: 1 +
+  1 per 5 MB), 1 values.batchUpdate (plus a folder create and its shares the first time in a TW);
 - ``write_rekap``: 1 batchUpdate + 1 values.batchUpdate, whatever the number of rows (plus the
   search/create and 1 read of the tab ids the first time in a process).
 
@@ -34,7 +36,7 @@ from datetime import datetime
 from typing import Any
 
 from config.settings import Settings
-from sheets import layout
+from sheets import bukti, layout
 from sheets.facts import (
     ArchiveRef,
     BookFact,
@@ -42,6 +44,8 @@ from sheets.facts import (
     BookSeen,
     BookUnreachable,
     ChangesRead,
+    EvidenceFile,
+    EvidenceRef,
     Feedback,
     FeedbackPlace,
     RekapData,
@@ -60,10 +64,13 @@ from sheets.google.distribute import (
     status_row_request,
 )
 from sheets.google.drive import (
+    FOLDER_MIME,
     PROP_BIDANG,
     PROP_DINAS,
     PROP_JENIS,
+    PROP_SUMBER,
     PROP_TAHUN,
+    PROP_TW,
     SPREADSHEET_MIME,
     DriveFiles,
     FileInfo,
@@ -305,6 +312,50 @@ class GoogleWorkbooks:
                 current.open_tw, current.approved = tw, approved
             if feedback is not None:
                 self.write_feedback(kode, tw, feedback)
+
+    # --- step 2: bukti dukung sent through Telegram ------------------------------------------
+
+    def store_evidence(self, kode: str, tw: int, evidence: EvidenceFile) -> EvidenceRef:
+        """Keep ``evidence`` in the bidang's Bukti Dukung folder of TW ``tw`` and link it in its indicator's cell.
+
+        One read of the workbook (refused unless TW ``tw`` is open there, and the indicator's row
+        and the ``Bukti Dukung`` column found as they are now), one Drive search for the TW's
+        folder and what was kept before (the folder is created and shared with the bidang's
+        editors the first time), one upload (skipped when this file was kept already), and one
+        values.batchUpdate of the cell: its text with the link added. Idempotent.
+        """
+        bidang = self.settings.bidang_by_kode(kode)
+        tahun = self.settings.tahun
+        with self._bidang_book(kode, with_layout=False) as book:
+            read = read_workbook(self.sheets, book.file.id)
+            if read.open_tw != tw:
+                raise WorkbookLayoutError(
+                    f"{layout.tw_label(tw)} of {kode} is not open in its workbook (open: {read.open_tw})",
+                    penjelasan=f"{layout.tw_label(tw)} belum atau tidak lagi dibuka untuk pengisian di workbook "
+                    f"bidang {kode}.",
+                )
+            target = bukti.bukti_cell(read, self.master, kode, evidence.indikator_key)
+            if target is None:
+                raise WorkbookLayoutError(
+                    f"no Bukti Dukung cell for {evidence.indikator_key} in the workbook of {kode}",
+                    penjelasan="Baris indikator atau kolom Bukti Dukung (tautan) tidak ditemukan di tab Realisasi.",
+                )
+            props = self.drive.props(tahun, "bukti", **{PROP_BIDANG: kode, PROP_TW: str(tw)})
+            kept = self.drive.find(props)
+            folder = next((f for f in kept if f.mime_type == FOLDER_MIME), None)
+            if folder is None:
+                folder = self.drive.create_folder(bukti.folder_name(tahun, tw), bidang.folder_id, props)
+                self.drive.share_writers(folder, bidang.editor)
+            file = next((f for f in kept if f.app_properties.get(PROP_SUMBER) == evidence.source_id), None)
+            if file is None:
+                extra = {PROP_SUMBER: evidence.source_id}
+                file = self.drive.upload(evidence.name, folder.id, evidence.mime_type, evidence.content, props | extra)
+            text = bukti.with_link(target.text, file.url)
+            if text != target.text:
+                data = [{"range": f"{layout.quote_tab(layout.TAB_REALISASI)}!{target.cell}", "values": [[text]]}]
+                self.sheets.values_update(book.file.id, data, f"menautkan bukti dukung {kode} di {target.cell}")
+            logger.info("bukti dukung of %s TW %d kept as %s, linked in %s", kode, tw, file.id, target.cell)
+            return EvidenceRef(url=file.url, folder_url=folder.url, cell=target.cell)
 
     # --- step 2: polling -------------------------------------------------------------------
 

@@ -10,7 +10,18 @@ from typing import Any
 
 from bot.workflow.errors import PortError, RecipientUnreachable, TransientDeliveryError
 from bot.workflow.ports import Notification, PartsProgress
-from sheets.facts import ArchiveRef, BookSeen, ChangesRead, Feedback, ProblemInfo, RekapData, RekapRef, WorkbookRef
+from sheets.facts import (
+    ArchiveRef,
+    BookSeen,
+    ChangesRead,
+    EvidenceFile,
+    EvidenceRef,
+    Feedback,
+    ProblemInfo,
+    RekapData,
+    RekapRef,
+    WorkbookRef,
+)
 
 
 @dataclass
@@ -84,6 +95,12 @@ class InMemoryWorkbook:
     def read_book(self, kode: str) -> BookSeen:
         self._call("read_book", kode)
         raise AssertionError("the workflow tests submit through handle_events, not /kirim")
+
+    def store_evidence(self, kode: str, tw: int, evidence: EvidenceFile) -> EvidenceRef:
+        self._call("store_evidence", kode, tw, evidence.indikator_key, evidence.name)
+        return EvidenceRef(
+            f"https://drive.test/bukti/{kode}/{evidence.source_id}", f"https://drive.test/bukti/{kode}/tw{tw}", "W2"
+        )
 
 
 class FileNotifier:
