@@ -51,6 +51,7 @@ EVENT_LABELS: dict[str, str] = {
     "catat_tindak_lanjut": "mencatat tindak lanjut",
     "tutup": "menutup dan mengarsipkan periode",
     "data_disetujui_berubah": "mendeteksi perubahan data yang telah disetujui",
+    "unggah_bukti_dukung": "mengirim bukti dukung melalui Telegram",
 }
 
 RIWAYAT_HEADER = (
