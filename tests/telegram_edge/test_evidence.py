@@ -23,7 +23,8 @@ from bot.demo.provision import BOT_EMAIL, provision_google
 from bot.runtime import create_bot, open_store
 from bot.store.repository import Store
 from bot.telegram.app import KinerjaBot
-from bot.telegram.handlers.evidence import EvidenceChoice
+from bot.telegram.callback_data import CallbackDataError
+from bot.telegram.handlers.evidence import EvidenceChoice, decode_choice
 from bot.workflow.evidence import EVENT
 from config.settings import Settings, parse_settings
 from sandbox.control import SandboxControl
@@ -227,3 +228,22 @@ async def test_what_cannot_be_kept_is_refused_with_the_reason(google_bot: Google
         assert google_bot.evidence_files() == [] and google_bot.audit() == [], says
         telegram = google_bot.control.call("GET", "stats")["telegram"]["methods"]
         assert "getFile" not in telegram and "downloadFile" not in telegram, says
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param("b1|12", id="short"),
+        pytest.param("b1|12|3|PTK", id="long"),
+        pytest.param("b1|0|3", id="period-zero"),
+        pytest.param("b1|12|0", id="indicator-zero"),
+        pytest.param("b2|12|3", id="other-version"),
+        pytest.param("k1|kok|12|PTK", id="a-workflow-button"),
+        pytest.param("b1|12|3 ", id="trailing-space"),
+        pytest.param(None, id="none"),
+    ],
+)
+def test_indicator_buttons_decode_only_what_the_bot_made(data: str | None) -> None:
+    assert decode_choice(EvidenceChoice(12, 3).encode()) == EvidenceChoice(12, 3)
+    with pytest.raises(CallbackDataError):
+        decode_choice(data)
