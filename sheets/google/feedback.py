@@ -120,14 +120,16 @@ def reset_requests(tw: int, reason: str | None, when: str) -> list[dict[str, Any
     return requests
 
 
-def feedback_requests(tw: int, feedback: Feedback, place: FeedbackPlace, when: str) -> list[dict[str, Any]]:
+def feedback_requests(tw: int, feedback: Feedback, place: FeedbackPlace | None, when: str) -> list[dict[str, Any]]:
     """The one spreadsheets.batchUpdate of a :class:`Feedback`: notes, marks, Status row, the reset if asked.
 
     Without a ``status_alur`` only the reset is written (a reopened TW keeps its Status Alur and
-    its marks).
+    its marks) and ``place`` is not needed.
     """
     if feedback.status_alur is None:
         return reset_requests(tw, feedback.catatan, when) if feedback.reset_submission else []
+    if place is None:
+        raise ValueError("the notes' place is needed to write a Status Alur with its notes")
     texts, _ = catatan_validasi_texts(feedback.problems, place)
     requests: list[dict[str, Any]] = []
     if texts and place.column is not None:

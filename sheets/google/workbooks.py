@@ -11,8 +11,8 @@ batch, and opening/locking a TW sets the protections to an exact state. Request 
 - ``write_feedback``: 1 batchUpdate carrying the notes, the cell marks and the Status row (plus 1
   Drive search after a restart, and 1 read of the workbook when the workflow never read it: the
   notes go where the last read found the ``Catatan Validasi`` column and the rows);
-  ``lock_tw``/``reopen_tw``: 1 batchUpdate (plus 1 Drive search and 1 read after a restart), then
-  the feedback's;
+  ``lock_tw``/``reopen_tw``: 1 batchUpdate moving the protections and writing the feedback (plus
+  1 Drive search and 1 read after a restart);
 - ``store_evidence``: 1 read of the workbook, 1 Drive search, 1 upload (resumable above 5 MB: 1 +
   1 per 5 MB), 1 values.batchUpdate (plus a folder create and its shares the first time in a TW);
 - ``write_rekap``: 1 batchUpdate + 1 values.batchUpdate, whatever the number of rows (plus the
@@ -260,58 +260,65 @@ class GoogleWorkbooks:
     # --- steps 2-3: feedback, lock, reopen -------------------------------------------------
 
     def write_feedback(self, kode: str, tw: int, feedback: Feedback) -> None:
-        """Catatan Validasi, the marked cells, the Status row and the reset to Draft if asked: one batchUpdate.
-
-        A place older than the sheet (rows deleted since the last read: a marked cell off the
-        grid) makes Google refuse the batch; the sheet is then read and the batch built again once.
-        """
+        """Catatan Validasi, the marked cells, the Status row and the reset to Draft if asked: one batchUpdate."""
         with self._bidang_book(kode, with_layout=False) as book:
-            place = feedback.place
-            if place is None:  # never read by the workflow yet: find the column and rows as they are now
-                place = self._current_place(kode, book)
-            action = f"menulis catatan validasi {kode}"
-            requests = feedback_requests(tw, feedback, place, self._now_text())
-            if not requests:
-                return
-            try:
-                self.sheets.batch_update(book.file.id, requests, action)
-            except ApiRequestInvalid:
-                if feedback.place is None:
-                    raise
-                logger.info("feedback of %s TW %d refused on the last read's place; reading the sheet again", kode, tw)
-                fresh = self._current_place(kode, book)
-                self.sheets.batch_update(book.file.id, feedback_requests(tw, feedback, fresh, self._now_text()), action)
+            self._send(kode, book, tw, [], feedback, f"menulis catatan validasi {kode}")
 
     def _current_place(self, kode: str, book: _Book) -> FeedbackPlace:
         """Where the notes go and which cells carry the bot's marks, as the sheet is now (one read)."""
         return feedback_place(kode, read_workbook(self.sheets, book.file.id), self.master)
 
+    def _send(
+        self, kode: str, book: _Book, tw: int, head: list[dict[str, Any]], feedback: Feedback | None, action: str
+    ) -> None:
+        """``head`` (the protections' moves) and ``feedback``'s requests in one batchUpdate (atomic).
+
+        A place older than the sheet (rows deleted since the last read: a marked cell off the
+        grid) makes Google refuse the batch; the sheet is then read and the batch built again once.
+        """
+        requests = list(head)
+        if feedback is not None:
+            place = feedback.place
+            if place is None and feedback.status_alur is not None:  # never read by the workflow: read it now
+                place = self._current_place(kode, book)
+            requests += feedback_requests(tw, feedback, place, self._now_text())
+        if not requests:
+            return
+        try:
+            self.sheets.batch_update(book.file.id, requests, action)
+        except ApiRequestInvalid:
+            if feedback is None or feedback.place is None:
+                raise
+            logger.info("feedback of %s TW %d refused on the last read's place; reading the sheet again", kode, tw)
+            fresh = self._current_place(kode, book)
+            self.sheets.batch_update(
+                book.file.id, head + feedback_requests(tw, feedback, fresh, self._now_text()), action
+            )
+
     def lock_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
-        """Protect TW ``tw``'s cells (approval): one batchUpdate moving the protections, then the feedback."""
+        """Protect TW ``tw``'s cells (approval) and write ``feedback``: one batchUpdate."""
         with self._bidang_book(kode) as book:
             current = book.layout
             assert current is not None
             approved = current.approved | {tw}
             open_tw = None if current.open_tw == tw else current.open_tw
+            moves = []
             if open_tw != current.open_tw or approved != current.approved:
-                action = f"mengunci {layout.tw_label(tw)} {kode}"
-                self.sheets.batch_update(book.file.id, protection_requests(current, open_tw, approved), action)
-                current.open_tw, current.approved = open_tw, approved
-            if feedback is not None:
-                self.write_feedback(kode, tw, feedback)
+                moves = protection_requests(current, open_tw, approved)
+            self._send(kode, book, tw, moves, feedback, f"mengunci {layout.tw_label(tw)} {kode}")
+            current.open_tw, current.approved = open_tw, approved
 
     def reopen_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
-        """Open TW ``tw``'s cells again (after a return or a reopen): one batchUpdate, then the feedback."""
+        """Open TW ``tw``'s cells again (after a return or a reopen) and write ``feedback``: one batchUpdate."""
         with self._bidang_book(kode) as book:
             current = book.layout
             assert current is not None
             approved = current.approved - {tw}
+            moves = []
             if current.open_tw != tw or approved != current.approved:
-                action = f"membuka kembali {layout.tw_label(tw)} {kode}"
-                self.sheets.batch_update(book.file.id, protection_requests(current, tw, approved), action)
-                current.open_tw, current.approved = tw, approved
-            if feedback is not None:
-                self.write_feedback(kode, tw, feedback)
+                moves = protection_requests(current, tw, approved)
+            self._send(kode, book, tw, moves, feedback, f"membuka kembali {layout.tw_label(tw)} {kode}")
+            current.open_tw, current.approved = tw, approved
 
     # --- step 2: bukti dukung sent through Telegram ------------------------------------------
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import gspread
 import pytest
 
 from bot.workflow.intake import SubmissionReady
 from sheets import layout
 from sheets.facts import Feedback
 from sheets.google.feedback import MARK_COLORS
-from sheets.notes import MARK_TITLE
+from sheets.notes import MARK_TITLE, cell_marks, marked_after
 from tests.google_edge.conftest import KODES, Env, IntakePoller
 from tests.google_edge.test_poll import HEADER, col, fill, staff_sheet, submit
 
@@ -177,3 +178,24 @@ def test_marks_are_followed_when_rows_move(env: Env, distributed: tuple) -> None
     assert place is not None and place.marked == (f"{REALISASI}4",)
     wb.write_feedback("SEK", 1, Feedback("Menunggu koreksi Kepala Bidang", "", event.problems, place=place))
     assert grid(env, refs, "SEK", header_row=2) == {f"{REALISASI}3": {"note": "catatan staf", "background": None}}
+
+
+def test_approval_locks_and_clears_the_warnings_marks_in_one_request(env: Env, distributed: tuple) -> None:
+    """The Kepala Bidang's Setujui: the protections move and the warning's mark goes, in one batchUpdate."""
+    wb, refs, cursor = distributed
+    fill(env, refs, "HIJ", 1)
+    staff_sheet(env, refs, "HIJ").update([["di lemari arsip"]], f"{BUKTI}2", value_input_option="USER_ENTERED")
+    submit(env, refs, "HIJ", 1)
+    event, _ = submitted(wb, cursor)
+    assert event.ok and [p.cell for p in event.problems] == [f"{BUKTI}2"]
+    place = wb.place("HIJ")
+    assert place is not None
+    wb.write_feedback("HIJ", 1, Feedback("Menunggu koreksi Kepala Bidang", "", event.problems, place=place))
+    assert set(grid(env, refs, "HIJ")) == {f"{BUKTI}2"}
+    left = marked_after(place, cell_marks(event.problems, place, 1))  # what the workflow stores
+    env.reset_stats()
+    wb.lock_tw("HIJ", 1, Feedback("Disetujui Kepala Bidang", place=left))
+    assert env.google_methods() == {"sheets.spreadsheets.batchUpdate": 1}
+    assert grid(env, refs, "HIJ") == {}
+    with pytest.raises(gspread.exceptions.APIError):
+        staff_sheet(env, refs, "HIJ").update([["9"]], f"{REALISASI}2")
