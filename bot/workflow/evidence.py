@@ -109,9 +109,10 @@ def _words(text: str) -> set[str]:
 def match_indikator(indikator: Sequence[IndikatorChoice], caption: str | None) -> IndikatorChoice | None:
     """The indicator a caption names, or None when it names none or several.
 
-    In order: a number (``3``, ``No. 3``, ``#3 foto kegiatan``) of an indicator in the list; a
-    ``Kode`` only one indicator of the bidang has; words of a name that only one indicator's
-    name holds (or a name the caption holds whole).
+    In order: a ``Kode`` the caption holds (named when only one indicator of the bidang has it,
+    so never read as a number); a number it starts with (``3``, ``No. 3``, ``#3 foto kegiatan``)
+    of an indicator in the list; words that only one indicator's name holds (or a name the
+    caption holds whole).
     """
     text = (caption or "").strip()
     if not text:

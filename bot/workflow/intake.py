@@ -110,7 +110,8 @@ class SheetMemory:
     Per TW: the hash of the values last seen (``seen``), of the values last reported as submitted
     (``submitted``), of the last reported change to an approved TW (``tamper``), and the approved
     values of a TW the store has no snapshot of (``baseline``: the sheet as first seen approved).
-    ``reported_name`` is a wrong title already reported; ``place`` is where the notes go.
+    ``reported_name`` is a wrong title already reported; ``place`` is where the notes go and which
+    cells carry the bot's marks (as the last read found them, or the last feedback left them).
     """
 
     seen: Mapping[int, str] = field(default_factory=dict)
