@@ -21,7 +21,7 @@ from bot import texts
 from bot.store.repository import Tx
 from bot.workflow.errors import ActionRefused
 from bot.workflow.intake import SheetMemory, SubmissionReady
-from bot.workflow.machine import BidangEvent, DinasEvent, GoogleEffect
+from bot.workflow.machine import BidangEvent, BidangState, DinasEvent, GoogleEffect
 from bot.workflow.people import Actor
 from bot.workflow.ports import WorkbookPort
 from sheets.facts import (
@@ -29,6 +29,7 @@ from sheets.facts import (
     AuditEntry,
     Feedback,
     FeedbackPlace,
+    ProblemInfo,
     RekapData,
     RekapRef,
     RekomendasiData,
@@ -119,6 +120,8 @@ def rekap_data(tx: Tx, period: Row[Any], act: Act) -> RekapData:
 
 # The effects that write the validation's notes (and so need where they go).
 NOTE_EFFECTS = frozenset({GoogleEffect.FEEDBACK, GoogleEffect.LOCK, GoogleEffect.RETURN})
+# The effects on one bidang's workbook (compensated by :meth:`GoogleEffects.settle`).
+BIDANG_EFFECTS = frozenset({GoogleEffect.FEEDBACK, GoogleEffect.LOCK, GoogleEffect.RETURN, GoogleEffect.REOPEN})
 
 
 def stored_place(tx: Tx, tahun: int, kode: str) -> FeedbackPlace | None:
@@ -131,6 +134,13 @@ def remember_place(tx: Tx, tahun: int, kode: str, place: FeedbackPlace, now: dat
     memory = SheetMemory.from_json(tx.sheet_memory(tahun, kode))
     if memory.place != place:
         tx.set_sheet_memory(tahun, kode, dataclasses.replace(memory, place=place).as_json(), now)
+
+
+def marked_place(feedback: Feedback, tw: int) -> FeedbackPlace | None:
+    """Where the notes are once ``feedback`` is written (None: the edge found the place itself)."""
+    if feedback.place is None:
+        return None
+    return marked_after(feedback.place, cell_marks(feedback.problems, feedback.place, tw))
 
 
 # The period's report document (PDF bytes) for (tahun, tw), read from the store.
@@ -156,16 +166,22 @@ class GoogleEffects:
             act.refs = refs
         elif effect is GoogleEffect.FEEDBACK:
             feedback = self._submission_feedback(act)
-            self.workbook.write_feedback(kode, tw, feedback)
-            act.place_after = self._marked(feedback, tw)
+            if act.submission is not None and act.submission.ok:
+                # Locked while it waits for the koreksi: what the Kepala Bidang approves is what
+                # the staff submitted (a return opens it again).
+                self.workbook.lock_tw(kode, tw, feedback)
+            else:  # refused: editable, whatever a stop in an earlier attempt left
+                self.workbook.reopen_tw(kode, tw, feedback)
+            act.place_after = marked_place(feedback, tw)
         elif effect is GoogleEffect.LOCK:
             feedback = Feedback(texts.SHEET_STATUS_APPROVED, place=act.place)
             self.workbook.lock_tw(kode, tw, feedback)
-            act.place_after = self._marked(feedback, tw)
+            act.place_after = marked_place(feedback, tw)
         elif effect is GoogleEffect.RETURN:
+            # A return always leaves the TW's cells editable, whatever locked them.
             feedback = Feedback(texts.SHEET_STATUS_RETURNED, act.text or "", reset_submission=True, place=act.place)
-            self.workbook.write_feedback(kode, tw, feedback)
-            act.place_after = self._marked(feedback, tw)
+            self.workbook.reopen_tw(kode, tw, feedback)
+            act.place_after = marked_place(feedback, tw)
         elif effect is GoogleEffect.REOPEN:
             self.workbook.reopen_tw(kode, tw, Feedback(None, act.text or "", reset_submission=True))
         elif effect in (GoogleEffect.REKAP, GoogleEffect.ARCHIVE):
@@ -175,6 +191,34 @@ class GoogleEffects:
                 act.archive = self.workbook.archive(act.tahun, tw, self._laporan(act))
         else:  # pragma: no cover - the enum is closed
             raise ValueError(effect)
+
+    def settle(
+        self, effect: GoogleEffect, period: Row[Any], report: Row[Any] | None, place: FeedbackPlace | None
+    ) -> FeedbackPlace | None:
+        """Compensate ``effect`` left half done: make the bidang's sheet say what the store says.
+
+        A bidang effect (the lock of a submission or an approval, a return, a reopen) that did not
+        become a move leaves the sheet as the report's current state wants it: locked while it
+        waits for the koreksi or once approved, editable otherwise. The dinas effects need no
+        compensation: a workbook written or shared again later is found and rewritten as is.
+        Returns where the notes are when the compensation wrote them (the cells it left marked).
+        """
+        if effect not in BIDANG_EFFECTS or report is None:
+            return None
+        kode, tw = str(report.bidang), int(period.tw)
+        state = BidangState(report.state)
+        if state is BidangState.SUBMITTED:
+            problems = tuple(ProblemInfo.from_dict(p) for p in (report.submission or {}).get("problems", ()))
+            warnings = tuple(p for p in problems if p.severity == "warning")
+            feedback = Feedback(texts.SHEET_STATUS_AWAITING_KOREKSI, "", warnings, place=place)
+            self.workbook.lock_tw(kode, tw, feedback)
+            return marked_place(feedback, tw)
+        if state is BidangState.APPROVED:
+            feedback = Feedback(texts.SHEET_STATUS_APPROVED, place=place)
+            self.workbook.lock_tw(kode, tw, feedback)
+            return marked_place(feedback, tw)
+        self.workbook.reopen_tw(kode, tw)
+        return None
 
     def _laporan(self, act: Act) -> bytes | None:
         """The report document to archive; without it the archive still holds the workbook's export.
@@ -191,13 +235,6 @@ class GoogleEffects:
                 "the report document of TW %s %s could not be written; archiving the export", act.tw, act.tahun
             )
             return None
-
-    @staticmethod
-    def _marked(feedback: Feedback, tw: int) -> FeedbackPlace | None:
-        """Where the notes are once ``feedback`` is written (None: the edge found the place itself)."""
-        if feedback.place is None:
-            return None
-        return marked_after(feedback.place, cell_marks(feedback.problems, feedback.place, tw))
 
     @staticmethod
     def _submission_feedback(act: Act) -> Feedback:

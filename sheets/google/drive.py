@@ -238,8 +238,18 @@ class DriveFiles:
             raise GoogleEdgeError(f"download of {file_id} returned {type(data).__name__}")
         return data
 
-    def upload(self, name: str, parent: str, mime: str, content: bytes, props: Mapping[str, str]) -> FileInfo:
-        """A new file with ``content`` in ``parent``: one multipart upload up to 5 MB, resumable above.
+    def upload(
+        self,
+        name: str,
+        parent: str,
+        mime: str,
+        content: bytes,
+        props: Mapping[str, str],
+        *,
+        description: str | None = None,
+    ) -> FileInfo:
+        """A new file with ``content`` in ``parent`` (with ``description`` when given): one multipart
+        upload up to 5 MB, resumable above.
 
         Drive documents multipart for "a small file (5 MB or less)" and resumable for larger ones;
         a resumable upload is one request for the session, then one per 5 MB chunk (a multiple of
@@ -247,7 +257,9 @@ class DriveFiles:
         """
         resumable = len(content) > MULTIPART_LIMIT
         media = MediaInMemoryUpload(content, mimetype=mime, resumable=resumable, chunksize=UPLOAD_CHUNK)
-        body = {"name": name, "parents": [parent], "appProperties": dict(props), "mimeType": mime}
+        body: dict[str, Any] = {"name": name, "parents": [parent], "appProperties": dict(props), "mimeType": mime}
+        if description:
+            body["description"] = description
         request = self.drive.files().create(body=body, media_body=media, fields=FILE_FIELDS, supportsAllDrives=True)
         return FileInfo.from_json(self._run(request, f"mengunggah {name!r}"))
 

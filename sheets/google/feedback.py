@@ -1,7 +1,8 @@
 """Feedback into a bidang workbook: ``Catatan Validasi``, the marked cells and the ``Status`` row, one call.
 
 One ``spreadsheets.batchUpdate`` of ``updateCells`` requests carries it all (values and formats
-together, atomic): the ``Catatan Validasi`` column (every data row, so notes of fixed rows are
+together, atomic; on a sheet so large that it passes 2 MB, the notes are cut by rows into
+several, the Status row in the last): the ``Catatan Validasi`` column (every data row, so notes of fixed rows are
 cleared), ``Status Alur``/``Catatan``/``Diperbarui`` of the TW, and the cell marks of
 :func:`sheets.notes.cell_marks`: a red (error) or yellow (warning) background and a cell note on
 each input cell a problem names. Marks of the earlier feedback that no problem names any more
@@ -27,6 +28,7 @@ from typing import Any
 
 from sheets import layout
 from sheets.facts import CellMark, Feedback, FeedbackPlace, ProblemInfo
+from sheets.google.chunks import MAX_REQUEST_BYTES, json_size, row_batches
 from sheets.google.distribute import SHEET_IDS, status_row_request
 from sheets.google.spreadsheet import cell
 from sheets.notes import cell_marks
@@ -37,6 +39,7 @@ __all__ = [
     "catatan_validasi_texts",
     "feedback_requests",
     "mark_requests",
+    "request_batches",
     "reset_requests",
     "status_catatan",
 ]
@@ -50,6 +53,7 @@ MARK_COLORS: dict[str, dict[str, float]] = {
 # Both names of the background (Google mirrors the deprecated one into the style), so a clear
 # clears it whichever the cell was given; the value a person typed is outside the mask.
 MARK_FIELDS = "note,userEnteredFormat(backgroundColor,backgroundColorStyle)"
+BATCH_ENVELOPE = json_size({"requests": []})
 
 
 def catatan_validasi_texts(problems: Sequence[ProblemInfo], place: FeedbackPlace) -> tuple[list[str], list[str]]:
@@ -120,11 +124,28 @@ def reset_requests(tw: int, reason: str | None, when: str) -> list[dict[str, Any
     return requests
 
 
-def feedback_requests(tw: int, feedback: Feedback, place: FeedbackPlace | None, when: str) -> list[dict[str, Any]]:
-    """The one spreadsheets.batchUpdate of a :class:`Feedback`: notes, marks, Status row, the reset if asked.
+def _note_requests(texts: Sequence[str], place: FeedbackPlace, limit: int) -> list[dict[str, Any]]:
+    """The ``Catatan Validasi`` column as updateCells requests, cut by rows so that each fits ``limit``."""
+    assert place.column is not None
+    rows = [[cell(text)] for text in texts]
+    overhead = json_size(_cells(layout.TAB_REALISASI, place.first_row, place.column, [], "userEnteredValue"))
+    requests, first = [], place.first_row
+    for group in row_batches([{"values": row} for row in rows], limit - BATCH_ENVELOPE, overhead):
+        block = [item["values"] for item in group]
+        requests.append(_cells(layout.TAB_REALISASI, first, place.column, block, "userEnteredValue"))
+        first += len(block)
+    return requests
 
-    Without a ``status_alur`` only the reset is written (a reopened TW keeps its Status Alur and
-    its marks) and ``place`` is not needed.
+
+def feedback_requests(
+    tw: int, feedback: Feedback, place: FeedbackPlace | None, when: str, limit: int = MAX_REQUEST_BYTES
+) -> list[dict[str, Any]]:
+    """The spreadsheets.batchUpdate requests of a :class:`Feedback`: notes, marks, Status row, the reset if asked.
+
+    In this order, so that the Status row is written with (or after) the last notes when the
+    requests do not fit one batch (:func:`request_batches`); the notes are cut by rows into
+    requests within ``limit``. Without a ``status_alur`` only the reset is written (a reopened TW
+    keeps its Status Alur and its marks) and ``place`` is not needed.
     """
     if feedback.status_alur is None:
         return reset_requests(tw, feedback.catatan, when) if feedback.reset_submission else []
@@ -133,12 +154,17 @@ def feedback_requests(tw: int, feedback: Feedback, place: FeedbackPlace | None, 
     texts, _ = catatan_validasi_texts(feedback.problems, place)
     requests: list[dict[str, Any]] = []
     if texts and place.column is not None:
-        rows = [[cell(text)] for text in texts]
-        requests.append(_cells(layout.TAB_REALISASI, place.first_row, place.column, rows, "userEnteredValue"))
+        requests += _note_requests(texts, place, limit)
     catatan = status_catatan(feedback.problems, feedback.catatan, place)
-    requests.append(status_row_request(tw, status_alur=feedback.status_alur, catatan=catatan, when=when))
     requests += mark_requests(cell_marks(feedback.problems, place, tw), place.marked)
+    requests.append(status_row_request(tw, status_alur=feedback.status_alur, catatan=catatan, when=when))
     if feedback.reset_submission:
         # The Catatan written above is the one the reset keeps: only Status Pengisian is added.
         requests += reset_requests(tw, None, when)
     return requests
+
+
+def request_batches(requests: Sequence[dict[str, Any]], limit: int = MAX_REQUEST_BYTES) -> list[list[dict[str, Any]]]:
+    """``requests`` in order, packed into batchUpdate bodies of at most ``limit`` bytes (one, nearly always)."""
+    batches = row_batches(list(requests), limit, BATCH_ENVELOPE)
+    return [batch for batch in batches if batch]
