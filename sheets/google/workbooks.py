@@ -338,6 +338,9 @@ class GoogleWorkbooks:
         grid) makes Google refuse the batch; the sheet is then read and the batch built again once.
         """
         requests = list(head)
+        if feedback is not None and feedback.status_alur is not None:
+            notes = f"menulis catatan validasi {kode}"
+            action = f"{action}, {notes}" if head else notes
         if feedback is not None:
             place = feedback.place
             if place is None and feedback.status_alur is not None:  # never read by the workflow: read it now
