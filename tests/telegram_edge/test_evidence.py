@@ -127,6 +127,12 @@ async def google_bot(sandbox_server: SandboxServer, people: People, tmp_path: Pa
         store.dispose()
 
 
+def url_buttons(message: dict[str, Any]) -> dict[str, str]:
+    """A message's URL buttons: label -> URL."""
+    keyboard = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+    return {b["text"]: b["url"] for row in keyboard for b in row if "url" in b}
+
+
 async def send(people: People, user_id: int, **media: Any) -> int:
     """``user_id`` sends a photo or a document (the sandbox's control API); its message id."""
     before = await people.last_id(user_id)
@@ -150,7 +156,10 @@ async def test_photo_with_the_indicator_number_is_kept_and_linked(google_bot: Go
     assert photos[0]["name"].startswith("02 - Jumlah pencari kerja yang ditempatkan - ")
     assert google_bot.download(photos[0]["id"])[:2] == b"\xff\xd8"  # the JPEG Telegram kept (1280 px)
     link = google_bot.bukti_cell(3)
-    assert link.startswith("https://") and photos[0]["id"] in link and link in stored["text"]
+    assert link.startswith("https://") and photos[0]["id"] in link
+    buttons = url_buttons(stored)
+    assert buttons["Buka berkas"] == link and folders[0]["id"] in buttons["Buka folder bukti dukung"]
+    assert "https://" not in stored["text"]  # the links are buttons, not long URLs in the text
     [audit] = google_bot.audit()
     assert audit.sop_step == 2 and audit.bidang == "PTK" and audit.actor_role == "staf"
     assert audit.note.startswith("indikator 2. Jumlah pencari kerja yang ditempatkan; sel W3; https://")
@@ -178,7 +187,7 @@ async def test_pdf_without_caption_is_asked_for_then_kept_beside_the_old_link(
     assert pdf_file["name"].endswith(" - SP2D TW I.pdf")
     cell = google_bot.bukti_cell(2)
     assert cell.split("\n")[0] == old and pdf_file["id"] in cell.split("\n")[1]  # the staff's link kept
-    assert pdf_file["id"] in stored["text"]
+    assert pdf_file["id"] in url_buttons(stored)["Buka berkas"]
 
     # The same choice pressed again (a doubled press): kept once, linked once, audited once.
     again = EvidenceChoice(google_bot.period_id, 1).encode()

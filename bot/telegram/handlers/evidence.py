@@ -34,6 +34,7 @@ from bot import texts
 from bot.telegram.callback_data import CallbackDataError
 from bot.telegram.handlers.buttons import _answer, show_outcome
 from bot.telegram.handlers.context import EdgeContext, _actor, _bound_or_explain, _reply, edge
+from bot.telegram.render import link, with_links
 from bot.workflow.errors import ActionRefused
 from bot.workflow.evidence import EvidenceStored, SentFile
 from bot.workflow.people import Actor
@@ -212,8 +213,7 @@ async def _keep(
         await _reply(ctx, source, texts.EVIDENCE_FAILED)
         return None
     item = stored.indikator
-    reply = texts.evidence_stored(
-        item.no, item.nama, stored.tw, stored.tahun, stored.cell, stored.url, stored.folder_url
-    )
-    await _reply(ctx, source, reply)
+    reply = texts.evidence_stored(item.no, item.nama, stored.tw, stored.tahun, stored.cell)
+    links = [link(texts.BTN_BUKA_BUKTI, stored.url), link(texts.BTN_BUKA_FOLDER_BUKTI, stored.folder_url)]
+    await _reply(ctx, source, reply, with_links(links))
     return stored
