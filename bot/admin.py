@@ -36,6 +36,8 @@ from sheets.facts import (
     BookSeen,
     BookToRead,
     ChangedBooks,
+    EvidenceFile,
+    EvidenceRef,
     Feedback,
     RekapData,
     RekapRef,
@@ -107,6 +109,10 @@ class StoreOnlyWorkbooks:
     def read_book(self, kode: str) -> BookSeen:
         """Refused."""
         return self._refuse("read_book")
+
+    def store_evidence(self, kode: str, tw: int, evidence: EvidenceFile) -> EvidenceRef:
+        """Refused: bukti dukung arrive through the service's Telegram edge."""
+        return self._refuse("store_evidence")
 
 
 def check_period_input(settings: Settings, tahun: int | None, tw: int | None) -> tuple[int, int | None]:

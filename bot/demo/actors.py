@@ -80,6 +80,8 @@ TITLE_REKOMENDASI_DITERUSKAN = "Rekomendasi Kepala Dinas telah diteruskan"
 TITLE_TINDAK_LANJUT = "Rekomendasi Kepala Dinas untuk ditindaklanjuti"
 TITLE_TL_DICATAT = "Tindak lanjut dicatat"
 TITLE_DITUTUP = "Periode pelaporan kinerja ditutup"
+TITLE_BUKTI_PILIH = "Bukti dukung ini untuk indikator"
+TITLE_BUKTI_TERSIMPAN = "Bukti dukung tersimpan"
 TITLE_BANTUAN_KOREKSI = "Menunggu koreksi Bapak/Ibu"
 TERDAFTAR = "Pendaftaran berhasil"
 CHART_CAPTION = "Capaian per bidang"
@@ -395,6 +397,13 @@ class Office:
         body: dict[str, Any] = {"user_id": person.telegram_id, "text": text}
         if reply_to is not None:
             body["reply_to_message_id"] = reply_to
+        return int(self._post("telegram/send", body)["message_id"])
+
+    def send_photo(self, person: Person, caption: str | None = None, *, size: tuple[int, int] = (1600, 1200)) -> int:
+        """The person sends the bot a photo (a picture of ``size`` pixels), with ``caption``; its message id."""
+        body: dict[str, Any] = {"user_id": person.telegram_id, "photo": {"width": size[0], "height": size[1]}}
+        if caption:
+            body["caption"] = caption
         return int(self._post("telegram/send", body)["message_id"])
 
     def open_link(self, person: Person, url: str) -> int:

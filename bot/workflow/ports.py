@@ -20,6 +20,8 @@ from sheets.facts import (
     BookSeen,
     BookToRead,
     ChangedBooks,
+    EvidenceFile,
+    EvidenceRef,
     Feedback,
     RekapData,
     RekapRef,
@@ -69,6 +71,10 @@ class WorkbookPort(Protocol):
 
     def read_book(self, kode: str) -> BookSeen:
         """Read bidang ``kode``'s workbook now (``/kirim``)."""
+        ...
+
+    def store_evidence(self, kode: str, tw: int, evidence: EvidenceFile) -> EvidenceRef:
+        """Keep a bukti dukung in the bidang's folder of TW ``tw``; link it in its indicator's cell."""
         ...
 
 

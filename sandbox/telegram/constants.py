@@ -46,6 +46,9 @@ MAX_COMMANDS = 100
 CALLBACK_QUERY_TTL_SECONDS = 15.0
 MAX_CALLBACK_QUERY_TTL_SECONDS = 3600.0
 MAX_LONG_POLL_SECONDS = 50  # Telegram caps getUpdates' timeout
+# "For the moment, bots can download files of up to 20MB in size" (getFile): a larger file's
+# getFile answers 400 "Bad Request: file is too big".
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 
 DEFAULT_ALLOWED_UPDATES: frozenset[str] = frozenset(
     {

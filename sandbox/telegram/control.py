@@ -7,6 +7,8 @@ edit, press buttons and block the bot, and read back what the bot sent. Errors a
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import itertools
 import re
@@ -24,6 +26,10 @@ from sandbox.telegram.errors import BadRequest
 from sandbox.telegram.methods import BotApi, reply_snapshot
 from sandbox.telegram.params import Upload
 from sandbox.telegram.state import BotState, CallbackRecord, Group, Json, Person, StoredMessage, World, now
+
+# A person can send files of up to 2 GB; the control API makes ones of up to 64 MB (enough to pass
+# the bots' 20 MB download limit) so a test never holds more than that in memory.
+MAX_SENT_FILE_BYTES = 64 * 1024 * 1024
 
 
 class ControlError(Exception):
@@ -55,6 +61,15 @@ def _str(body: dict[str, Any], key: str, required: bool = False) -> str | None:
     if not isinstance(value, str) or (required and not value.strip()):
         raise ControlError(400, f"{key} must be a non-empty string")
     return value
+
+
+def _decoded(value: Any, what: str) -> bytes:
+    if not isinstance(value, str):
+        raise ControlError(400, f"{what}.content_base64 must be a string")
+    try:
+        return base64.b64decode(value, validate=True)
+    except binascii.Error as err:
+        raise ControlError(400, f"{what}.content_base64 is not base64: {err}") from err
 
 
 _START_PARAMETER = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -253,7 +268,7 @@ class TelegramControl:
         return False
 
     def send(self, body: dict[str, Any], bot: BotState) -> Json:
-        """POST send: a person sends a message (text, photo, sticker or document)."""
+        """POST send: a person sends a message: text, photo, sticker or document (:meth:`_photo`, :meth:`_document`)."""
         user_id = _int(body, "user_id")
         assert user_id is not None
         person = self._person(user_id)
@@ -281,8 +296,7 @@ class TelegramControl:
                     raise ControlError(400, f"message {reply_to_id} not found in chat {chat_id}")
                 data["reply_to_message"] = reply_snapshot(target.data)
             if body.get("photo"):
-                upload = Upload("photo.jpg", media.sample_image(), "image/jpeg")
-                data["photo"] = media.store_photo(bot, upload)
+                data["photo"] = media.store_photo(bot, self._photo(body["photo"]))
             elif body.get("sticker"):
                 data["sticker"] = media.store_sticker(bot)
             elif document is not None:
@@ -326,12 +340,40 @@ class TelegramControl:
         return {**sent, "bot_username": bot.username, "text": f"/start {parameter}"}
 
     @staticmethod
+    def _photo(photo: Any) -> Upload:
+        """``true`` (a plain picture), ``{"width", "height"}`` or ``{"content_base64"}`` (an image file)."""
+        if photo is True:
+            return Upload("photo.jpg", media.sample_image(), "image/jpeg")
+        if not isinstance(photo, dict):
+            raise ControlError(400, 'photo must be true or an object like {"content_base64": "..."}')
+        if "content_base64" in photo:
+            return Upload("photo.jpg", _decoded(photo["content_base64"], "photo"), "image/jpeg")
+        width, height = _int(photo, "width"), _int(photo, "height")
+        assert width is not None and height is not None
+        if not (0 < width <= 10_000 and 0 < height <= 10_000):
+            raise ControlError(400, "photo width and height must be 1..10000")
+        return Upload("photo.jpg", media.sample_image(width, height), "image/jpeg")
+
+    @staticmethod
     def _document(bot: BotState, document: dict[str, Any]) -> Json:
+        """A document: ``file_name``, ``mime_type``, ``content`` (text) or ``content_base64``, and
+        ``size`` to make it that many bytes long (a large file without sending it here)."""
         file_name = document.get("file_name") or "dokumen.pdf"
-        content = document.get("content", f"Dokumen {file_name} dari sandbox.\n")
-        if not isinstance(file_name, str) or not isinstance(content, str):
-            raise ControlError(400, "document.file_name and document.content must be strings")
-        upload = Upload(file_name, content.encode("utf-8"), document.get("mime_type"))
+        if not isinstance(file_name, str):
+            raise ControlError(400, "document.file_name must be a string")
+        if "content_base64" in document:
+            content = _decoded(document["content_base64"], "document")
+        else:
+            text = document.get("content", f"Dokumen {file_name} dari sandbox.\n")
+            if not isinstance(text, str):
+                raise ControlError(400, "document.content must be a string")
+            content = text.encode("utf-8")
+        size = _int(document, "size", required=False)
+        if size is not None:
+            if not len(content) <= size <= MAX_SENT_FILE_BYTES:
+                raise ControlError(400, f"document.size must be {len(content)}..{MAX_SENT_FILE_BYTES}")
+            content += b"\0" * (size - len(content))
+        upload = Upload(file_name, content, document.get("mime_type"))
         return media.store_document(bot, upload)
 
     def edit(self, body: dict[str, Any], bot: BotState) -> Json:

@@ -22,6 +22,7 @@ from sandbox.telegram.constants import (
     MAX_CALLBACK_DATA_BYTES,
     MAX_CAPTION_LENGTH,
     MAX_COMMANDS,
+    MAX_DOWNLOAD_BYTES,
     MAX_LONG_POLL_SECONDS,
     MAX_TEXT_LENGTH,
 )
@@ -530,11 +531,13 @@ class BotApi:
         return True
 
     def get_file(self, bot: BotState, params: dict[str, Any]) -> Json:
-        """getFile."""
+        """getFile (a bot may download files of up to 20 MB, as on Telegram)."""
         with bot.lock:
             stored = bot.files.get(params["file_id"])
             if stored is None:
                 raise BadRequest("invalid file_id")
+            if len(stored.content) > MAX_DOWNLOAD_BYTES:
+                raise BadRequest("file is too big")
             return stored.file()
 
     def _scope_key(self, params: dict[str, Any]) -> tuple[str, str]:

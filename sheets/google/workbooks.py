@@ -14,10 +14,13 @@ batch, and opening/locking a TW sets the protections to an exact state. Request 
   ``google.maks_baca_per_polling`` of them per poll and keeps the rest for the next (Sheets'
   quota: 60 reads per minute); ``poll``: both at once, every changed workbook read;
 - ``read_submission`` (``/kirim``): 1 read of the workbook (plus 1 Drive search after a restart);
-- ``write_feedback``/``reset_submission``: 1 values.batchUpdate per 2 MB (``write_feedback`` plus 1 Drive
-  search and 1 read of the workbook after a restart: the notes go where the last read found the
-  ``Catatan Validasi`` column and the rows); ``lock_tw``/``reopen_tw``: 1 batchUpdate (plus 1 Drive
-  search and 1 read after a restart);
+- ``write_feedback``: 1 batchUpdate carrying the notes, the cell marks and the Status row (plus 1
+  Drive search after a restart, and 1 read of the workbook when the workflow never read it: the
+  notes go where the last read found the ``Catatan Validasi`` column and the rows; more batches
+  only when the notes pass 2 MB); ``lock_tw``/``reopen_tw``: 1 batchUpdate moving the protections
+  and writing the feedback (plus 1 Drive search and 1 read after a restart);
+- ``store_evidence``: 1 read of the workbook, 1 Drive search, 1 upload (resumable above 5 MB: 1 +
+  1 per 5 MB), 1 values.batchUpdate (plus a folder create and its shares the first time in a TW);
 - ``write_rekap``: 1 batchUpdate + 1 values.batchUpdate per 2 MB of values (plus the search/create
   and 1 locale request, or 1 read of the tab ids and the locale, the first time in a process);
 - ``archive``: 1 Drive search, then per missing copy 1 upload (+ 1 export for the xlsx; when Drive
@@ -44,7 +47,7 @@ from datetime import datetime
 from typing import Any
 
 from config.settings import Settings
-from sheets import layout
+from sheets import bukti, layout
 from sheets.facts import (
     ArchiveRef,
     BookDeferred,
@@ -55,14 +58,17 @@ from sheets.facts import (
     BookUnreachable,
     ChangedBooks,
     ChangesRead,
+    EvidenceFile,
+    EvidenceRef,
     Feedback,
+    FeedbackPlace,
     RekapData,
     RekapRef,
     WorkbookRef,
 )
 from sheets.google.archive import archive_workbook
 from sheets.google.auth import GoogleClients, build_clients
-from sheets.google.chunks import MAX_REQUEST_BYTES, blocks_of, value_batches
+from sheets.google.chunks import MAX_REQUEST_BYTES
 from sheets.google.distribute import (
     BOOK_FIELDS,
     STATUS_ALUR_DIBUKA,
@@ -74,16 +80,19 @@ from sheets.google.distribute import (
     status_row_request,
 )
 from sheets.google.drive import (
+    FOLDER_MIME,
     PROP_BIDANG,
     PROP_DINAS,
     PROP_JENIS,
+    PROP_SUMBER,
     PROP_TAHUN,
+    PROP_TW,
     SPREADSHEET_MIME,
     DriveFiles,
     FileInfo,
 )
 from sheets.google.errors import AccessDenied, ApiRequestInvalid, NotFound, QuotaExhausted, WorkbookLayoutError
-from sheets.google.feedback import feedback_batch
+from sheets.google.feedback import feedback_requests, request_batches
 from sheets.google.http import RetryPolicy
 from sheets.google.locale import is_indonesian, set_indonesian_locale
 from sheets.google.poll import read_workbook
@@ -320,42 +329,114 @@ class GoogleWorkbooks:
     # --- steps 2-3: feedback, lock, reopen -------------------------------------------------
 
     def write_feedback(self, kode: str, tw: int, feedback: Feedback) -> None:
-        """Per-row Catatan Validasi, the Status row, and the reset to Draft if asked: one values.batchUpdate."""
+        """Catatan Validasi, the marked cells, the Status row and the reset to Draft if asked: one batchUpdate."""
         with self._bidang_book(kode, with_layout=False) as book:
+            self._send(kode, book, tw, [], feedback, f"menulis catatan validasi {kode}")
+
+    def _current_place(self, kode: str, book: _Book) -> FeedbackPlace:
+        """Where the notes go and which cells carry the bot's marks, as the sheet is now (one read)."""
+        return feedback_place(kode, read_workbook(self.sheets, book.file.id), self.master)
+
+    def _send(
+        self, kode: str, book: _Book, tw: int, head: list[dict[str, Any]], feedback: Feedback | None, action: str
+    ) -> None:
+        """``head`` (the protections' moves) and ``feedback``'s requests in one batchUpdate (atomic).
+
+        A place older than the sheet (rows deleted since the last read: a marked cell off the
+        grid) makes Google refuse the batch; the sheet is then read and the batch built again once.
+        """
+        requests = list(head)
+        if feedback is not None and feedback.status_alur is not None:
+            notes = f"menulis catatan validasi {kode}"
+            action = f"{action}, {notes}" if head else notes
+        if feedback is not None:
             place = feedback.place
-            if place is None:  # never read by the workflow yet: find the column and rows as they are now
-                place = feedback_place(kode, read_workbook(self.sheets, book.file.id), self.master)
-            data = feedback_batch(tw, feedback, place, self._now_text())
-            # The Status row comes last in the data, so it is written with (or after) the last notes.
-            for batch in value_batches(blocks_of(data), self.max_request_bytes):
-                self.sheets.values_update(book.file.id, batch, f"menulis catatan validasi {kode}")
+            if place is None and feedback.status_alur is not None:  # never read by the workflow: read it now
+                place = self._current_place(kode, book)
+            requests += feedback_requests(tw, feedback, place, self._now_text(), self.max_request_bytes)
+        try:
+            self._batches(book, requests, action)
+        except ApiRequestInvalid:
+            if feedback is None or feedback.place is None:
+                raise
+            logger.info("feedback of %s TW %d refused on the last read's place; reading the sheet again", kode, tw)
+            fresh = self._current_place(kode, book)
+            now = self._now_text()
+            self._batches(book, head + feedback_requests(tw, feedback, fresh, now, self.max_request_bytes), action)
+
+    def _batches(self, book: _Book, requests: list[dict[str, Any]], action: str) -> None:
+        """``requests`` in order, in as few batchUpdates of at most 2 MB as they fit (one, nearly always)."""
+        for batch in request_batches(requests, self.max_request_bytes):
+            self.sheets.batch_update(book.file.id, batch, action)
 
     def lock_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
-        """Protect TW ``tw``'s cells (approval): one batchUpdate moving the protections, then the feedback."""
+        """Protect TW ``tw``'s cells (approval) and write ``feedback``: one batchUpdate."""
         with self._bidang_book(kode) as book:
             current = book.layout
             assert current is not None
             approved = current.approved | {tw}
             open_tw = None if current.open_tw == tw else current.open_tw
+            moves = []
             if open_tw != current.open_tw or approved != current.approved:
-                action = f"mengunci {layout.tw_label(tw)} {kode}"
-                self.sheets.batch_update(book.file.id, protection_requests(current, open_tw, approved), action)
-                current.open_tw, current.approved = open_tw, approved
-            if feedback is not None:
-                self.write_feedback(kode, tw, feedback)
+                moves = protection_requests(current, open_tw, approved)
+            self._send(kode, book, tw, moves, feedback, f"mengunci {layout.tw_label(tw)} {kode}")
+            current.open_tw, current.approved = open_tw, approved
 
     def reopen_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
-        """Open TW ``tw``'s cells again (after a return or a reopen): one batchUpdate, then the feedback."""
+        """Open TW ``tw``'s cells again (after a return or a reopen) and write ``feedback``: one batchUpdate."""
         with self._bidang_book(kode) as book:
             current = book.layout
             assert current is not None
             approved = current.approved - {tw}
+            moves = []
             if current.open_tw != tw or approved != current.approved:
-                action = f"membuka kembali {layout.tw_label(tw)} {kode}"
-                self.sheets.batch_update(book.file.id, protection_requests(current, tw, approved), action)
-                current.open_tw, current.approved = tw, approved
-            if feedback is not None:
-                self.write_feedback(kode, tw, feedback)
+                moves = protection_requests(current, tw, approved)
+            self._send(kode, book, tw, moves, feedback, f"membuka kembali {layout.tw_label(tw)} {kode}")
+            current.open_tw, current.approved = tw, approved
+
+    # --- step 2: bukti dukung sent through Telegram ------------------------------------------
+
+    def store_evidence(self, kode: str, tw: int, evidence: EvidenceFile) -> EvidenceRef:
+        """Keep ``evidence`` in the bidang's Bukti Dukung folder of TW ``tw`` and link it in its indicator's cell.
+
+        One read of the workbook (refused unless TW ``tw`` is open there, and the indicator's row
+        and the ``Bukti Dukung`` column found as they are now), one Drive search for the TW's
+        folder and what was kept before (the folder is created and shared with the bidang's
+        editors the first time), one upload (skipped when this file was kept already), and one
+        values.batchUpdate of the cell: its text with the link added. Idempotent.
+        """
+        bidang = self.settings.bidang_by_kode(kode)
+        tahun = self.settings.tahun
+        with self._bidang_book(kode, with_layout=False) as book:
+            read = read_workbook(self.sheets, book.file.id)
+            if read.open_tw != tw:
+                raise WorkbookLayoutError(
+                    f"{layout.tw_label(tw)} of {kode} is not open in its workbook (open: {read.open_tw})",
+                    penjelasan=f"{layout.tw_label(tw)} belum atau tidak lagi dibuka untuk pengisian di workbook "
+                    f"bidang {kode}.",
+                )
+            target = bukti.bukti_cell(read, self.master, kode, evidence.indikator_key)
+            if target is None:
+                raise WorkbookLayoutError(
+                    f"no Bukti Dukung cell for {evidence.indikator_key} in the workbook of {kode}",
+                    penjelasan="Baris indikator atau kolom Bukti Dukung (tautan) tidak ditemukan di tab Realisasi.",
+                )
+            props = self.drive.props(tahun, "bukti", **{PROP_BIDANG: kode, PROP_TW: str(tw)})
+            kept = self.drive.find(props)
+            folder = next((f for f in kept if f.mime_type == FOLDER_MIME), None)
+            if folder is None:
+                folder = self.drive.create_folder(bukti.folder_name(tahun, tw), bidang.folder_id, props)
+                self.drive.share_writers(folder, bidang.editor)
+            file = next((f for f in kept if f.app_properties.get(PROP_SUMBER) == evidence.source_id), None)
+            if file is None:
+                extra = {PROP_SUMBER: evidence.source_id}
+                file = self.drive.upload(evidence.name, folder.id, evidence.mime_type, evidence.content, props | extra)
+            text = bukti.with_link(target.text, file.url)
+            if text != target.text:
+                data = [{"range": f"{layout.quote_tab(layout.TAB_REALISASI)}!{target.cell}", "values": [[text]]}]
+                self.sheets.values_update(book.file.id, data, f"menautkan bukti dukung {kode} di {target.cell}")
+            logger.info("bukti dukung of %s TW %d kept as %s, linked in %s", kode, tw, file.id, target.cell)
+            return EvidenceRef(url=file.url, folder_url=folder.url, cell=target.cell)
 
     # --- step 2: polling -------------------------------------------------------------------
 

@@ -111,7 +111,7 @@ def test_invalid_submission_feedback_written_and_cleared(env: Env, distributed: 
         "Perlu perbaikan", "Ada 1 kesalahan", event.problems, reset_submission=True, place=wb.place("HIJ")
     )
     wb.write_feedback("HIJ", 1, feedback)
-    assert env.google_total() == 1  # notes, Status row and the reset to Draft in one values.batchUpdate
+    assert env.google_total() == 1  # notes, marks, Status row and the reset to Draft in one batchUpdate
     notes = sheet.col_values(HEADER.index(layout.COL_CATATAN_VALIDASI) + 1)
     assert "dua puluh" in notes[2] and notes[1] == ""
     status = staff_sheet(env, refs, "HIJ", layout.TAB_STATUS).row_values(2)

@@ -570,7 +570,7 @@ def test_failed_poll_cycle_is_replayed_and_loses_no_submission(
     """Google refusing every attempt to write the feedback fails that cycle; the next one handles it."""
     w = make_world(my_drive=False)
     submit_with(R3, "dua puluh")(w)
-    w.control.fault("google", 503, count=100, method="sheets.spreadsheets.values.batchUpdate")
+    w.control.fault("google", 503, count=100, method="sheets.spreadsheets.batchUpdate")
     before = w.ledger()
     with pytest.raises(ActionFailed, match="belum berhasil") as failed:
         w.poll()

@@ -17,6 +17,8 @@ from sheets.facts import (
     BookSeen,
     BookToRead,
     ChangedBooks,
+    EvidenceFile,
+    EvidenceRef,
     Feedback,
     ProblemInfo,
     RekapData,
@@ -100,6 +102,12 @@ class InMemoryWorkbook:
     def read_book(self, kode: str) -> BookSeen:
         self._call("read_book", kode)
         raise AssertionError("the workflow tests submit through handle_events, not /kirim")
+
+    def store_evidence(self, kode: str, tw: int, evidence: EvidenceFile) -> EvidenceRef:
+        self._call("store_evidence", kode, tw, evidence.indikator_key, evidence.name)
+        return EvidenceRef(
+            f"https://drive.test/bukti/{kode}/{evidence.source_id}", f"https://drive.test/bukti/{kode}/tw{tw}", "W2"
+        )
 
 
 class FileNotifier:
