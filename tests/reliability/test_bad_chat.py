@@ -194,7 +194,7 @@ def in_group(text: str) -> Do:
 # The next normal command after a bad input, and a phrase of its answer no bad input's answer holds.
 BANTUAN = ("/bantuan", texts.HELP_COMMON.splitlines()[0])
 DAFTAR = ("/daftar", "bersama perintahnya")
-START = ("/start", "Pegawai yang ID Telegram-nya")
+START = ("/start", "ID Telegram Bapak/Ibu:")
 
 
 @dataclass(frozen=True)
