@@ -171,9 +171,11 @@ async def edits_a_command(people: People, stage: Stage) -> Done:
     """``/bantuan`` is answered; then its text is edited into ``/kirim``."""
     sent = await people.say(STAF["SEK"], "/bantuan")
     answer = await people.wait_message(STAF["SEK"], "/kirim - ajukan laporan")
+    # /bantuan then shows the staff's own report as its own message (issue #19 item 8).
+    report = await people.wait_message(STAF["SEK"], "Keadaan laporan", after=answer["message_id"])
     edit = {"user_id": STAF["SEK"], "message_id": sent["message_id"], "text": "/kirim"}
     await people.control("telegram/edit", edit)
-    return Done(after=answer["message_id"])
+    return Done(after=report["message_id"])
 
 
 def in_group(text: str) -> Do:
