@@ -137,6 +137,8 @@ class WorkbookRead:
     approved: frozenset[int]
     date_cells: frozenset[tuple[int, int]] = frozenset()
     notes: Mapping[tuple[int, int], str] = field(default_factory=dict)
+    title: str = ""
+    """The spreadsheet's title (its Drive name) as this read found it."""
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ logger = logging.getLogger(__name__)
 __all__ = ["read_workbook"]
 
 READ_FIELDS = (
-    "sheets(properties(title),protectedRanges(description),"
+    "properties(title),sheets(properties(title),protectedRanges(description),"
     "data(startRow,startColumn,rowData(values(effectiveValue,effectiveFormat(numberFormat(type)),note))))"
 )
 ERROR_TEXT = {
@@ -169,4 +169,5 @@ def read_workbook(api: SheetsApi, spreadsheet_id: str) -> WorkbookRead:
         approved,
         frozenset(realisasi.dates),
         notes=realisasi.notes,
+        title=str((body.get("properties") or {}).get("title") or ""),
     )

@@ -539,11 +539,11 @@ class GoogleWorkbooks:
             return BookGone(bidang=kode, reason="tab Realisasi atau Status diganti nama atau dihapus")
         with self._lock:
             book = self._books.get((tahun, kode))
-            name = ""
-            if book is not None:
-                name = book.file.name
-                if book.layout is not None:
-                    book.layout.open_tw, book.layout.approved = read.open_tw, read.approved
+            # The title comes with the read itself: a workbook carried over from an earlier cycle
+            # (or a restart) is not in this process's cache, and its name is no less known.
+            name = read.title or (book.file.name if book is not None else "")
+            if book is not None and book.layout is not None:
+                book.layout.open_tw, book.layout.approved = read.open_tw, read.approved
         return BookSeen(bidang=kode, spreadsheet_id=file_id, name=name, read=read)
 
     def _forget(self, file_id: str) -> None:

@@ -60,6 +60,7 @@ from sandbox.control import SandboxControl
 from sandbox.server import running_sandbox
 from sandbox.telegram import DEFAULT_BOT_TOKEN
 from sheets import layout
+from sheets.snapshot import snapshot_hash
 from tests.conftest import REPO_ROOT
 from tests.google_edge.conftest import workbook_state
 
@@ -241,7 +242,20 @@ def _audit(connection: Any, normalise: Normaliser, drop: Iterable[str]) -> tuple
 def _column(value: Any, normalise: Normaliser) -> Any:
     if isinstance(value, datetime):
         return None if normalise.times else value.isoformat()
-    return normalise.value(value)
+    return _rehashed(normalise.value(value))
+
+
+def _rehashed(value: Any) -> Any:
+    """``value`` with every ``values_hash`` beside its ``values`` recomputed from the normalised
+    values: a bukti dukung link names a Drive file id, which differs between two runs."""
+    if isinstance(value, Mapping):
+        found = {k: _rehashed(v) for k, v in value.items()}
+        if isinstance(found.get("values"), Mapping) and "values_hash" in found:
+            found["values_hash"] = snapshot_hash(found["values"])
+        return found
+    if isinstance(value, list):
+        return [_rehashed(v) for v in value]
+    return value
 
 
 def store_state(database_url: str, normalise: Normaliser) -> dict[str, list[Any]]:
@@ -265,7 +279,7 @@ def store_state(database_url: str, normalise: Normaliser) -> dict[str, list[Any]
                         values["audit_id"] = place.get(row.audit_id) if row.audit_id is not None else None
                     if "dedupe_key" in values:
                         values["dedupe_key"] = key(row.dedupe_key)
-                    result.append(values)
+                    result.append(_rehashed(values))
                 return result
 
             outbox = sorted(
