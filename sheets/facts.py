@@ -103,30 +103,33 @@ class WorkbookRead:
 
 @dataclass(frozen=True)
 class BookSeen:
-    """A changed workbook of bidang ``bidang``, read: its title and what it holds."""
+    """A changed workbook of bidang ``bidang`` for budget year ``tahun``, read: its title and what it holds."""
 
     bidang: str
     spreadsheet_id: str
     name: str
     read: WorkbookRead
+    tahun: int = field(kw_only=True)
 
 
 @dataclass(frozen=True)
 class BookGone:
-    """A workbook of bidang ``bidang`` that cannot be read: trashed, deleted, or a tab renamed.
+    """A workbook of bidang ``bidang`` (year ``tahun``) that cannot be read: trashed, deleted, or a tab renamed.
 
     ``reason`` is the Indonesian sentence the Kasubbag reads.
     """
 
     bidang: str
     reason: str
+    tahun: int = field(kw_only=True)
 
 
 @dataclass(frozen=True)
 class BookUnreachable:
-    """The bot's account lost access to bidang ``bidang``'s workbook."""
+    """The bot's account lost access to bidang ``bidang``'s workbook of year ``tahun``."""
 
     bidang: str
+    tahun: int = field(kw_only=True)
 
 
 BookFact = BookSeen | BookGone | BookUnreachable

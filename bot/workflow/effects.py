@@ -137,27 +137,27 @@ class GoogleEffects:
 
     def run(self, effect: GoogleEffect, act: Act) -> None:
         """Carry out ``effect`` for ``act`` (blocking; outside any transaction)."""
-        kode, tw = act.bidang or "", act.tw
+        tahun, kode, tw = act.tahun, act.bidang or "", act.tw
         if effect is GoogleEffect.DISTRIBUTE:
-            refs = self.workbook.distribute(act.tahun, tw, self.kodes)
+            refs = self.workbook.distribute(tahun, tw, self.kodes)
             missing = set(self.kodes) - set(refs)
             if missing:
                 raise ActionRefused(texts.refusal_distribution_failed(missing))
             act.refs = refs
         elif effect is GoogleEffect.FEEDBACK:
-            self.workbook.write_feedback(kode, tw, self._submission_feedback(act))
+            self.workbook.write_feedback(tahun, kode, tw, self._submission_feedback(act))
         elif effect is GoogleEffect.LOCK:
-            self.workbook.lock_tw(kode, tw, Feedback(texts.SHEET_STATUS_APPROVED, place=act.place))
+            self.workbook.lock_tw(tahun, kode, tw, Feedback(texts.SHEET_STATUS_APPROVED, place=act.place))
         elif effect is GoogleEffect.RETURN:
             feedback = Feedback(texts.SHEET_STATUS_RETURNED, act.text or "", reset_submission=True, place=act.place)
-            self.workbook.write_feedback(kode, tw, feedback)
+            self.workbook.write_feedback(tahun, kode, tw, feedback)
         elif effect is GoogleEffect.REOPEN:
-            self.workbook.reopen_tw(kode, tw, Feedback(None, act.text or "", reset_submission=True))
+            self.workbook.reopen_tw(tahun, kode, tw, Feedback(None, act.text or "", reset_submission=True))
         elif effect in (GoogleEffect.REKAP, GoogleEffect.ARCHIVE):
             assert act.rekap is not None
-            act.rekap_ref = self.workbook.write_rekap(act.tahun, tw, act.rekap)
+            act.rekap_ref = self.workbook.write_rekap(tahun, tw, act.rekap)
             if effect is GoogleEffect.ARCHIVE:
-                act.archive = self.workbook.archive(act.tahun, tw, self._laporan(act))
+                act.archive = self.workbook.archive(tahun, tw, self._laporan(act))
         else:  # pragma: no cover - the enum is closed
             raise ValueError(effect)
 

@@ -39,3 +39,5 @@ class Kind(StrEnum):
     WORKBOOK_MISSING = "workbook_missing"
     ACCESS_LOST = "access_lost"
     RECIPIENT_UNREACHABLE = "recipient_unreachable"
+    MASTER_REMINDER = "master_reminder"
+    PERIOD_HELD = "period_held"

@@ -9,7 +9,7 @@ method must be idempotent: the core may call it again after a crash.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -24,15 +24,15 @@ class WorkbookPort(Protocol):
         """Find or create each bidang's workbook, share it, open TW ``tw`` for input."""
         ...
 
-    def write_feedback(self, kode: str, tw: int, feedback: Feedback) -> None:
+    def write_feedback(self, tahun: int, kode: str, tw: int, feedback: Feedback) -> None:
         """Write per-row Catatan Validasi and the TW's Status row (and the reset to Draft if asked)."""
         ...
 
-    def lock_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
+    def lock_tw(self, tahun: int, kode: str, tw: int, feedback: Feedback | None = None) -> None:
         """Protect the TW's cells after approval, then write ``feedback`` (the Status row)."""
         ...
 
-    def reopen_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
+    def reopen_tw(self, tahun: int, kode: str, tw: int, feedback: Feedback | None = None) -> None:
         """Open the TW's cells for input again (after a return or a reopen), then write ``feedback``."""
         ...
 
@@ -44,15 +44,16 @@ class WorkbookPort(Protocol):
         """Archive the period: the report document ``laporan`` (PDF) and the dinas workbook (xlsx)."""
         ...
 
-    def poll(self, cursor: str | None, known: Mapping[str, str]) -> ChangesRead:
-        """What changed since ``cursor`` (None on the first poll), read; the core stores the cursor.
+    def poll(self, cursor: str | None, known: Mapping[str, tuple[int, str]], years: Collection[int]) -> ChangesRead:
+        """What changed since ``cursor`` (None on the first poll) in the workbooks of ``years``, read.
 
-        ``known`` maps the spreadsheet ids the workflow handed out to their bidang kode.
+        ``known`` maps the spreadsheet ids the workflow handed out to their (tahun, bidang kode);
+        the core stores the cursor.
         """
         ...
 
-    def read_book(self, kode: str) -> BookSeen:
-        """Read bidang ``kode``'s workbook now (``/kirim``)."""
+    def read_book(self, tahun: int, kode: str) -> BookSeen:
+        """Read bidang ``kode``'s workbook of ``tahun`` now (``/kirim``)."""
         ...
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -72,7 +72,7 @@ from sheets.google.http import RetryPolicy
 from sheets.google.poll import read_workbook
 from sheets.google.rekap import TAB_IDS, build_rekap_sheets, rekap_requests, rekap_summary, rekap_values
 from sheets.google.spreadsheet import SheetsApi
-from sheets.master import Master, load_master
+from sheets.master import Master, MasterLists
 from sheets.notes import feedback_place
 
 logger = logging.getLogger(__name__)
@@ -95,14 +95,17 @@ class GoogleWorkbooks:
         settings: Settings,
         *,
         master: Master | None = None,
+        masters: MasterLists | None = None,
         clients: GoogleClients | None = None,
         policy: RetryPolicy | None = None,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.settings = settings
-        self.master = master or load_master(
-            settings.google.master_indikator, bidang_codes=[b.kode for b in settings.bidang]
-        )
+        # Each budget year's master list (``master`` given: that one for every year), read on first use.
+        if masters is None:
+            kodes = [b.kode for b in settings.bidang]
+            masters = MasterLists.fixed(master) if master else MasterLists(settings.master_path, bidang_codes=kodes)
+        self.masters = masters
         self.clients = clients or build_clients(settings.google, policy=policy)
         self.drive = DriveFiles(self.clients.drive, settings)
         self.sheets = SheetsApi(self.clients.sheets)
@@ -150,9 +153,8 @@ class GoogleWorkbooks:
         book.layout = parse_book_layout(body)
         return book.layout
 
-    def _book(self, kode: str, tahun: int | None = None) -> _Book:
-        """The laid-out workbook of ``kode`` (from memory, else found on Drive)."""
-        tahun = tahun or self.settings.tahun
+    def _book(self, kode: str, tahun: int) -> _Book:
+        """The laid-out workbook of ``kode`` for ``tahun`` (from memory, else found on Drive)."""
         book = self._find(kode, tahun)
         if book.layout is None and self._read_layout(book) is None:
             raise WorkbookLayoutError(f"workbook of {kode} {tahun} has no Realisasi tab")
@@ -177,10 +179,10 @@ class GoogleWorkbooks:
             return self._bidang_locks.setdefault(kode, threading.RLock())
 
     @contextmanager
-    def _bidang_book(self, kode: str, *, with_layout: bool = True) -> Iterator[_Book]:
-        """``kode``'s workbook, held under that bidang's lock (found under the workbooks lock)."""
+    def _bidang_book(self, tahun: int, kode: str, *, with_layout: bool = True) -> Iterator[_Book]:
+        """``kode``'s workbook of ``tahun``, held under that bidang's lock (found under the workbooks lock)."""
         with self._lock:
-            book = self._book(kode) if with_layout else self._find(kode, self.settings.tahun)
+            book = self._book(kode, tahun) if with_layout else self._find(kode, tahun)
             bidang_lock = self._bidang_lock(kode)
         with bidang_lock:
             yield book
@@ -213,7 +215,7 @@ class GoogleWorkbooks:
     def _prepare(self, book: _Book, tahun: int, tw: int, nama: str, *, fresh: bool) -> None:
         current = None if fresh else self._read_layout(book)
         if current is None:
-            items = self.master.for_bidang(book.kode)
+            items = self.masters(tahun).for_bidang(book.kode)
             requests = layout_requests(
                 tahun,
                 nama,
@@ -250,19 +252,19 @@ class GoogleWorkbooks:
 
     # --- steps 2-3: feedback, lock, reopen -------------------------------------------------
 
-    def write_feedback(self, kode: str, tw: int, feedback: Feedback) -> None:
+    def write_feedback(self, tahun: int, kode: str, tw: int, feedback: Feedback) -> None:
         """Per-row Catatan Validasi, the Status row, and the reset to Draft if asked: one values.batchUpdate."""
-        with self._bidang_book(kode, with_layout=False) as book:
+        with self._bidang_book(tahun, kode, with_layout=False) as book:
             place = feedback.place
             if place is None:  # never read by the workflow yet: find the column and rows as they are now
-                place = feedback_place(kode, read_workbook(self.sheets, book.file.id), self.master)
+                place = feedback_place(kode, read_workbook(self.sheets, book.file.id), self.masters(tahun))
             data = feedback_batch(tw, feedback, place, self._now_text())
             if data:
                 self.sheets.values_update(book.file.id, data, f"menulis catatan validasi {kode}")
 
-    def lock_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
+    def lock_tw(self, tahun: int, kode: str, tw: int, feedback: Feedback | None = None) -> None:
         """Protect TW ``tw``'s cells (approval): one batchUpdate moving the protections, then the feedback."""
-        with self._bidang_book(kode) as book:
+        with self._bidang_book(tahun, kode) as book:
             current = book.layout
             assert current is not None
             approved = current.approved | {tw}
@@ -272,11 +274,11 @@ class GoogleWorkbooks:
                 self.sheets.batch_update(book.file.id, protection_requests(current, open_tw, approved), action)
                 current.open_tw, current.approved = open_tw, approved
             if feedback is not None:
-                self.write_feedback(kode, tw, feedback)
+                self.write_feedback(tahun, kode, tw, feedback)
 
-    def reopen_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
+    def reopen_tw(self, tahun: int, kode: str, tw: int, feedback: Feedback | None = None) -> None:
         """Open TW ``tw``'s cells again (after a return or a reopen): one batchUpdate, then the feedback."""
-        with self._bidang_book(kode) as book:
+        with self._bidang_book(tahun, kode) as book:
             current = book.layout
             assert current is not None
             approved = current.approved - {tw}
@@ -285,25 +287,26 @@ class GoogleWorkbooks:
                 self.sheets.batch_update(book.file.id, protection_requests(current, tw, approved), action)
                 current.open_tw, current.approved = tw, approved
             if feedback is not None:
-                self.write_feedback(kode, tw, feedback)
+                self.write_feedback(tahun, kode, tw, feedback)
 
     # --- step 2: polling -------------------------------------------------------------------
 
-    def poll(self, cursor: str | None, known: Mapping[str, str]) -> ChangesRead:
-        """One Drive change listing, then one read per changed bidang workbook of this year.
+    def poll(self, cursor: str | None, known: Mapping[str, tuple[int, str]], years: Collection[int]) -> ChangesRead:
+        """One Drive change listing, then one read per changed bidang workbook of the ``years`` watched.
 
-        ``known`` maps the spreadsheet ids the workflow handed out to their bidang: a workbook
-        deleted while the bot was stopped arrives as a bare ``removed`` change, which Drive can no
-        longer tie to a bidang by ``appProperties``.
+        ``known`` maps the spreadsheet ids the workflow handed out to their (tahun, bidang): a
+        workbook deleted while the bot was stopped arrives as a bare ``removed`` change, which Drive
+        can no longer tie to a bidang by ``appProperties``.
         """
         with self._lock:
-            tahun = self.settings.tahun
+            watched = set(years)
             facts: list[BookFact] = []
-            targets: dict[str, str] = {}
+            targets: dict[str, tuple[int, str]] = {}
             if cursor is None:
                 token = self.drive.start_page_token()
-                for kode, file in self._discover(tahun).items():
-                    targets[file.id] = kode
+                for tahun in sorted(watched):
+                    for kode, file in self._discover(tahun).items():
+                        targets[file.id] = (tahun, kode)
             else:
                 changes, token = self.drive.changes(cursor)
                 discovered = False
@@ -312,65 +315,66 @@ class GoogleWorkbooks:
                     data = change.get("file")
                     if change.get("removed") or not data:
                         if file_id not in self._by_id and not discovered:
-                            self._discover(tahun)  # after a restart: learn which ids are ours
+                            for tahun in sorted(watched):  # after a restart: learn which ids are ours
+                                self._discover(tahun)
                             discovered = True
                         key = self._by_id.get(file_id)
-                        if key is not None and key[0] == tahun:
-                            targets[file_id] = key[1]
+                        if key is not None and key[0] in watched:
+                            targets[file_id] = key
                         elif file_id in known:  # deleted while the bot was stopped: Drive no longer finds it
                             targets[file_id] = known[file_id]
                         continue
-                    bidang = self._ours(data, tahun)
-                    if bidang is None:
+                    ours = self._ours(data)
+                    if ours is None or ours[0] not in watched:
                         continue
+                    tahun, bidang = ours
                     file = FileInfo.from_json(data)
                     self._remember(tahun, bidang, file)
                     if file.trashed:
-                        facts.append(BookGone(bidang=bidang, reason="workbook dipindahkan ke tempat sampah"))
+                        facts.append(
+                            BookGone(bidang=bidang, reason="workbook dipindahkan ke tempat sampah", tahun=tahun)
+                        )
                         continue
-                    targets[file.id] = bidang
-            for file_id, kode in targets.items():
+                    targets[file.id] = ours
+            for file_id, (tahun, kode) in targets.items():
                 facts.append(self._read_fact(file_id, kode, tahun))
             logger.debug("poll: %d changed workbooks", len(targets))
             return ChangesRead(books=tuple(facts), cursor=token)
 
-    def read_book(self, kode: str) -> BookSeen:
-        """Read bidang ``kode``'s workbook now (``/kirim``): the same one read as the poll's."""
-        with self._bidang_book(kode, with_layout=False) as book:
+    def read_book(self, tahun: int, kode: str) -> BookSeen:
+        """Read bidang ``kode``'s workbook of ``tahun`` now (``/kirim``): the same one read as the poll's."""
+        with self._bidang_book(tahun, kode, with_layout=False) as book:
             read = read_workbook(self.sheets, book.file.id)
             if book.layout is not None:
                 book.layout.open_tw, book.layout.approved = read.open_tw, read.approved
-            return BookSeen(bidang=kode, spreadsheet_id=book.file.id, name=book.file.name, read=read)
+            return BookSeen(bidang=kode, spreadsheet_id=book.file.id, name=book.file.name, read=read, tahun=tahun)
 
-    def _ours(self, data: Mapping[str, Any], tahun: int) -> str | None:
+    def _ours(self, data: Mapping[str, Any]) -> tuple[int, str] | None:
+        """(tahun, bidang) of a bidang workbook of this dinas, from its ``appProperties``; else None."""
         props = data.get("appProperties") or {}
-        if (
-            props.get(PROP_DINAS) == self.drive.dinas
-            and props.get(PROP_TAHUN) == str(tahun)
-            and props.get(PROP_JENIS) == "bidang"
-            and props.get(PROP_BIDANG)
-        ):
-            return str(props[PROP_BIDANG])
-        return None
+        if props.get(PROP_DINAS) != self.drive.dinas or props.get(PROP_JENIS) != "bidang" or not props.get(PROP_BIDANG):
+            return None
+        tahun = str(props.get(PROP_TAHUN, ""))
+        return (int(tahun), str(props[PROP_BIDANG])) if tahun.isdigit() else None
 
     def _read_fact(self, file_id: str, kode: str, tahun: int) -> BookFact:
         try:
             read = read_workbook(self.sheets, file_id)
         except NotFound:
             self._forget(file_id)
-            return BookGone(bidang=kode, reason="workbook dihapus atau tidak ditemukan")
+            return BookGone(bidang=kode, reason="workbook dihapus atau tidak ditemukan", tahun=tahun)
         except AccessDenied:
-            return BookUnreachable(bidang=kode)
+            return BookUnreachable(bidang=kode, tahun=tahun)
         except ApiRequestInvalid as err:
             logger.warning("workbook %s of %s unreadable: %s", file_id, kode, err)
-            return BookGone(bidang=kode, reason="tab Realisasi atau Status diganti nama atau dihapus")
+            return BookGone(bidang=kode, reason="tab Realisasi atau Status diganti nama atau dihapus", tahun=tahun)
         book = self._books.get((tahun, kode))
         name = ""
         if book is not None:
             name = book.file.name
             if book.layout is not None:
                 book.layout.open_tw, book.layout.approved = read.open_tw, read.approved
-        return BookSeen(bidang=kode, spreadsheet_id=file_id, name=name, read=read)
+        return BookSeen(bidang=kode, spreadsheet_id=file_id, name=name, read=read, tahun=tahun)
 
     def _forget(self, file_id: str) -> None:
         key = self._by_id.pop(file_id, None)
@@ -413,7 +417,7 @@ class GoogleWorkbooks:
             if sheet_ids is None:
                 sheet_ids = self._rekap_sheet_ids(file)
             names = {b.kode: b.nama for b in self.settings.bidang}
-            sheets = build_rekap_sheets(self.master, data, names, tw, self.settings.tz)
+            sheets = build_rekap_sheets(self.masters(tahun), data, names, tw, self.settings.tz)
             action = f"menyusun tab workbook rekap {tahun}"
             try:
                 self.sheets.batch_update(file.id, rekap_requests(sheets, sheet_ids, tw), action)
@@ -421,7 +425,7 @@ class GoogleWorkbooks:
                 # The tabs changed under us (or a retried batch had applied): read them and redo once.
                 sheet_ids = self._rekap_sheet_ids(file)
                 self.sheets.batch_update(file.id, rekap_requests(sheets, sheet_ids, tw), action)
-            self._rekap[tahun] = (file, sorted(TAB_IDS.values()))
+            self._rekap[tahun] = (file, sorted(TAB_IDS[tab] for tab in sheets.tabs))
             self.sheets.values_update(file.id, rekap_values(sheets), f"menulis isi workbook rekap {tahun}")
             return RekapRef(url=file.url, spreadsheet_id=file.id, summary=rekap_summary(sheets.rekap))
 
