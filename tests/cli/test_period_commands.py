@@ -236,12 +236,12 @@ def test_distribute_asks_the_sekretaris_then_status_follows_the_period(cli: Cli,
     [
         pytest.param(
             ["distribute", "--tahun", "2025", "--triwulan", "1"],
-            "bukan tahun anggaran yang dijalankan",
-            id="other-year",
+            "sebelum tahun pertama yang dijalankan bot",
+            id="before-the-first-year",
         ),
         pytest.param(["distribute", "--triwulan", "1"], "Triwulan II 2026 sudah dimulai", id="older-tw-after-newer"),
         pytest.param(["status", "--triwulan", "3"], "Triwulan III 2026 belum dimulai", id="status-unknown-period"),
-        pytest.param(["status", "--tahun", "2027"], "bukan tahun anggaran yang dijalankan", id="status-other-year"),
+        pytest.param(["status", "--tahun", "2027"], "Periode tahun 2027 belum dimulai", id="status-year-not-started"),
         pytest.param(["export", "--triwulan", "3", "--out", "ekspor"], "belum dimulai", id="export-unknown-period"),
     ],
 )
