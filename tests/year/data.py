@@ -91,9 +91,9 @@ MASTER_ROWS: list[list[object]] = [
     ["PTK", "2.04", "Penempatan", "Rata-rata hari proses AK1", "Hari", "Negatif", "Rata-rata", 5, "", "", "", "", 0],
 ]
 
-# Realisasi per TW (None: not reported that TW), in the master's order per bidang.
+# Realisasi per TW, in the master's order per bidang (a submission must report every realisasi).
 REALISASI: dict[str, list[list[float | None]]] = {
-    "SEK": [[20, 30, 20, 40], [12, 11.5, None, 9]],
+    "SEK": [[20, 30, 20, 40], [12, 11.5, 10.5, 9]],
     "PTK": [[60, 100, 70, 90], [5, 10, 20, 15], [40, 60, 80, 95], [6, 4, 5, 3]],
 }
 # Realisasi anggaran per TW (Rp; None: not reported).
@@ -107,9 +107,9 @@ CAPAIAN_TW: dict[str, list[list[float | None]]] = {
     "SEK": [
         # Kumulatif Positif: sums 20, 50, 70, 110 against 25, 50, 75, 100
         [80.0, 100.0, 70 / 75 * 100, 110.0],
-        # Nilai Akhir Negatif: latest 12, 11.5, 11.5 (TW III not reported), 9 against 12, 11, 10.5, 10;
-        # (2T - R) / T: 12/12, 10.5/11, 9.5/10.5, 11/10
-        [100.0, 10.5 / 11 * 100, 9.5 / 10.5 * 100, 110.0],
+        # Nilai Akhir Negatif: the TW's own value 12, 11.5, 10.5, 9 (not a sum) against 12, 11, 10.5, 10;
+        # (2T - R) / T: 12/12, 10.5/11, 10.5/10.5, 11/10
+        [100.0, 10.5 / 11 * 100, 100.0, 110.0],
     ],
     "PTK": [
         # Rata-rata Positif: means 60, 80, 76.67, 80 against the annual 80 (no TW targets)
@@ -148,7 +148,7 @@ BIDANG: dict[str, tuple[float, str, tuple[int, int, int, int, int], float, float
         1000000.0,
         900000.0,
         90.0,
-        [90.0, (100 + 10.5 / 11 * 100) / 2, (70 / 75 * 100 + 9.5 / 10.5 * 100) / 2, 110.0],
+        [90.0, (100 + 10.5 / 11 * 100) / 2, (70 / 75 * 100 + 100) / 2, 110.0],
     ),
     "PTK": (
         95.0,  # (100 + 75 + 95 + 110) / 4
