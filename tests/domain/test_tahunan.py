@@ -105,3 +105,22 @@ def test_sheet_rows_of_the_bidang_table_leave_the_spare_column_empty() -> None:
     spare = [name for name, _ in layout.TAHUNAN_BIDANG_COLUMNS].index("")
     assert header[spare] == "" and all(row[spare] == "" for row in rows)
     assert header[1] == "Bidang" and [row[0] for row in rows] == ["SEK", "PTK"]
+
+
+def test_the_tw_iv_report_document_holds_the_year() -> None:
+    """The Laporan Kinerja of TW IV has the year per bidang and for the dinas; TW I's has not."""
+    from dataclasses import replace
+
+    from sheets.laporan import Snapshot, build_laporan, rekap_dari_snapshot
+    from tests.domain.test_laporan import flat, laporan_input, pages_text
+
+    snapshots = [Snapshot(kode, k, data.snapshot_values(kode, k)) for kode in NAMES for k in (1, 2, 3, 4)]
+    base = laporan_input(data.master(), NAMES)
+    year = replace(base, tw=4, rekap=rekap_dari_snapshot(data.master(), snapshots, NAMES, 4), rekomendasi=())
+    text = flat(" ".join(pages_text(build_laporan(year))))
+    assert "CAPAIAN KINERJA TAHUN 2026" in text
+    # SEK: 110,00% Sangat Tinggi, serapan 90,00%, trend 90,00 / 97,73 / 96,67 / 110,00.
+    assert "Sekretariat (SEK) 2 2 110,00 Sangat Tinggi 1.000.000 900.000 90,00 90,00 97,73 96,67 110,00" in text
+    assert "Bidang Penempatan (PTK) 4 4 95,00 Sangat Tinggi 700.000 600.000 85,71 86,25 96,25" in text
+    assert f"{layout.SELURUH_DINAS} 6 6 100,00 Sangat Tinggi" in text
+    assert "CAPAIAN KINERJA TAHUN" not in flat(" ".join(pages_text(build_laporan(base))))
