@@ -146,8 +146,9 @@ def distribute(
     Sekretaris through the outbox, and the running service distributes once it is approved.
     Re-running it for a started period changes nothing and says where the period stands.
     """
-    tahun, _ = check_period_input(settings, store, tahun, tw, now)
     service = WorkflowService(settings, store, StoreOnlyWorkbooks(), clock=now)
+    # A new period is started in the year the calendar is in (April 2027: 2027, even while TW IV 2026 runs).
+    tahun, _ = check_period_input(settings, store, service.year.on_calendar() if tahun is None else tahun, tw, now)
     service.start()  # the people of the settings must be in the store to be addressed
     with store.transaction() as tx:
         existing = tx.find_period(tahun, tw)

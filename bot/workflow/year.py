@@ -97,7 +97,12 @@ class BudgetYear:
             return int(periods[-1].tahun)
         return self.core.settings.tahun or self.core.calendar.localize(self.core.now()).year
 
-    # --- reminders ----------------------------------------------------------------------------
+    def on_calendar(self) -> int:
+        """The year of the period due on the calendar now (what a new period is started in), else :meth:`current`."""
+        found = self.core.calendar.due_period(self.core.now(), self.core.settings.tahun)
+        return found[0] if found is not None else self.current()
+
+        # --- reminders ----------------------------------------------------------------------------
 
     def timers(self, now: datetime) -> list[Timer]:
         """The master-list reminders due at ``now`` and the notice of a held period (fired once each)."""
