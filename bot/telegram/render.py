@@ -30,6 +30,7 @@ from bot.telegram.callback_data import CallbackData
 from bot.telegram.charts import Bar, capaian_chart
 from bot.workflow.notifications import Kind
 from bot.workflow.payloads import (
+    ActionResumed,
     BidangReopened,
     DeadlineReminder,
     DinasReturned,
@@ -298,6 +299,14 @@ class Renderer:
                 ),
             ),
             Kind.PERIOD_HELD: _for(PeriodHeld, lambda p, r: Rendered(texts.period_held(p.tw, p.tahun, p.waiting_for))),
+            Kind.ACTION_RESUMED: _for(
+                ActionResumed,
+                lambda p, r: Rendered(
+                    texts.action_resumed(
+                        texts.event_label(p.event), p.bidang_nama, p.tw, p.tahun, p.pressed_at, self.tz, p.reason
+                    )
+                ),
+            ),
         }
 
     def kinds(self) -> frozenset[str]:

@@ -41,3 +41,4 @@ class Kind(StrEnum):
     RECIPIENT_UNREACHABLE = "recipient_unreachable"
     MASTER_REMINDER = "master_reminder"
     PERIOD_HELD = "period_held"
+    ACTION_RESUMED = "action_resumed"

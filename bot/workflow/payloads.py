@@ -303,6 +303,19 @@ class RecipientUnreachable(Payload):
     error: str
 
 
+@dataclass(frozen=True)
+class ActionResumed(PeriodPayload):
+    """An action a stop interrupted, carried out after the restart or undone (to who pressed it).
+
+    ``reason`` is None when it was carried out, else why it could not be.
+    """
+
+    event: str
+    bidang_nama: str | None
+    pressed_at: str
+    reason: str | None = None
+
+
 PAYLOAD_TYPES: Mapping[Kind, type[Payload]] = MappingProxyType(
     {
         Kind.DISTRIBUTION_APPROVAL_REQUEST: DistributionApprovalRequest,
@@ -334,6 +347,7 @@ PAYLOAD_TYPES: Mapping[Kind, type[Payload]] = MappingProxyType(
         Kind.RECIPIENT_UNREACHABLE: RecipientUnreachable,
         Kind.MASTER_REMINDER: MasterReminder,
         Kind.PERIOD_HELD: PeriodHeld,
+        Kind.ACTION_RESUMED: ActionResumed,
     }
 )
 
