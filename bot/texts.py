@@ -202,6 +202,8 @@ _SUMMARY_LABELS: dict[str, tuple[str, str]] = {
     "serapan_anggaran": ("Serapan anggaran", "persen"),
     "peringatan": ("Jumlah peringatan", "angka"),
     "galat": ("Jumlah kesalahan isian", "angka"),
+    "capaian_tahunan": ("Rata-rata capaian setahun (Triwulan IV)", "persen"),
+    "predikat_tahunan": ("Predikat setahun", "teks"),
 }
 # Keys a summary carries for the program, not for the reader (the period is named in the heading).
 _SUMMARY_INTERNAL = frozenset({"tw", "tahun", "kode_bidang", "bidang"})

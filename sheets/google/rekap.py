@@ -483,7 +483,8 @@ def _plain(value: Any) -> Any:
 
 
 def rekap_summary(rekap: Rekap) -> dict[str, Any]:
-    """JSON-ready figures per bidang (and for the dinas) at the rekap's TW, for the RekapRef."""
+    """JSON-ready figures per bidang (and for the dinas) at the rekap's TW, for the RekapRef (at TW IV
+    the dinas's year as well: ``capaian_tahunan``, ``predikat_tahunan``)."""
     label = layout.tw_label(rekap.tw)
     latest = rekap.ringkasan[rekap.ringkasan["triwulan"] == label]
     bidang = {
@@ -502,4 +503,9 @@ def rekap_summary(rekap: Rekap) -> dict[str, Any]:
         if whole
         else {}
     )
+    if rekap.tahunan is not None and len(rekap.tahunan.dinas):
+        # At TW IV the year too: what the Kasubbag and the Kepala Dinas read in the chat.
+        year = rekap.tahunan.dinas.iloc[0]
+        dinas["capaian_tahunan"] = _plain(year["rata_rata_capaian"])
+        dinas["predikat_tahunan"] = _plain(year["predikat"])
     return {"tw": rekap.tw, "bidang": bidang, "dinas": dinas}

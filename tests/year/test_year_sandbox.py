@@ -24,7 +24,9 @@ import yaml
 from bot.demo.provision import BOT_EMAIL, provision_google
 from bot.store.migrate import upgrade
 from bot.store.repository import Store
+from bot.telegram.render import Renderer
 from bot.workflow.machine import DinasState
+from bot.workflow.notifications import Kind
 from bot.workflow.people import Actor
 from bot.workflow.service import WorkflowService
 from config.settings import Settings, parse_settings
@@ -217,6 +219,13 @@ def test_a_year_then_the_next_years_first_quarter(year: Year) -> None:
             assert sheet_row[names.index("serapan")] == pytest.approx(serapan)
         trend = [sheet_row[names.index(f"capaian_tw{k}")] for k in (1, 2, 3, 4)]
         assert trend == pytest.approx(data.CAPAIAN_TW[kode][i])
+    # The year reaches the chat too: the TW IV draft the Kasubbag receives states it.
+    summary = service.period_view(periods[3]).rekap_summary
+    assert summary["dinas"]["capaian_tahunan"] == pytest.approx(data.DINAS_TAHUNAN)
+    with year.store.transaction() as tx:
+        [draft] = [r for r in tx.outbox_rows(periods[3]) if r.kind == Kind.REKAP_DRAFT]
+    text = Renderer(year.settings).render(draft.kind, draft.payload, draft.recipient_role).text
+    assert "Rata-rata capaian setahun (Triwulan IV): 100,00%" in text and "Predikat setahun: Sangat Tinggi" in text
     [chart] = sheet["charts"]
     basic = chart["spec"]["basicChart"]
     assert basic["chartType"] == "LINE" and len(basic["series"]) == len(KODES) + 1
