@@ -34,7 +34,7 @@ from bot.workflow.payloads import ActionResumed
 from bot.workflow.people import SYSTEM_ACTOR, Actor, Person
 from bot.workflow.ports import WorkbookPort
 from bot.workflow.timers import run_timers
-from bot.workflow.views import PeriodRef, PeriodView, ReportView, Views
+from bot.workflow.views import Move, PeriodRef, PeriodView, ReportView, Views
 from bot.workflow.year import BudgetYear
 from config.settings import Settings
 from sheets.facts import BookFact, FeedbackPlace
@@ -42,7 +42,7 @@ from sheets.master import Master
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["PeriodRef", "PeriodView", "ReportView", "WorkflowService"]
+__all__ = ["Move", "PeriodRef", "PeriodView", "ReportView", "WorkflowService"]
 
 
 class WorkflowService:
@@ -347,6 +347,10 @@ class WorkflowService:
     def period_id_for(self, tahun: int | None, tw: int | None) -> int | None:
         """The period a command names by year and TW (either may be None; see :meth:`Views.period_id_for`)."""
         return self.views.period_id_for(tahun, tw, self.year.current())
+
+    def open_moves(self, actor: Actor, period_id: int) -> tuple[Move, ...]:
+        """What ``actor`` may do now in the period (the actions' own checks; nothing written)."""
+        return self.views.open_moves(actor, period_id)
 
     def period_view(self, period_id: int) -> PeriodView:
         """The period, each bidang's state, who holds each open step and since when."""
