@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot import texts
 from bot.workflow.core import WorkflowCore
@@ -134,9 +134,13 @@ class BudgetYear:
                 continue
             opens = cal.period_open_at(tahun, 1)
             overdue = due is not None and due.tahun == tahun
-            days = (opens.date() - local.date()).days
-            reminder_day = days in core.settings.jadwal.pengingat_daftar_indikator
-            if not (reminder_day or (overdue and cal.is_working_day(local.date()))):
+            # n days before the opening; one falling on a day off is sent the working day before it.
+            reminder_days = {
+                cal.add_working_days_to_date(opens.date() - timedelta(days=n - 1), -1)
+                for n in core.settings.jadwal.pengingat_daftar_indikator
+            }
+            on_working_day = cal.is_working_day(local.date())
+            if not ((local.date() in reminder_days or overdue) and on_working_day):
                 continue
             problem = self.master_problem(tahun)
             if problem is None:

@@ -264,3 +264,22 @@ def test_a_worked_cuti_bersama_is_a_working_day_for_reminders_and_mutu_baku(sett
     assert national.mutu_baku_deadline(start, one_day) == wib(2026, 12, 28, 10, 0)
     assert local.mutu_baku_deadline(start, one_day) == wib(2026, 12, 24, 10, 0)
     assert local.is_holiday(date(2026, 12, 25))  # Natal itself stays a holiday
+
+
+def test_a_reminder_day_off_moves_to_the_working_day_before(
+    service: WorkflowService, store: Store, clock: time_machine.Traveller
+) -> None:
+    """Seven days before 1 April 2027 is Thursday 25 March, a cuti bersama (Good Friday): sent on the 24th."""
+    clock.move_to(wib(2027, 3, 24, 7, 59))
+    service.tick()
+    assert outbox(store, Kind.MASTER_REMINDER) == []
+    clock.move_to(wib(2027, 3, 24, 8, 0))
+    service.tick()
+    assert [r.payload["tahun"] for r in outbox(store, Kind.MASTER_REMINDER)] == [2027]
+    for day in (25, 26, 27, 28):  # the holiday, Good Friday and the weekend: nothing more
+        clock.move_to(wib(2027, 3, day, 9, 0))
+        service.tick()
+    assert len(outbox(store, Kind.MASTER_REMINDER)) == 1
+    clock.move_to(wib(2027, 3, 29, 8, 0))  # three days before
+    service.tick()
+    assert len(outbox(store, Kind.MASTER_REMINDER)) == 2
