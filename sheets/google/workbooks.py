@@ -127,7 +127,11 @@ class GoogleWorkbooks:
         # Each budget year's master list (``master`` given: that one for every year), read on first use.
         if masters is None:
             kodes = [b.kode for b in settings.bidang]
-            masters = MasterLists.fixed(master) if master else MasterLists(settings.master_path, bidang_codes=kodes)
+            masters = (
+                MasterLists.fixed(master)
+                if master is not None
+                else MasterLists(settings.master_path, bidang_codes=kodes)
+            )
         self.masters = masters
         self.clients = clients or build_clients(settings.google, policy=policy)
         self.drive = DriveFiles(self.clients.drive, settings)
