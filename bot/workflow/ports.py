@@ -13,7 +13,20 @@ from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-from sheets.facts import ArchiveRef, BookSeen, ChangesRead, Feedback, RekapData, RekapRef, WorkbookRef
+from sheets.facts import (
+    ArchiveRef,
+    BookDeferred,
+    BookFact,
+    BookSeen,
+    BookToRead,
+    ChangedBooks,
+    EvidenceFile,
+    EvidenceRef,
+    Feedback,
+    RekapData,
+    RekapRef,
+    WorkbookRef,
+)
 
 
 @runtime_checkable
@@ -44,16 +57,24 @@ class WorkbookPort(Protocol):
         """Archive the period: the report document ``laporan`` (PDF) and the dinas workbook (xlsx)."""
         ...
 
-    def poll(self, cursor: str | None, known: Mapping[str, tuple[int, str]], years: Collection[int]) -> ChangesRead:
-        """What changed since ``cursor`` (None on the first poll) in the workbooks of ``years``, read.
+    def changed(self, cursor: str | None, known: Mapping[str, tuple[int, str]], years: Collection[int]) -> ChangedBooks:
+        """Which workbooks of ``years`` changed since ``cursor`` (None on the first poll: every one), none read yet.
 
         ``known`` maps the spreadsheet ids the workflow handed out to their (tahun, bidang kode);
-        the core stores the cursor.
+        the core keeps what is to read and the new cursor in the store.
         """
+        ...
+
+    def read_changed(self, book: BookToRead) -> BookFact | BookDeferred:
+        """Read one changed workbook: what it holds, or that it is gone, unreachable or to read later."""
         ...
 
     def read_book(self, tahun: int, kode: str) -> BookSeen:
         """Read bidang ``kode``'s workbook of ``tahun`` now (``/kirim``)."""
+        ...
+
+    def store_evidence(self, tahun: int, kode: str, tw: int, evidence: EvidenceFile) -> EvidenceRef:
+        """Keep a bukti dukung in the bidang's folder of TW ``tw``; link it in its indicator's cell."""
         ...
 
 
