@@ -44,16 +44,17 @@ logger = logging.getLogger(__name__)
 POLL_CURSOR = "drive"
 
 
-def watched_years(tx: Tx) -> list[int]:
+def watched_years(tx: Tx, default: int) -> list[int]:
     """The budget years whose workbooks the poll reads: those of every running period, else the latest's.
 
-    Between periods the latest year stays watched, so a change to its approved data is still seen.
+    Between periods the latest year stays watched, so a change to its approved data is still seen;
+    before any period (a new store beside existing workbooks), ``default``: the calendar's year.
     """
     periods = tx.periods()
     running = sorted({int(p.tahun) for p in periods if p.state not in TERMINAL_DINAS_STATES})
     if running:
         return running
-    return [int(periods[-1].tahun)] if periods else []
+    return [int(periods[-1].tahun)] if periods else [default]
 
 
 class Koreksi:
@@ -78,7 +79,7 @@ class Koreksi:
         core = self.core
         with core.store.transaction() as tx:
             cursor = tx.get_cursor(POLL_CURSOR)
-            years = watched_years(tx)
+            years = watched_years(tx, self._calendar_year())
             known = self._known_workbooks(tx, years)
         changes = core.workbook.changed(cursor, known, years)
         count = 0
@@ -107,7 +108,7 @@ class Koreksi:
         budget = core.settings.google.maks_baca_per_polling
         due: list[BookToRead] = []
         with core.store.transaction() as tx:
-            for tahun in watched_years(tx) if years is None else years:
+            for tahun in watched_years(tx, self._calendar_year()) if years is None else years:
                 left = budget - len(due)
                 if left <= 0:
                     break
@@ -127,6 +128,14 @@ class Koreksi:
             with core.store.transaction() as tx:
                 tx.unqueue_read(book.spreadsheet_id)
         return count
+
+    def _calendar_year(self) -> int:
+        """The year of the period due on the calendar now (the first year, else today's, before any)."""
+        core = self.core
+        due = core.calendar.due_period(core.now(), core.settings.tahun)
+        if due is not None:
+            return due[0]
+        return core.settings.tahun or core.calendar.localize(core.now()).year
 
     @staticmethod
     def _known_workbooks(tx: Tx, years: list[int]) -> dict[str, tuple[int, str]]:

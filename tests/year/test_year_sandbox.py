@@ -115,6 +115,8 @@ def year(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Year]:
     (masters / "2027.csv").write_text(data.master_csv() + extra + "\n", encoding="utf-8")
     with running_sandbox() as server:
         control = SandboxControl(server.base_url)
+        # Edits reach Drive's change feed at once: the year's clock is the service's, not the sandbox's.
+        control.change_lag(0)
         settings_data = yaml.safe_load(EXAMPLE_SETTINGS.read_text(encoding="utf-8"))
         settings_data["bidang"] = [b for b in settings_data["bidang"] if b["kode"] in KODES]
         settings_data["hari_libur"] = {
