@@ -171,9 +171,11 @@ async def edits_a_command(people: People, stage: Stage) -> Done:
     """``/bantuan`` is answered; then its text is edited into ``/kirim``."""
     sent = await people.say(STAF["SEK"], "/bantuan")
     answer = await people.wait_message(STAF["SEK"], "/kirim - ajukan laporan")
+    # /bantuan then shows the staff's own report as its own message (issue #19 item 8).
+    report = await people.wait_message(STAF["SEK"], "Keadaan laporan", after=answer["message_id"])
     edit = {"user_id": STAF["SEK"], "message_id": sent["message_id"], "text": "/kirim"}
     await people.control("telegram/edit", edit)
-    return Done(after=answer["message_id"])
+    return Done(after=report["message_id"])
 
 
 def in_group(text: str) -> Do:
@@ -194,7 +196,7 @@ def in_group(text: str) -> Do:
 # The next normal command after a bad input, and a phrase of its answer no bad input's answer holds.
 BANTUAN = ("/bantuan", texts.HELP_COMMON.splitlines()[0])
 DAFTAR = ("/daftar", "bersama perintahnya")
-START = ("/start", "Pegawai yang ID Telegram-nya")
+START = ("/start", "ID Telegram Bapak/Ibu:")
 
 
 @dataclass(frozen=True)
