@@ -98,7 +98,11 @@ def build_service(
     store = open_store(settings)
     # The sheets' "Diperbarui" stamps use the same clock as the workflow.
     workbooks = GoogleWorkbooks(settings, clock=options.get("clock"), sleep=google_sleep)
-    return create_bot(settings, workbooks, store=store, **options)
+    bot = create_bot(settings, workbooks, store=store, **options)
+    # At start, not at the first poll: the master list of the year being worked on must be readable
+    # (MasterError; the next year's is awaited with reminders, bot.workflow.year).
+    workbooks.masters(bot.service.year.current())
+    return bot
 
 
 async def run_until_signalled(settings: Settings) -> None:
@@ -108,6 +112,6 @@ async def run_until_signalled(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    logger.info("Kinerja Bot berjalan untuk %s tahun %s", settings.dinas.nama, settings.tahun)
+    logger.info("Kinerja Bot berjalan untuk %s tahun %s", settings.dinas.nama, service.service.year.current())
     await service.run(stop)
     logger.info("Kinerja Bot berhenti")

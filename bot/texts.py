@@ -203,6 +203,8 @@ _SUMMARY_LABELS: dict[str, tuple[str, str]] = {
     "serapan_anggaran": ("Serapan anggaran", "persen"),
     "peringatan": ("Jumlah peringatan", "angka"),
     "galat": ("Jumlah kesalahan isian", "angka"),
+    "capaian_tahunan": ("Rata-rata capaian setahun (Triwulan IV)", "persen"),
+    "predikat_tahunan": ("Predikat setahun", "teks"),
 }
 # Keys a summary carries for the program, not for the reader (the period is named in the heading).
 _SUMMARY_INTERNAL = frozenset({"tw", "tahun", "kode_bidang", "bidang"})
@@ -673,6 +675,40 @@ def recipient_unreachable(nama: str, role: str, bidang: str | None) -> str:
     )
 
 
+def master_reminder(tahun: int, path: str, opens_at: str, problem: str | None, overdue: bool, tz: ZoneInfo) -> str:
+    """The Kasubbag is reminded to provide a coming year's master list of indicators."""
+    if problem:
+        state = f"Berkas daftar indikator tahun {tahun} sudah ada tetapi belum dapat dipakai: {problem}"
+    else:
+        state = f"Daftar indikator (daftar induk) tahun {tahun} belum tersedia."
+    if overdue:
+        plan = (
+            f"Periode tahun {tahun} sudah waktunya dibuka, tetapi format laporan belum dapat dibagikan. "
+            "Pembagian format berjalan otomatis begitu daftar indikator dapat dibaca."
+        )
+    else:
+        plan = (
+            f"Triwulan I {tahun} dibuka {format_waktu(opens_at, tz)}; format laporan setiap bidang "
+            f"tahun {tahun} disusun dari daftar tersebut."
+        )
+    return (
+        f"Daftar indikator tahun {tahun}\n\n{state}\n{plan}\n\n"
+        f"Mohon Bapak/Ibu menyerahkan daftar indikator tahun {tahun} (target dan pagu sesuai DPA) kepada admin "
+        f"untuk dipasang di {path}, lalu admin memeriksanya dengan perintah doctor."
+    )
+
+
+def period_held(tw: int, tahun: int, waiting_for: Sequence[str]) -> str:
+    """The Kasubbag is told a new year's period waits for the earlier year's periods to close."""
+    waiting = ", ".join(waiting_for)
+    return (
+        f"{periode(tw, tahun)} belum dibuka\n\n"
+        f"Menurut jadwal {periode(tw, tahun)} sudah waktunya dibuka, tetapi periode tahun sebelumnya masih "
+        f"berjalan: {waiting}. Tahun anggaran baru dimulai setelah periode tersebut ditutup dan diarsipkan; "
+        f"{periode(tw, tahun)} lalu dibuka otomatis. Lihat /status untuk langkah yang masih tertahan."
+    )
+
+
 def action_resumed(
     action: str, bidang_nama: str | None, tw: int, tahun: int, pressed_at: str, tz: ZoneInfo, reason: str | None
 ) -> str:
@@ -834,8 +870,8 @@ def refused(reason: str) -> str:
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Mulai dan lihat peran Anda"),
     ("daftar", "Daftar dengan kode undangan: /daftar KODE"),
-    ("status", "Status laporan kinerja periode berjalan"),
-    ("rekap", "Tautan, ringkasan, dan grafik rekap dinas"),
+    ("status", "Status laporan kinerja periode berjalan (boleh: /status TW II 2026)"),
+    ("rekap", "Tautan, ringkasan, dan grafik rekap dinas (boleh: /rekap TW IV 2026)"),
     ("kirim", "Ajukan laporan triwulan bidang (staf)"),
     ("bantuan", "Apa yang dapat Anda lakukan"),
 )
@@ -878,7 +914,11 @@ def daftar_already(nama: str) -> str:
     return f"Akun Telegram ini sudah terdaftar atas nama {sentence_end(nama)}. Tidak ada perubahan."
 
 
-HELP_COMMON = "/status - status laporan kinerja periode berjalan\n/bantuan - pesan ini"
+HELP_COMMON = (
+    "/status - status laporan kinerja periode berjalan\n"
+    "Periode lain dapat disebut sesudah perintah, misalnya /status TW II 2026 atau /rekap 4 2026.\n"
+    "/bantuan - pesan ini"
+)
 HELP_BY_ROLE: dict[str, str] = {
     "staf": (
         "Sebagai staf pengisi laporan, Bapak/Ibu:\n"
@@ -1019,6 +1059,20 @@ def status_reason(reason: str) -> str:
 def status_tindak_lanjut(teks: str | None) -> str:
     """A bidang's tindak lanjut in /status."""
     return f"  Tindak lanjut: {teks}" if teks else "  Tindak lanjut: belum dicatat"
+
+
+PERIOD_ARGS_USAGE = (
+    "Mohon sebut satu triwulan dan/atau satu tahun sesudah perintah, misalnya /status TW II 2026, "
+    "/status 2026 atau /rekap 4."
+)
+
+
+def period_not_found(tw: int | None, tahun: int | None) -> str:
+    """A command named a period the bot has not started."""
+    if tw is None:
+        return f"Belum ada periode pelaporan kinerja tahun {tahun}."
+    label = periode(tw, tahun) if tahun is not None else tw_label(tw)
+    return f"Periode {label} belum dimulai."
 
 
 # /rekap
@@ -1287,9 +1341,9 @@ def refusal_distribution_failed(kodes: Iterable[str]) -> str:
     return f"Pembagian format gagal untuk bidang {', '.join(sorted(kodes))}."
 
 
-def refusal_no_running_period(tw: int) -> str:
+def refusal_no_running_period(tw: int, tahun: int) -> str:
     """A submission for a TW with no open period."""
-    return f"Tidak ada periode {tw_label(tw)} yang berjalan."
+    return f"Tidak ada periode {tw_label(tw)} {tahun} yang berjalan."
 
 
 REFUSAL_EVIDENCE_NOT_STAFF = (

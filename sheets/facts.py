@@ -143,30 +143,33 @@ class WorkbookRead:
 
 @dataclass(frozen=True)
 class BookSeen:
-    """A changed workbook of bidang ``bidang``, read: its title and what it holds."""
+    """A changed workbook of bidang ``bidang`` for budget year ``tahun``, read: its title and what it holds."""
 
     bidang: str
     spreadsheet_id: str
     name: str
     read: WorkbookRead
+    tahun: int = field(kw_only=True)
 
 
 @dataclass(frozen=True)
 class BookGone:
-    """A workbook of bidang ``bidang`` that cannot be read: trashed, deleted, or a tab renamed.
+    """A workbook of bidang ``bidang`` (year ``tahun``) that cannot be read: trashed, deleted, or a tab renamed.
 
     ``reason`` is the Indonesian sentence the Kasubbag reads.
     """
 
     bidang: str
     reason: str
+    tahun: int = field(kw_only=True)
 
 
 @dataclass(frozen=True)
 class BookUnreachable:
-    """The bot's account lost access to bidang ``bidang``'s workbook."""
+    """The bot's account lost access to bidang ``bidang``'s workbook of year ``tahun``."""
 
     bidang: str
+    tahun: int = field(kw_only=True)
 
 
 BookFact = BookSeen | BookGone | BookUnreachable
@@ -185,17 +188,18 @@ class BookDeferred:
 
 @dataclass(frozen=True)
 class BookToRead:
-    """A changed workbook of bidang ``bidang`` that is still to be read."""
+    """A changed workbook of bidang ``bidang`` for budget year ``tahun`` that is still to be read."""
 
     spreadsheet_id: str
     bidang: str
+    tahun: int = field(kw_only=True)
 
 
 @dataclass(frozen=True)
 class ChangedBooks:
     """What one Drive change listing found, before any workbook is read.
 
-    ``to_read``: the changed workbooks of this year; ``known``: what the listing itself says
+    ``to_read``: the changed workbooks of the years watched; ``known``: what the listing itself says
     without a read (a workbook moved to the trash); ``cursor``: the Drive page token to list from
     next time (every change up to it is in ``to_read`` or ``known``).
     """

@@ -7,8 +7,8 @@ Bidang workbook (``Laporan Kinerja <tahun> - <nama bidang>``): tabs ``Petunjuk``
 (:data:`REALISASI_HEADER`, one row per indicator, written by :func:`initial_realisasi_grid`)
 and ``Status`` (:data:`STATUS_HEADER`, one row per TW). Dinas workbook
 (``Rekap Laporan Kinerja <tahun> - <nama dinas>``): tabs ``Ringkasan``, ``TW I`` .. ``TW IV``,
-``Rekomendasi`` and ``Riwayat``, their columns given as (frame column, sheet label) pairs so
-that :func:`sheets.aggregate.rows_for_sheet` can label a pandas frame.
+``Rekomendasi`` and ``Riwayat`` (and ``Tahunan`` once TW IV is rekapped), their columns given as
+(frame column, sheet label) pairs so that :func:`sheets.aggregate.rows_for_sheet` can label a pandas frame.
 
 Row and column numbers: ``row`` is the 1-based sheet row, ``col`` the 0-based column index
 (the position in a values.get row list); A1 helpers turn them into ``N14``.
@@ -72,6 +72,7 @@ __all__ = [
     "REKOMENDASI_COLUMNS",
     "RINGKASAN_COLUMNS",
     "RIWAYAT_COLUMNS",
+    "SELURUH_DINAS",
     "STATUS_ALUR_BELUM_DIBUKA",
     "STATUS_DRAFT",
     "STATUS_HEADER",
@@ -83,6 +84,9 @@ __all__ = [
     "TAB_RINGKASAN",
     "TAB_RIWAYAT",
     "TAB_STATUS",
+    "TAB_TAHUNAN",
+    "TAHUNAN_BIDANG_COLUMNS",
+    "TAHUNAN_INDIKATOR_COLUMNS",
     "TW_LABELS",
     "LayoutError",
     "a1",
@@ -92,6 +96,7 @@ __all__ = [
     "column_index",
     "column_letter",
     "column_range",
+    "dinas_tabs",
     "editable_columns",
     "editable_ranges",
     "initial_realisasi_grid",
@@ -318,7 +323,19 @@ def _cell(value: float | None) -> Any:
 TAB_RINGKASAN = "Ringkasan"
 TAB_REKOMENDASI = "Rekomendasi"
 TAB_RIWAYAT = "Riwayat"
+TAB_TAHUNAN = "Tahunan"
+SELURUH_DINAS = "Seluruh Dinas"
+"""How the dinas's own row is named beside the bidang rows (Ringkasan, Tahunan)."""
 DINAS_TABS: tuple[str, ...] = (TAB_RINGKASAN, *TW_LABELS.values(), TAB_REKOMENDASI, TAB_RIWAYAT)
+"""The dinas workbook's tabs up to TW III; at TW IV ``Tahunan`` comes after ``Ringkasan``."""
+
+
+def dinas_tabs(tw: int) -> tuple[str, ...]:
+    """The dinas workbook's tabs when rekapped up to TW ``tw``: with ``Tahunan`` at TW IV."""
+    tw_label(tw)
+    if tw < 4:
+        return DINAS_TABS
+    return (TAB_RINGKASAN, TAB_TAHUNAN, *DINAS_TABS[1:])
 
 
 def judul_dinas(tahun: int, nama_dinas: str) -> str:
@@ -392,6 +409,52 @@ RIWAYAT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("keterangan", "Keterangan"),
 )
 """Columns of the dinas ``Riwayat`` tab (the audit trail): (frame column, sheet label)."""
+
+
+_CAPAIAN_TW = tuple((f"capaian_tw{tw}", f"Capaian {label} (%)") for tw, label in TW_LABELS.items())
+
+TAHUNAN_INDIKATOR_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("kode_bidang", "Kode Bidang"),
+    ("bidang", "Bidang"),
+    ("kode", "Kode"),
+    ("indikator", "Indikator Kinerja"),
+    ("satuan", "Satuan"),
+    ("polaritas", "Polaritas"),
+    ("jenis", "Jenis Indikator"),
+    ("target_tahunan", "Target Tahunan"),
+    ("realisasi_tahunan", "Realisasi Tahunan"),
+    ("capaian", "Capaian Tahunan (%)"),
+    ("predikat", "Predikat"),
+    ("catatan_capaian", "Catatan Capaian"),
+    ("pagu", "Pagu Anggaran (Rp)"),
+    ("anggaran_kumulatif", "Realisasi Anggaran Tahunan (Rp)"),
+    ("serapan", "Serapan Anggaran (%)"),
+    *_CAPAIAN_TW,
+)
+"""The ``Tahunan`` tab's indicator table: the year per indicator and its capaian in each TW (the trend)."""
+
+TAHUNAN_BIDANG_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("kode_bidang", "Kode Bidang"),
+    ("bidang", "Bidang"),
+    ("jumlah_indikator", "Jumlah Indikator"),
+    ("indikator_dinilai", "Indikator Dinilai"),
+    ("sangat_tinggi", "Sangat Tinggi"),
+    ("tinggi", "Tinggi"),
+    ("sedang", "Sedang"),
+    ("rendah", "Rendah"),
+    ("sangat_rendah", "Sangat Rendah"),
+    ("rata_rata_capaian", "Rata-rata Capaian Tahunan (%)"),
+    ("predikat", "Predikat"),
+    ("", ""),
+    ("pagu", "Pagu Anggaran (Rp)"),
+    ("anggaran_kumulatif", "Realisasi Anggaran Tahunan (Rp)"),
+    ("serapan", "Serapan Anggaran (%)"),
+    *((name, f"Rata-rata {label}") for name, label in _CAPAIAN_TW),
+)
+"""The ``Tahunan`` tab's table per bidang (and for the whole dinas): the year and the trend of its
+average capaian per TW. Its columns line up with :data:`TAHUNAN_INDIKATOR_COLUMNS` (capaian,
+predikat, rupiah, serapan and the TW capaian in the same places), so one number format per
+column serves both tables; the empty column sits under ``Catatan Capaian``."""
 
 
 def label_map() -> dict[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import subprocess
 import sys
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +112,34 @@ BAD_FILES = [
         "sudah dipakai",
         id="same-telegram-id-twice",
     ),
+    pytest.param(
+        "hari_libur.tambahan",
+        [{"tanggal": "31-02-2026", "keterangan": "Tidak ada"}],
+        "hari_libur.tambahan[0].tanggal",
+        "tanggal tidak sah",
+        id="impossible-date",
+    ),
+    pytest.param(
+        "hari_libur.tambahan",
+        [{"tanggal": "kemarin", "keterangan": "x"}],
+        "hari_libur.tambahan[0].tanggal",
+        "harus berupa tanggal",
+        id="not-a-date",
+    ),
+    pytest.param(
+        "hari_libur.tetap_masuk",
+        [{"tanggal": "2026-12-26", "keterangan": "Sabtu"}],
+        "hari_libur",
+        "jatuh pada Sabtu/Minggu",
+        id="worked-weekend",
+    ),
+    pytest.param(
+        "google.master_indikator",
+        "master/{tahun_anggaran}.csv",
+        "google.master_indikator",
+        "hanya boleh memuat penanda {tahun}",
+        id="unknown-placeholder",
+    ),
 ]
 
 
@@ -213,3 +241,25 @@ def test_doctor_names_every_problem_and_exits_2(tmp_path: Path) -> None:
     for fragment in ("tahun:", "zona_waktu:", "bidang[2].kode:"):
         assert fragment in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_regional_days_off_and_the_yearly_master_list() -> None:
+    data = example_data()
+    data["tahun"] = None
+    data["google"]["master_indikator"] = "/etc/kinerja-bot/master/{tahun}.csv"
+    data["hari_libur"] = {
+        "tambahan": [{"tanggal": "12-10-2026", "keterangan": "Hari Jadi Kabupaten Magetan"}],
+        "tetap_masuk": [{"tanggal": date(2026, 12, 24), "keterangan": "Cuti bersama tidak berlaku"}],
+    }
+    settings = parse_settings(data, "uji.yaml")
+    assert settings.tahun is None
+    assert settings.master_per_tahun and str(settings.master_path(2027)) == "/etc/kinerja-bot/master/2027.csv"
+    assert settings.hari_libur.libur == {date(2026, 10, 12)} and settings.hari_libur.masuk == {date(2026, 12, 24)}
+
+
+def test_one_date_in_both_lists_is_refused() -> None:
+    data = example_data()
+    day = {"tanggal": "2026-12-24", "keterangan": "x"}
+    data["hari_libur"] = {"tambahan": [day], "tetap_masuk": [day]}
+    with pytest.raises(SettingsError, match="tertulis di tambahan dan di tetap_masuk sekaligus"):
+        parse_settings(data, "uji.yaml")

@@ -1,8 +1,9 @@
 """``python -m bot doctor``: checks an installation and says, in Indonesian, what to fix.
 
 The checks run in order, each reading what the earlier ones found (a :class:`DoctorContext`):
-settings, master list, Google credentials, Google reachable (Drive and Sheets APIs), where files
-are stored (Shared Drive or OAuth), every configured folder, the workbooks already made, the
+settings, master list (this year's and the next), the regency's days off, Google credentials,
+Google reachable (Drive and Sheets APIs), where files are stored (Shared Drive or OAuth), every
+configured folder, the workbooks already made, the
 Telegram bot token (getMe) and webhook, the database, and who is bound to Telegram. A check that
 depends on an earlier failed one is reported as skipped. Every network call is bounded by the
 ``timeout`` (seconds) with at most two attempts, so a dead endpoint fails fast.
@@ -38,7 +39,7 @@ from bot.doctor.google_access import (
     check_storage,
 )
 from bot.doctor.google_files import FOLDER_MIME, check_folders, check_workbooks
-from bot.doctor.people import INVITE_FIX, check_master_list, check_people
+from bot.doctor.people import INVITE_FIX, check_hari_libur, check_master_list, check_people
 from bot.doctor.report import (
     DEFAULT_TIMEOUT,
     Check,
@@ -73,6 +74,7 @@ __all__ = [
     "check_folders",
     "check_google_credentials",
     "check_google_reachable",
+    "check_hari_libur",
     "check_master_list",
     "check_people",
     "check_storage",
@@ -85,6 +87,7 @@ __all__ = [
 
 CHECKS: list[Check] = [
     check_master_list,
+    check_hari_libur,
     check_google_credentials,
     check_google_reachable,
     check_storage,
@@ -119,8 +122,8 @@ def run_doctor(
             "settings",
             "Berkas pengaturan",
             CheckStatus.OK,
-            f"{config_path}: {settings.dinas.nama}, tahun {settings.tahun}, {len(settings.bidang)} bidang, "
-            f"zona waktu {settings.zona_waktu}",
+            f"{config_path}: {settings.dinas.nama}, {len(settings.bidang)} bidang, zona waktu {settings.zona_waktu}"
+            + (f", tahun pertama {settings.tahun}" if settings.tahun is not None else ""),
         )
     ]
     ctx = DoctorContext(settings=settings, config_path=config_path, timeout=timeout)

@@ -109,7 +109,7 @@ def _folder_verdict(
 
 
 def check_workbooks(ctx: DoctorContext) -> Iterable[CheckResult]:
-    """The workbooks already made: found by their appProperties, with the tabs the bot reads."""
+    """The current budget year's workbooks already made: found by appProperties, with the tabs the bot reads."""
     from sheets import layout
     from sheets.google.drive import PROP_BIDANG, SPREADSHEET_MIME
     from sheets.google.errors import GoogleEdgeError
@@ -118,12 +118,13 @@ def check_workbooks(ctx: DoctorContext) -> Iterable[CheckResult]:
     if ctx.drive is None:
         yield _skipped("workbook", "Workbook", "Google belum dapat dihubungi")
         return
+    tahun = ctx.current_year()
     try:
         found = {
             f.app_properties.get(PROP_BIDANG, ""): f
-            for f in reversed(ctx.drive.find(ctx.drive.props(settings.tahun, "bidang"), mime=SPREADSHEET_MIME))
+            for f in reversed(ctx.drive.find(ctx.drive.props(tahun, "bidang"), mime=SPREADSHEET_MIME))
         }
-        rekap = ctx.drive.find(ctx.drive.props(settings.tahun, "rekap"), mime=SPREADSHEET_MIME)
+        rekap = ctx.drive.find(ctx.drive.props(tahun, "rekap"), mime=SPREADSHEET_MIME)
     except GoogleEdgeError as err:
         yield _result("workbook", "Workbook", CheckStatus.FAILED, err.penjelasan, _unreachable_fix(ctx))
         return

@@ -7,6 +7,7 @@ check could open it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from bot.doctor.report import CheckResult, CheckStatus, DoctorContext, _result
@@ -18,35 +19,91 @@ INVITE_FIX = (
 
 
 def check_master_list(ctx: DoctorContext) -> Iterable[CheckResult]:
-    """The master list of indicators must exist and parse: the workbooks are built from it."""
+    """The master list of indicators must exist and parse: the workbooks are built from it.
+
+    With one file per year (``{tahun}`` in ``google.master_indikator``) the current year's list
+    is checked, and the next year's as well: a warning while it is missing, a failure once that
+    year's TW I is due.
+    """
+    settings = ctx.settings
+    tahun = ctx.current_year()
+    yield from _master_of_year(ctx, "master", tahun, required=True)
+    if settings.master_per_tahun:
+        next_year, opens = ctx.next_year_opening()
+        if next_year != tahun:
+            yield from _master_of_year(ctx, "master.berikutnya", next_year, required=False, opens=opens)
+
+
+def _master_of_year(
+    ctx: DoctorContext, key: str, tahun: int, *, required: bool, opens: datetime | None = None
+) -> Iterable[CheckResult]:
+    from bot.texts import format_waktu
     from sheets.master import load_master
     from sheets.numbers import DomainError
 
-    path = ctx.settings.google.master_indikator
-    name = "Daftar indikator"
-    try:
-        master = load_master(path, bidang_codes=[b.kode for b in ctx.settings.bidang])
-    except DomainError as err:
+    settings = ctx.settings
+    path = settings.master_path(tahun)
+    per_year = settings.master_per_tahun
+    name = f"Daftar indikator {tahun}" if per_year else "Daftar indikator"
+    fix = "perbaiki CSV daftar indikator (google.master_indikator); kolomnya dijelaskan di docs/pemasangan.md"
+    if not required and not path.exists():
+        when = format_waktu(opens, settings.tz) if opens is not None else "-"
         yield _result(
-            "master",
+            key,
             name,
-            CheckStatus.FAILED,
-            str(err),
-            "perbaiki CSV daftar indikator (google.master_indikator); kolomnya dijelaskan di docs/pemasangan.md",
+            CheckStatus.WARNING,
+            f"{path} belum ada; Triwulan I {tahun} dibuka {when} dan menunggu daftar ini",
+            f"letakkan daftar indikator tahun {tahun} (target dan pagu menurut DPA) di {path}; "
+            "lihat docs/pemasangan.md bagian 5.1",
         )
         return
-    counts = ", ".join(f"{b.kode} {len(master.for_bidang(b.kode))}" for b in ctx.settings.bidang)
-    empty = [b.kode for b in ctx.settings.bidang if not master.for_bidang(b.kode)]
+    try:
+        master = load_master(path, bidang_codes=[b.kode for b in settings.bidang])
+    except DomainError as err:
+        yield _result(key, name, CheckStatus.FAILED if required else CheckStatus.WARNING, str(err), fix)
+        return
+    counts = ", ".join(f"{b.kode} {len(master.for_bidang(b.kode))}" for b in settings.bidang)
+    empty = [b.kode for b in settings.bidang if not master.for_bidang(b.kode)]
     if empty:
         yield _result(
-            "master",
+            key,
             name,
             CheckStatus.WARNING,
             f"{path}: bidang tanpa indikator: {', '.join(empty)}",
             "tambahkan indikator bidang tersebut ke CSV, atau hapus bidangnya dari pengaturan",
         )
     else:
-        yield _result("master", name, CheckStatus.OK, f"{path}: {counts} indikator")
+        yield _result(key, name, CheckStatus.OK, f"{path}: {counts} indikator")
+
+
+def check_hari_libur(ctx: DoctorContext) -> Iterable[CheckResult]:
+    """The regency's days off: a ``tetap_masuk`` date that is no national day off changes nothing."""
+    from bot.workflow.calendar import WorkCalendar
+
+    libur = ctx.settings.hari_libur
+    if not libur.tambahan and not libur.tetap_masuk:
+        return
+    calendar = WorkCalendar.of(ctx.settings)
+    idle = [d for d in libur.tetap_masuk if not calendar.is_national_holiday(d.tanggal)]
+    already = [d for d in libur.tambahan if calendar.is_national_holiday(d.tanggal) or d.tanggal.weekday() >= 5]
+    name = "Hari libur daerah"
+    if idle or already:
+        lines = [f"{d.tanggal.isoformat()} ({d.keterangan}) bukan libur nasional atau cuti bersama" for d in idle]
+        lines += [f"{d.tanggal.isoformat()} ({d.keterangan}) sudah libur tanpa penetapan daerah" for d in already]
+        yield _result(
+            "hari_libur",
+            name,
+            CheckStatus.WARNING,
+            "; ".join(lines),
+            "periksa tanggal di hari_libur.tetap_masuk dan hari_libur.tambahan; tanggal itu tidak berpengaruh",
+        )
+        return
+    yield _result(
+        "hari_libur",
+        name,
+        CheckStatus.OK,
+        f"{len(libur.tambahan)} libur tambahan, {len(libur.tetap_masuk)} hari tetap masuk kerja",
+    )
 
 
 def check_people(ctx: DoctorContext) -> Iterable[CheckResult]:

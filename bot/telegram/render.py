@@ -42,10 +42,12 @@ from bot.workflow.payloads import (
     DistributionDone,
     InputOpened,
     KoreksiRequest,
+    MasterReminder,
     MutuBakuEscalation,
     MutuBakuReminder,
     Payload,
     PeriodClosed,
+    PeriodHeld,
     RecipientUnreachable,
     RekapDraft,
     RekomendasiForBidang,
@@ -340,6 +342,13 @@ class Renderer:
                 RecipientUnreachable,
                 lambda p, r: Rendered(texts.recipient_unreachable(p.nama, p.role, self._bidang_label(p.bidang))),
             ),
+            Kind.MASTER_REMINDER: _for(
+                MasterReminder,
+                lambda p, r: Rendered(
+                    texts.master_reminder(p.tahun, p.path, p.opens_at, p.problem, p.overdue, self.tz)
+                ),
+            ),
+            Kind.PERIOD_HELD: _for(PeriodHeld, lambda p, r: Rendered(texts.period_held(p.tw, p.tahun, p.waiting_for))),
             Kind.ACTION_RESUMED: _for(
                 ActionResumed,
                 lambda p, r: Rendered(

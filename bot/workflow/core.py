@@ -49,6 +49,7 @@ from bot.workflow.ports import WorkbookPort
 from bot.workflow.recorder import Recorder
 from config.settings import Settings
 from sheets.facts import FeedbackPlace
+from sheets.master import MasterLists
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +87,10 @@ class WorkflowCore:
         self.store = store
         self.workbook = workbook
         self.clock: Clock = clock or (lambda: datetime.now(settings.tz))
-        self.calendar = calendar or WorkCalendar(settings.tz, settings.jadwal)
+        self.calendar = calendar or WorkCalendar.of(settings)
+        # Each budget year's master list, read on first use (the intake validates against it). The
+        # bidang codes are checked against the settings where the workbooks are built (the Google edge).
+        self.masters = MasterLists(settings.master_path)
         self.directory = Directory(settings, store)
         self.kodes: tuple[str, ...] = tuple(b.kode for b in settings.bidang)
         self.guards = Guards(self.directory, self.kodes)

@@ -66,7 +66,7 @@ class Distribution:
                 mutu_baku=core.builders.mutu_baku(1),
                 # What the Sekretaris approves: each bidang's format and folder, and the input
                 # deadline that approving today would set.
-                format=self.format_figures(tw),
+                format=self.format_figures(tahun, tw),
                 deadline=core.calendar.input_deadline(now).isoformat(),
             )
             core.recorder.notify(
@@ -75,15 +75,15 @@ class Distribution:
         logger.info("period TW %s %s started", tw, tahun)
         return period_id
 
-    def format_figures(self, tw: int) -> list[dict[str, Any]]:
+    def format_figures(self, tahun: int, tw: int) -> list[dict[str, Any]]:
         """Per bidang: name, indicators (all, with a target this TW), pagu and Drive folder.
 
-        Read from the master list each time (it is small, and an admin may fix it between
+        Read from the year's master list each time (it is small, and an admin may fix it between
         periods); when it cannot be read, only names and folders are given and the reason logged.
         """
         settings = self.core.settings
         try:
-            master = load_master(settings.google.master_indikator)
+            master = load_master(settings.master_path(tahun))
         except MasterError as err:
             logger.warning("step 1 request without indicator figures: %s", err)
             master = None

@@ -157,9 +157,9 @@ class GoogleEffects:
 
     def run(self, effect: GoogleEffect, act: Act) -> None:
         """Carry out ``effect`` for ``act`` (blocking; outside any transaction)."""
-        kode, tw = act.bidang or "", act.tw
+        tahun, kode, tw = act.tahun, act.bidang or "", act.tw
         if effect is GoogleEffect.DISTRIBUTE:
-            refs = self.workbook.distribute(act.tahun, tw, self.kodes)
+            refs = self.workbook.distribute(tahun, tw, self.kodes)
             missing = set(self.kodes) - set(refs)
             if missing:
                 raise ActionRefused(texts.refusal_distribution_failed(missing))
@@ -169,26 +169,26 @@ class GoogleEffects:
             if act.submission is not None and act.submission.ok:
                 # Locked while it waits for the koreksi: what the Kepala Bidang approves is what
                 # the staff submitted (a return opens it again).
-                self.workbook.lock_tw(kode, tw, feedback)
+                self.workbook.lock_tw(tahun, kode, tw, feedback)
             else:  # refused: editable, whatever a stop in an earlier attempt left
-                self.workbook.reopen_tw(kode, tw, feedback)
+                self.workbook.reopen_tw(tahun, kode, tw, feedback)
             act.place_after = marked_place(feedback, tw)
         elif effect is GoogleEffect.LOCK:
             feedback = Feedback(texts.SHEET_STATUS_APPROVED, place=act.place)
-            self.workbook.lock_tw(kode, tw, feedback)
+            self.workbook.lock_tw(tahun, kode, tw, feedback)
             act.place_after = marked_place(feedback, tw)
         elif effect is GoogleEffect.RETURN:
             # A return always leaves the TW's cells editable, whatever locked them.
             feedback = Feedback(texts.SHEET_STATUS_RETURNED, act.text or "", reset_submission=True, place=act.place)
-            self.workbook.reopen_tw(kode, tw, feedback)
+            self.workbook.reopen_tw(tahun, kode, tw, feedback)
             act.place_after = marked_place(feedback, tw)
         elif effect is GoogleEffect.REOPEN:
-            self.workbook.reopen_tw(kode, tw, Feedback(None, act.text or "", reset_submission=True))
+            self.workbook.reopen_tw(tahun, kode, tw, Feedback(None, act.text or "", reset_submission=True))
         elif effect in (GoogleEffect.REKAP, GoogleEffect.ARCHIVE):
             assert act.rekap is not None
-            act.rekap_ref = self.workbook.write_rekap(act.tahun, tw, act.rekap)
+            act.rekap_ref = self.workbook.write_rekap(tahun, tw, act.rekap)
             if effect is GoogleEffect.ARCHIVE:
-                act.archive = self.workbook.archive(act.tahun, tw, self._laporan(act))
+                act.archive = self.workbook.archive(tahun, tw, self._laporan(act))
         else:  # pragma: no cover - the enum is closed
             raise ValueError(effect)
 
@@ -205,19 +205,19 @@ class GoogleEffects:
         """
         if effect not in BIDANG_EFFECTS or report is None:
             return None
-        kode, tw = str(report.bidang), int(period.tw)
+        tahun, kode, tw = int(period.tahun), str(report.bidang), int(period.tw)
         state = BidangState(report.state)
         if state is BidangState.SUBMITTED:
             problems = tuple(ProblemInfo.from_dict(p) for p in (report.submission or {}).get("problems", ()))
             warnings = tuple(p for p in problems if p.severity == "warning")
             feedback = Feedback(texts.SHEET_STATUS_AWAITING_KOREKSI, "", warnings, place=place)
-            self.workbook.lock_tw(kode, tw, feedback)
+            self.workbook.lock_tw(tahun, kode, tw, feedback)
             return marked_place(feedback, tw)
         if state is BidangState.APPROVED:
             feedback = Feedback(texts.SHEET_STATUS_APPROVED, place=place)
-            self.workbook.lock_tw(kode, tw, feedback)
+            self.workbook.lock_tw(tahun, kode, tw, feedback)
             return marked_place(feedback, tw)
-        self.workbook.reopen_tw(kode, tw)
+        self.workbook.reopen_tw(tahun, kode, tw)
         return None
 
     def _laporan(self, act: Act) -> bytes | None:

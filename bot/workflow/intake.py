@@ -54,6 +54,7 @@ class SubmissionReady:
 
     ``ok`` is False when any problem has severity ``error``. ``values`` is the TW's data as the
     report domain reads it (JSON-ready); ``values_hash`` is :func:`sheets.snapshot.snapshot_hash` of it.
+    Every event names the budget year (``tahun``) of the workbook it was found in.
     """
 
     bidang: str
@@ -63,6 +64,7 @@ class SubmissionReady:
     summary: Mapping[str, Any] = field(default_factory=dict)
     values: Mapping[str, Any] = field(default_factory=dict)
     values_hash: str = ""
+    tahun: int = field(kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class ValuesChanged:
 
     bidang: str
     tw: int
+    tahun: int = field(kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,7 @@ class ApprovedDataChanged:
     bidang: str
     tw: int
     values_hash: str
+    tahun: int = field(kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,7 @@ class WorkbookMissing:
 
     bidang: str
     reason: str
+    tahun: int = field(kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,7 @@ class AccessLost:
     """The bot's account lost access to a bidang's workbook."""
 
     bidang: str
+    tahun: int = field(kw_only=True)
 
 
 PollEvent = SubmissionReady | ValuesChanged | ApprovedDataChanged | WorkbookMissing | AccessLost
@@ -222,7 +228,14 @@ def _tampered(baseline: Mapping[str, Any], sheet: Mapping[str, Any]) -> Mapping[
 
 
 def _validated(
-    kode: str, tw: int, read: WorkbookRead, master: Master, approved: Mapping[int, Mapping[str, Any]], *, siap: bool
+    kode: str,
+    tahun: int,
+    tw: int,
+    read: WorkbookRead,
+    master: Master,
+    approved: Mapping[int, Mapping[str, Any]],
+    *,
+    siap: bool,
 ) -> tuple[SubmissionReady, FeedbackPlace]:
     """TW ``tw`` validated (as a submission when ``siap``), and where its notes go."""
     earlier = {k: v for k, v in approved.items() if k < tw}
@@ -245,6 +258,7 @@ def _validated(
         summary=_json_ready(result.summary()),
         values=values,
         values_hash=snapshot_hash(values),
+        tahun=tahun,
     )
     return ready, place_of(result, read)
 
@@ -257,6 +271,7 @@ def _approved(memory: SheetMemory, snapshots: Mapping[int, Mapping[str, Any]]) -
 
 def submission_for(
     kode: str,
+    tahun: int,
     tw: int,
     read: WorkbookRead,
     master: Master,
@@ -268,7 +283,7 @@ def submission_for(
     The new memory has it as seen (and as submitted when valid), so a poll finding the same data
     (with "Siap Dikoreksi" or not) reports nothing new.
     """
-    ready, place = _validated(kode, tw, read, master, _approved(memory, snapshots), siap=True)
+    ready, place = _validated(kode, tahun, tw, read, master, _approved(memory, snapshots), siap=True)
     submitted = {**memory.submitted, tw: ready.values_hash} if ready.ok else memory.submitted
     return ready, dataclasses.replace(
         memory, seen={**memory.seen, tw: ready.values_hash}, submitted=submitted, place=place
@@ -277,23 +292,28 @@ def submission_for(
 
 def events_for(
     fact: BookFact,
-    tahun: int,
     master: Master,
     memory: SheetMemory,
     snapshots: Mapping[int, Mapping[str, Any]],
     expected_name: str | None,
 ) -> tuple[list[PollEvent], SheetMemory]:
-    """The events one fact about bidang ``fact.bidang``'s workbook gives, and the memory after them."""
+    """The events one fact about bidang ``fact.bidang``'s workbook of ``fact.tahun`` gives, and the memory after them.
+
+    ``master`` is that year's master list.
+    """
+    tahun = fact.tahun
     if isinstance(fact, BookGone):
-        return [WorkbookMissing(bidang=fact.bidang, reason=fact.reason)], memory
+        return [WorkbookMissing(bidang=fact.bidang, reason=fact.reason, tahun=tahun)], memory
     if not isinstance(fact, BookSeen):
-        return [AccessLost(bidang=fact.bidang)], memory
+        return [AccessLost(bidang=fact.bidang, tahun=tahun)], memory
     kode, read = fact.bidang, fact.read
     events: list[PollEvent] = []
     reported_name = memory.reported_name
     if expected_name is not None:
         if fact.name != expected_name and reported_name != fact.name:
-            events.append(WorkbookMissing(bidang=kode, reason=f"judul workbook diubah menjadi {fact.name!r}"))
+            events.append(
+                WorkbookMissing(bidang=kode, reason=f"judul workbook diubah menjadi {fact.name!r}", tahun=tahun)
+            )
         reported_name = fact.name if fact.name != expected_name else None
     seen, submitted = dict(memory.seen), dict(memory.submitted)
     tamper, baseline = dict(memory.tamper), dict(memory.baseline)
@@ -303,7 +323,7 @@ def events_for(
     if tw is not None:
         status = parse_status(read.status).get(tw)
         siap = bool(status and status.siap_dikoreksi)
-        ready, place = _validated(kode, tw, read, master, approved, siap=siap)
+        ready, place = _validated(kode, tahun, tw, read, master, approved, siap=siap)
         digest = ready.values_hash
         previous = seen.get(tw)
         if siap:
@@ -322,7 +342,7 @@ def events_for(
                 for entry in ready.values["indikator"].values()
             )
             if (previous is not None and previous != digest) or (previous is None and filled):
-                events.append(ValuesChanged(bidang=kode, tw=tw))
+                events.append(ValuesChanged(bidang=kode, tw=tw, tahun=tahun))
         seen[tw] = digest
     elif place is None:
         place = feedback_place(kode, read, master)
@@ -350,6 +370,6 @@ def events_for(
             continue
         digest = snapshot_hash(changed)
         if tamper.get(k) != digest:
-            events.append(ApprovedDataChanged(bidang=kode, tw=k, values_hash=digest))
+            events.append(ApprovedDataChanged(bidang=kode, tw=k, values_hash=digest, tahun=tahun))
             tamper[k] = digest
     return events, SheetMemory(seen, submitted, tamper, baseline, reported_name, place)

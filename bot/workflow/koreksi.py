@@ -13,8 +13,6 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row
-
 from bot import texts
 from bot.store.repository import Tx
 from bot.workflow.core import Detail, WorkflowCore
@@ -39,7 +37,6 @@ from bot.workflow.payloads import WorkbookMissing as WorkbookMissingPayload
 from bot.workflow.people import SYSTEM_ACTOR, Actor
 from sheets import layout
 from sheets.facts import BookDeferred, BookFact, BookToRead, FeedbackPlace
-from sheets.master import Master, load_master
 from sheets.snapshot import snapshot_hash
 
 logger = logging.getLogger(__name__)
@@ -47,12 +44,17 @@ logger = logging.getLogger(__name__)
 POLL_CURSOR = "drive"
 
 
-def period_for_tw(tx: Tx, tw: int) -> Row[Any] | None:
-    """The running period of TW ``tw`` (the intake's events carry only the TW)."""
-    candidates = [p for p in tx.periods() if p.tw == tw]
-    running = [p for p in candidates if p.state not in TERMINAL_DINAS_STATES]
-    pool = running or candidates
-    return pool[-1] if pool else None
+def watched_years(tx: Tx, default: int) -> list[int]:
+    """The budget years whose workbooks the poll reads: those of every running period, else the latest's.
+
+    Between periods the latest year stays watched, so a change to its approved data is still seen;
+    before any period (a new store beside existing workbooks), ``default``: the calendar's year.
+    """
+    periods = tx.periods()
+    running = sorted({int(p.tahun) for p in periods if p.state not in TERMINAL_DINAS_STATES})
+    if running:
+        return running
+    return [int(periods[-1].tahun)] if periods else [default]
 
 
 class Koreksi:
@@ -60,15 +62,6 @@ class Koreksi:
 
     def __init__(self, core: WorkflowCore) -> None:
         self.core = core
-        self._master: Master | None = None
-
-    @property
-    def master(self) -> Master:
-        """The master list of indicators (read once, on first use)."""
-        if self._master is None:
-            # The bidang codes are checked against the settings where the workbooks are built (the Google edge).
-            self._master = load_master(self.core.settings.google.master_indikator)
-        return self._master
 
     # --- the intake -----------------------------------------------------------------------------
 
@@ -84,36 +77,42 @@ class Koreksi:
         the same changes again.
         """
         core = self.core
-        tahun = core.settings.tahun
         with core.store.transaction() as tx:
             cursor = tx.get_cursor(POLL_CURSOR)
-            known = self._known_workbooks(tx)
-        changes = core.workbook.changed(cursor, known)
+            years = watched_years(tx, self._calendar_year())
+            known = self._known_workbooks(tx, years)
+        changes = core.workbook.changed(cursor, known, years)
         count = 0
         for fact in changes.known:
             count += self.take_in(fact)
             with core.store.transaction() as tx:
-                tx.unqueue_bidang(tahun, fact.bidang)  # in the trash: no read is due any more
+                tx.unqueue_bidang(fact.tahun, fact.bidang)  # in the trash: no read is due any more
         with core.store.transaction() as tx:
-            tx.queue_reads(tahun, [(book.spreadsheet_id, book.bidang) for book in changes.to_read], core.now())
+            for tahun in sorted({book.tahun for book in changes.to_read}):
+                books = [(book.spreadsheet_id, book.bidang) for book in changes.to_read if book.tahun == tahun]
+                tx.queue_reads(tahun, books, core.now())
             tx.set_cursor(POLL_CURSOR, changes.cursor, core.now())
-        return count + self.read_queued()
+        return count + self.read_queued(years)
 
-    def read_queued(self) -> int:
+    def read_queued(self, years: list[int] | None = None) -> int:
         """Read and take in the oldest workbooks of the to-read list, at most the per-poll budget.
 
-        Each workbook leaves the list once its events are handled and its memory stored. When
-        Google's quota stays used up through every wait, reading stops until the next poll (the
-        workbook keeps its place). A workbook whose intake fails goes to the back of the list, so
-        the others are not held up by it, and the failure is raised (the scheduler logs it).
+        The list of every year watched (``years``, by default those of the running periods), the
+        earlier year first. Each workbook leaves the list once its events are handled and its
+        memory stored. When Google's quota stays used up through every wait, reading stops until
+        the next poll (the workbook keeps its place). A workbook whose intake fails goes to the
+        back of the list, so the others are not held up by it, and the failure is raised (the
+        scheduler logs it).
         """
         core = self.core
-        tahun = core.settings.tahun
+        budget = core.settings.google.maks_baca_per_polling
+        due: list[BookToRead] = []
         with core.store.transaction() as tx:
-            due = [
-                BookToRead(row.spreadsheet_id, row.bidang)
-                for row in tx.queued_reads(tahun, core.settings.google.maks_baca_per_polling)
-            ]
+            for tahun in watched_years(tx, self._calendar_year()) if years is None else years:
+                left = budget - len(due)
+                if left <= 0:
+                    break
+                due += [BookToRead(row.spreadsheet_id, row.bidang, tahun=tahun) for row in tx.queued_reads(tahun, left)]
         count = 0
         for book in due:
             fact = core.workbook.read_changed(book)
@@ -130,46 +129,52 @@ class Koreksi:
                 tx.unqueue_read(book.spreadsheet_id)
         return count
 
-    def _known_workbooks(self, tx: Tx) -> dict[str, str]:
-        """Spreadsheet id -> bidang kode of every report of this year."""
-        tahun = self.core.settings.tahun
+    def _calendar_year(self) -> int:
+        """The year of the period due on the calendar now (the first year, else today's, before any)."""
+        core = self.core
+        due = core.calendar.due_period(core.now(), core.settings.tahun)
+        if due is not None:
+            return due[0]
+        return core.settings.tahun or core.calendar.localize(core.now()).year
+
+    @staticmethod
+    def _known_workbooks(tx: Tx, years: list[int]) -> dict[str, tuple[int, str]]:
+        """Spreadsheet id -> (tahun, bidang kode) of every report of the years watched."""
         return {
-            report.spreadsheet_id: report.bidang
+            report.spreadsheet_id: (int(period.tahun), report.bidang)
             for period in tx.periods()
-            if period.tahun == tahun
+            if period.tahun in years
             for report in tx.reports(period.id)
             if report.spreadsheet_id
         }
 
-    def _memory_and_snapshots(self, kode: str) -> tuple[SheetMemory, dict[int, Any]]:
-        tahun = self.core.settings.tahun
+    def _memory_and_snapshots(self, tahun: int, kode: str) -> tuple[SheetMemory, dict[int, Any]]:
         with self.core.store.transaction() as tx:
             memory = SheetMemory.from_json(tx.sheet_memory(tahun, kode))
             snapshots = {row.tw: row.values for row in tx.snapshots_of_year(tahun, 4, bidang=kode)}
         return memory, snapshots
 
-    def _store_memory(self, kode: str, before: SheetMemory, after: SheetMemory) -> None:
+    def _store_memory(self, tahun: int, kode: str, before: SheetMemory, after: SheetMemory) -> None:
         """Apply the intake's changes to the stored memory (others' writes meanwhile are kept)."""
         if after == before:
             return
-        tahun = self.core.settings.tahun
         with self.core.store.transaction() as tx:
             current = SheetMemory.from_json(tx.sheet_memory(tahun, kode))
             tx.set_sheet_memory(tahun, kode, after.merged_into(before, current).as_json(), self.core.now())
 
-    def _expected_name(self, kode: str) -> str | None:
+    def _expected_name(self, tahun: int, kode: str) -> str | None:
         try:
-            return layout.judul_bidang(self.core.settings.tahun, self.core.settings.bidang_by_kode(kode).nama)
+            return layout.judul_bidang(tahun, self.core.settings.bidang_by_kode(kode).nama)
         except KeyError:
             return None
 
     def take_in(self, fact: BookFact) -> int:
         """Take in what the poll read of one workbook: its events handled, then its memory stored."""
-        memory, snapshots = self._memory_and_snapshots(fact.bidang)
-        expected = self._expected_name(fact.bidang)
-        events, after = events_for(fact, self.core.settings.tahun, self.master, memory, snapshots, expected)
+        memory, snapshots = self._memory_and_snapshots(fact.tahun, fact.bidang)
+        expected = self._expected_name(fact.tahun, fact.bidang)
+        events, after = events_for(fact, self.core.masters(fact.tahun), memory, snapshots, expected)
         self.handle_events(events, place=after.place)
-        self._store_memory(fact.bidang, memory, after)
+        self._store_memory(fact.tahun, fact.bidang, memory, after)
         return len(events)
 
     def handle_events(self, events: Sequence[PollEvent], place: FeedbackPlace | None = None) -> None:
@@ -201,29 +206,29 @@ class Koreksi:
         else:  # pragma: no cover - the union is closed
             raise TypeError(f"unknown poll event {event!r}")
 
-    def submit_from_sheet(self, actor: Actor, kode: str, tw: int) -> SubmissionReady:
-        """/kirim: read bidang ``kode``'s workbook now and submit TW ``tw`` (whatever its Status row says)."""
+    def submit_from_sheet(self, actor: Actor, kode: str, tahun: int, tw: int) -> SubmissionReady:
+        """/kirim: read ``kode``'s workbook of ``tahun`` now and submit TW ``tw`` (whatever its Status row says)."""
         self.core.guards.check_role(actor, Role.STAF, kode)
-        fact = self.core.workbook.read_book(kode)
+        fact = self.core.workbook.read_book(tahun, kode)
         if fact.read.open_tw != tw:
-            logger.warning("/kirim %s TW %d while the workbook has TW %s open", kode, tw, fact.read.open_tw)
-        memory, snapshots = self._memory_and_snapshots(kode)
-        ready, after = submission_for(kode, tw, fact.read, self.master, memory, snapshots)
+            logger.warning("/kirim %s TW %d %d while the workbook has TW %s open", kode, tw, tahun, fact.read.open_tw)
+        memory, snapshots = self._memory_and_snapshots(tahun, kode)
+        ready, after = submission_for(kode, tahun, tw, fact.read, self.core.masters(tahun), memory, snapshots)
         self.submit(actor, ready, place=after.place)
-        self._store_memory(kode, memory, after)
+        self._store_memory(tahun, kode, memory, after)
         return ready
 
-    def resubmit(self, kode: str, tw: int) -> None:
-        """Read bidang ``kode``'s workbook again and take its TW ``tw`` in as a submission.
+    def resubmit(self, kode: str, tahun: int, tw: int) -> None:
+        """Read bidang ``kode``'s workbook of ``tahun`` again and take its TW ``tw`` in as a submission.
 
         A submission a stop interrupted: the workbook may be locked already, so it is read whatever
         its Status row says (as ``/kirim`` does) and submitted for the sheet's staff.
         """
-        fact = self.core.workbook.read_book(kode)
-        memory, snapshots = self._memory_and_snapshots(kode)
-        ready, after = submission_for(kode, tw, fact.read, self.master, memory, snapshots)
+        fact = self.core.workbook.read_book(tahun, kode)
+        memory, snapshots = self._memory_and_snapshots(tahun, kode)
+        ready, after = submission_for(kode, tahun, tw, fact.read, self.core.masters(tahun), memory, snapshots)
         self._on_submission(ready, None, after.place)
-        self._store_memory(kode, memory, after)
+        self._store_memory(tahun, kode, memory, after)
 
     def submit(self, actor: Actor, event: SubmissionReady, place: FeedbackPlace | None = None) -> None:
         """A staff member submits the open TW (the intake read and validated it)."""
@@ -242,11 +247,11 @@ class Koreksi:
     def _staff_actor(self, kode: str) -> Actor:
         return Actor(Role.STAF, texts.staf_via_sheet(self.core.guards.bidang_label(kode)), bidang=kode)
 
-    def _running_period_id(self, tw: int) -> int:
+    def _period_id(self, tahun: int, tw: int) -> int:
         with self.core.store.transaction() as tx:
-            period = period_for_tw(tx, tw)
+            period = tx.find_period(tahun, tw)
         if period is None:
-            raise ActionRefused(texts.refusal_no_running_period(tw))
+            raise ActionRefused(texts.refusal_no_running_period(tw, tahun))
         return int(period.id)
 
     def _on_submission(self, ev: SubmissionReady, actor: Actor | None, place: FeedbackPlace | None) -> None:
@@ -254,7 +259,7 @@ class Koreksi:
         who = actor or self._staff_actor(ev.bidang)
         self.core.perform(
             who if ev.ok else SYSTEM_ACTOR,
-            self._running_period_id(ev.tw),
+            self._period_id(ev.tahun, ev.tw),
             [event],
             bidang=ev.bidang,
             submission=ev,
@@ -281,7 +286,7 @@ class Koreksi:
 
     def _on_values_changed(self, ev: ValuesChanged) -> None:
         with self.core.store.transaction() as tx:
-            period = period_for_tw(tx, ev.tw)
+            period = tx.find_period(ev.tahun, ev.tw)
             if period is None or tx.get_report(period.id, ev.bidang) is None:
                 return
         self.core.perform(self._staff_actor(ev.bidang), period.id, [BidangEvent.VALUES_CHANGED], bidang=ev.bidang)
@@ -291,7 +296,7 @@ class Koreksi:
         core = self.core
         now = core.now()
         with core.store.transaction() as tx:
-            period = period_for_tw(tx, ev.tw)
+            period = tx.find_period(ev.tahun, ev.tw)
             if period is None:
                 return
             snapshot = tx.get_snapshot(period.id, ev.bidang)

@@ -39,4 +39,6 @@ class Kind(StrEnum):
     WORKBOOK_MISSING = "workbook_missing"
     ACCESS_LOST = "access_lost"
     RECIPIENT_UNREACHABLE = "recipient_unreachable"
+    MASTER_REMINDER = "master_reminder"
+    PERIOD_HELD = "period_held"
     ACTION_RESUMED = "action_resumed"

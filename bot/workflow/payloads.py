@@ -269,6 +269,30 @@ class WorkbookMissing(WorkbookProblem):
 
 
 @dataclass(frozen=True)
+class MasterReminder(Payload):
+    """A coming budget year's master list is missing or cannot be read (to the Kasubbag).
+
+    ``opens_at``: when that year's TW I opens (ISO); ``problem``: why the file cannot be used
+    (None: there is no file yet); ``overdue``: TW I is due and waits for the list.
+    """
+
+    tahun: int
+    path: str
+    opens_at: str
+    problem: str | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class PeriodHeld(Payload):
+    """A new year's TW I is due but waits until the earlier year's periods are closed (to the Kasubbag)."""
+
+    tahun: int
+    tw: int
+    waiting_for: list[str]
+
+
+@dataclass(frozen=True)
 class RecipientUnreachable(Payload):
     """Someone could not be reached on Telegram (to the Kasubbag)."""
 
@@ -321,6 +345,8 @@ PAYLOAD_TYPES: Mapping[Kind, type[Payload]] = MappingProxyType(
         Kind.WORKBOOK_MISSING: WorkbookMissing,
         Kind.ACCESS_LOST: WorkbookProblem,
         Kind.RECIPIENT_UNREACHABLE: RecipientUnreachable,
+        Kind.MASTER_REMINDER: MasterReminder,
+        Kind.PERIOD_HELD: PeriodHeld,
         Kind.ACTION_RESUMED: ActionResumed,
     }
 )

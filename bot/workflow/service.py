@@ -36,6 +36,7 @@ from bot.workflow.people import SYSTEM_ACTOR, Actor, Person
 from bot.workflow.ports import WorkbookPort
 from bot.workflow.timers import run_timers
 from bot.workflow.views import Move, PeriodRef, PeriodView, ReportView, Views
+from bot.workflow.year import BudgetYear
 from config.settings import Settings
 from sheets.facts import BookFact, FeedbackPlace
 from sheets.master import Master
@@ -67,9 +68,10 @@ class WorkflowService:
         self.views = Views(store, self.directory, self.core.guards)
         self.distribution = Distribution(self.core)
         self.koreksi = Koreksi(self.core)
-        self.evidence = Evidence(self.core, lambda: self.koreksi.master)
+        self.evidence = Evidence(self.core, self.core.masters)
         self.dinas_report = DinasReport(self.core)
         self.follow_up = FollowUp(self.core)
+        self.year = BudgetYear(self.core)
 
     def start(self) -> None:
         """Synchronise configured people into the store, then finish what a stop interrupted.
@@ -84,8 +86,8 @@ class WorkflowService:
     def _resumers(self) -> dict[str, Resumer]:
         """Per operation (the first event's value), the call that carries it out as it was asked."""
         return {
-            BidangEvent.SUBMIT: lambda i: self.koreksi.resubmit(self._bidang(i), self._tw(i)),
-            BidangEvent.SUBMISSION_INVALID: lambda i: self.koreksi.resubmit(self._bidang(i), self._tw(i)),
+            BidangEvent.SUBMIT: lambda i: self.koreksi.resubmit(self._bidang(i), *self._tahun_tw(i)),
+            BidangEvent.SUBMISSION_INVALID: lambda i: self.koreksi.resubmit(self._bidang(i), *self._tahun_tw(i)),
             BidangEvent.APPROVE: lambda i: self.approve_koreksi(i.actor, i.period_id, self._bidang(i)),
             BidangEvent.RETURN: lambda i: self.return_koreksi(i.actor, i.period_id, self._bidang(i), i.text or ""),
             DinasEvent.REOPEN_BIDANG: lambda i: self.reopen_bidang(i.actor, i.period_id, self._bidang(i), i.text or ""),
@@ -104,9 +106,10 @@ class WorkflowService:
         assert intention.bidang is not None
         return intention.bidang
 
-    def _tw(self, intention: Intention) -> int:
+    def _tahun_tw(self, intention: Intention) -> tuple[int, int]:
         with self.store.transaction() as tx:
-            return int(self.core.guards.period(tx, intention.period_id).tw)
+            period = self.core.guards.period(tx, intention.period_id)
+            return int(period.tahun), int(period.tw)
 
     def resume_intentions(self) -> int:
         """Carry out again (or undo) every action a stop interrupted, and tell who asked; returns how many."""
@@ -173,10 +176,9 @@ class WorkflowService:
         """The current time, aware, in the office's zone."""
         return self.core.now()
 
-    @property
-    def master(self) -> Master:
-        """The master list of indicators the intake validates against."""
-        return self.koreksi.master
+    def master(self, tahun: int) -> Master:
+        """The master list of indicators of ``tahun`` the intake validates against."""
+        return self.core.masters(tahun)
 
     def check_action(self, actor: Actor, period_id: int, event: Event, bidang: str | None = None) -> PeriodRef:
         """Refuse (ActionRefused, Indonesian reason) when ``actor`` could not cause ``event`` now; writes nothing.
@@ -225,9 +227,9 @@ class WorkflowService:
         """React to one thing the intake found in a sheet."""
         self.koreksi.handle_poll_event(event, actor, place)
 
-    def submit_from_sheet(self, actor: Actor, kode: str, tw: int) -> SubmissionReady:
-        """/kirim: read bidang ``kode``'s workbook now and submit TW ``tw``."""
-        return self.koreksi.submit_from_sheet(actor, kode, tw)
+    def submit_from_sheet(self, actor: Actor, kode: str, tahun: int, tw: int) -> SubmissionReady:
+        """/kirim: read bidang ``kode``'s workbook of ``tahun`` now and submit TW ``tw``."""
+        return self.koreksi.submit_from_sheet(actor, kode, tahun, tw)
 
     def submit(self, actor: Actor, event: SubmissionReady, place: FeedbackPlace | None = None) -> None:
         """A staff member submits the open TW (the intake read and validated it)."""
@@ -312,18 +314,20 @@ class WorkflowService:
     # --- the schedule's work ------------------------------------------------------------------
 
     def open_due_period(self) -> int | None:
-        """Start the latest TW of ``settings.tahun`` whose opening time has passed, if not started."""
-        now = self.now()
-        tahun = self.settings.tahun
-        due = [tw for tw in (1, 2, 3, 4) if self.calendar.period_open_at(tahun, tw) <= now]
-        if not due:
+        """Start the latest period whose opening time has passed on the calendar, if not started.
+
+        The year comes from the calendar (:class:`~bot.workflow.year.BudgetYear`): a new year's TW I
+        waits until every period of the earlier years is closed and that year's master list can be
+        read; the Kasubbag is told what it waits for (the sweep's timers).
+        """
+        due = self.year.due()
+        if due is None:
             return None
-        with self.store.transaction() as tx:
-            # Never start an older TW once a later one exists, nor the same one twice.
-            if any(tx.find_period(tahun, tw) is not None for tw in range(due[-1], 5)):
-                return None
+        if not due.ready:
+            logger.debug("period TW %s %s is due but waits: %s", due.tw, due.tahun, due)
+            return None
         try:
-            return self.start_period(tahun, due[-1])
+            return self.start_period(due.tahun, due.tw)
         except ActionRefused:
             return None
 
@@ -337,7 +341,7 @@ class WorkflowService:
                 self.advance(period_id)
             except Exception:  # one period's Google failure must not stop the others
                 logger.exception("advancing period %s failed; retried next tick", period_id)
-        run_timers(self.core)
+        run_timers(self.core, self.year.timers)
         self.core.reconcile_pending()
 
     # --- read models --------------------------------------------------------------------------
@@ -349,6 +353,10 @@ class WorkflowService:
     def current_period_id(self) -> int | None:
         """The latest running period, else the latest period, else None."""
         return self.views.current_period_id()
+
+    def period_id_for(self, tahun: int | None, tw: int | None) -> int | None:
+        """The period a command names by year and TW (either may be None; see :meth:`Views.period_id_for`)."""
+        return self.views.period_id_for(tahun, tw, self.year.current())
 
     def open_moves(self, actor: Actor, period_id: int) -> tuple[Move, ...]:
         """What ``actor`` may do now in the period (the actions' own checks; nothing written)."""

@@ -115,6 +115,21 @@ class Views:
         running = [p.id for p in periods if p.state not in TERMINAL_DINAS_STATES]
         return running or ([periods[-1].id] if periods else [])
 
+    def period_id_for(self, tahun: int | None, tw: int | None, current_year: int) -> int | None:
+        """The period a command names: (tahun, tw); a year alone: its latest period; a TW alone: that TW of
+        ``current_year`` (else its latest); neither: :meth:`current_period_id`. None when there is none."""
+        if tahun is None and tw is None:
+            return self.current_period_id()
+        with self.store.transaction() as tx:
+            periods = tx.periods()
+        if tahun is None:
+            same_tw = [p for p in periods if p.tw == tw]
+            this_year = [p for p in same_tw if p.tahun == current_year]
+            pool = this_year or same_tw
+        else:
+            pool = [p for p in periods if p.tahun == tahun and (tw is None or p.tw == tw)]
+        return pool[-1].id if pool else None
+
     def period_view(self, period_id: int) -> PeriodView:
         """The period, each bidang's state, who holds each open step and since when."""
         with self.store.transaction() as tx:

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -106,7 +106,7 @@ from sheets.google.rekap import (
 )
 from sheets.google.spreadsheet import SheetsApi
 from sheets.google.xlsx import workbook_xlsx
-from sheets.master import Master, load_master
+from sheets.master import Master, MasterLists
 from sheets.notes import feedback_place
 
 logger = logging.getLogger(__name__)
@@ -129,6 +129,7 @@ class GoogleWorkbooks:
         settings: Settings,
         *,
         master: Master | None = None,
+        masters: MasterLists | None = None,
         clients: GoogleClients | None = None,
         policy: RetryPolicy | None = None,
         clock: Callable[[], datetime] | None = None,
@@ -140,9 +141,15 @@ class GoogleWorkbooks:
         Indonesian locale code to send first (what ``doctor --live`` saw Google take);
         ``max_request_bytes``: the largest request body sent (Google recommends 2 MB)."""
         self.settings = settings
-        self.master = master or load_master(
-            settings.google.master_indikator, bidang_codes=[b.kode for b in settings.bidang]
-        )
+        # Each budget year's master list (``master`` given: that one for every year), read on first use.
+        if masters is None:
+            kodes = [b.kode for b in settings.bidang]
+            masters = (
+                MasterLists.fixed(master)
+                if master is not None
+                else MasterLists(settings.master_path, bidang_codes=kodes)
+            )
+        self.masters = masters
         self.clients = clients or build_clients(settings.google, policy=policy, sleep=sleep)
         self.drive = DriveFiles(self.clients.drive, settings)
         self.sheets = SheetsApi(self.clients.sheets)
@@ -193,9 +200,8 @@ class GoogleWorkbooks:
         book.layout = parse_book_layout(body)
         return book.layout
 
-    def _book(self, kode: str, tahun: int | None = None) -> _Book:
-        """The laid-out workbook of ``kode`` (from memory, else found on Drive)."""
-        tahun = tahun or self.settings.tahun
+    def _book(self, kode: str, tahun: int) -> _Book:
+        """The laid-out workbook of ``kode`` for ``tahun`` (from memory, else found on Drive)."""
         book = self._find(kode, tahun)
         if book.layout is None and self._read_layout(book) is None:
             raise WorkbookLayoutError(f"workbook of {kode} {tahun} has no Realisasi tab")
@@ -220,10 +226,10 @@ class GoogleWorkbooks:
             return self._bidang_locks.setdefault(kode, threading.RLock())
 
     @contextmanager
-    def _bidang_book(self, kode: str, *, with_layout: bool = True) -> Iterator[_Book]:
+    def _bidang_book(self, tahun: int, kode: str, *, with_layout: bool = True) -> Iterator[_Book]:
         """``kode``'s workbook, held under that bidang's lock (found under the workbooks lock)."""
         with self._lock:
-            book = self._book(kode) if with_layout else self._find(kode, self.settings.tahun)
+            book = self._book(kode, tahun) if with_layout else self._find(kode, tahun)
             bidang_lock = self._bidang_lock(kode)
         with bidang_lock:
             yield book
@@ -260,7 +266,7 @@ class GoogleWorkbooks:
         if not is_indonesian(current.locale):
             current.locale = self._set_locale(book.file.id, f"workbook {book.kode}")
         if not current.complete:
-            self._finish_layout(book, current, tw)
+            self._finish_layout(book, current, tahun, tw)
             return
         if current.open_tw == tw:
             return  # already open: re-running changes nothing (and keeps the Status row as is)
@@ -272,7 +278,7 @@ class GoogleWorkbooks:
 
     def _lay_out(self, book: _Book, tahun: int, tw: int, nama: str) -> BookLayout:
         """Lay out a new workbook: one batch, or its first part when the master is too large (then unfinished)."""
-        items = self.master.for_bidang(book.kode)
+        items = self.masters(tahun).for_bidang(book.kode)
         plan = layout_batches(
             tahun,
             nama,
@@ -302,13 +308,13 @@ class GoogleWorkbooks:
         )
         return book.layout
 
-    def _finish_layout(self, book: _Book, current: BookLayout, tw: int) -> None:
+    def _finish_layout(self, book: _Book, current: BookLayout, tahun: int, tw: int) -> None:
         """The rest of a layout sent in parts: every ``Realisasi`` row again, then TW ``tw`` opened.
 
         Until the last request every cell is locked, so writing the rows again after a crash
         overwrites nothing a person typed.
         """
-        items = self.master.for_bidang(book.kode)
+        items = self.masters(tahun).for_bidang(book.kode)
         batches = realisasi_row_batches(items, self.max_request_bytes)
         for number, batch in enumerate(batches, 1):
             action = f"menulis baris indikator workbook {book.kode} ({number}/{len(batches)})"
@@ -328,17 +334,24 @@ class GoogleWorkbooks:
 
     # --- steps 2-3: feedback, lock, reopen -------------------------------------------------
 
-    def write_feedback(self, kode: str, tw: int, feedback: Feedback) -> None:
+    def write_feedback(self, tahun: int, kode: str, tw: int, feedback: Feedback) -> None:
         """Catatan Validasi, the marked cells, the Status row and the reset to Draft if asked: one batchUpdate."""
-        with self._bidang_book(kode, with_layout=False) as book:
-            self._send(kode, book, tw, [], feedback, f"menulis catatan validasi {kode}")
+        with self._bidang_book(tahun, kode, with_layout=False) as book:
+            self._send(tahun, kode, book, tw, [], feedback, f"menulis catatan validasi {kode}")
 
-    def _current_place(self, kode: str, book: _Book) -> FeedbackPlace:
+    def _current_place(self, tahun: int, kode: str, book: _Book) -> FeedbackPlace:
         """Where the notes go and which cells carry the bot's marks, as the sheet is now (one read)."""
-        return feedback_place(kode, read_workbook(self.sheets, book.file.id), self.master)
+        return feedback_place(kode, read_workbook(self.sheets, book.file.id), self.masters(tahun))
 
     def _send(
-        self, kode: str, book: _Book, tw: int, head: list[dict[str, Any]], feedback: Feedback | None, action: str
+        self,
+        tahun: int,
+        kode: str,
+        book: _Book,
+        tw: int,
+        head: list[dict[str, Any]],
+        feedback: Feedback | None,
+        action: str,
     ) -> None:
         """``head`` (the protections' moves) and ``feedback``'s requests in one batchUpdate (atomic).
 
@@ -352,7 +365,7 @@ class GoogleWorkbooks:
         if feedback is not None:
             place = feedback.place
             if place is None and feedback.status_alur is not None:  # never read by the workflow: read it now
-                place = self._current_place(kode, book)
+                place = self._current_place(tahun, kode, book)
             requests += feedback_requests(tw, feedback, place, self._now_text(), self.max_request_bytes)
         try:
             self._batches(book, requests, action)
@@ -360,7 +373,7 @@ class GoogleWorkbooks:
             if feedback is None or feedback.place is None:
                 raise
             logger.info("feedback of %s TW %d refused on the last read's place; reading the sheet again", kode, tw)
-            fresh = self._current_place(kode, book)
+            fresh = self._current_place(tahun, kode, book)
             now = self._now_text()
             self._batches(book, head + feedback_requests(tw, feedback, fresh, now, self.max_request_bytes), action)
 
@@ -369,9 +382,9 @@ class GoogleWorkbooks:
         for batch in request_batches(requests, self.max_request_bytes):
             self.sheets.batch_update(book.file.id, batch, action)
 
-    def lock_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
+    def lock_tw(self, tahun: int, kode: str, tw: int, feedback: Feedback | None = None) -> None:
         """Protect TW ``tw``'s cells (approval) and write ``feedback``: one batchUpdate."""
-        with self._bidang_book(kode) as book:
+        with self._bidang_book(tahun, kode) as book:
             current = book.layout
             assert current is not None
             approved = current.approved | {tw}
@@ -379,24 +392,24 @@ class GoogleWorkbooks:
             moves = []
             if open_tw != current.open_tw or approved != current.approved:
                 moves = protection_requests(current, open_tw, approved)
-            self._send(kode, book, tw, moves, feedback, f"mengunci {layout.tw_label(tw)} {kode}")
+            self._send(tahun, kode, book, tw, moves, feedback, f"mengunci {layout.tw_label(tw)} {kode}")
             current.open_tw, current.approved = open_tw, approved
 
-    def reopen_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
+    def reopen_tw(self, tahun: int, kode: str, tw: int, feedback: Feedback | None = None) -> None:
         """Open TW ``tw``'s cells again (after a return or a reopen) and write ``feedback``: one batchUpdate."""
-        with self._bidang_book(kode) as book:
+        with self._bidang_book(tahun, kode) as book:
             current = book.layout
             assert current is not None
             approved = current.approved - {tw}
             moves = []
             if current.open_tw != tw or approved != current.approved:
                 moves = protection_requests(current, tw, approved)
-            self._send(kode, book, tw, moves, feedback, f"membuka kembali {layout.tw_label(tw)} {kode}")
+            self._send(tahun, kode, book, tw, moves, feedback, f"membuka kembali {layout.tw_label(tw)} {kode}")
             current.open_tw, current.approved = tw, approved
 
     # --- step 2: bukti dukung sent through Telegram ------------------------------------------
 
-    def store_evidence(self, kode: str, tw: int, evidence: EvidenceFile) -> EvidenceRef:
+    def store_evidence(self, tahun: int, kode: str, tw: int, evidence: EvidenceFile) -> EvidenceRef:
         """Keep ``evidence`` in the bidang's Bukti Dukung folder of TW ``tw`` and link it in its indicator's cell.
 
         One read of the workbook (refused unless TW ``tw`` is open there, and the indicator's row
@@ -406,8 +419,7 @@ class GoogleWorkbooks:
         values.batchUpdate of the cell: its text with the link added. Idempotent.
         """
         bidang = self.settings.bidang_by_kode(kode)
-        tahun = self.settings.tahun
-        with self._bidang_book(kode, with_layout=False) as book:
+        with self._bidang_book(tahun, kode, with_layout=False) as book:
             read = read_workbook(self.sheets, book.file.id)
             if read.open_tw != tw:
                 raise WorkbookLayoutError(
@@ -415,7 +427,7 @@ class GoogleWorkbooks:
                     penjelasan=f"{layout.tw_label(tw)} belum atau tidak lagi dibuka untuk pengisian di workbook "
                     f"bidang {kode}.",
                 )
-            target = bukti.bukti_cell(read, self.master, kode, evidence.indikator_key)
+            target = bukti.bukti_cell(read, self.masters(tahun), kode, evidence.indikator_key)
             if target is None:
                 raise WorkbookLayoutError(
                     f"no Bukti Dukung cell for {evidence.indikator_key} in the workbook of {kode}",
@@ -440,22 +452,23 @@ class GoogleWorkbooks:
 
     # --- step 2: polling -------------------------------------------------------------------
 
-    def changed(self, cursor: str | None, known: Mapping[str, str]) -> ChangedBooks:
-        """One Drive change listing: the changed bidang workbooks of this year, none of them read yet.
+    def changed(self, cursor: str | None, known: Mapping[str, tuple[int, str]], years: Collection[int]) -> ChangedBooks:
+        """One Drive change listing: the changed bidang workbooks of the ``years`` watched, none read yet.
 
-        ``cursor`` None (the first poll): every workbook of the year, found by one Drive search.
-        ``known`` maps the spreadsheet ids the workflow handed out to their bidang: a workbook
-        deleted while the bot was stopped arrives as a bare ``removed`` change, which Drive can no
-        longer tie to a bidang by ``appProperties``.
+        ``cursor`` None (the first poll): every workbook of those years, found by one Drive search
+        per year. ``known`` maps the spreadsheet ids the workflow handed out to their (tahun,
+        bidang): a workbook deleted while the bot was stopped arrives as a bare ``removed`` change,
+        which Drive can no longer tie to a bidang by ``appProperties``.
         """
         with self._lock:
-            tahun = self.settings.tahun
+            watched = set(years)
             facts: list[BookFact] = []
-            targets: dict[str, str] = {}
+            targets: dict[str, tuple[int, str]] = {}
             if cursor is None:
                 token = self.drive.start_page_token()
-                for kode, file in self._discover(tahun).items():
-                    targets[file.id] = kode
+                for tahun in sorted(watched):
+                    for kode, file in self._discover(tahun).items():
+                        targets[file.id] = (tahun, kode)
             else:
                 changes, token = self.drive.changes(cursor)
                 discovered = False
@@ -464,26 +477,32 @@ class GoogleWorkbooks:
                     data = change.get("file")
                     if change.get("removed") or not data:
                         if file_id not in self._by_id and not discovered:
-                            self._discover(tahun)  # after a restart: learn which ids are ours
+                            for tahun in sorted(watched):  # after a restart: learn which ids are ours
+                                self._discover(tahun)
                             discovered = True
                         key = self._by_id.get(file_id)
-                        if key is not None and key[0] == tahun:
-                            targets[file_id] = key[1]
+                        if key is not None and key[0] in watched:
+                            targets[file_id] = key
                         elif file_id in known:  # deleted while the bot was stopped: Drive no longer finds it
                             targets[file_id] = known[file_id]
                         continue
-                    bidang = self._ours(data, tahun)
-                    if bidang is None:
+                    ours = self._ours(data)
+                    if ours is None or ours[0] not in watched:
                         continue
+                    tahun, bidang = ours
                     file = FileInfo.from_json(data)
                     self._remember(tahun, bidang, file)
                     if file.trashed:
                         targets.pop(file.id, None)
-                        facts.append(BookGone(bidang=bidang, reason="workbook dipindahkan ke tempat sampah"))
+                        reason = "workbook dipindahkan ke tempat sampah"
+                        facts.append(BookGone(bidang=bidang, reason=reason, tahun=tahun))
                         continue
-                    targets[file.id] = bidang
+                    targets[file.id] = ours
             logger.debug("poll: %d changed workbooks", len(targets))
-            to_read = tuple(BookToRead(spreadsheet_id=file_id, bidang=kode) for file_id, kode in targets.items())
+            to_read = tuple(
+                BookToRead(spreadsheet_id=file_id, bidang=kode, tahun=tahun)
+                for file_id, (tahun, kode) in targets.items()
+            )
             return ChangedBooks(to_read=to_read, known=tuple(facts), cursor=token)
 
     def read_changed(self, book: BookToRead) -> BookFact | BookDeferred:
@@ -493,36 +512,33 @@ class GoogleWorkbooks:
         (the HTTP layer waits it out first): the workbook is to be read later.
         """
         try:
-            return self._read_fact(book.spreadsheet_id, book.bidang, self.settings.tahun)
+            return self._read_fact(book.spreadsheet_id, book.bidang, book.tahun)
         except QuotaExhausted as err:
             logger.warning("workbook %s of %s not read now: %s", book.spreadsheet_id, book.bidang, err)
             return BookDeferred(bidang=book.bidang, spreadsheet_id=book.spreadsheet_id)
 
-    def poll(self, cursor: str | None, known: Mapping[str, str]) -> ChangesRead:
-        """One Drive change listing, then one read per changed bidang workbook of this year, all at once."""
-        changed = self.changed(cursor, known)
+    def poll(self, cursor: str | None, known: Mapping[str, tuple[int, str]], years: Collection[int]) -> ChangesRead:
+        """One Drive change listing, then one read per changed bidang workbook of ``years``, all at once."""
+        changed = self.changed(cursor, known, years)
         facts = list(changed.known)
-        facts += [self._read_fact(book.spreadsheet_id, book.bidang, self.settings.tahun) for book in changed.to_read]
+        facts += [self._read_fact(book.spreadsheet_id, book.bidang, book.tahun) for book in changed.to_read]
         return ChangesRead(books=tuple(facts), cursor=changed.cursor)
 
-    def read_book(self, kode: str) -> BookSeen:
-        """Read bidang ``kode``'s workbook now (``/kirim``): the same one read as the poll's."""
-        with self._bidang_book(kode, with_layout=False) as book:
+    def read_book(self, tahun: int, kode: str) -> BookSeen:
+        """Read bidang ``kode``'s workbook of ``tahun`` now (``/kirim``): the same one read as the poll's."""
+        with self._bidang_book(tahun, kode, with_layout=False) as book:
             read = read_workbook(self.sheets, book.file.id)
             if book.layout is not None:
                 book.layout.open_tw, book.layout.approved = read.open_tw, read.approved
-            return BookSeen(bidang=kode, spreadsheet_id=book.file.id, name=book.file.name, read=read)
+            return BookSeen(bidang=kode, spreadsheet_id=book.file.id, name=book.file.name, read=read, tahun=tahun)
 
-    def _ours(self, data: Mapping[str, Any], tahun: int) -> str | None:
+    def _ours(self, data: Mapping[str, Any]) -> tuple[int, str] | None:
+        """(tahun, bidang) of a bidang workbook of this dinas, from its ``appProperties``; else None."""
         props = data.get("appProperties") or {}
-        if (
-            props.get(PROP_DINAS) == self.drive.dinas
-            and props.get(PROP_TAHUN) == str(tahun)
-            and props.get(PROP_JENIS) == "bidang"
-            and props.get(PROP_BIDANG)
-        ):
-            return str(props[PROP_BIDANG])
-        return None
+        if props.get(PROP_DINAS) != self.drive.dinas or props.get(PROP_JENIS) != "bidang" or not props.get(PROP_BIDANG):
+            return None
+        tahun = str(props.get(PROP_TAHUN, ""))
+        return (int(tahun), str(props[PROP_BIDANG])) if tahun.isdigit() else None
 
     def _read_fact(self, file_id: str, kode: str, tahun: int) -> BookFact:
         # The read runs outside the workbooks lock: a quota wait must not hold up the bidang's writes.
@@ -531,12 +547,12 @@ class GoogleWorkbooks:
         except NotFound:
             with self._lock:
                 self._forget(file_id)
-            return BookGone(bidang=kode, reason="workbook dihapus atau tidak ditemukan")
+            return BookGone(bidang=kode, reason="workbook dihapus atau tidak ditemukan", tahun=tahun)
         except AccessDenied:
-            return BookUnreachable(bidang=kode)
+            return BookUnreachable(bidang=kode, tahun=tahun)
         except ApiRequestInvalid as err:
             logger.warning("workbook %s of %s unreadable: %s", file_id, kode, err)
-            return BookGone(bidang=kode, reason="tab Realisasi atau Status diganti nama atau dihapus")
+            return BookGone(bidang=kode, reason="tab Realisasi atau Status diganti nama atau dihapus", tahun=tahun)
         with self._lock:
             book = self._books.get((tahun, kode))
             # The title comes with the read itself: a workbook carried over from an earlier cycle
@@ -544,7 +560,7 @@ class GoogleWorkbooks:
             name = read.title or (book.file.name if book is not None else "")
             if book is not None and book.layout is not None:
                 book.layout.open_tw, book.layout.approved = read.open_tw, read.approved
-        return BookSeen(bidang=kode, spreadsheet_id=file_id, name=name, read=read)
+        return BookSeen(bidang=kode, spreadsheet_id=file_id, name=name, read=read, tahun=tahun)
 
     def _forget(self, file_id: str) -> None:
         key = self._by_id.pop(file_id, None)
@@ -595,7 +611,7 @@ class GoogleWorkbooks:
                 self._set_locale(file.id, f"workbook rekap {tahun}")
                 self._rekap_localized.add(file.id)  # tried once per process: a refusal is logged, not repeated
             names = {b.kode: b.nama for b in self.settings.bidang}
-            sheets = build_rekap_sheets(self.master, data, names, tw, self.settings.tz)
+            sheets = build_rekap_sheets(self.masters(tahun), data, names, tw, self.settings.tz)
             action = f"menyusun tab workbook rekap {tahun}"
             try:
                 self.sheets.batch_update(file.id, rekap_requests(sheets, sheet_ids, tw), action)
@@ -603,7 +619,7 @@ class GoogleWorkbooks:
                 # The tabs changed under us (or a retried batch had applied): read them and redo once.
                 sheet_ids = self._rekap_sheet_ids(file)
                 self.sheets.batch_update(file.id, rekap_requests(sheets, sheet_ids, tw), action)
-            self._rekap[tahun] = (file, sorted(TAB_IDS.values()))
+            self._rekap[tahun] = (file, sorted(TAB_IDS[tab] for tab in sheets.tabs))
             batches = rekap_value_batches(sheets, self.max_request_bytes)
             for number, batch in enumerate(batches, 1):
                 action = f"menulis isi workbook rekap {tahun} ({number}/{len(batches)})"
@@ -616,12 +632,12 @@ class GoogleWorkbooks:
             file, _ = self._rekap_book(tahun, create=False)
             folder = self.settings.google.archive_folder_id or self.settings.google.root_folder_id
             return archive_workbook(
-                self.drive, file, tahun, tw, folder, laporan, local_xlsx=lambda: self._rekap_xlsx(file, tahun)
+                self.drive, file, tahun, tw, folder, laporan, local_xlsx=lambda: self._rekap_xlsx(file, tahun, tw)
             )
 
-    def _rekap_xlsx(self, file: FileInfo, tahun: int) -> bytes:
+    def _rekap_xlsx(self, file: FileInfo, tahun: int, tw: int) -> bytes:
         """The dinas workbook as xlsx, built from one read of every tab's values (Drive refused the export)."""
-        tabs = list(layout.DINAS_TABS)
+        tabs = list(layout.dinas_tabs(tw))
         grids = self.sheets.values_get(
             file.id, [layout.quote_tab(tab) for tab in tabs], f"membaca isi workbook rekap {tahun}"
         )

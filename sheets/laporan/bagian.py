@@ -36,7 +36,15 @@ from sheets.laporan import teks
 from sheets.laporan.data import LaporanInput, Riwayat
 from sheets.laporan.gaya import FONT_BOLD, GRID, HALAMAN, MARGIN, paragraph_text
 from sheets.laporan.grafik import Batang, grafik_capaian
-from sheets.laporan.tabel import base_table_style, clean, header_cells, indicator_table, ringkasan_table, to_float
+from sheets.laporan.tabel import (
+    base_table_style,
+    clean,
+    header_cells,
+    indicator_table,
+    ringkasan_table,
+    tahunan_table,
+    to_float,
+)
 
 __all__ = [
     "analysis_section",
@@ -47,6 +55,7 @@ __all__ = [
     "rekomendasi_section",
     "riwayat_section",
     "summary_section",
+    "tahunan_section",
 ]
 
 _RIWAYAT_HEADER = (
@@ -128,6 +137,29 @@ def summary_section(data: LaporanInput, styles: Mapping[str, ParagraphStyle], tz
             width, height = width * limit / height, limit
         story.append(KeepTogether([Image(io.BytesIO(png), width=width, height=height)]))
     return story
+
+
+def tahunan_section(data: LaporanInput, styles: Mapping[str, ParagraphStyle]) -> list[Flowable]:
+    """At TW IV, the year: per bidang and for the dinas, the year's capaian and the trend TW I-IV."""
+    if data.rekap.tahunan is None:
+        return []
+    return [
+        CondPageBreak(60 * mm),
+        Paragraph(escape(f"CAPAIAN KINERJA TAHUN {data.tahun}"), styles["bab"]),
+        Paragraph(
+            escape(
+                "Realisasi setahun setiap indikator dihitung menurut Jenis Indikator (Kumulatif: jumlah TW I-IV; "
+                "Nilai Akhir: triwulan terakhir yang dilaporkan; Rata-rata: rata-rata triwulan yang dilaporkan) "
+                "dan dibandingkan dengan Target Tahunan. Kolom TW I-IV menunjukkan tren rata-rata capaian "
+                "setiap triwulan terhadap target kumulatif triwulan itu. Rincian per indikator ada di tab "
+                "Tahunan workbook rekap dinas."
+            ),
+            styles["catatan"],
+        ),
+        Spacer(1, 4),
+        tahunan_table(data, styles),
+        Spacer(1, 6),
+    ]
 
 
 def bidang_section(data: LaporanInput, styles: Mapping[str, ParagraphStyle]) -> list[Flowable]:

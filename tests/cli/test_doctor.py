@@ -10,12 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 
 from bot.demo.provision import ADMIN, BOT_EMAIL
 from bot.workflow.machine import Role
 from bot.workflow.people import Directory
 from sheets import layout
 from tests.cli.conftest import Cli, Office, closed_port
+from tests.google_edge.conftest import DEMO_MASTER
 
 GOOD_KEYS = {
     "settings",
@@ -366,3 +368,38 @@ def test_oauth_installation_passes(cli: Cli, monkeypatch: pytest.MonkeyPatch) ->
     assert code == 0, {k: c for k, c in checks.items() if c["status"] != "OK"}
     assert checks["google.credentials"]["detail"].startswith(f"OAuth {ADMIN}")
     assert checks["google.storage"]["detail"] == f"OAuth: berkas dibuat di Drive milik {ADMIN}"
+
+
+@time_machine.travel("2027-02-24 09:00 +0700", tick=False)
+def test_next_years_master_list_and_the_regencys_days_off(cli: Cli) -> None:
+    """Five weeks before TW I 2027: this year's list (2026, TW IV runs) is there, 2027's not yet."""
+    folder = cli.tmp / "master"
+    folder.mkdir()
+    (folder / "2026.csv").write_text(DEMO_MASTER.read_text(encoding="utf-8"), encoding="utf-8")
+    changes = {
+        "google": {"master_indikator": str(folder / "{tahun}.csv")},
+        "hari_libur": {
+            "tambahan": [{"tanggal": "2027-03-10", "keterangan": "sudah libur nasional"}],
+            "tetap_masuk": [{"tanggal": "2027-03-03", "keterangan": "bukan libur"}],
+        },
+    }
+    config = cli.write_config(changes, "setahun.yaml")
+    code, checks = cli.doctor(config)
+    assert code == 0
+    assert checks["master"]["status"] == "OK" and "2026.csv" in checks["master"]["detail"]
+    nxt = checks["master.berikutnya"]
+    assert nxt["status"] == "PERINGATAN" and "2027.csv belum ada" in nxt["detail"], nxt
+    assert "1 April 2027" in nxt["detail"] and "bagian 5.1" in nxt["fix"]
+    libur = checks["hari_libur"]
+    assert libur["status"] == "PERINGATAN"
+    assert "2027-03-03 (bukan libur) bukan libur nasional" in libur["detail"]
+    assert "2027-03-10 (sudah libur nasional) sudah libur" in libur["detail"]
+    (folder / "2027.csv").write_text("Bidang,Kode\nPTK,1\n", encoding="utf-8")
+    _, checks = cli.doctor(config)
+    assert (
+        checks["master.berikutnya"]["status"] == "PERINGATAN"
+        and "tidak dapat dipakai" in checks["master.berikutnya"]["detail"]
+    )
+    (folder / "2027.csv").write_text(DEMO_MASTER.read_text(encoding="utf-8"), encoding="utf-8")
+    _, checks = cli.doctor(config)
+    assert checks["master.berikutnya"]["status"] == "OK" and "2027.csv" in checks["master.berikutnya"]["detail"]

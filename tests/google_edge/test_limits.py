@@ -100,7 +100,7 @@ def test_feedback_notes_go_in_requests_within_the_limit(env: Env) -> None:
     env.control("DELETE", "google/bodies")
     env.reset_stats()
     wb.write_feedback(
-        "PTK", 1, Feedback("Perlu perbaikan", "Ada kesalahan", problems, reset_submission=True, place=place)
+        2026, "PTK", 1, Feedback("Perlu perbaikan", "Ada kesalahan", problems, reset_submission=True, place=place)
     )
     methods = env.google_methods()
     assert set(methods) == {"sheets.spreadsheets.batchUpdate"} and methods["sheets.spreadsheets.batchUpdate"] >= 3

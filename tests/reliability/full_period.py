@@ -88,11 +88,9 @@ def demo_settings_data(**changes: Any) -> dict[str, Any]:
     return data
 
 
-def due_tw(settings: Settings, now: datetime) -> int | None:
-    """The TW the scheduler opens at ``now``: the latest of ``settings.tahun`` whose opening has passed."""
-    calendar = WorkCalendar(settings.tz, settings.jadwal)
-    due = [tw for tw in (1, 2, 3, 4) if calendar.period_open_at(settings.tahun, tw) <= now]
-    return due[-1] if due else None
+def due_period(settings: Settings, now: datetime) -> tuple[int, int] | None:
+    """(tahun, tw) the scheduler opens at ``now``: the latest period whose opening has passed."""
+    return WorkCalendar.of(settings).due_period(now, settings.tahun)
 
 
 # ==========================================================================================
@@ -702,9 +700,12 @@ class SubprocessQuarter:
                 settings = settings.model_copy(
                     update={"database": settings.database.model_copy(update={"url": self.database_url})}
                 )
-            tw = due_tw(settings, datetime.now(settings.tz))
-            if tw is None:
-                raise ScenarioError(f"belum ada TW {settings.tahun} yang jatuh tempo dibuka; periksa jam komputer")
+            due = due_period(settings, datetime.now(settings.tz))
+            if due is None:
+                raise ScenarioError(
+                    f"belum ada periode sejak {settings.tahun} yang jatuh tempo dibuka; periksa jam komputer"
+                )
+            tahun, tw = due
             config = self.workdir / "settings.yaml"
             config.write_text(
                 yaml.safe_dump(settings.model_dump(mode="json", exclude_none=True), allow_unicode=True),
@@ -713,7 +714,7 @@ class SubprocessQuarter:
             control.telegram_user(WATCHDOG.telegram_id, "Penjaga", "Uji")
             control.quotas()  # Google's per-minute quotas; the change feed's lag is on by default
             cast = Cast.from_settings(settings)
-            steps = quarter_steps(cast, demo_script(settings.tahun, load_isian(ISIAN_DEMO), tw=tw))
+            steps = quarter_steps(cast, demo_script(tahun, load_isian(ISIAN_DEMO), tw=tw))
             # While the people wait for the bot, minutes pass on Google's side (the service polls by itself).
             sandbox_time = SandboxTime(control)
             office = Office(

@@ -603,7 +603,7 @@ def test_kirim_path_gives_the_same_answer(
     w = make_world(my_drive=False)
     before = w.ledger()
     w.typed("PTK", cell, typed)
-    ready = w.service.submit_from_sheet(w.actor(PTK_STAF_TELEGRAM), "PTK", 1)
+    ready = w.service.submit_from_sheet(w.actor(PTK_STAF_TELEGRAM), "PTK", 2026, 1)
     assert not ready.ok
     _check_answer(w, invalid(cell, says), w.new_outbox(before))
     after = w.ledger()
@@ -612,5 +612,5 @@ def test_kirim_path_gives_the_same_answer(
     w.poll()  # the sheet's own Draft status and the bot's notes: nothing new to say
     assert w.new_outbox(after) == []
     (as_number(cell) if "tanggal" in says else retype(cell))(w)
-    w.service.submit_from_sheet(w.actor(PTK_STAF_TELEGRAM), "PTK", 1)
+    w.service.submit_from_sheet(w.actor(PTK_STAF_TELEGRAM), "PTK", 2026, 1)
     assert w.state("PTK") is BidangState.SUBMITTED

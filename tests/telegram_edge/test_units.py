@@ -196,6 +196,11 @@ SAMPLE: dict[str, Any] = {
     "role": "staf",
     "kind": "input_opened",
     "error": "blocked",
+    "path": "/etc/kinerja-bot/master/2027.csv",
+    "opens_at": "2027-04-01T08:00:00+07:00",
+    "problem": 'baris 3: kolom "Target Tahunan" kosong',
+    "overdue": False,
+    "waiting_for": ["Triwulan IV 2026"],
 }
 
 

@@ -117,11 +117,13 @@ def test_validation_failure_writes_feedback_and_keeps_input_open(service, drive,
 
 def test_values_changed_moves_once_then_is_ignored(service, drive, store) -> None:
     pid = drive.collecting()
-    service.handle_poll_event(ValuesChanged("HIJ", 1))
+    service.handle_poll_event(ValuesChanged("HIJ", 1, tahun=2026))
     assert state_of(service, pid, "HIJ") == B.FILLING
     before = counts(store)
     service.poll_once()  # nothing changed
-    service.handle_events([ValuesChanged("HIJ", 1)])  # FILLING + VALUES_CHANGED is not in the table: logged, ignored
+    service.handle_events(
+        [ValuesChanged("HIJ", 1, tahun=2026)]
+    )  # FILLING + VALUES_CHANGED is not in the table: logged, ignored
     assert counts(store) == before
 
 
@@ -351,10 +353,10 @@ def test_tamper_check_tells_kasubbag_once_and_keeps_snapshot(service, drive, sto
     drive.approve("PTK")
     with store.transaction() as tx:
         approved_hash = tx.get_snapshot(pid, "PTK").values_hash
-    service.handle_poll_event(ApprovedDataChanged("PTK", 1, approved_hash))
+    service.handle_poll_event(ApprovedDataChanged("PTK", 1, approved_hash, tahun=2026))
     assert outbox(store, Kind.TAMPER_DETECTED) == []
     for _ in range(3):  # every poll sees the same change
-        service.handle_events([ApprovedDataChanged("PTK", 1, "f" * 64)])
+        service.handle_events([ApprovedDataChanged("PTK", 1, "f" * 64, tahun=2026)])
     [row] = outbox(store, Kind.TAMPER_DETECTED)
     assert row.recipient_role == "kasubbag_kpep" and row.payload["snapshot_hash"] == approved_hash
     for kode in ("SEK", "LAT", "HIJ"):
@@ -370,9 +372,9 @@ def test_a_change_to_approved_data_is_audited_once_even_when_the_intake_reports_
     pid = drive.collecting()
     drive.submit("PTK")
     drive.approve("PTK")
-    service.handle_events([ApprovedDataChanged("PTK", 1, "f" * 64)])
-    service.handle_events([ApprovedDataChanged("PTK", 1, "f" * 64)])  # reported again by a fresh memory
-    service.handle_events([ApprovedDataChanged("PTK", 1, "e" * 64)])  # a second, distinct change
+    service.handle_events([ApprovedDataChanged("PTK", 1, "f" * 64, tahun=2026)])
+    service.handle_events([ApprovedDataChanged("PTK", 1, "f" * 64, tahun=2026)])  # reported again by a fresh memory
+    service.handle_events([ApprovedDataChanged("PTK", 1, "e" * 64, tahun=2026)])  # a second, distinct change
     with store.transaction() as tx:
         rows = [r for r in tx.audit_rows(pid) if r.event == "data_disetujui_berubah"]
     assert len(rows) == 2
