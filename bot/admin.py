@@ -93,6 +93,10 @@ class StoreOnlyWorkbooks:
         """Refused."""
         return self._refuse("read_book")
 
+    def remove_permissions(self, kode: str, permission_ids: Sequence[str]) -> tuple[str, ...]:
+        """Refused."""
+        return self._refuse("remove_permissions")
+
 
 def check_period_input(settings: Settings, tahun: int | None, tw: int | None) -> tuple[int, int | None]:
     """(tahun, tw) checked against the settings: the bot runs one budget year at a time."""

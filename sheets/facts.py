@@ -102,13 +102,47 @@ class WorkbookRead:
 
 
 @dataclass(frozen=True)
+class PermissionInfo:
+    """One Drive permission on a workbook: who (an address, a domain, or anyone) and what role."""
+
+    id: str
+    type: str  # user, group, domain, anyone
+    role: str
+    email: str | None = None
+    domain: str | None = None
+
+    @property
+    def who(self) -> str:
+        """The address, ``domain:...`` or ``anyone`` it grants to."""
+        if self.email:
+            return self.email
+        if self.domain:
+            return f"domain:{self.domain}"
+        return self.type
+
+    def as_dict(self) -> dict[str, str | None]:
+        """JSON-ready form, for the outbox payload."""
+        return {"id": self.id, "type": self.type, "role": self.role, "email": self.email, "domain": self.domain}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PermissionInfo:
+        """The inverse of :meth:`as_dict`."""
+        return cls(str(data["id"]), str(data["type"]), str(data["role"]), data.get("email"), data.get("domain"))
+
+
+@dataclass(frozen=True)
 class BookSeen:
-    """A changed workbook of bidang ``bidang``, read: its title and what it holds."""
+    """A changed workbook of bidang ``bidang``, read: its title and what it holds.
+
+    ``foreign`` are the permissions on the file outside the configured access (anyone, a domain,
+    an address the settings do not name), as Drive listed them when it was read.
+    """
 
     bidang: str
     spreadsheet_id: str
     name: str
     read: WorkbookRead
+    foreign: tuple[PermissionInfo, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -145,10 +179,16 @@ class ChangesRead:
 
 @dataclass(frozen=True)
 class WorkbookRef:
-    """A bidang's yearly workbook."""
+    """A bidang's yearly workbook.
+
+    ``invited``: addresses it was shared with by Google's invitation email because they have no
+    Google account; ``not_shared``: addresses Drive refused to share with at all (address -> why).
+    """
 
     url: str
     spreadsheet_id: str
+    invited: tuple[str, ...] = ()
+    not_shared: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from bot.workflow.payloads import (
     DistributionApprovalRequest,
     DistributionDeferred,
     DistributionDone,
+    ForeignAccessRemoved,
     InputOpened,
     KoreksiRequest,
     MutuBakuEscalation,
@@ -187,7 +188,11 @@ class Renderer:
             ),
             Kind.DISTRIBUTION_DONE: _for(
                 DistributionDone,
-                lambda p, r: Rendered(texts.distribution_done(p.tw, p.tahun, p.links, p.deadline, self.tz)),
+                lambda p, r: Rendered(
+                    texts.distribution_done(
+                        p.tw, p.tahun, p.links, p.deadline, self.tz, p.tanpa_akun_google, p.tidak_dibagikan
+                    )
+                ),
             ),
             Kind.INPUT_OPENED: _for(
                 InputOpened,
@@ -285,6 +290,12 @@ class Renderer:
                 WorkbookMissing, lambda p, r: Rendered(texts.workbook_missing(p.bidang_nama, p.reason))
             ),
             Kind.ACCESS_LOST: _for(WorkbookProblem, lambda p, r: Rendered(texts.access_lost(p.bidang_nama))),
+            Kind.FOREIGN_ACCESS_REMOVED: _for(
+                ForeignAccessRemoved,
+                lambda p, r: Rendered(
+                    texts.foreign_access_removed(p.tw, p.tahun, p.bidang_nama, p.akses, p.editor, p.url, p.dihapus)
+                ),
+            ),
             Kind.RECIPIENT_UNREACHABLE: _for(
                 RecipientUnreachable,
                 lambda p, r: Rendered(texts.recipient_unreachable(p.nama, p.role, self._bidang_label(p.bidang))),

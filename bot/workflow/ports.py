@@ -55,6 +55,11 @@ class WorkbookPort(Protocol):
         """Read bidang ``kode``'s workbook now (``/kirim``)."""
         ...
 
+    def remove_permissions(self, kode: str, permission_ids: Sequence[str]) -> tuple[str, ...]:
+        """Remove these permissions (foreign access the poll found) from bidang ``kode``'s workbook;
+        returns those Google did not let the bot remove."""
+        ...
+
 
 @dataclass(frozen=True)
 class Notification:

@@ -5,8 +5,13 @@ are found by their ``appProperties`` before any is created, the bidang layout is
 batch, and opening/locking a TW sets the protections to an exact state. Request budget:
 
 - ``distribute``: 1 Drive search for all bidang, then per bidang 1 create + 1 layout batch
-  (new) or 1 read of the protections + at most 1 batch (existing), + 1 share per missing editor;
-- ``poll``: 1 Drive change listing + 1 read per changed workbook (:mod:`sheets.google.poll`);
+  (new) or 1 read of the protections + at most 1 batch + 1 permission listing in a Shared Drive
+  (existing), + 1 share per missing address (2 for an address without a Google account: Drive
+  refuses to share with it silently, so it is invited by Google's email);
+- ``poll``: 1 Drive change listing + 1 read per changed workbook (:mod:`sheets.google.poll`),
+  + 1 permission listing per changed workbook in a Shared Drive whose permission ids are not all
+  ones already found configured (Drive gives My Drive files' permissions with the change, Shared
+  Drive items' only through ``permissions.list``; in steady state nothing is listed);
 - ``read_submission`` (``/kirim``): 1 read of the workbook (plus 1 Drive search after a restart);
 - ``write_feedback``/``reset_submission``: 1 values.batchUpdate (``write_feedback`` plus 1 Drive
   search and 1 read of the workbook after a restart: the notes go where the last read found the
@@ -16,14 +21,17 @@ batch, and opening/locking a TW sets the protections to an exact state. Request 
   search/create and 1 read of the tab ids the first time in a process).
 
 The adapter keeps no workflow memory: its poll states facts (per changed workbook, what one
-read found, or that the workbook is gone or unreachable; :mod:`sheets.facts`) and the workflow's
-intake decides what they mean against the store. What it caches are facts of Google itself, found
-again after a restart: each bidang workbook's file (by ``appProperties``), the ids of its
-protections and the state they record (the open TW, the approved TWs).
+read found, the permissions outside the configured access, or that the workbook is gone or
+unreachable; :mod:`sheets.facts`) and the workflow's intake decides what they mean against the
+store. Who may open which workbook comes from the settings (:mod:`sheets.google.sharing`). What
+it caches are facts of Google itself, found again after a restart: each bidang workbook's file
+(by ``appProperties``), the ids of its protections and the state they record (the open TW, the
+approved TWs).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -42,6 +50,7 @@ from sheets.facts import (
     BookUnreachable,
     ChangesRead,
     Feedback,
+    PermissionInfo,
     RekapData,
     RekapRef,
     WorkbookRef,
@@ -71,6 +80,7 @@ from sheets.google.feedback import feedback_batch
 from sheets.google.http import RetryPolicy
 from sheets.google.poll import read_workbook
 from sheets.google.rekap import TAB_IDS, build_rekap_sheets, rekap_requests, rekap_summary, rekap_values
+from sheets.google.sharing import bidang_access, foreign_permissions, rekap_access
 from sheets.google.spreadsheet import SheetsApi
 from sheets.master import Master, load_master
 from sheets.notes import feedback_place
@@ -78,6 +88,13 @@ from sheets.notes import feedback_place
 logger = logging.getLogger(__name__)
 
 __all__ = ["GoogleWorkbooks"]
+
+
+def _bare_file(file_id: str, name: str) -> FileInfo:
+    """A file known only by its id (deleted from the bot's memory): its permissions are listed."""
+    return FileInfo(
+        id=file_id, name=name, mime_type=SPREADSHEET_MIME, trashed=False, created_time="", app_properties={}, url=""
+    )
 
 
 @dataclass
@@ -116,6 +133,10 @@ class GoogleWorkbooks:
         self._books: dict[tuple[int, str], _Book] = {}
         self._by_id: dict[str, tuple[int, str]] = {}
         self._rekap: dict[int, tuple[FileInfo, list[int] | None]] = {}
+        self._rekap_shared: set[str] = set()  # rekap workbooks shared in this process
+        # Per bidang workbook, the permission ids last listed and found configured: a change whose
+        # permissionIds are among them needs no permissions.list (a Shared Drive item's cost).
+        self._configured_ids: dict[str, frozenset[str]] = {}
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -205,10 +226,27 @@ class GoogleWorkbooks:
                 book = self._remember(tahun, kode, file)
                 with self._bidang_lock(kode):
                     self._prepare(book, tahun, tw, bidang.nama, fresh=kode not in found)
-                    self.drive.share_writers(book.file, bidang.editor)
-                refs[kode] = WorkbookRef(url=book.file.url, spreadsheet_id=book.file.id)
+                    refs[kode] = self._share_book(book, fresh=kode not in found)
             logger.info("distributed TW %d %d to %s", tw, tahun, ", ".join(refs))
             return refs
+
+    def _share_book(self, book: _Book, *, fresh: bool) -> WorkbookRef:
+        """Share ``book`` with its editors and reviewers (only the missing ones); editors may not re-share.
+
+        A workbook made before the bot set ``writersCanShare: false`` at creation gets it now (My
+        Drive; a Shared Drive item has no such setting). A new workbook has no permission of its own
+        yet, so nothing is listed for it.
+        """
+        if book.file.writers_can_share:
+            book.file = self.drive.forbid_resharing(book.file)
+        existing = () if fresh and book.file.permissions is None else self.drive.permissions(book.file)
+        outcome = self.drive.share(book.file, bidang_access(self.settings, book.kode), existing)
+        return WorkbookRef(
+            url=book.file.url,
+            spreadsheet_id=book.file.id,
+            invited=outcome.invited,
+            not_shared=dict(outcome.refused),
+        )
 
     def _prepare(self, book: _Book, tahun: int, tw: int, nama: str, *, fresh: bool) -> None:
         current = None if fresh else self._read_layout(book)
@@ -300,10 +338,12 @@ class GoogleWorkbooks:
             tahun = self.settings.tahun
             facts: list[BookFact] = []
             targets: dict[str, str] = {}
+            files: dict[str, FileInfo] = {}  # the file as this poll listed it (with its permissions)
             if cursor is None:
                 token = self.drive.start_page_token()
                 for kode, file in self._discover(tahun).items():
                     targets[file.id] = kode
+                    files[file.id] = file
             else:
                 changes, token = self.drive.changes(cursor)
                 discovered = False
@@ -329,8 +369,9 @@ class GoogleWorkbooks:
                         facts.append(BookGone(bidang=bidang, reason="workbook dipindahkan ke tempat sampah"))
                         continue
                     targets[file.id] = bidang
+                    files[file.id] = file
             for file_id, kode in targets.items():
-                facts.append(self._read_fact(file_id, kode, tahun))
+                facts.append(self._read_fact(file_id, kode, tahun, files.get(file_id)))
             logger.debug("poll: %d changed workbooks", len(targets))
             return ChangesRead(books=tuple(facts), cursor=token)
 
@@ -353,7 +394,7 @@ class GoogleWorkbooks:
             return str(props[PROP_BIDANG])
         return None
 
-    def _read_fact(self, file_id: str, kode: str, tahun: int) -> BookFact:
+    def _read_fact(self, file_id: str, kode: str, tahun: int, file: FileInfo | None = None) -> BookFact:
         try:
             read = read_workbook(self.sheets, file_id)
         except NotFound:
@@ -370,7 +411,52 @@ class GoogleWorkbooks:
             name = book.file.name
             if book.layout is not None:
                 book.layout.open_tw, book.layout.approved = read.open_tw, read.approved
-        return BookSeen(bidang=kode, spreadsheet_id=file_id, name=name, read=read)
+        if file is None:
+            known = book.file if book is not None and book.file.id == file_id else None
+            file = dataclasses.replace(known, permissions=None) if known is not None else _bare_file(file_id, name)
+        foreign = self._foreign(kode, file)
+        return BookSeen(bidang=kode, spreadsheet_id=file_id, name=name, read=read, foreign=foreign)
+
+    def _foreign(self, kode: str, file: FileInfo) -> tuple[PermissionInfo, ...]:
+        """The permissions on bidang ``kode``'s workbook outside its configured access.
+
+        Without the bot's own address (an OAuth token that does not name its account) an unknown
+        address might be the bot itself: then only grants to anyone or a domain are foreign.
+        """
+        try:
+            access = bidang_access(self.settings, kode)
+        except KeyError:  # a bidang no longer configured: nobody to compare with, nothing removed
+            return ()
+        known = self._configured_ids.get(file.id)
+        unchanged = known is not None and file.permission_ids is not None and file.permission_ids <= known
+        if file.permissions is None and unchanged:
+            return ()  # no permission added since they were last listed and found configured
+        try:
+            listed = self.drive.permissions(file)
+        except (NotFound, AccessDenied) as err:
+            logger.warning("permissions of %s (%s) unreadable: %s", file.id, kode, err)
+            return ()
+        own = self.clients.account_email
+        found = foreign_permissions(listed, access, [own] if own else [])
+        if own is None:
+            found = tuple(p for p in found if p.type in {"anyone", "domain"})
+        foreign_ids = {p.id for p in found}
+        self._configured_ids[file.id] = frozenset(
+            str(p.get("id")) for p in listed if str(p.get("id")) not in foreign_ids
+        )
+        return found
+
+    def remove_permissions(self, kode: str, permission_ids: Sequence[str]) -> tuple[str, ...]:
+        """Delete these permissions from bidang ``kode``'s workbook (one call each; one gone is fine).
+
+        Returns those Drive did not let the bot delete (it may no longer share the workbook).
+        """
+        with self._bidang_book(kode, with_layout=False) as book:
+            kept = tuple(p for p in permission_ids if not self.drive.remove_permission(book.file.id, p))
+            logger.warning(
+                "removed %d foreign permission(s) from the workbook of %s", len(permission_ids) - len(kept), kode
+            )
+            return kept
 
     def _forget(self, file_id: str) -> None:
         key = self._by_id.pop(file_id, None)
@@ -401,6 +487,20 @@ class GoogleWorkbooks:
         self._rekap[tahun] = entry
         return entry
 
+    def _share_rekap(self, file: FileInfo) -> None:
+        """Once per process: the officials and every Kepala Bidang may open the dinas workbook
+        (read only), and nobody it is shared with may share it on."""
+        if file.id in self._rekap_shared:
+            return
+        if file.writers_can_share:
+            file = self.drive.forbid_resharing(file)
+        outcome = self.drive.share(file, rekap_access(self.settings), self.drive.permissions(file))
+        if outcome.invited or outcome.refused:
+            logger.warning(
+                "dinas workbook: invited by email %s, not shared with %s", outcome.invited, sorted(outcome.refused)
+            )
+        self._rekap_shared.add(file.id)
+
     def _rekap_sheet_ids(self, file: FileInfo) -> list[int]:
         body = self.sheets.get(file.id, fields="sheets(properties(sheetId))", action="membaca tab workbook rekap")
         return [int(s["properties"]["sheetId"]) for s in body.get("sheets", [])]
@@ -410,6 +510,7 @@ class GoogleWorkbooks:
         layout.tw_label(tw)
         with self._lock:
             file, sheet_ids = self._rekap_book(tahun, create=True)
+            self._share_rekap(file)
             if sheet_ids is None:
                 sheet_ids = self._rekap_sheet_ids(file)
             names = {b.kode: b.nama for b in self.settings.bidang}

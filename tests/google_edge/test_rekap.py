@@ -10,6 +10,7 @@ import pytest
 from sheets import layout
 from sheets.facts import AuditEntry, RekapData, RekomendasiData, SnapshotData, TindakLanjutData
 from sheets.google.drive import PDF_MIME, XLSX_MIME
+from sheets.google.sharing import rekap_access
 from sheets.master import MASTER_COLUMNS, Master, parse_master
 from tests.google_edge.conftest import BOT_EMAIL, KODES, Env
 
@@ -83,11 +84,21 @@ def test_rekap_request_count_is_the_same_for_10_and_10000_rows(env: Env) -> None
     assert counts[10] == counts[10_000]
     cold, warm = counts[10]
     assert warm == {"sheets.spreadsheets.batchUpdate": 1, "sheets.spreadsheets.values.batchUpdate": 1}
-    assert cold == {"drive.files.list": 1, "drive.files.create": 1, **warm}
-    # a restarted bot: find + read tab ids + the same two writes
+    # found or made, then shared once per process: its permissions listed (a Shared Drive item
+    # carries none), the one official with an email in the settings (the Kasubbag) added
+    readers = len(rekap_access(env.settings))
+    assert readers == 1
+    assert cold == {
+        "drive.files.list": 1,
+        "drive.files.create": 1,
+        "drive.permissions.list": 1,
+        "drive.permissions.create": readers,
+        **warm,
+    }
+    # a restarted bot: find + its permissions (nobody missing) + read tab ids + the same two writes
     env.reset_stats()
     env.workbooks(master=big_master(10)).write_rekap(2026, 1, rekap_data(big_master(10)))
-    assert env.google_total() == 4
+    assert env.google_total() == 5
 
 
 def test_rekap_tabs_chart_colours_and_archive(env: Env) -> None:

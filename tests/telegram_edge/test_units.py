@@ -194,6 +194,7 @@ SAMPLE: dict[str, Any] = {
     "role": "staf",
     "kind": "input_opened",
     "error": "blocked",
+    "akses": [{"id": "anyoneWithLink", "type": "anyone", "role": "reader", "email": None, "domain": None}],
 }
 
 

@@ -27,6 +27,7 @@ class InMemoryWorkbook:
     rekap_writes: list[RekapData] = field(default_factory=list)
     fail: dict[str, int] = field(default_factory=dict)
     archived_laporan: bytes | None = None
+    kept_permissions: tuple[str, ...] = ()  # what remove_permissions may not remove
 
     def _call(self, name: str, *args: Any) -> None:
         self.calls.append((name, args))
@@ -84,6 +85,10 @@ class InMemoryWorkbook:
     def read_book(self, kode: str) -> BookSeen:
         self._call("read_book", kode)
         raise AssertionError("the workflow tests submit through handle_events, not /kirim")
+
+    def remove_permissions(self, kode: str, permission_ids: Sequence[str]) -> tuple[str, ...]:
+        self._call("remove_permissions", kode, tuple(permission_ids))
+        return tuple(p for p in permission_ids if p in self.kept_permissions)
 
 
 class FileNotifier:
