@@ -51,6 +51,7 @@ class DoctorContext:
     drive: Any = None  # a sheets.google.drive.DriveFiles once Google answered
     store: Any = None  # a bot.store.repository.Store when the database is at the latest revision
     reports: dict[str, Any] = field(default_factory=dict)  # bidang -> report row of the running period
+    live: Any = None  # bot.doctor.live.LiveOptions with --live
 
     def close(self) -> None:
         """Release the database and HTTP sessions."""

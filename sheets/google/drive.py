@@ -262,6 +262,23 @@ class DriveFiles:
             created += 1
         return ShareOutcome(created, tuple(invited), refused)
 
+    def create_permission(self, file: FileInfo, email: str, role: str, notify: bool) -> None:
+        """One permission for one address (``notify``: Google's notification email)."""
+        self._create_permission(file, email, role, notify)
+
+    def delete_or_trash(self, file: FileInfo) -> bool:
+        """Delete ``file`` for good; where the bot may only trash it (a Shared Drive's content
+        manager), move it to the trash. True when deleted, False when trashed."""
+        try:
+            self._run(self.drive.files().delete(fileId=file.id, supportsAllDrives=True), f"menghapus {file.name!r}")
+        except AccessDenied:
+            request = self.drive.files().update(
+                fileId=file.id, body={"trashed": True}, fields="id", supportsAllDrives=True
+            )
+            self._run(request, f"memindahkan {file.name!r} ke tempat sampah")
+            return False
+        return True
+
     def _create_permission(self, file: FileInfo, email: str, role: str, notify: bool) -> None:
         request = self.drive.permissions().create(
             fileId=file.id,

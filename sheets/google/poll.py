@@ -54,7 +54,7 @@ from sheets.google.spreadsheet import SheetsApi
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["read_workbook"]
+__all__ = ["read_cells", "read_workbook"]
 
 READ_FIELDS = (
     "sheets(properties(title),protectedRanges(description),"
@@ -152,3 +152,18 @@ def read_workbook(api: SheetsApi, spreadsheet_id: str) -> WorkbookRead:
         elif title == layout.TAB_STATUS:
             status, _, _ = _grid(data)
     return WorkbookRead(realisasi, frozenset(percent), status, open_tw, approved, frozenset(dates))
+
+
+def read_cells(
+    api: SheetsApi, spreadsheet_id: str, a1_range: str
+) -> tuple[list[list[Any]], frozenset[tuple[int, int]]]:
+    """(values, percent cells) of one range as the poll reads a ``Realisasi`` tab (``doctor --live``)."""
+    body = api.get(
+        spreadsheet_id,
+        fields="sheets(data(startRow,startColumn,rowData(values(effectiveValue,effectiveFormat(numberFormat(type))))))",
+        ranges=[a1_range],
+        action=f"membaca {a1_range}",
+    )
+    sheets = body.get("sheets") or [{}]
+    rows, percent, _ = _grid((sheets[0].get("data") or [{}])[0])
+    return rows, frozenset(percent)

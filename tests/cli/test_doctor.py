@@ -35,6 +35,7 @@ GOOD_KEYS = {
     "workbook.rekap",
     "telegram.token",
     "people",
+    "people.google",
 }
 
 

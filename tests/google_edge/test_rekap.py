@@ -85,9 +85,9 @@ def test_rekap_request_count_is_the_same_for_10_and_10000_rows(env: Env) -> None
     cold, warm = counts[10]
     assert warm == {"sheets.spreadsheets.batchUpdate": 1, "sheets.spreadsheets.values.batchUpdate": 1}
     # found or made, then shared once per process: its permissions listed (a Shared Drive item
-    # carries none), the one official with an email in the settings (the Kasubbag) added
+    # carries none), the officials and the Kepala Bidang of the settings added
     readers = len(rekap_access(env.settings))
-    assert readers == 1
+    assert readers == 6
     assert cold == {
         "drive.files.list": 1,
         "drive.files.create": 1,
