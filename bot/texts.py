@@ -142,6 +142,40 @@ STATE_LABELS: dict[str, str] = {
     "selesai": "sudah ditutup dan diarsipkan",
 }
 
+# --- audit events (what the Riwayat, the audit export and the demo's timeline call each event) -------
+
+EVENT_LABELS: Mapping[str, str] = {
+    "mulai_periode": "membuka periode, meminta persetujuan",
+    "setujui_distribusi": "menyetujui pembagian format",
+    "tunda_distribusi": "menunda pembagian format",
+    "nilai_berubah": "mulai mengisi lembar kerja",
+    "ajukan": "mengajukan laporan bidang",
+    "pengajuan_tidak_valid": "menolak pengajuan: isian salah",
+    "setujui": "menyetujui laporan bidang",
+    "kembalikan": "mengembalikan laporan bidang",
+    "buka_kembali": "membuka kembali laporan bidang",
+    "semua_bidang_disetujui": "menyusun draf rekap dinas",
+    "tambah_analisis": "menambahkan catatan analisis",
+    "kirim_ke_sekretaris": "mengirim laporan kepada Sekretaris",
+    "teruskan_ke_kepala_dinas": "meneruskan laporan kepada Kepala Dinas",
+    "dikembalikan_sekretaris": "mengembalikan laporan kinerja dinas",
+    "disetujui_kepala_dinas": "menyetujui laporan kinerja dinas",
+    "dikembalikan_kepala_dinas": "mengembalikan laporan kinerja dinas",
+    "beri_rekomendasi": "memberi rekomendasi",
+    "serahkan_ke_kasubbag": "menyerahkan laporan dan rekomendasi",
+    "serahkan_ke_bidang": "meneruskan rekomendasi ke bidang",
+    "buka_kembali_bidang": "membuka kembali laporan satu bidang",
+    "catat_tindak_lanjut": "mencatat tindak lanjut",
+    "tutup": "menutup dan mengarsipkan periode",
+    "data_disetujui_berubah": "mendeteksi perubahan data yang telah disetujui",
+}
+
+
+def event_label(event: str) -> str:
+    """The readable name of an audit event (its code when this version does not know it)."""
+    return EVENT_LABELS.get(event, event)
+
+
 # --- summaries ------------------------------------------------------------------------------------
 
 _SUMMARY_LABELS: dict[str, tuple[str, str]] = {
