@@ -168,6 +168,8 @@ EVENT_LABELS: Mapping[str, str] = {
     "catat_tindak_lanjut": "mencatat tindak lanjut",
     "tutup": "menutup dan mengarsipkan periode",
     "data_disetujui_berubah": "mendeteksi perubahan data yang telah disetujui",
+    "akses_asing_dihapus": "menghapus akses workbook di luar daftar",
+    "akses_asing_tidak_terhapus": "tidak dapat menghapus akses workbook di luar daftar",
 }
 
 
