@@ -158,26 +158,45 @@ def check_google_people(ctx: DoctorContext) -> Iterable[CheckResult]:
     configured = set(rekap_access(settings))
     for bidang in settings.bidang:
         configured |= set(bidang_access(settings, bidang.kode))
-    no_account = sorted(set(facts.no_google_account) & configured)
+    invited = _invited_at_distribution(ctx)
+    no_account = sorted((set(facts.no_google_account) | invited) & configured)
+    sources = []
+    if facts.checked_at is not None:
+        sources.append(f"uji langsung {facts.checked_at}")
+    if invited:
+        sources.append("pembagian format periode berjalan")
     name = "Akun Google alamat di pengaturan"
-    if facts.checked_at is None:
+    if no_account:
+        yield _result(
+            "people.google",
+            name,
+            CheckStatus.WARNING,
+            f"menurut {' dan '.join(sources)}, belum punya akun Google: {', '.join(no_account)}; "
+            "bot membagikan workbook kepada mereka melalui undangan email Google",
+            "minta yang bersangkutan membuat akun Google dengan alamat itu, atau ganti alamatnya di pengaturan; "
+            "lalu ulangi python -m bot doctor --live",
+        )
+    elif facts.checked_at is None:
         yield _result(
             "people.google",
             name,
             CheckStatus.OK,
             "belum diuji langsung; jalankan python -m bot doctor --live untuk memeriksa setiap alamat",
         )
-    elif no_account:
-        yield _result(
-            "people.google",
-            name,
-            CheckStatus.WARNING,
-            f"menurut uji langsung {facts.checked_at}, belum punya akun Google: {', '.join(no_account)}; "
-            "bot membagikan workbook kepada mereka melalui undangan email Google",
-            "minta yang bersangkutan membuat akun Google dengan alamat itu, atau ganti alamatnya di pengaturan; "
-            "lalu ulangi python -m bot doctor --live",
-        )
     else:
         yield _result(
             "people.google", name, CheckStatus.OK, f"semua alamat punya akun Google (uji langsung {facts.checked_at})"
         )
+
+
+def _invited_at_distribution(ctx: DoctorContext) -> set[str]:
+    """The addresses the running period's distribution invited by email (no Google account)."""
+    if ctx.store is None or not ctx.reports:
+        return set()
+    period_id = next(iter(ctx.reports.values())).period_id
+    invited: set[str] = set()
+    with ctx.store.transaction() as tx:
+        for row in tx.outbox_rows(period_id):
+            if row.kind == "distribution_done":
+                invited |= {str(email).lower() for email in (row.payload or {}).get("tanpa_akun_google") or []}
+    return invited

@@ -12,7 +12,7 @@ import pytest
 
 from config.learned import load_facts
 from config.settings import load_settings
-from tests.cli.conftest import Cli
+from tests.cli.conftest import Cli, Office
 
 NEW_STAFF = "staf.baru@disnaker.example.go.id"  # configured, never made a Google account
 LIVE_KEYS = {
@@ -143,3 +143,19 @@ def test_a_leftover_scratch_workbook_is_removed_by_the_next_run(cli: Cli) -> Non
     assert len(_scratch_files(cli)) == 1
     live(cli)
     assert _scratch_files(cli) == []
+
+
+def test_plain_doctor_names_who_the_distribution_invited(cli: Cli) -> None:
+    """Without a live run, the addresses the running period's distribution invited by email are named."""
+    config = _with_new_staff(cli)
+    assert cli.run("distribute", "--triwulan", "1", config=config)[0] == 0
+    cli.settings = load_settings(config)
+    office = Office(cli)
+    try:
+        office.approve_distribution()
+    finally:
+        office.close()
+    _, plain = cli.doctor(config=config)
+    line = plain["people.google"]
+    assert line["status"] == "PERINGATAN"
+    assert NEW_STAFF in line["detail"] and "pembagian format" in line["detail"]
