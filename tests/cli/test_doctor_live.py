@@ -159,3 +159,21 @@ def test_plain_doctor_names_who_the_distribution_invited(cli: Cli) -> None:
     line = plain["people.google"]
     assert line["status"] == "PERINGATAN"
     assert NEW_STAFF in line["detail"] and "pembagian format" in line["detail"]
+
+
+def test_plain_doctor_notices_a_workbook_shared_beyond_the_settings(cli: Cli) -> None:
+    assert cli.run("distribute", "--triwulan", "1")[0] == 0
+    office = Office(cli)
+    try:
+        reports = office.approve_distribution()
+    finally:
+        office.close()
+    _, checks = cli.doctor()
+    assert {k: checks[f"akses.{k}"]["status"] for k in reports} == dict.fromkeys(reports, "OK")
+    staff = cli.control.drive_as("penempatan@disnaker.example.go.id")
+    book = reports["PTK"].url.split("/d/")[1].split("/")[0]
+    staff.permissions().create(fileId=book, body={"type": "anyone", "role": "reader"}, supportsAllDrives=True).execute()
+    _, checks = cli.doctor()
+    line = checks["akses.PTK"]
+    assert line["status"] == "PERINGATAN" and "anyone" in line["detail"] and "Kasubbag" in line["fix"]
+    assert checks["akses.LAT"]["status"] == "OK"
