@@ -231,8 +231,9 @@ class DriveFiles:
 
         Drive refuses to share with an address that has no Google account without the notification
         email (400 ``invalidSharingRequest``); such an address is shared again with Google's
-        invitation email and reported as invited. Any other refusal for one address is reported
-        and the others are shared all the same.
+        invitation email and reported as invited. Any other refusal for one address (400, or 403
+        such as a Shared Drive that admits only its domain) is reported and the others are shared
+        all the same.
         """
         notify = self.settings.google.kirim_email_notifikasi
         has: dict[str, int] = {}
@@ -246,14 +247,14 @@ class DriveFiles:
                 continue
             try:
                 self._create_permission(file, email, role, notify)
-            except ApiRequestInvalid as err:
+            except (ApiRequestInvalid, AccessDenied) as err:
                 if err.reason != "invalidSharingRequest" or notify:
                     refused[email] = str(err)
                     logger.warning("could not share %s with %s: %s", file.name, email, err)
                     continue
                 try:
                     self._create_permission(file, email, role, True)
-                except ApiRequestInvalid as again:
+                except (ApiRequestInvalid, AccessDenied) as again:
                     refused[email] = str(again)
                     logger.warning("could not invite %s to %s: %s", email, file.name, again)
                     continue
