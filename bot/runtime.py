@@ -31,6 +31,7 @@ from bot.workflow.outbox import OutboxWorker
 from bot.workflow.ports import WorkbookPort
 from bot.workflow.scheduler import WorkflowScheduler
 from bot.workflow.service import WorkflowService
+from config.learned import load_facts
 from config.settings import Settings
 from sheets.google.workbooks import GoogleWorkbooks
 
@@ -90,8 +91,10 @@ def create_bot(
 def build_service(settings: Settings, **options: Any) -> KinerjaBot:
     """The whole service: store (migrated), Google edge, Telegram bot."""
     store = open_store(settings)
-    # The sheets' "Diperbarui" stamps use the same clock as the workflow.
-    workbooks = GoogleWorkbooks(settings, clock=options.get("clock"))
+    # The sheets' "Diperbarui" stamps use the same clock as the workflow; the locale code sent first
+    # is the one doctor --live saw Google take (config.learned).
+    learned = load_facts(settings.google.berkas_temuan)
+    workbooks = GoogleWorkbooks(settings, clock=options.get("clock"), preferred_locale=learned.locale)
     return create_bot(settings, workbooks, store=store, **options)
 
 

@@ -185,26 +185,23 @@ def _create(ctx: DoctorContext, run: _Scratch) -> Iterator[CheckResult]:
 
 def _locale(run: _Scratch) -> Iterator[CheckResult]:
     from sheets.google.errors import ApiRequestInvalid
+    from sheets.google.locale import INDONESIAN_LOCALES, is_indonesian, locale_request
 
+    assumed = "workbook berlokal Indonesia (id_ID atau in_ID): koma desimal, titik ribuan"
     tried: list[str] = []
-    for code in INDONESIAN:
-        request = {"updateSpreadsheetProperties": {"properties": {"locale": code}, "fields": "locale"}}
+    for code in INDONESIAN_LOCALES:
         try:
-            run.sheets.batch_update(run.file.id, [request], "mengatur lokal workbook uji")
+            run.sheets.batch_update(run.file.id, [locale_request(code)], "mengatur lokal workbook uji")
         except ApiRequestInvalid as err:
-            tried.append(f"{code} ditolak ({err.status})")
+            tried.append(f"{code} ditolak (HTTP {err.status})")
             continue
         body = run.sheets.get(run.file.id, fields="properties(locale)", action="membaca lokal workbook uji")
         stored = str((body.get("properties") or {}).get("locale") or "")
-        if stored.replace("-", "_").casefold() in {c.casefold() for c in INDONESIAN}:
+        if is_indonesian(stored):
             run.facts = run.facts.with_changes(locale=code)
             stored_as = "" if stored == code else f", terbaca kembali sebagai {stored}"
             yield _line(
-                "lokal",
-                "Lokal Indonesia",
-                CheckStatus.OK,
-                "workbook berlokal Indonesia (id_ID atau in_ID): koma desimal, titik ribuan",
-                "; ".join([*tried, f"{code} diterima{stored_as}"]),
+                "lokal", "Lokal Indonesia", CheckStatus.OK, assumed, "; ".join([*tried, f"{code} diterima{stored_as}"])
             )
             return
         tried.append(f"{code} diterima tetapi terbaca kembali sebagai {stored or '(kosong)'}")
@@ -212,7 +209,7 @@ def _locale(run: _Scratch) -> Iterator[CheckResult]:
         "lokal",
         "Lokal Indonesia",
         CheckStatus.FAILED,
-        "workbook berlokal Indonesia (id_ID atau in_ID): koma desimal, titik ribuan",
+        assumed,
         "; ".join(tried),
         "angka yang diketik dengan koma desimal akan tersimpan sebagai teks (bot tetap membacanya); "
         "laporkan hasil ini kepada pengembang",

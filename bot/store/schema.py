@@ -279,3 +279,25 @@ store_identity = Table(
     Column("instance_id", String(32), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
 )
+
+
+# Durable intentions (migration 0008): an action that needs Google, recorded before Google is
+# touched and closed in the transaction that moves the state (``bot.workflow.intentions``).
+intentions = Table(
+    "intentions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("period_id", Integer, ForeignKey("periods.id"), nullable=False),
+    Column("bidang", String(12)),
+    Column("operation", String(40), nullable=False),
+    Column("effect", String(40), nullable=False),
+    Column("actor", JSON, nullable=False),
+    Column("text", Text),
+    Column("khusus", JSON),
+    Column("status", String(12), nullable=False, index=True),
+    Column("needs_reconcile", Boolean, nullable=False, server_default=text("false")),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("last_error", Text),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)

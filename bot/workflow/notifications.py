@@ -40,3 +40,4 @@ class Kind(StrEnum):
     ACCESS_LOST = "access_lost"
     FOREIGN_ACCESS_REMOVED = "foreign_access_removed"
     RECIPIENT_UNREACHABLE = "recipient_unreachable"
+    ACTION_RESUMED = "action_resumed"

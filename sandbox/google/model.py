@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sandbox.google.errors import GoogleApiError
+from sandbox.google.limits import Limits
 
 FOLDER_MIME = "application/vnd.google-apps.folder"
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
@@ -277,6 +278,7 @@ class Store:
             self.uploads: dict[str, Any] = {}  # resumable upload sessions by upload_id
             self.sharing = SharingRules()
             self._perm_seq = itertools.count(1)
+            self.limits = Limits()  # Google's size limits and undocumented behaviours (sandbox.google.limits)
 
     # ---- ids ------------------------------------------------------------------------------
     def new_file_id(self) -> str:

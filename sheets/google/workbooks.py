@@ -4,21 +4,28 @@ Blocking; the service calls it through ``asyncio.to_thread``. Every method is id
 are found by their ``appProperties`` before any is created, the bidang layout is one atomic
 batch, and opening/locking a TW sets the protections to an exact state. Request budget:
 
-- ``distribute``: 1 Drive search for all bidang, then per bidang 1 create + 1 layout batch
-  (new) or 1 read of the protections + at most 1 batch + 1 permission listing in a Shared Drive
-  (existing), + 1 share per missing address (2 for an address without a Google account: Drive
-  refuses to share with it silently, so it is invited by Google's email);
+- ``distribute``: 1 Drive search for all bidang, then per bidang 1 create + 1 layout batch + 1
+  locale request (new; more batches for a master whose layout passes 2 MB, and a second locale
+  request when Google refuses the first code) or 1 read of the protections and the locale + at
+  most 1 batch (existing; + 1 locale request when the locale read back is not Indonesian, + 1
+  permission listing in a Shared Drive), + 1 share per missing address (2 for an address without
+  a Google account: Drive refuses to share with it silently, so it is invited by Google's email);
 - ``poll``: 1 Drive change listing + 1 read per changed workbook (:mod:`sheets.google.poll`),
   + 1 permission listing per changed workbook in a Shared Drive whose permission ids are not all
   ones already found configured (Drive gives My Drive files' permissions with the change, Shared
   Drive items' only through ``permissions.list``; in steady state nothing is listed);
 - ``read_submission`` (``/kirim``): 1 read of the workbook (plus 1 Drive search after a restart);
-- ``write_feedback``/``reset_submission``: 1 values.batchUpdate (``write_feedback`` plus 1 Drive
+- ``write_feedback``/``reset_submission``: 1 values.batchUpdate per 2 MB (``write_feedback`` plus 1 Drive
   search and 1 read of the workbook after a restart: the notes go where the last read found the
   ``Catatan Validasi`` column and the rows); ``lock_tw``/``reopen_tw``: 1 batchUpdate (plus 1 Drive
   search and 1 read after a restart);
-- ``write_rekap``: 1 batchUpdate + 1 values.batchUpdate, whatever the number of rows (plus the
-  search/create and 1 read of the tab ids the first time in a process).
+- ``write_rekap``: 1 batchUpdate + 1 values.batchUpdate per 2 MB of values (plus the search/create
+  and 1 locale request, or 1 read of the tab ids and the locale, the first time in a process);
+- ``archive``: 1 Drive search, then per missing copy 1 upload (+ 1 export for the xlsx; when Drive
+  refuses to export a workbook over 10 MB, 1 read of every tab's values and the xlsx is built here).
+
+Every write that grows with the data is cut into requests of at most 2 MB (:mod:`sheets.google.chunks`);
+Google refuses a body over 10 MB.
 
 The adapter keeps no workflow memory: its poll states facts (per changed workbook, what one
 read found, the permissions outside the configured access, or that the workbook is gone or
@@ -57,13 +64,15 @@ from sheets.facts import (
 )
 from sheets.google.archive import archive_workbook
 from sheets.google.auth import GoogleClients, build_clients
+from sheets.google.chunks import MAX_REQUEST_BYTES, blocks_of, value_batches
 from sheets.google.distribute import (
     BOOK_FIELDS,
     STATUS_ALUR_DIBUKA,
     BookLayout,
-    layout_requests,
+    layout_batches,
     parse_book_layout,
     protection_requests,
+    realisasi_row_batches,
     status_row_request,
 )
 from sheets.google.drive import (
@@ -78,10 +87,19 @@ from sheets.google.drive import (
 from sheets.google.errors import AccessDenied, ApiRequestInvalid, NotFound, WorkbookLayoutError
 from sheets.google.feedback import feedback_batch
 from sheets.google.http import RetryPolicy
+from sheets.google.locale import is_indonesian, set_indonesian_locale
 from sheets.google.poll import read_workbook
-from sheets.google.rekap import TAB_IDS, build_rekap_sheets, rekap_requests, rekap_summary, rekap_values
+from sheets.google.rekap import (
+    TAB_IDS,
+    build_rekap_sheets,
+    rekap_requests,
+    rekap_summary,
+    rekap_value_batches,
+    xlsx_formats,
+)
 from sheets.google.sharing import bidang_access, foreign_permissions, rekap_access
 from sheets.google.spreadsheet import SheetsApi
+from sheets.google.xlsx import workbook_xlsx
 from sheets.master import Master, load_master
 from sheets.notes import feedback_place
 
@@ -115,7 +133,11 @@ class GoogleWorkbooks:
         clients: GoogleClients | None = None,
         policy: RetryPolicy | None = None,
         clock: Callable[[], datetime] | None = None,
+        preferred_locale: str | None = None,
+        max_request_bytes: int = MAX_REQUEST_BYTES,
     ) -> None:
+        """``preferred_locale``: the Indonesian locale code to send first (what ``doctor --live`` saw Google
+        take); ``max_request_bytes``: the largest request body sent (Google recommends 2 MB)."""
         self.settings = settings
         self.master = master or load_master(
             settings.google.master_indikator, bidang_codes=[b.kode for b in settings.bidang]
@@ -133,6 +155,9 @@ class GoogleWorkbooks:
         self._books: dict[tuple[int, str], _Book] = {}
         self._by_id: dict[str, tuple[int, str]] = {}
         self._rekap: dict[int, tuple[FileInfo, list[int] | None]] = {}
+        self._locale = preferred_locale  # the Indonesian code Google took last (a fact of Google)
+        self._rekap_localized: set[str] = set()  # dinas workbooks whose locale is known to be Indonesian
+        self.max_request_bytes = max_request_bytes
         self._rekap_shared: set[str] = set()  # rekap workbooks shared in this process
         # Per bidang workbook, the permission ids last listed and found configured: a change whose
         # permissionIds are among them needs no permissions.list (a Shared Drive item's cost).
@@ -251,33 +276,12 @@ class GoogleWorkbooks:
     def _prepare(self, book: _Book, tahun: int, tw: int, nama: str, *, fresh: bool) -> None:
         current = None if fresh else self._read_layout(book)
         if current is None:
-            items = self.master.for_bidang(book.kode)
-            requests = layout_requests(
-                tahun,
-                nama,
-                items,
-                open_tw=tw,
-                bot_email=self.clients.account_email,
-                time_zone=self.settings.zona_waktu,
-                status_when=self._now_text(),
-            )
-            try:
-                replies = self.sheets.batch_update(book.file.id, requests, f"menyusun workbook {book.kode}")
-            except ApiRequestInvalid:
-                # A retried batch that Google had applied already: the layout is there.
-                if self._read_layout(book) is None:
-                    raise
-            else:
-                protections = {}
-                for reply in replies:
-                    added = reply.get("addProtectedRange", {}).get("protectedRange")
-                    if added:
-                        tab = next(t for t in layout.BIDANG_TABS if f"({t})" in str(added.get("description", "")))
-                        protections[tab] = int(added["protectedRangeId"])
-                book.layout = BookLayout(rows=len(items), protections=protections, open_tw=tw)
-                return
-            current = book.layout
-            assert current is not None
+            current = self._lay_out(book, tahun, tw, nama)
+        if not is_indonesian(current.locale):
+            current.locale = self._set_locale(book.file.id, f"workbook {book.kode}")
+        if not current.complete:
+            self._finish_layout(book, current, tw)
+            return
         if current.open_tw == tw:
             return  # already open: re-running changes nothing (and keeps the Status row as is)
         approved = current.approved - {tw}
@@ -285,6 +289,62 @@ class GoogleWorkbooks:
         requests.append(status_row_request(tw, status_alur=STATUS_ALUR_DIBUKA, catatan="", when=self._now_text()))
         self.sheets.batch_update(book.file.id, requests, f"membuka {layout.tw_label(tw)} untuk {book.kode}")
         current.open_tw, current.approved = tw, approved
+
+    def _lay_out(self, book: _Book, tahun: int, tw: int, nama: str) -> BookLayout:
+        """Lay out a new workbook: one batch, or its first part when the master is too large (then unfinished)."""
+        items = self.master.for_bidang(book.kode)
+        plan = layout_batches(
+            tahun,
+            nama,
+            items,
+            open_tw=tw,
+            bot_email=self.clients.account_email,
+            time_zone=self.settings.zona_waktu,
+            status_when=self._now_text(),
+            limit=self.max_request_bytes,
+        )
+        try:
+            replies = self.sheets.batch_update(book.file.id, plan.first, f"menyusun workbook {book.kode}")
+        except ApiRequestInvalid:
+            # A retried batch that Google had applied already: the layout is there.
+            if self._read_layout(book) is None:
+                raise
+            assert book.layout is not None
+            return book.layout
+        protections = {}
+        for reply in replies:
+            added = reply.get("addProtectedRange", {}).get("protectedRange")
+            if added:
+                tab = next(t for t in layout.BIDANG_TABS if f"({t})" in str(added.get("description", "")))
+                protections[tab] = int(added["protectedRangeId"])
+        book.layout = BookLayout(
+            rows=len(items), protections=protections, open_tw=None if plan.in_parts else tw, complete=not plan.in_parts
+        )
+        return book.layout
+
+    def _finish_layout(self, book: _Book, current: BookLayout, tw: int) -> None:
+        """The rest of a layout sent in parts: every ``Realisasi`` row again, then TW ``tw`` opened.
+
+        Until the last request every cell is locked, so writing the rows again after a crash
+        overwrites nothing a person typed.
+        """
+        items = self.master.for_bidang(book.kode)
+        batches = realisasi_row_batches(items, self.max_request_bytes)
+        for number, batch in enumerate(batches, 1):
+            action = f"menulis baris indikator workbook {book.kode} ({number}/{len(batches)})"
+            self.sheets.batch_update(book.file.id, batch, action)
+        approved = current.approved - {tw}
+        requests = protection_requests(current, tw, approved)
+        requests.append(status_row_request(tw, status_alur=STATUS_ALUR_DIBUKA, catatan="", when=self._now_text()))
+        self.sheets.batch_update(book.file.id, requests, f"membuka {layout.tw_label(tw)} untuk {book.kode}")
+        current.open_tw, current.approved, current.complete = tw, approved, True
+
+    def _set_locale(self, spreadsheet_id: str, what: str) -> str | None:
+        """The Indonesian locale on ``spreadsheet_id`` (its own request); the code Google took, remembered."""
+        code = set_indonesian_locale(self.sheets, spreadsheet_id, self._locale, what)
+        if code is not None:
+            self._locale = code
+        return code
 
     # --- steps 2-3: feedback, lock, reopen -------------------------------------------------
 
@@ -295,8 +355,9 @@ class GoogleWorkbooks:
             if place is None:  # never read by the workflow yet: find the column and rows as they are now
                 place = feedback_place(kode, read_workbook(self.sheets, book.file.id), self.master)
             data = feedback_batch(tw, feedback, place, self._now_text())
-            if data:
-                self.sheets.values_update(book.file.id, data, f"menulis catatan validasi {kode}")
+            # The Status row comes last in the data, so it is written with (or after) the last notes.
+            for batch in value_batches(blocks_of(data), self.max_request_bytes):
+                self.sheets.values_update(book.file.id, batch, f"menulis catatan validasi {kode}")
 
     def lock_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
         """Protect TW ``tw``'s cells (approval): one batchUpdate moving the protections, then the feedback."""
@@ -502,17 +563,25 @@ class GoogleWorkbooks:
         self._rekap_shared.add(file.id)
 
     def _rekap_sheet_ids(self, file: FileInfo) -> list[int]:
-        body = self.sheets.get(file.id, fields="sheets(properties(sheetId))", action="membaca tab workbook rekap")
+        """The dinas workbook's tab ids (and, in the same read, whether its locale is Indonesian)."""
+        body = self.sheets.get(
+            file.id, fields="properties(locale),sheets(properties(sheetId))", action="membaca tab workbook rekap"
+        )
+        if is_indonesian((body.get("properties") or {}).get("locale")):
+            self._rekap_localized.add(file.id)
         return [int(s["properties"]["sheetId"]) for s in body.get("sheets", [])]
 
     def write_rekap(self, tahun: int, tw: int, data: RekapData) -> RekapRef:
-        """Write every tab of the dinas workbook: one batchUpdate and one values.batchUpdate."""
+        """Write every tab of the dinas workbook: one batchUpdate, then the values in requests of at most 2 MB."""
         layout.tw_label(tw)
         with self._lock:
             file, sheet_ids = self._rekap_book(tahun, create=True)
             self._share_rekap(file)
             if sheet_ids is None:
                 sheet_ids = self._rekap_sheet_ids(file)
+            if file.id not in self._rekap_localized:
+                self._set_locale(file.id, f"workbook rekap {tahun}")
+                self._rekap_localized.add(file.id)  # tried once per process: a refusal is logged, not repeated
             names = {b.kode: b.nama for b in self.settings.bidang}
             sheets = build_rekap_sheets(self.master, data, names, tw, self.settings.tz)
             action = f"menyusun tab workbook rekap {tahun}"
@@ -523,7 +592,10 @@ class GoogleWorkbooks:
                 sheet_ids = self._rekap_sheet_ids(file)
                 self.sheets.batch_update(file.id, rekap_requests(sheets, sheet_ids, tw), action)
             self._rekap[tahun] = (file, sorted(TAB_IDS.values()))
-            self.sheets.values_update(file.id, rekap_values(sheets), f"menulis isi workbook rekap {tahun}")
+            batches = rekap_value_batches(sheets, self.max_request_bytes)
+            for number, batch in enumerate(batches, 1):
+                action = f"menulis isi workbook rekap {tahun} ({number}/{len(batches)})"
+                self.sheets.values_update(file.id, batch, action)
             return RekapRef(url=file.url, spreadsheet_id=file.id, summary=rekap_summary(sheets.rekap))
 
     def archive(self, tahun: int, tw: int, laporan: bytes | None = None) -> ArchiveRef:
@@ -531,4 +603,14 @@ class GoogleWorkbooks:
         with self._lock:
             file, _ = self._rekap_book(tahun, create=False)
             folder = self.settings.google.archive_folder_id or self.settings.google.root_folder_id
-            return archive_workbook(self.drive, file, tahun, tw, folder, laporan)
+            return archive_workbook(
+                self.drive, file, tahun, tw, folder, laporan, local_xlsx=lambda: self._rekap_xlsx(file, tahun)
+            )
+
+    def _rekap_xlsx(self, file: FileInfo, tahun: int) -> bytes:
+        """The dinas workbook as xlsx, built from one read of every tab's values (Drive refused the export)."""
+        tabs = list(layout.DINAS_TABS)
+        grids = self.sheets.values_get(
+            file.id, [layout.quote_tab(tab) for tab in tabs], f"membaca isi workbook rekap {tahun}"
+        )
+        return workbook_xlsx(list(zip(tabs, grids, strict=True)), xlsx_formats())
