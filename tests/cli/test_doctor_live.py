@@ -177,3 +177,33 @@ def test_plain_doctor_notices_a_workbook_shared_beyond_the_settings(cli: Cli) ->
     line = checks["akses.PTK"]
     assert line["status"] == "PERINGATAN" and "anyone" in line["detail"] and "Kasubbag" in line["fix"]
     assert checks["akses.LAT"]["status"] == "OK"
+
+
+@pytest.mark.parametrize(
+    ("mode", "learned", "said"),
+    [
+        pytest.param("store_in_ID", "id_ID", "id_ID diterima, terbaca kembali sebagai in_ID", id="google"),
+        pytest.param("accept", "id_ID", "id_ID diterima", id="kept"),
+        pytest.param("refuse", "in_ID", "id_ID ditolak (HTTP 400); in_ID diterima", id="refused"),
+    ],
+)
+def test_live_learns_the_locale_code_google_takes(cli: Cli, mode: str, learned: str, said: str) -> None:
+    cli.control.call("POST", "google/limits", {"id_ID": mode})
+    code, checks = live(cli)
+    assert code == 0
+    assert checks["live.lokal"]["status"] == "OK" and checks["live.lokal"]["detail"].endswith(f"Google: {said}")
+    assert load_facts(load_settings(cli.config).google.berkas_temuan).locale == learned
+    assert checks["live.angka.1"]["status"] == "OK"  # in either code a comma decimal is a number
+
+
+@pytest.mark.parametrize("typed_format", ["replace", "keep"], ids=["google", "format-kept"])
+def test_live_says_what_google_does_with_a_typed_percent(cli: Cli, typed_format: str) -> None:
+    cli.control.call("POST", "google/limits", {"typed_format": typed_format})
+    code, checks = live(cli)
+    assert code == 0
+    line = checks["live.angka.2"]
+    if typed_format == "replace":
+        assert line["status"] == "OK" and "angka berformat persen" in line["detail"]
+    else:  # 0.75 kept in the column's number format: read as 0,75, and the bot's warning says so
+        assert line["status"] == "PERINGATAN" and "bot membaca 0,75" in line["detail"]
+        assert "apakah maksudnya 75%?" in line["fix"]

@@ -195,6 +195,8 @@ SAMPLE: dict[str, Any] = {
     "kind": "input_opened",
     "error": "blocked",
     "akses": [{"id": "anyoneWithLink", "type": "anyone", "role": "reader", "email": None, "domain": None}],
+    "event": "setujui",
+    "pressed_at": "2026-07-08T08:00:00+07:00",
 }
 
 
