@@ -38,7 +38,6 @@ approved TWs).
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -399,12 +398,10 @@ class GoogleWorkbooks:
             tahun = self.settings.tahun
             facts: list[BookFact] = []
             targets: dict[str, str] = {}
-            files: dict[str, FileInfo] = {}  # the file as this poll listed it (with its permissions)
             if cursor is None:
                 token = self.drive.start_page_token()
                 for kode, file in self._discover(tahun).items():
                     targets[file.id] = kode
-                    files[file.id] = file
             else:
                 changes, token = self.drive.changes(cursor)
                 discovered = False
@@ -430,9 +427,8 @@ class GoogleWorkbooks:
                         facts.append(BookGone(bidang=bidang, reason="workbook dipindahkan ke tempat sampah"))
                         continue
                     targets[file.id] = bidang
-                    files[file.id] = file
             for file_id, kode in targets.items():
-                facts.append(self._read_fact(file_id, kode, tahun, files.get(file_id)))
+                facts.append(self._read_fact(file_id, kode, tahun))
             logger.debug("poll: %d changed workbooks", len(targets))
             return ChangesRead(books=tuple(facts), cursor=token)
 
@@ -455,7 +451,7 @@ class GoogleWorkbooks:
             return str(props[PROP_BIDANG])
         return None
 
-    def _read_fact(self, file_id: str, kode: str, tahun: int, file: FileInfo | None = None) -> BookFact:
+    def _read_fact(self, file_id: str, kode: str, tahun: int) -> BookFact:
         try:
             read = read_workbook(self.sheets, file_id)
         except NotFound:
@@ -472,9 +468,9 @@ class GoogleWorkbooks:
             name = book.file.name
             if book.layout is not None:
                 book.layout.open_tw, book.layout.approved = read.open_tw, read.approved
-        if file is None:
-            known = book.file if book is not None and book.file.id == file_id else None
-            file = dataclasses.replace(known, permissions=None) if known is not None else _bare_file(file_id, name)
+        # The file as the poll last listed it (with its permissions on My Drive, their ids on a Shared
+        # Drive); one the bot no longer remembers is listed afresh.
+        file = book.file if book is not None and book.file.id == file_id else _bare_file(file_id, name)
         foreign = self._foreign(kode, file)
         return BookSeen(bidang=kode, spreadsheet_id=file_id, name=name, read=read, foreign=foreign)
 
