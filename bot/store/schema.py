@@ -263,6 +263,8 @@ telegram_prompts = Table(
     Column("bidang", String(12)),
     Column("origin_message_id", BigInteger),
     Column("origin_text", Text),
+    # The URL buttons of the origin message, JSON [[label, url], ...], kept on it after the outcome (0009).
+    Column("origin_links", Text),
     Column("prompt_text", Text),
     Column("created_at", UtcDateTime, nullable=False),
     Column("answered_at", UtcDateTime),

@@ -59,7 +59,10 @@ def test_foreign_access_is_reported_once_and_removed_each_time(
     assert [a["type"] for a in row.payload["akses"]] == ["anyone", "user"]
     [audit] = _audit(store, "akses_asing_dihapus")
     assert audit.bidang == "PTK" and "teman@contoh.test" in audit.note
-    text = Renderer(settings).render(row.kind, row.payload, row.recipient_role).text
+    rendered = Renderer(settings).render(row.kind, row.payload, row.recipient_role)
+    text = rendered.text
+    assert rendered.keyboard is not None  # the workbook, as a button
+    assert [b.url for r in rendered.keyboard.inline_keyboard for b in r] == ["https://sheets.test/2026/PTK"]
     assert "siapa saja yang memiliki tautan (pelihat)" in text
     assert "teman@contoh.test (editor)" in text
     assert "tidak mencatat siapa yang menambahkannya" in text
