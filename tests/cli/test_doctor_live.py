@@ -207,3 +207,17 @@ def test_live_says_what_google_does_with_a_typed_percent(cli: Cli, typed_format:
     else:  # 0.75 kept in the column's number format: read as 0,75, and the bot's warning says so
         assert line["status"] == "PERINGATAN" and "bot membaca 0,75" in line["detail"]
         assert "apakah maksudnya 75%?" in line["fix"]
+
+
+@pytest.mark.parametrize("limit", [None, 100], ids=["google", "export-refused"])
+def test_live_exports_pdf_or_says_what_the_archive_does_without(cli: Cli, limit: int | None) -> None:
+    if limit is not None:
+        cli.control.call("POST", "google/limits", {"export_bytes": limit})
+    code, checks = live(cli)
+    assert code == 0
+    line = checks["live.pdf"]
+    if limit is None:
+        assert line["status"] == "OK" and "PDF" in line["detail"]
+    else:
+        assert line["status"] == "PERINGATAN" and "dokumen laporan buatan bot" in line["fix"]
+    assert _scratch_files(cli) == []
