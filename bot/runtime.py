@@ -88,13 +88,21 @@ def create_bot(
     )
 
 
-def build_service(settings: Settings, **options: Any) -> KinerjaBot:
-    """The whole service: store (migrated), Google edge, Telegram bot."""
+def build_service(
+    settings: Settings, *, google_sleep: Callable[[float], None] | None = None, **options: Any
+) -> KinerjaBot:
+    """The whole service: store (migrated), Google edge, Telegram bot.
+
+    ``google_sleep``: how the Google session waits between attempts (``time.sleep`` by default;
+    the demo, which keeps the sandbox's time, lets that time pass instead).
+    """
     store = open_store(settings)
     # The sheets' "Diperbarui" stamps use the same clock as the workflow; the locale code sent first
     # is the one doctor --live saw Google take (config.learned).
     learned = load_facts(settings.google.berkas_temuan)
-    workbooks = GoogleWorkbooks(settings, clock=options.get("clock"), preferred_locale=learned.locale)
+    workbooks = GoogleWorkbooks(
+        settings, clock=options.get("clock"), sleep=google_sleep, preferred_locale=learned.locale
+    )
     return create_bot(settings, workbooks, store=store, **options)
 
 

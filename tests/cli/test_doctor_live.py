@@ -5,6 +5,7 @@ sandbox switch the check depends on tried in both behaviours."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ def _scratch_files(cli: Cli) -> list[dict[str, Any]]:
 
 
 def test_live_round_trip_passes_on_google_behaviour_and_leaves_nothing(cli: Cli) -> None:
+    cli.control.change_lag(0)  # the change feed's lag is tried on its own below
     code, checks = live(cli)
     assert code == 0
     assert set(checks) >= LIVE_KEYS
@@ -220,4 +222,24 @@ def test_live_exports_pdf_or_says_what_the_archive_does_without(cli: Cli, limit:
         assert line["status"] == "OK" and "PDF" in line["detail"]
     else:
         assert line["status"] == "PERINGATAN" and "dokumen laporan buatan bot" in line["fix"]
+    assert _scratch_files(cli) == []
+
+
+@pytest.mark.parametrize("lag", [0, None], ids=["no-lag", "google"])
+def test_live_times_the_change_feed_within_its_bound(cli: Cli, lag: int | None) -> None:
+    """Google lists an edit minutes late (the sandbox's default lag): the wait is bounded, and said."""
+    if lag is not None:
+        cli.control.change_lag(lag)
+    started = time.monotonic()
+    code, checks = live(cli)  # --tunggu-perubahan 3
+    assert code == 0
+    line = checks["live.perubahan"]
+    facts = load_facts(load_settings(cli.config).google.berkas_temuan)
+    if lag == 0:
+        assert line["status"] == "OK" and "perubahan muncul setelah" in line["detail"]
+        assert facts.change_lag_seconds is not None
+    else:
+        assert line["status"] == "PERINGATAN" and "belum muncul setelah 3 detik" in line["detail"]
+        assert "/kirim" in line["fix"] and facts.change_lag_seconds is None
+        assert time.monotonic() - started < 60  # bounded: the 180 s lag was not waited out
     assert _scratch_files(cli) == []
