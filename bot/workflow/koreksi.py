@@ -349,8 +349,8 @@ class Koreksi:
         """Access beyond the configured people: recorded and reported to the Kasubbag, then removed.
 
         The report is written first, under a key naming the permissions and the day: a fault in
-        the removal fails this poll, the next one (from the same cursor) finds the same access,
-        reports nothing twice and removes it. Access Google does not let the bot remove (it may no
+        the removal fails this workbook's intake, the workbook stays to be read, and the next read
+        finds the same access, reports nothing twice and removes it. Access Google does not let the bot remove (it may no
         longer share the workbook) is reported again as left in place. Drive does not say who
         shared a file, so the message names who could have (the workbook's editors).
         """
