@@ -350,9 +350,10 @@ class Koreksi:
 
         The report is written first, under a key naming the permissions and the day: a fault in
         the removal fails this workbook's intake, the workbook stays to be read, and the next read
-        finds the same access, reports nothing twice and removes it. Access Google does not let the bot remove (it may no
-        longer share the workbook) is reported again as left in place. Drive does not say who
-        shared a file, so the message names who could have (the workbook's editors).
+        finds the same access, reports nothing twice and removes it. Access Google does not let
+        the bot remove (it may no longer share the workbook) is reported again as left in place.
+        Drive does not say who shared a file, so the message names who could have (the
+        workbook's editors).
         """
         core = self.core
         key = f"asing:{ev.bidang}:{','.join(sorted(p.id for p in ev.permissions))}:{core.now().date().isoformat()}"
