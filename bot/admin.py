@@ -110,6 +110,10 @@ class StoreOnlyWorkbooks:
         """Refused."""
         return self._refuse("read_book")
 
+    def remove_permissions(self, tahun: int, kode: str, permission_ids: Sequence[str]) -> tuple[str, ...]:
+        """Refused."""
+        return self._refuse("remove_permissions")
+
     def store_evidence(self, tahun: int, kode: str, tw: int, evidence: EvidenceFile) -> EvidenceRef:
         """Refused: bukti dukung arrive through the service's Telegram edge."""
         return self._refuse("store_evidence")

@@ -168,6 +168,8 @@ EVENT_LABELS: Mapping[str, str] = {
     "catat_tindak_lanjut": "mencatat tindak lanjut",
     "tutup": "menutup dan mengarsipkan periode",
     "data_disetujui_berubah": "mendeteksi perubahan data yang telah disetujui",
+    "akses_asing_dihapus": "menghapus akses workbook di luar daftar",
+    "akses_asing_tidak_terhapus": "tidak dapat menghapus akses workbook di luar daftar",
     "unggah_bukti_dukung": "mengirim bukti dukung melalui Telegram",
 }
 
@@ -362,14 +364,37 @@ def distribution_deferred(tw: int, tahun: int, actor_nama: str, note: str | None
     return text + "\nPermohonan persetujuan tetap terbuka."
 
 
-def distribution_done(tw: int, tahun: int, kodes: Sequence[str], deadline: str, tz: ZoneInfo) -> str:
-    """Step 1 done: the Kasubbag is told (each bidang's workbook is a button)."""
-    return (
+def distribution_done(
+    tw: int,
+    tahun: int,
+    kodes: Sequence[str],
+    deadline: str,
+    tz: ZoneInfo,
+    tanpa_akun_google: Sequence[str] = (),
+    tidak_dibagikan: Mapping[str, str] | None = None,
+) -> str:
+    """Step 1 done: the Kasubbag is told (each bidang's workbook is a button), and who could not be
+    shared with silently."""
+    text = (
         f"{_head('Format laporan kinerja telah dibagikan', tw, tahun)}\n\n"
         f"Format telah dibagikan kepada {len(kodes)} bidang ({', '.join(kodes)}). Lembar kerja setiap "
         f"bidang dapat dibuka melalui tombol di bawah.\n\n"
         f"Batas pengisian: {format_waktu(deadline, tz)}."
     )
+    if tanpa_akun_google:
+        text += (
+            "\n\nAlamat berikut belum memiliki akun Google, sehingga Google mengirim undangan melalui email: "
+            + ", ".join(sorted(tanpa_akun_google))
+            + ". Workbook baru dapat dibuka setelah yang bersangkutan membuat akun Google dengan alamat "
+            "tersebut (atau ganti alamatnya di pengaturan dengan akun Google yang dipakai)."
+        )
+    if tidak_dibagikan:
+        text += (
+            "\n\nGoogle menolak membagikan workbook kepada: "
+            + ", ".join(sorted(tidak_dibagikan))
+            + (". Mohon periksa alamat tersebut di pengaturan, lalu jalankan python -m bot doctor --live.")
+        )
+    return text
 
 
 def input_opened(tw: int, tahun: int, bidang_nama: str, deadline: str | None, tz: ZoneInfo) -> str:
@@ -646,6 +671,51 @@ def tamper_detected(tw: int, tahun: int, bidang_nama: str) -> str:
         f"{_head('Data yang telah disetujui berubah', tw, tahun)}\nBidang: {bidang_nama}\n\n"
         f"Isi lembar kerja bidang ini berbeda dari data yang telah disetujui. Rekap dinas tetap "
         f"memakai data yang disetujui. Mohon diperiksa."
+    )
+
+
+def _akses_label(akses: Mapping[str, Any]) -> str:
+    """One removed permission as the Kasubbag reads it."""
+    peran = {"reader": "pelihat", "commenter": "pemberi komentar", "writer": "editor"}.get(
+        str(akses.get("role")), str(akses.get("role"))
+    )
+    if akses.get("type") == "anyone":
+        return f"siapa saja yang memiliki tautan ({peran})"
+    if akses.get("type") == "domain":
+        return f"semua akun domain {akses.get('domain')} ({peran})"
+    return f"{akses.get('email')} ({peran})"
+
+
+def foreign_access_removed(
+    tw: int,
+    tahun: int,
+    bidang_nama: str,
+    akses: Sequence[Mapping[str, Any]],
+    editor: Sequence[str],
+    dihapus: bool = True,
+) -> str:
+    """Access to a bidang workbook outside the configured people was found (and removed, or not);
+    the workbook is a button."""
+    lines = "\n".join(f"- {_akses_label(a)}" for a in akses)
+    if not dihapus:
+        return (
+            f"{_head('Akses workbook di luar daftar tidak dapat dihapus', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+            f"Google tidak mengizinkan Kinerja Bot menghapus akses berikut (akun bot tidak lagi berhak "
+            f"mengatur berbagi workbook ini):\n{lines}\n\nMohon pemilik workbook menghapusnya melalui tombol "
+            f"Bagikan di Google Sheets."
+        )
+    pelaku = (
+        f" Google Drive tidak mencatat siapa yang menambahkannya melalui API; yang dapat melakukannya adalah "
+        f"editor workbook ini ({', '.join(editor)}). Riwayatnya dapat dilihat pada panel Aktivitas berkas di "
+        f"Google Drive."
+        if editor
+        else " Google Drive tidak mencatat siapa yang menambahkannya melalui API; riwayatnya dapat dilihat pada "
+        "panel Aktivitas berkas di Google Drive."
+    )
+    return (
+        f"{_head('Akses workbook di luar daftar telah dihapus', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"Workbook bidang ini dibagikan kepada pihak di luar editor dan peninjau yang tercantum di pengaturan:\n"
+        f"{lines}\n\nKinerja Bot telah menghapus akses tersebut.{pelaku}"
     )
 
 
@@ -1405,6 +1475,11 @@ def sheet_validation_failed(errors: int) -> str:
 def audit_validation_note(errors: int, warnings: int) -> str:
     """The audit note of a rejected submission."""
     return f"{errors} kesalahan, {warnings} peringatan"
+
+
+def audit_foreign_access_note(who: str, *, removed: bool = True) -> str:
+    """The audit note when access outside the configured people was found (and removed or not)."""
+    return f"akses dihapus: {who}" if removed else f"akses tidak dapat dihapus: {who}"
 
 
 def audit_evidence_note(no: int, nama: str, cell: str, url: str) -> str:

@@ -232,6 +232,10 @@ class GoogleSettings(_Section):
     archive_folder_id: str | None = None
     shared_drive_id: str | None = None
     kirim_email_notifikasi: bool = False
+    peran_peninjau: Literal["reader", "commenter"] = "reader"
+    """The access the Kepala Bidang, Sekretaris, Kasubbag and Kepala Dinas get to the workbooks."""
+    berkas_temuan: Path = Path("temuan-google.json")
+    """Where ``doctor --live`` writes what it learned of Google (:mod:`config.learned`)."""
     master_indikator: Annotated[Path, AfterValidator(_check_master_path)]
     """The master list's CSV; ``{tahun}`` in it names one file per budget year (``master/{tahun}.csv``)."""
     timeout_detik: float = Field(default=30.0, gt=0, le=600)
@@ -631,7 +635,7 @@ def _resolve_relative_paths(settings: Settings, base: Path) -> Settings:
         settings = settings.model_copy(update={"dinas": dinas})
     google = settings.google
     updates: dict[str, Path] = {}
-    for name in ("key_file", "oauth_client_file", "oauth_token_file", "master_indikator"):
+    for name in ("key_file", "oauth_client_file", "oauth_token_file", "master_indikator", "berkas_temuan"):
         value = getattr(google, name)
         if value is not None and not value.is_absolute():
             updates[name] = (base / value).resolve()

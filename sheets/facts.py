@@ -142,6 +142,35 @@ class WorkbookRead:
 
 
 @dataclass(frozen=True)
+class PermissionInfo:
+    """One Drive permission on a workbook: who (an address, a domain, or anyone) and what role."""
+
+    id: str
+    type: str  # user, group, domain, anyone
+    role: str
+    email: str | None = None
+    domain: str | None = None
+
+    @property
+    def who(self) -> str:
+        """The address, ``domain:...`` or ``anyone`` it grants to."""
+        if self.email:
+            return self.email
+        if self.domain:
+            return f"domain:{self.domain}"
+        return self.type
+
+    def as_dict(self) -> dict[str, str | None]:
+        """JSON-ready form, for the outbox payload."""
+        return {"id": self.id, "type": self.type, "role": self.role, "email": self.email, "domain": self.domain}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PermissionInfo:
+        """The inverse of :meth:`as_dict`."""
+        return cls(str(data["id"]), str(data["type"]), str(data["role"]), data.get("email"), data.get("domain"))
+
+
+@dataclass(frozen=True)
 class BookSeen:
     """A changed workbook of bidang ``bidang`` for budget year ``tahun``, read: its title and what it holds."""
 
@@ -150,6 +179,7 @@ class BookSeen:
     name: str
     read: WorkbookRead
     tahun: int = field(kw_only=True)
+    foreign: tuple[PermissionInfo, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -222,10 +252,16 @@ class ChangesRead:
 
 @dataclass(frozen=True)
 class WorkbookRef:
-    """A bidang's yearly workbook."""
+    """A bidang's yearly workbook.
+
+    ``invited``: addresses it was shared with by Google's invitation email because they have no
+    Google account; ``not_shared``: addresses Drive refused to share with at all (address -> why).
+    """
 
     url: str
     spreadsheet_id: str
+    invited: tuple[str, ...] = ()
+    not_shared: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

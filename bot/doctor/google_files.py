@@ -6,6 +6,7 @@ Both run only once Google answered (:func:`bot.doctor.google_access.check_google
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from bot.doctor.google_access import SHEETS_URL, _drive_json, _explain, _get, _unreachable_fix
 from bot.doctor.report import CheckResult, CheckStatus, DoctorContext, _result, _skipped
@@ -155,6 +156,7 @@ def check_workbooks(ctx: DoctorContext) -> Iterable[CheckResult]:
             )
         else:
             yield _result(key, label, CheckStatus.OK, f"{file.name!r} {file.url}")
+        yield from _sharing_of(ctx, bidang.kode, file)
     if not_yet:
         yield _result(
             "workbook.belum",
@@ -171,6 +173,43 @@ def check_workbooks(ctx: DoctorContext) -> Iterable[CheckResult]:
             CheckStatus.OK,
             "belum dibuat; disusun saat semua bidang disetujui",
         )
+
+
+def _sharing_of(ctx: DoctorContext, kode: str, file: Any) -> Iterable[CheckResult]:
+    """Access to a bidang workbook outside the configured people, and whether its editors may re-share."""
+    from sheets.google.errors import GoogleEdgeError
+    from sheets.google.sharing import bidang_access, foreign_permissions
+
+    key, label = f"akses.{kode}", f"Akses workbook {kode}"
+    try:
+        listed = ctx.drive.permissions(file)
+    except GoogleEdgeError as err:
+        yield _result(key, label, CheckStatus.WARNING, f"daftar akses tidak dapat dibaca: {err}", err.penjelasan)
+        return
+    own = [ctx.account_email] if ctx.account_email else []
+    foreign = foreign_permissions(listed, bidang_access(ctx.settings, kode), own)
+    if not ctx.account_email:  # the bot's own address unknown: only what is surely foreign
+        foreign = tuple(p for p in foreign if p.type in {"anyone", "domain"})
+    if foreign:
+        yield _result(
+            key,
+            label,
+            CheckStatus.WARNING,
+            "dibagikan di luar editor dan pejabat di pengaturan: " + ", ".join(sorted(p.who for p in foreign)),
+            "bot menghapusnya saat workbook itu berubah berikutnya dan memberi tahu Kasubbag KPEP; untuk segera, "
+            "hapus lewat tombol Bagikan di Google Sheets, atau tambahkan alamat itu di pengaturan bila memang perlu. "
+            "Tautan: " + file.url,
+        )
+    elif file.writers_can_share:
+        yield _result(
+            key,
+            label,
+            CheckStatus.WARNING,
+            "editor workbook ini masih dapat membagikannya kepada orang lain (dibuat oleh versi bot yang lebih lama)",
+            "tidak perlu tindakan: setelan itu dimatikan pada pembagian format berikutnya",
+        )
+    else:
+        yield _result(key, label, CheckStatus.OK, "hanya editor dan pejabat di pengaturan")
 
 
 def _sheet_tabs(ctx: DoctorContext, spreadsheet_id: str) -> tuple[list[str] | None, tuple[int, str, str]]:

@@ -186,3 +186,74 @@ def _invite_over_settings(configured: list[Any], rows: list[Any], who: Any) -> I
             "samakan telegram_id di pengaturan dengan akun yang terdaftar (atau hapus telegram_id itu); "
             "untuk memakai akun lain, buat undangan baru",
         )
+
+
+def check_google_people(ctx: DoctorContext) -> Iterable[CheckResult]:
+    """Who can open the workbooks: officials without an email, addresses without a Google account.
+
+    The officials get view access to the workbooks whose links the bot sends them, which needs
+    their email; an address Drive said has no Google account (``doctor --live``, or shared by
+    the bot's invitation email) opens nothing until that account exists.
+    """
+    from config.learned import load_facts
+    from sheets.google.sharing import bidang_access, officials_without_email, rekap_access
+
+    settings = ctx.settings
+    missing = officials_without_email(settings)
+    if missing:
+        yield _result(
+            "people.email",
+            "Pejabat tanpa email",
+            CheckStatus.WARNING,
+            "tautan workbook yang dikirim bot tidak dapat mereka buka: " + "; ".join(missing),
+            "isi email (akun Google) orang tersebut di pengaturan; bot memberi mereka akses lihat "
+            f"(google.peran_peninjau: {settings.google.peran_peninjau}) saat membagikan format",
+        )
+    if ctx.live is not None:
+        return  # the live round trip below tries every address itself
+    facts = load_facts(settings.google.berkas_temuan)
+    configured = set(rekap_access(settings))
+    for bidang in settings.bidang:
+        configured |= set(bidang_access(settings, bidang.kode))
+    invited = _invited_at_distribution(ctx)
+    no_account = sorted((set(facts.no_google_account) | invited) & configured)
+    sources = []
+    if facts.checked_at is not None:
+        sources.append(f"uji langsung {facts.checked_at}")
+    if invited:
+        sources.append("pembagian format periode berjalan")
+    name = "Akun Google alamat di pengaturan"
+    if no_account:
+        yield _result(
+            "people.google",
+            name,
+            CheckStatus.WARNING,
+            f"menurut {' dan '.join(sources)}, belum punya akun Google: {', '.join(no_account)}; "
+            "bot membagikan workbook kepada mereka melalui undangan email Google",
+            "minta yang bersangkutan membuat akun Google dengan alamat itu, atau ganti alamatnya di pengaturan; "
+            "lalu ulangi python -m bot doctor --live",
+        )
+    elif facts.checked_at is None:
+        yield _result(
+            "people.google",
+            name,
+            CheckStatus.OK,
+            "belum diuji langsung; jalankan python -m bot doctor --live untuk memeriksa setiap alamat",
+        )
+    else:
+        yield _result(
+            "people.google", name, CheckStatus.OK, f"semua alamat punya akun Google (uji langsung {facts.checked_at})"
+        )
+
+
+def _invited_at_distribution(ctx: DoctorContext) -> set[str]:
+    """The addresses the running period's distribution invited by email (no Google account)."""
+    if ctx.store is None or not ctx.reports:
+        return set()
+    period_id = next(iter(ctx.reports.values())).period_id
+    invited: set[str] = set()
+    with ctx.store.transaction() as tx:
+        for row in tx.outbox_rows(period_id):
+            if row.kind == "distribution_done":
+                invited |= {str(email).lower() for email in (row.payload or {}).get("tanpa_akun_google") or []}
+    return invited

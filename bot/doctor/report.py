@@ -78,6 +78,8 @@ class DoctorContext:
             tahun += 1
         return tahun, calendar.period_open_at(tahun, 1)
 
+    live: Any = None  # bot.doctor.live.LiveOptions with --live
+
     def close(self) -> None:
         """Release the database and HTTP sessions."""
         if self.store is not None:

@@ -40,6 +40,7 @@ from bot.workflow.payloads import (
     DistributionApprovalRequest,
     DistributionDeferred,
     DistributionDone,
+    ForeignAccessRemoved,
     InputOpened,
     KoreksiRequest,
     MasterReminder,
@@ -235,7 +236,9 @@ class Renderer:
             Kind.DISTRIBUTION_DONE: _for(
                 DistributionDone,
                 lambda p, r: Rendered(
-                    texts.distribution_done(p.tw, p.tahun, list(p.links), p.deadline, self.tz),
+                    texts.distribution_done(
+                        p.tw, p.tahun, list(p.links), p.deadline, self.tz, p.tanpa_akun_google, p.tidak_dibagikan
+                    ),
                     with_links([link(texts.btn_buka_laporan_bidang(k), url) for k, url in p.links.items()]),
                 ),
             ),
@@ -338,6 +341,13 @@ class Renderer:
                 WorkbookMissing, lambda p, r: Rendered(texts.workbook_missing(p.bidang_nama, p.reason))
             ),
             Kind.ACCESS_LOST: _for(WorkbookProblem, lambda p, r: Rendered(texts.access_lost(p.bidang_nama))),
+            Kind.FOREIGN_ACCESS_REMOVED: _for(
+                ForeignAccessRemoved,
+                lambda p, r: Rendered(
+                    texts.foreign_access_removed(p.tw, p.tahun, p.bidang_nama, p.akses, p.editor, p.dihapus),
+                    self._laporan(p.url),
+                ),
+            ),
             Kind.RECIPIENT_UNREACHABLE: _for(
                 RecipientUnreachable,
                 lambda p, r: Rendered(texts.recipient_unreachable(p.nama, p.role, self._bidang_label(p.bidang))),

@@ -11,7 +11,9 @@ and compares them with what was last seen, submitted, approved and reported for 
 - :class:`ValuesChanged`: the open TW's values changed (not submitted);
 - :class:`ApprovedDataChanged`: an approved TW's numbers in the sheet no longer match the
   approved snapshot (a change reported once per distinct sheet state);
-- :class:`WorkbookMissing` / :class:`AccessLost`: the workbook is gone, renamed, or unreadable.
+- :class:`WorkbookMissing` / :class:`AccessLost`: the workbook is gone, renamed, or unreadable;
+- :class:`ForeignAccess`: the workbook is shared beyond the configured people (anyone, a domain,
+  an unknown address): the workflow removes that access and tells the Kasubbag.
 
 Pure functions of (fact, memory, approved snapshots, master list) -> (events, new memory): the
 caller stores the new memory once the events are handled, so a fault while handling them leaves
@@ -25,7 +27,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sheets.facts import BookFact, BookGone, BookSeen, FeedbackPlace, ProblemInfo, Severity, WorkbookRead
+from sheets.facts import (
+    BookFact,
+    BookGone,
+    BookSeen,
+    FeedbackPlace,
+    PermissionInfo,
+    ProblemInfo,
+    Severity,
+    WorkbookRead,
+)
 from sheets.master import Master
 from sheets.notes import feedback_place, place_of
 from sheets.problems import Problem
@@ -36,6 +47,7 @@ from sheets.validate import validate_realisasi
 __all__ = [
     "AccessLost",
     "ApprovedDataChanged",
+    "ForeignAccess",
     "PollEvent",
     "SheetMemory",
     "SubmissionReady",
@@ -103,7 +115,17 @@ class AccessLost:
     tahun: int = field(kw_only=True)
 
 
-PollEvent = SubmissionReady | ValuesChanged | ApprovedDataChanged | WorkbookMissing | AccessLost
+@dataclass(frozen=True)
+class ForeignAccess:
+    """Bidang ``bidang``'s workbook is shared outside the configured people (``permissions``)."""
+
+    bidang: str
+    spreadsheet_id: str
+    permissions: tuple[PermissionInfo, ...]
+    tahun: int = field(kw_only=True)
+
+
+PollEvent = SubmissionReady | ValuesChanged | ApprovedDataChanged | WorkbookMissing | AccessLost | ForeignAccess
 
 
 # --- what the store remembers of a workbook -----------------------------------------------------
@@ -308,6 +330,11 @@ def events_for(
         return [AccessLost(bidang=fact.bidang, tahun=tahun)], memory
     kode, read = fact.bidang, fact.read
     events: list[PollEvent] = []
+    if fact.foreign:
+        # Whatever the sheet holds, access beyond the configured people is taken away at once.
+        events.append(
+            ForeignAccess(bidang=kode, spreadsheet_id=fact.spreadsheet_id, permissions=fact.foreign, tahun=tahun)
+        )
     reported_name = memory.reported_name
     if expected_name is not None:
         if fact.name != expected_name and reported_name != fact.name:

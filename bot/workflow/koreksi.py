@@ -22,6 +22,7 @@ from bot.workflow.guards import require_text
 from bot.workflow.intake import (
     AccessLost,
     ApprovedDataChanged,
+    ForeignAccess,
     PollEvent,
     SheetMemory,
     SubmissionReady,
@@ -32,11 +33,11 @@ from bot.workflow.intake import (
 )
 from bot.workflow.machine import TERMINAL_DINAS_STATES, BidangEvent, Role
 from bot.workflow.notifications import Kind
-from bot.workflow.payloads import TamperDetected, WorkbookProblem
+from bot.workflow.payloads import ForeignAccessRemoved, TamperDetected, WorkbookProblem
 from bot.workflow.payloads import WorkbookMissing as WorkbookMissingPayload
 from bot.workflow.people import SYSTEM_ACTOR, Actor
 from sheets import layout
-from sheets.facts import BookDeferred, BookFact, BookToRead, FeedbackPlace
+from sheets.facts import BookDeferred, BookFact, BookToRead, FeedbackPlace, PermissionInfo
 from sheets.snapshot import snapshot_hash
 
 logger = logging.getLogger(__name__)
@@ -203,6 +204,8 @@ class Koreksi:
             self._on_approved_data_changed(event)
         elif isinstance(event, WorkbookMissing | AccessLost):
             self._on_workbook_problem(event)
+        elif isinstance(event, ForeignAccess):
+            self._on_foreign_access(event)
         else:  # pragma: no cover - the union is closed
             raise TypeError(f"unknown poll event {event!r}")
 
@@ -346,6 +349,74 @@ class Koreksi:
             # Once a day per bidang and cause, however often the poll sees it.
             key = f"wb:{ev.bidang}:{kind}:{reason}:{now.date().isoformat()}"
             core.recorder.notify(tx, key, kind, Role.KASUBBAG_KPEP, None, payload, now)
+
+    def _on_foreign_access(self, ev: ForeignAccess) -> None:
+        """Access beyond the configured people: recorded and reported to the Kasubbag, then removed.
+
+        The report is written first, under a key naming the permissions and the day: a fault in
+        the removal fails this workbook's intake, the workbook stays to be read, and the next read
+        finds the same access, reports nothing twice and removes it. Access Google does not let
+        the bot remove (it may no longer share the workbook) is reported again as left in place.
+        Drive does not say who shared a file, so the message names who could have (the
+        workbook's editors).
+        """
+        core = self.core
+        key = f"asing:{ev.bidang}:{','.join(sorted(p.id for p in ev.permissions))}:{core.now().date().isoformat()}"
+        self._report_foreign(ev, key, ev.permissions, removed=True)
+        kept = set(core.workbook.remove_permissions(ev.tahun, ev.bidang, [p.id for p in ev.permissions]))
+        logger.warning("foreign access to the workbook of %s: %s", ev.bidang, ", ".join(p.who for p in ev.permissions))
+        if kept:
+            self._report_foreign(ev, f"{key}:tetap", [p for p in ev.permissions if p.id in kept], removed=False)
+
+    def _report_foreign(
+        self, ev: ForeignAccess, key: str, permissions: Sequence[PermissionInfo], *, removed: bool
+    ) -> None:
+        """One audit row and one message to the Kasubbag per ``key`` (once, however often it is seen)."""
+        core = self.core
+        now = core.now()
+        who = ", ".join(sorted(p.who for p in permissions))
+        with core.store.transaction() as tx:
+            period = self._latest_period(tx, ev.tahun)
+            if period is None or not tx.fire_timer(key, now):
+                return
+            report = tx.get_report(period.id, ev.bidang)
+            audit_id = core.recorder.audit(
+                tx,
+                period_id=period.id,
+                machine="bidang",
+                bidang=ev.bidang,
+                transition=None,
+                sop_step=None,
+                event="akses_asing_dihapus" if removed else "akses_asing_tidak_terhapus",
+                from_state=None,
+                to_state=None,
+                actor=SYSTEM_ACTOR,
+                step_since=None,
+                now=now,
+                note=texts.audit_foreign_access_note(who, removed=removed),
+            )
+            try:
+                editors = [str(e) for e in core.settings.bidang_by_kode(ev.bidang).editor]
+            except KeyError:
+                editors = []
+            payload = ForeignAccessRemoved(
+                **core.builders.bidang_fields(period, ev.bidang),
+                url=None if report is None else report.workbook_url,
+                akses=[p.as_dict() for p in permissions],
+                editor=editors,
+                dihapus=removed,
+            )
+            core.recorder.notify(
+                tx, f"a{audit_id}", Kind.FOREIGN_ACCESS_REMOVED, Role.KASUBBAG_KPEP, None, payload, now, period.id
+            )
+
+    @staticmethod
+    def _latest_period(tx: Tx, tahun: int) -> Any:
+        """The period of ``tahun`` a workbook event belongs to: the running one, else the latest (or None)."""
+        periods = [p for p in tx.periods() if p.tahun == tahun]
+        running = [p for p in periods if p.state not in TERMINAL_DINAS_STATES]
+        pool = running or periods
+        return pool[-1] if pool else None
 
     # --- step 3: the Kepala Bidang decides ------------------------------------------------------
 

@@ -70,10 +70,16 @@ class DistributionDeferred(PeriodPayload):
 
 @dataclass(frozen=True)
 class DistributionDone(PeriodPayload):
-    """Step 1 done: every bidang's link and the input deadline (to the Kasubbag)."""
+    """Step 1 done: every bidang's link and the input deadline (to the Kasubbag).
+
+    ``tanpa_akun_google``: addresses shared by Google's invitation email because they have no
+    Google account; ``tidak_dibagikan``: addresses Drive refused to share with (address -> why).
+    """
 
     links: dict[str, str]
     deadline: str
+    tanpa_akun_google: list[str] = field(default_factory=list)
+    tidak_dibagikan: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -254,6 +260,20 @@ class TamperDetected(BidangPayload):
 
 
 @dataclass(frozen=True)
+class ForeignAccessRemoved(BidangPayload):
+    """Access to a bidang workbook outside the configured people, removed or not (to the Kasubbag).
+
+    ``akses`` are the permissions removed (:meth:`sheets.facts.PermissionInfo.as_dict`);
+    ``editor`` the addresses that could have added them (Drive does not say who did).
+    """
+
+    url: str | None
+    akses: list[JsonDict]
+    editor: list[str] = field(default_factory=list)
+    dihapus: bool = True  # False: Google did not let the bot remove it (left in place)
+
+
+@dataclass(frozen=True)
 class WorkbookProblem(Payload):
     """A bidang's workbook is gone, renamed, or unreadable (to the Kasubbag)."""
 
@@ -344,6 +364,7 @@ PAYLOAD_TYPES: Mapping[Kind, type[Payload]] = MappingProxyType(
         Kind.TAMPER_DETECTED: TamperDetected,
         Kind.WORKBOOK_MISSING: WorkbookMissing,
         Kind.ACCESS_LOST: WorkbookProblem,
+        Kind.FOREIGN_ACCESS_REMOVED: ForeignAccessRemoved,
         Kind.RECIPIENT_UNREACHABLE: RecipientUnreachable,
         Kind.MASTER_REMINDER: MasterReminder,
         Kind.PERIOD_HELD: PeriodHeld,

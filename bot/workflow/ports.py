@@ -73,6 +73,11 @@ class WorkbookPort(Protocol):
         """Read bidang ``kode``'s workbook of ``tahun`` now (``/kirim``)."""
         ...
 
+    def remove_permissions(self, tahun: int, kode: str, permission_ids: Sequence[str]) -> tuple[str, ...]:
+        """Remove these permissions (foreign access the poll found) from bidang ``kode``'s workbook of ``tahun``;
+        returns those Google did not let the bot remove."""
+        ...
+
     def store_evidence(self, tahun: int, kode: str, tw: int, evidence: EvidenceFile) -> EvidenceRef:
         """Keep a bukti dukung in the bidang's folder of TW ``tw``; link it in its indicator's cell."""
         ...

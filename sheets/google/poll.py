@@ -56,7 +56,7 @@ from sheets.google.spreadsheet import SheetsApi
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["read_workbook"]
+__all__ = ["read_cells", "read_workbook"]
 
 READ_FIELDS = (
     "properties(title),sheets(properties(title),protectedRanges(description),"
@@ -171,3 +171,18 @@ def read_workbook(api: SheetsApi, spreadsheet_id: str) -> WorkbookRead:
         notes=realisasi.notes,
         title=str((body.get("properties") or {}).get("title") or ""),
     )
+
+
+def read_cells(
+    api: SheetsApi, spreadsheet_id: str, a1_range: str
+) -> tuple[list[list[Any]], frozenset[tuple[int, int]]]:
+    """(values, percent cells) of one range as the poll reads a ``Realisasi`` tab (``doctor --live``)."""
+    body = api.get(
+        spreadsheet_id,
+        fields="sheets(data(startRow,startColumn,rowData(values(effectiveValue,effectiveFormat(numberFormat(type))))))",
+        ranges=[a1_range],
+        action=f"membaca {a1_range}",
+    )
+    sheets = body.get("sheets") or [{}]
+    grid = _grid((sheets[0].get("data") or [{}])[0])
+    return grid.rows, frozenset(grid.percent)

@@ -7,12 +7,16 @@ batch, and opening/locking a TW sets the protections to an exact state. Request 
 - ``distribute``: 1 Drive search for all bidang, then per bidang 1 create + 1 layout batch + 1
   locale request (new; more batches for a master whose layout passes 2 MB, and a second locale
   request when Google refuses the first code) or 1 read of the protections and the locale + at
-  most 1 batch (existing; + 1 locale request when the locale read back is not Indonesian), + 1
-  share per missing editor;
+  most 1 batch (existing; + 1 locale request when the locale read back is not Indonesian, + 1
+  permission listing in a Shared Drive), + 1 share per missing address (2 for an address without
+  a Google account: Drive refuses to share with it silently, so it is invited by Google's email);
 - ``changed``: 1 Drive change listing (the first time: 1 Drive search); ``read_changed``: 1 read
-  of one changed workbook (:mod:`sheets.google.poll`); the workflow reads at most
-  ``google.maks_baca_per_polling`` of them per poll and keeps the rest for the next (Sheets'
-  quota: 60 reads per minute); ``poll``: both at once, every changed workbook read;
+  of one changed workbook (:mod:`sheets.google.poll`), + 1 permission listing in a Shared Drive
+  when its permission ids are not all ones already found configured (Drive gives My Drive files'
+  permissions with the change, Shared Drive items' only through ``permissions.list``; in steady
+  state nothing is listed); the workflow reads at most ``google.maks_baca_per_polling`` of them
+  per poll and keeps the rest for the next (Sheets' quota: 60 reads per minute); ``poll``: both
+  at once, every changed workbook read;
 - ``read_submission`` (``/kirim``): 1 read of the workbook (plus 1 Drive search after a restart);
 - ``write_feedback``: 1 batchUpdate carrying the notes, the cell marks and the Status row (plus 1
   Drive search after a restart, and 1 read of the workbook when the workflow never read it: the
@@ -30,10 +34,12 @@ Every write that grows with the data is cut into requests of at most 2 MB (:mod:
 Google refuses a body over 10 MB.
 
 The adapter keeps no workflow memory: its poll states facts (per changed workbook, what one
-read found, or that the workbook is gone or unreachable; :mod:`sheets.facts`) and the workflow's
-intake decides what they mean against the store. What it caches are facts of Google itself, found
-again after a restart: each bidang workbook's file (by ``appProperties``), the ids of its
-protections and the state they record (the open TW, the approved TWs).
+read found, the permissions outside the configured access, or that the workbook is gone or
+unreachable; :mod:`sheets.facts`) and the workflow's intake decides what they mean against the
+store. Who may open which workbook comes from the settings (:mod:`sheets.google.sharing`). What
+it caches are facts of Google itself, found again after a restart: each bidang workbook's file
+(by ``appProperties``), the ids of its protections and the state they record (the open TW, the
+approved TWs).
 """
 
 from __future__ import annotations
@@ -62,6 +68,7 @@ from sheets.facts import (
     EvidenceRef,
     Feedback,
     FeedbackPlace,
+    PermissionInfo,
     RekapData,
     RekapRef,
     WorkbookRef,
@@ -104,6 +111,7 @@ from sheets.google.rekap import (
     rekap_value_batches,
     xlsx_formats,
 )
+from sheets.google.sharing import bidang_access, foreign_permissions, rekap_access
 from sheets.google.spreadsheet import SheetsApi
 from sheets.google.xlsx import workbook_xlsx
 from sheets.master import Master, MasterLists
@@ -112,6 +120,13 @@ from sheets.notes import feedback_place
 logger = logging.getLogger(__name__)
 
 __all__ = ["GoogleWorkbooks"]
+
+
+def _bare_file(file_id: str, name: str) -> FileInfo:
+    """A file known only by its id (deleted from the bot's memory): its permissions are listed."""
+    return FileInfo(
+        id=file_id, name=name, mime_type=SPREADSHEET_MIME, trashed=False, created_time="", app_properties={}, url=""
+    )
 
 
 @dataclass
@@ -166,6 +181,10 @@ class GoogleWorkbooks:
         self._locale = preferred_locale  # the Indonesian code Google took last (a fact of Google)
         self._rekap_localized: set[str] = set()  # dinas workbooks whose locale is known to be Indonesian
         self.max_request_bytes = max_request_bytes
+        self._rekap_shared: set[str] = set()  # rekap workbooks shared in this process
+        # Per bidang workbook, the permission ids last listed and found configured: a change whose
+        # permissionIds are among them needs no permissions.list (a Shared Drive item's cost).
+        self._configured_ids: dict[str, frozenset[str]] = {}
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -254,10 +273,27 @@ class GoogleWorkbooks:
                 book = self._remember(tahun, kode, file)
                 with self._bidang_lock(kode):
                     self._prepare(book, tahun, tw, bidang.nama, fresh=kode not in found)
-                    self.drive.share_writers(book.file, bidang.editor)
-                refs[kode] = WorkbookRef(url=book.file.url, spreadsheet_id=book.file.id)
+                    refs[kode] = self._share_book(book, fresh=kode not in found)
             logger.info("distributed TW %d %d to %s", tw, tahun, ", ".join(refs))
             return refs
+
+    def _share_book(self, book: _Book, *, fresh: bool) -> WorkbookRef:
+        """Share ``book`` with its editors and reviewers (only the missing ones); editors may not re-share.
+
+        A workbook made before the bot set ``writersCanShare: false`` at creation gets it now (My
+        Drive; a Shared Drive item has no such setting). A new workbook has no permission of its own
+        yet, so nothing is listed for it.
+        """
+        if book.file.writers_can_share:
+            book.file = self.drive.forbid_resharing(book.file)
+        existing = () if fresh and book.file.permissions is None else self.drive.permissions(book.file)
+        outcome = self.drive.share(book.file, bidang_access(self.settings, book.kode), existing)
+        return WorkbookRef(
+            url=book.file.url,
+            spreadsheet_id=book.file.id,
+            invited=outcome.invited,
+            not_shared=dict(outcome.refused),
+        )
 
     def _prepare(self, book: _Book, tahun: int, tw: int, nama: str, *, fresh: bool) -> None:
         current = None if fresh else self._read_layout(book)
@@ -415,7 +451,7 @@ class GoogleWorkbooks:
         One read of the workbook (refused unless TW ``tw`` is open there, and the indicator's row
         and the ``Bukti Dukung`` column found as they are now), one Drive search for the TW's
         folder and what was kept before (the folder is created and shared with the bidang's
-        editors the first time), one upload (skipped when this file was kept already), and one
+        editors and reviewers the first time), one upload (skipped when this file was kept already), and one
         values.batchUpdate of the cell: its text with the link added. Idempotent.
         """
         bidang = self.settings.bidang_by_kode(kode)
@@ -438,7 +474,8 @@ class GoogleWorkbooks:
             folder = next((f for f in kept if f.mime_type == FOLDER_MIME), None)
             if folder is None:
                 folder = self.drive.create_folder(bukti.folder_name(tahun, tw), bidang.folder_id, props)
-                self.drive.share_writers(folder, bidang.editor)
+                # As the workbook: its editors add evidence, its reviewers open what is linked there.
+                self.drive.share(folder, bidang_access(self.settings, kode), folder.permissions or ())
             file = next((f for f in kept if f.app_properties.get(PROP_SUMBER) == evidence.source_id), None)
             if file is None:
                 extra = {PROP_SUMBER: evidence.source_id}
@@ -560,7 +597,54 @@ class GoogleWorkbooks:
             name = read.title or (book.file.name if book is not None else "")
             if book is not None and book.layout is not None:
                 book.layout.open_tw, book.layout.approved = read.open_tw, read.approved
-        return BookSeen(bidang=kode, spreadsheet_id=file_id, name=name, read=read, tahun=tahun)
+            # The file as the poll last listed it (with its permissions on My Drive, their ids on a
+            # Shared Drive); one the bot no longer remembers is listed afresh.
+            file = book.file if book is not None and book.file.id == file_id else _bare_file(file_id, name)
+        foreign = self._foreign(kode, file)
+        return BookSeen(bidang=kode, spreadsheet_id=file_id, name=name, read=read, tahun=tahun, foreign=foreign)
+
+    def _foreign(self, kode: str, file: FileInfo) -> tuple[PermissionInfo, ...]:
+        """The permissions on bidang ``kode``'s workbook outside its configured access.
+
+        Without the bot's own address (an OAuth token that does not name its account) an unknown
+        address might be the bot itself: then only grants to anyone or a domain are foreign.
+        """
+        try:
+            access = bidang_access(self.settings, kode)
+        except KeyError:  # a bidang no longer configured: nobody to compare with, nothing removed
+            return ()
+        with self._lock:
+            known = self._configured_ids.get(file.id)
+        unchanged = known is not None and file.permission_ids is not None and file.permission_ids <= known
+        if file.permissions is None and unchanged:
+            return ()  # no permission added since they were last listed and found configured
+        try:
+            listed = self.drive.permissions(file)
+        except (NotFound, AccessDenied) as err:
+            logger.warning("permissions of %s (%s) unreadable: %s", file.id, kode, err)
+            return ()
+        own = self.clients.account_email
+        found = foreign_permissions(listed, access, [own] if own else [])
+        if own is None:
+            found = tuple(p for p in found if p.type in {"anyone", "domain"})
+        foreign_ids = {p.id for p in found}
+        with self._lock:
+            self._configured_ids[file.id] = frozenset(
+                str(p.get("id")) for p in listed if str(p.get("id")) not in foreign_ids
+            )
+        return found
+
+    def remove_permissions(self, tahun: int, kode: str, permission_ids: Sequence[str]) -> tuple[str, ...]:
+        """Delete these permissions from bidang ``kode``'s workbook of ``tahun`` (one call each; one gone is fine).
+
+        Returns those Drive did not let the bot delete (it may no longer share the workbook).
+        """
+        with self._bidang_book(tahun, kode, with_layout=False) as book:
+            kept = tuple(p for p in permission_ids if not self.drive.remove_permission(book.file.id, p))
+            logger.warning(
+                "removed %d foreign permission(s) from the workbook of %s", len(permission_ids) - len(kept), kode
+            )
+            return kept
 
     def _forget(self, file_id: str) -> None:
         key = self._by_id.pop(file_id, None)
@@ -591,6 +675,20 @@ class GoogleWorkbooks:
         self._rekap[tahun] = entry
         return entry
 
+    def _share_rekap(self, file: FileInfo) -> None:
+        """Once per process: the officials and every Kepala Bidang may open the dinas workbook
+        (read only), and nobody it is shared with may share it on."""
+        if file.id in self._rekap_shared:
+            return
+        if file.writers_can_share:
+            file = self.drive.forbid_resharing(file)
+        outcome = self.drive.share(file, rekap_access(self.settings), self.drive.permissions(file))
+        if outcome.invited or outcome.refused:
+            logger.warning(
+                "dinas workbook: invited by email %s, not shared with %s", outcome.invited, sorted(outcome.refused)
+            )
+        self._rekap_shared.add(file.id)
+
     def _rekap_sheet_ids(self, file: FileInfo) -> list[int]:
         """The dinas workbook's tab ids (and, in the same read, whether its locale is Indonesian)."""
         body = self.sheets.get(
@@ -605,6 +703,7 @@ class GoogleWorkbooks:
         layout.tw_label(tw)
         with self._lock:
             file, sheet_ids = self._rekap_book(tahun, create=True)
+            self._share_rekap(file)
             if sheet_ids is None:
                 sheet_ids = self._rekap_sheet_ids(file)
             if file.id not in self._rekap_localized:

@@ -37,6 +37,7 @@ GOOD_KEYS = {
     "workbook.rekap",
     "telegram.token",
     "people",
+    "people.google",
 }
 
 

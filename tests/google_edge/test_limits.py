@@ -163,7 +163,7 @@ def test_a_layout_cut_short_is_locked_and_finished_by_the_next_distribution(env:
     )
     assert plan.in_parts
     wb.sheets.batch_update(file.id, plan.first, "menyusun")
-    wb.drive.share_writers(file, bidang.editor)
+    wb.drive.share(file, dict.fromkeys(bidang.editor, "writer"), wb.drive.permissions(file))
     staff = env.person(bidang.editor[0]).open_by_key(file.id).worksheet(layout.TAB_REALISASI)
     with pytest.raises(Exception, match="protected"):
         staff.update([[12]], f"{col(layout.col_realisasi(1))}2")

@@ -11,6 +11,7 @@ from sheets import layout
 from sheets.facts import AuditEntry, RekapData, RekomendasiData, SnapshotData, TindakLanjutData
 from sheets.google.chunks import MAX_REQUEST_BYTES
 from sheets.google.drive import PDF_MIME, XLSX_MIME
+from sheets.google.sharing import rekap_access
 from sheets.master import MASTER_COLUMNS, Master, parse_master
 from tests.google_edge.conftest import BOT_EMAIL, KODES, Env
 
@@ -79,12 +80,24 @@ def test_rekap_structure_is_one_request_and_values_go_in_2_mb_requests(env: Env)
     wb.write_rekap(2026, 1, rekap_data(master))
     warm = env.google_methods()
     assert warm == {"sheets.spreadsheets.batchUpdate": 1, "sheets.spreadsheets.values.batchUpdate": 1}
-    # the first time: found or created, and the Indonesian locale in a request of its own
-    assert cold == {"drive.files.list": 1, "drive.files.create": 1, **warm, "sheets.spreadsheets.batchUpdate": 2}
-    # a restarted bot: find + read tab ids (and the locale, Indonesian already) + the same two writes
+    # the first time: found or created, the Indonesian locale in a request of its own, and shared
+    # once per process: its permissions listed (a Shared Drive item carries none), the officials
+    # and the Kepala Bidang of the settings added
+    readers = len(rekap_access(env.settings))
+    assert readers == 6
+    assert cold == {
+        "drive.files.list": 1,
+        "drive.files.create": 1,
+        "drive.permissions.list": 1,
+        "drive.permissions.create": readers,
+        **warm,
+        "sheets.spreadsheets.batchUpdate": 2,
+    }
+    # a restarted bot: find + its permissions (nobody missing) + read tab ids (and the locale,
+    # Indonesian already) + the same two writes
     env.reset_stats()
     env.workbooks(master=master).write_rekap(2026, 1, rekap_data(master))
-    assert env.google_total() == 4
+    assert env.google_total() == 5
     # 12,000 indicator rows: the values pass 2 MB and go in two requests, each within it
     large = big_master(12_000)
     env.control("DELETE", "google/bodies")

@@ -201,6 +201,7 @@ SAMPLE: dict[str, Any] = {
     "problem": 'baris 3: kolom "Target Tahunan" kosong',
     "overdue": False,
     "waiting_for": ["Triwulan IV 2026"],
+    "akses": [{"id": "anyoneWithLink", "type": "anyone", "role": "reader", "email": None, "domain": None}],
 }
 
 

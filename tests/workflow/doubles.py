@@ -41,6 +41,7 @@ class InMemoryWorkbook:
     rekap_writes: list[RekapData] = field(default_factory=list)
     fail: dict[str, int] = field(default_factory=dict)
     archived_laporan: bytes | None = None
+    kept_permissions: tuple[str, ...] = ()  # what remove_permissions may not remove
 
     def _call(self, name: str, *args: Any) -> None:
         self.calls.append((name, args))
@@ -102,6 +103,10 @@ class InMemoryWorkbook:
     def read_book(self, tahun: int, kode: str) -> BookSeen:
         self._call("read_book", kode)
         raise AssertionError("the workflow tests submit through handle_events, not /kirim")
+
+    def remove_permissions(self, tahun: int, kode: str, permission_ids: Sequence[str]) -> tuple[str, ...]:
+        self._call("remove_permissions", kode, tuple(permission_ids))
+        return tuple(p for p in permission_ids if p in self.kept_permissions)
 
     def store_evidence(self, tahun: int, kode: str, tw: int, evidence: EvidenceFile) -> EvidenceRef:
         self._call("store_evidence", kode, tw, evidence.indikator_key, evidence.name)
