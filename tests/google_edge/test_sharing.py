@@ -191,7 +191,7 @@ def test_what_an_editor_shares_in_a_shared_drive_is_found_and_removed(env: Env) 
         "sheets.spreadsheets.get": 1,
         "drive.permissions.list": 1,
     }
-    kept = wb.remove_permissions("PTK", [p.id for p in event.permissions])
+    kept = wb.remove_permissions(2026, "PTK", [p.id for p in event.permissions])
     assert kept == ()
     after = _roles(_files(env)["PTK"])
     assert "teman@contoh.test" not in after and after["penempatan@disnaker.example.go.id"] == "writer"
@@ -256,7 +256,7 @@ def test_in_my_drive_an_editor_cannot_reshare_and_what_slips_through_is_removed(
     assert [p.who for p in event.permissions] == ["anyone"]
     # My Drive files come with their permissions: nothing listed
     assert "drive.permissions.list" not in env.google_methods()
-    wb.remove_permissions("LAT", [p.id for p in event.permissions])
+    wb.remove_permissions(2026, "LAT", [p.id for p in event.permissions])
     assert not any(p["type"] == "anyone" for p in _files(env)["LAT"]["permissions"])
 
 

@@ -47,7 +47,7 @@ def test_foreign_access_is_reported_once_and_removed_each_time(
     service: WorkflowService, drive: Driver, store: Store, workbook: InMemoryWorkbook, settings: Settings
 ) -> None:
     drive.collecting()
-    event = ForeignAccess("PTK", "sheet-2026-PTK", (ANYONE, OUTSIDER))
+    event = ForeignAccess("PTK", "sheet-2026-PTK", (ANYONE, OUTSIDER), tahun=2026)
     for _ in range(3):  # the same access seen again (a poll that failed and was retried)
         service.handle_events([event])
     removals = [args for name, args in workbook.calls if name == "remove_permissions"]
@@ -69,7 +69,11 @@ def test_foreign_access_is_reported_once_and_removed_each_time(
     assert "penempatan@disnaker.example.go.id" in text  # who could have: the workbook's editors
     # a different grant later is a new report
     service.handle_events(
-        [ForeignAccess("PTK", "sheet-2026-PTK", (PermissionInfo("9", "domain", "reader", None, "contoh.test"),))]
+        [
+            ForeignAccess(
+                "PTK", "sheet-2026-PTK", (PermissionInfo("9", "domain", "reader", None, "contoh.test"),), tahun=2026
+            )
+        ]
     )
     assert len(_outbox(store, Kind.FOREIGN_ACCESS_REMOVED)) == 2
 
@@ -79,7 +83,7 @@ def test_access_google_keeps_is_reported_as_left_in_place(
 ) -> None:
     drive.collecting()
     workbook.kept_permissions = ("1234567890",)
-    service.handle_events([ForeignAccess("PTK", "sheet-2026-PTK", (ANYONE, OUTSIDER))])
+    service.handle_events([ForeignAccess("PTK", "sheet-2026-PTK", (ANYONE, OUTSIDER), tahun=2026)])
     rows = _outbox(store, Kind.FOREIGN_ACCESS_REMOVED)
     assert [r.payload["dihapus"] for r in rows] == [True, False]
     assert [a["id"] for a in rows[1].payload["akses"]] == ["1234567890"]
