@@ -12,11 +12,10 @@ from typing import Any
 from bot import texts
 from config.settings import Settings
 from sheets.formatting import format_persen
+from sheets.riwayat import event_label, pelaku
 
 __all__ = [
-    "EVENT_LABELS",
     "RIWAYAT_HEADER",
-    "SHORT_ROLES",
     "DemoReport",
     "TimelineRow",
     "actor_label",
@@ -26,32 +25,6 @@ __all__ = [
     "timeline_rows",
     "write_riwayat",
 ]
-
-EVENT_LABELS: dict[str, str] = {
-    "mulai_periode": "membuka periode, meminta persetujuan",
-    "setujui_distribusi": "menyetujui pembagian format",
-    "tunda_distribusi": "menunda pembagian format",
-    "nilai_berubah": "mulai mengisi lembar kerja",
-    "ajukan": "mengajukan laporan bidang",
-    "pengajuan_tidak_valid": "menolak pengajuan: isian salah",
-    "setujui": "menyetujui laporan bidang",
-    "kembalikan": "mengembalikan laporan bidang",
-    "buka_kembali": "membuka kembali laporan bidang",
-    "semua_bidang_disetujui": "menyusun draf rekap dinas",
-    "tambah_analisis": "menambahkan catatan analisis",
-    "kirim_ke_sekretaris": "mengirim laporan kepada Sekretaris",
-    "teruskan_ke_kepala_dinas": "meneruskan laporan kepada Kepala Dinas",
-    "dikembalikan_sekretaris": "mengembalikan laporan kinerja dinas",
-    "disetujui_kepala_dinas": "menyetujui laporan kinerja dinas",
-    "dikembalikan_kepala_dinas": "mengembalikan laporan kinerja dinas",
-    "beri_rekomendasi": "memberi rekomendasi",
-    "serahkan_ke_kasubbag": "menyerahkan laporan dan rekomendasi",
-    "serahkan_ke_bidang": "meneruskan rekomendasi ke bidang",
-    "buka_kembali_bidang": "membuka kembali laporan satu bidang",
-    "catat_tindak_lanjut": "mencatat tindak lanjut",
-    "tutup": "menutup dan mengarsipkan periode",
-    "data_disetujui_berubah": "mendeteksi perubahan data yang telah disetujui",
-}
 
 RIWAYAT_HEADER = (
     "No",
@@ -102,25 +75,9 @@ class DemoReport:
     tw: int
 
 
-SHORT_ROLES = {
-    "kepala_dinas": "Kepala Dinas",
-    "sekretaris": "Sekretaris",
-    "kasubbag_kpep": "Kasubbag KPEP",
-    "kepala_bidang": "Kepala Bidang",
-    "staf": "Staf",
-}
-
-
 def actor_label(role: str, nama: str, bidang: str | None) -> str:
-    """Who acted, short: ``Kepala Bidang PTK (Agus Priyono, S.H.)``, ``Staf SEK (lewat Google Sheets)``."""
-    if role == "system":
-        return "Kinerja Bot"
-    short = SHORT_ROLES.get(role, texts.role_name(role))
-    if role in ("kepala_bidang", "staf") and bidang:
-        short = f"{short} {bidang}"
-    if nama.endswith(texts.SHEET_ACTOR_SUFFIX):
-        return f"{short} {texts.SHEET_ACTOR_SUFFIX}"
-    return f"{short} ({nama})"
+    """Who acted, short: ``Kepala Bidang PTK (Agus Priyono, S.H.)``, ``Staf SEK (melalui Google Sheets)``."""
+    return pelaku(role, nama, bidang)
 
 
 def fmt_time(moment: datetime, tz: Any) -> str:
@@ -142,7 +99,7 @@ def write_riwayat(path: Path, audit: Sequence[Any], tz: Any) -> None:
                     row.machine,
                     row.bidang or "",
                     row.event,
-                    EVENT_LABELS.get(row.event, row.event),
+                    event_label(row.event),
                     row.from_state or "",
                     row.to_state or "",
                     texts.role_name(row.actor_role),
@@ -170,7 +127,7 @@ def timeline_rows(audit: Sequence[Any], settings: Settings) -> Iterator[Timeline
             row.sop_step,
             row.at,
             pelaksana,
-            EVENT_LABELS.get(row.event, row.event),
+            event_label(row.event),
             row.bidang,
             mutu,
             durasi,

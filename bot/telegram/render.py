@@ -258,6 +258,7 @@ class Renderer:
                         p.mutu_baku,
                         self.tz,
                         p.url,
+                        p.deadline,
                     )
                 ),
             ),

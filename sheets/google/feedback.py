@@ -2,8 +2,9 @@
 
 Only cells the bot owns are written: the ``Catatan Validasi`` column (every data row, so notes
 of fixed rows are cleared), and ``Status Alur``/``Catatan``/``Diperbarui`` of the TW. The one
-person-editable cell the bot ever writes is ``Status Pengisian``, set back to ``Draft`` when a
-report is returned (:func:`reset_submission_data`).
+person-editable cell the bot ever writes is ``Status Pengisian``: set back to ``Draft`` when a
+report is returned (:func:`reset_submission_data`), to ``Siap Dikoreksi`` when it is approved (then
+it is locked, and reads the same whether the staff submitted in the sheet or with ``/kirim``).
 
 The column and the rows come from the last read of the sheet (:class:`~sheets.facts.FeedbackPlace`),
 not from the layout the bot built: after an inserted title row or column the notes still land
@@ -19,10 +20,11 @@ from typing import Any
 
 from sheets import layout
 from sheets.facts import Feedback, FeedbackPlace, ProblemInfo
+from sheets.problems import Severity
 
 __all__ = ["catatan_validasi_texts", "feedback_batch", "feedback_data", "reset_submission_data", "status_catatan"]
 
-SEVERITY_LABEL = {"error": "Galat", "warning": "Peringatan"}
+SEVERITY_LABEL = {str(severity): severity.label for severity in Severity}
 
 
 def catatan_validasi_texts(problems: Sequence[ProblemInfo], place: FeedbackPlace) -> tuple[list[str], list[str]]:
@@ -91,8 +93,15 @@ def feedback_batch(tw: int, feedback: Feedback, place: FeedbackPlace, when: str)
     if feedback.status_alur is None:
         return reset_submission_data(tw, feedback.catatan, when) if feedback.reset_submission else []
     data = feedback_data(tw, feedback.problems, feedback.status_alur, feedback.catatan, place, when)
-    if feedback.reset_submission:
+    pengisian = (
+        layout.STATUS_DRAFT
+        if feedback.reset_submission
+        else layout.STATUS_SIAP_DIKOREKSI
+        if feedback.mark_submitted
+        else None
+    )
+    if pengisian is not None:
         # The Catatan written above is the one the reset keeps: only Status Pengisian is added.
         row = layout.status_row(tw)
-        data.append({"range": f"{layout.quote_tab(layout.TAB_STATUS)}!B{row}", "values": [[layout.STATUS_DRAFT]]})
+        data.append({"range": f"{layout.quote_tab(layout.TAB_STATUS)}!B{row}", "values": [[pengisian]]})
     return data

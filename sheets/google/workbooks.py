@@ -46,6 +46,7 @@ from sheets.facts import (
     RekapRef,
     WorkbookRef,
 )
+from sheets.formatting import STEMPEL_WAKTU
 from sheets.google.archive import archive_workbook
 from sheets.google.auth import GoogleClients, build_clients
 from sheets.google.distribute import (
@@ -120,7 +121,7 @@ class GoogleWorkbooks:
     # --- helpers ----------------------------------------------------------------------------
 
     def _now_text(self) -> str:
-        return self.clock().astimezone(self.settings.tz).strftime("%d-%m-%Y %H:%M")
+        return self.clock().astimezone(self.settings.tz).strftime(STEMPEL_WAKTU)
 
     def _remember(self, tahun: int, kode: str, file: FileInfo) -> _Book:
         key = (tahun, kode)

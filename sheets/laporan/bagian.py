@@ -37,6 +37,7 @@ from sheets.laporan.data import LaporanInput, Riwayat
 from sheets.laporan.gaya import FONT_BOLD, GRID, HALAMAN, MARGIN, paragraph_text
 from sheets.laporan.grafik import Batang, grafik_capaian
 from sheets.laporan.tabel import base_table_style, clean, header_cells, indicator_table, ringkasan_table, to_float
+from sheets.riwayat import LEWATI_RIWAYAT, event_label, pelaku
 
 __all__ = [
     "analysis_section",
@@ -335,7 +336,7 @@ def riwayat_section(data: LaporanInput, styles: Mapping[str, ParagraphStyle], tz
     ]
     rows: list[list[Any]] = [header_cells(_RIWAYAT_HEADER, "", styles["sel_kepala"])]
     cell = styles["sel"]
-    entries = sorted((r for r in data.riwayat if r.event not in teks.LEWATI_RIWAYAT), key=lambda r: r.at)
+    entries = sorted((r for r in data.riwayat if r.event not in LEWATI_RIWAYAT), key=lambda r: r.at)
     for number, entry in enumerate(entries, start=1):
         verdict = "" if entry.within is None else ("Sesuai Mutu Baku" if entry.within else "Melebihi Mutu Baku")
         if entry.reason:
@@ -344,12 +345,12 @@ def riwayat_section(data: LaporanInput, styles: Mapping[str, ParagraphStyle], tz
         if entry.mutu_baku_seconds is not None and mutu is None:
             mutu = teks.durasi(entry.mutu_baku_seconds)
         bidang = entry.bidang or teks.KOSONG  # the kode: section I names every bidang
-        pelaksana = f"{entry.actor_nama} ({teks.role_label(entry.actor_role)})"
+        pelaksana = pelaku(entry.actor_role, entry.actor_nama)
         rows.append(
             [
                 str(number),
                 str(entry.sop_step) if entry.sop_step else teks.KOSONG,
-                Paragraph(escape(teks.event_label(entry.event)), cell),
+                Paragraph(escape(event_label(entry.event)), cell),
                 Paragraph(escape(bidang), cell),
                 Paragraph(escape(pelaksana), cell),
                 Paragraph(escape(teks.tanggal_waktu(entry.at, tz)), cell),

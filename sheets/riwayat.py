@@ -1,0 +1,99 @@
+"""The words of the audit trail (Riwayat) as people read it: each recorded event and who acted.
+
+One home for these labels: the dinas workbook's ``Riwayat`` tab (:mod:`sheets.google.rekap`), the
+Laporan Kinerja's appendix (:mod:`sheets.laporan`) and the demo's timeline (``bot/demo``) all name
+an event and its actor with them, so nobody reads a code such as ``setujui_distribusi`` or
+``kasubbag_kpep``. Pure data: imports nothing.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "EVENT_LABELS",
+    "LEWATI_RIWAYAT",
+    "PELAKU_SISTEM",
+    "ROLE_LABELS",
+    "SHEET_ACTOR_SUFFIX",
+    "event_label",
+    "pelaku",
+    "role_label",
+]
+
+EVENT_LABELS: dict[str, str] = {
+    "mulai_periode": "Membuka periode dan meminta persetujuan pembagian format",
+    "setujui_distribusi": "Menyetujui pembagian format",
+    "tunda_distribusi": "Menunda pembagian format",
+    "nilai_berubah": "Mulai mengisi lembar kerja",
+    "ajukan": "Mengajukan laporan bidang",
+    "pengajuan_tidak_valid": "Menolak pengajuan: isian belum benar",
+    "setujui": "Menyetujui laporan bidang (koreksi)",
+    "kembalikan": "Mengembalikan laporan bidang (koreksi)",
+    "buka_kembali": "Membuka kembali laporan bidang",
+    "semua_bidang_disetujui": "Menyusun draf rekap dinas",
+    "tambah_analisis": "Menambahkan catatan analisis",
+    "kirim_ke_sekretaris": "Mengirim laporan kepada Sekretaris",
+    "teruskan_ke_kepala_dinas": "Meneruskan laporan kepada Kepala Dinas",
+    "dikembalikan_sekretaris": "Mengembalikan laporan kinerja dinas (telaah Sekretaris)",
+    "disetujui_kepala_dinas": "Menyetujui laporan kinerja dinas",
+    "dikembalikan_kepala_dinas": "Mengembalikan laporan kinerja dinas (telaah Kepala Dinas)",
+    "beri_rekomendasi": "Memberikan rekomendasi",
+    "serahkan_ke_kasubbag": "Menyerahkan laporan dan rekomendasi kepada Kasubbag KPEP",
+    "serahkan_ke_bidang": "Meneruskan rekomendasi kepada setiap bidang",
+    "buka_kembali_bidang": "Membuka kembali laporan satu bidang",
+    "catat_tindak_lanjut": "Mencatat tindak lanjut",
+    "tutup": "Menutup dan mengarsipkan periode",
+    "data_disetujui_berubah": "Mendeteksi perubahan data yang telah disetujui",
+}
+"""Every event the audit trail records -> what it is called (a test checks none is missing)."""
+
+LEWATI_RIWAYAT = frozenset({"nilai_berubah"})
+"""Events noticed in passing by the poll, not steps of the SOP: left out of the Riwayat."""
+
+ROLE_LABELS: dict[str, str] = {
+    "kepala_dinas": "Kepala Dinas",
+    "sekretaris": "Sekretaris",
+    "kasubbag_kpep": "Kasubbag KPEP",
+    "kepala_bidang": "Kepala Bidang",
+    "staf": "Staf",
+    "system": "Kinerja Bot",
+}
+"""The short role names of the Riwayat (the Telegram texts spell Kasubbag KPEP out in full)."""
+
+PELAKU_SISTEM = ROLE_LABELS["system"]
+
+SHEET_ACTOR_SUFFIX = "(melalui Google Sheets)"
+"""Ends the name of staff who submitted through the sheet's ``Status Pengisian`` cell."""
+# Audit rows written before the wording was made formal end with this instead.
+_OLD_SHEET_ACTOR_SUFFIX = "(lewat Google Sheets)"
+
+
+def event_label(event: str) -> str:
+    """What the Riwayat calls an audit event (an unknown one spelled out, never its raw code)."""
+    label = EVENT_LABELS.get(event)
+    if label is not None:
+        return label
+    words = event.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def role_label(role: str) -> str:
+    """A role as the Riwayat names it: ``Kasubbag KPEP``, ``Kinerja Bot`` for the bot itself."""
+    return ROLE_LABELS.get(str(role), str(role).replace("_", " ").title())
+
+
+def pelaku(role: str, nama: str, bidang: str | None = None) -> str:
+    """Who acted: ``Sekretaris (Sri Wahyuni, S.Sos., M.Si.)``, ``Staf PTK (melalui Google Sheets)``.
+
+    ``bidang`` (a kode) follows a Kepala Bidang's or a staff member's role where the reader has no
+    Bidang column beside it; the bot itself is just ``Kinerja Bot``.
+    """
+    role = str(role)
+    if role == "system":
+        return PELAKU_SISTEM
+    short = role_label(role)
+    if role in ("kepala_bidang", "staf") and bidang:
+        short = f"{short} {bidang}"
+    for suffix in (SHEET_ACTOR_SUFFIX, _OLD_SHEET_ACTOR_SUFFIX):
+        if nama.endswith(suffix):
+            return f"{short} {SHEET_ACTOR_SUFFIX}"
+    return f"{short} ({nama})" if nama else short
