@@ -290,7 +290,7 @@ def events_for(
     reported_name = memory.reported_name
     if expected_name is not None:
         if fact.name != expected_name and reported_name != fact.name:
-            events.append(WorkbookMissing(bidang=kode, reason=f"judul workbook diubah menjadi {fact.name!r}"))
+            events.append(WorkbookMissing(bidang=kode, reason=f"judul lembar kerja diubah menjadi {fact.name!r}"))
         reported_name = fact.name if fact.name != expected_name else None
     seen, submitted = dict(memory.seen), dict(memory.submitted)
     tamper, baseline = dict(memory.tamper), dict(memory.baseline)

@@ -128,9 +128,11 @@ def layout_requests(
     bot_email: str | None,
     time_zone: str,
     status_when: str,
+    korektor: str = layout.KOREKTOR,
 ) -> list[dict[str, Any]]:
-    """Every request that turns a new, empty spreadsheet into the bidang workbook (one batch)."""
-    petunjuk = layout.petunjuk_rows(tahun, nama_bidang)
+    """Every request that turns a new, empty spreadsheet into the bidang workbook (one batch);
+    ``korektor`` is who the Petunjuk says corrects the report."""
+    petunjuk = layout.petunjuk_rows(tahun, nama_bidang, korektor)
     realisasi = layout.initial_realisasi_grid(items)
     status = layout.initial_status_grid()
     if open_tw is not None:
@@ -301,7 +303,7 @@ def layout_requests(
                         "type": "ONE_OF_LIST",
                         "values": [{"userEnteredValue": v} for v in layout.STATUS_PENGISIAN_OPTIONS],
                     },
-                    "inputMessage": "Pilih 'Siap Dikoreksi' bila isian triwulan ini sudah lengkap.",
+                    "inputMessage": 'Pilih "Siap Dikoreksi" bila isian triwulan ini sudah lengkap.',
                     "strict": True,
                     "showCustomUi": True,
                 },

@@ -147,7 +147,7 @@ class GoogleWorkbooks:
         return found
 
     def _read_layout(self, book: _Book) -> BookLayout | None:
-        body = self.sheets.get(book.file.id, fields=BOOK_FIELDS, action=f"membaca struktur workbook {book.kode}")
+        body = self.sheets.get(book.file.id, fields=BOOK_FIELDS, action=f"membaca struktur lembar kerja {book.kode}")
         book.layout = parse_book_layout(body)
         return book.layout
 
@@ -168,8 +168,8 @@ class GoogleWorkbooks:
         if book is None:
             raise NotFound(
                 f"no workbook for bidang {kode} {tahun}",
-                penjelasan=f"Workbook bidang {kode} tahun {tahun} tidak ditemukan di Drive; "
-                "jalankan pembagian format (langkah 1) lebih dulu.",
+                penjelasan=f"Lembar kerja bidang {kode} tahun {tahun} tidak ditemukan di Drive; "
+                "jalankan pembagian format (langkah 1) lebih dahulu.",
             )
         return book
 
@@ -223,9 +223,10 @@ class GoogleWorkbooks:
                 bot_email=self.clients.account_email,
                 time_zone=self.settings.zona_waktu,
                 status_when=self._now_text(),
+                korektor="Sekretaris" if self.settings.dikoreksi_sekretaris(book.kode) else layout.KOREKTOR,
             )
             try:
-                replies = self.sheets.batch_update(book.file.id, requests, f"menyusun workbook {book.kode}")
+                replies = self.sheets.batch_update(book.file.id, requests, f"menyusun lembar kerja {book.kode}")
             except ApiRequestInvalid:
                 # A retried batch that Google had applied already: the layout is there.
                 if self._read_layout(book) is None:
@@ -327,7 +328,7 @@ class GoogleWorkbooks:
                     file = FileInfo.from_json(data)
                     self._remember(tahun, bidang, file)
                     if file.trashed:
-                        facts.append(BookGone(bidang=bidang, reason="workbook dipindahkan ke tempat sampah"))
+                        facts.append(BookGone(bidang=bidang, reason="lembar kerja dipindahkan ke tempat sampah"))
                         continue
                     targets[file.id] = bidang
             for file_id, kode in targets.items():
@@ -359,7 +360,7 @@ class GoogleWorkbooks:
             read = read_workbook(self.sheets, file_id)
         except NotFound:
             self._forget(file_id)
-            return BookGone(bidang=kode, reason="workbook dihapus atau tidak ditemukan")
+            return BookGone(bidang=kode, reason="lembar kerja dihapus atau tidak ditemukan")
         except AccessDenied:
             return BookUnreachable(bidang=kode)
         except ApiRequestInvalid as err:
@@ -397,13 +398,13 @@ class GoogleWorkbooks:
         else:
             raise NotFound(
                 f"no rekap workbook for {tahun}",
-                penjelasan=f"Workbook rekap dinas tahun {tahun} belum dibuat; susun rekap lebih dulu.",
+                penjelasan=f"Lembar kerja rekap dinas tahun {tahun} belum dibuat; susun rekap lebih dahulu.",
             )
         self._rekap[tahun] = entry
         return entry
 
     def _rekap_sheet_ids(self, file: FileInfo) -> list[int]:
-        body = self.sheets.get(file.id, fields="sheets(properties(sheetId))", action="membaca tab workbook rekap")
+        body = self.sheets.get(file.id, fields="sheets(properties(sheetId))", action="membaca tab lembar kerja rekap")
         return [int(s["properties"]["sheetId"]) for s in body.get("sheets", [])]
 
     def write_rekap(self, tahun: int, tw: int, data: RekapData) -> RekapRef:
@@ -415,7 +416,7 @@ class GoogleWorkbooks:
                 sheet_ids = self._rekap_sheet_ids(file)
             names = {b.kode: b.nama for b in self.settings.bidang}
             sheets = build_rekap_sheets(self.master, data, names, tw, self.settings.tz)
-            action = f"menyusun tab workbook rekap {tahun}"
+            action = f"menyusun tab lembar kerja rekap {tahun}"
             try:
                 self.sheets.batch_update(file.id, rekap_requests(sheets, sheet_ids, tw), action)
             except ApiRequestInvalid:
@@ -423,7 +424,7 @@ class GoogleWorkbooks:
                 sheet_ids = self._rekap_sheet_ids(file)
                 self.sheets.batch_update(file.id, rekap_requests(sheets, sheet_ids, tw), action)
             self._rekap[tahun] = (file, sorted(TAB_IDS.values()))
-            self.sheets.values_update(file.id, rekap_values(sheets), f"menulis isi workbook rekap {tahun}")
+            self.sheets.values_update(file.id, rekap_values(sheets), f"menulis isi lembar kerja rekap {tahun}")
             return RekapRef(url=file.url, spreadsheet_id=file.id, summary=rekap_summary(sheets.rekap))
 
     def archive(self, tahun: int, tw: int, laporan: bytes | None = None) -> ArchiveRef:

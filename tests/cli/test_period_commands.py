@@ -227,7 +227,7 @@ def test_distribute_asks_the_sekretaris_then_status_follows_the_period(cli: Cli,
     code, text, _ = cli.run("status", "--triwulan", "1")
     assert code == 0
     assert "Periode Triwulan I 2026: dalam tahap pengisian dan koreksi bidang" in text
-    assert reports["PTK"].url in text and "batas input: Jumat, 10 April 2026" in text
+    assert reports["PTK"].url in text and "batas pengisian: Jumat, 10 April 2026" in text
 
 
 @time_machine.travel("2026-07-02 09:00 +0700", tick=False)

@@ -328,14 +328,14 @@ CASES: dict[str, Case] = {
         submit_with(R3, "99999999999999999999"), invalid(R3, "terlalu besar (lebih dari 15 digit)"), retype(R3)
     ),
     # formulas with errors
-    "formula-div0": Case(submit_with(R3, "=1/0"), invalid(R3, "rumus menghasilkan galat #DIV/0!"), retype(R3)),
-    "formula-ref": Case(submit_with(R3, "='Tab Lama'!A1"), invalid(R3, "rumus menghasilkan galat #REF!"), retype(R3)),
-    "formula-na": Case(submit_with(R3, "#N/A"), invalid(R3, "rumus menghasilkan galat #N/A"), retype(R3)),
-    "formula-value": Case(submit_with(R3, '="dua"+1'), invalid(R3, "rumus menghasilkan galat #VALUE!"), retype(R3)),
-    "formula-name": Case(submit_with(R3, "=JUMLAH(M2:M3)"), invalid(R3, "rumus menghasilkan galat #NAME?"), retype(R3)),
+    "formula-div0": Case(submit_with(R3, "=1/0"), invalid(R3, "rumus menghasilkan kesalahan #DIV/0!"), retype(R3)),
+    "formula-ref": Case(submit_with(R3, "='Tab Lama'!A1"), invalid(R3, "rumus menghasilkan kesalahan #REF!"), retype(R3)),
+    "formula-na": Case(submit_with(R3, "#N/A"), invalid(R3, "rumus menghasilkan kesalahan #N/A"), retype(R3)),
+    "formula-value": Case(submit_with(R3, '="dua"+1'), invalid(R3, "rumus menghasilkan kesalahan #VALUE!"), retype(R3)),
+    "formula-name": Case(submit_with(R3, "=JUMLAH(M2:M3)"), invalid(R3, "rumus menghasilkan kesalahan #NAME?"), retype(R3)),
     "formula-error-in-kendala": Case(
         submit_with(f"{KENDALA}3", "=1/0"),
-        invalid(f"{KENDALA}3", "galat #DIV/0!; isi dengan teks"),
+        invalid(f"{KENDALA}3", "kesalahan #DIV/0!; isi dengan teks"),
         retype(f"{KENDALA}3", "Data dari Disnakertrans"),
     ),
     # negative, empty, out of range
@@ -581,7 +581,7 @@ PTK_STAF_TELEGRAM = 100000022
     [
         pytest.param(R3, "dua puluh", '"dua puluh" bukan angka', id="text"),
         pytest.param(R3, "12/03/2026", "sel berformat tanggal", id="date"),
-        pytest.param(R3, "=1/0", "galat #DIV/0!", id="formula-error"),
+        pytest.param(R3, "=1/0", "kesalahan #DIV/0!", id="formula-error"),
         pytest.param(A4, "-5", "nilai negatif", id="negative"),
     ],
 )
