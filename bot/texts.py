@@ -641,8 +641,14 @@ def mutu_baku_reminder(
         f"langkah ini adalah {mutu_baku}, dan waktu tersebut telah terlampaui."
     )
     if deadline:
-        text += f"\nBatas pengisian laporan tetap {format_waktu(deadline, tz)}."
-    return text + f"\nMohon segera ditindaklanjuti.{_tautan(url)}"
+        # The input deadline (days later than step 2's Mutu Baku) still holds: no "segera" to the staff.
+        text += (
+            f"\nBatas pengisian laporan tetap {format_waktu(deadline, tz)}; mohon laporan diajukan "
+            f"sebelum batas tersebut."
+        )
+    else:
+        text += "\nMohon segera ditindaklanjuti."
+    return text + _tautan(url)
 
 
 def mutu_baku_escalation(

@@ -63,8 +63,8 @@ PELAKU_SISTEM = ROLE_LABELS["system"]
 
 SHEET_ACTOR_SUFFIX = "(melalui Google Sheets)"
 """Ends the name of staff who submitted through the sheet's ``Status Pengisian`` cell."""
-# Audit rows written before the wording was made formal end with this instead.
-_OLD_SHEET_ACTOR_SUFFIX = "(lewat Google Sheets)"
+# What every wording of that suffix ends with (audit rows of older versions have another verb).
+_SHEET_ACTOR_END = "Google Sheets)"
 
 
 def event_label(event: str) -> str:
@@ -93,7 +93,6 @@ def pelaku(role: str, nama: str, bidang: str | None = None) -> str:
     short = role_label(role)
     if role in ("kepala_bidang", "staf") and bidang:
         short = f"{short} {bidang}"
-    for suffix in (SHEET_ACTOR_SUFFIX, _OLD_SHEET_ACTOR_SUFFIX):
-        if nama.endswith(suffix):
-            return f"{short} {SHEET_ACTOR_SUFFIX}"
+    if nama.endswith(_SHEET_ACTOR_END):
+        return f"{short} {SHEET_ACTOR_SUFFIX}"
     return f"{short} ({nama})" if nama else short

@@ -17,7 +17,6 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from bot.telegram.callback_data import Action, CallbackData, CallbackDataError, decode
-
 from config.settings import (
     Durasi,
     SatuanWaktu,

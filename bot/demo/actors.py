@@ -144,7 +144,7 @@ class Cast:
     staf: Mapping[str, Person]
     kodes: tuple[str, ...]
     bidang_nama: Mapping[str, str]
-    """Kode -> the bidang's name, as the bot writes it on its messages (``Bidang: ...``)."""
+    """Kode -> the bidang's name, as the bot writes it on its messages (``texts.bidang_line``)."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Cast:
@@ -436,7 +436,7 @@ class Office:
             match = _SPREADSHEET_URL.search(message_text(message))
             if match:
                 return match.group(0)
-        raise ScenarioError(f"{person.label} belum menerima tautan workbook dari bot")
+        raise ScenarioError(f"{person.label} belum menerima tautan lembar kerja dari bot")
 
     def open_workbook(self, person: Person) -> Spreadsheet:
         """The person opens the link the bot sent them."""

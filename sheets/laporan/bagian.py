@@ -95,8 +95,8 @@ def summary_section(data: LaporanInput, styles: Mapping[str, ParagraphStyle], tz
         Paragraph(
             escape(
                 f"Capaian kinerja setiap bidang pada {label} {data.tahun} dihitung dari data yang telah disetujui "
-                "pada tahap koreksi (langkah 3 SOP). Predikat: Sangat Tinggi (capaian ≥ 91%), Tinggi (≥ 76%), Sedang (≥ 66%), "
-                "Rendah (≥ 51%), Sangat Rendah (< 51%). Serapan anggaran adalah realisasi anggaran "
+                "pada tahap koreksi (langkah 3 SOP). Predikat: Sangat Tinggi (capaian ≥ 91%), Tinggi (≥ 76%), "
+                "Sedang (≥ 66%), Rendah (≥ 51%), Sangat Rendah (< 51%). Serapan anggaran adalah realisasi anggaran "
                 f"s.d. {label} dibagi pagu anggaran."
             ),
             styles["catatan"],

@@ -264,7 +264,7 @@ def test_distribute_while_an_earlier_period_runs_says_so(cli: Cli) -> None:
 def test_distribute_before_the_schedule_says_so(cli: Cli) -> None:
     code, out, _ = cli.run("distribute", "--triwulan", "1")
     assert code == 0
-    assert "menurut jadwal Triwulan I 2026 baru dibuka Rabu, 1 April 2026 08.00 WIB" in out
+    assert "menurut jadwal Triwulan I 2026 baru dibuka Rabu, 1 April 2026 pukul 08.00 WIB" in out
 
 
 def test_export_writes_openable_rekap_and_bidang_files(cli: Cli, office: Office, tmp_path: Path) -> None:

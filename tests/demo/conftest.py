@@ -24,6 +24,7 @@ from sheets.google.drive import PROP_BIDANG, PROP_JENIS
 from sheets.google.poll import read_workbook
 from sheets.google.spreadsheet import SheetsApi
 from sheets.master import Master, load_master
+from sheets.status_tab import StatusRow, parse_status
 from sheets.validate import validate_realisasi
 
 
@@ -36,16 +37,21 @@ class DemoRun:
     master: Master
     tables: dict[str, pd.DataFrame]
     reference: Rekap
+    status: dict[str, StatusRow]
+    """Kode -> its workbook's TW I row of the Status tab, as the staff see it at the end."""
 
     @property
     def out(self) -> Path:
         return self.report.out
 
 
-def _reference(control: SandboxControl, master: Master, names: dict[str, str]) -> tuple[dict[str, pd.DataFrame], Rekap]:
-    """Every bidang workbook read as the bot's own account, validated, aggregated for TW I."""
+def _reference(
+    control: SandboxControl, master: Master, names: dict[str, str]
+) -> tuple[dict[str, pd.DataFrame], Rekap, dict[str, StatusRow]]:
+    """Every bidang workbook read as the bot's own account, validated, aggregated for TW I; its Status row."""
     api = SheetsApi(control.gspread_as(BOT_EMAIL).http_client)
     tables: dict[str, pd.DataFrame] = {}
+    status: dict[str, StatusRow] = {}
     for file in control.files():
         props = file.get("appProperties") or {}
         if props.get(PROP_JENIS) != "bidang":
@@ -57,7 +63,8 @@ def _reference(control: SandboxControl, master: Master, names: dict[str, str]) -
         )
         assert result.ok, [str(p) for p in result.errors]
         tables[kode] = result.table
-    return tables, build_rekap(master, tables, names, 1)
+        status[kode] = parse_status(read.status)[1]
+    return tables, build_rekap(master, tables, names, 1), status
 
 
 @pytest.fixture(scope="session")
@@ -71,5 +78,5 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoRun]:
         with running_sandbox() as server:
             report = run_demo(out, cepat=True, write=printed.append, sandbox=server)
             names = {kode: figures["bidang"] for kode, figures in report.summary["bidang"].items()}
-            tables, reference = _reference(SandboxControl(server.base_url), master, names)
-    yield DemoRun(report, "".join(printed), master, tables, reference)
+            tables, reference, status = _reference(SandboxControl(server.base_url), master, names)
+    yield DemoRun(report, "".join(printed), master, tables, reference, status)

@@ -201,7 +201,7 @@ CORPUS = [
         "S3",
         Severity.WARNING,
         message="Realisasi Anggaran TW II (Rp), baris 3 (Jumlah pencari kerja yang ditempatkan): jumlah "
-        "realisasi anggaran s.d. TW II (Rp 201.000.000) melebihi pagu (Rp 175.000.000)",
+        "realisasi anggaran s.d. TW II (Rp201.000.000) melebihi pagu (Rp175.000.000)",
     ),
     BadSheet("percent_over_100", lambda g: put(g, "N9", 150), K.PERCENT_OVER_100, "N9", Severity.WARNING),
     BadSheet(

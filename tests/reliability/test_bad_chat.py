@@ -228,7 +228,7 @@ def forged(action: Action, bidang: str | None = None) -> Callable[[Stage], str]:
 
 KOREKSI, KOSONG = koreksi_stage, empty_stage
 NOT_TEXT = "hanya membaca pesan teks dan perintah"
-FREE_TEXT = "gunakan fitur Balas (reply)"
+FREE_TEXT = "gunakan fitur Balas pada pesan"
 UNBOUND = "belum terdaftar"
 BAD_BUTTON = "tombol ini tidak dikenali"
 

@@ -329,10 +329,14 @@ CASES: dict[str, Case] = {
     ),
     # formulas with errors
     "formula-div0": Case(submit_with(R3, "=1/0"), invalid(R3, "rumus menghasilkan kesalahan #DIV/0!"), retype(R3)),
-    "formula-ref": Case(submit_with(R3, "='Tab Lama'!A1"), invalid(R3, "rumus menghasilkan kesalahan #REF!"), retype(R3)),
+    "formula-ref": Case(
+        submit_with(R3, "='Tab Lama'!A1"), invalid(R3, "rumus menghasilkan kesalahan #REF!"), retype(R3)
+    ),
     "formula-na": Case(submit_with(R3, "#N/A"), invalid(R3, "rumus menghasilkan kesalahan #N/A"), retype(R3)),
     "formula-value": Case(submit_with(R3, '="dua"+1'), invalid(R3, "rumus menghasilkan kesalahan #VALUE!"), retype(R3)),
-    "formula-name": Case(submit_with(R3, "=JUMLAH(M2:M3)"), invalid(R3, "rumus menghasilkan kesalahan #NAME?"), retype(R3)),
+    "formula-name": Case(
+        submit_with(R3, "=JUMLAH(M2:M3)"), invalid(R3, "rumus menghasilkan kesalahan #NAME?"), retype(R3)
+    ),
     "formula-error-in-kendala": Case(
         submit_with(f"{KENDALA}3", "=1/0"),
         invalid(f"{KENDALA}3", "kesalahan #DIV/0!; isi dengan teks"),
@@ -347,7 +351,7 @@ CASES: dict[str, Case] = {
     ),
     "empty-realisasi": Case(submit_with(R3, ""), invalid(R3, "belum diisi; isi realisasi TW I"), retype(R3, "0")),
     "empty-anggaran": Case(submit_with(A3, ""), accepted("belum diisi; tulis 0 bila tidak ada belanja", A3)),
-    "over-pagu": Case(submit_with(A3, "999.999.999.999"), accepted("melebihi pagu (Rp 175.000.000)", A3)),
+    "over-pagu": Case(submit_with(A3, "999.999.999.999"), accepted("melebihi pagu (Rp175.000.000)", A3)),
     "percent-string": Case(submit_with(PCT, "7,5 %", raw=True), accepted()),
     "percent-over-100": Case(submit_with(PCT, "150%"), accepted("150% melebihi 100% untuk satuan %", PCT)),
     "rupiah-text": Case(submit_with(A3, "Rp 1.500.000,-", raw=True), accepted()),

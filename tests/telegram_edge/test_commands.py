@@ -112,7 +112,7 @@ async def test_bantuan_by_role(kinerja: KinerjaBot, people: People) -> None:
         help_text = await people.wait_message(who, "Sebagai ")
         assert phrase in help_text["text"] and "/status" in help_text["text"]
     await people.say(KEPALA["PTK"], "/start")
-    hello = await people.wait_message(KEPALA["PTK"], "Selamat datang, Bapak/Ibu Agus Priyono")
+    hello = await people.wait_message(KEPALA["PTK"], "terdaftar atas nama Agus Priyono, S.H. sebagai")
     assert "Kepala Bidang (Bidang Penempatan" in hello["text"]
 
 

@@ -79,10 +79,10 @@ def test_callback_data_rejects_what_the_bot_never_made(raw: str | None) -> None:
 @pytest.mark.parametrize(
     ("moment", "expected"),
     [
-        pytest.param(datetime(2026, 4, 6, 8, 0, tzinfo=WIB), "Senin, 6 April 2026 08.00 WIB", id="local"),
-        pytest.param(datetime(2026, 4, 6, 1, 5, tzinfo=UTC), "Senin, 6 April 2026 08.05 WIB", id="utc"),
-        pytest.param("2026-12-31T23:59:00+07:00", "Kamis, 31 Desember 2026 23.59 WIB", id="iso"),
-        pytest.param("2026-08-16T17:00:00+00:00", "Senin, 17 Agustus 2026 00.00 WIB", id="iso-utc-next-day"),
+        pytest.param(datetime(2026, 4, 6, 8, 0, tzinfo=WIB), "Senin, 6 April 2026 pukul 08.00 WIB", id="local"),
+        pytest.param(datetime(2026, 4, 6, 1, 5, tzinfo=UTC), "Senin, 6 April 2026 pukul 08.05 WIB", id="utc"),
+        pytest.param("2026-12-31T23:59:00+07:00", "Kamis, 31 Desember 2026 pukul 23.59 WIB", id="iso"),
+        pytest.param("2026-08-16T17:00:00+00:00", "Senin, 17 Agustus 2026 pukul 00.00 WIB", id="iso-utc-next-day"),
         pytest.param(None, "-", id="none"),
     ],
 )
@@ -92,8 +92,8 @@ def test_format_waktu(moment: Any, expected: str) -> None:
 
 def test_format_waktu_other_zones() -> None:
     moment = datetime(2026, 4, 6, 1, 0, tzinfo=UTC)
-    assert texts.format_waktu(moment, ZoneInfo("Asia/Makassar")) == "Senin, 6 April 2026 09.00 WITA"
-    assert texts.format_waktu(moment, ZoneInfo("Asia/Jayapura")) == "Senin, 6 April 2026 10.00 WIT"
+    assert texts.format_waktu(moment, ZoneInfo("Asia/Makassar")) == "Senin, 6 April 2026 pukul 09.00 WITA"
+    assert texts.format_waktu(moment, ZoneInfo("Asia/Jayapura")) == "Senin, 6 April 2026 pukul 10.00 WIT"
 
 
 @pytest.mark.parametrize(
@@ -114,7 +114,7 @@ def test_summary_uses_the_decimal_comma() -> None:
     assert lines == [
         "- Jumlah indikator: 7",
         "- Rata-rata capaian: 1.234,57%",
-        "- Pagu anggaran: Rp 1.500.000",
+        "- Pagu anggaran: Rp1.500.000",
     ]
 
 
@@ -218,7 +218,7 @@ def test_every_kind_renders_in_indonesian(settings: Settings, kind: Kind) -> Non
 PERIODE = "Triwulan II 2026"
 NAMA = "Bidang Penempatan"  # SAMPLE's bidang_nama
 LINK = "https://s/1"
-DEADLINE = "Rabu, 8 Juli 2026 08.00 WIB"
+DEADLINE = "Rabu, 8 Juli 2026 pukul 08.00 WIB"
 MB = "10 menit"
 REKAP_SUMMARY = {
     "dinas": {"jumlah_indikator": 14, "rata_rata_capaian": 83.875, "predikat": "Tinggi"},
@@ -244,7 +244,7 @@ SOP_MESSAGES: list[tuple[Kind, tuple[str, ...]]] = [
     (Kind.REKOMENDASI_FOR_BIDANG, (PERIODE, NAMA, "khusus untuk bidang ini: Khusus.", LINK, f"langkah 9: {MB}")),
     (Kind.BIDANG_REOPENED, (PERIODE, NAMA, "Alasan: Perbaiki.", LINK)),
     (Kind.PERIOD_CLOSED, (PERIODE, "Rekap: https://r", "Arsip: https://a")),
-    (Kind.DEADLINE_REMINDER, (PERIODE, NAMA, LINK, "telah lewat 1 hari kerja", DEADLINE)),
+    (Kind.DEADLINE_REMINDER, (PERIODE, NAMA, LINK, "telah terlampaui 1 hari kerja", DEADLINE)),
     (Kind.MUTU_BAKU_REMINDER, (PERIODE, "Bidang Penempatan Tenaga Kerja", "Langkah 3", DEADLINE, MB, LINK)),
     (Kind.MUTU_BAKU_ESCALATION, (PERIODE, "Bidang Penempatan Tenaga Kerja", "Kepala Bidang (Agus)", MB, LINK)),
 ]
