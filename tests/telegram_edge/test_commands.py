@@ -133,8 +133,10 @@ async def test_status_and_rekap(kinerja: KinerjaBot, workbook: EdgeWorkbook, peo
     before = await people.last_id(KASUBBAG)
     await people.say(KASUBBAG, "/status")
     status = await people.wait_message(KASUBBAG, "Status laporan", after=before)
-    assert "- Bidang Penempatan Tenaga Kerja dan Perluasan Kesempatan Kerja (PTK): menunggu koreksi" in status["text"]
-    assert "Di tangan: Kepala Bidang (Agus Priyono, S.H.)" in status["text"]
+    assert (
+        "- Bidang Penempatan Tenaga Kerja dan Perluasan Kesempatan Kerja (PTK): menunggu koreksi Kepala Bidang\n"
+        "  Di tangan: Kepala Bidang (Agus Priyono, S.H.)" in status["text"]
+    )
     assert "- Sekretariat (SEK): dibuka untuk pengisian" in status["text"]
     assert "Batas pengisian: " in status["text"] and " WIB" in status["text"]
 
@@ -143,7 +145,19 @@ async def test_status_and_rekap(kinerja: KinerjaBot, workbook: EdgeWorkbook, peo
     kepala = service.directory.actor_for_telegram(KEPALA["PTK"])
     await asyncio.to_thread(service.approve_koreksi, kepala, pid, "PTK")
     await asyncio.to_thread(service.handle_events, [submission("SEK", 1)])
+    # The Sekretariat has no Kepala of its own: the Sekretaris corrects it, and /status says so.
+    before = await people.last_id(KASUBBAG)
+    await people.say(KASUBBAG, "/status")
+    status = await people.wait_message(KASUBBAG, "Status laporan", after=before)
+    assert (
+        "- Sekretariat (SEK): menunggu koreksi Sekretaris\n  Di tangan: Sekretaris (Sri Wahyuni, S.Sos., M.Si.)"
+        in status["text"]
+    )
+    assert "Kepala Bidang (Sri Wahyuni" not in status["text"]
     await asyncio.to_thread(service.approve_koreksi, sekretaris, pid, "SEK")
+    # The Status tab of each workbook names who approved it; Status Pengisian reads Siap Dikoreksi.
+    assert workbook.feedback[("SEK", 1)][0] == "Disetujui Sekretaris"
+    assert workbook.feedback[("PTK", 1)][0] == "Disetujui Kepala Bidang"
     before = await people.last_id(KASUBBAG)
     await people.say(KASUBBAG, "/rekap")
     chart = await people.wait_message(KASUBBAG, "Capaian per bidang, Triwulan I 2026", after=before)
@@ -181,8 +195,16 @@ async def test_kirim_is_for_staff_in_an_open_tw(kinerja: KinerjaBot, workbook: E
     await people.wait_message(STAF["PTK"], "sel M9", after=before)  # the per-cell feedback follows
     before = await people.last_id(STAF["PTK"])
     await people.say(STAF["PTK"], "/kirim")
-    await people.wait_message(STAF["PTK"], "telah diajukan untuk dikoreksi", after=before)
+    await people.wait_message(STAF["PTK"], "telah diajukan untuk dikoreksi Kepala Bidang", after=before)
     before = await people.last_id(STAF["PTK"])
     await people.say(STAF["PTK"], "/kirim")  # already submitted: the core refuses, with its reason
-    await people.wait_message(STAF["PTK"], "menunggu koreksi Kepala Bidang", after=before)
+    refusal = await people.wait_message(STAF["PTK"], "menunggu koreksi Kepala Bidang", after=before)
+    assert "sedang menunggu" not in refusal["text"]
     assert ("read_book", ("PTK",)) in workbook.calls
+    # The Sekretariat's staff submit to the Sekretaris, who corrects the Sekretariat.
+    before = await people.last_id(STAF["SEK"])
+    await people.say(STAF["SEK"], "/kirim")
+    await people.wait_message(STAF["SEK"], "telah diajukan untuk dikoreksi Sekretaris", after=before)
+    before = await people.last_id(STAF["SEK"])
+    await people.say(STAF["SEK"], "/kirim")
+    await people.wait_message(STAF["SEK"], "Laporan Sekretariat TW I 2026 menunggu koreksi Sekretaris;", after=before)
