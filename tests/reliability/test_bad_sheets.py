@@ -401,20 +401,20 @@ CASES: dict[str, Case] = {
     "reordered-tabs": Case(admin_then_submit(reorder_tabs), accepted()),
     "renamed-workbook": Case(
         drive_update({"name": "Salinan laporan"}),
-        to_kasubbag(Kind.WORKBOOK_MISSING, "judul workbook diubah menjadi 'Salinan laporan'"),
+        to_kasubbag(Kind.WORKBOOK_MISSING, "judul lembar kerja diubah menjadi 'Salinan laporan'"),
         drive_update({"name": "Laporan Kinerja 2026 - Bidang Penempatan Tenaga Kerja dan Perluasan Kesempatan Kerja"}),
     ),
     "trashed-workbook": Case(
         drive_update({"trashed": True}),
-        to_kasubbag(Kind.WORKBOOK_MISSING, "workbook dipindahkan ke tempat sampah"),
+        to_kasubbag(Kind.WORKBOOK_MISSING, "lembar kerja dipindahkan ke tempat sampah"),
         drive_update({"trashed": False}),
     ),
     "deleted-workbook": Case(
-        delete_workbook, to_kasubbag(Kind.WORKBOOK_MISSING, "workbook dihapus atau tidak ditemukan"), None
+        delete_workbook, to_kasubbag(Kind.WORKBOOK_MISSING, "lembar kerja dihapus atau tidak ditemukan"), None
     ),
     "bot-access-removed": Case(
         remove_bot_access,
-        to_kasubbag(Kind.ACCESS_LOST, "tidak lagi memiliki akses ke workbook bidang ini"),
+        to_kasubbag(Kind.ACCESS_LOST, "tidak lagi memiliki akses ke lembar kerja bidang ini"),
         give_access_back,
         my_drive=True,
     ),
