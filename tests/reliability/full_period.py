@@ -93,7 +93,7 @@ _SPREADSHEET = re.compile(r"(/spreadsheets/d/)([A-Za-z0-9_-]{20,})")
 _FOLDER = re.compile(r"(/folders/)([A-Za-z0-9_-]+)")
 _FILE = re.compile(r"(/file/d/)([A-Za-z0-9_-]{20,})")
 _WAKTU = re.compile(
-    r"(Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu), \d{1,2} [A-Z][a-z]+ \d{4} \d{2}\.\d{2}( [A-Z]{3,4})?"
+    r"(Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu), \d{1,2} [A-Z][a-z]+ \d{4} (pukul )?\d{2}\.\d{2}( [A-Z]{3,4})?"
 )
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?")
 _TANGGAL_JAM = re.compile(r"\b\d{2}-\d{2}-\d{4} \d{2}[:.]\d{2}\b")
