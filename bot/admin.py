@@ -29,7 +29,20 @@ from bot.workflow.machine import TERMINAL_DINAS_STATES, DinasState, Role
 from bot.workflow.people import Actor
 from bot.workflow.service import PeriodView, WorkflowService
 from config.settings import Settings
-from sheets.facts import ArchiveRef, BookSeen, ChangesRead, Feedback, RekapData, RekapRef, WorkbookRef
+from sheets.facts import (
+    ArchiveRef,
+    BookDeferred,
+    BookFact,
+    BookSeen,
+    BookToRead,
+    ChangedBooks,
+    EvidenceFile,
+    EvidenceRef,
+    Feedback,
+    RekapData,
+    RekapRef,
+    WorkbookRef,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -85,13 +98,21 @@ class StoreOnlyWorkbooks:
         """Refused."""
         return self._refuse("archive")
 
-    def poll(self, cursor: str | None, known: Mapping[str, str]) -> ChangesRead:
+    def changed(self, cursor: str | None, known: Mapping[str, str]) -> ChangedBooks:
         """Refused."""
-        return self._refuse("poll")
+        return self._refuse("changed")
+
+    def read_changed(self, book: BookToRead) -> BookFact | BookDeferred:
+        """Refused."""
+        return self._refuse("read_changed")
 
     def read_book(self, kode: str) -> BookSeen:
         """Refused."""
         return self._refuse("read_book")
+
+    def store_evidence(self, kode: str, tw: int, evidence: EvidenceFile) -> EvidenceRef:
+        """Refused: bukti dukung arrive through the service's Telegram edge."""
+        return self._refuse("store_evidence")
 
 
 def check_period_input(settings: Settings, tahun: int | None, tw: int | None) -> tuple[int, int | None]:

@@ -25,6 +25,7 @@ from sheets import formatting
 from sheets.formatting import BULAN, ROMAWI, ZONA_WAKTU
 from sheets.layout import tw_label
 from sheets.riwayat import SHEET_ACTOR_SUFFIX
+from sheets.riwayat import event_label as event_label  # re-exported: the texts name an event with it
 
 logger = logging.getLogger(__name__)
 
@@ -274,6 +275,22 @@ def btn_buka_kembali(kode: str) -> str:
     return f"Buka kembali {kode}"
 
 
+# URL buttons: they open a workbook, the rekap or a folder instead of a long link in the text.
+BTN_BUKA_LAPORAN = "Buka laporan"
+BTN_BUKA_REKAP = "Buka rekap"
+BTN_BUKA_ARSIP = "Buka folder arsip"
+
+
+def btn_buka_laporan_bidang(kode: str) -> str:
+    """Label of the URL button opening one bidang's workbook, among several."""
+    return f"Buka laporan {kode}"
+
+
+def btn_buka_folder(kode: str) -> str:
+    """Label of the URL button opening one bidang's Drive folder (the step 1 request)."""
+    return f"Buka folder {kode}"
+
+
 # --- notifications (one builder per outbox kind) --------------------------------------------------
 
 
@@ -316,6 +333,7 @@ def distribution_approval_request(
             total = sum(int(f["indikator"]) for f in formats)
             pagu = sum(float(f.get("pagu") or 0) for f in formats)
             text += f"\nJumlah: {total} indikator, pagu {format_rupiah(pagu)}."
+        text += "\nFolder tujuan setiap bidang dapat dibuka melalui tombol di bawah."
     if formats and all("indikator_bertarget" in f for f in formats):
         text += (
             f"\nIndikator dapat dinilai bila target {tw_label(tw)} (atau target tahunan) lebih dari 0; "
@@ -327,12 +345,12 @@ def distribution_approval_request(
 
 
 def _format_line(figures: Mapping[str, Any], tw: int) -> str:
-    """One bidang in the step 1 request: name, indicators, pagu, folder."""
+    """One bidang in the step 1 request: name, indicators, pagu (its folder is a button)."""
     line = f"- {figures['nama']} ({figures['kode']})"
     if "indikator" in figures:
         bertarget = f"{figures['indikator_bertarget']} dapat dinilai pada TW {ROMAWI.get(tw, str(tw))}"
         line += f": {figures['indikator']} indikator ({bertarget}), pagu {format_rupiah(figures.get('pagu') or 0)}"
-    return f"{line}\n  Folder: {figures['folder_url']}"
+    return line
 
 
 def distribution_deferred(tw: int, tahun: int, actor_nama: str, note: str | None) -> str:
@@ -346,21 +364,22 @@ def distribution_deferred(tw: int, tahun: int, actor_nama: str, note: str | None
     return text + "\nPermohonan persetujuan tetap terbuka."
 
 
-def distribution_done(tw: int, tahun: int, links: Mapping[str, str], deadline: str, tz: ZoneInfo) -> str:
-    """Step 1 done: the Kasubbag gets every bidang's link."""
-    lines = [f"- {kode}: {url}" for kode, url in links.items()]
+def distribution_done(tw: int, tahun: int, kodes: Sequence[str], deadline: str, tz: ZoneInfo) -> str:
+    """Step 1 done: the Kasubbag is told (each bidang's workbook is a button)."""
     return (
         f"{_head('Format laporan kinerja telah dibagikan', tw, tahun)}\n\n"
-        f"Format telah dibagikan kepada setiap bidang:\n" + "\n".join(lines) + "\n\n"
+        f"Format telah dibagikan kepada {len(kodes)} bidang ({', '.join(kodes)}). Lembar kerja setiap "
+        f"bidang dapat dibuka melalui tombol di bawah.\n\n"
         f"Batas pengisian: {format_waktu(deadline, tz)}."
     )
 
 
-def input_opened(tw: int, tahun: int, bidang_nama: str, url: str | None, deadline: str | None, tz: ZoneInfo) -> str:
-    """Step 2 begins: the bidang's staff get the link and the deadline."""
+def input_opened(tw: int, tahun: int, bidang_nama: str, deadline: str | None, tz: ZoneInfo) -> str:
+    """Step 2 begins: the bidang's staff get the deadline (the workbook is a button)."""
     return (
         f"{_head('Pengisian laporan kinerja dibuka', tw, tahun)}{_bidang(bidang_nama)}\n\n"
-        f"Yth. Bapak/Ibu, mohon mengisi realisasi {periode(tw, tahun)} pada tautan berikut:\n{url}\n\n"
+        f"Yth. Bapak/Ibu, mohon mengisi realisasi {periode(tw, tahun)} pada lembar kerja bidang "
+        f'melalui tombol "{BTN_BUKA_LAPORAN}" di bawah.\n\n'
         f"Batas pengisian: {format_waktu(deadline, tz)}.\n"
         f'Setelah selesai, ubah Status Pengisian menjadi "Siap Dikoreksi" pada tab Status, '
         f"atau kirim perintah /kirim di sini."
@@ -371,7 +390,6 @@ def validation_failed(
     tw: int,
     tahun: int,
     bidang_nama: str,
-    url: str | None,
     problems: Sequence[Mapping[str, Any]],
     deadline: str | None = None,
     tz: ZoneInfo | None = None,
@@ -386,9 +404,8 @@ def validation_failed(
     )
     if warnings:
         text += f"\n\nPeringatan ({len(warnings)}):\n" + "\n".join(problem_line(p) for p in warnings)
-    text += f"\n\nTautan laporan: {url}"
     if deadline and tz is not None:
-        text += f"\nBatas pengisian: {format_waktu(deadline, tz)}."
+        text += f"\n\nBatas pengisian: {format_waktu(deadline, tz)}."
     return text + "\nSetelah diperbaiki, mohon ajukan kembali."
 
 
@@ -407,7 +424,6 @@ def koreksi_request(
     tw: int,
     tahun: int,
     bidang_nama: str,
-    url: str | None,
     summary: Mapping[str, Any],
     warnings: Sequence[Mapping[str, Any]],
     mutu_baku: str,
@@ -424,15 +440,15 @@ def koreksi_request(
         text += f"\nPeringatan ({len(warnings)}):\n" + "\n".join(problem_line(p) for p in warnings) + "\n"
     else:
         text += "\nTidak ada peringatan.\n"
-    return text + f"\nTautan laporan: {url}\nMutu Baku langkah 3: {mutu_baku}."
+    return text + f"\nMutu Baku langkah 3: {mutu_baku}."
 
 
-def report_returned(tw: int, tahun: int, bidang_nama: str, url: str | None, reason: str, actor_nama: str) -> str:
+def report_returned(tw: int, tahun: int, bidang_nama: str, reason: str, actor_nama: str) -> str:
     """Step 3 returned: the staff get the reason."""
     return (
         f"{_head('Laporan dikembalikan untuk diperbaiki', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Laporan dikembalikan oleh {sentence_end(actor_nama)}.\nAlasan: {reason}\n\n"
-        f"Mohon diperbaiki pada tautan berikut lalu diajukan kembali:\n{url}"
+        f'Mohon diperbaiki melalui tombol "{BTN_BUKA_LAPORAN}" di bawah, lalu diajukan kembali.'
     )
 
 
@@ -457,7 +473,7 @@ def rekap_lines(
     return "\n\n".join(parts)
 
 
-def rekap_draft(tw: int, tahun: int, url: str | None, body: str, mutu_baku: str) -> str:
+def rekap_draft(tw: int, tahun: int, body: str, mutu_baku: str) -> str:
     """Step 4: the Kasubbag gets the draft rekap."""
     text = (
         f"{_head('Draf rekap laporan kinerja dinas', tw, tahun)}\n\n"
@@ -466,14 +482,12 @@ def rekap_draft(tw: int, tahun: int, url: str | None, body: str, mutu_baku: str)
     if body:
         text += f"\n{body}\n"
     return text + (
-        f"\nTautan rekap: {url}\nMutu Baku langkah 4: {mutu_baku}.\n"
+        f"\nMutu Baku langkah 4: {mutu_baku}.\n"
         f"Bapak/Ibu dapat menambahkan catatan analisis, lalu mengirimkannya kepada Sekretaris."
     )
 
 
-def telaah_request(
-    tw: int, tahun: int, url: str | None, body: str, catatan: str | None, mutu_baku: str, kepala_dinas: bool
-) -> str:
+def telaah_request(tw: int, tahun: int, body: str, catatan: str | None, mutu_baku: str, kepala_dinas: bool) -> str:
     """Steps 5 and 6: the Sekretaris or the Kepala Dinas is asked to review."""
     who = "Kepala Dinas" if kepala_dinas else "Sekretaris"
     step = 6 if kepala_dinas else 5
@@ -484,7 +498,7 @@ def telaah_request(
     if body:
         text += f"\n{body}\n"
     text += f"\nCatatan analisis Kasubbag: {catatan}\n" if catatan else "\nBelum ada catatan analisis.\n"
-    return text + f"\nTautan rekap: {url}\nMutu Baku langkah {step}: {mutu_baku}."
+    return text + f"\nMutu Baku langkah {step}: {mutu_baku}."
 
 
 def dinas_returned(tw: int, tahun: int, reason: str, by_role: str, actor_nama: str, for_kasubbag: bool) -> str:
@@ -502,7 +516,7 @@ def dinas_returned(tw: int, tahun: int, reason: str, by_role: str, actor_nama: s
 
 
 def rekomendasi_request(
-    tw: int, tahun: int, bidang: Sequence[str], url: str | None = None, body: str = "", mutu_baku: str | None = None
+    tw: int, tahun: int, bidang: Sequence[str], body: str = "", mutu_baku: str | None = None
 ) -> str:
     """Step 6: the Kepala Dinas is asked for the rekomendasi."""
     text = (
@@ -512,46 +526,39 @@ def rekomendasi_request(
     )
     if body:
         text += f"\n{body}\n"
-    if url:
-        text += f"\nTautan rekap: {url}"
     if mutu_baku:
         text += f"\nMutu Baku langkah 6: {mutu_baku}."
     return text + "\nTekan tombol di bawah untuk menulis rekomendasi."
 
 
-def rekomendasi_handed(
-    tw: int, tahun: int, umum: str, per_bidang: Mapping[str, str], url: str | None, sekretaris: bool
-) -> str:
+def rekomendasi_handed(tw: int, tahun: int, umum: str, per_bidang: Mapping[str, str], sekretaris: bool) -> str:
     """Steps 7 and 8: the Sekretaris and the Kasubbag are told the rekomendasi went on."""
     text = f"{_head('Rekomendasi Kepala Dinas telah diteruskan', tw, tahun)}\n\nRekomendasi umum: {umum}\n"
     if per_bidang:
         text += "Rekomendasi per bidang:\n" + "\n".join(f"- {k}: {v}" for k, v in per_bidang.items()) + "\n"
     if sekretaris:
         text += "\nLangkah 7: laporan dan rekomendasi telah diserahkan kepada Kasubbag (dicatat otomatis).\n"
-    text += "Langkah 8: rekomendasi telah diteruskan kepada setiap bidang untuk ditindaklanjuti (dicatat otomatis)."
-    return text + f"\n\nTautan rekap: {url}"
+    return text + (
+        "Langkah 8: rekomendasi telah diteruskan kepada setiap bidang untuk ditindaklanjuti (dicatat otomatis)."
+    )
 
 
-def rekomendasi_for_bidang(
-    tw: int, tahun: int, bidang_nama: str, umum: str, khusus: str | None, mutu_baku: str, url: str | None = None
-) -> str:
+def rekomendasi_for_bidang(tw: int, tahun: int, bidang_nama: str, umum: str, khusus: str | None, mutu_baku: str) -> str:
     """Step 9: each bidang gets the rekomendasi that concern it."""
     text = (
         f"{_head('Rekomendasi Kepala Dinas untuk ditindaklanjuti', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Rekomendasi umum: {umum}\n"
     )
     text += f"Rekomendasi khusus untuk bidang ini: {khusus}\n" if khusus else "Tidak ada rekomendasi khusus.\n"
-    if url:
-        text += f"\nTautan rekap: {url}"
     return text + f"\nMohon mencatat tindak lanjutnya. Mutu Baku langkah 9: {mutu_baku}."
 
 
-def bidang_reopened(tw: int, tahun: int, bidang_nama: str, url: str | None, reason: str, actor_nama: str) -> str:
+def bidang_reopened(tw: int, tahun: int, bidang_nama: str, reason: str, actor_nama: str) -> str:
     """A bidang's approved report is opened again by the Kasubbag."""
     return (
         f"{_head('Laporan bidang dibuka kembali', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Laporan dibuka kembali oleh {actor_nama} untuk diperbaiki.\nAlasan: {reason}\n\n"
-        f"Tautan laporan: {url}\nSetelah diperbaiki, mohon ajukan kembali."
+        f'Mohon diperbaiki melalui tombol "{BTN_BUKA_LAPORAN}" di bawah, lalu diajukan kembali.'
     )
 
 
@@ -563,19 +570,17 @@ def tindak_lanjut_recorded(tw: int, tahun: int, bidang_nama: str, teks: str, act
     )
 
 
-def period_closed(tw: int, tahun: int, rekap_url: str | None, archive_url: str | None) -> str:
+def period_closed(tw: int, tahun: int) -> str:
     """The closing note to everyone."""
     return (
         f"{_head('Periode pelaporan kinerja ditutup', tw, tahun)}\n\n"
         f"Seluruh bidang telah mencatat tindak lanjut. Laporan kinerja {periode(tw, tahun)} telah "
         f"ditutup dan diarsipkan. Terima kasih atas kerja sama Bapak/Ibu.\n\n"
-        f"Rekap: {rekap_url}\nArsip: {archive_url}"
+        f"Rekap dinas dan folder arsip dapat dibuka melalui tombol di bawah."
     )
 
 
-def deadline_reminder(
-    tw: int, tahun: int, bidang_nama: str, url: str | None, deadline: str, sisa: int, tz: ZoneInfo
-) -> str:
+def deadline_reminder(tw: int, tahun: int, bidang_nama: str, deadline: str, sisa: int, tz: ZoneInfo) -> str:
     """Reminder before/after the input deadline."""
     if sisa > 0:
         when = f"Batas pengisian {sisa} hari kerja lagi, yaitu {format_waktu(deadline, tz)}."
@@ -585,7 +590,7 @@ def deadline_reminder(
         when = f"Batas pengisian ({format_waktu(deadline, tz)}) telah terlampaui {-sisa} hari kerja."
     return (
         f"{_head('Pengingat pengisian laporan kinerja', tw, tahun)}{_bidang(bidang_nama)}\n\n"
-        f"{when}\nMohon segera melengkapi dan mengajukan laporan:\n{url}"
+        f'{when}\nMohon segera melengkapi dan mengajukan laporan melalui tombol "{BTN_BUKA_LAPORAN}" di bawah.'
     )
 
 
@@ -596,10 +601,6 @@ def tindak_lanjut_reminder(tw: int, tahun: int, bidang_nama: str) -> str:
         f"Tindak lanjut atas rekomendasi Kepala Dinas belum dicatat. Mohon tekan tombol "
         f'"{BTN_CATAT_TINDAK_LANJUT}" pada pesan rekomendasi atau di bawah ini.'
     )
-
-
-def _tautan(url: str | None) -> str:
-    return f"\nTautan: {url}" if url else ""
 
 
 LANGKAH_SOP: dict[int, str] = {
@@ -630,7 +631,6 @@ def mutu_baku_reminder(
     since: str,
     mutu_baku: str,
     tz: ZoneInfo,
-    url: str | None = None,
     deadline: str | None = None,
 ) -> str:
     """The holder of a step held it longer than its Mutu Baku (with the input deadline, which still holds)."""
@@ -648,7 +648,7 @@ def mutu_baku_reminder(
         )
     else:
         text += "\nMohon segera ditindaklanjuti."
-    return text + _tautan(url)
+    return text
 
 
 def mutu_baku_escalation(
@@ -661,7 +661,6 @@ def mutu_baku_escalation(
     holder_role: str,
     holder_nama: str,
     tz: ZoneInfo,
-    url: str | None = None,
 ) -> str:
     """The superior of a late holder is told."""
     where = _bidang(bidang) if bidang else ""
@@ -669,7 +668,7 @@ def mutu_baku_escalation(
         f"{_head('Eskalasi Mutu Baku', tw, tahun)}{where}\n\n"
         f"{langkah(sop_step)} berada pada {role_name(holder_role)} ({holder_nama or '-'}) sejak "
         f"{format_waktu(since, tz)}, telah melewati dua kali Mutu Baku ({mutu_baku}). "
-        f"Mohon perhatian Bapak/Ibu.{_tautan(url)}"
+        f"Mohon perhatian Bapak/Ibu."
     )
 
 
@@ -706,6 +705,31 @@ def recipient_unreachable(nama: str, role: str, bidang: str | None) -> str:
         f"Penerima tidak dapat dihubungi\n\n"
         f"Pesan Kinerja Bot kepada {nama} ({who}) tidak dapat dikirim; kemungkinan yang bersangkutan "
         f"memblokir bot. Mohon hubungi yang bersangkutan agar membuka bot dan mengirim /start."
+    )
+
+
+def action_resumed(
+    action: str, bidang_nama: str | None, tw: int, tahun: int, pressed_at: str, tz: ZoneInfo, reason: str | None
+) -> str:
+    """An action a stop of the service interrupted, carried out after the restart (or not)."""
+    what = f"{action} {bidang_nama}" if bidang_nama else action
+    head = (
+        f"Tindakan Bapak/Ibu ({what}, {periode(tw, tahun)}) pada {format_waktu(pressed_at, tz)} "
+        f"terhenti karena layanan Kinerja Bot dimulai ulang."
+    )
+    if reason is None:
+        return f"{head}\nTindakan tersebut telah diselesaikan setelah layanan berjalan kembali dan telah tercatat."
+    return (
+        f"{head}\nTindakan tersebut tidak dapat diselesaikan: {reason}\n"
+        f"Laporan tidak berubah; tombol pada pesan permintaan masih dapat digunakan."
+    )
+
+
+def action_failed(event: str) -> str:
+    """A press whose Google effect failed: nothing changed, the buttons still work."""
+    return (
+        f"Maaf, tindakan ({event_label(event)}) belum berhasil karena layanan Google tidak dapat dihubungi. "
+        f"Laporan tidak berubah dan tombolnya masih dapat digunakan; silakan coba lagi beberapa saat lagi."
     )
 
 
@@ -806,7 +830,10 @@ WHAT_TELAAH = "pengembalian laporan kinerja dinas"
 
 # --- answers to presses and replies -----------------------------------------------------------------
 
-ANS_DONE = "Terima kasih, tercatat."
+# Every press is answered before its action reaches Google (Telegram refuses an answer after
+# about 15 s); the outcome, or why it did not take effect, follows on the message.
+ANS_IN_PROGRESS = "Sedang diproses. Hasilnya akan disampaikan pada pesan ini."
+ANS_ALREADY_PRESSED = "Tombol ini sedang diproses; tidak perlu ditekan lagi."
 ANS_PROMPT_SENT = "Silakan tulis dengan membalas pesan yang baru dikirim."
 ANS_BAD_BUTTON = "Maaf, tombol ini tidak dikenali atau sudah tidak berlaku."
 ANS_UNBOUND = "Maaf, akun Telegram Bapak/Ibu belum terdaftar. Kirim /daftar KODE terlebih dahulu."
@@ -858,13 +885,15 @@ def start_bound(nama: str, role: str, bidang_nama: str | None) -> str:
     )
 
 
-def start_unbound(dinas: str) -> str:
-    """/start (or any action) from an unbound person: how to register."""
+def start_unbound(dinas: str, telegram_id: int) -> str:
+    """/start (or any action) from an unbound person: how to register, and their Telegram id for the admin."""
     return (
         f"Selamat datang di Kinerja Bot {dinas}.\n\n"
-        f"Akun Telegram Bapak/Ibu belum terdaftar. Untuk mendaftar, mohon minta kode undangan kepada "
-        f"admin Kinerja Bot, lalu kirim:\n/daftar KODE\n\n"
-        f"Pegawai yang ID Telegram-nya sudah tercatat di pengaturan tidak perlu mendaftar."
+        f"Akun Telegram Bapak/Ibu belum terdaftar. Untuk mendaftar, mohon minta tautan atau kode undangan "
+        f"kepada admin Kinerja Bot, lalu buka tautannya dan tekan Mulai, atau kirim:\n/daftar KODE\n\n"
+        f"ID Telegram Bapak/Ibu: {telegram_id}\n"
+        f"Admin dapat mencatat ID ini di pengaturan (telegram_id) sebagai ganti kode undangan; pegawai yang "
+        f"ID Telegram-nya sudah tercatat di pengaturan tidak perlu mendaftar."
     )
 
 
@@ -891,6 +920,8 @@ HELP_BY_ROLE: dict[str, str] = {
         "Sebagai staf pengisi laporan, Bapak/Ibu:\n"
         "- mengisi realisasi triwulan pada tautan Google Sheets yang dikirim Kinerja Bot;\n"
         '- mengajukan laporan dengan mengubah Status Pengisian menjadi "Siap Dikoreksi" atau dengan /kirim;\n'
+        "- mengirim foto atau berkas PDF bukti dukung langsung ke Kinerja Bot (nomor indikator sebagai "
+        "keterangan, atau pilih indikatornya dari tombol);\n"
         "- menerima hasil pemeriksaan per sel dan hasil koreksi Kepala Bidang.\n\n"
         "/kirim - ajukan laporan triwulan yang sedang dibuka"
     ),
@@ -924,9 +955,66 @@ HELP_BY_ROLE: dict[str, str] = {
 }
 
 
-def bantuan(role: str) -> str:
-    """/bantuan for a bound person, by role."""
-    return f"{HELP_BY_ROLE.get(role, '')}\n{HELP_COMMON}"
+def bantuan(role: str, pending: int, details: int) -> str:
+    """/bantuan's first message: what the role does, the commands, and what waits for the person now
+    (``pending`` items wait for their action; ``details`` messages follow, one per item)."""
+    if pending:
+        now = f"Ada {pending} hal yang menunggu tindakan Bapak/Ibu saat ini; rinciannya pada pesan berikut."
+    else:
+        now = "Saat ini tidak ada yang menunggu tindakan Bapak/Ibu."
+        if details:
+            now += " Keadaan laporan bidang Bapak/Ibu ada pada pesan berikut."
+    return f"{HELP_BY_ROLE.get(role, '')}\n{HELP_COMMON}\n\n{now}"
+
+
+def bantuan_koreksi(tw: int, tahun: int, bidang_nama: str, since: datetime, tz: ZoneInfo) -> str:
+    """/bantuan: a report waits for this person's koreksi (step 3); Setujui/Kembalikan below."""
+    return (
+        f"{_head('Menunggu koreksi Bapak/Ibu', tw, tahun)}{_bidang(bidang_nama)}\n\n"
+        f"Laporan bidang telah diajukan pada {format_waktu(since, tz)} dan menunggu koreksi (langkah 3). "
+        f'Silakan buka laporan, lalu pilih "{BTN_SETUJUI}" atau "{BTN_KEMBALIKAN}".'
+    )
+
+
+def bantuan_staf(
+    tw: int,
+    tahun: int,
+    bidang_nama: str,
+    state_label: str,
+    deadline: datetime | None,
+    tz: ZoneInfo,
+    can_submit: bool,
+    reason: str | None,
+) -> str:
+    """/bantuan for staff: their bidang's report, and how to submit it while input is open."""
+    text = f"{_head('Laporan bidang Bapak/Ibu', tw, tahun)}{_bidang(bidang_nama)}\n\nKeadaan laporan: {state_label}."
+    if reason:
+        text += f"\nAlasan terakhir: {reason}"
+    if can_submit:
+        if deadline is not None:
+            text += f"\nBatas pengisian: {format_waktu(deadline, tz)}."
+        text += (
+            f'\n\nCara mengajukan: isi realisasi melalui tombol "{BTN_BUKA_LAPORAN}" di bawah, lalu ubah Status '
+            f'Pengisian menjadi "Siap Dikoreksi" pada tab Status, atau kirim /kirim di sini.'
+        )
+    return text
+
+
+def bantuan_tindak_lanjut(tw: int, tahun: int, bidang_nama: str) -> str:
+    """/bantuan: the bidang's tindak lanjut of the rekomendasi is still to be recorded (step 9)."""
+    return (
+        f"{_head('Menunggu tindak lanjut Bapak/Ibu', tw, tahun)}{_bidang(bidang_nama)}\n\n"
+        f"Tindak lanjut atas rekomendasi Kepala Dinas belum dicatat (langkah 9). "
+        f'Tekan "{BTN_CATAT_TINDAK_LANJUT}" untuk mencatatnya.'
+    )
+
+
+def bantuan_dinas(tw: int, tahun: int, state_label: str, since: datetime, tz: ZoneInfo) -> str:
+    """/bantuan: the dinas report waits for this person's step; its actions below."""
+    return (
+        f"{_head('Menunggu tindakan Bapak/Ibu', tw, tahun)}\n\n"
+        f"Laporan kinerja dinas {state_label} sejak {format_waktu(since, tz)}. Silakan pilih tindakan di bawah."
+    )
 
 
 # /status
@@ -975,9 +1063,9 @@ REKAP_NONE = "Rekap dinas belum tersedia untuk periode ini; rekap disusun setela
 REKAP_NOT_ALLOWED = "Maaf, rekap dinas hanya dapat dilihat oleh Kepala Bidang dan pejabat dinas."
 
 
-def rekap_message(tw: int, tahun: int, url: str, body: str, catatan: str | None) -> str:
-    """/rekap."""
-    text = f"Rekap laporan kinerja dinas {periode(tw, tahun)}\n\nTautan: {url}"
+def rekap_message(tw: int, tahun: int, body: str, catatan: str | None) -> str:
+    """/rekap (the rekap workbook is a button)."""
+    text = f"Rekap laporan kinerja dinas {periode(tw, tahun)}"
     if body:
         text += f"\n\n{body}"
     if catatan:
@@ -1025,13 +1113,77 @@ def kirim_other_bidang(bidang_nama: str) -> str:
     )
 
 
+# --- bukti dukung sent to the bot (a photo or a PDF) ----------------------------------------------------
+
+EVIDENCE_UNSUPPORTED = (
+    "Mohon maaf, bukti dukung diterima dalam bentuk foto, gambar (JPG atau PNG), atau berkas PDF; berkas "
+    "jenis ini tidak disimpan. Dokumen lain mohon disimpan di Google Drive, lalu tautannya diisi pada kolom "
+    "Bukti Dukung (tautan) di lembar kerja bidang."
+)
+EVIDENCE_SAVING = "Bukti dukung sedang disimpan."
+EVIDENCE_GONE = "Foto atau berkas yang dimaksud tidak ditemukan lagi. Mohon kirim ulang bukti dukungnya."
+EVIDENCE_FAILED = (
+    "Mohon maaf, bukti dukung belum dapat disimpan ke Google Drive saat ini. Silakan kirim ulang beberapa saat lagi."
+)
+BTN_INDIKATOR_MAX = 60  # characters of an indicator's name on its button
+
+
+def evidence_too_big(limit_mb: int) -> str:
+    """A file larger than a bot may download from Telegram."""
+    return (
+        f"Mohon maaf, berkas ini lebih besar dari {limit_mb} MB, batas berkas yang dapat diunduh Kinerja Bot "
+        "dari Telegram. Mohon perkecil berkasnya (misalnya dipindai dengan resolusi lebih rendah) lalu kirim "
+        "ulang, atau simpan di Google Drive dan isi tautannya pada kolom Bukti Dukung (tautan)."
+    )
+
+
+def evidence_choose(bidang_nama: str, tw: int, tahun: int) -> str:
+    """The question under a photo or file whose caption names no indicator."""
+    return (
+        f"Bukti dukung ini untuk indikator {bidang_nama} {periode(tw, tahun)} yang mana? Mohon pilih salah satu "
+        "di bawah ini.\n\nBapak/Ibu juga dapat menuliskan nomor indikator (kolom No pada lembar Realisasi) "
+        "sebagai keterangan foto atau berkas, misalnya: 3"
+    )
+
+
+def evidence_number_needed(count: int) -> str:
+    """A bidang with too many indicators to offer as buttons."""
+    return (
+        f"Bidang ini memiliki {count} indikator. Mohon kirim ulang foto atau berkasnya dengan nomor indikator "
+        "(kolom No pada lembar Realisasi) sebagai keterangan, misalnya: 3"
+    )
+
+
+def btn_indikator(no: int, nama: str) -> str:
+    """Label of the button choosing indicator ``no`` for a bukti dukung."""
+    label = f"{no}. {nama}"
+    return label if len(label) <= BTN_INDIKATOR_MAX else label[: BTN_INDIKATOR_MAX - 1].rstrip() + "…"
+
+
+BTN_BUKA_BUKTI = "Buka berkas"
+BTN_BUKA_FOLDER_BUKTI = "Buka folder bukti dukung"
+
+
+def evidence_stored(no: int, nama: str, tw: int, tahun: int, cell: str) -> str:
+    """The confirmation after a bukti dukung was kept and linked (the file and its folder are buttons)."""
+    return (
+        f"Bukti dukung tersimpan untuk indikator {no}. {nama} ({periode(tw, tahun)}).\n"
+        f"Tautannya telah ditambahkan pada sel {cell} (kolom Bukti Dukung (tautan)) di lembar Realisasi. "
+        f"Berkas dan folder bukti dukung triwulan ini dapat dibuka melalui tombol di bawah."
+    )
+
+
+def outcome_evidence(no: int, nama: str, when: str) -> str:
+    """The line that replaces the indicator buttons once the bukti dukung is kept."""
+    return f"\n\n>> Disimpan untuk indikator {no}. {nama} pada {when}."
+
+
 # --- messages the bot does not act on -------------------------------------------------------------------
 
 UNKNOWN_COMMAND = "Maaf, perintah tersebut tidak dikenal. Ketik /bantuan untuk melihat perintah yang tersedia."
 NOT_TEXT = (
-    "Mohon maaf, Kinerja Bot hanya membaca pesan teks dan perintah; stiker, foto, dan berkas tidak diproses. "
-    "Dokumen bukti dukung mohon disimpan di Google Drive, lalu tautannya diisi pada kolom Bukti Dukung (tautan) "
-    "di lembar kerja bidang. Ketik /bantuan untuk daftar perintah."
+    "Mohon maaf, Kinerja Bot hanya memproses pesan teks, perintah, serta foto atau berkas PDF bukti dukung; "
+    "stiker, pesan suara, dan video tidak diproses. Ketik /bantuan untuk daftar perintah."
 )
 
 # --- text splitting -------------------------------------------------------------------------------------
@@ -1177,6 +1329,40 @@ def refusal_no_running_period(tw: int) -> str:
     return f"Tidak ada periode {tw_label(tw)} yang berjalan."
 
 
+REFUSAL_EVIDENCE_NOT_STAFF = (
+    "Maaf, bukti dukung dikirim oleh staf pengisi laporan bidang; foto dan berkas dari peran lain tidak disimpan."
+)
+REFUSAL_EVIDENCE_NO_PERIOD = (
+    "Saat ini belum ada triwulan yang dibuka untuk pengisian; bukti dukung dapat dikirim setelah format "
+    "laporan dibagikan."
+)
+REFUSAL_EVIDENCE_STALE = (
+    "Pilihan ini tidak berlaku lagi karena triwulan yang dibuka untuk pengisian telah berganti. "
+    "Mohon kirim ulang bukti dukungnya."
+)
+
+
+def refusal_evidence_closed(bidang_nama: str, tw: int, tahun: int, report_state: str, dinas_state: str) -> str:
+    """A bukti dukung sent while the bidang's report is not open for input."""
+    if dinas_state != "pengumpulan":
+        status = f"Laporan kinerja dinas {periode(tw, tahun)}: {STATE_LABELS[dinas_state]}"
+    else:
+        status = f"Laporan {bidang_nama} {periode(tw, tahun)}: {STATE_LABELS[report_state]}"
+    return (
+        f"Bukti dukung belum dapat disimpan karena pengisian tidak sedang dibuka ({status}). Bukti dukung dapat "
+        "dikirim selama pengisian dibuka, termasuk bila laporan dikembalikan untuk diperbaiki."
+    )
+
+
+def refusal_evidence_unknown_indikator(no: int) -> str:
+    """A button naming an indicator number the bidang's list lacks."""
+    return f"Indikator nomor {no} tidak ada pada daftar indikator bidang ini. Mohon kirim ulang bukti dukungnya."
+
+
+RESUME_FAILED = "layanan Google belum dapat dihubungi."
+RESUME_STATE_CHANGED = "keadaan laporan telah berubah sejak tombol ditekan."
+REFUSAL_ACTION_BUSY = "Tindakan lain atas laporan ini sedang diproses. Mohon tunggu sebentar, lalu coba lagi."
+
 # --- sheet feedback and audit notes (workflow) ---------------------------------------------------------
 # Written by the workflow to the Status tab of a bidang's workbook and to the audit trail (Riwayat).
 
@@ -1217,6 +1403,11 @@ def audit_validation_note(errors: int, warnings: int) -> str:
     return f"{errors} kesalahan, {warnings} peringatan"
 
 
+def audit_evidence_note(no: int, nama: str, cell: str, url: str) -> str:
+    """The audit note of a bukti dukung kept through Telegram."""
+    return f"indikator {no}. {nama}; sel {cell}; {url}"
+
+
 def audit_tamper_note(sheet_hash: str, snapshot_hash: str) -> str:
     """The audit note when approved data changed in the sheet (the two values' hashes)."""
     return f"sidik data lembar kerja {sheet_hash}; sidik data yang disetujui {snapshot_hash}"
@@ -1250,13 +1441,43 @@ TELEGRAM_TOKEN_MISSING = (
 # --- command line -------------------------------------------------------------------------------------
 
 
-def invite_created(nama: str, role: str, bidang: str | None, code: str, until: str) -> str:
-    """What ``python -m bot invite`` prints."""
-    return (
+def invite_created(
+    nama: str, role: str, bidang: str | None, code: str, until: str, link: str | None, qr_file: str | None
+) -> str:
+    """What ``python -m bot invite`` prints: the code, and how to register with it (link, QR, /daftar)."""
+    text = (
         f"Kode undangan untuk {nama} ({role_name(role, bidang)}):\n\n    {code}\n\n"
-        f"Berlaku sampai {until}, sekali pakai. Mohon yang bersangkutan mengirim\n"
-        f"    /daftar {code}\nkepada bot Telegram Kinerja Bot.\n"
+        f"Berlaku sampai {until}, sekali pakai.\n"
     )
+    if link is None:
+        return text + f"Mohon yang bersangkutan mengirim\n    /daftar {code}\nkepada bot Telegram Kinerja Bot.\n"
+    ways = [f"membuka tautan berikut di ponsel yang memakai Telegram, lalu menekan Mulai:\n       {link}"]
+    if qr_file:
+        ways.append(f"memindai kode QR pada berkas {qr_file} (dapat dicetak), lalu menekan Mulai;")
+    ways.append(f"mengirim /daftar {code} kepada bot Telegram Kinerja Bot.")
+    listed = "\n".join(f"  {number}. {way}" for number, way in enumerate(ways, start=1))
+    return text + f"Yang bersangkutan dapat mendaftar dengan salah satu cara berikut:\n{listed}\n"
+
+
+INVITE_TOKEN_REFUSED = "token bot ditolak Telegram (Unauthorized)"
+
+
+def invite_telegram_unreachable(why: str) -> str:
+    """Why ``invite`` could not read the bot's username (getMe failed)."""
+    return f"Telegram tidak dapat dihubungi ({why})"
+
+
+def invite_link_unavailable(reason: str) -> str:
+    """``invite`` printed the code without a link: getMe failed."""
+    return (
+        f"Catatan: tautan pendaftaran dan kode QR tidak dapat dibuat: {reason}. Kode undangan tetap berlaku "
+        f"dengan /daftar KODE. Periksa dengan: python -m bot doctor"
+    )
+
+
+def invite_qr_not_written(path: str, why: str) -> str:
+    """``invite`` could not write the QR code file."""
+    return f"Catatan: berkas kode QR {path} tidak dapat ditulis ({why}); tautan di atas tetap dapat dipakai."
 
 
 def laporan_caption_draft(tw: int, tahun: int) -> str:

@@ -17,8 +17,17 @@ Shared control endpoints (each service adds its own under ``/_sandbox/<service>/
   Google's token endpoint are never delayed. Posting again replaces the service's setting;
   ``DELETE /_sandbox/latency`` (body ``{"service"}`` for one service, none for all) clears it;
   ``GET`` shows it. A body that is not one of these answers 400 with ``{"error"}``.
+- ``POST /_sandbox/holds {"service", "after"?, "method"?}``: the ``after``-th (default first)
+  later API request of that service (of that method) is applied, then its answer is held until
+  ``DELETE /_sandbox/holds`` (or two minutes): a kill test stops the caller in between. ``GET``
+  shows each hold and whether its request has arrived (``held``).
 - ``GET /_sandbox/stats``: request counts per service and method; ``POST``/``DELETE`` zero them.
-- ``POST /_sandbox/reset``: forget every service's state, the faults, the latency and the stats.
+- ``GET /_sandbox/clock``: the sandbox clock (``{"now", "offset_seconds"}``); ``POST /_sandbox/clock
+  {"advance_seconds": N}`` moves it forward (never back): quotas' minute windows, the change feed's
+  lag and callback queries' age follow it, so a test lets minutes pass without sleeping
+  (:mod:`sandbox.clock`).
+- ``POST /_sandbox/reset``: forget every service's state, the faults, the latency and the stats;
+  the clock back to the wall clock, every strictness switch back to Google's behaviour.
 """
 
 from __future__ import annotations
@@ -33,9 +42,10 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
+from sandbox.clock import ClockSpecError
 from sandbox.google.service import GoogleService
 from sandbox.http import SandboxService, ServiceFactory, json_response, read_json
-from sandbox.hub import SERVICES, FaultSpecError, Hub, LatencySpecError, parse_latency
+from sandbox.hub import SERVICES, FaultSpecError, HoldSpecError, Hub, LatencySpecError, parse_latency
 from sandbox.telegram.service import TelegramService
 
 logger = logging.getLogger(__name__)
@@ -109,6 +119,10 @@ class SandboxApp:
             return json_response({"ok": True, "fault": {"service": fault.service, "status": fault.status}})
         if path == "latency":
             return self._latency(request)
+        if path == "clock":
+            return self._clock(request)
+        if path == "holds":
+            return self._holds(request)
         if path == "stats":
             if request.method in {"DELETE", "POST"}:
                 self.hub.reset_stats()
@@ -126,6 +140,36 @@ class SandboxApp:
                 if response is not None:
                     return response
         return json_response({"error": f"unknown control endpoint: /_sandbox/{path}"}, 404)
+
+    def _clock(self, request: Request) -> Response:
+        """``/_sandbox/clock``: GET shows the sandbox clock, POST ``{"advance_seconds"}`` moves it forward."""
+        if request.method == "GET":
+            return json_response(self.hub.clock.as_json())
+        if request.method != "POST":
+            return json_response({"error": "use GET or POST"}, 405)
+        try:
+            body = read_json(request)
+            if not isinstance(body, dict) or set(body) != {"advance_seconds"}:
+                raise ClockSpecError('body must be {"advance_seconds": N}')
+            self.hub.clock.advance(body["advance_seconds"])
+        except ValueError as err:  # ClockSpecError is a ValueError, as is bad JSON
+            return json_response({"error": str(err)}, 400)
+        return json_response({"ok": True, **self.hub.clock.as_json()})
+
+    def _holds(self, request: Request) -> Response:
+        """``/_sandbox/holds``: GET shows, POST adds, DELETE releases every held answer."""
+        if request.method == "GET":
+            return json_response(self.hub.holds())
+        if request.method == "DELETE":
+            self.hub.release_holds()
+            return json_response({"ok": True})
+        if request.method != "POST":
+            return json_response({"error": "use GET, POST or DELETE"}, 405)
+        try:
+            hold = self.hub.add_hold(read_json(request))
+        except (ValueError, HoldSpecError) as err:
+            return json_response({"error": str(err)}, 400)
+        return json_response({"ok": True, "hold": hold.as_json()})
 
     def _latency(self, request: Request) -> Response:
         """``/_sandbox/latency``: GET shows, POST sets, DELETE clears the added request latency."""

@@ -15,36 +15,39 @@ __all__ = [
     "ROLE_LABELS",
     "SHEET_ACTOR_SUFFIX",
     "event_label",
+    "kegiatan",
     "pelaku",
     "role_label",
 ]
 
 EVENT_LABELS: dict[str, str] = {
-    "mulai_periode": "Membuka periode dan meminta persetujuan pembagian format",
-    "setujui_distribusi": "Menyetujui pembagian format",
-    "tunda_distribusi": "Menunda pembagian format",
-    "nilai_berubah": "Mulai mengisi lembar kerja",
-    "ajukan": "Mengajukan laporan bidang",
-    "pengajuan_tidak_valid": "Menolak pengajuan: isian belum benar",
-    "setujui": "Menyetujui laporan bidang (koreksi)",
-    "kembalikan": "Mengembalikan laporan bidang (koreksi)",
-    "buka_kembali": "Membuka kembali laporan bidang",
-    "semua_bidang_disetujui": "Menyusun draf rekap dinas",
-    "tambah_analisis": "Menambahkan catatan analisis",
-    "kirim_ke_sekretaris": "Mengirim laporan kepada Sekretaris",
-    "teruskan_ke_kepala_dinas": "Meneruskan laporan kepada Kepala Dinas",
-    "dikembalikan_sekretaris": "Mengembalikan laporan kinerja dinas (telaah Sekretaris)",
-    "disetujui_kepala_dinas": "Menyetujui laporan kinerja dinas",
-    "dikembalikan_kepala_dinas": "Mengembalikan laporan kinerja dinas (telaah Kepala Dinas)",
-    "beri_rekomendasi": "Memberikan rekomendasi",
-    "serahkan_ke_kasubbag": "Menyerahkan laporan dan rekomendasi kepada Kasubbag KPEP",
-    "serahkan_ke_bidang": "Meneruskan rekomendasi kepada setiap bidang",
-    "buka_kembali_bidang": "Membuka kembali laporan satu bidang",
-    "catat_tindak_lanjut": "Mencatat tindak lanjut",
-    "tutup": "Menutup dan mengarsipkan periode",
-    "data_disetujui_berubah": "Mendeteksi perubahan data yang telah disetujui",
+    "mulai_periode": "membuka periode dan meminta persetujuan pembagian format",
+    "setujui_distribusi": "menyetujui pembagian format",
+    "tunda_distribusi": "menunda pembagian format",
+    "nilai_berubah": "mulai mengisi lembar kerja",
+    "ajukan": "mengajukan laporan bidang",
+    "pengajuan_tidak_valid": "menolak pengajuan: isian belum benar",
+    "setujui": "menyetujui laporan bidang (koreksi)",
+    "kembalikan": "mengembalikan laporan bidang (koreksi)",
+    "buka_kembali": "membuka kembali laporan bidang",
+    "semua_bidang_disetujui": "menyusun draf rekap dinas",
+    "tambah_analisis": "menambahkan catatan analisis",
+    "kirim_ke_sekretaris": "mengirim laporan kepada Sekretaris",
+    "teruskan_ke_kepala_dinas": "meneruskan laporan kepada Kepala Dinas",
+    "dikembalikan_sekretaris": "mengembalikan laporan kinerja dinas (telaah Sekretaris)",
+    "disetujui_kepala_dinas": "menyetujui laporan kinerja dinas",
+    "dikembalikan_kepala_dinas": "mengembalikan laporan kinerja dinas (telaah Kepala Dinas)",
+    "beri_rekomendasi": "memberikan rekomendasi",
+    "serahkan_ke_kasubbag": "menyerahkan laporan dan rekomendasi kepada Kasubbag KPEP",
+    "serahkan_ke_bidang": "meneruskan rekomendasi kepada setiap bidang",
+    "buka_kembali_bidang": "membuka kembali laporan satu bidang",
+    "catat_tindak_lanjut": "mencatat tindak lanjut",
+    "tutup": "menutup dan mengarsipkan periode",
+    "data_disetujui_berubah": "mendeteksi perubahan data yang telah disetujui",
+    "unggah_bukti_dukung": "mengirim bukti dukung melalui Telegram",
 }
-"""Every event the audit trail records -> what it is called (a test checks none is missing)."""
+"""Every event the audit trail records -> what it is called, as a sentence uses it ("tindakan (menyetujui
+pembagian format) belum berhasil"); a table cell starts it with a capital (:func:`kegiatan`)."""
 
 LEWATI_RIWAYAT = frozenset({"nilai_berubah"})
 """Events noticed in passing by the poll, not steps of the SOP: left out of the Riwayat."""
@@ -68,12 +71,14 @@ _SHEET_ACTOR_END = "Google Sheets)"
 
 
 def event_label(event: str) -> str:
-    """What the Riwayat calls an audit event (an unknown one spelled out, never its raw code)."""
-    label = EVENT_LABELS.get(event)
-    if label is not None:
-        return label
-    words = event.replace("_", " ").strip()
-    return words[:1].upper() + words[1:]
+    """What an audit event is called in a sentence (an unknown one spelled out, never its raw code)."""
+    return EVENT_LABELS.get(event) or event.replace("_", " ").strip()
+
+
+def kegiatan(event: str) -> str:
+    """An audit event as a table cell names it (the Riwayat tab, the report's appendix, the timeline)."""
+    label = event_label(event)
+    return label[:1].upper() + label[1:]
 
 
 def role_label(role: str) -> str:

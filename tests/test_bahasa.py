@@ -107,6 +107,7 @@ BY_NAME: dict[str, list[Any]] = {
     "sisa": [3, 0, -2],
     "deadline": [WAKTU, None],
     "since": [WAKTU, datetime(2026, 4, 6, 8, 0, tzinfo=WIB)],
+    "pressed_at": [WAKTU],
     "moment": [datetime(2026, 4, 6, 8, 0, tzinfo=WIB), WAKTU, None],
     "until": [texts.format_waktu(WAKTU, WIB)],
     "url": [URL, None],

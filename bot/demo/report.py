@@ -12,7 +12,7 @@ from typing import Any
 from bot import texts
 from config.settings import Settings
 from sheets.formatting import format_persen
-from sheets.riwayat import event_label, pelaku
+from sheets.riwayat import kegiatan, pelaku
 
 __all__ = [
     "RIWAYAT_HEADER",
@@ -99,7 +99,7 @@ def write_riwayat(path: Path, audit: Sequence[Any], tz: Any) -> None:
                     row.machine,
                     row.bidang or "",
                     row.event,
-                    event_label(row.event),
+                    kegiatan(row.event),
                     row.from_state or "",
                     row.to_state or "",
                     texts.role_name(row.actor_role),
@@ -127,7 +127,7 @@ def timeline_rows(audit: Sequence[Any], settings: Settings) -> Iterator[Timeline
             row.sop_step,
             row.at,
             pelaksana,
-            event_label(row.event),
+            kegiatan(row.event),
             row.bidang,
             mutu,
             durasi,

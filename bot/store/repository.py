@@ -400,6 +400,50 @@ class Tx:
             .where(and_(s.outbox.c.sent_at.is_(None), s.outbox.c.failed_at.is_(None)))
         ).scalar_one()
 
+    # --- durable intentions ------------------------------------------------------------------
+
+    def insert_intention(self, **values: Any) -> int:
+        """Record an action about to touch Google (status ``pending``); returns its id."""
+        return self._insert_id(s.intentions, {"status": "pending", **values})
+
+    def get_intention(self, intention_id: int) -> Row[Any] | None:
+        """One intention row."""
+        return self.conn.execute(select(s.intentions).where(s.intentions.c.id == intention_id)).first()
+
+    def pending_intention(self, period_id: int, bidang: str | None) -> Row[Any] | None:
+        """The pending intention on this period (and bidang), if one is being carried out."""
+        bidang_matches = s.intentions.c.bidang.is_(None) if bidang is None else s.intentions.c.bidang == bidang
+        return self.conn.execute(
+            select(s.intentions)
+            .where(s.intentions.c.period_id == period_id, bidang_matches, s.intentions.c.status == "pending")
+            .order_by(s.intentions.c.id)
+        ).first()
+
+    def intentions_with_status(self, status: str) -> list[Row[Any]]:
+        """Every intention in ``status``, oldest first."""
+        return list(
+            self.conn.execute(select(s.intentions).where(s.intentions.c.status == status).order_by(s.intentions.c.id))
+        )
+
+    def intentions_to_reconcile(self) -> list[Row[Any]]:
+        """Undone intentions whose Google effect is not compensated yet, oldest first."""
+        return list(
+            self.conn.execute(
+                select(s.intentions).where(s.intentions.c.needs_reconcile.is_(True)).order_by(s.intentions.c.id)
+            )
+        )
+
+    def update_intention(self, intention_id: int, **values: Any) -> None:
+        """Change an intention's status, attempts or error."""
+        self.conn.execute(update(s.intentions).where(s.intentions.c.id == intention_id).values(**values))
+
+    def intentions(self, period_id: int | None = None) -> list[Row[Any]]:
+        """Every intention (of one period), oldest first."""
+        query = select(s.intentions).order_by(s.intentions.c.id)
+        if period_id is not None:
+            query = query.where(s.intentions.c.period_id == period_id)
+        return list(self.conn.execute(query))
+
     # --- timers and poll cursor --------------------------------------------------------------
 
     def fire_timer(self, key: str, at: datetime) -> bool:
@@ -424,3 +468,45 @@ class Tx:
         ).first()
         if updated is None:
             self.conn.execute(insert(s.poll_state).values(name=name, cursor=cursor, updated_at=at))
+
+    # --- the poll's to-read list ---------------------------------------------------------------
+
+    def queue_reads(self, tahun: int, books: Sequence[tuple[str, str]], at: datetime) -> None:
+        """Add (spreadsheet id, bidang) pairs to the to-read list; one already there keeps its place."""
+        if not books:
+            return
+        queued = set(self.conn.execute(select(s.poll_queue.c.spreadsheet_id)).scalars())
+        seq = self._next_queue_seq()
+        for spreadsheet_id, bidang in books:
+            if spreadsheet_id in queued:
+                continue
+            values = {"spreadsheet_id": spreadsheet_id, "tahun": tahun, "bidang": bidang, "seq": seq, "queued_at": at}
+            self.conn.execute(insert(s.poll_queue).values(**values))
+            queued.add(spreadsheet_id)
+            seq += 1
+
+    def queued_reads(self, tahun: int, limit: int | None = None) -> list[Row[Any]]:
+        """The workbooks of ``tahun`` still to read, oldest first (at most ``limit``)."""
+        query = select(s.poll_queue).where(s.poll_queue.c.tahun == tahun).order_by(s.poll_queue.c.seq)
+        if limit is not None:
+            query = query.limit(limit)
+        return list(self.conn.execute(query))
+
+    def unqueue_read(self, spreadsheet_id: str) -> None:
+        """A workbook read and taken in: off the to-read list."""
+        self.conn.execute(s.poll_queue.delete().where(s.poll_queue.c.spreadsheet_id == spreadsheet_id))
+
+    def unqueue_bidang(self, tahun: int, bidang: str) -> None:
+        """Every workbook of ``bidang`` off the to-read list (it went to the trash: nothing to read)."""
+        self.conn.execute(s.poll_queue.delete().where(s.poll_queue.c.tahun == tahun, s.poll_queue.c.bidang == bidang))
+
+    def requeue_read(self, spreadsheet_id: str, at: datetime) -> None:
+        """Move a workbook to the back of the to-read list (its intake failed: the others go first)."""
+        self.conn.execute(
+            update(s.poll_queue)
+            .where(s.poll_queue.c.spreadsheet_id == spreadsheet_id)
+            .values(seq=self._next_queue_seq(), queued_at=at)
+        )
+
+    def _next_queue_seq(self) -> int:
+        return int(self.conn.execute(select(func.coalesce(func.max(s.poll_queue.c.seq), 0))).scalar_one()) + 1

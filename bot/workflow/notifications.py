@@ -39,3 +39,4 @@ class Kind(StrEnum):
     WORKBOOK_MISSING = "workbook_missing"
     ACCESS_LOST = "access_lost"
     RECIPIENT_UNREACHABLE = "recipient_unreachable"
+    ACTION_RESUMED = "action_resumed"

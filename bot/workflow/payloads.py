@@ -281,6 +281,19 @@ class RecipientUnreachable(Payload):
     error: str
 
 
+@dataclass(frozen=True)
+class ActionResumed(PeriodPayload):
+    """An action a stop interrupted, carried out after the restart or undone (to who pressed it).
+
+    ``reason`` is None when it was carried out, else why it could not be.
+    """
+
+    event: str
+    bidang_nama: str | None
+    pressed_at: str
+    reason: str | None = None
+
+
 PAYLOAD_TYPES: Mapping[Kind, type[Payload]] = MappingProxyType(
     {
         Kind.DISTRIBUTION_APPROVAL_REQUEST: DistributionApprovalRequest,
@@ -310,6 +323,7 @@ PAYLOAD_TYPES: Mapping[Kind, type[Payload]] = MappingProxyType(
         Kind.WORKBOOK_MISSING: WorkbookMissing,
         Kind.ACCESS_LOST: WorkbookProblem,
         Kind.RECIPIENT_UNREACHABLE: RecipientUnreachable,
+        Kind.ACTION_RESUMED: ActionResumed,
     }
 )
 

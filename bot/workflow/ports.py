@@ -13,7 +13,20 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-from sheets.facts import ArchiveRef, BookSeen, ChangesRead, Feedback, RekapData, RekapRef, WorkbookRef
+from sheets.facts import (
+    ArchiveRef,
+    BookDeferred,
+    BookFact,
+    BookSeen,
+    BookToRead,
+    ChangedBooks,
+    EvidenceFile,
+    EvidenceRef,
+    Feedback,
+    RekapData,
+    RekapRef,
+    WorkbookRef,
+)
 
 
 @runtime_checkable
@@ -44,15 +57,24 @@ class WorkbookPort(Protocol):
         """Archive the period: the report document ``laporan`` (PDF) and the dinas workbook (xlsx)."""
         ...
 
-    def poll(self, cursor: str | None, known: Mapping[str, str]) -> ChangesRead:
-        """What changed since ``cursor`` (None on the first poll), read; the core stores the cursor.
+    def changed(self, cursor: str | None, known: Mapping[str, str]) -> ChangedBooks:
+        """Which workbooks changed since ``cursor`` (None on the first poll: every one), none read yet.
 
-        ``known`` maps the spreadsheet ids the workflow handed out to their bidang kode.
+        ``known`` maps the spreadsheet ids the workflow handed out to their bidang kode; the core
+        keeps what is to read and the new cursor in the store.
         """
+        ...
+
+    def read_changed(self, book: BookToRead) -> BookFact | BookDeferred:
+        """Read one changed workbook: what it holds, or that it is gone, unreachable or to read later."""
         ...
 
     def read_book(self, kode: str) -> BookSeen:
         """Read bidang ``kode``'s workbook now (``/kirim``)."""
+        ...
+
+    def store_evidence(self, kode: str, tw: int, evidence: EvidenceFile) -> EvidenceRef:
+        """Keep a bukti dukung in the bidang's folder of TW ``tw``; link it in its indicator's cell."""
         ...
 
 

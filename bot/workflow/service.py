@@ -5,9 +5,9 @@ A façade over the SOP's seams, each its own module: the generic path and shared
 the checks (:mod:`~bot.workflow.guards`), the writes (:mod:`~bot.workflow.recorder`), the read
 models (:mod:`~bot.workflow.views`), and one module per group of SOP steps: step 1
 (:mod:`~bot.workflow.distribution`), steps 2-3 (:mod:`~bot.workflow.koreksi`, with the intake of
-the sheets), steps 4-8 (:mod:`~bot.workflow.dinas_report`) and step 9
-(:mod:`~bot.workflow.follow_up`). Methods are blocking (database and Google I/O): the Telegram
-edge calls them with ``asyncio.to_thread``.
+the sheets, and :mod:`~bot.workflow.evidence` for bukti dukung sent through Telegram), steps 4-8
+(:mod:`~bot.workflow.dinas_report`) and step 9 (:mod:`~bot.workflow.follow_up`). Methods are
+blocking (database and Google I/O): the Telegram edge calls them with ``asyncio.to_thread``.
 """
 
 from __future__ import annotations
@@ -16,28 +16,33 @@ import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from bot.store.repository import Store
+from bot import texts
+from bot.store.repository import Store, Tx
 from bot.workflow.calendar import WorkCalendar
 from bot.workflow.core import Clock, WorkflowCore
 from bot.workflow.dinas_report import DinasReport, all_approved
 from bot.workflow.distribution import Distribution
-from bot.workflow.errors import ActionRefused
+from bot.workflow.errors import ActionBusy, ActionFailed, ActionRefused
+from bot.workflow.evidence import Evidence, EvidenceStored, EvidenceTarget, SentFile
 from bot.workflow.follow_up import FollowUp, all_followed_up
 from bot.workflow.guards import Event
 from bot.workflow.intake import PollEvent, SubmissionReady
+from bot.workflow.intentions import DONE, PENDING, UNDONE, Intention, Resumer, resuming
 from bot.workflow.koreksi import Koreksi
-from bot.workflow.machine import DinasEvent, DinasState
-from bot.workflow.people import SYSTEM_ACTOR, Actor
+from bot.workflow.machine import BidangEvent, DinasEvent, DinasState, GoogleEffect
+from bot.workflow.notifications import Kind
+from bot.workflow.payloads import ActionResumed
+from bot.workflow.people import SYSTEM_ACTOR, Actor, Person
 from bot.workflow.ports import WorkbookPort
 from bot.workflow.timers import run_timers
-from bot.workflow.views import PeriodRef, PeriodView, ReportView, Views
+from bot.workflow.views import Move, PeriodRef, PeriodView, ReportView, Views
 from config.settings import Settings
 from sheets.facts import BookFact, FeedbackPlace
 from sheets.master import Master
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["PeriodRef", "PeriodView", "ReportView", "WorkflowService"]
+__all__ = ["Move", "PeriodRef", "PeriodView", "ReportView", "WorkflowService"]
 
 
 class WorkflowService:
@@ -62,12 +67,107 @@ class WorkflowService:
         self.views = Views(store, self.directory, self.core.guards)
         self.distribution = Distribution(self.core)
         self.koreksi = Koreksi(self.core)
+        self.evidence = Evidence(self.core, lambda: self.koreksi.master)
         self.dinas_report = DinasReport(self.core)
         self.follow_up = FollowUp(self.core)
 
     def start(self) -> None:
-        """Synchronise configured people into the store (call once at start, after migrations)."""
+        """Synchronise configured people into the store, then finish what a stop interrupted.
+
+        Call once at start, after migrations and before any press or poll is handled.
+        """
         self.directory.sync_from_settings(self.now())
+        self.resume_intentions()
+
+    # --- durable intentions (bot.workflow.intentions) -----------------------------------------
+
+    def _resumers(self) -> dict[str, Resumer]:
+        """Per operation (the first event's value), the call that carries it out as it was asked."""
+        return {
+            BidangEvent.SUBMIT: lambda i: self.koreksi.resubmit(self._bidang(i), self._tw(i)),
+            BidangEvent.SUBMISSION_INVALID: lambda i: self.koreksi.resubmit(self._bidang(i), self._tw(i)),
+            BidangEvent.APPROVE: lambda i: self.approve_koreksi(i.actor, i.period_id, self._bidang(i)),
+            BidangEvent.RETURN: lambda i: self.return_koreksi(i.actor, i.period_id, self._bidang(i), i.text or ""),
+            DinasEvent.REOPEN_BIDANG: lambda i: self.reopen_bidang(i.actor, i.period_id, self._bidang(i), i.text or ""),
+            DinasEvent.APPROVE_DISTRIBUTION: lambda i: self.approve_distribution(i.actor, i.period_id),
+            DinasEvent.ALL_APPROVED: lambda i: self.advance(i.period_id),
+            DinasEvent.SUBMIT_TO_SEKRETARIS: lambda i: self.submit_to_sekretaris(i.actor, i.period_id),
+            DinasEvent.GIVE_REKOMENDASI: lambda i: self.give_rekomendasi(i.actor, i.period_id, i.text or "", i.khusus),
+            DinasEvent.RECORD_TINDAK_LANJUT: lambda i: self.record_tindak_lanjut(
+                i.actor, i.period_id, self._bidang(i), i.text or ""
+            ),
+            DinasEvent.CLOSE: lambda i: self.advance(i.period_id),
+        }
+
+    @staticmethod
+    def _bidang(intention: Intention) -> str:
+        assert intention.bidang is not None
+        return intention.bidang
+
+    def _tw(self, intention: Intention) -> int:
+        with self.store.transaction() as tx:
+            return int(self.core.guards.period(tx, intention.period_id).tw)
+
+    def resume_intentions(self) -> int:
+        """Carry out again (or undo) every action a stop interrupted, and tell who asked; returns how many."""
+        with self.store.transaction() as tx:
+            pending = [Intention.from_row(row) for row in tx.intentions_with_status(PENDING)]
+        resumers = self._resumers()
+        for intention in pending:
+            logger.warning(
+                "resuming intention %s: %s on period %s %s",
+                intention.id,
+                intention.operation,
+                intention.period_id,
+                intention.bidang or "",
+            )
+            reason: str | None = None
+            token = resuming.set(intention.id)
+            try:
+                resumers[intention.operation](intention)
+            except (ActionRefused, ActionFailed) as err:
+                reason = err.reason
+            except Exception:
+                logger.exception("intention %s could not be resumed", intention.id)
+                reason = texts.RESUME_FAILED
+            finally:
+                resuming.reset(token)
+            self._close_unadopted(intention)
+            with self.store.transaction() as tx:
+                row = tx.get_intention(intention.id)
+                if row is not None and row.status != DONE and reason is None:
+                    reason = texts.RESUME_STATE_CHANGED
+                self._tell_resumed(tx, intention, row.created_at if row is not None else self.now(), reason)
+        return len(pending)
+
+    def _close_unadopted(self, intention: Intention) -> None:
+        """An intention its resumed call never reached (refused before it) is undone and settled."""
+        with self.store.transaction() as tx:
+            row = tx.get_intention(intention.id)
+            if row is None or row.status != PENDING:
+                return
+        settled = self.core.settle(GoogleEffect(intention.effect), intention.period_id, intention.bidang)
+        with self.store.transaction() as tx:
+            tx.update_intention(intention.id, status=UNDONE, needs_reconcile=not settled, updated_at=self.now())
+
+    def _tell_resumed(self, tx: Tx, intention: Intention, pressed_at: datetime, reason: str | None) -> None:
+        """Tell the person who asked what became of their interrupted action (not the bot itself)."""
+        person_row = tx.get_person(intention.actor.person_id) if intention.actor.person_id is not None else None
+        if person_row is None:
+            return
+        period = self.core.guards.period(tx, intention.period_id)
+        payload = ActionResumed(
+            period_id=period.id,
+            tahun=period.tahun,
+            tw=period.tw,
+            event=intention.operation,
+            bidang_nama=self.core.guards.bidang_label(intention.bidang) if intention.bidang else None,
+            pressed_at=pressed_at.isoformat(),
+            reason=reason,
+        )
+        self.core.recorder.notify_person(
+            tx, f"i{intention.id}", Kind.ACTION_RESUMED, Person.from_row(person_row), payload, self.now(), period.id
+        )
 
     def now(self) -> datetime:
         """The current time, aware, in the office's zone."""
@@ -142,6 +242,14 @@ class WorkflowService:
         """Kepala Bidang: Kembalikan with a reason. Reason into the sheet, input reopened, staff told."""
         self.koreksi.return_(actor, period_id, kode, reason)
 
+    def evidence_target(self, actor: Actor, caption: str | None = None) -> EvidenceTarget:
+        """Where ``actor``'s bukti dukung would go now, and the indicator ``caption`` names; refused otherwise."""
+        return self.evidence.target(actor, caption)
+
+    def store_evidence(self, actor: Actor, period_id: int, no: int, sent: SentFile) -> EvidenceStored:
+        """Keep a bukti dukung for indicator ``no``: into the TW's Drive folder, linked in the sheet, audited."""
+        return self.evidence.store(actor, period_id, no, sent)
+
     # --- steps 4-8 ----------------------------------------------------------------------------
 
     def advance(self, period_id: int) -> None:
@@ -152,10 +260,13 @@ class WorkflowService:
             # States only: every approval calls this (reading more under the write lock made 50
             # simultaneous approvals quadratic).
             build, close = all_approved(tx, period), all_followed_up(tx, period)
-        if build:
-            self.dinas_report.build_draft(period_id)
-        elif close:
-            self.follow_up.close(period_id)
+        try:
+            if build:
+                self.dinas_report.build_draft(period_id)
+            elif close:
+                self.follow_up.close(period_id)
+        except ActionBusy:  # another thread is doing it (or an action on the period is still running)
+            logger.info("period %s: the bot's own step waits for a running action", period_id)
 
     def add_analysis_note(self, actor: Actor, period_id: int, note: str) -> None:
         """Kasubbag: Tambah analisis (replaces the earlier note)."""
@@ -227,6 +338,7 @@ class WorkflowService:
             except Exception:  # one period's Google failure must not stop the others
                 logger.exception("advancing period %s failed; retried next tick", period_id)
         run_timers(self.core)
+        self.core.reconcile_pending()
 
     # --- read models --------------------------------------------------------------------------
 
@@ -237,6 +349,10 @@ class WorkflowService:
     def current_period_id(self) -> int | None:
         """The latest running period, else the latest period, else None."""
         return self.views.current_period_id()
+
+    def open_moves(self, actor: Actor, period_id: int) -> tuple[Move, ...]:
+        """What ``actor`` may do now in the period (the actions' own checks; nothing written)."""
+        return self.views.open_moves(actor, period_id)
 
     def period_view(self, period_id: int) -> PeriodView:
         """The period, each bidang's state, who holds each open step and since when."""

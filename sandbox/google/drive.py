@@ -8,7 +8,7 @@ import copy
 from typing import Any
 
 from sandbox.google.context import Ctx
-from sandbox.google.errors import GoogleApiError, drive_file_not_found
+from sandbox.google.errors import GoogleApiError, drive_file_not_found, export_too_large
 from sandbox.google.fields import apply_fields, parse_fields
 from sandbox.google.model import (
     FOLDER_MIME,
@@ -612,7 +612,10 @@ def files_export(ctx: Ctx, file_id: str) -> Any:
     exporter = EXPORTERS.get(mime)
     if exporter is None:
         raise drive_error(400, "The requested conversion is not supported.", "badRequest", "convertTo")
-    return Response(exporter(file.spreadsheet), mimetype=mime)
+    content = exporter(file.spreadsheet)
+    if len(content) > ctx.store.limits.export_bytes:
+        raise export_too_large()
+    return Response(content, mimetype=mime)
 
 
 def comments_list(ctx: Ctx, file_id: str) -> Any:
@@ -716,6 +719,7 @@ def permissions_delete(ctx: Ctx, file_id: str, permission_id: str) -> Any:
 # ---- changes -------------------------------------------------------------------------------------
 def changes_start_token(ctx: Ctx) -> Any:
     """GET /drive/v3/changes/startPageToken."""
+    ctx.store.mature()
     body = {"kind": "drive#startPageToken", "startPageToken": str(len(ctx.store.changes) + 1)}
     return apply_fields(body, parse_fields(ctx.arg("fields") or "*"))
 
@@ -725,8 +729,11 @@ def changes_list(ctx: Ctx) -> Any:
 
     A file the caller could see and no longer can (deleted, or its permission removed) is
     listed as ``removed: true`` without ``file``; files the caller never saw are not listed.
+    An edit made through Sheets is listed only once its lag has passed (``Store.mature``), at the
+    end of the log: a token taken before it appeared still finds it.
     """
     store = ctx.store
+    store.mature()
     token = ctx.arg("pageToken")
     if not token:
         raise drive_error(400, "Required parameter: pageToken", "required", "pageToken")

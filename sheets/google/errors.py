@@ -22,9 +22,12 @@ __all__ = [
     "AccessDenied",
     "ApiRequestInvalid",
     "CredentialsProblem",
+    "ExportTooLarge",
     "GoogleEdgeError",
     "GoogleUnavailable",
     "NotFound",
+    "QuotaExhausted",
+    "RequestTooLarge",
     "StorageQuotaExceeded",
     "WorkbookLayoutError",
     "error_details",
@@ -52,6 +55,15 @@ class GoogleUnavailable(GoogleEdgeError):
     default_penjelasan = (
         "Google Drive/Sheets sedang tidak dapat dihubungi atau membatasi permintaan; "
         "Kinerja Bot sudah mencoba ulang beberapa kali. Langkah ini akan dicoba lagi nanti."
+    )
+
+
+class QuotaExhausted(GoogleUnavailable):
+    """Google's per-minute request quota stayed used up through every wait (Sheets 429, Drive user rate)."""
+
+    default_penjelasan = (
+        "Batas permintaan per menit Google Sheets/Drive untuk akun bot sedang habis; Kinerja Bot sudah "
+        "menunggu beberapa menit. Pekerjaan yang tersisa dilanjutkan pada putaran berikutnya."
     )
 
 
@@ -101,6 +113,21 @@ class ApiRequestInvalid(GoogleEdgeError):
     )
 
 
+class RequestTooLarge(ApiRequestInvalid):
+    """Google refused a request body over its limit (10485760 bytes): a write the bot failed to cut."""
+
+    default_penjelasan = (
+        "Google menolak permintaan Kinerja Bot karena ukurannya melebihi batas 10 MB. "
+        "Laporkan kepada pengembang Kinerja Bot."
+    )
+
+
+class ExportTooLarge(GoogleEdgeError):
+    """Drive refused to export a file whose exported content is over 10 MB (``exportSizeLimitExceeded``)."""
+
+    default_penjelasan = "Google Drive tidak dapat mengekspor berkas ini karena hasilnya melebihi 10 MB."
+
+
 class WorkbookLayoutError(GoogleEdgeError):
     """A bidang workbook lacks a tab or protection the bot built into it."""
 
@@ -139,8 +166,14 @@ def _from_status(status: int, message: str, reason: str | None, action: str) -> 
         return StorageQuotaExceeded(text, status=status, reason=reason)
     if status in (401,):
         return CredentialsProblem(text, status=status, reason=reason)
-    if status == 403 and reason in {"rateLimitExceeded", "userRateLimitExceeded"}:
+    if (status == 429 and "quota exceeded" in message.lower()) or reason == "userRateLimitExceeded":
+        return QuotaExhausted(text, status=status, reason=reason)
+    if status == 403 and reason == "rateLimitExceeded":
         return GoogleUnavailable(text, status=status, reason=reason)
+    if status == 403 and reason == "exportSizeLimitExceeded":
+        return ExportTooLarge(text, status=status, reason=reason)
+    if status == 400 and "payload size exceeds the limit" in message.lower():
+        return RequestTooLarge(text, status=status, reason=reason)
     if status == 403:
         return AccessDenied(text, status=status, reason=reason)
     if status == 404:

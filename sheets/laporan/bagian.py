@@ -37,7 +37,7 @@ from sheets.laporan.data import LaporanInput, Riwayat
 from sheets.laporan.gaya import FONT_BOLD, GRID, HALAMAN, MARGIN, paragraph_text
 from sheets.laporan.grafik import Batang, grafik_capaian
 from sheets.laporan.tabel import base_table_style, clean, header_cells, indicator_table, ringkasan_table, to_float
-from sheets.riwayat import LEWATI_RIWAYAT, event_label, pelaku
+from sheets.riwayat import LEWATI_RIWAYAT, kegiatan, pelaku
 
 __all__ = [
     "analysis_section",
@@ -350,7 +350,7 @@ def riwayat_section(data: LaporanInput, styles: Mapping[str, ParagraphStyle], tz
             [
                 str(number),
                 str(entry.sop_step) if entry.sop_step else teks.KOSONG,
-                Paragraph(escape(event_label(entry.event)), cell),
+                Paragraph(escape(kegiatan(entry.event)), cell),
                 Paragraph(escape(bidang), cell),
                 Paragraph(escape(pelaksana), cell),
                 Paragraph(escape(teks.tanggal_waktu(entry.at, tz)), cell),

@@ -55,6 +55,7 @@ DOMAIN = (
     "sheets.facts",
     "sheets.notes",
     "sheets.riwayat",
+    "sheets.bukti",
 )
 
 

@@ -29,6 +29,7 @@ from typing import Any
 import gspread
 import pytest
 
+from bot.workflow.errors import ActionFailed
 from bot.workflow.machine import BidangState, Role
 from bot.workflow.notifications import Kind
 from sheets import layout
@@ -112,6 +113,13 @@ def admin_then_submit(change: Act) -> Act:
         w.set_status("PTK")
 
     return act
+
+
+def percent_kept_as_fraction(w: SheetWorld) -> None:
+    """Google keeps the column's number format (the sandbox's ``typed_format: keep``): ``75%`` is 0.75."""
+    w.control.call("POST", "google/limits", {"typed_format": "keep"})
+    w.typed("PTK", PCT, "75%")
+    w.set_status("PTK")
 
 
 def retype(cell: str, value: Any = "5") -> Act:
@@ -239,7 +247,7 @@ def remove_bot_access(w: SheetWorld) -> None:
     ).execute()
     owner = w.control.drive_as(OWNER)
     owner.files().update(fileId=file_id, removeParents="folder-oauth", body={}).execute()
-    w.service.poll_once()  # the hand-over itself: read once, nothing to report
+    w.poll()  # the hand-over itself: read once, nothing to report
     perms = owner.permissions().list(fileId=file_id, fields="permissions(id,emailAddress)").execute()
     bot = next(p["id"] for p in perms["permissions"] if p.get("emailAddress") == OAUTH_BOT)
     owner.permissions().delete(fileId=file_id, permissionId=bot).execute()
@@ -327,6 +335,8 @@ CASES: dict[str, Case] = {
     "huge-number": Case(
         submit_with(R3, "99999999999999999999"), invalid(R3, "terlalu besar (lebih dari 15 digit)"), retype(R3)
     ),
+    "scientific-number": Case(submit_with(R3, "1e308"), invalid(R3, "angka 1E+308 terlalu besar"), retype(R3)),
+    "percent-kept-as-fraction": Case(percent_kept_as_fraction, accepted("apakah maksudnya 75%?", PCT)),
     # formulas with errors
     "formula-div0": Case(submit_with(R3, "=1/0"), invalid(R3, "rumus menghasilkan kesalahan #DIV/0!"), retype(R3)),
     "formula-ref": Case(
@@ -528,7 +538,7 @@ def test_bad_sheet_is_answered_and_loses_nothing(
         case.act(w)
     person_cells = _person_cells(_grid(w, "PTK"))
 
-    w.service.poll_once()  # the poll cycle: must not raise
+    w.poll()  # the poll cycle: must not raise
 
     rows = w.new_outbox(before)
     _check_answer(w, answer, rows)
@@ -541,14 +551,14 @@ def test_bad_sheet_is_answered_and_loses_nothing(
     # the bot wrote only its own column: every cell a person fills is as they left it
     assert _person_cells(_grid(w, "PTK")) == person_cells
     # said once: the next poll adds nothing
-    w.service.poll_once()
+    w.poll()
     assert w.new_outbox(after) == []
 
     if case.fix is not None and answer.state is not BidangState.SUBMITTED:
         case.fix(w)
-        w.service.poll_once()
+        w.poll()
         w.set_status("PTK")
-        w.service.poll_once()
+        w.poll()
         assert w.state("PTK") is BidangState.SUBMITTED
         assert w.ledger()["snapshots"] == before["snapshots"]
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
@@ -564,16 +574,17 @@ def test_failed_poll_cycle_is_replayed_and_loses_no_submission(
     """Google refusing every attempt to write the feedback fails that cycle; the next one handles it."""
     w = make_world(my_drive=False)
     submit_with(R3, "dua puluh")(w)
-    w.control.fault("google", 503, count=100, method="sheets.spreadsheets.values.batchUpdate")
+    w.control.fault("google", 503, count=100, method="sheets.spreadsheets.batchUpdate")
     before = w.ledger()
-    with pytest.raises(Exception, match="menulis catatan validasi PTK"):
-        w.service.poll_once()
+    with pytest.raises(ActionFailed, match="belum berhasil") as failed:
+        w.poll()
+    assert "menulis catatan validasi PTK" in str(failed.value.__cause__)
     assert w.ledger() == before  # nothing half-done in the store
     w.control.clear_faults()
-    w.service.poll_once()
+    w.poll()
     rows = w.new_outbox(before)
     _check_answer(w, invalid(R3, '"dua puluh" bukan angka'), rows)
-    w.service.poll_once()
+    w.poll()
     assert [r.id for r in w.new_outbox(before)] == [r.id for r in rows]  # said once
 
 
@@ -602,7 +613,7 @@ def test_kirim_path_gives_the_same_answer(
     after = w.ledger()
     assert after["snapshots"] == before["snapshots"]
     assert after["states"] == {"SEK": BidangState.APPROVED, "PTK": BidangState.FILLING}
-    w.service.poll_once()  # the sheet's own Draft status and the bot's notes: nothing new to say
+    w.poll()  # the sheet's own Draft status and the bot's notes: nothing new to say
     assert w.new_outbox(after) == []
     (as_number(cell) if "tanggal" in says else retype(cell))(w)
     w.service.submit_from_sheet(w.actor(PTK_STAF_TELEGRAM), "PTK", 1)

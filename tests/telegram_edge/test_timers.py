@@ -30,6 +30,7 @@ from tests.telegram_edge.conftest import (
     ManualClock,
     People,
     edge_bot,
+    url_buttons,
     wait_for,
 )
 from tests.workflow.scenario import submission
@@ -151,7 +152,7 @@ async def test_reminder_then_escalation_each_once_and_none_after_the_step(
         "Langkah 3 SOP (koreksi laporan bidang) berada pada Bapak/Ibu sejak Senin, 6 April 2026 pukul 09.00 WIB"
         in koreksi_reminder["text"]
     )
-    assert "Tautan: https://sheets.test/2026/PTK" in koreksi_reminder["text"]
+    assert url_buttons(koreksi_reminder) == {"Buka laporan": "https://sheets.test/2026/PTK"}
     await sweeps(bot, clock, 1, 10)  # 09:20: a Kepala Bidang's superior is the Sekretaris
     koreksi_escalation = await people.wait_message(SEKRETARIS, ESCALATION)
     assert (

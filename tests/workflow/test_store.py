@@ -33,7 +33,9 @@ TABLES = {
     "sheet_memory",
     "timers_fired",
     "poll_state",
+    "poll_queue",
     "store_identity",
+    "intentions",
     "alembic_version",
 }
 
