@@ -272,7 +272,7 @@ async def test_bantuan_offers_what_waits_now_as_buttons(
     await people.wait_message(KEPALA["PTK"], "Permohonan koreksi")
     overview, koreksi = await _bantuan(people, KEPALA["PTK"])
     assert "Ada 1 hal" in overview["text"] and "Menunggu koreksi Bapak/Ibu" in koreksi["text"]
-    assert "Bidang: Bidang Penempatan" in koreksi["text"]
+    assert "\nBidang Penempatan Tenaga Kerja" in koreksi["text"] and "Bidang: Bidang" not in koreksi["text"]
     assert url_buttons(koreksi) == {"Buka laporan": "https://sheets.test/2026/PTK"}
     assert action_rows(koreksi) == [["Setujui", "Kembalikan"]]
     await people.wait_message(STAF["PTK"], "Laporan telah diajukan")
