@@ -184,7 +184,9 @@ def test_transcript_shows_the_wrong_cell_marked_in_the_sheet(demo: DemoRun) -> N
     """The typing error is marked on its cell (red, with the message as the cell's note), and every
     mark is gone once the reports are approved."""
     text = (demo.out / "transkrip.md").read_text(encoding="utf-8")
-    assert re.search(r'sel M\d+ berlatar merah, catatan selnya: "Kesalahan: Realisasi TW I, .*"87,5x" bukan angka', text)
+    assert re.search(
+        r'sel M\d+ berlatar merah, catatan selnya: "Kesalahan: Realisasi TW I, .*"87,5x" bukan angka', text
+    )
     assert {kode: [n for n in notes.values() if n.startswith(MARK_TITLE)] for kode, notes in demo.notes.items()} == {
         kode: [] for kode in KODES
     }

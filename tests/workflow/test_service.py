@@ -151,20 +151,28 @@ REFUSALS: list[tuple[str, Callable[[WorkflowService, int], None], str]] = [
     (
         "sekretaris-distributes-again",
         lambda s, p: s.approve_distribution(actor_of(s, SEKRETARIS), p),
-        "sedang",
+        "tidak dapat dilakukan sekarang",
     ),
-    ("kadis-approves-too-early", lambda s, p: s.approve_by_kepala_dinas(actor_of(s, KADIS), p), "sedang"),
+    (
+        "kadis-approves-too-early",
+        lambda s, p: s.approve_by_kepala_dinas(actor_of(s, KADIS), p),
+        "tidak dapat dilakukan sekarang",
+    ),
     (
         "reopen-outside-revision",
         lambda s, p: s.reopen_bidang(actor_of(s, KASUBBAG), p, "PTK", "alasan"),
-        "sedang",
+        "tidak dapat dilakukan sekarang",
     ),
-    ("approve-unsubmitted", lambda s, p: s.approve_koreksi(actor_of(s, KEPALA["LAT"]), p, "LAT"), "sedang"),
+    (
+        "approve-unsubmitted",
+        lambda s, p: s.approve_koreksi(actor_of(s, KEPALA["LAT"]), p, "LAT"),
+        "tidak dapat dilakukan sekarang",
+    ),
     ("other-staf-submits", lambda s, p: s.submit(actor_of(s, LAT_STAF), submission("PTK", 1)), "staf"),
     (
         "tindak-lanjut-too-early",
         lambda s, p: s.record_tindak_lanjut(actor_of(s, PTK_KEPALA), p, "PTK", "ok ok"),
-        "sedang",
+        "tidak dapat dilakukan sekarang",
     ),
     (
         "unknown-period",
@@ -316,7 +324,7 @@ def test_rekomendasi_then_steps_7_and_8_at_once(service, drive, store) -> None:
 def test_rekomendasi_rules(service, drive) -> None:
     pid = drive.telaah_kepala_dinas()
     kadis = actor_of(service, KADIS)
-    with pytest.raises(ActionRefused, match="sedang"):
+    with pytest.raises(ActionRefused, match="dalam telaah Kepala Dinas; tindakan ini tidak dapat"):
         service.give_rekomendasi(kadis, pid, "Sebelum disetujui")
     service.approve_by_kepala_dinas(kadis, pid)
     with pytest.raises(ActionRefused, match="Rekomendasi umum wajib"):
