@@ -317,7 +317,7 @@ def _bidang_json(view: PeriodView | None, settings: Settings) -> list[dict[str, 
                 "nama": bidang.nama,
                 "folder_id": bidang.folder_id,
                 "state": r.state.value if r else None,
-                "state_label": STATE_LABELS[r.state] if r else None,
+                "state_label": r.state_label if r else None,
                 "since": _iso(r.since, settings.tz) if r else None,
                 "step_since": _iso(r.step_since, settings.tz) if r else None,
                 "holder": _holder(r.holder_role, r.holder_nama) if r else None,
@@ -340,13 +340,13 @@ def format_status(data: Mapping[str, Any], settings: Settings) -> str:
         since = texts.format_waktu(period["since"], tz)
         lines.append(f"Periode {period['label']}: {period['state_label']} (sejak {since})")
         if period["holder"]:
-            names = ", ".join(period["holder"]["names"]) or "belum ada yang terikat"
+            names = ", ".join(period["holder"]["names"]) or "belum ada yang terdaftar"
             lines.append(
                 f"  dipegang {period['holder']['role_label']}: {names}, "
                 f"sejak {texts.format_waktu(period['step_since'], tz)}"
             )
         if period["deadline"]:
-            lines.append(f"  batas input: {texts.format_waktu(period['deadline'], tz)}")
+            lines.append(f"  batas pengisian: {texts.format_waktu(period['deadline'], tz)}")
         if period["rekap_url"]:
             lines.append(f"  rekap dinas: {period['rekap_url']}")
         if period["archive_url"]:
@@ -359,15 +359,15 @@ def format_status(data: Mapping[str, Any], settings: Settings) -> str:
         since = texts.format_waktu(item["since"], tz)
         lines.append(f"  {item['kode']:<6} {item['nama']}: {item['state_label']} (sejak {since})")
         if item["holder"]:
-            names = ", ".join(item["holder"]["names"]) or "belum ada yang terikat"
+            names = ", ".join(item["holder"]["names"]) or "belum ada yang terdaftar"
             lines.append(f"         dipegang {item['holder']['role_label']}: {names}")
         if item["workbook_url"]:
-            lines.append(f"         workbook: {item['workbook_url']}")
+            lines.append(f"         lembar kerja: {item['workbook_url']}")
         if item["last_reason"]:
             lines.append(f"         alasan terakhir: {item['last_reason']}")
     others = [p for p in data["periods"] if period is None or p["id"] != period["id"]]
     if others:
-        listed = "; ".join(f"{texts.periode(p['tw'], p['tahun'])} ({p['state']})" for p in others)
+        listed = "; ".join(f"{texts.periode(p['tw'], p['tahun'])} ({STATE_LABELS[p['state']]})" for p in others)
         lines.append(f"Periode lain: {listed}")
     return "\n".join(lines)
 
@@ -467,11 +467,11 @@ def export_period(
         if with_bidang:
             with_workbook = [r for r in reports if r.spreadsheet_id]
             if with_workbook:
-                report(f"Mengunduh {len(with_workbook)} workbook bidang...")
+                report(f"Mengunduh {len(with_workbook)} lembar kerja bidang...")
             for r in with_workbook:
                 save(
                     f"bidang-{r.bidang}-{tahun}.xlsx",
-                    f"workbook {r.bidang} (xlsx)",
+                    f"lembar kerja {r.bidang} (xlsx)",
                     drive.export(r.spreadsheet_id, XLSX_MIME),
                 )
     except GoogleEdgeError as err:

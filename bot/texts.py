@@ -2,8 +2,10 @@
 
 Besides the messages and buttons, this holds the workflow's refusals (shown in Telegram and on the
 command line), the state and role labels, and the few sentences the workflow writes to a bidang's
-sheet and to the audit trail. Dates read like "Senin, 6 April 2026 08.00 WIB"; numbers use the
-decimal comma (:mod:`sheets.formatting`). Messages are plain text (no parse mode): reasons and
+sheet and to the audit trail. The words follow docs/istilah.md (formal Indonesian, EYD): "Bapak/Ibu"
+for the reader, "melalui", "kode undangan", "lembar kerja", "Kesalahan"; dates read like
+"Senin, 6 April 2026 pukul 08.00 WIB"; amounts like "Rp1.500.000", numbers with the decimal comma
+(:mod:`sheets.formatting`). Messages are plain text (no parse mode): reasons and
 notes typed by people are shown as they are, with nothing to escape. Functions here only build
 strings; which message goes to whom, and with which buttons, is decided in ``bot/telegram/render.py``
 and ``bot/telegram/handlers/``. This module imports only the standard library and ``sheets``
@@ -22,12 +24,14 @@ from zoneinfo import ZoneInfo
 from sheets import formatting
 from sheets.formatting import BULAN, ROMAWI, ZONA_WAKTU
 from sheets.layout import tw_label
+from sheets.riwayat import SHEET_ACTOR_SUFFIX
+from sheets.riwayat import event_label as event_label  # re-exported: the texts name an event with it
 
 logger = logging.getLogger(__name__)
 
 
 # --- dates, durations, numbers ------------------------------------------------------------------
-# The number formats of every text (Indonesian: ``1.234,57``, ``75,00%``, ``Rp 1.500.000``).
+# The number formats of every text (Indonesian: ``1.234,57``, ``75,00%``, ``Rp1.500.000``).
 format_angka = formatting.format_angka
 format_persen = formatting.format_persen
 format_rupiah = formatting.format_rupiah
@@ -42,7 +46,7 @@ def zone_label(tz: ZoneInfo) -> str:
 
 
 def format_waktu(moment: datetime | str | None, tz: ZoneInfo) -> str:
-    """``Senin, 6 April 2026 08.00 WIB``; an ISO string is parsed first; None -> ``-``."""
+    """``Senin, 6 April 2026 pukul 08.00 WIB``; an ISO string is parsed first; None -> ``-``."""
     if moment is None or moment == "":
         return "-"
     if isinstance(moment, str):
@@ -53,7 +57,7 @@ def format_waktu(moment: datetime | str | None, tz: ZoneInfo) -> str:
     label = zone_label(tz) or (local.tzname() or "")
     return (
         f"{HARI[local.weekday()]}, {local.day} {BULAN[local.month - 1]} {local.year} "
-        f"{local.hour:02d}.{local.minute:02d} {label}"
+        f"pukul {local.hour:02d}.{local.minute:02d} {label}"
     ).rstrip()
 
 
@@ -116,10 +120,17 @@ def role_name(role: str, bidang_nama: str | None = None) -> str:
     return f"{name} ({bidang_nama})" if bidang_nama else name
 
 
+def korektor(sekretaris_corrects: bool) -> str:
+    """Who corrects a bidang's report (SOP step 3): its Kepala Bidang, or the Sekretaris for a bidang
+    without a Kepala of its own (the Sekretariat)."""
+    return ROLE_NAMES["sekretaris"] if sekretaris_corrects else ROLE_NAMES["kepala_bidang"]
+
+
 # --- states ---------------------------------------------------------------------------------------
 
 # Keyed by the values of bot.workflow.machine.BidangState / DinasState (StrEnum: the members look up
-# the same entries); a test checks that every state has its label.
+# the same entries); a test checks that every state has its label. Each label completes a sentence
+# "Laporan ... <label>." (refusal_bidang_state): no "sedang" in front of "sudah disetujui".
 STATE_LABELS: dict[str, str] = {
     # bidang report
     "dibuka": "dibuka untuk pengisian",
@@ -142,44 +153,18 @@ STATE_LABELS: dict[str, str] = {
     "selesai": "sudah ditutup dan diarsipkan",
 }
 
-# --- audit events (what the Riwayat, the audit export and the demo's timeline call each event) -------
 
-EVENT_LABELS: Mapping[str, str] = {
-    "mulai_periode": "membuka periode, meminta persetujuan",
-    "setujui_distribusi": "menyetujui pembagian format",
-    "tunda_distribusi": "menunda pembagian format",
-    "nilai_berubah": "mulai mengisi lembar kerja",
-    "ajukan": "mengajukan laporan bidang",
-    "pengajuan_tidak_valid": "menolak pengajuan: isian salah",
-    "setujui": "menyetujui laporan bidang",
-    "kembalikan": "mengembalikan laporan bidang",
-    "buka_kembali": "membuka kembali laporan bidang",
-    "semua_bidang_disetujui": "menyusun draf rekap dinas",
-    "tambah_analisis": "menambahkan catatan analisis",
-    "kirim_ke_sekretaris": "mengirim laporan kepada Sekretaris",
-    "teruskan_ke_kepala_dinas": "meneruskan laporan kepada Kepala Dinas",
-    "dikembalikan_sekretaris": "mengembalikan laporan kinerja dinas",
-    "disetujui_kepala_dinas": "menyetujui laporan kinerja dinas",
-    "dikembalikan_kepala_dinas": "mengembalikan laporan kinerja dinas",
-    "beri_rekomendasi": "memberi rekomendasi",
-    "serahkan_ke_kasubbag": "menyerahkan laporan dan rekomendasi",
-    "serahkan_ke_bidang": "meneruskan rekomendasi ke bidang",
-    "buka_kembali_bidang": "membuka kembali laporan satu bidang",
-    "catat_tindak_lanjut": "mencatat tindak lanjut",
-    "tutup": "menutup dan mengarsipkan periode",
-    "data_disetujui_berubah": "mendeteksi perubahan data yang telah disetujui",
-    "akses_asing_dihapus": "menghapus akses workbook di luar daftar",
-    "akses_asing_tidak_terhapus": "tidak dapat menghapus akses workbook di luar daftar",
-    "unggah_bukti_dukung": "mengirim bukti dukung melalui Telegram",
-}
-
-
-def event_label(event: str) -> str:
-    """The readable name of an audit event (its code when this version does not know it)."""
-    return EVENT_LABELS.get(event, event)
+def bidang_state_label(state: str, sekretaris_corrects: bool = False) -> str:
+    """A bidang report's state, naming who corrects it (the Sekretaris for the Sekretariat)."""
+    if str(state) == "diajukan":
+        return f"menunggu koreksi {korektor(sekretaris_corrects)}"
+    return STATE_LABELS[str(state)]
 
 
 # --- summaries ------------------------------------------------------------------------------------
+
+DINILAI_ARTI = "target triwulan lebih dari 0 dan realisasi terisi"
+"""What "dinilai" means (sheets.summary.bertarget): the words of the koreksi summary and of step 1."""
 
 _SUMMARY_LABELS: dict[str, tuple[str, str]] = {
     # key -> (label, how: "angka" | "persen" | "rupiah" | "teks")
@@ -187,8 +172,8 @@ _SUMMARY_LABELS: dict[str, tuple[str, str]] = {
     "indikator": ("Jumlah indikator", "angka"),
     "indikator_terisi": ("Indikator terisi", "angka"),
     "terisi": ("Indikator terisi", "angka"),
-    "indikator_dinilai": ("Indikator dinilai (punya target triwulan)", "angka"),
-    "dinilai": ("Indikator dinilai (punya target triwulan)", "angka"),
+    "indikator_dinilai": (f"Indikator dinilai ({DINILAI_ARTI})", "angka"),
+    "dinilai": (f"Indikator dinilai ({DINILAI_ARTI})", "angka"),
     "rata_rata_capaian": ("Rata-rata capaian", "persen"),
     "rata_capaian": ("Rata-rata capaian", "persen"),
     "capaian": ("Capaian", "persen"),
@@ -315,6 +300,18 @@ def _head(title: str, tw: int, tahun: int) -> str:
     return f"{title}\nPeriode: {periode(tw, tahun)}"
 
 
+def bidang_line(bidang_nama: str) -> str:
+    """The line naming the bidang under a heading: ``Bidang: Sekretariat``, but a name that already
+    says it (``Bidang Penempatan Tenaga Kerja``) stands alone, not ``Bidang: Bidang ...``."""
+    if bidang_nama.casefold().startswith("bidang "):
+        return bidang_nama
+    return f"Bidang: {bidang_nama}"
+
+
+def _bidang(bidang_nama: str) -> str:
+    return f"\n{bidang_line(bidang_nama)}"
+
+
 def distribution_approval_request(
     tw: int,
     tahun: int,
@@ -339,6 +336,11 @@ def distribution_approval_request(
             pagu = sum(float(f.get("pagu") or 0) for f in formats)
             text += f"\nJumlah: {total} indikator, pagu {format_rupiah(pagu)}."
         text += "\nFolder tujuan setiap bidang dapat dibuka melalui tombol di bawah."
+    if formats and all("indikator_bertarget" in f for f in formats):
+        text += (
+            f"\nIndikator dapat dinilai bila target {tw_label(tw)} (atau target tahunan) lebih dari 0; "
+            f"capaiannya dihitung setelah realisasi terisi."
+        )
     if deadline and tz is not None:
         text += f"\n\nBila disetujui hari ini, batas pengisian: {format_waktu(deadline, tz)}."
     return text + f"\n\nMutu Baku langkah 1: {mutu_baku}.\nSilakan pilih Setujui atau Tunda."
@@ -348,7 +350,7 @@ def _format_line(figures: Mapping[str, Any], tw: int) -> str:
     """One bidang in the step 1 request: name, indicators, pagu (its folder is a button)."""
     line = f"- {figures['nama']} ({figures['kode']})"
     if "indikator" in figures:
-        bertarget = f"{figures['indikator_bertarget']} bertarget TW {ROMAWI.get(tw, str(tw))}"
+        bertarget = f"{figures['indikator_bertarget']} dapat dinilai pada TW {ROMAWI.get(tw, str(tw))}"
         line += f": {figures['indikator']} indikator ({bertarget}), pagu {format_rupiah(figures.get('pagu') or 0)}"
     return line
 
@@ -357,7 +359,7 @@ def distribution_deferred(tw: int, tahun: int, actor_nama: str, note: str | None
     """Step 1 deferred: the Kasubbag is told."""
     text = (
         f"{_head('Pembagian format ditunda', tw, tahun)}\n\n"
-        f"Bapak/Ibu Sekretaris ({actor_nama}) menunda persetujuan pembagian format laporan kinerja."
+        f"Sekretaris ({actor_nama}) menunda persetujuan pembagian format laporan kinerja."
     )
     if note:
         text += f"\nCatatan: {note}"
@@ -400,7 +402,7 @@ def distribution_done(
 def input_opened(tw: int, tahun: int, bidang_nama: str, deadline: str | None, tz: ZoneInfo) -> str:
     """Step 2 begins: the bidang's staff get the deadline (the workbook is a button)."""
     return (
-        f"{_head('Pengisian laporan kinerja dibuka', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Pengisian laporan kinerja dibuka', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Yth. Bapak/Ibu, mohon mengisi realisasi {periode(tw, tahun)} pada lembar kerja bidang "
         f'melalui tombol "{BTN_BUKA_LAPORAN}" di bawah.\n\n'
         f"Batas pengisian: {format_waktu(deadline, tz)}.\n"
@@ -421,7 +423,7 @@ def validation_failed(
     errors = [p for p in problems if p.get("severity") == "error"]
     warnings = [p for p in problems if p.get("severity") != "error"]
     text = (
-        f"{_head('Laporan belum dapat diajukan', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Laporan belum dapat diajukan', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Mohon maaf, ditemukan {len(errors)} kesalahan yang perlu Bapak/Ibu perbaiki:\n"
         + "\n".join(problem_line(p) for p in errors)
     )
@@ -435,7 +437,7 @@ def validation_failed(
 def submission_received(tw: int, tahun: int, bidang_nama: str, warnings: Sequence[Mapping[str, Any]]) -> str:
     """Step 2 done: the staff are told the report went to the Kepala Bidang."""
     text = (
-        f"{_head('Laporan telah diajukan', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Laporan telah diajukan', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Terima kasih. Laporan telah lolos pemeriksaan dan diteruskan untuk dikoreksi."
     )
     if warnings:
@@ -453,7 +455,7 @@ def koreksi_request(
 ) -> str:
     """Step 3: the Kepala Bidang is asked to correct the report."""
     text = (
-        f"{_head('Permohonan koreksi laporan kinerja', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Permohonan koreksi laporan kinerja', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Yth. Bapak/Ibu, laporan bidang telah diajukan dan menunggu koreksi.\n"
     )
     lines = summary_lines(summary)
@@ -469,7 +471,7 @@ def koreksi_request(
 def report_returned(tw: int, tahun: int, bidang_nama: str, reason: str, actor_nama: str) -> str:
     """Step 3 returned: the staff get the reason."""
     return (
-        f"{_head('Laporan dikembalikan untuk diperbaiki', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Laporan dikembalikan untuk diperbaiki', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Laporan dikembalikan oleh {sentence_end(actor_nama)}.\nAlasan: {reason}\n\n"
         f'Mohon diperbaiki melalui tombol "{BTN_BUKA_LAPORAN}" di bawah, lalu diajukan kembali.'
     )
@@ -478,7 +480,7 @@ def report_returned(tw: int, tahun: int, bidang_nama: str, reason: str, actor_na
 def report_approved(tw: int, tahun: int, bidang_nama: str, actor_nama: str) -> str:
     """Step 3 approved: the staff are told."""
     return (
-        f"{_head('Laporan disetujui', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Laporan disetujui', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Laporan telah disetujui oleh {sentence_end(actor_nama)}. Sel triwulan ini kini dikunci. Terima kasih."
     )
 
@@ -569,7 +571,7 @@ def rekomendasi_handed(tw: int, tahun: int, umum: str, per_bidang: Mapping[str, 
 def rekomendasi_for_bidang(tw: int, tahun: int, bidang_nama: str, umum: str, khusus: str | None, mutu_baku: str) -> str:
     """Step 9: each bidang gets the rekomendasi that concern it."""
     text = (
-        f"{_head('Rekomendasi Kepala Dinas untuk ditindaklanjuti', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Rekomendasi Kepala Dinas untuk ditindaklanjuti', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Rekomendasi umum: {umum}\n"
     )
     text += f"Rekomendasi khusus untuk bidang ini: {khusus}\n" if khusus else "Tidak ada rekomendasi khusus.\n"
@@ -579,7 +581,7 @@ def rekomendasi_for_bidang(tw: int, tahun: int, bidang_nama: str, umum: str, khu
 def bidang_reopened(tw: int, tahun: int, bidang_nama: str, reason: str, actor_nama: str) -> str:
     """A bidang's approved report is opened again by the Kasubbag."""
     return (
-        f"{_head('Laporan bidang dibuka kembali', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Laporan bidang dibuka kembali', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Laporan dibuka kembali oleh {actor_nama} untuk diperbaiki.\nAlasan: {reason}\n\n"
         f'Mohon diperbaiki melalui tombol "{BTN_BUKA_LAPORAN}" di bawah, lalu diajukan kembali.'
     )
@@ -588,7 +590,7 @@ def bidang_reopened(tw: int, tahun: int, bidang_nama: str, reason: str, actor_na
 def tindak_lanjut_recorded(tw: int, tahun: int, bidang_nama: str, teks: str, actor_nama: str) -> str:
     """Step 9: the Kasubbag is told a bidang recorded its tindak lanjut."""
     return (
-        f"{_head('Tindak lanjut dicatat', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Tindak lanjut dicatat', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"{actor_nama} mencatat tindak lanjut:\n{teks}"
     )
 
@@ -610,9 +612,9 @@ def deadline_reminder(tw: int, tahun: int, bidang_nama: str, deadline: str, sisa
     elif sisa == 0:
         when = f"Hari ini adalah batas pengisian: {format_waktu(deadline, tz)}."
     else:
-        when = f"Batas pengisian telah lewat {-sisa} hari kerja ({format_waktu(deadline, tz)})."
+        when = f"Batas pengisian ({format_waktu(deadline, tz)}) telah terlampaui {-sisa} hari kerja."
     return (
-        f"{_head('Pengingat pengisian laporan kinerja', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Pengingat pengisian laporan kinerja', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f'{when}\nMohon segera melengkapi dan mengajukan laporan melalui tombol "{BTN_BUKA_LAPORAN}" di bawah.'
     )
 
@@ -620,10 +622,30 @@ def deadline_reminder(tw: int, tahun: int, bidang_nama: str, deadline: str, sisa
 def tindak_lanjut_reminder(tw: int, tahun: int, bidang_nama: str) -> str:
     """Reminder to record the tindak lanjut."""
     return (
-        f"{_head('Pengingat tindak lanjut rekomendasi', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Pengingat tindak lanjut rekomendasi', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Tindak lanjut atas rekomendasi Kepala Dinas belum dicatat. Mohon tekan tombol "
         f'"{BTN_CATAT_TINDAK_LANJUT}" pada pesan rekomendasi atau di bawah ini.'
     )
+
+
+LANGKAH_SOP: dict[int, str] = {
+    1: "pembagian format laporan",
+    2: "pengisian realisasi",
+    3: "koreksi laporan bidang",
+    4: "analisis dan penyusunan rekap dinas",
+    5: "telaah Sekretaris",
+    6: "telaah dan rekomendasi Kepala Dinas",
+    7: "penyerahan laporan dan rekomendasi kepada Kasubbag",
+    8: "penerusan rekomendasi kepada bidang",
+    9: "tindak lanjut rekomendasi",
+}
+"""What each step of SOP P-SEK-KP-09 is, as a reminder names it."""
+
+
+def langkah(sop_step: int) -> str:
+    """``Langkah 2 SOP (pengisian realisasi)``."""
+    what = LANGKAH_SOP.get(sop_step)
+    return f"Langkah {sop_step} SOP ({what})" if what else f"Langkah {sop_step} SOP"
 
 
 def mutu_baku_reminder(
@@ -634,14 +656,24 @@ def mutu_baku_reminder(
     since: str,
     mutu_baku: str,
     tz: ZoneInfo,
+    deadline: str | None = None,
 ) -> str:
-    """The holder of a step reached its Mutu Baku."""
-    where = f"\nBidang: {bidang}" if bidang else ""
-    return (
+    """The holder of a step held it longer than its Mutu Baku (with the input deadline, which still holds)."""
+    where = _bidang(bidang) if bidang else ""
+    text = (
         f"{_head('Pengingat Mutu Baku', tw, tahun)}{where}\n\n"
-        f"Langkah {sop_step} menunggu tindakan Bapak/Ibu sejak {format_waktu(since, tz)}; "
-        f"Mutu Baku langkah ini {mutu_baku} telah tercapai. Mohon segera ditindaklanjuti."
+        f"{langkah(sop_step)} berada pada Bapak/Ibu sejak {format_waktu(since, tz)}. Mutu Baku SOP untuk "
+        f"langkah ini adalah {mutu_baku}, dan waktu tersebut telah terlampaui."
     )
+    if deadline:
+        # The input deadline (days later than step 2's Mutu Baku) still holds: no "segera" to the staff.
+        text += (
+            f"\nBatas pengisian laporan tetap {format_waktu(deadline, tz)}; mohon laporan diajukan "
+            f"sebelum batas tersebut."
+        )
+    else:
+        text += "\nMohon segera ditindaklanjuti."
+    return text
 
 
 def mutu_baku_escalation(
@@ -656,11 +688,11 @@ def mutu_baku_escalation(
     tz: ZoneInfo,
 ) -> str:
     """The superior of a late holder is told."""
-    where = f"\nBidang: {bidang}" if bidang else ""
+    where = _bidang(bidang) if bidang else ""
     return (
         f"{_head('Eskalasi Mutu Baku', tw, tahun)}{where}\n\n"
-        f"Langkah {sop_step} berada pada {role_name(holder_role)} ({holder_nama or '-'}) sejak "
-        f"{format_waktu(since, tz)}, melewati dua kali Mutu Baku ({mutu_baku}). "
+        f"{langkah(sop_step)} berada pada {role_name(holder_role)} ({holder_nama or '-'}) sejak "
+        f"{format_waktu(since, tz)}, telah melewati dua kali Mutu Baku ({mutu_baku}). "
         f"Mohon perhatian Bapak/Ibu."
     )
 
@@ -668,7 +700,7 @@ def mutu_baku_escalation(
 def tamper_detected(tw: int, tahun: int, bidang_nama: str) -> str:
     """Approved data changed in the sheet."""
     return (
-        f"{_head('Data yang telah disetujui berubah', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Data yang telah disetujui berubah', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Isi lembar kerja bidang ini berbeda dari data yang telah disetujui. Rekap dinas tetap "
         f"memakai data yang disetujui. Mohon diperiksa."
     )
@@ -722,16 +754,17 @@ def foreign_access_removed(
 def workbook_missing(bidang_nama: str, reason: str) -> str:
     """A bidang's workbook cannot be found."""
     return (
-        f"Workbook bidang tidak ditemukan\nBidang: {bidang_nama}\n\n"
-        f"Kinerja Bot tidak dapat menemukan workbook bidang ini ({reason}). Mohon diperiksa di Google Drive."
+        f"Lembar kerja bidang tidak ditemukan{_bidang(bidang_nama)}\n\n"
+        f"Kinerja Bot tidak dapat menemukan lembar kerja bidang ini ({reason}). Mohon diperiksa di Google Drive."
     )
 
 
 def access_lost(bidang_nama: str) -> str:
     """The bot lost access to a workbook."""
     return (
-        f"Akses workbook hilang\nBidang: {bidang_nama}\n\n"
-        f"Akun Kinerja Bot tidak lagi memiliki akses ke workbook bidang ini. Mohon bagikan kembali."
+        f"Akses ke lembar kerja bidang hilang{_bidang(bidang_nama)}\n\n"
+        f"Akun Kinerja Bot tidak lagi memiliki akses ke lembar kerja bidang ini. Mohon bagikan kembali "
+        f"lembar kerja tersebut kepada akun Kinerja Bot sebagai Editor."
     )
 
 
@@ -913,7 +946,7 @@ ANS_PROMPT_NOT_YOURS = "Maaf, permintaan ini bukan untuk Bapak/Ibu."
 ANS_PROMPT_DONE = "Permintaan ini sudah dijawab sebelumnya; tidak ada perubahan."
 ANS_FREE_TEXT = (
     "Mohon maaf, pesan ini tidak dapat diproses. Bila Bapak/Ibu hendak menjawab permintaan Kinerja Bot "
-    "(alasan, catatan, rekomendasi, tindak lanjut), mohon gunakan fitur Balas (reply) pada pesan "
+    "(alasan, catatan, rekomendasi, tindak lanjut), mohon gunakan fitur Balas pada pesan "
     "permintaan tersebut. Ketik /bantuan untuk daftar perintah."
 )
 
@@ -938,21 +971,21 @@ def refused(reason: str) -> str:
 # --- commands ---------------------------------------------------------------------------------------
 
 COMMANDS: tuple[tuple[str, str], ...] = (
-    ("start", "Mulai dan lihat peran Anda"),
+    ("start", "Mulai dan lihat peran Bapak/Ibu"),
     ("daftar", "Daftar dengan kode undangan: /daftar KODE"),
     ("status", "Status laporan kinerja periode berjalan (boleh: /status TW II 2026)"),
     ("rekap", "Tautan, ringkasan, dan grafik rekap dinas (boleh: /rekap TW IV 2026)"),
     ("kirim", "Ajukan laporan triwulan bidang (staf)"),
-    ("bantuan", "Apa yang dapat Anda lakukan"),
+    ("bantuan", "Apa yang dapat Bapak/Ibu lakukan"),
 )
 
 
 def start_bound(nama: str, role: str, bidang_nama: str | None) -> str:
-    """/start for a bound person."""
+    """/start for a bound person (named without "Bapak/Ibu" in front: docs/istilah.md)."""
     return (
-        f"Selamat datang, Bapak/Ibu {sentence_end(nama)}.\n"
-        f"Anda terdaftar sebagai {role_name(role, bidang_nama)} pada Kinerja Bot.\n"
-        f"Ketik /bantuan untuk melihat apa yang dapat Anda lakukan."
+        f"Selamat datang di Kinerja Bot.\n"
+        f"Akun Telegram ini terdaftar atas nama {nama} sebagai {role_name(role, bidang_nama)}.\n"
+        f"Ketik /bantuan untuk melihat apa yang dapat Bapak/Ibu lakukan."
     )
 
 
@@ -974,8 +1007,9 @@ DAFTAR_USAGE = "Mohon kirim kode undangan bersama perintahnya, misalnya: /daftar
 def daftar_ok(nama: str, role: str, bidang_nama: str | None) -> str:
     """/daftar succeeded."""
     return (
-        f"Pendaftaran berhasil. Selamat datang, Bapak/Ibu {nama}, sebagai "
-        f"{role_name(role, bidang_nama)}.\nKetik /bantuan untuk melihat apa yang dapat Anda lakukan."
+        f"Pendaftaran berhasil. Selamat datang di Kinerja Bot.\n"
+        f"Akun Telegram ini terdaftar atas nama {nama} sebagai {role_name(role, bidang_nama)}.\n"
+        f"Ketik /bantuan untuk melihat apa yang dapat Bapak/Ibu lakukan."
     )
 
 
@@ -1044,7 +1078,7 @@ def bantuan(role: str, pending: int, details: int) -> str:
 def bantuan_koreksi(tw: int, tahun: int, bidang_nama: str, since: datetime, tz: ZoneInfo) -> str:
     """/bantuan: a report waits for this person's koreksi (step 3); Setujui/Kembalikan below."""
     return (
-        f"{_head('Menunggu koreksi Bapak/Ibu', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Menunggu koreksi Bapak/Ibu', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Laporan bidang telah diajukan pada {format_waktu(since, tz)} dan menunggu koreksi (langkah 3). "
         f'Silakan buka laporan, lalu pilih "{BTN_SETUJUI}" atau "{BTN_KEMBALIKAN}".'
     )
@@ -1061,7 +1095,7 @@ def bantuan_staf(
     reason: str | None,
 ) -> str:
     """/bantuan for staff: their bidang's report, and how to submit it while input is open."""
-    text = f"{_head('Laporan bidang Bapak/Ibu', tw, tahun)}\nBidang: {bidang_nama}\n\nKeadaan laporan: {state_label}."
+    text = f"{_head('Laporan bidang Bapak/Ibu', tw, tahun)}{_bidang(bidang_nama)}\n\nKeadaan laporan: {state_label}."
     if reason:
         text += f"\nAlasan terakhir: {reason}"
     if can_submit:
@@ -1077,7 +1111,7 @@ def bantuan_staf(
 def bantuan_tindak_lanjut(tw: int, tahun: int, bidang_nama: str) -> str:
     """/bantuan: the bidang's tindak lanjut of the rekomendasi is still to be recorded (step 9)."""
     return (
-        f"{_head('Menunggu tindak lanjut Bapak/Ibu', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Menunggu tindak lanjut Bapak/Ibu', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Tindak lanjut atas rekomendasi Kepala Dinas belum dicatat (langkah 9). "
         f'Tekan "{BTN_CATAT_TINDAK_LANJUT}" untuk mencatatnya.'
     )
@@ -1176,9 +1210,10 @@ KIRIM_NOT_STAFF = "Maaf, perintah /kirim hanya untuk staf pengisi laporan bidang
 KIRIM_NO_PERIOD = "Saat ini tidak ada triwulan yang dibuka untuk pengisian."
 
 
-def kirim_ok(tw: int, tahun: int) -> str:
-    """/kirim accepted."""
-    return f"Laporan {periode(tw, tahun)} telah diajukan untuk dikoreksi Kepala Bidang. Terima kasih."
+def kirim_ok(tw: int, tahun: int, sekretaris_corrects: bool = False) -> str:
+    """/kirim accepted (naming who corrects: the Sekretaris for the Sekretariat)."""
+    who = korektor(sekretaris_corrects)
+    return f"Laporan {periode(tw, tahun)} telah diajukan untuk dikoreksi {who}. Terima kasih."
 
 
 def kirim_invalid(tw: int, tahun: int, errors: int) -> str:
@@ -1297,9 +1332,9 @@ REFUSAL_ROLE_NEEDS_BIDANG = "Peran ini memerlukan kode bidang (--bidang)."
 REFUSAL_ROLE_WITHOUT_BIDANG = "Peran ini tidak terikat pada bidang; jangan isi --bidang."
 REFUSAL_NAME_REQUIRED = "Nama wajib diisi."
 REFUSAL_INVITE_LOCKED_OUT = "Terlalu banyak kode yang salah. Silakan coba lagi satu jam lagi."
-REFUSAL_INVITE_UNKNOWN = "Kode pendaftaran tidak dikenal. Mohon periksa kembali kode Anda."
-REFUSAL_INVITE_USED = "Kode pendaftaran ini sudah dipakai."
-REFUSAL_INVITE_EXPIRED = "Kode pendaftaran ini sudah kedaluwarsa. Mohon minta kode baru kepada admin."
+REFUSAL_INVITE_UNKNOWN = "Kode undangan tidak dikenal. Mohon periksa kembali kode tersebut."
+REFUSAL_INVITE_USED = "Kode undangan ini sudah dipakai."
+REFUSAL_INVITE_EXPIRED = "Kode undangan ini sudah kedaluwarsa. Mohon minta kode baru kepada admin Kinerja Bot."
 
 # What a typed text is called when it is missing or too short (refusal_text_required / _too_short).
 FIELD_ALASAN_PENGEMBALIAN = "Alasan pengembalian"
@@ -1311,7 +1346,7 @@ FIELD_TINDAK_LANJUT = "Tindak lanjut"
 
 def refusal_unknown_bidang(kode: str) -> str:
     """A bidang code that is not configured."""
-    return f"Kode bidang {kode!r} tidak dikenal."
+    return f'Kode bidang "{kode}" tidak dikenal.'
 
 
 _REKOMENDASI_AGAIN = (
@@ -1360,7 +1395,7 @@ def refusal_only_staf(bidang_nama: str) -> str:
 def refusal_dinas_state(tw: int, tahun: int, state: str) -> str:
     """The dinas report's state has no such step now."""
     return (
-        f"Laporan kinerja dinas {tw_label(tw)} {tahun} sedang "
+        f"Laporan kinerja dinas {tw_label(tw)} {tahun} "
         f"{STATE_LABELS[state]}; tindakan ini tidak dapat dilakukan sekarang."
     )
 
@@ -1368,16 +1403,16 @@ def refusal_dinas_state(tw: int, tahun: int, state: str) -> str:
 def refusal_bidang_locked(tw: int, tahun: int, dinas_state: str) -> str:
     """Bidang reports can change only while the dinas report is collecting."""
     return (
-        f"Laporan kinerja dinas {tw_label(tw)} {tahun} sedang "
+        f"Laporan kinerja dinas {tw_label(tw)} {tahun} "
         f"{STATE_LABELS[dinas_state]}; laporan bidang tidak dapat diubah sekarang."
     )
 
 
-def refusal_bidang_state(bidang_nama: str, tw: int, tahun: int, state: str) -> str:
+def refusal_bidang_state(bidang_nama: str, tw: int, tahun: int, state: str, sekretaris_corrects: bool = False) -> str:
     """The bidang report's state has no such step now."""
     return (
-        f"Laporan {bidang_nama} {tw_label(tw)} {tahun} sedang "
-        f"{STATE_LABELS[state]}; tindakan ini tidak dapat dilakukan sekarang."
+        f"Laporan {bidang_nama} {tw_label(tw)} {tahun} "
+        f"{bidang_state_label(state, sekretaris_corrects)}; tindakan ini tidak dapat dilakukan sekarang."
     )
 
 
@@ -1453,11 +1488,24 @@ REFUSAL_ACTION_BUSY = "Tindakan lain atas laporan ini sedang diproses. Mohon tun
 # --- sheet feedback and audit notes (workflow) ---------------------------------------------------------
 # Written by the workflow to the Status tab of a bidang's workbook and to the audit trail (Riwayat).
 
-SHEET_ACTOR_SUFFIX = "(lewat Google Sheets)"
-SHEET_STATUS_AWAITING_KOREKSI = "Menunggu koreksi Kepala Bidang"
 SHEET_STATUS_NEEDS_FIX = "Perlu perbaikan"
-SHEET_STATUS_APPROVED = "Disetujui Kepala Bidang"
-SHEET_STATUS_RETURNED = "Dikembalikan Kepala Bidang"
+
+
+def sheet_status_awaiting_koreksi(sekretaris_corrects: bool) -> str:
+    """The Status tab's Status Alur of a valid submission."""
+    return f"Menunggu koreksi {korektor(sekretaris_corrects)}"
+
+
+def sheet_status_approved(sekretaris_corrects: bool) -> str:
+    """The Status tab's Status Alur of an approved TW."""
+    return f"Disetujui {korektor(sekretaris_corrects)}"
+
+
+def sheet_status_returned(sekretaris_corrects: bool) -> str:
+    """The Status tab's Status Alur of a returned TW."""
+    return f"Dikembalikan {korektor(sekretaris_corrects)}"
+
+
 AUDIT_HANDED_TO_KASUBBAG = "diserahkan otomatis oleh Kinerja Bot atas nama Sekretaris"
 AUDIT_HANDED_TO_BIDANG = "diteruskan otomatis oleh Kinerja Bot atas nama Kasubbag"
 
@@ -1488,8 +1536,8 @@ def audit_evidence_note(no: int, nama: str, cell: str, url: str) -> str:
 
 
 def audit_tamper_note(sheet_hash: str, snapshot_hash: str) -> str:
-    """The audit note when approved data changed in the sheet."""
-    return f"hash lembar {sheet_hash}; snapshot {snapshot_hash}"
+    """The audit note when approved data changed in the sheet (the two values' hashes)."""
+    return f"sidik data lembar kerja {sheet_hash}; sidik data yang disetujui {snapshot_hash}"
 
 
 # --- delivery notes (outbox.last_error, read by the admin) ---------------------------------------------

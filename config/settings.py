@@ -104,10 +104,26 @@ def _parse_date(value: Any) -> Any:
     return value
 
 
+KODE_BIDANG_POLA = r"^[A-Z][A-Z0-9]{1,11}$"
+"""The one alphabet of a bidang kode: 2 to 12 capital letters and digits, a letter first. The kode
+travels in the Telegram buttons (``bot.telegram.callback_data``) and starts a rekomendasi line
+(``PTK: ...``), so the settings refuse any other (an underscore, a space, a small letter)."""
+_KODE_BIDANG = re.compile(KODE_BIDANG_POLA)
+
+
+def _check_kode_bidang(value: str) -> str:
+    if not _KODE_BIDANG.fullmatch(value):
+        raise ValueError(
+            f'kode bidang "{value}" tidak sah: gunakan 2 sampai 12 huruf kapital (A-Z) dan angka, diawali '
+            "huruf, tanpa spasi, garis bawah, atau tanda lain (misalnya PTK atau SEK2)"
+        )
+    return value
+
+
 Jam = Annotated[time, BeforeValidator(_parse_time)]
 Tanggal = Annotated[date, BeforeValidator(_parse_date)]
 ZonaWaktu = Annotated[str, AfterValidator(_check_timezone)]
-KodeBidang = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{1,11}$")]
+KodeBidang = Annotated[str, AfterValidator(_check_kode_bidang)]
 
 
 class SatuanWaktu(StrEnum):
@@ -424,6 +440,11 @@ class Settings(BaseSettings):
                 found.append(("kepala_bidang", bidang.kode, bidang.kepala))
             found.extend(("staf", bidang.kode, orang) for orang in bidang.staf)
         return found
+
+    def dikoreksi_sekretaris(self, kode: str) -> bool:
+        """Whether the Sekretaris corrects this bidang's report (SOP step 3): a bidang without a
+        Kepala of its own, the Sekretariat. The one rule every text naming the corrector reads."""
+        return self.bidang_by_kode(kode).kepala is None
 
     def kepala_bidang(self, kode: str) -> Orang:
         """Who corrects this bidang's report (SOP step 3): its Kepala, or the Sekretaris."""

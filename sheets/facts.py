@@ -107,7 +107,9 @@ class Feedback:
 
     ``reset_submission`` also sets the TW's ``Status Pengisian`` back to ``Draft`` (a returned or
     refused submission) with the Catatan; ``status_alur`` None writes only that reset (a reopened
-    TW). ``place`` is where the notes go (None: the edge finds it by reading the workbook).
+    TW). ``mark_submitted`` sets it to ``Siap Dikoreksi`` (an approved TW reads the same whether it
+    was submitted in the sheet or with ``/kirim``). ``place`` is where the notes go (None: the edge
+    finds it by reading the workbook).
     """
 
     status_alur: str | None
@@ -115,6 +117,7 @@ class Feedback:
     problems: tuple[ProblemInfo, ...] = ()
     reset_submission: bool = False
     place: FeedbackPlace | None = None
+    mark_submitted: bool = False
 
 
 # --- what the poll read ------------------------------------------------------------------------

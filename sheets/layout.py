@@ -65,6 +65,7 @@ __all__ = [
     "EDITABLE_FIXED_COLUMNS",
     "FIRST_DATA_ROW",
     "HEADER_ROW",
+    "KOREKTOR",
     "NUMERIC_COLUMNS",
     "PETUNJUK_TEXT",
     "REALISASI_HEADER",
@@ -258,32 +259,36 @@ def judul_bidang(tahun: int, nama_bidang: str) -> str:
     return f"Laporan Kinerja {tahun} - {nama_bidang}"
 
 
+KOREKTOR = "Kepala Bidang"
+"""Who corrects a bidang's report as the Petunjuk names them (the Sekretaris for the Sekretariat)."""
+
 PETUNJUK_TEXT: tuple[str, ...] = (
     "Petunjuk Pengisian Laporan Kinerja",
     "",
-    "1. Buka tab Realisasi. Setiap baris adalah satu indikator kinerja bidang Anda.",
+    "1. Buka tab Realisasi. Setiap baris adalah satu indikator kinerja bidang Bapak/Ibu.",
     "2. Isi hanya kolom yang terbuka untuk triwulan berjalan: Realisasi TW (capaian fisik), "
     "Realisasi Anggaran TW (Rp), Kendala/Keterangan, dan Bukti Dukung (tautan). "
-    "Kolom lain dikunci dan diisi oleh sistem.",
+    "Kolom lain dikunci dan diisi oleh Kinerja Bot.",
     "3. Tulis angka saja, tanpa satuan. Contoh: 1.250 atau 1250; desimal memakai koma: 87,5. "
     "Untuk rupiah tulis 1.500.000 (boleh diawali Rp). Untuk persentase tulis 75 atau 75%.",
     "4. Realisasi Anggaran diisi dengan belanja pada triwulan tersebut saja, bukan jumlah sejak awal tahun.",
     "5. Realisasi diisi sesuai Jenis Indikator: Kumulatif = hasil pada triwulan itu saja "
-    "(sistem menjumlahkan); Nilai Akhir = kondisi pada akhir triwulan; Rata-rata = nilai triwulan itu.",
-    "6. Kosongkan sel bila belum ada data. Jangan menulis 'nihil' atau tanda '-'; bila hasilnya nol, tulis 0.",
+    "(Kinerja Bot yang menjumlahkan); Nilai Akhir = kondisi pada akhir triwulan; Rata-rata = nilai triwulan itu.",
+    '6. Kosongkan sel bila belum ada data. Jangan menulis "nihil" atau tanda "-"; bila hasilnya nol, tulis 0.',
     "7. Bukti Dukung diisi tautan (diawali https://) ke dokumen di Google Drive.",
     "8. Jangan menambah, menghapus, atau memindahkan baris dan kolom, dan jangan mengubah judul kolom.",
     "9. Setelah selesai, buka tab Status dan ubah Status Pengisian triwulan berjalan menjadi "
-    "'Siap Dikoreksi'. Sistem memeriksa isian dan menuliskan hasilnya di kolom Catatan Validasi.",
-    "10. Bila ada catatan berupa kesalahan, perbaiki selnya lalu pilih 'Siap Dikoreksi' lagi. "
-    "Peringatan tidak menghalangi pengiriman, tetapi akan dibaca Kepala Bidang.",
-    "11. Setelah disetujui Kepala Bidang, isian triwulan tersebut dikunci.",
+    '"Siap Dikoreksi". Kinerja Bot memeriksa isian dan menuliskan hasilnya di kolom Catatan Validasi.',
+    '10. Bila ada catatan berupa kesalahan, perbaiki selnya lalu pilih "Siap Dikoreksi" lagi. '
+    f"Peringatan tidak menghalangi pengajuan, tetapi akan dibaca {KOREKTOR}.",
+    f"11. Setelah disetujui {KOREKTOR}, isian triwulan tersebut dikunci.",
 )
 
 
-def petunjuk_rows(tahun: int, nama_bidang: str) -> list[list[str]]:
-    """The ``Petunjuk`` tab: one text line per row, in plain Indonesian."""
-    return [[judul_bidang(tahun, nama_bidang)], *([line] for line in PETUNJUK_TEXT)]
+def petunjuk_rows(tahun: int, nama_bidang: str, korektor: str = KOREKTOR) -> list[list[str]]:
+    """The ``Petunjuk`` tab: one text line per row, in plain Indonesian, naming who corrects."""
+    lines = (line.replace(KOREKTOR, korektor) for line in PETUNJUK_TEXT)
+    return [[judul_bidang(tahun, nama_bidang)], *([line] for line in lines)]
 
 
 def initial_realisasi_grid(indikator: Iterable[IndikatorRow]) -> list[list[Any]]:

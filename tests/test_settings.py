@@ -12,7 +12,11 @@ from typing import Any
 import pydantic
 import pytest
 import yaml
+from hypothesis import assume, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
+from bot.telegram.callback_data import Action, CallbackData, CallbackDataError, decode
 from config.settings import (
     Durasi,
     SatuanWaktu,
@@ -97,7 +101,10 @@ BAD_FILES = [
     pytest.param("google.auth", "api_key", "google.auth", "nilai tidak dikenal", id="bad-enum"),
     pytest.param("google.kunci_aneh", 1, "google.kunci_aneh", "kunci tidak dikenal", id="unknown-key"),
     pytest.param("mutu_baku.langkah_3", "sebentar", "mutu_baku.langkah_3", "durasi tidak sah", id="bad-duration"),
-    pytest.param("bidang.0.kode", "se k", "bidang[0].kode", "format tidak sah", id="bad-kode-format"),
+    pytest.param("bidang.0.kode", "se k", "bidang[0].kode", 'kode bidang "se k" tidak sah', id="bad-kode-format"),
+    pytest.param("bidang.0.kode", "P_TK", "bidang[0].kode", "tanpa spasi, garis bawah", id="kode-with-underscore"),
+    pytest.param("bidang.0.kode", "2PT", "bidang[0].kode", "diawali huruf", id="kode-starting-with-a-digit"),
+    pytest.param("bidang.0.kode", "PENEMPATANTK1", "bidang[0].kode", "2 sampai 12 huruf", id="kode-too-long"),
     pytest.param(
         "pejabat.sekretaris.telegram_id", -5, "pejabat.sekretaris.telegram_id", "lebih dari", id="negative-id"
     ),
@@ -263,3 +270,27 @@ def test_one_date_in_both_lists_is_refused() -> None:
     data["hari_libur"] = {"tambahan": [day], "tetap_masuk": [day]}
     with pytest.raises(SettingsError, match="tertulis di tambahan dan di tetap_masuk sekaligus"):
         parse_settings(data, "uji.yaml")
+
+
+@hypothesis_settings(max_examples=25, deadline=None)
+@given(st.text(alphabet="AKPTZ029_ -k.", min_size=1, max_size=14))
+def test_the_settings_accept_exactly_the_bidang_kodes_the_buttons_carry(kode: str) -> None:
+    """One alphabet (config.settings.KODE_BIDANG_POLA): a kode the settings accept round-trips through
+    the button codec, and a kode the codec would refuse is refused when the settings load."""
+    data = example_data()
+    others = {b["kode"] for b in data["bidang"][1:]} | {data["bidang"][0]["kode"]}
+    assume(kode not in others)
+    data["bidang"][1]["kode"] = kode
+    try:
+        parse_settings(data, "uji.yaml")
+        accepted = True
+    except SettingsError as err:
+        assert [p.path for p in err.problems] == ["bidang[1].kode"]
+        assert "tidak sah" in err.problems[0].message
+        accepted = False
+    try:
+        button = CallbackData(Action.KOREKSI_APPROVE, 1, kode)
+        carried = decode(button.encode()) == button
+    except CallbackDataError:
+        carried = False
+    assert accepted == carried

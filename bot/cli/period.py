@@ -40,8 +40,8 @@ def _cmd_distribute(args: argparse.Namespace) -> int:
         )
         if result.sekretaris_unbound or not result.sekretaris:
             _out(
-                "Peringatan: Sekretaris belum terikat ke Telegram; pesan menunggu di antrean dan terkirim "
-                "setelah Sekretaris terikat. Isi pejabat.sekretaris.telegram_id atau buat kode undangan: "
+                "Peringatan: Sekretaris belum terdaftar di Telegram; pesan menunggu di antrean dan terkirim "
+                "setelah Sekretaris terdaftar. Isi pejabat.sekretaris.telegram_id atau buat kode undangan: "
                 'python -m bot invite --role sekretaris --nama "NAMA"'
             )
         return 0
@@ -55,7 +55,7 @@ def _add_distribute(commands: Any) -> None:
         help="mulai periode triwulan: minta persetujuan Sekretaris untuk membagikan format",
         description="Memulai periode triwulan secara manual, sama seperti jadwal otomatis: Sekretaris menerima "
         'pesan "Setujui pembagian format TW n?" di Telegram, dan setelah Setujui ditekan bot membagikan '
-        "workbook ke folder setiap bidang (langkah 1 SOP: pembagian format atas persetujuan Sekretaris). "
+        "lembar kerja ke folder setiap bidang (langkah 1 SOP: pembagian format atas persetujuan Sekretaris). "
         "Bila periode itu sudah dimulai, tidak ada yang diubah.",
         epilog="contoh:\n"
         "  python -m bot distribute --triwulan 1 --config /etc/kinerja-bot/settings.yaml\n"
@@ -86,9 +86,9 @@ def _cmd_status(args: argparse.Namespace) -> int:
 def _add_status(commands: Any) -> None:
     status = commands.add_parser(
         "status",
-        help="tampilkan periode berjalan, status setiap bidang dan tautan workbook",
+        help="tampilkan periode berjalan, status setiap bidang, dan tautan lembar kerja",
         description="Menampilkan periode yang sedang berjalan (atau yang terakhir), langkah SOP-nya, siapa yang "
-        "memegang dan sejak kapan, serta status dan tautan workbook setiap bidang; dibaca dari basis data. "
+        "memegang dan sejak kapan, serta status dan tautan lembar kerja setiap bidang; dibaca dari basis data. "
         "--json memberi keluaran yang stabil untuk skrip (skema di docs/perintah.md).",
         epilog="contoh:\n"
         "  python -m bot status --config /etc/kinerja-bot/settings.yaml\n"
@@ -154,9 +154,9 @@ def _export_laporan(settings: Settings, store: Any, args: argparse.Namespace, ta
 def _add_export(commands: Any) -> None:
     export = commands.add_parser(
         "export",
-        help="unduh rekap dinas (xlsx, pdf) dan workbook bidang satu triwulan ke folder",
-        description="Mengunduh lewat ekspor Google Drive: rekap dinas sebagai rekap-TAHUN-TWn.xlsx dan .pdf "
-        "(salinan arsip bila periode sudah ditutup) dan workbook setiap bidang sebagai "
+        help="unduh rekap dinas (xlsx, pdf) dan lembar kerja bidang satu triwulan ke folder",
+        description="Mengunduh melalui ekspor Google Drive: rekap dinas sebagai rekap-TAHUN-TWn.xlsx dan .pdf "
+        "(salinan arsip bila periode sudah ditutup) dan lembar kerja setiap bidang sebagai "
         "bidang-KODE-TAHUN.xlsx, ke folder --out (dibuat bila belum ada).",
         epilog="contoh:\n"
         "  python -m bot export --tahun 2026 --triwulan 1 --out /var/backups/kinerja/2026-TW1\n"
@@ -168,7 +168,7 @@ def _add_export(commands: Any) -> None:
     )
     export.add_argument("--triwulan", type=_triwulan, required=True, metavar="N", help="triwulan 1-4 (boleh I-IV)")
     export.add_argument("--out", required=True, metavar="FOLDER", help="folder tujuan")
-    export.add_argument("--tanpa-bidang", action="store_true", help="hanya rekap dinas, tanpa workbook bidang")
+    export.add_argument("--tanpa-bidang", action="store_true", help="hanya rekap dinas, tanpa lembar kerja bidang")
     export.add_argument(
         "--laporan",
         action="store_true",

@@ -63,7 +63,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _add_run(commands: Any) -> None:
     run = commands.add_parser(
         "run",
-        help="jalankan layanan (Telegram long polling, polling sheet, pengingat)",
+        help="jalankan layanan (menerima pesan Telegram, membaca lembar kerja berkala, mengirim pengingat)",
         description="Menjalankan Kinerja Bot sampai dihentikan dengan SIGINT/SIGTERM (Ctrl+C). Migrasi basis "
         "data dijalankan otomatis saat mulai. Kode keluar 2 bila pengaturan, kredensial atau daftar indikator "
         "tidak dapat dipakai (systemd tidak mengulang), 1 bila basis data tidak dapat dibuka, 3 bila basis data "
@@ -117,11 +117,12 @@ def _change_wait(text: str) -> float:
 def _add_doctor(commands: Any) -> None:
     doctor = commands.add_parser(
         "doctor",
-        help="periksa pengaturan, Google, folder, workbook, bot Telegram dan pegawai terikat",
+        help="periksa pengaturan, Google, folder, lembar kerja, bot Telegram, dan pegawai terdaftar",
         description="Memeriksa pemasangan dan menyebutkan cara memperbaiki setiap masalah: berkas pengaturan, "
-        "daftar indikator, kredensial Google, koneksi ke Google (Drive dan Sheets API), Shared Drive atau "
-        "OAuth, setiap folder dan workbook, token bot (getMe), basis data, dan siapa yang sudah/belum terikat "
-        "ke Telegram. Dengan --live, setiap perilaku Google yang diandalkan bot dicoba sungguhan di workbook uji "
+        "daftar indikator, kredensial Google, koneksi ke Google (Drive dan Sheets API), Drive bersama atau "
+        "OAuth, setiap folder dan lembar kerja, token bot (getMe), basis data, dan siapa yang sudah atau belum "
+        "terdaftar di Telegram. Dengan --live, setiap perilaku Google yang diandalkan bot dicoba sungguhan di "
+        "lembar kerja uji "
         "yang dihapus sesudahnya (lokal, angka yang diketik, kunci sel, berbagi, ekspor PDF, daftar perubahan) "
         "dan temuannya disimpan di google.berkas_temuan. Kode keluar: 0 semua lulus (boleh ada peringatan), "
         "1 ada yang gagal, 2 berkas pengaturan tidak dapat dipakai.",
@@ -189,7 +190,7 @@ def _add_google_login(commands: Any) -> None:
         "di google.oauth_token_file (mode 0600). Hanya untuk google.auth: oauth.",
         epilog="contoh:\n"
         "  python -m bot google-login --config /etc/kinerja-bot/settings.yaml\n"
-        "  python -m bot google-login --config /etc/kinerja-bot/settings.yaml --no-browser   # lewat SSH",
+        "  python -m bot google-login --config /etc/kinerja-bot/settings.yaml --no-browser   # melalui SSH",
     )
     _config_option(login)
     login.add_argument("--no-browser", action="store_true", help="jangan buka peramban; salin tautannya sendiri")
@@ -254,7 +255,7 @@ def _add_demo(commands: Any) -> None:
         "demo",
         help="jalankan satu triwulan penuh di sandbox bawaan (tanpa internet)",
         description="Menjalankan sandbox Google Sheets/Drive dan Telegram di komputer ini, layanan Kinerja Bot "
-        "yang sama dengan perintah run, dan pegawai simulasi yang menjalankan SOP satu triwulan (TW I) lewat "
+        "yang sama dengan perintah run, dan pegawai simulasi yang menjalankan SOP satu triwulan (TW I) melalui "
         "Telegram dan Google Sheets. Mencetak kemajuan, lini masa dan rekap; menulis rekap xlsx, arsip PDF, "
         "grafik capaian, transkrip percakapan dan riwayat ke folder keluaran.",
         epilog="contoh:\n"

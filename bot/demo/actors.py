@@ -149,7 +149,7 @@ class Cast:
     staf: Mapping[str, Person]
     kodes: tuple[str, ...]
     bidang_nama: Mapping[str, str]
-    """Kode -> the bidang's name, as the bot writes it on its messages (``Bidang: ...``)."""
+    """Kode -> the bidang's name, as the bot writes it on its messages (``texts.bidang_line``)."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Cast:
@@ -468,7 +468,7 @@ class Office:
             for url in button_links(message):
                 if _SPREADSHEET_URL.fullmatch(url):
                     return url
-        raise ScenarioError(f"{person.label} belum menerima tautan workbook dari bot")
+        raise ScenarioError(f"{person.label} belum menerima tautan lembar kerja dari bot")
 
     def open_workbook(self, person: Person) -> Spreadsheet:
         """The person opens the link the bot sent them."""

@@ -418,7 +418,7 @@ class DemoRun:
             raise DemoError("Tombol rekap tidak ada pada pesan penutupan.")
         data = self._admin_drive().files().export_media(fileId=match.group(1), mimeType=XLSX_MIME).execute()
         if not isinstance(data, bytes) or not data.startswith(b"PK"):
-            raise DemoError("Ekspor xlsx workbook rekap dari Drive tidak menghasilkan berkas xlsx.")
+            raise DemoError("Ekspor xlsx lembar kerja rekap dari Drive tidak menghasilkan berkas xlsx.")
         return data
 
     def _archived_pdf(self, closing: str) -> bytes:

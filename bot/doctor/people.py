@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.doctor.report import CheckResult, CheckStatus, DoctorContext, _result
+from sheets.riwayat import pelaku
 
 INVITE_FIX = (
     'buat kode undangan: python -m bot invite --role PERAN [--bidang KODE] --nama "NAMA", lalu orang itu '
@@ -120,12 +121,12 @@ def check_people(ctx: DoctorContext) -> Iterable[CheckResult]:
     # Bound in the store but not by a telegram_id of the settings: bound with /daftar KODE.
     by_invite = [r for key, r in bound_in_store.items() if key not in from_settings]
     unbound = [c for c in configured if c[3] is None and (c[0], c[1], c[2]) not in bound_in_store]
-    label = "Orang terikat ke Telegram"
+    label = "Pegawai terdaftar di Telegram"
 
     def who(role: str, bidang: str | None, nama: str) -> str:
-        return f"{role}{' ' + bidang if bidang else ''} ({nama})"
+        return pelaku(role, nama, bidang)
 
-    summary = f"{len(by_settings)} lewat pengaturan, {len(by_invite)} lewat kode undangan"
+    summary = f"{len(by_settings)} melalui pengaturan, {len(by_invite)} melalui kode undangan"
     if by_invite:
         summary += ": " + "; ".join(who(r.role, r.bidang, r.nama) for r in by_invite)
     if unbound:
@@ -133,15 +134,15 @@ def check_people(ctx: DoctorContext) -> Iterable[CheckResult]:
             "people",
             label,
             CheckStatus.WARNING,
-            f"{summary}. Belum terikat: " + "; ".join(who(*c[:3]) for c in unbound),
+            f"{summary}. Belum terdaftar: " + "; ".join(who(*c[:3]) for c in unbound),
             INVITE_FIX,
         )
     else:
-        yield _result("people", label, CheckStatus.OK, f"semua terikat ({summary})")
+        yield _result("people", label, CheckStatus.OK, f"semua terdaftar ({summary})")
     if ctx.store is None and any(c[3] is None for c in configured):
         yield _result(
             "people.store",
-            "Pendaftaran lewat undangan",
+            "Pendaftaran melalui kode undangan",
             CheckStatus.SKIPPED,
             "basis data belum dapat dibaca; pendaftaran /daftar belum diperhitungkan",
         )
@@ -170,21 +171,22 @@ def _invite_over_settings(configured: list[Any], rows: list[Any], who: Any) -> I
         if row is not None and row.source == "invite" and row.telegram_id not in (None, telegram_id):
             found.append(
                 f"{who(role, bidang, nama)}: pengaturan menyebut telegram_id {telegram_id}, "
-                f"tetapi terikat lewat undangan ke {row.telegram_id}"
+                f"tetapi terdaftar melalui kode undangan dengan ID {row.telegram_id}"
             )
         elif holder is not None and holder.source == "invite" and (row is None or holder.id != row.id):
             found.append(
-                f"{who(role, bidang, nama)}: telegram_id {telegram_id} di pengaturan terikat lewat undangan ke "
+                f"{who(role, bidang, nama)}: telegram_id {telegram_id} di pengaturan sudah terdaftar melalui kode "
+                f"undangan atas nama "
                 f"{who(holder.role, holder.bidang, holder.nama)}"
             )
     if found:
         yield _result(
             "people.invite",
-            "Pengaturan berbeda dengan pendaftaran undangan",
+            "Pengaturan berbeda dengan pendaftaran melalui kode undangan",
             CheckStatus.WARNING,
-            "; ".join(found) + ". Pendaftaran lewat undangan yang berlaku",
+            "; ".join(found) + ". Pendaftaran melalui kode undangan yang berlaku",
             "samakan telegram_id di pengaturan dengan akun yang terdaftar (atau hapus telegram_id itu); "
-            "untuk memakai akun lain, buat undangan baru",
+            "untuk memakai akun lain, buat kode undangan baru",
         )
 
 

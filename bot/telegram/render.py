@@ -313,6 +313,7 @@ class Renderer:
                         p.since,
                         p.mutu_baku,
                         self.tz,
+                        p.deadline,
                     ),
                     self._step_link(p),
                 ),

@@ -98,7 +98,10 @@ class WorkflowCore:
         self.builders = Builders(settings, self.guards)
         # The report document archived at the close, stamped with the workflow's own clock.
         self.effects = GoogleEffects(
-            workbook, self.kodes, lambda tahun, tw: laporan_pdf(settings, store, tahun, tw, dibuat=self.now())
+            workbook,
+            self.kodes,
+            lambda tahun, tw: laporan_pdf(settings, store, tahun, tw, dibuat=self.now()),
+            dikoreksi_sekretaris=self.directory.corrector_is_sekretaris,
         )
 
     def now(self) -> datetime:

@@ -20,6 +20,7 @@ from bot.workflow.notifications import Kind
 from bot.workflow.payloads import DistributionApprovalRequest
 from bot.workflow.people import SYSTEM_ACTOR, Actor
 from sheets.master import MasterError, load_master
+from sheets.summary import jumlah_bertarget
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ class Distribution:
             if master is not None:
                 items = master.for_bidang(bidang.kode)
                 row["indikator"] = len(items)
-                row["indikator_bertarget"] = sum(1 for item in items if item.target_tw[tw - 1] is not None)
+                row["indikator_bertarget"] = jumlah_bertarget(items, tw)
                 row["pagu"] = sum(item.pagu or 0.0 for item in items)
             figures.append(row)
         return figures

@@ -339,7 +339,7 @@ def events_for(
     if expected_name is not None:
         if fact.name != expected_name and reported_name != fact.name:
             events.append(
-                WorkbookMissing(bidang=kode, reason=f"judul workbook diubah menjadi {fact.name!r}", tahun=tahun)
+                WorkbookMissing(bidang=kode, reason=f"judul lembar kerja diubah menjadi {fact.name!r}", tahun=tahun)
             )
         reported_name = fact.name if fact.name != expected_name else None
     seen, submitted = dict(memory.seen), dict(memory.submitted)

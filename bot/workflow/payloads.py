@@ -231,7 +231,8 @@ class TindakLanjutReminder(BidangPayload):
 
 @dataclass(frozen=True)
 class MutuBakuReminder(PeriodPayload):
-    """A step held longer than its Mutu Baku (to its holder)."""
+    """A step held longer than its Mutu Baku (to its holder); ``deadline``: the input deadline, which
+    still holds, for a step 2 reminder to the staff (None otherwise, and in rows of older versions)."""
 
     bidang: str | None
     sop_step: int
@@ -240,6 +241,7 @@ class MutuBakuReminder(PeriodPayload):
     mutu_baku: str
     due_at: str
     url: str | None
+    deadline: str | None
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,8 @@ def _mutu_baku_timers(
         "since": since.isoformat(),
         "mutu_baku": str(durasi),
         "url": url,
+        # The staff's Mutu Baku (one working day) passes well before the input deadline: say it holds.
+        "deadline": period.deadline.isoformat() if state in INPUT_STATES and period.deadline else None,
     }
     # The key holds the step's start: a step entered again (after a return) gets fresh timers.
     key = f"mb:{period.id}:{bidang or '-'}:{holding.sop_step}:{since.isoformat()}"
@@ -99,7 +101,7 @@ def _mutu_baku_timers(
                 MutuBakuEscalation(
                     **base,
                     due_at=escalation_at.isoformat(),
-                    holder_role=str(holding.role),
+                    holder_role=str(core.directory.holder_role(holding.role, bidang)),
                     holder_nama=", ".join(p.nama for p in holders),
                 ),
                 period.id,

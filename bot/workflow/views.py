@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot import texts
 from bot.store.repository import Store
 from bot.workflow.errors import ActionRefused
 from bot.workflow.guards import BIDANG_DINAS_EVENTS, Event, Guards, event_role
@@ -52,6 +53,7 @@ class ReportView:
     bidang: str
     bidang_nama: str
     state: BidangState
+    state_label: str
     since: datetime
     holder_role: Role | None
     holder_nama: tuple[str, ...]
@@ -144,8 +146,9 @@ class Views:
                         r.bidang,
                         self.guards.bidang_label(r.bidang),
                         BidangState(r.state),
+                        texts.bidang_state_label(r.state, self.directory.corrector_is_sekretaris(r.bidang)),
                         r.since,
-                        holding.role if holding else None,
+                        self.directory.holder_role(holding.role, r.bidang) if holding else None,
                         names,
                         r.step_since,
                         r.workbook_url,

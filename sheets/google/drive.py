@@ -201,7 +201,7 @@ class DriveFiles:
             "writersCanShare": False,
         }
         request = self.drive.files().create(body=body, fields=FILE_FIELDS, supportsAllDrives=True)
-        info = FileInfo.from_json(self._run(request, f"membuat spreadsheet {name!r}"))
+        info = FileInfo.from_json(self._run(request, f"membuat lembar kerja {name!r}"))
         logger.info("created spreadsheet %s (%s) in %s", info.id, name, parent)
         return info
 

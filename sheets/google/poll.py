@@ -146,7 +146,7 @@ def read_workbook(api: SheetsApi, spreadsheet_id: str) -> WorkbookRead:
         spreadsheet_id,
         fields=READ_FIELDS,
         ranges=[layout.quote_tab(layout.TAB_REALISASI), layout.quote_tab(layout.TAB_STATUS)],
-        action=f"membaca workbook {spreadsheet_id}",
+        action=f"membaca lembar kerja {spreadsheet_id}",
     )
     realisasi, status = _Grid(), _Grid()
     open_tw, approved = None, frozenset[int]()

@@ -29,10 +29,11 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from sheets import layout
+from sheets import layout, riwayat
 from sheets.aggregate import Rekap, build_rekap, rows_for_sheet, tables_from_snapshots
 from sheets.capaian import PREDIKAT_LABELS
 from sheets.facts import AuditEntry, RekapData
+from sheets.formatting import STEMPEL_WAKTU
 from sheets.google.chunks import MAX_REQUEST_BYTES, ValueBlock, value_batches
 from sheets.master import Master
 
@@ -103,7 +104,7 @@ class RekapSheets:
 def _when(moment: datetime | None, tz: ZoneInfo) -> str:
     if moment is None:
         return ""
-    return moment.astimezone(tz).strftime("%d-%m-%Y %H:%M")
+    return moment.astimezone(tz).strftime(STEMPEL_WAKTU)
 
 
 def _duration(seconds: float | None) -> str:
@@ -154,6 +155,8 @@ def _riwayat_rows(entries: Sequence[AuditEntry], tw: int, names: Mapping[str, st
     header = [label for _, label in layout.RIWAYAT_COLUMNS]
     rows: list[list[Any]] = []
     for entry in sorted(entries, key=lambda e: e.at):
+        if entry.event in riwayat.LEWATI_RIWAYAT:
+            continue
         start = None
         if entry.duration_seconds is not None:
             start = entry.at - pd.Timedelta(seconds=entry.duration_seconds).to_pytimedelta()
@@ -162,9 +165,9 @@ def _riwayat_rows(entries: Sequence[AuditEntry], tw: int, names: Mapping[str, st
             [
                 layout.tw_label(tw),
                 entry.sop_step,
-                entry.event,
+                riwayat.kegiatan(entry.event),
                 names.get(entry.bidang, entry.bidang) if entry.bidang else "",
-                f"{entry.actor_nama} ({entry.actor_role})",
+                riwayat.pelaku(entry.actor_role, entry.actor_nama),
                 _when(start, tz),
                 _when(entry.at, tz),
                 _duration(entry.duration_seconds),

@@ -73,6 +73,7 @@ from sheets.facts import (
     RekapRef,
     WorkbookRef,
 )
+from sheets.formatting import STEMPEL_WAKTU
 from sheets.google.archive import archive_workbook
 from sheets.google.auth import GoogleClients, build_clients
 from sheets.google.chunks import MAX_REQUEST_BYTES
@@ -189,7 +190,7 @@ class GoogleWorkbooks:
     # --- helpers ----------------------------------------------------------------------------
 
     def _now_text(self) -> str:
-        return self.clock().astimezone(self.settings.tz).strftime("%d-%m-%Y %H:%M")
+        return self.clock().astimezone(self.settings.tz).strftime(STEMPEL_WAKTU)
 
     def _remember(self, tahun: int, kode: str, file: FileInfo) -> _Book:
         key = (tahun, kode)
@@ -215,7 +216,7 @@ class GoogleWorkbooks:
         return found
 
     def _read_layout(self, book: _Book) -> BookLayout | None:
-        body = self.sheets.get(book.file.id, fields=BOOK_FIELDS, action=f"membaca struktur workbook {book.kode}")
+        body = self.sheets.get(book.file.id, fields=BOOK_FIELDS, action=f"membaca struktur lembar kerja {book.kode}")
         book.layout = parse_book_layout(body)
         return book.layout
 
@@ -235,8 +236,8 @@ class GoogleWorkbooks:
         if book is None:
             raise NotFound(
                 f"no workbook for bidang {kode} {tahun}",
-                penjelasan=f"Workbook bidang {kode} tahun {tahun} tidak ditemukan di Drive; "
-                "jalankan pembagian format (langkah 1) lebih dulu.",
+                penjelasan=f"Lembar kerja bidang {kode} tahun {tahun} tidak ditemukan di Drive; "
+                "jalankan pembagian format (langkah 1) lebih dahulu.",
             )
         return book
 
@@ -300,7 +301,7 @@ class GoogleWorkbooks:
         if current is None:
             current = self._lay_out(book, tahun, tw, nama)
         if not is_indonesian(current.locale):
-            current.locale = self._set_locale(book.file.id, f"workbook {book.kode}")
+            current.locale = self._set_locale(book.file.id, f"lembar kerja {book.kode}")
         if not current.complete:
             self._finish_layout(book, current, tahun, tw)
             return
@@ -324,9 +325,10 @@ class GoogleWorkbooks:
             time_zone=self.settings.zona_waktu,
             status_when=self._now_text(),
             limit=self.max_request_bytes,
+            korektor="Sekretaris" if self.settings.dikoreksi_sekretaris(book.kode) else layout.KOREKTOR,
         )
         try:
-            replies = self.sheets.batch_update(book.file.id, plan.first, f"menyusun workbook {book.kode}")
+            replies = self.sheets.batch_update(book.file.id, plan.first, f"menyusun lembar kerja {book.kode}")
         except ApiRequestInvalid:
             # A retried batch that Google had applied already: the layout is there.
             if self._read_layout(book) is None:
@@ -353,7 +355,7 @@ class GoogleWorkbooks:
         items = self.masters(tahun).for_bidang(book.kode)
         batches = realisasi_row_batches(items, self.max_request_bytes)
         for number, batch in enumerate(batches, 1):
-            action = f"menulis baris indikator workbook {book.kode} ({number}/{len(batches)})"
+            action = f"menulis baris indikator lembar kerja {book.kode} ({number}/{len(batches)})"
             self.sheets.batch_update(book.file.id, batch, action)
         approved = current.approved - {tw}
         requests = protection_requests(current, tw, approved)
@@ -460,7 +462,7 @@ class GoogleWorkbooks:
             if read.open_tw != tw:
                 raise WorkbookLayoutError(
                     f"{layout.tw_label(tw)} of {kode} is not open in its workbook (open: {read.open_tw})",
-                    penjelasan=f"{layout.tw_label(tw)} belum atau tidak lagi dibuka untuk pengisian di workbook "
+                    penjelasan=f"{layout.tw_label(tw)} belum atau tidak lagi dibuka untuk pengisian di lembar kerja "
                     f"bidang {kode}.",
                 )
             target = bukti.bukti_cell(read, self.masters(tahun), kode, evidence.indikator_key)
@@ -531,7 +533,7 @@ class GoogleWorkbooks:
                     self._remember(tahun, bidang, file)
                     if file.trashed:
                         targets.pop(file.id, None)
-                        reason = "workbook dipindahkan ke tempat sampah"
+                        reason = "lembar kerja dipindahkan ke tempat sampah"
                         facts.append(BookGone(bidang=bidang, reason=reason, tahun=tahun))
                         continue
                     targets[file.id] = ours
@@ -584,7 +586,7 @@ class GoogleWorkbooks:
         except NotFound:
             with self._lock:
                 self._forget(file_id)
-            return BookGone(bidang=kode, reason="workbook dihapus atau tidak ditemukan", tahun=tahun)
+            return BookGone(bidang=kode, reason="lembar kerja dihapus atau tidak ditemukan", tahun=tahun)
         except AccessDenied:
             return BookUnreachable(bidang=kode, tahun=tahun)
         except ApiRequestInvalid as err:
@@ -670,7 +672,7 @@ class GoogleWorkbooks:
         else:
             raise NotFound(
                 f"no rekap workbook for {tahun}",
-                penjelasan=f"Workbook rekap dinas tahun {tahun} belum dibuat; susun rekap lebih dulu.",
+                penjelasan=f"Lembar kerja rekap dinas tahun {tahun} belum dibuat; susun rekap lebih dahulu.",
             )
         self._rekap[tahun] = entry
         return entry
@@ -692,7 +694,7 @@ class GoogleWorkbooks:
     def _rekap_sheet_ids(self, file: FileInfo) -> list[int]:
         """The dinas workbook's tab ids (and, in the same read, whether its locale is Indonesian)."""
         body = self.sheets.get(
-            file.id, fields="properties(locale),sheets(properties(sheetId))", action="membaca tab workbook rekap"
+            file.id, fields="properties(locale),sheets(properties(sheetId))", action="membaca tab lembar kerja rekap"
         )
         if is_indonesian((body.get("properties") or {}).get("locale")):
             self._rekap_localized.add(file.id)
@@ -711,7 +713,7 @@ class GoogleWorkbooks:
                 self._rekap_localized.add(file.id)  # tried once per process: a refusal is logged, not repeated
             names = {b.kode: b.nama for b in self.settings.bidang}
             sheets = build_rekap_sheets(self.masters(tahun), data, names, tw, self.settings.tz)
-            action = f"menyusun tab workbook rekap {tahun}"
+            action = f"menyusun tab lembar kerja rekap {tahun}"
             try:
                 self.sheets.batch_update(file.id, rekap_requests(sheets, sheet_ids, tw), action)
             except ApiRequestInvalid:
@@ -721,7 +723,7 @@ class GoogleWorkbooks:
             self._rekap[tahun] = (file, sorted(TAB_IDS[tab] for tab in sheets.tabs))
             batches = rekap_value_batches(sheets, self.max_request_bytes)
             for number, batch in enumerate(batches, 1):
-                action = f"menulis isi workbook rekap {tahun} ({number}/{len(batches)})"
+                action = f"menulis isi lembar kerja rekap {tahun} ({number}/{len(batches)})"
                 self.sheets.values_update(file.id, batch, action)
             return RekapRef(url=file.url, spreadsheet_id=file.id, summary=rekap_summary(sheets.rekap))
 

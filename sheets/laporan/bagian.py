@@ -45,6 +45,7 @@ from sheets.laporan.tabel import (
     tahunan_table,
     to_float,
 )
+from sheets.riwayat import LEWATI_RIWAYAT, kegiatan, pelaku
 
 __all__ = [
     "analysis_section",
@@ -103,8 +104,8 @@ def summary_section(data: LaporanInput, styles: Mapping[str, ParagraphStyle], tz
         Paragraph(
             escape(
                 f"Capaian kinerja setiap bidang pada {label} {data.tahun} dihitung dari data yang telah disetujui "
-                "Kepala Bidang. Predikat: Sangat Tinggi (capaian ≥ 91%), Tinggi (≥ 76%), Sedang (≥ 66%), "
-                "Rendah (≥ 51%), Sangat Rendah (< 51%). Serapan anggaran adalah realisasi anggaran "
+                "pada tahap koreksi (langkah 3 SOP). Predikat: Sangat Tinggi (capaian ≥ 91%), Tinggi (≥ 76%), "
+                "Sedang (≥ 66%), Rendah (≥ 51%), Sangat Rendah (< 51%). Serapan anggaran adalah realisasi anggaran "
                 f"s.d. {label} dibagi pagu anggaran."
             ),
             styles["catatan"],
@@ -367,7 +368,7 @@ def riwayat_section(data: LaporanInput, styles: Mapping[str, ParagraphStyle], tz
     ]
     rows: list[list[Any]] = [header_cells(_RIWAYAT_HEADER, "", styles["sel_kepala"])]
     cell = styles["sel"]
-    entries = sorted((r for r in data.riwayat if r.event not in teks.LEWATI_RIWAYAT), key=lambda r: r.at)
+    entries = sorted((r for r in data.riwayat if r.event not in LEWATI_RIWAYAT), key=lambda r: r.at)
     for number, entry in enumerate(entries, start=1):
         verdict = "" if entry.within is None else ("Sesuai Mutu Baku" if entry.within else "Melebihi Mutu Baku")
         if entry.reason:
@@ -376,12 +377,12 @@ def riwayat_section(data: LaporanInput, styles: Mapping[str, ParagraphStyle], tz
         if entry.mutu_baku_seconds is not None and mutu is None:
             mutu = teks.durasi(entry.mutu_baku_seconds)
         bidang = entry.bidang or teks.KOSONG  # the kode: section I names every bidang
-        pelaksana = f"{entry.actor_nama} ({teks.role_label(entry.actor_role)})"
+        pelaksana = pelaku(entry.actor_role, entry.actor_nama)
         rows.append(
             [
                 str(number),
                 str(entry.sop_step) if entry.sop_step else teks.KOSONG,
-                Paragraph(escape(teks.event_label(entry.event)), cell),
+                Paragraph(escape(kegiatan(entry.event)), cell),
                 Paragraph(escape(bidang), cell),
                 Paragraph(escape(pelaksana), cell),
                 Paragraph(escape(teks.tanggal_waktu(entry.at, tz)), cell),

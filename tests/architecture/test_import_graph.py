@@ -54,6 +54,7 @@ DOMAIN = (
     "sheets.formatting",
     "sheets.facts",
     "sheets.notes",
+    "sheets.riwayat",
     "sheets.bukti",
 )
 

@@ -219,7 +219,7 @@ BROKEN = [
         id="oauth-before-google-login",
     ),
     pytest.param(
-        Broken("google.storage", "GAGAL", "bukan anggotanya", "sebagai Content manager", _stranger_key),
+        Broken("google.storage", "GAGAL", "bukan anggotanya", "sebagai Pengelola konten", _stranger_key),
         id="key-of-another-account",
     ),
     pytest.param(
@@ -227,11 +227,11 @@ BROKEN = [
         id="missing-folder",
     ),
     pytest.param(
-        Broken("folder.archive", "GAGAL", "hanya dapat melihat", "Content manager", _view_only_folder),
+        Broken("folder.archive", "GAGAL", "hanya dapat melihat", "Pengelola konten", _view_only_folder),
         id="view-only-folder",
     ),
     pytest.param(
-        Broken("folder.SEK", "GAGAL", "storageQuotaExceeded", "pindahkan folder ke Shared Drive", _no_shared_drive),
+        Broken("folder.SEK", "GAGAL", "storageQuotaExceeded", "pindahkan folder ke Drive bersama", _no_shared_drive),
         id="no-shared-drive",
     ),
     pytest.param(
@@ -277,6 +277,8 @@ def test_broken_installation_fails_the_right_check(cli: Cli, monkeypatch: pytest
     assert case.detail in check["detail"], check
     assert case.fix in check["fix"], check
     assert check["status"] in {"OK", "PERINGATAN", "GAGAL", "DILEWATI"}
+    # A check is named by what it checks, not by an outcome ("[GAGAL] Google dapat dihubungi").
+    assert not any(word in check["name"].split() for word in ("dapat", "tidak", "berhasil", "terikat")), check
 
 
 def test_no_shared_drive_is_also_a_storage_warning(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -288,6 +290,7 @@ def test_no_shared_drive_is_also_a_storage_warning(cli: Cli, monkeypatch: pytest
 def test_checks_that_depend_on_google_are_skipped_when_it_is_down(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     _, checks = cli.doctor(_google_down(cli, monkeypatch))
     assert checks["folder.PTK"]["status"] == checks["workbook"]["status"] == "DILEWATI"
+    assert (checks["google.reachable"]["name"], checks["google.reachable"]["status"]) == ("Koneksi ke Google", "GAGAL")
     assert checks["telegram.token"]["status"] == "OK"  # the other checks still run
 
 
@@ -348,10 +351,10 @@ def test_people_bound_by_settings_by_invite_and_not_at_all(cli: Cli) -> None:
     assert code == 0  # warnings only
     people = checks["people"]
     assert people["status"] == "PERINGATAN"
-    assert "1 lewat kode undangan: sekretaris (Sri Wahyuni" in people["detail"]
-    assert "Belum terikat: kepala_dinas (Drs. Arief Ridwan, MM)" in people["detail"]
+    assert "1 melalui kode undangan: Sekretaris (Sri Wahyuni" in people["detail"]
+    assert "Belum terdaftar: Kepala Dinas (Drs. Arief Ridwan, MM)" in people["detail"]
     assert "python -m bot invite" in people["fix"]
-    assert "staf PTK (Rina Kurniawati" in checks["people.unreachable"]["detail"]
+    assert "Staf PTK (Rina Kurniawati" in checks["people.unreachable"]["detail"]
     assert "Mulai" in checks["people.unreachable"]["fix"]
 
 

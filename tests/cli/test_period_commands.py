@@ -227,7 +227,7 @@ def test_distribute_asks_the_sekretaris_then_status_follows_the_period(cli: Cli,
     code, text, _ = cli.run("status", "--triwulan", "1")
     assert code == 0
     assert "Periode Triwulan I 2026: dalam tahap pengisian dan koreksi bidang" in text
-    assert reports["PTK"].url in text and "batas input: Jumat, 10 April 2026" in text
+    assert reports["PTK"].url in text and "batas pengisian: Jumat, 10 April 2026" in text
 
 
 @time_machine.travel("2026-07-02 09:00 +0700", tick=False)
@@ -282,7 +282,7 @@ def test_status_and_distribute_across_two_years(cli: Cli) -> None:
 def test_distribute_before_the_schedule_says_so(cli: Cli) -> None:
     code, out, _ = cli.run("distribute", "--triwulan", "1")
     assert code == 0
-    assert "menurut jadwal Triwulan I 2026 baru dibuka Rabu, 1 April 2026 08.00 WIB" in out
+    assert "menurut jadwal Triwulan I 2026 baru dibuka Rabu, 1 April 2026 pukul 08.00 WIB" in out
 
 
 def test_export_writes_openable_rekap_and_bidang_files(cli: Cli, office: Office, tmp_path: Path) -> None:

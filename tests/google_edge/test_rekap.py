@@ -1,7 +1,9 @@
-"""The dinas workbook: constant request count whatever the rows, chart and colours, archive."""
+"""The dinas workbook: constant request count whatever the rows, chart and colours, archive, readable Riwayat."""
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -157,6 +159,62 @@ def test_rekap_tabs_chart_colours_and_archive(env: Env) -> None:
     assert all(files[i]["parents"] == ["folder-arsip"] for i in archived.file_ids)
     content = env.admin_drive().files().get_media(fileId=archived.file_ids[0], supportsAllDrives=True).execute()
     assert content.startswith(b"%PDF")
+
+
+def test_the_riwayat_tab_names_events_and_actors_as_people_read_them(env: Env) -> None:
+    """No event code (``setujui_distribusi``) and no role code (``(kasubbag_kpep)``, ``(system)``) in
+    the Riwayat tab: the labels of sheets.riwayat, the ones the demo's timeline shows too."""
+    at = datetime(2026, 4, 6, 8, 0, tzinfo=TZ)
+    riwayat = (
+        AuditEntry(
+            1, "sekretaris", "Sri Wahyuni, S.Sos., M.Si.", "setujui_distribusi", None, at, 300.0, 900.0, True, None
+        ),
+        AuditEntry(
+            2, "staf", "Staf Sekretariat (melalui Google Sheets)", "nilai_berubah", "SEK", at, None, None, None, None
+        ),
+        AuditEntry(
+            2, "system", "Kinerja Bot", "pengajuan_tidak_valid", "PTK", at + timedelta(hours=2), None, None, None, None
+        ),
+        AuditEntry(
+            2,
+            "staf",
+            "Staf Sekretariat (lewat Google Sheets)",
+            "ajukan",
+            "SEK",
+            at + timedelta(hours=3),
+            None,
+            None,
+            None,
+            None,
+        ),
+        AuditEntry(
+            4,
+            "kasubbag_kpep",
+            "Bambang Setiawan, S.E.",
+            "kirim_ke_sekretaris",
+            None,
+            at + timedelta(days=1),
+            None,
+            None,
+            None,
+            None,
+        ),
+    )
+    data = dataclasses.replace(rekap_data(env.master), riwayat=riwayat)
+    ref = env.workbooks().write_rekap(2026, 1, data)
+    rows = env.person(BOT_EMAIL).open_by_key(ref.spreadsheet_id).worksheet(layout.TAB_RIWAYAT).get_all_values()
+    header = rows[0]
+    kegiatan, pelaku, selesai = (
+        header.index(dict(layout.RIWAYAT_COLUMNS)[k]) for k in ("kegiatan", "pelaku", "selesai")
+    )
+    assert [(r[kegiatan], r[pelaku]) for r in rows[1:]] == [
+        ("Menyetujui pembagian format", "Sekretaris (Sri Wahyuni, S.Sos., M.Si.)"),
+        ("Menolak pengajuan: isian belum benar", "Kinerja Bot"),
+        ("Mengajukan laporan bidang", "Staf (melalui Google Sheets)"),
+        ("Mengirim laporan kepada Sekretaris", "Kasubbag KPEP (Bambang Setiawan, S.E.)"),
+    ]
+    assert rows[1][selesai] == "06-04-2026 08.00"  # EYD: a dot between hours and minutes
+    assert not any(re.search(r"[a-z]_[a-z]|\(system\)|lewat", cell) for row in rows for cell in row), rows
 
 
 def test_archive_without_rekap_is_a_clear_error(env: Env) -> None:

@@ -59,7 +59,6 @@ from config.settings import Settings
 from sandbox.control import SandboxControl
 from sandbox.server import running_sandbox
 from sandbox.telegram import DEFAULT_BOT_TOKEN
-from sheets import layout
 from sheets.snapshot import snapshot_hash
 from tests.conftest import REPO_ROOT
 from tests.google_edge.conftest import workbook_state
@@ -101,10 +100,10 @@ _SPREADSHEET = re.compile(r"(/spreadsheets/d/)([A-Za-z0-9_-]{20,})")
 _FOLDER = re.compile(r"(/folders/)([A-Za-z0-9_-]+)")
 _FILE = re.compile(r"(/file/d/)([A-Za-z0-9_-]{20,})")
 _WAKTU = re.compile(
-    r"(Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu), \d{1,2} [A-Z][a-z]+ \d{4} \d{2}\.\d{2}( [A-Z]{3,4})?"
+    r"(Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu), \d{1,2} [A-Z][a-z]+ \d{4} (pukul )?\d{2}\.\d{2}( [A-Z]{3,4})?"
 )
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?")
-_TANGGAL_JAM = re.compile(r"\b\d{2}-\d{2}-\d{4} \d{2}:\d{2}\b")
+_TANGGAL_JAM = re.compile(r"\b\d{2}-\d{2}-\d{4} \d{2}[:.]\d{2}\b")
 _DURASI = re.compile(r"\b\d+ (hari|jam|menit|detik)\b|kurang dari 1 menit")
 
 
@@ -209,12 +208,10 @@ def chat_messages(office: Office, person: Person, normalise: Normaliser) -> tupl
 OBSERVED_EVENT = "nilai_berubah"
 """The poll noticing that a bidang started typing. Whether it is seen depends on whether a poll
 runs between a staff member's typing and their /kirim (a race of two real actors, in any run), and
-it is no step of the SOP. Runs are compared as if it had not been seen: its audit row (and its
-Riwayat line) dropped, the next move of that report starting from the state before it, audit ids
-replaced by their place among the rows kept."""
+it is no step of the SOP. Runs are compared as if it had not been seen: its audit row dropped,
+the next move of that report starting from the state before it, audit ids replaced by their place
+among the rows kept. (The Riwayat tab never shows it: ``sheets.riwayat.LEWATI_RIWAYAT``.)"""
 
-RIWAYAT_TAB = layout.TAB_RIWAYAT
-RIWAYAT_KEGIATAN = dict(layout.RIWAYAT_COLUMNS)["kegiatan"]
 _AUDIT_KEY = re.compile(r"^a(\d+)(?=:|$)")
 
 
@@ -314,30 +311,11 @@ def store_state(database_url: str, normalise: Normaliser) -> dict[str, list[Any]
     return state
 
 
-def without_observed_moves(workbooks: Mapping[str, Any]) -> dict[str, Any]:
-    """The workbooks with the Riwayat lines of :data:`OBSERVED_EVENT` left out."""
-    result = dict(workbooks)
-    for name, book in workbooks.items():
-        sheets = list(book.get("sheets") or [])
-        if RIWAYAT_TAB not in sheets or "values" not in book:
-            continue
-        index = sheets.index(RIWAYAT_TAB)
-        values = list(book["values"])
-        grid = values[index]
-        header = grid[0] if grid else []
-        column = header.index(RIWAYAT_KEGIATAN) if RIWAYAT_KEGIATAN in header else None
-        if column is None:
-            continue
-        values[index] = [grid[0], *(r for r in grid[1:] if not (len(r) > column and r[column] == OBSERVED_EVENT))]
-        result[name] = {**book, "values": values}
-    return result
-
-
 def capture(control: SandboxControl, office: Office, cast: Cast, database_url: str, *, times: bool) -> QuarterState:
     """The end state of a run (faults must be cleared first: this reads through the sandbox)."""
     normalise = Normaliser(file_labels(control), times=times)
     # Links between workbooks hold random file ids; on a real clock the sheets' stamps differ too.
-    workbooks = normalise.value(without_observed_moves(workbook_state(_DriveView(control))))  # type: ignore[arg-type]
+    workbooks = normalise.value(workbook_state(_DriveView(control)))  # type: ignore[arg-type]
     chats = {person.key: chat_messages(office, person, normalise) for person in cast.everyone()}
     return QuarterState(workbooks, len(control.files()), chats, store_state(database_url, normalise))
 

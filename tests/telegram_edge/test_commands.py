@@ -237,7 +237,7 @@ async def test_bantuan_by_role(kinerja: KinerjaBot, people: People) -> None:
         assert phrase in help_text["text"] and "/status" in help_text["text"]
         assert "Saat ini tidak ada yang menunggu tindakan Bapak/Ibu." in help_text["text"]
     await people.say(KEPALA["PTK"], "/start")
-    hello = await people.wait_message(KEPALA["PTK"], "Selamat datang, Bapak/Ibu Agus Priyono")
+    hello = await people.wait_message(KEPALA["PTK"], "terdaftar atas nama Agus Priyono, S.H. sebagai")
     assert "Kepala Bidang (Bidang Penempatan" in hello["text"]
 
 
@@ -273,7 +273,7 @@ async def test_bantuan_offers_what_waits_now_as_buttons(
     await people.wait_message(KEPALA["PTK"], "Permohonan koreksi")
     overview, koreksi = await _bantuan(people, KEPALA["PTK"])
     assert "Ada 1 hal" in overview["text"] and "Menunggu koreksi Bapak/Ibu" in koreksi["text"]
-    assert "Bidang: Bidang Penempatan" in koreksi["text"]
+    assert "\nBidang Penempatan Tenaga Kerja" in koreksi["text"] and "Bidang: Bidang" not in koreksi["text"]
     assert url_buttons(koreksi) == {"Buka laporan": "https://sheets.test/2026/PTK"}
     assert action_rows(koreksi) == [["Setujui", "Kembalikan"]]
     await people.wait_message(STAF["PTK"], "Laporan telah diajukan")
@@ -312,8 +312,10 @@ async def test_status_and_rekap(kinerja: KinerjaBot, workbook: EdgeWorkbook, peo
     before = await people.last_id(KASUBBAG)
     await people.say(KASUBBAG, "/status")
     status = await people.wait_message(KASUBBAG, "Status laporan", after=before)
-    assert "- Bidang Penempatan Tenaga Kerja dan Perluasan Kesempatan Kerja (PTK): menunggu koreksi" in status["text"]
-    assert "Di tangan: Kepala Bidang (Agus Priyono, S.H.)" in status["text"]
+    assert (
+        "- Bidang Penempatan Tenaga Kerja dan Perluasan Kesempatan Kerja (PTK): menunggu koreksi Kepala Bidang\n"
+        "  Di tangan: Kepala Bidang (Agus Priyono, S.H.)" in status["text"]
+    )
     assert "- Sekretariat (SEK): dibuka untuk pengisian" in status["text"]
     assert "Batas pengisian: " in status["text"] and " WIB" in status["text"]
 
@@ -322,7 +324,19 @@ async def test_status_and_rekap(kinerja: KinerjaBot, workbook: EdgeWorkbook, peo
     kepala = service.directory.actor_for_telegram(KEPALA["PTK"])
     await asyncio.to_thread(service.approve_koreksi, kepala, pid, "PTK")
     await asyncio.to_thread(service.handle_events, [submission("SEK", 1)])
+    # The Sekretariat has no Kepala of its own: the Sekretaris corrects it, and /status says so.
+    before = await people.last_id(KASUBBAG)
+    await people.say(KASUBBAG, "/status")
+    status = await people.wait_message(KASUBBAG, "Status laporan", after=before)
+    assert (
+        "- Sekretariat (SEK): menunggu koreksi Sekretaris\n  Di tangan: Sekretaris (Sri Wahyuni, S.Sos., M.Si.)"
+        in status["text"]
+    )
+    assert "Kepala Bidang (Sri Wahyuni" not in status["text"]
     await asyncio.to_thread(service.approve_koreksi, sekretaris, pid, "SEK")
+    # The Status tab of each workbook names who approved it; Status Pengisian reads Siap Dikoreksi.
+    assert workbook.feedback[("SEK", 1)][0] == "Disetujui Sekretaris"
+    assert workbook.feedback[("PTK", 1)][0] == "Disetujui Kepala Bidang"
     before = await people.last_id(KASUBBAG)
     await people.say(KASUBBAG, "/rekap")
     chart = await people.wait_message(KASUBBAG, "Capaian per bidang, Triwulan I 2026", after=before)
@@ -360,11 +374,19 @@ async def test_kirim_is_for_staff_in_an_open_tw(kinerja: KinerjaBot, workbook: E
     await people.wait_message(STAF["PTK"], "sel M9", after=before)  # the per-cell feedback follows
     before = await people.last_id(STAF["PTK"])
     await people.say(STAF["PTK"], "/kirim")
-    await people.wait_message(STAF["PTK"], "telah diajukan untuk dikoreksi", after=before)
+    await people.wait_message(STAF["PTK"], "telah diajukan untuk dikoreksi Kepala Bidang", after=before)
     before = await people.last_id(STAF["PTK"])
     await people.say(STAF["PTK"], "/kirim")  # already submitted: the core refuses, with its reason
-    await people.wait_message(STAF["PTK"], "menunggu koreksi Kepala Bidang", after=before)
+    refusal = await people.wait_message(STAF["PTK"], "menunggu koreksi Kepala Bidang", after=before)
+    assert "sedang menunggu" not in refusal["text"]
     assert ("read_book", ("PTK",)) in workbook.calls
+    # The Sekretariat's staff submit to the Sekretaris, who corrects the Sekretariat.
+    before = await people.last_id(STAF["SEK"])
+    await people.say(STAF["SEK"], "/kirim")
+    await people.wait_message(STAF["SEK"], "telah diajukan untuk dikoreksi Sekretaris", after=before)
+    before = await people.last_id(STAF["SEK"])
+    await people.say(STAF["SEK"], "/kirim")
+    await people.wait_message(STAF["SEK"], "Laporan Sekretariat TW I 2026 menunggu koreksi Sekretaris;", after=before)
 
 
 @pytest.mark.parametrize(

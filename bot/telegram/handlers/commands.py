@@ -128,7 +128,7 @@ def _period_status(ctx: EdgeContext, period_id: int) -> str:
             lines.append(line)
     lines.append("")
     for report in view.reports:
-        lines.append(texts.status_bidang(report.bidang_nama, report.bidang, texts.STATE_LABELS[report.state]))
+        lines.append(texts.status_bidang(report.bidang_nama, report.bidang, report.state_label))
         holding = BIDANG_HOLDS.get(report.state)
         if holding is not None and view.state.value == "pengumpulan":
             line = holder_line(report.holder_role, report.holder_nama, report.step_since, holding.sop_step)
@@ -219,7 +219,8 @@ async def cmd_kirim(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _reply(ctx, message, texts.KIRIM_READ_FAILED)
         return
     if submission.ok:
-        await _reply(ctx, message, texts.kirim_ok(view.tw, view.tahun))
+        sekretaris = ctx.settings.dikoreksi_sekretaris(actor.bidang)
+        await _reply(ctx, message, texts.kirim_ok(view.tw, view.tahun, sekretaris))
     else:
         errors = sum(1 for p in submission.problems if p.severity == "error")
         await _reply(ctx, message, texts.kirim_invalid(view.tw, view.tahun, errors))
