@@ -387,12 +387,12 @@ def distribution_done(
         text += (
             "\n\nAlamat berikut belum memiliki akun Google, sehingga Google mengirim undangan melalui email: "
             + ", ".join(sorted(tanpa_akun_google))
-            + ". Workbook baru dapat dibuka setelah yang bersangkutan membuat akun Google dengan alamat "
+            + ". Lembar kerja baru dapat dibuka setelah yang bersangkutan membuat akun Google dengan alamat "
             "tersebut (atau ganti alamatnya di pengaturan dengan akun Google yang dipakai)."
         )
     if tidak_dibagikan:
         text += (
-            "\n\nGoogle menolak membagikan workbook kepada: "
+            "\n\nGoogle menolak membagikan lembar kerja kepada: "
             + ", ".join(sorted(tidak_dibagikan))
             + (". Mohon periksa alamat tersebut di pengaturan, lalu jalankan python -m bot doctor --live.")
         )
@@ -731,22 +731,23 @@ def foreign_access_removed(
     lines = "\n".join(f"- {_akses_label(a)}" for a in akses)
     if not dihapus:
         return (
-            f"{_head('Akses workbook di luar daftar tidak dapat dihapus', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+            f"{_head('Akses lembar kerja di luar daftar tidak dapat dihapus', tw, tahun)}\n"
+            f"{bidang_line(bidang_nama)}\n\n"
             f"Google tidak mengizinkan Kinerja Bot menghapus akses berikut (akun bot tidak lagi berhak "
-            f"mengatur berbagi workbook ini):\n{lines}\n\nMohon pemilik workbook menghapusnya melalui tombol "
+            f"mengatur berbagi lembar kerja ini):\n{lines}\n\nMohon pemilik lembar kerja menghapusnya melalui tombol "
             f"Bagikan di Google Sheets."
         )
     pelaku = (
         f" Google Drive tidak mencatat siapa yang menambahkannya melalui API; yang dapat melakukannya adalah "
-        f"editor workbook ini ({', '.join(editor)}). Riwayatnya dapat dilihat pada panel Aktivitas berkas di "
+        f"editor lembar kerja ini ({', '.join(editor)}). Riwayatnya dapat dilihat pada panel Aktivitas berkas di "
         f"Google Drive."
         if editor
         else " Google Drive tidak mencatat siapa yang menambahkannya melalui API; riwayatnya dapat dilihat pada "
         "panel Aktivitas berkas di Google Drive."
     )
     return (
-        f"{_head('Akses workbook di luar daftar telah dihapus', tw, tahun)}\nBidang: {bidang_nama}\n\n"
-        f"Workbook bidang ini dibagikan kepada pihak di luar editor dan peninjau yang tercantum di pengaturan:\n"
+        f"{_head('Akses lembar kerja di luar daftar telah dihapus', tw, tahun)}\n{bidang_line(bidang_nama)}\n\n"
+        f"Lembar kerja bidang ini dibagikan kepada pihak di luar editor dan peninjau yang tercantum di pengaturan:\n"
         f"{lines}\n\nKinerja Bot telah menghapus akses tersebut.{pelaku}"
     )
 

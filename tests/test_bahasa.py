@@ -131,7 +131,6 @@ BY_NAME: dict[str, list[Any]] = {
     "dinas": [SUMMARY],
     "problems": [PROBLEMS],
     "warnings": [PROBLEMS[1:], []],
-    "problem": [PROBLEMS[0], PROBLEMS[1]],
     "formats": [
         [
             {
@@ -170,6 +169,14 @@ BY_NAME: dict[str, list[Any]] = {
     "mutu_baku": ["1 hari kerja"],
     "reason": ["Data pagu belum lengkap."],
     "late": [True, False],
+    "tanpa_akun_google": [["pegawai@contoh.test"], ()],
+    "tidak_dibagikan": [{"tamu@contoh.test": "Drive bersama hanya menerima alamat domainnya"}, None],
+    "akses": [[{"id": "anyoneWithLink", "type": "anyone", "role": "reader", "email": None, "domain": None}]],
+    "editor": [["staf.ptk@contoh.test"], []],
+    "dihapus": [True, False],
+    "opens_at": ["2027-04-01T08:00:00+07:00"],
+    "problem": [PROBLEMS[0], PROBLEMS[1], 'baris 3: kolom "Target Tahunan" kosong', None],
+    "overdue": [False, True],
 }
 BY_TYPE: dict[Any, list[Any]] = {
     int: [2],

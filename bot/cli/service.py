@@ -144,7 +144,7 @@ def _add_doctor(commands: Any) -> None:
     doctor.add_argument(
         "--live",
         action="store_true",
-        help="uji langsung setiap perilaku Google yang diandalkan bot di workbook uji (dihapus sesudahnya)",
+        help="uji langsung setiap perilaku Google yang diandalkan bot di lembar kerja uji (dihapus sesudahnya)",
     )
     doctor.add_argument(
         "--akun-editor",

@@ -196,8 +196,8 @@ def _sharing_of(ctx: DoctorContext, kode: str, file: Any) -> Iterable[CheckResul
             label,
             CheckStatus.WARNING,
             "dibagikan di luar editor dan pejabat di pengaturan: " + ", ".join(sorted(p.who for p in foreign)),
-            "bot menghapusnya saat workbook itu berubah berikutnya dan memberi tahu Kasubbag KPEP; untuk segera, "
-            "hapus lewat tombol Bagikan di Google Sheets, atau tambahkan alamat itu di pengaturan bila memang perlu. "
+            "bot menghapusnya saat lembar kerja itu berubah berikutnya dan memberi tahu Kasubbag KPEP; untuk segera, "
+            "hapus melalui tombol Bagikan di Google Sheets, atau tambahkan alamat itu di pengaturan bila memang perlu. "
             "Tautan: " + file.url,
         )
     elif file.writers_can_share:
@@ -205,7 +205,8 @@ def _sharing_of(ctx: DoctorContext, kode: str, file: Any) -> Iterable[CheckResul
             key,
             label,
             CheckStatus.WARNING,
-            "editor workbook ini masih dapat membagikannya kepada orang lain (dibuat oleh versi bot yang lebih lama)",
+            "editor lembar kerja ini masih dapat membagikannya kepada orang lain "
+            "(dibuat oleh versi bot yang lebih lama)",
             "tidak perlu tindakan: setelan itu dimatikan pada pembagian format berikutnya",
         )
     else:

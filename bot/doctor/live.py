@@ -157,10 +157,10 @@ def _create(ctx: DoctorContext, run: _Scratch) -> Iterator[CheckResult]:
             "berbagi_ulang",
             "Editor tidak membagikan ulang",
             CheckStatus.OK,
-            "editor workbook tidak dapat membagikannya kepada orang lain",
-            "di Shared Drive setelan writersCanShare tidak berlaku (Google tidak mengisinya); siapa yang "
-            "dapat berbagi diatur oleh setelan Shared Drive, dan bot menghapus akses di luar daftar setiap kali "
-            "workbook berubah",
+            "editor lembar kerja tidak dapat membagikannya kepada orang lain",
+            "di Drive bersama setelan writersCanShare tidak berlaku (Google tidak mengisinya); siapa yang "
+            "dapat berbagi diatur oleh setelan Drive bersama, dan bot menghapus akses di luar daftar setiap kali "
+            "lembar kerja berubah",
             "",
         )
     elif run.file.writers_can_share is False:
@@ -168,7 +168,7 @@ def _create(ctx: DoctorContext, run: _Scratch) -> Iterator[CheckResult]:
             "berbagi_ulang",
             "Editor tidak membagikan ulang",
             CheckStatus.OK,
-            "editor workbook tidak dapat membagikannya kepada orang lain",
+            "editor lembar kerja tidak dapat membagikannya kepada orang lain",
             "writersCanShare false diterima",
         )
     else:
@@ -176,9 +176,9 @@ def _create(ctx: DoctorContext, run: _Scratch) -> Iterator[CheckResult]:
             "berbagi_ulang",
             "Editor tidak membagikan ulang",
             CheckStatus.WARNING,
-            "editor workbook tidak dapat membagikannya kepada orang lain",
+            "editor lembar kerja tidak dapat membagikannya kepada orang lain",
             f"writersCanShare terbaca {run.file.writers_can_share!r}",
-            "bot tetap menghapus akses di luar daftar setiap kali workbook berubah; laporkan hasil ini "
+            "bot tetap menghapus akses di luar daftar setiap kali lembar kerja berubah; laporkan hasil ini "
             "kepada pengembang",
         )
 
@@ -282,7 +282,7 @@ def _typed_numbers(run: _Scratch) -> Iterator[CheckResult]:
                 CheckStatus.FAILED,
                 assumed,
                 did,
-                "periksa lokal workbook (baris Lokal Indonesia di atas) dan laporkan hasil ini kepada pengembang",
+                "periksa lokal lembar kerja (baris Lokal Indonesia di atas) dan laporkan hasil ini kepada pengembang",
             )
 
 
@@ -410,7 +410,7 @@ def _sharing(ctx: DoctorContext, run: _Scratch) -> Iterator[CheckResult]:
             "bagikan",
             "Berbagi tanpa email",
             CheckStatus.FAILED,
-            "bot dapat membagikan workbook",
+            "bot dapat membagikan lembar kerja",
             str(err),
             err.penjelasan,
         )
@@ -433,7 +433,7 @@ def _sharing(ctx: DoctorContext, run: _Scratch) -> Iterator[CheckResult]:
             CheckStatus.WARNING,
             assumed,
             f"{len(no_account)} dari {len(addresses)} alamat belum punya akun Google: {', '.join(no_account)}",
-            "bot membagikan workbook kepada mereka melalui undangan email Google; minta yang bersangkutan membuat "
+            "bot membagikan lembar kerja kepada mereka melalui undangan email Google; minta yang bersangkutan membuat "
             "akun Google dengan alamat itu, atau ganti alamatnya di pengaturan dengan akun Google yang dipakai",
         )
     elif not refused:
@@ -450,7 +450,7 @@ def _sharing(ctx: DoctorContext, run: _Scratch) -> Iterator[CheckResult]:
             "live.peninjau",
             "Pejabat tanpa email",
             CheckStatus.WARNING,
-            "tidak dapat diberi akses workbook: " + "; ".join(missing),
+            "tidak dapat diberi akses lembar kerja: " + "; ".join(missing),
             "isi email (akun Google) orang tersebut di pengaturan agar tautan dari bot dapat dibuka",
         )
 
@@ -459,7 +459,7 @@ def _export(run: _Scratch) -> Iterator[CheckResult]:
     from sheets.google.drive import PDF_MIME
     from sheets.google.errors import ExportTooLarge, GoogleEdgeError
 
-    assumed = "workbook dapat diekspor sebagai PDF (arsip, perintah export)"
+    assumed = "lembar kerja dapat diekspor sebagai PDF (arsip, perintah export)"
     try:
         data = run.drive.export(run.file.id, PDF_MIME)
     except ExportTooLarge as err:
@@ -525,7 +525,7 @@ def _change_feed(ctx: DoctorContext, run: _Scratch, options: LiveOptions) -> Ite
         name,
         CheckStatus.OK,
         assumed,
-        f"perubahan muncul setelah {waited:.0f} detik; dengan interval polling {interval} detik, kiriman lewat "
+        f"perubahan muncul setelah {waited:.0f} detik; dengan interval polling {interval} detik, kiriman melalui "
         f"sheet terdeteksi paling lambat sekitar {waited + interval:.0f} detik (/kirim tetap seketika)",
     )
 
@@ -542,7 +542,7 @@ def _cleanup(run: _Scratch) -> Iterator[CheckResult]:
             "live.hapus",
             "Menghapus workbook uji",
             CheckStatus.WARNING,
-            f"workbook uji tidak dapat dihapus: {err}",
+            f"lembar kerja uji tidak dapat dihapus: {err}",
             f"hapus manual: {run.file.url} (doctor --live berikutnya juga mencoba menghapusnya)",
         )
         return

@@ -207,7 +207,7 @@ def check_google_people(ctx: DoctorContext) -> Iterable[CheckResult]:
             "people.email",
             "Pejabat tanpa email",
             CheckStatus.WARNING,
-            "tautan workbook yang dikirim bot tidak dapat mereka buka: " + "; ".join(missing),
+            "tautan lembar kerja yang dikirim bot tidak dapat mereka buka: " + "; ".join(missing),
             "isi email (akun Google) orang tersebut di pengaturan; bot memberi mereka akses lihat "
             f"(google.peran_peninjau: {settings.google.peran_peninjau}) saat membagikan format",
         )
@@ -231,7 +231,7 @@ def check_google_people(ctx: DoctorContext) -> Iterable[CheckResult]:
             name,
             CheckStatus.WARNING,
             f"menurut {' dan '.join(sources)}, belum punya akun Google: {', '.join(no_account)}; "
-            "bot membagikan workbook kepada mereka melalui undangan email Google",
+            "bot membagikan lembar kerja kepada mereka melalui undangan email Google",
             "minta yang bersangkutan membuat akun Google dengan alamat itu, atau ganti alamatnya di pengaturan; "
             "lalu ulangi python -m bot doctor --live",
         )

@@ -153,7 +153,7 @@ def tahunan_section(data: LaporanInput, styles: Mapping[str, ParagraphStyle]) ->
                 "Nilai Akhir: triwulan terakhir yang dilaporkan; Rata-rata: rata-rata triwulan yang dilaporkan) "
                 "dan dibandingkan dengan Target Tahunan. Kolom TW I-IV menunjukkan tren rata-rata capaian "
                 "setiap triwulan terhadap target kumulatif triwulan itu. Rincian per indikator ada di tab "
-                "Tahunan workbook rekap dinas."
+                "Tahunan lembar kerja rekap dinas."
             ),
             styles["catatan"],
         ),
