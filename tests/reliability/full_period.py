@@ -102,7 +102,7 @@ _FILE = re.compile(r"(/file/d/)([A-Za-z0-9_-]{20,})")
 _WAKTU = re.compile(
     r"(Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu), \d{1,2} [A-Z][a-z]+ \d{4} (pukul )?\d{2}\.\d{2}( [A-Z]{3,4})?"
 )
-_ISO = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?")
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}[:.]\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?")
 _TANGGAL_JAM = re.compile(r"\b\d{2}-\d{2}-\d{4} \d{2}[:.]\d{2}\b")
 _DURASI = re.compile(r"\b\d+ (hari|jam|menit|detik)\b|kurang dari 1 menit")
 
