@@ -114,4 +114,4 @@ def test_distribution_done_names_who_was_invited_by_email(settings: Settings, st
     assert len(row.payload["links"]) == len(settings.bidang)
     text = Renderer(settings).render(row.kind, row.payload, row.recipient_role).text
     assert "belum memiliki akun Google" in text and "baru@contoh.test" in text
-    assert "menolak membagikan workbook kepada: salah@@contoh" in text
+    assert "menolak membagikan lembar kerja kepada: salah@@contoh" in text
