@@ -682,7 +682,7 @@ class SubprocessQuarter:
         *,
         kills: bool = False,
         mid_step: Sequence[str] = (),
-        timeout: float = 60.0,
+        timeout: float = 120.0,
         database_url: str | None = None,
     ) -> None:
         self.workdir = workdir
