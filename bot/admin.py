@@ -29,7 +29,19 @@ from bot.workflow.machine import TERMINAL_DINAS_STATES, DinasState, Role
 from bot.workflow.people import Actor
 from bot.workflow.service import PeriodView, WorkflowService
 from config.settings import Settings
-from sheets.facts import ArchiveRef, BookSeen, ChangesRead, Feedback, RekapData, RekapRef, WorkbookRef
+from sheets.facts import (
+    ArchiveRef,
+    BookSeen,
+    ChangesRead,
+    Feedback,
+    MasterNotes,
+    MasterSheetRead,
+    RekapData,
+    RekapRef,
+    WorkbookRef,
+)
+from sheets.master import Master
+from sheets.revision import TargetRevision
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +73,9 @@ class StoreOnlyWorkbooks:
     def _refuse(self, what: str) -> NoReturn:
         raise PortError(f"perintah ini tidak terhubung ke Google ({what}); jalankan langkah ini dari layanan bot")
 
-    def distribute(self, tahun: int, tw: int, bidang_kodes: Sequence[str]) -> Mapping[str, WorkbookRef]:
+    def distribute(
+        self, tahun: int, tw: int, bidang_kodes: Sequence[str], master: Master | None = None
+    ) -> Mapping[str, WorkbookRef]:
         """Refused: distribution runs in the service after the Sekretaris approves."""
         return self._refuse("distribute")
 
@@ -92,6 +106,18 @@ class StoreOnlyWorkbooks:
     def read_book(self, kode: str) -> BookSeen:
         """Refused."""
         return self._refuse("read_book")
+
+    def read_master(self, source: str) -> MasterSheetRead:
+        """Refused."""
+        return self._refuse("read_master")
+
+    def write_master_notes(self, source: str, notes: MasterNotes) -> None:
+        """Refused."""
+        self._refuse("write_master_notes")
+
+    def revise_targets(self, tahun: int, kode: str, revision: TargetRevision) -> None:
+        """Refused."""
+        self._refuse("revise_targets")
 
 
 def check_period_input(settings: Settings, tahun: int | None, tw: int | None) -> tuple[int, int | None]:
@@ -177,7 +203,7 @@ def distribute(
 def _distribute_result(service: WorkflowService, period_id: int, *, started: bool, early: bool) -> DistributeResult:
     view = service.period_view(period_id)
     with service.store.transaction() as tx:
-        people = service.directory.recipients(tx, Role.SEKRETARIS)
+        people = service.directory.recipients(tx, Role.SEKRETARIS, at=service.now())
     return DistributeResult(
         period_id=period_id,
         started=started,

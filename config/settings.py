@@ -201,7 +201,10 @@ class GoogleSettings(_Section):
     archive_folder_id: str | None = None
     shared_drive_id: str | None = None
     kirim_email_notifikasi: bool = False
-    master_indikator: Path
+    # The master list of indicators: a CSV file the admin keeps, or a Google Sheet the Kasubbag
+    # keeps (its id or URL); exactly one of the two (checked with the other cross-references).
+    master_indikator: Path | None = None
+    master_sheet: str | None = Field(default=None, min_length=10)
     timeout_detik: float = Field(default=30.0, gt=0, le=600)
     maks_percobaan: int = Field(default=5, ge=1, le=20)
 
@@ -434,6 +437,25 @@ def _cross_reference_problems(data: Mapping[str, Any]) -> list[SettingsProblem]:
                 f"(yang ada: {', '.join(sorted(known))})",
             )
         )
+    google = data.get("google")
+    if isinstance(google, Mapping):
+        has_csv, has_sheet = google.get("master_indikator") is not None, google.get("master_sheet") is not None
+        if not has_csv and not has_sheet:
+            problems.append(
+                SettingsProblem(
+                    path="google.master_indikator",
+                    message="wajib diisi: path CSV daftar indikator, atau isi google.master_sheet "
+                    "(ID atau URL Google Sheet daftar induk yang dipegang Kasubbag KPEP)",
+                )
+            )
+        elif has_csv and has_sheet:
+            problems.append(
+                SettingsProblem(
+                    path="google.master_sheet",
+                    message="isi salah satu saja: google.master_indikator (CSV) atau "
+                    "google.master_sheet (Google Sheet)",
+                )
+            )
     telegram = data.get("telegram")
     if isinstance(telegram, Mapping) and "token" in telegram:
         problems.append(

@@ -185,24 +185,44 @@ def _combined(master: Master, tables: Mapping[str, pd.DataFrame], bidang_names: 
     return combined
 
 
-def build_rekap(master: Master, tables: Mapping[str, pd.DataFrame], bidang_names: Mapping[str, str], tw: int) -> Rekap:
-    """The dinas rekap up to TW ``tw`` from the approved typed tables of each bidang (keyed by kode)."""
-    layout.tw_label(tw)
-    combined = _combined(master, tables, bidang_names)
-    # Bidang in the settings' order first, then any other bidang of the master list.
-    present = set(combined["kode_bidang"].unique())
-    order = [code for code in bidang_names if code in present]
-    order += [code for code in master.bidang_codes() if code not in order]
-    rank = {code: position for position, code in enumerate(order)}
-    combined = combined.sort_values(by="kode_bidang", key=lambda codes: codes.map(rank), kind="stable").reset_index(
-        drop=True
-    )
+def build_rekap(
+    master: Master,
+    tables: Mapping[str, pd.DataFrame],
+    bidang_names: Mapping[str, str],
+    tw: int,
+    masters: Mapping[int, Master] | None = None,
+) -> Rekap:
+    """The dinas rekap up to TW ``tw`` from the approved typed tables of each bidang (keyed by kode).
 
+    ``masters`` gives the master list each TW is measured against when a revision (APBD Perubahan)
+    changed it during the year; a TW it lacks is measured against ``master``.
+    """
+    layout.tw_label(tw)
+    lists = {k: (masters or {}).get(k, master) for k in range(1, tw + 1)}
+    # Bidang in the settings' order first, then any other bidang of the master lists.
+    present = {code for each in lists.values() for code in each.bidang_codes()}
+    order = [code for code in bidang_names if code in present]
+    order += [code for each in lists.values() for code in each.bidang_codes() if code not in order]
+    order = list(dict.fromkeys(order))
+    rank = {code: position for position, code in enumerate(order)}
+    combined_of: dict[int, pd.DataFrame] = {}
+
+    def combined_for(k: int) -> pd.DataFrame:
+        # One frame per distinct list (a revision is one more), shared by the TWs measured against it.
+        key = id(lists[k])
+        if key not in combined_of:
+            frame = _combined(lists[k], tables, bidang_names)
+            combined_of[key] = frame.sort_values(
+                by="kode_bidang", key=lambda codes: codes.map(rank), kind="stable"
+            ).reset_index(drop=True)
+        return combined_of[key]
+
+    combined = combined_for(tw)
     per_tw: dict[int, pd.DataFrame] = {}
     ringkasan_parts = []
     dinas_parts = []
     for k in range(1, tw + 1):
-        frame = indicator_frame(combined, k)
+        frame = indicator_frame(combined_for(k), k)
         per_tw[k] = frame
         by_bidang = summarize(frame, ["kode_bidang", "bidang"])
         by_bidang.insert(2, "triwulan", layout.TW_LABELS[k])

@@ -38,7 +38,7 @@ from bot.doctor.google_access import (
     check_storage,
 )
 from bot.doctor.google_files import FOLDER_MIME, check_folders, check_workbooks
-from bot.doctor.people import INVITE_FIX, check_master_list, check_people
+from bot.doctor.people import INVITE_FIX, check_master_list, check_master_sheet, check_people
 from bot.doctor.report import (
     DEFAULT_TIMEOUT,
     Check,
@@ -74,6 +74,7 @@ __all__ = [
     "check_google_credentials",
     "check_google_reachable",
     "check_master_list",
+    "check_master_sheet",
     "check_people",
     "check_storage",
     "check_telegram",
@@ -89,6 +90,7 @@ CHECKS: list[Check] = [
     check_google_reachable,
     check_storage,
     check_folders,
+    check_master_sheet,
     check_database,
     check_workbooks,
     check_telegram,

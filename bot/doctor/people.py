@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from bot.doctor.report import CheckResult, CheckStatus, DoctorContext, _result
+from bot.doctor.report import CheckResult, CheckStatus, DoctorContext, _result, _skipped
 
 INVITE_FIX = (
     'buat kode undangan: python -m bot invite --role PERAN [--bidang KODE] --nama "NAMA", lalu orang itu '
@@ -24,6 +24,11 @@ def check_master_list(ctx: DoctorContext) -> Iterable[CheckResult]:
 
     path = ctx.settings.google.master_indikator
     name = "Daftar indikator"
+    if path is None:
+        yield _result(
+            "master", name, CheckStatus.OK, "disimpan sebagai Google Sheet (google.master_sheet), diperiksa di bawah"
+        )
+        return
     try:
         master = load_master(path, bidang_codes=[b.kode for b in ctx.settings.bidang])
     except DomainError as err:
@@ -129,3 +134,46 @@ def _invite_over_settings(configured: list[Any], rows: list[Any], who: Any) -> I
             "samakan telegram_id di pengaturan dengan akun yang terdaftar (atau hapus telegram_id itu); "
             "untuk memakai akun lain, buat undangan baru",
         )
+
+
+def check_master_sheet(ctx: DoctorContext) -> Iterable[CheckResult]:
+    """The master sheet the Kasubbag keeps (``google.master_sheet``): readable and valid, cell by cell."""
+    from sheets.google.errors import GoogleEdgeError
+    from sheets.google.master_sheet import read_master_sheet, sheet_id
+    from sheets.master import MasterError
+    from sheets.master_sheet import parse_master_sheet
+
+    source = ctx.settings.google.master_sheet
+    name = "Sheet daftar induk"
+    if source is None:
+        return
+    if ctx.sheets is None:
+        yield _skipped("master.sheet", name, "Google belum dapat dihubungi")
+        return
+    try:
+        read = read_master_sheet(ctx.sheets, sheet_id(source))
+    except GoogleEdgeError as err:
+        yield _result(
+            "master.sheet",
+            name,
+            CheckStatus.FAILED,
+            err.penjelasan,
+            f"Kasubbag KPEP membagikan sheet daftar induk kepada {ctx.account_email} sebagai Editor",
+        )
+        return
+    try:
+        master = parse_master_sheet(read, bidang_codes=[b.kode for b in ctx.settings.bidang])
+    except MasterError as err:
+        shown = "; ".join(p.sentence() for p in err.cells[:10])
+        more = f" (dan {len(err.cells) - 10} lagi)" if len(err.cells) > 10 else ""
+        yield _result(
+            "master.sheet",
+            name,
+            CheckStatus.FAILED,
+            f"{read.title!r}: {len(err.cells)} masalah: {shown}{more}",
+            "Kasubbag KPEP memperbaiki sel tersebut; /induk di Telegram menulis setiap masalah di kolom "
+            "Catatan Validasi",
+        )
+        return
+    counts = ", ".join(f"{b.kode} {len(master.for_bidang(b.kode))}" for b in ctx.settings.bidang)
+    yield _result("master.sheet", name, CheckStatus.OK, f"{read.title!r} tab {read.tab}: {counts} indikator")

@@ -38,10 +38,13 @@ from bot.workflow.payloads import (
     DistributionDone,
     InputOpened,
     KoreksiRequest,
+    MasterInvalid,
     MutuBakuEscalation,
     MutuBakuReminder,
     Payload,
     PeriodClosed,
+    PlhNotice,
+    PlhRequest,
     RecipientUnreachable,
     RekapDraft,
     RekomendasiForBidang,
@@ -51,6 +54,7 @@ from bot.workflow.payloads import (
     ReportReturned,
     SubmissionReceived,
     TamperDetected,
+    TargetRevised,
     TelaahRequest,
     TindakLanjutRecorded,
     TindakLanjutReminder,
@@ -289,6 +293,38 @@ class Renderer:
                 RecipientUnreachable,
                 lambda p, r: Rendered(texts.recipient_unreachable(p.nama, p.role, self._bidang_label(p.bidang))),
             ),
+            Kind.PLH_REQUEST: _for(PlhRequest, self._plh_request),
+            Kind.PLH_NOTICE: _for(
+                PlhNotice,
+                lambda p, r: Rendered(
+                    texts.plh_notice(
+                        p.peristiwa,
+                        texts.jabatan(p.role, p.bidang),
+                        p.holder_nama,
+                        p.acting_nama,
+                        p.mulai,
+                        p.selesai,
+                        p.oleh,
+                    )
+                ),
+            ),
+            Kind.TARGET_REVISED: _for(
+                TargetRevised,
+                lambda p, r: Rendered(
+                    texts.target_revised(
+                        p.tahun,
+                        p.label,
+                        p.berlaku_mulai,
+                        p.mulai_tw,
+                        (p.diubah, p.ditambah, p.dihapus),
+                        p.bidang_berubah,
+                        p.actor_nama,
+                    )
+                ),
+            ),
+            Kind.MASTER_INVALID: _for(
+                MasterInvalid, lambda p, r: Rendered(texts.master_invalid(p.sumber, p.url, p.masalah))
+            ),
         }
 
     def kinds(self) -> frozenset[str]:
@@ -431,6 +467,12 @@ class Renderer:
         return Rendered(
             texts.rekomendasi_for_bidang(p.tw, p.tahun, p.bidang_nama, p.umum, p.khusus, p.mutu_baku, p.url),
             keyboard([button(Action.TINDAK_LANJUT, pid, kode)]),
+        )
+
+    def _plh_request(self, p: PlhRequest, role: str) -> Rendered:
+        return Rendered(
+            texts.plh_request(texts.jabatan(p.role, p.bidang), p.holder_nama, p.mulai, p.selesai),
+            keyboard([button(Action.PLH_ACCEPT, p.plh_id), button(Action.PLH_DECLINE, p.plh_id)]),
         )
 
     def _tindak_lanjut_reminder(self, p: TindakLanjutReminder, role: str) -> Rendered:

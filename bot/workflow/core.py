@@ -16,7 +16,7 @@ Blocking (database and Google I/O): the Telegram edge calls it with ``asyncio.to
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -39,11 +39,13 @@ from bot.workflow.machine import (
     bidang_transition,
     dinas_transition,
 )
+from bot.workflow.masters import MasterBook
 from bot.workflow.people import SYSTEM_ACTOR, Actor, Directory
 from bot.workflow.ports import WorkbookPort
 from bot.workflow.recorder import Recorder
 from config.settings import Settings
 from sheets.facts import FeedbackPlace
+from sheets.master import Master
 
 Clock = Callable[[], datetime]
 
@@ -82,9 +84,10 @@ class WorkflowCore:
         self.calendar = calendar or WorkCalendar(settings.tz, settings.jadwal)
         self.directory = Directory(settings, store)
         self.kodes: tuple[str, ...] = tuple(b.kode for b in settings.bidang)
-        self.guards = Guards(self.directory, self.kodes)
+        self.guards = Guards(self.directory, self.kodes, self.now)
         self.recorder = Recorder(settings, self.calendar, self.directory, self.kodes)
         self.builders = Builders(settings, self.guards)
+        self.masters = MasterBook(settings, store, workbook)
         # The report document archived at the close, stamped with the workflow's own clock.
         self.effects = GoogleEffects(
             workbook, self.kodes, lambda tahun, tw: laporan_pdf(settings, store, tahun, tw, dibuat=self.now())
@@ -130,6 +133,7 @@ class WorkflowCore:
         detail: DetailOf | None = None,
         record: RecordOf | None = None,
         precondition: Precondition | None = None,
+        master: Master | None = None,
     ) -> Act | None:
         """Check, Google effect, then move + audit + record + outbox in one transaction.
 
@@ -146,16 +150,23 @@ class WorkflowCore:
             if precondition is not None and not precondition(tx, period):
                 return None
             report = self.guards.check_event(tx, period, first, actor, bidang)
+            # A Plh acts in the holder's place: the audit row and the payloads name both.
+            acting = self.guards.in_capacity(tx, actor, first, bidang)
             current = Act(
-                actor, first, period, self.now(), bidang=bidang, report=report, text=text, submission=submission
+                acting, first, period, self.now(), bidang=bidang, report=report, text=text, submission=submission
             )
             current.khusus = dict(khusus or {})
+            current.master = master
             effect = self._google_effect(period, report, events)
             current.place = place
             if place is None and bidang is not None and effect in NOTE_EFFECTS:
                 current.place = stored_place(tx, period.tahun, bidang)
             if effect in (GoogleEffect.REKAP, GoogleEffect.ARCHIVE):
                 current.rekap = rekap_data(tx, period, current)
+        if current.rekap is not None and not current.rekap.masters:
+            # A year without stored versions (its first TW distributed before they were kept): the source.
+            source = self.masters.by_tw(current.tahun)
+            current.rekap = replace(current.rekap, masters={k: source[k] for k in range(1, current.tw + 1)})
         if effect is not None:
             self.effects.run(effect, current)
         current.now = self.now()
@@ -165,6 +176,7 @@ class WorkflowCore:
                 return None
             current.period = period
             current.report = self.guards.check_event(tx, period, first, actor, bidang)
+            current.actor = self.guards.in_capacity(tx, actor, first, bidang)
             for event in events:
                 self._move(tx, current, event, detail, record)
         return current

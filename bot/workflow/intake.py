@@ -218,6 +218,14 @@ def _tampered(baseline: Mapping[str, Any], sheet: Mapping[str, Any]) -> Mapping[
     return {**baseline, "indikator": merged} if changed else None
 
 
+# One master list for every TW, or per TW the list it is measured against (after an APBD Perubahan).
+Masters = Master | Mapping[int, Master]
+
+
+def _for_tw(masters: Masters, tw: int) -> Master:
+    return masters if isinstance(masters, Master) else masters[tw]
+
+
 def _validated(
     kode: str, tw: int, read: WorkbookRead, master: Master, approved: Mapping[int, Mapping[str, Any]], *, siap: bool
 ) -> tuple[SubmissionReady, FeedbackPlace]:
@@ -275,12 +283,15 @@ def submission_for(
 def events_for(
     fact: BookFact,
     tahun: int,
-    master: Master,
+    masters: Masters,
     memory: SheetMemory,
     snapshots: Mapping[int, Mapping[str, Any]],
     expected_name: str | None,
 ) -> tuple[list[PollEvent], SheetMemory]:
-    """The events one fact about bidang ``fact.bidang``'s workbook gives, and the memory after them."""
+    """The events one fact about bidang ``fact.bidang``'s workbook gives, and the memory after them.
+
+    ``masters`` is the master list, or per TW the list that TW is measured against.
+    """
     if isinstance(fact, BookGone):
         return [WorkbookMissing(bidang=fact.bidang, reason=fact.reason)], memory
     if not isinstance(fact, BookSeen):
@@ -300,7 +311,7 @@ def events_for(
     if tw is not None:
         status = parse_status(read.status).get(tw)
         siap = bool(status and status.siap_dikoreksi)
-        ready, place = _validated(kode, tw, read, master, approved, siap=siap)
+        ready, place = _validated(kode, tw, read, _for_tw(masters, tw), approved, siap=siap)
         digest = ready.values_hash
         previous = seen.get(tw)
         if siap:
@@ -322,13 +333,13 @@ def events_for(
                 events.append(ValuesChanged(bidang=kode, tw=tw))
         seen[tw] = digest
     elif place is None:
-        place = feedback_place(kode, read, master)
+        place = feedback_place(kode, read, _for_tw(masters, 1))
     for k in sorted(set(read.approved) | set(approved)):
         if k == tw:
             continue
         result = validate_realisasi(
             read.realisasi,
-            master,
+            _for_tw(masters, k),
             bidang=kode,
             tw=k,
             submission=False,

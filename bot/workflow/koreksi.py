@@ -39,7 +39,7 @@ from bot.workflow.payloads import WorkbookMissing as WorkbookMissingPayload
 from bot.workflow.people import SYSTEM_ACTOR, Actor
 from sheets import layout
 from sheets.facts import BookFact, FeedbackPlace
-from sheets.master import Master, load_master
+from sheets.master import Master
 from sheets.snapshot import snapshot_hash
 
 logger = logging.getLogger(__name__)
@@ -60,15 +60,11 @@ class Koreksi:
 
     def __init__(self, core: WorkflowCore) -> None:
         self.core = core
-        self._master: Master | None = None
 
     @property
     def master(self) -> Master:
-        """The master list of indicators (read once, on first use)."""
-        if self._master is None:
-            # The bidang codes are checked against the settings where the workbooks are built (the Google edge).
-            self._master = load_master(self.core.settings.google.master_indikator)
-        return self._master
+        """The master list in force now (the year's latest version, else its source)."""
+        return self.core.masters.current(self.core.settings.tahun)
 
     # --- the intake -----------------------------------------------------------------------------
 
@@ -127,7 +123,9 @@ class Koreksi:
         """Take in what the poll read of one workbook: its events handled, then its memory stored."""
         memory, snapshots = self._memory_and_snapshots(fact.bidang)
         expected = self._expected_name(fact.bidang)
-        events, after = events_for(fact, self.core.settings.tahun, self.master, memory, snapshots, expected)
+        tahun = self.core.settings.tahun
+        # Each TW validated against the list it is measured against (a revision changes later TWs).
+        events, after = events_for(fact, tahun, self.core.masters.by_tw(tahun), memory, snapshots, expected)
         self.handle_events(events, place=after.place)
         self._store_memory(fact.bidang, memory, after)
         return len(events)
@@ -162,7 +160,8 @@ class Koreksi:
         if fact.read.open_tw != tw:
             logger.warning("/kirim %s TW %d while the workbook has TW %s open", kode, tw, fact.read.open_tw)
         memory, snapshots = self._memory_and_snapshots(kode)
-        ready, after = submission_for(kode, tw, fact.read, self.master, memory, snapshots)
+        master = self.core.masters.for_tw(self.core.settings.tahun, tw)
+        ready, after = submission_for(kode, tw, fact.read, master, memory, snapshots)
         self.submit(actor, ready, place=after.place)
         self._store_memory(kode, memory, after)
         return ready

@@ -39,3 +39,7 @@ class Kind(StrEnum):
     WORKBOOK_MISSING = "workbook_missing"
     ACCESS_LOST = "access_lost"
     RECIPIENT_UNREACHABLE = "recipient_unreachable"
+    PLH_REQUEST = "plh_request"
+    PLH_NOTICE = "plh_notice"
+    TARGET_REVISED = "target_revised"
+    MASTER_INVALID = "master_invalid"

@@ -279,6 +279,58 @@ class RecipientUnreachable(Payload):
     error: str
 
 
+@dataclass(frozen=True)
+class PlhPayload(Payload):
+    """About one Plh: who acts as ``role`` (of ``bidang``) for ``holder_nama``, which days (ISO dates)."""
+
+    plh_id: int
+    role: str
+    bidang: str | None
+    bidang_nama: str | None
+    holder_nama: str
+    acting_nama: str
+    mulai: str
+    selesai: str
+
+
+@dataclass(frozen=True)
+class PlhRequest(PlhPayload):
+    """An official named a Plh: the person named is asked to accept (buttons Terima / Tolak)."""
+
+
+@dataclass(frozen=True)
+class PlhNotice(PlhPayload):
+    """What happened to a Plh (``peristiwa``: diterima, ditolak, ditetapkan, berakhir, dibatalkan)."""
+
+    peristiwa: str
+    oleh: str
+
+
+@dataclass(frozen=True)
+class TargetRevised(Payload):
+    """The master list was revised (APBD Perubahan): what changed, from which TW (to the Kepala Dinas)."""
+
+    tahun: int
+    versi: int
+    label: str
+    berlaku_mulai: str | None
+    mulai_tw: int
+    diubah: int
+    ditambah: int
+    dihapus: int
+    bidang_berubah: list[JsonDict]
+    actor_nama: str
+
+
+@dataclass(frozen=True)
+class MasterInvalid(Payload):
+    """The master sheet cannot be used: every problem at its cell (to the Kasubbag)."""
+
+    sumber: str
+    url: str | None
+    masalah: list[JsonDict]
+
+
 PAYLOAD_TYPES: Mapping[Kind, type[Payload]] = MappingProxyType(
     {
         Kind.DISTRIBUTION_APPROVAL_REQUEST: DistributionApprovalRequest,
@@ -308,6 +360,10 @@ PAYLOAD_TYPES: Mapping[Kind, type[Payload]] = MappingProxyType(
         Kind.WORKBOOK_MISSING: WorkbookMissing,
         Kind.ACCESS_LOST: WorkbookProblem,
         Kind.RECIPIENT_UNREACHABLE: RecipientUnreachable,
+        Kind.PLH_REQUEST: PlhRequest,
+        Kind.PLH_NOTICE: PlhNotice,
+        Kind.TARGET_REVISED: TargetRevised,
+        Kind.MASTER_INVALID: MasterInvalid,
     }
 )
 

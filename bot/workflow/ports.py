@@ -13,15 +13,29 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-from sheets.facts import ArchiveRef, BookSeen, ChangesRead, Feedback, RekapData, RekapRef, WorkbookRef
+from sheets.facts import (
+    ArchiveRef,
+    BookSeen,
+    ChangesRead,
+    Feedback,
+    MasterNotes,
+    MasterSheetRead,
+    RekapData,
+    RekapRef,
+    WorkbookRef,
+)
+from sheets.master import Master
+from sheets.revision import TargetRevision
 
 
 @runtime_checkable
 class WorkbookPort(Protocol):
     """The Google side as the workflow needs it; implemented by the Google edge. Blocking."""
 
-    def distribute(self, tahun: int, tw: int, bidang_kodes: Sequence[str]) -> Mapping[str, WorkbookRef]:
-        """Find or create each bidang's workbook, share it, open TW ``tw`` for input."""
+    def distribute(
+        self, tahun: int, tw: int, bidang_kodes: Sequence[str], master: Master | None = None
+    ) -> Mapping[str, WorkbookRef]:
+        """Find or create each bidang's workbook (a new one laid out from ``master``), share it, open TW ``tw``."""
         ...
 
     def write_feedback(self, kode: str, tw: int, feedback: Feedback) -> None:
@@ -55,6 +69,18 @@ class WorkbookPort(Protocol):
         """Read bidang ``kode``'s workbook now (``/kirim``)."""
         ...
 
+    def read_master(self, source: str) -> MasterSheetRead:
+        """Read the master sheet the Kasubbag keeps (its id or URL)."""
+        ...
+
+    def write_master_notes(self, source: str, notes: MasterNotes) -> None:
+        """Write the master list's validation notes beside its rows in the master sheet."""
+        ...
+
+    def revise_targets(self, tahun: int, kode: str, revision: TargetRevision) -> None:
+        """Give bidang ``kode``'s workbook of ``tahun`` a revision's targets, rows added and rows dropped."""
+        ...
+
 
 @dataclass(frozen=True)
 class Notification:
@@ -72,6 +98,8 @@ class Notification:
     # Messages of this notification Telegram already accepted (a chart, then text parts): a
     # delivery resumes after them, also after a restart.
     parts_sent: int = 0
+    # The holder's name when the recipient gets this as their Plh (the message says so).
+    atas_nama: str | None = None
 
 
 PartsProgress = Callable[[int], Awaitable[None]]

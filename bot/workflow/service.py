@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.store.repository import Store
 from bot.workflow.calendar import WorkCalendar
@@ -28,7 +28,9 @@ from bot.workflow.intake import PollEvent, SubmissionReady
 from bot.workflow.koreksi import Koreksi
 from bot.workflow.machine import DinasEvent, DinasState
 from bot.workflow.people import SYSTEM_ACTOR, Actor
+from bot.workflow.plh import ActingOfficials, PlhView
 from bot.workflow.ports import WorkbookPort
+from bot.workflow.revisions import MasterRevisions, RevisionDraft
 from bot.workflow.timers import run_timers
 from bot.workflow.views import PeriodRef, PeriodView, ReportView, Views
 from config.settings import Settings
@@ -37,7 +39,7 @@ from sheets.master import Master
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["PeriodRef", "PeriodView", "ReportView", "WorkflowService"]
+__all__ = ["PeriodRef", "PeriodView", "PlhView", "ReportView", "RevisionDraft", "WorkflowService"]
 
 
 class WorkflowService:
@@ -64,6 +66,8 @@ class WorkflowService:
         self.koreksi = Koreksi(self.core)
         self.dinas_report = DinasReport(self.core)
         self.follow_up = FollowUp(self.core)
+        self.plh = ActingOfficials(self.core)
+        self.revisions = MasterRevisions(self.core)
 
     def start(self) -> None:
         """Synchronise configured people into the store (call once at start, after migrations)."""
@@ -217,8 +221,13 @@ class WorkflowService:
             return None
 
     def tick(self) -> None:
-        """Everything the schedule does each sweep: open a due period, advance, fire timers."""
+        """Everything the schedule does each sweep: open a due period, hand over to/from a Plh, advance,
+        fire timers."""
         self.open_due_period()
+        try:
+            self.plh.sweep()
+        except Exception:  # a Plh hand-over failing must not stop the SOP's own work
+            logger.exception("Plh hand-over failed; retried next tick")
         with self.store.transaction() as tx:
             running = [p.id for p in tx.periods(exclude_states=[DinasState.CLOSED])]
         for period_id in running:
@@ -241,3 +250,43 @@ class WorkflowService:
     def period_view(self, period_id: int) -> PeriodView:
         """The period, each bidang's state, who holds each open step and since when."""
         return self.views.period_view(period_id)
+
+    # --- acting officials (Plh) ---------------------------------------------------------------
+
+    def name_plh(self, holder: Actor, acting_nama: str, mulai: date, selesai: date) -> PlhView:
+        """``/plh``: an official names their Plh; the person named is asked to accept."""
+        return self.plh.name(holder, acting_nama, mulai, selesai)
+
+    def accept_plh(self, actor: Actor, plh_id: int) -> None:
+        """The person named Plh accepts (button Terima)."""
+        self.plh.accept(actor, plh_id)
+
+    def decline_plh(self, actor: Actor, plh_id: int) -> None:
+        """The person named Plh declines (button Tolak)."""
+        self.plh.decline(actor, plh_id)
+
+    def cancel_own_plh(self, holder: Actor) -> PlhView:
+        """``/plh batal``: the official cancels their Plh waiting or in force."""
+        return self.plh.cancel_own(holder)
+
+    def plh_of(self, actor: Actor) -> list[PlhView]:
+        """The Plh waiting or in force that concern ``actor``."""
+        return self.plh.of_person(actor)
+
+    # --- the master list: its sheet, and revised targets (APBD Perubahan) -----------------------
+
+    def check_master_sheet(self, actor: Actor) -> Master:
+        """``/induk``: the Kasubbag has the master sheet read and validated now (notes beside its rows)."""
+        return self.revisions.check_sheet(actor)
+
+    def prepare_revision(self, actor: Actor, berlaku: date, master: Master | None = None) -> RevisionDraft:
+        """``/perubahan``: read the revised list, compare it with the one in force, keep it as a draft."""
+        return self.revisions.prepare(actor, berlaku, master)
+
+    def apply_revision(self, actor: Actor, draft_id: int) -> None:
+        """Terapkan: the open and future TWs of every workbook take the revision; the Kepala Dinas is told."""
+        self.revisions.apply(actor, draft_id)
+
+    def cancel_revision(self, actor: Actor, draft_id: int) -> None:
+        """Batal: the draft revision is dropped."""
+        self.revisions.cancel(actor, draft_id)

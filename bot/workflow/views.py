@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.store.repository import Store
+from bot import texts
+from bot.store.repository import Store, Tx
 from bot.workflow.guards import Guards
 from bot.workflow.machine import (
     BIDANG_HOLDS,
@@ -94,6 +95,11 @@ class Views:
         running = [p.id for p in periods if p.state not in TERMINAL_DINAS_STATES]
         return running or ([periods[-1].id] if periods else [])
 
+    def _names(self, tx: Tx, role: Role, bidang: str | None) -> tuple[str, ...]:
+        """Who holds ``role`` (of ``bidang``) now, a Plh marked as such."""
+        people = self.directory.recipients(tx, role, bidang, at=self.guards.clock())
+        return tuple(texts.nama_pemegang(p.nama, p.atas_nama) for p in people)
+
     def period_view(self, period_id: int) -> PeriodView:
         """The period, each bidang's state, who holds each open step and since when."""
         with self.store.transaction() as tx:
@@ -102,7 +108,7 @@ class Views:
             reports = []
             for r in tx.reports(period.id):
                 holding = BIDANG_HOLDS.get(BidangState(r.state))
-                names = tuple(p.nama for p in self.directory.recipients(tx, holding.role, r.bidang)) if holding else ()
+                names = self._names(tx, holding.role, r.bidang) if holding else ()
                 reports.append(
                     ReportView(
                         r.bidang,
@@ -120,7 +126,7 @@ class Views:
             holding = DINAS_HOLDS.get(DinasState(period.state))
             names = ()
             if holding and holding.role is not Role.KEPALA_BIDANG:
-                names = tuple(p.nama for p in self.directory.recipients(tx, holding.role))
+                names = self._names(tx, holding.role, None)
             return PeriodView(
                 period.id,
                 period.tahun,

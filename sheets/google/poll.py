@@ -54,7 +54,7 @@ from sheets.google.spreadsheet import SheetsApi
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["read_workbook"]
+__all__ = ["READ_FIELDS", "grid_of", "read_workbook"]
 
 READ_FIELDS = (
     "sheets(properties(title),protectedRanges(description),"
@@ -125,6 +125,11 @@ def _grid(data: Mapping[str, Any]) -> tuple[list[list[Any]], set[tuple[int, int]
     while rows and not rows[-1]:
         rows.pop()
     return rows, percent, dates
+
+
+def grid_of(data: Mapping[str, Any]) -> tuple[list[list[Any]], set[tuple[int, int]], set[tuple[int, int]]]:
+    """(rows, percent cells, date cells) of one tab's ``data`` block, read as the bidang sheets are."""
+    return _grid(data)
 
 
 def read_workbook(api: SheetsApi, spreadsheet_id: str) -> WorkbookRead:

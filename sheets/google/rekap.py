@@ -142,7 +142,7 @@ def _riwayat_rows(entries: Sequence[AuditEntry], tw: int, names: Mapping[str, st
                 entry.sop_step,
                 entry.event,
                 names.get(entry.bidang, entry.bidang) if entry.bidang else "",
-                f"{entry.actor_nama} ({entry.actor_role})",
+                entry.pelaku or f"{entry.actor_nama} ({entry.actor_role})",
                 _when(start, tz),
                 _when(entry.at, tz),
                 _duration(entry.duration_seconds),
@@ -159,7 +159,7 @@ def build_rekap_sheets(
 ) -> RekapSheets:
     """Every tab's grid for the dinas workbook up to TW ``tw``."""
     tables = tables_from_snapshots(data.snapshots)
-    rekap = build_rekap(master, tables, bidang_names, tw)
+    rekap = build_rekap(master, tables, bidang_names, tw, masters=data.masters)
     grids: dict[str, list[list[Any]]] = {}
     columns: dict[str, list[str]] = {}
     ringkasan = rows_for_sheet(rekap.ringkasan)
@@ -168,7 +168,10 @@ def build_rekap_sheets(
     dinas.insert(0, "kode_bidang", "")
     dinas_rows = rows_for_sheet(dinas[[name for name, _ in layout.RINGKASAN_COLUMNS]])[1:]
     catatan = [[""], ["Catatan analisis Kasubbag KPEP:", data.catatan_analisis]] if data.catatan_analisis else []
-    grids[layout.TAB_RINGKASAN] = [*ringkasan, [""], *dinas_rows, *catatan]
+    # Which targets each TW was measured against (an APBD Perubahan changes them from a TW on).
+    targets = [[""], *([f"{layout.tw_label(k)}: {data.target_labels[k]}"] for k in sorted(data.target_labels))]
+    targets = targets if data.target_labels else []
+    grids[layout.TAB_RINGKASAN] = [*ringkasan, [""], *dinas_rows, *catatan, *targets]
     columns[layout.TAB_RINGKASAN] = [name for name, _ in layout.RINGKASAN_COLUMNS]
     chart_rows = len(rekap.chart)
     chart_column = len(layout.RINGKASAN_COLUMNS) + CHART_COLUMN_OFFSET
@@ -185,6 +188,8 @@ def build_rekap_sheets(
         columns[tab] = [name for name, _ in layout.REKAP_TW_COLUMNS]
         if k in rekap.per_tw:
             grids[tab] = rows_for_sheet(rekap.per_tw[k])
+            if k in data.target_labels:
+                grids[tab] += [[""], [data.target_labels[k]]]
         else:
             grids[tab] = [[label for _, label in layout.REKAP_TW_COLUMNS], [f"{tab} belum direkap."]]
     grids[layout.TAB_REKOMENDASI] = _rekomendasi_rows(data, bidang_names, tz)

@@ -13,7 +13,10 @@ batch, and opening/locking a TW sets the protections to an exact state. Request 
   ``Catatan Validasi`` column and the rows); ``lock_tw``/``reopen_tw``: 1 batchUpdate (plus 1 Drive
   search and 1 read after a restart);
 - ``write_rekap``: 1 batchUpdate + 1 values.batchUpdate, whatever the number of rows (plus the
-  search/create and 1 read of the tab ids the first time in a process).
+  search/create and 1 read of the tab ids the first time in a process);
+- ``revise_targets`` (an APBD Perubahan, per bidang): 1 read of the protections, 1 read of the
+  workbook, at most 1 batchUpdate (plus 1 Drive search after a restart);
+- ``read_master``: 1 read of the master sheet; ``write_master_notes``: 1 values.batchUpdate.
 
 The adapter keeps no workflow memory: its poll states facts (per changed workbook, what one
 read found, or that the workbook is gone or unreachable; :mod:`sheets.facts`) and the workflow's
@@ -42,6 +45,8 @@ from sheets.facts import (
     BookUnreachable,
     ChangesRead,
     Feedback,
+    MasterNotes,
+    MasterSheetRead,
     RekapData,
     RekapRef,
     WorkbookRef,
@@ -69,11 +74,14 @@ from sheets.google.drive import (
 from sheets.google.errors import AccessDenied, ApiRequestInvalid, NotFound, WorkbookLayoutError
 from sheets.google.feedback import feedback_batch
 from sheets.google.http import RetryPolicy
+from sheets.google.master_sheet import read_master_sheet, sheet_id, write_master_notes
 from sheets.google.poll import read_workbook
 from sheets.google.rekap import TAB_IDS, build_rekap_sheets, rekap_requests, rekap_summary, rekap_values
+from sheets.google.revision import REVISION_FIELDS, dropped_protections, realisasi_row_count, revision_requests
 from sheets.google.spreadsheet import SheetsApi
 from sheets.master import Master, load_master
 from sheets.notes import feedback_place
+from sheets.revision import TargetRevision, plan_revision
 
 logger = logging.getLogger(__name__)
 
@@ -100,8 +108,11 @@ class GoogleWorkbooks:
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.settings = settings
-        self.master = master or load_master(
-            settings.google.master_indikator, bidang_codes=[b.kode for b in settings.bidang]
+        # The list new workbooks are laid out from when the workflow gives none (its versions live in
+        # the store); a master kept as a Google Sheet is read through read_master, never here.
+        csv = settings.google.master_indikator
+        self.master: Master | None = master or (
+            load_master(csv, bidang_codes=[b.kode for b in settings.bidang]) if csv is not None else None
         )
         self.clients = clients or build_clients(settings.google, policy=policy)
         self.drive = DriveFiles(self.clients.drive, settings)
@@ -187,9 +198,14 @@ class GoogleWorkbooks:
 
     # --- step 1: distribution --------------------------------------------------------------
 
-    def distribute(self, tahun: int, tw: int, bidang_kodes: Sequence[str]) -> Mapping[str, WorkbookRef]:
-        """Find or create each bidang's workbook, lay it out, share it, open TW ``tw`` for input."""
+    def distribute(
+        self, tahun: int, tw: int, bidang_kodes: Sequence[str], master: Master | None = None
+    ) -> Mapping[str, WorkbookRef]:
+        """Find or create each bidang's workbook (laid out from ``master``), share it, open TW ``tw`` for input."""
         layout.tw_label(tw)
+        master = master or self.master
+        if master is None:
+            raise WorkbookLayoutError("no master list to lay out the workbooks from")
         with self._lock:
             found = self._discover(tahun)
             refs: dict[str, WorkbookRef] = {}
@@ -204,16 +220,16 @@ class GoogleWorkbooks:
                     )
                 book = self._remember(tahun, kode, file)
                 with self._bidang_lock(kode):
-                    self._prepare(book, tahun, tw, bidang.nama, fresh=kode not in found)
+                    self._prepare(book, tahun, tw, bidang.nama, master, fresh=kode not in found)
                     self.drive.share_writers(book.file, bidang.editor)
                 refs[kode] = WorkbookRef(url=book.file.url, spreadsheet_id=book.file.id)
             logger.info("distributed TW %d %d to %s", tw, tahun, ", ".join(refs))
             return refs
 
-    def _prepare(self, book: _Book, tahun: int, tw: int, nama: str, *, fresh: bool) -> None:
+    def _prepare(self, book: _Book, tahun: int, tw: int, nama: str, master: Master, *, fresh: bool) -> None:
         current = None if fresh else self._read_layout(book)
         if current is None:
-            items = self.master.for_bidang(book.kode)
+            items = master.for_bidang(book.kode)
             requests = layout_requests(
                 tahun,
                 nama,
@@ -255,7 +271,7 @@ class GoogleWorkbooks:
         with self._bidang_book(kode, with_layout=False) as book:
             place = feedback.place
             if place is None:  # never read by the workflow yet: find the column and rows as they are now
-                place = feedback_place(kode, read_workbook(self.sheets, book.file.id), self.master)
+                place = feedback_place(kode, read_workbook(self.sheets, book.file.id), self.master or Master(()))
             data = feedback_batch(tw, feedback, place, self._now_text())
             if data:
                 self.sheets.values_update(book.file.id, data, f"menulis catatan validasi {kode}")
@@ -413,7 +429,10 @@ class GoogleWorkbooks:
             if sheet_ids is None:
                 sheet_ids = self._rekap_sheet_ids(file)
             names = {b.kode: b.nama for b in self.settings.bidang}
-            sheets = build_rekap_sheets(self.master, data, names, tw, self.settings.tz)
+            master = data.masters.get(tw) or self.master
+            if master is None:
+                raise WorkbookLayoutError("no master list to write the rekap from")
+            sheets = build_rekap_sheets(master, data, names, tw, self.settings.tz)
             action = f"menyusun tab workbook rekap {tahun}"
             try:
                 self.sheets.batch_update(file.id, rekap_requests(sheets, sheet_ids, tw), action)
@@ -431,3 +450,45 @@ class GoogleWorkbooks:
             file, _ = self._rekap_book(tahun, create=False)
             folder = self.settings.google.archive_folder_id or self.settings.google.root_folder_id
             return archive_workbook(self.drive, file, tahun, tw, folder, laporan)
+
+    # --- the master list: the Kasubbag's sheet, and a revision applied to each workbook --------
+
+    def read_master(self, source: str) -> MasterSheetRead:
+        """Read the master sheet (its id or URL): one request."""
+        return read_master_sheet(self.sheets, sheet_id(source))
+
+    def write_master_notes(self, source: str, notes: MasterNotes) -> None:
+        """Write the validation's notes beside each row of the master sheet: one request."""
+        write_master_notes(self.sheets, sheet_id(source), notes)
+
+    def revise_targets(self, tahun: int, kode: str, revision: TargetRevision) -> None:
+        """Give bidang ``kode``'s workbook of ``tahun`` the revised targets (see :mod:`sheets.revision`)."""
+        with self._lock:
+            book = self._find(kode, tahun)
+            bidang_lock = self._bidang_lock(kode)
+        with bidang_lock:
+            action = f"menerapkan perubahan target {kode}"
+            body = self.sheets.get(book.file.id, fields=REVISION_FIELDS, action=action)
+            current = parse_book_layout(body)
+            if current is None:
+                raise WorkbookLayoutError(f"workbook of {kode} {tahun} has no Realisasi tab")
+            read = read_workbook(self.sheets, book.file.id)
+            try:
+                plan = plan_revision(read.realisasi, revision)
+            except ValueError as err:
+                raise WorkbookLayoutError(f"workbook of {kode} {tahun}: {err}") from err
+            requests, rows = revision_requests(
+                plan,
+                row_count=realisasi_row_count(body),
+                book=current,
+                locks=dropped_protections(body),
+                bot_email=self.clients.account_email,
+                label=f"perubahan mulai {layout.tw_label(revision.from_tw)}",
+            )
+            if requests:
+                self.sheets.batch_update(book.file.id, requests, action)
+            current.rows = rows - 1
+            book.layout = current
+            logger.info(
+                "revised targets of %s %d from TW %d: %d requests", kode, tahun, revision.from_tw, len(requests)
+            )

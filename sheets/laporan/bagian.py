@@ -247,6 +247,8 @@ def pengesahan_section(data: LaporanInput, styles: Mapping[str, ParagraphStyle],
     def who(entry: Riwayat | None, pejabat_nama: str, pejabat_nip: str | None) -> str:
         nama = entry.actor_nama if entry is not None else pejabat_nama
         nip = pejabat_nip if nama == pejabat_nama else None
+        if entry is not None and entry.atas_nama:  # signed by a Plh in the official's place
+            nama = f"{nama} (Plh., atas nama {entry.atas_nama})"
         return _signature_line(nama, nip)
 
     if disusun is not None:
@@ -344,7 +346,7 @@ def riwayat_section(data: LaporanInput, styles: Mapping[str, ParagraphStyle], tz
         if entry.mutu_baku_seconds is not None and mutu is None:
             mutu = teks.durasi(entry.mutu_baku_seconds)
         bidang = entry.bidang or teks.KOSONG  # the kode: section I names every bidang
-        pelaksana = f"{entry.actor_nama} ({teks.role_label(entry.actor_role)})"
+        pelaksana = teks.pelaksana(entry.actor_nama, entry.actor_role, entry.atas_nama)
         rows.append(
             [
                 str(number),

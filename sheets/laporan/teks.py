@@ -25,6 +25,7 @@ __all__ = [
     "durasi",
     "event_label",
     "nip",
+    "pelaksana",
     "periode_tw",
     "persen",
     "role_label",
@@ -60,6 +61,7 @@ EVENT_LABELS: dict[str, str] = {
     "catat_tindak_lanjut": "Pencatatan tindak lanjut",
     "tutup": "Penutupan dan pengarsipan periode",
     "data_disetujui_berubah": "Perubahan data yang telah disetujui terdeteksi",
+    "perubahan_target": "Perubahan target (APBD Perubahan) mulai berlaku",
 }
 """Audit event -> what the Riwayat calls it (a formal noun phrase)."""
 
@@ -175,3 +177,10 @@ def event_label(event: str) -> str:
 def role_label(role: str) -> str:
     """The role as a reader knows it."""
     return ROLE_LABELS.get(role, role)
+
+
+def pelaksana(actor_nama: str, actor_role: str, atas_nama: str | None) -> str:
+    """Who did a step: ``Budi (Kepala Bidang)``; a Plh: ``Plh. Kepala Bidang: Budi (atas nama Siti)``."""
+    if atas_nama:
+        return f"Plh. {role_label(actor_role)}: {actor_nama} (atas nama {atas_nama})"
+    return f"{actor_nama} ({role_label(actor_role)})"

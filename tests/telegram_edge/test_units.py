@@ -194,6 +194,22 @@ SAMPLE: dict[str, Any] = {
     "role": "staf",
     "kind": "input_opened",
     "error": "blocked",
+    "plh_id": 4,
+    "acting_nama": "Budi",
+    "mulai": "2026-07-06",
+    "selesai": "2026-07-10",
+    "peristiwa": "diterima",
+    "oleh": "Budi",
+    "versi": 2,
+    "label": "APBD Perubahan",
+    "berlaku_mulai": "2026-07-01",
+    "mulai_tw": 3,
+    "diubah": 3,
+    "ditambah": 1,
+    "dihapus": 1,
+    "sumber": 'sheet "Daftar Induk 2026"',
+    "bidang_berubah": [{"kode": "PTK", "nama": "Bidang Penempatan", "diubah": 2, "ditambah": 1, "dihapus": 0}],
+    "masalah": [{"cell": "J12", "text": 'Baris 12, kolom Target TW II: "x" bukan angka'}],
 }
 
 

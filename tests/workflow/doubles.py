@@ -10,7 +10,20 @@ from typing import Any
 
 from bot.workflow.errors import PortError, RecipientUnreachable, TransientDeliveryError
 from bot.workflow.ports import Notification, PartsProgress
-from sheets.facts import ArchiveRef, BookSeen, ChangesRead, Feedback, ProblemInfo, RekapData, RekapRef, WorkbookRef
+from sheets.facts import (
+    ArchiveRef,
+    BookSeen,
+    ChangesRead,
+    Feedback,
+    MasterNotes,
+    MasterSheetRead,
+    ProblemInfo,
+    RekapData,
+    RekapRef,
+    WorkbookRef,
+)
+from sheets.master import Master
+from sheets.revision import TargetRevision
 
 
 @dataclass
@@ -27,6 +40,9 @@ class InMemoryWorkbook:
     rekap_writes: list[RekapData] = field(default_factory=list)
     fail: dict[str, int] = field(default_factory=dict)
     archived_laporan: bytes | None = None
+    master_sheet: MasterSheetRead | None = None  # what read_master returns
+    master_notes: list[MasterNotes] = field(default_factory=list)
+    revisions: list[tuple[int, str, TargetRevision]] = field(default_factory=list)
 
     def _call(self, name: str, *args: Any) -> None:
         self.calls.append((name, args))
@@ -37,7 +53,9 @@ class InMemoryWorkbook:
     def names(self) -> list[str]:
         return [name for name, _ in self.calls]
 
-    def distribute(self, tahun: int, tw: int, bidang_kodes: Sequence[str]) -> Mapping[str, WorkbookRef]:
+    def distribute(
+        self, tahun: int, tw: int, bidang_kodes: Sequence[str], master: Master | None = None
+    ) -> Mapping[str, WorkbookRef]:
         self._call("distribute", tahun, tw, tuple(bidang_kodes))
         return {k: WorkbookRef(f"https://sheets.test/{tahun}/{k}", f"sheet-{tahun}-{k}") for k in bidang_kodes}
 
@@ -84,6 +102,20 @@ class InMemoryWorkbook:
     def read_book(self, kode: str) -> BookSeen:
         self._call("read_book", kode)
         raise AssertionError("the workflow tests submit through handle_events, not /kirim")
+
+    def read_master(self, source: str) -> MasterSheetRead:
+        self._call("read_master", source)
+        if self.master_sheet is None:
+            raise AssertionError("no master sheet given to the double")
+        return self.master_sheet
+
+    def write_master_notes(self, source: str, notes: MasterNotes) -> None:
+        self._call("write_master_notes", source)
+        self.master_notes.append(notes)
+
+    def revise_targets(self, tahun: int, kode: str, revision: TargetRevision) -> None:
+        self._call("revise_targets", tahun, kode, revision.from_tw)
+        self.revisions.append((tahun, kode, revision))
 
 
 class FileNotifier:

@@ -34,6 +34,8 @@ TABLES = {
     "timers_fired",
     "poll_state",
     "store_identity",
+    "master_versions",
+    "plh",
     "alembic_version",
 }
 

@@ -27,7 +27,7 @@ even requested from Telegram (``allowed_updates``), so an edit never repeats an 
 
 The handlers live in the modules of this package: :mod:`bot.telegram.handlers.context` (the
 :class:`EdgeContext` and the steps every handler shares), :mod:`bot.telegram.handlers.commands`
-(/start /daftar /status /rekap /kirim /bantuan), :mod:`bot.telegram.handlers.buttons` (callback
+(/start /daftar /status /rekap /kirim /bantuan /plh), :mod:`bot.telegram.handlers.buttons` (callback
 queries and ForceReply answers) and :mod:`bot.telegram.handlers.messages` (everything else, and
 errors); :func:`register` adds them all to the application.
 """
@@ -44,6 +44,7 @@ from bot.telegram.handlers.commands import (
     cmd_bantuan,
     cmd_daftar,
     cmd_kirim,
+    cmd_plh,
     cmd_rekap,
     cmd_start,
     cmd_status,
@@ -61,6 +62,7 @@ __all__ = [
     "cmd_bantuan",
     "cmd_daftar",
     "cmd_kirim",
+    "cmd_plh",
     "cmd_rekap",
     "cmd_start",
     "cmd_status",
@@ -88,6 +90,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(CommandHandler("rekap", cmd_rekap, filters=private))
     application.add_handler(CommandHandler("kirim", cmd_kirim, filters=private))
     application.add_handler(CommandHandler("bantuan", cmd_bantuan, filters=private))
+    application.add_handler(CommandHandler("plh", cmd_plh, filters=private))
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(MessageHandler(private & filters.TEXT & filters.REPLY & ~filters.COMMAND, on_reply))
     application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_free_text))

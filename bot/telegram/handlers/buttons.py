@@ -42,7 +42,9 @@ def precheck(service: WorkflowService, actor: Actor, data: CallbackData) -> tupl
     the event of the button's row, without writing; the action re-checks everything when the
     answer arrives. Returns (tw, tahun) for the prompt.
     """
-    ref = service.check_action(actor, data.period_id, ACTIONS[data.action].event, data.bidang)
+    event = ACTIONS[data.action].event
+    assert event is not None  # only a period's buttons prompt for a text
+    ref = service.check_action(actor, data.period_id, event, data.bidang)
     return ref.tw, ref.tahun
 
 
