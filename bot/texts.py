@@ -1483,6 +1483,7 @@ REFUSAL_MASTER_NOT_SHEET = (
     "Daftar induk indikator disimpan sebagai berkas CSV oleh admin, bukan Google Sheet. Perubahan target "
     "diterapkan admin dengan: python -m bot perubahan --berkas BERKAS.csv --berlaku TANGGAL"
 )
+MASTER_READ_FAILED = "Mohon maaf, sheet daftar induk tidak dapat dibaca saat ini. Silakan coba beberapa saat lagi."
 REFUSAL_MASTER_ONLY_KASUBBAG = "Maaf, daftar induk indikator hanya dikelola oleh Kasubbag KPEP."
 REFUSAL_REVISION_NO_CHANGE = "Daftar induk tidak berbeda dengan yang berlaku; tidak ada yang diubah."
 REFUSAL_REVISION_NOT_FOUND = "Perubahan target tersebut tidak ditemukan."
@@ -1583,3 +1584,23 @@ def target_revised(
 def audit_revision_note(label: str, berlaku: date | None, mulai_tw: int, totals: tuple[int, int, int]) -> str:
     """The audit note of a revision applied."""
     return f"{target_label(label, berlaku).removeprefix('Target: ')}, mulai {tw_label(mulai_tw)}: {_totals(*totals)}"
+
+
+# --- command line: plh and perubahan -------------------------------------------------------------
+
+CLI_ADMIN_PLH = "Admin Kinerja Bot (perintah plh)"
+CLI_ADMIN_PERUBAHAN = "Admin Kinerja Bot (perintah perubahan)"
+CLI_PLH_NONE = "Tidak ada Plh yang berlaku atau menunggu."
+CLI_PLH_NEEDS = "Untuk menetapkan Plh isi --role, --nama dan --mulai (dan --bidang untuk kepala_bidang)."
+CLI_PERUBAHAN_PREVIEW = "Pratinjau saja; tidak ada yang diubah. Tambahkan --terapkan untuk menerapkannya."
+CLI_PERUBAHAN_DONE = (
+    "Perubahan target diterapkan pada workbook setiap bidang dan dicatat; Kepala Dinas diberi tahu lewat Telegram."
+)
+CLI_PERUBAHAN_GOOGLE_FAILED = "Google tidak dapat menyelesaikan perubahan (jalankan ulang perintah yang sama):"
+
+
+def cli_plh_set(plh_id: int, line: str) -> str:
+    return (
+        f"Plh nomor {plh_id} ditetapkan: {line}.\nKeduanya diberi tahu lewat Telegram oleh layanan Kinerja Bot "
+        f"yang berjalan."
+    )

@@ -92,16 +92,17 @@ class MasterBook:
         file = path or self.settings.google.master_indikator
         if file is None:
             raise MasterError("-", [texts.MASTER_NO_SOURCE])
-        codes = [b.kode for b in self.settings.bidang]
+        # Not checked against the settings' bidang here (the Google edge and doctor check that): a
+        # list with a bidang the settings dropped must not stop the others' periods.
         if path is not None:
-            return load_master(file, bidang_codes=codes)
+            return load_master(file)
         try:
             mtime = file.stat().st_mtime
         except OSError:
             mtime = -1.0
         if self._csv is not None and self._csv[0] == file and self._csv[1] == mtime:
             return self._csv[2]
-        master = load_master(file, bidang_codes=codes)
+        master = load_master(file)
         self._csv = (file, mtime, master)
         return master
 

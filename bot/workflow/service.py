@@ -275,6 +275,10 @@ class WorkflowService:
 
     # --- the master list: its sheet, and revised targets (APBD Perubahan) -----------------------
 
+    def master_sheet_url(self) -> str | None:
+        """A link to the master sheet the Kasubbag keeps (None when the master list is a CSV)."""
+        return self.core.masters.sheet_url
+
     def check_master_sheet(self, actor: Actor) -> Master:
         """``/induk``: the Kasubbag has the master sheet read and validated now (notes beside its rows)."""
         return self.revisions.check_sheet(actor)

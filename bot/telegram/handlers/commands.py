@@ -1,4 +1,4 @@
-"""The command handlers: /start, /daftar, /bantuan, /status, /rekap, /kirim and /plh.
+"""The command handlers: /start, /daftar, /bantuan, /status, /rekap and /kirim.
 
 Each checks that the sender is bound (else says how to register), calls the workflow service in
 a thread, and replies.
@@ -19,7 +19,6 @@ from bot.telegram.handlers.context import EdgeContext, _actor, _bound_or_explain
 from bot.telegram.render import rekap_figures
 from bot.workflow.errors import ActionRefused
 from bot.workflow.machine import BIDANG_HOLDS, DINAS_HOLDS, Role
-from bot.workflow.plh import split_plh_args
 
 logger = logging.getLogger("bot.telegram.handlers")  # the name the log has always shown for the handlers
 
@@ -182,35 +181,3 @@ async def cmd_kirim(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     else:
         errors = sum(1 for p in submission.problems if p.severity == "error")
         await _reply(ctx, message, texts.kirim_invalid(view.tw, view.tahun, errors))
-
-
-async def cmd_plh(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/plh NAMA MULAI SELESAI: an official names their Plh; /plh batal cancels; /plh alone lists."""
-    ctx, message, user = edge(context), update.effective_message, update.effective_user
-    if message is None or user is None:
-        return
-    actor = await _bound_or_explain(ctx, message, user.id)
-    if actor is None:
-        return
-    args = list(context.args or ())
-    try:
-        if not args:
-            views = await asyncio.to_thread(ctx.service.plh_of, actor)
-            await _reply(ctx, message, texts.plh_list([view.line() for view in views]))
-            return
-        if len(args) == 1 and args[0].casefold() == "batal":
-            view = await asyncio.to_thread(ctx.service.cancel_own_plh, actor)
-            await _reply(ctx, message, texts.plh_cancelled(view.jabatan, view.acting_nama))
-            return
-        parsed = split_plh_args(args)
-        if parsed is None:
-            await _reply(ctx, message, f"{texts.REFUSAL_PLH_BAD_DATE}\n\n{texts.PLH_USAGE}")
-            return
-        nama, mulai, selesai = parsed
-        view = await asyncio.to_thread(ctx.service.name_plh, actor, nama, mulai, selesai)
-    except ActionRefused as err:
-        logger.info("telegram user %s: /plh refused: %s", user.id, err.reason)
-        await _reply(ctx, message, texts.refused(err.reason))
-        return
-    logger.info("telegram user %s named plh %s", user.id, view.id)
-    await _reply(ctx, message, texts.plh_named(view.acting_nama, view.jabatan, view.mulai, view.selesai))
