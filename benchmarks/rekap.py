@@ -283,7 +283,8 @@ def run(sizes: Sizes, workdir: Path, progress: Progress) -> BenchmarkResult:
         name="rekap",
         title="Rekap dinas / dinas rekap",
         product="sheets.aggregate.build_rekap (vectorised pandas); GoogleWorkbooks.write_rekap "
-        "(1 batchUpdate + 1 values.batchUpdate, plus Drive find/create the first time)",
+        "(1 batchUpdate + 1 values.batchUpdate per 2 MB of values, plus Drive find/create and the locale "
+        "the first time)",
         peer="benchmarks.rekap_rows.build_rekap_rows (row by row, pure Python, sheets.capaian's scalar rules); "
         "gspread tutorial writer: create + add_worksheet per tab + append_row per row",
         notes=[

@@ -142,6 +142,40 @@ STATE_LABELS: dict[str, str] = {
     "selesai": "sudah ditutup dan diarsipkan",
 }
 
+# --- audit events (what the Riwayat, the audit export and the demo's timeline call each event) -------
+
+EVENT_LABELS: Mapping[str, str] = {
+    "mulai_periode": "membuka periode, meminta persetujuan",
+    "setujui_distribusi": "menyetujui pembagian format",
+    "tunda_distribusi": "menunda pembagian format",
+    "nilai_berubah": "mulai mengisi lembar kerja",
+    "ajukan": "mengajukan laporan bidang",
+    "pengajuan_tidak_valid": "menolak pengajuan: isian salah",
+    "setujui": "menyetujui laporan bidang",
+    "kembalikan": "mengembalikan laporan bidang",
+    "buka_kembali": "membuka kembali laporan bidang",
+    "semua_bidang_disetujui": "menyusun draf rekap dinas",
+    "tambah_analisis": "menambahkan catatan analisis",
+    "kirim_ke_sekretaris": "mengirim laporan kepada Sekretaris",
+    "teruskan_ke_kepala_dinas": "meneruskan laporan kepada Kepala Dinas",
+    "dikembalikan_sekretaris": "mengembalikan laporan kinerja dinas",
+    "disetujui_kepala_dinas": "menyetujui laporan kinerja dinas",
+    "dikembalikan_kepala_dinas": "mengembalikan laporan kinerja dinas",
+    "beri_rekomendasi": "memberi rekomendasi",
+    "serahkan_ke_kasubbag": "menyerahkan laporan dan rekomendasi",
+    "serahkan_ke_bidang": "meneruskan rekomendasi ke bidang",
+    "buka_kembali_bidang": "membuka kembali laporan satu bidang",
+    "catat_tindak_lanjut": "mencatat tindak lanjut",
+    "tutup": "menutup dan mengarsipkan periode",
+    "data_disetujui_berubah": "mendeteksi perubahan data yang telah disetujui",
+}
+
+
+def event_label(event: str) -> str:
+    """The readable name of an audit event (its code when this version does not know it)."""
+    return EVENT_LABELS.get(event, event)
+
+
 # --- summaries ------------------------------------------------------------------------------------
 
 _SUMMARY_LABELS: dict[str, tuple[str, str]] = {
@@ -641,6 +675,31 @@ def recipient_unreachable(nama: str, role: str, bidang: str | None) -> str:
     )
 
 
+def action_resumed(
+    action: str, bidang_nama: str | None, tw: int, tahun: int, pressed_at: str, tz: ZoneInfo, reason: str | None
+) -> str:
+    """An action a stop of the service interrupted, carried out after the restart (or not)."""
+    what = f"{action} {bidang_nama}" if bidang_nama else action
+    head = (
+        f"Tindakan Bapak/Ibu ({what}, {periode(tw, tahun)}) pada {format_waktu(pressed_at, tz)} "
+        f"terhenti karena layanan Kinerja Bot dimulai ulang."
+    )
+    if reason is None:
+        return f"{head}\nTindakan tersebut telah diselesaikan setelah layanan berjalan kembali dan telah tercatat."
+    return (
+        f"{head}\nTindakan tersebut tidak dapat diselesaikan: {reason}\n"
+        f"Laporan tidak berubah; tombol pada pesan permintaan masih dapat digunakan."
+    )
+
+
+def action_failed(event: str) -> str:
+    """A press whose Google effect failed: nothing changed, the buttons still work."""
+    return (
+        f"Maaf, tindakan ({event_label(event)}) belum berhasil karena layanan Google tidak dapat dihubungi. "
+        f"Laporan tidak berubah dan tombolnya masih dapat digunakan; silakan coba lagi beberapa saat lagi."
+    )
+
+
 def unknown_kind(kind: str) -> str:
     """A notification kind this version cannot render (should not happen)."""
     return f"Pemberitahuan dari Kinerja Bot ({kind})."
@@ -739,6 +798,8 @@ WHAT_TELAAH = "pengembalian laporan kinerja dinas"
 # --- answers to presses and replies -----------------------------------------------------------------
 
 ANS_DONE = "Terima kasih, tercatat."
+# A press whose action takes long (Google slow): answered before the outcome is known.
+ANS_IN_PROGRESS = "Sedang diproses. Hasilnya akan disampaikan pada pesan ini."
 ANS_PROMPT_SENT = "Silakan tulis dengan membalas pesan yang baru dikirim."
 ANS_BAD_BUTTON = "Maaf, tombol ini tidak dikenali atau sudah tidak berlaku."
 ANS_UNBOUND = "Maaf, akun Telegram Bapak/Ibu belum terdaftar. Kirim /daftar KODE terlebih dahulu."
@@ -1109,6 +1170,10 @@ def refusal_no_running_period(tw: int) -> str:
     """A submission for a TW with no open period."""
     return f"Tidak ada periode {tw_label(tw)} yang berjalan."
 
+
+RESUME_FAILED = "layanan Google belum dapat dihubungi."
+RESUME_STATE_CHANGED = "keadaan laporan telah berubah sejak tombol ditekan."
+REFUSAL_ACTION_BUSY = "Tindakan lain atas laporan ini sedang diproses. Mohon tunggu sebentar, lalu coba lagi."
 
 # --- sheet feedback and audit notes (workflow) ---------------------------------------------------------
 # Written by the workflow to the Status tab of a bidang's workbook and to the audit trail (Riwayat).

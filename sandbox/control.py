@@ -64,6 +64,22 @@ class SandboxControl:
         """Remove every injected fault."""
         self.call("DELETE", "faults")
 
+    def hold(self, service: str, after: int = 1, method: str | None = None) -> None:
+        """Apply the ``after``-th later request of ``service`` (of ``method``), then hold its answer."""
+        spec: dict[str, Any] = {"service": service, "after": after}
+        if method is not None:
+            spec["method"] = method
+        self.call("POST", "holds", spec)
+
+    def holds(self) -> list[dict[str, Any]]:
+        """Every hold, with whether its request has arrived."""
+        result: list[dict[str, Any]] = self.call("GET", "holds")
+        return result
+
+    def release_holds(self) -> None:
+        """Let every held answer go."""
+        self.call("DELETE", "holds")
+
     def latency(self, service: str, ms: float, jitter_ms: float = 0.0) -> None:
         """Delay every API request of ``service`` by ``ms`` (+ random ``0..jitter_ms``) milliseconds."""
         self.call("POST", "latency", {"service": service, "ms": ms, "jitter_ms": jitter_ms})

@@ -15,7 +15,19 @@ from werkzeug.wrappers import Request, Response
 
 from sandbox.hub import Hub, ServiceName
 
-__all__ = ["SandboxService", "ServiceFactory", "ServiceHost", "json_response", "read_json"]
+__all__ = [
+    "InvalidText",
+    "SandboxService",
+    "ServiceFactory",
+    "ServiceHost",
+    "invalid_text",
+    "json_response",
+    "read_json",
+]
+
+
+class InvalidText(ValueError):
+    """A request body holding text that is not valid UTF-8 (bad bytes, or a lone surrogate escaped in JSON)."""
 
 
 def json_response(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -28,12 +40,45 @@ def json_response(payload: Any, status: int = 200, headers: dict[str, str] | Non
     )
 
 
+def invalid_text(node: Any, where: str = "body") -> str | None:
+    """Where ``node`` (parsed JSON) holds a string that cannot be encoded as UTF-8; None when nowhere.
+
+    JSON may escape a lone surrogate (``"\\ud800"``); Python parses it into a string that no
+    UTF-8 answer can carry, so it must be refused where it comes in, not when it is sent back.
+    """
+    if isinstance(node, str):
+        try:
+            node.encode("utf-8")
+        except UnicodeEncodeError:
+            return where
+        return None
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found = invalid_text(key, where) or invalid_text(value, f"{where}.{key}")
+            if found:
+                return found
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found = invalid_text(value, f"{where}[{index}]")
+            if found:
+                return found
+    return None
+
+
 def read_json(request: Request) -> Any:
-    """The request body as JSON; ValueError when it is not."""
+    """The request body as JSON; ValueError when it is not, InvalidText when its text is not UTF-8."""
     raw = request.get_data(cache=True)
     if not raw:
         return {}
-    return json.loads(raw)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise InvalidText("body is not valid UTF-8") from err
+    parsed = json.loads(text)
+    where = invalid_text(parsed)
+    if where is not None:
+        raise InvalidText(f"text at {where} is not valid UTF-8 (a lone surrogate)")
+    return parsed
 
 
 class ServiceHost(Protocol):

@@ -95,6 +95,41 @@ class Fault:
         return self.count is not None and self.injected >= self.count
 
 
+class HoldSpecError(ValueError):
+    """A hold request that cannot be honoured."""
+
+
+@dataclass
+class Hold:
+    """The ``after``-th API request of ``service`` from now is applied, then its answer is held.
+
+    For kill tests: the far side has done what was asked, the caller has not heard back, and the
+    test stops the caller (SIGKILL) before it can record anything. ``released`` lets the held
+    answer go (to nobody, once the caller is dead); ``held`` says the request has arrived.
+    """
+
+    service: ServiceName
+    after: int
+    seen: int = 0
+    method: str | None = None
+    held: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def as_json(self) -> dict[str, Any]:
+        """The control API's JSON form."""
+        return {
+            "service": self.service,
+            "after": self.after,
+            "method": self.method,
+            "seen": self.seen,
+            "held": self.held.is_set(),
+        }
+
+
+HOLD_TIMEOUT_SECONDS = 120.0
+"""A held answer is let go after this long even if nobody releases it (a test that died)."""
+
+
 @dataclass
 class Hub:
     """Counts requests per service and method, and decides which ones fail on purpose."""
@@ -104,6 +139,7 @@ class Hub:
     _stats: dict[str, Counter[str]] = field(default_factory=dict)
     _faults: list[Fault] = field(default_factory=list)
     _latency: dict[str, Latency] = field(default_factory=dict)
+    _holds: list[Hold] = field(default_factory=list)
     _random: random.Random = field(init=False)
     _jitter: random.Random = field(init=False)
 
@@ -218,8 +254,58 @@ class Hub:
         with self._lock:
             self._stats = {name: Counter() for name in SERVICES}
 
+    def add_hold(self, spec: Any) -> Hold:
+        """Register a hold from the control API's JSON body ``{"service", "after", "method"?}``."""
+        if not isinstance(spec, dict):
+            raise HoldSpecError("body must be a JSON object")
+        service, after, method = spec.get("service"), spec.get("after", 1), spec.get("method")
+        if service not in SERVICES:
+            raise HoldSpecError(f"service must be one of {SERVICES}")
+        if isinstance(after, bool) or not isinstance(after, int) or after < 1:
+            raise HoldSpecError("after must be a positive integer")
+        if method is not None and not isinstance(method, str):
+            raise HoldSpecError("method must be a string")
+        hold = Hold(service, after, method=method)
+        with self._lock:
+            self._holds.append(hold)
+        return hold
+
+    def holds(self) -> list[dict[str, Any]]:
+        """The registered holds (the control API's GET)."""
+        with self._lock:
+            return [hold.as_json() for hold in self._holds]
+
+    def release_holds(self) -> None:
+        """Let every held answer go and forget the holds."""
+        with self._lock:
+            holds, self._holds = self._holds, []
+        for hold in holds:
+            hold.released.set()
+
+    def hold_after(self, service: ServiceName, method: str) -> None:
+        """Called once a request was applied: block the answer while a hold says so.
+
+        Runs in the request's own thread, outside every lock, like :meth:`delay`.
+        """
+        with self._lock:
+            hold = None
+            for candidate in self._holds:
+                if candidate.service != service or candidate.held.is_set():
+                    continue
+                if candidate.method is not None and candidate.method != method:
+                    continue
+                candidate.seen += 1
+                if candidate.seen == candidate.after:
+                    hold = candidate
+                    break
+        if hold is None:
+            return
+        hold.held.set()
+        hold.released.wait(HOLD_TIMEOUT_SECONDS)
+
     def reset(self) -> None:
-        """Forget statistics, faults and latency."""
+        """Forget statistics, faults, latency and holds."""
+        self.release_holds()
         self.clear_faults()
         self.clear_latency()
         self.reset_stats()

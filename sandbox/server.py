@@ -17,6 +17,10 @@ Shared control endpoints (each service adds its own under ``/_sandbox/<service>/
   Google's token endpoint are never delayed. Posting again replaces the service's setting;
   ``DELETE /_sandbox/latency`` (body ``{"service"}`` for one service, none for all) clears it;
   ``GET`` shows it. A body that is not one of these answers 400 with ``{"error"}``.
+- ``POST /_sandbox/holds {"service", "after"?, "method"?}``: the ``after``-th (default first)
+  later API request of that service (of that method) is applied, then its answer is held until
+  ``DELETE /_sandbox/holds`` (or two minutes): a kill test stops the caller in between. ``GET``
+  shows each hold and whether its request has arrived (``held``).
 - ``GET /_sandbox/stats``: request counts per service and method; ``POST``/``DELETE`` zero them.
 - ``POST /_sandbox/reset``: forget every service's state, the faults, the latency and the stats.
 """
@@ -35,7 +39,7 @@ from werkzeug.wrappers import Request, Response
 
 from sandbox.google.service import GoogleService
 from sandbox.http import SandboxService, ServiceFactory, json_response, read_json
-from sandbox.hub import SERVICES, FaultSpecError, Hub, LatencySpecError, parse_latency
+from sandbox.hub import SERVICES, FaultSpecError, HoldSpecError, Hub, LatencySpecError, parse_latency
 from sandbox.telegram.service import TelegramService
 
 logger = logging.getLogger(__name__)
@@ -109,6 +113,8 @@ class SandboxApp:
             return json_response({"ok": True, "fault": {"service": fault.service, "status": fault.status}})
         if path == "latency":
             return self._latency(request)
+        if path == "holds":
+            return self._holds(request)
         if path == "stats":
             if request.method in {"DELETE", "POST"}:
                 self.hub.reset_stats()
@@ -126,6 +132,21 @@ class SandboxApp:
                 if response is not None:
                     return response
         return json_response({"error": f"unknown control endpoint: /_sandbox/{path}"}, 404)
+
+    def _holds(self, request: Request) -> Response:
+        """``/_sandbox/holds``: GET shows, POST adds, DELETE releases every held answer."""
+        if request.method == "GET":
+            return json_response(self.hub.holds())
+        if request.method == "DELETE":
+            self.hub.release_holds()
+            return json_response({"ok": True})
+        if request.method != "POST":
+            return json_response({"error": "use GET, POST or DELETE"}, 405)
+        try:
+            hold = self.hub.add_hold(read_json(request))
+        except (ValueError, HoldSpecError) as err:
+            return json_response({"error": str(err)}, 400)
+        return json_response({"ok": True, "hold": hold.as_json()})
 
     def _latency(self, request: Request) -> Response:
         """``/_sandbox/latency``: GET shows, POST sets, DELETE clears the added request latency."""

@@ -43,6 +43,19 @@ class ProblemInfo:
             "message": self.message,
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ProblemInfo:
+        """The inverse of :meth:`as_dict`."""
+        severity: Severity = "error" if data["severity"] == "error" else "warning"
+        return cls(
+            str(data["cell"]),
+            str(data["column"]),
+            int(data["row"]),
+            str(data["indikator"]),
+            severity,
+            str(data["message"]),
+        )
+
 
 @dataclass(frozen=True)
 class FeedbackPlace:
@@ -165,10 +178,12 @@ class RekapRef:
 
 @dataclass(frozen=True)
 class ArchiveRef:
-    """Where the archived copies (PDF, xlsx) of a closed period went."""
+    """Where the archived copies (PDF, xlsx) of a closed period went, and what was done otherwise."""
 
     url: str
     file_ids: tuple[str, ...] = ()
+    catatan: tuple[str, ...] = ()
+    """In Indonesian: each copy made another way than usual (an xlsx built by the bot) or left out."""
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ class ProblemKind(StrEnum):
     INDIKATOR_RENAMED = "nama_indikator_berbeda"
     OVER_PAGU = "melebihi_pagu"
     PERCENT_OVER_100 = "persen_melebihi_100"
+    PERCENT_AS_FRACTION = "persen_sebagai_pecahan"
     BUKTI_NOT_LINK = "bukti_bukan_tautan"
     CHANGED_AFTER_APPROVAL = "berubah_setelah_disetujui"
     FUTURE_TW_FILLED = "triwulan_belum_dibuka"

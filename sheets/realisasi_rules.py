@@ -27,10 +27,18 @@ DATE_CELL_REASON = "sel berformat tanggal; ubah lewat menu Format > Angka > Otom
 # Google Sheets keeps 15 significant digits: a number this large is not stored as it was typed
 # (99999999999999999999 comes back as 1e20), so it cannot be the figure the person meant.
 MAX_EXACT_NUMBER = 1e15
+SCIENTIFIC_FROM = 1e21
 
 
 def _angka(value: float | None) -> str:
-    """A figure in a message: whole numbers without decimals (``1.500``), others with two (``87,50``)."""
+    """A figure in a message: whole numbers without decimals (``1.500``), others with two (``87,50``).
+
+    Past 21 digits (``1e308`` typed) the figure is written as Sheets shows it, ``1E+308``, not as
+    three hundred digits.
+    """
+    if value is not None and math.isfinite(value) and abs(value) >= SCIENTIFIC_FROM:
+        mantissa, exponent = f"{value:.2E}".split("E")
+        return f"{mantissa.rstrip('0').rstrip('.').replace('.', ',')}E{int(exponent):+d}"
     if value is not None and float(value).is_integer():
         return format_angka(value, 0)
     return format_angka(value)
@@ -442,6 +450,7 @@ class RealisasiValidator:
         if k == self.tw:
             record[f"kendala_tw{k}"] = record["kendala"]
         value = record[f"realisasi_tw{k}"]
+        self.check_percent_fraction(r, item, k, value)
         if item.persen and value is not None and value > 100:
             label = layout.col_realisasi(k)
             self.add(
@@ -453,6 +462,29 @@ class RealisasiValidator:
                 f"{self.prefix(label, r, item)}: {_angka(value)}% melebihi 100% untuk satuan %; periksa kembali",
                 item,
             )
+
+    def check_percent_fraction(self, r: int, item: Indikator, k: int, value: float | None) -> None:
+        """Warn at the cell when a ``%`` indicator aiming above 1 holds a value in (0, 1]: likely ``75%`` kept as 0.75.
+
+        Typed into a column the bot formatted as a number, ``75%`` may be stored as 0.75 with the
+        column's format kept (Google does not document which format wins); a percent-formatted
+        cell is already read as 75. Zero is a real zero and is not questioned.
+        """
+        target = item.target_tw[k - 1] if item.target_tw[k - 1] is not None else item.target_tahunan
+        if not item.persen or value is None or not 0 < value <= 1 or target is None or target <= 1:
+            return
+        label = layout.col_realisasi(k)
+        meant = _angka(round(value * 100, 9))  # 0.07 * 100 is 7.000000000000001
+        self.add(
+            ProblemKind.PERCENT_AS_FRACTION,
+            Severity.WARNING,
+            r,
+            self.cols[label],
+            label,
+            f"{self.prefix(label, r, item)}: {_angka(value)} untuk satuan % dengan target {_angka(target)}; "
+            f"apakah maksudnya {meant}%? Bila ya, isi {meant} (tanpa tanda %)",
+            item,
+        )
 
     def check_pagu(self, r: int, item: Indikator, record: dict[str, Any]) -> None:
         label = layout.col_anggaran(self.tw)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import texts
+from bot.texts import EVENT_LABELS
 from config.settings import Settings
 from sheets.formatting import format_persen
 
@@ -27,31 +28,6 @@ __all__ = [
     "write_riwayat",
 ]
 
-EVENT_LABELS: dict[str, str] = {
-    "mulai_periode": "membuka periode, meminta persetujuan",
-    "setujui_distribusi": "menyetujui pembagian format",
-    "tunda_distribusi": "menunda pembagian format",
-    "nilai_berubah": "mulai mengisi lembar kerja",
-    "ajukan": "mengajukan laporan bidang",
-    "pengajuan_tidak_valid": "menolak pengajuan: isian salah",
-    "setujui": "menyetujui laporan bidang",
-    "kembalikan": "mengembalikan laporan bidang",
-    "buka_kembali": "membuka kembali laporan bidang",
-    "semua_bidang_disetujui": "menyusun draf rekap dinas",
-    "tambah_analisis": "menambahkan catatan analisis",
-    "kirim_ke_sekretaris": "mengirim laporan kepada Sekretaris",
-    "teruskan_ke_kepala_dinas": "meneruskan laporan kepada Kepala Dinas",
-    "dikembalikan_sekretaris": "mengembalikan laporan kinerja dinas",
-    "disetujui_kepala_dinas": "menyetujui laporan kinerja dinas",
-    "dikembalikan_kepala_dinas": "mengembalikan laporan kinerja dinas",
-    "beri_rekomendasi": "memberi rekomendasi",
-    "serahkan_ke_kasubbag": "menyerahkan laporan dan rekomendasi",
-    "serahkan_ke_bidang": "meneruskan rekomendasi ke bidang",
-    "buka_kembali_bidang": "membuka kembali laporan satu bidang",
-    "catat_tindak_lanjut": "mencatat tindak lanjut",
-    "tutup": "menutup dan mengarsipkan periode",
-    "data_disetujui_berubah": "mendeteksi perubahan data yang telah disetujui",
-}
 
 RIWAYAT_HEADER = (
     "No",

@@ -400,6 +400,50 @@ class Tx:
             .where(and_(s.outbox.c.sent_at.is_(None), s.outbox.c.failed_at.is_(None)))
         ).scalar_one()
 
+    # --- durable intentions ------------------------------------------------------------------
+
+    def insert_intention(self, **values: Any) -> int:
+        """Record an action about to touch Google (status ``pending``); returns its id."""
+        return self._insert_id(s.intentions, {"status": "pending", **values})
+
+    def get_intention(self, intention_id: int) -> Row[Any] | None:
+        """One intention row."""
+        return self.conn.execute(select(s.intentions).where(s.intentions.c.id == intention_id)).first()
+
+    def pending_intention(self, period_id: int, bidang: str | None) -> Row[Any] | None:
+        """The pending intention on this period (and bidang), if one is being carried out."""
+        bidang_matches = s.intentions.c.bidang.is_(None) if bidang is None else s.intentions.c.bidang == bidang
+        return self.conn.execute(
+            select(s.intentions)
+            .where(s.intentions.c.period_id == period_id, bidang_matches, s.intentions.c.status == "pending")
+            .order_by(s.intentions.c.id)
+        ).first()
+
+    def intentions_with_status(self, status: str) -> list[Row[Any]]:
+        """Every intention in ``status``, oldest first."""
+        return list(
+            self.conn.execute(select(s.intentions).where(s.intentions.c.status == status).order_by(s.intentions.c.id))
+        )
+
+    def intentions_to_reconcile(self) -> list[Row[Any]]:
+        """Undone intentions whose Google effect is not compensated yet, oldest first."""
+        return list(
+            self.conn.execute(
+                select(s.intentions).where(s.intentions.c.needs_reconcile.is_(True)).order_by(s.intentions.c.id)
+            )
+        )
+
+    def update_intention(self, intention_id: int, **values: Any) -> None:
+        """Change an intention's status, attempts or error."""
+        self.conn.execute(update(s.intentions).where(s.intentions.c.id == intention_id).values(**values))
+
+    def intentions(self, period_id: int | None = None) -> list[Row[Any]]:
+        """Every intention (of one period), oldest first."""
+        query = select(s.intentions).order_by(s.intentions.c.id)
+        if period_id is not None:
+            query = query.where(s.intentions.c.period_id == period_id)
+        return list(self.conn.execute(query))
+
     # --- timers and poll cursor --------------------------------------------------------------
 
     def fire_timer(self, key: str, at: datetime) -> bool:

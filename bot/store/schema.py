@@ -157,7 +157,7 @@ audit = Table(
     Column("within", Boolean),
     Column("reason", Text),
     Column("note", Text),
-    # The holder's name when a Plh acted for them (migration 0008): "Plh. ...: <actor_nama> (atas nama <this>)".
+    # The holder's name when a Plh acted for them (migration 0009): "Plh. ...: <actor_nama> (atas nama <this>)".
     Column("atas_nama", String(200)),
     Index("ix_audit_period", "period_id", "id"),
 )
@@ -232,7 +232,7 @@ outbox = Table(
     Column("sent_at", UtcDateTime),
     Column("failed_at", UtcDateTime),
     Column("parts_sent", Integer, nullable=False, default=0, server_default=text("0")),
-    # Set when the recipient gets it as Plh of someone (migration 0008): the holder's name.
+    # Set when the recipient gets it as Plh of someone (migration 0009): the holder's name.
     Column("recipient_atas_nama", String(200)),
     Index("ix_outbox_pending", "sent_at", "failed_at", "next_attempt_at"),
 )
@@ -286,7 +286,7 @@ store_identity = Table(
 )
 
 
-# The master list of indicators of each year, one row per version (migration 0008): version 1 is
+# The master list of indicators of each year, one row per version (migration 0009): version 1 is
 # the APBD Murni list the year's workbooks were built from; each APBD Perubahan adds the next,
 # measured from TW ``mulai_tw`` on. A draft (``status`` "draf", ``versi`` NULL) is a revision read
 # and shown to the Kasubbag but not applied yet. ``indikator`` holds the list's rows as JSON.
@@ -311,7 +311,7 @@ master_versions = Table(
     UniqueConstraint("tahun", "versi", name="uq_master_versions_tahun_versi"),
 )
 
-# Acting officials (Plh) (migration 0008): the person acting for the holder of ``role`` (of
+# Acting officials (Plh) (migration 0009): the person acting for the holder of ``role`` (of
 # ``bidang``) from ``mulai_at`` until ``sampai_at`` (exclusive; the office's days ``mulai`` to
 # ``selesai``). ``status``: "menunggu" (named by the official, not yet accepted), "berlaku",
 # "ditolak", "dibatalkan". :meth:`bot.workflow.people.Directory.acting_for` reads it.
@@ -334,4 +334,26 @@ plh = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("decided_at", UtcDateTime),
     Index("ix_plh_role_bidang", "role", "bidang"),
+)
+
+
+# Durable intentions (migration 0008): an action that needs Google, recorded before Google is
+# touched and closed in the transaction that moves the state (``bot.workflow.intentions``).
+intentions = Table(
+    "intentions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("period_id", Integer, ForeignKey("periods.id"), nullable=False),
+    Column("bidang", String(12)),
+    Column("operation", String(40), nullable=False),
+    Column("effect", String(40), nullable=False),
+    Column("actor", JSON, nullable=False),
+    Column("text", Text),
+    Column("khusus", JSON),
+    Column("status", String(12), nullable=False, index=True),
+    Column("needs_reconcile", Boolean, nullable=False, server_default=text("false")),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("last_error", Text),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
 )

@@ -30,6 +30,7 @@ from bot.telegram.callback_data import CallbackData
 from bot.telegram.charts import Bar, capaian_chart
 from bot.workflow.notifications import Kind
 from bot.workflow.payloads import (
+    ActionResumed,
     BidangReopened,
     DeadlineReminder,
     DinasReturned,
@@ -292,6 +293,14 @@ class Renderer:
             Kind.RECIPIENT_UNREACHABLE: _for(
                 RecipientUnreachable,
                 lambda p, r: Rendered(texts.recipient_unreachable(p.nama, p.role, self._bidang_label(p.bidang))),
+            ),
+            Kind.ACTION_RESUMED: _for(
+                ActionResumed,
+                lambda p, r: Rendered(
+                    texts.action_resumed(
+                        texts.event_label(p.event), p.bidang_nama, p.tw, p.tahun, p.pressed_at, self.tz, p.reason
+                    )
+                ),
             ),
             Kind.PLH_REQUEST: _for(PlhRequest, self._plh_request),
             Kind.PLH_NOTICE: _for(

@@ -15,6 +15,7 @@ Blocking (database and Google I/O): the Telegram edge calls it with ``asyncio.to
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -22,13 +23,17 @@ from typing import Any
 
 from sqlalchemy import Row
 
+from bot import texts
 from bot.laporan_data import laporan_pdf
 from bot.store.repository import Store, Tx
+from bot.workflow import intentions
 from bot.workflow.builders import Builders
 from bot.workflow.calendar import WorkCalendar
 from bot.workflow.effects import NOTE_EFFECTS, Act, Event, GoogleEffects, rekap_data, stored_place
+from bot.workflow.errors import ActionBusy, ActionFailed, ActionRefused
 from bot.workflow.guards import Guards
 from bot.workflow.intake import SubmissionReady
+from bot.workflow.intentions import DONE, PENDING, UNDONE
 from bot.workflow.machine import (
     BidangEvent,
     BidangState,
@@ -46,6 +51,8 @@ from bot.workflow.recorder import Recorder
 from config.settings import Settings
 from sheets.facts import FeedbackPlace
 from sheets.master import Master
+
+logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
@@ -135,7 +142,7 @@ class WorkflowCore:
         precondition: Precondition | None = None,
         master: Master | None = None,
     ) -> Act | None:
-        """Check, Google effect, then move + audit + record + outbox in one transaction.
+        """Check (and record the intention), Google effect, then move + audit + record + outbox.
 
         ``events`` after the first are moved at once in the same transaction (the bot's own
         steps 7 and 8 after the rekomendasi, the bidang's reopen with the dinas report's), each
@@ -143,8 +150,14 @@ class WorkflowCore:
         tindak lanjut), ``submission`` what the intake found; ``precondition`` (checked in both
         transactions) skips the action silently when false. Returns the action, or None when
         skipped.
+
+        An action with a Google effect is a durable intention (:mod:`bot.workflow.intentions`):
+        recorded with the checks, closed with the move. When the effect fails or the second
+        check refuses, the effect is compensated and :class:`ActionFailed` (or the refusal) is
+        raised: nothing changed, the buttons still work.
         """
         first = events[0]
+        intention_id: int | None = None
         with self.store.transaction() as tx:
             period = self.guards.period(tx, period_id)
             if precondition is not None and not precondition(tx, period):
@@ -163,23 +176,115 @@ class WorkflowCore:
                 current.place = stored_place(tx, period.tahun, bidang)
             if effect in (GoogleEffect.REKAP, GoogleEffect.ARCHIVE):
                 current.rekap = rekap_data(tx, period, current)
-        if current.rekap is not None and not current.rekap.masters:
-            # A year without stored versions (its first TW distributed before they were kept): the source.
-            source = self.masters.by_tw(current.tahun)
-            current.rekap = replace(current.rekap, masters={k: source[k] for k in range(1, current.tw + 1)})
-        if effect is not None:
+            if effect is not None:
+                intention_id = self._open_intention(tx, current, effect)
+        if effect is None:
+            current.now = self.now()
+            with self.store.transaction() as tx:
+                self._second_check_and_move(tx, current, events, precondition, detail, record)
+            return current
+        assert intention_id is not None
+        try:
+            if current.rekap is not None and not current.rekap.masters:
+                # A year without stored versions (its first TW distributed before they were kept): the source.
+                source = self.masters.by_tw(current.tahun)
+                current.rekap = replace(current.rekap, masters={k: source[k] for k in range(1, current.tw + 1)})
             self.effects.run(effect, current)
+        except ActionRefused as err:
+            self._undo(intention_id, effect, current, str(err))
+            raise
+        except Exception as err:
+            logger.warning("%s on period %s %s did not take effect: %s", first, period_id, bidang or "", err)
+            self._undo(intention_id, effect, current, f"{type(err).__name__}: {err}")
+            raise ActionFailed(texts.action_failed(str(first))) from err
         current.now = self.now()
+        try:
+            with self.store.transaction() as tx:
+                moved = self._second_check_and_move(tx, current, events, precondition, detail, record)
+                tx.update_intention(intention_id, status=DONE if moved else UNDONE, updated_at=current.now)
+        except ActionRefused as err:  # the state moved on meanwhile (a doubled press)
+            self._undo(intention_id, effect, current, str(err))
+            raise
+        return current if moved else None
+
+    def _second_check_and_move(
+        self,
+        tx: Tx,
+        act: Act,
+        events: Sequence[Event],
+        precondition: Precondition | None,
+        detail: DetailOf | None,
+        record: RecordOf | None,
+    ) -> bool:
+        """Check again and move every event in ``tx``; False when the precondition no longer holds."""
+        period = self.guards.period(tx, act.period.id)
+        if precondition is not None and not precondition(tx, period):
+            return False
+        act.period = period
+        act.report = self.guards.check_event(tx, period, events[0], act.actor, act.bidang)
+        for event in events:
+            self._move(tx, act, event, detail, record)
+        return True
+
+    def _open_intention(self, tx: Tx, act: Act, effect: GoogleEffect) -> int:
+        """Record the action about to touch Google; refused while another on the same report runs."""
+        adopted = intentions.resuming.get()
+        if adopted is not None:
+            row = tx.get_intention(adopted)
+            if row is not None and row.period_id == act.period.id and row.status == PENDING:
+                intentions.resuming.set(None)  # only the resumed call's own perform adopts it
+                tx.update_intention(adopted, attempts=row.attempts + 1, updated_at=act.now)
+                return adopted
+        if tx.pending_intention(act.period.id, act.bidang) is not None:
+            raise ActionBusy(texts.REFUSAL_ACTION_BUSY)
+        return tx.insert_intention(
+            period_id=act.period.id,
+            bidang=act.bidang,
+            operation=str(act.event),
+            effect=str(effect),
+            actor=intentions.actor_json(act.actor),
+            text=act.text,
+            khusus=dict(act.khusus) or None,
+            attempts=1,
+            created_at=act.now,
+            updated_at=act.now,
+        )
+
+    def _undo(self, intention_id: int, effect: GoogleEffect, act: Act, error: str) -> None:
+        """Close the intention ``undone``; compensate its Google effect (or leave that to the scheduler)."""
+        settled = self.settle(effect, act.period.id, act.bidang)
+        with self.store.transaction() as tx:
+            tx.update_intention(
+                intention_id, status=UNDONE, needs_reconcile=not settled, last_error=error[:2000], updated_at=self.now()
+            )
+
+    def settle(self, effect: GoogleEffect, period_id: int, bidang: str | None) -> bool:
+        """Make the sheet of ``bidang`` say what the store says after ``effect`` did not become a move.
+
+        False when Google could not be reached (the scheduler tries again, :meth:`reconcile_pending`).
+        """
         with self.store.transaction() as tx:
             period = self.guards.period(tx, period_id)
-            if precondition is not None and not precondition(tx, period):
-                return None
-            current.period = period
-            current.report = self.guards.check_event(tx, period, first, actor, bidang)
-            current.actor = self.guards.in_capacity(tx, actor, first, bidang)
-            for event in events:
-                self._move(tx, current, event, detail, record)
-        return current
+            report = tx.get_report(period_id, bidang) if bidang is not None else None
+            place = stored_place(tx, period.tahun, bidang) if bidang is not None else None
+        try:
+            self.effects.settle(effect, period, report, place)
+        except Exception:
+            logger.exception("could not settle %s of period %s %s; tried again later", effect, period_id, bidang or "")
+            return False
+        return True
+
+    def reconcile_pending(self) -> int:
+        """Compensate the undone intentions Google could not be reached for; returns how many settled."""
+        with self.store.transaction() as tx:
+            rows = tx.intentions_to_reconcile()
+        settled = 0
+        for row in rows:
+            if self.settle(GoogleEffect(row.effect), row.period_id, row.bidang):
+                with self.store.transaction() as tx:
+                    tx.update_intention(row.id, needs_reconcile=False, updated_at=self.now())
+                settled += 1
+        return settled
 
     def _move(self, tx: Tx, act: Act, event: Event, detail: DetailOf | None, record: RecordOf | None) -> None:
         transition = self.transition_of(act.period, act.report, event)

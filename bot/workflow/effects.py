@@ -20,7 +20,7 @@ from bot import texts
 from bot.store.repository import Tx
 from bot.workflow.errors import ActionRefused
 from bot.workflow.intake import SheetMemory, SubmissionReady
-from bot.workflow.machine import BidangEvent, DinasEvent, GoogleEffect
+from bot.workflow.machine import BidangEvent, BidangState, DinasEvent, GoogleEffect
 from bot.workflow.master_versions import masters_by_tw, target_labels, versions_from_rows
 from bot.workflow.people import Actor
 from bot.workflow.ports import WorkbookPort
@@ -29,6 +29,7 @@ from sheets.facts import (
     AuditEntry,
     Feedback,
     FeedbackPlace,
+    ProblemInfo,
     RekapData,
     RekapRef,
     RekomendasiData,
@@ -129,6 +130,8 @@ def rekap_data(tx: Tx, period: Row[Any], act: Act) -> RekapData:
 
 # The effects that write the validation's notes (and so need where they go).
 NOTE_EFFECTS = frozenset({GoogleEffect.FEEDBACK, GoogleEffect.LOCK, GoogleEffect.RETURN})
+# The effects on one bidang's workbook (compensated by :meth:`GoogleEffects.settle`).
+BIDANG_EFFECTS = frozenset({GoogleEffect.FEEDBACK, GoogleEffect.LOCK, GoogleEffect.RETURN, GoogleEffect.REOPEN})
 
 
 def stored_place(tx: Tx, tahun: int, kode: str) -> FeedbackPlace | None:
@@ -158,12 +161,19 @@ class GoogleEffects:
                 raise ActionRefused(texts.refusal_distribution_failed(missing))
             act.refs = refs
         elif effect is GoogleEffect.FEEDBACK:
-            self.workbook.write_feedback(kode, tw, self._submission_feedback(act))
+            feedback = self._submission_feedback(act)
+            if act.submission is not None and act.submission.ok:
+                # Locked while it waits for the koreksi: what the Kepala Bidang approves is what
+                # the staff submitted (a return opens it again).
+                self.workbook.lock_tw(kode, tw, feedback)
+            else:  # refused: editable, whatever a stop in an earlier attempt left
+                self.workbook.reopen_tw(kode, tw, feedback)
         elif effect is GoogleEffect.LOCK:
             self.workbook.lock_tw(kode, tw, Feedback(texts.SHEET_STATUS_APPROVED, place=act.place))
         elif effect is GoogleEffect.RETURN:
+            # A return always leaves the TW's cells editable, whatever locked them.
             feedback = Feedback(texts.SHEET_STATUS_RETURNED, act.text or "", reset_submission=True, place=act.place)
-            self.workbook.write_feedback(kode, tw, feedback)
+            self.workbook.reopen_tw(kode, tw, feedback)
         elif effect is GoogleEffect.REOPEN:
             self.workbook.reopen_tw(kode, tw, Feedback(None, act.text or "", reset_submission=True))
         elif effect in (GoogleEffect.REKAP, GoogleEffect.ARCHIVE):
@@ -173,6 +183,29 @@ class GoogleEffects:
                 act.archive = self.workbook.archive(act.tahun, tw, self._laporan(act))
         else:  # pragma: no cover - the enum is closed
             raise ValueError(effect)
+
+    def settle(
+        self, effect: GoogleEffect, period: Row[Any], report: Row[Any] | None, place: FeedbackPlace | None
+    ) -> None:
+        """Compensate ``effect`` left half done: make the bidang's sheet say what the store says.
+
+        A bidang effect (the lock of a submission or an approval, a return, a reopen) that did not
+        become a move leaves the sheet as the report's current state wants it: locked while it
+        waits for the koreksi or once approved, editable otherwise. The dinas effects need no
+        compensation: a workbook written or shared again later is found and rewritten as is.
+        """
+        if effect not in BIDANG_EFFECTS or report is None:
+            return
+        kode, tw = str(report.bidang), int(period.tw)
+        state = BidangState(report.state)
+        if state is BidangState.SUBMITTED:
+            problems = tuple(ProblemInfo.from_dict(p) for p in (report.submission or {}).get("problems", ()))
+            warnings = tuple(p for p in problems if p.severity == "warning")
+            self.workbook.lock_tw(kode, tw, Feedback(texts.SHEET_STATUS_AWAITING_KOREKSI, "", warnings, place=place))
+        elif state is BidangState.APPROVED:
+            self.workbook.lock_tw(kode, tw, Feedback(texts.SHEET_STATUS_APPROVED, place=place))
+        else:
+            self.workbook.reopen_tw(kode, tw)
 
     def _laporan(self, act: Act) -> bytes | None:
         """The report document to archive; without it the archive still holds the workbook's export.

@@ -15,6 +15,21 @@ class ActionRefused(WorkflowError):
         self.reason = reason
 
 
+class ActionBusy(ActionRefused):
+    """Another action on the same report is being carried out (its intention is pending)."""
+
+
+class ActionFailed(WorkflowError):
+    """An action could not take effect (Google failed); nothing changed and it may be tried again.
+
+    ``reason`` is for the user; the cause is chained (``raise ActionFailed(...) from err``).
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class InvalidTransition(WorkflowError):
     """The state table has no row for this (state, event): a programming or data error, loud."""
 

@@ -66,4 +66,6 @@ class FollowUp:
     @staticmethod
     def _closed(act: Act, event: Event) -> Detail:
         assert act.archive is not None
-        return Detail(note=act.archive.url, columns={"archive_url": act.archive.url, "closed_at": act.now})
+        # The audit note says where the archive went and anything it had to do otherwise (an xlsx built by the bot).
+        note = "\n".join((act.archive.url, *act.archive.catatan))
+        return Detail(note=note, columns={"archive_url": act.archive.url, "closed_at": act.now})

@@ -84,6 +84,8 @@ class Guards:
 
     def _holds(self, actor: Actor, role: Role, bidang: str | None) -> bool:
         """Whether ``actor`` holds ``role`` (for ``bidang``) in their own right."""
+        if actor.atas_nama is not None:
+            return False  # acting for someone: checked against the Plh in force, every time
         if role is Role.SYSTEM:
             return actor.role is Role.SYSTEM
         if role is Role.KEPALA_BIDANG:

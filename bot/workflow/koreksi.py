@@ -19,7 +19,7 @@ from bot import texts
 from bot.store.repository import Tx
 from bot.workflow.core import Detail, WorkflowCore
 from bot.workflow.effects import Act, Event
-from bot.workflow.errors import ActionRefused, InvalidTransition
+from bot.workflow.errors import ActionBusy, ActionRefused, InvalidTransition
 from bot.workflow.guards import require_text
 from bot.workflow.intake import (
     AccessLost,
@@ -131,10 +131,16 @@ class Koreksi:
         return len(events)
 
     def handle_events(self, events: Sequence[PollEvent], place: FeedbackPlace | None = None) -> None:
-        """Handle the intake's events in order; a refused one (the table lacks the move) is logged."""
+        """Handle the intake's events in order; a refused one (the table lacks the move) is logged.
+
+        One refused because another action on the report is being carried out is not: it raises,
+        so the workbook's memory is not stored and the next poll finds the event again.
+        """
         for event in events:
             try:
                 self.handle_poll_event(event, place=place)
+            except ActionBusy:
+                raise
             except (ActionRefused, InvalidTransition) as err:
                 logger.info("poll event %s ignored: %s", event, err)
 
@@ -165,6 +171,18 @@ class Koreksi:
         self.submit(actor, ready, place=after.place)
         self._store_memory(kode, memory, after)
         return ready
+
+    def resubmit(self, kode: str, tw: int) -> None:
+        """Read bidang ``kode``'s workbook again and take its TW ``tw`` in as a submission.
+
+        A submission a stop interrupted: the workbook may be locked already, so it is read whatever
+        its Status row says (as ``/kirim`` does) and submitted for the sheet's staff.
+        """
+        fact = self.core.workbook.read_book(kode)
+        memory, snapshots = self._memory_and_snapshots(kode)
+        ready, after = submission_for(kode, tw, fact.read, self.master, memory, snapshots)
+        self._on_submission(ready, None, after.place)
+        self._store_memory(kode, memory, after)
 
     def submit(self, actor: Actor, event: SubmissionReady, place: FeedbackPlace | None = None) -> None:
         """A staff member submits the open TW (the intake read and validated it)."""

@@ -39,6 +39,7 @@ class Kind(StrEnum):
     WORKBOOK_MISSING = "workbook_missing"
     ACCESS_LOST = "access_lost"
     RECIPIENT_UNREACHABLE = "recipient_unreachable"
+    ACTION_RESUMED = "action_resumed"
     PLH_REQUEST = "plh_request"
     PLH_NOTICE = "plh_notice"
     TARGET_REVISED = "target_revised"

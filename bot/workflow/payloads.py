@@ -280,6 +280,19 @@ class RecipientUnreachable(Payload):
 
 
 @dataclass(frozen=True)
+class ActionResumed(PeriodPayload):
+    """An action a stop interrupted, carried out after the restart or undone (to who pressed it).
+
+    ``reason`` is None when it was carried out, else why it could not be.
+    """
+
+    event: str
+    bidang_nama: str | None
+    pressed_at: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
 class PlhPayload(Payload):
     """About one Plh: who acts as ``role`` (of ``bidang``) for ``holder_nama``, which days (ISO dates)."""
 
@@ -360,6 +373,7 @@ PAYLOAD_TYPES: Mapping[Kind, type[Payload]] = MappingProxyType(
         Kind.WORKBOOK_MISSING: WorkbookMissing,
         Kind.ACCESS_LOST: WorkbookProblem,
         Kind.RECIPIENT_UNREACHABLE: RecipientUnreachable,
+        Kind.ACTION_RESUMED: ActionResumed,
         Kind.PLH_REQUEST: PlhRequest,
         Kind.PLH_NOTICE: PlhNotice,
         Kind.TARGET_REVISED: TargetRevised,

@@ -16,18 +16,22 @@ import logging
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
-from bot.store.repository import Store
+from bot import texts
+from bot.store.repository import Store, Tx
 from bot.workflow.calendar import WorkCalendar
 from bot.workflow.core import Clock, WorkflowCore
 from bot.workflow.dinas_report import DinasReport, all_approved
 from bot.workflow.distribution import Distribution
-from bot.workflow.errors import ActionRefused
+from bot.workflow.errors import ActionBusy, ActionFailed, ActionRefused
 from bot.workflow.follow_up import FollowUp, all_followed_up
 from bot.workflow.guards import Event
 from bot.workflow.intake import PollEvent, SubmissionReady
+from bot.workflow.intentions import DONE, PENDING, UNDONE, Intention, Resumer, resuming
 from bot.workflow.koreksi import Koreksi
-from bot.workflow.machine import DinasEvent, DinasState
-from bot.workflow.people import SYSTEM_ACTOR, Actor
+from bot.workflow.machine import BidangEvent, DinasEvent, DinasState, GoogleEffect
+from bot.workflow.notifications import Kind
+from bot.workflow.payloads import ActionResumed
+from bot.workflow.people import SYSTEM_ACTOR, Actor, Person
 from bot.workflow.plh import ActingOfficials, PlhView
 from bot.workflow.ports import WorkbookPort
 from bot.workflow.revisions import MasterRevisions, RevisionDraft
@@ -70,8 +74,102 @@ class WorkflowService:
         self.revisions = MasterRevisions(self.core)
 
     def start(self) -> None:
-        """Synchronise configured people into the store (call once at start, after migrations)."""
+        """Synchronise configured people into the store, then finish what a stop interrupted.
+
+        Call once at start, after migrations and before any press or poll is handled.
+        """
         self.directory.sync_from_settings(self.now())
+        self.resume_intentions()
+
+    # --- durable intentions (bot.workflow.intentions) -----------------------------------------
+
+    def _resumers(self) -> dict[str, Resumer]:
+        """Per operation (the first event's value), the call that carries it out as it was asked."""
+        return {
+            BidangEvent.SUBMIT: lambda i: self.koreksi.resubmit(self._bidang(i), self._tw(i)),
+            BidangEvent.SUBMISSION_INVALID: lambda i: self.koreksi.resubmit(self._bidang(i), self._tw(i)),
+            BidangEvent.APPROVE: lambda i: self.approve_koreksi(i.actor, i.period_id, self._bidang(i)),
+            BidangEvent.RETURN: lambda i: self.return_koreksi(i.actor, i.period_id, self._bidang(i), i.text or ""),
+            DinasEvent.REOPEN_BIDANG: lambda i: self.reopen_bidang(i.actor, i.period_id, self._bidang(i), i.text or ""),
+            DinasEvent.APPROVE_DISTRIBUTION: lambda i: self.approve_distribution(i.actor, i.period_id),
+            DinasEvent.ALL_APPROVED: lambda i: self.advance(i.period_id),
+            DinasEvent.SUBMIT_TO_SEKRETARIS: lambda i: self.submit_to_sekretaris(i.actor, i.period_id),
+            DinasEvent.GIVE_REKOMENDASI: lambda i: self.give_rekomendasi(i.actor, i.period_id, i.text or "", i.khusus),
+            DinasEvent.RECORD_TINDAK_LANJUT: lambda i: self.record_tindak_lanjut(
+                i.actor, i.period_id, self._bidang(i), i.text or ""
+            ),
+            DinasEvent.CLOSE: lambda i: self.advance(i.period_id),
+        }
+
+    @staticmethod
+    def _bidang(intention: Intention) -> str:
+        assert intention.bidang is not None
+        return intention.bidang
+
+    def _tw(self, intention: Intention) -> int:
+        with self.store.transaction() as tx:
+            return int(self.core.guards.period(tx, intention.period_id).tw)
+
+    def resume_intentions(self) -> int:
+        """Carry out again (or undo) every action a stop interrupted, and tell who asked; returns how many."""
+        with self.store.transaction() as tx:
+            pending = [Intention.from_row(row) for row in tx.intentions_with_status(PENDING)]
+        resumers = self._resumers()
+        for intention in pending:
+            logger.warning(
+                "resuming intention %s: %s on period %s %s",
+                intention.id,
+                intention.operation,
+                intention.period_id,
+                intention.bidang or "",
+            )
+            reason: str | None = None
+            token = resuming.set(intention.id)
+            try:
+                resumers[intention.operation](intention)
+            except (ActionRefused, ActionFailed) as err:
+                reason = err.reason
+            except Exception:
+                logger.exception("intention %s could not be resumed", intention.id)
+                reason = texts.RESUME_FAILED
+            finally:
+                resuming.reset(token)
+            self._close_unadopted(intention)
+            with self.store.transaction() as tx:
+                row = tx.get_intention(intention.id)
+                if row is not None and row.status != DONE and reason is None:
+                    reason = texts.RESUME_STATE_CHANGED
+                self._tell_resumed(tx, intention, row.created_at if row is not None else self.now(), reason)
+        return len(pending)
+
+    def _close_unadopted(self, intention: Intention) -> None:
+        """An intention its resumed call never reached (refused before it) is undone and settled."""
+        with self.store.transaction() as tx:
+            row = tx.get_intention(intention.id)
+            if row is None or row.status != PENDING:
+                return
+        settled = self.core.settle(GoogleEffect(intention.effect), intention.period_id, intention.bidang)
+        with self.store.transaction() as tx:
+            tx.update_intention(intention.id, status=UNDONE, needs_reconcile=not settled, updated_at=self.now())
+
+    def _tell_resumed(self, tx: Tx, intention: Intention, pressed_at: datetime, reason: str | None) -> None:
+        """Tell the person who asked what became of their interrupted action (not the bot itself)."""
+        person_row = tx.get_person(intention.actor.person_id) if intention.actor.person_id is not None else None
+        if person_row is None:
+            return
+        period = self.core.guards.period(tx, intention.period_id)
+        payload = ActionResumed(
+            period_id=period.id,
+            tahun=period.tahun,
+            tw=period.tw,
+            event=intention.operation,
+            bidang_nama=self.core.guards.bidang_label(intention.bidang) if intention.bidang else None,
+            pressed_at=pressed_at.isoformat(),
+            reason=reason,
+        )
+        self.core.recorder.notify_person(
+            tx, f"i{intention.id}", Kind.ACTION_RESUMED, Person.from_row(person_row), payload, self.now(), period.id
+        )
 
     def now(self) -> datetime:
         """The current time, aware, in the office's zone."""
@@ -156,10 +254,13 @@ class WorkflowService:
             # States only: every approval calls this (reading more under the write lock made 50
             # simultaneous approvals quadratic).
             build, close = all_approved(tx, period), all_followed_up(tx, period)
-        if build:
-            self.dinas_report.build_draft(period_id)
-        elif close:
-            self.follow_up.close(period_id)
+        try:
+            if build:
+                self.dinas_report.build_draft(period_id)
+            elif close:
+                self.follow_up.close(period_id)
+        except ActionBusy:  # another thread is doing it (or an action on the period is still running)
+            logger.info("period %s: the bot's own step waits for a running action", period_id)
 
     def add_analysis_note(self, actor: Actor, period_id: int, note: str) -> None:
         """Kasubbag: Tambah analisis (replaces the earlier note)."""
@@ -236,6 +337,7 @@ class WorkflowService:
             except Exception:  # one period's Google failure must not stop the others
                 logger.exception("advancing period %s failed; retried next tick", period_id)
         run_timers(self.core)
+        self.core.reconcile_pending()
 
     # --- read models --------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import copy
 from typing import Any
 
 from sandbox.google.context import Ctx
-from sandbox.google.errors import GoogleApiError, drive_file_not_found
+from sandbox.google.errors import GoogleApiError, drive_file_not_found, export_too_large
 from sandbox.google.fields import apply_fields, parse_fields
 from sandbox.google.model import (
     FOLDER_MIME,
@@ -612,7 +612,10 @@ def files_export(ctx: Ctx, file_id: str) -> Any:
     exporter = EXPORTERS.get(mime)
     if exporter is None:
         raise drive_error(400, "The requested conversion is not supported.", "badRequest", "convertTo")
-    return Response(exporter(file.spreadsheet), mimetype=mime)
+    content = exporter(file.spreadsheet)
+    if len(content) > ctx.store.limits.export_bytes:
+        raise export_too_large()
+    return Response(content, mimetype=mime)
 
 
 def comments_list(ctx: Ctx, file_id: str) -> Any:

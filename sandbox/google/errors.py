@@ -193,3 +193,30 @@ def unauthenticated(missing: bool) -> GoogleApiError:
             }
         ],
     )
+
+
+class PayloadTooLarge(GoogleApiError):
+    """400 for a request body over Google's limit (10485760 bytes).
+
+    The live API answers with both envelopes' fields, as quoted in public reports from Sheets
+    and Drive clients: ``errors`` (reason ``badRequest``) and ``status`` ``INVALID_ARGUMENT``.
+    """
+
+    def __init__(self, limit: int, api: str) -> None:
+        super().__init__(400, f"Request payload size exceeds the limit: {limit} bytes.", api=api, reason="badRequest")
+
+    def body(self) -> dict[str, Any]:
+        """The JSON error body as Google sends it."""
+        return {
+            "error": {
+                "code": self.code,
+                "message": self.message,
+                "errors": [{"message": self.message, "domain": "global", "reason": "badRequest"}],
+                "status": "INVALID_ARGUMENT",
+            }
+        }
+
+
+def export_too_large() -> GoogleApiError:
+    """Drive's 403 for an export whose content is over the limit (as the live API answers it)."""
+    return GoogleApiError(403, "This file is too large to be exported.", api="drive", reason="exportSizeLimitExceeded")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sandbox.google.errors import GoogleApiError
+from sandbox.google.limits import Limits
 
 FOLDER_MIME = "application/vnd.google-apps.folder"
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
@@ -255,6 +256,7 @@ class Store:
             self.comments: dict[str, list[dict[str, Any]]] = {}
             self.uploads: dict[str, Any] = {}  # resumable upload sessions by upload_id
             self._perm_seq = itertools.count(1)
+            self.limits = Limits()  # Google's size limits and undocumented behaviours (sandbox.google.limits)
 
     # ---- ids ------------------------------------------------------------------------------
     def new_file_id(self) -> str:

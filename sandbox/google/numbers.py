@@ -63,7 +63,12 @@ def _number_regex(rules: LocaleRules) -> re.Pattern[str]:
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _SLASH_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-_SCI = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)[eE][+-]?\d+$")
+
+
+def _sci_regex(rules: LocaleRules) -> re.Pattern[str]:
+    """Scientific notation with the locale's decimal mark (``1e308``, ``1,5E3`` in ``id_ID``)."""
+    d = re.escape(rules.decimal)
+    return re.compile(rf"^[+-]?(\d+({d}\d*)?|{d}\d+)[eE][+-]?\d+$")
 
 
 def date_serial(day: dt.date) -> int:
@@ -117,6 +122,8 @@ def parse_user_entered(raw: Any, locale: str) -> Parsed:
         percent = True
         body = body[:-1].rstrip()
     number = _parse_number(body, rules)
+    if number is not None and not math.isfinite(number[0]):
+        return Parsed(text)  # beyond a double (400 digits): Sheets keeps what was typed as text
     if number is not None:
         value, grouped, decimals = number
         if percent:
@@ -126,8 +133,11 @@ def parse_user_entered(raw: Any, locale: str) -> Parsed:
             pattern = "#,##0" if decimals == 0 else "#,##0." + "0" * max(decimals, 2)
             return Parsed(value, number_format={"type": "NUMBER", "pattern": pattern})
         return Parsed(value)
-    if not percent and _SCI.match(body) and rules.decimal == ".":
-        return Parsed(float(body), number_format={"type": "SCIENTIFIC", "pattern": "0.00E+00"})
+    if not percent and _sci_regex(rules).match(body):
+        scientific = float(body.replace(rules.decimal, "."))
+        if not math.isfinite(scientific):
+            return Parsed(text)  # 1e400 is past the largest double: text, not infinity
+        return Parsed(scientific, number_format={"type": "SCIENTIFIC", "pattern": "0.00E+00"})
     day = _parse_date(stripped, rules)
     if day is not None:
         pattern = "yyyy-mm-dd" if _ISO_DATE.match(stripped) else ("d/m/yyyy" if rules.day_first else "m/d/yyyy")

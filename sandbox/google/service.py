@@ -17,10 +17,11 @@ from werkzeug.wrappers import Request, Response
 from sandbox.google import auth, drive, sheets
 from sandbox.google.batch import handle_batch
 from sandbox.google.context import Ctx
-from sandbox.google.errors import FAULT_MESSAGES, GoogleApiError, error_response, unauthenticated
+from sandbox.google.errors import FAULT_MESSAGES, GoogleApiError, PayloadTooLarge, error_response, unauthenticated
+from sandbox.google.limits import BodySizes, LimitsError
 from sandbox.google.model import FOLDER_MIME, Permission, SharedDrive, Store
 from sandbox.google.upload import handle_upload
-from sandbox.http import ServiceHost, json_response, read_json
+from sandbox.http import InvalidText, ServiceHost, json_response, read_json
 from sandbox.hub import ServiceName
 
 logger = logging.getLogger(__name__)
@@ -196,6 +197,7 @@ class GoogleService:
     def __init__(self, app: ServiceHost) -> None:
         self.app = app
         self.store = Store()
+        self.bodies = BodySizes()  # the size of every request body received (/_sandbox/google/bodies)
 
     # ---- protocol --------------------------------------------------------------------------------
     def matches(self, path: str) -> bool:
@@ -203,8 +205,9 @@ class GoogleService:
         return path.startswith(("/v4/spreadsheets", "/drive/v3", "/upload/drive/v3", "/batch/drive/v3", "/token"))
 
     def reset(self) -> None:
-        """Forget every account, file and drive."""
+        """Forget every account, file and drive, and the body sizes seen."""
         self.store.reset()
+        self.bodies.clear()
 
     def handle(self, request: Request) -> Response:
         """Answer one API request."""
@@ -251,6 +254,11 @@ class GoogleService:
         fault = self.app.hub.record("google", method_id, self._caller(request))
         if fault is not None:
             return error_response(fault_error(fault.status, api))
+        size = len(request.get_data(cache=True))
+        self.bodies.record(method_id, size)
+        limit = self.store.limits.request_bytes
+        if size > limit and not request.path.startswith("/upload/"):  # media uploads have limits of their own
+            return error_response(PayloadTooLarge(limit, api))
         try:
             with self.store.lock:
                 ctx = self._context(request, api)
@@ -259,6 +267,7 @@ class GoogleService:
             if err.api != api:
                 err.api = api
             return error_response(err)
+        self.app.hub.hold_after("google", method_id)  # applied; a kill test may hold the answer
         if isinstance(result, Response):
             return result
         if result is None:
@@ -305,10 +314,14 @@ class GoogleService:
 
     # ---- control ---------------------------------------------------------------------------------
     def control(self, request: Request, path: str) -> Response | None:
-        """``/_sandbox/google/{accounts,service-accounts,folders,drives,files}``."""
+        """``/_sandbox/google/{accounts,service-accounts,folders,drives,files,limits,bodies}``."""
         path = path.strip("/")
+        if path in {"limits", "bodies"}:
+            return self._control_limits(request, path)
         try:
             body = read_json(request) if request.method == "POST" else {}
+        except InvalidText as err:
+            return json_response({"error": str(err)}, 400)
         except ValueError:
             return json_response({"error": "body must be JSON"}, 400)
         if request.method == "POST" and not isinstance(body, dict):
@@ -332,6 +345,28 @@ class GoogleService:
             except (KeyError, TypeError, ValueError) as err:
                 return json_response({"error": f"bad control request: {err}"}, 400)
         return None
+
+    def _control_limits(self, request: Request, path: str) -> Response:
+        """``limits``: GET shows, POST sets, DELETE restores Google's; ``bodies``: GET shows, DELETE zeros."""
+        store = self.store
+        if path == "bodies":
+            if request.method in {"DELETE", "POST"}:
+                self.bodies.clear()
+            elif request.method != "GET":
+                return json_response({"error": "use GET or DELETE"}, 405)
+            return json_response(self.bodies.as_json())
+        if request.method == "POST":
+            try:
+                with store.lock:
+                    store.limits.update(read_json(request))
+            except (ValueError, LimitsError) as err:
+                return json_response({"error": str(err)}, 400)
+        elif request.method == "DELETE":
+            with store.lock:
+                store.limits = type(store.limits)()
+        elif request.method != "GET":
+            return json_response({"error": "use GET, POST or DELETE"}, 405)
+        return json_response(store.limits.as_json())
 
     def _control_account(self, body: dict[str, Any]) -> Response:
         email = body.get("email")

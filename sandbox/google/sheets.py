@@ -88,7 +88,11 @@ def spreadsheets_create(ctx: Ctx) -> Any:
     store = ctx.store
     file_id = store.new_file_id()
     title = props.get("title") or "Untitled spreadsheet"
-    spreadsheet = new_spreadsheet(file_id, title, props.get("locale") or "en_US", props.get("timeZone") or "Etc/GMT")
+    locale = props.get("locale") or "en_US"
+    stored = store.limits.stored_locale(locale)
+    if stored is None:
+        raise bad_request(f"Unsupported locale: {locale}")
+    spreadsheet = new_spreadsheet(file_id, title, stored, props.get("timeZone") or "Etc/GMT")
     sheets = body.get("sheets") or []
     if sheets:
         spreadsheet.sheets = []
@@ -203,6 +207,7 @@ def _write(
     input_option: str,
     field: str,
     exact: bool | None = None,
+    touched: tuple[set[int], set[int]] | None = None,
 ) -> dict[str, Any]:
     spreadsheet = _sheet(file)
     values = core.coerce_values(data.get("values"), field)
@@ -229,6 +234,7 @@ def _write(
         major,
         input_option,
         exact_range=(not single and not whole_sheet) if exact is None else exact,
+        touched=touched,
     )
 
 
@@ -289,8 +295,9 @@ def values_batch_update(ctx: Ctx, spreadsheet_id: str) -> Any:
     # must undo the earlier ones, so journal what the items may overwrite.
     txn = _journal_values_batch(spreadsheet, data) if len(data) > 1 else None
     for index, item in enumerate(data):
+        touched: tuple[set[int], set[int]] = (set(), set())
         try:
-            result = _write(ctx, file, item["range"], item, input_option, f"data[{index}].values")
+            result = _write(ctx, file, item["range"], item, input_option, f"data[{index}].values", touched=touched)
         except GoogleApiError as err:
             if txn is not None:
                 txn.rollback()
@@ -298,11 +305,10 @@ def values_batch_update(ctx: Ctx, spreadsheet_id: str) -> Any:
         responses.append({"spreadsheetId": spreadsheet_id, **result})
         totals["totalUpdatedCells"] += result.get("updatedCells", 0)
         if result.get("updatedCells"):
-            written = parse_range(spreadsheet, result["updatedRange"], clip=False)
-            sheet_id = written.sheet.sheet_id
+            sheet_id = parse_range(spreadsheet, result["updatedRange"], clip=False).sheet.sheet_id
             sheets_touched.add(sheet_id)
-            rows_touched.update((sheet_id, r) for r in range(written.r0, written.r1))
-            cols_touched.update((sheet_id, c) for c in range(written.c0, written.c1))
+            rows_touched.update((sheet_id, r) for r in touched[0])
+            cols_touched.update((sheet_id, c) for c in touched[1])
     totals["totalUpdatedRows"] = len(rows_touched)
     totals["totalUpdatedColumns"] = len(cols_touched)
     totals["totalUpdatedSheets"] = len(sheets_touched)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sandbox.google.a1 import format_range
+from sandbox.google.autosize import column_width, row_height
 from sandbox.google.errors import GoogleApiError, in_batch_item, protected_cell
 from sandbox.google.fields import parse_fields
 from sandbox.google.model import Cell, DriveFile, Sheet, Spreadsheet, Store
@@ -361,12 +362,20 @@ class Batch:
                 rows = int(grid.get("rowCount") or 0)
                 if rows < 1:
                     raise _Invalid("You can't delete all the rows on the sheet.")
+                if rows > sheet.row_count:  # rows added at the end, as insertDimension would
+                    self._guard_insert(sheet, "ROWS", sheet.row_count)
+                elif rows < sheet.row_count:
+                    self.guard(sheet, rows, sheet.row_count, 0, sheet.column_count)
                 sheet.row_count = rows
                 del sheet.grid[rows:]
             if "columnCount" in grid_keys:
                 cols = int(grid.get("columnCount") or 0)
                 if cols < 1:
                     raise _Invalid("You can't delete all the columns on the sheet.")
+                if cols > sheet.column_count:
+                    self._guard_insert(sheet, "COLUMNS", sheet.column_count)
+                elif cols < sheet.column_count:
+                    self.guard(sheet, 0, sheet.row_count, cols, sheet.column_count)
                 sheet.column_count = cols
                 for row in sheet.grid:
                     del row[cols:]
@@ -397,7 +406,12 @@ class Batch:
             self.ss.title = props.get("title") or ""
             self.file.name = self.ss.title
         if "locale" in keys:
-            self.ss.locale = props.get("locale") or "en_US"
+            code = props.get("locale") or "en_US"
+            stored = self.store.limits.stored_locale(code)
+            if stored is None:
+                # Sheets' wording for a locale it does not take is not documented; the status is 400.
+                raise _Invalid(f"Unsupported locale: {code}")
+            self.ss.locale = stored
         if "timeZone" in keys:
             self.ss.time_zone = props.get("timeZone") or "Etc/GMT"
         if "autoRecalc" in keys:
@@ -661,9 +675,12 @@ class Batch:
 
     def auto_resize(self, body: dict[str, Any]) -> None:
         sheet, dimension, start, end = self._dimension(body.get("dimensions"))
-        meta = sheet.row_meta if dimension == "ROWS" else sheet.col_meta
+        rows = dimension == "ROWS"
+        meta = sheet.row_meta if rows else sheet.col_meta
         for i in range(start, end):
-            meta.setdefault(i, {})["pixelSize"] = 21 if dimension == "ROWS" else 120
+            size = row_height(self.ss, sheet, i) if rows else column_width(self.ss, sheet, i)
+            if size is not None:  # an empty row or column keeps its size
+                meta.setdefault(i, {})["pixelSize"] = size
 
     def update_dimension_properties(self, body: dict[str, Any]) -> None:
         if body.get("range") is None:
@@ -705,11 +722,35 @@ class Batch:
                 if key in rng and (rng[key] > at or (key == keys[0] and rng[key] >= at and delta > 0)):
                     rng[key] = max(at, rng[key] + delta) if delta < 0 else rng[key] + delta
 
+    def _guard_insert(self, sheet: Sheet, dimension: str, at: int) -> None:
+        """400 (a protected edit) when rows or columns inserted at ``at`` land inside a protection.
+
+        A protection whose extent along ``dimension`` is open (a whole-sheet protection) or holds
+        ``at`` strictly inside takes the new rows (columns) in, across its whole other extent. The
+        exceptions of a sheet protection do not help: inserting changes the protected sheet itself,
+        so Sheets refuses it to everyone who is not an editor of the protection.
+        """
+        if self.file.owner == self.email:
+            return
+        rows = dimension == "ROWS"
+        lo_key, hi_key = ("startRowIndex", "endRowIndex") if rows else ("startColumnIndex", "endColumnIndex")
+        x_lo_key, x_hi_key = ("startColumnIndex", "endColumnIndex") if rows else ("startRowIndex", "endRowIndex")
+        across = sheet.column_count if rows else sheet.row_count
+        for pr in self.ss.protected_ranges:
+            rng = pr.get("range") or {}
+            if pr.get("warningOnly") or self._may_edit(pr) or rng.get("sheetId", 0) != sheet.sheet_id:
+                continue
+            lo, hi = rng.get(lo_key), rng.get(hi_key)
+            inside = (lo is None or lo < at) and (hi is None or at < hi)
+            if inside and rng.get(x_lo_key, 0) < rng.get(x_hi_key, across):
+                raise protected_cell()
+
     def insert_dimension(self, body: dict[str, Any]) -> None:
         sheet, dimension, start, end = self._dimension(body.get("range"))
         count = end - start
         if count <= 0:
             raise _Invalid("The range must include at least one row or column.")
+        self._guard_insert(sheet, dimension, start)
         if dimension == "ROWS":
             if start > sheet.row_count:
                 raise _Invalid(f"Range startIndex ({start}) is beyond the grid (rows: {sheet.row_count}).")
@@ -758,8 +799,10 @@ class Batch:
         if length <= 0:
             raise _Invalid("length must be positive.")
         if body.get("dimension") == "ROWS":
+            self._guard_insert(sheet, "ROWS", sheet.row_count)
             sheet.row_count += length
         elif body.get("dimension") == "COLUMNS":
+            self._guard_insert(sheet, "COLUMNS", sheet.column_count)
             sheet.column_count += length
         else:
             raise _Invalid("A dimension (ROWS or COLUMNS) is required.")

@@ -393,20 +393,25 @@ def write_values(
     input_option: str,
     *,
     exact_range: bool,
+    touched: tuple[set[int], set[int]] | None = None,
 ) -> dict[str, Any]:
-    """Write a block at ``bounds``' top-left; an UpdateValuesResponse (without spreadsheetId)."""
+    """Write a block at ``bounds``' top-left; an UpdateValuesResponse (without spreadsheetId).
+
+    A JSON null (or a cell missing from a short row) is skipped, as Sheets documents: it leaves
+    the cell as it is and is not counted, so ``updatedCells``, ``updatedRows``, ``updatedColumns``
+    and ``updatedRange`` describe only the cells written. ``touched`` (rows, columns), when given,
+    collects the 0-based indexes written, for a batch's totals.
+    """
     spreadsheet = file.spreadsheet
     assert spreadsheet is not None
     sheet = bounds.sheet
     if major == "COLUMNS":
         width = max((len(col) for col in values), default=0)
         rows = [[col[i] if i < len(col) else None for col in values] for i in range(width)]
-        cell_count = sum(len(col) for col in values)
         n_rows, n_cols = width, len(values)
         present = [[i < len(col) for col in values] for i in range(width)]
     else:
         rows = values
-        cell_count = sum(len(row) for row in values)
         n_rows, n_cols = len(values), max((len(row) for row in values), default=0)
         present = None
     if n_rows == 0 or n_cols == 0:
@@ -432,7 +437,18 @@ def write_values(
             400,
             f"Range ({target}) exceeds grid limits. Max rows: {sheet.row_count}, max columns: {sheet.column_count}",
         )
-    check_protection(spreadsheet, file, email, sheet, (r0, r0 + n_rows, c0, c0 + n_cols))
+    written = [
+        (r0 + i, c0 + j)
+        for i, row in enumerate(rows)
+        for j, raw in enumerate(row)
+        if raw is not None and (present is None or present[i][j])
+    ]
+    if not written:
+        return {"updatedRange": bounds.a1()}
+    if len(written) == n_rows * n_cols:
+        check_protection(spreadsheet, file, email, sheet, (r0, r0 + n_rows, c0, c0 + n_cols))
+    else:
+        check_protection(spreadsheet, file, email, sheet, written)  # a skipped cell is no edit
     locale = spreadsheet.locale
     user_entered = input_option == "USER_ENTERED"
     # parse first, validate, then commit: a rejected write changes nothing
@@ -457,6 +473,7 @@ def write_values(
                 text = str(raw)
                 out.append((text if text != "" else None, None, None, True))
         parsed_rows.append(out)
+    keep_format = store.limits.typed_format == "keep"
     grid = sheet.grid
     has_rules = any(cell is not None and cell.validation for row in grid for cell in row) if grid else False
     if has_rules:
@@ -484,16 +501,23 @@ def write_values(
             cell = sheet.ensure(r, c)
             cell.value = value
             cell.formula = formula
-            if fmt is not None:
+            if fmt is not None and not (keep_format and (cell.fmt or {}).get("numberFormat")):
                 merged = dict(cell.fmt or {})
                 merged["numberFormat"] = fmt
                 cell.fmt = merged
     store.touch(file, email)
+    rows_written = {r for r, _ in written}
+    cols_written = {c for _, c in written}
+    if touched is not None:
+        touched[0].update(rows_written)
+        touched[1].update(cols_written)
     return {
-        "updatedRange": format_range(sheet.title, r0, r0 + n_rows, c0, c0 + n_cols),
-        "updatedRows": n_rows,
-        "updatedColumns": n_cols,
-        "updatedCells": cell_count,
+        "updatedRange": format_range(
+            sheet.title, min(rows_written), max(rows_written) + 1, min(cols_written), max(cols_written) + 1
+        ),
+        "updatedRows": len(rows_written),
+        "updatedColumns": len(cols_written),
+        "updatedCells": len(written),
     }
 
 

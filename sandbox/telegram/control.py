@@ -14,7 +14,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from sandbox.http import json_response, read_json
+from sandbox.http import InvalidText, json_response, read_json
 from sandbox.telegram import media
 from sandbox.telegram.constants import DEFAULT_BOT_TOKEN, TOKEN_PATTERN
 from sandbox.telegram.entities import find_auto_entities, sort_entities
@@ -74,6 +74,8 @@ class TelegramControl:
                     raise ControlError(400, "body must be a JSON object")
                 body = parsed
             return self._route(request, parts, body)
+        except InvalidText as err:
+            return json_response({"error": str(err)}, 400)
         except ValueError:
             return json_response({"error": "body must be JSON"}, 400)
         except ControlError as err:

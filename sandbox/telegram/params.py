@@ -17,9 +17,12 @@ from typing import Any
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Request
 
+from sandbox.http import invalid_text
 from sandbox.telegram.errors import BadRequest
 
 SPEC_PATH = Path(__file__).with_name("api_spec.json")
+# Telegram's answer to text that is not valid UTF-8 (a lone surrogate escaped in JSON).
+NOT_UTF8 = "strings must be encoded in UTF-8"
 
 # Missing required parameters that Telegram reports in its own words.
 _MISSING_MESSAGES = {
@@ -84,6 +87,8 @@ def read_raw_params(request: Request) -> tuple[dict[str, Any], dict[str, FileSto
                 raise BadRequest("can't parse JSON object") from err
             if not isinstance(data, dict):
                 raise BadRequest("JSON object expected")
+            if invalid_text(data) is not None:
+                raise BadRequest(NOT_UTF8)
             raw.update(data)
     elif mimetype in {"application/x-www-form-urlencoded", "multipart/form-data"}:
         raw.update(request.form.items())
@@ -134,6 +139,8 @@ class ParamReader:
                 value = json.loads(value)
             except ValueError as err:
                 raise BadRequest(f"can't parse {name} JSON object") from err
+            if invalid_text(value) is not None:
+                raise BadRequest(NOT_UTF8)
         return self.coerce(value, types, "", name)
 
     def input_file(self, name: str, value: Any) -> Upload | str:

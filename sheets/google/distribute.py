@@ -1,11 +1,20 @@
 """Building a bidang's yearly workbook and opening/locking its triwulan, as Sheets requests.
 
 A new workbook is laid out in ONE spreadsheets.batchUpdate (atomic): the three tabs with their
-values (``updateCells``), locale and time zone, frozen header, column widths, number format,
-data validation (number >= 0 on the numeric columns, the ``Status Pengisian`` dropdown) and the
+values (``updateCells``), time zone, frozen header, column widths, number format, data
+validation (number >= 0 on the numeric columns, the ``Status Pengisian`` dropdown) and the
 protections. Each tab has one whole-sheet protection whose only editor is the bot's account;
 the open TW's editable ranges are that protection's ``unprotectedRanges`` (DESIGN.md section 3),
-so opening, locking and reopening a TW is one batchUpdate moving those exceptions.
+so opening, locking and reopening a TW is one batchUpdate moving those exceptions. The locale is
+not part of it: it goes in a request of its own (:mod:`sheets.google.locale`), so a refused code
+cannot undo the layout.
+
+A master so large that the layout's JSON passes the request limit (2 MB, :mod:`sheets.google.chunks`)
+is laid out in parts (:func:`layout_batches`): first everything but the ``Realisasi`` rows, with
+every cell locked and the ``Realisasi`` protection marked :data:`UNFINISHED`; then the rows in
+``updateCells`` requests that fit; last the protections moved to open the TW. A crash in between
+leaves the mark, and the next distribution writes the rows again and finishes
+(:attr:`BookLayout.complete`): nobody can type into a half-built workbook.
 
 The protection of ``Realisasi`` also records the workflow state the bot put the sheet in
 (``TW terbuka`` and ``disetujui`` in its description). People cannot edit a protection's
@@ -20,16 +29,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sheets import layout
+from sheets.google.chunks import json_size, row_batches
 from sheets.google.errors import WorkbookLayoutError
 from sheets.google.spreadsheet import cell
 from sheets.master import Indikator
 
 __all__ = [
     "STATUS_ALUR_DIBUKA",
+    "UNFINISHED",
     "BookLayout",
+    "LayoutPlan",
+    "layout_batches",
     "layout_requests",
     "parse_book_layout",
     "protection_requests",
+    "realisasi_row_batches",
     "status_row_request",
 ]
 
@@ -52,19 +66,23 @@ COLUMN_WIDTHS: dict[str, int] = {
 }
 _TW_OPEN = re.compile(r"TW terbuka: (TW [IV]+|-)")
 _APPROVED = re.compile(r"disetujui: ([^;]*)")
+UNFINISHED = "penyusunan belum selesai"
+"""Marks the ``Realisasi`` protection of a workbook laid out in parts until its last part."""
 
 
 def _col(label: str) -> int:
     return layout.REALISASI_HEADER.index(label)
 
 
-def describe(tab: str, open_tw: int | None = None, approved: Collection[int] = ()) -> str:
+def describe(tab: str, open_tw: int | None = None, approved: Collection[int] = (), *, unfinished: bool = False) -> str:
     """The description of a tab's protection, carrying the state for ``Realisasi``."""
     text = f"{PROTECTION_PREFIX} ({tab})"
     if tab == layout.TAB_REALISASI:
         opened = layout.tw_label(open_tw) if open_tw else "-"
         done = ", ".join(layout.tw_label(tw) for tw in sorted(approved)) or "-"
         text += f"; TW terbuka: {opened}; disetujui: {done}"
+        if unfinished:
+            text += f"; {UNFINISHED}"
     return text
 
 
@@ -77,6 +95,10 @@ class BookLayout:
     protections: dict[str, int] = field(default_factory=dict)
     open_tw: int | None = None
     approved: frozenset[int] = frozenset()
+    complete: bool = True
+    """False while a layout sent in parts has not had its last part (:data:`UNFINISHED`)."""
+    locale: str | None = None
+    """The spreadsheet's locale as read back (None when not read)."""
 
 
 def _grid(tab: str, r0: int, r1: int, c0: int, c1: int) -> dict[str, int]:
@@ -128,8 +150,13 @@ def layout_requests(
     bot_email: str | None,
     time_zone: str,
     status_when: str,
+    unfinished: bool = False,
 ) -> list[dict[str, Any]]:
-    """Every request that turns a new, empty spreadsheet into the bidang workbook (one batch)."""
+    """Every request that turns a new, empty spreadsheet into the bidang workbook (one batch).
+
+    ``unfinished``: every cell stays locked and the ``Realisasi`` protection carries
+    :data:`UNFINISHED` (the first part of a layout sent in parts, :func:`layout_batches`).
+    """
     petunjuk = layout.petunjuk_rows(tahun, nama_bidang)
     realisasi = layout.initial_realisasi_grid(items)
     status = layout.initial_status_grid()
@@ -139,13 +166,13 @@ def layout_requests(
     rows = len(items)
     width = len(layout.REALISASI_HEADER)
     editors = [bot_email] if bot_email else []
-    open_realisasi, open_status = editable_grid_ranges(open_tw, rows)
+    open_realisasi, open_status = editable_grid_ranges(None if unfinished else open_tw, rows)
     status_pengisian = layout.STATUS_HEADER.index("Status Pengisian")
     requests: list[dict[str, Any]] = [
         {
             "updateSpreadsheetProperties": {
-                "properties": {"locale": "id_ID", "timeZone": time_zone},
-                "fields": "locale,timeZone",
+                "properties": {"timeZone": time_zone},
+                "fields": "timeZone",
             }
         },
         {
@@ -308,10 +335,95 @@ def layout_requests(
             }
         },
         _protection(layout.TAB_PETUNJUK, editors, [], describe(layout.TAB_PETUNJUK)),
-        _protection(layout.TAB_REALISASI, editors, open_realisasi, describe(layout.TAB_REALISASI, open_tw)),
+        _protection(
+            layout.TAB_REALISASI,
+            editors,
+            open_realisasi,
+            describe(layout.TAB_REALISASI, None if unfinished else open_tw, unfinished=unfinished),
+        ),
         _protection(layout.TAB_STATUS, editors, open_status, describe(layout.TAB_STATUS)),
     ]
     return requests
+
+
+@dataclass(frozen=True)
+class LayoutPlan:
+    """How a new workbook is laid out: one batch, or a first batch, the rows, and the opening."""
+
+    first: list[dict[str, Any]]
+    """The layout batch (the whole layout when :attr:`rows` is empty)."""
+    rows: list[list[dict[str, Any]]] = field(default_factory=list)
+    """Batches of ``updateCells`` writing the ``Realisasi`` rows, each within the request limit."""
+
+    @property
+    def in_parts(self) -> bool:
+        """Whether the layout is sent in parts (and must be finished by moving the protections)."""
+        return bool(self.rows)
+
+
+def _realisasi_cells(requests: list[dict[str, Any]]) -> int:
+    """The index of the ``updateCells`` request writing the ``Realisasi`` tab."""
+    sheet_id = SHEET_IDS[layout.TAB_REALISASI]
+    return next(
+        i
+        for i, request in enumerate(requests)
+        if request.get("updateCells", {}).get("start", {}).get("sheetId") == sheet_id
+    )
+
+
+def realisasi_row_batches(items: Sequence[Indikator], limit: int) -> list[list[dict[str, Any]]]:
+    """The ``Realisasi`` data rows (below the header) as batches of ``updateCells``, each within ``limit``."""
+    rows = _rows(layout.initial_realisasi_grid(items))[1:]
+    shell = {
+        "requests": [
+            {
+                "updateCells": {
+                    "rows": [],
+                    "fields": "userEnteredValue",
+                    "start": {"sheetId": SHEET_IDS[layout.TAB_REALISASI], "rowIndex": 10**7, "columnIndex": 0},
+                }
+            }
+        ]
+    }
+    batches: list[list[dict[str, Any]]] = []
+    first = 1
+    for group in row_batches(rows, limit, json_size(shell)):
+        start = {"sheetId": SHEET_IDS[layout.TAB_REALISASI], "rowIndex": first, "columnIndex": 0}
+        batches.append([{"updateCells": {"rows": group, "fields": "userEnteredValue", "start": start}}])
+        first += len(group)
+    return batches
+
+
+def layout_batches(
+    tahun: int,
+    nama_bidang: str,
+    items: Sequence[Indikator],
+    *,
+    open_tw: int | None,
+    bot_email: str | None,
+    time_zone: str,
+    status_when: str,
+    limit: int,
+) -> LayoutPlan:
+    """The layout as one batch when its JSON fits ``limit``, else in parts (see the module)."""
+    whole = layout_requests(
+        tahun, nama_bidang, items, open_tw=open_tw, bot_email=bot_email, time_zone=time_zone, status_when=status_when
+    )
+    if json_size({"requests": whole}) <= limit:
+        return LayoutPlan(whole)
+    first = layout_requests(
+        tahun,
+        nama_bidang,
+        items,
+        open_tw=open_tw,
+        bot_email=bot_email,
+        time_zone=time_zone,
+        status_when=status_when,
+        unfinished=True,
+    )
+    index = _realisasi_cells(first)
+    first[index]["updateCells"]["rows"] = first[index]["updateCells"]["rows"][:1]  # the header only
+    return LayoutPlan(first, realisasi_row_batches(items, limit))
 
 
 def protection_requests(book: BookLayout, open_tw: int | None, approved: Collection[int]) -> list[dict[str, Any]]:
@@ -371,7 +483,10 @@ def parse_state(description: str) -> tuple[int | None, frozenset[int]]:
     return open_tw, frozenset(approved)
 
 
-BOOK_FIELDS = "sheets(properties(sheetId,title,gridProperties(rowCount)),protectedRanges(protectedRangeId,description))"
+BOOK_FIELDS = (
+    "properties(locale),"
+    "sheets(properties(sheetId,title,gridProperties(rowCount)),protectedRanges(protectedRangeId,description))"
+)
 
 
 def parse_book_layout(body: Mapping[str, Any]) -> BookLayout | None:
@@ -386,6 +501,7 @@ def parse_book_layout(body: Mapping[str, Any]) -> BookLayout | None:
         return None
     protections: dict[str, int] = {}
     open_tw, approved = None, frozenset[int]()
+    complete = True
     for sheet in sheets:
         for pr in sheet.get("protectedRanges") or []:
             description = str(pr.get("description") or "")
@@ -396,9 +512,18 @@ def parse_book_layout(body: Mapping[str, Any]) -> BookLayout | None:
                     protections[tab] = int(pr["protectedRangeId"])
                     if tab == layout.TAB_REALISASI:
                         open_tw, approved = parse_state(description)
+                        complete = UNFINISHED not in description
     if len(protections) < len(layout.BIDANG_TABS):
         missing = sorted(set(layout.BIDANG_TABS) - set(protections))
         raise WorkbookLayoutError(f"workbook has no Kinerja Bot protection on {missing}")
     grid = titles[layout.TAB_REALISASI].get("properties", {}).get("gridProperties", {})
     rows = max(int(grid.get("rowCount", 1)) - 1, 0)
-    return BookLayout(rows=rows, protections=protections, open_tw=open_tw, approved=approved)
+    locale = (body.get("properties") or {}).get("locale")
+    return BookLayout(
+        rows=rows,
+        protections=protections,
+        open_tw=open_tw,
+        approved=approved,
+        complete=complete,
+        locale=str(locale) if locale else None,
+    )

@@ -232,10 +232,21 @@ class DriveFiles:
             raise GoogleEdgeError(f"download of {file_id} returned {type(data).__name__}")
         return data
 
-    def upload(self, name: str, parent: str, mime: str, content: bytes, props: Mapping[str, str]) -> FileInfo:
-        """A new file with ``content`` in ``parent`` (multipart upload)."""
+    def upload(
+        self,
+        name: str,
+        parent: str,
+        mime: str,
+        content: bytes,
+        props: Mapping[str, str],
+        *,
+        description: str | None = None,
+    ) -> FileInfo:
+        """A new file with ``content`` in ``parent`` (multipart upload), with ``description`` when given."""
         media = MediaInMemoryUpload(content, mimetype=mime, resumable=False)
-        body = {"name": name, "parents": [parent], "appProperties": dict(props), "mimeType": mime}
+        body: dict[str, Any] = {"name": name, "parents": [parent], "appProperties": dict(props), "mimeType": mime}
+        if description:
+            body["description"] = description
         request = self.drive.files().create(body=body, media_body=media, fields=FILE_FIELDS, supportsAllDrives=True)
         return FileInfo.from_json(self._run(request, f"mengunggah {name!r}"))
 

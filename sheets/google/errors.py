@@ -22,9 +22,11 @@ __all__ = [
     "AccessDenied",
     "ApiRequestInvalid",
     "CredentialsProblem",
+    "ExportTooLarge",
     "GoogleEdgeError",
     "GoogleUnavailable",
     "NotFound",
+    "RequestTooLarge",
     "StorageQuotaExceeded",
     "WorkbookLayoutError",
     "error_details",
@@ -101,6 +103,21 @@ class ApiRequestInvalid(GoogleEdgeError):
     )
 
 
+class RequestTooLarge(ApiRequestInvalid):
+    """Google refused a request body over its limit (10485760 bytes): a write the bot failed to cut."""
+
+    default_penjelasan = (
+        "Google menolak permintaan Kinerja Bot karena ukurannya melebihi batas 10 MB. "
+        "Laporkan kepada pengembang Kinerja Bot."
+    )
+
+
+class ExportTooLarge(GoogleEdgeError):
+    """Drive refused to export a file whose exported content is over 10 MB (``exportSizeLimitExceeded``)."""
+
+    default_penjelasan = "Google Drive tidak dapat mengekspor berkas ini karena hasilnya melebihi 10 MB."
+
+
 class WorkbookLayoutError(GoogleEdgeError):
     """A bidang workbook lacks a tab or protection the bot built into it."""
 
@@ -141,6 +158,10 @@ def _from_status(status: int, message: str, reason: str | None, action: str) -> 
         return CredentialsProblem(text, status=status, reason=reason)
     if status == 403 and reason in {"rateLimitExceeded", "userRateLimitExceeded"}:
         return GoogleUnavailable(text, status=status, reason=reason)
+    if status == 403 and reason == "exportSizeLimitExceeded":
+        return ExportTooLarge(text, status=status, reason=reason)
+    if status == 400 and "payload size exceeds the limit" in message.lower():
+        return RequestTooLarge(text, status=status, reason=reason)
     if status == 403:
         return AccessDenied(text, status=status, reason=reason)
     if status == 404:

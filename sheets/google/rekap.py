@@ -1,4 +1,4 @@
-"""The dinas workbook writer: every tab in one spreadsheets.batchUpdate and one values.batchUpdate.
+"""The dinas workbook writer: every tab in one spreadsheets.batchUpdate, then the values in 2 MB requests.
 
 The approved snapshots become typed tables (:func:`tables_from_snapshots`), pandas builds the
 frames (:func:`sheets.aggregate.build_rekap`), and :func:`rekap_requests` turns them into
@@ -8,9 +8,12 @@ frames (:func:`sheets.aggregate.build_rekap`), and :func:`rekap_requests` turns 
    for their rows, with frozen headers, header format, number formats, column widths, predikat
    colours by conditional formatting and a native column chart of capaian per bidang, then
    delete the scratch tab;
-2. one ``values.batchUpdate`` writing every tab from A1.
+2. ``values.batchUpdate`` requests writing every tab from A1 (:func:`rekap_value_batches`): as
+   few as fit Google's recommended 2 MB each. The values are what grows with the office: 17.6 MB
+   of JSON for 50 bidang x 400 indicators at TW IV, where Google refuses anything over 10 MB.
 
-Whole-column ranges keep the number of requests independent of the number of rows.
+Whole-column ranges keep the structure batch independent of the number of rows; the values take
+one request per 2 MB.
 """
 
 from __future__ import annotations
@@ -29,9 +32,18 @@ from sheets import layout
 from sheets.aggregate import Rekap, build_rekap, rows_for_sheet, tables_from_snapshots
 from sheets.capaian import PREDIKAT_LABELS
 from sheets.facts import AuditEntry, RekapData
+from sheets.google.chunks import MAX_REQUEST_BYTES, ValueBlock, value_batches
 from sheets.master import Master
 
-__all__ = ["RekapSheets", "build_rekap_sheets", "rekap_requests", "rekap_summary"]
+__all__ = [
+    "RekapSheets",
+    "build_rekap_sheets",
+    "rekap_requests",
+    "rekap_summary",
+    "rekap_value_batches",
+    "tab_columns",
+    "xlsx_formats",
+]
 
 TAB_IDS: dict[str, int] = {tab: 100 + index for index, tab in enumerate(layout.DINAS_TABS)}
 SCRATCH_ID = 99
@@ -161,7 +173,7 @@ def build_rekap_sheets(
     tables = tables_from_snapshots(data.snapshots)
     rekap = build_rekap(master, tables, bidang_names, tw, masters=data.masters)
     grids: dict[str, list[list[Any]]] = {}
-    columns: dict[str, list[str]] = {}
+    columns = tab_columns()
     ringkasan = rows_for_sheet(rekap.ringkasan)
     dinas = rekap.dinas.copy()
     dinas.insert(0, "bidang", "Seluruh Dinas")
@@ -172,7 +184,6 @@ def build_rekap_sheets(
     targets = [[""], *([f"{layout.tw_label(k)}: {data.target_labels[k]}"] for k in sorted(data.target_labels))]
     targets = targets if data.target_labels else []
     grids[layout.TAB_RINGKASAN] = [*ringkasan, [""], *dinas_rows, *catatan, *targets]
-    columns[layout.TAB_RINGKASAN] = [name for name, _ in layout.RINGKASAN_COLUMNS]
     chart_rows = len(rekap.chart)
     chart_column = len(layout.RINGKASAN_COLUMNS) + CHART_COLUMN_OFFSET
     chart_block = [["Bidang", f"Rata-rata Capaian {layout.tw_label(tw)} (%)"]] + [
@@ -185,7 +196,6 @@ def build_rekap_sheets(
         grid[r] = list(grid[r]) + [""] * (chart_column - len(grid[r])) + pair
     for k in layout.TW_LABELS:
         tab = layout.tw_label(k)
-        columns[tab] = [name for name, _ in layout.REKAP_TW_COLUMNS]
         if k in rekap.per_tw:
             grids[tab] = rows_for_sheet(rekap.per_tw[k])
             if k in data.target_labels:
@@ -193,9 +203,7 @@ def build_rekap_sheets(
         else:
             grids[tab] = [[label for _, label in layout.REKAP_TW_COLUMNS], [f"{tab} belum direkap."]]
     grids[layout.TAB_REKOMENDASI] = _rekomendasi_rows(data, bidang_names, tz)
-    columns[layout.TAB_REKOMENDASI] = [name for name, _ in layout.REKOMENDASI_COLUMNS]
     grids[layout.TAB_RIWAYAT] = _riwayat_rows(data.riwayat, tw, bidang_names, tz)
-    columns[layout.TAB_RIWAYAT] = [name for name, _ in layout.RIWAYAT_COLUMNS]
     return RekapSheets(rekap, grids, columns, chart_rows, chart_column)
 
 
@@ -349,12 +357,31 @@ def rekap_requests(sheets: RekapSheets, existing_sheet_ids: Sequence[int], tw: i
     return requests
 
 
-def rekap_values(sheets: RekapSheets) -> list[dict[str, Any]]:
-    """The one values.batchUpdate: every tab from A1."""
-    return [
-        {"range": f"{layout.quote_tab(tab)}!A1", "majorDimension": "ROWS", "values": sheets.grids[tab]}
-        for tab in layout.DINAS_TABS
-    ]
+def tab_columns() -> dict[str, list[str]]:
+    """The column names of every dinas tab, in order (as :func:`build_rekap_sheets` lays them out)."""
+    columns = {layout.TAB_RINGKASAN: [name for name, _ in layout.RINGKASAN_COLUMNS]}
+    for k in layout.TW_LABELS:
+        columns[layout.tw_label(k)] = [name for name, _ in layout.REKAP_TW_COLUMNS]
+    columns[layout.TAB_REKOMENDASI] = [name for name, _ in layout.REKOMENDASI_COLUMNS]
+    columns[layout.TAB_RIWAYAT] = [name for name, _ in layout.RIWAYAT_COLUMNS]
+    return columns
+
+
+def xlsx_formats() -> dict[str, dict[int, tuple[str | None, int | None]]]:
+    """Per tab and column: the Excel number format and width the bot gives the dinas tabs in Sheets."""
+    formats: dict[str, dict[int, tuple[str | None, int | None]]] = {}
+    for tab, names in tab_columns().items():
+        formats[tab] = {}
+        for c, name in enumerate(names):
+            number = "0.00" if name in PERCENT_COLUMNS else "#,##0" if name in RUPIAH_COLUMNS else None
+            if number or name in WIDE_COLUMNS:
+                formats[tab][c] = (number, WIDE_COLUMNS.get(name))
+    return formats
+
+
+def rekap_value_batches(sheets: RekapSheets, limit: int = MAX_REQUEST_BYTES) -> list[list[dict[str, Any]]]:
+    """The ``data`` of each values.batchUpdate writing every tab from A1, each body within ``limit`` bytes."""
+    return value_batches((ValueBlock(tab, 1, 0, sheets.grids[tab]) for tab in layout.DINAS_TABS), limit)
 
 
 def _plain(value: Any) -> Any:

@@ -60,6 +60,16 @@ class SheetsApi:
         except Exception as err:
             raise translate(err, action) from err
 
+    def values_get(
+        self, spreadsheet_id: str, ranges: Sequence[str], action: str, *, render: str = "UNFORMATTED_VALUE"
+    ) -> list[list[list[Any]]]:
+        """One values.batchGet of ``ranges``: each range's rows (ragged, as Sheets trims them)."""
+        try:
+            body = self.http.values_batch_get(spreadsheet_id, list(ranges), params={"valueRenderOption": render})
+        except Exception as err:
+            raise translate(err, action) from err
+        return [list(item.get("values", [])) for item in body.get("valueRanges", [])]
+
     def get(self, spreadsheet_id: str, *, fields: str, ranges: Sequence[str] = (), action: str) -> dict[str, Any]:
         """One spreadsheets.get restricted to ``fields`` (and ``ranges`` for grid data)."""
         params: dict[str, Any] = {"fields": fields}

@@ -4,19 +4,27 @@ Blocking; the service calls it through ``asyncio.to_thread``. Every method is id
 are found by their ``appProperties`` before any is created, the bidang layout is one atomic
 batch, and opening/locking a TW sets the protections to an exact state. Request budget:
 
-- ``distribute``: 1 Drive search for all bidang, then per bidang 1 create + 1 layout batch
-  (new) or 1 read of the protections + at most 1 batch (existing), + 1 share per missing editor;
+- ``distribute``: 1 Drive search for all bidang, then per bidang 1 create + 1 layout batch + 1
+  locale request (new; more batches for a master whose layout passes 2 MB, and a second locale
+  request when Google refuses the first code) or 1 read of the protections and the locale + at
+  most 1 batch (existing; + 1 locale request when the locale read back is not Indonesian), + 1
+  share per missing editor;
 - ``poll``: 1 Drive change listing + 1 read per changed workbook (:mod:`sheets.google.poll`);
 - ``read_submission`` (``/kirim``): 1 read of the workbook (plus 1 Drive search after a restart);
-- ``write_feedback``/``reset_submission``: 1 values.batchUpdate (``write_feedback`` plus 1 Drive
+- ``write_feedback``/``reset_submission``: 1 values.batchUpdate per 2 MB (``write_feedback`` plus 1 Drive
   search and 1 read of the workbook after a restart: the notes go where the last read found the
   ``Catatan Validasi`` column and the rows); ``lock_tw``/``reopen_tw``: 1 batchUpdate (plus 1 Drive
   search and 1 read after a restart);
-- ``write_rekap``: 1 batchUpdate + 1 values.batchUpdate, whatever the number of rows (plus the
-  search/create and 1 read of the tab ids the first time in a process);
+- ``write_rekap``: 1 batchUpdate + 1 values.batchUpdate per 2 MB of values (plus the search/create
+  and 1 locale request, or 1 read of the tab ids and the locale, the first time in a process);
+- ``archive``: 1 Drive search, then per missing copy 1 upload (+ 1 export for the xlsx; when Drive
+  refuses to export a workbook over 10 MB, 1 read of every tab's values and the xlsx is built here);
 - ``revise_targets`` (an APBD Perubahan, per bidang): 1 read of the protections, 1 read of the
   workbook, at most 1 batchUpdate (plus 1 Drive search after a restart);
 - ``read_master``: 1 read of the master sheet; ``write_master_notes``: 1 values.batchUpdate.
+
+Every write that grows with the data is cut into requests of at most 2 MB (:mod:`sheets.google.chunks`);
+Google refuses a body over 10 MB.
 
 The adapter keeps no workflow memory: its poll states facts (per changed workbook, what one
 read found, or that the workbook is gone or unreachable; :mod:`sheets.facts`) and the workflow's
@@ -53,13 +61,15 @@ from sheets.facts import (
 )
 from sheets.google.archive import archive_workbook
 from sheets.google.auth import GoogleClients, build_clients
+from sheets.google.chunks import MAX_REQUEST_BYTES, blocks_of, value_batches
 from sheets.google.distribute import (
     BOOK_FIELDS,
     STATUS_ALUR_DIBUKA,
     BookLayout,
-    layout_requests,
+    layout_batches,
     parse_book_layout,
     protection_requests,
+    realisasi_row_batches,
     status_row_request,
 )
 from sheets.google.drive import (
@@ -74,11 +84,20 @@ from sheets.google.drive import (
 from sheets.google.errors import AccessDenied, ApiRequestInvalid, NotFound, WorkbookLayoutError
 from sheets.google.feedback import feedback_batch
 from sheets.google.http import RetryPolicy
+from sheets.google.locale import is_indonesian, set_indonesian_locale
 from sheets.google.master_sheet import read_master_sheet, sheet_id, write_master_notes
 from sheets.google.poll import read_workbook
-from sheets.google.rekap import TAB_IDS, build_rekap_sheets, rekap_requests, rekap_summary, rekap_values
+from sheets.google.rekap import (
+    TAB_IDS,
+    build_rekap_sheets,
+    rekap_requests,
+    rekap_summary,
+    rekap_value_batches,
+    xlsx_formats,
+)
 from sheets.google.revision import REVISION_FIELDS, dropped_protections, realisasi_row_count, revision_requests
 from sheets.google.spreadsheet import SheetsApi
+from sheets.google.xlsx import workbook_xlsx
 from sheets.master import Master, load_master
 from sheets.notes import feedback_place
 from sheets.revision import TargetRevision, plan_revision
@@ -106,7 +125,11 @@ class GoogleWorkbooks:
         clients: GoogleClients | None = None,
         policy: RetryPolicy | None = None,
         clock: Callable[[], datetime] | None = None,
+        preferred_locale: str | None = None,
+        max_request_bytes: int = MAX_REQUEST_BYTES,
     ) -> None:
+        """``preferred_locale``: the Indonesian locale code to send first (what ``doctor --live`` saw Google
+        take); ``max_request_bytes``: the largest request body sent (Google recommends 2 MB)."""
         self.settings = settings
         # The list new workbooks are laid out from when the workflow gives none (its versions live in
         # the store); a master kept as a Google Sheet is read through read_master, never here.
@@ -127,6 +150,9 @@ class GoogleWorkbooks:
         self._books: dict[tuple[int, str], _Book] = {}
         self._by_id: dict[str, tuple[int, str]] = {}
         self._rekap: dict[int, tuple[FileInfo, list[int] | None]] = {}
+        self._locale = preferred_locale  # the Indonesian code Google took last (a fact of Google)
+        self._rekap_localized: set[str] = set()  # dinas workbooks whose locale is known to be Indonesian
+        self.max_request_bytes = max_request_bytes
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -229,33 +255,12 @@ class GoogleWorkbooks:
     def _prepare(self, book: _Book, tahun: int, tw: int, nama: str, master: Master, *, fresh: bool) -> None:
         current = None if fresh else self._read_layout(book)
         if current is None:
-            items = master.for_bidang(book.kode)
-            requests = layout_requests(
-                tahun,
-                nama,
-                items,
-                open_tw=tw,
-                bot_email=self.clients.account_email,
-                time_zone=self.settings.zona_waktu,
-                status_when=self._now_text(),
-            )
-            try:
-                replies = self.sheets.batch_update(book.file.id, requests, f"menyusun workbook {book.kode}")
-            except ApiRequestInvalid:
-                # A retried batch that Google had applied already: the layout is there.
-                if self._read_layout(book) is None:
-                    raise
-            else:
-                protections = {}
-                for reply in replies:
-                    added = reply.get("addProtectedRange", {}).get("protectedRange")
-                    if added:
-                        tab = next(t for t in layout.BIDANG_TABS if f"({t})" in str(added.get("description", "")))
-                        protections[tab] = int(added["protectedRangeId"])
-                book.layout = BookLayout(rows=len(items), protections=protections, open_tw=tw)
-                return
-            current = book.layout
-            assert current is not None
+            current = self._lay_out(book, tahun, tw, nama, master)
+        if not is_indonesian(current.locale):
+            current.locale = self._set_locale(book.file.id, f"workbook {book.kode}")
+        if not current.complete:
+            self._finish_layout(book, current, tw, master)
+            return
         if current.open_tw == tw:
             return  # already open: re-running changes nothing (and keeps the Status row as is)
         approved = current.approved - {tw}
@@ -263,6 +268,63 @@ class GoogleWorkbooks:
         requests.append(status_row_request(tw, status_alur=STATUS_ALUR_DIBUKA, catatan="", when=self._now_text()))
         self.sheets.batch_update(book.file.id, requests, f"membuka {layout.tw_label(tw)} untuk {book.kode}")
         current.open_tw, current.approved = tw, approved
+
+    def _lay_out(self, book: _Book, tahun: int, tw: int, nama: str, master: Master) -> BookLayout:
+        """Lay out a new workbook from ``master``: one batch, or its first part when the master is too large
+        (then unfinished)."""
+        items = master.for_bidang(book.kode)
+        plan = layout_batches(
+            tahun,
+            nama,
+            items,
+            open_tw=tw,
+            bot_email=self.clients.account_email,
+            time_zone=self.settings.zona_waktu,
+            status_when=self._now_text(),
+            limit=self.max_request_bytes,
+        )
+        try:
+            replies = self.sheets.batch_update(book.file.id, plan.first, f"menyusun workbook {book.kode}")
+        except ApiRequestInvalid:
+            # A retried batch that Google had applied already: the layout is there.
+            if self._read_layout(book) is None:
+                raise
+            assert book.layout is not None
+            return book.layout
+        protections = {}
+        for reply in replies:
+            added = reply.get("addProtectedRange", {}).get("protectedRange")
+            if added:
+                tab = next(t for t in layout.BIDANG_TABS if f"({t})" in str(added.get("description", "")))
+                protections[tab] = int(added["protectedRangeId"])
+        book.layout = BookLayout(
+            rows=len(items), protections=protections, open_tw=None if plan.in_parts else tw, complete=not plan.in_parts
+        )
+        return book.layout
+
+    def _finish_layout(self, book: _Book, current: BookLayout, tw: int, master: Master) -> None:
+        """The rest of a layout sent in parts: every ``Realisasi`` row again, then TW ``tw`` opened.
+
+        Until the last request every cell is locked, so writing the rows again after a crash
+        overwrites nothing a person typed.
+        """
+        items = master.for_bidang(book.kode)
+        batches = realisasi_row_batches(items, self.max_request_bytes)
+        for number, batch in enumerate(batches, 1):
+            action = f"menulis baris indikator workbook {book.kode} ({number}/{len(batches)})"
+            self.sheets.batch_update(book.file.id, batch, action)
+        approved = current.approved - {tw}
+        requests = protection_requests(current, tw, approved)
+        requests.append(status_row_request(tw, status_alur=STATUS_ALUR_DIBUKA, catatan="", when=self._now_text()))
+        self.sheets.batch_update(book.file.id, requests, f"membuka {layout.tw_label(tw)} untuk {book.kode}")
+        current.open_tw, current.approved, current.complete = tw, approved, True
+
+    def _set_locale(self, spreadsheet_id: str, what: str) -> str | None:
+        """The Indonesian locale on ``spreadsheet_id`` (its own request); the code Google took, remembered."""
+        code = set_indonesian_locale(self.sheets, spreadsheet_id, self._locale, what)
+        if code is not None:
+            self._locale = code
+        return code
 
     # --- steps 2-3: feedback, lock, reopen -------------------------------------------------
 
@@ -273,8 +335,9 @@ class GoogleWorkbooks:
             if place is None:  # never read by the workflow yet: find the column and rows as they are now
                 place = feedback_place(kode, read_workbook(self.sheets, book.file.id), self.master or Master(()))
             data = feedback_batch(tw, feedback, place, self._now_text())
-            if data:
-                self.sheets.values_update(book.file.id, data, f"menulis catatan validasi {kode}")
+            # The Status row comes last in the data, so it is written with (or after) the last notes.
+            for batch in value_batches(blocks_of(data), self.max_request_bytes):
+                self.sheets.values_update(book.file.id, batch, f"menulis catatan validasi {kode}")
 
     def lock_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
         """Protect TW ``tw``'s cells (approval): one batchUpdate moving the protections, then the feedback."""
@@ -418,16 +481,24 @@ class GoogleWorkbooks:
         return entry
 
     def _rekap_sheet_ids(self, file: FileInfo) -> list[int]:
-        body = self.sheets.get(file.id, fields="sheets(properties(sheetId))", action="membaca tab workbook rekap")
+        """The dinas workbook's tab ids (and, in the same read, whether its locale is Indonesian)."""
+        body = self.sheets.get(
+            file.id, fields="properties(locale),sheets(properties(sheetId))", action="membaca tab workbook rekap"
+        )
+        if is_indonesian((body.get("properties") or {}).get("locale")):
+            self._rekap_localized.add(file.id)
         return [int(s["properties"]["sheetId"]) for s in body.get("sheets", [])]
 
     def write_rekap(self, tahun: int, tw: int, data: RekapData) -> RekapRef:
-        """Write every tab of the dinas workbook: one batchUpdate and one values.batchUpdate."""
+        """Write every tab of the dinas workbook: one batchUpdate, then the values in requests of at most 2 MB."""
         layout.tw_label(tw)
         with self._lock:
             file, sheet_ids = self._rekap_book(tahun, create=True)
             if sheet_ids is None:
                 sheet_ids = self._rekap_sheet_ids(file)
+            if file.id not in self._rekap_localized:
+                self._set_locale(file.id, f"workbook rekap {tahun}")
+                self._rekap_localized.add(file.id)  # tried once per process: a refusal is logged, not repeated
             names = {b.kode: b.nama for b in self.settings.bidang}
             master = data.masters.get(tw) or self.master
             if master is None:
@@ -441,7 +512,10 @@ class GoogleWorkbooks:
                 sheet_ids = self._rekap_sheet_ids(file)
                 self.sheets.batch_update(file.id, rekap_requests(sheets, sheet_ids, tw), action)
             self._rekap[tahun] = (file, sorted(TAB_IDS.values()))
-            self.sheets.values_update(file.id, rekap_values(sheets), f"menulis isi workbook rekap {tahun}")
+            batches = rekap_value_batches(sheets, self.max_request_bytes)
+            for number, batch in enumerate(batches, 1):
+                action = f"menulis isi workbook rekap {tahun} ({number}/{len(batches)})"
+                self.sheets.values_update(file.id, batch, action)
             return RekapRef(url=file.url, spreadsheet_id=file.id, summary=rekap_summary(sheets.rekap))
 
     def archive(self, tahun: int, tw: int, laporan: bytes | None = None) -> ArchiveRef:
@@ -449,7 +523,17 @@ class GoogleWorkbooks:
         with self._lock:
             file, _ = self._rekap_book(tahun, create=False)
             folder = self.settings.google.archive_folder_id or self.settings.google.root_folder_id
-            return archive_workbook(self.drive, file, tahun, tw, folder, laporan)
+            return archive_workbook(
+                self.drive, file, tahun, tw, folder, laporan, local_xlsx=lambda: self._rekap_xlsx(file, tahun)
+            )
+
+    def _rekap_xlsx(self, file: FileInfo, tahun: int) -> bytes:
+        """The dinas workbook as xlsx, built from one read of every tab's values (Drive refused the export)."""
+        tabs = list(layout.DINAS_TABS)
+        grids = self.sheets.values_get(
+            file.id, [layout.quote_tab(tab) for tab in tabs], f"membaca isi workbook rekap {tahun}"
+        )
+        return workbook_xlsx(list(zip(tabs, grids, strict=True)), xlsx_formats())
 
     # --- the master list: the Kasubbag's sheet, and a revision applied to each workbook --------
 

@@ -211,6 +211,15 @@ CORPUS = [
         Severity.WARNING,
         percent_cells=((8, 13),),
     ),
+    BadSheet(
+        "percent_kept_as_fraction",
+        lambda g: put(g, "N9", 0.75),
+        K.PERCENT_AS_FRACTION,
+        "N9",
+        Severity.WARNING,
+        message="Realisasi TW II, baris 9 (Tingkat pengangguran terbuka): 0,75 untuk satuan % dengan target 4,20; "
+        "apakah maksudnya 75%? Bila ya, isi 75 (tanpa tanda %)",
+    ),
     BadSheet("bukti_not_link", lambda g: put(g, "W4", "ada di map biru"), K.BUKTI_NOT_LINK, "W4", Severity.WARNING),
     BadSheet(
         "bukti_without_scheme",
@@ -311,6 +320,46 @@ def test_percent_cells_are_multiplied(demo_master: Master, grid_factory) -> None
     assert result.table.loc[7, "realisasi_tw2"] == pytest.approx(4.5)
     plain = validate_realisasi(grid, demo_master, bidang=BIDANG, tw=TW, submission=True)
     assert plain.table.loc[7, "realisasi_tw2"] == pytest.approx(0.045)
+
+
+@pytest.mark.parametrize(
+    ("typed", "percent_cell", "warned"),
+    [
+        (0.75, False, True),  # 75% typed into the bot's number column, Google kept the number format
+        (1, False, True),  # the boundary: "1" for a target of 4,2% is a fraction too
+        (0.04, False, True),
+        (1.01, False, False),
+        (0, False, False),  # a real zero
+        (4.5, False, False),
+        (0.75, True, False),  # the cell took the percent format: read as 75
+        ("75%", False, False),  # text typed the Indonesian way: 75
+    ],
+    ids=["fraction", "one", "small-fraction", "just-above-one", "zero", "plain-percent", "percent-format", "text"],
+)
+def test_percent_indicator_warns_a_value_at_or_below_one(  # type: ignore[no-untyped-def]
+    demo_master: Master, grid_factory, typed: Any, percent_cell: bool, warned: bool
+) -> None:
+    grid = grid_factory(BIDANG, TW)
+    put(grid, "N9", typed)
+    cells = {(8, 13)} if percent_cell else set()
+    result = validate_realisasi(grid, demo_master, bidang=BIDANG, tw=TW, submission=True, percent_cells=cells)
+    found = [p for p in result.problems if p.kind is K.PERCENT_AS_FRACTION]
+    assert [p.cell for p in found] == (["N9"] if warned else [])
+    assert result.ok  # a warning never blocks the submission
+
+
+def test_percent_fraction_is_not_questioned_when_the_target_is_a_fraction(demo_master: Master, grid_factory) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    items = tuple(
+        dataclasses.replace(i, target_tahunan=0.9, target_tw=(0.9, 0.9, 0.9, 0.9)) if i.persen else i
+        for i in demo_master.indikator
+    )
+    master = Master(indikator=items, source=demo_master.source)
+    grid = grid_factory(BIDANG, TW)
+    put(grid, "N9", 0.75)
+    result = validate_realisasi(grid, master, bidang=BIDANG, tw=TW, submission=True)
+    assert not [p for p in result.problems if p.kind is K.PERCENT_AS_FRACTION]
 
 
 def test_draft_does_not_require_realisasi(demo_master: Master, grid_factory) -> None:  # type: ignore[no-untyped-def]

@@ -9,6 +9,7 @@ import pytest
 
 from sheets import layout
 from sheets.facts import AuditEntry, RekapData, RekomendasiData, SnapshotData, TindakLanjutData
+from sheets.google.chunks import MAX_REQUEST_BYTES
 from sheets.google.drive import PDF_MIME, XLSX_MIME
 from sheets.master import MASTER_COLUMNS, Master, parse_master
 from tests.google_edge.conftest import BOT_EMAIL, KODES, Env
@@ -66,28 +67,39 @@ def rekap_data(master: Master, tw: int = 1) -> RekapData:
     )
 
 
-def test_rekap_request_count_is_the_same_for_10_and_10000_rows(env: Env) -> None:
-    counts = {}
-    for tahun, rows in ((2026, 10), (2027, 10_000)):
-        master = big_master(rows)
-        wb = env.workbooks(master=master)
-        wb.drive.start_page_token()
-        env.reset_stats()
-        ref = wb.write_rekap(tahun, 1, rekap_data(master))
-        cold = env.google_methods()
-        env.reset_stats()
-        wb.write_rekap(tahun, 1, rekap_data(master))
-        warm = env.google_methods()
-        counts[rows] = (cold, warm)
-        assert ref.summary["dinas"]["jumlah_indikator"] == rows
-    assert counts[10] == counts[10_000]
-    cold, warm = counts[10]
-    assert warm == {"sheets.spreadsheets.batchUpdate": 1, "sheets.spreadsheets.values.batchUpdate": 1}
-    assert cold == {"drive.files.list": 1, "drive.files.create": 1, **warm}
-    # a restarted bot: find + read tab ids + the same two writes
+def test_rekap_structure_is_one_request_and_values_go_in_2_mb_requests(env: Env) -> None:
+    """One batchUpdate for the tabs whatever the rows; the values in as few requests of <= 2 MB as fit."""
+    master = big_master(10)
+    wb = env.workbooks(master=master)
+    wb.drive.start_page_token()
     env.reset_stats()
-    env.workbooks(master=big_master(10)).write_rekap(2026, 1, rekap_data(big_master(10)))
+    wb.write_rekap(2026, 1, rekap_data(master))
+    cold = env.google_methods()
+    env.reset_stats()
+    wb.write_rekap(2026, 1, rekap_data(master))
+    warm = env.google_methods()
+    assert warm == {"sheets.spreadsheets.batchUpdate": 1, "sheets.spreadsheets.values.batchUpdate": 1}
+    # the first time: found or created, and the Indonesian locale in a request of its own
+    assert cold == {"drive.files.list": 1, "drive.files.create": 1, **warm, "sheets.spreadsheets.batchUpdate": 2}
+    # a restarted bot: find + read tab ids (and the locale, Indonesian already) + the same two writes
+    env.reset_stats()
+    env.workbooks(master=master).write_rekap(2026, 1, rekap_data(master))
     assert env.google_total() == 4
+    # 12,000 indicator rows: the values pass 2 MB and go in two requests, each within it
+    large = big_master(12_000)
+    env.control("DELETE", "google/bodies")
+    env.reset_stats()
+    ref = env.workbooks(master=large).write_rekap(2027, 1, rekap_data(large))
+    assert ref.summary["dinas"]["jumlah_indikator"] == 12_000
+    methods = env.google_methods()
+    assert methods["sheets.spreadsheets.batchUpdate"] == 2  # the locale and the tabs, as for 10 rows
+    assert methods["sheets.spreadsheets.values.batchUpdate"] == 2
+    bodies = env.control("GET", "google/bodies")
+    written = bodies["methods"]["sheets.spreadsheets.values.batchUpdate"]
+    assert written["max_bytes"] <= MAX_REQUEST_BYTES < written["total_bytes"]
+    assert bodies["largest"]["bytes"] <= MAX_REQUEST_BYTES
+    names = env.person(BOT_EMAIL).open_by_key(ref.spreadsheet_id).worksheet("TW I").col_values(5)
+    assert len(names) == 1 + 12_000 and len(set(names[1:])) == 12_000  # every row once: no part lost or doubled
 
 
 def test_rekap_tabs_chart_colours_and_archive(env: Env) -> None:

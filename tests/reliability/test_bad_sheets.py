@@ -114,6 +114,13 @@ def admin_then_submit(change: Act) -> Act:
     return act
 
 
+def percent_kept_as_fraction(w: SheetWorld) -> None:
+    """Google keeps the column's number format (the sandbox's ``typed_format: keep``): ``75%`` is 0.75."""
+    w.control.call("POST", "google/limits", {"typed_format": "keep"})
+    w.typed("PTK", PCT, "75%")
+    w.set_status("PTK")
+
+
 def retype(cell: str, value: Any = "5") -> Act:
     """The staff's repair: a valid value where the bad one was."""
     return lambda w: w.typed("PTK", cell, value)
@@ -327,6 +334,8 @@ CASES: dict[str, Case] = {
     "huge-number": Case(
         submit_with(R3, "99999999999999999999"), invalid(R3, "terlalu besar (lebih dari 15 digit)"), retype(R3)
     ),
+    "scientific-number": Case(submit_with(R3, "1e308"), invalid(R3, "angka 1E+308 terlalu besar"), retype(R3)),
+    "percent-kept-as-fraction": Case(percent_kept_as_fraction, accepted("apakah maksudnya 75%?", PCT)),
     # formulas with errors
     "formula-div0": Case(submit_with(R3, "=1/0"), invalid(R3, "rumus menghasilkan galat #DIV/0!"), retype(R3)),
     "formula-ref": Case(submit_with(R3, "='Tab Lama'!A1"), invalid(R3, "rumus menghasilkan galat #REF!"), retype(R3)),

@@ -157,3 +157,36 @@ def test_blocked_user_cannot_send_until_unblocked(people: Sandbox) -> None:
     assert people.say(USER, "lagi")["update_id"] is not None
     kinds = [next(k for k in u if k != "update_id") for u in people.api("getUpdates")]
     assert kinds == ["my_chat_member", "my_chat_member", "message"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"user_id": 3003, "text": "halo \\ud800 dunia"}',  # a lone surrogate, escaped as JSON allows
+        b'{"user_id": 3003, "text": "\\udfff"}',
+        b'{"user_id": 3003, "text": "halo \xff dunia"}',  # bytes that are not UTF-8 at all
+    ],
+    ids=["lone-high-surrogate", "lone-low-surrogate", "invalid-bytes"],
+)
+def test_control_refuses_text_that_is_not_utf8_and_polling_goes_on(people: Sandbox, body: bytes) -> None:
+    response = people.client.post(
+        f"{people.base_url}/_sandbox/telegram/send", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert "UTF-8" in response.json()["error"]
+    # nothing was stored: every later getUpdates answers, and a valid message still goes through
+    assert people.api("getUpdates") == []
+    people.say(USER, "halo dunia 🙂")
+    assert [u["message"]["text"] for u in people.api("getUpdates")] == ["halo dunia 🙂"]
+    assert people.messages(USER, include_user=True)[-1]["text"] == "halo dunia 🙂"
+
+
+def test_bot_api_refuses_text_that_is_not_utf8(people: Sandbox) -> None:
+    response = people.raw(
+        "sendMessage",
+        content=b'{"chat_id": 3003, "text": "x \\ud83d"}',
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert response.json()["description"] == "Bad Request: strings must be encoded in UTF-8"
+    assert people.messages(USER) == []

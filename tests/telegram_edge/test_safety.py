@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from bot.logging_setup import configure_logging
 from bot.store.schema import telegram_prompts
 from bot.telegram.app import KinerjaBot
 from bot.telegram.callback_data import Action, CallbackData
+from bot.telegram.handlers import buttons
 from bot.workflow.machine import BidangState, DinasState
 from config.settings import Settings
 from sandbox.server import SandboxServer
@@ -145,7 +147,9 @@ async def test_double_press_counts_once_and_replay_is_refused(
     second = await people.press_data(KEPALA["PTK"], request["message_id"], data)  # the same button, again
     assert (await people.answer(first["callback_query_id"]))["show_alert"] is False
     answer = await people.answer(second["callback_query_id"])
-    assert answer["show_alert"] is True and "sudah disetujui" in answer["text"]
+    # Refused while the first is carried out ("sedang diproses") or once it is ("sudah disetujui").
+    assert answer["show_alert"] is True
+    assert "sudah disetujui" in answer["text"] or "sedang diproses" in answer["text"]
     await people.wait_edit(KEPALA["PTK"], request["message_id"], ">> Disetujui oleh Agus Priyono")
     # A replay much later (the button is gone; forged with the old data): still refused.
     replay = await people.press_data(KEPALA["PTK"], request["message_id"], data)
@@ -327,3 +331,39 @@ async def test_kembalikan_without_a_reason_does_nothing(
     edited = await people.wait_edit(who, message["message_id"], "Alasan: Data PTK belum sesuai bukti dukung.")
     assert "reply_markup" not in edited
     assert audit_count(kinerja, pid, event) == 1
+
+
+@pytest.mark.parametrize("slow", [False, True], ids=["fails-fast", "fails-after-the-early-answer"])
+async def test_a_press_google_fails_is_never_confirmed_and_its_buttons_still_work(
+    kinerja: KinerjaBot, workbook: EdgeWorkbook, people: People, monkeypatch: pytest.MonkeyPatch, slow: bool
+) -> None:
+    """Issue #16 item 2: no "tercatat" for an action that did not take effect; the person is told."""
+    pid = await collecting(kinerja, people)
+    await submitted(kinerja, workbook, "PTK")
+    request = await people.wait_message(KEPALA["PTK"], "Permohonan koreksi")
+    if slow:  # Google slow enough that the press is answered before the outcome is known
+        monkeypatch.setattr(buttons, "SLOW_ACTION_SECONDS", 0.05)
+        original = EdgeWorkbook.write_feedback
+
+        def slow_write(self: EdgeWorkbook, *args: object) -> None:
+            time.sleep(0.5)
+            original(self, *args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(EdgeWorkbook, "write_feedback", slow_write)
+    workbook.fail["write_feedback"] = 1  # the approval's Status write: retries exhausted
+    pressed = await people.press(KEPALA["PTK"], request["message_id"], "Setujui")
+    answer = await people.answer(pressed["callback_query_id"])
+    assert "tercatat" not in answer["text"]
+    if slow:
+        told = await people.wait_message(KEPALA["PTK"], "belum berhasil")
+        assert "tombolnya masih dapat digunakan" in told["text"]
+    else:
+        assert answer["show_alert"] is True and "tombolnya masih dapat digunakan" in answer["text"]
+    assert audit_count(kinerja, pid, "setujui", "PTK") == 0
+    with kinerja.store.transaction() as tx:
+        assert tx.get_report(pid, "PTK").state == BidangState.SUBMITTED  # type: ignore[union-attr]
+    # The buttons are still there and work once Google answers again.
+    again = await people.press(KEPALA["PTK"], request["message_id"], "Setujui")
+    assert (await people.answer(again["callback_query_id"]))["show_alert"] is False
+    await people.wait_edit(KEPALA["PTK"], request["message_id"], ">> Disetujui oleh Agus Priyono")
+    assert audit_count(kinerja, pid, "setujui", "PTK") == 1

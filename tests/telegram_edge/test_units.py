@@ -210,6 +210,8 @@ SAMPLE: dict[str, Any] = {
     "sumber": 'sheet "Daftar Induk 2026"',
     "bidang_berubah": [{"kode": "PTK", "nama": "Bidang Penempatan", "diubah": 2, "ditambah": 1, "dihapus": 0}],
     "masalah": [{"cell": "J12", "text": 'Baris 12, kolom Target TW II: "x" bukan angka'}],
+    "event": "setujui",
+    "pressed_at": "2026-07-08T08:00:00+07:00",
 }
 
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event
 
 from bot.store.repository import Store, Tx
-from bot.workflow.errors import ActionRefused, PortError
+from bot.workflow.errors import ActionFailed, ActionRefused, PortError
 from bot.workflow.intake import ApprovedDataChanged, ValuesChanged
 from bot.workflow.machine import BidangState as B
 from bot.workflow.machine import DinasState as D
@@ -224,8 +224,9 @@ def test_port_failure_writes_nothing_and_retry_works(service, store, workbook) -
     pid = service.start_period(2026, 1)
     workbook.fail["distribute"] = 1
     before = counts(store)
-    with pytest.raises(PortError):
+    with pytest.raises(ActionFailed, match="belum berhasil") as failed:
         service.approve_distribution(actor_of(service, SEKRETARIS), pid)
+    assert isinstance(failed.value.__cause__, PortError)
     assert counts(store) == before and state_of(service, pid) == D.AWAITING_DISTRIBUTION
     service.approve_distribution(actor_of(service, SEKRETARIS), pid)
     assert state_of(service, pid) == D.COLLECTING

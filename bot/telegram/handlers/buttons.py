@@ -21,7 +21,7 @@ from bot.telegram.callback_data import CallbackData, CallbackDataError, decode
 from bot.telegram.handlers.context import EdgeContext, _actor, _bound_or_explain, _reply, edge
 from bot.telegram.notifier import MAX_MESSAGE_UNITS, split_text, utf16_len
 from bot.telegram.render import button, keyboard
-from bot.workflow.errors import ActionRefused
+from bot.workflow.errors import ActionFailed, ActionRefused
 from bot.workflow.people import Actor
 from bot.workflow.service import WorkflowService
 
@@ -162,10 +162,25 @@ async def _act(
     task = asyncio.ensure_future(asyncio.to_thread(spec.call, ctx.service, actor, data.period_id, data.bidang, ""))
     done, _ = await asyncio.wait({task}, timeout=SLOW_ACTION_SECONDS)
     answered = not done
-    if answered:
-        await _answer(ctx, query, texts.ANS_DONE)
+    if answered:  # not "tercatat" yet: the outcome (or the failure) follows on the message
+        await _answer(ctx, query, texts.ANS_IN_PROGRESS)
     try:
         await task
+    except ActionFailed as err:  # nothing changed; the buttons stay so the press can be repeated
+        logger.warning("telegram user %s: %s did not take effect", query.from_user.id, data.action)
+        if answered:
+            await ctx.call(
+                partial(
+                    context.bot.send_message,
+                    message.chat.id,
+                    err.reason,
+                    reply_to_message_id=message.message_id,
+                    allow_sending_without_reply=True,
+                )
+            )
+        else:
+            await _answer(ctx, query, err.reason, alert=True)
+        return
     except ActionRefused as err:
         logger.info("telegram user %s refused %s: %s", query.from_user.id, data.action, err.reason)
         if answered:
@@ -220,6 +235,10 @@ async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     try:
         await asyncio.to_thread(spec.call, ctx.service, actor, prompt.period_id, prompt.bidang, text)
+    except ActionFailed as err:  # nothing changed: the same answer may be sent again
+        logger.warning("telegram user %s: %s did not take effect", user.id, prompt.action)
+        await _reply(ctx, message, err.reason)
+        return
     except ActionRefused as err:
         logger.info("telegram user %s refused %s: %s", user.id, prompt.action, err.reason)
         await _reply(ctx, message, texts.refused(err.reason))
