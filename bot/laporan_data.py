@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.store.repository import Store
-from bot.workflow.master_versions import masters_by_tw, versions_from_rows
+from bot.workflow.master_versions import masters_by_tw, target_labels, versions_from_rows
 from config.settings import Orang, Settings
 from sheets.laporan import (
     Identitas,
@@ -136,6 +136,7 @@ def laporan_input(
         mutu_baku={step: str(settings.mutu_baku.for_step(step)) for step in range(1, 10)},
         zona_waktu=settings.zona_waktu,
         dibuat=dibuat or datetime.now(UTC),
+        target_label=target_labels(versions).get(tw),
     )
 
 

@@ -136,6 +136,8 @@ def bidang_section(data: LaporanInput, styles: Mapping[str, ParagraphStyle]) -> 
     frame = data.rekap.per_tw[data.tw]
     ringkasan = data.rekap.ringkasan[data.rekap.ringkasan["triwulan"] == label].set_index("kode_bidang")
     story: list[Flowable] = [PageBreak(), Paragraph("II. CAPAIAN KINERJA PER BIDANG", styles["bab"])]
+    if data.target_label:  # after an APBD Perubahan the TWs of a year have different targets
+        story.append(Paragraph(escape(data.target_label), styles["catatan"]))
     groups = dict(tuple(frame.groupby("kode_bidang", sort=False)))
     order = list(data.rekap.bidang_order) or list(groups)
     for number, kode in enumerate((k for k in order if k in groups), start=1):

@@ -131,6 +131,8 @@ class LaporanInput:
     mutu_baku: Mapping[int, str] = field(default_factory=dict)
     zona_waktu: str = "Asia/Jakarta"
     dibuat: datetime | None = None
+    target_label: str | None = None
+    """Which targets the TW was measured against (``Target: APBD Perubahan (berlaku 1 Juli 2026)``)."""
 
 
 def rekap_dari_snapshot(

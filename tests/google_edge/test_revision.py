@@ -27,6 +27,7 @@ import pytest
 import yaml
 
 from bot.demo.provision import BOT_EMAIL, provision
+from bot.laporan_data import laporan_input
 from bot.store.migrate import upgrade
 from bot.store.repository import Store
 from bot.workflow.machine import Role
@@ -247,6 +248,11 @@ def test_a_revision_between_tw_ii_and_tw_iii(year: Year) -> None:
     assert "TW III: Target: APBD Perubahan (berlaku 1 Juli 2026)" in ringkasan
     riwayat = year.rekap_tab("Riwayat")
     assert any("perubahan_target" in row for row in riwayat)
+    # The report document measures TW III the same way and says so.
+    laporan = laporan_input(year.settings, year.service.store, 2026, 3)
+    assert laporan.target_label == "Target: APBD Perubahan (berlaku 1 Juli 2026)"
+    frame = laporan.rekap.per_tw[3]
+    assert frame.loc[frame["indikator"] == CHANGED, "target"].item() == 1100
 
 
 def test_a_revision_is_refused_when_nothing_changes_or_every_tw_is_measured(year: Year) -> None:
