@@ -287,6 +287,22 @@ def btn_buka_kembali(kode: str) -> str:
     return f"Buka kembali {kode}"
 
 
+# URL buttons: they open a workbook, the rekap or a folder instead of a long link in the text.
+BTN_BUKA_LAPORAN = "Buka laporan"
+BTN_BUKA_REKAP = "Buka rekap"
+BTN_BUKA_ARSIP = "Buka folder arsip"
+
+
+def btn_buka_laporan_bidang(kode: str) -> str:
+    """Label of the URL button opening one bidang's workbook, among several."""
+    return f"Buka laporan {kode}"
+
+
+def btn_buka_folder(kode: str) -> str:
+    """Label of the URL button opening one bidang's Drive folder (the step 1 request)."""
+    return f"Buka folder {kode}"
+
+
 # --- notifications (one builder per outbox kind) --------------------------------------------------
 
 
@@ -317,18 +333,19 @@ def distribution_approval_request(
             total = sum(int(f["indikator"]) for f in formats)
             pagu = sum(float(f.get("pagu") or 0) for f in formats)
             text += f"\nJumlah: {total} indikator, pagu {format_rupiah(pagu)}."
+        text += "\nFolder tujuan setiap bidang dapat dibuka melalui tombol di bawah."
     if deadline and tz is not None:
         text += f"\n\nBila disetujui hari ini, batas pengisian: {format_waktu(deadline, tz)}."
     return text + f"\n\nMutu Baku langkah 1: {mutu_baku}.\nSilakan pilih Setujui atau Tunda."
 
 
 def _format_line(figures: Mapping[str, Any], tw: int) -> str:
-    """One bidang in the step 1 request: name, indicators, pagu, folder."""
+    """One bidang in the step 1 request: name, indicators, pagu (its folder is a button)."""
     line = f"- {figures['nama']} ({figures['kode']})"
     if "indikator" in figures:
         bertarget = f"{figures['indikator_bertarget']} bertarget TW {ROMAWI.get(tw, str(tw))}"
         line += f": {figures['indikator']} indikator ({bertarget}), pagu {format_rupiah(figures.get('pagu') or 0)}"
-    return f"{line}\n  Folder: {figures['folder_url']}"
+    return line
 
 
 def distribution_deferred(tw: int, tahun: int, actor_nama: str, note: str | None) -> str:
@@ -342,21 +359,22 @@ def distribution_deferred(tw: int, tahun: int, actor_nama: str, note: str | None
     return text + "\nPermohonan persetujuan tetap terbuka."
 
 
-def distribution_done(tw: int, tahun: int, links: Mapping[str, str], deadline: str, tz: ZoneInfo) -> str:
-    """Step 1 done: the Kasubbag gets every bidang's link."""
-    lines = [f"- {kode}: {url}" for kode, url in links.items()]
+def distribution_done(tw: int, tahun: int, kodes: Sequence[str], deadline: str, tz: ZoneInfo) -> str:
+    """Step 1 done: the Kasubbag is told (each bidang's workbook is a button)."""
     return (
         f"{_head('Format laporan kinerja telah dibagikan', tw, tahun)}\n\n"
-        f"Format telah dibagikan kepada setiap bidang:\n" + "\n".join(lines) + "\n\n"
+        f"Format telah dibagikan kepada {len(kodes)} bidang ({', '.join(kodes)}). Lembar kerja setiap "
+        f"bidang dapat dibuka melalui tombol di bawah.\n\n"
         f"Batas pengisian: {format_waktu(deadline, tz)}."
     )
 
 
-def input_opened(tw: int, tahun: int, bidang_nama: str, url: str | None, deadline: str | None, tz: ZoneInfo) -> str:
-    """Step 2 begins: the bidang's staff get the link and the deadline."""
+def input_opened(tw: int, tahun: int, bidang_nama: str, deadline: str | None, tz: ZoneInfo) -> str:
+    """Step 2 begins: the bidang's staff get the deadline (the workbook is a button)."""
     return (
         f"{_head('Pengisian laporan kinerja dibuka', tw, tahun)}\nBidang: {bidang_nama}\n\n"
-        f"Yth. Bapak/Ibu, mohon mengisi realisasi {periode(tw, tahun)} pada tautan berikut:\n{url}\n\n"
+        f"Yth. Bapak/Ibu, mohon mengisi realisasi {periode(tw, tahun)} pada lembar kerja bidang "
+        f'melalui tombol "{BTN_BUKA_LAPORAN}" di bawah.\n\n'
         f"Batas pengisian: {format_waktu(deadline, tz)}.\n"
         f'Setelah selesai, ubah Status Pengisian menjadi "Siap Dikoreksi" pada tab Status, '
         f"atau kirim perintah /kirim di sini."
@@ -367,7 +385,6 @@ def validation_failed(
     tw: int,
     tahun: int,
     bidang_nama: str,
-    url: str | None,
     problems: Sequence[Mapping[str, Any]],
     deadline: str | None = None,
     tz: ZoneInfo | None = None,
@@ -382,9 +399,8 @@ def validation_failed(
     )
     if warnings:
         text += f"\n\nPeringatan ({len(warnings)}):\n" + "\n".join(problem_line(p) for p in warnings)
-    text += f"\n\nTautan laporan: {url}"
     if deadline and tz is not None:
-        text += f"\nBatas pengisian: {format_waktu(deadline, tz)}."
+        text += f"\n\nBatas pengisian: {format_waktu(deadline, tz)}."
     return text + "\nSetelah diperbaiki, mohon ajukan kembali."
 
 
@@ -403,7 +419,6 @@ def koreksi_request(
     tw: int,
     tahun: int,
     bidang_nama: str,
-    url: str | None,
     summary: Mapping[str, Any],
     warnings: Sequence[Mapping[str, Any]],
     mutu_baku: str,
@@ -420,15 +435,15 @@ def koreksi_request(
         text += f"\nPeringatan ({len(warnings)}):\n" + "\n".join(problem_line(p) for p in warnings) + "\n"
     else:
         text += "\nTidak ada peringatan.\n"
-    return text + f"\nTautan laporan: {url}\nMutu Baku langkah 3: {mutu_baku}."
+    return text + f"\nMutu Baku langkah 3: {mutu_baku}."
 
 
-def report_returned(tw: int, tahun: int, bidang_nama: str, url: str | None, reason: str, actor_nama: str) -> str:
+def report_returned(tw: int, tahun: int, bidang_nama: str, reason: str, actor_nama: str) -> str:
     """Step 3 returned: the staff get the reason."""
     return (
         f"{_head('Laporan dikembalikan untuk diperbaiki', tw, tahun)}\nBidang: {bidang_nama}\n\n"
         f"Laporan dikembalikan oleh {sentence_end(actor_nama)}.\nAlasan: {reason}\n\n"
-        f"Mohon diperbaiki pada tautan berikut lalu diajukan kembali:\n{url}"
+        f'Mohon diperbaiki melalui tombol "{BTN_BUKA_LAPORAN}" di bawah, lalu diajukan kembali.'
     )
 
 
@@ -453,7 +468,7 @@ def rekap_lines(
     return "\n\n".join(parts)
 
 
-def rekap_draft(tw: int, tahun: int, url: str | None, body: str, mutu_baku: str) -> str:
+def rekap_draft(tw: int, tahun: int, body: str, mutu_baku: str) -> str:
     """Step 4: the Kasubbag gets the draft rekap."""
     text = (
         f"{_head('Draf rekap laporan kinerja dinas', tw, tahun)}\n\n"
@@ -462,14 +477,12 @@ def rekap_draft(tw: int, tahun: int, url: str | None, body: str, mutu_baku: str)
     if body:
         text += f"\n{body}\n"
     return text + (
-        f"\nTautan rekap: {url}\nMutu Baku langkah 4: {mutu_baku}.\n"
+        f"\nMutu Baku langkah 4: {mutu_baku}.\n"
         f"Bapak/Ibu dapat menambahkan catatan analisis, lalu mengirimkannya kepada Sekretaris."
     )
 
 
-def telaah_request(
-    tw: int, tahun: int, url: str | None, body: str, catatan: str | None, mutu_baku: str, kepala_dinas: bool
-) -> str:
+def telaah_request(tw: int, tahun: int, body: str, catatan: str | None, mutu_baku: str, kepala_dinas: bool) -> str:
     """Steps 5 and 6: the Sekretaris or the Kepala Dinas is asked to review."""
     who = "Kepala Dinas" if kepala_dinas else "Sekretaris"
     step = 6 if kepala_dinas else 5
@@ -480,7 +493,7 @@ def telaah_request(
     if body:
         text += f"\n{body}\n"
     text += f"\nCatatan analisis Kasubbag: {catatan}\n" if catatan else "\nBelum ada catatan analisis.\n"
-    return text + f"\nTautan rekap: {url}\nMutu Baku langkah {step}: {mutu_baku}."
+    return text + f"\nMutu Baku langkah {step}: {mutu_baku}."
 
 
 def dinas_returned(tw: int, tahun: int, reason: str, by_role: str, actor_nama: str, for_kasubbag: bool) -> str:
@@ -498,7 +511,7 @@ def dinas_returned(tw: int, tahun: int, reason: str, by_role: str, actor_nama: s
 
 
 def rekomendasi_request(
-    tw: int, tahun: int, bidang: Sequence[str], url: str | None = None, body: str = "", mutu_baku: str | None = None
+    tw: int, tahun: int, bidang: Sequence[str], body: str = "", mutu_baku: str | None = None
 ) -> str:
     """Step 6: the Kepala Dinas is asked for the rekomendasi."""
     text = (
@@ -508,46 +521,39 @@ def rekomendasi_request(
     )
     if body:
         text += f"\n{body}\n"
-    if url:
-        text += f"\nTautan rekap: {url}"
     if mutu_baku:
         text += f"\nMutu Baku langkah 6: {mutu_baku}."
     return text + "\nTekan tombol di bawah untuk menulis rekomendasi."
 
 
-def rekomendasi_handed(
-    tw: int, tahun: int, umum: str, per_bidang: Mapping[str, str], url: str | None, sekretaris: bool
-) -> str:
+def rekomendasi_handed(tw: int, tahun: int, umum: str, per_bidang: Mapping[str, str], sekretaris: bool) -> str:
     """Steps 7 and 8: the Sekretaris and the Kasubbag are told the rekomendasi went on."""
     text = f"{_head('Rekomendasi Kepala Dinas telah diteruskan', tw, tahun)}\n\nRekomendasi umum: {umum}\n"
     if per_bidang:
         text += "Rekomendasi per bidang:\n" + "\n".join(f"- {k}: {v}" for k, v in per_bidang.items()) + "\n"
     if sekretaris:
         text += "\nLangkah 7: laporan dan rekomendasi telah diserahkan kepada Kasubbag (dicatat otomatis).\n"
-    text += "Langkah 8: rekomendasi telah diteruskan kepada setiap bidang untuk ditindaklanjuti (dicatat otomatis)."
-    return text + f"\n\nTautan rekap: {url}"
+    return text + (
+        "Langkah 8: rekomendasi telah diteruskan kepada setiap bidang untuk ditindaklanjuti (dicatat otomatis)."
+    )
 
 
-def rekomendasi_for_bidang(
-    tw: int, tahun: int, bidang_nama: str, umum: str, khusus: str | None, mutu_baku: str, url: str | None = None
-) -> str:
+def rekomendasi_for_bidang(tw: int, tahun: int, bidang_nama: str, umum: str, khusus: str | None, mutu_baku: str) -> str:
     """Step 9: each bidang gets the rekomendasi that concern it."""
     text = (
         f"{_head('Rekomendasi Kepala Dinas untuk ditindaklanjuti', tw, tahun)}\nBidang: {bidang_nama}\n\n"
         f"Rekomendasi umum: {umum}\n"
     )
     text += f"Rekomendasi khusus untuk bidang ini: {khusus}\n" if khusus else "Tidak ada rekomendasi khusus.\n"
-    if url:
-        text += f"\nTautan rekap: {url}"
     return text + f"\nMohon mencatat tindak lanjutnya. Mutu Baku langkah 9: {mutu_baku}."
 
 
-def bidang_reopened(tw: int, tahun: int, bidang_nama: str, url: str | None, reason: str, actor_nama: str) -> str:
+def bidang_reopened(tw: int, tahun: int, bidang_nama: str, reason: str, actor_nama: str) -> str:
     """A bidang's approved report is opened again by the Kasubbag."""
     return (
         f"{_head('Laporan bidang dibuka kembali', tw, tahun)}\nBidang: {bidang_nama}\n\n"
         f"Laporan dibuka kembali oleh {actor_nama} untuk diperbaiki.\nAlasan: {reason}\n\n"
-        f"Tautan laporan: {url}\nSetelah diperbaiki, mohon ajukan kembali."
+        f'Mohon diperbaiki melalui tombol "{BTN_BUKA_LAPORAN}" di bawah, lalu diajukan kembali.'
     )
 
 
@@ -559,19 +565,17 @@ def tindak_lanjut_recorded(tw: int, tahun: int, bidang_nama: str, teks: str, act
     )
 
 
-def period_closed(tw: int, tahun: int, rekap_url: str | None, archive_url: str | None) -> str:
+def period_closed(tw: int, tahun: int) -> str:
     """The closing note to everyone."""
     return (
         f"{_head('Periode pelaporan kinerja ditutup', tw, tahun)}\n\n"
         f"Seluruh bidang telah mencatat tindak lanjut. Laporan kinerja {periode(tw, tahun)} telah "
         f"ditutup dan diarsipkan. Terima kasih atas kerja sama Bapak/Ibu.\n\n"
-        f"Rekap: {rekap_url}\nArsip: {archive_url}"
+        f"Rekap dinas dan folder arsip dapat dibuka melalui tombol di bawah."
     )
 
 
-def deadline_reminder(
-    tw: int, tahun: int, bidang_nama: str, url: str | None, deadline: str, sisa: int, tz: ZoneInfo
-) -> str:
+def deadline_reminder(tw: int, tahun: int, bidang_nama: str, deadline: str, sisa: int, tz: ZoneInfo) -> str:
     """Reminder before/after the input deadline."""
     if sisa > 0:
         when = f"Batas pengisian {sisa} hari kerja lagi, yaitu {format_waktu(deadline, tz)}."
@@ -581,7 +585,7 @@ def deadline_reminder(
         when = f"Batas pengisian telah lewat {-sisa} hari kerja ({format_waktu(deadline, tz)})."
     return (
         f"{_head('Pengingat pengisian laporan kinerja', tw, tahun)}\nBidang: {bidang_nama}\n\n"
-        f"{when}\nMohon segera melengkapi dan mengajukan laporan:\n{url}"
+        f'{when}\nMohon segera melengkapi dan mengajukan laporan melalui tombol "{BTN_BUKA_LAPORAN}" di bawah.'
     )
 
 
@@ -594,10 +598,6 @@ def tindak_lanjut_reminder(tw: int, tahun: int, bidang_nama: str) -> str:
     )
 
 
-def _tautan(url: str | None) -> str:
-    return f"\nTautan: {url}" if url else ""
-
-
 def mutu_baku_reminder(
     tw: int,
     tahun: int,
@@ -606,7 +606,6 @@ def mutu_baku_reminder(
     since: str,
     mutu_baku: str,
     tz: ZoneInfo,
-    url: str | None = None,
 ) -> str:
     """The holder of a step reached its Mutu Baku."""
     where = f"\nBidang: {bidang}" if bidang else ""
@@ -614,7 +613,6 @@ def mutu_baku_reminder(
         f"{_head('Pengingat Mutu Baku', tw, tahun)}{where}\n\n"
         f"Langkah {sop_step} menunggu tindakan Bapak/Ibu sejak {format_waktu(since, tz)}; "
         f"Mutu Baku langkah ini {mutu_baku} telah tercapai. Mohon segera ditindaklanjuti."
-        f"{_tautan(url)}"
     )
 
 
@@ -628,7 +626,6 @@ def mutu_baku_escalation(
     holder_role: str,
     holder_nama: str,
     tz: ZoneInfo,
-    url: str | None = None,
 ) -> str:
     """The superior of a late holder is told."""
     where = f"\nBidang: {bidang}" if bidang else ""
@@ -636,7 +633,7 @@ def mutu_baku_escalation(
         f"{_head('Eskalasi Mutu Baku', tw, tahun)}{where}\n\n"
         f"Langkah {sop_step} berada pada {role_name(holder_role)} ({holder_nama or '-'}) sejak "
         f"{format_waktu(since, tz)}, melewati dua kali Mutu Baku ({mutu_baku}). "
-        f"Mohon perhatian Bapak/Ibu.{_tautan(url)}"
+        f"Mohon perhatian Bapak/Ibu."
     )
 
 
@@ -854,13 +851,15 @@ def start_bound(nama: str, role: str, bidang_nama: str | None) -> str:
     )
 
 
-def start_unbound(dinas: str) -> str:
-    """/start (or any action) from an unbound person: how to register."""
+def start_unbound(dinas: str, telegram_id: int) -> str:
+    """/start (or any action) from an unbound person: how to register, and their Telegram id for the admin."""
     return (
         f"Selamat datang di Kinerja Bot {dinas}.\n\n"
-        f"Akun Telegram Bapak/Ibu belum terdaftar. Untuk mendaftar, mohon minta kode undangan kepada "
-        f"admin Kinerja Bot, lalu kirim:\n/daftar KODE\n\n"
-        f"Pegawai yang ID Telegram-nya sudah tercatat di pengaturan tidak perlu mendaftar."
+        f"Akun Telegram Bapak/Ibu belum terdaftar. Untuk mendaftar, mohon minta tautan atau kode undangan "
+        f"kepada admin Kinerja Bot, lalu buka tautannya dan tekan Mulai, atau kirim:\n/daftar KODE\n\n"
+        f"ID Telegram Bapak/Ibu: {telegram_id}\n"
+        f"Admin dapat mencatat ID ini di pengaturan (telegram_id) sebagai ganti kode undangan; pegawai yang "
+        f"ID Telegram-nya sudah tercatat di pengaturan tidak perlu mendaftar."
     )
 
 
@@ -919,9 +918,66 @@ HELP_BY_ROLE: dict[str, str] = {
 }
 
 
-def bantuan(role: str) -> str:
-    """/bantuan for a bound person, by role."""
-    return f"{HELP_BY_ROLE.get(role, '')}{help_extra(role)}\n{HELP_COMMON}"
+def bantuan(role: str, pending: int, details: int) -> str:
+    """/bantuan's first message: what the role does, the commands, and what waits for the person now
+    (``pending`` items wait for their action; ``details`` messages follow, one per item)."""
+    if pending:
+        now = f"Ada {pending} hal yang menunggu tindakan Bapak/Ibu saat ini; rinciannya pada pesan berikut."
+    else:
+        now = "Saat ini tidak ada yang menunggu tindakan Bapak/Ibu."
+        if details:
+            now += " Keadaan laporan bidang Bapak/Ibu ada pada pesan berikut."
+    return f"{HELP_BY_ROLE.get(role, '')}{help_extra(role)}\n{HELP_COMMON}\n\n{now}"
+
+
+def bantuan_koreksi(tw: int, tahun: int, bidang_nama: str, since: datetime, tz: ZoneInfo) -> str:
+    """/bantuan: a report waits for this person's koreksi (step 3); Setujui/Kembalikan below."""
+    return (
+        f"{_head('Menunggu koreksi Bapak/Ibu', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"Laporan bidang telah diajukan pada {format_waktu(since, tz)} dan menunggu koreksi (langkah 3). "
+        f'Silakan buka laporan, lalu pilih "{BTN_SETUJUI}" atau "{BTN_KEMBALIKAN}".'
+    )
+
+
+def bantuan_staf(
+    tw: int,
+    tahun: int,
+    bidang_nama: str,
+    state_label: str,
+    deadline: datetime | None,
+    tz: ZoneInfo,
+    can_submit: bool,
+    reason: str | None,
+) -> str:
+    """/bantuan for staff: their bidang's report, and how to submit it while input is open."""
+    text = f"{_head('Laporan bidang Bapak/Ibu', tw, tahun)}\nBidang: {bidang_nama}\n\nKeadaan laporan: {state_label}."
+    if reason:
+        text += f"\nAlasan terakhir: {reason}"
+    if can_submit:
+        if deadline is not None:
+            text += f"\nBatas pengisian: {format_waktu(deadline, tz)}."
+        text += (
+            f'\n\nCara mengajukan: isi realisasi melalui tombol "{BTN_BUKA_LAPORAN}" di bawah, lalu ubah Status '
+            f'Pengisian menjadi "Siap Dikoreksi" pada tab Status, atau kirim /kirim di sini.'
+        )
+    return text
+
+
+def bantuan_tindak_lanjut(tw: int, tahun: int, bidang_nama: str) -> str:
+    """/bantuan: the bidang's tindak lanjut of the rekomendasi is still to be recorded (step 9)."""
+    return (
+        f"{_head('Menunggu tindak lanjut Bapak/Ibu', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"Tindak lanjut atas rekomendasi Kepala Dinas belum dicatat (langkah 9). "
+        f'Tekan "{BTN_CATAT_TINDAK_LANJUT}" untuk mencatatnya.'
+    )
+
+
+def bantuan_dinas(tw: int, tahun: int, state_label: str, since: datetime, tz: ZoneInfo) -> str:
+    """/bantuan: the dinas report waits for this person's step; its actions below."""
+    return (
+        f"{_head('Menunggu tindakan Bapak/Ibu', tw, tahun)}\n\n"
+        f"Laporan kinerja dinas {state_label} sejak {format_waktu(since, tz)}. Silakan pilih tindakan di bawah."
+    )
 
 
 # /status
@@ -970,9 +1026,9 @@ REKAP_NONE = "Rekap dinas belum tersedia untuk periode ini; rekap disusun setela
 REKAP_NOT_ALLOWED = "Maaf, rekap dinas hanya dapat dilihat oleh Kepala Bidang dan pejabat dinas."
 
 
-def rekap_message(tw: int, tahun: int, url: str, body: str, catatan: str | None) -> str:
-    """/rekap."""
-    text = f"Rekap laporan kinerja dinas {periode(tw, tahun)}\n\nTautan: {url}"
+def rekap_message(tw: int, tahun: int, body: str, catatan: str | None) -> str:
+    """/rekap (the rekap workbook is a button)."""
+    text = f"Rekap laporan kinerja dinas {periode(tw, tahun)}"
     if body:
         text += f"\n\n{body}"
     if catatan:
@@ -1235,13 +1291,43 @@ TELEGRAM_TOKEN_MISSING = (
 # --- command line -------------------------------------------------------------------------------------
 
 
-def invite_created(nama: str, role: str, bidang: str | None, code: str, until: str) -> str:
-    """What ``python -m bot invite`` prints."""
-    return (
+def invite_created(
+    nama: str, role: str, bidang: str | None, code: str, until: str, link: str | None, qr_file: str | None
+) -> str:
+    """What ``python -m bot invite`` prints: the code, and how to register with it (link, QR, /daftar)."""
+    text = (
         f"Kode undangan untuk {nama} ({role_name(role, bidang)}):\n\n    {code}\n\n"
-        f"Berlaku sampai {until}, sekali pakai. Mohon yang bersangkutan mengirim\n"
-        f"    /daftar {code}\nkepada bot Telegram Kinerja Bot.\n"
+        f"Berlaku sampai {until}, sekali pakai.\n"
     )
+    if link is None:
+        return text + f"Mohon yang bersangkutan mengirim\n    /daftar {code}\nkepada bot Telegram Kinerja Bot.\n"
+    ways = [f"membuka tautan berikut di ponsel yang memakai Telegram, lalu menekan Mulai:\n       {link}"]
+    if qr_file:
+        ways.append(f"memindai kode QR pada berkas {qr_file} (dapat dicetak), lalu menekan Mulai;")
+    ways.append(f"mengirim /daftar {code} kepada bot Telegram Kinerja Bot.")
+    listed = "\n".join(f"  {number}. {way}" for number, way in enumerate(ways, start=1))
+    return text + f"Yang bersangkutan dapat mendaftar dengan salah satu cara berikut:\n{listed}\n"
+
+
+INVITE_TOKEN_REFUSED = "token bot ditolak Telegram (Unauthorized)"
+
+
+def invite_telegram_unreachable(why: str) -> str:
+    """Why ``invite`` could not read the bot's username (getMe failed)."""
+    return f"Telegram tidak dapat dihubungi ({why})"
+
+
+def invite_link_unavailable(reason: str) -> str:
+    """``invite`` printed the code without a link: getMe failed."""
+    return (
+        f"Catatan: tautan pendaftaran dan kode QR tidak dapat dibuat: {reason}. Kode undangan tetap berlaku "
+        f"dengan /daftar KODE. Periksa dengan: python -m bot doctor"
+    )
+
+
+def invite_qr_not_written(path: str, why: str) -> str:
+    """``invite`` could not write the QR code file."""
+    return f"Catatan: berkas kode QR {path} tidak dapat ditulis ({why}); tautan di atas tetap dapat dipakai."
 
 
 def laporan_caption_draft(tw: int, tahun: int) -> str:

@@ -161,10 +161,12 @@ def _add_google_login(commands: Any) -> None:
 def _add_invite(commands: Any) -> None:
     invite = commands.add_parser(
         "invite",
-        help="buat kode undangan /daftar untuk seorang pegawai",
-        description="Membuat kode undangan sekali pakai. Pegawai mengirim /daftar KODE kepada bot "
-        "untuk mengikat akun Telegram-nya pada peran ini. Kode berlaku sesuai "
-        "jadwal.undangan_berlaku_hari; lima kode salah berturut-turut mengunci pengirim satu jam.",
+        help="buat kode undangan, tautan pendaftaran dan kode QR untuk seorang pegawai",
+        description="Membuat kode undangan sekali pakai beserta tautan pendaftaran "
+        "https://t.me/<nama bot>?start=KODE (nama bot dibaca dari Telegram dengan getMe) dan berkas PNG "
+        "kode QR tautan itu untuk dicetak. Pegawai membuka tautan atau memindai kode QR lalu menekan Mulai, "
+        "atau mengirim /daftar KODE kepada bot, untuk mengikat akun Telegram-nya pada peran ini. Kode berlaku "
+        "sesuai jadwal.undangan_berlaku_hari; lima kode salah berturut-turut mengunci pengirim satu jam.",
         epilog="contoh:\n"
         '  python -m bot invite --role kepala_bidang --bidang PTK --nama "Agus Priyono, S.H."\n'
         '  python -m bot invite --role staf --bidang LAT --nama "Yuni Astuti, A.Md." \\\n'
@@ -174,6 +176,11 @@ def _add_invite(commands: Any) -> None:
     invite.add_argument("--role", required=True, choices=INVITE_ROLES, help="peran pegawai")
     invite.add_argument("--bidang", metavar="KODE", help="kode bidang (wajib untuk kepala_bidang dan staf)")
     invite.add_argument("--nama", required=True, help="nama lengkap pegawai, persis seperti di pengaturan")
+    invite.add_argument(
+        "--qr",
+        metavar="BERKAS",
+        help="berkas PNG kode QR (bawaan: undangan-<peran>[-<bidang>]-<nama>.png di folder kerja)",
+    )
     _config_option(invite)
     invite.set_defaults(quiet_logs=True, handler=_cmd_invite)
 

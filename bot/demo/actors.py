@@ -56,6 +56,7 @@ __all__ = [
     "ScenarioError",
     "WaitTimeout",
     "button_labels",
+    "button_links",
     "message_text",
 ]
 
@@ -79,6 +80,8 @@ TITLE_REKOMENDASI_DITERUSKAN = "Rekomendasi Kepala Dinas telah diteruskan"
 TITLE_TINDAK_LANJUT = "Rekomendasi Kepala Dinas untuk ditindaklanjuti"
 TITLE_TL_DICATAT = "Tindak lanjut dicatat"
 TITLE_DITUTUP = "Periode pelaporan kinerja ditutup"
+TITLE_BANTUAN_KOREKSI = "Menunggu koreksi Bapak/Ibu"
+TERDAFTAR = "Pendaftaran berhasil"
 CHART_CAPTION = "Capaian per bidang"
 
 
@@ -191,14 +194,15 @@ class Cast:
 
 @dataclass(frozen=True)
 class Action:
-    """Something a person did that is not a chat message, for the transcript: a press or sheet edits.
+    """Something a person did that is not a chat message, for the transcript: a press, sheet edits,
+    or opening a link in Telegram (``text``: the link).
 
     ``after_id`` is the latest message id of the person's chat when they acted (the action comes
     after that message); ``at`` is the office's stamp (see ``Office(stamp=...)``).
     """
 
     person: Person
-    kind: Literal["tekan", "sheet"]
+    kind: Literal["tekan", "sheet", "tautan"]
     after_id: int
     at: Any
     message_id: int | None = None
@@ -216,6 +220,12 @@ def button_labels(message: Mapping[str, Any]) -> list[str]:
     """The labels of a message's inline buttons, row by row."""
     keyboard = (message.get("reply_markup") or {}).get("inline_keyboard") or []
     return [str(button.get("text")) for row in keyboard for button in row]
+
+
+def button_links(message: Mapping[str, Any]) -> list[str]:
+    """The URLs of a message's URL buttons ("Buka laporan", "Buka rekap"), row by row."""
+    keyboard = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+    return [str(button["url"]) for row in keyboard for button in row if button.get("url")]
 
 
 class Office:
@@ -370,7 +380,7 @@ class Office:
         messages = self.chat(person, include_user=True)
         return int(messages[-1]["message_id"]) if messages else 0
 
-    def record(self, person: Person, kind: Literal["tekan", "sheet"], **details: Any) -> None:
+    def record(self, person: Person, kind: Literal["tekan", "sheet", "tautan"], **details: Any) -> None:
         """Log an action of ``person`` for the transcript."""
         action = Action(person, kind, self._chat_last_id(person), self.stamp(), **details)
         with self._lock:
@@ -382,6 +392,12 @@ class Office:
         if reply_to is not None:
             body["reply_to_message_id"] = reply_to
         return int(self._post("telegram/send", body)["message_id"])
+
+    def open_link(self, person: Person, url: str) -> int:
+        """The person opens a bot's deep link (an invite) in Telegram and presses Start; the app sends
+        ``/start <code>``. Returns the id of that message."""
+        self.record(person, "tautan", text=url)
+        return int(self._post("telegram/start", {"user_id": person.telegram_id, "url": url})["message_id"])
 
     def press(self, person: Person, message: Mapping[str, Any], label: str) -> str:
         """The person presses the inline button labelled ``label``; returns the callback query id."""
@@ -431,11 +447,11 @@ class Office:
             return client
 
     def workbook_link(self, person: Person) -> str:
-        """The workbook link the bot sent the person (the latest message holding a spreadsheet link)."""
+        """The workbook the person opens: the latest "Buka laporan" button the bot sent them."""
         for message in reversed(self.chat(person)):
-            match = _SPREADSHEET_URL.search(message_text(message))
-            if match:
-                return match.group(0)
+            for url in button_links(message):
+                if _SPREADSHEET_URL.fullmatch(url):
+                    return url
         raise ScenarioError(f"{person.label} belum menerima tautan workbook dari bot")
 
     def open_workbook(self, person: Person) -> Spreadsheet:

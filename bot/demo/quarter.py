@@ -9,6 +9,7 @@ from bot import texts
 from bot.demo.actors import (
     CHART_CAPTION,
     PROMPT_CUE,
+    TITLE_BANTUAN_KOREKSI,
     TITLE_DIBAGIKAN,
     TITLE_DIBUKA,
     TITLE_DIKEMBALIKAN,
@@ -226,6 +227,23 @@ class _QuarterBuilder:
                 kepala, [TITLE_KOREKSI, _bidang_line(self.nama, kode)], button=texts.BTN_SETUJUI
             ),
             f"permohonan koreksi kepada {kepala.label}",
+            when,
+        )
+
+    def bantuan(self, kode: str, when: tuple[int, str]) -> None:
+        """The Kepala Bidang asks /bantuan while the report waits: the answer offers its buttons."""
+        kepala = self.cast.kepala[kode]
+
+        self.add(
+            f"bantuan-{kode}",
+            3,
+            kepala,
+            "mengirim /bantuan untuk melihat apa yang menunggu tindakannya",
+            lambda ctx: ctx.office.send(kepala, "/bantuan"),
+            lambda ctx: ctx.new_message(
+                kepala, [TITLE_BANTUAN_KOREKSI, _bidang_line(self.nama, kode)], button=texts.BTN_SETUJUI
+            ),
+            f"jawaban /bantuan berisi laporan yang menunggu koreksi, dengan tombolnya, kepada {kepala.label}",
             when,
         )
 
@@ -522,7 +540,9 @@ def _hms(seconds: int) -> str:
     return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
-def quarter_steps(cast: Cast, script: QuarterScript, *, open_period: Act | None = None) -> list[Step]:
+def quarter_steps(
+    cast: Cast, script: QuarterScript, *, open_period: Act | None = None, bantuan: bool = False
+) -> list[Step]:
     """Every step of one quarter, in order, for a dinas with the cast's bidang.
 
     The first step waits for the period to open: by the service's own schedule (its clock reaches
@@ -531,6 +551,7 @@ def quarter_steps(cast: Cast, script: QuarterScript, *, open_period: Act | None 
     submits with a typing error first; the Sekretaris returns the draft once; the Kepala Dinas
     approves and writes rekomendasi; every bidang records its tindak lanjut; the last one closes
     the period. Each step carries the office time of the demo's timeline (:class:`OfficeTime`).
+    With ``bantuan`` the first bidang's Kepala Bidang asks /bantuan while its report waits for him.
     """
     b = _QuarterBuilder(cast, script, cast.bidang_nama, open_period)
     typo, missing = script.salah_ketik, script.terlewat
@@ -551,6 +572,8 @@ def quarter_steps(cast: Cast, script: QuarterScript, *, open_period: Act | None 
 
     for kode in early:
         b.fill(kode, at(clock[0]))
+        if bantuan and kode == early[0]:
+            b.bantuan(kode, at(clock[0] + 4))
         b.koreksi_approve(kode, at(clock[0] + 6))
         clock[0] += 75
     start = clock[0]

@@ -13,6 +13,11 @@ working day later). The service's scheduled work (``WorkflowService.tick`` and `
 which the scheduler runs in production) is run by the demo whenever the clock moves and while it
 waits for the bot, instead of on a wall-clock interval; ``with_scheduler`` is off for that reason.
 
+People: nobody is bound by the settings the service runs with (their ``telegram_id`` is left out);
+before the quarter the admin makes an invite for each (:func:`bot.telegram.invite.invite`, the
+``invite`` command's code, with the bot's username from getMe) and each person opens the deep link
+in Telegram, which sends ``/start CODE``: the registration of a new office, in the transcript too.
+
 Outputs in DIR: the dinas rekap exported through Drive (xlsx), the archived PDF, the capaian
 chart the bot sent, a transcript of every chat (:mod:`bot.demo.transcript`) and the audit
 history (riwayat) from the store (:mod:`bot.demo.report`).
@@ -39,7 +44,7 @@ import requests
 import yaml
 
 from bot import texts
-from bot.demo.actors import CHART_CAPTION, TITLE_DITUTUP, Cast, Office, message_text
+from bot.demo.actors import CHART_CAPTION, TERDAFTAR, TITLE_DITUTUP, Cast, Office, button_links
 from bot.demo.filling import load_isian
 from bot.demo.paths import DEMO_MASTER, DEMO_SETTINGS, ISIAN_DEMO
 from bot.demo.provision import ADMIN, provision
@@ -57,8 +62,10 @@ from bot.demo.scenario import OfficeTime, Scenario, Step, StepFailed, StepResult
 from bot.demo.script import demo_script
 from bot.demo.transcript import Progress, Segment, Transcript
 from bot.runtime import build_service
+from bot.telegram.invite import fetch_bot_username, invite
 from bot.workflow.calendar import WorkCalendar
-from config.settings import ENV_PREFIX, Settings, SettingsError
+from bot.workflow.machine import Role
+from config.settings import ENV_PREFIX, Settings, SettingsError, parse_settings
 from sandbox.control import SandboxControl
 from sandbox.server import SandboxServer, running_sandbox
 from sandbox.telegram import DEFAULT_BOT_TOKEN
@@ -95,6 +102,19 @@ _FOLDER_ID = re.compile(r"/folders/([A-Za-z0-9_-]+)")
 
 class DemoError(Exception):
     """The demo could not finish; the message says why, in Indonesian."""
+
+
+def unbound(settings: Settings) -> Settings:
+    """``settings`` without any ``telegram_id``: everyone registers with an invite, as in a new office."""
+
+    def strip(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k != "telegram_id"}
+        if isinstance(value, list):
+            return [strip(item) for item in value]
+        return value
+
+    return parse_settings(strip(settings.model_dump(mode="json", exclude_none=True)), "demo")
 
 
 # ==========================================================================================
@@ -152,6 +172,7 @@ class DemoRun:
         self, settings: Settings, control: SandboxControl, out: Path, write: Callable[[str], object], *, pace: float
     ) -> None:
         self.settings = settings
+        self.service_settings = unbound(settings)
         self.control = control
         self.out = out
         self.write = write
@@ -162,7 +183,7 @@ class DemoRun:
         self.clock = SimulatedClock(self.opening - timedelta(minutes=5))
         self.cast: Cast = Cast.from_settings(settings)
         self.script = demo_script(settings.tahun, load_isian(ISIAN_DEMO), DEMO_TW)
-        self.steps: list[Step] = quarter_steps(self.cast, self.script)
+        self.steps: list[Step] = quarter_steps(self.cast, self.script, bantuan=True)
         self.progress = Progress(pace=pace)
         self.bot: KinerjaBot | None = None
         self.office: Office | None = None
@@ -239,12 +260,45 @@ class DemoRun:
         if self.progress.pace:
             time.sleep(self.progress.pace)
 
+    # --- registration --------------------------------------------------------------------------
+
+    def register(self) -> None:
+        """Everyone registers as in a new office: the admin's invite link, opened in Telegram (/start CODE)."""
+        assert self.bot is not None and self.office is not None
+        office = self.office
+        self.progress.segments.append(Segment(self.chat_marks(), self.clock()))
+        username = fetch_bot_username(self.service_settings, token=DEFAULT_BOT_TOKEN)
+        people = {person.telegram_id: person for person in self.cast.everyone()}
+        registered = 0
+        for role, bidang, orang in self.settings.people():
+            person = people.pop(orang.telegram_id, None) if orang.telegram_id is not None else None
+            if person is None:  # not in the cast, or already registered under another role
+                continue
+            invitation = invite(
+                self.bot.service.directory,
+                Role(role),
+                bidang,
+                orang.nama,
+                self.clock(),
+                username=username,
+            )
+            if invitation.link is None:  # pragma: no cover - the username is known here
+                raise DemoError("Tautan undangan tidak dapat dibuat.")
+            sent = office.open_link(person, invitation.link)
+            office.wait_message(person, TERDAFTAR, after=sent)
+            registered += 1
+        width = len(f"[{len(self.steps):2d}/{len(self.steps)}]")  # aligned with the steps' lines below
+        self.write(
+            f"{'':{width}} {fmt_time(self.clock(), self.tz)}  Pendaftaran: {registered} pegawai membuka tautan "
+            f"undangan dari admin (/start KODE) dan terdaftar\n"
+        )
+
     # --- running -----------------------------------------------------------------------------
 
     async def run(self) -> dict[str, Path]:
         """Start the service, play the scenario in a thread, stop the service; the output files."""
         self.bot = build_service(
-            self.settings,
+            self.service_settings,
             token=DEFAULT_BOT_TOKEN,
             clock=self.clock,
             outbox_interval=0.02,
@@ -268,6 +322,7 @@ class DemoRun:
         self.office = Office(self.control, self.cast, nudge=self.poll, stamp=self.clock)
         scenario = Scenario(self.office, self.steps)
         try:
+            self.register()
             scenario.run(before=self.before, after=self.after)
             self.drain()
         except StepFailed as err:
@@ -312,20 +367,21 @@ class DemoRun:
         return files
 
     def _closing_message(self) -> str:
+        """The links of the closing message's buttons (Buka rekap, Buka folder arsip), one per line."""
         assert self.office is not None
         message = self.office.find(self.cast.kasubbag, TITLE_DITUTUP, last=True)
         if message is None:
             raise DemoError("Pesan penutupan periode tidak diterima Kasubbag.")
-        return message_text(message)
+        return "\n".join(button_links(message))
 
     def _admin_drive(self) -> Any:
         return self.control.drive_as(ADMIN)
 
     def _export_rekap(self, closing: str) -> bytes:
-        """The dinas workbook (its link is in the closing message) exported as xlsx through Drive."""
+        """The dinas workbook (the closing message's "Buka rekap") exported as xlsx through Drive."""
         match = _SPREADSHEET_ID.search(closing)
         if match is None:
-            raise DemoError("Tautan workbook rekap tidak ada pada pesan penutupan.")
+            raise DemoError("Tombol rekap tidak ada pada pesan penutupan.")
         data = self._admin_drive().files().export_media(fileId=match.group(1), mimeType=XLSX_MIME).execute()
         if not isinstance(data, bytes) or not data.startswith(b"PK"):
             raise DemoError("Ekspor xlsx workbook rekap dari Drive tidak menghasilkan berkas xlsx.")
@@ -335,7 +391,7 @@ class DemoRun:
         """The report document (PDF) the bot archived in the folder named by the closing message."""
         match = _FOLDER_ID.search(closing)
         if match is None:
-            raise DemoError("Tautan folder arsip tidak ada pada pesan penutupan.")
+            raise DemoError("Tombol folder arsip tidak ada pada pesan penutupan.")
         drive = self._admin_drive()
         listing = (
             drive.files()

@@ -36,14 +36,14 @@ from bot.workflow.plh import ActingOfficials, PlhView
 from bot.workflow.ports import WorkbookPort
 from bot.workflow.revisions import MasterRevisions, RevisionDraft
 from bot.workflow.timers import run_timers
-from bot.workflow.views import PeriodRef, PeriodView, ReportView, Views
+from bot.workflow.views import Move, PeriodRef, PeriodView, ReportView, Views
 from config.settings import Settings
 from sheets.facts import BookFact, FeedbackPlace
 from sheets.master import Master
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["PeriodRef", "PeriodView", "PlhView", "ReportView", "RevisionDraft", "WorkflowService"]
+__all__ = ["Move", "PeriodRef", "PeriodView", "PlhView", "ReportView", "RevisionDraft", "WorkflowService"]
 
 
 class WorkflowService:
@@ -348,6 +348,10 @@ class WorkflowService:
     def current_period_id(self) -> int | None:
         """The latest running period, else the latest period, else None."""
         return self.views.current_period_id()
+
+    def open_moves(self, actor: Actor, period_id: int) -> tuple[Move, ...]:
+        """What ``actor`` may do now in the period (the actions' own checks; nothing written)."""
+        return self.views.open_moves(actor, period_id)
 
     def period_view(self, period_id: int) -> PeriodView:
         """The period, each bidang's state, who holds each open step and since when."""

@@ -1,4 +1,5 @@
-"""What ``/status`` and the other read-only commands show: a period, its reports, who holds each step.
+"""What ``/status``, ``/bantuan`` and the other read-only commands show: a period, its reports, who
+holds each step, and what one person may do now (:meth:`Views.open_moves`).
 
 Read models only: nothing here writes. Each view is read in one transaction.
 """
@@ -12,16 +13,28 @@ from typing import Any
 
 from bot import texts
 from bot.store.repository import Store, Tx
-from bot.workflow.guards import Guards
+from bot.workflow.errors import ActionRefused
+from bot.workflow.guards import BIDANG_DINAS_EVENTS, Event, Guards, event_role
 from bot.workflow.machine import (
     BIDANG_HOLDS,
+    BIDANG_TABLE,
     DINAS_HOLDS,
+    DINAS_TABLE,
     TERMINAL_DINAS_STATES,
+    BidangEvent,
     BidangState,
     DinasState,
     Role,
 )
-from bot.workflow.people import Directory
+from bot.workflow.people import Actor, Directory
+
+# The events a person causes (every other one is the bot's own), in the tables' order.
+PERSON_EVENTS: tuple[Event, ...] = tuple(
+    dict.fromkeys(
+        [e for (_, e) in BIDANG_TABLE if event_role(BIDANG_TABLE, e) is not Role.SYSTEM]
+        + [e for (_, e) in DINAS_TABLE if event_role(DINAS_TABLE, e) is not Role.SYSTEM]
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -67,6 +80,14 @@ class PeriodView:
     catatan_analisis: str | None
     reports: tuple[ReportView, ...]
     rekap_summary: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Move:
+    """An event a person may cause now on a period, for ``bidang`` when it concerns one."""
+
+    event: Event
+    bidang: str | None
 
 
 class Views:
@@ -143,3 +164,32 @@ class Views:
                 tuple(reports),
                 dict(period.rekap_summary or {}),
             )
+
+    def open_moves(self, actor: Actor, period_id: int) -> tuple[Move, ...]:
+        """What ``actor`` may do now in the period: each event a person causes whose checks pass.
+
+        The checks are the ones every action runs before it writes (``Guards.check_event``: role,
+        bidang, the state tables' row for the current state, a tindak lanjut not yet recorded),
+        tried for the period and for each bidang report the event could concern; nothing is
+        written. A move is no promise: the action checks again when it is taken.
+        """
+        moves: list[Move] = []
+        with self.store.transaction() as tx:
+            period = self.guards.period(tx, period_id)
+            dinas_state = DinasState(period.state)
+            reports = {r.bidang: BidangState(r.state) for r in tx.reports(period.id)}
+            for event in PERSON_EVENTS:
+                candidates: list[str | None]
+                if isinstance(event, BidangEvent):
+                    candidates = [k for k, state in reports.items() if (state, event) in BIDANG_TABLE]
+                elif (dinas_state, event) not in DINAS_TABLE:
+                    candidates = []
+                else:
+                    candidates = list(reports) if event in BIDANG_DINAS_EVENTS else [None]
+                for bidang in candidates:
+                    try:
+                        self.guards.check_event(tx, period, event, actor, bidang)
+                    except ActionRefused:
+                        continue
+                    moves.append(Move(event, bidang))
+        return tuple(moves)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import re
 import time
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from werkzeug.wrappers import Request, Response
 
@@ -55,6 +57,25 @@ def _str(body: dict[str, Any], key: str, required: bool = False) -> str | None:
     return value
 
 
+_START_PARAMETER = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_T_ME_HOSTS = {"t.me", "www.t.me", "telegram.me", "www.telegram.me", "telegram.dog"}
+
+
+def _start_link(url: str) -> tuple[str, str]:
+    """(bot username, start parameter) of a deep link; ControlError when it is no bot start link."""
+    parts = urlsplit(url.strip())
+    query = parse_qs(parts.query, keep_blank_values=True)
+    if parts.scheme.lower() == "tg" and parts.netloc.lower() == "resolve":
+        username = (query.get("domain") or [""])[0]
+    elif parts.scheme.lower() in {"http", "https"} and parts.netloc.lower() in _T_ME_HOSTS:
+        username = parts.path.strip("/")
+    else:
+        raise ControlError(400, f"{url!r} is not a t.me or tg://resolve link")
+    if "start" not in query or not username or "/" in username:
+        raise ControlError(400, f"{url!r} names no bot and start parameter (https://t.me/<bot>?start=<param>)")
+    return username, query["start"][0]
+
+
 class TelegramControl:
     """Handlers of ``/_sandbox/telegram/<path>``."""
 
@@ -92,6 +113,7 @@ class TelegramControl:
             "send": self.send,
             "edit": self.edit,
             "press": self.press,
+            "start": self.open_start_link,
             "block": self.block,
             "unblock": self.unblock,
         }
@@ -278,6 +300,29 @@ class TelegramControl:
             update_id = bot.push_update("message", data) if self._delivered_in_group(bot, data) else None
         return {"message_id": data["message_id"], "update_id": update_id, "chat_id": chat_id}
 
+    def open_start_link(self, body: dict[str, Any], _default: BotState) -> Json:
+        """POST start: a person opens a bot's deep link (``https://t.me/<bot>?start=<param>``, also
+        ``telegram.me`` and ``tg://resolve?domain=<bot>&start=<param>``) and presses Start: the app
+        sends that bot ``/start <param>``. The bot is the one whose username the link names.
+
+        Telegram's rules (tdlib ``LinkManager``, the deep-linking docs): the parameter is at most 64
+        characters of ``A-Z a-z 0-9 _ -``; a link with any other parameter only opens the chat and
+        sends nothing, which this endpoint refuses so that a test sees it.
+        """
+        url = _str(body, "url", required=True)
+        assert url is not None
+        username, parameter = _start_link(url)
+        with self.world.lock:
+            bot = next((b for b in self.world.bots.values() if b.username.lower() == username.lower()), None)
+        if bot is None:
+            raise ControlError(404, f"no bot with username {username!r} in this sandbox")
+        if not _START_PARAMETER.match(parameter):
+            raise ControlError(
+                400, f"start parameter {parameter!r} is not 1-64 characters of A-Z a-z 0-9 _ -; Telegram sends nothing"
+            )
+        sent = self.send({"user_id": body.get("user_id"), "text": f"/start {parameter}"}, bot)
+        return {**sent, "bot_username": bot.username, "text": f"/start {parameter}"}
+
     @staticmethod
     def _document(bot: BotState, document: dict[str, Any]) -> Json:
         file_name = document.get("file_name") or "dokumen.pdf"
@@ -352,6 +397,8 @@ class TelegramControl:
         for row in keyboard:
             for button in row:
                 if button.get("text") == label:
+                    if "url" in button:  # the app opens the link; the bot hears nothing
+                        raise ControlError(400, f"button {label!r} opens {button['url']}; it sends the bot no callback")
                     if "callback_data" not in button:
                         raise ControlError(400, f"button {label!r} has no callback_data")
                     return str(button["callback_data"])

@@ -181,10 +181,39 @@ def test_transcript_holds_the_returns_with_their_reasons(demo: DemoRun) -> None:
 
 def test_transcript_shows_buttons_and_presses(demo: DemoRun) -> None:
     text = (demo.out / "transkrip.md").read_text(encoding="utf-8")
-    assert "tombol yang tampil: [Setujui] [Tunda]" in text
+    assert "[Buka folder HIJ] [Setujui] [Tunda])" in text  # the folders' links, then the decision
     assert "menekan tombol [Kembalikan]" in text
-    assert "Tombol: [Catat tindak lanjut]" not in text  # every request was answered: no button left
+    button_lines = [line for line in text.splitlines() if line.startswith("Tombol: ")]
+    assert not [line for line in button_lines if "[Catat tindak lanjut]" in line]  # every request was answered
     assert "(Bot meminta balasan atas pesan ini.)" in text
+
+
+def test_transcript_shows_links_as_buttons_not_in_the_text(demo: DemoRun) -> None:
+    text = (demo.out / "transkrip.md").read_text(encoding="utf-8")
+    said = [line for line in text.splitlines() if line.startswith(">")]
+    assert not [line for line in said if "https://" in line]  # no raw link in any message
+    assert re.search(r"\[Buka laporan\]\(https://docs\.google\.com/spreadsheets/d/[\w-]+/", text)
+    assert re.search(r"\[Buka rekap\]\(https://docs\.google\.com/spreadsheets/d/[\w-]+/", text)
+    assert "[Buka folder arsip](https://drive.google.com/drive/folders/" in text
+
+
+def test_transcript_shows_everyone_registering_through_the_invite_link(demo: DemoRun) -> None:
+    text = (demo.out / "transkrip.md").read_text(encoding="utf-8")
+    opened = re.findall(
+        r"membuka tautan undangan https://t\.me/kinerja_sandbox_bot\?start=(\w+) lalu menekan Mulai", text
+    )
+    assert len(opened) == 10 and len(set(opened)) == 10
+    for code in opened:
+        assert f"> /start {code}" in text
+    assert text.count("> Pendaftaran berhasil. Selamat datang") == 10
+    assert "Pendaftaran: 10 pegawai membuka tautan undangan" in demo.printed
+
+
+def test_transcript_shows_a_bantuan_answer_with_its_buttons(demo: DemoRun) -> None:
+    text = (demo.out / "transkrip.md").read_text(encoding="utf-8")
+    assert "> /bantuan" in text and "> Ada 1 hal yang menunggu tindakan Bapak/Ibu saat ini" in text
+    item = text.split("> Menunggu koreksi Bapak/Ibu", 1)[1].split("**Kinerja Bot**", 1)[0]
+    assert re.search(r"Tombol: \[Buka laporan\]\(https://[^)]+\) \[Setujui\] \[Kembalikan\]", item)
 
 
 def test_transcript_has_a_section_per_person(demo: DemoRun) -> None:

@@ -29,6 +29,7 @@ from typing import Any
 import gspread
 import pytest
 
+from bot.workflow.errors import ActionFailed
 from bot.workflow.machine import BidangState, Role
 from bot.workflow.notifications import Kind
 from sheets import layout
@@ -571,8 +572,9 @@ def test_failed_poll_cycle_is_replayed_and_loses_no_submission(
     submit_with(R3, "dua puluh")(w)
     w.control.fault("google", 503, count=100, method="sheets.spreadsheets.values.batchUpdate")
     before = w.ledger()
-    with pytest.raises(Exception, match="menulis catatan validasi PTK"):
+    with pytest.raises(ActionFailed, match="belum berhasil") as failed:
         w.service.poll_once()
+    assert "menulis catatan validasi PTK" in str(failed.value.__cause__)
     assert w.ledger() == before  # nothing half-done in the store
     w.control.clear_faults()
     w.service.poll_once()

@@ -160,6 +160,37 @@ def test_blocked_user_cannot_send_until_unblocked(people: Sandbox) -> None:
 
 
 @pytest.mark.parametrize(
+    "link",
+    [
+        pytest.param("https://t.me/kinerja_sandbox_bot?start=ABCD234XYZ", id="t-me"),
+        pytest.param("https://telegram.me/Kinerja_Sandbox_Bot?start=ABCD234XYZ", id="telegram-me-any-case"),
+        pytest.param("tg://resolve?domain=kinerja_sandbox_bot&start=ABCD234XYZ", id="tg-resolve"),
+    ],
+)
+def test_opening_a_deep_link_sends_start_with_its_parameter(people: Sandbox, link: str) -> None:
+    opened = people.control("telegram/start", {"user_id": USER, "url": link})
+    assert opened["text"] == "/start ABCD234XYZ" and opened["bot_username"] == "kinerja_sandbox_bot"
+    message = people.api("getUpdates")[0]["message"]
+    assert message["text"] == "/start ABCD234XYZ" and message["from"]["id"] == USER
+    assert message["entities"] == [{"type": "bot_command", "offset": 0, "length": 6}]
+
+
+@pytest.mark.parametrize(
+    ("link", "status"),
+    [
+        pytest.param("https://t.me/someone_else_bot?start=ABC", 404, id="unknown-bot"),
+        pytest.param("https://t.me/kinerja_sandbox_bot?start=AB%20CD", 400, id="space-in-parameter"),
+        pytest.param("https://t.me/kinerja_sandbox_bot?start=" + "A" * 65, 400, id="parameter-65-chars"),
+        pytest.param("https://t.me/kinerja_sandbox_bot", 400, id="no-parameter"),
+        pytest.param("https://example.go.id/kinerja_sandbox_bot?start=ABC", 400, id="not-t-me"),
+    ],
+)
+def test_a_deep_link_telegram_would_not_start_with_is_refused(people: Sandbox, link: str, status: int) -> None:
+    people.control("telegram/start", {"user_id": USER, "url": link}, expect=status)
+    assert people.api("getUpdates") == []
+
+
+@pytest.mark.parametrize(
     "body",
     [
         b'{"user_id": 3003, "text": "halo \\ud800 dunia"}',  # a lone surrogate, escaped as JSON allows

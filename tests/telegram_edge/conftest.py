@@ -184,6 +184,18 @@ class People:
         return await self.say(user_id, text, reply_to=prompt["message_id"])
 
 
+def url_buttons(message: dict[str, Any]) -> dict[str, str]:
+    """The URL buttons of a message: label -> url."""
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+    return {b["text"]: b["url"] for row in rows for b in row if "url" in b}
+
+
+def action_rows(message: dict[str, Any]) -> list[list[str]]:
+    """The labels of a message's action (callback) buttons, row by row."""
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+    return [labels for row in rows if (labels := [b["text"] for b in row if "callback_data" in b])]
+
+
 class ManualClock:
     """A clock the test moves by hand (``create_bot(clock=...)``); the bot's threads only read it."""
 

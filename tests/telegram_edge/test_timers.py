@@ -30,6 +30,7 @@ from tests.telegram_edge.conftest import (
     ManualClock,
     People,
     edge_bot,
+    url_buttons,
     wait_for,
 )
 from tests.workflow.scenario import submission
@@ -144,7 +145,7 @@ async def test_reminder_then_escalation_each_once_and_none_after_the_step(
     koreksi_reminder = await people.wait_message(KEPALA["PTK"], REMINDER)
     assert "Bidang: Bidang Penempatan Tenaga Kerja" in koreksi_reminder["text"]
     assert "Langkah 3 menunggu tindakan Bapak/Ibu sejak Senin, 6 April 2026 09.00 WIB" in koreksi_reminder["text"]
-    assert "Tautan: https://sheets.test/2026/PTK" in koreksi_reminder["text"]
+    assert url_buttons(koreksi_reminder) == {"Buka laporan": "https://sheets.test/2026/PTK"}
     await sweeps(bot, clock, 1, 10)  # 09:20: a Kepala Bidang's superior is the Sekretaris
     koreksi_escalation = await people.wait_message(SEKRETARIS, ESCALATION)
     assert "Langkah 3 berada pada Kepala Bidang (Agus Priyono, S.H.)" in koreksi_escalation["text"]

@@ -20,7 +20,7 @@ from bot.telegram.actions import ACTIONS, ActionSpec, PromptFacts, PromptSpec
 from bot.telegram.callback_data import CallbackData, CallbackDataError, decode
 from bot.telegram.handlers.context import EdgeContext, _actor, _bound_or_explain, _reply, edge
 from bot.telegram.notifier import MAX_MESSAGE_UNITS, split_text, utf16_len
-from bot.telegram.render import button, keyboard
+from bot.telegram.render import Link, button, links_of, with_links
 from bot.workflow.errors import ActionFailed, ActionRefused
 from bot.workflow.people import Actor
 from bot.workflow.service import WorkflowService
@@ -56,7 +56,8 @@ async def show_outcome(
     line: str,
     markup: InlineKeyboardMarkup | None = None,
 ) -> None:
-    """Replace a message's buttons by the outcome line (or ``markup``); too long -> a reply instead."""
+    """Replace a message's action buttons by the outcome line (``markup``: what stays, e.g. its URL
+    buttons); too long -> a reply instead."""
     bot, ctx = context.bot, edge(context)
     new_text = (original or "") + line
     try:
@@ -140,6 +141,7 @@ async def _ask(
         origin_text=message.text,
         prompt_text=text,
         now=ctx.now(),
+        origin_links=[(found.label, found.url) for found in links_of(message.reply_markup)],
     )
     try:
         prompt = await ctx.call(lambda: context.bot.send_message(message.chat.id, text, reply_markup=force))
@@ -198,8 +200,9 @@ async def _act(
     )
     if not answered:
         await _answer(ctx, query, texts.ANS_DONE)
-    # A deferral leaves the request open: its Setujui stays (the row's ``keeps``).
-    markup = keyboard([button(kept, data.period_id, data.bidang) for kept in spec.keeps]) if spec.keeps else None
+    # A deferral leaves the request open: its Setujui stays (the row's ``keeps``); links always stay.
+    kept = [button(action, data.period_id, data.bidang) for action in spec.keeps]
+    markup = with_links(links_of(message.reply_markup), kept)
     line = texts.outcome(spec.outcome, actor.nama, ctx.when())
     await show_outcome(context, message.chat.id, message.message_id, message.text, line, markup)
 
@@ -250,4 +253,5 @@ async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _reply(ctx, message, texts.reply_done(asked.reply))
     if prompt.origin_message_id is not None and spec.settles:
         line = texts.outcome(spec.outcome, actor.nama, ctx.when(), asked.detail(text))
-        await show_outcome(context, message.chat.id, prompt.origin_message_id, prompt.origin_text, line)
+        links = with_links([Link(label, url) for label, url in prompt.origin_links])
+        await show_outcome(context, message.chat.id, prompt.origin_message_id, prompt.origin_text, line, links)

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot import texts
+from bot.telegram.bantuan import bantuan_answers
 from bot.telegram.charts import Bar, capaian_chart
 from bot.telegram.handlers.context import EdgeContext, _actor, _bound_or_explain, _reply, edge
-from bot.telegram.render import rekap_figures
+from bot.telegram.render import link, rekap_figures, with_links
 from bot.workflow.errors import ActionRefused
 from bot.workflow.machine import BIDANG_HOLDS, DINAS_HOLDS, Role
 
@@ -26,13 +28,17 @@ REKAP_ROLES = frozenset({Role.KEPALA_DINAS, Role.SEKRETARIS, Role.KASUBBAG_KPEP,
 
 
 async def cmd_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/start: greet a bound person (and mark them reachable again), or say how to register."""
+    """/start: greet a bound person (and mark them reachable again), or say how to register (with
+    their Telegram id). ``/start KODE``, what an invite's deep link sends, registers as /daftar does."""
     ctx, message, user = edge(context), update.effective_message, update.effective_user
     if message is None or user is None:
         return
+    if context.args:
+        await _register(ctx, message, user.id, context.args)
+        return
     actor = await _actor(ctx, user.id)
     if actor is None:
-        await _reply(ctx, message, texts.start_unbound(ctx.settings.dinas.nama))
+        await _reply(ctx, message, texts.start_unbound(ctx.settings.dinas.nama, user.id))
         return
     await asyncio.to_thread(ctx.service.directory.set_reachable, user.id, True)
     await _reply(ctx, message, texts.start_bound(actor.nama, actor.role, ctx.bidang_nama(actor.bidang)))
@@ -43,31 +49,38 @@ async def cmd_daftar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     ctx, message, user = edge(context), update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    if not context.args or len(context.args) != 1:
+    await _register(ctx, message, user.id, context.args or [])
+
+
+async def _register(ctx: EdgeContext, message: Message, telegram_id: int, args: Sequence[str]) -> None:
+    """Bind ``telegram_id`` with the invite code in ``args`` (/daftar KODE and /start KODE)."""
+    if len(args) != 1:
         await _reply(ctx, message, texts.DAFTAR_USAGE)
         return
-    existing = await _actor(ctx, user.id)
+    existing = await _actor(ctx, telegram_id)
     if existing is not None:
         await _reply(ctx, message, texts.daftar_already(existing.nama))
         return
     try:
-        actor = await asyncio.to_thread(ctx.service.directory.redeem_invite, user.id, context.args[0], ctx.now())
+        actor = await asyncio.to_thread(ctx.service.directory.redeem_invite, telegram_id, args[0], ctx.now())
     except ActionRefused as err:
-        logger.info("invite refused for telegram user %s", user.id)
+        logger.info("invite refused for telegram user %s", telegram_id)
         await _reply(ctx, message, texts.refused(err.reason))
         return
-    logger.info("telegram user %s bound as %s (%s)", user.id, actor.role, actor.bidang)
+    logger.info("telegram user %s bound as %s (%s)", telegram_id, actor.role, actor.bidang)
     await _reply(ctx, message, texts.daftar_ok(actor.nama, actor.role, ctx.bidang_nama(actor.bidang)))
 
 
 async def cmd_bantuan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/bantuan: what this person can do, by role."""
+    """/bantuan: what this person can do now, by role, with their pending actions as buttons."""
     ctx, message, user = edge(context), update.effective_message, update.effective_user
     if message is None or user is None:
         return
     actor = await _bound_or_explain(ctx, message, user.id)
-    if actor is not None:
-        await _reply(ctx, message, texts.bantuan(actor.role))
+    if actor is None:
+        return
+    for answer in await asyncio.to_thread(bantuan_answers, ctx.service, ctx.settings, actor):
+        await _reply(ctx, message, answer.text, answer.keyboard)
 
 
 def status_text(ctx: EdgeContext) -> str:
@@ -144,7 +157,8 @@ async def cmd_rekap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chart = await asyncio.to_thread(capaian_chart, [Bar(f[0], f[2], f[3]) for f in figures])
         caption = texts.chart_caption(view.tw, view.tahun)
         await ctx.call(lambda: message.reply_photo(chart, caption=caption))
-    await _reply(ctx, message, texts.rekap_message(view.tw, view.tahun, view.rekap_url, body, view.catatan_analisis))
+    text = texts.rekap_message(view.tw, view.tahun, body, view.catatan_analisis)
+    await _reply(ctx, message, text, with_links([link(texts.BTN_BUKA_REKAP, view.rekap_url)]))
 
 
 async def cmd_kirim(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
