@@ -1575,6 +1575,7 @@ def help_extra(role: str) -> str:
 # --- the master list: its sheet, and its revisions (APBD Perubahan) --------------------------------
 
 LABEL_APBD_MURNI = "APBD Murni"
+BTN_BUKA_INDUK = "Buka sheet daftar induk"
 LABEL_APBD_PERUBAHAN = "APBD Perubahan"
 MASTER_NO_SOURCE = "daftar induk indikator belum diatur (google.master_indikator atau google.master_sheet)"
 MASTER_MAX_LINES = 30
@@ -1594,33 +1595,30 @@ def _master_problem_lines(problems: Sequence[Mapping[str, Any]]) -> list[str]:
     return lines
 
 
-def master_invalid(sumber: str, url: str | None, problems: Sequence[Mapping[str, Any]]) -> str:
+def master_invalid(sumber: str, problems: Sequence[Mapping[str, Any]]) -> str:
     """The master list cannot be used: every problem with its row and column (to the Kasubbag)."""
     lines = [
         "Daftar induk indikator tidak dapat dipakai",
         f"Sumber: {sumber}",
         f"{len(problems)} masalah (juga ditulis di kolom Catatan Validasi pada baris masing-masing):",
         *_master_problem_lines(problems),
+        f'Mohon perbaiki sel tersebut melalui tombol "{BTN_BUKA_INDUK}" di bawah, lalu periksa kembali dengan /induk.',
     ]
-    if url:
-        lines.append(f"Tautan: {url}")
-    lines.append("Mohon perbaiki sel tersebut, lalu periksa kembali dengan /induk.")
     return "\n".join(lines)
 
 
-def master_ok(sumber: str, url: str | None, per_bidang: Sequence[tuple[str, int]]) -> str:
+def master_ok(sumber: str, per_bidang: Sequence[tuple[str, int]]) -> str:
     """/induk: the master sheet can be used."""
     total = sum(count for _, count in per_bidang)
     counts = ", ".join(f"{kode} {count}" for kode, count in per_bidang)
-    lines = [
-        "Daftar induk indikator dapat dipakai",
-        f"Sumber: {sumber}",
-        f"Jumlah indikator: {total} ({counts})",
-        "Catatan Validasi pada sheet telah dikosongkan.",
-    ]
-    if url:
-        lines.append(f"Tautan: {url}")
-    return "\n".join(lines)
+    return "\n".join(
+        [
+            "Daftar induk indikator dapat dipakai",
+            f"Sumber: {sumber}",
+            f"Jumlah indikator: {total} ({counts})",
+            "Catatan Validasi pada sheet telah dikosongkan.",
+        ]
+    )
 
 
 def refusal_master_invalid(count: int) -> str:

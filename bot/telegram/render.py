@@ -382,7 +382,10 @@ class Renderer:
                 ),
             ),
             Kind.MASTER_INVALID: _for(
-                MasterInvalid, lambda p, r: Rendered(texts.master_invalid(p.sumber, p.url, p.masalah))
+                MasterInvalid,
+                lambda p, r: Rendered(
+                    texts.master_invalid(p.sumber, p.masalah), with_links([link(texts.BTN_BUKA_INDUK, p.url)])
+                ),
             ),
         }
 

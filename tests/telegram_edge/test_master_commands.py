@@ -74,7 +74,7 @@ async def test_induk_reports_each_problem_at_its_cell_then_perubahan_applies(
     await people.say(KASUBBAG, "/induk")
     invalid = await people.wait_message(KASUBBAG, "Daftar induk indikator tidak dapat dipakai")
     assert '- Baris 11, kolom Target TW II: "enam ratus" bukan angka' in invalid["text"]
-    assert f"Tautan: {SHEET}" in invalid["text"]
+    assert invalid["reply_markup"]["inline_keyboard"] == [[{"text": "Buka sheet daftar induk", "url": SHEET}]]
     [notes] = workbook.master_notes
     assert notes.texts[9] == 'Galat: kolom Target TW II: "enam ratus" bukan angka'  # row 11
     await people.say(PTK_STAF, "/induk")

@@ -21,7 +21,7 @@ from bot import texts
 from bot.telegram.actions import Action
 from bot.telegram.handlers.context import EdgeContext, _bound_or_explain, _reply, edge
 from bot.telegram.notifier import split_text
-from bot.telegram.render import button, keyboard
+from bot.telegram.render import button, link, with_links
 from bot.workflow.errors import ActionRefused
 from bot.workflow.plh import parse_tanggal, split_plh_args
 from sheets.master import MasterError
@@ -61,9 +61,14 @@ async def cmd_plh(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _reply(ctx, message, texts.plh_named(view.acting_nama, view.jabatan, view.mulai, view.selesai))
 
 
-def _problems_text(ctx: EdgeContext, err: MasterError) -> str:
+def _sheet_button(ctx: EdgeContext) -> InlineKeyboardMarkup | None:
+    """ "Buka sheet daftar induk" (a URL button), as the notifications link what they name."""
+    return with_links([link(texts.BTN_BUKA_INDUK, ctx.service.master_sheet_url())])
+
+
+async def _problems(ctx: EdgeContext, message: Message, err: MasterError) -> None:
     problems = [{"cell": p.cell, "text": p.sentence()} for p in err.cells]
-    return texts.master_invalid(err.source, ctx.service.master_sheet_url(), problems)
+    await _reply_with_buttons(ctx, message, texts.master_invalid(err.source, problems), _sheet_button(ctx))
 
 
 async def cmd_induk(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -80,17 +85,19 @@ async def cmd_induk(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _reply(ctx, message, texts.refused(err.reason))
         return
     except MasterError as err:
-        await _reply(ctx, message, _problems_text(ctx, err))
+        await _problems(ctx, message, err)
         return
     except Exception:
         logger.exception("reading the master sheet for /induk failed")
         await _reply(ctx, message, texts.MASTER_READ_FAILED)
         return
     counts = [(b.kode, len(master.for_bidang(b.kode))) for b in ctx.settings.bidang]
-    await _reply(ctx, message, texts.master_ok(master.source, ctx.service.master_sheet_url(), counts))
+    await _reply_with_buttons(ctx, message, texts.master_ok(master.source, counts), _sheet_button(ctx))
 
 
-async def _reply_with_buttons(ctx: EdgeContext, message: Message, text: str, markup: InlineKeyboardMarkup) -> None:
+async def _reply_with_buttons(
+    ctx: EdgeContext, message: Message, text: str, markup: InlineKeyboardMarkup | None
+) -> None:
     parts = split_text(text)
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
@@ -117,12 +124,13 @@ async def cmd_perubahan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await _reply(ctx, message, texts.refused(err.reason))
         return
     except MasterError as err:
-        await _reply(ctx, message, _problems_text(ctx, err))
+        await _problems(ctx, message, err)
         return
     except Exception:
         logger.exception("reading the master sheet for /perubahan failed")
         await _reply(ctx, message, texts.MASTER_READ_FAILED)
         return
     logger.info("telegram user %s prepared revision %s", user.id, draft.id)
-    markup = keyboard([button(Action.REVISION_APPLY, draft.id), button(Action.REVISION_CANCEL, draft.id)])
+    decide = [button(Action.REVISION_APPLY, draft.id), button(Action.REVISION_CANCEL, draft.id)]
+    markup = with_links([link(texts.BTN_BUKA_INDUK, ctx.service.master_sheet_url())], decide)
     await _reply_with_buttons(ctx, message, draft.preview(), markup)
