@@ -31,8 +31,13 @@ from bot.workflow.service import PeriodView, WorkflowService
 from config.settings import Settings
 from sheets.facts import (
     ArchiveRef,
+    BookDeferred,
+    BookFact,
     BookSeen,
-    ChangesRead,
+    BookToRead,
+    ChangedBooks,
+    EvidenceFile,
+    EvidenceRef,
     Feedback,
     MasterNotes,
     MasterSheetRead,
@@ -99,13 +104,21 @@ class StoreOnlyWorkbooks:
         """Refused."""
         return self._refuse("archive")
 
-    def poll(self, cursor: str | None, known: Mapping[str, str]) -> ChangesRead:
+    def changed(self, cursor: str | None, known: Mapping[str, str]) -> ChangedBooks:
         """Refused."""
-        return self._refuse("poll")
+        return self._refuse("changed")
+
+    def read_changed(self, book: BookToRead) -> BookFact | BookDeferred:
+        """Refused."""
+        return self._refuse("read_changed")
 
     def read_book(self, kode: str) -> BookSeen:
         """Refused."""
         return self._refuse("read_book")
+
+    def store_evidence(self, kode: str, tw: int, evidence: EvidenceFile, master: Master | None = None) -> EvidenceRef:
+        """Refused: bukti dukung arrive through the service's Telegram edge."""
+        return self._refuse("store_evidence")
 
     def read_master(self, source: str) -> MasterSheetRead:
         """Refused."""

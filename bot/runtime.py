@@ -87,11 +87,17 @@ def create_bot(
     )
 
 
-def build_service(settings: Settings, **options: Any) -> KinerjaBot:
-    """The whole service: store (migrated), Google edge, Telegram bot."""
+def build_service(
+    settings: Settings, *, google_sleep: Callable[[float], None] | None = None, **options: Any
+) -> KinerjaBot:
+    """The whole service: store (migrated), Google edge, Telegram bot.
+
+    ``google_sleep``: how the Google session waits between attempts (``time.sleep`` by default;
+    the demo, which keeps the sandbox's time, lets that time pass instead).
+    """
     store = open_store(settings)
     # The sheets' "Diperbarui" stamps use the same clock as the workflow.
-    workbooks = GoogleWorkbooks(settings, clock=options.get("clock"))
+    workbooks = GoogleWorkbooks(settings, clock=options.get("clock"), sleep=google_sleep)
     return create_bot(settings, workbooks, store=store, **options)
 
 

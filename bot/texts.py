@@ -168,6 +168,7 @@ EVENT_LABELS: Mapping[str, str] = {
     "catat_tindak_lanjut": "mencatat tindak lanjut",
     "tutup": "menutup dan mengarsipkan periode",
     "data_disetujui_berubah": "mendeteksi perubahan data yang telah disetujui",
+    "unggah_bukti_dukung": "mengirim bukti dukung melalui Telegram",
 }
 
 
@@ -794,9 +795,10 @@ WHAT_TELAAH = "pengembalian laporan kinerja dinas"
 
 # --- answers to presses and replies -----------------------------------------------------------------
 
-ANS_DONE = "Terima kasih, tercatat."
-# A press whose action takes long (Google slow): answered before the outcome is known.
+# Every press is answered before its action reaches Google (Telegram refuses an answer after
+# about 15 s); the outcome, or why it did not take effect, follows on the message.
 ANS_IN_PROGRESS = "Sedang diproses. Hasilnya akan disampaikan pada pesan ini."
+ANS_ALREADY_PRESSED = "Tombol ini sedang diproses; tidak perlu ditekan lagi."
 ANS_PROMPT_SENT = "Silakan tulis dengan membalas pesan yang baru dikirim."
 ANS_BAD_BUTTON = "Maaf, tombol ini tidak dikenali atau sudah tidak berlaku."
 ANS_UNBOUND = "Maaf, akun Telegram Bapak/Ibu belum terdaftar. Kirim /daftar KODE terlebih dahulu."
@@ -885,6 +887,8 @@ HELP_BY_ROLE: dict[str, str] = {
         "Sebagai staf pengisi laporan, Bapak/Ibu:\n"
         "- mengisi realisasi triwulan pada tautan Google Sheets yang dikirim Kinerja Bot;\n"
         '- mengajukan laporan dengan mengubah Status Pengisian menjadi "Siap Dikoreksi" atau dengan /kirim;\n'
+        "- mengirim foto atau berkas PDF bukti dukung langsung ke Kinerja Bot (nomor indikator sebagai "
+        "keterangan, atau pilih indikatornya dari tombol);\n"
         "- menerima hasil pemeriksaan per sel dan hasil koreksi Kepala Bidang.\n\n"
         "/kirim - ajukan laporan triwulan yang sedang dibuka"
     ),
@@ -1075,13 +1079,77 @@ def kirim_other_bidang(bidang_nama: str) -> str:
     )
 
 
+# --- bukti dukung sent to the bot (a photo or a PDF) ----------------------------------------------------
+
+EVIDENCE_UNSUPPORTED = (
+    "Mohon maaf, bukti dukung diterima dalam bentuk foto, gambar (JPG atau PNG), atau berkas PDF; berkas "
+    "jenis ini tidak disimpan. Dokumen lain mohon disimpan di Google Drive, lalu tautannya diisi pada kolom "
+    "Bukti Dukung (tautan) di lembar kerja bidang."
+)
+EVIDENCE_SAVING = "Bukti dukung sedang disimpan."
+EVIDENCE_GONE = "Foto atau berkas yang dimaksud tidak ditemukan lagi. Mohon kirim ulang bukti dukungnya."
+EVIDENCE_FAILED = (
+    "Mohon maaf, bukti dukung belum dapat disimpan ke Google Drive saat ini. Silakan kirim ulang beberapa saat lagi."
+)
+BTN_INDIKATOR_MAX = 60  # characters of an indicator's name on its button
+
+
+def evidence_too_big(limit_mb: int) -> str:
+    """A file larger than a bot may download from Telegram."""
+    return (
+        f"Mohon maaf, berkas ini lebih besar dari {limit_mb} MB, batas berkas yang dapat diunduh Kinerja Bot "
+        "dari Telegram. Mohon perkecil berkasnya (misalnya dipindai dengan resolusi lebih rendah) lalu kirim "
+        "ulang, atau simpan di Google Drive dan isi tautannya pada kolom Bukti Dukung (tautan)."
+    )
+
+
+def evidence_choose(bidang_nama: str, tw: int, tahun: int) -> str:
+    """The question under a photo or file whose caption names no indicator."""
+    return (
+        f"Bukti dukung ini untuk indikator {bidang_nama} {periode(tw, tahun)} yang mana? Mohon pilih salah satu "
+        "di bawah ini.\n\nBapak/Ibu juga dapat menuliskan nomor indikator (kolom No pada lembar Realisasi) "
+        "sebagai keterangan foto atau berkas, misalnya: 3"
+    )
+
+
+def evidence_number_needed(count: int) -> str:
+    """A bidang with too many indicators to offer as buttons."""
+    return (
+        f"Bidang ini memiliki {count} indikator. Mohon kirim ulang foto atau berkasnya dengan nomor indikator "
+        "(kolom No pada lembar Realisasi) sebagai keterangan, misalnya: 3"
+    )
+
+
+def btn_indikator(no: int, nama: str) -> str:
+    """Label of the button choosing indicator ``no`` for a bukti dukung."""
+    label = f"{no}. {nama}"
+    return label if len(label) <= BTN_INDIKATOR_MAX else label[: BTN_INDIKATOR_MAX - 1].rstrip() + "…"
+
+
+BTN_BUKA_BUKTI = "Buka berkas"
+BTN_BUKA_FOLDER_BUKTI = "Buka folder bukti dukung"
+
+
+def evidence_stored(no: int, nama: str, tw: int, tahun: int, cell: str) -> str:
+    """The confirmation after a bukti dukung was kept and linked (the file and its folder are buttons)."""
+    return (
+        f"Bukti dukung tersimpan untuk indikator {no}. {nama} ({periode(tw, tahun)}).\n"
+        f"Tautannya telah ditambahkan pada sel {cell} (kolom Bukti Dukung (tautan)) di lembar Realisasi. "
+        f"Berkas dan folder bukti dukung triwulan ini dapat dibuka melalui tombol di bawah."
+    )
+
+
+def outcome_evidence(no: int, nama: str, when: str) -> str:
+    """The line that replaces the indicator buttons once the bukti dukung is kept."""
+    return f"\n\n>> Disimpan untuk indikator {no}. {nama} pada {when}."
+
+
 # --- messages the bot does not act on -------------------------------------------------------------------
 
 UNKNOWN_COMMAND = "Maaf, perintah tersebut tidak dikenal. Ketik /bantuan untuk melihat perintah yang tersedia."
 NOT_TEXT = (
-    "Mohon maaf, Kinerja Bot hanya membaca pesan teks dan perintah; stiker, foto, dan berkas tidak diproses. "
-    "Dokumen bukti dukung mohon disimpan di Google Drive, lalu tautannya diisi pada kolom Bukti Dukung (tautan) "
-    "di lembar kerja bidang. Ketik /bantuan untuk daftar perintah."
+    "Mohon maaf, Kinerja Bot hanya memproses pesan teks, perintah, serta foto atau berkas PDF bukti dukung; "
+    "stiker, pesan suara, dan video tidak diproses. Ketik /bantuan untuk daftar perintah."
 )
 
 # --- text splitting -------------------------------------------------------------------------------------
@@ -1227,6 +1295,36 @@ def refusal_no_running_period(tw: int) -> str:
     return f"Tidak ada periode {tw_label(tw)} yang berjalan."
 
 
+REFUSAL_EVIDENCE_NOT_STAFF = (
+    "Maaf, bukti dukung dikirim oleh staf pengisi laporan bidang; foto dan berkas dari peran lain tidak disimpan."
+)
+REFUSAL_EVIDENCE_NO_PERIOD = (
+    "Saat ini belum ada triwulan yang dibuka untuk pengisian; bukti dukung dapat dikirim setelah format "
+    "laporan dibagikan."
+)
+REFUSAL_EVIDENCE_STALE = (
+    "Pilihan ini tidak berlaku lagi karena triwulan yang dibuka untuk pengisian telah berganti. "
+    "Mohon kirim ulang bukti dukungnya."
+)
+
+
+def refusal_evidence_closed(bidang_nama: str, tw: int, tahun: int, report_state: str, dinas_state: str) -> str:
+    """A bukti dukung sent while the bidang's report is not open for input."""
+    if dinas_state != "pengumpulan":
+        status = f"Laporan kinerja dinas {periode(tw, tahun)}: {STATE_LABELS[dinas_state]}"
+    else:
+        status = f"Laporan {bidang_nama} {periode(tw, tahun)}: {STATE_LABELS[report_state]}"
+    return (
+        f"Bukti dukung belum dapat disimpan karena pengisian tidak sedang dibuka ({status}). Bukti dukung dapat "
+        "dikirim selama pengisian dibuka, termasuk bila laporan dikembalikan untuk diperbaiki."
+    )
+
+
+def refusal_evidence_unknown_indikator(no: int) -> str:
+    """A button naming an indicator number the bidang's list lacks."""
+    return f"Indikator nomor {no} tidak ada pada daftar indikator bidang ini. Mohon kirim ulang bukti dukungnya."
+
+
 RESUME_FAILED = "layanan Google belum dapat dihubungi."
 RESUME_STATE_CHANGED = "keadaan laporan telah berubah sejak tombol ditekan."
 REFUSAL_ACTION_BUSY = "Tindakan lain atas laporan ini sedang diproses. Mohon tunggu sebentar, lalu coba lagi."
@@ -1256,6 +1354,11 @@ def sheet_validation_failed(errors: int) -> str:
 def audit_validation_note(errors: int, warnings: int) -> str:
     """The audit note of a rejected submission."""
     return f"{errors} kesalahan, {warnings} peringatan"
+
+
+def audit_evidence_note(no: int, nama: str, cell: str, url: str) -> str:
+    """The audit note of a bukti dukung kept through Telegram."""
+    return f"indikator {no}. {nama}; sel {cell}; {url}"
 
 
 def audit_tamper_note(sheet_hash: str, snapshot_hash: str) -> str:

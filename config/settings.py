@@ -207,6 +207,9 @@ class GoogleSettings(_Section):
     master_sheet: str | None = Field(default=None, min_length=10)
     timeout_detik: float = Field(default=30.0, gt=0, le=600)
     maks_percobaan: int = Field(default=5, ge=1, le=20)
+    maks_baca_per_polling: int = Field(default=40, ge=1, le=300)
+    """How many changed workbooks one poll reads at most (Sheets allows 60 reads per minute per
+    user); the rest wait for the next poll, nothing is lost."""
 
 
 class TelegramSettings(_Section):

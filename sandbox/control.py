@@ -1,4 +1,5 @@
-"""A client of the sandbox's control API (``/_sandbox/...``): people, faults, latency, statistics.
+"""A client of the sandbox's control API (``/_sandbox/...``): people, faults, latency, statistics,
+the clock and the switches that make the sandbox as strict as Google and Telegram.
 
 Knows the sandbox and nothing of any application that runs against it: what to create for an
 application (its service account, drives, folders, users) is the caller's business.
@@ -87,6 +88,22 @@ class SandboxControl:
     def clear_latency(self, service: str | None = None) -> None:
         """Answer ``service``'s requests (every service's without one) without added delay."""
         self.call("DELETE", "latency", None if service is None else {"service": service})
+
+    def advance_clock(self, seconds: float) -> None:
+        """Let ``seconds`` pass on the sandbox clock (quota windows, change lag, callback ages)."""
+        self.call("POST", "clock", {"advance_seconds": seconds})
+
+    def quotas(self, *, enabled: bool = True, **limits: float) -> dict[str, Any]:
+        """Switch Google's per-minute quotas on (or off), tuning limits by name; the limits in force."""
+        return dict(self.call("POST", "google/quotas", {"enabled": enabled, **limits})["limits"])
+
+    def change_lag(self, seconds: float) -> None:
+        """How long an edit through Sheets takes to reach the Drive change feed (0: at once)."""
+        self.call("POST", "google/change-lag", {"seconds": seconds})
+
+    def callback_ttl(self, seconds: float) -> None:
+        """How long a callback query may wait for the bot's answer."""
+        self.call("POST", "telegram/callback-ttl", {"seconds": seconds})
 
     def files(self) -> list[dict[str, Any]]:
         """Every Drive file the sandbox holds, with its permissions, tabs and appProperties."""

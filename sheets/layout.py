@@ -100,6 +100,7 @@ __all__ = [
     "judul_dinas",
     "label_map",
     "normal_label",
+    "parse_a1",
     "petunjuk_rows",
     "quote_tab",
     "status_pengisian_cell",
@@ -404,6 +405,8 @@ def label_map() -> dict[str, str]:
 
 # --- A1 notation -------------------------------------------------------------------------------
 
+_A1_CELL = re.compile(r"^([A-Z]{1,3})([1-9][0-9]{0,6})$")
+
 
 def column_letter(col: int) -> str:
     """0-based column index -> letters: ``0`` -> ``A``, ``25`` -> ``Z``, ``26`` -> ``AA``."""
@@ -422,6 +425,17 @@ def a1(row: int, col: int) -> str:
     if row < 1:
         raise LayoutError(f"Nomor baris tidak sah: {row}")
     return f"{column_letter(col)}{row}"
+
+
+def parse_a1(cell: str) -> tuple[int, int]:
+    """``N14`` -> (14, 13): the 1-based sheet row and the 0-based column (the inverse of :func:`a1`)."""
+    match = _A1_CELL.match(cell.strip().upper())
+    if match is None:
+        raise LayoutError(f"Alamat sel tidak sah: {cell!r}")
+    col = 0
+    for letter in match.group(1):
+        col = col * 26 + ord(letter) - ord("A") + 1
+    return int(match.group(2)), col - 1
 
 
 def quote_tab(tab: str) -> str:

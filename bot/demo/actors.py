@@ -80,6 +80,8 @@ TITLE_REKOMENDASI_DITERUSKAN = "Rekomendasi Kepala Dinas telah diteruskan"
 TITLE_TINDAK_LANJUT = "Rekomendasi Kepala Dinas untuk ditindaklanjuti"
 TITLE_TL_DICATAT = "Tindak lanjut dicatat"
 TITLE_DITUTUP = "Periode pelaporan kinerja ditutup"
+TITLE_BUKTI_PILIH = "Bukti dukung ini untuk indikator"
+TITLE_BUKTI_TERSIMPAN = "Bukti dukung tersimpan"
 TITLE_BANTUAN_KOREKSI = "Menunggu koreksi Bapak/Ibu"
 TERDAFTAR = "Pendaftaran berhasil"
 CHART_CAPTION = "Capaian per bidang"
@@ -233,6 +235,8 @@ class Office:
 
     ``nudge`` (optional) is called at most every ``nudge_every`` seconds while a condition is
     awaited; a runner that compresses time uses it to let the service poll the sheets at once.
+    ``on_press`` (optional) is told the callback query id of every press (a runner that moves the
+    sandbox clock holds it still until the press is answered).
     """
 
     def __init__(
@@ -245,8 +249,10 @@ class Office:
         nudge: Callable[[], None] | None = None,
         nudge_every: float = 0.2,
         stamp: Callable[[], Any] = time.time,
+        on_press: Callable[[str], None] | None = None,
     ) -> None:
         self.control = control
+        self.on_press = on_press
         self.cast = cast
         self.timeout = timeout
         self.interval = interval
@@ -393,6 +399,13 @@ class Office:
             body["reply_to_message_id"] = reply_to
         return int(self._post("telegram/send", body)["message_id"])
 
+    def send_photo(self, person: Person, caption: str | None = None, *, size: tuple[int, int] = (1600, 1200)) -> int:
+        """The person sends the bot a photo (a picture of ``size`` pixels), with ``caption``; its message id."""
+        body: dict[str, Any] = {"user_id": person.telegram_id, "photo": {"width": size[0], "height": size[1]}}
+        if caption:
+            body["caption"] = caption
+        return int(self._post("telegram/send", body)["message_id"])
+
     def open_link(self, person: Person, url: str) -> int:
         """The person opens a bot's deep link (an invite) in Telegram and presses Start; the app sends
         ``/start <code>``. Returns the id of that message."""
@@ -410,7 +423,10 @@ class Office:
             person, "tekan", message_id=int(message["message_id"]), label=label, buttons=tuple(button_labels(message))
         )
         body = {"user_id": person.telegram_id, "message_id": int(message["message_id"]), "text": label}
-        return str(self._post("telegram/press", body)["callback_query_id"])
+        query_id = str(self._post("telegram/press", body)["callback_query_id"])
+        if self.on_press is not None:
+            self.on_press(query_id)
+        return query_id
 
     def callback(self, callback_query_id: str) -> dict[str, Any]:
         """How the bot answered a press (``answered`` False until it has)."""

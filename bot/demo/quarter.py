@@ -10,6 +10,8 @@ from bot.demo.actors import (
     CHART_CAPTION,
     PROMPT_CUE,
     TITLE_BANTUAN_KOREKSI,
+    TITLE_BUKTI_PILIH,
+    TITLE_BUKTI_TERSIMPAN,
     TITLE_DIBAGIKAN,
     TITLE_DIBUKA,
     TITLE_DIKEMBALIKAN,
@@ -28,10 +30,11 @@ from bot.demo.actors import (
     Cast,
     Person,
     ScenarioError,
+    button_labels,
 )
-from bot.demo.filling import Kolom, set_status, status_of, type_cells, validation_note
+from bot.demo.filling import Kolom, cell_mark, set_status, status_of, type_cells, validation_note
 from bot.demo.scenario import Act, OfficeTime, Step, StepContext, Until
-from bot.demo.script import Correction, QuarterScript
+from bot.demo.script import BuktiFoto, Correction, QuarterScript
 from sheets import layout
 
 __all__ = ["quarter_steps"]
@@ -116,6 +119,29 @@ class _QuarterBuilder:
 
     # --- steps 2 and 3 -----------------------------------------------------------------------
 
+    def evidence(self, bukti: BuktiFoto, when: tuple[int, str]) -> None:
+        staf = self.cast.staf[bukti.bidang]
+
+        def act(ctx: StepContext) -> None:
+            before = ctx.office.last_id(staf)
+            ctx.office.send_photo(staf)
+            question = ctx.office.wait_message(staf, TITLE_BUKTI_PILIH, after=before)
+            label = next((label for label in button_labels(question) if _names(label, bukti.indikator)), None)
+            if label is None:
+                raise ScenarioError(f"tidak ada tombol untuk indikator {bukti.indikator!r}")
+            ctx.office.press(staf, question, label)
+
+        self.add(
+            f"bukti-{bukti.bidang}",
+            2,
+            staf,
+            "mengirim foto bukti dukung tanpa keterangan, lalu memilih indikatornya dari tombol",
+            act,
+            lambda ctx: ctx.new_message(staf, [TITLE_BUKTI_TERSIMPAN, bukti.indikator]),
+            "foto tersimpan di folder Bukti Dukung bidang dan tautannya di sel Bukti Dukung (tautan)",
+            when,
+        )
+
     def _cells(
         self, kode: str, skip: Correction | None = None, typo: Correction | None = None
     ) -> list[tuple[str, Kolom, str]]:
@@ -167,11 +193,16 @@ class _QuarterBuilder:
                 told = ctx.new_message(staf, [TITLE_TIDAK_VALID, slip.ketik])
                 if not told:
                     return None
-                note = validation_note(ctx.office.open_workbook(staf), slip.indikator)
-                return told if slip.ketik in note else None
+                spreadsheet = ctx.office.open_workbook(staf)
+                note = validation_note(spreadsheet, slip.indikator)
+                mark = cell_mark(spreadsheet, tw, slip.indikator, slip.kolom)
+                return told if slip.ketik in note and mark.warna == "merah" and slip.ketik in mark.catatan else None
 
             until: Until = until_invalid
-            expect = f"pesan 'Laporan belum dapat diajukan' kepada {staf.label} dan catatan validasi di sheet"
+            expect = (
+                f"pesan 'Laporan belum dapat diajukan' kepada {staf.label}, catatan validasi dan sel bertanda "
+                "merah di sheet"
+            )
             action = (
                 f'mengisi lembar {layout.tw_label(tw)} dengan salah ketik "{slip.ketik}" lalu memilih "Siap Dikoreksi"'
             )
@@ -199,6 +230,10 @@ class _QuarterBuilder:
             row_note = validation_note(spreadsheet, correction.indikator)
             if row_note:
                 seen.append(f'Catatan Validasi pada barisnya: "{row_note}"')
+            mark = cell_mark(spreadsheet, tw, correction.indikator, correction.kolom)
+            if mark.warna:
+                shown = "; ".join(mark.catatan.splitlines()[1:])
+                seen.append(f'sel {mark.cell} berlatar {mark.warna}, catatan selnya: "{shown}"')
             status = status_of(spreadsheet, tw)
             remark = status.get(layout.STATUS_HEADER[3], "")
             if remark:
@@ -536,6 +571,12 @@ class _QuarterBuilder:
         )
 
 
+def _names(label: str, indikator: str) -> bool:
+    """Whether a button ``3. Persentase gaji dan tunj…`` names ``indikator``."""
+    _, _, shown = label.partition(". ")
+    return bool(shown) and indikator.startswith(shown.removesuffix("…"))
+
+
 def _hms(seconds: int) -> str:
     return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
@@ -550,7 +591,8 @@ def quarter_steps(
     ``script.terlewat`` is returned once by its Kepala Bidang; the bidang of ``script.salah_ketik``
     submits with a typing error first; the Sekretaris returns the draft once; the Kepala Dinas
     approves and writes rekomendasi; every bidang records its tindak lanjut; the last one closes
-    the period. Each step carries the office time of the demo's timeline (:class:`OfficeTime`).
+    the period. Before the first bidang fills its sheet, ``script.bukti_foto``'s staff member sends a
+    photo as bukti dukung. Each step carries the office time of the demo's timeline (:class:`OfficeTime`).
     With ``bantuan`` the first bidang's Kepala Bidang asks /bantuan while its report waits for him.
     """
     b = _QuarterBuilder(cast, script, cast.bidang_nama, open_period)
@@ -570,6 +612,8 @@ def quarter_steps(
     def at(minutes: int) -> tuple[int, str]:
         return (0, f"{minutes // 60:02d}:{minutes % 60:02d}")
 
+    if script.bukti_foto is not None:
+        b.evidence(script.bukti_foto, at(clock[0] - 12))
     for kode in early:
         b.fill(kode, at(clock[0]))
         if bantuan and kode == early[0]:

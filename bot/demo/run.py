@@ -13,6 +13,12 @@ working day later). The service's scheduled work (``WorkflowService.tick`` and `
 which the scheduler runs in production) is run by the demo whenever the clock moves and while it
 waits for the bot, instead of on a wall-clock interval; ``with_scheduler`` is off for that reason.
 
+The sandbox behaves as Google does on time (``strict``, the default): Sheets' per-minute quotas
+on, edits reaching the Drive change feed minutes later. Its clock moves with the story
+(:class:`~bot.demo.sandbox_time.SandboxTime`): as far as the office clock between steps, a poll
+interval each time the people wait for the bot, and as long as the Google session waits (its
+``sleep``): the demo sleeps for none of it.
+
 People: nobody is bound by the settings the service runs with (their ``telegram_id`` is left out);
 before the quarter the admin makes an invite for each (:func:`bot.telegram.invite.invite`, the
 ``invite`` command's code, with the bot's username from getMe) and each person opens the deep link
@@ -58,6 +64,7 @@ from bot.demo.report import (
     timeline_rows,
     write_riwayat,
 )
+from bot.demo.sandbox_time import SandboxTime
 from bot.demo.scenario import OfficeTime, Scenario, Step, StepFailed, StepResult
 from bot.demo.script import demo_script
 from bot.demo.transcript import Progress, Segment, Transcript
@@ -169,11 +176,20 @@ class DemoRun:
     """One demo: sandbox provisioned, service running, people acting, outputs written."""
 
     def __init__(
-        self, settings: Settings, control: SandboxControl, out: Path, write: Callable[[str], object], *, pace: float
+        self,
+        settings: Settings,
+        control: SandboxControl,
+        out: Path,
+        write: Callable[[str], object],
+        *,
+        pace: float,
+        strict: bool = True,
     ) -> None:
         self.settings = settings
         self.service_settings = unbound(settings)
         self.control = control
+        self.strict = strict
+        self.sandbox_time = SandboxTime(control)
         self.out = out
         self.write = write
         self.pace = pace
@@ -238,11 +254,19 @@ class DemoRun:
             marks[person.telegram_id] = int(messages[-1]["message_id"]) if messages else 0
         return marks
 
+    def nudge(self) -> None:
+        """While the people wait for the bot: a poll interval passes on the sandbox's side, then the poll."""
+        self.sandbox_time.let_pass(self.settings.jadwal.interval_polling_detik)
+        self.poll()
+
     def before(self, index: int, step: Step) -> None:
         """Move the office clock to the step's time and let the bot do what is due by then."""
         self.drain()
         if step.when is not None:
+            earlier = self.clock()
             self.clock.set(self.office_time(step.when))
+            # Google's side lives the same hours (its quota minutes, its change feed's lag).
+            self.sandbox_time.let_pass((self.clock() - earlier).total_seconds())
         self.progress.segments.append(Segment(self.chat_marks(), self.clock()))
         assert self.office is not None
         self.progress.step_starts.append(len(self.office.actions))
@@ -297,8 +321,13 @@ class DemoRun:
 
     async def run(self) -> dict[str, Path]:
         """Start the service, play the scenario in a thread, stop the service; the output files."""
+        if self.strict:
+            self.control.quotas()  # Google's per-minute quotas; the change feed's lag is on by default
+        else:
+            self.control.change_lag(0)
         self.bot = build_service(
             self.service_settings,
+            google_sleep=self.sandbox_time.let_pass,
             token=DEFAULT_BOT_TOKEN,
             clock=self.clock,
             outbox_interval=0.02,
@@ -319,7 +348,9 @@ class DemoRun:
             self.bot.store.dispose()
 
     def _play(self) -> dict[str, Path]:
-        self.office = Office(self.control, self.cast, nudge=self.poll, stamp=self.clock)
+        self.office = Office(
+            self.control, self.cast, nudge=self.nudge, stamp=self.clock, on_press=self.sandbox_time.pressed
+        )
         scenario = Scenario(self.office, self.steps)
         try:
             self.register()

@@ -79,10 +79,14 @@ class Transcript:
                     if reply:
                         head += f" · membalas pesan #{reply['message_id']}"
                 lines += [head, ""]
+                media = []
                 if message.get("photo"):
-                    lines += ["> [Foto: grafik capaian per bidang]"]
+                    media = ["> [Foto: grafik capaian per bidang]" if message.get("sender") == "bot" else "> [Foto]"]
+                if message.get("document"):
+                    media = [f"> [Berkas: {message['document'].get('file_name', '')}]"]
                 body = message_text(message)
-                lines += [f"> {_md_line(line)}" if line else ">" for line in body.splitlines()] or [">"]
+                quoted = [f"> {_md_line(line)}" if line else ">" for line in body.splitlines()]
+                lines += media + quoted if media or quoted else [">"]
                 shown = _buttons(message)
                 if shown:
                     lines += ["", "Tombol: " + " ".join(shown)]

@@ -157,7 +157,7 @@ audit = Table(
     Column("within", Boolean),
     Column("reason", Text),
     Column("note", Text),
-    # The holder's name when a Plh acted for them (migration 0010): "Plh. ...: <actor_nama> (atas nama <this>)".
+    # The holder's name when a Plh acted for them (migration 0011): "Plh. ...: <actor_nama> (atas nama <this>)".
     Column("atas_nama", String(200)),
     Index("ix_audit_period", "period_id", "id"),
 )
@@ -232,7 +232,7 @@ outbox = Table(
     Column("sent_at", UtcDateTime),
     Column("failed_at", UtcDateTime),
     Column("parts_sent", Integer, nullable=False, default=0, server_default=text("0")),
-    # Set when the recipient gets it as Plh of someone (migration 0010): the holder's name.
+    # Set when the recipient gets it as Plh of someone (migration 0011): the holder's name.
     Column("recipient_atas_nama", String(200)),
     Index("ix_outbox_pending", "sent_at", "failed_at", "next_attempt_at"),
 )
@@ -250,6 +250,22 @@ poll_state = Table(
     Column("name", String(40), primary_key=True),
     Column("cursor", Text),
     Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# Changed workbooks still to be read (migration 0010): the poll lists Drive's changes, keeps each
+# changed workbook here with the new cursor in one transaction, and reads at most
+# ``google.maks_baca_per_polling`` of them per cycle (Sheets allows 60 reads per minute), oldest
+# ``seq`` first; a row goes once its workbook is read and taken in. Nothing changed is lost when
+# a cycle cannot read everything.
+poll_queue = Table(
+    "poll_queue",
+    metadata,
+    Column("spreadsheet_id", String(128), primary_key=True),
+    Column("tahun", Integer, nullable=False),
+    Column("bidang", String(12), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("queued_at", UtcDateTime, nullable=False),
+    Index("ix_poll_queue_seq", "seq"),
 )
 
 
@@ -288,7 +304,7 @@ store_identity = Table(
 )
 
 
-# The master list of indicators of each year, one row per version (migration 0010): version 1 is
+# The master list of indicators of each year, one row per version (migration 0011): version 1 is
 # the APBD Murni list the year's workbooks were built from; each APBD Perubahan adds the next,
 # measured from TW ``mulai_tw`` on. A draft (``status`` "draf", ``versi`` NULL) is a revision read
 # and shown to the Kasubbag but not applied yet. ``indikator`` holds the list's rows as JSON.
@@ -313,7 +329,7 @@ master_versions = Table(
     UniqueConstraint("tahun", "versi", name="uq_master_versions_tahun_versi"),
 )
 
-# Acting officials (Plh) (migration 0010): the person acting for the holder of ``role`` (of
+# Acting officials (Plh) (migration 0011): the person acting for the holder of ``role`` (of
 # ``bidang``) from ``mulai_at`` until ``sampai_at`` (exclusive; the office's days ``mulai`` to
 # ``selesai``). ``status``: "menunggu" (named by the official, not yet accepted), "berlaku",
 # "ditolak", "dibatalkan". :meth:`bot.workflow.people.Directory.acting_for` reads it.

@@ -29,7 +29,7 @@ from bot.store.repository import Store, Tx
 from bot.workflow import intentions
 from bot.workflow.builders import Builders
 from bot.workflow.calendar import WorkCalendar
-from bot.workflow.effects import NOTE_EFFECTS, Act, Event, GoogleEffects, rekap_data, stored_place
+from bot.workflow.effects import NOTE_EFFECTS, Act, Event, GoogleEffects, rekap_data, remember_place, stored_place
 from bot.workflow.errors import ActionBusy, ActionFailed, ActionRefused
 from bot.workflow.guards import Guards
 from bot.workflow.intake import SubmissionReady
@@ -224,6 +224,8 @@ class WorkflowCore:
         act.report = self.guards.check_event(tx, period, events[0], act.actor, act.bidang)
         for event in events:
             self._move(tx, act, event, detail, record)
+        if act.place_after is not None and act.bidang is not None:  # the cells the feedback left marked
+            remember_place(tx, act.tahun, act.bidang, act.place_after, act.now)
         return True
 
     def _open_intention(self, tx: Tx, act: Act, effect: GoogleEffect) -> int:
@@ -268,10 +270,13 @@ class WorkflowCore:
             report = tx.get_report(period_id, bidang) if bidang is not None else None
             place = stored_place(tx, period.tahun, bidang) if bidang is not None else None
         try:
-            self.effects.settle(effect, period, report, place)
+            left = self.effects.settle(effect, period, report, place)
         except Exception:
             logger.exception("could not settle %s of period %s %s; tried again later", effect, period_id, bidang or "")
             return False
+        if left is not None and bidang is not None:
+            with self.store.transaction() as tx:
+                remember_place(tx, period.tahun, bidang, left, self.now())
         return True
 
     def reconcile_pending(self) -> int:

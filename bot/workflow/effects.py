@@ -8,6 +8,7 @@ every effect is idempotent, so running it again after a crash or a fault changes
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from sheets.facts import (
     WorkbookRef,
 )
 from sheets.master import Master
+from sheets.notes import cell_marks, marked_after
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +60,7 @@ class Act:
     khusus: Mapping[str, str] = field(default_factory=dict)  # rekomendasi per bidang
     submission: SubmissionReady | None = None
     place: FeedbackPlace | None = None
+    place_after: FeedbackPlace | None = None  # ``place`` with the cells the feedback left marked
     rekap: RekapData | None = None  # what the dinas workbook is written from (REKAP, ARCHIVE)
     deadline: datetime | None = None  # the input deadline a distribution sets
     refs: Mapping[str, WorkbookRef] = field(default_factory=dict)  # DISTRIBUTE
@@ -135,8 +138,22 @@ BIDANG_EFFECTS = frozenset({GoogleEffect.FEEDBACK, GoogleEffect.LOCK, GoogleEffe
 
 
 def stored_place(tx: Tx, tahun: int, kode: str) -> FeedbackPlace | None:
-    """Where the notes go in ``kode``'s workbook, as the intake last found it."""
+    """Where the notes go in ``kode``'s workbook, as the intake last found it (or a feedback left it)."""
     return SheetMemory.from_json(tx.sheet_memory(tahun, kode)).place
+
+
+def remember_place(tx: Tx, tahun: int, kode: str, place: FeedbackPlace, now: datetime) -> None:
+    """Store ``place`` as where the notes are: the cells a feedback just marked are the ones to unmark next."""
+    memory = SheetMemory.from_json(tx.sheet_memory(tahun, kode))
+    if memory.place != place:
+        tx.set_sheet_memory(tahun, kode, dataclasses.replace(memory, place=place).as_json(), now)
+
+
+def marked_place(feedback: Feedback, tw: int) -> FeedbackPlace | None:
+    """Where the notes are once ``feedback`` is written (None: the edge found the place itself)."""
+    if feedback.place is None:
+        return None
+    return marked_after(feedback.place, cell_marks(feedback.problems, feedback.place, tw))
 
 
 # The period's report document (PDF bytes) for (tahun, tw), read from the store.
@@ -168,12 +185,16 @@ class GoogleEffects:
                 self.workbook.lock_tw(kode, tw, feedback)
             else:  # refused: editable, whatever a stop in an earlier attempt left
                 self.workbook.reopen_tw(kode, tw, feedback)
+            act.place_after = marked_place(feedback, tw)
         elif effect is GoogleEffect.LOCK:
-            self.workbook.lock_tw(kode, tw, Feedback(texts.SHEET_STATUS_APPROVED, place=act.place))
+            feedback = Feedback(texts.SHEET_STATUS_APPROVED, place=act.place)
+            self.workbook.lock_tw(kode, tw, feedback)
+            act.place_after = marked_place(feedback, tw)
         elif effect is GoogleEffect.RETURN:
             # A return always leaves the TW's cells editable, whatever locked them.
             feedback = Feedback(texts.SHEET_STATUS_RETURNED, act.text or "", reset_submission=True, place=act.place)
             self.workbook.reopen_tw(kode, tw, feedback)
+            act.place_after = marked_place(feedback, tw)
         elif effect is GoogleEffect.REOPEN:
             self.workbook.reopen_tw(kode, tw, Feedback(None, act.text or "", reset_submission=True))
         elif effect in (GoogleEffect.REKAP, GoogleEffect.ARCHIVE):
@@ -186,26 +207,31 @@ class GoogleEffects:
 
     def settle(
         self, effect: GoogleEffect, period: Row[Any], report: Row[Any] | None, place: FeedbackPlace | None
-    ) -> None:
+    ) -> FeedbackPlace | None:
         """Compensate ``effect`` left half done: make the bidang's sheet say what the store says.
 
         A bidang effect (the lock of a submission or an approval, a return, a reopen) that did not
         become a move leaves the sheet as the report's current state wants it: locked while it
         waits for the koreksi or once approved, editable otherwise. The dinas effects need no
         compensation: a workbook written or shared again later is found and rewritten as is.
+        Returns where the notes are when the compensation wrote them (the cells it left marked).
         """
         if effect not in BIDANG_EFFECTS or report is None:
-            return
+            return None
         kode, tw = str(report.bidang), int(period.tw)
         state = BidangState(report.state)
         if state is BidangState.SUBMITTED:
             problems = tuple(ProblemInfo.from_dict(p) for p in (report.submission or {}).get("problems", ()))
             warnings = tuple(p for p in problems if p.severity == "warning")
-            self.workbook.lock_tw(kode, tw, Feedback(texts.SHEET_STATUS_AWAITING_KOREKSI, "", warnings, place=place))
-        elif state is BidangState.APPROVED:
-            self.workbook.lock_tw(kode, tw, Feedback(texts.SHEET_STATUS_APPROVED, place=place))
-        else:
-            self.workbook.reopen_tw(kode, tw)
+            feedback = Feedback(texts.SHEET_STATUS_AWAITING_KOREKSI, "", warnings, place=place)
+            self.workbook.lock_tw(kode, tw, feedback)
+            return marked_place(feedback, tw)
+        if state is BidangState.APPROVED:
+            feedback = Feedback(texts.SHEET_STATUS_APPROVED, place=place)
+            self.workbook.lock_tw(kode, tw, feedback)
+            return marked_place(feedback, tw)
+        self.workbook.reopen_tw(kode, tw)
+        return None
 
     def _laporan(self, act: Act) -> bytes | None:
         """The report document to archive; without it the archive still holds the workbook's export.

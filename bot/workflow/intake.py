@@ -110,7 +110,8 @@ class SheetMemory:
     Per TW: the hash of the values last seen (``seen``), of the values last reported as submitted
     (``submitted``), of the last reported change to an approved TW (``tamper``), and the approved
     values of a TW the store has no snapshot of (``baseline``: the sheet as first seen approved).
-    ``reported_name`` is a wrong title already reported; ``place`` is where the notes go.
+    ``reported_name`` is a wrong title already reported; ``place`` is where the notes go and which
+    cells carry the bot's marks (as the last read found them, or the last feedback left them).
     """
 
     seen: Mapping[int, str] = field(default_factory=dict)
@@ -153,10 +154,12 @@ class SheetMemory:
                 elif mine[key] != was.get(key):
                     now[key] = mine[key]
             changes[name] = now
-        for name in ("reported_name", "place"):
-            changes[name] = (
-                getattr(self, name) if getattr(self, name) != getattr(base, name) else getattr(current, name)
-            )
+        renamed = self.reported_name != base.reported_name
+        changes["reported_name"] = self.reported_name if renamed else current.reported_name
+        # A feedback written while this read's events were handled stored the place with the cells
+        # it marked: that is newer than the read, so it is kept.
+        mine = self.place != base.place and current.place == base.place
+        changes["place"] = self.place if mine else current.place
         return dataclasses.replace(current, **changes)
 
     def forget_submission(self, tw: int) -> SheetMemory:

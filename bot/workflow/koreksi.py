@@ -38,7 +38,7 @@ from bot.workflow.payloads import TamperDetected, WorkbookProblem
 from bot.workflow.payloads import WorkbookMissing as WorkbookMissingPayload
 from bot.workflow.people import SYSTEM_ACTOR, Actor
 from sheets import layout
-from sheets.facts import BookFact, FeedbackPlace
+from sheets.facts import BookDeferred, BookFact, BookToRead, FeedbackPlace
 from sheets.master import Master
 from sheets.snapshot import snapshot_hash
 
@@ -69,21 +69,61 @@ class Koreksi:
     # --- the intake -----------------------------------------------------------------------------
 
     def poll_once(self) -> int:
-        """Poll the workbooks once, take in what changed, store the cursor; returns the event count.
+        """Poll the workbooks once: list what changed, keep it to read, read a bounded share; the event count.
 
-        Each changed workbook's memory (:class:`~bot.workflow.intake.SheetMemory`) is stored once its
-        events are handled; a fault while handling them leaves it as it was, and the cursor is
-        stored only after every workbook, so the next poll reads the same changes and finds the
-        events that were not taken in (those that were are not found again).
+        One Drive listing (:meth:`WorkbookPort.changed`). What it says without a read (a workbook
+        in the trash) is taken in first; then the changed workbooks join the store's to-read list
+        in the same transaction as the new cursor, so the cursor never passes a workbook that
+        is not read yet. Then at most ``google.maks_baca_per_polling`` workbooks of the list are
+        read (Sheets allows 60 reads per minute per user), oldest first; the rest wait for the next
+        poll. A fault before the cursor is stored leaves everything as it was: the next poll lists
+        the same changes again.
         """
         core = self.core
+        tahun = core.settings.tahun
         with core.store.transaction() as tx:
             cursor = tx.get_cursor(POLL_CURSOR)
             known = self._known_workbooks(tx)
-        changes = core.workbook.poll(cursor, known)
-        count = sum(self.take_in(fact) for fact in changes.books)
+        changes = core.workbook.changed(cursor, known)
+        count = 0
+        for fact in changes.known:
+            count += self.take_in(fact)
+            with core.store.transaction() as tx:
+                tx.unqueue_bidang(tahun, fact.bidang)  # in the trash: no read is due any more
         with core.store.transaction() as tx:
+            tx.queue_reads(tahun, [(book.spreadsheet_id, book.bidang) for book in changes.to_read], core.now())
             tx.set_cursor(POLL_CURSOR, changes.cursor, core.now())
+        return count + self.read_queued()
+
+    def read_queued(self) -> int:
+        """Read and take in the oldest workbooks of the to-read list, at most the per-poll budget.
+
+        Each workbook leaves the list once its events are handled and its memory stored. When
+        Google's quota stays used up through every wait, reading stops until the next poll (the
+        workbook keeps its place). A workbook whose intake fails goes to the back of the list, so
+        the others are not held up by it, and the failure is raised (the scheduler logs it).
+        """
+        core = self.core
+        tahun = core.settings.tahun
+        with core.store.transaction() as tx:
+            due = [
+                BookToRead(row.spreadsheet_id, row.bidang)
+                for row in tx.queued_reads(tahun, core.settings.google.maks_baca_per_polling)
+            ]
+        count = 0
+        for book in due:
+            fact = core.workbook.read_changed(book)
+            if isinstance(fact, BookDeferred):
+                logger.warning("Google's read quota is used up; %s and the rest are read at the next poll", book.bidang)
+                break
+            try:
+                count += self.take_in(fact)
+            except Exception:
+                with core.store.transaction() as tx:
+                    tx.requeue_read(book.spreadsheet_id, core.now())
+                raise
+            with core.store.transaction() as tx:
+                tx.unqueue_read(book.spreadsheet_id)
         return count
 
     def _known_workbooks(self, tx: Tx) -> dict[str, str]:
@@ -180,7 +220,8 @@ class Koreksi:
         """
         fact = self.core.workbook.read_book(kode)
         memory, snapshots = self._memory_and_snapshots(kode)
-        ready, after = submission_for(kode, tw, fact.read, self.master, memory, snapshots)
+        master = self.core.masters.for_tw(self.core.settings.tahun, tw)
+        ready, after = submission_for(kode, tw, fact.read, master, memory, snapshots)
         self._on_submission(ready, None, after.place)
         self._store_memory(kode, memory, after)
 

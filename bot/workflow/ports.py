@@ -15,8 +15,13 @@ from typing import Any, Protocol, runtime_checkable
 
 from sheets.facts import (
     ArchiveRef,
+    BookDeferred,
+    BookFact,
     BookSeen,
-    ChangesRead,
+    BookToRead,
+    ChangedBooks,
+    EvidenceFile,
+    EvidenceRef,
     Feedback,
     MasterNotes,
     MasterSheetRead,
@@ -58,15 +63,25 @@ class WorkbookPort(Protocol):
         """Archive the period: the report document ``laporan`` (PDF) and the dinas workbook (xlsx)."""
         ...
 
-    def poll(self, cursor: str | None, known: Mapping[str, str]) -> ChangesRead:
-        """What changed since ``cursor`` (None on the first poll), read; the core stores the cursor.
+    def changed(self, cursor: str | None, known: Mapping[str, str]) -> ChangedBooks:
+        """Which workbooks changed since ``cursor`` (None on the first poll: every one), none read yet.
 
-        ``known`` maps the spreadsheet ids the workflow handed out to their bidang kode.
+        ``known`` maps the spreadsheet ids the workflow handed out to their bidang kode; the core
+        keeps what is to read and the new cursor in the store.
         """
+        ...
+
+    def read_changed(self, book: BookToRead) -> BookFact | BookDeferred:
+        """Read one changed workbook: what it holds, or that it is gone, unreachable or to read later."""
         ...
 
     def read_book(self, kode: str) -> BookSeen:
         """Read bidang ``kode``'s workbook now (``/kirim``)."""
+        ...
+
+    def store_evidence(self, kode: str, tw: int, evidence: EvidenceFile, master: Master | None = None) -> EvidenceRef:
+        """Keep a bukti dukung in the bidang's folder of TW ``tw``; link it in its indicator's cell
+        (its row found with ``master``, the list TW ``tw`` is measured against)."""
         ...
 
     def read_master(self, source: str) -> MasterSheetRead:

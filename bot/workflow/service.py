@@ -5,9 +5,9 @@ A façade over the SOP's seams, each its own module: the generic path and shared
 the checks (:mod:`~bot.workflow.guards`), the writes (:mod:`~bot.workflow.recorder`), the read
 models (:mod:`~bot.workflow.views`), and one module per group of SOP steps: step 1
 (:mod:`~bot.workflow.distribution`), steps 2-3 (:mod:`~bot.workflow.koreksi`, with the intake of
-the sheets), steps 4-8 (:mod:`~bot.workflow.dinas_report`) and step 9
-(:mod:`~bot.workflow.follow_up`). Methods are blocking (database and Google I/O): the Telegram
-edge calls them with ``asyncio.to_thread``.
+the sheets, and :mod:`~bot.workflow.evidence` for bukti dukung sent through Telegram), steps 4-8
+(:mod:`~bot.workflow.dinas_report`) and step 9 (:mod:`~bot.workflow.follow_up`). Methods are
+blocking (database and Google I/O): the Telegram edge calls them with ``asyncio.to_thread``.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from bot.workflow.core import Clock, WorkflowCore
 from bot.workflow.dinas_report import DinasReport, all_approved
 from bot.workflow.distribution import Distribution
 from bot.workflow.errors import ActionBusy, ActionFailed, ActionRefused
+from bot.workflow.evidence import Evidence, EvidenceStored, EvidenceTarget, SentFile
 from bot.workflow.follow_up import FollowUp, all_followed_up
 from bot.workflow.guards import Event
 from bot.workflow.intake import PollEvent, SubmissionReady
@@ -68,6 +69,7 @@ class WorkflowService:
         self.views = Views(store, self.directory, self.core.guards)
         self.distribution = Distribution(self.core)
         self.koreksi = Koreksi(self.core)
+        self.evidence = Evidence(self.core, lambda: self.koreksi.master)
         self.dinas_report = DinasReport(self.core)
         self.follow_up = FollowUp(self.core)
         self.plh = ActingOfficials(self.core)
@@ -243,6 +245,14 @@ class WorkflowService:
     def return_koreksi(self, actor: Actor, period_id: int, kode: str, reason: str) -> None:
         """Kepala Bidang: Kembalikan with a reason. Reason into the sheet, input reopened, staff told."""
         self.koreksi.return_(actor, period_id, kode, reason)
+
+    def evidence_target(self, actor: Actor, caption: str | None = None) -> EvidenceTarget:
+        """Where ``actor``'s bukti dukung would go now, and the indicator ``caption`` names; refused otherwise."""
+        return self.evidence.target(actor, caption)
+
+    def store_evidence(self, actor: Actor, period_id: int, no: int, sent: SentFile) -> EvidenceStored:
+        """Keep a bukti dukung for indicator ``no``: into the TW's Drive folder, linked in the sheet, audited."""
+        return self.evidence.store(actor, period_id, no, sent)
 
     # --- steps 4-8 ----------------------------------------------------------------------------
 

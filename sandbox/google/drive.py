@@ -719,6 +719,7 @@ def permissions_delete(ctx: Ctx, file_id: str, permission_id: str) -> Any:
 # ---- changes -------------------------------------------------------------------------------------
 def changes_start_token(ctx: Ctx) -> Any:
     """GET /drive/v3/changes/startPageToken."""
+    ctx.store.mature()
     body = {"kind": "drive#startPageToken", "startPageToken": str(len(ctx.store.changes) + 1)}
     return apply_fields(body, parse_fields(ctx.arg("fields") or "*"))
 
@@ -728,8 +729,11 @@ def changes_list(ctx: Ctx) -> Any:
 
     A file the caller could see and no longer can (deleted, or its permission removed) is
     listed as ``removed: true`` without ``file``; files the caller never saw are not listed.
+    An edit made through Sheets is listed only once its lag has passed (``Store.mature``), at the
+    end of the log: a token taken before it appeared still finds it.
     """
     store = ctx.store
+    store.mature()
     token = ctx.arg("pageToken")
     if not token:
         raise drive_error(400, "Required parameter: pageToken", "required", "pageToken")

@@ -19,7 +19,8 @@ from sandbox.google.batch import handle_batch
 from sandbox.google.context import Ctx
 from sandbox.google.errors import FAULT_MESSAGES, GoogleApiError, PayloadTooLarge, error_response, unauthenticated
 from sandbox.google.limits import BodySizes, LimitsError
-from sandbox.google.model import FOLDER_MIME, Permission, SharedDrive, Store
+from sandbox.google.model import FOLDER_MIME, MAX_CHANGE_LAG_SECONDS, Permission, SharedDrive, Store
+from sandbox.google.quota import Quotas
 from sandbox.google.upload import handle_upload
 from sandbox.http import InvalidText, ServiceHost, json_response, read_json
 from sandbox.hub import ServiceName
@@ -196,7 +197,8 @@ class GoogleService:
 
     def __init__(self, app: ServiceHost) -> None:
         self.app = app
-        self.store = Store()
+        self.store = Store(clock=app.hub.clock.time)
+        self.quotas = Quotas(clock=app.hub.clock.time)
         self.bodies = BodySizes()  # the size of every request body received (/_sandbox/google/bodies)
 
     # ---- protocol --------------------------------------------------------------------------------
@@ -205,8 +207,9 @@ class GoogleService:
         return path.startswith(("/v4/spreadsheets", "/drive/v3", "/upload/drive/v3", "/batch/drive/v3", "/token"))
 
     def reset(self) -> None:
-        """Forget every account, file and drive, and the body sizes seen."""
+        """Forget every account, file, drive and body size seen; quotas off, the change lag back to Google's."""
         self.store.reset()
+        self.quotas.reset()
         self.bodies.clear()
 
     def handle(self, request: Request) -> Response:
@@ -262,6 +265,8 @@ class GoogleService:
         try:
             with self.store.lock:
                 ctx = self._context(request, api)
+                if self._bearer(request) in self.store.api_tokens:
+                    self.quotas.admit(ctx.email, method_id)
                 result = handler(ctx, *params.values(), **extra)
         except GoogleApiError as err:
             if err.api != api:
@@ -314,10 +319,14 @@ class GoogleService:
 
     # ---- control ---------------------------------------------------------------------------------
     def control(self, request: Request, path: str) -> Response | None:
-        """``/_sandbox/google/{accounts,service-accounts,folders,drives,files,limits,bodies}``."""
+        """``/_sandbox/google/{accounts,service-accounts,folders,drives,files,limits,bodies,quotas,change-lag}``."""
         path = path.strip("/")
         if path in {"limits", "bodies"}:
             return self._control_limits(request, path)
+        if path == "quotas":
+            return self._control_quotas(request)
+        if path == "change-lag":
+            return self._control_change_lag(request)
         try:
             body = read_json(request) if request.method == "POST" else {}
         except InvalidText as err:
@@ -345,6 +354,43 @@ class GoogleService:
             except (KeyError, TypeError, ValueError) as err:
                 return json_response({"error": f"bad control request: {err}"}, 400)
         return None
+
+    def _control_quotas(self, request: Request) -> Response:
+        """``/_sandbox/google/quotas``: GET limits and use; POST switches (``enabled``) and tunes them."""
+        if request.method == "GET":
+            return json_response(self.quotas.usage())
+        if request.method != "POST":
+            return json_response({"error": "use GET or POST"}, 405)
+        try:
+            limits = self.quotas.configure(read_json(request))
+        except ValueError as err:  # QuotaSpecError, or a body that is not JSON
+            return json_response({"error": str(err)}, 400)
+        return json_response({"ok": True, "limits": limits.as_json()})
+
+    def _control_change_lag(self, request: Request) -> Response:
+        """``/_sandbox/google/change-lag``: GET the lag and what waits; POST ``{"seconds"}`` tunes it."""
+        with self.store.lock:
+            if request.method == "GET":
+                now = self.store.clock()
+                waiting = {file_id: max(0.0, at - now) for file_id, at in self.store.delayed.items()}
+                return json_response({"seconds": self.store.change_lag, "waiting": waiting})
+            if request.method != "POST":
+                return json_response({"error": "use GET or POST"}, 405)
+            try:
+                body = read_json(request)
+            except ValueError:
+                return json_response({"error": "body must be JSON"}, 400)
+            seconds = body.get("seconds") if isinstance(body, dict) and set(body) == {"seconds"} else None
+            if (
+                isinstance(seconds, bool)
+                or not isinstance(seconds, int | float)
+                or not 0 <= seconds <= MAX_CHANGE_LAG_SECONDS
+            ):
+                return json_response(
+                    {"error": f'body must be {{"seconds": N}} with N in [0, {MAX_CHANGE_LAG_SECONDS:.0f}]'}, 400
+                )
+            self.store.set_change_lag(float(seconds))
+            return json_response({"ok": True, "seconds": self.store.change_lag})
 
     def _control_limits(self, request: Request, path: str) -> Response:
         """``limits``: GET shows, POST sets, DELETE restores Google's; ``bodies``: GET shows, DELETE zeros."""

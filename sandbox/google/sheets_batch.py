@@ -229,7 +229,7 @@ class Batch:
         except (TypeError, ValueError, KeyError, AttributeError) as err:
             self.txn.rollback()
             raise GoogleApiError(400, f"Invalid request: {err}") from None
-        self.store.touch(self.file, self.email)
+        self.store.touch(self.file, self.email, lagged=True)
         return replies
 
     # ---- helpers ----------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from sandbox.telegram.constants import (
     MAX_CALLBACK_DATA_BYTES,
     MAX_CAPTION_LENGTH,
     MAX_COMMANDS,
+    MAX_DOWNLOAD_BYTES,
     MAX_LONG_POLL_SECONDS,
     MAX_TEXT_LENGTH,
 )
@@ -506,7 +507,8 @@ class BotApi:
         """answerCallbackQuery: once per query, while it is fresh."""
         with bot.lock:
             record = bot.callbacks.get(params["callback_query_id"])
-            if record is None or record.answer is not None or record.expired():
+            world = self.world
+            if record is None or record.answer is not None or record.expired(world.clock(), world.callback_ttl):
                 raise BadRequest(_STALE_QUERY)
             if len(params.get("text", "")) > 200:
                 raise BadRequest("MESSAGE_TOO_LONG")
@@ -529,11 +531,13 @@ class BotApi:
         return True
 
     def get_file(self, bot: BotState, params: dict[str, Any]) -> Json:
-        """getFile."""
+        """getFile (a bot may download files of up to 20 MB, as on Telegram)."""
         with bot.lock:
             stored = bot.files.get(params["file_id"])
             if stored is None:
                 raise BadRequest("invalid file_id")
+            if len(stored.content) > MAX_DOWNLOAD_BYTES:
+                raise BadRequest("file is too big")
             return stored.file()
 
     def _scope_key(self, params: dict[str, Any]) -> tuple[str, str]:

@@ -2,8 +2,9 @@
 
 Files the bot makes carry ``appProperties`` (private to the bot's OAuth client) naming what
 they are: ``kinerja_dinas``, ``kinerja_tahun``, ``kinerja_jenis`` (``bidang``, ``rekap``,
-``arsip``) and ``kinerja_bidang``/``kinerja_tw``/``kinerja_format`` where they apply. The bot
-finds its files again by these before it creates one, so re-running a step creates nothing twice.
+``arsip``, ``bukti``) and ``kinerja_bidang``/``kinerja_tw``/``kinerja_format``/``kinerja_sumber``
+(where a bukti dukung came from) where they apply. The bot finds its files again by these
+before it creates one, so re-running a step creates nothing twice.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ __all__ = [
     "PROP_DINAS",
     "PROP_FORMAT",
     "PROP_JENIS",
+    "PROP_SUMBER",
     "PROP_TAHUN",
     "PROP_TW",
     "SPREADSHEET_MIME",
@@ -48,6 +50,10 @@ PROP_JENIS = "kinerja_jenis"
 PROP_BIDANG = "kinerja_bidang"
 PROP_TW = "kinerja_tw"
 PROP_FORMAT = "kinerja_format"
+PROP_SUMBER = "kinerja_sumber"
+
+MULTIPART_LIMIT = 5 * 1024 * 1024
+UPLOAD_CHUNK = 5 * 1024 * 1024
 
 FILE_FIELDS = (
     "id,name,mimeType,trashed,parents,driveId,createdTime,modifiedTime,webViewLink,appProperties,"
@@ -242,13 +248,28 @@ class DriveFiles:
         *,
         description: str | None = None,
     ) -> FileInfo:
-        """A new file with ``content`` in ``parent`` (multipart upload), with ``description`` when given."""
-        media = MediaInMemoryUpload(content, mimetype=mime, resumable=False)
+        """A new file with ``content`` in ``parent`` (with ``description`` when given): one multipart
+        upload up to 5 MB, resumable above.
+
+        Drive documents multipart for "a small file (5 MB or less)" and resumable for larger ones;
+        a resumable upload is one request for the session, then one per 5 MB chunk (a multiple of
+        256 KiB, as Drive requires of every chunk but the last).
+        """
+        resumable = len(content) > MULTIPART_LIMIT
+        media = MediaInMemoryUpload(content, mimetype=mime, resumable=resumable, chunksize=UPLOAD_CHUNK)
         body: dict[str, Any] = {"name": name, "parents": [parent], "appProperties": dict(props), "mimeType": mime}
         if description:
             body["description"] = description
         request = self.drive.files().create(body=body, media_body=media, fields=FILE_FIELDS, supportsAllDrives=True)
         return FileInfo.from_json(self._run(request, f"mengunggah {name!r}"))
+
+    def create_folder(self, name: str, parent: str, props: Mapping[str, str]) -> FileInfo:
+        """A new folder in ``parent`` (a folder or a Shared Drive)."""
+        body = {"name": name, "mimeType": FOLDER_MIME, "parents": [parent], "appProperties": dict(props)}
+        request = self.drive.files().create(body=body, fields=FILE_FIELDS, supportsAllDrives=True)
+        info = FileInfo.from_json(self._run(request, f"membuat folder {name!r}"))
+        logger.info("created folder %s (%s) in %s", info.id, name, parent)
+        return info
 
     def replace_content(self, file_id: str, mime: str, content: bytes) -> FileInfo:
         """New content for an existing file."""

@@ -26,6 +26,7 @@ __all__ = [
     "GoogleEdgeError",
     "GoogleUnavailable",
     "NotFound",
+    "QuotaExhausted",
     "RequestTooLarge",
     "StorageQuotaExceeded",
     "WorkbookLayoutError",
@@ -54,6 +55,15 @@ class GoogleUnavailable(GoogleEdgeError):
     default_penjelasan = (
         "Google Drive/Sheets sedang tidak dapat dihubungi atau membatasi permintaan; "
         "Kinerja Bot sudah mencoba ulang beberapa kali. Langkah ini akan dicoba lagi nanti."
+    )
+
+
+class QuotaExhausted(GoogleUnavailable):
+    """Google's per-minute request quota stayed used up through every wait (Sheets 429, Drive user rate)."""
+
+    default_penjelasan = (
+        "Batas permintaan per menit Google Sheets/Drive untuk akun bot sedang habis; Kinerja Bot sudah "
+        "menunggu beberapa menit. Pekerjaan yang tersisa dilanjutkan pada putaran berikutnya."
     )
 
 
@@ -156,7 +166,9 @@ def _from_status(status: int, message: str, reason: str | None, action: str) -> 
         return StorageQuotaExceeded(text, status=status, reason=reason)
     if status in (401,):
         return CredentialsProblem(text, status=status, reason=reason)
-    if status == 403 and reason in {"rateLimitExceeded", "userRateLimitExceeded"}:
+    if (status == 429 and "quota exceeded" in message.lower()) or reason == "userRateLimitExceeded":
+        return QuotaExhausted(text, status=status, reason=reason)
+    if status == 403 and reason == "rateLimitExceeded":
         return GoogleUnavailable(text, status=status, reason=reason)
     if status == 403 and reason == "exportSizeLimitExceeded":
         return ExportTooLarge(text, status=status, reason=reason)

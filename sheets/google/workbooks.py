@@ -9,12 +9,18 @@ batch, and opening/locking a TW sets the protections to an exact state. Request 
   request when Google refuses the first code) or 1 read of the protections and the locale + at
   most 1 batch (existing; + 1 locale request when the locale read back is not Indonesian), + 1
   share per missing editor;
-- ``poll``: 1 Drive change listing + 1 read per changed workbook (:mod:`sheets.google.poll`);
+- ``changed``: 1 Drive change listing (the first time: 1 Drive search); ``read_changed``: 1 read
+  of one changed workbook (:mod:`sheets.google.poll`); the workflow reads at most
+  ``google.maks_baca_per_polling`` of them per poll and keeps the rest for the next (Sheets'
+  quota: 60 reads per minute); ``poll``: both at once, every changed workbook read;
 - ``read_submission`` (``/kirim``): 1 read of the workbook (plus 1 Drive search after a restart);
-- ``write_feedback``/``reset_submission``: 1 values.batchUpdate per 2 MB (``write_feedback`` plus 1 Drive
-  search and 1 read of the workbook after a restart: the notes go where the last read found the
-  ``Catatan Validasi`` column and the rows); ``lock_tw``/``reopen_tw``: 1 batchUpdate (plus 1 Drive
-  search and 1 read after a restart);
+- ``write_feedback``: 1 batchUpdate carrying the notes, the cell marks and the Status row (plus 1
+  Drive search after a restart, and 1 read of the workbook when the workflow never read it: the
+  notes go where the last read found the ``Catatan Validasi`` column and the rows; more batches
+  only when the notes pass 2 MB); ``lock_tw``/``reopen_tw``: 1 batchUpdate moving the protections
+  and writing the feedback (plus 1 Drive search and 1 read after a restart);
+- ``store_evidence``: 1 read of the workbook, 1 Drive search, 1 upload (resumable above 5 MB: 1 +
+  1 per 5 MB), 1 values.batchUpdate (plus a folder create and its shares the first time in a TW);
 - ``write_rekap``: 1 batchUpdate + 1 values.batchUpdate per 2 MB of values (plus the search/create
   and 1 locale request, or 1 read of the tab ids and the locale, the first time in a process);
 - ``archive``: 1 Drive search, then per missing copy 1 upload (+ 1 export for the xlsx; when Drive
@@ -44,15 +50,21 @@ from datetime import datetime
 from typing import Any
 
 from config.settings import Settings
-from sheets import layout
+from sheets import bukti, layout
 from sheets.facts import (
     ArchiveRef,
+    BookDeferred,
     BookFact,
     BookGone,
     BookSeen,
+    BookToRead,
     BookUnreachable,
+    ChangedBooks,
     ChangesRead,
+    EvidenceFile,
+    EvidenceRef,
     Feedback,
+    FeedbackPlace,
     MasterNotes,
     MasterSheetRead,
     RekapData,
@@ -61,7 +73,7 @@ from sheets.facts import (
 )
 from sheets.google.archive import archive_workbook
 from sheets.google.auth import GoogleClients, build_clients
-from sheets.google.chunks import MAX_REQUEST_BYTES, blocks_of, value_batches
+from sheets.google.chunks import MAX_REQUEST_BYTES
 from sheets.google.distribute import (
     BOOK_FIELDS,
     STATUS_ALUR_DIBUKA,
@@ -73,16 +85,19 @@ from sheets.google.distribute import (
     status_row_request,
 )
 from sheets.google.drive import (
+    FOLDER_MIME,
     PROP_BIDANG,
     PROP_DINAS,
     PROP_JENIS,
+    PROP_SUMBER,
     PROP_TAHUN,
+    PROP_TW,
     SPREADSHEET_MIME,
     DriveFiles,
     FileInfo,
 )
-from sheets.google.errors import AccessDenied, ApiRequestInvalid, NotFound, WorkbookLayoutError
-from sheets.google.feedback import feedback_batch
+from sheets.google.errors import AccessDenied, ApiRequestInvalid, NotFound, QuotaExhausted, WorkbookLayoutError
+from sheets.google.feedback import feedback_requests, request_batches
 from sheets.google.http import RetryPolicy
 from sheets.google.locale import is_indonesian, set_indonesian_locale
 from sheets.google.master_sheet import read_master_sheet, sheet_id, write_master_notes
@@ -125,11 +140,13 @@ class GoogleWorkbooks:
         clients: GoogleClients | None = None,
         policy: RetryPolicy | None = None,
         clock: Callable[[], datetime] | None = None,
+        sleep: Callable[[float], None] | None = None,
         preferred_locale: str | None = None,
         max_request_bytes: int = MAX_REQUEST_BYTES,
     ) -> None:
-        """``preferred_locale``: the Indonesian locale code to send first (what ``doctor --live`` saw Google
-        take); ``max_request_bytes``: the largest request body sent (Google recommends 2 MB)."""
+        """``sleep``: how the Google session waits between attempts; ``preferred_locale``: the
+        Indonesian locale code to send first (what ``doctor --live`` saw Google take);
+        ``max_request_bytes``: the largest request body sent (Google recommends 2 MB)."""
         self.settings = settings
         # The list new workbooks are laid out from when the workflow gives none (its versions live in
         # the store); a master kept as a Google Sheet is read through read_master, never here.
@@ -137,7 +154,7 @@ class GoogleWorkbooks:
         self.master: Master | None = master or (
             load_master(csv, bidang_codes=[b.kode for b in settings.bidang]) if csv is not None else None
         )
-        self.clients = clients or build_clients(settings.google, policy=policy)
+        self.clients = clients or build_clients(settings.google, policy=policy, sleep=sleep)
         self.drive = DriveFiles(self.clients.drive, settings)
         self.sheets = SheetsApi(self.clients.sheets)
         self.clock = clock or (lambda: datetime.now(settings.tz))
@@ -329,48 +346,125 @@ class GoogleWorkbooks:
     # --- steps 2-3: feedback, lock, reopen -------------------------------------------------
 
     def write_feedback(self, kode: str, tw: int, feedback: Feedback) -> None:
-        """Per-row Catatan Validasi, the Status row, and the reset to Draft if asked: one values.batchUpdate."""
+        """Catatan Validasi, the marked cells, the Status row and the reset to Draft if asked: one batchUpdate."""
         with self._bidang_book(kode, with_layout=False) as book:
+            self._send(kode, book, tw, [], feedback, f"menulis catatan validasi {kode}")
+
+    def _current_place(self, kode: str, book: _Book) -> FeedbackPlace:
+        """Where the notes go and which cells carry the bot's marks, as the sheet is now (one read)."""
+        # The place (header, columns, marks) does not depend on the indicators: any list finds it.
+        return feedback_place(kode, read_workbook(self.sheets, book.file.id), self.master or Master(()))
+
+    def _send(
+        self, kode: str, book: _Book, tw: int, head: list[dict[str, Any]], feedback: Feedback | None, action: str
+    ) -> None:
+        """``head`` (the protections' moves) and ``feedback``'s requests in one batchUpdate (atomic).
+
+        A place older than the sheet (rows deleted since the last read: a marked cell off the
+        grid) makes Google refuse the batch; the sheet is then read and the batch built again once.
+        """
+        requests = list(head)
+        if feedback is not None and feedback.status_alur is not None:
+            notes = f"menulis catatan validasi {kode}"
+            action = f"{action}, {notes}" if head else notes
+        if feedback is not None:
             place = feedback.place
-            if place is None:  # never read by the workflow yet: find the column and rows as they are now
-                place = feedback_place(kode, read_workbook(self.sheets, book.file.id), self.master or Master(()))
-            data = feedback_batch(tw, feedback, place, self._now_text())
-            # The Status row comes last in the data, so it is written with (or after) the last notes.
-            for batch in value_batches(blocks_of(data), self.max_request_bytes):
-                self.sheets.values_update(book.file.id, batch, f"menulis catatan validasi {kode}")
+            if place is None and feedback.status_alur is not None:  # never read by the workflow: read it now
+                place = self._current_place(kode, book)
+            requests += feedback_requests(tw, feedback, place, self._now_text(), self.max_request_bytes)
+        try:
+            self._batches(book, requests, action)
+        except ApiRequestInvalid:
+            if feedback is None or feedback.place is None:
+                raise
+            logger.info("feedback of %s TW %d refused on the last read's place; reading the sheet again", kode, tw)
+            fresh = self._current_place(kode, book)
+            now = self._now_text()
+            self._batches(book, head + feedback_requests(tw, feedback, fresh, now, self.max_request_bytes), action)
+
+    def _batches(self, book: _Book, requests: list[dict[str, Any]], action: str) -> None:
+        """``requests`` in order, in as few batchUpdates of at most 2 MB as they fit (one, nearly always)."""
+        for batch in request_batches(requests, self.max_request_bytes):
+            self.sheets.batch_update(book.file.id, batch, action)
 
     def lock_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
-        """Protect TW ``tw``'s cells (approval): one batchUpdate moving the protections, then the feedback."""
+        """Protect TW ``tw``'s cells (approval) and write ``feedback``: one batchUpdate."""
         with self._bidang_book(kode) as book:
             current = book.layout
             assert current is not None
             approved = current.approved | {tw}
             open_tw = None if current.open_tw == tw else current.open_tw
+            moves = []
             if open_tw != current.open_tw or approved != current.approved:
-                action = f"mengunci {layout.tw_label(tw)} {kode}"
-                self.sheets.batch_update(book.file.id, protection_requests(current, open_tw, approved), action)
-                current.open_tw, current.approved = open_tw, approved
-            if feedback is not None:
-                self.write_feedback(kode, tw, feedback)
+                moves = protection_requests(current, open_tw, approved)
+            self._send(kode, book, tw, moves, feedback, f"mengunci {layout.tw_label(tw)} {kode}")
+            current.open_tw, current.approved = open_tw, approved
 
     def reopen_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
-        """Open TW ``tw``'s cells again (after a return or a reopen): one batchUpdate, then the feedback."""
+        """Open TW ``tw``'s cells again (after a return or a reopen) and write ``feedback``: one batchUpdate."""
         with self._bidang_book(kode) as book:
             current = book.layout
             assert current is not None
             approved = current.approved - {tw}
+            moves = []
             if current.open_tw != tw or approved != current.approved:
-                action = f"membuka kembali {layout.tw_label(tw)} {kode}"
-                self.sheets.batch_update(book.file.id, protection_requests(current, tw, approved), action)
-                current.open_tw, current.approved = tw, approved
-            if feedback is not None:
-                self.write_feedback(kode, tw, feedback)
+                moves = protection_requests(current, tw, approved)
+            self._send(kode, book, tw, moves, feedback, f"membuka kembali {layout.tw_label(tw)} {kode}")
+            current.open_tw, current.approved = tw, approved
+
+    # --- step 2: bukti dukung sent through Telegram ------------------------------------------
+
+    def store_evidence(self, kode: str, tw: int, evidence: EvidenceFile, master: Master | None = None) -> EvidenceRef:
+        """Keep ``evidence`` in the bidang's Bukti Dukung folder of TW ``tw`` and link it in its indicator's cell.
+
+        One read of the workbook (refused unless TW ``tw`` is open there, and the indicator's row
+        and the ``Bukti Dukung`` column found as they are now), one Drive search for the TW's
+        folder and what was kept before (the folder is created and shared with the bidang's
+        editors the first time), one upload (skipped when this file was kept already), and one
+        values.batchUpdate of the cell: its text with the link added. Idempotent.
+        """
+        bidang = self.settings.bidang_by_kode(kode)
+        tahun = self.settings.tahun
+        with self._bidang_book(kode, with_layout=False) as book:
+            read = read_workbook(self.sheets, book.file.id)
+            if read.open_tw != tw:
+                raise WorkbookLayoutError(
+                    f"{layout.tw_label(tw)} of {kode} is not open in its workbook (open: {read.open_tw})",
+                    penjelasan=f"{layout.tw_label(tw)} belum atau tidak lagi dibuka untuk pengisian di workbook "
+                    f"bidang {kode}.",
+                )
+            master = master or self.master
+            if master is None:
+                raise WorkbookLayoutError("no master list to find the indicator's row with")
+            target = bukti.bukti_cell(read, master, kode, evidence.indikator_key)
+            if target is None:
+                raise WorkbookLayoutError(
+                    f"no Bukti Dukung cell for {evidence.indikator_key} in the workbook of {kode}",
+                    penjelasan="Baris indikator atau kolom Bukti Dukung (tautan) tidak ditemukan di tab Realisasi.",
+                )
+            props = self.drive.props(tahun, "bukti", **{PROP_BIDANG: kode, PROP_TW: str(tw)})
+            kept = self.drive.find(props)
+            folder = next((f for f in kept if f.mime_type == FOLDER_MIME), None)
+            if folder is None:
+                folder = self.drive.create_folder(bukti.folder_name(tahun, tw), bidang.folder_id, props)
+                self.drive.share_writers(folder, bidang.editor)
+            file = next((f for f in kept if f.app_properties.get(PROP_SUMBER) == evidence.source_id), None)
+            if file is None:
+                extra = {PROP_SUMBER: evidence.source_id}
+                file = self.drive.upload(evidence.name, folder.id, evidence.mime_type, evidence.content, props | extra)
+            text = bukti.with_link(target.text, file.url)
+            if text != target.text:
+                data = [{"range": f"{layout.quote_tab(layout.TAB_REALISASI)}!{target.cell}", "values": [[text]]}]
+                self.sheets.values_update(book.file.id, data, f"menautkan bukti dukung {kode} di {target.cell}")
+            logger.info("bukti dukung of %s TW %d kept as %s, linked in %s", kode, tw, file.id, target.cell)
+            return EvidenceRef(url=file.url, folder_url=folder.url, cell=target.cell)
 
     # --- step 2: polling -------------------------------------------------------------------
 
-    def poll(self, cursor: str | None, known: Mapping[str, str]) -> ChangesRead:
-        """One Drive change listing, then one read per changed bidang workbook of this year.
+    def changed(self, cursor: str | None, known: Mapping[str, str]) -> ChangedBooks:
+        """One Drive change listing: the changed bidang workbooks of this year, none of them read yet.
 
+        ``cursor`` None (the first poll): every workbook of the year, found by one Drive search.
         ``known`` maps the spreadsheet ids the workflow handed out to their bidang: a workbook
         deleted while the bot was stopped arrives as a bare ``removed`` change, which Drive can no
         longer tie to a bidang by ``appProperties``.
@@ -405,13 +499,32 @@ class GoogleWorkbooks:
                     file = FileInfo.from_json(data)
                     self._remember(tahun, bidang, file)
                     if file.trashed:
+                        targets.pop(file.id, None)
                         facts.append(BookGone(bidang=bidang, reason="workbook dipindahkan ke tempat sampah"))
                         continue
                     targets[file.id] = bidang
-            for file_id, kode in targets.items():
-                facts.append(self._read_fact(file_id, kode, tahun))
             logger.debug("poll: %d changed workbooks", len(targets))
-            return ChangesRead(books=tuple(facts), cursor=token)
+            to_read = tuple(BookToRead(spreadsheet_id=file_id, bidang=kode) for file_id, kode in targets.items())
+            return ChangedBooks(to_read=to_read, known=tuple(facts), cursor=token)
+
+    def read_changed(self, book: BookToRead) -> BookFact | BookDeferred:
+        """Read one changed workbook (one request): what it holds, or that it is gone or unreachable.
+
+        :class:`BookDeferred` when Google's per-minute quota stayed used up through every wait
+        (the HTTP layer waits it out first): the workbook is to be read later.
+        """
+        try:
+            return self._read_fact(book.spreadsheet_id, book.bidang, self.settings.tahun)
+        except QuotaExhausted as err:
+            logger.warning("workbook %s of %s not read now: %s", book.spreadsheet_id, book.bidang, err)
+            return BookDeferred(bidang=book.bidang, spreadsheet_id=book.spreadsheet_id)
+
+    def poll(self, cursor: str | None, known: Mapping[str, str]) -> ChangesRead:
+        """One Drive change listing, then one read per changed bidang workbook of this year, all at once."""
+        changed = self.changed(cursor, known)
+        facts = list(changed.known)
+        facts += [self._read_fact(book.spreadsheet_id, book.bidang, self.settings.tahun) for book in changed.to_read]
+        return ChangesRead(books=tuple(facts), cursor=changed.cursor)
 
     def read_book(self, kode: str) -> BookSeen:
         """Read bidang ``kode``'s workbook now (``/kirim``): the same one read as the poll's."""
@@ -433,22 +546,25 @@ class GoogleWorkbooks:
         return None
 
     def _read_fact(self, file_id: str, kode: str, tahun: int) -> BookFact:
+        # The read runs outside the workbooks lock: a quota wait must not hold up the bidang's writes.
         try:
             read = read_workbook(self.sheets, file_id)
         except NotFound:
-            self._forget(file_id)
+            with self._lock:
+                self._forget(file_id)
             return BookGone(bidang=kode, reason="workbook dihapus atau tidak ditemukan")
         except AccessDenied:
             return BookUnreachable(bidang=kode)
         except ApiRequestInvalid as err:
             logger.warning("workbook %s of %s unreadable: %s", file_id, kode, err)
             return BookGone(bidang=kode, reason="tab Realisasi atau Status diganti nama atau dihapus")
-        book = self._books.get((tahun, kode))
-        name = ""
-        if book is not None:
-            name = book.file.name
-            if book.layout is not None:
-                book.layout.open_tw, book.layout.approved = read.open_tw, read.approved
+        with self._lock:
+            book = self._books.get((tahun, kode))
+            name = ""
+            if book is not None:
+                name = book.file.name
+                if book.layout is not None:
+                    book.layout.open_tw, book.layout.approved = read.open_tw, read.approved
         return BookSeen(bidang=kode, spreadsheet_id=file_id, name=name, read=read)
 
     def _forget(self, file_id: str) -> None:

@@ -61,6 +61,7 @@ EVENT_LABELS: dict[str, str] = {
     "catat_tindak_lanjut": "Pencatatan tindak lanjut",
     "tutup": "Penutupan dan pengarsipan periode",
     "data_disetujui_berubah": "Perubahan data yang telah disetujui terdeteksi",
+    "unggah_bukti_dukung": "Pengiriman bukti dukung melalui Telegram",
     "perubahan_target": "Perubahan target (APBD Perubahan) mulai berlaku",
 }
 """Audit event -> what the Riwayat calls it (a formal noun phrase)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -36,16 +37,23 @@ class DemoRun:
     master: Master
     tables: dict[str, pd.DataFrame]
     reference: Rekap
+    notes: dict[str, dict[tuple[int, int], str]]
+    """Per bidang, the cell notes of its Realisasi tab at the end of the quarter."""
+    files: list[dict[str, Any]]
+    """Every Drive file the sandbox held at the end."""
 
     @property
     def out(self) -> Path:
         return self.report.out
 
 
-def _reference(control: SandboxControl, master: Master, names: dict[str, str]) -> tuple[dict[str, pd.DataFrame], Rekap]:
-    """Every bidang workbook read as the bot's own account, validated, aggregated for TW I."""
+def _reference(
+    control: SandboxControl, master: Master, names: dict[str, str]
+) -> tuple[dict[str, pd.DataFrame], Rekap, dict[str, dict[tuple[int, int], str]]]:
+    """Every bidang workbook read as the bot's own account, validated, aggregated for TW I; its notes."""
     api = SheetsApi(control.gspread_as(BOT_EMAIL).http_client)
     tables: dict[str, pd.DataFrame] = {}
+    notes: dict[str, dict[tuple[int, int], str]] = {}
     for file in control.files():
         props = file.get("appProperties") or {}
         if props.get(PROP_JENIS) != "bidang":
@@ -57,7 +65,8 @@ def _reference(control: SandboxControl, master: Master, names: dict[str, str]) -
         )
         assert result.ok, [str(p) for p in result.errors]
         tables[kode] = result.table
-    return tables, build_rekap(master, tables, names, 1)
+        notes[kode] = dict(read.notes)
+    return tables, build_rekap(master, tables, names, 1), notes
 
 
 @pytest.fixture(scope="session")
@@ -71,5 +80,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoRun]:
         with running_sandbox() as server:
             report = run_demo(out, cepat=True, write=printed.append, sandbox=server)
             names = {kode: figures["bidang"] for kode, figures in report.summary["bidang"].items()}
-            tables, reference = _reference(SandboxControl(server.base_url), master, names)
-    yield DemoRun(report, "".join(printed), master, tables, reference)
+            control = SandboxControl(server.base_url)
+            tables, reference, notes = _reference(control, master, names)
+            files = control.files()
+    yield DemoRun(report, "".join(printed), master, tables, reference, notes, files)

@@ -28,6 +28,7 @@ from bot.demo.paths import ISIAN_DEMO
 from bot.demo.script import demo_script
 from bot.workflow.machine import BidangState, DinasState
 from sheets import layout
+from sheets.notes import MARK_TITLE
 from tests.demo.conftest import DemoRun
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -188,6 +189,41 @@ def test_transcript_holds_the_returns_with_their_reasons(demo: DemoRun) -> None:
     assert re.search(r'di Google Sheets: membaca Catatan Validasi pada barisnya: .*"87,5x" bukan angka', text)
     # The Kepala Bidang's reason, written into the sheet's Status tab.
     assert re.search(rf"tab Status \(Dikembalikan Kepala Bidang\): \"{re.escape(SCRIPT.alasan_kepala_bidang)}\"", text)
+
+
+def test_transcript_shows_the_wrong_cell_marked_in_the_sheet(demo: DemoRun) -> None:
+    """The typing error is marked on its cell (red, with the message as the cell's note), and every
+    mark is gone once the reports are approved."""
+    text = (demo.out / "transkrip.md").read_text(encoding="utf-8")
+    assert re.search(r'sel M\d+ berlatar merah, catatan selnya: "Galat: Realisasi TW I, .*"87,5x" bukan angka', text)
+    assert {kode: [n for n in notes.values() if n.startswith(MARK_TITLE)] for kode, notes in demo.notes.items()} == {
+        kode: [] for kode in KODES
+    }
+
+
+def test_photo_sent_as_bukti_dukung_is_kept_and_linked(demo: DemoRun) -> None:
+    bukti = SCRIPT.bukti_foto
+    assert bukti is not None
+    text = (demo.out / "transkrip.md").read_text(encoding="utf-8")
+    staff = _section(text, f"Staf {bukti.bidang}")
+    assert "> [Foto]" in staff and "Bukti dukung ini untuk indikator" in staff
+    assert re.search(rf"menekan tombol \[\d+\. {re.escape(bukti.indikator[:20])}", staff)
+    assert f"Bukti dukung tersimpan untuk indikator 3. {bukti.indikator} (Triwulan I 2026)" in staff
+    [photo] = [f for f in demo.files if f["mimeType"] == "image/jpeg" and f["appProperties"].get("kinerja_jenis")]
+    [folder] = [f for f in demo.files if f["id"] in photo["parents"]]
+    assert folder["name"] == "Bukti Dukung TW I 2026"
+    row = demo.tables[bukti.bidang].set_index("indikator").loc[bukti.indikator]
+    assert photo["id"] in str(row["bukti"])  # the link in the sheet, and in the rekap it feeds
+    [audit] = [r for r in _riwayat(demo) if r["Peristiwa"] == "unggah_bukti_dukung"]
+    assert audit["Bidang"] == bukti.bidang and audit["Langkah SOP"] == "2" and photo["id"] in audit["Catatan"]
+
+
+def _section(text: str, peran: str) -> str:
+    """One person's part of the transcript, by the role in its heading (``Staf SEK``)."""
+    for part in text.split("\n## ")[1:]:
+        if part.split("\n", 1)[0].endswith(f"({peran})"):
+            return part
+    raise AssertionError(f"no section for {peran}")
 
 
 def test_transcript_shows_buttons_and_presses(demo: DemoRun) -> None:

@@ -31,7 +31,7 @@ from sheets.master import Master, load_master
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO_ROOT / "config" / "settings.example.yaml"
 DEMO_MASTER = REPO_ROOT / "config" / "demo" / "indikator.csv"
-FAST = RetryPolicy(attempts=6, timeout=10.0, initial_wait=0.001, max_wait=0.01)
+FAST = RetryPolicy(attempts=6, timeout=10.0, initial_wait=0.001, max_wait=0.01, quota_wait=0.01, quota_jitter=0.0)
 
 
 @dataclass
@@ -211,6 +211,9 @@ def provisioned_env(tmp: Path) -> Iterator[Env]:
     tmp.mkdir(parents=True, exist_ok=True)
     with running_sandbox() as server:
         key_file, settings = _provision(server, tmp)
+        # The edge's facts and request budget are tested here with the change feed at once; the
+        # lag (Google's default in the sandbox) has its own tests in test_poll.py.
+        SandboxControl(server.base_url).change_lag(0)
         yield Env(server, settings, key_file, load_master(DEMO_MASTER))
 
 

@@ -111,7 +111,7 @@ def test_invalid_submission_feedback_written_and_cleared(env: Env, distributed: 
         "Perlu perbaikan", "Ada 1 kesalahan", event.problems, reset_submission=True, place=wb.place("HIJ")
     )
     wb.write_feedback("HIJ", 1, feedback)
-    assert env.google_total() == 1  # notes, Status row and the reset to Draft in one values.batchUpdate
+    assert env.google_total() == 1  # notes, marks, Status row and the reset to Draft in one batchUpdate
     notes = sheet.col_values(HEADER.index(layout.COL_CATATAN_VALIDASI) + 1)
     assert "dua puluh" in notes[2] and notes[1] == ""
     status = staff_sheet(env, refs, "HIJ", layout.TAB_STATUS).row_values(2)
@@ -175,3 +175,22 @@ def test_deleted_workbook_and_renamed_tab_are_reported(env: Env, distributed: tu
     assert "dihapus" in missing["PTK"]
     assert "tab" in missing["LAT"]
     assert "judul" in missing["HIJ"]
+
+
+def test_an_edit_reaches_the_poll_after_googles_change_lag_and_no_cursor_skips_it(env: Env, distributed: tuple) -> None:
+    """Google's lag on: a poll before the edit reaches the change feed sees nothing, and its cursor
+    still leads to the edit once it has arrived (issue #14 item 7)."""
+    wb, refs, cursor = distributed
+    env.sandbox.change_lag(180)
+    submit_after = wb.poll(cursor).cursor
+    fill(env, refs, "PTK", 1)
+    submit(env, refs, "PTK", 1)
+    early = wb.poll(submit_after)
+    assert early.events == ()
+    env.sandbox.advance_clock(120)
+    meanwhile = wb.poll(early.cursor)
+    assert meanwhile.events == ()
+    env.sandbox.advance_clock(61)
+    arrived = wb.poll(meanwhile.cursor)
+    assert [type(e).__name__ for e in arrived.events] == ["SubmissionReady"]
+    assert wb.poll(arrived.cursor).events == ()

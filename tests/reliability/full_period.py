@@ -12,6 +12,11 @@ It runs once undisturbed and once disturbed, and the end states must be equal:
   sandbox on the real clock, driven by the same steps, killed with SIGKILL and restarted at
   chosen step boundaries.
 
+Both run with the sandbox as strict as Google on time (per-minute quotas, the change feed's lag),
+its clock moved by the runner, never slept for (:class:`bot.demo.sandbox_time.SandboxTime`); the
+in-process clean run (``strict=False``) has neither, so comparing it with the disturbed one shows
+the quotas and the lag change nothing either.
+
 What is compared (:class:`QuarterState`): every bot file in Drive (name, place, tabs, writers,
 protections, cell values: ``workbook_state`` of the Google edge tests), the number of files, each
 person's chat as the sequence of bot messages (text with file ids replaced by what the file is,
@@ -45,6 +50,7 @@ from bot.demo.filling import load_isian
 from bot.demo.paths import ISIAN_DEMO
 from bot.demo.provision import BOT_EMAIL, provision
 from bot.demo.quarter import quarter_steps
+from bot.demo.sandbox_time import SandboxTime
 from bot.demo.scenario import Scenario, Step, StepResult
 from bot.demo.script import demo_script
 from bot.store import schema
@@ -61,6 +67,8 @@ from tests.google_edge.conftest import workbook_state
 # settings
 # ==========================================================================================
 
+POLL_MINUTE = 60.0
+"""How far the sandbox clock moves each time the people of a subprocess run check on the bot."""
 MAKS_PERCOBAAN = 10
 """google.maks_percobaan of both runs: with 20% of requests failing, 5 attempts (the default) give
 up on about one call in 3,000, which is a few times per quarter; an office on a flaky line sets it
@@ -503,9 +511,12 @@ class InProcessRun:
     outputs: dict[str, Path]
 
 
-def run_in_process(workdir: Path, plan: FaultPlan | None, database_url: str | None = None) -> InProcessRun:
+def run_in_process(
+    workdir: Path, plan: FaultPlan | None, database_url: str | None = None, *, strict: bool = True
+) -> InProcessRun:
     """One quarter on a fresh sandbox with the demo's runner (simulated clock), under ``plan`` if given,
-    on the store at ``database_url`` when given (a SQLite file in ``workdir`` otherwise)."""
+    on the store at ``database_url`` when given (a SQLite file in ``workdir`` otherwise); ``strict``:
+    Google's per-minute quotas and change-feed lag on (the demo's default), else neither."""
     started = time.monotonic()
     with running_sandbox() as server:
         control = SandboxControl(server.base_url)
@@ -518,7 +529,9 @@ def run_in_process(workdir: Path, plan: FaultPlan | None, database_url: str | No
         if plan is not None:
             for spec in plan.google_faults():
                 control.call("POST", "faults", spec)
-        demo = FaultyDemoRun(settings, control, workdir / "keluaran", lambda _: None, pace=0.0, plan=plan)
+        demo = FaultyDemoRun(
+            settings, control, workdir / "keluaran", lambda _: None, pace=0.0, plan=plan, strict=strict
+        )
         demo.out.mkdir(parents=True, exist_ok=True)
         try:
             outputs = asyncio.run(demo.run())
@@ -684,9 +697,18 @@ class SubprocessQuarter:
                 encoding="utf-8",
             )
             control.telegram_user(WATCHDOG.telegram_id, "Penjaga", "Uji")
+            control.quotas()  # Google's per-minute quotas; the change feed's lag is on by default
             cast = Cast.from_settings(settings)
             steps = quarter_steps(cast, demo_script(settings.tahun, load_isian(ISIAN_DEMO), tw=tw))
-            office = Office(control, cast, timeout=self.timeout)
+            # While the people wait for the bot, minutes pass on Google's side (the service polls by itself).
+            sandbox_time = SandboxTime(control)
+            office = Office(
+                control,
+                cast,
+                timeout=self.timeout,
+                nudge=lambda: sandbox_time.let_pass(POLL_MINUTE),
+                on_press=sandbox_time.pressed,
+            )
             service = ServiceProcess(config, self.workdir)
             planned = kill_points(steps, mid_step=self.mid_step) if self.kills else {}
             result = SubprocessRun(tw=tw, steps=len(steps), planned=planned)

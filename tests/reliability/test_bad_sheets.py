@@ -247,7 +247,7 @@ def remove_bot_access(w: SheetWorld) -> None:
     ).execute()
     owner = w.control.drive_as(OWNER)
     owner.files().update(fileId=file_id, removeParents="folder-oauth", body={}).execute()
-    w.service.poll_once()  # the hand-over itself: read once, nothing to report
+    w.poll()  # the hand-over itself: read once, nothing to report
     perms = owner.permissions().list(fileId=file_id, fields="permissions(id,emailAddress)").execute()
     bot = next(p["id"] for p in perms["permissions"] if p.get("emailAddress") == OAUTH_BOT)
     owner.permissions().delete(fileId=file_id, permissionId=bot).execute()
@@ -534,7 +534,7 @@ def test_bad_sheet_is_answered_and_loses_nothing(
         case.act(w)
     person_cells = _person_cells(_grid(w, "PTK"))
 
-    w.service.poll_once()  # the poll cycle: must not raise
+    w.poll()  # the poll cycle: must not raise
 
     rows = w.new_outbox(before)
     _check_answer(w, answer, rows)
@@ -547,14 +547,14 @@ def test_bad_sheet_is_answered_and_loses_nothing(
     # the bot wrote only its own column: every cell a person fills is as they left it
     assert _person_cells(_grid(w, "PTK")) == person_cells
     # said once: the next poll adds nothing
-    w.service.poll_once()
+    w.poll()
     assert w.new_outbox(after) == []
 
     if case.fix is not None and answer.state is not BidangState.SUBMITTED:
         case.fix(w)
-        w.service.poll_once()
+        w.poll()
         w.set_status("PTK")
-        w.service.poll_once()
+        w.poll()
         assert w.state("PTK") is BidangState.SUBMITTED
         assert w.ledger()["snapshots"] == before["snapshots"]
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
@@ -570,17 +570,17 @@ def test_failed_poll_cycle_is_replayed_and_loses_no_submission(
     """Google refusing every attempt to write the feedback fails that cycle; the next one handles it."""
     w = make_world(my_drive=False)
     submit_with(R3, "dua puluh")(w)
-    w.control.fault("google", 503, count=100, method="sheets.spreadsheets.values.batchUpdate")
+    w.control.fault("google", 503, count=100, method="sheets.spreadsheets.batchUpdate")
     before = w.ledger()
     with pytest.raises(ActionFailed, match="belum berhasil") as failed:
-        w.service.poll_once()
+        w.poll()
     assert "menulis catatan validasi PTK" in str(failed.value.__cause__)
     assert w.ledger() == before  # nothing half-done in the store
     w.control.clear_faults()
-    w.service.poll_once()
+    w.poll()
     rows = w.new_outbox(before)
     _check_answer(w, invalid(R3, '"dua puluh" bukan angka'), rows)
-    w.service.poll_once()
+    w.poll()
     assert [r.id for r in w.new_outbox(before)] == [r.id for r in rows]  # said once
 
 
@@ -609,7 +609,7 @@ def test_kirim_path_gives_the_same_answer(
     after = w.ledger()
     assert after["snapshots"] == before["snapshots"]
     assert after["states"] == {"SEK": BidangState.APPROVED, "PTK": BidangState.FILLING}
-    w.service.poll_once()  # the sheet's own Draft status and the bot's notes: nothing new to say
+    w.poll()  # the sheet's own Draft status and the bot's notes: nothing new to say
     assert w.new_outbox(after) == []
     (as_number(cell) if "tanggal" in says else retype(cell))(w)
     w.service.submit_from_sheet(w.actor(PTK_STAF_TELEGRAM), "PTK", 1)

@@ -56,7 +56,7 @@ MAX_POINTS = 4
 
 def _submitted(world: SheetWorld) -> None:
     world.set_status("PTK")
-    world.service.poll_once()
+    world.poll()
 
 
 def _revision(world: SheetWorld) -> None:

@@ -459,6 +459,41 @@ def test_callback_query_answered_twice_or_expired_is_too_old(tg: Sandbox, chat: 
     assert tg.control(f"telegram/callbacks/{second}")["answered"] is False
 
 
+@pytest.mark.parametrize(
+    ("ttl", "waited", "answerable"),
+    [
+        (None, 14.0, True),
+        (None, 16.0, False),
+        (60, 45.0, True),
+        (60, 61.0, False),
+    ],
+    ids=["telegram-15s-within", "telegram-15s-too-old", "tuned-60s-within", "tuned-60s-too-old"],
+)
+def test_callback_query_is_too_old_after_its_ttl_on_the_sandbox_clock(
+    tg: Sandbox, chat: int, ttl: int | None, waited: float, answerable: bool
+) -> None:
+    if ttl is not None:
+        assert tg.control("telegram/callback-ttl", {"seconds": ttl}) == {"seconds": ttl}
+    assert tg.control("telegram/callback-ttl") == {"seconds": ttl or 15.0}
+    sent = _edit_setup(tg, chat)
+    pressed = tg.control("telegram/press", {"user_id": chat, "message_id": sent["message_id"], "text": "Kembalikan"})
+    tg.control("clock", {"advance_seconds": waited})  # time passes on the sandbox clock, nobody sleeps
+    if answerable:
+        assert tg.api("answerCallbackQuery", callback_query_id=pressed["callback_query_id"]) is True
+    else:
+        assert tg.api_error("answerCallbackQuery", callback_query_id=pressed["callback_query_id"]) == (400, STALE)
+    tg.control("reset", {})
+    assert tg.control("telegram/callback-ttl") == {"seconds": 15.0}
+    assert tg.control("clock")["offset_seconds"] == 0
+
+
+@pytest.mark.parametrize(
+    "body", [{"seconds": 0}, {"seconds": -1}, {"seconds": "15"}, {"seconds": True}, {"ttl": 15}], ids=str
+)
+def test_callback_ttl_refuses_what_is_not_a_duration(tg: Sandbox, body: dict[str, Any]) -> None:
+    assert "seconds" in tg.control("telegram/callback-ttl", body, expect=400)["error"]
+
+
 def test_blocked_user_gets_403_and_bot_sees_my_chat_member(tg: Sandbox, chat: int) -> None:
     tg.control("telegram/block", {"user_id": chat})
     assert tg.api_error("sendMessage", chat_id=chat, text="x") == (

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,6 @@ from bot.logging_setup import configure_logging
 from bot.store.schema import telegram_prompts
 from bot.telegram.app import KinerjaBot
 from bot.telegram.callback_data import Action, CallbackData
-from bot.telegram.handlers import buttons
 from bot.workflow.machine import BidangState, DinasState
 from config.settings import Settings
 from sandbox.server import SandboxServer
@@ -336,25 +336,32 @@ async def test_kembalikan_without_a_reason_does_nothing(
     assert audit_count(kinerja, pid, event) == 1
 
 
-@pytest.mark.parametrize("slow", [False, True], ids=["fails-fast", "fails-after-the-early-answer"])
+@pytest.mark.parametrize("slow", [False, True], ids=["fails-fast", "fails-slowly"])
 async def test_a_press_google_fails_is_never_confirmed_and_its_buttons_still_work(
     kinerja: KinerjaBot, workbook: EdgeWorkbook, people: People, monkeypatch: pytest.MonkeyPatch, slow: bool
 ) -> None:
-    """Issue #16 item 2: no "tercatat" for an action that did not take effect; the person is told."""
+    """Issue #16 item 2: no "tercatat" for an action that did not take effect; the person is told.
+
+    The press is answered before its Google work (issue #14 item 9), so however fast Google fails,
+    the failure comes as a message replying to the request.
+    """
     pid = await collecting(kinerja, people)
     await submitted(kinerja, workbook, "PTK")
     request = await people.wait_message(KEPALA["PTK"], "Permohonan koreksi")
-    if slow:  # Google slower than the handler waits: the press is answered before the outcome is known
-        monkeypatch.setattr(buttons, "SLOW_ACTION_SECONDS", 0.0)
+    if slow:  # Google slow as well as failing
+        original = EdgeWorkbook.write_feedback
+
+        def slow_write(self: EdgeWorkbook, *args: object) -> None:
+            time.sleep(0.5)
+            original(self, *args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(EdgeWorkbook, "write_feedback", slow_write)
     workbook.fail["write_feedback"] = 1  # the approval's Status write: retries exhausted
     pressed = await people.press(KEPALA["PTK"], request["message_id"], "Setujui")
     answer = await people.answer(pressed["callback_query_id"])
-    assert "tercatat" not in answer["text"]
-    if slow:
-        told = await people.wait_message(KEPALA["PTK"], "belum berhasil")
-        assert "tombolnya masih dapat digunakan" in told["text"]
-    else:
-        assert answer["show_alert"] is True and "tombolnya masih dapat digunakan" in answer["text"]
+    assert "tercatat" not in answer["text"] and answer["show_alert"] is False
+    told = await people.wait_message(KEPALA["PTK"], "belum berhasil")
+    assert "tombolnya masih dapat digunakan" in told["text"]
     assert audit_count(kinerja, pid, "setujui", "PTK") == 0
     with kinerja.store.transaction() as tx:
         assert tx.get_report(pid, "PTK").state == BidangState.SUBMITTED  # type: ignore[union-attr]

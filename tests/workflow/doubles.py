@@ -12,8 +12,13 @@ from bot.workflow.errors import PortError, RecipientUnreachable, TransientDelive
 from bot.workflow.ports import Notification, PartsProgress
 from sheets.facts import (
     ArchiveRef,
+    BookDeferred,
+    BookFact,
     BookSeen,
-    ChangesRead,
+    BookToRead,
+    ChangedBooks,
+    EvidenceFile,
+    EvidenceRef,
     Feedback,
     MasterNotes,
     MasterSheetRead,
@@ -93,15 +98,25 @@ class InMemoryWorkbook:
         self.archived_laporan = laporan
         return ArchiveRef(f"https://drive.test/arsip/{tahun}/tw{tw}", (f"pdf-{tahun}-{tw}",))
 
-    def poll(self, cursor: str | None, known: Mapping[str, str]) -> ChangesRead:
+    def changed(self, cursor: str | None, known: Mapping[str, str]) -> ChangedBooks:
         self._call("poll", cursor)
         # Derived from the cursor given, so a process restarted after a crash continues the same way.
         number = 0 if cursor is None else int(cursor.rsplit("-", 1)[1])
-        return ChangesRead((), f"token-{number + 1}")
+        return ChangedBooks((), (), f"token-{number + 1}")
+
+    def read_changed(self, book: BookToRead) -> BookFact | BookDeferred:
+        self._call("read_changed", book.bidang)
+        raise AssertionError("this double's poll finds no change to read")
 
     def read_book(self, kode: str) -> BookSeen:
         self._call("read_book", kode)
         raise AssertionError("the workflow tests submit through handle_events, not /kirim")
+
+    def store_evidence(self, kode: str, tw: int, evidence: EvidenceFile, master: Master | None = None) -> EvidenceRef:
+        self._call("store_evidence", kode, tw, evidence.indikator_key, evidence.name)
+        return EvidenceRef(
+            f"https://drive.test/bukti/{kode}/{evidence.source_id}", f"https://drive.test/bukti/{kode}/tw{tw}", "W2"
+        )
 
     def read_master(self, source: str) -> MasterSheetRead:
         self._call("read_master", source)

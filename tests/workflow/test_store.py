@@ -33,6 +33,7 @@ TABLES = {
     "sheet_memory",
     "timers_fired",
     "poll_state",
+    "poll_queue",
     "store_identity",
     "intentions",
     "master_versions",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
@@ -39,6 +39,8 @@ class EdgeContext:
     service: WorkflowService
     prompts: PromptStore
     caller: BotCall | None = None
+    pressing: set[tuple[int, int, str]] = field(default_factory=set)
+    """(chat, message, callback data) of presses being processed now (a second one is answered at once)."""
 
     async def call(self, step: Callable[[], Awaitable[T]]) -> T:
         """One Bot API call under the delivery rules (RetryAfter honoured, network errors retried)."""

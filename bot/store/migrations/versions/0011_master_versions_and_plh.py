@@ -5,8 +5,8 @@ TW stays measured against the targets it was approved under while later TWs take
 ``plh`` keeps who acts for an official, and when; ``audit.atas_nama`` and
 ``outbox.recipient_atas_nama`` name the holder a Plh acted or received a message for.
 
-Revision ID: 0010_master_versions_and_plh
-Revises: 0009_prompt_origin_links
+Revision ID: 0011_master_versions_and_plh
+Revises: 0010_poll_queue
 Create Date: 2026-12-14
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_master_versions_and_plh"
-down_revision = "0009_prompt_origin_links"
+revision = "0011_master_versions_and_plh"
+down_revision = "0010_poll_queue"
 branch_labels = None
 depends_on = None
 
