@@ -95,9 +95,10 @@ def laporan_input(
     if master is None:
         # The report covers the bidang with approved data; the master list's match with the
         # settings is the Google edge's and doctor's check (a mismatch must not cost the archive).
-        if settings.google.master_indikator is None:
+        path = settings.master_path(tahun)
+        if path is None:
             raise LaporanTidakTersedia(f"Daftar induk indikator {label} belum tersimpan di basis data.")
-        master = load_master(settings.google.master_indikator)
+        master = load_master(path)
     rekap = rekap_dari_snapshot(master, snapshots, names, tw, masters=masters)
     return LaporanInput(
         identitas=Identitas(

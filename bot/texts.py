@@ -2,8 +2,10 @@
 
 Besides the messages and buttons, this holds the workflow's refusals (shown in Telegram and on the
 command line), the state and role labels, and the few sentences the workflow writes to a bidang's
-sheet and to the audit trail. Dates read like "Senin, 6 April 2026 08.00 WIB"; numbers use the
-decimal comma (:mod:`sheets.formatting`). Messages are plain text (no parse mode): reasons and
+sheet and to the audit trail. The words follow docs/istilah.md (formal Indonesian, EYD): "Bapak/Ibu"
+for the reader, "melalui", "kode undangan", "lembar kerja", "Kesalahan"; dates read like
+"Senin, 6 April 2026 pukul 08.00 WIB"; amounts like "Rp1.500.000", numbers with the decimal comma
+(:mod:`sheets.formatting`). Messages are plain text (no parse mode): reasons and
 notes typed by people are shown as they are, with nothing to escape. Functions here only build
 strings; which message goes to whom, and with which buttons, is decided in ``bot/telegram/render.py``
 and ``bot/telegram/handlers/``. This module imports only the standard library and ``sheets``
@@ -22,12 +24,14 @@ from zoneinfo import ZoneInfo
 from sheets import formatting
 from sheets.formatting import BULAN, ROMAWI, ZONA_WAKTU
 from sheets.layout import tw_label
+from sheets.riwayat import SHEET_ACTOR_SUFFIX
+from sheets.riwayat import event_label as event_label  # re-exported: the texts name an event with it
 
 logger = logging.getLogger(__name__)
 
 
 # --- dates, durations, numbers ------------------------------------------------------------------
-# The number formats of every text (Indonesian: ``1.234,57``, ``75,00%``, ``Rp 1.500.000``).
+# The number formats of every text (Indonesian: ``1.234,57``, ``75,00%``, ``Rp1.500.000``).
 format_angka = formatting.format_angka
 format_persen = formatting.format_persen
 format_rupiah = formatting.format_rupiah
@@ -42,7 +46,7 @@ def zone_label(tz: ZoneInfo) -> str:
 
 
 def format_waktu(moment: datetime | str | None, tz: ZoneInfo) -> str:
-    """``Senin, 6 April 2026 08.00 WIB``; an ISO string is parsed first; None -> ``-``."""
+    """``Senin, 6 April 2026 pukul 08.00 WIB``; an ISO string is parsed first; None -> ``-``."""
     if moment is None or moment == "":
         return "-"
     if isinstance(moment, str):
@@ -53,7 +57,7 @@ def format_waktu(moment: datetime | str | None, tz: ZoneInfo) -> str:
     label = zone_label(tz) or (local.tzname() or "")
     return (
         f"{HARI[local.weekday()]}, {local.day} {BULAN[local.month - 1]} {local.year} "
-        f"{local.hour:02d}.{local.minute:02d} {label}"
+        f"pukul {local.hour:02d}.{local.minute:02d} {label}"
     ).rstrip()
 
 
@@ -116,10 +120,17 @@ def role_name(role: str, bidang_nama: str | None = None) -> str:
     return f"{name} ({bidang_nama})" if bidang_nama else name
 
 
+def korektor(sekretaris_corrects: bool) -> str:
+    """Who corrects a bidang's report (SOP step 3): its Kepala Bidang, or the Sekretaris for a bidang
+    without a Kepala of its own (the Sekretariat)."""
+    return ROLE_NAMES["sekretaris"] if sekretaris_corrects else ROLE_NAMES["kepala_bidang"]
+
+
 # --- states ---------------------------------------------------------------------------------------
 
 # Keyed by the values of bot.workflow.machine.BidangState / DinasState (StrEnum: the members look up
-# the same entries); a test checks that every state has its label.
+# the same entries); a test checks that every state has its label. Each label completes a sentence
+# "Laporan ... <label>." (refusal_bidang_state): no "sedang" in front of "sudah disetujui".
 STATE_LABELS: dict[str, str] = {
     # bidang report
     "dibuka": "dibuka untuk pengisian",
@@ -142,42 +153,18 @@ STATE_LABELS: dict[str, str] = {
     "selesai": "sudah ditutup dan diarsipkan",
 }
 
-# --- audit events (what the Riwayat, the audit export and the demo's timeline call each event) -------
 
-EVENT_LABELS: Mapping[str, str] = {
-    "mulai_periode": "membuka periode, meminta persetujuan",
-    "setujui_distribusi": "menyetujui pembagian format",
-    "tunda_distribusi": "menunda pembagian format",
-    "nilai_berubah": "mulai mengisi lembar kerja",
-    "ajukan": "mengajukan laporan bidang",
-    "pengajuan_tidak_valid": "menolak pengajuan: isian salah",
-    "setujui": "menyetujui laporan bidang",
-    "kembalikan": "mengembalikan laporan bidang",
-    "buka_kembali": "membuka kembali laporan bidang",
-    "semua_bidang_disetujui": "menyusun draf rekap dinas",
-    "tambah_analisis": "menambahkan catatan analisis",
-    "kirim_ke_sekretaris": "mengirim laporan kepada Sekretaris",
-    "teruskan_ke_kepala_dinas": "meneruskan laporan kepada Kepala Dinas",
-    "dikembalikan_sekretaris": "mengembalikan laporan kinerja dinas",
-    "disetujui_kepala_dinas": "menyetujui laporan kinerja dinas",
-    "dikembalikan_kepala_dinas": "mengembalikan laporan kinerja dinas",
-    "beri_rekomendasi": "memberi rekomendasi",
-    "serahkan_ke_kasubbag": "menyerahkan laporan dan rekomendasi",
-    "serahkan_ke_bidang": "meneruskan rekomendasi ke bidang",
-    "buka_kembali_bidang": "membuka kembali laporan satu bidang",
-    "catat_tindak_lanjut": "mencatat tindak lanjut",
-    "tutup": "menutup dan mengarsipkan periode",
-    "data_disetujui_berubah": "mendeteksi perubahan data yang telah disetujui",
-    "unggah_bukti_dukung": "mengirim bukti dukung melalui Telegram",
-}
-
-
-def event_label(event: str) -> str:
-    """The readable name of an audit event (its code when this version does not know it)."""
-    return EVENT_LABELS.get(event, event)
+def bidang_state_label(state: str, sekretaris_corrects: bool = False) -> str:
+    """A bidang report's state, naming who corrects it (the Sekretaris for the Sekretariat)."""
+    if str(state) == "diajukan":
+        return f"menunggu koreksi {korektor(sekretaris_corrects)}"
+    return STATE_LABELS[str(state)]
 
 
 # --- summaries ------------------------------------------------------------------------------------
+
+DINILAI_ARTI = "target triwulan lebih dari 0 dan realisasi terisi"
+"""What "dinilai" means (sheets.summary.bertarget): the words of the koreksi summary and of step 1."""
 
 _SUMMARY_LABELS: dict[str, tuple[str, str]] = {
     # key -> (label, how: "angka" | "persen" | "rupiah" | "teks")
@@ -185,8 +172,8 @@ _SUMMARY_LABELS: dict[str, tuple[str, str]] = {
     "indikator": ("Jumlah indikator", "angka"),
     "indikator_terisi": ("Indikator terisi", "angka"),
     "terisi": ("Indikator terisi", "angka"),
-    "indikator_dinilai": ("Indikator dinilai (punya target triwulan)", "angka"),
-    "dinilai": ("Indikator dinilai (punya target triwulan)", "angka"),
+    "indikator_dinilai": (f"Indikator dinilai ({DINILAI_ARTI})", "angka"),
+    "dinilai": (f"Indikator dinilai ({DINILAI_ARTI})", "angka"),
     "rata_rata_capaian": ("Rata-rata capaian", "persen"),
     "rata_capaian": ("Rata-rata capaian", "persen"),
     "capaian": ("Capaian", "persen"),
@@ -203,6 +190,8 @@ _SUMMARY_LABELS: dict[str, tuple[str, str]] = {
     "serapan_anggaran": ("Serapan anggaran", "persen"),
     "peringatan": ("Jumlah peringatan", "angka"),
     "galat": ("Jumlah kesalahan isian", "angka"),
+    "capaian_tahunan": ("Rata-rata capaian setahun (Triwulan IV)", "persen"),
+    "predikat_tahunan": ("Predikat setahun", "teks"),
 }
 # Keys a summary carries for the program, not for the reader (the period is named in the heading).
 _SUMMARY_INTERNAL = frozenset({"tw", "tahun", "kode_bidang", "bidang"})
@@ -311,6 +300,18 @@ def _head(title: str, tw: int, tahun: int) -> str:
     return f"{title}\nPeriode: {periode(tw, tahun)}"
 
 
+def bidang_line(bidang_nama: str) -> str:
+    """The line naming the bidang under a heading: ``Bidang: Sekretariat``, but a name that already
+    says it (``Bidang Penempatan Tenaga Kerja``) stands alone, not ``Bidang: Bidang ...``."""
+    if bidang_nama.casefold().startswith("bidang "):
+        return bidang_nama
+    return f"Bidang: {bidang_nama}"
+
+
+def _bidang(bidang_nama: str) -> str:
+    return f"\n{bidang_line(bidang_nama)}"
+
+
 def distribution_approval_request(
     tw: int,
     tahun: int,
@@ -335,6 +336,11 @@ def distribution_approval_request(
             pagu = sum(float(f.get("pagu") or 0) for f in formats)
             text += f"\nJumlah: {total} indikator, pagu {format_rupiah(pagu)}."
         text += "\nFolder tujuan setiap bidang dapat dibuka melalui tombol di bawah."
+    if formats and all("indikator_bertarget" in f for f in formats):
+        text += (
+            f"\nIndikator dapat dinilai bila target {tw_label(tw)} (atau target tahunan) lebih dari 0; "
+            f"capaiannya dihitung setelah realisasi terisi."
+        )
     if deadline and tz is not None:
         text += f"\n\nBila disetujui hari ini, batas pengisian: {format_waktu(deadline, tz)}."
     return text + f"\n\nMutu Baku langkah 1: {mutu_baku}.\nSilakan pilih Setujui atau Tunda."
@@ -344,7 +350,7 @@ def _format_line(figures: Mapping[str, Any], tw: int) -> str:
     """One bidang in the step 1 request: name, indicators, pagu (its folder is a button)."""
     line = f"- {figures['nama']} ({figures['kode']})"
     if "indikator" in figures:
-        bertarget = f"{figures['indikator_bertarget']} bertarget TW {ROMAWI.get(tw, str(tw))}"
+        bertarget = f"{figures['indikator_bertarget']} dapat dinilai pada TW {ROMAWI.get(tw, str(tw))}"
         line += f": {figures['indikator']} indikator ({bertarget}), pagu {format_rupiah(figures.get('pagu') or 0)}"
     return line
 
@@ -353,27 +359,50 @@ def distribution_deferred(tw: int, tahun: int, actor_nama: str, note: str | None
     """Step 1 deferred: the Kasubbag is told."""
     text = (
         f"{_head('Pembagian format ditunda', tw, tahun)}\n\n"
-        f"Bapak/Ibu Sekretaris ({actor_nama}) menunda persetujuan pembagian format laporan kinerja."
+        f"Sekretaris ({actor_nama}) menunda persetujuan pembagian format laporan kinerja."
     )
     if note:
         text += f"\nCatatan: {note}"
     return text + "\nPermohonan persetujuan tetap terbuka."
 
 
-def distribution_done(tw: int, tahun: int, kodes: Sequence[str], deadline: str, tz: ZoneInfo) -> str:
-    """Step 1 done: the Kasubbag is told (each bidang's workbook is a button)."""
-    return (
+def distribution_done(
+    tw: int,
+    tahun: int,
+    kodes: Sequence[str],
+    deadline: str,
+    tz: ZoneInfo,
+    tanpa_akun_google: Sequence[str] = (),
+    tidak_dibagikan: Mapping[str, str] | None = None,
+) -> str:
+    """Step 1 done: the Kasubbag is told (each bidang's workbook is a button), and who could not be
+    shared with silently."""
+    text = (
         f"{_head('Format laporan kinerja telah dibagikan', tw, tahun)}\n\n"
         f"Format telah dibagikan kepada {len(kodes)} bidang ({', '.join(kodes)}). Lembar kerja setiap "
         f"bidang dapat dibuka melalui tombol di bawah.\n\n"
         f"Batas pengisian: {format_waktu(deadline, tz)}."
     )
+    if tanpa_akun_google:
+        text += (
+            "\n\nAlamat berikut belum memiliki akun Google, sehingga Google mengirim undangan melalui email: "
+            + ", ".join(sorted(tanpa_akun_google))
+            + ". Lembar kerja baru dapat dibuka setelah yang bersangkutan membuat akun Google dengan alamat "
+            "tersebut (atau ganti alamatnya di pengaturan dengan akun Google yang dipakai)."
+        )
+    if tidak_dibagikan:
+        text += (
+            "\n\nGoogle menolak membagikan lembar kerja kepada: "
+            + ", ".join(sorted(tidak_dibagikan))
+            + (". Mohon periksa alamat tersebut di pengaturan, lalu jalankan python -m bot doctor --live.")
+        )
+    return text
 
 
 def input_opened(tw: int, tahun: int, bidang_nama: str, deadline: str | None, tz: ZoneInfo) -> str:
     """Step 2 begins: the bidang's staff get the deadline (the workbook is a button)."""
     return (
-        f"{_head('Pengisian laporan kinerja dibuka', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Pengisian laporan kinerja dibuka', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Yth. Bapak/Ibu, mohon mengisi realisasi {periode(tw, tahun)} pada lembar kerja bidang "
         f'melalui tombol "{BTN_BUKA_LAPORAN}" di bawah.\n\n'
         f"Batas pengisian: {format_waktu(deadline, tz)}.\n"
@@ -394,7 +423,7 @@ def validation_failed(
     errors = [p for p in problems if p.get("severity") == "error"]
     warnings = [p for p in problems if p.get("severity") != "error"]
     text = (
-        f"{_head('Laporan belum dapat diajukan', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Laporan belum dapat diajukan', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Mohon maaf, ditemukan {len(errors)} kesalahan yang perlu Bapak/Ibu perbaiki:\n"
         + "\n".join(problem_line(p) for p in errors)
     )
@@ -408,7 +437,7 @@ def validation_failed(
 def submission_received(tw: int, tahun: int, bidang_nama: str, warnings: Sequence[Mapping[str, Any]]) -> str:
     """Step 2 done: the staff are told the report went to the Kepala Bidang."""
     text = (
-        f"{_head('Laporan telah diajukan', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Laporan telah diajukan', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Terima kasih. Laporan telah lolos pemeriksaan dan diteruskan untuk dikoreksi."
     )
     if warnings:
@@ -426,7 +455,7 @@ def koreksi_request(
 ) -> str:
     """Step 3: the Kepala Bidang is asked to correct the report."""
     text = (
-        f"{_head('Permohonan koreksi laporan kinerja', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Permohonan koreksi laporan kinerja', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Yth. Bapak/Ibu, laporan bidang telah diajukan dan menunggu koreksi.\n"
     )
     lines = summary_lines(summary)
@@ -442,7 +471,7 @@ def koreksi_request(
 def report_returned(tw: int, tahun: int, bidang_nama: str, reason: str, actor_nama: str) -> str:
     """Step 3 returned: the staff get the reason."""
     return (
-        f"{_head('Laporan dikembalikan untuk diperbaiki', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Laporan dikembalikan untuk diperbaiki', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Laporan dikembalikan oleh {sentence_end(actor_nama)}.\nAlasan: {reason}\n\n"
         f'Mohon diperbaiki melalui tombol "{BTN_BUKA_LAPORAN}" di bawah, lalu diajukan kembali.'
     )
@@ -451,7 +480,7 @@ def report_returned(tw: int, tahun: int, bidang_nama: str, reason: str, actor_na
 def report_approved(tw: int, tahun: int, bidang_nama: str, actor_nama: str) -> str:
     """Step 3 approved: the staff are told."""
     return (
-        f"{_head('Laporan disetujui', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Laporan disetujui', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Laporan telah disetujui oleh {sentence_end(actor_nama)}. Sel triwulan ini kini dikunci. Terima kasih."
     )
 
@@ -542,7 +571,7 @@ def rekomendasi_handed(tw: int, tahun: int, umum: str, per_bidang: Mapping[str, 
 def rekomendasi_for_bidang(tw: int, tahun: int, bidang_nama: str, umum: str, khusus: str | None, mutu_baku: str) -> str:
     """Step 9: each bidang gets the rekomendasi that concern it."""
     text = (
-        f"{_head('Rekomendasi Kepala Dinas untuk ditindaklanjuti', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Rekomendasi Kepala Dinas untuk ditindaklanjuti', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Rekomendasi umum: {umum}\n"
     )
     text += f"Rekomendasi khusus untuk bidang ini: {khusus}\n" if khusus else "Tidak ada rekomendasi khusus.\n"
@@ -552,7 +581,7 @@ def rekomendasi_for_bidang(tw: int, tahun: int, bidang_nama: str, umum: str, khu
 def bidang_reopened(tw: int, tahun: int, bidang_nama: str, reason: str, actor_nama: str) -> str:
     """A bidang's approved report is opened again by the Kasubbag."""
     return (
-        f"{_head('Laporan bidang dibuka kembali', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Laporan bidang dibuka kembali', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Laporan dibuka kembali oleh {actor_nama} untuk diperbaiki.\nAlasan: {reason}\n\n"
         f'Mohon diperbaiki melalui tombol "{BTN_BUKA_LAPORAN}" di bawah, lalu diajukan kembali.'
     )
@@ -561,7 +590,7 @@ def bidang_reopened(tw: int, tahun: int, bidang_nama: str, reason: str, actor_na
 def tindak_lanjut_recorded(tw: int, tahun: int, bidang_nama: str, teks: str, actor_nama: str) -> str:
     """Step 9: the Kasubbag is told a bidang recorded its tindak lanjut."""
     return (
-        f"{_head('Tindak lanjut dicatat', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Tindak lanjut dicatat', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"{actor_nama} mencatat tindak lanjut:\n{teks}"
     )
 
@@ -583,9 +612,9 @@ def deadline_reminder(tw: int, tahun: int, bidang_nama: str, deadline: str, sisa
     elif sisa == 0:
         when = f"Hari ini adalah batas pengisian: {format_waktu(deadline, tz)}."
     else:
-        when = f"Batas pengisian telah lewat {-sisa} hari kerja ({format_waktu(deadline, tz)})."
+        when = f"Batas pengisian ({format_waktu(deadline, tz)}) telah terlampaui {-sisa} hari kerja."
     return (
-        f"{_head('Pengingat pengisian laporan kinerja', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Pengingat pengisian laporan kinerja', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f'{when}\nMohon segera melengkapi dan mengajukan laporan melalui tombol "{BTN_BUKA_LAPORAN}" di bawah.'
     )
 
@@ -593,10 +622,30 @@ def deadline_reminder(tw: int, tahun: int, bidang_nama: str, deadline: str, sisa
 def tindak_lanjut_reminder(tw: int, tahun: int, bidang_nama: str) -> str:
     """Reminder to record the tindak lanjut."""
     return (
-        f"{_head('Pengingat tindak lanjut rekomendasi', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Pengingat tindak lanjut rekomendasi', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Tindak lanjut atas rekomendasi Kepala Dinas belum dicatat. Mohon tekan tombol "
         f'"{BTN_CATAT_TINDAK_LANJUT}" pada pesan rekomendasi atau di bawah ini.'
     )
+
+
+LANGKAH_SOP: dict[int, str] = {
+    1: "pembagian format laporan",
+    2: "pengisian realisasi",
+    3: "koreksi laporan bidang",
+    4: "analisis dan penyusunan rekap dinas",
+    5: "telaah Sekretaris",
+    6: "telaah dan rekomendasi Kepala Dinas",
+    7: "penyerahan laporan dan rekomendasi kepada Kasubbag",
+    8: "penerusan rekomendasi kepada bidang",
+    9: "tindak lanjut rekomendasi",
+}
+"""What each step of SOP P-SEK-KP-09 is, as a reminder names it."""
+
+
+def langkah(sop_step: int) -> str:
+    """``Langkah 2 SOP (pengisian realisasi)``."""
+    what = LANGKAH_SOP.get(sop_step)
+    return f"Langkah {sop_step} SOP ({what})" if what else f"Langkah {sop_step} SOP"
 
 
 def mutu_baku_reminder(
@@ -607,14 +656,24 @@ def mutu_baku_reminder(
     since: str,
     mutu_baku: str,
     tz: ZoneInfo,
+    deadline: str | None = None,
 ) -> str:
-    """The holder of a step reached its Mutu Baku."""
-    where = f"\nBidang: {bidang}" if bidang else ""
-    return (
+    """The holder of a step held it longer than its Mutu Baku (with the input deadline, which still holds)."""
+    where = _bidang(bidang) if bidang else ""
+    text = (
         f"{_head('Pengingat Mutu Baku', tw, tahun)}{where}\n\n"
-        f"Langkah {sop_step} menunggu tindakan Bapak/Ibu sejak {format_waktu(since, tz)}; "
-        f"Mutu Baku langkah ini {mutu_baku} telah tercapai. Mohon segera ditindaklanjuti."
+        f"{langkah(sop_step)} berada pada Bapak/Ibu sejak {format_waktu(since, tz)}. Mutu Baku SOP untuk "
+        f"langkah ini adalah {mutu_baku}, dan waktu tersebut telah terlampaui."
     )
+    if deadline:
+        # The input deadline (days later than step 2's Mutu Baku) still holds: no "segera" to the staff.
+        text += (
+            f"\nBatas pengisian laporan tetap {format_waktu(deadline, tz)}; mohon laporan diajukan "
+            f"sebelum batas tersebut."
+        )
+    else:
+        text += "\nMohon segera ditindaklanjuti."
+    return text
 
 
 def mutu_baku_escalation(
@@ -629,11 +688,11 @@ def mutu_baku_escalation(
     tz: ZoneInfo,
 ) -> str:
     """The superior of a late holder is told."""
-    where = f"\nBidang: {bidang}" if bidang else ""
+    where = _bidang(bidang) if bidang else ""
     return (
         f"{_head('Eskalasi Mutu Baku', tw, tahun)}{where}\n\n"
-        f"Langkah {sop_step} berada pada {role_name(holder_role)} ({holder_nama or '-'}) sejak "
-        f"{format_waktu(since, tz)}, melewati dua kali Mutu Baku ({mutu_baku}). "
+        f"{langkah(sop_step)} berada pada {role_name(holder_role)} ({holder_nama or '-'}) sejak "
+        f"{format_waktu(since, tz)}, telah melewati dua kali Mutu Baku ({mutu_baku}). "
         f"Mohon perhatian Bapak/Ibu."
     )
 
@@ -641,25 +700,72 @@ def mutu_baku_escalation(
 def tamper_detected(tw: int, tahun: int, bidang_nama: str) -> str:
     """Approved data changed in the sheet."""
     return (
-        f"{_head('Data yang telah disetujui berubah', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Data yang telah disetujui berubah', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Isi lembar kerja bidang ini berbeda dari data yang telah disetujui. Rekap dinas tetap "
         f"memakai data yang disetujui. Mohon diperiksa."
+    )
+
+
+def _akses_label(akses: Mapping[str, Any]) -> str:
+    """One removed permission as the Kasubbag reads it."""
+    peran = {"reader": "pelihat", "commenter": "pemberi komentar", "writer": "editor"}.get(
+        str(akses.get("role")), str(akses.get("role"))
+    )
+    if akses.get("type") == "anyone":
+        return f"siapa saja yang memiliki tautan ({peran})"
+    if akses.get("type") == "domain":
+        return f"semua akun domain {akses.get('domain')} ({peran})"
+    return f"{akses.get('email')} ({peran})"
+
+
+def foreign_access_removed(
+    tw: int,
+    tahun: int,
+    bidang_nama: str,
+    akses: Sequence[Mapping[str, Any]],
+    editor: Sequence[str],
+    dihapus: bool = True,
+) -> str:
+    """Access to a bidang workbook outside the configured people was found (and removed, or not);
+    the workbook is a button."""
+    lines = "\n".join(f"- {_akses_label(a)}" for a in akses)
+    if not dihapus:
+        return (
+            f"{_head('Akses lembar kerja di luar daftar tidak dapat dihapus', tw, tahun)}\n"
+            f"{bidang_line(bidang_nama)}\n\n"
+            f"Google tidak mengizinkan Kinerja Bot menghapus akses berikut (akun bot tidak lagi berhak "
+            f"mengatur berbagi lembar kerja ini):\n{lines}\n\nMohon pemilik lembar kerja menghapusnya melalui tombol "
+            f"Bagikan di Google Sheets."
+        )
+    pelaku = (
+        f" Google Drive tidak mencatat siapa yang menambahkannya melalui API; yang dapat melakukannya adalah "
+        f"editor lembar kerja ini ({', '.join(editor)}). Riwayatnya dapat dilihat pada panel Aktivitas berkas di "
+        f"Google Drive."
+        if editor
+        else " Google Drive tidak mencatat siapa yang menambahkannya melalui API; riwayatnya dapat dilihat pada "
+        "panel Aktivitas berkas di Google Drive."
+    )
+    return (
+        f"{_head('Akses lembar kerja di luar daftar telah dihapus', tw, tahun)}\n{bidang_line(bidang_nama)}\n\n"
+        f"Lembar kerja bidang ini dibagikan kepada pihak di luar editor dan peninjau yang tercantum di pengaturan:\n"
+        f"{lines}\n\nKinerja Bot telah menghapus akses tersebut.{pelaku}"
     )
 
 
 def workbook_missing(bidang_nama: str, reason: str) -> str:
     """A bidang's workbook cannot be found."""
     return (
-        f"Workbook bidang tidak ditemukan\nBidang: {bidang_nama}\n\n"
-        f"Kinerja Bot tidak dapat menemukan workbook bidang ini ({reason}). Mohon diperiksa di Google Drive."
+        f"Lembar kerja bidang tidak ditemukan{_bidang(bidang_nama)}\n\n"
+        f"Kinerja Bot tidak dapat menemukan lembar kerja bidang ini ({reason}). Mohon diperiksa di Google Drive."
     )
 
 
 def access_lost(bidang_nama: str) -> str:
     """The bot lost access to a workbook."""
     return (
-        f"Akses workbook hilang\nBidang: {bidang_nama}\n\n"
-        f"Akun Kinerja Bot tidak lagi memiliki akses ke workbook bidang ini. Mohon bagikan kembali."
+        f"Akses ke lembar kerja bidang hilang{_bidang(bidang_nama)}\n\n"
+        f"Akun Kinerja Bot tidak lagi memiliki akses ke lembar kerja bidang ini. Mohon bagikan kembali "
+        f"lembar kerja tersebut kepada akun Kinerja Bot sebagai Editor."
     )
 
 
@@ -670,6 +776,52 @@ def recipient_unreachable(nama: str, role: str, bidang: str | None) -> str:
         f"Penerima tidak dapat dihubungi\n\n"
         f"Pesan Kinerja Bot kepada {nama} ({who}) tidak dapat dikirim; kemungkinan yang bersangkutan "
         f"memblokir bot. Mohon hubungi yang bersangkutan agar membuka bot dan mengirim /start."
+    )
+
+
+def master_reminder(
+    tahun: int, path: str, opens_at: str, problem: str | None, overdue: bool, tz: ZoneInfo, tab: str | None = None
+) -> str:
+    """The Kasubbag is reminded to provide a coming year's master list of indicators.
+
+    ``tab``: the list is kept in the master sheet, on this tab (``path`` then names the tab and the sheet).
+    """
+    where = "Daftar indikator" if tab else "Berkas daftar indikator"
+    if problem:
+        state = f"{where} tahun {tahun} sudah ada tetapi belum dapat dipakai: {problem}"
+    else:
+        state = f"Daftar indikator (daftar induk) tahun {tahun} belum tersedia."
+    if overdue:
+        plan = (
+            f"Periode tahun {tahun} sudah waktunya dibuka, tetapi format laporan belum dapat dibagikan. "
+            "Pembagian format berjalan otomatis begitu daftar indikator dapat dibaca."
+        )
+    else:
+        plan = (
+            f"Triwulan I {tahun} dibuka {format_waktu(opens_at, tz)}; format laporan setiap bidang "
+            f"tahun {tahun} disusun dari daftar tersebut."
+        )
+    if tab:
+        ask = (
+            f"Mohon Bapak/Ibu mengisi daftar indikator tahun {tahun} (target dan pagu sesuai DPA) pada tab "
+            f'"{tab}" lembar kerja daftar induk, lalu memeriksanya dengan /induk {tahun}.'
+        )
+    else:
+        ask = (
+            f"Mohon Bapak/Ibu menyerahkan daftar indikator tahun {tahun} (target dan pagu sesuai DPA) kepada admin "
+            f"untuk dipasang di {path}, lalu admin memeriksanya dengan perintah doctor."
+        )
+    return f"Daftar indikator tahun {tahun}\n\n{state}\n{plan}\n\n{ask}"
+
+
+def period_held(tw: int, tahun: int, waiting_for: Sequence[str]) -> str:
+    """The Kasubbag is told a new year's period waits for the earlier year's periods to close."""
+    waiting = ", ".join(waiting_for)
+    return (
+        f"{periode(tw, tahun)} belum dibuka\n\n"
+        f"Menurut jadwal {periode(tw, tahun)} sudah waktunya dibuka, tetapi periode tahun sebelumnya masih "
+        f"berjalan: {waiting}. Tahun anggaran baru dimulai setelah periode tersebut ditutup dan diarsipkan; "
+        f"{periode(tw, tahun)} lalu dibuka otomatis. Lihat /status untuk langkah yang masih tertahan."
     )
 
 
@@ -807,7 +959,7 @@ ANS_PROMPT_NOT_YOURS = "Maaf, permintaan ini bukan untuk Bapak/Ibu."
 ANS_PROMPT_DONE = "Permintaan ini sudah dijawab sebelumnya; tidak ada perubahan."
 ANS_FREE_TEXT = (
     "Mohon maaf, pesan ini tidak dapat diproses. Bila Bapak/Ibu hendak menjawab permintaan Kinerja Bot "
-    "(alasan, catatan, rekomendasi, tindak lanjut), mohon gunakan fitur Balas (reply) pada pesan "
+    "(alasan, catatan, rekomendasi, tindak lanjut), mohon gunakan fitur Balas pada pesan "
     "permintaan tersebut. Ketik /bantuan untuk daftar perintah."
 )
 
@@ -832,24 +984,24 @@ def refused(reason: str) -> str:
 # --- commands ---------------------------------------------------------------------------------------
 
 COMMANDS: tuple[tuple[str, str], ...] = (
-    ("start", "Mulai dan lihat peran Anda"),
+    ("start", "Mulai dan lihat peran Bapak/Ibu"),
     ("daftar", "Daftar dengan kode undangan: /daftar KODE"),
-    ("status", "Status laporan kinerja periode berjalan"),
-    ("rekap", "Tautan, ringkasan, dan grafik rekap dinas"),
+    ("status", "Status laporan kinerja periode berjalan (boleh: /status TW II 2026)"),
+    ("rekap", "Tautan, ringkasan, dan grafik rekap dinas (boleh: /rekap TW IV 2026)"),
     ("kirim", "Ajukan laporan triwulan bidang (staf)"),
-    ("plh", "Tunjuk Plh selama Anda berhalangan: /plh NAMA MULAI SELESAI"),
-    ("induk", "Periksa sheet daftar induk indikator (Kasubbag)"),
+    ("plh", "Tunjuk Plh selama Bapak/Ibu berhalangan: /plh NAMA MULAI SELESAI"),
+    ("induk", "Periksa lembar kerja daftar induk indikator (Kasubbag)"),
     ("perubahan", "Terapkan target APBD Perubahan: /perubahan TANGGAL (Kasubbag)"),
-    ("bantuan", "Apa yang dapat Anda lakukan"),
+    ("bantuan", "Apa yang dapat Bapak/Ibu lakukan"),
 )
 
 
 def start_bound(nama: str, role: str, bidang_nama: str | None) -> str:
-    """/start for a bound person."""
+    """/start for a bound person (named without "Bapak/Ibu" in front: docs/istilah.md)."""
     return (
-        f"Selamat datang, Bapak/Ibu {sentence_end(nama)}.\n"
-        f"Anda terdaftar sebagai {role_name(role, bidang_nama)} pada Kinerja Bot.\n"
-        f"Ketik /bantuan untuk melihat apa yang dapat Anda lakukan."
+        f"Selamat datang di Kinerja Bot.\n"
+        f"Akun Telegram ini terdaftar atas nama {nama} sebagai {role_name(role, bidang_nama)}.\n"
+        f"Ketik /bantuan untuk melihat apa yang dapat Bapak/Ibu lakukan."
     )
 
 
@@ -871,8 +1023,9 @@ DAFTAR_USAGE = "Mohon kirim kode undangan bersama perintahnya, misalnya: /daftar
 def daftar_ok(nama: str, role: str, bidang_nama: str | None) -> str:
     """/daftar succeeded."""
     return (
-        f"Pendaftaran berhasil. Selamat datang, Bapak/Ibu {nama}, sebagai "
-        f"{role_name(role, bidang_nama)}.\nKetik /bantuan untuk melihat apa yang dapat Anda lakukan."
+        f"Pendaftaran berhasil. Selamat datang di Kinerja Bot.\n"
+        f"Akun Telegram ini terdaftar atas nama {nama} sebagai {role_name(role, bidang_nama)}.\n"
+        f"Ketik /bantuan untuk melihat apa yang dapat Bapak/Ibu lakukan."
     )
 
 
@@ -881,7 +1034,11 @@ def daftar_already(nama: str) -> str:
     return f"Akun Telegram ini sudah terdaftar atas nama {sentence_end(nama)}. Tidak ada perubahan."
 
 
-HELP_COMMON = "/status - status laporan kinerja periode berjalan\n/bantuan - pesan ini"
+HELP_COMMON = (
+    "/status - status laporan kinerja periode berjalan\n"
+    "Periode lain dapat disebut sesudah perintah, misalnya /status TW II 2026 atau /rekap 4 2026.\n"
+    "/bantuan - pesan ini"
+)
 HELP_BY_ROLE: dict[str, str] = {
     "staf": (
         "Sebagai staf pengisi laporan, Bapak/Ibu:\n"
@@ -937,7 +1094,7 @@ def bantuan(role: str, pending: int, details: int) -> str:
 def bantuan_koreksi(tw: int, tahun: int, bidang_nama: str, since: datetime, tz: ZoneInfo) -> str:
     """/bantuan: a report waits for this person's koreksi (step 3); Setujui/Kembalikan below."""
     return (
-        f"{_head('Menunggu koreksi Bapak/Ibu', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Menunggu koreksi Bapak/Ibu', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Laporan bidang telah diajukan pada {format_waktu(since, tz)} dan menunggu koreksi (langkah 3). "
         f'Silakan buka laporan, lalu pilih "{BTN_SETUJUI}" atau "{BTN_KEMBALIKAN}".'
     )
@@ -954,7 +1111,7 @@ def bantuan_staf(
     reason: str | None,
 ) -> str:
     """/bantuan for staff: their bidang's report, and how to submit it while input is open."""
-    text = f"{_head('Laporan bidang Bapak/Ibu', tw, tahun)}\nBidang: {bidang_nama}\n\nKeadaan laporan: {state_label}."
+    text = f"{_head('Laporan bidang Bapak/Ibu', tw, tahun)}{_bidang(bidang_nama)}\n\nKeadaan laporan: {state_label}."
     if reason:
         text += f"\nAlasan terakhir: {reason}"
     if can_submit:
@@ -970,7 +1127,7 @@ def bantuan_staf(
 def bantuan_tindak_lanjut(tw: int, tahun: int, bidang_nama: str) -> str:
     """/bantuan: the bidang's tindak lanjut of the rekomendasi is still to be recorded (step 9)."""
     return (
-        f"{_head('Menunggu tindak lanjut Bapak/Ibu', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Menunggu tindak lanjut Bapak/Ibu', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Tindak lanjut atas rekomendasi Kepala Dinas belum dicatat (langkah 9). "
         f'Tekan "{BTN_CATAT_TINDAK_LANJUT}" untuk mencatatnya.'
     )
@@ -1024,6 +1181,20 @@ def status_tindak_lanjut(teks: str | None) -> str:
     return f"  Tindak lanjut: {teks}" if teks else "  Tindak lanjut: belum dicatat"
 
 
+PERIOD_ARGS_USAGE = (
+    "Mohon sebut satu triwulan dan/atau satu tahun sesudah perintah, misalnya /status TW II 2026, "
+    "/status 2026 atau /rekap 4."
+)
+
+
+def period_not_found(tw: int | None, tahun: int | None) -> str:
+    """A command named a period the bot has not started."""
+    if tw is None:
+        return f"Belum ada periode pelaporan kinerja tahun {tahun}."
+    label = periode(tw, tahun) if tahun is not None else tw_label(tw)
+    return f"Periode {label} belum dimulai."
+
+
 # /rekap
 
 REKAP_NONE = "Rekap dinas belum tersedia untuk periode ini; rekap disusun setelah seluruh bidang disetujui."
@@ -1055,9 +1226,10 @@ KIRIM_NOT_STAFF = "Maaf, perintah /kirim hanya untuk staf pengisi laporan bidang
 KIRIM_NO_PERIOD = "Saat ini tidak ada triwulan yang dibuka untuk pengisian."
 
 
-def kirim_ok(tw: int, tahun: int) -> str:
-    """/kirim accepted."""
-    return f"Laporan {periode(tw, tahun)} telah diajukan untuk dikoreksi Kepala Bidang. Terima kasih."
+def kirim_ok(tw: int, tahun: int, sekretaris_corrects: bool = False) -> str:
+    """/kirim accepted (naming who corrects: the Sekretaris for the Sekretariat)."""
+    who = korektor(sekretaris_corrects)
+    return f"Laporan {periode(tw, tahun)} telah diajukan untuk dikoreksi {who}. Terima kasih."
 
 
 def kirim_invalid(tw: int, tahun: int, errors: int) -> str:
@@ -1176,9 +1348,9 @@ REFUSAL_ROLE_NEEDS_BIDANG = "Peran ini memerlukan kode bidang (--bidang)."
 REFUSAL_ROLE_WITHOUT_BIDANG = "Peran ini tidak terikat pada bidang; jangan isi --bidang."
 REFUSAL_NAME_REQUIRED = "Nama wajib diisi."
 REFUSAL_INVITE_LOCKED_OUT = "Terlalu banyak kode yang salah. Silakan coba lagi satu jam lagi."
-REFUSAL_INVITE_UNKNOWN = "Kode pendaftaran tidak dikenal. Mohon periksa kembali kode Anda."
-REFUSAL_INVITE_USED = "Kode pendaftaran ini sudah dipakai."
-REFUSAL_INVITE_EXPIRED = "Kode pendaftaran ini sudah kedaluwarsa. Mohon minta kode baru kepada admin."
+REFUSAL_INVITE_UNKNOWN = "Kode undangan tidak dikenal. Mohon periksa kembali kode tersebut."
+REFUSAL_INVITE_USED = "Kode undangan ini sudah dipakai."
+REFUSAL_INVITE_EXPIRED = "Kode undangan ini sudah kedaluwarsa. Mohon minta kode baru kepada admin Kinerja Bot."
 
 # What a typed text is called when it is missing or too short (refusal_text_required / _too_short).
 FIELD_ALASAN_PENGEMBALIAN = "Alasan pengembalian"
@@ -1190,7 +1362,7 @@ FIELD_TINDAK_LANJUT = "Tindak lanjut"
 
 def refusal_unknown_bidang(kode: str) -> str:
     """A bidang code that is not configured."""
-    return f"Kode bidang {kode!r} tidak dikenal."
+    return f'Kode bidang "{kode}" tidak dikenal.'
 
 
 _REKOMENDASI_AGAIN = (
@@ -1239,7 +1411,7 @@ def refusal_only_staf(bidang_nama: str) -> str:
 def refusal_dinas_state(tw: int, tahun: int, state: str) -> str:
     """The dinas report's state has no such step now."""
     return (
-        f"Laporan kinerja dinas {tw_label(tw)} {tahun} sedang "
+        f"Laporan kinerja dinas {tw_label(tw)} {tahun} "
         f"{STATE_LABELS[state]}; tindakan ini tidak dapat dilakukan sekarang."
     )
 
@@ -1247,16 +1419,16 @@ def refusal_dinas_state(tw: int, tahun: int, state: str) -> str:
 def refusal_bidang_locked(tw: int, tahun: int, dinas_state: str) -> str:
     """Bidang reports can change only while the dinas report is collecting."""
     return (
-        f"Laporan kinerja dinas {tw_label(tw)} {tahun} sedang "
+        f"Laporan kinerja dinas {tw_label(tw)} {tahun} "
         f"{STATE_LABELS[dinas_state]}; laporan bidang tidak dapat diubah sekarang."
     )
 
 
-def refusal_bidang_state(bidang_nama: str, tw: int, tahun: int, state: str) -> str:
+def refusal_bidang_state(bidang_nama: str, tw: int, tahun: int, state: str, sekretaris_corrects: bool = False) -> str:
     """The bidang report's state has no such step now."""
     return (
-        f"Laporan {bidang_nama} {tw_label(tw)} {tahun} sedang "
-        f"{STATE_LABELS[state]}; tindakan ini tidak dapat dilakukan sekarang."
+        f"Laporan {bidang_nama} {tw_label(tw)} {tahun} "
+        f"{bidang_state_label(state, sekretaris_corrects)}; tindakan ini tidak dapat dilakukan sekarang."
     )
 
 
@@ -1290,9 +1462,9 @@ def refusal_distribution_failed(kodes: Iterable[str]) -> str:
     return f"Pembagian format gagal untuk bidang {', '.join(sorted(kodes))}."
 
 
-def refusal_no_running_period(tw: int) -> str:
+def refusal_no_running_period(tw: int, tahun: int) -> str:
     """A submission for a TW with no open period."""
-    return f"Tidak ada periode {tw_label(tw)} yang berjalan."
+    return f"Tidak ada periode {tw_label(tw)} {tahun} yang berjalan."
 
 
 REFUSAL_EVIDENCE_NOT_STAFF = (
@@ -1332,11 +1504,24 @@ REFUSAL_ACTION_BUSY = "Tindakan lain atas laporan ini sedang diproses. Mohon tun
 # --- sheet feedback and audit notes (workflow) ---------------------------------------------------------
 # Written by the workflow to the Status tab of a bidang's workbook and to the audit trail (Riwayat).
 
-SHEET_ACTOR_SUFFIX = "(lewat Google Sheets)"
-SHEET_STATUS_AWAITING_KOREKSI = "Menunggu koreksi Kepala Bidang"
 SHEET_STATUS_NEEDS_FIX = "Perlu perbaikan"
-SHEET_STATUS_APPROVED = "Disetujui Kepala Bidang"
-SHEET_STATUS_RETURNED = "Dikembalikan Kepala Bidang"
+
+
+def sheet_status_awaiting_koreksi(sekretaris_corrects: bool) -> str:
+    """The Status tab's Status Alur of a valid submission."""
+    return f"Menunggu koreksi {korektor(sekretaris_corrects)}"
+
+
+def sheet_status_approved(sekretaris_corrects: bool) -> str:
+    """The Status tab's Status Alur of an approved TW."""
+    return f"Disetujui {korektor(sekretaris_corrects)}"
+
+
+def sheet_status_returned(sekretaris_corrects: bool) -> str:
+    """The Status tab's Status Alur of a returned TW."""
+    return f"Dikembalikan {korektor(sekretaris_corrects)}"
+
+
 AUDIT_HANDED_TO_KASUBBAG = "diserahkan otomatis oleh Kinerja Bot atas nama Sekretaris"
 AUDIT_HANDED_TO_BIDANG = "diteruskan otomatis oleh Kinerja Bot atas nama Kasubbag"
 
@@ -1356,14 +1541,19 @@ def audit_validation_note(errors: int, warnings: int) -> str:
     return f"{errors} kesalahan, {warnings} peringatan"
 
 
+def audit_foreign_access_note(who: str, *, removed: bool = True) -> str:
+    """The audit note when access outside the configured people was found (and removed or not)."""
+    return f"akses dihapus: {who}" if removed else f"akses tidak dapat dihapus: {who}"
+
+
 def audit_evidence_note(no: int, nama: str, cell: str, url: str) -> str:
     """The audit note of a bukti dukung kept through Telegram."""
     return f"indikator {no}. {nama}; sel {cell}; {url}"
 
 
 def audit_tamper_note(sheet_hash: str, snapshot_hash: str) -> str:
-    """The audit note when approved data changed in the sheet."""
-    return f"hash lembar {sheet_hash}; snapshot {snapshot_hash}"
+    """The audit note when approved data changed in the sheet (the two values' hashes)."""
+    return f"sidik data lembar kerja {sheet_hash}; sidik data yang disetujui {snapshot_hash}"
 
 
 # --- delivery notes (outbox.last_error, read by the admin) ---------------------------------------------
@@ -1547,7 +1737,7 @@ def plh_request(jabatan_plh: str, holder_nama: str, mulai: str, selesai: str) ->
     """To the person named Plh: accept or decline."""
     return (
         f"Permintaan penunjukan Plh\n"
-        f"Bapak/Ibu {sentence_end(holder_nama)} menunjuk Bapak/Ibu sebagai Plh. {jabatan_plh} "
+        f"{jabatan_plh} ({holder_nama}) menunjuk Bapak/Ibu sebagai Plh. {jabatan_plh} "
         f"pada {rentang_tanggal(mulai, selesai)}.\n\n"
         f"Selama masa itu permintaan persetujuan, pengingat, dan eskalasi untuk jabatan tersebut dikirim "
         f"kepada Bapak/Ibu, dan tindakan Bapak/Ibu tercatat sebagai Plh. atas nama {sentence_end(holder_nama)}.\n"
@@ -1629,7 +1819,7 @@ def audit_plh_note(jabatan_plh: str, acting_nama: str, holder_nama: str, mulai: 
 REFUSAL_PLH_ROLE = "Maaf, Plh hanya dapat ditunjuk untuk Kepala Dinas, Sekretaris, Kasubbag KPEP, dan Kepala Bidang."
 REFUSAL_PLH_SELF = "Plh harus orang lain, bukan pejabat yang digantikan."
 REFUSAL_PLH_DATES = "Tanggal selesai tidak boleh sebelum tanggal mulai."
-REFUSAL_PLH_PAST = "Masa Plh sudah lewat; tanggal selesai harus hari ini atau sesudahnya."
+REFUSAL_PLH_PAST = "Masa Plh sudah berlalu; tanggal selesai harus hari ini atau sesudahnya."
 REFUSAL_PLH_NOT_FOUND = "Penunjukan Plh tersebut tidak ditemukan."
 REFUSAL_PLH_NOT_YOURS = "Maaf, penunjukan Plh ini bukan untuk Bapak/Ibu."
 REFUSAL_PLH_NONE_TO_CANCEL = "Tidak ada Plh yang berlaku atau menunggu untuk Bapak/Ibu yang dapat dibatalkan."
@@ -1638,7 +1828,7 @@ MAX_PLH_DAYS = 90
 
 
 def refusal_plh_too_long(days: int) -> str:
-    return f"Masa Plh paling lama {days} hari; untuk masa lebih lama, admin menetapkan Plt lewat pengaturan."
+    return f"Masa Plh paling lama {days} hari; untuk masa lebih lama, admin menetapkan Plt melalui perintah plh."
 
 
 def refusal_plh_person_unknown(nama: str) -> str:
@@ -1670,15 +1860,15 @@ def help_extra(role: str) -> str:
     if role in ("kepala_dinas", "sekretaris", "kasubbag_kpep", "kepala_bidang"):
         lines.append("/plh - tunjuk Plh selama Bapak/Ibu berhalangan (/plh batal untuk membatalkan)")
     if role == "kasubbag_kpep":
-        lines.append("/induk - periksa sheet daftar induk indikator")
-        lines.append("/perubahan TANGGAL - terapkan target APBD Perubahan dari sheet daftar induk")
+        lines.append("/induk [TAHUN] - periksa daftar induk indikator di lembar kerja daftar induk")
+        lines.append("/perubahan TANGGAL - terapkan target APBD Perubahan dari lembar kerja daftar induk")
     return "".join(f"\n{line}" for line in lines)
 
 
 # --- the master list: its sheet, and its revisions (APBD Perubahan) --------------------------------
 
 LABEL_APBD_MURNI = "APBD Murni"
-BTN_BUKA_INDUK = "Buka sheet daftar induk"
+BTN_BUKA_INDUK = "Buka lembar kerja daftar induk"
 LABEL_APBD_PERUBAHAN = "APBD Perubahan"
 MASTER_NO_SOURCE = "daftar induk indikator belum diatur (google.master_indikator atau google.master_sheet)"
 MASTER_MAX_LINES = 30
@@ -1710,16 +1900,16 @@ def master_invalid(sumber: str, problems: Sequence[Mapping[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def master_ok(sumber: str, per_bidang: Sequence[tuple[str, int]]) -> str:
-    """/induk: the master sheet can be used."""
-    total = sum(count for _, count in per_bidang)
-    counts = ", ".join(f"{kode} {count}" for kode, count in per_bidang)
+def master_ok(tahun: int, sumber: str, counts: Sequence[tuple[str, int]]) -> str:
+    """/induk: a year's list in the master sheet can be used (``counts``: indicators per bidang kode)."""
+    total = sum(count for _, count in counts)
+    listed = ", ".join(f"{kode} {count}" for kode, count in counts)
     return "\n".join(
         [
-            "Daftar induk indikator dapat dipakai",
+            f"Daftar induk indikator tahun {tahun} dapat dipakai",
             f"Sumber: {sumber}",
-            f"Jumlah indikator: {total} ({counts})",
-            "Catatan Validasi pada sheet telah dikosongkan.",
+            f"Jumlah indikator: {total} ({listed})",
+            "Catatan Validasi pada lembar kerja daftar induk telah dikosongkan.",
         ]
     )
 
@@ -1732,19 +1922,23 @@ def refusal_master_invalid(count: int) -> str:
 
 
 REFUSAL_MASTER_NOT_SHEET = (
-    "Daftar induk indikator disimpan sebagai berkas CSV oleh admin, bukan Google Sheet. Perubahan target "
+    "Daftar induk indikator disimpan sebagai berkas CSV oleh admin, bukan lembar kerja Google Sheets. Perubahan target "
     "diterapkan admin dengan: python -m bot perubahan --berkas BERKAS.csv --berlaku TANGGAL"
 )
-MASTER_READ_FAILED = "Mohon maaf, sheet daftar induk tidak dapat dibaca saat ini. Silakan coba beberapa saat lagi."
+MASTER_READ_FAILED = (
+    "Mohon maaf, lembar kerja daftar induk tidak dapat dibaca saat ini. Silakan coba beberapa saat lagi."
+)
+MASTER_SHEET_UNREADABLE = "lembar kerja daftar induk tidak dapat dibaca saat ini"
 REFUSAL_MASTER_ONLY_KASUBBAG = "Maaf, daftar induk indikator hanya dikelola oleh Kasubbag KPEP."
 REFUSAL_REVISION_NO_CHANGE = "Daftar induk tidak berbeda dengan yang berlaku; tidak ada yang diubah."
 REFUSAL_REVISION_NOT_FOUND = "Perubahan target tersebut tidak ditemukan."
 REFUSAL_REVISION_BAD_DATE = "Tanggal berlaku tidak dikenali; tulis seperti 1-7-2026 atau 2026-07-01."
+REFUSAL_MASTER_BAD_YEAR = "Tahun tidak dikenali; tulis misalnya /induk 2027 (tanpa tahun: tahun anggaran berjalan)."
 PERUBAHAN_USAGE = (
-    "Setelah sheet daftar induk diperbarui dengan target APBD Perubahan, kirim:\n"
+    "Setelah tab tahun berjalan di lembar kerja daftar induk diperbarui dengan target APBD Perubahan, kirim:\n"
     "/perubahan TANGGAL-BERLAKU\n"
     "contoh: /perubahan 1-7-2026\n\n"
-    "Kinerja Bot membaca dan memeriksa sheet, lalu menampilkan ringkasan perubahan dengan tombol Terapkan."
+    "Kinerja Bot membaca dan memeriksa tab tersebut, lalu menampilkan ringkasan perubahan dengan tombol Terapkan."
 )
 BTN_TERAPKAN_PERUBAHAN = "Terapkan"
 BTN_BATAL_PERUBAHAN = "Batal"
@@ -1805,8 +1999,8 @@ def revision_preview(
     lines.append(f"Ringkasan: {_totals(*totals)}")
     lines += _bidang_change_lines(per_bidang)
     lines.append(
-        "\nDengan Terapkan, target dan pagu triwulan tersebut ditulis ulang di workbook setiap bidang; indikator "
-        "baru ditambahkan di baris paling bawah, indikator yang dihapus tetap ada di sheet bertanda Dihapus, dan "
+        "\nDengan Terapkan, target dan pagu triwulan tersebut ditulis ulang di lembar kerja setiap bidang; indikator "
+        "baru ditambahkan di baris paling bawah, indikator yang dihapus tetap ada di lembar kerja bertanda Dihapus, dan "
         "isian staf tidak diubah. Kepala Dinas diberi tahu."
     )
     return "\n".join(lines)
@@ -1846,13 +2040,13 @@ CLI_PLH_NONE = "Tidak ada Plh yang berlaku atau menunggu."
 CLI_PLH_NEEDS = "Untuk menetapkan Plh isi --role, --nama dan --mulai (dan --bidang untuk kepala_bidang)."
 CLI_PERUBAHAN_PREVIEW = "Pratinjau saja; tidak ada yang diubah. Tambahkan --terapkan untuk menerapkannya."
 CLI_PERUBAHAN_DONE = (
-    "Perubahan target diterapkan pada workbook setiap bidang dan dicatat; Kepala Dinas diberi tahu lewat Telegram."
+    "Perubahan target diterapkan pada lembar kerja setiap bidang dan dicatat; Kepala Dinas diberi tahu melalui Telegram."
 )
 CLI_PERUBAHAN_GOOGLE_FAILED = "Google tidak dapat menyelesaikan perubahan (jalankan ulang perintah yang sama):"
 
 
 def cli_plh_set(plh_id: int, line: str) -> str:
     return (
-        f"Plh nomor {plh_id} ditetapkan: {line}.\nKeduanya diberi tahu lewat Telegram oleh layanan Kinerja Bot "
+        f"Plh nomor {plh_id} ditetapkan: {line}.\nKeduanya diberi tahu melalui Telegram oleh layanan Kinerja Bot "
         f"yang berjalan."
     )

@@ -109,6 +109,10 @@ class SandboxControl:
         """Every Drive file the sandbox holds, with its permissions, tabs and appProperties."""
         return list(self.call("GET", "google/files")["files"])
 
+    def sharing(self, **rules: bool) -> dict[str, bool]:
+        """Set Drive's sharing rules (``SharingRules`` field names); returns them all."""
+        return dict(self.call("POST", "google/sharing", rules))
+
     def google_token(self, email: str) -> str:
         """A bearer token acting as ``email`` (the account is created on first use)."""
         return str(self.call("POST", "google/accounts", {"email": email})["token"])

@@ -110,7 +110,9 @@ class Feedback:
 
     ``reset_submission`` also sets the TW's ``Status Pengisian`` back to ``Draft`` (a returned or
     refused submission) with the Catatan; ``status_alur`` None writes only that reset (a reopened
-    TW). ``place`` is where the notes go (None: the edge finds it by reading the workbook).
+    TW). ``mark_submitted`` sets it to ``Siap Dikoreksi`` (an approved TW reads the same whether it
+    was submitted in the sheet or with ``/kirim``). ``place`` is where the notes go (None: the edge
+    finds it by reading the workbook).
     """
 
     status_alur: str | None
@@ -118,6 +120,7 @@ class Feedback:
     problems: tuple[ProblemInfo, ...] = ()
     reset_submission: bool = False
     place: FeedbackPlace | None = None
+    mark_submitted: bool = False
 
 
 # --- what the poll read ------------------------------------------------------------------------
@@ -140,34 +143,69 @@ class WorkbookRead:
     approved: frozenset[int]
     date_cells: frozenset[tuple[int, int]] = frozenset()
     notes: Mapping[tuple[int, int], str] = field(default_factory=dict)
+    title: str = ""
+    """The spreadsheet's title (its Drive name) as this read found it."""
+
+
+@dataclass(frozen=True)
+class PermissionInfo:
+    """One Drive permission on a workbook: who (an address, a domain, or anyone) and what role."""
+
+    id: str
+    type: str  # user, group, domain, anyone
+    role: str
+    email: str | None = None
+    domain: str | None = None
+
+    @property
+    def who(self) -> str:
+        """The address, ``domain:...`` or ``anyone`` it grants to."""
+        if self.email:
+            return self.email
+        if self.domain:
+            return f"domain:{self.domain}"
+        return self.type
+
+    def as_dict(self) -> dict[str, str | None]:
+        """JSON-ready form, for the outbox payload."""
+        return {"id": self.id, "type": self.type, "role": self.role, "email": self.email, "domain": self.domain}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PermissionInfo:
+        """The inverse of :meth:`as_dict`."""
+        return cls(str(data["id"]), str(data["type"]), str(data["role"]), data.get("email"), data.get("domain"))
 
 
 @dataclass(frozen=True)
 class BookSeen:
-    """A changed workbook of bidang ``bidang``, read: its title and what it holds."""
+    """A changed workbook of bidang ``bidang`` for budget year ``tahun``, read: its title and what it holds."""
 
     bidang: str
     spreadsheet_id: str
     name: str
     read: WorkbookRead
+    tahun: int = field(kw_only=True)
+    foreign: tuple[PermissionInfo, ...] = ()
 
 
 @dataclass(frozen=True)
 class BookGone:
-    """A workbook of bidang ``bidang`` that cannot be read: trashed, deleted, or a tab renamed.
+    """A workbook of bidang ``bidang`` (year ``tahun``) that cannot be read: trashed, deleted, or a tab renamed.
 
     ``reason`` is the Indonesian sentence the Kasubbag reads.
     """
 
     bidang: str
     reason: str
+    tahun: int = field(kw_only=True)
 
 
 @dataclass(frozen=True)
 class BookUnreachable:
-    """The bot's account lost access to bidang ``bidang``'s workbook."""
+    """The bot's account lost access to bidang ``bidang``'s workbook of year ``tahun``."""
 
     bidang: str
+    tahun: int = field(kw_only=True)
 
 
 BookFact = BookSeen | BookGone | BookUnreachable
@@ -186,17 +224,18 @@ class BookDeferred:
 
 @dataclass(frozen=True)
 class BookToRead:
-    """A changed workbook of bidang ``bidang`` that is still to be read."""
+    """A changed workbook of bidang ``bidang`` for budget year ``tahun`` that is still to be read."""
 
     spreadsheet_id: str
     bidang: str
+    tahun: int = field(kw_only=True)
 
 
 @dataclass(frozen=True)
 class ChangedBooks:
     """What one Drive change listing found, before any workbook is read.
 
-    ``to_read``: the changed workbooks of this year; ``known``: what the listing itself says
+    ``to_read``: the changed workbooks of the years watched; ``known``: what the listing itself says
     without a read (a workbook moved to the trash); ``cursor``: the Drive page token to list from
     next time (every change up to it is in ``to_read`` or ``known``).
     """
@@ -219,10 +258,16 @@ class ChangesRead:
 
 @dataclass(frozen=True)
 class WorkbookRef:
-    """A bidang's yearly workbook."""
+    """A bidang's yearly workbook.
+
+    ``invited``: addresses it was shared with by Google's invitation email because they have no
+    Google account; ``not_shared``: addresses Drive refused to share with at all (address -> why).
+    """
 
     url: str
     spreadsheet_id: str
+    invited: tuple[str, ...] = ()
+    not_shared: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,12 @@
 """The master list kept as a Google Sheet by the Kasubbag: read like the CSV, every problem at its cell.
 
-The bot reads the tab ``Daftar Induk`` (else the first tab) of the sheet named in the settings: a
-header row holding the master list's labels (found by its content, so a title row above it is
-fine), one indicator per row below. Numbers are read as the bidang sheets' are (a cell typed
-``75%`` means 75). A list that cannot be used raises :class:`~sheets.master.MasterError` whose
-``cells`` name each problem's row and column (``Baris 12, kolom Target TW II: "x" bukan angka``);
+The bot reads a budget year's list from the tab ``Daftar Induk 2027`` of the sheet named in the
+settings, else from the tab ``Daftar Induk`` (else the first tab), which then holds the list of
+every year as a CSV without ``{tahun}`` does (:func:`master_tab_index`). The tab holds a header row
+with the master list's labels (found by its content, so a title row above it is fine), one
+indicator per row below. Numbers are read as the bidang sheets' are (a cell typed ``75%`` means
+75). A list that cannot be used raises :class:`~sheets.master.MasterError` whose ``cells`` name
+each problem's row and column (``Baris 12, kolom Target TW II: "x" bukan angka``);
 :func:`master_notes` turns them into the texts of the sheet's ``Catatan Validasi`` column, so the
 Kasubbag sees each problem beside its row. Pure: the Google edge reads and writes.
 """
@@ -19,13 +21,22 @@ from sheets import layout
 from sheets.facts import MasterNotes, MasterSheetRead
 from sheets.master import MASTER_COLUMNS, Master, MasterError, MasterProblem, parse_master
 
-__all__ = ["MASTER_TAB", "find_master_header", "master_notes", "parse_master_sheet", "sheet_id", "sheet_source"]
+__all__ = [
+    "MASTER_TAB",
+    "find_master_header",
+    "master_notes",
+    "master_tab",
+    "master_tab_index",
+    "parse_master_sheet",
+    "sheet_id",
+    "sheet_source",
+]
 
 MASTER_TAB = "Daftar Induk"
-"""The tab the bot reads (the first tab when no tab has this name)."""
+"""The tab the bot reads when the sheet has no tab of the year (the first tab when none has this name)."""
 HEADER_SEARCH_ROWS = 30
 HEADER_MIN_LABELS = 4
-SEVERITY = "Galat"
+SEVERITY = "Kesalahan"
 
 
 _URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
@@ -37,9 +48,24 @@ def sheet_id(source: str) -> str:
     return match.group(1) if match else source.strip()
 
 
+def master_tab(tahun: int) -> str:
+    """The tab holding budget year ``tahun``'s list: ``Daftar Induk 2027``."""
+    return f"{MASTER_TAB} {tahun}"
+
+
+def master_tab_index(titles: Sequence[str], tahun: int | None) -> int | None:
+    """Which of the tabs (titles in order) holds ``tahun``'s list: its own tab, else ``Daftar Induk``,
+    else the first tab; None when there is no tab."""
+    wanted = [master_tab(tahun)] if tahun is not None else []
+    for title in (*wanted, MASTER_TAB):
+        if title in titles:
+            return titles.index(title)
+    return 0 if titles else None
+
+
 def sheet_source(read: MasterSheetRead) -> str:
-    """How messages name the sheet: ``sheet "Daftar Induk Indikator 2026"``."""
-    return f'sheet "{read.title}"'
+    """How messages name the list read: ``lembar kerja "Daftar Induk Indikator", tab "Daftar Induk 2026"``."""
+    return f'lembar kerja "{read.title}", tab "{read.tab}"'
 
 
 def find_master_header(rows: Sequence[Sequence[Any]]) -> int | None:

@@ -2,9 +2,10 @@
 
 ``plh`` sets, lists or cancels an acting official from the command line (the official themselves
 uses ``/plh`` in Telegram); it needs only the store, and the people concerned are told through the
-running service's outbox. ``perubahan`` applies a revised master list: from a CSV (``--berkas``,
-for an office that keeps its list as a file) or from the master sheet; it shows the summary, and
-with ``--terapkan`` rewrites every bidang workbook through Google (the Kasubbag does the same from
+running service's outbox. ``perubahan`` applies a revised master list of a budget year (``--tahun``,
+by default the current one): from a CSV (``--berkas``, for an office that keeps its list as a file)
+or from the master sheet's tab of that year; it shows the summary, and with ``--terapkan`` rewrites
+every bidang workbook of that year through Google (the Kasubbag does the same from
 Telegram with ``/perubahan``).
 """
 
@@ -75,7 +76,7 @@ def _add_plh(commands: Any) -> None:
         help="tetapkan, lihat, atau batalkan pelaksana harian (Plh) seorang pejabat",
         description="Menetapkan Plh untuk satu jabatan pada rentang tanggal: selama itu permintaan persetujuan, "
         "pengingat, dan eskalasi jabatan tersebut dikirim kepada Plh, dan jejak audit mencatat Plh beserta "
-        "pejabat yang digantikan. Pejabat sendiri menunjuk Plh lewat /plh di Telegram (yang ditunjuk menekan "
+        "pejabat yang digantikan. Pejabat sendiri menunjuk Plh melalui /plh di Telegram (yang ditunjuk menekan "
         "Terima); dari sini admin menetapkannya langsung. Tanpa --role: daftar Plh yang berlaku atau menunggu.",
         epilog="contoh:\n"
         '  python -m bot plh --role kepala_bidang --bidang PTK --nama "Rina Kurniawati, S.E." \\\n'
@@ -90,7 +91,7 @@ def _add_plh(commands: Any) -> None:
     plh.add_argument("--mulai", type=_tanggal, metavar="TANGGAL", help="hari pertama")
     plh.add_argument("--selesai", type=_tanggal, metavar="TANGGAL", help="hari terakhir (bawaan: sama dengan --mulai)")
     plh.add_argument("--batal", type=int, metavar="NOMOR", help="batalkan Plh bernomor ini")
-    plh.add_argument("--semua", action="store_true", help="daftar juga Plh yang sudah lewat, ditolak, atau batal")
+    plh.add_argument("--semua", action="store_true", help="daftar juga Plh yang sudah berlalu, ditolak, atau batal")
     _config_option(plh)
     plh.set_defaults(quiet_logs=True, handler=_cmd_plh)
 
@@ -113,8 +114,9 @@ def _cmd_perubahan(args: argparse.Namespace) -> int:
         try:
             service = WorkflowService(settings, store, GoogleWorkbooks(settings))
             service.start()
-            master = service.core.masters.read_csv(Path(args.berkas)) if args.berkas else None
-            draft = service.prepare_revision(admin, args.berlaku, master)
+            tahun = service.year.current() if args.tahun is None else args.tahun
+            master = service.core.masters.read_csv(tahun, Path(args.berkas)) if args.berkas else None
+            draft = service.prepare_revision(admin, args.berlaku, master, tahun)
             _out(draft.preview())
             if not args.terapkan:
                 service.cancel_revision(admin, draft.id)
@@ -140,20 +142,24 @@ def _add_perubahan(commands: Any) -> None:
     perubahan = commands.add_parser(
         "perubahan",
         help="terapkan daftar induk APBD Perubahan pada triwulan yang masih terbuka dan berikutnya",
-        description="Membaca daftar induk yang diperbarui (target, pagu, indikator ditambah atau dihapus), "
-        "membandingkannya dengan yang berlaku, dan menampilkan ringkasannya. Dengan --terapkan, target dan pagu "
-        "triwulan yang belum disetujui ditulis ulang di workbook setiap bidang (isian staf tidak diubah; "
-        "indikator yang dihapus tetap ada bertanda Dihapus), perubahan dicatat di jejak audit, dan Kepala Dinas "
-        "diberi tahu. Triwulan yang sudah disetujui tetap diukur dengan target lamanya. Bila daftar induk "
-        "dipegang Kasubbag sebagai Google Sheet, Kasubbag cukup mengirim /perubahan TANGGAL di Telegram.",
+        description="Membaca daftar induk tahun anggaran berjalan yang diperbarui (target, pagu, indikator "
+        "ditambah atau dihapus), membandingkannya dengan daftar tahun itu yang berlaku, dan menampilkan "
+        "ringkasannya. Dengan --terapkan, target dan pagu triwulan yang belum disetujui ditulis ulang di lembar "
+        "kerja setiap bidang (isian staf tidak diubah; indikator yang dihapus tetap ada bertanda Dihapus), "
+        "perubahan dicatat di jejak audit, dan Kepala Dinas diberi tahu. Triwulan yang sudah disetujui tetap "
+        "diukur dengan target lamanya. Bila daftar induk dipegang Kasubbag sebagai lembar kerja Google Sheets, "
+        "Kasubbag cukup mengirim /perubahan TANGGAL di Telegram.",
         epilog="contoh:\n"
         "  python -m bot perubahan --berlaku 1-7-2026 --berkas /etc/kinerja-bot/indikator-perubahan.csv\n"
         "  python -m bot perubahan --berlaku 1-7-2026 --berkas indikator-perubahan.csv --terapkan\n"
-        "  python -m bot perubahan --berlaku 2026-07-01 --terapkan      # dari sheet daftar induk",
+        "  python -m bot perubahan --berlaku 2026-07-01 --terapkan      # dari lembar kerja daftar induk",
     )
     perubahan.add_argument("--berlaku", type=_tanggal, required=True, metavar="TANGGAL", help="tanggal berlaku")
     perubahan.add_argument(
-        "--berkas", metavar="CSV", help="CSV daftar induk yang diperbarui (bawaan: sheet daftar induk)"
+        "--berkas", metavar="CSV", help="CSV daftar induk yang diperbarui (bawaan: lembar kerja daftar induk)"
+    )
+    perubahan.add_argument(
+        "--tahun", type=int, metavar="TAHUN", help="tahun anggaran yang diubah (bawaan: tahun anggaran berjalan)"
     )
     perubahan.add_argument("--terapkan", action="store_true", help="terapkan (tanpa ini: hanya pratinjau)")
     _config_option(perubahan)

@@ -16,16 +16,16 @@ Typical use::
     control = SandboxControl(base_url)
     cast = Cast.from_settings(settings)
     office = Office(control, cast)
-    script = demo_script(settings.tahun, load_isian(ISIAN_DEMO))
+    script = demo_script(2026, load_isian(ISIAN_DEMO))
     results = Scenario(office, quarter_steps(cast, script)).run(before=..., after=...)
 
 Against a service in another process (``python -m bot run`` with the provisioned settings written
 to a file), the same steps run unchanged: leave ``Office(nudge=...)`` unset (the service polls on
 its own interval; the waits are long enough), kill and restart it in the ``before`` hook, and
 ignore :attr:`~bot.demo.scenario.Step.when` (it only matters on a simulated clock). On a real clock
-the scheduler opens the latest due TW of ``settings.tahun`` at start: build the script for that TW
-(``demo_script(tahun, isian, tw=n)``) or pass ``quarter_steps(..., open_period=...)`` to open the
-period another way (e.g. a CLI call).
+the scheduler opens the period due on the calendar at start (``WorkCalendar.due_period``): build
+the script for that year and TW (``demo_script(tahun, isian, tw=n)``) or pass
+``quarter_steps(..., open_period=...)`` to open the period another way (e.g. a CLI call).
 """
 
 from __future__ import annotations
@@ -149,7 +149,7 @@ class Cast:
     staf: Mapping[str, Person]
     kodes: tuple[str, ...]
     bidang_nama: Mapping[str, str]
-    """Kode -> the bidang's name, as the bot writes it on its messages (``Bidang: ...``)."""
+    """Kode -> the bidang's name, as the bot writes it on its messages (``texts.bidang_line``)."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Cast:
@@ -468,7 +468,7 @@ class Office:
             for url in button_links(message):
                 if _SPREADSHEET_URL.fullmatch(url):
                     return url
-        raise ScenarioError(f"{person.label} belum menerima tautan workbook dari bot")
+        raise ScenarioError(f"{person.label} belum menerima tautan lembar kerja dari bot")
 
     def open_workbook(self, person: Person) -> Spreadsheet:
         """The person opens the link the bot sent them."""

@@ -41,7 +41,7 @@ __all__ = ["quarter_steps"]
 
 
 def _bidang_line(names: Mapping[str, str], kode: str) -> str:
-    return f"Bidang: {names.get(kode, kode)}"
+    return texts.bidang_line(names.get(kode, kode))
 
 
 class _QuarterBuilder:
@@ -113,7 +113,7 @@ class _QuarterBuilder:
             "menyetujui pembagian format (tombol Setujui)",
             act,
             until,
-            "tautan workbook dan batas waktu kepada setiap bidang",
+            "tautan lembar kerja dan batas waktu kepada setiap bidang",
             when,
         )
 
@@ -201,7 +201,7 @@ class _QuarterBuilder:
             until: Until = until_invalid
             expect = (
                 f"pesan 'Laporan belum dapat diajukan' kepada {staf.label}, catatan validasi dan sel bertanda "
-                "merah di sheet"
+                "merah di lembar kerja"
             )
             action = (
                 f'mengisi lembar {layout.tw_label(tw)} dengan salah ketik "{slip.ketik}" lalu memilih "Siap Dikoreksi"'
@@ -215,7 +215,7 @@ class _QuarterBuilder:
             expect = f"permohonan koreksi kepada {kepala.label}"
             how = "mengirim /kirim di Telegram" if by_telegram else 'memilih "Siap Dikoreksi"'
             missing = " (satu realisasi anggaran terlewat)" if skip is not None else ""
-            action = f"mengisi lembar {layout.tw_label(tw)} lewat Google Sheets{missing} lalu {how}"
+            action = f"mengisi lembar {layout.tw_label(tw)} melalui Google Sheets{missing} lalu {how}"
         self.add(f"isi-{kode}", 2, staf, action, act, until, expect, when)
 
     def fix(self, kode: str, correction: Correction, when: tuple[int, str], *, by_telegram: bool, what: str) -> None:

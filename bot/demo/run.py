@@ -98,6 +98,8 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_OUT = "demo-out"
 DEMO_TW = 1
+DEMO_TAHUN = 2026
+"""The demo's year when its settings name no first year (``tahun``)."""
 PACE_SECONDS = 0.15
 """Pause after each progress line so a person can read along; ``--cepat`` drops it."""
 DRAIN_TIMEOUT = 60.0
@@ -194,11 +196,12 @@ class DemoRun:
         self.write = write
         self.pace = pace
         self.tz = settings.tz
-        self.calendar = WorkCalendar(settings.tz, settings.jadwal)
-        self.opening = self.calendar.period_open_at(settings.tahun, DEMO_TW)
+        self.calendar = WorkCalendar.of(settings)
+        self.tahun = settings.tahun or DEMO_TAHUN
+        self.opening = self.calendar.period_open_at(self.tahun, DEMO_TW)
         self.clock = SimulatedClock(self.opening - timedelta(minutes=5))
         self.cast: Cast = Cast.from_settings(settings)
-        self.script = demo_script(settings.tahun, load_isian(ISIAN_DEMO), DEMO_TW)
+        self.script = demo_script(self.tahun, load_isian(ISIAN_DEMO), DEMO_TW)
         self.steps: list[Step] = quarter_steps(self.cast, self.script, bantuan=True)
         self.progress = Progress(pace=pace)
         self.bot: KinerjaBot | None = None
@@ -415,7 +418,7 @@ class DemoRun:
             raise DemoError("Tombol rekap tidak ada pada pesan penutupan.")
         data = self._admin_drive().files().export_media(fileId=match.group(1), mimeType=XLSX_MIME).execute()
         if not isinstance(data, bytes) or not data.startswith(b"PK"):
-            raise DemoError("Ekspor xlsx workbook rekap dari Drive tidak menghasilkan berkas xlsx.")
+            raise DemoError("Ekspor xlsx lembar kerja rekap dari Drive tidak menghasilkan berkas xlsx.")
         return data
 
     def _archived_pdf(self, closing: str) -> bytes:
@@ -514,9 +517,9 @@ def run_demo(
         demo = DemoRun(settings, control, out, write, pace=0.0 if cepat else PACE_SECONDS)
         files = asyncio.run(demo.run())
     seconds = time.monotonic() - started
-    report = DemoReport(out, files, seconds, len(demo.steps), demo.timeline, demo.summary, settings.tahun, DEMO_TW)
+    report = DemoReport(out, files, seconds, len(demo.steps), demo.timeline, demo.summary, demo.tahun, DEMO_TW)
     write("\nLini masa (jam kantor simulasi):\n" + format_timeline(report.timeline, settings.tz) + "\n")
-    write(f"\nRekap {texts.periode(DEMO_TW, settings.tahun)}:\n" + format_summary(report.summary, settings) + "\n")
+    write(f"\nRekap {texts.periode(DEMO_TW, demo.tahun)}:\n" + format_summary(report.summary, settings) + "\n")
     write("\nBerkas keluaran:\n" + "".join(f"  {path}\n" for path in files.values()))
     write(f"\nDemo selesai dalam {seconds:.1f} detik ({report.steps} langkah).\n")
     return report

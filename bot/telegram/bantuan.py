@@ -86,7 +86,7 @@ def _period_answers(view: PeriodView, moves: Sequence[Move], actor: Actor, setti
     if own is not None:
         can_submit = any(m.event is BidangEvent.SUBMIT and m.bidang == own.bidang for m in moves)
         reason = own.last_reason if own.state.value in ("dikembalikan", "dibuka_kembali") else None
-        label = texts.STATE_LABELS[own.state]
+        label = own.state_label  # names the Sekretaris for the Sekretariat
         text = texts.bantuan_staf(view.tw, view.tahun, own.bidang_nama, label, view.deadline, tz, can_submit, reason)
         answers.append(Answer(text, with_links([link(texts.BTN_BUKA_LAPORAN, own.url)]), can_submit))
     return answers

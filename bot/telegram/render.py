@@ -40,13 +40,16 @@ from bot.workflow.payloads import (
     DistributionApprovalRequest,
     DistributionDeferred,
     DistributionDone,
+    ForeignAccessRemoved,
     InputOpened,
     KoreksiRequest,
     MasterInvalid,
+    MasterReminder,
     MutuBakuEscalation,
     MutuBakuReminder,
     Payload,
     PeriodClosed,
+    PeriodHeld,
     PlhNotice,
     PlhRequest,
     RecipientUnreachable,
@@ -237,7 +240,9 @@ class Renderer:
             Kind.DISTRIBUTION_DONE: _for(
                 DistributionDone,
                 lambda p, r: Rendered(
-                    texts.distribution_done(p.tw, p.tahun, list(p.links), p.deadline, self.tz),
+                    texts.distribution_done(
+                        p.tw, p.tahun, list(p.links), p.deadline, self.tz, p.tanpa_akun_google, p.tidak_dibagikan
+                    ),
                     with_links([link(texts.btn_buka_laporan_bidang(k), url) for k, url in p.links.items()]),
                 ),
             ),
@@ -312,6 +317,7 @@ class Renderer:
                         p.since,
                         p.mutu_baku,
                         self.tz,
+                        p.deadline,
                     ),
                     self._step_link(p),
                 ),
@@ -340,10 +346,25 @@ class Renderer:
                 WorkbookMissing, lambda p, r: Rendered(texts.workbook_missing(p.bidang_nama, p.reason))
             ),
             Kind.ACCESS_LOST: _for(WorkbookProblem, lambda p, r: Rendered(texts.access_lost(p.bidang_nama))),
+            Kind.FOREIGN_ACCESS_REMOVED: _for(
+                ForeignAccessRemoved,
+                lambda p, r: Rendered(
+                    texts.foreign_access_removed(p.tw, p.tahun, p.bidang_nama, p.akses, p.editor, p.dihapus),
+                    self._laporan(p.url),
+                ),
+            ),
             Kind.RECIPIENT_UNREACHABLE: _for(
                 RecipientUnreachable,
                 lambda p, r: Rendered(texts.recipient_unreachable(p.nama, p.role, self._bidang_label(p.bidang))),
             ),
+            Kind.MASTER_REMINDER: _for(
+                MasterReminder,
+                lambda p, r: Rendered(
+                    texts.master_reminder(p.tahun, p.path, p.opens_at, p.problem, p.overdue, self.tz, p.tab),
+                    with_links([link(texts.BTN_BUKA_INDUK, p.url)]),
+                ),
+            ),
+            Kind.PERIOD_HELD: _for(PeriodHeld, lambda p, r: Rendered(texts.period_held(p.tw, p.tahun, p.waiting_for))),
             Kind.ACTION_RESUMED: _for(
                 ActionResumed,
                 lambda p, r: Rendered(

@@ -88,16 +88,22 @@ class WorkflowCore:
         self.store = store
         self.workbook = workbook
         self.clock: Clock = clock or (lambda: datetime.now(settings.tz))
-        self.calendar = calendar or WorkCalendar(settings.tz, settings.jadwal)
+        self.calendar = calendar or WorkCalendar.of(settings)
         self.directory = Directory(settings, store)
         self.kodes: tuple[str, ...] = tuple(b.kode for b in settings.bidang)
         self.guards = Guards(self.directory, self.kodes, self.now)
         self.recorder = Recorder(settings, self.calendar, self.directory, self.kodes)
         self.builders = Builders(settings, self.guards)
+        # Each budget year's master list: its source, then its versions in the store (the intake
+        # validates each TW against its own). The bidang codes are checked against the settings
+        # where the workbooks are built (the Google edge).
         self.masters = MasterBook(settings, store, workbook)
         # The report document archived at the close, stamped with the workflow's own clock.
         self.effects = GoogleEffects(
-            workbook, self.kodes, lambda tahun, tw: laporan_pdf(settings, store, tahun, tw, dibuat=self.now())
+            workbook,
+            self.kodes,
+            lambda tahun, tw: laporan_pdf(settings, store, tahun, tw, dibuat=self.now()),
+            dikoreksi_sekretaris=self.directory.corrector_is_sekretaris,
         )
 
     def now(self) -> datetime:

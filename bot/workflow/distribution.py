@@ -23,6 +23,7 @@ from bot.workflow.notifications import Kind
 from bot.workflow.payloads import DistributionApprovalRequest, MasterInvalid
 from bot.workflow.people import SYSTEM_ACTOR, Actor
 from sheets.master import Master, MasterError
+from sheets.summary import jumlah_bertarget
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +105,7 @@ class Distribution:
             if master is not None:
                 items = master.for_bidang(bidang.kode)
                 row["indikator"] = len(items)
-                row["indikator_bertarget"] = sum(1 for item in items if item.target_tw[tw - 1] is not None)
+                row["indikator_bertarget"] = jumlah_bertarget(items, tw)
                 row["pagu"] = sum(item.pagu or 0.0 for item in items)
             figures.append(row)
         return figures

@@ -40,6 +40,7 @@ from sheets.facts import (
 )
 from sheets.master import Master
 from sheets.notes import cell_marks, marked_after
+from sheets.riwayat import pelaku
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +117,7 @@ def rekap_data(tx: Tx, period: Row[Any], act: Act) -> RekapData:
             a.mutu_baku_seconds,
             a.within,
             a.reason,
-            texts.pelaku_plh(a.actor_role, a.bidang, a.actor_nama, a.atas_nama) if a.atas_nama else None,
+            pelaku(a.actor_role, a.actor_nama, a.bidang, a.atas_nama) if a.atas_nama else None,
         )
         for a in audit_rows
     )
@@ -163,45 +164,58 @@ LaporanSource = Callable[[int, int], bytes]
 class GoogleEffects:
     """Runs the Google effect of a table row; what it returns is recorded on the Act."""
 
-    def __init__(self, workbook: WorkbookPort, kodes: tuple[str, ...], laporan: LaporanSource | None = None) -> None:
+    def __init__(
+        self,
+        workbook: WorkbookPort,
+        kodes: tuple[str, ...],
+        laporan: LaporanSource | None = None,
+        *,
+        dikoreksi_sekretaris: Callable[[str], bool] = lambda kode: False,
+    ) -> None:
         self.workbook = workbook
         self.kodes = kodes
         self.laporan = laporan
+        # Whether the Sekretaris corrects a bidang (the Sekretariat): the Status tab names them.
+        self.dikoreksi_sekretaris = dikoreksi_sekretaris
 
     def run(self, effect: GoogleEffect, act: Act) -> None:
         """Carry out ``effect`` for ``act`` (blocking; outside any transaction)."""
-        kode, tw = act.bidang or "", act.tw
+        tahun, kode, tw = act.tahun, act.bidang or "", act.tw
         if effect is GoogleEffect.DISTRIBUTE:
-            refs = self.workbook.distribute(act.tahun, tw, self.kodes, act.master)
+            refs = self.workbook.distribute(tahun, tw, self.kodes, act.master)
             missing = set(self.kodes) - set(refs)
             if missing:
                 raise ActionRefused(texts.refusal_distribution_failed(missing))
             act.refs = refs
         elif effect is GoogleEffect.FEEDBACK:
-            feedback = self._submission_feedback(act)
+            feedback = self._submission_feedback(act, self.dikoreksi_sekretaris(kode))
             if act.submission is not None and act.submission.ok:
                 # Locked while it waits for the koreksi: what the Kepala Bidang approves is what
                 # the staff submitted (a return opens it again).
-                self.workbook.lock_tw(kode, tw, feedback)
+                self.workbook.lock_tw(tahun, kode, tw, feedback)
             else:  # refused: editable, whatever a stop in an earlier attempt left
-                self.workbook.reopen_tw(kode, tw, feedback)
+                self.workbook.reopen_tw(tahun, kode, tw, feedback)
             act.place_after = marked_place(feedback, tw)
         elif effect is GoogleEffect.LOCK:
-            feedback = Feedback(texts.SHEET_STATUS_APPROVED, place=act.place)
-            self.workbook.lock_tw(kode, tw, feedback)
+            # Status Pengisian reads "Siap Dikoreksi" once approved, whether the staff submitted
+            # through the sheet (they set it) or with /kirim (they did not).
+            approved = texts.sheet_status_approved(self.dikoreksi_sekretaris(kode))
+            feedback = Feedback(approved, place=act.place, mark_submitted=True)
+            self.workbook.lock_tw(tahun, kode, tw, feedback)
             act.place_after = marked_place(feedback, tw)
         elif effect is GoogleEffect.RETURN:
             # A return always leaves the TW's cells editable, whatever locked them.
-            feedback = Feedback(texts.SHEET_STATUS_RETURNED, act.text or "", reset_submission=True, place=act.place)
-            self.workbook.reopen_tw(kode, tw, feedback)
+            returned = texts.sheet_status_returned(self.dikoreksi_sekretaris(kode))
+            feedback = Feedback(returned, act.text or "", reset_submission=True, place=act.place)
+            self.workbook.reopen_tw(tahun, kode, tw, feedback)
             act.place_after = marked_place(feedback, tw)
         elif effect is GoogleEffect.REOPEN:
-            self.workbook.reopen_tw(kode, tw, Feedback(None, act.text or "", reset_submission=True))
+            self.workbook.reopen_tw(tahun, kode, tw, Feedback(None, act.text or "", reset_submission=True))
         elif effect in (GoogleEffect.REKAP, GoogleEffect.ARCHIVE):
             assert act.rekap is not None
-            act.rekap_ref = self.workbook.write_rekap(act.tahun, tw, act.rekap)
+            act.rekap_ref = self.workbook.write_rekap(tahun, tw, act.rekap)
             if effect is GoogleEffect.ARCHIVE:
-                act.archive = self.workbook.archive(act.tahun, tw, self._laporan(act))
+                act.archive = self.workbook.archive(tahun, tw, self._laporan(act))
         else:  # pragma: no cover - the enum is closed
             raise ValueError(effect)
 
@@ -218,19 +232,21 @@ class GoogleEffects:
         """
         if effect not in BIDANG_EFFECTS or report is None:
             return None
-        kode, tw = str(report.bidang), int(period.tw)
+        tahun, kode, tw = int(period.tahun), str(report.bidang), int(period.tw)
         state = BidangState(report.state)
         if state is BidangState.SUBMITTED:
             problems = tuple(ProblemInfo.from_dict(p) for p in (report.submission or {}).get("problems", ()))
             warnings = tuple(p for p in problems if p.severity == "warning")
-            feedback = Feedback(texts.SHEET_STATUS_AWAITING_KOREKSI, "", warnings, place=place)
-            self.workbook.lock_tw(kode, tw, feedback)
+            awaiting = texts.sheet_status_awaiting_koreksi(self.dikoreksi_sekretaris(kode))
+            feedback = Feedback(awaiting, "", warnings, place=place)
+            self.workbook.lock_tw(tahun, kode, tw, feedback)
             return marked_place(feedback, tw)
         if state is BidangState.APPROVED:
-            feedback = Feedback(texts.SHEET_STATUS_APPROVED, place=place)
-            self.workbook.lock_tw(kode, tw, feedback)
+            approved = texts.sheet_status_approved(self.dikoreksi_sekretaris(kode))
+            feedback = Feedback(approved, place=place, mark_submitted=True)
+            self.workbook.lock_tw(tahun, kode, tw, feedback)
             return marked_place(feedback, tw)
-        self.workbook.reopen_tw(kode, tw)
+        self.workbook.reopen_tw(tahun, kode, tw)
         return None
 
     def _laporan(self, act: Act) -> bytes | None:
@@ -250,13 +266,14 @@ class GoogleEffects:
             return None
 
     @staticmethod
-    def _submission_feedback(act: Act) -> Feedback:
+    def _submission_feedback(act: Act, dikoreksi_sekretaris: bool) -> Feedback:
         """The validation's notes: the warnings of a valid submission, every problem of a refused one."""
         ready = act.submission
         assert ready is not None
         warnings = tuple(p for p in ready.problems if p.severity == "warning")
         if ready.ok:
-            return Feedback(texts.SHEET_STATUS_AWAITING_KOREKSI, "", warnings, place=act.place)
+            awaiting = texts.sheet_status_awaiting_koreksi(dikoreksi_sekretaris)
+            return Feedback(awaiting, "", warnings, place=act.place)
         errors = sum(1 for p in ready.problems if p.severity == "error")
         catatan = texts.sheet_validation_failed(errors)
         return Feedback(texts.SHEET_STATUS_NEEDS_FIX, catatan, ready.problems, reset_submission=True, place=act.place)

@@ -9,7 +9,7 @@ method must be idempotent: the core may call it again after a crash.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -43,15 +43,15 @@ class WorkbookPort(Protocol):
         """Find or create each bidang's workbook (a new one laid out from ``master``), share it, open TW ``tw``."""
         ...
 
-    def write_feedback(self, kode: str, tw: int, feedback: Feedback) -> None:
+    def write_feedback(self, tahun: int, kode: str, tw: int, feedback: Feedback) -> None:
         """Write per-row Catatan Validasi and the TW's Status row (and the reset to Draft if asked)."""
         ...
 
-    def lock_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
+    def lock_tw(self, tahun: int, kode: str, tw: int, feedback: Feedback | None = None) -> None:
         """Protect the TW's cells after approval, then write ``feedback`` (the Status row)."""
         ...
 
-    def reopen_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
+    def reopen_tw(self, tahun: int, kode: str, tw: int, feedback: Feedback | None = None) -> None:
         """Open the TW's cells for input again (after a return or a reopen), then write ``feedback``."""
         ...
 
@@ -63,11 +63,11 @@ class WorkbookPort(Protocol):
         """Archive the period: the report document ``laporan`` (PDF) and the dinas workbook (xlsx)."""
         ...
 
-    def changed(self, cursor: str | None, known: Mapping[str, str]) -> ChangedBooks:
-        """Which workbooks changed since ``cursor`` (None on the first poll: every one), none read yet.
+    def changed(self, cursor: str | None, known: Mapping[str, tuple[int, str]], years: Collection[int]) -> ChangedBooks:
+        """Which workbooks of ``years`` changed since ``cursor`` (None on the first poll: every one), none read yet.
 
-        ``known`` maps the spreadsheet ids the workflow handed out to their bidang kode; the core
-        keeps what is to read and the new cursor in the store.
+        ``known`` maps the spreadsheet ids the workflow handed out to their (tahun, bidang kode);
+        the core keeps what is to read and the new cursor in the store.
         """
         ...
 
@@ -75,17 +75,24 @@ class WorkbookPort(Protocol):
         """Read one changed workbook: what it holds, or that it is gone, unreachable or to read later."""
         ...
 
-    def read_book(self, kode: str) -> BookSeen:
-        """Read bidang ``kode``'s workbook now (``/kirim``)."""
+    def read_book(self, tahun: int, kode: str) -> BookSeen:
+        """Read bidang ``kode``'s workbook of ``tahun`` now (``/kirim``)."""
         ...
 
-    def store_evidence(self, kode: str, tw: int, evidence: EvidenceFile, master: Master | None = None) -> EvidenceRef:
+    def remove_permissions(self, tahun: int, kode: str, permission_ids: Sequence[str]) -> tuple[str, ...]:
+        """Remove these permissions (foreign access the poll found) from bidang ``kode``'s workbook of ``tahun``;
+        returns those Google did not let the bot remove."""
+        ...
+
+    def store_evidence(
+        self, tahun: int, kode: str, tw: int, evidence: EvidenceFile, master: Master | None = None
+    ) -> EvidenceRef:
         """Keep a bukti dukung in the bidang's folder of TW ``tw``; link it in its indicator's cell
-        (its row found with ``master``, the list TW ``tw`` is measured against)."""
+        (its row found with ``master``, the list TW ``tw`` of ``tahun`` is measured against)."""
         ...
 
-    def read_master(self, source: str) -> MasterSheetRead:
-        """Read the master sheet the Kasubbag keeps (its id or URL)."""
+    def read_master(self, source: str, tahun: int) -> MasterSheetRead:
+        """Read ``tahun``'s tab of the master sheet the Kasubbag keeps (its id or URL)."""
         ...
 
     def write_master_notes(self, source: str, notes: MasterNotes) -> None:

@@ -30,6 +30,7 @@ from bot.workflow.machine import BidangState, DinasState, Role
 from bot.workflow.notifications import Kind
 from bot.workflow.payloads import TargetRevised
 from bot.workflow.people import Actor
+from bot.workflow.year import BudgetYear
 from sheets.master import Indikator, Master, master_from_json, master_to_json
 from sheets.revision import TargetRevision, compare
 
@@ -74,8 +75,9 @@ def tw_of(day: date, tahun: int) -> int:
 class MasterRevisions:
     """The APBD Perubahan of the year: prepare (read, compare), apply, cancel; and /induk's check."""
 
-    def __init__(self, core: WorkflowCore) -> None:
+    def __init__(self, core: WorkflowCore, year: BudgetYear) -> None:
         self.core = core
+        self.year = year
 
     # --- who, and from which TW --------------------------------------------------------------
 
@@ -111,30 +113,37 @@ class MasterRevisions:
 
     # --- /induk ---------------------------------------------------------------------------------
 
-    def check_sheet(self, actor: Actor) -> Master:
-        """``/induk``: read and validate the master sheet now (notes written beside its rows)."""
+    def check_sheet(self, actor: Actor, tahun: int | None = None) -> tuple[int, Master]:
+        """``/induk [TAHUN]``: read and validate a year's list in the master sheet now (notes written
+        beside its rows); the budget year the office works in by default."""
         with self.core.store.transaction() as tx:
             self._check(tx, actor)
         if not self.core.masters.from_sheet:
             raise ActionRefused(texts.REFUSAL_MASTER_NOT_SHEET)
-        return self.core.masters.read_sheet()
+        tahun = self.year.current() if tahun is None else tahun
+        return tahun, self.core.masters.read_sheet(tahun)
 
     # --- prepare, apply, cancel -----------------------------------------------------------------
 
-    def prepare(self, actor: Actor, berlaku: date, master: Master | None = None) -> RevisionDraft:
-        """Read the revised list (the master sheet, or ``master`` from the admin's CSV), compare, keep a draft.
+    def prepare(
+        self, actor: Actor, berlaku: date, master: Master | None = None, tahun: int | None = None
+    ) -> RevisionDraft:
+        """Read the revised list of budget year ``tahun`` (the master sheet's tab of the year, or ``master``
+        from the admin's CSV), compare it with that year's list in force, keep a draft.
 
-        Raises :class:`~sheets.master.MasterError` when the sheet cannot be used (its problems are
-        written beside their rows), ActionRefused when there is nothing to apply.
+        ``tahun`` is by default the budget year the office works in (:meth:`BudgetYear.current`):
+        a revision is one of that year's versions. Raises :class:`~sheets.master.MasterError` when
+        the sheet cannot be used (its problems are written beside their rows), ActionRefused when
+        there is nothing to apply.
         """
         core = self.core
-        tahun = core.settings.tahun
+        tahun = self.year.current() if tahun is None else tahun
         with core.store.transaction() as tx:
             who = self._check(tx, actor)
         if master is None:
             if not core.masters.from_sheet:
                 raise ActionRefused(texts.REFUSAL_MASTER_NOT_SHEET)
-            master = core.masters.read_sheet()
+            master = core.masters.read_sheet(tahun)
         versions = core.masters.versions(tahun)
         murni: Master | None = None
         if not versions:
@@ -144,7 +153,7 @@ class MasterRevisions:
                 # Before the year's first distribution there is nothing to revise: the list is simply
                 # edited. A year distributed before versions were kept revises its configured CSV.
                 raise ActionRefused(texts.refusal_revision_before_distribution(tahun))
-            murni = core.masters.read_csv()
+            murni = core.masters.read_csv(tahun)
         base = versions[-1].master if versions else murni
         assert base is not None
         changes = compare(base, master, core.kodes)

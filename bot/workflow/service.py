@@ -38,6 +38,7 @@ from bot.workflow.ports import WorkbookPort
 from bot.workflow.revisions import MasterRevisions, RevisionDraft
 from bot.workflow.timers import run_timers
 from bot.workflow.views import Move, PeriodRef, PeriodView, ReportView, Views
+from bot.workflow.year import BudgetYear
 from config.settings import Settings
 from sheets.facts import BookFact, FeedbackPlace
 from sheets.master import Master
@@ -69,11 +70,12 @@ class WorkflowService:
         self.views = Views(store, self.directory, self.core.guards)
         self.distribution = Distribution(self.core)
         self.koreksi = Koreksi(self.core)
-        self.evidence = Evidence(self.core, lambda: self.koreksi.master)
+        self.evidence = Evidence(self.core, self.core.masters.for_tw)
         self.dinas_report = DinasReport(self.core)
         self.follow_up = FollowUp(self.core)
+        self.year = BudgetYear(self.core)
         self.plh = ActingOfficials(self.core)
-        self.revisions = MasterRevisions(self.core)
+        self.revisions = MasterRevisions(self.core, self.year)
 
     def start(self) -> None:
         """Synchronise configured people into the store, then finish what a stop interrupted.
@@ -88,8 +90,8 @@ class WorkflowService:
     def _resumers(self) -> dict[str, Resumer]:
         """Per operation (the first event's value), the call that carries it out as it was asked."""
         return {
-            BidangEvent.SUBMIT: lambda i: self.koreksi.resubmit(self._bidang(i), self._tw(i)),
-            BidangEvent.SUBMISSION_INVALID: lambda i: self.koreksi.resubmit(self._bidang(i), self._tw(i)),
+            BidangEvent.SUBMIT: lambda i: self.koreksi.resubmit(self._bidang(i), *self._tahun_tw(i)),
+            BidangEvent.SUBMISSION_INVALID: lambda i: self.koreksi.resubmit(self._bidang(i), *self._tahun_tw(i)),
             BidangEvent.APPROVE: lambda i: self.approve_koreksi(i.actor, i.period_id, self._bidang(i)),
             BidangEvent.RETURN: lambda i: self.return_koreksi(i.actor, i.period_id, self._bidang(i), i.text or ""),
             DinasEvent.REOPEN_BIDANG: lambda i: self.reopen_bidang(i.actor, i.period_id, self._bidang(i), i.text or ""),
@@ -108,9 +110,10 @@ class WorkflowService:
         assert intention.bidang is not None
         return intention.bidang
 
-    def _tw(self, intention: Intention) -> int:
+    def _tahun_tw(self, intention: Intention) -> tuple[int, int]:
         with self.store.transaction() as tx:
-            return int(self.core.guards.period(tx, intention.period_id).tw)
+            period = self.core.guards.period(tx, intention.period_id)
+            return int(period.tahun), int(period.tw)
 
     def resume_intentions(self) -> int:
         """Carry out again (or undo) every action a stop interrupted, and tell who asked; returns how many."""
@@ -177,10 +180,9 @@ class WorkflowService:
         """The current time, aware, in the office's zone."""
         return self.core.now()
 
-    @property
-    def master(self) -> Master:
-        """The master list of indicators the intake validates against."""
-        return self.koreksi.master
+    def master(self, tahun: int, tw: int | None = None) -> Master:
+        """The master list of ``tahun`` the intake validates TW ``tw`` against (None: the list in force now)."""
+        return self.core.masters.current(tahun) if tw is None else self.core.masters.for_tw(tahun, tw)
 
     def check_action(self, actor: Actor, period_id: int, event: Event, bidang: str | None = None) -> PeriodRef:
         """Refuse (ActionRefused, Indonesian reason) when ``actor`` could not cause ``event`` now; writes nothing.
@@ -229,9 +231,9 @@ class WorkflowService:
         """React to one thing the intake found in a sheet."""
         self.koreksi.handle_poll_event(event, actor, place)
 
-    def submit_from_sheet(self, actor: Actor, kode: str, tw: int) -> SubmissionReady:
-        """/kirim: read bidang ``kode``'s workbook now and submit TW ``tw``."""
-        return self.koreksi.submit_from_sheet(actor, kode, tw)
+    def submit_from_sheet(self, actor: Actor, kode: str, tahun: int, tw: int) -> SubmissionReady:
+        """/kirim: read bidang ``kode``'s workbook of ``tahun`` now and submit TW ``tw``."""
+        return self.koreksi.submit_from_sheet(actor, kode, tahun, tw)
 
     def submit(self, actor: Actor, event: SubmissionReady, place: FeedbackPlace | None = None) -> None:
         """A staff member submits the open TW (the intake read and validated it)."""
@@ -316,18 +318,20 @@ class WorkflowService:
     # --- the schedule's work ------------------------------------------------------------------
 
     def open_due_period(self) -> int | None:
-        """Start the latest TW of ``settings.tahun`` whose opening time has passed, if not started."""
-        now = self.now()
-        tahun = self.settings.tahun
-        due = [tw for tw in (1, 2, 3, 4) if self.calendar.period_open_at(tahun, tw) <= now]
-        if not due:
+        """Start the latest period whose opening time has passed on the calendar, if not started.
+
+        The year comes from the calendar (:class:`~bot.workflow.year.BudgetYear`): a new year's TW I
+        waits until every period of the earlier years is closed and that year's master list can be
+        read; the Kasubbag is told what it waits for (the sweep's timers).
+        """
+        due = self.year.due()
+        if due is None:
             return None
-        with self.store.transaction() as tx:
-            # Never start an older TW once a later one exists, nor the same one twice.
-            if any(tx.find_period(tahun, tw) is not None for tw in range(due[-1], 5)):
-                return None
+        if not due.ready:
+            logger.debug("period TW %s %s is due but waits: %s", due.tw, due.tahun, due)
+            return None
         try:
-            return self.start_period(tahun, due[-1])
+            return self.start_period(due.tahun, due.tw)
         except ActionRefused:
             return None
 
@@ -346,7 +350,7 @@ class WorkflowService:
                 self.advance(period_id)
             except Exception:  # one period's Google failure must not stop the others
                 logger.exception("advancing period %s failed; retried next tick", period_id)
-        run_timers(self.core)
+        run_timers(self.core, self.year.timers)
         self.core.reconcile_pending()
 
     # --- read models --------------------------------------------------------------------------
@@ -358,6 +362,10 @@ class WorkflowService:
     def current_period_id(self) -> int | None:
         """The latest running period, else the latest period, else None."""
         return self.views.current_period_id()
+
+    def period_id_for(self, tahun: int | None, tw: int | None) -> int | None:
+        """The period a command names by year and TW (either may be None; see :meth:`Views.period_id_for`)."""
+        return self.views.period_id_for(tahun, tw, self.year.current())
 
     def open_moves(self, actor: Actor, period_id: int) -> tuple[Move, ...]:
         """What ``actor`` may do now in the period (the actions' own checks; nothing written)."""
@@ -395,13 +403,16 @@ class WorkflowService:
         """A link to the master sheet the Kasubbag keeps (None when the master list is a CSV)."""
         return self.core.masters.sheet_url
 
-    def check_master_sheet(self, actor: Actor) -> Master:
-        """``/induk``: the Kasubbag has the master sheet read and validated now (notes beside its rows)."""
-        return self.revisions.check_sheet(actor)
+    def check_master_sheet(self, actor: Actor, tahun: int | None = None) -> tuple[int, Master]:
+        """``/induk [TAHUN]``: the Kasubbag has a year's list in the master sheet read and validated now
+        (notes beside its rows); returns the year read (the current budget year by default) and its list."""
+        return self.revisions.check_sheet(actor, tahun)
 
-    def prepare_revision(self, actor: Actor, berlaku: date, master: Master | None = None) -> RevisionDraft:
-        """``/perubahan``: read the revised list, compare it with the one in force, keep it as a draft."""
-        return self.revisions.prepare(actor, berlaku, master)
+    def prepare_revision(
+        self, actor: Actor, berlaku: date, master: Master | None = None, tahun: int | None = None
+    ) -> RevisionDraft:
+        """``/perubahan``: read a year's revised list, compare it with that year's list in force, keep it as a draft."""
+        return self.revisions.prepare(actor, berlaku, master, tahun)
 
     def apply_revision(self, actor: Actor, draft_id: int) -> None:
         """Terapkan: the open and future TWs of every workbook take the revision; the Kepala Dinas is told."""

@@ -53,6 +53,7 @@ class ReportView:
     bidang: str
     bidang_nama: str
     state: BidangState
+    state_label: str
     since: datetime
     holder_role: Role | None
     holder_nama: tuple[str, ...]
@@ -121,6 +122,21 @@ class Views:
         people = self.directory.recipients(tx, role, bidang, at=self.guards.clock())
         return tuple(texts.nama_pemegang(p.nama, p.atas_nama) for p in people)
 
+    def period_id_for(self, tahun: int | None, tw: int | None, current_year: int) -> int | None:
+        """The period a command names: (tahun, tw); a year alone: its latest period; a TW alone: that TW of
+        ``current_year`` (else its latest); neither: :meth:`current_period_id`. None when there is none."""
+        if tahun is None and tw is None:
+            return self.current_period_id()
+        with self.store.transaction() as tx:
+            periods = tx.periods()
+        if tahun is None:
+            same_tw = [p for p in periods if p.tw == tw]
+            this_year = [p for p in same_tw if p.tahun == current_year]
+            pool = this_year or same_tw
+        else:
+            pool = [p for p in periods if p.tahun == tahun and (tw is None or p.tw == tw)]
+        return pool[-1].id if pool else None
+
     def period_view(self, period_id: int) -> PeriodView:
         """The period, each bidang's state, who holds each open step and since when."""
         with self.store.transaction() as tx:
@@ -135,8 +151,9 @@ class Views:
                         r.bidang,
                         self.guards.bidang_label(r.bidang),
                         BidangState(r.state),
+                        texts.bidang_state_label(r.state, self.directory.corrector_is_sekretaris(r.bidang)),
                         r.since,
-                        holding.role if holding else None,
+                        self.directory.holder_role(holding.role, r.bidang) if holding else None,
                         names,
                         r.step_since,
                         r.workbook_url,

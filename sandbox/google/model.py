@@ -45,6 +45,9 @@ class Account:
     email: str
     kind: str = "user"  # "user" | "service"
     permission_id: str = field(default_factory=lambda: str(random.randint(10**19, 10**20 - 1)))
+    # False for an address only ever named in a share (an invitation): it has no Google account
+    # until it is created through the control API.
+    registered: bool = True
 
     @property
     def is_service(self) -> bool:
@@ -95,6 +98,24 @@ class DriveFile:
     content: bytes | None = None
     spreadsheet: Spreadsheet | None = None
     starred: bool = False
+    writers_can_share: bool = True
+
+
+@dataclass
+class SharingRules:
+    """Drive's sharing rules as the sandbox applies them: the defaults are Google's.
+
+    - ``notify_required_without_account``: sharing with an address that has no Google account
+      without the notification email answers 400 ``invalidSharingRequest``;
+    - ``file_permissions_in_shared_drives``: ``File.permissions`` is populated on Shared Drive
+      items (Google never does: "Not populated for items in shared drives");
+    - ``enforce_writers_can_share``: a writer may not change the permissions of a My Drive file
+      whose ``writersCanShare`` is false.
+    """
+
+    notify_required_without_account: bool = True
+    file_permissions_in_shared_drives: bool = False
+    enforce_writers_can_share: bool = True
 
 
 @dataclass
@@ -267,6 +288,7 @@ class Store:
             self.viewers: dict[str, frozenset[str]] = {}  # file id -> accounts that saw it at its last change
             self.comments: dict[str, list[dict[str, Any]]] = {}
             self.uploads: dict[str, Any] = {}  # resumable upload sessions by upload_id
+            self.sharing = SharingRules()
             self._perm_seq = itertools.count(1)
             self.change_lag = DEFAULT_CHANGE_LAG_SECONDS
             # Sheets edits not in the change feed yet: file id -> when its (coalesced) entry appears.
@@ -291,11 +313,20 @@ class Store:
 
     # ---- accounts -------------------------------------------------------------------------
     def account(self, email: str, kind: str = "user") -> Account:
-        """The account for ``email``, created when new."""
+        """The Google account of ``email``, created when new (an invited address becomes one)."""
         key = email.lower()
         acct = self.accounts.get(key)
         if acct is None:
             acct = self.accounts[key] = Account(email=key, kind=kind)
+        acct.registered = True
+        return acct
+
+    def address(self, email: str) -> Account:
+        """Whoever ``email`` is, as a share names it: its account, else an address without one."""
+        key = email.lower()
+        acct = self.accounts.get(key)
+        if acct is None:
+            acct = self.accounts[key] = Account(email=key, registered=False)
         return acct
 
     def issue_token(self, email: str, kind: str = "user") -> str:

@@ -5,6 +5,7 @@ control endpoints under ``/_sandbox/google/``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import re
@@ -319,7 +320,8 @@ class GoogleService:
 
     # ---- control ---------------------------------------------------------------------------------
     def control(self, request: Request, path: str) -> Response | None:
-        """``/_sandbox/google/{accounts,service-accounts,folders,drives,files,limits,bodies,quotas,change-lag}``."""
+        """``/_sandbox/google/{accounts,service-accounts,folders,drives,files,sharing,limits,bodies,quotas,
+        change-lag}``."""
         path = path.strip("/")
         if path in {"limits", "bodies"}:
             return self._control_limits(request, path)
@@ -351,6 +353,8 @@ class GoogleService:
                     return self._control_file(body)
                 if path == "files" and request.method == "GET":
                     return json_response({"files": [self._debug_file(f) for f in self.store.files.values()]})
+                if path == "sharing":
+                    return self._control_sharing(request, body)
             except (KeyError, TypeError, ValueError) as err:
                 return json_response({"error": f"bad control request: {err}"}, 400)
         return None
@@ -494,6 +498,25 @@ class GoogleService:
         file.modified_time = body.get("modifiedTime") or file.modified_time
         return json_response(self._debug_file(file))
 
+    def _control_sharing(self, request: Request, body: dict[str, Any]) -> Response:
+        """``GET``/``POST /_sandbox/google/sharing``: Drive's sharing rules (see ``SharingRules``).
+
+        POST sets any of the rules (booleans); ``POST /_sandbox/reset`` restores Google's.
+        """
+        rules = self.store.sharing
+        if request.method == "POST":
+            known = {f.name for f in dataclasses.fields(rules)}
+            unknown = sorted(set(body) - known)
+            if unknown:
+                return json_response({"error": f"unknown rule(s) {unknown}; known: {sorted(known)}"}, 400)
+            if not all(isinstance(value, bool) for value in body.values()):
+                return json_response({"error": "every rule is true or false"}, 400)
+            for name, value in body.items():
+                setattr(rules, name, value)
+        elif request.method != "GET":
+            return json_response({"error": "use GET or POST"}, 405)
+        return json_response(dataclasses.asdict(rules))
+
     def _control_drive(self, body: dict[str, Any]) -> Response:
         name = body.get("name")
         if not isinstance(name, str):
@@ -515,9 +538,11 @@ class GoogleService:
             "parents": list(file.parents),
             "driveId": file.drive_id,
             "trashed": file.trashed,
+            "writersCanShare": file.writers_can_share,
             "appProperties": dict(file.app_properties),
             "permissions": [
-                {"id": p.id, "type": p.type, "role": p.role, "emailAddress": p.email} for p in file.permissions
+                {"id": p.id, "type": p.type, "role": p.role, "emailAddress": p.email, "domain": p.domain}
+                for p in file.permissions
             ],
             "createdTime": file.created_time,
             "modifiedTime": file.modified_time,

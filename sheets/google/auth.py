@@ -43,7 +43,7 @@ def load_credentials(google: GoogleSettings) -> tuple[Credentials, str | None]:
         if google.key_file is None:
             raise CredentialsProblem(
                 "google.key_file is not set",
-                penjelasan="Isi google.key_file (atau KINERJA_GOOGLE__KEY_FILE) dengan path kunci service account.",
+                penjelasan="Isi google.key_file (atau KINERJA_GOOGLE__KEY_FILE) dengan path kunci akun layanan.",
             )
         try:
             # google-auth leaves this classmethod unannotated; it returns an instance of the class.
@@ -53,7 +53,7 @@ def load_credentials(google: GoogleSettings) -> tuple[Credentials, str | None]:
         except (OSError, ValueError, KeyError) as err:
             raise CredentialsProblem(
                 f"cannot read service account key {google.key_file}: {err}",
-                penjelasan=f"Berkas kunci service account {google.key_file} tidak dapat dibaca atau rusak.",
+                penjelasan=f"Berkas kunci akun layanan {google.key_file} tidak dapat dibaca atau rusak.",
             ) from err
         return creds, creds.service_account_email
     token_file = google.oauth_token_file

@@ -38,7 +38,7 @@ __all__ = [
 class GoogleEdgeError(Exception):
     """Base of every Google edge error; ``penjelasan`` is the admin's Indonesian explanation."""
 
-    default_penjelasan = "Terjadi galat saat menghubungi Google Drive/Sheets."
+    default_penjelasan = "Terjadi kesalahan saat menghubungi Google Drive/Sheets."
 
     def __init__(
         self, message: str, *, penjelasan: str | None = None, status: int | None = None, reason: str | None = None
@@ -71,7 +71,7 @@ class CredentialsProblem(GoogleEdgeError):
     """The credentials are missing, invalid or revoked."""
 
     default_penjelasan = (
-        "Kinerja Bot tidak dapat masuk ke Google. Periksa google.key_file (kunci service account) "
+        "Kinerja Bot tidak dapat masuk ke Google. Periksa google.key_file (kunci akun layanan) "
         "atau berkas token OAuth, lalu jalankan python -m bot doctor."
     )
 
@@ -80,8 +80,8 @@ class AccessDenied(GoogleEdgeError):
     """The bot's account may not read or change this file or range."""
 
     default_penjelasan = (
-        "Akun Kinerja Bot tidak memiliki akses ke berkas ini. Pastikan folder bidang/Shared Drive "
-        "dibagikan ke akun bot sebagai editor (Content manager)."
+        "Akun Kinerja Bot tidak memiliki akses ke berkas ini. Pastikan folder bidang atau Drive bersama "
+        "dibagikan kepada akun bot sebagai Editor (di Drive bersama: Pengelola konten)."
     )
 
 
@@ -89,9 +89,9 @@ class StorageQuotaExceeded(AccessDenied):
     """Drive refused to create a file: the account has no storage quota (service accounts)."""
 
     default_penjelasan = (
-        "Kuota penyimpanan Google Drive akun bot habis. Service account tidak memiliki kuota sendiri: "
-        "simpan folder bidang di Shared Drive (isi google.shared_drive_id) atau gunakan auth: oauth "
-        "dengan akun Google pegawai."
+        "Kuota penyimpanan Google Drive akun bot habis. Akun layanan (service account) tidak memiliki kuota "
+        "sendiri: simpan folder bidang di Drive bersama (isi google.shared_drive_id) atau gunakan "
+        "google.auth: oauth dengan akun Google pegawai."
     )
 
 
@@ -108,8 +108,8 @@ class ApiRequestInvalid(GoogleEdgeError):
     """Google refused the request as malformed (a bug, or a sheet changed beyond recognition)."""
 
     default_penjelasan = (
-        "Google menolak permintaan Kinerja Bot. Kemungkinan struktur workbook diubah secara manual "
-        "(tab atau kolom diganti nama/dihapus)."
+        "Google menolak permintaan Kinerja Bot. Kemungkinan struktur lembar kerja diubah secara manual "
+        "(tab atau kolom diganti nama atau dihapus)."
     )
 
 
@@ -132,8 +132,8 @@ class WorkbookLayoutError(GoogleEdgeError):
     """A bidang workbook lacks a tab or protection the bot built into it."""
 
     default_penjelasan = (
-        "Struktur workbook bidang tidak sesuai format Kinerja Bot (tab diganti nama atau dihapus). "
-        "Kembalikan nama tab Petunjuk, Realisasi dan Status."
+        "Struktur lembar kerja bidang tidak sesuai format Kinerja Bot (tab diganti nama atau dihapus). "
+        "Kembalikan nama tab Petunjuk, Realisasi, dan Status."
     )
 
 

@@ -10,9 +10,11 @@ are removed, and only those: the cells :attr:`FeedbackPlace.marked` lists, which
 bot's own note; a person's notes and colours elsewhere are never touched.
 
 Only cells the bot owns get values: the ``Catatan Validasi`` column and the Status row. The one
-person-editable cell the bot ever writes is ``Status Pengisian``, set back to ``Draft`` when a
-report is returned (:func:`reset_requests`); on an input cell it changes only the note and
-the background, never what the person typed.
+person-editable cell the bot ever writes is ``Status Pengisian``: set back to ``Draft`` when a
+report is returned (:func:`reset_requests`), to ``Siap Dikoreksi`` when it is approved (then it is
+locked, and reads the same whether the staff submitted in the sheet or with ``/kirim``,
+:func:`submitted_requests`); on an input cell it changes only the note and the background, never
+what the person typed.
 
 The column and the rows come from the last read of the sheet (:class:`~sheets.facts.FeedbackPlace`),
 not from the layout the bot built: after an inserted title row or column the notes still land
@@ -32,6 +34,7 @@ from sheets.google.chunks import MAX_REQUEST_BYTES, json_size, row_batches
 from sheets.google.distribute import SHEET_IDS, status_row_request
 from sheets.google.spreadsheet import cell
 from sheets.notes import cell_marks
+from sheets.problems import Severity
 
 __all__ = [
     "MARK_COLORS",
@@ -42,9 +45,10 @@ __all__ = [
     "request_batches",
     "reset_requests",
     "status_catatan",
+    "submitted_requests",
 ]
 
-SEVERITY_LABEL = {"error": "Galat", "warning": "Peringatan"}
+SEVERITY_LABEL = {str(severity): severity.label for severity in Severity}
 # Google's light red 3 and light yellow 3 (#F4CCCC, #FFF2CC): the palette people know.
 MARK_COLORS: dict[str, dict[str, float]] = {
     "error": {"red": 0.956863, "green": 0.8, "blue": 0.8},
@@ -124,6 +128,13 @@ def reset_requests(tw: int, reason: str | None, when: str) -> list[dict[str, Any
     return requests
 
 
+def submitted_requests(tw: int) -> list[dict[str, Any]]:
+    """``Status Pengisian`` set to Siap Dikoreksi: an approved TW, however the staff submitted it."""
+    row = layout.status_row(tw)
+    column = layout.STATUS_HEADER.index("Status Pengisian")
+    return [_cells(layout.TAB_STATUS, row, column, [[cell(layout.STATUS_SIAP_DIKOREKSI)]], "userEnteredValue")]
+
+
 def _note_requests(texts: Sequence[str], place: FeedbackPlace, limit: int) -> list[dict[str, Any]]:
     """The ``Catatan Validasi`` column as updateCells requests, cut by rows so that each fits ``limit``."""
     assert place.column is not None
@@ -161,6 +172,8 @@ def feedback_requests(
     if feedback.reset_submission:
         # The Catatan written above is the one the reset keeps: only Status Pengisian is added.
         requests += reset_requests(tw, None, when)
+    elif feedback.mark_submitted:
+        requests += submitted_requests(tw)
     return requests
 
 

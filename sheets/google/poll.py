@@ -56,10 +56,10 @@ from sheets.google.spreadsheet import SheetsApi
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["READ_FIELDS", "grid_of", "read_workbook"]
+__all__ = ["READ_FIELDS", "grid_of", "read_cells", "read_workbook"]
 
 READ_FIELDS = (
-    "sheets(properties(title),protectedRanges(description),"
+    "properties(title),sheets(properties(title),protectedRanges(description),"
     "data(startRow,startColumn,rowData(values(effectiveValue,effectiveFormat(numberFormat(type)),note))))"
 )
 ERROR_TEXT = {
@@ -152,7 +152,7 @@ def read_workbook(api: SheetsApi, spreadsheet_id: str) -> WorkbookRead:
         spreadsheet_id,
         fields=READ_FIELDS,
         ranges=[layout.quote_tab(layout.TAB_REALISASI), layout.quote_tab(layout.TAB_STATUS)],
-        action=f"membaca workbook {spreadsheet_id}",
+        action=f"membaca lembar kerja {spreadsheet_id}",
     )
     realisasi, status = _Grid(), _Grid()
     open_tw, approved = None, frozenset[int]()
@@ -175,4 +175,20 @@ def read_workbook(api: SheetsApi, spreadsheet_id: str) -> WorkbookRead:
         approved,
         frozenset(realisasi.dates),
         notes=realisasi.notes,
+        title=str((body.get("properties") or {}).get("title") or ""),
     )
+
+
+def read_cells(
+    api: SheetsApi, spreadsheet_id: str, a1_range: str
+) -> tuple[list[list[Any]], frozenset[tuple[int, int]]]:
+    """(values, percent cells) of one range as the poll reads a ``Realisasi`` tab (``doctor --live``)."""
+    body = api.get(
+        spreadsheet_id,
+        fields="sheets(data(startRow,startColumn,rowData(values(effectiveValue,effectiveFormat(numberFormat(type))))))",
+        ranges=[a1_range],
+        action=f"membaca {a1_range}",
+    )
+    sheets = body.get("sheets") or [{}]
+    grid = _grid((sheets[0].get("data") or [{}])[0])
+    return grid.rows, frozenset(grid.percent)

@@ -56,6 +56,7 @@ DOMAIN = (
     "sheets.formatting",
     "sheets.facts",
     "sheets.notes",
+    "sheets.riwayat",
     "sheets.bukti",
 )
 

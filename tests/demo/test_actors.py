@@ -89,7 +89,7 @@ def test_quarter_steps_cover_the_sop_in_office_order(settings: Settings) -> None
     # Steps 7 and 8 are the bot's own; every other step has people acting in it.
     assert {s.sop_step for s in steps} == {1, 2, 3, 4, 5, 6, 9}
     assert steps[0].actor is None and steps[-1].key == "tindak-lanjut-tulis-HIJ"
-    calendar = WorkCalendar(settings.tz, settings.jadwal)
+    calendar = WorkCalendar.of(settings)
     opening = calendar.period_open_at(settings.tahun, 1)
     moments = []
     for step in steps:

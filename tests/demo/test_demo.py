@@ -195,7 +195,9 @@ def test_transcript_shows_the_wrong_cell_marked_in_the_sheet(demo: DemoRun) -> N
     """The typing error is marked on its cell (red, with the message as the cell's note), and every
     mark is gone once the reports are approved."""
     text = (demo.out / "transkrip.md").read_text(encoding="utf-8")
-    assert re.search(r'sel M\d+ berlatar merah, catatan selnya: "Galat: Realisasi TW I, .*"87,5x" bukan angka', text)
+    assert re.search(
+        r'sel M\d+ berlatar merah, catatan selnya: "Kesalahan: Realisasi TW I, .*"87,5x" bukan angka', text
+    )
     assert {kode: [n for n in notes.values() if n.startswith(MARK_TITLE)] for kode, notes in demo.notes.items()} == {
         kode: [] for kode in KODES
     }
@@ -323,6 +325,39 @@ def test_riwayat_keeps_the_reasons_and_the_mutu_baku(demo: DemoRun) -> None:
     assert reasons["dikembalikan_sekretaris"] == SCRIPT.alasan_sekretaris
     late = [r for r in rows if r["Sesuai Mutu Baku"] == "tidak"]
     assert [(r["Bidang"], r["Langkah SOP"]) for r in late] == [("LAT", "2")]  # the one late submission
+
+
+def test_the_riwayat_tab_reads_as_the_timeline_without_codes(demo: DemoRun) -> None:
+    """The exported rekap's Riwayat tab (what ``export`` downloads) names each step and who took it
+    with the timeline's labels (sheets.riwayat), never an event or role code."""
+    rows = _sheet_rows(demo.out / "rekap-2026-TW1.xlsx", layout.TAB_RIWAYAT)
+    kegiatan, pelaku = dict(layout.RIWAYAT_COLUMNS)["kegiatan"], dict(layout.RIWAYAT_COLUMNS)["pelaku"]
+    timeline = {row.peristiwa for row in demo.report.timeline}
+    assert {str(r[kegiatan]) for r in rows} <= timeline
+    assert ("Menyetujui pembagian format", "Sekretaris (Sri Wahyuni, S.Sos., M.Si.)") in {
+        (r[kegiatan], r[pelaku]) for r in rows
+    }
+    assert ("Menolak pengajuan: isian belum benar", "Kinerja Bot") in {(r[kegiatan], r[pelaku]) for r in rows}
+    cells = [str(cell) for r in rows for cell in r.values() if cell is not None]
+    assert not [c for c in cells if re.search(r"\b[a-z]+_[a-z_]+\b|\((system|kasubbag_kpep|staf)\)", c)]
+
+
+@pytest.mark.parametrize(
+    ("kode", "alur"),
+    [
+        pytest.param("SEK", "Disetujui Sekretaris", id="sekretariat-by-the-sekretaris"),
+        pytest.param("PTK", "Disetujui Kepala Bidang", id="resubmitted-with-kirim"),
+        pytest.param("LAT", "Disetujui Kepala Bidang", id="submitted-with-kirim"),
+        pytest.param("HIJ", "Disetujui Kepala Bidang", id="submitted-in-the-sheet"),
+    ],
+)
+def test_an_approved_status_row_names_the_corrector_and_reads_siap_dikoreksi(
+    demo: DemoRun, kode: str, alur: str
+) -> None:
+    """Whoever corrected it and whichever way it was submitted (sheet or /kirim), an approved TW's
+    Status row reads the same: Status Pengisian "Siap Dikoreksi", Status Alur naming the corrector."""
+    row = demo.status[kode]
+    assert (row.status_pengisian, row.status_alur) == (layout.STATUS_SIAP_DIKOREKSI, alur)
 
 
 # --- what it printed ------------------------------------------------------------------------

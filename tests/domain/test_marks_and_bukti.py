@@ -57,13 +57,13 @@ def test_one_mark_per_cell_red_when_any_error_the_messages_as_its_note() -> None
     ]
     marks = cell_marks(problems, PLACE, 1)
     assert [(m.cell, m.severity) for m in marks] == [(f"{A1_}4", "error"), (f"{R1}5", "warning")]
-    assert marks[0].note == f'{MARK_TITLE}\nPeringatan: melebihi pagu\nGalat: "x" bukan angka'
+    assert marks[0].note == f'{MARK_TITLE}\nPeringatan: melebihi pagu\nKesalahan: "x" bukan angka'
     assert is_bot_mark(marks[0].note) and not is_bot_mark("catatan staf: " + MARK_TITLE)
     assert marked_after(PLACE, marks).marked == (f"{A1_}4", f"{R1}5")
 
 
 def test_a_read_tells_the_bots_marks_from_a_persons_notes(demo_master: Master, grid_factory: Any) -> None:
-    notes = {(2, 12): f"{MARK_TITLE}\nGalat: x", (3, 12): "cek SP2D", (1, 21): f"{MARK_TITLE}\nPeringatan: y"}
+    notes = {(2, 12): f"{MARK_TITLE}\nKesalahan: x", (3, 12): "cek SP2D", (1, 21): f"{MARK_TITLE}\nPeringatan: y"}
     read = WorkbookRead(grid_factory("PTK", 1), frozenset(), [], 1, frozenset(), notes=notes)
     place = feedback_place("PTK", read, demo_master)
     assert place.marked == ("V2", "M3")  # row by row; the person's note on M4 is not the bot's

@@ -9,7 +9,7 @@ import pytest
 from sheets import layout
 from sheets.facts import MasterSheetRead
 from sheets.master import MASTER_COLUMNS, Master, MasterError, master_from_json, master_to_json
-from sheets.master_sheet import master_notes, parse_master_sheet, sheet_id
+from sheets.master_sheet import master_notes, master_tab, master_tab_index, parse_master_sheet, sheet_id
 from sheets.revision import DIHAPUS, TargetRevision, compare, plan_revision
 from sheets.validate import validate_realisasi
 
@@ -110,9 +110,24 @@ def test_master_sheet_problems_name_their_cell(cell: int, value: object, sentenc
     assert problem.sentence().startswith(sentence) and problem.cell == address
     notes = master_notes(read, caught.value)
     assert notes is not None and notes.column == len(MASTER_COLUMNS) and notes.header == "Catatan Validasi"
-    assert notes.header_row == 2 and notes.first_row == 3 and notes.texts[0].startswith("Galat: kolom ")
+    assert notes.header_row == 2 and notes.first_row == 3 and notes.texts[0].startswith("Kesalahan: kolom ")
 
 
 def test_sheet_id_from_a_url_or_the_id() -> None:
     assert sheet_id("https://docs.google.com/spreadsheets/d/1AbC-d_9/edit#gid=0") == "1AbC-d_9"
     assert sheet_id(" 1AbC-d_9 ") == "1AbC-d_9"
+
+
+@pytest.mark.parametrize(
+    ("titles", "tahun", "chosen"),
+    [
+        pytest.param(["Petunjuk", "Daftar Induk 2026", "Daftar Induk 2027"], 2027, 2, id="the-years-own-tab"),
+        pytest.param(["Petunjuk", "Daftar Induk 2026", "Daftar Induk"], 2027, 2, id="else-daftar-induk"),
+        pytest.param(["Indikator 2026", "Petunjuk"], 2027, 0, id="else-the-first-tab"),
+        pytest.param(["Daftar Induk", "Daftar Induk 2026"], None, 0, id="no-year-asked"),
+        pytest.param([], 2026, None, id="no-tab"),
+    ],
+)
+def test_a_years_list_is_read_from_its_own_tab(titles: list[str], tahun: int | None, chosen: int | None) -> None:
+    assert master_tab_index(titles, tahun) == chosen
+    assert master_tab(2027) == "Daftar Induk 2027"

@@ -112,7 +112,7 @@ def test_service_account_without_shared_drive_hits_the_quota_with_advice(env: En
     wb = GoogleWorkbooks(settings, master=env.master, policy=FAST)
     with pytest.raises(StorageQuotaExceeded) as err:
         wb.distribute(2026, 1, ["SEK"])
-    assert "Shared Drive" in err.value.penjelasan and "oauth" in err.value.penjelasan
+    assert "Drive bersama" in err.value.penjelasan and "oauth" in err.value.penjelasan
     assert isinstance(err.value, AccessDenied)
 
 
@@ -151,7 +151,7 @@ def test_missing_credentials_are_explained(env: Env, tmp_path: Path) -> None:
     settings = make_settings(env.base, tmp_path / "nope.json", tmp_path)
     with pytest.raises(CredentialsProblem) as err:
         load_credentials(settings.google)
-    assert "kunci service account" in err.value.penjelasan
+    assert "kunci akun layanan" in err.value.penjelasan
     oauth = make_settings(env.base, env.key_file, tmp_path, auth="oauth", oauth_token_file=str(tmp_path / "t.json"))
     with pytest.raises(CredentialsProblem) as err:
         load_credentials(oauth.google)

@@ -41,6 +41,7 @@ KASUBBAG_EMAIL = "kpep@disnaker.example.go.id"
 SEKRETARIS, KASUBBAG = 100000002, 100000003
 TARGET_TW_II = MASTER_COLUMNS.index(layout.col_target(2))  # column J
 NOTES = len(MASTER_COLUMNS)  # the first free column after the header: N
+SOURCE = 'lembar kerja "Daftar Induk Indikator 2026", tab "Daftar Induk"'
 
 
 @dataclass
@@ -99,7 +100,7 @@ def test_the_master_sheet_is_validated_per_cell_and_used_once_fixed(office: Offi
     assert problem.cell == "J12"
     notes = office.column(NOTES)
     assert notes[1] == "Catatan Validasi"  # the header row (row 2) got the column
-    assert notes[11] == 'Galat: kolom Target TW II: "dua puluh" bukan angka'
+    assert notes[11] == 'Kesalahan: kolom Target TW II: "dua puluh" bukan angka'
     assert [note for r, note in enumerate(notes) if r not in (1, 11)] == [""] * (len(notes) - 2)
 
     # Step 1 cannot go on: the Sekretaris is refused, the Kasubbag told every problem at its cell.
@@ -113,14 +114,14 @@ def test_the_master_sheet_is_validated_per_cell_and_used_once_fixed(office: Offi
 
     # Fixed: the notes are cleared, the workbooks are laid out from the sheet, version 1 kept.
     sheet.update([[20]], layout.a1(12, TARGET_TW_II))
-    master = service.check_master_sheet(kasubbag)
-    assert [len(master.for_bidang(k)) for k in KODES] == [7, 8]
+    tahun, master = service.check_master_sheet(kasubbag)
+    assert tahun == 2026 and [len(master.for_bidang(k)) for k in KODES] == [7, 8]
     assert set(office.column(NOTES)[2:]) <= {""}
     service.approve_distribution(office.actor(SEKRETARIS), period)
     with service.store.transaction() as tx:
         [version] = tx.master_versions(2026)
         ptk = tx.get_report(period, "PTK")
-    assert (version.versi, version.sumber) == (1, 'sheet "Daftar Induk Indikator 2026"')
+    assert (version.versi, version.sumber) == (1, SOURCE)
     assert ptk is not None and ptk.spreadsheet_id
 
     # Editing the sheet now changes nothing distributed; /perubahan turns it into a revision.
@@ -128,9 +129,22 @@ def test_the_master_sheet_is_validated_per_cell_and_used_once_fixed(office: Offi
     assert service.core.masters.for_tw(2026, 3).for_bidang("PTK")[2].target_tw[2] == 3000
     office.clock[0] = datetime(2026, 4, 8, 9, 0, tzinfo=WIB)
     draft = service.prepare_revision(kasubbag, date(2026, 7, 1))
-    assert (draft.mulai_tw, draft.totals, draft.sumber) == (3, (1, 0, 0), 'sheet "Daftar Induk Indikator 2026"')
+    assert (draft.mulai_tw, draft.totals, draft.sumber) == (3, (1, 0, 0), SOURCE)
     service.apply_revision(kasubbag, draft.id)
     assert service.core.masters.for_tw(2026, 3).for_bidang("PTK")[2].target_tw[2] == 25
     assert service.core.masters.for_tw(2026, 1).for_bidang("PTK")[2].target_tw[2] == 3000
     with pytest.raises(ActionRefused, match="sudah diterapkan"):
         service.apply_revision(kasubbag, draft.id)  # a doubled press
+
+    # The next year's list on its own tab: 2027 reads it (one PTK indicator fewer), 2026 keeps its versions.
+    rows = sheet.get(value_render_option="UNFORMATTED_VALUE")
+    ptk_rows = [r for r, row in enumerate(rows) if row and row[0] == "PTK"]
+    next_year = [row[:NOTES] for r, row in enumerate(rows) if r != ptk_rows[-1]]
+    tab = sheet.spreadsheet.add_worksheet("Daftar Induk 2027", rows=len(next_year) + 5, cols=NOTES + 2)
+    tab.update(next_year, "A1", value_input_option="USER_ENTERED")
+    tahun, master = service.check_master_sheet(kasubbag, 2027)
+    assert tahun == 2027 and [len(master.for_bidang(k)) for k in KODES] == [7, 7]
+    assert master.source == 'lembar kerja "Daftar Induk Indikator 2026", tab "Daftar Induk 2027"'
+    assert service.core.masters.problem(2027) is None
+    assert len(service.core.masters.current(2026).for_bidang("PTK")) == 8
+    assert len(service.core.masters.source(2026).for_bidang("PTK")) == 8  # still the "Daftar Induk" tab

@@ -9,7 +9,7 @@ import pytest
 
 from bot.workflow.intake import ApprovedDataChanged, SubmissionReady, ValuesChanged, WorkbookMissing
 from sheets import layout
-from sheets.facts import Feedback
+from sheets.facts import BookSeen, BookToRead, Feedback
 from sheets.snapshot import snapshot_hash
 from tests.google_edge.conftest import KODES, Env, IntakePoller
 
@@ -157,6 +157,20 @@ def test_restarted_adapter_rebuilds_state_from_drive(env: Env, distributed: tupl
     assert [type(e) for e in batch.events] == [SubmissionReady]
     restarted.lock_tw("LAT", 1)  # finds the workbook by appProperties, reads its protections
     assert restarted.poll(batch.cursor).events == ()
+
+
+def test_a_read_carried_past_a_restart_knows_the_workbooks_title(env: Env, distributed: tuple) -> None:
+    """A workbook whose read was carried to a later cycle is read by a process that never listed
+    it: its title comes with the read, so it is neither a false rename nor a missed one."""
+    _, refs, _ = distributed
+    env.admin_drive().files().update(
+        fileId=refs["HIJ"].spreadsheet_id, body={"name": "Salinan laporan"}, supportsAllDrives=True
+    ).execute()
+    ptk_title = env.admin_drive().files().get(fileId=refs["PTK"].spreadsheet_id, supportsAllDrives=True).execute()
+    restarted = env.workbooks()
+    for kode, expected in (("PTK", ptk_title["name"]), ("HIJ", "Salinan laporan")):
+        fact = restarted.read_changed(BookToRead(spreadsheet_id=refs[kode].spreadsheet_id, bidang=kode, tahun=2026))
+        assert isinstance(fact, BookSeen) and fact.name == expected
 
 
 def test_deleted_workbook_and_renamed_tab_are_reported(env: Env, distributed: tuple) -> None:

@@ -108,7 +108,7 @@ class Year:
     def submit_and_approve(self, tw: int) -> None:
         for kode in KODES:
             self.fill(kode, tw)
-            ready = self.service.submit_from_sheet(self.actor(STAF[kode]), kode, tw)
+            ready = self.service.submit_from_sheet(self.actor(STAF[kode]), kode, 2026, tw)
             assert ready.ok, ready.problems
             assert not [p for p in ready.problems if "tidak ada di daftar induk" in p.message], ready.problems
             period = self.period(tw)
@@ -247,7 +247,7 @@ def test_a_revision_between_tw_ii_and_tw_iii(year: Year) -> None:
     assert "TW I: Target: APBD Murni" in ringkasan
     assert "TW III: Target: APBD Perubahan (berlaku 1 Juli 2026)" in ringkasan
     riwayat = year.rekap_tab("Riwayat")
-    assert any("perubahan_target" in row for row in riwayat)
+    assert any("Menerapkan perubahan target (APBD Perubahan)" in row for row in riwayat)
     # The report document measures TW III the same way and says so.
     laporan = laporan_input(year.settings, year.service.store, 2026, 3)
     assert laporan.target_label == "Target: APBD Perubahan (berlaku 1 Juli 2026)"

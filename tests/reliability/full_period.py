@@ -59,7 +59,7 @@ from config.settings import Settings
 from sandbox.control import SandboxControl
 from sandbox.server import running_sandbox
 from sandbox.telegram import DEFAULT_BOT_TOKEN
-from sheets import layout
+from sheets.snapshot import snapshot_hash
 from tests.conftest import REPO_ROOT
 from tests.google_edge.conftest import workbook_state
 
@@ -87,11 +87,9 @@ def demo_settings_data(**changes: Any) -> dict[str, Any]:
     return data
 
 
-def due_tw(settings: Settings, now: datetime) -> int | None:
-    """The TW the scheduler opens at ``now``: the latest of ``settings.tahun`` whose opening has passed."""
-    calendar = WorkCalendar(settings.tz, settings.jadwal)
-    due = [tw for tw in (1, 2, 3, 4) if calendar.period_open_at(settings.tahun, tw) <= now]
-    return due[-1] if due else None
+def due_period(settings: Settings, now: datetime) -> tuple[int, int] | None:
+    """(tahun, tw) the scheduler opens at ``now``: the latest period whose opening has passed."""
+    return WorkCalendar.of(settings).due_period(now, settings.tahun)
 
 
 # ==========================================================================================
@@ -102,10 +100,10 @@ _SPREADSHEET = re.compile(r"(/spreadsheets/d/)([A-Za-z0-9_-]{20,})")
 _FOLDER = re.compile(r"(/folders/)([A-Za-z0-9_-]+)")
 _FILE = re.compile(r"(/file/d/)([A-Za-z0-9_-]{20,})")
 _WAKTU = re.compile(
-    r"(Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu), \d{1,2} [A-Z][a-z]+ \d{4} \d{2}\.\d{2}( [A-Z]{3,4})?"
+    r"(Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu), \d{1,2} [A-Z][a-z]+ \d{4} (pukul )?\d{2}\.\d{2}( [A-Z]{3,4})?"
 )
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?")
-_TANGGAL_JAM = re.compile(r"\b\d{2}-\d{2}-\d{4} \d{2}:\d{2}\b")
+_TANGGAL_JAM = re.compile(r"\b\d{2}-\d{2}-\d{4} \d{2}[:.]\d{2}\b")
 _DURASI = re.compile(r"\b\d+ (hari|jam|menit|detik)\b|kurang dari 1 menit")
 
 
@@ -210,12 +208,10 @@ def chat_messages(office: Office, person: Person, normalise: Normaliser) -> tupl
 OBSERVED_EVENT = "nilai_berubah"
 """The poll noticing that a bidang started typing. Whether it is seen depends on whether a poll
 runs between a staff member's typing and their /kirim (a race of two real actors, in any run), and
-it is no step of the SOP. Runs are compared as if it had not been seen: its audit row (and its
-Riwayat line) dropped, the next move of that report starting from the state before it, audit ids
-replaced by their place among the rows kept."""
+it is no step of the SOP. Runs are compared as if it had not been seen: its audit row dropped,
+the next move of that report starting from the state before it, audit ids replaced by their place
+among the rows kept. (The Riwayat tab never shows it: ``sheets.riwayat.LEWATI_RIWAYAT``.)"""
 
-RIWAYAT_TAB = layout.TAB_RIWAYAT
-RIWAYAT_KEGIATAN = dict(layout.RIWAYAT_COLUMNS)["kegiatan"]
 _AUDIT_KEY = re.compile(r"^a(\d+)(?=:|$)")
 
 
@@ -241,7 +237,20 @@ def _audit(connection: Any, normalise: Normaliser, drop: Iterable[str]) -> tuple
 def _column(value: Any, normalise: Normaliser) -> Any:
     if isinstance(value, datetime):
         return None if normalise.times else value.isoformat()
-    return normalise.value(value)
+    return _rehashed(normalise.value(value))
+
+
+def _rehashed(value: Any) -> Any:
+    """``value`` with every ``values_hash`` beside its ``values`` recomputed from the normalised
+    values: a bukti dukung link names a Drive file id, which differs between two runs."""
+    if isinstance(value, Mapping):
+        found = {k: _rehashed(v) for k, v in value.items()}
+        if isinstance(found.get("values"), Mapping) and "values_hash" in found:
+            found["values_hash"] = snapshot_hash(found["values"])
+        return found
+    if isinstance(value, list):
+        return [_rehashed(v) for v in value]
+    return value
 
 
 def store_state(database_url: str, normalise: Normaliser) -> dict[str, list[Any]]:
@@ -265,7 +274,7 @@ def store_state(database_url: str, normalise: Normaliser) -> dict[str, list[Any]
                         values["audit_id"] = place.get(row.audit_id) if row.audit_id is not None else None
                     if "dedupe_key" in values:
                         values["dedupe_key"] = key(row.dedupe_key)
-                    result.append(values)
+                    result.append(_rehashed(values))
                 return result
 
             outbox = sorted(
@@ -302,30 +311,11 @@ def store_state(database_url: str, normalise: Normaliser) -> dict[str, list[Any]
     return state
 
 
-def without_observed_moves(workbooks: Mapping[str, Any]) -> dict[str, Any]:
-    """The workbooks with the Riwayat lines of :data:`OBSERVED_EVENT` left out."""
-    result = dict(workbooks)
-    for name, book in workbooks.items():
-        sheets = list(book.get("sheets") or [])
-        if RIWAYAT_TAB not in sheets or "values" not in book:
-            continue
-        index = sheets.index(RIWAYAT_TAB)
-        values = list(book["values"])
-        grid = values[index]
-        header = grid[0] if grid else []
-        column = header.index(RIWAYAT_KEGIATAN) if RIWAYAT_KEGIATAN in header else None
-        if column is None:
-            continue
-        values[index] = [grid[0], *(r for r in grid[1:] if not (len(r) > column and r[column] == OBSERVED_EVENT))]
-        result[name] = {**book, "values": values}
-    return result
-
-
 def capture(control: SandboxControl, office: Office, cast: Cast, database_url: str, *, times: bool) -> QuarterState:
     """The end state of a run (faults must be cleared first: this reads through the sandbox)."""
     normalise = Normaliser(file_labels(control), times=times)
     # Links between workbooks hold random file ids; on a real clock the sheets' stamps differ too.
-    workbooks = normalise.value(without_observed_moves(workbook_state(_DriveView(control))))  # type: ignore[arg-type]
+    workbooks = normalise.value(workbook_state(_DriveView(control)))  # type: ignore[arg-type]
     chats = {person.key: chat_messages(office, person, normalise) for person in cast.everyone()}
     return QuarterState(workbooks, len(control.files()), chats, store_state(database_url, normalise))
 
@@ -688,9 +678,12 @@ class SubprocessQuarter:
                 settings = settings.model_copy(
                     update={"database": settings.database.model_copy(update={"url": self.database_url})}
                 )
-            tw = due_tw(settings, datetime.now(settings.tz))
-            if tw is None:
-                raise ScenarioError(f"belum ada TW {settings.tahun} yang jatuh tempo dibuka; periksa jam komputer")
+            due = due_period(settings, datetime.now(settings.tz))
+            if due is None:
+                raise ScenarioError(
+                    f"belum ada periode sejak {settings.tahun} yang jatuh tempo dibuka; periksa jam komputer"
+                )
+            tahun, tw = due
             config = self.workdir / "settings.yaml"
             config.write_text(
                 yaml.safe_dump(settings.model_dump(mode="json", exclude_none=True), allow_unicode=True),
@@ -699,7 +692,7 @@ class SubprocessQuarter:
             control.telegram_user(WATCHDOG.telegram_id, "Penjaga", "Uji")
             control.quotas()  # Google's per-minute quotas; the change feed's lag is on by default
             cast = Cast.from_settings(settings)
-            steps = quarter_steps(cast, demo_script(settings.tahun, load_isian(ISIAN_DEMO), tw=tw))
+            steps = quarter_steps(cast, demo_script(tahun, load_isian(ISIAN_DEMO), tw=tw))
             # While the people wait for the bot, minutes pass on Google's side (the service polls by itself).
             sandbox_time = SandboxTime(control)
             office = Office(

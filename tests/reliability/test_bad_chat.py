@@ -232,7 +232,7 @@ KOREKSI, KOSONG = koreksi_stage, empty_stage
 NOT_TEXT = "stiker, pesan suara, dan video tidak diproses"
 EVIDENCE_CLOSED = "Bukti dukung belum dapat disimpan karena pengisian tidak sedang dibuka"
 EVIDENCE_NOT_STAFF = "bukti dukung dikirim oleh staf pengisi laporan bidang"
-FREE_TEXT = "gunakan fitur Balas (reply)"
+FREE_TEXT = "gunakan fitur Balas pada pesan"
 UNBOUND = "belum terdaftar"
 BAD_BUTTON = "tombol ini tidak dikenali"
 

@@ -338,14 +338,18 @@ CASES: dict[str, Case] = {
     "scientific-number": Case(submit_with(R3, "1e308"), invalid(R3, "angka 1E+308 terlalu besar"), retype(R3)),
     "percent-kept-as-fraction": Case(percent_kept_as_fraction, accepted("apakah maksudnya 75%?", PCT)),
     # formulas with errors
-    "formula-div0": Case(submit_with(R3, "=1/0"), invalid(R3, "rumus menghasilkan galat #DIV/0!"), retype(R3)),
-    "formula-ref": Case(submit_with(R3, "='Tab Lama'!A1"), invalid(R3, "rumus menghasilkan galat #REF!"), retype(R3)),
-    "formula-na": Case(submit_with(R3, "#N/A"), invalid(R3, "rumus menghasilkan galat #N/A"), retype(R3)),
-    "formula-value": Case(submit_with(R3, '="dua"+1'), invalid(R3, "rumus menghasilkan galat #VALUE!"), retype(R3)),
-    "formula-name": Case(submit_with(R3, "=JUMLAH(M2:M3)"), invalid(R3, "rumus menghasilkan galat #NAME?"), retype(R3)),
+    "formula-div0": Case(submit_with(R3, "=1/0"), invalid(R3, "rumus menghasilkan kesalahan #DIV/0!"), retype(R3)),
+    "formula-ref": Case(
+        submit_with(R3, "='Tab Lama'!A1"), invalid(R3, "rumus menghasilkan kesalahan #REF!"), retype(R3)
+    ),
+    "formula-na": Case(submit_with(R3, "#N/A"), invalid(R3, "rumus menghasilkan kesalahan #N/A"), retype(R3)),
+    "formula-value": Case(submit_with(R3, '="dua"+1'), invalid(R3, "rumus menghasilkan kesalahan #VALUE!"), retype(R3)),
+    "formula-name": Case(
+        submit_with(R3, "=JUMLAH(M2:M3)"), invalid(R3, "rumus menghasilkan kesalahan #NAME?"), retype(R3)
+    ),
     "formula-error-in-kendala": Case(
         submit_with(f"{KENDALA}3", "=1/0"),
-        invalid(f"{KENDALA}3", "galat #DIV/0!; isi dengan teks"),
+        invalid(f"{KENDALA}3", "kesalahan #DIV/0!; isi dengan teks"),
         retype(f"{KENDALA}3", "Data dari Disnakertrans"),
     ),
     # negative, empty, out of range
@@ -357,7 +361,7 @@ CASES: dict[str, Case] = {
     ),
     "empty-realisasi": Case(submit_with(R3, ""), invalid(R3, "belum diisi; isi realisasi TW I"), retype(R3, "0")),
     "empty-anggaran": Case(submit_with(A3, ""), accepted("belum diisi; tulis 0 bila tidak ada belanja", A3)),
-    "over-pagu": Case(submit_with(A3, "999.999.999.999"), accepted("melebihi pagu (Rp 175.000.000)", A3)),
+    "over-pagu": Case(submit_with(A3, "999.999.999.999"), accepted("melebihi pagu (Rp175.000.000)", A3)),
     "percent-string": Case(submit_with(PCT, "7,5 %", raw=True), accepted()),
     "percent-over-100": Case(submit_with(PCT, "150%"), accepted("150% melebihi 100% untuk satuan %", PCT)),
     "rupiah-text": Case(submit_with(A3, "Rp 1.500.000,-", raw=True), accepted()),
@@ -407,20 +411,20 @@ CASES: dict[str, Case] = {
     "reordered-tabs": Case(admin_then_submit(reorder_tabs), accepted()),
     "renamed-workbook": Case(
         drive_update({"name": "Salinan laporan"}),
-        to_kasubbag(Kind.WORKBOOK_MISSING, "judul workbook diubah menjadi 'Salinan laporan'"),
+        to_kasubbag(Kind.WORKBOOK_MISSING, "judul lembar kerja diubah menjadi 'Salinan laporan'"),
         drive_update({"name": "Laporan Kinerja 2026 - Bidang Penempatan Tenaga Kerja dan Perluasan Kesempatan Kerja"}),
     ),
     "trashed-workbook": Case(
         drive_update({"trashed": True}),
-        to_kasubbag(Kind.WORKBOOK_MISSING, "workbook dipindahkan ke tempat sampah"),
+        to_kasubbag(Kind.WORKBOOK_MISSING, "lembar kerja dipindahkan ke tempat sampah"),
         drive_update({"trashed": False}),
     ),
     "deleted-workbook": Case(
-        delete_workbook, to_kasubbag(Kind.WORKBOOK_MISSING, "workbook dihapus atau tidak ditemukan"), None
+        delete_workbook, to_kasubbag(Kind.WORKBOOK_MISSING, "lembar kerja dihapus atau tidak ditemukan"), None
     ),
     "bot-access-removed": Case(
         remove_bot_access,
-        to_kasubbag(Kind.ACCESS_LOST, "tidak lagi memiliki akses ke workbook bidang ini"),
+        to_kasubbag(Kind.ACCESS_LOST, "tidak lagi memiliki akses ke lembar kerja bidang ini"),
         give_access_back,
         my_drive=True,
     ),
@@ -592,7 +596,7 @@ PTK_STAF_TELEGRAM = 100000022
     [
         pytest.param(R3, "dua puluh", '"dua puluh" bukan angka', id="text"),
         pytest.param(R3, "12/03/2026", "sel berformat tanggal", id="date"),
-        pytest.param(R3, "=1/0", "galat #DIV/0!", id="formula-error"),
+        pytest.param(R3, "=1/0", "kesalahan #DIV/0!", id="formula-error"),
         pytest.param(A4, "-5", "nilai negatif", id="negative"),
     ],
 )
@@ -603,7 +607,7 @@ def test_kirim_path_gives_the_same_answer(
     w = make_world(my_drive=False)
     before = w.ledger()
     w.typed("PTK", cell, typed)
-    ready = w.service.submit_from_sheet(w.actor(PTK_STAF_TELEGRAM), "PTK", 1)
+    ready = w.service.submit_from_sheet(w.actor(PTK_STAF_TELEGRAM), "PTK", 2026, 1)
     assert not ready.ok
     _check_answer(w, invalid(cell, says), w.new_outbox(before))
     after = w.ledger()
@@ -612,5 +616,5 @@ def test_kirim_path_gives_the_same_answer(
     w.poll()  # the sheet's own Draft status and the bot's notes: nothing new to say
     assert w.new_outbox(after) == []
     (as_number(cell) if "tanggal" in says else retype(cell))(w)
-    w.service.submit_from_sheet(w.actor(PTK_STAF_TELEGRAM), "PTK", 1)
+    w.service.submit_from_sheet(w.actor(PTK_STAF_TELEGRAM), "PTK", 2026, 1)
     assert w.state("PTK") is BidangState.SUBMITTED

@@ -216,7 +216,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[InProcessRu
         faulty = run_in_process(tmp / "gangguan", PLAN)  # and Google's quotas and change-feed lag
     print(  # the figures docs/keandalan.md quotes (shown with -s)
         f"\n[periode penuh] langkah {faulty.steps}; "
-        f"Google: {faulty.stats['google']['faults_injected']} galat "
+        f"Google: {faulty.stats['google']['faults_injected']} kesalahan "
         f"{faulty.stats['google']['faults_by_status']} dari {faulty.stats['google']['total']} permintaan; "
         f"Telegram: {faulty.stats['telegram']['faults_injected']} jawaban 429 dalam {faulty.bursts} gelombang "
         f"dari {faulty.stats['telegram']['total']} permintaan; "

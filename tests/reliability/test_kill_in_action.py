@@ -137,7 +137,7 @@ def _restart_and_capture(settings_file: Path) -> Outcome:
             pending = len(tx.intentions_with_status(PENDING))
         sheets = {}
         for kode in KODES:
-            read = service.workbook.read_book(kode).read
+            read = service.workbook.read_book(2026, kode).read
             sheets[kode] = {"open_tw": read.open_tw, "locked": sorted(read.approved), "status": read.status}
         messages = Counter((r.dedupe_key, r.kind, r.recipient_person_id) for r in rows if r.kind != RESUMED)
         resumed = [dict(r.payload) for r in rows if r.kind == RESUMED]

@@ -18,7 +18,7 @@ from bot.workflow.service import WorkflowService
 from sheets import layout
 from sheets.google.workbooks import GoogleWorkbooks
 from sheets.notes import MARK_TITLE
-from tests.reliability.conftest import FAST, NOW, REALISASI_1, SheetWorld, col
+from tests.reliability.conftest import CHANGE_LAG, FAST, NOW, POLL_INTERVAL, REALISASI_1, SheetWorld, col
 
 PTK_KEPALA = 100000021
 R3 = f"{REALISASI_1}3"
@@ -72,7 +72,7 @@ def test_error_marked_then_cleared_warning_marked_then_cleared_on_approval(
     w = make_world()
     w.typed("PTK", R3, "dua puluh")
     w.set_status("PTK")
-    w.service.poll_once()
+    w.poll()
     assert w.state("PTK") is BidangState.FILLING
     first = marks(w, "PTK")
     assert list(first) == [R3] and '"dua puluh" bukan angka' in first[R3]
@@ -85,6 +85,7 @@ def test_error_marked_then_cleared_warning_marked_then_cleared_on_approval(
     w.typed("PTK", BUKTI_4, "di lemari arsip")
     w.set_status("PTK")
     service = restarted(w)
+    w.control.advance_clock(CHANGE_LAG + POLL_INTERVAL)
     service.poll_once()
     assert w.state("PTK") is BidangState.SUBMITTED
     second = marks(w, "PTK")

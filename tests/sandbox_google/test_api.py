@@ -381,8 +381,8 @@ def test_sheet_edit_bumps_modified_time_and_shows_in_changes(
     sandbox: SandboxServer, drive: Any, gc: gspread.Client
 ) -> None:
     book = gc.create("Laporan")
+    staff_drive_token = person_token(sandbox.base_url, "staf@dinas.test")  # a Google account
     book.share("staf@dinas.test", perm_type="user", role="writer", notify=False)
-    staff_drive_token = person_token(sandbox.base_url, "staf@dinas.test")
     from sandbox.google.clients import discovery_service, gspread_client
 
     staff_drive = discovery_service(sandbox.base_url, "drive", staff_drive_token)
@@ -403,8 +403,9 @@ def test_sheet_edit_bumps_modified_time_and_shows_in_changes(
     assert newer == [{"id": book.id}]
 
 
-def test_permissions_create_list_delete(drive: Any, gc: gspread.Client) -> None:
+def test_permissions_create_list_delete(sandbox: SandboxServer, drive: Any, gc: gspread.Client) -> None:
     book = gc.create("Izin")
+    person_token(sandbox.base_url, "staf@dinas.test")  # a Google account: shared without an email
     perm = (
         drive.permissions()
         .create(

@@ -71,6 +71,7 @@ def shared_book(sandbox: SandboxServer, gc: gspread.Client) -> str:
     """A spreadsheet the bot's account and a staff member may write."""
     book = gc.create("Laporan")
     for email in (BOT, STAFF, "lain@dinas.test"):
+        person_token(sandbox.base_url, email)  # a Google account: shared without an email
         book.share(email, perm_type="user", role="writer", notify=False)
     return str(book.id)
 

@@ -55,7 +55,7 @@ class EdgeWorkbook(InMemoryWorkbook):
         # Bidang -> (row, column, value) typed over the filled sheet once, by the next /kirim read.
         self.next_typo: dict[str, tuple[int, int, object]] = {}
 
-    def read_book(self, kode: str) -> BookSeen:
+    def read_book(self, tahun: int, kode: str) -> BookSeen:
         """The bidang's workbook as a careful staff member filled TW I (the core validates it)."""
         self._call("read_book", kode)
         grid = filled_grid(load_master(DEMO_MASTER), kode, 1)
@@ -63,7 +63,7 @@ class EdgeWorkbook(InMemoryWorkbook):
             row, column, value = self.next_typo.pop(kode)
             grid[row - 1][column] = value
         read = WorkbookRead(grid, frozenset(), layout.initial_status_grid(), 1, frozenset())
-        return BookSeen(kode, f"sheet-2026-{kode}", f"Laporan Kinerja 2026 - {kode}", read)
+        return BookSeen(kode, f"sheet-{tahun}-{kode}", f"Laporan Kinerja {tahun} - {kode}", read, tahun=tahun)
 
     def write_rekap(self, tahun: int, tw: int, data: RekapData) -> RekapRef:
         ref = super().write_rekap(tahun, tw, data)

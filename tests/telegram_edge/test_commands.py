@@ -17,6 +17,7 @@ from bot import texts
 from bot.cli import main
 from bot.telegram.app import KinerjaBot
 from bot.telegram.invite import QR_BORDER, QR_SCALE
+from bot.telegram.period_args import PeriodArgs, PeriodArgsError, parse_period_args
 from bot.workflow.machine import BidangState, DinasState, Role
 from config.settings import Settings
 from sandbox.telegram import DEFAULT_BOT_TOKEN
@@ -246,7 +247,7 @@ async def test_bantuan_by_role(kinerja: KinerjaBot, people: People) -> None:
         assert phrase in help_text["text"] and "/status" in help_text["text"]
         assert "Saat ini tidak ada yang menunggu tindakan Bapak/Ibu." in help_text["text"]
     await people.say(KEPALA["PTK"], "/start")
-    hello = await people.wait_message(KEPALA["PTK"], "Selamat datang, Bapak/Ibu Agus Priyono")
+    hello = await people.wait_message(KEPALA["PTK"], "terdaftar atas nama Agus Priyono, S.H. sebagai")
     assert "Kepala Bidang (Bidang Penempatan" in hello["text"]
 
 
@@ -282,7 +283,7 @@ async def test_bantuan_offers_what_waits_now_as_buttons(
     await people.wait_message(KEPALA["PTK"], "Permohonan koreksi")
     overview, koreksi = await _bantuan(people, KEPALA["PTK"])
     assert "Ada 1 hal" in overview["text"] and "Menunggu koreksi Bapak/Ibu" in koreksi["text"]
-    assert "Bidang: Bidang Penempatan" in koreksi["text"]
+    assert "\nBidang Penempatan Tenaga Kerja" in koreksi["text"] and "Bidang: Bidang" not in koreksi["text"]
     assert url_buttons(koreksi) == {"Buka laporan": "https://sheets.test/2026/PTK"}
     assert action_rows(koreksi) == [["Setujui", "Kembalikan"]]
     await people.wait_message(STAF["PTK"], "Laporan telah diajukan")
@@ -321,8 +322,10 @@ async def test_status_and_rekap(kinerja: KinerjaBot, workbook: EdgeWorkbook, peo
     before = await people.last_id(KASUBBAG)
     await people.say(KASUBBAG, "/status")
     status = await people.wait_message(KASUBBAG, "Status laporan", after=before)
-    assert "- Bidang Penempatan Tenaga Kerja dan Perluasan Kesempatan Kerja (PTK): menunggu koreksi" in status["text"]
-    assert "Di tangan: Kepala Bidang (Agus Priyono, S.H.)" in status["text"]
+    assert (
+        "- Bidang Penempatan Tenaga Kerja dan Perluasan Kesempatan Kerja (PTK): menunggu koreksi Kepala Bidang\n"
+        "  Di tangan: Kepala Bidang (Agus Priyono, S.H.)" in status["text"]
+    )
     assert "- Sekretariat (SEK): dibuka untuk pengisian" in status["text"]
     assert "Batas pengisian: " in status["text"] and " WIB" in status["text"]
 
@@ -331,7 +334,19 @@ async def test_status_and_rekap(kinerja: KinerjaBot, workbook: EdgeWorkbook, peo
     kepala = service.directory.actor_for_telegram(KEPALA["PTK"])
     await asyncio.to_thread(service.approve_koreksi, kepala, pid, "PTK")
     await asyncio.to_thread(service.handle_events, [submission("SEK", 1)])
+    # The Sekretariat has no Kepala of its own: the Sekretaris corrects it, and /status says so.
+    before = await people.last_id(KASUBBAG)
+    await people.say(KASUBBAG, "/status")
+    status = await people.wait_message(KASUBBAG, "Status laporan", after=before)
+    assert (
+        "- Sekretariat (SEK): menunggu koreksi Sekretaris\n  Di tangan: Sekretaris (Sri Wahyuni, S.Sos., M.Si.)"
+        in status["text"]
+    )
+    assert "Kepala Bidang (Sri Wahyuni" not in status["text"]
     await asyncio.to_thread(service.approve_koreksi, sekretaris, pid, "SEK")
+    # The Status tab of each workbook names who approved it; Status Pengisian reads Siap Dikoreksi.
+    assert workbook.feedback[("SEK", 1)][0] == "Disetujui Sekretaris"
+    assert workbook.feedback[("PTK", 1)][0] == "Disetujui Kepala Bidang"
     before = await people.last_id(KASUBBAG)
     await people.say(KASUBBAG, "/rekap")
     chart = await people.wait_message(KASUBBAG, "Capaian per bidang, Triwulan I 2026", after=before)
@@ -369,8 +384,88 @@ async def test_kirim_is_for_staff_in_an_open_tw(kinerja: KinerjaBot, workbook: E
     await people.wait_message(STAF["PTK"], "sel M9", after=before)  # the per-cell feedback follows
     before = await people.last_id(STAF["PTK"])
     await people.say(STAF["PTK"], "/kirim")
-    await people.wait_message(STAF["PTK"], "telah diajukan untuk dikoreksi", after=before)
+    await people.wait_message(STAF["PTK"], "telah diajukan untuk dikoreksi Kepala Bidang", after=before)
     before = await people.last_id(STAF["PTK"])
     await people.say(STAF["PTK"], "/kirim")  # already submitted: the core refuses, with its reason
-    await people.wait_message(STAF["PTK"], "menunggu koreksi Kepala Bidang", after=before)
+    refusal = await people.wait_message(STAF["PTK"], "menunggu koreksi Kepala Bidang", after=before)
+    assert "sedang menunggu" not in refusal["text"]
+    assert ("read_book", ("PTK",)) in workbook.calls
+    # The Sekretariat's staff submit to the Sekretaris, who corrects the Sekretariat.
+    before = await people.last_id(STAF["SEK"])
+    await people.say(STAF["SEK"], "/kirim")
+    await people.wait_message(STAF["SEK"], "telah diajukan untuk dikoreksi Sekretaris", after=before)
+    before = await people.last_id(STAF["SEK"])
+    await people.say(STAF["SEK"], "/kirim")
+    await people.wait_message(STAF["SEK"], "Laporan Sekretariat TW I 2026 menunggu koreksi Sekretaris;", after=before)
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        pytest.param([], PeriodArgs(), id="nothing"),
+        pytest.param(["TW", "II", "2026"], PeriodArgs(2026, 2), id="tw-roman-and-year"),
+        pytest.param(["2026"], PeriodArgs(2026, None), id="year-only"),
+        pytest.param(["4", "2027"], PeriodArgs(2027, 4), id="digits"),
+        pytest.param(["tw3"], PeriodArgs(None, 3), id="tw-glued"),
+        pytest.param(["Triwulan", "iv"], PeriodArgs(None, 4), id="triwulan-word"),
+        pytest.param(["PTK", "1"], PeriodArgs(None, 1, ("PTK",)), id="other-words-kept"),
+    ],
+)
+def test_period_words_after_a_command(words: list[str], expected: PeriodArgs) -> None:
+    assert parse_period_args(words) == expected
+
+
+@pytest.mark.parametrize(
+    "words", [["2", "3"], ["2026", "2027"], ["TW", "I", "TW", "II"]], ids=["two-tws", "two-years", "tw-twice"]
+)
+def test_two_periods_named_at_once_are_refused(words: list[str]) -> None:
+    with pytest.raises(PeriodArgsError):
+        parse_period_args(words)
+
+
+async def test_status_rekap_and_kirim_name_a_year_and_a_tw(
+    kinerja: KinerjaBot, workbook: EdgeWorkbook, people: People
+) -> None:
+    """Last year's TW IV with its draft rekap and this year's TW I, both in the store: each command reaches either."""
+    service = kinerja.service
+
+    def two_years() -> tuple[int, int]:
+        sekretaris = service.directory.actor_for_telegram(SEKRETARIS)
+        tw4 = service.start_period(2026, 4)
+        service.approve_distribution(sekretaris, tw4)
+        for kode in service.kodes:
+            service.handle_events([submission(kode, 4, tahun=2026)])
+            service.approve_koreksi(service.directory.actor_for_telegram(KEPALA[kode]), tw4, kode)
+        tw1 = service.start_period(2027, 1)
+        service.approve_distribution(sekretaris, tw1)
+        return tw4, tw1
+
+    await asyncio.to_thread(two_years)
+    before = await people.last_id(KASUBBAG)
+    await people.say(KASUBBAG, "/status TW IV 2026")
+    status = await people.wait_message(KASUBBAG, "Status laporan kinerja", after=before)
+    assert "Triwulan IV 2026" in status["text"] and "2027" not in status["text"]
+    before = await people.last_id(KASUBBAG)
+    await people.say(KASUBBAG, "/status 2027")
+    status = await people.wait_message(KASUBBAG, "Status laporan kinerja", after=before)
+    assert "Triwulan I 2027" in status["text"] and "Triwulan IV 2026" not in status["text"]
+    before = await people.last_id(KASUBBAG)
+    await people.say(KASUBBAG, "/status TW III 2026")
+    await people.wait_message(KASUBBAG, "Periode Triwulan III 2026 belum dimulai.", after=before)
+    before = await people.last_id(KASUBBAG)
+    await people.say(KASUBBAG, "/status 2 3")
+    await people.wait_message(KASUBBAG, "Mohon sebut satu triwulan", after=before)
+
+    before = await people.last_id(KADIS)
+    await people.say(KADIS, "/rekap 4 2026")
+    rekap = await people.wait_message(KADIS, "Rekap laporan kinerja dinas Triwulan IV 2026", after=before)
+    assert url_buttons(rekap) == {"Buka rekap": "https://sheets.test/rekap/2026"}
+    before = await people.last_id(KADIS)
+    await people.say(KADIS, "/rekap")  # this year's TW I: no rekap yet
+    await people.wait_message(KADIS, "Rekap dinas belum tersedia", after=before)
+
+    before = await people.last_id(STAF["PTK"])
+    await people.say(STAF["PTK"], "/kirim TW I 2027")
+    answer = await people.wait_message(STAF["PTK"], "Triwulan I 2027", after=before)
+    assert "diajukan" in answer["text"]
     assert ("read_book", ("PTK",)) in workbook.calls

@@ -74,17 +74,24 @@ async def test_induk_reports_each_problem_at_its_cell_then_perubahan_applies(
     await people.say(KASUBBAG, "/induk")
     invalid = await people.wait_message(KASUBBAG, "Daftar induk indikator tidak dapat dipakai")
     assert '- Baris 11, kolom Target TW II: "enam ratus" bukan angka' in invalid["text"]
-    assert invalid["reply_markup"]["inline_keyboard"] == [[{"text": "Buka sheet daftar induk", "url": SHEET}]]
+    assert invalid["reply_markup"]["inline_keyboard"] == [[{"text": "Buka lembar kerja daftar induk", "url": SHEET}]]
     [notes] = workbook.master_notes
-    assert notes.texts[9] == 'Galat: kolom Target TW II: "enam ratus" bukan angka'  # row 11
+    assert notes.texts[9] == 'Kesalahan: kolom Target TW II: "enam ratus" bukan angka'  # row 11
     await people.say(PTK_STAF, "/induk")
     await people.wait_message(PTK_STAF, "hanya dikelola oleh Kasubbag KPEP")
 
     workbook.master_sheet = master_read()
     before = await people.last_id(KASUBBAG)
     await people.say(KASUBBAG, "/induk")
-    ok = await people.wait_message(KASUBBAG, "Daftar induk indikator dapat dipakai", after=before)
+    ok = await people.wait_message(KASUBBAG, "Daftar induk indikator tahun 2026 dapat dipakai", after=before)
     assert "Jumlah indikator: 15 (SEK 7, PTK 8)" in ok["text"]
+    # The next year's list is checked on its own tab ("Daftar Induk 2027") before its TW I opens.
+    before = await people.last_id(KASUBBAG)
+    await people.say(KASUBBAG, "/induk 2027")
+    await people.wait_message(KASUBBAG, "Daftar induk indikator tahun 2027 dapat dipakai", after=before)
+    assert ("read_master", (SHEET, 2027)) in workbook.calls
+    await people.say(KASUBBAG, "/induk dua ribu")
+    await people.wait_message(KASUBBAG, "Tahun tidak dikenali")
 
     # Nothing distributed yet: there is nothing to revise, the sheet is simply edited.
     await people.say(KASUBBAG, "/perubahan 1-7-2026")

@@ -77,7 +77,7 @@ async def test_plh_spanning_a_deadline_gets_the_buttons_reminders_and_escalation
     await people.say(PTK_KEPALA, "/plh Rina Kurniawati 6-4-2026 7-4-2026")
     await people.wait_message(PTK_KEPALA, "Plh. Kepala Bidang PTK pada 6 April 2026 s.d. 7 April 2026 telah dikirim")
     request = await people.wait_message(PTK_STAF, "Permintaan penunjukan Plh")
-    assert f"Bapak/Ibu {AGUS.rstrip('.')} menunjuk Bapak/Ibu sebagai Plh. Kepala Bidang PTK" in request["text"]
+    assert f"Kepala Bidang PTK ({AGUS}) menunjuk Bapak/Ibu sebagai Plh. Kepala Bidang PTK" in request["text"]
     await people.press(PTK_STAF, request["message_id"], "Terima")
     await people.wait_edit(PTK_STAF, request["message_id"], ">> Penunjukan Plh diterima oleh Rina Kurniawati")
     accepted = await people.wait_message(PTK_KEPALA, "Penunjukan Plh diterima")
@@ -108,14 +108,14 @@ async def test_plh_spanning_a_deadline_gets_the_buttons_reminders_and_escalation
     clock.advance(minutes=10)
     await sweep(bot)
     reminder = await people.wait_message(PTK_STAF, "Pengingat Mutu Baku")
-    assert BANNER in reminder["text"] and "Langkah 3 menunggu tindakan Bapak/Ibu" in reminder["text"]
+    assert BANNER in reminder["text"] and "berada pada Bapak/Ibu" in reminder["text"]
     await people.wait_message(KASUBBAG, "Pengingat Mutu Baku")
     # 09:20: twice the Mutu Baku: PTK's escalation goes to the Sekretaris's Plh and names Rina as holder.
     clock.advance(minutes=10)
     await sweep(bot)
     escalation = await people.wait_message(KASUBBAG, "Eskalasi Mutu Baku")
     assert BANNER in escalation["text"]
-    assert f"Langkah 3 berada pada Kepala Bidang ({RINA} (Plh., atas nama {AGUS}))" in escalation["text"]
+    assert f"berada pada Kepala Bidang ({RINA} (Plh., atas nama {AGUS}))" in escalation["text"]
     await people.wait_message(KADIS, "Eskalasi Mutu Baku")  # the Sekretariat's: its corrector's superior
     await settle(bot)
     assert await count(people, PTK_KEPALA, "Pengingat Mutu Baku") == 0
@@ -168,7 +168,7 @@ async def test_plh_refusals(timed: KinerjaBot, clock: ManualClock, people: Peopl
         (PTK_STAF, "/plh Agus 6-4-2026", "Plh hanya dapat ditunjuk untuk"),  # staff hold no office to hand over
         (PTK_KEPALA, "/plh Siapa Saja 6-4-2026", 'Tidak ada pegawai terdaftar dengan nama "Siapa Saja"'),
         (PTK_KEPALA, "/plh Rina 10-4-2026 8-4-2026", "Tanggal selesai tidak boleh sebelum tanggal mulai"),
-        (PTK_KEPALA, "/plh Rina 1-4-2026 3-4-2026", "Masa Plh sudah lewat"),
+        (PTK_KEPALA, "/plh Rina 1-4-2026 3-4-2026", "Masa Plh sudah berlalu"),
         (PTK_KEPALA, "/plh Rina besok", "Tanggal tidak dikenali"),
     ]
     for who, said, expected in cases:

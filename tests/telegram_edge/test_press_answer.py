@@ -33,7 +33,7 @@ class SlowGoogle(EdgeWorkbook):
         self.entered = threading.Event()
         self.quota_wait = 0.0
 
-    def lock_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
+    def lock_tw(self, tahun: int, kode: str, tw: int, feedback: Feedback | None = None) -> None:
         self.entered.set()
         if self.quota_wait:  # what GoogleSession does on a 429 when its sleep follows the sandbox clock
             requests.post(
@@ -41,7 +41,7 @@ class SlowGoogle(EdgeWorkbook):
             ).raise_for_status()
         if self.gate is not None:
             assert self.gate.wait(20), "the test never opened the gate"
-        super().lock_tw(kode, tw, feedback)
+        super().lock_tw(tahun, kode, tw, feedback)
 
 
 @pytest.fixture

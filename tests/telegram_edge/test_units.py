@@ -79,10 +79,10 @@ def test_callback_data_rejects_what_the_bot_never_made(raw: str | None) -> None:
 @pytest.mark.parametrize(
     ("moment", "expected"),
     [
-        pytest.param(datetime(2026, 4, 6, 8, 0, tzinfo=WIB), "Senin, 6 April 2026 08.00 WIB", id="local"),
-        pytest.param(datetime(2026, 4, 6, 1, 5, tzinfo=UTC), "Senin, 6 April 2026 08.05 WIB", id="utc"),
-        pytest.param("2026-12-31T23:59:00+07:00", "Kamis, 31 Desember 2026 23.59 WIB", id="iso"),
-        pytest.param("2026-08-16T17:00:00+00:00", "Senin, 17 Agustus 2026 00.00 WIB", id="iso-utc-next-day"),
+        pytest.param(datetime(2026, 4, 6, 8, 0, tzinfo=WIB), "Senin, 6 April 2026 pukul 08.00 WIB", id="local"),
+        pytest.param(datetime(2026, 4, 6, 1, 5, tzinfo=UTC), "Senin, 6 April 2026 pukul 08.05 WIB", id="utc"),
+        pytest.param("2026-12-31T23:59:00+07:00", "Kamis, 31 Desember 2026 pukul 23.59 WIB", id="iso"),
+        pytest.param("2026-08-16T17:00:00+00:00", "Senin, 17 Agustus 2026 pukul 00.00 WIB", id="iso-utc-next-day"),
         pytest.param(None, "-", id="none"),
     ],
 )
@@ -92,8 +92,8 @@ def test_format_waktu(moment: Any, expected: str) -> None:
 
 def test_format_waktu_other_zones() -> None:
     moment = datetime(2026, 4, 6, 1, 0, tzinfo=UTC)
-    assert texts.format_waktu(moment, ZoneInfo("Asia/Makassar")) == "Senin, 6 April 2026 09.00 WITA"
-    assert texts.format_waktu(moment, ZoneInfo("Asia/Jayapura")) == "Senin, 6 April 2026 10.00 WIT"
+    assert texts.format_waktu(moment, ZoneInfo("Asia/Makassar")) == "Senin, 6 April 2026 pukul 09.00 WITA"
+    assert texts.format_waktu(moment, ZoneInfo("Asia/Jayapura")) == "Senin, 6 April 2026 pukul 10.00 WIT"
 
 
 @pytest.mark.parametrize(
@@ -114,7 +114,7 @@ def test_summary_uses_the_decimal_comma() -> None:
     assert lines == [
         "- Jumlah indikator: 7",
         "- Rata-rata capaian: 1.234,57%",
-        "- Pagu anggaran: Rp 1.500.000",
+        "- Pagu anggaran: Rp1.500.000",
     ]
 
 
@@ -209,9 +209,15 @@ SAMPLE: dict[str, Any] = {
     "diubah": 3,
     "ditambah": 1,
     "dihapus": 1,
-    "sumber": 'sheet "Daftar Induk 2026"',
+    "sumber": 'lembar kerja "Daftar Induk 2026"',
     "bidang_berubah": [{"kode": "PTK", "nama": "Bidang Penempatan", "diubah": 2, "ditambah": 1, "dihapus": 0}],
     "masalah": [{"cell": "J12", "text": 'Baris 12, kolom Target TW II: "x" bukan angka'}],
+    "path": "/etc/kinerja-bot/master/2027.csv",
+    "opens_at": "2027-04-01T08:00:00+07:00",
+    "problem": 'baris 3: kolom "Target Tahunan" kosong',
+    "overdue": False,
+    "waiting_for": ["Triwulan IV 2026"],
+    "akses": [{"id": "anyoneWithLink", "type": "anyone", "role": "reader", "email": None, "domain": None}],
 }
 
 
@@ -238,7 +244,7 @@ PERIODE = "Triwulan II 2026"
 NAMA = "Bidang Penempatan"  # SAMPLE's bidang_nama
 LINK = "https://sheets.test/2026/PTK"
 REKAP_LINK = "https://sheets.test/rekap/2026"
-DEADLINE = "Rabu, 8 Juli 2026 08.00 WIB"
+DEADLINE = "Rabu, 8 Juli 2026 pukul 08.00 WIB"
 MB = "10 menit"
 REKAP_SUMMARY = {
     "dinas": {"jumlah_indikator": 14, "rata_rata_capaian": 83.875, "predikat": "Tinggi"},
@@ -286,7 +292,7 @@ SOP_MESSAGES: list[tuple[Kind, tuple[str, ...], tuple[tuple[str, str], ...]]] = 
         (PERIODE, "ditutup dan diarsipkan"),
         ((REKAP, REKAP_LINK), (texts.BTN_BUKA_ARSIP, "https://drive.test/arsip/2026/tw2")),
     ),
-    (Kind.DEADLINE_REMINDER, (PERIODE, NAMA, "telah lewat 1 hari kerja", DEADLINE), ((LAPORAN, LINK),)),
+    (Kind.DEADLINE_REMINDER, (PERIODE, NAMA, "telah terlampaui 1 hari kerja", DEADLINE), ((LAPORAN, LINK),)),
     (
         Kind.MUTU_BAKU_REMINDER,
         (PERIODE, "Bidang Penempatan Tenaga Kerja", "Langkah 3", DEADLINE, MB),

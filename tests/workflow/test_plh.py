@@ -82,7 +82,7 @@ def test_overlaps_and_late_answers_are_refused(service: WorkflowService, clock: 
         service.plh.assign(Role.KEPALA_BIDANG, "PTK", "Hendro", date(2026, 4, 8), date(2026, 4, 8), "Admin")
     late = service.name_plh(actor_of(service, PTK_KEPALA), "Rina", date(2026, 4, 13), date(2026, 4, 13))
     clock.move_to(datetime(2026, 4, 14, 8, 0, tzinfo=WIB))
-    with pytest.raises(ActionRefused, match="sudah lewat"):
+    with pytest.raises(ActionRefused, match="sudah berlalu"):
         service.accept_plh(actor_of(service, PTK_STAF), late.id)
     with pytest.raises(ActionRefused, match="Plh hanya dapat ditunjuk"):
         service.name_plh(actor_of(service, PTK_STAF), "Agus", date(2026, 4, 20), date(2026, 4, 20))

@@ -2,9 +2,11 @@
 
 ``/plh NAMA MULAI SELESAI``: an official names the person who acts for them while away (the
 person named accepts with a button); ``/plh batal`` cancels, ``/plh`` alone lists. ``/induk``:
-the Kasubbag has the master sheet read and validated now (each problem written beside its row
-and listed in the reply with its row and column). ``/perubahan TANGGAL``: the Kasubbag has the
-revised master sheet (APBD Perubahan) read and compared, and gets the summary with the buttons
+the Kasubbag has a year's list in the master sheet (``/induk 2027``: next year's tab; alone: the
+current budget year's) read and validated now (each problem written beside its row and listed in
+the reply with its row and column). ``/perubahan TANGGAL``: the Kasubbag has the
+revised list of the current budget year (APBD Perubahan) read from the master sheet and compared
+with that year's list in force, and gets the summary with the buttons
 Terapkan / Batal (their rows in :data:`bot.telegram.actions.ACTIONS`).
 """
 
@@ -62,7 +64,7 @@ async def cmd_plh(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def _sheet_button(ctx: EdgeContext) -> InlineKeyboardMarkup | None:
-    """ "Buka sheet daftar induk" (a URL button), as the notifications link what they name."""
+    """ "Buka lembar kerja daftar induk" (a URL button), as the notifications link what they name."""
     return with_links([link(texts.BTN_BUKA_INDUK, ctx.service.master_sheet_url())])
 
 
@@ -72,15 +74,22 @@ async def _problems(ctx: EdgeContext, message: Message, err: MasterError) -> Non
 
 
 async def cmd_induk(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/induk: the Kasubbag has the master sheet read and validated now."""
+    """/induk [TAHUN]: the Kasubbag has a year's list in the master sheet read and validated now."""
     ctx, message, user = edge(context), update.effective_message, update.effective_user
     if message is None or user is None:
         return
     actor = await _bound_or_explain(ctx, message, user.id)
     if actor is None:
         return
+    args = list(context.args or ())
+    asked: int | None = None
+    if args:
+        if len(args) != 1 or not args[0].isdigit() or not 2020 <= int(args[0]) <= 2100:
+            await _reply(ctx, message, texts.REFUSAL_MASTER_BAD_YEAR)
+            return
+        asked = int(args[0])
     try:
-        master = await asyncio.to_thread(ctx.service.check_master_sheet, actor)
+        tahun, master = await asyncio.to_thread(ctx.service.check_master_sheet, actor, asked)
     except ActionRefused as err:
         await _reply(ctx, message, texts.refused(err.reason))
         return
@@ -92,7 +101,7 @@ async def cmd_induk(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _reply(ctx, message, texts.MASTER_READ_FAILED)
         return
     counts = [(b.kode, len(master.for_bidang(b.kode))) for b in ctx.settings.bidang]
-    await _reply_with_buttons(ctx, message, texts.master_ok(master.source, counts), _sheet_button(ctx))
+    await _reply_with_buttons(ctx, message, texts.master_ok(tahun, master.source, counts), _sheet_button(ctx))
 
 
 async def _reply_with_buttons(

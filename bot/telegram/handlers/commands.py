@@ -1,7 +1,8 @@
 """The command handlers: /start, /daftar, /bantuan, /status, /rekap and /kirim.
 
 Each checks that the sender is bound (else says how to register), calls the workflow service in
-a thread, and replies.
+a thread, and replies. /status, /rekap and /kirim take a year and a TW after the command
+(``/status TW II 2026``, ``/rekap 4``; :mod:`bot.telegram.period_args`), else the running period.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from bot import texts
 from bot.telegram.bantuan import bantuan_answers
 from bot.telegram.charts import Bar, capaian_chart
 from bot.telegram.handlers.context import EdgeContext, _actor, _bound_or_explain, _reply, edge
+from bot.telegram.period_args import PeriodArgs, PeriodArgsError, parse_period_args
 from bot.telegram.render import link, rekap_figures, with_links
 from bot.workflow.errors import ActionRefused
 from bot.workflow.machine import BIDANG_HOLDS, DINAS_HOLDS, Role
@@ -83,12 +85,26 @@ async def cmd_bantuan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await _reply(ctx, message, answer.text, answer.keyboard)
 
 
-def status_text(ctx: EdgeContext) -> str:
-    """The /status text: every running period, oldest first (blocking: reads the store)."""
+def status_text(ctx: EdgeContext, named: PeriodArgs | None = None) -> str:
+    """The /status text: the period named, else every running period, oldest first (blocking: reads the store)."""
+    if named is not None and named.named:
+        period_id = ctx.service.period_id_for(named.tahun, named.tw)
+        if period_id is None:
+            return texts.period_not_found(named.tw, named.tahun)
+        return _period_status(ctx, period_id)
     period_ids = ctx.service.running_period_ids()
     if not period_ids:
         return texts.STATUS_NO_PERIOD
     return "\n\n".join(_period_status(ctx, period_id) for period_id in period_ids)
+
+
+async def _period_args(ctx: EdgeContext, message: Message, args: list[str] | None) -> PeriodArgs | None:
+    """The year and TW after the command; None (the usage answered) when they are ambiguous."""
+    try:
+        return parse_period_args(args or ())
+    except PeriodArgsError:
+        await _reply(ctx, message, texts.PERIOD_ARGS_USAGE)
+        return None
 
 
 def _period_status(ctx: EdgeContext, period_id: int) -> str:
@@ -112,7 +128,7 @@ def _period_status(ctx: EdgeContext, period_id: int) -> str:
             lines.append(line)
     lines.append("")
     for report in view.reports:
-        lines.append(texts.status_bidang(report.bidang_nama, report.bidang, texts.STATE_LABELS[report.state]))
+        lines.append(texts.status_bidang(report.bidang_nama, report.bidang, report.state_label))
         holding = BIDANG_HOLDS.get(report.state)
         if holding is not None and view.state.value == "pengumpulan":
             line = holder_line(report.holder_role, report.holder_nama, report.step_since, holding.sop_step)
@@ -132,7 +148,10 @@ async def cmd_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     if await _bound_or_explain(ctx, message, user.id) is None:
         return
-    await _reply(ctx, message, await asyncio.to_thread(status_text, ctx))
+    named = await _period_args(ctx, message, context.args)
+    if named is None:
+        return
+    await _reply(ctx, message, await asyncio.to_thread(status_text, ctx, named))
 
 
 async def cmd_rekap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -146,10 +165,14 @@ async def cmd_rekap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if actor.role not in REKAP_ROLES:
         await _reply(ctx, message, texts.REKAP_NOT_ALLOWED)
         return
-    period_id = await asyncio.to_thread(ctx.service.current_period_id)
+    named = await _period_args(ctx, message, context.args)
+    if named is None:
+        return
+    period_id = await asyncio.to_thread(ctx.service.period_id_for, named.tahun, named.tw)
     view = None if period_id is None else await asyncio.to_thread(ctx.service.period_view, period_id)
     if view is None or view.rekap_url is None:
-        await _reply(ctx, message, texts.REKAP_NONE if view else texts.STATUS_NO_PERIOD)
+        missing = texts.period_not_found(named.tw, named.tahun) if named.named else texts.STATUS_NO_PERIOD
+        await _reply(ctx, message, texts.REKAP_NONE if view else missing)
         return
     figures, dinas = rekap_figures(view.rekap_summary, ctx.settings)
     body = texts.rekap_lines(figures, dinas)
@@ -172,17 +195,22 @@ async def cmd_kirim(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if actor.role is not Role.STAF or actor.bidang is None:
         await _reply(ctx, message, texts.KIRIM_NOT_STAFF)
         return
-    named = {arg.upper() for arg in context.args or ()} & {b.kode for b in ctx.settings.bidang}
+    period = await _period_args(ctx, message, context.args)
+    if period is None:
+        return
+    named = {arg.upper() for arg in period.rest} & {b.kode for b in ctx.settings.bidang}
     if named - {actor.bidang}:  # "/kirim LAT" from PTK staff: never submit a report they did not name
         await _reply(ctx, message, texts.kirim_other_bidang(ctx.bidang_nama(actor.bidang) or actor.bidang))
         return
-    period_id = await asyncio.to_thread(ctx.service.current_period_id)
+    period_id = await asyncio.to_thread(ctx.service.period_id_for, period.tahun, period.tw)
     if period_id is None:
-        await _reply(ctx, message, texts.KIRIM_NO_PERIOD)
+        await _reply(
+            ctx, message, texts.period_not_found(period.tw, period.tahun) if period.named else texts.KIRIM_NO_PERIOD
+        )
         return
     view = await asyncio.to_thread(ctx.service.period_view, period_id)
     try:
-        submission = await asyncio.to_thread(ctx.service.submit_from_sheet, actor, actor.bidang, view.tw)
+        submission = await asyncio.to_thread(ctx.service.submit_from_sheet, actor, actor.bidang, view.tahun, view.tw)
     except ActionRefused as err:
         await _reply(ctx, message, texts.refused(err.reason))
         return
@@ -191,7 +219,8 @@ async def cmd_kirim(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _reply(ctx, message, texts.KIRIM_READ_FAILED)
         return
     if submission.ok:
-        await _reply(ctx, message, texts.kirim_ok(view.tw, view.tahun))
+        sekretaris = ctx.settings.dikoreksi_sekretaris(actor.bidang)
+        await _reply(ctx, message, texts.kirim_ok(view.tw, view.tahun, sekretaris))
     else:
         errors = sum(1 for p in submission.problems if p.severity == "error")
         await _reply(ctx, message, texts.kirim_invalid(view.tw, view.tahun, errors))
