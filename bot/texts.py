@@ -1999,9 +1999,9 @@ def revision_preview(
     lines.append(f"Ringkasan: {_totals(*totals)}")
     lines += _bidang_change_lines(per_bidang)
     lines.append(
-        "\nDengan Terapkan, target dan pagu triwulan tersebut ditulis ulang di lembar kerja setiap bidang; indikator "
-        "baru ditambahkan di baris paling bawah, indikator yang dihapus tetap ada di lembar kerja bertanda Dihapus, dan "
-        "isian staf tidak diubah. Kepala Dinas diberi tahu."
+        "\nDengan Terapkan, target dan pagu triwulan tersebut ditulis ulang di lembar kerja setiap bidang; "
+        "indikator baru ditambahkan di baris paling bawah, indikator yang dihapus tetap ada di lembar kerja "
+        "bertanda Dihapus, dan isian staf tidak diubah. Kepala Dinas diberi tahu."
     )
     return "\n".join(lines)
 
@@ -2040,7 +2040,8 @@ CLI_PLH_NONE = "Tidak ada Plh yang berlaku atau menunggu."
 CLI_PLH_NEEDS = "Untuk menetapkan Plh isi --role, --nama dan --mulai (dan --bidang untuk kepala_bidang)."
 CLI_PERUBAHAN_PREVIEW = "Pratinjau saja; tidak ada yang diubah. Tambahkan --terapkan untuk menerapkannya."
 CLI_PERUBAHAN_DONE = (
-    "Perubahan target diterapkan pada lembar kerja setiap bidang dan dicatat; Kepala Dinas diberi tahu melalui Telegram."
+    "Perubahan target diterapkan pada lembar kerja setiap bidang dan dicatat; Kepala Dinas diberi tahu "
+    "melalui Telegram."
 )
 CLI_PERUBAHAN_GOOGLE_FAILED = "Google tidak dapat menyelesaikan perubahan (jalankan ulang perintah yang sama):"
 

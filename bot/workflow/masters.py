@@ -49,7 +49,7 @@ class MasterBook:
         # The poll and the chat read side by side: the caches change under a lock.
         self._lock = threading.Lock()
         self._versions: dict[int, tuple[tuple[int, ...], list[MasterVersion]]] = {}
-        self._csv: dict[Path, tuple[float, Master]] = {}
+        self._csv: dict[Path, tuple[tuple[int, int], Master]] = {}
         self._checked: dict[int, tuple[float, str | None]] = {}
 
     @property
@@ -115,16 +115,17 @@ class MasterBook:
         if path is not None:
             return load_master(file)
         try:
-            mtime = file.stat().st_mtime
+            stat = file.stat()
+            stamp = (stat.st_mtime_ns, stat.st_size)
         except OSError:
-            mtime = -1.0
+            stamp = (-1, -1)
         with self._lock:
             cached = self._csv.get(file)
-        if cached is not None and cached[0] == mtime:
+        if cached is not None and cached[0] == stamp:
             return cached[1]
         master = load_master(file)
         with self._lock:
-            self._csv[file] = (mtime, master)
+            self._csv[file] = (stamp, master)
         return master
 
     def source(self, tahun: int) -> Master:

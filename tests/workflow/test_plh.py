@@ -89,3 +89,30 @@ def test_overlaps_and_late_answers_are_refused(service: WorkflowService, clock: 
     assert actor_of(service, KASUBBAG).nama.startswith("Bambang")
     with pytest.raises(ActionRefused, match='Tidak ada pegawai terdaftar dengan nama "Bambang"'):  # the holder himself
         service.plh.assign(Role.KASUBBAG_KPEP, None, "Bambang", date(2026, 4, 20), date(2026, 4, 20), "Admin")
+
+
+def test_a_plh_acts_for_the_office_in_both_years_that_run_side_by_side(
+    service: WorkflowService, clock: time_machine.Traveller
+) -> None:
+    """April 2027: TW IV 2026 and TW I 2027 both wait for the Sekretaris; the Plh gets and may answer both."""
+    clock.move_to(datetime(2027, 4, 6, 8, 0, tzinfo=WIB))
+    tw4 = service.start_period(2026, 4)
+    tw1 = service.start_period(2027, 1)
+    view = service.plh.assign(Role.SEKRETARIS, None, "Bambang", date(2027, 4, 6), date(2027, 4, 7), "Admin (uji)")
+    service.plh.sweep()  # (assign hands the waiting requests over already when it starts at once)
+    with service.store.transaction() as tx:
+        sent = [
+            (o.period_id, o.recipient_nama, o.recipient_atas_nama)
+            for o in tx.outbox_rows()
+            if o.kind == Kind.DISTRIBUTION_APPROVAL_REQUEST and o.recipient_atas_nama
+        ]
+    assert sorted(p for p, _, _ in sent) == sorted([tw4, tw1])
+    assert {(nama.split(",")[0], atas) for _, nama, atas in sent} == {("Bambang Setiawan", view.holder_nama)}
+    plh = actor_of(service, KASUBBAG)
+    for period_id in (tw4, tw1):
+        service.approve_distribution(plh, period_id)
+    with service.store.transaction() as tx:
+        rows = [a for a in tx.audit_rows() if a.event == "setujui_distribusi"]
+    assert sorted((a.period_id, a.actor_role, a.atas_nama) for a in rows) == sorted(
+        (p, "sekretaris", view.holder_nama) for p in (tw4, tw1)
+    )
