@@ -215,24 +215,44 @@ def _combined(master: Master, tables: Mapping[str, pd.DataFrame], bidang_names: 
     return combined
 
 
-def build_rekap(master: Master, tables: Mapping[str, pd.DataFrame], bidang_names: Mapping[str, str], tw: int) -> Rekap:
-    """The dinas rekap up to TW ``tw`` from the approved typed tables of each bidang (keyed by kode)."""
-    layout.tw_label(tw)
-    combined = _combined(master, tables, bidang_names)
-    # Bidang in the settings' order first, then any other bidang of the master list.
-    present = set(combined["kode_bidang"].unique())
-    order = [code for code in bidang_names if code in present]
-    order += [code for code in master.bidang_codes() if code not in order]
-    rank = {code: position for position, code in enumerate(order)}
-    combined = combined.sort_values(by="kode_bidang", key=lambda codes: codes.map(rank), kind="stable").reset_index(
-        drop=True
-    )
+def build_rekap(
+    master: Master,
+    tables: Mapping[str, pd.DataFrame],
+    bidang_names: Mapping[str, str],
+    tw: int,
+    masters: Mapping[int, Master] | None = None,
+) -> Rekap:
+    """The dinas rekap up to TW ``tw`` from the approved typed tables of each bidang (keyed by kode).
 
+    ``masters`` gives the master list each TW is measured against when a revision (APBD Perubahan)
+    changed it during the year; a TW it lacks is measured against ``master``.
+    """
+    layout.tw_label(tw)
+    lists = {k: (masters or {}).get(k, master) for k in range(1, tw + 1)}
+    # Bidang in the settings' order first, then any other bidang of the master lists.
+    present = {code for each in lists.values() for code in each.bidang_codes()}
+    order = [code for code in bidang_names if code in present]
+    order += [code for each in lists.values() for code in each.bidang_codes() if code not in order]
+    order = list(dict.fromkeys(order))
+    rank = {code: position for position, code in enumerate(order)}
+    combined_of: dict[int, pd.DataFrame] = {}
+
+    def combined_for(k: int) -> pd.DataFrame:
+        # One frame per distinct list (a revision is one more), shared by the TWs measured against it.
+        key = id(lists[k])
+        if key not in combined_of:
+            frame = _combined(lists[k], tables, bidang_names)
+            combined_of[key] = frame.sort_values(
+                by="kode_bidang", key=lambda codes: codes.map(rank), kind="stable"
+            ).reset_index(drop=True)
+        return combined_of[key]
+
+    combined = combined_for(tw)
     per_tw: dict[int, pd.DataFrame] = {}
     ringkasan_parts = []
     dinas_parts = []
     for k in range(1, tw + 1):
-        frame = indicator_frame(combined, k)
+        frame = indicator_frame(combined_for(k), k)
         per_tw[k] = frame
         by_bidang = summarize(frame, ["kode_bidang", "bidang"])
         by_bidang.insert(2, "triwulan", layout.TW_LABELS[k])
@@ -273,6 +293,15 @@ def _trend(summary: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return result.astype({name: "float64" for name in CAPAIAN_TW_COLUMNS})
 
 
+def _capaian_of(frame: pd.DataFrame, rows: pd.DataFrame) -> pd.Series:
+    """``frame``'s capaian for each indicator of ``rows`` (by bidang, Kode and name: after an APBD
+    Perubahan a TW measured against another list has other rows); NaN for one it lacks."""
+    names = ["kode_bidang", "kode", "indikator"]
+    found = dict(zip(zip(*(frame[n] for n in names), strict=True), frame["capaian"], strict=True))
+    wanted = zip(*(rows[n] for n in names), strict=True)
+    return pd.Series([found.get(identity, np.nan) for identity in wanted], index=rows.index, dtype="float64")
+
+
 def build_tahunan(
     combined: pd.DataFrame, per_tw: Mapping[int, pd.DataFrame], ringkasan: pd.DataFrame, dinas: pd.DataFrame
 ) -> Tahunan:
@@ -293,7 +322,7 @@ def build_tahunan(
             "pagu": tw4["pagu"],
             "anggaran_kumulatif": tw4["anggaran_kumulatif"],
             "serapan": tw4["serapan"],
-            **{f"capaian_tw{k}": per_tw[k]["capaian"] for k in TWS},
+            **{f"capaian_tw{k}": _capaian_of(per_tw[k], tw4) for k in TWS},
         },
         index=tw4.index,
     )[TAHUNAN_INDIKATOR_NAMES]
