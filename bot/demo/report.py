@@ -73,6 +73,10 @@ class DemoReport:
     summary: Mapping[str, Any]
     tahun: int
     tw: int
+    tahunan: tuple[Mapping[str, Any], ...] = ()
+    """``--setahun``: the Tahunan tab's rows per bidang and for the dinas."""
+    year_events: int = 0
+    """``--setahun``: how many lines the year's log (TW II onwards) holds."""
 
 
 def actor_label(role: str, nama: str, bidang: str | None) -> str:
