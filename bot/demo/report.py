@@ -107,7 +107,7 @@ def write_riwayat(path: Path, audit: Sequence[Any], tz: Any) -> None:
                     row.from_state or "",
                     row.to_state or "",
                     texts.role_name(row.actor_role),
-                    row.actor_nama,
+                    texts.nama_pemegang(row.actor_nama, getattr(row, "atas_nama", None)),  # a Plh: both names
                     row.telegram_user_id or "",
                     "" if row.duration_seconds is None else round(row.duration_seconds),
                     "" if row.mutu_baku_seconds is None else round(row.mutu_baku_seconds),

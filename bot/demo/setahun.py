@@ -149,9 +149,14 @@ class YearRun(DemoRun):
         """One line of the year's log, printed as it happens."""
         event = YearEvent(self.clock(), self._tw_label, pelaku, peristiwa)
         self.events.append(event)
-        self.write(f"      {fmt_time(event.waktu, self.tz)}  {event.triwulan}  {pelaku}: {peristiwa}\n")
+        self.write(f"      {self.when(event.waktu)}  {event.triwulan}  {pelaku}: {peristiwa}\n")
         if self.pace:
             time.sleep(self.pace)
+
+    def when(self, moment: datetime) -> str:
+        """``Kam 02-07-2026 09.00``: the year too, since the log spans two years."""
+        short = fmt_time(moment, self.tz)
+        return f"{short[:9]}-{moment.astimezone(self.tz).year}{short[9:]}"
 
     # --- time and people --------------------------------------------------------------------------
 
@@ -311,7 +316,7 @@ class YearRun(DemoRun):
             ]
         self.log(
             "Kinerja Bot",
-            f"batas pengisian {fmt_time(deadline, self.tz)} terlewati; {len(reminders)} pengingat terkirim "
+            f"batas pengisian {self.when(deadline)} terlewati; {len(reminders)} pengingat terkirim "
             f"kepada {self.cast.bidang_nama[kode]}",
         )
         self.move_to(self.at(local, 1, "09:30"))
@@ -375,6 +380,7 @@ class YearRun(DemoRun):
         service.apply_revision(kasubbag, draft.id)
         self.log(cast.kasubbag.label, f"menerapkan daftar induk APBD Perubahan yang berlaku {berlaku:%d-%m-%Y}")
         # The Plh: the Kepala Bidang of PLH_BIDANG is away for TW III's input window.
+        self._tw_label = "TW III"
         opening = self.calendar.period_open_at(self.tahun, 3)
         mulai, selesai = opening.date(), self.calendar.add_working_days_to_date(opening.date(), 6)
         holder, acting = cast.kepala[PLH_BIDANG], cast.kepala[PLH_FROM]
@@ -439,7 +445,7 @@ class YearRun(DemoRun):
             csv.writer(handle).writerows(values)
         self.tahunan = _bidang_rows(values)
         with self._store().transaction() as tx:
-            audit = [row for period in tx.periods() for row in tx.audit_rows(period.id)]
+            audit = tx.audit_rows()  # every period's, and the revision's
         write_riwayat(files["riwayat_tahunan"], audit, self.tz)
         files["lini_masa_tahunan"].write_text(self._year_log(), encoding="utf-8")
         return files
@@ -457,7 +463,7 @@ class YearRun(DemoRun):
             "| --- | --- | --- | --- |",
         ]
         for event in self.events:
-            lines.append(f"| {fmt_time(event.waktu, self.tz)} | {event.triwulan} | {event.pelaku} | {event.peristiwa} |")
+            lines.append(f"| {self.when(event.waktu)} | {event.triwulan} | {event.pelaku} | {event.peristiwa} |")
         return "\n".join(lines) + "\n"
 
 
