@@ -22,6 +22,7 @@ __all__ = [
     "fmt_time",
     "format_summary",
     "format_timeline",
+    "text_table",
     "timeline_rows",
     "write_riwayat",
 ]
@@ -145,6 +146,11 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     out = [line.format(*header).rstrip(), line.format(*("-" * w for w in widths)).rstrip()]
     out += [line.format(*row).rstrip() for row in rows]
     return "\n".join(out)
+
+
+def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Rows under a header, in columns as wide as their widest cell (the demo's printed tables)."""
+    return _table(header, rows)
 
 
 def format_timeline(rows: Sequence[TimelineRow], tz: Any) -> str:

@@ -532,16 +532,22 @@ def run_demo(
         files = asyncio.run(demo.run())
     seconds = time.monotonic() - started
     report = DemoReport(out, files, seconds, len(demo.steps), demo.timeline, demo.summary, demo.tahun, DEMO_TW)
-    write("\nLini masa (jam kantor simulasi):\n" + format_timeline(report.timeline, settings.tz) + "\n")
+    lingkup = f" {texts.periode(DEMO_TW, demo.tahun)}" if setahun else ""
+    write(f"\nLini masa{lingkup} (jam kantor simulasi):\n" + format_timeline(report.timeline, settings.tz) + "\n")
     write(f"\nRekap {texts.periode(DEMO_TW, demo.tahun)}:\n" + format_summary(report.summary, settings) + "\n")
     if setahun:
         from bot.demo.setahun import YearRun, format_tahunan
 
         assert isinstance(demo, YearRun)
         report = replace(report, tahunan=tuple(demo.tahunan), year_events=len(demo.events))
-        write(f"\nHasil tahunan {demo.tahun} (tab Tahunan lembar kerja rekap dinas):\n" + format_tahunan(demo.tahunan) + "\n")
+        write(
+            f"\nHasil tahunan {demo.tahun} (tab Tahunan lembar kerja rekap dinas):\n"
+            + format_tahunan(demo.tahunan)
+            + "\n"
+        )
     write("\nBerkas keluaran:\n" + "".join(f"  {path}\n" for path in files.values()))
-    write(f"\nDemo selesai dalam {seconds:.1f} detik ({report.steps} langkah).\n")
+    sesudahnya = f"; {report.year_events} peristiwa sesudahnya" if setahun else ""
+    write(f"\nDemo selesai dalam {seconds:.1f} detik ({report.steps} langkah{sesudahnya}).\n")
     return report
 
 

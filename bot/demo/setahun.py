@@ -22,7 +22,8 @@ import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time as clock_time, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from bot.demo.actors import TITLE_TIDAK_VALID, Person, ScenarioError
 from bot.demo.filling import Entry, Kolom, load_isian, set_status, type_cells
 from bot.demo.paths import DEMO_DIR, ISIAN_DEMO
 from bot.demo.provision import BOT_EMAIL
-from bot.demo.report import fmt_time, write_riwayat
+from bot.demo.report import fmt_time, text_table, write_riwayat
 from bot.demo.run import DemoError, DemoRun
 from bot.workflow.errors import ActionRefused
 from bot.workflow.machine import BidangState, DinasState
@@ -63,6 +64,12 @@ TAHUNAN_TABLE_HEADER = (
     "TW II",
     "TW III",
     "TW IV",
+)
+
+FAST_PATH_NOTE = (
+    "\nTriwulan II sampai IV dan Triwulan I tahun berikutnya (jalur cepat): staf tetap mengisi lembar kerja "
+    "masing-masing dan Kinerja Bot tetap membaca, memeriksa, serta mengirim pemberitahuan melalui Telegram; "
+    "keputusan para pejabat dijalankan langsung pada layanan atas nama masing-masing, tanpa menekan tombol.\n"
 )
 
 # The slips of TW II-IV (TW I's are the quarter demo's own).
@@ -108,8 +115,6 @@ def _number(value: Any) -> float | None:
 
 def format_tahunan(rows: Sequence[dict[str, Any]]) -> str:
     """The Tahunan tab's table per bidang and for the dinas, as a text table."""
-    from bot.demo.report import _table  # the demo's one table layout
-
     body = []
     for row in rows:
         label = f"{row.get('bidang') or row.get('kode_bidang')}"
@@ -125,15 +130,13 @@ def format_tahunan(rows: Sequence[dict[str, Any]]) -> str:
                 *(format_persen(_number(row.get(f"capaian_tw{tw}"))) for tw in (1, 2, 3, 4)),
             ]
         )
-    return _table(TAHUNAN_TABLE_HEADER, body)
+    return text_table(TAHUNAN_TABLE_HEADER, body)
 
 
 class YearRun(DemoRun):
     """The quarter demo for TW I, then TW II-IV, the year's close and the next year's TW I."""
 
-    def __init__(
-        self, *args: Any, perubahan: Path = DEMO_PERUBAHAN, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, perubahan: Path = DEMO_PERUBAHAN, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.perubahan = perubahan
         self.isian: dict[str, tuple[Entry, ...]] = load_isian(ISIAN_DEMO)
@@ -178,14 +181,15 @@ class YearRun(DemoRun):
 
     def actor(self, person: Person) -> Actor:
         """The person as the bot knows them (as a button press would identify them)."""
-        actor = self._service().directory.actor_for_telegram(person.telegram_id)
+        actor: Actor | None = self._service().directory.actor_for_telegram(person.telegram_id)
         if actor is None:
             raise DemoError(f"{person.label} belum terdaftar di Kinerja Bot.")
         return actor
 
     def _state(self, period_id: int, kode: str) -> BidangState:
         view = self._service().period_view(period_id)
-        return next(r.state for r in view.reports if r.bidang == kode)
+        state: BidangState = next(r.state for r in view.reports if r.bidang == kode)
+        return state
 
     def wait_state(self, period_id: int, kode: str, state: BidangState) -> None:
         """Until the bidang's report is in ``state`` (the bot polls Drive meanwhile)."""
@@ -225,6 +229,7 @@ class YearRun(DemoRun):
 
     def _play(self) -> dict[str, Path]:
         files = super()._play()  # TW I through the chat, and its outputs
+        self.write(FAST_PATH_NOTE)
         try:
             for tw in (2, 3, 4):
                 if tw == 3:
@@ -282,7 +287,9 @@ class YearRun(DemoRun):
             plh = self.actor(self.cast.kepala[PLH_FROM])
             self.move_to(self.clock() + timedelta(minutes=15))
             service.return_koreksi(plh, period_id, kode, RETURN_REASON)
-            self.log(f"{self.cast.kepala[PLH_FROM].label} sebagai Plh", f"mengembalikan laporan {kode}: {RETURN_REASON}")
+            self.log(
+                f"{self.cast.kepala[PLH_FROM].label} sebagai Plh", f"mengembalikan laporan {kode}: {RETURN_REASON}"
+            )
             self.move_to(self.clock() + timedelta(minutes=40))
             self.correct(kode, tw, RETURNED_INDIKATOR)
             self.wait_state(period_id, kode, BidangState.SUBMITTED)
