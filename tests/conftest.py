@@ -43,6 +43,7 @@ HEAVY_FIRST = (
     "tests/workflow/test_crash.py",
     "tests/reliability/test_full_period_faults.py",
     "tests/benchmarks/test_smoke.py",
+    "tests/demo/test_setahun.py",
     "tests/demo/test_demo.py",
     "tests/year/test_year_sandbox.py",
     "tests/reliability/test_on_postgres.py",

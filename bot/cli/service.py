@@ -257,11 +257,21 @@ def _add_demo(commands: Any) -> None:
         description="Menjalankan sandbox Google Sheets/Drive dan Telegram di komputer ini, layanan Kinerja Bot "
         "yang sama dengan perintah run, dan pegawai simulasi yang menjalankan SOP satu triwulan (TW I) melalui "
         "Telegram dan Google Sheets. Mencetak kemajuan, lini masa dan rekap; menulis rekap xlsx, arsip PDF, "
-        "grafik capaian, transkrip percakapan dan riwayat ke folder keluaran.",
+        "grafik capaian, transkrip percakapan dan riwayat ke folder keluaran. Dengan --setahun: sesudah TW I "
+        "(melalui percakapan) TW II sampai IV dijalankan dengan jalur cepat (staf tetap mengisi lembar kerja, "
+        "keputusan pejabat dijalankan langsung pada layanan), beserta APBD Perubahan, Plh, hasil tahunan "
+        "(tab Tahunan) dan pembukaan TW I tahun berikutnya.",
         epilog="contoh:\n"
         "  python -m bot demo --out demo-out\n"
-        "  python -m bot demo --out /tmp/demo --cepat      # tanpa jeda tampilan antarlangkah",
+        "  python -m bot demo --out /tmp/demo --cepat      # tanpa jeda tampilan antarlangkah\n"
+        "  python -m bot demo --setahun --cepat            # satu tahun anggaran penuh",
     )
     demo.add_argument("--out", default="demo-out", metavar="FOLDER", help="folder keluaran (bawaan: demo-out)")
     demo.add_argument("--cepat", action="store_true", help="tanpa jeda tampilan antarlangkah")
+    demo.add_argument(
+        "--setahun",
+        action="store_true",
+        help="satu tahun anggaran penuh: Triwulan I sampai IV, APBD Perubahan, Plh, hasil tahunan, "
+        "dan Triwulan I tahun berikutnya",
+    )
     demo.set_defaults(quiet_logs=True, handler=_cmd_demo)

@@ -22,6 +22,7 @@ __all__ = [
     "fmt_time",
     "format_summary",
     "format_timeline",
+    "text_table",
     "timeline_rows",
     "write_riwayat",
 ]
@@ -73,6 +74,10 @@ class DemoReport:
     summary: Mapping[str, Any]
     tahun: int
     tw: int
+    tahunan: tuple[Mapping[str, Any], ...] = ()
+    """``--setahun``: the Tahunan tab's rows per bidang and for the dinas."""
+    year_events: int = 0
+    """``--setahun``: how many lines the year's log (TW II onwards) holds."""
 
 
 def actor_label(role: str, nama: str, bidang: str | None) -> str:
@@ -103,7 +108,7 @@ def write_riwayat(path: Path, audit: Sequence[Any], tz: Any) -> None:
                     row.from_state or "",
                     row.to_state or "",
                     texts.role_name(row.actor_role),
-                    row.actor_nama,
+                    texts.nama_pemegang(row.actor_nama, getattr(row, "atas_nama", None)),  # a Plh: both names
                     row.telegram_user_id or "",
                     "" if row.duration_seconds is None else round(row.duration_seconds),
                     "" if row.mutu_baku_seconds is None else round(row.mutu_baku_seconds),
@@ -141,6 +146,11 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     out = [line.format(*header).rstrip(), line.format(*("-" * w for w in widths)).rstrip()]
     out += [line.format(*row).rstrip() for row in rows]
     return "\n".join(out)
+
+
+def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Rows under a header, in columns as wide as their widest cell (the demo's printed tables)."""
+    return _table(header, rows)
 
 
 def format_timeline(rows: Sequence[TimelineRow], tz: Any) -> str:

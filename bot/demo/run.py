@@ -42,6 +42,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -486,8 +487,10 @@ def run_demo(
     cepat: bool = False,
     write: Callable[[str], object] = sys.stdout.write,
     sandbox: SandboxServer | None = None,
+    setahun: bool = False,
 ) -> DemoReport:
-    """Run the demo quarter and write its outputs to ``out``; :class:`DemoError` when it cannot finish.
+    """Run the demo quarter (``setahun``: the whole year) and write its outputs to ``out``;
+    :class:`DemoError` when it cannot finish.
 
     The sandbox is started and stopped here unless a running (fresh) one is given, which then
     stays up afterwards with everything the demo left in it.
@@ -499,29 +502,52 @@ def run_demo(
         raise DemoError(f"Folder keluaran {out} tidak dapat dibuat: {err.strerror}.") from err
     data = yaml.safe_load(DEMO_SETTINGS.read_text(encoding="utf-8"))
     data["google"]["master_indikator"] = str(DEMO_MASTER)
-    write(f"Demo Kinerja Bot: {data['dinas']['nama']}, {texts.periode(DEMO_TW, data['tahun'])}\n")
+    lingkup = f"tahun anggaran {data['tahun']}" if setahun else texts.periode(DEMO_TW, data["tahun"])
+    write(f"Demo Kinerja Bot: {data['dinas']['nama']}, {lingkup}\n")
     with (
         tempfile.TemporaryDirectory(prefix="kinerja-demo-") as work,
         _without_kinerja_environment(),
         _sandbox(sandbox) as server,
     ):
         control = SandboxControl(server.base_url)
+        master = DEMO_MASTER
+        if setahun:
+            from bot.demo.setahun import year_masters  # lazily: setahun builds on this module
+
+            master = year_masters(Path(work), int(data["tahun"]), DEMO_MASTER)
         try:
-            settings = provision(control, data, Path(work), master=DEMO_MASTER)
+            settings = provision(control, data, Path(work), master=master)
         except SettingsError as err:
             raise DemoError(f"Pengaturan demo tidak valid:\n{err}") from err
         write(
             f"Sandbox berjalan di {server.base_url}; {len(settings.bidang)} bidang, "
             f"{len(load_master(DEMO_MASTER))} indikator.\n"
         )
-        demo = DemoRun(settings, control, out, write, pace=0.0 if cepat else PACE_SECONDS)
+        runner = DemoRun
+        if setahun:
+            from bot.demo.setahun import YearRun
+
+            runner = YearRun
+        demo = runner(settings, control, out, write, pace=0.0 if cepat else PACE_SECONDS)
         files = asyncio.run(demo.run())
     seconds = time.monotonic() - started
     report = DemoReport(out, files, seconds, len(demo.steps), demo.timeline, demo.summary, demo.tahun, DEMO_TW)
-    write("\nLini masa (jam kantor simulasi):\n" + format_timeline(report.timeline, settings.tz) + "\n")
+    lingkup = f" {texts.periode(DEMO_TW, demo.tahun)}" if setahun else ""
+    write(f"\nLini masa{lingkup} (jam kantor simulasi):\n" + format_timeline(report.timeline, settings.tz) + "\n")
     write(f"\nRekap {texts.periode(DEMO_TW, demo.tahun)}:\n" + format_summary(report.summary, settings) + "\n")
+    if setahun:
+        from bot.demo.setahun import YearRun, format_tahunan
+
+        assert isinstance(demo, YearRun)
+        report = replace(report, tahunan=tuple(demo.tahunan), year_events=len(demo.events))
+        write(
+            f"\nHasil tahunan {demo.tahun} (tab Tahunan lembar kerja rekap dinas):\n"
+            + format_tahunan(demo.tahunan)
+            + "\n"
+        )
     write("\nBerkas keluaran:\n" + "".join(f"  {path}\n" for path in files.values()))
-    write(f"\nDemo selesai dalam {seconds:.1f} detik ({report.steps} langkah).\n")
+    sesudahnya = f"; {report.year_events} peristiwa sesudahnya" if setahun else ""
+    write(f"\nDemo selesai dalam {seconds:.1f} detik ({report.steps} langkah{sesudahnya}).\n")
     return report
 
 
@@ -529,7 +555,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """``python -m bot demo``: 0 on success; 1 with an Indonesian message otherwise."""
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     try:
-        run_demo(Path(args.out), cepat=args.cepat)
+        run_demo(Path(args.out), cepat=args.cepat, setahun=getattr(args, "setahun", False))
     except DemoError as err:
         sys.stderr.write(f"\nDemo gagal: {err}\n")
         return 1
