@@ -17,7 +17,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from bot.laporan_data import laporan_pdf
 from bot.logging_setup import mask_in_logs
 from bot.store.identity import StoreGuard
 from bot.store.migrate import upgrade
@@ -64,6 +63,8 @@ def create_bot(
 
     def laporan(tahun: int, tw: int) -> bytes:
         """The period's report document as it stands now (a draft until the Kepala Dinas approves)."""
+        from bot.laporan_data import laporan_pdf  # reportlab and pandas only when a report is written
+
         return laporan_pdf(settings, store, tahun, tw, dibuat=service.now())
 
     renderer = Renderer(settings, laporan=laporan)

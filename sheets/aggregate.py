@@ -22,10 +22,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sheets import layout
 from sheets.capaian import (
@@ -38,6 +35,9 @@ from sheets.capaian import (
     target_series,
 )
 from sheets.master import Master
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "PREDIKAT_COLUMNS",
@@ -76,6 +76,9 @@ class Rekap:
 
 
 def _column(frame: pd.DataFrame, name: str, dtype: str = "float64") -> pd.Series:
+    import numpy as np
+    import pandas as pd
+
     if name in frame.columns:
         return frame[name].astype(dtype)
     return pd.Series(np.nan, index=frame.index, dtype=dtype)
@@ -89,6 +92,9 @@ def indicator_frame(values: pd.DataFrame, tw: int) -> pd.DataFrame:
     ``kendala``), ``kode_bidang``/``bidang`` and the descriptive columns are carried when present.
     Columns: :data:`sheets.layout.REKAP_TW_COLUMNS` names.
     """
+    import numpy as np
+    import pandas as pd
+
     layout.tw_label(tw)
     target = target_series(_column(values, f"target_tw{tw}"), _column(values, "target_tahunan"))
     realisasi = pd.DataFrame({name: _column(values, name) for name in REALISASI_COLUMNS})
@@ -138,6 +144,8 @@ def indicator_frame(values: pd.DataFrame, tw: int) -> pd.DataFrame:
 
 def summarize(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Ringkasan figures of an :func:`indicator_frame`, grouped by ``by`` (may be empty: one row)."""
+    import pandas as pd
+
     work = frame.assign(
         _dinilai=frame["capaian"].notna().astype("int64"),
         **{
@@ -163,6 +171,9 @@ def summarize(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 
 def _combined(master: Master, tables: Mapping[str, pd.DataFrame], bidang_names: Mapping[str, str]) -> pd.DataFrame:
+    import numpy as np
+    import pandas as pd
+
     base = master.frame().rename(columns={"bidang": "kode_bidang"})
     wanted = ["key", *REALISASI_COLUMNS, *ANGGARAN_COLUMNS]
     parts = []
@@ -187,6 +198,8 @@ def _combined(master: Master, tables: Mapping[str, pd.DataFrame], bidang_names: 
 
 def build_rekap(master: Master, tables: Mapping[str, pd.DataFrame], bidang_names: Mapping[str, str], tw: int) -> Rekap:
     """The dinas rekap up to TW ``tw`` from the approved typed tables of each bidang (keyed by kode)."""
+    import pandas as pd
+
     layout.tw_label(tw)
     combined = _combined(master, tables, bidang_names)
     # Bidang in the settings' order first, then any other bidang of the master list.
@@ -220,6 +233,8 @@ def build_rekap(master: Master, tables: Mapping[str, pd.DataFrame], bidang_names
 
 def rows_for_sheet(frame: pd.DataFrame) -> list[list[Any]]:
     """Header (the layout's labels) plus one list per row; missing -> ``""``, floats at full precision."""
+    import numpy as np
+
     labels = layout.label_map()
     header = [labels.get(str(column), str(column)) for column in frame.columns]
     # astype(object) yields Python int/float/str; infinities are not figures a sheet should show.
@@ -248,6 +263,8 @@ def tables_from_snapshots(snapshots: Sequence[SnapshotValues]) -> dict[str, pd.D
 
     The one reading of the snapshots shared by the dinas workbook and the report document.
     """
+    import pandas as pd
+
     by_bidang: dict[str, dict[str, dict[str, Any]]] = {}
     for snapshot in snapshots:
         rows = by_bidang.setdefault(snapshot.bidang, {})

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from sheets.aggregate import indicator_frame
 from sheets.capaian import PREDIKAT_LABELS, predikat, serapan_anggaran
 from sheets.problems import Problem, Severity
 from sheets.snapshot import plain_value
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["TwSummary", "summarize_tw"]
 

@@ -24,7 +24,6 @@ from typing import Any
 from sqlalchemy import Row
 
 from bot import texts
-from bot.laporan_data import laporan_pdf
 from bot.store.repository import Store, Tx
 from bot.workflow import intentions
 from bot.workflow.builders import Builders
@@ -93,9 +92,13 @@ class WorkflowCore:
         self.recorder = Recorder(settings, self.calendar, self.directory, self.kodes)
         self.builders = Builders(settings, self.guards)
         # The report document archived at the close, stamped with the workflow's own clock.
-        self.effects = GoogleEffects(
-            workbook, self.kodes, lambda tahun, tw: laporan_pdf(settings, store, tahun, tw, dibuat=self.now())
-        )
+        self.effects = GoogleEffects(workbook, self.kodes, self._laporan)
+
+    def _laporan(self, tahun: int, tw: int) -> bytes:
+        """The period's report document (reportlab and pandas are loaded only when one is written)."""
+        from bot.laporan_data import laporan_pdf
+
+        return laporan_pdf(self.settings, self.store, tahun, tw, dibuat=self.now())
 
     def now(self) -> datetime:
         """The current time, aware, in the office's zone."""

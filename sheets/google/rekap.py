@@ -22,11 +22,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
-
-import numpy as np
-import pandas as pd
 
 from sheets import layout
 from sheets.aggregate import Rekap, build_rekap, rows_for_sheet, tables_from_snapshots
@@ -34,6 +31,9 @@ from sheets.capaian import PREDIKAT_LABELS
 from sheets.facts import AuditEntry, RekapData
 from sheets.google.chunks import MAX_REQUEST_BYTES, ValueBlock, value_batches
 from sheets.master import Master
+
+if TYPE_CHECKING:
+    pass
 
 __all__ = [
     "RekapSheets",
@@ -141,6 +141,8 @@ def _rekomendasi_rows(data: RekapData, names: Mapping[str, str], tz: ZoneInfo) -
 
 
 def _riwayat_rows(entries: Sequence[AuditEntry], tw: int, names: Mapping[str, str], tz: ZoneInfo) -> list[list[Any]]:
+    import pandas as pd
+
     header = [label for _, label in layout.RIWAYAT_COLUMNS]
     rows: list[list[Any]] = []
     for entry in sorted(entries, key=lambda e: e.at):
@@ -170,6 +172,8 @@ def build_rekap_sheets(
     master: Master, data: RekapData, bidang_names: Mapping[str, str], tw: int, tz: ZoneInfo
 ) -> RekapSheets:
     """Every tab's grid for the dinas workbook up to TW ``tw``."""
+    import pandas as pd
+
     tables = tables_from_snapshots(data.snapshots)
     rekap = build_rekap(master, tables, bidang_names, tw)
     grids: dict[str, list[list[Any]]] = {}
@@ -380,6 +384,9 @@ def rekap_value_batches(sheets: RekapSheets, limit: int = MAX_REQUEST_BYTES) -> 
 
 
 def _plain(value: Any) -> Any:
+    import numpy as np
+    import pandas as pd
+
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):

@@ -90,7 +90,6 @@ from sheets.google.rekap import (
     xlsx_formats,
 )
 from sheets.google.spreadsheet import SheetsApi
-from sheets.google.xlsx import workbook_xlsx
 from sheets.master import Master, load_master
 from sheets.notes import feedback_place
 
@@ -509,6 +508,8 @@ class GoogleWorkbooks:
 
     def _rekap_xlsx(self, file: FileInfo, tahun: int) -> bytes:
         """The dinas workbook as xlsx, built from one read of every tab's values (Drive refused the export)."""
+        from sheets.google.xlsx import workbook_xlsx  # openpyxl only for the rare archive that needs it
+
         tabs = list(layout.DINAS_TABS)
         grids = self.sheets.values_get(
             file.id, [layout.quote_tab(tab) for tab in tabs], f"membaca isi workbook rekap {tahun}"

@@ -34,6 +34,7 @@ TABLES = {
     "timers_fired",
     "poll_state",
     "store_identity",
+    "intentions",
     "alembic_version",
 }
 
