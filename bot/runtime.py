@@ -57,7 +57,8 @@ def create_bot(
     # Before anything can log a Bot API URL (python-telegram-bot does at DEBUG): no log line shows the token.
     mask_in_logs(token or settings.telegram.resolved_token())
     store = store or open_store(settings)
-    service = WorkflowService(settings, store, workbook, clock=clock)
+    # The draft rekap and the close run in a worker thread: the last press does not wait for them.
+    service = WorkflowService(settings, store, workbook, clock=clock, bot_steps_in_background=True)
     service.start()
     application = build_application(settings, token)
 

@@ -140,6 +140,7 @@ class WorkflowCore:
         detail: DetailOf | None = None,
         record: RecordOf | None = None,
         precondition: Precondition | None = None,
+        bot_step: Precondition | None = None,
     ) -> Act | None:
         """Check (and record the intention), Google effect, then move + audit + record + outbox.
 
@@ -148,7 +149,9 @@ class WorkflowCore:
         by the role its row names. ``text`` is what the person typed (reason, note, rekomendasi,
         tindak lanjut), ``submission`` what the intake found; ``precondition`` (checked in both
         transactions) skips the action silently when false. Returns the action, or None when
-        skipped.
+        skipped. ``bot_step`` is asked in the move's transaction, after the move, whether the bot's
+        own next step on the period is now due (:attr:`Act.bot_step_due`): the caller has it
+        carried out, off the person's path, without reading the store again.
 
         An action with a Google effect is a durable intention (:mod:`bot.workflow.intentions`):
         recorded with the checks, closed with the move. When the effect fails or the second
@@ -177,7 +180,8 @@ class WorkflowCore:
         if effect is None:
             current.now = self.now()
             with self.store.transaction() as tx:
-                self._second_check_and_move(tx, current, events, precondition, detail, record)
+                if self._second_check_and_move(tx, current, events, precondition, detail, record):
+                    current.bot_step_due = bot_step is not None and bot_step(tx, current.period)
             return current
         assert intention_id is not None
         try:
@@ -194,6 +198,7 @@ class WorkflowCore:
             with self.store.transaction() as tx:
                 moved = self._second_check_and_move(tx, current, events, precondition, detail, record)
                 tx.update_intention(intention_id, status=DONE if moved else UNDONE, updated_at=current.now)
+                current.bot_step_due = moved and bot_step is not None and bot_step(tx, current.period)
         except ActionRefused as err:  # the state moved on meanwhile (a doubled press)
             self._undo(intention_id, effect, current, str(err))
             raise
@@ -255,7 +260,7 @@ class WorkflowCore:
 
         False when Google could not be reached (the scheduler tries again, :meth:`reconcile_pending`).
         """
-        with self.store.transaction() as tx:
+        with self.store.read() as tx:
             period = self.guards.period(tx, period_id)
             report = tx.get_report(period_id, bidang) if bidang is not None else None
             place = stored_place(tx, period.tahun, bidang) if bidang is not None else None
@@ -268,7 +273,7 @@ class WorkflowCore:
 
     def reconcile_pending(self) -> int:
         """Compensate the undone intentions Google could not be reached for; returns how many settled."""
-        with self.store.transaction() as tx:
+        with self.store.read() as tx:
             rows = tx.intentions_to_reconcile()
         settled = 0
         for row in rows:

@@ -61,6 +61,7 @@ class Act:
     refs: Mapping[str, WorkbookRef] = field(default_factory=dict)  # DISTRIBUTE
     rekap_ref: RekapRef | None = None  # REKAP, ARCHIVE
     archive: ArchiveRef | None = None  # ARCHIVE
+    bot_step_due: bool = False  # the bot's own next step on the period is due after this move
 
     @property
     def tahun(self) -> int:

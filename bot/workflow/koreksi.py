@@ -17,7 +17,7 @@ from sqlalchemy import Row
 
 from bot import texts
 from bot.store.repository import Tx
-from bot.workflow.core import Detail, WorkflowCore
+from bot.workflow.core import Detail, Precondition, WorkflowCore
 from bot.workflow.effects import Act, Event
 from bot.workflow.errors import ActionBusy, ActionRefused, InvalidTransition
 from bot.workflow.guards import require_text
@@ -81,7 +81,7 @@ class Koreksi:
         events that were not taken in (those that were are not found again).
         """
         core = self.core
-        with core.store.transaction() as tx:
+        with core.store.read() as tx:
             cursor = tx.get_cursor(POLL_CURSOR)
             known = self._known_workbooks(tx)
         changes = core.workbook.poll(cursor, known)
@@ -103,7 +103,7 @@ class Koreksi:
 
     def _memory_and_snapshots(self, kode: str) -> tuple[SheetMemory, dict[int, Any]]:
         tahun = self.core.settings.tahun
-        with self.core.store.transaction() as tx:
+        with self.core.store.read() as tx:
             memory = SheetMemory.from_json(tx.sheet_memory(tahun, kode))
             snapshots = {row.tw: row.values for row in tx.snapshots_of_year(tahun, 4, bidang=kode)}
         return memory, snapshots
@@ -203,7 +203,7 @@ class Koreksi:
         return Actor(Role.STAF, texts.staf_via_sheet(self.core.guards.bidang_label(kode)), bidang=kode)
 
     def _running_period_id(self, tw: int) -> int:
-        with self.core.store.transaction() as tx:
+        with self.core.store.read() as tx:
             period = period_for_tw(tx, tw)
         if period is None:
             raise ActionRefused(texts.refusal_no_running_period(tw))
@@ -240,7 +240,7 @@ class Koreksi:
         return Detail(columns={"submission": submission})
 
     def _on_values_changed(self, ev: ValuesChanged) -> None:
-        with self.core.store.transaction() as tx:
+        with self.core.store.read() as tx:
             period = period_for_tw(tx, ev.tw)
             if period is None or tx.get_report(period.id, ev.bidang) is None:
                 return
@@ -304,9 +304,14 @@ class Koreksi:
 
     # --- step 3: the Kepala Bidang decides ------------------------------------------------------
 
-    def approve(self, actor: Actor, period_id: int, kode: str) -> None:
-        """Kepala Bidang: Setujui. Lock the TW, snapshot the approved values, tell the staff."""
-        self.core.perform(actor, period_id, [BidangEvent.APPROVE], bidang=kode, record=self._snapshot)
+    def approve(self, actor: Actor, period_id: int, kode: str, bot_step: Precondition | None = None) -> Act | None:
+        """Kepala Bidang: Setujui. Lock the TW, snapshot the approved values, tell the staff.
+
+        ``bot_step``: asked after the move whether the bot's own step is due (every bidang approved).
+        """
+        return self.core.perform(
+            actor, period_id, [BidangEvent.APPROVE], bidang=kode, record=self._snapshot, bot_step=bot_step
+        )
 
     @staticmethod
     def _snapshot(tx: Tx, act: Act, event: Event, audit_id: int) -> None:

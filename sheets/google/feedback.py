@@ -19,8 +19,18 @@ from typing import Any
 
 from sheets import layout
 from sheets.facts import Feedback, FeedbackPlace, ProblemInfo
+from sheets.google.chunks import blocks_of
+from sheets.google.distribute import SHEET_IDS
+from sheets.google.spreadsheet import cell
 
-__all__ = ["catatan_validasi_texts", "feedback_batch", "feedback_data", "reset_submission_data", "status_catatan"]
+__all__ = [
+    "as_cell_requests",
+    "catatan_validasi_texts",
+    "feedback_batch",
+    "feedback_data",
+    "reset_submission_data",
+    "status_catatan",
+]
 
 SEVERITY_LABEL = {"error": "Galat", "warning": "Peringatan"}
 
@@ -96,3 +106,28 @@ def feedback_batch(tw: int, feedback: Feedback, place: FeedbackPlace, when: str)
         row = layout.status_row(tw)
         data.append({"range": f"{layout.quote_tab(layout.TAB_STATUS)}!B{row}", "values": [[layout.STATUS_DRAFT]]})
     return data
+
+
+def as_cell_requests(data: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The values.batchUpdate ``data`` of a feedback as ``updateCells`` requests of a spreadsheets.batchUpdate.
+
+    So that moving the protections and writing the feedback is one request (and one atomic change):
+    the same cells, the same texts as ``valueInputOption=RAW`` writes them (text stays text, an
+    empty string empties the cell).
+    """
+    requests: list[dict[str, Any]] = []
+    for block in blocks_of(data):
+        requests.append(
+            {
+                "updateCells": {
+                    "rows": [{"values": [cell(value) for value in row]} for row in block.rows],
+                    "fields": "userEnteredValue",
+                    "start": {
+                        "sheetId": SHEET_IDS[block.tab],
+                        "rowIndex": block.first_row - 1,
+                        "columnIndex": block.first_column,
+                    },
+                }
+            }
+        )
+    return requests

@@ -13,8 +13,10 @@ batch, and opening/locking a TW sets the protections to an exact state. Request 
 - ``read_submission`` (``/kirim``): 1 read of the workbook (plus 1 Drive search after a restart);
 - ``write_feedback``/``reset_submission``: 1 values.batchUpdate per 2 MB (``write_feedback`` plus 1 Drive
   search and 1 read of the workbook after a restart: the notes go where the last read found the
-  ``Catatan Validasi`` column and the rows); ``lock_tw``/``reopen_tw``: 1 batchUpdate (plus 1 Drive
-  search and 1 read after a restart);
+  ``Catatan Validasi`` column and the rows); ``lock_tw``/``reopen_tw`` with their feedback: 1 batchUpdate
+  moving the protections and writing the feedback together (only the values.batchUpdate when the
+  protections are already where they should be; the move then the values when the notes pass 2 MB;
+  plus 1 Drive search and 1 read after a restart);
 - ``write_rekap``: 1 batchUpdate + 1 values.batchUpdate per 2 MB of values (plus the search/create
   and 1 locale request, or 1 read of the tab ids and the locale, the first time in a process);
 - ``archive``: 1 Drive search, then per missing copy 1 upload (+ 1 export for the xlsx; when Drive
@@ -56,7 +58,7 @@ from sheets.facts import (
 )
 from sheets.google.archive import archive_workbook
 from sheets.google.auth import GoogleClients, build_clients
-from sheets.google.chunks import MAX_REQUEST_BYTES, blocks_of, value_batches
+from sheets.google.chunks import MAX_REQUEST_BYTES, blocks_of, json_size, value_batches
 from sheets.google.distribute import (
     BOOK_FIELDS,
     STATUS_ALUR_DIBUKA,
@@ -77,7 +79,7 @@ from sheets.google.drive import (
     FileInfo,
 )
 from sheets.google.errors import AccessDenied, ApiRequestInvalid, NotFound, WorkbookLayoutError
-from sheets.google.feedback import feedback_batch
+from sheets.google.feedback import as_cell_requests, feedback_batch
 from sheets.google.http import RetryPolicy
 from sheets.google.locale import is_indonesian, set_indonesian_locale
 from sheets.google.poll import read_workbook
@@ -310,43 +312,66 @@ class GoogleWorkbooks:
 
     # --- steps 2-3: feedback, lock, reopen -------------------------------------------------
 
+    def _feedback_data(self, book: _Book, kode: str, tw: int, feedback: Feedback) -> list[dict[str, Any]]:
+        place = feedback.place
+        if place is None:  # never read by the workflow yet: find the column and rows as they are now
+            place = feedback_place(kode, read_workbook(self.sheets, book.file.id), self.master)
+        return feedback_batch(tw, feedback, place, self._now_text())
+
+    def _write_values(self, book: _Book, kode: str, data: list[dict[str, Any]]) -> None:
+        # The Status row comes last in the data, so it is written with (or after) the last notes.
+        for batch in value_batches(blocks_of(data), self.max_request_bytes):
+            self.sheets.values_update(book.file.id, batch, f"menulis catatan validasi {kode}")
+
     def write_feedback(self, kode: str, tw: int, feedback: Feedback) -> None:
         """Per-row Catatan Validasi, the Status row, and the reset to Draft if asked: one values.batchUpdate."""
         with self._bidang_book(kode, with_layout=False) as book:
-            place = feedback.place
-            if place is None:  # never read by the workflow yet: find the column and rows as they are now
-                place = feedback_place(kode, read_workbook(self.sheets, book.file.id), self.master)
-            data = feedback_batch(tw, feedback, place, self._now_text())
-            # The Status row comes last in the data, so it is written with (or after) the last notes.
-            for batch in value_batches(blocks_of(data), self.max_request_bytes):
-                self.sheets.values_update(book.file.id, batch, f"menulis catatan validasi {kode}")
+            self._write_values(book, kode, self._feedback_data(book, kode, tw, feedback))
+
+    def _move_and_write(
+        self, book: _Book, kode: str, tw: int, moves: list[dict[str, Any]], feedback: Feedback | None, action: str
+    ) -> None:
+        """The protections moved and the feedback written: one batchUpdate when both fit in one request.
+
+        A batchUpdate is atomic, so the sheet never shows the new protections with the old Status
+        row or the other way round. Notes too large for one request (a huge workbook) go after the
+        move, in values.batchUpdate requests of at most ``max_request_bytes``; no move, only values.
+        """
+        data = self._feedback_data(book, kode, tw, feedback) if feedback is not None else []
+        if not moves:
+            if data:
+                self._write_values(book, kode, data)
+            return
+        together = moves + as_cell_requests(data)
+        if json_size({"requests": together}) <= self.max_request_bytes:
+            self.sheets.batch_update(book.file.id, together, action)
+            return
+        self.sheets.batch_update(book.file.id, moves, action)
+        if data:
+            self._write_values(book, kode, data)
 
     def lock_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
-        """Protect TW ``tw``'s cells (approval): one batchUpdate moving the protections, then the feedback."""
+        """Protect TW ``tw``'s cells and write the feedback: one batchUpdate (values only when already locked)."""
         with self._bidang_book(kode) as book:
             current = book.layout
             assert current is not None
             approved = current.approved | {tw}
             open_tw = None if current.open_tw == tw else current.open_tw
-            if open_tw != current.open_tw or approved != current.approved:
-                action = f"mengunci {layout.tw_label(tw)} {kode}"
-                self.sheets.batch_update(book.file.id, protection_requests(current, open_tw, approved), action)
-                current.open_tw, current.approved = open_tw, approved
-            if feedback is not None:
-                self.write_feedback(kode, tw, feedback)
+            moved = open_tw != current.open_tw or approved != current.approved
+            moves = protection_requests(current, open_tw, approved) if moved else []
+            self._move_and_write(book, kode, tw, moves, feedback, f"mengunci {layout.tw_label(tw)} {kode}")
+            current.open_tw, current.approved = open_tw, approved
 
     def reopen_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
-        """Open TW ``tw``'s cells again (after a return or a reopen): one batchUpdate, then the feedback."""
+        """Open TW ``tw``'s cells again (after a return or a reopen) and write the feedback: one batchUpdate."""
         with self._bidang_book(kode) as book:
             current = book.layout
             assert current is not None
             approved = current.approved - {tw}
-            if current.open_tw != tw or approved != current.approved:
-                action = f"membuka kembali {layout.tw_label(tw)} {kode}"
-                self.sheets.batch_update(book.file.id, protection_requests(current, tw, approved), action)
-                current.open_tw, current.approved = tw, approved
-            if feedback is not None:
-                self.write_feedback(kode, tw, feedback)
+            moved = current.open_tw != tw or approved != current.approved
+            moves = protection_requests(current, tw, approved) if moved else []
+            self._move_and_write(book, kode, tw, moves, feedback, f"membuka kembali {layout.tw_label(tw)} {kode}")
+            current.open_tw, current.approved = tw, approved
 
     # --- step 2: polling -------------------------------------------------------------------
 
