@@ -1,7 +1,7 @@
 """The dinas workbook writer: every tab in one spreadsheets.batchUpdate, then the values in 2 MB requests.
 
-The approved snapshots become typed tables (:func:`tables_from_snapshots`), pandas builds the
-frames (:func:`sheets.aggregate.build_rekap`), and :func:`rekap_requests` turns them into
+The approved snapshots are placed on the master list's rows and pandas builds the frames
+(:func:`sheets.aggregate.build_rekap_from_snapshots`), and :func:`rekap_requests` turns them into
 
 1. one ``spreadsheets.batchUpdate``: a scratch tab, delete the old tabs (their charts and rules
    go with them), add ``Ringkasan``, ``TW I`` .. ``TW IV``, ``Rekomendasi``, ``Riwayat`` sized
@@ -22,18 +22,15 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sheets import layout
-from sheets.aggregate import Rekap, build_rekap, rows_for_sheet, tables_from_snapshots
+from sheets.aggregate import Rekap, build_rekap_from_snapshots, rows_for_sheet
 from sheets.capaian import PREDIKAT_LABELS
 from sheets.facts import AuditEntry, RekapData
 from sheets.google.chunks import MAX_REQUEST_BYTES, ValueBlock, value_batches
 from sheets.master import Master
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = [
     "RekapSheets",
@@ -174,8 +171,7 @@ def build_rekap_sheets(
     """Every tab's grid for the dinas workbook up to TW ``tw``."""
     import pandas as pd
 
-    tables = tables_from_snapshots(data.snapshots)
-    rekap = build_rekap(master, tables, bidang_names, tw)
+    rekap = build_rekap_from_snapshots(master, data.snapshots, bidang_names, tw)
     grids: dict[str, list[list[Any]]] = {}
     columns = tab_columns()
     ringkasan = rows_for_sheet(rekap.ringkasan)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sheets.aggregate import Rekap, build_rekap, tables_from_snapshots
+from sheets.aggregate import Rekap, build_rekap_from_snapshots, tables_from_snapshots
 from sheets.master import Master
 
 __all__ = [
@@ -136,4 +136,4 @@ def rekap_dari_snapshot(
     master: Master, snapshots: Sequence[Snapshot], bidang_names: Mapping[str, str], tw: int
 ) -> Rekap:
     """The rekap up to TW ``tw`` from the approved snapshots of the year (TW 1..``tw``)."""
-    return build_rekap(master, tables_from_snapshots(snapshots), bidang_names, tw)
+    return build_rekap_from_snapshots(master, snapshots, bidang_names, tw)

@@ -144,6 +144,7 @@ async def test_status_and_rekap(kinerja: KinerjaBot, workbook: EdgeWorkbook, peo
     await asyncio.to_thread(service.approve_koreksi, kepala, pid, "PTK")
     await asyncio.to_thread(service.handle_events, [submission("SEK", 1)])
     await asyncio.to_thread(service.approve_koreksi, sekretaris, pid, "SEK")
+    assert service.bot_steps is not None and await asyncio.to_thread(service.bot_steps.wait_idle, 60)
     before = await people.last_id(KASUBBAG)
     await people.say(KASUBBAG, "/rekap")
     chart = await people.wait_message(KASUBBAG, "Capaian per bidang, Triwulan I 2026", after=before)
