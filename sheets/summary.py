@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sheets.aggregate import indicator_frame
 from sheets.capaian import PREDIKAT_LABELS, predikat, serapan_anggaran
 from sheets.problems import Problem, Severity
 from sheets.snapshot import plain_value
@@ -42,6 +41,8 @@ def _optional(value: Any) -> float | None:
 
 def summarize_tw(table: pd.DataFrame, tw: int, *, problems: Sequence[Problem] = ()) -> TwSummary:
     """The koreksi figures of one bidang's TW: filled, capaian, predikat counts, serapan, problems."""
+    from sheets.aggregate import indicator_frame  # the rekap's module, loaded with the first frame
+
     frame = indicator_frame(table, tw)
     counts = frame["predikat"].value_counts()
     pagu = frame["pagu"].sum(min_count=1)

@@ -3,7 +3,8 @@
 pandas and numpy are loaded where a frame is built (a validation, a rekap), reportlab and
 matplotlib where a report or a chart is drawn, openpyxl where the archive builds an xlsx, and
 Alembic only when a migration is due. A fresh interpreter imports what ``python -m bot run``
-imports and opens an up-to-date store; none of them may be loaded then.
+imports, opens an up-to-date store and draws a capaian chart (in a child process); none of them
+may be loaded then.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ PROBE = """
 import json, sys
 import bot.cli, bot.runtime
 from bot.store.migrate import upgrade
+from bot.telegram.charts import Bar, capaian_chart
 upgrade(sys.argv[1]).dispose()
+assert capaian_chart([Bar("PTK", 95.5, "Sangat Tinggi")]).startswith(b"\\x89PNG")  # drawn by a child process
 print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
 """
 
