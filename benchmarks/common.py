@@ -80,8 +80,9 @@ class Sizes:
     naive_write_max_rows: int
     """Above this many indicator rows the naive writer is extrapolated from its per-row cost."""
     chat_presses: int
-    chat_google_ms: tuple[int, ...]
-    """Google latencies (ms per request, set in the sandbox during the presses) the chat runs at."""
+    """Presses at once (P)."""
+    chat_lone: int
+    """Lone presses (L), one after another, before the P at once."""
 
 
 FULL = Sizes(
@@ -95,7 +96,7 @@ FULL = Sizes(
     write_rows=(100, 20_000),
     naive_write_max_rows=100,
     chat_presses=50,
-    chat_google_ms=(0, 100),
+    chat_lone=5,
 )
 CEPAT = Sizes(
     name="cepat",
@@ -108,7 +109,7 @@ CEPAT = Sizes(
     write_rows=(20, 200),
     naive_write_max_rows=20,
     chat_presses=4,
-    chat_google_ms=(0, 100),
+    chat_lone=2,
 )
 
 
@@ -129,6 +130,8 @@ class Figure:
     params: Mapping[str, Any] = field(default_factory=dict)
     target: float | None = None
     note: str = ""
+    target_rule: str = ""
+    """How ``target`` was set when it is not a fixed number, e.g. ``<= 1.5 x peer`` (the peer of this run)."""
 
     @property
     def ratio(self) -> float | None:
@@ -155,6 +158,7 @@ class Figure:
             "ratio": self.ratio,
             "target": self.target,
             "meets_target": self.meets_target,
+            "target_rule": self.target_rule or None,
             "note": self.note,
         }
 
