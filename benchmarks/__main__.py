@@ -1,6 +1,6 @@
 """``python -m benchmarks [--cepat] [--out PATH]``: every benchmark side by side in one run.
 
-Runs the poll, distribution, chat, rekap, laporan and store benchmarks against the in-process sandbox, prints
+Runs the poll, distribution, chat, memory, rekap, laporan and store benchmarks against the in-process sandbox, prints
 progress lines (stderr) and one table (stdout), and writes every figure with its peer's figure,
 the ratio, the date and the machine to ``benchmarks/results.json`` (or ``--out``).
 """
@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks import chat, distribution, laporan, poll, rekap, store
+from benchmarks import chat, distribution, laporan, memory, poll, rekap, store
 from benchmarks.common import CEPAT, FULL, BenchmarkResult, Figure, machine, now_iso, progress_printer
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results.json"
@@ -27,6 +27,7 @@ MODULES = {
     "poll": poll,
     "distribution": distribution,
     "chat": chat,
+    "memory": memory,
     "rekap": rekap,
     "laporan": laporan,
     "store": store,
