@@ -2,12 +2,12 @@
 
 Product: :meth:`sheets.google.workbooks.GoogleWorkbooks.distribute` (one Drive search for all
 bidang, then per bidang one create, one atomic layout batchUpdate, one locale request and one
-share per editor). Peer (:class:`CarefulDistributor`): a careful gspread user building the same
+share per editor and reviewer). Peer (:class:`CarefulDistributor`): a careful gspread user building the same
 workbook with the library's own calls, batching where gspread lets them (the values of every tab
 in one ``values_batch_update``, the formats of a tab in one ``batch_format``, the column widths and
 the protections in one raw ``batch_update``). Both workbooks of every bidang are read back and
 checked equal (tabs, sizes, frozen rows, values, formats, validations, widths, protections,
-locale, time zone, writers) before any figure is reported.
+locale, time zone, who may edit or read) before any figure is reported.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from sheets.google.distribute import (
     describe,
     editable_grid_ranges,
 )
+from sheets.google.sharing import bidang_access
 from sheets.google.workbooks import GoogleWorkbooks
 from sheets.master import Master
 
@@ -72,7 +73,8 @@ class CarefulDistributor:
         spreadsheet.update_locale("id_ID")
         spreadsheet.update_timezone(self.settings.zona_waktu)
 
-        petunjuk_rows = layout.petunjuk_rows(tahun, bidang.nama)
+        korektor = "Sekretaris" if self.settings.dikoreksi_sekretaris(kode) else layout.KOREKTOR
+        petunjuk_rows = layout.petunjuk_rows(tahun, bidang.nama, korektor)
         status_rows = layout.initial_status_grid()
         status_rows[layout.status_row(tw) - 1][2] = STATUS_ALUR_DIBUKA
         status_rows[layout.status_row(tw) - 1][4] = when
@@ -127,7 +129,7 @@ class CarefulDistributor:
             list(layout.STATUS_PENGISIAN_OPTIONS),
             strict=True,
             showCustomUi=True,
-            inputMessage="Pilih 'Siap Dikoreksi' bila isian triwulan ini sudah lengkap.",
+            inputMessage='Pilih "Siap Dikoreksi" bila isian triwulan ini sudah lengkap.',
         )
 
         widths = [(petunjuk.id, 0, 900)] + [
@@ -173,8 +175,10 @@ class CarefulDistributor:
                 ]
             }
         )
-        for editor in bidang.editor:
-            spreadsheet.share(editor, perm_type="user", role="writer", notify=False)
+        # The same people as the product, from the same settings: the bidang's editors as writers,
+        # its Kepala and the officials as reviewers (sheets.google.sharing, which reads them there).
+        for address, role in bidang_access(self.settings, kode).items():
+            spreadsheet.share(address, perm_type="user", role=role, notify=False)
         return str(spreadsheet.id)
 
 
@@ -216,7 +220,9 @@ def workbook_content(client: gspread.Client, spreadsheet_id: str) -> dict[str, A
                     if len(cells) > UPDATED_COLUMN:
                         cells[UPDATED_COLUMN] = {}
     permissions = client.list_permissions(spreadsheet_id)
-    content["writers"] = sorted(str(p.get("emailAddress")) for p in permissions if p.get("role") == "writer")
+    content["access"] = sorted(
+        f"{p.get('role')}:{p.get('emailAddress')}" for p in permissions if p.get("role") not in {"owner", "organizer"}
+    )
     return content
 
 
@@ -265,7 +271,7 @@ def measure(n: int, workdir: Path, progress: Progress) -> list[Figure]:
             cells = sum(
                 len(row.get("values", [])) for s in product["sheets"] for d in s["data"] for row in d["rowData"]
             )
-            if cells < len(w.master.for_bidang(kode)) * len(layout.REALISASI_HEADER) or not product["writers"]:
+            if cells < len(w.master.for_bidang(kode)) * len(layout.REALISASI_HEADER) or not product["access"]:
                 raise BenchmarkError(f"the workbook of {kode} read back nearly empty ({cells} cells)")
             difference = first_difference(product, peer)
             if difference is not None:
@@ -293,16 +299,16 @@ def run(sizes: Sizes, workdir: Path, progress: Progress) -> BenchmarkResult:
         name="distribution",
         title="Pembagian format / distribution",
         product="GoogleWorkbooks.distribute: 1 Drive search, then per bidang 1 create + 1 layout batchUpdate "
-        "+ 1 locale request + 1 share per editor",
+        "+ 1 locale request + 1 share per editor and reviewer",
         peer="careful gspread user (benchmarks/distribution.py CarefulDistributor): create, update_locale, "
         "update_timezone, update_title, resize, add_worksheet per tab, freeze per tab, one values_batch_update, "
         "one batch_format per tab, add_validation per rule, one raw batch_update for the widths and protections, "
-        "share per editor",
+        "share per editor and reviewer",
         notes=[
             "one run per N (distribution is a one-off per TW); both sides in the same sandbox",
             "every bidang's two workbooks are read back and compared (tabs, sizes, frozen rows and columns, values, "
-            "formats, validations, column widths, protections, locale, time zone, writers) before any figure: "
-            "they are equal",
+            "formats, validations, column widths, protections, locale, time zone, who may edit or read) before any "
+            "figure: they are equal",
         ],
     )
     for n in sizes.distribution_n:

@@ -121,16 +121,16 @@ def measure(n: int, sizes: Sizes, workdir: Path, progress: Progress) -> list[Fig
     with world(n, workdir) as w:
         workbooks = GoogleWorkbooks(w.settings, master=w.master, policy=POLICY)
         refs = workbooks.distribute(TAHUN, TW, w.kodes)
-        known = {ref.spreadsheet_id: kode for kode, ref in refs.items()}
+        known = {ref.spreadsheet_id: (TAHUN, kode) for kode, ref in refs.items()}
         memory: dict[str, SheetMemory] = {}
 
         def product_cycle(cursor: str | None) -> tuple[str | None, set[str]]:
             """The product's poll: the Google edge reads, the workflow's intake finds the events."""
-            changes = workbooks.poll(cursor, known)
+            changes = workbooks.poll(cursor, known, [TAHUN])
             seen: set[str] = set()
             for fact in changes.books:
                 before = memory.get(fact.bidang, SheetMemory())
-                events, memory[fact.bidang] = events_for(fact, TAHUN, w.master, before, {}, None)
+                events, memory[fact.bidang] = events_for(fact, w.master, before, {}, None)
                 seen |= {e.bidang for e in events if isinstance(e, ValuesChanged)}
             return changes.cursor, seen
 

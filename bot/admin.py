@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -29,7 +29,20 @@ from bot.workflow.machine import TERMINAL_DINAS_STATES, DinasState, Role
 from bot.workflow.people import Actor
 from bot.workflow.service import PeriodView, WorkflowService
 from config.settings import Settings
-from sheets.facts import ArchiveRef, BookSeen, ChangesRead, Feedback, RekapData, RekapRef, WorkbookRef
+from sheets.facts import (
+    ArchiveRef,
+    BookDeferred,
+    BookFact,
+    BookSeen,
+    BookToRead,
+    ChangedBooks,
+    EvidenceFile,
+    EvidenceRef,
+    Feedback,
+    RekapData,
+    RekapRef,
+    WorkbookRef,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -65,15 +78,15 @@ class StoreOnlyWorkbooks:
         """Refused: distribution runs in the service after the Sekretaris approves."""
         return self._refuse("distribute")
 
-    def write_feedback(self, kode: str, tw: int, feedback: Feedback) -> None:
+    def write_feedback(self, tahun: int, kode: str, tw: int, feedback: Feedback) -> None:
         """Refused."""
         self._refuse("write_feedback")
 
-    def lock_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
+    def lock_tw(self, tahun: int, kode: str, tw: int, feedback: Feedback | None = None) -> None:
         """Refused."""
         self._refuse("lock_tw")
 
-    def reopen_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
+    def reopen_tw(self, tahun: int, kode: str, tw: int, feedback: Feedback | None = None) -> None:
         """Refused."""
         self._refuse("reopen_tw")
 
@@ -85,25 +98,44 @@ class StoreOnlyWorkbooks:
         """Refused."""
         return self._refuse("archive")
 
-    def poll(self, cursor: str | None, known: Mapping[str, str]) -> ChangesRead:
+    def changed(self, cursor: str | None, known: Mapping[str, tuple[int, str]], years: Collection[int]) -> ChangedBooks:
         """Refused."""
-        return self._refuse("poll")
+        return self._refuse("changed")
 
-    def read_book(self, kode: str) -> BookSeen:
+    def read_changed(self, book: BookToRead) -> BookFact | BookDeferred:
+        """Refused."""
+        return self._refuse("read_changed")
+
+    def read_book(self, tahun: int, kode: str) -> BookSeen:
         """Refused."""
         return self._refuse("read_book")
 
+    def remove_permissions(self, tahun: int, kode: str, permission_ids: Sequence[str]) -> tuple[str, ...]:
+        """Refused."""
+        return self._refuse("remove_permissions")
 
-def check_period_input(settings: Settings, tahun: int | None, tw: int | None) -> tuple[int, int | None]:
-    """(tahun, tw) checked against the settings: the bot runs one budget year at a time."""
-    tahun = settings.tahun if tahun is None else tahun
-    if tahun != settings.tahun:
-        raise AdminError(
-            f"Tahun {tahun} bukan tahun anggaran yang dijalankan bot (pengaturan tahun: {settings.tahun}). "
-            "Untuk tahun anggaran baru, ubah kunci tahun di berkas pengaturan lalu mulai ulang layanan."
-        )
+    def store_evidence(self, tahun: int, kode: str, tw: int, evidence: EvidenceFile) -> EvidenceRef:
+        """Refused: bukti dukung arrive through the service's Telegram edge."""
+        return self._refuse("store_evidence")
+
+
+def current_year(settings: Settings, store: Store, now: Callable[[], datetime] | None = None) -> int:
+    """The budget year the office works in now: the latest running period's, else the calendar's."""
+    return WorkflowService(settings, store, StoreOnlyWorkbooks(), clock=now).year.current()
+
+
+def check_period_input(
+    settings: Settings, store: Store, tahun: int | None, tw: int | None, now: Callable[[], datetime] | None = None
+) -> tuple[int, int | None]:
+    """(tahun, tw) checked; the year defaults to the one the office works in now (:func:`current_year`)."""
     if tw is not None and tw not in (1, 2, 3, 4):
         raise AdminError(f"Triwulan harus 1, 2, 3 atau 4 (tertulis {tw}).")
+    if tahun is None:
+        return current_year(settings, store, now), tw
+    if settings.tahun is not None and tahun < settings.tahun:
+        raise AdminError(
+            f"Tahun {tahun} sebelum tahun pertama yang dijalankan bot (pengaturan tahun: {settings.tahun})."
+        )
     return tahun, tw
 
 
@@ -120,6 +152,7 @@ class DistributeResult:
     sekretaris: tuple[str, ...]
     sekretaris_unbound: tuple[str, ...]
     early: bool
+    tahun: int = 0
 
 
 def distribute(
@@ -138,26 +171,35 @@ def distribute(
     Sekretaris through the outbox, and the running service distributes once it is approved.
     Re-running it for a started period changes nothing and says where the period stands.
     """
-    tahun, _ = check_period_input(settings, tahun, tw)
     service = WorkflowService(settings, store, StoreOnlyWorkbooks(), clock=now)
+    # A new period is started in the year the calendar is in (April 2027: 2027, even while TW IV 2026 runs).
+    tahun, _ = check_period_input(settings, store, service.year.on_calendar() if tahun is None else tahun, tw, now)
     service.start()  # the people of the settings must be in the store to be addressed
     with store.transaction() as tx:
         existing = tx.find_period(tahun, tw)
-        periods = [p for p in tx.periods() if p.tahun == tahun]
-    later = [p.tw for p in periods if p.tw > tw]
-    still_running = [p for p in periods if p.tw < tw and p.state not in TERMINAL_DINAS_STATES]
+        periods = tx.periods()
+    later = [(p.tahun, p.tw) for p in periods if (p.tahun, p.tw) > (tahun, tw)]
+    still_running = [p for p in periods if (p.tahun, p.tw) < (tahun, tw) and p.state not in TERMINAL_DINAS_STATES]
     if existing is not None:
         report(f"Periode {texts.periode(tw, tahun)} sudah dimulai sebelumnya; tidak ada yang diubah.")
         return _distribute_result(service, existing.id, started=False, early=False)
     if later:
+        last_tahun, last_tw = max(later)
         raise AdminError(
-            f"Periode {texts.periode(max(later), tahun)} sudah dimulai; {texts.periode(tw, tahun)} "
+            f"Periode {texts.periode(last_tw, last_tahun)} sudah dimulai; {texts.periode(tw, tahun)} "
             "tidak dapat dimulai sesudahnya."
         )
     for period in still_running:
         report(
-            f"Catatan: periode {texts.periode(period.tw, tahun)} masih berjalan "
+            f"Catatan: periode {texts.periode(period.tw, period.tahun)} masih berjalan "
             f"({STATE_LABELS[period.state]}); kedua periode berjalan bersamaan."
+        )
+    problem = service.year.master_problem(tahun)
+    if problem is not None:
+        raise AdminError(
+            f"Daftar indikator tahun {tahun} ({settings.master_path(tahun)}) "
+            + (f"belum dapat dipakai: {problem}" if problem else "belum ada")
+            + "; periode tidak dimulai. Pasang daftar indikator tahun itu lalu ulangi."
         )
     opens_at = service.calendar.period_open_at(tahun, tw)
     early = service.now() < opens_at
@@ -185,6 +227,7 @@ def _distribute_result(service: WorkflowService, period_id: int, *, started: boo
         sekretaris=tuple(p.nama for p in people),
         sekretaris_unbound=tuple(p.nama for p in people if p.telegram_id is None),
         early=early,
+        tahun=view.tahun,
     )
 
 
@@ -205,27 +248,31 @@ def _holder(role: Role | None, names: Sequence[str]) -> dict[str, Any] | None:
 def status_data(settings: Settings, store: Store, tahun: int | None = None, tw: int | None = None) -> dict[str, Any]:
     """The status as plain JSON data (schema documented in docs/perintah.md, ``schema`` = 1).
 
-    Without ``tw``: the running period (the latest one when none runs). Every bidang of the
-    settings is listed, with ``state`` null when the period has no report for it yet.
+    Without ``tw`` and ``tahun``: the running period (the latest one when none runs); with ``tahun``
+    only, the latest period of that year; with ``tw`` only, that TW of the year the office works in
+    now. Every bidang of the settings is listed, with ``state`` null when the period has no report
+    for it yet.
     """
     service = WorkflowService(settings, store, StoreOnlyWorkbooks())
-    if tw is not None or tahun is not None:
-        tahun, _ = check_period_input(settings, tahun, tw)
+    year = service.year.current()
     with store.transaction() as tx:
         periods = tx.periods()
-        chosen = tx.find_period(tahun, tw) if tw is not None and tahun is not None else None
-    if tw is not None:
-        if chosen is None:
-            label = texts.periode(tw, tahun or settings.tahun)
+    period_id: int | None
+    if tw is not None or tahun is not None:
+        tahun, _ = check_period_input(settings, store, tahun, tw)
+        year = tahun
+        chosen = [p for p in periods if p.tahun == tahun and (tw is None or p.tw == tw)]
+        if not chosen:
+            label = texts.periode(tw, tahun) if tw is not None else f"tahun {tahun}"
             raise AdminError(f"Periode {label} belum dimulai (tidak ada di basis data).")
-        period_id: int | None = chosen.id
+        period_id = chosen[-1].id
     else:
         period_id = service.current_period_id()
     view = service.period_view(period_id) if period_id is not None else None
     return {
         "schema": STATUS_SCHEMA_VERSION,
         "dinas": settings.dinas.nama,
-        "tahun": settings.tahun,
+        "tahun": view.tahun if view is not None else year,
         "periods": [
             {
                 "id": p.id,
@@ -270,7 +317,7 @@ def _bidang_json(view: PeriodView | None, settings: Settings) -> list[dict[str, 
                 "nama": bidang.nama,
                 "folder_id": bidang.folder_id,
                 "state": r.state.value if r else None,
-                "state_label": STATE_LABELS[r.state] if r else None,
+                "state_label": r.state_label if r else None,
                 "since": _iso(r.since, settings.tz) if r else None,
                 "step_since": _iso(r.step_since, settings.tz) if r else None,
                 "holder": _holder(r.holder_role, r.holder_nama) if r else None,
@@ -293,13 +340,13 @@ def format_status(data: Mapping[str, Any], settings: Settings) -> str:
         since = texts.format_waktu(period["since"], tz)
         lines.append(f"Periode {period['label']}: {period['state_label']} (sejak {since})")
         if period["holder"]:
-            names = ", ".join(period["holder"]["names"]) or "belum ada yang terikat"
+            names = ", ".join(period["holder"]["names"]) or "belum ada yang terdaftar"
             lines.append(
                 f"  dipegang {period['holder']['role_label']}: {names}, "
                 f"sejak {texts.format_waktu(period['step_since'], tz)}"
             )
         if period["deadline"]:
-            lines.append(f"  batas input: {texts.format_waktu(period['deadline'], tz)}")
+            lines.append(f"  batas pengisian: {texts.format_waktu(period['deadline'], tz)}")
         if period["rekap_url"]:
             lines.append(f"  rekap dinas: {period['rekap_url']}")
         if period["archive_url"]:
@@ -312,15 +359,15 @@ def format_status(data: Mapping[str, Any], settings: Settings) -> str:
         since = texts.format_waktu(item["since"], tz)
         lines.append(f"  {item['kode']:<6} {item['nama']}: {item['state_label']} (sejak {since})")
         if item["holder"]:
-            names = ", ".join(item["holder"]["names"]) or "belum ada yang terikat"
+            names = ", ".join(item["holder"]["names"]) or "belum ada yang terdaftar"
             lines.append(f"         dipegang {item['holder']['role_label']}: {names}")
         if item["workbook_url"]:
-            lines.append(f"         workbook: {item['workbook_url']}")
+            lines.append(f"         lembar kerja: {item['workbook_url']}")
         if item["last_reason"]:
             lines.append(f"         alasan terakhir: {item['last_reason']}")
     others = [p for p in data["periods"] if period is None or p["id"] != period["id"]]
     if others:
-        listed = "; ".join(f"{texts.periode(p['tw'], p['tahun'])} ({p['state']})" for p in others)
+        listed = "; ".join(f"{texts.periode(p['tw'], p['tahun'])} ({STATE_LABELS[p['state']]})" for p in others)
         lines.append(f"Periode lain: {listed}")
     return "\n".join(lines)
 
@@ -381,7 +428,7 @@ def export_period(
     from sheets.google.drive import PDF_MIME, PROP_FORMAT, PROP_TW, XLSX_MIME
     from sheets.google.errors import GoogleEdgeError
 
-    tahun, _ = check_period_input(settings, tahun, tw)
+    tahun, _ = check_period_input(settings, store, tahun, tw)
     with store.transaction() as tx:
         period = tx.find_period(tahun, tw)
         reports = tx.reports(period.id) if period is not None else []
@@ -420,11 +467,11 @@ def export_period(
         if with_bidang:
             with_workbook = [r for r in reports if r.spreadsheet_id]
             if with_workbook:
-                report(f"Mengunduh {len(with_workbook)} workbook bidang...")
+                report(f"Mengunduh {len(with_workbook)} lembar kerja bidang...")
             for r in with_workbook:
                 save(
                     f"bidang-{r.bidang}-{tahun}.xlsx",
-                    f"workbook {r.bidang} (xlsx)",
+                    f"lembar kerja {r.bidang} (xlsx)",
                     drive.export(r.spreadsheet_id, XLSX_MIME),
                 )
     except GoogleEdgeError as err:

@@ -90,7 +90,7 @@ def laporan_input(
     if master is None:
         # The report covers the bidang with approved data; the master list's match with the
         # settings is the Google edge's and doctor's check (a mismatch must not cost the archive).
-        master = load_master(settings.google.master_indikator)
+        master = load_master(settings.master_path(tahun))
     rekap = rekap_dari_snapshot(master, snapshots, names, tw)
     return LaporanInput(
         identitas=Identitas(

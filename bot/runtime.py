@@ -30,6 +30,7 @@ from bot.workflow.outbox import OutboxWorker
 from bot.workflow.ports import WorkbookPort
 from bot.workflow.scheduler import WorkflowScheduler
 from bot.workflow.service import WorkflowService
+from config.learned import load_facts
 from config.settings import Settings
 from sheets.google.workbooks import GoogleWorkbooks
 
@@ -89,12 +90,26 @@ def create_bot(
     )
 
 
-def build_service(settings: Settings, **options: Any) -> KinerjaBot:
-    """The whole service: store (migrated), Google edge, Telegram bot."""
+def build_service(
+    settings: Settings, *, google_sleep: Callable[[float], None] | None = None, **options: Any
+) -> KinerjaBot:
+    """The whole service: store (migrated), Google edge, Telegram bot.
+
+    ``google_sleep``: how the Google session waits between attempts (``time.sleep`` by default;
+    the demo, which keeps the sandbox's time, lets that time pass instead).
+    """
     store = open_store(settings)
-    # The sheets' "Diperbarui" stamps use the same clock as the workflow.
-    workbooks = GoogleWorkbooks(settings, clock=options.get("clock"))
-    return create_bot(settings, workbooks, store=store, **options)
+    # The sheets' "Diperbarui" stamps use the same clock as the workflow; the locale code sent first
+    # is the one doctor --live saw Google take (config.learned).
+    learned = load_facts(settings.google.berkas_temuan)
+    workbooks = GoogleWorkbooks(
+        settings, clock=options.get("clock"), sleep=google_sleep, preferred_locale=learned.locale
+    )
+    bot = create_bot(settings, workbooks, store=store, **options)
+    # At start, not at the first poll: the master list of the year being worked on must be readable
+    # (MasterError; the next year's is awaited with reminders, bot.workflow.year).
+    workbooks.masters(bot.service.year.current())
+    return bot
 
 
 async def run_until_signalled(settings: Settings) -> None:
@@ -104,6 +119,6 @@ async def run_until_signalled(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    logger.info("Kinerja Bot berjalan untuk %s tahun %s", settings.dinas.nama, settings.tahun)
+    logger.info("Kinerja Bot berjalan untuk %s tahun %s", settings.dinas.nama, service.service.year.current())
     await service.run(stop)
     logger.info("Kinerja Bot berhenti")

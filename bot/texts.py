@@ -2,8 +2,10 @@
 
 Besides the messages and buttons, this holds the workflow's refusals (shown in Telegram and on the
 command line), the state and role labels, and the few sentences the workflow writes to a bidang's
-sheet and to the audit trail. Dates read like "Senin, 6 April 2026 08.00 WIB"; numbers use the
-decimal comma (:mod:`sheets.formatting`). Messages are plain text (no parse mode): reasons and
+sheet and to the audit trail. The words follow docs/istilah.md (formal Indonesian, EYD): "Bapak/Ibu"
+for the reader, "melalui", "kode undangan", "lembar kerja", "Kesalahan"; dates read like
+"Senin, 6 April 2026 pukul 08.00 WIB"; amounts like "Rp1.500.000", numbers with the decimal comma
+(:mod:`sheets.formatting`). Messages are plain text (no parse mode): reasons and
 notes typed by people are shown as they are, with nothing to escape. Functions here only build
 strings; which message goes to whom, and with which buttons, is decided in ``bot/telegram/render.py``
 and ``bot/telegram/handlers/``. This module imports only the standard library and ``sheets``
@@ -22,12 +24,14 @@ from zoneinfo import ZoneInfo
 from sheets import formatting
 from sheets.formatting import BULAN, ROMAWI, ZONA_WAKTU
 from sheets.layout import tw_label
+from sheets.riwayat import SHEET_ACTOR_SUFFIX
+from sheets.riwayat import event_label as event_label  # re-exported: the texts name an event with it
 
 logger = logging.getLogger(__name__)
 
 
 # --- dates, durations, numbers ------------------------------------------------------------------
-# The number formats of every text (Indonesian: ``1.234,57``, ``75,00%``, ``Rp 1.500.000``).
+# The number formats of every text (Indonesian: ``1.234,57``, ``75,00%``, ``Rp1.500.000``).
 format_angka = formatting.format_angka
 format_persen = formatting.format_persen
 format_rupiah = formatting.format_rupiah
@@ -42,7 +46,7 @@ def zone_label(tz: ZoneInfo) -> str:
 
 
 def format_waktu(moment: datetime | str | None, tz: ZoneInfo) -> str:
-    """``Senin, 6 April 2026 08.00 WIB``; an ISO string is parsed first; None -> ``-``."""
+    """``Senin, 6 April 2026 pukul 08.00 WIB``; an ISO string is parsed first; None -> ``-``."""
     if moment is None or moment == "":
         return "-"
     if isinstance(moment, str):
@@ -53,7 +57,7 @@ def format_waktu(moment: datetime | str | None, tz: ZoneInfo) -> str:
     label = zone_label(tz) or (local.tzname() or "")
     return (
         f"{HARI[local.weekday()]}, {local.day} {BULAN[local.month - 1]} {local.year} "
-        f"{local.hour:02d}.{local.minute:02d} {label}"
+        f"pukul {local.hour:02d}.{local.minute:02d} {label}"
     ).rstrip()
 
 
@@ -116,10 +120,17 @@ def role_name(role: str, bidang_nama: str | None = None) -> str:
     return f"{name} ({bidang_nama})" if bidang_nama else name
 
 
+def korektor(sekretaris_corrects: bool) -> str:
+    """Who corrects a bidang's report (SOP step 3): its Kepala Bidang, or the Sekretaris for a bidang
+    without a Kepala of its own (the Sekretariat)."""
+    return ROLE_NAMES["sekretaris"] if sekretaris_corrects else ROLE_NAMES["kepala_bidang"]
+
+
 # --- states ---------------------------------------------------------------------------------------
 
 # Keyed by the values of bot.workflow.machine.BidangState / DinasState (StrEnum: the members look up
-# the same entries); a test checks that every state has its label.
+# the same entries); a test checks that every state has its label. Each label completes a sentence
+# "Laporan ... <label>." (refusal_bidang_state): no "sedang" in front of "sudah disetujui".
 STATE_LABELS: dict[str, str] = {
     # bidang report
     "dibuka": "dibuka untuk pengisian",
@@ -142,41 +153,18 @@ STATE_LABELS: dict[str, str] = {
     "selesai": "sudah ditutup dan diarsipkan",
 }
 
-# --- audit events (what the Riwayat, the audit export and the demo's timeline call each event) -------
 
-EVENT_LABELS: Mapping[str, str] = {
-    "mulai_periode": "membuka periode, meminta persetujuan",
-    "setujui_distribusi": "menyetujui pembagian format",
-    "tunda_distribusi": "menunda pembagian format",
-    "nilai_berubah": "mulai mengisi lembar kerja",
-    "ajukan": "mengajukan laporan bidang",
-    "pengajuan_tidak_valid": "menolak pengajuan: isian salah",
-    "setujui": "menyetujui laporan bidang",
-    "kembalikan": "mengembalikan laporan bidang",
-    "buka_kembali": "membuka kembali laporan bidang",
-    "semua_bidang_disetujui": "menyusun draf rekap dinas",
-    "tambah_analisis": "menambahkan catatan analisis",
-    "kirim_ke_sekretaris": "mengirim laporan kepada Sekretaris",
-    "teruskan_ke_kepala_dinas": "meneruskan laporan kepada Kepala Dinas",
-    "dikembalikan_sekretaris": "mengembalikan laporan kinerja dinas",
-    "disetujui_kepala_dinas": "menyetujui laporan kinerja dinas",
-    "dikembalikan_kepala_dinas": "mengembalikan laporan kinerja dinas",
-    "beri_rekomendasi": "memberi rekomendasi",
-    "serahkan_ke_kasubbag": "menyerahkan laporan dan rekomendasi",
-    "serahkan_ke_bidang": "meneruskan rekomendasi ke bidang",
-    "buka_kembali_bidang": "membuka kembali laporan satu bidang",
-    "catat_tindak_lanjut": "mencatat tindak lanjut",
-    "tutup": "menutup dan mengarsipkan periode",
-    "data_disetujui_berubah": "mendeteksi perubahan data yang telah disetujui",
-}
-
-
-def event_label(event: str) -> str:
-    """The readable name of an audit event (its code when this version does not know it)."""
-    return EVENT_LABELS.get(event, event)
+def bidang_state_label(state: str, sekretaris_corrects: bool = False) -> str:
+    """A bidang report's state, naming who corrects it (the Sekretaris for the Sekretariat)."""
+    if str(state) == "diajukan":
+        return f"menunggu koreksi {korektor(sekretaris_corrects)}"
+    return STATE_LABELS[str(state)]
 
 
 # --- summaries ------------------------------------------------------------------------------------
+
+DINILAI_ARTI = "target triwulan lebih dari 0 dan realisasi terisi"
+"""What "dinilai" means (sheets.summary.bertarget): the words of the koreksi summary and of step 1."""
 
 _SUMMARY_LABELS: dict[str, tuple[str, str]] = {
     # key -> (label, how: "angka" | "persen" | "rupiah" | "teks")
@@ -184,8 +172,8 @@ _SUMMARY_LABELS: dict[str, tuple[str, str]] = {
     "indikator": ("Jumlah indikator", "angka"),
     "indikator_terisi": ("Indikator terisi", "angka"),
     "terisi": ("Indikator terisi", "angka"),
-    "indikator_dinilai": ("Indikator dinilai (punya target triwulan)", "angka"),
-    "dinilai": ("Indikator dinilai (punya target triwulan)", "angka"),
+    "indikator_dinilai": (f"Indikator dinilai ({DINILAI_ARTI})", "angka"),
+    "dinilai": (f"Indikator dinilai ({DINILAI_ARTI})", "angka"),
     "rata_rata_capaian": ("Rata-rata capaian", "persen"),
     "rata_capaian": ("Rata-rata capaian", "persen"),
     "capaian": ("Capaian", "persen"),
@@ -202,6 +190,8 @@ _SUMMARY_LABELS: dict[str, tuple[str, str]] = {
     "serapan_anggaran": ("Serapan anggaran", "persen"),
     "peringatan": ("Jumlah peringatan", "angka"),
     "galat": ("Jumlah kesalahan isian", "angka"),
+    "capaian_tahunan": ("Rata-rata capaian setahun (Triwulan IV)", "persen"),
+    "predikat_tahunan": ("Predikat setahun", "teks"),
 }
 # Keys a summary carries for the program, not for the reader (the period is named in the heading).
 _SUMMARY_INTERNAL = frozenset({"tw", "tahun", "kode_bidang", "bidang"})
@@ -287,11 +277,39 @@ def btn_buka_kembali(kode: str) -> str:
     return f"Buka kembali {kode}"
 
 
+# URL buttons: they open a workbook, the rekap or a folder instead of a long link in the text.
+BTN_BUKA_LAPORAN = "Buka laporan"
+BTN_BUKA_REKAP = "Buka rekap"
+BTN_BUKA_ARSIP = "Buka folder arsip"
+
+
+def btn_buka_laporan_bidang(kode: str) -> str:
+    """Label of the URL button opening one bidang's workbook, among several."""
+    return f"Buka laporan {kode}"
+
+
+def btn_buka_folder(kode: str) -> str:
+    """Label of the URL button opening one bidang's Drive folder (the step 1 request)."""
+    return f"Buka folder {kode}"
+
+
 # --- notifications (one builder per outbox kind) --------------------------------------------------
 
 
 def _head(title: str, tw: int, tahun: int) -> str:
     return f"{title}\nPeriode: {periode(tw, tahun)}"
+
+
+def bidang_line(bidang_nama: str) -> str:
+    """The line naming the bidang under a heading: ``Bidang: Sekretariat``, but a name that already
+    says it (``Bidang Penempatan Tenaga Kerja``) stands alone, not ``Bidang: Bidang ...``."""
+    if bidang_nama.casefold().startswith("bidang "):
+        return bidang_nama
+    return f"Bidang: {bidang_nama}"
+
+
+def _bidang(bidang_nama: str) -> str:
+    return f"\n{bidang_line(bidang_nama)}"
 
 
 def distribution_approval_request(
@@ -317,46 +335,76 @@ def distribution_approval_request(
             total = sum(int(f["indikator"]) for f in formats)
             pagu = sum(float(f.get("pagu") or 0) for f in formats)
             text += f"\nJumlah: {total} indikator, pagu {format_rupiah(pagu)}."
+        text += "\nFolder tujuan setiap bidang dapat dibuka melalui tombol di bawah."
+    if formats and all("indikator_bertarget" in f for f in formats):
+        text += (
+            f"\nIndikator dapat dinilai bila target {tw_label(tw)} (atau target tahunan) lebih dari 0; "
+            f"capaiannya dihitung setelah realisasi terisi."
+        )
     if deadline and tz is not None:
         text += f"\n\nBila disetujui hari ini, batas pengisian: {format_waktu(deadline, tz)}."
     return text + f"\n\nMutu Baku langkah 1: {mutu_baku}.\nSilakan pilih Setujui atau Tunda."
 
 
 def _format_line(figures: Mapping[str, Any], tw: int) -> str:
-    """One bidang in the step 1 request: name, indicators, pagu, folder."""
+    """One bidang in the step 1 request: name, indicators, pagu (its folder is a button)."""
     line = f"- {figures['nama']} ({figures['kode']})"
     if "indikator" in figures:
-        bertarget = f"{figures['indikator_bertarget']} bertarget TW {ROMAWI.get(tw, str(tw))}"
+        bertarget = f"{figures['indikator_bertarget']} dapat dinilai pada TW {ROMAWI.get(tw, str(tw))}"
         line += f": {figures['indikator']} indikator ({bertarget}), pagu {format_rupiah(figures.get('pagu') or 0)}"
-    return f"{line}\n  Folder: {figures['folder_url']}"
+    return line
 
 
 def distribution_deferred(tw: int, tahun: int, actor_nama: str, note: str | None) -> str:
     """Step 1 deferred: the Kasubbag is told."""
     text = (
         f"{_head('Pembagian format ditunda', tw, tahun)}\n\n"
-        f"Bapak/Ibu Sekretaris ({actor_nama}) menunda persetujuan pembagian format laporan kinerja."
+        f"Sekretaris ({actor_nama}) menunda persetujuan pembagian format laporan kinerja."
     )
     if note:
         text += f"\nCatatan: {note}"
     return text + "\nPermohonan persetujuan tetap terbuka."
 
 
-def distribution_done(tw: int, tahun: int, links: Mapping[str, str], deadline: str, tz: ZoneInfo) -> str:
-    """Step 1 done: the Kasubbag gets every bidang's link."""
-    lines = [f"- {kode}: {url}" for kode, url in links.items()]
-    return (
+def distribution_done(
+    tw: int,
+    tahun: int,
+    kodes: Sequence[str],
+    deadline: str,
+    tz: ZoneInfo,
+    tanpa_akun_google: Sequence[str] = (),
+    tidak_dibagikan: Mapping[str, str] | None = None,
+) -> str:
+    """Step 1 done: the Kasubbag is told (each bidang's workbook is a button), and who could not be
+    shared with silently."""
+    text = (
         f"{_head('Format laporan kinerja telah dibagikan', tw, tahun)}\n\n"
-        f"Format telah dibagikan kepada setiap bidang:\n" + "\n".join(lines) + "\n\n"
+        f"Format telah dibagikan kepada {len(kodes)} bidang ({', '.join(kodes)}). Lembar kerja setiap "
+        f"bidang dapat dibuka melalui tombol di bawah.\n\n"
         f"Batas pengisian: {format_waktu(deadline, tz)}."
     )
+    if tanpa_akun_google:
+        text += (
+            "\n\nAlamat berikut belum memiliki akun Google, sehingga Google mengirim undangan melalui email: "
+            + ", ".join(sorted(tanpa_akun_google))
+            + ". Lembar kerja baru dapat dibuka setelah yang bersangkutan membuat akun Google dengan alamat "
+            "tersebut (atau ganti alamatnya di pengaturan dengan akun Google yang dipakai)."
+        )
+    if tidak_dibagikan:
+        text += (
+            "\n\nGoogle menolak membagikan lembar kerja kepada: "
+            + ", ".join(sorted(tidak_dibagikan))
+            + (". Mohon periksa alamat tersebut di pengaturan, lalu jalankan python -m bot doctor --live.")
+        )
+    return text
 
 
-def input_opened(tw: int, tahun: int, bidang_nama: str, url: str | None, deadline: str | None, tz: ZoneInfo) -> str:
-    """Step 2 begins: the bidang's staff get the link and the deadline."""
+def input_opened(tw: int, tahun: int, bidang_nama: str, deadline: str | None, tz: ZoneInfo) -> str:
+    """Step 2 begins: the bidang's staff get the deadline (the workbook is a button)."""
     return (
-        f"{_head('Pengisian laporan kinerja dibuka', tw, tahun)}\nBidang: {bidang_nama}\n\n"
-        f"Yth. Bapak/Ibu, mohon mengisi realisasi {periode(tw, tahun)} pada tautan berikut:\n{url}\n\n"
+        f"{_head('Pengisian laporan kinerja dibuka', tw, tahun)}{_bidang(bidang_nama)}\n\n"
+        f"Yth. Bapak/Ibu, mohon mengisi realisasi {periode(tw, tahun)} pada lembar kerja bidang "
+        f'melalui tombol "{BTN_BUKA_LAPORAN}" di bawah.\n\n'
         f"Batas pengisian: {format_waktu(deadline, tz)}.\n"
         f'Setelah selesai, ubah Status Pengisian menjadi "Siap Dikoreksi" pada tab Status, '
         f"atau kirim perintah /kirim di sini."
@@ -367,7 +415,6 @@ def validation_failed(
     tw: int,
     tahun: int,
     bidang_nama: str,
-    url: str | None,
     problems: Sequence[Mapping[str, Any]],
     deadline: str | None = None,
     tz: ZoneInfo | None = None,
@@ -376,22 +423,21 @@ def validation_failed(
     errors = [p for p in problems if p.get("severity") == "error"]
     warnings = [p for p in problems if p.get("severity") != "error"]
     text = (
-        f"{_head('Laporan belum dapat diajukan', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Laporan belum dapat diajukan', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Mohon maaf, ditemukan {len(errors)} kesalahan yang perlu Bapak/Ibu perbaiki:\n"
         + "\n".join(problem_line(p) for p in errors)
     )
     if warnings:
         text += f"\n\nPeringatan ({len(warnings)}):\n" + "\n".join(problem_line(p) for p in warnings)
-    text += f"\n\nTautan laporan: {url}"
     if deadline and tz is not None:
-        text += f"\nBatas pengisian: {format_waktu(deadline, tz)}."
+        text += f"\n\nBatas pengisian: {format_waktu(deadline, tz)}."
     return text + "\nSetelah diperbaiki, mohon ajukan kembali."
 
 
 def submission_received(tw: int, tahun: int, bidang_nama: str, warnings: Sequence[Mapping[str, Any]]) -> str:
     """Step 2 done: the staff are told the report went to the Kepala Bidang."""
     text = (
-        f"{_head('Laporan telah diajukan', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Laporan telah diajukan', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Terima kasih. Laporan telah lolos pemeriksaan dan diteruskan untuk dikoreksi."
     )
     if warnings:
@@ -403,14 +449,13 @@ def koreksi_request(
     tw: int,
     tahun: int,
     bidang_nama: str,
-    url: str | None,
     summary: Mapping[str, Any],
     warnings: Sequence[Mapping[str, Any]],
     mutu_baku: str,
 ) -> str:
     """Step 3: the Kepala Bidang is asked to correct the report."""
     text = (
-        f"{_head('Permohonan koreksi laporan kinerja', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Permohonan koreksi laporan kinerja', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Yth. Bapak/Ibu, laporan bidang telah diajukan dan menunggu koreksi.\n"
     )
     lines = summary_lines(summary)
@@ -420,22 +465,22 @@ def koreksi_request(
         text += f"\nPeringatan ({len(warnings)}):\n" + "\n".join(problem_line(p) for p in warnings) + "\n"
     else:
         text += "\nTidak ada peringatan.\n"
-    return text + f"\nTautan laporan: {url}\nMutu Baku langkah 3: {mutu_baku}."
+    return text + f"\nMutu Baku langkah 3: {mutu_baku}."
 
 
-def report_returned(tw: int, tahun: int, bidang_nama: str, url: str | None, reason: str, actor_nama: str) -> str:
+def report_returned(tw: int, tahun: int, bidang_nama: str, reason: str, actor_nama: str) -> str:
     """Step 3 returned: the staff get the reason."""
     return (
-        f"{_head('Laporan dikembalikan untuk diperbaiki', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Laporan dikembalikan untuk diperbaiki', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Laporan dikembalikan oleh {sentence_end(actor_nama)}.\nAlasan: {reason}\n\n"
-        f"Mohon diperbaiki pada tautan berikut lalu diajukan kembali:\n{url}"
+        f'Mohon diperbaiki melalui tombol "{BTN_BUKA_LAPORAN}" di bawah, lalu diajukan kembali.'
     )
 
 
 def report_approved(tw: int, tahun: int, bidang_nama: str, actor_nama: str) -> str:
     """Step 3 approved: the staff are told."""
     return (
-        f"{_head('Laporan disetujui', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Laporan disetujui', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Laporan telah disetujui oleh {sentence_end(actor_nama)}. Sel triwulan ini kini dikunci. Terima kasih."
     )
 
@@ -453,7 +498,7 @@ def rekap_lines(
     return "\n\n".join(parts)
 
 
-def rekap_draft(tw: int, tahun: int, url: str | None, body: str, mutu_baku: str) -> str:
+def rekap_draft(tw: int, tahun: int, body: str, mutu_baku: str) -> str:
     """Step 4: the Kasubbag gets the draft rekap."""
     text = (
         f"{_head('Draf rekap laporan kinerja dinas', tw, tahun)}\n\n"
@@ -462,14 +507,12 @@ def rekap_draft(tw: int, tahun: int, url: str | None, body: str, mutu_baku: str)
     if body:
         text += f"\n{body}\n"
     return text + (
-        f"\nTautan rekap: {url}\nMutu Baku langkah 4: {mutu_baku}.\n"
+        f"\nMutu Baku langkah 4: {mutu_baku}.\n"
         f"Bapak/Ibu dapat menambahkan catatan analisis, lalu mengirimkannya kepada Sekretaris."
     )
 
 
-def telaah_request(
-    tw: int, tahun: int, url: str | None, body: str, catatan: str | None, mutu_baku: str, kepala_dinas: bool
-) -> str:
+def telaah_request(tw: int, tahun: int, body: str, catatan: str | None, mutu_baku: str, kepala_dinas: bool) -> str:
     """Steps 5 and 6: the Sekretaris or the Kepala Dinas is asked to review."""
     who = "Kepala Dinas" if kepala_dinas else "Sekretaris"
     step = 6 if kepala_dinas else 5
@@ -480,7 +523,7 @@ def telaah_request(
     if body:
         text += f"\n{body}\n"
     text += f"\nCatatan analisis Kasubbag: {catatan}\n" if catatan else "\nBelum ada catatan analisis.\n"
-    return text + f"\nTautan rekap: {url}\nMutu Baku langkah {step}: {mutu_baku}."
+    return text + f"\nMutu Baku langkah {step}: {mutu_baku}."
 
 
 def dinas_returned(tw: int, tahun: int, reason: str, by_role: str, actor_nama: str, for_kasubbag: bool) -> str:
@@ -498,7 +541,7 @@ def dinas_returned(tw: int, tahun: int, reason: str, by_role: str, actor_nama: s
 
 
 def rekomendasi_request(
-    tw: int, tahun: int, bidang: Sequence[str], url: str | None = None, body: str = "", mutu_baku: str | None = None
+    tw: int, tahun: int, bidang: Sequence[str], body: str = "", mutu_baku: str | None = None
 ) -> str:
     """Step 6: the Kepala Dinas is asked for the rekomendasi."""
     text = (
@@ -508,94 +551,101 @@ def rekomendasi_request(
     )
     if body:
         text += f"\n{body}\n"
-    if url:
-        text += f"\nTautan rekap: {url}"
     if mutu_baku:
         text += f"\nMutu Baku langkah 6: {mutu_baku}."
     return text + "\nTekan tombol di bawah untuk menulis rekomendasi."
 
 
-def rekomendasi_handed(
-    tw: int, tahun: int, umum: str, per_bidang: Mapping[str, str], url: str | None, sekretaris: bool
-) -> str:
+def rekomendasi_handed(tw: int, tahun: int, umum: str, per_bidang: Mapping[str, str], sekretaris: bool) -> str:
     """Steps 7 and 8: the Sekretaris and the Kasubbag are told the rekomendasi went on."""
     text = f"{_head('Rekomendasi Kepala Dinas telah diteruskan', tw, tahun)}\n\nRekomendasi umum: {umum}\n"
     if per_bidang:
         text += "Rekomendasi per bidang:\n" + "\n".join(f"- {k}: {v}" for k, v in per_bidang.items()) + "\n"
     if sekretaris:
         text += "\nLangkah 7: laporan dan rekomendasi telah diserahkan kepada Kasubbag (dicatat otomatis).\n"
-    text += "Langkah 8: rekomendasi telah diteruskan kepada setiap bidang untuk ditindaklanjuti (dicatat otomatis)."
-    return text + f"\n\nTautan rekap: {url}"
+    return text + (
+        "Langkah 8: rekomendasi telah diteruskan kepada setiap bidang untuk ditindaklanjuti (dicatat otomatis)."
+    )
 
 
-def rekomendasi_for_bidang(
-    tw: int, tahun: int, bidang_nama: str, umum: str, khusus: str | None, mutu_baku: str, url: str | None = None
-) -> str:
+def rekomendasi_for_bidang(tw: int, tahun: int, bidang_nama: str, umum: str, khusus: str | None, mutu_baku: str) -> str:
     """Step 9: each bidang gets the rekomendasi that concern it."""
     text = (
-        f"{_head('Rekomendasi Kepala Dinas untuk ditindaklanjuti', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Rekomendasi Kepala Dinas untuk ditindaklanjuti', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Rekomendasi umum: {umum}\n"
     )
     text += f"Rekomendasi khusus untuk bidang ini: {khusus}\n" if khusus else "Tidak ada rekomendasi khusus.\n"
-    if url:
-        text += f"\nTautan rekap: {url}"
     return text + f"\nMohon mencatat tindak lanjutnya. Mutu Baku langkah 9: {mutu_baku}."
 
 
-def bidang_reopened(tw: int, tahun: int, bidang_nama: str, url: str | None, reason: str, actor_nama: str) -> str:
+def bidang_reopened(tw: int, tahun: int, bidang_nama: str, reason: str, actor_nama: str) -> str:
     """A bidang's approved report is opened again by the Kasubbag."""
     return (
-        f"{_head('Laporan bidang dibuka kembali', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Laporan bidang dibuka kembali', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Laporan dibuka kembali oleh {actor_nama} untuk diperbaiki.\nAlasan: {reason}\n\n"
-        f"Tautan laporan: {url}\nSetelah diperbaiki, mohon ajukan kembali."
+        f'Mohon diperbaiki melalui tombol "{BTN_BUKA_LAPORAN}" di bawah, lalu diajukan kembali.'
     )
 
 
 def tindak_lanjut_recorded(tw: int, tahun: int, bidang_nama: str, teks: str, actor_nama: str) -> str:
     """Step 9: the Kasubbag is told a bidang recorded its tindak lanjut."""
     return (
-        f"{_head('Tindak lanjut dicatat', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Tindak lanjut dicatat', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"{actor_nama} mencatat tindak lanjut:\n{teks}"
     )
 
 
-def period_closed(tw: int, tahun: int, rekap_url: str | None, archive_url: str | None) -> str:
+def period_closed(tw: int, tahun: int) -> str:
     """The closing note to everyone."""
     return (
         f"{_head('Periode pelaporan kinerja ditutup', tw, tahun)}\n\n"
         f"Seluruh bidang telah mencatat tindak lanjut. Laporan kinerja {periode(tw, tahun)} telah "
         f"ditutup dan diarsipkan. Terima kasih atas kerja sama Bapak/Ibu.\n\n"
-        f"Rekap: {rekap_url}\nArsip: {archive_url}"
+        f"Rekap dinas dan folder arsip dapat dibuka melalui tombol di bawah."
     )
 
 
-def deadline_reminder(
-    tw: int, tahun: int, bidang_nama: str, url: str | None, deadline: str, sisa: int, tz: ZoneInfo
-) -> str:
+def deadline_reminder(tw: int, tahun: int, bidang_nama: str, deadline: str, sisa: int, tz: ZoneInfo) -> str:
     """Reminder before/after the input deadline."""
     if sisa > 0:
         when = f"Batas pengisian {sisa} hari kerja lagi, yaitu {format_waktu(deadline, tz)}."
     elif sisa == 0:
         when = f"Hari ini adalah batas pengisian: {format_waktu(deadline, tz)}."
     else:
-        when = f"Batas pengisian telah lewat {-sisa} hari kerja ({format_waktu(deadline, tz)})."
+        when = f"Batas pengisian ({format_waktu(deadline, tz)}) telah terlampaui {-sisa} hari kerja."
     return (
-        f"{_head('Pengingat pengisian laporan kinerja', tw, tahun)}\nBidang: {bidang_nama}\n\n"
-        f"{when}\nMohon segera melengkapi dan mengajukan laporan:\n{url}"
+        f"{_head('Pengingat pengisian laporan kinerja', tw, tahun)}{_bidang(bidang_nama)}\n\n"
+        f'{when}\nMohon segera melengkapi dan mengajukan laporan melalui tombol "{BTN_BUKA_LAPORAN}" di bawah.'
     )
 
 
 def tindak_lanjut_reminder(tw: int, tahun: int, bidang_nama: str) -> str:
     """Reminder to record the tindak lanjut."""
     return (
-        f"{_head('Pengingat tindak lanjut rekomendasi', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Pengingat tindak lanjut rekomendasi', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Tindak lanjut atas rekomendasi Kepala Dinas belum dicatat. Mohon tekan tombol "
         f'"{BTN_CATAT_TINDAK_LANJUT}" pada pesan rekomendasi atau di bawah ini.'
     )
 
 
-def _tautan(url: str | None) -> str:
-    return f"\nTautan: {url}" if url else ""
+LANGKAH_SOP: dict[int, str] = {
+    1: "pembagian format laporan",
+    2: "pengisian realisasi",
+    3: "koreksi laporan bidang",
+    4: "analisis dan penyusunan rekap dinas",
+    5: "telaah Sekretaris",
+    6: "telaah dan rekomendasi Kepala Dinas",
+    7: "penyerahan laporan dan rekomendasi kepada Kasubbag",
+    8: "penerusan rekomendasi kepada bidang",
+    9: "tindak lanjut rekomendasi",
+}
+"""What each step of SOP P-SEK-KP-09 is, as a reminder names it."""
+
+
+def langkah(sop_step: int) -> str:
+    """``Langkah 2 SOP (pengisian realisasi)``."""
+    what = LANGKAH_SOP.get(sop_step)
+    return f"Langkah {sop_step} SOP ({what})" if what else f"Langkah {sop_step} SOP"
 
 
 def mutu_baku_reminder(
@@ -606,16 +656,24 @@ def mutu_baku_reminder(
     since: str,
     mutu_baku: str,
     tz: ZoneInfo,
-    url: str | None = None,
+    deadline: str | None = None,
 ) -> str:
-    """The holder of a step reached its Mutu Baku."""
-    where = f"\nBidang: {bidang}" if bidang else ""
-    return (
+    """The holder of a step held it longer than its Mutu Baku (with the input deadline, which still holds)."""
+    where = _bidang(bidang) if bidang else ""
+    text = (
         f"{_head('Pengingat Mutu Baku', tw, tahun)}{where}\n\n"
-        f"Langkah {sop_step} menunggu tindakan Bapak/Ibu sejak {format_waktu(since, tz)}; "
-        f"Mutu Baku langkah ini {mutu_baku} telah tercapai. Mohon segera ditindaklanjuti."
-        f"{_tautan(url)}"
+        f"{langkah(sop_step)} berada pada Bapak/Ibu sejak {format_waktu(since, tz)}. Mutu Baku SOP untuk "
+        f"langkah ini adalah {mutu_baku}, dan waktu tersebut telah terlampaui."
     )
+    if deadline:
+        # The input deadline (days later than step 2's Mutu Baku) still holds: no "segera" to the staff.
+        text += (
+            f"\nBatas pengisian laporan tetap {format_waktu(deadline, tz)}; mohon laporan diajukan "
+            f"sebelum batas tersebut."
+        )
+    else:
+        text += "\nMohon segera ditindaklanjuti."
+    return text
 
 
 def mutu_baku_escalation(
@@ -628,40 +686,86 @@ def mutu_baku_escalation(
     holder_role: str,
     holder_nama: str,
     tz: ZoneInfo,
-    url: str | None = None,
 ) -> str:
     """The superior of a late holder is told."""
-    where = f"\nBidang: {bidang}" if bidang else ""
+    where = _bidang(bidang) if bidang else ""
     return (
         f"{_head('Eskalasi Mutu Baku', tw, tahun)}{where}\n\n"
-        f"Langkah {sop_step} berada pada {role_name(holder_role)} ({holder_nama or '-'}) sejak "
-        f"{format_waktu(since, tz)}, melewati dua kali Mutu Baku ({mutu_baku}). "
-        f"Mohon perhatian Bapak/Ibu.{_tautan(url)}"
+        f"{langkah(sop_step)} berada pada {role_name(holder_role)} ({holder_nama or '-'}) sejak "
+        f"{format_waktu(since, tz)}, telah melewati dua kali Mutu Baku ({mutu_baku}). "
+        f"Mohon perhatian Bapak/Ibu."
     )
 
 
 def tamper_detected(tw: int, tahun: int, bidang_nama: str) -> str:
     """Approved data changed in the sheet."""
     return (
-        f"{_head('Data yang telah disetujui berubah', tw, tahun)}\nBidang: {bidang_nama}\n\n"
+        f"{_head('Data yang telah disetujui berubah', tw, tahun)}{_bidang(bidang_nama)}\n\n"
         f"Isi lembar kerja bidang ini berbeda dari data yang telah disetujui. Rekap dinas tetap "
         f"memakai data yang disetujui. Mohon diperiksa."
+    )
+
+
+def _akses_label(akses: Mapping[str, Any]) -> str:
+    """One removed permission as the Kasubbag reads it."""
+    peran = {"reader": "pelihat", "commenter": "pemberi komentar", "writer": "editor"}.get(
+        str(akses.get("role")), str(akses.get("role"))
+    )
+    if akses.get("type") == "anyone":
+        return f"siapa saja yang memiliki tautan ({peran})"
+    if akses.get("type") == "domain":
+        return f"semua akun domain {akses.get('domain')} ({peran})"
+    return f"{akses.get('email')} ({peran})"
+
+
+def foreign_access_removed(
+    tw: int,
+    tahun: int,
+    bidang_nama: str,
+    akses: Sequence[Mapping[str, Any]],
+    editor: Sequence[str],
+    dihapus: bool = True,
+) -> str:
+    """Access to a bidang workbook outside the configured people was found (and removed, or not);
+    the workbook is a button."""
+    lines = "\n".join(f"- {_akses_label(a)}" for a in akses)
+    if not dihapus:
+        return (
+            f"{_head('Akses lembar kerja di luar daftar tidak dapat dihapus', tw, tahun)}\n"
+            f"{bidang_line(bidang_nama)}\n\n"
+            f"Google tidak mengizinkan Kinerja Bot menghapus akses berikut (akun bot tidak lagi berhak "
+            f"mengatur berbagi lembar kerja ini):\n{lines}\n\nMohon pemilik lembar kerja menghapusnya melalui tombol "
+            f"Bagikan di Google Sheets."
+        )
+    pelaku = (
+        f" Google Drive tidak mencatat siapa yang menambahkannya melalui API; yang dapat melakukannya adalah "
+        f"editor lembar kerja ini ({', '.join(editor)}). Riwayatnya dapat dilihat pada panel Aktivitas berkas di "
+        f"Google Drive."
+        if editor
+        else " Google Drive tidak mencatat siapa yang menambahkannya melalui API; riwayatnya dapat dilihat pada "
+        "panel Aktivitas berkas di Google Drive."
+    )
+    return (
+        f"{_head('Akses lembar kerja di luar daftar telah dihapus', tw, tahun)}\n{bidang_line(bidang_nama)}\n\n"
+        f"Lembar kerja bidang ini dibagikan kepada pihak di luar editor dan peninjau yang tercantum di pengaturan:\n"
+        f"{lines}\n\nKinerja Bot telah menghapus akses tersebut.{pelaku}"
     )
 
 
 def workbook_missing(bidang_nama: str, reason: str) -> str:
     """A bidang's workbook cannot be found."""
     return (
-        f"Workbook bidang tidak ditemukan\nBidang: {bidang_nama}\n\n"
-        f"Kinerja Bot tidak dapat menemukan workbook bidang ini ({reason}). Mohon diperiksa di Google Drive."
+        f"Lembar kerja bidang tidak ditemukan{_bidang(bidang_nama)}\n\n"
+        f"Kinerja Bot tidak dapat menemukan lembar kerja bidang ini ({reason}). Mohon diperiksa di Google Drive."
     )
 
 
 def access_lost(bidang_nama: str) -> str:
     """The bot lost access to a workbook."""
     return (
-        f"Akses workbook hilang\nBidang: {bidang_nama}\n\n"
-        f"Akun Kinerja Bot tidak lagi memiliki akses ke workbook bidang ini. Mohon bagikan kembali."
+        f"Akses ke lembar kerja bidang hilang{_bidang(bidang_nama)}\n\n"
+        f"Akun Kinerja Bot tidak lagi memiliki akses ke lembar kerja bidang ini. Mohon bagikan kembali "
+        f"lembar kerja tersebut kepada akun Kinerja Bot sebagai Editor."
     )
 
 
@@ -672,6 +776,40 @@ def recipient_unreachable(nama: str, role: str, bidang: str | None) -> str:
         f"Penerima tidak dapat dihubungi\n\n"
         f"Pesan Kinerja Bot kepada {nama} ({who}) tidak dapat dikirim; kemungkinan yang bersangkutan "
         f"memblokir bot. Mohon hubungi yang bersangkutan agar membuka bot dan mengirim /start."
+    )
+
+
+def master_reminder(tahun: int, path: str, opens_at: str, problem: str | None, overdue: bool, tz: ZoneInfo) -> str:
+    """The Kasubbag is reminded to provide a coming year's master list of indicators."""
+    if problem:
+        state = f"Berkas daftar indikator tahun {tahun} sudah ada tetapi belum dapat dipakai: {problem}"
+    else:
+        state = f"Daftar indikator (daftar induk) tahun {tahun} belum tersedia."
+    if overdue:
+        plan = (
+            f"Periode tahun {tahun} sudah waktunya dibuka, tetapi format laporan belum dapat dibagikan. "
+            "Pembagian format berjalan otomatis begitu daftar indikator dapat dibaca."
+        )
+    else:
+        plan = (
+            f"Triwulan I {tahun} dibuka {format_waktu(opens_at, tz)}; format laporan setiap bidang "
+            f"tahun {tahun} disusun dari daftar tersebut."
+        )
+    return (
+        f"Daftar indikator tahun {tahun}\n\n{state}\n{plan}\n\n"
+        f"Mohon Bapak/Ibu menyerahkan daftar indikator tahun {tahun} (target dan pagu sesuai DPA) kepada admin "
+        f"untuk dipasang di {path}, lalu admin memeriksanya dengan perintah doctor."
+    )
+
+
+def period_held(tw: int, tahun: int, waiting_for: Sequence[str]) -> str:
+    """The Kasubbag is told a new year's period waits for the earlier year's periods to close."""
+    waiting = ", ".join(waiting_for)
+    return (
+        f"{periode(tw, tahun)} belum dibuka\n\n"
+        f"Menurut jadwal {periode(tw, tahun)} sudah waktunya dibuka, tetapi periode tahun sebelumnya masih "
+        f"berjalan: {waiting}. Tahun anggaran baru dimulai setelah periode tersebut ditutup dan diarsipkan; "
+        f"{periode(tw, tahun)} lalu dibuka otomatis. Lihat /status untuk langkah yang masih tertahan."
     )
 
 
@@ -797,9 +935,10 @@ WHAT_TELAAH = "pengembalian laporan kinerja dinas"
 
 # --- answers to presses and replies -----------------------------------------------------------------
 
-ANS_DONE = "Terima kasih, tercatat."
-# A press whose action takes long (Google slow): answered before the outcome is known.
+# Every press is answered before its action reaches Google (Telegram refuses an answer after
+# about 15 s); the outcome, or why it did not take effect, follows on the message.
 ANS_IN_PROGRESS = "Sedang diproses. Hasilnya akan disampaikan pada pesan ini."
+ANS_ALREADY_PRESSED = "Tombol ini sedang diproses; tidak perlu ditekan lagi."
 ANS_PROMPT_SENT = "Silakan tulis dengan membalas pesan yang baru dikirim."
 ANS_BAD_BUTTON = "Maaf, tombol ini tidak dikenali atau sudah tidak berlaku."
 ANS_UNBOUND = "Maaf, akun Telegram Bapak/Ibu belum terdaftar. Kirim /daftar KODE terlebih dahulu."
@@ -808,7 +947,7 @@ ANS_PROMPT_NOT_YOURS = "Maaf, permintaan ini bukan untuk Bapak/Ibu."
 ANS_PROMPT_DONE = "Permintaan ini sudah dijawab sebelumnya; tidak ada perubahan."
 ANS_FREE_TEXT = (
     "Mohon maaf, pesan ini tidak dapat diproses. Bila Bapak/Ibu hendak menjawab permintaan Kinerja Bot "
-    "(alasan, catatan, rekomendasi, tindak lanjut), mohon gunakan fitur Balas (reply) pada pesan "
+    "(alasan, catatan, rekomendasi, tindak lanjut), mohon gunakan fitur Balas pada pesan "
     "permintaan tersebut. Ketik /bantuan untuk daftar perintah."
 )
 
@@ -833,31 +972,33 @@ def refused(reason: str) -> str:
 # --- commands ---------------------------------------------------------------------------------------
 
 COMMANDS: tuple[tuple[str, str], ...] = (
-    ("start", "Mulai dan lihat peran Anda"),
+    ("start", "Mulai dan lihat peran Bapak/Ibu"),
     ("daftar", "Daftar dengan kode undangan: /daftar KODE"),
-    ("status", "Status laporan kinerja periode berjalan"),
-    ("rekap", "Tautan, ringkasan, dan grafik rekap dinas"),
+    ("status", "Status laporan kinerja periode berjalan (boleh: /status TW II 2026)"),
+    ("rekap", "Tautan, ringkasan, dan grafik rekap dinas (boleh: /rekap TW IV 2026)"),
     ("kirim", "Ajukan laporan triwulan bidang (staf)"),
-    ("bantuan", "Apa yang dapat Anda lakukan"),
+    ("bantuan", "Apa yang dapat Bapak/Ibu lakukan"),
 )
 
 
 def start_bound(nama: str, role: str, bidang_nama: str | None) -> str:
-    """/start for a bound person."""
+    """/start for a bound person (named without "Bapak/Ibu" in front: docs/istilah.md)."""
     return (
-        f"Selamat datang, Bapak/Ibu {sentence_end(nama)}.\n"
-        f"Anda terdaftar sebagai {role_name(role, bidang_nama)} pada Kinerja Bot.\n"
-        f"Ketik /bantuan untuk melihat apa yang dapat Anda lakukan."
+        f"Selamat datang di Kinerja Bot.\n"
+        f"Akun Telegram ini terdaftar atas nama {nama} sebagai {role_name(role, bidang_nama)}.\n"
+        f"Ketik /bantuan untuk melihat apa yang dapat Bapak/Ibu lakukan."
     )
 
 
-def start_unbound(dinas: str) -> str:
-    """/start (or any action) from an unbound person: how to register."""
+def start_unbound(dinas: str, telegram_id: int) -> str:
+    """/start (or any action) from an unbound person: how to register, and their Telegram id for the admin."""
     return (
         f"Selamat datang di Kinerja Bot {dinas}.\n\n"
-        f"Akun Telegram Bapak/Ibu belum terdaftar. Untuk mendaftar, mohon minta kode undangan kepada "
-        f"admin Kinerja Bot, lalu kirim:\n/daftar KODE\n\n"
-        f"Pegawai yang ID Telegram-nya sudah tercatat di pengaturan tidak perlu mendaftar."
+        f"Akun Telegram Bapak/Ibu belum terdaftar. Untuk mendaftar, mohon minta tautan atau kode undangan "
+        f"kepada admin Kinerja Bot, lalu buka tautannya dan tekan Mulai, atau kirim:\n/daftar KODE\n\n"
+        f"ID Telegram Bapak/Ibu: {telegram_id}\n"
+        f"Admin dapat mencatat ID ini di pengaturan (telegram_id) sebagai ganti kode undangan; pegawai yang "
+        f"ID Telegram-nya sudah tercatat di pengaturan tidak perlu mendaftar."
     )
 
 
@@ -867,8 +1008,9 @@ DAFTAR_USAGE = "Mohon kirim kode undangan bersama perintahnya, misalnya: /daftar
 def daftar_ok(nama: str, role: str, bidang_nama: str | None) -> str:
     """/daftar succeeded."""
     return (
-        f"Pendaftaran berhasil. Selamat datang, Bapak/Ibu {nama}, sebagai "
-        f"{role_name(role, bidang_nama)}.\nKetik /bantuan untuk melihat apa yang dapat Anda lakukan."
+        f"Pendaftaran berhasil. Selamat datang di Kinerja Bot.\n"
+        f"Akun Telegram ini terdaftar atas nama {nama} sebagai {role_name(role, bidang_nama)}.\n"
+        f"Ketik /bantuan untuk melihat apa yang dapat Bapak/Ibu lakukan."
     )
 
 
@@ -877,12 +1019,18 @@ def daftar_already(nama: str) -> str:
     return f"Akun Telegram ini sudah terdaftar atas nama {sentence_end(nama)}. Tidak ada perubahan."
 
 
-HELP_COMMON = "/status - status laporan kinerja periode berjalan\n/bantuan - pesan ini"
+HELP_COMMON = (
+    "/status - status laporan kinerja periode berjalan\n"
+    "Periode lain dapat disebut sesudah perintah, misalnya /status TW II 2026 atau /rekap 4 2026.\n"
+    "/bantuan - pesan ini"
+)
 HELP_BY_ROLE: dict[str, str] = {
     "staf": (
         "Sebagai staf pengisi laporan, Bapak/Ibu:\n"
         "- mengisi realisasi triwulan pada tautan Google Sheets yang dikirim Kinerja Bot;\n"
         '- mengajukan laporan dengan mengubah Status Pengisian menjadi "Siap Dikoreksi" atau dengan /kirim;\n'
+        "- mengirim foto atau berkas PDF bukti dukung langsung ke Kinerja Bot (nomor indikator sebagai "
+        "keterangan, atau pilih indikatornya dari tombol);\n"
         "- menerima hasil pemeriksaan per sel dan hasil koreksi Kepala Bidang.\n\n"
         "/kirim - ajukan laporan triwulan yang sedang dibuka"
     ),
@@ -916,9 +1064,66 @@ HELP_BY_ROLE: dict[str, str] = {
 }
 
 
-def bantuan(role: str) -> str:
-    """/bantuan for a bound person, by role."""
-    return f"{HELP_BY_ROLE.get(role, '')}\n{HELP_COMMON}"
+def bantuan(role: str, pending: int, details: int) -> str:
+    """/bantuan's first message: what the role does, the commands, and what waits for the person now
+    (``pending`` items wait for their action; ``details`` messages follow, one per item)."""
+    if pending:
+        now = f"Ada {pending} hal yang menunggu tindakan Bapak/Ibu saat ini; rinciannya pada pesan berikut."
+    else:
+        now = "Saat ini tidak ada yang menunggu tindakan Bapak/Ibu."
+        if details:
+            now += " Keadaan laporan bidang Bapak/Ibu ada pada pesan berikut."
+    return f"{HELP_BY_ROLE.get(role, '')}\n{HELP_COMMON}\n\n{now}"
+
+
+def bantuan_koreksi(tw: int, tahun: int, bidang_nama: str, since: datetime, tz: ZoneInfo) -> str:
+    """/bantuan: a report waits for this person's koreksi (step 3); Setujui/Kembalikan below."""
+    return (
+        f"{_head('Menunggu koreksi Bapak/Ibu', tw, tahun)}{_bidang(bidang_nama)}\n\n"
+        f"Laporan bidang telah diajukan pada {format_waktu(since, tz)} dan menunggu koreksi (langkah 3). "
+        f'Silakan buka laporan, lalu pilih "{BTN_SETUJUI}" atau "{BTN_KEMBALIKAN}".'
+    )
+
+
+def bantuan_staf(
+    tw: int,
+    tahun: int,
+    bidang_nama: str,
+    state_label: str,
+    deadline: datetime | None,
+    tz: ZoneInfo,
+    can_submit: bool,
+    reason: str | None,
+) -> str:
+    """/bantuan for staff: their bidang's report, and how to submit it while input is open."""
+    text = f"{_head('Laporan bidang Bapak/Ibu', tw, tahun)}{_bidang(bidang_nama)}\n\nKeadaan laporan: {state_label}."
+    if reason:
+        text += f"\nAlasan terakhir: {reason}"
+    if can_submit:
+        if deadline is not None:
+            text += f"\nBatas pengisian: {format_waktu(deadline, tz)}."
+        text += (
+            f'\n\nCara mengajukan: isi realisasi melalui tombol "{BTN_BUKA_LAPORAN}" di bawah, lalu ubah Status '
+            f'Pengisian menjadi "Siap Dikoreksi" pada tab Status, atau kirim /kirim di sini.'
+        )
+    return text
+
+
+def bantuan_tindak_lanjut(tw: int, tahun: int, bidang_nama: str) -> str:
+    """/bantuan: the bidang's tindak lanjut of the rekomendasi is still to be recorded (step 9)."""
+    return (
+        f"{_head('Menunggu tindak lanjut Bapak/Ibu', tw, tahun)}{_bidang(bidang_nama)}\n\n"
+        f"Tindak lanjut atas rekomendasi Kepala Dinas belum dicatat (langkah 9). "
+        f'Tekan "{BTN_CATAT_TINDAK_LANJUT}" untuk mencatatnya.'
+    )
+
+
+def bantuan_dinas(tw: int, tahun: int, state_label: str, since: datetime, tz: ZoneInfo) -> str:
+    """/bantuan: the dinas report waits for this person's step; its actions below."""
+    return (
+        f"{_head('Menunggu tindakan Bapak/Ibu', tw, tahun)}\n\n"
+        f"Laporan kinerja dinas {state_label} sejak {format_waktu(since, tz)}. Silakan pilih tindakan di bawah."
+    )
 
 
 # /status
@@ -961,15 +1166,29 @@ def status_tindak_lanjut(teks: str | None) -> str:
     return f"  Tindak lanjut: {teks}" if teks else "  Tindak lanjut: belum dicatat"
 
 
+PERIOD_ARGS_USAGE = (
+    "Mohon sebut satu triwulan dan/atau satu tahun sesudah perintah, misalnya /status TW II 2026, "
+    "/status 2026 atau /rekap 4."
+)
+
+
+def period_not_found(tw: int | None, tahun: int | None) -> str:
+    """A command named a period the bot has not started."""
+    if tw is None:
+        return f"Belum ada periode pelaporan kinerja tahun {tahun}."
+    label = periode(tw, tahun) if tahun is not None else tw_label(tw)
+    return f"Periode {label} belum dimulai."
+
+
 # /rekap
 
 REKAP_NONE = "Rekap dinas belum tersedia untuk periode ini; rekap disusun setelah seluruh bidang disetujui."
 REKAP_NOT_ALLOWED = "Maaf, rekap dinas hanya dapat dilihat oleh Kepala Bidang dan pejabat dinas."
 
 
-def rekap_message(tw: int, tahun: int, url: str, body: str, catatan: str | None) -> str:
-    """/rekap."""
-    text = f"Rekap laporan kinerja dinas {periode(tw, tahun)}\n\nTautan: {url}"
+def rekap_message(tw: int, tahun: int, body: str, catatan: str | None) -> str:
+    """/rekap (the rekap workbook is a button)."""
+    text = f"Rekap laporan kinerja dinas {periode(tw, tahun)}"
     if body:
         text += f"\n\n{body}"
     if catatan:
@@ -992,9 +1211,10 @@ KIRIM_NOT_STAFF = "Maaf, perintah /kirim hanya untuk staf pengisi laporan bidang
 KIRIM_NO_PERIOD = "Saat ini tidak ada triwulan yang dibuka untuk pengisian."
 
 
-def kirim_ok(tw: int, tahun: int) -> str:
-    """/kirim accepted."""
-    return f"Laporan {periode(tw, tahun)} telah diajukan untuk dikoreksi Kepala Bidang. Terima kasih."
+def kirim_ok(tw: int, tahun: int, sekretaris_corrects: bool = False) -> str:
+    """/kirim accepted (naming who corrects: the Sekretaris for the Sekretariat)."""
+    who = korektor(sekretaris_corrects)
+    return f"Laporan {periode(tw, tahun)} telah diajukan untuk dikoreksi {who}. Terima kasih."
 
 
 def kirim_invalid(tw: int, tahun: int, errors: int) -> str:
@@ -1016,13 +1236,77 @@ def kirim_other_bidang(bidang_nama: str) -> str:
     )
 
 
+# --- bukti dukung sent to the bot (a photo or a PDF) ----------------------------------------------------
+
+EVIDENCE_UNSUPPORTED = (
+    "Mohon maaf, bukti dukung diterima dalam bentuk foto, gambar (JPG atau PNG), atau berkas PDF; berkas "
+    "jenis ini tidak disimpan. Dokumen lain mohon disimpan di Google Drive, lalu tautannya diisi pada kolom "
+    "Bukti Dukung (tautan) di lembar kerja bidang."
+)
+EVIDENCE_SAVING = "Bukti dukung sedang disimpan."
+EVIDENCE_GONE = "Foto atau berkas yang dimaksud tidak ditemukan lagi. Mohon kirim ulang bukti dukungnya."
+EVIDENCE_FAILED = (
+    "Mohon maaf, bukti dukung belum dapat disimpan ke Google Drive saat ini. Silakan kirim ulang beberapa saat lagi."
+)
+BTN_INDIKATOR_MAX = 60  # characters of an indicator's name on its button
+
+
+def evidence_too_big(limit_mb: int) -> str:
+    """A file larger than a bot may download from Telegram."""
+    return (
+        f"Mohon maaf, berkas ini lebih besar dari {limit_mb} MB, batas berkas yang dapat diunduh Kinerja Bot "
+        "dari Telegram. Mohon perkecil berkasnya (misalnya dipindai dengan resolusi lebih rendah) lalu kirim "
+        "ulang, atau simpan di Google Drive dan isi tautannya pada kolom Bukti Dukung (tautan)."
+    )
+
+
+def evidence_choose(bidang_nama: str, tw: int, tahun: int) -> str:
+    """The question under a photo or file whose caption names no indicator."""
+    return (
+        f"Bukti dukung ini untuk indikator {bidang_nama} {periode(tw, tahun)} yang mana? Mohon pilih salah satu "
+        "di bawah ini.\n\nBapak/Ibu juga dapat menuliskan nomor indikator (kolom No pada lembar Realisasi) "
+        "sebagai keterangan foto atau berkas, misalnya: 3"
+    )
+
+
+def evidence_number_needed(count: int) -> str:
+    """A bidang with too many indicators to offer as buttons."""
+    return (
+        f"Bidang ini memiliki {count} indikator. Mohon kirim ulang foto atau berkasnya dengan nomor indikator "
+        "(kolom No pada lembar Realisasi) sebagai keterangan, misalnya: 3"
+    )
+
+
+def btn_indikator(no: int, nama: str) -> str:
+    """Label of the button choosing indicator ``no`` for a bukti dukung."""
+    label = f"{no}. {nama}"
+    return label if len(label) <= BTN_INDIKATOR_MAX else label[: BTN_INDIKATOR_MAX - 1].rstrip() + "…"
+
+
+BTN_BUKA_BUKTI = "Buka berkas"
+BTN_BUKA_FOLDER_BUKTI = "Buka folder bukti dukung"
+
+
+def evidence_stored(no: int, nama: str, tw: int, tahun: int, cell: str) -> str:
+    """The confirmation after a bukti dukung was kept and linked (the file and its folder are buttons)."""
+    return (
+        f"Bukti dukung tersimpan untuk indikator {no}. {nama} ({periode(tw, tahun)}).\n"
+        f"Tautannya telah ditambahkan pada sel {cell} (kolom Bukti Dukung (tautan)) di lembar Realisasi. "
+        f"Berkas dan folder bukti dukung triwulan ini dapat dibuka melalui tombol di bawah."
+    )
+
+
+def outcome_evidence(no: int, nama: str, when: str) -> str:
+    """The line that replaces the indicator buttons once the bukti dukung is kept."""
+    return f"\n\n>> Disimpan untuk indikator {no}. {nama} pada {when}."
+
+
 # --- messages the bot does not act on -------------------------------------------------------------------
 
 UNKNOWN_COMMAND = "Maaf, perintah tersebut tidak dikenal. Ketik /bantuan untuk melihat perintah yang tersedia."
 NOT_TEXT = (
-    "Mohon maaf, Kinerja Bot hanya membaca pesan teks dan perintah; stiker, foto, dan berkas tidak diproses. "
-    "Dokumen bukti dukung mohon disimpan di Google Drive, lalu tautannya diisi pada kolom Bukti Dukung (tautan) "
-    "di lembar kerja bidang. Ketik /bantuan untuk daftar perintah."
+    "Mohon maaf, Kinerja Bot hanya memproses pesan teks, perintah, serta foto atau berkas PDF bukti dukung; "
+    "stiker, pesan suara, dan video tidak diproses. Ketik /bantuan untuk daftar perintah."
 )
 
 # --- text splitting -------------------------------------------------------------------------------------
@@ -1049,9 +1333,9 @@ REFUSAL_ROLE_NEEDS_BIDANG = "Peran ini memerlukan kode bidang (--bidang)."
 REFUSAL_ROLE_WITHOUT_BIDANG = "Peran ini tidak terikat pada bidang; jangan isi --bidang."
 REFUSAL_NAME_REQUIRED = "Nama wajib diisi."
 REFUSAL_INVITE_LOCKED_OUT = "Terlalu banyak kode yang salah. Silakan coba lagi satu jam lagi."
-REFUSAL_INVITE_UNKNOWN = "Kode pendaftaran tidak dikenal. Mohon periksa kembali kode Anda."
-REFUSAL_INVITE_USED = "Kode pendaftaran ini sudah dipakai."
-REFUSAL_INVITE_EXPIRED = "Kode pendaftaran ini sudah kedaluwarsa. Mohon minta kode baru kepada admin."
+REFUSAL_INVITE_UNKNOWN = "Kode undangan tidak dikenal. Mohon periksa kembali kode tersebut."
+REFUSAL_INVITE_USED = "Kode undangan ini sudah dipakai."
+REFUSAL_INVITE_EXPIRED = "Kode undangan ini sudah kedaluwarsa. Mohon minta kode baru kepada admin Kinerja Bot."
 
 # What a typed text is called when it is missing or too short (refusal_text_required / _too_short).
 FIELD_ALASAN_PENGEMBALIAN = "Alasan pengembalian"
@@ -1063,7 +1347,7 @@ FIELD_TINDAK_LANJUT = "Tindak lanjut"
 
 def refusal_unknown_bidang(kode: str) -> str:
     """A bidang code that is not configured."""
-    return f"Kode bidang {kode!r} tidak dikenal."
+    return f'Kode bidang "{kode}" tidak dikenal.'
 
 
 _REKOMENDASI_AGAIN = (
@@ -1112,7 +1396,7 @@ def refusal_only_staf(bidang_nama: str) -> str:
 def refusal_dinas_state(tw: int, tahun: int, state: str) -> str:
     """The dinas report's state has no such step now."""
     return (
-        f"Laporan kinerja dinas {tw_label(tw)} {tahun} sedang "
+        f"Laporan kinerja dinas {tw_label(tw)} {tahun} "
         f"{STATE_LABELS[state]}; tindakan ini tidak dapat dilakukan sekarang."
     )
 
@@ -1120,16 +1404,16 @@ def refusal_dinas_state(tw: int, tahun: int, state: str) -> str:
 def refusal_bidang_locked(tw: int, tahun: int, dinas_state: str) -> str:
     """Bidang reports can change only while the dinas report is collecting."""
     return (
-        f"Laporan kinerja dinas {tw_label(tw)} {tahun} sedang "
+        f"Laporan kinerja dinas {tw_label(tw)} {tahun} "
         f"{STATE_LABELS[dinas_state]}; laporan bidang tidak dapat diubah sekarang."
     )
 
 
-def refusal_bidang_state(bidang_nama: str, tw: int, tahun: int, state: str) -> str:
+def refusal_bidang_state(bidang_nama: str, tw: int, tahun: int, state: str, sekretaris_corrects: bool = False) -> str:
     """The bidang report's state has no such step now."""
     return (
-        f"Laporan {bidang_nama} {tw_label(tw)} {tahun} sedang "
-        f"{STATE_LABELS[state]}; tindakan ini tidak dapat dilakukan sekarang."
+        f"Laporan {bidang_nama} {tw_label(tw)} {tahun} "
+        f"{bidang_state_label(state, sekretaris_corrects)}; tindakan ini tidak dapat dilakukan sekarang."
     )
 
 
@@ -1163,9 +1447,39 @@ def refusal_distribution_failed(kodes: Iterable[str]) -> str:
     return f"Pembagian format gagal untuk bidang {', '.join(sorted(kodes))}."
 
 
-def refusal_no_running_period(tw: int) -> str:
+def refusal_no_running_period(tw: int, tahun: int) -> str:
     """A submission for a TW with no open period."""
-    return f"Tidak ada periode {tw_label(tw)} yang berjalan."
+    return f"Tidak ada periode {tw_label(tw)} {tahun} yang berjalan."
+
+
+REFUSAL_EVIDENCE_NOT_STAFF = (
+    "Maaf, bukti dukung dikirim oleh staf pengisi laporan bidang; foto dan berkas dari peran lain tidak disimpan."
+)
+REFUSAL_EVIDENCE_NO_PERIOD = (
+    "Saat ini belum ada triwulan yang dibuka untuk pengisian; bukti dukung dapat dikirim setelah format "
+    "laporan dibagikan."
+)
+REFUSAL_EVIDENCE_STALE = (
+    "Pilihan ini tidak berlaku lagi karena triwulan yang dibuka untuk pengisian telah berganti. "
+    "Mohon kirim ulang bukti dukungnya."
+)
+
+
+def refusal_evidence_closed(bidang_nama: str, tw: int, tahun: int, report_state: str, dinas_state: str) -> str:
+    """A bukti dukung sent while the bidang's report is not open for input."""
+    if dinas_state != "pengumpulan":
+        status = f"Laporan kinerja dinas {periode(tw, tahun)}: {STATE_LABELS[dinas_state]}"
+    else:
+        status = f"Laporan {bidang_nama} {periode(tw, tahun)}: {STATE_LABELS[report_state]}"
+    return (
+        f"Bukti dukung belum dapat disimpan karena pengisian tidak sedang dibuka ({status}). Bukti dukung dapat "
+        "dikirim selama pengisian dibuka, termasuk bila laporan dikembalikan untuk diperbaiki."
+    )
+
+
+def refusal_evidence_unknown_indikator(no: int) -> str:
+    """A button naming an indicator number the bidang's list lacks."""
+    return f"Indikator nomor {no} tidak ada pada daftar indikator bidang ini. Mohon kirim ulang bukti dukungnya."
 
 
 RESUME_FAILED = "layanan Google belum dapat dihubungi."
@@ -1175,11 +1489,24 @@ REFUSAL_ACTION_BUSY = "Tindakan lain atas laporan ini sedang diproses. Mohon tun
 # --- sheet feedback and audit notes (workflow) ---------------------------------------------------------
 # Written by the workflow to the Status tab of a bidang's workbook and to the audit trail (Riwayat).
 
-SHEET_ACTOR_SUFFIX = "(lewat Google Sheets)"
-SHEET_STATUS_AWAITING_KOREKSI = "Menunggu koreksi Kepala Bidang"
 SHEET_STATUS_NEEDS_FIX = "Perlu perbaikan"
-SHEET_STATUS_APPROVED = "Disetujui Kepala Bidang"
-SHEET_STATUS_RETURNED = "Dikembalikan Kepala Bidang"
+
+
+def sheet_status_awaiting_koreksi(sekretaris_corrects: bool) -> str:
+    """The Status tab's Status Alur of a valid submission."""
+    return f"Menunggu koreksi {korektor(sekretaris_corrects)}"
+
+
+def sheet_status_approved(sekretaris_corrects: bool) -> str:
+    """The Status tab's Status Alur of an approved TW."""
+    return f"Disetujui {korektor(sekretaris_corrects)}"
+
+
+def sheet_status_returned(sekretaris_corrects: bool) -> str:
+    """The Status tab's Status Alur of a returned TW."""
+    return f"Dikembalikan {korektor(sekretaris_corrects)}"
+
+
 AUDIT_HANDED_TO_KASUBBAG = "diserahkan otomatis oleh Kinerja Bot atas nama Sekretaris"
 AUDIT_HANDED_TO_BIDANG = "diteruskan otomatis oleh Kinerja Bot atas nama Kasubbag"
 
@@ -1199,9 +1526,19 @@ def audit_validation_note(errors: int, warnings: int) -> str:
     return f"{errors} kesalahan, {warnings} peringatan"
 
 
+def audit_foreign_access_note(who: str, *, removed: bool = True) -> str:
+    """The audit note when access outside the configured people was found (and removed or not)."""
+    return f"akses dihapus: {who}" if removed else f"akses tidak dapat dihapus: {who}"
+
+
+def audit_evidence_note(no: int, nama: str, cell: str, url: str) -> str:
+    """The audit note of a bukti dukung kept through Telegram."""
+    return f"indikator {no}. {nama}; sel {cell}; {url}"
+
+
 def audit_tamper_note(sheet_hash: str, snapshot_hash: str) -> str:
-    """The audit note when approved data changed in the sheet."""
-    return f"hash lembar {sheet_hash}; snapshot {snapshot_hash}"
+    """The audit note when approved data changed in the sheet (the two values' hashes)."""
+    return f"sidik data lembar kerja {sheet_hash}; sidik data yang disetujui {snapshot_hash}"
 
 
 # --- delivery notes (outbox.last_error, read by the admin) ---------------------------------------------
@@ -1232,13 +1569,43 @@ TELEGRAM_TOKEN_MISSING = (
 # --- command line -------------------------------------------------------------------------------------
 
 
-def invite_created(nama: str, role: str, bidang: str | None, code: str, until: str) -> str:
-    """What ``python -m bot invite`` prints."""
-    return (
+def invite_created(
+    nama: str, role: str, bidang: str | None, code: str, until: str, link: str | None, qr_file: str | None
+) -> str:
+    """What ``python -m bot invite`` prints: the code, and how to register with it (link, QR, /daftar)."""
+    text = (
         f"Kode undangan untuk {nama} ({role_name(role, bidang)}):\n\n    {code}\n\n"
-        f"Berlaku sampai {until}, sekali pakai. Mohon yang bersangkutan mengirim\n"
-        f"    /daftar {code}\nkepada bot Telegram Kinerja Bot.\n"
+        f"Berlaku sampai {until}, sekali pakai.\n"
     )
+    if link is None:
+        return text + f"Mohon yang bersangkutan mengirim\n    /daftar {code}\nkepada bot Telegram Kinerja Bot.\n"
+    ways = [f"membuka tautan berikut di ponsel yang memakai Telegram, lalu menekan Mulai:\n       {link}"]
+    if qr_file:
+        ways.append(f"memindai kode QR pada berkas {qr_file} (dapat dicetak), lalu menekan Mulai;")
+    ways.append(f"mengirim /daftar {code} kepada bot Telegram Kinerja Bot.")
+    listed = "\n".join(f"  {number}. {way}" for number, way in enumerate(ways, start=1))
+    return text + f"Yang bersangkutan dapat mendaftar dengan salah satu cara berikut:\n{listed}\n"
+
+
+INVITE_TOKEN_REFUSED = "token bot ditolak Telegram (Unauthorized)"
+
+
+def invite_telegram_unreachable(why: str) -> str:
+    """Why ``invite`` could not read the bot's username (getMe failed)."""
+    return f"Telegram tidak dapat dihubungi ({why})"
+
+
+def invite_link_unavailable(reason: str) -> str:
+    """``invite`` printed the code without a link: getMe failed."""
+    return (
+        f"Catatan: tautan pendaftaran dan kode QR tidak dapat dibuat: {reason}. Kode undangan tetap berlaku "
+        f"dengan /daftar KODE. Periksa dengan: python -m bot doctor"
+    )
+
+
+def invite_qr_not_written(path: str, why: str) -> str:
+    """``invite`` could not write the QR code file."""
+    return f"Catatan: berkas kode QR {path} tidak dapat ditulis ({why}); tautan di atas tetap dapat dipakai."
 
 
 def laporan_caption_draft(tw: int, tahun: int) -> str:

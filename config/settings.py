@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import time
+from datetime import date, time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -26,6 +26,7 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    model_validator,
 )
 from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -87,9 +88,42 @@ def _check_timezone(value: str) -> str:
     return value
 
 
+_DATE_PATTERN = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+
+
+def _parse_date(value: Any) -> Any:
+    """Accept 2026-10-20 (YAML reads it as a date) or 20-10-2026 (the Indonesian way of writing it)."""
+    if isinstance(value, str):
+        match = _DATE_PATTERN.match(value.strip())
+        if match:
+            day, month, year = (int(part) for part in match.groups())
+            try:
+                return date(year, month, day)
+            except ValueError as err:
+                raise ValueError(f"tanggal tidak sah: {value!r}") from err
+    return value
+
+
+KODE_BIDANG_POLA = r"^[A-Z][A-Z0-9]{1,11}$"
+"""The one alphabet of a bidang kode: 2 to 12 capital letters and digits, a letter first. The kode
+travels in the Telegram buttons (``bot.telegram.callback_data``) and starts a rekomendasi line
+(``PTK: ...``), so the settings refuse any other (an underscore, a space, a small letter)."""
+_KODE_BIDANG = re.compile(KODE_BIDANG_POLA)
+
+
+def _check_kode_bidang(value: str) -> str:
+    if not _KODE_BIDANG.fullmatch(value):
+        raise ValueError(
+            f'kode bidang "{value}" tidak sah: gunakan 2 sampai 12 huruf kapital (A-Z) dan angka, diawali '
+            "huruf, tanpa spasi, garis bawah, atau tanda lain (misalnya PTK atau SEK2)"
+        )
+    return value
+
+
 Jam = Annotated[time, BeforeValidator(_parse_time)]
+Tanggal = Annotated[date, BeforeValidator(_parse_date)]
 ZonaWaktu = Annotated[str, AfterValidator(_check_timezone)]
-KodeBidang = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{1,11}$")]
+KodeBidang = Annotated[str, AfterValidator(_check_kode_bidang)]
 
 
 class SatuanWaktu(StrEnum):
@@ -189,6 +223,19 @@ class GoogleAuth(StrEnum):
     OAUTH = "oauth"
 
 
+TAHUN_PLACEHOLDER = "{tahun}"
+
+
+def _check_master_path(value: Path) -> Path:
+    text = str(value)
+    if text.replace(TAHUN_PLACEHOLDER, "").count("{") or text.replace(TAHUN_PLACEHOLDER, "").count("}"):
+        raise ValueError(
+            f"path daftar indikator {text!r} hanya boleh memuat penanda {TAHUN_PLACEHOLDER}, "
+            "misalnya master/{tahun}.csv"
+        )
+    return value
+
+
 class GoogleSettings(_Section):
     """Google Drive and Sheets access."""
 
@@ -201,9 +248,17 @@ class GoogleSettings(_Section):
     archive_folder_id: str | None = None
     shared_drive_id: str | None = None
     kirim_email_notifikasi: bool = False
-    master_indikator: Path
+    peran_peninjau: Literal["reader", "commenter"] = "reader"
+    """The access the Kepala Bidang, Sekretaris, Kasubbag and Kepala Dinas get to the workbooks."""
+    berkas_temuan: Path = Path("temuan-google.json")
+    """Where ``doctor --live`` writes what it learned of Google (:mod:`config.learned`)."""
+    master_indikator: Annotated[Path, AfterValidator(_check_master_path)]
+    """The master list's CSV; ``{tahun}`` in it names one file per budget year (``master/{tahun}.csv``)."""
     timeout_detik: float = Field(default=30.0, gt=0, le=600)
     maks_percobaan: int = Field(default=5, ge=1, le=20)
+    maks_baca_per_polling: int = Field(default=40, ge=1, le=300)
+    """How many changed workbooks one poll reads at most (Sheets allows 60 reads per minute per
+    user); the rest wait for the next poll, nothing is lost."""
 
 
 class TelegramSettings(_Section):
@@ -236,6 +291,50 @@ class Jadwal(_Section):
     pengingat_hari_sebelum_batas: tuple[int, ...] = (2, 1, 0)
     interval_polling_detik: int = Field(default=60, ge=5, le=3600)
     undangan_berlaku_hari: int = Field(default=7, ge=1, le=90)
+    pengingat_daftar_indikator: tuple[Annotated[int, Field(ge=1, le=120)], ...] = (28, 14, 7, 3, 1)
+    """Days before the next year's TW I opens on which the Kasubbag is reminded of its missing master list."""
+
+
+class HariKhusus(_Section):
+    """One date the regency declares, with what it is."""
+
+    tanggal: Tanggal
+    keterangan: str = Field(min_length=1, max_length=200)
+
+
+class HariLibur(_Section):
+    """The regency's own days off on top of the national calendar (the ``holidays`` package).
+
+    ``tambahan``: regional holidays and collective leave the regency adds; ``tetap_masuk``: national
+    holidays or cuti bersama on which the regency's offices work all the same.
+    """
+
+    tambahan: tuple[HariKhusus, ...] = ()
+    tetap_masuk: tuple[HariKhusus, ...] = ()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> HariLibur:
+        both = {d.tanggal for d in self.tambahan} & {d.tanggal for d in self.tetap_masuk}
+        if both:
+            listed = ", ".join(sorted(day.isoformat() for day in both))
+            raise ValueError(f"tanggal {listed} tertulis di tambahan dan di tetap_masuk sekaligus; pilih salah satu")
+        weekend = sorted(d.tanggal.isoformat() for d in self.tetap_masuk if d.tanggal.weekday() >= 5)
+        if weekend:
+            raise ValueError(
+                f"tetap_masuk hanya membatalkan libur nasional atau cuti bersama pada hari kerja; "
+                f"{', '.join(weekend)} jatuh pada Sabtu/Minggu"
+            )
+        return self
+
+    @property
+    def libur(self) -> frozenset[date]:
+        """The dates the regency adds as days off."""
+        return frozenset(d.tanggal for d in self.tambahan)
+
+    @property
+    def masuk(self) -> frozenset[date]:
+        """The national days off the regency works."""
+        return frozenset(d.tanggal for d in self.tetap_masuk)
 
 
 class MutuBaku(_Section):
@@ -275,7 +374,8 @@ class Settings(BaseSettings):
     )
 
     dinas: Dinas
-    tahun: int = Field(ge=2020, le=2100)
+    tahun: int | None = Field(default=None, ge=2020, le=2100)
+    """The first budget year the bot runs (no period of an earlier year opens); None: the calendar's."""
     zona_waktu: ZonaWaktu = "Asia/Jakarta"
     sekretariat: KodeBidang
     bidang: tuple[Bidang, ...] = Field(min_length=1)
@@ -283,6 +383,7 @@ class Settings(BaseSettings):
     google: GoogleSettings
     telegram: TelegramSettings = TelegramSettings()
     jadwal: Jadwal = Jadwal()
+    hari_libur: HariLibur = HariLibur()
     mutu_baku: MutuBaku = MutuBaku()
     database: DatabaseSettings = DatabaseSettings()
 
@@ -302,6 +403,15 @@ class Settings(BaseSettings):
     def tz(self) -> ZoneInfo:
         """The office's time zone."""
         return ZoneInfo(self.zona_waktu)
+
+    @property
+    def master_per_tahun(self) -> bool:
+        """True when ``google.master_indikator`` names one file per year (holds ``{tahun}``)."""
+        return TAHUN_PLACEHOLDER in str(self.google.master_indikator)
+
+    def master_path(self, tahun: int) -> Path:
+        """The master list's file for budget year ``tahun``."""
+        return Path(str(self.google.master_indikator).replace(TAHUN_PLACEHOLDER, str(tahun)))
 
     def bidang_by_kode(self, kode: str) -> Bidang:
         """The bidang with this kode; KeyError when there is none."""
@@ -330,6 +440,11 @@ class Settings(BaseSettings):
                 found.append(("kepala_bidang", bidang.kode, bidang.kepala))
             found.extend(("staf", bidang.kode, orang) for orang in bidang.staf)
         return found
+
+    def dikoreksi_sekretaris(self, kode: str) -> bool:
+        """Whether the Sekretaris corrects this bidang's report (SOP step 3): a bidang without a
+        Kepala of its own, the Sekretariat. The one rule every text naming the corrector reads."""
+        return self.bidang_by_kode(kode).kepala is None
 
     def kepala_bidang(self, kode: str) -> Orang:
         """Who corrects this bidang's report (SOP step 3): its Kepala, or the Sekretaris."""
@@ -361,6 +476,10 @@ _ERROR_MESSAGES: dict[str, str] = {
     "enum": "nilai tidak dikenal",
     "literal_error": "nilai tidak dikenal",
     "path_type": "harus berupa path berkas",
+    "date_type": "harus berupa tanggal, misalnya 2026-10-20",
+    "date_parsing": "harus berupa tanggal, misalnya 2026-10-20",
+    "date_from_datetime_parsing": "harus berupa tanggal, misalnya 2026-10-20",
+    "date_from_datetime_inexact": "harus berupa tanggal tanpa jam, misalnya 2026-10-20",
 }
 
 
@@ -537,7 +656,7 @@ def _resolve_relative_paths(settings: Settings, base: Path) -> Settings:
         settings = settings.model_copy(update={"dinas": dinas})
     google = settings.google
     updates: dict[str, Path] = {}
-    for name in ("key_file", "oauth_client_file", "oauth_token_file", "master_indikator"):
+    for name in ("key_file", "oauth_client_file", "oauth_token_file", "master_indikator", "berkas_temuan"):
         value = getattr(google, name)
         if value is not None and not value.is_absolute():
             updates[name] = (base / value).resolve()

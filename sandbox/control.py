@@ -1,4 +1,5 @@
-"""A client of the sandbox's control API (``/_sandbox/...``): people, faults, latency, statistics.
+"""A client of the sandbox's control API (``/_sandbox/...``): people, faults, latency, statistics,
+the clock and the switches that make the sandbox as strict as Google and Telegram.
 
 Knows the sandbox and nothing of any application that runs against it: what to create for an
 application (its service account, drives, folders, users) is the caller's business.
@@ -88,9 +89,29 @@ class SandboxControl:
         """Answer ``service``'s requests (every service's without one) without added delay."""
         self.call("DELETE", "latency", None if service is None else {"service": service})
 
+    def advance_clock(self, seconds: float) -> None:
+        """Let ``seconds`` pass on the sandbox clock (quota windows, change lag, callback ages)."""
+        self.call("POST", "clock", {"advance_seconds": seconds})
+
+    def quotas(self, *, enabled: bool = True, **limits: float) -> dict[str, Any]:
+        """Switch Google's per-minute quotas on (or off), tuning limits by name; the limits in force."""
+        return dict(self.call("POST", "google/quotas", {"enabled": enabled, **limits})["limits"])
+
+    def change_lag(self, seconds: float) -> None:
+        """How long an edit through Sheets takes to reach the Drive change feed (0: at once)."""
+        self.call("POST", "google/change-lag", {"seconds": seconds})
+
+    def callback_ttl(self, seconds: float) -> None:
+        """How long a callback query may wait for the bot's answer."""
+        self.call("POST", "telegram/callback-ttl", {"seconds": seconds})
+
     def files(self) -> list[dict[str, Any]]:
         """Every Drive file the sandbox holds, with its permissions, tabs and appProperties."""
         return list(self.call("GET", "google/files")["files"])
+
+    def sharing(self, **rules: bool) -> dict[str, bool]:
+        """Set Drive's sharing rules (``SharingRules`` field names); returns them all."""
+        return dict(self.call("POST", "google/sharing", rules))
 
     def google_token(self, email: str) -> str:
         """A bearer token acting as ``email`` (the account is created on first use)."""

@@ -1,4 +1,4 @@
-"""State shared by every service of the sandbox: request statistics, injected faults and latency."""
+"""State shared by every service of the sandbox: request statistics, injected faults, latency and the clock."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from sandbox.clock import SandboxClock
 
 ServiceName = Literal["google", "telegram"]
 SERVICES: tuple[ServiceName, ...] = ("google", "telegram")
@@ -140,6 +142,8 @@ class Hub:
     _faults: list[Fault] = field(default_factory=list)
     _latency: dict[str, Latency] = field(default_factory=dict)
     _holds: list[Hold] = field(default_factory=list)
+    clock: SandboxClock = field(default_factory=SandboxClock)
+    """The sandbox's clock (:mod:`sandbox.clock`): what the quotas, the change lag and callback ages follow."""
     _random: random.Random = field(init=False)
     _jitter: random.Random = field(init=False)
 
@@ -304,7 +308,8 @@ class Hub:
         hold.released.wait(HOLD_TIMEOUT_SECONDS)
 
     def reset(self) -> None:
-        """Forget statistics, faults, latency and holds."""
+        """Forget statistics, faults, latency and holds; the clock back to the wall clock."""
+        self.clock.reset()
         self.release_holds()
         self.clear_faults()
         self.clear_latency()

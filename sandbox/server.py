@@ -22,7 +22,12 @@ Shared control endpoints (each service adds its own under ``/_sandbox/<service>/
   ``DELETE /_sandbox/holds`` (or two minutes): a kill test stops the caller in between. ``GET``
   shows each hold and whether its request has arrived (``held``).
 - ``GET /_sandbox/stats``: request counts per service and method; ``POST``/``DELETE`` zero them.
-- ``POST /_sandbox/reset``: forget every service's state, the faults, the latency and the stats.
+- ``GET /_sandbox/clock``: the sandbox clock (``{"now", "offset_seconds"}``); ``POST /_sandbox/clock
+  {"advance_seconds": N}`` moves it forward (never back): quotas' minute windows, the change feed's
+  lag and callback queries' age follow it, so a test lets minutes pass without sleeping
+  (:mod:`sandbox.clock`).
+- ``POST /_sandbox/reset``: forget every service's state, the faults, the latency and the stats;
+  the clock back to the wall clock, every strictness switch back to Google's behaviour.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
+from sandbox.clock import ClockSpecError
 from sandbox.google.service import GoogleService
 from sandbox.http import SandboxService, ServiceFactory, json_response, read_json
 from sandbox.hub import SERVICES, FaultSpecError, HoldSpecError, Hub, LatencySpecError, parse_latency
@@ -113,6 +119,8 @@ class SandboxApp:
             return json_response({"ok": True, "fault": {"service": fault.service, "status": fault.status}})
         if path == "latency":
             return self._latency(request)
+        if path == "clock":
+            return self._clock(request)
         if path == "holds":
             return self._holds(request)
         if path == "stats":
@@ -132,6 +140,21 @@ class SandboxApp:
                 if response is not None:
                     return response
         return json_response({"error": f"unknown control endpoint: /_sandbox/{path}"}, 404)
+
+    def _clock(self, request: Request) -> Response:
+        """``/_sandbox/clock``: GET shows the sandbox clock, POST ``{"advance_seconds"}`` moves it forward."""
+        if request.method == "GET":
+            return json_response(self.hub.clock.as_json())
+        if request.method != "POST":
+            return json_response({"error": "use GET or POST"}, 405)
+        try:
+            body = read_json(request)
+            if not isinstance(body, dict) or set(body) != {"advance_seconds"}:
+                raise ClockSpecError('body must be {"advance_seconds": N}')
+            self.hub.clock.advance(body["advance_seconds"])
+        except ValueError as err:  # ClockSpecError is a ValueError, as is bad JSON
+            return json_response({"error": str(err)}, 400)
+        return json_response({"ok": True, **self.hub.clock.as_json()})
 
     def _holds(self, request: Request) -> Response:
         """``/_sandbox/holds``: GET shows, POST adds, DELETE releases every held answer."""

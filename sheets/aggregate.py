@@ -12,7 +12,15 @@ four triwulan). :func:`build_rekap` gives
 - ``ringkasan`` (the ``Ringkasan`` tab): one row per TW per bidang, columns of
   :data:`sheets.layout.RINGKASAN_COLUMNS`;
 - ``dinas``: the same figures for the whole dinas, one row per TW;
-- ``chart``: capaian per bidang at the rekap's TW (``kode_bidang, bidang, capaian, predikat``).
+- ``chart``: capaian per bidang at the rekap's TW (``kode_bidang, bidang, capaian, predikat``);
+- ``tahunan`` (the ``Tahunan`` tab, at TW IV only): the year per indicator, per bidang and for
+  the dinas (:class:`Tahunan`).
+
+The year (DESIGN.md section 4): an indicator's realisasi for the year is its period value at TW
+IV by its Jenis (Kumulatif: the sum of TW I-IV, Nilai Akhir: the latest reported TW, Rata-rata:
+the mean of the reported TWs), measured against the Target Tahunan (``Target TW IV`` when the
+annual target is empty); its serapan is the year's realisasi anggaran against the pagu. The trend
+is the capaian of each TW, each against that TW's cumulative target, as in the ``TW n`` tabs.
 
 :func:`rows_for_sheet` turns any of these frames into sheet rows under the layout's labels.
 """
@@ -44,7 +52,9 @@ if TYPE_CHECKING:
 __all__ = [
     "PREDIKAT_COLUMNS",
     "Rekap",
+    "Tahunan",
     "build_rekap",
+    "build_tahunan",
     "indicator_frame",
     "rows_for_sheet",
     "summarize",
@@ -63,6 +73,25 @@ REKAP_TW_NAMES = [name for name, _ in layout.REKAP_TW_COLUMNS]
 RINGKASAN_NAMES = [name for name, _ in layout.RINGKASAN_COLUMNS]
 DINAS_NAMES = [name for name in RINGKASAN_NAMES if name not in ("kode_bidang", "bidang")]
 CHART_NAMES = ["kode_bidang", "bidang", "capaian", "predikat"]
+CAPAIAN_TW_COLUMNS = [f"capaian_tw{tw}" for tw in TWS]
+TAHUNAN_INDIKATOR_NAMES = [name for name, _ in layout.TAHUNAN_INDIKATOR_COLUMNS]
+TAHUNAN_BIDANG_NAMES = [name for name, _ in layout.TAHUNAN_BIDANG_COLUMNS if name]
+
+
+@dataclass(frozen=True)
+class Tahunan:
+    """The year's result (the ``Tahunan`` tab): what the LKjIP and the PK evaluation are written from.
+
+    ``indikator``: one row per indicator, columns of :data:`sheets.layout.TAHUNAN_INDIKATOR_COLUMNS`
+    (the year's target, realisasi, capaian, predikat, pagu, realisasi anggaran, serapan, and the
+    capaian of each TW); ``bidang``: one row per bidang, ``dinas``: one row for the whole dinas,
+    both with the columns of :data:`sheets.layout.TAHUNAN_BIDANG_COLUMNS` (the average capaian of
+    the year and of each TW, the count per predikat, pagu, realisasi anggaran, serapan).
+    """
+
+    indikator: pd.DataFrame
+    bidang: pd.DataFrame
+    dinas: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -75,6 +104,7 @@ class Rekap:
     dinas: pd.DataFrame
     chart: pd.DataFrame
     bidang_order: tuple[str, ...] = field(default=())
+    tahunan: Tahunan | None = None
 
 
 def _column(frame: pd.DataFrame, name: str, dtype: str = "float64") -> pd.Series:
@@ -345,8 +375,17 @@ def _rekap(master: Master, combined: pd.DataFrame, bidang_names: Mapping[str, st
     dinas = pd.concat(dinas_parts, ignore_index=True)[DINAS_NAMES]
     latest = ringkasan[ringkasan["triwulan"] == layout.TW_LABELS[tw]]
     chart = latest.rename(columns={"rata_rata_capaian": "capaian"})[CHART_NAMES].reset_index(drop=True)
+    tahunan = build_tahunan(combined, per_tw, ringkasan, dinas) if tw == 4 else None
     logger.info("rekap TW %d: %d indicators of %d bidang", tw, len(combined), len(order))
-    return Rekap(tw=tw, per_tw=per_tw, ringkasan=ringkasan, dinas=dinas, chart=chart, bidang_order=tuple(order))
+    return Rekap(
+        tw=tw,
+        per_tw=per_tw,
+        ringkasan=ringkasan,
+        dinas=dinas,
+        chart=chart,
+        bidang_order=tuple(order),
+        tahunan=tahunan,
+    )
 
 
 def _cells(series: pd.Series) -> list[Any]:
@@ -382,17 +421,81 @@ def without_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def rows_for_sheet(frame: pd.DataFrame) -> list[list[Any]]:
-    """Header (the layout's labels) plus one list per row; missing -> ``""``, floats at full precision.
+def _trend(summary: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Average capaian per TW as columns ``capaian_tw1..4``, one row per ``keys`` (one row when empty)."""
+    import pandas as pd
 
-    Built a column at a time (one conversion per column, then the rows zipped together): the TW tabs
-    of a regency hold hundreds of thousands of cells.
+    result: pd.DataFrame | None = None
+    for tw, label in layout.TW_LABELS.items():
+        part = summary.loc[summary["triwulan"] == label, [*keys, "rata_rata_capaian"]]
+        part = part.rename(columns={"rata_rata_capaian": f"capaian_tw{tw}"}).reset_index(drop=True)
+        if result is None:
+            result = part
+        elif keys:
+            result = result.merge(part, on=keys, how="outer", sort=False)
+        else:
+            result = pd.concat([result, part], axis=1)
+    assert result is not None
+    return result.astype({name: "float64" for name in CAPAIAN_TW_COLUMNS})
+
+
+def build_tahunan(
+    combined: pd.DataFrame, per_tw: Mapping[int, pd.DataFrame], ringkasan: pd.DataFrame, dinas: pd.DataFrame
+) -> Tahunan:
+    """The year from the TW IV rekap's frames (``combined``: master rows with every TW's values)."""
+    import pandas as pd
+
+    tw4 = per_tw[4]
+    target = target_series(_column(combined, "target_tahunan"), _column(combined, "target_tw4"))
+    realisasi = tw4["realisasi_kumulatif"]
+    capaian = capaian_series(target, realisasi, tw4["polaritas"])
+    indikator = pd.DataFrame(
+        {
+            **{name: tw4[name] for name in ("kode_bidang", "bidang", "kode", "indikator", "satuan", "polaritas")},
+            "jenis": tw4["jenis"],
+            "target_tahunan": target,
+            "realisasi_tahunan": realisasi,
+            "capaian": capaian,
+            "predikat": predikat_series(capaian),
+            "catatan_capaian": catatan_series(target, realisasi),
+            "pagu": tw4["pagu"],
+            "anggaran_kumulatif": tw4["anggaran_kumulatif"],
+            "serapan": tw4["serapan"],
+            **{f"capaian_tw{k}": per_tw[k]["capaian"] for k in TWS},
+        },
+        index=tw4.index,
+    )[TAHUNAN_INDIKATOR_NAMES]
+    by_bidang = summarize(indikator, ["kode_bidang", "bidang"])
+    by_bidang = by_bidang.merge(_trend(ringkasan, ["kode_bidang", "bidang"]), on=["kode_bidang", "bidang"], how="left")
+    whole = summarize(indikator, [])
+    whole.insert(0, "bidang", layout.SELURUH_DINAS)
+    whole.insert(0, "kode_bidang", "")
+    whole = pd.concat([whole.reset_index(drop=True), _trend(dinas, [])], axis=1)
+    return Tahunan(
+        indikator=indikator.reset_index(drop=True),
+        bidang=by_bidang[TAHUNAN_BIDANG_NAMES].reset_index(drop=True),
+        dinas=whole[TAHUNAN_BIDANG_NAMES].reset_index(drop=True),
+    )
+
+
+def rows_for_sheet(frame: pd.DataFrame, columns: Sequence[tuple[str, str]] | None = None) -> list[list[Any]]:
+    """Header plus one list per row; missing and non-finite numbers -> ``""``, floats at full precision.
+
+    ``columns`` (frame column, label) pairs choose and label the columns, an empty name giving an
+    empty column; by default every column of ``frame`` under the layout's label. Built a column at
+    a time (one conversion per column, then the rows zipped together): the TW tabs of a regency
+    hold hundreds of thousands of cells.
     """
-    labels = layout.label_map()
-    header = [labels.get(str(column), str(column)) for column in frame.columns]
+    if columns is not None:
+        header = [label for _, label in columns]
+        chosen: list[pd.Series | None] = [frame[name] if name else None for name, _ in columns]
+    else:
+        labels = layout.label_map()
+        header = [labels.get(str(column), str(column)) for column in frame.columns]
+        chosen = [frame.iloc[:, position] for position in range(frame.shape[1])]
     with without_cycle_collection():
-        columns = [_cells(frame.iloc[:, position]) for position in range(frame.shape[1])]
-        return [header, *map(list, zip(*columns, strict=True))] if columns else [header]
+        cells = [[""] * len(frame) if series is None else _cells(series) for series in chosen]
+        return [header, *map(list, zip(*cells, strict=True))] if cells else [header]
 
 
 class SnapshotValues(Protocol):

@@ -2,10 +2,11 @@
 
 Frozen dataclasses only, no I/O: what the Google edge read from a workbook (:class:`WorkbookRead`,
 :class:`ChangesRead`), where the bot's notes go in it (:class:`FeedbackPlace`), the validation
-problems it writes back (:class:`ProblemInfo`), and what it writes into the dinas workbook
-(:class:`RekapData` and its parts). The edge states facts with these types; the workflow's intake
-(:mod:`bot.workflow.intake`) decides what they mean. Neither side imports the other: both
-import this module.
+problems it writes back (:class:`ProblemInfo`) and the cells it marks (:class:`CellMark`), the
+bukti dukung it keeps (:class:`EvidenceFile`, :class:`EvidenceRef`), and what it writes into the
+dinas workbook (:class:`RekapData` and its parts). The edge states facts with these types; the
+workflow's intake (:mod:`bot.workflow.intake`) decides what they mean. Neither side imports the
+other: both import this module.
 """
 
 from __future__ import annotations
@@ -61,21 +62,43 @@ class FeedbackPlace:
     ``column`` is the 0-based column of ``Catatan Validasi`` (None when its header label is gone:
     the notes then go to the Status tab); ``first_row``..``last_row`` are the 1-based sheet rows
     below the header down to the last row holding anything (``last_row < first_row``: none).
+    ``marked`` are the cells (A1, ``M14``) carrying the bot's mark (background and cell note) as
+    last read, or as the bot's last feedback left them: the only cells a feedback may unmark.
     """
 
     column: int | None
     first_row: int
     last_row: int
+    marked: tuple[str, ...] = ()
 
-    def as_dict(self) -> dict[str, int | None]:
+    def as_dict(self) -> dict[str, Any]:
         """JSON-ready form, for the store."""
-        return {"column": self.column, "first_row": self.first_row, "last_row": self.last_row}
+        return {
+            "column": self.column,
+            "first_row": self.first_row,
+            "last_row": self.last_row,
+            "marked": list(self.marked),
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FeedbackPlace:
-        """The inverse of :meth:`as_dict`."""
+        """The inverse of :meth:`as_dict` (a place stored before marks existed has none)."""
         column = data.get("column")
-        return cls(None if column is None else int(column), int(data["first_row"]), int(data["last_row"]))
+        return cls(
+            None if column is None else int(column),
+            int(data["first_row"]),
+            int(data["last_row"]),
+            tuple(str(cell) for cell in data.get("marked") or ()),
+        )
+
+
+@dataclass(frozen=True)
+class CellMark:
+    """One cell the feedback marks: red for an error, yellow for a warning, the messages as its note."""
+
+    cell: str
+    severity: Severity
+    note: str
 
 
 @dataclass(frozen=True)
@@ -84,7 +107,9 @@ class Feedback:
 
     ``reset_submission`` also sets the TW's ``Status Pengisian`` back to ``Draft`` (a returned or
     refused submission) with the Catatan; ``status_alur`` None writes only that reset (a reopened
-    TW). ``place`` is where the notes go (None: the edge finds it by reading the workbook).
+    TW). ``mark_submitted`` sets it to ``Siap Dikoreksi`` (an approved TW reads the same whether it
+    was submitted in the sheet or with ``/kirim``). ``place`` is where the notes go (None: the edge
+    finds it by reading the workbook).
     """
 
     status_alur: str | None
@@ -92,6 +117,7 @@ class Feedback:
     problems: tuple[ProblemInfo, ...] = ()
     reset_submission: bool = False
     place: FeedbackPlace | None = None
+    mark_submitted: bool = False
 
 
 # --- what the poll read ------------------------------------------------------------------------
@@ -103,7 +129,8 @@ class WorkbookRead:
 
     ``percent_cells`` and ``date_cells`` are (row, column) positions (0-based) in ``realisasi``
     whose number format is a percent or a date; ``open_tw`` and ``approved`` are the state the
-    bot recorded in the ``Realisasi`` protection's description.
+    bot recorded in the ``Realisasi`` protection's description; ``notes`` are the cell notes of
+    ``Realisasi`` by position (the bot's marks among them, :func:`sheets.notes.is_bot_mark`).
     """
 
     realisasi: list[list[Any]]
@@ -112,37 +139,107 @@ class WorkbookRead:
     open_tw: int | None
     approved: frozenset[int]
     date_cells: frozenset[tuple[int, int]] = frozenset()
+    notes: Mapping[tuple[int, int], str] = field(default_factory=dict)
+    title: str = ""
+    """The spreadsheet's title (its Drive name) as this read found it."""
+
+
+@dataclass(frozen=True)
+class PermissionInfo:
+    """One Drive permission on a workbook: who (an address, a domain, or anyone) and what role."""
+
+    id: str
+    type: str  # user, group, domain, anyone
+    role: str
+    email: str | None = None
+    domain: str | None = None
+
+    @property
+    def who(self) -> str:
+        """The address, ``domain:...`` or ``anyone`` it grants to."""
+        if self.email:
+            return self.email
+        if self.domain:
+            return f"domain:{self.domain}"
+        return self.type
+
+    def as_dict(self) -> dict[str, str | None]:
+        """JSON-ready form, for the outbox payload."""
+        return {"id": self.id, "type": self.type, "role": self.role, "email": self.email, "domain": self.domain}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PermissionInfo:
+        """The inverse of :meth:`as_dict`."""
+        return cls(str(data["id"]), str(data["type"]), str(data["role"]), data.get("email"), data.get("domain"))
 
 
 @dataclass(frozen=True)
 class BookSeen:
-    """A changed workbook of bidang ``bidang``, read: its title and what it holds."""
+    """A changed workbook of bidang ``bidang`` for budget year ``tahun``, read: its title and what it holds."""
 
     bidang: str
     spreadsheet_id: str
     name: str
     read: WorkbookRead
+    tahun: int = field(kw_only=True)
+    foreign: tuple[PermissionInfo, ...] = ()
 
 
 @dataclass(frozen=True)
 class BookGone:
-    """A workbook of bidang ``bidang`` that cannot be read: trashed, deleted, or a tab renamed.
+    """A workbook of bidang ``bidang`` (year ``tahun``) that cannot be read: trashed, deleted, or a tab renamed.
 
     ``reason`` is the Indonesian sentence the Kasubbag reads.
     """
 
     bidang: str
     reason: str
+    tahun: int = field(kw_only=True)
 
 
 @dataclass(frozen=True)
 class BookUnreachable:
-    """The bot's account lost access to bidang ``bidang``'s workbook."""
+    """The bot's account lost access to bidang ``bidang``'s workbook of year ``tahun``."""
 
     bidang: str
+    tahun: int = field(kw_only=True)
 
 
 BookFact = BookSeen | BookGone | BookUnreachable
+
+
+@dataclass(frozen=True)
+class BookDeferred:
+    """Bidang ``bidang``'s workbook could not be read now: Google's per-minute quota stayed used up.
+
+    Nothing is known of its content; it is to be read again later.
+    """
+
+    bidang: str
+    spreadsheet_id: str
+
+
+@dataclass(frozen=True)
+class BookToRead:
+    """A changed workbook of bidang ``bidang`` for budget year ``tahun`` that is still to be read."""
+
+    spreadsheet_id: str
+    bidang: str
+    tahun: int = field(kw_only=True)
+
+
+@dataclass(frozen=True)
+class ChangedBooks:
+    """What one Drive change listing found, before any workbook is read.
+
+    ``to_read``: the changed workbooks of the years watched; ``known``: what the listing itself says
+    without a read (a workbook moved to the trash); ``cursor``: the Drive page token to list from
+    next time (every change up to it is in ``to_read`` or ``known``).
+    """
+
+    to_read: tuple[BookToRead, ...]
+    known: tuple[BookFact, ...]
+    cursor: str | None
 
 
 @dataclass(frozen=True)
@@ -158,10 +255,41 @@ class ChangesRead:
 
 @dataclass(frozen=True)
 class WorkbookRef:
-    """A bidang's yearly workbook."""
+    """A bidang's yearly workbook.
+
+    ``invited``: addresses it was shared with by Google's invitation email because they have no
+    Google account; ``not_shared``: addresses Drive refused to share with at all (address -> why).
+    """
 
     url: str
     spreadsheet_id: str
+    invited: tuple[str, ...] = ()
+    not_shared: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    """A file a staff member sent as bukti dukung for one indicator, to be kept in Drive.
+
+    ``indikator_key`` is the master list's key of the indicator (:attr:`sheets.master.Indikator.key`);
+    ``source_id`` identifies the file where it came from (Telegram's ``file_unique_id``), so a
+    retried upload finds the copy it made before.
+    """
+
+    indikator_key: str
+    name: str
+    mime_type: str
+    content: bytes
+    source_id: str
+
+
+@dataclass(frozen=True)
+class EvidenceRef:
+    """Where a bukti dukung went: the file, its TW's folder, and the sheet cell now linking it."""
+
+    url: str
+    folder_url: str
+    cell: str
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Numbers for people to read: Indonesian display (``1.234,57``, ``75,00%``, ``Rp 1.500.000``).
+"""Numbers for people to read: Indonesian display (``1.234,57``, ``75,00%``, ``Rp1.500.000``).
 
 The report domain keeps full precision everywhere; rounding happens only here, when a figure
 becomes text in a Telegram message or a note.
@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["BULAN", "KOSONG", "ROMAWI", "ZONA_WAKTU", "format_angka", "format_persen", "format_rupiah"]
+__all__ = [
+    "BULAN",
+    "KOSONG",
+    "ROMAWI",
+    "STEMPEL_WAKTU",
+    "ZONA_WAKTU",
+    "format_angka",
+    "format_persen",
+    "format_rupiah",
+]
 
 KOSONG = "-"
 """What an empty figure (not reported, not computable) looks like in text."""
@@ -40,10 +49,10 @@ def format_persen(x: float | None, desimal: int = 2) -> str:
 
 
 def format_rupiah(x: float | None) -> str:
-    """``1500000`` -> ``"Rp 1.500.000"`` (whole rupiah); empty -> ``"-"``."""
+    """``1500000`` -> ``"Rp1.500.000"`` (whole rupiah, no space after Rp as EYD writes it); empty -> ``"-"``."""
     if _is_missing(x):
         return KOSONG
-    return f"Rp {format_angka(x, 0)}"
+    return f"Rp{format_angka(x, 0)}"
 
 
 # --- names of the calendar, as Indonesian texts write them (shared by the bot's texts and the report)
@@ -67,3 +76,6 @@ ROMAWI = {1: "I", 2: "II", 3: "III", 4: "IV"}
 """TW number -> its Roman numeral (``TW II``)."""
 ZONA_WAKTU = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 """IANA zone -> the Indonesian abbreviation."""
+STEMPEL_WAKTU = "%d-%m-%Y %H.%M"
+"""strftime of the date and time the bot writes into a sheet cell: ``06-04-2026 08.00`` (EYD puts a
+dot between hours and minutes)."""

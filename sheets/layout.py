@@ -7,8 +7,8 @@ Bidang workbook (``Laporan Kinerja <tahun> - <nama bidang>``): tabs ``Petunjuk``
 (:data:`REALISASI_HEADER`, one row per indicator, written by :func:`initial_realisasi_grid`)
 and ``Status`` (:data:`STATUS_HEADER`, one row per TW). Dinas workbook
 (``Rekap Laporan Kinerja <tahun> - <nama dinas>``): tabs ``Ringkasan``, ``TW I`` .. ``TW IV``,
-``Rekomendasi`` and ``Riwayat``, their columns given as (frame column, sheet label) pairs so
-that :func:`sheets.aggregate.rows_for_sheet` can label a pandas frame.
+``Rekomendasi`` and ``Riwayat`` (and ``Tahunan`` once TW IV is rekapped), their columns given as
+(frame column, sheet label) pairs so that :func:`sheets.aggregate.rows_for_sheet` can label a pandas frame.
 
 Row and column numbers: ``row`` is the 1-based sheet row, ``col`` the 0-based column index
 (the position in a values.get row list); A1 helpers turn them into ``N14``.
@@ -65,6 +65,7 @@ __all__ = [
     "EDITABLE_FIXED_COLUMNS",
     "FIRST_DATA_ROW",
     "HEADER_ROW",
+    "KOREKTOR",
     "NUMERIC_COLUMNS",
     "PETUNJUK_TEXT",
     "REALISASI_HEADER",
@@ -72,6 +73,7 @@ __all__ = [
     "REKOMENDASI_COLUMNS",
     "RINGKASAN_COLUMNS",
     "RIWAYAT_COLUMNS",
+    "SELURUH_DINAS",
     "STATUS_ALUR_BELUM_DIBUKA",
     "STATUS_DRAFT",
     "STATUS_HEADER",
@@ -83,6 +85,9 @@ __all__ = [
     "TAB_RINGKASAN",
     "TAB_RIWAYAT",
     "TAB_STATUS",
+    "TAB_TAHUNAN",
+    "TAHUNAN_BIDANG_COLUMNS",
+    "TAHUNAN_INDIKATOR_COLUMNS",
     "TW_LABELS",
     "LayoutError",
     "a1",
@@ -92,6 +97,7 @@ __all__ = [
     "column_index",
     "column_letter",
     "column_range",
+    "dinas_tabs",
     "editable_columns",
     "editable_ranges",
     "initial_realisasi_grid",
@@ -100,6 +106,7 @@ __all__ = [
     "judul_dinas",
     "label_map",
     "normal_label",
+    "parse_a1",
     "petunjuk_rows",
     "quote_tab",
     "status_pengisian_cell",
@@ -252,32 +259,36 @@ def judul_bidang(tahun: int, nama_bidang: str) -> str:
     return f"Laporan Kinerja {tahun} - {nama_bidang}"
 
 
+KOREKTOR = "Kepala Bidang"
+"""Who corrects a bidang's report as the Petunjuk names them (the Sekretaris for the Sekretariat)."""
+
 PETUNJUK_TEXT: tuple[str, ...] = (
     "Petunjuk Pengisian Laporan Kinerja",
     "",
-    "1. Buka tab Realisasi. Setiap baris adalah satu indikator kinerja bidang Anda.",
+    "1. Buka tab Realisasi. Setiap baris adalah satu indikator kinerja bidang Bapak/Ibu.",
     "2. Isi hanya kolom yang terbuka untuk triwulan berjalan: Realisasi TW (capaian fisik), "
     "Realisasi Anggaran TW (Rp), Kendala/Keterangan, dan Bukti Dukung (tautan). "
-    "Kolom lain dikunci dan diisi oleh sistem.",
+    "Kolom lain dikunci dan diisi oleh Kinerja Bot.",
     "3. Tulis angka saja, tanpa satuan. Contoh: 1.250 atau 1250; desimal memakai koma: 87,5. "
     "Untuk rupiah tulis 1.500.000 (boleh diawali Rp). Untuk persentase tulis 75 atau 75%.",
     "4. Realisasi Anggaran diisi dengan belanja pada triwulan tersebut saja, bukan jumlah sejak awal tahun.",
     "5. Realisasi diisi sesuai Jenis Indikator: Kumulatif = hasil pada triwulan itu saja "
-    "(sistem menjumlahkan); Nilai Akhir = kondisi pada akhir triwulan; Rata-rata = nilai triwulan itu.",
-    "6. Kosongkan sel bila belum ada data. Jangan menulis 'nihil' atau tanda '-'; bila hasilnya nol, tulis 0.",
+    "(Kinerja Bot yang menjumlahkan); Nilai Akhir = kondisi pada akhir triwulan; Rata-rata = nilai triwulan itu.",
+    '6. Kosongkan sel bila belum ada data. Jangan menulis "nihil" atau tanda "-"; bila hasilnya nol, tulis 0.',
     "7. Bukti Dukung diisi tautan (diawali https://) ke dokumen di Google Drive.",
     "8. Jangan menambah, menghapus, atau memindahkan baris dan kolom, dan jangan mengubah judul kolom.",
     "9. Setelah selesai, buka tab Status dan ubah Status Pengisian triwulan berjalan menjadi "
-    "'Siap Dikoreksi'. Sistem memeriksa isian dan menuliskan hasilnya di kolom Catatan Validasi.",
-    "10. Bila ada catatan berupa kesalahan, perbaiki selnya lalu pilih 'Siap Dikoreksi' lagi. "
-    "Peringatan tidak menghalangi pengiriman, tetapi akan dibaca Kepala Bidang.",
-    "11. Setelah disetujui Kepala Bidang, isian triwulan tersebut dikunci.",
+    '"Siap Dikoreksi". Kinerja Bot memeriksa isian dan menuliskan hasilnya di kolom Catatan Validasi.',
+    '10. Bila ada catatan berupa kesalahan, perbaiki selnya lalu pilih "Siap Dikoreksi" lagi. '
+    f"Peringatan tidak menghalangi pengajuan, tetapi akan dibaca {KOREKTOR}.",
+    f"11. Setelah disetujui {KOREKTOR}, isian triwulan tersebut dikunci.",
 )
 
 
-def petunjuk_rows(tahun: int, nama_bidang: str) -> list[list[str]]:
-    """The ``Petunjuk`` tab: one text line per row, in plain Indonesian."""
-    return [[judul_bidang(tahun, nama_bidang)], *([line] for line in PETUNJUK_TEXT)]
+def petunjuk_rows(tahun: int, nama_bidang: str, korektor: str = KOREKTOR) -> list[list[str]]:
+    """The ``Petunjuk`` tab: one text line per row, in plain Indonesian, naming who corrects."""
+    lines = (line.replace(KOREKTOR, korektor) for line in PETUNJUK_TEXT)
+    return [[judul_bidang(tahun, nama_bidang)], *([line] for line in lines)]
 
 
 def initial_realisasi_grid(indikator: Iterable[IndikatorRow]) -> list[list[Any]]:
@@ -317,7 +328,19 @@ def _cell(value: float | None) -> Any:
 TAB_RINGKASAN = "Ringkasan"
 TAB_REKOMENDASI = "Rekomendasi"
 TAB_RIWAYAT = "Riwayat"
+TAB_TAHUNAN = "Tahunan"
+SELURUH_DINAS = "Seluruh Dinas"
+"""How the dinas's own row is named beside the bidang rows (Ringkasan, Tahunan)."""
 DINAS_TABS: tuple[str, ...] = (TAB_RINGKASAN, *TW_LABELS.values(), TAB_REKOMENDASI, TAB_RIWAYAT)
+"""The dinas workbook's tabs up to TW III; at TW IV ``Tahunan`` comes after ``Ringkasan``."""
+
+
+def dinas_tabs(tw: int) -> tuple[str, ...]:
+    """The dinas workbook's tabs when rekapped up to TW ``tw``: with ``Tahunan`` at TW IV."""
+    tw_label(tw)
+    if tw < 4:
+        return DINAS_TABS
+    return (TAB_RINGKASAN, TAB_TAHUNAN, *DINAS_TABS[1:])
 
 
 def judul_dinas(tahun: int, nama_dinas: str) -> str:
@@ -393,6 +416,52 @@ RIWAYAT_COLUMNS: tuple[tuple[str, str], ...] = (
 """Columns of the dinas ``Riwayat`` tab (the audit trail): (frame column, sheet label)."""
 
 
+_CAPAIAN_TW = tuple((f"capaian_tw{tw}", f"Capaian {label} (%)") for tw, label in TW_LABELS.items())
+
+TAHUNAN_INDIKATOR_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("kode_bidang", "Kode Bidang"),
+    ("bidang", "Bidang"),
+    ("kode", "Kode"),
+    ("indikator", "Indikator Kinerja"),
+    ("satuan", "Satuan"),
+    ("polaritas", "Polaritas"),
+    ("jenis", "Jenis Indikator"),
+    ("target_tahunan", "Target Tahunan"),
+    ("realisasi_tahunan", "Realisasi Tahunan"),
+    ("capaian", "Capaian Tahunan (%)"),
+    ("predikat", "Predikat"),
+    ("catatan_capaian", "Catatan Capaian"),
+    ("pagu", "Pagu Anggaran (Rp)"),
+    ("anggaran_kumulatif", "Realisasi Anggaran Tahunan (Rp)"),
+    ("serapan", "Serapan Anggaran (%)"),
+    *_CAPAIAN_TW,
+)
+"""The ``Tahunan`` tab's indicator table: the year per indicator and its capaian in each TW (the trend)."""
+
+TAHUNAN_BIDANG_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("kode_bidang", "Kode Bidang"),
+    ("bidang", "Bidang"),
+    ("jumlah_indikator", "Jumlah Indikator"),
+    ("indikator_dinilai", "Indikator Dinilai"),
+    ("sangat_tinggi", "Sangat Tinggi"),
+    ("tinggi", "Tinggi"),
+    ("sedang", "Sedang"),
+    ("rendah", "Rendah"),
+    ("sangat_rendah", "Sangat Rendah"),
+    ("rata_rata_capaian", "Rata-rata Capaian Tahunan (%)"),
+    ("predikat", "Predikat"),
+    ("", ""),
+    ("pagu", "Pagu Anggaran (Rp)"),
+    ("anggaran_kumulatif", "Realisasi Anggaran Tahunan (Rp)"),
+    ("serapan", "Serapan Anggaran (%)"),
+    *((name, f"Rata-rata {label}") for name, label in _CAPAIAN_TW),
+)
+"""The ``Tahunan`` tab's table per bidang (and for the whole dinas): the year and the trend of its
+average capaian per TW. Its columns line up with :data:`TAHUNAN_INDIKATOR_COLUMNS` (capaian,
+predikat, rupiah, serapan and the TW capaian in the same places), so one number format per
+column serves both tables; the empty column sits under ``Catatan Capaian``."""
+
+
 def label_map() -> dict[str, str]:
     """Every frame column name of the dinas tabs -> its sheet label."""
     mapping: dict[str, str] = {}
@@ -403,6 +472,8 @@ def label_map() -> dict[str, str]:
 
 
 # --- A1 notation -------------------------------------------------------------------------------
+
+_A1_CELL = re.compile(r"^([A-Z]{1,3})([1-9][0-9]{0,6})$")
 
 
 def column_letter(col: int) -> str:
@@ -422,6 +493,17 @@ def a1(row: int, col: int) -> str:
     if row < 1:
         raise LayoutError(f"Nomor baris tidak sah: {row}")
     return f"{column_letter(col)}{row}"
+
+
+def parse_a1(cell: str) -> tuple[int, int]:
+    """``N14`` -> (14, 13): the 1-based sheet row and the 0-based column (the inverse of :func:`a1`)."""
+    match = _A1_CELL.match(cell.strip().upper())
+    if match is None:
+        raise LayoutError(f"Alamat sel tidak sah: {cell!r}")
+    col = 0
+    for letter in match.group(1):
+        col = col * 26 + ord(letter) - ord("A") + 1
+    return int(match.group(2)), col - 1
 
 
 def quote_tab(tab: str) -> str:

@@ -9,6 +9,10 @@ each naming its CSV line, in Indonesian.
 An indicator is identified by ``(bidang, Kode, Indikator Kinerja)``: the Kode is the sub
 kegiatan's code, which several indicators of one sub kegiatan share. :attr:`Indikator.key`
 is the string form used in tables and snapshots.
+
+Every budget year has its own list (targets and pagu change with each year's DPA):
+:class:`MasterLists` reads the list of a year on first use, from a path the settings give per
+year (``master/{tahun}.csv``), and keeps it.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from collections.abc import Collection, Iterable, Sequence
+import threading
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -34,6 +39,7 @@ __all__ = [
     "Indikator",
     "Master",
     "MasterError",
+    "MasterLists",
     "indikator_key",
     "load_master",
     "parse_master",
@@ -306,3 +312,44 @@ def load_master(path: str | Path, *, bidang_codes: Collection[str] | None = None
 
     rows = list(reader)
     return parse_master(rows, str(file), bidang_codes=bidang_codes)
+
+
+class MasterLists:
+    """The master list of each budget year: read on first use from ``path_for(tahun)``, then kept.
+
+    A list that cannot be read is not kept (the error is raised each time), so a file the admin
+    provides or fixes is taken at the next use. Thread-safe: the poll and the chat read it side by side.
+    """
+
+    def __init__(
+        self,
+        path_for: Callable[[int], Path],
+        *,
+        bidang_codes: Collection[str] | None = None,
+        every_year: Master | None = None,
+    ) -> None:
+        self.path_for = path_for
+        self.bidang_codes = bidang_codes
+        self._fixed = every_year
+        self._lists: dict[int, Master] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def fixed(cls, master: Master) -> MasterLists:
+        """One list, already read, for every year (a caller that holds the list itself)."""
+        return cls(lambda tahun: Path(master.source), every_year=master)
+
+    def __call__(self, tahun: int) -> Master:
+        """The master list of ``tahun``; :class:`MasterError` when it is missing or invalid."""
+        if self._fixed is not None:
+            return self._fixed
+        with self._lock:
+            found = self._lists.get(tahun)
+            if found is None:
+                found = load_master(self.path_for(tahun), bidang_codes=self.bidang_codes)
+                self._lists[tahun] = found
+            return found
+
+    def path(self, tahun: int) -> Path:
+        """Where the list of ``tahun`` is read from."""
+        return self.path_for(tahun)

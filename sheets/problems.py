@@ -24,7 +24,7 @@ class Severity(StrEnum):
     @property
     def label(self) -> str:
         """The Indonesian word shown to people."""
-        return "Galat" if self is Severity.ERROR else "Peringatan"
+        return "Kesalahan" if self is Severity.ERROR else "Peringatan"
 
 
 class ProblemKind(StrEnum):

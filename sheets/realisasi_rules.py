@@ -23,7 +23,7 @@ from sheets.problems import Problem, ProblemKind, Severity
 __all__ = ["DATE_CELL_REASON", "MAX_EXACT_NUMBER", "RealisasiValidator"]
 
 TWS = tuple(layout.TW_LABELS)
-DATE_CELL_REASON = "sel berformat tanggal; ubah lewat menu Format > Angka > Otomatis, lalu isi ulang"
+DATE_CELL_REASON = "sel berformat tanggal; ubah melalui menu Format > Angka > Otomatis, lalu isi ulang"
 # Google Sheets keeps 15 significant digits: a number this large is not stored as it was typed
 # (99999999999999999999 comes back as 1e20), so it cannot be the figure the person meant.
 MAX_EXACT_NUMBER = 1e15
@@ -249,7 +249,7 @@ class RealisasiValidator:
                     r,
                     c,
                     label,
-                    f"{self.prefix(label, r, item)}: rumus menghasilkan galat {error}; isi dengan angka",
+                    f"{self.prefix(label, r, item)}: rumus menghasilkan kesalahan {error}; isi dengan angka",
                     item,
                 )
             return None, False
@@ -312,7 +312,7 @@ class RealisasiValidator:
                 r,
                 c,
                 label,
-                f"{self.prefix(label, r, item)}: rumus menghasilkan galat {error}; isi dengan teks",
+                f"{self.prefix(label, r, item)}: rumus menghasilkan kesalahan {error}; isi dengan teks",
                 item,
             )
             return None

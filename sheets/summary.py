@@ -2,18 +2,44 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sheets.capaian import PREDIKAT_LABELS, predikat, serapan_anggaran
+from sheets.capaian import PREDIKAT_LABELS, predikat, serapan_anggaran, target_periode
+from sheets.layout import IndikatorRow
 from sheets.problems import Problem, Severity
 from sheets.snapshot import plain_value
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["TwSummary", "summarize_tw"]
+__all__ = ["TwSummary", "bertarget", "jumlah_bertarget", "summarize_tw"]
+
+
+def bertarget(targets: pd.Series) -> pd.Series:
+    """Which indicators can be assessed for a TW: their target for it (``Target TW n``, else
+    ``Target Tahunan``) is a number above 0, the only case capaian is computed for.
+
+    The one definition: the koreksi summary counts as ``dinilai`` the indicators bertarget whose
+    realisasi is reported, the step 1 request (:func:`jumlah_bertarget`) all of them.
+    """
+    import pandas as pd
+
+    return pd.to_numeric(targets, errors="coerce").astype("float64").gt(0)
+
+
+def jumlah_bertarget(items: Iterable[IndikatorRow], tw: int) -> int:
+    """How many of a bidang's master indicators can be assessed for TW ``tw`` (:func:`bertarget`).
+
+    :func:`bertarget` for the master's numbers, without a frame: a period is opened (and this
+    counted) by the service's first tick, which need not load pandas for it.
+    """
+    count = 0
+    for item in items:
+        target = target_periode({f"target_tw{tw}": item.target_tw[tw - 1], "target_tahunan": item.target_tahunan}, tw)
+        count += target is not None and target > 0  # NaN > 0 is False, as in bertarget
+    return count
 
 
 @dataclass(frozen=True)
@@ -52,7 +78,7 @@ def summarize_tw(table: pd.DataFrame, tw: int, *, problems: Sequence[Problem] = 
         tw=tw,
         jumlah_indikator=len(frame),
         terisi=int(frame["realisasi_periode"].notna().sum()),
-        dinilai=int(frame["capaian"].notna().sum()),
+        dinilai=int((bertarget(frame["target"]) & frame["realisasi_kumulatif"].notna()).sum()),
         rata_rata_capaian=average,
         predikat=predikat(average),
         predikat_counts={label: int(counts.get(label, 0)) for label in PREDIKAT_LABELS},

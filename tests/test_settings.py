@@ -5,14 +5,18 @@ from __future__ import annotations
 import copy
 import subprocess
 import sys
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
 import pydantic
 import pytest
 import yaml
+from hypothesis import assume, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
+from bot.telegram.callback_data import Action, CallbackData, CallbackDataError, decode
 from config.settings import (
     Durasi,
     SatuanWaktu,
@@ -97,7 +101,10 @@ BAD_FILES = [
     pytest.param("google.auth", "api_key", "google.auth", "nilai tidak dikenal", id="bad-enum"),
     pytest.param("google.kunci_aneh", 1, "google.kunci_aneh", "kunci tidak dikenal", id="unknown-key"),
     pytest.param("mutu_baku.langkah_3", "sebentar", "mutu_baku.langkah_3", "durasi tidak sah", id="bad-duration"),
-    pytest.param("bidang.0.kode", "se k", "bidang[0].kode", "format tidak sah", id="bad-kode-format"),
+    pytest.param("bidang.0.kode", "se k", "bidang[0].kode", 'kode bidang "se k" tidak sah', id="bad-kode-format"),
+    pytest.param("bidang.0.kode", "P_TK", "bidang[0].kode", "tanpa spasi, garis bawah", id="kode-with-underscore"),
+    pytest.param("bidang.0.kode", "2PT", "bidang[0].kode", "diawali huruf", id="kode-starting-with-a-digit"),
+    pytest.param("bidang.0.kode", "PENEMPATANTK1", "bidang[0].kode", "2 sampai 12 huruf", id="kode-too-long"),
     pytest.param(
         "pejabat.sekretaris.telegram_id", -5, "pejabat.sekretaris.telegram_id", "lebih dari", id="negative-id"
     ),
@@ -111,6 +118,34 @@ BAD_FILES = [
         "pejabat.sekretaris.telegram_id",
         "sudah dipakai",
         id="same-telegram-id-twice",
+    ),
+    pytest.param(
+        "hari_libur.tambahan",
+        [{"tanggal": "31-02-2026", "keterangan": "Tidak ada"}],
+        "hari_libur.tambahan[0].tanggal",
+        "tanggal tidak sah",
+        id="impossible-date",
+    ),
+    pytest.param(
+        "hari_libur.tambahan",
+        [{"tanggal": "kemarin", "keterangan": "x"}],
+        "hari_libur.tambahan[0].tanggal",
+        "harus berupa tanggal",
+        id="not-a-date",
+    ),
+    pytest.param(
+        "hari_libur.tetap_masuk",
+        [{"tanggal": "2026-12-26", "keterangan": "Sabtu"}],
+        "hari_libur",
+        "jatuh pada Sabtu/Minggu",
+        id="worked-weekend",
+    ),
+    pytest.param(
+        "google.master_indikator",
+        "master/{tahun_anggaran}.csv",
+        "google.master_indikator",
+        "hanya boleh memuat penanda {tahun}",
+        id="unknown-placeholder",
     ),
 ]
 
@@ -213,3 +248,49 @@ def test_doctor_names_every_problem_and_exits_2(tmp_path: Path) -> None:
     for fragment in ("tahun:", "zona_waktu:", "bidang[2].kode:"):
         assert fragment in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_regional_days_off_and_the_yearly_master_list() -> None:
+    data = example_data()
+    data["tahun"] = None
+    data["google"]["master_indikator"] = "/etc/kinerja-bot/master/{tahun}.csv"
+    data["hari_libur"] = {
+        "tambahan": [{"tanggal": "12-10-2026", "keterangan": "Hari Jadi Kabupaten Magetan"}],
+        "tetap_masuk": [{"tanggal": date(2026, 12, 24), "keterangan": "Cuti bersama tidak berlaku"}],
+    }
+    settings = parse_settings(data, "uji.yaml")
+    assert settings.tahun is None
+    assert settings.master_per_tahun and str(settings.master_path(2027)) == "/etc/kinerja-bot/master/2027.csv"
+    assert settings.hari_libur.libur == {date(2026, 10, 12)} and settings.hari_libur.masuk == {date(2026, 12, 24)}
+
+
+def test_one_date_in_both_lists_is_refused() -> None:
+    data = example_data()
+    day = {"tanggal": "2026-12-24", "keterangan": "x"}
+    data["hari_libur"] = {"tambahan": [day], "tetap_masuk": [day]}
+    with pytest.raises(SettingsError, match="tertulis di tambahan dan di tetap_masuk sekaligus"):
+        parse_settings(data, "uji.yaml")
+
+
+@hypothesis_settings(max_examples=25, deadline=None)
+@given(st.text(alphabet="AKPTZ029_ -k.", min_size=1, max_size=14))
+def test_the_settings_accept_exactly_the_bidang_kodes_the_buttons_carry(kode: str) -> None:
+    """One alphabet (config.settings.KODE_BIDANG_POLA): a kode the settings accept round-trips through
+    the button codec, and a kode the codec would refuse is refused when the settings load."""
+    data = example_data()
+    others = {b["kode"] for b in data["bidang"][1:]} | {data["bidang"][0]["kode"]}
+    assume(kode not in others)
+    data["bidang"][1]["kode"] = kode
+    try:
+        parse_settings(data, "uji.yaml")
+        accepted = True
+    except SettingsError as err:
+        assert [p.path for p in err.problems] == ["bidang[1].kode"]
+        assert "tidak sah" in err.problems[0].message
+        accepted = False
+    try:
+        button = CallbackData(Action.KOREKSI_APPROVE, 1, kode)
+        carried = decode(button.encode()) == button
+    except CallbackDataError:
+        carried = False
+    assert accepted == carried

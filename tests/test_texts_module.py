@@ -132,14 +132,23 @@ def test_every_role_has_a_name() -> None:
     [
         pytest.param(
             texts.refusal_dinas_state(1, 2026, DinasState.ANALYSIS),
-            "Laporan kinerja dinas TW I 2026 sedang dalam analisis Kasubbag; "
-            "tindakan ini tidak dapat dilakukan sekarang.",
+            "Laporan kinerja dinas TW I 2026 dalam analisis Kasubbag; tindakan ini tidak dapat dilakukan sekarang.",
             id="dinas-state",
         ),
         pytest.param(
             texts.refusal_bidang_state("Bidang Pelatihan", 2, 2026, BidangState.APPROVED),
-            "Laporan Bidang Pelatihan TW II 2026 sedang sudah disetujui; tindakan ini tidak dapat dilakukan sekarang.",
+            "Laporan Bidang Pelatihan TW II 2026 sudah disetujui; tindakan ini tidak dapat dilakukan sekarang.",
             id="bidang-state",
+        ),
+        pytest.param(
+            texts.refusal_bidang_state("Bidang Pelatihan", 2, 2026, BidangState.FILLING),
+            "Laporan Bidang Pelatihan TW II 2026 sedang diisi; tindakan ini tidak dapat dilakukan sekarang.",
+            id="bidang-state-filling",
+        ),
+        pytest.param(
+            texts.refusal_bidang_state("Sekretariat", 1, 2026, BidangState.SUBMITTED, sekretaris_corrects=True),
+            "Laporan Sekretariat TW I 2026 menunggu koreksi Sekretaris; tindakan ini tidak dapat dilakukan sekarang.",
+            id="sekretariat-awaits-the-sekretaris",
         ),
         pytest.param(
             texts.refusal_only_kepala_bidang("Sekretariat", sekretaris_corrects=True),

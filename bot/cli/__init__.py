@@ -47,7 +47,7 @@ EPILOG = """contoh pemakaian:
   python -m bot invite --role staf --bidang PTK --nama "Rina Kurniawati, S.E."
   python -m bot distribute --triwulan 1                             # mulai TW I (minta persetujuan Sekretaris)
   python -m bot status --json                                       # status periode dan bidang
-  python -m bot export --triwulan 1 --out ./ekspor                  # unduh rekap xlsx/pdf dan workbook bidang
+  python -m bot export --triwulan 1 --out ./ekspor                  # unduh rekap xlsx/pdf dan lembar kerja bidang
   python -m bot google-login                                        # sekali, untuk google.auth: oauth
 
 Bantuan tiap perintah: python -m bot PERINTAH --help. Panduan lengkap: docs/perintah.md."""
@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand and examples for each."""
     parser = _Parser(
         prog="python -m bot",
-        description="Kinerja Bot: pengumpulan data kinerja (SOP P-SEK-KP-09) lewat Google Sheets dan Telegram.",
+        description="Kinerja Bot: pengumpulan data kinerja (SOP P-SEK-KP-09) melalui Google Sheets dan Telegram.",
         epilog=EPILOG,
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log lebih rinci")

@@ -67,7 +67,7 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         """Usage and the reason in Indonesian, exit code 2."""
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: galat: {_indonesian(message)}\n")
+        self.exit(2, f"{self.prog}: kesalahan: {_indonesian(message)}\n")
 
 
 def _triwulan(text: str) -> int:

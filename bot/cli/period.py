@@ -26,7 +26,7 @@ def _cmd_distribute(args: argparse.Namespace) -> int:
 
     def work(settings: Settings, store: Any) -> int:
         result = distribute(settings, store, args.tahun, args.triwulan, report=_out)
-        label = texts.periode(args.triwulan, args.tahun or settings.tahun)
+        label = texts.periode(args.triwulan, result.tahun)
         if not result.started:
             _out(f"Status {label}: {STATE_LABELS[result.state]}. Lihat: python -m bot status --config {args.config}")
             return 0
@@ -40,8 +40,8 @@ def _cmd_distribute(args: argparse.Namespace) -> int:
         )
         if result.sekretaris_unbound or not result.sekretaris:
             _out(
-                "Peringatan: Sekretaris belum terikat ke Telegram; pesan menunggu di antrean dan terkirim "
-                "setelah Sekretaris terikat. Isi pejabat.sekretaris.telegram_id atau buat kode undangan: "
+                "Peringatan: Sekretaris belum terdaftar di Telegram; pesan menunggu di antrean dan terkirim "
+                "setelah Sekretaris terdaftar. Isi pejabat.sekretaris.telegram_id atau buat kode undangan: "
                 'python -m bot invite --role sekretaris --nama "NAMA"'
             )
         return 0
@@ -55,14 +55,14 @@ def _add_distribute(commands: Any) -> None:
         help="mulai periode triwulan: minta persetujuan Sekretaris untuk membagikan format",
         description="Memulai periode triwulan secara manual, sama seperti jadwal otomatis: Sekretaris menerima "
         'pesan "Setujui pembagian format TW n?" di Telegram, dan setelah Setujui ditekan bot membagikan '
-        "workbook ke folder setiap bidang (langkah 1 SOP: pembagian format atas persetujuan Sekretaris). "
+        "lembar kerja ke folder setiap bidang (langkah 1 SOP: pembagian format atas persetujuan Sekretaris). "
         "Bila periode itu sudah dimulai, tidak ada yang diubah.",
         epilog="contoh:\n"
         "  python -m bot distribute --triwulan 1 --config /etc/kinerja-bot/settings.yaml\n"
         "  python -m bot distribute --tahun 2026 --triwulan II",
     )
     distribute.add_argument(
-        "--tahun", type=_tahun, metavar="TAHUN", help="tahun anggaran (bawaan: kunci tahun di pengaturan; harus sama)"
+        "--tahun", type=_tahun, metavar="TAHUN", help="tahun anggaran (bawaan: tahun yang sedang berjalan)"
     )
     distribute.add_argument("--triwulan", type=_triwulan, required=True, metavar="N", help="triwulan 1-4 (boleh I-IV)")
     _config_option(distribute)
@@ -86,9 +86,9 @@ def _cmd_status(args: argparse.Namespace) -> int:
 def _add_status(commands: Any) -> None:
     status = commands.add_parser(
         "status",
-        help="tampilkan periode berjalan, status setiap bidang dan tautan workbook",
+        help="tampilkan periode berjalan, status setiap bidang, dan tautan lembar kerja",
         description="Menampilkan periode yang sedang berjalan (atau yang terakhir), langkah SOP-nya, siapa yang "
-        "memegang dan sejak kapan, serta status dan tautan workbook setiap bidang; dibaca dari basis data. "
+        "memegang dan sejak kapan, serta status dan tautan lembar kerja setiap bidang; dibaca dari basis data. "
         "--json memberi keluaran yang stabil untuk skrip (skema di docs/perintah.md).",
         epilog="contoh:\n"
         "  python -m bot status --config /etc/kinerja-bot/settings.yaml\n"
@@ -96,7 +96,9 @@ def _add_status(commands: Any) -> None:
         "  python -m bot status --triwulan 1",
     )
     status.add_argument("--json", action="store_true", help="keluaran JSON")
-    status.add_argument("--tahun", type=_tahun, metavar="TAHUN", help="tahun anggaran (bawaan: dari pengaturan)")
+    status.add_argument(
+        "--tahun", type=_tahun, metavar="TAHUN", help="tahun anggaran (bawaan: tahun yang sedang berjalan)"
+    )
     status.add_argument("--triwulan", type=_triwulan, metavar="N", help="periode tertentu (bawaan: yang berjalan)")
     _config_option(status)
     status.set_defaults(quiet_logs=True, handler=_cmd_status)
@@ -107,15 +109,16 @@ def _add_status(commands: Any) -> None:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from bot import texts
-    from bot.admin import export_period
+    from bot.admin import check_period_input, export_period
 
     def work(settings: Settings, store: Any) -> int:
-        label = texts.periode(args.triwulan, args.tahun or settings.tahun)
+        tahun, _ = check_period_input(settings, store, args.tahun, args.triwulan)
+        label = texts.periode(args.triwulan, tahun)
         if args.laporan:
-            return _export_laporan(settings, store, args, label)
+            return _export_laporan(settings, store, args, tahun, label)
         _out(f"Mengekspor {label} ke {args.out} ...")
         files = export_period(
-            settings, store, args.tahun, args.triwulan, Path(args.out), with_bidang=not args.tanpa_bidang, report=_out
+            settings, store, tahun, args.triwulan, Path(args.out), with_bidang=not args.tanpa_bidang, report=_out
         )
         _out(f"Selesai: {len(files)} berkas ditulis ke {args.out}.")
         return 0
@@ -123,7 +126,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return _with_store(args.config, work)
 
 
-def _export_laporan(settings: Settings, store: Any, args: argparse.Namespace, label: str) -> int:
+def _export_laporan(settings: Settings, store: Any, args: argparse.Namespace, tahun: int, label: str) -> int:
     """``export --laporan``: the Laporan Kinerja PDF built from the store (no Google access)."""
     from bot.laporan_data import LaporanTidakTersedia, write_laporan
     from sheets.master import MasterError
@@ -132,7 +135,7 @@ def _export_laporan(settings: Settings, store: Any, args: argparse.Namespace, la
         path = write_laporan(
             settings,
             store,
-            args.tahun or settings.tahun,
+            tahun,
             args.triwulan,
             Path(args.out),
             warn=lambda text: sys.stderr.write(text + "\n"),
@@ -151,19 +154,21 @@ def _export_laporan(settings: Settings, store: Any, args: argparse.Namespace, la
 def _add_export(commands: Any) -> None:
     export = commands.add_parser(
         "export",
-        help="unduh rekap dinas (xlsx, pdf) dan workbook bidang satu triwulan ke folder",
-        description="Mengunduh lewat ekspor Google Drive: rekap dinas sebagai rekap-TAHUN-TWn.xlsx dan .pdf "
-        "(salinan arsip bila periode sudah ditutup) dan workbook setiap bidang sebagai "
+        help="unduh rekap dinas (xlsx, pdf) dan lembar kerja bidang satu triwulan ke folder",
+        description="Mengunduh melalui ekspor Google Drive: rekap dinas sebagai rekap-TAHUN-TWn.xlsx dan .pdf "
+        "(salinan arsip bila periode sudah ditutup) dan lembar kerja setiap bidang sebagai "
         "bidang-KODE-TAHUN.xlsx, ke folder --out (dibuat bila belum ada).",
         epilog="contoh:\n"
         "  python -m bot export --tahun 2026 --triwulan 1 --out /var/backups/kinerja/2026-TW1\n"
         "  python -m bot export --triwulan 2 --out ./ekspor --tanpa-bidang\n"
         "  python -m bot export --triwulan 1 --laporan --out ./laporan     # Laporan Kinerja PDF",
     )
-    export.add_argument("--tahun", type=_tahun, metavar="TAHUN", help="tahun anggaran (bawaan: dari pengaturan)")
+    export.add_argument(
+        "--tahun", type=_tahun, metavar="TAHUN", help="tahun anggaran (bawaan: tahun yang sedang berjalan)"
+    )
     export.add_argument("--triwulan", type=_triwulan, required=True, metavar="N", help="triwulan 1-4 (boleh I-IV)")
     export.add_argument("--out", required=True, metavar="FOLDER", help="folder tujuan")
-    export.add_argument("--tanpa-bidang", action="store_true", help="hanya rekap dinas, tanpa workbook bidang")
+    export.add_argument("--tanpa-bidang", action="store_true", help="hanya rekap dinas, tanpa lembar kerja bidang")
     export.add_argument(
         "--laporan",
         action="store_true",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from pathlib import Path
 from typing import Any
 
 from bot.cli.common import _config_option, _database_failure, _load, _out, _seconds
@@ -62,7 +63,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _add_run(commands: Any) -> None:
     run = commands.add_parser(
         "run",
-        help="jalankan layanan (Telegram long polling, polling sheet, pengingat)",
+        help="jalankan layanan (menerima pesan Telegram, membaca lembar kerja berkala, mengirim pengingat)",
         description="Menjalankan Kinerja Bot sampai dihentikan dengan SIGINT/SIGTERM (Ctrl+C). Migrasi basis "
         "data dijalankan otomatis saat mulai. Kode keluar 2 bila pengaturan, kredensial atau daftar indikator "
         "tidak dapat dipakai (systemd tidak mengulang), 1 bila basis data tidak dapat dibuka, 3 bila basis data "
@@ -79,9 +80,15 @@ def _add_run(commands: Any) -> None:
 
 
 def _cmd_doctor(args: argparse.Namespace) -> int:
-    from bot.doctor import format_report, report_json, run_doctor
+    from bot.doctor import LiveOptions, format_report, report_json, run_doctor
 
-    code, results = run_doctor(args.config, timeout=args.timeout)
+    live = None
+    if args.live:
+        live = LiveOptions(editor_token_file=args.akun_editor, change_wait=args.tunggu_perubahan)
+    elif args.akun_editor is not None:
+        sys.stderr.write("--akun-editor hanya dipakai bersama --live.\n")
+        return 2
+    code, results = run_doctor(args.config, timeout=args.timeout, live=live)
     if args.json:
         _out(report_json(code, results))
         return code
@@ -96,18 +103,34 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
     return code
 
 
+def _change_wait(text: str) -> float:
+    """Seconds to wait for the Drive change feed: Google is reported to take up to 10 minutes."""
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 1800:
+        raise argparse.ArgumentTypeError(f"lama menunggu harus antara 0 dan 1800 detik (tertulis {text!r})")
+    return value
+
+
 def _add_doctor(commands: Any) -> None:
     doctor = commands.add_parser(
         "doctor",
-        help="periksa pengaturan, Google, folder, workbook, bot Telegram dan pegawai terikat",
+        help="periksa pengaturan, Google, folder, lembar kerja, bot Telegram, dan pegawai terdaftar",
         description="Memeriksa pemasangan dan menyebutkan cara memperbaiki setiap masalah: berkas pengaturan, "
-        "daftar indikator, kredensial Google, koneksi ke Google (Drive dan Sheets API), Shared Drive atau "
-        "OAuth, setiap folder dan workbook, token bot (getMe), basis data, dan siapa yang sudah/belum terikat "
-        "ke Telegram. Kode keluar: 0 semua lulus (boleh ada peringatan), 1 ada yang gagal, 2 berkas "
-        "pengaturan tidak dapat dipakai.",
+        "daftar indikator, kredensial Google, koneksi ke Google (Drive dan Sheets API), Drive bersama atau "
+        "OAuth, setiap folder dan lembar kerja, token bot (getMe), basis data, dan siapa yang sudah atau belum "
+        "terdaftar di Telegram. Dengan --live, setiap perilaku Google yang diandalkan bot dicoba sungguhan di "
+        "lembar kerja uji "
+        "yang dihapus sesudahnya (lokal, angka yang diketik, kunci sel, berbagi, ekspor PDF, daftar perubahan) "
+        "dan temuannya disimpan di google.berkas_temuan. Kode keluar: 0 semua lulus (boleh ada peringatan), "
+        "1 ada yang gagal, 2 berkas pengaturan tidak dapat dipakai.",
         epilog="contoh:\n"
         "  python -m bot doctor --config /etc/kinerja-bot/settings.yaml\n"
-        "  python -m bot doctor --config /etc/kinerja-bot/settings.yaml --json --timeout 5",
+        "  python -m bot doctor --config /etc/kinerja-bot/settings.yaml --json --timeout 5\n"
+        "  python -m bot doctor --config /etc/kinerja-bot/settings.yaml --live\n"
+        "  python -m bot doctor --live --akun-editor /etc/kinerja-bot/token-editor.json --tunggu-perubahan 600",
     )
     _config_option(doctor)
     doctor.add_argument("--json", action="store_true", help="laporan sebagai JSON (untuk skrip pemantauan)")
@@ -117,6 +140,25 @@ def _add_doctor(commands: Any) -> None:
         default=10.0,
         metavar="DETIK",
         help="batas waktu setiap panggilan ke Google/Telegram (bawaan: 10)",
+    )
+    doctor.add_argument(
+        "--live",
+        action="store_true",
+        help="uji langsung setiap perilaku Google yang diandalkan bot di lembar kerja uji (dihapus sesudahnya)",
+    )
+    doctor.add_argument(
+        "--akun-editor",
+        type=Path,
+        default=None,
+        metavar="BERKAS",
+        help="berkas token OAuth sebuah akun editor (dibuat dengan google-login), untuk menguji kunci sel",
+    )
+    doctor.add_argument(
+        "--tunggu-perubahan",
+        type=_change_wait,
+        default=300.0,
+        metavar="DETIK",
+        help="paling lama menunggu perubahan muncul di daftar perubahan Drive (bawaan: 300)",
     )
     doctor.set_defaults(quiet_logs=True, handler=_cmd_doctor)
 
@@ -148,7 +190,7 @@ def _add_google_login(commands: Any) -> None:
         "di google.oauth_token_file (mode 0600). Hanya untuk google.auth: oauth.",
         epilog="contoh:\n"
         "  python -m bot google-login --config /etc/kinerja-bot/settings.yaml\n"
-        "  python -m bot google-login --config /etc/kinerja-bot/settings.yaml --no-browser   # lewat SSH",
+        "  python -m bot google-login --config /etc/kinerja-bot/settings.yaml --no-browser   # melalui SSH",
     )
     _config_option(login)
     login.add_argument("--no-browser", action="store_true", help="jangan buka peramban; salin tautannya sendiri")
@@ -161,10 +203,12 @@ def _add_google_login(commands: Any) -> None:
 def _add_invite(commands: Any) -> None:
     invite = commands.add_parser(
         "invite",
-        help="buat kode undangan /daftar untuk seorang pegawai",
-        description="Membuat kode undangan sekali pakai. Pegawai mengirim /daftar KODE kepada bot "
-        "untuk mengikat akun Telegram-nya pada peran ini. Kode berlaku sesuai "
-        "jadwal.undangan_berlaku_hari; lima kode salah berturut-turut mengunci pengirim satu jam.",
+        help="buat kode undangan, tautan pendaftaran dan kode QR untuk seorang pegawai",
+        description="Membuat kode undangan sekali pakai beserta tautan pendaftaran "
+        "https://t.me/<nama bot>?start=KODE (nama bot dibaca dari Telegram dengan getMe) dan berkas PNG "
+        "kode QR tautan itu untuk dicetak. Pegawai membuka tautan atau memindai kode QR lalu menekan Mulai, "
+        "atau mengirim /daftar KODE kepada bot, untuk mengikat akun Telegram-nya pada peran ini. Kode berlaku "
+        "sesuai jadwal.undangan_berlaku_hari; lima kode salah berturut-turut mengunci pengirim satu jam.",
         epilog="contoh:\n"
         '  python -m bot invite --role kepala_bidang --bidang PTK --nama "Agus Priyono, S.H."\n'
         '  python -m bot invite --role staf --bidang LAT --nama "Yuni Astuti, A.Md." \\\n'
@@ -174,6 +218,11 @@ def _add_invite(commands: Any) -> None:
     invite.add_argument("--role", required=True, choices=INVITE_ROLES, help="peran pegawai")
     invite.add_argument("--bidang", metavar="KODE", help="kode bidang (wajib untuk kepala_bidang dan staf)")
     invite.add_argument("--nama", required=True, help="nama lengkap pegawai, persis seperti di pengaturan")
+    invite.add_argument(
+        "--qr",
+        metavar="BERKAS",
+        help="berkas PNG kode QR (bawaan: undangan-<peran>[-<bidang>]-<nama>.png di folder kerja)",
+    )
     _config_option(invite)
     invite.set_defaults(quiet_logs=True, handler=_cmd_invite)
 
@@ -206,7 +255,7 @@ def _add_demo(commands: Any) -> None:
         "demo",
         help="jalankan satu triwulan penuh di sandbox bawaan (tanpa internet)",
         description="Menjalankan sandbox Google Sheets/Drive dan Telegram di komputer ini, layanan Kinerja Bot "
-        "yang sama dengan perintah run, dan pegawai simulasi yang menjalankan SOP satu triwulan (TW I) lewat "
+        "yang sama dengan perintah run, dan pegawai simulasi yang menjalankan SOP satu triwulan (TW I) melalui "
         "Telegram dan Google Sheets. Mencetak kemajuan, lini masa dan rekap; menulis rekap xlsx, arsip PDF, "
         "grafik capaian, transkrip percakapan dan riwayat ke folder keluaran.",
         epilog="contoh:\n"

@@ -14,9 +14,7 @@ product never imports it (``python -m bot demo`` imports it lazily, inside the c
 
 from bot.demo.paths import DEMO_DIR, DEMO_MASTER, DEMO_SETTINGS
 from bot.demo.report import (
-    EVENT_LABELS,
     RIWAYAT_HEADER,
-    SHORT_ROLES,
     DemoReport,
     TimelineRow,
     actor_label,
@@ -42,10 +40,8 @@ __all__ = [
     "DEMO_SETTINGS",
     "DEMO_TW",
     "DRAIN_TIMEOUT",
-    "EVENT_LABELS",
     "PACE_SECONDS",
     "RIWAYAT_HEADER",
-    "SHORT_ROLES",
     "DemoError",
     "DemoReport",
     "DemoRun",

@@ -16,16 +16,16 @@ Typical use::
     control = SandboxControl(base_url)
     cast = Cast.from_settings(settings)
     office = Office(control, cast)
-    script = demo_script(settings.tahun, load_isian(ISIAN_DEMO))
+    script = demo_script(2026, load_isian(ISIAN_DEMO))
     results = Scenario(office, quarter_steps(cast, script)).run(before=..., after=...)
 
 Against a service in another process (``python -m bot run`` with the provisioned settings written
 to a file), the same steps run unchanged: leave ``Office(nudge=...)`` unset (the service polls on
 its own interval; the waits are long enough), kill and restart it in the ``before`` hook, and
 ignore :attr:`~bot.demo.scenario.Step.when` (it only matters on a simulated clock). On a real clock
-the scheduler opens the latest due TW of ``settings.tahun`` at start: build the script for that TW
-(``demo_script(tahun, isian, tw=n)``) or pass ``quarter_steps(..., open_period=...)`` to open the
-period another way (e.g. a CLI call).
+the scheduler opens the period due on the calendar at start (``WorkCalendar.due_period``): build
+the script for that year and TW (``demo_script(tahun, isian, tw=n)``) or pass
+``quarter_steps(..., open_period=...)`` to open the period another way (e.g. a CLI call).
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ __all__ = [
     "ScenarioError",
     "WaitTimeout",
     "button_labels",
+    "button_links",
     "message_text",
 ]
 
@@ -79,6 +80,10 @@ TITLE_REKOMENDASI_DITERUSKAN = "Rekomendasi Kepala Dinas telah diteruskan"
 TITLE_TINDAK_LANJUT = "Rekomendasi Kepala Dinas untuk ditindaklanjuti"
 TITLE_TL_DICATAT = "Tindak lanjut dicatat"
 TITLE_DITUTUP = "Periode pelaporan kinerja ditutup"
+TITLE_BUKTI_PILIH = "Bukti dukung ini untuk indikator"
+TITLE_BUKTI_TERSIMPAN = "Bukti dukung tersimpan"
+TITLE_BANTUAN_KOREKSI = "Menunggu koreksi Bapak/Ibu"
+TERDAFTAR = "Pendaftaran berhasil"
 CHART_CAPTION = "Capaian per bidang"
 
 
@@ -144,7 +149,7 @@ class Cast:
     staf: Mapping[str, Person]
     kodes: tuple[str, ...]
     bidang_nama: Mapping[str, str]
-    """Kode -> the bidang's name, as the bot writes it on its messages (``Bidang: ...``)."""
+    """Kode -> the bidang's name, as the bot writes it on its messages (``texts.bidang_line``)."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Cast:
@@ -191,14 +196,15 @@ class Cast:
 
 @dataclass(frozen=True)
 class Action:
-    """Something a person did that is not a chat message, for the transcript: a press or sheet edits.
+    """Something a person did that is not a chat message, for the transcript: a press, sheet edits,
+    or opening a link in Telegram (``text``: the link).
 
     ``after_id`` is the latest message id of the person's chat when they acted (the action comes
     after that message); ``at`` is the office's stamp (see ``Office(stamp=...)``).
     """
 
     person: Person
-    kind: Literal["tekan", "sheet"]
+    kind: Literal["tekan", "sheet", "tautan"]
     after_id: int
     at: Any
     message_id: int | None = None
@@ -218,11 +224,19 @@ def button_labels(message: Mapping[str, Any]) -> list[str]:
     return [str(button.get("text")) for row in keyboard for button in row]
 
 
+def button_links(message: Mapping[str, Any]) -> list[str]:
+    """The URLs of a message's URL buttons ("Buka laporan", "Buka rekap"), row by row."""
+    keyboard = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+    return [str(button["url"]) for row in keyboard for button in row if button.get("url")]
+
+
 class Office:
     """What the simulated people can do: Telegram through the control API, Sheets through gspread.
 
     ``nudge`` (optional) is called at most every ``nudge_every`` seconds while a condition is
     awaited; a runner that compresses time uses it to let the service poll the sheets at once.
+    ``on_press`` (optional) is told the callback query id of every press (a runner that moves the
+    sandbox clock holds it still until the press is answered).
     """
 
     def __init__(
@@ -235,8 +249,10 @@ class Office:
         nudge: Callable[[], None] | None = None,
         nudge_every: float = 0.2,
         stamp: Callable[[], Any] = time.time,
+        on_press: Callable[[str], None] | None = None,
     ) -> None:
         self.control = control
+        self.on_press = on_press
         self.cast = cast
         self.timeout = timeout
         self.interval = interval
@@ -370,7 +386,7 @@ class Office:
         messages = self.chat(person, include_user=True)
         return int(messages[-1]["message_id"]) if messages else 0
 
-    def record(self, person: Person, kind: Literal["tekan", "sheet"], **details: Any) -> None:
+    def record(self, person: Person, kind: Literal["tekan", "sheet", "tautan"], **details: Any) -> None:
         """Log an action of ``person`` for the transcript."""
         action = Action(person, kind, self._chat_last_id(person), self.stamp(), **details)
         with self._lock:
@@ -383,6 +399,19 @@ class Office:
             body["reply_to_message_id"] = reply_to
         return int(self._post("telegram/send", body)["message_id"])
 
+    def send_photo(self, person: Person, caption: str | None = None, *, size: tuple[int, int] = (1600, 1200)) -> int:
+        """The person sends the bot a photo (a picture of ``size`` pixels), with ``caption``; its message id."""
+        body: dict[str, Any] = {"user_id": person.telegram_id, "photo": {"width": size[0], "height": size[1]}}
+        if caption:
+            body["caption"] = caption
+        return int(self._post("telegram/send", body)["message_id"])
+
+    def open_link(self, person: Person, url: str) -> int:
+        """The person opens a bot's deep link (an invite) in Telegram and presses Start; the app sends
+        ``/start <code>``. Returns the id of that message."""
+        self.record(person, "tautan", text=url)
+        return int(self._post("telegram/start", {"user_id": person.telegram_id, "url": url})["message_id"])
+
     def press(self, person: Person, message: Mapping[str, Any], label: str) -> str:
         """The person presses the inline button labelled ``label``; returns the callback query id."""
         if label not in button_labels(message):
@@ -394,7 +423,10 @@ class Office:
             person, "tekan", message_id=int(message["message_id"]), label=label, buttons=tuple(button_labels(message))
         )
         body = {"user_id": person.telegram_id, "message_id": int(message["message_id"]), "text": label}
-        return str(self._post("telegram/press", body)["callback_query_id"])
+        query_id = str(self._post("telegram/press", body)["callback_query_id"])
+        if self.on_press is not None:
+            self.on_press(query_id)
+        return query_id
 
     def callback(self, callback_query_id: str) -> dict[str, Any]:
         """How the bot answered a press (``answered`` False until it has)."""
@@ -431,12 +463,12 @@ class Office:
             return client
 
     def workbook_link(self, person: Person) -> str:
-        """The workbook link the bot sent the person (the latest message holding a spreadsheet link)."""
+        """The workbook the person opens: the latest "Buka laporan" button the bot sent them."""
         for message in reversed(self.chat(person)):
-            match = _SPREADSHEET_URL.search(message_text(message))
-            if match:
-                return match.group(0)
-        raise ScenarioError(f"{person.label} belum menerima tautan workbook dari bot")
+            for url in button_links(message):
+                if _SPREADSHEET_URL.fullmatch(url):
+                    return url
+        raise ScenarioError(f"{person.label} belum menerima tautan lembar kerja dari bot")
 
     def open_workbook(self, person: Person) -> Spreadsheet:
         """The person opens the link the bot sent them."""

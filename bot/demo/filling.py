@@ -15,7 +15,17 @@ from gspread.utils import ValueInputOption
 from bot.demo.actors import ScenarioError
 from sheets import layout
 
-__all__ = ["Entry", "Kolom", "load_isian", "set_status", "status_of", "type_cells", "validation_note"]
+__all__ = [
+    "CellMark",
+    "Entry",
+    "Kolom",
+    "cell_mark",
+    "load_isian",
+    "set_status",
+    "status_of",
+    "type_cells",
+    "validation_note",
+]
 
 Kolom = Literal["realisasi", "anggaran", "kendala", "bukti"]
 
@@ -119,6 +129,53 @@ def status_of(spreadsheet: gspread.Spreadsheet, tw: int) -> dict[str, str]:
         if row and row[0] == layout.tw_label(tw):
             return {label: (row[i] if i < len(row) else "") for i, label in enumerate(header)}
     raise ScenarioError(f"baris {layout.tw_label(tw)} tidak ditemukan di tab Status")
+
+
+@dataclass(frozen=True)
+class CellMark:
+    """What a person sees on one cell: its background (``merah``, ``kuning`` or None) and its note."""
+
+    cell: str
+    warna: str | None
+    catatan: str
+
+
+def _shade(color: dict[str, Any]) -> str | None:
+    """The bot's mark colours by name (light red, light yellow), as a person names them."""
+    red, green, blue = (round(float(color.get(k, 0)) * 255) for k in ("red", "green", "blue"))
+    if (red, green, blue) == (255, 255, 255):
+        return None
+    if red > 230 and green < 215 and blue < 215:
+        return "merah"
+    if red > 230 and green > 230 and blue < 215:
+        return "kuning"
+    return f"#{red:02X}{green:02X}{blue:02X}"
+
+
+def cell_mark(spreadsheet: gspread.Spreadsheet, tw: int, indikator: str, kolom: Kolom) -> CellMark:
+    """The background and note of an indicator's cell of ``kolom`` (what the person sees hovering over it)."""
+    sheet = spreadsheet.worksheet(layout.TAB_REALISASI)
+    grid = sheet.get_all_values()
+    header_index = _header_row(grid)
+    header = grid[header_index]
+    indikator_col = header.index(layout.COL_INDIKATOR)
+    rows = [n for n, row in enumerate(grid[header_index + 1 :], start=header_index + 2) if len(row) > indikator_col]
+    found = [n for n in rows if grid[n - 1][indikator_col].strip() == indikator]
+    if not found:
+        raise ScenarioError(f"indikator {indikator!r} tidak ditemukan di lembar Realisasi")
+    cell = layout.a1(found[0], header.index(_column_label(kolom, tw)))
+    body = spreadsheet.client.spreadsheets_get(
+        spreadsheet.id,
+        params={
+            "ranges": [f"{layout.quote_tab(layout.TAB_REALISASI)}!{cell}"],
+            "fields": "sheets(data(rowData(values(note,effectiveFormat(backgroundColor)))))",
+        },
+    )
+    data = body["sheets"][0]["data"][0].get("rowData") or [{}]
+    values = data[0].get("values") or [{}]
+    shown = values[0]
+    color = (shown.get("effectiveFormat") or {}).get("backgroundColor") or {"red": 1, "green": 1, "blue": 1}
+    return CellMark(cell, _shade(color), str(shown.get("note") or ""))
 
 
 def validation_note(spreadsheet: gspread.Spreadsheet, indikator: str) -> str:

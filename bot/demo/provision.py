@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -35,16 +35,30 @@ ROOT_FOLDER = "folder-dinas"
 ARCHIVE_FOLDER = "folder-arsip"
 
 
+def configured_addresses(settings_data: Mapping[str, Any]) -> list[str]:
+    """Every email address the settings name: each bidang's editors, every person's email."""
+    found: list[str] = []
+    people: list[Any] = list((settings_data.get("pejabat") or {}).values())
+    for bidang in settings_data.get("bidang") or []:
+        found += list(bidang.get("editor") or [])
+        people += [bidang.get("kepala"), *(bidang.get("staf") or [])]
+    found += [person["email"] for person in people if isinstance(person, Mapping) and person.get("email")]
+    return sorted({str(email).lower() for email in found})
+
+
 def provision_google(
     control: SandboxControl,
     settings_data: Mapping[str, Any],
     workdir: Path,
     *,
     master: Path | None = None,
+    without_google_account: Collection[str] = (),
     **google: Any,
 ) -> dict[str, Any]:
-    """Create the bot's service account (key written to ``workdir``), a Shared Drive and the
-    folders the settings name; return the settings data with ``google.*`` pointing at the sandbox."""
+    """Create the bot's service account (key written to ``workdir``), a Shared Drive, the folders
+    the settings name and a Google account for every address they name (but those in
+    ``without_google_account``, as an office where someone has none); return the settings data
+    with ``google.*`` pointing at the sandbox."""
     workdir.mkdir(parents=True, exist_ok=True)
     data = copy.deepcopy(dict(settings_data))
     key = control.call("POST", "google/service-accounts", {"email": BOT_EMAIL})
@@ -74,6 +88,10 @@ def provision_google(
     for folder_id, name in folders.items():
         folder = {"id": folder_id, "name": name, "owner": ADMIN, "drive_id": SHARED_DRIVE}
         control.call("POST", "google/folders", folder)
+    skip = {email.lower() for email in without_google_account}
+    for email in configured_addresses(data):
+        if email not in skip:
+            control.google_token(email)
     return data
 
 
@@ -92,10 +110,13 @@ def provision(
     master: Path | None = None,
     database: Path | None = None,
     telegram: bool = True,
+    without_google_account: Collection[str] = (),
     **google: Any,
 ) -> Settings:
     """Google and Telegram sides provisioned; settings pointing at the sandbox and a store in ``workdir``."""
-    data = provision_google(control, settings_data, workdir, master=master, **google)
+    data = provision_google(
+        control, settings_data, workdir, master=master, without_google_account=without_google_account, **google
+    )
     data["database"] = {"url": f"sqlite:///{database or workdir / 'kinerja.db'}"}
     if telegram:
         data["telegram"] = {**data.get("telegram", {}), "base_url": f"{control.base}/bot"}

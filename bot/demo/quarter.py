@@ -9,6 +9,9 @@ from bot import texts
 from bot.demo.actors import (
     CHART_CAPTION,
     PROMPT_CUE,
+    TITLE_BANTUAN_KOREKSI,
+    TITLE_BUKTI_PILIH,
+    TITLE_BUKTI_TERSIMPAN,
     TITLE_DIBAGIKAN,
     TITLE_DIBUKA,
     TITLE_DIKEMBALIKAN,
@@ -27,17 +30,18 @@ from bot.demo.actors import (
     Cast,
     Person,
     ScenarioError,
+    button_labels,
 )
-from bot.demo.filling import Kolom, set_status, status_of, type_cells, validation_note
+from bot.demo.filling import Kolom, cell_mark, set_status, status_of, type_cells, validation_note
 from bot.demo.scenario import Act, OfficeTime, Step, StepContext, Until
-from bot.demo.script import Correction, QuarterScript
+from bot.demo.script import BuktiFoto, Correction, QuarterScript
 from sheets import layout
 
 __all__ = ["quarter_steps"]
 
 
 def _bidang_line(names: Mapping[str, str], kode: str) -> str:
-    return f"Bidang: {names.get(kode, kode)}"
+    return texts.bidang_line(names.get(kode, kode))
 
 
 class _QuarterBuilder:
@@ -109,11 +113,34 @@ class _QuarterBuilder:
             "menyetujui pembagian format (tombol Setujui)",
             act,
             until,
-            "tautan workbook dan batas waktu kepada setiap bidang",
+            "tautan lembar kerja dan batas waktu kepada setiap bidang",
             when,
         )
 
     # --- steps 2 and 3 -----------------------------------------------------------------------
+
+    def evidence(self, bukti: BuktiFoto, when: tuple[int, str]) -> None:
+        staf = self.cast.staf[bukti.bidang]
+
+        def act(ctx: StepContext) -> None:
+            before = ctx.office.last_id(staf)
+            ctx.office.send_photo(staf)
+            question = ctx.office.wait_message(staf, TITLE_BUKTI_PILIH, after=before)
+            label = next((label for label in button_labels(question) if _names(label, bukti.indikator)), None)
+            if label is None:
+                raise ScenarioError(f"tidak ada tombol untuk indikator {bukti.indikator!r}")
+            ctx.office.press(staf, question, label)
+
+        self.add(
+            f"bukti-{bukti.bidang}",
+            2,
+            staf,
+            "mengirim foto bukti dukung tanpa keterangan, lalu memilih indikatornya dari tombol",
+            act,
+            lambda ctx: ctx.new_message(staf, [TITLE_BUKTI_TERSIMPAN, bukti.indikator]),
+            "foto tersimpan di folder Bukti Dukung bidang dan tautannya di sel Bukti Dukung (tautan)",
+            when,
+        )
 
     def _cells(
         self, kode: str, skip: Correction | None = None, typo: Correction | None = None
@@ -166,11 +193,16 @@ class _QuarterBuilder:
                 told = ctx.new_message(staf, [TITLE_TIDAK_VALID, slip.ketik])
                 if not told:
                     return None
-                note = validation_note(ctx.office.open_workbook(staf), slip.indikator)
-                return told if slip.ketik in note else None
+                spreadsheet = ctx.office.open_workbook(staf)
+                note = validation_note(spreadsheet, slip.indikator)
+                mark = cell_mark(spreadsheet, tw, slip.indikator, slip.kolom)
+                return told if slip.ketik in note and mark.warna == "merah" and slip.ketik in mark.catatan else None
 
             until: Until = until_invalid
-            expect = f"pesan 'Laporan belum dapat diajukan' kepada {staf.label} dan catatan validasi di sheet"
+            expect = (
+                f"pesan 'Laporan belum dapat diajukan' kepada {staf.label}, catatan validasi dan sel bertanda "
+                "merah di lembar kerja"
+            )
             action = (
                 f'mengisi lembar {layout.tw_label(tw)} dengan salah ketik "{slip.ketik}" lalu memilih "Siap Dikoreksi"'
             )
@@ -183,7 +215,7 @@ class _QuarterBuilder:
             expect = f"permohonan koreksi kepada {kepala.label}"
             how = "mengirim /kirim di Telegram" if by_telegram else 'memilih "Siap Dikoreksi"'
             missing = " (satu realisasi anggaran terlewat)" if skip is not None else ""
-            action = f"mengisi lembar {layout.tw_label(tw)} lewat Google Sheets{missing} lalu {how}"
+            action = f"mengisi lembar {layout.tw_label(tw)} melalui Google Sheets{missing} lalu {how}"
         self.add(f"isi-{kode}", 2, staf, action, act, until, expect, when)
 
     def fix(self, kode: str, correction: Correction, when: tuple[int, str], *, by_telegram: bool, what: str) -> None:
@@ -198,6 +230,10 @@ class _QuarterBuilder:
             row_note = validation_note(spreadsheet, correction.indikator)
             if row_note:
                 seen.append(f'Catatan Validasi pada barisnya: "{row_note}"')
+            mark = cell_mark(spreadsheet, tw, correction.indikator, correction.kolom)
+            if mark.warna:
+                shown = "; ".join(mark.catatan.splitlines()[1:])
+                seen.append(f'sel {mark.cell} berlatar {mark.warna}, catatan selnya: "{shown}"')
             status = status_of(spreadsheet, tw)
             remark = status.get(layout.STATUS_HEADER[3], "")
             if remark:
@@ -226,6 +262,23 @@ class _QuarterBuilder:
                 kepala, [TITLE_KOREKSI, _bidang_line(self.nama, kode)], button=texts.BTN_SETUJUI
             ),
             f"permohonan koreksi kepada {kepala.label}",
+            when,
+        )
+
+    def bantuan(self, kode: str, when: tuple[int, str]) -> None:
+        """The Kepala Bidang asks /bantuan while the report waits: the answer offers its buttons."""
+        kepala = self.cast.kepala[kode]
+
+        self.add(
+            f"bantuan-{kode}",
+            3,
+            kepala,
+            "mengirim /bantuan untuk melihat apa yang menunggu tindakannya",
+            lambda ctx: ctx.office.send(kepala, "/bantuan"),
+            lambda ctx: ctx.new_message(
+                kepala, [TITLE_BANTUAN_KOREKSI, _bidang_line(self.nama, kode)], button=texts.BTN_SETUJUI
+            ),
+            f"jawaban /bantuan berisi laporan yang menunggu koreksi, dengan tombolnya, kepada {kepala.label}",
             when,
         )
 
@@ -518,11 +571,19 @@ class _QuarterBuilder:
         )
 
 
+def _names(label: str, indikator: str) -> bool:
+    """Whether a button ``3. Persentase gaji dan tunj…`` names ``indikator``."""
+    _, _, shown = label.partition(". ")
+    return bool(shown) and indikator.startswith(shown.removesuffix("…"))
+
+
 def _hms(seconds: int) -> str:
     return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
-def quarter_steps(cast: Cast, script: QuarterScript, *, open_period: Act | None = None) -> list[Step]:
+def quarter_steps(
+    cast: Cast, script: QuarterScript, *, open_period: Act | None = None, bantuan: bool = False
+) -> list[Step]:
     """Every step of one quarter, in order, for a dinas with the cast's bidang.
 
     The first step waits for the period to open: by the service's own schedule (its clock reaches
@@ -530,7 +591,9 @@ def quarter_steps(cast: Cast, script: QuarterScript, *, open_period: Act | None 
     ``script.terlewat`` is returned once by its Kepala Bidang; the bidang of ``script.salah_ketik``
     submits with a typing error first; the Sekretaris returns the draft once; the Kepala Dinas
     approves and writes rekomendasi; every bidang records its tindak lanjut; the last one closes
-    the period. Each step carries the office time of the demo's timeline (:class:`OfficeTime`).
+    the period. Before the first bidang fills its sheet, ``script.bukti_foto``'s staff member sends a
+    photo as bukti dukung. Each step carries the office time of the demo's timeline (:class:`OfficeTime`).
+    With ``bantuan`` the first bidang's Kepala Bidang asks /bantuan while its report waits for him.
     """
     b = _QuarterBuilder(cast, script, cast.bidang_nama, open_period)
     typo, missing = script.salah_ketik, script.terlewat
@@ -549,8 +612,12 @@ def quarter_steps(cast: Cast, script: QuarterScript, *, open_period: Act | None 
     def at(minutes: int) -> tuple[int, str]:
         return (0, f"{minutes // 60:02d}:{minutes % 60:02d}")
 
+    if script.bukti_foto is not None:
+        b.evidence(script.bukti_foto, at(clock[0] - 12))
     for kode in early:
         b.fill(kode, at(clock[0]))
+        if bantuan and kode == early[0]:
+            b.bantuan(kode, at(clock[0] + 4))
         b.koreksi_approve(kode, at(clock[0] + 6))
         clock[0] += 75
     start = clock[0]

@@ -10,14 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from bot import texts
-from bot.texts import EVENT_LABELS
 from config.settings import Settings
 from sheets.formatting import format_persen
+from sheets.riwayat import kegiatan, pelaku
 
 __all__ = [
-    "EVENT_LABELS",
     "RIWAYAT_HEADER",
-    "SHORT_ROLES",
     "DemoReport",
     "TimelineRow",
     "actor_label",
@@ -27,7 +25,6 @@ __all__ = [
     "timeline_rows",
     "write_riwayat",
 ]
-
 
 RIWAYAT_HEADER = (
     "No",
@@ -78,25 +75,9 @@ class DemoReport:
     tw: int
 
 
-SHORT_ROLES = {
-    "kepala_dinas": "Kepala Dinas",
-    "sekretaris": "Sekretaris",
-    "kasubbag_kpep": "Kasubbag KPEP",
-    "kepala_bidang": "Kepala Bidang",
-    "staf": "Staf",
-}
-
-
 def actor_label(role: str, nama: str, bidang: str | None) -> str:
-    """Who acted, short: ``Kepala Bidang PTK (Agus Priyono, S.H.)``, ``Staf SEK (lewat Google Sheets)``."""
-    if role == "system":
-        return "Kinerja Bot"
-    short = SHORT_ROLES.get(role, texts.role_name(role))
-    if role in ("kepala_bidang", "staf") and bidang:
-        short = f"{short} {bidang}"
-    if nama.endswith(texts.SHEET_ACTOR_SUFFIX):
-        return f"{short} {texts.SHEET_ACTOR_SUFFIX}"
-    return f"{short} ({nama})"
+    """Who acted, short: ``Kepala Bidang PTK (Agus Priyono, S.H.)``, ``Staf SEK (melalui Google Sheets)``."""
+    return pelaku(role, nama, bidang)
 
 
 def fmt_time(moment: datetime, tz: Any) -> str:
@@ -118,7 +99,7 @@ def write_riwayat(path: Path, audit: Sequence[Any], tz: Any) -> None:
                     row.machine,
                     row.bidang or "",
                     row.event,
-                    EVENT_LABELS.get(row.event, row.event),
+                    kegiatan(row.event),
                     row.from_state or "",
                     row.to_state or "",
                     texts.role_name(row.actor_role),
@@ -146,7 +127,7 @@ def timeline_rows(audit: Sequence[Any], settings: Settings) -> Iterator[Timeline
             row.sop_step,
             row.at,
             pelaksana,
-            EVENT_LABELS.get(row.event, row.event),
+            kegiatan(row.event),
             row.bidang,
             mutu,
             durasi,

@@ -13,6 +13,17 @@ working day later). The service's scheduled work (``WorkflowService.tick`` and `
 which the scheduler runs in production) is run by the demo whenever the clock moves and while it
 waits for the bot, instead of on a wall-clock interval; ``with_scheduler`` is off for that reason.
 
+The sandbox behaves as Google does on time (``strict``, the default): Sheets' per-minute quotas
+on, edits reaching the Drive change feed minutes later. Its clock moves with the story
+(:class:`~bot.demo.sandbox_time.SandboxTime`): as far as the office clock between steps, a poll
+interval each time the people wait for the bot, and as long as the Google session waits (its
+``sleep``): the demo sleeps for none of it.
+
+People: nobody is bound by the settings the service runs with (their ``telegram_id`` is left out);
+before the quarter the admin makes an invite for each (:func:`bot.telegram.invite.invite`, the
+``invite`` command's code, with the bot's username from getMe) and each person opens the deep link
+in Telegram, which sends ``/start CODE``: the registration of a new office, in the transcript too.
+
 Outputs in DIR: the dinas rekap exported through Drive (xlsx), the archived PDF, the capaian
 chart the bot sent, a transcript of every chat (:mod:`bot.demo.transcript`) and the audit
 history (riwayat) from the store (:mod:`bot.demo.report`).
@@ -39,7 +50,7 @@ import requests
 import yaml
 
 from bot import texts
-from bot.demo.actors import CHART_CAPTION, TITLE_DITUTUP, Cast, Office, message_text
+from bot.demo.actors import CHART_CAPTION, TERDAFTAR, TITLE_DITUTUP, Cast, Office, button_links
 from bot.demo.filling import load_isian
 from bot.demo.paths import DEMO_MASTER, DEMO_SETTINGS, ISIAN_DEMO
 from bot.demo.provision import ADMIN, provision
@@ -53,12 +64,15 @@ from bot.demo.report import (
     timeline_rows,
     write_riwayat,
 )
+from bot.demo.sandbox_time import SandboxTime
 from bot.demo.scenario import OfficeTime, Scenario, Step, StepFailed, StepResult
 from bot.demo.script import demo_script
 from bot.demo.transcript import Progress, Segment, Transcript
 from bot.runtime import build_service
+from bot.telegram.invite import fetch_bot_username, invite
 from bot.workflow.calendar import WorkCalendar
-from config.settings import ENV_PREFIX, Settings, SettingsError
+from bot.workflow.machine import Role
+from config.settings import ENV_PREFIX, Settings, SettingsError, parse_settings
 from sandbox.control import SandboxControl
 from sandbox.server import SandboxServer, running_sandbox
 from sandbox.telegram import DEFAULT_BOT_TOKEN
@@ -84,6 +98,8 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_OUT = "demo-out"
 DEMO_TW = 1
+DEMO_TAHUN = 2026
+"""The demo's year when its settings name no first year (``tahun``)."""
 PACE_SECONDS = 0.15
 """Pause after each progress line so a person can read along; ``--cepat`` drops it."""
 DRAIN_TIMEOUT = 60.0
@@ -95,6 +111,19 @@ _FOLDER_ID = re.compile(r"/folders/([A-Za-z0-9_-]+)")
 
 class DemoError(Exception):
     """The demo could not finish; the message says why, in Indonesian."""
+
+
+def unbound(settings: Settings) -> Settings:
+    """``settings`` without any ``telegram_id``: everyone registers with an invite, as in a new office."""
+
+    def strip(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k != "telegram_id"}
+        if isinstance(value, list):
+            return [strip(item) for item in value]
+        return value
+
+    return parse_settings(strip(settings.model_dump(mode="json", exclude_none=True)), "demo")
 
 
 # ==========================================================================================
@@ -149,20 +178,31 @@ class DemoRun:
     """One demo: sandbox provisioned, service running, people acting, outputs written."""
 
     def __init__(
-        self, settings: Settings, control: SandboxControl, out: Path, write: Callable[[str], object], *, pace: float
+        self,
+        settings: Settings,
+        control: SandboxControl,
+        out: Path,
+        write: Callable[[str], object],
+        *,
+        pace: float,
+        strict: bool = True,
     ) -> None:
         self.settings = settings
+        self.service_settings = unbound(settings)
         self.control = control
+        self.strict = strict
+        self.sandbox_time = SandboxTime(control)
         self.out = out
         self.write = write
         self.pace = pace
         self.tz = settings.tz
-        self.calendar = WorkCalendar(settings.tz, settings.jadwal)
-        self.opening = self.calendar.period_open_at(settings.tahun, DEMO_TW)
+        self.calendar = WorkCalendar.of(settings)
+        self.tahun = settings.tahun or DEMO_TAHUN
+        self.opening = self.calendar.period_open_at(self.tahun, DEMO_TW)
         self.clock = SimulatedClock(self.opening - timedelta(minutes=5))
         self.cast: Cast = Cast.from_settings(settings)
-        self.script = demo_script(settings.tahun, load_isian(ISIAN_DEMO), DEMO_TW)
-        self.steps: list[Step] = quarter_steps(self.cast, self.script)
+        self.script = demo_script(self.tahun, load_isian(ISIAN_DEMO), DEMO_TW)
+        self.steps: list[Step] = quarter_steps(self.cast, self.script, bantuan=True)
         self.progress = Progress(pace=pace)
         self.bot: KinerjaBot | None = None
         self.office: Office | None = None
@@ -217,11 +257,19 @@ class DemoRun:
             marks[person.telegram_id] = int(messages[-1]["message_id"]) if messages else 0
         return marks
 
+    def nudge(self) -> None:
+        """While the people wait for the bot: a poll interval passes on the sandbox's side, then the poll."""
+        self.sandbox_time.let_pass(self.settings.jadwal.interval_polling_detik)
+        self.poll()
+
     def before(self, index: int, step: Step) -> None:
         """Move the office clock to the step's time and let the bot do what is due by then."""
         self.drain()
         if step.when is not None:
+            earlier = self.clock()
             self.clock.set(self.office_time(step.when))
+            # Google's side lives the same hours (its quota minutes, its change feed's lag).
+            self.sandbox_time.let_pass((self.clock() - earlier).total_seconds())
         self.progress.segments.append(Segment(self.chat_marks(), self.clock()))
         assert self.office is not None
         self.progress.step_starts.append(len(self.office.actions))
@@ -239,12 +287,50 @@ class DemoRun:
         if self.progress.pace:
             time.sleep(self.progress.pace)
 
+    # --- registration --------------------------------------------------------------------------
+
+    def register(self) -> None:
+        """Everyone registers as in a new office: the admin's invite link, opened in Telegram (/start CODE)."""
+        assert self.bot is not None and self.office is not None
+        office = self.office
+        self.progress.segments.append(Segment(self.chat_marks(), self.clock()))
+        username = fetch_bot_username(self.service_settings, token=DEFAULT_BOT_TOKEN)
+        people = {person.telegram_id: person for person in self.cast.everyone()}
+        registered = 0
+        for role, bidang, orang in self.settings.people():
+            person = people.pop(orang.telegram_id, None) if orang.telegram_id is not None else None
+            if person is None:  # not in the cast, or already registered under another role
+                continue
+            invitation = invite(
+                self.bot.service.directory,
+                Role(role),
+                bidang,
+                orang.nama,
+                self.clock(),
+                username=username,
+            )
+            if invitation.link is None:  # pragma: no cover - the username is known here
+                raise DemoError("Tautan undangan tidak dapat dibuat.")
+            sent = office.open_link(person, invitation.link)
+            office.wait_message(person, TERDAFTAR, after=sent)
+            registered += 1
+        width = len(f"[{len(self.steps):2d}/{len(self.steps)}]")  # aligned with the steps' lines below
+        self.write(
+            f"{'':{width}} {fmt_time(self.clock(), self.tz)}  Pendaftaran: {registered} pegawai membuka tautan "
+            f"undangan dari admin (/start KODE) dan terdaftar\n"
+        )
+
     # --- running -----------------------------------------------------------------------------
 
     async def run(self) -> dict[str, Path]:
         """Start the service, play the scenario in a thread, stop the service; the output files."""
+        if self.strict:
+            self.control.quotas()  # Google's per-minute quotas; the change feed's lag is on by default
+        else:
+            self.control.change_lag(0)
         self.bot = build_service(
-            self.settings,
+            self.service_settings,
+            google_sleep=self.sandbox_time.let_pass,
             token=DEFAULT_BOT_TOKEN,
             clock=self.clock,
             outbox_interval=0.02,
@@ -265,9 +351,12 @@ class DemoRun:
             self.bot.store.dispose()
 
     def _play(self) -> dict[str, Path]:
-        self.office = Office(self.control, self.cast, nudge=self.poll, stamp=self.clock)
+        self.office = Office(
+            self.control, self.cast, nudge=self.nudge, stamp=self.clock, on_press=self.sandbox_time.pressed
+        )
         scenario = Scenario(self.office, self.steps)
         try:
+            self.register()
             scenario.run(before=self.before, after=self.after)
             self.drain()
         except StepFailed as err:
@@ -312,30 +401,31 @@ class DemoRun:
         return files
 
     def _closing_message(self) -> str:
+        """The links of the closing message's buttons (Buka rekap, Buka folder arsip), one per line."""
         assert self.office is not None
         message = self.office.find(self.cast.kasubbag, TITLE_DITUTUP, last=True)
         if message is None:
             raise DemoError("Pesan penutupan periode tidak diterima Kasubbag.")
-        return message_text(message)
+        return "\n".join(button_links(message))
 
     def _admin_drive(self) -> Any:
         return self.control.drive_as(ADMIN)
 
     def _export_rekap(self, closing: str) -> bytes:
-        """The dinas workbook (its link is in the closing message) exported as xlsx through Drive."""
+        """The dinas workbook (the closing message's "Buka rekap") exported as xlsx through Drive."""
         match = _SPREADSHEET_ID.search(closing)
         if match is None:
-            raise DemoError("Tautan workbook rekap tidak ada pada pesan penutupan.")
+            raise DemoError("Tombol rekap tidak ada pada pesan penutupan.")
         data = self._admin_drive().files().export_media(fileId=match.group(1), mimeType=XLSX_MIME).execute()
         if not isinstance(data, bytes) or not data.startswith(b"PK"):
-            raise DemoError("Ekspor xlsx workbook rekap dari Drive tidak menghasilkan berkas xlsx.")
+            raise DemoError("Ekspor xlsx lembar kerja rekap dari Drive tidak menghasilkan berkas xlsx.")
         return data
 
     def _archived_pdf(self, closing: str) -> bytes:
         """The report document (PDF) the bot archived in the folder named by the closing message."""
         match = _FOLDER_ID.search(closing)
         if match is None:
-            raise DemoError("Tautan folder arsip tidak ada pada pesan penutupan.")
+            raise DemoError("Tombol folder arsip tidak ada pada pesan penutupan.")
         drive = self._admin_drive()
         listing = (
             drive.files()
@@ -427,9 +517,9 @@ def run_demo(
         demo = DemoRun(settings, control, out, write, pace=0.0 if cepat else PACE_SECONDS)
         files = asyncio.run(demo.run())
     seconds = time.monotonic() - started
-    report = DemoReport(out, files, seconds, len(demo.steps), demo.timeline, demo.summary, settings.tahun, DEMO_TW)
+    report = DemoReport(out, files, seconds, len(demo.steps), demo.timeline, demo.summary, demo.tahun, DEMO_TW)
     write("\nLini masa (jam kantor simulasi):\n" + format_timeline(report.timeline, settings.tz) + "\n")
-    write(f"\nRekap {texts.periode(DEMO_TW, settings.tahun)}:\n" + format_summary(report.summary, settings) + "\n")
+    write(f"\nRekap {texts.periode(DEMO_TW, demo.tahun)}:\n" + format_summary(report.summary, settings) + "\n")
     write("\nBerkas keluaran:\n" + "".join(f"  {path}\n" for path in files.values()))
     write(f"\nDemo selesai dalam {seconds:.1f} detik ({report.steps} langkah).\n")
     return report

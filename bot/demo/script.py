@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bot.demo.actors import ScenarioError
 from bot.demo.filling import Entry, Kolom
 
-__all__ = ["Correction", "QuarterScript", "demo_script"]
+__all__ = ["BuktiFoto", "Correction", "QuarterScript", "demo_script"]
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,14 @@ class Correction:
     indikator: str
     kolom: Kolom
     ketik: str
+
+
+@dataclass(frozen=True)
+class BuktiFoto:
+    """A photo a staff member sends the bot as bukti dukung of one indicator (picked from the buttons)."""
+
+    bidang: str
+    indikator: str
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,8 @@ class QuarterScript:
     tindak_lanjut: Mapping[str, str]
     kirim_lewat_telegram: frozenset[str] = frozenset()
     """Bidang whose staff submit with /kirim in Telegram instead of the sheet's Status Pengisian."""
+    bukti_foto: BuktiFoto | None = None
+    """A photo sent as bukti dukung before its bidang fills the sheet (that indicator's Bukti left empty)."""
 
     def entry(self, correction: Correction) -> Entry:
         """The isian entry a correction is about."""
@@ -56,7 +66,8 @@ class QuarterScript:
 
 
 def demo_script(tahun: int, isian: Mapping[str, tuple[Entry, ...]], tw: int = 1) -> QuarterScript:
-    """The demo's quarter: HIJ mistypes a percentage, PTK leaves out one realisasi anggaran."""
+    """The demo's quarter: HIJ mistypes a percentage, PTK leaves out one realisasi anggaran, SEK sends a
+    photo as bukti dukung."""
     return QuarterScript(
         tahun=tahun,
         tw=tw,
@@ -97,4 +108,5 @@ def demo_script(tahun: int, isian: Mapping[str, tuple[Entry, ...]], tw: int = 1)
             "HIJ": "Pendampingan pembentukan LKS Bipartit dijadwalkan pada minggu kedua April 2026.",
         },
         kirim_lewat_telegram=frozenset({"LAT"}),
+        bukti_foto=BuktiFoto("SEK", "Persentase gaji dan tunjangan ASN yang dibayarkan tepat waktu"),
     )

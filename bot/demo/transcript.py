@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from bot import texts
-from bot.demo.actors import Action, Cast, Office, Person, button_labels, message_text
+from bot.demo.actors import Action, Cast, Office, Person, message_text
 from bot.demo.scenario import Step
 
 __all__ = ["Progress", "Segment", "Transcript"]
@@ -79,13 +79,17 @@ class Transcript:
                     if reply:
                         head += f" · membalas pesan #{reply['message_id']}"
                 lines += [head, ""]
+                media = []
                 if message.get("photo"):
-                    lines += ["> [Foto: grafik capaian per bidang]"]
+                    media = ["> [Foto: grafik capaian per bidang]" if message.get("sender") == "bot" else "> [Foto]"]
+                if message.get("document"):
+                    media = [f"> [Berkas: {message['document'].get('file_name', '')}]"]
                 body = message_text(message)
-                lines += [f"> {_md_line(line)}" if line else ">" for line in body.splitlines()] or [">"]
-                labels = button_labels(message)
-                if labels:
-                    lines += ["", "Tombol: " + " ".join(f"[{label}]" for label in labels)]
+                quoted = [f"> {_md_line(line)}" if line else ">" for line in body.splitlines()]
+                lines += media + quoted if media or quoted else [">"]
+                shown = _buttons(message)
+                if shown:
+                    lines += ["", "Tombol: " + " ".join(shown)]
                 elif (message.get("reply_markup") or {}).get("force_reply"):
                     lines += ["", "(Bot meminta balasan atas pesan ini.)"]
                 lines.append("")
@@ -107,6 +111,9 @@ class Transcript:
         return list(seen.values())
 
     def action_lines(self, action: Action) -> list[str]:
+        if action.kind == "tautan":  # registration, before the SOP's first step
+            when = texts.format_waktu(action.at, self.tz)
+            return [f"*{action.person.nama} membuka tautan undangan {action.text} lalu menekan Mulai* · {when}", ""]
         position = self.office.actions.index(action)
         step = self.steps[max(bisect.bisect_right(self.progress.step_starts, position) - 1, 0)]
         when = f"{texts.format_waktu(action.at, self.tz)} · langkah SOP {step.sop_step}"
@@ -118,6 +125,12 @@ class Transcript:
                 "",
             ]
         return [f"*{action.person.nama} di Google Sheets: {action.text}* · {when}", ""]
+
+
+def _buttons(message: dict[str, Any]) -> list[str]:
+    """A message's buttons as the transcript shows them: ``[Setujui]``, a URL button as a Markdown link."""
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+    return [f"[{b['text']}]({b['url']})" if b.get("url") else f"[{b['text']}]" for row in rows for b in row]
 
 
 def _md_line(line: str) -> str:

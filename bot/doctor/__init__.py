@@ -1,9 +1,13 @@
 """``python -m bot doctor``: checks an installation and says, in Indonesian, what to fix.
 
 The checks run in order, each reading what the earlier ones found (a :class:`DoctorContext`):
-settings, master list, Google credentials, Google reachable (Drive and Sheets APIs), where files
+settings, master list (this year's and the next), the regency's days off, Google credentials,
+Google reachable (Drive and Sheets APIs), where files
 are stored (Shared Drive or OAuth), every configured folder, the workbooks already made, the
-Telegram bot token (getMe) and webhook, the database, and who is bound to Telegram. A check that
+Telegram bot token (getMe) and webhook, the database, who is bound to Telegram, and who can open
+the workbooks (officials' emails, addresses without a Google account). With ``--live``
+(:mod:`bot.doctor.live`) it then tries every Google behaviour the product relies on in a scratch
+workbook. A check that
 depends on an earlier failed one is reported as skipped. Every network call is bounded by the
 ``timeout`` (seconds) with at most two attempts, so a dead endpoint fails fast.
 
@@ -38,7 +42,8 @@ from bot.doctor.google_access import (
     check_storage,
 )
 from bot.doctor.google_files import FOLDER_MIME, check_folders, check_workbooks
-from bot.doctor.people import INVITE_FIX, check_master_list, check_people
+from bot.doctor.live import LiveOptions, check_live
+from bot.doctor.people import INVITE_FIX, check_google_people, check_hari_libur, check_master_list, check_people
 from bot.doctor.report import (
     DEFAULT_TIMEOUT,
     Check,
@@ -69,10 +74,14 @@ __all__ = [
     "CheckStatus",
     "DoctorContext",
     "Failure",
+    "LiveOptions",
     "check_database",
     "check_folders",
     "check_google_credentials",
+    "check_google_people",
     "check_google_reachable",
+    "check_hari_libur",
+    "check_live",
     "check_master_list",
     "check_people",
     "check_storage",
@@ -85,6 +94,7 @@ __all__ = [
 
 CHECKS: list[Check] = [
     check_master_list,
+    check_hari_libur,
     check_google_credentials,
     check_google_reachable,
     check_storage,
@@ -93,13 +103,19 @@ CHECKS: list[Check] = [
     check_workbooks,
     check_telegram,
     check_people,
+    check_google_people,
 ]
 
 
 def run_doctor(
-    config_path: str, checks: Iterable[Check] = CHECKS, *, timeout: float = DEFAULT_TIMEOUT
+    config_path: str,
+    checks: Iterable[Check] = CHECKS,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    live: LiveOptions | None = None,
 ) -> tuple[int, list[CheckResult]]:
-    """Run every check; exit code 0 (all OK or warnings), 1 (a check failed), 2 (unusable settings)."""
+    """Run every check (and the live round trip with ``live``); exit code 0 (all OK or warnings),
+    1 (a check failed), 2 (unusable settings)."""
     try:
         settings = load_settings(config_path)
     except SettingsError as err:
@@ -119,11 +135,13 @@ def run_doctor(
             "settings",
             "Berkas pengaturan",
             CheckStatus.OK,
-            f"{config_path}: {settings.dinas.nama}, tahun {settings.tahun}, {len(settings.bidang)} bidang, "
-            f"zona waktu {settings.zona_waktu}",
+            f"{config_path}: {settings.dinas.nama}, {len(settings.bidang)} bidang, zona waktu {settings.zona_waktu}"
+            + (f", tahun pertama {settings.tahun}" if settings.tahun is not None else ""),
         )
     ]
-    ctx = DoctorContext(settings=settings, config_path=config_path, timeout=timeout)
+    ctx = DoctorContext(settings=settings, config_path=config_path, timeout=timeout, live=live)
+    if live is not None:
+        checks = [*checks, check_live]
     try:
         for check in checks:
             results.extend(check(ctx))

@@ -134,6 +134,7 @@ def check_database(ctx: DoctorContext) -> Iterable[CheckResult]:
     ctx.store = Store(engine)
     with ctx.store.transaction() as tx:
         for period in tx.periods(exclude_states=list(TERMINAL_DINAS_STATES)):
+            ctx.tahun = int(period.tahun)
             for report in tx.reports(period.id):
                 ctx.reports[report.bidang] = report
     yield _result("database", name, CheckStatus.OK, f"{shown} ({version_text}), revisi {current}")

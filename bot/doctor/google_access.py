@@ -33,9 +33,9 @@ def check_google_credentials(ctx: DoctorContext) -> Iterable[CheckResult]:
                 "google.credentials",
                 name,
                 CheckStatus.FAILED,
-                "kunci service account belum diisi",
+                "kunci akun layanan (service account) belum diisi",
                 "isi variabel lingkungan KINERJA_GOOGLE__KEY_FILE (atau google.key_file) dengan path "
-                "berkas JSON kunci service account; lihat docs/pemasangan.md bagian 2a",
+                "berkas JSON kunci akun layanan; lihat docs/pemasangan.md bagian 2a",
             )
             return
         if not Path(google.key_file).is_file():
@@ -64,7 +64,7 @@ def check_google_credentials(ctx: DoctorContext) -> Iterable[CheckResult]:
         yield _result("google.credentials", name, CheckStatus.FAILED, err.penjelasan, fix)
         return
     who = ctx.account_email or "akun OAuth"
-    kind = "service account" if google.auth is GoogleAuth.SERVICE_ACCOUNT else "OAuth"
+    kind = "akun layanan" if google.auth is GoogleAuth.SERVICE_ACCOUNT else "OAuth"
     yield _result("google.credentials", name, CheckStatus.OK, f"{kind} {who} (tidak ditampilkan)")
 
 
@@ -78,7 +78,7 @@ def _explain(status: int, body: bytes, action: str) -> tuple[str, str]:
     message, reason = error_details(status, body)
     detail = f"{action}: HTTP {status} {message}" + (f" ({reason})" if reason else "")
     if status == 401:
-        return detail, "kredensial ditolak Google: buat kunci service account baru, atau jalankan ulang google-login"
+        return detail, "kredensial ditolak Google: buat kunci akun layanan baru, atau jalankan ulang google-login"
     if status == 403 and (reason in API_DISABLED_REASONS or "has not been used" in message or "disabled" in message):
         return detail, (
             "aktifkan Google Drive API dan Google Sheets API di proyek Google Cloud "
@@ -86,7 +86,8 @@ def _explain(status: int, body: bytes, action: str) -> tuple[str, str]:
         )
     if status == 403:
         return detail, (
-            "akun bot tidak punya akses; bagikan folder/Shared Drive ke akun bot sebagai Editor/Content manager"
+            "akun bot tidak punya akses; bagikan folder kepada akun bot sebagai Editor, atau tambahkan akun bot "
+            "ke Drive bersama sebagai Pengelola konten"
         )
     if status in (408, 429) or status >= 500:
         return detail, "Google sedang membatasi atau gangguan; ulangi beberapa menit lagi"
@@ -119,7 +120,7 @@ def check_google_reachable(ctx: DoctorContext) -> Iterable[CheckResult]:
     from sheets.google.errors import CredentialsProblem, GoogleEdgeError, translate
     from sheets.google.http import RetryPolicy
 
-    name = "Google dapat dihubungi"
+    name = "Koneksi ke Google"
     if ctx.credentials is None:
         yield _skipped("google.reachable", name, "kredensial Google belum dapat dipakai")
         return
@@ -137,7 +138,7 @@ def check_google_reachable(ctx: DoctorContext) -> Iterable[CheckResult]:
         edge = translate(err, "menghubungi Google Drive")
         fix = _unreachable_fix(ctx)
         if isinstance(edge, CredentialsProblem):
-            fix = "kredensial ditolak Google: buat kunci service account baru, atau jalankan ulang google-login"
+            fix = "kredensial ditolak Google: buat kunci akun layanan baru, atau jalankan ulang google-login"
         yield _result("google.reachable", name, CheckStatus.FAILED, f"{edge.penjelasan} ({edge})", fix)
         ctx.session = None
         return
@@ -193,10 +194,10 @@ def check_storage(ctx: DoctorContext) -> Iterable[CheckResult]:
             "google.storage",
             name,
             CheckStatus.WARNING,
-            "service account tanpa Shared Drive: service account tidak punya kuota penyimpanan, "
-            "membuat workbook di My Drive akan ditolak (storageQuotaExceeded)",
-            "buat Shared Drive, tambahkan akun bot sebagai Content manager, pindahkan folder ke sana dan "
-            "isi google.shared_drive_id; atau pakai google.auth: oauth",
+            "akun layanan tanpa Drive bersama: akun layanan tidak punya kuota penyimpanan, sehingga "
+            "membuat lembar kerja di Drive Saya akan ditolak (storageQuotaExceeded)",
+            "buat Drive bersama (Shared Drive), tambahkan akun bot sebagai Pengelola konten (Content manager), "
+            "pindahkan folder ke sana, dan isi google.shared_drive_id; atau gunakan google.auth: oauth",
         )
         return
     if ctx.drive is None:
@@ -206,14 +207,16 @@ def check_storage(ctx: DoctorContext) -> Iterable[CheckResult]:
         ctx,
         f"drives/{google.shared_drive_id}",
         {"fields": "id,name,capabilities(canAddChildren)"},
-        f"membaca Shared Drive {google.shared_drive_id}",
+        f"membaca Drive bersama {google.shared_drive_id}",
     )
     if body is None:
         if status == 404:
-            detail = f"Shared Drive {google.shared_drive_id} tidak ditemukan, atau {ctx.account_email} bukan anggotanya"
+            detail = (
+                f"Drive bersama {google.shared_drive_id} tidak ditemukan, atau {ctx.account_email} bukan anggotanya"
+            )
             fix = (
-                f"tambahkan {ctx.account_email} ke Shared Drive sebagai Content manager, dan periksa "
-                "google.shared_drive_id (bagian terakhir URL Shared Drive)"
+                f"tambahkan {ctx.account_email} ke Drive bersama sebagai Pengelola konten, dan periksa "
+                "google.shared_drive_id (bagian terakhir URL Drive bersama)"
             )
         yield _result("google.storage", name, CheckStatus.FAILED, detail, fix)
         return
@@ -222,10 +225,10 @@ def check_storage(ctx: DoctorContext) -> Iterable[CheckResult]:
             "google.storage",
             name,
             CheckStatus.FAILED,
-            f"akun bot hanya dapat melihat Shared Drive {body.get('name')!r}",
-            f"ubah peran {ctx.account_email} di Shared Drive menjadi Content manager",
+            f"akun bot hanya dapat melihat Drive bersama {body.get('name')!r}",
+            f"ubah peran {ctx.account_email} di Drive bersama menjadi Pengelola konten",
         )
         return
     yield _result(
-        "google.storage", name, CheckStatus.OK, f"Shared Drive {body.get('name')!r} ({google.shared_drive_id})"
+        "google.storage", name, CheckStatus.OK, f"Drive bersama {body.get('name')!r} ({google.shared_drive_id})"
     )

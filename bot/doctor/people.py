@@ -7,9 +7,11 @@ check could open it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from bot.doctor.report import CheckResult, CheckStatus, DoctorContext, _result
+from sheets.riwayat import pelaku
 
 INVITE_FIX = (
     'buat kode undangan: python -m bot invite --role PERAN [--bidang KODE] --nama "NAMA", lalu orang itu '
@@ -18,35 +20,91 @@ INVITE_FIX = (
 
 
 def check_master_list(ctx: DoctorContext) -> Iterable[CheckResult]:
-    """The master list of indicators must exist and parse: the workbooks are built from it."""
+    """The master list of indicators must exist and parse: the workbooks are built from it.
+
+    With one file per year (``{tahun}`` in ``google.master_indikator``) the current year's list
+    is checked, and the next year's as well: a warning while it is missing, a failure once that
+    year's TW I is due.
+    """
+    settings = ctx.settings
+    tahun = ctx.current_year()
+    yield from _master_of_year(ctx, "master", tahun, required=True)
+    if settings.master_per_tahun:
+        next_year, opens = ctx.next_year_opening()
+        if next_year != tahun:
+            yield from _master_of_year(ctx, "master.berikutnya", next_year, required=False, opens=opens)
+
+
+def _master_of_year(
+    ctx: DoctorContext, key: str, tahun: int, *, required: bool, opens: datetime | None = None
+) -> Iterable[CheckResult]:
+    from bot.texts import format_waktu
     from sheets.master import load_master
     from sheets.numbers import DomainError
 
-    path = ctx.settings.google.master_indikator
-    name = "Daftar indikator"
-    try:
-        master = load_master(path, bidang_codes=[b.kode for b in ctx.settings.bidang])
-    except DomainError as err:
+    settings = ctx.settings
+    path = settings.master_path(tahun)
+    per_year = settings.master_per_tahun
+    name = f"Daftar indikator {tahun}" if per_year else "Daftar indikator"
+    fix = "perbaiki CSV daftar indikator (google.master_indikator); kolomnya dijelaskan di docs/pemasangan.md"
+    if not required and not path.exists():
+        when = format_waktu(opens, settings.tz) if opens is not None else "-"
         yield _result(
-            "master",
+            key,
             name,
-            CheckStatus.FAILED,
-            str(err),
-            "perbaiki CSV daftar indikator (google.master_indikator); kolomnya dijelaskan di docs/pemasangan.md",
+            CheckStatus.WARNING,
+            f"{path} belum ada; Triwulan I {tahun} dibuka {when} dan menunggu daftar ini",
+            f"letakkan daftar indikator tahun {tahun} (target dan pagu menurut DPA) di {path}; "
+            "lihat docs/pemasangan.md bagian 5.1",
         )
         return
-    counts = ", ".join(f"{b.kode} {len(master.for_bidang(b.kode))}" for b in ctx.settings.bidang)
-    empty = [b.kode for b in ctx.settings.bidang if not master.for_bidang(b.kode)]
+    try:
+        master = load_master(path, bidang_codes=[b.kode for b in settings.bidang])
+    except DomainError as err:
+        yield _result(key, name, CheckStatus.FAILED if required else CheckStatus.WARNING, str(err), fix)
+        return
+    counts = ", ".join(f"{b.kode} {len(master.for_bidang(b.kode))}" for b in settings.bidang)
+    empty = [b.kode for b in settings.bidang if not master.for_bidang(b.kode)]
     if empty:
         yield _result(
-            "master",
+            key,
             name,
             CheckStatus.WARNING,
             f"{path}: bidang tanpa indikator: {', '.join(empty)}",
             "tambahkan indikator bidang tersebut ke CSV, atau hapus bidangnya dari pengaturan",
         )
     else:
-        yield _result("master", name, CheckStatus.OK, f"{path}: {counts} indikator")
+        yield _result(key, name, CheckStatus.OK, f"{path}: {counts} indikator")
+
+
+def check_hari_libur(ctx: DoctorContext) -> Iterable[CheckResult]:
+    """The regency's days off: a ``tetap_masuk`` date that is no national day off changes nothing."""
+    from bot.workflow.calendar import WorkCalendar
+
+    libur = ctx.settings.hari_libur
+    if not libur.tambahan and not libur.tetap_masuk:
+        return
+    calendar = WorkCalendar.of(ctx.settings)
+    idle = [d for d in libur.tetap_masuk if not calendar.is_national_holiday(d.tanggal)]
+    already = [d for d in libur.tambahan if calendar.is_national_holiday(d.tanggal) or d.tanggal.weekday() >= 5]
+    name = "Hari libur daerah"
+    if idle or already:
+        lines = [f"{d.tanggal.isoformat()} ({d.keterangan}) bukan libur nasional atau cuti bersama" for d in idle]
+        lines += [f"{d.tanggal.isoformat()} ({d.keterangan}) sudah libur tanpa penetapan daerah" for d in already]
+        yield _result(
+            "hari_libur",
+            name,
+            CheckStatus.WARNING,
+            "; ".join(lines),
+            "periksa tanggal di hari_libur.tetap_masuk dan hari_libur.tambahan; tanggal itu tidak berpengaruh",
+        )
+        return
+    yield _result(
+        "hari_libur",
+        name,
+        CheckStatus.OK,
+        f"{len(libur.tambahan)} libur tambahan, {len(libur.tetap_masuk)} hari tetap masuk kerja",
+    )
 
 
 def check_people(ctx: DoctorContext) -> Iterable[CheckResult]:
@@ -63,12 +121,12 @@ def check_people(ctx: DoctorContext) -> Iterable[CheckResult]:
     # Bound in the store but not by a telegram_id of the settings: bound with /daftar KODE.
     by_invite = [r for key, r in bound_in_store.items() if key not in from_settings]
     unbound = [c for c in configured if c[3] is None and (c[0], c[1], c[2]) not in bound_in_store]
-    label = "Orang terikat ke Telegram"
+    label = "Pegawai terdaftar di Telegram"
 
     def who(role: str, bidang: str | None, nama: str) -> str:
-        return f"{role}{' ' + bidang if bidang else ''} ({nama})"
+        return pelaku(role, nama, bidang)
 
-    summary = f"{len(by_settings)} lewat pengaturan, {len(by_invite)} lewat kode undangan"
+    summary = f"{len(by_settings)} melalui pengaturan, {len(by_invite)} melalui kode undangan"
     if by_invite:
         summary += ": " + "; ".join(who(r.role, r.bidang, r.nama) for r in by_invite)
     if unbound:
@@ -76,15 +134,15 @@ def check_people(ctx: DoctorContext) -> Iterable[CheckResult]:
             "people",
             label,
             CheckStatus.WARNING,
-            f"{summary}. Belum terikat: " + "; ".join(who(*c[:3]) for c in unbound),
+            f"{summary}. Belum terdaftar: " + "; ".join(who(*c[:3]) for c in unbound),
             INVITE_FIX,
         )
     else:
-        yield _result("people", label, CheckStatus.OK, f"semua terikat ({summary})")
+        yield _result("people", label, CheckStatus.OK, f"semua terdaftar ({summary})")
     if ctx.store is None and any(c[3] is None for c in configured):
         yield _result(
             "people.store",
-            "Pendaftaran lewat undangan",
+            "Pendaftaran melalui kode undangan",
             CheckStatus.SKIPPED,
             "basis data belum dapat dibaca; pendaftaran /daftar belum diperhitungkan",
         )
@@ -113,19 +171,91 @@ def _invite_over_settings(configured: list[Any], rows: list[Any], who: Any) -> I
         if row is not None and row.source == "invite" and row.telegram_id not in (None, telegram_id):
             found.append(
                 f"{who(role, bidang, nama)}: pengaturan menyebut telegram_id {telegram_id}, "
-                f"tetapi terikat lewat undangan ke {row.telegram_id}"
+                f"tetapi terdaftar melalui kode undangan dengan ID {row.telegram_id}"
             )
         elif holder is not None and holder.source == "invite" and (row is None or holder.id != row.id):
             found.append(
-                f"{who(role, bidang, nama)}: telegram_id {telegram_id} di pengaturan terikat lewat undangan ke "
+                f"{who(role, bidang, nama)}: telegram_id {telegram_id} di pengaturan sudah terdaftar melalui kode "
+                f"undangan atas nama "
                 f"{who(holder.role, holder.bidang, holder.nama)}"
             )
     if found:
         yield _result(
             "people.invite",
-            "Pengaturan berbeda dengan pendaftaran undangan",
+            "Pengaturan berbeda dengan pendaftaran melalui kode undangan",
             CheckStatus.WARNING,
-            "; ".join(found) + ". Pendaftaran lewat undangan yang berlaku",
+            "; ".join(found) + ". Pendaftaran melalui kode undangan yang berlaku",
             "samakan telegram_id di pengaturan dengan akun yang terdaftar (atau hapus telegram_id itu); "
-            "untuk memakai akun lain, buat undangan baru",
+            "untuk memakai akun lain, buat kode undangan baru",
         )
+
+
+def check_google_people(ctx: DoctorContext) -> Iterable[CheckResult]:
+    """Who can open the workbooks: officials without an email, addresses without a Google account.
+
+    The officials get view access to the workbooks whose links the bot sends them, which needs
+    their email; an address Drive said has no Google account (``doctor --live``, or shared by
+    the bot's invitation email) opens nothing until that account exists.
+    """
+    from config.learned import load_facts
+    from sheets.google.sharing import bidang_access, officials_without_email, rekap_access
+
+    settings = ctx.settings
+    missing = officials_without_email(settings)
+    if missing:
+        yield _result(
+            "people.email",
+            "Pejabat tanpa email",
+            CheckStatus.WARNING,
+            "tautan lembar kerja yang dikirim bot tidak dapat mereka buka: " + "; ".join(missing),
+            "isi email (akun Google) orang tersebut di pengaturan; bot memberi mereka akses lihat "
+            f"(google.peran_peninjau: {settings.google.peran_peninjau}) saat membagikan format",
+        )
+    if ctx.live is not None:
+        return  # the live round trip below tries every address itself
+    facts = load_facts(settings.google.berkas_temuan)
+    configured = set(rekap_access(settings))
+    for bidang in settings.bidang:
+        configured |= set(bidang_access(settings, bidang.kode))
+    invited = _invited_at_distribution(ctx)
+    no_account = sorted((set(facts.no_google_account) | invited) & configured)
+    sources = []
+    if facts.checked_at is not None:
+        sources.append(f"uji langsung {facts.checked_at}")
+    if invited:
+        sources.append("pembagian format periode berjalan")
+    name = "Akun Google alamat di pengaturan"
+    if no_account:
+        yield _result(
+            "people.google",
+            name,
+            CheckStatus.WARNING,
+            f"menurut {' dan '.join(sources)}, belum punya akun Google: {', '.join(no_account)}; "
+            "bot membagikan lembar kerja kepada mereka melalui undangan email Google",
+            "minta yang bersangkutan membuat akun Google dengan alamat itu, atau ganti alamatnya di pengaturan; "
+            "lalu ulangi python -m bot doctor --live",
+        )
+    elif facts.checked_at is None:
+        yield _result(
+            "people.google",
+            name,
+            CheckStatus.OK,
+            "belum diuji langsung; jalankan python -m bot doctor --live untuk memeriksa setiap alamat",
+        )
+    else:
+        yield _result(
+            "people.google", name, CheckStatus.OK, f"semua alamat punya akun Google (uji langsung {facts.checked_at})"
+        )
+
+
+def _invited_at_distribution(ctx: DoctorContext) -> set[str]:
+    """The addresses the running period's distribution invited by email (no Google account)."""
+    if ctx.store is None or not ctx.reports:
+        return set()
+    period_id = next(iter(ctx.reports.values())).period_id
+    invited: set[str] = set()
+    with ctx.store.transaction() as tx:
+        for row in tx.outbox_rows(period_id):
+            if row.kind == "distribution_done":
+                invited |= {str(email).lower() for email in (row.payload or {}).get("tanpa_akun_google") or []}
+    return invited

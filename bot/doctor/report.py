@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -51,6 +52,33 @@ class DoctorContext:
     drive: Any = None  # a sheets.google.drive.DriveFiles once Google answered
     store: Any = None  # a bot.store.repository.Store when the database is at the latest revision
     reports: dict[str, Any] = field(default_factory=dict)  # bidang -> report row of the running period
+    tahun: int | None = None  # the running period's budget year, once the database was read
+
+    def current_year(self) -> int:
+        """The budget year the office works in: the running period's, else the one due on the calendar."""
+        if self.tahun is not None:
+            return self.tahun
+        from bot.workflow.calendar import WorkCalendar
+
+        calendar = WorkCalendar.of(self.settings)
+        now = datetime.now(self.settings.tz)
+        due = calendar.due_period(now, self.settings.tahun)
+        if due is not None:
+            return due[0]
+        return self.settings.tahun or now.year
+
+    def next_year_opening(self) -> tuple[int, datetime]:
+        """The next budget year whose TW I has not opened yet, and when it opens."""
+        from bot.workflow.calendar import WorkCalendar
+
+        calendar = WorkCalendar.of(self.settings)
+        now = datetime.now(self.settings.tz)
+        tahun = max(now.year, self.settings.tahun or now.year)
+        while calendar.period_open_at(tahun, 1) <= now:
+            tahun += 1
+        return tahun, calendar.period_open_at(tahun, 1)
+
+    live: Any = None  # bot.doctor.live.LiveOptions with --live
 
     def close(self) -> None:
         """Release the database and HTTP sessions."""

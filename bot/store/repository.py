@@ -486,3 +486,45 @@ class Tx:
         ).first()
         if updated is None:
             self.conn.execute(insert(s.poll_state).values(name=name, cursor=cursor, updated_at=at))
+
+    # --- the poll's to-read list ---------------------------------------------------------------
+
+    def queue_reads(self, tahun: int, books: Sequence[tuple[str, str]], at: datetime) -> None:
+        """Add (spreadsheet id, bidang) pairs to the to-read list; one already there keeps its place."""
+        if not books:
+            return
+        queued = set(self.conn.execute(select(s.poll_queue.c.spreadsheet_id)).scalars())
+        seq = self._next_queue_seq()
+        for spreadsheet_id, bidang in books:
+            if spreadsheet_id in queued:
+                continue
+            values = {"spreadsheet_id": spreadsheet_id, "tahun": tahun, "bidang": bidang, "seq": seq, "queued_at": at}
+            self.conn.execute(insert(s.poll_queue).values(**values))
+            queued.add(spreadsheet_id)
+            seq += 1
+
+    def queued_reads(self, tahun: int, limit: int | None = None) -> list[Row[Any]]:
+        """The workbooks of ``tahun`` still to read, oldest first (at most ``limit``)."""
+        query = select(s.poll_queue).where(s.poll_queue.c.tahun == tahun).order_by(s.poll_queue.c.seq)
+        if limit is not None:
+            query = query.limit(limit)
+        return list(self.conn.execute(query))
+
+    def unqueue_read(self, spreadsheet_id: str) -> None:
+        """A workbook read and taken in: off the to-read list."""
+        self.conn.execute(s.poll_queue.delete().where(s.poll_queue.c.spreadsheet_id == spreadsheet_id))
+
+    def unqueue_bidang(self, tahun: int, bidang: str) -> None:
+        """Every workbook of ``bidang`` off the to-read list (it went to the trash: nothing to read)."""
+        self.conn.execute(s.poll_queue.delete().where(s.poll_queue.c.tahun == tahun, s.poll_queue.c.bidang == bidang))
+
+    def requeue_read(self, spreadsheet_id: str, at: datetime) -> None:
+        """Move a workbook to the back of the to-read list (its intake failed: the others go first)."""
+        self.conn.execute(
+            update(s.poll_queue)
+            .where(s.poll_queue.c.spreadsheet_id == spreadsheet_id)
+            .values(seq=self._next_queue_seq(), queued_at=at)
+        )
+
+    def _next_queue_seq(self) -> int:
+        return int(self.conn.execute(select(func.coalesce(func.max(s.poll_queue.c.seq), 0))).scalar_one()) + 1

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from bot import texts
 from bot.workflow.errors import ActionRefused
 from bot.workflow.machine import BidangEvent, DinasEvent
+from config.settings import KODE_BIDANG_POLA
 
 if TYPE_CHECKING:  # only for annotations: the codec importing this module stays light
     from bot.workflow.people import Actor
@@ -140,7 +141,7 @@ class ActionSpec:
 _KHUSUS_LINE = re.compile(r"^\s*([A-Za-z0-9]{1,12})\s*:\s*(.*?)\s*$")
 # A line that looks like a bidang code (capitals and digits) but names none: refused, not merged
 # into the general rekomendasi every bidang receives. "Catatan: ..." stays a general line.
-_CODE_LIKE = re.compile(r"^[A-Z][A-Z0-9]{1,11}$")
+_CODE_LIKE = re.compile(KODE_BIDANG_POLA)
 
 
 def parse_rekomendasi(text: str, kodes: tuple[str, ...]) -> tuple[str, dict[str, str]]:
@@ -160,7 +161,7 @@ def parse_rekomendasi(text: str, kodes: tuple[str, ...]) -> tuple[str, dict[str,
             if not said:
                 raise ActionRefused(texts.refusal_rekomendasi_empty(kode, line.strip()))
             khusus[kode] = f"{khusus[kode]} {said}" if kode in khusus else said
-        elif match and _CODE_LIKE.match(code):
+        elif match and _CODE_LIKE.fullmatch(code):
             raise ActionRefused(texts.refusal_rekomendasi_unknown_code(line.strip(), kodes))
         elif line.strip():
             umum.append(line.strip())

@@ -14,13 +14,14 @@ import re
 from dataclasses import dataclass
 
 from bot.telegram.actions import ACTIONS, Action
+from config.settings import KODE_BIDANG_POLA
 
 __all__ = ["MAX_BYTES", "SEPARATOR", "VERSION", "Action", "CallbackData", "CallbackDataError", "decode"]
 
 VERSION = "k1"
 SEPARATOR = "|"
 MAX_BYTES = 64
-_BIDANG = re.compile(r"^[A-Z0-9]{1,12}$")
+_BIDANG = re.compile(KODE_BIDANG_POLA)  # the alphabet the settings accept, no other
 _PERIOD = re.compile(r"^[1-9][0-9]{0,9}$")
 
 
@@ -43,7 +44,7 @@ class CallbackData:
         if spec is None:
             raise CallbackDataError(f"unknown action {self.action!r}")
         needs = spec.needs_bidang
-        if needs and (self.bidang is None or not _BIDANG.match(self.bidang)):
+        if needs and (self.bidang is None or not _BIDANG.fullmatch(self.bidang)):
             raise CallbackDataError(f"action {self.action} needs a bidang kode")
         if not needs and self.bidang is not None:
             raise CallbackDataError(f"action {self.action} takes no bidang")

@@ -8,11 +8,14 @@ service died between Telegram accepting the prompt and the id being stored, by t
 (Telegram quotes it in the reply). A prompt is answered once.
 
 The table (``telegram_prompts``) is part of the store's schema, created by Alembic migration 0002
-and given ``prompt_text`` (and a nullable ``message_id``) by 0003.
+and given ``prompt_text`` (and a nullable ``message_id``) by 0003 and ``origin_links`` (the URL
+buttons the origin message keeps after its outcome) by 0009.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -37,6 +40,7 @@ class Prompt:
     origin_message_id: int | None
     origin_text: str | None
     answered_at: datetime | None
+    origin_links: tuple[tuple[str, str], ...] = ()  # (label, url) of the origin's URL buttons
 
 
 class PromptStore:
@@ -57,6 +61,7 @@ class PromptStore:
         origin_text: str | None,
         prompt_text: str,
         now: datetime,
+        origin_links: Sequence[tuple[str, str]] = (),
     ) -> int:
         """Remember a prompt about to be sent; its id for :meth:`sent` or :meth:`discard`."""
         with self.engine.begin() as conn:
@@ -70,6 +75,7 @@ class PromptStore:
                     bidang=bidang,
                     origin_message_id=origin_message_id,
                     origin_text=origin_text,
+                    origin_links=json.dumps([list(pair) for pair in origin_links]) if origin_links else None,
                     prompt_text=prompt_text.strip(),
                     created_at=now,
                 )
@@ -128,6 +134,7 @@ class PromptStore:
             row.origin_message_id,
             row.origin_text,
             row.answered_at,
+            tuple((str(label), str(url)) for label, url in json.loads(row.origin_links or "[]")),
         )
 
     def mark_answered(self, prompt_id: int, now: datetime) -> bool:

@@ -2,7 +2,9 @@
 
 One function per outbox kind the core emits (``bot.workflow.notifications.Kind``); the words
 come from :mod:`bot.texts`, the buttons carry :mod:`bot.telegram.callback_data` and take their
-labels from the actions table (:mod:`bot.telegram.actions`).
+labels from the actions table (:mod:`bot.telegram.actions`). Links to a workbook, the rekap or a
+folder are URL buttons (:class:`Link`, "Buka laporan", "Buka rekap"), never raw URLs in the text;
+they come first, on rows of their own, above the action buttons.
 
 Rekap summaries (``RekapRef.summary``, stored as the period's ``rekap_summary``) are read
 tolerantly. The expected shape, matching ``sheets.aggregate``'s Ringkasan columns, is::
@@ -28,6 +30,7 @@ from bot import texts
 from bot.telegram.actions import ACTIONS, Action
 from bot.telegram.callback_data import CallbackData
 from bot.telegram.charts import Bar, capaian_chart
+from bot.workflow.machine import BidangState
 from bot.workflow.notifications import Kind
 from bot.workflow.payloads import (
     ActionResumed,
@@ -37,12 +40,15 @@ from bot.workflow.payloads import (
     DistributionApprovalRequest,
     DistributionDeferred,
     DistributionDone,
+    ForeignAccessRemoved,
     InputOpened,
     KoreksiRequest,
+    MasterReminder,
     MutuBakuEscalation,
     MutuBakuReminder,
     Payload,
     PeriodClosed,
+    PeriodHeld,
     RecipientUnreachable,
     RekapDraft,
     RekomendasiForBidang,
@@ -86,11 +92,52 @@ LaporanSource = Callable[[int, int], bytes]
 LAPORAN_AT_CLOSE_ROLES = frozenset({"kasubbag_kpep", "kepala_dinas"})
 
 
-def keyboard(*rows: Sequence[tuple[str, CallbackData]]) -> InlineKeyboardMarkup:
-    """Inline keyboard from rows of (label, callback data)."""
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data.encode()) for label, data in row] for row in rows]
-    )
+@dataclass(frozen=True)
+class Link:
+    """A URL button: it opens ``url`` (a workbook, the rekap, a folder) and sends the bot nothing."""
+
+    label: str
+    url: str
+
+
+Cell = tuple[str, CallbackData] | Link
+LINKS_PER_ROW = 2
+
+
+def _button(cell: Cell) -> InlineKeyboardButton:
+    if isinstance(cell, Link):
+        return InlineKeyboardButton(cell.label, url=cell.url)
+    label, data = cell
+    return InlineKeyboardButton(label, callback_data=data.encode())
+
+
+def keyboard(*rows: Sequence[Cell]) -> InlineKeyboardMarkup:
+    """Inline keyboard from rows of (label, callback data) and links; empty rows are left out."""
+    return InlineKeyboardMarkup([[_button(cell) for cell in row] for row in rows if row])
+
+
+def link_rows(links: Sequence[Link | None]) -> list[list[Cell]]:
+    """The rows of URL buttons (those with a URL), ``LINKS_PER_ROW`` to a row."""
+    present: list[Cell] = [link for link in links if link is not None and link.url]
+    return [present[i : i + LINKS_PER_ROW] for i in range(0, len(present), LINKS_PER_ROW)]
+
+
+def with_links(links: Sequence[Link | None], *rows: Sequence[Cell]) -> InlineKeyboardMarkup | None:
+    """URL buttons on rows of their own first, then the action rows; None when there is no button."""
+    all_rows = [*link_rows(links), *(row for row in rows if row)]
+    return keyboard(*all_rows) if all_rows else None
+
+
+def link(label: str, url: str | None) -> Link | None:
+    """A URL button, or None when there is no URL (yet)."""
+    return Link(label, url) if url else None
+
+
+def links_of(markup: InlineKeyboardMarkup | None) -> list[Link]:
+    """The URL buttons of a message's keyboard (kept when its action buttons give way to an outcome)."""
+    if markup is None:
+        return []
+    return [Link(b.text, b.url) for row in markup.inline_keyboard for b in row if b.url]
 
 
 def button(action: Action, period_id: int, bidang: str | None = None) -> tuple[str, CallbackData]:
@@ -187,16 +234,24 @@ class Renderer:
             ),
             Kind.DISTRIBUTION_DONE: _for(
                 DistributionDone,
-                lambda p, r: Rendered(texts.distribution_done(p.tw, p.tahun, p.links, p.deadline, self.tz)),
+                lambda p, r: Rendered(
+                    texts.distribution_done(
+                        p.tw, p.tahun, list(p.links), p.deadline, self.tz, p.tanpa_akun_google, p.tidak_dibagikan
+                    ),
+                    with_links([link(texts.btn_buka_laporan_bidang(k), url) for k, url in p.links.items()]),
+                ),
             ),
             Kind.INPUT_OPENED: _for(
                 InputOpened,
-                lambda p, r: Rendered(texts.input_opened(p.tw, p.tahun, p.bidang_nama, p.url, p.deadline, self.tz)),
+                lambda p, r: Rendered(
+                    texts.input_opened(p.tw, p.tahun, p.bidang_nama, p.deadline, self.tz), self._laporan(p.url)
+                ),
             ),
             Kind.VALIDATION_FAILED: _for(
                 ValidationFailed,
                 lambda p, r: Rendered(
-                    texts.validation_failed(p.tw, p.tahun, p.bidang_nama, p.url, p.problems, p.deadline, self.tz)
+                    texts.validation_failed(p.tw, p.tahun, p.bidang_nama, p.problems, p.deadline, self.tz),
+                    self._laporan(p.url),
                 ),
             ),
             Kind.SUBMISSION_RECEIVED: _for(
@@ -207,7 +262,7 @@ class Renderer:
             Kind.REPORT_RETURNED: _for(
                 ReportReturned,
                 lambda p, r: Rendered(
-                    texts.report_returned(p.tw, p.tahun, p.bidang_nama, p.url, p.reason, p.actor_nama)
+                    texts.report_returned(p.tw, p.tahun, p.bidang_nama, p.reason, p.actor_nama), self._laporan(p.url)
                 ),
             ),
             Kind.REPORT_APPROVED: _for(
@@ -222,14 +277,15 @@ class Renderer:
             Kind.REKOMENDASI_HANDED: _for(
                 RekomendasiHanded,
                 lambda p, r: Rendered(
-                    texts.rekomendasi_handed(p.tw, p.tahun, p.umum, p.per_bidang, p.url, sekretaris=r == "sekretaris")
+                    texts.rekomendasi_handed(p.tw, p.tahun, p.umum, p.per_bidang, sekretaris=r == "sekretaris"),
+                    self._rekap(p.url),
                 ),
             ),
             Kind.REKOMENDASI_FOR_BIDANG: _for(RekomendasiForBidang, self._rekomendasi_for_bidang),
             Kind.BIDANG_REOPENED: _for(
                 BidangReopened,
                 lambda p, r: Rendered(
-                    texts.bidang_reopened(p.tw, p.tahun, p.bidang_nama, p.url, p.reason, p.actor_nama)
+                    texts.bidang_reopened(p.tw, p.tahun, p.bidang_nama, p.reason, p.actor_nama), self._laporan(p.url)
                 ),
             ),
             Kind.TINDAK_LANJUT_RECORDED: _for(
@@ -240,9 +296,8 @@ class Renderer:
             Kind.DEADLINE_REMINDER: _for(
                 DeadlineReminder,
                 lambda p, r: Rendered(
-                    texts.deadline_reminder(
-                        p.tw, p.tahun, p.bidang_nama, p.url, p.deadline, p.hari_kerja_tersisa, self.tz
-                    )
+                    texts.deadline_reminder(p.tw, p.tahun, p.bidang_nama, p.deadline, p.hari_kerja_tersisa, self.tz),
+                    self._laporan(p.url),
                 ),
             ),
             Kind.TINDAK_LANJUT_REMINDER: _for(TindakLanjutReminder, self._tindak_lanjut_reminder),
@@ -257,8 +312,9 @@ class Renderer:
                         p.since,
                         p.mutu_baku,
                         self.tz,
-                        p.url,
-                    )
+                        p.deadline,
+                    ),
+                    self._step_link(p),
                 ),
             ),
             Kind.MUTU_BAKU_ESCALATION: _for(
@@ -274,8 +330,8 @@ class Renderer:
                         p.holder_role,
                         p.holder_nama,
                         self.tz,
-                        p.url,
-                    )
+                    ),
+                    self._step_link(p),
                 ),
             ),
             Kind.TAMPER_DETECTED: _for(
@@ -285,10 +341,24 @@ class Renderer:
                 WorkbookMissing, lambda p, r: Rendered(texts.workbook_missing(p.bidang_nama, p.reason))
             ),
             Kind.ACCESS_LOST: _for(WorkbookProblem, lambda p, r: Rendered(texts.access_lost(p.bidang_nama))),
+            Kind.FOREIGN_ACCESS_REMOVED: _for(
+                ForeignAccessRemoved,
+                lambda p, r: Rendered(
+                    texts.foreign_access_removed(p.tw, p.tahun, p.bidang_nama, p.akses, p.editor, p.dihapus),
+                    self._laporan(p.url),
+                ),
+            ),
             Kind.RECIPIENT_UNREACHABLE: _for(
                 RecipientUnreachable,
                 lambda p, r: Rendered(texts.recipient_unreachable(p.nama, p.role, self._bidang_label(p.bidang))),
             ),
+            Kind.MASTER_REMINDER: _for(
+                MasterReminder,
+                lambda p, r: Rendered(
+                    texts.master_reminder(p.tahun, p.path, p.opens_at, p.problem, p.overdue, self.tz)
+                ),
+            ),
+            Kind.PERIOD_HELD: _for(PeriodHeld, lambda p, r: Rendered(texts.period_held(p.tw, p.tahun, p.waiting_for))),
             Kind.ACTION_RESUMED: _for(
                 ActionResumed,
                 lambda p, r: Rendered(
@@ -315,48 +385,52 @@ class Renderer:
     def _bidang_label(self, kode: str | None) -> str | None:
         return self.settings.bidang_nama(kode) if kode else None
 
+    @staticmethod
+    def _laporan(url: str | None, *rows: Sequence[Cell]) -> InlineKeyboardMarkup | None:
+        """ "Buka laporan" (the bidang's workbook) above the action rows."""
+        return with_links([link(texts.BTN_BUKA_LAPORAN, url)], *rows)
+
+    @staticmethod
+    def _rekap(url: str | None, *rows: Sequence[Cell]) -> InlineKeyboardMarkup | None:
+        """ "Buka rekap" (the dinas workbook) above the action rows."""
+        return with_links([link(texts.BTN_BUKA_REKAP, url)], *rows)
+
+    @staticmethod
+    def _step_link(p: MutuBakuReminder) -> InlineKeyboardMarkup | None:
+        """The workbook of a bidang step, the rekap of a dinas step (the reminder's ``url``)."""
+        bidang_step = p.state in {s.value for s in BidangState}
+        return with_links([link(texts.BTN_BUKA_LAPORAN if bidang_step else texts.BTN_BUKA_REKAP, p.url)])
+
     # --- kinds with buttons ---------------------------------------------------------------------
 
     def _distribution_approval_request(self, p: DistributionApprovalRequest, role: str) -> Rendered:
         pid = p.period_id
+        folders = [link(texts.btn_buka_folder(str(f.get("kode", ""))), f.get("folder_url")) for f in p.format]
         return Rendered(
             texts.distribution_approval_request(p.tw, p.tahun, p.bidang, p.mutu_baku, p.format, p.deadline, self.tz),
-            keyboard(
-                [
-                    button(Action.DIST_APPROVE, pid),
-                    button(Action.DIST_DEFER, pid),
-                ]
-            ),
+            with_links(folders, [button(Action.DIST_APPROVE, pid), button(Action.DIST_DEFER, pid)]),
         )
 
     def _koreksi_request(self, p: KoreksiRequest, role: str) -> Rendered:
         pid, kode = p.period_id, p.bidang
         return Rendered(
-            texts.koreksi_request(p.tw, p.tahun, p.bidang_nama, p.url, p.summary, p.warnings, p.mutu_baku),
-            keyboard(
-                [
-                    button(Action.KOREKSI_APPROVE, pid, kode),
-                    button(Action.KOREKSI_RETURN, pid, kode),
-                ]
-            ),
+            texts.koreksi_request(p.tw, p.tahun, p.bidang_nama, p.summary, p.warnings, p.mutu_baku),
+            self._laporan(p.url, [button(Action.KOREKSI_APPROVE, pid, kode), button(Action.KOREKSI_RETURN, pid, kode)]),
         )
 
     def _rekap_draft(self, p: RekapDraft, role: str) -> Rendered:
         pid = p.period_id
         body, chart = rekap_body_and_chart(p.summary, self.settings)
         return Rendered(
-            texts.rekap_draft(p.tw, p.tahun, p.url, body, p.mutu_baku),
-            keyboard(
-                [button(Action.ANALYSIS_NOTE, pid)],
-                [button(Action.SUBMIT_SEKRETARIS, pid)],
-            ),
+            texts.rekap_draft(p.tw, p.tahun, body, p.mutu_baku),
+            self._rekap(p.url, [button(Action.ANALYSIS_NOTE, pid)], [button(Action.SUBMIT_SEKRETARIS, pid)]),
             chart,
             texts.chart_caption(p.tw, p.tahun) if chart else None,
         )
 
     def _telaah(self, p: TelaahRequest, kepala_dinas: bool) -> tuple[str, bytes | None]:
         body, chart = rekap_body_and_chart(p.summary, self.settings)
-        text = texts.telaah_request(p.tw, p.tahun, p.url, body, p.catatan_analisis, p.mutu_baku, kepala_dinas)
+        text = texts.telaah_request(p.tw, p.tahun, body, p.catatan_analisis, p.mutu_baku, kepala_dinas)
         return text, chart
 
     def _telaah_request(self, p: TelaahRequest, role: str) -> Rendered:
@@ -364,10 +438,7 @@ class Renderer:
         text, chart = self._telaah(p, kepala_dinas=False)
         return Rendered(
             text,
-            keyboard(
-                [button(Action.FORWARD_KADIS, pid)],
-                [button(Action.SEKRETARIS_RETURN, pid)],
-            ),
+            self._rekap(p.url, [button(Action.FORWARD_KADIS, pid)], [button(Action.SEKRETARIS_RETURN, pid)]),
             chart,
             texts.chart_caption(p.tw, p.tahun) if chart else None,
         )
@@ -377,12 +448,7 @@ class Renderer:
         text, chart = self._telaah(p, kepala_dinas=True)
         rendered = Rendered(
             text,
-            keyboard(
-                [
-                    button(Action.KADIS_APPROVE, pid),
-                    button(Action.KADIS_RETURN, pid),
-                ]
-            ),
+            self._rekap(p.url, [button(Action.KADIS_APPROVE, pid), button(Action.KADIS_RETURN, pid)]),
             chart,
             texts.chart_caption(p.tw, p.tahun) if chart else None,
         )
@@ -390,7 +456,10 @@ class Renderer:
         return self._with_laporan(rendered, p.tahun, p.tw, texts.laporan_caption_draft(p.tw, p.tahun))
 
     def _period_closed(self, p: PeriodClosed, role: str) -> Rendered:
-        rendered = Rendered(texts.period_closed(p.tw, p.tahun, p.rekap_url, p.archive_url))
+        rendered = Rendered(
+            texts.period_closed(p.tw, p.tahun),
+            with_links([link(texts.BTN_BUKA_REKAP, p.rekap_url), link(texts.BTN_BUKA_ARSIP, p.archive_url)]),
+        )
         if role not in LAPORAN_AT_CLOSE_ROLES:
             return rendered
         return self._with_laporan(rendered, p.tahun, p.tw, texts.laporan_caption_final(p.tw, p.tahun))
@@ -426,21 +495,16 @@ class Renderer:
         pid = p.period_id
         return Rendered(
             texts.rekomendasi_request(
-                p.tw,
-                p.tahun,
-                p.bidang,
-                p.url,
-                texts.rekap_lines(*rekap_figures(p.summary, self.settings)),
-                p.mutu_baku,
+                p.tw, p.tahun, p.bidang, texts.rekap_lines(*rekap_figures(p.summary, self.settings)), p.mutu_baku
             ),
-            keyboard([button(Action.REKOMENDASI, pid)]),
+            self._rekap(p.url, [button(Action.REKOMENDASI, pid)]),
         )
 
     def _rekomendasi_for_bidang(self, p: RekomendasiForBidang, role: str) -> Rendered:
         pid, kode = p.period_id, p.bidang
         return Rendered(
-            texts.rekomendasi_for_bidang(p.tw, p.tahun, p.bidang_nama, p.umum, p.khusus, p.mutu_baku, p.url),
-            keyboard([button(Action.TINDAK_LANJUT, pid, kode)]),
+            texts.rekomendasi_for_bidang(p.tw, p.tahun, p.bidang_nama, p.umum, p.khusus, p.mutu_baku),
+            self._rekap(p.url, [button(Action.TINDAK_LANJUT, pid, kode)]),
         )
 
     def _tindak_lanjut_reminder(self, p: TindakLanjutReminder, role: str) -> Rendered:

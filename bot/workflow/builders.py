@@ -87,7 +87,15 @@ class Builders:
 
     def _distribution_done(self, act: Act, kode: str) -> p.Payload:
         links = {k: ref.url for k, ref in act.refs.items()}
-        return p.DistributionDone(**self.period_fields(act.period), links=links, deadline=iso(act.deadline) or "")
+        invited = sorted({email for ref in act.refs.values() for email in ref.invited})
+        refused = {email: why for ref in act.refs.values() for email, why in ref.not_shared.items()}
+        return p.DistributionDone(
+            **self.period_fields(act.period),
+            links=links,
+            deadline=iso(act.deadline) or "",
+            tanpa_akun_google=invited,
+            tidak_dibagikan=refused,
+        )
 
     def _input_opened(self, act: Act, kode: str) -> p.Payload:
         url = act.refs[kode].url if kode in act.refs else None

@@ -1,7 +1,9 @@
 """The office calendar: working days, period opening, input deadlines, reminder slots, Mutu Baku.
 
 Working days skip Saturdays, Sundays and Indonesian public holidays including cuti bersama (the
-``holidays`` package's ``public`` and ``government`` categories). All times are aware datetimes
+``holidays`` package's ``public`` and ``government`` categories), adjusted by the regency's own
+calendar from the settings (``hari_libur``): its regional holidays and collective leave are days
+off too, and a national day off it declares a working day (``tetap_masuk``) is one. All times are aware datetimes
 in the office's time zone (``settings.zona_waktu``). A Mutu Baku in ``hari_kerja`` counts working
 days (same time of day on the n-th working day after); ``menit``/``jam`` count wall-clock time.
 """
@@ -15,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from config.settings import Durasi, Jadwal, SatuanWaktu
+from config.settings import Durasi, HariLibur, Jadwal, SatuanWaktu, Settings
 
 _HOLIDAY_CATEGORIES = ("public", "government")
 _END_OF_DAY = time(23, 59, 59)
@@ -38,15 +40,29 @@ def quarter_end(tahun: int, tw: int) -> date:
 class WorkCalendar:
     """Working days and the schedule of a period, in one time zone."""
 
-    def __init__(self, tz: ZoneInfo, jadwal: Jadwal) -> None:
+    def __init__(self, tz: ZoneInfo, jadwal: Jadwal, hari_libur: HariLibur | None = None) -> None:
         self.tz = tz
         self.jadwal = jadwal
+        local = hari_libur or HariLibur()
+        self._local_days_off = local.libur
+        self._local_working_days = local.masuk
+
+    @classmethod
+    def of(cls, settings: Settings) -> WorkCalendar:
+        """The office calendar of ``settings``: its time zone, schedule and the regency's days off."""
+        return cls(settings.tz, settings.jadwal, settings.hari_libur)
 
     # --- days ---------------------------------------------------------------------------------
 
-    def is_holiday(self, day: date) -> bool:
-        """True on an Indonesian public holiday or cuti bersama."""
+    def is_national_holiday(self, day: date) -> bool:
+        """True on an Indonesian public holiday or cuti bersama (the ``holidays`` package)."""
         return day in _holidays_for(day.year)
+
+    def is_holiday(self, day: date) -> bool:
+        """True on a day off: national (unless the regency works it) or declared by the regency."""
+        if day in self._local_days_off:
+            return True
+        return day not in self._local_working_days and self.is_national_holiday(day)
 
     def is_working_day(self, day: date) -> bool:
         """Monday to Friday and not a holiday."""
@@ -117,6 +133,20 @@ class WorkCalendar:
         """Default: the first working day after the quarter ends, at ``jadwal.jam_buka``."""
         day = self.add_working_days_to_date(quarter_end(tahun, tw), self.jadwal.hari_kerja_buka_setelah_triwulan)
         return datetime.combine(day, self.jadwal.jam_buka, tzinfo=self.tz)
+
+    def due_period(self, now: datetime, first_year: int | None = None) -> tuple[int, int] | None:
+        """The latest (tahun, tw) whose opening time has passed at ``now``; None before ``first_year``'s TW I.
+
+        The budget year comes from the calendar: TW IV of a year opens early in the next one, so in
+        January the due period is still last year's TW IV, and from April on this year's TW I.
+        """
+        year = self.localize(now).year
+        for tahun, tw in ((year, 4), (year, 3), (year, 2), (year, 1), (year - 1, 4), (year - 1, 3)):
+            if first_year is not None and tahun < first_year:
+                return None
+            if self.period_open_at(tahun, tw) <= now:
+                return tahun, tw
+        return None
 
     def input_deadline(self, opened: datetime) -> datetime:
         """End of the ``batas_input_hari_kerja``-th working day after ``opened``."""

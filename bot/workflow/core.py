@@ -28,7 +28,7 @@ from bot.store.repository import Store, Tx
 from bot.workflow import intentions
 from bot.workflow.builders import Builders
 from bot.workflow.calendar import WorkCalendar
-from bot.workflow.effects import NOTE_EFFECTS, Act, Event, GoogleEffects, rekap_data, stored_place
+from bot.workflow.effects import NOTE_EFFECTS, Act, Event, GoogleEffects, rekap_data, remember_place, stored_place
 from bot.workflow.errors import ActionBusy, ActionFailed, ActionRefused
 from bot.workflow.guards import Guards
 from bot.workflow.intake import SubmissionReady
@@ -48,6 +48,7 @@ from bot.workflow.ports import WorkbookPort
 from bot.workflow.recorder import Recorder
 from config.settings import Settings
 from sheets.facts import FeedbackPlace
+from sheets.master import MasterLists
 
 logger = logging.getLogger(__name__)
 
@@ -85,14 +86,22 @@ class WorkflowCore:
         self.store = store
         self.workbook = workbook
         self.clock: Clock = clock or (lambda: datetime.now(settings.tz))
-        self.calendar = calendar or WorkCalendar(settings.tz, settings.jadwal)
+        self.calendar = calendar or WorkCalendar.of(settings)
+        # Each budget year's master list, read on first use (the intake validates against it). The
+        # bidang codes are checked against the settings where the workbooks are built (the Google edge).
+        self.masters = MasterLists(settings.master_path)
         self.directory = Directory(settings, store)
         self.kodes: tuple[str, ...] = tuple(b.kode for b in settings.bidang)
         self.guards = Guards(self.directory, self.kodes)
         self.recorder = Recorder(settings, self.calendar, self.directory, self.kodes)
         self.builders = Builders(settings, self.guards)
         # The report document archived at the close, stamped with the workflow's own clock.
-        self.effects = GoogleEffects(workbook, self.kodes, self._laporan)
+        self.effects = GoogleEffects(
+            workbook,
+            self.kodes,
+            self._laporan,
+            dikoreksi_sekretaris=self.directory.corrector_is_sekretaris,
+        )
 
     def _laporan(self, tahun: int, tw: int) -> bytes:
         """The period's report document (reportlab and pandas are loaded only when one is written)."""
@@ -221,6 +230,8 @@ class WorkflowCore:
         act.report = self.guards.check_event(tx, period, events[0], act.actor, act.bidang)
         for event in events:
             self._move(tx, act, event, detail, record)
+        if act.place_after is not None and act.bidang is not None:  # the cells the feedback left marked
+            remember_place(tx, act.tahun, act.bidang, act.place_after, act.now)
         return True
 
     def _open_intention(self, tx: Tx, act: Act, effect: GoogleEffect) -> int:
@@ -265,10 +276,13 @@ class WorkflowCore:
             report = tx.get_report(period_id, bidang) if bidang is not None else None
             place = stored_place(tx, period.tahun, bidang) if bidang is not None else None
         try:
-            self.effects.settle(effect, period, report, place)
+            left = self.effects.settle(effect, period, report, place)
         except Exception:
             logger.exception("could not settle %s of period %s %s; tried again later", effect, period_id, bidang or "")
             return False
+        if left is not None and bidang is not None:
+            with self.store.transaction() as tx:
+                remember_place(tx, period.tahun, bidang, left, self.now())
         return True
 
     def reconcile_pending(self) -> int:

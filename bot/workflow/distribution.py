@@ -20,6 +20,7 @@ from bot.workflow.notifications import Kind
 from bot.workflow.payloads import DistributionApprovalRequest
 from bot.workflow.people import SYSTEM_ACTOR, Actor
 from sheets.master import MasterError, load_master
+from sheets.summary import jumlah_bertarget
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ class Distribution:
                 mutu_baku=core.builders.mutu_baku(1),
                 # What the Sekretaris approves: each bidang's format and folder, and the input
                 # deadline that approving today would set.
-                format=self.format_figures(tw),
+                format=self.format_figures(tahun, tw),
                 deadline=core.calendar.input_deadline(now).isoformat(),
             )
             core.recorder.notify(
@@ -75,15 +76,15 @@ class Distribution:
         logger.info("period TW %s %s started", tw, tahun)
         return period_id
 
-    def format_figures(self, tw: int) -> list[dict[str, Any]]:
+    def format_figures(self, tahun: int, tw: int) -> list[dict[str, Any]]:
         """Per bidang: name, indicators (all, with a target this TW), pagu and Drive folder.
 
-        Read from the master list each time (it is small, and an admin may fix it between
+        Read from the year's master list each time (it is small, and an admin may fix it between
         periods); when it cannot be read, only names and folders are given and the reason logged.
         """
         settings = self.core.settings
         try:
-            master = load_master(settings.google.master_indikator)
+            master = load_master(settings.master_path(tahun))
         except MasterError as err:
             logger.warning("step 1 request without indicator figures: %s", err)
             master = None
@@ -97,7 +98,7 @@ class Distribution:
             if master is not None:
                 items = master.for_bidang(bidang.kode)
                 row["indikator"] = len(items)
-                row["indikator_bertarget"] = sum(1 for item in items if item.target_tw[tw - 1] is not None)
+                row["indikator_bertarget"] = jumlah_bertarget(items, tw)
                 row["pagu"] = sum(item.pagu or 0.0 for item in items)
             figures.append(row)
         return figures

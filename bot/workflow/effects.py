@@ -8,6 +8,7 @@ every effect is idempotent, so running it again after a crash or a fault changes
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from sheets.facts import (
     TindakLanjutData,
     WorkbookRef,
 )
+from sheets.notes import cell_marks, marked_after
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +58,7 @@ class Act:
     khusus: Mapping[str, str] = field(default_factory=dict)  # rekomendasi per bidang
     submission: SubmissionReady | None = None
     place: FeedbackPlace | None = None
+    place_after: FeedbackPlace | None = None  # ``place`` with the cells the feedback left marked
     rekap: RekapData | None = None  # what the dinas workbook is written from (REKAP, ARCHIVE)
     deadline: datetime | None = None  # the input deadline a distribution sets
     refs: Mapping[str, WorkbookRef] = field(default_factory=dict)  # DISTRIBUTE
@@ -123,8 +126,22 @@ BIDANG_EFFECTS = frozenset({GoogleEffect.FEEDBACK, GoogleEffect.LOCK, GoogleEffe
 
 
 def stored_place(tx: Tx, tahun: int, kode: str) -> FeedbackPlace | None:
-    """Where the notes go in ``kode``'s workbook, as the intake last found it."""
+    """Where the notes go in ``kode``'s workbook, as the intake last found it (or a feedback left it)."""
     return SheetMemory.from_json(tx.sheet_memory(tahun, kode)).place
+
+
+def remember_place(tx: Tx, tahun: int, kode: str, place: FeedbackPlace, now: datetime) -> None:
+    """Store ``place`` as where the notes are: the cells a feedback just marked are the ones to unmark next."""
+    memory = SheetMemory.from_json(tx.sheet_memory(tahun, kode))
+    if memory.place != place:
+        tx.set_sheet_memory(tahun, kode, dataclasses.replace(memory, place=place).as_json(), now)
+
+
+def marked_place(feedback: Feedback, tw: int) -> FeedbackPlace | None:
+    """Where the notes are once ``feedback`` is written (None: the edge found the place itself)."""
+    if feedback.place is None:
+        return None
+    return marked_after(feedback.place, cell_marks(feedback.problems, feedback.place, tw))
 
 
 # The period's report document (PDF bytes) for (tahun, tw), read from the store.
@@ -134,66 +151,90 @@ LaporanSource = Callable[[int, int], bytes]
 class GoogleEffects:
     """Runs the Google effect of a table row; what it returns is recorded on the Act."""
 
-    def __init__(self, workbook: WorkbookPort, kodes: tuple[str, ...], laporan: LaporanSource | None = None) -> None:
+    def __init__(
+        self,
+        workbook: WorkbookPort,
+        kodes: tuple[str, ...],
+        laporan: LaporanSource | None = None,
+        *,
+        dikoreksi_sekretaris: Callable[[str], bool] = lambda kode: False,
+    ) -> None:
         self.workbook = workbook
         self.kodes = kodes
         self.laporan = laporan
+        # Whether the Sekretaris corrects a bidang (the Sekretariat): the Status tab names them.
+        self.dikoreksi_sekretaris = dikoreksi_sekretaris
 
     def run(self, effect: GoogleEffect, act: Act) -> None:
         """Carry out ``effect`` for ``act`` (blocking; outside any transaction)."""
-        kode, tw = act.bidang or "", act.tw
+        tahun, kode, tw = act.tahun, act.bidang or "", act.tw
         if effect is GoogleEffect.DISTRIBUTE:
-            refs = self.workbook.distribute(act.tahun, tw, self.kodes)
+            refs = self.workbook.distribute(tahun, tw, self.kodes)
             missing = set(self.kodes) - set(refs)
             if missing:
                 raise ActionRefused(texts.refusal_distribution_failed(missing))
             act.refs = refs
         elif effect is GoogleEffect.FEEDBACK:
-            feedback = self._submission_feedback(act)
+            feedback = self._submission_feedback(act, self.dikoreksi_sekretaris(kode))
             if act.submission is not None and act.submission.ok:
                 # Locked while it waits for the koreksi: what the Kepala Bidang approves is what
                 # the staff submitted (a return opens it again).
-                self.workbook.lock_tw(kode, tw, feedback)
+                self.workbook.lock_tw(tahun, kode, tw, feedback)
             else:  # refused: editable, whatever a stop in an earlier attempt left
-                self.workbook.reopen_tw(kode, tw, feedback)
+                self.workbook.reopen_tw(tahun, kode, tw, feedback)
+            act.place_after = marked_place(feedback, tw)
         elif effect is GoogleEffect.LOCK:
-            self.workbook.lock_tw(kode, tw, Feedback(texts.SHEET_STATUS_APPROVED, place=act.place))
+            # Status Pengisian reads "Siap Dikoreksi" once approved, whether the staff submitted
+            # through the sheet (they set it) or with /kirim (they did not).
+            approved = texts.sheet_status_approved(self.dikoreksi_sekretaris(kode))
+            feedback = Feedback(approved, place=act.place, mark_submitted=True)
+            self.workbook.lock_tw(tahun, kode, tw, feedback)
+            act.place_after = marked_place(feedback, tw)
         elif effect is GoogleEffect.RETURN:
             # A return always leaves the TW's cells editable, whatever locked them.
-            feedback = Feedback(texts.SHEET_STATUS_RETURNED, act.text or "", reset_submission=True, place=act.place)
-            self.workbook.reopen_tw(kode, tw, feedback)
+            returned = texts.sheet_status_returned(self.dikoreksi_sekretaris(kode))
+            feedback = Feedback(returned, act.text or "", reset_submission=True, place=act.place)
+            self.workbook.reopen_tw(tahun, kode, tw, feedback)
+            act.place_after = marked_place(feedback, tw)
         elif effect is GoogleEffect.REOPEN:
-            self.workbook.reopen_tw(kode, tw, Feedback(None, act.text or "", reset_submission=True))
+            self.workbook.reopen_tw(tahun, kode, tw, Feedback(None, act.text or "", reset_submission=True))
         elif effect in (GoogleEffect.REKAP, GoogleEffect.ARCHIVE):
             assert act.rekap is not None
-            act.rekap_ref = self.workbook.write_rekap(act.tahun, tw, act.rekap)
+            act.rekap_ref = self.workbook.write_rekap(tahun, tw, act.rekap)
             if effect is GoogleEffect.ARCHIVE:
-                act.archive = self.workbook.archive(act.tahun, tw, self._laporan(act))
+                act.archive = self.workbook.archive(tahun, tw, self._laporan(act))
         else:  # pragma: no cover - the enum is closed
             raise ValueError(effect)
 
     def settle(
         self, effect: GoogleEffect, period: Row[Any], report: Row[Any] | None, place: FeedbackPlace | None
-    ) -> None:
+    ) -> FeedbackPlace | None:
         """Compensate ``effect`` left half done: make the bidang's sheet say what the store says.
 
         A bidang effect (the lock of a submission or an approval, a return, a reopen) that did not
         become a move leaves the sheet as the report's current state wants it: locked while it
         waits for the koreksi or once approved, editable otherwise. The dinas effects need no
         compensation: a workbook written or shared again later is found and rewritten as is.
+        Returns where the notes are when the compensation wrote them (the cells it left marked).
         """
         if effect not in BIDANG_EFFECTS or report is None:
-            return
-        kode, tw = str(report.bidang), int(period.tw)
+            return None
+        tahun, kode, tw = int(period.tahun), str(report.bidang), int(period.tw)
         state = BidangState(report.state)
         if state is BidangState.SUBMITTED:
             problems = tuple(ProblemInfo.from_dict(p) for p in (report.submission or {}).get("problems", ()))
             warnings = tuple(p for p in problems if p.severity == "warning")
-            self.workbook.lock_tw(kode, tw, Feedback(texts.SHEET_STATUS_AWAITING_KOREKSI, "", warnings, place=place))
-        elif state is BidangState.APPROVED:
-            self.workbook.lock_tw(kode, tw, Feedback(texts.SHEET_STATUS_APPROVED, place=place))
-        else:
-            self.workbook.reopen_tw(kode, tw)
+            awaiting = texts.sheet_status_awaiting_koreksi(self.dikoreksi_sekretaris(kode))
+            feedback = Feedback(awaiting, "", warnings, place=place)
+            self.workbook.lock_tw(tahun, kode, tw, feedback)
+            return marked_place(feedback, tw)
+        if state is BidangState.APPROVED:
+            approved = texts.sheet_status_approved(self.dikoreksi_sekretaris(kode))
+            feedback = Feedback(approved, place=place, mark_submitted=True)
+            self.workbook.lock_tw(tahun, kode, tw, feedback)
+            return marked_place(feedback, tw)
+        self.workbook.reopen_tw(tahun, kode, tw)
+        return None
 
     def _laporan(self, act: Act) -> bytes | None:
         """The report document to archive; without it the archive still holds the workbook's export.
@@ -212,13 +253,14 @@ class GoogleEffects:
             return None
 
     @staticmethod
-    def _submission_feedback(act: Act) -> Feedback:
+    def _submission_feedback(act: Act, dikoreksi_sekretaris: bool) -> Feedback:
         """The validation's notes: the warnings of a valid submission, every problem of a refused one."""
         ready = act.submission
         assert ready is not None
         warnings = tuple(p for p in ready.problems if p.severity == "warning")
         if ready.ok:
-            return Feedback(texts.SHEET_STATUS_AWAITING_KOREKSI, "", warnings, place=act.place)
+            awaiting = texts.sheet_status_awaiting_koreksi(dikoreksi_sekretaris)
+            return Feedback(awaiting, "", warnings, place=act.place)
         errors = sum(1 for p in ready.problems if p.severity == "error")
         catatan = texts.sheet_validation_failed(errors)
         return Feedback(texts.SHEET_STATUS_NEEDS_FIX, catatan, ready.problems, reset_submission=True, place=act.place)

@@ -114,7 +114,13 @@ class Guards:
             return bidang_transition(BidangState(report.state), event)
         except InvalidTransition:
             raise ActionRefused(
-                texts.refusal_bidang_state(self.bidang_label(report.bidang), period.tw, period.tahun, report.state)
+                texts.refusal_bidang_state(
+                    self.bidang_label(report.bidang),
+                    period.tw,
+                    period.tahun,
+                    report.state,
+                    self.directory.corrector_is_sekretaris(report.bidang),
+                )
             ) from None
 
     def check_event(self, tx: Tx, period: Row[Any], event: Event, actor: Actor, bidang: str | None) -> Row[Any] | None:

@@ -11,7 +11,9 @@ and compares them with what was last seen, submitted, approved and reported for 
 - :class:`ValuesChanged`: the open TW's values changed (not submitted);
 - :class:`ApprovedDataChanged`: an approved TW's numbers in the sheet no longer match the
   approved snapshot (a change reported once per distinct sheet state);
-- :class:`WorkbookMissing` / :class:`AccessLost`: the workbook is gone, renamed, or unreadable.
+- :class:`WorkbookMissing` / :class:`AccessLost`: the workbook is gone, renamed, or unreadable;
+- :class:`ForeignAccess`: the workbook is shared beyond the configured people (anyone, a domain,
+  an unknown address): the workflow removes that access and tells the Kasubbag.
 
 Pure functions of (fact, memory, approved snapshots, master list) -> (events, new memory): the
 caller stores the new memory once the events are handled, so a fault while handling them leaves
@@ -25,7 +27,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sheets.facts import BookFact, BookGone, BookSeen, FeedbackPlace, ProblemInfo, Severity, WorkbookRead
+from sheets.facts import (
+    BookFact,
+    BookGone,
+    BookSeen,
+    FeedbackPlace,
+    PermissionInfo,
+    ProblemInfo,
+    Severity,
+    WorkbookRead,
+)
 from sheets.master import Master
 from sheets.notes import feedback_place, place_of
 from sheets.problems import Problem
@@ -36,6 +47,7 @@ from sheets.validate import validate_realisasi
 __all__ = [
     "AccessLost",
     "ApprovedDataChanged",
+    "ForeignAccess",
     "PollEvent",
     "SheetMemory",
     "SubmissionReady",
@@ -54,6 +66,7 @@ class SubmissionReady:
 
     ``ok`` is False when any problem has severity ``error``. ``values`` is the TW's data as the
     report domain reads it (JSON-ready); ``values_hash`` is :func:`sheets.snapshot.snapshot_hash` of it.
+    Every event names the budget year (``tahun``) of the workbook it was found in.
     """
 
     bidang: str
@@ -63,6 +76,7 @@ class SubmissionReady:
     summary: Mapping[str, Any] = field(default_factory=dict)
     values: Mapping[str, Any] = field(default_factory=dict)
     values_hash: str = ""
+    tahun: int = field(kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -71,6 +85,7 @@ class ValuesChanged:
 
     bidang: str
     tw: int
+    tahun: int = field(kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -80,6 +95,7 @@ class ApprovedDataChanged:
     bidang: str
     tw: int
     values_hash: str
+    tahun: int = field(kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -88,6 +104,7 @@ class WorkbookMissing:
 
     bidang: str
     reason: str
+    tahun: int = field(kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -95,9 +112,20 @@ class AccessLost:
     """The bot's account lost access to a bidang's workbook."""
 
     bidang: str
+    tahun: int = field(kw_only=True)
 
 
-PollEvent = SubmissionReady | ValuesChanged | ApprovedDataChanged | WorkbookMissing | AccessLost
+@dataclass(frozen=True)
+class ForeignAccess:
+    """Bidang ``bidang``'s workbook is shared outside the configured people (``permissions``)."""
+
+    bidang: str
+    spreadsheet_id: str
+    permissions: tuple[PermissionInfo, ...]
+    tahun: int = field(kw_only=True)
+
+
+PollEvent = SubmissionReady | ValuesChanged | ApprovedDataChanged | WorkbookMissing | AccessLost | ForeignAccess
 
 
 # --- what the store remembers of a workbook -----------------------------------------------------
@@ -110,7 +138,8 @@ class SheetMemory:
     Per TW: the hash of the values last seen (``seen``), of the values last reported as submitted
     (``submitted``), of the last reported change to an approved TW (``tamper``), and the approved
     values of a TW the store has no snapshot of (``baseline``: the sheet as first seen approved).
-    ``reported_name`` is a wrong title already reported; ``place`` is where the notes go.
+    ``reported_name`` is a wrong title already reported; ``place`` is where the notes go and which
+    cells carry the bot's marks (as the last read found them, or the last feedback left them).
     """
 
     seen: Mapping[int, str] = field(default_factory=dict)
@@ -153,10 +182,12 @@ class SheetMemory:
                 elif mine[key] != was.get(key):
                     now[key] = mine[key]
             changes[name] = now
-        for name in ("reported_name", "place"):
-            changes[name] = (
-                getattr(self, name) if getattr(self, name) != getattr(base, name) else getattr(current, name)
-            )
+        renamed = self.reported_name != base.reported_name
+        changes["reported_name"] = self.reported_name if renamed else current.reported_name
+        # A feedback written while this read's events were handled stored the place with the cells
+        # it marked: that is newer than the read, so it is kept.
+        mine = self.place != base.place and current.place == base.place
+        changes["place"] = self.place if mine else current.place
         return dataclasses.replace(current, **changes)
 
     def forget_submission(self, tw: int) -> SheetMemory:
@@ -219,7 +250,14 @@ def _tampered(baseline: Mapping[str, Any], sheet: Mapping[str, Any]) -> Mapping[
 
 
 def _validated(
-    kode: str, tw: int, read: WorkbookRead, master: Master, approved: Mapping[int, Mapping[str, Any]], *, siap: bool
+    kode: str,
+    tahun: int,
+    tw: int,
+    read: WorkbookRead,
+    master: Master,
+    approved: Mapping[int, Mapping[str, Any]],
+    *,
+    siap: bool,
 ) -> tuple[SubmissionReady, FeedbackPlace]:
     """TW ``tw`` validated (as a submission when ``siap``), and where its notes go."""
     earlier = {k: v for k, v in approved.items() if k < tw}
@@ -242,6 +280,7 @@ def _validated(
         summary=_json_ready(result.summary()),
         values=values,
         values_hash=snapshot_hash(values),
+        tahun=tahun,
     )
     return ready, place_of(result, read)
 
@@ -254,6 +293,7 @@ def _approved(memory: SheetMemory, snapshots: Mapping[int, Mapping[str, Any]]) -
 
 def submission_for(
     kode: str,
+    tahun: int,
     tw: int,
     read: WorkbookRead,
     master: Master,
@@ -265,7 +305,7 @@ def submission_for(
     The new memory has it as seen (and as submitted when valid), so a poll finding the same data
     (with "Siap Dikoreksi" or not) reports nothing new.
     """
-    ready, place = _validated(kode, tw, read, master, _approved(memory, snapshots), siap=True)
+    ready, place = _validated(kode, tahun, tw, read, master, _approved(memory, snapshots), siap=True)
     submitted = {**memory.submitted, tw: ready.values_hash} if ready.ok else memory.submitted
     return ready, dataclasses.replace(
         memory, seen={**memory.seen, tw: ready.values_hash}, submitted=submitted, place=place
@@ -274,23 +314,33 @@ def submission_for(
 
 def events_for(
     fact: BookFact,
-    tahun: int,
     master: Master,
     memory: SheetMemory,
     snapshots: Mapping[int, Mapping[str, Any]],
     expected_name: str | None,
 ) -> tuple[list[PollEvent], SheetMemory]:
-    """The events one fact about bidang ``fact.bidang``'s workbook gives, and the memory after them."""
+    """The events one fact about bidang ``fact.bidang``'s workbook of ``fact.tahun`` gives, and the memory after them.
+
+    ``master`` is that year's master list.
+    """
+    tahun = fact.tahun
     if isinstance(fact, BookGone):
-        return [WorkbookMissing(bidang=fact.bidang, reason=fact.reason)], memory
+        return [WorkbookMissing(bidang=fact.bidang, reason=fact.reason, tahun=tahun)], memory
     if not isinstance(fact, BookSeen):
-        return [AccessLost(bidang=fact.bidang)], memory
+        return [AccessLost(bidang=fact.bidang, tahun=tahun)], memory
     kode, read = fact.bidang, fact.read
     events: list[PollEvent] = []
+    if fact.foreign:
+        # Whatever the sheet holds, access beyond the configured people is taken away at once.
+        events.append(
+            ForeignAccess(bidang=kode, spreadsheet_id=fact.spreadsheet_id, permissions=fact.foreign, tahun=tahun)
+        )
     reported_name = memory.reported_name
     if expected_name is not None:
         if fact.name != expected_name and reported_name != fact.name:
-            events.append(WorkbookMissing(bidang=kode, reason=f"judul workbook diubah menjadi {fact.name!r}"))
+            events.append(
+                WorkbookMissing(bidang=kode, reason=f"judul lembar kerja diubah menjadi {fact.name!r}", tahun=tahun)
+            )
         reported_name = fact.name if fact.name != expected_name else None
     seen, submitted = dict(memory.seen), dict(memory.submitted)
     tamper, baseline = dict(memory.tamper), dict(memory.baseline)
@@ -300,7 +350,7 @@ def events_for(
     if tw is not None:
         status = parse_status(read.status).get(tw)
         siap = bool(status and status.siap_dikoreksi)
-        ready, place = _validated(kode, tw, read, master, approved, siap=siap)
+        ready, place = _validated(kode, tahun, tw, read, master, approved, siap=siap)
         digest = ready.values_hash
         previous = seen.get(tw)
         if siap:
@@ -319,7 +369,7 @@ def events_for(
                 for entry in ready.values["indikator"].values()
             )
             if (previous is not None and previous != digest) or (previous is None and filled):
-                events.append(ValuesChanged(bidang=kode, tw=tw))
+                events.append(ValuesChanged(bidang=kode, tw=tw, tahun=tahun))
         seen[tw] = digest
     elif place is None:
         place = feedback_place(kode, read, master)
@@ -347,6 +397,6 @@ def events_for(
             continue
         digest = snapshot_hash(changed)
         if tamper.get(k) != digest:
-            events.append(ApprovedDataChanged(bidang=kode, tw=k, values_hash=digest))
+            events.append(ApprovedDataChanged(bidang=kode, tw=k, values_hash=digest, tahun=tahun))
             tamper[k] = digest
     return events, SheetMemory(seen, submitted, tamper, baseline, reported_name, place)

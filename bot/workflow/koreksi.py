@@ -13,8 +13,6 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row
-
 from bot import texts
 from bot.store.repository import Tx
 from bot.workflow.core import Detail, Precondition, WorkflowCore
@@ -24,6 +22,7 @@ from bot.workflow.guards import require_text
 from bot.workflow.intake import (
     AccessLost,
     ApprovedDataChanged,
+    ForeignAccess,
     PollEvent,
     SheetMemory,
     SubmissionReady,
@@ -34,12 +33,11 @@ from bot.workflow.intake import (
 )
 from bot.workflow.machine import TERMINAL_DINAS_STATES, BidangEvent, Role
 from bot.workflow.notifications import Kind
-from bot.workflow.payloads import TamperDetected, WorkbookProblem
+from bot.workflow.payloads import ForeignAccessRemoved, TamperDetected, WorkbookProblem
 from bot.workflow.payloads import WorkbookMissing as WorkbookMissingPayload
 from bot.workflow.people import SYSTEM_ACTOR, Actor
 from sheets import layout
-from sheets.facts import BookFact, FeedbackPlace
-from sheets.master import Master, load_master
+from sheets.facts import BookDeferred, BookFact, BookToRead, FeedbackPlace, PermissionInfo
 from sheets.snapshot import snapshot_hash
 
 logger = logging.getLogger(__name__)
@@ -47,12 +45,17 @@ logger = logging.getLogger(__name__)
 POLL_CURSOR = "drive"
 
 
-def period_for_tw(tx: Tx, tw: int) -> Row[Any] | None:
-    """The running period of TW ``tw`` (the intake's events carry only the TW)."""
-    candidates = [p for p in tx.periods() if p.tw == tw]
-    running = [p for p in candidates if p.state not in TERMINAL_DINAS_STATES]
-    pool = running or candidates
-    return pool[-1] if pool else None
+def watched_years(tx: Tx, default: int) -> list[int]:
+    """The budget years whose workbooks the poll reads: those of every running period, else the latest's.
+
+    Between periods the latest year stays watched, so a change to its approved data is still seen;
+    before any period (a new store beside existing workbooks), ``default``: the calendar's year.
+    """
+    periods = tx.periods()
+    running = sorted({int(p.tahun) for p in periods if p.state not in TERMINAL_DINAS_STATES})
+    if running:
+        return running
+    return [int(periods[-1].tahun)] if periods else [default]
 
 
 class Koreksi:
@@ -60,76 +63,119 @@ class Koreksi:
 
     def __init__(self, core: WorkflowCore) -> None:
         self.core = core
-        self._master: Master | None = None
-
-    @property
-    def master(self) -> Master:
-        """The master list of indicators (read once, on first use)."""
-        if self._master is None:
-            # The bidang codes are checked against the settings where the workbooks are built (the Google edge).
-            self._master = load_master(self.core.settings.google.master_indikator)
-        return self._master
 
     # --- the intake -----------------------------------------------------------------------------
 
     def poll_once(self) -> int:
-        """Poll the workbooks once, take in what changed, store the cursor; returns the event count.
+        """Poll the workbooks once: list what changed, keep it to read, read a bounded share; the event count.
 
-        Each changed workbook's memory (:class:`~bot.workflow.intake.SheetMemory`) is stored once its
-        events are handled; a fault while handling them leaves it as it was, and the cursor is
-        stored only after every workbook, so the next poll reads the same changes and finds the
-        events that were not taken in (those that were are not found again).
+        One Drive listing (:meth:`WorkbookPort.changed`). What it says without a read (a workbook
+        in the trash) is taken in first; then the changed workbooks join the store's to-read list
+        in the same transaction as the new cursor, so the cursor never passes a workbook that
+        is not read yet. Then at most ``google.maks_baca_per_polling`` workbooks of the list are
+        read (Sheets allows 60 reads per minute per user), oldest first; the rest wait for the next
+        poll. A fault before the cursor is stored leaves everything as it was: the next poll lists
+        the same changes again.
         """
         core = self.core
         with core.store.read() as tx:
             cursor = tx.get_cursor(POLL_CURSOR)
-            known = self._known_workbooks(tx)
-        changes = core.workbook.poll(cursor, known)
-        count = sum(self.take_in(fact) for fact in changes.books)
+            years = watched_years(tx, self._calendar_year())
+            known = self._known_workbooks(tx, years)
+        changes = core.workbook.changed(cursor, known, years)
+        count = 0
+        for fact in changes.known:
+            count += self.take_in(fact)
+            with core.store.transaction() as tx:
+                tx.unqueue_bidang(fact.tahun, fact.bidang)  # in the trash: no read is due any more
         with core.store.transaction() as tx:
+            for tahun in sorted({book.tahun for book in changes.to_read}):
+                books = [(book.spreadsheet_id, book.bidang) for book in changes.to_read if book.tahun == tahun]
+                tx.queue_reads(tahun, books, core.now())
             tx.set_cursor(POLL_CURSOR, changes.cursor, core.now())
+        return count + self.read_queued(years)
+
+    def read_queued(self, years: list[int] | None = None) -> int:
+        """Read and take in the oldest workbooks of the to-read list, at most the per-poll budget.
+
+        The list of every year watched (``years``, by default those of the running periods), the
+        earlier year first. Each workbook leaves the list once its events are handled and its
+        memory stored. When Google's quota stays used up through every wait, reading stops until
+        the next poll (the workbook keeps its place). A workbook whose intake fails goes to the
+        back of the list, so the others are not held up by it, and the failure is raised (the
+        scheduler logs it).
+        """
+        core = self.core
+        budget = core.settings.google.maks_baca_per_polling
+        due: list[BookToRead] = []
+        with core.store.transaction() as tx:
+            for tahun in watched_years(tx, self._calendar_year()) if years is None else years:
+                left = budget - len(due)
+                if left <= 0:
+                    break
+                due += [BookToRead(row.spreadsheet_id, row.bidang, tahun=tahun) for row in tx.queued_reads(tahun, left)]
+        count = 0
+        for book in due:
+            fact = core.workbook.read_changed(book)
+            if isinstance(fact, BookDeferred):
+                logger.warning("Google's read quota is used up; %s and the rest are read at the next poll", book.bidang)
+                break
+            try:
+                count += self.take_in(fact)
+            except Exception:
+                with core.store.transaction() as tx:
+                    tx.requeue_read(book.spreadsheet_id, core.now())
+                raise
+            with core.store.transaction() as tx:
+                tx.unqueue_read(book.spreadsheet_id)
         return count
 
-    def _known_workbooks(self, tx: Tx) -> dict[str, str]:
-        """Spreadsheet id -> bidang kode of every report of this year."""
-        tahun = self.core.settings.tahun
+    def _calendar_year(self) -> int:
+        """The year of the period due on the calendar now (the first year, else today's, before any)."""
+        core = self.core
+        due = core.calendar.due_period(core.now(), core.settings.tahun)
+        if due is not None:
+            return due[0]
+        return core.settings.tahun or core.calendar.localize(core.now()).year
+
+    @staticmethod
+    def _known_workbooks(tx: Tx, years: list[int]) -> dict[str, tuple[int, str]]:
+        """Spreadsheet id -> (tahun, bidang kode) of every report of the years watched."""
         return {
-            report.spreadsheet_id: report.bidang
+            report.spreadsheet_id: (int(period.tahun), report.bidang)
             for period in tx.periods()
-            if period.tahun == tahun
+            if period.tahun in years
             for report in tx.reports(period.id)
             if report.spreadsheet_id
         }
 
-    def _memory_and_snapshots(self, kode: str) -> tuple[SheetMemory, dict[int, Any]]:
-        tahun = self.core.settings.tahun
+    def _memory_and_snapshots(self, tahun: int, kode: str) -> tuple[SheetMemory, dict[int, Any]]:
         with self.core.store.read() as tx:
             memory = SheetMemory.from_json(tx.sheet_memory(tahun, kode))
             snapshots = {row.tw: row.values for row in tx.snapshots_of_year(tahun, 4, bidang=kode)}
         return memory, snapshots
 
-    def _store_memory(self, kode: str, before: SheetMemory, after: SheetMemory) -> None:
+    def _store_memory(self, tahun: int, kode: str, before: SheetMemory, after: SheetMemory) -> None:
         """Apply the intake's changes to the stored memory (others' writes meanwhile are kept)."""
         if after == before:
             return
-        tahun = self.core.settings.tahun
         with self.core.store.transaction() as tx:
             current = SheetMemory.from_json(tx.sheet_memory(tahun, kode))
             tx.set_sheet_memory(tahun, kode, after.merged_into(before, current).as_json(), self.core.now())
 
-    def _expected_name(self, kode: str) -> str | None:
+    def _expected_name(self, tahun: int, kode: str) -> str | None:
         try:
-            return layout.judul_bidang(self.core.settings.tahun, self.core.settings.bidang_by_kode(kode).nama)
+            return layout.judul_bidang(tahun, self.core.settings.bidang_by_kode(kode).nama)
         except KeyError:
             return None
 
     def take_in(self, fact: BookFact) -> int:
         """Take in what the poll read of one workbook: its events handled, then its memory stored."""
-        memory, snapshots = self._memory_and_snapshots(fact.bidang)
-        expected = self._expected_name(fact.bidang)
-        events, after = events_for(fact, self.core.settings.tahun, self.master, memory, snapshots, expected)
+        memory, snapshots = self._memory_and_snapshots(fact.tahun, fact.bidang)
+        expected = self._expected_name(fact.tahun, fact.bidang)
+        events, after = events_for(fact, self.core.masters(fact.tahun), memory, snapshots, expected)
         self.handle_events(events, place=after.place)
-        self._store_memory(fact.bidang, memory, after)
+        self._store_memory(fact.tahun, fact.bidang, memory, after)
         return len(events)
 
     def handle_events(self, events: Sequence[PollEvent], place: FeedbackPlace | None = None) -> None:
@@ -158,32 +204,34 @@ class Koreksi:
             self._on_approved_data_changed(event)
         elif isinstance(event, WorkbookMissing | AccessLost):
             self._on_workbook_problem(event)
+        elif isinstance(event, ForeignAccess):
+            self._on_foreign_access(event)
         else:  # pragma: no cover - the union is closed
             raise TypeError(f"unknown poll event {event!r}")
 
-    def submit_from_sheet(self, actor: Actor, kode: str, tw: int) -> SubmissionReady:
-        """/kirim: read bidang ``kode``'s workbook now and submit TW ``tw`` (whatever its Status row says)."""
+    def submit_from_sheet(self, actor: Actor, kode: str, tahun: int, tw: int) -> SubmissionReady:
+        """/kirim: read ``kode``'s workbook of ``tahun`` now and submit TW ``tw`` (whatever its Status row says)."""
         self.core.guards.check_role(actor, Role.STAF, kode)
-        fact = self.core.workbook.read_book(kode)
+        fact = self.core.workbook.read_book(tahun, kode)
         if fact.read.open_tw != tw:
-            logger.warning("/kirim %s TW %d while the workbook has TW %s open", kode, tw, fact.read.open_tw)
-        memory, snapshots = self._memory_and_snapshots(kode)
-        ready, after = submission_for(kode, tw, fact.read, self.master, memory, snapshots)
+            logger.warning("/kirim %s TW %d %d while the workbook has TW %s open", kode, tw, tahun, fact.read.open_tw)
+        memory, snapshots = self._memory_and_snapshots(tahun, kode)
+        ready, after = submission_for(kode, tahun, tw, fact.read, self.core.masters(tahun), memory, snapshots)
         self.submit(actor, ready, place=after.place)
-        self._store_memory(kode, memory, after)
+        self._store_memory(tahun, kode, memory, after)
         return ready
 
-    def resubmit(self, kode: str, tw: int) -> None:
-        """Read bidang ``kode``'s workbook again and take its TW ``tw`` in as a submission.
+    def resubmit(self, kode: str, tahun: int, tw: int) -> None:
+        """Read bidang ``kode``'s workbook of ``tahun`` again and take its TW ``tw`` in as a submission.
 
         A submission a stop interrupted: the workbook may be locked already, so it is read whatever
         its Status row says (as ``/kirim`` does) and submitted for the sheet's staff.
         """
-        fact = self.core.workbook.read_book(kode)
-        memory, snapshots = self._memory_and_snapshots(kode)
-        ready, after = submission_for(kode, tw, fact.read, self.master, memory, snapshots)
+        fact = self.core.workbook.read_book(tahun, kode)
+        memory, snapshots = self._memory_and_snapshots(tahun, kode)
+        ready, after = submission_for(kode, tahun, tw, fact.read, self.core.masters(tahun), memory, snapshots)
         self._on_submission(ready, None, after.place)
-        self._store_memory(kode, memory, after)
+        self._store_memory(tahun, kode, memory, after)
 
     def submit(self, actor: Actor, event: SubmissionReady, place: FeedbackPlace | None = None) -> None:
         """A staff member submits the open TW (the intake read and validated it)."""
@@ -202,11 +250,11 @@ class Koreksi:
     def _staff_actor(self, kode: str) -> Actor:
         return Actor(Role.STAF, texts.staf_via_sheet(self.core.guards.bidang_label(kode)), bidang=kode)
 
-    def _running_period_id(self, tw: int) -> int:
+    def _period_id(self, tahun: int, tw: int) -> int:
         with self.core.store.read() as tx:
-            period = period_for_tw(tx, tw)
+            period = tx.find_period(tahun, tw)
         if period is None:
-            raise ActionRefused(texts.refusal_no_running_period(tw))
+            raise ActionRefused(texts.refusal_no_running_period(tw, tahun))
         return int(period.id)
 
     def _on_submission(self, ev: SubmissionReady, actor: Actor | None, place: FeedbackPlace | None) -> None:
@@ -214,7 +262,7 @@ class Koreksi:
         who = actor or self._staff_actor(ev.bidang)
         self.core.perform(
             who if ev.ok else SYSTEM_ACTOR,
-            self._running_period_id(ev.tw),
+            self._period_id(ev.tahun, ev.tw),
             [event],
             bidang=ev.bidang,
             submission=ev,
@@ -241,7 +289,7 @@ class Koreksi:
 
     def _on_values_changed(self, ev: ValuesChanged) -> None:
         with self.core.store.read() as tx:
-            period = period_for_tw(tx, ev.tw)
+            period = tx.find_period(ev.tahun, ev.tw)
             if period is None or tx.get_report(period.id, ev.bidang) is None:
                 return
         self.core.perform(self._staff_actor(ev.bidang), period.id, [BidangEvent.VALUES_CHANGED], bidang=ev.bidang)
@@ -251,7 +299,7 @@ class Koreksi:
         core = self.core
         now = core.now()
         with core.store.transaction() as tx:
-            period = period_for_tw(tx, ev.tw)
+            period = tx.find_period(ev.tahun, ev.tw)
             if period is None:
                 return
             snapshot = tx.get_snapshot(period.id, ev.bidang)
@@ -301,6 +349,74 @@ class Koreksi:
             # Once a day per bidang and cause, however often the poll sees it.
             key = f"wb:{ev.bidang}:{kind}:{reason}:{now.date().isoformat()}"
             core.recorder.notify(tx, key, kind, Role.KASUBBAG_KPEP, None, payload, now)
+
+    def _on_foreign_access(self, ev: ForeignAccess) -> None:
+        """Access beyond the configured people: recorded and reported to the Kasubbag, then removed.
+
+        The report is written first, under a key naming the permissions and the day: a fault in
+        the removal fails this workbook's intake, the workbook stays to be read, and the next read
+        finds the same access, reports nothing twice and removes it. Access Google does not let
+        the bot remove (it may no longer share the workbook) is reported again as left in place.
+        Drive does not say who shared a file, so the message names who could have (the
+        workbook's editors).
+        """
+        core = self.core
+        key = f"asing:{ev.bidang}:{','.join(sorted(p.id for p in ev.permissions))}:{core.now().date().isoformat()}"
+        self._report_foreign(ev, key, ev.permissions, removed=True)
+        kept = set(core.workbook.remove_permissions(ev.tahun, ev.bidang, [p.id for p in ev.permissions]))
+        logger.warning("foreign access to the workbook of %s: %s", ev.bidang, ", ".join(p.who for p in ev.permissions))
+        if kept:
+            self._report_foreign(ev, f"{key}:tetap", [p for p in ev.permissions if p.id in kept], removed=False)
+
+    def _report_foreign(
+        self, ev: ForeignAccess, key: str, permissions: Sequence[PermissionInfo], *, removed: bool
+    ) -> None:
+        """One audit row and one message to the Kasubbag per ``key`` (once, however often it is seen)."""
+        core = self.core
+        now = core.now()
+        who = ", ".join(sorted(p.who for p in permissions))
+        with core.store.transaction() as tx:
+            period = self._latest_period(tx, ev.tahun)
+            if period is None or not tx.fire_timer(key, now):
+                return
+            report = tx.get_report(period.id, ev.bidang)
+            audit_id = core.recorder.audit(
+                tx,
+                period_id=period.id,
+                machine="bidang",
+                bidang=ev.bidang,
+                transition=None,
+                sop_step=None,
+                event="akses_asing_dihapus" if removed else "akses_asing_tidak_terhapus",
+                from_state=None,
+                to_state=None,
+                actor=SYSTEM_ACTOR,
+                step_since=None,
+                now=now,
+                note=texts.audit_foreign_access_note(who, removed=removed),
+            )
+            try:
+                editors = [str(e) for e in core.settings.bidang_by_kode(ev.bidang).editor]
+            except KeyError:
+                editors = []
+            payload = ForeignAccessRemoved(
+                **core.builders.bidang_fields(period, ev.bidang),
+                url=None if report is None else report.workbook_url,
+                akses=[p.as_dict() for p in permissions],
+                editor=editors,
+                dihapus=removed,
+            )
+            core.recorder.notify(
+                tx, f"a{audit_id}", Kind.FOREIGN_ACCESS_REMOVED, Role.KASUBBAG_KPEP, None, payload, now, period.id
+            )
+
+    @staticmethod
+    def _latest_period(tx: Tx, tahun: int) -> Any:
+        """The period of ``tahun`` a workbook event belongs to: the running one, else the latest (or None)."""
+        periods = [p for p in tx.periods() if p.tahun == tahun]
+        running = [p for p in periods if p.state not in TERMINAL_DINAS_STATES]
+        pool = running or periods
+        return pool[-1] if pool else None
 
     # --- step 3: the Kepala Bidang decides ------------------------------------------------------
 

@@ -38,5 +38,8 @@ class Kind(StrEnum):
     TAMPER_DETECTED = "tamper_detected"
     WORKBOOK_MISSING = "workbook_missing"
     ACCESS_LOST = "access_lost"
+    FOREIGN_ACCESS_REMOVED = "foreign_access_removed"
     RECIPIENT_UNREACHABLE = "recipient_unreachable"
+    MASTER_REMINDER = "master_reminder"
+    PERIOD_HELD = "period_held"
     ACTION_RESUMED = "action_resumed"

@@ -70,10 +70,16 @@ class DistributionDeferred(PeriodPayload):
 
 @dataclass(frozen=True)
 class DistributionDone(PeriodPayload):
-    """Step 1 done: every bidang's link and the input deadline (to the Kasubbag)."""
+    """Step 1 done: every bidang's link and the input deadline (to the Kasubbag).
+
+    ``tanpa_akun_google``: addresses shared by Google's invitation email because they have no
+    Google account; ``tidak_dibagikan``: addresses Drive refused to share with (address -> why).
+    """
 
     links: dict[str, str]
     deadline: str
+    tanpa_akun_google: list[str] = field(default_factory=list)
+    tidak_dibagikan: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -225,7 +231,8 @@ class TindakLanjutReminder(BidangPayload):
 
 @dataclass(frozen=True)
 class MutuBakuReminder(PeriodPayload):
-    """A step held longer than its Mutu Baku (to its holder)."""
+    """A step held longer than its Mutu Baku (to its holder); ``deadline``: the input deadline, which
+    still holds, for a step 2 reminder to the staff (None otherwise, and in rows of older versions)."""
 
     bidang: str | None
     sop_step: int
@@ -234,6 +241,7 @@ class MutuBakuReminder(PeriodPayload):
     mutu_baku: str
     due_at: str
     url: str | None
+    deadline: str | None
 
 
 @dataclass(frozen=True)
@@ -254,6 +262,20 @@ class TamperDetected(BidangPayload):
 
 
 @dataclass(frozen=True)
+class ForeignAccessRemoved(BidangPayload):
+    """Access to a bidang workbook outside the configured people, removed or not (to the Kasubbag).
+
+    ``akses`` are the permissions removed (:meth:`sheets.facts.PermissionInfo.as_dict`);
+    ``editor`` the addresses that could have added them (Drive does not say who did).
+    """
+
+    url: str | None
+    akses: list[JsonDict]
+    editor: list[str] = field(default_factory=list)
+    dihapus: bool = True  # False: Google did not let the bot remove it (left in place)
+
+
+@dataclass(frozen=True)
 class WorkbookProblem(Payload):
     """A bidang's workbook is gone, renamed, or unreadable (to the Kasubbag)."""
 
@@ -266,6 +288,30 @@ class WorkbookMissing(WorkbookProblem):
     """The workbook (or a tab) is gone or renamed, with the reason."""
 
     reason: str
+
+
+@dataclass(frozen=True)
+class MasterReminder(Payload):
+    """A coming budget year's master list is missing or cannot be read (to the Kasubbag).
+
+    ``opens_at``: when that year's TW I opens (ISO); ``problem``: why the file cannot be used
+    (None: there is no file yet); ``overdue``: TW I is due and waits for the list.
+    """
+
+    tahun: int
+    path: str
+    opens_at: str
+    problem: str | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class PeriodHeld(Payload):
+    """A new year's TW I is due but waits until the earlier year's periods are closed (to the Kasubbag)."""
+
+    tahun: int
+    tw: int
+    waiting_for: list[str]
 
 
 @dataclass(frozen=True)
@@ -320,7 +366,10 @@ PAYLOAD_TYPES: Mapping[Kind, type[Payload]] = MappingProxyType(
         Kind.TAMPER_DETECTED: TamperDetected,
         Kind.WORKBOOK_MISSING: WorkbookMissing,
         Kind.ACCESS_LOST: WorkbookProblem,
+        Kind.FOREIGN_ACCESS_REMOVED: ForeignAccessRemoved,
         Kind.RECIPIENT_UNREACHABLE: RecipientUnreachable,
+        Kind.MASTER_REMINDER: MasterReminder,
+        Kind.PERIOD_HELD: PeriodHeld,
         Kind.ACTION_RESUMED: ActionResumed,
     }
 )

@@ -165,7 +165,14 @@ class Directory:
 
     def corrector_is_sekretaris(self, kode: str) -> bool:
         """True when the Sekretaris corrects this bidang (the Sekretariat without its own Kepala)."""
-        return self.settings.bidang_by_kode(kode).kepala is None
+        return self.settings.dikoreksi_sekretaris(kode)
+
+    def holder_role(self, role: Role, bidang: str | None) -> Role:
+        """Who actually holds a step ``role`` holds: the Sekretaris for a Kepala Bidang's step of a
+        bidang the Sekretaris corrects (the Sekretariat), else ``role`` itself."""
+        if role is Role.KEPALA_BIDANG and bidang is not None and self.corrector_is_sekretaris(bidang):
+            return Role.SEKRETARIS
+        return role
 
     def cached_actor(self, telegram_id: int) -> tuple[bool, Actor | None]:
         """(found, actor): :meth:`actor_for_telegram`'s answer when it is cached (no I/O)."""

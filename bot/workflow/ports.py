@@ -9,11 +9,24 @@ method must be idempotent: the core may call it again after a crash.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-from sheets.facts import ArchiveRef, BookSeen, ChangesRead, Feedback, RekapData, RekapRef, WorkbookRef
+from sheets.facts import (
+    ArchiveRef,
+    BookDeferred,
+    BookFact,
+    BookSeen,
+    BookToRead,
+    ChangedBooks,
+    EvidenceFile,
+    EvidenceRef,
+    Feedback,
+    RekapData,
+    RekapRef,
+    WorkbookRef,
+)
 
 
 @runtime_checkable
@@ -24,15 +37,15 @@ class WorkbookPort(Protocol):
         """Find or create each bidang's workbook, share it, open TW ``tw`` for input."""
         ...
 
-    def write_feedback(self, kode: str, tw: int, feedback: Feedback) -> None:
+    def write_feedback(self, tahun: int, kode: str, tw: int, feedback: Feedback) -> None:
         """Write per-row Catatan Validasi and the TW's Status row (and the reset to Draft if asked)."""
         ...
 
-    def lock_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
+    def lock_tw(self, tahun: int, kode: str, tw: int, feedback: Feedback | None = None) -> None:
         """Protect the TW's cells after approval, then write ``feedback`` (the Status row)."""
         ...
 
-    def reopen_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
+    def reopen_tw(self, tahun: int, kode: str, tw: int, feedback: Feedback | None = None) -> None:
         """Open the TW's cells for input again (after a return or a reopen), then write ``feedback``."""
         ...
 
@@ -44,15 +57,29 @@ class WorkbookPort(Protocol):
         """Archive the period: the report document ``laporan`` (PDF) and the dinas workbook (xlsx)."""
         ...
 
-    def poll(self, cursor: str | None, known: Mapping[str, str]) -> ChangesRead:
-        """What changed since ``cursor`` (None on the first poll), read; the core stores the cursor.
+    def changed(self, cursor: str | None, known: Mapping[str, tuple[int, str]], years: Collection[int]) -> ChangedBooks:
+        """Which workbooks of ``years`` changed since ``cursor`` (None on the first poll: every one), none read yet.
 
-        ``known`` maps the spreadsheet ids the workflow handed out to their bidang kode.
+        ``known`` maps the spreadsheet ids the workflow handed out to their (tahun, bidang kode);
+        the core keeps what is to read and the new cursor in the store.
         """
         ...
 
-    def read_book(self, kode: str) -> BookSeen:
-        """Read bidang ``kode``'s workbook now (``/kirim``)."""
+    def read_changed(self, book: BookToRead) -> BookFact | BookDeferred:
+        """Read one changed workbook: what it holds, or that it is gone, unreachable or to read later."""
+        ...
+
+    def read_book(self, tahun: int, kode: str) -> BookSeen:
+        """Read bidang ``kode``'s workbook of ``tahun`` now (``/kirim``)."""
+        ...
+
+    def remove_permissions(self, tahun: int, kode: str, permission_ids: Sequence[str]) -> tuple[str, ...]:
+        """Remove these permissions (foreign access the poll found) from bidang ``kode``'s workbook of ``tahun``;
+        returns those Google did not let the bot remove."""
+        ...
+
+    def store_evidence(self, tahun: int, kode: str, tw: int, evidence: EvidenceFile) -> EvidenceRef:
+        """Keep a bukti dukung in the bidang's folder of TW ``tw``; link it in its indicator's cell."""
         ...
 
 

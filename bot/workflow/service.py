@@ -5,9 +5,9 @@ A façade over the SOP's seams, each its own module: the generic path and shared
 the checks (:mod:`~bot.workflow.guards`), the writes (:mod:`~bot.workflow.recorder`), the read
 models (:mod:`~bot.workflow.views`), and one module per group of SOP steps: step 1
 (:mod:`~bot.workflow.distribution`), steps 2-3 (:mod:`~bot.workflow.koreksi`, with the intake of
-the sheets), steps 4-8 (:mod:`~bot.workflow.dinas_report`) and step 9
-(:mod:`~bot.workflow.follow_up`). Methods are blocking (database and Google I/O): the Telegram
-edge calls them with ``asyncio.to_thread``.
+the sheets, and :mod:`~bot.workflow.evidence` for bukti dukung sent through Telegram), steps 4-8
+(:mod:`~bot.workflow.dinas_report`) and step 9 (:mod:`~bot.workflow.follow_up`). Methods are
+blocking (database and Google I/O): the Telegram edge calls them with ``asyncio.to_thread``.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from bot.workflow.dinas_report import DinasReport, all_approved
 from bot.workflow.distribution import Distribution
 from bot.workflow.effects import Act
 from bot.workflow.errors import ActionBusy, ActionFailed, ActionRefused
+from bot.workflow.evidence import Evidence, EvidenceStored, EvidenceTarget, SentFile
 from bot.workflow.follow_up import FollowUp, all_followed_up
 from bot.workflow.guards import Event
 from bot.workflow.intake import PollEvent, SubmissionReady
@@ -36,14 +37,15 @@ from bot.workflow.payloads import ActionResumed
 from bot.workflow.people import SYSTEM_ACTOR, Actor, Person
 from bot.workflow.ports import WorkbookPort
 from bot.workflow.timers import run_timers
-from bot.workflow.views import PeriodRef, PeriodView, ReportView, Views
+from bot.workflow.views import Move, PeriodRef, PeriodView, ReportView, Views
+from bot.workflow.year import BudgetYear
 from config.settings import Settings
 from sheets.facts import BookFact, FeedbackPlace
 from sheets.master import Master
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["PeriodRef", "PeriodView", "ReportView", "WorkflowService"]
+__all__ = ["Move", "PeriodRef", "PeriodView", "ReportView", "WorkflowService"]
 
 
 class WorkflowService:
@@ -73,9 +75,11 @@ class WorkflowService:
         self.views = Views(store, self.directory, self.core.guards)
         self.distribution = Distribution(self.core)
         self.koreksi = Koreksi(self.core)
+        self.evidence = Evidence(self.core, self.core.masters)
         self.dinas_report = DinasReport(self.core)
         self.follow_up = FollowUp(self.core)
         self.bot_steps = BotSteps(self.advance) if bot_steps_in_background else None
+        self.year = BudgetYear(self.core)
 
     def start(self) -> None:
         """Synchronise configured people into the store, then finish what a stop interrupted.
@@ -90,8 +94,8 @@ class WorkflowService:
     def _resumers(self) -> dict[str, Resumer]:
         """Per operation (the first event's value), the call that carries it out as it was asked."""
         return {
-            BidangEvent.SUBMIT: lambda i: self.koreksi.resubmit(self._bidang(i), self._tw(i)),
-            BidangEvent.SUBMISSION_INVALID: lambda i: self.koreksi.resubmit(self._bidang(i), self._tw(i)),
+            BidangEvent.SUBMIT: lambda i: self.koreksi.resubmit(self._bidang(i), *self._tahun_tw(i)),
+            BidangEvent.SUBMISSION_INVALID: lambda i: self.koreksi.resubmit(self._bidang(i), *self._tahun_tw(i)),
             BidangEvent.APPROVE: lambda i: self.approve_koreksi(i.actor, i.period_id, self._bidang(i)),
             BidangEvent.RETURN: lambda i: self.return_koreksi(i.actor, i.period_id, self._bidang(i), i.text or ""),
             DinasEvent.REOPEN_BIDANG: lambda i: self.reopen_bidang(i.actor, i.period_id, self._bidang(i), i.text or ""),
@@ -110,9 +114,10 @@ class WorkflowService:
         assert intention.bidang is not None
         return intention.bidang
 
-    def _tw(self, intention: Intention) -> int:
+    def _tahun_tw(self, intention: Intention) -> tuple[int, int]:
         with self.store.read() as tx:
-            return int(self.core.guards.period(tx, intention.period_id).tw)
+            period = self.core.guards.period(tx, intention.period_id)
+            return int(period.tahun), int(period.tw)
 
     def resume_intentions(self) -> int:
         """Carry out again (or undo) every action a stop interrupted, and tell who asked; returns how many."""
@@ -179,10 +184,9 @@ class WorkflowService:
         """The current time, aware, in the office's zone."""
         return self.core.now()
 
-    @property
-    def master(self) -> Master:
-        """The master list of indicators the intake validates against."""
-        return self.koreksi.master
+    def master(self, tahun: int) -> Master:
+        """The master list of indicators of ``tahun`` the intake validates against."""
+        return self.core.masters(tahun)
 
     def check_action(self, actor: Actor, period_id: int, event: Event, bidang: str | None = None) -> PeriodRef:
         """Refuse (ActionRefused, Indonesian reason) when ``actor`` could not cause ``event`` now; writes nothing.
@@ -231,9 +235,9 @@ class WorkflowService:
         """React to one thing the intake found in a sheet."""
         self.koreksi.handle_poll_event(event, actor, place)
 
-    def submit_from_sheet(self, actor: Actor, kode: str, tw: int) -> SubmissionReady:
-        """/kirim: read bidang ``kode``'s workbook now and submit TW ``tw``."""
-        return self.koreksi.submit_from_sheet(actor, kode, tw)
+    def submit_from_sheet(self, actor: Actor, kode: str, tahun: int, tw: int) -> SubmissionReady:
+        """/kirim: read bidang ``kode``'s workbook of ``tahun`` now and submit TW ``tw``."""
+        return self.koreksi.submit_from_sheet(actor, kode, tahun, tw)
 
     def submit(self, actor: Actor, event: SubmissionReady, place: FeedbackPlace | None = None) -> None:
         """A staff member submits the open TW (the intake read and validated it)."""
@@ -249,6 +253,14 @@ class WorkflowService:
     def return_koreksi(self, actor: Actor, period_id: int, kode: str, reason: str) -> None:
         """Kepala Bidang: Kembalikan with a reason. Reason into the sheet, input reopened, staff told."""
         self.koreksi.return_(actor, period_id, kode, reason)
+
+    def evidence_target(self, actor: Actor, caption: str | None = None) -> EvidenceTarget:
+        """Where ``actor``'s bukti dukung would go now, and the indicator ``caption`` names; refused otherwise."""
+        return self.evidence.target(actor, caption)
+
+    def store_evidence(self, actor: Actor, period_id: int, no: int, sent: SentFile) -> EvidenceStored:
+        """Keep a bukti dukung for indicator ``no``: into the TW's Drive folder, linked in the sheet, audited."""
+        return self.evidence.store(actor, period_id, no, sent)
 
     # --- steps 4-8 ----------------------------------------------------------------------------
 
@@ -319,18 +331,20 @@ class WorkflowService:
     # --- the schedule's work ------------------------------------------------------------------
 
     def open_due_period(self) -> int | None:
-        """Start the latest TW of ``settings.tahun`` whose opening time has passed, if not started."""
-        now = self.now()
-        tahun = self.settings.tahun
-        due = [tw for tw in (1, 2, 3, 4) if self.calendar.period_open_at(tahun, tw) <= now]
-        if not due:
+        """Start the latest period whose opening time has passed on the calendar, if not started.
+
+        The year comes from the calendar (:class:`~bot.workflow.year.BudgetYear`): a new year's TW I
+        waits until every period of the earlier years is closed and that year's master list can be
+        read; the Kasubbag is told what it waits for (the sweep's timers).
+        """
+        due = self.year.due()
+        if due is None:
             return None
-        with self.store.read() as tx:
-            # Never start an older TW once a later one exists, nor the same one twice.
-            if any(tx.find_period(tahun, tw) is not None for tw in range(due[-1], 5)):
-                return None
+        if not due.ready:
+            logger.debug("period TW %s %s is due but waits: %s", due.tw, due.tahun, due)
+            return None
         try:
-            return self.start_period(tahun, due[-1])
+            return self.start_period(due.tahun, due.tw)
         except ActionRefused:
             return None
 
@@ -344,7 +358,7 @@ class WorkflowService:
                 self.advance(period_id)
             except Exception:  # one period's Google failure must not stop the others
                 logger.exception("advancing period %s failed; retried next tick", period_id)
-        run_timers(self.core)
+        run_timers(self.core, self.year.timers)
         self.core.reconcile_pending()
 
     # --- read models --------------------------------------------------------------------------
@@ -356,6 +370,14 @@ class WorkflowService:
     def current_period_id(self) -> int | None:
         """The latest running period, else the latest period, else None."""
         return self.views.current_period_id()
+
+    def period_id_for(self, tahun: int | None, tw: int | None) -> int | None:
+        """The period a command names by year and TW (either may be None; see :meth:`Views.period_id_for`)."""
+        return self.views.period_id_for(tahun, tw, self.year.current())
+
+    def open_moves(self, actor: Actor, period_id: int) -> tuple[Move, ...]:
+        """What ``actor`` may do now in the period (the actions' own checks; nothing written)."""
+        return self.views.open_moves(actor, period_id)
 
     def period_view(self, period_id: int) -> PeriodView:
         """The period, each bidang's state, who holds each open step and since when."""

@@ -14,6 +14,7 @@ so a timer fires exactly once however often the sweep runs and whatever crashes 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -43,7 +44,7 @@ class Timer:
     role: Role
     bidang: str | None
     payload: Payload
-    period_id: int
+    period_id: int | None
 
 
 def _mutu_baku_timers(
@@ -68,6 +69,8 @@ def _mutu_baku_timers(
         "since": since.isoformat(),
         "mutu_baku": str(durasi),
         "url": url,
+        # The staff's Mutu Baku (one working day) passes well before the input deadline: say it holds.
+        "deadline": period.deadline.isoformat() if state in INPUT_STATES and period.deadline else None,
     }
     # The key holds the step's start: a step entered again (after a return) gets fresh timers.
     key = f"mb:{period.id}:{bidang or '-'}:{holding.sop_step}:{since.isoformat()}"
@@ -98,7 +101,7 @@ def _mutu_baku_timers(
                 MutuBakuEscalation(
                     **base,
                     due_at=escalation_at.isoformat(),
-                    holder_role=str(holding.role),
+                    holder_role=str(core.directory.holder_role(holding.role, bidang)),
                     holder_nama=", ".join(p.nama for p in holders),
                 ),
                 period.id,
@@ -180,11 +183,14 @@ def due_timers(core: WorkflowCore, now: datetime) -> list[Timer]:
     return timers
 
 
-def run_timers(core: WorkflowCore) -> int:
-    """Fire every due timer not fired yet; each in its own transaction. Returns how many fired."""
+def run_timers(core: WorkflowCore, extra: Callable[[datetime], Sequence[Timer]] | None = None) -> int:
+    """Fire every due timer not fired yet (and ``extra``'s at this time); each in its own transaction.
+
+    Returns how many fired.
+    """
     now = core.now()
     fired = 0
-    for timer in due_timers(core, now):
+    for timer in [*due_timers(core, now), *(extra(now) if extra is not None else ())]:
         with core.store.transaction() as tx:
             if not tx.fire_timer(timer.key, now):
                 continue

@@ -71,6 +71,7 @@ def exchange(store: Store, raw_body: bytes) -> dict[str, Any]:
         acting = subject if isinstance(subject, str) and subject != email and "@" in subject else email
         kind = "service" if acting == email else "user"
         token = store.issue_token(acting, kind)
+        store.api_tokens.add(token)
         if kind == "service":
             store.account(acting).kind = "service"
         return {"access_token": token, "expires_in": 3599, "token_type": "Bearer"}
@@ -80,6 +81,7 @@ def exchange(store: Store, raw_body: bytes) -> dict[str, Any]:
         if email is None:
             raise TokenError("invalid_grant", "Token has been expired or revoked.")
         token = store.issue_token(email)
+        store.api_tokens.add(token)
         return {
             "access_token": token,
             "expires_in": 3599,

@@ -64,31 +64,62 @@ def user_json(store: Store, email: str, me: str) -> dict[str, Any]:
     }
 
 
-def permission_json(store: Store, perm: Permission, file: DriveFile | None = None) -> dict[str, Any]:
-    """A drive#permission."""
+def permission_json(
+    store: Store, perm: Permission, file: DriveFile | None = None, *, inherited: bool = False
+) -> dict[str, Any]:
+    """A drive#permission; ``inherited`` for a shared drive member's access to an item in it."""
     out: dict[str, Any] = {"kind": "drive#permission", "id": perm.id, "type": perm.type, "role": perm.role}
     if perm.email:
         out["emailAddress"] = perm.email
         out["displayName"] = perm.email.split("@")[0]
     if perm.domain:
         out["domain"] = perm.domain
+    if perm.type == "anyone":
+        out["allowFileDiscovery"] = perm.id != "anyoneWithLink"
     out["deleted"] = False
-    out["pendingOwner"] = False
-    if file is not None and file.drive_id:
-        out["permissionDetails"] = [{"permissionType": "file", "role": perm.role, "inherited": False}]
+    if file is not None and not file.drive_id:
+        out["pendingOwner"] = False
+    if file is not None:
+        detail: dict[str, Any] = {
+            "permissionType": "member" if inherited else "file",
+            "role": perm.role,
+            "inherited": inherited,
+        }
+        if inherited and file.drive_id:
+            detail["inheritedFrom"] = file.drive_id
+        out["permissionDetails"] = [detail]
     return out
 
 
-def all_permissions(store: Store, file: DriveFile) -> list[Permission]:
-    """The file's permissions including the owner's (and shared drive members)."""
-    perms: list[Permission] = []
+def all_permissions(store: Store, file: DriveFile) -> list[tuple[Permission, bool]]:
+    """The file's permissions, each with whether it is inherited: the owner's, those on the file,
+    and (inherited) the members of its shared drive."""
+    perms: list[tuple[Permission, bool]] = []
     if file.owner:
-        perms.append(Permission(store.account(file.owner).permission_id, "user", "owner", file.owner))
-    perms.extend(file.permissions)
+        perms.append((Permission(store.account(file.owner).permission_id, "user", "owner", file.owner), False))
+    perms.extend((perm, False) for perm in file.permissions)
     if file.drive_id and file.drive_id in store.drives:
         for email, role in store.drives[file.drive_id].members.items():
-            perms.append(Permission(store.account(email).permission_id, "user", role, email))
+            perms.append((Permission(store.account(email).permission_id, "user", role, email), True))
     return perms
+
+
+# Drive's answer, as quoted from live traffic (reason invalidSharingRequest, HTTP 400).
+NO_ACCOUNT_MESSAGE = (
+    'Bad Request. User message: "You are trying to invite {email}. Since there is no Google account '
+    'associated with this email address, you must check the Notify people box to invite this recipient."'
+)
+
+
+def may_share(store: Store, file: DriveFile, email: str) -> bool:
+    """Whether ``email`` may change ``file``'s permissions: a writer only while writers can share
+    (``writersCanShare`` applies to My Drive items; in a shared drive its members' roles decide)."""
+    role = store.role(file, email)
+    if role is None or ROLE_RANK[role] < ROLE_RANK["writer"]:
+        return False
+    if role == "writer" and not file.drive_id and not file.writers_can_share:
+        return not store.sharing.enforce_writers_can_share
+    return True
 
 
 def file_json(ctx: Ctx, file: DriveFile) -> dict[str, Any]:
@@ -96,6 +127,7 @@ def file_json(ctx: Ctx, file: DriveFile) -> dict[str, Any]:
     store, email = ctx.store, ctx.email
     role = store.role(file, email) or "reader"
     can_edit = ROLE_RANK[role] >= ROLE_RANK["writer"]
+    can_share = may_share(store, file, email)
     out: dict[str, Any] = {
         "kind": "drive#file",
         "id": file.id,
@@ -119,7 +151,7 @@ def file_json(ctx: Ctx, file: DriveFile) -> dict[str, Any]:
         "capabilities": {
             "canEdit": can_edit,
             "canComment": ROLE_RANK[role] >= ROLE_RANK["commenter"],
-            "canShare": can_edit,
+            "canShare": can_share,
             "canCopy": True,
             "canDelete": role in {"owner", "organizer"},
             "canRename": can_edit,
@@ -130,7 +162,6 @@ def file_json(ctx: Ctx, file: DriveFile) -> dict[str, Any]:
         },
         "viewersCanCopyContent": True,
         "copyRequiresWriterPermission": False,
-        "writersCanShare": True,
         "isAppAuthorized": False,
         "quotaBytesUsed": "0",
     }
@@ -144,13 +175,18 @@ def file_json(ctx: Ctx, file: DriveFile) -> dict[str, Any]:
         out["driveId"] = file.drive_id
         out["teamDriveId"] = file.drive_id
     else:
+        # Not populated for items in shared drives (drive.v3 File.writersCanShare, owners).
         out["owners"] = [user_json(store, file.owner, email)] if file.owner else []
+        out["writersCanShare"] = file.writers_can_share
     if file.last_modifier:
         out["lastModifyingUser"] = user_json(store, file.last_modifier, email)
     perms = all_permissions(store, file)
     if can_edit:
-        out["permissions"] = [permission_json(store, p, file) for p in perms]
-        out["permissionIds"] = [p.id for p in perms]
+        # "Only available if the requesting user can share the file. Not populated for items in
+        # shared drives": those list their permissions with permissions.list.
+        if can_share and (not file.drive_id or store.sharing.file_permissions_in_shared_drives):
+            out["permissions"] = [permission_json(store, p, file, inherited=i) for p, i in perms]
+        out["permissionIds"] = [p.id for p, _ in perms]
     if file.content is not None:
         out["size"] = str(len(file.content))
         import hashlib
@@ -282,6 +318,14 @@ def _string_map(value: Any, name: str) -> dict[str, str | None]:
     return out
 
 
+def _flag_field(body: dict[str, Any], name: str, default: bool) -> bool:
+    """A boolean field of a request body; 400 when it is not a boolean."""
+    value = body.get(name, default)
+    if not isinstance(value, bool):
+        raise drive_error(400, f"Invalid value for {name}.", "invalid", name)
+    return value
+
+
 def new_spreadsheet(file_id: str, title: str, locale: str = "en_US", time_zone: str = "Etc/GMT") -> Spreadsheet:
     """A fresh spreadsheet with ``Sheet1`` (sheetId 0), as Drive and Sheets create it."""
     spreadsheet = Spreadsheet(file_id, title, locale, time_zone)
@@ -322,6 +366,7 @@ def create_file(
         properties={k: v for k, v in _string_map(metadata.get("properties"), "properties").items() if v is not None},
         description=metadata.get("description"),
         last_modifier=ctx.email,
+        writers_can_share=_flag_field(metadata, "writersCanShare", True),
     )
     if mime == SPREADSHEET_MIME:
         file.spreadsheet = new_spreadsheet(file.id, file.name)
@@ -486,6 +531,10 @@ def files_update(
                     current[k] = v
     if "description" in body:
         file.description = body["description"]
+    if "writersCanShare" in body:
+        if not may_share(store, file, ctx.email):
+            raise insufficient()
+        file.writers_can_share = _flag_field(body, "writersCanShare", True)
     if "trashed" in body:
         if body["trashed"] and not (
             file.owner == ctx.email or (store.role(file, ctx.email) in {"organizer", "fileOrganizer"})
@@ -629,10 +678,18 @@ def comments_list(ctx: Ctx, file_id: str) -> Any:
 
 
 # ---- permissions ---------------------------------------------------------------------------------
+def _sharer_file(ctx: Ctx, file_id: str) -> DriveFile:
+    """The file whose permissions the caller changes: 404 unseen, 403 unless the caller may share."""
+    file = get_file(ctx, file_id)
+    if not may_share(ctx.store, file, ctx.email):
+        raise insufficient()
+    return file
+
+
 def permissions_create(ctx: Ctx, file_id: str) -> Any:
     """POST /drive/v3/files/{id}/permissions."""
     store = ctx.store
-    file = get_file(ctx, file_id, write=True)
+    file = _sharer_file(ctx, file_id)
     body = ctx.json_object()
     kind, role = body.get("type"), body.get("role")
     if kind not in PERMISSION_TYPES:
@@ -644,6 +701,16 @@ def permissions_create(ctx: Ctx, file_id: str) -> Any:
         raise drive_error(400, "The permission emailAddress field is required.", "required", "permission.emailAddress")
     if kind == "domain" and not body.get("domain"):
         raise drive_error(400, "The permission domain field is required.", "required", "permission.domain")
+    # sendNotificationEmail defaults to true for users and groups.
+    notify = (ctx.arg("sendNotificationEmail") or "true").lower() not in {"false", "0"}
+    if (
+        kind in {"user", "group"}
+        and email
+        and not notify
+        and store.sharing.notify_required_without_account
+        and not (email in store.accounts and store.accounts[email].registered)
+    ):
+        raise drive_error(400, NO_ACCOUNT_MESSAGE.format(email=email), "invalidSharingRequest")
     if role == "owner":
         if not ctx.flag("transferOwnership"):
             raise drive_error(
@@ -663,7 +730,7 @@ def permissions_create(ctx: Ctx, file_id: str) -> Any:
         perm = Permission(store.account(email or "").permission_id, "user", "owner", email)
     else:
         if email:
-            perm_id = store.account(email).permission_id
+            perm_id = store.address(email).permission_id
         elif kind == "anyone":
             perm_id = "anyoneWithLink" if body.get("allowFileDiscovery") is False else "anyone"
         else:
@@ -681,23 +748,35 @@ def permissions_create(ctx: Ctx, file_id: str) -> Any:
 
 
 def permissions_list(ctx: Ctx, file_id: str) -> Any:
-    """GET /drive/v3/files/{id}/permissions."""
+    """GET /drive/v3/files/{id}/permissions: pages of at most 100 (``pageSize``, ``pageToken``)."""
     file = get_file(ctx, file_id)
     if not ctx.store.can_write(file, ctx.email):
         raise insufficient()
-    perms = [permission_json(ctx.store, p, file) for p in all_permissions(ctx.store, file)]
-    body = {"kind": "drive#permissionList", "permissions": perms}
-    fields = ctx.arg("fields") or "kind,permissions(kind,id,type,emailAddress,role)"
+    listed = [permission_json(ctx.store, p, file, inherited=i) for p, i in all_permissions(ctx.store, file)]
+    size = min(ctx.int_arg("pageSize", 100), 100)
+    if size < 1:
+        raise drive_error(400, f"Invalid value '{size}'. Values must be within the range: [1, 100]", "invalid")
+    token = ctx.arg("pageToken") or ""
+    try:
+        offset = int(token) if token else 0
+    except ValueError:
+        raise drive_error(400, "Invalid Value", "invalid", "pageToken") from None
+    body: dict[str, Any] = {"kind": "drive#permissionList"}
+    if offset + size < len(listed):
+        body["nextPageToken"] = str(offset + size)
+    body["permissions"] = listed[offset : offset + size]
+    fields = ctx.arg("fields") or "kind,nextPageToken,permissions(kind,id,type,emailAddress,role)"
     return apply_fields(body, parse_fields(fields))
 
 
 def permissions_get(ctx: Ctx, file_id: str, permission_id: str) -> Any:
     """GET /drive/v3/files/{id}/permissions/{permissionId}."""
     file = get_file(ctx, file_id)
-    for perm in all_permissions(ctx.store, file):
+    for perm, inherited in all_permissions(ctx.store, file):
         if perm.id == permission_id:
             return apply_fields(
-                permission_json(ctx.store, perm, file), parse_fields(ctx.arg("fields") or "kind,id,type,role")
+                permission_json(ctx.store, perm, file, inherited=inherited),
+                parse_fields(ctx.arg("fields") or "kind,id,type,role"),
             )
     raise drive_error(404, f"Permission not found: {permission_id}.", "notFound", "permissionId")
 
@@ -705,7 +784,7 @@ def permissions_get(ctx: Ctx, file_id: str, permission_id: str) -> Any:
 def permissions_delete(ctx: Ctx, file_id: str, permission_id: str) -> Any:
     """DELETE /drive/v3/files/{id}/permissions/{permissionId}."""
     store = ctx.store
-    file = get_file(ctx, file_id, write=True)
+    file = _sharer_file(ctx, file_id)
     if file.owner and store.account(file.owner).permission_id == permission_id:
         raise drive_error(403, "The owner of a file cannot be removed.", "cannotRemoveOwner")
     before = len(file.permissions)
@@ -719,6 +798,7 @@ def permissions_delete(ctx: Ctx, file_id: str, permission_id: str) -> Any:
 # ---- changes -------------------------------------------------------------------------------------
 def changes_start_token(ctx: Ctx) -> Any:
     """GET /drive/v3/changes/startPageToken."""
+    ctx.store.mature()
     body = {"kind": "drive#startPageToken", "startPageToken": str(len(ctx.store.changes) + 1)}
     return apply_fields(body, parse_fields(ctx.arg("fields") or "*"))
 
@@ -728,8 +808,11 @@ def changes_list(ctx: Ctx) -> Any:
 
     A file the caller could see and no longer can (deleted, or its permission removed) is
     listed as ``removed: true`` without ``file``; files the caller never saw are not listed.
+    An edit made through Sheets is listed only once its lag has passed (``Store.mature``), at the
+    end of the log: a token taken before it appeared still finds it.
     """
     store = ctx.store
+    store.mature()
     token = ctx.arg("pageToken")
     if not token:
         raise drive_error(400, "Required parameter: pageToken", "required", "pageToken")

@@ -14,6 +14,7 @@ import random
 import secrets
 import string
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,10 @@ FOLDER_MIME = "application/vnd.google-apps.folder"
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 ROLE_RANK = {"reader": 1, "commenter": 2, "writer": 3, "fileOrganizer": 4, "organizer": 5, "owner": 6}
 DEFAULT_ROWS, DEFAULT_COLS = 1000, 26
+DEFAULT_CHANGE_LAG_SECONDS = 180.0
+"""How long an edit made through Sheets takes to reach the Drive change feed (Google: coalesced,
+typically within 3 minutes, reported up to 10); ``/_sandbox/google/change-lag`` tunes it."""
+MAX_CHANGE_LAG_SECONDS = 3600.0
 _ID_ALPHABET = string.ascii_letters + string.digits + "-_"
 
 
@@ -40,6 +45,9 @@ class Account:
     email: str
     kind: str = "user"  # "user" | "service"
     permission_id: str = field(default_factory=lambda: str(random.randint(10**19, 10**20 - 1)))
+    # False for an address only ever named in a share (an invitation): it has no Google account
+    # until it is created through the control API.
+    registered: bool = True
 
     @property
     def is_service(self) -> bool:
@@ -90,6 +98,24 @@ class DriveFile:
     content: bytes | None = None
     spreadsheet: Spreadsheet | None = None
     starred: bool = False
+    writers_can_share: bool = True
+
+
+@dataclass
+class SharingRules:
+    """Drive's sharing rules as the sandbox applies them: the defaults are Google's.
+
+    - ``notify_required_without_account``: sharing with an address that has no Google account
+      without the notification email answers 400 ``invalidSharingRequest``;
+    - ``file_permissions_in_shared_drives``: ``File.permissions`` is populated on Shared Drive
+      items (Google never does: "Not populated for items in shared drives");
+    - ``enforce_writers_can_share``: a writer may not change the permissions of a My Drive file
+      whose ``writersCanShare`` is false.
+    """
+
+    notify_required_without_account: bool = True
+    file_permissions_in_shared_drives: bool = False
+    enforce_writers_can_share: bool = True
 
 
 @dataclass
@@ -236,10 +262,15 @@ class Spreadsheet:
 
 
 class Store:
-    """Everything the Google half knows, guarded by one lock."""
+    """Everything the Google half knows, guarded by one lock.
 
-    def __init__(self) -> None:
+    ``clock`` gives the sandbox clock's Unix time (:class:`sandbox.clock.SandboxClock`); Drive's
+    times and the change feed's lag follow it.
+    """
+
+    def __init__(self, clock: Callable[[], float] | None = None) -> None:
         self.lock = threading.RLock()
+        self.clock: Callable[[], float] = clock or (lambda: dt.datetime.now(dt.UTC).timestamp())
         self.reset()
 
     def reset(self) -> None:
@@ -248,6 +279,8 @@ class Store:
             self.accounts: dict[str, Account] = {}
             self.tokens: dict[str, str] = {}  # token -> email
             self.person_tokens: dict[str, str] = {}  # email -> token (idempotent control API)
+            # Tokens from the token endpoint: API clients of a Cloud project, which quotas cover.
+            self.api_tokens: set[str] = set()
             self.refresh_tokens: dict[str, str] = {}  # refresh token -> email
             self.files: dict[str, DriveFile] = {}
             self.drives: dict[str, SharedDrive] = {}
@@ -255,7 +288,11 @@ class Store:
             self.viewers: dict[str, frozenset[str]] = {}  # file id -> accounts that saw it at its last change
             self.comments: dict[str, list[dict[str, Any]]] = {}
             self.uploads: dict[str, Any] = {}  # resumable upload sessions by upload_id
+            self.sharing = SharingRules()
             self._perm_seq = itertools.count(1)
+            self.change_lag = DEFAULT_CHANGE_LAG_SECONDS
+            # Sheets edits not in the change feed yet: file id -> when its (coalesced) entry appears.
+            self.delayed: dict[str, float] = {}
             self.limits = Limits()  # Google's size limits and undocumented behaviours (sandbox.google.limits)
 
     # ---- ids ------------------------------------------------------------------------------
@@ -276,11 +313,20 @@ class Store:
 
     # ---- accounts -------------------------------------------------------------------------
     def account(self, email: str, kind: str = "user") -> Account:
-        """The account for ``email``, created when new."""
+        """The Google account of ``email``, created when new (an invited address becomes one)."""
         key = email.lower()
         acct = self.accounts.get(key)
         if acct is None:
             acct = self.accounts[key] = Account(email=key, kind=kind)
+        acct.registered = True
+        return acct
+
+    def address(self, email: str) -> Account:
+        """Whoever ``email`` is, as a share names it: its account, else an address without one."""
+        key = email.lower()
+        acct = self.accounts.get(key)
+        if acct is None:
+            acct = self.accounts[key] = Account(email=key, registered=False)
         return acct
 
     def issue_token(self, email: str, kind: str = "user") -> str:
@@ -329,16 +375,47 @@ class Store:
         role = self.role(file, email)
         return role is not None and ROLE_RANK[role] >= ROLE_RANK["writer"]
 
+    # ---- time -----------------------------------------------------------------------------
+    def stamp(self, at: float | None = None) -> str:
+        """RFC 3339 of ``at`` (now by default) on the sandbox clock."""
+        return now_rfc3339(dt.datetime.fromtimestamp(self.clock() if at is None else at, dt.UTC))
+
     # ---- changes --------------------------------------------------------------------------
-    def touch(self, file: DriveFile, email: str | None, *, removed: bool = False) -> None:
-        """Record a modification: bump modifiedTime/version and append to the change log."""
-        stamp = now_rfc3339()
+    def touch(self, file: DriveFile, email: str | None, *, removed: bool = False, lagged: bool = False) -> None:
+        """Record a modification: bump modifiedTime/version and append to the change log.
+
+        ``lagged``: an edit made through Sheets. Drive lists it in the change feed only
+        ``change_lag`` seconds later, coalesced with the file's other edits meanwhile (one entry,
+        due when the first edit's lag has passed); :meth:`mature` appends it when due.
+        """
+        stamp = self.stamp()
         if not removed:
             file.modified_time = stamp
             file.version += 1
             if email:
                 file.last_modifier = email
+        if lagged and not removed and self.change_lag > 0:
+            self.delayed.setdefault(file.id, self.clock() + self.change_lag)
+            return
         self._log(file, stamp, removed)
+
+    def mature(self, *, everything: bool = False) -> None:
+        """Append to the change log every delayed Sheets edit whose lag has passed (oldest first)."""
+        if not self.delayed:
+            return
+        now = self.clock()
+        due = sorted((at, file_id) for file_id, at in self.delayed.items() if everything or at <= now)
+        for at, file_id in due:
+            del self.delayed[file_id]
+            file = self.files.get(file_id)
+            if file is not None:  # deleted meanwhile: its deletion is in the log already
+                self._log(file, self.stamp(min(at, now)), removed=False)
+
+    def set_change_lag(self, seconds: float) -> None:
+        """Tune the lag; 0 also releases every delayed entry at once (nothing is lost)."""
+        self.change_lag = seconds
+        if seconds == 0:
+            self.mature(everything=True)
 
     def recheck(self, file: DriveFile) -> None:
         """Log a change for ``file`` when who can see it changed without the file itself changing.
@@ -347,7 +424,7 @@ class Store:
         lists those files to the accounts that gained (or, as removed, lost) them.
         """
         if self._viewers(file) != self.viewers.get(file.id, frozenset()):
-            self._log(file, now_rfc3339(), removed=False)
+            self._log(file, self.stamp(), removed=False)
 
     def _viewers(self, file: DriveFile) -> frozenset[str]:
         return frozenset(email for email in self.accounts if self.visible(file, email))

@@ -5,6 +5,7 @@ control endpoints under ``/_sandbox/google/``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import re
@@ -19,7 +20,8 @@ from sandbox.google.batch import handle_batch
 from sandbox.google.context import Ctx
 from sandbox.google.errors import FAULT_MESSAGES, GoogleApiError, PayloadTooLarge, error_response, unauthenticated
 from sandbox.google.limits import BodySizes, LimitsError
-from sandbox.google.model import FOLDER_MIME, Permission, SharedDrive, Store
+from sandbox.google.model import FOLDER_MIME, MAX_CHANGE_LAG_SECONDS, Permission, SharedDrive, Store
+from sandbox.google.quota import Quotas
 from sandbox.google.upload import handle_upload
 from sandbox.http import InvalidText, ServiceHost, json_response, read_json
 from sandbox.hub import ServiceName
@@ -196,7 +198,8 @@ class GoogleService:
 
     def __init__(self, app: ServiceHost) -> None:
         self.app = app
-        self.store = Store()
+        self.store = Store(clock=app.hub.clock.time)
+        self.quotas = Quotas(clock=app.hub.clock.time)
         self.bodies = BodySizes()  # the size of every request body received (/_sandbox/google/bodies)
 
     # ---- protocol --------------------------------------------------------------------------------
@@ -205,8 +208,9 @@ class GoogleService:
         return path.startswith(("/v4/spreadsheets", "/drive/v3", "/upload/drive/v3", "/batch/drive/v3", "/token"))
 
     def reset(self) -> None:
-        """Forget every account, file and drive, and the body sizes seen."""
+        """Forget every account, file, drive and body size seen; quotas off, the change lag back to Google's."""
         self.store.reset()
+        self.quotas.reset()
         self.bodies.clear()
 
     def handle(self, request: Request) -> Response:
@@ -262,6 +266,8 @@ class GoogleService:
         try:
             with self.store.lock:
                 ctx = self._context(request, api)
+                if self._bearer(request) in self.store.api_tokens:
+                    self.quotas.admit(ctx.email, method_id)
                 result = handler(ctx, *params.values(), **extra)
         except GoogleApiError as err:
             if err.api != api:
@@ -314,10 +320,15 @@ class GoogleService:
 
     # ---- control ---------------------------------------------------------------------------------
     def control(self, request: Request, path: str) -> Response | None:
-        """``/_sandbox/google/{accounts,service-accounts,folders,drives,files,limits,bodies}``."""
+        """``/_sandbox/google/{accounts,service-accounts,folders,drives,files,sharing,limits,bodies,quotas,
+        change-lag}``."""
         path = path.strip("/")
         if path in {"limits", "bodies"}:
             return self._control_limits(request, path)
+        if path == "quotas":
+            return self._control_quotas(request)
+        if path == "change-lag":
+            return self._control_change_lag(request)
         try:
             body = read_json(request) if request.method == "POST" else {}
         except InvalidText as err:
@@ -342,9 +353,48 @@ class GoogleService:
                     return self._control_file(body)
                 if path == "files" and request.method == "GET":
                     return json_response({"files": [self._debug_file(f) for f in self.store.files.values()]})
+                if path == "sharing":
+                    return self._control_sharing(request, body)
             except (KeyError, TypeError, ValueError) as err:
                 return json_response({"error": f"bad control request: {err}"}, 400)
         return None
+
+    def _control_quotas(self, request: Request) -> Response:
+        """``/_sandbox/google/quotas``: GET limits and use; POST switches (``enabled``) and tunes them."""
+        if request.method == "GET":
+            return json_response(self.quotas.usage())
+        if request.method != "POST":
+            return json_response({"error": "use GET or POST"}, 405)
+        try:
+            limits = self.quotas.configure(read_json(request))
+        except ValueError as err:  # QuotaSpecError, or a body that is not JSON
+            return json_response({"error": str(err)}, 400)
+        return json_response({"ok": True, "limits": limits.as_json()})
+
+    def _control_change_lag(self, request: Request) -> Response:
+        """``/_sandbox/google/change-lag``: GET the lag and what waits; POST ``{"seconds"}`` tunes it."""
+        with self.store.lock:
+            if request.method == "GET":
+                now = self.store.clock()
+                waiting = {file_id: max(0.0, at - now) for file_id, at in self.store.delayed.items()}
+                return json_response({"seconds": self.store.change_lag, "waiting": waiting})
+            if request.method != "POST":
+                return json_response({"error": "use GET or POST"}, 405)
+            try:
+                body = read_json(request)
+            except ValueError:
+                return json_response({"error": "body must be JSON"}, 400)
+            seconds = body.get("seconds") if isinstance(body, dict) and set(body) == {"seconds"} else None
+            if (
+                isinstance(seconds, bool)
+                or not isinstance(seconds, int | float)
+                or not 0 <= seconds <= MAX_CHANGE_LAG_SECONDS
+            ):
+                return json_response(
+                    {"error": f'body must be {{"seconds": N}} with N in [0, {MAX_CHANGE_LAG_SECONDS:.0f}]'}, 400
+                )
+            self.store.set_change_lag(float(seconds))
+            return json_response({"ok": True, "seconds": self.store.change_lag})
 
     def _control_limits(self, request: Request, path: str) -> Response:
         """``limits``: GET shows, POST sets, DELETE restores Google's; ``bodies``: GET shows, DELETE zeros."""
@@ -448,6 +498,25 @@ class GoogleService:
         file.modified_time = body.get("modifiedTime") or file.modified_time
         return json_response(self._debug_file(file))
 
+    def _control_sharing(self, request: Request, body: dict[str, Any]) -> Response:
+        """``GET``/``POST /_sandbox/google/sharing``: Drive's sharing rules (see ``SharingRules``).
+
+        POST sets any of the rules (booleans); ``POST /_sandbox/reset`` restores Google's.
+        """
+        rules = self.store.sharing
+        if request.method == "POST":
+            known = {f.name for f in dataclasses.fields(rules)}
+            unknown = sorted(set(body) - known)
+            if unknown:
+                return json_response({"error": f"unknown rule(s) {unknown}; known: {sorted(known)}"}, 400)
+            if not all(isinstance(value, bool) for value in body.values()):
+                return json_response({"error": "every rule is true or false"}, 400)
+            for name, value in body.items():
+                setattr(rules, name, value)
+        elif request.method != "GET":
+            return json_response({"error": "use GET or POST"}, 405)
+        return json_response(dataclasses.asdict(rules))
+
     def _control_drive(self, body: dict[str, Any]) -> Response:
         name = body.get("name")
         if not isinstance(name, str):
@@ -469,9 +538,11 @@ class GoogleService:
             "parents": list(file.parents),
             "driveId": file.drive_id,
             "trashed": file.trashed,
+            "writersCanShare": file.writers_can_share,
             "appProperties": dict(file.app_properties),
             "permissions": [
-                {"id": p.id, "type": p.type, "role": p.role, "emailAddress": p.email} for p in file.permissions
+                {"id": p.id, "type": p.type, "role": p.role, "emailAddress": p.email, "domain": p.domain}
+                for p in file.permissions
             ],
             "createdTime": file.created_time,
             "modifiedTime": file.modified_time,

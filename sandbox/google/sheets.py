@@ -114,7 +114,7 @@ def spreadsheets_create(ctx: Ctx) -> Any:
         last_modifier=ctx.email,
     )
     store.files[file_id] = file
-    store.touch(file, ctx.email)
+    store.touch(file, ctx.email)  # a new file is listed at once; its later edits lag
     return core.spreadsheet_json(store, file, ctx.email, ranges=None, include_grid=False, base_url=ctx.base_url)
 
 

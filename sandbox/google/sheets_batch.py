@@ -15,6 +15,7 @@ from sandbox.google.autosize import column_width, row_height
 from sandbox.google.errors import GoogleApiError, in_batch_item, protected_cell
 from sandbox.google.fields import parse_fields
 from sandbox.google.model import Cell, DriveFile, Sheet, Spreadsheet, Store
+from sandbox.google.request_schema import check_message, normalized, snake
 from sandbox.google.sheets_core import (
     check_protection,
     editors_of,
@@ -127,6 +128,24 @@ HANDLERS: dict[str, str] = {
 }
 
 
+# Request kinds whose whole body is parsed against the discovery document first, as Google's JSON
+# parser does (unknown fields, wrong types, values outside an enum): kind -> its message schema.
+PARSED_KINDS: dict[str, str] = {"addChart": "AddChartRequest"}
+
+# ChartSpec's oneof ``chart``: at most one kind of chart per spec.
+CHART_KINDS = (
+    "basicChart",
+    "pieChart",
+    "bubbleChart",
+    "candlestickChart",
+    "orgChart",
+    "histogramChart",
+    "waterfallChart",
+    "treemapChart",
+    "scorecardChart",
+)
+
+
 class _Invalid(Exception):
     """An error of one request; the batch turns it into ``Invalid requests[i].kind: ...``."""
 
@@ -214,6 +233,9 @@ class Batch:
                     )
                 if not isinstance(body, dict):
                     raise GoogleApiError(400, f"Invalid requests[{index}].{kind}: the request must be an object.")
+                if kind in PARSED_KINDS:
+                    check_message(body, PARSED_KINDS[kind], f"requests[{index}].{snake(kind)}")
+                    body = normalized(body, PARSED_KINDS[kind])
                 try:
                     reply = handler(body)
                 except _Invalid as err:
@@ -229,7 +251,7 @@ class Batch:
         except (TypeError, ValueError, KeyError, AttributeError) as err:
             self.txn.rollback()
             raise GoogleApiError(400, f"Invalid request: {err}") from None
-        self.store.touch(self.file, self.email)
+        self.store.touch(self.file, self.email, lagged=True)
         return replies
 
     # ---- helpers ----------------------------------------------------------------------------
@@ -834,10 +856,20 @@ class Batch:
 
     def add_chart(self, body: dict[str, Any]) -> dict[str, Any]:
         chart = copy.deepcopy(body.get("chart") or {})
-        if not chart.get("spec"):
+        spec = chart.get("spec")
+        if not spec:
             raise _Invalid("A chart must have a spec.")
+        kinds = [kind for kind in CHART_KINDS if spec.get(kind) is not None]
+        if len(kinds) > 1:
+            raise GoogleApiError(
+                400, f"Invalid JSON payload received. Oneof field 'chart' is already set. Cannot set '{kinds[1]}'"
+            )
+        if spec.get("basicChart") is not None:
+            self._check_basic_chart(spec["basicChart"])
         chart_id = chart.get("chartId")
         chart_id = self.ss.new_id() if chart_id is None else int(chart_id)
+        if any(c["chartId"] == chart_id for sheet in self.ss.sheets for c in sheet.charts):
+            raise _Invalid(f"An object with id {chart_id} already exists.")
         position = chart.get("position") or {}
         if position.get("newSheet"):
             host = self.ss.add_sheet(f"Chart{len(self.ss.sheets) + 1}")
@@ -855,6 +887,32 @@ class Batch:
         stored = {"chartId": chart_id, "spec": chart["spec"], "position": position}
         host.charts.append(stored)
         return {"addChart": {"chart": copy.deepcopy(stored)}}
+
+    def _check_basic_chart(self, basic: dict[str, Any]) -> None:
+        """Every source range on an existing grid and within it, one row or one column wide, and the
+        domain and every series with the same number of ranges (the discovery document's rules)."""
+        domains = [d.get("domain") or {} for d in basic.get("domains") or []]
+        series = [s.get("series") or {} for s in basic.get("series") or []]
+        counts = set()
+        for data in (*domains, *series):
+            sources = (data.get("sourceRange") or {}).get("sources") or []
+            if data.get("sourceRange") is not None and not sources:
+                raise _Invalid("A chart source range must have at least one source.")
+            counts.add(len(sources))
+            widths = set()
+            for source in sources:
+                _, r0, r1, c0, c1 = self.bounds(source)
+                rows, columns = r1 - r0, c1 - c0
+                if rows != 1 and columns != 1:
+                    where = format_range(self.sheet(source.get("sheetId")).title, r0, r1, c0, c1)
+                    raise _Invalid(
+                        f"Invalid chart source range {where}: exactly one dimension must have a length of 1."
+                    )
+                widths.add("row" if rows == 1 and columns != 1 else "column")
+            if len(widths) > 1:
+                raise _Invalid("All sources of a chart source range must have the same dimension with length 1.")
+        if len(counts) > 1:
+            raise _Invalid("The domain and all series of a chart must have the same number of source ranges.")
 
     def delete_embedded_object(self, body: dict[str, Any]) -> None:
         object_id = body.get("objectId")

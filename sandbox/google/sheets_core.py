@@ -505,7 +505,7 @@ def write_values(
                 merged = dict(cell.fmt or {})
                 merged["numberFormat"] = fmt
                 cell.fmt = merged
-    store.touch(file, email)
+    store.touch(file, email, lagged=True)
     rows_written = {r for r, _ in written}
     cols_written = {c for _, c in written}
     if touched is not None:
@@ -534,7 +534,7 @@ def clear_values(store: Store, file: DriveFile, email: str, bounds: Bounds) -> s
             if cell is not None:
                 cell.value = None
                 cell.formula = None
-    store.touch(file, email)
+    store.touch(file, email, lagged=True)
     return bounds.a1()
 
 

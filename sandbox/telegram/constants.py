@@ -40,9 +40,15 @@ MAX_TEXT_LENGTH = 4096  # UTF-16 code units after entity parsing
 MAX_CAPTION_LENGTH = 1024
 MAX_CALLBACK_DATA_BYTES = 64
 MAX_COMMANDS = 100
-# How long a callback query may stay unanswered before Telegram calls it "too old".
-CALLBACK_QUERY_TTL_SECONDS = 900.0
+# How long a callback query may stay unanswered before Telegram calls it "too old" (400 "Bad
+# Request: query is too old and response timeout expired or query ID is invalid"): about 15
+# seconds on Telegram; ``/_sandbox/telegram/callback-ttl`` tunes it, measured on the sandbox clock.
+CALLBACK_QUERY_TTL_SECONDS = 15.0
+MAX_CALLBACK_QUERY_TTL_SECONDS = 3600.0
 MAX_LONG_POLL_SECONDS = 50  # Telegram caps getUpdates' timeout
+# "For the moment, bots can download files of up to 20MB in size" (getFile): a larger file's
+# getFile answers 400 "Bad Request: file is too big".
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 
 DEFAULT_ALLOWED_UPDATES: frozenset[str] = frozenset(
     {

@@ -7,21 +7,29 @@ edit, press buttons and block the bot, and read back what the bot sent. Errors a
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import itertools
+import re
 import time
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from werkzeug.wrappers import Request, Response
 
 from sandbox.http import InvalidText, json_response, read_json
 from sandbox.telegram import media
-from sandbox.telegram.constants import DEFAULT_BOT_TOKEN, TOKEN_PATTERN
+from sandbox.telegram.constants import DEFAULT_BOT_TOKEN, MAX_CALLBACK_QUERY_TTL_SECONDS, TOKEN_PATTERN
 from sandbox.telegram.entities import find_auto_entities, sort_entities
 from sandbox.telegram.errors import BadRequest
 from sandbox.telegram.methods import BotApi, reply_snapshot
 from sandbox.telegram.params import Upload
 from sandbox.telegram.state import BotState, CallbackRecord, Group, Json, Person, StoredMessage, World, now
+
+# A person can send files of up to 2 GB; the control API makes ones of up to 64 MB (enough to pass
+# the bots' 20 MB download limit) so a test never holds more than that in memory.
+MAX_SENT_FILE_BYTES = 64 * 1024 * 1024
 
 
 class ControlError(Exception):
@@ -53,6 +61,34 @@ def _str(body: dict[str, Any], key: str, required: bool = False) -> str | None:
     if not isinstance(value, str) or (required and not value.strip()):
         raise ControlError(400, f"{key} must be a non-empty string")
     return value
+
+
+def _decoded(value: Any, what: str) -> bytes:
+    if not isinstance(value, str):
+        raise ControlError(400, f"{what}.content_base64 must be a string")
+    try:
+        return base64.b64decode(value, validate=True)
+    except binascii.Error as err:
+        raise ControlError(400, f"{what}.content_base64 is not base64: {err}") from err
+
+
+_START_PARAMETER = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_T_ME_HOSTS = {"t.me", "www.t.me", "telegram.me", "www.telegram.me", "telegram.dog"}
+
+
+def _start_link(url: str) -> tuple[str, str]:
+    """(bot username, start parameter) of a deep link; ControlError when it is no bot start link."""
+    parts = urlsplit(url.strip())
+    query = parse_qs(parts.query, keep_blank_values=True)
+    if parts.scheme.lower() == "tg" and parts.netloc.lower() == "resolve":
+        username = (query.get("domain") or [""])[0]
+    elif parts.scheme.lower() in {"http", "https"} and parts.netloc.lower() in _T_ME_HOSTS:
+        username = parts.path.strip("/")
+    else:
+        raise ControlError(400, f"{url!r} is not a t.me or tg://resolve link")
+    if "start" not in query or not username or "/" in username:
+        raise ControlError(400, f"{url!r} names no bot and start parameter (https://t.me/<bot>?start=<param>)")
+    return username, query["start"][0]
 
 
 class TelegramControl:
@@ -92,6 +128,7 @@ class TelegramControl:
             "send": self.send,
             "edit": self.edit,
             "press": self.press,
+            "start": self.open_start_link,
             "block": self.block,
             "unblock": self.unblock,
         }
@@ -100,6 +137,8 @@ class TelegramControl:
                 raise ControlError(405, f"use POST for {parts[0]}")
             token = body.get("token") if parts[0] != "bots" else None
             return json_response(simple[parts[0]](body, self._bot(token or request.args.get("token"))))
+        if parts == ["callback-ttl"]:
+            return json_response(self.callback_ttl(method, body))
         if len(parts) == 2 and parts[0] == "callbacks" and method == "GET":
             return json_response(self.callback(parts[1], self._bot(request.args.get("token"))))
         if len(parts) == 3 and parts[0] == "callbacks" and parts[2] == "expire" and method == "POST":
@@ -229,7 +268,7 @@ class TelegramControl:
         return False
 
     def send(self, body: dict[str, Any], bot: BotState) -> Json:
-        """POST send: a person sends a message (text, photo, sticker or document)."""
+        """POST send: a person sends a message: text, photo, sticker or document (:meth:`_photo`, :meth:`_document`)."""
         user_id = _int(body, "user_id")
         assert user_id is not None
         person = self._person(user_id)
@@ -257,8 +296,7 @@ class TelegramControl:
                     raise ControlError(400, f"message {reply_to_id} not found in chat {chat_id}")
                 data["reply_to_message"] = reply_snapshot(target.data)
             if body.get("photo"):
-                upload = Upload("photo.jpg", media.sample_image(), "image/jpeg")
-                data["photo"] = media.store_photo(bot, upload)
+                data["photo"] = media.store_photo(bot, self._photo(body["photo"]))
             elif body.get("sticker"):
                 data["sticker"] = media.store_sticker(bot)
             elif document is not None:
@@ -278,13 +316,64 @@ class TelegramControl:
             update_id = bot.push_update("message", data) if self._delivered_in_group(bot, data) else None
         return {"message_id": data["message_id"], "update_id": update_id, "chat_id": chat_id}
 
+    def open_start_link(self, body: dict[str, Any], _default: BotState) -> Json:
+        """POST start: a person opens a bot's deep link (``https://t.me/<bot>?start=<param>``, also
+        ``telegram.me`` and ``tg://resolve?domain=<bot>&start=<param>``) and presses Start: the app
+        sends that bot ``/start <param>``. The bot is the one whose username the link names.
+
+        Telegram's rules (tdlib ``LinkManager``, the deep-linking docs): the parameter is at most 64
+        characters of ``A-Z a-z 0-9 _ -``; a link with any other parameter only opens the chat and
+        sends nothing, which this endpoint refuses so that a test sees it.
+        """
+        url = _str(body, "url", required=True)
+        assert url is not None
+        username, parameter = _start_link(url)
+        with self.world.lock:
+            bot = next((b for b in self.world.bots.values() if b.username.lower() == username.lower()), None)
+        if bot is None:
+            raise ControlError(404, f"no bot with username {username!r} in this sandbox")
+        if not _START_PARAMETER.match(parameter):
+            raise ControlError(
+                400, f"start parameter {parameter!r} is not 1-64 characters of A-Z a-z 0-9 _ -; Telegram sends nothing"
+            )
+        sent = self.send({"user_id": body.get("user_id"), "text": f"/start {parameter}"}, bot)
+        return {**sent, "bot_username": bot.username, "text": f"/start {parameter}"}
+
+    @staticmethod
+    def _photo(photo: Any) -> Upload:
+        """``true`` (a plain picture), ``{"width", "height"}`` or ``{"content_base64"}`` (an image file)."""
+        if photo is True:
+            return Upload("photo.jpg", media.sample_image(), "image/jpeg")
+        if not isinstance(photo, dict):
+            raise ControlError(400, 'photo must be true or an object like {"content_base64": "..."}')
+        if "content_base64" in photo:
+            return Upload("photo.jpg", _decoded(photo["content_base64"], "photo"), "image/jpeg")
+        width, height = _int(photo, "width"), _int(photo, "height")
+        assert width is not None and height is not None
+        if not (0 < width <= 10_000 and 0 < height <= 10_000):
+            raise ControlError(400, "photo width and height must be 1..10000")
+        return Upload("photo.jpg", media.sample_image(width, height), "image/jpeg")
+
     @staticmethod
     def _document(bot: BotState, document: dict[str, Any]) -> Json:
+        """A document: ``file_name``, ``mime_type``, ``content`` (text) or ``content_base64``, and
+        ``size`` to make it that many bytes long (a large file without sending it here)."""
         file_name = document.get("file_name") or "dokumen.pdf"
-        content = document.get("content", f"Dokumen {file_name} dari sandbox.\n")
-        if not isinstance(file_name, str) or not isinstance(content, str):
-            raise ControlError(400, "document.file_name and document.content must be strings")
-        upload = Upload(file_name, content.encode("utf-8"), document.get("mime_type"))
+        if not isinstance(file_name, str):
+            raise ControlError(400, "document.file_name must be a string")
+        if "content_base64" in document:
+            content = _decoded(document["content_base64"], "document")
+        else:
+            text = document.get("content", f"Dokumen {file_name} dari sandbox.\n")
+            if not isinstance(text, str):
+                raise ControlError(400, "document.content must be a string")
+            content = text.encode("utf-8")
+        size = _int(document, "size", required=False)
+        if size is not None:
+            if not len(content) <= size <= MAX_SENT_FILE_BYTES:
+                raise ControlError(400, f"document.size must be {len(content)}..{MAX_SENT_FILE_BYTES}")
+            content += b"\0" * (size - len(content))
+        upload = Upload(file_name, content, document.get("mime_type"))
         return media.store_document(bot, upload)
 
     def edit(self, body: dict[str, Any], bot: BotState) -> Json:
@@ -336,7 +425,7 @@ class TelegramControl:
             else:
                 message = stored.data
             query_id = bot.new_callback_id()
-            bot.callbacks[query_id] = CallbackRecord(query_id, user_id, chat_id, message_id, data, time.monotonic())
+            bot.callbacks[query_id] = CallbackRecord(query_id, user_id, chat_id, message_id, data, self.world.clock())
             query: Json = {"id": query_id, "from": person.user(), "message": message}
             query["chat_instance"] = bot.chat_instance(chat_id)
             if data is not None:
@@ -352,6 +441,8 @@ class TelegramControl:
         for row in keyboard:
             for button in row:
                 if button.get("text") == label:
+                    if "url" in button:  # the app opens the link; the bot hears nothing
+                        raise ControlError(400, f"button {label!r} opens {button['url']}; it sends the bot no callback")
                     if "callback_data" not in button:
                         raise ControlError(400, f"button {label!r} has no callback_data")
                     return str(button["callback_data"])
@@ -420,6 +511,23 @@ class TelegramControl:
                 "cache_time": answer.get("cache_time"),
                 "answered_at": record.answered_at,
             }
+
+    def callback_ttl(self, method: str, body: dict[str, Any]) -> Json:
+        """GET/POST callback-ttl: how long a callback query may wait for its answer (``{"seconds"}``)."""
+        if method == "POST":
+            seconds = body.get("seconds") if set(body) == {"seconds"} else None
+            if (
+                isinstance(seconds, bool)
+                or not isinstance(seconds, int | float)
+                or not 0 < seconds <= MAX_CALLBACK_QUERY_TTL_SECONDS
+            ):
+                raise ControlError(
+                    400, f'body must be {{"seconds": N}} with N in (0, {MAX_CALLBACK_QUERY_TTL_SECONDS:.0f}]'
+                )
+            self.world.callback_ttl = float(seconds)
+        elif method != "GET":
+            raise ControlError(405, "use GET or POST for callback-ttl")
+        return {"seconds": self.world.callback_ttl}
 
     def expire_callback(self, query_id: str, bot: BotState) -> Json:
         """POST callbacks/<id>/expire: age a callback query past Telegram's answer deadline."""

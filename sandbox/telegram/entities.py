@@ -97,6 +97,51 @@ def normalize_link(url: str) -> str | None:
     return url
 
 
+_TG_LINK_PREFIXES = ("tg:", "ton:", "tonsite:")
+
+
+def button_url_problem(url: str) -> str | None:
+    """Why Telegram refuses ``url`` on an inline URL button, or None when it takes it.
+
+    tdlib's ``LinkManager::check_link`` (what the Bot API runs on a button's url): ``tg:``, ``ton:``
+    and ``tonsite:`` links take no port, user or ``http://``, and a host of letters, digits, ``-``
+    and ``_``; any other link must be http(s) (no scheme means http) with a dot in its host (or an
+    IPv6 host): ``http://localhost:8080`` is a "Wrong HTTP URL" on Telegram.
+    """
+    stripped = url.strip()
+    lowered = stripped.lower()
+    for prefix in _TG_LINK_PREFIXES:
+        if lowered.startswith(prefix):
+            rest = stripped[len(prefix) :]
+            rest = rest[2:] if rest.startswith("//") else rest
+            wrong = "Wrong tg URL" if prefix == "tg:" else "Wrong ton URL"
+            try:
+                parts = urlsplit("http://" + rest)
+                port = parts.port
+            except ValueError:
+                return wrong
+            if rest.lower().startswith(("http://", "https://")) or port is not None or "@" in parts.netloc:
+                return wrong
+            extra = "." if prefix == "tonsite:" else ""
+            host = parts.hostname or ""
+            if not host or any(not (ch.isalnum() or ch in "-_" + extra) for ch in host):
+                return "Unallowed characters in URL host"
+            return None
+    if "://" in stripped and stripped.split("://", 1)[0].lower() not in {"http", "https"}:
+        return "Unsupported URL protocol"
+    try:
+        parts = urlsplit(stripped if "://" in stripped else "http://" + stripped)
+        host = parts.hostname or ""
+        _ = parts.port  # raises ValueError on a port that is not a number
+    except ValueError:
+        return "Wrong port number specified in the URL"
+    if any(ch.isspace() for ch in stripped) or not host:
+        return "Wrong HTTP URL"
+    if "." not in host and ":" not in host:  # ":" only in an IPv6 host
+        return "Wrong HTTP URL"
+    return None
+
+
 @dataclass
 class _Builder:
     """Output text in chunks with its running UTF-16 length."""

@@ -22,10 +22,11 @@ from sandbox.telegram.constants import (
     MAX_CALLBACK_DATA_BYTES,
     MAX_CAPTION_LENGTH,
     MAX_COMMANDS,
+    MAX_DOWNLOAD_BYTES,
     MAX_LONG_POLL_SECONDS,
     MAX_TEXT_LENGTH,
 )
-from sandbox.telegram.entities import Entity, format_text, normalize_link, utf16_len
+from sandbox.telegram.entities import Entity, button_url_problem, format_text, normalize_link, utf16_len
 from sandbox.telegram.errors import BadRequest, BotApiError, Conflict, EntityParseError, Forbidden
 from sandbox.telegram.params import Upload
 from sandbox.telegram.state import BotState, Json, StoredMessage, World, now
@@ -34,18 +35,23 @@ logger = logging.getLogger(__name__)
 
 Handler = Callable[[BotState, dict[str, Any]], Any]
 
+# What a button does, in the order the Bot API server looks for it (telegram-bot-api's
+# Client::get_inline_keyboard_button_type): the first one present wins and the others are dropped,
+# so a button given both url and callback_data is a URL button that sends the bot nothing.
+# url and callback_data count only when non-empty.
 _BUTTON_ACTIONS = (
     "url",
     "callback_data",
-    "web_app",
-    "login_url",
-    "switch_inline_query",
-    "switch_inline_query_current_chat",
-    "switch_inline_query_chosen_chat",
-    "copy_text",
     "callback_game",
     "pay",
+    "switch_inline_query",
+    "switch_inline_query_chosen_chat",
+    "switch_inline_query_current_chat",
+    "login_url",
+    "web_app",
+    "copy_text",
 )
+_BUTTON_LOOKS = ("style", "icon_custom_emoji_id")
 _TEXT_BUTTONS_UNALLOWED = "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
 _COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
 _STALE_QUERY = "query is too old and response timeout expired or query ID is invalid"
@@ -139,28 +145,34 @@ class BotApi:
             return None
         rows: list[list[Json]] = []
         for row in markup["inline_keyboard"]:
-            buttons: list[Json] = []
-            for button in row:
-                actions = [key for key in _BUTTON_ACTIONS if key in button]
-                if not actions:
-                    raise BadRequest(_TEXT_BUTTONS_UNALLOWED)
-                if "callback_data" in button:
-                    size = len(button["callback_data"].encode("utf-8"))
-                    if size == 0 or size > MAX_CALLBACK_DATA_BYTES:
-                        raise BadRequest("BUTTON_DATA_INVALID")
-                if "url" in button:
-                    url = normalize_link(button["url"])
-                    if url is None:
-                        raise BadRequest("BUTTON_URL_INVALID")
-                    button = {**button, "url": url}
-                if not button["text"].strip():
-                    raise BadRequest("can't parse inline keyboard button: Text must be non-empty")
-                buttons.append(button)
+            buttons = [BotApi.inline_button(button) for button in row]
             if buttons:
                 rows.append(buttons)
         if not rows:
             return None
         return {"inline_keyboard": rows}
+
+    @staticmethod
+    def inline_button(button: Json) -> Json:
+        """One inline button as Telegram keeps it: its text and the one action that wins (see
+        ``_BUTTON_ACTIONS``), after Telegram's checks of that action."""
+        present = [key for key in _BUTTON_ACTIONS if key in button and button[key] not in ("", None)]
+        if not present:
+            raise BadRequest(_TEXT_BUTTONS_UNALLOWED)
+        action = present[0]
+        value = button[action]
+        if action == "callback_data" and len(value.encode("utf-8")) > MAX_CALLBACK_DATA_BYTES:
+            raise BadRequest("BUTTON_DATA_INVALID")
+        if action == "url":
+            problem = button_url_problem(value)
+            if problem is not None:
+                raise BadRequest(f"inline keyboard button URL '{value}' is invalid: {problem}")
+            value = normalize_link(value) or value
+        if not button["text"].strip():
+            raise BadRequest("inline keyboard button text must be non-empty")
+        kept: Json = {"text": button["text"], action: value}
+        kept.update({key: button[key] for key in _BUTTON_LOOKS if key in button})
+        return kept
 
     def reply_target(self, bot: BotState, chat_id: int, params: dict[str, Any]) -> Json | None:
         """The ``reply_to_message`` of a new message, from reply_parameters or reply_to_message_id."""
@@ -495,7 +507,8 @@ class BotApi:
         """answerCallbackQuery: once per query, while it is fresh."""
         with bot.lock:
             record = bot.callbacks.get(params["callback_query_id"])
-            if record is None or record.answer is not None or record.expired():
+            world = self.world
+            if record is None or record.answer is not None or record.expired(world.clock(), world.callback_ttl):
                 raise BadRequest(_STALE_QUERY)
             if len(params.get("text", "")) > 200:
                 raise BadRequest("MESSAGE_TOO_LONG")
@@ -518,11 +531,13 @@ class BotApi:
         return True
 
     def get_file(self, bot: BotState, params: dict[str, Any]) -> Json:
-        """getFile."""
+        """getFile (a bot may download files of up to 20 MB, as on Telegram)."""
         with bot.lock:
             stored = bot.files.get(params["file_id"])
             if stored is None:
                 raise BadRequest("invalid file_id")
+            if len(stored.content) > MAX_DOWNLOAD_BYTES:
+                raise BadRequest("file is too big")
             return stored.file()
 
     def _scope_key(self, params: dict[str, Any]) -> tuple[str, str]:

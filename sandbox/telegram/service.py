@@ -54,7 +54,7 @@ class TelegramService:
         self._build()
 
     def _build(self) -> None:
-        self.world = World()
+        self.world = World(clock=self.app.hub.clock.monotonic)
         self.api = BotApi(self.world)
         self.controller = TelegramControl(self.world, self.api)
         self.controller.add_bot(DEFAULT_BOT_TOKEN, DEFAULT_BOT_USERNAME, DEFAULT_BOT_FIRST_NAME)

@@ -13,6 +13,7 @@ import itertools
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -123,9 +124,9 @@ class CallbackRecord:
     answer: Json | None = None
     answered_at: float | None = None
 
-    def expired(self) -> bool:
-        """Whether Telegram would call this query too old to answer."""
-        return time.monotonic() - self.created > CALLBACK_QUERY_TTL_SECONDS
+    def expired(self, now: float, ttl: float) -> bool:
+        """Whether Telegram would call this query too old to answer at ``now`` (sandbox clock)."""
+        return now - self.created > ttl
 
 
 class BotState:
@@ -209,9 +210,15 @@ class BotState:
 
 
 class World:
-    """The whole sandboxed Telegram: bots by token, people and groups."""
+    """The whole sandboxed Telegram: bots by token, people and groups.
 
-    def __init__(self) -> None:
+    ``clock`` is the sandbox clock's monotonic reading (:class:`sandbox.clock.SandboxClock`); a
+    callback query is too old to answer ``callback_ttl`` seconds after the press on it.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self.callback_ttl = CALLBACK_QUERY_TTL_SECONDS
         self.lock = threading.Lock()
         self.bots: dict[str, BotState] = {}
         self.people: dict[int, Person] = {}

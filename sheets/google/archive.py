@@ -29,12 +29,12 @@ ARCHIVE_FORMATS: tuple[tuple[str, str], ...] = (("pdf", PDF_MIME), ("xlsx", XLSX
 PROP_SUMBER = "kinerja_sumber"
 """Where an archived copy's content came from: ``ekspor`` (Drive), ``susun`` (built by the bot), ``laporan``."""
 XLSX_BUILT_HERE = (
-    "Salinan xlsx ini disusun Kinerja Bot dari isi workbook rekap karena Google Drive menolak mengekspor "
-    "workbook yang hasilnya melebihi 10 MB. Angka dan teks sama dengan workbook; grafik dan warna predikat "
-    "tidak ikut."
+    "Salinan xlsx ini disusun Kinerja Bot dari isi lembar kerja rekap karena Google Drive menolak mengekspor "
+    "lembar kerja yang hasilnya melebihi 10 MB. Angka dan teks sama dengan lembar kerja itu; grafik dan warna "
+    "predikat tidak ikut."
 )
 PDF_NOT_EXPORTED = (
-    "Salinan PDF workbook rekap tidak diarsipkan: Google Drive menolak mengekspor workbook yang hasilnya "
+    "Salinan PDF lembar kerja rekap tidak diarsipkan: Google Drive menolak mengekspor lembar kerja yang hasilnya "
     "melebihi 10 MB, dan dokumen laporan tidak tersedia. Jalankan python -m bot export --laporan untuk "
     "menyusun dokumen laporan."
 )

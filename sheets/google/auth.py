@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,7 @@ def load_credentials(google: GoogleSettings) -> tuple[Credentials, str | None]:
         if google.key_file is None:
             raise CredentialsProblem(
                 "google.key_file is not set",
-                penjelasan="Isi google.key_file (atau KINERJA_GOOGLE__KEY_FILE) dengan path kunci service account.",
+                penjelasan="Isi google.key_file (atau KINERJA_GOOGLE__KEY_FILE) dengan path kunci akun layanan.",
             )
         try:
             # google-auth leaves this classmethod unannotated; it returns an instance of the class.
@@ -52,7 +53,7 @@ def load_credentials(google: GoogleSettings) -> tuple[Credentials, str | None]:
         except (OSError, ValueError, KeyError) as err:
             raise CredentialsProblem(
                 f"cannot read service account key {google.key_file}: {err}",
-                penjelasan=f"Berkas kunci service account {google.key_file} tidak dapat dibaca atau rusak.",
+                penjelasan=f"Berkas kunci akun layanan {google.key_file} tidak dapat dibaca atau rusak.",
             ) from err
         return creds, creds.service_account_email
     token_file = google.oauth_token_file
@@ -114,14 +115,19 @@ def build_clients(
     credentials: Credentials | None = None,
     account_email: str | None = None,
     policy: RetryPolicy | None = None,
+    sleep: Callable[[float], None] | None = None,
 ) -> GoogleClients:
-    """gspread (Sheets) and googleapiclient (Drive) clients on one session, per the settings."""
+    """gspread (Sheets) and googleapiclient (Drive) clients on one session, per the settings.
+
+    ``sleep`` is how the session waits between attempts (time.sleep by default); a simulation
+    that keeps its own time hands its own.
+    """
     from googleapiclient.discovery import build
 
     if credentials is None:
         credentials, account_email = load_credentials(google)
     policy = policy or RetryPolicy(attempts=google.maks_percobaan, timeout=google.timeout_detik)
-    session = GoogleSession(credentials, endpoint=google.endpoint, policy=policy)
+    session = GoogleSession(credentials, endpoint=google.endpoint, policy=policy, sleep=sleep)
     sheets = HTTPClient(auth=credentials, session=session)
     drive = build("drive", "v3", http=Httplib2Adapter(session), static_discovery=True, cache_discovery=False)
     return GoogleClients(session=session, sheets=sheets, drive=drive, account_email=account_email)

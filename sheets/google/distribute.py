@@ -151,13 +151,15 @@ def layout_requests(
     time_zone: str,
     status_when: str,
     unfinished: bool = False,
+    korektor: str = layout.KOREKTOR,
 ) -> list[dict[str, Any]]:
     """Every request that turns a new, empty spreadsheet into the bidang workbook (one batch).
 
     ``unfinished``: every cell stays locked and the ``Realisasi`` protection carries
     :data:`UNFINISHED` (the first part of a layout sent in parts, :func:`layout_batches`).
+    ``korektor`` is who the Petunjuk says corrects the report.
     """
-    petunjuk = layout.petunjuk_rows(tahun, nama_bidang)
+    petunjuk = layout.petunjuk_rows(tahun, nama_bidang, korektor)
     realisasi = layout.initial_realisasi_grid(items)
     status = layout.initial_status_grid()
     if open_tw is not None:
@@ -328,7 +330,7 @@ def layout_requests(
                         "type": "ONE_OF_LIST",
                         "values": [{"userEnteredValue": v} for v in layout.STATUS_PENGISIAN_OPTIONS],
                     },
-                    "inputMessage": "Pilih 'Siap Dikoreksi' bila isian triwulan ini sudah lengkap.",
+                    "inputMessage": 'Pilih "Siap Dikoreksi" bila isian triwulan ini sudah lengkap.',
                     "strict": True,
                     "showCustomUi": True,
                 },
@@ -404,10 +406,18 @@ def layout_batches(
     time_zone: str,
     status_when: str,
     limit: int,
+    korektor: str = layout.KOREKTOR,
 ) -> LayoutPlan:
     """The layout as one batch when its JSON fits ``limit``, else in parts (see the module)."""
     whole = layout_requests(
-        tahun, nama_bidang, items, open_tw=open_tw, bot_email=bot_email, time_zone=time_zone, status_when=status_when
+        tahun,
+        nama_bidang,
+        items,
+        open_tw=open_tw,
+        bot_email=bot_email,
+        time_zone=time_zone,
+        status_when=status_when,
+        korektor=korektor,
     )
     if json_size({"requests": whole}) <= limit:
         return LayoutPlan(whole)
@@ -420,6 +430,7 @@ def layout_batches(
         time_zone=time_zone,
         status_when=status_when,
         unfinished=True,
+        korektor=korektor,
     )
     index = _realisasi_cells(first)
     first[index]["updateCells"]["rows"] = first[index]["updateCells"]["rows"][:1]  # the header only

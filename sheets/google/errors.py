@@ -26,6 +26,7 @@ __all__ = [
     "GoogleEdgeError",
     "GoogleUnavailable",
     "NotFound",
+    "QuotaExhausted",
     "RequestTooLarge",
     "StorageQuotaExceeded",
     "WorkbookLayoutError",
@@ -37,7 +38,7 @@ __all__ = [
 class GoogleEdgeError(Exception):
     """Base of every Google edge error; ``penjelasan`` is the admin's Indonesian explanation."""
 
-    default_penjelasan = "Terjadi galat saat menghubungi Google Drive/Sheets."
+    default_penjelasan = "Terjadi kesalahan saat menghubungi Google Drive/Sheets."
 
     def __init__(
         self, message: str, *, penjelasan: str | None = None, status: int | None = None, reason: str | None = None
@@ -57,11 +58,20 @@ class GoogleUnavailable(GoogleEdgeError):
     )
 
 
+class QuotaExhausted(GoogleUnavailable):
+    """Google's per-minute request quota stayed used up through every wait (Sheets 429, Drive user rate)."""
+
+    default_penjelasan = (
+        "Batas permintaan per menit Google Sheets/Drive untuk akun bot sedang habis; Kinerja Bot sudah "
+        "menunggu beberapa menit. Pekerjaan yang tersisa dilanjutkan pada putaran berikutnya."
+    )
+
+
 class CredentialsProblem(GoogleEdgeError):
     """The credentials are missing, invalid or revoked."""
 
     default_penjelasan = (
-        "Kinerja Bot tidak dapat masuk ke Google. Periksa google.key_file (kunci service account) "
+        "Kinerja Bot tidak dapat masuk ke Google. Periksa google.key_file (kunci akun layanan) "
         "atau berkas token OAuth, lalu jalankan python -m bot doctor."
     )
 
@@ -70,8 +80,8 @@ class AccessDenied(GoogleEdgeError):
     """The bot's account may not read or change this file or range."""
 
     default_penjelasan = (
-        "Akun Kinerja Bot tidak memiliki akses ke berkas ini. Pastikan folder bidang/Shared Drive "
-        "dibagikan ke akun bot sebagai editor (Content manager)."
+        "Akun Kinerja Bot tidak memiliki akses ke berkas ini. Pastikan folder bidang atau Drive bersama "
+        "dibagikan kepada akun bot sebagai Editor (di Drive bersama: Pengelola konten)."
     )
 
 
@@ -79,9 +89,9 @@ class StorageQuotaExceeded(AccessDenied):
     """Drive refused to create a file: the account has no storage quota (service accounts)."""
 
     default_penjelasan = (
-        "Kuota penyimpanan Google Drive akun bot habis. Service account tidak memiliki kuota sendiri: "
-        "simpan folder bidang di Shared Drive (isi google.shared_drive_id) atau gunakan auth: oauth "
-        "dengan akun Google pegawai."
+        "Kuota penyimpanan Google Drive akun bot habis. Akun layanan (service account) tidak memiliki kuota "
+        "sendiri: simpan folder bidang di Drive bersama (isi google.shared_drive_id) atau gunakan "
+        "google.auth: oauth dengan akun Google pegawai."
     )
 
 
@@ -98,8 +108,8 @@ class ApiRequestInvalid(GoogleEdgeError):
     """Google refused the request as malformed (a bug, or a sheet changed beyond recognition)."""
 
     default_penjelasan = (
-        "Google menolak permintaan Kinerja Bot. Kemungkinan struktur workbook diubah secara manual "
-        "(tab atau kolom diganti nama/dihapus)."
+        "Google menolak permintaan Kinerja Bot. Kemungkinan struktur lembar kerja diubah secara manual "
+        "(tab atau kolom diganti nama atau dihapus)."
     )
 
 
@@ -122,8 +132,8 @@ class WorkbookLayoutError(GoogleEdgeError):
     """A bidang workbook lacks a tab or protection the bot built into it."""
 
     default_penjelasan = (
-        "Struktur workbook bidang tidak sesuai format Kinerja Bot (tab diganti nama atau dihapus). "
-        "Kembalikan nama tab Petunjuk, Realisasi dan Status."
+        "Struktur lembar kerja bidang tidak sesuai format Kinerja Bot (tab diganti nama atau dihapus). "
+        "Kembalikan nama tab Petunjuk, Realisasi, dan Status."
     )
 
 
@@ -156,7 +166,9 @@ def _from_status(status: int, message: str, reason: str | None, action: str) -> 
         return StorageQuotaExceeded(text, status=status, reason=reason)
     if status in (401,):
         return CredentialsProblem(text, status=status, reason=reason)
-    if status == 403 and reason in {"rateLimitExceeded", "userRateLimitExceeded"}:
+    if (status == 429 and "quota exceeded" in message.lower()) or reason == "userRateLimitExceeded":
+        return QuotaExhausted(text, status=status, reason=reason)
+    if status == 403 and reason == "rateLimitExceeded":
         return GoogleUnavailable(text, status=status, reason=reason)
     if status == 403 and reason == "exportSizeLimitExceeded":
         return ExportTooLarge(text, status=status, reason=reason)

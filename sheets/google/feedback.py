@@ -1,9 +1,20 @@
-"""Feedback into a bidang workbook: per-row ``Catatan Validasi`` and the ``Status`` row, one call.
+"""Feedback into a bidang workbook: ``Catatan Validasi``, the marked cells and the ``Status`` row, one call.
 
-Only cells the bot owns are written: the ``Catatan Validasi`` column (every data row, so notes
-of fixed rows are cleared), and ``Status Alur``/``Catatan``/``Diperbarui`` of the TW. The one
-person-editable cell the bot ever writes is ``Status Pengisian``, set back to ``Draft`` when a
-report is returned (:func:`reset_submission_data`).
+One ``spreadsheets.batchUpdate`` of ``updateCells`` requests carries it all (values and formats
+together, atomic; on a sheet so large that it passes 2 MB, the notes are cut by rows into
+several, the Status row in the last): the ``Catatan Validasi`` column (every data row, so notes of fixed rows are
+cleared), ``Status Alur``/``Catatan``/``Diperbarui`` of the TW, and the cell marks of
+:func:`sheets.notes.cell_marks`: a red (error) or yellow (warning) background and a cell note on
+each input cell a problem names. Marks of the earlier feedback that no problem names any more
+are removed, and only those: the cells :attr:`FeedbackPlace.marked` lists, which carry the
+bot's own note; a person's notes and colours elsewhere are never touched.
+
+Only cells the bot owns get values: the ``Catatan Validasi`` column and the Status row. The one
+person-editable cell the bot ever writes is ``Status Pengisian``: set back to ``Draft`` when a
+report is returned (:func:`reset_requests`), to ``Siap Dikoreksi`` when it is approved (then it is
+locked, and reads the same whether the staff submitted in the sheet or with ``/kirim``,
+:func:`submitted_requests`); on an input cell it changes only the note and the background, never
+what the person typed.
 
 The column and the rows come from the last read of the sheet (:class:`~sheets.facts.FeedbackPlace`),
 not from the layout the bot built: after an inserted title row or column the notes still land
@@ -18,21 +29,35 @@ from collections.abc import Sequence
 from typing import Any
 
 from sheets import layout
-from sheets.facts import Feedback, FeedbackPlace, ProblemInfo
-from sheets.google.chunks import blocks_of
-from sheets.google.distribute import SHEET_IDS
+from sheets.facts import CellMark, Feedback, FeedbackPlace, ProblemInfo
+from sheets.google.chunks import MAX_REQUEST_BYTES, json_size, row_batches
+from sheets.google.distribute import SHEET_IDS, status_row_request
 from sheets.google.spreadsheet import cell
+from sheets.notes import cell_marks
+from sheets.problems import Severity
 
 __all__ = [
-    "as_cell_requests",
+    "MARK_COLORS",
+    "MARK_FIELDS",
     "catatan_validasi_texts",
-    "feedback_batch",
-    "feedback_data",
-    "reset_submission_data",
+    "feedback_requests",
+    "mark_requests",
+    "request_batches",
+    "reset_requests",
     "status_catatan",
+    "submitted_requests",
 ]
 
-SEVERITY_LABEL = {"error": "Galat", "warning": "Peringatan"}
+SEVERITY_LABEL = {str(severity): severity.label for severity in Severity}
+# Google's light red 3 and light yellow 3 (#F4CCCC, #FFF2CC): the palette people know.
+MARK_COLORS: dict[str, dict[str, float]] = {
+    "error": {"red": 0.956863, "green": 0.8, "blue": 0.8},
+    "warning": {"red": 1.0, "green": 0.94902, "blue": 0.8},
+}
+# Both names of the background (Google mirrors the deprecated one into the style), so a clear
+# clears it whichever the cell was given; the value a person typed is outside the mask.
+MARK_FIELDS = "note,userEnteredFormat(backgroundColor,backgroundColorStyle)"
+BATCH_ENVELOPE = json_size({"requests": []})
 
 
 def catatan_validasi_texts(problems: Sequence[ProblemInfo], place: FeedbackPlace) -> tuple[list[str], list[str]]:
@@ -56,78 +81,103 @@ def status_catatan(problems: Sequence[ProblemInfo], catatan: str, place: Feedbac
     return "\n".join(line for line in (catatan, *elsewhere) if line)
 
 
-def feedback_data(
-    tw: int, problems: Sequence[ProblemInfo], status_alur: str, catatan: str, place: FeedbackPlace, when: str
-) -> list[dict[str, Any]]:
-    """The values.batchUpdate data: the whole ``Catatan Validasi`` column and the TW's Status cells."""
-    texts, _ = catatan_validasi_texts(problems, place)
-    catatan = status_catatan(problems, catatan, place)
-    data: list[dict[str, Any]] = []
-    if texts and place.column is not None:
-        letter = layout.column_letter(place.column)
-        data.append(
-            {
-                "range": f"{layout.quote_tab(layout.TAB_REALISASI)}!{letter}{place.first_row}:{letter}{place.last_row}",
-                "majorDimension": "ROWS",
-                "values": [[text] for text in texts],
-            }
-        )
-    row = layout.status_row(tw)
-    data.append(
-        {
-            "range": f"{layout.quote_tab(layout.TAB_STATUS)}!C{row}:E{row}",
-            "majorDimension": "ROWS",
-            "values": [[status_alur, catatan, when]],
+def _cells(tab: str, row: int, col: int, rows: Sequence[Sequence[dict[str, Any]]], fields: str) -> dict[str, Any]:
+    """updateCells over exactly the block ``rows`` covers from ``row`` (1-based), ``col`` (0-based)."""
+    return {
+        "updateCells": {
+            "range": {
+                "sheetId": SHEET_IDS[tab],
+                "startRowIndex": row - 1,
+                "endRowIndex": row - 1 + len(rows),
+                "startColumnIndex": col,
+                "endColumnIndex": col + max((len(r) for r in rows), default=1),
+            },
+            "rows": [{"values": list(r)} for r in rows],
+            "fields": fields,
         }
-    )
-    return data
+    }
 
 
-def reset_submission_data(tw: int, reason: str, when: str) -> list[dict[str, Any]]:
-    """The values.batchUpdate data: ``Status Pengisian`` back to Draft, ``reason`` as Catatan."""
+def mark_requests(marks: Sequence[CellMark], marked: Sequence[str]) -> list[dict[str, Any]]:
+    """Unmark the cells of ``marked`` no mark names any more, then mark each of ``marks``."""
+    now = {mark.cell for mark in marks}
+    requests = []
+    for a1 in marked:
+        if a1 not in now:
+            row, col = layout.parse_a1(a1)
+            requests.append(_cells(layout.TAB_REALISASI, row, col, [[{}]], MARK_FIELDS))
+    for mark in marks:
+        row, col = layout.parse_a1(mark.cell)
+        color = MARK_COLORS[mark.severity]
+        data = {
+            "note": mark.note,
+            "userEnteredFormat": {"backgroundColor": color, "backgroundColorStyle": {"rgbColor": color}},
+        }
+        requests.append(_cells(layout.TAB_REALISASI, row, col, [[data]], MARK_FIELDS))
+    return requests
+
+
+def reset_requests(tw: int, reason: str | None, when: str) -> list[dict[str, Any]]:
+    """``Status Pengisian`` back to Draft; with a ``reason``, it and the time as Catatan/Diperbarui."""
     row = layout.status_row(tw)
-    tab = layout.quote_tab(layout.TAB_STATUS)
-    return [
-        {"range": f"{tab}!B{row}", "values": [[layout.STATUS_DRAFT]]},
-        {"range": f"{tab}!D{row}:E{row}", "values": [[reason, when]]},
-    ]
+    column = layout.STATUS_HEADER.index("Status Pengisian")
+    requests = [_cells(layout.TAB_STATUS, row, column, [[cell(layout.STATUS_DRAFT)]], "userEnteredValue")]
+    if reason is not None:
+        catatan = layout.STATUS_HEADER.index("Catatan")
+        requests.append(_cells(layout.TAB_STATUS, row, catatan, [[cell(reason), cell(when)]], "userEnteredValue"))
+    return requests
 
 
-def feedback_batch(tw: int, feedback: Feedback, place: FeedbackPlace, when: str) -> list[dict[str, Any]]:
-    """The one values.batchUpdate of a :class:`Feedback`: notes and Status row, and the reset if asked.
+def submitted_requests(tw: int) -> list[dict[str, Any]]:
+    """``Status Pengisian`` set to Siap Dikoreksi: an approved TW, however the staff submitted it."""
+    row = layout.status_row(tw)
+    column = layout.STATUS_HEADER.index("Status Pengisian")
+    return [_cells(layout.TAB_STATUS, row, column, [[cell(layout.STATUS_SIAP_DIKOREKSI)]], "userEnteredValue")]
 
-    Without a ``status_alur`` only the reset is written (a reopened TW keeps its Status Alur).
+
+def _note_requests(texts: Sequence[str], place: FeedbackPlace, limit: int) -> list[dict[str, Any]]:
+    """The ``Catatan Validasi`` column as updateCells requests, cut by rows so that each fits ``limit``."""
+    assert place.column is not None
+    rows = [[cell(text)] for text in texts]
+    overhead = json_size(_cells(layout.TAB_REALISASI, place.first_row, place.column, [], "userEnteredValue"))
+    requests, first = [], place.first_row
+    for group in row_batches([{"values": row} for row in rows], limit - BATCH_ENVELOPE, overhead):
+        block = [item["values"] for item in group]
+        requests.append(_cells(layout.TAB_REALISASI, first, place.column, block, "userEnteredValue"))
+        first += len(block)
+    return requests
+
+
+def feedback_requests(
+    tw: int, feedback: Feedback, place: FeedbackPlace | None, when: str, limit: int = MAX_REQUEST_BYTES
+) -> list[dict[str, Any]]:
+    """The spreadsheets.batchUpdate requests of a :class:`Feedback`: notes, marks, Status row, the reset if asked.
+
+    In this order, so that the Status row is written with (or after) the last notes when the
+    requests do not fit one batch (:func:`request_batches`); the notes are cut by rows into
+    requests within ``limit``. Without a ``status_alur`` only the reset is written (a reopened TW
+    keeps its Status Alur and its marks) and ``place`` is not needed.
     """
     if feedback.status_alur is None:
-        return reset_submission_data(tw, feedback.catatan, when) if feedback.reset_submission else []
-    data = feedback_data(tw, feedback.problems, feedback.status_alur, feedback.catatan, place, when)
+        return reset_requests(tw, feedback.catatan, when) if feedback.reset_submission else []
+    if place is None:
+        raise ValueError("the notes' place is needed to write a Status Alur with its notes")
+    texts, _ = catatan_validasi_texts(feedback.problems, place)
+    requests: list[dict[str, Any]] = []
+    if texts and place.column is not None:
+        requests += _note_requests(texts, place, limit)
+    catatan = status_catatan(feedback.problems, feedback.catatan, place)
+    requests += mark_requests(cell_marks(feedback.problems, place, tw), place.marked)
+    requests.append(status_row_request(tw, status_alur=feedback.status_alur, catatan=catatan, when=when))
     if feedback.reset_submission:
         # The Catatan written above is the one the reset keeps: only Status Pengisian is added.
-        row = layout.status_row(tw)
-        data.append({"range": f"{layout.quote_tab(layout.TAB_STATUS)}!B{row}", "values": [[layout.STATUS_DRAFT]]})
-    return data
-
-
-def as_cell_requests(data: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The values.batchUpdate ``data`` of a feedback as ``updateCells`` requests of a spreadsheets.batchUpdate.
-
-    So that moving the protections and writing the feedback is one request (and one atomic change):
-    the same cells, the same texts as ``valueInputOption=RAW`` writes them (text stays text, an
-    empty string empties the cell).
-    """
-    requests: list[dict[str, Any]] = []
-    for block in blocks_of(data):
-        requests.append(
-            {
-                "updateCells": {
-                    "rows": [{"values": [cell(value) for value in row]} for row in block.rows],
-                    "fields": "userEnteredValue",
-                    "start": {
-                        "sheetId": SHEET_IDS[block.tab],
-                        "rowIndex": block.first_row - 1,
-                        "columnIndex": block.first_column,
-                    },
-                }
-            }
-        )
+        requests += reset_requests(tw, None, when)
+    elif feedback.mark_submitted:
+        requests += submitted_requests(tw)
     return requests
+
+
+def request_batches(requests: Sequence[dict[str, Any]], limit: int = MAX_REQUEST_BYTES) -> list[list[dict[str, Any]]]:
+    """``requests`` in order, packed into batchUpdate bodies of at most ``limit`` bytes (one, nearly always)."""
+    batches = row_batches(list(requests), limit, BATCH_ENVELOPE)
+    return [batch for batch in batches if batch]

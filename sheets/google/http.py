@@ -8,7 +8,13 @@ refreshes the token) that
 - puts a timeout on every call;
 - retries 408, 429, 5xx, Drive's rate-limit 403s (``rateLimitExceeded``,
   ``userRateLimitExceeded``) and network errors with bounded exponential backoff and full
-  jitter (tenacity), at most ``maks_percobaan`` attempts, then hands the last answer back.
+  jitter (tenacity), at most ``maks_percobaan`` attempts, then hands the last answer back;
+- waits a Sheets quota out: Sheets allows 60 read and 60 write requests per minute per user and
+  answers 429 ``RESOURCE_EXHAUSTED`` ("Quota exceeded for quota metric 'Read requests' ...") past
+  them. Backing off for a second or two only spends the attempts inside the same minute, so a
+  quota answer waits ``quota_wait`` seconds (a minute and a second, plus jitter; Google's
+  ``Retry-After`` when it sends one) before the next try, at most ``quota_waits`` times per call
+  (these tries do not use up ``attempts``); then the 429 is handed back like any last answer.
 
 gspread 6.2.1's ``BackOffHTTPClient`` retries forever, so it is not used. googleapiclient talks
 httplib2; :class:`Httplib2Adapter` lets it send through the same session.
@@ -18,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -32,29 +39,56 @@ from tenacity import (
     RetryCallState,
     Retrying,
     retry_if_exception,
-    stop_after_attempt,
     wait_random_exponential,
 )
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["GoogleSession", "Httplib2Adapter", "RetryPolicy", "is_retryable_response", "rewrite_url"]
+__all__ = [
+    "GoogleSession",
+    "Httplib2Adapter",
+    "RetryPolicy",
+    "is_quota_response",
+    "is_retryable_response",
+    "rewrite_url",
+]
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 DRIVE_RATE_LIMIT_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
 
 
+QUOTA_REASONS = frozenset({"RATE_LIMIT_EXCEEDED", "RESOURCE_EXHAUSTED"})
+MAX_RETRY_AFTER = 300.0
+"""A ``Retry-After`` above five minutes is not honoured as given (the policy's quota wait is)."""
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How long one call may take and how often it is retried."""
+    """How long one call may take and how often it is retried.
+
+    ``quota_wait`` (+ up to ``quota_jitter``) is the pause after a Sheets quota answer (429
+    ``RESOURCE_EXHAUSTED``): long enough for the per-minute window to refill; ``quota_waits``
+    bounds how many such pauses one call may take.
+    """
 
     attempts: int = 5
     timeout: float = 30.0
     initial_wait: float = 1.0
     max_wait: float = 32.0
+    quota_wait: float = 61.0
+    quota_jitter: float = 4.0
+    quota_waits: int = 3
 
     def __post_init__(self) -> None:
-        if self.attempts < 1 or self.timeout <= 0 or self.initial_wait < 0 or self.max_wait < self.initial_wait:
+        if (
+            self.attempts < 1
+            or self.timeout <= 0
+            or self.initial_wait < 0
+            or self.max_wait < self.initial_wait
+            or self.quota_wait < 0
+            or self.quota_jitter < 0
+            or self.quota_waits < 0
+        ):
             raise ValueError(f"invalid retry policy: {self}")
 
 
@@ -78,6 +112,32 @@ def _drive_reason(content: bytes) -> str | None:
         reason = errors[0].get("reason")
         return reason if isinstance(reason, str) else None
     return None
+
+
+def is_quota_response(status: int, content: bytes) -> bool:
+    """Whether an answer is a Sheets per-minute quota refusal (429 ``RESOURCE_EXHAUSTED``)."""
+    if status != 429:
+        return False
+    try:
+        error = json.loads(content or b"{}").get("error", {})
+    except (ValueError, AttributeError):
+        return False
+    if not isinstance(error, Mapping):
+        return False
+    if error.get("status") in QUOTA_REASONS:
+        return True
+    details = error.get("details") or []
+    return any(isinstance(item, Mapping) and item.get("reason") in QUOTA_REASONS for item in details)
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    """Google's ``Retry-After`` in seconds (the delta form), when it sent a usable one."""
+    value = response.headers.get("Retry-After", "")
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    return seconds if 0 <= seconds <= MAX_RETRY_AFTER else None
 
 
 def is_retryable_response(status: int, content: bytes) -> bool:
@@ -162,9 +222,38 @@ class GoogleSession(AuthorizedSession):
         url = rewrite_url(url, self.endpoint)
         timeout = timeout or self.policy.timeout
         label = f"{method.upper()} {urlsplit(url).path}"
+        policy = self.policy
+        backoff = wait_random_exponential(multiplier=policy.initial_wait, max=policy.max_wait)
+        quota_answers = 0
+
+        def quota_answer(state: RetryCallState) -> requests.Response | None:
+            outcome = state.outcome
+            err = outcome.exception() if outcome is not None else None
+            if isinstance(err, _RetryableAnswer) and is_quota_response(err.response.status_code, err.response.content):
+                return err.response
+            return None
+
+        def stop(state: RetryCallState) -> bool:
+            # Quota waits have their own bound; every other failure spends one of ``attempts``.
+            nonlocal quota_answers
+            if quota_answer(state) is not None:
+                quota_answers += 1
+                return quota_answers > policy.quota_waits
+            return state.attempt_number - quota_answers >= policy.attempts
+
+        def wait(state: RetryCallState) -> float:
+            response = quota_answer(state)
+            if response is None:
+                return float(backoff(state))
+            given = _retry_after(response)
+            if given is not None:
+                return given
+            # Jitter, so that clients refused in the same minute do not all come back at once.
+            return policy.quota_wait + random.uniform(0.0, policy.quota_jitter)
+
         retrying = Retrying(
-            stop=stop_after_attempt(self.policy.attempts),
-            wait=wait_random_exponential(multiplier=self.policy.initial_wait, max=self.policy.max_wait),
+            stop=stop,
+            wait=wait,
             retry=retry_if_exception(_is_retryable_error),
             before_sleep=self._log_retry,
             reraise=True,
@@ -183,7 +272,7 @@ class GoogleSession(AuthorizedSession):
         try:
             return retrying(once, _label=label)
         except _RetryableAnswer as answer:
-            logger.error("google call %s still failing after %d attempts", label, self.policy.attempts)
+            logger.error("google call %s still failing (%d quota waits); giving up", label, quota_answers)
             return answer.response
 
 

@@ -2,7 +2,8 @@
 
 One read per workbook: ``spreadsheets.get`` over the ``Realisasi`` and ``Status`` tabs with a
 field mask asking, per cell, for ``effectiveValue`` (what ``values.batchGet`` returns with
-``UNFORMATTED_VALUE``) and ``effectiveFormat.numberFormat.type``, plus the tabs' protections.
+``UNFORMATTED_VALUE``), ``effectiveFormat.numberFormat.type`` and the cell ``note`` (the marks
+the bot's feedback left, :mod:`sheets.notes`), plus the tabs' protections.
 
 Why not ``values.batchGet``: a person typing ``75%`` leaves 0.75 in the cell and a percent
 format on it, and ``values.batchGet`` cannot say which cells are percent-formatted (one render
@@ -44,6 +45,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -54,11 +56,11 @@ from sheets.google.spreadsheet import SheetsApi
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["read_workbook"]
+__all__ = ["read_cells", "read_workbook"]
 
 READ_FIELDS = (
-    "sheets(properties(title),protectedRanges(description),"
-    "data(startRow,startColumn,rowData(values(effectiveValue,effectiveFormat(numberFormat(type))))))"
+    "properties(title),sheets(properties(title),protectedRanges(description),"
+    "data(startRow,startColumn,rowData(values(effectiveValue,effectiveFormat(numberFormat(type)),note))))"
 )
 ERROR_TEXT = {
     "DIVIDE_BY_ZERO": "#DIV/0!",
@@ -100,15 +102,26 @@ def _date_text(serial: float, number_type: str) -> str:
     return moment.strftime("%d/%m/%Y %H:%M:%S")
 
 
-def _grid(data: Mapping[str, Any]) -> tuple[list[list[Any]], set[tuple[int, int]], set[tuple[int, int]]]:
+@dataclass
+class _Grid:
+    """One tab's cells as read: values, percent- and date-formatted positions, notes by position."""
+
+    rows: list[list[Any]] = field(default_factory=list)
+    percent: set[tuple[int, int]] = field(default_factory=set)
+    dates: set[tuple[int, int]] = field(default_factory=set)
+    notes: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
+def _grid(data: Mapping[str, Any]) -> _Grid:
     start_r = int(data.get("startRow", 0))
     start_c = int(data.get("startColumn", 0))
-    rows: list[list[Any]] = [[] for _ in range(start_r)]
-    percent: set[tuple[int, int]] = set()
-    dates: set[tuple[int, int]] = set()
+    grid = _Grid(rows=[[] for _ in range(start_r)])
+    rows, percent, dates = grid.rows, grid.percent, grid.dates
     for r, row in enumerate(data.get("rowData") or [], start=start_r):
         values = [""] * start_c
         for c, cell in enumerate(row.get("values") or [], start=start_c):
+            if cell.get("note"):
+                grid.notes[(r, c)] = str(cell["note"])
             value = _value(cell)
             number_type = (cell.get("effectiveFormat") or {}).get("numberFormat", {}).get("type")
             is_number = isinstance(value, int | float) and not isinstance(value, bool)
@@ -124,7 +137,7 @@ def _grid(data: Mapping[str, Any]) -> tuple[list[list[Any]], set[tuple[int, int]
         rows.append(values)
     while rows and not rows[-1]:
         rows.pop()
-    return rows, percent, dates
+    return grid
 
 
 def read_workbook(api: SheetsApi, spreadsheet_id: str) -> WorkbookRead:
@@ -133,22 +146,43 @@ def read_workbook(api: SheetsApi, spreadsheet_id: str) -> WorkbookRead:
         spreadsheet_id,
         fields=READ_FIELDS,
         ranges=[layout.quote_tab(layout.TAB_REALISASI), layout.quote_tab(layout.TAB_STATUS)],
-        action=f"membaca workbook {spreadsheet_id}",
+        action=f"membaca lembar kerja {spreadsheet_id}",
     )
-    realisasi: list[list[Any]] = []
-    status: list[list[Any]] = []
-    percent: set[tuple[int, int]] = set()
-    dates: set[tuple[int, int]] = set()
+    realisasi, status = _Grid(), _Grid()
     open_tw, approved = None, frozenset[int]()
     for sheet in body.get("sheets") or []:
         title = (sheet.get("properties") or {}).get("title")
         data = (sheet.get("data") or [{}])[0]
         if title == layout.TAB_REALISASI:
-            realisasi, percent, dates = _grid(data)
+            realisasi = _grid(data)
             for pr in sheet.get("protectedRanges") or []:
                 description = str(pr.get("description") or "")
                 if description.startswith(f"{PROTECTION_PREFIX} ({layout.TAB_REALISASI})"):
                     open_tw, approved = parse_state(description)
         elif title == layout.TAB_STATUS:
-            status, _, _ = _grid(data)
-    return WorkbookRead(realisasi, frozenset(percent), status, open_tw, approved, frozenset(dates))
+            status = _grid(data)
+    return WorkbookRead(
+        realisasi.rows,
+        frozenset(realisasi.percent),
+        status.rows,
+        open_tw,
+        approved,
+        frozenset(realisasi.dates),
+        notes=realisasi.notes,
+        title=str((body.get("properties") or {}).get("title") or ""),
+    )
+
+
+def read_cells(
+    api: SheetsApi, spreadsheet_id: str, a1_range: str
+) -> tuple[list[list[Any]], frozenset[tuple[int, int]]]:
+    """(values, percent cells) of one range as the poll reads a ``Realisasi`` tab (``doctor --live``)."""
+    body = api.get(
+        spreadsheet_id,
+        fields="sheets(data(startRow,startColumn,rowData(values(effectiveValue,effectiveFormat(numberFormat(type))))))",
+        ranges=[a1_range],
+        action=f"membaca {a1_range}",
+    )
+    sheets = body.get("sheets") or [{}]
+    grid = _grid((sheets[0].get("data") or [{}])[0])
+    return grid.rows, frozenset(grid.percent)

@@ -4,9 +4,10 @@ The approved snapshots are placed on the master list's rows and pandas builds th
 (:func:`sheets.aggregate.build_rekap_from_snapshots`), and :func:`rekap_requests` turns them into
 
 1. one ``spreadsheets.batchUpdate``: a scratch tab, delete the old tabs (their charts and rules
-   go with them), add ``Ringkasan``, ``TW I`` .. ``TW IV``, ``Rekomendasi``, ``Riwayat`` sized
-   for their rows, with frozen headers, header format, number formats, column widths, predikat
-   colours by conditional formatting and a native column chart of capaian per bidang, then
+   go with them), add ``Ringkasan``, ``TW I`` .. ``TW IV``, ``Rekomendasi``, ``Riwayat`` (and at
+   TW IV ``Tahunan``) sized for their rows, with frozen headers, header format, number formats,
+   column widths, predikat colours by conditional formatting, a native column chart of capaian
+   per bidang and, at TW IV, a native line chart of each bidang's capaian across TW I-IV, then
    delete the scratch tab;
 2. ``values.batchUpdate`` requests writing every tab from A1 (:func:`rekap_value_batches`): as
    few as fit Google's recommended 2 MB each. The values are what grows with the office: 17.6 MB
@@ -25,10 +26,11 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sheets import layout
+from sheets import layout, riwayat
 from sheets.aggregate import Rekap, build_rekap_from_snapshots, rows_for_sheet
 from sheets.capaian import PREDIKAT_LABELS
 from sheets.facts import AuditEntry, RekapData
+from sheets.formatting import STEMPEL_WAKTU
 from sheets.google.chunks import MAX_REQUEST_BYTES, ValueBlock, value_batches
 from sheets.master import Master
 
@@ -42,7 +44,7 @@ __all__ = [
     "xlsx_formats",
 ]
 
-TAB_IDS: dict[str, int] = {tab: 100 + index for index, tab in enumerate(layout.DINAS_TABS)}
+TAB_IDS: dict[str, int] = {tab: 100 + index for index, tab in enumerate((*layout.DINAS_TABS, layout.TAB_TAHUNAN))}
 SCRATCH_ID = 99
 SCRATCH_TITLE = "_kinerja_bot_sementara"
 PREDIKAT_COLOURS: dict[str, dict[str, float]] = {
@@ -58,7 +60,7 @@ HEADER_FORMAT = {
     "wrapStrategy": "WRAP",
     "verticalAlignment": "MIDDLE",
 }
-PERCENT_COLUMNS = {"capaian", "rata_rata_capaian", "serapan"}
+PERCENT_COLUMNS = {"capaian", "rata_rata_capaian", "serapan", *(f"capaian_tw{tw}" for tw in layout.TW_LABELS)}
 RUPIAH_COLUMNS = {"pagu", "anggaran_periode", "anggaran_kumulatif"}
 WIDE_COLUMNS = {
     "bidang": 260,
@@ -78,19 +80,28 @@ UMUM = "Umum (seluruh bidang)"
 
 @dataclass(frozen=True)
 class RekapSheets:
-    """The grid of every dinas tab, the rekap frames, and where the chart data sits."""
+    """The grid of every dinas tab, the rekap frames, and where the charts' data sits.
+
+    ``trend_series`` and ``trend_column``: the ``Tahunan`` tab's trend block (one series per bidang
+    and one for the dinas, TW I-IV down its rows) at TW IV, 0 otherwise; ``second_header`` is the
+    row of the ``Tahunan`` tab's indicator table header.
+    """
 
     rekap: Rekap
     grids: dict[str, list[list[Any]]]
     columns: dict[str, list[str]]
     chart_rows: int
     chart_column: int
+    tabs: tuple[str, ...] = layout.DINAS_TABS
+    trend_series: int = 0
+    trend_column: int = 0
+    second_header: int = 0
 
 
 def _when(moment: datetime | None, tz: ZoneInfo) -> str:
     if moment is None:
         return ""
-    return moment.astimezone(tz).strftime("%d-%m-%Y %H:%M")
+    return moment.astimezone(tz).strftime(STEMPEL_WAKTU)
 
 
 def _duration(seconds: float | None) -> str:
@@ -143,6 +154,8 @@ def _riwayat_rows(entries: Sequence[AuditEntry], tw: int, names: Mapping[str, st
     header = [label for _, label in layout.RIWAYAT_COLUMNS]
     rows: list[list[Any]] = []
     for entry in sorted(entries, key=lambda e: e.at):
+        if entry.event in riwayat.LEWATI_RIWAYAT:
+            continue
         start = None
         if entry.duration_seconds is not None:
             start = entry.at - pd.Timedelta(seconds=entry.duration_seconds).to_pytimedelta()
@@ -151,9 +164,9 @@ def _riwayat_rows(entries: Sequence[AuditEntry], tw: int, names: Mapping[str, st
             [
                 layout.tw_label(tw),
                 entry.sop_step,
-                entry.event,
+                riwayat.kegiatan(entry.event),
                 names.get(entry.bidang, entry.bidang) if entry.bidang else "",
-                f"{entry.actor_nama} ({entry.actor_role})",
+                riwayat.pelaku(entry.actor_role, entry.actor_nama),
                 _when(start, tz),
                 _when(entry.at, tz),
                 _duration(entry.duration_seconds),
@@ -176,7 +189,7 @@ def build_rekap_sheets(
     columns = tab_columns()
     ringkasan = rows_for_sheet(rekap.ringkasan)
     dinas = rekap.dinas.copy()
-    dinas.insert(0, "bidang", "Seluruh Dinas")
+    dinas.insert(0, "bidang", layout.SELURUH_DINAS)
     dinas.insert(0, "kode_bidang", "")
     dinas_rows = rows_for_sheet(dinas[[name for name, _ in layout.RINGKASAN_COLUMNS]])[1:]
     catatan = [[""], ["Catatan analisis Kasubbag KPEP:", data.catatan_analisis]] if data.catatan_analisis else []
@@ -199,7 +212,49 @@ def build_rekap_sheets(
             grids[tab] = [[label for _, label in layout.REKAP_TW_COLUMNS], [f"{tab} belum direkap."]]
     grids[layout.TAB_REKOMENDASI] = _rekomendasi_rows(data, bidang_names, tz)
     grids[layout.TAB_RIWAYAT] = _riwayat_rows(data.riwayat, tw, bidang_names, tz)
-    return RekapSheets(rekap, grids, columns, chart_rows, chart_column)
+    columns[layout.TAB_RIWAYAT] = [name for name, _ in layout.RIWAYAT_COLUMNS]
+    if rekap.tahunan is None:
+        return RekapSheets(rekap, grids, columns, chart_rows, chart_column)
+    grid, series, trend_column, second_header = _tahunan_grid(rekap)
+    grids[layout.TAB_TAHUNAN] = grid
+    columns[layout.TAB_TAHUNAN] = [name for name, _ in layout.TAHUNAN_INDIKATOR_COLUMNS]
+    return RekapSheets(
+        rekap,
+        grids,
+        columns,
+        chart_rows,
+        chart_column,
+        tabs=layout.dinas_tabs(4),
+        trend_series=series,
+        trend_column=trend_column,
+        second_header=second_header,
+    )
+
+
+def _tahunan_grid(rekap: Rekap) -> tuple[list[list[Any]], int, int, int]:
+    """The ``Tahunan`` tab: per bidang and the dinas, a blank row, per indicator; the trend block on the right.
+
+    Returns the grid, the number of trend series, the trend block's first column and the row of the
+    indicator table's header.
+    """
+    import pandas as pd
+
+    tahunan = rekap.tahunan
+    assert tahunan is not None
+    bidang_rows = rows_for_sheet(pd.concat([tahunan.bidang, tahunan.dinas]), layout.TAHUNAN_BIDANG_COLUMNS)
+    indikator_rows = rows_for_sheet(tahunan.indikator, layout.TAHUNAN_INDIKATOR_COLUMNS)
+    grid: list[list[Any]] = [*bidang_rows, [""], *indikator_rows]
+    second_header = len(bidang_rows) + 1
+    # The trend block: TW I-IV down the rows, one column per bidang and one for the dinas.
+    names = [*tahunan.bidang["bidang"], layout.SELURUH_DINAS]
+    trend = pd.concat([tahunan.bidang, tahunan.dinas])
+    block: list[list[Any]] = [["Triwulan", *names]]
+    for tw, label in layout.TW_LABELS.items():
+        block.append([label, *("" if pd.isna(v) else float(v) for v in trend[f"capaian_tw{tw}"])])
+    column = len(layout.TAHUNAN_INDIKATOR_COLUMNS) + CHART_COLUMN_OFFSET
+    for r, pair in enumerate(block):
+        grid[r] = list(grid[r]) + [""] * (column - len(grid[r])) + pair
+    return grid, len(names), column, second_header
 
 
 def _range(
@@ -226,7 +281,7 @@ def rekap_requests(sheets: RekapSheets, existing_sheet_ids: Sequence[int], tw: i
         },
     ]
     requests += [{"deleteSheet": {"sheetId": sid}} for sid in existing_sheet_ids if sid != SCRATCH_ID]
-    for index, tab in enumerate(layout.DINAS_TABS):
+    for index, tab in enumerate(sheets.tabs):
         grid = sheets.grids[tab]
         width = max(len(row) for row in grid)
         requests.append(
@@ -245,17 +300,19 @@ def rekap_requests(sheets: RekapSheets, existing_sheet_ids: Sequence[int], tw: i
                 }
             }
         )
-    for tab in layout.DINAS_TABS:
+    for tab in sheets.tabs:
         names = sheets.columns[tab]
-        requests.append(
+        header_rows = [0, sheets.second_header] if tab == layout.TAB_TAHUNAN else [0]
+        requests += [
             {
                 "repeatCell": {
-                    "range": _range(tab, 0, 1, 0, len(names)),
+                    "range": _range(tab, row, row + 1, 0, len(names)),
                     "cell": {"userEnteredFormat": HEADER_FORMAT},
                     "fields": "userEnteredFormat(textFormat,backgroundColor,wrapStrategy,verticalAlignment)",
                 }
             }
-        )
+            for row in header_rows
+        ]
         for c, name in enumerate(names):
             pattern = None
             if name in PERCENT_COLUMNS:
@@ -348,8 +405,48 @@ def rekap_requests(sheets: RekapSheets, existing_sheet_ids: Sequence[int], tw: i
             }
         }
     )
+    if sheets.trend_series:
+        requests.append(_trend_chart(sheets))
     requests.append({"deleteSheet": {"sheetId": SCRATCH_ID}})
     return requests
+
+
+def _trend_chart(sheets: RekapSheets) -> dict[str, Any]:
+    """The ``Tahunan`` tab's line chart: each bidang's (and the dinas's) average capaian across TW I-IV."""
+    tab = layout.TAB_TAHUNAN
+    c0, rows = sheets.trend_column, len(layout.TW_LABELS) + 1
+    series = [
+        {
+            "series": {"sourceRange": {"sources": [_range(tab, 0, rows, c0 + k, c0 + k + 1)]}},
+            "targetAxis": "LEFT_AXIS",
+        }
+        for k in range(1, sheets.trend_series + 1)
+    ]
+    return {
+        "addChart": {
+            "chart": {
+                "spec": {
+                    "title": "Tren Rata-rata Capaian per Bidang, TW I - TW IV",
+                    "basicChart": {
+                        "chartType": "LINE",
+                        "legendPosition": "RIGHT_LEGEND",
+                        "headerCount": 1,
+                        "axis": [
+                            {"position": "BOTTOM_AXIS", "title": "Triwulan"},
+                            {"position": "LEFT_AXIS", "title": "Capaian (%)"},
+                        ],
+                        "domains": [{"domain": {"sourceRange": {"sources": [_range(tab, 0, rows, c0, c0 + 1)]}}}],
+                        "series": series,
+                    },
+                },
+                "position": {
+                    "overlayPosition": {
+                        "anchorCell": {"sheetId": TAB_IDS[tab], "rowIndex": rows + 1, "columnIndex": c0}
+                    }
+                },
+            }
+        }
+    }
 
 
 def tab_columns() -> dict[str, list[str]]:
@@ -359,6 +456,7 @@ def tab_columns() -> dict[str, list[str]]:
         columns[layout.tw_label(k)] = [name for name, _ in layout.REKAP_TW_COLUMNS]
     columns[layout.TAB_REKOMENDASI] = [name for name, _ in layout.REKOMENDASI_COLUMNS]
     columns[layout.TAB_RIWAYAT] = [name for name, _ in layout.RIWAYAT_COLUMNS]
+    columns[layout.TAB_TAHUNAN] = [name for name, _ in layout.TAHUNAN_INDIKATOR_COLUMNS]
     return columns
 
 
@@ -376,7 +474,7 @@ def xlsx_formats() -> dict[str, dict[int, tuple[str | None, int | None]]]:
 
 def rekap_value_batches(sheets: RekapSheets, limit: int = MAX_REQUEST_BYTES) -> list[list[dict[str, Any]]]:
     """The ``data`` of each values.batchUpdate writing every tab from A1, each body within ``limit`` bytes."""
-    return value_batches((ValueBlock(tab, 1, 0, sheets.grids[tab]) for tab in layout.DINAS_TABS), limit)
+    return value_batches((ValueBlock(tab, 1, 0, sheets.grids[tab]) for tab in sheets.tabs), limit)
 
 
 def _plain(value: Any) -> Any:
@@ -393,7 +491,8 @@ def _plain(value: Any) -> Any:
 
 
 def rekap_summary(rekap: Rekap) -> dict[str, Any]:
-    """JSON-ready figures per bidang (and for the dinas) at the rekap's TW, for the RekapRef."""
+    """JSON-ready figures per bidang (and for the dinas) at the rekap's TW, for the RekapRef (at TW IV
+    the dinas's year as well: ``capaian_tahunan``, ``predikat_tahunan``)."""
     label = layout.tw_label(rekap.tw)
     latest = rekap.ringkasan[rekap.ringkasan["triwulan"] == label]
     bidang = {
@@ -412,4 +511,9 @@ def rekap_summary(rekap: Rekap) -> dict[str, Any]:
         if whole
         else {}
     )
+    if rekap.tahunan is not None and len(rekap.tahunan.dinas):
+        # At TW IV the year too: what the Kasubbag and the Kepala Dinas read in the chat.
+        year = rekap.tahunan.dinas.iloc[0]
+        dinas["capaian_tahunan"] = _plain(year["rata_rata_capaian"])
+        dinas["predikat_tahunan"] = _plain(year["predikat"])
     return {"tw": rekap.tw, "bidang": bidang, "dinas": dinas}

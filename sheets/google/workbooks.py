@@ -7,16 +7,24 @@ batch, and opening/locking a TW sets the protections to an exact state. Request 
 - ``distribute``: 1 Drive search for all bidang, then per bidang 1 create + 1 layout batch + 1
   locale request (new; more batches for a master whose layout passes 2 MB, and a second locale
   request when Google refuses the first code) or 1 read of the protections and the locale + at
-  most 1 batch (existing; + 1 locale request when the locale read back is not Indonesian), + 1
-  share per missing editor;
-- ``poll``: 1 Drive change listing + 1 read per changed workbook (:mod:`sheets.google.poll`);
+  most 1 batch (existing; + 1 locale request when the locale read back is not Indonesian, + 1
+  permission listing in a Shared Drive), + 1 share per missing address (2 for an address without
+  a Google account: Drive refuses to share with it silently, so it is invited by Google's email);
+- ``changed``: 1 Drive change listing (the first time: 1 Drive search); ``read_changed``: 1 read
+  of one changed workbook (:mod:`sheets.google.poll`), + 1 permission listing in a Shared Drive
+  when its permission ids are not all ones already found configured (Drive gives My Drive files'
+  permissions with the change, Shared Drive items' only through ``permissions.list``; in steady
+  state nothing is listed); the workflow reads at most ``google.maks_baca_per_polling`` of them
+  per poll and keeps the rest for the next (Sheets' quota: 60 reads per minute); ``poll``: both
+  at once, every changed workbook read;
 - ``read_submission`` (``/kirim``): 1 read of the workbook (plus 1 Drive search after a restart);
-- ``write_feedback``/``reset_submission``: 1 values.batchUpdate per 2 MB (``write_feedback`` plus 1 Drive
-  search and 1 read of the workbook after a restart: the notes go where the last read found the
-  ``Catatan Validasi`` column and the rows); ``lock_tw``/``reopen_tw`` with their feedback: 1 batchUpdate
-  moving the protections and writing the feedback together (only the values.batchUpdate when the
-  protections are already where they should be; the move then the values when the notes pass 2 MB;
-  plus 1 Drive search and 1 read after a restart);
+- ``write_feedback``: 1 batchUpdate carrying the notes, the cell marks and the Status row (plus 1
+  Drive search after a restart, and 1 read of the workbook when the workflow never read it: the
+  notes go where the last read found the ``Catatan Validasi`` column and the rows; more batches
+  only when the notes pass 2 MB); ``lock_tw``/``reopen_tw``: 1 batchUpdate moving the protections
+  and writing the feedback (plus 1 Drive search and 1 read after a restart);
+- ``store_evidence``: 1 read of the workbook, 1 Drive search, 1 upload (resumable above 5 MB: 1 +
+  1 per 5 MB), 1 values.batchUpdate (plus a folder create and its shares the first time in a TW);
 - ``write_rekap``: 1 batchUpdate + 1 values.batchUpdate per 2 MB of values (plus the search/create
   and 1 locale request, or 1 read of the tab ids and the locale, the first time in a process);
 - ``archive``: 1 Drive search, then per missing copy 1 upload (+ 1 export for the xlsx; when Drive
@@ -26,38 +34,48 @@ Every write that grows with the data is cut into requests of at most 2 MB (:mod:
 Google refuses a body over 10 MB.
 
 The adapter keeps no workflow memory: its poll states facts (per changed workbook, what one
-read found, or that the workbook is gone or unreachable; :mod:`sheets.facts`) and the workflow's
-intake decides what they mean against the store. What it caches are facts of Google itself, found
-again after a restart: each bidang workbook's file (by ``appProperties``), the ids of its
-protections and the state they record (the open TW, the approved TWs).
+read found, the permissions outside the configured access, or that the workbook is gone or
+unreachable; :mod:`sheets.facts`) and the workflow's intake decides what they mean against the
+store. Who may open which workbook comes from the settings (:mod:`sheets.google.sharing`). What
+it caches are facts of Google itself, found again after a restart: each bidang workbook's file
+(by ``appProperties``), the ids of its protections and the state they record (the open TW, the
+approved TWs).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from config.settings import Settings
-from sheets import layout
+from sheets import bukti, layout
 from sheets.facts import (
     ArchiveRef,
+    BookDeferred,
     BookFact,
     BookGone,
     BookSeen,
+    BookToRead,
     BookUnreachable,
+    ChangedBooks,
     ChangesRead,
+    EvidenceFile,
+    EvidenceRef,
     Feedback,
+    FeedbackPlace,
+    PermissionInfo,
     RekapData,
     RekapRef,
     WorkbookRef,
 )
+from sheets.formatting import STEMPEL_WAKTU
 from sheets.google.auth import GoogleClients, build_clients
-from sheets.google.chunks import MAX_REQUEST_BYTES, blocks_of, json_size, value_batches
+from sheets.google.chunks import MAX_REQUEST_BYTES
 from sheets.google.distribute import (
     BOOK_FIELDS,
     STATUS_ALUR_DIBUKA,
@@ -69,26 +87,37 @@ from sheets.google.distribute import (
     status_row_request,
 )
 from sheets.google.drive import (
+    FOLDER_MIME,
     PROP_BIDANG,
     PROP_DINAS,
     PROP_JENIS,
+    PROP_SUMBER,
     PROP_TAHUN,
+    PROP_TW,
     SPREADSHEET_MIME,
     DriveFiles,
     FileInfo,
 )
-from sheets.google.errors import AccessDenied, ApiRequestInvalid, NotFound, WorkbookLayoutError
-from sheets.google.feedback import as_cell_requests, feedback_batch
+from sheets.google.errors import AccessDenied, ApiRequestInvalid, NotFound, QuotaExhausted, WorkbookLayoutError
+from sheets.google.feedback import feedback_requests, request_batches
 from sheets.google.http import RetryPolicy
 from sheets.google.locale import is_indonesian, set_indonesian_locale
 from sheets.google.poll import read_workbook
+from sheets.google.sharing import bidang_access, foreign_permissions, rekap_access
 from sheets.google.spreadsheet import SheetsApi
-from sheets.master import Master, load_master
+from sheets.master import Master, MasterLists
 from sheets.notes import feedback_place
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["GoogleWorkbooks"]
+
+
+def _bare_file(file_id: str, name: str) -> FileInfo:
+    """A file known only by its id (deleted from the bot's memory): its permissions are listed."""
+    return FileInfo(
+        id=file_id, name=name, mime_type=SPREADSHEET_MIME, trashed=False, created_time="", app_properties={}, url=""
+    )
 
 
 @dataclass
@@ -106,19 +135,28 @@ class GoogleWorkbooks:
         settings: Settings,
         *,
         master: Master | None = None,
+        masters: MasterLists | None = None,
         clients: GoogleClients | None = None,
         policy: RetryPolicy | None = None,
         clock: Callable[[], datetime] | None = None,
+        sleep: Callable[[float], None] | None = None,
         preferred_locale: str | None = None,
         max_request_bytes: int = MAX_REQUEST_BYTES,
     ) -> None:
-        """``preferred_locale``: the Indonesian locale code to send first (what ``doctor --live`` saw Google
-        take); ``max_request_bytes``: the largest request body sent (Google recommends 2 MB)."""
+        """``sleep``: how the Google session waits between attempts; ``preferred_locale``: the
+        Indonesian locale code to send first (what ``doctor --live`` saw Google take);
+        ``max_request_bytes``: the largest request body sent (Google recommends 2 MB)."""
         self.settings = settings
-        self.master = master or load_master(
-            settings.google.master_indikator, bidang_codes=[b.kode for b in settings.bidang]
-        )
-        self.clients = clients or build_clients(settings.google, policy=policy)
+        # Each budget year's master list (``master`` given: that one for every year), read on first use.
+        if masters is None:
+            kodes = [b.kode for b in settings.bidang]
+            masters = (
+                MasterLists.fixed(master)
+                if master is not None
+                else MasterLists(settings.master_path, bidang_codes=kodes)
+            )
+        self.masters = masters
+        self.clients = clients or build_clients(settings.google, policy=policy, sleep=sleep)
         self.drive = DriveFiles(self.clients.drive, settings)
         self.sheets = SheetsApi(self.clients.sheets)
         self.clock = clock or (lambda: datetime.now(settings.tz))
@@ -134,11 +172,15 @@ class GoogleWorkbooks:
         self._locale = preferred_locale  # the Indonesian code Google took last (a fact of Google)
         self._rekap_localized: set[str] = set()  # dinas workbooks whose locale is known to be Indonesian
         self.max_request_bytes = max_request_bytes
+        self._rekap_shared: set[str] = set()  # rekap workbooks shared in this process
+        # Per bidang workbook, the permission ids last listed and found configured: a change whose
+        # permissionIds are among them needs no permissions.list (a Shared Drive item's cost).
+        self._configured_ids: dict[str, frozenset[str]] = {}
 
     # --- helpers ----------------------------------------------------------------------------
 
     def _now_text(self) -> str:
-        return self.clock().astimezone(self.settings.tz).strftime("%d-%m-%Y %H:%M")
+        return self.clock().astimezone(self.settings.tz).strftime(STEMPEL_WAKTU)
 
     def _remember(self, tahun: int, kode: str, file: FileInfo) -> _Book:
         key = (tahun, kode)
@@ -164,13 +206,12 @@ class GoogleWorkbooks:
         return found
 
     def _read_layout(self, book: _Book) -> BookLayout | None:
-        body = self.sheets.get(book.file.id, fields=BOOK_FIELDS, action=f"membaca struktur workbook {book.kode}")
+        body = self.sheets.get(book.file.id, fields=BOOK_FIELDS, action=f"membaca struktur lembar kerja {book.kode}")
         book.layout = parse_book_layout(body)
         return book.layout
 
-    def _book(self, kode: str, tahun: int | None = None) -> _Book:
-        """The laid-out workbook of ``kode`` (from memory, else found on Drive)."""
-        tahun = tahun or self.settings.tahun
+    def _book(self, kode: str, tahun: int) -> _Book:
+        """The laid-out workbook of ``kode`` for ``tahun`` (from memory, else found on Drive)."""
         book = self._find(kode, tahun)
         if book.layout is None and self._read_layout(book) is None:
             raise WorkbookLayoutError(f"workbook of {kode} {tahun} has no Realisasi tab")
@@ -185,8 +226,8 @@ class GoogleWorkbooks:
         if book is None:
             raise NotFound(
                 f"no workbook for bidang {kode} {tahun}",
-                penjelasan=f"Workbook bidang {kode} tahun {tahun} tidak ditemukan di Drive; "
-                "jalankan pembagian format (langkah 1) lebih dulu.",
+                penjelasan=f"Lembar kerja bidang {kode} tahun {tahun} tidak ditemukan di Drive; "
+                "jalankan pembagian format (langkah 1) lebih dahulu.",
             )
         return book
 
@@ -195,10 +236,10 @@ class GoogleWorkbooks:
             return self._bidang_locks.setdefault(kode, threading.RLock())
 
     @contextmanager
-    def _bidang_book(self, kode: str, *, with_layout: bool = True) -> Iterator[_Book]:
+    def _bidang_book(self, tahun: int, kode: str, *, with_layout: bool = True) -> Iterator[_Book]:
         """``kode``'s workbook, held under that bidang's lock (found under the workbooks lock)."""
         with self._lock:
-            book = self._book(kode) if with_layout else self._find(kode, self.settings.tahun)
+            book = self._book(kode, tahun) if with_layout else self._find(kode, tahun)
             bidang_lock = self._bidang_lock(kode)
         with bidang_lock:
             yield book
@@ -223,19 +264,36 @@ class GoogleWorkbooks:
                 book = self._remember(tahun, kode, file)
                 with self._bidang_lock(kode):
                     self._prepare(book, tahun, tw, bidang.nama, fresh=kode not in found)
-                    self.drive.share_writers(book.file, bidang.editor)
-                refs[kode] = WorkbookRef(url=book.file.url, spreadsheet_id=book.file.id)
+                    refs[kode] = self._share_book(book, fresh=kode not in found)
             logger.info("distributed TW %d %d to %s", tw, tahun, ", ".join(refs))
             return refs
+
+    def _share_book(self, book: _Book, *, fresh: bool) -> WorkbookRef:
+        """Share ``book`` with its editors and reviewers (only the missing ones); editors may not re-share.
+
+        A workbook made before the bot set ``writersCanShare: false`` at creation gets it now (My
+        Drive; a Shared Drive item has no such setting). A new workbook has no permission of its own
+        yet, so nothing is listed for it.
+        """
+        if book.file.writers_can_share:
+            book.file = self.drive.forbid_resharing(book.file)
+        existing = () if fresh and book.file.permissions is None else self.drive.permissions(book.file)
+        outcome = self.drive.share(book.file, bidang_access(self.settings, book.kode), existing)
+        return WorkbookRef(
+            url=book.file.url,
+            spreadsheet_id=book.file.id,
+            invited=outcome.invited,
+            not_shared=dict(outcome.refused),
+        )
 
     def _prepare(self, book: _Book, tahun: int, tw: int, nama: str, *, fresh: bool) -> None:
         current = None if fresh else self._read_layout(book)
         if current is None:
             current = self._lay_out(book, tahun, tw, nama)
         if not is_indonesian(current.locale):
-            current.locale = self._set_locale(book.file.id, f"workbook {book.kode}")
+            current.locale = self._set_locale(book.file.id, f"lembar kerja {book.kode}")
         if not current.complete:
-            self._finish_layout(book, current, tw)
+            self._finish_layout(book, current, tahun, tw)
             return
         if current.open_tw == tw:
             return  # already open: re-running changes nothing (and keeps the Status row as is)
@@ -247,7 +305,7 @@ class GoogleWorkbooks:
 
     def _lay_out(self, book: _Book, tahun: int, tw: int, nama: str) -> BookLayout:
         """Lay out a new workbook: one batch, or its first part when the master is too large (then unfinished)."""
-        items = self.master.for_bidang(book.kode)
+        items = self.masters(tahun).for_bidang(book.kode)
         plan = layout_batches(
             tahun,
             nama,
@@ -257,9 +315,10 @@ class GoogleWorkbooks:
             time_zone=self.settings.zona_waktu,
             status_when=self._now_text(),
             limit=self.max_request_bytes,
+            korektor="Sekretaris" if self.settings.dikoreksi_sekretaris(book.kode) else layout.KOREKTOR,
         )
         try:
-            replies = self.sheets.batch_update(book.file.id, plan.first, f"menyusun workbook {book.kode}")
+            replies = self.sheets.batch_update(book.file.id, plan.first, f"menyusun lembar kerja {book.kode}")
         except ApiRequestInvalid:
             # A retried batch that Google had applied already: the layout is there.
             if self._read_layout(book) is None:
@@ -277,16 +336,16 @@ class GoogleWorkbooks:
         )
         return book.layout
 
-    def _finish_layout(self, book: _Book, current: BookLayout, tw: int) -> None:
+    def _finish_layout(self, book: _Book, current: BookLayout, tahun: int, tw: int) -> None:
         """The rest of a layout sent in parts: every ``Realisasi`` row again, then TW ``tw`` opened.
 
         Until the last request every cell is locked, so writing the rows again after a crash
         overwrites nothing a person typed.
         """
-        items = self.master.for_bidang(book.kode)
+        items = self.masters(tahun).for_bidang(book.kode)
         batches = realisasi_row_batches(items, self.max_request_bytes)
         for number, batch in enumerate(batches, 1):
-            action = f"menulis baris indikator workbook {book.kode} ({number}/{len(batches)})"
+            action = f"menulis baris indikator lembar kerja {book.kode} ({number}/{len(batches)})"
             self.sheets.batch_update(book.file.id, batch, action)
         approved = current.approved - {tw}
         requests = protection_requests(current, tw, approved)
@@ -303,84 +362,142 @@ class GoogleWorkbooks:
 
     # --- steps 2-3: feedback, lock, reopen -------------------------------------------------
 
-    def _feedback_data(self, book: _Book, kode: str, tw: int, feedback: Feedback) -> list[dict[str, Any]]:
-        place = feedback.place
-        if place is None:  # never read by the workflow yet: find the column and rows as they are now
-            place = feedback_place(kode, read_workbook(self.sheets, book.file.id), self.master)
-        return feedback_batch(tw, feedback, place, self._now_text())
+    def write_feedback(self, tahun: int, kode: str, tw: int, feedback: Feedback) -> None:
+        """Catatan Validasi, the marked cells, the Status row and the reset to Draft if asked: one batchUpdate."""
+        with self._bidang_book(tahun, kode, with_layout=False) as book:
+            self._send(tahun, kode, book, tw, [], feedback, f"menulis catatan validasi {kode}")
 
-    def _write_values(self, book: _Book, kode: str, data: list[dict[str, Any]]) -> None:
-        # The Status row comes last in the data, so it is written with (or after) the last notes.
-        for batch in value_batches(blocks_of(data), self.max_request_bytes):
-            self.sheets.values_update(book.file.id, batch, f"menulis catatan validasi {kode}")
+    def _current_place(self, tahun: int, kode: str, book: _Book) -> FeedbackPlace:
+        """Where the notes go and which cells carry the bot's marks, as the sheet is now (one read)."""
+        return feedback_place(kode, read_workbook(self.sheets, book.file.id), self.masters(tahun))
 
-    def write_feedback(self, kode: str, tw: int, feedback: Feedback) -> None:
-        """Per-row Catatan Validasi, the Status row, and the reset to Draft if asked: one values.batchUpdate."""
-        with self._bidang_book(kode, with_layout=False) as book:
-            self._write_values(book, kode, self._feedback_data(book, kode, tw, feedback))
-
-    def _move_and_write(
-        self, book: _Book, kode: str, tw: int, moves: list[dict[str, Any]], feedback: Feedback | None, action: str
+    def _send(
+        self,
+        tahun: int,
+        kode: str,
+        book: _Book,
+        tw: int,
+        head: list[dict[str, Any]],
+        feedback: Feedback | None,
+        action: str,
     ) -> None:
-        """The protections moved and the feedback written: one batchUpdate when both fit in one request.
+        """``head`` (the protections' moves) and ``feedback``'s requests in one batchUpdate (atomic).
 
-        A batchUpdate is atomic, so the sheet never shows the new protections with the old Status
-        row or the other way round. Notes too large for one request (a huge workbook) go after the
-        move, in values.batchUpdate requests of at most ``max_request_bytes``; no move, only values.
+        A place older than the sheet (rows deleted since the last read: a marked cell off the
+        grid) makes Google refuse the batch; the sheet is then read and the batch built again once.
         """
-        data = self._feedback_data(book, kode, tw, feedback) if feedback is not None else []
-        if not moves:
-            if data:
-                self._write_values(book, kode, data)
-            return
-        together = moves + as_cell_requests(data)
-        if json_size({"requests": together}) <= self.max_request_bytes:
-            self.sheets.batch_update(book.file.id, together, action)
-            return
-        self.sheets.batch_update(book.file.id, moves, action)
-        if data:
-            self._write_values(book, kode, data)
+        requests = list(head)
+        if feedback is not None and feedback.status_alur is not None:
+            notes = f"menulis catatan validasi {kode}"
+            action = f"{action}, {notes}" if head else notes
+        if feedback is not None:
+            place = feedback.place
+            if place is None and feedback.status_alur is not None:  # never read by the workflow: read it now
+                place = self._current_place(tahun, kode, book)
+            requests += feedback_requests(tw, feedback, place, self._now_text(), self.max_request_bytes)
+        try:
+            self._batches(book, requests, action)
+        except ApiRequestInvalid:
+            if feedback is None or feedback.place is None:
+                raise
+            logger.info("feedback of %s TW %d refused on the last read's place; reading the sheet again", kode, tw)
+            fresh = self._current_place(tahun, kode, book)
+            now = self._now_text()
+            self._batches(book, head + feedback_requests(tw, feedback, fresh, now, self.max_request_bytes), action)
 
-    def lock_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
-        """Protect TW ``tw``'s cells and write the feedback: one batchUpdate (values only when already locked)."""
-        with self._bidang_book(kode) as book:
+    def _batches(self, book: _Book, requests: list[dict[str, Any]], action: str) -> None:
+        """``requests`` in order, in as few batchUpdates of at most 2 MB as they fit (one, nearly always)."""
+        for batch in request_batches(requests, self.max_request_bytes):
+            self.sheets.batch_update(book.file.id, batch, action)
+
+    def lock_tw(self, tahun: int, kode: str, tw: int, feedback: Feedback | None = None) -> None:
+        """Protect TW ``tw``'s cells (approval) and write ``feedback``: one batchUpdate."""
+        with self._bidang_book(tahun, kode) as book:
             current = book.layout
             assert current is not None
             approved = current.approved | {tw}
             open_tw = None if current.open_tw == tw else current.open_tw
-            moved = open_tw != current.open_tw or approved != current.approved
-            moves = protection_requests(current, open_tw, approved) if moved else []
-            self._move_and_write(book, kode, tw, moves, feedback, f"mengunci {layout.tw_label(tw)} {kode}")
+            moves = []
+            if open_tw != current.open_tw or approved != current.approved:
+                moves = protection_requests(current, open_tw, approved)
+            self._send(tahun, kode, book, tw, moves, feedback, f"mengunci {layout.tw_label(tw)} {kode}")
             current.open_tw, current.approved = open_tw, approved
 
-    def reopen_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
-        """Open TW ``tw``'s cells again (after a return or a reopen) and write the feedback: one batchUpdate."""
-        with self._bidang_book(kode) as book:
+    def reopen_tw(self, tahun: int, kode: str, tw: int, feedback: Feedback | None = None) -> None:
+        """Open TW ``tw``'s cells again (after a return or a reopen) and write ``feedback``: one batchUpdate."""
+        with self._bidang_book(tahun, kode) as book:
             current = book.layout
             assert current is not None
             approved = current.approved - {tw}
-            moved = current.open_tw != tw or approved != current.approved
-            moves = protection_requests(current, tw, approved) if moved else []
-            self._move_and_write(book, kode, tw, moves, feedback, f"membuka kembali {layout.tw_label(tw)} {kode}")
+            moves = []
+            if current.open_tw != tw or approved != current.approved:
+                moves = protection_requests(current, tw, approved)
+            self._send(tahun, kode, book, tw, moves, feedback, f"membuka kembali {layout.tw_label(tw)} {kode}")
             current.open_tw, current.approved = tw, approved
+
+    # --- step 2: bukti dukung sent through Telegram ------------------------------------------
+
+    def store_evidence(self, tahun: int, kode: str, tw: int, evidence: EvidenceFile) -> EvidenceRef:
+        """Keep ``evidence`` in the bidang's Bukti Dukung folder of TW ``tw`` and link it in its indicator's cell.
+
+        One read of the workbook (refused unless TW ``tw`` is open there, and the indicator's row
+        and the ``Bukti Dukung`` column found as they are now), one Drive search for the TW's
+        folder and what was kept before (the folder is created and shared with the bidang's
+        editors and reviewers the first time), one upload (skipped when this file was kept already), and one
+        values.batchUpdate of the cell: its text with the link added. Idempotent.
+        """
+        bidang = self.settings.bidang_by_kode(kode)
+        with self._bidang_book(tahun, kode, with_layout=False) as book:
+            read = read_workbook(self.sheets, book.file.id)
+            if read.open_tw != tw:
+                raise WorkbookLayoutError(
+                    f"{layout.tw_label(tw)} of {kode} is not open in its workbook (open: {read.open_tw})",
+                    penjelasan=f"{layout.tw_label(tw)} belum atau tidak lagi dibuka untuk pengisian di lembar kerja "
+                    f"bidang {kode}.",
+                )
+            target = bukti.bukti_cell(read, self.masters(tahun), kode, evidence.indikator_key)
+            if target is None:
+                raise WorkbookLayoutError(
+                    f"no Bukti Dukung cell for {evidence.indikator_key} in the workbook of {kode}",
+                    penjelasan="Baris indikator atau kolom Bukti Dukung (tautan) tidak ditemukan di tab Realisasi.",
+                )
+            props = self.drive.props(tahun, "bukti", **{PROP_BIDANG: kode, PROP_TW: str(tw)})
+            kept = self.drive.find(props)
+            folder = next((f for f in kept if f.mime_type == FOLDER_MIME), None)
+            if folder is None:
+                folder = self.drive.create_folder(bukti.folder_name(tahun, tw), bidang.folder_id, props)
+                # As the workbook: its editors add evidence, its reviewers open what is linked there.
+                self.drive.share(folder, bidang_access(self.settings, kode), folder.permissions or ())
+            file = next((f for f in kept if f.app_properties.get(PROP_SUMBER) == evidence.source_id), None)
+            if file is None:
+                extra = {PROP_SUMBER: evidence.source_id}
+                file = self.drive.upload(evidence.name, folder.id, evidence.mime_type, evidence.content, props | extra)
+            text = bukti.with_link(target.text, file.url)
+            if text != target.text:
+                data = [{"range": f"{layout.quote_tab(layout.TAB_REALISASI)}!{target.cell}", "values": [[text]]}]
+                self.sheets.values_update(book.file.id, data, f"menautkan bukti dukung {kode} di {target.cell}")
+            logger.info("bukti dukung of %s TW %d kept as %s, linked in %s", kode, tw, file.id, target.cell)
+            return EvidenceRef(url=file.url, folder_url=folder.url, cell=target.cell)
 
     # --- step 2: polling -------------------------------------------------------------------
 
-    def poll(self, cursor: str | None, known: Mapping[str, str]) -> ChangesRead:
-        """One Drive change listing, then one read per changed bidang workbook of this year.
+    def changed(self, cursor: str | None, known: Mapping[str, tuple[int, str]], years: Collection[int]) -> ChangedBooks:
+        """One Drive change listing: the changed bidang workbooks of the ``years`` watched, none read yet.
 
-        ``known`` maps the spreadsheet ids the workflow handed out to their bidang: a workbook
-        deleted while the bot was stopped arrives as a bare ``removed`` change, which Drive can no
-        longer tie to a bidang by ``appProperties``.
+        ``cursor`` None (the first poll): every workbook of those years, found by one Drive search
+        per year. ``known`` maps the spreadsheet ids the workflow handed out to their (tahun,
+        bidang): a workbook deleted while the bot was stopped arrives as a bare ``removed`` change,
+        which Drive can no longer tie to a bidang by ``appProperties``.
         """
         with self._lock:
-            tahun = self.settings.tahun
+            watched = set(years)
             facts: list[BookFact] = []
-            targets: dict[str, str] = {}
+            targets: dict[str, tuple[int, str]] = {}
             if cursor is None:
                 token = self.drive.start_page_token()
-                for kode, file in self._discover(tahun).items():
-                    targets[file.id] = kode
+                for tahun in sorted(watched):
+                    for kode, file in self._discover(tahun).items():
+                        targets[file.id] = (tahun, kode)
             else:
                 changes, token = self.drive.changes(cursor)
                 discovered = False
@@ -389,65 +506,137 @@ class GoogleWorkbooks:
                     data = change.get("file")
                     if change.get("removed") or not data:
                         if file_id not in self._by_id and not discovered:
-                            self._discover(tahun)  # after a restart: learn which ids are ours
+                            for tahun in sorted(watched):  # after a restart: learn which ids are ours
+                                self._discover(tahun)
                             discovered = True
                         key = self._by_id.get(file_id)
-                        if key is not None and key[0] == tahun:
-                            targets[file_id] = key[1]
+                        if key is not None and key[0] in watched:
+                            targets[file_id] = key
                         elif file_id in known:  # deleted while the bot was stopped: Drive no longer finds it
                             targets[file_id] = known[file_id]
                         continue
-                    bidang = self._ours(data, tahun)
-                    if bidang is None:
+                    ours = self._ours(data)
+                    if ours is None or ours[0] not in watched:
                         continue
+                    tahun, bidang = ours
                     file = FileInfo.from_json(data)
                     self._remember(tahun, bidang, file)
                     if file.trashed:
-                        facts.append(BookGone(bidang=bidang, reason="workbook dipindahkan ke tempat sampah"))
+                        targets.pop(file.id, None)
+                        reason = "lembar kerja dipindahkan ke tempat sampah"
+                        facts.append(BookGone(bidang=bidang, reason=reason, tahun=tahun))
                         continue
-                    targets[file.id] = bidang
-            for file_id, kode in targets.items():
-                facts.append(self._read_fact(file_id, kode, tahun))
+                    targets[file.id] = ours
             logger.debug("poll: %d changed workbooks", len(targets))
-            return ChangesRead(books=tuple(facts), cursor=token)
+            to_read = tuple(
+                BookToRead(spreadsheet_id=file_id, bidang=kode, tahun=tahun)
+                for file_id, (tahun, kode) in targets.items()
+            )
+            return ChangedBooks(to_read=to_read, known=tuple(facts), cursor=token)
 
-    def read_book(self, kode: str) -> BookSeen:
-        """Read bidang ``kode``'s workbook now (``/kirim``): the same one read as the poll's."""
-        with self._bidang_book(kode, with_layout=False) as book:
+    def read_changed(self, book: BookToRead) -> BookFact | BookDeferred:
+        """Read one changed workbook (one request): what it holds, or that it is gone or unreachable.
+
+        :class:`BookDeferred` when Google's per-minute quota stayed used up through every wait
+        (the HTTP layer waits it out first): the workbook is to be read later.
+        """
+        try:
+            return self._read_fact(book.spreadsheet_id, book.bidang, book.tahun)
+        except QuotaExhausted as err:
+            logger.warning("workbook %s of %s not read now: %s", book.spreadsheet_id, book.bidang, err)
+            return BookDeferred(bidang=book.bidang, spreadsheet_id=book.spreadsheet_id)
+
+    def poll(self, cursor: str | None, known: Mapping[str, tuple[int, str]], years: Collection[int]) -> ChangesRead:
+        """One Drive change listing, then one read per changed bidang workbook of ``years``, all at once."""
+        changed = self.changed(cursor, known, years)
+        facts = list(changed.known)
+        facts += [self._read_fact(book.spreadsheet_id, book.bidang, book.tahun) for book in changed.to_read]
+        return ChangesRead(books=tuple(facts), cursor=changed.cursor)
+
+    def read_book(self, tahun: int, kode: str) -> BookSeen:
+        """Read bidang ``kode``'s workbook of ``tahun`` now (``/kirim``): the same one read as the poll's."""
+        with self._bidang_book(tahun, kode, with_layout=False) as book:
             read = read_workbook(self.sheets, book.file.id)
             if book.layout is not None:
                 book.layout.open_tw, book.layout.approved = read.open_tw, read.approved
-            return BookSeen(bidang=kode, spreadsheet_id=book.file.id, name=book.file.name, read=read)
+            return BookSeen(bidang=kode, spreadsheet_id=book.file.id, name=book.file.name, read=read, tahun=tahun)
 
-    def _ours(self, data: Mapping[str, Any], tahun: int) -> str | None:
+    def _ours(self, data: Mapping[str, Any]) -> tuple[int, str] | None:
+        """(tahun, bidang) of a bidang workbook of this dinas, from its ``appProperties``; else None."""
         props = data.get("appProperties") or {}
-        if (
-            props.get(PROP_DINAS) == self.drive.dinas
-            and props.get(PROP_TAHUN) == str(tahun)
-            and props.get(PROP_JENIS) == "bidang"
-            and props.get(PROP_BIDANG)
-        ):
-            return str(props[PROP_BIDANG])
-        return None
+        if props.get(PROP_DINAS) != self.drive.dinas or props.get(PROP_JENIS) != "bidang" or not props.get(PROP_BIDANG):
+            return None
+        tahun = str(props.get(PROP_TAHUN, ""))
+        return (int(tahun), str(props[PROP_BIDANG])) if tahun.isdigit() else None
 
     def _read_fact(self, file_id: str, kode: str, tahun: int) -> BookFact:
+        # The read runs outside the workbooks lock: a quota wait must not hold up the bidang's writes.
         try:
             read = read_workbook(self.sheets, file_id)
         except NotFound:
-            self._forget(file_id)
-            return BookGone(bidang=kode, reason="workbook dihapus atau tidak ditemukan")
+            with self._lock:
+                self._forget(file_id)
+            return BookGone(bidang=kode, reason="lembar kerja dihapus atau tidak ditemukan", tahun=tahun)
         except AccessDenied:
-            return BookUnreachable(bidang=kode)
+            return BookUnreachable(bidang=kode, tahun=tahun)
         except ApiRequestInvalid as err:
             logger.warning("workbook %s of %s unreadable: %s", file_id, kode, err)
-            return BookGone(bidang=kode, reason="tab Realisasi atau Status diganti nama atau dihapus")
-        book = self._books.get((tahun, kode))
-        name = ""
-        if book is not None:
-            name = book.file.name
-            if book.layout is not None:
+            return BookGone(bidang=kode, reason="tab Realisasi atau Status diganti nama atau dihapus", tahun=tahun)
+        with self._lock:
+            book = self._books.get((tahun, kode))
+            # The title comes with the read itself: a workbook carried over from an earlier cycle
+            # (or a restart) is not in this process's cache, and its name is no less known.
+            name = read.title or (book.file.name if book is not None else "")
+            if book is not None and book.layout is not None:
                 book.layout.open_tw, book.layout.approved = read.open_tw, read.approved
-        return BookSeen(bidang=kode, spreadsheet_id=file_id, name=name, read=read)
+            # The file as the poll last listed it (with its permissions on My Drive, their ids on a
+            # Shared Drive); one the bot no longer remembers is listed afresh.
+            file = book.file if book is not None and book.file.id == file_id else _bare_file(file_id, name)
+        foreign = self._foreign(kode, file)
+        return BookSeen(bidang=kode, spreadsheet_id=file_id, name=name, read=read, tahun=tahun, foreign=foreign)
+
+    def _foreign(self, kode: str, file: FileInfo) -> tuple[PermissionInfo, ...]:
+        """The permissions on bidang ``kode``'s workbook outside its configured access.
+
+        Without the bot's own address (an OAuth token that does not name its account) an unknown
+        address might be the bot itself: then only grants to anyone or a domain are foreign.
+        """
+        try:
+            access = bidang_access(self.settings, kode)
+        except KeyError:  # a bidang no longer configured: nobody to compare with, nothing removed
+            return ()
+        with self._lock:
+            known = self._configured_ids.get(file.id)
+        unchanged = known is not None and file.permission_ids is not None and file.permission_ids <= known
+        if file.permissions is None and unchanged:
+            return ()  # no permission added since they were last listed and found configured
+        try:
+            listed = self.drive.permissions(file)
+        except (NotFound, AccessDenied) as err:
+            logger.warning("permissions of %s (%s) unreadable: %s", file.id, kode, err)
+            return ()
+        own = self.clients.account_email
+        found = foreign_permissions(listed, access, [own] if own else [])
+        if own is None:
+            found = tuple(p for p in found if p.type in {"anyone", "domain"})
+        foreign_ids = {p.id for p in found}
+        with self._lock:
+            self._configured_ids[file.id] = frozenset(
+                str(p.get("id")) for p in listed if str(p.get("id")) not in foreign_ids
+            )
+        return found
+
+    def remove_permissions(self, tahun: int, kode: str, permission_ids: Sequence[str]) -> tuple[str, ...]:
+        """Delete these permissions from bidang ``kode``'s workbook of ``tahun`` (one call each; one gone is fine).
+
+        Returns those Drive did not let the bot delete (it may no longer share the workbook).
+        """
+        with self._bidang_book(tahun, kode, with_layout=False) as book:
+            kept = tuple(p for p in permission_ids if not self.drive.remove_permission(book.file.id, p))
+            logger.warning(
+                "removed %d foreign permission(s) from the workbook of %s", len(permission_ids) - len(kept), kode
+            )
+            return kept
 
     def _forget(self, file_id: str) -> None:
         key = self._by_id.pop(file_id, None)
@@ -473,15 +662,29 @@ class GoogleWorkbooks:
         else:
             raise NotFound(
                 f"no rekap workbook for {tahun}",
-                penjelasan=f"Workbook rekap dinas tahun {tahun} belum dibuat; susun rekap lebih dulu.",
+                penjelasan=f"Lembar kerja rekap dinas tahun {tahun} belum dibuat; susun rekap lebih dahulu.",
             )
         self._rekap[tahun] = entry
         return entry
 
+    def _share_rekap(self, file: FileInfo) -> None:
+        """Once per process: the officials and every Kepala Bidang may open the dinas workbook
+        (read only), and nobody it is shared with may share it on."""
+        if file.id in self._rekap_shared:
+            return
+        if file.writers_can_share:
+            file = self.drive.forbid_resharing(file)
+        outcome = self.drive.share(file, rekap_access(self.settings), self.drive.permissions(file))
+        if outcome.invited or outcome.refused:
+            logger.warning(
+                "dinas workbook: invited by email %s, not shared with %s", outcome.invited, sorted(outcome.refused)
+            )
+        self._rekap_shared.add(file.id)
+
     def _rekap_sheet_ids(self, file: FileInfo) -> list[int]:
         """The dinas workbook's tab ids (and, in the same read, whether its locale is Indonesian)."""
         body = self.sheets.get(
-            file.id, fields="properties(locale),sheets(properties(sheetId))", action="membaca tab workbook rekap"
+            file.id, fields="properties(locale),sheets(properties(sheetId))", action="membaca tab lembar kerja rekap"
         )
         if is_indonesian((body.get("properties") or {}).get("locale")):
             self._rekap_localized.add(file.id)
@@ -501,24 +704,25 @@ class GoogleWorkbooks:
         layout.tw_label(tw)
         with self._lock:
             file, sheet_ids = self._rekap_book(tahun, create=True)
+            self._share_rekap(file)
             if sheet_ids is None:
                 sheet_ids = self._rekap_sheet_ids(file)
             if file.id not in self._rekap_localized:
                 self._set_locale(file.id, f"workbook rekap {tahun}")
                 self._rekap_localized.add(file.id)  # tried once per process: a refusal is logged, not repeated
             names = {b.kode: b.nama for b in self.settings.bidang}
-            sheets = build_rekap_sheets(self.master, data, names, tw, self.settings.tz)
-            action = f"menyusun tab workbook rekap {tahun}"
+            sheets = build_rekap_sheets(self.masters(tahun), data, names, tw, self.settings.tz)
+            action = f"menyusun tab lembar kerja rekap {tahun}"
             try:
                 self.sheets.batch_update(file.id, rekap_requests(sheets, sheet_ids, tw), action)
             except ApiRequestInvalid:
                 # The tabs changed under us (or a retried batch had applied): read them and redo once.
                 sheet_ids = self._rekap_sheet_ids(file)
                 self.sheets.batch_update(file.id, rekap_requests(sheets, sheet_ids, tw), action)
-            self._rekap[tahun] = (file, sorted(TAB_IDS.values()))
+            self._rekap[tahun] = (file, sorted(TAB_IDS[tab] for tab in sheets.tabs))
             batches = rekap_value_batches(sheets, self.max_request_bytes)
             for number, batch in enumerate(batches, 1):
-                action = f"menulis isi workbook rekap {tahun} ({number}/{len(batches)})"
+                action = f"menulis isi lembar kerja rekap {tahun} ({number}/{len(batches)})"
                 self.sheets.values_update(file.id, batch, action)
             return RekapRef(url=file.url, spreadsheet_id=file.id, summary=rekap_summary(sheets.rekap))
 
@@ -530,15 +734,15 @@ class GoogleWorkbooks:
             file, _ = self._rekap_book(tahun, create=False)
             folder = self.settings.google.archive_folder_id or self.settings.google.root_folder_id
             return archive_workbook(
-                self.drive, file, tahun, tw, folder, laporan, local_xlsx=lambda: self._rekap_xlsx(file, tahun)
+                self.drive, file, tahun, tw, folder, laporan, local_xlsx=lambda: self._rekap_xlsx(file, tahun, tw)
             )
 
-    def _rekap_xlsx(self, file: FileInfo, tahun: int) -> bytes:
+    def _rekap_xlsx(self, file: FileInfo, tahun: int, tw: int) -> bytes:
         """The dinas workbook as xlsx, built from one read of every tab's values (Drive refused the export)."""
         from sheets.google.rekap import xlsx_formats
         from sheets.google.xlsx import workbook_xlsx  # openpyxl only for the rare archive that needs it
 
-        tabs = list(layout.DINAS_TABS)
+        tabs = list(layout.dinas_tabs(tw))
         grids = self.sheets.values_get(
             file.id, [layout.quote_tab(tab) for tab in tabs], f"membaca isi workbook rekap {tahun}"
         )

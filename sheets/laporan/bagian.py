@@ -36,7 +36,16 @@ from sheets.laporan import teks
 from sheets.laporan.data import LaporanInput, Riwayat
 from sheets.laporan.gaya import FONT_BOLD, GRID, HALAMAN, MARGIN, paragraph_text
 from sheets.laporan.grafik import Batang, grafik_capaian
-from sheets.laporan.tabel import base_table_style, clean, header_cells, indicator_table, ringkasan_table, to_float
+from sheets.laporan.tabel import (
+    base_table_style,
+    clean,
+    header_cells,
+    indicator_table,
+    ringkasan_table,
+    tahunan_table,
+    to_float,
+)
+from sheets.riwayat import LEWATI_RIWAYAT, kegiatan, pelaku
 
 __all__ = [
     "analysis_section",
@@ -47,6 +56,7 @@ __all__ = [
     "rekomendasi_section",
     "riwayat_section",
     "summary_section",
+    "tahunan_section",
 ]
 
 _RIWAYAT_HEADER = (
@@ -94,8 +104,8 @@ def summary_section(data: LaporanInput, styles: Mapping[str, ParagraphStyle], tz
         Paragraph(
             escape(
                 f"Capaian kinerja setiap bidang pada {label} {data.tahun} dihitung dari data yang telah disetujui "
-                "Kepala Bidang. Predikat: Sangat Tinggi (capaian ≥ 91%), Tinggi (≥ 76%), Sedang (≥ 66%), "
-                "Rendah (≥ 51%), Sangat Rendah (< 51%). Serapan anggaran adalah realisasi anggaran "
+                "pada tahap koreksi (langkah 3 SOP). Predikat: Sangat Tinggi (capaian ≥ 91%), Tinggi (≥ 76%), "
+                "Sedang (≥ 66%), Rendah (≥ 51%), Sangat Rendah (< 51%). Serapan anggaran adalah realisasi anggaran "
                 f"s.d. {label} dibagi pagu anggaran."
             ),
             styles["catatan"],
@@ -128,6 +138,29 @@ def summary_section(data: LaporanInput, styles: Mapping[str, ParagraphStyle], tz
             width, height = width * limit / height, limit
         story.append(KeepTogether([Image(io.BytesIO(png), width=width, height=height)]))
     return story
+
+
+def tahunan_section(data: LaporanInput, styles: Mapping[str, ParagraphStyle]) -> list[Flowable]:
+    """At TW IV, the year: per bidang and for the dinas, the year's capaian and the trend TW I-IV."""
+    if data.rekap.tahunan is None:
+        return []
+    return [
+        CondPageBreak(60 * mm),
+        Paragraph(escape(f"CAPAIAN KINERJA TAHUN {data.tahun}"), styles["bab"]),
+        Paragraph(
+            escape(
+                "Realisasi setahun setiap indikator dihitung menurut Jenis Indikator (Kumulatif: jumlah TW I-IV; "
+                "Nilai Akhir: triwulan terakhir yang dilaporkan; Rata-rata: rata-rata triwulan yang dilaporkan) "
+                "dan dibandingkan dengan Target Tahunan. Kolom TW I-IV menunjukkan tren rata-rata capaian "
+                "setiap triwulan terhadap target kumulatif triwulan itu. Rincian per indikator ada di tab "
+                "Tahunan lembar kerja rekap dinas."
+            ),
+            styles["catatan"],
+        ),
+        Spacer(1, 4),
+        tahunan_table(data, styles),
+        Spacer(1, 6),
+    ]
 
 
 def bidang_section(data: LaporanInput, styles: Mapping[str, ParagraphStyle]) -> list[Flowable]:
@@ -335,7 +368,7 @@ def riwayat_section(data: LaporanInput, styles: Mapping[str, ParagraphStyle], tz
     ]
     rows: list[list[Any]] = [header_cells(_RIWAYAT_HEADER, "", styles["sel_kepala"])]
     cell = styles["sel"]
-    entries = sorted((r for r in data.riwayat if r.event not in teks.LEWATI_RIWAYAT), key=lambda r: r.at)
+    entries = sorted((r for r in data.riwayat if r.event not in LEWATI_RIWAYAT), key=lambda r: r.at)
     for number, entry in enumerate(entries, start=1):
         verdict = "" if entry.within is None else ("Sesuai Mutu Baku" if entry.within else "Melebihi Mutu Baku")
         if entry.reason:
@@ -344,12 +377,12 @@ def riwayat_section(data: LaporanInput, styles: Mapping[str, ParagraphStyle], tz
         if entry.mutu_baku_seconds is not None and mutu is None:
             mutu = teks.durasi(entry.mutu_baku_seconds)
         bidang = entry.bidang or teks.KOSONG  # the kode: section I names every bidang
-        pelaksana = f"{entry.actor_nama} ({teks.role_label(entry.actor_role)})"
+        pelaksana = pelaku(entry.actor_role, entry.actor_nama)
         rows.append(
             [
                 str(number),
                 str(entry.sop_step) if entry.sop_step else teks.KOSONG,
-                Paragraph(escape(teks.event_label(entry.event)), cell),
+                Paragraph(escape(kegiatan(entry.event)), cell),
                 Paragraph(escape(bidang), cell),
                 Paragraph(escape(pelaksana), cell),
                 Paragraph(escape(teks.tanggal_waktu(entry.at, tz)), cell),

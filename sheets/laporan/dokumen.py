@@ -34,6 +34,7 @@ from sheets.laporan.bagian import (
     rekomendasi_section,
     riwayat_section,
     summary_section,
+    tahunan_section,
 )
 from sheets.laporan.data import LaporanInput
 from sheets.laporan.gaya import FONT, FONT_BOLD, HALAMAN, MARGIN, MIN_FONT_PT, paragraph_styles, register_fonts
@@ -80,6 +81,7 @@ def build_laporan(data: LaporanInput) -> bytes:
         story.append(Paragraph("DRAF: belum disetujui Kepala Dinas", styles["draf"]))
     story.append(Spacer(1, 8))
     story += summary_section(data, styles, tz)
+    story += tahunan_section(data, styles)
     story += bidang_section(data, styles)
     story += analysis_section(data, styles, tz)
     story += rekomendasi_section(data, styles, tz)

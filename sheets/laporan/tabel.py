@@ -34,6 +34,7 @@ __all__ = [
     "header_cells",
     "indicator_table",
     "ringkasan_table",
+    "tahunan_table",
     "to_float",
 ]
 
@@ -205,6 +206,62 @@ def ringkasan_table(data: LaporanInput, styles: Mapping[str, ParagraphStyle]) ->
         if predikat:
             commands.append(("BACKGROUND", (5, len(rows) - 1), (5, len(rows) - 1), colors.HexColor(warna(predikat))))
     table = LongTable(rows, colWidths=list(_RINGKASAN_WIDTHS), repeatRows=1)
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+_TAHUNAN_HEADER = (
+    "No",
+    "Bidang",
+    "Jumlah Indikator",
+    "Indikator Dinilai",
+    "Rata-rata Capaian Tahunan (%)",
+    "Predikat",
+    "Pagu Anggaran (Rp)",
+    "Realisasi Anggaran Tahunan (Rp)",
+    "Serapan (%)",
+    *(f"Capaian {label} (%)" for label in layout.TW_LABELS.values()),
+)
+_TAHUNAN_WIDTHS = (20, 146, 46, 46, 56, 66, 80, 80, 42, 50, 50, 50, 50)
+
+
+def tahunan_table(data: LaporanInput, styles: Mapping[str, ParagraphStyle]) -> Flowable:
+    """The year's table (TW IV): per bidang and for the dinas, the year and the capaian of each TW."""
+    tahunan = data.rekap.tahunan
+    assert tahunan is not None
+    rows: list[list[Any]] = [header_cells(_TAHUNAN_HEADER, "", styles["sel_kepala"])]
+    commands = base_table_style((2, 3, 4, 6, 7, 8, 9, 10, 11, 12))
+    commands.append(("ALIGN", (5, 1), (5, -1), "CENTER"))
+
+    def line(no: str, nama: Any, row: Mapping[str, Any]) -> list[Any]:
+        return [
+            no,
+            nama,
+            teks.angka(to_float(row["jumlah_indikator"])),
+            teks.angka(to_float(row["indikator_dinilai"])),
+            teks.persen(to_float(row["rata_rata_capaian"])),
+            clean(row["predikat"]) or teks.KOSONG,
+            teks.rupiah(to_float(row["pagu"])),
+            teks.rupiah(to_float(row["anggaran_kumulatif"])),
+            teks.persen(to_float(row["serapan"])),
+            *(teks.persen(to_float(row[f"capaian_tw{tw}"])) for tw in layout.TW_LABELS),
+        ]
+
+    records = [(str(n), r) for n, r in enumerate(tahunan.bidang.to_dict("records"), start=1)]
+    records += [("", r) for r in tahunan.dinas.to_dict("records")]
+    for no, row in records:
+        if no:
+            kode = str(row["kode_bidang"])
+            nama: Any = Paragraph(escape(f"{data.bidang.get(kode, clean(row['bidang']))} ({kode})"), styles["sel"])
+        else:
+            nama = Paragraph(f"<b>{escape(layout.SELURUH_DINAS)}</b>", styles["sel"])
+        rows.append(line(no, nama, row))
+        if not no:
+            commands.append(("FONT", (0, len(rows) - 1), (-1, len(rows) - 1), FONT_BOLD, 8))
+        predikat = clean(row["predikat"])
+        if predikat:
+            commands.append(("BACKGROUND", (5, len(rows) - 1), (5, len(rows) - 1), colors.HexColor(warna(predikat))))
+    table = LongTable(rows, colWidths=list(_TAHUNAN_WIDTHS), repeatRows=1)
     table.setStyle(TableStyle(commands))
     return table
 

@@ -2,8 +2,9 @@
 
 Everything here returns plain strings; the document module lays them out. Dates read
 ``2 Desember 2026 pukul 14.05 WIB``; figures use the decimal comma (:mod:`sheets.formatting`).
-The audit-trail labels (SOP step events, roles) are the report's own formal noun phrases; the
-Telegram texts of ``bot/`` are not imported (the report domain does not depend on the bot).
+The audit trail's labels (events, who acted) come from :mod:`sheets.riwayat`, shared with the
+dinas workbook's Riwayat tab; the Telegram texts of ``bot/`` are not imported (the report domain
+does not depend on the bot).
 """
 
 from __future__ import annotations
@@ -17,17 +18,12 @@ from sheets.formatting import BULAN, KOSONG, ROMAWI, ZONA_WAKTU, format_angka
 
 __all__ = [
     "BULAN",
-    "EVENT_LABELS",
     "KOSONG",
-    "LEWATI_RIWAYAT",
-    "ROLE_LABELS",
     "angka",
     "durasi",
-    "event_label",
     "nip",
     "periode_tw",
     "persen",
-    "role_label",
     "romawi",
     "rupiah",
     "tanggal",
@@ -36,44 +32,6 @@ __all__ = [
 ]
 
 _TW_BULAN = {1: (1, 3, 31), 2: (4, 6, 30), 3: (7, 9, 30), 4: (10, 12, 31)}
-
-EVENT_LABELS: dict[str, str] = {
-    "mulai_periode": "Pembukaan periode dan permintaan persetujuan pembagian format",
-    "setujui_distribusi": "Persetujuan pembagian format",
-    "tunda_distribusi": "Penundaan pembagian format",
-    "ajukan": "Pengajuan laporan bidang",
-    "pengajuan_tidak_valid": "Pengajuan ditolak sistem: isian belum benar",
-    "setujui": "Koreksi: laporan bidang disetujui",
-    "kembalikan": "Koreksi: laporan bidang dikembalikan",
-    "buka_kembali": "Pembukaan kembali laporan bidang",
-    "semua_bidang_disetujui": "Penyusunan draf rekap dinas",
-    "tambah_analisis": "Penambahan catatan analisis",
-    "kirim_ke_sekretaris": "Penyampaian laporan kepada Sekretaris",
-    "teruskan_ke_kepala_dinas": "Telaah Sekretaris: diteruskan kepada Kepala Dinas",
-    "dikembalikan_sekretaris": "Telaah Sekretaris: dikembalikan untuk perbaikan",
-    "disetujui_kepala_dinas": "Persetujuan laporan oleh Kepala Dinas",
-    "dikembalikan_kepala_dinas": "Telaah Kepala Dinas: dikembalikan untuk perbaikan",
-    "beri_rekomendasi": "Pemberian rekomendasi Kepala Dinas",
-    "serahkan_ke_kasubbag": "Penyerahan laporan dan rekomendasi kepada Kasubbag KPEP",
-    "serahkan_ke_bidang": "Penerusan rekomendasi kepada bidang",
-    "buka_kembali_bidang": "Pembukaan kembali laporan satu bidang",
-    "catat_tindak_lanjut": "Pencatatan tindak lanjut",
-    "tutup": "Penutupan dan pengarsipan periode",
-    "data_disetujui_berubah": "Perubahan data yang telah disetujui terdeteksi",
-}
-"""Audit event -> what the Riwayat calls it (a formal noun phrase)."""
-
-LEWATI_RIWAYAT = frozenset({"nilai_berubah"})
-"""Events noticed in passing by the poll, not steps of the SOP: left out of the Riwayat."""
-
-ROLE_LABELS: dict[str, str] = {
-    "kepala_dinas": "Kepala Dinas",
-    "sekretaris": "Sekretaris",
-    "kasubbag_kpep": "Kasubbag KPEP",
-    "kepala_bidang": "Kepala Bidang",
-    "staf": "Staf pengisi laporan",
-    "system": "Sistem (Kinerja Bot)",
-}
 
 
 def romawi(tw: int) -> str:
@@ -165,13 +123,3 @@ def rupiah(value: float | None) -> str:
     if _missing(value):
         return KOSONG
     return format_angka(value, 0)
-
-
-def event_label(event: str) -> str:
-    """The Riwayat's name for an audit event (the raw name when it has none)."""
-    return EVENT_LABELS.get(event, event.replace("_", " ").capitalize())
-
-
-def role_label(role: str) -> str:
-    """The role as a reader knows it."""
-    return ROLE_LABELS.get(role, role)

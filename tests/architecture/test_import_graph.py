@@ -54,6 +54,8 @@ DOMAIN = (
     "sheets.formatting",
     "sheets.facts",
     "sheets.notes",
+    "sheets.riwayat",
+    "sheets.bukti",
 )
 
 

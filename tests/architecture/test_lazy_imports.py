@@ -3,8 +3,9 @@
 pandas and numpy are loaded where a frame is built (a validation, a rekap), reportlab and
 matplotlib where a report or a chart is drawn, openpyxl where the archive builds an xlsx, and
 Alembic only when a migration is due. A fresh interpreter imports what ``python -m bot run``
-imports, opens an up-to-date store and draws a capaian chart (in a child process); none of them
-may be loaded then.
+imports, opens an up-to-date store, counts the indicators a period's opening request names (the
+first tick opens a due period) and draws a capaian chart (in a child process); none of them may
+be loaded then.
 """
 
 from __future__ import annotations
@@ -27,7 +28,10 @@ import json, sys
 import bot.cli, bot.runtime
 from bot.store.migrate import upgrade
 from bot.telegram.charts import Bar, capaian_chart
+from sheets.master import load_master
+from sheets.summary import jumlah_bertarget
 upgrade(sys.argv[1]).dispose()
+assert jumlah_bertarget(load_master("config/demo/indikator.csv").for_bidang("PTK"), 1) > 0
 assert capaian_chart([Bar("PTK", 95.5, "Sangat Tinggi")]).startswith(b"\\x89PNG")  # drawn by a child process
 print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
 """

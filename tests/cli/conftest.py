@@ -160,7 +160,7 @@ class Office:
         env = self.cli.env()
         for kode, row in refs.items():
             fill(env, {kode: row}, kode, view.tw)
-            ready = self.service.submit_from_sheet(self.actor(STAF[kode]), kode, view.tw)
+            ready = self.service.submit_from_sheet(self.actor(STAF[kode]), kode, view.tahun, view.tw)
             assert ready.ok, ready.problems
             self.service.approve_koreksi(self.actor(KEPALA[kode]), view.id, kode)
 

@@ -146,7 +146,7 @@ def test_setup_guide_covers(topic: str, fragments: tuple[str, ...]) -> None:
 
 @pytest.mark.parametrize(
     "heading",
-    ["Kuota permintaan Google", "Kuota penyimpanan", "Bot diblokir", "Tab diganti nama", "Workbook terhapus"],
+    ["Kuota permintaan Google", "Kuota penyimpanan", "Bot diblokir", "Tab diganti nama", "Lembar kerja terhapus"],
 )
 def test_troubleshooting_has_a_section(heading: str) -> None:
     assert f"## {heading}" in (DOCS / "masalah.md").read_text(encoding="utf-8")

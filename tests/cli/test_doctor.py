@@ -10,12 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 
 from bot.demo.provision import ADMIN, BOT_EMAIL
 from bot.workflow.machine import Role
 from bot.workflow.people import Directory
 from sheets import layout
 from tests.cli.conftest import Cli, Office, closed_port
+from tests.google_edge.conftest import DEMO_MASTER
 
 GOOD_KEYS = {
     "settings",
@@ -35,6 +37,7 @@ GOOD_KEYS = {
     "workbook.rekap",
     "telegram.token",
     "people",
+    "people.google",
 }
 
 
@@ -216,7 +219,7 @@ BROKEN = [
         id="oauth-before-google-login",
     ),
     pytest.param(
-        Broken("google.storage", "GAGAL", "bukan anggotanya", "sebagai Content manager", _stranger_key),
+        Broken("google.storage", "GAGAL", "bukan anggotanya", "sebagai Pengelola konten", _stranger_key),
         id="key-of-another-account",
     ),
     pytest.param(
@@ -224,11 +227,11 @@ BROKEN = [
         id="missing-folder",
     ),
     pytest.param(
-        Broken("folder.archive", "GAGAL", "hanya dapat melihat", "Content manager", _view_only_folder),
+        Broken("folder.archive", "GAGAL", "hanya dapat melihat", "Pengelola konten", _view_only_folder),
         id="view-only-folder",
     ),
     pytest.param(
-        Broken("folder.SEK", "GAGAL", "storageQuotaExceeded", "pindahkan folder ke Shared Drive", _no_shared_drive),
+        Broken("folder.SEK", "GAGAL", "storageQuotaExceeded", "pindahkan folder ke Drive bersama", _no_shared_drive),
         id="no-shared-drive",
     ),
     pytest.param(
@@ -274,6 +277,8 @@ def test_broken_installation_fails_the_right_check(cli: Cli, monkeypatch: pytest
     assert case.detail in check["detail"], check
     assert case.fix in check["fix"], check
     assert check["status"] in {"OK", "PERINGATAN", "GAGAL", "DILEWATI"}
+    # A check is named by what it checks, not by an outcome ("[GAGAL] Google dapat dihubungi").
+    assert not any(word in check["name"].split() for word in ("dapat", "tidak", "berhasil", "terikat")), check
 
 
 def test_no_shared_drive_is_also_a_storage_warning(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -285,6 +290,7 @@ def test_no_shared_drive_is_also_a_storage_warning(cli: Cli, monkeypatch: pytest
 def test_checks_that_depend_on_google_are_skipped_when_it_is_down(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     _, checks = cli.doctor(_google_down(cli, monkeypatch))
     assert checks["folder.PTK"]["status"] == checks["workbook"]["status"] == "DILEWATI"
+    assert (checks["google.reachable"]["name"], checks["google.reachable"]["status"]) == ("Koneksi ke Google", "GAGAL")
     assert checks["telegram.token"]["status"] == "OK"  # the other checks still run
 
 
@@ -345,10 +351,10 @@ def test_people_bound_by_settings_by_invite_and_not_at_all(cli: Cli) -> None:
     assert code == 0  # warnings only
     people = checks["people"]
     assert people["status"] == "PERINGATAN"
-    assert "1 lewat kode undangan: sekretaris (Sri Wahyuni" in people["detail"]
-    assert "Belum terikat: kepala_dinas (Drs. Arief Ridwan, MM)" in people["detail"]
+    assert "1 melalui kode undangan: Sekretaris (Sri Wahyuni" in people["detail"]
+    assert "Belum terdaftar: Kepala Dinas (Drs. Arief Ridwan, MM)" in people["detail"]
     assert "python -m bot invite" in people["fix"]
-    assert "staf PTK (Rina Kurniawati" in checks["people.unreachable"]["detail"]
+    assert "Staf PTK (Rina Kurniawati" in checks["people.unreachable"]["detail"]
     assert "Mulai" in checks["people.unreachable"]["fix"]
 
 
@@ -366,3 +372,38 @@ def test_oauth_installation_passes(cli: Cli, monkeypatch: pytest.MonkeyPatch) ->
     assert code == 0, {k: c for k, c in checks.items() if c["status"] != "OK"}
     assert checks["google.credentials"]["detail"].startswith(f"OAuth {ADMIN}")
     assert checks["google.storage"]["detail"] == f"OAuth: berkas dibuat di Drive milik {ADMIN}"
+
+
+@time_machine.travel("2027-02-24 09:00 +0700", tick=False)
+def test_next_years_master_list_and_the_regencys_days_off(cli: Cli) -> None:
+    """Five weeks before TW I 2027: this year's list (2026, TW IV runs) is there, 2027's not yet."""
+    folder = cli.tmp / "master"
+    folder.mkdir()
+    (folder / "2026.csv").write_text(DEMO_MASTER.read_text(encoding="utf-8"), encoding="utf-8")
+    changes = {
+        "google": {"master_indikator": str(folder / "{tahun}.csv")},
+        "hari_libur": {
+            "tambahan": [{"tanggal": "2027-03-10", "keterangan": "sudah libur nasional"}],
+            "tetap_masuk": [{"tanggal": "2027-03-03", "keterangan": "bukan libur"}],
+        },
+    }
+    config = cli.write_config(changes, "setahun.yaml")
+    code, checks = cli.doctor(config)
+    assert code == 0
+    assert checks["master"]["status"] == "OK" and "2026.csv" in checks["master"]["detail"]
+    nxt = checks["master.berikutnya"]
+    assert nxt["status"] == "PERINGATAN" and "2027.csv belum ada" in nxt["detail"], nxt
+    assert "1 April 2027" in nxt["detail"] and "bagian 5.1" in nxt["fix"]
+    libur = checks["hari_libur"]
+    assert libur["status"] == "PERINGATAN"
+    assert "2027-03-03 (bukan libur) bukan libur nasional" in libur["detail"]
+    assert "2027-03-10 (sudah libur nasional) sudah libur" in libur["detail"]
+    (folder / "2027.csv").write_text("Bidang,Kode\nPTK,1\n", encoding="utf-8")
+    _, checks = cli.doctor(config)
+    assert (
+        checks["master.berikutnya"]["status"] == "PERINGATAN"
+        and "tidak dapat dipakai" in checks["master.berikutnya"]["detail"]
+    )
+    (folder / "2027.csv").write_text(DEMO_MASTER.read_text(encoding="utf-8"), encoding="utf-8")
+    _, checks = cli.doctor(config)
+    assert checks["master.berikutnya"]["status"] == "OK" and "2027.csv" in checks["master.berikutnya"]["detail"]

@@ -64,7 +64,7 @@ def test_export_laporan_of_a_closed_period(cli: Cli, office: Office, tmp_path: P
     assert "DRAF" not in text
     for kode in ("SEK", "PTK", "LAT", "HIJ"):
         assert f"({kode})" in text
-    assert "Penutupan dan pengarsipan periode" in text and "Pencatatan tindak lanjut" in text
+    assert "Menutup dan mengarsipkan periode" in text and "Mencatat tindak lanjut" in text
     assert len(PdfReader(target).pages[0].images) == 2  # the logo and the chart
 
 

@@ -227,7 +227,7 @@ def test_distribute_asks_the_sekretaris_then_status_follows_the_period(cli: Cli,
     code, text, _ = cli.run("status", "--triwulan", "1")
     assert code == 0
     assert "Periode Triwulan I 2026: dalam tahap pengisian dan koreksi bidang" in text
-    assert reports["PTK"].url in text and "batas input: Jumat, 10 April 2026" in text
+    assert reports["PTK"].url in text and "batas pengisian: Jumat, 10 April 2026" in text
 
 
 @time_machine.travel("2026-07-02 09:00 +0700", tick=False)
@@ -236,12 +236,12 @@ def test_distribute_asks_the_sekretaris_then_status_follows_the_period(cli: Cli,
     [
         pytest.param(
             ["distribute", "--tahun", "2025", "--triwulan", "1"],
-            "bukan tahun anggaran yang dijalankan",
-            id="other-year",
+            "sebelum tahun pertama yang dijalankan bot",
+            id="before-the-first-year",
         ),
         pytest.param(["distribute", "--triwulan", "1"], "Triwulan II 2026 sudah dimulai", id="older-tw-after-newer"),
         pytest.param(["status", "--triwulan", "3"], "Triwulan III 2026 belum dimulai", id="status-unknown-period"),
-        pytest.param(["status", "--tahun", "2027"], "bukan tahun anggaran yang dijalankan", id="status-other-year"),
+        pytest.param(["status", "--tahun", "2027"], "Periode tahun 2027 belum dimulai", id="status-year-not-started"),
         pytest.param(["export", "--triwulan", "3", "--out", "ekspor"], "belum dimulai", id="export-unknown-period"),
     ],
 )
@@ -260,11 +260,29 @@ def test_distribute_while_an_earlier_period_runs_says_so(cli: Cli) -> None:
     assert "Catatan: periode Triwulan I 2026 masih berjalan" in out and "Periode Triwulan II 2026 dimulai" in out
 
 
+@time_machine.travel("2027-04-01 09:00 +0700", tick=False)
+def test_status_and_distribute_across_two_years(cli: Cli) -> None:
+    """Last year's TW IV still running and this year's TW I: a new period defaults to the calendar's year,
+    the status to the running period; either year can be named."""
+    assert cli.run("distribute", "--tahun", "2026", "--triwulan", "4")[0] == 0
+    code, out, _ = cli.run("distribute", "--triwulan", "1")  # the calendar's year: 2027
+    assert code == 0
+    assert "Catatan: periode Triwulan IV 2026 masih berjalan" in out and "Periode Triwulan I 2027 dimulai" in out
+    code, out, _ = cli.run("status", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["tahun"] == 2027 and data["period"]["label"] == "Triwulan I 2027"
+    assert [(p["tahun"], p["tw"], p["running"]) for p in data["periods"]] == [(2026, 4, True), (2027, 1, True)]
+    code, out, _ = cli.run("status", "--tahun", "2026")
+    assert code == 0 and "Periode Triwulan IV 2026" in out and "Periode lain: Triwulan I 2027" in out
+    code, _, err = cli.run("distribute", "--tahun", "2026", "--triwulan", "3")
+    assert code == 2 and "Periode Triwulan I 2027 sudah dimulai" in err
+
+
 @time_machine.travel("2026-01-15 09:00 +0700", tick=False)
 def test_distribute_before_the_schedule_says_so(cli: Cli) -> None:
     code, out, _ = cli.run("distribute", "--triwulan", "1")
     assert code == 0
-    assert "menurut jadwal Triwulan I 2026 baru dibuka Rabu, 1 April 2026 08.00 WIB" in out
+    assert "menurut jadwal Triwulan I 2026 baru dibuka Rabu, 1 April 2026 pukul 08.00 WIB" in out
 
 
 def test_export_writes_openable_rekap_and_bidang_files(cli: Cli, office: Office, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -24,6 +25,7 @@ from sheets.google.drive import PROP_BIDANG, PROP_JENIS
 from sheets.google.poll import read_workbook
 from sheets.google.spreadsheet import SheetsApi
 from sheets.master import Master, load_master
+from sheets.status_tab import StatusRow, parse_status
 from sheets.validate import validate_realisasi
 
 
@@ -36,16 +38,27 @@ class DemoRun:
     master: Master
     tables: dict[str, pd.DataFrame]
     reference: Rekap
+    status: dict[str, StatusRow]
+    """Kode -> its workbook's TW I row of the Status tab, as the staff see it at the end."""
+    notes: dict[str, dict[tuple[int, int], str]]
+    """Per bidang, the cell notes of its Realisasi tab at the end of the quarter."""
+    files: list[dict[str, Any]]
+    """Every Drive file the sandbox held at the end."""
 
     @property
     def out(self) -> Path:
         return self.report.out
 
 
-def _reference(control: SandboxControl, master: Master, names: dict[str, str]) -> tuple[dict[str, pd.DataFrame], Rekap]:
-    """Every bidang workbook read as the bot's own account, validated, aggregated for TW I."""
+def _reference(
+    control: SandboxControl, master: Master, names: dict[str, str]
+) -> tuple[dict[str, pd.DataFrame], Rekap, dict[str, StatusRow], dict[str, dict[tuple[int, int], str]]]:
+    """Every bidang workbook read as the bot's own account, validated, aggregated for TW I; its Status
+    row and its notes."""
     api = SheetsApi(control.gspread_as(BOT_EMAIL).http_client)
     tables: dict[str, pd.DataFrame] = {}
+    status: dict[str, StatusRow] = {}
+    notes: dict[str, dict[tuple[int, int], str]] = {}
     for file in control.files():
         props = file.get("appProperties") or {}
         if props.get(PROP_JENIS) != "bidang":
@@ -57,7 +70,9 @@ def _reference(control: SandboxControl, master: Master, names: dict[str, str]) -
         )
         assert result.ok, [str(p) for p in result.errors]
         tables[kode] = result.table
-    return tables, build_rekap(master, tables, names, 1)
+        status[kode] = parse_status(read.status)[1]
+        notes[kode] = dict(read.notes)
+    return tables, build_rekap(master, tables, names, 1), status, notes
 
 
 @pytest.fixture(scope="session")
@@ -71,5 +86,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoRun]:
         with running_sandbox() as server:
             report = run_demo(out, cepat=True, write=printed.append, sandbox=server)
             names = {kode: figures["bidang"] for kode, figures in report.summary["bidang"].items()}
-            tables, reference = _reference(SandboxControl(server.base_url), master, names)
-    yield DemoRun(report, "".join(printed), master, tables, reference)
+            control = SandboxControl(server.base_url)
+            tables, reference, status, notes = _reference(control, master, names)
+            files = control.files()
+    yield DemoRun(report, "".join(printed), master, tables, reference, status, notes, files)

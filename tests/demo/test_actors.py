@@ -54,6 +54,10 @@ def test_demo_slips_refer_to_typed_cells() -> None:
     assert typo.value(script.salah_ketik.kolom) and script.salah_ketik.ketik != typo.value(script.salah_ketik.kolom)
     assert script.entry(script.terlewat).value(script.terlewat.kolom)  # left out first, typed after the return
     assert set(script.rekomendasi_bidang) == set(script.tindak_lanjut) == {"SEK", "PTK", "LAT", "HIJ"}
+    # The photo's link stays: the staff type nothing into that indicator's Bukti Dukung afterwards.
+    assert script.bukti_foto is not None
+    [photo] = [e for e in script.isian[script.bukti_foto.bidang] if e.indikator == script.bukti_foto.indikator]
+    assert photo.bukti == ""
 
 
 def test_cast_from_the_demo_settings(settings: Settings) -> None:
@@ -85,7 +89,7 @@ def test_quarter_steps_cover_the_sop_in_office_order(settings: Settings) -> None
     # Steps 7 and 8 are the bot's own; every other step has people acting in it.
     assert {s.sop_step for s in steps} == {1, 2, 3, 4, 5, 6, 9}
     assert steps[0].actor is None and steps[-1].key == "tindak-lanjut-tulis-HIJ"
-    calendar = WorkCalendar(settings.tz, settings.jadwal)
+    calendar = WorkCalendar.of(settings)
     opening = calendar.period_open_at(settings.tahun, 1)
     moments = []
     for step in steps:

@@ -28,6 +28,7 @@ from bot.demo.paths import ISIAN_DEMO
 from bot.demo.script import demo_script
 from bot.workflow.machine import BidangState, DinasState
 from sheets import layout
+from sheets.notes import MARK_TITLE
 from tests.demo.conftest import DemoRun
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -179,12 +180,78 @@ def test_transcript_holds_the_returns_with_their_reasons(demo: DemoRun) -> None:
     assert re.search(rf"tab Status \(Dikembalikan Kepala Bidang\): \"{re.escape(SCRIPT.alasan_kepala_bidang)}\"", text)
 
 
+def test_transcript_shows_the_wrong_cell_marked_in_the_sheet(demo: DemoRun) -> None:
+    """The typing error is marked on its cell (red, with the message as the cell's note), and every
+    mark is gone once the reports are approved."""
+    text = (demo.out / "transkrip.md").read_text(encoding="utf-8")
+    assert re.search(
+        r'sel M\d+ berlatar merah, catatan selnya: "Kesalahan: Realisasi TW I, .*"87,5x" bukan angka', text
+    )
+    assert {kode: [n for n in notes.values() if n.startswith(MARK_TITLE)] for kode, notes in demo.notes.items()} == {
+        kode: [] for kode in KODES
+    }
+
+
+def test_photo_sent_as_bukti_dukung_is_kept_and_linked(demo: DemoRun) -> None:
+    bukti = SCRIPT.bukti_foto
+    assert bukti is not None
+    text = (demo.out / "transkrip.md").read_text(encoding="utf-8")
+    staff = _section(text, f"Staf {bukti.bidang}")
+    assert "> [Foto]" in staff and "Bukti dukung ini untuk indikator" in staff
+    assert re.search(rf"menekan tombol \[\d+\. {re.escape(bukti.indikator[:20])}", staff)
+    assert f"Bukti dukung tersimpan untuk indikator 3. {bukti.indikator} (Triwulan I 2026)" in staff
+    [photo] = [f for f in demo.files if f["mimeType"] == "image/jpeg" and f["appProperties"].get("kinerja_jenis")]
+    [folder] = [f for f in demo.files if f["id"] in photo["parents"]]
+    assert folder["name"] == "Bukti Dukung TW I 2026"
+    row = demo.tables[bukti.bidang].set_index("indikator").loc[bukti.indikator]
+    assert photo["id"] in str(row["bukti"])  # the link in the sheet, and in the rekap it feeds
+    [audit] = [r for r in _riwayat(demo) if r["Peristiwa"] == "unggah_bukti_dukung"]
+    assert audit["Bidang"] == bukti.bidang and audit["Langkah SOP"] == "2" and photo["id"] in audit["Catatan"]
+
+
+def _section(text: str, peran: str) -> str:
+    """One person's part of the transcript, by the role in its heading (``Staf SEK``)."""
+    for part in text.split("\n## ")[1:]:
+        if part.split("\n", 1)[0].endswith(f"({peran})"):
+            return part
+    raise AssertionError(f"no section for {peran}")
+
+
 def test_transcript_shows_buttons_and_presses(demo: DemoRun) -> None:
     text = (demo.out / "transkrip.md").read_text(encoding="utf-8")
-    assert "tombol yang tampil: [Setujui] [Tunda]" in text
+    assert "[Buka folder HIJ] [Setujui] [Tunda])" in text  # the folders' links, then the decision
     assert "menekan tombol [Kembalikan]" in text
-    assert "Tombol: [Catat tindak lanjut]" not in text  # every request was answered: no button left
+    button_lines = [line for line in text.splitlines() if line.startswith("Tombol: ")]
+    assert not [line for line in button_lines if "[Catat tindak lanjut]" in line]  # every request was answered
     assert "(Bot meminta balasan atas pesan ini.)" in text
+
+
+def test_transcript_shows_links_as_buttons_not_in_the_text(demo: DemoRun) -> None:
+    text = (demo.out / "transkrip.md").read_text(encoding="utf-8")
+    said = [line for line in text.splitlines() if line.startswith(">")]
+    assert not [line for line in said if "https://" in line]  # no raw link in any message
+    assert re.search(r"\[Buka laporan\]\(https://docs\.google\.com/spreadsheets/d/[\w-]+/", text)
+    assert re.search(r"\[Buka rekap\]\(https://docs\.google\.com/spreadsheets/d/[\w-]+/", text)
+    assert "[Buka folder arsip](https://drive.google.com/drive/folders/" in text
+
+
+def test_transcript_shows_everyone_registering_through_the_invite_link(demo: DemoRun) -> None:
+    text = (demo.out / "transkrip.md").read_text(encoding="utf-8")
+    opened = re.findall(
+        r"membuka tautan undangan https://t\.me/kinerja_sandbox_bot\?start=(\w+) lalu menekan Mulai", text
+    )
+    assert len(opened) == 10 and len(set(opened)) == 10
+    for code in opened:
+        assert f"> /start {code}" in text
+    assert text.count("> Pendaftaran berhasil. Selamat datang") == 10
+    assert "Pendaftaran: 10 pegawai membuka tautan undangan" in demo.printed
+
+
+def test_transcript_shows_a_bantuan_answer_with_its_buttons(demo: DemoRun) -> None:
+    text = (demo.out / "transkrip.md").read_text(encoding="utf-8")
+    assert "> /bantuan" in text and "> Ada 1 hal yang menunggu tindakan Bapak/Ibu saat ini" in text
+    item = text.split("> Menunggu koreksi Bapak/Ibu", 1)[1].split("**Kinerja Bot**", 1)[0]
+    assert re.search(r"Tombol: \[Buka laporan\]\(https://[^)]+\) \[Setujui\] \[Kembalikan\]", item)
 
 
 def test_transcript_has_a_section_per_person(demo: DemoRun) -> None:
@@ -247,6 +314,39 @@ def test_riwayat_keeps_the_reasons_and_the_mutu_baku(demo: DemoRun) -> None:
     assert reasons["dikembalikan_sekretaris"] == SCRIPT.alasan_sekretaris
     late = [r for r in rows if r["Sesuai Mutu Baku"] == "tidak"]
     assert [(r["Bidang"], r["Langkah SOP"]) for r in late] == [("LAT", "2")]  # the one late submission
+
+
+def test_the_riwayat_tab_reads_as_the_timeline_without_codes(demo: DemoRun) -> None:
+    """The exported rekap's Riwayat tab (what ``export`` downloads) names each step and who took it
+    with the timeline's labels (sheets.riwayat), never an event or role code."""
+    rows = _sheet_rows(demo.out / "rekap-2026-TW1.xlsx", layout.TAB_RIWAYAT)
+    kegiatan, pelaku = dict(layout.RIWAYAT_COLUMNS)["kegiatan"], dict(layout.RIWAYAT_COLUMNS)["pelaku"]
+    timeline = {row.peristiwa for row in demo.report.timeline}
+    assert {str(r[kegiatan]) for r in rows} <= timeline
+    assert ("Menyetujui pembagian format", "Sekretaris (Sri Wahyuni, S.Sos., M.Si.)") in {
+        (r[kegiatan], r[pelaku]) for r in rows
+    }
+    assert ("Menolak pengajuan: isian belum benar", "Kinerja Bot") in {(r[kegiatan], r[pelaku]) for r in rows}
+    cells = [str(cell) for r in rows for cell in r.values() if cell is not None]
+    assert not [c for c in cells if re.search(r"\b[a-z]+_[a-z_]+\b|\((system|kasubbag_kpep|staf)\)", c)]
+
+
+@pytest.mark.parametrize(
+    ("kode", "alur"),
+    [
+        pytest.param("SEK", "Disetujui Sekretaris", id="sekretariat-by-the-sekretaris"),
+        pytest.param("PTK", "Disetujui Kepala Bidang", id="resubmitted-with-kirim"),
+        pytest.param("LAT", "Disetujui Kepala Bidang", id="submitted-with-kirim"),
+        pytest.param("HIJ", "Disetujui Kepala Bidang", id="submitted-in-the-sheet"),
+    ],
+)
+def test_an_approved_status_row_names_the_corrector_and_reads_siap_dikoreksi(
+    demo: DemoRun, kode: str, alur: str
+) -> None:
+    """Whoever corrected it and whichever way it was submitted (sheet or /kirim), an approved TW's
+    Status row reads the same: Status Pengisian "Siap Dikoreksi", Status Alur naming the corrector."""
+    row = demo.status[kode]
+    assert (row.status_pengisian, row.status_alur) == (layout.STATUS_SIAP_DIKOREKSI, alur)
 
 
 # --- what it printed ------------------------------------------------------------------------

@@ -20,7 +20,7 @@ CASES = [
     ("nan", format_angka, (math.nan,), "-"),
     ("persen", format_persen, (87.456,), "87,46%"),
     ("persen_none", format_persen, (None,), "-"),
-    ("rupiah", format_rupiah, (1500000,), "Rp 1.500.000"),
+    ("rupiah", format_rupiah, (1500000,), "Rp1.500.000"),
     ("rupiah_none", format_rupiah, (None,), "-"),
 ]
 

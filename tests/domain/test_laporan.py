@@ -280,11 +280,12 @@ def test_the_riwayat_uses_readable_labels_and_compares_with_mutu_baku(
     small: tuple[LaporanInput, bytes, list[str]],
 ) -> None:
     page = flat(next(p for p in small[2] if "RIWAYAT PROSES" in p))
-    assert "Telaah Sekretaris: diteruskan kepada Kepala Dinas" in page
-    assert "Koreksi: laporan bidang dikembalikan" in page
+    # The labels of sheets.riwayat, as the dinas workbook's Riwayat tab and the demo name them.
+    assert "Meneruskan laporan kepada Kepala Dinas" in page
+    assert "Mengembalikan laporan bidang (koreksi)" in page
     assert "Melebihi Mutu Baku. Alasan: Realisasi baris 3 belum sesuai bukti" in page
     assert "Sesuai Mutu Baku" in page and "1 hari kerja" in page and "19 jam 26 menit" in page
-    assert "Agus Priyono, S.H. (Kepala Bidang)" in page
+    assert "Kepala Bidang (Agus Priyono, S.H.)" in page and "setujui_distribusi" not in page
     assert "nilai_berubah" not in page and "ajukan" not in page.split()  # raw event names never show
 
 

@@ -150,6 +150,14 @@ def test_status_grid_and_petunjuk() -> None:
     assert rows[0] == ["Laporan Kinerja 2025 - Sekretariat"]
     text = " ".join(row[0] for row in rows)
     assert "Siap Dikoreksi" in text and "Realisasi" in text
+    assert "Setelah disetujui Kepala Bidang" in text
+
+
+def test_the_petunjuk_names_who_corrects() -> None:
+    """The Sekretariat's report is corrected by the Sekretaris: its Petunjuk says so."""
+    text = " ".join(row[0] for row in layout.petunjuk_rows(2025, "Sekretariat", "Sekretaris"))
+    assert "Setelah disetujui Sekretaris" in text and "akan dibaca Sekretaris" in text
+    assert "Kepala Bidang" not in text
 
 
 def test_dinas_column_labels_are_unique_per_tab() -> None:

@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sheets import layout
-from sheets.master import Master
+from sheets.master import MASTER_COLUMNS, Master, parse_master
+from sheets.summary import jumlah_bertarget
 from sheets.validate import (
     TABLE_COLUMNS,
     ProblemKind,
@@ -200,7 +201,7 @@ CORPUS = [
         "S3",
         Severity.WARNING,
         message="Realisasi Anggaran TW II (Rp), baris 3 (Jumlah pencari kerja yang ditempatkan): jumlah "
-        "realisasi anggaran s.d. TW II (Rp 201.000.000) melebihi pagu (Rp 175.000.000)",
+        "realisasi anggaran s.d. TW II (Rp201.000.000) melebihi pagu (Rp175.000.000)",
     ),
     BadSheet("percent_over_100", lambda g: put(g, "N9", 150), K.PERCENT_OVER_100, "N9", Severity.WARNING),
     BadSheet(
@@ -420,6 +421,33 @@ def test_summary_for_koreksi(demo_master: Master, grid_factory) -> None:  # type
     assert summary.anggaran_kumulatif == 8 * 3_000_000
     assert summary.serapan == pytest.approx(8 * 3_000_000 * 100 / 1_050_000_000)
     assert summary.predikat is not None and summary.rata_rata_capaian is not None
+
+
+def _one_indicator(tahunan: str, tw1: str) -> Master:
+    row = ["PTK", "1.01", "Program", "Indikator", "orang", "Positif", "Kumulatif", tahunan, tw1, "", "", "", "1000"]
+    return parse_master([list(MASTER_COLUMNS), row], "uji")
+
+
+@pytest.mark.parametrize(
+    ("tahunan", "tw1", "counted"),
+    [
+        pytest.param("10", "4", 1, id="tw-target"),
+        pytest.param("10", "", 1, id="annual-target-when-tw-empty"),
+        pytest.param("10", "0", 0, id="tw-target-zero"),
+        pytest.param("0", "", 0, id="annual-target-zero"),
+    ],
+)
+def test_step_1_counts_what_the_koreksi_summary_assesses(tahunan: str, tw1: str, counted: int) -> None:
+    """One definition (sheets.summary.bertarget): the step 1 count is the indicators the koreksi
+    summary assesses once their realisasi is in."""
+    master = _one_indicator(tahunan, tw1)
+    items = master.for_bidang("PTK")
+    assert jumlah_bertarget(items, 1) == counted
+    grid = layout.initial_realisasi_grid(items)
+    grid[1][grid[0].index(layout.col_realisasi(1))] = 5
+    grid[1][grid[0].index(layout.col_anggaran(1))] = 100
+    result = validate_realisasi(grid, master, bidang="PTK", tw=1, submission=True)
+    assert result.summary().dinilai == counted
 
 
 def test_snapshot_hash_is_canonical(demo_master: Master, grid_factory) -> None:  # type: ignore[no-untyped-def]

@@ -31,7 +31,7 @@ from sheets.master import Master, load_master
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO_ROOT / "config" / "settings.example.yaml"
 DEMO_MASTER = REPO_ROOT / "config" / "demo" / "indikator.csv"
-FAST = RetryPolicy(attempts=6, timeout=10.0, initial_wait=0.001, max_wait=0.01)
+FAST = RetryPolicy(attempts=6, timeout=10.0, initial_wait=0.001, max_wait=0.01, quota_wait=0.01, quota_jitter=0.0)
 
 
 @dataclass
@@ -109,14 +109,16 @@ class IntakePoller:
     """The Google edge's poll read by the workflow's intake, as ``WorkflowService.take_in`` does.
 
     The memory the service keeps in the store is a dict here; a "restarted" poller is given the
-    old one's ``memory`` (the store outlives the process) and a fresh edge. Every other attribute
-    is the edge's own (``distribute``, ``lock_tw``, ``write_feedback`` ...).
+    old one's ``memory`` (the store outlives the process) and a fresh edge. It works on one budget
+    year (``tahun``), whose workbooks it watches and names in each call to the edge. Every other
+    attribute is the edge's own (``distribute``, ``write_rekap`` ...).
     """
 
-    def __init__(self, edge: GoogleWorkbooks, memory: dict[str, SheetMemory] | None = None) -> None:
+    def __init__(self, edge: GoogleWorkbooks, memory: dict[str, SheetMemory] | None = None, tahun: int = 2026) -> None:
         self.edge = edge
+        self.tahun = tahun
         self.memory: dict[str, SheetMemory] = {} if memory is None else memory
-        self.known: dict[str, str] = {}
+        self.known: dict[str, tuple[int, str]] = {}
         # As the store: the values last submitted, and the approved snapshots (written at approval).
         self.submitted: dict[tuple[str, int], Any] = {}
         self.snapshots: dict[str, dict[int, Any]] = {}
@@ -126,21 +128,20 @@ class IntakePoller:
 
     def distribute(self, tahun: int, tw: int, kodes: Any) -> Any:
         refs = self.edge.distribute(tahun, tw, kodes)
-        self.known.update({ref.spreadsheet_id: kode for kode, ref in refs.items()})
+        self.known.update({ref.spreadsheet_id: (tahun, kode) for kode, ref in refs.items()})
         return refs
 
     def _expected(self, kode: str) -> str:
-        return layout.judul_bidang(self.edge.settings.tahun, self.edge.settings.bidang_by_kode(kode).nama)
+        return layout.judul_bidang(self.tahun, self.edge.settings.bidang_by_kode(kode).nama)
 
     def poll(self, cursor: str | None) -> PollResult:
-        changes = self.edge.poll(cursor, self.known)
+        changes = self.edge.poll(cursor, self.known, [self.tahun])
         events: list[PollEvent] = []
         for fact in changes.books:
             before = self.memory.get(fact.bidang, SheetMemory())
             found, self.memory[fact.bidang] = events_for(
                 fact,
-                self.edge.settings.tahun,
-                self.edge.master,
+                self.edge.masters(fact.tahun),
                 before,
                 self.snapshots.get(fact.bidang, {}),
                 self._expected(fact.bidang),
@@ -150,10 +151,10 @@ class IntakePoller:
         return PollResult(tuple(events), changes.cursor)
 
     def read_submission(self, kode: str, tw: int) -> SubmissionReady:
-        fact = self.edge.read_book(kode)
+        fact = self.edge.read_book(self.tahun, kode)
         before = self.memory.get(kode, SheetMemory())
         ready, self.memory[kode] = submission_for(
-            kode, tw, fact.read, self.edge.master, before, self.snapshots.get(kode, {})
+            kode, self.tahun, tw, fact.read, self.edge.masters(self.tahun), before, self.snapshots.get(kode, {})
         )
         self._remember([ready])
         return ready
@@ -163,15 +164,19 @@ class IntakePoller:
             if isinstance(event, SubmissionReady) and event.ok:
                 self.submitted[(event.bidang, event.tw)] = event.values
 
+    def write_feedback(self, kode: str, tw: int, feedback: Feedback) -> None:
+        """The validation's notes, in the workbook of this poller's year."""
+        self.edge.write_feedback(self.tahun, kode, tw, feedback)
+
     def lock_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
         """The approval: the TW locked, its submitted values the snapshot (as ``approve_koreksi``)."""
-        self.edge.lock_tw(kode, tw, feedback)
+        self.edge.lock_tw(self.tahun, kode, tw, feedback)
         if (kode, tw) in self.submitted:
             self.snapshots.setdefault(kode, {})[tw] = self.submitted[(kode, tw)]
 
     def reopen_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
         """A reopen: the TW open again, a new submission counts (as ``reopen_bidang``)."""
-        self.edge.reopen_tw(kode, tw, feedback)
+        self.edge.reopen_tw(self.tahun, kode, tw, feedback)
         self.memory[kode] = self.memory.get(kode, SheetMemory()).forget_submission(tw)
 
     def place(self, kode: str) -> FeedbackPlace | None:
@@ -211,6 +216,9 @@ def provisioned_env(tmp: Path) -> Iterator[Env]:
     tmp.mkdir(parents=True, exist_ok=True)
     with running_sandbox() as server:
         key_file, settings = _provision(server, tmp)
+        # The edge's facts and request budget are tested here with the change feed at once; the
+        # lag (Google's default in the sandbox) has its own tests in test_poll.py.
+        SandboxControl(server.base_url).change_lag(0)
         yield Env(server, settings, key_file, load_master(DEMO_MASTER))
 
 

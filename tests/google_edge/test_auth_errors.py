@@ -6,9 +6,18 @@ import json
 from pathlib import Path
 
 import pytest
+import requests
+from gspread.exceptions import APIError
 
-from sheets.google.errors import AccessDenied, CredentialsProblem, StorageQuotaExceeded, translate
-from sheets.google.http import is_retryable_response, rewrite_url
+from sheets.google.errors import (
+    AccessDenied,
+    CredentialsProblem,
+    GoogleUnavailable,
+    QuotaExhausted,
+    StorageQuotaExceeded,
+    translate,
+)
+from sheets.google.http import is_quota_response, is_retryable_response, rewrite_url
 from sheets.google.workbooks import GoogleWorkbooks
 from tests.google_edge.conftest import FAST, KODES, Env, make_settings
 
@@ -32,6 +41,39 @@ DENIED = json.dumps({"error": {"code": 403, "errors": [{"reason": "insufficientF
 )
 def test_retry_rules(status: int, body: bytes, retry: bool) -> None:
     assert is_retryable_response(status, body) is retry
+
+
+# Google's answer past the Sheets read quota, as quoted in public issue threads.
+QUOTA = json.dumps(
+    {
+        "error": {
+            "code": 429,
+            "message": "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute per "
+            "user' of service 'sheets.googleapis.com' for consumer 'project_number:1'.",
+            "status": "RESOURCE_EXHAUSTED",
+            "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "RATE_LIMIT_EXCEEDED"}],
+        }
+    }
+).encode()
+DRIVE_RATE_429 = json.dumps({"error": {"code": 429, "errors": [{"reason": "rateLimitExceeded"}]}}).encode()
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "quota", "error"),
+    [
+        (429, QUOTA, True, QuotaExhausted),
+        (429, DRIVE_RATE_429, False, GoogleUnavailable),
+        (403, RATE, False, QuotaExhausted),
+        (503, b"", False, GoogleUnavailable),
+    ],
+    ids=["sheets-quota", "drive-429", "drive-user-rate", "503"],
+)
+def test_a_sheets_quota_answer_is_waited_out_and_named(status: int, body: bytes, quota: bool, error: type) -> None:
+    """Only Sheets' 429 RESOURCE_EXHAUSTED waits a minute; Drive's rate limits keep the short backoff."""
+    assert is_quota_response(status, body) is quota
+    response = requests.Response()
+    response.status_code, response._content = status, body
+    assert type(translate(APIError(response), "membaca")) is error
 
 
 def test_endpoint_rewrites_google_hosts_only() -> None:
@@ -70,7 +112,7 @@ def test_service_account_without_shared_drive_hits_the_quota_with_advice(env: En
     wb = GoogleWorkbooks(settings, master=env.master, policy=FAST)
     with pytest.raises(StorageQuotaExceeded) as err:
         wb.distribute(2026, 1, ["SEK"])
-    assert "Shared Drive" in err.value.penjelasan and "oauth" in err.value.penjelasan
+    assert "Drive bersama" in err.value.penjelasan and "oauth" in err.value.penjelasan
     assert isinstance(err.value, AccessDenied)
 
 
@@ -109,7 +151,7 @@ def test_missing_credentials_are_explained(env: Env, tmp_path: Path) -> None:
     settings = make_settings(env.base, tmp_path / "nope.json", tmp_path)
     with pytest.raises(CredentialsProblem) as err:
         load_credentials(settings.google)
-    assert "kunci service account" in err.value.penjelasan
+    assert "kunci akun layanan" in err.value.penjelasan
     oauth = make_settings(env.base, env.key_file, tmp_path, auth="oauth", oauth_token_file=str(tmp_path / "t.json"))
     with pytest.raises(CredentialsProblem) as err:
         load_credentials(oauth.google)

@@ -100,10 +100,11 @@ def test_feedback_notes_go_in_requests_within_the_limit(env: Env) -> None:
     env.control("DELETE", "google/bodies")
     env.reset_stats()
     wb.write_feedback(
-        "PTK", 1, Feedback("Perlu perbaikan", "Ada kesalahan", problems, reset_submission=True, place=place)
+        2026, "PTK", 1, Feedback("Perlu perbaikan", "Ada kesalahan", problems, reset_submission=True, place=place)
     )
-    assert env.google_methods()["sheets.spreadsheets.values.batchUpdate"] >= 3
-    assert largest_body(env) <= 700
+    methods = env.google_methods()
+    assert set(methods) == {"sheets.spreadsheets.batchUpdate"} and methods["sheets.spreadsheets.batchUpdate"] >= 3
+    assert largest_body(env) <= 700  # notes, marks and the Status row, cut into requests of 700 bytes
     notes = staff_sheet(env, refs, "PTK").col_values(place.column + 1)
     assert [f"Catatan panjang {r}" in notes[r - 1] for r in range(2, rows + 2)] == [True] * rows
     status = staff_sheet(env, refs, "PTK", layout.TAB_STATUS).row_values(layout.status_row(1))
@@ -162,7 +163,7 @@ def test_a_layout_cut_short_is_locked_and_finished_by_the_next_distribution(env:
     )
     assert plan.in_parts
     wb.sheets.batch_update(file.id, plan.first, "menyusun")
-    wb.drive.share_writers(file, bidang.editor)
+    wb.drive.share(file, dict.fromkeys(bidang.editor, "writer"), wb.drive.permissions(file))
     staff = env.person(bidang.editor[0]).open_by_key(file.id).worksheet(layout.TAB_REALISASI)
     with pytest.raises(Exception, match="protected"):
         staff.update([[12]], f"{col(layout.col_realisasi(1))}2")

@@ -1,7 +1,9 @@
-"""The dinas workbook: constant request count whatever the rows, chart and colours, archive."""
+"""The dinas workbook: constant request count whatever the rows, chart and colours, archive, readable Riwayat."""
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,6 +13,7 @@ from sheets import layout
 from sheets.facts import AuditEntry, RekapData, RekomendasiData, SnapshotData, TindakLanjutData
 from sheets.google.chunks import MAX_REQUEST_BYTES
 from sheets.google.drive import PDF_MIME, XLSX_MIME
+from sheets.google.sharing import rekap_access
 from sheets.master import MASTER_COLUMNS, Master, parse_master
 from tests.google_edge.conftest import BOT_EMAIL, KODES, Env
 
@@ -79,12 +82,24 @@ def test_rekap_structure_is_one_request_and_values_go_in_2_mb_requests(env: Env)
     wb.write_rekap(2026, 1, rekap_data(master))
     warm = env.google_methods()
     assert warm == {"sheets.spreadsheets.batchUpdate": 1, "sheets.spreadsheets.values.batchUpdate": 1}
-    # the first time: found or created, and the Indonesian locale in a request of its own
-    assert cold == {"drive.files.list": 1, "drive.files.create": 1, **warm, "sheets.spreadsheets.batchUpdate": 2}
-    # a restarted bot: find + read tab ids (and the locale, Indonesian already) + the same two writes
+    # the first time: found or created, the Indonesian locale in a request of its own, and shared
+    # once per process: its permissions listed (a Shared Drive item carries none), the officials
+    # and the Kepala Bidang of the settings added
+    readers = len(rekap_access(env.settings))
+    assert readers == 6
+    assert cold == {
+        "drive.files.list": 1,
+        "drive.files.create": 1,
+        "drive.permissions.list": 1,
+        "drive.permissions.create": readers,
+        **warm,
+        "sheets.spreadsheets.batchUpdate": 2,
+    }
+    # a restarted bot: find + its permissions (nobody missing) + read tab ids (and the locale,
+    # Indonesian already) + the same two writes
     env.reset_stats()
     env.workbooks(master=master).write_rekap(2026, 1, rekap_data(master))
-    assert env.google_total() == 4
+    assert env.google_total() == 5
     # 12,000 indicator rows: the values pass 2 MB and go in two requests, each within it
     large = big_master(12_000)
     env.control("DELETE", "google/bodies")
@@ -144,6 +159,62 @@ def test_rekap_tabs_chart_colours_and_archive(env: Env) -> None:
     assert all(files[i]["parents"] == ["folder-arsip"] for i in archived.file_ids)
     content = env.admin_drive().files().get_media(fileId=archived.file_ids[0], supportsAllDrives=True).execute()
     assert content.startswith(b"%PDF")
+
+
+def test_the_riwayat_tab_names_events_and_actors_as_people_read_them(env: Env) -> None:
+    """No event code (``setujui_distribusi``) and no role code (``(kasubbag_kpep)``, ``(system)``) in
+    the Riwayat tab: the labels of sheets.riwayat, the ones the demo's timeline shows too."""
+    at = datetime(2026, 4, 6, 8, 0, tzinfo=TZ)
+    riwayat = (
+        AuditEntry(
+            1, "sekretaris", "Sri Wahyuni, S.Sos., M.Si.", "setujui_distribusi", None, at, 300.0, 900.0, True, None
+        ),
+        AuditEntry(
+            2, "staf", "Staf Sekretariat (melalui Google Sheets)", "nilai_berubah", "SEK", at, None, None, None, None
+        ),
+        AuditEntry(
+            2, "system", "Kinerja Bot", "pengajuan_tidak_valid", "PTK", at + timedelta(hours=2), None, None, None, None
+        ),
+        AuditEntry(
+            2,
+            "staf",
+            "Staf Sekretariat (lewat Google Sheets)",
+            "ajukan",
+            "SEK",
+            at + timedelta(hours=3),
+            None,
+            None,
+            None,
+            None,
+        ),
+        AuditEntry(
+            4,
+            "kasubbag_kpep",
+            "Bambang Setiawan, S.E.",
+            "kirim_ke_sekretaris",
+            None,
+            at + timedelta(days=1),
+            None,
+            None,
+            None,
+            None,
+        ),
+    )
+    data = dataclasses.replace(rekap_data(env.master), riwayat=riwayat)
+    ref = env.workbooks().write_rekap(2026, 1, data)
+    rows = env.person(BOT_EMAIL).open_by_key(ref.spreadsheet_id).worksheet(layout.TAB_RIWAYAT).get_all_values()
+    header = rows[0]
+    kegiatan, pelaku, selesai = (
+        header.index(dict(layout.RIWAYAT_COLUMNS)[k]) for k in ("kegiatan", "pelaku", "selesai")
+    )
+    assert [(r[kegiatan], r[pelaku]) for r in rows[1:]] == [
+        ("Menyetujui pembagian format", "Sekretaris (Sri Wahyuni, S.Sos., M.Si.)"),
+        ("Menolak pengajuan: isian belum benar", "Kinerja Bot"),
+        ("Mengajukan laporan bidang", "Staf (melalui Google Sheets)"),
+        ("Mengirim laporan kepada Sekretaris", "Kasubbag KPEP (Bambang Setiawan, S.E.)"),
+    ]
+    assert rows[1][selesai] == "06-04-2026 08.00"  # EYD: a dot between hours and minutes
+    assert not any(re.search(r"[a-z]_[a-z]|\(system\)|lewat", cell) for row in rows for cell in row), rows
 
 
 def test_archive_without_rekap_is_a_clear_error(env: Env) -> None:

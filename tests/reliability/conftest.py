@@ -10,6 +10,11 @@ gspread/googleapiclient clients with their own sandbox tokens.
 ``build_world(..., my_drive=True)`` runs the bot as an OAuth user whose workbooks live in its My
 Drive (DESIGN section 6: both are supported), the setup in which a workbook can be handed to a
 person who then removes the bot's access.
+
+The sandbox behaves as Google does on time: per-minute quotas on, Sheets edits reaching the Drive
+change feed ``CHANGE_LAG`` seconds later. Time passes on the sandbox clock, never by sleeping:
+:meth:`SheetWorld.poll` is the poll cycle that runs once the lag has passed, and the Google
+session's waits (a quota minute, a backoff) advance the sandbox clock instead of sleeping.
 """
 
 from __future__ import annotations
@@ -50,6 +55,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO_ROOT / "config" / "settings.example.yaml"
 DEMO_MASTER = REPO_ROOT / "config" / "demo" / "indikator.csv"
 FAST = RetryPolicy(attempts=4, timeout=10.0, initial_wait=0.001, max_wait=0.01)
+CHANGE_LAG = 180.0
+"""The sandbox's (Google's typical) delay between an edit through Sheets and its change entry."""
+POLL_INTERVAL = 60.0
 NOW = datetime(2026, 4, 1, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
 KODES = ("SEK", "PTK")
 SEKRETARIS = 100000002
@@ -146,6 +154,12 @@ class SheetWorld:
         assert actor is not None
         return actor
 
+    def poll(self, *, after: float = CHANGE_LAG + POLL_INTERVAL) -> int:
+        """One poll cycle of the service, ``after`` seconds on the sandbox clock (by default: once
+        what was done before has reached the change feed); the events it handled."""
+        self.control.advance_clock(after)
+        return self.service.poll_once()
+
     def state(self, kode: str) -> BidangState:
         return {r.bidang: r.state for r in self.service.period_view(self.period_id).reports}[kode]
 
@@ -232,7 +246,8 @@ def build_world(server: SandboxServer, master: Master, workdir: Path, *, my_driv
     data["database"] = {"url": f"sqlite:///{workdir / 'kinerja.db'}"}
     settings = parse_settings(data, "reliability")
     store = Store(upgrade(settings.database.url))
-    workbooks = GoogleWorkbooks(settings, master=master, policy=FAST, clock=lambda: NOW)
+    control.quotas()
+    workbooks = _edge(settings, master, control)
     service = WorkflowService(settings, store, workbooks, clock=lambda: NOW)
     service.start()
     period_id = service.start_period(2026, 1)
@@ -244,13 +259,19 @@ def build_world(server: SandboxServer, master: Master, workdir: Path, *, my_driv
     world = SheetWorld(control, bot_email, settings, master, store, workbooks, service, period_id, ids)
     world.fill("SEK")
     world.set_status("SEK")
-    world.service.poll_once()
+    world.poll()
     world.service.approve_koreksi(world.actor(SEKRETARIS), period_id, "SEK")
     world.fill("PTK")
-    world.service.poll_once()
+    world.poll()
+    world.poll()  # the bot's own writes (lock, notes) reach the change feed: read once, nothing new
     assert world.state("SEK") is BidangState.APPROVED
     assert world.state("PTK") is BidangState.FILLING
     return world
+
+
+def _edge(settings: Settings, master: Master, control: SandboxControl) -> GoogleWorkbooks:
+    """The Google edge as the service builds it, its waits passing on the sandbox clock."""
+    return GoogleWorkbooks(settings, master=master, policy=FAST, clock=lambda: NOW, sleep=control.advance_clock)
 
 
 @dataclass(frozen=True)
@@ -279,7 +300,7 @@ def save_image(server: SandboxServer, world: SheetWorld) -> WorldImage:
     world.store.dispose()
     store = _google_store(server)
     with store.lock:
-        google = copy.deepcopy({k: v for k, v in vars(store).items() if k != "lock"})
+        google = copy.deepcopy({k: v for k, v in vars(store).items() if k not in {"lock", "clock"}})
     url = world.settings.database.url
     return WorldImage(
         world.settings, world.bot_email, google, Path(url.removeprefix("sqlite:///")), world.period_id, dict(world.ids)
@@ -295,6 +316,8 @@ def restore_world(server: SandboxServer, image: WorldImage, master: Master, work
     control = SandboxControl(server.base_url)
     control.clear_faults()
     control.reset_stats()
+    control.advance_clock(POLL_INTERVAL + 1)  # the last case's quota minute has passed
+    control.quotas()
     workdir.mkdir(parents=True, exist_ok=True)
     database = workdir / "kinerja.db"
     with closing(sqlite3.connect(image.database)) as source, closing(sqlite3.connect(database)) as target:
@@ -303,7 +326,7 @@ def restore_world(server: SandboxServer, image: WorldImage, master: Master, work
         update={"database": image.settings.database.model_copy(update={"url": f"sqlite:///{database}"})}
     )
     kinerja = Store(create_store_engine(settings.database.url))
-    workbooks = GoogleWorkbooks(settings, master=master, policy=FAST, clock=lambda: NOW)
+    workbooks = _edge(settings, master, control)
     service = WorkflowService(settings, kinerja, workbooks, clock=lambda: NOW)
     service.start()
     return SheetWorld(

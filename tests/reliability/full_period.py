@@ -12,6 +12,11 @@ It runs once undisturbed and once disturbed, and the end states must be equal:
   sandbox on the real clock, driven by the same steps, killed with SIGKILL and restarted at
   chosen step boundaries.
 
+Both run with the sandbox as strict as Google on time (per-minute quotas, the change feed's lag),
+its clock moved by the runner, never slept for (:class:`bot.demo.sandbox_time.SandboxTime`); the
+in-process clean run (``strict=False``) has neither, so comparing it with the disturbed one shows
+the quotas and the lag change nothing either.
+
 What is compared (:class:`QuarterState`): every bot file in Drive (name, place, tabs, writers,
 protections, cell values: ``workbook_state`` of the Google edge tests), the number of files, each
 person's chat as the sequence of bot messages (text with file ids replaced by what the file is,
@@ -45,6 +50,7 @@ from bot.demo.filling import load_isian
 from bot.demo.paths import ISIAN_DEMO
 from bot.demo.provision import BOT_EMAIL, provision
 from bot.demo.quarter import quarter_steps
+from bot.demo.sandbox_time import SandboxTime
 from bot.demo.scenario import Scenario, Step, StepResult
 from bot.demo.script import demo_script
 from bot.store import schema
@@ -53,7 +59,7 @@ from config.settings import Settings
 from sandbox.control import SandboxControl
 from sandbox.server import running_sandbox
 from sandbox.telegram import DEFAULT_BOT_TOKEN
-from sheets import layout
+from sheets.snapshot import snapshot_hash
 from tests.conftest import REPO_ROOT
 from tests.google_edge.conftest import workbook_state
 
@@ -61,6 +67,8 @@ from tests.google_edge.conftest import workbook_state
 # settings
 # ==========================================================================================
 
+POLL_MINUTE = 60.0
+"""How far the sandbox clock moves each time the people of a subprocess run check on the bot."""
 MAKS_PERCOBAAN = 10
 """google.maks_percobaan of both runs: with 20% of requests failing, 5 attempts (the default) give
 up on about one call in 3,000, which is a few times per quarter; an office on a flaky line sets it
@@ -79,11 +87,9 @@ def demo_settings_data(**changes: Any) -> dict[str, Any]:
     return data
 
 
-def due_tw(settings: Settings, now: datetime) -> int | None:
-    """The TW the scheduler opens at ``now``: the latest of ``settings.tahun`` whose opening has passed."""
-    calendar = WorkCalendar(settings.tz, settings.jadwal)
-    due = [tw for tw in (1, 2, 3, 4) if calendar.period_open_at(settings.tahun, tw) <= now]
-    return due[-1] if due else None
+def due_period(settings: Settings, now: datetime) -> tuple[int, int] | None:
+    """(tahun, tw) the scheduler opens at ``now``: the latest period whose opening has passed."""
+    return WorkCalendar.of(settings).due_period(now, settings.tahun)
 
 
 # ==========================================================================================
@@ -94,10 +100,10 @@ _SPREADSHEET = re.compile(r"(/spreadsheets/d/)([A-Za-z0-9_-]{20,})")
 _FOLDER = re.compile(r"(/folders/)([A-Za-z0-9_-]+)")
 _FILE = re.compile(r"(/file/d/)([A-Za-z0-9_-]{20,})")
 _WAKTU = re.compile(
-    r"(Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu), \d{1,2} [A-Z][a-z]+ \d{4} \d{2}\.\d{2}( [A-Z]{3,4})?"
+    r"(Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu), \d{1,2} [A-Z][a-z]+ \d{4} (pukul )?\d{2}\.\d{2}( [A-Z]{3,4})?"
 )
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?")
-_TANGGAL_JAM = re.compile(r"\b\d{2}-\d{2}-\d{4} \d{2}:\d{2}\b")
+_TANGGAL_JAM = re.compile(r"\b\d{2}-\d{2}-\d{4} \d{2}[:.]\d{2}\b")
 _DURASI = re.compile(r"\b\d+ (hari|jam|menit|detik)\b|kurang dari 1 menit")
 
 
@@ -202,12 +208,10 @@ def chat_messages(office: Office, person: Person, normalise: Normaliser) -> tupl
 OBSERVED_EVENT = "nilai_berubah"
 """The poll noticing that a bidang started typing. Whether it is seen depends on whether a poll
 runs between a staff member's typing and their /kirim (a race of two real actors, in any run), and
-it is no step of the SOP. Runs are compared as if it had not been seen: its audit row (and its
-Riwayat line) dropped, the next move of that report starting from the state before it, audit ids
-replaced by their place among the rows kept."""
+it is no step of the SOP. Runs are compared as if it had not been seen: its audit row dropped,
+the next move of that report starting from the state before it, audit ids replaced by their place
+among the rows kept. (The Riwayat tab never shows it: ``sheets.riwayat.LEWATI_RIWAYAT``.)"""
 
-RIWAYAT_TAB = layout.TAB_RIWAYAT
-RIWAYAT_KEGIATAN = dict(layout.RIWAYAT_COLUMNS)["kegiatan"]
 _AUDIT_KEY = re.compile(r"^a(\d+)(?=:|$)")
 
 
@@ -233,7 +237,20 @@ def _audit(connection: Any, normalise: Normaliser, drop: Iterable[str]) -> tuple
 def _column(value: Any, normalise: Normaliser) -> Any:
     if isinstance(value, datetime):
         return None if normalise.times else value.isoformat()
-    return normalise.value(value)
+    return _rehashed(normalise.value(value))
+
+
+def _rehashed(value: Any) -> Any:
+    """``value`` with every ``values_hash`` beside its ``values`` recomputed from the normalised
+    values: a bukti dukung link names a Drive file id, which differs between two runs."""
+    if isinstance(value, Mapping):
+        found = {k: _rehashed(v) for k, v in value.items()}
+        if isinstance(found.get("values"), Mapping) and "values_hash" in found:
+            found["values_hash"] = snapshot_hash(found["values"])
+        return found
+    if isinstance(value, list):
+        return [_rehashed(v) for v in value]
+    return value
 
 
 def store_state(database_url: str, normalise: Normaliser) -> dict[str, list[Any]]:
@@ -257,7 +274,7 @@ def store_state(database_url: str, normalise: Normaliser) -> dict[str, list[Any]
                         values["audit_id"] = place.get(row.audit_id) if row.audit_id is not None else None
                     if "dedupe_key" in values:
                         values["dedupe_key"] = key(row.dedupe_key)
-                    result.append(values)
+                    result.append(_rehashed(values))
                 return result
 
             outbox = sorted(
@@ -294,30 +311,11 @@ def store_state(database_url: str, normalise: Normaliser) -> dict[str, list[Any]
     return state
 
 
-def without_observed_moves(workbooks: Mapping[str, Any]) -> dict[str, Any]:
-    """The workbooks with the Riwayat lines of :data:`OBSERVED_EVENT` left out."""
-    result = dict(workbooks)
-    for name, book in workbooks.items():
-        sheets = list(book.get("sheets") or [])
-        if RIWAYAT_TAB not in sheets or "values" not in book:
-            continue
-        index = sheets.index(RIWAYAT_TAB)
-        values = list(book["values"])
-        grid = values[index]
-        header = grid[0] if grid else []
-        column = header.index(RIWAYAT_KEGIATAN) if RIWAYAT_KEGIATAN in header else None
-        if column is None:
-            continue
-        values[index] = [grid[0], *(r for r in grid[1:] if not (len(r) > column and r[column] == OBSERVED_EVENT))]
-        result[name] = {**book, "values": values}
-    return result
-
-
 def capture(control: SandboxControl, office: Office, cast: Cast, database_url: str, *, times: bool) -> QuarterState:
     """The end state of a run (faults must be cleared first: this reads through the sandbox)."""
     normalise = Normaliser(file_labels(control), times=times)
     # Links between workbooks hold random file ids; on a real clock the sheets' stamps differ too.
-    workbooks = normalise.value(without_observed_moves(workbook_state(_DriveView(control))))  # type: ignore[arg-type]
+    workbooks = normalise.value(workbook_state(_DriveView(control)))  # type: ignore[arg-type]
     chats = {person.key: chat_messages(office, person, normalise) for person in cast.everyone()}
     return QuarterState(workbooks, len(control.files()), chats, store_state(database_url, normalise))
 
@@ -503,9 +501,12 @@ class InProcessRun:
     outputs: dict[str, Path]
 
 
-def run_in_process(workdir: Path, plan: FaultPlan | None, database_url: str | None = None) -> InProcessRun:
+def run_in_process(
+    workdir: Path, plan: FaultPlan | None, database_url: str | None = None, *, strict: bool = True
+) -> InProcessRun:
     """One quarter on a fresh sandbox with the demo's runner (simulated clock), under ``plan`` if given,
-    on the store at ``database_url`` when given (a SQLite file in ``workdir`` otherwise)."""
+    on the store at ``database_url`` when given (a SQLite file in ``workdir`` otherwise); ``strict``:
+    Google's per-minute quotas and change-feed lag on (the demo's default), else neither."""
     started = time.monotonic()
     with running_sandbox() as server:
         control = SandboxControl(server.base_url)
@@ -518,7 +519,9 @@ def run_in_process(workdir: Path, plan: FaultPlan | None, database_url: str | No
         if plan is not None:
             for spec in plan.google_faults():
                 control.call("POST", "faults", spec)
-        demo = FaultyDemoRun(settings, control, workdir / "keluaran", lambda _: None, pace=0.0, plan=plan)
+        demo = FaultyDemoRun(
+            settings, control, workdir / "keluaran", lambda _: None, pace=0.0, plan=plan, strict=strict
+        )
         demo.out.mkdir(parents=True, exist_ok=True)
         try:
             outputs = asyncio.run(demo.run())
@@ -675,18 +678,30 @@ class SubprocessQuarter:
                 settings = settings.model_copy(
                     update={"database": settings.database.model_copy(update={"url": self.database_url})}
                 )
-            tw = due_tw(settings, datetime.now(settings.tz))
-            if tw is None:
-                raise ScenarioError(f"belum ada TW {settings.tahun} yang jatuh tempo dibuka; periksa jam komputer")
+            due = due_period(settings, datetime.now(settings.tz))
+            if due is None:
+                raise ScenarioError(
+                    f"belum ada periode sejak {settings.tahun} yang jatuh tempo dibuka; periksa jam komputer"
+                )
+            tahun, tw = due
             config = self.workdir / "settings.yaml"
             config.write_text(
                 yaml.safe_dump(settings.model_dump(mode="json", exclude_none=True), allow_unicode=True),
                 encoding="utf-8",
             )
             control.telegram_user(WATCHDOG.telegram_id, "Penjaga", "Uji")
+            control.quotas()  # Google's per-minute quotas; the change feed's lag is on by default
             cast = Cast.from_settings(settings)
-            steps = quarter_steps(cast, demo_script(settings.tahun, load_isian(ISIAN_DEMO), tw=tw))
-            office = Office(control, cast, timeout=self.timeout)
+            steps = quarter_steps(cast, demo_script(tahun, load_isian(ISIAN_DEMO), tw=tw))
+            # While the people wait for the bot, minutes pass on Google's side (the service polls by itself).
+            sandbox_time = SandboxTime(control)
+            office = Office(
+                control,
+                cast,
+                timeout=self.timeout,
+                nudge=lambda: sandbox_time.let_pass(POLL_MINUTE),
+                on_press=sandbox_time.pressed,
+            )
             service = ServiceProcess(config, self.workdir)
             planned = kill_points(steps, mid_step=self.mid_step) if self.kills else {}
             result = SubprocessRun(tw=tw, steps=len(steps), planned=planned)

@@ -40,6 +40,7 @@ def _period(service: WorkflowService) -> int:
 
 
 ACTIONS: dict[str, Callable[[WorkflowService], None]] = {
+    "setujui_distribusi": lambda s: s.approve_distribution(_actor(s, SEKRETARIS), _period(s)),
     "setujui": lambda s: s.approve_koreksi(_actor(s, KEPALA_PTK), _period(s), "PTK"),
     "kembalikan": lambda s: s.return_koreksi(_actor(s, KEPALA_PTK), _period(s), "PTK", REASON),
     "buka_kembali": lambda s: s.reopen_bidang(_actor(s, KASUBBAG), _period(s), "SEK", REASON),

@@ -171,9 +171,11 @@ async def edits_a_command(people: People, stage: Stage) -> Done:
     """``/bantuan`` is answered; then its text is edited into ``/kirim``."""
     sent = await people.say(STAF["SEK"], "/bantuan")
     answer = await people.wait_message(STAF["SEK"], "/kirim - ajukan laporan")
+    # /bantuan then shows the staff's own report as its own message (issue #19 item 8).
+    report = await people.wait_message(STAF["SEK"], "Keadaan laporan", after=answer["message_id"])
     edit = {"user_id": STAF["SEK"], "message_id": sent["message_id"], "text": "/kirim"}
     await people.control("telegram/edit", edit)
-    return Done(after=answer["message_id"])
+    return Done(after=report["message_id"])
 
 
 def in_group(text: str) -> Do:
@@ -194,7 +196,7 @@ def in_group(text: str) -> Do:
 # The next normal command after a bad input, and a phrase of its answer no bad input's answer holds.
 BANTUAN = ("/bantuan", texts.HELP_COMMON.splitlines()[0])
 DAFTAR = ("/daftar", "bersama perintahnya")
-START = ("/start", "Pegawai yang ID Telegram-nya")
+START = ("/start", "ID Telegram Bapak/Ibu:")
 
 
 @dataclass(frozen=True)
@@ -227,8 +229,10 @@ def forged(action: Action, bidang: str | None = None) -> Callable[[Stage], str]:
 
 
 KOREKSI, KOSONG = koreksi_stage, empty_stage
-NOT_TEXT = "hanya membaca pesan teks dan perintah"
-FREE_TEXT = "gunakan fitur Balas (reply)"
+NOT_TEXT = "stiker, pesan suara, dan video tidak diproses"
+EVIDENCE_CLOSED = "Bukti dukung belum dapat disimpan karena pengisian tidak sedang dibuka"
+EVIDENCE_NOT_STAFF = "bukti dukung dikirim oleh staf pengisi laporan bidang"
+FREE_TEXT = "gunakan fitur Balas pada pesan"
 UNBOUND = "belum terdaftar"
 BAD_BUTTON = "tombol ini tidak dikenali"
 
@@ -284,15 +288,24 @@ CASES: dict[str, ChatCase] = {
     "very-long-text": ChatCase(KOREKSI, STAF["PTK"], says(STAF["PTK"], "laporan " * 700), reply=FREE_TEXT),
     "emoji-only": ChatCase(KOREKSI, STAF["PTK"], says(STAF["PTK"], "\U0001f44d\u200d"), reply=FREE_TEXT),
     "sticker": ChatCase(KOREKSI, STAF["PTK"], says(STAF["PTK"], "", sticker=True), reply=NOT_TEXT),
-    "photo": ChatCase(KOREKSI, STAF["PTK"], says(STAF["PTK"], "", photo=True, caption="bukti dukung"), reply=NOT_TEXT),
+    # A photo or a PDF is a bukti dukung: refused while PTK's report waits for koreksi (nothing stored).
+    "photo": ChatCase(
+        KOREKSI, STAF["PTK"], says(STAF["PTK"], "", photo=True, caption="bukti dukung"), reply=EVIDENCE_CLOSED
+    ),
     "document": ChatCase(
-        KOREKSI, STAF["PTK"], says(STAF["PTK"], "", document={"file_name": "bukti.pdf"}), reply=NOT_TEXT
+        KOREKSI, STAF["PTK"], says(STAF["PTK"], "", document={"file_name": "bukti.pdf"}), reply=EVIDENCE_CLOSED
+    ),
+    "document-of-another-type": ChatCase(
+        KOREKSI,
+        STAF["PTK"],
+        says(STAF["PTK"], "", document={"file_name": "laporan.docx", "mime_type": "application/msword"}),
+        reply="berkas jenis ini tidak disimpan",
     ),
     "photo-as-prompt-answer": ChatCase(
         KOREKSI,
         KEPALA["PTK"],
         replies_to(KEPALA["PTK"], lambda s: s.prompt["message_id"], photo=True),
-        reply=NOT_TEXT,
+        reply=EVIDENCE_NOT_STAFF,
     ),
     "prompt-answer-too-short": ChatCase(
         KOREKSI,
@@ -406,7 +419,7 @@ async def test_prompt_still_works_after_bad_answers(
     stage = await koreksi_stage(kinerja, workbook, people)
     prompt_id = stage.prompt["message_id"]
     await people.control("telegram/send", {"user_id": KEPALA["PTK"], "reply_to_message_id": prompt_id, "photo": True})
-    await people.wait_message(KEPALA["PTK"], NOT_TEXT, after=prompt_id)
+    await people.wait_message(KEPALA["PTK"], EVIDENCE_NOT_STAFF, after=prompt_id)
     await people.say(KEPALA["PTK"], "ok", reply_to=prompt_id)
     await people.wait_message(KEPALA["PTK"], "terlalu singkat", after=prompt_id)
     reason = "Lampiran bukti dukung belum ada. " * 200  # 6600 characters: beyond one Telegram message

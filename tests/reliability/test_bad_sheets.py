@@ -29,6 +29,7 @@ from typing import Any
 import gspread
 import pytest
 
+from bot.workflow.errors import ActionFailed
 from bot.workflow.machine import BidangState, Role
 from bot.workflow.notifications import Kind
 from sheets import layout
@@ -246,7 +247,7 @@ def remove_bot_access(w: SheetWorld) -> None:
     ).execute()
     owner = w.control.drive_as(OWNER)
     owner.files().update(fileId=file_id, removeParents="folder-oauth", body={}).execute()
-    w.service.poll_once()  # the hand-over itself: read once, nothing to report
+    w.poll()  # the hand-over itself: read once, nothing to report
     perms = owner.permissions().list(fileId=file_id, fields="permissions(id,emailAddress)").execute()
     bot = next(p["id"] for p in perms["permissions"] if p.get("emailAddress") == OAUTH_BOT)
     owner.permissions().delete(fileId=file_id, permissionId=bot).execute()
@@ -337,14 +338,18 @@ CASES: dict[str, Case] = {
     "scientific-number": Case(submit_with(R3, "1e308"), invalid(R3, "angka 1E+308 terlalu besar"), retype(R3)),
     "percent-kept-as-fraction": Case(percent_kept_as_fraction, accepted("apakah maksudnya 75%?", PCT)),
     # formulas with errors
-    "formula-div0": Case(submit_with(R3, "=1/0"), invalid(R3, "rumus menghasilkan galat #DIV/0!"), retype(R3)),
-    "formula-ref": Case(submit_with(R3, "='Tab Lama'!A1"), invalid(R3, "rumus menghasilkan galat #REF!"), retype(R3)),
-    "formula-na": Case(submit_with(R3, "#N/A"), invalid(R3, "rumus menghasilkan galat #N/A"), retype(R3)),
-    "formula-value": Case(submit_with(R3, '="dua"+1'), invalid(R3, "rumus menghasilkan galat #VALUE!"), retype(R3)),
-    "formula-name": Case(submit_with(R3, "=JUMLAH(M2:M3)"), invalid(R3, "rumus menghasilkan galat #NAME?"), retype(R3)),
+    "formula-div0": Case(submit_with(R3, "=1/0"), invalid(R3, "rumus menghasilkan kesalahan #DIV/0!"), retype(R3)),
+    "formula-ref": Case(
+        submit_with(R3, "='Tab Lama'!A1"), invalid(R3, "rumus menghasilkan kesalahan #REF!"), retype(R3)
+    ),
+    "formula-na": Case(submit_with(R3, "#N/A"), invalid(R3, "rumus menghasilkan kesalahan #N/A"), retype(R3)),
+    "formula-value": Case(submit_with(R3, '="dua"+1'), invalid(R3, "rumus menghasilkan kesalahan #VALUE!"), retype(R3)),
+    "formula-name": Case(
+        submit_with(R3, "=JUMLAH(M2:M3)"), invalid(R3, "rumus menghasilkan kesalahan #NAME?"), retype(R3)
+    ),
     "formula-error-in-kendala": Case(
         submit_with(f"{KENDALA}3", "=1/0"),
-        invalid(f"{KENDALA}3", "galat #DIV/0!; isi dengan teks"),
+        invalid(f"{KENDALA}3", "kesalahan #DIV/0!; isi dengan teks"),
         retype(f"{KENDALA}3", "Data dari Disnakertrans"),
     ),
     # negative, empty, out of range
@@ -356,7 +361,7 @@ CASES: dict[str, Case] = {
     ),
     "empty-realisasi": Case(submit_with(R3, ""), invalid(R3, "belum diisi; isi realisasi TW I"), retype(R3, "0")),
     "empty-anggaran": Case(submit_with(A3, ""), accepted("belum diisi; tulis 0 bila tidak ada belanja", A3)),
-    "over-pagu": Case(submit_with(A3, "999.999.999.999"), accepted("melebihi pagu (Rp 175.000.000)", A3)),
+    "over-pagu": Case(submit_with(A3, "999.999.999.999"), accepted("melebihi pagu (Rp175.000.000)", A3)),
     "percent-string": Case(submit_with(PCT, "7,5 %", raw=True), accepted()),
     "percent-over-100": Case(submit_with(PCT, "150%"), accepted("150% melebihi 100% untuk satuan %", PCT)),
     "rupiah-text": Case(submit_with(A3, "Rp 1.500.000,-", raw=True), accepted()),
@@ -406,20 +411,20 @@ CASES: dict[str, Case] = {
     "reordered-tabs": Case(admin_then_submit(reorder_tabs), accepted()),
     "renamed-workbook": Case(
         drive_update({"name": "Salinan laporan"}),
-        to_kasubbag(Kind.WORKBOOK_MISSING, "judul workbook diubah menjadi 'Salinan laporan'"),
+        to_kasubbag(Kind.WORKBOOK_MISSING, "judul lembar kerja diubah menjadi 'Salinan laporan'"),
         drive_update({"name": "Laporan Kinerja 2026 - Bidang Penempatan Tenaga Kerja dan Perluasan Kesempatan Kerja"}),
     ),
     "trashed-workbook": Case(
         drive_update({"trashed": True}),
-        to_kasubbag(Kind.WORKBOOK_MISSING, "workbook dipindahkan ke tempat sampah"),
+        to_kasubbag(Kind.WORKBOOK_MISSING, "lembar kerja dipindahkan ke tempat sampah"),
         drive_update({"trashed": False}),
     ),
     "deleted-workbook": Case(
-        delete_workbook, to_kasubbag(Kind.WORKBOOK_MISSING, "workbook dihapus atau tidak ditemukan"), None
+        delete_workbook, to_kasubbag(Kind.WORKBOOK_MISSING, "lembar kerja dihapus atau tidak ditemukan"), None
     ),
     "bot-access-removed": Case(
         remove_bot_access,
-        to_kasubbag(Kind.ACCESS_LOST, "tidak lagi memiliki akses ke workbook bidang ini"),
+        to_kasubbag(Kind.ACCESS_LOST, "tidak lagi memiliki akses ke lembar kerja bidang ini"),
         give_access_back,
         my_drive=True,
     ),
@@ -533,7 +538,7 @@ def test_bad_sheet_is_answered_and_loses_nothing(
         case.act(w)
     person_cells = _person_cells(_grid(w, "PTK"))
 
-    w.service.poll_once()  # the poll cycle: must not raise
+    w.poll()  # the poll cycle: must not raise
 
     rows = w.new_outbox(before)
     _check_answer(w, answer, rows)
@@ -546,14 +551,14 @@ def test_bad_sheet_is_answered_and_loses_nothing(
     # the bot wrote only its own column: every cell a person fills is as they left it
     assert _person_cells(_grid(w, "PTK")) == person_cells
     # said once: the next poll adds nothing
-    w.service.poll_once()
+    w.poll()
     assert w.new_outbox(after) == []
 
     if case.fix is not None and answer.state is not BidangState.SUBMITTED:
         case.fix(w)
-        w.service.poll_once()
+        w.poll()
         w.set_status("PTK")
-        w.service.poll_once()
+        w.poll()
         assert w.state("PTK") is BidangState.SUBMITTED
         assert w.ledger()["snapshots"] == before["snapshots"]
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
@@ -569,16 +574,17 @@ def test_failed_poll_cycle_is_replayed_and_loses_no_submission(
     """Google refusing every attempt to write the feedback fails that cycle; the next one handles it."""
     w = make_world(my_drive=False)
     submit_with(R3, "dua puluh")(w)
-    w.control.fault("google", 503, count=100, method="sheets.spreadsheets.values.batchUpdate")
+    w.control.fault("google", 503, count=100, method="sheets.spreadsheets.batchUpdate")
     before = w.ledger()
-    with pytest.raises(Exception, match="menulis catatan validasi PTK"):
-        w.service.poll_once()
+    with pytest.raises(ActionFailed, match="belum berhasil") as failed:
+        w.poll()
+    assert "menulis catatan validasi PTK" in str(failed.value.__cause__)
     assert w.ledger() == before  # nothing half-done in the store
     w.control.clear_faults()
-    w.service.poll_once()
+    w.poll()
     rows = w.new_outbox(before)
     _check_answer(w, invalid(R3, '"dua puluh" bukan angka'), rows)
-    w.service.poll_once()
+    w.poll()
     assert [r.id for r in w.new_outbox(before)] == [r.id for r in rows]  # said once
 
 
@@ -590,7 +596,7 @@ PTK_STAF_TELEGRAM = 100000022
     [
         pytest.param(R3, "dua puluh", '"dua puluh" bukan angka', id="text"),
         pytest.param(R3, "12/03/2026", "sel berformat tanggal", id="date"),
-        pytest.param(R3, "=1/0", "galat #DIV/0!", id="formula-error"),
+        pytest.param(R3, "=1/0", "kesalahan #DIV/0!", id="formula-error"),
         pytest.param(A4, "-5", "nilai negatif", id="negative"),
     ],
 )
@@ -601,14 +607,14 @@ def test_kirim_path_gives_the_same_answer(
     w = make_world(my_drive=False)
     before = w.ledger()
     w.typed("PTK", cell, typed)
-    ready = w.service.submit_from_sheet(w.actor(PTK_STAF_TELEGRAM), "PTK", 1)
+    ready = w.service.submit_from_sheet(w.actor(PTK_STAF_TELEGRAM), "PTK", 2026, 1)
     assert not ready.ok
     _check_answer(w, invalid(cell, says), w.new_outbox(before))
     after = w.ledger()
     assert after["snapshots"] == before["snapshots"]
     assert after["states"] == {"SEK": BidangState.APPROVED, "PTK": BidangState.FILLING}
-    w.service.poll_once()  # the sheet's own Draft status and the bot's notes: nothing new to say
+    w.poll()  # the sheet's own Draft status and the bot's notes: nothing new to say
     assert w.new_outbox(after) == []
     (as_number(cell) if "tanggal" in says else retype(cell))(w)
-    w.service.submit_from_sheet(w.actor(PTK_STAF_TELEGRAM), "PTK", 1)
+    w.service.submit_from_sheet(w.actor(PTK_STAF_TELEGRAM), "PTK", 2026, 1)
     assert w.state("PTK") is BidangState.SUBMITTED

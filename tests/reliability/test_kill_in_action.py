@@ -1,12 +1,13 @@
 """SIGKILL inside an action: after a Google request was carried out, before the store heard of it.
 
-Each action that has both a Google effect and a move (the koreksi approval with the draft rekap it
-triggers, the return, the reopen after the Sekretaris returned the dinas report, the last tindak
-lanjut with the close and the archive) runs in a process of its own
-(:mod:`tests.reliability.kill_runner` builds it) on the real Google edge and the sandbox. The sandbox applies
-the k-th Google request of the action and holds its answer (``/_sandbox/holds``); the test kills the
-process meanwhile, lets the answer go, starts the service again (``WorkflowService.start``, which
-resumes what a stop interrupted) and compares with the same action undisturbed:
+Each action that has both a Google effect and a move (the distribution of the next TW, the koreksi
+approval with the draft rekap it triggers, the return, the reopen after the Sekretaris returned
+the dinas report, the last tindak lanjut with the close and the archive) runs in a process of its
+own (:mod:`tests.reliability.kill_runner` builds it) on the real Google edge and the sandbox. The
+sandbox applies the k-th Google request of the action and holds its answer (``/_sandbox/holds``);
+the test kills the process meanwhile, lets the answer go, starts the service again
+(``WorkflowService.start``, which resumes what a stop interrupted) and compares with the same
+action undisturbed:
 
 - the store: the period's and every report's state, no intention left pending;
 - the sheets: which TW is open for input, which are locked, and the Status tab, per bidang;
@@ -55,7 +56,7 @@ MAX_POINTS = 4
 
 def _submitted(world: SheetWorld) -> None:
     world.set_status("PTK")
-    world.service.poll_once()
+    world.poll()
 
 
 def _revision(world: SheetWorld) -> None:
@@ -77,7 +78,12 @@ def _follow_up(world: SheetWorld) -> None:
     service.record_tindak_lanjut(world.actor(SEKRETARIS), period, "SEK", "Rapat koordinasi bulanan.")
 
 
+def _next_tw_asked(world: SheetWorld) -> None:
+    world.service.start_period(2026, 2)  # the Sekretaris is asked to approve sharing TW II
+
+
 CASES: dict[str, Callable[[SheetWorld], None]] = {
+    "setujui_distribusi": _next_tw_asked,
     "setujui": _submitted,
     "kembalikan": _submitted,
     "buka_kembali": _revision,
@@ -131,7 +137,7 @@ def _restart_and_capture(settings_file: Path) -> Outcome:
             pending = len(tx.intentions_with_status(PENDING))
         sheets = {}
         for kode in KODES:
-            read = service.workbook.read_book(kode).read
+            read = service.workbook.read_book(2026, kode).read
             sheets[kode] = {"open_tw": read.open_tw, "locked": sorted(read.approved), "status": read.status}
         messages = Counter((r.dedupe_key, r.kind, r.recipient_person_id) for r in rows if r.kind != RESUMED)
         resumed = [dict(r.payload) for r in rows if r.kind == RESUMED]

@@ -306,6 +306,38 @@ def test_get_with_grid_data_and_nested_fields(gc: gspread.Client, sheets: Any) -
     assert masked == {"sheets": [{"properties": {"title": "Sheet1", "gridProperties": {"rowCount": 1000}}}]}
 
 
+def test_notes_and_backgrounds_are_kept_and_returned_with_grid_data(gc: gspread.Client, sheets: Any) -> None:
+    """updateCells with a note and a background: includeGridData shows both (the colour as Sheets keeps it,
+    8 bits per channel, mirrored into backgroundColorStyle); clearing both fields clears them, the value stays."""
+    book = gc.create("tanda")
+    book.sheet1.update([["a", "b"], ["1", "2"]], "A1", value_input_option="USER_ENTERED")
+    red = {"red": 0.956863, "green": 0.8, "blue": 0.8}
+    cell = {"sheetId": 0, "startRowIndex": 1, "endRowIndex": 2, "startColumnIndex": 1, "endColumnIndex": 2}
+    fields = "note,userEnteredFormat(backgroundColor,backgroundColorStyle)"
+
+    def update(data: dict[str, Any]) -> None:
+        request = {"updateCells": {"range": cell, "rows": [{"values": [data]}], "fields": fields}}
+        sheets.spreadsheets().batchUpdate(spreadsheetId=book.id, body={"requests": [request]}).execute()
+
+    def shown() -> dict[str, Any]:
+        body = sheets.spreadsheets().get(spreadsheetId=book.id, ranges=["Sheet1!B2"], includeGridData=True).execute()
+        return dict(body["sheets"][0]["data"][0]["rowData"][0]["values"][0])
+
+    update({"note": "Catatan Kinerja Bot\nGalat: x", "userEnteredFormat": {"backgroundColor": red}})
+    marked = shown()
+    kept = {"red": 0.95686275, "green": 0.8, "blue": 0.8}
+    assert marked["note"] == "Catatan Kinerja Bot\nGalat: x"
+    assert marked["userEnteredFormat"]["backgroundColor"] == pytest.approx(kept)
+    assert marked["userEnteredFormat"]["backgroundColorStyle"]["rgbColor"] == pytest.approx(kept)
+    assert marked["effectiveFormat"]["backgroundColor"] == pytest.approx(kept)
+    assert marked["effectiveValue"] == {"numberValue": 2}
+    update({})
+    cleared = shown()
+    assert "note" not in cleared and "userEnteredFormat" not in cleared
+    assert cleared["effectiveFormat"]["backgroundColor"] == {"red": 1, "green": 1, "blue": 1}
+    assert cleared["effectiveValue"] == {"numberValue": 2}
+
+
 def test_drive_update_copy_delete_and_export(drive: Any, gc: gspread.Client) -> None:
     book = gc.create("Rekap")
     book.sheet1.update([["Bidang", "Capaian"], ["PTK", 95.5]], "A1")
@@ -349,8 +381,8 @@ def test_sheet_edit_bumps_modified_time_and_shows_in_changes(
     sandbox: SandboxServer, drive: Any, gc: gspread.Client
 ) -> None:
     book = gc.create("Laporan")
+    staff_drive_token = person_token(sandbox.base_url, "staf@dinas.test")  # a Google account
     book.share("staf@dinas.test", perm_type="user", role="writer", notify=False)
-    staff_drive_token = person_token(sandbox.base_url, "staf@dinas.test")
     from sandbox.google.clients import discovery_service, gspread_client
 
     staff_drive = discovery_service(sandbox.base_url, "drive", staff_drive_token)
@@ -360,9 +392,10 @@ def test_sheet_edit_bumps_modified_time_and_shows_in_changes(
     gspread_client(sandbox.base_url, staff_drive_token).open_by_key(book.id).sheet1.update([["42"]], "A1")
     after = drive.files().get(fileId=book.id, fields="modifiedTime").execute()["modifiedTime"]
     assert after > before
-    changes = (
-        staff_drive.changes().list(pageToken=token, fields="newStartPageToken,changes(fileId,file(name))").execute()
-    )
+    fields = "newStartPageToken,changes(fileId,file(name))"
+    assert staff_drive.changes().list(pageToken=token, fields=fields).execute()["changes"] == []  # not yet: lag
+    requests.post(f"{sandbox.base_url}/_sandbox/clock", json={"advance_seconds": 180}, timeout=5).raise_for_status()
+    changes = staff_drive.changes().list(pageToken=token, fields=fields).execute()
     assert [c["fileId"] for c in changes["changes"]] == [book.id]
     again = staff_drive.changes().list(pageToken=changes["newStartPageToken"]).execute()
     assert again["changes"] == []
@@ -370,8 +403,9 @@ def test_sheet_edit_bumps_modified_time_and_shows_in_changes(
     assert newer == [{"id": book.id}]
 
 
-def test_permissions_create_list_delete(drive: Any, gc: gspread.Client) -> None:
+def test_permissions_create_list_delete(sandbox: SandboxServer, drive: Any, gc: gspread.Client) -> None:
     book = gc.create("Izin")
+    person_token(sandbox.base_url, "staf@dinas.test")  # a Google account: shared without an email
     perm = (
         drive.permissions()
         .create(

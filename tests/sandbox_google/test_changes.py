@@ -42,10 +42,10 @@ def test_a_file_the_caller_stops_seeing_is_listed_as_removed_to_that_caller_only
 ) -> None:
     book = drive.files().create(body={"name": "Laporan", "mimeType": SHEET_MIME}, fields="id").execute()["id"]
     never_shared = drive.files().create(body={"name": "Rahasia", "mimeType": SHEET_MIME}, fields="id").execute()["id"]
+    staff, stranger = _drive_of(sandbox, STAFF), _drive_of(sandbox, STRANGER)
     drive.permissions().create(
         fileId=book, body={"type": "user", "role": "writer", "emailAddress": STAFF}, sendNotificationEmail=False
     ).execute()
-    staff, stranger = _drive_of(sandbox, STAFF), _drive_of(sandbox, STRANGER)
     staff_token = staff.changes().getStartPageToken().execute()["startPageToken"]
     stranger_token = stranger.changes().getStartPageToken().execute()["startPageToken"]
 
@@ -68,10 +68,10 @@ def test_unsharing_a_folder_reports_its_files_removed_and_sharing_it_back_lists_
         .create(body={"name": "Laporan", "mimeType": SHEET_MIME, "parents": [folder]}, fields="id")
         .execute()["id"]
     )
+    staff = _drive_of(sandbox, STAFF)
     drive.permissions().create(
         fileId=folder, body={"type": "user", "role": "writer", "emailAddress": STAFF}, sendNotificationEmail=False
     ).execute()
-    staff = _drive_of(sandbox, STAFF)
     token = staff.changes().getStartPageToken().execute()["startPageToken"]
     _unshare(drive, folder, STAFF)
     assert sorted((c["fileId"], c["removed"]) for c in _changes(staff, token)) == sorted(

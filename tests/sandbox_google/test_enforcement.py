@@ -111,10 +111,10 @@ def test_service_account_needs_a_shared_drive(
 def test_person_sees_only_what_is_shared(sandbox: SandboxServer, gc: gspread.Client) -> None:
     mine = gc.create("Laporan PTK")
     other = gc.create("Laporan LAT")
-    mine.share("staf.ptk@dinas.test", perm_type="user", role="writer", notify=False)
-    other.share("pembaca@dinas.test", perm_type="user", role="reader", notify=False)
     staff = gspread_client(sandbox.base_url, person_token(sandbox.base_url, "staf.ptk@dinas.test"))
     reader = gspread_client(sandbox.base_url, person_token(sandbox.base_url, "pembaca@dinas.test"))
+    mine.share("staf.ptk@dinas.test", perm_type="user", role="writer", notify=False)
+    other.share("pembaca@dinas.test", perm_type="user", role="reader", notify=False)
     assert [s.id for s in staff.openall()] == [mine.id]
     with pytest.raises(PermissionError) as denied:
         staff.open_by_key(other.id)
@@ -318,8 +318,9 @@ def test_protected_cell_inside_a_values_batch_names_the_item(sandbox: SandboxSer
             ]
         }
     )
+    staff_client = gspread_client(sandbox.base_url, person_token(sandbox.base_url, "staf@dinas.test"))
     book.share("staf@dinas.test", perm_type="user", role="writer", notify=False)
-    staff = gspread_client(sandbox.base_url, person_token(sandbox.base_url, "staf@dinas.test")).open_by_key(book.id)
+    staff = staff_client.open_by_key(book.id)
     with pytest.raises(gspread.exceptions.APIError) as info:
         staff.values_batch_update(
             {

@@ -326,6 +326,7 @@ def protected(
     """A workbook shared with an editor; ``Sheet1`` wholly protected (rows 4-6 left open), ``Bebas`` not."""
     book = gc.create("Dilindungi")
     book.add_worksheet("Bebas", rows=10, cols=5)
+    editor = gspread_client(sandbox.base_url, person_token(sandbox.base_url, EDITOR))  # a Google account
     drive.permissions().create(
         fileId=book.id, body={"type": "user", "role": "writer", "emailAddress": EDITOR}, sendNotificationEmail=False
     ).execute()
@@ -344,7 +345,7 @@ def protected(
             ]
         }
     )
-    return book, gc, gspread_client(sandbox.base_url, person_token(sandbox.base_url, EDITOR))
+    return book, gc, editor
 
 
 def _insert(book_id: str, client: gspread.Client, sheet_id: int, dimension: str, start: int) -> dict[str, Any]:

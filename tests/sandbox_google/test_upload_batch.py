@@ -219,6 +219,7 @@ def test_reader_cannot_upload_into_a_folder(sandbox: SandboxServer, drive: Any) 
 
 def test_batch_runs_each_part_with_its_own_answer(drive: Any, sandbox: SandboxServer) -> None:
     folder = _archive(drive)
+    person_token(sandbox.base_url, "kepala@dinas.test")  # a Google account: shared without an email
     answers: dict[str, tuple[Any, int | None]] = {}
 
     def collect(request_id: str, response: Any, error: HttpError | None) -> None:

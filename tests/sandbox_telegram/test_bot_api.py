@@ -459,6 +459,41 @@ def test_callback_query_answered_twice_or_expired_is_too_old(tg: Sandbox, chat: 
     assert tg.control(f"telegram/callbacks/{second}")["answered"] is False
 
 
+@pytest.mark.parametrize(
+    ("ttl", "waited", "answerable"),
+    [
+        (None, 14.0, True),
+        (None, 16.0, False),
+        (60, 45.0, True),
+        (60, 61.0, False),
+    ],
+    ids=["telegram-15s-within", "telegram-15s-too-old", "tuned-60s-within", "tuned-60s-too-old"],
+)
+def test_callback_query_is_too_old_after_its_ttl_on_the_sandbox_clock(
+    tg: Sandbox, chat: int, ttl: int | None, waited: float, answerable: bool
+) -> None:
+    if ttl is not None:
+        assert tg.control("telegram/callback-ttl", {"seconds": ttl}) == {"seconds": ttl}
+    assert tg.control("telegram/callback-ttl") == {"seconds": ttl or 15.0}
+    sent = _edit_setup(tg, chat)
+    pressed = tg.control("telegram/press", {"user_id": chat, "message_id": sent["message_id"], "text": "Kembalikan"})
+    tg.control("clock", {"advance_seconds": waited})  # time passes on the sandbox clock, nobody sleeps
+    if answerable:
+        assert tg.api("answerCallbackQuery", callback_query_id=pressed["callback_query_id"]) is True
+    else:
+        assert tg.api_error("answerCallbackQuery", callback_query_id=pressed["callback_query_id"]) == (400, STALE)
+    tg.control("reset", {})
+    assert tg.control("telegram/callback-ttl") == {"seconds": 15.0}
+    assert tg.control("clock")["offset_seconds"] == 0
+
+
+@pytest.mark.parametrize(
+    "body", [{"seconds": 0}, {"seconds": -1}, {"seconds": "15"}, {"seconds": True}, {"ttl": 15}], ids=str
+)
+def test_callback_ttl_refuses_what_is_not_a_duration(tg: Sandbox, body: dict[str, Any]) -> None:
+    assert "seconds" in tg.control("telegram/callback-ttl", body, expect=400)["error"]
+
+
 def test_blocked_user_gets_403_and_bot_sees_my_chat_member(tg: Sandbox, chat: int) -> None:
     tg.control("telegram/block", {"user_id": chat})
     assert tg.api_error("sendMessage", chat_id=chat, text="x") == (
@@ -531,3 +566,91 @@ def test_every_answer_was_checked(tg: Sandbox, chat: int) -> None:
     tg.api("getMe")
     tg.api("sendMessage", chat_id=chat, text="x")
     assert {"getMe", "sendMessage"} <= tg.recorder.methods()
+
+
+# --- inline URL buttons, checked as the Bot API server and tdlib check them ----------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        pytest.param("http://localhost:8080/laporan", "Wrong HTTP URL", id="host-without-dot"),
+        pytest.param("ftp://files.example.go.id/x", "Unsupported URL protocol", id="ftp"),
+        pytest.param("javascript:alert(1)", "Wrong port number specified in the URL", id="javascript"),
+        pytest.param("https://docs.google.com:99999/x", "Wrong port number specified in the URL", id="bad-port"),
+        pytest.param("tg://resolve:443?domain=x", "Wrong tg URL", id="tg-with-port"),
+        pytest.param("https://docs google.com/x", "Wrong HTTP URL", id="space"),
+    ],
+)
+def test_url_buttons_telegram_refuses(tg: Sandbox, chat: int, url: str, problem: str) -> None:
+    markup = {"inline_keyboard": [[{"text": "Buka laporan", "url": url}]]}
+    assert tg.api_error("sendMessage", chat_id=chat, text="x", reply_markup=markup) == (
+        400,
+        f"Bad Request: inline keyboard button URL '{url}' is invalid: {problem}",
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        pytest.param(
+            "https://docs.google.com/spreadsheets/d/abc/edit",
+            "https://docs.google.com/spreadsheets/d/abc/edit",
+            id="sheet",
+        ),
+        pytest.param("https://t.me/kinerja_sandbox_bot?start=ABCD234XYZ", None, id="deep-link"),
+        pytest.param("contoh.go.id", "http://contoh.go.id/", id="no-scheme-means-http"),
+        pytest.param("tg://resolve?domain=kinerja_sandbox_bot", None, id="tg-link"),
+        pytest.param("http://[::1]:8080/x", None, id="ipv6-host"),
+    ],
+)
+def test_url_buttons_telegram_takes(tg: Sandbox, chat: int, url: str, kept: str | None) -> None:
+    markup = {"inline_keyboard": [[{"text": "Buka", "url": url}]]}
+    sent = tg.api("sendMessage", chat_id=chat, text="x", reply_markup=markup)
+    assert sent["reply_markup"]["inline_keyboard"] == [[{"text": "Buka", "url": kept or url}]]
+
+
+@pytest.mark.parametrize(
+    ("button", "kept"),
+    [
+        pytest.param(
+            {"text": "Buka", "url": "https://contoh.go.id/a", "callback_data": "k1|kok|1|PTK"},
+            {"text": "Buka", "url": "https://contoh.go.id/a"},
+            id="url-wins-over-callback",
+        ),
+        pytest.param(
+            {"text": "Setujui", "url": "", "callback_data": "k1|kok|1|PTK"},
+            {"text": "Setujui", "callback_data": "k1|kok|1|PTK"},
+            id="empty-url-is-no-url",
+        ),
+        pytest.param(
+            {"text": "Salin", "callback_data": "x", "copy_text": {"text": "ABC"}},
+            {"text": "Salin", "callback_data": "x"},
+            id="callback-wins-over-copy",
+        ),
+    ],
+)
+def test_a_button_keeps_only_the_action_telegram_picks(
+    tg: Sandbox, chat: int, button: dict[str, Any], kept: dict[str, Any]
+) -> None:
+    """The Bot API server takes the first action in its order and drops the rest; a button with a url
+    and callback_data is a URL button, and pressing it sends the bot nothing."""
+    sent = tg.api("sendMessage", chat_id=chat, text="x", reply_markup={"inline_keyboard": [[button]]})
+    assert sent["reply_markup"]["inline_keyboard"] == [[kept]]
+    pressed = {"user_id": chat, "message_id": sent["message_id"], "text": button["text"]}
+    tg.control("telegram/press", pressed, expect=200 if "callback_data" in kept else 400)
+
+
+@pytest.mark.parametrize(
+    "button",
+    [
+        pytest.param({"text": "Kosong"}, id="no-action"),
+        pytest.param({"text": "Kosong", "callback_data": ""}, id="empty-callback-data"),
+        pytest.param({"text": "Kosong", "url": ""}, id="empty-url"),
+    ],
+)
+def test_a_button_without_an_action_is_refused(tg: Sandbox, chat: int, button: dict[str, Any]) -> None:
+    assert tg.api_error("sendMessage", chat_id=chat, text="x", reply_markup={"inline_keyboard": [[button]]}) == (
+        400,
+        "Bad Request: can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard",
+    )

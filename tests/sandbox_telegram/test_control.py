@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import io
+
 import pytest
 import telegram
+from PIL import Image
 
 from sandbox.telegram import DEFAULT_BOT_TOKEN
 from sandbox.telegram.constants import TOKEN_PATTERN
@@ -57,6 +61,39 @@ def test_sent_media_messages_parse_with_ptb(people: Sandbox) -> None:
     file = people.api("getFile", file_id=document.document.file_id)
     content = people.client.get(f"{people.base_url}/file/bot{people.token}/{file['file_path']}")
     assert content.status_code == 200 and b"bukti.pdf" in content.content
+
+
+def test_sent_files_carry_their_content_and_the_20_mb_download_limit(people: Sandbox) -> None:
+    """A photo or document with its bytes comes back through getFile and the download URL; a
+    document over 20 MB is Telegram's "file is too big" for getFile, whatever it holds."""
+    picture = io.BytesIO()
+    Image.new("RGB", (2000, 1000), (200, 30, 30)).save(picture, format="PNG")
+    pdf = b"%PDF-1.4\n%bukti dukung\n"
+    people.control(
+        "telegram/send", {"user_id": USER, "photo": {"content_base64": base64.b64encode(picture.getvalue()).decode()}}
+    )
+    people.control(
+        "telegram/send",
+        {"user_id": USER, "document": {"file_name": "sp2d.pdf", "content_base64": base64.b64encode(pdf).decode()}},
+    )
+    big = {"file_name": "besar.pdf", "mime_type": "application/pdf", "size": 20 * 1024 * 1024 + 1}
+    people.control("telegram/send", {"user_id": USER, "document": big})
+    exact = {"file_name": "pas.pdf", "size": 20 * 1024 * 1024}
+    people.control("telegram/send", {"user_id": USER, "document": exact})
+    photo, document, too_big, at_limit = (telegram.Update.de_json(u, None).message for u in people.api("getUpdates"))
+
+    largest = photo.photo[-1]
+    assert (largest.width, largest.height) == (1280, 640)  # Telegram's largest size: 1280 px at most
+    file = people.api("getFile", file_id=largest.file_id)
+    image = Image.open(
+        io.BytesIO(people.client.get(f"{people.base_url}/file/bot{people.token}/{file['file_path']}").content)
+    )
+    assert image.size == (1280, 640) and image.getpixel((640, 320))[0] > 150
+    file = people.api("getFile", file_id=document.document.file_id)
+    assert people.client.get(f"{people.base_url}/file/bot{people.token}/{file['file_path']}").content == pdf
+    assert too_big.document.file_size == 20 * 1024 * 1024 + 1
+    assert people.api_error("getFile", file_id=too_big.document.file_id) == (400, "Bad Request: file is too big")
+    assert people.api("getFile", file_id=at_limit.document.file_id)["file_size"] == 20 * 1024 * 1024
 
 
 def test_reply_and_edit_updates(people: Sandbox) -> None:
@@ -144,6 +181,14 @@ def test_press_by_label_and_forged_data(people: Sandbox) -> None:
         pytest.param("telegram/edit", {"user_id": USER, "message_id": 9, "text": "x"}, 400, id="edit-missing"),
         pytest.param("telegram/press", {"user_id": USER, "message_id": 1}, 400, id="press-without-label"),
         pytest.param("telegram/send", {"user_id": USER, "text": "x", "token": "1:nope"}, 404, id="unknown-bot"),
+        pytest.param("telegram/send", {"user_id": USER, "photo": {"content_base64": "%%"}}, 400, id="photo-not-b64"),
+        pytest.param("telegram/send", {"user_id": USER, "photo": {"width": 0, "height": 5}}, 400, id="photo-no-size"),
+        pytest.param(
+            "telegram/send",
+            {"user_id": USER, "document": {"file_name": "x.pdf", "size": 2**40}},
+            400,
+            id="document-too-large-to-make",
+        ),
     ],
 )
 def test_control_rejects_bad_requests(people: Sandbox, path: str, body: dict, status: int) -> None:
@@ -157,6 +202,37 @@ def test_blocked_user_cannot_send_until_unblocked(people: Sandbox) -> None:
     assert people.say(USER, "lagi")["update_id"] is not None
     kinds = [next(k for k in u if k != "update_id") for u in people.api("getUpdates")]
     assert kinds == ["my_chat_member", "my_chat_member", "message"]
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        pytest.param("https://t.me/kinerja_sandbox_bot?start=ABCD234XYZ", id="t-me"),
+        pytest.param("https://telegram.me/Kinerja_Sandbox_Bot?start=ABCD234XYZ", id="telegram-me-any-case"),
+        pytest.param("tg://resolve?domain=kinerja_sandbox_bot&start=ABCD234XYZ", id="tg-resolve"),
+    ],
+)
+def test_opening_a_deep_link_sends_start_with_its_parameter(people: Sandbox, link: str) -> None:
+    opened = people.control("telegram/start", {"user_id": USER, "url": link})
+    assert opened["text"] == "/start ABCD234XYZ" and opened["bot_username"] == "kinerja_sandbox_bot"
+    message = people.api("getUpdates")[0]["message"]
+    assert message["text"] == "/start ABCD234XYZ" and message["from"]["id"] == USER
+    assert message["entities"] == [{"type": "bot_command", "offset": 0, "length": 6}]
+
+
+@pytest.mark.parametrize(
+    ("link", "status"),
+    [
+        pytest.param("https://t.me/someone_else_bot?start=ABC", 404, id="unknown-bot"),
+        pytest.param("https://t.me/kinerja_sandbox_bot?start=AB%20CD", 400, id="space-in-parameter"),
+        pytest.param("https://t.me/kinerja_sandbox_bot?start=" + "A" * 65, 400, id="parameter-65-chars"),
+        pytest.param("https://t.me/kinerja_sandbox_bot", 400, id="no-parameter"),
+        pytest.param("https://example.go.id/kinerja_sandbox_bot?start=ABC", 400, id="not-t-me"),
+    ],
+)
+def test_a_deep_link_telegram_would_not_start_with_is_refused(people: Sandbox, link: str, status: int) -> None:
+    people.control("telegram/start", {"user_id": USER, "url": link}, expect=status)
+    assert people.api("getUpdates") == []
 
 
 @pytest.mark.parametrize(

@@ -55,7 +55,7 @@ class EdgeWorkbook(InMemoryWorkbook):
         # Bidang -> (row, column, value) typed over the filled sheet once, by the next /kirim read.
         self.next_typo: dict[str, tuple[int, int, object]] = {}
 
-    def read_book(self, kode: str) -> BookSeen:
+    def read_book(self, tahun: int, kode: str) -> BookSeen:
         """The bidang's workbook as a careful staff member filled TW I (the core validates it)."""
         self._call("read_book", kode)
         grid = filled_grid(load_master(DEMO_MASTER), kode, 1)
@@ -63,7 +63,7 @@ class EdgeWorkbook(InMemoryWorkbook):
             row, column, value = self.next_typo.pop(kode)
             grid[row - 1][column] = value
         read = WorkbookRead(grid, frozenset(), layout.initial_status_grid(), 1, frozenset())
-        return BookSeen(kode, f"sheet-2026-{kode}", f"Laporan Kinerja 2026 - {kode}", read)
+        return BookSeen(kode, f"sheet-{tahun}-{kode}", f"Laporan Kinerja {tahun} - {kode}", read, tahun=tahun)
 
     def write_rekap(self, tahun: int, tw: int, data: RekapData) -> RekapRef:
         ref = super().write_rekap(tahun, tw, data)
@@ -182,6 +182,18 @@ class People:
         prompt = await self.wait_message(user_id, "membalas pesan ini", after=after)
         assert prompt["reply_markup"]["force_reply"] is True
         return await self.say(user_id, text, reply_to=prompt["message_id"])
+
+
+def url_buttons(message: dict[str, Any]) -> dict[str, str]:
+    """The URL buttons of a message: label -> url."""
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+    return {b["text"]: b["url"] for row in rows for b in row if "url" in b}
+
+
+def action_rows(message: dict[str, Any]) -> list[list[str]]:
+    """The labels of a message's action (callback) buttons, row by row."""
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+    return [labels for row in rows if (labels := [b["text"] for b in row if "callback_data" in b])]
 
 
 class ManualClock:

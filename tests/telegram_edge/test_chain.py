@@ -23,6 +23,8 @@ from tests.telegram_edge.conftest import (
     STAF,
     EdgeWorkbook,
     People,
+    action_rows,
+    url_buttons,
 )
 from tests.workflow.scenario import submission
 
@@ -51,25 +53,30 @@ async def test_whole_chain_with_every_return_path(kinerja: KinerjaBot, workbook:
     # Step 1: the Sekretaris approves distribution.
     ask = await people.wait_message(SEKRETARIS, "Permohonan persetujuan pembagian format")
     assert "Triwulan I 2026" in ask["text"] and "Mutu Baku langkah 1: 15 menit" in ask["text"]
-    assert [b["text"] for b in ask["reply_markup"]["inline_keyboard"][0]] == ["Setujui", "Tunda"]
+    assert action_rows(ask) == [["Setujui", "Tunda"]]
     # The key figures of what is approved: each bidang's format (from the master list) and folder.
     master = load_master(service.settings.google.master_indikator)
     for bidang in service.settings.bidang:
         items = master.for_bidang(bidang.kode)
         pagu = format_rupiah(sum(i.pagu or 0 for i in items))
         assert f"- {bidang.nama} ({bidang.kode}): {len(items)} indikator (" in ask["text"]
-        assert f"pagu {pagu}\n  Folder: https://drive.google.com/drive/folders/{bidang.folder_id}" in ask["text"]
+        assert f"pagu {pagu}\n" in ask["text"]
+        folder = f"https://drive.google.com/drive/folders/{bidang.folder_id}"
+        assert url_buttons(ask)[f"Buka folder {bidang.kode}"] == folder and folder not in ask["text"]
     assert "Bila disetujui hari ini, batas pengisian: " in ask["text"] and " 23.59 WIB." in ask["text"]
     pressed = await people.press(SEKRETARIS, ask["message_id"], "Setujui")
     assert (await people.answer(pressed["callback_query_id"]))["show_alert"] is False
     edited = await people.wait_edit(SEKRETARIS, ask["message_id"], ">> Disetujui oleh Sri Wahyuni")
-    assert "reply_markup" not in edited and " WIB." in edited["text"]
+    assert action_rows(edited) == [] and " WIB." in edited["text"]
+    assert url_buttons(edited) == url_buttons(ask)  # the folders stay; Setujui and Tunda are gone
 
     # Step 2: each bidang gets its link and deadline.
     for kode in ("PTK", "SEK"):
         opened = await people.wait_message(STAF[kode], "Pengisian laporan kinerja dibuka")
-        assert f"https://sheets.test/2026/{kode}" in opened["text"] and "Batas pengisian:" in opened["text"]
-    await people.wait_message(KASUBBAG, "Format laporan kinerja telah dibagikan")
+        assert url_buttons(opened) == {"Buka laporan": f"https://sheets.test/2026/{kode}"}
+        assert "https://" not in opened["text"] and "Batas pengisian:" in opened["text"]
+    shared = await people.wait_message(KASUBBAG, "Format laporan kinerja telah dibagikan")
+    assert url_buttons(shared) == {f"Buka laporan {k}": f"https://sheets.test/2026/{k}" for k in ("SEK", "PTK")}
 
     # Validation feedback to the staff names each problem's cell.
     await poll(kinerja, workbook, "PTK", ok=False)
@@ -96,7 +103,9 @@ async def test_whole_chain_with_every_return_path(kinerja: KinerjaBot, workbook:
     assert state(kinerja, pid)[1]["PTK"] is BidangState.SUBMITTED
     await people.say(KEPALA["PTK"], "Realisasi anggaran belum sesuai SP2D.", reply_to=prompt["message_id"])
     edited = await people.wait_edit(KEPALA["PTK"], request["message_id"], ">> Dikembalikan oleh Agus Priyono")
-    assert "Alasan: Realisasi anggaran belum sesuai SP2D." in edited["text"] and "reply_markup" not in edited
+    assert "Alasan: Realisasi anggaran belum sesuai SP2D." in edited["text"] and action_rows(edited) == []
+    # The link to the report stays on the decided message, after a restart-proof prompt too.
+    assert url_buttons(edited) == {"Buka laporan": "https://sheets.test/2026/PTK"}
     returned = await people.wait_message(STAF["PTK"], "Laporan dikembalikan untuk diperbaiki")
     assert "Alasan: Realisasi anggaran belum sesuai SP2D." in returned["text"]
     assert state(kinerja, pid)[1]["PTK"] is BidangState.RETURNED
@@ -186,7 +195,10 @@ async def test_whole_chain_with_every_return_path(kinerja: KinerjaBot, workbook:
     # The closing note reaches everyone.
     for who in EVERYONE:
         closed = await people.wait_message(who, "Periode pelaporan kinerja ditutup")
-        assert "https://drive.test/arsip/2026/tw1" in closed["text"]
+        assert url_buttons(closed) == {
+            "Buka rekap": "https://sheets.test/rekap/2026",
+            "Buka folder arsip": "https://drive.test/arsip/2026/tw1",
+        }
     assert state(kinerja, pid)[0] is DinasState.CLOSED
 
     # Every decision is audited with the Telegram user id of who made it.

@@ -108,7 +108,9 @@ async def test_long_validation_feedback_is_split_never_cut(
         ProblemInfo(f"M{row}", "Realisasi TW I", row, f"Indikator nomor {row}", "error", f'"teks {row}" bukan angka')
         for row in range(10, 160)
     )
-    await asyncio.to_thread(kinerja.service.handle_events, [SubmissionReady("PTK", 1, ok=False, problems=problems)])
+    await asyncio.to_thread(
+        kinerja.service.handle_events, [SubmissionReady("PTK", 1, ok=False, problems=problems, tahun=2026)]
+    )
     first = await people.wait_message(STAF["PTK"], "(bagian 1/")
     total = int(first["text"].rsplit("/", 1)[1].rstrip(")"))
     assert total >= 2

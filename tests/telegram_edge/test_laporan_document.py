@@ -31,12 +31,12 @@ async def test_report_document_goes_with_step_6_and_the_close(
         return pid
 
     pid = await asyncio.to_thread(to_telaah_kepala_dinas)
-    draft = await people.wait_message(KADIS, "Draf Laporan Kinerja Triwulan I 2026")
+    draft = await people.wait_message(KADIS, "Draf Laporan Kinerja Triwulan I 2026", timeout=90)
     assert draft["document"]["file_name"] == "laporan-2026-TW1.pdf"
     assert draft["document"]["mime_type"] == "application/pdf" and draft["document"]["file_size"] > 5_000
     request = await people.wait_message(KADIS, "Permohonan telaah laporan kinerja dinas", after=draft["message_id"])
     buttons = [b["text"] for row in request["reply_markup"]["inline_keyboard"] for b in row]
-    assert buttons == ["Setujui", "Kembalikan"]  # the decision's buttons come after the document
+    assert buttons == ["Buka rekap", "Setujui", "Kembalikan"]  # the decision's buttons come after the document
 
     def close() -> None:
         service.approve_by_kepala_dinas(actor(KADIS), pid)

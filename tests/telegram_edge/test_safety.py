@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from pathlib import Path
 
 import pytest
@@ -27,8 +28,10 @@ from tests.telegram_edge.conftest import (
     STRANGER,
     EdgeWorkbook,
     People,
+    action_rows,
     edge_bot,
     edge_settings,
+    url_buttons,
 )
 from tests.workflow.scenario import Driver, submission
 
@@ -140,12 +143,16 @@ async def test_double_press_counts_once_and_replay_is_refused(
     pid = await collecting(kinerja, people)
     await submitted(kinerja, workbook, "PTK")
     request = await people.wait_message(KEPALA["PTK"], "Permohonan koreksi")
-    data = request["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    data = next(
+        b["callback_data"] for row in request["reply_markup"]["inline_keyboard"] for b in row if "callback_data" in b
+    )
     first = await people.press(KEPALA["PTK"], request["message_id"], "Setujui")
     second = await people.press_data(KEPALA["PTK"], request["message_id"], data)  # the same button, again
     assert (await people.answer(first["callback_query_id"]))["show_alert"] is False
     answer = await people.answer(second["callback_query_id"])
-    assert answer["show_alert"] is True and "sudah disetujui" in answer["text"]
+    # Refused while the first is carried out ("sedang diproses") or once it is ("sudah disetujui").
+    assert answer["show_alert"] is True
+    assert "sudah disetujui" in answer["text"] or "sedang diproses" in answer["text"]
     await people.wait_edit(KEPALA["PTK"], request["message_id"], ">> Disetujui oleh Agus Priyono")
     # A replay much later (the button is gone; forged with the old data): still refused.
     replay = await people.press_data(KEPALA["PTK"], request["message_id"], data)
@@ -177,7 +184,7 @@ async def test_tunda_keeps_the_request_open(kinerja: KinerjaBot, people: People)
     ask = await people.wait_message(SEKRETARIS, "Permohonan persetujuan")
     await people.press(SEKRETARIS, ask["message_id"], "Tunda")
     edited = await people.wait_edit(SEKRETARIS, ask["message_id"], ">> Ditunda oleh Sri Wahyuni")
-    assert [b["text"] for b in edited["reply_markup"]["inline_keyboard"][0]] == ["Setujui"]
+    assert action_rows(edited) == [["Setujui"]]
     await people.wait_message(KASUBBAG, "Pembagian format ditunda")
     assert kinerja.service.period_view(pid).state is DinasState.AWAITING_DISTRIBUTION
     await people.press(SEKRETARIS, ask["message_id"], "Setujui")
@@ -327,5 +334,41 @@ async def test_kembalikan_without_a_reason_does_nothing(
     # With a reason it goes through, and the buttons give way to the outcome.
     await people.say(who, "Data PTK belum sesuai bukti dukung.", reply_to=prompt["message_id"])
     edited = await people.wait_edit(who, message["message_id"], "Alasan: Data PTK belum sesuai bukti dukung.")
-    assert "reply_markup" not in edited
+    assert action_rows(edited) == [] and url_buttons(edited) == url_buttons(message)  # the links stay
     assert audit_count(kinerja, pid, event) == 1
+
+
+@pytest.mark.parametrize("slow", [False, True], ids=["fails-fast", "fails-slowly"])
+async def test_a_press_google_fails_is_never_confirmed_and_its_buttons_still_work(
+    kinerja: KinerjaBot, workbook: EdgeWorkbook, people: People, monkeypatch: pytest.MonkeyPatch, slow: bool
+) -> None:
+    """Issue #16 item 2: no "tercatat" for an action that did not take effect; the person is told.
+
+    The press is answered before its Google work (issue #14 item 9), so however fast Google fails,
+    the failure comes as a message replying to the request.
+    """
+    pid = await collecting(kinerja, people)
+    await submitted(kinerja, workbook, "PTK")
+    request = await people.wait_message(KEPALA["PTK"], "Permohonan koreksi")
+    if slow:  # Google slow as well as failing
+        original = EdgeWorkbook.write_feedback
+
+        def slow_write(self: EdgeWorkbook, *args: object) -> None:
+            time.sleep(0.5)
+            original(self, *args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(EdgeWorkbook, "write_feedback", slow_write)
+    workbook.fail["write_feedback"] = 1  # the approval's Status write: retries exhausted
+    pressed = await people.press(KEPALA["PTK"], request["message_id"], "Setujui")
+    answer = await people.answer(pressed["callback_query_id"])
+    assert "tercatat" not in answer["text"] and answer["show_alert"] is False
+    told = await people.wait_message(KEPALA["PTK"], "belum berhasil")
+    assert "tombolnya masih dapat digunakan" in told["text"]
+    assert audit_count(kinerja, pid, "setujui", "PTK") == 0
+    with kinerja.store.transaction() as tx:
+        assert tx.get_report(pid, "PTK").state == BidangState.SUBMITTED  # type: ignore[union-attr]
+    # The buttons are still there and work once Google answers again.
+    again = await people.press(KEPALA["PTK"], request["message_id"], "Setujui")
+    assert (await people.answer(again["callback_query_id"]))["show_alert"] is False
+    await people.wait_edit(KEPALA["PTK"], request["message_id"], ">> Disetujui oleh Agus Priyono")
+    assert audit_count(kinerja, pid, "setujui", "PTK") == 1

@@ -30,6 +30,7 @@ from tests.telegram_edge.conftest import (
     ManualClock,
     People,
     edge_bot,
+    url_buttons,
     wait_for,
 )
 from tests.workflow.scenario import submission
@@ -102,8 +103,11 @@ async def test_reminder_then_escalation_each_once_and_none_after_the_step(
     await sweep(bot)
     reminder = await people.wait_message(SEKRETARIS, REMINDER)
     assert "Periode: Triwulan I 2026" in reminder["text"]
-    assert "Langkah 1 menunggu tindakan Bapak/Ibu sejak Senin, 6 April 2026 08.00 WIB" in reminder["text"]
-    assert "Mutu Baku langkah ini 15 menit telah tercapai" in reminder["text"]
+    assert (
+        "Langkah 1 SOP (pembagian format laporan) berada pada Bapak/Ibu sejak Senin, 6 April 2026 pukul 08.00 WIB. "
+        "Mutu Baku SOP untuk langkah ini adalah 15 menit, dan waktu tersebut telah terlampaui." in reminder["text"]
+    )
+    assert "Mohon segera ditindaklanjuti." in reminder["text"] and "tercapai" not in reminder["text"]
     await sweeps(bot, clock, 3, 4)  # 08:27: more sweeps, still one reminder and no escalation
     assert await count(people, SEKRETARIS, REMINDER) == 1
     assert await count(people, KADIS, ESCALATION) == 0
@@ -113,8 +117,8 @@ async def test_reminder_then_escalation_each_once_and_none_after_the_step(
     await sweep(bot)
     escalation = await people.wait_message(KADIS, ESCALATION)
     assert (
-        "Langkah 1 berada pada Sekretaris (Sri Wahyuni, S.Sos., M.Si.) sejak Senin, 6 April 2026 08.00 WIB, "
-        "melewati dua kali Mutu Baku (15 menit)" in escalation["text"]
+        "Langkah 1 SOP (pembagian format laporan) berada pada Sekretaris (Sri Wahyuni, S.Sos., M.Si.) sejak "
+        "Senin, 6 April 2026 pukul 08.00 WIB, telah melewati dua kali Mutu Baku (15 menit)" in escalation["text"]
     )
     await sweeps(bot, clock, 3, 5)  # 08:45
     assert await count(people, SEKRETARIS, REMINDER) == 1
@@ -126,14 +130,14 @@ async def test_reminder_then_escalation_each_once_and_none_after_the_step(
     await people.say(KASUBBAG, "/status")
     status = await people.wait_message(KASUBBAG, "Status laporan kinerja Triwulan I 2026")
     assert (
-        "Di tangan: Sekretaris (Sri Wahyuni, S.Sos., M.Si.), sejak Senin, 6 April 2026 08.00 WIB "
+        "Di tangan: Sekretaris (Sri Wahyuni, S.Sos., M.Si.), sejak Senin, 6 April 2026 pukul 08.00 WIB "
         "(45 menit; Mutu Baku 15 menit, melewati Mutu Baku)" in status["text"]
     )
 
     # 08:46: the Sekretaris approves in chat; the outcome says what, who and when.
     clock.advance(minutes=1)
     await people.press(SEKRETARIS, ask["message_id"], "Setujui")
-    outcome = ">> Disetujui oleh Sri Wahyuni, S.Sos., M.Si. pada Senin, 6 April 2026 08.46 WIB."
+    outcome = ">> Disetujui oleh Sri Wahyuni, S.Sos., M.Si. pada Senin, 6 April 2026 pukul 08.46 WIB."
     await people.wait_edit(SEKRETARIS, ask["message_id"], outcome)
 
     # 09:00: PTK submits; step 3 is held by its Kepala Bidang (Mutu Baku 10 menit).
@@ -142,24 +146,31 @@ async def test_reminder_then_escalation_each_once_and_none_after_the_step(
     request = await people.wait_message(KEPALA["PTK"], "Permohonan koreksi")
     await sweeps(bot, clock, 1, 10)  # 09:10
     koreksi_reminder = await people.wait_message(KEPALA["PTK"], REMINDER)
-    assert "Bidang: Bidang Penempatan Tenaga Kerja" in koreksi_reminder["text"]
-    assert "Langkah 3 menunggu tindakan Bapak/Ibu sejak Senin, 6 April 2026 09.00 WIB" in koreksi_reminder["text"]
-    assert "Tautan: https://sheets.test/2026/PTK" in koreksi_reminder["text"]
+    assert "Periode: Triwulan I 2026\nBidang Penempatan Tenaga Kerja" in koreksi_reminder["text"]
+    assert "Bidang: Bidang" not in koreksi_reminder["text"]
+    assert (
+        "Langkah 3 SOP (koreksi laporan bidang) berada pada Bapak/Ibu sejak Senin, 6 April 2026 pukul 09.00 WIB"
+        in koreksi_reminder["text"]
+    )
+    assert url_buttons(koreksi_reminder) == {"Buka laporan": "https://sheets.test/2026/PTK"}
     await sweeps(bot, clock, 1, 10)  # 09:20: a Kepala Bidang's superior is the Sekretaris
     koreksi_escalation = await people.wait_message(SEKRETARIS, ESCALATION)
-    assert "Langkah 3 berada pada Kepala Bidang (Agus Priyono, S.H.)" in koreksi_escalation["text"]
+    assert (
+        "Langkah 3 SOP (koreksi laporan bidang) berada pada Kepala Bidang (Agus Priyono, S.H.)"
+        in koreksi_escalation["text"]
+    )
     assert await count(people, KADIS, ESCALATION) == 1  # not copied upwards
     before = await people.last_id(KASUBBAG)
     await people.say(KASUBBAG, "/status")
     status = await people.wait_message(KASUBBAG, "Status laporan", after=before)
     assert (
         "- Bidang Penempatan Tenaga Kerja dan Perluasan Kesempatan Kerja (PTK): menunggu koreksi Kepala Bidang\n"
-        "  Di tangan: Kepala Bidang (Agus Priyono, S.H.), sejak Senin, 6 April 2026 09.00 WIB "
+        "  Di tangan: Kepala Bidang (Agus Priyono, S.H.), sejak Senin, 6 April 2026 pukul 09.00 WIB "
         "(20 menit; Mutu Baku 10 menit, melewati Mutu Baku)" in status["text"]
     )
     assert (
         "- Sekretariat (SEK): dibuka untuk pengisian\n"
-        "  Di tangan: Staf pengisi laporan (Dewi Lestari, S.AP.), sejak Senin, 6 April 2026 08.46 WIB "
+        "  Di tangan: Staf pengisi laporan (Dewi Lestari, S.AP.), sejak Senin, 6 April 2026 pukul 08.46 WIB "
         "(34 menit; Mutu Baku 1 hari kerja, masih dalam Mutu Baku)" in status["text"]
     )
 
@@ -178,8 +189,18 @@ async def test_reminder_then_escalation_each_once_and_none_after_the_step(
     clock.set(datetime(2026, 4, 7, 9, 0, tzinfo=WIB))
     await sweep(bot)
     input_reminder = await people.wait_message(STAF["SEK"], REMINDER)
-    assert "Langkah 2 menunggu tindakan Bapak/Ibu sejak Senin, 6 April 2026 08.46 WIB" in input_reminder["text"]
-    assert "Mutu Baku langkah ini 1 hari kerja" in input_reminder["text"]
+    # The staff's Mutu Baku (1 working day) passed days before the input deadline: the reminder says
+    # the deadline still holds, and does not read as if the standard were met ("tercapai").
+    assert (
+        "Langkah 2 SOP (pengisian realisasi) berada pada Bapak/Ibu sejak Senin, 6 April 2026 pukul 08.46 WIB. "
+        "Mutu Baku SOP untuk langkah ini adalah 1 hari kerja, dan waktu tersebut telah terlampaui."
+        in input_reminder["text"]
+    )
+    assert (
+        "Batas pengisian laporan tetap Senin, 13 April 2026 pukul 23.59 WIB; mohon laporan diajukan sebelum batas "
+        "tersebut." in input_reminder["text"]
+    )
+    assert "segera" not in input_reminder["text"] and "tercapai" not in input_reminder["text"]
     await sweeps(bot, clock, 2, 30)
     assert await count(people, STAF["SEK"], REMINDER) == 1
     assert await count(people, STAF["PTK"], REMINDER) == 0

@@ -79,10 +79,10 @@ def test_callback_data_rejects_what_the_bot_never_made(raw: str | None) -> None:
 @pytest.mark.parametrize(
     ("moment", "expected"),
     [
-        pytest.param(datetime(2026, 4, 6, 8, 0, tzinfo=WIB), "Senin, 6 April 2026 08.00 WIB", id="local"),
-        pytest.param(datetime(2026, 4, 6, 1, 5, tzinfo=UTC), "Senin, 6 April 2026 08.05 WIB", id="utc"),
-        pytest.param("2026-12-31T23:59:00+07:00", "Kamis, 31 Desember 2026 23.59 WIB", id="iso"),
-        pytest.param("2026-08-16T17:00:00+00:00", "Senin, 17 Agustus 2026 00.00 WIB", id="iso-utc-next-day"),
+        pytest.param(datetime(2026, 4, 6, 8, 0, tzinfo=WIB), "Senin, 6 April 2026 pukul 08.00 WIB", id="local"),
+        pytest.param(datetime(2026, 4, 6, 1, 5, tzinfo=UTC), "Senin, 6 April 2026 pukul 08.05 WIB", id="utc"),
+        pytest.param("2026-12-31T23:59:00+07:00", "Kamis, 31 Desember 2026 pukul 23.59 WIB", id="iso"),
+        pytest.param("2026-08-16T17:00:00+00:00", "Senin, 17 Agustus 2026 pukul 00.00 WIB", id="iso-utc-next-day"),
         pytest.param(None, "-", id="none"),
     ],
 )
@@ -92,8 +92,8 @@ def test_format_waktu(moment: Any, expected: str) -> None:
 
 def test_format_waktu_other_zones() -> None:
     moment = datetime(2026, 4, 6, 1, 0, tzinfo=UTC)
-    assert texts.format_waktu(moment, ZoneInfo("Asia/Makassar")) == "Senin, 6 April 2026 09.00 WITA"
-    assert texts.format_waktu(moment, ZoneInfo("Asia/Jayapura")) == "Senin, 6 April 2026 10.00 WIT"
+    assert texts.format_waktu(moment, ZoneInfo("Asia/Makassar")) == "Senin, 6 April 2026 pukul 09.00 WITA"
+    assert texts.format_waktu(moment, ZoneInfo("Asia/Jayapura")) == "Senin, 6 April 2026 pukul 10.00 WIT"
 
 
 @pytest.mark.parametrize(
@@ -114,7 +114,7 @@ def test_summary_uses_the_decimal_comma() -> None:
     assert lines == [
         "- Jumlah indikator: 7",
         "- Rata-rata capaian: 1.234,57%",
-        "- Pagu anggaran: Rp 1.500.000",
+        "- Pagu anggaran: Rp1.500.000",
     ]
 
 
@@ -157,9 +157,9 @@ SAMPLE: dict[str, Any] = {
     "mutu_baku": "10 menit",
     "actor_nama": "Agus",
     "note": None,
-    "links": {"PTK": "https://s/1"},
+    "links": {"PTK": "https://sheets.test/2026/PTK"},
     "deadline": "2026-07-08T08:00:00+07:00",
-    "url": "https://s/1",
+    "url": "https://sheets.test/2026/PTK",
     "problems": [
         {
             "cell": "M14",
@@ -180,11 +180,13 @@ SAMPLE: dict[str, Any] = {
     "per_bidang": {"PTK": "Khusus."},
     "khusus": "Khusus.",
     "teks": "Sudah.",
-    "rekap_url": "https://r",
-    "archive_url": "https://a",
+    "rekap_url": "https://sheets.test/rekap/2026",
+    "archive_url": "https://drive.test/arsip/2026/tw2",
     "hari_kerja_tersisa": -1,
     "state": "diajukan",
     "since": "2026-07-08T08:00:00+07:00",
+    "pressed_at": "2026-07-08T08:05:00+07:00",
+    "event": "setujui",
     "due_at": "2026-07-08T08:10:00+07:00",
     "holder_role": "kepala_bidang",
     "holder_nama": "Agus",
@@ -194,6 +196,12 @@ SAMPLE: dict[str, Any] = {
     "role": "staf",
     "kind": "input_opened",
     "error": "blocked",
+    "path": "/etc/kinerja-bot/master/2027.csv",
+    "opens_at": "2027-04-01T08:00:00+07:00",
+    "problem": 'baris 3: kolom "Target Tahunan" kosong',
+    "overdue": False,
+    "waiting_for": ["Triwulan IV 2026"],
+    "akses": [{"id": "anyoneWithLink", "type": "anyone", "role": "reader", "email": None, "domain": None}],
 }
 
 
@@ -212,57 +220,104 @@ def test_every_kind_renders_in_indonesian(settings: Settings, kind: Kind) -> Non
         assert "Triwulan II 2026" in rendered.text
     for row in rendered.keyboard.inline_keyboard if rendered.keyboard else ():
         for button in row:
-            decode(button.callback_data)  # every button carries data the bot can read back
+            if button.url is None:
+                decode(button.callback_data)  # every action button carries data the bot can read back
 
 
 PERIODE = "Triwulan II 2026"
 NAMA = "Bidang Penempatan"  # SAMPLE's bidang_nama
-LINK = "https://s/1"
-DEADLINE = "Rabu, 8 Juli 2026 08.00 WIB"
+LINK = "https://sheets.test/2026/PTK"
+REKAP_LINK = "https://sheets.test/rekap/2026"
+DEADLINE = "Rabu, 8 Juli 2026 pukul 08.00 WIB"
 MB = "10 menit"
 REKAP_SUMMARY = {
     "dinas": {"jumlah_indikator": 14, "rata_rata_capaian": 83.875, "predikat": "Tinggi"},
     "bidang": [{"kode_bidang": "PTK", "rata_rata_capaian": 95.5, "predikat": "Sangat Tinggi"}],
 }
 REKAP_FIGURES = ("Rata-rata capaian: 83,88%", "(PTK): capaian 95,50%, predikat Sangat Tinggi")
+LAPORAN, REKAP = texts.BTN_BUKA_LAPORAN, texts.BTN_BUKA_REKAP
 
 # Each message of an SOP step (and each reminder) -> what it must name: the period, the bidang,
-# the key figures, the link to the sheet, and the deadline or the Mutu Baku. Step 1 has no sheet
-# yet (the workbooks are made when it is approved) and names the bidang it will go to.
-SOP_MESSAGES: list[tuple[Kind, tuple[str, ...]]] = [
-    (Kind.DISTRIBUTION_APPROVAL_REQUEST, (PERIODE, "2 bidang (SEK, PTK)", f"Mutu Baku langkah 1: {MB}")),
-    (Kind.DISTRIBUTION_DONE, (PERIODE, f"- PTK: {LINK}", DEADLINE)),
-    (Kind.INPUT_OPENED, (PERIODE, NAMA, LINK, DEADLINE)),
-    (Kind.VALIDATION_FAILED, (PERIODE, NAMA, "sel M14 (Realisasi TW II, baris 14)", LINK, DEADLINE)),
-    (Kind.KOREKSI_REQUEST, (PERIODE, NAMA, "Rata-rata capaian: 80,00%", LINK, f"Mutu Baku langkah 3: {MB}")),
-    (Kind.REPORT_RETURNED, (PERIODE, NAMA, "Alasan: Perbaiki.", LINK)),
-    (Kind.REKAP_DRAFT, (PERIODE, *REKAP_FIGURES, LINK, f"Mutu Baku langkah 4: {MB}")),
-    (Kind.TELAAH_REQUEST, (PERIODE, *REKAP_FIGURES, LINK, f"Mutu Baku langkah 5: {MB}")),
-    (Kind.TELAAH_KEPALA_DINAS_REQUEST, (PERIODE, *REKAP_FIGURES, LINK, f"Mutu Baku langkah 6: {MB}")),
-    (Kind.REKOMENDASI_REQUEST, (PERIODE, "(SEK, PTK)", *REKAP_FIGURES, LINK, f"Mutu Baku langkah 6: {MB}")),
-    (Kind.REKOMENDASI_HANDED, (PERIODE, "- PTK: Khusus.", "Langkah 7", "Langkah 8", LINK)),
-    (Kind.REKOMENDASI_FOR_BIDANG, (PERIODE, NAMA, "khusus untuk bidang ini: Khusus.", LINK, f"langkah 9: {MB}")),
-    (Kind.BIDANG_REOPENED, (PERIODE, NAMA, "Alasan: Perbaiki.", LINK)),
-    (Kind.PERIOD_CLOSED, (PERIODE, "Rekap: https://r", "Arsip: https://a")),
-    (Kind.DEADLINE_REMINDER, (PERIODE, NAMA, LINK, "telah lewat 1 hari kerja", DEADLINE)),
-    (Kind.MUTU_BAKU_REMINDER, (PERIODE, "Bidang Penempatan Tenaga Kerja", "Langkah 3", DEADLINE, MB, LINK)),
-    (Kind.MUTU_BAKU_ESCALATION, (PERIODE, "Bidang Penempatan Tenaga Kerja", "Kepala Bidang (Agus)", MB, LINK)),
+# the key figures, and the deadline or the Mutu Baku; and the URL buttons it carries (label, url):
+# the sheet, the rekap, a folder. Step 1 has no sheet yet (the workbooks are made when it is
+# approved) and names the bidang it will go to, with their folders.
+SOP_MESSAGES: list[tuple[Kind, tuple[str, ...], tuple[tuple[str, str], ...]]] = [
+    (
+        Kind.DISTRIBUTION_APPROVAL_REQUEST,
+        (PERIODE, "2 bidang (SEK, PTK)", f"Mutu Baku langkah 1: {MB}"),
+        (("Buka folder PTK", "https://drive.google.com/drive/folders/f-ptk"),),
+    ),
+    (Kind.DISTRIBUTION_DONE, (PERIODE, "1 bidang (PTK)", DEADLINE), (("Buka laporan PTK", LINK),)),
+    (Kind.INPUT_OPENED, (PERIODE, NAMA, DEADLINE), ((LAPORAN, LINK),)),
+    (Kind.VALIDATION_FAILED, (PERIODE, NAMA, "sel M14 (Realisasi TW II, baris 14)", DEADLINE), ((LAPORAN, LINK),)),
+    (
+        Kind.KOREKSI_REQUEST,
+        (PERIODE, NAMA, "Rata-rata capaian: 80,00%", f"Mutu Baku langkah 3: {MB}"),
+        ((LAPORAN, LINK),),
+    ),
+    (Kind.REPORT_RETURNED, (PERIODE, NAMA, "Alasan: Perbaiki."), ((LAPORAN, LINK),)),
+    (Kind.REKAP_DRAFT, (PERIODE, *REKAP_FIGURES, f"Mutu Baku langkah 4: {MB}"), ((REKAP, LINK),)),
+    (Kind.TELAAH_REQUEST, (PERIODE, *REKAP_FIGURES, f"Mutu Baku langkah 5: {MB}"), ((REKAP, LINK),)),
+    (Kind.TELAAH_KEPALA_DINAS_REQUEST, (PERIODE, *REKAP_FIGURES, f"Mutu Baku langkah 6: {MB}"), ((REKAP, LINK),)),
+    (
+        Kind.REKOMENDASI_REQUEST,
+        (PERIODE, "(SEK, PTK)", *REKAP_FIGURES, f"Mutu Baku langkah 6: {MB}"),
+        ((REKAP, LINK),),
+    ),
+    (Kind.REKOMENDASI_HANDED, (PERIODE, "- PTK: Khusus.", "Langkah 7", "Langkah 8"), ((REKAP, LINK),)),
+    (
+        Kind.REKOMENDASI_FOR_BIDANG,
+        (PERIODE, NAMA, "khusus untuk bidang ini: Khusus.", f"langkah 9: {MB}"),
+        ((REKAP, LINK),),
+    ),
+    (Kind.BIDANG_REOPENED, (PERIODE, NAMA, "Alasan: Perbaiki."), ((LAPORAN, LINK),)),
+    (
+        Kind.PERIOD_CLOSED,
+        (PERIODE, "ditutup dan diarsipkan"),
+        ((REKAP, REKAP_LINK), (texts.BTN_BUKA_ARSIP, "https://drive.test/arsip/2026/tw2")),
+    ),
+    (Kind.DEADLINE_REMINDER, (PERIODE, NAMA, "telah terlampaui 1 hari kerja", DEADLINE), ((LAPORAN, LINK),)),
+    (
+        Kind.MUTU_BAKU_REMINDER,
+        (PERIODE, "Bidang Penempatan Tenaga Kerja", "Langkah 3", DEADLINE, MB),
+        ((LAPORAN, LINK),),
+    ),
+    (
+        Kind.MUTU_BAKU_ESCALATION,
+        (PERIODE, "Bidang Penempatan Tenaga Kerja", "Kepala Bidang (Agus)", MB),
+        ((LAPORAN, LINK),),
+    ),
 ]
 
 
-@pytest.mark.parametrize(("kind", "expected"), SOP_MESSAGES, ids=[k.value for k, _ in SOP_MESSAGES])
-def test_every_sop_step_message_names_period_bidang_figures_link_and_time(
-    settings: Settings, kind: Kind, expected: tuple[str, ...]
+def _url_buttons(markup: Any) -> list[tuple[str, str]]:
+    return [(b.text, b.url) for row in (markup.inline_keyboard if markup else ()) for b in row if b.url]
+
+
+@pytest.mark.parametrize(("kind", "expected", "links"), SOP_MESSAGES, ids=[k.value for k, _, _ in SOP_MESSAGES])
+def test_every_sop_step_message_names_period_bidang_figures_and_time_and_links_by_button(
+    settings: Settings, kind: Kind, expected: tuple[str, ...], links: tuple[tuple[str, str], ...]
 ) -> None:
     payload = {key: SAMPLE[key] for key in PAYLOAD_KEYS[kind]}
     if kind in (Kind.DISTRIBUTION_APPROVAL_REQUEST, Kind.REKOMENDASI_REQUEST):
         payload["bidang"] = ["SEK", "PTK"]
+    if kind is Kind.DISTRIBUTION_APPROVAL_REQUEST:
+        payload["format"] = [
+            {"kode": "PTK", "nama": NAMA, "folder_url": "https://drive.google.com/drive/folders/f-ptk"}
+        ]
     if "summary" in payload and kind is not Kind.KOREKSI_REQUEST:
         payload["summary"] = REKAP_SUMMARY
     role = "sekretaris" if kind is Kind.REKOMENDASI_HANDED else "kasubbag_kpep"
-    text = Renderer(settings).render(kind, payload, role).text
+    rendered = Renderer(settings).render(kind, payload, role)
     for fragment in expected:
-        assert fragment in text, (fragment, text)
+        assert fragment in rendered.text, (fragment, rendered.text)
+    assert "https://" not in rendered.text, rendered.text  # no raw URL in the text: buttons open them
+    assert _url_buttons(rendered.keyboard) == list(links)
+    rows = rendered.keyboard.inline_keyboard if rendered.keyboard else ()
+    for row in rows:  # a URL button never shares a row with an action button
+        assert len({button.url is None for button in row}) == 1, row
+    if any(button.callback_data for row in rows for button in row):
+        assert rows[0][0].url is not None  # the links come first, above the actions
 
 
 def test_older_outbox_rows_without_the_newer_keys_still_render(settings: Settings) -> None:
@@ -330,11 +385,11 @@ def test_buttons_per_kind(settings: Settings) -> None:
         rendered = renderer.render(kind, payload, role)
         return [b.text for row in (rendered.keyboard.inline_keyboard if rendered.keyboard else ()) for b in row]
 
-    assert labels(Kind.KOREKSI_REQUEST) == ["Setujui", "Kembalikan"]
-    assert labels(Kind.REKAP_DRAFT) == ["Tambah analisis", "Kirim ke Sekretaris"]
-    assert labels(Kind.TELAAH_REQUEST) == ["Teruskan ke Kepala Dinas", "Kembalikan"]
-    assert labels(Kind.TELAAH_KEPALA_DINAS_REQUEST) == ["Setujui", "Kembalikan"]
-    assert labels(Kind.REKOMENDASI_FOR_BIDANG) == ["Catat tindak lanjut"]
+    assert labels(Kind.KOREKSI_REQUEST) == ["Buka laporan", "Setujui", "Kembalikan"]
+    assert labels(Kind.REKAP_DRAFT) == ["Buka rekap", "Tambah analisis", "Kirim ke Sekretaris"]
+    assert labels(Kind.TELAAH_REQUEST) == ["Buka rekap", "Teruskan ke Kepala Dinas", "Kembalikan"]
+    assert labels(Kind.TELAAH_KEPALA_DINAS_REQUEST) == ["Buka rekap", "Setujui", "Kembalikan"]
+    assert labels(Kind.REKOMENDASI_FOR_BIDANG) == ["Buka rekap", "Catat tindak lanjut"]
     assert labels(Kind.DINAS_RETURNED) == [
         "Buka kembali SEK",
         "Buka kembali PTK",

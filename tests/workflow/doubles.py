@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bot.workflow.errors import PortError, RecipientUnreachable, TransientDeliveryError
 from bot.workflow.ports import Notification, PartsProgress
-from sheets.facts import ArchiveRef, BookSeen, ChangesRead, Feedback, ProblemInfo, RekapData, RekapRef, WorkbookRef
+from sheets.facts import (
+    ArchiveRef,
+    BookDeferred,
+    BookFact,
+    BookSeen,
+    BookToRead,
+    ChangedBooks,
+    EvidenceFile,
+    EvidenceRef,
+    Feedback,
+    ProblemInfo,
+    RekapData,
+    RekapRef,
+    WorkbookRef,
+)
 
 
 @dataclass
@@ -27,6 +41,7 @@ class InMemoryWorkbook:
     rekap_writes: list[RekapData] = field(default_factory=list)
     fail: dict[str, int] = field(default_factory=dict)
     archived_laporan: bytes | None = None
+    kept_permissions: tuple[str, ...] = ()  # what remove_permissions may not remove
 
     def _call(self, name: str, *args: Any) -> None:
         self.calls.append((name, args))
@@ -41,7 +56,7 @@ class InMemoryWorkbook:
         self._call("distribute", tahun, tw, tuple(bidang_kodes))
         return {k: WorkbookRef(f"https://sheets.test/{tahun}/{k}", f"sheet-{tahun}-{k}") for k in bidang_kodes}
 
-    def write_feedback(self, kode: str, tw: int, feedback: Feedback) -> None:
+    def write_feedback(self, tahun: int, kode: str, tw: int, feedback: Feedback) -> None:
         # One request on Google; recorded as its two parts (the notes, the reset to Draft).
         if feedback.status_alur is not None:
             self._call("write_feedback", kode, tw, feedback.status_alur)
@@ -49,17 +64,17 @@ class InMemoryWorkbook:
         if feedback.reset_submission:
             self._call("reset_submission", kode, tw, feedback.catatan)
 
-    def lock_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
+    def lock_tw(self, tahun: int, kode: str, tw: int, feedback: Feedback | None = None) -> None:
         self._call("lock_tw", kode, tw)
         self.locked.add((kode, tw))
         if feedback is not None:
-            self.write_feedback(kode, tw, feedback)
+            self.write_feedback(tahun, kode, tw, feedback)
 
-    def reopen_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
+    def reopen_tw(self, tahun: int, kode: str, tw: int, feedback: Feedback | None = None) -> None:
         self._call("reopen_tw", kode, tw)
         self.locked.discard((kode, tw))
         if feedback is not None:
-            self.write_feedback(kode, tw, feedback)
+            self.write_feedback(tahun, kode, tw, feedback)
 
     def write_rekap(self, tahun: int, tw: int, data: RekapData) -> RekapRef:
         self._call("write_rekap", tahun, tw)
@@ -75,15 +90,29 @@ class InMemoryWorkbook:
         self.archived_laporan = laporan
         return ArchiveRef(f"https://drive.test/arsip/{tahun}/tw{tw}", (f"pdf-{tahun}-{tw}",))
 
-    def poll(self, cursor: str | None, known: Mapping[str, str]) -> ChangesRead:
+    def changed(self, cursor: str | None, known: Mapping[str, tuple[int, str]], years: Collection[int]) -> ChangedBooks:
         self._call("poll", cursor)
         # Derived from the cursor given, so a process restarted after a crash continues the same way.
         number = 0 if cursor is None else int(cursor.rsplit("-", 1)[1])
-        return ChangesRead((), f"token-{number + 1}")
+        return ChangedBooks((), (), f"token-{number + 1}")
 
-    def read_book(self, kode: str) -> BookSeen:
+    def read_changed(self, book: BookToRead) -> BookFact | BookDeferred:
+        self._call("read_changed", book.bidang)
+        raise AssertionError("this double's poll finds no change to read")
+
+    def read_book(self, tahun: int, kode: str) -> BookSeen:
         self._call("read_book", kode)
         raise AssertionError("the workflow tests submit through handle_events, not /kirim")
+
+    def remove_permissions(self, tahun: int, kode: str, permission_ids: Sequence[str]) -> tuple[str, ...]:
+        self._call("remove_permissions", kode, tuple(permission_ids))
+        return tuple(p for p in permission_ids if p in self.kept_permissions)
+
+    def store_evidence(self, tahun: int, kode: str, tw: int, evidence: EvidenceFile) -> EvidenceRef:
+        self._call("store_evidence", kode, tw, evidence.indikator_key, evidence.name)
+        return EvidenceRef(
+            f"https://drive.test/bukti/{kode}/{evidence.source_id}", f"https://drive.test/bukti/{kode}/tw{tw}", "W2"
+        )
 
 
 class FileNotifier:

@@ -15,7 +15,7 @@ def values_for(kode: str, tw: int, version: int = 1) -> dict[str, object]:
     return {f"{kode}-{i}": {"realisasi": 10 * i + version, "anggaran": 1000 * i} for i in range(1, 4)}
 
 
-def submission(kode: str, tw: int, ok: bool = True, version: int = 1) -> SubmissionReady:
+def submission(kode: str, tw: int, ok: bool = True, version: int = 1, tahun: int = 2026) -> SubmissionReady:
     """A SubmissionReady the intake would find."""
     values = values_for(kode, tw, version)
     problems = (WARNING,) if ok else (ERROR, WARNING)
@@ -27,6 +27,7 @@ def submission(kode: str, tw: int, ok: bool = True, version: int = 1) -> Submiss
         summary={"indikator": 3, "rata_capaian": 95.5},
         values=values,
         values_hash=snapshot_hash(values),
+        tahun=tahun,
     )
 
 
@@ -48,7 +49,8 @@ class Driver:
         return self.pid
 
     def submit(self, kode: str, ok: bool = True, version: int = 1) -> None:
-        self.s.handle_events([submission(kode, self.s.period_view(self.pid).tw, ok, version)])
+        view = self.s.period_view(self.pid)
+        self.s.handle_events([submission(kode, view.tw, ok, version, view.tahun)])
 
     def approve(self, kode: str) -> None:
         from tests.workflow.conftest import KEPALA

@@ -106,10 +106,14 @@ CASES = [
     pytest.param(
         "follow_up", PTK_KEPALA, DE.RECORD_TINDAK_LANJUT, "LAT", "Kepala Bidang Pelatihan", id="wrong-bidang-tl"
     ),
-    pytest.param("submitted", LAT_KEPALA, BE.APPROVE, "LAT", "sedang dibuka untuk pengisian", id="wrong-state-bidang"),
-    pytest.param("submitted", KADIS, DE.RETURN_BY_KEPALA_DINAS, None, "sedang dalam tahap", id="wrong-state-dinas"),
-    pytest.param("analysis", KASUBBAG, DE.REOPEN_BIDANG, "PTK", "sedang dalam analisis", id="wrong-state-buka-kembali"),
-    pytest.param("analysis", PTK_KEPALA, BE.RETURN, "PTK", "sedang dalam analisis", id="wrong-state-after-koreksi"),
+    pytest.param(
+        "submitted", LAT_KEPALA, BE.APPROVE, "LAT", "TW I 2026 dibuka untuk pengisian", id="wrong-state-bidang"
+    ),
+    pytest.param("submitted", KADIS, DE.RETURN_BY_KEPALA_DINAS, None, "TW I 2026 dalam tahap", id="wrong-state-dinas"),
+    pytest.param(
+        "analysis", KASUBBAG, DE.REOPEN_BIDANG, "PTK", "TW I 2026 dalam analisis", id="wrong-state-buka-kembali"
+    ),
+    pytest.param("analysis", PTK_KEPALA, BE.RETURN, "PTK", "TW I 2026 dalam analisis", id="wrong-state-after-koreksi"),
     pytest.param(
         "ptk_followed_up", PTK_KEPALA, DE.RECORD_TINDAK_LANJUT, "PTK", "sudah dicatat", id="tindak-lanjut-twice"
     ),

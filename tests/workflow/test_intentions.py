@@ -131,7 +131,7 @@ def test_an_action_a_stop_interrupted_is_completed_at_start_and_the_person_told(
             updated_at=service.now(),
         )
     if google_done:
-        workbook.lock_tw("PTK", 1)
+        workbook.lock_tw(2026, "PTK", 1)
     restarted = WorkflowService(settings, store, workbook)
     restarted.start()
     assert report_state(restarted, pid, "PTK") == B.APPROVED
@@ -160,7 +160,7 @@ def test_an_interrupted_action_no_longer_possible_is_undone_and_the_person_told(
             created_at=service.now(),
             updated_at=service.now(),
         )
-    workbook.lock_tw("PTK", 1)  # its lock reached Google before the stop
+    workbook.lock_tw(2026, "PTK", 1)  # its lock reached Google before the stop
     restarted = WorkflowService(settings, store, workbook)
     restarted.start()
     assert report_state(restarted, pid, "PTK") == B.RETURNED

@@ -49,15 +49,15 @@ class MeetingWorkbook(InMemoryWorkbook):
             with contextlib.suppress(threading.BrokenBarrierError):
                 self.barrier.wait(timeout=MEETING_WAIT)
 
-    def lock_tw(self, kode: str, tw: int, feedback: Feedback | None = None) -> None:
+    def lock_tw(self, tahun: int, kode: str, tw: int, feedback: Feedback | None = None) -> None:
         self._meet()  # once per decision: the Status feedback below is part of the same call
-        InMemoryWorkbook.lock_tw(self, kode, tw)
+        InMemoryWorkbook.lock_tw(self, tahun, kode, tw)
         if feedback is not None:
-            InMemoryWorkbook.write_feedback(self, kode, tw, feedback)
+            InMemoryWorkbook.write_feedback(self, tahun, kode, tw, feedback)
 
-    def write_feedback(self, kode: str, tw: int, feedback: Feedback) -> None:
+    def write_feedback(self, tahun: int, kode: str, tw: int, feedback: Feedback) -> None:
         self._meet()
-        super().write_feedback(kode, tw, feedback)
+        super().write_feedback(tahun, kode, tw, feedback)
 
 
 @pytest.fixture

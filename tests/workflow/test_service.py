@@ -117,11 +117,13 @@ def test_validation_failure_writes_feedback_and_keeps_input_open(service, drive,
 
 def test_values_changed_moves_once_then_is_ignored(service, drive, store) -> None:
     pid = drive.collecting()
-    service.handle_poll_event(ValuesChanged("HIJ", 1))
+    service.handle_poll_event(ValuesChanged("HIJ", 1, tahun=2026))
     assert state_of(service, pid, "HIJ") == B.FILLING
     before = counts(store)
     service.poll_once()  # nothing changed
-    service.handle_events([ValuesChanged("HIJ", 1)])  # FILLING + VALUES_CHANGED is not in the table: logged, ignored
+    service.handle_events(
+        [ValuesChanged("HIJ", 1, tahun=2026)]
+    )  # FILLING + VALUES_CHANGED is not in the table: logged, ignored
     assert counts(store) == before
 
 
@@ -151,20 +153,28 @@ REFUSALS: list[tuple[str, Callable[[WorkflowService, int], None], str]] = [
     (
         "sekretaris-distributes-again",
         lambda s, p: s.approve_distribution(actor_of(s, SEKRETARIS), p),
-        "sedang",
+        "tidak dapat dilakukan sekarang",
     ),
-    ("kadis-approves-too-early", lambda s, p: s.approve_by_kepala_dinas(actor_of(s, KADIS), p), "sedang"),
+    (
+        "kadis-approves-too-early",
+        lambda s, p: s.approve_by_kepala_dinas(actor_of(s, KADIS), p),
+        "tidak dapat dilakukan sekarang",
+    ),
     (
         "reopen-outside-revision",
         lambda s, p: s.reopen_bidang(actor_of(s, KASUBBAG), p, "PTK", "alasan"),
-        "sedang",
+        "tidak dapat dilakukan sekarang",
     ),
-    ("approve-unsubmitted", lambda s, p: s.approve_koreksi(actor_of(s, KEPALA["LAT"]), p, "LAT"), "sedang"),
+    (
+        "approve-unsubmitted",
+        lambda s, p: s.approve_koreksi(actor_of(s, KEPALA["LAT"]), p, "LAT"),
+        "tidak dapat dilakukan sekarang",
+    ),
     ("other-staf-submits", lambda s, p: s.submit(actor_of(s, LAT_STAF), submission("PTK", 1)), "staf"),
     (
         "tindak-lanjut-too-early",
         lambda s, p: s.record_tindak_lanjut(actor_of(s, PTK_KEPALA), p, "PTK", "ok ok"),
-        "sedang",
+        "tidak dapat dilakukan sekarang",
     ),
     (
         "unknown-period",
@@ -316,7 +326,7 @@ def test_rekomendasi_then_steps_7_and_8_at_once(service, drive, store) -> None:
 def test_rekomendasi_rules(service, drive) -> None:
     pid = drive.telaah_kepala_dinas()
     kadis = actor_of(service, KADIS)
-    with pytest.raises(ActionRefused, match="sedang"):
+    with pytest.raises(ActionRefused, match="dalam telaah Kepala Dinas; tindakan ini tidak dapat"):
         service.give_rekomendasi(kadis, pid, "Sebelum disetujui")
     service.approve_by_kepala_dinas(kadis, pid)
     with pytest.raises(ActionRefused, match="Rekomendasi umum wajib"):
@@ -351,10 +361,10 @@ def test_tamper_check_tells_kasubbag_once_and_keeps_snapshot(service, drive, sto
     drive.approve("PTK")
     with store.transaction() as tx:
         approved_hash = tx.get_snapshot(pid, "PTK").values_hash
-    service.handle_poll_event(ApprovedDataChanged("PTK", 1, approved_hash))
+    service.handle_poll_event(ApprovedDataChanged("PTK", 1, approved_hash, tahun=2026))
     assert outbox(store, Kind.TAMPER_DETECTED) == []
     for _ in range(3):  # every poll sees the same change
-        service.handle_events([ApprovedDataChanged("PTK", 1, "f" * 64)])
+        service.handle_events([ApprovedDataChanged("PTK", 1, "f" * 64, tahun=2026)])
     [row] = outbox(store, Kind.TAMPER_DETECTED)
     assert row.recipient_role == "kasubbag_kpep" and row.payload["snapshot_hash"] == approved_hash
     for kode in ("SEK", "LAT", "HIJ"):
@@ -370,9 +380,9 @@ def test_a_change_to_approved_data_is_audited_once_even_when_the_intake_reports_
     pid = drive.collecting()
     drive.submit("PTK")
     drive.approve("PTK")
-    service.handle_events([ApprovedDataChanged("PTK", 1, "f" * 64)])
-    service.handle_events([ApprovedDataChanged("PTK", 1, "f" * 64)])  # reported again by a fresh memory
-    service.handle_events([ApprovedDataChanged("PTK", 1, "e" * 64)])  # a second, distinct change
+    service.handle_events([ApprovedDataChanged("PTK", 1, "f" * 64, tahun=2026)])
+    service.handle_events([ApprovedDataChanged("PTK", 1, "f" * 64, tahun=2026)])  # reported again by a fresh memory
+    service.handle_events([ApprovedDataChanged("PTK", 1, "e" * 64, tahun=2026)])  # a second, distinct change
     with store.transaction() as tx:
         rows = [r for r in tx.audit_rows(pid) if r.event == "data_disetujui_berubah"]
     assert len(rows) == 2
@@ -444,7 +454,9 @@ def test_step_1_request_carries_each_bidang_format_and_the_deadline(
     if master_readable:
         items = load_master(settings.google.master_indikator).for_bidang("PTK")
         assert (ptk["indikator"], ptk["pagu"]) == (len(items), sum(i.pagu or 0 for i in items))
-        assert ptk["indikator_bertarget"] == sum(1 for i in items if i.target_tw[0] is not None)
+        # Assessable for TW I: the TW I target, else the annual one, above 0 (sheets.summary.bertarget).
+        targets = [i.target_tw[0] if i.target_tw[0] is not None else i.target_tahunan for i in items]
+        assert ptk["indikator_bertarget"] == sum(1 for t in targets if t is not None and t > 0)
     else:
         assert "indikator" not in ptk  # names and folders only; the reason is logged
 

@@ -35,6 +35,7 @@ TABLES = {
     "sheet_memory",
     "timers_fired",
     "poll_state",
+    "poll_queue",
     "store_identity",
     "intentions",
     "alembic_version",
@@ -284,7 +285,11 @@ def test_an_invite_over_a_configured_binding_survives_a_restart_and_is_reported(
     assert "Telegram id 100000031 is bound by invite to staf LAT (Yuni Astuti, A.Md.)" in caplog.text
     warning = {r.key: r for r in check_people(DoctorContext(settings, "settings.yaml", store=store))}["people.invite"]
     assert warning.status is CheckStatus.WARNING
-    assert "pengaturan menyebut telegram_id 100000021, tetapi terikat lewat undangan ke 555001" in warning.detail
     assert (
-        "telegram_id 100000031 di pengaturan terikat lewat undangan ke staf LAT (Yuni Astuti, A.Md.)" in warning.detail
+        "pengaturan menyebut telegram_id 100000021, tetapi terdaftar melalui kode undangan dengan ID 555001"
+        in warning.detail
+    )
+    assert (
+        "telegram_id 100000031 di pengaturan sudah terdaftar melalui kode undangan atas nama "
+        "Staf LAT (Yuni Astuti, A.Md.)" in warning.detail
     )

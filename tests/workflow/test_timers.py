@@ -43,9 +43,27 @@ def test_koreksi_escalation_goes_to_the_superior(service, workbook, store, clock
     drive.submit("SEK")
     clock.shift(20 * 60)  # twice the 10 minute Mutu Baku of step 3
     run_timers(service.core)
-    escalations = {r.payload["bidang"]: r.recipient_role for r in sent(store, Kind.MUTU_BAKU_ESCALATION)}
+    rows = sent(store, Kind.MUTU_BAKU_ESCALATION)
+    escalations = {r.payload["bidang"]: r.recipient_role for r in rows}
     # PTK's Kepala Bidang -> Sekretaris; the Sekretariat is corrected by the Sekretaris -> Kepala Dinas.
     assert escalations == {"PTK": "sekretaris", "SEK": "kepala_dinas"}
+    # ... and the Kepala Dinas is told the Sekretaris holds it, not "the Kepala Bidang".
+    holders = {r.payload["bidang"]: (r.payload["holder_role"], r.payload["holder_nama"]) for r in rows}
+    assert holders["SEK"] == ("sekretaris", "Sri Wahyuni, S.Sos., M.Si.")
+    assert holders["PTK"] == ("kepala_bidang", "Agus Priyono, S.H.")
+
+
+def test_the_staff_mutu_baku_reminder_carries_the_input_deadline(service, workbook, store, clock) -> None:
+    """Step 2's Mutu Baku (1 working day) passes days before the input deadline: the reminder names it."""
+    drive = Driver(service, workbook, clock)
+    pid = drive.collecting()
+    clock.shift(24 * 60 * 60)
+    run_timers(service.core)
+    reminders = [r for r in sent(store, Kind.MUTU_BAKU_REMINDER) if r.payload["sop_step"] == 2]
+    assert reminders and all(r.recipient_role == "staf" for r in reminders)
+    deadline = service.period_view(pid).deadline
+    assert deadline is not None
+    assert {r.payload["deadline"] for r in reminders} == {deadline.isoformat()}
 
 
 def test_a_step_entered_again_gets_fresh_timers(service, workbook, store, clock) -> None:

@@ -14,13 +14,15 @@ prompt is sent, :meth:`WorkflowService.check_action` runs the action's own check
 event without writing, so a refused Kembalikan never asks for a reason. Handlers use only the
 service's public methods.
 
-The callback answer is sent after the service call so that a refusal reason can be its alert;
-when the service takes longer than ``SLOW_ACTION_SECONDS`` the press is acknowledged first and
-the outcome or refusal follows as a message. Every Bot API call of a handler (replies, answers,
+The callback answer is sent before the service's action runs (Telegram refuses an answer after
+about 15 seconds, and an action may wait longer on Google): the store-only checks run first, so a
+refusal reason is still its alert; the outcome is edited into the message afterwards, and a
+refusal found only by the action follows as a message. Every Bot API call of a handler (replies, answers,
 edits, prompts) goes through :meth:`EdgeContext.call`, the notifier's retry rules: a 429 waits as
 told, a network error is retried, so a reply is delayed rather than lost.
 
-In a private chat every message gets an answer: unknown commands, stickers, photos and documents
+In a private chat every message gets an answer: a photo or a PDF is a bukti dukung
+(:mod:`bot.telegram.handlers.evidence`); unknown commands, stickers, voice notes and other files
 are told what the bot understands. In groups the bot stays silent (its messages carry official
 data meant for one person, and it must not chatter in an office group); edited messages are not
 even requested from Telegram (``allowed_updates``), so an edit never repeats an action.
@@ -28,8 +30,9 @@ even requested from Telegram (``allowed_updates``), so an edit never repeats an 
 The handlers live in the modules of this package: :mod:`bot.telegram.handlers.context` (the
 :class:`EdgeContext` and the steps every handler shares), :mod:`bot.telegram.handlers.commands`
 (/start /daftar /status /rekap /kirim /bantuan), :mod:`bot.telegram.handlers.buttons` (callback
-queries and ForceReply answers) and :mod:`bot.telegram.handlers.messages` (everything else, and
-errors); :func:`register` adds them all to the application.
+queries and ForceReply answers), :mod:`bot.telegram.handlers.evidence` (bukti dukung by photo or
+file) and :mod:`bot.telegram.handlers.messages` (everything else, and errors); :func:`register`
+adds them all to the application.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from typing import Any
 
 from telegram.ext import Application, CallbackQueryHandler, ChatMemberHandler, CommandHandler, MessageHandler, filters
 
-from bot.telegram.handlers.buttons import SLOW_ACTION_SECONDS, on_button, on_reply, precheck, show_outcome
+from bot.telegram.handlers.buttons import ANSWER_WITHIN_SECONDS, on_button, on_reply, precheck, show_outcome
 from bot.telegram.handlers.commands import (
     REKAP_ROLES,
     cmd_bantuan,
@@ -50,12 +53,13 @@ from bot.telegram.handlers.commands import (
     status_text,
 )
 from bot.telegram.handlers.context import BOT_DATA_KEY, BotCall, EdgeContext, edge
+from bot.telegram.handlers.evidence import CHOICE_PATTERN, on_evidence, on_evidence_choice
 from bot.telegram.handlers.messages import on_error, on_free_text, on_my_chat_member, on_not_text, on_unknown_command
 
 __all__ = [
+    "ANSWER_WITHIN_SECONDS",
     "BOT_DATA_KEY",
     "REKAP_ROLES",
-    "SLOW_ACTION_SECONDS",
     "BotCall",
     "EdgeContext",
     "cmd_bantuan",
@@ -67,6 +71,8 @@ __all__ = [
     "edge",
     "on_button",
     "on_error",
+    "on_evidence",
+    "on_evidence_choice",
     "on_free_text",
     "on_my_chat_member",
     "on_not_text",
@@ -88,11 +94,13 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(CommandHandler("rekap", cmd_rekap, filters=private))
     application.add_handler(CommandHandler("kirim", cmd_kirim, filters=private))
     application.add_handler(CommandHandler("bantuan", cmd_bantuan, filters=private))
+    application.add_handler(CallbackQueryHandler(on_evidence_choice, pattern=CHOICE_PATTERN))
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(MessageHandler(private & filters.TEXT & filters.REPLY & ~filters.COMMAND, on_reply))
     application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_free_text))
     # Anything else a person sends in private gets an answer; groups get none (see docs/keandalan.md).
     application.add_handler(MessageHandler(private & filters.COMMAND, on_unknown_command))
+    application.add_handler(MessageHandler(private & (filters.PHOTO | filters.Document.ALL), on_evidence))
     application.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, on_not_text))
     application.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_error_handler(on_error)

@@ -1,15 +1,19 @@
 """The button and reply handlers: inline button presses (callback queries) and ForceReply answers.
 
-A press is decoded, its sender checked, then acted on or answered with a prompt as its row in
-:data:`bot.telegram.actions.ACTIONS` says; the answer to a prompt is matched through
-``reply_to_message`` and completes the action. A decision edits its message (:func:`show_outcome`).
+A press is decoded, its sender checked, answered, then acted on or answered with a prompt as its
+row in :data:`bot.telegram.actions.ACTIONS` says (the answer comes before any Google work: see
+:func:`on_button`); the answer to a prompt is matched through ``reply_to_message`` and completes
+the action. A decision edits its message (:func:`show_outcome`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from telegram import CallbackQuery, ForceReply, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
@@ -20,14 +24,16 @@ from bot.telegram.actions import ACTIONS, ActionSpec, PromptFacts, PromptSpec
 from bot.telegram.callback_data import CallbackData, CallbackDataError, decode
 from bot.telegram.handlers.context import EdgeContext, _actor, _bound_or_explain, _reply, edge
 from bot.telegram.notifier import MAX_MESSAGE_UNITS, split_text, utf16_len
-from bot.telegram.render import button, keyboard
+from bot.telegram.prompts import Prompt
+from bot.telegram.render import Link, button, links_of, with_links
 from bot.workflow.errors import ActionFailed, ActionRefused
 from bot.workflow.people import Actor
 from bot.workflow.service import WorkflowService
 
 logger = logging.getLogger("bot.telegram.handlers")  # the name the log has always shown for the handlers
 
-SLOW_ACTION_SECONDS = 8.0
+ANSWER_WITHIN_SECONDS = 4.0
+"""A press is answered within this many seconds whatever is slow (Telegram allows about 15)."""
 
 
 # ==========================================================================================
@@ -54,7 +60,8 @@ async def show_outcome(
     line: str,
     markup: InlineKeyboardMarkup | None = None,
 ) -> None:
-    """Replace a message's buttons by the outcome line (or ``markup``); too long -> a reply instead."""
+    """Replace a message's action buttons by the outcome line (``markup``: what stays, e.g. its URL
+    buttons); too long -> a reply instead."""
     bot, ctx = context.bot, edge(context)
     new_text = (original or "") + line
     try:
@@ -83,8 +90,40 @@ async def _answer(ctx: EdgeContext, query: CallbackQuery, text: str, alert: bool
         logger.info("callback query not answered: %s", err)
 
 
+@dataclass(frozen=True)
+class _Checked:
+    """What the checks before a press's action found: who pressed, or why it is refused."""
+
+    actor: Actor | None = None
+    refusal: str | None = None
+    facts: tuple[int, int] | None = None
+    """(tw, tahun) of the action, for its prompt."""
+
+
+async def _check(ctx: EdgeContext, query: CallbackQuery, data: CallbackData) -> _Checked:
+    """The store-only checks of a press (bound sender, role, bidang, state); no Google call."""
+    actor = await _actor(ctx, query.from_user.id)
+    if actor is None:
+        return _Checked(refusal=texts.ANS_UNBOUND)
+    try:
+        facts = await asyncio.to_thread(precheck, ctx.service, actor, data)
+    except ActionRefused as err:
+        return _Checked(actor, texts.refused(err.reason))
+    return _Checked(actor, facts=facts)
+
+
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Any inline button: decode, check bound, then act or prompt; refusals answer with the reason."""
+    """Any inline button: decode, check, answer, then act or prompt; refusals answer with the reason.
+
+    Telegram refuses an answer about 15 seconds after the press ("query is too old"), and an
+    action may wait much longer on Google (latency, a quota minute). So the press is answered
+    before the action runs: with the refusal (an alert) when the store-only checks refuse it,
+    else that it is being processed; the outcome is edited into the message afterwards. Should
+    even the checks take longer than ``ANSWER_WITHIN_SECONDS`` (the store busy, every worker
+    thread waiting on Google), the press is answered then and a late refusal comes as a message.
+    A second press of the same button while the first is still being processed is answered at
+    once and does nothing.
+    """
     ctx, query = edge(context), update.callback_query
     if query is None:
         return
@@ -94,19 +133,74 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.warning("undecodable callback data from telegram user %s: %s", query.from_user.id, err)
         await _answer(ctx, query, texts.ANS_BAD_BUTTON, alert=True)
         return
-    actor = await _actor(ctx, query.from_user.id)
-    if actor is None:
-        await _answer(ctx, query, texts.ANS_UNBOUND, alert=True)
-        return
     message = query.message
     if not isinstance(message, Message):
         await _answer(ctx, query, texts.ANS_BAD_BUTTON, alert=True)
         return
+    pressing = (message.chat.id, message.message_id, str(query.data))
+    if pressing in ctx.pressing:
+        await _answer(ctx, query, texts.ANS_ALREADY_PRESSED, alert=True)
+        return
+    ctx.pressing.add(pressing)
+    action: Coroutine[Any, Any, None] | None = None
+    try:
+        action = await _press(context, ctx, query, message, data)
+    finally:
+        if action is None:
+            ctx.pressing.discard(pressing)
+    if action is not None:
+        detach(context, update, action, lambda: ctx.pressing.discard(pressing))
+
+
+def detach(
+    context: ContextTypes.DEFAULT_TYPE,
+    update: Update,
+    work: Coroutine[Any, Any, None],
+    then: Callable[[], None] = lambda: None,
+) -> None:
+    """Run ``work`` (an action's Google work and its outcome) after the handler returns.
+
+    The chat's updates are handled one after another (:class:`~bot.telegram.updates.PerChatUpdateProcessor`):
+    a handler that waited on Google would hold the person's next press unanswered past Telegram's
+    15 seconds. The application awaits the task when it stops; an error goes to its error handler.
+    """
+
+    async def run() -> None:
+        try:
+            await work
+        finally:
+            then()
+
+    context.application.create_task(run(), update=update)
+
+
+async def _press(
+    context: ContextTypes.DEFAULT_TYPE, ctx: EdgeContext, query: CallbackQuery, message: Message, data: CallbackData
+) -> Coroutine[Any, Any, None] | None:
+    """Check and answer a press; the action's work to run afterwards (None: nothing more to do)."""
+    checking = asyncio.ensure_future(_check(ctx, query, data))
+    done, _ = await asyncio.wait({checking}, timeout=ANSWER_WITHIN_SECONDS)
+    answered = not done
     spec = ACTIONS[data.action]
-    if spec.prompt is not None:
-        await _ask(context, query, message, ctx, actor, data, spec.prompt)
-    else:
-        await _act(context, query, message, ctx, actor, data, spec)
+    if answered:
+        await _answer(ctx, query, texts.ANS_IN_PROGRESS if spec.prompt is None else texts.ANS_PROMPT_SENT)
+    checked = await checking
+    if checked.refusal is not None or checked.actor is None:
+        refusal = checked.refusal or texts.ANS_UNBOUND
+        if answered:
+            await ctx.call(lambda: context.bot.send_message(message.chat.id, refusal))
+        else:
+            await _answer(ctx, query, refusal, alert=True)
+        return None
+    if spec.prompt is not None:  # the prompt is sent before the chat's next update is handled
+        assert checked.facts is not None
+        if not answered:
+            await _answer(ctx, query, texts.ANS_PROMPT_SENT)
+        await _ask(context, query, message, ctx, checked.actor, data, spec.prompt, checked.facts)
+        return None
+    if not answered:
+        await _answer(ctx, query, texts.ANS_IN_PROGRESS)
+    return _act(context, query, message, ctx, checked.actor, data, spec)
 
 
 async def _ask(
@@ -117,12 +211,9 @@ async def _ask(
     actor: Actor,
     data: CallbackData,
     ask: PromptSpec,
+    facts: tuple[int, int],
 ) -> None:
-    try:
-        tw, tahun = await asyncio.to_thread(precheck, ctx.service, actor, data)
-    except ActionRefused as err:
-        await _answer(ctx, query, texts.refused(err.reason), alert=True)
-        return
+    tw, tahun = facts
     kodes = [b.kode for b in ctx.settings.bidang]
     text = ask.question(PromptFacts(tw, tahun, ctx.bidang_nama(data.bidang) or "", kodes))
     force = ForceReply(selective=True, input_field_placeholder=ask.placeholder)
@@ -138,6 +229,7 @@ async def _ask(
         origin_text=message.text,
         prompt_text=text,
         now=ctx.now(),
+        origin_links=[(found.label, found.url) for found in links_of(message.reply_markup)],
     )
     try:
         prompt = await ctx.call(lambda: context.bot.send_message(message.chat.id, text, reply_markup=force))
@@ -145,7 +237,6 @@ async def _ask(
         await asyncio.to_thread(ctx.prompts.discard, prompt_id)
         raise
     await asyncio.to_thread(ctx.prompts.sent, prompt_id, prompt.message_id)
-    await _answer(ctx, query, texts.ANS_PROMPT_SENT)
 
 
 async def _act(
@@ -157,47 +248,35 @@ async def _act(
     data: CallbackData,
     spec: ActionSpec,
 ) -> None:
-    task = asyncio.ensure_future(asyncio.to_thread(spec.call, ctx.service, actor, data.period_id, data.bidang, ""))
-    done, _ = await asyncio.wait({task}, timeout=SLOW_ACTION_SECONDS)
-    answered = not done
-    if answered:  # not "tercatat" yet: the outcome (or the failure) follows on the message
-        await _answer(ctx, query, texts.ANS_IN_PROGRESS)
+    """Run the action (the press is answered already); its outcome is edited into the message."""
     try:
-        await task
+        await asyncio.to_thread(spec.call, ctx.service, actor, data.period_id, data.bidang, "")
     except ActionFailed as err:  # nothing changed; the buttons stay so the press can be repeated
         logger.warning("telegram user %s: %s did not take effect", query.from_user.id, data.action)
-        if answered:
-            await ctx.call(
-                partial(
-                    context.bot.send_message,
-                    message.chat.id,
-                    err.reason,
-                    reply_to_message_id=message.message_id,
-                    allow_sending_without_reply=True,
-                )
+        await ctx.call(
+            partial(
+                context.bot.send_message,
+                message.chat.id,
+                err.reason,
+                reply_to_message_id=message.message_id,
+                allow_sending_without_reply=True,
             )
-        else:
-            await _answer(ctx, query, err.reason, alert=True)
+        )
         return
-    except ActionRefused as err:
+    except ActionRefused as err:  # decided meanwhile (another press, another person)
         logger.info("telegram user %s refused %s: %s", query.from_user.id, data.action, err.reason)
-        if answered:
-            reason = texts.refused(err.reason)
-            await ctx.call(lambda: context.bot.send_message(message.chat.id, reason))
-        else:
-            await _answer(ctx, query, texts.refused(err.reason), alert=True)
+        reason = texts.refused(err.reason)
+        await ctx.call(lambda: context.bot.send_message(message.chat.id, reason))
         return
     except Exception:
-        if not answered:
-            await _answer(ctx, query, texts.ANS_ERROR, alert=True)
+        await ctx.call(lambda: context.bot.send_message(message.chat.id, texts.ANS_ERROR))
         raise
     logger.info(
         "telegram user %s: %s on period %s %s", query.from_user.id, data.action, data.period_id, data.bidang or ""
     )
-    if not answered:
-        await _answer(ctx, query, texts.ANS_DONE)
-    # A deferral leaves the request open: its Setujui stays (the row's ``keeps``).
-    markup = keyboard([button(kept, data.period_id, data.bidang) for kept in spec.keeps]) if spec.keeps else None
+    # A deferral leaves the request open: its Setujui stays (the row's ``keeps``); links always stay.
+    kept = [button(action, data.period_id, data.bidang) for action in spec.keeps]
+    markup = with_links(links_of(message.reply_markup), kept)
     line = texts.outcome(spec.outcome, actor.nama, ctx.when())
     await show_outcome(context, message.chat.id, message.message_id, message.text, line, markup)
 
@@ -231,21 +310,44 @@ async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if asked is None:  # pragma: no cover - only a prompting action's press records a prompt
         logger.error("prompt %s is for %s, which asks for nothing", prompt.id, prompt.action)
         return
+    answering = (message.chat.id, replied_to.message_id, "prompt")
+    if answering in ctx.pressing:  # the first answer is still being processed
+        await _reply(ctx, message, texts.ANS_PROMPT_DONE)
+        return
+    ctx.pressing.add(answering)
+    work = _complete(context, ctx, message, user.id, prompt, actor, text)
+    detach(context, update, work, lambda: ctx.pressing.discard(answering))
+
+
+async def _complete(
+    context: ContextTypes.DEFAULT_TYPE,
+    ctx: EdgeContext,
+    message: Message,
+    user_id: int,
+    prompt: Prompt,
+    actor: Actor,
+    text: str,
+) -> None:
+    """The action a prompt's answer completes (its Google work may take long), then the replies."""
+    spec = ACTIONS[prompt.action]
+    asked = spec.prompt
+    assert asked is not None
     try:
         await asyncio.to_thread(spec.call, ctx.service, actor, prompt.period_id, prompt.bidang, text)
     except ActionFailed as err:  # nothing changed: the same answer may be sent again
-        logger.warning("telegram user %s: %s did not take effect", user.id, prompt.action)
+        logger.warning("telegram user %s: %s did not take effect", user_id, prompt.action)
         await _reply(ctx, message, err.reason)
         return
     except ActionRefused as err:
-        logger.info("telegram user %s refused %s: %s", user.id, prompt.action, err.reason)
+        logger.info("telegram user %s refused %s: %s", user_id, prompt.action, err.reason)
         await _reply(ctx, message, texts.refused(err.reason))
         return
     await asyncio.to_thread(ctx.prompts.mark_answered, prompt.id, ctx.now())
     logger.info(
-        "telegram user %s answered %s on period %s %s", user.id, prompt.action, prompt.period_id, prompt.bidang or ""
+        "telegram user %s answered %s on period %s %s", user_id, prompt.action, prompt.period_id, prompt.bidang or ""
     )
     await _reply(ctx, message, texts.reply_done(asked.reply))
     if prompt.origin_message_id is not None and spec.settles:
         line = texts.outcome(spec.outcome, actor.nama, ctx.when(), asked.detail(text))
-        await show_outcome(context, message.chat.id, prompt.origin_message_id, prompt.origin_text, line)
+        links = with_links([Link(label, url) for label, url in prompt.origin_links])
+        await show_outcome(context, message.chat.id, prompt.origin_message_id, prompt.origin_text, line, links)

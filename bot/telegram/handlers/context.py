@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
 
-from telegram import Message
+from telegram import InlineKeyboardMarkup, Message
 from telegram.ext import ContextTypes
 
 from bot import texts
@@ -39,6 +39,8 @@ class EdgeContext:
     service: WorkflowService
     prompts: PromptStore
     caller: BotCall | None = None
+    pressing: set[tuple[int, int, str]] = field(default_factory=set)
+    """(chat, message, callback data) of presses being processed now (a second one is answered at once)."""
 
     async def call(self, step: Callable[[], Awaitable[T]]) -> T:
         """One Bot API call under the delivery rules (RetryAfter honoured, network errors retried)."""
@@ -74,13 +76,16 @@ async def _actor(ctx: EdgeContext, telegram_id: int) -> Actor | None:
     return await asyncio.to_thread(ctx.service.directory.actor_for_telegram, telegram_id)
 
 
-async def _reply(ctx: EdgeContext, message: Message, text: str) -> None:
-    for part in split_text(text):
-        await ctx.call(partial(message.reply_text, part))
+async def _reply(ctx: EdgeContext, message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Answer ``message`` in as many parts as ``text`` needs; the buttons ride on the last part."""
+    parts = split_text(text)
+    for index, part in enumerate(parts):
+        buttons = markup if index == len(parts) - 1 else None
+        await ctx.call(partial(message.reply_text, part, reply_markup=buttons))
 
 
 async def _bound_or_explain(ctx: EdgeContext, message: Message, user_id: int) -> Actor | None:
     actor = await _actor(ctx, user_id)
     if actor is None:
-        await _reply(ctx, message, texts.start_unbound(ctx.settings.dinas.nama))
+        await _reply(ctx, message, texts.start_unbound(ctx.settings.dinas.nama, user_id))
     return actor

@@ -1,7 +1,8 @@
 """The handlers of everything else a private chat sends, and of errors.
 
-Free text that answers nothing, unknown commands, stickers/photos/documents, a person unblocking
-the bot, and the error handler.
+Free text that answers nothing, unknown commands, stickers/voice notes/videos (photos and documents
+are bukti dukung: :mod:`bot.telegram.handlers.evidence`), a person unblocking the bot, and the
+error handler.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ on_unknown_command = _fixed_answer(
     texts.UNKNOWN_COMMAND, "A command the bot does not have (``/hapus``, a typo): say so and point to /bantuan."
 )
 on_not_text = _fixed_answer(
-    texts.NOT_TEXT, "A sticker, photo, document, voice note...: the bot reads text only; nothing is stored."
+    texts.NOT_TEXT, "A sticker, voice note, video...: not text nor a bukti dukung; nothing is stored."
 )
 
 
