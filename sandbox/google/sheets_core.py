@@ -633,10 +633,11 @@ def cell_formats(fmt: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """(userEnteredFormat, effectiveFormat) of a cell's format, as Google echoes them.
 
     Worked out once per distinct format (a sheet holds few, repeated over thousands of cells):
-    a read of a whole workbook spent most of its time here. Each call gets its own copy.
+    a read of a whole workbook spent most of its time here. The answer is shared between the
+    cells of a read: a read's JSON is only serialised, or masked into new objects (fields), never
+    changed in place.
     """
-    entered, effective = _formats_of(json.dumps(fmt))
-    return _json_copy(entered), _json_copy(effective)
+    return _formats_of(json.dumps(fmt))
 
 
 def cell_data(reader: Reader, sheet: Sheet, r: int, c: int) -> dict[str, Any]:
