@@ -614,7 +614,7 @@ def _json_copy(value: Any) -> Any:
 
 
 def _merge_dicts(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    out = _json_copy(base)
+    out: dict[str, Any] = _json_copy(base)
     for key, value in over.items():
         if isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = _merge_dicts(out[key], value)
