@@ -12,6 +12,8 @@ are their own and not the benchmark's or the sandbox's. Both speak the same smal
 - ``{"cmd": "stop"}``: stop and exit;
 
 plus each child's own commands. Answers carry ``"ok"``; a failure ``"ok": false`` and ``"error"``.
+The children import this module, so it imports nothing of the benchmarks' world (the sandbox,
+the demo): only what they would load anyway.
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import REPO, BenchmarkError
+from benchmarks.errors import BenchmarkError
 
+REPO = Path(__file__).resolve().parents[1]
 SAMPLE_SECONDS = 0.002
 OWN_PACKAGES = frozenset({"bot", "sheets", "config", "benchmarks", "sandbox", "tests", "__main__", "__mp_main__"})
 """Top-level packages of this repository (and the script itself): everything else is a library."""
