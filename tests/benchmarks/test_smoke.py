@@ -31,8 +31,8 @@ from sheets.aggregate import build_rekap
 from sheets.capaian import Jenis, Polaritas
 from sheets.master import Indikator, Master
 
-BENCHMARKS = {"poll", "distribution", "rekap", "chat", "memory", "laporan", "store"}
-WITH_PEER = ("poll", "distribution", "rekap", "laporan", "store")  # chat, memory: see their own tests
+BENCHMARKS = {"poll", "regency", "distribution", "rekap", "chat", "memory", "laporan", "store"}
+WITH_PEER = ("poll", "distribution", "laporan", "store")  # the others: see their own tests
 FIGURE_KEYS = {"name", "params", "unit", "product", "peer", "ratio", "target", "meets_target", "target_rule", "note"}
 
 
@@ -97,12 +97,35 @@ def test_poll_requests_are_one_plus_k_against_each_peer(
         assert figure["peer"] == per_workbook * figure["params"]["N"]
 
 
-def test_rekap_write_is_constant_and_the_extrapolation_is_said(run: tuple[dict[str, Any], str]) -> None:
-    rewrites = [f for f in figures(run[0], "rekap") if f["name"].startswith("Google requests to rewrite")]
-    assert [f["product"] for f in rewrites] == [2, 2]
-    small, large = rewrites
-    assert small["note"] == "measured" and "extrapolated" in large["note"]
-    assert large["peer"] > small["peer"] > 2
+def test_rekap_draft_and_write_at_every_size_against_the_careful_user(run: tuple[dict[str, Any], str]) -> None:
+    rekap = figures(run[0], "rekap")
+    whole = next(f for f in rekap if f["name"] == "draft rekap, whole (store read to requests ready)")
+    assert whole["params"] == {"bidang": CEPAT.regency_bidang, "indikator": CEPAT.regency_indikator, "tw": 4}
+    assert whole["target"] == 2000 and whole["product"] > 0
+    sizes = [*CEPAT.write_rows, CEPAT.regency_bidang * CEPAT.regency_indikator]
+    writes = [f for f in rekap if f["name"].startswith("Google requests to write the dinas workbook")]
+    assert [f["params"]["indikator_rows"] for f in writes] == sizes
+    for figure in writes:  # run, not extrapolated: nothing refused at these sizes
+        assert figure["note"] == "" and figure["peer"] > figure["product"] > 2, figure
+    rewrites = [f for f in rekap if f["name"] == "Google requests to rewrite the dinas workbook"]
+    assert [f["product"] for f in rewrites] == [2] * len(sizes)
+    bodies = [f for f in rekap if f["name"] == "largest request body writing the dinas workbook"]
+    assert len(bodies) == len(sizes) and all(f["meets_target"] is True and f["peer"] > 0 for f in bodies)
+    assert "checked equal" in " ".join(run[0]["benchmarks"]["rekap"]["notes"])
+
+
+def test_regency_polls_under_the_quota_without_a_refusal(run: tuple[dict[str, Any], str]) -> None:
+    regency = figures(run[0], "regency")
+    n = CEPAT.regency_bidang
+    refusals = [f for f in regency if "quota refusals" in f["name"]]
+    assert {f["name"].split(":")[0] for f in refusals} == {"first poll", "k=0", "k=1", f"k={n}"}
+    assert all(f["product"] == 0 and f["meets_target"] is True for f in refusals)
+    requests = {f["name"]: f for f in regency if f["unit"] == "requests"}
+    assert requests["k=0: Google requests"]["product"] == 1 and requests["k=1: Google requests"]["product"] == 2
+    tutorial = requests[f"k={n}: Google requests, against the tutorial gspread user (1 cycle)"]
+    careful = requests[f"k={n}: Google requests, against the careful gspread user (1 cycle)"]
+    assert tutorial["peer"] == 5 * n and careful["peer"] == 2 * n and tutorial["product"] == 1 + n
+    assert "quota limits in force: 60 reads" in " ".join(run[0]["benchmarks"]["regency"]["notes"])
 
 
 def _by_name(document: dict[str, Any], benchmark: str) -> dict[str, dict[str, Any]]:
@@ -154,8 +177,12 @@ def test_store_compares_postgresql_with_sqlite_on_the_burst_and_the_poll(run: tu
     assert ("PostgreSQL vs SQLite: press -> edited message, p95", burst) in found
     assert ("PostgreSQL vs SQLite: CPU per press, service + database server", burst) in found
     assert ("PostgreSQL vs SQLite: press -> edited message, one press alone (median)", lone) in found
-    for k in (0, bidang):
-        assert ("PostgreSQL vs SQLite: poll cycle (poll_once), wall time", (("N", bidang), ("k", k))) in found
+    polls = {
+        dict(params)["k"]
+        for name, params in found
+        if name == "PostgreSQL vs SQLite: poll (poll_once until every changed workbook is read), wall time"
+    }
+    assert polls == {0, bidang}
     for figure in benchmark["figures"]:
         assert figure["product"] > 0 and figure["peer"] > 0 and figure["target"] is None, figure
 
