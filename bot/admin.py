@@ -39,10 +39,14 @@ from sheets.facts import (
     EvidenceFile,
     EvidenceRef,
     Feedback,
+    MasterNotes,
+    MasterSheetRead,
     RekapData,
     RekapRef,
     WorkbookRef,
 )
+from sheets.master import Master
+from sheets.revision import TargetRevision
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +78,9 @@ class StoreOnlyWorkbooks:
     def _refuse(self, what: str) -> NoReturn:
         raise PortError(f"perintah ini tidak terhubung ke Google ({what}); jalankan langkah ini dari layanan bot")
 
-    def distribute(self, tahun: int, tw: int, bidang_kodes: Sequence[str]) -> Mapping[str, WorkbookRef]:
+    def distribute(
+        self, tahun: int, tw: int, bidang_kodes: Sequence[str], master: Master | None = None
+    ) -> Mapping[str, WorkbookRef]:
         """Refused: distribution runs in the service after the Sekretaris approves."""
         return self._refuse("distribute")
 
@@ -114,9 +120,23 @@ class StoreOnlyWorkbooks:
         """Refused."""
         return self._refuse("remove_permissions")
 
-    def store_evidence(self, tahun: int, kode: str, tw: int, evidence: EvidenceFile) -> EvidenceRef:
+    def store_evidence(
+        self, tahun: int, kode: str, tw: int, evidence: EvidenceFile, master: Master | None = None
+    ) -> EvidenceRef:
         """Refused: bukti dukung arrive through the service's Telegram edge."""
         return self._refuse("store_evidence")
+
+    def read_master(self, source: str, tahun: int) -> MasterSheetRead:
+        """Refused."""
+        return self._refuse("read_master")
+
+    def write_master_notes(self, source: str, notes: MasterNotes) -> None:
+        """Refused."""
+        self._refuse("write_master_notes")
+
+    def revise_targets(self, tahun: int, kode: str, revision: TargetRevision) -> None:
+        """Refused."""
+        self._refuse("revise_targets")
 
 
 def current_year(settings: Settings, store: Store, now: Callable[[], datetime] | None = None) -> int:
@@ -219,7 +239,7 @@ def distribute(
 def _distribute_result(service: WorkflowService, period_id: int, *, started: bool, early: bool) -> DistributeResult:
     view = service.period_view(period_id)
     with service.store.transaction() as tx:
-        people = service.directory.recipients(tx, Role.SEKRETARIS)
+        people = service.directory.recipients(tx, Role.SEKRETARIS, at=service.now())
     return DistributeResult(
         period_id=period_id,
         started=started,

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.store.repository import Store
+from bot.workflow.master_versions import masters_by_tw, target_labels, versions_from_rows
 from config.settings import Orang, Settings
 from sheets.laporan import (
     Identitas,
@@ -81,17 +82,24 @@ def laporan_input(
         rekomendasi_rows = tx.rekomendasi_of(period.id)
         tindak_rows = tx.tindak_lanjut_of(period.id)
         audit_rows = tx.audit_rows(period.id)
+        versions = versions_from_rows(tx.master_versions(tahun))
     snapshots = tuple(Snapshot(r.bidang, r.tw, r.values) for r in snapshot_rows)
     if not any(s.tw == tw for s in snapshots):
         raise LaporanTidakTersedia(
             f"Belum ada laporan bidang yang disetujui pada {label}; Laporan Kinerja belum dapat disusun."
         )
     names = {b.kode: b.nama for b in settings.bidang}
+    masters = masters_by_tw(versions) if master is None else {}
+    if master is None and versions:
+        master = masters.get(tw, versions[-1].master)
     if master is None:
         # The report covers the bidang with approved data; the master list's match with the
         # settings is the Google edge's and doctor's check (a mismatch must not cost the archive).
-        master = load_master(settings.master_path(tahun))
-    rekap = rekap_dari_snapshot(master, snapshots, names, tw)
+        path = settings.master_path(tahun)
+        if path is None:
+            raise LaporanTidakTersedia(f"Daftar induk indikator {label} belum tersimpan di basis data.")
+        master = load_master(path)
+    rekap = rekap_dari_snapshot(master, snapshots, names, tw, masters=masters)
     return LaporanInput(
         identitas=Identitas(
             kabupaten=settings.dinas.kabupaten,
@@ -122,12 +130,14 @@ def laporan_input(
                 within=a.within,
                 reason=a.reason,
                 note=a.note,
+                atas_nama=a.atas_nama,
             )
             for a in audit_rows
         ),
         mutu_baku={step: str(settings.mutu_baku.for_step(step)) for step in range(1, 10)},
         zona_waktu=settings.zona_waktu,
         dibuat=dibuat or datetime.now(UTC),
+        target_label=target_labels(versions).get(tw),
     )
 
 

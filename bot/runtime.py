@@ -107,8 +107,11 @@ def build_service(
     )
     bot = create_bot(settings, workbooks, store=store, **options)
     # At start, not at the first poll: the master list of the year being worked on must be readable
-    # (MasterError; the next year's is awaited with reminders, bot.workflow.year).
-    workbooks.masters(bot.service.year.current())
+    # (MasterError; the next year's is awaited with reminders, bot.workflow.year). A year already
+    # distributed has it in the store; a master sheet is checked by doctor and when it is used.
+    masters = bot.service.core.masters
+    if not masters.from_sheet:
+        masters.current(bot.service.year.current())
     return bot
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -779,10 +779,16 @@ def recipient_unreachable(nama: str, role: str, bidang: str | None) -> str:
     )
 
 
-def master_reminder(tahun: int, path: str, opens_at: str, problem: str | None, overdue: bool, tz: ZoneInfo) -> str:
-    """The Kasubbag is reminded to provide a coming year's master list of indicators."""
+def master_reminder(
+    tahun: int, path: str, opens_at: str, problem: str | None, overdue: bool, tz: ZoneInfo, tab: str | None = None
+) -> str:
+    """The Kasubbag is reminded to provide a coming year's master list of indicators.
+
+    ``tab``: the list is kept in the master sheet, on this tab (``path`` then names the tab and the sheet).
+    """
+    where = "Daftar indikator" if tab else "Berkas daftar indikator"
     if problem:
-        state = f"Berkas daftar indikator tahun {tahun} sudah ada tetapi belum dapat dipakai: {problem}"
+        state = f"{where} tahun {tahun} sudah ada tetapi belum dapat dipakai: {problem}"
     else:
         state = f"Daftar indikator (daftar induk) tahun {tahun} belum tersedia."
     if overdue:
@@ -795,11 +801,17 @@ def master_reminder(tahun: int, path: str, opens_at: str, problem: str | None, o
             f"Triwulan I {tahun} dibuka {format_waktu(opens_at, tz)}; format laporan setiap bidang "
             f"tahun {tahun} disusun dari daftar tersebut."
         )
-    return (
-        f"Daftar indikator tahun {tahun}\n\n{state}\n{plan}\n\n"
-        f"Mohon Bapak/Ibu menyerahkan daftar indikator tahun {tahun} (target dan pagu sesuai DPA) kepada admin "
-        f"untuk dipasang di {path}, lalu admin memeriksanya dengan perintah doctor."
-    )
+    if tab:
+        ask = (
+            f"Mohon Bapak/Ibu mengisi daftar indikator tahun {tahun} (target dan pagu sesuai DPA) pada tab "
+            f'"{tab}" lembar kerja daftar induk, lalu memeriksanya dengan /induk {tahun}.'
+        )
+    else:
+        ask = (
+            f"Mohon Bapak/Ibu menyerahkan daftar indikator tahun {tahun} (target dan pagu sesuai DPA) kepada admin "
+            f"untuk dipasang di {path}, lalu admin memeriksanya dengan perintah doctor."
+        )
+    return f"Daftar indikator tahun {tahun}\n\n{state}\n{plan}\n\n{ask}"
 
 
 def period_held(tw: int, tahun: int, waiting_for: Sequence[str]) -> str:
@@ -977,6 +989,9 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("status", "Status laporan kinerja periode berjalan (boleh: /status TW II 2026)"),
     ("rekap", "Tautan, ringkasan, dan grafik rekap dinas (boleh: /rekap TW IV 2026)"),
     ("kirim", "Ajukan laporan triwulan bidang (staf)"),
+    ("plh", "Tunjuk Plh selama Bapak/Ibu berhalangan: /plh NAMA MULAI SELESAI"),
+    ("induk", "Periksa lembar kerja daftar induk indikator (Kasubbag)"),
+    ("perubahan", "Terapkan target APBD Perubahan: /perubahan TANGGAL (Kasubbag)"),
     ("bantuan", "Apa yang dapat Bapak/Ibu lakukan"),
 )
 
@@ -1073,7 +1088,7 @@ def bantuan(role: str, pending: int, details: int) -> str:
         now = "Saat ini tidak ada yang menunggu tindakan Bapak/Ibu."
         if details:
             now += " Keadaan laporan bidang Bapak/Ibu ada pada pesan berikut."
-    return f"{HELP_BY_ROLE.get(role, '')}\n{HELP_COMMON}\n\n{now}"
+    return f"{HELP_BY_ROLE.get(role, '')}{help_extra(role)}\n{HELP_COMMON}\n\n{now}"
 
 
 def bantuan_koreksi(tw: int, tahun: int, bidang_nama: str, since: datetime, tz: ZoneInfo) -> str:
@@ -1659,4 +1674,380 @@ def store_revision_changed(url: str, expected: str, found: str) -> str:
     return (
         f"Skema basis data {url} berubah saat bot berjalan (revisi {expected}, sekarang {found}). "
         f"/ The schema of database {url} changed while the service was running (revision {expected}, now {found})."
+    )
+
+
+# --- acting officials (Plh) ------------------------------------------------------------------------
+
+
+def jabatan(role: str, bidang: str | None = None) -> str:
+    """An office as the Plh texts name it: ``Kepala Bidang PTK``, ``Sekretaris``."""
+    name = ROLE_NAMES.get(str(role), str(role))
+    return f"{name} {bidang}" if bidang else name
+
+
+def nama_pemegang(nama: str, atas_nama: str | None) -> str:
+    """Who holds a step as /status and the escalations show it: ``Budi (Plh., atas nama Siti)``."""
+    return f"{nama} (Plh., atas nama {atas_nama})" if atas_nama else nama
+
+
+def pelaku_plh(role: str, bidang: str | None, nama: str, atas_nama: str) -> str:
+    """The actor of an audit row done by a Plh: ``Plh. Kepala Bidang PTK: Budi (atas nama Siti)``."""
+    return f"Plh. {jabatan(role, bidang)}: {nama} (atas nama {atas_nama})"
+
+
+def plh_banner(role: str, bidang_nama: str | None, atas_nama: str) -> str:
+    """The first line of a message a Plh receives in the holder's place."""
+    return (
+        f"[Plh] Pesan ini ditujukan kepada Bapak/Ibu sebagai Plh. {role_name(role, bidang_nama)}, "
+        f"atas nama {sentence_end(atas_nama)}."
+    )
+
+
+def format_tanggal(day: date | str) -> str:
+    """``6 Juli 2026`` (an ISO date string is parsed first)."""
+    if isinstance(day, str):
+        day = date.fromisoformat(day)
+    return f"{day.day} {BULAN[day.month - 1]} {day.year}"
+
+
+def rentang_tanggal(mulai: date | str, selesai: date | str) -> str:
+    """``6 Juli 2026 s.d. 10 Juli 2026`` (one day: ``6 Juli 2026``)."""
+    if str(mulai) == str(selesai):
+        return format_tanggal(mulai)
+    return f"{format_tanggal(mulai)} s.d. {format_tanggal(selesai)}"
+
+
+BTN_TERIMA_PLH = "Terima"
+BTN_TOLAK_PLH = "Tolak"
+OUTCOME_PLH_TERIMA = "Penunjukan Plh diterima"
+OUTCOME_PLH_TOLAK = "Penunjukan Plh ditolak"
+
+PLH_USAGE = (
+    "Untuk menunjuk pelaksana harian (Plh) selama Bapak/Ibu berhalangan, kirim:\n"
+    "/plh NAMA TANGGAL-MULAI TANGGAL-SELESAI\n"
+    "contoh: /plh Rina Kurniawati 6-7-2026 10-7-2026\n\n"
+    "Orang yang ditunjuk menerima permintaan dan menekan Terima. Selama masa Plh, permintaan "
+    "persetujuan, pengingat, dan eskalasi dikirim kepadanya; setelah tanggal selesai semuanya kembali "
+    "kepada Bapak/Ibu. Batalkan dengan /plh batal."
+)
+
+
+def plh_request(jabatan_plh: str, holder_nama: str, mulai: str, selesai: str) -> str:
+    """To the person named Plh: accept or decline."""
+    return (
+        f"Permintaan penunjukan Plh\n"
+        f"{jabatan_plh} ({holder_nama}) menunjuk Bapak/Ibu sebagai Plh. {jabatan_plh} "
+        f"pada {rentang_tanggal(mulai, selesai)}.\n\n"
+        f"Selama masa itu permintaan persetujuan, pengingat, dan eskalasi untuk jabatan tersebut dikirim "
+        f"kepada Bapak/Ibu, dan tindakan Bapak/Ibu tercatat sebagai Plh. atas nama {sentence_end(holder_nama)}.\n"
+        f"Mohon tekan Terima atau Tolak."
+    )
+
+
+_PLH_EVENTS = {
+    "diterima": "Penunjukan Plh diterima",
+    "ditolak": "Penunjukan Plh ditolak",
+    "ditetapkan": "Plh ditetapkan oleh admin",
+    "berakhir": "Masa Plh berakhir",
+    "dibatalkan": "Penunjukan Plh dibatalkan",
+}
+
+
+def plh_notice(
+    peristiwa: str, jabatan_plh: str, holder_nama: str, acting_nama: str, mulai: str, selesai: str, oleh: str
+) -> str:
+    """What happened to a Plh, to the holder and the acting person."""
+    title = _PLH_EVENTS.get(peristiwa, "Perubahan Plh")
+    lines = [
+        title,
+        f"Jabatan: {jabatan_plh}",
+        f"Plh: {acting_nama} (atas nama {holder_nama})",
+        f"Masa: {rentang_tanggal(mulai, selesai)}",
+    ]
+    if peristiwa == "berakhir":
+        lines.append(
+            f"Sejak sekarang permintaan persetujuan, pengingat, dan eskalasi kembali dikirim kepada "
+            f"{sentence_end(holder_nama)}; permintaan yang masih menunggu telah dikirim ulang."
+        )
+    elif peristiwa in ("diterima", "ditetapkan"):
+        lines.append(
+            "Selama masa tersebut permintaan persetujuan, pengingat, dan eskalasi jabatan ini dikirim kepada Plh; "
+            "pejabat yang digantikan tetap dapat bertindak sendiri."
+        )
+    else:
+        lines.append(f"Oleh: {oleh}")
+    return "\n".join(lines)
+
+
+def plh_named(acting_nama: str, jabatan_plh: str, mulai: date, selesai: date) -> str:
+    """/plh succeeded: the request went to the person named."""
+    return (
+        f"Permintaan penunjukan {acting_nama} sebagai Plh. {jabatan_plh} pada {rentang_tanggal(mulai, selesai)} "
+        f"telah dikirim. Plh berlaku setelah yang bersangkutan menekan Terima."
+    )
+
+
+def plh_list(lines: Sequence[str]) -> str:
+    """/plh without arguments: the Plh that concern the sender, and how to name one."""
+    if not lines:
+        return f"Tidak ada Plh yang berlaku atau menunggu untuk Bapak/Ibu.\n\n{PLH_USAGE}"
+    return "Plh yang berlaku atau menunggu:\n" + "\n".join(f"- {line}" for line in lines) + f"\n\n{PLH_USAGE}"
+
+
+_PLH_STATUS = {"menunggu": "menunggu jawaban", "berlaku": "berlaku", "ditolak": "ditolak", "dibatalkan": "dibatalkan"}
+
+
+def plh_line(jabatan_plh: str, acting_nama: str, holder_nama: str, mulai: date, selesai: date, status: str) -> str:
+    """One Plh in a list."""
+    return (
+        f"Plh. {jabatan_plh}: {acting_nama} (atas nama {holder_nama}), {rentang_tanggal(mulai, selesai)}, "
+        f"{_PLH_STATUS.get(status, status)}"
+    )
+
+
+def plh_cancelled(jabatan_plh: str, acting_nama: str) -> str:
+    """/plh batal succeeded."""
+    return f"Penunjukan {acting_nama} sebagai Plh. {jabatan_plh} dibatalkan."
+
+
+def audit_plh_note(jabatan_plh: str, acting_nama: str, holder_nama: str, mulai: date, selesai: date) -> str:
+    """The audit note of a Plh named, accepted, set, declined or cancelled."""
+    return f"Plh. {jabatan_plh}: {acting_nama} (atas nama {holder_nama}), {rentang_tanggal(mulai, selesai)}"
+
+
+REFUSAL_PLH_ROLE = "Maaf, Plh hanya dapat ditunjuk untuk Kepala Dinas, Sekretaris, Kasubbag KPEP, dan Kepala Bidang."
+REFUSAL_PLH_SELF = "Plh harus orang lain, bukan pejabat yang digantikan."
+REFUSAL_PLH_DATES = "Tanggal selesai tidak boleh sebelum tanggal mulai."
+REFUSAL_PLH_PAST = "Masa Plh sudah berlalu; tanggal selesai harus hari ini atau sesudahnya."
+REFUSAL_PLH_NOT_FOUND = "Penunjukan Plh tersebut tidak ditemukan."
+REFUSAL_PLH_NOT_YOURS = "Maaf, penunjukan Plh ini bukan untuk Bapak/Ibu."
+REFUSAL_PLH_NONE_TO_CANCEL = "Tidak ada Plh yang berlaku atau menunggu untuk Bapak/Ibu yang dapat dibatalkan."
+REFUSAL_PLH_BAD_DATE = "Tanggal tidak dikenali; tulis seperti 6-7-2026 atau 2026-07-06."
+MAX_PLH_DAYS = 90
+
+
+def refusal_plh_too_long(days: int) -> str:
+    return f"Masa Plh paling lama {days} hari; untuk masa lebih lama, admin menetapkan Plt melalui perintah plh."
+
+
+def refusal_plh_person_unknown(nama: str) -> str:
+    return f'Tidak ada pegawai terdaftar dengan nama "{nama}". Periksa ejaannya (nama seperti di Kinerja Bot).'
+
+
+def refusal_plh_person_ambiguous(nama: str, matches: Sequence[str]) -> str:
+    return f'Nama "{nama}" cocok dengan beberapa pegawai: {"; ".join(matches)}. Tulis nama lebih lengkap.'
+
+
+def refusal_plh_unbound(nama: str) -> str:
+    return f"{sentence_end(nama)} belum terdaftar di Telegram, sehingga tidak dapat menerima penunjukan Plh."
+
+
+def refusal_plh_overlap(jabatan_plh: str, acting_nama: str, mulai: date, selesai: date) -> str:
+    return (
+        f"Sudah ada Plh. {jabatan_plh} ({acting_nama}, {rentang_tanggal(mulai, selesai)}) yang beririsan dengan "
+        f"tanggal ini; batalkan dulu dengan /plh batal."
+    )
+
+
+def refusal_plh_decided(status: str) -> str:
+    return f"Penunjukan Plh ini sudah {_PLH_STATUS.get(status, status)}; tidak ada perubahan."
+
+
+def help_extra(role: str) -> str:
+    """The lines /bantuan adds for the Plh and the master list, by role."""
+    lines = []
+    if role in ("kepala_dinas", "sekretaris", "kasubbag_kpep", "kepala_bidang"):
+        lines.append("/plh - tunjuk Plh selama Bapak/Ibu berhalangan (/plh batal untuk membatalkan)")
+    if role == "kasubbag_kpep":
+        lines.append("/induk [TAHUN] - periksa daftar induk indikator di lembar kerja daftar induk")
+        lines.append("/perubahan TANGGAL - terapkan target APBD Perubahan dari lembar kerja daftar induk")
+    return "".join(f"\n{line}" for line in lines)
+
+
+# --- the master list: its sheet, and its revisions (APBD Perubahan) --------------------------------
+
+LABEL_APBD_MURNI = "APBD Murni"
+BTN_BUKA_INDUK = "Buka lembar kerja daftar induk"
+LABEL_APBD_PERUBAHAN = "APBD Perubahan"
+MASTER_NO_SOURCE = "daftar induk indikator belum diatur (google.master_indikator atau google.master_sheet)"
+MASTER_MAX_LINES = 30
+
+
+def target_label(label: str, berlaku_mulai: date | None) -> str:
+    """Which targets a TW is measured against: ``Target: APBD Perubahan (berlaku 1 Juli 2026)``."""
+    if berlaku_mulai is None:
+        return f"Target: {label}"
+    return f"Target: {label} (berlaku {format_tanggal(berlaku_mulai)})"
+
+
+def _master_problem_lines(problems: Sequence[Mapping[str, Any]]) -> list[str]:
+    lines = [f"- {p.get('text')}" for p in problems[:MASTER_MAX_LINES]]
+    if len(problems) > MASTER_MAX_LINES:
+        lines.append(f"- ... dan {len(problems) - MASTER_MAX_LINES} masalah lain (lihat kolom Catatan Validasi)")
+    return lines
+
+
+def master_invalid(sumber: str, problems: Sequence[Mapping[str, Any]]) -> str:
+    """The master list cannot be used: every problem with its row and column (to the Kasubbag)."""
+    lines = [
+        "Daftar induk indikator tidak dapat dipakai",
+        f"Sumber: {sumber}",
+        f"{len(problems)} masalah (juga ditulis di kolom Catatan Validasi pada baris masing-masing):",
+        *_master_problem_lines(problems),
+        f'Mohon perbaiki sel tersebut melalui tombol "{BTN_BUKA_INDUK}" di bawah, lalu periksa kembali dengan /induk.',
+    ]
+    return "\n".join(lines)
+
+
+def master_ok(tahun: int, sumber: str, counts: Sequence[tuple[str, int]]) -> str:
+    """/induk: a year's list in the master sheet can be used (``counts``: indicators per bidang kode)."""
+    total = sum(count for _, count in counts)
+    listed = ", ".join(f"{kode} {count}" for kode, count in counts)
+    return "\n".join(
+        [
+            f"Daftar induk indikator tahun {tahun} dapat dipakai",
+            f"Sumber: {sumber}",
+            f"Jumlah indikator: {total} ({listed})",
+            "Catatan Validasi pada lembar kerja daftar induk telah dikosongkan.",
+        ]
+    )
+
+
+def refusal_master_invalid(count: int) -> str:
+    return (
+        f"Daftar induk indikator tidak dapat dipakai ({count} masalah); rinciannya telah dikirim kepada "
+        f"Kasubbag KPEP. Format belum dibagikan."
+    )
+
+
+REFUSAL_MASTER_NOT_SHEET = (
+    "Daftar induk indikator disimpan sebagai berkas CSV oleh admin, bukan lembar kerja Google Sheets. Perubahan target "
+    "diterapkan admin dengan: python -m bot perubahan --berkas BERKAS.csv --berlaku TANGGAL"
+)
+MASTER_READ_FAILED = (
+    "Mohon maaf, lembar kerja daftar induk tidak dapat dibaca saat ini. Silakan coba beberapa saat lagi."
+)
+MASTER_SHEET_UNREADABLE = "lembar kerja daftar induk tidak dapat dibaca saat ini"
+REFUSAL_MASTER_ONLY_KASUBBAG = "Maaf, daftar induk indikator hanya dikelola oleh Kasubbag KPEP."
+REFUSAL_REVISION_NO_CHANGE = "Daftar induk tidak berbeda dengan yang berlaku; tidak ada yang diubah."
+REFUSAL_REVISION_NOT_FOUND = "Perubahan target tersebut tidak ditemukan."
+REFUSAL_REVISION_BAD_DATE = "Tanggal berlaku tidak dikenali; tulis seperti 1-7-2026 atau 2026-07-01."
+REFUSAL_MASTER_BAD_YEAR = "Tahun tidak dikenali; tulis misalnya /induk 2027 (tanpa tahun: tahun anggaran berjalan)."
+PERUBAHAN_USAGE = (
+    "Setelah tab tahun berjalan di lembar kerja daftar induk diperbarui dengan target APBD Perubahan, kirim:\n"
+    "/perubahan TANGGAL-BERLAKU\n"
+    "contoh: /perubahan 1-7-2026\n\n"
+    "Kinerja Bot membaca dan memeriksa tab tersebut, lalu menampilkan ringkasan perubahan dengan tombol Terapkan."
+)
+BTN_TERAPKAN_PERUBAHAN = "Terapkan"
+BTN_BATAL_PERUBAHAN = "Batal"
+OUTCOME_PERUBAHAN_DITERAPKAN = "Perubahan target diterapkan"
+OUTCOME_PERUBAHAN_DIBATALKAN = "Perubahan target dibatalkan"
+
+
+def refusal_revision_before_distribution(tahun: int) -> str:
+    return (
+        f"Belum ada triwulan {tahun} yang dibagikan, sehingga belum ada target yang perlu diubah: perbarui "
+        f"saja daftar induknya, dan format dibagikan dengan target tersebut."
+    )
+
+
+def refusal_revision_all_measured(tahun: int) -> str:
+    return f"Semua triwulan {tahun} sudah disetujui dengan target yang berlaku; perubahan tidak dapat diterapkan."
+
+
+def refusal_revision_decided(status: str) -> str:
+    done = {"berlaku": "diterapkan", "batal": "dibatalkan"}.get(status, status)
+    return f"Perubahan target ini sudah {done}; tidak ada perubahan."
+
+
+def _totals(diubah: int, ditambah: int, dihapus: int) -> str:
+    return f"{diubah} indikator diubah, {ditambah} ditambah, {dihapus} dihapus"
+
+
+def _bidang_change_lines(per_bidang: Sequence[Mapping[str, Any]]) -> list[str]:
+    return [
+        f"- {b.get('nama') or b.get('kode')} ({b.get('kode')}): "
+        f"{_totals(int(b.get('diubah', 0)), int(b.get('ditambah', 0)), int(b.get('dihapus', 0)))}"
+        for b in per_bidang
+    ]
+
+
+def revision_preview(
+    tahun: int,
+    berlaku: date,
+    mulai_tw: int,
+    tw_tanggal: int,
+    totals: tuple[int, int, int],
+    per_bidang: Sequence[Mapping[str, Any]],
+    sumber: str,
+) -> str:
+    """/perubahan: what applying the revised master list would change, before the Kasubbag applies it."""
+    lines = [
+        f"Perubahan target {LABEL_APBD_PERUBAHAN} {tahun}",
+        f"Sumber: {sumber}",
+        f"Berlaku: {format_tanggal(berlaku)}",
+        f"Diterapkan mulai: {periode(mulai_tw, tahun)}"
+        + (" (triwulan sebelumnya tetap diukur dengan target sebelumnya)" if mulai_tw > 1 else ""),
+    ]
+    if mulai_tw > tw_tanggal:
+        lines.append(
+            f"Catatan: {periode(mulai_tw - 1, tahun)} sudah disetujui (atau sedang ditelaah) dengan target "
+            f"sebelumnya, sehingga perubahan diterapkan mulai {periode(mulai_tw, tahun)}."
+        )
+    lines.append(f"Ringkasan: {_totals(*totals)}")
+    lines += _bidang_change_lines(per_bidang)
+    lines.append(
+        "\nDengan Terapkan, target dan pagu triwulan tersebut ditulis ulang di lembar kerja setiap bidang; "
+        "indikator baru ditambahkan di baris paling bawah, indikator yang dihapus tetap ada di lembar kerja "
+        "bertanda Dihapus, dan isian staf tidak diubah. Kepala Dinas diberi tahu."
+    )
+    return "\n".join(lines)
+
+
+def target_revised(
+    tahun: int,
+    label: str,
+    berlaku_mulai: str | None,
+    mulai_tw: int,
+    totals: tuple[int, int, int],
+    per_bidang: Sequence[Mapping[str, Any]],
+    actor_nama: str,
+) -> str:
+    """To the Kepala Dinas: the targets were revised, from which TW, what changed."""
+    berlaku = f" (berlaku {format_tanggal(berlaku_mulai)})" if berlaku_mulai else ""
+    lines = [
+        f"Perubahan target kinerja {tahun}",
+        f"Target {label}{berlaku} diterapkan oleh {sentence_end(actor_nama)} mulai {periode(mulai_tw, tahun)}.",
+        "Triwulan yang telah disetujui tetap diukur dengan target yang berlaku saat itu.",
+        f"Ringkasan: {_totals(*totals)}",
+        *_bidang_change_lines(per_bidang),
+    ]
+    return "\n".join(lines)
+
+
+def audit_revision_note(label: str, berlaku: date | None, mulai_tw: int, totals: tuple[int, int, int]) -> str:
+    """The audit note of a revision applied."""
+    return f"{target_label(label, berlaku).removeprefix('Target: ')}, mulai {tw_label(mulai_tw)}: {_totals(*totals)}"
+
+
+# --- command line: plh and perubahan -------------------------------------------------------------
+
+CLI_ADMIN_PLH = "Admin Kinerja Bot (perintah plh)"
+CLI_ADMIN_PERUBAHAN = "Admin Kinerja Bot (perintah perubahan)"
+CLI_PLH_NONE = "Tidak ada Plh yang berlaku atau menunggu."
+CLI_PLH_NEEDS = "Untuk menetapkan Plh isi --role, --nama dan --mulai (dan --bidang untuk kepala_bidang)."
+CLI_PERUBAHAN_PREVIEW = "Pratinjau saja; tidak ada yang diubah. Tambahkan --terapkan untuk menerapkannya."
+CLI_PERUBAHAN_DONE = (
+    "Perubahan target diterapkan pada lembar kerja setiap bidang dan dicatat; Kepala Dinas diberi tahu "
+    "melalui Telegram."
+)
+CLI_PERUBAHAN_GOOGLE_FAILED = "Google tidak dapat menyelesaikan perubahan (jalankan ulang perintah yang sama):"
+
+
+def cli_plh_set(plh_id: int, line: str) -> str:
+    return (
+        f"Plh nomor {plh_id} ditetapkan: {line}.\nKeduanya diberi tahu melalui Telegram oleh layanan Kinerja Bot "
+        f"yang berjalan."
     )

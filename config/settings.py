@@ -252,8 +252,12 @@ class GoogleSettings(_Section):
     """The access the Kepala Bidang, Sekretaris, Kasubbag and Kepala Dinas get to the workbooks."""
     berkas_temuan: Path = Path("temuan-google.json")
     """Where ``doctor --live`` writes what it learned of Google (:mod:`config.learned`)."""
-    master_indikator: Annotated[Path, AfterValidator(_check_master_path)]
+    # The master list of indicators: a CSV file the admin keeps, or a Google Sheet the Kasubbag
+    # keeps (its id or URL); exactly one of the two (checked with the other cross-references).
+    master_indikator: Annotated[Path, AfterValidator(_check_master_path)] | None = None
     """The master list's CSV; ``{tahun}`` in it names one file per budget year (``master/{tahun}.csv``)."""
+    master_sheet: str | None = Field(default=None, min_length=10)
+    """The master sheet's id or URL; its tab ``Daftar Induk {tahun}`` holds a year's list (else ``Daftar Induk``)."""
     timeout_detik: float = Field(default=30.0, gt=0, le=600)
     maks_percobaan: int = Field(default=5, ge=1, le=20)
     maks_baca_per_polling: int = Field(default=40, ge=1, le=300)
@@ -407,10 +411,12 @@ class Settings(BaseSettings):
     @property
     def master_per_tahun(self) -> bool:
         """True when ``google.master_indikator`` names one file per year (holds ``{tahun}``)."""
-        return TAHUN_PLACEHOLDER in str(self.google.master_indikator)
+        return TAHUN_PLACEHOLDER in str(self.google.master_indikator or "")
 
-    def master_path(self, tahun: int) -> Path:
-        """The master list's file for budget year ``tahun``."""
+    def master_path(self, tahun: int) -> Path | None:
+        """The master list's file for budget year ``tahun`` (None: the list is kept as a Google Sheet)."""
+        if self.google.master_indikator is None:
+            return None
         return Path(str(self.google.master_indikator).replace(TAHUN_PLACEHOLDER, str(tahun)))
 
     def bidang_by_kode(self, kode: str) -> Bidang:
@@ -553,6 +559,25 @@ def _cross_reference_problems(data: Mapping[str, Any]) -> list[SettingsProblem]:
                 f"(yang ada: {', '.join(sorted(known))})",
             )
         )
+    google = data.get("google")
+    if isinstance(google, Mapping):
+        has_csv, has_sheet = google.get("master_indikator") is not None, google.get("master_sheet") is not None
+        if not has_csv and not has_sheet:
+            problems.append(
+                SettingsProblem(
+                    path="google.master_indikator",
+                    message="wajib diisi: path CSV daftar indikator, atau isi google.master_sheet "
+                    "(ID atau URL Google Sheet daftar induk yang dipegang Kasubbag KPEP)",
+                )
+            )
+        elif has_csv and has_sheet:
+            problems.append(
+                SettingsProblem(
+                    path="google.master_sheet",
+                    message="isi salah satu saja: google.master_indikator (CSV) atau "
+                    "google.master_sheet (Google Sheet)",
+                )
+            )
     telegram = data.get("telegram")
     if isinstance(telegram, Mapping) and "token" in telegram:
         problems.append(

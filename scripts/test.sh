@@ -9,4 +9,6 @@ echo "Memeriksa gaya dan tipe (ruff check, ruff format --check, mypy) ..."
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy
-exec .venv/bin/python -m pytest "$@"
+# Two workers (pytest-xdist) share whole test modules, the heaviest first (tests/conftest.py);
+# KINERJA_TEST_WORKERS=0 runs everything in one process.
+exec .venv/bin/python -m pytest -n "${KINERJA_TEST_WORKERS:-2}" --dist loadfile --no-loadscope-reorder "$@"

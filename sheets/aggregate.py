@@ -326,15 +326,30 @@ def _combined(base: pd.DataFrame, aligned: _Aligned, bidang_names: Mapping[str, 
     return combined
 
 
-def build_rekap(master: Master, tables: Mapping[str, pd.DataFrame], bidang_names: Mapping[str, str], tw: int) -> Rekap:
-    """The dinas rekap up to TW ``tw`` from the approved typed tables of each bidang (keyed by kode)."""
-    layout.tw_label(tw)
-    base = master.frame().rename(columns={"bidang": "kode_bidang"})
-    return _rekap(master, _combined(base, _aligned(base, _table_parts(tables)), bidang_names), bidang_names, tw)
+Parts = list[tuple[str, Sequence[str], dict[str, Sequence[Any]]]]
+
+
+def build_rekap(
+    master: Master,
+    tables: Mapping[str, pd.DataFrame],
+    bidang_names: Mapping[str, str],
+    tw: int,
+    masters: Mapping[int, Master] | None = None,
+) -> Rekap:
+    """The dinas rekap up to TW ``tw`` from the approved typed tables of each bidang (keyed by kode).
+
+    ``masters`` gives the master list each TW is measured against when a revision (APBD Perubahan)
+    changed it during the year; a TW it lacks is measured against ``master``.
+    """
+    return _rekap(master, _table_parts(tables), bidang_names, tw, masters)
 
 
 def build_rekap_from_snapshots(
-    master: Master, snapshots: Sequence[SnapshotValues], bidang_names: Mapping[str, str], tw: int
+    master: Master,
+    snapshots: Sequence[SnapshotValues],
+    bidang_names: Mapping[str, str],
+    tw: int,
+    masters: Mapping[int, Master] | None = None,
 ) -> Rekap:
     """The dinas rekap up to TW ``tw`` straight from the approved snapshots (no table per bidang).
 
@@ -342,28 +357,45 @@ def build_rekap_from_snapshots(
     snapshots' values are placed on the master list's rows in one pass, so the cost grows with
     the indicators, not with a pandas frame per bidang.
     """
-    layout.tw_label(tw)
-    base = master.frame().rename(columns={"bidang": "kode_bidang"})
-    return _rekap(master, _combined(base, _aligned(base, _snapshot_parts(snapshots)), bidang_names), bidang_names, tw)
+    return _rekap(master, _snapshot_parts(snapshots), bidang_names, tw, masters)
 
 
-def _rekap(master: Master, combined: pd.DataFrame, bidang_names: Mapping[str, str], tw: int) -> Rekap:
+def _rekap(
+    master: Master,
+    parts: Parts,
+    bidang_names: Mapping[str, str],
+    tw: int,
+    masters: Mapping[int, Master] | None,
+) -> Rekap:
     import numpy as np
     import pandas as pd
 
-    # Bidang in the settings' order first, then any other bidang of the master list.
-    present = set(combined["kode_bidang"].unique())
+    layout.tw_label(tw)
+    lists = {k: (masters or {}).get(k, master) for k in range(1, tw + 1)}
+    # Bidang in the settings' order first, then any other bidang of the master lists.
+    present = {code for each in lists.values() for code in each.bidang_codes()}
     order = [code for code in bidang_names if code in present]
-    order += [code for code in master.bidang_codes() if code not in order]
+    order += [code for each in lists.values() for code in each.bidang_codes() if code not in order]
+    order = list(dict.fromkeys(order))
     rank = {code: position for position, code in enumerate(order)}
-    positions = np.argsort(combined["kode_bidang"].map(rank).to_numpy(), kind="stable")
-    combined = combined.take(positions).reset_index(drop=True)
+    combined_of: dict[int, pd.DataFrame] = {}
 
+    def combined_for(k: int) -> pd.DataFrame:
+        # One frame per distinct list (a revision is one more), shared by the TWs measured against it.
+        key = id(lists[k])
+        if key not in combined_of:
+            base = lists[k].frame().rename(columns={"bidang": "kode_bidang"})
+            frame = _combined(base, _aligned(base, parts), bidang_names)
+            positions = np.argsort(frame["kode_bidang"].map(rank).to_numpy(), kind="stable")
+            combined_of[key] = frame.take(positions).reset_index(drop=True)
+        return combined_of[key]
+
+    combined = combined_for(tw)
     per_tw: dict[int, pd.DataFrame] = {}
     ringkasan_parts = []
     dinas_parts = []
     for k in range(1, tw + 1):
-        frame = indicator_frame(combined, k)
+        frame = indicator_frame(combined_for(k), k)
         per_tw[k] = frame
         by_bidang = summarize(frame, ["kode_bidang", "bidang"])
         by_bidang.insert(2, "triwulan", pd.Series(layout.TW_LABELS[k], index=by_bidang.index, dtype="str"))
@@ -439,6 +471,15 @@ def _trend(summary: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return result.astype({name: "float64" for name in CAPAIAN_TW_COLUMNS})
 
 
+def _capaian_of(frame: pd.DataFrame, rows: pd.DataFrame) -> pd.Series:
+    """``frame``'s capaian for each indicator of ``rows`` (by bidang, Kode and name: after an APBD
+    Perubahan a TW measured against another list has other rows); NaN for one it lacks."""
+    names = ["kode_bidang", "kode", "indikator"]
+    found = dict(zip(zip(*(frame[n] for n in names), strict=True), frame["capaian"], strict=True))
+    wanted = zip(*(rows[n] for n in names), strict=True)
+    return pd.Series([found.get(identity, np.nan) for identity in wanted], index=rows.index, dtype="float64")
+
+
 def build_tahunan(
     combined: pd.DataFrame, per_tw: Mapping[int, pd.DataFrame], ringkasan: pd.DataFrame, dinas: pd.DataFrame
 ) -> Tahunan:
@@ -461,7 +502,7 @@ def build_tahunan(
             "pagu": tw4["pagu"],
             "anggaran_kumulatif": tw4["anggaran_kumulatif"],
             "serapan": tw4["serapan"],
-            **{f"capaian_tw{k}": per_tw[k]["capaian"] for k in TWS},
+            **{f"capaian_tw{k}": _capaian_of(per_tw[k], tw4) for k in TWS},
         },
         index=tw4.index,
     )[TAHUNAN_INDIKATOR_NAMES]

@@ -14,7 +14,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:  # annotations only: the rekap's data names the master list each TW was measured against
+    from sheets.master import Master
 
 Severity = Literal["error", "warning"]
 
@@ -355,6 +358,8 @@ class AuditEntry:
     mutu_baku_seconds: float | None
     within: bool | None
     reason: str | None
+    pelaku: str | None = None
+    """Who acted as the Riwayat shows it, when not name and role (a Plh: both names)."""
 
 
 @dataclass(frozen=True)
@@ -370,3 +375,43 @@ class RekapData:
     rekomendasi: tuple[RekomendasiData, ...] = ()
     tindak_lanjut: tuple[TindakLanjutData, ...] = ()
     riwayat: tuple[AuditEntry, ...] = ()
+    masters: Mapping[int, Master] = field(default_factory=dict)
+    """Per TW, the master list (version) it is measured against; empty: the edge's own list."""
+    target_labels: Mapping[int, str] = field(default_factory=dict)
+    """Per TW, the line saying which targets it was measured against (``Target: APBD Murni``)."""
+
+
+# --- the master list kept as a Google Sheet ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MasterSheetRead:
+    """The master sheet as one read found it: its tab's cells (as the bidang sheets are read).
+
+    ``percent_cells`` and ``date_cells`` are 0-based (row, column) positions in ``rows`` whose
+    number format is a percent or a date.
+    """
+
+    spreadsheet_id: str
+    title: str
+    tab: str
+    url: str
+    rows: list[list[Any]]
+    percent_cells: frozenset[tuple[int, int]] = frozenset()
+    date_cells: frozenset[tuple[int, int]] = frozenset()
+
+
+@dataclass(frozen=True)
+class MasterNotes:
+    """What the bot writes into the master sheet's ``Catatan Validasi`` column: one text per data row.
+
+    ``column`` is 0-based; ``header`` is the label to write at ``header_row`` when the column has
+    none yet; ``texts`` fills rows ``first_row`` onwards (empty texts clear earlier notes).
+    """
+
+    tab: str
+    column: int
+    header_row: int
+    header: str | None
+    first_row: int
+    texts: tuple[str, ...]

@@ -21,7 +21,7 @@ import csv
 import io
 import logging
 import threading
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -40,8 +40,11 @@ __all__ = [
     "Master",
     "MasterError",
     "MasterLists",
+    "MasterProblem",
     "indikator_key",
     "load_master",
+    "master_from_json",
+    "master_to_json",
     "parse_master",
 ]
 
@@ -63,12 +66,47 @@ MASTER_COLUMNS: tuple[str, ...] = (
 """The header of the master list, in this order."""
 
 
-class MasterError(DomainError):
-    """The master list cannot be used; ``problems`` lists every reason, each with its line."""
+@dataclass(frozen=True)
+class MasterProblem:
+    """One problem of the master list, at its place: a line of the CSV or a cell of the master sheet."""
 
-    def __init__(self, source: str, problems: Sequence[str]) -> None:
+    row: int
+    """1-based line of the CSV, or sheet row of the master sheet (0: the list as a whole)."""
+    column: str
+    """The column's label ("" when the problem is the whole row's or the list's)."""
+    message: str
+    """What is wrong, without the place (``"empat" bukan angka``)."""
+    text: str
+    """The whole sentence as the CSV report words it, with its line."""
+    col: int | None = None
+    """0-based column in the source, when the problem has one."""
+
+    @property
+    def cell(self) -> str | None:
+        """The A1 address of the cell (``J12``), None when the problem has no column."""
+        if self.col is None or self.row < 1:
+            return None
+        return layout.a1(self.row, self.col)
+
+    def sentence(self) -> str:
+        """As a sheet's reader needs it: ``Baris 12, kolom Target TW II: "empat" bukan angka``."""
+        if self.row < 1:
+            return self.message
+        place = f"Baris {self.row}, kolom {self.column}" if self.column else f"Baris {self.row}"
+        return f"{place}: {self.message}"
+
+
+class MasterError(DomainError):
+    """The master list cannot be used; ``problems`` lists every reason, each with its line.
+
+    ``cells`` holds the same problems with their place (:class:`MasterProblem`), for the master
+    sheet's notes and the Kasubbag's message.
+    """
+
+    def __init__(self, source: str, problems: Sequence[str | MasterProblem]) -> None:
         self.source = source
-        self.problems = list(problems)
+        self.cells = [p if isinstance(p, MasterProblem) else MasterProblem(0, "", p, p) for p in problems]
+        self.problems = [p.text for p in self.cells]
         lines = [f"Daftar induk indikator {source} tidak dapat dipakai ({len(self.problems)} masalah):"]
         lines += [f"  - {problem}" for problem in self.problems]
         super().__init__("\n".join(lines))
@@ -131,6 +169,8 @@ class Master:
 
     indikator: tuple[Indikator, ...]
     source: str = ""
+    dihapus: tuple[Indikator, ...] = ()
+    """Indicators of an earlier version of the year that this one dropped (kept in the sheets, marked)."""
 
     def bidang_codes(self) -> tuple[str, ...]:
         """The bidang codes in order of first appearance."""
@@ -139,6 +179,10 @@ class Master:
     def for_bidang(self, bidang: str) -> tuple[Indikator, ...]:
         """The indicators of one bidang, in file order."""
         return tuple(item for item in self.indikator if item.bidang == bidang)
+
+    def dropped_for(self, bidang: str) -> tuple[Indikator, ...]:
+        """The indicators of one bidang that this version dropped."""
+        return tuple(item for item in self.dihapus if item.bidang == bidang)
 
     def frame(self) -> pd.DataFrame:
         """The list as a DataFrame (:data:`MASTER_FRAME_COLUMNS`); ``no`` numbers rows within a bidang."""
@@ -196,10 +240,11 @@ def parse_master(
     """Build a :class:`Master` from rows (header first), as read from a CSV file or a master sheet.
 
     ``bidang_codes``, when given, are the bidang codes the settings know; any other is an error.
-    ``first_line`` is the line number of the header (for messages).
+    ``first_line`` is the line number of the header (for messages). Every problem is kept with its
+    line and column (:attr:`MasterError.cells`).
     """
     iterator = iter(rows)
-    problems: list[str] = []
+    problems: list[MasterProblem] = []
     header_raw = next(iterator, None)
     if header_raw is None:
         raise MasterError(source, ["berkas kosong; baris pertama harus berisi judul kolom"])
@@ -210,7 +255,9 @@ def parse_master(
         if wanted in header:
             positions[label] = header.index(wanted)
         else:
-            problems.append(f'baris {first_line}: kolom "{label}" tidak ada')
+            problems.append(
+                MasterProblem(first_line, label, "kolom tidak ada", f'baris {first_line}: kolom "{label}" tidak ada')
+            )
     if problems:
         raise MasterError(source, problems)
 
@@ -226,36 +273,41 @@ def parse_master(
             index = positions[label]
             return row[index] if index < len(row) else None
 
+        def problem(label: str, message: str, text: str, line: int = line) -> None:
+            problems.append(MasterProblem(line, label, message, text, positions.get(label)))
+
         bidang = _text(get(COL_BIDANG))
         kode = _text(get(layout.COL_KODE))
         nama = _text(get(layout.COL_INDIKATOR))
         for label, value in ((COL_BIDANG, bidang), (layout.COL_KODE, kode), (layout.COL_INDIKATOR, nama)):
             if not value:
-                problems.append(f'baris {line}: kolom "{label}" kosong')
+                problem(label, "kosong", f'baris {line}: kolom "{label}" kosong')
         if bidang and bidang_codes is not None and bidang not in bidang_codes:
             known = ", ".join(sorted(bidang_codes))
-            problems.append(f'baris {line}: bidang "{bidang}" tidak dikenal (yang ada: {known})')
+            message = f'bidang "{bidang}" tidak dikenal (yang ada: {known})'
+            problem(COL_BIDANG, message, f"baris {line}: {message}")
         try:
             polaritas = parse_polaritas(_text(get(layout.COL_POLARITAS)))
         except NilaiTidakDikenal as err:
-            problems.append(f"baris {line}: {err}")
+            problem(layout.COL_POLARITAS, str(err), f"baris {line}: {err}")
             polaritas = Polaritas.POSITIF
         try:
             jenis = parse_jenis(_text(get(layout.COL_JENIS)))
         except NilaiTidakDikenal as err:
-            problems.append(f"baris {line}: {err}")
+            problem(layout.COL_JENIS, str(err), f"baris {line}: {err}")
             jenis = Jenis.KUMULATIF
 
         def number(label: str, required: bool, line: int = line) -> float | None:
             try:
                 value = parse_angka(get(label))
             except AngkaTidakSah as err:
-                problems.append(f'baris {line}: kolom "{label}": {err}')
+                problem(label, str(err), f'baris {line}: kolom "{label}": {err}')
                 return None
             if value is None and required:
-                problems.append(f'baris {line}: kolom "{label}" kosong')
+                problem(label, "kosong", f'baris {line}: kolom "{label}" kosong')
             elif value is not None and value < 0:
-                problems.append(f'baris {line}: kolom "{label}" bernilai negatif ({value:g})')
+                message = f"bernilai negatif ({value:g})"
+                problem(label, message, f'baris {line}: kolom "{label}" {message}')
             return value
 
         target_tahunan = number(layout.COL_TARGET_TAHUNAN, required=True)
@@ -265,10 +317,8 @@ def parse_master(
         if bidang and kode and nama:
             identity = (bidang, indikator_key(kode, nama))
             if identity in seen:
-                problems.append(
-                    f'baris {line}: indikator "{nama}" (Kode {kode}) bidang {bidang} '
-                    f"sudah ada di baris {seen[identity]}"
-                )
+                message = f'indikator "{nama}" (Kode {kode}) bidang {bidang} sudah ada di baris {seen[identity]}'
+                problem(layout.COL_INDIKATOR, message, f"baris {line}: {message}")
             else:
                 seen[identity] = line
         items.append(
@@ -287,7 +337,7 @@ def parse_master(
             )
         )
     if not items and not problems:
-        problems.append("tidak ada satu pun indikator")
+        problems.append(MasterProblem(0, "", "tidak ada satu pun indikator", "tidak ada satu pun indikator"))
     if problems:
         raise MasterError(source, problems)
     logger.info("master list %s: %d indicators", source, len(items))
@@ -312,6 +362,48 @@ def load_master(path: str | Path, *, bidang_codes: Collection[str] | None = None
 
     rows = list(reader)
     return parse_master(rows, str(file), bidang_codes=bidang_codes)
+
+
+# --- the master list as the store keeps it ---------------------------------------------------------
+
+
+def master_to_json(master: Master) -> list[dict[str, Any]]:
+    """The indicators as JSON-ready rows (the store's ``master_versions.indikator``)."""
+    return [
+        {
+            "bidang": item.bidang,
+            "kode": item.kode,
+            "program": item.program,
+            "indikator": item.indikator,
+            "satuan": item.satuan,
+            "polaritas": str(item.polaritas),
+            "jenis": str(item.jenis),
+            "target_tahunan": item.target_tahunan,
+            "target_tw": list(item.target_tw),
+            "pagu": item.pagu,
+        }
+        for item in master.indikator
+    ]
+
+
+def master_from_json(rows: Iterable[Mapping[str, Any]], source: str = "", dihapus: Sequence[Indikator] = ()) -> Master:
+    """The inverse of :func:`master_to_json` (``dihapus``: what earlier versions had and this one lacks)."""
+    items = tuple(
+        Indikator(
+            bidang=str(row["bidang"]),
+            kode=str(row["kode"]),
+            program=str(row.get("program") or ""),
+            indikator=str(row["indikator"]),
+            satuan=str(row.get("satuan") or ""),
+            polaritas=parse_polaritas(str(row["polaritas"])),
+            jenis=parse_jenis(str(row["jenis"])),
+            target_tahunan=float(row["target_tahunan"]),
+            target_tw=tuple(None if v is None else float(v) for v in row["target_tw"]),  # type: ignore[arg-type]
+            pagu=None if row.get("pagu") is None else float(row["pagu"]),
+        )
+        for row in rows
+    )
+    return Master(indikator=items, source=source, dihapus=tuple(dihapus))
 
 
 class MasterLists:

@@ -10,7 +10,7 @@ changed after approval). The records it gives become the typed table in :mod:`sh
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from sheets import layout
@@ -62,9 +62,12 @@ class RealisasiValidator:
         tw: int,
         submission: bool,
         approved: Mapping[int, Mapping[str, Any]],
+        dropped: Collection[str] = (),
     ) -> None:
         self.grid = grid
         self.items = items
+        # Keys of indicators a revision of the master list dropped: their rows stay, marked, unread.
+        self.dropped = frozenset(dropped)
         self.bidang = bidang
         self.tw = tw
         self.submission = submission
@@ -178,6 +181,8 @@ class RealisasiValidator:
                 continue
             kode = cell_text(self.grid.get(r, c_kode))
             nama = cell_text(self.grid.get(r, c_nama))
+            if indikator_key(kode, nama) in self.dropped:
+                continue
             item = by_key.get(indikator_key(kode, nama))
             if item is None and kode in by_kode:
                 item = by_kode[kode]

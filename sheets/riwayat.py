@@ -47,6 +47,12 @@ EVENT_LABELS: dict[str, str] = {
     "unggah_bukti_dukung": "mengirim bukti dukung melalui Telegram",
     "akses_asing_dihapus": "menghapus akses lembar kerja di luar daftar",
     "akses_asing_tidak_terhapus": "tidak dapat menghapus akses lembar kerja di luar daftar",
+    "perubahan_target": "menerapkan perubahan target (APBD Perubahan)",
+    "plh_diusulkan": "menunjuk Plh",
+    "plh_diterima": "menerima penunjukan Plh",
+    "plh_ditolak": "menolak penunjukan Plh",
+    "plh_ditetapkan": "menetapkan Plh",
+    "plh_dibatalkan": "membatalkan penunjukan Plh",
 }
 """Every event the audit trail records -> what it is called, as a sentence uses it ("tindakan (menyetujui
 pembagian format) belum berhasil"); a table cell starts it with a capital (:func:`kegiatan`)."""
@@ -88,11 +94,12 @@ def role_label(role: str) -> str:
     return ROLE_LABELS.get(str(role), str(role).replace("_", " ").title())
 
 
-def pelaku(role: str, nama: str, bidang: str | None = None) -> str:
+def pelaku(role: str, nama: str, bidang: str | None = None, atas_nama: str | None = None) -> str:
     """Who acted: ``Sekretaris (Sri Wahyuni, S.Sos., M.Si.)``, ``Staf PTK (melalui Google Sheets)``.
 
     ``bidang`` (a kode) follows a Kepala Bidang's or a staff member's role where the reader has no
-    Bidang column beside it; the bot itself is just ``Kinerja Bot``.
+    Bidang column beside it; the bot itself is just ``Kinerja Bot``. ``atas_nama``: the official an
+    acting person (Plh) acted for: ``Plh. Kepala Bidang PTK: Rina (atas nama Agus Priyono, S.H.)``.
     """
     role = str(role)
     if role == "system":
@@ -100,6 +107,8 @@ def pelaku(role: str, nama: str, bidang: str | None = None) -> str:
     short = role_label(role)
     if role in ("kepala_bidang", "staf") and bidang:
         short = f"{short} {bidang}"
+    if atas_nama:
+        return f"Plh. {short}: {nama} (atas nama {atas_nama})"
     if nama.endswith(_SHEET_ACTOR_END):
         return f"{short} {SHEET_ACTOR_SUFFIX}"
     return f"{short} ({nama})" if nama else short

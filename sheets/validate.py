@@ -209,6 +209,7 @@ def validate_realisasi(
     """Read and check a ``Realisasi`` grid for TW ``tw``; ``submission`` adds the completeness checks."""
     layout.tw_label(tw)
     items = _items_for(master, bidang)
+    dropped = {item.key for item in master.dropped_for(bidang)} if isinstance(master, Master) else set()
     validator = RealisasiValidator(
         Grid(rows, percent_cells, date_cells),
         items,
@@ -216,6 +217,7 @@ def validate_realisasi(
         tw=tw,
         submission=submission,
         approved=_normal_approved(approved),
+        dropped=dropped,
     )
     found: dict[str, int] = {}
     if validator.read_header():

@@ -18,7 +18,7 @@ import itertools
 import re
 import typing
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import UnionType
 from typing import Any
@@ -146,7 +146,11 @@ BY_NAME: dict[str, list[Any]] = {
     ],
     "figures": [[("PTK", "Bidang Penempatan Tenaga Kerja", 87.5, "Tinggi", 50.0)]],
     "links": [{"PTK": URL}],
-    "per_bidang": [{"PTK": "Perluas bursa kerja."}, {}],
+    "per_bidang": [
+        {"PTK": "Perluas bursa kerja."},
+        {},
+        [{"kode": "PTK", "nama": "Bidang Penempatan Tenaga Kerja", "diubah": 2, "ditambah": 1, "dihapus": 0}],
+    ],
     "khusus": ["Perluas bursa kerja.", None],
     "catatan": ["Capaian umumnya baik.", None],
     "note": ["Menunggu data pagu.", None],
@@ -177,6 +181,17 @@ BY_NAME: dict[str, list[Any]] = {
     "opens_at": ["2027-04-01T08:00:00+07:00"],
     "problem": [PROBLEMS[0], PROBLEMS[1], 'baris 3: kolom "Target Tahunan" kosong', None],
     "overdue": [False, True],
+    "tab": ["Daftar Induk 2027", None],
+    "jabatan_plh": ["Kepala Bidang PTK", "Sekretaris"],
+    "counts": [[("PTK", 7), ("LAT", 5)]],
+    "totals": [(3, 1, 1)],
+    "day": [date(2026, 7, 6), "2026-07-06"],
+    "mulai": [date(2026, 7, 6), "2026-07-06"],
+    "selesai": [date(2026, 7, 10), "2026-07-10", date(2026, 7, 6)],
+    "berlaku": [date(2026, 7, 1), None],
+    "berlaku_mulai": [date(2026, 7, 1), "2026-07-01", None],
+    "peristiwa": ["diterima", "ditolak", "ditetapkan", "berakhir", "dibatalkan"],
+    "label": ["APBD Perubahan", "APBD Murni"],
 }
 BY_TYPE: dict[Any, list[Any]] = {
     int: [2],
@@ -184,6 +199,7 @@ BY_TYPE: dict[Any, list[Any]] = {
     bool: [False, True],
     str: ["Perluas bursa kerja."],
     datetime: [datetime(2026, 4, 6, 8, 0, tzinfo=WIB)],
+    date: [date(2026, 7, 6)],
 }
 
 

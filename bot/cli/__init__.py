@@ -6,9 +6,10 @@ order ``--help`` shows. Exit codes: 0 done, 1 a check or an outside service fail
 (argument, settings file, unknown period). User errors are printed in Indonesian, never as a
 traceback.
 
-The commands live in :mod:`bot.cli.service` (demo, doctor, run, invite, google-login) and
-:mod:`bot.cli.period` (distribute, status, export); what they share (the Indonesian argparse,
-argument types, store and settings helpers) in :mod:`bot.cli.common`. This module builds the
+The commands live in :mod:`bot.cli.service` (demo, doctor, run, invite, google-login),
+:mod:`bot.cli.period` (distribute, status, export) and :mod:`bot.cli.year` (plh, perubahan); what
+they share (the Indonesian argparse, argument types, store and settings helpers) in
+:mod:`bot.cli.common`. This module builds the
 parser and runs a command: :func:`main` is the entry point of ``python -m bot``.
 """
 
@@ -23,6 +24,7 @@ from typing import Any
 from bot.cli.common import DEFAULT_CONFIG, _Parser
 from bot.cli.period import _add_distribute, _add_export, _add_status
 from bot.cli.service import _add_demo, _add_doctor, _add_google_login, _add_invite, _add_run
+from bot.cli.year import _add_perubahan, _add_plh
 from bot.logging_setup import configure_logging
 
 __all__ = ["COMMANDS", "DEFAULT_CONFIG", "EPILOG", "build_parser", "main"]
@@ -37,6 +39,8 @@ COMMANDS: list[Callable[[Any], None]] = [
     _add_distribute,
     _add_status,
     _add_export,
+    _add_plh,
+    _add_perubahan,
     _add_google_login,
 ]
 
@@ -48,6 +52,8 @@ EPILOG = """contoh pemakaian:
   python -m bot distribute --triwulan 1                             # mulai TW I (minta persetujuan Sekretaris)
   python -m bot status --json                                       # status periode dan bidang
   python -m bot export --triwulan 1 --out ./ekspor                  # unduh rekap xlsx/pdf dan lembar kerja bidang
+  python -m bot plh --role kepala_bidang --bidang PTK --nama "Rina" --mulai 6-7-2026 --selesai 10-7-2026
+  python -m bot perubahan --berlaku 1-7-2026 --berkas indikator-perubahan.csv --terapkan
   python -m bot google-login                                        # sekali, untuk google.auth: oauth
 
 Bantuan tiap perintah: python -m bot PERINTAH --help. Panduan lengkap: docs/perintah.md."""

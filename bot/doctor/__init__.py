@@ -43,7 +43,14 @@ from bot.doctor.google_access import (
 )
 from bot.doctor.google_files import FOLDER_MIME, check_folders, check_workbooks
 from bot.doctor.live import LiveOptions, check_live
-from bot.doctor.people import INVITE_FIX, check_google_people, check_hari_libur, check_master_list, check_people
+from bot.doctor.people import (
+    INVITE_FIX,
+    check_google_people,
+    check_hari_libur,
+    check_master_list,
+    check_master_sheet,
+    check_people,
+)
 from bot.doctor.report import (
     DEFAULT_TIMEOUT,
     Check,
@@ -83,6 +90,7 @@ __all__ = [
     "check_hari_libur",
     "check_live",
     "check_master_list",
+    "check_master_sheet",
     "check_people",
     "check_storage",
     "check_telegram",
@@ -99,6 +107,7 @@ CHECKS: list[Check] = [
     check_google_reachable,
     check_storage,
     check_folders,
+    check_master_sheet,
     check_database,
     check_workbooks,
     check_telegram,

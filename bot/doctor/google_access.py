@@ -119,6 +119,7 @@ def check_google_reachable(ctx: DoctorContext) -> Iterable[CheckResult]:
     from sheets.google.drive import DriveFiles
     from sheets.google.errors import CredentialsProblem, GoogleEdgeError, translate
     from sheets.google.http import RetryPolicy
+    from sheets.google.spreadsheet import SheetsApi
 
     name = "Koneksi ke Google"
     if ctx.credentials is None:
@@ -149,6 +150,7 @@ def check_google_reachable(ctx: DoctorContext) -> Iterable[CheckResult]:
         return
     yield _result("google.reachable", name, CheckStatus.OK, f"Google Drive API menjawab ({where})")
     ctx.drive = DriveFiles(clients.drive, ctx.settings)
+    ctx.sheets = SheetsApi(clients.sheets)
     try:
         # A spreadsheet that does not exist: 404 means the Sheets API is on and answering.
         probe = _get(ctx, f"{SHEETS_URL}/kinerja-doctor-probe", {"fields": "spreadsheetId"})

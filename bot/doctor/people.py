@@ -6,11 +6,11 @@ check could open it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable
 from datetime import datetime
 from typing import Any
 
-from bot.doctor.report import CheckResult, CheckStatus, DoctorContext, _result
+from bot.doctor.report import CheckResult, CheckStatus, DoctorContext, _result, _skipped
 from sheets.riwayat import pelaku
 
 INVITE_FIX = (
@@ -27,6 +27,14 @@ def check_master_list(ctx: DoctorContext) -> Iterable[CheckResult]:
     year's TW I is due.
     """
     settings = ctx.settings
+    if settings.google.master_indikator is None:
+        yield _result(
+            "master",
+            "Daftar indikator",
+            CheckStatus.OK,
+            "disimpan sebagai lembar kerja Google Sheets (google.master_sheet), diperiksa di bawah",
+        )
+        return
     tahun = ctx.current_year()
     yield from _master_of_year(ctx, "master", tahun, required=True)
     if settings.master_per_tahun:
@@ -44,6 +52,7 @@ def _master_of_year(
 
     settings = ctx.settings
     path = settings.master_path(tahun)
+    assert path is not None  # only asked for a list kept as a CSV
     per_year = settings.master_per_tahun
     name = f"Daftar indikator {tahun}" if per_year else "Daftar indikator"
     fix = "perbaiki CSV daftar indikator (google.master_indikator); kolomnya dijelaskan di docs/pemasangan.md"
@@ -188,6 +197,83 @@ def _invite_over_settings(configured: list[Any], rows: list[Any], who: Any) -> I
             "samakan telegram_id di pengaturan dengan akun yang terdaftar (atau hapus telegram_id itu); "
             "untuk memakai akun lain, buat kode undangan baru",
         )
+
+
+def check_master_sheet(ctx: DoctorContext) -> Iterable[CheckResult]:
+    """The master sheet the Kasubbag keeps (``google.master_sheet``): readable and valid, cell by cell.
+
+    The current year's list is checked (its tab ``Daftar Induk 2026``, else ``Daftar Induk``); when
+    the sheet keeps a tab per year, the next year's tab as well: a warning while it is missing.
+    """
+    from sheets.master_sheet import master_tab
+
+    if ctx.settings.google.master_sheet is None:
+        return
+    if ctx.sheets is None:
+        yield _skipped("master.sheet", "Lembar kerja daftar induk", "Google belum dapat dihubungi")
+        return
+    tahun = ctx.current_year()
+    read = yield from _master_sheet_of_year(ctx, "master.sheet", tahun, required=True)
+    if read is None or read.tab != master_tab(tahun):
+        return  # one list for every year: nothing else to read
+    next_year, opens = ctx.next_year_opening()
+    if next_year != tahun:
+        yield from _master_sheet_of_year(ctx, "master.sheet.berikutnya", next_year, required=False, opens=opens)
+
+
+def _master_sheet_of_year(
+    ctx: DoctorContext, key: str, tahun: int, *, required: bool, opens: datetime | None = None
+) -> Generator[CheckResult, None, Any]:
+    """Check ``tahun``'s list in the master sheet; returns what was read (None when it could not be)."""
+    from bot.texts import format_waktu
+    from sheets.google.errors import GoogleEdgeError
+    from sheets.google.master_sheet import read_master_sheet, sheet_id
+    from sheets.master import MasterError
+    from sheets.master_sheet import master_tab, parse_master_sheet
+
+    settings = ctx.settings
+    source = settings.google.master_sheet
+    assert source is not None
+    name = f"Lembar kerja daftar induk {tahun}"
+    try:
+        read = read_master_sheet(ctx.sheets, sheet_id(source), tahun)
+    except GoogleEdgeError as err:
+        yield _result(
+            key,
+            name,
+            CheckStatus.FAILED,
+            err.penjelasan,
+            f"Kasubbag KPEP membagikan lembar kerja daftar induk kepada {ctx.account_email} sebagai Editor",
+        )
+        return None
+    if not required and read.tab != master_tab(tahun):
+        when = format_waktu(opens, settings.tz) if opens is not None else "-"
+        yield _result(
+            key,
+            name,
+            CheckStatus.WARNING,
+            f'tab "{master_tab(tahun)}" belum ada; Triwulan I {tahun} dibuka {when} dan menunggu daftar ini',
+            f'Kasubbag KPEP menambahkan tab "{master_tab(tahun)}" berisi daftar indikator tahun {tahun} '
+            "(target dan pagu menurut DPA), lalu memeriksanya dengan /induk",
+        )
+        return read
+    try:
+        master = parse_master_sheet(read, bidang_codes=[b.kode for b in settings.bidang])
+    except MasterError as err:
+        shown = "; ".join(p.sentence() for p in err.cells[:10])
+        more = f" (dan {len(err.cells) - 10} lagi)" if len(err.cells) > 10 else ""
+        yield _result(
+            key,
+            name,
+            CheckStatus.FAILED if required else CheckStatus.WARNING,
+            f'"{read.title}" tab "{read.tab}": {len(err.cells)} masalah: {shown}{more}',
+            "Kasubbag KPEP memperbaiki sel tersebut; /induk di Telegram menulis setiap masalah di kolom "
+            "Catatan Validasi",
+        )
+        return read
+    counts = ", ".join(f"{b.kode} {len(master.for_bidang(b.kode))}" for b in settings.bidang)
+    yield _result(key, name, CheckStatus.OK, f'"{read.title}" tab "{read.tab}": {counts} indikator')
+    return read
 
 
 def check_google_people(ctx: DoctorContext) -> Iterable[CheckResult]:

@@ -50,6 +50,7 @@ class DoctorContext:
     account_email: str | None = None
     session: Any = None  # a sheets.google.http.GoogleSession once Google answered
     drive: Any = None  # a sheets.google.drive.DriveFiles once Google answered
+    sheets: Any = None  # a sheets.google.spreadsheet.SheetsApi once Google answered
     store: Any = None  # a bot.store.repository.Store when the database is at the latest revision
     reports: dict[str, Any] = field(default_factory=dict)  # bidang -> report row of the running period
     tahun: int | None = None  # the running period's budget year, once the database was read

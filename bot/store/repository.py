@@ -528,3 +528,77 @@ class Tx:
 
     def _next_queue_seq(self) -> int:
         return int(self.conn.execute(select(func.coalesce(func.max(s.poll_queue.c.seq), 0))).scalar_one()) + 1
+
+    # --- master list versions (APBD Murni, APBD Perubahan) -----------------------------------
+
+    def master_versions(self, tahun: int) -> list[Row[Any]]:
+        """The applied versions of ``tahun``'s master list, oldest first."""
+        table = s.master_versions
+        return list(
+            self.conn.execute(
+                select(table).where(table.c.tahun == tahun, table.c.status == "berlaku").order_by(table.c.versi)
+            )
+        )
+
+    def get_master_version(self, version_id: int) -> Row[Any] | None:
+        """One master version (or draft) by id."""
+        return self.conn.execute(select(s.master_versions).where(s.master_versions.c.id == version_id)).first()
+
+    def insert_master_version(self, **values: Any) -> int:
+        """Store a master version or a draft; returns its id."""
+        return self._insert_id(s.master_versions, values)
+
+    def update_master_version(self, version_id: int, **values: Any) -> None:
+        """Change columns of a master version (a draft applied or cancelled)."""
+        table = s.master_versions
+        self.conn.execute(update(table).where(table.c.id == version_id).values(**values))
+
+    def audit_row(self, audit_id: int) -> Row[Any] | None:
+        """One audit row by id."""
+        return self.conn.execute(select(s.audit).where(s.audit.c.id == audit_id)).first()
+
+    # --- acting officials (Plh) ----------------------------------------------------------------
+
+    def insert_plh(self, **values: Any) -> int:
+        """Store a Plh (named, or set by the admin); returns its id."""
+        return self._insert_id(s.plh, values)
+
+    def get_plh(self, plh_id: int) -> Row[Any] | None:
+        """One Plh by id."""
+        return self.conn.execute(select(s.plh).where(s.plh.c.id == plh_id)).first()
+
+    def update_plh(self, plh_id: int, **values: Any) -> None:
+        """Change columns of a Plh (accepted, declined, cancelled)."""
+        self.conn.execute(update(s.plh).where(s.plh.c.id == plh_id).values(**values))
+
+    def plh_rows(
+        self, statuses: Sequence[str] = (), role: str | None = None, bidang: str | None = None
+    ) -> list[Row[Any]]:
+        """Plh rows (with these statuses, of this role and bidang when given), oldest first."""
+        query = select(s.plh).order_by(s.plh.c.id)
+        if statuses:
+            query = query.where(s.plh.c.status.in_(list(statuses)))
+        if role is not None:
+            query = query.where(
+                s.plh.c.role == role, s.plh.c.bidang.is_(None) if bidang is None else s.plh.c.bidang == bidang
+            )
+        return list(self.conn.execute(query))
+
+    def latest_outbox_of(self, period_id: int, kinds: Sequence[str]) -> list[Row[Any]]:
+        """The outbox rows of a period with one of ``kinds``, newest first."""
+        return list(
+            self.conn.execute(
+                select(s.outbox)
+                .where(s.outbox.c.period_id == period_id, s.outbox.c.kind.in_(list(kinds)))
+                .order_by(s.outbox.c.id.desc())
+            )
+        )
+
+    def master_version_ids(self, tahun: int) -> list[int]:
+        """The ids of ``tahun``'s applied master versions, oldest first (cheap: no JSON read)."""
+        table = s.master_versions
+        return list(
+            self.conn.execute(
+                select(table.c.id).where(table.c.tahun == tahun, table.c.status == "berlaku").order_by(table.c.versi)
+            ).scalars()
+        )

@@ -15,6 +15,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -156,6 +157,8 @@ audit = Table(
     Column("within", Boolean),
     Column("reason", Text),
     Column("note", Text),
+    # The holder's name when a Plh acted for them (migration 0011): "Plh. ...: <actor_nama> (atas nama <this>)".
+    Column("atas_nama", String(200)),
     Index("ix_audit_period", "period_id", "id"),
 )
 
@@ -229,6 +232,8 @@ outbox = Table(
     Column("sent_at", UtcDateTime),
     Column("failed_at", UtcDateTime),
     Column("parts_sent", Integer, nullable=False, default=0, server_default=text("0")),
+    # Set when the recipient gets it as Plh of someone (migration 0011): the holder's name.
+    Column("recipient_atas_nama", String(200)),
     Index("ix_outbox_pending", "sent_at", "failed_at", "next_attempt_at"),
 )
 
@@ -296,6 +301,57 @@ store_identity = Table(
     Column("id", Integer, primary_key=True),
     Column("instance_id", String(32), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+)
+
+
+# The master list of indicators of each year, one row per version (migration 0011): version 1 is
+# the APBD Murni list the year's workbooks were built from; each APBD Perubahan adds the next,
+# measured from TW ``mulai_tw`` on. A draft (``status`` "draf", ``versi`` NULL) is a revision read
+# and shown to the Kasubbag but not applied yet. ``indikator`` holds the list's rows as JSON.
+master_versions = Table(
+    "master_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("tahun", Integer, nullable=False),
+    Column("versi", Integer),
+    Column("status", String(10), nullable=False),
+    Column("label", String(100), nullable=False),
+    Column("berlaku_mulai", Date),
+    Column("mulai_tw", Integer, nullable=False),
+    Column("sumber", Text, nullable=False),
+    Column("indikator", JSON, nullable=False),
+    Column("ringkasan", JSON),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by_person_id", Integer, ForeignKey("people.id")),
+    Column("created_by_nama", String(200), nullable=False),
+    Column("applied_at", UtcDateTime),
+    Column("audit_id", Integer, ForeignKey("audit.id")),
+    UniqueConstraint("tahun", "versi", name="uq_master_versions_tahun_versi"),
+)
+
+# Acting officials (Plh) (migration 0011): the person acting for the holder of ``role`` (of
+# ``bidang``) from ``mulai_at`` until ``sampai_at`` (exclusive; the office's days ``mulai`` to
+# ``selesai``). ``status``: "menunggu" (named by the official, not yet accepted), "berlaku",
+# "ditolak", "dibatalkan". :meth:`bot.workflow.people.Directory.acting_for` reads it.
+plh = Table(
+    "plh",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("role", String(20), nullable=False),
+    Column("bidang", String(12)),
+    Column("holder_person_id", Integer, ForeignKey("people.id")),
+    Column("holder_nama", String(200), nullable=False),
+    Column("acting_person_id", Integer, ForeignKey("people.id"), nullable=False),
+    Column("mulai", Date, nullable=False),
+    Column("selesai", Date, nullable=False),
+    Column("mulai_at", UtcDateTime, nullable=False),
+    Column("sampai_at", UtcDateTime, nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("sumber", String(10), nullable=False),
+    Column("created_by_nama", String(200), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("decided_at", UtcDateTime),
+    Index("ix_plh_role_bidang", "role", "bidang"),
 )
 
 

@@ -47,6 +47,10 @@ class Action(StrEnum):
     REKOMENDASI = "rek"  # step 6 Tulis rekomendasi (asks for the text)
     TINDAK_LANJUT = "tl"  # step 9 Catat tindak lanjut (asks for the text)
     REOPEN_BIDANG = "rop"  # after a return: Buka kembali (asks for a reason)
+    PLH_ACCEPT = "pht"  # the person named Plh: Terima (the number is the Plh's id)
+    PLH_DECLINE = "phx"  # the person named Plh: Tolak
+    REVISION_APPLY = "rva"  # the Kasubbag: Terapkan an APBD Perubahan (the number is the draft's id)
+    REVISION_CANCEL = "rvx"  # the Kasubbag: Batal
 
 
 class Ask(StrEnum):
@@ -119,7 +123,9 @@ class ActionSpec:
     """One button: its wire code, workflow event, prompt, service call and outcome."""
 
     action: Action
-    event: BidangEvent | DinasEvent  # the move it causes (checked before a prompt is sent)
+    # The move it causes (checked before a prompt is sent); None for a button about something other
+    # than a period (a Plh, a revision of the master list), whose callback number is that thing's id.
+    event: BidangEvent | DinasEvent | None
     needs_bidang: bool  # its callback data carries a bidang kode (and must)
     label: str | Callable[[str], str]  # the button's text; a function of the bidang kode
     prompt: PromptSpec | None  # None: the press acts at once
@@ -315,6 +321,44 @@ ROWS: tuple[ActionSpec, ...] = (
         ),
         call=lambda s, a, p, b, t: s.reopen_bidang(a, p, b or "", t),
         outcome=texts.OUTCOME_BUKA_KEMBALI,
+    ),
+    # a Plh named by an official: the person named accepts or declines
+    ActionSpec(
+        _A.PLH_ACCEPT,
+        None,
+        needs_bidang=False,
+        label=texts.BTN_TERIMA_PLH,
+        prompt=None,
+        call=lambda s, a, p, b, t: s.accept_plh(a, p),
+        outcome=texts.OUTCOME_PLH_TERIMA,
+    ),
+    ActionSpec(
+        _A.PLH_DECLINE,
+        None,
+        needs_bidang=False,
+        label=texts.BTN_TOLAK_PLH,
+        prompt=None,
+        call=lambda s, a, p, b, t: s.decline_plh(a, p),
+        outcome=texts.OUTCOME_PLH_TOLAK,
+    ),
+    # APBD Perubahan read from the master sheet: the Kasubbag applies it or lets it go
+    ActionSpec(
+        _A.REVISION_APPLY,
+        None,
+        needs_bidang=False,
+        label=texts.BTN_TERAPKAN_PERUBAHAN,
+        prompt=None,
+        call=lambda s, a, p, b, t: s.apply_revision(a, p),
+        outcome=texts.OUTCOME_PERUBAHAN_DITERAPKAN,
+    ),
+    ActionSpec(
+        _A.REVISION_CANCEL,
+        None,
+        needs_bidang=False,
+        label=texts.BTN_BATAL_PERUBAHAN,
+        prompt=None,
+        call=lambda s, a, p, b, t: s.cancel_revision(a, p),
+        outcome=texts.OUTCOME_PERUBAHAN_DIBATALKAN,
     ),
 )
 

@@ -1,6 +1,8 @@
 """The callback data of inline buttons: a small, versioned, typed codec within Telegram's 64 bytes.
 
-Format: ``k1|<action>|<period_id>|<bidang or ->``, e.g. ``k1|kok|12|PTK``. Decoding never trusts
+Format: ``k1|<action>|<period_id>|<bidang or ->``, e.g. ``k1|kok|12|PTK``. For the buttons about
+something other than a period (a Plh to accept, a revision of the master list to apply) the number
+is that thing's id (their rows in the actions table have no event). Decoding never trusts
 the input: a wrong version, an unknown action, a non-numeric period or a malformed bidang raises
 :class:`CallbackDataError`, and a decoded press is still checked server-side (bound person,
 role, bidang, current state) by the handlers and the workflow service before anything changes.

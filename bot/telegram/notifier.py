@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -114,6 +115,10 @@ class TelegramNotifier:
         rendered = await asyncio.to_thread(
             self.renderer.render, notification.kind, notification.payload, notification.recipient_role
         )
+        if notification.atas_nama:  # received as Plh: the message says for whom
+            bidang_nama = self.renderer.settings.bidang_nama(notification.recipient_bidang or "") or None
+            banner = texts.plh_banner(notification.recipient_role, bidang_nama, notification.atas_nama)
+            rendered = dataclasses.replace(rendered, text=f"{banner}\n\n{rendered.text}")
         chat_id = notification.telegram_id
         steps: list[Callable[[], Awaitable[Message]]] = []
         if rendered.photo is not None:

@@ -43,12 +43,15 @@ from bot.workflow.payloads import (
     ForeignAccessRemoved,
     InputOpened,
     KoreksiRequest,
+    MasterInvalid,
     MasterReminder,
     MutuBakuEscalation,
     MutuBakuReminder,
     Payload,
     PeriodClosed,
     PeriodHeld,
+    PlhNotice,
+    PlhRequest,
     RecipientUnreachable,
     RekapDraft,
     RekomendasiForBidang,
@@ -58,6 +61,7 @@ from bot.workflow.payloads import (
     ReportReturned,
     SubmissionReceived,
     TamperDetected,
+    TargetRevised,
     TelaahRequest,
     TindakLanjutRecorded,
     TindakLanjutReminder,
@@ -355,7 +359,8 @@ class Renderer:
             Kind.MASTER_REMINDER: _for(
                 MasterReminder,
                 lambda p, r: Rendered(
-                    texts.master_reminder(p.tahun, p.path, p.opens_at, p.problem, p.overdue, self.tz)
+                    texts.master_reminder(p.tahun, p.path, p.opens_at, p.problem, p.overdue, self.tz, p.tab),
+                    with_links([link(texts.BTN_BUKA_INDUK, p.url)]),
                 ),
             ),
             Kind.PERIOD_HELD: _for(PeriodHeld, lambda p, r: Rendered(texts.period_held(p.tw, p.tahun, p.waiting_for))),
@@ -365,6 +370,41 @@ class Renderer:
                     texts.action_resumed(
                         texts.event_label(p.event), p.bidang_nama, p.tw, p.tahun, p.pressed_at, self.tz, p.reason
                     )
+                ),
+            ),
+            Kind.PLH_REQUEST: _for(PlhRequest, self._plh_request),
+            Kind.PLH_NOTICE: _for(
+                PlhNotice,
+                lambda p, r: Rendered(
+                    texts.plh_notice(
+                        p.peristiwa,
+                        texts.jabatan(p.role, p.bidang),
+                        p.holder_nama,
+                        p.acting_nama,
+                        p.mulai,
+                        p.selesai,
+                        p.oleh,
+                    )
+                ),
+            ),
+            Kind.TARGET_REVISED: _for(
+                TargetRevised,
+                lambda p, r: Rendered(
+                    texts.target_revised(
+                        p.tahun,
+                        p.label,
+                        p.berlaku_mulai,
+                        p.mulai_tw,
+                        (p.diubah, p.ditambah, p.dihapus),
+                        p.bidang_berubah,
+                        p.actor_nama,
+                    )
+                ),
+            ),
+            Kind.MASTER_INVALID: _for(
+                MasterInvalid,
+                lambda p, r: Rendered(
+                    texts.master_invalid(p.sumber, p.masalah), with_links([link(texts.BTN_BUKA_INDUK, p.url)])
                 ),
             ),
         }
@@ -505,6 +545,12 @@ class Renderer:
         return Rendered(
             texts.rekomendasi_for_bidang(p.tw, p.tahun, p.bidang_nama, p.umum, p.khusus, p.mutu_baku),
             self._rekap(p.url, [button(Action.TINDAK_LANJUT, pid, kode)]),
+        )
+
+    def _plh_request(self, p: PlhRequest, role: str) -> Rendered:
+        return Rendered(
+            texts.plh_request(texts.jabatan(p.role, p.bidang), p.holder_nama, p.mulai, p.selesai),
+            keyboard([button(Action.PLH_ACCEPT, p.plh_id), button(Action.PLH_DECLINE, p.plh_id)]),
         )
 
     def _tindak_lanjut_reminder(self, p: TindakLanjutReminder, role: str) -> Rendered:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -43,12 +43,13 @@ from bot.workflow.machine import (
     bidang_transition,
     dinas_transition,
 )
+from bot.workflow.masters import MasterBook
 from bot.workflow.people import SYSTEM_ACTOR, Actor, Directory
 from bot.workflow.ports import WorkbookPort
 from bot.workflow.recorder import Recorder
 from config.settings import Settings
 from sheets.facts import FeedbackPlace
-from sheets.master import MasterLists
+from sheets.master import Master
 
 logger = logging.getLogger(__name__)
 
@@ -87,14 +88,15 @@ class WorkflowCore:
         self.workbook = workbook
         self.clock: Clock = clock or (lambda: datetime.now(settings.tz))
         self.calendar = calendar or WorkCalendar.of(settings)
-        # Each budget year's master list, read on first use (the intake validates against it). The
-        # bidang codes are checked against the settings where the workbooks are built (the Google edge).
-        self.masters = MasterLists(settings.master_path)
         self.directory = Directory(settings, store)
         self.kodes: tuple[str, ...] = tuple(b.kode for b in settings.bidang)
-        self.guards = Guards(self.directory, self.kodes)
+        self.guards = Guards(self.directory, self.kodes, self.now)
         self.recorder = Recorder(settings, self.calendar, self.directory, self.kodes)
         self.builders = Builders(settings, self.guards)
+        # Each budget year's master list: its source, then its versions in the store (the intake
+        # validates each TW against its own). The bidang codes are checked against the settings
+        # where the workbooks are built (the Google edge).
+        self.masters = MasterBook(settings, store, workbook)
         # The report document archived at the close, stamped with the workflow's own clock.
         self.effects = GoogleEffects(
             workbook,
@@ -149,6 +151,7 @@ class WorkflowCore:
         detail: DetailOf | None = None,
         record: RecordOf | None = None,
         precondition: Precondition | None = None,
+        master: Master | None = None,
         bot_step: Precondition | None = None,
     ) -> Act | None:
         """Check (and record the intention), Google effect, then move + audit + record + outbox.
@@ -174,10 +177,13 @@ class WorkflowCore:
             if precondition is not None and not precondition(tx, period):
                 return None
             report = self.guards.check_event(tx, period, first, actor, bidang)
+            # A Plh acts in the holder's place: the audit row and the payloads name both.
+            acting = self.guards.in_capacity(tx, actor, first, bidang)
             current = Act(
-                actor, first, period, self.now(), bidang=bidang, report=report, text=text, submission=submission
+                acting, first, period, self.now(), bidang=bidang, report=report, text=text, submission=submission
             )
             current.khusus = dict(khusus or {})
+            current.master = master
             effect = self._google_effect(period, report, events)
             current.place = place
             if place is None and bidang is not None and effect in NOTE_EFFECTS:
@@ -194,6 +200,10 @@ class WorkflowCore:
             return current
         assert intention_id is not None
         try:
+            if current.rekap is not None and not current.rekap.masters:
+                # A year without stored versions (its first TW distributed before they were kept): the source.
+                source = self.masters.by_tw(current.tahun)
+                current.rekap = replace(current.rekap, masters={k: source[k] for k in range(1, current.tw + 1)})
             self.effects.run(effect, current)
         except ActionRefused as err:
             self._undo(intention_id, effect, current, str(err))

@@ -2,7 +2,10 @@
 
 On approval the Google effect finds or creates every bidang's workbook, shares it and opens the
 TW; the move then creates the period's bidang reports with their links and tells each bidang's
-staff their link and the input deadline (the table row's notifications).
+staff their link and the input deadline (the table row's notifications). The year's first
+distribution keeps the master list it laid the workbooks out from as the year's version 1 (APBD
+Murni, :mod:`bot.workflow.masters`); a master sheet that cannot be used refuses the approval and
+tells the Kasubbag every problem at its cell.
 """
 
 from __future__ import annotations
@@ -17,9 +20,9 @@ from bot.workflow.effects import Act, Event
 from bot.workflow.errors import ActionRefused
 from bot.workflow.machine import BIDANG_HOLDS, BidangState, DinasEvent, DinasState, Role
 from bot.workflow.notifications import Kind
-from bot.workflow.payloads import DistributionApprovalRequest
+from bot.workflow.payloads import DistributionApprovalRequest, MasterInvalid
 from bot.workflow.people import SYSTEM_ACTOR, Actor
-from sheets.master import MasterError, load_master
+from sheets.master import Master, MasterError
 from sheets.summary import jumlah_bertarget
 
 logger = logging.getLogger(__name__)
@@ -39,6 +42,8 @@ class Distribution:
         if tw not in (1, 2, 3, 4):
             raise ActionRefused(texts.REFUSAL_TW_RANGE)
         now = core.now()
+        # Read before the transaction: a master sheet is read from Google.
+        figures = self.format_figures(tahun, tw)
         with core.store.transaction() as tx:
             if tx.find_period(tahun, tw) is not None:
                 raise ActionRefused(texts.refusal_period_started(tw, tahun))
@@ -67,7 +72,7 @@ class Distribution:
                 mutu_baku=core.builders.mutu_baku(1),
                 # What the Sekretaris approves: each bidang's format and folder, and the input
                 # deadline that approving today would set.
-                format=self.format_figures(tahun, tw),
+                format=figures,
                 deadline=core.calendar.input_deadline(now).isoformat(),
             )
             core.recorder.notify(
@@ -79,14 +84,16 @@ class Distribution:
     def format_figures(self, tahun: int, tw: int) -> list[dict[str, Any]]:
         """Per bidang: name, indicators (all, with a target this TW), pagu and Drive folder.
 
-        Read from the year's master list each time (it is small, and an admin may fix it between
-        periods); when it cannot be read, only names and folders are given and the reason logged.
+        From the list TW ``tw`` is measured against (before the year's first distribution: its
+        source, read again, so a fix made meanwhile counts); when it cannot be read, only names and
+        folders are given, and the Kasubbag is told what to fix before the Sekretaris approves.
         """
         settings = self.core.settings
         try:
-            master = load_master(settings.master_path(tahun))
+            master: Master | None = self.core.masters.for_tw(tahun, tw)
         except MasterError as err:
             logger.warning("step 1 request without indicator figures: %s", err)
+            self.tell_master_invalid(err)
             master = None
         figures: list[dict[str, Any]] = []
         for bidang in settings.bidang:
@@ -105,15 +112,47 @@ class Distribution:
 
     def approve(self, actor: Actor, period_id: int) -> None:
         """Sekretaris: Setujui. Distribute every workbook, open the TW, send links and deadline."""
+        with self.core.store.transaction() as tx:
+            period = self.core.guards.period(tx, period_id)
+            self.core.guards.check_event(tx, period, DinasEvent.APPROVE_DISTRIBUTION, actor, None)
+        try:
+            master = self.core.masters.for_tw(period.tahun, period.tw)
+        except MasterError as err:
+            self.tell_master_invalid(err)
+            raise ActionRefused(texts.refusal_master_invalid(len(err.cells))) from err
         self.core.perform(
-            actor, period_id, [DinasEvent.APPROVE_DISTRIBUTION], detail=self._opened, record=self._reports
+            actor,
+            period_id,
+            [DinasEvent.APPROVE_DISTRIBUTION],
+            detail=self._opened,
+            record=self._reports,
+            master=master,
         )
+
+    def tell_master_invalid(self, err: MasterError) -> None:
+        """Tell the Kasubbag why the master sheet cannot be used, every problem at its cell.
+
+        A CSV is the admin's file (``doctor`` names its problems); only the Kasubbag's sheet is theirs to fix.
+        """
+        core = self.core
+        if not core.masters.from_sheet:
+            return
+        now = core.now()
+        url = core.masters.sheet_url
+        payload = MasterInvalid(
+            sumber=err.source, url=url, masalah=[{"cell": p.cell, "text": p.sentence()} for p in err.cells]
+        )
+        with core.store.transaction() as tx:
+            key = f"induk-galat:{now.isoformat()}"
+            core.recorder.notify(tx, key, Kind.MASTER_INVALID, Role.KASUBBAG_KPEP, None, payload, now)
 
     def _opened(self, act: Act, event: Event) -> Detail:
         act.deadline = self.core.calendar.input_deadline(act.now)
         return Detail(columns={"distributed_at": act.now, "deadline": act.deadline})
 
     def _reports(self, tx: Tx, act: Act, event: Event, audit_id: int) -> None:
+        if act.master is not None:
+            self.core.masters.keep_murni(tx, act.tahun, act.master, act.now)
         holding = BIDANG_HOLDS[BidangState.OPENED]
         for kode in self.core.kodes:
             ref = act.refs[kode]

@@ -22,6 +22,7 @@ from bot.store.repository import Tx
 from bot.workflow.errors import ActionRefused
 from bot.workflow.intake import SheetMemory, SubmissionReady
 from bot.workflow.machine import BidangEvent, BidangState, DinasEvent, GoogleEffect
+from bot.workflow.master_versions import masters_by_tw, target_labels, versions_from_rows
 from bot.workflow.people import Actor
 from bot.workflow.ports import WorkbookPort
 from sheets.facts import (
@@ -37,7 +38,9 @@ from sheets.facts import (
     TindakLanjutData,
     WorkbookRef,
 )
+from sheets.master import Master
 from sheets.notes import cell_marks, marked_after
+from sheets.riwayat import pelaku
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +65,7 @@ class Act:
     rekap: RekapData | None = None  # what the dinas workbook is written from (REKAP, ARCHIVE)
     deadline: datetime | None = None  # the input deadline a distribution sets
     refs: Mapping[str, WorkbookRef] = field(default_factory=dict)  # DISTRIBUTE
+    master: Master | None = None  # DISTRIBUTE: the list new workbooks are laid out from
     rekap_ref: RekapRef | None = None  # REKAP, ARCHIVE
     archive: ArchiveRef | None = None  # ARCHIVE
     bot_step_due: bool = False  # the bot's own next step on the period is due after this move
@@ -95,6 +99,13 @@ def rekap_data(tx: Tx, period: Row[Any], act: Act) -> RekapData:
         rekomendasi += [RekomendasiData(period.tw, kode, teks, act.now) for kode, teks in act.khusus.items()]
     if act.event is DinasEvent.RECORD_TINDAK_LANJUT and act.bidang is not None and act.text is not None:
         tindak_lanjut.append(TindakLanjutData(period.tw, act.bidang, act.text, act.now))
+    versions = versions_from_rows(tx.master_versions(period.tahun))
+    audit_rows = list(tx.audit_rows(period.id))
+    # The revision (APBD Perubahan) that starts at this TW is part of its Riwayat.
+    for version in versions:
+        revision = tx.audit_row(version.audit_id) if version.audit_id and version.mulai_tw == period.tw else None
+        if revision is not None and revision.period_id != period.id:
+            audit_rows.append(revision)
     riwayat = tuple(
         AuditEntry(
             a.sop_step or 0,
@@ -107,8 +118,9 @@ def rekap_data(tx: Tx, period: Row[Any], act: Act) -> RekapData:
             a.mutu_baku_seconds,
             a.within,
             a.reason,
+            pelaku(a.actor_role, a.actor_nama, a.bidang, a.atas_nama) if a.atas_nama else None,
         )
-        for a in tx.audit_rows(period.id)
+        for a in audit_rows
     )
     return RekapData(
         snapshots=snapshots,
@@ -116,6 +128,8 @@ def rekap_data(tx: Tx, period: Row[Any], act: Act) -> RekapData:
         rekomendasi=tuple(rekomendasi),
         tindak_lanjut=tuple(tindak_lanjut),
         riwayat=riwayat,
+        masters=masters_by_tw(versions),
+        target_labels={tw: label for tw, label in target_labels(versions).items() if tw <= period.tw},
     )
 
 
@@ -169,7 +183,7 @@ class GoogleEffects:
         """Carry out ``effect`` for ``act`` (blocking; outside any transaction)."""
         tahun, kode, tw = act.tahun, act.bidang or "", act.tw
         if effect is GoogleEffect.DISTRIBUTE:
-            refs = self.workbook.distribute(tahun, tw, self.kodes)
+            refs = self.workbook.distribute(tahun, tw, self.kodes, act.master)
             missing = set(self.kodes) - set(refs)
             if missing:
                 raise ActionRefused(texts.refusal_distribution_failed(missing))

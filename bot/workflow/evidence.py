@@ -136,12 +136,13 @@ def match_indikator(indikator: Sequence[IndikatorChoice], caption: str | None) -
 class Evidence:
     """Bukti dukung from Telegram: the checks, the Google effect, the audit row."""
 
-    def __init__(self, core: WorkflowCore, master: Callable[[int], Master]) -> None:
+    def __init__(self, core: WorkflowCore, master: Callable[[int, int], Master]) -> None:
+        """``master(tahun, tw)``: the list TW ``tw`` of ``tahun`` is measured against."""
         self.core = core
         self._master = master
 
-    def _indikator(self, tahun: int, kode: str) -> tuple[IndikatorChoice, ...]:
-        items = self._master(tahun).for_bidang(kode)
+    def _indikator(self, tahun: int, tw: int, kode: str) -> tuple[IndikatorChoice, ...]:
+        items = self._master(tahun, tw).for_bidang(kode)
         return tuple(IndikatorChoice(n, i.key, i.kode, i.indikator) for n, i in enumerate(items, start=1))
 
     def _open_report(self, tx: Tx, actor: Actor) -> tuple[Row[Any], Row[Any]]:
@@ -167,7 +168,7 @@ class Evidence:
         """Where ``actor``'s bukti dukung would go now, and the indicator ``caption`` names; refused otherwise."""
         with self.core.store.transaction() as tx:
             period, report = self._open_report(tx, actor)
-        indikator = self._indikator(int(period.tahun), report.bidang)
+        indikator = self._indikator(int(period.tahun), int(period.tw), report.bidang)
         return EvidenceTarget(
             period_id=int(period.id),
             tahun=int(period.tahun),
@@ -186,12 +187,12 @@ class Evidence:
         if int(period.id) != period_id:  # a button of a period no longer open for input
             raise ActionRefused(texts.REFUSAL_EVIDENCE_STALE)
         tahun, kode, tw = int(period.tahun), str(report.bidang), int(period.tw)
-        choice = next((item for item in self._indikator(tahun, kode) if item.no == no), None)
+        choice = next((item for item in self._indikator(tahun, tw, kode) if item.no == no), None)
         if choice is None:
             raise ActionRefused(texts.refusal_evidence_unknown_indikator(no))
         name = file_name(choice.no, choice.nama, sent.name, core.now())
         evidence = EvidenceFile(choice.key, name, sent.mime_type, sent.content, sent.source_id)
-        ref = core.workbook.store_evidence(tahun, kode, tw, evidence)
+        ref = core.workbook.store_evidence(tahun, kode, tw, evidence, self._master(tahun, tw))
         now = core.now()
         with core.store.transaction() as tx:
             # Once per file and indicator, also when a doubled press or a retry stores it again.

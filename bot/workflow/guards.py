@@ -7,7 +7,8 @@ transaction that writes the move, so a doubled press finds the state moved on an
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row
@@ -27,7 +28,7 @@ from bot.workflow.machine import (
     bidang_transition,
     dinas_transition,
 )
-from bot.workflow.people import Actor, Directory
+from bot.workflow.people import Acting, Actor, Directory
 
 MIN_REASON_LENGTH = 3
 Event = DinasEvent | BidangEvent
@@ -52,11 +53,16 @@ def require_text(text: str | None, what: str) -> str:
 
 
 class Guards:
-    """Role, bidang and state checks against the tables and the directory of people."""
+    """Role, bidang and state checks against the tables and the directory of people.
 
-    def __init__(self, directory: Directory, kodes: tuple[str, ...]) -> None:
+    A person acting as Plh for an official may do what the official may, while the Plh is in
+    force (``clock`` says when "now" is); the official keeps their own rights meanwhile.
+    """
+
+    def __init__(self, directory: Directory, kodes: tuple[str, ...], clock: Callable[[], datetime]) -> None:
         self.directory = directory
         self.kodes = kodes
+        self.clock = clock
 
     def bidang_label(self, kode: str) -> str:
         """A bidang's name (the kode when unknown)."""
@@ -76,38 +82,76 @@ class Guards:
             raise ActionRefused(texts.refusal_report_not_found(kode, period.tw, period.tahun))
         return report
 
-    def check_role(self, actor: Actor, role: Role, bidang: str | None) -> None:
-        """Refuse unless ``actor`` may act as ``role`` (for ``bidang``)."""
+    def _holds(self, actor: Actor, role: Role, bidang: str | None) -> bool:
+        """Whether ``actor`` holds ``role`` (for ``bidang``) in their own right."""
+        if actor.atas_nama is not None:
+            return False  # acting for someone: checked against the Plh in force, every time
         if role is Role.SYSTEM:
-            if actor.role is not Role.SYSTEM:
-                raise ActionRefused(texts.REFUSAL_SYSTEM_ONLY)
+            return actor.role is Role.SYSTEM
+        if role is Role.KEPALA_BIDANG:
+            assert bidang is not None
+            return (actor.role is Role.KEPALA_BIDANG and actor.bidang == bidang) or (
+                self.directory.corrector_is_sekretaris(bidang) and actor.role is Role.SEKRETARIS
+            )
+        if role is Role.STAF:
+            return actor.role is Role.STAF and actor.bidang == bidang
+        return actor.role is role
+
+    def acting(self, tx: Tx, actor: Actor, role: Role, bidang: str | None) -> Acting | None:
+        """The Plh ``actor`` holds for ``role`` (of ``bidang``) now, None when they hold none."""
+        if actor.person_id is None or role in (Role.SYSTEM, Role.STAF):
+            return None
+        now = self.clock()
+        if role is Role.KEPALA_BIDANG:
+            assert bidang is not None
+            acting = self.directory.corrector_acting(tx, bidang, now)
+        else:
+            acting = self.directory.acting_for(tx, role, None, now)
+        return acting if acting is not None and acting.person.id == actor.person_id else None
+
+    def check_role(self, actor: Actor, role: Role, bidang: str | None, tx: Tx | None = None) -> None:
+        """Refuse unless ``actor`` may act as ``role`` (for ``bidang``): in their own right, or as its Plh.
+
+        The Plh is looked up only with a transaction ``tx`` (every check of an action has one).
+        """
+        if self._holds(actor, role, bidang):
             return
+        if tx is not None and self.acting(tx, actor, role, bidang) is not None:
+            return
+        if role is Role.SYSTEM:
+            raise ActionRefused(texts.REFUSAL_SYSTEM_ONLY)
         if role is Role.KEPALA_BIDANG:
             assert bidang is not None
             sekretaris_corrects = self.directory.corrector_is_sekretaris(bidang)
-            if (actor.role is Role.KEPALA_BIDANG and actor.bidang == bidang) or (
-                sekretaris_corrects and actor.role is Role.SEKRETARIS
-            ):
-                return
             raise ActionRefused(texts.refusal_only_kepala_bidang(self.bidang_label(bidang), sekretaris_corrects))
         if role is Role.STAF:
-            if actor.role is Role.STAF and actor.bidang == bidang:
-                return
             raise ActionRefused(texts.refusal_only_staf(self.bidang_label(bidang or "")))
-        if actor.role is not role:
-            raise ActionRefused(texts.refusal_only_role(role))
+        raise ActionRefused(texts.refusal_only_role(role))
 
-    def check_dinas(self, period: Row[Any], event: DinasEvent, actor: Actor, bidang: str | None = None) -> Transition:
+    def in_capacity(self, tx: Tx, actor: Actor, event: Event, bidang: str | None) -> Actor:
+        """``actor`` as the audit trail records them for ``event``: as the Plh when they act as one."""
+        table: Mapping[tuple[Any, Any], Transition] = BIDANG_TABLE if isinstance(event, BidangEvent) else DINAS_TABLE
+        role = event_role(table, event)
+        if self._holds(actor, role, bidang):
+            return actor
+        acting = self.acting(tx, actor, role, bidang)
+        return acting.as_actor() if acting is not None else actor
+
+    def check_dinas(
+        self, period: Row[Any], event: DinasEvent, actor: Actor, bidang: str | None = None, tx: Tx | None = None
+    ) -> Transition:
         """Role first (who may ever do this), then the table row for the current state."""
-        self.check_role(actor, event_role(DINAS_TABLE, event), bidang)
+        self.check_role(actor, event_role(DINAS_TABLE, event), bidang, tx)
         try:
             return dinas_transition(DinasState(period.state), event)
         except InvalidTransition:
             raise ActionRefused(texts.refusal_dinas_state(period.tw, period.tahun, period.state)) from None
 
-    def check_bidang(self, period: Row[Any], report: Row[Any], event: BidangEvent, actor: Actor) -> Transition:
+    def check_bidang(
+        self, period: Row[Any], report: Row[Any], event: BidangEvent, actor: Actor, tx: Tx | None = None
+    ) -> Transition:
         """Role, then the period collecting (but for a reopen), then the bidang table's row."""
-        self.check_role(actor, event_role(BIDANG_TABLE, event), report.bidang)
+        self.check_role(actor, event_role(BIDANG_TABLE, event), report.bidang, tx)
         if period.state != DinasState.COLLECTING and event is not BidangEvent.REOPEN:
             raise ActionRefused(texts.refusal_bidang_locked(period.tw, period.tahun, period.state))
         try:
@@ -136,7 +180,7 @@ class Guards:
             raise ActionRefused(texts.refusal_unknown_bidang(bidang))
         if event is DinasEvent.RECORD_TINDAK_LANJUT:
             assert bidang is not None
-            self.check_dinas(period, event, actor, bidang=bidang)
+            self.check_dinas(period, event, actor, bidang=bidang, tx=tx)
             if bidang not in {r.bidang for r in tx.reports(period.id)}:
                 raise ActionRefused(texts.refusal_bidang_not_in_period(bidang))
             if bidang in {r.bidang for r in tx.tindak_lanjut_of(period.id)}:
@@ -144,14 +188,14 @@ class Guards:
             return None
         if event in (DinasEvent.REOPEN_BIDANG, BidangEvent.REOPEN):
             assert bidang is not None
-            self.check_dinas(period, DinasEvent.REOPEN_BIDANG, actor)
+            self.check_dinas(period, DinasEvent.REOPEN_BIDANG, actor, tx=tx)
             report = self.report(tx, period, bidang)
-            self.check_bidang(period, report, BidangEvent.REOPEN, actor)
+            self.check_bidang(period, report, BidangEvent.REOPEN, actor, tx)
             return report
         if isinstance(event, BidangEvent):
             assert bidang is not None
             report = self.report(tx, period, bidang)
-            self.check_bidang(period, report, event, actor)
+            self.check_bidang(period, report, event, actor, tx)
             return report
-        self.check_dinas(period, event, actor)
+        self.check_dinas(period, event, actor, tx=tx)
         return None

@@ -249,6 +249,14 @@ def _tampered(baseline: Mapping[str, Any], sheet: Mapping[str, Any]) -> Mapping[
     return {**baseline, "indikator": merged} if changed else None
 
 
+# One master list for every TW, or per TW the list it is measured against (after an APBD Perubahan).
+Masters = Master | Mapping[int, Master]
+
+
+def _for_tw(masters: Masters, tw: int) -> Master:
+    return masters if isinstance(masters, Master) else masters[tw]
+
+
 def _validated(
     kode: str,
     tahun: int,
@@ -314,14 +322,14 @@ def submission_for(
 
 def events_for(
     fact: BookFact,
-    master: Master,
+    masters: Masters,
     memory: SheetMemory,
     snapshots: Mapping[int, Mapping[str, Any]],
     expected_name: str | None,
 ) -> tuple[list[PollEvent], SheetMemory]:
     """The events one fact about bidang ``fact.bidang``'s workbook of ``fact.tahun`` gives, and the memory after them.
 
-    ``master`` is that year's master list.
+    ``masters`` is that year's master list, or per TW the list that TW is measured against.
     """
     tahun = fact.tahun
     if isinstance(fact, BookGone):
@@ -350,7 +358,7 @@ def events_for(
     if tw is not None:
         status = parse_status(read.status).get(tw)
         siap = bool(status and status.siap_dikoreksi)
-        ready, place = _validated(kode, tahun, tw, read, master, approved, siap=siap)
+        ready, place = _validated(kode, tahun, tw, read, _for_tw(masters, tw), approved, siap=siap)
         digest = ready.values_hash
         previous = seen.get(tw)
         if siap:
@@ -372,13 +380,13 @@ def events_for(
                 events.append(ValuesChanged(bidang=kode, tw=tw, tahun=tahun))
         seen[tw] = digest
     elif place is None:
-        place = feedback_place(kode, read, master)
+        place = feedback_place(kode, read, _for_tw(masters, 1))
     for k in sorted(set(read.approved) | set(approved)):
         if k == tw:
             continue
         result = validate_realisasi(
             read.realisasi,
-            master,
+            _for_tw(masters, k),
             bidang=kode,
             tw=k,
             submission=False,

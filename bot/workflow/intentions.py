@@ -48,6 +48,7 @@ def actor_json(actor: Actor) -> dict[str, Any]:
         "bidang": actor.bidang,
         "person_id": actor.person_id,
         "telegram_id": actor.telegram_id,
+        "atas_nama": actor.atas_nama,
     }
 
 
@@ -59,6 +60,7 @@ def actor_from_json(data: Mapping[str, Any]) -> Actor:
         bidang=data.get("bidang"),
         person_id=data.get("person_id"),
         telegram_id=data.get("telegram_id"),
+        atas_nama=data.get("atas_nama"),
     )
 
 

@@ -173,7 +173,8 @@ class Koreksi:
         """Take in what the poll read of one workbook: its events handled, then its memory stored."""
         memory, snapshots = self._memory_and_snapshots(fact.tahun, fact.bidang)
         expected = self._expected_name(fact.tahun, fact.bidang)
-        events, after = events_for(fact, self.core.masters(fact.tahun), memory, snapshots, expected)
+        # Each TW validated against the list it is measured against (a revision changes later TWs).
+        events, after = events_for(fact, self.core.masters.by_tw(fact.tahun), memory, snapshots, expected)
         self.handle_events(events, place=after.place)
         self._store_memory(fact.tahun, fact.bidang, memory, after)
         return len(events)
@@ -216,7 +217,8 @@ class Koreksi:
         if fact.read.open_tw != tw:
             logger.warning("/kirim %s TW %d %d while the workbook has TW %s open", kode, tw, tahun, fact.read.open_tw)
         memory, snapshots = self._memory_and_snapshots(tahun, kode)
-        ready, after = submission_for(kode, tahun, tw, fact.read, self.core.masters(tahun), memory, snapshots)
+        master = self.core.masters.for_tw(tahun, tw)
+        ready, after = submission_for(kode, tahun, tw, fact.read, master, memory, snapshots)
         self.submit(actor, ready, place=after.place)
         self._store_memory(tahun, kode, memory, after)
         return ready
@@ -229,7 +231,8 @@ class Koreksi:
         """
         fact = self.core.workbook.read_book(tahun, kode)
         memory, snapshots = self._memory_and_snapshots(tahun, kode)
-        ready, after = submission_for(kode, tahun, tw, fact.read, self.core.masters(tahun), memory, snapshots)
+        master = self.core.masters.for_tw(tahun, tw)
+        ready, after = submission_for(kode, tahun, tw, fact.read, master, memory, snapshots)
         self._on_submission(ready, None, after.place)
         self._store_memory(tahun, kode, memory, after)
 

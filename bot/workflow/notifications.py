@@ -43,3 +43,7 @@ class Kind(StrEnum):
     MASTER_REMINDER = "master_reminder"
     PERIOD_HELD = "period_held"
     ACTION_RESUMED = "action_resumed"
+    PLH_REQUEST = "plh_request"
+    PLH_NOTICE = "plh_notice"
+    TARGET_REVISED = "target_revised"
+    MASTER_INVALID = "master_invalid"

@@ -102,6 +102,7 @@ class OutboxWorker:
             telegram_id=person.telegram_id,
             attempts=row.attempts,
             parts_sent=row.parts_sent,
+            atas_nama=row.recipient_atas_nama,
         )
 
         async def progress(parts_sent: int) -> None:

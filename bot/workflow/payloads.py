@@ -303,6 +303,9 @@ class MasterReminder(Payload):
     opens_at: str
     problem: str | None
     overdue: bool
+    # A list kept as a Google Sheet: the tab of that year to fill, and the sheet's link (a button).
+    tab: str | None = None
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -338,6 +341,58 @@ class ActionResumed(PeriodPayload):
     reason: str | None = None
 
 
+@dataclass(frozen=True)
+class PlhPayload(Payload):
+    """About one Plh: who acts as ``role`` (of ``bidang``) for ``holder_nama``, which days (ISO dates)."""
+
+    plh_id: int
+    role: str
+    bidang: str | None
+    bidang_nama: str | None
+    holder_nama: str
+    acting_nama: str
+    mulai: str
+    selesai: str
+
+
+@dataclass(frozen=True)
+class PlhRequest(PlhPayload):
+    """An official named a Plh: the person named is asked to accept (buttons Terima / Tolak)."""
+
+
+@dataclass(frozen=True)
+class PlhNotice(PlhPayload):
+    """What happened to a Plh (``peristiwa``: diterima, ditolak, ditetapkan, berakhir, dibatalkan)."""
+
+    peristiwa: str
+    oleh: str
+
+
+@dataclass(frozen=True)
+class TargetRevised(Payload):
+    """The master list was revised (APBD Perubahan): what changed, from which TW (to the Kepala Dinas)."""
+
+    tahun: int
+    versi: int
+    label: str
+    berlaku_mulai: str | None
+    mulai_tw: int
+    diubah: int
+    ditambah: int
+    dihapus: int
+    bidang_berubah: list[JsonDict]
+    actor_nama: str
+
+
+@dataclass(frozen=True)
+class MasterInvalid(Payload):
+    """The master sheet cannot be used: every problem at its cell (to the Kasubbag)."""
+
+    sumber: str
+    url: str | None
+    masalah: list[JsonDict]
+
+
 PAYLOAD_TYPES: Mapping[Kind, type[Payload]] = MappingProxyType(
     {
         Kind.DISTRIBUTION_APPROVAL_REQUEST: DistributionApprovalRequest,
@@ -371,6 +426,10 @@ PAYLOAD_TYPES: Mapping[Kind, type[Payload]] = MappingProxyType(
         Kind.MASTER_REMINDER: MasterReminder,
         Kind.PERIOD_HELD: PeriodHeld,
         Kind.ACTION_RESUMED: ActionResumed,
+        Kind.PLH_REQUEST: PlhRequest,
+        Kind.PLH_NOTICE: PlhNotice,
+        Kind.TARGET_REVISED: TargetRevised,
+        Kind.MASTER_INVALID: MasterInvalid,
     }
 )
 

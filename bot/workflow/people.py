@@ -2,6 +2,11 @@
 
 People come from the settings (synchronised into the store at start) or from a one-time invite
 code (``/daftar KODE``). The code itself is never stored, only its sha256.
+
+Who acts for role R (of bidang B) at time T is decided in one place, :meth:`Directory.acting_for`:
+the person named Plh (pelaksana harian) for that role while the official is away, else nobody
+(the holder acts). Notifications (:meth:`Directory.recipients`), the checks of who may act
+(:mod:`bot.workflow.guards`), the audit trail and the timers all go through it.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ import hashlib
 import logging
 import secrets
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -39,6 +44,7 @@ class Actor:
     bidang: str | None = None
     person_id: int | None = None
     telegram_id: int | None = None
+    atas_nama: str | None = None  # the holder's name when this person acts as their Plh
 
 
 SYSTEM_ACTOR = Actor(Role.SYSTEM, texts.BOT_NAME)
@@ -54,6 +60,7 @@ class Person:
     nama: str
     telegram_id: int | None
     unreachable: bool
+    atas_nama: str | None = None  # set when this person holds ``role`` as Plh of the named holder
 
     @classmethod
     def from_row(cls, row: Row[Any]) -> Person:
@@ -62,7 +69,30 @@ class Person:
 
     def as_actor(self) -> Actor:
         """This person acting."""
-        return Actor(self.role, self.nama, self.bidang, self.id, self.telegram_id)
+        return Actor(self.role, self.nama, self.bidang, self.id, self.telegram_id, self.atas_nama)
+
+
+# The officials who may be replaced by a Plh while away (the staff are several per bidang).
+PLH_ROLES = frozenset({Role.KEPALA_DINAS, Role.SEKRETARIS, Role.KASUBBAG_KPEP, Role.KEPALA_BIDANG})
+
+
+@dataclass(frozen=True)
+class Acting:
+    """A Plh in force: ``person`` acts as ``role`` (of ``bidang``) for the holder ``holder_nama``."""
+
+    plh_id: int
+    role: Role
+    bidang: str | None
+    holder_nama: str
+    person: Person
+
+    def as_holder(self) -> Person:
+        """The acting person in the holder's place (what notifications are addressed to)."""
+        return replace(self.person, role=self.role, bidang=self.bidang, atas_nama=self.holder_nama)
+
+    def as_actor(self) -> Actor:
+        """The acting person acting in the holder's place (what the audit trail records)."""
+        return self.as_holder().as_actor()
 
 
 def hash_code(code: str) -> str:
@@ -199,17 +229,44 @@ class Directory:
                 self._actors[telegram_id] = actor
         return actor
 
-    def recipients(self, tx: Tx, role: Role, bidang: str | None = None) -> list[Person]:
-        """The people a message for ``role`` (of ``bidang``) goes to, with sensible fallbacks."""
+    def acting_for(self, tx: Tx, role: Role, bidang: str | None, at: datetime) -> Acting | None:
+        """The Plh acting as ``role`` (of ``bidang``) at ``at``, or None when the holder acts.
+
+        The one answer to "who acts for role R of bidang B at time T": a Plh accepted (or set by
+        the administrator) whose days include ``at``; the latest one when two overlap.
+        """
+        if role not in PLH_ROLES:
+            return None
+        scope = bidang if role is Role.KEPALA_BIDANG else None
+        for row in reversed(tx.plh_rows(("berlaku",), role, scope)):
+            if row.mulai_at <= at < row.sampai_at:
+                person = tx.get_person(row.acting_person_id)
+                if person is None:  # pragma: no cover - a foreign key keeps the person
+                    continue
+                return Acting(row.id, Role(row.role), row.bidang, row.holder_nama, Person.from_row(person))
+        return None
+
+    def corrector_acting(self, tx: Tx, bidang: str, at: datetime) -> Acting | None:
+        """Who acts as the corrector of ``bidang`` (its Kepala, or the Sekretaris) at ``at``, when a Plh does."""
+        acting = self.acting_for(tx, Role.KEPALA_BIDANG, bidang, at)
+        if acting is None and self.corrector_is_sekretaris(bidang):
+            acting = self.acting_for(tx, Role.SEKRETARIS, None, at)
+        return acting
+
+    def recipients(self, tx: Tx, role: Role, bidang: str | None = None, *, at: datetime) -> list[Person]:
+        """The people a message for ``role`` (of ``bidang``) goes to at ``at``: its Plh, else its holders."""
+        acting = self.acting_for(tx, role, bidang, at)
+        if acting is not None:
+            return [acting.as_holder()]
         if role is Role.KEPALA_BIDANG and bidang is not None:
             rows = tx.people_with_role(Role.KEPALA_BIDANG, bidang)
             if not rows and self.corrector_is_sekretaris(bidang):
-                rows = tx.people_with_role(Role.SEKRETARIS)
+                return self.recipients(tx, Role.SEKRETARIS, at=at)
         elif role is Role.STAF and bidang is not None:
             rows = tx.people_with_role(Role.STAF, bidang)
             if not rows:
                 logger.warning("bidang %s has no staf; telling its Kepala Bidang instead", bidang)
-                return self.recipients(tx, Role.KEPALA_BIDANG, bidang)
+                return self.recipients(tx, Role.KEPALA_BIDANG, bidang, at=at)
         else:
             rows = tx.people_with_role(role)
         if not rows:

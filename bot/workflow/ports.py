@@ -23,18 +23,24 @@ from sheets.facts import (
     EvidenceFile,
     EvidenceRef,
     Feedback,
+    MasterNotes,
+    MasterSheetRead,
     RekapData,
     RekapRef,
     WorkbookRef,
 )
+from sheets.master import Master
+from sheets.revision import TargetRevision
 
 
 @runtime_checkable
 class WorkbookPort(Protocol):
     """The Google side as the workflow needs it; implemented by the Google edge. Blocking."""
 
-    def distribute(self, tahun: int, tw: int, bidang_kodes: Sequence[str]) -> Mapping[str, WorkbookRef]:
-        """Find or create each bidang's workbook, share it, open TW ``tw`` for input."""
+    def distribute(
+        self, tahun: int, tw: int, bidang_kodes: Sequence[str], master: Master | None = None
+    ) -> Mapping[str, WorkbookRef]:
+        """Find or create each bidang's workbook (a new one laid out from ``master``), share it, open TW ``tw``."""
         ...
 
     def write_feedback(self, tahun: int, kode: str, tw: int, feedback: Feedback) -> None:
@@ -78,8 +84,23 @@ class WorkbookPort(Protocol):
         returns those Google did not let the bot remove."""
         ...
 
-    def store_evidence(self, tahun: int, kode: str, tw: int, evidence: EvidenceFile) -> EvidenceRef:
-        """Keep a bukti dukung in the bidang's folder of TW ``tw``; link it in its indicator's cell."""
+    def store_evidence(
+        self, tahun: int, kode: str, tw: int, evidence: EvidenceFile, master: Master | None = None
+    ) -> EvidenceRef:
+        """Keep a bukti dukung in the bidang's folder of TW ``tw``; link it in its indicator's cell
+        (its row found with ``master``, the list TW ``tw`` of ``tahun`` is measured against)."""
+        ...
+
+    def read_master(self, source: str, tahun: int) -> MasterSheetRead:
+        """Read ``tahun``'s tab of the master sheet the Kasubbag keeps (its id or URL)."""
+        ...
+
+    def write_master_notes(self, source: str, notes: MasterNotes) -> None:
+        """Write the master list's validation notes beside its rows in the master sheet."""
+        ...
+
+    def revise_targets(self, tahun: int, kode: str, revision: TargetRevision) -> None:
+        """Give bidang ``kode``'s workbook of ``tahun`` a revision's targets, rows added and rows dropped."""
         ...
 
 
@@ -99,6 +120,8 @@ class Notification:
     # Messages of this notification Telegram already accepted (a chart, then text parts): a
     # delivery resumes after them, also after a restart.
     parts_sent: int = 0
+    # The holder's name when the recipient gets this as their Plh (the message says so).
+    atas_nama: str | None = None
 
 
 PartsProgress = Callable[[int], Awaitable[None]]

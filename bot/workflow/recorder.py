@@ -83,6 +83,7 @@ class Recorder:
             actor_role=actor.role,
             actor_person_id=actor.person_id,
             actor_nama=actor.nama,
+            atas_nama=actor.atas_nama,
             telegram_user_id=actor.telegram_id,
             event=event,
             from_state=from_state,
@@ -222,7 +223,7 @@ class Recorder:
     ) -> list[Person]:
         """Outbox rows for everyone holding ``role`` (for ``bidang``); ``key`` makes each row unique."""
         check_payload(kind, payload)
-        people = self.directory.recipients(tx, role, bidang)
+        people = self.directory.recipients(tx, role, bidang, at=now)
         for person in people:
             self.notify_person(tx, key, kind, person, payload, now, period_id)
         return people
@@ -230,14 +231,16 @@ class Recorder:
     def notify_person(
         self, tx: Tx, key: str, kind: Kind, person: Person, payload: Payload, now: datetime, period_id: int | None
     ) -> None:
-        """One outbox row for one person."""
+        """One outbox row for one person (as a Plh when ``person.atas_nama`` names the holder)."""
         check_payload(kind, payload)
+        plh = ":plh" if person.atas_nama else ""  # the same person may also get it in their own right
         tx.enqueue(
-            dedupe_key=f"{key}:{kind}:{person.id}",
+            dedupe_key=f"{key}:{kind}:{person.id}{plh}",
             period_id=period_id,
             recipient_role=person.role,
             recipient_bidang=person.bidang,
             recipient_nama=person.nama,
+            recipient_atas_nama=person.atas_nama,
             recipient_person_id=person.id,
             kind=kind,
             payload=payload.as_json(),

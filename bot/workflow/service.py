@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from bot import texts
 from bot.store.repository import Store, Tx
@@ -35,7 +35,9 @@ from bot.workflow.machine import BidangEvent, DinasEvent, DinasState, GoogleEffe
 from bot.workflow.notifications import Kind
 from bot.workflow.payloads import ActionResumed
 from bot.workflow.people import SYSTEM_ACTOR, Actor, Person
+from bot.workflow.plh import ActingOfficials, PlhView
 from bot.workflow.ports import WorkbookPort
+from bot.workflow.revisions import MasterRevisions, RevisionDraft
 from bot.workflow.timers import run_timers
 from bot.workflow.views import Move, PeriodRef, PeriodView, ReportView, Views
 from bot.workflow.year import BudgetYear
@@ -45,7 +47,7 @@ from sheets.master import Master
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Move", "PeriodRef", "PeriodView", "ReportView", "WorkflowService"]
+__all__ = ["Move", "PeriodRef", "PeriodView", "PlhView", "ReportView", "RevisionDraft", "WorkflowService"]
 
 
 class WorkflowService:
@@ -75,11 +77,13 @@ class WorkflowService:
         self.views = Views(store, self.directory, self.core.guards)
         self.distribution = Distribution(self.core)
         self.koreksi = Koreksi(self.core)
-        self.evidence = Evidence(self.core, self.core.masters)
+        self.evidence = Evidence(self.core, self.core.masters.for_tw)
         self.dinas_report = DinasReport(self.core)
         self.follow_up = FollowUp(self.core)
         self.bot_steps = BotSteps(self.advance) if bot_steps_in_background else None
         self.year = BudgetYear(self.core)
+        self.plh = ActingOfficials(self.core)
+        self.revisions = MasterRevisions(self.core, self.year)
 
     def start(self) -> None:
         """Synchronise configured people into the store, then finish what a stop interrupted.
@@ -184,9 +188,9 @@ class WorkflowService:
         """The current time, aware, in the office's zone."""
         return self.core.now()
 
-    def master(self, tahun: int) -> Master:
-        """The master list of indicators of ``tahun`` the intake validates against."""
-        return self.core.masters(tahun)
+    def master(self, tahun: int, tw: int | None = None) -> Master:
+        """The master list of ``tahun`` the intake validates TW ``tw`` against (None: the list in force now)."""
+        return self.core.masters.current(tahun) if tw is None else self.core.masters.for_tw(tahun, tw)
 
     def check_action(self, actor: Actor, period_id: int, event: Event, bidang: str | None = None) -> PeriodRef:
         """Refuse (ActionRefused, Indonesian reason) when ``actor`` could not cause ``event`` now; writes nothing.
@@ -349,8 +353,13 @@ class WorkflowService:
             return None
 
     def tick(self) -> None:
-        """Everything the schedule does each sweep: open a due period, advance, fire timers."""
+        """Everything the schedule does each sweep: open a due period, hand over to/from a Plh, advance,
+        fire timers."""
         self.open_due_period()
+        try:
+            self.plh.sweep()
+        except Exception:  # a Plh hand-over failing must not stop the SOP's own work
+            logger.exception("Plh hand-over failed; retried next tick")
         with self.store.read() as tx:
             running = [p.id for p in tx.periods(exclude_states=[DinasState.CLOSED])]
         for period_id in running:
@@ -382,3 +391,50 @@ class WorkflowService:
     def period_view(self, period_id: int) -> PeriodView:
         """The period, each bidang's state, who holds each open step and since when."""
         return self.views.period_view(period_id)
+
+    # --- acting officials (Plh) ---------------------------------------------------------------
+
+    def name_plh(self, holder: Actor, acting_nama: str, mulai: date, selesai: date) -> PlhView:
+        """``/plh``: an official names their Plh; the person named is asked to accept."""
+        return self.plh.name(holder, acting_nama, mulai, selesai)
+
+    def accept_plh(self, actor: Actor, plh_id: int) -> None:
+        """The person named Plh accepts (button Terima)."""
+        self.plh.accept(actor, plh_id)
+
+    def decline_plh(self, actor: Actor, plh_id: int) -> None:
+        """The person named Plh declines (button Tolak)."""
+        self.plh.decline(actor, plh_id)
+
+    def cancel_own_plh(self, holder: Actor) -> PlhView:
+        """``/plh batal``: the official cancels their Plh waiting or in force."""
+        return self.plh.cancel_own(holder)
+
+    def plh_of(self, actor: Actor) -> list[PlhView]:
+        """The Plh waiting or in force that concern ``actor``."""
+        return self.plh.of_person(actor)
+
+    # --- the master list: its sheet, and revised targets (APBD Perubahan) -----------------------
+
+    def master_sheet_url(self) -> str | None:
+        """A link to the master sheet the Kasubbag keeps (None when the master list is a CSV)."""
+        return self.core.masters.sheet_url
+
+    def check_master_sheet(self, actor: Actor, tahun: int | None = None) -> tuple[int, Master]:
+        """``/induk [TAHUN]``: the Kasubbag has a year's list in the master sheet read and validated now
+        (notes beside its rows); returns the year read (the current budget year by default) and its list."""
+        return self.revisions.check_sheet(actor, tahun)
+
+    def prepare_revision(
+        self, actor: Actor, berlaku: date, master: Master | None = None, tahun: int | None = None
+    ) -> RevisionDraft:
+        """``/perubahan``: read a year's revised list, compare it with that year's list in force, keep it as a draft."""
+        return self.revisions.prepare(actor, berlaku, master, tahun)
+
+    def apply_revision(self, actor: Actor, draft_id: int) -> None:
+        """Terapkan: the open and future TWs of every workbook take the revision; the Kepala Dinas is told."""
+        self.revisions.apply(actor, draft_id)
+
+    def cancel_revision(self, actor: Actor, draft_id: int) -> None:
+        """Batal: the draft revision is dropped."""
+        self.revisions.cancel(actor, draft_id)

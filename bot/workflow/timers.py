@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import Row
 
+from bot import texts
 from bot.workflow.core import WorkflowCore
 from bot.workflow.machine import BIDANG_HOLDS, DINAS_HOLDS, INPUT_STATES, BidangState, DinasState, Holding, Role
 from bot.workflow.notifications import Kind
@@ -91,7 +92,7 @@ def _mutu_baku_timers(
     if now >= escalation_at and superior is not None:
         role, sup_bidang = superior
         with core.store.read() as tx:
-            holders = core.directory.recipients(tx, holding.role, bidang)
+            holders = core.directory.recipients(tx, holding.role, bidang, at=now)
         timers.append(
             Timer(
                 f"{key}:escalation",
@@ -102,7 +103,7 @@ def _mutu_baku_timers(
                     **base,
                     due_at=escalation_at.isoformat(),
                     holder_role=str(core.directory.holder_role(holding.role, bidang)),
-                    holder_nama=", ".join(p.nama for p in holders),
+                    holder_nama=", ".join(texts.nama_pemegang(p.nama, p.atas_nama) for p in holders),
                 ),
                 period.id,
             )

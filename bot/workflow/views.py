@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from bot import texts
-from bot.store.repository import Store
+from bot.store.repository import Store, Tx
 from bot.workflow.errors import ActionRefused
 from bot.workflow.guards import BIDANG_DINAS_EVENTS, Event, Guards, event_role
 from bot.workflow.machine import (
@@ -117,6 +117,11 @@ class Views:
         running = [p.id for p in periods if p.state not in TERMINAL_DINAS_STATES]
         return running or ([periods[-1].id] if periods else [])
 
+    def _names(self, tx: Tx, role: Role, bidang: str | None) -> tuple[str, ...]:
+        """Who holds ``role`` (of ``bidang``) now, a Plh marked as such."""
+        people = self.directory.recipients(tx, role, bidang, at=self.guards.clock())
+        return tuple(texts.nama_pemegang(p.nama, p.atas_nama) for p in people)
+
     def period_id_for(self, tahun: int | None, tw: int | None, current_year: int) -> int | None:
         """The period a command names: (tahun, tw); a year alone: its latest period; a TW alone: that TW of
         ``current_year`` (else its latest); neither: :meth:`current_period_id`. None when there is none."""
@@ -140,7 +145,7 @@ class Views:
             reports = []
             for r in tx.reports(period.id):
                 holding = BIDANG_HOLDS.get(BidangState(r.state))
-                names = tuple(p.nama for p in self.directory.recipients(tx, holding.role, r.bidang)) if holding else ()
+                names = self._names(tx, holding.role, r.bidang) if holding else ()
                 reports.append(
                     ReportView(
                         r.bidang,
@@ -159,7 +164,7 @@ class Views:
             holding = DINAS_HOLDS.get(DinasState(period.state))
             names = ()
             if holding and holding.role is not Role.KEPALA_BIDANG:
-                names = tuple(p.nama for p in self.directory.recipients(tx, holding.role))
+                names = self._names(tx, holding.role, None)
             return PeriodView(
                 period.id,
                 period.tahun,

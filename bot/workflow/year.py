@@ -6,8 +6,9 @@ year's TW IV and from April on the new year's TW I opens. A period opens only wh
 
 - every period of an earlier year is closed, and so archived (a new year starts from a closed
   one); while it waits the Kasubbag is told once;
-- that year's master list can be read (``google.master_indikator``, one file per year with
-  ``{tahun}``): the Kasubbag is reminded ``jadwal.pengingat_daftar_indikator`` days before the
+- that year's master list can be read (:meth:`~bot.workflow.masters.MasterBook.problem`:
+  ``google.master_indikator``, one file per year with ``{tahun}``, or the master sheet's tab of the
+  year): the Kasubbag is reminded ``jadwal.pengingat_daftar_indikator`` days before the
   year's TW I opens, and every working day once a period of that year is due and waits for it.
 
 ``settings.tahun``, when set, is the first year: no period of an earlier year opens by itself.
@@ -26,7 +27,7 @@ from bot.workflow.machine import TERMINAL_DINAS_STATES, Role
 from bot.workflow.notifications import Kind
 from bot.workflow.payloads import MasterReminder, PeriodHeld
 from bot.workflow.timers import Timer
-from sheets.master import MasterError
+from sheets.master_sheet import master_tab
 
 logger = logging.getLogger(__name__)
 
@@ -58,14 +59,7 @@ class BudgetYear:
 
     def master_problem(self, tahun: int) -> str | None:
         """Why the master list of ``tahun`` cannot be used: ``""`` (no file yet), its problems; None if usable."""
-        path = self.core.settings.master_path(tahun)
-        if not path.exists():
-            return ""
-        try:
-            self.core.masters(tahun)
-        except MasterError as err:
-            return "; ".join(err.problems)
-        return None
+        return self.core.masters.problem(tahun)
 
     def due(self, now: datetime | None = None) -> Due | None:
         """The period due at ``now`` and not started yet (None: nothing due, or it is started)."""
@@ -145,7 +139,7 @@ class BudgetYear:
             problem = self.master_problem(tahun)
             if problem is None:
                 continue
-            path = str(core.settings.master_path(tahun))
+            path = core.masters.where(tahun)
             logger.warning("the master list of %s is not usable (%s): %s", tahun, path, problem or "missing")
             timers.append(
                 Timer(
@@ -154,7 +148,13 @@ class BudgetYear:
                     Role.KASUBBAG_KPEP,
                     None,
                     MasterReminder(
-                        tahun=tahun, path=path, opens_at=opens.isoformat(), problem=problem or None, overdue=overdue
+                        tahun=tahun,
+                        path=path,
+                        opens_at=opens.isoformat(),
+                        problem=problem or None,
+                        overdue=overdue,
+                        tab=master_tab(tahun) if core.masters.from_sheet else None,
+                        url=core.masters.sheet_url,
                     ),
                     None,
                 )

@@ -56,7 +56,7 @@ from sheets.google.spreadsheet import SheetsApi
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["read_cells", "read_workbook"]
+__all__ = ["READ_FIELDS", "grid_of", "read_cells", "read_workbook"]
 
 READ_FIELDS = (
     "properties(title),sheets(properties(title),protectedRanges(description),"
@@ -138,6 +138,12 @@ def _grid(data: Mapping[str, Any]) -> _Grid:
     while rows and not rows[-1]:
         rows.pop()
     return grid
+
+
+def grid_of(data: Mapping[str, Any]) -> tuple[list[list[Any]], set[tuple[int, int]], set[tuple[int, int]]]:
+    """(rows, percent cells, date cells) of one tab's ``data`` block, read as the bidang sheets are."""
+    grid = _grid(data)
+    return grid.rows, grid.percent, grid.dates
 
 
 def read_workbook(api: SheetsApi, spreadsheet_id: str) -> WorkbookRead:

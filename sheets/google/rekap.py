@@ -166,7 +166,7 @@ def _riwayat_rows(entries: Sequence[AuditEntry], tw: int, names: Mapping[str, st
                 entry.sop_step,
                 riwayat.kegiatan(entry.event),
                 names.get(entry.bidang, entry.bidang) if entry.bidang else "",
-                riwayat.pelaku(entry.actor_role, entry.actor_nama),
+                entry.pelaku or riwayat.pelaku(entry.actor_role, entry.actor_nama),
                 _when(start, tz),
                 _when(entry.at, tz),
                 _duration(entry.duration_seconds),
@@ -182,9 +182,7 @@ def build_rekap_sheets(
     master: Master, data: RekapData, bidang_names: Mapping[str, str], tw: int, tz: ZoneInfo
 ) -> RekapSheets:
     """Every tab's grid for the dinas workbook up to TW ``tw``."""
-    import pandas as pd
-
-    rekap = build_rekap_from_snapshots(master, data.snapshots, bidang_names, tw)
+    rekap = build_rekap_from_snapshots(master, data.snapshots, bidang_names, tw, masters=data.masters)
     grids: dict[str, list[list[Any]]] = {}
     columns = tab_columns()
     ringkasan = rows_for_sheet(rekap.ringkasan)
@@ -193,7 +191,10 @@ def build_rekap_sheets(
     dinas.insert(0, "kode_bidang", "")
     dinas_rows = rows_for_sheet(dinas[[name for name, _ in layout.RINGKASAN_COLUMNS]])[1:]
     catatan = [[""], ["Catatan analisis Kasubbag KPEP:", data.catatan_analisis]] if data.catatan_analisis else []
-    grids[layout.TAB_RINGKASAN] = [*ringkasan, [""], *dinas_rows, *catatan]
+    # Which targets each TW was measured against (an APBD Perubahan changes them from a TW on).
+    targets = [[""], *([f"{layout.tw_label(k)}: {data.target_labels[k]}"] for k in sorted(data.target_labels))]
+    targets = targets if data.target_labels else []
+    grids[layout.TAB_RINGKASAN] = [*ringkasan, [""], *dinas_rows, *catatan, *targets]
     chart_rows = len(rekap.chart)
     chart_column = len(layout.RINGKASAN_COLUMNS) + CHART_COLUMN_OFFSET
     chart_block = [["Bidang", f"Rata-rata Capaian {layout.tw_label(tw)} (%)"]] + [
@@ -208,6 +209,8 @@ def build_rekap_sheets(
         tab = layout.tw_label(k)
         if k in rekap.per_tw:
             grids[tab] = rows_for_sheet(rekap.per_tw[k])
+            if k in data.target_labels:
+                grids[tab] += [[""], [data.target_labels[k]]]
         else:
             grids[tab] = [[label for _, label in layout.REKAP_TW_COLUMNS], [f"{tab} belum direkap."]]
     grids[layout.TAB_REKOMENDASI] = _rekomendasi_rows(data, bidang_names, tz)

@@ -28,7 +28,10 @@ batch, and opening/locking a TW sets the protections to an exact state. Request 
 - ``write_rekap``: 1 batchUpdate + 1 values.batchUpdate per 2 MB of values (plus the search/create
   and 1 locale request, or 1 read of the tab ids and the locale, the first time in a process);
 - ``archive``: 1 Drive search, then per missing copy 1 upload (+ 1 export for the xlsx; when Drive
-  refuses to export a workbook over 10 MB, 1 read of every tab's values and the xlsx is built here).
+  refuses to export a workbook over 10 MB, 1 read of every tab's values and the xlsx is built here);
+- ``revise_targets`` (an APBD Perubahan, per bidang): 1 read of the protections, 1 read of the
+  workbook, at most 1 batchUpdate (plus 1 Drive search after a restart);
+- ``read_master``: 1 read of the master sheet; ``write_master_notes``: 1 values.batchUpdate.
 
 Every write that grows with the data is cut into requests of at most 2 MB (:mod:`sheets.google.chunks`);
 Google refuses a body over 10 MB.
@@ -50,6 +53,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from config.settings import Settings
@@ -68,6 +72,8 @@ from sheets.facts import (
     EvidenceRef,
     Feedback,
     FeedbackPlace,
+    MasterNotes,
+    MasterSheetRead,
     PermissionInfo,
     RekapData,
     RekapRef,
@@ -102,11 +108,14 @@ from sheets.google.errors import AccessDenied, ApiRequestInvalid, NotFound, Quot
 from sheets.google.feedback import feedback_requests, request_batches
 from sheets.google.http import RetryPolicy
 from sheets.google.locale import is_indonesian, set_indonesian_locale
+from sheets.google.master_sheet import read_master_sheet, sheet_id, write_master_notes
 from sheets.google.poll import read_workbook
+from sheets.google.revision import REVISION_FIELDS, dropped_protections, realisasi_row_count, revision_requests
 from sheets.google.sharing import bidang_access, foreign_permissions, rekap_access
 from sheets.google.spreadsheet import SheetsApi
 from sheets.master import Master, MasterLists
 from sheets.notes import feedback_place
+from sheets.revision import TargetRevision, plan_revision
 
 logger = logging.getLogger(__name__)
 
@@ -125,6 +134,13 @@ class _Book:
     kode: str
     file: FileInfo
     layout: BookLayout | None = None
+
+
+def _csv_path(settings: Settings, tahun: int) -> Path:
+    """``tahun``'s master CSV (only asked for when the settings name one)."""
+    path = settings.master_path(tahun)
+    assert path is not None
+    return path
 
 
 class GoogleWorkbooks:
@@ -147,14 +163,17 @@ class GoogleWorkbooks:
         Indonesian locale code to send first (what ``doctor --live`` saw Google take);
         ``max_request_bytes``: the largest request body sent (Google recommends 2 MB)."""
         self.settings = settings
-        # Each budget year's master list (``master`` given: that one for every year), read on first use.
+        # Each budget year's master list from the CSV the settings name (``master`` given: that one
+        # for every year), read on first use: what the workbooks are laid out from when the workflow
+        # gives no list (its versions live in the store). A list kept as a Google Sheet is read
+        # through read_master, never here: then only the workflow's lists are used.
         if masters is None:
+            csv = settings.google.master_indikator
             kodes = [b.kode for b in settings.bidang]
-            masters = (
-                MasterLists.fixed(master)
-                if master is not None
-                else MasterLists(settings.master_path, bidang_codes=kodes)
-            )
+            if master is not None:
+                masters = MasterLists.fixed(master)
+            elif csv is not None:
+                masters = MasterLists(lambda tahun: _csv_path(settings, tahun), bidang_codes=kodes)
         self.masters = masters
         self.clients = clients or build_clients(settings.google, policy=policy, sleep=sleep)
         self.drive = DriveFiles(self.clients.drive, settings)
@@ -246,9 +265,12 @@ class GoogleWorkbooks:
 
     # --- step 1: distribution --------------------------------------------------------------
 
-    def distribute(self, tahun: int, tw: int, bidang_kodes: Sequence[str]) -> Mapping[str, WorkbookRef]:
-        """Find or create each bidang's workbook, lay it out, share it, open TW ``tw`` for input."""
+    def distribute(
+        self, tahun: int, tw: int, bidang_kodes: Sequence[str], master: Master | None = None
+    ) -> Mapping[str, WorkbookRef]:
+        """Find or create each bidang's workbook (laid out from ``master``), share it, open TW ``tw`` for input."""
         layout.tw_label(tw)
+        master = self._master_of(tahun, master, "lay out the workbooks from")
         with self._lock:
             found = self._discover(tahun)
             refs: dict[str, WorkbookRef] = {}
@@ -263,7 +285,7 @@ class GoogleWorkbooks:
                     )
                 book = self._remember(tahun, kode, file)
                 with self._bidang_lock(kode):
-                    self._prepare(book, tahun, tw, bidang.nama, fresh=kode not in found)
+                    self._prepare(book, tahun, tw, bidang.nama, master, fresh=kode not in found)
                     refs[kode] = self._share_book(book, fresh=kode not in found)
             logger.info("distributed TW %d %d to %s", tw, tahun, ", ".join(refs))
             return refs
@@ -286,14 +308,22 @@ class GoogleWorkbooks:
             not_shared=dict(outcome.refused),
         )
 
-    def _prepare(self, book: _Book, tahun: int, tw: int, nama: str, *, fresh: bool) -> None:
+    def _master_of(self, tahun: int, given: Master | None, what: str) -> Master:
+        """``given`` (the list the workflow measures the TW against), else ``tahun``'s list from the CSV."""
+        if given is not None:
+            return given
+        if self.masters is None:
+            raise WorkbookLayoutError(f"no master list to {what} (the workflow gave none and there is no CSV)")
+        return self.masters(tahun)
+
+    def _prepare(self, book: _Book, tahun: int, tw: int, nama: str, master: Master, *, fresh: bool) -> None:
         current = None if fresh else self._read_layout(book)
         if current is None:
-            current = self._lay_out(book, tahun, tw, nama)
+            current = self._lay_out(book, tahun, tw, nama, master)
         if not is_indonesian(current.locale):
             current.locale = self._set_locale(book.file.id, f"lembar kerja {book.kode}")
         if not current.complete:
-            self._finish_layout(book, current, tahun, tw)
+            self._finish_layout(book, current, tw, master)
             return
         if current.open_tw == tw:
             return  # already open: re-running changes nothing (and keeps the Status row as is)
@@ -303,9 +333,10 @@ class GoogleWorkbooks:
         self.sheets.batch_update(book.file.id, requests, f"membuka {layout.tw_label(tw)} untuk {book.kode}")
         current.open_tw, current.approved = tw, approved
 
-    def _lay_out(self, book: _Book, tahun: int, tw: int, nama: str) -> BookLayout:
-        """Lay out a new workbook: one batch, or its first part when the master is too large (then unfinished)."""
-        items = self.masters(tahun).for_bidang(book.kode)
+    def _lay_out(self, book: _Book, tahun: int, tw: int, nama: str, master: Master) -> BookLayout:
+        """Lay out a new workbook from ``master``: one batch, or its first part when the master is too large
+        (then unfinished)."""
+        items = master.for_bidang(book.kode)
         plan = layout_batches(
             tahun,
             nama,
@@ -336,13 +367,13 @@ class GoogleWorkbooks:
         )
         return book.layout
 
-    def _finish_layout(self, book: _Book, current: BookLayout, tahun: int, tw: int) -> None:
+    def _finish_layout(self, book: _Book, current: BookLayout, tw: int, master: Master) -> None:
         """The rest of a layout sent in parts: every ``Realisasi`` row again, then TW ``tw`` opened.
 
         Until the last request every cell is locked, so writing the rows again after a crash
         overwrites nothing a person typed.
         """
-        items = self.masters(tahun).for_bidang(book.kode)
+        items = master.for_bidang(book.kode)
         batches = realisasi_row_batches(items, self.max_request_bytes)
         for number, batch in enumerate(batches, 1):
             action = f"menulis baris indikator lembar kerja {book.kode} ({number}/{len(batches)})"
@@ -369,7 +400,8 @@ class GoogleWorkbooks:
 
     def _current_place(self, tahun: int, kode: str, book: _Book) -> FeedbackPlace:
         """Where the notes go and which cells carry the bot's marks, as the sheet is now (one read)."""
-        return feedback_place(kode, read_workbook(self.sheets, book.file.id), self.masters(tahun))
+        # The place (header, columns, marks) does not depend on the indicators: any list finds it.
+        return feedback_place(kode, read_workbook(self.sheets, book.file.id), Master(()))
 
     def _send(
         self,
@@ -437,7 +469,9 @@ class GoogleWorkbooks:
 
     # --- step 2: bukti dukung sent through Telegram ------------------------------------------
 
-    def store_evidence(self, tahun: int, kode: str, tw: int, evidence: EvidenceFile) -> EvidenceRef:
+    def store_evidence(
+        self, tahun: int, kode: str, tw: int, evidence: EvidenceFile, master: Master | None = None
+    ) -> EvidenceRef:
         """Keep ``evidence`` in the bidang's Bukti Dukung folder of TW ``tw`` and link it in its indicator's cell.
 
         One read of the workbook (refused unless TW ``tw`` is open there, and the indicator's row
@@ -455,7 +489,8 @@ class GoogleWorkbooks:
                     penjelasan=f"{layout.tw_label(tw)} belum atau tidak lagi dibuka untuk pengisian di lembar kerja "
                     f"bidang {kode}.",
                 )
-            target = bukti.bukti_cell(read, self.masters(tahun), kode, evidence.indikator_key)
+            master = self._master_of(tahun, master, "find the indicator's row with")
+            target = bukti.bukti_cell(read, master, kode, evidence.indikator_key)
             if target is None:
                 raise WorkbookLayoutError(
                     f"no Bukti Dukung cell for {evidence.indikator_key} in the workbook of {kode}",
@@ -711,7 +746,8 @@ class GoogleWorkbooks:
                 self._set_locale(file.id, f"workbook rekap {tahun}")
                 self._rekap_localized.add(file.id)  # tried once per process: a refusal is logged, not repeated
             names = {b.kode: b.nama for b in self.settings.bidang}
-            sheets = build_rekap_sheets(self.masters(tahun), data, names, tw, self.settings.tz)
+            master = data.masters.get(tw) or self._master_of(tahun, None, "write the rekap from")
+            sheets = build_rekap_sheets(master, data, names, tw, self.settings.tz)
             action = f"menyusun tab lembar kerja rekap {tahun}"
             try:
                 self.sheets.batch_update(file.id, rekap_requests(sheets, sheet_ids, tw), action)
@@ -747,3 +783,42 @@ class GoogleWorkbooks:
             file.id, [layout.quote_tab(tab) for tab in tabs], f"membaca isi workbook rekap {tahun}"
         )
         return workbook_xlsx(list(zip(tabs, grids, strict=True)), xlsx_formats())
+
+    # --- the master list: the Kasubbag's sheet, and a revision applied to each workbook --------
+
+    def read_master(self, source: str, tahun: int) -> MasterSheetRead:
+        """Read ``tahun``'s tab of the master sheet (its id or URL): one request."""
+        return read_master_sheet(self.sheets, sheet_id(source), tahun)
+
+    def write_master_notes(self, source: str, notes: MasterNotes) -> None:
+        """Write the validation's notes beside each row of the master sheet: one request."""
+        write_master_notes(self.sheets, sheet_id(source), notes)
+
+    def revise_targets(self, tahun: int, kode: str, revision: TargetRevision) -> None:
+        """Give bidang ``kode``'s workbook of ``tahun`` the revised targets (see :mod:`sheets.revision`)."""
+        with self._bidang_book(tahun, kode, with_layout=False) as book:
+            action = f"menerapkan perubahan target {kode}"
+            body = self.sheets.get(book.file.id, fields=REVISION_FIELDS, action=action)
+            current = parse_book_layout(body)
+            if current is None:
+                raise WorkbookLayoutError(f"workbook of {kode} {tahun} has no Realisasi tab")
+            read = read_workbook(self.sheets, book.file.id)
+            try:
+                plan = plan_revision(read.realisasi, revision)
+            except ValueError as err:
+                raise WorkbookLayoutError(f"workbook of {kode} {tahun}: {err}") from err
+            requests, rows = revision_requests(
+                plan,
+                row_count=realisasi_row_count(body),
+                book=current,
+                locks=dropped_protections(body),
+                bot_email=self.clients.account_email,
+                label=f"perubahan mulai {layout.tw_label(revision.from_tw)}",
+            )
+            if requests:
+                self.sheets.batch_update(book.file.id, requests, action)
+            current.rows = rows - 1
+            book.layout = current
+            logger.info(
+                "revised targets of %s %d from TW %d: %d requests", kode, tahun, revision.from_tw, len(requests)
+            )

@@ -169,6 +169,8 @@ def bidang_section(data: LaporanInput, styles: Mapping[str, ParagraphStyle]) -> 
     frame = data.rekap.per_tw[data.tw]
     ringkasan = data.rekap.ringkasan[data.rekap.ringkasan["triwulan"] == label].set_index("kode_bidang")
     story: list[Flowable] = [PageBreak(), Paragraph("II. CAPAIAN KINERJA PER BIDANG", styles["bab"])]
+    if data.target_label:  # after an APBD Perubahan the TWs of a year have different targets
+        story.append(Paragraph(escape(data.target_label), styles["catatan"]))
     groups = dict(tuple(frame.groupby("kode_bidang", sort=False)))
     order = list(data.rekap.bidang_order) or list(groups)
     for number, kode in enumerate((k for k in order if k in groups), start=1):
@@ -280,6 +282,8 @@ def pengesahan_section(data: LaporanInput, styles: Mapping[str, ParagraphStyle],
     def who(entry: Riwayat | None, pejabat_nama: str, pejabat_nip: str | None) -> str:
         nama = entry.actor_nama if entry is not None else pejabat_nama
         nip = pejabat_nip if nama == pejabat_nama else None
+        if entry is not None and entry.atas_nama:  # signed by a Plh in the official's place
+            nama = f"{nama} (Plh., atas nama {entry.atas_nama})"
         return _signature_line(nama, nip)
 
     if disusun is not None:
@@ -377,7 +381,7 @@ def riwayat_section(data: LaporanInput, styles: Mapping[str, ParagraphStyle], tz
         if entry.mutu_baku_seconds is not None and mutu is None:
             mutu = teks.durasi(entry.mutu_baku_seconds)
         bidang = entry.bidang or teks.KOSONG  # the kode: section I names every bidang
-        pelaksana = pelaku(entry.actor_role, entry.actor_nama)
+        pelaksana = pelaku(entry.actor_role, entry.actor_nama, atas_nama=entry.atas_nama)
         rows.append(
             [
                 str(number),

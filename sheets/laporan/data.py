@@ -102,6 +102,7 @@ class Riwayat:
     within: bool | None = None
     reason: str | None = None
     note: str | None = None
+    atas_nama: str | None = None  # the official a Plh acted for
 
 
 @dataclass(frozen=True)
@@ -130,10 +131,17 @@ class LaporanInput:
     mutu_baku: Mapping[int, str] = field(default_factory=dict)
     zona_waktu: str = "Asia/Jakarta"
     dibuat: datetime | None = None
+    target_label: str | None = None
+    """Which targets the TW was measured against (``Target: APBD Perubahan (berlaku 1 Juli 2026)``)."""
 
 
 def rekap_dari_snapshot(
-    master: Master, snapshots: Sequence[Snapshot], bidang_names: Mapping[str, str], tw: int
+    master: Master,
+    snapshots: Sequence[Snapshot],
+    bidang_names: Mapping[str, str],
+    tw: int,
+    masters: Mapping[int, Master] | None = None,
 ) -> Rekap:
-    """The rekap up to TW ``tw`` from the approved snapshots of the year (TW 1..``tw``)."""
-    return build_rekap_from_snapshots(master, snapshots, bidang_names, tw)
+    """The rekap up to TW ``tw`` from the approved snapshots of the year (TW 1..``tw``); ``masters``
+    gives the master list each TW was measured against after a revision (APBD Perubahan)."""
+    return build_rekap_from_snapshots(master, snapshots, bidang_names, tw, masters=masters)

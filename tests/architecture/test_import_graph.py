@@ -51,6 +51,8 @@ DOMAIN = (
     "sheets.capaian",
     "sheets.aggregate",
     "sheets.master",
+    "sheets.master_sheet",
+    "sheets.revision",
     "sheets.formatting",
     "sheets.facts",
     "sheets.notes",

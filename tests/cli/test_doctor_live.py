@@ -59,7 +59,7 @@ def test_live_round_trip_passes_on_google_behaviour_and_leaves_nothing(cli: Cli)
     assert "bot membaca 75" in checks["live.angka.2"]["detail"]
     assert "bot membaca 1.500.000" in checks["live.angka.3"]["detail"]
     assert "--akun-editor" in checks["live.proteksi"]["fix"]
-    assert "Shared Drive" in checks["live.berbagi_ulang"]["detail"]
+    assert "Drive bersama" in checks["live.berbagi_ulang"]["detail"]
     assert _scratch_files(cli) == []
     facts = load_facts(load_settings(cli.config).google.berkas_temuan)
     assert facts.locale in ("id_ID", "in_ID")

@@ -37,10 +37,21 @@ SCRIPT = demo_script(2026, load_isian(ISIAN_DEMO))
 
 
 def _sheet_rows(path: Path, tab: str) -> list[dict[str, object]]:
+    """The table of a tab: the rows under its header down to the first empty row (notes follow it)."""
     worksheet = openpyxl.load_workbook(path, read_only=True)[tab]
     rows = list(worksheet.iter_rows(values_only=True))
     header = [str(cell) if cell is not None else "" for cell in rows[0]]
-    return [dict(zip(header, row, strict=False)) for row in rows[1:] if any(cell is not None for cell in row)]
+    table = []
+    for row in rows[1:]:
+        if not any(cell is not None and cell != "" for cell in row):
+            break
+        table.append(dict(zip(header, row, strict=False)))
+    return table
+
+
+def test_each_tw_tab_says_which_targets_it_was_measured_against(demo: DemoRun) -> None:
+    worksheet = openpyxl.load_workbook(demo.out / "rekap-2026-TW1.xlsx", read_only=True)[layout.TW_LABELS[1]]
+    assert [c for c in list(worksheet.iter_rows(values_only=True))[-1] if c] == ["Target: APBD Murni"]
 
 
 def _same(a: object, b: object) -> bool:

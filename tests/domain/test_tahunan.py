@@ -11,6 +11,7 @@ import pytest
 
 from sheets import layout
 from sheets.aggregate import Rekap, build_rekap, rows_for_sheet, tables_from_snapshots
+from sheets.master import Master
 from tests.year import data
 
 NAMES = {"SEK": "Sekretariat", "PTK": "Bidang Penempatan"}
@@ -124,3 +125,21 @@ def test_the_tw_iv_report_document_holds_the_year() -> None:
     assert "Bidang Penempatan (PTK) 4 4 95,00 Sangat Tinggi 700.000 600.000 85,71 86,25 96,25" in text
     assert f"{layout.SELURUH_DINAS} 6 6 100,00 Sangat Tinggi" in text
     assert "CAPAIAN KINERJA TAHUN" not in flat(" ".join(pages_text(build_laporan(base))))
+
+
+def test_the_trend_follows_each_indicator_across_an_apbd_perubahan() -> None:
+    """From TW III the year is measured against a revision that drops SEK 1.02: the year keeps the
+    revised list's indicators, and each one's TW I and II capaian is its own, not its row's neighbour's."""
+    murni = data.master()
+    revised = Master(tuple(i for i in murni.indikator if (i.bidang, i.kode) != ("SEK", "1.02")), "revisi")
+    snapshots = [Snap(kode, k, data.snapshot_values(kode, k)) for kode in NAMES for k in range(1, 5)]
+    masters = {1: murni, 2: murni, 3: revised, 4: revised}
+    tahunan = build_rekap(murni, tables_from_snapshots(snapshots), NAMES, 4, masters=masters).tahunan
+    plain = rekap_up_to(4).tahunan
+    assert tahunan is not None and plain is not None
+    rows = tahunan.indikator.set_index(["kode_bidang", "kode"])
+    before = plain.indikator.set_index(["kode_bidang", "kode"])
+    assert ("SEK", "1.02") not in rows.index and len(rows) == len(before) - 1
+    for key in rows.index:
+        for k in (1, 2, 3, 4):
+            assert close(rows.loc[key, f"capaian_tw{k}"], before.loc[key, f"capaian_tw{k}"]), (key, k)

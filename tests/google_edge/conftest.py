@@ -126,8 +126,8 @@ class IntakePoller:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.edge, name)
 
-    def distribute(self, tahun: int, tw: int, kodes: Any) -> Any:
-        refs = self.edge.distribute(tahun, tw, kodes)
+    def distribute(self, tahun: int, tw: int, kodes: Any, master: Any = None) -> Any:
+        refs = self.edge.distribute(tahun, tw, kodes, master)
         self.known.update({ref.spreadsheet_id: (tahun, kode) for kode, ref in refs.items()})
         return refs
 

@@ -102,7 +102,7 @@ _FILE = re.compile(r"(/file/d/)([A-Za-z0-9_-]{20,})")
 _WAKTU = re.compile(
     r"(Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu), \d{1,2} [A-Z][a-z]+ \d{4} (pukul )?\d{2}\.\d{2}( [A-Z]{3,4})?"
 )
-_ISO = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?")
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}[:.]\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?")
 _TANGGAL_JAM = re.compile(r"\b\d{2}-\d{2}-\d{4} \d{2}[:.]\d{2}\b")
 _DURASI = re.compile(r"\b\d+ (hari|jam|menit|detik)\b|kurang dari 1 menit")
 
@@ -240,6 +240,24 @@ def _column(value: Any, normalise: Normaliser) -> Any:
     return _rehashed(normalise.value(value))
 
 
+_PERIOD_KEY = re.compile(r"^(mb|deadline|tl|tamper|bukti):(\d+):")
+
+
+def _period_ids(value: Any, place: Mapping[int, str]) -> Any:
+    """``value`` with every period id (a ``period_id`` field, a timer or dedupe key naming one)
+    replaced by the period's place in time."""
+    if isinstance(value, Mapping):
+        return {
+            k: place.get(v, v) if k == "period_id" and isinstance(v, int) else _period_ids(v, place)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_period_ids(v, place) for v in value]
+    if isinstance(value, str):
+        return _PERIOD_KEY.sub(lambda m: f"{m.group(1)}:{place.get(int(m.group(2)), m.group(2))}:", value)
+    return value
+
+
 def _rehashed(value: Any) -> Any:
     """``value`` with every ``values_hash`` beside its ``values`` recomputed from the normalised
     values: a bukti dukung link names a Drive file id, which differs between two runs."""
@@ -261,6 +279,12 @@ def store_state(database_url: str, normalise: Normaliser) -> dict[str, list[Any]
             audit, place = _audit(
                 connection, normalise, ("at", "duration_seconds", "within") if normalise.times else ("at",)
             )
+            # Periods by their place in time: PostgreSQL's sequences are not transactional, so a
+            # period inserted by a transaction a kill rolled back leaves its id unused.
+            periods = connection.execute(
+                select(schema.periods.c.id).order_by(schema.periods.c.tahun, schema.periods.c.tw)
+            )
+            period_place = {row.id: f"periode#{index}" for index, row in enumerate(periods)}
 
             def key(dedupe_key: str) -> str:
                 return normalise.text(_AUDIT_KEY.sub(lambda m: f"a#{place.get(int(m.group(1)), '?')}", dedupe_key))
@@ -306,6 +330,7 @@ def store_state(database_url: str, normalise: Normaliser) -> dict[str, list[Any]
                 "tindak_lanjut": rows(schema.tindak_lanjut, drop=("created_at",)),
                 "timers_fired": sorted(normalise.text(r.key) for r in connection.execute(select(schema.timers_fired))),
             }
+            state = _period_ids(state, period_place)
     finally:
         engine.dispose()
     return state
@@ -657,7 +682,7 @@ class SubprocessQuarter:
         *,
         kills: bool = False,
         mid_step: Sequence[str] = (),
-        timeout: float = 60.0,
+        timeout: float = 120.0,
         database_url: str | None = None,
     ) -> None:
         self.workdir = workdir

@@ -41,7 +41,7 @@ def test_kirim_before_the_change_arrives_submits_once(make_world: Callable[..., 
     w = make_world()
     before = w.ledger()
     w.set_status("PTK")
-    assert w.service.submit_from_sheet(w.actor(PTK_STAF), "PTK", 1).ok  # the instant path
+    assert w.service.submit_from_sheet(w.actor(PTK_STAF), "PTK", 2026, 1).ok  # the instant path
     assert w.state("PTK") is BidangState.SUBMITTED
     after = w.ledger()
     w.poll()  # the status change arrives: the same submission, not a second one
@@ -54,7 +54,7 @@ def test_kirim_before_the_change_arrives_submits_once(make_world: Callable[..., 
 def test_an_approval_before_the_change_arrives_stands(make_world: Callable[..., SheetWorld]) -> None:
     w = make_world()
     w.set_status("PTK")
-    w.service.submit_from_sheet(w.actor(PTK_STAF), "PTK", 1)
+    w.service.submit_from_sheet(w.actor(PTK_STAF), "PTK", 2026, 1)
     w.service.approve_koreksi(w.actor(PTK_KEPALA), w.period_id, "PTK")
     after = w.ledger()
     assert after["snapshots"]["PTK"] is not None
@@ -66,7 +66,7 @@ def test_an_approval_before_the_change_arrives_stands(make_world: Callable[..., 
 def test_a_return_before_the_change_arrives_waits_for_a_new_submission(make_world: Callable[..., SheetWorld]) -> None:
     w = make_world()
     w.set_status("PTK")
-    w.service.submit_from_sheet(w.actor(PTK_STAF), "PTK", 1)
+    w.service.submit_from_sheet(w.actor(PTK_STAF), "PTK", 2026, 1)
     w.service.return_koreksi(w.actor(PTK_KEPALA), w.period_id, "PTK", "Mohon lengkapi bukti dukung.")
     after = w.ledger()
     w.poll()  # the old "Siap Dikoreksi" arrives after the bot set the sheet back to Draft: no submission

@@ -35,7 +35,7 @@ import pytest
 from tests.postgres import ENGINES, PostgresServer
 from tests.reliability.full_period import SubprocessQuarter, SubprocessRun, align_chat, differences
 
-pytestmark = [pytest.mark.reliability, pytest.mark.timeout(480)]
+pytestmark = [pytest.mark.reliability, pytest.mark.timeout(900)]
 
 MID_STEP = ("koreksi-alasan-PTK", "perbaiki-HIJ", "rekomendasi-tulis", "tindak-lanjut-tulis-PTK")
 """Kills inside an SOP step: after Kembalikan was pressed (the prompt for the reason is pending),

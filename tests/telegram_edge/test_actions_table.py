@@ -26,7 +26,13 @@ WIRE_CODES = {
     Action.REKOMENDASI: "rek",
     Action.TINDAK_LANJUT: "tl",
     Action.REOPEN_BIDANG: "rop",
+    Action.PLH_ACCEPT: "pht",
+    Action.PLH_DECLINE: "phx",
+    Action.REVISION_APPLY: "rva",
+    Action.REVISION_CANCEL: "rvx",
 }
+# Buttons about something other than a period: their number is a Plh's or a revision's id.
+SUBJECT_ACTIONS = {Action.PLH_ACCEPT, Action.PLH_DECLINE, Action.REVISION_APPLY, Action.REVISION_CANCEL}
 BIDANG_EVENTS = {event for _, event in BIDANG_TABLE}
 DINAS_EVENTS = {event for _, event in DINAS_TABLE}
 FACTS = PromptFacts(2, 2026, "Bidang Pelatihan", ("SEK", "PTK"))
@@ -52,6 +58,9 @@ def test_wire_codes_are_unique_and_unchanged() -> None:
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda row: row.action.name)
 def test_event_is_a_move_of_the_state_tables(row: ActionSpec) -> None:
+    if row.action in SUBJECT_ACTIONS:
+        assert row.event is None and row.prompt is None and not row.needs_bidang
+        return
     if isinstance(row.event, BidangEvent):
         assert row.event in BIDANG_EVENTS
         assert row.needs_bidang, "a bidang report's event needs the bidang"
@@ -107,6 +116,10 @@ def test_service_calls_name_public_workflow_methods() -> None:
         Action.REKOMENDASI: ("give_rekomendasi", (actor, 7, "teks", {})),
         Action.TINDAK_LANJUT: ("record_tindak_lanjut", (actor, 7, "PTK", "teks")),
         Action.REOPEN_BIDANG: ("reopen_bidang", (actor, 7, "PTK", "teks")),
+        Action.PLH_ACCEPT: ("accept_plh", (actor, 7)),
+        Action.PLH_DECLINE: ("decline_plh", (actor, 7)),
+        Action.REVISION_APPLY: ("apply_revision", (actor, 7)),
+        Action.REVISION_CANCEL: ("cancel_revision", (actor, 7)),
     }
     for row in ROWS:
         calls.clear()

@@ -39,7 +39,17 @@ from tests.workflow.scenario import submission
 
 async def test_commands_are_registered(kinerja: KinerjaBot, people: People) -> None:
     commands = await kinerja.application.bot.get_my_commands()
-    assert [c.command for c in commands] == ["start", "daftar", "status", "rekap", "kirim", "bantuan"]
+    assert [c.command for c in commands] == [
+        "start",
+        "daftar",
+        "status",
+        "rekap",
+        "kirim",
+        "plh",
+        "induk",
+        "perubahan",
+        "bantuan",
+    ]
 
 
 def _config_file(settings: Settings, tmp_path: Path, **changes: Any) -> Path:

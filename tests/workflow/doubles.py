@@ -20,11 +20,15 @@ from sheets.facts import (
     EvidenceFile,
     EvidenceRef,
     Feedback,
+    MasterNotes,
+    MasterSheetRead,
     ProblemInfo,
     RekapData,
     RekapRef,
     WorkbookRef,
 )
+from sheets.master import Master
+from sheets.revision import TargetRevision
 
 
 @dataclass
@@ -41,6 +45,9 @@ class InMemoryWorkbook:
     rekap_writes: list[RekapData] = field(default_factory=list)
     fail: dict[str, int] = field(default_factory=dict)
     archived_laporan: bytes | None = None
+    master_sheet: MasterSheetRead | None = None  # what read_master returns
+    master_notes: list[MasterNotes] = field(default_factory=list)
+    revisions: list[tuple[int, str, TargetRevision]] = field(default_factory=list)
     kept_permissions: tuple[str, ...] = ()  # what remove_permissions may not remove
 
     def _call(self, name: str, *args: Any) -> None:
@@ -52,7 +59,9 @@ class InMemoryWorkbook:
     def names(self) -> list[str]:
         return [name for name, _ in self.calls]
 
-    def distribute(self, tahun: int, tw: int, bidang_kodes: Sequence[str]) -> Mapping[str, WorkbookRef]:
+    def distribute(
+        self, tahun: int, tw: int, bidang_kodes: Sequence[str], master: Master | None = None
+    ) -> Mapping[str, WorkbookRef]:
         self._call("distribute", tahun, tw, tuple(bidang_kodes))
         return {k: WorkbookRef(f"https://sheets.test/{tahun}/{k}", f"sheet-{tahun}-{k}") for k in bidang_kodes}
 
@@ -108,11 +117,27 @@ class InMemoryWorkbook:
         self._call("remove_permissions", kode, tuple(permission_ids))
         return tuple(p for p in permission_ids if p in self.kept_permissions)
 
-    def store_evidence(self, tahun: int, kode: str, tw: int, evidence: EvidenceFile) -> EvidenceRef:
+    def store_evidence(
+        self, tahun: int, kode: str, tw: int, evidence: EvidenceFile, master: Master | None = None
+    ) -> EvidenceRef:
         self._call("store_evidence", kode, tw, evidence.indikator_key, evidence.name)
         return EvidenceRef(
             f"https://drive.test/bukti/{kode}/{evidence.source_id}", f"https://drive.test/bukti/{kode}/tw{tw}", "W2"
         )
+
+    def read_master(self, source: str, tahun: int) -> MasterSheetRead:
+        self._call("read_master", source, tahun)
+        if self.master_sheet is None:
+            raise AssertionError("no master sheet given to the double")
+        return self.master_sheet
+
+    def write_master_notes(self, source: str, notes: MasterNotes) -> None:
+        self._call("write_master_notes", source)
+        self.master_notes.append(notes)
+
+    def revise_targets(self, tahun: int, kode: str, revision: TargetRevision) -> None:
+        self._call("revise_targets", tahun, kode, revision.from_tw)
+        self.revisions.append((tahun, kode, revision))
 
 
 class FileNotifier:

@@ -201,6 +201,7 @@ batch, 1 after a tick."""
 
 
 @pytest.mark.reliability
+@pytest.mark.timeout(900)  # some forty kills and restarts: minutes when the machine is shared
 def test_sigkill_at_every_boundary_then_restart(
     tmp_path: Path, database_url: str, databases: Databases, reference: Reference
 ) -> None:

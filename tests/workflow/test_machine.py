@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -212,5 +213,5 @@ def test_rows_name_their_effects(pair: tuple[Any, Any]) -> None:
 def test_every_notified_kind_has_a_payload_builder(settings: Settings) -> None:
     """The generic path can build the payload of every notification a row names."""
     named = {n.kind for table in (BIDANG_TABLE, DINAS_TABLE) for row in table.values() for n in row.notify}
-    builders = Builders(settings, Guards(Directory(settings, None), ()))  # type: ignore[arg-type]
+    builders = Builders(settings, Guards(Directory(settings, None), (), datetime.now))  # type: ignore[arg-type]
     assert named == builders.kinds()

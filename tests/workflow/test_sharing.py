@@ -21,6 +21,7 @@ from bot.workflow.notifications import Kind
 from bot.workflow.service import WorkflowService
 from config.settings import Settings
 from sheets.facts import PermissionInfo, WorkbookRef
+from sheets.master import Master
 from tests.workflow.doubles import InMemoryWorkbook
 from tests.workflow.scenario import Driver
 
@@ -95,8 +96,10 @@ def test_access_google_keeps_is_reported_as_left_in_place(
 class InvitingWorkbook(InMemoryWorkbook):
     """Distribution as Drive does it when an editor has no Google account (invited by email)."""
 
-    def distribute(self, tahun: int, tw: int, bidang_kodes: Sequence[str]) -> Mapping[str, WorkbookRef]:
-        refs = dict(super().distribute(tahun, tw, bidang_kodes))
+    def distribute(
+        self, tahun: int, tw: int, bidang_kodes: Sequence[str], master: Master | None = None
+    ) -> Mapping[str, WorkbookRef]:
+        refs = dict(super().distribute(tahun, tw, bidang_kodes, master))
         sek = refs["SEK"]
         refs["SEK"] = WorkbookRef(
             sek.url, sek.spreadsheet_id, invited=("baru@contoh.test",), not_shared={"salah@@contoh": "Invalid"}

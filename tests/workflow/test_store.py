@@ -38,6 +38,8 @@ TABLES = {
     "poll_queue",
     "store_identity",
     "intentions",
+    "master_versions",
+    "plh",
     "alembic_version",
 }
 

@@ -6,6 +6,7 @@ regency's own days off moving the deadline. The same year through the sandbox: t
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -15,13 +16,16 @@ import time_machine
 
 from bot.store.repository import Store
 from bot.workflow.calendar import WorkCalendar
+from bot.workflow.errors import ActionRefused
 from bot.workflow.intake import SubmissionReady
-from bot.workflow.machine import DinasState
+from bot.workflow.machine import DinasState, Role
 from bot.workflow.notifications import Kind
+from bot.workflow.people import Actor
 from bot.workflow.service import WorkflowService
 from config.settings import HariKhusus, HariLibur, Settings
 from sheets.aggregate import build_rekap, tables_from_snapshots
 from sheets.facts import RekapData
+from sheets.master import Master
 from sheets.snapshot import snapshot_hash
 from tests.workflow.conftest import KADIS, KASUBBAG, KEPALA, SEKRETARIS, actor_of, wib
 from tests.workflow.doubles import InMemoryWorkbook
@@ -283,3 +287,46 @@ def test_a_reminder_day_off_moves_to_the_working_day_before(
     clock.move_to(wib(2027, 3, 29, 8, 0))  # three days before
     service.tick()
     assert len(outbox(store, Kind.MASTER_REMINDER)) == 2
+
+
+def test_a_revision_is_a_version_of_its_own_year(
+    service: WorkflowService, workbook: InMemoryWorkbook, store: Store, clock: time_machine.Traveller, masters: Path
+) -> None:
+    """2026's APBD Perubahan revises 2026's list from TW III; 2027 starts from its own file as its APBD Murni."""
+    admin = Actor(Role.SYSTEM, "Admin (uji)")
+    tw1 = service.start_period(2026, 1)
+    service.approve_distribution(actor_of(service, SEKRETARIS), tw1)
+    murni = data.master()
+    first = murni.for_bidang("PTK")[0]
+    revised = Master(
+        tuple(replace(i, target_tw=(*i.target_tw[:2], 999.0, 999.0)) if i == first else i for i in murni.indikator)
+    )
+    draft = service.prepare_revision(admin, date(2026, 7, 1), revised)  # the budget year at work: 2026
+    assert (draft.tahun, draft.mulai_tw, draft.totals) == (2026, 3, (1, 0, 0))
+    service.apply_revision(admin, draft.id)
+    assert [(tahun, kode, r.from_tw) for tahun, kode, r in workbook.revisions] == [(2026, k, 3) for k in KODES]
+    books = service.core.masters
+    assert books.for_tw(2026, 2).for_bidang("PTK")[0].target_tw[2] == first.target_tw[2]
+    assert books.for_tw(2026, 3).for_bidang("PTK")[0].target_tw[2] == 999
+    assert books.labels(2026) == {
+        1: "Target: APBD Murni",
+        2: "Target: APBD Murni",
+        3: "Target: APBD Perubahan (berlaku 1 Juli 2026)",
+        4: "Target: APBD Perubahan (berlaku 1 Juli 2026)",
+    }
+
+    # 2027's own list (one SEK indicator fewer): nothing of 2026's revision carries over.
+    lines = data.master_csv().splitlines()
+    sek = [n for n, line in enumerate(lines) if line.startswith("SEK,")]
+    (masters / "2027.csv").write_text("\n".join(x for n, x in enumerate(lines) if n != sek[-1]) + "\n", "utf-8")
+    assert books.versions(2027) == [] and books.problem(2027) is None
+    clock.move_to(service.calendar.period_open_at(2027, 1))
+    tw1_2027 = service.start_period(2027, 1)
+    service.approve_distribution(actor_of(service, SEKRETARIS), tw1_2027)
+    [version] = books.versions(2027)
+    assert (version.versi, version.label, version.mulai_tw) == (1, "APBD Murni", 1)
+    assert len(books.for_tw(2027, 3).for_bidang("SEK")) == len(murni.for_bidang("SEK")) - 1
+    assert books.for_tw(2027, 3).for_bidang("PTK")[0].target_tw[2] == first.target_tw[2]
+    assert len(books.versions(2026)) == 2 and books.labels(2027)[4] == "Target: APBD Murni"
+    with pytest.raises(ActionRefused, match="tidak berbeda"):  # 2027 is the year at work now
+        service.prepare_revision(admin, date(2027, 7, 1), books.current(2027))

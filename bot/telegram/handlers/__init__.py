@@ -29,9 +29,10 @@ even requested from Telegram (``allowed_updates``), so an edit never repeats an 
 
 The handlers live in the modules of this package: :mod:`bot.telegram.handlers.context` (the
 :class:`EdgeContext` and the steps every handler shares), :mod:`bot.telegram.handlers.commands`
-(/start /daftar /status /rekap /kirim /bantuan), :mod:`bot.telegram.handlers.buttons` (callback
-queries and ForceReply answers), :mod:`bot.telegram.handlers.evidence` (bukti dukung by photo or
-file) and :mod:`bot.telegram.handlers.messages` (everything else, and errors); :func:`register`
+(/start /daftar /status /rekap /kirim /bantuan), :mod:`bot.telegram.handlers.changes` (/plh
+/induk /perubahan), :mod:`bot.telegram.handlers.buttons` (callback queries and ForceReply answers),
+:mod:`bot.telegram.handlers.evidence` (bukti dukung by photo or file) and
+:mod:`bot.telegram.handlers.messages` (everything else, and errors); :func:`register`
 adds them all to the application.
 """
 
@@ -42,6 +43,7 @@ from typing import Any
 from telegram.ext import Application, CallbackQueryHandler, ChatMemberHandler, CommandHandler, MessageHandler, filters
 
 from bot.telegram.handlers.buttons import ANSWER_WITHIN_SECONDS, on_button, on_reply, precheck, show_outcome
+from bot.telegram.handlers.changes import cmd_induk, cmd_perubahan, cmd_plh
 from bot.telegram.handlers.commands import (
     REKAP_ROLES,
     cmd_bantuan,
@@ -64,7 +66,10 @@ __all__ = [
     "EdgeContext",
     "cmd_bantuan",
     "cmd_daftar",
+    "cmd_induk",
     "cmd_kirim",
+    "cmd_perubahan",
+    "cmd_plh",
     "cmd_rekap",
     "cmd_start",
     "cmd_status",
@@ -94,6 +99,9 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(CommandHandler("rekap", cmd_rekap, filters=private))
     application.add_handler(CommandHandler("kirim", cmd_kirim, filters=private))
     application.add_handler(CommandHandler("bantuan", cmd_bantuan, filters=private))
+    application.add_handler(CommandHandler("plh", cmd_plh, filters=private))
+    application.add_handler(CommandHandler("induk", cmd_induk, filters=private))
+    application.add_handler(CommandHandler("perubahan", cmd_perubahan, filters=private))
     application.add_handler(CallbackQueryHandler(on_evidence_choice, pattern=CHOICE_PATTERN))
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(MessageHandler(private & filters.TEXT & filters.REPLY & ~filters.COMMAND, on_reply))

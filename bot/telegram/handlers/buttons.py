@@ -41,14 +41,18 @@ ANSWER_WITHIN_SECONDS = 4.0
 # ==========================================================================================
 
 
-def precheck(service: WorkflowService, actor: Actor, data: CallbackData) -> tuple[int, int]:
+def precheck(service: WorkflowService, actor: Actor, data: CallbackData) -> tuple[int, int] | None:
     """Refuse (ActionRefused) before prompting when the action could not be taken now.
 
     The core's own checks (:meth:`WorkflowService.check_action`: role, bidang, current state) for
     the event of the button's row, without writing; the action re-checks everything when the
-    answer arrives. Returns (tw, tahun) for the prompt.
+    answer arrives. Returns (tw, tahun) for the prompt; None for a button about something other
+    than a period (a Plh, a revision of the master list: no prompt), which its action checks itself.
     """
-    ref = service.check_action(actor, data.period_id, ACTIONS[data.action].event, data.bidang)
+    event = ACTIONS[data.action].event
+    if event is None:
+        return None
+    ref = service.check_action(actor, data.period_id, event, data.bidang)
     return ref.tw, ref.tahun
 
 
