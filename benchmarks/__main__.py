@@ -1,8 +1,9 @@
 """``python -m benchmarks [--cepat] [--out PATH]``: every benchmark side by side in one run.
 
-Runs the poll, distribution, chat, rekap, laporan and store benchmarks against the in-process sandbox, prints
-progress lines (stderr) and one table (stdout), and writes every figure with its peer's figure,
-the ratio, the date and the machine to ``benchmarks/results.json`` (or ``--out``).
+Runs the poll, regency, distribution, chat, memory, rekap, laporan and store benchmarks against
+the in-process sandbox, prints progress lines (stderr) and one table (stdout), and writes every
+figure with its peer's figure, the ratio, the target and whether it is met, the date and the
+machine to ``benchmarks/results.json`` (or ``--out``).
 """
 
 from __future__ import annotations
@@ -19,14 +20,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks import chat, distribution, laporan, poll, rekap, store
+from benchmarks import chat, distribution, laporan, memory, poll, regency, rekap, store
 from benchmarks.common import CEPAT, FULL, BenchmarkResult, Figure, machine, now_iso, progress_printer
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results.json"
 MODULES = {
     "poll": poll,
+    "regency": regency,
     "distribution": distribution,
     "chat": chat,
+    "memory": memory,
     "rekap": rekap,
     "laporan": laporan,
     "store": store,
@@ -65,7 +68,7 @@ def table(results: Sequence[BenchmarkResult]) -> str:
             rows.append(
                 (
                     result.name,
-                    figure.name + (" *" if figure.note and figure.note != "measured" else ""),
+                    figure.name + (" *" if figure.note else ""),
                     _params(dict(figure.params)),
                     figure.unit,
                     _number(figure.product, figure.unit),
@@ -152,11 +155,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.out.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(table(results))
     notes = [f"{r.name}: {note}" for r in results for note in r.notes]
-    starred = [f for r in results for f in r.figures if isinstance(f, Figure) and f.note and f.note != "measured"]
+    starred = [f for r in results for f in r.figures if isinstance(f, Figure) and f.note]
     print()
     print(f"Ratio = {RATIO}.")
     if starred:
-        print("* = peer figure extrapolated (see notes).")
+        print("* = the figure has a note in results.json (a peer refused or stopped, and why).")
     for note in notes:
         print(f"- {note}")
     info = document["machine"]

@@ -26,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from benchmarks.errors import BenchmarkError as BenchmarkError  # re-exported: every benchmark raises it
 from bot.demo.provision import provision
 from config.settings import Settings
 from sandbox.control import SandboxControl
@@ -58,10 +59,6 @@ PACKAGES = (
 Progress = Callable[[str], None]
 
 
-class BenchmarkError(Exception):
-    """A benchmark could not produce a trustworthy figure (e.g. the two implementations disagree)."""
-
-
 # --- sizes -----------------------------------------------------------------------------------
 
 
@@ -77,11 +74,13 @@ class Sizes:
     rekap_indikator: int
     rekap_repeats: int
     write_rows: tuple[int, ...]
-    naive_write_max_rows: int
-    """Above this many indicator rows the naive writer is extrapolated from its per-row cost."""
     chat_presses: int
-    chat_google_ms: tuple[int, ...]
-    """Google latencies (ms per request, set in the sandbox during the presses) the chat runs at."""
+    """Presses at once (P)."""
+    chat_lone: int
+    """Lone presses (L), one after another, before the P at once."""
+    regency_bidang: int
+    regency_indikator: int
+    """Regency scale: bidang x indicators (the poll under the quota, the draft rekap, the dinas workbook)."""
 
 
 FULL = Sizes(
@@ -93,9 +92,10 @@ FULL = Sizes(
     rekap_indikator=400,
     rekap_repeats=3,
     write_rows=(100, 20_000),
-    naive_write_max_rows=100,
     chat_presses=50,
-    chat_google_ms=(0, 100),
+    chat_lone=5,
+    regency_bidang=200,
+    regency_indikator=400,
 )
 CEPAT = Sizes(
     name="cepat",
@@ -106,9 +106,10 @@ CEPAT = Sizes(
     rekap_indikator=40,
     rekap_repeats=1,
     write_rows=(20, 200),
-    naive_write_max_rows=20,
     chat_presses=4,
-    chat_google_ms=(0, 100),
+    chat_lone=2,
+    regency_bidang=6,
+    regency_indikator=20,
 )
 
 
@@ -117,7 +118,7 @@ CEPAT = Sizes(
 
 @dataclass(frozen=True)
 class Figure:
-    """One measured figure, the naive peer's figure for the same thing, and the design target.
+    """One measured figure, the peer's figure for the same thing, and the design target.
 
     Every figure is lower-is-better, so ``ratio = peer / product``: above 1 the product does better.
     """
@@ -129,6 +130,8 @@ class Figure:
     params: Mapping[str, Any] = field(default_factory=dict)
     target: float | None = None
     note: str = ""
+    target_rule: str = ""
+    """How ``target`` was set when it is not a fixed number, e.g. ``<= 1.5 x peer`` (the peer of this run)."""
 
     @property
     def ratio(self) -> float | None:
@@ -155,6 +158,7 @@ class Figure:
             "ratio": self.ratio,
             "target": self.target,
             "meets_target": self.meets_target,
+            "target_rule": self.target_rule or None,
             "note": self.note,
         }
 
@@ -290,8 +294,44 @@ def staf_telegram_id(index: int) -> int:
     return 300_000_000 + index
 
 
-def world_data(n: int) -> tuple[dict[str, Any], list[list[str]]]:
-    """Settings data (the example's, with ``n`` generated bidang) and the master list rows."""
+JENIS_LABELS = ("Kumulatif", "Nilai Akhir", "Rata-rata")
+
+
+def generated_master_rows(kode: str, indikator: int) -> list[list[str]]:
+    """``indikator`` master list rows of bidang ``kode``, as an admin's CSV holds them.
+
+    Every Jenis and Polaritas, a percent unit every fifth row, a TW III target left empty three
+    rows in four (the annual target applies) and 0 in the fourth, no pagu every eleventh row.
+    """
+    rows = []
+    for i in range(indikator):
+        tw3 = "" if i % 4 else "0"
+        rows.append(
+            [
+                kode,
+                f"2.07.{i // 10:02d}.{i:04d}",
+                f"Program {i // 10}",
+                f"Indikator {i}",
+                "%" if i % 5 == 0 else "Orang",
+                "Negatif" if i % 7 == 0 else "Positif",
+                JENIS_LABELS[i % 3],
+                str(40 + i % 60),
+                str(10 + i % 5),
+                str(20 + i % 7),
+                tw3,
+                str(40 + i % 60),
+                "" if i % 11 == 0 else str(1_000_000 + 1000 * i),
+            ]
+        )
+    return rows
+
+
+def world_data(n: int, indikator: int | None = None) -> tuple[dict[str, Any], list[list[str]]]:
+    """Settings data (the example's, with ``n`` generated bidang) and the master list rows.
+
+    ``indikator``: each bidang gets that many generated indicators (:func:`generated_master_rows`)
+    instead of the demo's.
+    """
     if n < 1:
         raise ValueError("at least one bidang")
     data = copy.deepcopy(yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")))
@@ -316,7 +356,10 @@ def world_data(n: int) -> tuple[dict[str, Any], list[list[str]]]:
         if index:
             entry["kepala"] = {"nama": f"Kepala {kode}", "telegram_id": kepala_telegram_id(index)}
         bidang.append(entry)
-        master += [[kode, *row[1:]] for row in groups[index % len(groups)]]
+        if indikator is None:
+            master += [[kode, *row[1:]] for row in groups[index % len(groups)]]
+        else:
+            master += generated_master_rows(kode, indikator)
     data["bidang"] = bidang
     data["sekretariat"] = "SEK"
     data["tahun"] = TAHUN
@@ -341,15 +384,21 @@ class World:
 
 @contextmanager
 def world(
-    n: int, workdir: Path, *, telegram: bool = False, overrides: Mapping[str, Mapping[str, Any]] | None = None
+    n: int,
+    workdir: Path,
+    *,
+    telegram: bool = False,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    indikator: int | None = None,
 ) -> Iterator[World]:
     """A fresh sandbox provisioned for ``n`` generated bidang (store and key files in ``workdir``).
 
     ``overrides``: settings sections merged over the generated ones, e.g.
-    ``{"telegram": {"concurrent_updates": 1}}`` (validated with the rest of the settings).
+    ``{"telegram": {"concurrent_updates": 1}}`` (validated with the rest of the settings);
+    ``indikator``: generated indicators per bidang instead of the demo's (see :func:`world_data`).
     """
     workdir.mkdir(parents=True, exist_ok=True)
-    data, master_rows = world_data(n)
+    data, master_rows = world_data(n, indikator)
     for section, values in (overrides or {}).items():
         data[section] = {**data.get(section, {}), **values}
     master_file = workdir / "indikator.csv"

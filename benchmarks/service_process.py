@@ -1,17 +1,17 @@
 """The service under measurement, alone in its own process: ``python -m benchmarks.service_process SETTINGS``.
 
 Runs exactly what ``python -m bot run`` runs (:func:`bot.runtime.build_service`: the store, the
-Google edge, the Telegram bot), against the endpoints in the pickled settings, so that its
-resident memory is the service's own and not the benchmark's or the sandbox's. The benchmark
-drives it with one JSON command per line on stdin and reads one JSON answer per line on stdout:
+Google edge, the Telegram bot, the worker of the bot's own steps), against the endpoints in the
+pickled settings, so that its resident memory and CPU are the service's own and not the
+benchmark's or the sandbox's. Only the scheduler is left out: the benchmark triggers the poll
+cycle itself. Commands (besides those of :mod:`benchmarks.processes`):
 
-- ``{"cmd": "rss"}`` -> ``{"rss_kib"}`` (``VmRSS`` of ``/proc/self/status``);
 - ``{"cmd": "start_period", "tahun", "tw"}`` -> ``{"period_id"}``;
-- ``{"cmd": "poll"}`` -> one ``WorkflowService.poll_once`` with RSS sampled every 2 ms:
-  ``{"events", "seconds", "cpu_seconds", "rss_before_kib", "rss_peak_kib", "rss_after_kib"}``;
-- ``{"cmd": "watch"}`` / ``{"cmd": "peak"}``: sample RSS from now on / stop and give the peak
-  (``rss_peak_kib``) and the process's CPU time since ``watch`` (``cpu_seconds``);
-- ``{"cmd": "stop"}``: stop the service and exit.
+- ``{"cmd": "poll"}`` -> ``WorkflowService.poll_once`` cycle after cycle, at once, until every
+  changed workbook is read (a cycle reads at most ``google.maks_baca_per_polling``), with RSS
+  sampled every 2 ms: ``{"events", "cycles", "seconds", "cpu_seconds", "rss_before_kib",
+  "rss_peak_kib", "rss_after_kib"}``;
+- ``{"cmd": "bot_steps_idle"}`` -> ``{"idle"}`` once the bot's own steps (the draft rekap) are done.
 
 The bot token comes from ``KINERJA_TELEGRAM__TOKEN`` as in production. Only imports of the product
 (and the standard library) happen here.
@@ -20,57 +20,17 @@ The bot token comes from ``KINERJA_TELEGRAM__TOKEN`` as in production. Only impo
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import pickle
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
-SAMPLE_SECONDS = 0.002
+from benchmarks.processes import RssWatch, cpu_seconds, rss_kib, send, serve_commands
 
-
-def rss_kib() -> int:
-    """This process's resident set size in KiB (``VmRSS`` of ``/proc/self/status``)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise RuntimeError("VmRSS not found in /proc/self/status")
-
-
-class RssWatch:
-    """Samples RSS in a thread until stopped; keeps the peak."""
-
-    def __init__(self) -> None:
-        self.peak = rss_kib()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="rss-watch", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.wait(SAMPLE_SECONDS):
-            self.peak = max(self.peak, rss_kib())
-
-    def stop(self) -> int:
-        """Stop sampling; the peak RSS seen (KiB)."""
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, rss_kib())
-        return self.peak
-
-
-def cpu_seconds() -> float:
-    """CPU time (user + system, every thread) this process has used so far."""
-    times = os.times()
-    return times.user + times.system
-
-
-def _send(payload: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(payload) + "\n")
-    sys.stdout.flush()
+MAX_CYCLES = 20
 
 
 async def serve(settings_file: Path) -> None:
@@ -82,63 +42,55 @@ async def serve(settings_file: Path) -> None:
     token = os.environ.get("KINERJA_TELEGRAM__TOKEN")
     service = build_service(settings, token=token, outbox_interval=0.2, poll_timeout=2, with_scheduler=False)
     await service.start()
-    _send({"ok": True, "event": "ready", "rss_kib": rss_kib()})
-    watch: RssWatch | None = None
-    watch_cpu = 0.0
-    try:
+
+    async def start_period(command: dict[str, Any]) -> dict[str, Any]:
+        tahun, tw = int(command["tahun"]), int(command["tw"])
+        return {"period_id": await asyncio.to_thread(service.service.start_period, tahun, tw)}
+
+    def queued() -> int:
+        with service.service.store.read() as tx:
+            return sum(len(tx.queued_reads(tahun)) for tahun in {int(p.tahun) for p in tx.periods()})
+
+    def poll_until_read() -> tuple[int, int]:
+        """Poll cycles until every changed workbook is read (the budget per cycle may leave some)."""
+        events = cycles = 0
         while True:
-            line = await asyncio.to_thread(sys.stdin.readline)
-            if not line:
-                break
-            command = json.loads(line)
-            name = command.get("cmd")
-            try:
-                if name == "rss":
-                    _send({"ok": True, "rss_kib": rss_kib()})
-                elif name == "start_period":
-                    period_id = await asyncio.to_thread(
-                        service.service.start_period, int(command["tahun"]), int(command["tw"])
-                    )
-                    _send({"ok": True, "period_id": period_id})
-                elif name == "poll":
-                    before = rss_kib()
-                    cycle = RssWatch()
-                    cpu = cpu_seconds()
-                    start = time.perf_counter()
-                    events = await asyncio.to_thread(service.service.poll_once)
-                    seconds = time.perf_counter() - start
-                    cpu = cpu_seconds() - cpu
-                    peak = cycle.stop()
-                    _send(
-                        {
-                            "ok": True,
-                            "events": events,
-                            "seconds": seconds,
-                            "cpu_seconds": cpu,
-                            "rss_before_kib": before,
-                            "rss_peak_kib": peak,
-                            "rss_after_kib": rss_kib(),
-                        }
-                    )
-                elif name == "watch":
-                    watch = RssWatch()
-                    watch_cpu = cpu_seconds()
-                    _send({"ok": True})
-                elif name == "peak":
-                    peak = watch.stop() if watch is not None else rss_kib()
-                    watch = None
-                    _send({"ok": True, "rss_peak_kib": peak, "cpu_seconds": cpu_seconds() - watch_cpu})
-                elif name == "stop":
-                    break
-                else:
-                    _send({"ok": False, "error": f"unknown command {name!r}"})
-            except Exception as err:  # reported to the benchmark, which fails loudly
-                logging.getLogger(__name__).exception("command %s failed", name)
-                _send({"ok": False, "error": f"{type(err).__name__}: {err}"})
+            events += service.service.poll_once()
+            cycles += 1
+            if queued() == 0 or cycles >= MAX_CYCLES:
+                return events, cycles
+
+    async def poll(_command: dict[str, Any]) -> dict[str, Any]:
+        before = rss_kib()
+        cycle = RssWatch()
+        cpu = cpu_seconds()
+        start = time.perf_counter()
+        events, cycles = await asyncio.to_thread(poll_until_read)
+        seconds = time.perf_counter() - start
+        cpu = cpu_seconds() - cpu
+        peak = cycle.stop()
+        return {
+            "events": events,
+            "cycles": cycles,
+            "seconds": seconds,
+            "cpu_seconds": cpu,
+            "rss_before_kib": before,
+            "rss_peak_kib": peak,
+            "rss_after_kib": rss_kib(),
+        }
+
+    async def bot_steps_idle(_command: dict[str, Any]) -> dict[str, Any]:
+        steps = service.service.bot_steps
+        idle = steps is None or await asyncio.to_thread(steps.wait_idle, 300)
+        return {"idle": idle}
+
+    send({"ok": True, "event": "ready", "rss_kib": rss_kib()})
+    try:
+        await serve_commands({"start_period": start_period, "poll": poll, "bot_steps_idle": bot_steps_idle})
     finally:
         await service.stop()
         service.store.dispose()
-        _send({"ok": True, "event": "stopped"})
+        send({"ok": True, "event": "stopped"})
 
 
 def main(argv: list[str] | None = None) -> int:

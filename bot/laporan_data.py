@@ -74,7 +74,7 @@ def laporan_input(
     Raises :class:`LaporanTidakTersedia` when the period is unknown or has no approved data yet.
     """
     label = f"Triwulan {('I', 'II', 'III', 'IV')[tw - 1]} {tahun}"
-    with store.transaction() as tx:
+    with store.read() as tx:
         period = tx.find_period(tahun, tw)
         if period is None:
             raise LaporanTidakTersedia(f"Periode {label} belum dimulai (tidak ada di basis data).")

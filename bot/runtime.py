@@ -17,7 +17,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from bot.laporan_data import laporan_pdf
 from bot.logging_setup import mask_in_logs
 from bot.store.identity import StoreGuard
 from bot.store.migrate import upgrade
@@ -59,12 +58,15 @@ def create_bot(
     # Before anything can log a Bot API URL (python-telegram-bot does at DEBUG): no log line shows the token.
     mask_in_logs(token or settings.telegram.resolved_token())
     store = store or open_store(settings)
-    service = WorkflowService(settings, store, workbook, clock=clock)
+    # The draft rekap and the close run in a worker thread: the last press does not wait for them.
+    service = WorkflowService(settings, store, workbook, clock=clock, bot_steps_in_background=True)
     service.start()
     application = build_application(settings, token)
 
     def laporan(tahun: int, tw: int) -> bytes:
         """The period's report document as it stands now (a draft until the Kepala Dinas approves)."""
+        from bot.laporan_data import laporan_pdf  # reportlab and pandas only when a report is written
+
         return laporan_pdf(settings, store, tahun, tw, dibuat=service.now())
 
     renderer = Renderer(settings, laporan=laporan)

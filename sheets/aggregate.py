@@ -27,13 +27,12 @@ is the capaian of each TW, each against that TW's cumulative target, as in the `
 
 from __future__ import annotations
 
+import gc
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sheets import layout
 from sheets.capaian import (
@@ -46,6 +45,9 @@ from sheets.capaian import (
     target_series,
 )
 from sheets.master import Master
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "PREDIKAT_COLUMNS",
@@ -106,6 +108,9 @@ class Rekap:
 
 
 def _column(frame: pd.DataFrame, name: str, dtype: str = "float64") -> pd.Series:
+    import numpy as np
+    import pandas as pd
+
     if name in frame.columns:
         return frame[name].astype(dtype)
     return pd.Series(np.nan, index=frame.index, dtype=dtype)
@@ -119,6 +124,9 @@ def indicator_frame(values: pd.DataFrame, tw: int) -> pd.DataFrame:
     ``kendala``), ``kode_bidang``/``bidang`` and the descriptive columns are carried when present.
     Columns: :data:`sheets.layout.REKAP_TW_COLUMNS` names.
     """
+    import numpy as np
+    import pandas as pd
+
     layout.tw_label(tw)
     target = target_series(_column(values, f"target_tw{tw}"), _column(values, "target_tahunan"))
     realisasi = pd.DataFrame({name: _column(values, name) for name in REALISASI_COLUMNS})
@@ -166,53 +174,159 @@ def indicator_frame(values: pd.DataFrame, tw: int) -> pd.DataFrame:
     return frame[REKAP_TW_NAMES]
 
 
+def _group_codes(frame: pd.DataFrame, by: list[str]) -> tuple[Any, pd.DataFrame]:
+    """Per row, its group's number (groups in order of first appearance), and each group's keys."""
+    import numpy as np
+    import pandas as pd
+
+    if not by:
+        return np.zeros(len(frame), dtype="int64"), pd.DataFrame(index=range(1))
+    codes = np.zeros(len(frame), dtype="int64")
+    for name in by:  # one column at a time (hashing a column is fast, a MultiIndex is not)
+        column, uniques = pd.factorize(frame[name], use_na_sentinel=False)
+        codes = codes * max(len(uniques), 1) + column
+    codes, _ = pd.factorize(codes)
+    first = np.unique(codes, return_index=True)[1]
+    keys = frame[by].iloc[np.sort(first)].reset_index(drop=True)
+    return np.asarray(codes, dtype="int64"), keys
+
+
 def summarize(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Ringkasan figures of an :func:`indicator_frame`, grouped by ``by`` (may be empty: one row)."""
-    work = frame.assign(
-        _dinilai=frame["capaian"].notna().astype("int64"),
-        **{
-            f"_{column}": frame["predikat"].eq(label).fillna(False).astype("int64")
-            for label, column in PREDIKAT_COLUMNS.items()
-        },
-    )
-    keys = by or (lambda _: 0)
-    grouped = work.groupby(keys, sort=False, dropna=False)
-    result = pd.DataFrame(
-        {
-            "jumlah_indikator": grouped.size().astype("int64"),
-            "indikator_dinilai": grouped["_dinilai"].sum().astype("int64"),
-            "rata_rata_capaian": grouped["capaian"].mean(),
-            **{column: grouped[f"_{column}"].sum().astype("int64") for column in PREDIKAT_COLUMNS.values()},
-            "pagu": grouped["pagu"].sum(min_count=1),
-            "anggaran_kumulatif": grouped["anggaran_kumulatif"].sum(min_count=1),
-        }
-    )
+    """Ringkasan figures of an :func:`indicator_frame`, grouped by ``by`` (may be empty: one row).
+
+    Sums and counts per group with ``numpy.bincount`` over the rows' group numbers: one pass per
+    figure whatever the number of bidang (a ``groupby`` per figure took longer than the rest).
+    """
+    import numpy as np
+    import pandas as pd
+
+    codes, keys = _group_codes(frame, by)
+    groups = len(keys)
+
+    def total(values: Any) -> Any:
+        return np.bincount(codes, weights=values, minlength=groups)
+
+    def present_sum(column: str) -> Any:
+        values = frame[column].to_numpy(dtype="float64", na_value=np.nan)
+        known = ~np.isnan(values)
+        sums = total(np.where(known, values, 0.0))
+        return np.where(total(known.astype("float64")) > 0, sums, np.nan)  # sum(min_count=1)
+
+    capaian = frame["capaian"].to_numpy(dtype="float64", na_value=np.nan)
+    rated = ~np.isnan(capaian)
+    dinilai = total(rated.astype("float64"))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(dinilai > 0, total(np.where(rated, capaian, 0.0)) / np.maximum(dinilai, 1), np.nan)
+    predikat = frame["predikat"].to_numpy(dtype=object, na_value=None)
+    result = keys.copy()
+    result["jumlah_indikator"] = np.bincount(codes, minlength=groups).astype("int64")
+    result["indikator_dinilai"] = dinilai.astype("int64")
+    result["rata_rata_capaian"] = mean.astype("float64")
+    for label, column in PREDIKAT_COLUMNS.items():
+        result[column] = total((predikat == label).astype("float64")).astype("int64")
+    result["pagu"] = present_sum("pagu")
+    result["anggaran_kumulatif"] = present_sum("anggaran_kumulatif")
     result["predikat"] = predikat_series(result["rata_rata_capaian"])
     result["serapan"] = serapan_series(result["anggaran_kumulatif"], result["pagu"])
-    return result.reset_index(drop=not by)
+    names = [*by, "jumlah_indikator", "indikator_dinilai", "rata_rata_capaian"]
+    names += [*PREDIKAT_COLUMNS.values(), "pagu", "anggaran_kumulatif", "predikat", "serapan"]
+    return pd.DataFrame(result[names]).reset_index(drop=True)
 
 
-def _combined(master: Master, tables: Mapping[str, pd.DataFrame], bidang_names: Mapping[str, str]) -> pd.DataFrame:
-    base = master.frame().rename(columns={"bidang": "kode_bidang"})
-    wanted = ["key", *REALISASI_COLUMNS, *ANGGARAN_COLUMNS]
+VALUE_COLUMNS = (*REALISASI_COLUMNS, *ANGGARAN_COLUMNS)
+
+
+@dataclass
+class _Aligned:
+    """Values of the approved tables placed on the master list's rows (NaN/None where none was approved)."""
+
+    numbers: dict[str, Any]
+    texts: dict[str, Any]
+
+
+def _as_floats(values: Sequence[Any]) -> Any:
+    import numpy as np
+    import pandas as pd
+
+    try:
+        return np.asarray(values, dtype="float64")  # None -> NaN
+    except (TypeError, ValueError):  # text where a number belongs: not a figure
+        return pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce").to_numpy(dtype="float64")
+
+
+def _aligned(base: pd.DataFrame, parts: Sequence[tuple[str, Sequence[str], Mapping[str, Sequence[Any]]]]) -> _Aligned:
+    """Put each part's values (bidang kode, keys, columns of values) on ``base``'s rows.
+
+    One hash lookup of every key against the master's (bidang, key) pairs; the first of a key
+    given twice for a bidang wins, a key the master list lacks is left out (as a left merge).
+    """
+    import numpy as np
+    import pandas as pd
+
+    rows = len(base)
+    numbers = {name: np.full(rows, np.nan) for name in VALUE_COLUMNS}
+    texts = {name: np.full(rows, None, dtype=object) for name in KENDALA_COLUMNS}
+    if not parts:
+        return _Aligned(numbers, texts)
+    lookup = pd.Index(base["kode_bidang"].astype("str") + "\x1f" + base["key"].astype("str"))
+    if not lookup.is_unique:
+        raise ValueError("the master list names an indicator twice for one bidang")
+    wanted = pd.Index([f"{kode}\x1f{key}" for kode, keys, _ in parts for key in keys])
+    positions = lookup.get_indexer(wanted)
+    # Within one table a key given twice: its first row counts (the tables of several TWs of one
+    # bidang, from the snapshots, each hold every key once and fill different columns).
+    offset = 0
+    for kode_bidang, keys, columns in parts:
+        span = slice(offset, offset + len(keys))
+        offset += len(keys)
+        part_keys = wanted[span]
+        keep = positions[span] >= 0
+        if part_keys.has_duplicates:
+            keep &= ~part_keys.duplicated(keep="first")
+        target = positions[span][keep]
+        for name, values in columns.items():
+            if name in numbers:
+                numbers[name][target] = _as_floats(values)[keep]
+            elif name in texts:
+                texts[name][target] = np.asarray(values, dtype=object)[keep]
+        logger.debug("rekap: %d values of %s placed", int(keep.sum()), kode_bidang)
+    return _Aligned(numbers, texts)
+
+
+def _table_parts(tables: Mapping[str, pd.DataFrame]) -> list[tuple[str, Sequence[str], dict[str, Sequence[Any]]]]:
+    """Each typed table as (bidang kode, keys, its value and kendala columns as lists)."""
+    import numpy as np
+
     parts = []
     for kode_bidang, table in tables.items():
-        part = pd.DataFrame({name: _column(table, name) for name in wanted[1:]}, index=table.index)
-        part.insert(0, "key", table["key"].astype("str"))
+        keys = table["key"].astype("str").tolist()
+        columns: dict[str, Sequence[Any]] = {}
+        for name in VALUE_COLUMNS:
+            if name in table.columns:
+                columns[name] = table[name].to_numpy(dtype="float64", na_value=np.nan).tolist()
         for tw, name in zip(TWS, KENDALA_COLUMNS, strict=True):
             source = name if name in table.columns else "kendala"
-            part[f"kendala_tw{tw}"] = (
-                table[source].astype("str") if source in table.columns else pd.Series(np.nan, dtype="str")
-            )
-        part.insert(0, "kode_bidang", kode_bidang)
-        parts.append(part)
-    if parts:
-        values = pd.concat(parts, ignore_index=True).drop_duplicates(["kode_bidang", "key"])
-        combined = base.merge(values, on=["kode_bidang", "key"], how="left", validate="one_to_one")
-    else:
-        combined = base
-    combined["bidang"] = combined["kode_bidang"].map(lambda code: bidang_names.get(code, code)).astype("str")
+            if source in table.columns:
+                columns[f"kendala_tw{tw}"] = table[source].astype("str").to_numpy(dtype=object, na_value=None).tolist()
+        parts.append((kode_bidang, keys, columns))
+    return parts
+
+
+def _combined(base: pd.DataFrame, aligned: _Aligned, bidang_names: Mapping[str, str]) -> pd.DataFrame:
+    import pandas as pd
+
+    combined = base
+    for name, values in aligned.numbers.items():
+        combined[name] = values
+    for name, texts in aligned.texts.items():
+        combined[name] = pd.Series(texts, index=combined.index, dtype="str")
+    codes = combined["kode_bidang"]
+    names = {code: bidang_names.get(code, code) for code in codes.unique()}
+    combined["bidang"] = codes.map(names).astype("str")
     return combined
+
+
+Parts = list[tuple[str, Sequence[str], dict[str, Sequence[Any]]]]
 
 
 def build_rekap(
@@ -227,6 +341,35 @@ def build_rekap(
     ``masters`` gives the master list each TW is measured against when a revision (APBD Perubahan)
     changed it during the year; a TW it lacks is measured against ``master``.
     """
+    return _rekap(master, _table_parts(tables), bidang_names, tw, masters)
+
+
+def build_rekap_from_snapshots(
+    master: Master,
+    snapshots: Sequence[SnapshotValues],
+    bidang_names: Mapping[str, str],
+    tw: int,
+    masters: Mapping[int, Master] | None = None,
+) -> Rekap:
+    """The dinas rekap up to TW ``tw`` straight from the approved snapshots (no table per bidang).
+
+    The same figures as ``build_rekap(master, tables_from_snapshots(snapshots), ...)``: the
+    snapshots' values are placed on the master list's rows in one pass, so the cost grows with
+    the indicators, not with a pandas frame per bidang.
+    """
+    return _rekap(master, _snapshot_parts(snapshots), bidang_names, tw, masters)
+
+
+def _rekap(
+    master: Master,
+    parts: Parts,
+    bidang_names: Mapping[str, str],
+    tw: int,
+    masters: Mapping[int, Master] | None,
+) -> Rekap:
+    import numpy as np
+    import pandas as pd
+
     layout.tw_label(tw)
     lists = {k: (masters or {}).get(k, master) for k in range(1, tw + 1)}
     # Bidang in the settings' order first, then any other bidang of the master lists.
@@ -241,10 +384,10 @@ def build_rekap(
         # One frame per distinct list (a revision is one more), shared by the TWs measured against it.
         key = id(lists[k])
         if key not in combined_of:
-            frame = _combined(lists[k], tables, bidang_names)
-            combined_of[key] = frame.sort_values(
-                by="kode_bidang", key=lambda codes: codes.map(rank), kind="stable"
-            ).reset_index(drop=True)
+            base = lists[k].frame().rename(columns={"bidang": "kode_bidang"})
+            frame = _combined(base, _aligned(base, parts), bidang_names)
+            positions = np.argsort(frame["kode_bidang"].map(rank).to_numpy(), kind="stable")
+            combined_of[key] = frame.take(positions).reset_index(drop=True)
         return combined_of[key]
 
     combined = combined_for(tw)
@@ -255,10 +398,10 @@ def build_rekap(
         frame = indicator_frame(combined_for(k), k)
         per_tw[k] = frame
         by_bidang = summarize(frame, ["kode_bidang", "bidang"])
-        by_bidang.insert(2, "triwulan", layout.TW_LABELS[k])
+        by_bidang.insert(2, "triwulan", pd.Series(layout.TW_LABELS[k], index=by_bidang.index, dtype="str"))
         ringkasan_parts.append(by_bidang)
         whole = summarize(frame, [])
-        whole.insert(0, "triwulan", layout.TW_LABELS[k])
+        whole.insert(0, "triwulan", pd.Series(layout.TW_LABELS[k], index=whole.index, dtype="str"))
         dinas_parts.append(whole)
     ringkasan = pd.concat(ringkasan_parts, ignore_index=True)[RINGKASAN_NAMES]
     dinas = pd.concat(dinas_parts, ignore_index=True)[DINAS_NAMES]
@@ -277,8 +420,43 @@ def build_rekap(
     )
 
 
+def _cells(series: pd.Series) -> list[Any]:
+    """A column as sheet cells: Python int/float/str, missing and non-finite numbers as ``""``."""
+    import numpy as np
+    import pandas as pd
+
+    if pd.api.types.is_float_dtype(series.dtype):
+        values = series.to_numpy(dtype="float64", na_value=np.nan)
+        cells = values.astype(object)  # Python floats
+        cells[~np.isfinite(values)] = ""
+        return list(cells)
+    if pd.api.types.is_integer_dtype(series.dtype) and not series.hasnans:
+        return list(series.to_numpy().tolist())
+    return list(series.to_numpy(dtype=object, na_value=""))
+
+
+@contextmanager
+def without_cycle_collection() -> Iterator[None]:
+    """No cyclic garbage collection while the block builds many objects that all stay alive.
+
+    Every list created counts towards the collector's next run, which then walks everything still
+    alive: building the rows of a regency's tabs (hundreds of thousands of lists) spent three
+    quarters of its time there, finding nothing. Reference counting still frees what dies; the
+    collector runs again afterwards. (A caller that switched it off keeps it off.)
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _trend(summary: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Average capaian per TW as columns ``capaian_tw1..4``, one row per ``keys`` (one row when empty)."""
+    import pandas as pd
+
     result: pd.DataFrame | None = None
     for tw, label in layout.TW_LABELS.items():
         part = summary.loc[summary["triwulan"] == label, [*keys, "rata_rata_capaian"]]
@@ -306,6 +484,8 @@ def build_tahunan(
     combined: pd.DataFrame, per_tw: Mapping[int, pd.DataFrame], ringkasan: pd.DataFrame, dinas: pd.DataFrame
 ) -> Tahunan:
     """The year from the TW IV rekap's frames (``combined``: master rows with every TW's values)."""
+    import pandas as pd
+
     tw4 = per_tw[4]
     target = target_series(_column(combined, "target_tahunan"), _column(combined, "target_tw4"))
     realisasi = tw4["realisasi_kumulatif"]
@@ -340,27 +520,23 @@ def build_tahunan(
 
 
 def rows_for_sheet(frame: pd.DataFrame, columns: Sequence[tuple[str, str]] | None = None) -> list[list[Any]]:
-    """Header plus one list per row; missing -> ``""``, floats at full precision.
+    """Header plus one list per row; missing and non-finite numbers -> ``""``, floats at full precision.
 
     ``columns`` (frame column, label) pairs choose and label the columns, an empty name giving an
-    empty column; by default every column of ``frame`` under the layout's label.
+    empty column; by default every column of ``frame`` under the layout's label. Built a column at
+    a time (one conversion per column, then the rows zipped together): the TW tabs of a regency
+    hold hundreds of thousands of cells.
     """
     if columns is not None:
-        frame = pd.DataFrame(
-            {f"_{i}": frame[name] if name else pd.Series("", index=frame.index) for i, (name, _) in enumerate(columns)}
-        )
         header = [label for _, label in columns]
+        chosen: list[pd.Series | None] = [frame[name] if name else None for name, _ in columns]
     else:
         labels = layout.label_map()
         header = [labels.get(str(column), str(column)) for column in frame.columns]
-    # astype(object) yields Python int/float/str; infinities are not figures a sheet should show.
-    cells = frame.astype(object)
-    numeric = frame.select_dtypes("number").columns
-    present = frame.notna()
-    if len(numeric):
-        present[numeric] &= np.isfinite(frame[numeric].astype("float64"))
-    body = cells.where(present, "").to_numpy().tolist()
-    return [header, *body]
+        chosen = [frame.iloc[:, position] for position in range(frame.shape[1])]
+    with without_cycle_collection():
+        cells = [[""] * len(frame) if series is None else _cells(series) for series in chosen]
+        return [header, *map(list, zip(*cells, strict=True))] if cells else [header]
 
 
 class SnapshotValues(Protocol):
@@ -374,11 +550,32 @@ class SnapshotValues(Protocol):
     def values(self) -> Mapping[str, Any]: ...
 
 
+def _snapshot_parts(
+    snapshots: Sequence[SnapshotValues],
+) -> list[tuple[str, Sequence[str], dict[str, Sequence[Any]]]]:
+    """Each snapshot as (bidang kode, keys, its TW's realisasi/anggaran/kendala as lists)."""
+    parts: list[tuple[str, Sequence[str], dict[str, Sequence[Any]]]] = []
+    for snapshot in snapshots:
+        entries = snapshot.values.get("indikator", {}) if isinstance(snapshot.values, Mapping) else {}
+        tw = snapshot.tw
+        triples = [(e.get("realisasi"), e.get("anggaran"), e.get("kendala") or None) for e in entries.values()]
+        realisasi, anggaran, kendala = zip(*triples, strict=True) if triples else ((), (), ())
+        columns: dict[str, Sequence[Any]] = {
+            f"realisasi_tw{tw}": realisasi,
+            f"anggaran_tw{tw}": anggaran,
+            f"kendala_tw{tw}": kendala,
+        }
+        parts.append((snapshot.bidang, list(entries), columns))
+    return parts
+
+
 def tables_from_snapshots(snapshots: Sequence[SnapshotValues]) -> dict[str, pd.DataFrame]:
     """Bidang kode -> typed table (key, realisasi/anggaran/kendala per TW) from approved snapshots.
 
     The one reading of the snapshots shared by the dinas workbook and the report document.
     """
+    import pandas as pd
+
     by_bidang: dict[str, dict[str, dict[str, Any]]] = {}
     for snapshot in snapshots:
         rows = by_bidang.setdefault(snapshot.bidang, {})

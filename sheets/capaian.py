@@ -20,15 +20,17 @@ Full precision is kept; rounding is display only (:mod:`sheets.formatting`).
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from sheets.numbers import DomainError, parse_angka
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
 
 __all__ = [
     "BATAS_PREDIKAT",
@@ -108,7 +110,8 @@ def parse_jenis(value: Any) -> Jenis:
 
 
 def _check_tw(tw: Any) -> int:
-    if isinstance(tw, bool) or not isinstance(tw, int | np.integer) or int(tw) not in TRIWULAN:
+    # numbers.Integral: int and numpy's integers alike, without importing numpy for a scalar.
+    if isinstance(tw, bool) or not isinstance(tw, numbers.Integral) or int(tw) not in TRIWULAN:
         raise NilaiTidakDikenal(f"Triwulan {tw!r} tidak dikenal; gunakan 1, 2, 3 atau 4")
     return int(tw)
 
@@ -151,6 +154,9 @@ def predikat(capaian: float | None) -> str | None:
 
 def predikat_series(capaian: pd.Series) -> pd.Series:
     """:func:`predikat` over a column; missing capaian gives a missing predikat."""
+    import numpy as np
+    import pandas as pd
+
     values = capaian.to_numpy(dtype=float, na_value=np.nan)
     conditions = [values >= lower for lower, _ in BATAS_PREDIKAT]
     labels = np.select(conditions, [label for _, label in BATAS_PREDIKAT], default=SANGAT_RENDAH)
@@ -197,6 +203,9 @@ def catatan_capaian(target: Any, realisasi: Any) -> str | None:
 
 
 def _polaritas_codes(polaritas: pd.Series) -> np.ndarray:
+    import numpy as np
+    import pandas as pd
+
     unique = pd.unique(polaritas.astype(object))
     mapping = {value: parse_polaritas(value) for value in unique}
     return np.asarray(polaritas.astype(object).map(mapping).eq(Polaritas.NEGATIF).to_numpy(dtype=bool))
@@ -204,6 +213,9 @@ def _polaritas_codes(polaritas: pd.Series) -> np.ndarray:
 
 def capaian_series(target: pd.Series, realisasi: pd.Series, polaritas: pd.Series) -> pd.Series:
     """:func:`hitung_capaian` over aligned columns (float64, NaN where there is no capaian)."""
+    import numpy as np
+    import pandas as pd
+
     t = target.to_numpy(dtype=float, na_value=np.nan)
     r = realisasi.to_numpy(dtype=float, na_value=np.nan)
     negatif = _polaritas_codes(polaritas)
@@ -223,6 +235,9 @@ def capaian_series(target: pd.Series, realisasi: pd.Series, polaritas: pd.Series
 
 def catatan_series(target: pd.Series, realisasi: pd.Series) -> pd.Series:
     """:func:`catatan_capaian` over aligned columns (missing where there is a capaian)."""
+    import numpy as np
+    import pandas as pd
+
     t = target.to_numpy(dtype=float, na_value=np.nan)
     r = realisasi.to_numpy(dtype=float, na_value=np.nan)
     notes = np.select(
@@ -262,6 +277,9 @@ def nilai_periode(values_by_tw: Mapping[int, Any] | Sequence[Any], jenis: Any, t
 
 def nilai_periode_frame(values: pd.DataFrame, jenis: pd.Series, tw: int) -> pd.Series:
     """:func:`nilai_periode` per row; ``values`` has one column per TW (TW I first), NaN = not reported."""
+    import numpy as np
+    import pandas as pd
+
     upto = _check_tw(tw)
     matrix = values.iloc[:, :upto].to_numpy(dtype=float, na_value=np.nan)
     reported = ~np.isnan(matrix)
@@ -327,6 +345,9 @@ def serapan_anggaran(realisasi_kumulatif: Any, pagu: Any) -> float | None:
 
 def serapan_series(realisasi_kumulatif: pd.Series, pagu: pd.Series) -> pd.Series:
     """:func:`serapan_anggaran` over aligned columns (float64, NaN where not computable)."""
+    import numpy as np
+    import pandas as pd
+
     spent = realisasi_kumulatif.to_numpy(dtype=float, na_value=np.nan)
     ceiling = pagu.to_numpy(dtype=float, na_value=np.nan)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):

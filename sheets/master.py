@@ -25,13 +25,14 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from sheets import layout
 from sheets.capaian import Jenis, NilaiTidakDikenal, Polaritas, parse_jenis, parse_polaritas
 from sheets.numbers import AngkaTidakSah, DomainError, parse_angka
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "MASTER_COLUMNS",
@@ -189,7 +190,10 @@ class Master:
 
     @cached_property
     def _frame(self) -> pd.DataFrame:
-        # Built once per list: the rekap asks for it on every run.
+        # Built once per list: the rekap asks for it on every run. pandas is loaded here, not at
+        # import: the service reads the list at start and needs a frame only for a rekap.
+        import pandas as pd
+
         counters: dict[str, int] = {}
         records = []
         for item in self.indikator:

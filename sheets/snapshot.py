@@ -11,18 +11,21 @@ import hashlib
 import json
 import math
 from collections.abc import Mapping
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from sheets import layout
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["plain_value", "snapshot_hash", "snapshot_values"]
 
 
 def plain_value(value: Any) -> Any:
     """A table value as plain Python: numpy scalars unwrapped, NA, NaN and infinities as None."""
+    import numpy as np
+    import pandas as pd
+
     if value is None or value is pd.NA:
         return None
     if isinstance(value, np.generic):
@@ -39,6 +42,8 @@ def snapshot_values(table: pd.DataFrame, tw: int) -> dict[str, Any]:
     (str, empty when none). JSON-ready; pass it back to :func:`sheets.validate.validate_realisasi`
     as ``approved``.
     """
+    import pandas as pd
+
     layout.tw_label(tw)
     kendala_column = f"kendala_tw{tw}" if f"kendala_tw{tw}" in table.columns else "kendala"
     frame = pd.DataFrame(

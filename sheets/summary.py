@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from sheets.aggregate import indicator_frame
 from sheets.capaian import PREDIKAT_LABELS, predikat, serapan_anggaran, target_periode
 from sheets.layout import IndikatorRow
 from sheets.problems import Problem, Severity
 from sheets.snapshot import plain_value
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["TwSummary", "bertarget", "jumlah_bertarget", "summarize_tw"]
 
@@ -24,16 +24,22 @@ def bertarget(targets: pd.Series) -> pd.Series:
     The one definition: the koreksi summary counts as ``dinilai`` the indicators bertarget whose
     realisasi is reported, the step 1 request (:func:`jumlah_bertarget`) all of them.
     """
+    import pandas as pd
+
     return pd.to_numeric(targets, errors="coerce").astype("float64").gt(0)
 
 
 def jumlah_bertarget(items: Iterable[IndikatorRow], tw: int) -> int:
-    """How many of a bidang's master indicators can be assessed for TW ``tw`` (:func:`bertarget`)."""
-    targets = [
-        target_periode({f"target_tw{tw}": item.target_tw[tw - 1], "target_tahunan": item.target_tahunan}, tw)
-        for item in items
-    ]
-    return int(bertarget(pd.Series(targets, dtype="float64")).sum())
+    """How many of a bidang's master indicators can be assessed for TW ``tw`` (:func:`bertarget`).
+
+    :func:`bertarget` for the master's numbers, without a frame: a period is opened (and this
+    counted) by the service's first tick, which need not load pandas for it.
+    """
+    count = 0
+    for item in items:
+        target = target_periode({f"target_tw{tw}": item.target_tw[tw - 1], "target_tahunan": item.target_tahunan}, tw)
+        count += target is not None and target > 0  # NaN > 0 is False, as in bertarget
+    return count
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,8 @@ def _optional(value: Any) -> float | None:
 
 def summarize_tw(table: pd.DataFrame, tw: int, *, problems: Sequence[Problem] = ()) -> TwSummary:
     """The koreksi figures of one bidang's TW: filled, capaian, predikat counts, serapan, problems."""
+    from sheets.aggregate import indicator_frame  # the rekap's module, loaded with the first frame
+
     frame = indicator_frame(table, tw)
     counts = frame["predikat"].value_counts()
     pagu = frame["pagu"].sum(min_count=1)

@@ -52,10 +52,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from sheets import layout
 from sheets.cells import FORMULA_ERRORS, Grid
@@ -65,6 +62,9 @@ from sheets.realisasi_rules import RealisasiValidator
 from sheets.snapshot import snapshot_hash, snapshot_values
 from sheets.status_tab import StatusRow, parse_status
 from sheets.summary import TwSummary, summarize_tw
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # This module's own names are TABLE_COLUMNS, ValidationResult and validate_realisasi; the others are
 # re-exported (their home in the comment) for the callers of before the split.
@@ -163,6 +163,9 @@ class ValidationResult:
 
 
 def _table(records: list[dict[str, Any]]) -> pd.DataFrame:
+    import numpy as np
+    import pandas as pd
+
     frame = pd.DataFrame.from_records(records, columns=[c for c in TABLE_COLUMNS if c != "no"])
     frame.insert(TABLE_COLUMNS.index("no"), "no", np.arange(1, len(frame) + 1, dtype="int64"))
     frame[_FLOAT_COLUMNS] = frame[_FLOAT_COLUMNS].astype("float64")

@@ -26,6 +26,8 @@ from sqlalchemy.pool import StaticPool
 logger = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
+READ_ONLY = "kinerja_read_only"
+"""Execution option of a read-only transaction (``Store.read``): SQLite begins it deferred, without the write lock."""
 
 # Python module of a driver -> the pip package that provides it.
 DRIVER_PACKAGES = {
@@ -166,7 +168,11 @@ def create_store_engine(url: str) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         # IMMEDIATE takes the write lock up front: two writers wait for each other instead of
-        # failing with "database is locked" when a reader upgrades to a writer.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # failing with "database is locked" when a reader upgrades to a writer. A read-only
+        # transaction begins deferred: in WAL mode it reads its snapshot beside the writer, and
+        # query_only makes a write there fail loudly (as PostgreSQL's READ ONLY does).
+        read_only = bool(connection.get_execution_options().get(READ_ONLY))
+        connection.exec_driver_sql(f"PRAGMA query_only={int(read_only)}")
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine

@@ -4,6 +4,10 @@
 outbox rows are written through the same :class:`Tx` and commit or roll back together.
 Transactions are serialised alike on both engines (``BEGIN IMMEDIATE`` on SQLite, the store's
 advisory lock on PostgreSQL), so a decision re-checked inside its transaction is taken once.
+``Store.read()`` opens a read-only transaction for views and checks: one consistent view of the
+store without the write lock (a deferred ``BEGIN`` on SQLite, whose WAL lets it read beside a
+writer; ``READ ONLY`` and no advisory lock on PostgreSQL), so fifty people reading never queue
+behind one writer. A check made there promises nothing: the action checks again under the lock.
 
 A statement whose result the code trusts ("was it inserted?", "was it still unused?") reads the
 rows of its ``RETURNING`` clause, never the driver's rowcount: psycopg 3 reports -1 for
@@ -24,6 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from bot.store import schema as s
+from bot.store.db import READ_ONLY
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +46,19 @@ class Store:
             if connection.dialect.name == "postgresql":
                 _take_write_lock(connection)
             yield Tx(connection)
+
+    @contextmanager
+    def read(self) -> Iterator[Tx]:
+        """A read-only transaction (views, checks): a consistent view, without the write lock."""
+        with self.engine.connect() as connection:
+            options: dict[str, Any] = {READ_ONLY: True}
+            if connection.dialect.name == "postgresql":
+                # BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY: one snapshot for every statement, as
+                # on SQLite, and a write here fails loudly. A read-only transaction never fails to serialise.
+                options |= {"postgresql_readonly": True, "isolation_level": "REPEATABLE READ"}
+            connection.execution_options(**options)
+            with connection.begin():
+                yield Tx(connection)
 
     def dispose(self) -> None:
         """Close pooled connections."""

@@ -28,6 +28,9 @@ from config.settings import Settings
 
 logger = logging.getLogger(__name__)
 
+BOT_STEP_STOP_SECONDS = 120.0
+"""How long a stop waits for the draft rekap or the close under way (it is resumed at start anyway)."""
+
 
 class TelegramEdgeError(Exception):
     """The Telegram edge cannot start (no token, bad base URL)."""
@@ -98,6 +101,8 @@ class KinerjaBot:
             with contextlib.suppress(Exception):
                 await task
         self._tasks.clear()
+        if self.service.bot_steps is not None:  # the step under way finishes; the sweep does the rest
+            await asyncio.to_thread(self.service.bot_steps.stop, BOT_STEP_STOP_SECONDS)
         if self.application.updater is not None and self.application.updater.running:
             await self.application.updater.stop()
         if self.application.running:

@@ -71,7 +71,6 @@ from bot.workflow.payloads import (
     payload_from_json,
 )
 from config.settings import Settings
-from sheets.laporan import nama_berkas
 
 logger = logging.getLogger(__name__)
 
@@ -514,6 +513,8 @@ class Renderer:
         except Exception:  # the message still goes; the document is in the archive and `export --laporan`
             logger.exception("report document of TW %s %s not rendered for Telegram", tw, tahun)
             return rendered
+        from sheets.laporan import nama_berkas  # loaded with the document just written
+
         return dataclasses.replace(
             rendered, document=document, document_name=nama_berkas(tahun, tw), document_caption=caption
         )

@@ -24,7 +24,6 @@ from typing import Any
 from sqlalchemy import Row
 
 from bot import texts
-from bot.laporan_data import laporan_pdf
 from bot.store.repository import Store, Tx
 from bot.workflow import intentions
 from bot.workflow.builders import Builders
@@ -102,9 +101,15 @@ class WorkflowCore:
         self.effects = GoogleEffects(
             workbook,
             self.kodes,
-            lambda tahun, tw: laporan_pdf(settings, store, tahun, tw, dibuat=self.now()),
+            self._laporan,
             dikoreksi_sekretaris=self.directory.corrector_is_sekretaris,
         )
+
+    def _laporan(self, tahun: int, tw: int) -> bytes:
+        """The period's report document (reportlab and pandas are loaded only when one is written)."""
+        from bot.laporan_data import laporan_pdf
+
+        return laporan_pdf(self.settings, self.store, tahun, tw, dibuat=self.now())
 
     def now(self) -> datetime:
         """The current time, aware, in the office's zone."""
@@ -147,6 +152,7 @@ class WorkflowCore:
         record: RecordOf | None = None,
         precondition: Precondition | None = None,
         master: Master | None = None,
+        bot_step: Precondition | None = None,
     ) -> Act | None:
         """Check (and record the intention), Google effect, then move + audit + record + outbox.
 
@@ -155,7 +161,9 @@ class WorkflowCore:
         by the role its row names. ``text`` is what the person typed (reason, note, rekomendasi,
         tindak lanjut), ``submission`` what the intake found; ``precondition`` (checked in both
         transactions) skips the action silently when false. Returns the action, or None when
-        skipped.
+        skipped. ``bot_step`` is asked in the move's transaction, after the move, whether the bot's
+        own next step on the period is now due (:attr:`Act.bot_step_due`): the caller has it
+        carried out, off the person's path, without reading the store again.
 
         An action with a Google effect is a durable intention (:mod:`bot.workflow.intentions`):
         recorded with the checks, closed with the move. When the effect fails or the second
@@ -187,7 +195,8 @@ class WorkflowCore:
         if effect is None:
             current.now = self.now()
             with self.store.transaction() as tx:
-                self._second_check_and_move(tx, current, events, precondition, detail, record)
+                if self._second_check_and_move(tx, current, events, precondition, detail, record):
+                    current.bot_step_due = bot_step is not None and bot_step(tx, current.period)
             return current
         assert intention_id is not None
         try:
@@ -208,6 +217,7 @@ class WorkflowCore:
             with self.store.transaction() as tx:
                 moved = self._second_check_and_move(tx, current, events, precondition, detail, record)
                 tx.update_intention(intention_id, status=DONE if moved else UNDONE, updated_at=current.now)
+                current.bot_step_due = moved and bot_step is not None and bot_step(tx, current.period)
         except ActionRefused as err:  # the state moved on meanwhile (a doubled press)
             self._undo(intention_id, effect, current, str(err))
             raise
@@ -271,7 +281,7 @@ class WorkflowCore:
 
         False when Google could not be reached (the scheduler tries again, :meth:`reconcile_pending`).
         """
-        with self.store.transaction() as tx:
+        with self.store.read() as tx:
             period = self.guards.period(tx, period_id)
             report = tx.get_report(period_id, bidang) if bidang is not None else None
             place = stored_place(tx, period.tahun, bidang) if bidang is not None else None
@@ -287,7 +297,7 @@ class WorkflowCore:
 
     def reconcile_pending(self) -> int:
         """Compensate the undone intentions Google could not be reached for; returns how many settled."""
-        with self.store.transaction() as tx:
+        with self.store.read() as tx:
             rows = tx.intentions_to_reconcile()
         settled = 0
         for row in rows:

@@ -68,6 +68,7 @@ class Act:
     master: Master | None = None  # DISTRIBUTE: the list new workbooks are laid out from
     rekap_ref: RekapRef | None = None  # REKAP, ARCHIVE
     archive: ArchiveRef | None = None  # ARCHIVE
+    bot_step_due: bool = False  # the bot's own next step on the period is due after this move
 
     @property
     def tahun(self) -> int:

@@ -33,10 +33,10 @@ class FollowUp:
     def __init__(self, core: WorkflowCore) -> None:
         self.core = core
 
-    def record_tindak_lanjut(self, actor: Actor, period_id: int, kode: str, teks: str) -> None:
-        """Kepala Bidang: Catat tindak lanjut. Written to the dinas workbook."""
+    def record_tindak_lanjut(self, actor: Actor, period_id: int, kode: str, teks: str) -> Act | None:
+        """Kepala Bidang: Catat tindak lanjut. Written to the dinas workbook; the Act says whether the close is due."""
         teks = require_text(teks, texts.FIELD_TINDAK_LANJUT)
-        self.core.perform(
+        return self.core.perform(
             actor,
             period_id,
             [DinasEvent.RECORD_TINDAK_LANJUT],
@@ -44,6 +44,7 @@ class FollowUp:
             text=teks,
             detail=lambda act, event: Detail(note=teks, audit_bidang=kode),
             record=self._tindak_lanjut,
+            bot_step=all_followed_up,
         )
 
     @staticmethod

@@ -15,7 +15,7 @@ from typing import Any
 
 from bot import texts
 from bot.store.repository import Tx
-from bot.workflow.core import Detail, WorkflowCore
+from bot.workflow.core import Detail, Precondition, WorkflowCore
 from bot.workflow.effects import Act, Event
 from bot.workflow.errors import ActionBusy, ActionRefused, InvalidTransition
 from bot.workflow.guards import require_text
@@ -78,7 +78,7 @@ class Koreksi:
         the same changes again.
         """
         core = self.core
-        with core.store.transaction() as tx:
+        with core.store.read() as tx:
             cursor = tx.get_cursor(POLL_CURSOR)
             years = watched_years(tx, self._calendar_year())
             known = self._known_workbooks(tx, years)
@@ -150,7 +150,7 @@ class Koreksi:
         }
 
     def _memory_and_snapshots(self, tahun: int, kode: str) -> tuple[SheetMemory, dict[int, Any]]:
-        with self.core.store.transaction() as tx:
+        with self.core.store.read() as tx:
             memory = SheetMemory.from_json(tx.sheet_memory(tahun, kode))
             snapshots = {row.tw: row.values for row in tx.snapshots_of_year(tahun, 4, bidang=kode)}
         return memory, snapshots
@@ -254,7 +254,7 @@ class Koreksi:
         return Actor(Role.STAF, texts.staf_via_sheet(self.core.guards.bidang_label(kode)), bidang=kode)
 
     def _period_id(self, tahun: int, tw: int) -> int:
-        with self.core.store.transaction() as tx:
+        with self.core.store.read() as tx:
             period = tx.find_period(tahun, tw)
         if period is None:
             raise ActionRefused(texts.refusal_no_running_period(tw, tahun))
@@ -291,7 +291,7 @@ class Koreksi:
         return Detail(columns={"submission": submission})
 
     def _on_values_changed(self, ev: ValuesChanged) -> None:
-        with self.core.store.transaction() as tx:
+        with self.core.store.read() as tx:
             period = tx.find_period(ev.tahun, ev.tw)
             if period is None or tx.get_report(period.id, ev.bidang) is None:
                 return
@@ -423,9 +423,14 @@ class Koreksi:
 
     # --- step 3: the Kepala Bidang decides ------------------------------------------------------
 
-    def approve(self, actor: Actor, period_id: int, kode: str) -> None:
-        """Kepala Bidang: Setujui. Lock the TW, snapshot the approved values, tell the staff."""
-        self.core.perform(actor, period_id, [BidangEvent.APPROVE], bidang=kode, record=self._snapshot)
+    def approve(self, actor: Actor, period_id: int, kode: str, bot_step: Precondition | None = None) -> Act | None:
+        """Kepala Bidang: Setujui. Lock the TW, snapshot the approved values, tell the staff.
+
+        ``bot_step``: asked after the move whether the bot's own step is due (every bidang approved).
+        """
+        return self.core.perform(
+            actor, period_id, [BidangEvent.APPROVE], bidang=kode, record=self._snapshot, bot_step=bot_step
+        )
 
     @staticmethod
     def _snapshot(tx: Tx, act: Act, event: Event, audit_id: int) -> None:

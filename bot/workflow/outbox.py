@@ -64,7 +64,7 @@ class OutboxWorker:
         return float(delay * random.uniform(0.8, 1.2))  # jitter: many rows failing together spread out
 
     def _load(self) -> list[tuple[Row[Any], Person | None]]:
-        with self.store.transaction() as tx:
+        with self.store.read() as tx:
             rows = tx.pending_outbox(self.clock(), self.batch_size)
             people = {}
             for row in rows:

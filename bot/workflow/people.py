@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import threading
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -99,12 +100,28 @@ def hash_code(code: str) -> str:
     return hashlib.sha256(code.strip().upper().encode("utf-8")).hexdigest()
 
 
+_UNKNOWN = object()
+ACTOR_CACHE_SIZE = 10_000
+
+
 class Directory:
-    """People lookups that depend on the settings (who corrects which bidang) and the store."""
+    """People lookups that depend on the settings (who corrects which bidang) and the store.
+
+    Who acts behind a Telegram id is cached: every press and command asks, and bindings change
+    only here (the settings synchronised at start, an invite redeemed), which empty the cache.
+    """
 
     def __init__(self, settings: Settings, store: Store) -> None:
         self.settings = settings
         self.store = store
+        self._actors: dict[int, Actor | None] = {}
+        self._bindings = 0  # bumped on every change of a binding: a lookup that raced one is not cached
+        self._actors_lock = threading.Lock()
+
+    def _bindings_changed(self) -> None:
+        with self._actors_lock:
+            self._bindings += 1
+            self._actors.clear()
 
     # --- settings -> store ---------------------------------------------------------------------
 
@@ -143,6 +160,7 @@ class Directory:
                 elif configured is not None and row.telegram_id != configured:
                     tx.clear_telegram_id(configured, except_person=row.id)
                     tx.update_person(row.id, telegram_id=configured, unreachable=False)
+        self._bindings_changed()
 
     @staticmethod
     def _kept_by_invite(
@@ -186,11 +204,30 @@ class Directory:
             return Role.SEKRETARIS
         return role
 
+    def cached_actor(self, telegram_id: int) -> tuple[bool, Actor | None]:
+        """(found, actor): :meth:`actor_for_telegram`'s answer when it is cached (no I/O)."""
+        cached = self._actors.get(telegram_id, _UNKNOWN)
+        if cached is _UNKNOWN:
+            return False, None
+        assert cached is None or isinstance(cached, Actor)
+        return True, cached
+
     def actor_for_telegram(self, telegram_id: int) -> Actor | None:
         """The bound person behind a Telegram user id, or None (unbound)."""
-        with self.store.transaction() as tx:
+        found, cached = self.cached_actor(telegram_id)
+        if found:
+            return cached
+        with self._actors_lock:
+            bindings = self._bindings
+        with self.store.read() as tx:
             row = tx.person_by_telegram(telegram_id)
-        return None if row is None else Person.from_row(row).as_actor()
+        actor = None if row is None else Person.from_row(row).as_actor()
+        with self._actors_lock:
+            if bindings == self._bindings:
+                if len(self._actors) >= ACTOR_CACHE_SIZE:  # strangers writing to the bot must not grow it for ever
+                    self._actors.clear()
+                self._actors[telegram_id] = actor
+        return actor
 
     def acting_for(self, tx: Tx, role: Role, bidang: str | None, at: datetime) -> Acting | None:
         """The Plh acting as ``role`` (of ``bidang``) at ``at``, or None when the holder acts.
@@ -290,6 +327,11 @@ class Directory:
 
     def redeem_invite(self, telegram_id: int, code: str, now: datetime) -> Actor:
         """Bind ``telegram_id`` with a code; refused when wrong, used, expired or locked out."""
+        actor = self._redeem(telegram_id, code, now)
+        self._bindings_changed()  # after the commit: a lookup from now on reads the new binding
+        return actor
+
+    def _redeem(self, telegram_id: int, code: str, now: datetime) -> Actor:
         with self.store.transaction() as tx:
             if tx.failed_attempts_since(telegram_id, now - LOCKOUT) >= MAX_FAILED_ATTEMPTS:
                 raise ActionRefused(texts.REFUSAL_INVITE_LOCKED_OUT)

@@ -18,10 +18,12 @@ from datetime import date, datetime
 
 from bot import texts
 from bot.store.repository import Store, Tx
+from bot.workflow.bot_steps import BotSteps
 from bot.workflow.calendar import WorkCalendar
 from bot.workflow.core import Clock, WorkflowCore
 from bot.workflow.dinas_report import DinasReport, all_approved
 from bot.workflow.distribution import Distribution
+from bot.workflow.effects import Act
 from bot.workflow.errors import ActionBusy, ActionFailed, ActionRefused
 from bot.workflow.evidence import Evidence, EvidenceStored, EvidenceTarget, SentFile
 from bot.workflow.follow_up import FollowUp, all_followed_up
@@ -58,7 +60,12 @@ class WorkflowService:
         workbook: WorkbookPort,
         clock: Clock | None = None,
         calendar: WorkCalendar | None = None,
+        *,
+        bot_steps_in_background: bool = False,
     ) -> None:
+        """``bot_steps_in_background``: the bot's own steps a press makes due (the draft rekap, the
+        close) run in a worker thread (:mod:`bot.workflow.bot_steps`), so the press does not wait
+        for them; without it (one-shot commands, a scripted quarter) they run in the caller's thread."""
         self.core = WorkflowCore(settings, store, workbook, clock, calendar)
         self.settings, self.store, self.workbook = settings, store, workbook
         self.clock, self.calendar, self.directory, self.kodes = (
@@ -73,6 +80,7 @@ class WorkflowService:
         self.evidence = Evidence(self.core, self.core.masters.for_tw)
         self.dinas_report = DinasReport(self.core)
         self.follow_up = FollowUp(self.core)
+        self.bot_steps = BotSteps(self.advance) if bot_steps_in_background else None
         self.year = BudgetYear(self.core)
         self.plh = ActingOfficials(self.core)
         self.revisions = MasterRevisions(self.core, self.year)
@@ -111,13 +119,13 @@ class WorkflowService:
         return intention.bidang
 
     def _tahun_tw(self, intention: Intention) -> tuple[int, int]:
-        with self.store.transaction() as tx:
+        with self.store.read() as tx:
             period = self.core.guards.period(tx, intention.period_id)
             return int(period.tahun), int(period.tw)
 
     def resume_intentions(self) -> int:
         """Carry out again (or undo) every action a stop interrupted, and tell who asked; returns how many."""
-        with self.store.transaction() as tx:
+        with self.store.read() as tx:
             pending = [Intention.from_row(row) for row in tx.intentions_with_status(PENDING)]
         resumers = self._resumers()
         for intention in pending:
@@ -192,7 +200,7 @@ class WorkflowService:
         The action checks again when it is taken, so a pass here promises nothing later. Used by
         the Telegram edge before it asks for a reason or a text.
         """
-        with self.store.transaction() as tx:
+        with self.store.read() as tx:
             period = self.core.guards.period(tx, period_id)
             self.core.guards.check_event(tx, period, event, actor, bidang)
             return PeriodRef(period.id, period.tahun, period.tw)
@@ -240,9 +248,11 @@ class WorkflowService:
         self.koreksi.submit(actor, event, place)
 
     def approve_koreksi(self, actor: Actor, period_id: int, kode: str) -> None:
-        """Kepala Bidang: Setujui. Lock the TW, snapshot the approved values, tell the staff."""
-        self.koreksi.approve(actor, period_id, kode)
-        self.advance(period_id)
+        """Kepala Bidang: Setujui. Lock the TW, snapshot the approved values, tell the staff.
+
+        The last approval makes the draft rekap due: it is built off this press (:meth:`_bot_step`).
+        """
+        self._bot_step(self.koreksi.approve(actor, period_id, kode, bot_step=all_approved))
 
     def return_koreksi(self, actor: Actor, period_id: int, kode: str, reason: str) -> None:
         """Kepala Bidang: Kembalikan with a reason. Reason into the sheet, input reopened, staff told."""
@@ -258,13 +268,21 @@ class WorkflowService:
 
     # --- steps 4-8 ----------------------------------------------------------------------------
 
+    def _bot_step(self, act: Act | None) -> None:
+        """Carry out the bot's own step ``act`` made due: in the background worker when there is one."""
+        if act is None or not act.bot_step_due:
+            return
+        if self.bot_steps is not None:
+            self.bot_steps.request(act.period.id)
+        else:
+            self.advance(act.period.id)
+
     def advance(self, period_id: int) -> None:
         """Do the bot's own pending steps: the draft rekap once every bidang is approved, the close
         once every bidang has followed up. Safe to call any time (the scheduler does, after a crash)."""
-        with self.store.transaction() as tx:
+        with self.store.read() as tx:
             period = self.core.guards.period(tx, period_id)
-            # States only: every approval calls this (reading more under the write lock made 50
-            # simultaneous approvals quadratic).
+            # States only (the step itself checks again under the write lock).
             build, close = all_approved(tx, period), all_followed_up(tx, period)
         try:
             if build:
@@ -311,9 +329,8 @@ class WorkflowService:
     # --- step 9 -------------------------------------------------------------------------------
 
     def record_tindak_lanjut(self, actor: Actor, period_id: int, kode: str, teks: str) -> None:
-        """Kepala Bidang: Catat tindak lanjut. Written to the dinas workbook; the last one closes."""
-        self.follow_up.record_tindak_lanjut(actor, period_id, kode, teks)
-        self.advance(period_id)
+        """Kepala Bidang: Catat tindak lanjut. Written to the dinas workbook; the last one closes (off this press)."""
+        self._bot_step(self.follow_up.record_tindak_lanjut(actor, period_id, kode, teks))
 
     # --- the schedule's work ------------------------------------------------------------------
 
@@ -343,7 +360,7 @@ class WorkflowService:
             self.plh.sweep()
         except Exception:  # a Plh hand-over failing must not stop the SOP's own work
             logger.exception("Plh hand-over failed; retried next tick")
-        with self.store.transaction() as tx:
+        with self.store.read() as tx:
             running = [p.id for p in tx.periods(exclude_states=[DinasState.CLOSED])]
         for period_id in running:
             try:

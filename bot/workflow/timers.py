@@ -91,7 +91,7 @@ def _mutu_baku_timers(
     superior = core.directory.superior(holding.role, bidang)
     if now >= escalation_at and superior is not None:
         role, sup_bidang = superior
-        with core.store.transaction() as tx:
+        with core.store.read() as tx:
             holders = core.directory.recipients(tx, holding.role, bidang, at=now)
         timers.append(
             Timer(
@@ -115,7 +115,7 @@ def due_timers(core: WorkflowCore, now: datetime) -> list[Timer]:
     """Every timer whose time has come (fired or not; firing filters the fired ones)."""
     cal = core.calendar
     timers: list[Timer] = []
-    with core.store.transaction() as tx:
+    with core.store.read() as tx:
         periods = tx.periods(exclude_states=[DinasState.CLOSED])
         reports = {p.id: tx.reports(p.id) for p in periods}
         answered = {p.id: {r.bidang for r in tx.tindak_lanjut_of(p.id)} for p in periods}

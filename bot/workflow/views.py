@@ -101,7 +101,7 @@ class Views:
 
     def current_period_id(self) -> int | None:
         """The latest running period, else the latest period, else None."""
-        with self.store.transaction() as tx:
+        with self.store.read() as tx:
             periods = tx.periods()
         running = [p for p in periods if p.state not in TERMINAL_DINAS_STATES]
         pool = running or periods
@@ -112,7 +112,7 @@ class Views:
 
         /status shows them all: a period stuck in an earlier TW must not hide behind the newest.
         """
-        with self.store.transaction() as tx:
+        with self.store.read() as tx:
             periods = tx.periods()
         running = [p.id for p in periods if p.state not in TERMINAL_DINAS_STATES]
         return running or ([periods[-1].id] if periods else [])
@@ -139,7 +139,7 @@ class Views:
 
     def period_view(self, period_id: int) -> PeriodView:
         """The period, each bidang's state, who holds each open step and since when."""
-        with self.store.transaction() as tx:
+        with self.store.read() as tx:
             period = self.guards.period(tx, period_id)
             tl = {r.bidang: r.teks for r in tx.tindak_lanjut_of(period.id)}
             reports = []

@@ -1,7 +1,7 @@
 """The dinas workbook writer: every tab in one spreadsheets.batchUpdate, then the values in 2 MB requests.
 
-The approved snapshots become typed tables (:func:`tables_from_snapshots`), pandas builds the
-frames (:func:`sheets.aggregate.build_rekap`), and :func:`rekap_requests` turns them into
+The approved snapshots are placed on the master list's rows and pandas builds the frames
+(:func:`sheets.aggregate.build_rekap_from_snapshots`), and :func:`rekap_requests` turns them into
 
 1. one ``spreadsheets.batchUpdate``: a scratch tab, delete the old tabs (their charts and rules
    go with them), add ``Ringkasan``, ``TW I`` .. ``TW IV``, ``Rekomendasi``, ``Riwayat`` (and at
@@ -26,11 +26,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import numpy as np
-import pandas as pd
-
 from sheets import layout, riwayat
-from sheets.aggregate import Rekap, build_rekap, rows_for_sheet, tables_from_snapshots
+from sheets.aggregate import Rekap, build_rekap_from_snapshots, rows_for_sheet
 from sheets.capaian import PREDIKAT_LABELS
 from sheets.facts import AuditEntry, RekapData
 from sheets.formatting import STEMPEL_WAKTU
@@ -152,6 +149,8 @@ def _rekomendasi_rows(data: RekapData, names: Mapping[str, str], tz: ZoneInfo) -
 
 
 def _riwayat_rows(entries: Sequence[AuditEntry], tw: int, names: Mapping[str, str], tz: ZoneInfo) -> list[list[Any]]:
+    import pandas as pd
+
     header = [label for _, label in layout.RIWAYAT_COLUMNS]
     rows: list[list[Any]] = []
     for entry in sorted(entries, key=lambda e: e.at):
@@ -183,8 +182,7 @@ def build_rekap_sheets(
     master: Master, data: RekapData, bidang_names: Mapping[str, str], tw: int, tz: ZoneInfo
 ) -> RekapSheets:
     """Every tab's grid for the dinas workbook up to TW ``tw``."""
-    tables = tables_from_snapshots(data.snapshots)
-    rekap = build_rekap(master, tables, bidang_names, tw, masters=data.masters)
+    rekap = build_rekap_from_snapshots(master, data.snapshots, bidang_names, tw, masters=data.masters)
     grids: dict[str, list[list[Any]]] = {}
     columns = tab_columns()
     ringkasan = rows_for_sheet(rekap.ringkasan)
@@ -242,6 +240,8 @@ def _tahunan_grid(rekap: Rekap) -> tuple[list[list[Any]], int, int, int]:
     Returns the grid, the number of trend series, the trend block's first column and the row of the
     indicator table's header.
     """
+    import pandas as pd
+
     tahunan = rekap.tahunan
     assert tahunan is not None
     bidang_rows = rows_for_sheet(pd.concat([tahunan.bidang, tahunan.dinas]), layout.TAHUNAN_BIDANG_COLUMNS)
@@ -481,6 +481,9 @@ def rekap_value_batches(sheets: RekapSheets, limit: int = MAX_REQUEST_BYTES) -> 
 
 
 def _plain(value: Any) -> Any:
+    import numpy as np
+    import pandas as pd
+
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):

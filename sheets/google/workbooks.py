@@ -80,7 +80,6 @@ from sheets.facts import (
     WorkbookRef,
 )
 from sheets.formatting import STEMPEL_WAKTU
-from sheets.google.archive import archive_workbook
 from sheets.google.auth import GoogleClients, build_clients
 from sheets.google.chunks import MAX_REQUEST_BYTES
 from sheets.google.distribute import (
@@ -111,18 +110,9 @@ from sheets.google.http import RetryPolicy
 from sheets.google.locale import is_indonesian, set_indonesian_locale
 from sheets.google.master_sheet import read_master_sheet, sheet_id, write_master_notes
 from sheets.google.poll import read_workbook
-from sheets.google.rekap import (
-    TAB_IDS,
-    build_rekap_sheets,
-    rekap_requests,
-    rekap_summary,
-    rekap_value_batches,
-    xlsx_formats,
-)
 from sheets.google.revision import REVISION_FIELDS, dropped_protections, realisasi_row_count, revision_requests
 from sheets.google.sharing import bidang_access, foreign_permissions, rekap_access
 from sheets.google.spreadsheet import SheetsApi
-from sheets.google.xlsx import workbook_xlsx
 from sheets.master import Master, MasterLists
 from sheets.notes import feedback_place
 from sheets.revision import TargetRevision, plan_revision
@@ -737,6 +727,15 @@ class GoogleWorkbooks:
 
     def write_rekap(self, tahun: int, tw: int, data: RekapData) -> RekapRef:
         """Write every tab of the dinas workbook: one batchUpdate, then the values in requests of at most 2 MB."""
+        # The rekap's modules (and pandas) are loaded with the first rekap, not at the service's start.
+        from sheets.google.rekap import (
+            TAB_IDS,
+            build_rekap_sheets,
+            rekap_requests,
+            rekap_summary,
+            rekap_value_batches,
+        )
+
         layout.tw_label(tw)
         with self._lock:
             file, sheet_ids = self._rekap_book(tahun, create=True)
@@ -765,6 +764,8 @@ class GoogleWorkbooks:
 
     def archive(self, tahun: int, tw: int, laporan: bytes | None = None) -> ArchiveRef:
         """The report PDF (uploaded) and the dinas workbook as xlsx into the archive folder (missing copies only)."""
+        from sheets.google.archive import archive_workbook  # once a period, at its close
+
         with self._lock:
             file, _ = self._rekap_book(tahun, create=False)
             folder = self.settings.google.archive_folder_id or self.settings.google.root_folder_id
@@ -774,6 +775,9 @@ class GoogleWorkbooks:
 
     def _rekap_xlsx(self, file: FileInfo, tahun: int, tw: int) -> bytes:
         """The dinas workbook as xlsx, built from one read of every tab's values (Drive refused the export)."""
+        from sheets.google.rekap import xlsx_formats
+        from sheets.google.xlsx import workbook_xlsx  # openpyxl only for the rare archive that needs it
+
         tabs = list(layout.dinas_tabs(tw))
         grids = self.sheets.values_get(
             file.id, [layout.quote_tab(tab) for tab in tabs], f"membaca isi workbook rekap {tahun}"

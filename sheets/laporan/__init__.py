@@ -11,19 +11,44 @@ sections of :mod:`sheets.laporan.bagian`). DESIGN.md section 3, "The report docu
 
 from __future__ import annotations
 
-from sheets.laporan.bagian import judul_laporan
-from sheets.laporan.data import (
-    Identitas,
-    LaporanInput,
-    Pejabat,
-    Rekomendasi,
-    Riwayat,
-    Snapshot,
-    TindakLanjut,
-    rekap_dari_snapshot,
-    tables_from_snapshots,
-)
-from sheets.laporan.dokumen import build_laporan
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sheets.laporan.bagian import judul_laporan
+    from sheets.laporan.data import (
+        Identitas,
+        LaporanInput,
+        Pejabat,
+        Rekomendasi,
+        Riwayat,
+        Snapshot,
+        TindakLanjut,
+        rekap_dari_snapshot,
+        tables_from_snapshots,
+    )
+    from sheets.laporan.dokumen import build_laporan
+
+# Loaded on first use (PEP 562): reportlab, pandas and numpy stay out of a service that only
+# needs :func:`nama_berkas` until a report is written.
+_HOMES = {
+    "judul_laporan": "sheets.laporan.bagian",
+    "build_laporan": "sheets.laporan.dokumen",
+    **dict.fromkeys(
+        (
+            "Identitas",
+            "LaporanInput",
+            "Pejabat",
+            "Rekomendasi",
+            "Riwayat",
+            "Snapshot",
+            "TindakLanjut",
+            "rekap_dari_snapshot",
+            "tables_from_snapshots",
+        ),
+        "sheets.laporan.data",
+    ),
+}
 
 __all__ = [
     "Identitas",
@@ -44,3 +69,13 @@ __all__ = [
 def nama_berkas(tahun: int, tw: int) -> str:
     """The file name of a period's report: ``laporan-2026-TW1.pdf``."""
     return f"laporan-{tahun}-TW{tw}.pdf"
+
+
+def __getattr__(name: str) -> Any:
+    """The names of the submodules, imported when first asked for."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value

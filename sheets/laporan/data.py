@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sheets.aggregate import Rekap, build_rekap, tables_from_snapshots
+from sheets.aggregate import Rekap, build_rekap_from_snapshots, tables_from_snapshots
 from sheets.master import Master
 
 __all__ = [
@@ -144,4 +144,4 @@ def rekap_dari_snapshot(
 ) -> Rekap:
     """The rekap up to TW ``tw`` from the approved snapshots of the year (TW 1..``tw``); ``masters``
     gives the master list each TW was measured against after a revision (APBD Perubahan)."""
-    return build_rekap(master, tables_from_snapshots(snapshots), bidang_names, tw, masters=masters)
+    return build_rekap_from_snapshots(master, snapshots, bidang_names, tw, masters=masters)

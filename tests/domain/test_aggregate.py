@@ -7,8 +7,15 @@ import pandas as pd
 import pytest
 
 from sheets import layout
-from sheets.aggregate import build_rekap, indicator_frame, rows_for_sheet
+from sheets.aggregate import (
+    build_rekap,
+    build_rekap_from_snapshots,
+    indicator_frame,
+    rows_for_sheet,
+    tables_from_snapshots,
+)
 from sheets.capaian import Jenis, Polaritas
+from sheets.facts import SnapshotData
 from sheets.master import MASTER_COLUMNS, Indikator, Master, indikator_key, parse_master
 
 NAN = np.nan
@@ -263,3 +270,50 @@ def test_fifty_bidang_four_hundred_indicators_is_fast() -> None:
     assert len(rekap.per_tw[4]) == 20_000
     assert len(rekap.ringkasan) == 200
     assert rekap.per_tw[4]["capaian"].notna().sum() > 15_000
+
+
+@pytest.mark.parametrize("tw", [1, 4], ids=["tw1", "tw4"])
+def test_the_rekap_from_snapshots_equals_the_one_from_tables(tw: int) -> None:
+    """The draft's path (values placed on the master's rows) gives the very frames of the tables' path."""
+    rng = np.random.default_rng(3)
+    bidang = ["A", "B", "C"]
+    items = tuple(
+        Indikator(
+            bidang=code,
+            kode=f"1.{i:02d}",
+            program="Program",
+            indikator=f"Indikator {i}",
+            satuan="Orang",
+            polaritas=Polaritas.NEGATIF if i % 3 == 0 else Polaritas.POSITIF,
+            jenis=(Jenis.KUMULATIF, Jenis.NILAI_AKHIR, Jenis.RATA_RATA)[i % 3],
+            target_tahunan=40.0,
+            target_tw=(10.0, None, 30.0, 0.0),
+            pagu=None if i % 4 == 0 else 1000.0,
+        )
+        for code in bidang
+        for i in range(12)
+    )
+    master = Master(indikator=items)
+    snapshots = []
+    for code in bidang[:2]:  # C approved nothing
+        for k in range(1, tw + 1):
+            entries = {
+                indikator_key(f"1.{i:02d}", f"Indikator {i}"): {
+                    "realisasi": None if rng.random() < 0.2 else float(rng.uniform(0, 50)),
+                    "anggaran": None if rng.random() < 0.2 else float(rng.uniform(0, 500)),
+                    "kendala": f"kendala {i}" if i % 5 == 0 else None,
+                }
+                for i in range(12)
+                if i != 7  # one indicator missing from the sheet
+            }
+            entries["9.99|Tidak ada di daftar"] = {"realisasi": 1.0, "anggaran": None, "kendala": None}
+            snapshots.append(SnapshotData(code, k, {"indikator": entries}, "h"))
+    names = {"B": "Bidang B", "A": "Bidang A"}
+    direct = build_rekap_from_snapshots(master, snapshots, names, tw)
+    via_tables = build_rekap(master, tables_from_snapshots(snapshots), names, tw)
+    for k in range(1, tw + 1):
+        pd.testing.assert_frame_equal(direct.per_tw[k], via_tables.per_tw[k])
+    pd.testing.assert_frame_equal(direct.ringkasan, via_tables.ringkasan)
+    pd.testing.assert_frame_equal(direct.dinas, via_tables.dinas)
+    pd.testing.assert_frame_equal(direct.chart, via_tables.chart)
+    assert direct.bidang_order == ("B", "A", "C")

@@ -9,7 +9,7 @@ import pytest
 
 from bot.workflow.intake import ApprovedDataChanged, SubmissionReady, ValuesChanged, WorkbookMissing
 from sheets import layout
-from sheets.facts import BookSeen, BookToRead, Feedback
+from sheets.facts import BookSeen, BookToRead, Feedback, FeedbackPlace, ProblemInfo
 from sheets.snapshot import snapshot_hash
 from tests.google_edge.conftest import KODES, Env, IntakePoller
 
@@ -121,6 +121,48 @@ def test_invalid_submission_feedback_written_and_cleared(env: Env, distributed: 
     wb.write_feedback("HIJ", 1, Feedback("Menunggu koreksi Kepala Bidang", place=wb.place("HIJ")))
     assert all(v == "" for v in sheet.col_values(HEADER.index(layout.COL_CATATAN_VALIDASI) + 1)[1:])
     assert sheet.acell(f"{col(layout.col_realisasi(1))}3", value_render_option="UNFORMATTED_VALUE").value == 20
+
+
+@pytest.mark.parametrize("limit", [None, 1500], ids=["one-request", "notes-over-the-limit"])
+def test_lock_and_return_write_the_feedback_with_the_protections(
+    env: Env, distributed: tuple, limit: int | None
+) -> None:
+    """A submission's lock and a return's reopen move the protections and write the sheet in one batchUpdate."""
+    wb, refs, _cursor = distributed
+    if limit is not None:  # a restarted edge that must cut the notes: several batchUpdates, the move in the first
+        wb = IntakePoller(env.workbooks(max_request_bytes=limit), memory=wb.memory)
+    fill(env, refs, "HIJ", 1)
+    submit(env, refs, "HIJ", 1)
+    sheet = staff_sheet(env, refs, "HIJ")
+    notes_column = HEADER.index(layout.COL_CATATAN_VALIDASI) + 1
+    rows = len(env.master.for_bidang("HIJ"))
+    problems = tuple(
+        ProblemInfo(f"M{r}", layout.col_realisasi(1), r, f"Indikator {r}", "warning", f"Periksa baris {r} " + "x" * 400)
+        for r in range(2, rows + 2)
+    )
+    place = FeedbackPlace(notes_column - 1, 2, rows + 1)
+    writes = ("sheets.spreadsheets.batchUpdate", "sheets.spreadsheets.values.batchUpdate")
+    env.reset_stats()
+    wb.lock_tw("HIJ", 1, Feedback("Menunggu koreksi Kepala Bidang", "", problems, place=place))
+    counts = {m: n for m, n in env.google_methods().items() if m in writes}
+    if limit is None:
+        assert counts == {"sheets.spreadsheets.batchUpdate": 1}
+    else:
+        assert set(counts) == {"sheets.spreadsheets.batchUpdate"} and counts["sheets.spreadsheets.batchUpdate"] >= 2
+    with pytest.raises(gspread.exceptions.APIError):
+        sheet.update([[99]], f"{col(layout.col_realisasi(1))}2")
+    notes = sheet.col_values(notes_column)
+    assert [f"Periksa baris {r}" in notes[r - 1] for r in range(2, rows + 2)] == [True] * rows
+    status = staff_sheet(env, refs, "HIJ", layout.TAB_STATUS)
+    assert status.row_values(2)[:4] == ["TW I", "Siap Dikoreksi", "Menunggu koreksi Kepala Bidang", ""]
+    env.reset_stats()
+    wb.reopen_tw("HIJ", 1, Feedback("Dikembalikan", "Lengkapi bukti", reset_submission=True, place=place))
+    counts = {m: n for m, n in env.google_methods().items() if m in writes}
+    assert set(counts) == {"sheets.spreadsheets.batchUpdate"}
+    assert limit is not None or counts == {"sheets.spreadsheets.batchUpdate": 1}
+    assert status.row_values(2)[:4] == ["TW I", "Draft", "Dikembalikan", "Lengkapi bukti"]
+    assert all(v == "" for v in sheet.col_values(notes_column)[1:])
+    sheet.update([[11]], f"{col(layout.col_realisasi(1))}2")  # open again for the staff
 
 
 def test_lock_then_tamper_then_reopen(env: Env, distributed: tuple) -> None:

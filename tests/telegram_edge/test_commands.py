@@ -344,6 +344,7 @@ async def test_status_and_rekap(kinerja: KinerjaBot, workbook: EdgeWorkbook, peo
     )
     assert "Kepala Bidang (Sri Wahyuni" not in status["text"]
     await asyncio.to_thread(service.approve_koreksi, sekretaris, pid, "SEK")
+    assert service.bot_steps is not None and await asyncio.to_thread(service.bot_steps.wait_idle, 60)
     # The Status tab of each workbook names who approved it; Status Pengisian reads Siap Dikoreksi.
     assert workbook.feedback[("SEK", 1)][0] == "Disetujui Sekretaris"
     assert workbook.feedback[("PTK", 1)][0] == "Disetujui Kepala Bidang"

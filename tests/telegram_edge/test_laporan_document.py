@@ -24,6 +24,7 @@ async def test_report_document_goes_with_step_6_and_the_close(
         for kode in service.kodes:
             service.handle_events([submission(kode, 1)])
             service.approve_koreksi(actor(KEPALA[kode]), pid, kode)
+        assert service.bot_steps is not None and service.bot_steps.wait_idle(60)  # the draft, built off the press
         service.add_analysis_note(actor(KASUBBAG), pid, "Capaian umumnya baik.")
         service.submit_to_sekretaris(actor(KASUBBAG), pid)
         service.forward_to_kepala_dinas(actor(SEKRETARIS), pid)
@@ -42,6 +43,7 @@ async def test_report_document_goes_with_step_6_and_the_close(
         service.give_rekomendasi(actor(KADIS), pid, "Tingkatkan serapan anggaran.")
         for kode in service.kodes:
             service.record_tindak_lanjut(actor(KEPALA[kode]), pid, kode, f"Tindak lanjut {kode}.")
+        assert service.bot_steps is not None and service.bot_steps.wait_idle(60)  # the close, built off the press
 
     await asyncio.to_thread(close)
     for official in (KASUBBAG, KADIS):

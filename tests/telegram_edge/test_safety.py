@@ -312,7 +312,9 @@ async def test_kembalikan_without_a_reason_does_nothing(
         sekretaris = kinerja.service.directory.actor_for_telegram(SEKRETARIS)
         await asyncio.to_thread(kinerja.service.return_by_sekretaris, sekretaris, pid, "Periksa data PTK.")
     before_view = kinerja.service.period_view(pid)
-    message = await people.wait_message(who, holder)
+    # The first rekap and chart of the process load pandas and matplotlib (not loaded at start):
+    # on a busy machine the request behind them takes longer than the usual wait.
+    message = await people.wait_message(who, holder, timeout=30)
     await people.press(who, message["message_id"], label)
     prompt = await people.wait_message(who, "membalas pesan ini", after=message["message_id"])
     assert prompt["reply_markup"]["force_reply"] is True

@@ -56,6 +56,12 @@ class Driver:
         from tests.workflow.conftest import KEPALA
 
         self.s.approve_koreksi(self.actor(KEPALA[kode]), self.pid, kode)
+        self.settled()
+
+    def settled(self) -> None:
+        """Wait for the bot's own step an action made due (the draft rekap, the close), when a worker builds it."""
+        if self.s.bot_steps is not None:
+            assert self.s.bot_steps.wait_idle(120)
 
     def analysis(self) -> int:
         self.collecting()

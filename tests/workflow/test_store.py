@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import DBAPIError
 
 from bot.store.migrate import head_revision, upgrade
 from bot.store.schema import metadata
@@ -205,6 +207,39 @@ def test_insert_if_absent_and_trusted_updates_answer_alike(store) -> None:
         invite = tx.insert_invite(code_hash="h", role="staf", nama="A", created_at=at, expires_at=at)
         assert tx.use_invite(invite, at, BIG) is True
         assert tx.use_invite(invite, at, BIG + 1) is False
+
+
+def test_a_read_does_not_wait_for_the_writer_and_cannot_write(store) -> None:
+    """Store.read() takes no write lock: it reads the last commit while a writer holds the lock."""
+    at = datetime(2026, 4, 1, 8, 0, tzinfo=WIB)
+    with store.transaction() as tx:
+        tx.set_cursor("drive", "a", at)
+    holding, release = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with store.transaction() as tx:
+            tx.set_cursor("drive", "b", at)
+            holding.set()
+            release.wait(60)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        assert holding.wait(60)
+        # Behind the write lock this would wait until the busy timeout and fail: the writer only
+        # lets go after this read.
+        with store.read() as tx:
+            assert tx.get_cursor("drive") == "a"
+    finally:
+        release.set()
+        thread.join()
+    with store.read() as tx:
+        assert tx.get_cursor("drive") == "b"
+    with pytest.raises(DBAPIError, match=r"(?i)read.only|readonly"), store.read() as tx:
+        tx.set_cursor("drive", "c", at)
+    with store.transaction() as tx:  # the connection writes again afterwards
+        tx.set_cursor("drive", "d", at)
+        assert tx.get_cursor("drive") == "d"
 
 
 def test_the_store_guard_notices_a_replaced_file_and_a_foreign_identity(tmp_path: Path) -> None:

@@ -70,6 +70,9 @@ def edge(context: ContextTypes.DEFAULT_TYPE) -> EdgeContext:
 
 
 async def _actor(ctx: EdgeContext, telegram_id: int) -> Actor | None:
+    found, actor = ctx.service.directory.cached_actor(telegram_id)  # no I/O: no worker thread needed
+    if found:
+        return actor
     return await asyncio.to_thread(ctx.service.directory.actor_for_telegram, telegram_id)
 
 

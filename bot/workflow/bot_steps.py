@@ -1,0 +1,85 @@
+"""The bot's own steps (the draft rekap, the close), carried out off the path of the press that made them due.
+
+When the last Kepala Bidang presses Setujui, the draft rekap is due (SOP step 4); when the last
+tindak lanjut is recorded, the close and the archive are. Building either takes long (the rekap
+of every bidang, the dinas workbook, the report document), and the person who pressed last
+should not wait for it: the press moves its own report, answers, and hands the period to
+:class:`BotSteps`, whose one worker thread runs :meth:`WorkflowService.advance` for it.
+
+Nothing is lost when the service stops before the worker gets to it: what makes the step due is
+in the store (every report approved, every tindak lanjut recorded), and the scheduler's sweep
+calls ``advance`` for every running period at start and every half minute; a step a stop
+interrupted half way is a durable intention, resumed at start (:mod:`bot.workflow.intentions`).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+
+logger = logging.getLogger(__name__)
+
+_STOP = -1
+
+
+class BotSteps:
+    """One worker thread running ``advance(period_id)`` for each period handed to it (once per request)."""
+
+    def __init__(self, advance: Callable[[int], None]) -> None:
+        self._advance = advance
+        self._queue: queue.SimpleQueue[int] = queue.SimpleQueue()
+        self._waiting: set[int] = set()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._idle = threading.Event()
+        self._idle.set()
+
+    def request(self, period_id: int) -> None:
+        """Have the bot's own due step on ``period_id`` carried out soon (a second request meanwhile is one)."""
+        with self._lock:
+            if period_id in self._waiting:
+                return
+            self._waiting.add(period_id)
+            self._idle.clear()
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="bot-steps", daemon=True)
+                self._thread.start()
+        self._queue.put(period_id)
+
+    def _run(self) -> None:
+        while True:
+            period_id = self._queue.get()
+            if period_id == _STOP:
+                return
+            with self._lock:
+                self._waiting.discard(period_id)
+            try:
+                self._advance(period_id)
+            except Exception:  # the sweep tries again; the next request too
+                logger.exception("the bot's own step on period %s failed; the scheduler tries again", period_id)
+            with self._lock:
+                if not self._waiting:
+                    self._idle.set()
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Block until every requested step has been carried out; False on timeout."""
+        return self._idle.wait(timeout)
+
+    def stop(self, timeout: float | None = None) -> None:
+        """Let the step under way finish (the ones still waiting are left to the sweep) and end the thread."""
+        with self._lock:
+            thread, self._thread = self._thread, None
+            self._waiting.clear()
+        if thread is None:
+            return
+        # Drop what waits: the sweep finds it due after a restart.
+        while True:
+            try:
+                self._queue.get_nowait()
+            except queue.Empty:
+                break
+        self._queue.put(_STOP)
+        thread.join(timeout)
+        self._idle.set()
