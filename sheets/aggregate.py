@@ -474,6 +474,9 @@ def _trend(summary: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 def _capaian_of(frame: pd.DataFrame, rows: pd.DataFrame) -> pd.Series:
     """``frame``'s capaian for each indicator of ``rows`` (by bidang, Kode and name: after an APBD
     Perubahan a TW measured against another list has other rows); NaN for one it lacks."""
+    import numpy as np
+    import pandas as pd
+
     names = ["kode_bidang", "kode", "indikator"]
     found = dict(zip(zip(*(frame[n] for n in names), strict=True), frame["capaian"], strict=True))
     wanted = zip(*(rows[n] for n in names), strict=True)

@@ -182,6 +182,8 @@ def build_rekap_sheets(
     master: Master, data: RekapData, bidang_names: Mapping[str, str], tw: int, tz: ZoneInfo
 ) -> RekapSheets:
     """Every tab's grid for the dinas workbook up to TW ``tw``."""
+    import pandas as pd
+
     rekap = build_rekap_from_snapshots(master, data.snapshots, bidang_names, tw, masters=data.masters)
     grids: dict[str, list[list[Any]]] = {}
     columns = tab_columns()
