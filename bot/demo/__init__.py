@@ -3,7 +3,8 @@
 A package of its own that uses the product (``bot``, ``sheets``, ``config``) and the sandbox; the
 product never imports it (``python -m bot demo`` imports it lazily, inside the command).
 
-- :mod:`bot.demo.run`: ``python -m bot demo`` (:func:`run_demo`, :class:`DemoRun`);
+- :mod:`bot.demo.entry`: ``python -m bot demo`` (:func:`run_demo`), the quarter or the year;
+- :mod:`bot.demo.run`: the quarter (:class:`DemoRun`); :mod:`bot.demo.setahun`: the year (``--setahun``);
 - :mod:`bot.demo.provision`: a sandbox provisioned for Kinerja Bot from its settings;
 - :mod:`bot.demo.actors`: the simulated people and what they can do (:class:`~bot.demo.actors.Office`);
 - :mod:`bot.demo.filling`: how a person fills a bidang sheet;
@@ -12,6 +13,7 @@ product never imports it (``python -m bot demo`` imports it lazily, inside the c
 - :mod:`bot.demo.report`, :mod:`bot.demo.transcript`: what a run produced and how it is printed.
 """
 
+from bot.demo.entry import cmd_demo, run_demo
 from bot.demo.paths import DEMO_DIR, DEMO_MASTER, DEMO_SETTINGS
 from bot.demo.report import (
     RIWAYAT_HEADER,
@@ -29,8 +31,6 @@ from bot.demo.run import (
     DemoError,
     DemoRun,
     SimulatedClock,
-    cmd_demo,
-    run_demo,
 )
 
 __all__ = [

@@ -31,37 +31,28 @@ history (riwayat) from the store (:mod:`bot.demo.report`).
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import io
 import logging
 import os
 import re
-import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import requests
-import yaml
 
-from bot import texts
 from bot.demo.actors import CHART_CAPTION, TERDAFTAR, TITLE_DITUTUP, Cast, Office, button_links
 from bot.demo.filling import load_isian
-from bot.demo.paths import DEMO_MASTER, DEMO_SETTINGS, ISIAN_DEMO
-from bot.demo.provision import ADMIN, provision
+from bot.demo.paths import ISIAN_DEMO
+from bot.demo.provision import ADMIN
 from bot.demo.quarter import quarter_steps
 from bot.demo.report import (
-    DemoReport,
     TimelineRow,
     fmt_time,
-    format_summary,
-    format_timeline,
     timeline_rows,
     write_riwayat,
 )
@@ -73,12 +64,11 @@ from bot.runtime import build_service
 from bot.telegram.invite import fetch_bot_username, invite
 from bot.workflow.calendar import WorkCalendar
 from bot.workflow.machine import Role
-from config.settings import ENV_PREFIX, Settings, SettingsError, parse_settings
+from config.settings import ENV_PREFIX, Settings, parse_settings
 from sandbox.control import SandboxControl
 from sandbox.server import SandboxServer, running_sandbox
 from sandbox.telegram import DEFAULT_BOT_TOKEN
 from sheets.laporan import nama_berkas
-from sheets.master import load_master
 
 if TYPE_CHECKING:
     from bot.telegram.app import KinerjaBot
@@ -91,8 +81,6 @@ __all__ = [
     "DemoError",
     "DemoRun",
     "SimulatedClock",
-    "cmd_demo",
-    "run_demo",
 ]
 
 logger = logging.getLogger(__name__)
@@ -155,7 +143,7 @@ class SimulatedClock:
 
 
 @contextlib.contextmanager
-def _without_kinerja_environment() -> Iterator[None]:
+def without_kinerja_environment() -> Iterator[None]:
     """KINERJA_* variables of an installed bot must not leak into the demo's settings (e.g. its database)."""
     saved = {key: value for key, value in os.environ.items() if key.startswith(ENV_PREFIX)}
     for key in saved:
@@ -167,7 +155,7 @@ def _without_kinerja_environment() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _sandbox(given: SandboxServer | None) -> Iterator[SandboxServer]:
+def demo_sandbox(given: SandboxServer | None) -> Iterator[SandboxServer]:
     if given is not None:
         yield given
         return
@@ -474,96 +462,3 @@ class DemoRun:
             self.office, self.cast, self.steps, self.progress, self.settings.dinas.nama, self.tz, self.clock
         )
         return transcript.render(tahun, tw)
-
-
-# ==========================================================================================
-# entry points
-# ==========================================================================================
-
-
-def run_demo(
-    out: Path,
-    *,
-    cepat: bool = False,
-    write: Callable[[str], object] = sys.stdout.write,
-    sandbox: SandboxServer | None = None,
-    setahun: bool = False,
-) -> DemoReport:
-    """Run the demo quarter (``setahun``: the whole year) and write its outputs to ``out``;
-    :class:`DemoError` when it cannot finish.
-
-    The sandbox is started and stopped here unless a running (fresh) one is given, which then
-    stays up afterwards with everything the demo left in it.
-    """
-    started = time.monotonic()
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise DemoError(f"Folder keluaran {out} tidak dapat dibuat: {err.strerror}.") from err
-    data = yaml.safe_load(DEMO_SETTINGS.read_text(encoding="utf-8"))
-    data["google"]["master_indikator"] = str(DEMO_MASTER)
-    lingkup = f"tahun anggaran {data['tahun']}" if setahun else texts.periode(DEMO_TW, data["tahun"])
-    write(f"Demo Kinerja Bot: {data['dinas']['nama']}, {lingkup}\n")
-    with (
-        tempfile.TemporaryDirectory(prefix="kinerja-demo-") as work,
-        _without_kinerja_environment(),
-        _sandbox(sandbox) as server,
-    ):
-        control = SandboxControl(server.base_url)
-        master = DEMO_MASTER
-        if setahun:
-            from bot.demo.setahun import year_masters  # lazily: setahun builds on this module
-
-            master = year_masters(Path(work), int(data["tahun"]), DEMO_MASTER)
-        try:
-            settings = provision(control, data, Path(work), master=master)
-        except SettingsError as err:
-            raise DemoError(f"Pengaturan demo tidak valid:\n{err}") from err
-        write(
-            f"Sandbox berjalan di {server.base_url}; {len(settings.bidang)} bidang, "
-            f"{len(load_master(DEMO_MASTER))} indikator.\n"
-        )
-        runner = DemoRun
-        if setahun:
-            from bot.demo.setahun import YearRun
-
-            runner = YearRun
-        demo = runner(settings, control, out, write, pace=0.0 if cepat else PACE_SECONDS)
-        files = asyncio.run(demo.run())
-    seconds = time.monotonic() - started
-    report = DemoReport(out, files, seconds, len(demo.steps), demo.timeline, demo.summary, demo.tahun, DEMO_TW)
-    lingkup = f" {texts.periode(DEMO_TW, demo.tahun)}" if setahun else ""
-    write(f"\nLini masa{lingkup} (jam kantor simulasi):\n" + format_timeline(report.timeline, settings.tz) + "\n")
-    write(f"\nRekap {texts.periode(DEMO_TW, demo.tahun)}:\n" + format_summary(report.summary, settings) + "\n")
-    if setahun:
-        from bot.demo.setahun import YearRun, format_tahunan
-
-        assert isinstance(demo, YearRun)
-        report = replace(report, tahunan=tuple(demo.tahunan), year_events=len(demo.events))
-        write(
-            f"\nHasil tahunan {demo.tahun} (tab Tahunan lembar kerja rekap dinas):\n"
-            + format_tahunan(demo.tahunan)
-            + "\n"
-        )
-    write("\nBerkas keluaran:\n" + "".join(f"  {path}\n" for path in files.values()))
-    sesudahnya = f"; {report.year_events} peristiwa sesudahnya" if setahun else ""
-    write(f"\nDemo selesai dalam {seconds:.1f} detik ({report.steps} langkah{sesudahnya}).\n")
-    return report
-
-
-def cmd_demo(args: argparse.Namespace) -> int:
-    """``python -m bot demo``: 0 on success; 1 with an Indonesian message otherwise."""
-    os.environ.setdefault("PTB_TIMEDELTA", "1")
-    try:
-        run_demo(Path(args.out), cepat=args.cepat, setahun=getattr(args, "setahun", False))
-    except DemoError as err:
-        sys.stderr.write(f"\nDemo gagal: {err}\n")
-        return 1
-    except KeyboardInterrupt:
-        sys.stderr.write("\nDemo dihentikan.\n")
-        return 130
-    except Exception as err:  # the demo must end with a message, never a bare traceback
-        logger.exception("demo failed")
-        sys.stderr.write(f"\nDemo gagal karena kesalahan tak terduga: {type(err).__name__}: {err}\n")
-        return 1
-    return 0
