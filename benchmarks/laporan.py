@@ -12,7 +12,7 @@ costs, so the ratio (floor / product, below 1) says how much the report's layout
 
 Each side runs in its own process (``python -m benchmarks.laporan --worker``): time is wall clock
 of the render alone (data prepared before), memory is the peak resident set during the render
-minus the resident set just before it (ru_maxrss against /proc/self/statm), so imports and
+minus the resident set just before it (VmHWM against /proc/self/statm), so imports and
 input data are excluded for both.
 """
 
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -40,7 +39,13 @@ def _rss_mib() -> float:
 
 
 def _peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+    # VmHWM, the peak of this process image: ru_maxrss would not do, Linux carries it across exec,
+    # so a worker started by a parent grown to gigabytes reports the parent's peak.
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # KiB
+    raise RuntimeError("/proc/self/status has no VmHWM")
 
 
 def _input(bidang: int, indikator: int) -> Any:
