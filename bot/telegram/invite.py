@@ -19,7 +19,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import segno
 from telegram import Bot
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.helpers import create_deep_linked_url
@@ -85,6 +84,8 @@ def deep_link(username: str, code: str) -> str:
 
 def write_qr(path: Path, link: str) -> None:
     """A PNG of ``link``'s QR code at ``path``, large enough to print and scan from paper."""
+    import segno  # only the invite command draws a QR code; the running service never does
+
     segno.make(link, error="m").save(str(path), kind="png", scale=QR_SCALE, border=QR_BORDER)
 
 

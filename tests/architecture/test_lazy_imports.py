@@ -1,11 +1,11 @@
 """The service starts without the libraries it needs only now and then (issue #20, memory).
 
 pandas and numpy are loaded where a frame is built (a validation, a rekap), reportlab and
-matplotlib where a report or a chart is drawn, openpyxl where the archive builds an xlsx, and
-Alembic only when a migration is due. A fresh interpreter imports what ``python -m bot run``
-imports, opens an up-to-date store, counts the indicators a period's opening request names (the
-first tick opens a due period) and draws a capaian chart (in a child process); none of them may
-be loaded then.
+matplotlib where a report or a chart is drawn, openpyxl where the archive builds an xlsx, segno
+where ``invite`` draws a QR code, and Alembic only when a migration is due. A fresh interpreter
+imports what ``python -m bot run`` imports, opens an up-to-date store, counts the indicators a
+period's opening request names (the first tick opens a due period) and draws a capaian chart (in
+a child process); none of them may be loaded then.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from alembic.script import ScriptDirectory
 from bot.store.migrate import alembic_config, head_revision, upgrade
 
 ROOT = Path(__file__).resolve().parents[2]
-LOADED_LATER = ("pandas", "numpy", "alembic", "matplotlib", "reportlab", "openpyxl", "PIL")
+LOADED_LATER = ("pandas", "numpy", "alembic", "matplotlib", "reportlab", "openpyxl", "PIL", "segno")
 
 PROBE = """
 import json, sys
