@@ -253,6 +253,9 @@ async def _act(
     spec: ActionSpec,
 ) -> None:
     """Run the action (the press is answered already); its outcome is edited into the message."""
+    # The outcome names the moment of the press: read now, not once Google and the store are done
+    # (by then the office may have moved on, and the line would depend on how long they took).
+    when = ctx.when()
     try:
         await asyncio.to_thread(spec.call, ctx.service, actor, data.period_id, data.bidang, "")
     except ActionFailed as err:  # nothing changed; the buttons stay so the press can be repeated
@@ -281,7 +284,7 @@ async def _act(
     # A deferral leaves the request open: its Setujui stays (the row's ``keeps``); links always stay.
     kept = [button(action, data.period_id, data.bidang) for action in spec.keeps]
     markup = with_links(links_of(message.reply_markup), kept)
-    line = texts.outcome(spec.outcome, actor.nama, ctx.when())
+    line = texts.outcome(spec.outcome, actor.nama, when)
     await show_outcome(context, message.chat.id, message.message_id, message.text, line, markup)
 
 
@@ -336,6 +339,7 @@ async def _complete(
     spec = ACTIONS[prompt.action]
     asked = spec.prompt
     assert asked is not None
+    when = ctx.when()  # the moment of the answer (see _act)
     try:
         await asyncio.to_thread(spec.call, ctx.service, actor, prompt.period_id, prompt.bidang, text)
     except ActionFailed as err:  # nothing changed: the same answer may be sent again
@@ -352,6 +356,6 @@ async def _complete(
     )
     await _reply(ctx, message, texts.reply_done(asked.reply))
     if prompt.origin_message_id is not None and spec.settles:
-        line = texts.outcome(spec.outcome, actor.nama, ctx.when(), asked.detail(text))
+        line = texts.outcome(spec.outcome, actor.nama, when, asked.detail(text))
         links = with_links([Link(label, url) for label, url in prompt.origin_links])
         await show_outcome(context, message.chat.id, prompt.origin_message_id, prompt.origin_text, line, links)
