@@ -180,9 +180,10 @@ async def on_evidence_choice(update: Update, context: ContextTypes.DEFAULT_TYPE)
         await _answer(ctx, query, texts.EVIDENCE_GONE, alert=True)
         return
     await _answer(ctx, query, texts.EVIDENCE_SAVING)  # the download and upload may outlast the press's answer time
+    when = ctx.when()  # the moment of the choice, as every outcome line names it
     stored = await _keep(context, ctx, actor, source, choice.period_id, choice.no)
     if stored is not None:
-        line = texts.outcome_evidence(stored.indikator.no, stored.indikator.nama, ctx.when())
+        line = texts.outcome_evidence(stored.indikator.no, stored.indikator.nama, when)
         await show_outcome(context, chooser.chat.id, chooser.message_id, chooser.text, line)
 
 
