@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from functools import partial
+from typing import Any, TypeVar
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
@@ -29,6 +31,7 @@ from bot.workflow.plh import parse_tanggal, split_plh_args
 from sheets.master import MasterError
 
 logger = logging.getLogger("bot.telegram.handlers")  # the name the log has always shown for the handlers
+T = TypeVar("T")
 
 
 async def cmd_plh(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -88,20 +91,29 @@ async def cmd_induk(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await _reply(ctx, message, texts.REFUSAL_MASTER_BAD_YEAR)
             return
         asked = int(args[0])
-    try:
-        tahun, master = await asyncio.to_thread(ctx.service.check_master_sheet, actor, asked)
-    except ActionRefused as err:
-        await _reply(ctx, message, texts.refused(err.reason))
+    checked = await _read_master_sheet(ctx, message, "/induk", ctx.service.check_master_sheet, actor, asked)
+    if checked is None:
         return
-    except MasterError as err:
-        await _problems(ctx, message, err)
-        return
-    except Exception:
-        logger.exception("reading the master sheet for /induk failed")
-        await _reply(ctx, message, texts.MASTER_READ_FAILED)
-        return
+    tahun, master = checked
     counts = [(b.kode, len(master.for_bidang(b.kode))) for b in ctx.settings.bidang]
     await _reply_with_buttons(ctx, message, texts.master_ok(tahun, master.source, counts), _sheet_button(ctx))
+
+
+async def _read_master_sheet(
+    ctx: EdgeContext, message: Message, command: str, read: Callable[..., T], *args: Any
+) -> T | None:
+    """``read(*args)`` (a service call that reads the master sheet) off the event loop; None, with
+    the person told why, when it is refused, the sheet has errors or cannot be read."""
+    try:
+        return await asyncio.to_thread(read, *args)
+    except ActionRefused as err:
+        await _reply(ctx, message, texts.refused(err.reason))
+    except MasterError as err:
+        await _problems(ctx, message, err)
+    except Exception:
+        logger.exception("reading the master sheet for %s failed", command)
+        await _reply(ctx, message, texts.MASTER_READ_FAILED)
+    return None
 
 
 async def _reply_with_buttons(
@@ -127,17 +139,8 @@ async def cmd_perubahan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         reason = texts.REFUSAL_REVISION_BAD_DATE if args else ""
         await _reply(ctx, message, f"{reason}\n\n{texts.PERUBAHAN_USAGE}".strip())
         return
-    try:
-        draft = await asyncio.to_thread(ctx.service.prepare_revision, actor, berlaku)
-    except ActionRefused as err:
-        await _reply(ctx, message, texts.refused(err.reason))
-        return
-    except MasterError as err:
-        await _problems(ctx, message, err)
-        return
-    except Exception:
-        logger.exception("reading the master sheet for /perubahan failed")
-        await _reply(ctx, message, texts.MASTER_READ_FAILED)
+    draft = await _read_master_sheet(ctx, message, "/perubahan", ctx.service.prepare_revision, actor, berlaku)
+    if draft is None:
         return
     logger.info("telegram user %s prepared revision %s", user.id, draft.id)
     decide = [button(Action.REVISION_APPLY, draft.id), button(Action.REVISION_CANCEL, draft.id)]
