@@ -421,7 +421,7 @@ class Tx:
     # --- durable intentions ------------------------------------------------------------------
 
     def insert_intention(self, **values: Any) -> int:
-        """Record an action about to touch Google (status ``pending``); returns its id."""
+        """Record an action about to touch Google (status ``pending`` unless given); returns its id."""
         return self._insert_id(s.intentions, {"status": "pending", **values})
 
     def get_intention(self, intention_id: int) -> Row[Any] | None:
@@ -429,11 +429,15 @@ class Tx:
         return self.conn.execute(select(s.intentions).where(s.intentions.c.id == intention_id)).first()
 
     def pending_intention(self, period_id: int, bidang: str | None) -> Row[Any] | None:
-        """The pending intention on this period (and bidang), if one is being carried out."""
+        """The intention on this period (and bidang) still being carried out (pending, or its effect owed)."""
         bidang_matches = s.intentions.c.bidang.is_(None) if bidang is None else s.intentions.c.bidang == bidang
         return self.conn.execute(
             select(s.intentions)
-            .where(s.intentions.c.period_id == period_id, bidang_matches, s.intentions.c.status == "pending")
+            .where(
+                s.intentions.c.period_id == period_id,
+                bidang_matches,
+                s.intentions.c.status.in_(("pending", "owed")),
+            )
             .order_by(s.intentions.c.id)
         ).first()
 

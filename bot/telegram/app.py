@@ -101,8 +101,10 @@ class KinerjaBot:
             with contextlib.suppress(Exception):
                 await task
         self._tasks.clear()
-        if self.service.bot_steps is not None:  # the step under way finishes; the sweep does the rest
-            await asyncio.to_thread(self.service.bot_steps.stop, BOT_STEP_STOP_SECONDS)
+        # The step (the owed effect) under way finishes; the sweep (the next start) does the rest.
+        for worker in (self.service.bot_steps, self.service.owed_effects):
+            if worker is not None:
+                await asyncio.to_thread(worker.stop, BOT_STEP_STOP_SECONDS)
         if self.application.updater is not None and self.application.updater.running:
             await self.application.updater.stop()
         if self.application.running:

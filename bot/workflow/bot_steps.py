@@ -1,4 +1,4 @@
-"""The bot's own steps (the draft rekap, the close), carried out off the path of the press that made them due.
+"""The bot's own work (the draft rekap, the close, an approval's lock), off the path of the press that made it due.
 
 When the last Kepala Bidang presses Setujui, the draft rekap is due (SOP step 4); when the last
 tindak lanjut is recorded, the close and the archive are. Building either takes long (the rekap
@@ -10,6 +10,11 @@ Nothing is lost when the service stops before the worker gets to it: what makes 
 in the store (every report approved, every tindak lanjut recorded), and the scheduler's sweep
 calls ``advance`` for every running period at start and every half minute; a step a stop
 interrupted half way is a durable intention, resumed at start (:mod:`bot.workflow.intentions`).
+
+A second :class:`BotSteps` carries out the Google effect an approval's move owes (its lock,
+:meth:`~bot.workflow.core.WorkflowCore.carry_out_owed`), keyed by the intention: the press is
+answered once the move is written, and an owed effect the worker did not get to stays ``owed``
+in the store for the start and the scheduler.
 """
 
 from __future__ import annotations
@@ -25,10 +30,11 @@ _STOP = -1
 
 
 class BotSteps:
-    """One worker thread running ``advance(period_id)`` for each period handed to it (once per request)."""
+    """One worker thread running ``advance(key)`` once per request for each key (a period, an intention)."""
 
-    def __init__(self, advance: Callable[[int], None]) -> None:
+    def __init__(self, advance: Callable[[int], object], name: str = "bot-steps") -> None:
         self._advance = advance
+        self._name = name
         self._queue: queue.SimpleQueue[int] = queue.SimpleQueue()
         self._waiting: set[int] = set()
         self._lock = threading.Lock()
@@ -37,14 +43,14 @@ class BotSteps:
         self._idle.set()
 
     def request(self, period_id: int) -> None:
-        """Have the bot's own due step on ``period_id`` carried out soon (a second request meanwhile is one)."""
+        """Have the work on ``period_id`` (the key) carried out soon (a second request meanwhile is one)."""
         with self._lock:
             if period_id in self._waiting:
                 return
             self._waiting.add(period_id)
             self._idle.clear()
             if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="bot-steps", daemon=True)
+                self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
                 self._thread.start()
         self._queue.put(period_id)
 
@@ -58,7 +64,7 @@ class BotSteps:
             try:
                 self._advance(period_id)
             except Exception:  # the sweep tries again; the next request too
-                logger.exception("the bot's own step on period %s failed; the scheduler tries again", period_id)
+                logger.exception("%s: the work on %s failed; the scheduler tries again", self._name, period_id)
             with self._lock:
                 if not self._waiting:
                     self._idle.set()

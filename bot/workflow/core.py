@@ -4,11 +4,16 @@
 
 1. check, in a transaction, the table row for (current state, event), the actor's role and
    bidang, and the input; refuse with :class:`~bot.workflow.errors.ActionRefused` before writing;
-2. carry out the Google effect the row names (outside any transaction; every effect is
-   idempotent, so a crash here only means the action is retried);
-3. in ONE transaction: check again (a doubled press finds the state moved on and is refused),
-   move the state, append the audit row, write what the step records and the outbox rows of
-   every notification the row names.
+2. a row without a Google effect, or with one that follows the move (the approval's lock:
+   :data:`~bot.workflow.effects.FOLLOWING_EFFECTS`), is moved in that same transaction: the
+   state, the audit row, what the step records, the outbox rows of every notification the row
+   names and the effect it owes (an ``owed`` intention), all at once; the owed effect is then
+   carried out (:meth:`WorkflowCore.carry_out_owed`) by :attr:`WorkflowCore.following`, off the
+   person's path when the service runs a worker for it;
+3. any other row first carries out the Google effect it names (outside any transaction; every
+   effect is idempotent, so a crash here only means the action is retried), then, in ONE
+   transaction, checks again (a doubled press finds the state moved on and is refused) and
+   moves as above.
 
 Blocking (database and Google I/O): the Telegram edge calls it with ``asyncio.to_thread``.
 """
@@ -28,11 +33,20 @@ from bot.store.repository import Store, Tx
 from bot.workflow import intentions
 from bot.workflow.builders import Builders
 from bot.workflow.calendar import WorkCalendar
-from bot.workflow.effects import NOTE_EFFECTS, Act, Event, GoogleEffects, rekap_data, remember_place, stored_place
+from bot.workflow.effects import (
+    FOLLOWING_EFFECTS,
+    NOTE_EFFECTS,
+    Act,
+    Event,
+    GoogleEffects,
+    rekap_data,
+    remember_place,
+    stored_place,
+)
 from bot.workflow.errors import ActionBusy, ActionFailed, ActionRefused
 from bot.workflow.guards import Guards
 from bot.workflow.intake import SubmissionReady
-from bot.workflow.intentions import DONE, PENDING, UNDONE
+from bot.workflow.intentions import DONE, OWED, PENDING, UNDONE
 from bot.workflow.machine import (
     BidangEvent,
     BidangState,
@@ -104,6 +118,9 @@ class WorkflowCore:
             self._laporan,
             dikoreksi_sekretaris=self.directory.corrector_is_sekretaris,
         )
+        # Who carries out the Google effect a written move owes: at once in the caller's thread,
+        # unless the service hands it to its worker (WorkflowService, bot_steps_in_background).
+        self.following: Callable[[int], object] = self.carry_out_owed
 
     def _laporan(self, tahun: int, tw: int) -> bytes:
         """The period's report document (reportlab and pandas are loaded only when one is written)."""
@@ -185,18 +202,24 @@ class WorkflowCore:
             current.khusus = dict(khusus or {})
             current.master = master
             effect = self._google_effect(period, report, events)
-            current.place = place
-            if place is None and bidang is not None and effect in NOTE_EFFECTS:
-                current.place = stored_place(tx, period.tahun, bidang)
-            if effect in (GoogleEffect.REKAP, GoogleEffect.ARCHIVE):
-                current.rekap = rekap_data(tx, period, current)
-            if effect is not None:
-                intention_id = self._open_intention(tx, current, effect)
+            if effect is None or effect in FOLLOWING_EFFECTS:
+                # ONE transaction: the move, its audit row, its notifications and the effect it owes.
+                if effect is not None:
+                    current.owed = self._open_intention(tx, current, effect, OWED)
+                for event in events:
+                    self._move(tx, current, event, detail, record)
+                current.bot_step_due = bot_step is not None and bot_step(tx, current.period)
+            else:
+                current.place = place
+                if place is None and bidang is not None and effect in NOTE_EFFECTS:
+                    current.place = stored_place(tx, period.tahun, bidang)
+                if effect in (GoogleEffect.REKAP, GoogleEffect.ARCHIVE):
+                    current.rekap = rekap_data(tx, period, current)
+                intention_id = self._open_intention(tx, current, effect, PENDING)
         if effect is None:
-            current.now = self.now()
-            with self.store.transaction() as tx:
-                if self._second_check_and_move(tx, current, events, precondition, detail, record):
-                    current.bot_step_due = bot_step is not None and bot_step(tx, current.period)
+            return current
+        if current.owed is not None:
+            self.following(current.owed)
             return current
         assert intention_id is not None
         try:
@@ -223,6 +246,34 @@ class WorkflowCore:
             raise
         return current if moved else None
 
+    def carry_out_owed(self, intention_id: int) -> bool:
+        """Carry out the Google effect a written move owes: the sheet made to say what the store says.
+
+        Closes the intention ``done`` (with where the notes now are, in one transaction); False
+        when Google could not be reached: the row stays ``owed`` and the scheduler tries again
+        each cycle, the start too. Safe to call twice.
+        """
+        with self.store.read() as tx:
+            row = tx.get_intention(intention_id)
+            if row is None or row.status != OWED:
+                return True
+            period = self.guards.period(tx, row.period_id)
+            report = tx.get_report(row.period_id, row.bidang) if row.bidang is not None else None
+            place = stored_place(tx, period.tahun, row.bidang) if row.bidang is not None else None
+        try:
+            left = self.effects.settle(GoogleEffect(row.effect), period, report, place)
+        except Exception as err:
+            logger.exception("%s owed by intention %s not carried out; tried again later", row.effect, row.id)
+            with self.store.transaction() as tx:
+                error = f"{type(err).__name__}: {err}"[:2000]
+                tx.update_intention(intention_id, attempts=row.attempts + 1, last_error=error, updated_at=self.now())
+            return False
+        with self.store.transaction() as tx:
+            if left is not None and row.bidang is not None:
+                remember_place(tx, period.tahun, row.bidang, left, self.now())
+            tx.update_intention(intention_id, status=DONE, updated_at=self.now())
+        return True
+
     def _second_check_and_move(
         self,
         tx: Tx,
@@ -244,14 +295,15 @@ class WorkflowCore:
             remember_place(tx, act.tahun, act.bidang, act.place_after, act.now)
         return True
 
-    def _open_intention(self, tx: Tx, act: Act, effect: GoogleEffect) -> int:
-        """Record the action about to touch Google; refused while another on the same report runs."""
+    def _open_intention(self, tx: Tx, act: Act, effect: GoogleEffect, status: str) -> int:
+        """Record the action about to touch Google (``status`` pending) or whose Google effect its
+        move owes (owed); refused while another on the same report is still being carried out."""
         adopted = intentions.resuming.get()
         if adopted is not None:
             row = tx.get_intention(adopted)
             if row is not None and row.period_id == act.period.id and row.status == PENDING:
                 intentions.resuming.set(None)  # only the resumed call's own perform adopts it
-                tx.update_intention(adopted, attempts=row.attempts + 1, updated_at=act.now)
+                tx.update_intention(adopted, status=status, attempts=row.attempts + 1, updated_at=act.now)
                 return adopted
         if tx.pending_intention(act.period.id, act.bidang) is not None:
             raise ActionBusy(texts.REFUSAL_ACTION_BUSY)
@@ -263,6 +315,7 @@ class WorkflowCore:
             actor=intentions.actor_json(act.actor),
             text=act.text,
             khusus=dict(act.khusus) or None,
+            status=status,
             attempts=1,
             created_at=act.now,
             updated_at=act.now,
@@ -296,10 +349,12 @@ class WorkflowCore:
         return True
 
     def reconcile_pending(self) -> int:
-        """Compensate the undone intentions Google could not be reached for; returns how many settled."""
+        """Carry out the owed effects and compensate the undone intentions Google could not be
+        reached for; returns how many settled."""
         with self.store.read() as tx:
+            owed = [row.id for row in tx.intentions_with_status(OWED)]
             rows = tx.intentions_to_reconcile()
-        settled = 0
+        settled = sum(1 for intention_id in owed if self.carry_out_owed(intention_id))
         for row in rows:
             if self.settle(GoogleEffect(row.effect), row.period_id, row.bidang):
                 with self.store.transaction() as tx:

@@ -69,6 +69,7 @@ class Act:
     rekap_ref: RekapRef | None = None  # REKAP, ARCHIVE
     archive: ArchiveRef | None = None  # ARCHIVE
     bot_step_due: bool = False  # the bot's own next step on the period is due after this move
+    owed: int | None = None  # the intention whose Google effect follows the move (FOLLOWING_EFFECTS)
 
     @property
     def tahun(self) -> int:
@@ -137,6 +138,11 @@ def rekap_data(tx: Tx, period: Row[Any], act: Act) -> RekapData:
 NOTE_EFFECTS = frozenset({GoogleEffect.FEEDBACK, GoogleEffect.LOCK, GoogleEffect.RETURN})
 # The effects on one bidang's workbook (compensated by :meth:`GoogleEffects.settle`).
 BIDANG_EFFECTS = frozenset({GoogleEffect.FEEDBACK, GoogleEffect.LOCK, GoogleEffect.RETURN, GoogleEffect.REOPEN})
+# The effects that follow the move instead of preceding it: what they write follows from the
+# store alone, so :meth:`GoogleEffects.settle` after the move writes exactly what they would
+# have (the approval's lock and "disetujui" Status). The others write what only the action holds
+# (a reason, the validation's notes, a workbook's new id) or must succeed for the move to be true.
+FOLLOWING_EFFECTS = frozenset({GoogleEffect.LOCK})
 
 
 def stored_place(tx: Tx, tahun: int, kode: str) -> FeedbackPlace | None:

@@ -13,6 +13,14 @@ between, the Google effect runs; every effect is idempotent, so it can run again
   interrupted. :func:`resume_intentions` carries it out again as the person asked; if it cannot
   be, it is undone as above. Either way the person is told (:data:`Kind.ACTION_RESUMED`).
 
+An effect that only makes the sheet say what the store says (:data:`~bot.workflow.effects.FOLLOWING_EFFECTS`:
+the lock of an approval) is not carried out before the move but after it, as DESIGN.md section 6
+has it: the move, its audit row, its notifications and the row of the effect it now ``owes`` are
+written in ONE transaction, and the press is answered from that; a worker then settles the sheet
+(:meth:`GoogleEffects.settle`) and closes the row ``done``. Until then the row keeps later actions
+on the same report waiting, as a pending one does; one a stop or an unreachable Google left
+``owed`` is carried out at start and by the scheduler each cycle.
+
 So after any stop, a report ends in exactly one consistent state: approved and locked, or still
 submitted (and locked for the koreksi, its buttons still working).
 """
@@ -32,8 +40,10 @@ from bot.workflow.people import Actor
 
 logger = logging.getLogger(__name__)
 
-# The status of an intention row.
-PENDING, DONE, UNDONE = "pending", "done", "undone"
+# The status of an intention row. ``owed``: the move is written, its Google effect still to be carried out.
+PENDING, DONE, UNDONE, OWED = "pending", "done", "undone", "owed"
+# The statuses that keep a second action on the same report waiting (busy).
+IN_PROGRESS = (PENDING, OWED)
 
 # The intention being resumed in this thread, adopted by the first ``perform`` that runs under it
 # (the resumed call goes through the same service method the press did, which cannot pass it).

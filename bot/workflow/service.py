@@ -81,6 +81,11 @@ class WorkflowService:
         self.dinas_report = DinasReport(self.core)
         self.follow_up = FollowUp(self.core)
         self.bot_steps = BotSteps(self.advance) if bot_steps_in_background else None
+        # The Google effect an approval's move owes (its lock) is carried out by a worker of its
+        # own, so that the press is answered once the move is written (DESIGN.md section 6).
+        self.owed_effects = BotSteps(self.core.carry_out_owed, "google-effects") if bot_steps_in_background else None
+        if self.owed_effects is not None:
+            self.core.following = self.owed_effects.request
         self.year = BudgetYear(self.core)
         self.plh = ActingOfficials(self.core)
         self.revisions = MasterRevisions(self.core, self.year)
@@ -92,6 +97,7 @@ class WorkflowService:
         """
         self.directory.sync_from_settings(self.now())
         self.resume_intentions()
+        self.core.reconcile_pending()  # the effects a stop left owed, the compensations left undone
 
     # --- durable intentions (bot.workflow.intentions) -----------------------------------------
 

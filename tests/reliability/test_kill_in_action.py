@@ -123,10 +123,12 @@ def _runner(settings_file: Path, action: str) -> Any:
 
 
 def _restart_and_capture(settings_file: Path) -> Outcome:
-    """Start the service again (it resumes what was interrupted), then read what it left."""
+    """Start the service again as ``bot run`` does (it resumes what was interrupted, then the
+    schedule's first sweep carries out what came due), then read what it left."""
     service = build_service(settings_file)
     try:
         service.start()
+        service.tick()  # Scheduler.run_all_now: e.g. the draft rekap an approval made due before the kill
         period_id = service.current_period_id()
         assert period_id is not None
         with service.store.transaction() as tx:

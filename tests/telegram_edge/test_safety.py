@@ -339,13 +339,13 @@ async def test_kembalikan_without_a_reason_does_nothing(
 
 
 @pytest.mark.parametrize("slow", [False, True], ids=["fails-fast", "fails-slowly"])
-async def test_a_press_google_fails_is_never_confirmed_and_its_buttons_still_work(
+async def test_an_action_google_fails_is_never_confirmed_and_can_be_repeated(
     kinerja: KinerjaBot, workbook: EdgeWorkbook, people: People, monkeypatch: pytest.MonkeyPatch, slow: bool
 ) -> None:
     """Issue #16 item 2: no "tercatat" for an action that did not take effect; the person is told.
 
-    The press is answered before its Google work (issue #14 item 9), so however fast Google fails,
-    the failure comes as a message replying to the request.
+    A return writes its reason into the sheet before it is recorded: when Google fails, nothing
+    changed, the person is told in a reply, and the same answer can be sent again.
     """
     pid = await collecting(kinerja, people)
     await submitted(kinerja, workbook, "PTK")
@@ -358,17 +358,38 @@ async def test_a_press_google_fails_is_never_confirmed_and_its_buttons_still_wor
             original(self, *args)  # type: ignore[arg-type]
 
         monkeypatch.setattr(EdgeWorkbook, "write_feedback", slow_write)
-    workbook.fail["write_feedback"] = 1  # the approval's Status write: retries exhausted
-    pressed = await people.press(KEPALA["PTK"], request["message_id"], "Setujui")
-    answer = await people.answer(pressed["callback_query_id"])
-    assert "tercatat" not in answer["text"] and answer["show_alert"] is False
+    await people.press(KEPALA["PTK"], request["message_id"], "Kembalikan")
+    prompt = await people.wait_message(KEPALA["PTK"], "membalas pesan ini")
+    workbook.fail["write_feedback"] = 1  # the return's Status write: retries exhausted
+    reason = "Data PTK belum sesuai bukti dukung."
+    await people.say(KEPALA["PTK"], reason, reply_to=prompt["message_id"])
     told = await people.wait_message(KEPALA["PTK"], "belum berhasil")
-    assert "tombolnya masih dapat digunakan" in told["text"]
-    assert audit_count(kinerja, pid, "setujui", "PTK") == 0
+    assert "tercatat" not in told["text"] and "Laporan tidak berubah" in told["text"]
+    assert audit_count(kinerja, pid, "kembalikan", "PTK") == 0
     with kinerja.store.transaction() as tx:
         assert tx.get_report(pid, "PTK").state == BidangState.SUBMITTED  # type: ignore[union-attr]
-    # The buttons are still there and work once Google answers again.
-    again = await people.press(KEPALA["PTK"], request["message_id"], "Setujui")
-    assert (await people.answer(again["callback_query_id"]))["show_alert"] is False
+    still = next(m for m in await people.messages(KEPALA["PTK"]) if m["message_id"] == request["message_id"])
+    assert still["reply_markup"]["inline_keyboard"] and ">>" not in still["text"]  # the buttons stay
+    # The same answer again, once Google answers: it goes through.
+    await people.say(KEPALA["PTK"], reason, reply_to=prompt["message_id"])
+    await people.wait_edit(KEPALA["PTK"], request["message_id"], f"Alasan: {reason}")
+    assert audit_count(kinerja, pid, "kembalikan", "PTK") == 1
+
+
+async def test_an_approval_google_cannot_lock_stands_and_is_locked_once_google_answers(
+    kinerja: KinerjaBot, workbook: EdgeWorkbook, people: People
+) -> None:
+    """DESIGN.md section 6: the approval is recorded and shown; its lock follows, retried by the schedule."""
+    pid = await collecting(kinerja, people)
+    await submitted(kinerja, workbook, "PTK")
+    request = await people.wait_message(KEPALA["PTK"], "Permohonan koreksi")
+    workbook.locked.discard(("PTK", 1))
+    workbook.fail["lock_tw"] = 1  # the approval's lock: retries exhausted
+    pressed = await people.press(KEPALA["PTK"], request["message_id"], "Setujui")
+    assert (await people.answer(pressed["callback_query_id"]))["show_alert"] is False
     await people.wait_edit(KEPALA["PTK"], request["message_id"], ">> Disetujui oleh Agus Priyono")
     assert audit_count(kinerja, pid, "setujui", "PTK") == 1
+    await people.wait_message(STAF["PTK"], "Laporan disetujui")
+    assert ("PTK", 1) not in workbook.locked
+    await asyncio.to_thread(kinerja.service.tick)  # the schedule's sweep: Google answers again
+    assert ("PTK", 1) in workbook.locked

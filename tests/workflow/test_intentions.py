@@ -9,7 +9,7 @@ import pytest
 
 from bot.store.repository import Store
 from bot.workflow.errors import ActionBusy, ActionFailed
-from bot.workflow.intentions import DONE, PENDING, UNDONE, actor_json
+from bot.workflow.intentions import DONE, OWED, PENDING, UNDONE, actor_json
 from bot.workflow.machine import BIDANG_TABLE, DINAS_TABLE, GoogleEffect
 from bot.workflow.machine import BidangState as B
 from bot.workflow.notifications import Kind
@@ -67,50 +67,104 @@ def test_a_press_whose_google_effect_fails_changes_nothing_and_can_be_repeated(s
     pid = drive.collecting()
     drive.submit("PTK")
     kepala = actor_of(service, PTK_KEPALA)
-    # The approval's Status write fails after its lock: a 503 burst longer than the retries.
+    # The return's Status write fails after its reopen: a 503 burst longer than the retries.
     workbook.fail["write_feedback"] = 1
     with pytest.raises(ActionFailed, match="tombolnya masih dapat digunakan"):
-        service.approve_koreksi(kepala, pid, "PTK")
+        service.return_koreksi(kepala, pid, "PTK", "Anggaran belum sesuai SP2D.")
     assert report_state(service, pid, "PTK") == B.SUBMITTED
     last = intentions(store)[-1]
-    assert (last.operation, last.status, last.needs_reconcile) == ("setujui", UNDONE, False)
-    # Compensated: the sheet says again that it waits for the koreksi (still locked for staff).
+    assert (last.operation, last.status, last.needs_reconcile) == ("kembalikan", UNDONE, False)
+    # Compensated: the sheet says again that it waits for the koreksi (locked for staff again).
     assert workbook.feedback[("PTK", 1)][0] == "Menunggu koreksi Kepala Bidang"
     assert ("PTK", 1) in workbook.locked
-    service.approve_koreksi(kepala, pid, "PTK")
-    assert report_state(service, pid, "PTK") == B.APPROVED
+    service.return_koreksi(kepala, pid, "PTK", "Anggaran belum sesuai SP2D.")
+    assert report_state(service, pid, "PTK") == B.RETURNED
     assert intentions(store)[-1].status == DONE
-    assert len(outbox_of(store, Kind.REPORT_APPROVED)) == 1
+    assert len(outbox_of(store, Kind.REPORT_RETURNED)) == 1
 
 
 def test_a_compensation_google_refuses_is_retried_by_the_schedule(service, drive, workbook, store) -> None:
     pid = drive.collecting()
     drive.submit("PTK")
-    workbook.fail["write_feedback"] = 2  # the approval's write, then the compensation's
+    workbook.fail["write_feedback"] = 2  # the return's write, then the compensation's
     with pytest.raises(ActionFailed):
-        service.approve_koreksi(actor_of(service, PTK_KEPALA), pid, "PTK")
+        service.return_koreksi(actor_of(service, PTK_KEPALA), pid, "PTK", "Anggaran belum sesuai SP2D.")
     assert intentions(store)[-1].needs_reconcile is True
     service.tick()
     assert intentions(store)[-1].needs_reconcile is False
     assert workbook.feedback[("PTK", 1)][0] == "Menunggu koreksi Kepala Bidang"
 
 
-def test_a_second_press_while_the_first_runs_is_refused_as_busy(service, drive, store, clock) -> None:
+def test_an_approval_is_written_in_one_transaction_and_its_lock_follows(service, drive, workbook, store) -> None:
+    """DESIGN.md section 6: the move, its audit row, its notifications and the effect it owes at once."""
+    pid = drive.collecting()
+    drive.submit("PTK")
+    service.approve_koreksi(actor_of(service, PTK_KEPALA), pid, "PTK")
+    assert report_state(service, pid, "PTK") == B.APPROVED
+    last = intentions(store)[-1]
+    assert (last.operation, last.effect, last.status) == ("setujui", str(GoogleEffect.LOCK), DONE)
+    assert ("PTK", 1) in workbook.locked
+    assert workbook.feedback[("PTK", 1)][0] == "Disetujui Kepala Bidang"
+    assert len(outbox_of(store, Kind.REPORT_APPROVED)) == 1
+
+
+def test_an_approval_whose_lock_fails_stands_and_the_schedule_locks_it(service, drive, workbook, store) -> None:
+    """Google down at the approval: the decision is recorded and told; the lock is owed, then carried out."""
+    pid = drive.collecting()
+    drive.submit("PTK")
+    workbook.locked.discard(("PTK", 1))  # as if the staff's lock for the koreksi had been lifted by hand
+    workbook.fail["lock_tw"] = 1
+    service.approve_koreksi(actor_of(service, PTK_KEPALA), pid, "PTK")
+    assert report_state(service, pid, "PTK") == B.APPROVED
+    assert len(outbox_of(store, Kind.REPORT_APPROVED)) == 1
+    last = intentions(store)[-1]
+    assert (last.status, last.attempts) == (OWED, 2)
+    assert "lock_tw gagal" in last.last_error
+    assert ("PTK", 1) not in workbook.locked
+    # Another action on the report waits until the lock is done (as while a press is under way).
+    with store.transaction() as tx:
+        assert tx.pending_intention(pid, "PTK") is not None
+    service.tick()
+    assert intentions(store)[-1].status == DONE
+    assert ("PTK", 1) in workbook.locked
+    assert workbook.feedback[("PTK", 1)][0] == "Disetujui Kepala Bidang"
+
+
+@pytest.mark.parametrize("status", [PENDING, OWED], ids=["pending", "owed"])
+def test_a_second_press_while_the_first_runs_is_refused_as_busy(service, drive, store, clock, status: str) -> None:
     pid = drive.collecting()
     drive.submit("PTK")
     kepala = actor_of(service, PTK_KEPALA)
-    with store.transaction() as tx:  # the first press is between its record and its move
+    with store.transaction() as tx:  # the first press is between its record and its move (or its owed lock)
         tx.insert_intention(
             period_id=pid,
             bidang="PTK",
             operation="setujui",
             effect=str(GoogleEffect.LOCK),
             actor=actor_json(kepala),
+            status=status,
             created_at=service.now(),
             updated_at=service.now(),
         )
     with pytest.raises(ActionBusy, match="sedang diproses"):
         service.approve_koreksi(kepala, pid, "PTK")
+
+
+def test_a_lock_a_stop_left_owed_is_carried_out_at_start_without_a_message(
+    service, drive, workbook, store, settings
+) -> None:
+    """The approval was written and shown; only its lock was left: nobody needs telling."""
+    pid = drive.collecting()
+    drive.submit("PTK")
+    workbook.locked.discard(("PTK", 1))
+    workbook.fail["lock_tw"] = 1
+    service.approve_koreksi(actor_of(service, PTK_KEPALA), pid, "PTK")
+    assert intentions(store)[-1].status == OWED
+    restarted = WorkflowService(settings, store, workbook)
+    restarted.start()
+    assert intentions(store)[-1].status == DONE
+    assert ("PTK", 1) in workbook.locked
+    assert outbox_of(store, Kind.ACTION_RESUMED) == []
 
 
 @pytest.mark.parametrize("google_done", [True, False], ids=["after-google", "before-google"])
