@@ -172,7 +172,12 @@ def create_store_engine(url: str) -> Engine:
         # transaction begins deferred: in WAL mode it reads its snapshot beside the writer, and
         # query_only makes a write there fail loudly (as PostgreSQL's READ ONLY does).
         read_only = bool(connection.get_execution_options().get(READ_ONLY))
-        connection.exec_driver_sql(f"PRAGMA query_only={int(read_only)}")
+        # The pragma is the connection's until changed: set only when this transaction differs
+        # from the last one on the same DBAPI connection (one statement less on most begins).
+        info = connection.connection.info
+        if info.get(READ_ONLY) is not read_only:
+            connection.exec_driver_sql(f"PRAGMA query_only={int(read_only)}")
+            info[READ_ONLY] = read_only
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
