@@ -180,6 +180,15 @@ class Tx:
         """Change columns of a bidang report."""
         self.conn.execute(update(s.bidang_reports).where(s.bidang_reports.c.id == report_id).values(**values))
 
+    def move_report(self, report_id: int, **values: Any) -> Row[Any]:
+        """Change columns of a bidang report; the report as it is now (one statement where the
+        database can return the updated row)."""
+        statement = update(s.bidang_reports).where(s.bidang_reports.c.id == report_id).values(**values)
+        if self.conn.dialect.update_returning:
+            return self.conn.execute(statement.returning(*s.bidang_reports.c)).one()
+        self.conn.execute(statement)
+        return self.conn.execute(select(s.bidang_reports).where(s.bidang_reports.c.id == report_id)).one()
+
     # --- people ------------------------------------------------------------------------------
 
     def people(self) -> list[Row[Any]]:
@@ -286,6 +295,12 @@ class Tx:
 
     def upsert_snapshot(self, period_id: int, bidang: str, **values: Any) -> None:
         """Store the approved values of a bidang for a period, replacing an older approval."""
+        dialect = self.conn.dialect.name
+        if dialect in ("sqlite", "postgresql"):  # one statement: insert, or replace on (period, bidang)
+            module = sqlite if dialect == "sqlite" else postgresql
+            statement = module.insert(s.snapshots).values(period_id=period_id, bidang=bidang, **values)
+            self.conn.execute(statement.on_conflict_do_update(index_elements=["period_id", "bidang"], set_=values))
+            return
         existing = self.conn.execute(
             select(s.snapshots.c.id).where(s.snapshots.c.period_id == period_id, s.snapshots.c.bidang == bidang)
         ).scalar_one_or_none()

@@ -173,7 +173,7 @@ class Recorder:
             reason=reason,
             note=note,
         )
-        tx.update_report(
+        moved = tx.move_report(
             report.id,
             state=transition.dest,
             since=now if transition.dest != report.state else report.since,
@@ -181,8 +181,6 @@ class Recorder:
             holder_role=after.role if after else None,
             **columns,
         )
-        moved = tx.get_report(period.id, report.bidang)
-        assert moved is not None
         return moved, transition, audit_id
 
     def announce(
