@@ -202,10 +202,9 @@ async def _press(
             await _answer(ctx, query, texts.ANS_PROMPT_SENT)
         await _ask(context, query, message, ctx, checked.actor, data, spec.prompt, checked.facts)
         return None
-    # The answer goes out beside the action (not before it): the person sees it as soon as
-    # Telegram has it, and the action does not wait a round trip for it.
-    answer = None if answered else _answer(ctx, query, texts.ANS_IN_PROGRESS)
-    return _act(context, query, message, ctx, checked.actor, data, spec, answer)
+    if not answered:
+        await _answer(ctx, query, texts.ANS_IN_PROGRESS)
+    return _act(context, query, message, ctx, checked.actor, data, spec)
 
 
 async def _ask(
@@ -252,43 +251,33 @@ async def _act(
     actor: Actor,
     data: CallbackData,
     spec: ActionSpec,
-    answer: Coroutine[Any, Any, None] | None = None,
 ) -> None:
-    """Run the action while ``answer`` (the press's answer, unless sent already) goes out; its
-    outcome is edited into the message."""
+    """Run the action (the press is answered already); its outcome is edited into the message."""
     # The outcome names the moment of the press: read now, not once Google and the store are done
     # (by then the office may have moved on, and the line would depend on how long they took).
     when = ctx.when()
-    answering = asyncio.ensure_future(answer) if answer is not None else None
-    outcome: ActionFailed | ActionRefused | None = None
     try:
         await asyncio.to_thread(spec.call, ctx.service, actor, data.period_id, data.bidang, "")
-    except (ActionFailed, ActionRefused) as err:
-        outcome = err
-    except Exception:
-        if answering is not None:
-            await answering
-        await ctx.call(lambda: context.bot.send_message(message.chat.id, texts.ANS_ERROR))
-        raise
-    if answering is not None:  # the press is answered before anything else is said about it
-        await answering
-    if isinstance(outcome, ActionFailed):  # nothing changed; the buttons stay so the press can be repeated
+    except ActionFailed as err:  # nothing changed; the buttons stay so the press can be repeated
         logger.warning("telegram user %s: %s did not take effect", query.from_user.id, data.action)
         await ctx.call(
             partial(
                 context.bot.send_message,
                 message.chat.id,
-                outcome.reason,
+                err.reason,
                 reply_to_message_id=message.message_id,
                 allow_sending_without_reply=True,
             )
         )
         return
-    if isinstance(outcome, ActionRefused):  # decided meanwhile (another press, another person)
-        logger.info("telegram user %s refused %s: %s", query.from_user.id, data.action, outcome.reason)
-        reason = texts.refused(outcome.reason)
+    except ActionRefused as err:  # decided meanwhile (another press, another person)
+        logger.info("telegram user %s refused %s: %s", query.from_user.id, data.action, err.reason)
+        reason = texts.refused(err.reason)
         await ctx.call(lambda: context.bot.send_message(message.chat.id, reason))
         return
+    except Exception:
+        await ctx.call(lambda: context.bot.send_message(message.chat.id, texts.ANS_ERROR))
+        raise
     logger.info(
         "telegram user %s: %s on period %s %s", query.from_user.id, data.action, data.period_id, data.bidang or ""
     )
