@@ -6,9 +6,9 @@ everyone through the sandbox: the Sekretaris approves distribution, the staff of
 their workbook with real gspread and set "Siap Dikoreksi", one poll (cycle after cycle until
 every workbook is read) turns that into a "Permohonan koreksi" message per bidang, then L Kepala
 Bidang press "Setujui" one after another (the lone press) and the other P press it at the same
-moment (threads released by one barrier). Each approval locks the TW in Google and moves the
-report before the message is edited; the last one makes the draft rekap due, which the service
-builds off the press path (its worker thread).
+moment (threads released by one barrier). Each approval moves the report (one store transaction)
+before the message is edited; its lock in Google follows in the service's worker thread. The last
+one makes the draft rekap due, which the service builds off the press path (its worker thread).
 
 The floor (the peer, :mod:`benchmarks.floor_bot`): a bare python-telegram-bot bot that only answers
 the callback and edits the message, in its own process with its own bot token in the same
@@ -477,8 +477,9 @@ def run(sizes: Sizes, workdir: Path, progress: Progress) -> BenchmarkResult:
             "ratio = floor / product (every figure lower-is-better): 1.0 = the product adds nothing to the stack's "
             "own cost; the targets are ratios to the floor measured in the same run (DESIGN.md section 9, issue #20)",
             "latency: from the sandbox queuing the callback query to the edit being visible in the sandbox "
-            "(1 ms polling); each approval locks the TW in Google and records the decision (2 store transactions) "
-            "before the edit",
+            "(1 ms polling); each approval is checked (one read) and recorded with its notifications and the lock it "
+            "owes (one store transaction) before the edit; the TW's lock in Google follows in the service's worker "
+            "thread (DESIGN.md section 6), its Google request counted below",
             "options differing from `bot run`: outbox_interval 0.2 s, getUpdates timeout 2 s (the floor's too), no "
             "scheduler (the benchmark triggers the poll)",
             "memory: VmRSS of the service process idle with the period open (every workbook validated once) "
