@@ -3,9 +3,10 @@
 A poll that reads workbooks validates each with pandas: frames and lists of cells that are freed
 again when it ends. glibc's ``malloc`` keeps what they freed in its heaps (the worker thread's
 arena among them) for later allocations rather than returning it, so the service's resident
-memory would stay at that poll's peak for as long as it then idles, which is most of the time. :func:`release_free_memory` asks glibc to return those free pages
-(``malloc_trim``); nothing in use moves or changes. Elsewhere (musl, macOS, Windows) there is no
-``malloc_trim`` and it does nothing. The workflow calls it after a poll that read workbooks
+memory would stay at that poll's peak for as long as it then idles, which is most of the time.
+:func:`release_free_memory` asks glibc to return those free pages (``malloc_trim``); nothing in
+use moves or changes. Elsewhere (musl, macOS, Windows) there is no ``malloc_trim`` and it does
+nothing. The workflow calls it after a poll that read workbooks
 (:meth:`bot.workflow.koreksi.Koreksi.read_queued`).
 """
 
