@@ -14,8 +14,10 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 from telegram import BotCommand
 from telegram.ext import Application, ApplicationBuilder
+from telegram.request import HTTPXRequest
 
 from bot import texts
 from bot.store.repository import Store
@@ -50,11 +52,18 @@ def build_application(settings: Settings, token: str | None = None) -> Applicati
     if not token:
         raise TelegramEdgeError(texts.TELEGRAM_TOKEN_MISSING)
     base_url = settings.telegram.base_url.rstrip("/")
+    # PTB's two connection pools (the Bot API calls and the long poll) would each load the CA bundle
+    # into an SSL context of their own (about 0.8 MB each, for the life of the service). One context,
+    # made as httpx makes its default (certifi, or SSL_CERT_FILE/SSL_CERT_DIR), serves both: the same
+    # host, the same verification. The pool sizes are PTB's defaults.
+    tls = httpx.create_ssl_context()
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         Application.builder()
         .token(token)
         .base_url(base_url)
         .base_file_url(file_base_url(base_url))
+        .request(HTTPXRequest(connection_pool_size=256, httpx_kwargs={"verify": tls}))
+        .get_updates_request(HTTPXRequest(connection_pool_size=1, httpx_kwargs={"verify": tls}))
         # Updates of different chats are handled side by side (telegram.concurrent_updates), each
         # waiting on Google in a worker thread; one chat's updates keep their order. The store
         # serialises the decisions themselves (a doubled press still counts once).

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot import texts
+from bot.heap import release_free_memory
 from bot.store.repository import Tx
 from bot.workflow.core import Detail, Precondition, WorkflowCore
 from bot.workflow.effects import Act, Event
@@ -114,6 +115,18 @@ class Koreksi:
                 if left <= 0:
                     break
                 due += [BookToRead(row.spreadsheet_id, row.bidang, tahun=tahun) for row in tx.queued_reads(tahun, left)]
+        if not due:
+            return 0
+        try:
+            return self._read(due)
+        finally:
+            # The frames and cells of the workbooks validated are freed now: their pages go back to
+            # the OS instead of holding the idle service at this poll's peak (bot.heap).
+            release_free_memory()
+
+    def _read(self, due: list[BookToRead]) -> int:
+        """Read and take in ``due`` in order (see :meth:`read_queued`); the event count."""
+        core = self.core
         count = 0
         for book in due:
             fact = core.workbook.read_changed(book)

@@ -2,10 +2,11 @@
 
 pandas and numpy are loaded where a frame is built (a validation, a rekap), reportlab and
 matplotlib where a report or a chart is drawn, openpyxl where the archive builds an xlsx, segno
-where ``invite`` draws a QR code, and Alembic only when a migration is due. A fresh interpreter
-imports what ``python -m bot run`` imports, opens an up-to-date store, counts the indicators a
-period's opening request names (the first tick opens a due period) and draws a capaian chart (in
-a child process); none of them may be loaded then.
+where ``invite`` draws a QR code, ctypes after the first poll that read workbooks (:mod:`bot.heap`),
+and Alembic only when a migration is due. A fresh interpreter imports what ``python -m bot run``
+imports, opens an up-to-date store, counts the indicators a period's opening request names (the
+first tick opens a due period) and draws a capaian chart (in a child process); none of them may be
+loaded then.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from alembic.script import ScriptDirectory
 from bot.store.migrate import alembic_config, head_revision, upgrade
 
 ROOT = Path(__file__).resolve().parents[2]
-LOADED_LATER = ("pandas", "numpy", "alembic", "matplotlib", "reportlab", "openpyxl", "PIL", "segno")
+LOADED_LATER = ("pandas", "numpy", "alembic", "matplotlib", "reportlab", "openpyxl", "PIL", "segno", "ctypes")
 
 PROBE = """
 import json, sys

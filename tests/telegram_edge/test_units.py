@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
+from telegram.ext import Application
 
 from bot import texts
 from bot.telegram.actions import parse_rekomendasi
@@ -502,6 +503,23 @@ def test_application_points_at_the_configured_base_url(
     application = build_application(settings, token="123:abc")
     assert application.bot.base_url == f"{base_url.rstrip('/')}123:abc"
     assert application.bot.base_file_url == f"{file_url}123:abc"
+
+
+def test_the_bot_api_calls_and_the_long_poll_share_one_tls_context(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One CA bundle in memory for both of PTB's pools, whose sizes and timeouts stay PTB's defaults."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")
+    settings = edge_settings("http://127.0.0.1:1", tmp_path / "k.db")
+    updates, calls = build_application(settings, token="123:abc").bot._request
+    default_updates, default_calls = Application.builder().token("123:abc").build().bot._request
+    pools = [request._client._transport._pool for request in (updates, calls)]
+    assert pools[0]._ssl_context is pools[1]._ssl_context
+    for request, default in ((updates, default_updates), (calls, default_calls)):
+        assert request._client._transport._pool._max_connections == default._client._transport._pool._max_connections
+        assert request._client.timeout == default._client.timeout
+        assert request._media_write_timeout == default._media_write_timeout
+        assert request.http_version == default.http_version
 
 
 def test_application_refuses_a_base_url_without_bot_and_a_missing_token(
