@@ -174,6 +174,19 @@ def indicator_frame(values: pd.DataFrame, tw: int) -> pd.DataFrame:
     return frame[REKAP_TW_NAMES]
 
 
+def _identity_codes(frame: pd.DataFrame, by: list[str]) -> Any:
+    """Per row, the number of its combination of ``by``'s values (in order of first appearance)."""
+    import numpy as np
+    import pandas as pd
+
+    codes = np.zeros(len(frame), dtype="int64")
+    for name in by:  # one column at a time (hashing a column is fast, a MultiIndex is not)
+        column, uniques = pd.factorize(frame[name], use_na_sentinel=False)
+        # Renumbered after each column: the product of the columns' distinct counts could overflow.
+        codes, _ = pd.factorize(codes * max(len(uniques), 1) + column)
+    return np.asarray(codes, dtype="int64")
+
+
 def _group_codes(frame: pd.DataFrame, by: list[str]) -> tuple[Any, pd.DataFrame]:
     """Per row, its group's number (groups in order of first appearance), and each group's keys."""
     import numpy as np
@@ -181,14 +194,10 @@ def _group_codes(frame: pd.DataFrame, by: list[str]) -> tuple[Any, pd.DataFrame]
 
     if not by:
         return np.zeros(len(frame), dtype="int64"), pd.DataFrame(index=range(1))
-    codes = np.zeros(len(frame), dtype="int64")
-    for name in by:  # one column at a time (hashing a column is fast, a MultiIndex is not)
-        column, uniques = pd.factorize(frame[name], use_na_sentinel=False)
-        codes = codes * max(len(uniques), 1) + column
-    codes, _ = pd.factorize(codes)
+    codes = _identity_codes(frame, by)
     first = np.unique(codes, return_index=True)[1]
     keys = frame[by].iloc[np.sort(first)].reset_index(drop=True)
-    return np.asarray(codes, dtype="int64"), keys
+    return codes, keys
 
 
 def summarize(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -473,14 +482,24 @@ def _trend(summary: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 def _capaian_of(frame: pd.DataFrame, rows: pd.DataFrame) -> pd.Series:
     """``frame``'s capaian for each indicator of ``rows`` (by bidang, Kode and name: after an APBD
-    Perubahan a TW measured against another list has other rows); NaN for one it lacks."""
+    Perubahan a TW measured against another list has other rows); NaN for one it lacks.
+
+    An identity ``frame`` holds twice gives its last row's capaian (as a dict built from the rows
+    would). Matched by number: both frames' identities numbered together, column by column.
+    """
     import numpy as np
     import pandas as pd
 
     names = ["kode_bidang", "kode", "indikator"]
-    found = dict(zip(zip(*(frame[n] for n in names), strict=True), frame["capaian"], strict=True))
-    wanted = zip(*(rows[n] for n in names), strict=True)
-    return pd.Series([found.get(identity, np.nan) for identity in wanted], index=rows.index, dtype="float64")
+    codes = _identity_codes(pd.concat([frame[names], rows[names]], ignore_index=True), names)
+    known, wanted = codes[: len(frame)], codes[len(frame) :]
+    # Each identity's last row in ``frame``: its first in the reversed rows.
+    identities, first_reversed = np.unique(known[::-1], return_index=True)
+    row_of = np.full(int(codes.max(initial=-1)) + 1, -1, dtype="int64")
+    row_of[identities] = len(frame) - 1 - first_reversed
+    # Position -1 picks the NaN appended after the capaian: an identity ``frame`` lacks.
+    capaian = np.append(frame["capaian"].to_numpy(dtype="float64", na_value=np.nan), np.nan)
+    return pd.Series(capaian[row_of[wanted]], index=rows.index, dtype="float64")
 
 
 def build_tahunan(

@@ -174,6 +174,11 @@ class Master:
 
     def bidang_codes(self) -> tuple[str, ...]:
         """The bidang codes in order of first appearance."""
+        return self._bidang_codes
+
+    @cached_property
+    def _bidang_codes(self) -> tuple[str, ...]:
+        # Kept: a regency's list has 80,000 rows and the rekap asks for the codes per TW.
         return tuple(dict.fromkeys(item.bidang for item in self.indikator))
 
     def for_bidang(self, bidang: str) -> tuple[Indikator, ...]:
