@@ -28,6 +28,7 @@ is the capaian of each TW, each against that TW's cumulative target, as in the `
 from __future__ import annotations
 
 import gc
+import json
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -44,6 +45,7 @@ from sheets.capaian import (
     serapan_series,
     target_series,
 )
+from sheets.json_sizes import SeenColumns, float_repr_lengths, int_json_lengths, str_json_lengths
 from sheets.master import Master
 
 if TYPE_CHECKING:
@@ -57,6 +59,7 @@ __all__ = [
     "build_tahunan",
     "indicator_frame",
     "rows_for_sheet",
+    "rows_with_sizes",
     "summarize",
 ]
 
@@ -429,8 +432,8 @@ def _rekap(
     )
 
 
-def _cells(series: pd.Series) -> list[Any]:
-    """A column as sheet cells: Python int/float/str, missing and non-finite numbers as ``""``."""
+def _cells(series: pd.Series) -> Any:
+    """A column as sheet cells (an object array): Python int/float/str, missing and non-finite numbers as ``""``."""
     import numpy as np
     import pandas as pd
 
@@ -438,10 +441,42 @@ def _cells(series: pd.Series) -> list[Any]:
         values = series.to_numpy(dtype="float64", na_value=np.nan)
         cells = values.astype(object)  # Python floats
         cells[~np.isfinite(values)] = ""
-        return list(cells)
+        return cells
     if pd.api.types.is_integer_dtype(series.dtype) and not series.hasnans:
-        return list(series.to_numpy().tolist())
-    return list(series.to_numpy(dtype=object, na_value=""))
+        cells = np.empty(len(series), dtype=object)
+        cells[:] = series.to_numpy().tolist()  # Python ints
+        return cells
+    return series.to_numpy(dtype=object, na_value="")
+
+
+def _cell_sizes(series: pd.Series, cells: Any, seen: SeenColumns) -> Any:
+    """Bytes of each of ``cells`` (``series`` as :func:`_cells` gave it) in a request body's JSON."""
+    import numpy as np
+    import pandas as pd
+
+    if pd.api.types.is_float_dtype(series.dtype):
+        values = series.to_numpy(dtype="float64", na_value=np.nan)
+
+        def floats() -> Any:
+            sizes = np.full(len(values), 2, dtype=np.int64)  # ""
+            finite = np.flatnonzero(np.isfinite(values))
+            # Measured once per distinct double (by its bits: 0.0 and -0.0 print differently).
+            codes, uniques = pd.factorize(values[finite].view(np.int64))
+            sizes[finite] = float_repr_lengths(uniques.view(np.float64))[codes]
+            return sizes
+
+        return seen.sizes(values.view(np.int64), floats)
+
+    def objects() -> Any:
+        listed = cells.tolist()
+        if pd.api.types.is_integer_dtype(series.dtype) and not series.hasnans:
+            return int_json_lengths(listed)
+        try:
+            return str_json_lengths(listed)
+        except TypeError:  # not all text: each cell on its own
+            return np.fromiter(map(len, map(json.dumps, listed)), dtype=np.int64, count=len(listed))
+
+    return seen.sizes(cells, objects)
 
 
 @contextmanager
@@ -546,9 +581,30 @@ def rows_for_sheet(frame: pd.DataFrame, columns: Sequence[tuple[str, str]] | Non
 
     ``columns`` (frame column, label) pairs choose and label the columns, an empty name giving an
     empty column; by default every column of ``frame`` under the layout's label. Built a column at
-    a time (one conversion per column, then the rows zipped together): the TW tabs of a regency
+    a time (one conversion per column, then numpy lays the rows out): the TW tabs of a regency
     hold hundreds of thousands of cells.
     """
+    return _rows(frame, columns, None)[0]
+
+
+def rows_with_sizes(
+    frame: pd.DataFrame, columns: Sequence[tuple[str, str]] | None = None, seen: SeenColumns | None = None
+) -> tuple[list[list[Any]], Any]:
+    """:func:`rows_for_sheet` and each row's bytes in a request body (``json.dumps`` of the row), as int64.
+
+    The sizes are counted per column (:mod:`sheets.json_sizes`), not by writing the JSON;
+    ``seen`` measures a column the earlier tabs already had only once.
+    """
+    rows, sizes = _rows(frame, columns, seen or SeenColumns())
+    assert sizes is not None
+    return rows, sizes
+
+
+def _rows(
+    frame: pd.DataFrame, columns: Sequence[tuple[str, str]] | None, seen: SeenColumns | None
+) -> tuple[list[list[Any]], Any]:
+    import numpy as np
+
     if columns is not None:
         header = [label for _, label in columns]
         chosen: list[pd.Series | None] = [frame[name] if name else None for name, _ in columns]
@@ -556,9 +612,28 @@ def rows_for_sheet(frame: pd.DataFrame, columns: Sequence[tuple[str, str]] | Non
         labels = layout.label_map()
         header = [labels.get(str(column), str(column)) for column in frame.columns]
         chosen = [frame.iloc[:, position] for position in range(frame.shape[1])]
+    grid = np.empty((len(frame), len(chosen)), dtype=object)
+    sizes = None
+    if seen is not None:
+        # "[a, b, c]": the cells, a separator between two, the brackets.
+        sizes = np.full(len(frame), 2 * max(len(chosen) - 1, 0) + 2, dtype=np.int64)
+    for position, series in enumerate(chosen):
+        if series is None:
+            grid[:, position] = ""
+            if sizes is not None:
+                sizes += 2
+            continue
+        cells = _cells(series)
+        grid[:, position] = cells
+        if sizes is not None and seen is not None:
+            sizes += _cell_sizes(series, cells, seen)
+    if not chosen:  # no columns: the header alone, as before
+        grid, sizes = np.empty((0, 0), dtype=object), None if seen is None else np.zeros(0, dtype=np.int64)
     with without_cycle_collection():
-        cells = [[""] * len(frame) if series is None else _cells(series) for series in chosen]
-        return [header, *map(list, zip(*cells, strict=True))] if cells else [header]
+        rows: list[list[Any]] = [header, *grid.tolist()]
+    if sizes is not None:
+        sizes = np.concatenate([np.array([len(json.dumps(header))], dtype=np.int64), sizes])
+    return rows, sizes
 
 
 class SnapshotValues(Protocol):
