@@ -33,6 +33,7 @@ import logging
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sheets import layout
@@ -266,11 +267,14 @@ def _as_floats(values: Sequence[Any]) -> Any:
         return pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce").to_numpy(dtype="float64")
 
 
-def _aligned(base: pd.DataFrame, parts: Sequence[tuple[str, Sequence[str], Mapping[str, Sequence[Any]]]]) -> _Aligned:
-    """Put each part's values (bidang kode, keys, columns of values) on ``base``'s rows.
+def _aligned(
+    master: Master, base: pd.DataFrame, parts: Sequence[tuple[str, Sequence[str], Mapping[str, Sequence[Any]]]]
+) -> _Aligned:
+    """Put each part's values (bidang kode, keys, columns of values) on ``base``'s rows (``master``'s frame).
 
-    One hash lookup of every key against the master's (bidang, key) pairs; the first of a key
-    given twice for a bidang wins, a key the master list lacks is left out (as a left merge).
+    Each key is looked up in the master's (bidang -> key -> row) table, built once per list; the
+    first of a key given twice for a bidang wins, a key the master list lacks is left out (as a
+    left merge).
     """
     import numpy as np
     import pandas as pd
@@ -280,22 +284,18 @@ def _aligned(base: pd.DataFrame, parts: Sequence[tuple[str, Sequence[str], Mappi
     texts = {name: np.full(rows, None, dtype=object) for name in KENDALA_COLUMNS}
     if not parts:
         return _Aligned(numbers, texts)
-    lookup = pd.Index(base["kode_bidang"].astype("str") + "\x1f" + base["key"].astype("str"))
-    if not lookup.is_unique:
+    key_rows = master.key_rows()
+    if key_rows is None:
         raise ValueError("the master list names an indicator twice for one bidang")
-    wanted = pd.Index([f"{kode}\x1f{key}" for kode, keys, _ in parts for key in keys])
-    positions = lookup.get_indexer(wanted)
-    # Within one table a key given twice: its first row counts (the tables of several TWs of one
-    # bidang, from the snapshots, each hold every key once and fill different columns).
-    offset = 0
     for kode_bidang, keys, columns in parts:
-        span = slice(offset, offset + len(keys))
-        offset += len(keys)
-        part_keys = wanted[span]
-        keep = positions[span] >= 0
-        if part_keys.has_duplicates:
-            keep &= ~part_keys.duplicated(keep="first")
-        target = positions[span][keep]
+        rows_of = key_rows.get(kode_bidang, {})
+        positions = np.fromiter(map(rows_of.get, keys, repeat(-1)), dtype=np.int64, count=len(keys))
+        keep = positions >= 0
+        # Within one table a key given twice: its first row counts (the tables of several TWs of one
+        # bidang, from the snapshots, each hold every key once and fill different columns).
+        if len(set(keys)) < len(keys):
+            keep &= ~pd.Index(list(keys)).duplicated(keep="first")
+        target = positions[keep]
         for name, values in columns.items():
             if name in numbers:
                 numbers[name][target] = _as_floats(values)[keep]
@@ -397,7 +397,7 @@ def _rekap(
         key = id(lists[k])
         if key not in combined_of:
             base = lists[k].frame().rename(columns={"bidang": "kode_bidang"})
-            frame = _combined(base, _aligned(base, parts), bidang_names)
+            frame = _combined(base, _aligned(lists[k], base, parts), bidang_names)
             positions = np.argsort(frame["kode_bidang"].map(rank).to_numpy(), kind="stable")
             combined_of[key] = frame.take(positions).reset_index(drop=True)
         return combined_of[key]

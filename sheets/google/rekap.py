@@ -27,7 +27,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sheets import layout, riwayat
-from sheets.aggregate import Rekap, build_rekap_from_snapshots, rows_for_sheet, rows_with_sizes
+from sheets.aggregate import (
+    Rekap,
+    build_rekap_from_snapshots,
+    rows_for_sheet,
+    rows_with_sizes,
+    without_cycle_collection,
+)
 from sheets.capaian import PREDIKAT_LABELS
 from sheets.facts import AuditEntry, RekapData
 from sheets.formatting import STEMPEL_WAKTU
@@ -185,6 +191,15 @@ def build_rekap_sheets(
     master: Master, data: RekapData, bidang_names: Mapping[str, str], tw: int, tz: ZoneInfo
 ) -> RekapSheets:
     """Every tab's grid for the dinas workbook up to TW ``tw``."""
+    # Frames, then hundreds of thousands of rows that all stay alive: the cyclic collector would
+    # walk them again and again finding nothing (see :func:`without_cycle_collection`).
+    with without_cycle_collection():
+        return _rekap_sheets(master, data, bidang_names, tw, tz)
+
+
+def _rekap_sheets(
+    master: Master, data: RekapData, bidang_names: Mapping[str, str], tw: int, tz: ZoneInfo
+) -> RekapSheets:
     import pandas as pd
 
     rekap = build_rekap_from_snapshots(master, data.snapshots, bidang_names, tw, masters=data.masters)
