@@ -515,22 +515,32 @@ def _trend(summary: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return result.astype({name: "float64" for name in CAPAIAN_TW_COLUMNS})
 
 
-def _capaian_of(frame: pd.DataFrame, rows: pd.DataFrame) -> pd.Series:
+IDENTITY = ["kode_bidang", "kode", "indikator"]
+
+
+def _capaian_of(frame: pd.DataFrame, rows: pd.DataFrame, rows_codes: Any) -> pd.Series:
     """``frame``'s capaian for each indicator of ``rows`` (by bidang, Kode and name: after an APBD
     Perubahan a TW measured against another list has other rows); NaN for one it lacks.
 
     An identity ``frame`` holds twice gives its last row's capaian (as a dict built from the rows
-    would). Matched by number: both frames' identities numbered together, column by column.
+    would). Matched by number: ``rows_codes`` are ``rows``' identities numbered
+    (:func:`_identity_codes`); a ``frame`` with the same identities row for row (measured against
+    the same list) shares them, another one is numbered together with ``rows``.
     """
     import numpy as np
     import pandas as pd
 
-    names = ["kode_bidang", "kode", "indikator"]
-    codes = _identity_codes(pd.concat([frame[names], rows[names]], ignore_index=True), names)
-    known, wanted = codes[: len(frame)], codes[len(frame) :]
+    same = len(frame) == len(rows) and all(
+        np.array_equal(frame[name].to_numpy(dtype=object), rows[name].to_numpy(dtype=object)) for name in IDENTITY
+    )
+    if same:
+        known, wanted = rows_codes, rows_codes
+    else:
+        codes = _identity_codes(pd.concat([frame[IDENTITY], rows[IDENTITY]], ignore_index=True), IDENTITY)
+        known, wanted = codes[: len(frame)], codes[len(frame) :]
     # Each identity's last row in ``frame``: its first in the reversed rows.
     identities, first_reversed = np.unique(known[::-1], return_index=True)
-    row_of = np.full(int(codes.max(initial=-1)) + 1, -1, dtype="int64")
+    row_of = np.full(int(max(known.max(initial=-1), wanted.max(initial=-1))) + 1, -1, dtype="int64")
     row_of[identities] = len(frame) - 1 - first_reversed
     # Position -1 picks the NaN appended after the capaian: an identity ``frame`` lacks.
     capaian = np.append(frame["capaian"].to_numpy(dtype="float64", na_value=np.nan), np.nan)
@@ -544,6 +554,7 @@ def build_tahunan(
     import pandas as pd
 
     tw4 = per_tw[4]
+    codes = _identity_codes(tw4, IDENTITY)
     target = target_series(_column(combined, "target_tahunan"), _column(combined, "target_tw4"))
     realisasi = tw4["realisasi_kumulatif"]
     capaian = capaian_series(target, realisasi, tw4["polaritas"])
@@ -559,7 +570,7 @@ def build_tahunan(
             "pagu": tw4["pagu"],
             "anggaran_kumulatif": tw4["anggaran_kumulatif"],
             "serapan": tw4["serapan"],
-            **{f"capaian_tw{k}": _capaian_of(per_tw[k], tw4) for k in TWS},
+            **{f"capaian_tw{k}": _capaian_of(per_tw[k], tw4, codes) for k in TWS},
         },
         index=tw4.index,
     )[TAHUNAN_INDIKATOR_NAMES]
