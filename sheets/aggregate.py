@@ -22,7 +22,8 @@ the mean of the reported TWs), measured against the Target Tahunan (``Target TW 
 annual target is empty); its serapan is the year's realisasi anggaran against the pagu. The trend
 is the capaian of each TW, each against that TW's cumulative target, as in the ``TW n`` tabs.
 
-:func:`rows_for_sheet` turns any of these frames into sheet rows under the layout's labels.
+:func:`rows_for_sheet` turns any of these frames into sheet rows under the layout's labels;
+:func:`rows_with_sizes` also counts each row's bytes in a request body (for the 2 MB cut).
 """
 
 from __future__ import annotations
