@@ -22,16 +22,19 @@ the mean of the reported TWs), measured against the Target Tahunan (``Target TW 
 annual target is empty); its serapan is the year's realisasi anggaran against the pagu. The trend
 is the capaian of each TW, each against that TW's cumulative target, as in the ``TW n`` tabs.
 
-:func:`rows_for_sheet` turns any of these frames into sheet rows under the layout's labels.
+:func:`rows_for_sheet` turns any of these frames into sheet rows under the layout's labels;
+:func:`rows_with_sizes` also counts each row's bytes in a request body (for the 2 MB cut).
 """
 
 from __future__ import annotations
 
 import gc
+import json
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sheets import layout
@@ -44,6 +47,7 @@ from sheets.capaian import (
     serapan_series,
     target_series,
 )
+from sheets.json_sizes import SeenColumns, float_repr_lengths, int_json_lengths, str_json_lengths
 from sheets.master import Master
 
 if TYPE_CHECKING:
@@ -57,6 +61,7 @@ __all__ = [
     "build_tahunan",
     "indicator_frame",
     "rows_for_sheet",
+    "rows_with_sizes",
     "summarize",
 ]
 
@@ -174,6 +179,19 @@ def indicator_frame(values: pd.DataFrame, tw: int) -> pd.DataFrame:
     return frame[REKAP_TW_NAMES]
 
 
+def _identity_codes(frame: pd.DataFrame, by: list[str]) -> Any:
+    """Per row, the number of its combination of ``by``'s values (in order of first appearance)."""
+    import numpy as np
+    import pandas as pd
+
+    codes = np.zeros(len(frame), dtype="int64")
+    for name in by:  # one column at a time (hashing a column is fast, a MultiIndex is not)
+        column, uniques = pd.factorize(frame[name], use_na_sentinel=False)
+        # Renumbered after each column: the product of the columns' distinct counts could overflow.
+        codes, _ = pd.factorize(codes * max(len(uniques), 1) + column)
+    return np.asarray(codes, dtype="int64")
+
+
 def _group_codes(frame: pd.DataFrame, by: list[str]) -> tuple[Any, pd.DataFrame]:
     """Per row, its group's number (groups in order of first appearance), and each group's keys."""
     import numpy as np
@@ -181,14 +199,10 @@ def _group_codes(frame: pd.DataFrame, by: list[str]) -> tuple[Any, pd.DataFrame]
 
     if not by:
         return np.zeros(len(frame), dtype="int64"), pd.DataFrame(index=range(1))
-    codes = np.zeros(len(frame), dtype="int64")
-    for name in by:  # one column at a time (hashing a column is fast, a MultiIndex is not)
-        column, uniques = pd.factorize(frame[name], use_na_sentinel=False)
-        codes = codes * max(len(uniques), 1) + column
-    codes, _ = pd.factorize(codes)
+    codes = _identity_codes(frame, by)
     first = np.unique(codes, return_index=True)[1]
     keys = frame[by].iloc[np.sort(first)].reset_index(drop=True)
-    return np.asarray(codes, dtype="int64"), keys
+    return codes, keys
 
 
 def summarize(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -254,11 +268,14 @@ def _as_floats(values: Sequence[Any]) -> Any:
         return pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce").to_numpy(dtype="float64")
 
 
-def _aligned(base: pd.DataFrame, parts: Sequence[tuple[str, Sequence[str], Mapping[str, Sequence[Any]]]]) -> _Aligned:
-    """Put each part's values (bidang kode, keys, columns of values) on ``base``'s rows.
+def _aligned(
+    master: Master, base: pd.DataFrame, parts: Sequence[tuple[str, Sequence[str], Mapping[str, Sequence[Any]]]]
+) -> _Aligned:
+    """Put each part's values (bidang kode, keys, columns of values) on ``base``'s rows (``master``'s frame).
 
-    One hash lookup of every key against the master's (bidang, key) pairs; the first of a key
-    given twice for a bidang wins, a key the master list lacks is left out (as a left merge).
+    Each key is looked up in the master's (bidang -> key -> row) table, built once per list; the
+    first of a key given twice for a bidang wins, a key the master list lacks is left out (as a
+    left merge).
     """
     import numpy as np
     import pandas as pd
@@ -268,22 +285,18 @@ def _aligned(base: pd.DataFrame, parts: Sequence[tuple[str, Sequence[str], Mappi
     texts = {name: np.full(rows, None, dtype=object) for name in KENDALA_COLUMNS}
     if not parts:
         return _Aligned(numbers, texts)
-    lookup = pd.Index(base["kode_bidang"].astype("str") + "\x1f" + base["key"].astype("str"))
-    if not lookup.is_unique:
+    key_rows = master.key_rows()
+    if key_rows is None:
         raise ValueError("the master list names an indicator twice for one bidang")
-    wanted = pd.Index([f"{kode}\x1f{key}" for kode, keys, _ in parts for key in keys])
-    positions = lookup.get_indexer(wanted)
-    # Within one table a key given twice: its first row counts (the tables of several TWs of one
-    # bidang, from the snapshots, each hold every key once and fill different columns).
-    offset = 0
     for kode_bidang, keys, columns in parts:
-        span = slice(offset, offset + len(keys))
-        offset += len(keys)
-        part_keys = wanted[span]
-        keep = positions[span] >= 0
-        if part_keys.has_duplicates:
-            keep &= ~part_keys.duplicated(keep="first")
-        target = positions[span][keep]
+        rows_of = key_rows.get(kode_bidang, {})
+        positions = np.fromiter(map(rows_of.get, keys, repeat(-1)), dtype=np.int64, count=len(keys))
+        keep = positions >= 0
+        # Within one table a key given twice: its first row counts (the tables of several TWs of one
+        # bidang, from the snapshots, each hold every key once and fill different columns).
+        if len(set(keys)) < len(keys):
+            keep &= ~pd.Index(list(keys)).duplicated(keep="first")
+        target = positions[keep]
         for name, values in columns.items():
             if name in numbers:
                 numbers[name][target] = _as_floats(values)[keep]
@@ -385,7 +398,7 @@ def _rekap(
         key = id(lists[k])
         if key not in combined_of:
             base = lists[k].frame().rename(columns={"bidang": "kode_bidang"})
-            frame = _combined(base, _aligned(base, parts), bidang_names)
+            frame = _combined(base, _aligned(lists[k], base, parts), bidang_names)
             positions = np.argsort(frame["kode_bidang"].map(rank).to_numpy(), kind="stable")
             combined_of[key] = frame.take(positions).reset_index(drop=True)
         return combined_of[key]
@@ -420,8 +433,8 @@ def _rekap(
     )
 
 
-def _cells(series: pd.Series) -> list[Any]:
-    """A column as sheet cells: Python int/float/str, missing and non-finite numbers as ``""``."""
+def _cells(series: pd.Series) -> Any:
+    """A column as sheet cells (an object array): Python int/float/str, missing and non-finite numbers as ``""``."""
     import numpy as np
     import pandas as pd
 
@@ -429,10 +442,42 @@ def _cells(series: pd.Series) -> list[Any]:
         values = series.to_numpy(dtype="float64", na_value=np.nan)
         cells = values.astype(object)  # Python floats
         cells[~np.isfinite(values)] = ""
-        return list(cells)
+        return cells
     if pd.api.types.is_integer_dtype(series.dtype) and not series.hasnans:
-        return list(series.to_numpy().tolist())
-    return list(series.to_numpy(dtype=object, na_value=""))
+        cells = np.empty(len(series), dtype=object)
+        cells[:] = series.to_numpy().tolist()  # Python ints
+        return cells
+    return series.to_numpy(dtype=object, na_value="")
+
+
+def _cell_sizes(series: pd.Series, cells: Any, seen: SeenColumns) -> Any:
+    """Bytes of each of ``cells`` (``series`` as :func:`_cells` gave it) in a request body's JSON."""
+    import numpy as np
+    import pandas as pd
+
+    if pd.api.types.is_float_dtype(series.dtype):
+        values = series.to_numpy(dtype="float64", na_value=np.nan)
+
+        def floats() -> Any:
+            sizes = np.full(len(values), 2, dtype=np.int64)  # ""
+            finite = np.flatnonzero(np.isfinite(values))
+            # Measured once per distinct double (by its bits: 0.0 and -0.0 print differently).
+            codes, uniques = pd.factorize(values[finite].view(np.int64))
+            sizes[finite] = float_repr_lengths(uniques.view(np.float64))[codes]
+            return sizes
+
+        return seen.sizes(values.view(np.int64), floats)
+
+    def objects() -> Any:
+        listed = cells.tolist()
+        if pd.api.types.is_integer_dtype(series.dtype) and not series.hasnans:
+            return int_json_lengths(listed)
+        try:
+            return str_json_lengths(listed)
+        except TypeError:  # not all text: each cell on its own
+            return np.fromiter(map(len, map(json.dumps, listed)), dtype=np.int64, count=len(listed))
+
+    return seen.sizes(cells, objects)
 
 
 @contextmanager
@@ -471,16 +516,36 @@ def _trend(summary: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return result.astype({name: "float64" for name in CAPAIAN_TW_COLUMNS})
 
 
-def _capaian_of(frame: pd.DataFrame, rows: pd.DataFrame) -> pd.Series:
+IDENTITY = ["kode_bidang", "kode", "indikator"]
+
+
+def _capaian_of(frame: pd.DataFrame, rows: pd.DataFrame, rows_codes: Any) -> pd.Series:
     """``frame``'s capaian for each indicator of ``rows`` (by bidang, Kode and name: after an APBD
-    Perubahan a TW measured against another list has other rows); NaN for one it lacks."""
+    Perubahan a TW measured against another list has other rows); NaN for one it lacks.
+
+    An identity ``frame`` holds twice gives its last row's capaian (as a dict built from the rows
+    would). Matched by number: ``rows_codes`` are ``rows``' identities numbered
+    (:func:`_identity_codes`); a ``frame`` with the same identities row for row (measured against
+    the same list) shares them, another one is numbered together with ``rows``.
+    """
     import numpy as np
     import pandas as pd
 
-    names = ["kode_bidang", "kode", "indikator"]
-    found = dict(zip(zip(*(frame[n] for n in names), strict=True), frame["capaian"], strict=True))
-    wanted = zip(*(rows[n] for n in names), strict=True)
-    return pd.Series([found.get(identity, np.nan) for identity in wanted], index=rows.index, dtype="float64")
+    same = len(frame) == len(rows) and all(
+        np.array_equal(frame[name].to_numpy(dtype=object), rows[name].to_numpy(dtype=object)) for name in IDENTITY
+    )
+    if same:
+        known, wanted = rows_codes, rows_codes
+    else:
+        codes = _identity_codes(pd.concat([frame[IDENTITY], rows[IDENTITY]], ignore_index=True), IDENTITY)
+        known, wanted = codes[: len(frame)], codes[len(frame) :]
+    # Each identity's last row in ``frame``: its first in the reversed rows.
+    identities, first_reversed = np.unique(known[::-1], return_index=True)
+    row_of = np.full(int(max(known.max(initial=-1), wanted.max(initial=-1))) + 1, -1, dtype="int64")
+    row_of[identities] = len(frame) - 1 - first_reversed
+    # Position -1 picks the NaN appended after the capaian: an identity ``frame`` lacks.
+    capaian = np.append(frame["capaian"].to_numpy(dtype="float64", na_value=np.nan), np.nan)
+    return pd.Series(capaian[row_of[wanted]], index=rows.index, dtype="float64")
 
 
 def build_tahunan(
@@ -490,6 +555,7 @@ def build_tahunan(
     import pandas as pd
 
     tw4 = per_tw[4]
+    codes = _identity_codes(tw4, IDENTITY)
     target = target_series(_column(combined, "target_tahunan"), _column(combined, "target_tw4"))
     realisasi = tw4["realisasi_kumulatif"]
     capaian = capaian_series(target, realisasi, tw4["polaritas"])
@@ -505,7 +571,7 @@ def build_tahunan(
             "pagu": tw4["pagu"],
             "anggaran_kumulatif": tw4["anggaran_kumulatif"],
             "serapan": tw4["serapan"],
-            **{f"capaian_tw{k}": _capaian_of(per_tw[k], tw4) for k in TWS},
+            **{f"capaian_tw{k}": _capaian_of(per_tw[k], tw4, codes) for k in TWS},
         },
         index=tw4.index,
     )[TAHUNAN_INDIKATOR_NAMES]
@@ -527,9 +593,30 @@ def rows_for_sheet(frame: pd.DataFrame, columns: Sequence[tuple[str, str]] | Non
 
     ``columns`` (frame column, label) pairs choose and label the columns, an empty name giving an
     empty column; by default every column of ``frame`` under the layout's label. Built a column at
-    a time (one conversion per column, then the rows zipped together): the TW tabs of a regency
+    a time (one conversion per column, then numpy lays the rows out): the TW tabs of a regency
     hold hundreds of thousands of cells.
     """
+    return _rows(frame, columns, None)[0]
+
+
+def rows_with_sizes(
+    frame: pd.DataFrame, columns: Sequence[tuple[str, str]] | None = None, seen: SeenColumns | None = None
+) -> tuple[list[list[Any]], Any]:
+    """:func:`rows_for_sheet` and each row's bytes in a request body (``json.dumps`` of the row), as int64.
+
+    The sizes are counted per column (:mod:`sheets.json_sizes`), not by writing the JSON;
+    ``seen`` measures a column the earlier tabs already had only once.
+    """
+    rows, sizes = _rows(frame, columns, seen or SeenColumns())
+    assert sizes is not None
+    return rows, sizes
+
+
+def _rows(
+    frame: pd.DataFrame, columns: Sequence[tuple[str, str]] | None, seen: SeenColumns | None
+) -> tuple[list[list[Any]], Any]:
+    import numpy as np
+
     if columns is not None:
         header = [label for _, label in columns]
         chosen: list[pd.Series | None] = [frame[name] if name else None for name, _ in columns]
@@ -537,9 +624,28 @@ def rows_for_sheet(frame: pd.DataFrame, columns: Sequence[tuple[str, str]] | Non
         labels = layout.label_map()
         header = [labels.get(str(column), str(column)) for column in frame.columns]
         chosen = [frame.iloc[:, position] for position in range(frame.shape[1])]
+    grid = np.empty((len(frame), len(chosen)), dtype=object)
+    sizes = None
+    if seen is not None:
+        # "[a, b, c]": the cells, a separator between two, the brackets.
+        sizes = np.full(len(frame), 2 * max(len(chosen) - 1, 0) + 2, dtype=np.int64)
+    for position, series in enumerate(chosen):
+        if series is None:
+            grid[:, position] = ""
+            if sizes is not None:
+                sizes += 2
+            continue
+        cells = _cells(series)
+        grid[:, position] = cells
+        if sizes is not None and seen is not None:
+            sizes += _cell_sizes(series, cells, seen)
+    if not chosen:  # no columns: the header alone, as before
+        grid, sizes = np.empty((0, 0), dtype=object), None if seen is None else np.zeros(0, dtype=np.int64)
     with without_cycle_collection():
-        cells = [[""] * len(frame) if series is None else _cells(series) for series in chosen]
-        return [header, *map(list, zip(*cells, strict=True))] if cells else [header]
+        rows: list[list[Any]] = [header, *grid.tolist()]
+    if sizes is not None:
+        sizes = np.concatenate([np.array([len(json.dumps(header))], dtype=np.int64), sizes])
+    return rows, sizes
 
 
 class SnapshotValues(Protocol):

@@ -174,6 +174,26 @@ class Master:
 
     def bidang_codes(self) -> tuple[str, ...]:
         """The bidang codes in order of first appearance."""
+        return self._bidang_codes
+
+    def key_rows(self) -> dict[str, dict[str, int]] | None:
+        """Per bidang, each indicator key's row in :meth:`frame`; None when a bidang names a key twice."""
+        return self._key_rows
+
+    @cached_property
+    def _key_rows(self) -> dict[str, dict[str, int]] | None:
+        # Built once per list (from the frame's columns, keys already made): the rekap places every
+        # approved value by it.
+        rows: dict[str, dict[str, int]] = {}
+        bidang, keys = (self._frame[name].to_numpy(dtype=object) for name in ("bidang", "key"))
+        for position, (kode, key) in enumerate(zip(bidang.tolist(), keys.tolist(), strict=True)):
+            if rows.setdefault(kode, {}).setdefault(key, position) != position:
+                return None
+        return rows
+
+    @cached_property
+    def _bidang_codes(self) -> tuple[str, ...]:
+        # Kept: a regency's list has 80,000 rows and the rekap asks for the codes per TW.
         return tuple(dict.fromkeys(item.bidang for item in self.indikator))
 
     def for_bidang(self, bidang: str) -> tuple[Indikator, ...]:

@@ -67,6 +67,8 @@ class ValueBlock:
     first_column: int
     rows: Sequence[Sequence[Any]]
     last_column: int | None = None
+    sizes: Sequence[int] | None = None
+    """Each row's :func:`json_size`, when the builder counted them (see :mod:`sheets.json_sizes`)."""
 
     def range_of(self, start: int, count: int) -> str:
         """The A1 range of rows ``start .. start + count - 1`` (0-based within the block)."""
@@ -126,79 +128,41 @@ def _item_overhead(block: ValueBlock) -> int:
     return json_size({"range": widest, "majorDimension": "ROWS", "values": []}) + _SEPARATOR
 
 
-class _RowSizes:
-    """The JSON size of each row of a block, measured a group of rows at a time.
-
-    ``json.dumps`` of 256 rows at once costs little more than of one, so a group that fits whole
-    is measured with one call (its rows and the separators between them); only a group cut
-    between two requests is measured row by row. The sizes are exact either way.
-    """
-
-    GROUP = 256
-
-    def __init__(self, rows: Sequence[Sequence[Any]]) -> None:
-        self.rows = rows
-        self._groups: dict[int, int] = {}
-        self._single: dict[int, list[int]] = {}
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def row(self, index: int) -> int:
-        """Bytes of row ``index``."""
-        group = index // self.GROUP
-        sizes = self._single.get(group)
-        if sizes is None:
-            first = group * self.GROUP
-            sizes = [json_size(row) for row in self.rows[first : first + self.GROUP]]
-            self._single[group] = sizes
-        return sizes[index - group * self.GROUP]
-
-    def whole_group_at(self, index: int) -> int | None:
-        """Bytes of the rows ``index .. index + GROUP - 1`` with a separator before each, when
-        ``index`` starts a full group; else None."""
-        if index % self.GROUP or index + self.GROUP > len(self.rows):
-            return None
-        group = index // self.GROUP
-        size = self._groups.get(group)
-        if size is None:
-            # "[a, b, ...]" is the rows and a separator between each two, plus the brackets.
-            size = json_size(list(self.rows[index : index + self.GROUP])) - 2 + _SEPARATOR
-            self._groups[group] = size
-        return size
-
-
 def value_batches(
     blocks: Iterable[ValueBlock], limit: int = MAX_REQUEST_BYTES, *, input_option: str = "RAW"
 ) -> list[list[dict[str, Any]]]:
     """The ``data`` of each values.batchUpdate writing ``blocks`` in order, each body within ``limit`` bytes.
 
     A block is cut between two requests where the next row would not fit; the ranges of its parts
-    follow the rows. Blocks without rows write nothing and are left out.
+    follow the rows. Blocks without rows write nothing and are left out. The rows' sizes are the
+    block's :attr:`ValueBlock.sizes` when its builder counted them, else measured here; the cut
+    is then found by bisecting their running total, not row by row.
     """
+    import numpy as np
+
     envelope = json_size({"valueInputOption": input_option, "data": []})
     requests: list[list[dict[str, Any]]] = []
     data: list[dict[str, Any]] = []
     size = envelope
     for block in blocks:
-        costs = _RowSizes(block.rows)
+        costs = [json_size(row) for row in block.rows] if block.sizes is None else block.sizes
+        if len(costs) != len(block.rows):
+            raise ValueError(f"{len(costs)} sizes for {len(block.rows)} rows of {block.tab!r}")
+        # total[i]: the rows before i, each with a separator after it.
+        total = np.zeros(len(costs) + 1, dtype=np.int64)
+        np.cumsum(np.asarray(costs, dtype=np.int64) + _SEPARATOR, out=total[1:])
         overhead = _item_overhead(block) + 2  # the item and its "[]"
         start = 0
         while start < len(costs):
-            if data and size + overhead + costs.row(start) > limit:
+            first = int(costs[start])
+            if data and size + overhead + first > limit:
                 requests.append(data)
                 data, size = [], envelope
-            end, used = start + 1, overhead + costs.row(start)
-            while end < len(costs):
-                group = costs.whole_group_at(end)
-                if group is not None and size + used + group <= limit:
-                    used += group
-                    end += _RowSizes.GROUP
-                    continue
-                if size + used + _SEPARATOR + costs.row(end) > limit:
-                    break
-                used += _SEPARATOR + costs.row(end)
-                end += 1
+            # Rows start..end-1 take overhead + total[end] - total[start] - one separator: the
+            # furthest end within the limit, and at least one row.
+            room = limit - size - overhead + _SEPARATOR + int(total[start])
+            end = max(int(np.searchsorted(total, room, side="right")) - 1, start + 1)
+            used = overhead + int(total[end] - total[start]) - _SEPARATOR
             if size + used > limit:
                 logger.warning("one row of %d bytes is larger than the request limit of %d bytes", used, limit)
             data.append(

@@ -21,17 +21,24 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sheets import layout, riwayat
-from sheets.aggregate import Rekap, build_rekap_from_snapshots, rows_for_sheet
+from sheets.aggregate import (
+    Rekap,
+    build_rekap_from_snapshots,
+    rows_for_sheet,
+    rows_with_sizes,
+    without_cycle_collection,
+)
 from sheets.capaian import PREDIKAT_LABELS
 from sheets.facts import AuditEntry, RekapData
 from sheets.formatting import STEMPEL_WAKTU
-from sheets.google.chunks import MAX_REQUEST_BYTES, ValueBlock, value_batches
+from sheets.google.chunks import MAX_REQUEST_BYTES, ValueBlock, json_size, value_batches
+from sheets.json_sizes import SeenColumns
 from sheets.master import Master
 
 __all__ = [
@@ -84,7 +91,8 @@ class RekapSheets:
 
     ``trend_series`` and ``trend_column``: the ``Tahunan`` tab's trend block (one series per bidang
     and one for the dinas, TW I-IV down its rows) at TW IV, 0 otherwise; ``second_header`` is the
-    row of the ``Tahunan`` tab's indicator table header.
+    row of the ``Tahunan`` tab's indicator table header. ``row_sizes``: per tab, each row's bytes in
+    a request body (:func:`sheets.google.chunks.json_size` of the row), counted with the rows.
     """
 
     rekap: Rekap
@@ -96,6 +104,7 @@ class RekapSheets:
     trend_series: int = 0
     trend_column: int = 0
     second_header: int = 0
+    row_sizes: Mapping[str, Sequence[int]] = field(default_factory=dict)
 
 
 def _when(moment: datetime | None, tz: ZoneInfo) -> str:
@@ -182,10 +191,23 @@ def build_rekap_sheets(
     master: Master, data: RekapData, bidang_names: Mapping[str, str], tw: int, tz: ZoneInfo
 ) -> RekapSheets:
     """Every tab's grid for the dinas workbook up to TW ``tw``."""
+    # Frames, then hundreds of thousands of rows that all stay alive: the cyclic collector would
+    # walk them again and again finding nothing (see :func:`without_cycle_collection`).
+    with without_cycle_collection():
+        return _rekap_sheets(master, data, bidang_names, tw, tz)
+
+
+def _rekap_sheets(
+    master: Master, data: RekapData, bidang_names: Mapping[str, str], tw: int, tz: ZoneInfo
+) -> RekapSheets:
     import pandas as pd
 
     rekap = build_rekap_from_snapshots(master, data.snapshots, bidang_names, tw, masters=data.masters)
     grids: dict[str, list[list[Any]]] = {}
+    # The large tabs' row sizes are counted with their rows, a column at a time; the small tabs'
+    # rows (and rows laid out by hand) are measured one by one.
+    sizes: dict[str, Any] = {}
+    seen = SeenColumns()
     columns = tab_columns()
     ringkasan = rows_for_sheet(rekap.ringkasan)
     dinas = rekap.dinas.copy()
@@ -210,18 +232,24 @@ def build_rekap_sheets(
     for k in layout.TW_LABELS:
         tab = layout.tw_label(k)
         if k in rekap.per_tw:
-            grids[tab] = rows_for_sheet(rekap.per_tw[k])
+            grids[tab], sizes[tab] = rows_with_sizes(rekap.per_tw[k], seen=seen)
             if k in data.target_labels:
-                grids[tab] += [[""], [data.target_labels[k]]]
+                label_rows: list[list[Any]] = [[""], [data.target_labels[k]]]
+                grids[tab] += label_rows
+                sizes[tab] = [*sizes[tab], *map(json_size, label_rows)]
         else:
             grids[tab] = [[label for _, label in layout.REKAP_TW_COLUMNS], [f"{tab} belum direkap."]]
     grids[layout.TAB_REKOMENDASI] = _rekomendasi_rows(data, bidang_names, tz)
     grids[layout.TAB_RIWAYAT] = _riwayat_rows(data.riwayat, tw, bidang_names, tz)
     columns[layout.TAB_RIWAYAT] = [name for name, _ in layout.RIWAYAT_COLUMNS]
+    if rekap.tahunan is not None:
+        grid, series, trend_column, second_header = _tahunan_grid(rekap, seen, sizes)
+        grids[layout.TAB_TAHUNAN] = grid
+    for tab, rows in grids.items():
+        if tab not in sizes:
+            sizes[tab] = list(map(json_size, rows))
     if rekap.tahunan is None:
-        return RekapSheets(rekap, grids, columns, chart_rows, chart_column)
-    grid, series, trend_column, second_header = _tahunan_grid(rekap)
-    grids[layout.TAB_TAHUNAN] = grid
+        return RekapSheets(rekap, grids, columns, chart_rows, chart_column, row_sizes=sizes)
     columns[layout.TAB_TAHUNAN] = [name for name, _ in layout.TAHUNAN_INDIKATOR_COLUMNS]
     return RekapSheets(
         rekap,
@@ -233,21 +261,22 @@ def build_rekap_sheets(
         trend_series=series,
         trend_column=trend_column,
         second_header=second_header,
+        row_sizes=sizes,
     )
 
 
-def _tahunan_grid(rekap: Rekap) -> tuple[list[list[Any]], int, int, int]:
+def _tahunan_grid(rekap: Rekap, seen: SeenColumns, sizes: dict[str, Any]) -> tuple[list[list[Any]], int, int, int]:
     """The ``Tahunan`` tab: per bidang and the dinas, a blank row, per indicator; the trend block on the right.
 
     Returns the grid, the number of trend series, the trend block's first column and the row of the
-    indicator table's header.
+    indicator table's header; puts each row's size in ``sizes``.
     """
     import pandas as pd
 
     tahunan = rekap.tahunan
     assert tahunan is not None
     bidang_rows = rows_for_sheet(pd.concat([tahunan.bidang, tahunan.dinas]), layout.TAHUNAN_BIDANG_COLUMNS)
-    indikator_rows = rows_for_sheet(tahunan.indikator, layout.TAHUNAN_INDIKATOR_COLUMNS)
+    indikator_rows, indikator_sizes = rows_with_sizes(tahunan.indikator, layout.TAHUNAN_INDIKATOR_COLUMNS, seen)
     grid: list[list[Any]] = [*bidang_rows, [""], *indikator_rows]
     second_header = len(bidang_rows) + 1
     # The trend block: TW I-IV down the rows, one column per bidang and one for the dinas.
@@ -259,6 +288,12 @@ def _tahunan_grid(rekap: Rekap) -> tuple[list[list[Any]], int, int, int]:
     column = len(layout.TAHUNAN_INDIKATOR_COLUMNS) + CHART_COLUMN_OFFSET
     for r, pair in enumerate(block):
         grid[r] = list(grid[r]) + [""] * (column - len(grid[r])) + pair
+    # The rows above the indicator table and those the trend block widened, one by one.
+    measured = max(second_header, len(block))
+    sizes[layout.TAB_TAHUNAN] = [
+        *map(json_size, grid[:measured]),
+        *indikator_sizes[measured - second_header :].tolist(),
+    ]
     return grid, len(names), column, second_header
 
 
@@ -288,7 +323,7 @@ def rekap_requests(sheets: RekapSheets, existing_sheet_ids: Sequence[int], tw: i
     requests += [{"deleteSheet": {"sheetId": sid}} for sid in existing_sheet_ids if sid != SCRATCH_ID]
     for index, tab in enumerate(sheets.tabs):
         grid = sheets.grids[tab]
-        width = max(len(row) for row in grid)
+        width = max(map(len, grid))
         requests.append(
             {
                 "addSheet": {
@@ -479,7 +514,8 @@ def xlsx_formats() -> dict[str, dict[int, tuple[str | None, int | None]]]:
 
 def rekap_value_batches(sheets: RekapSheets, limit: int = MAX_REQUEST_BYTES) -> list[list[dict[str, Any]]]:
     """The ``data`` of each values.batchUpdate writing every tab from A1, each body within ``limit`` bytes."""
-    return value_batches((ValueBlock(tab, 1, 0, sheets.grids[tab]) for tab in sheets.tabs), limit)
+    blocks = (ValueBlock(tab, 1, 0, sheets.grids[tab], sizes=sheets.row_sizes.get(tab)) for tab in sheets.tabs)
+    return value_batches(blocks, limit)
 
 
 def _plain(value: Any) -> Any:

@@ -50,6 +50,7 @@ DOMAIN = (
     "sheets.summary",
     "sheets.capaian",
     "sheets.aggregate",
+    "sheets.json_sizes",
     "sheets.master",
     "sheets.master_sheet",
     "sheets.revision",

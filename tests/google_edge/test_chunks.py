@@ -1,7 +1,8 @@
-"""Cutting values into requests: measuring rows by the group gives exactly the row-by-row cut."""
+"""Cutting values into requests: the cut by running totals, with sizes counted or given, is the row-by-row cut."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from hypothesis import given, settings
@@ -49,6 +50,19 @@ ROWS = st.lists(st.lists(CELL, min_size=1, max_size=6), min_size=0, max_size=900
 def test_grouped_measuring_cuts_exactly_as_row_by_row(tabs: list[list[list[Any]]], limit: int) -> None:
     blocks = [ValueBlock(f"Tab {n}", 1, 0, rows) for n, rows in enumerate(tabs)]
     assert value_batches(blocks, limit) == row_by_row(blocks, limit)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(ROWS, min_size=1, max_size=3), st.integers(300, 60_000))
+def test_sizes_given_by_the_builder_cut_as_measured_ones(tabs: list[list[list[Any]]], limit: int) -> None:
+    blocks = [ValueBlock(f"Tab {n}", 1, 0, rows) for n, rows in enumerate(tabs)]
+    sized = [dataclasses.replace(block, sizes=[json_size(row) for row in block.rows]) for block in blocks]
+    batches = value_batches(sized, limit)
+    assert batches == row_by_row(blocks, limit)
+    for data in batches:  # within the limit, unless one row alone is larger
+        assert json_size({"valueInputOption": "RAW", "data": data}) <= limit or (
+            len(data) == 1 and len(data[0]["values"]) == 1
+        )
 
 
 def test_every_request_of_a_large_tab_stays_within_the_limit() -> None:
