@@ -29,7 +29,7 @@ from bot.workflow.evidence import Evidence, EvidenceStored, EvidenceTarget, Sent
 from bot.workflow.follow_up import FollowUp, all_followed_up
 from bot.workflow.guards import Event
 from bot.workflow.intake import PollEvent, SubmissionReady
-from bot.workflow.intentions import DONE, PENDING, UNDONE, Intention, Resumer, resuming
+from bot.workflow.intentions import DONE, OWED, PENDING, UNDONE, Intention, Resumer, resuming
 from bot.workflow.koreksi import Koreksi
 from bot.workflow.machine import BidangEvent, DinasEvent, DinasState, GoogleEffect
 from bot.workflow.notifications import Kind
@@ -156,7 +156,8 @@ class WorkflowService:
             self._close_unadopted(intention)
             with self.store.transaction() as tx:
                 row = tx.get_intention(intention.id)
-                if row is not None and row.status != DONE and reason is None:
+                # Owed: the action is done, only its lock follows (maybe in the worker still).
+                if row is not None and row.status not in (DONE, OWED) and reason is None:
                     reason = texts.RESUME_STATE_CHANGED
                 self._tell_resumed(tx, intention, row.created_at if row is not None else self.now(), reason)
         return len(pending)
