@@ -42,29 +42,29 @@ class BotSteps:
         self._idle = threading.Event()
         self._idle.set()
 
-    def request(self, period_id: int) -> None:
-        """Have the work on ``period_id`` (the key) carried out soon (a second request meanwhile is one)."""
+    def request(self, key: int) -> None:
+        """Have the work on ``key`` carried out soon (a second request meanwhile is one)."""
         with self._lock:
-            if period_id in self._waiting:
+            if key in self._waiting:
                 return
-            self._waiting.add(period_id)
+            self._waiting.add(key)
             self._idle.clear()
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
                 self._thread.start()
-        self._queue.put(period_id)
+        self._queue.put(key)
 
     def _run(self) -> None:
         while True:
-            period_id = self._queue.get()
-            if period_id == _STOP:
+            key = self._queue.get()
+            if key == _STOP:
                 return
             with self._lock:
-                self._waiting.discard(period_id)
+                self._waiting.discard(key)
             try:
-                self._advance(period_id)
+                self._advance(key)
             except Exception:  # the sweep tries again; the next request too
-                logger.exception("%s: the work on %s failed; the scheduler tries again", self._name, period_id)
+                logger.exception("%s: the work on %s failed; the scheduler tries again", self._name, key)
             with self._lock:
                 if not self._waiting:
                     self._idle.set()

@@ -255,24 +255,20 @@ class WorkflowCore:
         """
         with self.store.read() as tx:
             row = tx.get_intention(intention_id)
-            if row is None or row.status != OWED:
-                return True
-            period = self.guards.period(tx, row.period_id)
-            report = tx.get_report(row.period_id, row.bidang) if row.bidang is not None else None
-            place = stored_place(tx, period.tahun, row.bidang) if row.bidang is not None else None
-        try:
-            left = self.effects.settle(GoogleEffect(row.effect), period, report, place)
-        except Exception as err:
-            logger.exception("%s owed by intention %s not carried out; tried again later", row.effect, row.id)
-            with self.store.transaction() as tx:
-                error = f"{type(err).__name__}: {err}"[:2000]
-                tx.update_intention(intention_id, attempts=row.attempts + 1, last_error=error, updated_at=self.now())
-            return False
+        if row is None or row.status != OWED:
+            return True
+        failure = self._settle(
+            GoogleEffect(row.effect),
+            row.period_id,
+            row.bidang,
+            closing=lambda tx: tx.update_intention(intention_id, status=DONE, updated_at=self.now()),
+        )
+        if failure is None:
+            return True
         with self.store.transaction() as tx:
-            if left is not None and row.bidang is not None:
-                remember_place(tx, period.tahun, row.bidang, left, self.now())
-            tx.update_intention(intention_id, status=DONE, updated_at=self.now())
-        return True
+            error = f"{type(failure).__name__}: {failure}"[:2000]
+            tx.update_intention(intention_id, attempts=row.attempts + 1, last_error=error, updated_at=self.now())
+        return False
 
     def _second_check_and_move(
         self,
@@ -334,19 +330,34 @@ class WorkflowCore:
 
         False when Google could not be reached (the scheduler tries again, :meth:`reconcile_pending`).
         """
+        return self._settle(effect, period_id, bidang) is None
+
+    def _settle(
+        self,
+        effect: GoogleEffect,
+        period_id: int,
+        bidang: str | None,
+        closing: Callable[[Tx], object] | None = None,
+    ) -> Exception | None:
+        """:meth:`settle`; ``closing`` is written in the transaction that keeps where the notes now
+        are. Returns why Google could not be reached, None once settled."""
         with self.store.read() as tx:
             period = self.guards.period(tx, period_id)
             report = tx.get_report(period_id, bidang) if bidang is not None else None
             place = stored_place(tx, period.tahun, bidang) if bidang is not None else None
         try:
             left = self.effects.settle(effect, period, report, place)
-        except Exception:
+        except Exception as err:
             logger.exception("could not settle %s of period %s %s; tried again later", effect, period_id, bidang or "")
-            return False
-        if left is not None and bidang is not None:
-            with self.store.transaction() as tx:
+            return err
+        if (left is None or bidang is None) and closing is None:
+            return None
+        with self.store.transaction() as tx:
+            if left is not None and bidang is not None:
                 remember_place(tx, period.tahun, bidang, left, self.now())
-        return True
+            if closing is not None:
+                closing(tx)
+        return None
 
     def reconcile_pending(self) -> int:
         """Carry out the owed effects and compensate the undone intentions Google could not be

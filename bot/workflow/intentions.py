@@ -42,8 +42,6 @@ logger = logging.getLogger(__name__)
 
 # The status of an intention row. ``owed``: the move is written, its Google effect still to be carried out.
 PENDING, DONE, UNDONE, OWED = "pending", "done", "undone", "owed"
-# The statuses that keep a second action on the same report waiting (busy).
-IN_PROGRESS = (PENDING, OWED)
 
 # The intention being resumed in this thread, adopted by the first ``perform`` that runs under it
 # (the resumed call goes through the same service method the press did, which cannot pass it).
