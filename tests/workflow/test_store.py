@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from bot.store.migrate import head_revision, upgrade
+from bot.store.repository import Store
 from bot.store.schema import metadata
 from bot.workflow.errors import ActionRefused
 from bot.workflow.machine import Role
@@ -240,6 +241,43 @@ def test_a_read_does_not_wait_for_the_writer_and_cannot_write(store) -> None:
     with store.transaction() as tx:  # the connection writes again afterwards
         tx.set_cursor("drive", "d", at)
         assert tx.get_cursor("drive") == "d"
+
+
+def test_sqlite_writers_of_one_process_queue_instead_of_polling(tmp_path: Path) -> None:
+    """Writers of one process wait for each other on the store's own queue, not SQLite's busy handler.
+
+    With SQLite's busy timeout set to 0, a writer that met another one's lock inside SQLite would
+    fail at once ("database is locked"); twenty threads writing together all succeed, in turn.
+    """
+    engine = upgrade(f"sqlite:///{tmp_path / 'k.db'}")
+
+    @event.listens_for(engine, "connect")
+    def _no_busy_wait(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute("PRAGMA busy_timeout=0")
+
+    engine.dispose()  # the pooled connections reconnect with the listener above
+    store = Store(engine)
+    at = datetime(2026, 4, 1, 8, 0, tzinfo=WIB)
+    start, failures = threading.Barrier(20), []
+
+    def writer(index: int) -> None:
+        start.wait(60)
+        try:
+            for round_ in range(5):
+                with store.transaction() as tx:
+                    tx.set_cursor(f"writer-{index}", str(round_), at)
+        except DBAPIError as err:
+            failures.append(err)
+
+    threads = [threading.Thread(target=writer, args=(index,)) for index in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert failures == []
+    with store.read() as tx:
+        assert [tx.get_cursor(f"writer-{index}") for index in range(20)] == ["4"] * 20
+    engine.dispose()
 
 
 def test_the_store_guard_notices_a_replaced_file_and_a_foreign_identity(tmp_path: Path) -> None:
