@@ -950,6 +950,7 @@ WHAT_TELAAH = "pengembalian laporan kinerja dinas"
 # Every press is answered before its action reaches Google (Telegram refuses an answer after
 # about 15 s); the outcome, or why it did not take effect, follows on the message.
 ANS_IN_PROGRESS = "Sedang diproses. Hasilnya akan disampaikan pada pesan ini."
+ANS_DONE = "Sudah dicatat. Hasilnya tertera pada pesan ini."
 ANS_ALREADY_PRESSED = "Tombol ini sedang diproses; tidak perlu ditekan lagi."
 ANS_PROMPT_SENT = "Silakan tulis dengan membalas pesan yang baru dikirim."
 ANS_BAD_BUTTON = "Maaf, tombol ini tidak dikenali atau sudah tidak berlaku."

@@ -222,6 +222,7 @@ class WorkflowCore:
             self.following(current.owed)
             return current
         assert intention_id is not None
+        intentions.tell_turning_to_google()
         try:
             if current.rekap is not None and not current.rekap.masters:
                 # A year without stored versions (its first TW distributed before they were kept): the source.

@@ -18,6 +18,7 @@ from bot.store.repository import Tx
 from bot.workflow.core import Detail, WorkflowCore
 from bot.workflow.effects import Act, Event
 from bot.workflow.errors import ActionRefused
+from bot.workflow.intentions import tell_turning_to_google
 from bot.workflow.machine import BIDANG_HOLDS, BidangState, DinasEvent, DinasState, Role
 from bot.workflow.notifications import Kind
 from bot.workflow.payloads import DistributionApprovalRequest, MasterInvalid
@@ -115,6 +116,7 @@ class Distribution:
         with self.core.store.transaction() as tx:
             period = self.core.guards.period(tx, period_id)
             self.core.guards.check_event(tx, period, DinasEvent.APPROVE_DISTRIBUTION, actor, None)
+        tell_turning_to_google()  # the master list may be read from its sheet first
         try:
             master = self.core.masters.for_tw(period.tahun, period.tw)
         except MasterError as err:

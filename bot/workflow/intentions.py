@@ -47,6 +47,21 @@ PENDING, DONE, UNDONE, OWED = "pending", "done", "undone", "owed"
 # (the resumed call goes through the same service method the press did, which cannot pass it).
 resuming: contextvars.ContextVar[int | None] = contextvars.ContextVar("resuming", default=None)
 
+# Who waits for an action to be decided (the Telegram edge, to answer the press), told in the
+# action's thread once its checks passed and it turns to Google, which may take minutes (a quota
+# minute): the press is answered then instead of after Google. An action that needs no Google
+# call before its move (an approval: its lock follows) is decided without it.
+turning_to_google: contextvars.ContextVar[Callable[[], None] | None] = contextvars.ContextVar(
+    "turning_to_google", default=None
+)
+
+
+def tell_turning_to_google() -> None:
+    """Tell whoever waits for this action (:data:`turning_to_google`) that it now waits on Google."""
+    told = turning_to_google.get()
+    if told is not None:
+        told()
+
 
 def actor_json(actor: Actor) -> dict[str, Any]:
     """The actor as the intention row keeps it."""

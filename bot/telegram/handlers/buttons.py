@@ -1,7 +1,7 @@
 """The button and reply handlers: inline button presses (callback queries) and ForceReply answers.
 
-A press is decoded, its sender checked, answered, then acted on or answered with a prompt as its
-row in :data:`bot.telegram.actions.ACTIONS` says (the answer comes before any Google work: see
+A press is decoded, its sender checked, then acted on or answered with a prompt as its row in
+:data:`bot.telegram.actions.ACTIONS` says (the answer never waits for Google: see
 :func:`on_button`); the answer to a prompt is matched through ``reply_to_message`` and completes
 the action. A decision edits its message (:func:`show_outcome`).
 """
@@ -27,6 +27,7 @@ from bot.telegram.notifier import MAX_MESSAGE_UNITS, split_text, utf16_len
 from bot.telegram.prompts import Prompt
 from bot.telegram.render import Link, button, links_of, with_links
 from bot.workflow.errors import ActionFailed, ActionRefused
+from bot.workflow.intentions import turning_to_google
 from bot.workflow.people import Actor
 from bot.workflow.service import WorkflowService
 
@@ -117,16 +118,18 @@ async def _check(ctx: EdgeContext, query: CallbackQuery, data: CallbackData) -> 
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Any inline button: decode, check, answer, then act or prompt; refusals answer with the reason.
+    """Any inline button: decode, then decide, act or prompt; refusals answer with the reason.
 
     Telegram refuses an answer about 15 seconds after the press ("query is too old"), and an
-    action may wait much longer on Google (latency, a quota minute). So the press is answered
-    before the action runs: with the refusal (an alert) when the store-only checks refuse it,
-    else that it is being processed; the outcome is edited into the message afterwards. Should
-    even the checks take longer than ``ANSWER_WITHIN_SECONDS`` (the store busy, every worker
-    thread waiting on Google), the press is answered then and a late refusal comes as a message.
-    A second press of the same button while the first is still being processed is answered at
-    once and does nothing.
+    action may wait much longer on Google (latency, a quota minute). So the answer never waits
+    for Google: an action that asks for nothing is answered by its own first transaction (a
+    refusal as an alert; done, its outcome edited beside the answer) or, when it must turn to
+    Google first, as it does so, "being processed", its outcome edited afterwards
+    (:func:`_decide`); a button that asks for a text is checked in a read-only transaction and
+    answered before its prompt. Should even the store take longer than
+    ``ANSWER_WITHIN_SECONDS`` (busy, every worker thread waiting on Google), the press is
+    answered then and a late refusal comes as a message. A second press of the same button
+    while the first is still being processed is answered at once and does nothing.
     """
     ctx, query = edge(context), update.callback_query
     if query is None:
@@ -182,10 +185,12 @@ async def _press(
     context: ContextTypes.DEFAULT_TYPE, ctx: EdgeContext, query: CallbackQuery, message: Message, data: CallbackData
 ) -> Coroutine[Any, Any, None] | None:
     """Check and answer a press; the action's work to run afterwards (None: nothing more to do)."""
+    spec = ACTIONS[data.action]
+    if spec.prompt is None and spec.event is not None:
+        return await _decide(context, ctx, query, message, data, spec)
     checking = asyncio.ensure_future(_check(ctx, query, data))
     done, _ = await asyncio.wait({checking}, timeout=ANSWER_WITHIN_SECONDS)
     answered = not done
-    spec = ACTIONS[data.action]
     if answered:
         await _answer(ctx, query, texts.ANS_IN_PROGRESS if spec.prompt is None else texts.ANS_PROMPT_SENT)
     checked = await checking
@@ -204,7 +209,72 @@ async def _press(
         return None
     if not answered:
         await _answer(ctx, query, texts.ANS_IN_PROGRESS)
-    return _act(context, query, message, ctx, checked.actor, data, spec)
+    when = ctx.when()
+    acting = asyncio.ensure_future(asyncio.to_thread(_taken, spec, ctx, checked.actor, data, None))
+    return _outcome(context, query, message, ctx, checked.actor, data, spec, acting, when)
+
+
+async def _decide(
+    context: ContextTypes.DEFAULT_TYPE,
+    ctx: EdgeContext,
+    query: CallbackQuery,
+    message: Message,
+    data: CallbackData,
+    spec: ActionSpec,
+) -> Coroutine[Any, Any, None] | None:
+    """A workflow action that asks for nothing: taken at once, its own checks being the press's.
+
+    Its first transaction checks and, when no Google call must come first (an approval: its lock
+    follows the move), moves in the same transaction: the press is answered by the result, a
+    refusal as an alert, and the message edited beside the answer. One store transaction per
+    press. An action that must wait on Google first says so
+    (:func:`~bot.workflow.intentions.tell_turning_to_google`) and the press is answered then; the
+    outcome follows when Google is done. Whatever is slow, the press is answered within
+    ``ANSWER_WITHIN_SECONDS``.
+    """
+    actor = await _actor(ctx, query.from_user.id)
+    if actor is None:
+        await _answer(ctx, query, texts.ANS_UNBOUND, alert=True)
+        return None
+    when = ctx.when()  # the moment of the press, whatever Google and the store take
+    loop = asyncio.get_running_loop()
+    turned: asyncio.Future[None] = loop.create_future()
+
+    def turning() -> None:  # in the action's thread
+        loop.call_soon_threadsafe(_resolve, turned)
+
+    acting = asyncio.ensure_future(asyncio.to_thread(_taken, spec, ctx, actor, data, turning))
+    await asyncio.wait({acting, turned}, timeout=ANSWER_WITHIN_SECONDS, return_when=asyncio.FIRST_COMPLETED)
+    turned.cancel()
+    if not acting.done():
+        await _answer(ctx, query, texts.ANS_IN_PROGRESS)
+        return _outcome(context, query, message, ctx, actor, data, spec, acting, when)
+    error = acting.exception()
+    if isinstance(error, ActionRefused):
+        logger.info("telegram user %s refused %s: %s", query.from_user.id, data.action, error.reason)
+        await _answer(ctx, query, texts.refused(error.reason), alert=True)
+        return None
+    answer = texts.ANS_DONE if error is None else texts.ANS_IN_PROGRESS
+    await asyncio.gather(
+        _answer(ctx, query, answer), _outcome(context, query, message, ctx, actor, data, spec, acting, when)
+    )
+    return None
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+def _taken(
+    spec: ActionSpec, ctx: EdgeContext, actor: Actor, data: CallbackData, turning: Callable[[], None] | None
+) -> None:
+    """Take the action of ``spec`` (in a worker thread); ``turning`` is told when it turns to Google."""
+    token = turning_to_google.set(turning)
+    try:
+        spec.call(ctx.service, actor, data.period_id, data.bidang, "")
+    finally:
+        turning_to_google.reset(token)
 
 
 async def _ask(
@@ -243,7 +313,7 @@ async def _ask(
     await asyncio.to_thread(ctx.prompts.sent, prompt_id, prompt.message_id)
 
 
-async def _act(
+async def _outcome(
     context: ContextTypes.DEFAULT_TYPE,
     query: CallbackQuery,
     message: Message,
@@ -251,13 +321,16 @@ async def _act(
     actor: Actor,
     data: CallbackData,
     spec: ActionSpec,
+    acting: asyncio.Future[None],
+    when: str,
 ) -> None:
-    """Run the action (the press is answered already); its outcome is edited into the message."""
-    # The outcome names the moment of the press: read now, not once Google and the store are done
-    # (by then the office may have moved on, and the line would depend on how long they took).
-    when = ctx.when()
+    """Once the action (``acting``) is done, edit its outcome into the message, or tell why it was not.
+
+    ``when`` is the moment of the press, read before the action: once Google and the store are
+    done the office may have moved on, and the line would depend on how long they took.
+    """
     try:
-        await asyncio.to_thread(spec.call, ctx.service, actor, data.period_id, data.bidang, "")
+        await acting
     except ActionFailed as err:  # nothing changed; the buttons stay so the press can be repeated
         logger.warning("telegram user %s: %s did not take effect", query.from_user.id, data.action)
         await ctx.call(
@@ -339,7 +412,7 @@ async def _complete(
     spec = ACTIONS[prompt.action]
     asked = spec.prompt
     assert asked is not None
-    when = ctx.when()  # the moment of the answer (see _act)
+    when = ctx.when()  # the moment of the answer (see _outcome)
     try:
         await asyncio.to_thread(spec.call, ctx.service, actor, prompt.period_id, prompt.bidang, text)
     except ActionFailed as err:  # nothing changed: the same answer may be sent again
