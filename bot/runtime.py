@@ -74,7 +74,7 @@ def create_bot(
     # Handler replies go through the notifier's retry rules too: a 429 or a network error delays them.
     application.bot_data[BOT_DATA_KEY] = EdgeContext(settings, service, PromptStore(store), notifier.call)
     register(application)
-    worker = OutboxWorker(store, notifier, service.now)
+    worker = OutboxWorker(store, notifier, service.now, foreground=service.foreground)
     guard = StoreGuard(store.engine)  # the store's identity, checked on every scheduler cycle
     scheduler = WorkflowScheduler(service, check_store=guard.check) if with_scheduler else None
     return KinerjaBot(

@@ -25,6 +25,7 @@ from sqlalchemy import Row
 
 from bot import texts
 from bot.store.repository import Store
+from bot.workflow.bot_steps import Foreground
 from bot.workflow.errors import RecipientUnreachable, TransientDeliveryError
 from bot.workflow.machine import Role
 from bot.workflow.notifications import Kind
@@ -35,6 +36,7 @@ from bot.workflow.ports import Notification, Notifier
 logger = logging.getLogger(__name__)
 
 UNBOUND_RETRY = timedelta(minutes=10)
+PRESS_POLL_SECONDS = 0.02  # how often a delivery waiting for the presses looks again
 
 
 class OutboxWorker:
@@ -50,8 +52,11 @@ class OutboxWorker:
         base_delay: float = 5.0,
         max_delay: float = 3600.0,
         batch_size: int = 50,
+        foreground: Foreground | None = None,
     ) -> None:
+        """``foreground``: the presses each delivery first lets finish (None: deliver at once)."""
         self.store = store
+        self.foreground = foreground
         self.notifier = notifier
         self.clock = clock
         self.max_attempts = max_attempts
@@ -80,8 +85,18 @@ class OutboxWorker:
         for row, person in await asyncio.to_thread(self._load):
             if person is not None and person.id in blocked:
                 person = replace(person, unreachable=True)  # found out earlier in this batch
+            await self._after_presses()
             sent += await self._deliver_one(row, person, blocked)
         return sent
+
+    async def _after_presses(self) -> None:
+        """Let the presses being handled finish first, at most ``foreground.max_wait`` seconds."""
+        if self.foreground is None:
+            return
+        waited = 0.0
+        while not self.foreground.quiet() and waited < self.foreground.max_wait:
+            await asyncio.sleep(PRESS_POLL_SECONDS)
+            waited += PRESS_POLL_SECONDS
 
     async def _deliver_one(self, row: Row[Any], person: Person | None, blocked: set[int]) -> int:
         now = self.clock()

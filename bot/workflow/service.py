@@ -18,7 +18,7 @@ from datetime import date, datetime
 
 from bot import texts
 from bot.store.repository import Store, Tx
-from bot.workflow.bot_steps import BotSteps
+from bot.workflow.bot_steps import BotSteps, Foreground
 from bot.workflow.calendar import WorkCalendar
 from bot.workflow.core import Clock, WorkflowCore
 from bot.workflow.dinas_report import DinasReport, all_approved
@@ -80,10 +80,14 @@ class WorkflowService:
         self.evidence = Evidence(self.core, self.core.masters.for_tw)
         self.dinas_report = DinasReport(self.core)
         self.follow_up = FollowUp(self.core)
-        self.bot_steps = BotSteps(self.advance) if bot_steps_in_background else None
+        # The presses being handled now: the workers below let them finish first (a bounded while).
+        self.foreground = Foreground()
+        self.bot_steps = BotSteps(self.advance, foreground=self.foreground) if bot_steps_in_background else None
         # The Google effect an approval's move owes (its lock) is carried out by a worker of its
         # own, so that the press is answered once the move is written (DESIGN.md section 6).
-        self.owed_effects = BotSteps(self.core.carry_out_owed, "google-effects") if bot_steps_in_background else None
+        self.owed_effects = (
+            BotSteps(self.core.carry_out_owed, "google-effects", self.foreground) if bot_steps_in_background else None
+        )
         if self.owed_effects is not None:
             self.core.following = self.owed_effects.request
         self.year = BudgetYear(self.core)

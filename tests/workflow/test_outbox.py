@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from bot.workflow.bot_steps import Foreground
 from bot.workflow.errors import TransientDeliveryError
 from bot.workflow.notifications import Kind
 from bot.workflow.outbox import OutboxWorker
@@ -36,6 +38,17 @@ async def test_delivers_each_row_once(service: WorkflowService, store, notifier)
     with store.transaction() as tx:
         assert all(r.sent_at is not None and r.attempts == 1 for r in tx.outbox_rows())
         assert tx.count_pending() == 0
+
+
+async def test_deliveries_let_the_presses_being_handled_finish_first(service: WorkflowService, store, notifier) -> None:
+    service.start_period(2026, 1)
+    foreground = Foreground(max_wait=30.0)
+    worker = OutboxWorker(store, notifier, now, foreground=foreground)
+    with foreground.pressing():
+        delivering = asyncio.ensure_future(worker.run_once())
+        await asyncio.sleep(0.3)
+        assert not delivering.done() and notifier.lines() == []
+    assert await asyncio.wait_for(delivering, 10) == 1
 
 
 async def test_transient_errors_retry_later_then_give_up(service, store, notifier, clock) -> None:

@@ -20,6 +20,7 @@ import time_machine
 from sqlalchemy import event
 
 from bot.store.repository import Store
+from bot.workflow.bot_steps import BotSteps, Foreground
 from bot.workflow.dinas_report import all_approved
 from bot.workflow.machine import DinasState as D
 from bot.workflow.machine import Role
@@ -99,6 +100,33 @@ def test_the_last_approval_takes_one_transaction_and_leaves_the_lock_and_the_dra
     assert background.period_view(pid).state == D.ANALYSIS
     assert rekap_drafts(store) == 1
     assert len(workbook.rekap_writes) == 1
+
+
+def test_the_lock_waits_for_the_presses_being_handled_then_follows(
+    background: WorkflowService, workbook: InMemoryWorkbook, clock: time_machine.Traveller
+) -> None:
+    drive = Driver(background, workbook, clock)
+    pid = drive.collecting()
+    kode = background.kodes[0]
+    drive.submit(kode)
+    assert background.owed_effects is not None and background.owed_effects.wait_idle(30)
+    locks = workbook.names().count("lock_tw")
+    with background.foreground.pressing():  # another person's press is being handled
+        background.approve_koreksi(actor_of(background, KEPALA[kode]), pid, kode)
+        assert not background.owed_effects.wait_idle(0.3)
+        assert workbook.names().count("lock_tw") == locks
+    assert background.owed_effects.wait_idle(30)
+    assert workbook.names().count("lock_tw") == locks + 1
+
+
+def test_a_stream_of_presses_delays_the_bots_own_work_only_a_bounded_while() -> None:
+    foreground = Foreground(max_wait=0.2)
+    done = threading.Event()
+    steps = BotSteps(lambda _key: done.set(), "test-steps", foreground)
+    with foreground.pressing():  # never quiet while the work waits
+        steps.request(1)
+        assert done.wait(10)
+    steps.stop(10)
 
 
 def test_a_draft_a_stop_left_unbuilt_is_built_by_the_sweep(

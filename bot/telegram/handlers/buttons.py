@@ -151,7 +151,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx.pressing.add(pressing)
     action: Coroutine[Any, Any, None] | None = None
     try:
-        action = await _press(context, ctx, query, message, data)
+        with ctx.service.foreground.pressing():  # the bot's own work lets this press finish first
+            action = await _press(context, ctx, query, message, data)
     finally:
         if action is None:
             ctx.pressing.discard(pressing)
