@@ -268,6 +268,11 @@ class Tx:
         """The person bound to this Telegram user id."""
         return self.conn.execute(_PERSON_BY_TELEGRAM, {"_telegram_id": telegram_id}).first()
 
+    def bound_people(self) -> list[Row[Any]]:
+        """Everyone bound to a Telegram user id, by id."""
+        bound = select(s.people).where(s.people.c.telegram_id.is_not(None)).order_by(s.people.c.id)
+        return list(self.conn.execute(bound))
+
     def people_with_role(self, role: str, bidang: str | None = None) -> list[Row[Any]]:
         """Everyone holding ``role`` (in ``bidang`` when given), by id."""
         if bidang is None:

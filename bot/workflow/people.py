@@ -212,6 +212,23 @@ class Directory:
         assert cached is None or isinstance(cached, Actor)
         return True, cached
 
+    def remember_bound(self) -> int:
+        """Keep every bound person's actor in memory at once (at start): a first press looks up nothing.
+
+        Returns how many were kept. A binding changed meanwhile wins: nothing is kept then, and
+        each actor is looked up at its first press instead.
+        """
+        with self._actors_lock:
+            bindings = self._bindings
+        with self.store.read() as tx:
+            actors = {row.telegram_id: Person.from_row(row).as_actor() for row in tx.bound_people()}
+        with self._actors_lock:
+            if bindings != self._bindings:
+                return 0
+            kept = dict(list(actors.items())[: max(0, ACTOR_CACHE_SIZE - len(self._actors))])
+            self._actors.update(kept)
+        return len(kept)
+
     def actor_for_telegram(self, telegram_id: int) -> Actor | None:
         """The bound person behind a Telegram user id, or None (unbound)."""
         found, cached = self.cached_actor(telegram_id)

@@ -95,11 +95,13 @@ class WorkflowService:
         self.revisions = MasterRevisions(self.core, self.year)
 
     def start(self) -> None:
-        """Synchronise configured people into the store, then finish what a stop interrupted.
+        """Synchronise configured people into the store (and keep the bound ones in memory), then
+        finish what a stop interrupted.
 
         Call once at start, after migrations and before any press or poll is handled.
         """
         self.directory.sync_from_settings(self.now())
+        self.directory.remember_bound()
         self.resume_intentions()
         self.core.reconcile_pending()  # the effects a stop left owed, the compensations left undone
 

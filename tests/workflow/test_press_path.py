@@ -150,6 +150,17 @@ def test_a_draft_a_stop_left_unbuilt_is_built_by_the_sweep(
     assert rekap_drafts(store) == 1
 
 
+def test_every_bound_person_is_in_memory_after_start(service: WorkflowService, store: Store) -> None:
+    with store.read() as tx:
+        bound = {row.telegram_id for row in tx.bound_people()}
+    assert set(KEPALA.values()) <= bound
+    with this_thread(store) as (_, statements):
+        for telegram_id in bound:
+            found, actor = service.directory.cached_actor(telegram_id)
+            assert found and actor is not None and actor.telegram_id == telegram_id
+    assert statements == []
+
+
 def test_the_actor_is_looked_up_once_and_again_after_a_binding(service: WorkflowService, store: Store) -> None:
     newcomer = 777_000_001
     assert service.directory.actor_for_telegram(newcomer) is None
