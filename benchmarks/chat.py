@@ -477,9 +477,9 @@ def run(sizes: Sizes, workdir: Path, progress: Progress) -> BenchmarkResult:
             "ratio = floor / product (every figure lower-is-better): 1.0 = the product adds nothing to the stack's "
             "own cost; the targets are ratios to the floor measured in the same run (DESIGN.md section 9, issue #20)",
             "latency: from the sandbox queuing the callback query to the edit being visible in the sandbox "
-            "(1 ms polling); each approval is checked (one read) and recorded with its notifications and the lock it "
-            "owes (one store transaction) before the edit; the TW's lock in Google follows in the service's worker "
-            "thread (DESIGN.md section 6), its Google request counted below",
+            "(1 ms polling); each approval is checked and recorded with its notifications and the lock it owes in "
+            "one store transaction, then answered beside the edit; the TW's lock in Google follows in the service's "
+            "worker thread once no press is being handled (DESIGN.md section 6), its Google request counted below",
             "options differing from `bot run`: outbox_interval 0.2 s, getUpdates timeout 2 s (the floor's too), no "
             "scheduler (the benchmark triggers the poll)",
             "memory: VmRSS of the service process idle with the period open (every workbook validated once) "
