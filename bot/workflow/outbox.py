@@ -82,10 +82,12 @@ class OutboxWorker:
         """Deliver one batch of due rows; returns how many were sent."""
         sent = 0
         blocked: set[int] = set()
-        for row, person in await asyncio.to_thread(self._load):
+        due = await asyncio.to_thread(self._load)
+        if due:
+            await self._after_presses()  # once per batch: a stream of presses delays it at most max_wait
+        for row, person in due:
             if person is not None and person.id in blocked:
                 person = replace(person, unreachable=True)  # found out earlier in this batch
-            await self._after_presses()
             sent += await self._deliver_one(row, person, blocked)
         return sent
 
