@@ -175,6 +175,7 @@ def indicator_frame(values: pd.DataFrame, tw: int) -> pd.DataFrame:
             "kendala": kendala.astype("str"),
         },
         index=values.index,
+        copy=False,  # the columns are new or the input's own (copy-on-write): no second copy of each
     )
     return frame[REKAP_TW_NAMES]
 
@@ -211,10 +212,15 @@ def summarize(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     Sums and counts per group with ``numpy.bincount`` over the rows' group numbers: one pass per
     figure whatever the number of bidang (a ``groupby`` per figure took longer than the rest).
     """
+    codes, keys = _group_codes(frame, by)
+    return _summary(frame, by, codes, keys)
+
+
+def _summary(frame: pd.DataFrame, by: list[str], codes: Any, keys: pd.DataFrame) -> pd.DataFrame:
+    """:func:`summarize` with the rows' group numbers and the groups' keys given (:func:`_group_codes`)."""
     import numpy as np
     import pandas as pd
 
-    codes, keys = _group_codes(frame, by)
     groups = len(keys)
 
     def total(values: Any) -> Any:
@@ -231,13 +237,19 @@ def summarize(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     dinilai = total(rated.astype("float64"))
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(dinilai > 0, total(np.where(rated, capaian, 0.0)) / np.maximum(dinilai, 1), np.nan)
-    predikat = frame["predikat"].to_numpy(dtype=object, na_value=None)
+    # Each row's predikat as the number of its label (-1: none): the column holds a few distinct
+    # objects, each compared with the labels once instead of every row with every label.
+    predikat = frame["predikat"].to_numpy(dtype=object)
+    objects, first = _distinct_objects(predikat)
+    labels = list(PREDIKAT_COLUMNS)
+    numbers = [next((n for n, label in enumerate(labels) if value == label), -1) for value in predikat[first]]
+    band = np.array(numbers, dtype=np.int64)[objects]
     result = keys.copy()
     result["jumlah_indikator"] = np.bincount(codes, minlength=groups).astype("int64")
     result["indikator_dinilai"] = dinilai.astype("int64")
     result["rata_rata_capaian"] = mean.astype("float64")
-    for label, column in PREDIKAT_COLUMNS.items():
-        result[column] = total((predikat == label).astype("float64")).astype("int64")
+    for number, column in enumerate(PREDIKAT_COLUMNS.values()):
+        result[column] = np.bincount(codes[band == number], minlength=groups).astype("int64")
     result["pagu"] = present_sum("pagu")
     result["anggaran_kumulatif"] = present_sum("anggaran_kumulatif")
     result["predikat"] = predikat_series(result["rata_rata_capaian"])
@@ -403,6 +415,16 @@ def _rekap(
             combined_of[key] = frame.take(positions).reset_index(drop=True)
         return combined_of[key]
 
+    groups_of: dict[int, tuple[Any, pd.DataFrame]] = {}
+
+    def by_bidang_of(k: int, frame: pd.DataFrame) -> pd.DataFrame:
+        # The TWs measured against one list have its rows in the same order: their bidang are
+        # numbered once.
+        key = id(lists[k])
+        if key not in groups_of:
+            groups_of[key] = _group_codes(frame, ["kode_bidang", "bidang"])
+        return _summary(frame, ["kode_bidang", "bidang"], *groups_of[key])
+
     combined = combined_for(tw)
     per_tw: dict[int, pd.DataFrame] = {}
     ringkasan_parts = []
@@ -410,7 +432,7 @@ def _rekap(
     for k in range(1, tw + 1):
         frame = indicator_frame(combined_for(k), k)
         per_tw[k] = frame
-        by_bidang = summarize(frame, ["kode_bidang", "bidang"])
+        by_bidang = by_bidang_of(k, frame)
         by_bidang.insert(2, "triwulan", pd.Series(layout.TW_LABELS[k], index=by_bidang.index, dtype="str"))
         ringkasan_parts.append(by_bidang)
         whole = summarize(frame, [])
@@ -450,6 +472,31 @@ def _cells(series: pd.Series) -> Any:
     return series.to_numpy(dtype=object, na_value="")
 
 
+def _cells_and_sizes(series: pd.Series, seen: SeenColumns) -> tuple[Any, Any]:
+    """A column's cells (:func:`_cells`) and their sizes (:func:`_cell_sizes`), worked out once per content.
+
+    The dinas tabs repeat columns: every ``TW n`` tab holds the master list's texts and the pagu,
+    the ``Tahunan`` tab each TW's capaian. A column is recognised by its values as the frame holds
+    them (a float column's bits, a text column's string objects), so the same cells serve each tab.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if pd.api.types.is_float_dtype(series.dtype):
+        raw = series.to_numpy(dtype="float64", na_value=np.nan).view(np.int64)
+    elif pd.api.types.is_integer_dtype(series.dtype) and not series.hasnans:
+        raw = series.to_numpy(dtype="int64")
+    else:
+        raw = series.to_numpy(dtype=object)  # the column's own objects, NA as they are held
+
+    def build() -> tuple[Any, Any]:
+        cells = _cells(series)
+        return cells, _cell_sizes(series, cells, seen)
+
+    result: tuple[Any, Any] = seen.column(str(series.dtype), raw, build)
+    return result
+
+
 def _cell_sizes(series: pd.Series, cells: Any, seen: SeenColumns) -> Any:
     """Bytes of each of ``cells`` (``series`` as :func:`_cells` gave it) in a request body's JSON."""
     import numpy as np
@@ -469,15 +516,31 @@ def _cell_sizes(series: pd.Series, cells: Any, seen: SeenColumns) -> Any:
         return seen.sizes(values.view(np.int64), floats)
 
     def objects() -> Any:
-        listed = cells.tolist()
         if pd.api.types.is_integer_dtype(series.dtype) and not series.hasnans:
-            return int_json_lengths(listed)
+            return int_json_lengths(cells.tolist())
+        # Measured once per distinct object: a text column holds a few texts many times over (a
+        # predikat, a note, the "" of every empty cell), each cell referring to one of them.
+        codes, first = _distinct_objects(cells)
+        listed = cells[first].tolist()
         try:
-            return str_json_lengths(listed)
+            lengths = str_json_lengths(listed)
         except TypeError:  # not all text: each cell on its own
-            return np.fromiter(map(len, map(json.dumps, listed)), dtype=np.int64, count=len(listed))
+            lengths = np.fromiter(map(len, map(json.dumps, listed)), dtype=np.int64, count=len(listed))
+        return lengths[codes]
 
     return seen.sizes(cells, objects)
+
+
+def _distinct_objects(cells: Any) -> tuple[Any, Any]:
+    """Per cell of an object array, the number of the object it refers to, and each object's first position."""
+    import numpy as np
+    import pandas as pd
+
+    references = np.frombuffer(cells.tobytes(), dtype=np.intp)  # the objects' addresses, as numbers
+    codes, uniques = pd.factorize(references)
+    first = np.empty(len(uniques), dtype=np.intp)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # reversed: the first position is written last
+    return codes, first
 
 
 @contextmanager
@@ -635,10 +698,13 @@ def _rows(
             if sizes is not None:
                 sizes += 2
             continue
-        cells = _cells(series)
+        if seen is None:
+            grid[:, position] = _cells(series)
+            continue
+        cells, cell_sizes = _cells_and_sizes(series, seen)
         grid[:, position] = cells
-        if sizes is not None and seen is not None:
-            sizes += _cell_sizes(series, cells, seen)
+        if sizes is not None:
+            sizes += cell_sizes
     if not chosen:  # no columns: the header alone, as before
         grid, sizes = np.empty((0, 0), dtype=object), None if seen is None else np.zeros(0, dtype=np.int64)
     with without_cycle_collection():
@@ -667,12 +733,13 @@ def _snapshot_parts(
     for snapshot in snapshots:
         entries = snapshot.values.get("indikator", {}) if isinstance(snapshot.values, Mapping) else {}
         tw = snapshot.tw
-        triples = [(e.get("realisasi"), e.get("anggaran"), e.get("kendala") or None) for e in entries.values()]
-        realisasi, anggaran, kendala = zip(*triples, strict=True) if triples else ((), (), ())
+        values = entries.values()
+        # One list per field: a regency's year holds hundreds of thousands of entries, and
+        # transposing (realisasi, anggaran, kendala) triples with zip(*...) cost twice the reading.
         columns: dict[str, Sequence[Any]] = {
-            f"realisasi_tw{tw}": realisasi,
-            f"anggaran_tw{tw}": anggaran,
-            f"kendala_tw{tw}": kendala,
+            f"realisasi_tw{tw}": [entry.get("realisasi") for entry in values],
+            f"anggaran_tw{tw}": [entry.get("anggaran") for entry in values],
+            f"kendala_tw{tw}": [entry.get("kendala") or None for entry in values],
         }
         parts.append((snapshot.bidang, list(entries), columns))
     return parts

@@ -171,20 +171,27 @@ def int_json_lengths(values: Sequence[int]) -> Any:
 
 
 class SeenColumns:
-    """Sizes of the columns measured so far, found again by content: a rekap's tabs repeat columns.
+    """What was worked out for the columns met so far, found again by content: a rekap's tabs repeat columns.
 
     The ``TW n`` tabs share the master list's columns and the pagu, the ``Tahunan`` tab repeats
-    each TW's capaian; each is measured once. A column is recognised by its raw bytes: a float
-    column's bits (0.0 and -0.0 print differently), an object column's references (the same
-    objects; the arrays are kept here, so no address is reused meanwhile).
+    each TW's capaian; each is measured (and laid out as cells) once. A column is recognised by its
+    raw bytes: a float column's bits (0.0 and -0.0 print differently), an object column's
+    references (the same objects; the arrays are kept here, so no address is reused meanwhile).
     """
 
     def __init__(self) -> None:
-        self._seen: dict[tuple[str, bytes], tuple[Any, Any]] = {}
+        self._seen: dict[tuple[str, ...] | tuple[str, str, bytes], tuple[Any, Any]] = {}
 
     def sizes(self, key: Any, measure: Callable[[], Any]) -> Any:
         """The sizes of the column ``key`` (a numpy array standing for it), measured once."""
-        identity = (key.dtype.str, key.tobytes())
+        return self._once("sizes", key, measure)
+
+    def column(self, kind: str, key: Any, build: Callable[[], Any]) -> Any:
+        """What ``build`` makes of the column ``key`` stands for (of dtype ``kind``), made once."""
+        return self._once(f"column {kind}", key, build)
+
+    def _once(self, what: str, key: Any, make: Callable[[], Any]) -> Any:
+        identity = (what, key.dtype.str, key.tobytes())
         if identity not in self._seen:
-            self._seen[identity] = (key, measure())
+            self._seen[identity] = (key, make())
         return self._seen[identity][1]
