@@ -212,31 +212,22 @@ def summarize(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     Sums and counts per group with ``numpy.bincount`` over the rows' group numbers: one pass per
     figure whatever the number of bidang (a ``groupby`` per figure took longer than the rest).
     """
-    codes, keys = _group_codes(frame, by)
-    return _summary(frame, by, codes, keys)
+    return _summaries(frame, [(by, *_group_codes(frame, by))])[0]
 
 
-def _summary(frame: pd.DataFrame, by: list[str], codes: Any, keys: pd.DataFrame) -> pd.DataFrame:
-    """:func:`summarize` with the rows' group numbers and the groups' keys given (:func:`_group_codes`)."""
+Grouping = tuple[list[str], Any, "pd.DataFrame"]
+"""The columns grouped by, each row's group number and the groups' keys (:func:`_group_codes`)."""
+
+
+def _summaries(frame: pd.DataFrame, groupings: Sequence[Grouping]) -> list[pd.DataFrame]:
+    """:func:`summarize` of ``frame`` for each grouping (a TW per bidang and for the dinas): the rows'
+    figures are read once for all of them."""
     import numpy as np
     import pandas as pd
 
-    groups = len(keys)
-
-    def total(values: Any) -> Any:
-        return np.bincount(codes, weights=values, minlength=groups)
-
-    def present_sum(column: str) -> Any:
-        values = frame[column].to_numpy(dtype="float64", na_value=np.nan)
-        known = ~np.isnan(values)
-        sums = total(np.where(known, values, 0.0))
-        return np.where(total(known.astype("float64")) > 0, sums, np.nan)  # sum(min_count=1)
-
     capaian = frame["capaian"].to_numpy(dtype="float64", na_value=np.nan)
     rated = ~np.isnan(capaian)
-    dinilai = total(rated.astype("float64"))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(dinilai > 0, total(np.where(rated, capaian, 0.0)) / np.maximum(dinilai, 1), np.nan)
+    rated_capaian = np.where(rated, capaian, 0.0)
     # Each row's predikat as the number of its label (-1: none): the column holds a few distinct
     # objects, each compared with the labels once instead of every row with every label.
     predikat = frame["predikat"].to_numpy(dtype=object)
@@ -244,19 +235,35 @@ def _summary(frame: pd.DataFrame, by: list[str], codes: Any, keys: pd.DataFrame)
     labels = list(PREDIKAT_COLUMNS)
     numbers = [next((n for n, label in enumerate(labels) if value == label), -1) for value in predikat[first]]
     band = np.array(numbers, dtype=np.int64)[objects]
-    result = keys.copy()
-    result["jumlah_indikator"] = np.bincount(codes, minlength=groups).astype("int64")
-    result["indikator_dinilai"] = dinilai.astype("int64")
-    result["rata_rata_capaian"] = mean.astype("float64")
-    for number, column in enumerate(PREDIKAT_COLUMNS.values()):
-        result[column] = np.bincount(codes[band == number], minlength=groups).astype("int64")
-    result["pagu"] = present_sum("pagu")
-    result["anggaran_kumulatif"] = present_sum("anggaran_kumulatif")
-    result["predikat"] = predikat_series(result["rata_rata_capaian"])
-    result["serapan"] = serapan_series(result["anggaran_kumulatif"], result["pagu"])
-    names = [*by, "jumlah_indikator", "indikator_dinilai", "rata_rata_capaian"]
-    names += [*PREDIKAT_COLUMNS.values(), "pagu", "anggaran_kumulatif", "predikat", "serapan"]
-    return pd.DataFrame(result[names]).reset_index(drop=True)
+    present: dict[str, tuple[Any, Any]] = {}
+    for column in ("pagu", "anggaran_kumulatif"):
+        values = frame[column].to_numpy(dtype="float64", na_value=np.nan)
+        known = ~np.isnan(values)
+        present[column] = (np.where(known, values, 0.0), known.astype("float64"))
+    results = []
+    for by, codes, keys in groupings:
+        groups = len(keys)
+
+        def total(values: Any, codes: Any = codes, groups: int = groups) -> Any:
+            return np.bincount(codes, weights=values, minlength=groups)
+
+        dinilai = total(rated.astype("float64"))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(dinilai > 0, total(rated_capaian) / np.maximum(dinilai, 1), np.nan)
+        result = keys.copy()
+        result["jumlah_indikator"] = np.bincount(codes, minlength=groups).astype("int64")
+        result["indikator_dinilai"] = dinilai.astype("int64")
+        result["rata_rata_capaian"] = mean.astype("float64")
+        for number, column in enumerate(PREDIKAT_COLUMNS.values()):
+            result[column] = np.bincount(codes[band == number], minlength=groups).astype("int64")
+        for column, (values, known) in present.items():
+            result[column] = np.where(total(known) > 0, total(values), np.nan)  # sum(min_count=1)
+        result["predikat"] = predikat_series(result["rata_rata_capaian"])
+        result["serapan"] = serapan_series(result["anggaran_kumulatif"], result["pagu"])
+        names = [*by, "jumlah_indikator", "indikator_dinilai", "rata_rata_capaian"]
+        names += [*PREDIKAT_COLUMNS.values(), "pagu", "anggaran_kumulatif", "predikat", "serapan"]
+        results.append(pd.DataFrame(result[names]).reset_index(drop=True))
+    return results
 
 
 VALUE_COLUMNS = (*REALISASI_COLUMNS, *ANGGARAN_COLUMNS)
@@ -411,19 +418,23 @@ def _rekap(
         if key not in combined_of:
             base = lists[k].frame().rename(columns={"bidang": "kode_bidang"})
             frame = _combined(base, _aligned(lists[k], base, parts), bidang_names)
-            positions = np.argsort(frame["kode_bidang"].map(rank).to_numpy(), kind="stable")
-            combined_of[key] = frame.take(positions).reset_index(drop=True)
+            ranks = frame["kode_bidang"].map(rank).to_numpy()
+            if (ranks[1:] >= ranks[:-1]).all():  # the list already in the settings' order
+                combined_of[key] = frame.reset_index(drop=True)
+            else:
+                positions = np.argsort(ranks, kind="stable")
+                combined_of[key] = frame.take(positions).reset_index(drop=True)
         return combined_of[key]
 
-    groups_of: dict[int, tuple[Any, pd.DataFrame]] = {}
+    groups_of: dict[int, Grouping] = {}
 
-    def by_bidang_of(k: int, frame: pd.DataFrame) -> pd.DataFrame:
+    def by_bidang(k: int, frame: pd.DataFrame) -> Grouping:
         # The TWs measured against one list have its rows in the same order: their bidang are
         # numbered once.
         key = id(lists[k])
         if key not in groups_of:
-            groups_of[key] = _group_codes(frame, ["kode_bidang", "bidang"])
-        return _summary(frame, ["kode_bidang", "bidang"], *groups_of[key])
+            groups_of[key] = (BIDANG, *_group_codes(frame, BIDANG))
+        return groups_of[key]
 
     combined = combined_for(tw)
     per_tw: dict[int, pd.DataFrame] = {}
@@ -432,17 +443,16 @@ def _rekap(
     for k in range(1, tw + 1):
         frame = indicator_frame(combined_for(k), k)
         per_tw[k] = frame
-        by_bidang = by_bidang_of(k, frame)
-        by_bidang.insert(2, "triwulan", pd.Series(layout.TW_LABELS[k], index=by_bidang.index, dtype="str"))
-        ringkasan_parts.append(by_bidang)
-        whole = summarize(frame, [])
+        bidang, whole = _summaries(frame, [by_bidang(k, frame), ([], *_group_codes(frame, []))])
+        bidang.insert(2, "triwulan", pd.Series(layout.TW_LABELS[k], index=bidang.index, dtype="str"))
+        ringkasan_parts.append(bidang)
         whole.insert(0, "triwulan", pd.Series(layout.TW_LABELS[k], index=whole.index, dtype="str"))
         dinas_parts.append(whole)
     ringkasan = pd.concat(ringkasan_parts, ignore_index=True)[RINGKASAN_NAMES]
     dinas = pd.concat(dinas_parts, ignore_index=True)[DINAS_NAMES]
     latest = ringkasan[ringkasan["triwulan"] == layout.TW_LABELS[tw]]
     chart = latest.rename(columns={"rata_rata_capaian": "capaian"})[CHART_NAMES].reset_index(drop=True)
-    tahunan = build_tahunan(combined, per_tw, ringkasan, dinas) if tw == 4 else None
+    tahunan = _tahunan(combined, per_tw, ringkasan, dinas, by_bidang(4, per_tw[4])) if tw == 4 else None
     logger.info("rekap TW %d: %d indicators of %d bidang", tw, len(combined), len(order))
     return Rekap(
         tw=tw,
@@ -473,62 +483,78 @@ def _cells(series: pd.Series) -> Any:
 
 
 def _cells_and_sizes(series: pd.Series, seen: SeenColumns) -> tuple[Any, Any]:
-    """A column's cells (:func:`_cells`) and their sizes (:func:`_cell_sizes`), worked out once per content.
+    """A column's cells (as :func:`_cells` makes them) and each one's bytes in a request body's JSON.
 
-    The dinas tabs repeat columns: every ``TW n`` tab holds the master list's texts and the pagu,
-    the ``Tahunan`` tab each TW's capaian. A column is recognised by its values as the frame holds
-    them (a float column's bits, a text column's string objects), so the same cells serve each tab.
+    Worked out once per content: the dinas tabs repeat columns (every ``TW n`` tab holds the
+    master list's texts and the pagu, the ``Tahunan`` tab each TW's capaian). A column is
+    recognised by its values as the frame holds them (a float column's bits, a text column's
+    objects), so the same cells serve each tab.
     """
     import numpy as np
     import pandas as pd
 
     if pd.api.types.is_float_dtype(series.dtype):
-        raw = series.to_numpy(dtype="float64", na_value=np.nan).view(np.int64)
-    elif pd.api.types.is_integer_dtype(series.dtype) and not series.hasnans:
-        raw = series.to_numpy(dtype="int64")
-    else:
-        raw = series.to_numpy(dtype=object)  # the column's own objects, NA as they are held
-
-    def build() -> tuple[Any, Any]:
-        cells = _cells(series)
-        return cells, _cell_sizes(series, cells, seen)
-
-    result: tuple[Any, Any] = seen.column(str(series.dtype), raw, build)
-    return result
+        values = series.to_numpy(dtype="float64", na_value=np.nan)
+        floats: tuple[Any, Any] = seen.column("float", values.view(np.int64), lambda: _float_cells(values))
+        return floats
+    if pd.api.types.is_integer_dtype(series.dtype) and not series.hasnans:
+        numbers = series.to_numpy(dtype="int64")
+        ints: tuple[Any, Any] = seen.column("int", numbers, lambda: _int_cells(numbers))
+        return ints
+    held = series.to_numpy(dtype=object)  # the column's own objects, NA as they are held
+    objects: tuple[Any, Any] = seen.column(str(series.dtype), held, lambda: _object_cells(held))
+    return objects
 
 
-def _cell_sizes(series: pd.Series, cells: Any, seen: SeenColumns) -> Any:
-    """Bytes of each of ``cells`` (``series`` as :func:`_cells` gave it) in a request body's JSON."""
+def _float_cells(values: Any) -> tuple[Any, Any]:
+    """Cells and sizes of a float column: each distinct double made a Python float and measured once.
+
+    Distinct by its bits (0.0 and -0.0 print differently); a figure column repeats its values
+    (the realisasi of a regency hold a few thousand distinct numbers), and its cells then share
+    a few thousand float objects instead of holding one each. Non-finite numbers are ``""``.
+    """
     import numpy as np
     import pandas as pd
 
-    if pd.api.types.is_float_dtype(series.dtype):
-        values = series.to_numpy(dtype="float64", na_value=np.nan)
+    cells = np.full(len(values), "", dtype=object)
+    sizes = np.full(len(values), 2, dtype=np.int64)  # ""
+    finite = np.flatnonzero(np.isfinite(values))
+    codes, uniques = pd.factorize(values[finite].view(np.int64))
+    doubles = uniques.view(np.float64)
+    cells[finite] = doubles.astype(object)[codes]  # Python floats
+    sizes[finite] = float_repr_lengths(doubles)[codes]
+    return cells, sizes
 
-        def floats() -> Any:
-            sizes = np.full(len(values), 2, dtype=np.int64)  # ""
-            finite = np.flatnonzero(np.isfinite(values))
-            # Measured once per distinct double (by its bits: 0.0 and -0.0 print differently).
-            codes, uniques = pd.factorize(values[finite].view(np.int64))
-            sizes[finite] = float_repr_lengths(uniques.view(np.float64))[codes]
-            return sizes
 
-        return seen.sizes(values.view(np.int64), floats)
+def _int_cells(numbers: Any) -> tuple[Any, Any]:
+    """Cells (Python ints) and sizes of an integer column."""
+    import numpy as np
 
-    def objects() -> Any:
-        if pd.api.types.is_integer_dtype(series.dtype) and not series.hasnans:
-            return int_json_lengths(cells.tolist())
-        # Measured once per distinct object: a text column holds a few texts many times over (a
-        # predikat, a note, the "" of every empty cell), each cell referring to one of them.
-        codes, first = _distinct_objects(cells)
-        listed = cells[first].tolist()
-        try:
-            lengths = str_json_lengths(listed)
-        except TypeError:  # not all text: each cell on its own
-            lengths = np.fromiter(map(len, map(json.dumps, listed)), dtype=np.int64, count=len(listed))
-        return lengths[codes]
+    listed = numbers.tolist()
+    cells = np.empty(len(listed), dtype=object)
+    cells[:] = listed
+    return cells, int_json_lengths(listed)
 
-    return seen.sizes(cells, objects)
+
+def _object_cells(held: Any) -> tuple[Any, Any]:
+    """Cells and sizes of a text (or object) column's objects, missing as ``""``: each distinct object
+    looked at once.
+
+    A text column holds a few texts many times over (a predikat, a note, the one missing value of
+    every empty cell), each cell referring to one of them: each is checked for missing and
+    measured once, and the cells refer to the same objects.
+    """
+    import numpy as np
+    import pandas as pd
+
+    codes, first = _distinct_objects(held)
+    distinct = held[first]
+    distinct[pd.isna(distinct)] = ""  # as to_numpy(na_value="") writes a missing value
+    try:
+        lengths = str_json_lengths(distinct.tolist())
+    except TypeError:  # not all text: each cell on its own
+        lengths = np.fromiter(map(len, map(json.dumps, distinct.tolist())), dtype=np.int64, count=len(distinct))
+    return distinct[codes], lengths[codes]
 
 
 def _distinct_objects(cells: Any) -> tuple[Any, Any]:
@@ -551,6 +577,13 @@ def without_cycle_collection() -> Iterator[None]:
     alive: building the rows of a regency's tabs (hundreds of thousands of lists) spent three
     quarters of its time there, finding nothing. Reference counting still frees what dies; the
     collector runs again afterwards. (A caller that switched it off keeps it off.)
+
+    What the block built is then handed to the collector as old: ``gc.freeze()`` followed at once
+    by ``gc.unfreeze()`` moves every tracked object into the oldest generation without walking
+    any. Left young, the rows would be walked by the next young collection and again by the one
+    after it (about 0.1 s each at regency scale, finding nothing), and counted as newly old
+    objects towards a full collection. Cyclic garbage made meanwhile waits for the next full
+    collection. Skipped when the process froze objects itself (unfreezing would undo that).
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -558,6 +591,9 @@ def without_cycle_collection() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            if not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
@@ -580,6 +616,18 @@ def _trend(summary: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 IDENTITY = ["kode_bidang", "kode", "indikator"]
+BIDANG = ["kode_bidang", "bidang"]
+
+
+def _same_objects(left: Any, right: Any) -> bool:
+    """Whether two object arrays hold equal values: at once when they are the same memory (the TWs
+    measured against one list share their identity columns), else compared value by value."""
+    import numpy as np
+
+    if left.shape == right.shape and left.strides == right.strides:
+        if left.__array_interface__["data"][0] == right.__array_interface__["data"][0]:
+            return True
+    return bool(np.array_equal(left, right))
 
 
 def _capaian_of(frame: pd.DataFrame, rows: pd.DataFrame, rows_codes: Any) -> pd.Series:
@@ -595,8 +643,11 @@ def _capaian_of(frame: pd.DataFrame, rows: pd.DataFrame, rows_codes: Any) -> pd.
     import pandas as pd
 
     same = len(frame) == len(rows) and all(
-        np.array_equal(frame[name].to_numpy(dtype=object), rows[name].to_numpy(dtype=object)) for name in IDENTITY
+        _same_objects(frame[name].to_numpy(dtype=object), rows[name].to_numpy(dtype=object)) for name in IDENTITY
     )
+    if same and (not len(rows_codes) or rows_codes.max() + 1 == len(rows_codes)):
+        # The same rows, each identity once (the numbers run 0 .. n-1): each row's own capaian.
+        return pd.Series(frame["capaian"].to_numpy(dtype="float64", na_value=np.nan), index=rows.index, dtype="float64")
     if same:
         known, wanted = rows_codes, rows_codes
     else:
@@ -615,6 +666,17 @@ def build_tahunan(
     combined: pd.DataFrame, per_tw: Mapping[int, pd.DataFrame], ringkasan: pd.DataFrame, dinas: pd.DataFrame
 ) -> Tahunan:
     """The year from the TW IV rekap's frames (``combined``: master rows with every TW's values)."""
+    return _tahunan(combined, per_tw, ringkasan, dinas, (BIDANG, *_group_codes(per_tw[4], BIDANG)))
+
+
+def _tahunan(
+    combined: pd.DataFrame,
+    per_tw: Mapping[int, pd.DataFrame],
+    ringkasan: pd.DataFrame,
+    dinas: pd.DataFrame,
+    by_bidang: Grouping,
+) -> Tahunan:
+    """:func:`build_tahunan`, with TW IV's rows grouped per bidang given (the year's rows are TW IV's)."""
     import pandas as pd
 
     tw4 = per_tw[4]
@@ -637,16 +699,16 @@ def build_tahunan(
             **{f"capaian_tw{k}": _capaian_of(per_tw[k], tw4, codes) for k in TWS},
         },
         index=tw4.index,
+        copy=False,  # TW IV's columns as they are (copy-on-write), the new ones made here
     )[TAHUNAN_INDIKATOR_NAMES]
-    by_bidang = summarize(indikator, ["kode_bidang", "bidang"])
-    by_bidang = by_bidang.merge(_trend(ringkasan, ["kode_bidang", "bidang"]), on=["kode_bidang", "bidang"], how="left")
-    whole = summarize(indikator, [])
+    bidang, whole = _summaries(indikator, [by_bidang, ([], *_group_codes(indikator, []))])
+    bidang = bidang.merge(_trend(ringkasan, BIDANG), on=BIDANG, how="left")
     whole.insert(0, "bidang", layout.SELURUH_DINAS)
     whole.insert(0, "kode_bidang", "")
     whole = pd.concat([whole.reset_index(drop=True), _trend(dinas, [])], axis=1)
     return Tahunan(
         indikator=indikator.reset_index(drop=True),
-        bidang=by_bidang[TAHUNAN_BIDANG_NAMES].reset_index(drop=True),
+        bidang=bidang[TAHUNAN_BIDANG_NAMES].reset_index(drop=True),
         dinas=whole[TAHUNAN_BIDANG_NAMES].reset_index(drop=True),
     )
 

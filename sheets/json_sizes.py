@@ -28,14 +28,15 @@ _CHUNK = 32_768
 
 
 @cache
-def _tables() -> tuple[Any, Any, Any, Any]:
-    """10**k (exact doubles for k <= 22), Dekker's halves of them, and the doubles nearest 1e-30..1e30."""
+def _tables() -> tuple[Any, Any, Any, Any, Any]:
+    """10**k (exact doubles for k <= 22), Dekker's halves of them, the doubles nearest 1e-30..1e30,
+    and 10**1 .. 10**11 (where the integer part gains a digit, below 1e11)."""
     import numpy as np
 
     powers = np.array([10.0**k for k in range(23)])
     high, low = _split(powers)
     nearest = np.array([float(f"1e{k}") for k in range(-30, 31)])  # parsed: correctly rounded
-    return powers, high, low, nearest
+    return powers, high, low, nearest, powers[1:12]
 
 
 def _split(x: Any) -> tuple[Any, Any]:
@@ -47,7 +48,7 @@ def _split(x: Any) -> tuple[Any, Any]:
 
 def _scaled(a: Any, a_high: Any, a_low: Any, k: Any) -> tuple[Any, Any]:
     """``a * 10**k`` exactly as ``hi + lo`` (Dekker's product: numpy has no fused multiply-add)."""
-    powers, high, low, _ = _tables()
+    powers, high, low, _, _ = _tables()
     hi = a * powers[k]
     c_high, c_low = high[k], low[k]
     lo = ((a_high * c_high - hi) + a_high * c_low + a_low * c_high) + a_low * c_low
@@ -69,11 +70,53 @@ def float_repr_lengths(values: Any) -> Any:
     out = np.empty(x.shape, dtype=np.int64)
     for start in range(0, len(x), _CHUNK):
         part = x[start : start + _CHUNK]
+        # Figures as people type them (at most three decimals) first: a few cheap tests each.
+        short, short_lengths = _short_lengths(part)
+        if short.size == part.size:
+            out[start : start + len(part)] = short_lengths
+            continue
+        if short.size:  # the others: the general way
+            rest = np.ones(part.shape, dtype=bool)
+            rest[short] = False
+            rest = np.flatnonzero(rest)
+            part, window = part[rest], start + rest
+            out[start + short] = short_lengths
+        else:
+            window = slice(start, start + len(part))
         lengths, slow = _lengths(part)
         if slow.size:
             lengths[slow] = [len(repr(v)) for v in part[slow].tolist()]
-        out[start : start + len(part)] = lengths
+        out[window] = lengths
     return out
+
+
+def _short_lengths(x: Any) -> tuple[Any, Any]:
+    """The positions of the doubles of ``x`` below 1e11 with a decimal of at most three places, and
+    their repr lengths.
+
+    ``a = |x|`` reads back from ``m / 10**3`` for the integer ``m`` nearest ``a * 1000`` exactly when
+    some decimal of three places does (IEEE division rounds ``m / 1000`` correctly, as reading the
+    decimal does; below 1e11 the product's error is under 0.05, so that integer is the only
+    candidate). The shortest decimal then has ``3 - z`` places, ``z`` the trailing zeros of ``m``
+    (at most three): a shorter one would be another such ``m``. ``repr`` writes the integer part's
+    digits (a ``0`` below 1), the point and at least one place.
+    """
+    import numpy as np
+
+    a = np.abs(x)
+    with np.errstate(over="ignore"):  # beyond 1e305: inf, not a short figure
+        m = np.rint(a * 1000.0)
+    index = np.flatnonzero((a < 1e11) & (m / 1000.0 == a))
+    m = m[index]
+    zeros = np.zeros(index.size, dtype=np.int64)
+    divisible = np.ones(index.size, dtype=bool)
+    for power in (10.0, 100.0, 1000.0):
+        # m < 1e14: m / power is exact when it divides, else at least 0.001 from an integer.
+        quotient = m / power
+        divisible &= quotient == np.rint(quotient)
+        zeros += divisible
+    digits = np.searchsorted(_tables()[4], a[index], side="right") + 1
+    return index, digits + 1 + np.maximum(3 - zeros, 1) + np.signbit(x[index])
 
 
 def _lengths(x: Any) -> tuple[Any, Any]:
@@ -94,7 +137,7 @@ def _lengths(x: Any) -> tuple[Any, Any]:
     """
     import numpy as np
 
-    powers, _, _, nearest = _tables()
+    powers, _, _, nearest, _ = _tables()
     a = np.abs(x)
     bits = a.view(np.uint64)
     fast = (a >= 1e-3) & (a < 1e15) & ((bits & np.uint64(0xFFFFFFFFFFFFF)) != 0)
@@ -171,27 +214,20 @@ def int_json_lengths(values: Sequence[int]) -> Any:
 
 
 class SeenColumns:
-    """What was worked out for the columns met so far, found again by content: a rekap's tabs repeat columns.
+    """The columns worked out so far, found again by content: a rekap's tabs repeat columns.
 
     The ``TW n`` tabs share the master list's columns and the pagu, the ``Tahunan`` tab repeats
-    each TW's capaian; each is measured (and laid out as cells) once. A column is recognised by its
+    each TW's capaian; each is laid out as cells and measured once. A column is recognised by its
     raw bytes: a float column's bits (0.0 and -0.0 print differently), an object column's
     references (the same objects; the arrays are kept here, so no address is reused meanwhile).
     """
 
     def __init__(self) -> None:
-        self._seen: dict[tuple[str, ...] | tuple[str, str, bytes], tuple[Any, Any]] = {}
-
-    def sizes(self, key: Any, measure: Callable[[], Any]) -> Any:
-        """The sizes of the column ``key`` (a numpy array standing for it), measured once."""
-        return self._once("sizes", key, measure)
+        self._seen: dict[tuple[str, str, bytes], tuple[Any, Any]] = {}
 
     def column(self, kind: str, key: Any, build: Callable[[], Any]) -> Any:
-        """What ``build`` makes of the column ``key`` stands for (of dtype ``kind``), made once."""
-        return self._once(f"column {kind}", key, build)
-
-    def _once(self, what: str, key: Any, make: Callable[[], Any]) -> Any:
-        identity = (what, key.dtype.str, key.tobytes())
+        """What ``build`` makes of the column that ``key`` (a numpy array) stands for, made once per ``kind``."""
+        identity = (kind, key.dtype.str, key.tobytes())
         if identity not in self._seen:
-            self._seen[identity] = (key, make())
+            self._seen[identity] = (key, build())
         return self._seen[identity][1]
