@@ -31,7 +31,7 @@ from __future__ import annotations
 import gc
 import json
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, KeysView, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -288,7 +288,7 @@ def _as_floats(values: Sequence[Any]) -> Any:
 
 
 def _aligned(
-    master: Master, base: pd.DataFrame, parts: Sequence[tuple[str, Sequence[str], Mapping[str, Sequence[Any]]]]
+    master: Master, base: pd.DataFrame, parts: Sequence[tuple[str, Collection[str], Mapping[str, Sequence[Any]]]]
 ) -> _Aligned:
     """Put each part's values (bidang kode, keys, columns of values) on ``base``'s rows (``master``'s frame).
 
@@ -307,25 +307,39 @@ def _aligned(
     key_rows = master.key_rows()
     if key_rows is None:
         raise ValueError("the master list names an indicator twice for one bidang")
+    # Per bidang, the keys of its last part and where they go: its snapshots of the other TWs
+    # usually name the same keys in the same order, found again by comparing them.
+    placed: dict[str, tuple[list[str], Any, Any, bool]] = {}
     for kode_bidang, keys, columns in parts:
-        rows_of = key_rows.get(kode_bidang, {})
-        positions = np.fromiter(map(rows_of.get, keys, repeat(-1)), dtype=np.int64, count=len(keys))
-        keep = positions >= 0
-        # Within one table a key given twice: its first row counts (the tables of several TWs of one
-        # bidang, from the snapshots, each hold every key once and fill different columns).
-        if len(set(keys)) < len(keys):
-            keep &= ~pd.Index(list(keys)).duplicated(keep="first")
-        target = positions[keep]
+        listed = list(keys)
+        last = placed.get(kode_bidang)
+        if last is not None and last[0] == listed:
+            _, target, keep, every = last
+        else:
+            rows_of = key_rows.get(kode_bidang, {})
+            positions = np.fromiter(map(rows_of.get, listed, repeat(-1)), dtype=np.int64, count=len(listed))
+            keep = positions >= 0
+            # Within one table a key given twice: its first row counts (the tables of several TWs of
+            # one bidang, from the snapshots, each hold every key once and fill different columns; a
+            # snapshot's keys are a dict's).
+            if not isinstance(keys, KeysView) and len(set(listed)) < len(listed):
+                keep &= ~pd.Index(listed).duplicated(keep="first")
+            every = bool(keep.all())  # every key on the list (as usual): no values to leave out
+            target = positions if every else positions[keep]
+            placed[kode_bidang] = (listed, target, keep, every)
         for name, values in columns.items():
             if name in numbers:
-                numbers[name][target] = _as_floats(values)[keep]
+                floats = _as_floats(values)
+                numbers[name][target] = floats if every else floats[keep]
             elif name in texts:
-                texts[name][target] = np.asarray(values, dtype=object)[keep]
-        logger.debug("rekap: %d values of %s placed", int(keep.sum()), kode_bidang)
+                # fromiter: each value one object as it is (asarray looks into every value for a sequence).
+                objects = np.fromiter(values, dtype=object, count=len(values))
+                texts[name][target] = objects if every else objects[keep]
+        logger.debug("rekap: %d values of %s placed", len(target), kode_bidang)
     return _Aligned(numbers, texts)
 
 
-def _table_parts(tables: Mapping[str, pd.DataFrame]) -> list[tuple[str, Sequence[str], dict[str, Sequence[Any]]]]:
+def _table_parts(tables: Mapping[str, pd.DataFrame]) -> list[tuple[str, Collection[str], dict[str, Sequence[Any]]]]:
     """Each typed table as (bidang kode, keys, its value and kendala columns as lists)."""
     import numpy as np
 
@@ -358,7 +372,7 @@ def _combined(base: pd.DataFrame, aligned: _Aligned, bidang_names: Mapping[str, 
     return combined
 
 
-Parts = list[tuple[str, Sequence[str], dict[str, Sequence[Any]]]]
+Parts = list[tuple[str, Collection[str], dict[str, Sequence[Any]]]]
 
 
 def build_rekap(
@@ -516,14 +530,14 @@ def _float_cells(values: Any) -> tuple[Any, Any]:
     import numpy as np
     import pandas as pd
 
-    cells = np.full(len(values), "", dtype=object)
-    sizes = np.full(len(values), 2, dtype=np.int64)  # ""
-    finite = np.flatnonzero(np.isfinite(values))
-    codes, uniques = pd.factorize(values[finite].view(np.int64))
+    codes, uniques = pd.factorize(values.view(np.int64))
     doubles = uniques.view(np.float64)
-    cells[finite] = doubles.astype(object)[codes]  # Python floats
-    sizes[finite] = float_repr_lengths(doubles)[codes]
-    return cells, sizes
+    finite = np.isfinite(doubles)
+    cells = doubles.astype(object)  # Python floats
+    cells[~finite] = ""
+    sizes = np.full(len(doubles), 2, dtype=np.int64)  # ""
+    sizes[finite] = float_repr_lengths(doubles[finite])
+    return cells[codes], sizes[codes]
 
 
 def _int_cells(numbers: Any) -> tuple[Any, Any]:
@@ -624,9 +638,9 @@ def _same_objects(left: Any, right: Any) -> bool:
     measured against one list share their identity columns), else compared value by value."""
     import numpy as np
 
-    if left.shape == right.shape and left.strides == right.strides:
-        if left.__array_interface__["data"][0] == right.__array_interface__["data"][0]:
-            return True
+    same_memory = left.__array_interface__["data"][0] == right.__array_interface__["data"][0]
+    if same_memory and left.shape == right.shape and left.strides == right.strides:
+        return True
     return bool(np.array_equal(left, right))
 
 
@@ -789,9 +803,9 @@ class SnapshotValues(Protocol):
 
 def _snapshot_parts(
     snapshots: Sequence[SnapshotValues],
-) -> list[tuple[str, Sequence[str], dict[str, Sequence[Any]]]]:
+) -> list[tuple[str, Collection[str], dict[str, Sequence[Any]]]]:
     """Each snapshot as (bidang kode, keys, its TW's realisasi/anggaran/kendala as lists)."""
-    parts: list[tuple[str, Sequence[str], dict[str, Sequence[Any]]]] = []
+    parts: list[tuple[str, Collection[str], dict[str, Sequence[Any]]]] = []
     for snapshot in snapshots:
         entries = snapshot.values.get("indikator", {}) if isinstance(snapshot.values, Mapping) else {}
         tw = snapshot.tw
@@ -803,7 +817,7 @@ def _snapshot_parts(
             f"anggaran_tw{tw}": [entry.get("anggaran") for entry in values],
             f"kendala_tw{tw}": [entry.get("kendala") or None for entry in values],
         }
-        parts.append((snapshot.bidang, list(entries), columns))
+        parts.append((snapshot.bidang, entries.keys(), columns))
     return parts
 
 

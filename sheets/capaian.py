@@ -155,14 +155,14 @@ def predikat(capaian: float | None) -> str | None:
 def _texts(codes: np.ndarray, table: Sequence[str | None], index: pd.Index) -> pd.Series:
     """A text column (``str``, missing where ``table`` gives None) of ``table[code]`` for each code.
 
-    The texts are taken from a table of a few strings (one numpy ``take``): no array of fixed-width
-    strings is built and converted back, and every cell of one text is the same string object.
+    The texts are taken from the table made a text array once (one ``take``): no array of
+    fixed-width strings is built and converted back, no cell is checked again for being text, and
+    every cell of one text is the same string object.
     """
-    import numpy as np
     import pandas as pd
 
-    texts = np.array([np.nan if text is None else text for text in table], dtype=object)
-    return pd.Series(texts.take(codes), index=index, dtype="str")
+    texts = pd.array([pd.NA if text is None else text for text in table], dtype="str")
+    return pd.Series(texts.take(codes), index=index, copy=False)
 
 
 # The band of a capaian as a number: 0 (Sangat Rendah) .. 4 (Sangat Tinggi), the index in _BANDS of

@@ -75,14 +75,13 @@ def float_repr_lengths(values: Any) -> Any:
         if short.size == part.size:
             out[start : start + len(part)] = short_lengths
             continue
+        window: Any = slice(start, start + len(part))
         if short.size:  # the others: the general way
-            rest = np.ones(part.shape, dtype=bool)
-            rest[short] = False
-            rest = np.flatnonzero(rest)
+            others = np.ones(part.shape, dtype=bool)
+            others[short] = False
+            rest = np.flatnonzero(others)
             part, window = part[rest], start + rest
             out[start + short] = short_lengths
-        else:
-            window = slice(start, start + len(part))
         lengths, slow = _lengths(part)
         if slow.size:
             lengths[slow] = [len(repr(v)) for v in part[slow].tolist()]
