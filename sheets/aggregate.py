@@ -42,6 +42,7 @@ from sheets.capaian import (
     PREDIKAT_LABELS,
     capaian_series,
     catatan_series,
+    distinct_objects,
     nilai_periode_frame,
     predikat_series,
     serapan_series,
@@ -231,7 +232,7 @@ def _summaries(frame: pd.DataFrame, groupings: Sequence[Grouping]) -> list[pd.Da
     # Each row's predikat as the number of its label (-1: none): the column holds a few distinct
     # objects, each compared with the labels once instead of every row with every label.
     predikat = frame["predikat"].to_numpy(dtype=object)
-    objects, first = _distinct_objects(predikat)
+    objects, first = distinct_objects(predikat)
     labels = list(PREDIKAT_COLUMNS)
     numbers = [next((n for n, label in enumerate(labels) if value == label), -1) for value in predikat[first]]
     band = np.array(numbers, dtype=np.int64)[objects]
@@ -366,9 +367,12 @@ def _combined(base: pd.DataFrame, aligned: _Aligned, bidang_names: Mapping[str, 
         combined[name] = values
     for name, texts in aligned.texts.items():
         combined[name] = pd.Series(texts, index=combined.index, dtype="str")
-    codes = combined["kode_bidang"]
-    names = {code: bidang_names.get(code, code) for code in codes.unique()}
-    combined["bidang"] = codes.map(names).astype("str")
+    # Each bidang's name looked up once per distinct kode object (the master frame shares them),
+    # then taken for every row.
+    codes = combined["kode_bidang"].to_numpy(dtype=object)
+    objects, first = distinct_objects(codes)
+    names = pd.array([bidang_names.get(code, code) for code in codes[first]], dtype="str")
+    combined["bidang"] = pd.Series(names.take(objects), index=combined.index, copy=False)
     return combined
 
 
@@ -432,7 +436,9 @@ def _rekap(
         if key not in combined_of:
             base = lists[k].frame().rename(columns={"bidang": "kode_bidang"})
             frame = _combined(base, _aligned(lists[k], base, parts), bidang_names)
-            ranks = frame["kode_bidang"].map(rank).to_numpy()
+            codes = frame["kode_bidang"].to_numpy(dtype=object)
+            objects, first = distinct_objects(codes)  # a rank looked up per distinct kode object
+            ranks = np.array([rank.get(code, np.nan) for code in codes[first]])[objects]
             if (ranks[1:] >= ranks[:-1]).all():  # the list already in the settings' order
                 combined_of[key] = frame.reset_index(drop=True)
             else:
@@ -561,7 +567,7 @@ def _object_cells(held: Any) -> tuple[Any, Any]:
     import numpy as np
     import pandas as pd
 
-    codes, first = _distinct_objects(held)
+    codes, first = distinct_objects(held)
     distinct = held[first]
     distinct[pd.isna(distinct)] = ""  # as to_numpy(na_value="") writes a missing value
     try:
@@ -569,18 +575,6 @@ def _object_cells(held: Any) -> tuple[Any, Any]:
     except TypeError:  # not all text: each cell on its own
         lengths = np.fromiter(map(len, map(json.dumps, distinct.tolist())), dtype=np.int64, count=len(distinct))
     return distinct[codes], lengths[codes]
-
-
-def _distinct_objects(cells: Any) -> tuple[Any, Any]:
-    """Per cell of an object array, the number of the object it refers to, and each object's first position."""
-    import numpy as np
-    import pandas as pd
-
-    references = np.frombuffer(cells.tobytes(), dtype=np.intp)  # the objects' addresses, as numbers
-    codes, uniques = pd.factorize(references)
-    first = np.empty(len(uniques), dtype=np.intp)
-    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # reversed: the first position is written last
-    return codes, first
 
 
 @contextmanager

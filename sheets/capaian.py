@@ -45,6 +45,7 @@ __all__ = [
     "capaian_series",
     "catatan_capaian",
     "catatan_series",
+    "distinct_objects",
     "hitung_capaian",
     "nilai_periode",
     "nilai_periode_frame",
@@ -222,17 +223,37 @@ def catatan_capaian(target: Any, realisasi: Any) -> str | None:
     return None
 
 
+def distinct_objects(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per item of an object array, the number of the object it refers to (in order of first
+    appearance), and each object's first position.
+
+    A column made from a table refers to a handful of objects (the master frame keeps one string
+    per text, a predikat column one per label): numbering them by address costs a fraction of
+    hashing every text, and the few distinct objects can then be compared by value.
+    """
+    import numpy as np
+    import pandas as pd
+
+    references = np.frombuffer(values.tobytes(), dtype=np.intp)  # the objects' addresses, as numbers
+    codes, uniques = pd.factorize(references)
+    first = np.empty(len(uniques), dtype=np.intp)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # reversed: the first position is written last
+    return codes, first
+
+
 def _parsed(column: pd.Series, parse: Any) -> tuple[np.ndarray, list[Any]]:
     """Each value's number among the distinct values of ``column``, and those values parsed.
 
     A column of thousands of rows holds a few distinct Polaritas or Jenis: each is parsed once,
     and the rows are compared as numbers (a value that does not parse raises, as parsing it would).
+    The values are numbered as ``pandas.factorize`` numbers them, by way of the distinct objects.
     """
-    import numpy as np
     import pandas as pd
 
-    codes, uniques = pd.factorize(column, use_na_sentinel=False)
-    return np.asarray(codes), [parse(value) for value in uniques]
+    values = column.to_numpy(dtype=object)
+    objects, first = distinct_objects(values)
+    codes, uniques = pd.factorize(values[first], use_na_sentinel=False)
+    return codes[objects], [parse(value) for value in uniques]
 
 
 def _polaritas_codes(polaritas: pd.Series) -> np.ndarray:
