@@ -218,15 +218,31 @@ class SeenColumns:
     The ``TW n`` tabs share the master list's columns and the pagu, the ``Tahunan`` tab repeats
     each TW's capaian; each is laid out as cells and measured once. A column is recognised by its
     raw bytes: a float column's bits (0.0 and -0.0 print differently), an object column's
-    references (the same objects; the arrays are kept here, so no address is reused meanwhile).
+    references (the same objects). The arrays are kept here, so no address is reused meanwhile:
+    an array at the address (and with the shape and strides) of one seen before is the same
+    column, found without reading it; another is first told apart by a sample of its values,
+    and compared whole only with the columns that sample matches.
     """
 
     def __init__(self) -> None:
-        self._seen: dict[tuple[str, str, bytes], tuple[Any, Any]] = {}
+        self._at: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+        self._sampled: dict[tuple[Any, ...], list[tuple[Any, Any]]] = {}
 
     def column(self, kind: str, key: Any, build: Callable[[], Any]) -> Any:
-        """What ``build`` makes of the column that ``key`` (a numpy array) stands for, made once per ``kind``."""
-        identity = (kind, key.dtype.str, key.tobytes())
-        if identity not in self._seen:
-            self._seen[identity] = (key, build())
-        return self._seen[identity][1]
+        """What ``build`` makes of the column that ``key`` (a 1-d numpy array) stands for, made once per ``kind``."""
+        address = (kind, key.dtype.str, key.__array_interface__["data"][0], key.shape, key.strides)
+        if address in self._at:
+            return self._at[address][1]
+        sample = (kind, key.dtype.str, key.shape, key[:: max(len(key) // _SAMPLED, 1)].tobytes())
+        candidates = self._sampled.setdefault(sample, [])
+        whole = key.tobytes() if candidates else b""
+        made = next((made for other, made in candidates if other.tobytes() == whole), None)
+        if made is None:
+            made = build()
+            candidates.append((key, made))
+        self._at[address] = (key, made)
+        return made
+
+
+_SAMPLED = 64
+"""About how many values of a column tell it apart from the others of a rekap."""
