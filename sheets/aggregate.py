@@ -508,7 +508,26 @@ def _cells(series: pd.Series) -> Any:
     return series.to_numpy(dtype=object, na_value="")
 
 
-def _cells_and_sizes(series: pd.Series, seen: SeenColumns) -> tuple[Any, Any]:
+@dataclass(frozen=True)
+class _Cells:
+    """A column as sheet cells, ``table[codes]`` (``codes`` None: ``table`` itself), and each cell's
+    bytes in a request body's JSON (``sizes``, one per cell)."""
+
+    table: Any
+    codes: Any
+    sizes: Any
+
+    def into(self, out: Any) -> None:
+        """Write the cells into ``out`` (an object array as long as the column)."""
+        import numpy as np
+
+        if self.codes is None:
+            out[:] = self.table
+        else:  # every code is a position in the table: "clip" takes them without a buffer
+            np.take(self.table, self.codes, out=out, mode="clip")
+
+
+def _cells_and_sizes(series: pd.Series, seen: SeenColumns) -> _Cells:
     """A column's cells (as :func:`_cells` makes them) and each one's bytes in a request body's JSON.
 
     Worked out once per content: the dinas tabs repeat columns (every ``TW n`` tab holds the
@@ -521,18 +540,18 @@ def _cells_and_sizes(series: pd.Series, seen: SeenColumns) -> tuple[Any, Any]:
 
     if pd.api.types.is_float_dtype(series.dtype):
         values = series.to_numpy(dtype="float64", na_value=np.nan)
-        floats: tuple[Any, Any] = seen.column("float", values.view(np.int64), lambda: _float_cells(values))
+        floats: _Cells = seen.column("float", values.view(np.int64), lambda: _float_cells(values))
         return floats
     if pd.api.types.is_integer_dtype(series.dtype) and not series.hasnans:
         numbers = series.to_numpy(dtype="int64")
-        ints: tuple[Any, Any] = seen.column("int", numbers, lambda: _int_cells(numbers))
+        ints: _Cells = seen.column("int", numbers, lambda: _int_cells(numbers))
         return ints
     held = series.to_numpy(dtype=object)  # the column's own objects, NA as they are held
-    objects: tuple[Any, Any] = seen.column(str(series.dtype), held, lambda: _object_cells(held))
+    objects: _Cells = seen.column(str(series.dtype), held, lambda: _object_cells(held))
     return objects
 
 
-def _float_cells(values: Any) -> tuple[Any, Any]:
+def _float_cells(values: Any) -> _Cells:
     """Cells and sizes of a float column: each distinct double made a Python float and measured once.
 
     Distinct by its bits (0.0 and -0.0 print differently); a figure column repeats its values
@@ -549,20 +568,20 @@ def _float_cells(values: Any) -> tuple[Any, Any]:
     cells[~finite] = ""
     sizes = np.full(len(doubles), 2, dtype=np.int64)  # ""
     sizes[finite] = float_repr_lengths(doubles[finite])
-    return cells[codes], sizes[codes]
+    return _Cells(cells, codes, sizes[codes])
 
 
-def _int_cells(numbers: Any) -> tuple[Any, Any]:
+def _int_cells(numbers: Any) -> _Cells:
     """Cells (Python ints) and sizes of an integer column."""
     import numpy as np
 
     listed = numbers.tolist()
     cells = np.empty(len(listed), dtype=object)
     cells[:] = listed
-    return cells, int_json_lengths(listed)
+    return _Cells(cells, None, int_json_lengths(listed))
 
 
-def _object_cells(held: Any) -> tuple[Any, Any]:
+def _object_cells(held: Any) -> _Cells:
     """Cells and sizes of a text (or object) column's objects, missing as ``""``: each distinct object
     looked at once.
 
@@ -580,7 +599,7 @@ def _object_cells(held: Any) -> tuple[Any, Any]:
         lengths = str_json_lengths(distinct.tolist())
     except TypeError:  # not all text: each cell on its own
         lengths = np.fromiter(map(len, map(json.dumps, distinct.tolist())), dtype=np.int64, count=len(distinct))
-    return distinct[codes], lengths[codes]
+    return _Cells(distinct, codes, lengths[codes])
 
 
 @contextmanager
@@ -763,28 +782,30 @@ def _rows(
         labels = layout.label_map()
         header = [labels.get(str(column), str(column)) for column in frame.columns]
         chosen = [frame.iloc[:, position] for position in range(frame.shape[1])]
-    grid = np.empty((len(frame), len(chosen)), dtype=object)
+    # Column by column into a grid laid out a column after the other (each written in one run),
+    # read back row by row.
+    grid = np.empty((len(chosen), len(frame)), dtype=object)
     sizes = None
     if seen is not None:
         # "[a, b, c]": the cells, a separator between two, the brackets.
         sizes = np.full(len(frame), 2 * max(len(chosen) - 1, 0) + 2, dtype=np.int64)
     for position, series in enumerate(chosen):
         if series is None:
-            grid[:, position] = ""
+            grid[position] = ""
             if sizes is not None:
                 sizes += 2
             continue
         if seen is None:
-            grid[:, position] = _cells(series)
+            grid[position] = _cells(series)
             continue
-        cells, cell_sizes = _cells_and_sizes(series, seen)
-        grid[:, position] = cells
+        cells = _cells_and_sizes(series, seen)
+        cells.into(grid[position])
         if sizes is not None:
-            sizes += cell_sizes
+            sizes += cells.sizes
     if not chosen:  # no columns: the header alone, as before
         grid, sizes = np.empty((0, 0), dtype=object), None if seen is None else np.zeros(0, dtype=np.int64)
     with without_cycle_collection():
-        rows: list[list[Any]] = [header, *grid.tolist()]
+        rows: list[list[Any]] = [header, *grid.T.tolist()]
     if sizes is not None:
         sizes = np.concatenate([np.array([len(json.dumps(header))], dtype=np.int64), sizes])
     return rows, sizes
