@@ -43,6 +43,7 @@ from sheets.capaian import (
     capaian_series,
     catatan_series,
     distinct_objects,
+    factorize_objects,
     nilai_periode_frame,
     predikat_series,
     serapan_series,
@@ -188,10 +189,22 @@ def _identity_codes(frame: pd.DataFrame, by: list[str]) -> Any:
 
     codes = np.zeros(len(frame), dtype="int64")
     for name in by:  # one column at a time (hashing a column is fast, a MultiIndex is not)
-        column, uniques = pd.factorize(frame[name], use_na_sentinel=False)
+        column, count = _numbered(frame[name])
         # Renumbered after each column: the product of the columns' distinct counts could overflow.
-        codes, _ = pd.factorize(codes * max(len(uniques), 1) + column)
+        codes, _ = pd.factorize(codes * max(count, 1) + column)
     return np.asarray(codes, dtype="int64")
+
+
+def _numbered(series: pd.Series) -> tuple[Any, int]:
+    """``pandas.factorize(series, use_na_sentinel=False)``'s numbers and how many: a text column by way
+    of its distinct objects (the master frame's texts are shared, a few hundred per column)."""
+    import pandas as pd
+
+    if series.dtype == object or isinstance(series.dtype, pd.StringDtype):
+        column, uniques = factorize_objects(series.to_numpy(dtype=object))
+    else:
+        column, uniques = pd.factorize(series, use_na_sentinel=False)
+    return column, len(uniques)
 
 
 def _group_codes(frame: pd.DataFrame, by: list[str]) -> tuple[Any, pd.DataFrame]:

@@ -46,6 +46,7 @@ __all__ = [
     "catatan_capaian",
     "catatan_series",
     "distinct_objects",
+    "factorize_objects",
     "hitung_capaian",
     "nilai_periode",
     "nilai_periode_frame",
@@ -241,19 +242,24 @@ def distinct_objects(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes, first
 
 
+def factorize_objects(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pandas.factorize(values, use_na_sentinel=False)`` of an object array, by way of its distinct
+    objects: only those are hashed and compared by value (see :func:`distinct_objects`)."""
+    import pandas as pd
+
+    objects, first = distinct_objects(values)
+    codes, uniques = pd.factorize(values[first], use_na_sentinel=False)
+    return codes[objects], uniques
+
+
 def _parsed(column: pd.Series, parse: Any) -> tuple[np.ndarray, list[Any]]:
     """Each value's number among the distinct values of ``column``, and those values parsed.
 
     A column of thousands of rows holds a few distinct Polaritas or Jenis: each is parsed once,
     and the rows are compared as numbers (a value that does not parse raises, as parsing it would).
-    The values are numbered as ``pandas.factorize`` numbers them, by way of the distinct objects.
     """
-    import pandas as pd
-
-    values = column.to_numpy(dtype=object)
-    objects, first = distinct_objects(values)
-    codes, uniques = pd.factorize(values[first], use_na_sentinel=False)
-    return codes[objects], [parse(value) for value in uniques]
+    codes, uniques = factorize_objects(column.to_numpy(dtype=object))
+    return codes, [parse(value) for value in uniques]
 
 
 def _polaritas_codes(polaritas: pd.Series) -> np.ndarray:
