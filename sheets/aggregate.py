@@ -838,7 +838,7 @@ class SnapshotValues(Protocol):
 def _snapshot_parts(
     snapshots: Sequence[SnapshotValues],
 ) -> list[tuple[str, Collection[str], dict[str, Sequence[Any]]]]:
-    """Each snapshot as (bidang kode, keys, its TW's realisasi/anggaran/kendala as lists)."""
+    """Each snapshot as (bidang kode, its keys (a dict's: each once), its TW's realisasi/anggaran/kendala as lists)."""
     parts: list[tuple[str, Collection[str], dict[str, Sequence[Any]]]] = []
     for snapshot in snapshots:
         entries = snapshot.values.get("indikator", {}) if isinstance(snapshot.values, Mapping) else {}

@@ -15,6 +15,9 @@ checks both against each other.
 - Serapan anggaran (%) = cumulative realisasi anggaran / pagu x 100.
 
 Full precision is kept; rounding is display only (:mod:`sheets.formatting`).
+
+:func:`distinct_objects` and :func:`factorize_objects` number a column's values by way of the
+objects it refers to: the columns parsed here (and the rekap's texts) hold a few of them.
 """
 
 from __future__ import annotations

@@ -59,10 +59,11 @@ def float_repr_lengths(values: Any) -> Any:
     """``len(repr(float(x)))`` for each finite double of ``values`` (an int64 array).
 
     What ``json.dumps`` writes for a float is its ``repr``: the shortest decimal that reads back
-    as the same double. Its length is the number of digits that decimal needs; see
-    :func:`_lengths` for how it is found without writing it. Doubles outside the fixed notation
-    (below 0.001 or from 1e15), powers of two and the doubles nearest a power of ten are few and
-    measured with ``repr`` itself.
+    as the same double. Its length is the number of digits that decimal needs; a figure of at
+    most three decimals (most of a rekap's) is measured by :func:`_short_lengths`, any other by
+    :func:`_lengths`, neither writing it. Doubles outside the fixed notation (below 0.001 or from
+    1e15), powers of two and the doubles nearest a power of ten are few and measured with
+    ``repr`` itself.
     """
     import numpy as np
 
