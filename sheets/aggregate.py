@@ -31,7 +31,7 @@ from __future__ import annotations
 import gc
 import json
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, KeysView, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -42,6 +42,8 @@ from sheets.capaian import (
     PREDIKAT_LABELS,
     capaian_series,
     catatan_series,
+    distinct_objects,
+    factorize_objects,
     nilai_periode_frame,
     predikat_series,
     serapan_series,
@@ -175,6 +177,7 @@ def indicator_frame(values: pd.DataFrame, tw: int) -> pd.DataFrame:
             "kendala": kendala.astype("str"),
         },
         index=values.index,
+        copy=False,  # the columns are new or the input's own (copy-on-write): no second copy of each
     )
     return frame[REKAP_TW_NAMES]
 
@@ -186,10 +189,22 @@ def _identity_codes(frame: pd.DataFrame, by: list[str]) -> Any:
 
     codes = np.zeros(len(frame), dtype="int64")
     for name in by:  # one column at a time (hashing a column is fast, a MultiIndex is not)
-        column, uniques = pd.factorize(frame[name], use_na_sentinel=False)
+        column, count = _numbered(frame[name])
         # Renumbered after each column: the product of the columns' distinct counts could overflow.
-        codes, _ = pd.factorize(codes * max(len(uniques), 1) + column)
+        codes, _ = pd.factorize(codes * max(count, 1) + column)
     return np.asarray(codes, dtype="int64")
+
+
+def _numbered(series: pd.Series) -> tuple[Any, int]:
+    """``pandas.factorize(series, use_na_sentinel=False)``'s numbers and how many: a text column by way
+    of its distinct objects (the master frame's texts are shared, a few hundred per column)."""
+    import pandas as pd
+
+    if series.dtype == object or isinstance(series.dtype, pd.StringDtype):
+        column, uniques = factorize_objects(series.to_numpy(dtype=object))
+    else:
+        column, uniques = pd.factorize(series, use_na_sentinel=False)
+    return column, len(uniques)
 
 
 def _group_codes(frame: pd.DataFrame, by: list[str]) -> tuple[Any, pd.DataFrame]:
@@ -211,40 +226,64 @@ def summarize(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     Sums and counts per group with ``numpy.bincount`` over the rows' group numbers: one pass per
     figure whatever the number of bidang (a ``groupby`` per figure took longer than the rest).
     """
+    return _summaries(frame, [(by, *_group_codes(frame, by))])[0]
+
+
+Grouping = tuple[list[str], Any, "pd.DataFrame"]
+"""The columns grouped by, each row's group number and the groups' keys (:func:`_group_codes`)."""
+
+
+def _summaries(frame: pd.DataFrame, groupings: Sequence[Grouping]) -> list[pd.DataFrame]:
+    """:func:`summarize` of ``frame`` for each grouping (a TW per bidang and for the dinas): the rows'
+    figures are read once for all of them."""
     import numpy as np
     import pandas as pd
 
-    codes, keys = _group_codes(frame, by)
-    groups = len(keys)
-
-    def total(values: Any) -> Any:
-        return np.bincount(codes, weights=values, minlength=groups)
-
-    def present_sum(column: str) -> Any:
-        values = frame[column].to_numpy(dtype="float64", na_value=np.nan)
-        known = ~np.isnan(values)
-        sums = total(np.where(known, values, 0.0))
-        return np.where(total(known.astype("float64")) > 0, sums, np.nan)  # sum(min_count=1)
-
     capaian = frame["capaian"].to_numpy(dtype="float64", na_value=np.nan)
     rated = ~np.isnan(capaian)
-    dinilai = total(rated.astype("float64"))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(dinilai > 0, total(np.where(rated, capaian, 0.0)) / np.maximum(dinilai, 1), np.nan)
-    predikat = frame["predikat"].to_numpy(dtype=object, na_value=None)
-    result = keys.copy()
-    result["jumlah_indikator"] = np.bincount(codes, minlength=groups).astype("int64")
-    result["indikator_dinilai"] = dinilai.astype("int64")
-    result["rata_rata_capaian"] = mean.astype("float64")
-    for label, column in PREDIKAT_COLUMNS.items():
-        result[column] = total((predikat == label).astype("float64")).astype("int64")
-    result["pagu"] = present_sum("pagu")
-    result["anggaran_kumulatif"] = present_sum("anggaran_kumulatif")
-    result["predikat"] = predikat_series(result["rata_rata_capaian"])
-    result["serapan"] = serapan_series(result["anggaran_kumulatif"], result["pagu"])
-    names = [*by, "jumlah_indikator", "indikator_dinilai", "rata_rata_capaian"]
-    names += [*PREDIKAT_COLUMNS.values(), "pagu", "anggaran_kumulatif", "predikat", "serapan"]
-    return pd.DataFrame(result[names]).reset_index(drop=True)
+    rated_capaian = np.where(rated, capaian, 0.0)
+    # Each row's predikat as the number of its label (-1: none): the column holds a few distinct
+    # objects, each compared with the labels once instead of every row with every label.
+    predikat = frame["predikat"].to_numpy(dtype=object)
+    objects, first = distinct_objects(predikat)
+    labels = list(PREDIKAT_COLUMNS)
+    numbers = [next((n for n, label in enumerate(labels) if value == label), -1) for value in predikat[first]]
+    band = np.array(numbers, dtype=np.int64)[objects]
+    present: dict[str, tuple[Any, Any]] = {}
+    for column in ("pagu", "anggaran_kumulatif"):
+        values = frame[column].to_numpy(dtype="float64", na_value=np.nan)
+        known = ~np.isnan(values)
+        present[column] = (np.where(known, values, 0.0), known.astype("float64"))
+    rated_count = rated.astype("float64")
+    width = len(labels) + 1  # a row's predikat number + 1: 0 for none
+    results = []
+    for by, codes, keys in groupings:
+        groups = len(keys)
+
+        def total(values: Any, codes: Any = codes, groups: int = groups) -> Any:
+            return np.bincount(codes, weights=values, minlength=groups)
+
+        dinilai = total(rated_count)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(dinilai > 0, total(rated_capaian) / np.maximum(dinilai, 1), np.nan)
+        # One count per (group, predikat) pair.
+        counts = np.bincount(codes * width + band + 1, minlength=groups * width).reshape(groups, width)
+        pagu, anggaran = (np.where(total(known) > 0, total(values), np.nan) for values, known in present.values())
+        index = pd.RangeIndex(groups)  # the keys' own (numbered from 0)
+        average = pd.Series(mean.astype("float64"), index=index)
+        columns: dict[str, Any] = {name: keys[name] for name in by}
+        columns["jumlah_indikator"] = np.bincount(codes, minlength=groups).astype("int64")
+        columns["indikator_dinilai"] = dinilai.astype("int64")
+        columns["rata_rata_capaian"] = average
+        for number, column in enumerate(PREDIKAT_COLUMNS.values(), start=1):
+            columns[column] = counts[:, number].astype("int64")
+        columns["pagu"] = pagu  # sum(min_count=1)
+        columns["anggaran_kumulatif"] = anggaran
+        columns["predikat"] = predikat_series(average)
+        columns["serapan"] = serapan_series(pd.Series(anggaran, index=index), pd.Series(pagu, index=index))
+        # One frame made at once (adding the columns one by one cost more than the sums).
+        results.append(pd.DataFrame(columns, index=index, copy=False))
+    return results
 
 
 VALUE_COLUMNS = (*REALISASI_COLUMNS, *ANGGARAN_COLUMNS)
@@ -269,7 +308,7 @@ def _as_floats(values: Sequence[Any]) -> Any:
 
 
 def _aligned(
-    master: Master, base: pd.DataFrame, parts: Sequence[tuple[str, Sequence[str], Mapping[str, Sequence[Any]]]]
+    master: Master, base: pd.DataFrame, parts: Sequence[tuple[str, Collection[str], Mapping[str, Sequence[Any]]]]
 ) -> _Aligned:
     """Put each part's values (bidang kode, keys, columns of values) on ``base``'s rows (``master``'s frame).
 
@@ -288,25 +327,39 @@ def _aligned(
     key_rows = master.key_rows()
     if key_rows is None:
         raise ValueError("the master list names an indicator twice for one bidang")
+    # Per bidang, the keys of its last part and where they go: its snapshots of the other TWs
+    # usually name the same keys in the same order, found again by comparing them.
+    placed: dict[str, tuple[list[str], Any, Any, bool]] = {}
     for kode_bidang, keys, columns in parts:
-        rows_of = key_rows.get(kode_bidang, {})
-        positions = np.fromiter(map(rows_of.get, keys, repeat(-1)), dtype=np.int64, count=len(keys))
-        keep = positions >= 0
-        # Within one table a key given twice: its first row counts (the tables of several TWs of one
-        # bidang, from the snapshots, each hold every key once and fill different columns).
-        if len(set(keys)) < len(keys):
-            keep &= ~pd.Index(list(keys)).duplicated(keep="first")
-        target = positions[keep]
+        listed = list(keys)
+        last = placed.get(kode_bidang)
+        if last is not None and last[0] == listed:
+            _, target, keep, every = last
+        else:
+            rows_of = key_rows.get(kode_bidang, {})
+            positions = np.fromiter(map(rows_of.get, listed, repeat(-1)), dtype=np.int64, count=len(listed))
+            keep = positions >= 0
+            # Within one table a key given twice: its first row counts (the tables of several TWs of
+            # one bidang, from the snapshots, each hold every key once and fill different columns; a
+            # snapshot's keys are a dict's).
+            if not isinstance(keys, KeysView) and len(set(listed)) < len(listed):
+                keep &= ~pd.Index(listed).duplicated(keep="first")
+            every = bool(keep.all())  # every key on the list (as usual): no values to leave out
+            target = positions if every else positions[keep]
+            placed[kode_bidang] = (listed, target, keep, every)
         for name, values in columns.items():
             if name in numbers:
-                numbers[name][target] = _as_floats(values)[keep]
+                floats = _as_floats(values)
+                numbers[name][target] = floats if every else floats[keep]
             elif name in texts:
-                texts[name][target] = np.asarray(values, dtype=object)[keep]
-        logger.debug("rekap: %d values of %s placed", int(keep.sum()), kode_bidang)
+                # fromiter: each value one object as it is (asarray looks into every value for a sequence).
+                objects = np.fromiter(values, dtype=object, count=len(values))
+                texts[name][target] = objects if every else objects[keep]
+        logger.debug("rekap: %d values of %s placed", len(target), kode_bidang)
     return _Aligned(numbers, texts)
 
 
-def _table_parts(tables: Mapping[str, pd.DataFrame]) -> list[tuple[str, Sequence[str], dict[str, Sequence[Any]]]]:
+def _table_parts(tables: Mapping[str, pd.DataFrame]) -> list[tuple[str, Collection[str], dict[str, Sequence[Any]]]]:
     """Each typed table as (bidang kode, keys, its value and kendala columns as lists)."""
     import numpy as np
 
@@ -333,13 +386,16 @@ def _combined(base: pd.DataFrame, aligned: _Aligned, bidang_names: Mapping[str, 
         combined[name] = values
     for name, texts in aligned.texts.items():
         combined[name] = pd.Series(texts, index=combined.index, dtype="str")
-    codes = combined["kode_bidang"]
-    names = {code: bidang_names.get(code, code) for code in codes.unique()}
-    combined["bidang"] = codes.map(names).astype("str")
+    # Each bidang's name looked up once per distinct kode object (the master frame shares them),
+    # then taken for every row.
+    codes = combined["kode_bidang"].to_numpy(dtype=object)
+    objects, first = distinct_objects(codes)
+    names = pd.array([bidang_names.get(code, code) for code in codes[first]], dtype="str")
+    combined["bidang"] = pd.Series(names.take(objects), index=combined.index, copy=False)
     return combined
 
 
-Parts = list[tuple[str, Sequence[str], dict[str, Sequence[Any]]]]
+Parts = list[tuple[str, Collection[str], dict[str, Sequence[Any]]]]
 
 
 def build_rekap(
@@ -399,9 +455,25 @@ def _rekap(
         if key not in combined_of:
             base = lists[k].frame().rename(columns={"bidang": "kode_bidang"})
             frame = _combined(base, _aligned(lists[k], base, parts), bidang_names)
-            positions = np.argsort(frame["kode_bidang"].map(rank).to_numpy(), kind="stable")
-            combined_of[key] = frame.take(positions).reset_index(drop=True)
+            codes = frame["kode_bidang"].to_numpy(dtype=object)
+            objects, first = distinct_objects(codes)  # a rank looked up per distinct kode object
+            ranks = np.array([rank.get(code, np.nan) for code in codes[first]])[objects]
+            if (ranks[1:] >= ranks[:-1]).all():  # the list already in the settings' order
+                combined_of[key] = frame.reset_index(drop=True)
+            else:
+                positions = np.argsort(ranks, kind="stable")
+                combined_of[key] = frame.take(positions).reset_index(drop=True)
         return combined_of[key]
+
+    groups_of: dict[int, Grouping] = {}
+
+    def by_bidang(k: int, frame: pd.DataFrame) -> Grouping:
+        # The TWs measured against one list have its rows in the same order: their bidang are
+        # numbered once.
+        key = id(lists[k])
+        if key not in groups_of:
+            groups_of[key] = (BIDANG, *_group_codes(frame, BIDANG))
+        return groups_of[key]
 
     combined = combined_for(tw)
     per_tw: dict[int, pd.DataFrame] = {}
@@ -410,17 +482,16 @@ def _rekap(
     for k in range(1, tw + 1):
         frame = indicator_frame(combined_for(k), k)
         per_tw[k] = frame
-        by_bidang = summarize(frame, ["kode_bidang", "bidang"])
-        by_bidang.insert(2, "triwulan", pd.Series(layout.TW_LABELS[k], index=by_bidang.index, dtype="str"))
-        ringkasan_parts.append(by_bidang)
-        whole = summarize(frame, [])
+        bidang, whole = _summaries(frame, [by_bidang(k, frame), ([], *_group_codes(frame, []))])
+        bidang.insert(2, "triwulan", pd.Series(layout.TW_LABELS[k], index=bidang.index, dtype="str"))
+        ringkasan_parts.append(bidang)
         whole.insert(0, "triwulan", pd.Series(layout.TW_LABELS[k], index=whole.index, dtype="str"))
         dinas_parts.append(whole)
     ringkasan = pd.concat(ringkasan_parts, ignore_index=True)[RINGKASAN_NAMES]
     dinas = pd.concat(dinas_parts, ignore_index=True)[DINAS_NAMES]
     latest = ringkasan[ringkasan["triwulan"] == layout.TW_LABELS[tw]]
     chart = latest.rename(columns={"rata_rata_capaian": "capaian"})[CHART_NAMES].reset_index(drop=True)
-    tahunan = build_tahunan(combined, per_tw, ringkasan, dinas) if tw == 4 else None
+    tahunan = _tahunan(combined, per_tw, ringkasan, dinas, by_bidang(4, per_tw[4])) if tw == 4 else None
     logger.info("rekap TW %d: %d indicators of %d bidang", tw, len(combined), len(order))
     return Rekap(
         tw=tw,
@@ -450,34 +521,98 @@ def _cells(series: pd.Series) -> Any:
     return series.to_numpy(dtype=object, na_value="")
 
 
-def _cell_sizes(series: pd.Series, cells: Any, seen: SeenColumns) -> Any:
-    """Bytes of each of ``cells`` (``series`` as :func:`_cells` gave it) in a request body's JSON."""
+@dataclass(frozen=True)
+class _Cells:
+    """A column as sheet cells, ``table[codes]`` (``codes`` None: ``table`` itself), and each cell's
+    bytes in a request body's JSON (``sizes``, one per cell)."""
+
+    table: Any
+    codes: Any
+    sizes: Any
+
+    def into(self, out: Any) -> None:
+        """Write the cells into ``out`` (an object array as long as the column)."""
+        import numpy as np
+
+        if self.codes is None:
+            out[:] = self.table
+        else:  # every code is a position in the table: "clip" takes them without a buffer
+            np.take(self.table, self.codes, out=out, mode="clip")
+
+
+def _cells_and_sizes(series: pd.Series, seen: SeenColumns) -> _Cells:
+    """A column's cells (as :func:`_cells` makes them) and each one's bytes in a request body's JSON.
+
+    Worked out once per content: the dinas tabs repeat columns (every ``TW n`` tab holds the
+    master list's texts and the pagu, the ``Tahunan`` tab each TW's capaian). A column is
+    recognised by its values as the frame holds them (a float column's bits, a text column's
+    objects), so the same cells serve each tab.
+    """
     import numpy as np
     import pandas as pd
 
     if pd.api.types.is_float_dtype(series.dtype):
         values = series.to_numpy(dtype="float64", na_value=np.nan)
+        floats: _Cells = seen.column("float", values.view(np.int64), lambda: _float_cells(values))
+        return floats
+    if pd.api.types.is_integer_dtype(series.dtype) and not series.hasnans:
+        numbers = series.to_numpy(dtype="int64")
+        ints: _Cells = seen.column("int", numbers, lambda: _int_cells(numbers))
+        return ints
+    held = series.to_numpy(dtype=object)  # the column's own objects, NA as they are held
+    objects: _Cells = seen.column(str(series.dtype), held, lambda: _object_cells(held))
+    return objects
 
-        def floats() -> Any:
-            sizes = np.full(len(values), 2, dtype=np.int64)  # ""
-            finite = np.flatnonzero(np.isfinite(values))
-            # Measured once per distinct double (by its bits: 0.0 and -0.0 print differently).
-            codes, uniques = pd.factorize(values[finite].view(np.int64))
-            sizes[finite] = float_repr_lengths(uniques.view(np.float64))[codes]
-            return sizes
 
-        return seen.sizes(values.view(np.int64), floats)
+def _float_cells(values: Any) -> _Cells:
+    """Cells and sizes of a float column: each distinct double made a Python float and measured once.
 
-    def objects() -> Any:
-        listed = cells.tolist()
-        if pd.api.types.is_integer_dtype(series.dtype) and not series.hasnans:
-            return int_json_lengths(listed)
-        try:
-            return str_json_lengths(listed)
-        except TypeError:  # not all text: each cell on its own
-            return np.fromiter(map(len, map(json.dumps, listed)), dtype=np.int64, count=len(listed))
+    Distinct by its bits (0.0 and -0.0 print differently); a figure column repeats its values
+    (the realisasi of a regency hold a few thousand distinct numbers), and its cells then share
+    a few thousand float objects instead of holding one each. Non-finite numbers are ``""``.
+    """
+    import numpy as np
+    import pandas as pd
 
-    return seen.sizes(cells, objects)
+    codes, uniques = pd.factorize(values.view(np.int64))
+    doubles = uniques.view(np.float64)
+    finite = np.isfinite(doubles)
+    cells = doubles.astype(object)  # Python floats
+    cells[~finite] = ""
+    sizes = np.full(len(doubles), 2, dtype=np.int64)  # ""
+    sizes[finite] = float_repr_lengths(doubles[finite])
+    return _Cells(cells, codes, sizes[codes])
+
+
+def _int_cells(numbers: Any) -> _Cells:
+    """Cells (Python ints) and sizes of an integer column."""
+    import numpy as np
+
+    listed = numbers.tolist()
+    cells = np.empty(len(listed), dtype=object)
+    cells[:] = listed
+    return _Cells(cells, None, int_json_lengths(listed))
+
+
+def _object_cells(held: Any) -> _Cells:
+    """Cells and sizes of a text (or object) column's objects, missing as ``""``: each distinct object
+    looked at once.
+
+    A text column holds a few texts many times over (a predikat, a note, the one missing value of
+    every empty cell), each cell referring to one of them: each is checked for missing and
+    measured once, and the cells refer to the same objects.
+    """
+    import numpy as np
+    import pandas as pd
+
+    codes, first = distinct_objects(held)
+    distinct = held[first]
+    distinct[pd.isna(distinct)] = ""  # as to_numpy(na_value="") writes a missing value
+    try:
+        lengths = str_json_lengths(distinct.tolist())
+    except TypeError:  # not all text: each cell on its own
+        lengths = np.fromiter(map(len, map(json.dumps, distinct.tolist())), dtype=np.int64, count=len(distinct))
+    return _Cells(distinct, codes, lengths[codes])
 
 
 @contextmanager
@@ -488,6 +623,13 @@ def without_cycle_collection() -> Iterator[None]:
     alive: building the rows of a regency's tabs (hundreds of thousands of lists) spent three
     quarters of its time there, finding nothing. Reference counting still frees what dies; the
     collector runs again afterwards. (A caller that switched it off keeps it off.)
+
+    What the block built is then handed to the collector as old: ``gc.freeze()`` followed at once
+    by ``gc.unfreeze()`` moves every tracked object into the oldest generation without walking
+    any. Left young, the rows would be walked by the next young collection and again by the one
+    after it (about 0.1 s each at regency scale, finding nothing), and counted as newly old
+    objects towards a full collection. Cyclic garbage made meanwhile waits for the next full
+    collection. Skipped when the process froze objects itself (unfreezing would undo that).
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -495,6 +637,9 @@ def without_cycle_collection() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            if not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
@@ -517,6 +662,18 @@ def _trend(summary: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 IDENTITY = ["kode_bidang", "kode", "indikator"]
+BIDANG = ["kode_bidang", "bidang"]
+
+
+def _same_objects(left: Any, right: Any) -> bool:
+    """Whether two object arrays hold equal values: at once when they are the same memory (the TWs
+    measured against one list share their identity columns), else compared value by value."""
+    import numpy as np
+
+    same_memory = left.__array_interface__["data"][0] == right.__array_interface__["data"][0]
+    if same_memory and left.shape == right.shape and left.strides == right.strides:
+        return True
+    return bool(np.array_equal(left, right))
 
 
 def _capaian_of(frame: pd.DataFrame, rows: pd.DataFrame, rows_codes: Any) -> pd.Series:
@@ -532,8 +689,11 @@ def _capaian_of(frame: pd.DataFrame, rows: pd.DataFrame, rows_codes: Any) -> pd.
     import pandas as pd
 
     same = len(frame) == len(rows) and all(
-        np.array_equal(frame[name].to_numpy(dtype=object), rows[name].to_numpy(dtype=object)) for name in IDENTITY
+        _same_objects(frame[name].to_numpy(dtype=object), rows[name].to_numpy(dtype=object)) for name in IDENTITY
     )
+    if same and (not len(rows_codes) or rows_codes.max() + 1 == len(rows_codes)):
+        # The same rows, each identity once (the numbers run 0 .. n-1): each row's own capaian.
+        return pd.Series(frame["capaian"].to_numpy(dtype="float64", na_value=np.nan), index=rows.index, dtype="float64")
     if same:
         known, wanted = rows_codes, rows_codes
     else:
@@ -552,6 +712,17 @@ def build_tahunan(
     combined: pd.DataFrame, per_tw: Mapping[int, pd.DataFrame], ringkasan: pd.DataFrame, dinas: pd.DataFrame
 ) -> Tahunan:
     """The year from the TW IV rekap's frames (``combined``: master rows with every TW's values)."""
+    return _tahunan(combined, per_tw, ringkasan, dinas, (BIDANG, *_group_codes(per_tw[4], BIDANG)))
+
+
+def _tahunan(
+    combined: pd.DataFrame,
+    per_tw: Mapping[int, pd.DataFrame],
+    ringkasan: pd.DataFrame,
+    dinas: pd.DataFrame,
+    by_bidang: Grouping,
+) -> Tahunan:
+    """:func:`build_tahunan`, with TW IV's rows grouped per bidang given (the year's rows are TW IV's)."""
     import pandas as pd
 
     tw4 = per_tw[4]
@@ -574,16 +745,16 @@ def build_tahunan(
             **{f"capaian_tw{k}": _capaian_of(per_tw[k], tw4, codes) for k in TWS},
         },
         index=tw4.index,
+        copy=False,  # TW IV's columns as they are (copy-on-write), the new ones made here
     )[TAHUNAN_INDIKATOR_NAMES]
-    by_bidang = summarize(indikator, ["kode_bidang", "bidang"])
-    by_bidang = by_bidang.merge(_trend(ringkasan, ["kode_bidang", "bidang"]), on=["kode_bidang", "bidang"], how="left")
-    whole = summarize(indikator, [])
+    bidang, whole = _summaries(indikator, [by_bidang, ([], *_group_codes(indikator, []))])
+    bidang = bidang.merge(_trend(ringkasan, BIDANG), on=BIDANG, how="left")
     whole.insert(0, "bidang", layout.SELURUH_DINAS)
     whole.insert(0, "kode_bidang", "")
     whole = pd.concat([whole.reset_index(drop=True), _trend(dinas, [])], axis=1)
     return Tahunan(
         indikator=indikator.reset_index(drop=True),
-        bidang=by_bidang[TAHUNAN_BIDANG_NAMES].reset_index(drop=True),
+        bidang=bidang[TAHUNAN_BIDANG_NAMES].reset_index(drop=True),
         dinas=whole[TAHUNAN_BIDANG_NAMES].reset_index(drop=True),
     )
 
@@ -624,25 +795,30 @@ def _rows(
         labels = layout.label_map()
         header = [labels.get(str(column), str(column)) for column in frame.columns]
         chosen = [frame.iloc[:, position] for position in range(frame.shape[1])]
-    grid = np.empty((len(frame), len(chosen)), dtype=object)
+    # Column by column into a grid laid out a column after the other (each written in one run),
+    # read back row by row.
+    grid = np.empty((len(chosen), len(frame)), dtype=object)
     sizes = None
     if seen is not None:
         # "[a, b, c]": the cells, a separator between two, the brackets.
         sizes = np.full(len(frame), 2 * max(len(chosen) - 1, 0) + 2, dtype=np.int64)
     for position, series in enumerate(chosen):
         if series is None:
-            grid[:, position] = ""
+            grid[position] = ""
             if sizes is not None:
                 sizes += 2
             continue
-        cells = _cells(series)
-        grid[:, position] = cells
-        if sizes is not None and seen is not None:
-            sizes += _cell_sizes(series, cells, seen)
+        if seen is None:
+            grid[position] = _cells(series)
+            continue
+        cells = _cells_and_sizes(series, seen)
+        cells.into(grid[position])
+        if sizes is not None:
+            sizes += cells.sizes
     if not chosen:  # no columns: the header alone, as before
         grid, sizes = np.empty((0, 0), dtype=object), None if seen is None else np.zeros(0, dtype=np.int64)
     with without_cycle_collection():
-        rows: list[list[Any]] = [header, *grid.tolist()]
+        rows: list[list[Any]] = [header, *grid.T.tolist()]
     if sizes is not None:
         sizes = np.concatenate([np.array([len(json.dumps(header))], dtype=np.int64), sizes])
     return rows, sizes
@@ -661,20 +837,21 @@ class SnapshotValues(Protocol):
 
 def _snapshot_parts(
     snapshots: Sequence[SnapshotValues],
-) -> list[tuple[str, Sequence[str], dict[str, Sequence[Any]]]]:
-    """Each snapshot as (bidang kode, keys, its TW's realisasi/anggaran/kendala as lists)."""
-    parts: list[tuple[str, Sequence[str], dict[str, Sequence[Any]]]] = []
+) -> list[tuple[str, Collection[str], dict[str, Sequence[Any]]]]:
+    """Each snapshot as (bidang kode, its keys (a dict's: each once), its TW's realisasi/anggaran/kendala as lists)."""
+    parts: list[tuple[str, Collection[str], dict[str, Sequence[Any]]]] = []
     for snapshot in snapshots:
         entries = snapshot.values.get("indikator", {}) if isinstance(snapshot.values, Mapping) else {}
         tw = snapshot.tw
-        triples = [(e.get("realisasi"), e.get("anggaran"), e.get("kendala") or None) for e in entries.values()]
-        realisasi, anggaran, kendala = zip(*triples, strict=True) if triples else ((), (), ())
+        values = entries.values()
+        # One list per field: a regency's year holds hundreds of thousands of entries, and
+        # transposing (realisasi, anggaran, kendala) triples with zip(*...) cost twice the reading.
         columns: dict[str, Sequence[Any]] = {
-            f"realisasi_tw{tw}": realisasi,
-            f"anggaran_tw{tw}": anggaran,
-            f"kendala_tw{tw}": kendala,
+            f"realisasi_tw{tw}": [entry.get("realisasi") for entry in values],
+            f"anggaran_tw{tw}": [entry.get("anggaran") for entry in values],
+            f"kendala_tw{tw}": [entry.get("kendala") or None for entry in values],
         }
-        parts.append((snapshot.bidang, list(entries), columns))
+        parts.append((snapshot.bidang, entries.keys(), columns))
     return parts
 
 

@@ -15,6 +15,9 @@ checks both against each other.
 - Serapan anggaran (%) = cumulative realisasi anggaran / pagu x 100.
 
 Full precision is kept; rounding is display only (:mod:`sheets.formatting`).
+
+:func:`distinct_objects` and :func:`factorize_objects` number a column's values by way of the
+objects it refers to: the columns parsed here (and the rekap's texts) hold a few of them.
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ __all__ = [
     "capaian_series",
     "catatan_capaian",
     "catatan_series",
+    "distinct_objects",
+    "factorize_objects",
     "hitung_capaian",
     "nilai_periode",
     "nilai_periode_frame",
@@ -152,16 +157,34 @@ def predikat(capaian: float | None) -> str | None:
     return SANGAT_RENDAH
 
 
+def _texts(codes: np.ndarray, table: Sequence[str | None], index: pd.Index) -> pd.Series:
+    """A text column (``str``, missing where ``table`` gives None) of ``table[code]`` for each code.
+
+    The texts are taken from the table made a text array once (one ``take``): no array of
+    fixed-width strings is built and converted back, no cell is checked again for being text, and
+    every cell of one text is the same string object.
+    """
+    import pandas as pd
+
+    texts = pd.array([pd.NA if text is None else text for text in table], dtype="str")
+    return pd.Series(texts.take(codes), index=index, copy=False)
+
+
+# The band of a capaian as a number: 0 (Sangat Rendah) .. 4 (Sangat Tinggi), the index in _BANDS of
+# its label; None for no capaian.
+_BOUNDS = tuple(sorted(lower for lower, _ in BATAS_PREDIKAT))
+_BANDS: tuple[str | None, ...] = (SANGAT_RENDAH, *(label for _, label in reversed(BATAS_PREDIKAT)), None)
+
+
 def predikat_series(capaian: pd.Series) -> pd.Series:
     """:func:`predikat` over a column; missing capaian gives a missing predikat."""
     import numpy as np
-    import pandas as pd
 
     values = capaian.to_numpy(dtype=float, na_value=np.nan)
-    conditions = [values >= lower for lower, _ in BATAS_PREDIKAT]
-    labels = np.select(conditions, [label for _, label in BATAS_PREDIKAT], default=SANGAT_RENDAH)
-    result = pd.Series(labels, index=capaian.index, dtype="str")
-    return result.mask(np.isnan(values))
+    # How many lower bounds the value reaches: the same bands as predikat()'s ">=" tests.
+    bands = np.searchsorted(np.array(_BOUNDS), values, side="right")
+    bands[np.isnan(values)] = len(_BANDS) - 1
+    return _texts(bands, _BANDS, capaian.index)
 
 
 # --- capaian ---------------------------------------------------------------------------------
@@ -169,6 +192,8 @@ def predikat_series(capaian: pd.Series) -> pd.Series:
 CATATAN_TARGET_KOSONG = "Target belum ditetapkan; capaian tidak dihitung"
 CATATAN_TARGET_NOL = "Target 0; capaian tidak dihitung"
 CATATAN_REALISASI_KOSONG = "Realisasi belum dilaporkan"
+_CATATAN = (None, CATATAN_TARGET_KOSONG, CATATAN_TARGET_NOL, CATATAN_REALISASI_KOSONG)
+"""The notes of :func:`catatan_series` by number (0: none, there is a capaian)."""
 
 
 def hitung_capaian(target: Any, realisasi: Any, polaritas: Any) -> float | None:
@@ -202,13 +227,50 @@ def catatan_capaian(target: Any, realisasi: Any) -> str | None:
     return None
 
 
-def _polaritas_codes(polaritas: pd.Series) -> np.ndarray:
+def distinct_objects(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per item of an object array, the number of the object it refers to (in order of first
+    appearance), and each object's first position.
+
+    A column made from a table refers to a handful of objects (the master frame keeps one string
+    per text, a predikat column one per label): numbering them by address costs a fraction of
+    hashing every text, and the few distinct objects can then be compared by value.
+    """
     import numpy as np
     import pandas as pd
 
-    unique = pd.unique(polaritas.astype(object))
-    mapping = {value: parse_polaritas(value) for value in unique}
-    return np.asarray(polaritas.astype(object).map(mapping).eq(Polaritas.NEGATIF).to_numpy(dtype=bool))
+    references = np.frombuffer(values.tobytes(), dtype=np.intp)  # the objects' addresses, as numbers
+    codes, uniques = pd.factorize(references)
+    first = np.empty(len(uniques), dtype=np.intp)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # reversed: the first position is written last
+    return codes, first
+
+
+def factorize_objects(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pandas.factorize(values, use_na_sentinel=False)`` of an object array, by way of its distinct
+    objects: only those are hashed and compared by value (see :func:`distinct_objects`)."""
+    import pandas as pd
+
+    objects, first = distinct_objects(values)
+    codes, uniques = pd.factorize(values[first], use_na_sentinel=False)
+    return codes[objects], uniques
+
+
+def _parsed(column: pd.Series, parse: Any) -> tuple[np.ndarray, list[Any]]:
+    """Each value's number among the distinct values of ``column``, and those values parsed.
+
+    A column of thousands of rows holds a few distinct Polaritas or Jenis: each is parsed once,
+    and the rows are compared as numbers (a value that does not parse raises, as parsing it would).
+    """
+    codes, uniques = factorize_objects(column.to_numpy(dtype=object))
+    return codes, [parse(value) for value in uniques]
+
+
+def _polaritas_codes(polaritas: pd.Series) -> np.ndarray:
+    import numpy as np
+
+    codes, parsed = _parsed(polaritas, parse_polaritas)
+    negatif: np.ndarray = np.array([value is Polaritas.NEGATIF for value in parsed], dtype=bool)[codes]
+    return negatif
 
 
 def capaian_series(target: pd.Series, realisasi: pd.Series, polaritas: pd.Series) -> pd.Series:
@@ -236,16 +298,11 @@ def capaian_series(target: pd.Series, realisasi: pd.Series, polaritas: pd.Series
 def catatan_series(target: pd.Series, realisasi: pd.Series) -> pd.Series:
     """:func:`catatan_capaian` over aligned columns (missing where there is a capaian)."""
     import numpy as np
-    import pandas as pd
 
     t = target.to_numpy(dtype=float, na_value=np.nan)
     r = realisasi.to_numpy(dtype=float, na_value=np.nan)
-    notes = np.select(
-        [np.isnan(t), t <= 0, np.isnan(r)],
-        [CATATAN_TARGET_KOSONG, CATATAN_TARGET_NOL, CATATAN_REALISASI_KOSONG],
-        default="",
-    )
-    return pd.Series(notes, index=target.index, dtype="str").replace("", np.nan)
+    notes = np.select([np.isnan(t), t <= 0, np.isnan(r)], [1, 2, 3], default=0)
+    return _texts(notes, _CATATAN, target.index)
 
 
 # --- period values ---------------------------------------------------------------------------
@@ -288,11 +345,12 @@ def nilai_periode_frame(values: pd.DataFrame, jenis: pd.Series, tw: int) -> pd.S
     # The latest reported TW: the highest column index holding a value.
     last_index = upto - 1 - np.argmax(reported[:, ::-1], axis=1)
     latest = matrix[np.arange(len(matrix)), last_index] if len(matrix) else np.empty(0)
-    unique = pd.unique(jenis.astype(object))
-    kinds = jenis.astype(object).map({value: parse_jenis(value) for value in unique}).to_numpy()
+    codes, parsed = _parsed(jenis, parse_jenis)
+    kumulatif = np.array([value is Jenis.KUMULATIF for value in parsed], dtype=bool)[codes]
+    nilai_akhir = np.array([value is Jenis.NILAI_AKHIR for value in parsed], dtype=bool)[codes]
     with np.errstate(divide="ignore", invalid="ignore"):
         result = np.select(
-            [kinds == Jenis.KUMULATIF, kinds == Jenis.NILAI_AKHIR],
+            [kumulatif, nilai_akhir],
             [total, latest],
             default=total / np.maximum(count, 1),
         )

@@ -28,14 +28,15 @@ _CHUNK = 32_768
 
 
 @cache
-def _tables() -> tuple[Any, Any, Any, Any]:
-    """10**k (exact doubles for k <= 22), Dekker's halves of them, and the doubles nearest 1e-30..1e30."""
+def _tables() -> tuple[Any, Any, Any, Any, Any]:
+    """10**k (exact doubles for k <= 22), Dekker's halves of them, the doubles nearest 1e-30..1e30,
+    and 10**1 .. 10**11 (where the integer part gains a digit, below 1e11)."""
     import numpy as np
 
     powers = np.array([10.0**k for k in range(23)])
     high, low = _split(powers)
     nearest = np.array([float(f"1e{k}") for k in range(-30, 31)])  # parsed: correctly rounded
-    return powers, high, low, nearest
+    return powers, high, low, nearest, powers[1:12]
 
 
 def _split(x: Any) -> tuple[Any, Any]:
@@ -47,7 +48,7 @@ def _split(x: Any) -> tuple[Any, Any]:
 
 def _scaled(a: Any, a_high: Any, a_low: Any, k: Any) -> tuple[Any, Any]:
     """``a * 10**k`` exactly as ``hi + lo`` (Dekker's product: numpy has no fused multiply-add)."""
-    powers, high, low, _ = _tables()
+    powers, high, low, _, _ = _tables()
     hi = a * powers[k]
     c_high, c_low = high[k], low[k]
     lo = ((a_high * c_high - hi) + a_high * c_low + a_low * c_high) + a_low * c_low
@@ -58,10 +59,11 @@ def float_repr_lengths(values: Any) -> Any:
     """``len(repr(float(x)))`` for each finite double of ``values`` (an int64 array).
 
     What ``json.dumps`` writes for a float is its ``repr``: the shortest decimal that reads back
-    as the same double. Its length is the number of digits that decimal needs; see
-    :func:`_lengths` for how it is found without writing it. Doubles outside the fixed notation
-    (below 0.001 or from 1e15), powers of two and the doubles nearest a power of ten are few and
-    measured with ``repr`` itself.
+    as the same double. Its length is the number of digits that decimal needs; a figure of at
+    most three decimals (most of a rekap's) is measured by :func:`_short_lengths`, any other by
+    :func:`_lengths`, neither writing it. Doubles outside the fixed notation (below 0.001 or from
+    1e15), powers of two and the doubles nearest a power of ten are few and measured with
+    ``repr`` itself.
     """
     import numpy as np
 
@@ -69,11 +71,52 @@ def float_repr_lengths(values: Any) -> Any:
     out = np.empty(x.shape, dtype=np.int64)
     for start in range(0, len(x), _CHUNK):
         part = x[start : start + _CHUNK]
+        # Figures as people type them (at most three decimals) first: a few cheap tests each.
+        short, short_lengths = _short_lengths(part)
+        if short.size == part.size:
+            out[start : start + len(part)] = short_lengths
+            continue
+        window: Any = slice(start, start + len(part))
+        if short.size:  # the others: the general way
+            others = np.ones(part.shape, dtype=bool)
+            others[short] = False
+            rest = np.flatnonzero(others)
+            part, window = part[rest], start + rest
+            out[start + short] = short_lengths
         lengths, slow = _lengths(part)
         if slow.size:
             lengths[slow] = [len(repr(v)) for v in part[slow].tolist()]
-        out[start : start + len(part)] = lengths
+        out[window] = lengths
     return out
+
+
+def _short_lengths(x: Any) -> tuple[Any, Any]:
+    """The positions of the doubles of ``x`` below 1e11 with a decimal of at most three places, and
+    their repr lengths.
+
+    ``a = |x|`` reads back from ``m / 10**3`` for the integer ``m`` nearest ``a * 1000`` exactly when
+    some decimal of three places does (IEEE division rounds ``m / 1000`` correctly, as reading the
+    decimal does; below 1e11 the product's error is under 0.05, so that integer is the only
+    candidate). The shortest decimal then has ``3 - z`` places, ``z`` the trailing zeros of ``m``
+    (at most three): a shorter one would be another such ``m``. ``repr`` writes the integer part's
+    digits (a ``0`` below 1), the point and at least one place.
+    """
+    import numpy as np
+
+    a = np.abs(x)
+    with np.errstate(over="ignore"):  # beyond 1e305: inf, not a short figure
+        m = np.rint(a * 1000.0)
+    index = np.flatnonzero((a < 1e11) & (m / 1000.0 == a))
+    m = m[index]
+    zeros = np.zeros(index.size, dtype=np.int64)
+    divisible = np.ones(index.size, dtype=bool)
+    for power in (10.0, 100.0, 1000.0):
+        # m < 1e14: m / power is exact when it divides, else at least 0.001 from an integer.
+        quotient = m / power
+        divisible &= quotient == np.rint(quotient)
+        zeros += divisible
+    digits = np.searchsorted(_tables()[4], a[index], side="right") + 1
+    return index, digits + 1 + np.maximum(3 - zeros, 1) + np.signbit(x[index])
 
 
 def _lengths(x: Any) -> tuple[Any, Any]:
@@ -94,7 +137,7 @@ def _lengths(x: Any) -> tuple[Any, Any]:
     """
     import numpy as np
 
-    powers, _, _, nearest = _tables()
+    powers, _, _, nearest, _ = _tables()
     a = np.abs(x)
     bits = a.view(np.uint64)
     fast = (a >= 1e-3) & (a < 1e15) & ((bits & np.uint64(0xFFFFFFFFFFFFF)) != 0)
@@ -171,20 +214,36 @@ def int_json_lengths(values: Sequence[int]) -> Any:
 
 
 class SeenColumns:
-    """Sizes of the columns measured so far, found again by content: a rekap's tabs repeat columns.
+    """The columns worked out so far, found again by content: a rekap's tabs repeat columns.
 
     The ``TW n`` tabs share the master list's columns and the pagu, the ``Tahunan`` tab repeats
-    each TW's capaian; each is measured once. A column is recognised by its raw bytes: a float
-    column's bits (0.0 and -0.0 print differently), an object column's references (the same
-    objects; the arrays are kept here, so no address is reused meanwhile).
+    each TW's capaian; each is laid out as cells and measured once. A column is recognised by its
+    raw bytes: a float column's bits (0.0 and -0.0 print differently), an object column's
+    references (the same objects). The arrays are kept here, so no address is reused meanwhile:
+    an array at the address (and with the shape and strides) of one seen before is the same
+    column, found without reading it; another is first told apart by a sample of its values,
+    and compared whole only with the columns that sample matches.
     """
 
     def __init__(self) -> None:
-        self._seen: dict[tuple[str, bytes], tuple[Any, Any]] = {}
+        self._at: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+        self._sampled: dict[tuple[Any, ...], list[tuple[Any, Any]]] = {}
 
-    def sizes(self, key: Any, measure: Callable[[], Any]) -> Any:
-        """The sizes of the column ``key`` (a numpy array standing for it), measured once."""
-        identity = (key.dtype.str, key.tobytes())
-        if identity not in self._seen:
-            self._seen[identity] = (key, measure())
-        return self._seen[identity][1]
+    def column(self, kind: str, key: Any, build: Callable[[], Any]) -> Any:
+        """What ``build`` makes of the column that ``key`` (a 1-d numpy array) stands for, made once per ``kind``."""
+        address = (kind, key.dtype.str, key.__array_interface__["data"][0], key.shape, key.strides)
+        if address in self._at:
+            return self._at[address][1]
+        sample = (kind, key.dtype.str, key.shape, key[:: max(len(key) // _SAMPLED, 1)].tobytes())
+        candidates = self._sampled.setdefault(sample, [])
+        whole = key.tobytes() if candidates else b""
+        made = next((made for other, made in candidates if other.tobytes() == whole), None)
+        if made is None:
+            made = build()
+            candidates.append((key, made))
+        self._at[address] = (key, made)
+        return made
+
+
+_SAMPLED = 64
+"""About how many values of a column tell it apart from the others of a rekap."""
