@@ -66,6 +66,15 @@ def test_float_lengths_of_the_numbers_a_rekap_holds_and_their_edges() -> None:
     assert float_repr_lengths(values).tolist() == repr_lengths(values)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(-(10**15), 10**15), st.integers(0, 4)), min_size=1, max_size=200))
+def test_float_lengths_of_typed_figures_and_their_neighbours(figures: list[tuple[int, int]]) -> None:
+    """Decimals of up to four places around the short path's 1e11 bound, and the doubles next to them."""
+    typed = np.array([float(f"{digits}e-{places}") for digits, places in figures])
+    values = np.concatenate([typed, np.nextafter(typed, np.inf), np.nextafter(typed, -np.inf)])
+    assert float_repr_lengths(values).tolist() == repr_lengths(values)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(max_size=30), max_size=50))
 def test_str_lengths_are_the_json_lengths(values: list[str]) -> None:
