@@ -92,9 +92,7 @@ class RekapSheets:
     ``trend_series`` and ``trend_column``: the ``Tahunan`` tab's trend block (one series per bidang
     and one for the dinas, TW I-IV down its rows) at TW IV, 0 otherwise; ``second_header`` is the
     row of the ``Tahunan`` tab's indicator table header. ``row_sizes``: per tab, each row's bytes in
-    a request body (:func:`sheets.google.chunks.json_size` of the row), counted with the rows;
-    ``widths``: per tab, the cells of its longest row, known as the rows are laid out (a tab
-    missing from either is measured when asked).
+    a request body (:func:`sheets.google.chunks.json_size` of the row), counted with the rows.
     """
 
     rekap: Rekap
@@ -107,12 +105,6 @@ class RekapSheets:
     trend_column: int = 0
     second_header: int = 0
     row_sizes: Mapping[str, Sequence[int]] = field(default_factory=dict)
-    widths: Mapping[str, int] = field(default_factory=dict)
-
-    def width(self, tab: str) -> int:
-        """The cells of ``tab``'s longest row."""
-        known = self.widths.get(tab)
-        return max(map(len, self.grids[tab])) if known is None else known
 
 
 def _when(moment: datetime | None, tz: ZoneInfo) -> str:
@@ -238,34 +230,27 @@ def _rekap_sheets(
         while len(grid) <= r:
             grid.append([])
         grid[r] = list(grid[r]) + [""] * (chart_column - len(grid[r])) + pair
-    # The widths of the large tabs' grids, known from their columns (every row laid out from a
-    # frame has as many cells as the header); the small grids are measured.
-    widths: dict[str, int] = {}
     for k in layout.TW_LABELS:
         tab = layout.tw_label(k)
         if k in rekap.per_tw:
             grids[tab], sizes[tab] = rows_with_sizes(rekap.per_tw[k], seen=seen)
-            widths[tab] = len(grids[tab][0])
             if k in data.target_labels:
                 label_rows: list[list[Any]] = [[""], [data.target_labels[k]]]
                 grids[tab] += label_rows
                 sizes[tab] = np.concatenate([sizes[tab], np.fromiter(map(json_size, label_rows), dtype=np.int64)])
-                widths[tab] = max(widths[tab], *map(len, label_rows))
         else:
             grids[tab] = [[label for _, label in layout.REKAP_TW_COLUMNS], [f"{tab} belum direkap."]]
     grids[layout.TAB_REKOMENDASI] = _rekomendasi_rows(data, bidang_names, tz)
     grids[layout.TAB_RIWAYAT] = _riwayat_rows(data.riwayat, tw, bidang_names, tz)
     columns[layout.TAB_RIWAYAT] = [name for name, _ in layout.RIWAYAT_COLUMNS]
     if rekap.tahunan is not None:
-        grid, series, trend_column, second_header = _tahunan_grid(rekap, seen, sizes, widths)
+        grid, series, trend_column, second_header = _tahunan_grid(rekap, seen, sizes)
         grids[layout.TAB_TAHUNAN] = grid
     for tab, rows in grids.items():
         if tab not in sizes:
             sizes[tab] = list(map(json_size, rows))
-        if tab not in widths:
-            widths[tab] = max(map(len, rows))
     if rekap.tahunan is None:
-        return RekapSheets(rekap, grids, columns, chart_rows, chart_column, row_sizes=sizes, widths=widths)
+        return RekapSheets(rekap, grids, columns, chart_rows, chart_column, row_sizes=sizes)
     columns[layout.TAB_TAHUNAN] = [name for name, _ in layout.TAHUNAN_INDIKATOR_COLUMNS]
     return RekapSheets(
         rekap,
@@ -278,17 +263,14 @@ def _rekap_sheets(
         trend_column=trend_column,
         second_header=second_header,
         row_sizes=sizes,
-        widths=widths,
     )
 
 
-def _tahunan_grid(
-    rekap: Rekap, seen: SeenColumns, sizes: dict[str, Any], widths: dict[str, int]
-) -> tuple[list[list[Any]], int, int, int]:
+def _tahunan_grid(rekap: Rekap, seen: SeenColumns, sizes: dict[str, Any]) -> tuple[list[list[Any]], int, int, int]:
     """The ``Tahunan`` tab: per bidang and the dinas, a blank row, per indicator; the trend block on the right.
 
     Returns the grid, the number of trend series, the trend block's first column and the row of the
-    indicator table's header; puts each row's size in ``sizes`` and the grid's width in ``widths``.
+    indicator table's header; puts each row's size in ``sizes``.
     """
     import numpy as np
     import pandas as pd
@@ -313,8 +295,6 @@ def _tahunan_grid(
     sizes[layout.TAB_TAHUNAN] = np.concatenate(
         [np.fromiter(map(json_size, grid[:measured]), dtype=np.int64), indikator_sizes[measured - second_header :]]
     )
-    # The indicator rows below those have as many cells as the table's header.
-    widths[layout.TAB_TAHUNAN] = max(len(indikator_rows[0]), *map(len, grid[:measured]))
     return grid, len(names), column, second_header
 
 
@@ -344,7 +324,7 @@ def rekap_requests(sheets: RekapSheets, existing_sheet_ids: Sequence[int], tw: i
     requests += [{"deleteSheet": {"sheetId": sid}} for sid in existing_sheet_ids if sid != SCRATCH_ID]
     for index, tab in enumerate(sheets.tabs):
         grid = sheets.grids[tab]
-        width = sheets.width(tab)
+        width = max(map(len, grid))
         requests.append(
             {
                 "addSheet": {
