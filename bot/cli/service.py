@@ -36,12 +36,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from bot import texts
+    from bot.heap import share_one_arena
     from bot.runtime import run_until_signalled
     from bot.store.identity import StoreMismatch
     from bot.telegram.app import TelegramEdgeError
     from sheets.google.errors import GoogleEdgeError
     from sheets.numbers import DomainError
 
+    share_one_arena()  # before the first thread: see bot.heap
     try:
         asyncio.run(run_until_signalled(settings))
     except GoogleEdgeError as err:  # raised while wiring, before anything runs: credentials, master list

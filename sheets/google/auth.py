@@ -99,6 +99,58 @@ def authorize_installed_app(google: GoogleSettings, *, open_browser: bool = True
     return path
 
 
+DRIVE_RESOURCES: tuple[str, ...] = ("files", "permissions", "changes")
+"""The Drive v3 resources the edge calls (sheets.google.drive, sharing, poll, archive)."""
+_PROSE_KEYS = frozenset({"description", "enumDescriptions"})
+
+
+def drive_document() -> dict[str, Any]:
+    """Drive v3's discovery document as googleapiclient ships it, cut to what the edge calls.
+
+    googleapiclient keeps the whole parsed document for as long as the client lives, and most of
+    it is prose for generated docstrings (every ``description``) and resources the edge never
+    calls (comments, replies, revisions, ...): about a megabyte of an idle service. Kept: every
+    key that is not prose, of the resources in :data:`DRIVE_RESOURCES` and the schemas they
+    reach. The methods, their parameters, paths and media upload/download are the shipped ones.
+    """
+    from googleapiclient.discovery_cache import get_static_doc
+
+    shipped = json.loads(get_static_doc("drive", "v3"))
+    resources = {name: shipped["resources"][name] for name in DRIVE_RESOURCES}
+    schemas: dict[str, Any] = {}
+    waiting = _schema_refs(resources)
+    while waiting:
+        name = waiting.pop()
+        if name not in schemas:
+            schemas[name] = shipped["schemas"][name]
+            waiting |= _schema_refs(schemas[name])
+    document: dict[str, Any] = _without_prose({**shipped, "resources": resources, "schemas": schemas})
+    return document
+
+
+def _schema_refs(node: Any) -> set[str]:
+    """The schema names ``node`` refers to (``$ref``), at any depth."""
+    if isinstance(node, dict):
+        found = {node["$ref"]} if isinstance(node.get("$ref"), str) else set()
+        return found.union(*(_schema_refs(value) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_schema_refs(value) for value in node))
+    return set()
+
+
+def _without_prose(node: Any) -> Any:
+    """``node`` without its prose; a schema property that happens to be named ``description`` stays."""
+    if isinstance(node, dict):
+        return {
+            key: _without_prose(value)
+            for key, value in node.items()
+            if not (key in _PROSE_KEYS and isinstance(value, str | list))
+        }
+    if isinstance(node, list):
+        return [_without_prose(value) for value in node]
+    return node
+
+
 @dataclass
 class GoogleClients:
     """The clients the adapter uses, all sending through ``session``."""
@@ -122,12 +174,12 @@ def build_clients(
     ``sleep`` is how the session waits between attempts (time.sleep by default); a simulation
     that keeps its own time hands its own.
     """
-    from googleapiclient.discovery import build
+    from googleapiclient.discovery import build_from_document
 
     if credentials is None:
         credentials, account_email = load_credentials(google)
     policy = policy or RetryPolicy(attempts=google.maks_percobaan, timeout=google.timeout_detik)
     session = GoogleSession(credentials, endpoint=google.endpoint, policy=policy, sleep=sleep)
     sheets = HTTPClient(auth=credentials, session=session)
-    drive = build("drive", "v3", http=Httplib2Adapter(session), static_discovery=True, cache_discovery=False)
+    drive = build_from_document(drive_document(), http=Httplib2Adapter(session))
     return GoogleClients(session=session, sheets=sheets, drive=drive, account_email=account_email)
