@@ -30,7 +30,7 @@ M_ARENA_MAX = -8
 @cache
 def _libc() -> Any:
     """The process's own C symbols (the C library among them), or None where they cannot be opened."""
-    import ctypes  # here, not at start: an idle service that has read no workbook yet never needs it
+    import ctypes  # here: only a process that trims or shares its arenas needs it
 
     try:
         # The symbols the process already has: no search, no subprocess.
@@ -66,8 +66,7 @@ def share_one_arena() -> bool:
 
     Call before the first thread starts: an arena already made stays.
     """
-    libc = _libc()
-    mallopt = getattr(libc, "mallopt", None) if libc is not None else None
+    mallopt = getattr(_libc(), "mallopt", None)
     if mallopt is None:
         return False
     return bool(mallopt(M_ARENA_MAX, 1))

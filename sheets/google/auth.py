@@ -109,7 +109,7 @@ def drive_document() -> dict[str, Any]:
 
     googleapiclient keeps the whole parsed document for as long as the client lives, and most of
     it is prose for generated docstrings (every ``description``) and resources the edge never
-    calls (comments, replies, revisions, ...): about a megabyte of an idle service. Kept: every
+    calls (comments, replies, revisions, ...): over half a megabyte of an idle service's memory. Kept: every
     key that is not prose, of the resources in :data:`DRIVE_RESOURCES` and the schemas they
     reach. The methods, their parameters, paths and media upload/download are the shipped ones.
     """
