@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, and_, bindparam, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, Row, and_, bindparam, case, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -117,6 +117,11 @@ _GET_REPORT = select(s.bidang_reports).where(
 _REPORT_STATES = select(s.bidang_reports.c.bidang, s.bidang_reports.c.state).where(
     s.bidang_reports.c.period_id == bindparam("_period_id")
 )
+# (every report of a period, those in one state): one row whatever the number of bidang.
+_REPORT_TALLY = select(
+    func.count(),
+    func.coalesce(func.sum(case((s.bidang_reports.c.state == bindparam("_state"), 1), else_=0)), 0),
+).where(s.bidang_reports.c.period_id == bindparam("_period_id"))
 _UPDATE_REPORT = update(s.bidang_reports).where(s.bidang_reports.c.id == bindparam("_id"))
 _MOVE_REPORT = _UPDATE_REPORT.returning(*s.bidang_reports.c)
 _GET_PERSON = select(s.people).where(s.people.c.id == bindparam("_person_id"))
@@ -226,6 +231,11 @@ class Tx:
         """bidang -> state of a period's reports (without their submissions)."""
         rows = self.conn.execute(_REPORT_STATES, {"_period_id": period_id})
         return {row.bidang: row.state for row in rows}
+
+    def tally_reports(self, period_id: int, state: str) -> tuple[int, int]:
+        """(how many reports the period has, how many of them are in ``state``), counted by the database."""
+        total, in_state = self.conn.execute(_REPORT_TALLY, {"_period_id": period_id, "_state": state}).one()
+        return int(total), int(in_state)
 
     def reports(self, period_id: int) -> list[Row[Any]]:
         """The bidang reports of a period, by id."""

@@ -210,6 +210,30 @@ def test_insert_if_absent_and_trusted_updates_answer_alike(store) -> None:
         assert tx.use_invite(invite, at, BIG + 1) is False
 
 
+@pytest.mark.parametrize(
+    ("states", "expected"),
+    [
+        pytest.param([], (0, 0), id="no-reports"),
+        pytest.param(["approved", "approved"], (2, 2), id="all-approved"),
+        pytest.param(["approved", "returned", "approved"], (3, 2), id="one-returned"),
+        pytest.param(["submitted"], (1, 0), id="none-approved"),
+    ],
+)
+def test_the_reports_of_a_period_are_tallied_by_the_database(
+    store, states: list[str], expected: tuple[int, int]
+) -> None:
+    """Every approval asks whether all are approved: one counted row, another period's reports apart."""
+    at = datetime(2026, 4, 1, 8, 0, tzinfo=WIB)
+    with store.transaction() as tx:
+        period = dict(state="collecting", since=at, step_since=at, opened_at=at)
+        mine, other = tx.insert_period(tahun=2026, tw=1, **period), tx.insert_period(tahun=2026, tw=2, **period)
+        for index, state in enumerate(states):
+            tx.insert_report(period_id=mine, bidang=f"B{index}", state=state, since=at, step_since=at)
+        tx.insert_report(period_id=other, bidang="B0", state="approved", since=at, step_since=at)
+        assert tx.tally_reports(mine, "approved") == expected
+        assert tx.tally_reports(other, "approved") == (1, 1)
+
+
 def test_a_read_does_not_wait_for_the_writer_and_cannot_write(store) -> None:
     """Store.read() takes no write lock: it reads the last commit while a writer holds the lock."""
     at = datetime(2026, 4, 1, 8, 0, tzinfo=WIB)
