@@ -10,22 +10,52 @@ days (same time of day on the n-th working day after); ``menit``/``jam`` count w
 
 from __future__ import annotations
 
+import importlib.util
+import logging
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import holidays
 
 from config.settings import Durasi, HariLibur, Jadwal, SatuanWaktu, Settings
 
+logger = logging.getLogger(__name__)
+
 _HOLIDAY_CATEGORIES = ("public", "government")
 _END_OF_DAY = time(23, 59, 59)
 
 
+@lru_cache(maxsize=1)
+def indonesia_holidays() -> type[holidays.HolidayBase]:
+    """The ``holidays`` package's Indonesian calendar, loaded without the other countries' modules.
+
+    ``holidays.country_holidays("ID")`` imports the package ``holidays.countries``, whose
+    ``__init__`` imports every one of its 250-odd countries: about 8 MB of the service's idle
+    memory for one country's days off (issue #20). Indonesia's own module needs nothing from that
+    package, so it is loaded on its own under a private name; the test suite checks it gives the
+    same days as ``country_holidays`` for every year the office may plan in. Should a later
+    version of the package move the module, the public way is taken instead.
+    """
+    module_file = Path(holidays.__file__).parent / "countries" / "indonesia.py"
+    spec = importlib.util.spec_from_file_location("_kinerja_holidays_indonesia", module_file)
+    if spec is not None and spec.loader is not None:
+        try:
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            indonesia: type[holidays.HolidayBase] = module.Indonesia
+        except (ImportError, OSError, AttributeError) as err:
+            logger.info("Indonesian holidays not loadable on their own (%s): loading every country", err)
+        else:
+            return indonesia
+    return holidays.country_holidays("ID").__class__
+
+
 @lru_cache(maxsize=64)
 def _holidays_for(year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays("ID", years=year, categories=_HOLIDAY_CATEGORIES))
+    return frozenset(indonesia_holidays()(years=year, categories=_HOLIDAY_CATEGORIES))
 
 
 def quarter_end(tahun: int, tw: int) -> date:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date, datetime
+from pathlib import Path
 
+import holidays
 import pytest
 import time_machine
 
-from bot.workflow.calendar import WorkCalendar, quarter_end
+from bot.workflow import calendar
+from bot.workflow.calendar import WorkCalendar, indonesia_holidays, quarter_end
 from config.settings import Durasi, Jadwal, SatuanWaktu, Settings
 from tests.workflow.conftest import WIB, wib
 
@@ -173,3 +178,41 @@ def test_daily_slot_with_frozen_time(cal: WorkCalendar) -> None:
         assert cal.daily_slot(datetime.now(WIB)) is None
     with time_machine.travel(wib(2026, 3, 25, 8, 30), tick=False):
         assert cal.daily_slot(datetime.now(WIB)) == wib(2026, 3, 25, 8, 0)
+
+
+# --- the Indonesian holidays without the other countries (issue #20) ---------------------------
+
+REPO = Path(__file__).resolve().parents[2]
+YEARS = range(2020, 2041)
+
+
+def test_indonesia_alone_gives_the_days_of_the_public_api() -> None:
+    """Every day off and its name, for every year the office may plan in, as ``country_holidays("ID")``."""
+    for categories in (("public", "government"), ("public",)):
+        alone = indonesia_holidays()(years=YEARS, categories=categories)
+        public = holidays.country_holidays("ID", years=YEARS, categories=categories)
+        assert dict(alone) == dict(public), categories
+    assert len(alone) > 10 * len(YEARS)
+
+
+def test_the_calendar_does_not_load_the_other_countries() -> None:
+    """A fresh interpreter: the calendar answers without importing ``holidays.countries`` (about 8 MB)."""
+    probe = (
+        "import sys; from datetime import date; from bot.workflow.calendar import _holidays_for; "
+        "assert date(2026, 3, 19) in _holidays_for(2026); "
+        "print(sorted(m for m in sys.modules if m.startswith('holidays.countries')))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]", done.stdout
+
+
+def test_a_package_that_moved_indonesia_falls_back_to_the_public_api(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should a later ``holidays`` move the module, the days still come (through every country)."""
+    monkeypatch.setattr(calendar.importlib.util, "spec_from_file_location", lambda *_args, **_kwargs: None)
+    indonesia_holidays.cache_clear()
+    try:
+        moved = indonesia_holidays()
+        assert not moved.__module__.startswith("_kinerja")
+        assert date(2026, 3, 19) in moved(years=2026, categories=("public", "government"))
+    finally:
+        indonesia_holidays.cache_clear()
