@@ -169,7 +169,10 @@ DurasiField = Annotated[Durasi, BeforeValidator(Durasi.parse)]
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Python's re for ``pattern``: pydantic's default Rust engine builds the Unicode ``\s`` of the
+    # URL patterns into automata of about half a megabyte each, kept for the life of the service
+    # (issue #20); both engines read ``\s`` and ``\d`` as Unicode, and a section is validated once.
+    model_config = ConfigDict(frozen=True, extra="forbid", regex_engine="python-re")
 
 
 class Orang(_Section):

@@ -141,6 +141,22 @@ BAD_FILES = [
         id="worked-weekend",
     ),
     pytest.param(
+        "telegram.base_url", "api.telegram.org/bot", "telegram.base_url", "format tidak sah", id="url-no-scheme"
+    ),
+    pytest.param(
+        "telegram.base_url",
+        "https://api.telegram.org/\u00a0bot",
+        "telegram.base_url",
+        "format tidak sah",
+        id="url-nbsp",
+    ),
+    pytest.param(
+        "google.endpoint", "http://127.0.0.1:8080/extra", "google.endpoint", "format tidak sah", id="endpoint-with-path"
+    ),
+    pytest.param(
+        "google.endpoint", "http://sandbox\u2003lokal", "google.endpoint", "format tidak sah", id="endpoint-em-space"
+    ),
+    pytest.param(
         "google.master_indikator",
         "master/{tahun_anggaran}.csv",
         "google.master_indikator",
@@ -160,6 +176,23 @@ def test_each_bad_value_is_named_by_its_path(key: str, value: Any, path: str, fr
     assert path in messages, messages
     assert fragment in messages[path]
     assert path in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        pytest.param("telegram.base_url", "http://127.0.0.1:8081/bot", id="sandbox-telegram"),
+        pytest.param("telegram.base_url", "https://bot.kantor.example/jalur/bot", id="telegram-proxy"),
+        pytest.param("google.endpoint", "http://127.0.0.1:8081", id="sandbox-google"),
+        pytest.param("google.endpoint", "https://google-antara.kantor.example/", id="google-proxy"),
+    ],
+)
+def test_endpoints_the_admin_may_give_are_accepted(key: str, value: str) -> None:
+    data = example_data()
+    _set(data, key, value)
+    settings = parse_settings(data, "uji.yaml")
+    section, field = key.split(".")
+    assert getattr(getattr(settings, section), field) == value
 
 
 def test_every_problem_is_reported_at_once() -> None:
